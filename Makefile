@@ -1,0 +1,107 @@
+# OpenMASH developer and CI entry points.
+#
+#   make demo     run the demo (synthetic partnership) on http://127.0.0.1:8000
+#   make test     everything CI runs: lint, migrations check, tests on SQLite and PostgreSQL, browser tests
+#   make lint     ruff
+#   make bench    front-door benchmark
+#   make clean    remove build outputs and caches (make distclean also removes .venv and node_modules)
+#
+# Variables you may override: PYTHON (interpreter used to create .venv, >= 3.11), PG_DATABASE_URL.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+VENV_BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.openmash-installed
+ASSETS_DIR := openmash/web/assets_build
+ASSETS_STAMP := $(ASSETS_DIR)/govuk/govuk-frontend.min.css
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/openmash
+
+# apt-get needs root: use sudo when we are not root and sudo exists (CI runs as root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: help venv assets chromium demo test lint migrations-check test-sqlite test-postgres test-browser bench clean distclean
+
+help:
+	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
+
+# --- Python virtualenv --------------------------------------------------------------------------------------------
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' not found; OpenMASH needs Python >= 3.11 (set PYTHON=...)" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+		echo "error: OpenMASH needs Python >= 3.11 but '$(PYTHON)' is $$($(PYTHON) -c 'import platform; print(platform.python_version())'); set PYTHON=python3.11 (or newer)" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_BIN)/python -m pip install --quiet --upgrade pip
+	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# --- Front-end assets (GOV.UK Frontend, htmx) ---------------------------------------------------------------------
+
+assets: $(ASSETS_STAMP)
+
+# Rebuilt when the lock file, package.json or the build script change, or when the output is missing.
+$(ASSETS_STAMP): package.json $(wildcard package-lock.json) scripts/build_assets.py | $(VENV_STAMP)
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found; install Node.js (>= 18) to build the front-end assets" >&2; exit 1; }
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	$(VENV_BIN)/python scripts/build_assets.py
+	touch $@
+
+# --- Browser for Playwright tests (Debian's chromium; `playwright install` is not used) ---------------------------
+
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	else \
+		echo "chromium not found: installing Debian's chromium package"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; \
+	fi
+
+# --- Running ------------------------------------------------------------------------------------------------------
+
+demo: venv assets
+	$(VENV_BIN)/openmash demo
+
+bench: venv
+	$(VENV_BIN)/openmash bench frontdoor
+
+# --- Checks -------------------------------------------------------------------------------------------------------
+
+# Sub-steps run in this order; each one fails the make. Prerequisites are built first.
+test: venv assets chromium
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory migrations-check
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+lint: venv
+	$(VENV_BIN)/ruff check .
+
+migrations-check: venv
+	env -u DATABASE_URL OPENMASH_SECRET_KEY=x OPENMASH_DEBUG=true $(VENV_BIN)/openmash makemigrations --check --dry-run
+
+test-sqlite: venv assets
+	env -u DATABASE_URL $(VENV_BIN)/pytest -m "not browser" -n 2
+
+test-postgres: venv assets
+	DATABASE_URL='$(PG_DATABASE_URL)' $(VENV_BIN)/pytest -m "not browser" -n 2
+
+test-browser: venv assets chromium
+	env -u DATABASE_URL $(VENV_BIN)/pytest -m browser
+
+# --- Housekeeping -------------------------------------------------------------------------------------------------
+
+clean:
+	rm -rf $(ASSETS_DIR) $(ASSETS_DIR).tmp $(ASSETS_DIR).old .pytest_cache .ruff_cache test-results playwright-report
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,48 @@
+"""The root JSON API: /api/v1, OpenAPI at /api/v1/openapi.json. Errors map from one hierarchy here."""
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from openmash.core.api_auth import api_auth
+from openmash.core.exceptions import ApplicationError
+
+api = NinjaAPI(
+    title="OpenMASH API",
+    version="1",
+    description="Multi-Agency Safeguarding Hub: contacts, screening, MASH enquiries, agency requests, decisions.",
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    body = {"detail": exc.message}
+    if exc.errors:
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        errors.setdefault(".".join(loc) or "request", []).append(e.get("msg", "Invalid value"))
+    return api.create_response(request, {"detail": "There is a problem with the request", "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+from openmash.contacts.api import router as contacts_router  # noqa: E402
+from openmash.enquiries.api import router as enquiries_router  # noqa: E402
+from openmash.people.api import router as people_router  # noqa: E402
+
+api.add_router("/", contacts_router)
+api.add_router("/", enquiries_router)
+api.add_router("/", people_router)

@@ -1,0 +1,14 @@
+"""Test settings: the base settings with a fast hasher and no lockout noise."""
+
+import os
+
+os.environ.setdefault("OPENMASH_DEBUG", "false")
+os.environ.setdefault("OPENMASH_SECRET_KEY", "test-only-not-secret-key-0123456789abcdefghijklmnop")
+os.environ.setdefault("OPENMASH_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("OPENMASH_HTTPS", "false")
+
+from config.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

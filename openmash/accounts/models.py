@@ -1,0 +1,93 @@
+"""The partnership's people: agencies, teams, users and what each user does where."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from openmash.accounts.choices import AgencyType, HealthService, Role
+from openmash.core.models import BaseModel
+
+
+class Agency(BaseModel):
+    """A partner organisation in the MASH (police force, trust, school, council service...)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    agency_type = models.CharField(max_length=30, choices=AgencyType.choices)
+    health_service = models.CharField(max_length=30, choices=HealthService.choices, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # CIN census referral-source code for contacts raised by this agency (6 police, 2A schools, 3A GP...).
+    source_code = models.CharField(max_length=3)
+    is_hub = models.BooleanField(default=False, help_text="The MASH itself (children's social care front door).")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(BaseModel):
+    """A team within an agency (e.g. MASH screening team, police PPD, safeguarding nurses)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A professional who signs in. What they may do comes from their memberships, never from flags here."""
+
+    display_name = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Membership(BaseModel):
+    """A user's role in an agency (and optionally a team). A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_user_agency_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.agency.name}"
+
+
+class ApiToken(BaseModel):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def generate() -> str:
+        return "om_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,104 @@
+"""Writes for accounts: agencies, teams, users, memberships and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from openmash.accounts.choices import AgencyType, Role
+from openmash.accounts.models import Agency, ApiToken, Membership, Team, User
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import ValidationFailed
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    code: str,
+    name: str,
+    agency_type: str,
+    source_code: str,
+    is_hub: bool = False,
+    health_service: str = "",
+    parent: Agency | None = None,
+) -> Agency:
+    if agency_type not in AgencyType.values:
+        raise ValidationFailed("Unknown agency type", errors={"agency_type": [f"Unknown agency type: {agency_type}"]})
+    agency, _ = Agency.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "agency_type": agency_type,
+            "source_code": source_code,
+            "is_hub": is_hub,
+            "health_service": health_service,
+            "parent": parent,
+        },
+    )
+    return agency
+
+
+def team_get_or_create(*, agency: Agency, name: str) -> Team:
+    team, _ = Team.objects.get_or_create(agency=agency, name=name)
+    return team
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    agency_code: str,
+    role: str,
+    display_name: str = "",
+    team_name: str = "",
+    job_title: str = "",
+    check_password: bool = True,
+    actor=None,
+) -> User:
+    errors: dict[str, list[str]] = {}
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        errors["agency"] = [f"Unknown agency: {agency_code}"]
+    if role not in Role.values:
+        errors["role"] = [f"Unknown role: {role}. Choose one of {', '.join(Role.values)}"]
+    if not username or len(username) > 150:
+        errors["username"] = ["Enter a username of up to 150 characters"]
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = ["That username is taken"]
+    user = User(username=username, display_name=display_name, job_title=job_title)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed("The user could not be created", errors=errors)
+    user.set_password(password)
+    user.save()
+    team = team_get_or_create(agency=agency, name=team_name) if team_name else None
+    membership = Membership.objects.create(user=user, agency=agency, team=team, role=role)
+    audit_record(actor=actor, username="system", action="create", obj=membership, detail={"role": role})
+    return user
+
+
+@transaction.atomic
+def token_create(*, username: str, agency_code: str = "", role: str = "") -> tuple[ApiToken, str]:
+    """Create an API token for the user's membership (the first active one unless agency/role are given).
+    Returns the token row and the raw token, which is shown once and never stored."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("No such user", errors={"username": [f"No active user called {username}"]})
+    memberships = user.memberships.filter(active=True).select_related("agency")
+    if agency_code:
+        memberships = memberships.filter(agency__code=agency_code)
+    if role:
+        memberships = memberships.filter(role=role)
+    membership = memberships.order_by("created_at").first()
+    if membership is None:
+        raise ValidationFailed("No membership", errors={"username": ["The user has no matching active membership"]})
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, membership=membership, key_hash=ApiToken.hash(raw), prefix=raw[:10])
+    audit_record(actor=None, username="system", action="create", obj=token, detail={"user": user.pk})
+    return token, raw

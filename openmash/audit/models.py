@@ -1,0 +1,45 @@
+"""The append-only audit trail: every create, update and view of personal data, and every denial."""
+
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One audited action. Rows are never changed or deleted (ORM guard + database trigger)."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor_user_id = models.BigIntegerField(null=True)
+    actor_username = models.CharField(max_length=150)
+    agency_code = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=30, blank=True)
+    action = models.CharField(max_length=30)  # create, update, view, search, list, deny, login, login_failed
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    reason = models.CharField(max_length=500, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)  # never personal data: ids, codes, counts
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")

@@ -1,0 +1,65 @@
+"""Writing audit events. Call inside the same transaction as the action being audited."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from openmash.audit.models import AuditEvent
+from openmash.core.requestid import current_request_id
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    detail: dict | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Record one event. actor may be an Actor, or None for anonymous events (then pass username)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user = getattr(actor, "user", None)
+    membership = getattr(actor, "membership", None)
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_user_id=getattr(user, "pk", None),
+        actor_username=getattr(user, "username", "") or username[:150],
+        agency_code=getattr(getattr(membership, "agency", None), "code", ""),
+        role=getattr(membership, "role", ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason[:500],
+        request_id=current_request_id(),
+        detail=detail or {},
+    )
+
+
+def audit_record_many(*, actor, action: str, objects, reason: str = "", detail: dict | None = None) -> int:
+    """Record one event per object in a single INSERT (lists and searches)."""
+    user, membership = actor.user, actor.membership
+    now = timezone.now()
+    rid = current_request_id()
+    rows = [
+        AuditEvent(
+            at=now,
+            actor_user_id=user.pk,
+            actor_username=user.username,
+            agency_code=membership.agency.code,
+            role=membership.role,
+            action=action,
+            object_type=o._meta.label_lower,
+            object_id=str(o.pk),
+            reason=reason[:500],
+            request_id=rid,
+            detail=detail or {},
+        )
+        for o in objects
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)

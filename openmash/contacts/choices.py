@@ -1,0 +1,114 @@
+from django.db import models
+
+
+class ContactStatus(models.TextChoices):
+    AWAITING_SCREENING = "awaiting_screening", "Awaiting screening"
+    WITH_ALLOCATED_WORKER = "with_allocated_worker", "Passed to allocated worker"
+    IN_ENQUIRY = "in_enquiry", "MASH enquiry"
+    CLOSED = "closed", "Closed at screening"
+    STRATEGY = "strategy", "Strategy discussion"
+    DECIDED = "decided", "Decided"
+
+
+class ReferrerType(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional"
+    PUBLIC = "public", "Member of the public"
+
+
+class FamilyAware(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Consent(models.TextChoices):
+    OBTAINED = "obtained", "Consent obtained"
+    REFUSED = "refused", "Consent refused"
+    NOT_SOUGHT = "not_sought", "Consent not sought"
+
+
+class ConsentNotSoughtReason(models.TextChoices):
+    UNSAFE = "unsafe", "Seeking consent would put the child or others at risk"
+    PREJUDICE = "prejudice", "Seeking consent would prejudice an investigation"
+    URGENT = "urgent", "Urgent: no time to seek consent"
+    NOT_CAPABLE = "not_capable", "No one capable of giving consent could be reached"
+    OTHER = "other", "Other reason"
+
+
+class ContactPersonRole(models.TextChoices):
+    SUBJECT = "subject", "Subject child"
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    HOUSEHOLD_MEMBER = "household_member", "Household member"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+
+
+# CIN census referral-source codes (DOMAIN.md 2.3).
+SOURCE_CODES = {
+    "1A": "Individual: family member, relative or carer",
+    "1B": "Individual: acquaintance",
+    "1C": "Individual: self",
+    "1D": "Individual: other",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health: GP",
+    "3B": "Health: health visitor",
+    "3C": "Health: school nurse",
+    "3D": "Health: other primary health services",
+    "3E": "Health: A&E",
+    "3F": "Health: other",
+    "4": "Housing",
+    "5A": "LA services: social care",
+    "5B": "LA services: other internal",
+    "5C": "LA services: external",
+    "5D": "LA services: early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+
+# CIN assessment factor codes (DOMAIN.md 2.3): the national vocabulary of concerns.
+CONCERN_CODES = {
+    "1A": "Alcohol misuse: child",
+    "1B": "Alcohol misuse: parent or carer",
+    "1C": "Alcohol misuse: other person",
+    "2A": "Drug misuse: child",
+    "2B": "Drug misuse: parent or carer",
+    "2C": "Drug misuse: other person",
+    "3A": "Domestic abuse: child",
+    "3B": "Domestic abuse: parent or carer",
+    "3C": "Domestic abuse: other person",
+    "4A": "Mental health: child",
+    "4B": "Mental health: parent or carer",
+    "4C": "Mental health: other person",
+    "5A": "Learning disability: child",
+    "5B": "Learning disability: parent or carer",
+    "5C": "Learning disability: other person",
+    "6A": "Physical disability or illness: child",
+    "6B": "Physical disability or illness: parent or carer",
+    "6C": "Physical disability or illness: other person",
+    "7A": "Young carer",
+    "8B": "Privately fostered: overseas, intends to return",
+    "8C": "Privately fostered: overseas, intends to stay",
+    "8D": "Privately fostered: UK, parents' study or work",
+    "8E": "Privately fostered: UK, parents' choice",
+    "8F": "Privately fostered: other",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Neglect",
+    "17A": "Emotional abuse",
+    "18B": "Physical abuse: child on child",
+    "18C": "Physical abuse: adult on child",
+    "19B": "Sexual abuse: child on child",
+    "19C": "Sexual abuse: adult on child",
+    "20": "Other",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
+}

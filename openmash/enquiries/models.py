@@ -1,0 +1,133 @@
+"""The hub's work on a contact: screening, the MASH enquiry, agency requests, decision, referral."""
+
+from django.conf import settings
+from django.db import models
+
+from openmash.core.models import BaseModel, VersionedModel
+from openmash.enquiries.choices import EnquiryStatus, RequestStatus, ScreeningOutcome, Sensitivity
+
+User = settings.AUTH_USER_MODEL
+
+
+class Screening(BaseModel):
+    """The screening decision on a contact (one per contact), always with a rationale."""
+
+    contact = models.OneToOneField("contacts.Contact", on_delete=models.PROTECT, related_name="screening")
+    screened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    screened_at = models.DateTimeField()
+    outcome = models.CharField(max_length=30, choices=ScreeningOutcome.choices)
+    rag = models.CharField(max_length=20, blank=True)
+    rationale = models.TextField()
+
+
+class Enquiry(VersionedModel):
+    """A MASH enquiry: multi-agency checks at a RAG urgency, ending in a manager's decision."""
+
+    contact = models.OneToOneField("contacts.Contact", on_delete=models.PROTECT, related_name="enquiry")
+    status = models.CharField(max_length=20, choices=EnquiryStatus.choices, default=EnquiryStatus.OPEN, db_index=True)
+    rag = models.CharField(max_length=20)
+    rag_set_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["status", "due_at"], name="enquiry_queue_idx")]
+
+
+class RagChange(BaseModel):
+    """A RAG rating or re-rating, with the reason (required for a re-rating)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="rag_changes")
+    from_rag = models.CharField(max_length=20, blank=True)
+    to_rag = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at"]
+
+
+class AgencyRequest(VersionedModel):
+    """A request to one partner agency for what it knows about the enquiry's subjects."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="agency_requests")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="information_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    question = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enquiry", "agency"], name="agency_request_one_per_agency")]
+        indexes = [models.Index(fields=["agency", "status", "due_at"], name="agency_inbox_idx")]
+
+
+class AgencyResponse(BaseModel):
+    """An agency's answer: what is known, or that no information is held."""
+
+    request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="response")
+    responded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField()
+    no_information = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    risk_indicators = models.JSONField(default=list)
+    relevant_dates = models.CharField(max_length=500, blank=True)
+    sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.STANDARD)
+
+
+class Decision(BaseModel):
+    """The MASH manager's decision on an enquiry: outcomes, threshold, rationale, next steps."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="decision")
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    outcomes = models.JSONField(default=list)
+    threshold_level = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    next_steps = models.TextField(blank=True)
+
+
+class Referral(BaseModel):
+    """A contact that became a referral for one child (SSD ssd_cin_episodes / CIN CINdetails)."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    referral_date = models.DateField(db_index=True)
+    source_code = models.CharField(max_length=3)
+    is_re_referral = models.BooleanField(default=False)
+    outcome_code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "person"], name="referral_one_per_child_contact")]
+
+
+class CaseAllocation(BaseModel):
+    """A child open to children's social care, with the allocated worker. New contacts route to them."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="allocations")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "closed_at"], name="allocation_open_idx")]
+
+
+class Notification(BaseModel):
+    """An in-app notice. Text never holds personal data: only a reference and what happened."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    contact = models.ForeignKey("contacts.Contact", null=True, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(max_length=200)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,78 @@
+"""Partnership configuration held as data and edited by the partnership admin: timescales, hours, codes."""
+
+import datetime as dt
+
+from django.db import models
+
+from openmash.core.models import BaseModel
+
+
+class PartnershipSettings(BaseModel):
+    """One row: the partnership's name, LA number and hub working hours."""
+
+    name = models.CharField(max_length=200, default="OpenMASH partnership")
+    la_code = models.CharField(max_length=3, default="999", help_text="DfE 3-digit LA number (CIN header LEA).")
+    day_start = models.TimeField(default=dt.time(9, 0))
+    day_end = models.TimeField(default=dt.time(17, 0))
+    working_weekdays = models.JSONField(default=list, help_text="0 = Monday ... 6 = Sunday.")
+    screening_working_days = models.PositiveSmallIntegerField(default=1)
+    re_referral_months = models.PositiveSmallIntegerField(default=12)
+
+    class Meta:
+        verbose_name_plural = "partnership settings"
+
+
+class BankHoliday(BaseModel):
+    """A day the hub does not count as working (England & Wales by default)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+
+class RagLevel(BaseModel):
+    """An urgency rating with its timescale in working hours (defaults: red 4, amber 24, green 72)."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    label = models.CharField(max_length=50)
+    working_hours = models.PositiveIntegerField()
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ThresholdLevel(BaseModel):
+    """A level in the local continuum of need (1 universal ... 4 acute/child protection)."""
+
+    level = models.PositiveSmallIntegerField(unique=True)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"Level {self.level}: {self.label}"
+
+
+class OutcomeCode(BaseModel):
+    """A decision outcome. opens_referral marks outcomes that make the contact a referral (CIN episode)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=100)
+    opens_referral = models.BooleanField(default=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,134 @@
+"""People API: search, a person's record, their chronology."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from ninja import Query, Router, Schema
+
+from openmash.access.policy import person_full_record_allowed
+from openmash.people import selectors
+from openmash.people.identifiers import nhs_number_format
+
+router = Router(tags=["people"])
+
+
+class IdentifierOut(Schema):
+    type: str
+    value: str
+
+
+class AddressOut(Schema):
+    line1: str
+    town: str
+    postcode: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class PersonSummaryOut(Schema):
+    id: UUID
+    kind: str
+    forename: str
+    surname: str
+    date_of_birth: dt.date | None
+    expected_date_of_birth: dt.date | None
+    sex: str
+
+
+class PersonOut(PersonSummaryOut):
+    ethnicity: str | None = None
+    identifiers: list[IdentifierOut] = []
+    addresses: list[AddressOut] = []
+    version: int
+
+
+class ChronologyEntryOut(Schema):
+    occurred_at: dt.datetime
+    kind: str
+    agency: str | None
+    summary: str
+    object_type: str
+    object_id: str
+
+
+class ChronologyOut(Schema):
+    person: PersonSummaryOut
+    entries: list[ChronologyEntryOut]
+
+
+class PersonSearchQuery(Schema):
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    identifier_type: str = "nhs_number"
+    identifier: str = ""
+
+
+def person_out(actor, person) -> dict:
+    out = {
+        "id": person.id,
+        "kind": person.kind,
+        "forename": person.forename,
+        "surname": person.surname,
+        "date_of_birth": person.date_of_birth,
+        "expected_date_of_birth": person.expected_date_of_birth,
+        "sex": person.sex,
+        "version": person.version,
+    }
+    if person_full_record_allowed(actor):
+        out["ethnicity"] = person.ethnicity
+        out["identifiers"] = [
+            {
+                "type": i.identifier_type,
+                "value": nhs_number_format(i.value) if i.identifier_type == "nhs_number" else i.value,
+            }
+            for i in person.identifiers.all()
+        ]
+        out["addresses"] = [
+            {
+                "line1": a.line1,
+                "town": a.town,
+                "postcode": a.postcode,
+                "start_date": a.start_date,
+                "end_date": a.end_date,
+            }
+            for a in person.addresses.all()
+        ]
+    return out
+
+
+@router.get("/people", response=list[PersonSummaryOut], summary="Search people by name + date of birth, or identifier")
+def people_search(request, q: Query[PersonSearchQuery]):
+    return selectors.person_search(
+        actor=request.actor,
+        name=q.name,
+        date_of_birth=q.date_of_birth,
+        identifier_type=q.identifier_type,
+        identifier=q.identifier,
+    )
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="A person's record")
+def person_detail(request, person_id: UUID):
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    return person_out(request.actor, person)
+
+
+@router.get("/people/{person_id}/chronology", response=ChronologyOut, summary="A person's chronology, newest first")
+def person_chronology(request, person_id: UUID):
+    person, entries = selectors.person_chronology(actor=request.actor, person_id=person_id)
+    return {
+        "person": person,
+        "entries": [
+            {
+                "occurred_at": e.occurred_at,
+                "kind": e.kind,
+                "agency": e.agency.name if e.agency else None,
+                "summary": e.summary,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+            }
+            for e in entries
+        ],
+    }

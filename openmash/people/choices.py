@@ -1,0 +1,52 @@
+from django.db import models
+
+
+class PersonKind(models.TextChoices):
+    CHILD = "child", "Child"
+    UNBORN = "unborn", "Unborn child"
+    ADULT = "adult", "Adult"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known / not recorded"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy/Roma"
+    WOTH = "WOTH", "Any other White background"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class IdentifierType(models.TextChoices):
+    NHS_NUMBER = "nhs_number", "NHS number"
+    UPN = "upn", "Unique Pupil Number"
+    PNC_ID = "pnc_id", "PNC ID"
+    LOCAL_ID = "local_id", "Local ID"
+
+
+class RelationshipType(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Sibling"
+    PARTNER = "partner", "Partner"
+    HOUSEHOLD_MEMBER = "household_member", "Household member"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"

@@ -1,0 +1,109 @@
+"""Validation of the identifiers a MASH sees: NHS number, UPN, PNC ID (check digits per DOMAIN.md 2.5).
+
+Framework-free: each function returns the normalised value or raises ValueError with a message fit for a user.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters, no I, O, S
+_PNC_ALPHABET = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+
+def nhs_number_check_digit(first9: str) -> int | None:
+    total = sum(int(d) * w for d, w in zip(first9, range(10, 1, -1), strict=True))
+    check = 11 - (total % 11)
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def nhs_number_normalise(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not re.fullmatch(r"\d{10}", digits):
+        raise ValueError("Enter an NHS number with 10 digits, like 943 476 5919")
+    if nhs_number_check_digit(digits[:9]) != int(digits[9]):
+        raise ValueError("Enter a valid NHS number: the check digit does not match")
+    return digits
+
+
+def nhs_number_format(digits: str) -> str:
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def upn_check_letter(last12: str) -> str:
+    total = 0
+    for pos, ch in enumerate(last12, start=2):
+        if ch.isdigit():
+            v = int(ch)
+        elif pos == 13:
+            v = _UPN_ALPHABET.index(ch)
+        else:
+            raise ValueError("Enter a valid UPN")
+        total += v * pos
+    return _UPN_ALPHABET[total % 23]
+
+
+def upn_normalise(value: str) -> str:
+    upn = re.sub(r"\s", "", value or "").upper()
+    if not re.fullmatch(rf"[{_UPN_ALPHABET}]\d{{11}}[0-9{_UPN_ALPHABET}]", upn):
+        raise ValueError(
+            "Enter a UPN of 13 characters: a check letter, 11 digits and a digit or letter, like B801200005001"
+        )
+    if upn_check_letter(upn[1:]) != upn[0]:
+        raise ValueError("Enter a valid UPN: the check letter does not match")
+    return upn
+
+
+def pnc_check_character(year: str, serial: str) -> str:
+    return _PNC_ALPHABET[int(year[-2:] + serial.zfill(7)) % 23]
+
+
+def pnc_id_normalise(value: str) -> str:
+    v = re.sub(r"\s", "", value or "").upper()
+    m = re.fullmatch(r"(\d{2}|\d{4})/(\d{1,7})([A-Z])", v)
+    if not m:
+        raise ValueError("Enter a PNC ID like 99/123456X or 2001/0123456C")
+    year, serial, check = m.groups()
+    if pnc_check_character(year, serial) != check:
+        raise ValueError("Enter a valid PNC ID: the check character does not match")
+    return f"{year}/{serial}{check}"
+
+
+def local_id_normalise(value: str) -> str:
+    v = (value or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9]{1,20}", v):
+        raise ValueError("Enter a local ID of up to 20 letters and numbers")
+    return v
+
+
+NORMALISERS = {
+    "nhs_number": nhs_number_normalise,
+    "upn": upn_normalise,
+    "pnc_id": pnc_id_normalise,
+    "local_id": local_id_normalise,
+}
+
+
+def identifier_normalise(kind: str, value: str) -> str:
+    try:
+        fn = NORMALISERS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown identifier type: choose one of {', '.join(NORMALISERS)}") from None
+    return fn(value)
+
+
+__all__ = [
+    "identifier_normalise",
+    "nhs_number_normalise",
+    "nhs_number_check_digit",
+    "nhs_number_format",
+    "upn_normalise",
+    "upn_check_letter",
+    "pnc_id_normalise",
+    "pnc_check_character",
+    "local_id_normalise",
+]

@@ -1,0 +1,102 @@
+"""Reads of people. Every read of personal data is audited here, in the same transaction as the read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, Q
+
+from openmash.access.policy import people_visible, person_full_record_allowed, person_get_for, require
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.exceptions import NotFound, ValidationFailed
+from openmash.core.text import normalise_name
+from openmash.people.identifiers import identifier_normalise
+from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+
+
+def _with_details(qs):
+    return qs.prefetch_related(
+        Prefetch("identifiers", queryset=PersonIdentifier.objects.order_by("identifier_type")),
+        Prefetch("addresses", queryset=Address.objects.order_by("-start_date")),
+        "aliases",
+    )
+
+
+@transaction.atomic
+def person_get(*, actor, person_id) -> Person:
+    person = person_get_for(actor, person_id, qs=_with_details(people_visible(actor)))
+    audit_record(actor=actor, action="view", obj=person)
+    return person
+
+
+def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type: str, identifier: str) -> Q:
+    if identifier:
+        try:
+            value = identifier_normalise(identifier_type or "nhs_number", identifier)
+        except ValueError as exc:
+            raise ValidationFailed("Check the identifier", errors={"identifier": [str(exc)]}) from None
+        ids = PersonIdentifier.objects.filter(identifier_type=identifier_type or "nhs_number", value=value)
+        return Q(pk__in=ids.values("person_id"))
+    parts = [normalise_name(p) for p in (name or "").split() if normalise_name(p)]
+    if not parts or date_of_birth is None:
+        raise ValidationFailed(
+            "Search needs a name and date of birth, or an identifier",
+            errors={"name": ["Enter a name and a date of birth, or search by an identifier"]},
+        )
+    surname = parts[-1]
+    q = Q(surname_norm=surname) | Q(aliases__surname_norm=surname)
+    if len(parts) > 1:
+        q &= Q(forename_norm__startswith=parts[0])
+    dob_q = Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    return q & dob_q
+
+
+@transaction.atomic
+def person_search(
+    *, actor, name: str = "", date_of_birth: dt.date | None = None, identifier_type: str = "", identifier: str = ""
+) -> list[Person]:
+    """Find people by name + date of birth, or by an identifier. At most 20 results.
+
+    Hub staff search everyone; other professionals may search at intake (they already hold these details) and
+    see only the minimum identifying details of exact matches.
+    """
+    require(actor, "person.search")
+    criteria = _search_filter(
+        name=name, date_of_birth=date_of_birth, identifier_type=identifier_type, identifier=identifier
+    )
+    results = list(
+        _with_details(Person.objects.filter(criteria).distinct()).order_by("surname", "forename")[
+            : settings.OPENMASH_SEARCH_MAX_RESULTS
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="search",
+        object_type="people.person",
+        detail={"by": "identifier" if identifier else "name_dob", "results": len(results)},
+    )
+    audit_record_many(actor=actor, action="search_result", objects=results)
+    return results
+
+
+@transaction.atomic
+def person_chronology(*, actor, person_id) -> tuple[Person, list[ChronologyEntry]]:
+    person = person_get_for(actor, person_id)
+    if not person_full_record_allowed(actor):
+        raise NotFound()
+    entries = list(ChronologyEntry.objects.filter(person=person).select_related("agency").order_by("-occurred_at"))
+    audit_record(actor=actor, action="view", obj=person, reason="chronology")
+    return person, entries
+
+
+def open_allocation_for(person_ids):
+    from openmash.enquiries.models import CaseAllocation
+
+    return (
+        CaseAllocation.objects.filter(person_id__in=person_ids, closed_at__isnull=True, worker__isnull=False)
+        .select_related("worker")
+        .order_by("opened_at")
+        .first()
+    )

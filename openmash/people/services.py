@@ -1,0 +1,151 @@
+"""Writes for people. Inputs are plain dicts validated here; errors are collected per field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from openmash.audit.services import audit_record
+from openmash.core.text import normalise_name
+from openmash.people.choices import Ethnicity, PersonKind, Sex
+from openmash.people.identifiers import identifier_normalise
+from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+
+MAX_NAME = 100
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def person_input_validate(data: dict, *, prefix: str, errors: dict[str, list[str]], child: bool) -> dict:
+    """Check a new person's details. Returns cleaned values; adds messages to errors keyed prefix.field."""
+
+    def err(field: str, msg: str) -> None:
+        errors.setdefault(f"{prefix}.{field}" if prefix else field, []).append(msg)
+
+    cleaned: dict[str, Any] = {}
+    _validate_names(data, cleaned, err)
+    _validate_dates(data, cleaned, err, child=child)
+    _validate_codes(data, cleaned, err)
+    _validate_identifiers(data, cleaned, err)
+    _validate_address(data, cleaned, err)
+    return cleaned
+
+
+def _validate_names(data, cleaned, err) -> None:
+    for field in ("forename", "surname"):
+        value = (data.get(field) or "").strip()
+        if not value:
+            err(field, f"Enter the person's {'first name' if field == 'forename' else 'last name'}")
+        elif len(value) > MAX_NAME:
+            err(field, f"Name must be {MAX_NAME} characters or fewer")
+        cleaned[field] = value
+
+
+def _date_field(data, field: str, label: str, err) -> dt.date | None:
+    try:
+        return _parse_date(data.get(field))
+    except ValueError:
+        err(field, f"{label} must be a real date")
+        return None
+
+
+def _validate_dates(data, cleaned, err, *, child: bool) -> None:
+    today = timezone.localdate()
+    dob = _date_field(data, "date_of_birth", "Date of birth", err)
+    edd = _date_field(data, "expected_date_of_birth", "Expected date of birth", err)
+    if data.get("unborn"):
+        if edd is None:
+            err("expected_date_of_birth", "Enter the expected date of birth of the unborn child")
+        elif edd < today - dt.timedelta(days=31):
+            err("expected_date_of_birth", "Expected date of birth must not be more than a month in the past")
+        if dob:
+            err("date_of_birth", "An unborn child has an expected date of birth, not a date of birth")
+        cleaned.update(kind=PersonKind.UNBORN, date_of_birth=None, expected_date_of_birth=edd)
+        return
+    if dob and dob > today:
+        err("date_of_birth", "Date of birth must be today or in the past")
+    elif dob and dob < today - dt.timedelta(days=120 * 366):
+        err("date_of_birth", "Date of birth must be within the last 120 years")
+    elif child and dob and dob < today - dt.timedelta(days=25 * 366):
+        err("date_of_birth", "A subject child must be under 25")
+    cleaned.update(kind=PersonKind.CHILD if child else PersonKind.ADULT, date_of_birth=dob, expected_date_of_birth=None)
+
+
+def _validate_codes(data, cleaned, err) -> None:
+    sex = data.get("sex") or Sex.UNKNOWN
+    if sex not in Sex.values:
+        err("sex", "Sex must be M, F or U")
+    ethnicity = data.get("ethnicity") or Ethnicity.NOBT
+    if ethnicity not in Ethnicity.values:
+        err("ethnicity", "Ethnicity must be a DfE ethnicity code such as WBRI or NOBT")
+    cleaned.update(sex=sex, ethnicity=ethnicity)
+
+
+def _validate_identifiers(data, cleaned, err) -> None:
+    identifiers = []
+    for i, ident in enumerate(data.get("identifiers") or []):
+        try:
+            identifiers.append((ident.get("type"), identifier_normalise(ident.get("type"), ident.get("value", ""))))
+        except ValueError as exc:
+            err(f"identifiers[{i}].value", str(exc))
+    cleaned["identifiers"] = identifiers
+
+
+def _validate_address(data, cleaned, err) -> None:
+    address = data.get("address") or None
+    if not address:
+        return
+    line1 = (address.get("line1") or "").strip()
+    postcode = (address.get("postcode") or "").strip().upper()
+    if not line1:
+        err("address.line1", "Enter the first line of the address")
+    if len(postcode) > 10:
+        err("address.postcode", "Postcode must be 10 characters or fewer")
+    cleaned["address"] = {"line1": line1[:200], "town": (address.get("town") or "")[:100], "postcode": postcode}
+
+
+def person_create(*, actor, cleaned: dict) -> Person:
+    """Create a person from cleaned input (call inside a transaction)."""
+    person = Person.objects.create(
+        kind=cleaned["kind"],
+        forename=cleaned["forename"],
+        surname=cleaned["surname"],
+        forename_norm=normalise_name(cleaned["forename"]),
+        surname_norm=normalise_name(cleaned["surname"]),
+        date_of_birth=cleaned["date_of_birth"],
+        expected_date_of_birth=cleaned["expected_date_of_birth"],
+        sex=cleaned["sex"],
+        ethnicity=cleaned["ethnicity"],
+        created_by_agency=actor.agency,
+    )
+    for kind, value in cleaned.get("identifiers", []):
+        PersonIdentifier.objects.create(person=person, identifier_type=kind, value=value)
+    if cleaned.get("address"):
+        Address.objects.create(person=person, start_date=timezone.localdate(), **cleaned["address"])
+    audit_record(actor=actor, action="create", obj=person)
+    return person
+
+
+def chronology_add(*, person_ids, occurred_at, kind: str, summary: str, obj, agency=None) -> None:
+    ChronologyEntry.objects.bulk_create(
+        [
+            ChronologyEntry(
+                person_id=pid,
+                occurred_at=occurred_at,
+                kind=kind,
+                summary=summary[:300],
+                agency=agency,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+            )
+            for pid in person_ids
+        ]
+    )

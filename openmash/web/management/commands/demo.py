@@ -1,0 +1,28 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from openmash.demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the synthetic partnership (once), print the demo logins and serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed-only", action="store_true", help="Seed and exit without serving")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--reset", action="store_true", help="Delete the demo database and seed again")
+
+    def handle(self, *args, **opts):
+        if opts["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
+        seeded = seed_demo(stdout=self.stdout)
+        if not seeded:
+            self.stdout.write("Demo partnership already loaded (use --reset to start again).")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for role, usernames in demo_logins():
+            self.stdout.write(f"  {role:<28} {', '.join(usernames)}")
+        self.stdout.write("")
+        if not opts["seed_only"]:
+            call_command("serve", port=opts["port"])
