@@ -39,7 +39,6 @@ $(VENV_STAMP): pyproject.toml
 		echo "error: OpenMASH needs Python >= 3.11 but '$(PYTHON)' is $$($(PYTHON) -c 'import platform; print(platform.python_version())'); set PYTHON=python3.11 (or newer)" >&2; \
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_BIN)/python -m pip install --quiet --upgrade pip
 	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -122,8 +122,9 @@ def people_visible(actor) -> QuerySet:
 
 
 def person_full_record_allowed(actor) -> bool:
-    """Researchers get the minimum identifying details only; chronology and relationships are the hub's."""
-    return actor is not None and (actor.is_hub or actor.role in (Role.SOCIAL_WORKER, Role.REFERRER))
+    """Identifiers, addresses and the chronology are for the hub and the allocated worker. Researchers and
+    referrers get the minimum identifying details only (what they already hold or need to search their systems)."""
+    return actor is not None and (actor.is_hub or actor.role == Role.SOCIAL_WORKER)
 
 
 # --- fetch-and-authorise in one call -------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 import contextlib
+import logging
 import os
 import subprocess
 import sys
+import threading
 
 from django.core.management.base import BaseCommand
 
@@ -13,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--escalate-every", type=int, default=300, help="Seconds between escalation runs (0: off)")
 
     def handle(self, *args, **opts):
         from django.core.management import call_command
@@ -34,5 +37,22 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
+        stop = threading.Event()
+        threading.Thread(target=self._escalate_every, args=(stop, opts["escalate_every"]), daemon=True).start()
         with contextlib.suppress(KeyboardInterrupt):
             subprocess.run(cmd, check=False, env=os.environ.copy())
+        stop.set()
+
+    def _escalate_every(self, stop: threading.Event, seconds: int) -> None:
+        """Escalate overdue agency requests while serving (production may run `openmash escalate_overdue` from
+        a scheduler instead and pass --escalate-every 0)."""
+        from django.core.management import call_command
+        from django.db import close_old_connections
+
+        while seconds > 0 and not stop.wait(seconds):
+            try:
+                call_command("escalate_overdue", verbosity=0)
+            except Exception:  # keep serving; the error is logged
+                logging.getLogger(__name__).exception("Escalation run failed")
+            finally:
+                close_old_connections()
