@@ -4,5 +4,7 @@ from config.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("partnership/", include("openmash.partnership.urls")),
+    path("audit/", include("openmash.audit.urls")),
     path("", include("openmash.web.urls")),
 ]

@@ -46,3 +46,7 @@ def outcome_codes_list(*, active_only: bool = True) -> list[OutcomeCode]:
     if active_only:
         qs = qs.filter(active=True)
     return list(qs)
+
+
+def bank_holidays_upcoming(*, limit: int = 30) -> list[BankHoliday]:
+    return list(BankHoliday.objects.filter(date__gte=timezone.localdate()).order_by("date")[:limit])

@@ -1,10 +1,14 @@
 """Writes of partnership configuration, including the defaults a new partnership starts with."""
 
+import datetime as dt
+
 import holidays as holidays_lib
 from django.db import transaction
 from django.utils import timezone
 
+from openmash.access.policy import require
 from openmash.audit.services import audit_record
+from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.partnership.models import BankHoliday, OutcomeCode, PartnershipSettings, RagLevel, ThresholdLevel
 
 DEFAULT_RAG = [("red", "Red", 4, 1), ("amber", "Amber", 24, 2), ("green", "Green", 72, 3)]
@@ -55,16 +59,97 @@ def partnership_defaults_ensure(*, name: str = "OpenMASH partnership", la_code: 
     return settings_obj
 
 
-@transaction.atomic
-def rag_level_update(*, actor, code: str, working_hours: int, label: str | None = None) -> RagLevel:
-    from openmash.access.policy import require_role
+def _err(errors: dict, field: str, msg: str) -> None:
+    errors.setdefault(field, []).append(msg)
 
-    require_role(actor, "partnership_admin")
-    level = RagLevel.objects.select_for_update().get(code=code)
-    before = level.working_hours
-    level.working_hours = working_hours
-    if label:
-        level.label = label
-    level.save(update_fields=["working_hours", "label", "updated_at"])
-    audit_record(actor=actor, action="update", obj=level, detail={"working_hours": [before, working_hours]})
-    return level
+
+@transaction.atomic
+def rag_levels_update(*, actor, hours: dict[str, int]) -> list[RagLevel]:
+    """Set the working-hours timescale of each RAG level. Applies to ratings made from now on."""
+    require(actor, "partnership.configure")
+    levels = {lvl.code: lvl for lvl in RagLevel.objects.select_for_update()}
+    errors: dict[str, list[str]] = {}
+    for code, value in hours.items():
+        if code not in levels:
+            _err(errors, f"rag_{code}", f"Unknown RAG level: {code}")
+        elif not isinstance(value, int) or not 1 <= value <= 720:
+            _err(errors, f"rag_{code}", "Enter a whole number of working hours from 1 to 720")
+    if errors:
+        raise ValidationFailed("There is a problem with the timescales", errors=errors)
+    for code, value in hours.items():
+        level = levels[code]
+        if level.working_hours != value:
+            before = level.working_hours
+            level.working_hours = value
+            level.save(update_fields=["working_hours", "updated_at"])
+            audit_record(actor=actor, action="update", obj=level, detail={"working_hours": [before, value]})
+    return list(levels.values())
+
+
+@transaction.atomic
+def working_hours_update(*, actor, day_start: dt.time, day_end: dt.time, weekdays: list[int]) -> PartnershipSettings:
+    require(actor, "partnership.configure")
+    errors: dict[str, list[str]] = {}
+    if day_end <= day_start:
+        _err(errors, "day_end", "The working day must end after it starts")
+    if not weekdays or any(d not in range(7) for d in weekdays):
+        _err(errors, "weekdays", "Choose at least one working day")
+    if errors:
+        raise ValidationFailed("There is a problem with the working hours", errors=errors)
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    obj.day_start, obj.day_end, obj.working_weekdays = day_start, day_end, sorted(set(weekdays))
+    obj.save(update_fields=["day_start", "day_end", "working_weekdays", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"working_hours": [str(day_start), str(day_end)]})
+    return obj
+
+
+@transaction.atomic
+def bank_holiday_add(*, actor, date: dt.date, name: str) -> BankHoliday:
+    require(actor, "partnership.configure")
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed("Check the holiday", errors={"name": ["Enter a name of up to 100 characters"]})
+    if BankHoliday.objects.filter(date=date).exists():
+        raise ValidationFailed("Check the holiday", errors={"date": ["That date is already a holiday"]})
+    holiday = BankHoliday.objects.create(date=date, name=name)
+    audit_record(actor=actor, action="create", obj=holiday, detail={"date": str(date)})
+    return holiday
+
+
+@transaction.atomic
+def bank_holiday_remove(*, actor, holiday_id) -> None:
+    require(actor, "partnership.configure")
+    holiday = BankHoliday.objects.filter(pk=holiday_id).first()
+    if holiday is None:
+        raise NotFound()
+    audit_record(actor=actor, action="delete", obj=holiday, detail={"date": str(holiday.date)})
+    holiday.delete()
+
+
+@transaction.atomic
+def threshold_level_update(*, actor, level: int, label: str, description: str) -> ThresholdLevel:
+    require(actor, "partnership.configure")
+    obj = ThresholdLevel.objects.select_for_update().filter(level=level).first()
+    if obj is None:
+        raise NotFound()
+    label = (label or "").strip()
+    if not label or len(label) > 100:
+        raise ValidationFailed(
+            "Check the level", errors={f"threshold_{level}": ["Enter a label of up to 100 characters"]}
+        )
+    obj.label, obj.description = label, (description or "").strip()[:2000]
+    obj.save(update_fields=["label", "description", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj)
+    return obj
+
+
+@transaction.atomic
+def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
+    require(actor, "partnership.configure")
+    obj = OutcomeCode.objects.select_for_update().filter(code=code).first()
+    if obj is None:
+        raise NotFound()
+    obj.active = active
+    obj.save(update_fields=["active", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"active": active})
+    return obj

@@ -1,0 +1,58 @@
+from django import forms
+
+from openmash.partnership.models import RagLevel
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class RagTimescalesForm(forms.Form):
+    def __init__(self, *args, levels: list[RagLevel], **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in levels:
+            self.fields[f"rag_{level.code}"] = forms.IntegerField(
+                label=f"{level.label} (working hours)",
+                min_value=1,
+                max_value=720,
+                initial=level.working_hours,
+                error_messages={
+                    "required": f"Enter the {level.label.lower()} timescale in working hours",
+                    "invalid": "Enter a whole number of hours",
+                },
+            )
+
+
+class WorkingHoursForm(forms.Form):
+    day_start = forms.TimeField(
+        label="Hub opens at",
+        help_text="24-hour clock, for example 09:00",
+        error_messages={"required": "Enter the time the hub opens", "invalid": "Enter a time like 09:00"},
+    )
+    day_end = forms.TimeField(
+        label="Hub closes at",
+        help_text="24-hour clock, for example 17:00",
+        error_messages={"required": "Enter the time the hub closes", "invalid": "Enter a time like 17:00"},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Working days",
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one working day"},
+    )
+
+
+class BankHolidayForm(forms.Form):
+    date = forms.DateField(
+        label="Date",
+        help_text="For example 2027-08-30",
+        error_messages={"required": "Enter the date", "invalid": "Enter a date like 2027-08-30"},
+    )
+    name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})

@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+
+from openmash.audit.models import AuditEvent
+from openmash.partnership.models import BankHoliday, OutcomeCode, PartnershipSettings, RagLevel
+
+
+@pytest.fixture
+def admin_client(client, make_actor):
+    actor = make_actor("partnership_admin", "mash")
+    client.force_login(actor.user)
+    return client
+
+
+def test_admin_changes_rag_timescales_and_it_is_audited(admin_client):
+    before = AuditEvent.objects.filter(object_type="partnership.raglevel").count()
+    r = admin_client.post("/partnership/", {"form": "rag", "rag_red": "2", "rag_amber": "24", "rag_green": "72"})
+    assert r.status_code == 302
+    assert RagLevel.objects.get(code="red").working_hours == 2
+    assert AuditEvent.objects.filter(object_type="partnership.raglevel").count() == before + 1
+
+
+def test_bad_timescale_shows_error_summary_and_saves_nothing(admin_client):
+    r = admin_client.post("/partnership/", {"form": "rag", "rag_red": "0", "rag_amber": "x", "rag_green": "72"})
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "govuk-error-summary" in body and "<title>Error:" in body
+    assert RagLevel.objects.get(code="red").working_hours == 4
+
+
+def test_working_hours_must_end_after_start(admin_client):
+    r = admin_client.post(
+        "/partnership/", {"form": "hours", "day_start": "17:00", "day_end": "09:00", "weekdays": ["0", "1"]}
+    )
+    assert r.status_code == 200
+    assert "The working day must end after it starts" in r.content.decode()
+    assert PartnershipSettings.objects.get().day_start == dt.time(9, 0)
+
+
+def test_working_hours_saved(admin_client):
+    r = admin_client.post(
+        "/partnership/",
+        {"form": "hours", "day_start": "08:30", "day_end": "18:00", "weekdays": ["0", "1", "2", "3", "4", "5"]},
+    )
+    assert r.status_code == 302
+    s = PartnershipSettings.objects.get()
+    assert (s.day_start, s.day_end, s.working_weekdays) == (dt.time(8, 30), dt.time(18, 0), [0, 1, 2, 3, 4, 5])
+
+
+def test_holiday_add_remove_and_outcome_toggle(admin_client):
+    r = admin_client.post("/partnership/", {"form": "holiday", "date": "2031-07-01", "name": "Local closure"})
+    assert r.status_code == 302
+    holiday = BankHoliday.objects.get(date=dt.date(2031, 7, 1))
+    r = admin_client.post("/partnership/", {"form": "holiday", "date": "2031-07-01", "name": "Again"})
+    assert "already a holiday" in r.content.decode()
+    admin_client.post("/partnership/", {"form": "holiday_remove", "holiday_id": str(holiday.pk)})
+    assert not BankHoliday.objects.filter(pk=holiday.pk).exists()
+    admin_client.post("/partnership/", {"form": "outcome", "code": "police_action", "active": "0"})
+    assert OutcomeCode.objects.get(code="police_action").active is False
+
+
+@pytest.mark.parametrize(
+    "role,agency", [("screener", "mash"), ("manager", "mash"), ("referrer", "police"), ("auditor", "mash")]
+)
+def test_only_partnership_admins_configure(client, make_actor, role, agency):
+    client.force_login(make_actor(role, agency).user)
+    assert client.get("/partnership/").status_code == 403
+    assert (
+        client.post("/partnership/", {"form": "rag", "rag_red": "1", "rag_amber": "2", "rag_green": "3"}).status_code
+        == 403
+    )
+    assert RagLevel.objects.get(code="red").working_hours == 4
+
+
+def test_anonymous_is_sent_to_sign_in(client, partnership):
+    r = client.get("/partnership/")
+    assert r.status_code == 302 and "/login/" in r["Location"]

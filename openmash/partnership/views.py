@@ -1,0 +1,84 @@
+"""The partnership admin's settings page: RAG timescales, hub hours, bank holidays, thresholds, outcomes."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from openmash.access.policy import require
+from openmash.core.exceptions import ValidationFailed
+from openmash.core.views import actor_required
+from openmash.partnership import selectors, services
+from openmash.partnership.forms import BankHolidayForm, RagTimescalesForm, WorkingHoursForm
+
+
+def _forms(data=None, which=None):
+    levels = selectors.rag_levels_list()
+    s = selectors.partnership_settings_get()
+    return {
+        "rag_form": RagTimescalesForm(data if which == "rag" else None, levels=levels),
+        "hours_form": WorkingHoursForm(
+            data if which == "hours" else None,
+            initial={
+                "day_start": s.day_start.strftime("%H:%M"),
+                "day_end": s.day_end.strftime("%H:%M"),
+                "weekdays": s.working_weekdays,
+            },
+        ),
+        "holiday_form": BankHolidayForm(data if which == "holiday" else None),
+    }
+
+
+def _apply(request, which, forms):
+    actor = request.actor
+    if which == "rag" and forms["rag_form"].is_valid():
+        hours = {k.removeprefix("rag_"): v for k, v in forms["rag_form"].cleaned_data.items()}
+        services.rag_levels_update(actor=actor, hours=hours)
+        return "RAG timescales saved. New ratings use them from now on."
+    if which == "hours" and forms["hours_form"].is_valid():
+        cd = forms["hours_form"].cleaned_data
+        services.working_hours_update(
+            actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
+        )
+        return "Hub working hours saved."
+    if which == "holiday" and forms["holiday_form"].is_valid():
+        cd = forms["holiday_form"].cleaned_data
+        services.bank_holiday_add(actor=actor, date=cd["date"], name=cd["name"])
+        return "Holiday added."
+    if which == "holiday_remove":
+        services.bank_holiday_remove(actor=actor, holiday_id=request.POST.get("holiday_id"))
+        return "Holiday removed."
+    if which == "outcome":
+        services.outcome_code_set_active(
+            actor=actor, code=request.POST.get("code", ""), active=request.POST.get("active") == "1"
+        )
+        return "Outcome updated."
+    return None
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def partnership_settings(request):
+    require(request.actor, "partnership.configure")
+    which = request.POST.get("form") if request.method == "POST" else None
+    forms = _forms(request.POST if which else None, which)
+    if which:
+        form = forms.get(f"{which}_form")
+        try:
+            done = _apply(request, which, forms)
+        except ValidationFailed as exc:
+            done = None
+            for field, msgs in exc.errors.items():
+                for msg in msgs:
+                    form.add_error(field if form and field in form.fields else None, msg)
+        if done:
+            messages.success(request, done)
+            return redirect("partnership:settings")
+    context = {
+        **forms,
+        "settings": selectors.partnership_settings_get(),
+        "thresholds": selectors.threshold_levels_list(),
+        "outcomes": selectors.outcome_codes_list(active_only=False),
+        "holidays": selectors.bank_holidays_upcoming(),
+        "form": next((f for f in forms.values() if f.is_bound and f.errors), None),
+    }
+    return render(request, "partnership/settings.html", context)
