@@ -112,6 +112,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do
 
 # Sessions: 15 minutes idle, cookies locked down.
 SESSION_COOKIE_AGE = env.int("OPENMASH_SESSION_IDLE_SECONDS", default=15 * 60)

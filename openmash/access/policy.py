@@ -6,7 +6,7 @@ Rules (deny by default):
   agency requests and the people in them;
 - an agency's researchers see only requests addressed to their agency, and only the subjects' minimum
   identifying details;
-- referrers see their own contacts and their outcomes;
+- referrers (and anyone else who records a contact) see the contacts they recorded and their outcomes;
 - an allocated social worker sees the children allocated to them and contacts routed to them;
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
 A record the actor may not see answers exactly as a missing one (NotFound).
@@ -22,7 +22,7 @@ from openmash.core.exceptions import NotFound, PermissionDenied
 # Which roles may do what. Hub roles also need membership of the hub agency (checked in `can`).
 _ACTIONS: dict[str, frozenset[str]] = {
     "contact.create": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
-    "person.search": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER}),
+    "person.search": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "contact.screen": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -66,17 +66,14 @@ def contacts_visible(actor) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
-    if actor.role == Role.REFERRER:
-        return qs.filter(recorded_by=actor.user)
+    own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if actor.role == Role.SOCIAL_WORKER:
         return qs.filter(
-            Q(routed_to=actor.user)
-            | Q(recorded_by=actor.user)
+            own
+            | Q(routed_to=actor.user)
             | Q(people__person__allocations__worker=actor.user, people__person__allocations__closed_at__isnull=True)
         ).distinct()
-    if actor.role == Role.RESEARCHER:
-        return qs.filter(recorded_by=actor.user)
-    return qs.none()
+    return qs.filter(own)
 
 
 def enquiries_visible(actor) -> QuerySet:
@@ -106,18 +103,22 @@ def people_visible(actor) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
-    if actor.role == Role.REFERRER:
-        return qs.filter(contact_links__contact__recorded_by=actor.user).distinct()
     if actor.role == Role.SOCIAL_WORKER:
         return qs.filter(
             Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
             | Q(contact_links__contact__routed_to=actor.user)
+            | Q(contact_links__contact__recorded_by=actor.user)
         ).distinct()
     if actor.role == Role.RESEARCHER:
         return qs.filter(
-            contact_links__role="subject",
-            contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
+            Q(
+                contact_links__role="subject",
+                contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
+            )
+            | Q(contact_links__contact__recorded_by=actor.user)
         ).distinct()
+    if can(actor, "contact.create"):
+        return qs.filter(contact_links__contact__recorded_by=actor.user).distinct()
     return qs.none()
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openmash.access.policy import people_visible, require
+from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import (
     CONCERN_CODES,
@@ -43,18 +44,32 @@ def _fingerprint(data: dict) -> str:
 
 
 def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool) -> tuple[str, Any]:
-    """A person reference is either {"person_id": ...} (an existing record the actor may see) or new details."""
+    """A person reference is either {"person_id": ...} (an existing record) or the details of a new person.
+
+    An existing record may be linked if the actor can see it, or if it came up in the actor's own intake search
+    within the last day (the audit trail holds those search results): a professional can attach a concern to a
+    child they found by exact name + date of birth or identifier, without gaining sight of the record, and
+    cannot attach one to an arbitrary id."""
     if ref.get("person_id"):
-        person = people_visible(actor).filter(pk=ref["person_id"]).first() if _is_uuid(ref["person_id"]) else None
-        if person is None and actor.role in ("referrer", "social_worker", "researcher"):
-            # Intake: a professional who found the child by exact search may link the contact to that record
-            # without gaining sight of it.
-            person = Person.objects.filter(pk=ref["person_id"]).first() if _is_uuid(ref["person_id"]) else None
+        pid = ref["person_id"]
+        person = people_visible(actor).filter(pk=pid).first() if _is_uuid(pid) else None
+        if person is None and _is_uuid(pid) and _found_by_own_search(actor, pid):
+            person = Person.objects.filter(pk=pid).first()
         if person is None:
             errors.setdefault(f"{prefix}.person_id", []).append("No person with that ID was found")
             return "missing", None
         return "existing", person
     return "new", person_input_validate(ref, prefix=prefix, errors=errors, child=child)
+
+
+def _found_by_own_search(actor, person_id) -> bool:
+    return AuditEvent.objects.filter(
+        actor_user_id=actor.user.pk,
+        action="search_result",
+        object_type="people.person",
+        object_id=str(person_id),
+        at__gte=timezone.now() - dt.timedelta(days=1),
+    ).exists()
 
 
 def _is_uuid(value) -> bool:
@@ -94,6 +109,8 @@ def _validate_concern(data, cleaned, err) -> None:
         err("concern_codes", f"Unknown concern category code: {', '.join(unknown)}")
     cleaned["concern_codes"] = codes
     received = data.get("received_at")
+    if received and timezone.is_naive(received):
+        received = timezone.make_aware(received)  # a time without an offset is the partnership's local time
     if received and received > timezone.now() + dt.timedelta(minutes=5):
         err("received_at", "The time the contact was received must not be in the future")
     cleaned["received_at"] = received or timezone.now()

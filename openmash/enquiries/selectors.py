@@ -97,7 +97,7 @@ def agency_inbox(*, actor, status: str = "", limit: int = 100) -> list[AgencyReq
     qs = _inbox_qs(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
-    requests = list(qs.order_by("-status", "due_at")[:limit])
+    requests = list(qs.order_by("status", "due_at")[:limit])  # "open" sorts before "responded"
     audit_record_many(actor=actor, action="list", objects=requests, reason="agency inbox")
     return requests
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -149,6 +149,8 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
     reason = _text(reason, "reason", errors, required=True, label="reason for the new rating")
     now = timezone.now()
     due = _rag_due(rag, now, errors)
+    if enquiry.version != version or enquiry.status != EnquiryStatus.OPEN:
+        raise Conflict("The enquiry was changed by someone else (or decided). Reload and try again.")
     if not errors and rag == enquiry.rag:
         errors.setdefault("rag", []).append(f"The enquiry is already rated {rag}")
     if errors:
@@ -206,17 +208,21 @@ def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], questi
     if errors:
         raise ValidationFailed("There is a problem with the request", errors=errors)
     now = timezone.now()
-    created = [
-        AgencyRequest.objects.create(
-            enquiry=enquiry,
-            agency=agencies[c],
-            requested_by=actor.user,
-            requested_at=now,
-            due_at=enquiry.due_at,
-            question=question,
-        )
-        for c in codes
-    ]
+    try:
+        with transaction.atomic():
+            created = [
+                AgencyRequest.objects.create(
+                    enquiry=enquiry,
+                    agency=agencies[c],
+                    requested_by=actor.user,
+                    requested_at=now,
+                    due_at=enquiry.due_at,
+                    question=question,
+                )
+                for c in codes
+            ]
+    except IntegrityError:
+        raise Conflict("Someone else has just asked one of these agencies. Reload to see their request.") from None
     for r in created:
         audit_record(actor=actor, action="create", obj=r, detail={"agency": r.agency.code})
     return created
@@ -377,7 +383,12 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = list(
         AgencyRequest.objects.select_for_update()
-        .filter(status=RequestStatus.OPEN, due_at__lt=now, escalated_at__isnull=True)
+        .filter(
+            status=RequestStatus.OPEN,
+            due_at__lt=now,
+            escalated_at__isnull=True,
+            enquiry__status=EnquiryStatus.OPEN,
+        )
         .select_related("enquiry__contact", "agency")
     )
     if not overdue:

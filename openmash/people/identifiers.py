@@ -23,7 +23,7 @@ def nhs_number_check_digit(first9: str) -> int | None:
 
 def nhs_number_normalise(value: str) -> str:
     digits = re.sub(r"[\s-]", "", value or "")
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValueError("Enter an NHS number with 10 digits, like 943 476 5919")
     if nhs_number_check_digit(digits[:9]) != int(digits[9]):
         raise ValueError("Enter a valid NHS number: the check digit does not match")
@@ -37,7 +37,7 @@ def nhs_number_format(digits: str) -> str:
 def upn_check_letter(last12: str) -> str:
     total = 0
     for pos, ch in enumerate(last12, start=2):
-        if ch.isdigit():
+        if ch in "0123456789":
             v = int(ch)
         elif pos == 13:
             v = _UPN_ALPHABET.index(ch)
@@ -49,7 +49,7 @@ def upn_check_letter(last12: str) -> str:
 
 def upn_normalise(value: str) -> str:
     upn = re.sub(r"\s", "", value or "").upper()
-    if not re.fullmatch(rf"[{_UPN_ALPHABET}]\d{{11}}[0-9{_UPN_ALPHABET}]", upn):
+    if not re.fullmatch(rf"[{_UPN_ALPHABET}][0-9]{{11}}[0-9{_UPN_ALPHABET}]", upn):
         raise ValueError(
             "Enter a UPN of 13 characters: a check letter, 11 digits and a digit or letter, like B801200005001"
         )
@@ -64,9 +64,9 @@ def pnc_check_character(year: str, serial: str) -> str:
 
 def pnc_id_normalise(value: str) -> str:
     v = re.sub(r"\s", "", value or "").upper()
-    m = re.fullmatch(r"(\d{2}|\d{4})/(\d{1,7})([A-Z])", v)
+    m = re.fullmatch(r"([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])", v)
     if not m:
-        raise ValueError("Enter a PNC ID like 99/123456X or 2001/0123456C")
+        raise ValueError("Enter a PNC ID like 99/123456X or 2001/0123456F")
     year, serial, check = m.groups()
     if pnc_check_character(year, serial) != check:
         raise ValueError("Enter a valid PNC ID: the check character does not match")

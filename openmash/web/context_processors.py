@@ -1,10 +1,30 @@
 from openmash.access.actor import actor_for_user
+from openmash.access.policy import can
+
+# (key, label, url name, action the actor must be allowed): the service navigation, filtered by the policy.
+NAV_ITEMS = [
+    ("home", "Home", "web:home", None),
+    ("contact_new", "Record a concern", "web:contact_new", "contact.create"),
+    ("screening", "Screening queue", "web:screening_queue", "contact.screen"),
+    ("enquiries", "Enquiries", "web:enquiry_list", "enquiry.view"),
+    ("requests", "Information requests", "web:request_inbox", "request.inbox"),
+    ("people", "Find a child", "web:person_search", "person.search"),
+]
 
 
 def actor(request):
     if not hasattr(request, "_actor_cache"):
-        user = getattr(request, "user", None)
-        request._actor_cache = (
-            actor_for_user(user, membership_id=request.session.get("membership_id")) if user is not None else None
-        )
-    return {"actor": request._actor_cache}
+        resolved = getattr(request, "actor", None)  # set by openmash.core.views.actor_required
+        if resolved is None:
+            user = getattr(request, "user", None)
+            resolved = (
+                actor_for_user(user, membership_id=request.session.get("membership_id")) if user is not None else None
+            )
+        request._actor_cache = resolved
+    current = request._actor_cache
+    nav = [
+        {"key": key, "label": label, "url_name": url_name}
+        for key, label, url_name, action in NAV_ITEMS
+        if current is not None and (action is None or can(current, action))
+    ]
+    return {"actor": current, "nav_items": nav}

@@ -158,15 +158,16 @@ def test_impossible_calendars_are_refused(kwargs):
         WorkingCalendar(**kwargs)
 
 
-def test_partnership_calendar_loads_bank_holidays_and_hours_from_data(partnership):
+def test_partnership_calendar_loads_bank_holidays_and_hours_from_data(make_actor):
     """The calendar the services use comes from the database: England bank holidays and the partnership's hours."""
-    from openmash.partnership.models import PartnershipSettings
     from openmash.partnership.selectors import working_calendar_get
+    from openmash.partnership.services import working_hours_update
 
     cal = working_calendar_get(around=dt.date(2025, 12, 1))
     assert dt.date(2025, 12, 25) in cal.holidays and dt.date(2025, 12, 26) in cal.holidays
     assert local(cal.add_working_hours(at(2025, 12, 24, 16), 4)) == at(2025, 12, 29, 12)
 
-    PartnershipSettings.objects.update(day_start=dt.time(8), day_end=dt.time(16))
+    admin = make_actor("partnership_admin", "mash")
+    working_hours_update(actor=admin, day_start=dt.time(8), day_end=dt.time(16), weekdays=[0, 1, 2, 3, 4])
     cal = working_calendar_get(around=dt.date(2026, 1, 12))
     assert local(cal.add_working_hours(at(2026, 1, 9, 15), 4)) == at(2026, 1, 12, 11)

@@ -1,0 +1,233 @@
+"""Identifier validation: NHS number, UPN and PNC ID check characters (DOMAIN.md 2.5)."""
+
+import random
+import re
+
+import pytest
+
+from openmash.people.identifiers import (
+    identifier_normalise,
+    local_id_normalise,
+    nhs_number_check_digit,
+    nhs_number_format,
+    nhs_number_normalise,
+    pnc_check_character,
+    pnc_id_normalise,
+    upn_check_letter,
+    upn_normalise,
+)
+
+# --- NHS number ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9434765919", "9434765919"),
+        ("943 476 5919", "9434765919"),
+        ("943-476-5919", "9434765919"),
+        (" 943 476-5919 ", "9434765919"),
+        ("9990000018", "9990000018"),  # test range
+    ],
+)
+def test_nhs_number_valid_forms_normalise_to_ten_digits(raw, expected):
+    assert nhs_number_normalise(raw) == expected
+
+
+def test_nhs_number_check_digit_eleven_becomes_zero():
+    # 10*4 + 9*0 ... chosen so that the weighted sum is a multiple of 11.
+    prefix = next(f"{n:09d}" for n in range(100000000, 100001000) if nhs_number_check_digit(f"{n:09d}") == 0)
+    total = sum(int(d) * w for d, w in zip(prefix, range(10, 1, -1), strict=True))
+    assert total % 11 == 0
+    assert nhs_number_normalise(prefix + "0") == prefix + "0"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("9434765918", "check digit"),  # wrong check digit
+        ("9434765910", "check digit"),
+        ("1000000010", "check digit"),  # 100000001 has check 10: no valid NHS number starts with it
+        ("943476591", "10 digits"),  # too short
+        ("94347659190", "10 digits"),  # too long
+        ("943476591X", "10 digits"),  # non-digit
+        ("943.476.5919", "10 digits"),  # only spaces and dashes are separators
+        ("", "10 digits"),
+    ],
+)
+def test_nhs_number_invalid(raw, message):
+    with pytest.raises(ValueError, match=message):
+        nhs_number_normalise(raw)
+
+
+def test_nhs_number_check_ten_means_no_valid_number():
+    assert nhs_number_check_digit("100000001") is None
+    for last in "0123456789":
+        with pytest.raises(ValueError):
+            nhs_number_normalise("100000001" + last)
+
+
+def test_nhs_number_property_exactly_one_final_digit_validates():
+    """For random prefixes: the number built with nhs_number_check_digit validates and every other final digit
+    fails; a prefix whose check is 10 has no valid number at all."""
+    rng = random.Random(20261125)
+    seen_none = 0
+    for _ in range(2000):
+        prefix = "".join(rng.choice("0123456789") for _ in range(9))
+        check = nhs_number_check_digit(prefix)
+        valid = []
+        for last in "0123456789":
+            try:
+                nhs_number_normalise(prefix + last)
+                valid.append(last)
+            except ValueError:
+                pass
+        if check is None:
+            seen_none += 1
+            assert valid == [], prefix
+        else:
+            assert valid == [str(check)], prefix
+    assert seen_none > 0  # the loop really exercised the check-10 branch
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "ascii_value"),
+    [
+        ("nhs_number", "９４３４７６５９１９", "9434765919"),  # full-width digits
+        ("nhs_number", "९४३४७६५९१९", "9434765919"),  # Devanagari digits
+        ("upn", "B８01200005001", "B801200005001"),
+    ],
+)
+def test_non_ascii_digits_are_rejected_or_folded_to_ascii(kind, raw, ascii_value):
+    try:
+        value = identifier_normalise(kind, raw)
+    except ValueError:
+        return
+    assert value == ascii_value
+
+
+def test_nhs_number_format_three_three_four():
+    assert nhs_number_format("9434765919") == "943 476 5919"
+
+
+# --- UPN -----------------------------------------------------------------------------------------------------
+
+
+def test_upn_valid_example():
+    assert upn_normalise("B801200005001") == "B801200005001"
+    assert upn_normalise(" b801 2000 05001 ") == "B801200005001"  # spaces and lower case tolerated
+
+
+def test_upn_check_letter_of_example():
+    assert upn_check_letter("801200005001") == "B"
+
+
+@pytest.mark.parametrize("letter", [c for c in "ACDEFGHJKLMNPQRTUVWXYZ"])
+def test_upn_wrong_check_letter(letter):
+    with pytest.raises(ValueError, match="check letter"):
+        upn_normalise(letter + "801200005001")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "I801200005001",  # I, O and S are never check letters
+        "O801200005001",
+        "S801200005001",
+        "B80120000500",  # 12 characters
+        "B8012000050011",  # 14 characters
+        "BB01200005001",  # letter inside the 11 digits
+        "B80120000500I",  # temporary UPNs end in one of the 23 letters; I is not one
+        "",
+    ],
+)
+def test_upn_bad_shape(raw):
+    with pytest.raises(ValueError, match="13 characters"):
+        upn_normalise(raw)
+
+
+@pytest.mark.parametrize("last", ["A", "M", "Z"])
+def test_temporary_upn_ending_in_a_letter(last):
+    body = "80120000500" + last
+    letter = upn_check_letter(body)
+    assert upn_normalise(letter + body) == letter + body
+    wrong = next(c for c in "ABCDEFGHJKLMNPQRTUVWXYZ" if c != letter)
+    with pytest.raises(ValueError, match="check letter"):
+        upn_normalise(wrong + body)
+
+
+def test_temporary_upn_letter_takes_its_alphabet_index():
+    # Position 13 weight 13: 'A' (index 0) contributes 0, like the digit 0; 'B' (index 1) like the digit 1.
+    assert upn_check_letter("80120000500A") == upn_check_letter("801200005000")
+    assert upn_check_letter("80120000500B") == upn_check_letter("801200005001")
+
+
+# --- PNC ID --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("99/123456X", "99/123456X"),
+        ("99/0123456X", "99/0123456X"),  # zero-padded serial, same check
+        ("1999/123456X", "1999/123456X"),  # four-digit year: the check uses the last two digits
+        ("2001/0123456F", "2001/0123456F"),
+        (" 99/123456x ", "99/123456X"),
+    ],
+)
+def test_pnc_valid(raw, expected):
+    assert pnc_id_normalise(raw) == expected
+
+
+def test_pnc_check_uses_last_two_year_digits():
+    assert pnc_check_character("99", "123456") == "X"
+    assert pnc_check_character("1999", "123456") == pnc_check_character("99", "123456")
+
+
+@pytest.mark.parametrize("raw", ["99/123456A", "99/123456Z", "1999/123456Y", "2001/0123456C"])
+def test_pnc_wrong_check_character(raw):
+    with pytest.raises(ValueError, match="check character"):
+        pnc_id_normalise(raw)
+
+
+@pytest.mark.parametrize("raw", ["99123456X", "999/123456X", "99/12345678X", "99/123456", "99/X", "AB/123456X", ""])
+def test_pnc_bad_shape(raw):
+    with pytest.raises(ValueError, match="PNC ID like"):
+        pnc_id_normalise(raw)
+
+
+# --- the examples the error messages give must themselves be valid ---------------------------------------------
+
+
+def _examples(kind: str, bad: str) -> list[str]:
+    with pytest.raises(ValueError) as exc:
+        identifier_normalise(kind, bad)
+    return re.findall(r"like ([^,]+?)(?: or ([^,]+?))?$", str(exc.value))[0]
+
+
+def test_nhs_and_upn_message_examples_validate():
+    assert nhs_number_normalise(_examples("nhs_number", "x")[0]) == "9434765919"
+    assert upn_normalise(_examples("upn", "x")[0]) == "B801200005001"
+
+
+def test_pnc_message_examples_validate():
+    for example in _examples("pnc_id", "x"):
+        pnc_id_normalise(example)
+
+
+# --- dispatch and local ids ------------------------------------------------------------------------------------
+
+
+def test_identifier_normalise_dispatches_and_rejects_unknown_types():
+    assert identifier_normalise("nhs_number", "943 476 5919") == "9434765919"
+    assert identifier_normalise("upn", "B801200005001") == "B801200005001"
+    assert identifier_normalise("pnc_id", "99/123456X") == "99/123456X"
+    assert identifier_normalise("local_id", "LA123") == "LA123"
+    with pytest.raises(ValueError, match="Unknown identifier type"):
+        identifier_normalise("passport", "123")
+
+
+@pytest.mark.parametrize("raw", ["", "has space", "x" * 21, "semi;colon", "<b>"])
+def test_local_id_rejects(raw):
+    with pytest.raises(ValueError):
+        local_id_normalise(raw)

@@ -1,0 +1,64 @@
+"""Plain-words views of domain records for the templates (no queries here: everything is already loaded)."""
+
+from __future__ import annotations
+
+from openmash.contacts.choices import ContactPersonRole, ContactStatus
+from openmash.enquiries.choices import ScreeningOutcome
+
+
+def subjects(contact) -> list:
+    """The subject children of a contact, from whichever prefetch the selector used."""
+    links = getattr(contact, "subject_links", None)
+    if links is None:
+        links = [cp for cp in contact.people.all() if cp.role == ContactPersonRole.SUBJECT]
+    return [cp.person for cp in links]
+
+
+def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
+    """What has happened to a contact, in words a referrer understands (never the hub's rationale)."""
+    screening = getattr(contact, "screening", None)
+    enquiry = getattr(contact, "enquiry", None)
+    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    status = contact.status
+    outcomes: list[str] = []
+    if status == ContactStatus.AWAITING_SCREENING:
+        text, tag = "Waiting to be screened by the MASH.", "govuk-tag--grey"
+    elif status == ContactStatus.WITH_ALLOCATED_WORKER:
+        text, tag = "Passed to the child's allocated social worker.", "govuk-tag--blue"
+    elif status == ContactStatus.IN_ENQUIRY:
+        text = "The MASH is finding out what partner agencies know before deciding what to do."
+        tag = "govuk-tag--yellow"
+    elif status == ContactStatus.STRATEGY:
+        text, tag = "A strategy discussion will be held about the child's safety.", "govuk-tag--red"
+    elif status == ContactStatus.CLOSED and screening and screening.outcome == ScreeningOutcome.EARLY_HELP:
+        text, tag = "The family will be offered early help.", "govuk-tag--green"
+        outcomes = [ScreeningOutcome.EARLY_HELP.label]
+    elif status == ContactStatus.CLOSED:
+        text, tag = "No further action by children's social care. Advice may have been given.", "govuk-tag--grey"
+        outcomes = [ScreeningOutcome.NFA_ADVICE.label]
+    elif status == ContactStatus.DECIDED and decision is not None:
+        outcomes = [outcome_labels.get(code, code) for code in decision.outcomes]
+        text, tag = "The MASH manager has decided what happens next.", "govuk-tag--green"
+    else:
+        text, tag = contact.get_status_display(), "govuk-tag--grey"
+    return {"label": contact.get_status_display(), "text": text, "tag": tag, "outcomes": outcomes}
+
+
+def inbox_subjects(agency_request) -> list[dict]:
+    """Only the minimum identifying details an agency needs to search its own records."""
+    rows = []
+    for cp in agency_request.enquiry.contact.subject_links:
+        p = cp.person
+        address = next(iter(p.addresses.all()), None)
+        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
+        rows.append(
+            {
+                "name": p.full_name,
+                "date_of_birth": p.date_of_birth,
+                "expected_date_of_birth": p.expected_date_of_birth,
+                "sex": p.get_sex_display(),
+                "postcode": address.postcode if address else "",
+                "nhs_number": nhs,
+            }
+        )
+    return rows

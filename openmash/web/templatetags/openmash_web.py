@@ -1,0 +1,124 @@
+"""Small display helpers for the OpenMASH pages: code labels, deadline tags, identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from openmash.contacts.choices import CONCERN_CODES
+from openmash.enquiries.choices import RISK_INDICATORS
+from openmash.people.identifiers import nhs_number_format
+
+register = template.Library()
+
+# How close to its due time a piece of work is shown as "due soon".
+DUE_SOON = dt.timedelta(hours=2)
+
+_RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
+
+
+@register.filter
+def get(mapping, key):
+    """{{ mapping|get:key }}: a dictionary lookup with a variable key (None when absent)."""
+    if mapping is None:
+        return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def concern_label(code: str) -> str:
+    return CONCERN_CODES.get(code, code)
+
+
+@register.filter
+def risk_label(code: str) -> str:
+    return RISK_INDICATORS.get(code, code)
+
+
+@register.filter
+def nhs_number(value: str) -> str:
+    """Show an NHS number as 3-3-4 digits, as people read it."""
+    value = value or ""
+    return nhs_number_format(value) if len(value) == 10 and value.isdigit() else value
+
+
+@register.filter
+def rag_tag_class(rag: str) -> str:
+    return _RAG_TAG_CLASSES.get((rag or "").lower(), "govuk-tag--grey")
+
+
+@register.filter
+def due_state(due_at, now=None) -> str:
+    """'overdue', 'soon' (within two hours) or 'due' for a due time; '' when there is none."""
+    if due_at is None:
+        return ""
+    now = now or timezone.now()
+    if due_at < now:
+        return "overdue"
+    if due_at - now <= DUE_SOON:
+        return "soon"
+    return "due"
+
+
+@register.inclusion_tag("web/includes/due_tag.html")
+def due_tag(due_at, done: bool = False):
+    """A GOV.UK tag for a deadline: red when overdue, yellow when due soon; nothing once the work is done."""
+    return {"state": "" if done else due_state(due_at)}
+
+
+@register.filter
+def minutes(value) -> int:
+    """Whole minutes in a timedelta (for the lockout message)."""
+    try:
+        return int(value.total_seconds() // 60)
+    except AttributeError:
+        return 0
+
+
+_CHRONOLOGY_KINDS = {
+    "contact": "Contact",
+    "screening": "Screening",
+    "rag": "RAG rating",
+    "agency_response": "Agency response",
+    "decision": "Decision",
+    "referral": "Referral",
+}
+
+
+@register.filter
+def chronology_kind(kind: str) -> str:
+    return _CHRONOLOGY_KINDS.get(kind, (kind or "").replace("_", " ").capitalize())
+
+
+def _clock(local: dt.datetime) -> str:
+    """GOV.UK style times: 9am, 5:30pm, midday, midnight."""
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    if local.hour == 0 and local.minute == 0:
+        return "midnight"
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+@register.filter
+def when(value) -> str:
+    """A date and time for tables: '2 Apr 2026, 5:30pm' (local time)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y}, {_clock(local)}"
+
+
+@register.filter
+def when_long(value) -> str:
+    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {_clock(local)}"

@@ -1,0 +1,331 @@
+"""Recording a contact through the page, and a contact's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from conftest import VALID_NHS
+from openmash.contacts.models import Contact
+from openmash.people.models import Person
+from openmash.web.tests.conftest import contact_form_data
+
+
+@pytest.fixture
+def referrer(make_actor):
+    return make_actor("referrer", "police")
+
+
+def _error_summary(body: str) -> str:
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', body, re.S)
+    return match.group(0) if match else ""
+
+
+def test_the_form_renders_with_the_referrer_prefilled_and_a_fresh_idempotency_key(make_actor, login):
+    actor = make_actor("referrer", "police")
+    actor.user.display_name = "PC Jo Bloggs"
+    actor.user.job_title = "Police constable"
+    actor.user.save()
+    client = login(actor)
+    first = client.get("/contacts/new/").content.decode()
+    second = client.get("/contacts/new/").content.decode()
+    assert 'value="PC Jo Bloggs"' in first and 'value="Police constable"' in first
+    keys = [re.search(r'name="idempotency_key" value="(\w+)"', b).group(1) for b in (first, second)]
+    assert keys[0] != keys[1]
+    assert 'name="child1_dob_day"' in first and 'name="member1_role"' in first
+    assert 'data-module="govuk-character-count"' in first
+    assert first.count("{% csrf_token %}") == 0 and "csrfmiddlewaretoken" in first
+
+
+def test_a_valid_contact_is_recorded_with_the_api_shape_and_confirmed(referrer, login):
+    client = login(referrer)
+    response = client.post("/contacts/new/", contact_form_data())
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert response["Location"] == f"/contacts/{contact.pk}/"
+    assert contact.recorded_by == referrer.user
+    assert contact.concern_codes == ["3A", "18C"]
+    assert contact.consent == "not_sought" and contact.consent_not_sought_reason == "unsafe"
+    assert contact.family_aware == "no" and contact.immediate_risk is False
+    roles = sorted(contact.people.values_list("role", flat=True))
+    assert roles == ["alleged_perpetrator", "subject"]
+    child = contact.people.get(role="subject").person
+    assert child.date_of_birth == dt.date(2018, 4, 2) and child.identifiers.get().value == VALID_NHS
+    page = client.get(response["Location"]).content.decode()
+    assert "govuk-panel--confirmation" in page and contact.reference in page
+    assert client.get(response["Location"]).content.decode().count("govuk-panel--confirmation") == 0  # once only
+
+
+def _future(days=10):
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+BAD_INPUT = [
+    (
+        "future date of birth",
+        {
+            "child1_dob_day": str(_future().day),
+            "child1_dob_month": str(_future().month),
+            "child1_dob_year": str(_future().year),
+        },
+        "Date of birth must be today or in the past",
+        "#id_child1_dob",
+    ),
+    ("invalid NHS number", {"child1_nhs_number": "9434765918"}, "check digit does not match", "#id_child1_nhs_number"),
+    (
+        "no child",
+        {
+            "child1_forename": "",
+            "child1_surname": "",
+            "child1_dob_day": "",
+            "child1_dob_month": "",
+            "child1_dob_year": "",
+            "child1_sex": "",
+            "child1_nhs_number": "",
+            "child1_address_line1": "",
+            "child1_town": "",
+            "child1_postcode": "",
+        },
+        "Add at least one child the concern is about",
+        "#id_child1_forename",
+    ),
+    ("oversize narrative", {"narrative": "x" * 20001}, "20,000 characters or fewer", "#id_narrative"),
+    ("impossible date", {"child1_dob_day": "31", "child1_dob_month": "2"}, "must be a real date", "#id_child1_dob"),
+    ("no concern category", {"concern_codes": []}, "Select at least one concern category", "#id_concern_codes"),
+    ("no consent position", {"consent": ""}, "Select the consent position", "#id_consent"),
+    (
+        "immediate risk without detail",
+        {"immediate_risk": "yes", "immediate_risk_detail": ""},
+        "Describe the immediate risk",
+        "#id_immediate_risk_detail",
+    ),
+    ("household member without a name", {"member1_forename": ""}, "first name", "#id_member1_forename"),
+]
+
+
+@pytest.mark.parametrize(("case", "overrides", "message", "anchor"), BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
+def test_bad_input_re_renders_with_the_error_summary_and_saves_nothing(
+    referrer, login, case, overrides, message, anchor
+):
+    people_before = Person.objects.count()
+    response = login(referrer).post("/contacts/new/", contact_form_data(**overrides))
+    assert response.status_code == 200
+    body = response.content.decode()
+    summary = _error_summary(body)
+    assert "There is a problem" in summary
+    assert message in summary
+    assert f'href="{anchor}"' in summary
+    assert "<title>Error: " in body
+    assert '<span class="govuk-visually-hidden">Error:</span>' in body
+    assert Contact.objects.count() == 0
+    assert Person.objects.count() == people_before
+
+
+def test_entered_values_survive_a_failed_submission(referrer, login):
+    body = (
+        login(referrer)
+        .post("/contacts/new/", contact_form_data(child1_nhs_number="123", member1_forename="Dean"))
+        .content.decode()
+    )
+    assert 'value="Amelia"' in body and 'value="Dean"' in body and 'value="2018"' in body
+    assert "checked" in re.search(r'<input[^>]*value="18C"[^>]*>', body).group(0)
+
+
+def test_narrative_markup_is_shown_as_text_with_line_breaks(referrer, login, make_actor):
+    narrative = '<script>alert("x")</script>\n<b>bold</b> & "quoted"'
+    client = login(referrer)
+    response = client.post("/contacts/new/", contact_form_data(narrative=narrative))
+    contact = Contact.objects.get()
+    for page_client, url in [
+        (client, response["Location"]),
+        (login(make_actor("screener", "mash")), f"/contacts/{contact.pk}/screen/"),
+    ]:
+        body = page_client.get(url).content.decode()
+        assert (
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"
+            in body
+        )
+        assert '<script>alert("x")' not in body
+
+
+def test_a_double_submit_with_the_same_idempotency_key_records_one_contact(referrer, login):
+    client = login(referrer)
+    data = contact_form_data()
+    first = client.post("/contacts/new/", data)
+    second = client.post("/contacts/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Contact.objects.count() == 1
+
+
+def test_reusing_a_submitted_form_for_different_details_is_refused(referrer, login):
+    client = login(referrer)
+    data = contact_form_data()
+    client.post("/contacts/new/", data)
+    response = client.post("/contacts/new/", {**data, "narrative": "Something else entirely"})
+    assert response.status_code == 200
+    assert "This form was already submitted" in _error_summary(response.content.decode())
+    assert Contact.objects.count() == 1
+
+
+def test_two_children_and_two_household_members(referrer, login):
+    data = contact_form_data(
+        child2_forename="Ben",
+        child2_surname="Testchild",
+        child2_dob_day="5",
+        child2_dob_month="6",
+        child2_dob_year="2020",
+        member2_forename="Sara",
+        member2_surname="Testadult",
+        member2_role="parent_carer",
+    )
+    assert login(referrer).post("/contacts/new/", data).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.people.filter(role="subject").count() == 2
+    assert set(contact.people.exclude(role="subject").values_list("role", flat=True)) == {
+        "alleged_perpetrator",
+        "parent_carer",
+    }
+
+
+def test_an_error_on_the_second_child_is_reported_against_the_second_child(referrer, login):
+    data = contact_form_data(child2_forename="Ben", child2_nhs_number="123")
+    body = login(referrer).post("/contacts/new/", data).content.decode()
+    summary = _error_summary(body)
+    assert 'href="#id_child2_nhs_number"' in summary and 'href="#id_child2_surname"' in summary
+    assert '<details class="govuk-details" open>' in body
+
+
+def test_answers_in_an_unchosen_branch_are_ignored(referrer, login):
+    data = contact_form_data(
+        consent="obtained",
+        consent_not_sought_reason="unsafe",
+        immediate_risk="no",
+        immediate_risk_detail="typed, then changed mind",
+    )
+    assert login(referrer).post("/contacts/new/", data).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.consent_not_sought_reason == "" and contact.immediate_risk_detail == ""
+
+
+def test_search_then_select_links_the_contact_to_the_existing_child(referrer, login, new_contact):
+    existing = new_contact().people.get(role="subject").person
+    client = login(referrer)
+    response = client.post(
+        "/contacts/new/",
+        {
+            "action": "search",
+            "name": "Amelia Testchild",
+            "date_of_birth_day": "2",
+            "date_of_birth_month": "4",
+            "date_of_birth_year": "2018",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 record found" in page and f'value="{existing.pk}"' in page
+    assert 'value="Amelia Testchild"' in page  # the search terms stay in the form
+    intake = client.session["contact_intake"]
+    assert set(intake["matches"][0]) == {"id", "name", "dob", "unborn"}  # no sex, postcode or identifiers kept
+    response = client.post("/contacts/new/", {"action": "select", "person_id": str(existing.pk)})
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="chosen-child"' in page
+    assert f'name="child1_person_id" value="{existing.pk}"' in page
+    assert client.session["contact_intake"]["matches"] == []  # only the picked child is kept
+
+    people_before = Person.objects.count()
+    child_fields = {k: "" for k in contact_form_data() if k.startswith("child1_")}
+    child_fields["child1_person_id"] = str(existing.pk)
+    assert client.post("/contacts/new/", contact_form_data(**child_fields)).status_code == 302
+    contact = Contact.objects.filter(recorded_by=referrer.user).get()
+    assert contact.people.get(role="subject").person_id == existing.pk
+    assert Person.objects.count() == people_before + 1  # only the household member is new
+
+
+def test_search_by_nhs_number_and_an_invalid_nhs_number(referrer, login, new_contact):
+    new_contact()
+    client = login(referrer)
+    response = client.post("/contacts/new/", {"action": "search", "identifier": "943 476 5919"})
+    assert "1 record found" in response.content.decode()
+    bad = client.post("/contacts/new/", {"action": "search", "identifier": "123"})
+    assert bad.status_code == 200
+    assert 'href="#id_identifier"' in _error_summary(bad.content.decode())
+
+
+def test_htmx_search_returns_only_the_search_block(referrer, login, new_contact):
+    new_contact()
+    response = login(referrer).post(
+        "/contacts/new/", {"action": "search", "identifier": VALID_NHS}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="child-search">') and "<html" not in body
+    assert "1 record found" in body
+
+
+def test_only_a_record_from_the_search_results_can_be_selected(referrer, login, new_contact):
+    other = new_contact().people.get(role="subject").person
+    client = login(referrer)
+    client.get("/contacts/new/")
+    response = client.post("/contacts/new/", {"action": "select", "person_id": str(other.pk)})
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="chosen-child"' not in page
+
+
+def test_a_plain_visit_starts_a_new_intake(referrer, login, new_contact):
+    existing = new_contact().people.get(role="subject").person
+    client = login(referrer)
+    client.post("/contacts/new/", {"action": "search", "identifier": VALID_NHS})
+    client.post("/contacts/new/", {"action": "select", "person_id": str(existing.pk)})
+    page = client.get("/contacts/new/").content.decode()
+    assert 'data-testid="chosen-child"' not in page
+
+
+def test_a_referrer_sees_the_outcome_in_plain_words_but_not_the_hubs_rationale(
+    referrer, login, make_actor, new_contact, screened
+):
+    contact = new_contact(actor=referrer)
+    screened(contact, outcome="early_help")
+    body = login(referrer).get(f"/contacts/{contact.pk}/").content.decode()
+    assert "The family will be offered early help." in body
+    assert "Bruising; needs multi-agency checks" not in body
+    hub_body = login(make_actor("screener", "mash")).get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Bruising; needs multi-agency checks" in hub_body
+
+
+def test_a_public_referrers_identity_is_hidden_from_the_allocated_worker(make_actor, login):
+    from openmash.enquiries.models import CaseAllocation
+    from openmash.people.models import Person
+
+    screener = make_actor("screener", "mash")
+    worker = make_actor("social_worker", "mash")
+    data = contact_form_data(referrer_type="public", referrer_name="Concerned Neighbour", referrer_role="Neighbour")
+    client = login(screener)
+    client.post("/contacts/new/", data)
+    child = Person.objects.get(forename="Amelia")
+    # No service allocates a worker yet (case management comes later): the test opens the allocation directly.
+    CaseAllocation.objects.create(person=child, agency=screener.agency, worker=worker.user, opened_at=timezone.now())
+    linked = {k: "" for k in data if k.startswith("child1_")}
+    linked["child1_person_id"] = str(child.pk)
+    response = client.post("/contacts/new/", {**data, **linked, "idempotency_key": "second"})
+    routed = Contact.objects.get(idempotency_key="second")
+    assert routed.routed_to == worker.user
+    confirmation = client.get(response["Location"]).content.decode()
+    assert 'data-testid="routed-notice"' in confirmation
+
+    worker_page = login(worker).get(f"/contacts/{routed.pk}/").content.decode()
+    assert "Concerned Neighbour" not in worker_page and "identity protected" in worker_page
+    assert "Concerned Neighbour" in client.get(f"/contacts/{routed.pk}/").content.decode()
+    worker_home = login(worker).get("/").content.decode()
+    assert routed.reference in worker_home
+
+
+def test_researchers_search_at_intake_too(make_actor, login):
+    client = login(make_actor("researcher", "health-gp"))
+    page = client.get("/contacts/new/").content.decode()
+    assert 'data-testid="child-search-form"' in page
+    assert client.post("/contacts/new/", {"action": "search", "identifier": VALID_NHS}).status_code == 200
+    assert client.post("/contacts/new/", contact_form_data()).status_code == 302

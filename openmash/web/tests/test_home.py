@@ -1,0 +1,123 @@
+"""Signing in and out, the dashboard for each role, switching role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from openmash.accounts.models import Membership
+from openmash.contacts.models import Contact
+
+
+def test_the_sign_in_page(client):
+    body = client.get("/login/").content.decode()
+    assert "Sign in to OpenMASH" in body and 'data-testid="sign-in"' in body
+    assert 'for="id_username"' in body and 'for="id_password"' in body
+
+
+def test_bad_credentials_show_the_error_summary(client, make_actor):
+    make_actor("referrer", "police", username="pc.jones")
+    response = client.post("/login/", {"username": "pc.jones", "password": "wrong"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in body and "There is a problem" in body
+    assert "Enter a correct username and password" in body
+
+
+def test_missing_credentials_link_to_the_fields(client):
+    body = client.post("/login/", {"username": "", "password": ""}).content.decode()
+    assert 'href="#id_username">Enter your username' in body and 'href="#id_password">Enter your password' in body
+
+
+def test_signing_in_and_out(client, partnership):
+    from openmash.accounts.services import user_create
+
+    user_create(
+        username="pc.smith",
+        password="correct horse battery staple",
+        agency_code="police",
+        role="referrer",
+        check_password=False,
+    )
+    response = client.post("/login/", {"username": "pc.smith", "password": "correct horse battery staple"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    home = client.get("/").content.decode()
+    assert "Raise a concern about a child" in home and 'action="/logout/"' in home
+    assert client.get("/logout/").status_code == 405
+    response = client.post("/logout/")
+    assert response["Location"] == "/login/"
+    assert client.get("/").status_code == 302
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_page(client, make_actor, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    make_actor("referrer", "police", username="pc.locked")
+    for _ in range(2):
+        assert client.post("/login/", {"username": "pc.locked", "password": "nope"}).status_code == 200
+    response = client.post("/login/", {"username": "pc.locked", "password": "nope"})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "Signing in is locked" in body and "15 minutes" in body
+
+
+def test_the_hub_dashboard_counts_the_work(make_actor, login, new_contact, screened):
+    overdue = new_contact(immediate_risk=True, immediate_risk_detail="Alone")
+    Contact.objects.filter(pk=overdue.pk).update(screening_due_at=timezone.now() - dt.timedelta(hours=1))
+    new_contact()
+    screened(new_contact())
+    body = login(make_actor("manager", "mash")).get("/").content.decode()
+    assert 'data-testid="awaiting-count">2<' in body and "1 overdue" in body and "1 at immediate risk" in body
+    assert 'data-testid="enquiries-count">1<' in body
+
+
+def test_a_researchers_dashboard_counts_their_inbox(make_actor, login, new_contact, screened, asked):
+    asked(screened(new_contact()))
+    body = login(make_actor("researcher", "health-gp")).get("/").content.decode()
+    assert 'data-testid="inbox-count">1<' in body and "None overdue" in body
+
+
+def test_a_referrers_dashboard_lists_their_contacts_with_outcomes_and_notifications(
+    make_actor, login, new_contact, screened
+):
+    referrer = make_actor("referrer", "police")
+    closed = new_contact(actor=referrer)
+    screened(closed, outcome="nfa_advice")
+    waiting = new_contact(actor=referrer)
+    someone_elses = new_contact()
+    body = login(referrer).get("/").content.decode()
+    assert 'data-testid="raise-concern"' in body
+    assert closed.reference in body and waiting.reference in body and someone_elses.reference not in body
+    assert "Closed at screening" in body and "Awaiting screening" in body
+    assert f"Contact {closed.reference} has an outcome" in body
+    assert f'href="/contacts/{closed.pk}/"' in body
+
+
+def test_switching_role(make_actor, login, partnership):
+    actor = make_actor("referrer", "police")
+    # No service adds a second membership to a user yet: the test adds it directly.
+    second = Membership.objects.create(user=actor.user, agency=partnership["health-gp"], role="researcher")
+    client = login(actor)
+    body = client.get("/").content.decode()
+    assert 'data-testid="switch-role"' in body and "Agency researcher at Riverside GP Practice" in body
+    response = client.post("/switch-role/", {"membership_id": str(second.pk)})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert "You are now acting as Agency researcher at Riverside GP Practice" in body
+    assert 'href="/requests/"' in body
+    assert client.get("/screening/").status_code == 403
+
+
+def test_switching_to_someone_elses_membership_is_refused(make_actor, login):
+    actor = make_actor("referrer", "police")
+    other = make_actor("manager", "mash")
+    client = login(actor)
+    client.post("/switch-role/", {"membership_id": str(other.membership.pk)})
+    assert client.get("/screening/").status_code == 403
+    assert client.session.get("membership_id") is None
+
+
+@pytest.mark.parametrize("method", ["get"])
+def test_switch_role_is_post_only(make_actor, login, method):
+    assert getattr(login(make_actor("referrer", "police")), method)("/switch-role/").status_code == 405

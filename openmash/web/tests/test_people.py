@@ -1,0 +1,86 @@
+"""Finding a child and a child's page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import VALID_NHS
+
+
+@pytest.fixture
+def child(new_contact, screened):
+    contact = new_contact()
+    screened(contact, outcome="early_help")
+    return contact.people.get(role="subject").person
+
+
+def _search(client, **data):
+    return client.post("/people/search/", data)
+
+
+def test_search_by_name_and_date_of_birth_links_to_the_child(make_actor, login, child):
+    client = login(make_actor("screener", "mash"))
+    body = _search(
+        client, name="Amelia Testchild", date_of_birth_day="2", date_of_birth_month="4", date_of_birth_year="2018"
+    ).content.decode()
+    assert "1 record found" in body and f'href="/people/{child.pk}/"' in body
+
+
+def test_search_by_nhs_number_with_spaces(make_actor, login, child):
+    body = _search(login(make_actor("screener", "mash")), identifier="943 476 5919").content.decode()
+    assert f'href="/people/{child.pk}/"' in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "anchor"),
+    [
+        ({"name": "Amelia Testchild"}, "Enter a name and a date of birth", "#id_name"),
+        ({"identifier": "12345"}, "Enter an NHS number with 10 digits", "#id_identifier"),
+        (
+            {"name": "Amelia", "date_of_birth_day": "40", "date_of_birth_month": "1", "date_of_birth_year": "2018"},
+            "Date of birth must be a real date",
+            "#id_date_of_birth",
+        ),
+    ],
+)
+def test_search_errors(make_actor, login, data, message, anchor):
+    response = _search(login(make_actor("screener", "mash")), **data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in body
+    assert message in body and f'href="{anchor}"' in body
+
+
+def test_a_referrer_finds_a_child_but_may_open_only_those_in_their_contacts(make_actor, login, child):
+    other_referrer = login(make_actor("referrer", "school-oak"))
+    body = _search(other_referrer, identifier=VALID_NHS).content.decode()
+    assert "Amelia Testchild" in body and f'href="/people/{child.pk}/"' not in body
+    assert "You do not have access to this record" in body
+
+
+def test_the_search_posts_and_puts_nothing_personal_in_the_url(make_actor, login):
+    page = login(make_actor("screener", "mash")).get("/people/search/").content.decode()
+    assert 'method="post" action="/people/search/"' in page
+
+
+def test_htmx_search_returns_the_partial(make_actor, login, child):
+    response = login(make_actor("screener", "mash")).post(
+        "/people/search/", {"identifier": VALID_NHS}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="person-search">') and "<html" not in body
+
+
+def test_the_hub_sees_details_identifiers_addresses_and_the_chronology_newest_first(make_actor, login, child):
+    body = login(make_actor("screener", "mash")).get(f"/people/{child.pk}/").content.decode()
+    assert "943 476 5919" in body and "1 High Street" in body and "White British" in body
+    assert 'data-testid="chronology"' in body
+    assert body.index("Screened: Early help") < body.index("Contact C-")
+    assert 'href="/contacts/' in body  # the contact entry links to the contact
+
+
+def test_a_referrer_sees_only_minimum_details_of_their_own_child(login, make_actor, new_contact):
+    referrer = make_actor("referrer", "police")
+    person = new_contact(actor=referrer).people.get(role="subject").person
+    body = login(referrer).get(f"/people/{person.pk}/").content.decode()
+    assert "Amelia Testchild" in body and "2 April 2018" in body
+    assert "943 476 5919" not in body and 'data-testid="chronology"' not in body

@@ -1,0 +1,28 @@
+"""Page views, one module per part of the front-door workflow."""
+
+from openmash.web.views.agency_requests import request_detail, request_inbox
+from openmash.web.views.contacts import contact_detail, contact_new
+from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
+from openmash.web.views.home import LoginView, home, logout_view, switch_role
+from openmash.web.views.people import person_detail, person_search
+from openmash.web.views.screening import contact_screen, screening_queue
+
+__all__ = [
+    "LoginView",
+    "logout_view",
+    "home",
+    "switch_role",
+    "contact_new",
+    "contact_detail",
+    "screening_queue",
+    "contact_screen",
+    "enquiry_list",
+    "enquiry_detail",
+    "enquiry_rerate",
+    "enquiry_requests",
+    "enquiry_decide",
+    "request_inbox",
+    "request_detail",
+    "person_search",
+    "person_detail",
+]

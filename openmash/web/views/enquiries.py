@@ -1,0 +1,165 @@
+"""MASH enquiries: the list, the enquiry page and its three forms (re-rate, request information, decide)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openmash.access.policy import can
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.views import actor_required
+from openmash.enquiries import selectors as enquiry_selectors
+from openmash.enquiries import services as enquiry_services
+from openmash.enquiries.choices import EnquiryStatus, RequestStatus
+from openmash.partnership.selectors import outcome_codes_list, rag_levels_list, threshold_levels_list
+from openmash.web import presenters
+from openmash.web import selectors as web_selectors
+from openmash.web.forms import AgencyRequestForm, DecisionForm, RerateForm, apply_service_errors
+from openmash.web.views._common import first_with_errors
+
+
+@actor_required
+def enquiry_list(request):
+    status = request.GET.get("status", EnquiryStatus.OPEN)
+    if status not in EnquiryStatus.values:
+        status = EnquiryStatus.OPEN
+    overdue = request.GET.get("overdue") == "1" and status == EnquiryStatus.OPEN
+    enquiries = enquiry_selectors.enquiry_list(actor=request.actor, status=status, overdue_only=overdue)
+    rows = [
+        {
+            "enquiry": e,
+            "subjects": presenters.subjects(e.contact),
+            "answered": e.requests_total - e.requests_open,
+            "done": e.status != EnquiryStatus.OPEN,
+        }
+        for e in enquiries
+    ]
+    rag_labels = {lvl.code: lvl.label for lvl in rag_levels_list()}
+    ctx = {"rows": rows, "status": status, "overdue": overdue, "rag_labels": rag_labels, "nav_active": "enquiries"}
+    return render(request, "web/enquiries/list.html", ctx)
+
+
+def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_form=None, status=200):
+    actor = request.actor
+    enquiry = enquiry_selectors.enquiry_get(actor=actor, enquiry_id=enquiry_id)
+    levels = rag_levels_list()
+    requests = list(enquiry.agency_requests.all())
+    asked = {r.agency_id for r in requests}
+    agencies = [a for a in web_selectors.agencies_for_requests() if a.pk not in asked]
+    outcome_codes = outcome_codes_list()
+    thresholds = threshold_levels_list()
+    is_open = enquiry.status == EnquiryStatus.OPEN
+    rerate_form = rerate_form or RerateForm(rag_levels=levels)
+    request_form = request_form or AgencyRequestForm(agencies=agencies)
+    decision_form = decision_form or DecisionForm(outcome_codes=outcome_codes, threshold_levels=thresholds)
+    now = timezone.now()
+    decision = getattr(enquiry, "decision", None) if not is_open else None
+    all_outcomes = {o.code: o.label for o in outcome_codes_list(active_only=False)}
+    ctx = {
+        "enquiry": enquiry,
+        "contact": enquiry.contact,
+        "screening": getattr(enquiry.contact, "screening", None),
+        "subjects": [cp for cp in enquiry.contact.all_people if cp.role == "subject"],
+        "others": [cp for cp in enquiry.contact.all_people if cp.role != "subject"],
+        "requests": [
+            {
+                "r": r,
+                "response": getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None,
+                "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
+            }
+            for r in requests
+        ],
+        "answered": sum(r.status == RequestStatus.RESPONDED for r in requests),
+        "rag_changes": list(enquiry.rag_changes.all()),
+        "rag_labels": {lvl.code: lvl.label for lvl in levels},
+        "overdue": is_open and enquiry.due_at < now,
+        "is_open": is_open,
+        "done": not is_open,
+        "rerate_form": rerate_form,
+        "request_form": request_form,
+        "decision_form": decision_form,
+        "can_rate": is_open and can(actor, "enquiry.rate"),
+        "can_request": is_open and can(actor, "enquiry.request") and bool(agencies),
+        "can_decide": is_open and can(actor, "enquiry.decide"),
+        "decision": decision,
+        "decision_outcomes": [all_outcomes.get(c, c) for c in decision.outcomes] if decision else [],
+        "decision_threshold": next((t for t in thresholds if decision and t.level == decision.threshold_level), None),
+        "form": first_with_errors(rerate_form, request_form, decision_form),
+        "nav_active": "enquiries",
+    }
+    return render(request, "web/enquiries/detail.html", ctx, status=status)
+
+
+@actor_required
+def enquiry_detail(request, enquiry_id):
+    return _page(request, enquiry_id)
+
+
+@require_POST
+@actor_required
+def enquiry_rerate(request, enquiry_id):
+    form = RerateForm(request.POST, rag_levels=rag_levels_list())
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            enquiry = enquiry_services.enquiry_rerate(
+                actor=request.actor,
+                enquiry_id=enquiry_id,
+                rag=cd.get("rag") or "",
+                reason=cd.get("reason") or "",
+                version=cd["version"],
+            )
+        except (ValidationFailed, Conflict) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Enquiry re-rated {enquiry.rag}. New due times apply to open requests.")
+            return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
+    return _page(request, enquiry_id, rerate_form=form)
+
+
+@require_POST
+@actor_required
+def enquiry_requests(request, enquiry_id):
+    agencies = web_selectors.agencies_for_requests()
+    form = AgencyRequestForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            created = enquiry_services.agency_requests_create(
+                actor=request.actor,
+                enquiry_id=enquiry_id,
+                agency_codes=list(cd.get("agency_codes") or []),
+                question=cd.get("question") or "",
+            )
+        except (ValidationFailed, Conflict) as exc:
+            apply_service_errors(form, exc)
+        else:
+            names = ", ".join(r.agency.name for r in created)
+            messages.success(request, f"Information requested from {names}.")
+            return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
+    return _page(request, enquiry_id, request_form=form)
+
+
+@require_POST
+@actor_required
+def enquiry_decide(request, enquiry_id):
+    form = DecisionForm(request.POST, outcome_codes=outcome_codes_list(), threshold_levels=threshold_levels_list())
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            enquiry_services.enquiry_decide(
+                actor=request.actor,
+                enquiry_id=enquiry_id,
+                outcomes=list(cd.get("outcomes") or []),
+                threshold_level=form.threshold(),
+                rationale=cd.get("rationale") or "",
+                next_steps=cd.get("next_steps") or "",
+            )
+        except (ValidationFailed, Conflict) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Decision recorded. The referrer has been told there is an outcome.")
+            return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
+    return _page(request, enquiry_id, decision_form=form)

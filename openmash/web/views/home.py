@@ -1,0 +1,80 @@
+"""Signing in and out, the dashboard and switching role."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from openmash.access.policy import can
+from openmash.accounts.choices import Role
+from openmash.contacts import selectors as contact_selectors
+from openmash.core.views import actor_required
+from openmash.enquiries import selectors as enquiry_selectors
+from openmash.partnership.selectors import outcome_codes_list
+from openmash.web import presenters
+from openmash.web import selectors as web_selectors
+from openmash.web.forms import LoginForm, RoleSwitchForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("web:login")
+
+
+def _contact_rows(actor, contacts) -> list[dict]:
+    labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
+    return [
+        {"contact": c, "subjects": presenters.subjects(c), "outcome": presenters.contact_outcome(c, labels)}
+        for c in contacts
+    ]
+
+
+@actor_required
+def home(request):
+    actor = request.actor
+    ctx: dict = {"nav_active": "home"}
+    # Which panels the dashboard shows is presentation only: every list below is filtered by the access policy.
+    if can(actor, "contact.screen"):
+        ctx["hub"] = web_selectors.hub_counts(actor=actor)
+    if can(actor, "request.inbox"):
+        ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
+    if can(actor, "contact.create") and not can(actor, "contact.screen"):
+        ctx["my_contacts"] = _contact_rows(actor, web_selectors.contacts_recorded(actor=actor))
+    if actor.role == Role.SOCIAL_WORKER:
+        routed = contact_selectors.routed_contacts(actor=actor)
+        ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
+    notifications = enquiry_selectors.notifications_for(actor=actor)
+    linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
+    ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
+    ctx["unread"] = enquiry_selectors.unread_count(actor=actor)
+    memberships = web_selectors.memberships_for(user=request.user)
+    if len(memberships) > 1:
+        ctx["switch_form"] = RoleSwitchForm(
+            initial={"membership_id": str(actor.membership.pk)}, memberships=memberships
+        )
+    return render(request, "web/home.html", ctx)
+
+
+@require_POST
+@actor_required
+def switch_role(request):
+    memberships = web_selectors.memberships_for(user=request.user)
+    form = RoleSwitchForm(request.POST, memberships=memberships)
+    if not form.is_valid():
+        messages.error(request, "Choose one of your roles.")
+        return redirect("web:home")
+    chosen = next(m for m in memberships if str(m.pk) == form.cleaned_data["membership_id"])
+    request.session["membership_id"] = str(chosen.pk)
+    messages.success(request, f"You are now acting as {chosen.get_role_display()} at {chosen.agency.name}.")
+    return redirect("web:home")

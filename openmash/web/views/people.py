@@ -1,0 +1,67 @@
+"""Finding a child, and a child's page with their chronology."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from openmash.access.policy import person_full_record_allowed, require
+from openmash.core.exceptions import ValidationFailed
+from openmash.core.views import actor_required
+from openmash.people import selectors as people_selectors
+from openmash.web import selectors as web_selectors
+from openmash.web.forms import PersonSearchForm, apply_service_errors
+from openmash.web.views._common import is_htmx
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def person_search(request):
+    """Search by name + date of birth or by NHS number. It posts, so no personal data goes into URLs or logs."""
+    actor = request.actor
+    require(actor, "person.search")
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            people = people_selectors.person_search(
+                actor=actor,
+                name=cd["name"],
+                date_of_birth=cd["date_of_birth"],
+                identifier_type="nhs_number" if cd["identifier"] else "",
+                identifier=cd["identifier"],
+            )
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        else:
+            viewable = web_selectors.visible_person_ids(actor=actor, ids=[p.pk for p in people])
+            results = [
+                {"person": p, "viewable": p.pk in viewable, "postcode": next(iter(p.addresses.all()), None)}
+                for p in people
+            ]
+    ctx = {
+        "search_form": form,
+        "form": form if form.is_bound and form.errors else None,
+        "results": results,
+        "nav_active": "people",
+    }
+    template = "web/people/_search.html" if is_htmx(request) else "web/people/search.html"
+    return render(request, template, ctx)
+
+
+@actor_required
+def person_detail(request, person_id):
+    actor = request.actor
+    person = people_selectors.person_get(actor=actor, person_id=person_id)
+    full = person_full_record_allowed(actor)
+    entries = people_selectors.person_chronology(actor=actor, person_id=person_id)[1] if full else []
+    contact_ids = [e.object_id for e in entries if e.object_type == "contacts.contact"]
+    linkable = {str(i) for i in web_selectors.visible_contact_ids(actor=actor, ids=contact_ids)}
+    ctx = {
+        "person": person,
+        "full": full,
+        "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
+        "nav_active": "people",
+    }
+    return render(request, "web/people/detail.html", ctx)

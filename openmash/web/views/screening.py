@@ -1,0 +1,70 @@
+"""The screening queue and the screening form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from openmash.access.policy import require
+from openmash.contacts import selectors as contact_selectors
+from openmash.contacts.choices import ContactStatus
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.views import actor_required
+from openmash.enquiries import services as enquiry_services
+from openmash.enquiries.choices import ScreeningOutcome
+from openmash.partnership.selectors import rag_levels_list
+from openmash.web import presenters
+from openmash.web import selectors as web_selectors
+from openmash.web.forms import ScreeningForm, apply_service_errors
+
+
+@actor_required
+def screening_queue(request):
+    contacts = contact_selectors.screening_queue(actor=request.actor)
+    rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in contacts]
+    return render(request, "web/screening/queue.html", {"rows": rows, "nav_active": "screening"})
+
+
+def _screen(request, contact, form, levels):
+    cd = form.cleaned_data
+    outcome = cd.get("outcome") or ""
+    # The RAG question is revealed only for a MASH enquiry; an answer left in the hidden branch is ignored.
+    rag = (cd.get("rag") or "") if outcome == ScreeningOutcome.MASH_ENQUIRY else ""
+    enquiry_services.screening_record(
+        actor=request.actor, contact_id=contact.pk, outcome=outcome, rationale=cd.get("rationale") or "", rag=rag
+    )
+    if outcome == ScreeningOutcome.MASH_ENQUIRY:
+        label = next((lvl.label for lvl in levels if lvl.code == rag), rag)
+        enquiry_id = web_selectors.enquiry_id_for_contact(actor=request.actor, contact_id=contact.pk)
+        messages.success(request, f"Contact {contact.reference} screened: MASH enquiry opened, rated {label}.")
+        if enquiry_id:
+            return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
+    else:
+        messages.success(request, f"Contact {contact.reference} screened: {ScreeningOutcome(outcome).label}.")
+    return redirect("web:screening_queue")
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def contact_screen(request, contact_id):
+    require(request.actor, "contact.screen")
+    contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
+    levels = rag_levels_list()
+    form = ScreeningForm(request.POST if request.method == "POST" else None, rag_levels=levels)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _screen(request, contact, form, levels)
+        except (ValidationFailed, Conflict) as exc:
+            apply_service_errors(form, exc)
+    people = list(contact.people.all())
+    ctx = {
+        "contact": contact,
+        "form": form if form.is_bound and form.errors else None,
+        "screening_form": form,
+        "subjects": [cp for cp in people if cp.role == "subject"],
+        "others": [cp for cp in people if cp.role != "subject"],
+        "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
+        "nav_active": "screening",
+    }
+    return render(request, "web/screening/screen.html", ctx)

@@ -1,0 +1,166 @@
+"""Helpers shared by the test suites (not fixtures): build workflow states through the services, count rows.
+
+Set-up data is made through the services, as the product makes it. The only exception is `allocation_open`:
+no service allocates a worker yet (allocation arrives with case management), so it writes the row directly.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.utils import timezone
+
+from conftest import contact_payload
+from openmash.people.identifiers import nhs_number_check_digit
+
+
+def nhs_number(rng: random.Random | None = None) -> str:
+    """A random valid NHS number in the 999 test range (never issued)."""
+    rng = rng or random.Random()
+    while True:
+        first9 = "999" + "".join(rng.choice("0123456789") for _ in range(6))
+        check = nhs_number_check_digit(first9)
+        if check is not None:
+            return first9 + str(check)
+
+
+def child(forename="Amelia", surname="Testchild", dob="2018-04-02", nhs=None, **extra) -> dict:
+    """A subject child for contact_payload(subjects=[...])."""
+    data = {
+        "forename": forename,
+        "surname": surname,
+        "date_of_birth": dob,
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "identifiers": [{"type": "nhs_number", "value": nhs}] if nhs else [],
+        "address": {"line1": "1 High Street", "town": "Exampleton", "postcode": "EX1 1AA"},
+    }
+    data.update(extra)
+    return data
+
+
+def payload(**overrides) -> dict:
+    """contact_payload with a fresh valid NHS number unless subjects are given."""
+    overrides.setdefault("subjects", [child(nhs=nhs_number())])
+    return contact_payload(**overrides)
+
+
+def contact_record(actor, **overrides):
+    from openmash.contacts.services import contact_create
+
+    contact, _ = contact_create(actor=actor, data=payload(**overrides))
+    return contact
+
+
+def screen(actor, contact, outcome="mash_enquiry", rag="amber", rationale="Needs multi-agency checks"):
+    from openmash.enquiries.services import screening_record
+
+    return screening_record(
+        actor=actor,
+        contact_id=contact.pk,
+        outcome=outcome,
+        rationale=rationale,
+        rag=rag if outcome == "mash_enquiry" else "",
+    )
+
+
+def enquiry_open(*, referrer, screener, rag="amber", **overrides):
+    """Record a contact and screen it into a MASH enquiry. Returns the enquiry."""
+    contact = contact_record(referrer, **overrides)
+    screen(screener, contact, rag=rag)
+    contact.refresh_from_db()
+    return contact.enquiry
+
+
+def requests_send(screener, enquiry, *codes, question="What do you know about this family?"):
+    from openmash.enquiries.services import agency_requests_create
+
+    return agency_requests_create(actor=screener, enquiry_id=enquiry.pk, agency_codes=list(codes), question=question)
+
+
+def respond(researcher, request, summary="Known to the practice; two missed appointments", **kwargs):
+    from openmash.enquiries.services import agency_response_record
+
+    kwargs.setdefault("no_information", False)
+    return agency_response_record(actor=researcher, request_id=request.pk, summary=summary, **kwargs)
+
+
+def decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3, rationale="Needs an assessment"):
+    from openmash.enquiries.services import enquiry_decide
+
+    return enquiry_decide(
+        actor=manager,
+        enquiry_id=enquiry.pk,
+        outcomes=list(outcomes),
+        threshold_level=threshold_level,
+        rationale=rationale,
+    )
+
+
+def subject_person(contact):
+    return contact.people.get(role="subject").person
+
+
+def allocation_open(person, worker_actor):
+    """Allocate a child to a social worker (no service exists for this yet)."""
+    from openmash.enquiries.models import CaseAllocation
+
+    return CaseAllocation.objects.create(
+        person=person, agency=worker_actor.agency, worker=worker_actor.user, opened_at=timezone.now()
+    )
+
+
+def counted_models():
+    """Every table a request could write to."""
+    from openmash.audit.models import AuditEvent
+    from openmash.contacts.models import Contact, ContactPerson
+    from openmash.enquiries.models import (
+        AgencyRequest,
+        AgencyResponse,
+        CaseAllocation,
+        Decision,
+        Enquiry,
+        Notification,
+        RagChange,
+        Referral,
+        Screening,
+    )
+    from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+
+    return [
+        Contact,
+        ContactPerson,
+        Person,
+        PersonIdentifier,
+        Address,
+        ChronologyEntry,
+        Screening,
+        Enquiry,
+        RagChange,
+        AgencyRequest,
+        AgencyResponse,
+        Decision,
+        Referral,
+        CaseAllocation,
+        Notification,
+        AuditEvent,
+    ]
+
+
+def row_counts() -> dict[str, int]:
+    """Row count per table, in one query. Audit rows recording a denial (if the product starts writing them) are
+    not writes of data, so they are left out."""
+    from django.db import connection
+
+    from openmash.audit.models import AuditEvent
+
+    models = counted_models()
+    parts = []
+    for model in models:
+        table = connection.ops.quote_name(model._meta.db_table)
+        where = " WHERE action <> 'deny'" if model is AuditEvent else ""
+        parts.append(f"(SELECT COUNT(*) FROM {table}{where})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        values = cursor.fetchone()
+    return {model._meta.label: value for model, value in zip(models, values, strict=True)}

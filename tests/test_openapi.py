@@ -1,0 +1,95 @@
+"""The OpenAPI document is served and lists the front-door operations behind bearer auth; every API response
+carries the no-store, nosniff and CSP (frame-ancestors 'none') headers."""
+
+import pytest
+
+from conftest import contact_payload
+
+ISSUE_PATHS = {
+    "/api/v1/contacts": {"post"},
+    "/api/v1/contacts/{contact_id}/screening": {"post"},
+    "/api/v1/enquiries": {"get"},
+    "/api/v1/enquiries/{enquiry_id}": {"get"},
+    "/api/v1/enquiries/{enquiry_id}/rag": {"post"},
+    "/api/v1/enquiries/{enquiry_id}/agency-requests": {"post"},
+    "/api/v1/agency-requests": {"get"},
+    "/api/v1/agency-requests/{request_id}/response": {"post"},
+    "/api/v1/enquiries/{enquiry_id}/decision": {"post"},
+    "/api/v1/people": {"get"},
+    "/api/v1/people/{person_id}": {"get"},
+    "/api/v1/people/{person_id}/chronology": {"get"},
+}
+
+
+@pytest.fixture
+def schema(client, db):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/json")
+    return r.json()
+
+
+def test_openapi_document_is_served(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "OpenMASH API"
+
+
+def test_openapi_lists_the_issue_paths_and_methods(schema):
+    for path, methods in ISSUE_PATHS.items():
+        assert path in schema["paths"], path
+        assert methods <= set(schema["paths"][path]), (path, set(schema["paths"][path]))
+
+
+def test_openapi_declares_bearer_auth_on_every_operation(schema):
+    schemes = schema["components"]["securitySchemes"]
+    bearer = [name for name, s in schemes.items() if s.get("type") == "http" and s.get("scheme") == "bearer"]
+    assert bearer, schemes
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            names = {name for requirement in op.get("security", []) for name in requirement}
+            assert set(bearer) & names, f"{method.upper()} {path} does not accept bearer auth"
+
+
+def test_openapi_operations_have_summaries_and_error_shapes(schema):
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            assert op.get("summary"), f"{method.upper()} {path} has no summary"
+
+
+def _assert_security_headers(r, what):
+    assert r["Cache-Control"] == "no-store", what
+    assert r["X-Content-Type-Options"] == "nosniff", what
+    csp = r.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in csp, (what, csp)
+    assert r["X-Request-Id"], what
+
+
+def test_every_kind_of_api_response_has_the_security_headers(client, api, make_actor, new_contact):
+    contact = new_contact()
+    screener = api(make_actor("screener", "mash"))
+    auditor = api(make_actor("auditor", "mash"))
+    responses = {
+        "openapi": client.get("/api/v1/openapi.json"),
+        "401": client.get("/api/v1/screening-queue"),
+        "401 bad token": client.get("/api/v1/screening-queue", HTTP_AUTHORIZATION="Bearer nope"),
+        "200": screener.get(f"/contacts/{contact.pk}"),
+        "200 list": screener.get("/screening-queue"),
+        "201": screener.post(f"/contacts/{contact.pk}/screening", {"outcome": "nfa_advice", "rationale": "x"}),
+        "409": screener.post(f"/contacts/{contact.pk}/screening", {"outcome": "nfa_advice", "rationale": "x"}),
+        "403": auditor.get("/screening-queue"),
+        "404": screener.get("/contacts/00000000-0000-0000-0000-000000000000"),
+        "422": screener.post("/contacts", contact_payload(subjects=[])),
+        "405": client.delete("/api/v1/contacts"),
+        "unknown path": client.get("/api/v1/no-such-thing"),
+    }
+    expected_status = {"openapi": 200, "401": 401, "401 bad token": 401, "200": 200, "200 list": 200, "201": 201}
+    expected_status |= {"409": 409, "403": 403, "404": 404, "422": 422, "405": 405, "unknown path": 404}
+    for what, r in responses.items():
+        assert r.status_code == expected_status[what], (what, r.status_code)
+        _assert_security_headers(r, what)
+
+
+def test_unauthenticated_api_answers_401_not_a_login_redirect(client, db):
+    r = client.get("/api/v1/enquiries")
+    assert r.status_code == 401
+    assert r.json() == {"detail": "Authentication required"}

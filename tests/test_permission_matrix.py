@@ -1,0 +1,386 @@
+"""AZ-1 / AZ-2: the authorisation matrix of the JSON API.
+
+Every operation in the OpenAPI document x every role x agency (hub `mash`, `police`, `health-gp`, `school-oak`),
+plus two relationship rows (the referrer who recorded the contact, the social worker allocated to the child) and
+anonymous. The expected answer of each cell comes from ORACLE below, written out by hand from the rules in
+`openmash/access/policy.py` and docs/security/access-and-audit.md (not computed from the policy module):
+
+- hub screeners and managers (roles screener/manager at the hub agency) see and work all hub records; only
+  managers decide;
+- researchers answer requests addressed to their agency and see those subjects' minimum identifying details;
+- whoever records a contact (referrer, or any professional role) sees it and its outcome, and the people in it
+  (minimum details); any professional role may search at intake (minimum details of exact matches);
+- an allocated social worker sees the children allocated to them and their contacts, with the full record;
+- partnership admins and auditors see no case records; anonymous callers get 401.
+
+Forbidden reads of a record answer 404, exactly like a missing record; forbidden actions answer 403 (the action
+check comes before the record is fetched, so 403 reveals nothing about the record). Denied answers carry none of
+the canary personal data and write nothing. Allowed answers succeed: the shared data is built once per module and
+every cell runs inside a savepoint that is rolled back, so each write cell acts on fresh objects.
+
+A new API operation without a row in ORACLE fails test_every_api_operation_has_a_matrix_row (AZ-1).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from conftest import AGENCIES, contact_payload
+from tests.support import nhs_number, row_counts
+
+ROLES = ["referrer", "researcher", "screener", "manager", "social_worker", "partnership_admin", "auditor"]
+MATRIX_AGENCIES = ["mash", "police", "health-gp", "school-oak"]
+RECORDER = "recorder (referrer@police who recorded the contacts)"
+ALLOCATED = "allocated worker (social_worker@mash allocated to the child)"
+ANONYMOUS = "anonymous"
+ACTORS = [f"{r}@{a}" for r in ROLES for a in MATRIX_AGENCIES] + [RECORDER, ALLOCATED, ANONYMOUS]
+RELATIONSHIP_ROLE = {RECORDER: "referrer@police", ALLOCATED: "social_worker@mash"}
+
+# Canary personal data: none of it may appear in a denied answer.
+CANARY_CHILD = {"forename": "Zelda", "surname": "Quixleycanary", "dob": "2017-03-14"}
+CANARY_NHS = nhs_number(random.Random(1414))
+CANARY_NARRATIVE = "Canary narrative: bruising seen at the school gate"
+OTHER_CHILD = {"forename": "Yannick", "surname": "Bexleycanary", "dob": "2016-06-16"}
+CANARIES = [
+    CANARY_CHILD["surname"],
+    CANARY_CHILD["dob"],
+    CANARY_NHS,
+    f"{CANARY_NHS[:3]} {CANARY_NHS[3:6]} {CANARY_NHS[6:]}",
+    CANARY_NARRATIVE,
+    OTHER_CHILD["surname"],
+    OTHER_CHILD["dob"],
+]
+
+
+def at_any(*roles: str) -> frozenset[str]:
+    """Every actor holding one of the roles, at any agency, including the relationship rows with that role."""
+    keys = {f"{r}@{a}" for r in roles for a in MATRIX_AGENCIES}
+    keys |= {rel for rel, base in RELATIONSHIP_ROLE.items() if base.split("@")[0] in roles}
+    return frozenset(keys)
+
+
+HUB = frozenset({"screener@mash", "manager@mash"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    status: int  # the answer to an allowed actor
+    denied: int  # the answer to everyone else who is signed in
+    denied_overrides: dict[str, int] = field(default_factory=dict)
+    minimum_details: frozenset[str] = frozenset()  # allowed, but only minimum identifying details
+    leak_free: frozenset[str] = frozenset()  # allowed, but nothing of the canary child is theirs to see
+
+    def expected(self, actor: str) -> int:
+        if actor == ANONYMOUS:
+            return 401
+        if actor in self.allowed:
+            return self.status
+        return self.denied_overrides.get(actor, self.denied)
+
+
+ORACLE: dict[tuple[str, str], Rule] = {
+    # intake: any professional role may raise a concern, at any agency; admins and auditors do no case work
+    ("POST", "/api/v1/contacts"): Rule(
+        at_any("referrer", "researcher", "screener", "manager", "social_worker"), 201, 403
+    ),
+    ("GET", "/api/v1/contacts/{contact_id}"): Rule(HUB | {RECORDER, ALLOCATED}, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/screening"): Rule(HUB, 201, 403),
+    ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/enquiries"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/enquiries/{enquiry_id}"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/enquiries/{enquiry_id}/rag"): Rule(HUB, 200, 403),
+    ("POST", "/api/v1/enquiries/{enquiry_id}/agency-requests"): Rule(HUB, 201, 403),
+    ("POST", "/api/v1/enquiries/{enquiry_id}/decision"): Rule(frozenset({"manager@mash"}), 201, 403),
+    ("GET", "/api/v1/agency-requests"): Rule(
+        at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@mash", "researcher@school-oak"})
+    ),
+    # the open request is addressed to health-gp: other agencies' researchers cannot see it at all
+    ("POST", "/api/v1/agency-requests/{request_id}/response"): Rule(
+        frozenset({"researcher@health-gp"}),
+        201,
+        403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
+    ),
+    # search at intake: professionals who hold the child's details may look them up (minimum details back);
+    # partnership admins and auditors do no case work
+    ("GET", "/api/v1/people"): Rule(at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403),
+    ("GET", "/api/v1/people/{person_id}"): Rule(
+        HUB | {RECORDER, ALLOCATED, "researcher@health-gp", "researcher@police"},
+        200,
+        404,
+        minimum_details=frozenset({RECORDER, "researcher@health-gp", "researcher@police"}),
+    ),
+    ("GET", "/api/v1/people/{person_id}/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
+}
+
+
+def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
+    """The concrete request for each operation, against the shared data."""
+    return {
+        ("POST", "/api/v1/contacts"): ("/contacts", contact_payload(subjects=[_fresh_child()])),
+        ("GET", "/api/v1/contacts/{contact_id}"): (f"/contacts/{w['contact_a']}", None),
+        ("POST", "/api/v1/contacts/{contact_id}/screening"): (
+            f"/contacts/{w['contact_b']}/screening",
+            {"outcome": "nfa_advice", "rationale": "Advice given"},
+        ),
+        ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
+        ("GET", "/api/v1/enquiries"): ("/enquiries", None),
+        ("GET", "/api/v1/enquiries/{enquiry_id}"): (f"/enquiries/{w['enquiry']}", None),
+        ("POST", "/api/v1/enquiries/{enquiry_id}/rag"): (
+            f"/enquiries/{w['enquiry']}/rag",
+            {"rag": "red", "reason": "Escalating", "version": 1},
+        ),
+        ("POST", "/api/v1/enquiries/{enquiry_id}/agency-requests"): (
+            f"/enquiries/{w['enquiry']}/agency-requests",
+            {"agency_codes": ["school-oak"], "question": "Anything known?"},
+        ),
+        ("POST", "/api/v1/enquiries/{enquiry_id}/decision"): (
+            f"/enquiries/{w['enquiry']}/decision",
+            {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess"},
+        ),
+        ("GET", "/api/v1/agency-requests"): ("/agency-requests", None),
+        ("POST", "/api/v1/agency-requests/{request_id}/response"): (
+            f"/agency-requests/{w['request_gp']}/response",
+            {"summary": "Known to the practice"},
+        ),
+        ("GET", "/api/v1/people"): (f"/people?identifier={CANARY_NHS}", None),
+        ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
+        ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),
+    }
+
+
+def _fresh_child() -> dict:
+    return {
+        "forename": "Fresh",
+        "surname": "Newchild",
+        "date_of_birth": "2019-09-09",
+        "identifiers": [{"type": "nhs_number", "value": nhs_number()}],
+    }
+
+
+# --- the shared data, built once per module --------------------------------------------------------------------
+
+
+def _build_world() -> dict:
+    from openmash.access.actor import actor_for_user
+    from openmash.accounts.services import agency_create, token_create, user_create
+    from openmash.partnership.services import partnership_defaults_ensure
+    from tests.support import allocation_open, contact_record, requests_send, respond, screen, subject_person
+
+    partnership_defaults_ensure()
+    for code, name, atype, src, hub, hs in AGENCIES:
+        agency_create(code=code, name=name, agency_type=atype, source_code=src, is_hub=hub, health_service=hs)
+
+    def actor(role, agency, name):
+        user = user_create(username=name, password="x", agency_code=agency, role=role, check_password=False)
+        return actor_for_user(user)
+
+    tokens = {}
+    for key in ACTORS[:-3]:
+        role, agency = key.split("@")
+        tokens[key] = token_create(username=actor(role, agency, f"matrix-{role}-{agency}").user.username)[1]
+
+    recorder = actor("referrer", "police", "matrix-recorder")
+    setup_screener = actor("screener", "mash", "matrix-setup-screener")
+    setup_police_researcher = actor("researcher", "police", "matrix-setup-researcher")
+    worker = actor("social_worker", "mash", "matrix-allocated-worker")
+    tokens[RECORDER] = token_create(username=recorder.user.username)[1]
+    tokens[ALLOCATED] = token_create(username=worker.user.username)[1]
+
+    canary = {
+        "forename": CANARY_CHILD["forename"],
+        "surname": CANARY_CHILD["surname"],
+        "date_of_birth": CANARY_CHILD["dob"],
+        "sex": "F",
+        "identifiers": [{"type": "nhs_number", "value": CANARY_NHS}],
+        "address": {"line1": "9 Canary Row", "town": "Exampleton", "postcode": "EX9 9ZZ"},
+    }
+    contact_a = contact_record(recorder, subjects=[canary], narrative=CANARY_NARRATIVE)
+    other = {
+        "forename": OTHER_CHILD["forename"],
+        "surname": OTHER_CHILD["surname"],
+        "date_of_birth": OTHER_CHILD["dob"],
+    }
+    contact_b = contact_record(recorder, subjects=[other], narrative=CANARY_NARRATIVE)
+    screen(setup_screener, contact_a, outcome="mash_enquiry", rag="amber")
+    contact_a.refresh_from_db()
+    enquiry = contact_a.enquiry
+    request_gp, request_police = requests_send(setup_screener, enquiry, "health-gp", "police")
+    respond(setup_police_researcher, request_police)
+    child = subject_person(contact_a)
+    allocation_open(child, worker)
+    return {
+        "tokens": tokens,
+        "contact_a": contact_a.pk,
+        "contact_b": contact_b.pk,
+        "enquiry": enquiry.pk,
+        "request_gp": request_gp.pk,
+        "child": child.pk,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once and kept in an open transaction; each test's `db` savepoint is rolled back after it, and the
+    whole module's data is rolled back at the end, so nothing leaks into other tests."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            data = _build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _call(client: Client, token: str | None, method: str, path: str, body: dict | None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get("/api/v1" + path, **headers)
+    return client.post("/api/v1" + path, body or {}, content_type="application/json", **headers)
+
+
+def _missing_twin(path: str) -> str:
+    """The same request for a record that does not exist."""
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        try:
+            uuid.UUID(part)
+        except ValueError:
+            continue
+        parts[i] = str(uuid.uuid4())
+        return "/".join(parts)
+    raise AssertionError(f"no id in {path}")
+
+
+CELLS = [(op, actor) for op in ORACLE for actor in ACTORS]
+
+# Cells where the product is known to be wrong today: {(op, actor): reason}. Strict xfail, so fixing the bug makes
+# the cell fail here until its entry is removed.
+KNOWN_BUGS: dict[tuple[tuple[str, str], str], str] = {}
+
+
+def _cell_params():
+    for op, actor in CELLS:
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[op, actor])] if (op, actor) in KNOWN_BUGS else []
+        yield pytest.param(op, actor, marks=marks, id=f"{op[0]} {op[1]} | {actor}")
+
+
+@pytest.mark.parametrize(("op", "actor"), list(_cell_params()))
+def test_matrix_cell(world, db, op, actor):
+    rule = ORACLE[op]
+    method, _ = op
+    path, body = _requests(world)[op]
+    token = world["tokens"].get(actor)
+    expected = rule.expected(actor)
+    client = Client()
+
+    before = row_counts()
+    r = _call(client, token, method, path, body)
+    assert r.status_code == expected, (
+        f"{actor}: {method} {path} -> {r.status_code}, expected {expected}: {r.content[:300]}"
+    )
+
+    text = r.content.decode()
+    if expected >= 400:
+        leaked = [c for c in CANARIES if c in text]
+        assert not leaked, f"denied answer to {actor} leaks {leaked}"
+        assert row_counts() == before, f"denied request by {actor} wrote rows"
+        if expected == 404:  # forbidden = missing: the same answer as for a record that does not exist
+            twin = _call(client, token, method, _missing_twin(path), body)
+            assert (twin.status_code, twin.json()) == (404, r.json())
+        return
+
+    if actor in rule.leak_free:
+        assert not [c for c in CANARIES if c in text], f"{actor} sees data of a child they have no basis for"
+    if actor in rule.minimum_details:
+        assert r.json()["identifiers"] == [] and r.json()["addresses"] == [], actor
+        assert CANARY_NHS not in text and "Canary Row" not in text
+    if method == "POST":
+        assert row_counts() != before, f"allowed {method} {path} by {actor} wrote nothing"
+    else:
+        assert row_counts()["audit.AuditEvent"] > before["audit.AuditEvent"] or r.json() == [], (
+            f"allowed read by {actor} was not audited"
+        )
+
+
+def test_matrix_allowed_reads_show_the_right_fields(world, db):
+    """Spot checks that the allowed answers are really the records (not empty shells)."""
+    tokens, client = world["tokens"], Client()
+    hub = _call(client, tokens["screener@mash"], "GET", f"/contacts/{world['contact_a']}", None).json()
+    assert hub["enquiry_id"] == str(world["enquiry"]) and hub["narrative"] == CANARY_NARRATIVE
+    own = _call(client, tokens[RECORDER], "GET", f"/contacts/{world['contact_a']}", None).json()
+    assert own["enquiry_id"] is None and own["screening"]["rationale"] is None  # the hub's reasoning stays there
+    full = _call(client, tokens[ALLOCATED], "GET", f"/people/{world['child']}", None).json()
+    assert {"type": "nhs_number", "value": f"{CANARY_NHS[:3]} {CANARY_NHS[3:6]} {CANARY_NHS[6:]}"} in full[
+        "identifiers"
+    ]
+    inbox = _call(client, tokens["researcher@health-gp"], "GET", "/agency-requests", None).json()
+    assert [i["id"] for i in inbox] == [str(world["request_gp"])]
+    police_inbox = _call(client, tokens["researcher@police"], "GET", "/agency-requests", None).json()
+    assert [i["status"] for i in police_inbox] == ["responded"]
+
+
+def test_an_ended_allocation_ends_the_workers_access(world, db):
+    """AZ-2 relationship state 'ended': once the allocation closes, the worker's reads answer 404."""
+    from django.utils import timezone
+
+    from openmash.enquiries.models import CaseAllocation
+
+    client, token = Client(), world["tokens"][ALLOCATED]
+    paths = [f"/contacts/{world['contact_a']}", f"/people/{world['child']}", f"/people/{world['child']}/chronology"]
+    assert [_call(client, token, "GET", p, None).status_code for p in paths] == [200, 200, 200]
+    CaseAllocation.objects.filter(person_id=world["child"]).update(closed_at=timezone.now())
+    answers = [_call(client, token, "GET", p, None) for p in paths]
+    assert [r.status_code for r in answers] == [404, 404, 404]
+    assert not any(c in r.content.decode() for r in answers for c in CANARIES)
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    """Every operation the API routes, whether or not it is in the schema."""
+    from config.api import api
+
+    ops = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            full = "/api/v1" + ("/" + prefix.strip("/") if prefix.strip("/") else "") + path
+            for operation in view.operations:
+                ops |= {(m.upper(), full) for m in operation.methods}
+    return ops
+
+
+def test_every_api_operation_has_a_matrix_row():
+    """AZ-1: the operations covered here are exactly those in the OpenAPI document and the router."""
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    in_schema = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
+    assert set(ORACLE) == in_schema, {
+        "missing matrix rows": in_schema - set(ORACLE),
+        "rows for operations that no longer exist": set(ORACLE) - in_schema,
+    }
+    assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
+    assert set(
+        _requests({k: uuid.uuid4() for k in ("contact_a", "contact_b", "enquiry", "request_gp", "child")})
+    ) == set(ORACLE)
+
+
+def test_matrix_has_every_role_at_every_agency():
+    from openmash.accounts.choices import Role
+
+    assert set(ROLES) == set(Role.values)
+    assert len(CELLS) == len(ORACLE) * (len(ROLES) * len(MATRIX_AGENCIES) + 3)

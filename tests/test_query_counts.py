@@ -1,0 +1,59 @@
+"""Query counts of the API's list endpoints are pinned (STYLE 3.2 #16): the count must not grow with the number
+of rows (no N+1), and the pinned number catches a change that adds per-request queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.support import child, contact_record, enquiry_open, nhs_number, requests_send
+
+# Queries per request, including token authentication, savepoints and the audit INSERT.
+PINNED = {
+    "/screening-queue": 6,
+    "/enquiries": 6,
+    "/agency-requests": 8,
+    "/people": 9,
+}
+
+
+@pytest.fixture
+def hub_data(make_actor):
+    referrer, screener = make_actor("referrer", "police"), make_actor("screener", "mash")
+
+    def grow(n):
+        for i in range(n):
+            contact_record(referrer, subjects=[child("Query", "Counted", nhs=nhs_number())])
+            enquiry = enquiry_open(
+                referrer=referrer, screener=screener, subjects=[child(f"Kid{i}", "Counted", dob="2018-04-02")]
+            )
+            requests_send(screener, enquiry, "health-gp", "police")
+
+    return grow
+
+
+def _queries(client, path, **params):
+    client.get(path, **params)  # warm up: the first use of a token records last_used_at
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path, **params)
+    assert r.status_code == 200, r.content
+    return len(ctx.captured_queries), r.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "agency", "params"),
+    [
+        ("/screening-queue", "screener", "mash", {}),
+        ("/enquiries", "manager", "mash", {}),
+        ("/agency-requests", "researcher", "health-gp", {}),
+        ("/people", "screener", "mash", {"name": "Counted", "date_of_birth": "2018-04-02"}),
+    ],
+)
+def test_list_query_count_is_pinned_and_flat(api, make_actor, hub_data, path, role, agency, params):
+    client = api(make_actor(role, agency))
+    hub_data(1)
+    few, body_few = _queries(client, path, **params)
+    hub_data(4)
+    many, body_many = _queries(client, path, **params)
+    assert len(body_many) > len(body_few) >= 1
+    assert many == few, f"{path}: {few} queries for {len(body_few)} rows but {many} for {len(body_many)} (N+1)"
+    assert few == PINNED[path], f"{path} now takes {few} queries (pinned {PINNED[path]}); update PINNED if intended"
