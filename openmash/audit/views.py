@@ -20,4 +20,8 @@ def audit_trail(request):
         object_type="audit.auditevent",
         detail={"filtered": bool(object_id or username), "rows": len(events)},
     )
-    return render(request, "audit/trail.html", {"events": events, "object_id": object_id, "username": username})
+    return render(
+        request,
+        "audit/trail.html",
+        {"events": events, "object_id": object_id, "username": username, "nav_active": "audit"},
+    )

@@ -56,3 +56,22 @@ class BankHolidayForm(forms.Form):
         error_messages={"required": "Enter the date", "invalid": "Enter a date like 2027-08-30"},
     )
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})
+
+
+class ThresholdsForm(forms.Form):
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        for t in levels:
+            self.fields[f"threshold_{t.level}"] = forms.CharField(
+                label=f"Level {t.level} label",
+                max_length=100,
+                initial=t.label,
+                error_messages={"required": f"Enter a label for level {t.level}"},
+            )
+            self.fields[f"threshold_{t.level}_description"] = forms.CharField(
+                label=f"Level {t.level} description",
+                max_length=2000,
+                required=False,
+                initial=t.description,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )

@@ -1,6 +1,7 @@
 """The partnership admin's settings page: RAG timescales, hub hours, bank holidays, thresholds, outcomes."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -8,7 +9,7 @@ from openmash.access.policy import require
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
-from openmash.partnership.forms import BankHolidayForm, RagTimescalesForm, WorkingHoursForm
+from openmash.partnership.forms import BankHolidayForm, RagTimescalesForm, ThresholdsForm, WorkingHoursForm
 
 
 def _forms(data=None, which=None):
@@ -25,6 +26,9 @@ def _forms(data=None, which=None):
             },
         ),
         "holiday_form": BankHolidayForm(data if which == "holiday" else None),
+        "thresholds_form": ThresholdsForm(
+            data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
+        ),
     }
 
 
@@ -44,6 +48,17 @@ def _apply(request, which, forms):
         cd = forms["holiday_form"].cleaned_data
         services.bank_holiday_add(actor=actor, date=cd["date"], name=cd["name"])
         return "Holiday added."
+    if which == "thresholds" and forms["thresholds_form"].is_valid():
+        cd = forms["thresholds_form"].cleaned_data
+        with transaction.atomic():  # all levels or none
+            for t in selectors.threshold_levels_list():
+                services.threshold_level_update(
+                    actor=actor,
+                    level=t.level,
+                    label=cd[f"threshold_{t.level}"],
+                    description=cd[f"threshold_{t.level}_description"],
+                )
+        return "Threshold levels saved."
     if which == "holiday_remove":
         services.bank_holiday_remove(actor=actor, holiday_id=request.POST.get("holiday_id"))
         return "Holiday removed."
@@ -76,9 +91,9 @@ def partnership_settings(request):
     context = {
         **forms,
         "settings": selectors.partnership_settings_get(),
-        "thresholds": selectors.threshold_levels_list(),
         "outcomes": selectors.outcome_codes_list(active_only=False),
         "holidays": selectors.bank_holidays_upcoming(),
         "form": next((f for f in forms.values() if f.is_bound and f.errors), None),
+        "nav_active": "partnership",
     }
     return render(request, "partnership/settings.html", context)

@@ -76,3 +76,19 @@ def test_only_partnership_admins_configure(client, make_actor, role, agency):
 def test_anonymous_is_sent_to_sign_in(client, partnership):
     r = client.get("/partnership/")
     assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+def test_admin_renames_threshold_levels(admin_client):
+    from openmash.partnership.models import ThresholdLevel
+
+    data = {"form": "thresholds"}
+    for t in ThresholdLevel.objects.all():
+        data[f"threshold_{t.level}"] = t.label
+        data[f"threshold_{t.level}_description"] = t.description
+    data["threshold_2"] = "Early help"
+    assert admin_client.post("/partnership/", data).status_code == 302
+    assert ThresholdLevel.objects.get(level=2).label == "Early help"
+    data["threshold_3"] = ""
+    r = admin_client.post("/partnership/", data)
+    assert "Enter a label for level 3" in r.content.decode()
+    assert ThresholdLevel.objects.get(level=3).label == "Complex needs"
