@@ -411,3 +411,10 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             )
         audit_record(actor=None, username="system", action="escalate", obj=req, detail={"agency": req.agency.code})
     return len(overdue)
+
+
+def notifications_mark_read(*, actor, contact_id) -> int:
+    """Mark the actor's notifications about one contact as read (when they open that contact)."""
+    return Notification.objects.filter(user=actor.user, contact_id=contact_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

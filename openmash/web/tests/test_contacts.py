@@ -329,3 +329,59 @@ def test_researchers_search_at_intake_too(make_actor, login):
     assert 'data-testid="child-search-form"' in page
     assert client.post("/contacts/new/", {"action": "search", "identifier": VALID_NHS}).status_code == 200
     assert client.post("/contacts/new/", contact_form_data()).status_code == 302
+
+
+def test_unborn_child_recorded_with_expected_date(make_actor, login):
+    import datetime as dt
+
+    from openmash.people.models import Person
+
+    client = login(make_actor("referrer", "police"))
+    due = dt.date.today() + dt.timedelta(days=60)
+    data = contact_form_data(
+        child1_forename="Baby",
+        child1_surname="Unbornchild",
+        child1_nhs_number="",
+        child1_unborn="on",
+        child1_sex="U",
+        child1_dob_day=str(due.day),
+        child1_dob_month=str(due.month),
+        child1_dob_year=str(due.year),
+    )
+    assert client.post("/contacts/new/", data).status_code == 302
+    person = Person.objects.get(surname="Unbornchild")
+    assert (person.kind, person.date_of_birth, person.expected_date_of_birth) == ("unborn", None, due)
+
+
+def test_born_child_with_future_date_is_refused(make_actor, login):
+    import datetime as dt
+
+    from openmash.contacts.models import Contact
+
+    client = login(make_actor("referrer", "police"))
+    due = dt.date.today() + dt.timedelta(days=60)
+    data = contact_form_data(
+        child1_dob_day=str(due.day), child1_dob_month=str(due.month), child1_dob_year=str(due.year)
+    )
+    r = client.post("/contacts/new/", data)
+    assert r.status_code == 200 and "Date of birth must be today or in the past" in r.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_opening_a_contact_marks_its_notifications_read(make_actor, login, new_contact):
+    from openmash.enquiries.models import Notification
+    from openmash.enquiries.services import screening_record
+
+    referrer = make_actor("referrer", "police")
+    contact = new_contact(actor=referrer)
+    screening_record(
+        actor=make_actor("screener", "mash"), contact_id=contact.pk, outcome="nfa_advice", rationale="Advice given"
+    )
+    note = Notification.objects.get(user=referrer.user, contact=contact)
+    assert note.read_at is None
+    client = login(referrer)
+    assert "1 new" in client.get("/").content.decode()
+    assert client.get(f"/contacts/{contact.pk}/").status_code == 200
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "1 new" not in client.get("/").content.decode()

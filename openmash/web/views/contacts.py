@@ -16,6 +16,7 @@ from openmash.contacts import services as contact_services
 from openmash.contacts.choices import ContactStatus
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
+from openmash.enquiries.services import notifications_mark_read
 from openmash.partnership.selectors import outcome_codes_list
 from openmash.people import selectors as people_selectors
 from openmash.web import presenters
@@ -213,6 +214,7 @@ def contact_new(request):
 def contact_detail(request, contact_id):
     actor = request.actor
     contact = contact_selectors.contact_get(actor=actor, contact_id=contact_id)
+    notifications_mark_read(actor=actor, contact_id=contact.pk)
     hub = can(actor, "contact.screen")
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     people = list(contact.people.all())
