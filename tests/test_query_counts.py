@@ -12,7 +12,7 @@ PINNED = {
     "/screening-queue": 6,
     "/enquiries": 6,
     "/agency-requests": 8,
-    "/people": 9,
+    "/people": 11,  # + the two indexed id lookups (surname, alias surname)
 }
 
 

@@ -23,7 +23,7 @@ def _contact_qs(actor):
 
 
 @transaction.atomic
-def screening_queue(*, actor, limit: int = 100) -> list[Contact]:
+def screening_queue(*, actor, limit: int = 50) -> list[Contact]:
     """Contacts awaiting screening, soonest due first."""
     require(actor, "contact.screen")
     contacts = list(

@@ -362,7 +362,7 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
             occurred_at=when,
             kind="referral",
             summary="Referral to children's social care"
-            + (" (re-referral within 12 months)" if referral.is_re_referral else ""),
+            + (f" (re-referral within {months} months)" if referral.is_re_referral else ""),
             obj=referral,
             agency=actor.agency,
         )
@@ -396,12 +396,14 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     managers = list(
         Membership.objects.filter(role=Role.MANAGER, agency__is_hub=True, active=True).select_related("user")
     )
+    researchers_by_agency: dict = {}
+    for m in Membership.objects.filter(
+        role=Role.RESEARCHER, agency_id__in={r.agency_id for r in overdue}, active=True
+    ).select_related("user"):
+        researchers_by_agency.setdefault(m.agency_id, set()).add(m.user)
     for req in overdue:
         AgencyRequest.objects.filter(pk=req.pk).update(escalated_at=now, version=F("version") + 1)
-        researchers = Membership.objects.filter(role=Role.RESEARCHER, agency=req.agency, active=True).select_related(
-            "user"
-        )
-        recipients = {m.user for m in managers} | {m.user for m in researchers}
+        recipients = {m.user for m in managers} | researchers_by_agency.get(req.agency_id, set())
         ref = req.enquiry.contact.reference
         for user in recipients:
             notification_send(

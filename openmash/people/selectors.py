@@ -13,7 +13,7 @@ from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import normalise_name
 from openmash.people.identifiers import identifier_normalise
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier
 
 
 def _with_details(qs):
@@ -46,11 +46,17 @@ def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type:
             errors={"name": ["Enter a name and a date of birth, or search by an identifier"]},
         )
     surname = parts[-1]
-    q = Q(surname_norm=surname) | Q(aliases__surname_norm=surname)
+    dob_q = Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    # Two indexed lookups (current surname; any alias surname) instead of one OR across a join, which would stop
+    # both databases using the (surname, date of birth) index.
+    cap = 10 * settings.OPENMASH_SEARCH_MAX_RESULTS
+    ids = set(Person.objects.filter(dob_q, surname_norm=surname).values_list("pk", flat=True)[:cap])
+    alias_people = PersonAlias.objects.filter(surname_norm=surname).values("person_id")
+    ids |= set(Person.objects.filter(dob_q, pk__in=alias_people).values_list("pk", flat=True)[:cap])
+    q = Q(pk__in=ids)
     if len(parts) > 1:
         q &= Q(forename_norm__startswith=parts[0])
-    dob_q = Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
-    return q & dob_q
+    return q
 
 
 @transaction.atomic

@@ -113,3 +113,8 @@ def memberships_for(*, user) -> list:
     return list(
         user.memberships.filter(active=True, agency__active=True).select_related("agency").order_by("created_at")
     )
+
+
+def awaiting_screening_count(*, actor) -> int:
+    require(actor, "contact.screen")
+    return contacts_visible(actor).filter(status=ContactStatus.AWAITING_SCREENING).count()

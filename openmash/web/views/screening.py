@@ -23,7 +23,8 @@ from openmash.web.forms import ScreeningForm, apply_service_errors
 def screening_queue(request):
     contacts = contact_selectors.screening_queue(actor=request.actor)
     rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in contacts]
-    return render(request, "web/screening/queue.html", {"rows": rows, "nav_active": "screening"})
+    total = web_selectors.awaiting_screening_count(actor=request.actor)
+    return render(request, "web/screening/queue.html", {"rows": rows, "total": total, "nav_active": "screening"})
 
 
 def _screen(request, contact, form, levels):

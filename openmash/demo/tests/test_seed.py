@@ -1,0 +1,81 @@
+"""The demo seed: a small partnership made through the services, with work in every state the front door has."""
+
+import datetime as dt
+import io
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from openmash.accounts.choices import Role
+from openmash.accounts.models import Agency, Membership, User
+from openmash.contacts.choices import ContactStatus
+from openmash.contacts.models import Contact
+from openmash.demo.seed import DEMO_PASSWORD, demo_logins, seed_demo, working_minutes_before
+from openmash.enquiries.models import AgencyRequest, CaseAllocation, Enquiry, Referral, Screening
+from openmash.partnership.working_time import WorkingCalendar
+from openmash.people.identifiers import nhs_number_normalise, upn_normalise
+from openmash.people.models import ChronologyEntry, PersonIdentifier
+
+
+def test_seed_demo(db):
+    out = io.StringIO()
+    assert seed_demo(out, people=200, households=80, contacts=40, seed=7) is True
+    assert "Done in" in out.getvalue()
+    now = timezone.now()
+
+    # Every role has a user, every demo login exists and signs in with the demo password.
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    usernames = [u for _, names in demo_logins() for u in names]
+    assert len(usernames) >= 40
+    assert User.objects.filter(username__in=usernames).count() == len(usernames)
+    assert User.objects.get(username="mash.screener1").check_password(DEMO_PASSWORD)
+    assert Agency.objects.get(is_hub=True).code == "mash"
+    assert Agency.objects.filter(code="health-gp", parent__code="health").exists()
+
+    # Contacts end in every state, some of them overdue.
+    assert Contact.objects.count() == 40
+    assert set(Contact.objects.values_list("status", flat=True)) == set(ContactStatus.values)
+    waiting = Contact.objects.filter(status=ContactStatus.AWAITING_SCREENING)
+    assert waiting.filter(screening_due_at__lt=now).exists()
+    assert waiting.filter(screening_due_at__gte=now).exists()
+    open_enquiries = Enquiry.objects.filter(status="open")
+    assert open_enquiries.filter(due_at__lt=now).exists()
+    assert open_enquiries.filter(due_at__gte=now).exists()
+    assert set(open_enquiries.values_list("rag", flat=True)) == {"red", "amber", "green"}
+    overdue_requests = AgencyRequest.objects.filter(status="open", due_at__lt=now)
+    assert overdue_requests.filter(escalated_at__isnull=False).exists()
+    assert overdue_requests.filter(escalated_at__isnull=True).exists()
+    unanswered = Count("agency_requests", filter=Q(agency_requests__status="open"))
+    assert open_enquiries.annotate(unanswered=unanswered).filter(unanswered=0).exists()  # ready for decision
+    assert Referral.objects.exists()
+    assert CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=False).exists()
+    assert Contact.objects.filter(status=ContactStatus.WITH_ALLOCATED_WORKER, routed_to__isnull=False).exists()
+
+    # The demo users have work: outcomes for the police referrer, requests in the GP's inbox.
+    assert Contact.objects.filter(recorded_by__username="police.referrer").exists()
+    assert AgencyRequest.objects.filter(status="open", agency__code="health-gp").exists()
+
+    # The work is spread over the period, in order, with deadlines that agree.
+    assert Contact.objects.order_by("received_at").first().received_at < now - dt.timedelta(days=180)
+    assert not ChronologyEntry.objects.filter(occurred_at__gt=now).exists()
+    assert not Screening.objects.filter(screened_at__lt=F("contact__received_at")).exists()
+    assert not AgencyRequest.objects.filter(status="open").exclude(due_at=F("enquiry__due_at")).exists()
+
+    # Identifiers carry valid check digits.
+    nhs = list(PersonIdentifier.objects.filter(identifier_type="nhs_number").values_list("value", flat=True))
+    assert len(nhs) > 100 and len(set(nhs)) == len(nhs)
+    assert all(nhs_number_normalise(v) == v for v in nhs)
+    upns = PersonIdentifier.objects.filter(identifier_type="upn").values_list("value", flat=True)
+    assert all(upn_normalise(v) == v for v in upns)
+
+    # A second run leaves the partnership alone.
+    assert seed_demo(io.StringIO(), people=200, households=80, contacts=40) is False
+    assert Contact.objects.count() == 40
+
+
+def test_working_minutes_before_inverts_add_working_minutes():
+    cal = WorkingCalendar(holidays=frozenset({dt.date(2026, 12, 25)}))
+    start = dt.datetime(2026, 12, 24, 15, 30, tzinfo=cal.tz)
+    for minutes in (0, 30, 90, 480, 1000, 4320):
+        later = cal.add_working_minutes(start, minutes)
+        assert working_minutes_before(cal, later, minutes) == start.astimezone(dt.UTC)
