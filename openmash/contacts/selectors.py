@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from openmash.access.policy import contact_get_for, contacts_visible, require
@@ -38,6 +38,17 @@ def contact_get(*, actor, contact_id) -> Contact:
     qs = _contact_qs(actor).select_related("screening", "enquiry", "enquiry__decision")
     contact = contact_get_for(actor, contact_id, qs=qs)
     audit_record(actor=actor, action="view", obj=contact)
+    return contact
+
+
+def contact_just_created(contact: Contact) -> Contact:
+    """A contact as contact_create returned it, with its people loaded and no screening or enquiry yet (one query,
+    no audit: the creator's read-back is covered by the service's 'create' event)."""
+    prefetch_related_objects(
+        [contact], Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("role"))
+    )
+    for name in ("screening", "enquiry"):  # known not to exist yet: cache that, so reading them costs no query
+        Contact._meta.get_field(name).set_cached_value(contact, None)
     return contact
 
 

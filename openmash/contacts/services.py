@@ -27,10 +27,10 @@ from openmash.contacts.choices import (
 )
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import Conflict, ValidationFailed
-from openmash.partnership.selectors import working_calendar_get
+from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
-from openmash.people.services import chronology_add, person_create, person_input_validate
+from openmash.people.services import chronology_add, people_create, person_input_validate
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -229,14 +229,13 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         "9" if cleaned["referrer_type"] == ReferrerType.PUBLIC and not cleaned["referrer_name"] else ""
     )
     source = source or actor.agency.source_code
-    subject_people = [p if kind == "existing" else person_create(actor=actor, cleaned=p) for kind, p in subjects]
-    other_people = [
-        (role, p if kind == "existing" else person_create(actor=actor, cleaned=p)) for role, (kind, p) in others
-    ]
-    calendar = working_calendar_get(around=received_at.date())
-    from openmash.partnership.selectors import partnership_settings_get
-
-    due = calendar.add_working_days(received_at, partnership_settings_get().screening_working_days)
+    new = [p for kind, p in [*subjects, *(ref for _, ref in others)] if kind == "new"]
+    created = iter(people_create(actor=actor, cleaned_list=new))
+    subject_people = [p if kind == "existing" else next(created) for kind, p in subjects]
+    other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
+    partnership = partnership_settings_get()
+    calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
+    due = calendar.add_working_days(received_at, partnership.screening_working_days)
     allocation = open_allocation_for([p.pk for p in subject_people])
     contact = Contact.objects.create(
         reference=_new_reference(),

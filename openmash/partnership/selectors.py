@@ -15,8 +15,10 @@ def partnership_settings_get() -> PartnershipSettings:
     return obj
 
 
-def working_calendar_get(*, around: dt.date | None = None) -> WorkingCalendar:
-    s = partnership_settings_get()
+def working_calendar_get(
+    *, around: dt.date | None = None, settings_obj: PartnershipSettings | None = None
+) -> WorkingCalendar:
+    s = settings_obj or partnership_settings_get()
     around = around or timezone.localdate()
     holidays = BankHoliday.objects.filter(
         date__gte=around - dt.timedelta(days=400), date__lte=around + dt.timedelta(days=800)

@@ -44,14 +44,15 @@ class Command(BaseCommand):
         stop.set()
 
     def _escalate_every(self, stop: threading.Event, seconds: int) -> None:
-        """Escalate overdue agency requests while serving (production may run `openmash escalate_overdue` from
-        a scheduler instead and pass --escalate-every 0)."""
+        """Escalate overdue agency requests and clear expired sessions while serving (production may run
+        `openmash escalate_overdue` and `openmash clearsessions` from a scheduler instead: --escalate-every 0)."""
         from django.core.management import call_command
         from django.db import close_old_connections
 
         while seconds > 0 and not stop.wait(seconds):
             try:
                 call_command("escalate_overdue", verbosity=0)
+                call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:
