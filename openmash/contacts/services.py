@@ -30,7 +30,7 @@ from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
-from openmash.people.services import chronology_add, people_create, person_input_validate
+from openmash.people.services import chronology_add, people_create, person_input_validate, relationships_ensure
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -262,6 +262,12 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
             rows.append(ContactPerson(contact=contact, person=p, role=role))
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
+    # What the referrer told us about the household becomes relationships to each subject child.
+    by_role: dict[str, list] = {}
+    for role, p in other_people:
+        by_role.setdefault(role, []).extend((p.pk, child.pk) for child in subject_people)
+    for role, pairs in by_role.items():
+        relationships_ensure(pairs=pairs, relationship_type=role)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
     chronology_add(

@@ -46,6 +46,7 @@ class IdentifierType(models.TextChoices):
 class RelationshipType(models.TextChoices):
     PARENT = "parent", "Parent"
     CARER = "carer", "Carer"
+    PARENT_CARER = "parent_carer", "Parent or carer"
     SIBLING = "sibling", "Sibling"
     PARTNER = "partner", "Partner"
     HOUSEHOLD_MEMBER = "household_member", "Household member"

@@ -13,7 +13,7 @@ from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import normalise_name
 from openmash.people.identifiers import identifier_normalise
-from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier
+from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
 
 
 def _with_details(qs):
@@ -21,6 +21,13 @@ def _with_details(qs):
         Prefetch("identifiers", queryset=PersonIdentifier.objects.order_by("identifier_type")),
         Prefetch("addresses", queryset=Address.objects.order_by("-start_date")),
         "aliases",
+        Prefetch(
+            "relationships_from",
+            queryset=Relationship.objects.filter(end_date__isnull=True).select_related("related_person"),
+        ),
+        Prefetch(
+            "relationships_to", queryset=Relationship.objects.filter(end_date__isnull=True).select_related("person")
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from openmash.audit.services import audit_record_many
 from openmash.core.text import normalise_name
 from openmash.people.choices import Ethnicity, PersonKind, Sex
 from openmash.people.identifiers import identifier_normalise
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier, Relationship
 
 MAX_NAME = 100
 
@@ -168,3 +168,27 @@ def chronology_add(*, person_ids, occurred_at, kind: str, summary: str, obj, age
             for pid in person_ids
         ]
     )
+
+
+def relationships_ensure(*, pairs: list[tuple], relationship_type: str) -> int:
+    """Record that each (person, related_person) pair has this relationship, unless a current one exists.
+    One SELECT and at most one INSERT whatever the number of pairs."""
+    pairs = [(a, b) for a, b in pairs if a != b]
+    if not pairs:
+        return 0
+    existing = set(
+        Relationship.objects.filter(
+            person_id__in={a for a, _ in pairs},
+            related_person_id__in={b for _, b in pairs},
+            relationship_type=relationship_type,
+            end_date__isnull=True,
+        ).values_list("person_id", "related_person_id")
+    )
+    today = timezone.localdate()
+    new = [
+        Relationship(person_id=a, related_person_id=b, relationship_type=relationship_type, start_date=today)
+        for a, b in dict.fromkeys(pairs)
+        if (a, b) not in existing
+    ]
+    Relationship.objects.bulk_create(new)
+    return len(new)

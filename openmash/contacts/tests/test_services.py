@@ -257,3 +257,27 @@ def test_public_referrer_gets_anonymous_source_and_protected_identity(make_actor
     contact, _ = contact_create(actor=screener, data=contact_payload(referrer_type="public", referrer_name=""))
     assert contact.source_code == "9"
     assert contact.referrer_identity_protected
+
+
+def test_household_members_become_relationships_to_each_child_once(make_actor, client):
+    from openmash.people.models import Relationship
+
+    referrer = make_actor("referrer", "police")
+    first, _ = contact_create(actor=referrer, data=contact_payload())
+    child = subject_person(first)
+    perp = first.people.get(role="alleged_perpetrator").person
+    rel = Relationship.objects.get(person=perp, related_person=child)
+    assert rel.relationship_type == "alleged_perpetrator"
+    # The same people in a later contact add no duplicate.
+    search = make_actor("screener", "mash")
+    contact_create(
+        actor=search,
+        data=contact_payload(
+            subjects=[{"person_id": str(child.pk)}],
+            household=[{"person_id": str(perp.pk), "role": "alleged_perpetrator"}],
+        ),
+    )
+    assert Relationship.objects.filter(person=perp, related_person=child).count() == 1
+    client.force_login(search.user)
+    page = client.get(f"/people/{child.pk}/").content.decode()
+    assert "Dean Testadult: alleged perpetrator" in page
