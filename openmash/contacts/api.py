@@ -27,6 +27,13 @@ class AddressIn(Schema):
     postcode: str = Field("", max_length=10)
 
 
+class AliasIn(Schema):
+    """Another name the person is or was known by."""
+
+    forename: str = Field("", max_length=100)
+    surname: str = Field("", max_length=100)
+
+
 class PersonRefIn(Schema):
     """Either person_id of an existing record, or the details of a new person."""
 
@@ -40,6 +47,7 @@ class PersonRefIn(Schema):
     ethnicity: str = Field("NOBT", max_length=4)
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
     address: AddressIn | None = None
+    aliases: list[AliasIn] = Field(default_factory=list, max_length=10)
 
 
 class HouseholdPersonIn(PersonRefIn):

@@ -11,7 +11,7 @@ from openmash.audit.services import audit_record_many
 from openmash.core.text import normalise_name
 from openmash.people.choices import Ethnicity, PersonKind, Sex
 from openmash.people.identifiers import identifier_normalise
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier, Relationship
+from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
 
 MAX_NAME = 100
 
@@ -36,7 +36,22 @@ def person_input_validate(data: dict, *, prefix: str, errors: dict[str, list[str
     _validate_codes(data, cleaned, err)
     _validate_identifiers(data, cleaned, err)
     _validate_address(data, cleaned, err)
+    _validate_aliases(data, cleaned, err)
     return cleaned
+
+
+def _validate_aliases(data, cleaned, err) -> None:
+    aliases = []
+    for i, alias in enumerate((data.get("aliases") or [])[:10]):
+        forename = (alias.get("forename") or "").strip()
+        surname = (alias.get("surname") or "").strip()
+        if not (forename or surname):
+            err(f"aliases[{i}]", "Enter the other name, or remove it")
+        elif len(forename) > MAX_NAME or len(surname) > MAX_NAME:
+            err(f"aliases[{i}]", f"Names must be {MAX_NAME} characters or fewer")
+        else:
+            aliases.append((forename, surname))
+    cleaned["aliases"] = aliases
 
 
 def _validate_names(data, cleaned, err) -> None:
@@ -149,6 +164,13 @@ def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
     ]
     if addresses:
         Address.objects.bulk_create(addresses)
+    aliases = [
+        PersonAlias(person=p, forename=f, surname=sn, surname_norm=normalise_name(sn))
+        for p, c in zip(people, cleaned_list, strict=True)
+        for f, sn in c.get("aliases", [])
+    ]
+    if aliases:
+        PersonAlias.objects.bulk_create(aliases)
     audit_record_many(actor=actor, action="create", objects=people)
     return people
 

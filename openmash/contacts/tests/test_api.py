@@ -210,3 +210,18 @@ def test_received_at_without_offset_is_rejected_or_read_as_london_time(api, refe
     else:
         received = dt.datetime.fromisoformat(r.json()["received_at"])
         assert received == dt.datetime(2025, 11, 7, 14, tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_aliases_are_recorded_and_found_by_search(api, make_actor):
+    from conftest import contact_payload
+
+    referrer = make_actor("referrer", "police")
+    child = contact_payload()["subjects"][0] | {"aliases": [{"forename": "Amy", "surname": "Formername"}]}
+    r = api(referrer).post("/contacts", contact_payload(subjects=[child]))
+    assert r.status_code == 201, r.content
+    found = api(make_actor("screener", "mash")).get("/people", name="Amelia Formername", date_of_birth="2018-04-02")
+    assert [p["surname"] for p in found.json()] == ["Testchild"]
+    bad = api(referrer).post(
+        "/contacts", contact_payload(subjects=[contact_payload()["subjects"][0] | {"aliases": [{"forename": ""}]}])
+    )
+    assert bad.status_code == 422 and "subjects[0].aliases[0]" in bad.json()["errors"]
