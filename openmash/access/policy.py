@@ -28,12 +28,15 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.decide": frozenset({Role.MANAGER}),
+    "allocation.assign": frozenset({Role.MANAGER}),
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
 }
-_HUB_ONLY = frozenset({"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide"})
+_HUB_ONLY = frozenset(
+    {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+)
 
 
 def can(actor, action: str) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
+    can,
     enquiries_visible,
     enquiry_get_for,
     require,
@@ -115,3 +116,28 @@ def notifications_for(*, actor, limit: int = 20) -> list[Notification]:
 
 def unread_count(*, actor) -> int:
     return Notification.objects.filter(user=actor.user, read_at__isnull=True).count()
+
+
+def allocation_current(*, actor, person_id):
+    """The child's open allocation (with worker), for a hub page; None when the child is not open."""
+    from openmash.enquiries.models import CaseAllocation
+
+    if not can(actor, "enquiry.view"):
+        return None
+    return (
+        CaseAllocation.objects.filter(person_id=person_id, closed_at__isnull=True)
+        .select_related("worker", "agency")
+        .first()
+    )
+
+
+def social_workers_list(*, actor) -> list:
+    """Memberships of active social workers, to allocate children to."""
+    from openmash.accounts.models import Membership
+
+    require(actor, "allocation.assign")
+    return list(
+        Membership.objects.filter(role="social_worker", active=True, user__is_active=True)
+        .select_related("user", "agency")
+        .order_by("user__display_name", "user__username")
+    )

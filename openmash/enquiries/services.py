@@ -8,7 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from openmash.access.policy import agency_request_get_for, contact_get_for, enquiry_get_for, require
+from openmash.access.policy import (
+    agency_request_get_for,
+    contact_get_for,
+    enquiry_get_for,
+    person_get_for,
+    require,
+)
 from openmash.accounts.choices import Role
 from openmash.accounts.models import Agency, Membership
 from openmash.audit.services import audit_record
@@ -420,3 +426,53 @@ def notifications_mark_read(*, actor, contact_id) -> int:
     return Notification.objects.filter(user=actor.user, contact_id=contact_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocation:
+    """Allocate a child who is open to children's social care to a social worker (a MASH manager's action).
+    Contacts about the child then go to that worker instead of starting a new enquiry."""
+    require(actor, "allocation.assign")
+    person = person_get_for(actor, person_id)
+    membership = (
+        Membership.objects.select_related("user", "agency")
+        .filter(pk=worker_membership_id, role=Role.SOCIAL_WORKER, active=True, user__is_active=True)
+        .first()
+        if _is_uuid(worker_membership_id)
+        else None
+    )
+    if membership is None:
+        raise ValidationFailed("Check the worker", errors={"worker": ["Choose a social worker"]})
+    now = timezone.now()
+    allocation = CaseAllocation.objects.select_for_update().filter(person=person, closed_at__isnull=True).first()
+    if allocation is None:
+        allocation = CaseAllocation.objects.create(
+            person=person, agency=membership.agency, worker=membership.user, opened_at=now
+        )
+        action = "create"
+    else:
+        CaseAllocation.objects.filter(pk=allocation.pk).update(
+            worker=membership.user, agency=membership.agency, updated_at=now
+        )
+        allocation.refresh_from_db()
+        action = "update"
+    audit_record(actor=actor, action=action, obj=allocation, detail={"worker": membership.user_id})
+    chronology_add(
+        person_ids=[person.pk],
+        occurred_at=now,
+        kind="allocation",
+        summary=f"Allocated to {membership.user} ({membership.agency.name})",
+        obj=allocation,
+        agency=actor.agency,
+    )
+    return allocation
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

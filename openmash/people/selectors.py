@@ -21,6 +21,11 @@ def _with_details(qs):
         Prefetch("identifiers", queryset=PersonIdentifier.objects.order_by("identifier_type")),
         Prefetch("addresses", queryset=Address.objects.order_by("-start_date")),
         "aliases",
+    )
+
+
+def _with_relationships(qs):
+    return _with_details(qs).prefetch_related(
         Prefetch(
             "relationships_from",
             queryset=Relationship.objects.filter(end_date__isnull=True).select_related("related_person"),
@@ -33,7 +38,7 @@ def _with_details(qs):
 
 @transaction.atomic
 def person_get(*, actor, person_id) -> Person:
-    person = person_get_for(actor, person_id, qs=_with_details(people_visible(actor)))
+    person = person_get_for(actor, person_id, qs=_with_relationships(people_visible(actor)))
     audit_record(actor=actor, action="view", obj=person)
     return person
 

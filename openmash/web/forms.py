@@ -536,3 +536,16 @@ class ResponseForm(forms.Form):
             "relevant_dates": d.get("relevant_dates") or "",
             "sensitivity": d.get("sensitivity") or Sensitivity.STANDARD,
         }
+
+
+class AllocateForm(forms.Form):
+    """Allocate a child who is open to children's social care to a social worker."""
+
+    def __init__(self, *args, workers=(), current_user_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = forms.ChoiceField(
+            label="Change the allocated worker" if current_user_id else "Allocate a social worker",
+            choices=[("", "Choose a worker"), *[(str(m.pk), f"{m.user} ({m.agency.name})") for m in workers]],
+            initial=next((str(m.pk) for m in workers if m.user_id == current_user_id), ""),
+            error_messages={"required": "Choose a social worker", "invalid_choice": "Choose a social worker"},
+        )

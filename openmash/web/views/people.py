@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import person_full_record_allowed, require
+from openmash.access.policy import can, person_full_record_allowed, require
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
+from openmash.enquiries import selectors as enquiry_selectors
+from openmash.enquiries import services as enquiry_services
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
-from openmash.web.forms import PersonSearchForm, apply_service_errors
+from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
 from openmash.web.views._common import is_htmx
 
 
@@ -51,8 +54,30 @@ def person_search(request):
 
 
 @actor_required
+@require_http_methods(["GET", "POST"])
 def person_detail(request, person_id):
     actor = request.actor
+    can_allocate = can(actor, "allocation.assign")
+    allocation = enquiry_selectors.allocation_current(actor=actor, person_id=person_id)
+    allocate_form = None
+    if can_allocate:
+        allocate_form = AllocateForm(
+            request.POST if request.method == "POST" else None,
+            workers=enquiry_selectors.social_workers_list(actor=actor),
+            current_user_id=allocation.worker_id if allocation else None,
+        )
+    elif request.method == "POST":
+        require(actor, "allocation.assign")
+    if request.method == "POST" and allocate_form.is_valid():
+        try:
+            enquiry_services.allocation_assign(
+                actor=actor, person_id=person_id, worker_membership_id=allocate_form.cleaned_data["worker"]
+            )
+        except ValidationFailed as exc:
+            apply_service_errors(allocate_form, exc)
+        else:
+            messages.success(request, "Worker allocated. New contacts about this child will go to them.")
+            return redirect("web:person_detail", person_id=person_id)
     person = people_selectors.person_get(actor=actor, person_id=person_id)
     full = person_full_record_allowed(actor)
     entries = people_selectors.person_chronology(actor=actor, person_id=person_id)[1] if full else []
@@ -62,6 +87,9 @@ def person_detail(request, person_id):
         "person": person,
         "full": full,
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
+        "allocation": allocation,
+        "allocate_form": allocate_form,
+        "form": allocate_form if allocate_form is not None and allocate_form.errors else None,
         "nav_active": "people",
     }
     return render(request, "web/people/detail.html", ctx)
