@@ -1,9 +1,9 @@
 """Accessibility checks in browser tests, with axe-core (via axe-playwright-python).
 
-    from tests.browser.axe import assert_accessible
+from tests.browser.axe import assert_accessible
 
-    page.goto(live_server.url + "/")
-    assert_accessible(page)
+page.goto(live_server.url + "/")
+assert_accessible(page)
 """
 
 from __future__ import annotations
