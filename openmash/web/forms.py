@@ -174,6 +174,7 @@ _CHILD_FIELDS = (
     "sex",
     "ethnicity",
     "nhs_number",
+    "upn",
     "address_line1",
     "town",
     "postcode",
@@ -219,6 +220,11 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
         ),
         p + "nhs_number": _text(
             "NHS number", max_length=40, help_text="10 digits, for example 943 476 5919. Leave blank if not known"
+        ),
+        p + "upn": _text(
+            "Unique pupil number (UPN)",
+            max_length=20,
+            help_text="13 characters, for example B801200005001. Leave blank if not known",
         ),
         p + "address_line1": _text("Address line 1", max_length=200),
         p + "town": _text("Town or city", max_length=100),
@@ -299,6 +305,7 @@ class ContactForm(forms.Form):
         self.fields["referrer_phone"].widget.attrs.update(type="tel", autocomplete="tel")
         self.fields["referrer_phone"].widget.input_type = "tel"
         self._subject_slots: list[int] = []
+        self._identifier_fields: dict[int, list[str]] = {}
         self._member_slots: list[int] = []
 
     # -- layout helpers for the template
@@ -355,9 +362,15 @@ class ContactForm(forms.Form):
             "expected_date_of_birth": c["dob"] if c["unborn"] else None,
             "sex": c["sex"] or "U",
             "ethnicity": c["ethnicity"] or Ethnicity.NOBT,
-            "identifiers": [{"type": "nhs_number", "value": c["nhs_number"]}] if c["nhs_number"] else [],
+            "identifiers": self._identifiers(n, c),
             "address": address,
         }
+
+    def _identifiers(self, n: int, c: dict) -> list[dict]:
+        """The child's identifiers in service order; remembers which field each came from for error mapping."""
+        given = [(kind, c[kind]) for kind in ("nhs_number", "upn") if c[kind]]
+        self._identifier_fields[n] = [f"child{n}_{kind}" for kind, _ in given]
+        return [{"type": kind, "value": value} for kind, value in given]
 
     def _member_data(self, n: int) -> dict | None:
         m = {name: self.cleaned_data.get(f"member{n}_{name}") for name in _MEMBER_FIELDS}
@@ -427,6 +440,11 @@ class ContactForm(forms.Form):
         slots, prefix = (self._subject_slots, "child") if group == "subjects" else (self._member_slots, "member")
         if index >= len(slots):
             return None
+        ident = re.match(r"^identifiers\[(\d+)\]", rest)
+        if ident and group == "subjects":
+            fields = self._identifier_fields.get(slots[index], [])
+            i = int(ident.group(1))
+            return fields[i] if i < len(fields) else f"child{slots[index]}_nhs_number"
         suffix = "nhs_number" if rest.startswith("identifiers") else _PERSON_KEY_FIELDS.get(rest)
         return f"{prefix}{slots[index]}_{suffix}" if suffix else None
 

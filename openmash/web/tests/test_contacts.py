@@ -385,3 +385,18 @@ def test_opening_a_contact_marks_its_notifications_read(make_actor, login, new_c
     note.refresh_from_db()
     assert note.read_at is not None
     assert "1 new" not in client.get("/").content.decode()
+
+
+def test_upn_recorded_and_a_bad_one_is_shown_on_its_own_field(make_actor, login):
+    from openmash.contacts.models import Contact
+    from openmash.people.models import PersonIdentifier
+
+    client = login(make_actor("referrer", "school-oak"))
+    r = client.post("/contacts/new/", contact_form_data(child1_upn="B801200005002"))
+    body = r.content.decode()
+    assert r.status_code == 200 and "check letter does not match" in body
+    assert 'href="#id_child1_upn"' in body and Contact.objects.count() == 0
+    r = client.post("/contacts/new/", contact_form_data(child1_upn="b801200005001"))
+    assert r.status_code == 302
+    kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
+    assert {("nhs_number", VALID_NHS), ("upn", "B801200005001")} <= kinds
