@@ -1,5 +1,6 @@
 """The root JSON API: /api/v1, OpenAPI at /api/v1/openapi.json. Errors map from one hierarchy here."""
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -13,7 +14,7 @@ api = NinjaAPI(
     description="Multi-Agency Safeguarding Hub: contacts, screening, MASH enquiries, agency requests, decisions.",
     auth=api_auth,
     urls_namespace="api",
-    docs_url="/docs",
+    docs_url="/docs" if settings.OPENMASH_API_DOCS else None,
 )
 
 

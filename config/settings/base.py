@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "ninja",  # serves its Swagger UI from our own static files (no CDN)
     "openmash.core",
     "openmash.accounts",
     "openmash.partnership",
@@ -174,6 +175,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
+# Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
+OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 
 # Logging: no personal data; the request id ties a line to the audit trail.
 LOGGING = {
