@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         count = agency_requests_escalate_overdue()
-        self.stdout.write(f"Escalated {count} overdue request(s).")
+        if opts["verbosity"] > 0:
+            self.stdout.write(f"Escalated {count} overdue request(s).")
