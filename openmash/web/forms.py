@@ -175,12 +175,13 @@ _CHILD_FIELDS = (
     "ethnicity",
     "nhs_number",
     "upn",
+    "local_id",
     "address_line1",
     "town",
     "postcode",
 )
 _CHILD_DETAIL_FIELDS = _CHILD_FIELDS[1:]
-_MEMBER_FIELDS = ("forename", "surname", "dob", "role")
+_MEMBER_FIELDS = ("forename", "surname", "dob", "pnc_id", "role")
 _MEMBER_ROLES = [
     (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member"),
     (ContactPersonRole.PARENT_CARER, "Parent or carer"),
@@ -226,6 +227,9 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
             max_length=20,
             help_text="13 characters, for example B801200005001. Leave blank if not known",
         ),
+        p + "local_id": _text(
+            "Local ID", max_length=20, help_text="Your agency's own ID for the child, up to 20 letters and numbers"
+        ),
         p + "address_line1": _text("Address line 1", max_length=200),
         p + "town": _text("Town or city", max_length=100),
         p + "postcode": _text("Postcode", max_length=10),
@@ -238,6 +242,7 @@ def _member_fields(n: int) -> dict[str, forms.Field]:
         p + "forename": _text("First name", max_length=100),
         p + "surname": _text("Last name", max_length=100),
         p + "dob": GovukDateField(label="Date of birth", required=False, help_text="For example, 1 1 1988"),
+        p + "pnc_id": _text("PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"),
         p + "role": forms.ChoiceField(
             label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
         ),
@@ -305,7 +310,7 @@ class ContactForm(forms.Form):
         self.fields["referrer_phone"].widget.attrs.update(type="tel", autocomplete="tel")
         self.fields["referrer_phone"].widget.input_type = "tel"
         self._subject_slots: list[int] = []
-        self._identifier_fields: dict[int, list[str]] = {}
+        self._identifier_fields: dict[tuple[str, int], list[str]] = {}
         self._member_slots: list[int] = []
 
     # -- layout helpers for the template
@@ -362,19 +367,19 @@ class ContactForm(forms.Form):
             "expected_date_of_birth": c["dob"] if c["unborn"] else None,
             "sex": c["sex"] or "U",
             "ethnicity": c["ethnicity"] or Ethnicity.NOBT,
-            "identifiers": self._identifiers(n, c),
+            "identifiers": self._identifiers("child", n, c, ("nhs_number", "upn", "local_id")),
             "address": address,
         }
 
-    def _identifiers(self, n: int, c: dict) -> list[dict]:
-        """The child's identifiers in service order; remembers which field each came from for error mapping."""
-        given = [(kind, c[kind]) for kind in ("nhs_number", "upn") if c[kind]]
-        self._identifier_fields[n] = [f"child{n}_{kind}" for kind, _ in given]
+    def _identifiers(self, prefix: str, n: int, c: dict, kinds: tuple[str, ...]) -> list[dict]:
+        """A person's identifiers in service order; remembers which field each came from for error mapping."""
+        given = [(kind, c[kind]) for kind in kinds if c[kind]]
+        self._identifier_fields[(prefix, n)] = [f"{prefix}{n}_{kind}" for kind, _ in given]
         return [{"type": kind, "value": value} for kind, value in given]
 
     def _member_data(self, n: int) -> dict | None:
         m = {name: self.cleaned_data.get(f"member{n}_{name}") for name in _MEMBER_FIELDS}
-        if not (m["forename"] or m["surname"] or m["dob"]):
+        if not (m["forename"] or m["surname"] or m["dob"] or m["pnc_id"]):
             return None
         return {
             "person_id": None,
@@ -385,7 +390,7 @@ class ContactForm(forms.Form):
             "expected_date_of_birth": None,
             "sex": "U",
             "ethnicity": Ethnicity.NOBT,
-            "identifiers": [],
+            "identifiers": self._identifiers("member", n, m, ("pnc_id",)),
             "address": None,
             "role": m["role"] or ContactPersonRole.HOUSEHOLD_MEMBER,
         }
@@ -441,11 +446,11 @@ class ContactForm(forms.Form):
         if index >= len(slots):
             return None
         ident = re.match(r"^identifiers\[(\d+)\]", rest)
-        if ident and group == "subjects":
-            fields = self._identifier_fields.get(slots[index], [])
+        if ident:
+            fields = self._identifier_fields.get((prefix, slots[index]), [])
             i = int(ident.group(1))
-            return fields[i] if i < len(fields) else f"child{slots[index]}_nhs_number"
-        suffix = "nhs_number" if rest.startswith("identifiers") else _PERSON_KEY_FIELDS.get(rest)
+            return fields[i] if i < len(fields) else None
+        suffix = _PERSON_KEY_FIELDS.get(rest)
         return f"{prefix}{slots[index]}_{suffix}" if suffix else None
 
 

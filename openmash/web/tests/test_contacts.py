@@ -400,3 +400,18 @@ def test_upn_recorded_and_a_bad_one_is_shown_on_its_own_field(make_actor, login)
     assert r.status_code == 302
     kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
     assert {("nhs_number", VALID_NHS), ("upn", "B801200005001")} <= kinds
+
+
+def test_local_id_and_pnc_id_recorded_and_bad_pnc_is_shown_on_its_field(make_actor, login):
+    from openmash.contacts.models import Contact
+    from openmash.people.models import PersonIdentifier
+
+    client = login(make_actor("referrer", "police"))
+    r = client.post("/contacts/new/", contact_form_data(member1_pnc_id="99/123456A"))
+    body = r.content.decode()
+    assert r.status_code == 200 and "check character does not match" in body
+    assert 'href="#id_member1_pnc_id"' in body and Contact.objects.count() == 0
+    r = client.post("/contacts/new/", contact_form_data(member1_pnc_id="99/123456x", child1_local_id="LA12345"))
+    assert r.status_code == 302
+    kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
+    assert {("pnc_id", "99/123456X"), ("local_id", "LA12345")} <= kinds
