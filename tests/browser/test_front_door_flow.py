@@ -13,6 +13,7 @@ runs `initAll()`, which marks each component `data-<module>-init`. A broken CSP 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,7 +22,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.axe import assert_accessible
 
 TIMEOUT_MS = 10_000  # as the conftest's `page` fixture
-PASSWORD = "Lantern-orchard-quiver-2048"  # 15+ characters, passes the partnership's password validators
+# Made at run time (no credential in git); 22+ URL-safe characters pass the partnership's password validators.
+PASSWORD = secrets.token_urlsafe(24)
 NARRATIVE = "Amelia told her teacher that Dean hit her with a belt. <script>alert(1)</script> Bruising seen on her arm."
 SCRIPT_TEXT = "<script>alert(1)</script>"
 SCREENING_RATIONALE = "Disclosure of physical abuse by an adult in the household; partner checks needed."

@@ -32,16 +32,19 @@ def test_missing_credentials_link_to_the_fields(client):
 
 
 def test_signing_in_and_out(client, partnership):
+    import secrets
+
     from openmash.accounts.services import user_create
 
+    secret = secrets.token_urlsafe(16)  # made at run time: no credential sits in git
     user_create(
         username="pc.smith",
-        password="correct horse battery staple",
+        password=secret,
         agency_code="police",
         role="referrer",
         check_password=False,
     )
-    response = client.post("/login/", {"username": "pc.smith", "password": "correct horse battery staple"})
+    response = client.post("/login/", {"username": "pc.smith", "password": secret})
     assert response.status_code == 302 and response["Location"] == "/"
     home = client.get("/").content.decode()
     assert "Raise a concern about a child" in home and 'action="/logout/"' in home
