@@ -6,10 +6,17 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from openmash.access.policy import contact_get_for, contacts_visible, require
+from openmash.access.policy import (
+    contact_amend_allowed,
+    contact_get_for,
+    contacts_visible,
+    encompass_notice_get_for,
+    encompass_notices_visible,
+    require,
+)
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
-from openmash.contacts.models import Contact, ContactPerson
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
 
 
 def _contact_qs(actor):
@@ -17,7 +24,10 @@ def _contact_qs(actor):
         contacts_visible(actor)
         .select_related("recording_agency", "recorded_by", "routed_to")
         .prefetch_related(
-            Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("role", "created_at"))
+            Prefetch(
+                "people",
+                queryset=ContactPerson.objects.select_related("person", "school", "gp").order_by("role", "created_at"),
+            )
         )
     )
 
@@ -45,8 +55,10 @@ def contact_just_created(contact: Contact) -> Contact:
     """A contact as contact_create returned it, with its people loaded and no screening or enquiry yet (one query,
     no audit: the creator's read-back is covered by the service's 'create' event)."""
     prefetch_related_objects(
-        [contact], Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("role"))
+        [contact],
+        Prefetch("people", queryset=ContactPerson.objects.select_related("person", "school", "gp").order_by("role")),
     )
+    contact._changes_cache = []  # a new contact has no change history
     for name in ("screening", "enquiry"):  # known not to exist yet: cache that, so reading them costs no query
         Contact._meta.get_field(name).set_cached_value(contact, None)
     return contact
@@ -77,3 +89,44 @@ def others_of(contact: Contact) -> list:
 
 def is_overdue(due_at, now=None) -> bool:
     return due_at is not None and due_at < (now or timezone.now())
+
+
+def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
+    """The change history of a contact the actor has already opened (covered by that 'view' event): for the hub
+    and the recorder only, newest first."""
+    cached = getattr(contact, "_changes_cache", None)
+    if cached is not None:
+        return cached
+    if not (actor.is_hub or contact.recorded_by_id == actor.user.pk):
+        return []
+    return list(contact.changes.select_related("changed_by", "agency").order_by("-created_at"))
+
+
+def contact_amendable(*, actor, contact: Contact) -> bool:
+    """Whether the actor may amend this contact now: the recorder or the hub, before screening."""
+    from openmash.contacts.services import AMENDABLE_STATUSES
+
+    return contact.status in AMENDABLE_STATUSES and contact_amend_allowed(actor, contact)
+
+
+@transaction.atomic
+def encompass_notices(*, actor, limit: int = 100) -> list[EncompassNotice]:
+    """Operation Encompass notices the actor may open (their school's; the hub: all), newest first; audited."""
+    require(actor, "encompass.view")
+    notices = list(encompass_notices_visible(actor).select_related("person", "school").order_by("-created_at")[:limit])
+    audit_record_many(actor=actor, action="list", objects=notices, reason="encompass notices")
+    return notices
+
+
+@transaction.atomic
+def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
+    """One notice; opening it by the school marks it read. Audited."""
+    require(actor, "encompass.view")
+    notice = encompass_notice_get_for(
+        actor, notice_id, qs=encompass_notices_visible(actor).select_related("person", "school")
+    )
+    if notice.read_at is None and not actor.is_hub:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at", "updated_at"])
+    audit_record(actor=actor, action="view", obj=notice)
+    return notice
