@@ -300,8 +300,6 @@ def contact_validate(*, actor, data: dict) -> tuple[dict, list, list]:
                 "Role must be parent_carer, household_member or alleged_perpetrator"
             )
         resolved_others.append((role, _resolve_person(actor, o, prefix=f"household[{i}]", errors=errors, child=False)))
-    if cleaned.get("notify_schools") and not any(x["school"] for x in cleaned["subject_extras"]):
-        errors.setdefault("notify_schools", []).append("Give the school of at least one child, or do not notify")
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
     return cleaned, resolved_subjects, resolved_others
