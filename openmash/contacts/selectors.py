@@ -130,3 +130,23 @@ def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
         notice.save(update_fields=["read_at", "updated_at"])
     audit_record(actor=actor, action="view", obj=notice)
     return notice
+
+
+def partner_schools_and_gps() -> dict:
+    """The partner agencies a child's school (education) and GP practice (health, GP service) are chosen from:
+    agency names only, no personal data (not audited)."""
+    from openmash.accounts.choices import AgencyType, HealthService
+    from openmash.accounts.models import Agency
+
+    active = Agency.objects.filter(active=True).order_by("name")
+    return {
+        "schools": list(active.filter(agency_type=AgencyType.EDUCATION)),
+        "gps": list(active.filter(agency_type=AgencyType.HEALTH, health_service=HealthService.GP)),
+    }
+
+
+def contact_by_idempotency_key(*, actor, key: str) -> Contact | None:
+    """The actor's own contact recorded with this form reference (a repeated 'send' of one intake)."""
+    if not key:
+        return None
+    return contacts_visible(actor).filter(recorded_by=actor.user, idempotency_key=key).first()
