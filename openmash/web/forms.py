@@ -287,7 +287,7 @@ class ChildForm(_PersonForm):
 
     person_id = forms.CharField(required=False, widget=forms.HiddenInput, label="Child's record")
     forename = _text("First name", max_length=100)
-    surname = _text("Last name", max_length=100, help_text="Leave blank if the child is known by one name only")
+    surname = _text("Last name", max_length=100)
     dob = _date("Date of birth", help_text="For example, 2 4 2018. For an unborn child, enter the expected date")
     unborn = forms.BooleanField(label="This child is not born yet", required=False)
     sex = _radios("Sex", Sex.choices)
@@ -728,11 +728,14 @@ class PersonChangeForm(forms.Form):
                 self.add_error(field, message)
 
 
-def place_service_errors(exc: ApplicationError, *, form: ContactForm, children: list, members: list) -> None:
+def place_service_errors(
+    exc: ApplicationError, *, form: ContactForm, children: list, members: list, only_free_fields: bool = False
+) -> None:
     """Put the service's errors on the field that produced each part of its input. Keys follow the input's
     structure (subjects[1].identifiers[0].value): subjects[i] came from children[i] and household[i] from
     members[i] (the forms that were not blank, in order); anything else is one of `form`'s fields by name, or a
-    page-level error if no field answers it."""
+    page-level error if no field answers it. With only_free_fields (the forms had errors of their own, so the
+    input was partial) only errors on fields without one are added."""
     for key, messages in (exc.errors or {"": [exc.message]}).items():
         parts = _service_key_parts(key)
         target, field = form, None
@@ -750,6 +753,8 @@ def place_service_errors(exc: ApplicationError, *, form: ContactForm, children: 
             field = None
         if field is not None and target.fields[field].widget.is_hidden:
             field = None
+        if only_free_fields and (field is None or target.errors.get(field)):
+            continue  # the form's own check already said what is wrong here
         for message in messages:
             (target if field else form).add_error(field, message)
 

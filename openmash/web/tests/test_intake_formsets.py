@@ -236,3 +236,9 @@ def test_a_date_of_birth_is_corrected_before_screening_then_only_the_hub_correct
     assert (change.kind, change.previous, change.reason) == ("correction", "Testchild", "Birth certificate seen")
     page = hub.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Birth certificate seen" in page and "Corrected by the MASH" in page
+
+
+def test_every_problem_is_reported_at_once(referrer, login):
+    data = _da(incident_time="9pm", children_0_nhs_number="9434765918")
+    summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
+    assert 'href="#id_incident_time"' in summary and 'href="#id_children-0-nhs_number"' in summary

@@ -137,12 +137,13 @@ class Intake:
             [f.service_data() for f in self.used_children()], [f.service_data() for f in self.used_members()]
         )
 
-    def place_errors(self, exc) -> None:
+    def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
         place_service_errors(
             exc,
             form=self.form,
             children=self.used_children() or self.children.forms[:1],
             members=self.used_members(),
+            only_free_fields=only_free_fields,
         )
 
     def all_forms(self) -> list:
@@ -291,14 +292,14 @@ def _add_or_remove(request, intake, action: str):
 def _validated(request, intake, data) -> tuple[Intake, bool]:
     """The forms bound to `data`, checked for shape and then by the service's own validation (as the API)."""
     forms_ = Intake(request, intake, data)
-    if not forms_.is_valid():
-        return forms_, False
+    shape_ok = forms_.is_valid()
     try:
+        # Run even when a box failed its own check, so every problem is reported at once.
         contact_services.contact_validate(actor=request.actor, data=forms_.service_data())
     except ValidationFailed as exc:
-        forms_.place_errors(exc)
+        forms_.place_errors(exc, only_free_fields=not shape_ok)
         return forms_, False
-    return forms_, True
+    return forms_, shape_ok
 
 
 def _submit(request, intake):
