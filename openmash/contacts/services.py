@@ -461,11 +461,13 @@ def _json(value):
     return value
 
 
-def _version_bump(model, pk, version: int, what: str) -> None:
-    """Optimistic lock: move the row from `version` to `version + 1`, or raise Conflict if someone else did."""
+def _version_bump(model, pk, version: int, what: str, **still) -> None:
+    """Optimistic lock: move the row from `version` to `version + 1` (if it still matches `still`), or raise
+    Conflict if someone else changed it first."""
     from django.db.models import F
 
-    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1, updated_at=timezone.now()):
+    rows = model.objects.filter(pk=pk, version=version, **still)
+    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
         raise Conflict(f"Someone else changed this {what} since you opened it. Reload it and make your change again.")
 
 
@@ -487,7 +489,7 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
         if contact.status not in AMENDABLE_STATUSES:
             raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
         plan = _amend_validate(actor, contact, data)
-        _version_bump(Contact, contact.pk, version, "contact")
+        _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
         changes = _amend_apply(actor, contact, plan)
         if not changes:
