@@ -554,6 +554,7 @@ class DemoSeeder:
             data["immediate_risk_detail"] = "Police attended and the children are staying with a grandparent tonight."
         if agency == "police" and {"3A", "3B", "3C"} & set(codes):
             data.update(self._domestic_abuse(plan))
+            self._encompass(plan, data)
         return data, children, linked
 
     def _domestic_abuse(self, plan: Plan) -> dict:
@@ -567,6 +568,17 @@ class DemoSeeder:
             "dash_risk": dash,
             "marac_referral": "yes" if dash == "high" else rng.choice(["no", "unknown"]),
         }
+
+    def _encompass(self, plan: Plan, data: dict) -> None:
+        """Half the police domestic abuse contacts name the children's schools and ask for an Operation Encompass
+        notice, so the demo schools' safeguarding leads have notices to open."""
+        rng = random.Random(plan.received.timestamp() + 1)
+        if rng.random() < 0.5:
+            return
+        for subject in data["subjects"]:
+            subject["school_code"] = rng.choice(["school-oak", "school-ash"])
+            subject["present_at_incident"] = rng.choice(["yes", "yes", "no", "unknown"])
+        data["notify_schools"] = True
 
     def _referrer(self, agency: str) -> dict:
         rng = self.rng
