@@ -1,5 +1,7 @@
 """Forms for the pages. They check the *shape* of what was posted (a real date, a known option, a sane length);
-the services do the domain validation and their errors are mapped back onto these forms (`apply_service_errors`).
+the services do the domain validation and their errors come back onto these forms by the structure of the service's
+input (`place_service_errors` for the intake; `apply_service_errors` where a form's fields are the service's names).
+GOV.UK markup comes from crispy-forms-gds layouts (the intake, amend and change forms) or web/includes/*.html.
 """
 
 from __future__ import annotations
