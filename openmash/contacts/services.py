@@ -267,7 +267,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     for role, p in other_people:
         by_role.setdefault(role, []).extend((p.pk, child.pk) for child in subject_people)
     for role, pairs in by_role.items():
-        relationships_ensure(pairs=pairs, relationship_type=role)
+        relationships_ensure(pairs=pairs, relationship_type=role, source_contact=contact, actor=actor)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
     chronology_add(
