@@ -150,6 +150,18 @@ def people_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def people_linkable(actor) -> QuerySet:
+    """People an actor may name in a new contact by id: those they may see, and those named in contacts they
+    recorded themselves (linking grants no sight of the record: see people_visible). Intake search results are
+    also linkable for a day (checked by the contacts service against the audit trail)."""
+    from openmash.people.models import Person
+
+    if actor is None:
+        return Person.objects.none()
+    own = Person.objects.filter(contact_links__contact__recorded_by=actor.user).values("pk")
+    return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
+
+
 def person_full_record_allowed(actor, person=None) -> bool:
     """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
     the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
@@ -221,6 +233,7 @@ __all__ = [
     "enquiries_visible",
     "agency_requests_visible",
     "people_visible",
+    "people_linkable",
     "person_full_record_allowed",
     "contact_viewed_as",
     "memberships_allowed",
