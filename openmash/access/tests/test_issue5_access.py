@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from openmash.access.fields import FULL_FIELDS, FULL_ONLY_FIELDS, MINIMUM_FIELDS, person_fields_visible
 from openmash.accounts.models import Agency, ApiToken, User
 from openmash.audit.models import AuditEvent
 from openmash.contacts.services import contact_create
@@ -300,6 +299,8 @@ def test_the_hub_passing_a_contact_to_the_worker_does_not_tell_the_referrer(make
 
 
 def test_field_sets(make_actor):
+    from openmash.access.fields import FULL_FIELDS, FULL_ONLY_FIELDS, MINIMUM_FIELDS, person_fields_visible
+
     contact = contact_record(make_actor("referrer", "police"))
     person = subject_person(contact)
     assert person_fields_visible(make_actor("screener", "mash"), person) == FULL_FIELDS
@@ -366,3 +367,34 @@ def test_role_comparisons_live_only_in_access():
         text = path.read_text()
         offenders += [f"{rel}: {m.group(0)}" for m in pattern.finditer(text)]
     assert offenders == []
+
+
+def test_openmash_token_list_and_revoke_through_the_cli_entry_point(make_actor, api, monkeypatch, capsys):
+    import sys
+
+    from django.db import connections
+
+    from openmash.cli import main
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test's transaction open
+    screener = make_actor("screener", "mash")
+    client = api(screener)
+    token = ApiToken.objects.get(user=screener.user)
+
+    def run(*argv):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        try:
+            main(list(argv))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("token", "list", "--username", screener.user.username)
+    assert code == 0 and token.prefix in out and client.token not in out
+    code, out, _ = run("token", "revoke", token.prefix)
+    assert code == 0 and "Revoked" in out
+    assert client.get("/screening-queue").status_code == 401
+    code, _, err = run("token", "revoke", "om_none")
+    assert code != 0 and "No single token" in err
