@@ -42,14 +42,6 @@ class Actor:
     def is_manager(self) -> bool:
         return self.is_hub and self.role == Role.MANAGER
 
-    @property
-    def is_social_worker(self) -> bool:
-        return self.role == Role.SOCIAL_WORKER
-
-    @property
-    def is_researcher(self) -> bool:
-        return self.role == Role.RESEARCHER
-
     def __str__(self) -> str:
         return f"{self.user.username} as {self.role} at {self.membership.agency.code}"
 
