@@ -108,26 +108,42 @@ def token_create(*, username: str, agency_code: str = "", role: str = "") -> tup
     return token, raw
 
 
-def tokens_list(*, actor=None, username: str = "") -> list[ApiToken]:
-    """API tokens, newest first (all of them, or one user's). In: the acting partnership admin (None for the CLI,
-    audited as "system") and an optional username. Out: ApiToken rows with user, membership and agency loaded.
-    Only prefixes, dates and status are ever shown: the token itself is not stored."""
-    if actor is not None:
-        require(actor, "token.manage")
-    qs: QuerySet = ApiToken.objects.select_related("user", "membership__agency", "revoked_by")
+def _tokens_qs(username: str = "") -> QuerySet:
+    qs: QuerySet = ApiToken.objects.select_related("user", "membership__agency", "membership__user", "revoked_by")
     if username:
         if not User.objects.filter(username=username).exists():
             raise ValidationFailed("No such user", errors={"username": [f"No user called {username}"]})
         qs = qs.filter(user__username=username)
-    tokens = list(qs.order_by("-created_at")[:500])
+    return qs.order_by("-created_at", "pk")
+
+
+def tokens_list(*, actor=None, username: str = "") -> list[ApiToken]:
+    """Every API token (or one user's), newest first. In: the acting partnership admin (None for the CLI, audited
+    as "system") and an optional username. Out: ApiToken rows with user, membership and agency loaded. Only
+    prefixes, dates and status are ever shown: the token itself is not stored."""
+    if actor is not None:
+        require(actor, "token.manage")
+    tokens = list(_tokens_qs(username))
     audit_record(
-        actor=actor,
-        username="system",
-        action="list",
-        object_type="accounts.apitoken",
-        detail={"results": len(tokens)},
+        actor=actor, username="system", action="list", object_type="accounts.apitoken", detail={"results": len(tokens)}
     )
     return tokens
+
+
+def tokens_page(*, actor, page: int | str = 1, per_page: int = 25):
+    """One page of API tokens for the partnership admin's page (a django Paginator page, newest first), audited
+    with the page number and the number shown."""
+    from django.core.paginator import Paginator
+
+    require(actor, "token.manage")
+    result = Paginator(_tokens_qs(), per_page).get_page(page)
+    audit_record(
+        actor=actor,
+        action="list",
+        object_type="accounts.apitoken",
+        detail={"page": result.number, "results": len(result.object_list), "total": result.paginator.count},
+    )
+    return result
 
 
 def token_get(*, actor=None, key: str) -> ApiToken:

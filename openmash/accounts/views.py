@@ -31,8 +31,9 @@ def token_list(request):
     """Every API token: prefix, who and where it acts as, created, expires, last used, status."""
     require(request.actor, "token.manage")
     now = timezone.now()
-    rows = [_row(t, now) for t in services.tokens_list(actor=request.actor)]
-    return render(request, "accounts/token_list.html", {"rows": rows, "nav_active": "tokens"})
+    page = services.tokens_page(actor=request.actor, page=request.GET.get("page", 1))
+    rows = [_row(t, now) for t in page.object_list]
+    return render(request, "accounts/token_list.html", {"rows": rows, "page": page, "nav_active": "tokens"})
 
 
 @actor_required

@@ -398,3 +398,19 @@ def test_openmash_token_list_and_revoke_through_the_cli_entry_point(make_actor, 
     assert client.get("/screening-queue").status_code == 401
     code, _, err = run("token", "revoke", "om_none")
     assert code != 0 and "No single token" in err
+
+
+def test_the_tokens_page_pages_and_states_its_true_total(make_actor):
+    from openmash.accounts.services import token_create
+
+    screener = make_actor("screener", "mash")
+    first, _ = token_create(username=screener.user.username)
+    ApiToken.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    for _ in range(26):
+        token_create(username=screener.user.username)
+    admin = login(make_actor("partnership_admin", "mash"))
+    page1 = admin.get("/admin/tokens/").content.decode()
+    assert "Showing 1 to 25 of 27 tokens" in page1 and first.prefix not in page1
+    assert 'href="?page=2"' in page1
+    page2 = admin.get("/admin/tokens/?page=2").content.decode()
+    assert "Showing 26 to 27 of 27 tokens" in page2 and first.prefix in page2
