@@ -92,14 +92,18 @@ def is_overdue(due_at, now=None) -> bool:
 
 
 def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
-    """The change history of a contact the actor has already opened (covered by that 'view' event): for the hub
-    and the recorder only, newest first."""
+    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first:
+    the hub sees every change; the recorder sees the changes they made themselves (what the hub changed or
+    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2)."""
     cached = getattr(contact, "_changes_cache", None)
     if cached is not None:
         return cached
-    if not (actor.is_hub or contact.recorded_by_id == actor.user.pk):
-        return []
-    return list(contact.changes.select_related("changed_by", "agency").order_by("-created_at"))
+    qs = contact.changes.select_related("changed_by", "agency", "person").order_by("-created_at")
+    if actor.is_hub:
+        return list(qs)
+    if contact.recorded_by_id == actor.user.pk:
+        return list(qs.filter(changed_by=actor.user))
+    return []
 
 
 def contact_amendable(*, actor, contact: Contact) -> bool:

@@ -16,7 +16,7 @@ from openmash.access.policy import (
     contact_amend_allowed,
     contact_get_for,
     contacts_visible,
-    people_visible,
+    people_linkable,
     require,
 )
 from openmash.accounts.choices import AgencyType, HealthService
@@ -65,13 +65,13 @@ def _fingerprint(data: dict) -> str:
 def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool) -> tuple[str, Any]:
     """A person reference is either {"person_id": ...} (an existing record) or the details of a new person.
 
-    An existing record may be linked if the actor can see it, or if it came up in the actor's own intake search
+    An existing record may be linked if the actor may link it (access.policy.people_linkable), or if it came up in the actor's own intake search
     within the last day (the audit trail holds those search results): a professional can attach a concern to a
     child they found by exact name + date of birth or identifier, without gaining sight of the record, and
     cannot attach one to an arbitrary id."""
     if ref.get("person_id"):
         pid = ref["person_id"]
-        person = people_visible(actor).filter(pk=pid).first() if _is_uuid(pid) else None
+        person = people_linkable(actor).filter(pk=pid).first() if _is_uuid(pid) else None
         if person is None and _is_uuid(pid) and _found_by_own_search(actor, pid):
             person = Person.objects.filter(pk=pid).first()
         if person is None:
@@ -382,8 +382,8 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     for role, p in other_people:
         by_role.setdefault(role, []).extend((p.pk, child.pk) for child in subject_people)
     for role, pairs in by_role.items():
-        relationships_ensure(pairs=pairs, relationship_type=role)
-    _siblings_record(subject_people, siblings)
+        relationships_ensure(pairs=pairs, relationship_type=role, source_contact=contact, actor=actor)
+    _siblings_record(actor, contact, subject_people, siblings)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
     _encompass_send(actor, contact)
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
@@ -407,7 +407,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     return contact
 
 
-def _siblings_record(subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
+def _siblings_record(actor, contact, subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
     """What the referrer said about how the children are related, as relationships both ways."""
     by_kind: dict[str, list] = {}
     for first, second, kind in siblings:
@@ -416,7 +416,7 @@ def _siblings_record(subject_people: list, siblings: list[tuple[int, int, str]])
         a, b = subject_people[first].pk, subject_people[second].pk
         by_kind.setdefault(kind, []).extend([(a, b), (b, a)])
     for kind, pairs in by_kind.items():
-        relationships_ensure(pairs=pairs, relationship_type=kind)
+        relationships_ensure(pairs=pairs, relationship_type=kind, source_contact=contact, actor=actor)
 
 
 def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
@@ -630,13 +630,18 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
             (added_subjects if key == "add_subjects" else added_others).append((role, person))
     for role, person in added_others:
         relationships_ensure(
-            pairs=[(person.pk, s) for s in subjects + [p.pk for _, p in added_subjects]], relationship_type=role
+            pairs=[(person.pk, s) for s in subjects + [p.pk for _, p in added_subjects]],
+            relationship_type=role,
+            source_contact=contact,
+            actor=actor,
         )
     others = [(cp.role, cp.person_id) for cp in contact.people.all() if cp.role != ContactPersonRole.SUBJECT]
     for _, child in added_subjects:
         for role, other_id in others:
             if other_id not in {p.pk for _, p in added_others}:
-                relationships_ensure(pairs=[(other_id, child.pk)], relationship_type=role)
+                relationships_ensure(
+                    pairs=[(other_id, child.pk)], relationship_type=role, source_contact=contact, actor=actor
+                )
     if added_subjects:
         chronology_add(
             person_ids=[p.pk for _, p in added_subjects],

@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("people", "Find a child", "web:person_search", "person.search"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
+    ("tokens", "API tokens", "accounts:token_list", "token.manage"),
     ("audit", "Audit trail", "audit:trail", "audit.view"),
 ]
 
