@@ -13,7 +13,7 @@ urlpatterns = [
     path("contacts/new/check/", views.contact_check, name="contact_check"),
     path("contacts/<uuid:contact_id>/amend/", views.contact_amend, name="contact_amend"),
     path(
-        "contacts/<uuid:contact_id>/people/<uuid:person_id>/change/",
+        "contacts/<uuid:contact_id>/named/<uuid:link_id>/change/",
         views.contact_person_change,
         name="contact_person_change",
     ),

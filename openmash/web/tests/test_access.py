@@ -39,7 +39,7 @@ def _urls(w) -> dict[str, str]:
         "person_detail": f"/people/{w['person_id']}/",
         "contact_check": "/contacts/new/check/",
         "contact_amend": f"/contacts/{w['contact'].pk}/amend/",
-        "contact_person_change": f"/contacts/{w['contact'].pk}/people/{w['person_id']}/change/",
+        "contact_person_change": f"/contacts/{w['contact'].pk}/named/{w['contact'].people.get(role='subject').pk}/change/",
         "encompass_notices": "/school-notices/",
     }
 

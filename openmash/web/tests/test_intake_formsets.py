@@ -208,8 +208,9 @@ def test_a_date_of_birth_is_corrected_before_screening_then_only_the_hub_correct
     client = login(referrer)
     contact_submit(client, contact_form_data())
     contact = Contact.objects.get()
-    child = contact.people.get(role="subject").person
-    url = f"/contacts/{contact.pk}/people/{child.pk}/change/"
+    link = contact.people.get(role="subject")
+    child = link.person
+    url = f"/contacts/{contact.pk}/named/{link.pk}/change/"
     form = client.get(url).content.decode()
     assert 'value="Amelia"' in form and "Reason for the correction" not in form
     base = {"forename": "Amelia", "surname": "Testchild", "sex": "F", "version": "1"}

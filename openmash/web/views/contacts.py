@@ -546,7 +546,7 @@ def _error_links_for(f) -> list[dict]:
 
 @actor_required
 @require_http_methods(["GET", "POST"])
-def contact_person_change(request, contact_id, person_id):
+def contact_person_change(request, contact_id, link_id):
     """Change a person named in a contact: an amendment before screening (the recorder or the hub), a
     correction with a reason after (the hub only). The form is prefilled with the record; only what differs is
     sent, and the previous values are kept in the contact's change history."""
@@ -554,7 +554,9 @@ def contact_person_change(request, contact_id, person_id):
     contact, amendable = _amendable_contact(request, contact_id)
     correction = not amendable
     require(actor, "person.correct" if correction else "contact.amend")
-    link = next((cp for cp in contact.people.all() if str(cp.person_id) == str(person_id)), None)
+    # Addressed by the person's place in this contact (ContactPerson), not their record's id: the page is about
+    # the contact, and recording a contact does not open the record.
+    link = next((cp for cp in contact.people.all() if str(cp.pk) == str(link_id)), None)
     if link is None:
         raise NotFound()
     person = link.person
