@@ -139,14 +139,9 @@ def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
 def partner_schools_and_gps() -> dict:
     """The partner agencies a child's school (education) and GP practice (health, GP service) are chosen from:
     agency names only, no personal data (not audited)."""
-    from openmash.accounts.choices import AgencyType, HealthService
     from openmash.accounts.models import Agency
 
-    active = Agency.objects.filter(active=True).order_by("name")
-    return {
-        "schools": list(active.filter(agency_type=AgencyType.EDUCATION)),
-        "gps": list(active.filter(agency_type=AgencyType.HEALTH, health_service=HealthService.GP)),
-    }
+    return {"schools": list(Agency.schools()), "gps": list(Agency.gp_practices())}
 
 
 def contact_by_idempotency_key(*, actor, key: str) -> Contact | None:

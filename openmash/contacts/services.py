@@ -19,7 +19,6 @@ from openmash.access.policy import (
     people_linkable,
     require,
 )
-from openmash.accounts.choices import AgencyType, HealthService
 from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
@@ -156,12 +155,10 @@ def _partner_agency(code: str, *, school: bool, field: str, err) -> Agency | Non
         return None
     agency = Agency.objects.filter(code=code, active=True).first()
     if school:
-        ok = agency is not None and agency.agency_type == AgencyType.EDUCATION
+        ok = agency is not None and agency.is_school
         message = "Choose the child's school from the list of partner schools"
     else:
-        ok = (
-            agency is not None and agency.agency_type == AgencyType.HEALTH and agency.health_service == HealthService.GP
-        )
+        ok = agency is not None and agency.is_gp_practice
         message = "Choose the child's GP practice from the list of partner practices"
     if not ok:
         err(field, message)
