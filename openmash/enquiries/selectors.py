@@ -10,14 +10,17 @@ from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
     can,
+    early_help_request_get_for,
+    early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
+from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import ContactPerson
 from openmash.enquiries.choices import EnquiryStatus, RequestStatus
-from openmash.enquiries.models import AgencyRequest, Enquiry, Notification, RagChange
+from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
 
 def _enquiry_qs(actor):
@@ -58,10 +61,13 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
         .prefetch_related(
             Prefetch(
                 "agency_requests",
-                queryset=AgencyRequest.objects.select_related("agency", "response", "response__responded_by").order_by(
-                    "agency__name"
-                ),
+                queryset=AgencyRequest.objects.select_related(
+                    "agency", "response", "response__responded_by", "response__amended_by"
+                )
+                .prefetch_related("response__revisions")
+                .order_by("agency__name"),
             ),
+            "decision__children",
             Prefetch("rag_changes", queryset=RagChange.objects.select_related("changed_by")),
             Prefetch(
                 "contact__people",
@@ -75,20 +81,59 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
     return enquiry
 
 
+def _people_prefetch(prefix: str) -> Prefetch:
+    """Everyone named in the contact, with what the minimum identifying details need (request_people)."""
+    return Prefetch(
+        f"{prefix}people",
+        queryset=ContactPerson.objects.select_related("person")
+        .prefetch_related("person__addresses", "person__identifiers")
+        .order_by("role", "person__surname", "person__forename"),
+        to_attr="people_links",
+    )
+
+
 def _inbox_qs(actor):
     return (
         agency_requests_visible(actor)
         .select_related("agency", "enquiry__contact")
-        .prefetch_related(
-            Prefetch(
-                "enquiry__contact__people",
-                queryset=ContactPerson.objects.filter(role="subject")
-                .select_related("person")
-                .prefetch_related("person__addresses", "person__identifiers"),
-                to_attr="subject_links",
-            )
-        )
+        .prefetch_related(_people_prefetch("enquiry__contact__"), "response__revisions")
     )
+
+
+def request_people(contact, *, children=None) -> list[dict]:
+    """The minimum identifying details of the people in a contact, for agencies asked about it (the researchers'
+    rule in docs/security/access-and-audit.md: name, date of birth, sex, postcode, NHS number). The subject
+    children (only `children`, if given) with role "child", then the household adults with role "adult"; never
+    the role the referrer gave an adult (an allegation is not an identifying detail). The one answer to "what an
+    agency sees of a person", used by the API and the pages."""
+    links = getattr(contact, "people_links", None)
+    if links is None:
+        links = list(
+            contact.people.select_related("person").prefetch_related("person__addresses", "person__identifiers")
+        )
+    wanted = {str(c) for c in children} if children is not None else None
+    rows = []
+    for cp in links:
+        is_child = cp.role == ContactPersonRole.SUBJECT
+        if is_child and wanted is not None and str(cp.person_id) not in wanted:
+            continue
+        p = cp.person
+        address = next(iter(p.addresses.all()), None)
+        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
+        rows.append(
+            {
+                "person_id": p.pk,
+                "role": "child" if is_child else "adult",
+                "forename": p.forename,
+                "surname": p.surname,
+                "date_of_birth": p.date_of_birth,
+                "expected_date_of_birth": p.expected_date_of_birth,
+                "sex": p.sex,
+                "postcode": address.postcode if address else "",
+                "nhs_number": nhs,
+            }
+        )
+    return sorted(rows, key=lambda r: r["role"] != "child")
 
 
 @transaction.atomic
@@ -106,6 +151,33 @@ def agency_inbox(*, actor, status: str = "", limit: int = 100) -> list[AgencyReq
 @transaction.atomic
 def agency_request_get(*, actor, request_id) -> AgencyRequest:
     request = agency_request_get_for(actor, request_id, qs=_inbox_qs(actor).select_related("response"))
+    audit_record(actor=actor, action="view", obj=request)
+    return request
+
+
+def _early_help_qs(actor):
+    return (
+        early_help_requests_visible(actor)
+        .select_related("contact", "agency")
+        .prefetch_related(_people_prefetch("contact__"), "children")
+    )
+
+
+@transaction.atomic
+def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[EarlyHelpRequest]:
+    """The early help service's hand-overs addressed to the actor's agency: open first, oldest first."""
+    require(actor, "early_help.inbox")
+    qs = _early_help_qs(actor).filter(agency_id=actor.agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
+    audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
+    return requests
+
+
+@transaction.atomic
+def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
+    request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
     audit_record(actor=actor, action="view", obj=request)
     return request
 

@@ -18,14 +18,18 @@ DEFAULT_THRESHOLDS = [
     (3, "Complex needs", "Targeted help or child in need (s17)."),
     (4, "Acute needs", "Child protection (s47) or specialist services."),
 ]
+# code, label, opens a referral, exclusive (no other outcome with it), usual threshold levels (min, max; None = any).
+# The usual levels follow DEFAULT_THRESHOLDS: NFA and advice at levels 1-2, early help at 2-3, an assessment at 3-4,
+# a strategy discussion at 4 (child protection). Outside them the decision needs a reason (DOMAIN 4.1: thresholds
+# guide, they do not decide).
 DEFAULT_OUTCOMES = [
-    ("nfa", "No further action", False),
-    ("information_advice", "Information and advice", False),
-    ("early_help", "Early help", False),
-    ("assessment_s17", "Child and family assessment (s17)", True),
-    ("strategy_s47", "Strategy discussion / s47 enquiry", True),
-    ("police_action", "Police action", False),
-    ("referral_other_service", "Referral to another service", False),
+    ("nfa", "No further action", False, True, (1, 2)),
+    ("information_advice", "Information and advice", False, False, (1, 2)),
+    ("early_help", "Early help", False, False, (2, 3)),
+    ("assessment_s17", "Child and family assessment (s17)", True, False, (3, 4)),
+    ("strategy_s47", "Strategy discussion / s47 enquiry", True, False, (4, 4)),
+    ("police_action", "Police action", False, False, (None, None)),
+    ("referral_other_service", "Referral to another service", False, False, (None, None)),
 ]
 
 
@@ -50,9 +54,17 @@ def partnership_defaults_ensure(*, name: str = "OpenMASH partnership", la_code: 
         )
     for level, label, desc in DEFAULT_THRESHOLDS:
         ThresholdLevel.objects.get_or_create(level=level, defaults={"label": label, "description": desc})
-    for i, (code, label, opens) in enumerate(DEFAULT_OUTCOMES):
+    for i, (code, label, opens, exclusive, (low, high)) in enumerate(DEFAULT_OUTCOMES):
         OutcomeCode.objects.get_or_create(
-            code=code, defaults={"label": label, "opens_referral": opens, "sort_order": i}
+            code=code,
+            defaults={
+                "label": label,
+                "opens_referral": opens,
+                "sort_order": i,
+                "exclusive": exclusive,
+                "usual_min_level": low,
+                "usual_max_level": high,
+            },
         )
     this_year = timezone.localdate().year
     bank_holidays_load(years=range(this_year - 2, this_year + 3))

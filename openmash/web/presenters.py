@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.enquiries.choices import ScreeningOutcome
+from openmash.enquiries.selectors import request_people
 
 
 def subjects(contact) -> list:
@@ -45,20 +46,23 @@ def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
 
 
 def inbox_subjects(agency_request) -> list[dict]:
-    """Only the minimum identifying details an agency needs to search its own records."""
-    rows = []
-    for cp in agency_request.enquiry.contact.subject_links:
-        p = cp.person
-        address = next(iter(p.addresses.all()), None)
-        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
-        rows.append(
-            {
-                "name": p.full_name,
-                "date_of_birth": p.date_of_birth,
-                "expected_date_of_birth": p.expected_date_of_birth,
-                "sex": p.get_sex_display(),
-                "postcode": address.postcode if address else "",
-                "nhs_number": nhs,
-            }
-        )
-    return rows
+    """The minimum identifying details of the children and household adults an agency is asked about (one rule:
+    enquiries.selectors.request_people), shaped for the templates."""
+    return minimum_people(request_people(agency_request.enquiry.contact))
+
+
+def minimum_people(rows: list[dict]) -> list[dict]:
+    from openmash.people.choices import Sex
+
+    return [
+        {
+            "name": f"{r['forename']} {r['surname']}".strip(),
+            "role": r["role"],
+            "date_of_birth": r["date_of_birth"],
+            "expected_date_of_birth": r["expected_date_of_birth"],
+            "sex": Sex(r["sex"]).label if r["sex"] in Sex.values else r["sex"],
+            "postcode": r["postcode"],
+            "nhs_number": r["nhs_number"],
+        }
+        for r in rows
+    ]
