@@ -19,7 +19,7 @@ from openmash.access.policy import (
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import ContactPerson
-from openmash.enquiries.choices import EnquiryStatus, RequestStatus
+from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, RequestStatus
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
 
@@ -173,6 +173,15 @@ def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[Early
     requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
     audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
     return requests
+
+
+def early_help_open_count(*, actor) -> int:
+    """How many hand-overs wait for the actor's agency (0 for anyone who has no early help inbox)."""
+    if not can(actor, "early_help.inbox"):
+        return 0
+    return (
+        early_help_requests_visible(actor).filter(agency_id=actor.agency_id, status=EarlyHelpRequestStatus.OPEN).count()
+    )
 
 
 @transaction.atomic

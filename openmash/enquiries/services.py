@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from openmash.access.policy import (
     agency_request_get_for,
+    agency_requests_visible,
     contact_get_for,
     early_help_request_get_for,
+    early_help_requests_visible,
+    enquiries_visible,
     enquiry_get_for,
     person_get_for,
     require,
@@ -409,7 +412,9 @@ def agency_response_amend(
     Errors: ValidationFailed per field (reason required; an unchanged answer is refused); Conflict if someone
     else amended it first (stale version) or the request has no answer yet."""
     require(actor, "request.respond")
-    request = agency_request_get_for(actor, request_id, qs=AgencyRequest.objects.select_related("enquiry__contact"))
+    request = agency_request_get_for(
+        actor, request_id, qs=agency_requests_visible(actor).select_related("enquiry__contact", "agency")
+    )
     if request.agency_id != actor.agency_id:  # the hub can see requests but only the agency answers
         raise PermissionDenied("Only the agency that answered can amend its answer.")
     response = AgencyResponse.objects.filter(request=request).first()
@@ -601,7 +606,7 @@ def enquiry_decide(
     referrer is told. Errors: ValidationFailed with field keys (outcomes, threshold_level, rationale,
     exception_reason, children.<i>.outcomes ...); Conflict if already decided."""
     require(actor, "enquiry.decide")
-    enquiry = enquiry_get_for(actor, enquiry_id, qs=Enquiry.objects.select_related("contact"))
+    enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
     if enquiry.status != EnquiryStatus.OPEN:
         raise Conflict("This enquiry has already been decided.")
     errors: dict[str, list[str]] = {}
@@ -737,7 +742,9 @@ def early_help_request_acknowledge(*, actor, request_id, version: int) -> EarlyH
     The hub user who sent it is told. Errors: NotFound (not this agency's); Conflict (already acknowledged or
     changed)."""
     require(actor, "early_help.acknowledge")
-    request = early_help_request_get_for(actor, request_id, qs=EarlyHelpRequest.objects.select_related("contact"))
+    request = early_help_request_get_for(
+        actor, request_id, qs=early_help_requests_visible(actor).select_related("contact")
+    )
     if request.agency_id != actor.agency_id:
         raise PermissionDenied("Only the early help service can acknowledge this request.")
     now = timezone.now()

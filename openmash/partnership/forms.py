@@ -49,6 +49,22 @@ class WorkingHoursForm(forms.Form):
     )
 
 
+class AgencyLeadForm(forms.Form):
+    agency_lead_working_hours = forms.IntegerField(
+        label="Agencies answer this many working hours before the enquiry is due",
+        help_text="So the MASH manager has time to decide. Never more than half the time left when the request is "
+        "sent. 0 means agencies answer by the enquiry's due time.",
+        min_value=0,
+        max_value=72,
+        error_messages={
+            "required": "Enter the number of working hours",
+            "invalid": "Enter a whole number of hours",
+            "min_value": "Enter a whole number of hours from 0 to 72",
+            "max_value": "Enter a whole number of hours from 0 to 72",
+        },
+    )
+
+
 class BankHolidayForm(forms.Form):
     date = forms.DateField(
         label="Date",

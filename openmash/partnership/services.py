@@ -116,6 +116,23 @@ def working_hours_update(*, actor, day_start: dt.time, day_end: dt.time, weekday
 
 
 @transaction.atomic
+def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
+    """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the
+    enquiry's due time). Applies to requests sent (or re-timed by a re-rating) from now on."""
+    require(actor, "partnership.configure")
+    if not isinstance(hours, int) or not 0 <= hours <= 72:
+        raise ValidationFailed(
+            "Check the lead time", errors={"agency_lead_working_hours": ["Enter a whole number of hours from 0 to 72"]}
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.agency_lead_working_hours
+    obj.agency_lead_working_hours = hours
+    obj.save(update_fields=["agency_lead_working_hours", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"agency_lead_working_hours": [before, hours]})
+    return obj
+
+
+@transaction.atomic
 def bank_holiday_add(*, actor, date: dt.date, name: str) -> BankHoliday:
     require(actor, "partnership.configure")
     name = (name or "").strip()

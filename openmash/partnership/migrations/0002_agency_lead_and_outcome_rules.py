@@ -4,30 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0001_initial'),
+        ("partnership", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outcomecode',
-            name='exclusive',
-            field=models.BooleanField(default=False, help_text='Cannot be combined with any other outcome (e.g. NFA).'),
+            model_name="outcomecode",
+            name="exclusive",
+            field=models.BooleanField(default=False, help_text="Cannot be combined with any other outcome (e.g. NFA)."),
         ),
         migrations.AddField(
-            model_name='outcomecode',
-            name='usual_max_level',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Highest threshold level this outcome usually goes with; above it, a reason.', null=True),
+            model_name="outcomecode",
+            name="usual_max_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Highest threshold level this outcome usually goes with; above it, a reason.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='outcomecode',
-            name='usual_min_level',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Lowest threshold level this outcome usually goes with; below it, a reason.', null=True),
+            model_name="outcomecode",
+            name="usual_min_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Lowest threshold level this outcome usually goes with; below it, a reason.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='agency_lead_working_hours',
-            field=models.PositiveSmallIntegerField(default=4, help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager has time to decide (never more than half the time left when the request is sent)."),
+            model_name="partnershipsettings",
+            name="agency_lead_working_hours",
+            field=models.PositiveSmallIntegerField(
+                default=4,
+                help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager has time to decide (never more than half the time left when the request is sent).",
+            ),
         ),
     ]

@@ -92,3 +92,22 @@ def test_admin_renames_threshold_levels(admin_client):
     r = admin_client.post("/partnership/", data)
     assert "Enter a label for level 3" in r.content.decode()
     assert ThresholdLevel.objects.get(level=3).label == "Complex needs"
+
+
+def test_admin_sets_the_agency_lead_time_and_it_is_audited(admin_client):
+    page = admin_client.get("/partnership/").content.decode()
+    assert 'name="agency_lead_working_hours"' in page and 'value="4"' in page  # the default
+    r = admin_client.post("/partnership/", {"form": "lead", "agency_lead_working_hours": "8"})
+    assert r.status_code == 302
+    assert PartnershipSettings.objects.get().agency_lead_working_hours == 8
+    assert AuditEvent.objects.filter(
+        object_type="partnership.partnershipsettings", detail__agency_lead_working_hours=[4, 8]
+    ).exists()
+
+
+@pytest.mark.parametrize("value", ["-1", "73", "x", ""])
+def test_a_bad_agency_lead_time_shows_the_error_on_its_field(admin_client, value):
+    r = admin_client.post("/partnership/", {"form": "lead", "agency_lead_working_hours": value})
+    body = r.content.decode()
+    assert r.status_code == 200 and "<title>Error:" in body and 'href="#id_agency_lead_working_hours"' in body
+    assert PartnershipSettings.objects.get().agency_lead_working_hours == 4

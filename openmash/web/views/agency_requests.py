@@ -36,7 +36,13 @@ def request_inbox(request):
         }
         for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
     ]
-    return render(request, "web/requests/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
+    ctx = {
+        "rows": rows,
+        "status": status,
+        "early_help_open": enquiry_selectors.early_help_open_count(actor=request.actor),
+        "nav_active": "requests",
+    }
+    return render(request, "web/requests/inbox.html", ctx)
 
 
 def _amend_initial(response) -> dict:
