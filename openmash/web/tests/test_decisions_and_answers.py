@@ -159,4 +159,3 @@ def test_the_early_help_service_sees_and_acknowledges_its_requests(make_actor, l
     other = login(make_actor("researcher", "health-gp"))
     assert other.get(f"/early-help/{eh.pk}/").status_code == 404
     assert contact.reference not in other.get("/early-help/").content.decode()
-
