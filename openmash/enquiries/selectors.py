@@ -68,6 +68,7 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
                 .order_by("agency__name"),
             ),
             "decision__children",
+            Prefetch("contact__early_help_requests", queryset=EarlyHelpRequest.objects.select_related("agency")),
             Prefetch("rag_changes", queryset=RagChange.objects.select_related("changed_by")),
             Prefetch(
                 "contact__people",

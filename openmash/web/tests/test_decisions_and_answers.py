@@ -159,3 +159,15 @@ def test_the_early_help_service_sees_and_acknowledges_its_requests(make_actor, l
     other = login(make_actor("researcher", "health-gp"))
     assert other.get(f"/early-help/{eh.pk}/").status_code == 404
     assert contact.reference not in other.get("/early-help/").content.decode()
+
+
+def test_the_hub_sees_the_early_help_hand_over_on_the_enquiry(make_actor, login, manager, new_contact, screened, asked):
+    agency_create(
+        code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
+    )
+    enquiry = screened(new_contact())
+    asked(enquiry)
+    decide(manager, enquiry, outcomes=["early_help"], threshold_level=2, exception_reason="")
+    page = login(manager).get(f"/enquiries/{enquiry.pk}/").content.decode()
+    assert 'data-testid="early-help-handover"' in page and "Sent to Early Help Service" in page
+    assert "Waiting for the service" in page

@@ -94,6 +94,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "decision_outcomes": [all_outcomes.get(c, c) for c in decision.outcomes] if decision else [],
         "decision_threshold": next((t for t in thresholds if decision and t.level == decision.threshold_level), None),
         "decision_children": _decision_children(enquiry, decision, all_outcomes),
+        "early_help": list(enquiry.contact.early_help_requests.all()),
         "form": first_with_errors(rerate_form, request_form, decision_form),
         "nav_active": "enquiries",
     }
