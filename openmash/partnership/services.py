@@ -182,3 +182,34 @@ def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
     obj.save(update_fields=["active", "updated_at"])
     audit_record(actor=actor, action="update", obj=obj, detail={"active": active})
     return obj
+
+
+@transaction.atomic
+def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
+    """Set the decision rules of outcome codes: rules = {code: {"exclusive": bool, "usual_min_level": int | None,
+    "usual_max_level": int | None}}. Used by enquiries.services.decision_exceptions (ADR 0002): an exclusive
+    outcome cannot be combined with another; outside its usual levels a decision needs a reason. All or nothing."""
+    require(actor, "partnership.configure")
+    codes = {o.code: o for o in OutcomeCode.objects.select_for_update().filter(code__in=list(rules))}
+    levels = set(ThresholdLevel.objects.values_list("level", flat=True))
+    errors: dict[str, list[str]] = {}
+    for code, rule in rules.items():
+        low, high = rule.get("usual_min_level"), rule.get("usual_max_level")
+        if code not in codes:
+            _err(errors, f"rule_{code}_min", f"Unknown outcome: {code}")
+        elif any(v is not None and v not in levels for v in (low, high)):
+            _err(errors, f"rule_{code}_min", "Choose threshold levels from the list")
+        elif low is not None and high is not None and low > high:
+            _err(
+                errors, f"rule_{code}_max", f"{codes[code].label}: the highest usual level must not be below the lowest"
+            )
+    if errors:
+        raise ValidationFailed("There is a problem with the outcome rules", errors=errors)
+    for code, rule in rules.items():
+        obj = codes[code]
+        new = (bool(rule.get("exclusive")), rule.get("usual_min_level"), rule.get("usual_max_level"))
+        if (obj.exclusive, obj.usual_min_level, obj.usual_max_level) != new:
+            obj.exclusive, obj.usual_min_level, obj.usual_max_level = new
+            obj.save(update_fields=["exclusive", "usual_min_level", "usual_max_level", "updated_at"])
+            audit_record(actor=actor, action="update", obj=obj, detail={"rule": list(new)})
+    return list(codes.values())
