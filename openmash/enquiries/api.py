@@ -384,8 +384,9 @@ def _people_out(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "person_id"} for row in rows]
 
 
-def inbox_item(r, now) -> dict:
-    people = request_people(r.enquiry.contact)
+def inbox_item(actor, r, now) -> dict:
+    # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
+    people = request_people(actor, r.enquiry.contact)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -404,7 +405,7 @@ def inbox_item(r, now) -> dict:
 @router.get("/agency-requests", response=list[InboxItemOut], summary="Your agency's inbox of information requests")
 def agency_inbox(request, status: Literal["open", "responded", "closed", ""] = ""):
     now = timezone.now()
-    return [inbox_item(r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
+    return [inbox_item(request.actor, r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
 
 
 @router.post(
@@ -415,7 +416,7 @@ def agency_inbox(request, status: Literal["open", "responded", "closed", ""] = "
 def agency_respond(request, request_id: UUID, payload: ResponseIn):
     services.agency_response_record(actor=request.actor, request_id=request_id, **payload.dict())
     r = selectors.agency_request_get(actor=request.actor, request_id=request_id)
-    return Status(201, inbox_item(r, timezone.now()))
+    return Status(201, inbox_item(request.actor, r, timezone.now()))
 
 
 @router.post(
@@ -426,11 +427,11 @@ def agency_respond(request, request_id: UUID, payload: ResponseIn):
 def agency_response_amend(request, request_id: UUID, payload: ResponseAmendIn):
     services.agency_response_amend(actor=request.actor, request_id=request_id, **payload.dict())
     r = selectors.agency_request_get(actor=request.actor, request_id=request_id)
-    return Status(201, inbox_item(r, timezone.now()))
+    return Status(201, inbox_item(request.actor, r, timezone.now()))
 
 
-def early_help_item(eh) -> dict:
-    people = request_people(eh.contact, children=[p.pk for p in eh.children.all()])
+def early_help_item(actor, eh) -> dict:
+    people = request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()])
     return {
         "id": eh.id,
         "reference": eh.contact.reference,
@@ -450,7 +451,7 @@ def early_help_item(eh) -> dict:
     summary="The early help service's inbox of hand-overs from the MASH",
 )
 def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
-    return [early_help_item(eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
+    return [early_help_item(request.actor, eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
 
 
 @router.post(
@@ -460,4 +461,5 @@ def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
 )
 def early_help_acknowledge(request, request_id: UUID, payload: AcknowledgeIn):
     services.early_help_request_acknowledge(actor=request.actor, request_id=request_id, version=payload.version)
-    return Status(201, early_help_item(selectors.early_help_request_get(actor=request.actor, request_id=request_id)))
+    eh = selectors.early_help_request_get(actor=request.actor, request_id=request_id)
+    return Status(201, early_help_item(request.actor, eh))

@@ -38,6 +38,10 @@ DEFAULT_REQUEST_QUESTION = (
     "means for the children."
 )
 
+# The agency type of the early help service (accounts.choices.AgencyType.EARLY_HELP; that module is imported only
+# by openmash.access, which keeps role comparisons in one place).
+EARLY_HELP_AGENCY_TYPE = "early_help"
+
 # The outcome code (partnership OutcomeCode) that hands a decided case to the early help service.
 EARLY_HELP_OUTCOME = "early_help"
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from openmash.access.fields import person_details_for
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
@@ -14,6 +15,7 @@ from openmash.access.policy import (
     early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
+    memberships_allowed,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -101,12 +103,12 @@ def _inbox_qs(actor):
     )
 
 
-def request_people(contact, *, children=None) -> list[dict]:
-    """The minimum identifying details of the people in a contact, for agencies asked about it (the researchers'
-    rule in docs/security/access-and-audit.md: name, date of birth, sex, postcode, NHS number). The subject
-    children (only `children`, if given) with role "child", then the household adults with role "adult"; never
-    the role the referrer gave an adult (an allegation is not an identifying detail). The one answer to "what an
-    agency sees of a person", used by the API and the pages."""
+def request_people(actor, contact, *, children=None) -> list[dict]:
+    """The people in a contact as an agency asked about it sees them: each person's details are decided by
+    access.fields.person_details_for (the minimum identifying details for researchers: name, date of birth, sex,
+    postcode, NHS number; docs/security/access-and-audit.md), plus "person_id" and "role": "child" for the subject
+    children (only `children`, if given), then "adult" for the household adults, never the role the referrer gave
+    an adult (an allegation is not an identifying detail). Used by the API and the pages alike."""
     links = getattr(contact, "people_links", None)
     if links is None:
         links = list(
@@ -118,22 +120,9 @@ def request_people(contact, *, children=None) -> list[dict]:
         is_child = cp.role == ContactPersonRole.SUBJECT
         if is_child and wanted is not None and str(cp.person_id) not in wanted:
             continue
-        p = cp.person
-        address = next(iter(p.addresses.all()), None)
-        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
-        rows.append(
-            {
-                "person_id": p.pk,
-                "role": "child" if is_child else "adult",
-                "forename": p.forename,
-                "surname": p.surname,
-                "date_of_birth": p.date_of_birth,
-                "expected_date_of_birth": p.expected_date_of_birth,
-                "sex": p.sex,
-                "postcode": address.postcode if address else "",
-                "nhs_number": nhs,
-            }
-        )
+        details = person_details_for(actor, cp.person)
+        details.pop("kind", None)
+        rows.append({"person_id": cp.person_id, "role": "child" if is_child else "adult", **details})
     return sorted(rows, key=lambda r: r["role"] != "child")
 
 
@@ -215,11 +204,9 @@ def allocation_current(*, actor, person_id):
 
 def social_workers_list(*, actor) -> list:
     """Memberships of active social workers, to allocate children to."""
-    from openmash.accounts.models import Membership
-
     require(actor, "allocation.assign")
     return list(
-        Membership.objects.filter(role="social_worker", active=True, user__is_active=True)
+        memberships_allowed("allocation.receive")
         .select_related("user", "agency")
         .order_by("user__display_name", "user__username")
     )

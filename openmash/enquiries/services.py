@@ -16,17 +16,18 @@ from openmash.access.policy import (
     early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
+    memberships_allowed,
     person_get_for,
     require,
 )
-from openmash.accounts.choices import AgencyType, Role
-from openmash.accounts.models import Agency, Membership
+from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
+    EARLY_HELP_AGENCY_TYPE,
     EARLY_HELP_OUTCOME,
     RISK_INDICATORS,
     EarlyHelpRequestStatus,
@@ -144,6 +145,8 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
         audit_record(actor=actor, action="create", obj=enquiry, detail={"rag": rag})
     else:
         _screening_hand_on(actor=actor, contact=contact, outcome=outcome, subjects=subjects, allocation=allocation)
+    # Passing it to the allocated worker tells the referrer nothing: they would learn the child has one (fault 6).
+    if outcome not in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.ALLOCATED_WORKER):
         _tell_referrer(contact)
     return screening
 
@@ -314,12 +317,7 @@ def _response_fields(
 
 
 def _hub_managers() -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.MANAGER, agency__is_hub=True, active=True, user__is_active=True
-        ).select_related("user")
-    ]
+    return [m.user for m in memberships_allowed("enquiry.decide").select_related("user")]
 
 
 def _tell_hub_after_decision(enquiry: Enquiry, message: str) -> None:
@@ -691,9 +689,11 @@ def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -
     AgencyRequest.objects.filter(pk__in=[r.pk for r in still_open], status=RequestStatus.OPEN).update(
         status=RequestStatus.CLOSED, version=F("version") + 1, updated_at=when
     )
-    researchers = Membership.objects.filter(
-        role=Role.RESEARCHER, agency_id__in={r.agency_id for r in still_open}, active=True, user__is_active=True
-    ).select_related("user")
+    researchers = (
+        memberships_allowed("request.respond")
+        .filter(agency_id__in={r.agency_id for r in still_open})
+        .select_related("user")
+    )
     by_agency: dict = {}
     for m in researchers:
         by_agency.setdefault(m.agency_id, []).append(m.user)
@@ -713,7 +713,7 @@ def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -
 def _early_help_send(*, actor, contact: Contact, children: list, source: str, when: dt.datetime):
     """Hand the children to the early help service (the active agency of type early help) as a request in its
     inbox. Returns None when the partnership has no early help service configured."""
-    agency = Agency.objects.filter(agency_type=AgencyType.EARLY_HELP, active=True).order_by("name").first()
+    agency = Agency.objects.filter(agency_type=EARLY_HELP_AGENCY_TYPE, active=True).order_by("name").first()
     if agency is None:
         return None
     request = EarlyHelpRequest.objects.create(
@@ -729,9 +729,7 @@ def _early_help_send(*, actor, contact: Contact, children: list, source: str, wh
         obj=request,
         agency=actor.agency,
     )
-    for m in Membership.objects.filter(
-        role=Role.RESEARCHER, agency=agency, active=True, user__is_active=True
-    ).select_related("user"):
+    for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user"):
         notification_send(user=m.user, contact=contact, message=f"New early help request: {contact.reference}")
     return request
 
@@ -822,13 +820,13 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     )
     if not overdue:
         return 0
-    managers = list(
-        Membership.objects.filter(role=Role.MANAGER, agency__is_hub=True, active=True).select_related("user")
-    )
+    managers = list(memberships_allowed("enquiry.decide").select_related("user"))
     researchers_by_agency: dict = {}
-    for m in Membership.objects.filter(
-        role=Role.RESEARCHER, agency_id__in={r.agency_id for r in overdue}, active=True
-    ).select_related("user"):
+    for m in (
+        memberships_allowed("request.respond")
+        .filter(agency_id__in={r.agency_id for r in overdue})
+        .select_related("user")
+    ):
         researchers_by_agency.setdefault(m.agency_id, set()).add(m.user)
     for req in overdue:
         AgencyRequest.objects.filter(pk=req.pk).update(escalated_at=now, version=F("version") + 1)
@@ -858,8 +856,9 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     require(actor, "allocation.assign")
     person = person_get_for(actor, person_id)
     membership = (
-        Membership.objects.select_related("user", "agency")
-        .filter(pk=worker_membership_id, role=Role.SOCIAL_WORKER, active=True, user__is_active=True)
+        memberships_allowed("allocation.receive")
+        .select_related("user", "agency")
+        .filter(pk=worker_membership_id)
         .first()
         if _is_uuid(worker_membership_id)
         else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openmash.access.fields import RECEIVED
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.selectors import request_people
@@ -15,13 +16,20 @@ def subjects(contact) -> list:
     return [cp.person for cp in links]
 
 
-def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
-    """What has happened to a contact, in words a referrer understands (never the hub's rationale)."""
+def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
+    """What has happened to a contact, in words a referrer understands (never the hub's rationale). `view` is the
+    actor's access.fields.ContactView: a recorder sees "received" instead of "awaiting screening" or "passed to
+    the allocated worker", so they cannot tell whether the child has an allocated social worker."""
     screening = getattr(contact, "screening", None)
+    if view is not None and not view.screening:
+        screening = None
     enquiry = getattr(contact, "enquiry", None)
     decision = getattr(enquiry, "decision", None) if enquiry is not None else None
-    status = contact.status
+    status = view.status if view is not None else contact.status
     outcomes: list[str] = []
+    if status == RECEIVED:
+        text = "Your contact has been received by children's social care."
+        return {"label": "Received", "text": text, "tag": "govuk-tag--grey", "outcomes": [], "received": True}
     if status == ContactStatus.AWAITING_SCREENING:
         text, tag = "Waiting to be screened by the MASH.", "govuk-tag--grey"
     elif status == ContactStatus.WITH_ALLOCATED_WORKER:
@@ -45,10 +53,11 @@ def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
     return {"label": contact.get_status_display(), "text": text, "tag": tag, "outcomes": outcomes}
 
 
-def inbox_subjects(agency_request) -> list[dict]:
-    """The minimum identifying details of the children and household adults an agency is asked about (one rule:
-    enquiries.selectors.request_people), shaped for the templates."""
-    return minimum_people(request_people(agency_request.enquiry.contact))
+def inbox_subjects(actor, agency_request) -> list[dict]:
+    """The minimum identifying details of the children and household adults an agency is asked about, as decided
+    by access.fields.person_details_for (through enquiries.selectors.request_people, the API's answer too), shaped
+    for the templates."""
+    return minimum_people(request_people(actor, agency_request.enquiry.contact))
 
 
 def minimum_people(rows: list[dict]) -> list[dict]:
@@ -56,13 +65,13 @@ def minimum_people(rows: list[dict]) -> list[dict]:
 
     return [
         {
-            "name": f"{r['forename']} {r['surname']}".strip(),
+            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x),
             "role": r["role"],
-            "date_of_birth": r["date_of_birth"],
-            "expected_date_of_birth": r["expected_date_of_birth"],
-            "sex": Sex(r["sex"]).label if r["sex"] in Sex.values else r["sex"],
-            "postcode": r["postcode"],
-            "nhs_number": r["nhs_number"],
+            "date_of_birth": r.get("date_of_birth"),
+            "expected_date_of_birth": r.get("expected_date_of_birth"),
+            "sex": Sex(r["sex"]).label if r.get("sex") in Sex.values else r.get("sex", ""),
+            "postcode": r.get("postcode", ""),
+            "nhs_number": r.get("nhs_number", ""),
         }
         for r in rows
     ]

@@ -31,7 +31,7 @@ def request_inbox(request):
     rows = [
         {
             "r": r,
-            "subjects": presenters.inbox_subjects(r),  # children, then the household adults
+            "subjects": presenters.inbox_subjects(request.actor, r),  # children, then the household adults
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
         }
         for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
@@ -99,7 +99,7 @@ def request_detail(request, request_id):
             )
             return redirect("web:request_inbox")
     unanswered = agency_request.status in (RequestStatus.OPEN, RequestStatus.CLOSED)
-    people = presenters.inbox_subjects(agency_request)
+    people = presenters.inbox_subjects(actor, agency_request)
     ctx = {
         "r": agency_request,
         "subjects": [p for p in people if p["role"] == "child"],

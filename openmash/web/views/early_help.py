@@ -18,8 +18,8 @@ from openmash.web import presenters
 from openmash.web.forms import AcknowledgeForm, apply_service_errors
 
 
-def _people(eh) -> list[dict]:
-    return presenters.minimum_people(request_people(eh.contact, children=[p.pk for p in eh.children.all()]))
+def _people(actor, eh) -> list[dict]:
+    return presenters.minimum_people(request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()]))
 
 
 @actor_required
@@ -29,7 +29,7 @@ def early_help_inbox(request):
     if status not in EarlyHelpRequestStatus.values:
         status = EarlyHelpRequestStatus.OPEN
     rows = [
-        {"eh": eh, "people": _people(eh)}
+        {"eh": eh, "people": _people(request.actor, eh)}
         for eh in enquiry_selectors.early_help_inbox(actor=request.actor, status=status)
     ]
     return render(request, "web/early_help/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
@@ -53,7 +53,7 @@ def early_help_detail(request, request_id):
                 request, f"Early help request {eh.contact.reference} acknowledged. The MASH has been told."
             )
             return redirect("web:early_help_inbox")
-    people = _people(eh)
+    people = _people(actor, eh)
     ctx = {
         "eh": eh,
         "children": [p for p in people if p["role"] == "child"],
