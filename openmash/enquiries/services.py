@@ -345,7 +345,7 @@ def agency_response_record(
 
     An answer to a request closed because the enquiry was decided is accepted as **late information**
     (response.late = True) and the hub's managers are told, so they can reconsider the decision (information
-    sharing golden rule 7, DOMAIN 3.3; docs/architecture/decisions/0002-late-agency-answers-and-decision-rules.md).
+    sharing golden rule 7, DOMAIN 3.3; docs/architecture/decisions/0003-late-agency-answers-and-decision-rules.md).
     Errors: ValidationFailed per field; Conflict if the request was answered already."""
     require(actor, "request.respond")
     request = agency_request_get_for(actor, request_id)

@@ -187,7 +187,7 @@ def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
 @transaction.atomic
 def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
     """Set the decision rules of outcome codes: rules = {code: {"exclusive": bool, "usual_min_level": int | None,
-    "usual_max_level": int | None}}. Used by enquiries.services.decision_exceptions (ADR 0002): an exclusive
+    "usual_max_level": int | None}}. Used by enquiries.services.decision_exceptions (ADR 0003): an exclusive
     outcome cannot be combined with another; outside its usual levels a decision needs a reason. All or nothing."""
     require(actor, "partnership.configure")
     codes = {o.code: o for o in OutcomeCode.objects.select_for_update().filter(code__in=list(rules))}

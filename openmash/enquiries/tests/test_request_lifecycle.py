@@ -2,7 +2,7 @@
 
 - deciding the enquiry closes the requests still open ("closed: decided"), tells their agencies, and they leave
   the open inbox;
-- an answer to a closed request is accepted as late information (ADR 0002): flagged late, the hub's managers
+- an answer to a closed request is accepted as late information (ADR 0003): flagged late, the hub's managers
   and the deciding manager are told;
 - a question per agency (with a default); the agency's due time is a lead (partnership data, default 4 working
   hours) before the enquiry is due;

@@ -60,7 +60,7 @@ def _amend_initial(response) -> dict:
 @require_http_methods(["GET", "POST"])
 def request_detail(request, request_id):
     """One request. Open: answer it. Closed because the enquiry was decided: the answer can still be sent as late
-    information (the hub is told; ADR 0002). Answered: the agency's answer, which it can amend (versioned)."""
+    information (the hub is told; ADR 0003). Answered: the agency's answer, which it can amend (versioned)."""
     actor = request.actor
     agency_request = enquiry_selectors.agency_request_get(actor=actor, request_id=request_id)
     response = getattr(agency_request, "response", None) if agency_request.status == RequestStatus.RESPONDED else None
