@@ -279,8 +279,8 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
 
         # --- 3. The screener asks health and education --------------------------------------------------------
         ask = sp.get_by_test_id("request-form")
-        ask.get_by_label("Riverside GP Practice").check()
-        ask.get_by_label("Oakfield Primary School").check()
+        ask.get_by_label("Riverside GP Practice", exact=True).check()  # not "Question for Riverside GP Practice"
+        ask.get_by_label("Oakfield Primary School", exact=True).check()
         sp.get_by_test_id("request-submit").click()
         expect(sp.get_by_role("alert")).to_contain_text("Information requested from")
         requests_table = sp.get_by_test_id("agency-requests")
