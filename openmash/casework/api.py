@@ -318,7 +318,9 @@ def case_note_list(request, contact_id: UUID):
     return [note_out(n) for n in selectors.case_notes_for_contact(actor=request.actor, contact_id=contact_id)]
 
 
-@router.post("/contacts/{contact_id}/case-notes", response={201: CaseNoteOut}, summary="Add a case note (or a correction)")
+@router.post(
+    "/contacts/{contact_id}/case-notes", response={201: CaseNoteOut}, summary="Add a case note (or a correction)"
+)
 def case_note_add(request, contact_id: UUID, payload: CaseNoteIn):
     note = services.case_note_add(actor=request.actor, contact_id=contact_id, **payload.dict())
     notes = selectors.case_notes_for_contact(actor=request.actor, contact_id=contact_id)

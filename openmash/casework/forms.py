@@ -50,8 +50,12 @@ class CaseNoteForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of note", "invalid_choice": "Choose the type of note"},
     )
-    occurred_on = GovukDateField(label="Date of the event", help_text="For example, 27 3 2026", required=True,
-                                 error_messages={"required": "Enter the date of the event"})
+    occurred_on = GovukDateField(
+        label="Date of the event",
+        help_text="For example, 27 3 2026",
+        required=True,
+        error_messages={"required": "Enter the date of the event"},
+    )
     occurred_time = _time_field("Time of the event")
     text = forms.CharField(
         label="Note",
@@ -70,8 +74,12 @@ SECTION47 = [("yes", "Yes, a section 47 enquiry will start"), ("no", "No section
 
 
 class StrategyDiscussionForm(forms.Form):
-    held_on = GovukDateField(label="Date of the discussion", help_text="For example, 27 3 2026", required=True,
-                             error_messages={"required": "Enter the date of the discussion"})
+    held_on = GovukDateField(
+        label="Date of the discussion",
+        help_text="For example, 27 3 2026",
+        required=True,
+        error_messages={"required": "Enter the date of the discussion"},
+    )
     held_time = _time_field("Time of the discussion")
     section47 = forms.ChoiceField(
         label="Decision on a section 47 enquiry",
@@ -137,9 +145,7 @@ class AllocateTogetherForm(forms.Form):
         help_text="Select every child who goes to this worker",
         error_messages={"required": "Select at least one child"},
     )
-    worker = forms.ChoiceField(
-        label="Social worker", choices=[], error_messages={"required": "Choose a social worker"}
-    )
+    worker = forms.ChoiceField(label="Social worker", choices=[], error_messages={"required": "Choose a social worker"})
 
     def __init__(self, *args, children=(), workers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,4 +162,3 @@ class AllocationCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         error_messages={"required": "Enter why the allocation is closing"},
     )
-

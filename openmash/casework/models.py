@@ -25,9 +25,7 @@ class CaseNote(BaseModel):
     text = models.TextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
 
     class Meta:
         ordering = ["-occurred_at", "-created_at"]
@@ -73,7 +71,9 @@ class StrategyAction(BaseModel):
     discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=1000)
     owner = models.CharField(max_length=200)
-    owner_agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_date = models.DateField()
 
     class Meta:

@@ -103,7 +103,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
     allocations. NotFound unless the pack is visible to the actor now (an allocation that has closed ends it).
     Every view is audited (action "view", reason "mash pack")."""
     qs = mash_packs_visible(actor).select_related(
-        "recording_agency", "screening", "screening__screened_by", "enquiry", "enquiry__decision",
+        "recording_agency",
+        "screening",
+        "screening__screened_by",
+        "enquiry",
+        "enquiry__decision",
         "enquiry__decision__decided_by",
     )
     contact = contact_get_for(actor, contact_id, qs=qs)
@@ -112,8 +116,8 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
     requests = []
     withheld = 0
     if enquiry is not None:
-        for r in AgencyRequest.objects.filter(enquiry=enquiry).select_related("agency", "response").order_by(
-            "agency__name"
+        for r in (
+            AgencyRequest.objects.filter(enquiry=enquiry).select_related("agency", "response").order_by("agency__name")
         ):
             response = getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
             shown = response

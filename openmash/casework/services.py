@@ -38,7 +38,9 @@ MAX_ACTIONS = 30
 
 # Control characters (C0 but tab/newline/CR, DEL, C1), zero-width characters and bidirectional controls: never
 # part of a record (issue 5, fault 11: a narrative could display reversed).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def _err(errors: dict, field: str, message: str) -> None:
@@ -89,9 +91,7 @@ def _subject_ids(contact: Contact) -> list:
 
 
 @transaction.atomic
-def case_note_add(
-    *, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None
-) -> CaseNote:
+def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None) -> CaseNote:
     """Record a case note on a contact (linked to its enquiry when it has one).
 
     In: the contact's id, a CaseNoteType code, when the event happened (aware datetime or ISO text; not in the
@@ -248,8 +248,7 @@ def strategy_discussion_record(
         person_ids=_subject_ids(contact),
         occurred_at=held,
         kind="strategy_discussion",
-        summary="Strategy discussion: "
-        + ("section 47 enquiry to start" if section47 else "no section 47 enquiry"),
+        summary="Strategy discussion: " + ("section 47 enquiry to start" if section47 else "no section 47 enquiry"),
         obj=discussion,
         agency=actor.agency,
     )
@@ -287,10 +286,10 @@ def _actions(rows: list[dict], errors: dict, *, held_on: dt.date | None) -> list
     cleaned = []
     for i, row in enumerate(rows):
         key = f"actions[{i}]"
-        description = _clean(row.get("description"), f"{key}.description", errors, label="action", required=True,
-                             limit=1000)
-        owner = _clean(row.get("owner"), f"{key}.owner", errors, label="action's owner", required=True,
-                       limit=MAX_SHORT)
+        description = _clean(
+            row.get("description"), f"{key}.description", errors, label="action", required=True, limit=1000
+        )
+        owner = _clean(row.get("owner"), f"{key}.owner", errors, label="action's owner", required=True, limit=MAX_SHORT)
         code = str(row.get("owner_agency_code") or "")
         owner_agency = agencies.get(code) if code else None
         if code and owner_agency is None:
@@ -333,12 +332,8 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     if not chosen:
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select at least one child"]})
     if any(p not in subjects for p in chosen):
-        raise ValidationFailed(
-            "Check the children", errors={"person_ids": ["Select children named in this contact"]}
-        )
-    return [
-        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
-    ]
+        raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
+    return [allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen]
 
 
 @transaction.atomic
@@ -353,9 +348,7 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     errors: dict[str, list[str]] = {}
     reason = _clean(reason, "reason", errors, label="reason for closing", required=True, limit=500)
     pk = _uuid_or_none(allocation_id)
-    allocation = (
-        allocations_closable(actor).select_for_update().filter(pk=pk).first() if pk is not None else None
-    )
+    allocation = allocations_closable(actor).select_for_update().filter(pk=pk).first() if pk is not None else None
     if allocation is None:
         raise NotFound()
     if errors:
@@ -365,7 +358,9 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     if not won:
         raise NotFound()
     allocation.refresh_from_db()
-    audit_record(actor=actor, action="close", obj=allocation, reason=reason, detail={"person": str(allocation.person_id)})
+    audit_record(
+        actor=actor, action="close", obj=allocation, reason=reason, detail={"person": str(allocation.person_id)}
+    )
     chronology_add(
         person_ids=[allocation.person_id],
         occurred_at=now,

@@ -97,10 +97,16 @@ def note_add(request, contact_id):
 
 def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
     """Service errors keyed attendees[i].field / actions[i].field land on the formset row's field."""
-    rows = {"attendees": [f for f in attendees.forms if not f.is_blank()],
-            "actions": [f for f in actions.forms if not f.is_blank()]}
-    field_map = {"held_at": "held_on", "section47": "section47", "rationale": "rationale",
-                 "missing_agencies_reason": "missing_agencies_reason"}
+    rows = {
+        "attendees": [f for f in attendees.forms if not f.is_blank()],
+        "actions": [f for f in actions.forms if not f.is_blank()],
+    }
+    field_map = {
+        "held_at": "held_on",
+        "section47": "section47",
+        "rationale": "rationale",
+        "missing_agencies_reason": "missing_agencies_reason",
+    }
     for key, msgs in exc.errors.items():
         m = _ROW_KEY.match(key)
         for msg in msgs:

@@ -7,85 +7,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contacts', '0001_initial'),
-        ('enquiries', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("contacts", "0001_initial"),
+        ("enquiries", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StrategyDiscussion',
+            name="StrategyDiscussion",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('held_at', models.DateTimeField()),
-                ('section47', models.BooleanField(help_text='Whether a section 47 enquiry starts.')),
-                ('rationale', models.TextField()),
-                ('missing_agencies_reason', models.TextField(blank=True, help_text='Why police or health did not take part (they should: Working Together 2023).')),
-                ('recorded_at', models.DateTimeField()),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strategy_discussions', to='contacts.contact')),
-                ('enquiry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='strategy_discussions', to='enquiries.enquiry')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("held_at", models.DateTimeField()),
+                ("section47", models.BooleanField(help_text="Whether a section 47 enquiry starts.")),
+                ("rationale", models.TextField()),
+                (
+                    "missing_agencies_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why police or health did not take part (they should: Working Together 2023).",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategy_discussions",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategy_discussions",
+                        to="enquiries.enquiry",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_at'],
+                "ordering": ["-held_at"],
             },
         ),
         migrations.CreateModel(
-            name='StrategyAttendee',
+            name="StrategyAttendee",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='casework.strategydiscussion')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=200)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendees",
+                        to="casework.strategydiscussion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='StrategyAction',
+            name="StrategyAction",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.CharField(max_length=1000)),
-                ('owner', models.CharField(max_length=200)),
-                ('due_date', models.DateField()),
-                ('owner_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='casework.strategydiscussion')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.CharField(max_length=1000)),
+                ("owner", models.CharField(max_length=200)),
+                ("due_date", models.DateField()),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="casework.strategydiscussion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'created_at'],
+                "ordering": ["due_date", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('note_type', models.CharField(choices=[('phone_call', 'Phone call'), ('system_check', 'System check'), ('consent_conversation', 'Consent conversation'), ('management_oversight', 'Management oversight'), ('other', 'Other')], max_length=30)),
-                ('occurred_at', models.DateTimeField(help_text='When the event the note records happened.')),
-                ('text', models.TextField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to='contacts.contact')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='casework.casenote')),
-                ('enquiry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to='enquiries.enquiry')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "note_type",
+                    models.CharField(
+                        choices=[
+                            ("phone_call", "Phone call"),
+                            ("system_check", "System check"),
+                            ("consent_conversation", "Consent conversation"),
+                            ("management_oversight", "Management oversight"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(help_text="When the event the note records happened.")),
+                ("text", models.TextField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="case_notes", to="contacts.contact"
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="casework.casenote",
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_notes",
+                        to="enquiries.enquiry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-created_at'],
-                'indexes': [models.Index(fields=['contact', '-occurred_at'], name='case_note_contact_idx')],
+                "ordering": ["-occurred_at", "-created_at"],
+                "indexes": [models.Index(fields=["contact", "-occurred_at"], name="case_note_contact_idx")],
             },
         ),
     ]
