@@ -38,7 +38,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),
     "casenote.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
-    "pack.view": frozenset({Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER}),
+    "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
 }
 _HUB_ONLY = frozenset(
@@ -144,11 +144,9 @@ def mash_packs_visible(actor) -> QuerySet:
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.filter(status__in=("decided", "strategy"))
-    if actor is None or not can(actor, "pack.view"):
-        return qs.none()
-    if actor.is_hub:
+    if can(actor, "enquiry.view"):
         return qs
-    if actor.role != Role.SOCIAL_WORKER:
+    if not can(actor, "pack.view"):
         return qs.none()
     mine = Q(
         people__role="subject",

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from openmash.access.policy import (
     allocations_closable,
+    can,
     contact_get_for,
     contacts_visible,
     mash_packs_visible,
@@ -18,6 +19,7 @@ from openmash.access.policy import (
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
+from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus, Sensitivity
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
 
@@ -57,8 +59,9 @@ def strategy_discussions_for_contact(*, actor, contact_id) -> list[StrategyDiscu
 @transaction.atomic
 def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
     """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children.
-    Audited: one list event per pack."""
-    require(actor, "pack.view")
+    Audited: one list event per pack. PermissionDenied for anyone who never receives packs."""
+    if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
+        raise PermissionDenied("You do not have permission to do that.")
     packs = list(
         mash_packs_visible(actor)
         .select_related("recording_agency")
