@@ -323,7 +323,7 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     Out: the open allocation of each child. All or none: a child who is not a subject of the contact refuses the
     whole request. Each child goes through `enquiries.services.allocation_assign` (audit + chronology per child).
     """
-    from openmash.enquiries.services import allocation_assign
+    from openmash.enquiries.services import allocation_assign, notification_send
 
     require(actor, "allocation.assign")
     contact = contact_get_for(actor, contact_id)
@@ -333,7 +333,16 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select at least one child"]})
     if any(p not in subjects for p in chosen):
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
-    return [allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen]
+    allocations = [
+        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
+    ]
+    # The worker is told where the pack is: the reference only, never personal data (notification rule).
+    notification_send(
+        user=allocations[0].worker,
+        contact=contact,
+        message=f"The MASH pack for contact {contact.reference} has been handed to you",
+    )
+    return allocations
 
 
 @transaction.atomic

@@ -222,3 +222,55 @@ def test_casework_pages_are_forbidden_outside_the_hub(worker, referrer, strategy
         assert c.get(f"/contacts/{strategy_contact.pk}/notes/new/").status_code == 403
         assert c.get(f"/contacts/{strategy_contact.pk}/strategy-discussion/new/").status_code == 403
         assert c.get(f"/contacts/{strategy_contact.pk}/allocate/").status_code == 403
+
+
+def test_pack_page_and_home_page_query_counts_stay_flat(manager, worker, screener, decided_enquiry, csc):
+    """More notes, discussions and allocations on a pack do not add queries (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openmash.casework.services import strategy_discussion_record
+    from openmash.casework.tests.conftest import attendees
+
+    contact = decided_enquiry.contact
+    allocations_assign_together(
+        actor=manager, contact_id=contact.pk, person_ids=_ids(contact), worker_membership_id=str(worker.membership.pk)
+    )
+    client = _client(worker)
+
+    def counts():
+        with CaptureQueriesContext(connection) as pack_q:
+            assert client.get(f"/packs/{contact.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as home_q:
+            assert client.get("/").status_code == 200
+        return len(pack_q), len(home_q)
+
+    def add_casework():
+        first = case_note_add(
+            actor=screener, contact_id=contact.pk, note_type="other", occurred_at=timezone.now(), text="A note"
+        )
+        case_note_add(
+            actor=screener,
+            contact_id=contact.pk,
+            note_type="other",
+            occurred_at=timezone.now(),
+            text="A correction",
+            corrects_id=first.pk,
+        )
+        strategy_discussion_record(
+            actor=manager,
+            contact_id=contact.pk,
+            held_at=timezone.now(),
+            attendees=attendees("police", "health-gp"),
+            section47=True,
+            rationale="Significant harm",
+            actions=[
+                {"description": "Visit", "owner": "SW", "owner_agency_code": "police", "due_date": timezone.localdate()}
+            ],
+        )
+
+    add_casework()
+    before = counts()
+    for _ in range(3):
+        add_casework()
+    assert counts() == before

@@ -18,7 +18,7 @@ from openmash.casework.services import (
 )
 from openmash.casework.tests.conftest import attendees, received
 from openmash.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from openmash.enquiries.models import CaseAllocation
+from openmash.enquiries.models import CaseAllocation, Notification
 from openmash.people.models import ChronologyEntry
 from tests.support import contact_record
 
@@ -306,6 +306,8 @@ def test_siblings_are_allocated_to_one_worker_in_one_action(manager, worker, str
     # the referral's open allocations (awaiting a worker) were taken over, not duplicated
     assert CaseAllocation.objects.filter(closed_at__isnull=True).count() == 2
     assert ChronologyEntry.objects.filter(kind="allocation").count() == 2
+    (notice,) = Notification.objects.filter(user=worker.user)
+    assert notice.message == f"The MASH pack for contact {strategy_contact.reference} has been handed to you"
 
 
 def test_allocating_a_child_not_in_the_contact_allocates_nobody(manager, worker, strategy_contact, decided_enquiry):
