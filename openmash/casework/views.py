@@ -76,7 +76,7 @@ def note_add(request, contact_id):
                     corrects_id=cd.get("corrects_id") or None,
                 )
             except ValidationFailed as exc:
-                apply_service_errors(form, exc, {"occurred_at": "occurred_on", "corrects_id": None}.get)
+                apply_service_errors(form, exc, lambda key: {"occurred_at": "occurred_on"}.get(key, key))
             else:
                 messages.success(request, "Correction added." if corrects else "Case note added.")
                 return redirect(_back(contact) + "#case-notes")
