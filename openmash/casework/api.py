@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from ninja import Field, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.policy import can
 from openmash.casework import selectors, services
@@ -350,8 +351,17 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
     return Status(201, discussion_out(next(d for d in found if d.pk == discussion.pk)))
 
 
+class PackListQuery(Schema):
+    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
+
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=100)
+
+
 @router.get("/mash-packs", response=list[MashPackSummaryOut], summary="MASH packs handed to you, newest first")
-def mash_pack_list(request):
+def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
+    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit)
+    response["X-Total-Count"] = str(page.total)
     return [
         {
             "contact_id": c.id,
@@ -360,7 +370,7 @@ def mash_pack_list(request):
             "received_at": c.received_at,
             "subjects": [_person(cp) for cp in c.subject_links],
         }
-        for c in selectors.mash_pack_list(actor=request.actor)
+        for c in page.packs
     ]
 
 

@@ -56,15 +56,35 @@ def strategy_discussions_for_contact(*, actor, contact_id) -> list[StrategyDiscu
     return discussions
 
 
+@dataclass
+class PackPage:
+    """One page of MASH packs and the true total, for GOV.UK pagination."""
+
+    packs: list
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
 @transaction.atomic
-def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
-    """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children.
-    Audited: one list event per pack. PermissionDenied for anyone who never receives packs."""
+def mash_pack_page(*, actor, offset: int = 0, limit: int = 25) -> PackPage:
+    """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children:
+    the slice [offset, offset + limit) and the true total. Audited: one list event per pack shown.
+    PermissionDenied for anyone who never receives packs."""
     if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
         raise PermissionDenied("You do not have permission to do that.")
+    qs = mash_packs_visible(actor)
+    offset, limit = max(0, int(offset)), max(1, min(int(limit), 100))
     packs = list(
-        mash_packs_visible(actor)
-        .select_related("recording_agency")
+        qs.select_related("recording_agency")
         .prefetch_related(
             Prefetch(
                 "people",
@@ -72,10 +92,16 @@ def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
                 to_attr="subject_links",
             )
         )
-        .order_by("-received_at")[:limit]
+        .order_by("-received_at", "-pk")[offset : offset + limit]
     )
+    total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
     audit_record_many(actor=actor, action="list", objects=packs, reason="mash packs")
-    return packs
+    return PackPage(packs=packs, total=total, offset=offset, limit=limit)
+
+
+def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
+    """The first `limit` MASH packs (see mash_pack_page). Audited."""
+    return mash_pack_page(actor=actor, limit=limit).packs
 
 
 @dataclass

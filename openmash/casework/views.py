@@ -203,6 +203,30 @@ def allocate(request, contact_id):
     return render(request, "casework/allocate.html", ctx)
 
 
+PACKS_PER_PAGE = 25
+
+
+@actor_required
+def pack_list(request):
+    """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    page = selectors.mash_pack_page(actor=request.actor, offset=(number - 1) * PACKS_PER_PAGE, limit=PACKS_PER_PAGE)
+    rows = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in page.packs]
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < page.pages else None,
+        "numbers": range(1, page.pages + 1) if page.pages <= 10 else None,
+        "first": page.offset + 1,
+        "last": page.offset + len(rows),
+    }
+    return render(request, "casework/pack_list.html", ctx)
+
+
 @actor_required
 def pack(request, contact_id, close_form=None, status=200):
     """The MASH pack page (the allocated worker's and the assessment team's; the hub's too). Audited."""

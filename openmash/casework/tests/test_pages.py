@@ -286,3 +286,25 @@ def test_pack_page_and_home_page_query_counts_stay_flat(manager, worker, screene
     for _ in range(3):
         add_casework()
     assert counts() == before
+
+
+def test_the_pack_list_pages_and_states_its_true_total(manager, referrer, screener, api):
+    from tests.support import contact_record, screen
+
+    contacts = []
+    for _ in range(27):
+        c = contact_record(referrer)
+        screen(screener, c, outcome="strategy")
+        contacts.append(c)
+    client = _client(manager)
+    first = client.get("/packs/").content.decode()
+    assert "Showing 1 to 25 of 27 MASH packs" in first and 'rel="next"' in first
+    second = client.get("/packs/?page=2").content.decode()
+    assert "Showing 26 to 27 of 27 MASH packs" in second and 'rel="prev"' in second
+    shown = {c.reference for c in contacts if c.reference in first or c.reference in second}
+    assert len(shown) == 27  # every pack is on one of the pages
+    assert AuditEvent.objects.filter(action="list", reason="mash packs").count() == 27
+
+    r = api(manager).get("/mash-packs", offset=25, limit=5)
+    assert r.status_code == 200 and r["X-Total-Count"] == "27" and len(r.json()) == 2
+    assert api(manager).get("/mash-packs", limit=101).status_code == 422

@@ -57,10 +57,9 @@ def home(request):
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
         # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
-        ctx["mash_packs"] = [
-            {"contact": c, "subjects": [cp.person for cp in c.subject_links]}
-            for c in casework_selectors.mash_pack_list(actor=actor)
-        ]
+        packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
+        ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
+        ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor)
     linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
     ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
