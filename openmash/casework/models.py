@@ -1,6 +1,6 @@
 """Casework on a contact after it reaches the hub: case notes, strategy discussions (the MASH pack's own parts).
 
-Allocations still live in `enquiries.CaseAllocation` (ADR 0002 says where they move later).
+Allocations still live in `enquiries.CaseAllocation` (ADR 0003 says where they move later).
 """
 
 from django.conf import settings

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from openmash.access.policy import allocations_closable, contact_get_for, contacts_visible, require
-from openmash.accounts.choices import AgencyType
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.casework.choices import CaseNoteType
@@ -34,6 +33,9 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 # The decision outcome code that calls for a strategy discussion (partnership DEFAULT_OUTCOMES).
 STRATEGY_OUTCOME = "strategy_s47"
 MAX_ATTENDEES = 30
+# Agency types that must take part in a strategy discussion (Working Together 2023), as (Agency.agency_type value,
+# word used in the message). The values are accounts.choices.AgencyType's, which only access/ imports.
+STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
 MAX_ACTIONS = 30
 
 # Control characters (C0 but tab/newline/CR, DEL, C1), zero-width characters and bidirectional controls: never
@@ -207,7 +209,7 @@ def strategy_discussion_record(
 
     attendee_rows = _attendees(attendees or [], errors)
     types = {a["agency"].agency_type for a in attendee_rows}
-    missing = [label for t, label in ((AgencyType.POLICE, "police"), (AgencyType.HEALTH, "health")) if t not in types]
+    missing = [label for t, label in STRATEGY_REQUIRED_AGENCY_TYPES if t not in types]
     if attendee_rows and missing and not reason:
         _err(
             errors,
