@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "openmash.people",
     "openmash.contacts",
     "openmash.enquiries",
+    "openmash.casework",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
