@@ -17,7 +17,8 @@ Setting up a partnership (works against the demo database after `make demo` with
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
-  openmash bench frontdoor | openmash bench load     benchmarks
+  openmash bench frontdoor                           the front-door benchmark (100k people, in process)
+  openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
 
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
@@ -117,6 +118,8 @@ def _group_help(group: str) -> None:
 def _resolve(argv: list[str]) -> list[str] | None:
     """Translate `GROUP COMMAND args` to `django_command args`; None when the group's help was printed."""
     group = argv[0]
+    if argv[:2] == ["bench", "load"]:
+        return ["bench_load", *argv[2:]]
     if group not in GROUPS:
         return argv
     if len(argv) == 1 or argv[1] in ("-h", "--help", "help"):

@@ -30,6 +30,8 @@ from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+CODE_MESSAGE = "Enter a code of lower-case letters, digits and hyphens (up to 40), like county-police"
+USERNAME_MESSAGE = "Enter a username of letters, digits and . @ + - _ (up to 150 characters)"
 CONFLICT_MESSAGE = "Someone else changed this while you were editing it. Check the details and try again."
 
 
@@ -99,7 +101,7 @@ def agency_validate(data: dict) -> dict[str, list[str]]:
     health agencies only), hub (bool). Returns field -> messages (empty when valid)."""
     errors: dict[str, list[str]] = {}
     if not CODE_RE.match(_text(data.get("code"))):
-        _err(errors, "code", "Enter a code of lower-case letters, digits and hyphens (up to 40), like county-police")
+        _err(errors, "code", CODE_MESSAGE)
     name = _text(data.get("name"))
     if not name or len(name) > 200:
         _err(errors, "name", "Enter the agency's name (up to 200 characters)")
@@ -119,16 +121,19 @@ def agency_validate(data: dict) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def agency_upsert(*, actor, data: dict, must_be_new: bool = False) -> tuple[Agency, str]:
+def agency_upsert(*, actor, data: dict, must_be_new: bool = False, expected_updated_at=None) -> tuple[Agency, str]:
     """Create the agency with data["code"], or bring an existing one up to date (idempotent). data: code, name,
     type, source_code, health_service (optional), hub (optional bool). Returns (agency, "created" | "updated" |
-    "unchanged"). must_be_new refuses an existing code (the web form). Raises ValidationFailed."""
+    "unchanged"). must_be_new refuses an existing code (the web form); expected_updated_at (the edit form) raises
+    Conflict when someone else changed the agency since it was shown. Raises ValidationFailed, Conflict."""
     _authorise(actor)
     errors = agency_validate(data)
     code = _text(data.get("code"))
     existing = Agency.objects.select_for_update().filter(code=code).first() if code else None
     if must_be_new and existing is not None:
         _err(errors, "code", "An agency with that code already exists")
+    if existing is not None:
+        _check_version(existing, expected_updated_at)
     if errors:
         raise ValidationFailed("The agency could not be saved", errors=errors)
     values = {
@@ -216,7 +221,7 @@ def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, 
     memberships (at least one MembershipSpec). Returns field -> messages."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(_text(data.get("username"))):
-        _err(errors, "username", "Enter a username of letters, digits and . @ + - _ (up to 150 characters)")
+        _err(errors, "username", USERNAME_MESSAGE)
     for key in ("name", "job_title"):
         if len(_text(data.get(key))) > 150:
             _err(errors, key, "Enter up to 150 characters")

@@ -1,0 +1,236 @@
+"""The simulated MASH week for `openmash bench load` (run by locust, headless, against `openmash serve`).
+
+Reads the plan written by the bench (OPENMASH_LOAD_PLAN: demo users' password and API tokens, people to search
+for). Four kinds of user, in the mix a hub sees: screeners and managers (signed in to the web pages, writing through
+the API), agency researchers answering information requests, and referrers recording contacts. A 409 (someone else
+screened or answered first) is the product working as designed: counted by the bench as a conflict, not an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PLAN = json.loads(open(os.environ["OPENMASH_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORENAMES = ["Amelia", "Olivia", "Isla", "Ava", "Mia", "Noah", "Leo", "Oliver", "Arthur", "Muhammad", "Freya", "Theo"]
+SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright"]
+
+
+def nhs_number(rng: random.Random) -> str:
+    """A random NHS number with a valid modulus-11 check digit (never a repeated-digit placeholder)."""
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(9)]
+        if len(set(digits)) < 3:
+            continue
+        check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def contact_payload(rng: random.Random) -> dict:
+    surname = rng.choice(SURNAMES)
+    dob = dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=rng.randint(200, 5000))
+    return {
+        "subjects": [
+            {
+                "forename": rng.choice(FORENAMES),
+                "surname": surname,
+                "date_of_birth": dob.isoformat(),
+                "sex": rng.choice(["F", "M"]),
+                "ethnicity": "WBRI",
+                "identifiers": [{"type": "nhs_number", "value": nhs_number(rng)}],
+                "address": {"line1": "1 High Street", "town": "Exampleton", "postcode": "EX1 1AA"},
+            }
+        ],
+        "household": [
+            {
+                "forename": "Daniel",
+                "surname": surname,
+                "date_of_birth": "1988-01-01",
+                "sex": "M",
+                "role": "parent_carer",
+            }
+        ],
+        "concern_codes": ["3A", "18C"],
+        "narrative": "Synthetic load-test contact: child disclosed an argument at home; no injury seen.",
+        "referrer_type": "professional",
+        "referrer_name": "Load Test",
+        "family_aware": "yes",
+        "consent": "given",
+        "immediate_risk": False,
+    }
+
+
+class _MashUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    role = ""
+
+    def on_start(self):
+        self.rng = random.Random()
+        account = self.rng.choice(PLAN["users"][self.role])
+        self.username, self.token = account["username"], account["token"]
+        self.api = {"Authorization": f"Bearer {self.token}"}
+
+    def sign_in(self):
+        page = self.client.get("/login/", name="GET /login/")
+        match = CSRF_RE.search(page.text or "")
+        self.client.post(
+            "/login/",
+            {
+                "username": self.username,
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": match.group(1) if match else "",
+            },
+            headers={"Referer": self.host + "/login/"},
+            name="POST /login/",
+        )
+
+    def api_get(self, path, name, **params):
+        with self.client.get("/api/v1" + path, params=params, headers=self.api, name=name, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code}")
+                return None
+            return r.json()
+
+    def api_post(self, path, body, name):
+        with self.client.post("/api/v1" + path, json=body, headers=self.api, name=name, catch_response=True) as r:
+            if r.status_code == 409:
+                r.success()  # someone else got there first: the product's answer, not a fault
+                r.request_meta["name"] = f"{name} [409 conflict]"
+            elif r.status_code not in (200, 201):
+                r.failure(f"{r.status_code} {r.text[:200]}")
+            return r
+
+    def search(self):
+        person = self.rng.choice(PLAN["people"])
+        self.api_get(
+            "/people", "GET /api/v1/people (search)", name=person["name"], date_of_birth=person["date_of_birth"]
+        )
+
+
+class Screener(_MashUser):
+    weight = 4
+    role = "screener"
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in()
+
+    @task(4)
+    def queue_page(self):
+        self.client.get("/screening/", name="GET /screening/")
+
+    @task(2)
+    def home(self):
+        self.client.get("/", name="GET / (home)")
+
+    @task(3)
+    def search_person(self):
+        self.search()
+
+    @task(2)
+    def screen(self):
+        queue = self.api_get("/screening-queue", "GET /api/v1/screening-queue") or []
+        if not queue:
+            return
+        contact = self.rng.choice(queue[:10])
+        self.client.get(f"/contacts/{contact['id']}/", name="GET /contacts/[id]/")
+        self.api_post(
+            f"/contacts/{contact['id']}/screening",
+            {
+                "outcome": "mash_enquiry",
+                "rag": self.rng.choice(["amber", "green"]),
+                "rationale": "Needs partner checks.",
+            },
+            "POST /api/v1/contacts/[id]/screening",
+        )
+
+
+class Manager(_MashUser):
+    weight = 1
+    role = "manager"
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in()
+
+    @task(3)
+    def enquiry(self):
+        enquiries = self.api_get("/enquiries", "GET /api/v1/enquiries", status="open") or []
+        if not enquiries:
+            return
+        chosen = self.rng.choice(enquiries[:20])
+        self.client.get(f"/enquiries/{chosen['id']}/", name="GET /enquiries/[id]/")
+        if chosen.get("requests_total") == 0:
+            self.api_post(
+                f"/enquiries/{chosen['id']}/agency-requests",
+                {"agency_codes": PLAN["request_agencies"], "question": ""},
+                "POST /api/v1/enquiries/[id]/agency-requests",
+            )
+
+    @task(2)
+    def enquiry_list_page(self):
+        self.client.get("/enquiries/", name="GET /enquiries/")
+
+    @task(1)
+    def search_person(self):
+        self.search()
+
+
+class Researcher(_MashUser):
+    weight = 2
+    role = "researcher"
+
+    @task(3)
+    def inbox(self):
+        self.api_get("/agency-requests", "GET /api/v1/agency-requests", status="open")
+
+    @task(2)
+    def answer(self):
+        inbox = self.api_get("/agency-requests", "GET /api/v1/agency-requests", status="open") or []
+        if not inbox:
+            return
+        item = self.rng.choice(inbox[:10])
+        self.api_post(
+            f"/agency-requests/{item['id']}/response",
+            {
+                "no_information": False,
+                "summary": "Known to us: one attendance last year, no concerns noted.",
+                "risk_indicators": [],
+                "relevant_dates": "",
+                "sensitivity": "standard",
+            },
+            "POST /api/v1/agency-requests/[id]/response",
+        )
+
+
+class Referrer(_MashUser):
+    weight = 3
+    role = "referrer"
+
+    def on_start(self):
+        super().on_start()
+        self.mine: list[str] = []
+
+    @task(2)
+    def record_contact(self):
+        r = self.api_post("/contacts", contact_payload(self.rng), "POST /api/v1/contacts")
+        if r.status_code == 201:
+            self.mine.append(r.json()["id"])
+
+    @task(2)
+    def read_own_contact(self):
+        if self.mine:
+            self.api_get(f"/contacts/{self.rng.choice(self.mine)}", "GET /api/v1/contacts/[id]")
+
+    @task(1)
+    def search_person(self):
+        self.search()
