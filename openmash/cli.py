@@ -178,7 +178,10 @@ def main(argv: list[str] | None = None) -> None:
         if show_traceback:
             raise
         first = (str(exc).strip().splitlines() or [""])[0]
-        _fail(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
+        hint = ""
+        if "no such table" in first or ("relation" in first and "does not exist" in first):
+            hint = " (has `openmash migrate` been run on this database?)"
+        _fail((f"{type(exc).__name__}: {first}" if first else type(exc).__name__) + hint)
 
 
 def run() -> None:

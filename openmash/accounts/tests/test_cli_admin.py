@@ -265,6 +265,26 @@ def test_unexpected_errors_are_one_line_too(run, monkeypatch):
     assert _one_line(err) == "openmash: error: RuntimeError: disk on fire"
 
 
+def test_an_unmigrated_database_is_one_line_with_a_hint(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "demo-secret-key").write_text("demo-key-from-var\n")
+    code = (
+        "import sys; from pathlib import Path; from openmash import cli; "
+        f"cli._var_dir = lambda: Path({str(var)!r}); cli.run()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "team", "create", "--agency", "mash", "--name", "T"],
+        env={**_clean_env(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(REPO),
+    )
+    assert result.returncode == 1
+    assert "has `openmash migrate` been run" in _one_line(result.stderr)
+
+
 # --- the first agencies, teams and admin -----------------------------------------------------------------------------
 
 
