@@ -86,17 +86,18 @@ def _local_environment(command: str, wants_help: bool) -> None:
     """Choose the configuration when the environment gives none.
 
     - `demo` and `bench` always run in demo mode (their own database, localhost, a key kept in var/);
-    - after `make demo` (var/demo-secret-key exists) administration commands use the demo configuration, the same
-      database and key `openmash demo` uses, so `openmash user create` works on the demo straight away;
+    - after `make demo` (var/demo-secret-key exists) the administration commands (user, token, agency, team,
+      partnership) use the demo configuration, the same database and key `openmash demo` uses, so `openmash user
+      create` works on the demo straight away;
     - `--help` needs no configuration at all (a throw-away key, nothing is read or written).
-    `serve` is never switched to demo mode silently: a real deployment must configure it.
+    Everything else (serve, check, migrate...) is never switched to demo mode silently: a deployment configures it.
     """
     if command in DEMO_COMMANDS:
         _demo_environment()
         return
     if _configured():
         return
-    if command != "serve" and (_var_dir() / "demo-secret-key").is_file():
+    if command in GROUPS and (_var_dir() / "demo-secret-key").is_file():
         _demo_environment()
     elif wants_help:
         os.environ["OPENMASH_SECRET_KEY"] = secrets.token_urlsafe(50)

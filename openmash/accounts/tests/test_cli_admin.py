@@ -115,7 +115,8 @@ def test_after_make_demo_commands_use_the_demo_key_and_database(tmp_path, monkey
     assert os.environ["OPENMASH_DEMO"] == "true"
 
 
-def test_serve_is_never_switched_to_demo_silently(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", ["serve", "check", "migrate", "escalate_overdue"])
+def test_other_commands_are_never_switched_to_demo_silently(tmp_path, monkeypatch, command):
     var = tmp_path / "var"
     var.mkdir()
     (var / "demo-secret-key").write_text("demo-key-from-var\n")
@@ -123,7 +124,7 @@ def test_serve_is_never_switched_to_demo_silently(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENMASH_DEMO", raising=False)
     monkeypatch.setattr(cli, "_var_dir", lambda: var)
     monkeypatch.setattr(cli, "_configured", lambda: False)
-    cli._local_environment("serve", wants_help=False)
+    cli._local_environment(command, wants_help=False)
     assert "OPENMASH_SECRET_KEY" not in os.environ and "OPENMASH_DEMO" not in os.environ
 
 
@@ -139,11 +140,11 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
         f"cli._var_dir = lambda: Path({str(var)!r}); cli.run()"
     )
 
-    def go(*argv, stdin=""):
+    def go(*argv, stdin="", **extra_env):
         # DATABASE_URL only moves the database off the checkout's var/; the key comes from the demo fallback.
         return subprocess.run(
             [sys.executable, "-c", code, *argv],
-            env={**base, "DATABASE_URL": env_db},
+            env={**base, "DATABASE_URL": env_db, **extra_env},
             input=stdin,
             capture_output=True,
             text=True,
@@ -151,7 +152,8 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
             cwd=str(REPO),
         )
 
-    assert go("migrate", "-v", "0").returncode == 0
+    # What `openmash demo` did first (it migrates in demo mode).
+    assert go("migrate", "-v", "0", OPENMASH_DEMO="true", OPENMASH_SECRET_KEY="demo-key-from-var").returncode == 0
     made = go(
         "agency", "create", "--code", "mash", "--name", "The MASH", "--type", "csc", "--source-code", "5A", "--hub"
     )
