@@ -354,9 +354,12 @@ class Command(BaseCommand):
             result = read_locust_csv(prefix)
             log.flush()
             log.seek(0)
-            locked = log.read().count(LOCKED)
+            server_log = log.read()
             log.close()
+            locked = server_log.count(LOCKED)
             self.stdout.write(format_result(db, result, locked, opts["duration"], opts["users"]))
+            timeouts, crashes = server_log.count("WORKER TIMEOUT"), server_log.count("Traceback")
+            self.stdout.write(f"  server log: {timeouts} gunicorn worker timeouts, {crashes} tracebacks")
             self.stdout.write(
                 "BENCH-LOAD-RESULT " + json.dumps({"database": db, "total": result["total"], "locked": locked})
             )
