@@ -46,10 +46,10 @@ class _MashUser(HttpUser):
             name="POST /login/",
         )
 
-    def api_get(self, path, name, **params):
-        with self.client.get("/api/v1" + path, params=params, headers=self.api, name=name, catch_response=True) as r:
+    def api_get(self, path, label, params=None):
+        with self.client.get("/api/v1" + path, params=params, headers=self.api, name=label, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{r.status_code}")
+                r.failure(f"{r.status_code} {r.error!r}" if r.status_code == 0 else f"{r.status_code}")
                 return None
             return r.json()
 
@@ -59,7 +59,7 @@ class _MashUser(HttpUser):
                 r.success()  # someone else got there first: the product's answer, not a fault
                 r.request_meta["name"] = f"{name} [409 conflict]"
             elif r.status_code not in (200, 201):
-                r.failure(f"{r.status_code} {r.text[:200]}")
+                r.failure(f"{r.status_code} {r.error!r}" if r.status_code == 0 else f"{r.status_code} {r.text[:200]}")
             return r
 
     def search(self):
@@ -117,7 +117,7 @@ class Manager(_MashUser):
 
     @task(3)
     def enquiry(self):
-        enquiries = self.api_get("/enquiries", "GET /api/v1/enquiries", status="open") or []
+        enquiries = self.api_get("/enquiries", "GET /api/v1/enquiries", {"status": "open"}) or []
         if not enquiries:
             return
         chosen = self.rng.choice(enquiries[:20])
@@ -144,11 +144,11 @@ class Researcher(_MashUser):
 
     @task(3)
     def inbox(self):
-        self.api_get("/agency-requests", "GET /api/v1/agency-requests", status="open")
+        self.api_get("/agency-requests", "GET /api/v1/agency-requests", {"status": "open"})
 
     @task(2)
     def answer(self):
-        inbox = self.api_get("/agency-requests", "GET /api/v1/agency-requests", status="open") or []
+        inbox = self.api_get("/agency-requests", "GET /api/v1/agency-requests", {"status": "open"}) or []
         if not inbox:
             return
         item = self.rng.choice(inbox[:10])

@@ -68,6 +68,16 @@ def test_each_missed_target_is_named(tmp_path, total, locked, expected):
     assert expected in verdict(result, locked)
 
 
+def test_an_exception_in_a_simulated_user_fails_the_run(tmp_path):
+    prefix = _csv(tmp_path, _row("Aggregated", 10, 0, 40, 150, 300, ""))
+    (tmp_path / "locust_exceptions.csv").write_text(
+        "Count,Message,Traceback,Nodes\n8,api_get() got multiple values for argument 'name',tb,local\n"
+    )
+    result = read_locust_csv(prefix)
+    assert "8 exceptions in the simulated users (the bench is broken)" in verdict(result, 0)
+    assert "exception in a simulated user x8: api_get()" in format_result("sqlite", result, 0, 5, 2)
+
+
 def test_failures_are_printed(tmp_path):
     result = read_locust_csv(
         _csv(tmp_path, _row("Aggregated", 5, 2, 1, 1, 1, ""), 'POST,POST /api/v1/contacts,"422 bad",2\n')

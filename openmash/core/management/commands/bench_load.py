@@ -88,10 +88,15 @@ def read_locust_csv(prefix: str) -> dict:
                 {"method": r["Method"], "name": r["Name"], "error": r["Error"], "count": int(r["Occurrences"])}
                 for r in csv.DictReader(f)
             ]
+    exceptions = []
+    if Path(f"{prefix}_exceptions.csv").exists():  # a simulated user's task raised: the bench itself is broken
+        with open(f"{prefix}_exceptions.csv", encoding="utf-8") as f:
+            exceptions = [{"count": int(r["Count"]), "message": r["Message"]} for r in csv.DictReader(f)]
     return {
         "rows": rows,
         "total": total or {"requests": 0, "failures": 0, "p50": 0, "p95": 0, "p99": 0},
         "failures": failures,
+        "exceptions": exceptions,
     }
 
 
@@ -109,6 +114,9 @@ def verdict(result: dict, locked: int) -> list[str]:
         missed.append(f"p99 {total['p99']:.0f} ms (target <= {TARGET_P99_MS:.0f})")
     if locked:
         missed.append(f'{locked} "{LOCKED}" errors (target 0)')
+    raised = sum(e["count"] for e in result.get("exceptions", []))
+    if raised:
+        missed.append(f"{raised} exceptions in the simulated users (the bench is broken)")
     return missed
 
 
@@ -128,6 +136,8 @@ def format_result(db: str, result: dict, locked: int, duration: int, users: int)
     )
     lines.append(f"  409 conflicts (expected when two people take the same item): {conflicts}")
     lines.append(f'  "{LOCKED}" in the server log: {locked}')
+    for e in result.get("exceptions", [])[:10]:
+        lines.append(f"  exception in a simulated user x{e['count']}: {e['message'][:160]}")
     for f in result["failures"][:20]:
         lines.append(f"  error x{f['count']}: {f['method']} {f['name']}: {f['error'][:160]}")
     return "\n".join(lines)
@@ -340,7 +350,7 @@ class Command(BaseCommand):
                     "--loglevel",
                     "ERROR",
                     "--stop-timeout",
-                    "10",
+                    "30",
                     "--exit-code-on-error",
                     "0",
                     "--reset-stats",
