@@ -3,7 +3,9 @@
 For each database (SQLite, PostgreSQL or both) the bench:
   1. creates a fresh bench database and seeds the demo partnership into it (`openmash demo`'s seed: 5,000 people,
      600 contacts through the real services), plus one API token per demo user;
-  2. starts `openmash serve` (gunicorn) on 127.0.0.1 only, on a free port, against that database;
+  2. starts `openmash serve` (gunicorn) on 127.0.0.1 only, on a free port, against that database (keep-alive 10 s,
+     longer than a simulated user's pause, as a reverse proxy would hold connections; with gunicorn's 2 s default
+     a reused connection the server is closing is reset mid-request);
   3. runs locust headless (openmash/core/loadtest/locustfile.py) with --users simulated users (screeners, managers,
      agency researchers, referrers: reads, searches, contact creation, screening, agency answers) for --duration;
      the statistics are reset once every user has started (--reset-stats), so the figures are the steady state,
@@ -311,7 +313,7 @@ class Command(BaseCommand):
                     "--escalate-every",
                     "0",
                 ],
-                env={**env, "GUNICORN_CMD_ARGS": f"--threads {opts['threads']} --access-logfile /dev/null"},
+                env={**env, "GUNICORN_CMD_ARGS": f"--threads {opts['threads']} --keep-alive 10 --access-logfile /dev/null"},
                 cwd=BASE_DIR,
                 stdout=log,
                 stderr=subprocess.STDOUT,
