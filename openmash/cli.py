@@ -14,6 +14,7 @@ Setting up a partnership (works against the demo database after `make demo` with
   openmash user deactivate --username U               a leaver: no sign-in, no API token
   openmash user unlock --username U                   clear a sign-in lockout
   openmash token create --username U                  print a new API bearer token (shown once)
+  openmash token list [--username U] | openmash token revoke PREFIX
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
@@ -40,7 +41,11 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "deactivate": ("user_deactivate", "deactivate a user (a leaver)"),
         "unlock": ("user_unlock", "clear a sign-in lockout for a username"),
     },
-    "token": {"create": ("token_create", "create an API bearer token and print it once")},
+    "token": {
+        "create": ("token", "create an API bearer token and print it once"),
+        "list": ("token", "list API tokens (prefix, owner, expiry, status; never the token)"),
+        "revoke": ("token", "revoke an API token by its prefix or id"),
+    },
     "agency": {
         "create": ("agency_create", "create (or update) an agency"),
         "deactivate": ("agency_deactivate", "deactivate an agency: its users can no longer sign in"),
@@ -129,7 +134,9 @@ def _resolve(argv: list[str]) -> list[str] | None:
     sub = argv[1]
     if sub not in GROUPS[group]:
         _fail(f"unknown command 'openmash {group} {sub}' (choose from: {', '.join(GROUPS[group])})", EXIT_USAGE)
-    return [GROUPS[group][sub][0], *argv[2:]]
+    name = GROUPS[group][sub][0]
+    # A Django command named after the group takes the sub-command itself (`token create|list|revoke`).
+    return [name, sub, *argv[2:]] if name == group else [name, *argv[2:]]
 
 
 def _setup_django() -> None:

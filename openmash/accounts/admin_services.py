@@ -54,6 +54,21 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """(value, label) of every role, for forms (the role list itself stays inside accounts and access)."""
+    return list(Role.choices)
+
+
+def agency_type_choices() -> list[tuple[str, str]]:
+    """(value, label) of every agency type, for forms."""
+    return list(AgencyType.choices)
+
+
+def health_service_choices() -> list[tuple[str, str]]:
+    """(value, label) of every health service, for forms."""
+    return list(HealthService.choices)
+
+
 def _authorise(actor) -> None:
     if actor is SYSTEM:
         return

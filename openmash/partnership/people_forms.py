@@ -4,8 +4,15 @@ the keys of the errors raised by openmash.accounts.admin_services, so a service 
 from django import forms
 from django.core.validators import RegexValidator
 
-from openmash.accounts.admin_services import CODE_MESSAGE, CODE_RE, USERNAME_MESSAGE, USERNAME_RE
-from openmash.accounts.choices import AgencyType, HealthService, Role
+from openmash.accounts.admin_services import (
+    CODE_MESSAGE,
+    CODE_RE,
+    USERNAME_MESSAGE,
+    USERNAME_RE,
+    agency_type_choices,
+    health_service_choices,
+    role_choices,
+)
 from openmash.accounts.models import Agency
 
 
@@ -25,7 +32,7 @@ class UserNewForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
     agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose the agency they work for"})
     role = forms.ChoiceField(
-        label="Role", choices=[("", "Choose a role"), *Role.choices], error_messages={"required": "Choose a role"}
+        label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}
     )
     team = forms.CharField(label="Team", max_length=200, required=False, help_text="Created in the agency if it is new")
 
@@ -37,7 +44,7 @@ class UserNewForm(forms.Form):
 class RoleAddForm(forms.Form):
     agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency"})
     role = forms.ChoiceField(
-        label="Role", choices=[("", "Choose a role"), *Role.choices], error_messages={"required": "Choose a role"}
+        label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}
     )
     team = forms.CharField(label="Team", max_length=200, required=False)
 
@@ -49,7 +56,7 @@ class RoleAddForm(forms.Form):
 class MembershipEditForm(forms.Form):
     """One role's edit form; updated_at carries the version the admin saw (concurrent edit detection)."""
 
-    role = forms.ChoiceField(label="Role", choices=Role.choices, error_messages={"required": "Choose a role"})
+    role = forms.ChoiceField(label="Role", choices=role_choices(), error_messages={"required": "Choose a role"})
     team = forms.ChoiceField(label="Team", required=False)
     active = forms.TypedChoiceField(
         label="Status",
@@ -89,7 +96,7 @@ class AgencyForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
     type = forms.ChoiceField(
         label="Type",
-        choices=[("", "Choose a type"), *AgencyType.choices],
+        choices=[("", "Choose a type"), *agency_type_choices()],
         error_messages={"required": "Choose the type of agency"},
     )
     source_code = forms.CharField(
@@ -99,7 +106,7 @@ class AgencyForm(forms.Form):
         error_messages={"required": "Enter the referral source code"},
     )
     health_service = forms.ChoiceField(
-        label="Health service", choices=[("", "Not a health agency"), *HealthService.choices], required=False
+        label="Health service", choices=[("", "Not a health agency"), *health_service_choices()], required=False
     )
     hub = forms.BooleanField(label="This agency is the MASH itself", required=False)
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
