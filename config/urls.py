@@ -7,5 +7,6 @@ urlpatterns = [
     path("partnership/", include("openmash.partnership.urls")),
     path("account/set-password/", include("openmash.accounts.set_password")),
     path("audit/", include("openmash.audit.urls")),
+    path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.web.urls")),
 ]
