@@ -25,11 +25,11 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class _MashUser(HttpUser):
     abstract = True
     wait_time = between(1, 3)
-    role = ""
+    account_kind = ""  # which of the plan's demo accounts this simulated user signs in as
 
     def on_start(self):
         self.rng = random.Random()
-        account = self.rng.choice(PLAN["users"][self.role])
+        account = self.rng.choice(PLAN["users"][self.account_kind])
         self.username, self.token = account["username"], account["token"]
         self.api = {"Authorization": f"Bearer {self.token}"}
 
@@ -85,7 +85,7 @@ class _MashUser(HttpUser):
 
 class Screener(_MashUser):
     weight = 4
-    role = "screener"
+    account_kind = "screener"
 
     def on_start(self):
         super().on_start()
@@ -123,7 +123,7 @@ class Screener(_MashUser):
 
 class Manager(_MashUser):
     weight = 1
-    role = "manager"
+    account_kind = "manager"
 
     def on_start(self):
         super().on_start()
@@ -154,7 +154,7 @@ class Manager(_MashUser):
 
 class Researcher(_MashUser):
     weight = 2
-    role = "researcher"
+    account_kind = "researcher"
 
     @task(3)
     def inbox(self):
@@ -181,7 +181,7 @@ class Researcher(_MashUser):
 
 class Referrer(_MashUser):
     weight = 3
-    role = "referrer"
+    account_kind = "referrer"
 
     def on_start(self):
         super().on_start()
