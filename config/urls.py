@@ -8,5 +8,6 @@ urlpatterns = [
     path("account/set-password/", include("openmash.accounts.set_password")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
+    path("", include("openmash.casework.urls")),
     path("", include("openmash.web.urls")),
 ]

@@ -34,8 +34,18 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "allocation.assign": frozenset({Role.MANAGER}),
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
+    # the early help service's hand-overs: its researchers see them (minimum details) and acknowledge them
+    "early_help.inbox": frozenset({Role.RESEARCHER}),
+    "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
+    # casework (openmash/casework): case notes and strategy discussions are the hub's; the MASH pack goes to the
+    # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.
+    "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),
+    "casenote.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
+    "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
+    "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
@@ -43,6 +53,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
 }
 _HUB_ONLY = frozenset(
     {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+    | {"casenote.create", "casenote.view", "strategy.record"}
 )
 
 
@@ -120,6 +131,20 @@ def agency_requests_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def early_help_requests_visible(actor) -> QuerySet:
+    """Hand-overs to the early help service: the hub sees all; a researcher only those to their own agency."""
+    from openmash.enquiries.models import EarlyHelpRequest
+
+    qs = EarlyHelpRequest.objects.all()
+    if actor is None:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    if actor.role == Role.RESEARCHER:
+        return qs.filter(agency_id=actor.agency_id)
+    return qs.none()
+
+
 def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
@@ -147,6 +172,52 @@ def people_visible(actor) -> QuerySet:
             contact_links__role="subject",
             contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
         ).distinct()
+    return qs.none()
+
+
+def mash_packs_visible(actor) -> QuerySet:
+    """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
+    open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
+    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
+    (social workers of a children's social care agency other than the hub) sees the packs of children open to
+    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
+    from openmash.accounts.choices import AgencyType
+    from openmash.contacts.models import Contact
+
+    qs = Contact.objects.filter(status__in=("decided", "strategy"))
+    if can(actor, "enquiry.view"):
+        return qs
+    if not can(actor, "pack.view"):
+        return qs.none()
+    mine = Q(
+        people__role="subject",
+        people__person__allocations__worker=actor.user,
+        people__person__allocations__closed_at__isnull=True,
+    )
+    agency = actor.agency
+    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
+        from openmash.enquiries.models import CaseAllocation
+
+        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
+            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
+        )
+        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
+        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
+    return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+
+
+def allocations_closable(actor) -> QuerySet:
+    """Open allocations the actor may close: a hub manager any; a social worker their own."""
+    from openmash.enquiries.models import CaseAllocation
+
+    qs = CaseAllocation.objects.filter(closed_at__isnull=True)
+    if not can(actor, "allocation.close"):
+        return qs.none()
+    if actor.is_manager:
+        return qs
+    if can(actor, "allocation.receive"):
+        return qs.filter(worker=actor.user)
     return qs.none()
 
 
@@ -221,6 +292,10 @@ def agency_request_get_for(actor, request_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else agency_requests_visible(actor), request_id)
 
 
+def early_help_request_get_for(actor, request_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else early_help_requests_visible(actor), request_id)
+
+
 def person_get_for(actor, person_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else people_visible(actor), person_id)
 
@@ -235,10 +310,14 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "person_full_record_allowed",
+    "mash_packs_visible",
+    "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",
     "contact_get_for",
     "enquiry_get_for",
     "agency_request_get_for",
+    "early_help_requests_visible",
+    "early_help_request_get_for",
     "person_get_for",
 ]
