@@ -27,6 +27,7 @@ A new API operation without a row in ORACLE fails test_every_api_operation_has_a
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -100,6 +101,21 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/contacts/{contact_id}"): Rule(HUB | {RECORDER, ALLOCATED}, 200, 404),
     ("POST", "/api/v1/contacts/{contact_id}/screening"): Rule(HUB, 201, 403),
+    # amending before screening: the recorder or the hub; others who may record contacts cannot see it (404),
+    # admins and auditors may not amend at all (403, the action check comes first)
+    ("POST", "/api/v1/contacts/{contact_id}/amendments"): Rule(
+        HUB | {RECORDER},
+        200,
+        404,
+        denied_overrides={f"{r}@{a}": 403 for r in ("partnership_admin", "auditor") for a in MATRIX_AGENCIES},
+    ),
+    # correcting people's details (with a reason): the hub only
+    ("POST", "/api/v1/contacts/{contact_id}/people/{person_id}/corrections"): Rule(HUB, 200, 403),
+    # Operation Encompass notices: the hub and the school's own users (the notice is to school-oak)
+    ("GET", "/api/v1/encompass-notices"): Rule(HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403),
+    ("GET", "/api/v1/encompass-notices/{notice_id}"): Rule(
+        HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403
+    ),
     ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
     ("GET", "/api/v1/enquiries"): Rule(HUB, 200, 403),
     ("GET", "/api/v1/enquiries/{enquiry_id}"): Rule(HUB, 200, 404),
@@ -178,6 +194,16 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/contacts/{w['contact_b']}/screening",
             {"outcome": "nfa_advice", "rationale": "Advice given"},
         ),
+        ("POST", "/api/v1/contacts/{contact_id}/amendments"): (
+            f"/contacts/{w['contact_b']}/amendments",
+            {"version": 1, "domestic_abuse": {"dash_risk": "medium"}},
+        ),
+        ("POST", "/api/v1/contacts/{contact_id}/people/{person_id}/corrections"): (
+            f"/contacts/{w['contact_a']}/people/{w['child']}/corrections",
+            {"version": 1, "reason": "Misspelt at intake", "forename": "Zeldah"},
+        ),
+        ("GET", "/api/v1/encompass-notices"): ("/encompass-notices", None),
+        ("GET", "/api/v1/encompass-notices/{notice_id}"): (f"/encompass-notices/{w['notice']}", None),
         ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
         ("GET", "/api/v1/enquiries"): ("/enquiries", None),
         ("GET", "/api/v1/enquiries/{enquiry_id}"): (f"/enquiries/{w['enquiry']}", None),
@@ -308,6 +334,21 @@ def _build_world() -> dict:
     respond(setup_police_researcher, request_police)
     child = subject_person(contact_a)
     allocation_open(child, worker)
+    encompass = contact_record(
+        recorder,
+        subjects=[
+            {
+                "forename": "Erin",
+                "surname": "Schoolnotice",
+                "date_of_birth": "2015-05-05",
+                "school_code": "school-oak",
+                "present_at_incident": "yes",
+            }
+        ],
+        police_reference="DA/2026/0001",
+        incident_at=timezone.now() - dt.timedelta(hours=6),
+        notify_schools=True,
+    )
     handed_over = contact_record(
         recorder, subjects=[{"forename": "Ivy", "surname": "Handover", "date_of_birth": "2015-05-05"}]
     )
@@ -324,6 +365,7 @@ def _build_world() -> dict:
         worker_membership_id=str(worker.membership.pk),
     )
     return {
+        "notice": encompass.encompass_notices.get().pk,
         "tokens": tokens,
         "contact_a": contact_a.pk,
         "contact_b": contact_b.pk,
@@ -490,7 +532,7 @@ def test_every_api_operation_has_a_matrix_row():
         "rows for operations that no longer exist": set(ORACLE) - in_schema,
     }
     assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
-    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child") + (
+    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child", "notice") + (
         "contact_c",
         "child_c",
         "allocation_c",

@@ -40,7 +40,12 @@ INSTALLED_APPS = [
     "openmash.enquiries",
     "openmash.casework",
     "openmash.web",
+    # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
+    "crispy_forms",
+    "crispy_forms_gds",
 ]
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

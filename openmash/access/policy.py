@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from openmash.accounts.choices import Role
+from openmash.accounts.choices import AgencyType, Role
 from openmash.core.exceptions import NotFound, PermissionDenied
 
 # Which roles may do what. Hub roles also need membership of the hub agency (checked in `can`).
@@ -27,6 +27,12 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "contact.create": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "person.search": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "contact.screen": frozenset({Role.SCREENER, Role.MANAGER}),
+    # amending a contact before screening: its recorder or the hub (contact_amend_allowed decides per contact)
+    "contact.amend": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
+    # correcting people's details after screening, with a reason: the hub only
+    "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
+    # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
+    "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -52,9 +58,19 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
 }
 _HUB_ONLY = frozenset(
-    {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+    {
+        "contact.screen",
+        "enquiry.view",
+        "enquiry.rate",
+        "enquiry.request",
+        "enquiry.decide",
+        "allocation.assign",
+        "person.correct",
+    }
     | {"casenote.create", "casenote.view", "strategy.record"}
 )
+# Actions that, outside the hub, only members of a school (an education agency) may take.
+_SCHOOL_ONLY = frozenset({"encompass.view"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -78,7 +94,19 @@ def can(actor, action: str) -> bool:
     roles = _ACTIONS.get(action)
     if roles is None or actor.role not in roles:
         return False
+    if action in _SCHOOL_ONLY:
+        if actor.role in (Role.SCREENER, Role.MANAGER):
+            return actor.is_hub
+        return actor.membership.agency.agency_type == AgencyType.EDUCATION
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
+
+
+def contact_amend_allowed(actor, contact) -> bool:
+    """Whether the actor may amend this contact (add people, correct details) while it awaits screening: the
+    hub, or the user who recorded it (issue 5, 'correcting and adding to the record')."""
+    if not can(actor, "contact.amend"):
+        return False
+    return actor.is_hub or contact.recorded_by_id == actor.user.pk
 
 
 def require(actor, action: str) -> None:
@@ -129,6 +157,19 @@ def agency_requests_visible(actor) -> QuerySet:
     if can(actor, "request.inbox"):
         return qs.filter(agency_id=actor.agency_id)
     return qs.none()
+
+
+def encompass_notices_visible(actor) -> QuerySet:
+    """Operation Encompass notices: the hub sees all; a school's users see the notices sent to their school
+    (and nothing else of the contact behind them)."""
+    from openmash.contacts.models import EncompassNotice
+
+    qs = EncompassNotice.objects.all()
+    if not can(actor, "encompass.view"):
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    return qs.filter(school_id=actor.agency_id)
 
 
 def early_help_requests_visible(actor) -> QuerySet:
@@ -300,6 +341,10 @@ def person_get_for(actor, person_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else people_visible(actor), person_id)
 
 
+def encompass_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else encompass_notices_visible(actor), notice_id)
+
+
 __all__ = [
     "can",
     "require",
@@ -310,6 +355,9 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "person_full_record_allowed",
+    "contact_amend_allowed",
+    "encompass_notices_visible",
+    "encompass_notice_get_for",
     "mash_packs_visible",
     "allocations_closable",
     "contact_viewed_as",
