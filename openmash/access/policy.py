@@ -29,13 +29,26 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.decide": frozenset({Role.MANAGER}),
     "allocation.assign": frozenset({Role.MANAGER}),
+    # Sharing out the hub's work (issue 5): a screener or manager takes an item for themselves; a manager assigns
+    # and re-assigns it to any hub member who can hold work.
+    "work.take": frozenset({Role.SCREENER, Role.MANAGER}),
+    "work.assign": frozenset({Role.MANAGER}),
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
 }
 _HUB_ONLY = frozenset(
-    {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+    {
+        "contact.screen",
+        "enquiry.view",
+        "enquiry.rate",
+        "enquiry.request",
+        "enquiry.decide",
+        "allocation.assign",
+        "work.take",
+        "work.assign",
+    }
 )
 
 
@@ -125,6 +138,22 @@ def people_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def work_holders_visible(actor) -> QuerySet:
+    """Active memberships that may hold hub work (take or be assigned a contact or enquiry): screeners and
+    managers of the hub agency, active, in an active agency. Empty for an actor who may not see the hub's work."""
+    from openmash.accounts.models import Membership
+
+    if not can(actor, "work.take"):
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        role__in=_ACTIONS["work.take"],
+        active=True,
+        user__is_active=True,
+        agency__active=True,
+        agency__is_hub=True,
+    )
+
+
 def person_full_record_allowed(actor) -> bool:
     """Identifiers, addresses and the chronology are for the hub and the allocated worker. Researchers and
     referrers get the minimum identifying details only (what they already hold or need to search their systems)."""
@@ -172,6 +201,7 @@ __all__ = [
     "agency_requests_visible",
     "people_visible",
     "person_full_record_allowed",
+    "work_holders_visible",
     "contact_get_for",
     "enquiry_get_for",
     "agency_request_get_for",

@@ -30,6 +30,11 @@ class Enquiry(VersionedModel):
     due_at = models.DateTimeField(db_index=True)
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Who in the hub holds the enquiry (taken or assigned; see assignment.py). Not part of the version check.
+    assigned_to = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="enquiries_assigned"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "enquiries"

@@ -20,7 +20,7 @@ def test_enquiry_list_and_detail(api, screener, enquiry, health):
     respond(health, AgencyRequest.objects.get(agency__code="health-gp"))
     r = api(screener).get("/enquiries")
     assert r.status_code == 200
-    [item] = [e for e in r.json() if e["id"] == str(enquiry.pk)]
+    [item] = [e for e in r.json()["items"] if e["id"] == str(enquiry.pk)]
     assert (item["rag"], item["requests_total"], item["requests_open"]) == ("amber", 2, 1)
     assert item["subjects"][0]["surname"] == "Testchild"
 
@@ -37,7 +37,7 @@ def test_enquiry_list_filters(api, screener, manager, make_enquiry):
     api(manager).post(
         f"/enquiries/{decided.pk}/decision", {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "No concerns"}
     )
-    ids = lambda path: {e["id"] for e in api(screener).get(path).json()}  # noqa: E731
+    ids = lambda path: {e["id"] for e in api(screener).get(path).json()["items"]}  # noqa: E731
     assert ids("/enquiries") == {str(open_one.pk)}
     assert ids("/enquiries?status=decided") == {str(decided.pk)}
     assert ids("/enquiries?status=") == {str(open_one.pk), str(decided.pk)}
@@ -129,7 +129,7 @@ def test_inbox_shows_only_own_agency_with_minimum_details(api, screener, enquiry
     requests_send(screener, other, "school-oak")
     r = api(health).get("/agency-requests")
     assert r.status_code == 200
-    [item] = r.json()
+    [item] = r.json()["items"]
     assert item["id"] == str(AgencyRequest.objects.get(agency__code="health-gp").pk)
     assert set(item["subjects"][0]) == {
         "forename",
@@ -143,15 +143,15 @@ def test_inbox_shows_only_own_agency_with_minimum_details(api, screener, enquiry
     nhs = subject_person(enquiry.contact).identifiers.get(identifier_type="nhs_number").value
     assert item["subjects"][0]["nhs_number"] == nhs
     assert "narrative" not in item and "Child disclosed" not in r.content.decode()
-    assert [i["subjects"][0]["forename"] for i in api(school).get("/agency-requests").json()] == ["Other"]
+    assert [i["subjects"][0]["forename"] for i in api(school).get("/agency-requests").json()["items"]] == ["Other"]
 
 
 def test_inbox_status_filter(api, screener, enquiry, health):
     [req] = requests_send(screener, enquiry, "health-gp")
-    assert len(api(health).get("/agency-requests", status="open").json()) == 1
+    assert len(api(health).get("/agency-requests", status="open").json()["items"]) == 1
     respond(health, req)
-    assert api(health).get("/agency-requests", status="open").json() == []
-    assert len(api(health).get("/agency-requests", status="responded").json()) == 1
+    assert api(health).get("/agency-requests", status="open").json()["items"] == []
+    assert len(api(health).get("/agency-requests", status="responded").json()["items"]) == 1
 
 
 # --- responses -----------------------------------------------------------------------------------------------

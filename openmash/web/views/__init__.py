@@ -1,6 +1,7 @@
 """Page views, one module per part of the front-door workflow."""
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
+from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take
 from openmash.web.views.contacts import contact_detail, contact_new
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
 from openmash.web.views.home import LoginView, home, logout_view, switch_role
@@ -8,6 +9,10 @@ from openmash.web.views.people import person_detail, person_search
 from openmash.web.views.screening import contact_screen, screening_queue
 
 __all__ = [
+    "contact_take",
+    "contact_assignment",
+    "enquiry_take",
+    "enquiry_assignment",
     "LoginView",
     "logout_view",
     "home",

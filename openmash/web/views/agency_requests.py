@@ -15,18 +15,20 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RequestStatus
 from openmash.web import presenters
 from openmash.web.forms import ResponseForm, apply_service_errors
+from openmash.web.paging import pagination
 
 
 @actor_required
 def request_inbox(request):
-    """Open requests by default (soonest due first); ?status=responded lists the answered ones.
-
-    The status is always passed to the selector: unfiltered, it sorts answered requests first and cuts the list at
-    100, so a busy agency's open requests could drop off the page.
-    """
+    """Open requests by default (soonest due first); ?status=responded lists the answered ones (newest answer
+    first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the true total."""
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
         status = RequestStatus.OPEN
+    overdue = status == RequestStatus.OPEN and request.GET.get("overdue") in ("1", "true", "on")
+    page = enquiry_selectors.agency_inbox(
+        actor=request.actor, status=status, overdue_only=overdue, page=request.GET.get("page")
+    )
     now = timezone.now()
     rows = [
         {
@@ -34,9 +36,17 @@ def request_inbox(request):
             "subjects": presenters.inbox_subjects(r),
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
         }
-        for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
+        for r in page
     ]
-    return render(request, "web/requests/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Information request pages"),
+        "status": status,
+        "overdue": overdue,
+        "nav_active": "requests",
+    }
+    return render(request, "web/requests/inbox.html", ctx)
 
 
 @actor_required
