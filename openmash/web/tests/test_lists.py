@@ -248,3 +248,24 @@ def test_search_says_when_there_are_more_matches_than_shown(make_actor, login, a
     assert (body["count"], body["truncated"], len(body["items"])) == (23, True, 20)
     few = api(screener).get("/people", name="Twind Manymatch", date_of_birth="2019-01-01").json()
     assert (few["count"], few["truncated"], len(few["items"])) == (1, False, 1)
+
+
+def test_intake_search_says_when_there_are_more_matches_than_shown(make_actor, login, new_contact):
+    """Fault 14 at intake: the referrer's "find the child" search has the same cut-off and must say so."""
+    referrer = make_actor("referrer", "police")
+    for i in range(23):
+        new_contact(
+            actor=referrer, subjects=[child("Twin" + chr(97 + i), "Intakematch", dob="2019-01-01")], household=[]
+        )
+    page = login(referrer).post(
+        "/contacts/new/",
+        {
+            "action": "search",
+            "name": "Intakematch",
+            "date_of_birth_day": "1",
+            "date_of_birth_month": "1",
+            "date_of_birth_year": "2019",
+        },
+    )
+    html = page.content.decode()
+    assert "23 records found: showing the first 20" in html and 'data-testid="search-truncated"' in html
