@@ -68,8 +68,11 @@ def clean_page_number(page) -> int:
     return max(1, number)
 
 
-def paginate(queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
+def paginate(queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True, count_queryset=None) -> Page:
     """One page of an *ordered* queryset, with the total count (two queries: COUNT and the page).
+
+    count_queryset: the same rows without the list's annotations, when counting the annotated queryset would cost
+    more (a GROUP BY in a subquery) than counting the plain one.
 
     clamp=True (the pages): a number past the last page shows the last page. clamp=False (the API): a number past
     the last page is an empty page with the true total, so a client can stop.
@@ -77,6 +80,8 @@ def paginate(queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tru
     size = clean_page_size(page_size)
     number = clean_page_number(page)
     paginator = Paginator(queryset, size)
+    if count_queryset is not None:
+        paginator.count = count_queryset.count()  # a cached_property: set, it is not computed again
     count = paginator.count
     num_pages = max(1, paginator.num_pages)
     if number > num_pages:

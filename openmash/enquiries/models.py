@@ -91,7 +91,7 @@ class Decision(BaseModel):
 
     enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="decision")
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField()
+    decided_at = models.DateTimeField(db_index=True)  # the decided list is newest first
     outcomes = models.JSONField(default=list)
     threshold_level = models.PositiveSmallIntegerField()
     rationale = models.TextField()

@@ -106,7 +106,8 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
             requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
         )
     )
-    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    plain = enquiry_list_qs(actor=actor, **filters)
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp, count_queryset=plain)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="enquiry list")
     return result
 
