@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enquiries', '0002_enquiry_assignment'),
+        ("enquiries", "0002_enquiry_assignment"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='decided_at',
+            model_name="decision",
+            name="decided_at",
             field=models.DateTimeField(db_index=True),
         ),
     ]
