@@ -54,3 +54,23 @@ def test_manager_assignment_page_detects_a_change_made_meanwhile(login, hub):
     assert login(hub["screener"]).get(f"/enquiries/{enquiry.pk}/assignment/").status_code == 403
     bad = manager.post(f"/enquiries/{enquiry.pk}/assignment/", {"assign_to": "999999", "expected": "x"})
     assert "govuk-error-summary" in bad.content.decode()
+
+
+def test_take_and_assign_pages_refuse_outsiders_and_hide_missing_records(login, hub, make_actor):
+    from openmash.audit.models import AuditEvent
+    from openmash.contacts.models import Contact
+
+    contact = contact_record(hub["referrer"])
+    enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
+    outsiders = [hub["referrer"], make_actor("researcher", "health-gp"), make_actor("social_worker", "mash")]
+    for actor in outsiders:
+        client = login(actor)
+        assert client.post(f"/contacts/{contact.pk}/take/").status_code == 403
+        assert client.post(f"/enquiries/{enquiry.pk}/take/").status_code == 403
+        assert client.get(f"/contacts/{contact.pk}/assignment/").status_code == 403
+        assert client.post(f"/enquiries/{enquiry.pk}/assignment/", {"assign_to": ""}).status_code == 403
+    assert Contact.objects.get(pk=contact.pk).assigned_to_id is None
+    assert not AuditEvent.objects.filter(action__in=["take", "assign"]).exists()
+    screener = login(hub["screener"])
+    assert screener.post("/contacts/00000000-0000-4000-8000-000000000000/take/").status_code == 404
+    assert screener.get(f"/contacts/{contact.pk}/take/").status_code == 405
