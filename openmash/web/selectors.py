@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch
 
+from openmash.access.actor import active_memberships_q
 from openmash.access.policy import (
     contacts_visible,
     enquiries_visible,
@@ -103,9 +104,7 @@ def agencies_for_requests() -> list:
 
 def memberships_for(*, user) -> list:
     """The signed-in user's own active memberships, for the 'switch role' control."""
-    return list(
-        user.memberships.filter(active=True, agency__active=True).select_related("agency").order_by("created_at")
-    )
+    return list(user.memberships.filter(active_memberships_q()).select_related("agency").order_by("created_at"))
 
 
 def awaiting_screening_count(*, actor) -> int:
