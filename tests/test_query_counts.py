@@ -12,7 +12,7 @@ from tests.support import child, contact_record, enquiry_open, nhs_number, reque
 PINNED = {
     "/screening-queue": 7,
     "/enquiries": 7,
-    "/agency-requests": 10,  # + earlier versions of amended answers
+    "/agency-requests": 9,  # + earlier versions of amended answers
     "/people": 11,  # + the two indexed id lookups (surname, alias surname)
 }
 
