@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from openmash.access.fields import contact_view
 from openmash.access.policy import can
+from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -67,6 +68,11 @@ def home(request):
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
+    if can(actor, "pack.view") and not can(actor, "contact.screen"):
+        # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
+        packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
+        ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
+        ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
     linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
     ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
