@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from tests.support import child, contact_record, enquiry_open, nhs_number, requests_send
 
 # Queries per request, including token authentication, savepoints and the audit INSERT.
+# The lists page (issue 5): one COUNT for the true total is part of each list.
 PINNED = {
-    "/screening-queue": 6,
-    "/enquiries": 6,
+    "/screening-queue": 7,
+    "/enquiries": 7,
     "/agency-requests": 9,  # + earlier versions of amended answers
     "/people": 11,  # + the two indexed id lookups (surname, alias surname)
 }
@@ -36,7 +37,7 @@ def _queries(client, path, **params):
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path, **params)
     assert r.status_code == 200, r.content
-    return len(ctx.captured_queries), r.json()
+    return len(ctx.captured_queries), r.json()["items"]
 
 
 @pytest.mark.parametrize(

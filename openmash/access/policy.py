@@ -38,6 +38,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.decide": frozenset({Role.MANAGER}),
     "allocation.assign": frozenset({Role.MANAGER}),
+    # Sharing out the hub's work (issue 5): a screener or manager takes an item for themselves; a manager assigns
+    # and re-assigns it to any hub member who can hold work.
+    "work.take": frozenset({Role.SCREENER, Role.MANAGER}),
+    "work.assign": frozenset({Role.MANAGER}),
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
     # the early help service's hand-overs: its researchers see them (minimum details) and acknowledge them
@@ -68,6 +72,7 @@ _HUB_ONLY = frozenset(
         "person.correct",
     }
     | {"casenote.create", "casenote.view", "strategy.record"}
+    | {"work.take", "work.assign"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
@@ -216,6 +221,17 @@ def people_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def work_holders_visible(actor) -> QuerySet:
+    """Active memberships that may hold hub work (take or be assigned a contact or enquiry): screeners and
+    managers of the hub agency, with user, membership and agency active (the one active check). Empty for an actor
+    who may not see the hub's work."""
+    from openmash.accounts.models import Membership
+
+    if not can(actor, "work.take"):
+        return Membership.objects.none()
+    return memberships_allowed("work.take")
+
+
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
@@ -358,6 +374,7 @@ __all__ = [
     "contact_amend_allowed",
     "encompass_notices_visible",
     "encompass_notice_get_for",
+    "work_holders_visible",
     "mash_packs_visible",
     "allocations_closable",
     "contact_viewed_as",

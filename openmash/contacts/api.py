@@ -7,10 +7,12 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from openmash.access.fields import contact_view
 from openmash.contacts import selectors, services
+from openmash.core.api_paging import PageOut, PageQuery, page_out
+from openmash.enquiries import assignment
 from openmash.enquiries import services as enquiry_services
 
 router = Router(tags=["contacts"])
@@ -255,6 +257,14 @@ class ScreeningIn(Schema):
     rag: str = ""
 
 
+class HolderOut(Schema):
+    """The hub member who holds a contact or enquiry (took it, or was assigned it by a manager)."""
+
+    user_id: int
+    name: str
+    assigned_at: dt.datetime | None
+
+
 class QueueItemOut(Schema):
     id: UUID
     reference: str
@@ -265,6 +275,84 @@ class QueueItemOut(Schema):
     immediate_risk: bool
     concern_codes: list[str]
     subjects: list[ContactPersonOut]
+    assigned_to: HolderOut | None
+
+
+class QueuePageOut(PageOut):
+    """One page of the screening queue: immediate risk first, then soonest due (then received, then id)."""
+
+    items: list[QueueItemOut]
+
+
+class WorkFilterQuery(PageQuery):
+    """Filters of the hub's work lists. `assigned`: "me", "none" or a user id; `agency`: the recording agency's
+    code; `received_from`/`received_to`: local (Europe/London) dates, inclusive."""
+
+    immediate: bool = False
+    overdue: bool = False
+    agency: str = Field("", max_length=50)
+    assigned: str = Field("", pattern=r"^(|me|none|[0-9]{1,18})$")
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+    def filters(self) -> dict:
+        return {
+            "immediate_only": self.immediate,
+            "overdue_only": self.overdue,
+            "agency_code": self.agency,
+            "assigned": self.assigned,
+            "received_from": self.received_from,
+            "received_to": self.received_to,
+        }
+
+
+class AssignmentIn(Schema):
+    """Take or assign a contact or enquiry. `assign_to` omitted (or null) with `take: true` means "I take it";
+    a manager gives it to a hub member's user id, or releases it with `assign_to: null` and `take: false`.
+    `expected` is the holder the caller last saw (a user id, or null for nobody): if someone else changed the
+    holder since, the answer is 409 and nothing changes. Taking always expects nobody."""
+
+    take: bool = False
+    assign_to: int | None = Field(None, ge=1)
+    expected: int | None = Field(None, ge=1)
+
+
+class AssignmentOut(Schema):
+    """Who holds the item now."""
+
+    id: UUID
+    assigned_to: HolderOut | None
+
+
+def holder_out(item) -> dict | None:
+    """The holder of a contact or enquiry (assigned_to loaded), for the API."""
+    if not item.assigned_to_id:
+        return None
+    return {
+        "user_id": item.assigned_to_id,
+        "name": assignment.holder_name(item.assigned_to),
+        "assigned_at": item.assigned_at,
+    }
+
+
+def assignment_change(request, *, kind: str, pk, payload: AssignmentIn) -> dict:
+    """Run the take/assign service for the payload and say who holds the item now."""
+    take = assignment.contact_take if kind == "contact" else assignment.enquiry_take
+    give = assignment.contact_assign if kind == "contact" else assignment.enquiry_assign
+    key = f"{kind}_id"
+    if payload.take:
+        item = take(actor=request.actor, **{key: pk})
+    else:
+        item = give(actor=request.actor, **{key: pk}, assign_to=payload.assign_to, expected=payload.expected)
+    from openmash.accounts.models import User
+
+    holder = User.objects.filter(pk=item.assigned_to_id).first() if item.assigned_to_id else None
+    return {
+        "id": item.pk,
+        "assigned_to": {"user_id": holder.pk, "name": assignment.holder_name(holder), "assigned_at": item.assigned_at}
+        if holder
+        else None,
+    }
 
 
 def _people(contact, subjects_only=False):
@@ -437,9 +525,16 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 
 
-@router.get("/screening-queue", response=list[QueueItemOut], summary="Contacts awaiting screening, soonest due first")
-def screening_queue(request):
-    return [
+@router.get(
+    "/screening-queue",
+    response=QueuePageOut,
+    summary="Contacts awaiting screening: immediate risk first, then soonest due; paged, filtered",
+)
+def screening_queue(request, q: Query[WorkFilterQuery]):
+    page = selectors.screening_queue(
+        actor=request.actor, page=q.page, page_size=q.page_size, clamp=False, **q.filters()
+    )
+    items = [
         {
             "id": c.id,
             "reference": c.reference,
@@ -450,6 +545,17 @@ def screening_queue(request):
             "immediate_risk": c.immediate_risk,
             "concern_codes": c.concern_codes,
             "subjects": _people(c, True),
+            "assigned_to": holder_out(c),
         }
-        for c in selectors.screening_queue(actor=request.actor)
+        for c in page
     ]
+    return page_out(page, items)
+
+
+@router.post(
+    "/contacts/{contact_id}/assignment",
+    response=AssignmentOut,
+    summary="Take a contact awaiting screening, or (a manager) assign it to a hub member",
+)
+def contact_assignment(request, contact_id: UUID, payload: AssignmentIn):
+    return assignment_change(request, kind="contact", pk=contact_id, payload=payload)

@@ -47,6 +47,12 @@ class Contact(VersionedModel):
     routed_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts_routed"
     )
+    # Who in the hub holds this contact for screening (taken by a screener or assigned by a manager); see
+    # openmash/enquiries/assignment.py. Not versioned: taking a contact must not make someone's amendment stale.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts_assigned"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     # Domestic abuse details (DOMAIN.md 1.5): the police incident, the DASH grade and the MARAC referral.

@@ -10,6 +10,8 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
+from openmash.core.api_paging import PageOut, PageQuery, page_out
 from openmash.enquiries import selectors, services
 from openmash.enquiries.selectors import request_people
 
@@ -215,8 +217,34 @@ class AcknowledgeIn(Schema):
     version: int
 
 
-class EnquiryListQuery(Schema):
+class EnquiryListQuery(WorkFilterQuery):
+    """`status` open (default: immediate risk, then the most urgent RAG, then soonest due), decided (newest
+    decision first) or "" (both); `rag` a RAG code; the other filters as the screening queue's."""
+
     status: Literal["open", "decided", ""] = "open"
+    rag: str = Field("", max_length=20)
+
+
+class EnquiryListItemOut(EnquirySummaryOut):
+    immediate_risk: bool
+    assigned_to: HolderOut | None
+    decided_at: dt.datetime | None
+
+
+class EnquiryPageOut(PageOut):
+    """One page of MASH enquiries."""
+
+    items: list[EnquiryListItemOut]
+
+
+class InboxPageOut(PageOut):
+    """One page of an agency's inbox: open requests soonest due first; answered ones newest answer first."""
+
+    items: list[InboxItemOut]
+
+
+class InboxQuery(PageQuery):
+    status: Literal["open", "responded", "closed", ""] = ""
     overdue: bool = False
 
 
@@ -275,13 +303,37 @@ def _summary(e, now):
     }
 
 
-@router.get("/enquiries", response=list[EnquirySummaryOut], summary="MASH enquiries, soonest due first")
+@router.get(
+    "/enquiries",
+    response=EnquiryPageOut,
+    summary="MASH enquiries: open ones immediate risk, then most urgent RAG, then soonest due; paged, filtered",
+)
 def enquiry_list(request, q: Query[EnquiryListQuery]):
     now = timezone.now()
-    return [
-        {**_summary(e, now), "requests_total": e.requests_total, "requests_open": e.requests_open}
-        for e in selectors.enquiry_list(actor=request.actor, status=q.status, overdue_only=q.overdue)
+    page = selectors.enquiry_list(
+        actor=request.actor, status=q.status, rag=q.rag, page=q.page, page_size=q.page_size, clamp=False, **q.filters()
+    )
+    items = [
+        {
+            **_summary(e, now),
+            "requests_total": e.requests_total,
+            "requests_open": e.requests_open,
+            "immediate_risk": e.contact.immediate_risk,
+            "assigned_to": holder_out(e),
+            "decided_at": e.decision.decided_at if e.status == "decided" and hasattr(e, "decision") else None,
+        }
+        for e in page
     ]
+    return page_out(page, items)
+
+
+@router.post(
+    "/enquiries/{enquiry_id}/assignment",
+    response=AssignmentOut,
+    summary="Take an open enquiry, or (a manager) assign it to a hub member",
+)
+def enquiry_assignment(request, enquiry_id: UUID, payload: AssignmentIn):
+    return assignment_change(request, kind="enquiry", pk=enquiry_id, payload=payload)
 
 
 def enquiry_out(e) -> dict:
@@ -402,10 +454,13 @@ def inbox_item(actor, r, now) -> dict:
     }
 
 
-@router.get("/agency-requests", response=list[InboxItemOut], summary="Your agency's inbox of information requests")
-def agency_inbox(request, status: Literal["open", "responded", "closed", ""] = ""):
+@router.get("/agency-requests", response=InboxPageOut, summary="Your agency's inbox of information requests, paged")
+def agency_inbox(request, q: Query[InboxQuery]):
     now = timezone.now()
-    return [inbox_item(request.actor, r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
+    page = selectors.agency_inbox(
+        actor=request.actor, status=q.status, overdue_only=q.overdue, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [inbox_item(request.actor, r, now) for r in page])
 
 
 @router.post(

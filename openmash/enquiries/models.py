@@ -37,6 +37,11 @@ class Enquiry(VersionedModel):
     due_at = models.DateTimeField(db_index=True)
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Who in the hub holds the enquiry (taken or assigned; see assignment.py). Not part of the version check.
+    assigned_to = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="enquiries_assigned"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "enquiries"
@@ -120,7 +125,7 @@ class Decision(BaseModel):
 
     enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="decision")
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField()
+    decided_at = models.DateTimeField(db_index=True)  # the decided list is newest first
     outcomes = models.JSONField(default=list)
     threshold_level = models.PositiveSmallIntegerField()
     rationale = models.TextField()

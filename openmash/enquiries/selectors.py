@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from openmash.access.fields import person_details_for
@@ -21,6 +21,8 @@ from openmash.access.policy import (
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import ContactPerson
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
+from openmash.enquiries.assignment import assigned_filter
 from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, RequestStatus
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
@@ -39,20 +41,80 @@ def _enquiry_qs(actor):
     )
 
 
-@transaction.atomic
-def enquiry_list(*, actor, status: str = EnquiryStatus.OPEN, overdue_only: bool = False, limit: int = 100):
+def _most_urgent_rag():
+    """A subquery: the code of the partnership's most urgent RAG level (shortest timescale; "red" by default)."""
+    from openmash.partnership.models import RagLevel
+
+    return Subquery(RagLevel.objects.order_by("working_hours", "sort_order").values("code")[:1])
+
+
+def enquiry_list_qs(
+    *,
+    actor,
+    status: str = EnquiryStatus.OPEN,
+    overdue_only: bool = False,
+    immediate_only: bool = False,
+    rag: str = "",
+    agency_code: str = "",
+    assigned: str = "",
+    received_from=None,
+    received_to=None,
+):
+    """The filtered enquiry list, ordered, unevaluated (for the list and for counts that must match it).
+
+    Order (issue 5): open enquiries by immediate risk first, then the most urgent RAG level, then soonest due;
+    decided enquiries newest decision first. Ties by id, so paging visits every enquiry exactly once.
+    Filters: status ("open"/"decided"/"" for both); overdue (open and past due); immediate risk; RAG code; the
+    contact's recording agency code; holder ("me", "none", a user id); contact received between two local dates.
+    """
     require(actor, "enquiry.view")
-    qs = _enquiry_qs(actor).annotate(
-        requests_total=Count("agency_requests", distinct=True),
-        requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
-    )
+    qs = enquiries_visible(actor).filter(assigned_filter(actor, assigned))
     if status:
         qs = qs.filter(status=status)
     if overdue_only:
-        qs = qs.filter(due_at__lt=timezone.now())
-    enquiries = list(qs.order_by("due_at")[:limit])
-    audit_record_many(actor=actor, action="list", objects=enquiries, reason="enquiry list")
-    return enquiries
+        qs = qs.filter(status=EnquiryStatus.OPEN, due_at__lt=timezone.now())
+    if immediate_only:
+        qs = qs.filter(contact__immediate_risk=True)
+    if rag:
+        qs = qs.filter(rag=rag)
+    if agency_code:
+        qs = qs.filter(contact__recording_agency__code=agency_code)
+    start, end = day_bounds(received_from, received_to)
+    if start:
+        qs = qs.filter(contact__received_at__gte=start)
+    if end:
+        qs = qs.filter(contact__received_at__lt=end)
+    if status == EnquiryStatus.DECIDED:
+        return qs.order_by("-decision__decided_at", "-id")
+    qs = qs.annotate(
+        rag_rank=Case(When(rag=_most_urgent_rag(), then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    return qs.order_by("-contact__immediate_risk", "rag_rank", "due_at", "id")
+
+
+@transaction.atomic
+def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True, **filters) -> Page:
+    """One page of MASH enquiries with the true total, filtered and ordered as enquiry_list_qs; the enquiries on
+    the page are audited as listed. Each carries requests_total / requests_open."""
+    qs = (
+        enquiry_list_qs(actor=actor, **filters)
+        .select_related("contact", "contact__recording_agency", "assigned_to", "decision")
+        .prefetch_related(
+            Prefetch(
+                "contact__people",
+                queryset=ContactPerson.objects.filter(role="subject").select_related("person"),
+                to_attr="subject_links",
+            )
+        )
+        .annotate(
+            requests_total=Count("agency_requests", distinct=True),
+            requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
+        )
+    )
+    plain = enquiry_list_qs(actor=actor, **filters)
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp, count_queryset=plain)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="enquiry list")
+    return result
 
 
 @transaction.atomic
@@ -126,16 +188,35 @@ def request_people(actor, contact, *, children=None) -> list[dict]:
     return sorted(rows, key=lambda r: r["role"] != "child")
 
 
-@transaction.atomic
-def agency_inbox(*, actor, status: str = "", limit: int = 100) -> list[AgencyRequest]:
-    """The calling user's agency inbox: only requests addressed to their agency. Open first, soonest due first."""
+def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
+    """The calling user's agency inbox, ordered, unevaluated: open requests soonest due first; answered requests
+    newest answer first; closed ones soonest due first; all together, open first. Only requests addressed to the actor's agency."""
     require(actor, "request.inbox")
-    qs = _inbox_qs(actor).filter(agency_id=actor.agency_id)
+    qs = agency_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
-    requests = list(qs.order_by("status", "due_at")[:limit])  # "open" sorts before "responded"
-    audit_record_many(actor=actor, action="list", objects=requests, reason="agency inbox")
-    return requests
+    if overdue_only:
+        qs = qs.filter(status=RequestStatus.OPEN, due_at__lt=timezone.now())
+    if status == RequestStatus.RESPONDED:
+        return qs.order_by("-response__responded_at", "-id")
+    if status:
+        return qs.order_by("due_at", "id")
+    open_first = Case(When(status=RequestStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(open_first, "due_at", "id")
+
+
+@transaction.atomic
+def agency_inbox(
+    *, actor, status: str = "", overdue_only: bool = False, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True
+) -> Page:
+    """One page of the actor's agency inbox (see agency_inbox_qs) with the true total; audited as listed."""
+    qs = agency_inbox_qs(actor=actor, status=status, overdue_only=overdue_only)
+    qs = qs.select_related("agency", "enquiry__contact", "response").prefetch_related(
+        _people_prefetch("enquiry__contact__"), "response__revisions"
+    )
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="agency inbox")
+    return result
 
 
 @transaction.atomic
@@ -181,8 +262,11 @@ def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
     return request
 
 
-def notifications_for(*, actor, limit: int = 20) -> list[Notification]:
-    return list(Notification.objects.filter(user=actor.user).select_related("contact").order_by("-created_at")[:limit])
+def notifications_for(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
+    """One page of the actor's own notifications, newest first, with the true total (they carry no personal
+    data beyond a contact reference, so they are not audited)."""
+    qs = Notification.objects.filter(user=actor.user).select_related("contact").order_by("-created_at", "-id")
+    return paginate(qs, page=page, page_size=page_size)
 
 
 def unread_count(*, actor) -> int:

@@ -83,6 +83,15 @@ class ChronologyOut(Schema):
     entries: list[ChronologyEntryOut]
 
 
+class PersonSearchOut(Schema):
+    """A search answer: `items` are at most 20 matches (OPENMASH_SEARCH_MAX_RESULTS); `count` is how many people
+    match; `truncated` is true when more match than are shown: ask for more detail (issue 5, fault 14)."""
+
+    count: int
+    truncated: bool
+    items: list[PersonSummaryOut]
+
+
 class PersonSearchQuery(Schema):
     name: str = ""
     date_of_birth: dt.date | None = None
@@ -128,15 +137,20 @@ def person_out(actor, person) -> dict:
     return out
 
 
-@router.get("/people", response=list[PersonSummaryOut], summary="Search people by name + date of birth, or identifier")
+@router.get(
+    "/people",
+    response=PersonSearchOut,
+    summary="Search people by name + date of birth, or identifier (at most 20 shown, with the true count)",
+)
 def people_search(request, q: Query[PersonSearchQuery]):
-    return selectors.person_search(
+    results = selectors.person_search(
         actor=request.actor,
         name=q.name,
         date_of_birth=q.date_of_birth,
         identifier_type=q.identifier_type,
         identifier=q.identifier,
     )
+    return {"count": results.total, "truncated": results.truncated, "items": list(results)}
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="A person's record")

@@ -129,11 +129,24 @@ def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type:
     return q
 
 
+class SearchResults(list):
+    """The people shown for a search (at most OPENMASH_SEARCH_MAX_RESULTS), with `total`, the number of people who
+    match, and `truncated`, True when more match than are shown (issue 5, fault 14: never say "20 records found"
+    for 23 matches; ask for more detail instead)."""
+
+    def __init__(self, items, *, total: int):
+        super().__init__(items)
+        self.total = total
+        self.truncated = total > len(items)
+
+
 @transaction.atomic
 def person_search(
     *, actor, name: str = "", date_of_birth: dt.date | None = None, identifier_type: str = "", identifier: str = ""
 ) -> list[Person]:
-    """Find people by name + date of birth, or by an identifier. At most 20 results.
+    """Find people by name + date of birth, or by an identifier. At most OPENMASH_SEARCH_MAX_RESULTS (20) shown;
+    the returned SearchResults also carries the true number of matches (`total`) and whether it was cut
+    (`truncated`).
 
     Hub staff search everyone; other professionals may search at intake (they already hold these details) and
     see only the minimum identifying details of exact matches.
@@ -142,16 +155,17 @@ def person_search(
     criteria = _search_filter(
         name=name, date_of_birth=date_of_birth, identifier_type=identifier_type, identifier=identifier
     )
-    results = list(
-        _with_details(Person.objects.filter(criteria).distinct()).order_by("surname", "forename")[
-            : settings.OPENMASH_SEARCH_MAX_RESULTS
-        ]
+    limit = settings.OPENMASH_SEARCH_MAX_RESULTS
+    shown = list(
+        _with_details(Person.objects.filter(criteria).distinct()).order_by("surname", "forename", "id")[:limit]
     )
+    total = len(shown) if len(shown) < limit else Person.objects.filter(criteria).distinct().count()
+    results = SearchResults(shown, total=total)
     audit_record(
         actor=actor,
         action="search",
         object_type="people.person",
-        detail={"by": "identifier" if identifier else "name_dob", "results": len(results)},
+        detail={"by": "identifier" if identifier else "name_dob", "results": len(results), "matches": total},
     )
     audit_record_many(actor=actor, action="search_result", objects=results)
     return results

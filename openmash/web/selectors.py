@@ -8,12 +8,10 @@ they disclose nothing about a person.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 
 from openmash.access.actor import active_memberships_q
 from openmash.access.policy import (
-    agency_requests_visible,
     contacts_visible,
     enquiries_visible,
     people_visible,
@@ -21,50 +19,44 @@ from openmash.access.policy import (
 )
 from openmash.audit.services import audit_record_many
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
-from openmash.contacts.models import Contact, ContactPerson
-from openmash.enquiries.choices import EnquiryStatus, RequestStatus
+from openmash.contacts.models import ContactPerson
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from openmash.enquiries.choices import RequestStatus
 
 
 def hub_counts(*, actor) -> dict[str, int]:
-    """The hub's workload for the dashboard: contacts awaiting screening and open enquiries, with overdue counts."""
+    """The hub's workload for the dashboard tiles. Each figure is the total of the very list its tile links to
+    (same selector, same filters), so a tile and its list can never disagree (issue 5)."""
+    from openmash.contacts.selectors import screening_queue_qs
+    from openmash.enquiries.selectors import enquiry_list_qs
+
     require(actor, "contact.screen")
-    now = timezone.now()
-    contacts = contacts_visible(actor).filter(status=ContactStatus.AWAITING_SCREENING)
-    c = contacts.aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(screening_due_at__lt=now)),
-        immediate=Count("pk", filter=Q(immediate_risk=True)),
-    )
-    e = (
-        enquiries_visible(actor)
-        .filter(status=EnquiryStatus.OPEN)
-        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
-    )
     return {
-        "awaiting": c["total"],
-        "awaiting_overdue": c["overdue"],
-        "awaiting_immediate": c["immediate"],
-        "enquiries_open": e["total"],
-        "enquiries_overdue": e["overdue"],
+        "awaiting": screening_queue_qs(actor=actor).count(),
+        "awaiting_overdue": screening_queue_qs(actor=actor, overdue_only=True).count(),
+        "awaiting_immediate": screening_queue_qs(actor=actor, immediate_only=True).count(),
+        "awaiting_mine": screening_queue_qs(actor=actor, assigned="me").count(),
+        "enquiries_open": enquiry_list_qs(actor=actor).count(),
+        "enquiries_overdue": enquiry_list_qs(actor=actor, overdue_only=True).count(),
+        "enquiries_mine": enquiry_list_qs(actor=actor, assigned="me").count(),
     }
 
 
 def inbox_counts(*, actor) -> dict[str, int]:
-    """A researcher's open requests and how many are overdue."""
-    require(actor, "request.inbox")
-    now = timezone.now()
-    r = (
-        agency_requests_visible(actor)
-        .filter(agency_id=actor.agency_id, status=RequestStatus.OPEN)
-        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
-    )
-    return {"open": r["total"], "overdue": r["overdue"]}
+    """A researcher's open requests and how many are overdue (the totals of the lists the tiles link to)."""
+    from openmash.enquiries.selectors import agency_inbox_qs
+
+    return {
+        "open": agency_inbox_qs(actor=actor, status=RequestStatus.OPEN).count(),
+        "overdue": agency_inbox_qs(actor=actor, status=RequestStatus.OPEN, overdue_only=True).count(),
+    }
 
 
 @transaction.atomic
-def contacts_recorded(*, actor, limit: int = 20) -> list[Contact]:
-    """The contacts the actor recorded, newest first, with what is needed to say their outcome (no N+1)."""
-    contacts = list(
+def contacts_recorded(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
+    """One page of the contacts the actor recorded, newest first, with the true total and what is needed to say
+    their outcome (no N+1). The contacts on the page are audited as listed."""
+    qs = (
         contacts_visible(actor)
         .filter(recorded_by=actor.user)
         .select_related("screening", "enquiry", "enquiry__decision")
@@ -75,10 +67,11 @@ def contacts_recorded(*, actor, limit: int = 20) -> list[Contact]:
                 to_attr="subject_links",
             )
         )
-        .order_by("-received_at")[:limit]
+        .order_by("-received_at", "-id")
     )
-    audit_record_many(actor=actor, action="list", objects=contacts, reason="my contacts")
-    return contacts
+    result = paginate(qs, page=page, page_size=page_size)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="my contacts")
+    return result
 
 
 def visible_contact_ids(*, actor, ids) -> set:
@@ -117,3 +110,11 @@ def memberships_for(*, user) -> list:
 def awaiting_screening_count(*, actor) -> int:
     require(actor, "contact.screen")
     return contacts_visible(actor).filter(status=ContactStatus.AWAITING_SCREENING).count()
+
+
+def agencies_list() -> list:
+    """Every active agency, by name, for the "recording agency" filter (partnership configuration, not personal
+    data)."""
+    from openmash.accounts.models import Agency
+
+    return list(Agency.objects.filter(active=True).order_by("name"))

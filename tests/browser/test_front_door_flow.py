@@ -343,7 +343,7 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         mp = manager.page
         _nav(mp, "Enquiries").click()
         expect(mp.get_by_role("heading", level=1)).to_have_text("MASH enquiries")
-        mp.get_by_test_id("enquiry-list").get_by_role("link", name=reference).click()
+        mp.get_by_test_id("enquiry-list").get_by_role("link", name=reference, exact=True).click()
         expect(mp).to_have_url(enquiry_url)
         answers = mp.get_by_test_id("agency-requests")
         expect(answers).to_contain_text("2 of 2 agencies answered")

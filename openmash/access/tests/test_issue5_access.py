@@ -323,7 +323,7 @@ def test_a_researcher_never_sees_hub_only_fields_by_api_or_page(make_actor, api)
     body = client.get(f"/people/{person.pk}").json()
     assert body["forename"] == "Amelia" and body["postcode"] == "EX1 1AA" and body["nhs_number"]
     assert not any(body.get(k) for k in HUB_ONLY_KEYS)
-    inbox = client.get("/agency-requests").json()
+    inbox = client.get("/agency-requests").json()["items"]
     subject = inbox[0]["subjects"][0]
     minimum = {"forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "postcode", "nhs_number"}
     assert set(subject) == minimum | {"role"} and subject["role"] == "child"

@@ -267,7 +267,7 @@ def test_every_person_data_read_in_the_whole_flow_is_audited(api, make_actor):
     rec(screener).get("/enquiries")
     rec(screener).get(f"/enquiries/{enquiry_id}")
     rec(screener).post(f"/enquiries/{enquiry_id}/agency-requests", {"agency_codes": ["health-gp", "school-oak"]})
-    inbox = rec(health).get("/agency-requests").json()
+    inbox = rec(health).get("/agency-requests").json()["items"]
     rec(health).post(f"/agency-requests/{inbox[0]['id']}/response", {"summary": "Seen twice at A&E"})
     rec(school).get("/agency-requests", status="open")
     rec(screener).post(f"/enquiries/{enquiry_id}/rag", {"rag": "red", "reason": "Injury history", "version": 1})

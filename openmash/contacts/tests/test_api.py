@@ -152,7 +152,7 @@ def test_allocated_child_routes_to_the_worker_who_can_then_read_it(api, make_act
     assert seen.status_code == 200 and seen.json()["narrative"] == "New incident"
     assert seen.json()["status"] == "with_allocated_worker"
     # and it is not in the hub's screening queue
-    queue = api(make_actor("screener", "mash")).get("/screening-queue").json()
+    queue = api(make_actor("screener", "mash")).get("/screening-queue").json()["items"]
     assert str(contact.pk) not in [c["id"] for c in queue]
 
 
@@ -194,7 +194,7 @@ def test_referrer_sees_outcome_but_not_hub_rationale(api, make_actor, post, refe
 def test_screening_queue_lists_awaiting_contacts_soonest_first(api, make_actor, post):
     late = post(contact_payload(received_at="2025-11-10T10:00:00+00:00")).json()["id"]
     early = post(contact_payload(received_at="2025-11-03T10:00:00+00:00")).json()["id"]
-    queue = api(make_actor("screener", "mash")).get("/screening-queue").json()
+    queue = api(make_actor("screener", "mash")).get("/screening-queue").json()["items"]
     ids = [c["id"] for c in queue]
     assert ids.index(early) < ids.index(late)
 
@@ -225,7 +225,7 @@ def test_aliases_are_recorded_and_found_by_search(api, make_actor):
     r = api(referrer).post("/contacts", contact_payload(subjects=[child]))
     assert r.status_code == 201, r.content
     found = api(make_actor("screener", "mash")).get("/people", name="Amelia Formername", date_of_birth="2018-04-02")
-    assert [p["surname"] for p in found.json()] == ["Testchild"]
+    assert [p["surname"] for p in found.json()["items"]] == ["Testchild"]
     bad = api(referrer).post(
         "/contacts", contact_payload(subjects=[contact_payload()["subjects"][0] | {"aliases": [{"forename": ""}]}])
     )

@@ -16,7 +16,7 @@ def test_whole_flow_through_api(make_actor, api):
     assert r.json()["status"] == "received"
 
     q = api(screener).get("/screening-queue")
-    assert [c["id"] for c in q.json()] == [contact_id]
+    assert [c["id"] for c in q.json()["items"]] == [contact_id]
 
     r = api(screener).post(
         f"/contacts/{contact_id}/screening",
@@ -30,13 +30,13 @@ def test_whole_flow_through_api(make_actor, api):
         {"agency_codes": ["health-gp", "school-oak"], "question": "What do you know?"},
     )
     assert r.status_code == 201, r.content
-    inbox = api(health).get("/agency-requests").json()
+    inbox = api(health).get("/agency-requests").json()["items"]
     assert len(inbox) == 1
     r = api(health).post(
         f"/agency-requests/{inbox[0]['id']}/response", {"summary": "Seen in A&E twice", "risk_indicators": ["injury"]}
     )
     assert r.status_code == 201, r.content
-    req = api(school).get("/agency-requests").json()[0]
+    req = api(school).get("/agency-requests").json()["items"][0]
     assert api(school).post(f"/agency-requests/{req['id']}/response", {"no_information": True}).status_code == 201
 
     r = api(manager).post(

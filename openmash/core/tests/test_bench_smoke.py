@@ -23,7 +23,8 @@ def test_bench_frontdoor_single_run_prints_p95(db):
     text = out.getvalue()
     assert "p95 ms" in text
     summary = json.loads(next(line for line in text.splitlines() if line.startswith(RESULT_MARK))[len(RESULT_MARK) :])
-    assert [e["key"] for e in summary["endpoints"]] == ["queue", "enquiry", "search", "create"]
+    keys = [e["key"] for e in summary["endpoints"]]
+    assert keys == ["queue", "enquiry", "search", "queue_filtered", "decided_p40", "create"]
     for endpoint in summary["endpoints"]:
         assert endpoint["n"] == 3
         assert endpoint["p95"] > 0

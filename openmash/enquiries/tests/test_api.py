@@ -20,7 +20,7 @@ def test_enquiry_list_and_detail(api, screener, enquiry, health):
     respond(health, AgencyRequest.objects.get(agency__code="health-gp"))
     r = api(screener).get("/enquiries")
     assert r.status_code == 200
-    [item] = [e for e in r.json() if e["id"] == str(enquiry.pk)]
+    [item] = [e for e in r.json()["items"] if e["id"] == str(enquiry.pk)]
     assert (item["rag"], item["requests_total"], item["requests_open"]) == ("amber", 2, 1)
     assert item["subjects"][0]["surname"] == "Testchild"
 
@@ -38,7 +38,7 @@ def test_enquiry_list_filters(api, screener, manager, make_enquiry):
         f"/enquiries/{decided.pk}/decision",
         {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "No concerns", "exception_reason": NO_CHECKS_REASON},
     )
-    ids = lambda path: {e["id"] for e in api(screener).get(path).json()}  # noqa: E731
+    ids = lambda path: {e["id"] for e in api(screener).get(path).json()["items"]}  # noqa: E731
     assert ids("/enquiries") == {str(open_one.pk)}
     assert ids("/enquiries?status=decided") == {str(decided.pk)}
     assert ids("/enquiries?status=") == {str(open_one.pk), str(decided.pk)}
@@ -130,7 +130,7 @@ def test_inbox_shows_only_own_agency_with_minimum_details(api, screener, enquiry
     requests_send(screener, other, "school-oak")
     r = api(health).get("/agency-requests")
     assert r.status_code == 200
-    [item] = r.json()
+    [item] = r.json()["items"]
     assert item["id"] == str(AgencyRequest.objects.get(agency__code="health-gp").pk)
     minimum = {"forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "postcode", "nhs_number"}
     assert set(item["subjects"][0]) == minimum | {"role"}
@@ -147,15 +147,15 @@ def test_inbox_shows_only_own_agency_with_minimum_details(api, screener, enquiry
     )
     assert "perpetrator" not in r.content.decode()
     assert "narrative" not in item and "Child disclosed" not in r.content.decode()
-    assert [i["subjects"][0]["forename"] for i in api(school).get("/agency-requests").json()] == ["Other"]
+    assert [i["subjects"][0]["forename"] for i in api(school).get("/agency-requests").json()["items"]] == ["Other"]
 
 
 def test_inbox_status_filter(api, screener, enquiry, health):
     [req] = requests_send(screener, enquiry, "health-gp")
-    assert len(api(health).get("/agency-requests", status="open").json()) == 1
+    assert len(api(health).get("/agency-requests", status="open").json()["items"]) == 1
     respond(health, req)
-    assert api(health).get("/agency-requests", status="open").json() == []
-    assert len(api(health).get("/agency-requests", status="responded").json()) == 1
+    assert api(health).get("/agency-requests", status="open").json()["items"] == []
+    assert len(api(health).get("/agency-requests", status="responded").json()["items"]) == 1
 
 
 # --- responses -----------------------------------------------------------------------------------------------

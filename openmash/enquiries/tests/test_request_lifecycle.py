@@ -49,8 +49,8 @@ def test_the_decision_closes_open_requests_and_tells_their_agency(asked, manager
     assert note == f"Request for {enquiry.contact.reference} closed: the MASH has decided"
     assert AuditEvent.objects.filter(action="close", object_id=str(gp.pk)).exists()
     client = api(health)
-    assert client.get("/agency-requests", status="open").json() == []  # gone from the open inbox
-    [closed] = client.get("/agency-requests", status="closed").json()
+    assert client.get("/agency-requests", status="open").json()["items"] == []  # gone from the open inbox
+    [closed] = client.get("/agency-requests", status="closed").json()["items"]
     assert (closed["id"], closed["status"]) == (str(gp.pk), "closed")
     hub = api(manager).get(f"/enquiries/{enquiry.pk}").json()
     assert {r["agency_code"]: r["status"] for r in hub["agency_requests"]} == {

@@ -93,3 +93,46 @@ def test_enquiry_page_with_many_agency_answers(make_actor, login, new_contact, s
         codes.append(f"extra-{i}")
     asked(enquiry, codes=codes)
     assert _queries(client, f"/enquiries/{enquiry.pk}/") <= small
+
+
+# --- issue 5: filtered, paged and decided lists stay flat too ----------------------------------------------------
+
+
+def test_filtered_screening_queue(make_actor, login, contacts, django_assert_max_num_queries):
+    client = login(make_actor("screener", "mash"))
+    url = "/screening/?agency=police&assigned=none&received_from_day=1&received_from_month=1&received_from_year=2020"
+    _grow(lambda: url, lambda: client, contacts, django_assert_max_num_queries)
+    assert client.get(url).context["page"].count == 20
+
+
+def test_a_later_page_of_the_queue_costs_the_same_as_the_first(make_actor, login, contacts):
+    client = login(make_actor("screener", "mash"))
+    contacts(30)
+    first = _queries(client, "/screening/")
+    second = _queries(client, "/screening/?page=2")
+    contacts(30)
+    assert _queries(client, "/screening/?page=2") <= second <= first
+    assert client.get("/screening/?page=2").context["page"].count == 60
+
+
+def test_decided_enquiry_list(make_actor, login, contacts, screened, django_assert_max_num_queries):
+    from tests.support import decide
+
+    manager = make_actor("manager", "mash")
+
+    def build(n):
+        for contact in contacts(n):
+            decide(manager, screened(contact))
+
+    client = login(manager)
+    _grow(lambda: "/enquiries/?status=decided", lambda: client, build, django_assert_max_num_queries)
+
+
+def test_filtered_enquiry_list(make_actor, login, contacts, screened, asked, django_assert_max_num_queries):
+    def build(n):
+        for contact in contacts(n):
+            asked(screened(contact))
+
+    client = login(make_actor("manager", "mash"))
+    url = "/enquiries/?rag=amber&agency=police&assigned=none"
+    _grow(lambda: url, lambda: client, build, django_assert_max_num_queries)

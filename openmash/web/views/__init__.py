@@ -1,6 +1,7 @@
 """Page views, one module per part of the front-door workflow."""
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
+from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take
 from openmash.web.views.contacts import (
     contact_amend,
     contact_check,
@@ -17,6 +18,10 @@ from openmash.web.views.people import person_detail, person_search
 from openmash.web.views.screening import contact_screen, screening_queue
 
 __all__ = [
+    "contact_take",
+    "contact_assignment",
+    "enquiry_take",
+    "enquiry_assignment",
     "LoginView",
     "logout_view",
     "home",

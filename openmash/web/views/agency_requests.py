@@ -15,18 +15,20 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RequestStatus
 from openmash.web import presenters
 from openmash.web.forms import ResponseAmendForm, ResponseForm, apply_service_errors
+from openmash.web.paging import pagination
 
 
 @actor_required
 def request_inbox(request):
-    """Open requests by default (soonest due first); ?status=responded lists the answered ones.
-
-    The status is always passed to the selector: unfiltered, it sorts answered requests first and cuts the list at
-    100, so a busy agency's open requests could drop off the page.
-    """
+    """Open requests by default (soonest due first); ?status=responded lists the answered ones (newest answer
+    first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the true total."""
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
         status = RequestStatus.OPEN
+    overdue = status == RequestStatus.OPEN and request.GET.get("overdue") in ("1", "true", "on")
+    page = enquiry_selectors.agency_inbox(
+        actor=request.actor, status=status, overdue_only=overdue, page=request.GET.get("page")
+    )
     now = timezone.now()
     rows = [
         {
@@ -34,11 +36,14 @@ def request_inbox(request):
             "subjects": presenters.inbox_subjects(request.actor, r),  # children, then the household adults
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
         }
-        for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
+        for r in page
     ]
     ctx = {
         "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Information request pages"),
         "status": status,
+        "overdue": overdue,
         "early_help_open": enquiry_selectors.early_help_open_count(actor=request.actor),
         "nav_active": "requests",
     }

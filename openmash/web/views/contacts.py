@@ -192,6 +192,8 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_search": can(request.actor, "person.search"),
         "intake": intake,
         "searched": results is not None,
+        "search_total": getattr(results, "total", 0),
+        "search_truncated": getattr(results, "truncated", False),
         "matches": [{**m, "selected": m["id"] in selected_ids} for m in _with_dates(results or [])],
         "selected": _with_dates(intake["selected"]),
         "can_select_more": len(intake["selected"]) < MAX_SELECTED,
@@ -224,7 +226,8 @@ def _search(request, intake):
         except ValidationFailed as exc:
             apply_service_errors(search_form, exc)
         else:
-            results = [_result_row(p) for p in people]
+            # keep the true number of matches with the rows (issue 5, fault 14: say when the list is cut)
+            results = people_selectors.SearchResults([_result_row(p) for p in people], total=people.total)
             intake["matches"] = [_person_summary(p) for p in people]
             request.session[INTAKE] = intake
     return _render(request, intake, search_form=search_form, results=results)

@@ -7,26 +7,43 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openmash.access.policy import can
+from openmash.access.policy import can, require
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
+from openmash.enquiries import assignment
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import EnquiryStatus, RequestStatus
 from openmash.partnership.selectors import outcome_codes_list, rag_levels_list, threshold_levels_list
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
+from openmash.web.filters import NOT_FILTERS, EnquiryFilterForm
 from openmash.web.forms import AgencyRequestForm, DecisionForm, RerateForm, apply_service_errors
+from openmash.web.paging import pagination
 from openmash.web.views._common import first_with_errors
 
 
 @actor_required
 def enquiry_list(request):
+    """Open enquiries (immediate risk, then the most urgent RAG, then soonest due) or decided ones (newest first),
+    paged with the true total and filtered by GET parameters (web.filters.EnquiryFilterForm)."""
+    actor = request.actor
+    require(actor, "enquiry.view")
     status = request.GET.get("status", EnquiryStatus.OPEN)
     if status not in EnquiryStatus.values:
         status = EnquiryStatus.OPEN
-    overdue = request.GET.get("overdue") == "1" and status == EnquiryStatus.OPEN
-    enquiries = enquiry_selectors.enquiry_list(actor=request.actor, status=status, overdue_only=overdue)
+    levels = rag_levels_list()
+    bound = any(k not in NOT_FILTERS for k in request.GET)
+    form = EnquiryFilterForm(
+        request.GET if bound else None,
+        agencies=web_selectors.agencies_list(),
+        holders=assignment.work_holders_list(actor=actor),
+        rag_levels=levels,
+    )
+    page = None
+    if not bound or form.is_valid():
+        filters = form.filters() if bound else {}
+        page = enquiry_selectors.enquiry_list(actor=actor, status=status, page=request.GET.get("page"), **filters)
     rows = [
         {
             "enquiry": e,
@@ -34,10 +51,21 @@ def enquiry_list(request):
             "answered": e.requests_total - e.requests_open,
             "done": e.status != EnquiryStatus.OPEN,
         }
-        for e in enquiries
+        for e in (page or [])
     ]
-    rag_labels = {lvl.code: lvl.label for lvl in rag_levels_list()}
-    ctx = {"rows": rows, "status": status, "overdue": overdue, "rag_labels": rag_labels, "nav_active": "enquiries"}
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Enquiry list pages") if page else None,
+        "status": status,
+        "filter_form": form,
+        "filtered": bound and form.is_valid() and form.active(),
+        "form": form if bound and form.errors else None,
+        "rag_labels": {lvl.code: lvl.label for lvl in levels},
+        "can_take": status == EnquiryStatus.OPEN and can(actor, "work.take"),
+        "can_assign": status == EnquiryStatus.OPEN and can(actor, "work.assign"),
+        "nav_active": "enquiries",
+    }
     return render(request, "web/enquiries/list.html", ctx)
 
 

@@ -18,6 +18,7 @@ from openmash.partnership.selectors import outcome_codes_list
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import LoginForm, RoleSwitchForm
+from openmash.web.paging import pagination
 
 
 class LoginView(auth_views.LoginView):
@@ -47,6 +48,9 @@ def _contact_rows(actor, contacts) -> list[dict]:
 
 @actor_required
 def home(request):
+    """The dashboard. Hub tiles link to the filtered lists whose totals they show; the referrer's own contacts,
+    a social worker's routed contacts and the notifications are paged lists (page, routed_page,
+    notifications_page), each with its true total."""
     actor = request.actor
     ctx: dict = {"nav_active": "home"}
     # Which panels the dashboard shows is presentation only: every list below is filtered by the access policy.
@@ -55,18 +59,27 @@ def home(request):
     if can(actor, "request.inbox"):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
     if can(actor, "contact.create") and not can(actor, "contact.screen"):
-        ctx["my_contacts"] = _contact_rows(actor, web_selectors.contacts_recorded(actor=actor))
+        mine = web_selectors.contacts_recorded(actor=actor, page=request.GET.get("page"))
+        ctx["my_contacts"] = _contact_rows(actor, mine)
+        ctx["my_page"] = mine
+        ctx["my_pagination"] = pagination(request, mine, label="My contacts pages")
     if can(actor, "contacts.routed"):
-        routed = contact_selectors.routed_contacts(actor=actor)
+        routed = contact_selectors.routed_contacts(actor=actor, page=request.GET.get("routed_page"))
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
+        ctx["routed_page"] = routed
+        ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
         # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
-    notifications = enquiry_selectors.notifications_for(actor=actor)
+    notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
     linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
     ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
+    ctx["notifications_page"] = notifications
+    ctx["notifications_pagination"] = pagination(
+        request, notifications, param="notifications_page", label="Notification pages"
+    )
     ctx["unread"] = enquiry_selectors.unread_count(actor=actor)
     memberships = web_selectors.memberships_for(user=request.user)
     if len(memberships) > 1:

@@ -26,6 +26,7 @@ def person_search(request):
     require(actor, "person.search")
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
+    total, truncated = 0, False
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -39,6 +40,7 @@ def person_search(request):
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
+            total, truncated = people.total, people.truncated
             viewable = web_selectors.visible_person_ids(actor=actor, ids=[p.pk for p in people])
             results = [
                 {"person": p, "viewable": p.pk in viewable, "postcode": next(iter(p.addresses.all()), None)}
@@ -48,6 +50,8 @@ def person_search(request):
         "search_form": form,
         "form": form if form.is_bound and form.errors else None,
         "results": results,
+        "total": total,
+        "truncated": truncated,
         "nav_active": "people",
     }
     template = "web/people/_search.html" if is_htmx(request) else "web/people/search.html"

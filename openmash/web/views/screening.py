@@ -6,25 +6,48 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import require
+from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts.choices import ContactStatus
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
+from openmash.enquiries import assignment
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.partnership.selectors import rag_levels_list
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
+from openmash.web.filters import NOT_FILTERS, QueueFilterForm
 from openmash.web.forms import ScreeningForm, apply_service_errors
+from openmash.web.paging import pagination
 
 
 @actor_required
 def screening_queue(request):
-    contacts = contact_selectors.screening_queue(actor=request.actor)
-    rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in contacts]
-    total = web_selectors.awaiting_screening_count(actor=request.actor)
-    return render(request, "web/screening/queue.html", {"rows": rows, "total": total, "nav_active": "screening"})
+    """The screening queue: immediate risk first, then soonest due, paged (GOV.UK pagination) with its true total,
+    filtered by GET parameters (web.filters.QueueFilterForm; bad values -> GOV.UK error summary)."""
+    actor = request.actor
+    require(actor, "contact.screen")
+    holders = assignment.work_holders_list(actor=actor)
+    bound = any(k not in NOT_FILTERS for k in request.GET)
+    form = QueueFilterForm(request.GET if bound else None, agencies=web_selectors.agencies_list(), holders=holders)
+    page = None
+    if not bound or form.is_valid():
+        filters = form.filters() if bound else {}
+        page = contact_selectors.screening_queue(actor=actor, page=request.GET.get("page"), **filters)
+    rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in (page or [])]
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Screening queue pages") if page else None,
+        "filter_form": form,
+        "filtered": bound and form.is_valid() and form.active(),
+        "form": form if bound and form.errors else None,
+        "can_take": can(actor, "work.take"),
+        "can_assign": can(actor, "work.assign"),
+        "nav_active": "screening",
+    }
+    return render(request, "web/screening/queue.html", ctx)
 
 
 def _screen(request, contact, form, levels):

@@ -74,6 +74,23 @@ ENDPOINTS = [
         ("GET", "/api/v1/enquiries/{enquiry_id}"),
     ),
     Endpoint("search", "Person search", "page", "screener", ("POST", "/people/search/"), ("GET", "/api/v1/people")),
+    # issue 5: a filtered queue, and a page deep into the decided list (both paged with their true total)
+    Endpoint(
+        "queue_filtered",
+        "Queue, filtered",
+        "page",
+        "screener",
+        ("GET", "/screening/"),
+        ("GET", "/api/v1/screening-queue"),
+    ),
+    Endpoint(
+        "decided_p40",
+        "Decided, page 40",
+        "page",
+        "manager",
+        ("GET", "/enquiries/"),
+        ("GET", "/api/v1/enquiries"),
+    ),
     Endpoint("create", "Contact creation (API)", "create", "referrer", None, ("POST", "/api/v1/contacts")),
 ]
 
@@ -257,6 +274,10 @@ class FrontDoorBench:
         if endpoint.key == "search":
             person = self.people_seen[(i * 7919) % len(self.people_seen)]
             return method, template, _search_data(method, person), person.surname
+        if endpoint.key == "queue_filtered":
+            return method, template, {"overdue": "1" if use_web else "true", "agency": "police"}, ""
+        if endpoint.key == "decided_p40":
+            return method, template, {"status": "decided", "page": "40"}, ""
         if endpoint.key == "create":
             payload = _contact_payload(self.rng, self.payload_ids, self.pools, timezone.localdate())
             return method, template, json.dumps(payload), ""

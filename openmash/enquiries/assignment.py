@@ -1,0 +1,186 @@
+"""Sharing out the hub's work: who holds a contact awaiting screening or an open MASH enquiry (issue 5).
+
+- A screener or manager *takes* an unheld item for themselves ("assigned to me").
+- A manager *assigns* or *re-assigns* an item to any hub member who may hold work (or releases it).
+
+Every change is a single conditional UPDATE ("set the holder to B where the holder is still A"), so two people
+acting at once cannot both win: exactly one UPDATE matches, the other changes nothing and is told who holds the item
+now (Conflict -> 409 in the API, a GOV.UK message on the page). The caller states the holder it saw (`expected`);
+taking always expects "nobody". Assignment is deliberately outside the records' version check: taking a contact must
+not make someone's amendment of it stale. Access through `openmash.access.policy` ("work.take", "work.assign"); each
+change writes one audit event ("take" / "assign") in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openmash.access.policy import (
+    contact_get_for,
+    contacts_visible,
+    enquiries_visible,
+    enquiry_get_for,
+    require,
+    work_holders_visible,
+)
+from openmash.audit.services import audit_record
+from openmash.contacts.choices import ContactStatus
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.enquiries.choices import EnquiryStatus
+
+ASSIGNED_ANY = ""
+ASSIGNED_ME = "me"
+ASSIGNED_NONE = "none"
+
+
+def holder_name(user) -> str:
+    """How a holder is shown to the hub: their display name, else their username."""
+    if user is None:
+        return ""
+    return getattr(user, "display_name", "") or user.username
+
+
+def assigned_filter(actor, value: str) -> Q:
+    """The Q for an "assigned" filter value: "" any, "me" held by the actor, "none" held by nobody, or a user id
+    (held by that user). Raises ValidationFailed for anything else."""
+    if value in (ASSIGNED_ANY, None):
+        return Q()
+    if value == ASSIGNED_ME:
+        return Q(assigned_to_id=actor.user.pk)
+    if value == ASSIGNED_NONE:
+        return Q(assigned_to__isnull=True)
+    if not str(value).isdigit():
+        raise ValidationFailed("Check the filters", errors={"assigned": ["Select who holds the work"]})
+    return Q(assigned_to_id=int(value))
+
+
+def work_holders_list(*, actor) -> list:
+    """Hub members who may hold work (memberships with their users), by name: the choices for assigning."""
+    require(actor, "work.take")
+    return list(
+        work_holders_visible(actor).select_related("user", "agency").order_by("user__display_name", "user__username")
+    )
+
+
+def _holder_user_id(actor, user_id):
+    """The user id of the hub member to assign to; ValidationFailed if they may not hold hub work."""
+    if user_id is None:
+        return None
+    member = work_holders_visible(actor).filter(user_id=user_id).first()
+    if member is None:
+        raise ValidationFailed(
+            "Choose someone in the hub who can hold this work",
+            errors={"assign_to": ["Choose a screener or manager in the hub"]},
+        )
+    return member.user_id
+
+
+def _change(*, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str, to_user_id, expected, action):
+    """Move an item's holder from `expected` to `to_user_id` in one conditional UPDATE; audit it."""
+    item = get_for(actor, pk)  # 404 for a record the actor may not see
+    if not model_qs.filter(open_filter, pk=item.pk).exists():
+        raise Conflict(closed_message)
+    if item.assigned_to_id == to_user_id:
+        return item  # already so (a double click): nothing to change, nothing to audit
+    now = timezone.now()
+    updated = (
+        model_qs.filter(open_filter, pk=item.pk, assigned_to_id=expected)
+        if expected is not None
+        else model_qs.filter(open_filter, pk=item.pk, assigned_to__isnull=True)
+    ).update(assigned_to_id=to_user_id, assigned_at=now if to_user_id else None, updated_at=now)
+    if updated != 1:
+        current = model_qs.filter(pk=item.pk).select_related("assigned_to").first()
+        holder = holder_name(current.assigned_to) if current and current.assigned_to_id else ""
+        raise Conflict(
+            f"Someone else has just changed who holds this: it is held by {holder}."
+            if holder
+            else "Someone else has just changed who holds this: nobody holds it now."
+        )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=item,
+        detail={"from": str(expected) if expected else None, "to": str(to_user_id) if to_user_id else None},
+    )
+    item.assigned_to_id, item.assigned_at = to_user_id, (now if to_user_id else None)
+    return item
+
+
+def _contact_args(actor):
+    return {
+        "model_qs": contacts_visible(actor),
+        "get_for": contact_get_for,
+        "open_filter": Q(status=ContactStatus.AWAITING_SCREENING),
+        "closed_message": "This contact has already been screened, so it is no longer on the screening queue.",
+    }
+
+
+def _enquiry_args(actor):
+    return {
+        "model_qs": enquiries_visible(actor),
+        "get_for": enquiry_get_for,
+        "open_filter": Q(status=EnquiryStatus.OPEN),
+        "closed_message": "This enquiry has already been decided.",
+    }
+
+
+def _user_id_or_none(value):
+    """A user id (an integer) from the API or a form; None for "nobody"; ValidationFailed for junk."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed("Check who holds this", errors={"assign_to": ["Choose someone in the hub"]}) from None
+
+
+@transaction.atomic
+def contact_take(*, actor, contact_id):
+    """The actor takes an unheld contact awaiting screening. Returns the contact; Conflict if someone holds it
+    (or it has been screened); 404 if not visible; 403 without "work.take"."""
+    require(actor, "work.take")
+    return _change(
+        actor=actor, pk=contact_id, to_user_id=actor.user.pk, expected=None, action="take", **_contact_args(actor)
+    )
+
+
+@transaction.atomic
+def enquiry_take(*, actor, enquiry_id):
+    """The actor takes an unheld open enquiry. Conflict if someone holds it or it is decided."""
+    require(actor, "work.take")
+    return _change(
+        actor=actor, pk=enquiry_id, to_user_id=actor.user.pk, expected=None, action="take", **_enquiry_args(actor)
+    )
+
+
+@transaction.atomic
+def contact_assign(*, actor, contact_id, assign_to, expected=None):
+    """A manager gives a contact awaiting screening to a hub member (`assign_to`: a user id, None to release it).
+    `expected` is the holder the manager saw (None = nobody); if the holder changed since, Conflict."""
+    require(actor, "work.assign")
+    to_user_id = _holder_user_id(actor, _user_id_or_none(assign_to))
+    return _change(
+        actor=actor,
+        pk=contact_id,
+        to_user_id=to_user_id,
+        expected=_user_id_or_none(expected),
+        action="assign",
+        **_contact_args(actor),
+    )
+
+
+@transaction.atomic
+def enquiry_assign(*, actor, enquiry_id, assign_to, expected=None):
+    """A manager gives an open enquiry to a hub member (or releases it, assign_to=None); see contact_assign."""
+    require(actor, "work.assign")
+    to_user_id = _holder_user_id(actor, _user_id_or_none(assign_to))
+    return _change(
+        actor=actor,
+        pk=enquiry_id,
+        to_user_id=to_user_id,
+        expected=_user_id_or_none(expected),
+        action="assign",
+        **_enquiry_args(actor),
+    )
