@@ -12,7 +12,7 @@ PINNED = {
     "/screening-queue": 6,
     "/enquiries": 6,
     "/agency-requests": 8,
-    "/people": 11,  # + the two indexed id lookups (surname, alias surname)
+    "/people": 12,  # + the indexed id lookups (surname, alias surname, and a one-word name as a mononym)
 }
 
 

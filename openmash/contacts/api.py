@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -11,31 +11,40 @@ from ninja import Field, Header, Router, Schema, Status
 
 from openmash.access.policy import can
 from openmash.contacts import selectors, services
+from openmash.core.text import CleanSchema
 from openmash.enquiries import services as enquiry_services
 
 router = Router(tags=["contacts"])
 
 
-class IdentifierIn(Schema):
+class IdentifierIn(CleanSchema):
     type: Literal["nhs_number", "upn", "pnc_id", "local_id"]
     value: str = Field(max_length=40)
 
 
-class AddressIn(Schema):
-    line1: str = Field(max_length=200)
+class AddressIn(CleanSchema):
+    """An address. status "known" needs line1 (postcode optional, a UK postcode stored as "SW1A 1AA"); status
+    "no_fixed_abode" or "not_known" takes no address lines (they are states, not text)."""
+
+    status: Literal["known", "no_fixed_abode", "not_known"] = "known"
+    line1: str = Field("", max_length=200)
     town: str = Field("", max_length=100)
     postcode: str = Field("", max_length=10)
 
 
-class AliasIn(Schema):
+class AliasIn(CleanSchema):
     """Another name the person is or was known by."""
 
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
 
 
-class PersonRefIn(Schema):
-    """Either person_id of an existing record, or the details of a new person."""
+class PersonRefIn(CleanSchema):
+    """Either person_id of an existing record, or the details of a new person.
+
+    A new person needs a first name or a last name (one is enough for a person known by one name); an unborn
+    child (unborn=true, with expected_date_of_birth up to 10 months ahead) may have neither. Names must hold a
+    letter; text is NFC with invisible and control characters refused or removed (openmash.core.text)."""
 
     person_id: UUID | None = None
     forename: str = Field("", max_length=100)
@@ -54,7 +63,13 @@ class HouseholdPersonIn(PersonRefIn):
     role: Literal["parent_carer", "household_member", "alleged_perpetrator"] = "household_member"
 
 
-class ContactCreateIn(Schema):
+class ContactCreateIn(CleanSchema):
+    """A new contact. received_at defaults to now; it may not be in the future or more than a year ago, and
+    one more than the partnership's late-recording window ago (default 30 days) needs late_recorded_reason."""
+
+    multiline_fields: ClassVar[frozenset[str]] = frozenset(
+        {"narrative", "consent_detail", "immediate_risk_detail", "late_recorded_reason"}
+    )
     subjects: list[PersonRefIn] = Field(default_factory=list, max_length=20)
     household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
     concern_codes: list[str] = Field(default_factory=list, max_length=40)
@@ -71,6 +86,7 @@ class ContactCreateIn(Schema):
     immediate_risk: bool | None = None
     immediate_risk_detail: str = Field("", max_length=1000)
     received_at: dt.datetime | None = None
+    late_recorded_reason: str = Field("", max_length=500)
 
 
 class ContactPersonOut(Schema):
@@ -113,7 +129,8 @@ class ContactOut(Schema):
     version: int
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.core.text import CleanSchema
 from openmash.enquiries import selectors, services
 
 router = Router(tags=["enquiries"])
@@ -83,18 +84,21 @@ class EnquiryOut(EnquirySummaryOut):
     decision: DecisionOut | None
 
 
-class RagIn(Schema):
+class RagIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     rag: str = Field(max_length=20)
     reason: str
     version: int
 
 
-class AgencyRequestsIn(Schema):
+class AgencyRequestsIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"question"})
     agency_codes: list[str] = Field(max_length=20)
     question: str = ""
 
 
-class ResponseIn(Schema):
+class ResponseIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
     no_information: bool = False
     summary: str = ""
     risk_indicators: list[str] = Field(default_factory=list, max_length=20)
@@ -102,7 +106,8 @@ class ResponseIn(Schema):
     sensitivity: Literal["standard", "sensitive", "restricted"] = "standard"
 
 
-class DecisionIn(Schema):
+class DecisionIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "next_steps"})
     outcomes: list[str] = Field(max_length=10)
     threshold_level: int
     rationale: str
@@ -132,7 +137,7 @@ class InboxItemOut(Schema):
     response: ResponseOut | None
 
 
-class EnquiryListQuery(Schema):
+class EnquiryListQuery(CleanSchema):
     status: Literal["open", "decided", ""] = "open"
     overdue: bool = False
 

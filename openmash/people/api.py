@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Query, Router, Schema
 
 from openmash.access.policy import person_full_record_allowed
+from openmash.core.text import CleanSchema
 from openmash.people import selectors
 from openmash.people.identifiers import nhs_number_format
 
@@ -58,7 +59,7 @@ class ChronologyOut(Schema):
     entries: list[ChronologyEntryOut]
 
 
-class PersonSearchQuery(Schema):
+class PersonSearchQuery(CleanSchema):
     name: str = ""
     date_of_birth: dt.date | None = None
     identifier_type: str = "nhs_number"

@@ -102,7 +102,12 @@ BAD_INPUT = [
         "Describe the immediate risk",
         "#id_immediate_risk_detail",
     ),
-    ("household member without a name", {"member1_forename": ""}, "first name", "#id_member1_forename"),
+    (
+        "household member without a name",
+        {"member1_forename": "", "member1_surname": ""},
+        "first name or last name",
+        "#id_member1_forename",
+    ),
 ]
 
 
@@ -192,7 +197,7 @@ def test_two_children_and_two_household_members(referrer, login):
 
 
 def test_an_error_on_the_second_child_is_reported_against_the_second_child(referrer, login):
-    data = contact_form_data(child2_forename="Ben", child2_nhs_number="123")
+    data = contact_form_data(child2_forename="Ben", child2_surname="--", child2_nhs_number="123")
     body = login(referrer).post("/contacts/new/", data).content.decode()
     summary = _error_summary(body)
     assert 'href="#id_child2_nhs_number"' in summary and 'href="#id_child2_surname"' in summary
