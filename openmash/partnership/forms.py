@@ -1,5 +1,6 @@
 from django import forms
 
+from openmash.core.text import CleanTextFormMixin
 from openmash.partnership.models import RagLevel
 
 WEEKDAYS = [
@@ -13,7 +14,7 @@ WEEKDAYS = [
 ]
 
 
-class RagTimescalesForm(forms.Form):
+class RagTimescalesForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, levels: list[RagLevel], **kwargs):
         super().__init__(*args, **kwargs)
         for level in levels:
@@ -29,7 +30,7 @@ class RagTimescalesForm(forms.Form):
             )
 
 
-class WorkingHoursForm(forms.Form):
+class WorkingHoursForm(CleanTextFormMixin, forms.Form):
     day_start = forms.TimeField(
         label="Hub opens at",
         help_text="24-hour clock, for example 09:00",
@@ -49,7 +50,7 @@ class WorkingHoursForm(forms.Form):
     )
 
 
-class BankHolidayForm(forms.Form):
+class BankHolidayForm(CleanTextFormMixin, forms.Form):
     date = forms.DateField(
         label="Date",
         help_text="For example 2027-08-30",
@@ -58,7 +59,7 @@ class BankHolidayForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})
 
 
-class ThresholdsForm(forms.Form):
+class ThresholdsForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
         for t in levels:
@@ -75,3 +76,20 @@ class ThresholdsForm(forms.Form):
                 initial=t.description,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
+class IntakeForm(CleanTextFormMixin, forms.Form):
+    """The late-recording window: a contact received longer ago than this needs a reason (issue 5, fault 9)."""
+
+    late_contact_days = forms.IntegerField(
+        label="Late recording window (days)",
+        help_text="A contact recorded more than this many days after it was received needs a reason. From 1 to 365",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Enter the late recording window in days",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days from 1 to 365",
+            "max_value": "Enter a number of days from 1 to 365",
+        },
+    )

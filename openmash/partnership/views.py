@@ -9,7 +9,13 @@ from openmash.access.policy import require
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
-from openmash.partnership.forms import BankHolidayForm, RagTimescalesForm, ThresholdsForm, WorkingHoursForm
+from openmash.partnership.forms import (
+    BankHolidayForm,
+    IntakeForm,
+    RagTimescalesForm,
+    ThresholdsForm,
+    WorkingHoursForm,
+)
 
 
 def _forms(data=None, which=None):
@@ -26,6 +32,9 @@ def _forms(data=None, which=None):
             },
         ),
         "holiday_form": BankHolidayForm(data if which == "holiday" else None),
+        "intake_form": IntakeForm(
+            data if which == "intake" else None, initial={"late_contact_days": s.late_contact_days}
+        ),
         "thresholds_form": ThresholdsForm(
             data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
         ),
@@ -44,6 +53,9 @@ def _apply(request, which, forms):
             actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
         )
         return "Hub working hours saved."
+    if which == "intake" and forms["intake_form"].is_valid():
+        services.late_contact_days_update(actor=actor, days=forms["intake_form"].cleaned_data["late_contact_days"])
+        return "Late recording window saved."
     if which == "holiday" and forms["holiday_form"].is_valid():
         cd = forms["holiday_form"].cleaned_data
         services.bank_holiday_add(actor=actor, date=cd["date"], name=cd["name"])

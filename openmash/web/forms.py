@@ -1,5 +1,8 @@
-"""Forms for the pages. They check the *shape* of what was posted (a real date, a known option, a sane length);
-the services do the domain validation and their errors are mapped back onto these forms (`apply_service_errors`).
+"""Forms for the pages. Every form mixes in CleanTextFormMixin (openmash.core.text: NFC, no invisible or control
+characters). Fields that carry domain values use the domain's own validators (NameField, IdentifierField,
+PostcodeField, GovukDateField with the people/contacts validation functions), so an error lands on its field
+before the service is called; the services check the same rules again for the API, and their errors are put on
+fields by key (`apply_service_errors`), never by matching message text.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from openmash.contacts.choices import (
     CONCERN_CODES,
@@ -22,9 +26,18 @@ from openmash.contacts.choices import (
     ReferrerType,
 )
 from openmash.core.exceptions import ApplicationError
+from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
-from openmash.people.choices import Ethnicity, Sex
+from openmash.people.choices import AddressStatus, Ethnicity, Sex
+from openmash.people.identifiers import identifier_normalise
+from openmash.people.postcodes import postcode_normalise
+from openmash.people.validation import (
+    date_of_birth_check,
+    expected_date_of_birth_check,
+    name_clean,
+    names_check,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CHILD_SLOTS = (1, 2)
@@ -47,26 +60,126 @@ class GovukDateWidget(forms.MultiWidget):
 
 
 class GovukDateField(forms.Field):
-    """A date from three boxes. Empty is None; a partial or impossible date is an error in GOV.UK words."""
+    """A date from three boxes. Empty is None; a partial or impossible date is an error in the words of the GOV.UK
+    date input pattern, naming the actual problem ("Date of birth must include a month", "Month must be a
+    number", "Year must include 4 numbers", "Date of birth must be a real date").
+
+    past: "today" refuses a date after today ("<label> must be today or in the past"). After a failed clean,
+    `error_parts` names the boxes to highlight (day, month, year), as the pattern asks.
+    """
 
     widget = GovukDateWidget
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, *, past: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.past = past
+        self.error_parts: list[str] = []
+
+    def _fail(self, message: str, code: str, parts) -> ValidationError:
+        self.error_parts = list(parts)
+        return ValidationError(message, code=code)
 
     def to_python(self, value):
+        self.error_parts = []
         if isinstance(value, dt.date) or value in (None, ""):
             return value or None
         parts = [str(p or "").strip() for p in value]
         if not any(parts):
             return None
-        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        missing = [name for name, part in zip(self.PARTS, parts, strict=True) if not part]
         if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}", code="incomplete")
+            raise self._fail(f"{self.label} must include a {' and '.join(missing)}", "incomplete", missing)
+        for name, part in zip(self.PARTS, parts, strict=True):
+            if not part.isascii() or not part.isdigit():
+                raise self._fail(f"{name.capitalize()} must be a number", "not_a_number", [name])
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4:
+            raise self._fail("Year must include 4 numbers", "year_digits", ["year"])
+        if not 1 <= month <= 12:
+            raise self._fail(f"{self.label} must be a real date", "invalid", ["month"])
         try:
-            day, month, year = (int(p) for p in parts)
-            if year < 1000:
-                raise ValueError
             return dt.date(year, month, day)
         except ValueError:
-            raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+            raise self._fail(f"{self.label} must be a real date", "invalid", ["day"]) from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value and self.past == "today" and value > timezone.localdate():
+            raise self._fail(f"{self.label} must be today or in the past", "future", self.PARTS)
+
+    def has_error_part(self, part: str) -> bool:
+        return part in self.error_parts
+
+
+def domain_check(fn, *args, **kwargs):
+    """Call a domain validator (openmash.people / openmash.contacts validation functions, which raise ValueError)
+    and re-raise its message as a form ValidationError, so a page shows exactly what the API would say."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class NameField(forms.CharField):
+    """One name (first, last or other): the domain's name rule (people/validation.py name_clean)."""
+
+    def __init__(self, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+        self.widget.attrs.setdefault("maxlength", "100")
+        self.widget.attrs.setdefault("spellcheck", "false")
+
+    def clean(self, value):
+        return domain_check(name_clean, super().clean(value), label=self.label)
+
+
+class IdentifierField(forms.CharField):
+    """An identifier of one kind (nhs_number, upn, pnc_id, local_id), checked and normalised by
+    people/identifiers.py: check digits and placeholders (0000000000) are refused on the field itself."""
+
+    def __init__(self, kind: str, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(label=label, **kwargs)
+        self.kind = kind
+
+    def clean(self, value):
+        value = super().clean(value)
+        return domain_check(identifier_normalise, self.kind, value) if value else ""
+
+
+class PostcodeField(forms.CharField):
+    """A UK postcode, stored in canonical form ("SW1A 1AA") by people/postcodes.py. Surrounding and missing
+    spaces are fine; anything else (NOT KNOWN, 12345, SW1A 1AA;) is refused: those are address states."""
+
+    def __init__(self, label: str = "Postcode", **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+        self.widget.attrs.update(autocomplete="postal-code", spellcheck="false", maxlength="10")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return domain_check(postcode_normalise, value) if value else ""
+
+
+ADDRESS_STATUS_CHOICES = [
+    (AddressStatus.KNOWN, "Known (enter it below)"),
+    (AddressStatus.NO_FIXED_ABODE, "No fixed abode"),
+    (AddressStatus.NOT_KNOWN, "Not known"),
+]
+
+
+def address_status_field() -> forms.ChoiceField:
+    """Whether the address is known: no fixed abode and not known are answers, never postcode text."""
+    return forms.ChoiceField(
+        label="Address",
+        choices=ADDRESS_STATUS_CHOICES,
+        required=False,
+        initial=AddressStatus.KNOWN,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether the address is known"},
+    )
 
 
 def _text(label: str, *, max_length: int | None = None, required: bool = False, **kwargs) -> forms.CharField:
@@ -124,7 +237,7 @@ def apply_service_errors(form: forms.Form, exc: ApplicationError, key_to_field=N
 # --- signing in and roles ------------------------------------------------------------------------------------------
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(CleanTextFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been disabled. Contact your partnership administrator.",
@@ -137,7 +250,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(spellcheck="false", autocapitalize="none")
 
 
-class RoleSwitchForm(forms.Form):
+class RoleSwitchForm(CleanTextFormMixin, forms.Form):
     membership_id = forms.ChoiceField(label="Act as")
 
     def __init__(self, *args, memberships=(), **kwargs):
@@ -150,10 +263,12 @@ class RoleSwitchForm(forms.Form):
 # --- people ------------------------------------------------------------------------------------------------------
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(CleanTextFormMixin, forms.Form):
     name = _text("Full name", max_length=200, help_text="First name and last name, for example Amelia Smith")
-    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2018")
-    identifier = _text("NHS number", max_length=40, help_text="10 digits, for example 943 476 5919")
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, past="today", help_text="For example, 27 3 2018"
+    )
+    identifier = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +291,7 @@ _CHILD_FIELDS = (
     "nhs_number",
     "upn",
     "local_id",
+    "address_status",
     "address_line1",
     "town",
     "postcode",
@@ -197,7 +313,9 @@ _PERSON_KEY_FIELDS = {
     "ethnicity": "ethnicity",
     "person_id": "person_id",
     "role": "role",
+    "address.status": "address_status",
     "address.line1": "address_line1",
+    "address.town": "town",
     "address.postcode": "postcode",
 }
 _PERSON_KEY = re.compile(r"^(subjects|household)\[(\d+)\]\.(.+)$")
@@ -207,8 +325,8 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
     p = f"child{n}_"
     return {
         p + "person_id": forms.CharField(required=False, widget=forms.HiddenInput, label=f"Child {n} record"),
-        p + "forename": _text("First name", max_length=100),
-        p + "surname": _text("Last name", max_length=100),
+        p + "forename": NameField("First name", help_text="Leave blank for an unborn child not yet named"),
+        p + "surname": NameField("Last name", help_text="If the child is known by one name only, leave one box blank"),
         p + "dob": GovukDateField(
             label="Date of birth",
             required=False,
@@ -219,37 +337,46 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
         p + "ethnicity": forms.ChoiceField(
             label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT
         ),
-        p + "nhs_number": _text(
-            "NHS number", max_length=40, help_text="10 digits, for example 943 476 5919. Leave blank if not known"
+        p + "nhs_number": IdentifierField(
+            "nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919. Leave blank if not known"
         ),
-        p + "upn": _text(
+        p + "upn": IdentifierField(
+            "upn",
             "Unique pupil number (UPN)",
             max_length=20,
             help_text="13 characters, for example B801200005001. Leave blank if not known",
         ),
-        p + "local_id": _text(
-            "Local ID", max_length=20, help_text="Your agency's own ID for the child, up to 20 letters and numbers"
+        p + "local_id": IdentifierField(
+            "local_id",
+            "Local ID",
+            max_length=20,
+            help_text="Your agency's own ID for the child, up to 20 letters and numbers",
         ),
+        p + "address_status": address_status_field(),
         p + "address_line1": _text("Address line 1", max_length=200),
         p + "town": _text("Town or city", max_length=100),
-        p + "postcode": _text("Postcode", max_length=10),
+        p + "postcode": PostcodeField(),
     }
 
 
 def _member_fields(n: int) -> dict[str, forms.Field]:
     p = f"member{n}_"
     return {
-        p + "forename": _text("First name", max_length=100),
-        p + "surname": _text("Last name", max_length=100),
-        p + "dob": GovukDateField(label="Date of birth", required=False, help_text="For example, 1 1 1988"),
-        p + "pnc_id": _text("PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"),
+        p + "forename": NameField("First name"),
+        p + "surname": NameField("Last name"),
+        p + "dob": GovukDateField(
+            label="Date of birth", required=False, past="today", help_text="For example, 1 1 1988"
+        ),
+        p + "pnc_id": IdentifierField(
+            "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+        ),
         p + "role": forms.ChoiceField(
             label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
         ),
     }
 
 
-class ContactForm(forms.Form):
+class ContactForm(CleanTextFormMixin, forms.Form):
     """Record a contact: up to two children (found or new), household members, the concern, consent, referrer.
 
     Field names are flat and stable (child1_forename, member1_role, concern_codes, ...) for tests and browsers.
@@ -327,7 +454,7 @@ class ContactForm(forms.Form):
     def slot_has_data(self, prefix: str) -> bool:
         if not self.is_bound:
             return False
-        skip = {"ethnicity", "role"}  # have a default, so say nothing about whether the slot is used
+        skip = {"ethnicity", "role", "address_status"}  # have a default, so say nothing about whether it is used
         return any(
             self.data.get(key, "").strip()
             for key in self.data
@@ -345,7 +472,40 @@ class ContactForm(forms.Form):
                     uuid.UUID(pid)
                 except ValueError:
                     self.add_error(f"child{n}_person_id", "Search for the child again and select their record")
+            elif self._slot_used(f"child{n}_", _CHILD_DETAIL_FIELDS):
+                self._check_person(f"child{n}_", child=True)
+        for n in MEMBER_SLOTS:
+            if self._slot_used(f"member{n}_", ("forename", "surname", "dob", "pnc_id")):
+                self._check_person(f"member{n}_", child=False)
         return cleaned
+
+    def _slot_used(self, prefix: str, names) -> bool:
+        skip = {"ethnicity", "role", "address_status"}
+        return any(self.cleaned_data.get(prefix + name) for name in names if name not in skip) or any(
+            prefix + name in self.errors for name in names
+        )
+
+    def _check_person(self, prefix: str, *, child: bool) -> None:
+        """The person rules that need more than one field (people/validation.py), on the field they concern."""
+        cd, today = self.cleaned_data, timezone.localdate()
+        unborn = child and bool(cd.get(prefix + "unborn"))
+        if prefix + "forename" in cd and prefix + "surname" in cd:
+            try:
+                names_check(cd[prefix + "forename"], cd[prefix + "surname"], unborn=unborn)
+            except ValueError as exc:
+                self.add_error(prefix + "forename", str(exc))
+        if prefix + "dob" not in cd:
+            return  # the date boxes already have their own error
+        dob = cd[prefix + "dob"]
+        try:
+            if unborn and dob is None:
+                raise ValueError("Enter the expected date of birth of the unborn child")
+            if unborn:
+                expected_date_of_birth_check(dob, today=today)
+            elif dob:
+                date_of_birth_check(dob, today=today, subject_child=child)
+        except ValueError as exc:
+            self.add_error(prefix + "dob", str(exc))
 
     # -- to the service's input (the same shape as the API's ContactCreateIn)
 
@@ -353,11 +513,13 @@ class ContactForm(forms.Form):
         c = {name: self.cleaned_data.get(f"child{n}_{name}") for name in _CHILD_FIELDS}
         if c["person_id"]:
             return {"person_id": c["person_id"]}
-        if not any(c[name] for name in _CHILD_DETAIL_FIELDS if name != "ethnicity"):
+        given = any(c[name] for name in _CHILD_DETAIL_FIELDS if name not in ("ethnicity", "address_status"))
+        if not given and (c["address_status"] or AddressStatus.KNOWN) == AddressStatus.KNOWN:
             return None
         address = None
-        if c["address_line1"] or c["town"] or c["postcode"]:
-            address = {"line1": c["address_line1"], "town": c["town"], "postcode": c["postcode"]}
+        status = c["address_status"] or AddressStatus.KNOWN
+        if status != AddressStatus.KNOWN or c["address_line1"] or c["town"] or c["postcode"]:
+            address = {"status": status, "line1": c["address_line1"], "town": c["town"], "postcode": c["postcode"]}
         return {
             "person_id": None,
             "forename": c["forename"],
@@ -461,7 +623,7 @@ def _rag_choices(levels) -> list[tuple[str, str]]:
     return [(lvl.code, lvl.label) for lvl in levels]
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(CleanTextFormMixin, forms.Form):
     outcome = _radios("What should happen next?", ScreeningOutcome.choices)
     rag = _radios("How urgent are the multi-agency checks?", [])
     rationale = _long_text(
@@ -480,7 +642,7 @@ def _hours_hint(hours: int) -> str:
     return f"Partner information within {hours} working hour{'s' if hours != 1 else ''}"
 
 
-class RerateForm(forms.Form):
+class RerateForm(CleanTextFormMixin, forms.Form):
     rag = _radios("New RAG rating", [])
     reason = _long_text("Reason for the new rating", limit=MAX_TEXT, rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, label="Enquiry version")
@@ -490,7 +652,7 @@ class RerateForm(forms.Form):
         self.fields["rag"].choices = _rag_choices(rag_levels)
 
 
-class AgencyRequestForm(forms.Form):
+class AgencyRequestForm(CleanTextFormMixin, forms.Form):
     agency_codes = _checkboxes("Which agencies should be asked?", [])
     question = _long_text(
         "What do you want to know?",
@@ -504,7 +666,7 @@ class AgencyRequestForm(forms.Form):
         self.fields["agency_codes"].choices = [(a.code, a.name) for a in agencies]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     outcomes = _checkboxes("Outcome", [], help_text="Select all that apply")
     threshold_level = _radios("Threshold level", [])
     rationale = _long_text("Rationale for the decision", limit=MAX_TEXT)
@@ -521,7 +683,7 @@ class DecisionForm(forms.Form):
         return int(value) if value else 0
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(CleanTextFormMixin, forms.Form):
     information_held = _radios(
         "Does your agency hold information about these children or their household?",
         [("yes", "Yes, we hold information"), ("no", "No information held")],
@@ -561,7 +723,7 @@ class ResponseForm(forms.Form):
         }
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(CleanTextFormMixin, forms.Form):
     """Allocate a child who is open to children's social care to a social worker."""
 
     def __init__(self, *args, workers=(), current_user_id=None, **kwargs):

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0001_initial'),
+        ("partnership", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='late_contact_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text='A contact received more than this many days before it is recorded needs a reason (late recording).'),
+            model_name="partnershipsettings",
+            name="late_contact_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="A contact received more than this many days before it is recorded needs a reason (late recording).",
+            ),
         ),
     ]

@@ -267,8 +267,26 @@ def test_htmx_search_returns_only_the_search_block(referrer, login, new_contact)
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<div id="child-search">') and "<html" not in body
+    # The partial, led by a <title> that htmx puts on the page (taking off an earlier "Error: " prefix).
+    assert body.lstrip().startswith('<title>Record a concern – OpenMASH</title>\n<div id="child-search">')
+    assert "<html" not in body
     assert "1 record found" in body
+
+
+def test_htmx_search_with_a_bad_date_swaps_in_main_with_the_full_error_pattern(referrer, login):
+    """Issue 5 fault 13: with JavaScript on, a bad date showed no error summary and no "Error:" title."""
+    response = login(referrer).post(
+        "/contacts/new/",
+        {"action": "search", "name": "Amelia Testchild", "date_of_birth_day": "2", "date_of_birth_year": "2018"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#main-content" and response["HX-Reselect"] == "#main-content"
+    assert response["HX-Reswap"].startswith("outerHTML")
+    assert "<title>Error: Record a concern" in body
+    summary = body[body.index("govuk-error-summary") :]
+    assert 'href="#id_date_of_birth"' in summary and "Date of birth must include a month" in summary
 
 
 def test_only_a_record_from_the_search_results_can_be_selected(referrer, login, new_contact):

@@ -67,7 +67,8 @@ def test_htmx_search_returns_the_partial(make_actor, login, child):
         "/people/search/", {"identifier": VALID_NHS}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="person-search">') and "<html" not in body
+    assert body.lstrip().startswith('<title>Find a child – OpenMASH</title>\n<div id="person-search">')
+    assert "<html" not in body
 
 
 def test_the_hub_sees_details_identifiers_addresses_and_the_chronology_newest_first(make_actor, login, child):

@@ -22,7 +22,7 @@ from openmash.people import selectors as people_selectors
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import CHILD_SLOTS, MEMBER_SLOTS, ContactForm, PersonSearchForm, apply_service_errors
-from openmash.web.views._common import first_with_errors, is_htmx
+from openmash.web.views._common import first_with_errors, render_form_response
 
 INTAKE = "contact_intake"  # session: the last search's matches (id, name, date of birth) and the children picked
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
@@ -126,8 +126,16 @@ def _render(request, intake, *, form=None, search_form=None, results=None, statu
         "member2_open": form.slot_has_data("member2_") or form.slot_has_errors("member2_"),
         "referrer_hints": {"public": "Their identity is protected: only the MASH and you will see who they are"},
     }
-    if is_htmx(request) and request.POST.get("action") == "search":
-        return render(request, "web/contacts/_intake_search.html", ctx, status=status)
+    if request.POST.get("action") == "search":
+        return render_form_response(
+            request,
+            full="web/contacts/new.html",
+            partial="web/contacts/_intake_search.html",
+            context=ctx,
+            errors=bool(search_form.is_bound and search_form.errors),
+            title="Record a concern – OpenMASH",
+            status=status,
+        )
     return render(request, "web/contacts/new.html", ctx, status=status)
 
 
