@@ -141,7 +141,9 @@ class CleanTextFormMixin:
     def full_clean(self):
         super().full_clean()
         for name, message in getattr(self, "_text_refused", {}).items():
-            if name in self.fields and message not in self.errors.get(name, []):
+            if name in self.fields:
+                # One message, ours, even when the field also refused the value (Django refuses NUL itself).
+                self._errors.pop(name, None)
                 self.add_error(name, message)
 
 

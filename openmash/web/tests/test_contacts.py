@@ -268,7 +268,8 @@ def test_htmx_search_returns_only_the_search_block(referrer, login, new_contact)
     body = response.content.decode()
     assert response.status_code == 200
     # The partial, led by a <title> that htmx puts on the page (taking off an earlier "Error: " prefix).
-    assert body.lstrip().startswith('<title>Record a concern – OpenMASH</title>\n<div id="child-search">')
+    assert body.lstrip().startswith('<title>Record a concern – OpenMASH</title>\n<div id="form-errors" hx-swap-oob')
+    assert '<div id="child-search">' in body
     assert "<html" not in body
     assert "1 record found" in body
 
