@@ -21,6 +21,9 @@ class IdentifierOut(Schema):
 
 
 class AddressOut(Schema):
+    """status: known, no_fixed_abode or not_known (then the address lines are empty)."""
+
+    status: str
     line1: str
     town: str
     postcode: str
@@ -88,6 +91,7 @@ def person_out(actor, person) -> dict:
         ]
         out["addresses"] = [
             {
+                "status": a.status,
                 "line1": a.line1,
                 "town": a.town,
                 "postcode": a.postcode,

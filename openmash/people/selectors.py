@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from openmash.access.policy import people_visible, person_full_record_allowed, person_get_for, require
 from openmash.audit.services import audit_record, audit_record_many
@@ -14,6 +15,7 @@ from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import normalise_name
 from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
 from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
+from openmash.people.validation import search_date_check
 
 
 def _with_details(qs):
@@ -53,6 +55,11 @@ def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type:
             return Q(pk__in=[])  # a placeholder (stored before fault 10 was fixed) never links anyone
         ids = PersonIdentifier.objects.filter(identifier_type=identifier_type or "nhs_number", value=value)
         return Q(pk__in=ids.values("person_id"))
+    if date_of_birth is not None:
+        try:
+            search_date_check(date_of_birth, today=timezone.localdate())
+        except ValueError as exc:
+            raise ValidationFailed("Check the date of birth", errors={"date_of_birth": [str(exc)]}) from None
     parts = [normalise_name(p) for p in (name or "").split() if normalise_name(p)]
     if not parts or date_of_birth is None:
         raise ValidationFailed(

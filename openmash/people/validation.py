@@ -108,6 +108,19 @@ def expected_date_of_birth_check(edd: dt.date, *, today: dt.date) -> dt.date:
     return edd
 
 
+def search_date_check(day: dt.date, *, today: dt.date) -> dt.date:
+    """A date searched for as a date of birth: in the past, or an unborn child's expected date (up to ten months
+    ahead, as expected_date_of_birth_check allows)."""
+    if day > add_months(today, EXPECTED_DOB_MONTHS_AHEAD):
+        raise ValueError(
+            "Date of birth must be in the past. For an unborn child, enter the expected date, "
+            f"within the next {EXPECTED_DOB_MONTHS_AHEAD} months"
+        )
+    if age_on(day, today) >= MAX_AGE_YEARS:
+        raise ValueError(f"Date of birth must be within the last {MAX_AGE_YEARS} years")
+    return day
+
+
 def parent_older_check(parent_dob: dt.date | None, child_born: dt.date | None) -> None:
     """A parent or carer is older than the child (child_born: date of birth or expected date of birth)."""
     if parent_dob and child_born and parent_dob >= child_born:
@@ -123,4 +136,5 @@ __all__ = [
     "date_of_birth_check",
     "expected_date_of_birth_check",
     "parent_older_check",
+    "search_date_check",
 ]

@@ -37,6 +37,7 @@ from openmash.people.validation import (
     expected_date_of_birth_check,
     name_clean,
     names_check,
+    search_date_check,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -266,9 +267,15 @@ class RoleSwitchForm(CleanTextFormMixin, forms.Form):
 class PersonSearchForm(CleanTextFormMixin, forms.Form):
     name = _text("Full name", max_length=200, help_text="First name and last name, for example Amelia Smith")
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, past="today", help_text="For example, 27 3 2018"
+        label="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2018. For an unborn child, the expected date of birth",
     )
     identifier = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
+
+    def clean_date_of_birth(self):
+        day = self.cleaned_data.get("date_of_birth")
+        return domain_check(search_date_check, day, today=timezone.localdate()) if day else day
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,6 +101,14 @@ def test_a_subject_child_of_25_years_and_10_days_is_refused(post):
     assert "under 25" in msgs[0]
 
 
+def test_search_by_an_implausible_date_of_birth_is_refused(api, make_actor):
+    later = (timezone.localdate() + dt.timedelta(days=730)).isoformat()
+    client = api(make_actor("screener", "mash"))
+    for day in (later, "1901-01-01"):
+        r = client.get("/people", name="Amelia Testchild", date_of_birth=day)
+        assert r.status_code == 422 and "date_of_birth" in r.json()["errors"], r.content
+
+
 # --- fault 10: placeholder identifiers ------------------------------------------------------------------------
 
 
