@@ -82,12 +82,27 @@ def test_a_form_removes_invisible_characters_before_its_fields_see_them(text):
     assert form.cleaned_data["name"] == "Amelia"
 
 
-def test_a_form_refuses_control_characters_on_the_field_and_leaves_passwords_alone():
+@pytest.mark.django_db
+def test_a_form_refuses_control_characters_on_the_field_and_leaves_passwords_alone(rf):
     from openmash.web.forms import LoginForm, ScreeningForm
 
     form = ScreeningForm({"outcome": "nfa_advice", "rationale": "Reason\x00"})
     assert not form.is_valid() and "control characters" in form.errors["rationale"][0]
     form = ScreeningForm({"outcome": "nfa_advice", "rationale": "Line 1\r\nLine 2"})
     assert form.is_valid() and form.cleaned_data["rationale"] == "Line 1\nLine 2"
-    login = LoginForm(data={"username": "user\u200b", "password": " pass\u200bword "})
+    login = LoginForm(rf.post("/login/"), data={"username": "user\u200b", "password": " pass\u200bword "})
+    login.is_valid()
     assert login.data["username"] == "user" and login.data["password"] == " pass\u200bword "
+
+
+def test_fields_a_form_adds_in_its_own_init_are_cleaned_too():
+    from openmash.partnership.forms import ThresholdsForm
+    from openmash.partnership.models import ThresholdLevel
+
+    form = ThresholdsForm(
+        {"threshold_1": "\u200bUniversal\u202e", "threshold_1_description": "Line\r\nnext\x00"},
+        levels=[ThresholdLevel(level=1, label="Universal")],
+    )
+    assert not form.is_valid()
+    assert form.cleaned_data["threshold_1"] == "Universal"
+    assert "control characters" in form.errors["threshold_1_description"][0]

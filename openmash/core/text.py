@@ -101,11 +101,6 @@ class CleanTextFormMixin:
     the fields see it. Textarea fields are multi-line; password fields are left exactly as typed. A value with
     control characters is kept as posted and its field gets CONTROL_MESSAGE."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._text_refused: dict[str, str] = {}
-        if self.is_bound:
-            self.data = self._cleaned_copy(self.data)
 
     def _keys_for_fields(self) -> dict[str, tuple[str, Any]]:
         keys: dict[str, tuple[str, Any]] = {}
@@ -139,6 +134,11 @@ class CleanTextFormMixin:
         return copy
 
     def full_clean(self):
+        # Here rather than in __init__, so fields a form adds in its own __init__ are cleaned too.
+        if self.is_bound and not getattr(self, "_text_cleaned", False):
+            self._text_refused: dict[str, str] = {}
+            self.data = self._cleaned_copy(self.data)
+            self._text_cleaned = True
         super().full_clean()
         for name, message in getattr(self, "_text_refused", {}).items():
             if name in self.fields:

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.partnership.models import RagLevel
@@ -57,6 +60,14 @@ class BankHolidayForm(CleanTextFormMixin, forms.Form):
         error_messages={"required": "Enter the date", "invalid": "Enter a date like 2027-08-30"},
     )
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})
+
+    def clean_date(self):
+        """A closure the hub will plan around: from the start of last year to five years ahead (fault 9's kind)."""
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not dt.date(today.year - 1, 1, 1) <= day <= dt.date(today.year + 5, 12, 31):
+            raise forms.ValidationError(f"Enter a date from 1 January {today.year - 1} to 31 December {today.year + 5}")
+        return day
 
 
 class ThresholdsForm(CleanTextFormMixin, forms.Form):

@@ -111,3 +111,10 @@ def test_a_bad_late_recording_window_is_refused(admin_client, value):
     body = r.content.decode()
     assert r.status_code == 200 and "govuk-error-summary" in body and 'href="#id_late_contact_days"' in body
     assert PartnershipSettings.objects.get().late_contact_days == 30
+
+
+def test_an_implausible_holiday_date_is_refused(admin_client):
+    before = BankHoliday.objects.count()
+    r = admin_client.post("/partnership/", {"form": "holiday", "date": "1901-01-01", "name": "Typo day"})
+    assert r.status_code == 200 and 'href="#id_date"' in r.content.decode()
+    assert BankHoliday.objects.count() == before

@@ -167,3 +167,26 @@ def test_postcodes_are_stored_in_canonical_form(raw, canonical):
 def test_things_that_are_not_postcodes_are_refused(raw):
     with pytest.raises(ValueError, match="UK postcode"):
         postcode_normalise(raw)
+
+
+@pytest.mark.django_db
+def test_the_data_migration_turns_postcode_text_into_address_states():
+    import importlib
+
+    from django.apps import apps
+
+    from openmash.people.models import Address, Person
+
+    migration = importlib.import_module("openmash.people.migrations.0004_address_states_from_postcode_text")
+    person = Person.objects.create(forename="A", surname="B", forename_norm="a", surname_norm="b")
+    rows = {
+        text: Address.objects.create(person=person, line1="1 High Street", postcode=text)
+        for text in ("NOT KNOWN", "nfa", "sw1a1aa", "12345")
+    }
+    Address.objects.filter(pk=rows["nfa"].pk).update(line1="No fixed abode")
+    migration.forwards(apps, None)
+    got = {text: Address.objects.get(pk=a.pk) for text, a in rows.items()}
+    assert (got["NOT KNOWN"].status, got["NOT KNOWN"].postcode) == ("not_known", "")
+    assert (got["nfa"].status, got["nfa"].line1) == ("no_fixed_abode", "")
+    assert (got["sw1a1aa"].status, got["sw1a1aa"].postcode) == ("known", "SW1A 1AA")
+    assert got["12345"].postcode == "12345"  # not a postcode and not a state: left for a person to read
