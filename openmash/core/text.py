@@ -101,7 +101,6 @@ class CleanTextFormMixin:
     the fields see it. Textarea fields are multi-line; password fields are left exactly as typed. A value with
     control characters is kept as posted and its field gets CONTROL_MESSAGE."""
 
-
     def _keys_for_fields(self) -> dict[str, tuple[str, Any]]:
         keys: dict[str, tuple[str, Any]] = {}
         for name, field in self.fields.items():
