@@ -34,9 +34,8 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_address_status_and_single_names'),
+        ("people", "0003_address_status_and_single_names"),
     ]
 
     operations = [
