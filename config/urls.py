@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("partnership/", include("openmash.partnership.urls")),
     path("audit/", include("openmash.audit.urls")),
+    path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.web.urls")),
 ]

@@ -177,7 +177,7 @@ def test_the_data_migration_turns_postcode_text_into_address_states():
 
     from openmash.people.models import Address, Person
 
-    migration = importlib.import_module("openmash.people.migrations.0004_address_states_from_postcode_text")
+    migration = importlib.import_module("openmash.people.migrations.0005_address_states_from_postcode_text")
     person = Person.objects.create(forename="A", surname="B", forename_norm="a", surname_norm="b")
     rows = {
         text: Address.objects.create(person=person, line1="1 High Street", postcode=text)

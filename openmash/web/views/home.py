@@ -8,8 +8,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openmash.access.fields import contact_view
 from openmash.access.policy import can
-from openmash.accounts.choices import Role
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -35,7 +35,11 @@ def logout_view(request):
 def _contact_rows(actor, contacts) -> list[dict]:
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     return [
-        {"contact": c, "subjects": presenters.subjects(c), "outcome": presenters.contact_outcome(c, labels)}
+        {
+            "contact": c,
+            "subjects": presenters.subjects(c),
+            "outcome": presenters.contact_outcome(c, labels, contact_view(actor, c)),
+        }
         for c in contacts
     ]
 
@@ -51,7 +55,7 @@ def home(request):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
     if can(actor, "contact.create") and not can(actor, "contact.screen"):
         ctx["my_contacts"] = _contact_rows(actor, web_selectors.contacts_recorded(actor=actor))
-    if actor.role == Role.SOCIAL_WORKER:
+    if can(actor, "contacts.routed"):
         routed = contact_selectors.routed_contacts(actor=actor)
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
     notifications = enquiry_selectors.notifications_for(actor=actor)
