@@ -80,11 +80,12 @@ def test_a_parent_younger_than_the_child_is_refused(post):
 
 def test_a_parent_younger_than_an_existing_child_is_refused(post, api, make_actor, new_contact):
     existing = new_contact().people.get(role="subject").person
-    Contact.objects.all().delete()
+    before = (Contact.objects.count(), Person.objects.count())
     hub = make_actor("screener", "mash")
     parent = {"forename": "Young", "surname": "Parent", "date_of_birth": "2019-01-01", "role": "parent_carer"}
     r = api(hub).post("/contacts", contact_payload(subjects=[{"person_id": str(existing.pk)}], household=[parent]))
     assert r.status_code == 422 and "household[0].date_of_birth" in r.json()["errors"]
+    assert (Contact.objects.count(), Person.objects.count()) == before
 
 
 def test_an_unborn_childs_expected_date_three_years_ahead_is_refused(post):
