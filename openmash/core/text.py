@@ -77,11 +77,18 @@ def _clean_value(value: Any, multiline: bool) -> Any:
         return clean_text(value, multiline=multiline)
     if isinstance(value, list):
         return [clean_text(v, multiline=multiline) if isinstance(v, str) else v for v in value]
+    if isinstance(value, dict):
+        return {
+            (clean_text(k) if isinstance(k, str) else k): (
+                clean_text(v, multiline=multiline) if isinstance(v, str) else v
+            )
+            for k, v in value.items()
+        }
     return value
 
 
 class CleanSchema(Schema):
-    """Base of every API input schema: each string (and each string in a list) is cleaned by `clean_text`
+    """Base of every API input schema: each string (and each string in a list or a dict) is cleaned by `clean_text`
     before its type and length are checked, so ' SW1A 1AA ' fits max_length=8 and a NUL is a 422 on its
     field. Fields named in `multiline_fields` keep newlines and tabs."""
 

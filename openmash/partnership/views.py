@@ -10,8 +10,10 @@ from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
 from openmash.partnership.forms import (
+    AgencyLeadForm,
     BankHolidayForm,
     IntakeForm,
+    OutcomeRulesForm,
     RagTimescalesForm,
     ThresholdsForm,
     WorkingHoursForm,
@@ -35,6 +37,14 @@ def _forms(data=None, which=None):
         "intake_form": IntakeForm(
             data if which == "intake" else None, initial={"late_contact_days": s.late_contact_days}
         ),
+        "lead_form": AgencyLeadForm(
+            data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
+        ),
+        "rules_form": OutcomeRulesForm(
+            data if which == "rules" else None,
+            outcomes=selectors.outcome_codes_list(active_only=False),
+            levels=selectors.threshold_levels_list(),
+        ),
         "thresholds_form": ThresholdsForm(
             data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
         ),
@@ -56,6 +66,12 @@ def _apply(request, which, forms):
     if which == "intake" and forms["intake_form"].is_valid():
         services.late_contact_days_update(actor=actor, days=forms["intake_form"].cleaned_data["late_contact_days"])
         return "Late recording window saved."
+    if which == "lead" and forms["lead_form"].is_valid():
+        services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
+        return "Agency answer times saved. Requests sent from now on use them."
+    if which == "rules" and forms["rules_form"].is_valid():
+        services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
+        return "Outcome rules saved. Decisions from now on follow them."
     if which == "holiday" and forms["holiday_form"].is_valid():
         cd = forms["holiday_form"].cleaned_data
         services.bank_holiday_add(actor=actor, date=cd["date"], name=cd["name"])
