@@ -7,5 +7,6 @@ urlpatterns = [
     path("partnership/", include("openmash.partnership.urls")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
+    path("", include("openmash.casework.urls")),
     path("", include("openmash.web.urls")),
 ]

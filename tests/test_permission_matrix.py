@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from conftest import AGENCIES, contact_payload
 from tests.support import nhs_number, row_counts
@@ -140,6 +141,31 @@ ORACLE: dict[tuple[str, str], Rule] = {
         minimum_details=frozenset({"researcher@health-gp", "researcher@police"}),
     ),
     ("GET", "/api/v1/people/{person_id}/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
+    # casework: case notes and strategy discussions are the hub's; the MASH pack goes to the hub and the worker
+    # allocated to the child (a social worker not allocated lists nothing and opens nothing)
+    ("GET", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 201, 403),
+    ("GET", "/api/v1/contacts/{contact_id}/strategy-discussions"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/strategy-discussions"): Rule(HUB, 201, 403),
+    ("GET", "/api/v1/mash-packs"): Rule(
+        HUB | at_any("social_worker"),
+        200,
+        403,
+        leak_free=frozenset(f"social_worker@{a}" for a in MATRIX_AGENCIES),
+    ),
+    ("GET", "/api/v1/mash-packs/{contact_id}"): Rule(HUB | {ALLOCATED}, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/allocations"): Rule(frozenset({"manager@mash"}), 201, 403),
+    # a hub manager closes any allocation, the allocated worker their own; other managers and social workers may
+    # close allocations in general but not this one, so it answers as missing
+    ("POST", "/api/v1/allocations/{allocation_id}/close"): Rule(
+        frozenset({"manager@mash", ALLOCATED}),
+        200,
+        403,
+        denied_overrides={
+            **{f"manager@{a}": 404 for a in ("police", "health-gp", "school-oak")},
+            **{f"social_worker@{a}": 404 for a in MATRIX_AGENCIES},
+        },
+    ),
 }
 
 
@@ -184,6 +210,37 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/people"): (f"/people?identifier={CANARY_NHS}", None),
         ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
         ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),
+        ("GET", "/api/v1/contacts/{contact_id}/case-notes"): (f"/contacts/{w['contact_a']}/case-notes", None),
+        ("POST", "/api/v1/contacts/{contact_id}/case-notes"): (
+            f"/contacts/{w['contact_a']}/case-notes",
+            {"note_type": "phone_call", "occurred_at": timezone.now().isoformat(), "text": "Called the GP"},
+        ),
+        ("GET", "/api/v1/contacts/{contact_id}/strategy-discussions"): (
+            f"/contacts/{w['contact_c']}/strategy-discussions",
+            None,
+        ),
+        ("POST", "/api/v1/contacts/{contact_id}/strategy-discussions"): (
+            f"/contacts/{w['contact_c']}/strategy-discussions",
+            {
+                "held_at": timezone.now().isoformat(),
+                "attendees": [
+                    {"agency_code": "police", "name": "DS Example"},
+                    {"agency_code": "health-gp", "name": "Dr Example"},
+                ],
+                "section47": True,
+                "rationale": "Reasonable cause to suspect significant harm",
+            },
+        ),
+        ("GET", "/api/v1/mash-packs"): ("/mash-packs", None),
+        ("GET", "/api/v1/mash-packs/{contact_id}"): (f"/mash-packs/{w['contact_c']}", None),
+        ("POST", "/api/v1/contacts/{contact_id}/allocations"): (
+            f"/contacts/{w['contact_c']}/allocations",
+            {"person_ids": [str(w["child_c"])], "worker_membership_id": str(w["worker_membership"])},
+        ),
+        ("POST", "/api/v1/allocations/{allocation_id}/close"): (
+            f"/allocations/{w['allocation_c']}/close",
+            {"reason": "Assessment complete"},
+        ),
     }
 
 
@@ -255,6 +312,17 @@ def _build_world() -> dict:
         recorder, subjects=[{"forename": "Ivy", "surname": "Handover", "date_of_birth": "2015-05-05"}]
     )
     screen(setup_screener, handed_over, outcome="early_help")
+    # casework: a contact sent straight to a strategy discussion, its child allocated to the same worker
+    from openmash.enquiries.services import allocation_assign
+
+    contact_c = contact_record(recorder, subjects=[_fresh_child()], narrative=CANARY_NARRATIVE)
+    screen(setup_screener, contact_c, outcome="strategy")
+    child_c = subject_person(contact_c)
+    allocation_c = allocation_assign(
+        actor=actor("manager", "mash", "matrix-setup-manager"),
+        person_id=child_c.pk,
+        worker_membership_id=str(worker.membership.pk),
+    )
     return {
         "tokens": tokens,
         "contact_a": contact_a.pk,
@@ -264,6 +332,10 @@ def _build_world() -> dict:
         "request_police": request_police.pk,
         "early_help": handed_over.early_help_requests.get().pk,
         "child": child.pk,
+        "contact_c": contact_c.pk,
+        "child_c": child_c.pk,
+        "allocation_c": allocation_c.pk,
+        "worker_membership": worker.membership.pk,
     }
 
 
@@ -418,7 +490,12 @@ def test_every_api_operation_has_a_matrix_row():
         "rows for operations that no longer exist": set(ORACLE) - in_schema,
     }
     assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
-    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child")
+    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child") + (
+        "contact_c",
+        "child_c",
+        "allocation_c",
+        "worker_membership",
+    )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 
 

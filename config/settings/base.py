@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "openmash.people",
     "openmash.contacts",
     "openmash.enquiries",
+    "openmash.casework",
     "openmash.web",
 ]
 

@@ -39,6 +39,13 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
+    # casework (openmash/casework): case notes and strategy discussions are the hub's; the MASH pack goes to the
+    # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.
+    "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),
+    "casenote.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
+    "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
+    "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
@@ -46,6 +53,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
 }
 _HUB_ONLY = frozenset(
     {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+    | {"casenote.create", "casenote.view", "strategy.record"}
 )
 
 
@@ -167,6 +175,52 @@ def people_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def mash_packs_visible(actor) -> QuerySet:
+    """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
+    open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
+    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
+    (social workers of a children's social care agency other than the hub) sees the packs of children open to
+    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
+    from openmash.accounts.choices import AgencyType
+    from openmash.contacts.models import Contact
+
+    qs = Contact.objects.filter(status__in=("decided", "strategy"))
+    if can(actor, "enquiry.view"):
+        return qs
+    if not can(actor, "pack.view"):
+        return qs.none()
+    mine = Q(
+        people__role="subject",
+        people__person__allocations__worker=actor.user,
+        people__person__allocations__closed_at__isnull=True,
+    )
+    agency = actor.agency
+    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
+        from openmash.enquiries.models import CaseAllocation
+
+        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
+            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
+        )
+        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
+        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
+    return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+
+
+def allocations_closable(actor) -> QuerySet:
+    """Open allocations the actor may close: a hub manager any; a social worker their own."""
+    from openmash.enquiries.models import CaseAllocation
+
+    qs = CaseAllocation.objects.filter(closed_at__isnull=True)
+    if not can(actor, "allocation.close"):
+        return qs.none()
+    if actor.is_manager:
+        return qs
+    if can(actor, "allocation.receive"):
+        return qs.filter(worker=actor.user)
+    return qs.none()
+
+
 def people_linkable(actor) -> QuerySet:
     """People an actor may name in a new contact by id: those they may see, and those named in contacts they
     recorded themselves (linking grants no sight of the record: see people_visible). Intake search results are
@@ -256,6 +310,8 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "person_full_record_allowed",
+    "mash_packs_visible",
+    "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",
     "contact_get_for",
