@@ -13,7 +13,7 @@ PINNED = {
     "/screening-queue": 7,
     "/enquiries": 7,
     "/agency-requests": 9,  # + earlier versions of amended answers
-    "/people": 11,  # + the two indexed id lookups (surname, alias surname)
+    "/people": 12,  # + the indexed id lookups (surname, alias surname, and a one-word name as a mononym)
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from openmash.access.policy import can
 from openmash.casework import selectors, services
 from openmash.core.exceptions import NotFound
+from openmash.core.text import CleanSchema
 
 router = Router(tags=["casework"])
 
@@ -18,11 +20,12 @@ router = Router(tags=["casework"])
 # --- schemas ------------------------------------------------------------------------------------------------------
 
 
-class CaseNoteIn(Schema):
+class CaseNoteIn(CleanSchema):
     """A case note. note_type: phone_call, system_check, consent_conversation, management_oversight or other.
     occurred_at: when the event happened (ISO 8601; without an offset it is read as UK time); not in the future,
     not before the contact was received. corrects_id: the note on the same contact this one corrects."""
 
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"text"})
     note_type: str = Field(max_length=30)
     occurred_at: dt.datetime
     text: str
@@ -45,24 +48,26 @@ class CaseNoteOut(Schema):
     corrected_by: list[UUID]
 
 
-class AttendeeIn(Schema):
+class AttendeeIn(CleanSchema):
     agency_code: str = Field(max_length=40)
     name: str = Field(max_length=200)
     role: str = Field("", max_length=200)
 
 
-class ActionIn(Schema):
+class ActionIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"description"})
     description: str = Field(max_length=1000)
     owner: str = Field(max_length=200)
     owner_agency_code: str = Field("", max_length=40)
     due_date: dt.date
 
 
-class StrategyDiscussionIn(Schema):
+class StrategyDiscussionIn(CleanSchema):
     """A strategy discussion. Police and health should take part (Working Together 2023): if no attendee is from
     a police or health agency, missing_agencies_reason must say why. section47: whether a section 47 enquiry
     starts, with its rationale. Only for a contact whose decision or screening outcome was a strategy discussion."""
 
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "missing_agencies_reason"})
     held_at: dt.datetime
     attendees: list[AttendeeIn] = Field(max_length=30)
     section47: bool
@@ -176,14 +181,15 @@ class MashPackOut(Schema):
     allocations: list[AllocationOut]
 
 
-class AllocateTogetherIn(Schema):
+class AllocateTogetherIn(CleanSchema):
     """Allocate these subject children of the contact (siblings) to one social worker (membership id)."""
 
     person_ids: list[UUID] = Field(max_length=20)
     worker_membership_id: UUID
 
 
-class AllocationCloseIn(Schema):
+class AllocationCloseIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     reason: str = Field(max_length=500)
 
 
@@ -351,7 +357,7 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
     return Status(201, discussion_out(next(d for d in found if d.pk == discussion.pk)))
 
 
-class PackListQuery(Schema):
+class PackListQuery(CleanSchema):
     """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
 
     offset: int = Field(0, ge=0, le=1_000_000)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from openmash.casework.choices import CaseNoteType
 from openmash.casework.services import MAX_TEXT
+from openmash.core.text import CleanTextFormMixin
 from openmash.web.forms import GovukDateField
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -43,7 +44,7 @@ def combine(form: forms.Form, date_field: str, time_field: str, label: str) -> d
     return timezone.make_aware(naive)
 
 
-class CaseNoteForm(forms.Form):
+class CaseNoteForm(CleanTextFormMixin, forms.Form):
     note_type = forms.ChoiceField(
         label="Type of note",
         choices=CaseNoteType.choices,
@@ -73,7 +74,7 @@ class CaseNoteForm(forms.Form):
 SECTION47 = [("yes", "Yes, a section 47 enquiry will start"), ("no", "No section 47 enquiry")]
 
 
-class StrategyDiscussionForm(forms.Form):
+class StrategyDiscussionForm(CleanTextFormMixin, forms.Form):
     held_on = GovukDateField(
         label="Date of the discussion",
         help_text="For example, 27 3 2026",
@@ -105,7 +106,7 @@ class StrategyDiscussionForm(forms.Form):
         return cleaned
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(CleanTextFormMixin, forms.Form):
     agency_code = forms.ChoiceField(label="Agency", choices=[], required=False)
     name = forms.CharField(label="Name", max_length=200, required=False)
     role = forms.CharField(label="Role", max_length=200, required=False)
@@ -118,7 +119,7 @@ class AttendeeForm(forms.Form):
         return not any((self.cleaned_data.get(f) or "").strip() for f in ("agency_code", "name", "role"))
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextFormMixin, forms.Form):
     description = forms.CharField(label="Action", max_length=1000, required=False)
     owner = forms.CharField(label="Owner (name or role)", max_length=200, required=False)
     owner_agency_code = forms.ChoiceField(label="Owner's agency", choices=[], required=False)
@@ -137,7 +138,7 @@ AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=6, max_num=30, valid
 ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=30, validate_max=True)
 
 
-class AllocateTogetherForm(forms.Form):
+class AllocateTogetherForm(CleanTextFormMixin, forms.Form):
     person_ids = forms.MultipleChoiceField(
         label="Children to allocate",
         choices=[],
@@ -155,7 +156,7 @@ class AllocateTogetherForm(forms.Form):
         ]
 
 
-class AllocationCloseForm(forms.Form):
+class AllocationCloseForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the allocation closing?",
         max_length=500,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -11,33 +11,42 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from openmash.access.fields import contact_view
 from openmash.contacts import selectors, services
-from openmash.core.api_paging import PageOut, PageQuery, page_out
+from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
+from openmash.core.text import CleanSchema
 from openmash.enquiries import assignment
 from openmash.enquiries import services as enquiry_services
 
 router = Router(tags=["contacts"])
 
 
-class IdentifierIn(Schema):
+class IdentifierIn(CleanSchema):
     type: Literal["nhs_number", "upn", "pnc_id", "local_id"]
     value: str = Field(max_length=40)
 
 
-class AddressIn(Schema):
-    line1: str = Field(max_length=200)
+class AddressIn(CleanSchema):
+    """An address. status "known" needs line1 (postcode optional, a UK postcode stored as "SW1A 1AA"); status
+    "no_fixed_abode" or "not_known" takes no address lines (they are states, not text)."""
+
+    status: Literal["known", "no_fixed_abode", "not_known"] = "known"
+    line1: str = Field("", max_length=200)
     town: str = Field("", max_length=100)
     postcode: str = Field("", max_length=10)
 
 
-class AliasIn(Schema):
+class AliasIn(CleanSchema):
     """Another name the person is or was known by."""
 
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
 
 
-class PersonRefIn(Schema):
-    """Either person_id of an existing record, or the details of a new person."""
+class PersonRefIn(CleanSchema):
+    """Either person_id of an existing record, or the details of a new person.
+
+    A new person needs a first name or a last name (one is enough for a person known by one name); an unborn
+    child (unborn=true, with expected_date_of_birth up to 10 months ahead) may have neither. Names must hold a
+    letter; text is NFC with invisible and control characters refused or removed (openmash.core.text)."""
 
     person_id: UUID | None = None
     forename: str = Field("", max_length=100)
@@ -69,7 +78,7 @@ class SubjectIn(PersonRefIn):
     present_at_incident: YesNoUnknownIn = ""
 
 
-class SiblingIn(Schema):
+class SiblingIn(CleanSchema):
     """How two of the contact's children (0-based positions in `subjects`) are related to each other."""
 
     first: int = Field(ge=0, le=19)
@@ -77,7 +86,7 @@ class SiblingIn(Schema):
     relationship: Literal["sibling", "half_sibling", "step_sibling", "not_related", "unknown"]
 
 
-class DomesticAbuseIn(Schema):
+class DomesticAbuseIn(CleanSchema):
     """Domestic abuse details (DOMAIN.md 1.5). `notify_schools` sends each child's school (given by
     school_code) an Operation Encompass notice: it needs the police reference and the incident's time."""
 
@@ -88,8 +97,14 @@ class DomesticAbuseIn(Schema):
     notify_schools: bool = False
 
 
-class ContactCreateIn(Schema):
-    """A new contact. Domestic abuse details sit at the top level (police_reference ... notify_schools)."""
+class ContactCreateIn(CleanSchema):
+    """A new contact. Domestic abuse details sit at the top level (police_reference ... notify_schools).
+    received_at defaults to now; it may not be in the future or more than a year ago, and one more than the
+    partnership's late-recording window ago (default 30 days) needs late_recorded_reason."""
+
+    multiline_fields: ClassVar[frozenset[str]] = frozenset(
+        {"narrative", "consent_detail", "immediate_risk_detail", "late_recorded_reason"}
+    )
 
     subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
     household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
@@ -113,6 +128,7 @@ class ContactCreateIn(Schema):
     immediate_risk: bool | None = None
     immediate_risk_detail: str = Field("", max_length=1000)
     received_at: dt.datetime | None = None
+    late_recorded_reason: str = Field("", max_length=500)
 
 
 class ContactPersonOut(Schema):
@@ -192,7 +208,7 @@ class ContactOut(Schema):
     version: int
 
 
-class PersonAmendIn(Schema):
+class PersonAmendIn(CleanSchema):
     """Changes to a person already named in the contact. Fields left out stay as they are."""
 
     person_id: UUID
@@ -209,22 +225,23 @@ class PersonAmendIn(Schema):
     present_at_incident: YesNoUnknownIn | None = None
 
 
-class ContactAmendIn(Schema):
+class ContactAmendIn(CleanSchema):
     """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
     a stale one answers 409. Every change is kept with the value it replaced."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=DB_INT_MAX)
     add_subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
     add_household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
     people: list[PersonAmendIn] = Field(default_factory=list, max_length=50)
     domestic_abuse: DomesticAbuseIn | None = None
 
 
-class PersonCorrectionIn(Schema):
+class PersonCorrectionIn(CleanSchema):
     """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
     (people[].version in ContactOut): a stale one answers 409."""
 
-    version: int = Field(ge=1)
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
+    version: int = Field(ge=1, le=DB_INT_MAX)
     reason: str = Field(max_length=500)
     forename: str | None = Field(None, max_length=100)
     surname: str | None = Field(None, max_length=100)
@@ -251,7 +268,8 @@ class EncompassNoticeOut(Schema):
     read_at: dt.datetime | None
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""
@@ -306,15 +324,15 @@ class WorkFilterQuery(PageQuery):
         }
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(CleanSchema):
     """Take or assign a contact or enquiry. `assign_to` omitted (or null) with `take: true` means "I take it";
     a manager gives it to a hub member's user id, or releases it with `assign_to: null` and `take: false`.
     `expected` is the holder the caller last saw (a user id, or null for nobody): if someone else changed the
     holder since, the answer is 409 and nothing changes. Taking always expects nobody."""
 
     take: bool = False
-    assign_to: int | None = Field(None, ge=1)
-    expected: int | None = Field(None, ge=1)
+    assign_to: int | None = Field(None, ge=1, le=DB_INT_MAX)
+    expected: int | None = Field(None, ge=1, le=DB_INT_MAX)
 
 
 class AssignmentOut(Schema):

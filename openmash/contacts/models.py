@@ -40,6 +40,11 @@ class Contact(VersionedModel):
     consent_detail = models.CharField(max_length=500, blank=True)
     immediate_risk = models.BooleanField(default=False)
     immediate_risk_detail = models.CharField(max_length=1000, blank=True)
+    late_recorded_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why a contact received longer ago than the partnership's late-recording window was recorded late.",
+    )
     status = models.CharField(
         max_length=30, choices=ContactStatus.choices, default=ContactStatus.AWAITING_SCREENING, db_index=True
     )

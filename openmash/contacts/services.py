@@ -37,7 +37,9 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
+from openmash.contacts.validation import late_reason_check, received_after_birth_check, received_at_check
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
@@ -49,6 +51,7 @@ from openmash.people.services import (
     person_values,
     relationships_ensure,
 )
+from openmash.people.validation import parent_older_check
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -100,12 +103,12 @@ def _is_uuid(value) -> bool:
         return False
 
 
-def _validate_contact_fields(data: dict, errors: dict[str, list[str]]) -> dict:
+def _validate_contact_fields(data: dict, errors: dict[str, list[str]], now: dt.datetime) -> dict:
     def err(field: str, msg: str) -> None:
         errors.setdefault(field, []).append(msg)
 
     cleaned: dict[str, Any] = {}
-    _validate_concern(data, cleaned, err)
+    _validate_concern(data, cleaned, err, now)
     _validate_referrer(data, cleaned, err)
     _validate_consent(data, cleaned, err)
     _validate_risk(data, cleaned, err)
@@ -200,9 +203,18 @@ def _validate_siblings(data: dict, count: int, errors: dict) -> list[tuple[int, 
     return pairs
 
 
-def _validate_concern(data, cleaned, err) -> None:
-    narrative = data.get("narrative") or ""
-    if not narrative.strip():
+def _text(data, field: str, err, *, multiline: bool = False) -> str:
+    """A free-text field cleaned by the one text rule (openmash.core.text); a refusal is this field's error."""
+    try:
+        return clean_text(data.get(field), multiline=multiline)
+    except TextRefused as exc:
+        err(field, str(exc))
+        return ""
+
+
+def _validate_concern(data, cleaned, err, now) -> None:
+    narrative = _text(data, "narrative", err, multiline=True)
+    if not narrative:
         err("narrative", "Describe the concern")
     elif len(narrative) > settings.OPENMASH_MAX_NARRATIVE_CHARS:
         err("narrative", f"The description must be {settings.OPENMASH_MAX_NARRATIVE_CHARS:,} characters or fewer")
@@ -217,9 +229,22 @@ def _validate_concern(data, cleaned, err) -> None:
     received = data.get("received_at")
     if received and timezone.is_naive(received):
         received = timezone.make_aware(received)  # a time without an offset is the partnership's local time
-    if received and received > timezone.now() + dt.timedelta(minutes=5):
-        err("received_at", "The time the contact was received must not be in the future")
-    cleaned["received_at"] = received or timezone.now()
+    received = received or now
+    try:
+        received_at_check(received, now=now)
+    except ValueError as exc:
+        err("received_at", str(exc))
+    else:
+        try:
+            cleaned["late_recorded_reason"] = late_reason_check(
+                received,
+                data.get("late_recorded_reason"),
+                now=now,
+                window_days=partnership_settings_get().late_contact_days,
+            )
+        except ValueError as exc:
+            err("late_recorded_reason", str(exc))
+    cleaned["received_at"] = received
 
 
 def _validate_referrer(data, cleaned, err) -> None:
@@ -232,7 +257,7 @@ def _validate_referrer(data, cleaned, err) -> None:
         err("referrer_type", "Referrer type must be professional or public")
     cleaned["referrer_type"] = rtype
     for field, limit in (("referrer_name", 200), ("referrer_role", 200), ("referrer_phone", 40)):
-        value = (data.get(field) or "").strip()
+        value = _text(data, field, err)
         if len(value) > limit:
             err(field, f"Must be {limit} characters or fewer")
         cleaned[field] = value[:limit]
@@ -249,7 +274,7 @@ def _validate_consent(data, cleaned, err) -> None:
     reason = data.get("consent_not_sought_reason") or ""
     if consent == Consent.NOT_SOUGHT and reason not in ConsentNotSoughtReason.values:
         err("consent_not_sought_reason", "Select why consent was not sought")
-    detail = (data.get("consent_detail") or "").strip()
+    detail = _text(data, "consent_detail", err, multiline=True)
     if len(detail) > 500:
         err("consent_detail", "Must be 500 characters or fewer")
     cleaned.update(
@@ -263,7 +288,7 @@ def _validate_risk(data, cleaned, err) -> None:
     immediate = data.get("immediate_risk")
     if immediate is None:
         err("immediate_risk", "Say whether the child is at immediate risk")
-    risk_detail = (data.get("immediate_risk_detail") or "").strip()
+    risk_detail = _text(data, "immediate_risk_detail", err, multiline=True)
     if immediate and not risk_detail:
         err("immediate_risk_detail", "Describe the immediate risk and what has been done")
     if len(risk_detail) > 1000:
@@ -271,9 +296,12 @@ def _validate_risk(data, cleaned, err) -> None:
     cleaned.update(immediate_risk=bool(immediate), immediate_risk_detail=risk_detail)
 
 
-def contact_validate(*, actor, data: dict) -> tuple[dict, list, list]:
+def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = None) -> tuple[dict, list, list]:
+    """Check a contact's input (the dict shape of the API's ContactCreateIn). Returns (cleaned fields, resolved
+    subjects, resolved household) or raises ValidationFailed with messages keyed by field. recorded_at is when
+    it is being recorded (default now), the reference for the received-date rules (contacts/validation.py)."""
     errors: dict[str, list[str]] = {}
-    cleaned = _validate_contact_fields(data, errors)
+    cleaned = _validate_contact_fields(data, errors, recorded_at or timezone.now())
     subjects = data.get("subjects") or []
     if not subjects:
         errors.setdefault("subjects", []).append("Add at least one child the concern is about")
@@ -297,14 +325,53 @@ def contact_validate(*, actor, data: dict) -> tuple[dict, list, list]:
                 "Role must be parent_carer, household_member or alleged_perpetrator"
             )
         resolved_others.append((role, _resolve_person(actor, o, prefix=f"household[{i}]", errors=errors, child=False)))
+    _check_dates_across_people(cleaned, resolved_subjects, resolved_others, errors)
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
     return cleaned, resolved_subjects, resolved_others
 
 
-def contact_create(*, actor, data: dict, idempotency_key: str | None = None) -> tuple[Contact, bool]:
+def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
+    """A resolved person's date of birth (or, if expected, the expected date for an unborn child), whether new
+    or existing."""
+    if kind == "new":
+        return person.get("date_of_birth") or (person.get("expected_date_of_birth") if expected else None)
+    if kind == "existing":
+        return person.date_of_birth or (person.expected_date_of_birth if expected else None)
+    return None
+
+
+def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
+    """Dates that must agree between people and the contact: the contact was received after each child was born,
+    and a parent or carer is older than each child (issue 5, fault 9)."""
+    children = [_born(kind, p) for kind, p in subjects]
+    received = cleaned.get("received_at")
+    if received and "received_at" not in errors:
+        for born in (_born(kind, p, expected=False) for kind, p in subjects):
+            try:
+                received_after_birth_check(received, born, local_date=timezone.localdate)
+            except ValueError as exc:
+                errors.setdefault("received_at", []).append(str(exc))
+                break
+    for i, (role, (kind, person)) in enumerate(others):
+        if role != ContactPersonRole.PARENT_CARER or kind == "missing":
+            continue
+        key = f"household[{i}].date_of_birth"
+        for born in children:
+            try:
+                parent_older_check(_born(kind, person), born)
+            except ValueError as exc:
+                if key not in errors:
+                    errors.setdefault(key, []).append(str(exc))
+                break
+
+
+def contact_create(
+    *, actor, data: dict, idempotency_key: str | None = None, recorded_at: dt.datetime | None = None
+) -> tuple[Contact, bool]:
     """Record a contact. Returns (contact, created). The same Idempotency-Key from the same user returns the
-    first contact instead of creating another; reusing a key for a different request is refused."""
+    first contact instead of creating another; reusing a key for a different request is refused. recorded_at
+    (default now) is only for replaying history, as the demo does: the received-date rules are relative to it."""
     require(actor, "contact.create")
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
         raise ValidationFailed("Bad Idempotency-Key", errors={"Idempotency-Key": ["Must be 1 to 100 characters"]})
@@ -313,7 +380,7 @@ def contact_create(*, actor, data: dict, idempotency_key: str | None = None) -> 
         existing = _idempotent_existing(actor, idempotency_key, fingerprint)
         if existing:
             return existing, False
-    cleaned, subjects, others = contact_validate(actor=actor, data=data)
+    cleaned, subjects, others = contact_validate(actor=actor, data=data, recorded_at=recorded_at)
     try:
         with transaction.atomic():
             contact = _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint)

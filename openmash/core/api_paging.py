@@ -5,9 +5,15 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from openmash.core.text import CleanSchema
+
+# The largest integer an INTEGER column holds on every supported database (PostgreSQL integer; SQLite takes
+# 64-bit but Python ints beyond that overflow the driver). Every integer the API takes is bounded by it, so a
+# huge number is a 422, never a 500.
+DB_INT_MAX = 2_147_483_647
 
 
-class PageQuery(Schema):
+class PageQuery(CleanSchema):
     """`page` (1-based) and `page_size` (1 to 100, default 25). A page past the last one is empty (count stays
     true), so a client can walk the pages until `page == num_pages`."""
 

@@ -19,7 +19,12 @@ from faker import Faker
 from openmash.core.text import normalise_name
 from openmash.demo.fastinsert import insert_rows
 from openmash.people.choices import IdentifierType, PersonKind, RelationshipType, Sex
-from openmash.people.identifiers import nhs_number_check_digit, pnc_check_character, upn_check_letter
+from openmash.people.identifiers import (
+    nhs_number_check_digit,
+    nhs_number_is_placeholder,
+    pnc_check_character,
+    upn_check_letter,
+)
 from openmash.people.models import (
     Address,
     Household,
@@ -114,7 +119,7 @@ class IdentifierSource:
             self._nhs_i += 1
             first9 = f"999{n:06d}"
             check = nhs_number_check_digit(first9)
-            if check is not None:
+            if check is not None and not nhs_number_is_placeholder(f"{first9}{check}"):
                 return f"{first9}{check}"
 
     def upn(self, *, secondary: bool) -> str:

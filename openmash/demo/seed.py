@@ -680,7 +680,8 @@ class DemoSeeder:
                     name = f"{person.forename} {person.surname}"
                     dob = person.date_of_birth or person.expected_date_of_birth
                     person_search(actor=actor, name=name, date_of_birth=dob)
-        contact, _ = contact_create(actor=actor, data=data)
+        # Recorded as it would have been, soon after it was received (the received-date rules are relative).
+        contact, _ = contact_create(actor=actor, data=data, recorded_at=plan.received)
         new_people = any("person_id" not in p for p in data["subjects"] + data["household"])
         routed = contact.status == "with_allocated_worker"
         self.backdate_fresh(plan.received, notifications=routed, people=new_people)

@@ -4,14 +4,15 @@ decisions (per child), the early help service's inbox."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
-from openmash.core.api_paging import PageOut, PageQuery, page_out
+from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
+from openmash.core.text import CleanSchema
 from openmash.enquiries import selectors, services
 from openmash.enquiries.selectors import request_people
 
@@ -120,22 +121,25 @@ class EnquiryOut(EnquirySummaryOut):
     decision: DecisionOut | None
 
 
-class RagIn(Schema):
+class RagIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     rag: str = Field(max_length=20)
     reason: str
-    version: int
+    version: int = Field(ge=1, le=DB_INT_MAX)
 
 
-class AgencyRequestsIn(Schema):
+class AgencyRequestsIn(CleanSchema):
     """Agencies to ask. `question` goes to all of them; `questions` (agency code -> text) gives one agency its own
     question. Blank: the default question (enquiries.choices.DEFAULT_REQUEST_QUESTION)."""
 
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"question", "questions"})
     agency_codes: list[str] = Field(max_length=20)
     question: str = ""
     questions: dict[str, str] = Field(default_factory=dict)
 
 
-class ResponseIn(Schema):
+class ResponseIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
     no_information: bool = False
     summary: str = ""
     risk_indicators: list[str] = Field(default_factory=list, max_length=20)
@@ -146,25 +150,28 @@ class ResponseIn(Schema):
 class ResponseAmendIn(ResponseIn):
     """The whole amended answer, the answer's `version` as read (409 if someone changed it since) and why."""
 
-    version: int
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"summary", "reason"})
+    version: int = Field(ge=1, le=DB_INT_MAX)
     reason: str
 
 
-class DecisionChildIn(Schema):
+class DecisionChildIn(CleanSchema):
     """One child's decision where it differs: omitted outcomes/threshold fall back to the decision's."""
 
     person_id: UUID
     outcomes: list[str] = Field(default_factory=list, max_length=10)
-    threshold_level: int | None = None
+    threshold_level: int | None = Field(None, ge=0, le=32767)
 
 
-class DecisionIn(Schema):
+class DecisionIn(CleanSchema):
     """The manager's decision. Outcomes apply to every child unless `children` gives a child its own.
     'No further action' cannot be combined with another outcome; an outcome outside its usual threshold levels,
     or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise)."""
 
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "next_steps", "exception_reason"})
+
     outcomes: list[str] = Field(max_length=10)
-    threshold_level: int
+    threshold_level: int = Field(ge=0, le=32767)
     rationale: str
     next_steps: str = ""
     exception_reason: str = ""
@@ -213,7 +220,7 @@ class EarlyHelpRequestOut(Schema):
     household: list[InboxSubjectOut]
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(CleanSchema):
     version: int
 
 

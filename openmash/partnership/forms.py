@@ -1,5 +1,9 @@
-from django import forms
+import datetime as dt
 
+from django import forms
+from django.utils import timezone
+
+from openmash.core.text import CleanTextFormMixin
 from openmash.partnership.models import RagLevel
 
 WEEKDAYS = [
@@ -13,7 +17,7 @@ WEEKDAYS = [
 ]
 
 
-class RagTimescalesForm(forms.Form):
+class RagTimescalesForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, levels: list[RagLevel], **kwargs):
         super().__init__(*args, **kwargs)
         for level in levels:
@@ -29,7 +33,7 @@ class RagTimescalesForm(forms.Form):
             )
 
 
-class WorkingHoursForm(forms.Form):
+class WorkingHoursForm(CleanTextFormMixin, forms.Form):
     day_start = forms.TimeField(
         label="Hub opens at",
         help_text="24-hour clock, for example 09:00",
@@ -49,7 +53,7 @@ class WorkingHoursForm(forms.Form):
     )
 
 
-class AgencyLeadForm(forms.Form):
+class AgencyLeadForm(CleanTextFormMixin, forms.Form):
     agency_lead_working_hours = forms.IntegerField(
         label="Agencies answer this many working hours before the enquiry is due",
         help_text="So the MASH manager has time to decide. Never more than half the time left when the request is "
@@ -65,7 +69,7 @@ class AgencyLeadForm(forms.Form):
     )
 
 
-class BankHolidayForm(forms.Form):
+class BankHolidayForm(CleanTextFormMixin, forms.Form):
     date = forms.DateField(
         label="Date",
         help_text="For example 2027-08-30",
@@ -73,8 +77,16 @@ class BankHolidayForm(forms.Form):
     )
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})
 
+    def clean_date(self):
+        """A closure the hub will plan around: from the start of last year to five years ahead (fault 9's kind)."""
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not dt.date(today.year - 1, 1, 1) <= day <= dt.date(today.year + 5, 12, 31):
+            raise forms.ValidationError(f"Enter a date from 1 January {today.year - 1} to 31 December {today.year + 5}")
+        return day
 
-class ThresholdsForm(forms.Form):
+
+class ThresholdsForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
         for t in levels:
@@ -93,7 +105,24 @@ class ThresholdsForm(forms.Form):
             )
 
 
-class OutcomeRulesForm(forms.Form):
+class IntakeForm(CleanTextFormMixin, forms.Form):
+    """The late-recording window: a contact received longer ago than this needs a reason (issue 5, fault 9)."""
+
+    late_contact_days = forms.IntegerField(
+        label="Late recording window (days)",
+        help_text="A contact recorded more than this many days after it was received needs a reason. From 1 to 365",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Enter the late recording window in days",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days from 1 to 365",
+            "max_value": "Enter a number of days from 1 to 365",
+        },
+    )
+
+
+class OutcomeRulesForm(CleanTextFormMixin, forms.Form):
     """Per outcome: never combined with another (exclusive), and the threshold levels it usually goes with."""
 
     def __init__(self, *args, outcomes, levels, **kwargs):

@@ -17,6 +17,10 @@ class PartnershipSettings(BaseModel):
     working_weekdays = models.JSONField(default=list, help_text="0 = Monday ... 6 = Sunday.")
     screening_working_days = models.PositiveSmallIntegerField(default=1)
     re_referral_months = models.PositiveSmallIntegerField(default=12)
+    late_contact_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="A contact received more than this many days before it is recorded needs a reason (late recording).",
+    )
     agency_lead_working_hours = models.PositiveSmallIntegerField(
         default=4,
         help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager "

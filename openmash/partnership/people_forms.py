@@ -14,13 +14,14 @@ from openmash.accounts.admin_services import (
     role_choices,
 )
 from openmash.accounts.models import Agency
+from openmash.core.text import CleanTextFormMixin
 
 
 def _agency_choices():
     return [("", "Choose an agency")] + [(a.code, a.name) for a in Agency.objects.filter(active=True).order_by("name")]
 
 
-class UserNewForm(forms.Form):
+class UserNewForm(CleanTextFormMixin, forms.Form):
     username = forms.CharField(
         label="Username",
         max_length=150,
@@ -41,7 +42,7 @@ class UserNewForm(forms.Form):
         self.fields["agency"].choices = _agency_choices()
 
 
-class RoleAddForm(forms.Form):
+class RoleAddForm(CleanTextFormMixin, forms.Form):
     agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency"})
     role = forms.ChoiceField(
         label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}
@@ -53,7 +54,7 @@ class RoleAddForm(forms.Form):
         self.fields["agency"].choices = _agency_choices()
 
 
-class MembershipEditForm(forms.Form):
+class MembershipEditForm(CleanTextFormMixin, forms.Form):
     """One role's edit form; updated_at carries the version the admin saw (concurrent edit detection)."""
 
     role = forms.ChoiceField(label="Role", choices=role_choices(), error_messages={"required": "Choose a role"})
@@ -85,7 +86,7 @@ class MembershipEditForm(forms.Form):
         ]
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(CleanTextFormMixin, forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=40,
@@ -112,5 +113,5 @@ class AgencyForm(forms.Form):
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class TeamForm(forms.Form):
+class TeamForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label="Team name", max_length=200, error_messages={"required": "Enter the team's name"})

@@ -116,6 +116,22 @@ def working_hours_update(*, actor, day_start: dt.time, day_end: dt.time, weekday
 
 
 @transaction.atomic
+def late_contact_days_update(*, actor, days: int) -> PartnershipSettings:
+    """Set the late-recording window: contacts received more than `days` ago need a reason (1 to 365)."""
+    require(actor, "partnership.configure")
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationFailed(
+            "There is a problem with the window", errors={"late_contact_days": ["Enter a number of days from 1 to 365"]}
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.late_contact_days
+    obj.late_contact_days = days
+    obj.save(update_fields=["late_contact_days", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"late_contact_days": [before, days]})
+    return obj
+
+
+@transaction.atomic
 def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
     """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the
     enquiry's due time). Applies to requests sent (or re-timed by a re-rating) from now on."""

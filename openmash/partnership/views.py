@@ -12,6 +12,7 @@ from openmash.partnership import selectors, services
 from openmash.partnership.forms import (
     AgencyLeadForm,
     BankHolidayForm,
+    IntakeForm,
     OutcomeRulesForm,
     RagTimescalesForm,
     ThresholdsForm,
@@ -33,6 +34,9 @@ def _forms(data=None, which=None):
             },
         ),
         "holiday_form": BankHolidayForm(data if which == "holiday" else None),
+        "intake_form": IntakeForm(
+            data if which == "intake" else None, initial={"late_contact_days": s.late_contact_days}
+        ),
         "lead_form": AgencyLeadForm(
             data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
         ),
@@ -59,6 +63,9 @@ def _apply(request, which, forms):
             actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
         )
         return "Hub working hours saved."
+    if which == "intake" and forms["intake_form"].is_valid():
+        services.late_contact_days_update(actor=actor, days=forms["intake_form"].cleaned_data["late_contact_days"])
+        return "Late recording window saved."
     if which == "lead" and forms["lead_form"].is_valid():
         services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
         return "Agency answer times saved. Requests sent from now on use them."

@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Query, Router, Schema
 
 from openmash.access.fields import person_fields_visible, person_minimum_details
+from openmash.core.text import CleanSchema
 from openmash.people import selectors
 from openmash.people.identifiers import nhs_number_format
 
@@ -21,6 +22,9 @@ class IdentifierOut(Schema):
 
 
 class AddressOut(Schema):
+    """status: known, no_fixed_abode or not_known (then the address lines are empty)."""
+
+    status: str
     line1: str
     town: str
     postcode: str
@@ -92,7 +96,7 @@ class PersonSearchOut(Schema):
     items: list[PersonSummaryOut]
 
 
-class PersonSearchQuery(Schema):
+class PersonSearchQuery(CleanSchema):
     name: str = ""
     date_of_birth: dt.date | None = None
     identifier_type: str = "nhs_number"
@@ -116,6 +120,7 @@ def person_out(actor, person) -> dict:
         ]
         out["addresses"] = [
             {
+                "status": a.status,
                 "line1": a.line1,
                 "town": a.town,
                 "postcode": a.postcode,

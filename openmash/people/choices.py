@@ -36,6 +36,14 @@ class Ethnicity(models.TextChoices):
     NOBT = "NOBT", "Information not yet obtained"
 
 
+class AddressStatus(models.TextChoices):
+    """Whether the address is known. No fixed abode and not known are states, never text in the postcode."""
+
+    KNOWN = "known", "Known"
+    NO_FIXED_ABODE = "no_fixed_abode", "No fixed abode"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class IdentifierType(models.TextChoices):
     NHS_NUMBER = "nhs_number", "NHS number"
     UPN = "upn", "Unique Pupil Number"

@@ -21,10 +21,41 @@ def nhs_number_check_digit(first9: str) -> int | None:
     return check
 
 
+# Values systems put in an identifier field when the real one is not known. They pass (or need not pass) the
+# check digit, so without this list 0000000000 would "match" every child recorded with it (issue 5, fault 10).
+# Repeated digits are caught by rule below; these are the other placeholders seen in records.
+NHS_PLACEHOLDERS = frozenset({"0123456789", "1234567890", "9876543210", "0987654321", "4010232137"})
+UPN_PLACEHOLDERS = frozenset()  # a UPN of one repeated digit after its check letter is caught by rule
+PLACEHOLDER_MESSAGE = "{label} {value} is a placeholder, not a real {label}: leave it blank if it is not known"
+
+
+def nhs_number_is_placeholder(digits: str) -> bool:
+    """True for a known placeholder NHS number: one digit repeated (0000000000, 9999999999) or a listed value."""
+    return len(set(digits)) == 1 or digits in NHS_PLACEHOLDERS
+
+
+def upn_is_placeholder(upn: str) -> bool:
+    """True for a placeholder UPN: the 12 characters after the check letter all the same (A000000000000), or LA
+    number 000 (DfE LA numbers start at 201), or a listed value."""
+    body = upn[1:]
+    return len(set(body)) == 1 or upn in UPN_PLACEHOLDERS or body[:3] == "000"
+
+
+def identifier_is_placeholder(kind: str, value: str) -> bool:
+    """True when a stored, already-normalised identifier is a placeholder and must never link people."""
+    if kind == "nhs_number":
+        return nhs_number_is_placeholder(value)
+    if kind == "upn":
+        return len(value) == 13 and upn_is_placeholder(value)
+    return False
+
+
 def nhs_number_normalise(value: str) -> str:
     digits = re.sub(r"[\s-]", "", value or "")
     if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValueError("Enter an NHS number with 10 digits, like 943 476 5919")
+    if nhs_number_is_placeholder(digits):
+        raise ValueError(PLACEHOLDER_MESSAGE.format(label="NHS number", value=nhs_number_format(digits)))
     if nhs_number_check_digit(digits[:9]) != int(digits[9]):
         raise ValueError("Enter a valid NHS number: the check digit does not match")
     return digits
@@ -53,6 +84,8 @@ def upn_normalise(value: str) -> str:
         raise ValueError(
             "Enter a UPN of 13 characters: a check letter, 11 digits and a digit or letter, like B801200005001"
         )
+    if upn_is_placeholder(upn):
+        raise ValueError(PLACEHOLDER_MESSAGE.format(label="UPN", value=upn))
     if upn_check_letter(upn[1:]) != upn[0]:
         raise ValueError("Enter a valid UPN: the check letter does not match")
     return upn
@@ -98,6 +131,9 @@ def identifier_normalise(kind: str, value: str) -> str:
 
 __all__ = [
     "identifier_normalise",
+    "identifier_is_placeholder",
+    "nhs_number_is_placeholder",
+    "upn_is_placeholder",
     "nhs_number_normalise",
     "nhs_number_check_digit",
     "nhs_number_format",

@@ -7,15 +7,16 @@ mind without losing anything.
 from django.db import models
 
 from openmash.core.models import BaseModel, VersionedModel
-from openmash.people.choices import Ethnicity, IdentifierType, PersonKind, RelationshipType, Sex
+from openmash.people.choices import AddressStatus, Ethnicity, IdentifierType, PersonKind, RelationshipType, Sex
 
 
 class Person(VersionedModel):
     """A child, unborn child or adult known to the partnership (SSD ssd_person)."""
 
     kind = models.CharField(max_length=10, choices=PersonKind.choices, default=PersonKind.CHILD)
-    forename = models.CharField(max_length=100)
-    surname = models.CharField(max_length=100)
+    # One of the two may be blank: a person known by one name only, or an unborn child not yet named.
+    forename = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
     forename_norm = models.CharField(max_length=100, editable=False)
     surname_norm = models.CharField(max_length=100, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -39,7 +40,12 @@ class Person(VersionedModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.forename} {self.surname}".strip()
+        """The name to show. An unborn child without a first name shows as "Unborn child" (with the family name
+        when known), so no page or list shows an empty name."""
+        name = f"{self.forename} {self.surname}".strip()
+        if self.kind == PersonKind.UNBORN and not self.forename:
+            return f"Unborn child {self.surname}".strip()
+        return name or "Name not known"
 
     def __str__(self) -> str:
         return self.full_name
@@ -71,9 +77,10 @@ class Address(BaseModel):
     """An address in the person's history (SSD ssd_address)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
-    line1 = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=AddressStatus.choices, default=AddressStatus.KNOWN)
+    line1 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, help_text="Canonical UK form, like SW1A 1AA.")
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 

@@ -13,8 +13,9 @@ from openmash.access.policy import people_visible, person_full_record_allowed, p
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import normalise_name
-from openmash.people.identifiers import identifier_normalise
+from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
 from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
+from openmash.people.validation import search_date_check
 
 
 def _with_details(qs):
@@ -107,8 +108,15 @@ def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type:
             value = identifier_normalise(identifier_type or "nhs_number", identifier)
         except ValueError as exc:
             raise ValidationFailed("Check the identifier", errors={"identifier": [str(exc)]}) from None
+        if identifier_is_placeholder(identifier_type or "nhs_number", value):
+            return Q(pk__in=[])  # a placeholder (stored before fault 10 was fixed) never links anyone
         ids = PersonIdentifier.objects.filter(identifier_type=identifier_type or "nhs_number", value=value)
         return Q(pk__in=ids.values("person_id"))
+    if date_of_birth is not None:
+        try:
+            search_date_check(date_of_birth, today=timezone.localdate())
+        except ValueError as exc:
+            raise ValidationFailed("Check the date of birth", errors={"date_of_birth": [str(exc)]}) from None
     parts = [normalise_name(p) for p in (name or "").split() if normalise_name(p)]
     if not parts or date_of_birth is None:
         raise ValidationFailed(
@@ -123,6 +131,12 @@ def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type:
     ids = set(Person.objects.filter(dob_q, surname_norm=surname).values_list("pk", flat=True)[:cap])
     alias_people = PersonAlias.objects.filter(surname_norm=surname).values("person_id")
     ids |= set(Person.objects.filter(dob_q, pk__in=alias_people).values_list("pk", flat=True)[:cap])
+    if len(parts) == 1:
+        # A person known by one name may have it recorded as their first name only.
+        ids |= set(
+            Person.objects.filter(dob_q, forename_norm=surname, surname_norm="").values_list("pk", flat=True)[:cap]
+        )
+        return Q(pk__in=ids)
     q = Q(pk__in=ids)
     if len(parts) > 1:
         q &= Q(forename_norm__startswith=parts[0])

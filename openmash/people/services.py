@@ -8,12 +8,17 @@ from typing import Any
 from django.utils import timezone
 
 from openmash.audit.services import audit_record_many
-from openmash.core.text import normalise_name
-from openmash.people.choices import Ethnicity, PersonKind, Sex
+from openmash.core.text import TextRefused, clean_text, normalise_name
+from openmash.people.choices import AddressStatus, Ethnicity, PersonKind, Sex
 from openmash.people.identifiers import identifier_normalise
 from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
-
-MAX_NAME = 100
+from openmash.people.postcodes import postcode_normalise
+from openmash.people.validation import (
+    date_of_birth_check,
+    expected_date_of_birth_check,
+    name_clean,
+    names_check,
+)
 
 
 def _parse_date(value: Any) -> dt.date | None:
@@ -24,12 +29,26 @@ def _parse_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+class _FieldErrors:
+    """Adds messages to an errors dict under prefix.field; callable like err(field, message)."""
+
+    def __init__(self, errors: dict[str, list[str]], prefix: str) -> None:
+        self.errors, self.prefix = errors, prefix
+
+    def key(self, field: str) -> str:
+        return f"{self.prefix}.{field}" if self.prefix else field
+
+    def __call__(self, field: str, msg: str) -> None:
+        self.errors.setdefault(self.key(field), []).append(msg)
+
+    def has(self, field: str) -> bool:
+        return bool(self.errors.get(self.key(field)))
+
+
 def person_input_validate(data: dict, *, prefix: str, errors: dict[str, list[str]], child: bool) -> dict:
     """Check a new person's details. Returns cleaned values; adds messages to errors keyed prefix.field."""
 
-    def err(field: str, msg: str) -> None:
-        errors.setdefault(f"{prefix}.{field}" if prefix else field, []).append(msg)
-
+    err = _FieldErrors(errors, prefix)
     cleaned: dict[str, Any] = {}
     _validate_names(data, cleaned, err)
     _validate_dates(data, cleaned, err, child=child)
@@ -43,25 +62,31 @@ def person_input_validate(data: dict, *, prefix: str, errors: dict[str, list[str
 def _validate_aliases(data, cleaned, err) -> None:
     aliases = []
     for i, alias in enumerate((data.get("aliases") or [])[:10]):
-        forename = (alias.get("forename") or "").strip()
-        surname = (alias.get("surname") or "").strip()
+        try:
+            forename = name_clean(alias.get("forename"), label="First name")
+            surname = name_clean(alias.get("surname"), label="Last name")
+        except ValueError as exc:
+            err(f"aliases[{i}]", str(exc))
+            continue
         if not (forename or surname):
             err(f"aliases[{i}]", "Enter the other name, or remove it")
-        elif len(forename) > MAX_NAME or len(surname) > MAX_NAME:
-            err(f"aliases[{i}]", f"Names must be {MAX_NAME} characters or fewer")
         else:
             aliases.append((forename, surname))
     cleaned["aliases"] = aliases
 
 
 def _validate_names(data, cleaned, err) -> None:
-    for field in ("forename", "surname"):
-        value = (data.get(field) or "").strip()
-        if not value:
-            err(field, f"Enter the person's {'first name' if field == 'forename' else 'last name'}")
-        elif len(value) > MAX_NAME:
-            err(field, f"Name must be {MAX_NAME} characters or fewer")
-        cleaned[field] = value
+    for field, label in (("forename", "First name"), ("surname", "Last name")):
+        try:
+            cleaned[field] = name_clean(data.get(field), label=label)
+        except ValueError as exc:
+            err(field, str(exc))
+            cleaned[field] = ""
+    if not (err.has("forename") or err.has("surname")):
+        try:
+            names_check(cleaned["forename"], cleaned["surname"], unborn=bool(data.get("unborn")))
+        except ValueError as exc:
+            err("forename", str(exc))
 
 
 def _date_field(data, field: str, label: str, err) -> dt.date | None:
@@ -78,19 +103,22 @@ def _validate_dates(data, cleaned, err, *, child: bool) -> None:
     edd = _date_field(data, "expected_date_of_birth", "Expected date of birth", err)
     if data.get("unborn"):
         if edd is None:
-            err("expected_date_of_birth", "Enter the expected date of birth of the unborn child")
-        elif edd < today - dt.timedelta(days=31):
-            err("expected_date_of_birth", "Expected date of birth must not be more than a month in the past")
+            if not err.has("expected_date_of_birth"):
+                err("expected_date_of_birth", "Enter the expected date of birth of the unborn child")
+        else:
+            try:
+                expected_date_of_birth_check(edd, today=today)
+            except ValueError as exc:
+                err("expected_date_of_birth", str(exc))
         if dob:
             err("date_of_birth", "An unborn child has an expected date of birth, not a date of birth")
         cleaned.update(kind=PersonKind.UNBORN, date_of_birth=None, expected_date_of_birth=edd)
         return
-    if dob and dob > today:
-        err("date_of_birth", "Date of birth must be today or in the past")
-    elif dob and dob < today - dt.timedelta(days=120 * 366):
-        err("date_of_birth", "Date of birth must be within the last 120 years")
-    elif child and dob and dob < today - dt.timedelta(days=25 * 366):
-        err("date_of_birth", "A subject child must be under 25")
+    if dob:
+        try:
+            date_of_birth_check(dob, today=today, subject_child=child)
+        except ValueError as exc:
+            err("date_of_birth", str(exc))
     cleaned.update(kind=PersonKind.CHILD if child else PersonKind.ADULT, date_of_birth=dob, expected_date_of_birth=None)
 
 
@@ -114,17 +142,46 @@ def _validate_identifiers(data, cleaned, err) -> None:
     cleaned["identifiers"] = identifiers
 
 
-def _validate_address(data, cleaned, err) -> None:
-    address = data.get("address") or None
+def address_validate(address: dict | None, *, err) -> dict | None:
+    """An address as entered: status known (line 1 required, postcode optional but a UK postcode in canonical
+    form when given), or no fixed abode / not known (no address lines, nothing stored as text). Errors go to
+    address.<field>. Returns the cleaned address, or None when nothing was given."""
     if not address:
-        return
-    line1 = (address.get("line1") or "").strip()
-    postcode = (address.get("postcode") or "").strip().upper()
-    if not line1:
-        err("address.line1", "Enter the first line of the address")
-    if len(postcode) > 10:
-        err("address.postcode", "Postcode must be 10 characters or fewer")
-    cleaned["address"] = {"line1": line1[:200], "town": (address.get("town") or "")[:100], "postcode": postcode}
+        return None
+    status = address.get("status") or AddressStatus.KNOWN
+    if status not in AddressStatus.values:
+        err("address.status", "Address status must be known, no_fixed_abode or not_known")
+        return None
+    values = {}
+    for field, limit, label in (("line1", 200, "Address line 1"), ("town", 100, "Town or city")):
+        try:
+            values[field] = clean_text(address.get(field))
+        except TextRefused as exc:
+            err(f"address.{field}", str(exc))
+            values[field] = ""
+        if len(values[field]) > limit:
+            err(f"address.{field}", f"{label} must be {limit} characters or fewer")
+    raw_postcode = address.get("postcode") or ""
+    postcode = ""
+    if status != AddressStatus.KNOWN:
+        if values["line1"] or values["town"] or raw_postcode.strip():
+            label = AddressStatus(status).label.lower()
+            err("address.line1", f"Leave the address blank when the address is {label}")
+        return {"status": status, "line1": "", "town": "", "postcode": ""}
+    if raw_postcode.strip():
+        try:
+            postcode = postcode_normalise(raw_postcode)
+        except ValueError as exc:
+            err("address.postcode", str(exc))
+    if not values["line1"]:
+        err("address.line1", "Enter the first line of the address, or say that it is not known")
+    return {"status": status, "line1": values["line1"], "town": values["town"], "postcode": postcode}
+
+
+def _validate_address(data, cleaned, err) -> None:
+    address = address_validate(data.get("address") or None, err=err)
+    if address:
+        cleaned["address"] = address
 
 
 def person_values(person: Person) -> dict:

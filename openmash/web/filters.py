@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.assignment import ASSIGNED_ME, ASSIGNED_NONE, holder_name
 from openmash.web.forms import GovukDateField
 
@@ -26,7 +27,7 @@ def _select(label: str, choices, what: str) -> forms.ChoiceField:
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanTextFormMixin, forms.Form):
     """Filters of the screening queue: immediate risk, overdue, recording agency, holder, received date range."""
 
     immediate = forms.BooleanField(label="Immediate risk only", required=False)
@@ -83,7 +84,7 @@ class EnquiryFilterForm(QueueFilterForm):
         return {**super().filters(), "rag": self.cleaned_data.get("rag") or ""}
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanTextFormMixin, forms.Form):
     """A manager gives a contact or enquiry to a hub member (or to nobody). `expected` is the holder the manager
     saw when the page was drawn, so a change made by someone else in the meantime is detected, not overwritten."""
 

@@ -1,6 +1,9 @@
-"""Forms for the pages. They check the *shape* of what was posted (a real date, a known option, a sane length);
-the services do the domain validation and their errors come back onto these forms by the structure of the service's
-input (`place_service_errors` for the intake; `apply_service_errors` where a form's fields are the service's names).
+"""Forms for the pages. Every form mixes in CleanTextFormMixin (openmash.core.text: NFC, no invisible or control
+characters). Fields that carry domain values use the domain's own validators (NameField, IdentifierField,
+PostcodeField, GovukDateField with the people/contacts validation functions), so an error lands on its field
+before the service is called; the services check the same rules again for the API, and their errors come back onto
+these forms by the structure of the service's input (`place_service_errors` for the intake; `apply_service_errors`
+where a form's fields are the service's names), never by matching message text.
 GOV.UK markup comes from crispy-forms-gds layouts (the intake, amend and change forms) or web/includes/*.html.
 """
 
@@ -40,9 +43,19 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.core.exceptions import ApplicationError
+from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
-from openmash.people.choices import Ethnicity, Sex
+from openmash.people.choices import AddressStatus, Ethnicity, Sex
+from openmash.people.identifiers import identifier_normalise
+from openmash.people.postcodes import postcode_normalise
+from openmash.people.validation import (
+    date_of_birth_check,
+    expected_date_of_birth_check,
+    name_clean,
+    names_check,
+    search_date_check,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -63,26 +76,126 @@ class GovukDateWidget(forms.MultiWidget):
 
 
 class GovukDateField(forms.Field):
-    """A date from three boxes. Empty is None; a partial or impossible date is an error in GOV.UK words."""
+    """A date from three boxes. Empty is None; a partial or impossible date is an error in the words of the GOV.UK
+    date input pattern, naming the actual problem ("Date of birth must include a month", "Month must be a
+    number", "Year must include 4 numbers", "Date of birth must be a real date").
+
+    past: "today" refuses a date after today ("<label> must be today or in the past"). After a failed clean,
+    `error_parts` names the boxes to highlight (day, month, year), as the pattern asks.
+    """
 
     widget = GovukDateWidget
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, *, past: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.past = past
+        self.error_parts: list[str] = []
+
+    def _fail(self, message: str, code: str, parts) -> ValidationError:
+        self.error_parts = list(parts)
+        return ValidationError(message, code=code)
 
     def to_python(self, value):
+        self.error_parts = []
         if isinstance(value, dt.date) or value in (None, ""):
             return value or None
         parts = [str(p or "").strip() for p in value]
         if not any(parts):
             return None
-        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        missing = [name for name, part in zip(self.PARTS, parts, strict=True) if not part]
         if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}", code="incomplete")
+            raise self._fail(f"{self.label} must include a {' and '.join(missing)}", "incomplete", missing)
+        for name, part in zip(self.PARTS, parts, strict=True):
+            if not part.isascii() or not part.isdigit():
+                raise self._fail(f"{name.capitalize()} must be a number", "not_a_number", [name])
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4:
+            raise self._fail("Year must include 4 numbers", "year_digits", ["year"])
+        if not 1 <= month <= 12:
+            raise self._fail(f"{self.label} must be a real date", "invalid", ["month"])
         try:
-            day, month, year = (int(p) for p in parts)
-            if year < 1000:
-                raise ValueError
             return dt.date(year, month, day)
         except ValueError:
-            raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+            raise self._fail(f"{self.label} must be a real date", "invalid", ["day"]) from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value and self.past == "today" and value > timezone.localdate():
+            raise self._fail(f"{self.label} must be today or in the past", "future", self.PARTS)
+
+    def has_error_part(self, part: str) -> bool:
+        return part in self.error_parts
+
+
+def domain_check(fn, *args, **kwargs):
+    """Call a domain validator (openmash.people / openmash.contacts validation functions, which raise ValueError)
+    and re-raise its message as a form ValidationError, so a page shows exactly what the API would say."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class NameField(forms.CharField):
+    """One name (first, last or other): the domain's name rule (people/validation.py name_clean)."""
+
+    def __init__(self, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+        self.widget.attrs.setdefault("maxlength", "100")
+        self.widget.attrs.setdefault("spellcheck", "false")
+
+    def clean(self, value):
+        return domain_check(name_clean, super().clean(value), label=self.label)
+
+
+class IdentifierField(forms.CharField):
+    """An identifier of one kind (nhs_number, upn, pnc_id, local_id), checked and normalised by
+    people/identifiers.py: check digits and placeholders (0000000000) are refused on the field itself."""
+
+    def __init__(self, kind: str, label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(label=label, **kwargs)
+        self.kind = kind
+
+    def clean(self, value):
+        value = super().clean(value)
+        return domain_check(identifier_normalise, self.kind, value) if value else ""
+
+
+class PostcodeField(forms.CharField):
+    """A UK postcode, stored in canonical form ("SW1A 1AA") by people/postcodes.py. Surrounding and missing
+    spaces are fine; anything else (NOT KNOWN, 12345, SW1A 1AA;) is refused: those are address states."""
+
+    def __init__(self, label: str = "Postcode", **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, **kwargs)
+        self.widget.attrs.update(autocomplete="postal-code", spellcheck="false", maxlength="10")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return domain_check(postcode_normalise, value) if value else ""
+
+
+ADDRESS_STATUS_CHOICES = [
+    (AddressStatus.KNOWN, "Known (enter it below)"),
+    (AddressStatus.NO_FIXED_ABODE, "No fixed abode"),
+    (AddressStatus.NOT_KNOWN, "Not known"),
+]
+
+
+def address_status_field() -> forms.ChoiceField:
+    """Whether the address is known: no fixed abode and not known are answers, never postcode text."""
+    return forms.ChoiceField(
+        label="Address",
+        choices=ADDRESS_STATUS_CHOICES,
+        required=False,
+        initial=AddressStatus.KNOWN,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether the address is known"},
+    )
 
 
 def _text(label: str, *, max_length: int | None = None, required: bool = False, **kwargs) -> forms.CharField:
@@ -140,7 +253,7 @@ def apply_service_errors(form: forms.Form, exc: ApplicationError, key_to_field=N
 # --- signing in and roles ------------------------------------------------------------------------------------------
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(CleanTextFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been disabled. Contact your partnership administrator.",
@@ -153,7 +266,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(spellcheck="false", autocapitalize="none")
 
 
-class RoleSwitchForm(forms.Form):
+class RoleSwitchForm(CleanTextFormMixin, forms.Form):
     membership_id = forms.ChoiceField(label="Act as")
 
     def __init__(self, *args, memberships=(), **kwargs):
@@ -166,10 +279,18 @@ class RoleSwitchForm(forms.Form):
 # --- people ------------------------------------------------------------------------------------------------------
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(CleanTextFormMixin, forms.Form):
     name = _text("Full name", max_length=200, help_text="First name and last name, for example Amelia Smith")
-    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2018")
-    identifier = _text("NHS number", max_length=40, help_text="10 digits, for example 943 476 5919")
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2018. For an unborn child, the expected date of birth",
+    )
+    identifier = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
+
+    def clean_date_of_birth(self):
+        day = self.cleaned_data.get("date_of_birth")
+        return domain_check(search_date_check, day, today=timezone.localdate()) if day else day
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,7 +360,7 @@ def _service_key_parts(key: str) -> list[str | int]:
     return parts
 
 
-class _PersonForm(forms.Form):
+class _PersonForm(CleanTextFormMixin, forms.Form):
     """What the service's person input holds, from one form of a formset. Subclasses say which of their fields
     answer which part of the service's input (SERVICE_FIELDS), so errors come back to the right box."""
 
@@ -260,13 +381,48 @@ class _PersonForm(forms.Form):
             return given[parts[1]] if parts[1] < len(given) else None
         return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
 
+    # Fields with a default answer: a changed value there alone does not make the form "used".
+    DEFAULTED = frozenset({"ethnicity", "role", "address_status"})
+
     def is_blank(self) -> bool:
-        return not self.has_changed()
+        return not [name for name in self.changed_data if name not in self.DEFAULTED]
+
+    CHILD = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.is_blank() and not cleaned.get("person_id"):
+            self._check_person(child=self.CHILD)
+        return cleaned
+
+    def _check_person(self, *, child: bool) -> None:
+        """The person rules that need more than one field (people/validation.py), on the field they concern."""
+        cd, today = self.cleaned_data, timezone.localdate()
+        unborn = child and bool(cd.get("unborn"))
+        if "forename" in cd and "surname" in cd:
+            try:
+                names_check(cd["forename"], cd["surname"], unborn=unborn)
+            except ValueError as exc:
+                self.add_error("forename", str(exc))
+        if "dob" not in cd:
+            return  # the date boxes already have their own error
+        dob = cd["dob"]
+        try:
+            if unborn and dob is None:
+                raise ValueError("Enter the expected date of birth of the unborn child")
+            if unborn:
+                expected_date_of_birth_check(dob, today=today)
+            elif dob:
+                date_of_birth_check(dob, today=today, subject_child=child)
+        except ValueError as exc:
+            self.add_error("dob", str(exc))
 
 
 class ChildForm(_PersonForm):
     """One child: a record picked by search (person_id), or a new child's details; their school and GP, and
     whether they were present at a domestic abuse incident."""
+
+    CHILD = True
 
     SERVICE_FIELDS = {
         "person_id": "person_id",
@@ -288,18 +444,21 @@ class ChildForm(_PersonForm):
     IDENTIFIERS = ("nhs_number", "upn", "local_id")
 
     person_id = forms.CharField(required=False, widget=forms.HiddenInput, label="Child's record")
-    forename = _text("First name", max_length=100)
-    surname = _text("Last name", max_length=100)
+    forename = NameField("First name", help_text="Leave blank for an unborn child not yet named")
+    surname = NameField("Last name", help_text="If the child is known by one name only, leave one box blank")
     dob = _date("Date of birth", help_text="For example, 2 4 2018. For an unborn child, enter the expected date")
     unborn = forms.BooleanField(label="This child is not born yet", required=False)
     sex = _radios("Sex", Sex.choices)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT)
-    nhs_number = _text("NHS number", max_length=40, help_text="10 digits, for example 943 476 5919")
-    upn = _text("Unique pupil number (UPN)", max_length=20, help_text="13 characters, for example B801200005001")
-    local_id = _text("Local ID", max_length=20, help_text="Your agency's own ID for the child")
+    nhs_number = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
+    upn = IdentifierField(
+        "upn", "Unique pupil number (UPN)", max_length=20, help_text="13 characters, for example B801200005001"
+    )
+    local_id = IdentifierField("local_id", "Local ID", max_length=20, help_text="Your agency's own ID for the child")
+    address_status = address_status_field()
     address_line1 = _text("Address line 1", max_length=200)
     town = _text("Town or city", max_length=100)
-    postcode = _text("Postcode", max_length=10)
+    postcode = PostcodeField()
     school = forms.ChoiceField(label="School or nursery", required=False, choices=[])
     gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
     present_at_incident = _radios("Was the child present at the domestic abuse incident?", YES_NO_UNKNOWN)
@@ -331,6 +490,7 @@ class ChildForm(_PersonForm):
                 Field.text("nhs_number", field_width=Fixed.TEN, inputmode="numeric", spellcheck="false"),
                 Field.text("upn", field_width=Fixed.TWENTY, spellcheck="false"),
                 Field.text("local_id", field_width=Fixed.TWENTY),
+                Field.radios("address_status", small=True),
                 Field.text("address_line1", field_width=Fluid.TWO_THIRDS),
                 Field.text("town", field_width=Fluid.ONE_HALF),
                 Field.text("postcode", field_width=Fixed.TEN, autocomplete="off"),
@@ -340,10 +500,6 @@ class ChildForm(_PersonForm):
     def picked_id(self) -> str:
         value = self["person_id"].value() or ""
         return str(value)
-
-    def is_blank(self) -> bool:
-        changed = [name for name in self.changed_data if name not in ("ethnicity",)]
-        return not changed
 
     def clean_person_id(self):
         pid = self.cleaned_data.get("person_id") or ""
@@ -364,8 +520,14 @@ class ChildForm(_PersonForm):
         if c.get("person_id"):
             return {"person_id": c["person_id"], **extras}
         address = None
-        if c.get("address_line1") or c.get("town") or c.get("postcode"):
-            address = {"line1": c["address_line1"], "town": c["town"], "postcode": c["postcode"]}
+        status = c.get("address_status") or AddressStatus.KNOWN
+        if status != AddressStatus.KNOWN or c.get("address_line1") or c.get("town") or c.get("postcode"):
+            address = {
+                "status": status,
+                "line1": c.get("address_line1") or "",
+                "town": c.get("town") or "",
+                "postcode": c.get("postcode") or "",
+            }
         return {
             "person_id": None,
             "forename": c.get("forename") or "",
@@ -393,11 +555,11 @@ class MemberForm(_PersonForm):
     }
     IDENTIFIERS = ("pnc_id",)
 
-    forename = _text("First name", max_length=100)
-    surname = _text("Last name", max_length=100)
-    dob = _date("Date of birth", help_text="For example, 1 1 1988")
+    forename = NameField("First name")
+    surname = NameField("Last name")
+    dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
-    pnc_id = _text("PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    pnc_id = IdentifierField("pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )
@@ -448,7 +610,7 @@ def _time_of_day(value: str) -> dt.time | None:
         raise ValidationError("Enter the time of the incident as hours and minutes, for example 21:30") from None
 
 
-class DomesticAbuseForm(forms.Form):
+class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
     """Domestic abuse details (DOMAIN.md 1.5): the police incident, DASH grade, MARAC referral, and whether to
     send the children's schools an Operation Encompass notice."""
 
@@ -631,22 +793,22 @@ class ContactForm(DomesticAbuseForm):
         }
 
 
-class PersonChangeForm(forms.Form):
+class PersonChangeForm(CleanTextFormMixin, forms.Form):
     """Change a person named in a contact: their details (prefilled), an identifier or a new address to add, and
     for a child their school and GP. Before screening it is an amendment (the recorder or the hub); after, a
     correction by the hub, which needs a reason. Maps onto contacts.services.contact_amend /
     contact_person_correct, whose errors come back by the same keys."""
 
-    forename = _text("First name", max_length=100)
-    surname = _text("Last name", max_length=100)
+    forename = NameField("First name")
+    surname = NameField("Last name")
     dob = _date("Date of birth", help_text="For an unborn child, the expected date of birth")
     sex = _radios("Sex", Sex.choices)
-    nhs_number = _text("Add an NHS number", max_length=40, help_text="10 digits")
-    upn = _text("Add a unique pupil number (UPN)", max_length=20)
-    pnc_id = _text("Add a PNC ID", max_length=20)
+    nhs_number = IdentifierField("nhs_number", "Add an NHS number", help_text="10 digits")
+    upn = IdentifierField("upn", "Add a unique pupil number (UPN)", max_length=20)
+    pnc_id = IdentifierField("pnc_id", "Add a PNC ID", max_length=20)
     address_line1 = _text("New address: line 1", max_length=200, help_text="Leave blank to keep the address")
     town = _text("New address: town or city", max_length=100)
-    postcode = _text("New address: postcode", max_length=10)
+    postcode = PostcodeField("New address: postcode")
     school = forms.ChoiceField(label="School or nursery", required=False, choices=[])
     gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
     reason = _long_text("Reason for the correction", limit=500, rows=3)
@@ -768,7 +930,7 @@ def _rag_choices(levels) -> list[tuple[str, str]]:
     return [(lvl.code, lvl.label) for lvl in levels]
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(CleanTextFormMixin, forms.Form):
     outcome = _radios("What should happen next?", ScreeningOutcome.choices)
     rag = _radios("How urgent are the multi-agency checks?", [])
     rationale = _long_text(
@@ -787,7 +949,7 @@ def _hours_hint(hours: int) -> str:
     return f"Partner information within {hours} working hour{'s' if hours != 1 else ''}"
 
 
-class RerateForm(forms.Form):
+class RerateForm(CleanTextFormMixin, forms.Form):
     rag = _radios("New RAG rating", [])
     reason = _long_text("Reason for the new rating", limit=MAX_TEXT, rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, label="Enquiry version")
@@ -797,7 +959,7 @@ class RerateForm(forms.Form):
         self.fields["rag"].choices = _rag_choices(rag_levels)
 
 
-class AgencyRequestForm(forms.Form):
+class AgencyRequestForm(CleanTextFormMixin, forms.Form):
     agency_codes = _checkboxes("Which agencies should be asked?", [])
     question = _long_text(
         "What do you want to know?",
@@ -831,7 +993,7 @@ class AgencyRequestForm(forms.Form):
         return key
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     outcomes = _checkboxes("Outcome", [], help_text="Select all that apply")
     threshold_level = _radios("Threshold level", [])
     rationale = _long_text("Rationale for the decision", limit=MAX_TEXT)
@@ -888,7 +1050,7 @@ class DecisionForm(forms.Form):
         return key
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(CleanTextFormMixin, forms.Form):
     information_held = _radios(
         "Does your agency hold information about these children or their household?",
         [("yes", "Yes, we hold information"), ("no", "No information held")],
@@ -943,11 +1105,11 @@ class ResponseAmendForm(ResponseForm):
         }
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(CleanTextFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Request version")
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(CleanTextFormMixin, forms.Form):
     """Allocate a child who is open to children's social care to a social worker."""
 
     def __init__(self, *args, workers=(), current_user_id=None, **kwargs):

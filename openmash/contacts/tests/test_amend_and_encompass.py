@@ -139,7 +139,7 @@ def test_bad_amendments_name_the_field_and_save_nothing(referrer, new_contact):
                         "school_code": "police",
                     }
                 ],
-                "add_household": [{"forename": "", "surname": "Nobody", "role": "household_member"}],
+                "add_household": [{"forename": "", "surname": "", "role": "household_member"}],
             },
         )
     errors = exc.value.errors
@@ -308,7 +308,7 @@ def test_the_api_takes_domestic_abuse_details_and_amendments_with_409_and_422(re
     assert stale.status_code == 409
     bad = client.post(url, {"version": 2, "domestic_abuse": {"dash_risk": "severe"}})
     assert bad.status_code == 422
-    invalid = client.post(url, {"version": 2, "people": [{"person_id": child["person_id"], "forename": " "}]})
+    invalid = client.post(url, {"version": 2, "people": [{"person_id": child["person_id"], "forename": "--"}]})
     assert invalid.status_code == 422 and "people[0].forename" in invalid.json()["errors"]
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 
@@ -156,6 +157,7 @@ def test_allocated_child_routes_to_the_worker_who_can_then_read_it(api, make_act
     assert str(contact.pk) not in [c["id"] for c in queue]
 
 
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_screening_due_is_one_working_day_later(post, api, make_actor):
     r = post(contact_payload(received_at="2025-11-07T14:00:00+00:00"))  # a Friday
     assert r.status_code == 201, r.content
@@ -191,6 +193,7 @@ def test_referrer_sees_outcome_but_not_hub_rationale(api, make_actor, post, refe
     assert "Hub-only reasoning" not in mine.content.decode()
 
 
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_screening_queue_lists_awaiting_contacts_soonest_first(api, make_actor, post):
     late = post(contact_payload(received_at="2025-11-10T10:00:00+00:00")).json()["id"]
     early = post(contact_payload(received_at="2025-11-03T10:00:00+00:00")).json()["id"]
@@ -199,6 +202,7 @@ def test_screening_queue_lists_awaiting_contacts_soonest_first(api, make_actor, 
     assert ids.index(early) < ids.index(late)
 
 
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_received_at_without_offset_is_rejected_or_read_as_london_time(api, referrer):
     token = api(referrer).token
     before = _counts()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from conftest import VALID_NHS, contact_payload
@@ -56,7 +57,7 @@ def test_valid_contact_is_saved_with_people_audit_and_chronology(referrer):
         ({"subjects": [child(nhs="9434765918")]}, "subjects[0].identifiers[0].value"),
         ({"subjects": [child(dob=(dt.date.today() + dt.timedelta(days=2)).isoformat())]}, "subjects[0].date_of_birth"),
         ({"subjects": [child(dob="1990-01-01")]}, "subjects[0].date_of_birth"),  # a subject child must be under 25
-        ({"subjects": [child(forename="")]}, "subjects[0].forename"),
+        ({"subjects": [child(forename="", surname="")]}, "subjects[0].forename"),  # one name is enough, none is not
         ({"subjects": []}, "subjects"),
         ({"concern_codes": ["3A", "99Z"]}, "concern_codes"),
         ({"concern_codes": []}, "concern_codes"),
@@ -200,6 +201,7 @@ def test_closed_or_workerless_allocations_do_not_route(make_actor, referrer):
     assert not Notification.objects.filter(user=worker.user).exists()
 
 
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_screening_due_one_working_day_after_receipt(referrer):
     # Friday 7 November 2025 14:00 GMT -> Monday 10 November 14:00.
     received = dt.datetime(2025, 11, 7, 14, tzinfo=dt.UTC)
@@ -208,6 +210,7 @@ def test_screening_due_one_working_day_after_receipt(referrer):
     assert contact.screening_due_at == dt.datetime(2025, 11, 10, 14, tzinfo=dt.UTC)
 
 
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_screening_due_follows_the_partnership_setting(referrer):
     from openmash.partnership.models import PartnershipSettings
 
@@ -217,6 +220,7 @@ def test_screening_due_follows_the_partnership_setting(referrer):
     assert contact.screening_due_at == dt.datetime(2025, 11, 11, 14, tzinfo=dt.UTC)
 
 
+@time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC))
 def test_screening_due_skips_bank_holidays(referrer):
     received = dt.datetime(2025, 12, 24, 11, tzinfo=dt.UTC)
     contact, _ = contact_create(actor=referrer, data=contact_payload(received_at=received))

@@ -94,6 +94,32 @@ def test_admin_renames_threshold_levels(admin_client):
     assert ThresholdLevel.objects.get(level=3).label == "Complex needs"
 
 
+def test_the_late_recording_window_is_shown_saved_and_audited(admin_client):
+    body = admin_client.get("/partnership/").content.decode()
+    assert 'name="late_contact_days"' in body and 'value="30"' in body
+    before = AuditEvent.objects.filter(object_type="partnership.partnershipsettings", action="update").count()
+    r = admin_client.post("/partnership/", {"form": "intake", "late_contact_days": "14"})
+    assert r.status_code == 302
+    assert PartnershipSettings.objects.get().late_contact_days == 14
+    after = AuditEvent.objects.filter(object_type="partnership.partnershipsettings", action="update").count()
+    assert after == before + 1
+
+
+@pytest.mark.parametrize("value", ["0", "366", "ten"])
+def test_a_bad_late_recording_window_is_refused(admin_client, value):
+    r = admin_client.post("/partnership/", {"form": "intake", "late_contact_days": value})
+    body = r.content.decode()
+    assert r.status_code == 200 and "govuk-error-summary" in body and 'href="#id_late_contact_days"' in body
+    assert PartnershipSettings.objects.get().late_contact_days == 30
+
+
+def test_an_implausible_holiday_date_is_refused(admin_client):
+    before = BankHoliday.objects.count()
+    r = admin_client.post("/partnership/", {"form": "holiday", "date": "1901-01-01", "name": "Typo day"})
+    assert r.status_code == 200 and 'href="#id_date"' in r.content.decode()
+    assert BankHoliday.objects.count() == before
+
+
 def test_admin_sets_the_agency_lead_time_and_it_is_audited(admin_client):
     page = admin_client.get("/partnership/").content.decode()
     assert 'name="agency_lead_working_hours"' in page and 'value="4"' in page  # the default

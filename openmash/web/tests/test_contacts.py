@@ -113,7 +113,12 @@ BAD_INPUT = [
         "Describe the immediate risk",
         "#id_immediate_risk_detail",
     ),
-    ("household member without a name", {"members-0-forename": ""}, "first name", "#id_members-0-forename"),
+    (
+        "household member without a name",
+        {"members-0-forename": "", "members-0-surname": ""},
+        "first name or last name",
+        "#id_members-0-forename",
+    ),
 ]
 
 
@@ -204,7 +209,7 @@ def test_two_children_and_two_household_members(referrer, login):
 
 
 def test_an_error_on_the_second_child_is_reported_against_the_second_child(referrer, login):
-    data = contact_form_data(children_1_forename="Ben", children_1_nhs_number="123")
+    data = contact_form_data(children_1_forename="Ben", children_1_surname="--", children_1_nhs_number="123")
     body = login(referrer).post("/contacts/new/", data).content.decode()
     summary = _error_summary(body)
     assert 'href="#id_children-1-nhs_number"' in summary and 'href="#id_children-1-surname"' in summary
@@ -274,8 +279,27 @@ def test_htmx_search_returns_only_the_search_block(referrer, login, new_contact)
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<div id="child-search">') and "<html" not in body
+    # The partial, led by a <title> that htmx puts on the page (taking off an earlier "Error: " prefix).
+    assert body.lstrip().startswith('<title>Record a concern – OpenMASH</title>\n<div id="form-errors" hx-swap-oob')
+    assert '<div id="child-search">' in body
+    assert "<html" not in body
     assert "1 record found" in body
+
+
+def test_htmx_search_with_a_bad_date_swaps_in_main_with_the_full_error_pattern(referrer, login):
+    """Issue 5 fault 13: with JavaScript on, a bad date showed no error summary and no "Error:" title."""
+    response = login(referrer).post(
+        "/contacts/new/",
+        {"action": "search", "name": "Amelia Testchild", "date_of_birth_day": "2", "date_of_birth_year": "2018"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#main-content" and response["HX-Reselect"] == "#main-content"
+    assert response["HX-Reswap"].startswith("outerHTML")
+    assert "<title>Error: Record a concern" in body
+    summary = body[body.index("govuk-error-summary") :]
+    assert 'href="#id_date_of_birth"' in summary and "Date of birth must include a month" in summary
 
 
 def test_only_a_record_from_the_search_results_can_be_selected(referrer, login, new_contact):

@@ -67,7 +67,11 @@ def test_htmx_search_returns_the_partial(make_actor, login, child):
         "/people/search/", {"identifier": VALID_NHS}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="person-search">') and "<html" not in body
+    # The partial, led by a <title> and an out-of-band empty error summary slot, so an earlier error's
+    # "Error: " prefix and summary are taken off the page.
+    assert body.lstrip().startswith('<title>Find a child – OpenMASH</title>\n<div id="form-errors" hx-swap-oob="true">')
+    assert '<div id="person-search">' in body
+    assert "<html" not in body
 
 
 def test_the_hub_sees_details_identifiers_addresses_and_the_chronology_newest_first(make_actor, login, child):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.shortcuts import render
+
 from openmash.core.exceptions import ApplicationError
 from openmash.web.forms import apply_service_errors
 
@@ -16,4 +18,26 @@ def first_with_errors(*forms):
     return next((f for f in forms if f is not None and f.is_bound and f.errors), None)
 
 
-__all__ = ["is_htmx", "first_with_errors", "apply_service_errors", "ApplicationError"]
+def render_form_response(request, *, full: str, partial: str, context: dict, errors: bool, title: str, status=200):
+    """Render a page whose form also posts through htmx, keeping the whole GOV.UK error pattern (issue 5, fault 13).
+
+    - No htmx: the full page.
+    - htmx and the form has errors: the full page, and htmx is told (HX-Retarget/HX-Reselect/HX-Reswap) to
+      replace <main> with the new <main>, so the error summary sits at the top of main before the <h1>, exactly
+      as without JavaScript; htmx takes the page's <title> ("Error: ...") from the response, and base.html
+      initialises the GOV.UK components in swapped content, so the error summary takes focus.
+    - htmx without errors: the partial, with a top-level <title> (htmx_title) so an earlier "Error: " prefix
+      is taken off.
+    """
+    if not is_htmx(request):
+        return render(request, full, context, status=status)
+    if errors:
+        response = render(request, full, context, status=status)
+        response["HX-Retarget"] = "#main-content"
+        response["HX-Reselect"] = "#main-content"
+        response["HX-Reswap"] = "outerHTML show:window:top"
+        return response
+    return render(request, partial, {**context, "htmx_title": title}, status=status)
+
+
+__all__ = ["is_htmx", "first_with_errors", "apply_service_errors", "render_form_response", "ApplicationError"]

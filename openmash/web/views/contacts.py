@@ -40,7 +40,7 @@ from openmash.web.forms import (
     apply_service_errors,
     place_service_errors,
 )
-from openmash.web.views._common import first_with_errors, is_htmx
+from openmash.web.views._common import first_with_errors, render_form_response
 
 INTAKE = "contact_intake"  # session: the last search's matches, the children picked, and the answers to check
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
@@ -202,8 +202,16 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
     }
     if partial:
         return render(request, partial, ctx, status=status)
-    if is_htmx(request) and request.POST.get("action") == "search":
-        return render(request, "web/contacts/_intake_search.html", ctx, status=status)
+    if request.POST.get("action") == "search":
+        return render_form_response(
+            request,
+            full="web/contacts/new.html",
+            partial="web/contacts/_intake_search.html",
+            context=ctx,
+            errors=bool(search_form.is_bound and search_form.errors),
+            title="Record a concern – OpenMASH",
+            status=status,
+        )
     return render(request, "web/contacts/new.html", ctx, status=status)
 
 

@@ -15,7 +15,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
-from openmash.web.views._common import is_htmx
+from openmash.web.views._common import render_form_response
 
 
 @actor_required
@@ -54,8 +54,14 @@ def person_search(request):
         "truncated": truncated,
         "nav_active": "people",
     }
-    template = "web/people/_search.html" if is_htmx(request) else "web/people/search.html"
-    return render(request, template, ctx)
+    return render_form_response(
+        request,
+        full="web/people/search.html",
+        partial="web/people/_search.html",
+        context=ctx,
+        errors=bool(form.is_bound and form.errors),
+        title="Find a child – OpenMASH",
+    )
 
 
 @actor_required
