@@ -32,7 +32,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
-    "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
+    "audit.view": frozenset({Role.AUDITOR}),
 }
 _HUB_ONLY = frozenset(
     {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}

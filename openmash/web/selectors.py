@@ -77,6 +77,9 @@ def contacts_recorded(*, actor, limit: int = 20) -> list[Contact]:
         .order_by("-received_at")[:limit]
     )
     audit_record_many(actor=actor, action="list", objects=contacts, reason="my contacts")
+    # the page names the subject children of each contact: each child shown is a read of that person
+    people = {cp.person_id: cp.person for c in contacts for cp in c.subject_links}
+    audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="my contacts")
     return contacts
 
 
