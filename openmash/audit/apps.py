@@ -52,9 +52,9 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from openmash.audit import receivers  # noqa: F401  (sign-in, sign-out, failed sign-in, lockout)
-
         from django.db.models.signals import post_migrate
+
+        from openmash.audit import receivers  # noqa: F401  (sign-in, sign-out, failed sign-in, lockout)
 
         _sqlite_flush_lifts_the_delete_trigger()
         post_migrate.connect(sqlite_triggers_ensure, sender=self, dispatch_uid="openmash_audit_sqlite_triggers")

@@ -2,12 +2,14 @@
 
 from django.db import transaction
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from openmash.audit.selectors import audit_event_list
 from openmash.audit.services import audit_record
 from openmash.core.views import actor_required
 
 
+@require_safe
 @actor_required
 @transaction.atomic
 def audit_trail(request):

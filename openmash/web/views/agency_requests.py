@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -17,6 +17,7 @@ from openmash.web import presenters
 from openmash.web.forms import ResponseForm, apply_service_errors
 
 
+@require_safe
 @actor_required
 def request_inbox(request):
     """Open requests by default (soonest due first); ?status=responded lists the answered ones.
@@ -39,8 +40,8 @@ def request_inbox(request):
     return render(request, "web/requests/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def request_detail(request, request_id):
     actor = request.actor
     agency_request = enquiry_selectors.agency_request_get(actor=actor, request_id=request_id)

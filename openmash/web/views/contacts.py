@@ -8,7 +8,7 @@ import uuid
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
@@ -197,8 +197,8 @@ def _submit(request, intake):
     return _render(request, intake, form=form)
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_new(request):
     """One page: find the child (search, pick up to two records), then the contact form."""
     require(request.actor, "contact.create")
@@ -210,6 +210,7 @@ def contact_new(request):
     return _render(request, intake)
 
 
+@require_safe
 @actor_required
 def contact_detail(request, contact_id):
     actor = request.actor

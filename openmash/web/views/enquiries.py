@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -20,6 +20,7 @@ from openmash.web.forms import AgencyRequestForm, DecisionForm, RerateForm, appl
 from openmash.web.views._common import first_with_errors
 
 
+@require_safe
 @actor_required
 def enquiry_list(request):
     status = request.GET.get("status", EnquiryStatus.OPEN)
@@ -92,6 +93,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     return render(request, "web/enquiries/detail.html", ctx, status=status)
 
 
+@require_safe
 @actor_required
 def enquiry_detail(request, enquiry_id):
     return _page(request, enquiry_id)

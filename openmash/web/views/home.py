@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.policy import can
 from openmash.accounts.choices import Role
@@ -19,6 +20,7 @@ from openmash.web import selectors as web_selectors
 from openmash.web.forms import LoginForm, RoleSwitchForm
 
 
+@method_decorator(require_http_methods(["GET", "HEAD", "POST"]), name="dispatch")  # before the signed-in redirect
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     form_class = LoginForm
@@ -40,6 +42,7 @@ def _contact_rows(actor, contacts) -> list[dict]:
     ]
 
 
+@require_safe
 @actor_required
 def home(request):
     actor = request.actor

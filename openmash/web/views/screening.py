@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import require
 from openmash.contacts import selectors as contact_selectors
@@ -19,6 +19,7 @@ from openmash.web import selectors as web_selectors
 from openmash.web.forms import ScreeningForm, apply_service_errors
 
 
+@require_safe
 @actor_required
 def screening_queue(request):
     contacts = contact_selectors.screening_queue(actor=request.actor)
@@ -46,8 +47,8 @@ def _screen(request, contact, form, levels):
     return redirect("web:screening_queue")
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_screen(request, contact_id):
     require(request.actor, "contact.screen")
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
