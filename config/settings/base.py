@@ -146,16 +146,13 @@ SECURE_PROXY_SSL_HEADER = (
 )
 
 # Permissions-Policy (django-permissions-policy): the app uses no powerful browser feature, so every one is off.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
-        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
-        "interest-cohort", "local-fonts", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
-        "publickey-credentials-get", "screen-wake-lock", "serial", "sync-xhr", "usb", "web-share",
-        "xr-spatial-tracking",
-    )
-}
+_NO_FEATURES = (
+    "accelerometer ambient-light-sensor autoplay bluetooth browsing-topics camera display-capture encrypted-media "
+    "fullscreen geolocation gyroscope hid idle-detection interest-cohort local-fonts magnetometer microphone midi "
+    "payment picture-in-picture publickey-credentials-get screen-wake-lock serial sync-xhr usb web-share "
+    "xr-spatial-tracking"
+)
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _NO_FEATURES.split()}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -60,9 +60,7 @@ def audit_denied(request, status: int) -> int:
         return 0
     detail = {"status": status, "route": match.view_name or "", "method": request.method}
     for object_type, object_id in records or [("", "")]:
-        audit_record(
-            actor=actor, user=user, action="deny", object_type=object_type, object_id=object_id, detail=detail
-        )
+        audit_record(actor=actor, user=user, action="deny", object_type=object_type, object_id=object_id, detail=detail)
     return len(records) or 1
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_audit_append_only_triggers'),
+        ("audit", "0002_audit_append_only_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='client_request_id',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="auditevent",
+            name="client_request_id",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]

@@ -29,7 +29,9 @@ def login():
 
 def _page(response) -> str:
     """The page without its per-response CSP nonces."""
-    return re.sub(r'nonce="[^"]*"|"X-CSRFToken": "[^"]*"|csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return re.sub(
+        r'nonce="[^"]*"|"X-CSRFToken": "[^"]*"|csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode()
+    )
 
 
 def _denials(**filters):
