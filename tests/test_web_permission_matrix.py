@@ -74,6 +74,7 @@ def at_any(*roles: str) -> frozenset[str]:
 
 HUB = frozenset({"screener@mash", "manager@mash"})
 SIGNED_IN = frozenset(a for a in ACTORS if a not in SIGNED_OUT | {DEACTIVATED_AGENCY})
+AUDITORS = at_any("auditor")
 PROFESSIONAL = at_any("referrer", "researcher", "screener", "manager", "social_worker")
 
 
@@ -173,14 +174,18 @@ ROWS: dict[str, Row] = {
     ),
     # partnership configuration and the audit trail
     "partnership:settings": Row("GET", "/partnership/", at_any("partnership_admin"), denied=403, personal=False),
-    "audit:trail": Row("GET", "/audit/", at_any("auditor"), denied=403),
+    # the auditor sees who did what to which record, records named (people by name, contacts by reference)
+    "audit:trail": Row("GET", "/audit/", AUDITORS, denied=403, shows={k: AUDITORS for k in ("adult", "other_child")}),
+    "audit:export": Row(
+        "GET", "/audit/export.csv", AUDITORS, denied=403, shows={k: AUDITORS for k in ("adult", "other_child")}
+    ),
 }
 
 # Cells where the product is known to be wrong today: {(route, actor): reason}. Strict xfail, so fixing the bug
 # makes the cell fail here until its entry is removed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
-READ_ACTIONS = ("view", "list", "search", "search_result")
+READ_ACTIONS = ("view", "list", "search", "search_result", "export")
 
 
 def page_routes():
@@ -325,7 +330,7 @@ def test_web_matrix_cell(world, db, name, actor):
     r = _request(client, row, url)
     expected = row.expected(actor)
     assert r.status_code == expected, f"{actor}: {row.method} {url} -> {r.status_code}, expected {expected}"
-    text = r.content.decode()
+    text = (b"".join(r.streaming_content) if r.streaming else r.content).decode()
     events = AuditEvent.objects.filter(request_id=r["X-Request-Id"])
     if actor in SIGNED_OUT and expected == 302:
         assert r["Location"].startswith("/login/"), r["Location"]
