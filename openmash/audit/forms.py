@@ -59,10 +59,8 @@ class AuditFilterForm(forms.Form):
         known = dict(ACTION_LABELS)
         extra = [(a, a) for a in actions if a not in known]
         self.fields["action"].choices = [("", "Any action")] + list(known.items()) + extra
-        for name in ("agency", "action"):
-            self.fields[name].error_messages["invalid_choice"] = (
-                f"Select a {self.fields[name].label.lower()} from the list"
-            )
+        self.fields["agency"].error_messages["invalid_choice"] = "Select an agency from the list"
+        self.fields["action"].error_messages["invalid_choice"] = "Select an action from the list"
 
     def clean_person(self) -> dict:
         value = (self.cleaned_data.get("person") or "").strip()
