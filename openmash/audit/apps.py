@@ -31,7 +31,7 @@ def _sqlite_flush_lifts_the_delete_trigger() -> None:
     uses TRUNCATE (a database-owner maintenance operation that row triggers do not see), so `flush` empties the
     audit table there. Give SQLite's flush the same power, and only it: the trigger is dropped and re-created
     around the flush's own DELETE, inside the flush's transaction. Raw DELETEs stay refused."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations  # via base: operations alone is circular
 
     original = DatabaseOperations.sql_flush
     if getattr(original, "_openmash_audit", False):
