@@ -2,7 +2,7 @@
 #
 #   make demo     run the demo (synthetic partnership) on http://127.0.0.1:8000
 #   make test     everything CI runs: lint, migrations check, tests on SQLite and PostgreSQL, browser tests
-#   make lint     ruff
+#   make lint     ruff and import-linter (roles are compared only in openmash/access)
 #   make bench    front-door benchmark
 #   make clean    remove build outputs and caches (make distclean also removes .venv and node_modules)
 #
@@ -83,6 +83,7 @@ test: venv assets chromium
 
 lint: venv
 	$(VENV_BIN)/ruff check .
+	$(VENV_BIN)/lint-imports
 
 migrations-check: venv
 	env -u DATABASE_URL OPENMASH_SECRET_KEY=x OPENMASH_DEBUG=true $(VENV_BIN)/openmash makemigrations --check --dry-run

@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", _api_urls()),
     path("partnership/", include("openmash.partnership.urls")),
     path("audit/", include("openmash.audit.urls")),
+    path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.web.urls")),
 ]

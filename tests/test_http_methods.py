@@ -37,6 +37,8 @@ METHODS: dict[str, frozenset[str]] = {
     "web:person_search": FORM,
     "web:person_detail": FORM,
     "partnership:settings": FORM,
+    "accounts:token_list": SAFE,
+    "accounts:token_revoke": FORM,
     "audit:trail": SAFE,
     "audit:export": SAFE,
     "api:openapi-json": SAFE,

@@ -193,6 +193,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
+# Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
+OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 

@@ -1,8 +1,18 @@
-"""Who is acting: a user in one of their memberships (agency + role)."""
+"""Who is acting: a user in one of their memberships (agency + role), and THE check of whether they may act at all.
+
+`membership_is_active` / `token_is_active` are the only places that decide whether a user, a membership, its
+agency or an API token is live. Session authentication (`actor_for_user`, used by every page and the API's session
+auth) and bearer-token authentication (`openmash.core.api_auth.TokenAuth`) both go through them, so deactivating a
+user, a membership or a whole agency, or revoking or letting a token expire, stops every way in at once
+(issue 5, fault 3).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
 
 from openmash.accounts.choices import HUB_ROLES, Role
 
@@ -36,14 +46,55 @@ class Actor:
         return f"{self.user.username} as {self.role} at {self.membership.agency.code}"
 
 
+# --- the one "may this identity act?" check --------------------------------------------------------------------------
+
+
+def user_is_active(user) -> bool:
+    """A user may act only while their account is active (and, for sessions, signed in)."""
+    return user is not None and bool(getattr(user, "is_active", False))
+
+
+def membership_is_active(membership) -> bool:
+    """In: a Membership with its agency loaded. Out: True only if the membership, its user and its agency are all
+    active. Used for sessions and tokens alike (issue 5, fault 3)."""
+    return membership is not None and membership.active and membership.agency.active and user_is_active(membership.user)
+
+
+def active_memberships_q(prefix: str = "") -> Q:
+    """The same rule as `membership_is_active`, as a query filter on Membership (or on a relation to it through
+    `prefix`, e.g. "membership__")."""
+    return Q(**{f"{prefix}active": True, f"{prefix}agency__active": True, f"{prefix}user__is_active": True})
+
+
+def token_is_active(token, *, now=None) -> bool:
+    """In: an ApiToken with membership, agency and user loaded. Out: True only if it is not revoked, not expired
+    (tokens without an expiry date predate expiry and are treated as expired), and its membership is active."""
+    now = now or timezone.now()
+    return (
+        token is not None
+        and token.revoked_at is None
+        and token.expires_at is not None
+        and token.expires_at > now
+        and token.user_id == token.membership.user_id
+        and membership_is_active(token.membership)
+    )
+
+
 def actor_for_user(user, *, membership_id=None) -> Actor | None:
     """The actor for a signed-in user: the chosen membership, or the first active one. None if none is active."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user_is_active(user):
         return None
-    qs = user.memberships.filter(active=True, agency__active=True).select_related("agency", "team")
+    qs = user.memberships.filter(active_memberships_q()).select_related("agency", "team", "user")
     membership = None
     if membership_id:
         membership = qs.filter(pk=membership_id).first()
     if membership is None:
         membership = qs.order_by("created_at").first()
-    return Actor(user=user, membership=membership) if membership else None
+    return Actor(user=user, membership=membership) if membership_is_active(membership) else None
+
+
+def actor_for_token(token) -> Actor | None:
+    """The actor a bearer token acts as, or None if the token (or anything it hangs on) is not active."""
+    if not token_is_active(token):
+        return None
+    return Actor(user=token.user, membership=token.membership)

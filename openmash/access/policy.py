@@ -6,8 +6,11 @@ Rules (deny by default):
   agency requests and the people in them;
 - an agency's researchers see only requests addressed to their agency, and only the subjects' minimum
   identifying details;
-- referrers (and anyone else who records a contact) see the contacts they recorded and their outcomes;
-- an allocated social worker sees the children allocated to them and contacts routed to them;
+- referrers (and anyone else who records a contact) see the contacts they recorded and their outcomes, and
+  nothing more: recording a contact about an existing child never opens that child's record or chronology
+  (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
+- an allocated social worker sees the children allocated to them (the full record while the allocation is
+  open) and the contacts routed to them;
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
 A record the actor may not see answers exactly as a missing one (NotFound).
 """
@@ -33,10 +36,29 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "request.respond": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
+    "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
+    "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
+    "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
 }
 _HUB_ONLY = frozenset(
     {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
 )
+
+
+def memberships_allowed(action: str) -> QuerySet:
+    """Active memberships (user, membership and agency active) whose role may do `action`, for choosing who to
+    notify or allocate to. The role test stays here, so no other module compares roles."""
+    from openmash.access.actor import active_memberships_q
+    from openmash.accounts.models import Membership
+
+    roles = _ACTIONS.get(action)
+    if not roles:
+        return Membership.objects.none()
+    qs = Membership.objects.filter(active_memberships_q(), role__in=roles)
+    if action in _HUB_ONLY:
+        qs = qs.filter(agency__is_hub=True)
+    return qs
 
 
 def can(actor, action: str) -> bool:
@@ -70,7 +92,7 @@ def contacts_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
-    if actor.role == Role.SOCIAL_WORKER:
+    if can(actor, "contacts.routed"):
         return qs.filter(
             own
             | Q(routed_to=actor.user)
@@ -93,12 +115,21 @@ def agency_requests_visible(actor) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
-    if actor.role == Role.RESEARCHER:
+    if can(actor, "request.inbox"):
         return qs.filter(agency_id=actor.agency_id)
     return qs.none()
 
 
 def people_visible(actor) -> QuerySet:
+    """People whose record (at least the minimum identifying details) the actor may open.
+
+    - hub: everyone;
+    - allocated social worker: the children allocated to them (open allocations) and the people in contacts
+      routed to them;
+    - researcher: the subject children of requests addressed to their agency;
+    - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
+      of their own contact (the contact page: its outcome and the people as they named them), never the record
+      of a child they found by search (issue 5, fault 2)."""
     from openmash.people.models import Person
 
     qs = Person.objects.all()
@@ -106,29 +137,60 @@ def people_visible(actor) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
-    if actor.role == Role.SOCIAL_WORKER:
+    if can(actor, "allocation.receive"):
         return qs.filter(
             Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
             | Q(contact_links__contact__routed_to=actor.user)
-            | Q(contact_links__contact__recorded_by=actor.user)
         ).distinct()
-    if actor.role == Role.RESEARCHER:
+    if can(actor, "request.inbox"):
         return qs.filter(
-            Q(
-                contact_links__role="subject",
-                contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
-            )
-            | Q(contact_links__contact__recorded_by=actor.user)
+            contact_links__role="subject",
+            contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
         ).distinct()
-    if can(actor, "contact.create"):
-        return qs.filter(contact_links__contact__recorded_by=actor.user).distinct()
     return qs.none()
 
 
-def person_full_record_allowed(actor) -> bool:
-    """Identifiers, addresses and the chronology are for the hub and the allocated worker. Researchers and
-    referrers get the minimum identifying details only (what they already hold or need to search their systems)."""
-    return actor is not None and (actor.is_hub or actor.role == Role.SOCIAL_WORKER)
+def people_linkable(actor) -> QuerySet:
+    """People an actor may name in a new contact by id: those they may see, and those named in contacts they
+    recorded themselves (linking grants no sight of the record: see people_visible). Intake search results are
+    also linkable for a day (checked by the contacts service against the audit trail)."""
+    from openmash.people.models import Person
+
+    if actor is None:
+        return Person.objects.none()
+    own = Person.objects.filter(contact_links__contact__recorded_by=actor.user).values("pk")
+    return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
+
+
+def person_full_record_allowed(actor, person=None) -> bool:
+    """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
+    the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
+    details (what they already hold or need to search their own systems). Without `person` the answer is
+    whether the actor could ever see a full record (hub only)."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if person is None or not can(actor, "allocation.receive"):
+        return False
+    from openmash.enquiries.models import CaseAllocation
+
+    return CaseAllocation.objects.filter(person=person, worker=actor.user, closed_at__isnull=True).exists()
+
+
+def contact_viewed_as(actor, contact) -> str:
+    """How the actor sees a contact they may open: "hub" (everything), "worker" (the allocated worker the
+    contact was routed to, or whose allocated child it is about) or "recorder" (what a referrer sees of their
+    own contact: the contact as they gave it and its outcome; never the hub's rationale, the enquiry, or whether
+    the child has an allocated worker -- issue 5, fault 6)."""
+    if actor is not None and actor.is_hub:
+        return "hub"
+    if actor is not None and can(actor, "contacts.routed"):
+        if contact.routed_to_id == actor.user.pk:
+            return "worker"
+        if contact.recorded_by_id != actor.user.pk:
+            return "worker"  # visible only through an allocated child (contacts_visible)
+    return "recorder"
 
 
 # --- fetch-and-authorise in one call -------------------------------------------------------------------------
@@ -171,7 +233,10 @@ __all__ = [
     "enquiries_visible",
     "agency_requests_visible",
     "people_visible",
+    "people_linkable",
     "person_full_record_allowed",
+    "contact_viewed_as",
+    "memberships_allowed",
     "contact_get_for",
     "enquiry_get_for",
     "agency_request_get_for",

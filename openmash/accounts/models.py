@@ -1,10 +1,13 @@
 """The partnership's people: agencies, teams, users and what each user does where."""
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.core.models import BaseModel
@@ -74,15 +77,36 @@ class Membership(BaseModel):
         return f"{self.get_role_display()} at {self.agency.name}"
 
 
+def token_expiry_default():
+    """When a token made now expires: OPENMASH_API_TOKEN_DAYS (default 90) days from now."""
+    return timezone.now() + dt.timedelta(days=settings.OPENMASH_API_TOKEN_DAYS)
+
+
 class ApiToken(BaseModel):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once. It stops working when
+    revoked, when it expires, or when its user, membership or agency is deactivated (access.actor.token_is_active).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(default=token_expiry_default)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def status_at(self, now=None) -> str:
+        """"revoked", "expired" or "active" by the token's own dates (its membership is checked separately)."""
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "active"
 
     @staticmethod
     def generate() -> str:

@@ -24,6 +24,7 @@ RECORD_KWARGS: dict[str, str] = {
     "enquiry_id": "enquiries.Enquiry",
     "request_id": "enquiries.AgencyRequest",
     "person_id": "people.Person",
+    "token_id": "accounts.ApiToken",
 }
 DENIED = frozenset({403, 404})
 

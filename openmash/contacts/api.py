@@ -9,7 +9,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Field, Header, Router, Schema, Status
 
-from openmash.access.policy import can
+from openmash.access.fields import contact_view
 from openmash.contacts import selectors, services
 from openmash.enquiries import services as enquiry_services
 
@@ -90,6 +90,11 @@ class ScreeningOut(Schema):
 
 
 class ContactOut(Schema):
+    """A contact as the actor may see it (access.fields.contact_view). To the person who recorded it (when they
+    are neither the hub nor the child's allocated worker) `status` is "received" while it awaits screening or has
+    gone to an allocated worker, `overdue` is false and a screening that passed it to the allocated worker is not
+    shown: a referrer learns only that the contact was received (issue 5, fault 6)."""
+
     id: UUID
     reference: str
     status: str
@@ -147,24 +152,26 @@ def _people(contact, subjects_only=False):
 
 
 def contact_out(actor, contact) -> dict:
-    hub = can(actor, "contact.screen")
-    screening = getattr(contact, "screening", None)
+    # Which parts the actor sees is decided once, in access.fields.contact_view (the pages use the same answer).
+    view = contact_view(actor, contact)
+    screening = getattr(contact, "screening", None) if view.screening else None
     enquiry = getattr(contact, "enquiry", None)
     decision = getattr(enquiry, "decision", None) if enquiry else None
-    protected = contact.referrer_identity_protected and not hub and contact.recorded_by_id != actor.user.pk
     return {
         "id": contact.id,
         "reference": contact.reference,
-        "status": contact.status,
+        "status": view.status,
         "received_at": contact.received_at,
         "screening_due_at": contact.screening_due_at,
-        "overdue": contact.status == "awaiting_screening" and selectors.is_overdue(contact.screening_due_at),
+        "overdue": view.due_dates
+        and contact.status == "awaiting_screening"
+        and selectors.is_overdue(contact.screening_due_at),
         "recording_agency": contact.recording_agency.name,
         "source_code": contact.source_code,
         "concern_codes": contact.concern_codes,
         "narrative": contact.narrative,
         "referrer_type": contact.referrer_type,
-        "referrer_name": None if protected else contact.referrer_name,
+        "referrer_name": contact.referrer_name if view.referrer_identity else None,
         "family_aware": contact.family_aware,
         "consent": contact.consent,
         "consent_not_sought_reason": contact.consent_not_sought_reason,
@@ -173,12 +180,12 @@ def contact_out(actor, contact) -> dict:
         "screening": {
             "outcome": screening.outcome,
             "rag": screening.rag,
-            "rationale": screening.rationale if hub else None,
+            "rationale": screening.rationale if view.rationale else None,
             "screened_at": screening.screened_at,
         }
         if screening
         else None,
-        "enquiry_id": enquiry.id if enquiry and hub else None,
+        "enquiry_id": enquiry.id if enquiry and view.enquiry else None,
         "decision_outcomes": decision.outcomes if decision else [],
         "version": contact.version,
     }

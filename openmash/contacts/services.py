@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openmash.access.policy import people_visible, require
+from openmash.access.policy import people_linkable, require
 from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import (
@@ -46,13 +46,13 @@ def _fingerprint(data: dict) -> str:
 def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool) -> tuple[str, Any]:
     """A person reference is either {"person_id": ...} (an existing record) or the details of a new person.
 
-    An existing record may be linked if the actor can see it, or if it came up in the actor's own intake search
+    An existing record may be linked if the actor may link it (access.policy.people_linkable), or if it came up in the actor's own intake search
     within the last day (the audit trail holds those search results): a professional can attach a concern to a
     child they found by exact name + date of birth or identifier, without gaining sight of the record, and
     cannot attach one to an arbitrary id."""
     if ref.get("person_id"):
         pid = ref["person_id"]
-        person = people_visible(actor).filter(pk=pid).first() if _is_uuid(pid) else None
+        person = people_linkable(actor).filter(pk=pid).first() if _is_uuid(pid) else None
         if person is None and _is_uuid(pid) and _found_by_own_search(actor, pid):
             person = Person.objects.filter(pk=pid).first()
         if person is None:
@@ -267,7 +267,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     for role, p in other_people:
         by_role.setdefault(role, []).extend((p.pk, child.pk) for child in subject_people)
     for role, pairs in by_role.items():
-        relationships_ensure(pairs=pairs, relationship_type=role)
+        relationships_ensure(pairs=pairs, relationship_type=role, source_contact=contact, actor=actor)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
     chronology_add(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from openmash.access.actor import Actor, actor_for_user
+from openmash.access.actor import actor_for_token, actor_for_user
 
 
 class TokenAuth(HttpBearer):
@@ -16,16 +16,18 @@ class TokenAuth(HttpBearer):
         if not token or len(token) > 200:
             return None
         api_token = (
-            ApiToken.objects.select_related("user", "membership__agency")
-            .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True)
+            ApiToken.objects.select_related("user", "membership__agency", "membership__user")
+            .filter(key_hash=ApiToken.hash(token))
             .first()
         )
-        if api_token is None or not api_token.user.is_active or not api_token.membership.active:
+        # The same active check as a web session (user, membership, agency), plus revocation and expiry.
+        actor = actor_for_token(api_token)
+        if actor is None:
             return None
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.actor = Actor(user=api_token.user, membership=api_token.membership)
+        request.actor = actor
         return request.actor
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import person_details_for
 from openmash.enquiries import selectors, services
 
 router = Router(tags=["enquiries"])
@@ -271,23 +272,9 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 
 
-def inbox_item(r, now) -> dict:
-    subjects = []
-    for cp in r.enquiry.contact.subject_links:
-        p = cp.person
-        address = next(iter(p.addresses.all()), None)
-        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
-        subjects.append(
-            {
-                "forename": p.forename,
-                "surname": p.surname,
-                "date_of_birth": p.date_of_birth,
-                "expected_date_of_birth": p.expected_date_of_birth,
-                "sex": p.sex,
-                "postcode": address.postcode if address else "",
-                "nhs_number": nhs,
-            }
-        )
+def inbox_item(actor, r, now) -> dict:
+    # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
+    subjects = [person_details_for(actor, cp.person) for cp in r.enquiry.contact.subject_links]
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -305,7 +292,7 @@ def inbox_item(r, now) -> dict:
 @router.get("/agency-requests", response=list[InboxItemOut], summary="Your agency's inbox of information requests")
 def agency_inbox(request, status: Literal["open", "responded", ""] = ""):
     now = timezone.now()
-    return [inbox_item(r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
+    return [inbox_item(request.actor, r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
 
 
 @router.post(
@@ -316,4 +303,4 @@ def agency_inbox(request, status: Literal["open", "responded", ""] = ""):
 def agency_respond(request, request_id: UUID, payload: ResponseIn):
     services.agency_response_record(actor=request.actor, request_id=request_id, **payload.dict())
     r = selectors.agency_request_get(actor=request.actor, request_id=request_id)
-    return Status(201, inbox_item(r, timezone.now()))
+    return Status(201, inbox_item(request.actor, r, timezone.now()))

@@ -12,6 +12,7 @@ from openmash.access.policy import (
     can,
     enquiries_visible,
     enquiry_get_for,
+    memberships_allowed,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -133,11 +134,9 @@ def allocation_current(*, actor, person_id):
 
 def social_workers_list(*, actor) -> list:
     """Memberships of active social workers, to allocate children to."""
-    from openmash.accounts.models import Membership
-
     require(actor, "allocation.assign")
     return list(
-        Membership.objects.filter(role="social_worker", active=True, user__is_active=True)
+        memberships_allowed("allocation.receive")
         .select_related("user", "agency")
         .order_by("user__display_name", "user__username")
     )

@@ -12,11 +12,11 @@ from openmash.access.policy import (
     agency_request_get_for,
     contact_get_for,
     enquiry_get_for,
+    memberships_allowed,
     person_get_for,
     require,
 )
-from openmash.accounts.choices import Role
-from openmash.accounts.models import Agency, Membership
+from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
@@ -133,7 +133,8 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
             contact=contact,
             message=f"Contact {contact.reference} was passed to you by the MASH",
         )
-    if outcome != ScreeningOutcome.MASH_ENQUIRY:
+    # Passing it to the allocated worker tells the referrer nothing: they would learn the child has one (fault 6).
+    if outcome not in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.ALLOCATED_WORKER):
         _tell_referrer(contact)
     return screening
 
@@ -399,13 +400,13 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     )
     if not overdue:
         return 0
-    managers = list(
-        Membership.objects.filter(role=Role.MANAGER, agency__is_hub=True, active=True).select_related("user")
-    )
+    managers = list(memberships_allowed("enquiry.decide").select_related("user"))
     researchers_by_agency: dict = {}
-    for m in Membership.objects.filter(
-        role=Role.RESEARCHER, agency_id__in={r.agency_id for r in overdue}, active=True
-    ).select_related("user"):
+    for m in (
+        memberships_allowed("request.respond")
+        .filter(agency_id__in={r.agency_id for r in overdue})
+        .select_related("user")
+    ):
         researchers_by_agency.setdefault(m.agency_id, set()).add(m.user)
     for req in overdue:
         AgencyRequest.objects.filter(pk=req.pk).update(escalated_at=now, version=F("version") + 1)
@@ -435,8 +436,9 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     require(actor, "allocation.assign")
     person = person_get_for(actor, person_id)
     membership = (
-        Membership.objects.select_related("user", "agency")
-        .filter(pk=worker_membership_id, role=Role.SOCIAL_WORKER, active=True, user__is_active=True)
+        memberships_allowed("allocation.receive")
+        .select_related("user", "agency")
+        .filter(pk=worker_membership_id)
         .first()
         if _is_uuid(worker_membership_id)
         else None

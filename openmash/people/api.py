@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
 from ninja import Query, Router, Schema
 
-from openmash.access.policy import person_full_record_allowed
+from openmash.access.fields import person_fields_visible, person_minimum_details
 from openmash.people import selectors
 from openmash.people.identifiers import nhs_number_format
 
@@ -27,6 +28,23 @@ class AddressOut(Schema):
     end_date: dt.date | None
 
 
+class RelationshipOut(Schema):
+    """A current relationship with its source (issue 5, fault 4). `direction` "from": this person is
+    `relationship_type` of the other person; "to": the other person is `relationship_type` of this one.
+    `established` is false while the contact that asserted it has not been screened: it is then an allegation by
+    that contact, not a fact (`source` says so in words)."""
+
+    other_person_id: UUID
+    other_person_name: str
+    relationship_type: str
+    direction: Literal["from", "to"]
+    established: bool
+    source: str
+    source_contact_reference: str | None
+    source_agency: str | None
+    asserted_at: dt.datetime | None
+
+
 class PersonSummaryOut(Schema):
     id: UUID
     kind: str
@@ -38,9 +56,16 @@ class PersonSummaryOut(Schema):
 
 
 class PersonOut(PersonSummaryOut):
+    """A person's record. Which parts are filled comes from access.fields.person_fields_visible: the minimum
+    identifying details (with postcode and NHS number) for everyone who may open the record; ethnicity, every
+    identifier, addresses and relationships (each with its source) only for the hub and the allocated worker."""
+
+    postcode: str | None = None
+    nhs_number: str | None = None
     ethnicity: str | None = None
     identifiers: list[IdentifierOut] = []
     addresses: list[AddressOut] = []
+    relationships: list[RelationshipOut] = []
     version: int
 
 
@@ -66,17 +91,12 @@ class PersonSearchQuery(Schema):
 
 
 def person_out(actor, person) -> dict:
-    out = {
-        "id": person.id,
-        "kind": person.kind,
-        "forename": person.forename,
-        "surname": person.surname,
-        "date_of_birth": person.date_of_birth,
-        "expected_date_of_birth": person.expected_date_of_birth,
-        "sex": person.sex,
-        "version": person.version,
-    }
-    if person_full_record_allowed(actor):
+    fields = person_fields_visible(actor, person)
+    out = {k: v for k, v in person_minimum_details(person).items() if k in fields}
+    out["nhs_number"] = nhs_number_format(out["nhs_number"]) if out.get("nhs_number") else None
+    out["postcode"] = out.get("postcode") or None
+    out.update(id=person.id, version=person.version)
+    if "identifiers" in fields:
         out["ethnicity"] = person.ethnicity
         out["identifiers"] = [
             {
@@ -94,6 +114,16 @@ def person_out(actor, person) -> dict:
                 "end_date": a.end_date,
             }
             for a in person.addresses.all()
+        ]
+    if "relationships" in fields:
+        out["relationships"] = [
+            {
+                "other_person_id": r["other_person"].pk,
+                "other_person_name": r["other_person"].full_name,
+                **{k: r[k] for k in ("relationship_type", "direction", "established", "source")},
+                **{k: r[k] for k in ("source_contact_reference", "source_agency", "asserted_at")},
+            }
+            for r in selectors.relationships_view(person)
         ]
     return out
 

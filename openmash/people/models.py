@@ -98,13 +98,27 @@ class HouseholdMember(BaseModel):
 
 
 class Relationship(BaseModel):
-    """A directed relationship: `person` is `relationship_type` of/to `related_person`."""
+    """A directed relationship: `person` is `relationship_type` of/to `related_person`.
+
+    Every relationship carries its source: the contact that asserted it, the agency and user who recorded it and
+    when (issue 5, fault 4). One asserted by a contact the MASH has not screened yet is an allegation, not a fact,
+    and is only ever shown with that source (`openmash.people.selectors.relationship_view`). Rows without a
+    source contact came from the partnership's own records (e.g. a data load).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     related_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     relationship_type = models.CharField(max_length=30, choices=RelationshipType.choices)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    source_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="relationships_asserted"
+    )
+    source_agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    asserted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    asserted_at = models.DateTimeField(null=True, blank=True)
 
 
 class ChronologyEntry(BaseModel):

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from openmash.access.policy import people_visible, person_full_record_allowed, person_get_for, require
 from openmash.audit.services import audit_record, audit_record_many
@@ -24,16 +25,73 @@ def _with_details(qs):
     )
 
 
+_SOURCE = ("source_contact__screening", "source_agency")
+
+
 def _with_relationships(qs):
     return _with_details(qs).prefetch_related(
         Prefetch(
             "relationships_from",
-            queryset=Relationship.objects.filter(end_date__isnull=True).select_related("related_person"),
+            queryset=Relationship.objects.filter(end_date__isnull=True).select_related("related_person", *_SOURCE),
         ),
         Prefetch(
-            "relationships_to", queryset=Relationship.objects.filter(end_date__isnull=True).select_related("person")
+            "relationships_to",
+            queryset=Relationship.objects.filter(end_date__isnull=True).select_related("person", *_SOURCE),
         ),
     )
+
+
+def relationship_established(rel: Relationship) -> bool:
+    """A relationship is established when it came from the partnership's own records (no source contact) or from
+    a contact the MASH has screened. One asserted by an unscreened contact is an allegation (issue 5, fault 4)."""
+    contact = rel.source_contact
+    return contact is None or getattr(contact, "screening", None) is not None
+
+
+def relationship_source_text(rel: Relationship) -> str:
+    """Where a relationship came from, in words: e.g. "Asserted by contact C-20261130-ABCD, Police, not yet
+    screened". No personal data beyond the reference and the agency's name."""
+    contact = rel.source_contact
+    if contact is None:
+        return "From the partnership's records"
+    agency = rel.source_agency.name if rel.source_agency else "unknown agency"
+    when = ""
+    if rel.asserted_at:
+        local = timezone.localtime(rel.asserted_at)
+        when = f" on {local.day} {local:%B %Y}"
+    state = "screened" if relationship_established(rel) else "not yet screened"
+    return f"Asserted by contact {contact.reference}, {agency}{when}, {state}"
+
+
+def relationships_view(person: Person) -> list[dict]:
+    """The person's current relationships, both directions, each with its source; for people loaded through
+    `person_get` (prefetched, no queries). Each item: other_person (Person), description (e.g. "Alleged
+    perpetrator of Ann Smith" / "Dean Smith: alleged perpetrator"), claim ("Dean Smith is alleged perpetrator of
+    Ann Smith"), relationship_type, direction ("from"/"to"),
+    established (bool), source (text), source_contact_reference, source_agency, asserted_at."""
+    rows = []
+    for rel in person.relationships_from.all():
+        other = rel.related_person
+        rows.append((rel, other, "from", f"{rel.get_relationship_type_display()} of {other.full_name}"))
+    for rel in person.relationships_to.all():
+        other = rel.person
+        rows.append((rel, other, "to", f"{other.full_name}: {rel.get_relationship_type_display().lower()}"))
+    return [
+        {
+            "other_person": other,
+            "description": description,
+            "claim": f"{rel.person.full_name} is {rel.get_relationship_type_display().lower()} of "
+            f"{rel.related_person.full_name}",
+            "relationship_type": rel.relationship_type,
+            "direction": direction,
+            "established": relationship_established(rel),
+            "source": relationship_source_text(rel),
+            "source_contact_reference": rel.source_contact.reference if rel.source_contact else None,
+            "source_agency": rel.source_agency.name if rel.source_agency else None,
+            "asserted_at": rel.asserted_at,
+        }
+        for rel, other, direction, description in rows
+    ]
 
 
 @transaction.atomic
@@ -102,7 +160,7 @@ def person_search(
 @transaction.atomic
 def person_chronology(*, actor, person_id) -> tuple[Person, list[ChronologyEntry]]:
     person = person_get_for(actor, person_id)
-    if not person_full_record_allowed(actor):
+    if not person_full_record_allowed(actor, person):
         raise NotFound()
     entries = list(ChronologyEntry.objects.filter(person=person).select_related("agency").order_by("-occurred_at"))
     audit_record(actor=actor, action="view", obj=person, reason="chronology")

@@ -192,9 +192,10 @@ def chronology_add(*, person_ids, occurred_at, kind: str, summary: str, obj, age
     )
 
 
-def relationships_ensure(*, pairs: list[tuple], relationship_type: str) -> int:
+def relationships_ensure(*, pairs: list[tuple], relationship_type: str, source_contact=None, actor=None) -> int:
     """Record that each (person, related_person) pair has this relationship, unless a current one exists.
-    One SELECT and at most one INSERT whatever the number of pairs."""
+    The new rows carry their source: the contact that asserted them and the actor's agency, user and the time
+    (issue 5, fault 4). One SELECT and at most one INSERT whatever the number of pairs."""
     pairs = [(a, b) for a, b in pairs if a != b]
     if not pairs:
         return 0
@@ -207,8 +208,18 @@ def relationships_ensure(*, pairs: list[tuple], relationship_type: str) -> int:
         ).values_list("person_id", "related_person_id")
     )
     today = timezone.localdate()
+    now = timezone.now()
     new = [
-        Relationship(person_id=a, related_person_id=b, relationship_type=relationship_type, start_date=today)
+        Relationship(
+            person_id=a,
+            related_person_id=b,
+            relationship_type=relationship_type,
+            start_date=today,
+            source_contact=source_contact,
+            source_agency=getattr(actor, "agency", None),
+            asserted_by=getattr(actor, "user", None),
+            asserted_at=now,
+        )
         for a, b in dict.fromkeys(pairs)
         if (a, b) not in existing
     ]

@@ -10,6 +10,7 @@ NAV_ITEMS = [
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
+    ("tokens", "API tokens", "accounts:token_list", "token.manage"),
     ("audit", "Audit trail", "audit:trail", "audit.view"),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openmash.access.fields import RECEIVED, person_details_for
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.enquiries.choices import ScreeningOutcome
 
@@ -14,13 +15,20 @@ def subjects(contact) -> list:
     return [cp.person for cp in links]
 
 
-def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
-    """What has happened to a contact, in words a referrer understands (never the hub's rationale)."""
+def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
+    """What has happened to a contact, in words a referrer understands (never the hub's rationale). `view` is the
+    actor's access.fields.ContactView: a recorder sees "received" instead of "awaiting screening" or "passed to
+    the allocated worker", so they cannot tell whether the child has an allocated social worker."""
     screening = getattr(contact, "screening", None)
+    if view is not None and not view.screening:
+        screening = None
     enquiry = getattr(contact, "enquiry", None)
     decision = getattr(enquiry, "decision", None) if enquiry is not None else None
-    status = contact.status
+    status = view.status if view is not None else contact.status
     outcomes: list[str] = []
+    if status == RECEIVED:
+        text = "Your contact has been received by children's social care."
+        return {"label": "Received", "text": text, "tag": "govuk-tag--grey", "outcomes": [], "received": True}
     if status == ContactStatus.AWAITING_SCREENING:
         text, tag = "Waiting to be screened by the MASH.", "govuk-tag--grey"
     elif status == ContactStatus.WITH_ALLOCATED_WORKER:
@@ -44,21 +52,21 @@ def contact_outcome(contact, outcome_labels: dict[str, str]) -> dict:
     return {"label": contact.get_status_display(), "text": text, "tag": tag, "outcomes": outcomes}
 
 
-def inbox_subjects(agency_request) -> list[dict]:
-    """Only the minimum identifying details an agency needs to search its own records."""
+def inbox_subjects(actor, agency_request) -> list[dict]:
+    """Only the minimum identifying details an agency needs to search its own records, as decided by
+    access.fields.person_details_for (the same answer the API gives)."""
     rows = []
     for cp in agency_request.enquiry.contact.subject_links:
         p = cp.person
-        address = next(iter(p.addresses.all()), None)
-        nhs = next((i.value for i in p.identifiers.all() if i.identifier_type == "nhs_number"), "")
+        details = person_details_for(actor, p)
         rows.append(
             {
-                "name": p.full_name,
-                "date_of_birth": p.date_of_birth,
-                "expected_date_of_birth": p.expected_date_of_birth,
-                "sex": p.get_sex_display(),
-                "postcode": address.postcode if address else "",
-                "nhs_number": nhs,
+                "name": " ".join(x for x in (details.get("forename"), details.get("surname")) if x),
+                "date_of_birth": details.get("date_of_birth"),
+                "expected_date_of_birth": details.get("expected_date_of_birth"),
+                "sex": p.get_sex_display() if "sex" in details else "",
+                "postcode": details.get("postcode", ""),
+                "nhs_number": details.get("nhs_number", ""),
             }
         )
     return rows

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from openmash.access.actor import active_memberships_q
 from openmash.access.policy import (
     agency_requests_visible,
     contacts_visible,
@@ -114,7 +115,7 @@ def agencies_for_requests() -> list:
 def memberships_for(*, user) -> list:
     """The signed-in user's own active memberships, for the 'switch role' control."""
     return list(
-        user.memberships.filter(active=True, agency__active=True).select_related("agency").order_by("created_at")
+        user.memberships.filter(active_memberships_q()).select_related("agency").order_by("created_at")
     )
 
 

@@ -204,7 +204,8 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         expect(page.get_by_role("heading", level=1)).to_have_text("Contact recorded")
         reference = page.get_by_test_id("contact-reference").inner_text().strip()
         assert re.fullmatch(r"C-\w+", reference), reference
-        expect(page.get_by_test_id("outcome")).to_contain_text("Waiting to be screened by the MASH.")
+        # The referrer learns only that it was received (never whether the child has an allocated worker).
+        expect(page.get_by_test_id("outcome")).to_contain_text("Your contact has been received by children's social care.")
         _escaped_narrative(page)
         referrer.check("the confirmation page")
         contact_url = page.url

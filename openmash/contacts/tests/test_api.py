@@ -38,7 +38,8 @@ def test_create_returns_201_with_the_contact(post):
     r = post(contact_payload())
     assert r.status_code == 201, r.content
     body = r.json()
-    assert body["status"] == "awaiting_screening"
+    assert body["status"] == "received"  # to the referrer: never whether it went to an allocated worker
+    assert Contact.objects.get(pk=body["id"]).status == "awaiting_screening"
     assert body["reference"].startswith("C-")
     assert [p["surname"] for p in body["people"] if p["role"] == "subject"] == ["Testchild"]
     assert Contact.objects.filter(pk=body["id"]).exists()
@@ -142,23 +143,27 @@ def test_allocated_child_routes_to_the_worker_who_can_then_read_it(api, make_act
 
     r = post(contact_payload(subjects=[{"person_id": str(person.pk)}], narrative="New incident"))
     assert r.status_code == 201, r.content
-    assert r.json()["status"] == "with_allocated_worker"
+    assert r.json()["status"] == "received"  # the referrer is not told the child has a worker (issue 5, fault 6)
     contact = Contact.objects.get(pk=r.json()["id"])
+    assert contact.status == "with_allocated_worker"
     assert contact.routed_to == worker.user
     assert Notification.objects.filter(user=worker.user, contact=contact).count() == 1
     seen = api(worker).get(f"/contacts/{contact.pk}")
     assert seen.status_code == 200 and seen.json()["narrative"] == "New incident"
+    assert seen.json()["status"] == "with_allocated_worker"
     # and it is not in the hub's screening queue
     queue = api(make_actor("screener", "mash")).get("/screening-queue").json()
     assert str(contact.pk) not in [c["id"] for c in queue]
 
 
-def test_screening_due_is_one_working_day_later(post):
+def test_screening_due_is_one_working_day_later(post, api, make_actor):
     r = post(contact_payload(received_at="2025-11-07T14:00:00+00:00"))  # a Friday
     assert r.status_code == 201, r.content
     due = dt.datetime.fromisoformat(r.json()["screening_due_at"])
     assert due == dt.datetime(2025, 11, 10, 14, tzinfo=dt.UTC)
-    assert r.json()["overdue"] is True  # long past
+    assert r.json()["overdue"] is False  # the referrer is not shown the hub's deadlines (issue 5, fault 6)
+    hub = api(make_actor("screener", "mash")).get(f"/contacts/{r.json()['id']}").json()
+    assert hub["overdue"] is True  # long past
 
 
 def test_unborn_child_with_expected_date_of_birth(post):

@@ -13,7 +13,7 @@ def test_whole_flow_through_api(make_actor, api):
     r = api(referrer).post("/contacts", contact_payload(), headers={"Idempotency-Key": "k1"})
     assert r.status_code == 201, r.content
     contact_id = r.json()["id"]
-    assert r.json()["status"] == "awaiting_screening"
+    assert r.json()["status"] == "received"
 
     q = api(screener).get("/screening-queue")
     assert [c["id"] for c in q.json()] == [contact_id]

@@ -280,4 +280,6 @@ def test_household_members_become_relationships_to_each_child_once(make_actor, c
     assert Relationship.objects.filter(person=perp, related_person=child).count() == 1
     client.force_login(search.user)
     page = client.get(f"/people/{child.pk}/").content.decode()
-    assert "Dean Testadult: alleged perpetrator" in page
+    # Asserted by an unscreened contact: shown only with its source (issue 5, fault 4).
+    assert f"Asserted by contact {first.reference}, County Police" in page
+    assert "Dean Testadult is alleged perpetrator of Amelia Testchild" in page

@@ -116,10 +116,11 @@ def test_each_page_renders_for_a_permitted_role(make_actor, login, world, role, 
     assert "<title>" in body and "Error:" not in body.split("</title>")[0]
 
 
-def test_the_referrer_who_recorded_a_contact_can_open_it_and_its_child(login, world):
+def test_the_referrer_who_recorded_a_contact_can_open_it_but_not_the_childs_record(login, world):
     client = login(world["referrer"])
     assert client.get(_urls(world)["contact_detail"]).status_code == 200
-    assert client.get(_urls(world)["person_detail"]).status_code == 200
+    # Recording a contact gives what a referrer sees of their own contact, not the record (issue 5, fault 2).
+    assert client.get(_urls(world)["person_detail"]).status_code == 404
 
 
 NOT_FOUND = [

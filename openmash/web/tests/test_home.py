@@ -92,7 +92,8 @@ def test_a_referrers_dashboard_lists_their_contacts_with_outcomes_and_notificati
     body = login(referrer).get("/").content.decode()
     assert 'data-testid="raise-concern"' in body
     assert closed.reference in body and waiting.reference in body and someone_elses.reference not in body
-    assert "Closed at screening" in body and "Awaiting screening" in body
+    # "Received", never "awaiting screening" vs "passed to the allocated worker" (issue 5, fault 6).
+    assert "Closed at screening" in body and "Received" in body and "Awaiting screening" not in body
     assert f"Contact {closed.reference} has an outcome" in body
     assert f'href="/contacts/{closed.pk}/"' in body
 

@@ -78,9 +78,12 @@ def test_the_hub_sees_details_identifiers_addresses_and_the_chronology_newest_fi
     assert 'href="/contacts/' in body  # the contact entry links to the contact
 
 
-def test_a_referrer_sees_only_minimum_details_of_their_own_child(login, make_actor, new_contact):
+def test_a_referrer_sees_their_child_on_their_contact_but_cannot_open_the_record(login, make_actor, new_contact):
     referrer = make_actor("referrer", "police")
-    person = new_contact(actor=referrer).people.get(role="subject").person
-    body = login(referrer).get(f"/people/{person.pk}/").content.decode()
-    assert "Amelia Testchild" in body and "2 April 2018" in body
-    assert "943 476 5919" not in body and 'data-testid="chronology"' not in body
+    contact = new_contact(actor=referrer)
+    person = contact.people.get(role="subject").person
+    client = login(referrer)
+    assert client.get(f"/people/{person.pk}/").status_code == 404  # issue 5, fault 2
+    body = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Amelia Testchild" in body and "2 April 2018" in body  # the details they gave
+    assert "943 476 5919" not in body and f"/people/{person.pk}/" not in body

@@ -32,7 +32,7 @@ def request_inbox(request):
     rows = [
         {
             "r": r,
-            "subjects": presenters.inbox_subjects(r),
+            "subjects": presenters.inbox_subjects(request.actor, r),
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
         }
         for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
@@ -58,7 +58,7 @@ def request_detail(request, request_id):
     is_open = agency_request.status == RequestStatus.OPEN
     ctx = {
         "r": agency_request,
-        "subjects": presenters.inbox_subjects(agency_request),
+        "subjects": presenters.inbox_subjects(actor, agency_request),
         "response": getattr(agency_request, "response", None) if not is_open else None,
         "overdue": is_open and agency_request.due_at < timezone.now(),
         "can_respond": (is_open or form.errors) and can(actor, "request.respond"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import contact_view
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -216,7 +217,8 @@ def contact_detail(request, contact_id):
     actor = request.actor
     contact = contact_selectors.contact_get(actor=actor, contact_id=contact_id)
     notifications_mark_read(actor=actor, contact_id=contact.pk)
-    hub = can(actor, "contact.screen")
+    view = contact_view(actor, contact)
+    hub = view.viewed_as == "hub"
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     people = list(contact.people.all())
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
@@ -225,15 +227,19 @@ def contact_detail(request, contact_id):
         "contact": contact,
         "hub": hub,
         "just_created": request.session.pop(CREATED, None) == str(contact.pk),
-        "identity_hidden": contact.referrer_identity_protected and not hub and contact.recorded_by_id != actor.user.pk,
+        "identity_hidden": not view.referrer_identity,
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
         "viewable": viewable,
-        "outcome": presenters.contact_outcome(contact, labels),
-        "screening": getattr(contact, "screening", None),
+        "outcome": presenters.contact_outcome(contact, labels, view),
+        "screening": getattr(contact, "screening", None) if view.screening else None,
+        "show_due": view.due_dates,
         "enquiry": enquiry if hub else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
-        "routed_to_worker": contact.routed_to_id is not None and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
+        # Only those who may know the child has an allocated worker are told it went to them (fault 6).
+        "routed_to_worker": view.viewed_as != "recorder"
+        and contact.routed_to_id is not None
+        and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
     }
     return render(request, "web/contacts/detail.html", ctx)

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from openmash.access.fields import contact_view
 from openmash.access.policy import can
-from openmash.accounts.choices import Role
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -37,7 +37,11 @@ def logout_view(request):
 def _contact_rows(actor, contacts) -> list[dict]:
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     return [
-        {"contact": c, "subjects": presenters.subjects(c), "outcome": presenters.contact_outcome(c, labels)}
+        {
+            "contact": c,
+            "subjects": presenters.subjects(c),
+            "outcome": presenters.contact_outcome(c, labels, contact_view(actor, c)),
+        }
         for c in contacts
     ]
 
@@ -54,7 +58,7 @@ def home(request):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
     if can(actor, "contact.create") and not can(actor, "contact.screen"):
         ctx["my_contacts"] = _contact_rows(actor, web_selectors.contacts_recorded(actor=actor))
-    if actor.role == Role.SOCIAL_WORKER:
+    if can(actor, "contacts.routed"):
         routed = contact_selectors.routed_contacts(actor=actor)
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
     notifications = enquiry_selectors.notifications_for(actor=actor)

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import can, person_full_record_allowed, require
+from openmash.access.fields import person_details_for, person_fields_visible
+from openmash.access.policy import can, require
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -79,12 +80,16 @@ def person_detail(request, person_id):
             messages.success(request, "Worker allocated. New contacts about this child will go to them.")
             return redirect("web:person_detail", person_id=person_id)
     person = people_selectors.person_get(actor=actor, person_id=person_id)
-    full = person_full_record_allowed(actor)
+    fields = person_fields_visible(actor, person)
+    full = "chronology" in fields
     entries = people_selectors.person_chronology(actor=actor, person_id=person_id)[1] if full else []
     contact_ids = [e.object_id for e in entries if e.object_type == "contacts.contact"]
     linkable = {str(i) for i in web_selectors.visible_contact_ids(actor=actor, ids=contact_ids)}
     ctx = {
         "person": person,
+        "fields": fields,
+        "details": person_details_for(actor, person),
+        "relationships": people_selectors.relationships_view(person) if "relationships" in fields else [],
         "full": full,
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
