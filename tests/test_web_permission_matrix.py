@@ -75,6 +75,7 @@ def at_any(*roles: str) -> frozenset[str]:
 HUB = frozenset({"screener@mash", "manager@mash"})
 SIGNED_IN = frozenset(a for a in ACTORS if a not in SIGNED_OUT | {DEACTIVATED_AGENCY})
 AUDITORS = at_any("auditor")
+RESEARCHERS_ASKED = frozenset({"researcher@health-gp", "researcher@police"})  # their agencies were asked about it
 PROFESSIONAL = at_any("referrer", "researcher", "screener", "manager", "social_worker")
 
 
@@ -169,8 +170,8 @@ ROWS: dict[str, Row] = {
     "web:person_detail": Row(
         "GET",
         "/people/{child}/",
-        HUB | {RECORDER, ALLOCATED, "researcher@health-gp", "researcher@police"},
-        shows={k: HUB | {ALLOCATED} for k in ("nhs", "address", "adult")},  # the full record
+        HUB | {ALLOCATED} | RESEARCHERS_ASKED,  # not the recorder: recording a contact is no basis (fault 2)
+        shows={"nhs": HUB | {ALLOCATED} | RESEARCHERS_ASKED} | {k: HUB | {ALLOCATED} for k in ("address", "adult")},
     ),
     # partnership configuration and the audit trail
     "partnership:settings": Row("GET", "/partnership/", at_any("partnership_admin"), denied=403, personal=False),
