@@ -85,7 +85,20 @@ def respond(researcher, request, summary="Known to the practice; two missed appo
     return agency_response_record(actor=researcher, request_id=request.pk, summary=summary, **kwargs)
 
 
-def decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3, rationale="Needs an assessment"):
+NO_CHECKS_REASON = "Decided on what the hub already holds"
+
+
+def decide(
+    manager,
+    enquiry,
+    outcomes=("assessment_s17",),
+    threshold_level=3,
+    rationale="Needs an assessment",
+    exception_reason=NO_CHECKS_REASON,
+    children=None,
+):
+    """Decide through the service. The default exception_reason covers the many set-ups that decide without
+    asking an agency first (a decision with no agency asked needs a reason); pass "" to test the rule itself."""
     from openmash.enquiries.services import enquiry_decide
 
     return enquiry_decide(
@@ -94,6 +107,8 @@ def decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3, ra
         outcomes=list(outcomes),
         threshold_level=threshold_level,
         rationale=rationale,
+        exception_reason=exception_reason,
+        children=children,
     )
 
 
@@ -117,8 +132,11 @@ def counted_models():
     from openmash.enquiries.models import (
         AgencyRequest,
         AgencyResponse,
+        AgencyResponseRevision,
         CaseAllocation,
         Decision,
+        DecisionChild,
+        EarlyHelpRequest,
         Enquiry,
         Notification,
         RagChange,
@@ -139,7 +157,10 @@ def counted_models():
         RagChange,
         AgencyRequest,
         AgencyResponse,
+        AgencyResponseRevision,
         Decision,
+        DecisionChild,
+        EarlyHelpRequest,
         Referral,
         CaseAllocation,
         Notification,

@@ -12,7 +12,10 @@ anonymous. The expected answer of each cell comes from ORACLE below, written out
   the people in it (issue 5, fault 2); any professional role may search at intake (minimum details of exact
   matches);
 - an allocated social worker sees the children allocated to them and their contacts, with the full record;
-- partnership admins and auditors see no case records; anonymous callers get 401.
+- partnership admins and auditors see no case records; anonymous callers get 401;
+- the early help service's researchers (a relationship row: researcher at the early-help agency, which is not one
+  of the matrix agencies) see and acknowledge only hand-overs to their service; the answering agency alone
+  amends its answer.
 
 Forbidden reads of a record answer 404, exactly like a missing record; forbidden actions answer 403 (the action
 check comes before the record is fetched, so 403 reveals nothing about the record). Denied answers carry none of
@@ -39,9 +42,12 @@ ROLES = ["referrer", "researcher", "screener", "manager", "social_worker", "part
 MATRIX_AGENCIES = ["mash", "police", "health-gp", "school-oak"]
 RECORDER = "recorder (referrer@police who recorded the contacts)"
 ALLOCATED = "allocated worker (social_worker@mash allocated to the child)"
+EARLY_HELP = "early help researcher (researcher@early-help, the service a contact was handed to)"
 ANONYMOUS = "anonymous"
-ACTORS = [f"{r}@{a}" for r in ROLES for a in MATRIX_AGENCIES] + [RECORDER, ALLOCATED, ANONYMOUS]
-RELATIONSHIP_ROLE = {RECORDER: "referrer@police", ALLOCATED: "social_worker@mash"}
+RELATIONSHIP_ACTORS = [RECORDER, ALLOCATED, EARLY_HELP]
+ACTORS = [f"{r}@{a}" for r in ROLES for a in MATRIX_AGENCIES] + [*RELATIONSHIP_ACTORS, ANONYMOUS]
+RELATIONSHIP_ROLE = {RECORDER: "referrer@police", ALLOCATED: "social_worker@mash", EARLY_HELP: "researcher@early-help"}
+OTHER_RESEARCHERS = {f"researcher@{a}": 404 for a in ("mash", "health-gp", "school-oak")} | {EARLY_HELP: 404}
 
 # Canary personal data: none of it may appear in a denied answer.
 CANARY_CHILD = {"forename": "Zelda", "surname": "Quixleycanary", "dob": "2017-03-14"}
@@ -100,14 +106,29 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/enquiries/{enquiry_id}/agency-requests"): Rule(HUB, 201, 403),
     ("POST", "/api/v1/enquiries/{enquiry_id}/decision"): Rule(frozenset({"manager@mash"}), 201, 403),
     ("GET", "/api/v1/agency-requests"): Rule(
-        at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@mash", "researcher@school-oak"})
+        at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@mash", "researcher@school-oak", EARLY_HELP})
     ),
     # the open request is addressed to health-gp: other agencies' researchers cannot see it at all
     ("POST", "/api/v1/agency-requests/{request_id}/response"): Rule(
         frozenset({"researcher@health-gp"}),
         201,
         403,
-        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")} | {EARLY_HELP: 404},
+    ),
+    # the police answered their request: only police researchers amend it; the hub sees it but answers nothing
+    ("POST", "/api/v1/agency-requests/{request_id}/response/amendments"): Rule(
+        frozenset({"researcher@police"}), 201, 403, denied_overrides=OTHER_RESEARCHERS
+    ),
+    # the early help service's inbox: any researcher may ask (their own agency's, usually empty); only the service
+    # the contact was handed to sees it and acknowledges it
+    ("GET", "/api/v1/early-help-requests"): Rule(
+        at_any("researcher"), 200, 403, leak_free=frozenset(at_any("researcher"))
+    ),
+    ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(
+        frozenset({EARLY_HELP}),
+        201,
+        403,
+        denied_overrides={f"researcher@{a}": 404 for a in MATRIX_AGENCIES},
     ),
     # search at intake: professionals who hold the child's details may look them up (minimum details back);
     # partnership admins and auditors do no case work
@@ -147,6 +168,15 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess"},
         ),
         ("GET", "/api/v1/agency-requests"): ("/agency-requests", None),
+        ("POST", "/api/v1/agency-requests/{request_id}/response/amendments"): (
+            f"/agency-requests/{w['request_police']}/response/amendments",
+            {"version": 1, "reason": "Checked again", "summary": "Two missed appointments and one A&E visit"},
+        ),
+        ("GET", "/api/v1/early-help-requests"): ("/early-help-requests", None),
+        ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): (
+            f"/early-help-requests/{w['early_help']}/acknowledgement",
+            {"version": 1},
+        ),
         ("POST", "/api/v1/agency-requests/{request_id}/response"): (
             f"/agency-requests/{w['request_gp']}/response",
             {"summary": "Known to the practice"},
@@ -183,8 +213,11 @@ def _build_world() -> dict:
         user = user_create(username=name, password="x", agency_code=agency, role=role, check_password=False)
         return actor_for_user(user)
 
+    agency_create(
+        code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
+    )
     tokens = {}
-    for key in ACTORS[:-3]:
+    for key in ACTORS[: -len(RELATIONSHIP_ACTORS) - 1]:
         role, agency = key.split("@")
         tokens[key] = token_create(username=actor(role, agency, f"matrix-{role}-{agency}").user.username)[1]
 
@@ -194,6 +227,7 @@ def _build_world() -> dict:
     worker = actor("social_worker", "mash", "matrix-allocated-worker")
     tokens[RECORDER] = token_create(username=recorder.user.username)[1]
     tokens[ALLOCATED] = token_create(username=worker.user.username)[1]
+    tokens[EARLY_HELP] = token_create(username=actor("researcher", "early-help", "matrix-early-help").user.username)[1]
 
     canary = {
         "forename": CANARY_CHILD["forename"],
@@ -217,12 +251,18 @@ def _build_world() -> dict:
     respond(setup_police_researcher, request_police)
     child = subject_person(contact_a)
     allocation_open(child, worker)
+    handed_over = contact_record(
+        recorder, subjects=[{"forename": "Ivy", "surname": "Handover", "date_of_birth": "2015-05-05"}]
+    )
+    screen(setup_screener, handed_over, outcome="early_help")
     return {
         "tokens": tokens,
         "contact_a": contact_a.pk,
         "contact_b": contact_b.pk,
         "enquiry": enquiry.pk,
         "request_gp": request_gp.pk,
+        "request_police": request_police.pk,
+        "early_help": handed_over.early_help_requests.get().pk,
         "child": child.pk,
     }
 
@@ -384,13 +424,12 @@ def test_every_api_operation_has_a_matrix_row():
         "rows for operations that no longer exist": set(ORACLE) - in_schema,
     }
     assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
-    assert set(
-        _requests({k: uuid.uuid4() for k in ("contact_a", "contact_b", "enquiry", "request_gp", "child")})
-    ) == set(ORACLE)
+    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child")
+    assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 
 
 def test_matrix_has_every_role_at_every_agency():
     from openmash.accounts.choices import Role
 
     assert set(ROLES) == set(Role.values)
-    assert len(CELLS) == len(ORACLE) * (len(ROLES) * len(MATRIX_AGENCIES) + 3)
+    assert len(CELLS) == len(ORACLE) * (len(ROLES) * len(MATRIX_AGENCIES) + len(RELATIONSHIP_ACTORS) + 1)

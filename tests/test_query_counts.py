@@ -11,7 +11,7 @@ from tests.support import child, contact_record, enquiry_open, nhs_number, reque
 PINNED = {
     "/screening-queue": 6,
     "/enquiries": 6,
-    "/agency-requests": 8,
+    "/agency-requests": 9,  # + earlier versions of amended answers
     "/people": 11,  # + the two indexed id lookups (surname, alias surname)
 }
 

@@ -34,6 +34,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "allocation.assign": frozenset({Role.MANAGER}),
     "request.inbox": frozenset({Role.RESEARCHER}),
     "request.respond": frozenset({Role.RESEARCHER}),
+    # the early help service's hand-overs: its researchers see them (minimum details) and acknowledge them
+    "early_help.inbox": frozenset({Role.RESEARCHER}),
+    "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
@@ -116,6 +119,20 @@ def agency_requests_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "request.inbox"):
+        return qs.filter(agency_id=actor.agency_id)
+    return qs.none()
+
+
+def early_help_requests_visible(actor) -> QuerySet:
+    """Hand-overs to the early help service: the hub sees all; a researcher only those to their own agency."""
+    from openmash.enquiries.models import EarlyHelpRequest
+
+    qs = EarlyHelpRequest.objects.all()
+    if actor is None:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    if actor.role == Role.RESEARCHER:
         return qs.filter(agency_id=actor.agency_id)
     return qs.none()
 
@@ -221,6 +238,10 @@ def agency_request_get_for(actor, request_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else agency_requests_visible(actor), request_id)
 
 
+def early_help_request_get_for(actor, request_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else early_help_requests_visible(actor), request_id)
+
+
 def person_get_for(actor, person_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else people_visible(actor), person_id)
 
@@ -240,5 +261,7 @@ __all__ = [
     "contact_get_for",
     "enquiry_get_for",
     "agency_request_get_for",
+    "early_help_requests_visible",
+    "early_help_request_get_for",
     "person_get_for",
 ]

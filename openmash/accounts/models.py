@@ -100,7 +100,7 @@ class ApiToken(BaseModel):
         ordering = ["-created_at"]
 
     def status_at(self, now=None) -> str:
-        """"revoked", "expired" or "active" by the token's own dates (its membership is checked separately)."""
+        """ "revoked", "expired" or "active" by the token's own dates (its membership is checked separately)."""
         now = now or timezone.now()
         if self.revoked_at is not None:
             return "revoked"

@@ -26,15 +26,20 @@ RECORD_KWARGS: dict[str, str] = {
     "person_id": "people.Person",
     "token_id": "accounts.ApiToken",
 }
+# Routes whose keyword names a different model than RECORD_KWARGS says: {route name: {keyword: model label}}.
+ROUTE_RECORD_KWARGS: dict[str, dict[str, str]] = {
+    "web:early_help_detail": {"request_id": "enquiries.EarlyHelpRequest"},
+}
 DENIED = frozenset({403, 404})
 
 
-def named_records(kwargs: dict) -> list[tuple[str, str]]:
+def named_records(kwargs: dict, route: str = "") -> list[tuple[str, str]]:
     """The (model label, id) of every record the URL names that exists, whoever may see it. System lookups of
     existence only: nothing from them reaches the user."""
     found = []
+    overrides = ROUTE_RECORD_KWARGS.get(route, {})
     for name, value in kwargs.items():
-        label = RECORD_KWARGS.get(name)
+        label = overrides.get(name) or RECORD_KWARGS.get(name)
         if label is None:
             continue
         model = apps.get_model(label)
@@ -56,7 +61,7 @@ def audit_denied(request, status: int) -> int:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return 0
-    records = named_records(match.kwargs)
+    records = named_records(match.kwargs, match.view_name or "")
     if status == 404 and not records:
         return 0
     detail = {"status": status, "route": match.view_name or "", "method": request.method}

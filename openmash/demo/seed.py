@@ -46,6 +46,7 @@ from openmash.enquiries.models import (
     AgencyResponse,
     CaseAllocation,
     Decision,
+    EarlyHelpRequest,
     Enquiry,
     Notification,
     RagChange,
@@ -53,6 +54,7 @@ from openmash.enquiries.models import (
     Screening,
 )
 from openmash.enquiries.services import (
+    agency_due_at,
     agency_requests_create,
     agency_requests_escalate_overdue,
     agency_response_record,
@@ -418,7 +420,9 @@ class DemoSeeder:
         if variant == "overdue_escalated":
             screened = self.back(self.rag_minutes["amber"], self.back(rng.randint(200, 1200)))
         elif variant == "overdue":
-            screened = self.back(self.rag_minutes["red"], self.back(rng.randint(10, 100)))
+            # red leaves the agencies half its hours (the lead before the enquiry is due is capped at half the
+            # time left): their answers fell due 10-100 working minutes ago, after the escalation job last ran
+            screened = self.back(self.rag_minutes["red"] // 2 + 8 + rng.randint(10, 100))
         elif variant == "in_time":
             screened = self.back(rng.randint(10, min(self.rag_minutes[plan.rag] - 60, 900)))
         elif variant == "ready_rerated":
@@ -582,6 +586,7 @@ class DemoSeeder:
     ) -> None:
         """Move the side effects of the step just run (chronology, notifications, new people) to `when`."""
         fresh = {"created_at__gte": self.t0}
+        EarlyHelpRequest.objects.filter(**fresh).update(requested_at=when, created_at=when, updated_at=when)
         if chronology:
             ChronologyEntry.objects.filter(**fresh).update(occurred_at=when, created_at=when, updated_at=when)
         if notifications:
@@ -710,8 +715,10 @@ class DemoSeeder:
             agency_codes=codes,
             question="What do you know about the children and adults in this household?",
         )
+        enquiry.refresh_from_db()
+        due = agency_due_at(enquiry_due=enquiry.due_at, now=when)  # the partnership's lead before the enquiry
         AgencyRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
-            requested_at=when, created_at=when, updated_at=when
+            requested_at=when, created_at=when, updated_at=when, due_at=due
         )
         return requests
 
@@ -729,7 +736,9 @@ class DemoSeeder:
         RagChange.objects.filter(enquiry=enquiry, created_at__gte=self.t0).update(
             changed_at=when, due_at=due, created_at=when, updated_at=when
         )
-        AgencyRequest.objects.filter(enquiry=enquiry, status="open").update(due_at=due)
+        AgencyRequest.objects.filter(enquiry=enquiry, status="open").update(
+            due_at=agency_due_at(enquiry_due=due, now=when)
+        )
         self.backdate_fresh(when)
 
     def step_respond(self, request: AgencyRequest, when: dt.datetime) -> None:

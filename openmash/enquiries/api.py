@@ -1,4 +1,5 @@
-"""MASH enquiries API: list, detail, RAG, agency requests, the agency inbox, responses, decisions."""
+"""MASH enquiries API: list, detail, RAG, agency requests, the agency inbox, responses (and amendments),
+decisions (per child), the early help service's inbox."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from openmash.access.fields import person_details_for
 from openmash.enquiries import selectors, services
+from openmash.enquiries.selectors import request_people
 
 router = Router(tags=["enquiries"])
 
@@ -37,13 +38,34 @@ class EnquirySummaryOut(Schema):
     requests_open: int
 
 
+class ResponseRevisionOut(Schema):
+    """A replaced version of an answer (kept when the agency amends it)."""
+
+    version: int
+    recorded_at: dt.datetime
+    replaced_at: dt.datetime
+    no_information: bool
+    summary: str
+    risk_indicators: list[str]
+    relevant_dates: str
+    sensitivity: str
+
+
 class ResponseOut(Schema):
+    """An agency's answer. `late`: sent after the decision (late information). `version` > 1 and `amended_at`:
+    the agency changed it; `previous_versions` holds what it said before, newest first."""
+
     responded_at: dt.datetime
     no_information: bool
     summary: str
     risk_indicators: list[str]
     relevant_dates: str
     sensitivity: str
+    late: bool = False
+    version: int = 1
+    amended_at: dt.datetime | None = None
+    amendment_reason: str = ""
+    previous_versions: list[ResponseRevisionOut] = []
 
 
 class AgencyRequestOut(Schema):
@@ -67,12 +89,24 @@ class RagChangeOut(Schema):
     due_at: dt.datetime
 
 
+class DecisionChildOut(Schema):
+    person_id: UUID
+    outcomes: list[str]
+    threshold_level: int
+
+
 class DecisionOut(Schema):
+    """The decision. `outcomes` is every outcome of any child; `children` says which applies to whom.
+    `exceptions` lists the unusual combinations the manager confirmed with `exception_reason`."""
+
     outcomes: list[str]
     threshold_level: int
     rationale: str
     next_steps: str
     decided_at: dt.datetime
+    exceptions: list[str] = []
+    exception_reason: str = ""
+    children: list[DecisionChildOut] = []
 
 
 class EnquiryOut(EnquirySummaryOut):
@@ -91,8 +125,12 @@ class RagIn(Schema):
 
 
 class AgencyRequestsIn(Schema):
+    """Agencies to ask. `question` goes to all of them; `questions` (agency code -> text) gives one agency its own
+    question. Blank: the default question (enquiries.choices.DEFAULT_REQUEST_QUESTION)."""
+
     agency_codes: list[str] = Field(max_length=20)
     question: str = ""
+    questions: dict[str, str] = Field(default_factory=dict)
 
 
 class ResponseIn(Schema):
@@ -103,14 +141,38 @@ class ResponseIn(Schema):
     sensitivity: Literal["standard", "sensitive", "restricted"] = "standard"
 
 
+class ResponseAmendIn(ResponseIn):
+    """The whole amended answer, the answer's `version` as read (409 if someone changed it since) and why."""
+
+    version: int
+    reason: str
+
+
+class DecisionChildIn(Schema):
+    """One child's decision where it differs: omitted outcomes/threshold fall back to the decision's."""
+
+    person_id: UUID
+    outcomes: list[str] = Field(default_factory=list, max_length=10)
+    threshold_level: int | None = None
+
+
 class DecisionIn(Schema):
+    """The manager's decision. Outcomes apply to every child unless `children` gives a child its own.
+    'No further action' cannot be combined with another outcome; an outcome outside its usual threshold levels,
+    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise)."""
+
     outcomes: list[str] = Field(max_length=10)
     threshold_level: int
     rationale: str
     next_steps: str = ""
+    exception_reason: str = ""
+    children: list[DecisionChildIn] = Field(default_factory=list, max_length=20)
 
 
 class InboxSubjectOut(Schema):
+    """Minimum identifying details (docs/security/access-and-audit.md): what an agency needs to search its own
+    records. `role` is "child" or "adult" only (never what the referrer alleged about an adult)."""
+
     forename: str
     surname: str
     date_of_birth: dt.date | None
@@ -118,6 +180,7 @@ class InboxSubjectOut(Schema):
     sex: str
     postcode: str
     nhs_number: str
+    role: str = "child"
 
 
 class InboxItemOut(Schema):
@@ -130,7 +193,26 @@ class InboxItemOut(Schema):
     overdue: bool
     question: str
     subjects: list[InboxSubjectOut]
+    household: list[InboxSubjectOut] = []
     response: ResponseOut | None
+
+
+class EarlyHelpRequestOut(Schema):
+    """A hand-over to the early help service, with the children's and household adults' minimum details."""
+
+    id: UUID
+    reference: str
+    source: str
+    status: str
+    requested_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    version: int
+    children: list[InboxSubjectOut]
+    household: list[InboxSubjectOut]
+
+
+class AcknowledgeIn(Schema):
+    version: int
 
 
 class EnquiryListQuery(Schema):
@@ -152,17 +234,31 @@ def _subjects(enquiry):
     ]
 
 
+def _content(x) -> dict:
+    return {
+        "no_information": x.no_information,
+        "summary": x.summary,
+        "risk_indicators": x.risk_indicators,
+        "relevant_dates": x.relevant_dates,
+        "sensitivity": x.sensitivity,
+    }
+
+
 def _response(r):
     resp = getattr(r, "response", None) if r.status == "responded" else None
     if resp is None:
         return None
     return {
         "responded_at": resp.responded_at,
-        "no_information": resp.no_information,
-        "summary": resp.summary,
-        "risk_indicators": resp.risk_indicators,
-        "relevant_dates": resp.relevant_dates,
-        "sensitivity": resp.sensitivity,
+        **_content(resp),
+        "late": resp.late,
+        "version": resp.version,
+        "amended_at": resp.amended_at,
+        "amendment_reason": resp.amendment_reason,
+        "previous_versions": [
+            {"version": v.version, "recorded_at": v.recorded_at, "replaced_at": v.replaced_at, **_content(v)}
+            for v in resp.revisions.all()
+        ],
     }
 
 
@@ -230,6 +326,12 @@ def enquiry_out(e) -> dict:
             "rationale": d.rationale,
             "next_steps": d.next_steps,
             "decided_at": d.decided_at,
+            "exceptions": d.exceptions,
+            "exception_reason": d.exception_reason,
+            "children": [
+                {"person_id": c.person_id, "outcomes": c.outcomes, "threshold_level": c.threshold_level}
+                for c in d.children.all()
+            ],
         }
         if d
         else None,
@@ -254,7 +356,11 @@ def enquiry_rag(request, enquiry_id: UUID, payload: RagIn):
 )
 def enquiry_requests(request, enquiry_id: UUID, payload: AgencyRequestsIn):
     services.agency_requests_create(
-        actor=request.actor, enquiry_id=enquiry_id, agency_codes=payload.agency_codes, question=payload.question
+        actor=request.actor,
+        enquiry_id=enquiry_id,
+        agency_codes=payload.agency_codes,
+        question=payload.question,
+        questions=payload.questions,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 
@@ -268,13 +374,19 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         threshold_level=payload.threshold_level,
         rationale=payload.rationale,
         next_steps=payload.next_steps,
+        exception_reason=payload.exception_reason,
+        children=[c.dict() for c in payload.children] or None,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 
 
+def _people_out(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "person_id"} for row in rows]
+
+
 def inbox_item(actor, r, now) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
-    subjects = [person_details_for(actor, cp.person) for cp in r.enquiry.contact.subject_links]
+    people = request_people(actor, r.enquiry.contact)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -284,13 +396,14 @@ def inbox_item(actor, r, now) -> dict:
         "due_at": r.due_at,
         "overdue": r.status == "open" and r.due_at < now,
         "question": r.question,
-        "subjects": subjects,
+        "subjects": _people_out([p for p in people if p["role"] == "child"]),
+        "household": _people_out([p for p in people if p["role"] == "adult"]),
         "response": _response(r),
     }
 
 
 @router.get("/agency-requests", response=list[InboxItemOut], summary="Your agency's inbox of information requests")
-def agency_inbox(request, status: Literal["open", "responded", ""] = ""):
+def agency_inbox(request, status: Literal["open", "responded", "closed", ""] = ""):
     now = timezone.now()
     return [inbox_item(request.actor, r, now) for r in selectors.agency_inbox(actor=request.actor, status=status)]
 
@@ -304,3 +417,49 @@ def agency_respond(request, request_id: UUID, payload: ResponseIn):
     services.agency_response_record(actor=request.actor, request_id=request_id, **payload.dict())
     r = selectors.agency_request_get(actor=request.actor, request_id=request_id)
     return Status(201, inbox_item(request.actor, r, timezone.now()))
+
+
+@router.post(
+    "/agency-requests/{request_id}/response/amendments",
+    response={201: InboxItemOut},
+    summary="Amend your agency's answer (the previous version is kept; 409 if someone changed it since)",
+)
+def agency_response_amend(request, request_id: UUID, payload: ResponseAmendIn):
+    services.agency_response_amend(actor=request.actor, request_id=request_id, **payload.dict())
+    r = selectors.agency_request_get(actor=request.actor, request_id=request_id)
+    return Status(201, inbox_item(request.actor, r, timezone.now()))
+
+
+def early_help_item(actor, eh) -> dict:
+    people = request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()])
+    return {
+        "id": eh.id,
+        "reference": eh.contact.reference,
+        "source": eh.source,
+        "status": eh.status,
+        "requested_at": eh.requested_at,
+        "acknowledged_at": eh.acknowledged_at,
+        "version": eh.version,
+        "children": _people_out([p for p in people if p["role"] == "child"]),
+        "household": _people_out([p for p in people if p["role"] == "adult"]),
+    }
+
+
+@router.get(
+    "/early-help-requests",
+    response=list[EarlyHelpRequestOut],
+    summary="The early help service's inbox of hand-overs from the MASH",
+)
+def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
+    return [early_help_item(request.actor, eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
+
+
+@router.post(
+    "/early-help-requests/{request_id}/acknowledgement",
+    response={201: EarlyHelpRequestOut},
+    summary="Acknowledge a hand-over (409 if already acknowledged)",
+)
+def early_help_acknowledge(request, request_id: UUID, payload: AcknowledgeIn):
+    services.early_help_request_acknowledge(actor=request.actor, request_id=request_id, version=payload.version)
+    eh = selectors.early_help_request_get(actor=request.actor, request_id=request_id)
+    return Status(201, early_help_item(request.actor, eh))

@@ -17,6 +17,33 @@ class EnquiryStatus(models.TextChoices):
 class RequestStatus(models.TextChoices):
     OPEN = "open", "Awaiting response"
     RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed: decided"  # still unanswered when the enquiry was decided
+
+
+class EarlyHelpRequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the early help service"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class EarlyHelpSource(models.TextChoices):
+    SCREENING = "screening", "Screening"
+    DECISION = "decision", "MASH decision"
+
+
+# What an agency is asked when the hub gives no question of its own (stored on the request, so the agency reads
+# the words the hub sent).
+DEFAULT_REQUEST_QUESTION = (
+    "What does your agency know about these children and the adults in their household that is relevant to their "
+    "safety and well-being? Include recent incidents, attendances and missed appointments, and your view of what it "
+    "means for the children."
+)
+
+# The agency type of the early help service (accounts.choices.AgencyType.EARLY_HELP; that module is imported only
+# by openmash.access, which keeps role comparisons in one place).
+EARLY_HELP_AGENCY_TYPE = "early_help"
+
+# The outcome code (partnership OutcomeCode) that hands a decided case to the early help service.
+EARLY_HELP_OUTCOME = "early_help"
 
 
 class Sensitivity(models.TextChoices):

@@ -4,7 +4,14 @@ from django.conf import settings
 from django.db import models
 
 from openmash.core.models import BaseModel, VersionedModel
-from openmash.enquiries.choices import EnquiryStatus, RequestStatus, ScreeningOutcome, Sensitivity
+from openmash.enquiries.choices import (
+    EarlyHelpRequestStatus,
+    EarlyHelpSource,
+    EnquiryStatus,
+    RequestStatus,
+    ScreeningOutcome,
+    Sensitivity,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -68,8 +75,11 @@ class AgencyRequest(VersionedModel):
         indexes = [models.Index(fields=["agency", "status", "due_at"], name="agency_inbox_idx")]
 
 
-class AgencyResponse(BaseModel):
-    """An agency's answer: what is known, or that no information is held."""
+class AgencyResponse(VersionedModel):
+    """An agency's answer: what is known, or that no information is held.
+
+    `late` marks an answer sent after the enquiry was decided (accepted as late information; the hub is told).
+    An amendment keeps the replaced content as an AgencyResponseRevision and bumps `version`."""
 
     request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="response")
     responded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -79,6 +89,30 @@ class AgencyResponse(BaseModel):
     risk_indicators = models.JSONField(default=list)
     relevant_dates = models.CharField(max_length=500, blank=True)
     sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.STANDARD)
+    late = models.BooleanField(default=False)
+    amended_at = models.DateTimeField(null=True, blank=True)
+    amended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amendment_reason = models.TextField(blank=True)
+
+
+class AgencyResponseRevision(BaseModel):
+    """A previous version of an agency's answer, kept when a researcher amends it (never changed afterwards)."""
+
+    response = models.ForeignKey(AgencyResponse, on_delete=models.PROTECT, related_name="revisions")
+    version = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    no_information = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    risk_indicators = models.JSONField(default=list)
+    relevant_dates = models.CharField(max_length=500, blank=True)
+    sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.STANDARD)
+    replaced_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["response", "version"], name="response_revision_unique")]
 
 
 class Decision(BaseModel):
@@ -91,6 +125,21 @@ class Decision(BaseModel):
     threshold_level = models.PositiveSmallIntegerField()
     rationale = models.TextField()
     next_steps = models.TextField(blank=True)
+    # Unusual combinations the manager confirmed (codes from services.decision_exceptions) and why.
+    exceptions = models.JSONField(default=list)
+    exception_reason = models.TextField(blank=True)
+
+
+class DecisionChild(BaseModel):
+    """The decision for one subject child: outcomes and threshold can differ between children in one contact."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="children")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    outcomes = models.JSONField(default=list)
+    threshold_level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "person"], name="decision_child_unique")]
 
 
 class Referral(BaseModel):
@@ -131,3 +180,24 @@ class Notification(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class EarlyHelpRequest(VersionedModel):
+    """A hand-over to the early help service (the agency of type early help) after an early-help outcome at
+    screening or at the decision. The service sees the minimum identifying details and acknowledges it."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="early_help_requests")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="early_help_requests")
+    source = models.CharField(max_length=20, choices=EarlyHelpSource.choices)
+    children = models.ManyToManyField("people.Person", related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=EarlyHelpRequestStatus.choices, default=EarlyHelpRequestStatus.OPEN, db_index=True
+    )
+    acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "agency"], name="early_help_one_per_contact")]
+        indexes = [models.Index(fields=["agency", "status", "requested_at"], name="early_help_inbox_idx")]

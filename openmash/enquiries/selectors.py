@@ -6,19 +6,23 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from openmash.access.fields import person_details_for
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
     can,
+    early_help_request_get_for,
+    early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
+from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import ContactPerson
-from openmash.enquiries.choices import EnquiryStatus, RequestStatus
-from openmash.enquiries.models import AgencyRequest, Enquiry, Notification, RagChange
+from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, RequestStatus
+from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
 
 def _enquiry_qs(actor):
@@ -59,10 +63,14 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
         .prefetch_related(
             Prefetch(
                 "agency_requests",
-                queryset=AgencyRequest.objects.select_related("agency", "response", "response__responded_by").order_by(
-                    "agency__name"
-                ),
+                queryset=AgencyRequest.objects.select_related(
+                    "agency", "response", "response__responded_by", "response__amended_by"
+                )
+                .prefetch_related("response__revisions")
+                .order_by("agency__name"),
             ),
+            "decision__children",
+            Prefetch("contact__early_help_requests", queryset=EarlyHelpRequest.objects.select_related("agency")),
             Prefetch("rag_changes", queryset=RagChange.objects.select_related("changed_by")),
             Prefetch(
                 "contact__people",
@@ -76,20 +84,46 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
     return enquiry
 
 
+def _people_prefetch(prefix: str) -> Prefetch:
+    """Everyone named in the contact, with what the minimum identifying details need (request_people)."""
+    return Prefetch(
+        f"{prefix}people",
+        queryset=ContactPerson.objects.select_related("person")
+        .prefetch_related("person__addresses", "person__identifiers")
+        .order_by("role", "person__surname", "person__forename"),
+        to_attr="people_links",
+    )
+
+
 def _inbox_qs(actor):
     return (
         agency_requests_visible(actor)
         .select_related("agency", "enquiry__contact")
-        .prefetch_related(
-            Prefetch(
-                "enquiry__contact__people",
-                queryset=ContactPerson.objects.filter(role="subject")
-                .select_related("person")
-                .prefetch_related("person__addresses", "person__identifiers"),
-                to_attr="subject_links",
-            )
-        )
+        .prefetch_related(_people_prefetch("enquiry__contact__"), "response__revisions")
     )
+
+
+def request_people(actor, contact, *, children=None) -> list[dict]:
+    """The people in a contact as an agency asked about it sees them: each person's details are decided by
+    access.fields.person_details_for (the minimum identifying details for researchers: name, date of birth, sex,
+    postcode, NHS number; docs/security/access-and-audit.md), plus "person_id" and "role": "child" for the subject
+    children (only `children`, if given), then "adult" for the household adults, never the role the referrer gave
+    an adult (an allegation is not an identifying detail). Used by the API and the pages alike."""
+    links = getattr(contact, "people_links", None)
+    if links is None:
+        links = list(
+            contact.people.select_related("person").prefetch_related("person__addresses", "person__identifiers")
+        )
+    wanted = {str(c) for c in children} if children is not None else None
+    rows = []
+    for cp in links:
+        is_child = cp.role == ContactPersonRole.SUBJECT
+        if is_child and wanted is not None and str(cp.person_id) not in wanted:
+            continue
+        details = person_details_for(actor, cp.person)
+        details.pop("kind", None)
+        rows.append({"person_id": cp.person_id, "role": "child" if is_child else "adult", **details})
+    return sorted(rows, key=lambda r: r["role"] != "child")
 
 
 @transaction.atomic
@@ -107,6 +141,42 @@ def agency_inbox(*, actor, status: str = "", limit: int = 100) -> list[AgencyReq
 @transaction.atomic
 def agency_request_get(*, actor, request_id) -> AgencyRequest:
     request = agency_request_get_for(actor, request_id, qs=_inbox_qs(actor).select_related("response"))
+    audit_record(actor=actor, action="view", obj=request)
+    return request
+
+
+def _early_help_qs(actor):
+    return (
+        early_help_requests_visible(actor)
+        .select_related("contact", "agency")
+        .prefetch_related(_people_prefetch("contact__"), "children")
+    )
+
+
+@transaction.atomic
+def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[EarlyHelpRequest]:
+    """The early help service's hand-overs addressed to the actor's agency: open first, oldest first."""
+    require(actor, "early_help.inbox")
+    qs = _early_help_qs(actor).filter(agency_id=actor.agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
+    audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
+    return requests
+
+
+def early_help_open_count(*, actor) -> int:
+    """How many hand-overs wait for the actor's agency (0 for anyone who has no early help inbox)."""
+    if not can(actor, "early_help.inbox"):
+        return 0
+    return (
+        early_help_requests_visible(actor).filter(agency_id=actor.agency_id, status=EarlyHelpRequestStatus.OPEN).count()
+    )
+
+
+@transaction.atomic
+def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
+    request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
     audit_record(actor=actor, action="view", obj=request)
     return request
 

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from openmash.access.policy import (
     agency_request_get_for,
+    agency_requests_visible,
     contact_get_for,
+    early_help_request_get_for,
+    early_help_requests_visible,
+    enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
     person_get_for,
@@ -20,13 +24,27 @@ from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
-from openmash.core.exceptions import Conflict, ValidationFailed
-from openmash.enquiries.choices import RISK_INDICATORS, EnquiryStatus, RequestStatus, ScreeningOutcome, Sensitivity
+from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.enquiries.choices import (
+    DEFAULT_REQUEST_QUESTION,
+    EARLY_HELP_AGENCY_TYPE,
+    EARLY_HELP_OUTCOME,
+    RISK_INDICATORS,
+    EarlyHelpRequestStatus,
+    EarlyHelpSource,
+    EnquiryStatus,
+    RequestStatus,
+    ScreeningOutcome,
+    Sensitivity,
+)
 from openmash.enquiries.models import (
     AgencyRequest,
     AgencyResponse,
+    AgencyResponseRevision,
     CaseAllocation,
     Decision,
+    DecisionChild,
+    EarlyHelpRequest,
     Enquiry,
     Notification,
     RagChange,
@@ -125,18 +143,28 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
             enquiry=enquiry, to_rag=rag, changed_by=actor.user, changed_at=now, due_at=due, reason=rationale
         )
         audit_record(actor=actor, action="create", obj=enquiry, detail={"rag": rag})
-    elif outcome == ScreeningOutcome.STRATEGY:
+    else:
+        _screening_hand_on(actor=actor, contact=contact, outcome=outcome, subjects=subjects, allocation=allocation)
+    # Passing it to the allocated worker tells the referrer nothing: they would learn the child has one (fault 6).
+    if outcome not in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.ALLOCATED_WORKER):
+        _tell_referrer(contact)
+    return screening
+
+
+def _screening_hand_on(*, actor, contact: Contact, outcome: str, subjects: list, allocation) -> None:
+    """What a screening outcome other than a MASH enquiry sets going: referrals for a strategy discussion, a
+    request to the early help service, or a notice to the allocated worker."""
+    now = timezone.now()
+    if outcome == ScreeningOutcome.STRATEGY:
         _referrals_open(actor=actor, contact=contact, subjects=subjects, outcome_code="strategy_s47", when=now)
+    elif outcome == ScreeningOutcome.EARLY_HELP:
+        _early_help_send(actor=actor, contact=contact, children=subjects, source=EarlyHelpSource.SCREENING, when=now)
     elif allocation:
         notification_send(
             user=allocation.worker,
             contact=contact,
             message=f"Contact {contact.reference} was passed to you by the MASH",
         )
-    # Passing it to the allocated worker tells the referrer nothing: they would learn the child has one (fault 6).
-    if outcome not in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.ALLOCATED_WORKER):
-        _tell_referrer(contact)
-    return screening
 
 
 def _tell_referrer(contact: Contact) -> None:
@@ -177,7 +205,7 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
         due_at=due,
     )
     AgencyRequest.objects.filter(enquiry=enquiry, status=RequestStatus.OPEN).update(
-        due_at=due, escalated_at=None, version=F("version") + 1
+        due_at=agency_due_at(enquiry_due=due, now=now), escalated_at=None, version=F("version") + 1
     )
     audit_record(actor=actor, action="update", obj=enquiry, detail={"rag": [enquiry.rag, rag]})
     chronology_add(
@@ -192,8 +220,29 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
     return enquiry
 
 
+def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When an agency's answer is due: the partnership's lead time (PartnershipSettings.agency_lead_working_hours,
+    default 4 working hours) before the enquiry is due, so the manager has time to decide (issue 5). The lead is
+    never more than half of the working time left, so a red enquiry still gives the agency some time; an enquiry
+    already past due gives the agency its due time. Working time is the hub's calendar (partnership.working_time).
+    """
+    settings_obj = partnership_settings_get()
+    calendar = working_calendar_get(around=timezone.localtime(now).date(), settings_obj=settings_obj)
+    remaining = calendar.working_minutes_between(now, enquiry_due)
+    if remaining <= 0:
+        return enquiry_due
+    lead = min(settings_obj.agency_lead_working_hours * 60, remaining // 2)
+    return min(enquiry_due, calendar.add_working_minutes(now, remaining - lead))
+
+
 @transaction.atomic
-def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], question: str = "") -> list[AgencyRequest]:
+def agency_requests_create(
+    *, actor, enquiry_id, agency_codes: list[str], question: str = "", questions: dict[str, str] | None = None
+) -> list[AgencyRequest]:
+    """Ask partner agencies what they know. In: agency codes; a question for all of them (`question`) and/or one
+    per agency (`questions`, keyed by agency code, overriding `question`); blank means DEFAULT_REQUEST_QUESTION.
+    Each request is due `agency_due_at` (a lead before the enquiry's due time). Out: the new requests.
+    Errors: ValidationFailed (agency_codes, question, questions.<code>); Conflict if decided or asked already."""
     require(actor, "enquiry.request")
     enquiry = enquiry_get_for(actor, enquiry_id)
     errors: dict[str, list[str]] = {}
@@ -201,6 +250,12 @@ def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], questi
     codes = list(dict.fromkeys(agency_codes or []))
     if not codes:
         errors.setdefault("agency_codes", []).append("Choose at least one agency to ask")
+    per_agency: dict[str, str] = {}
+    for code, text in (questions or {}).items():
+        if code not in codes:
+            errors.setdefault("questions", []).append(f"A question for an agency that is not being asked: {code}")
+            continue
+        per_agency[code] = _text(text, f"questions.{code}", errors, required=False, label="question")
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True, is_hub=False)}
     unknown = [c for c in codes if c not in agencies]
     if unknown:
@@ -215,6 +270,7 @@ def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], questi
     if errors:
         raise ValidationFailed("There is a problem with the request", errors=errors)
     now = timezone.now()
+    due = agency_due_at(enquiry_due=enquiry.due_at, now=now)
     try:
         with transaction.atomic():
             created = [
@@ -223,8 +279,8 @@ def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], questi
                     agency=agencies[c],
                     requested_by=actor.user,
                     requested_at=now,
-                    due_at=enquiry.due_at,
-                    question=question,
+                    due_at=due,
+                    question=per_agency.get(c) or question or DEFAULT_REQUEST_QUESTION,
                 )
                 for c in codes
             ]
@@ -233,6 +289,45 @@ def agency_requests_create(*, actor, enquiry_id, agency_codes: list[str], questi
     for r in created:
         audit_record(actor=actor, action="create", obj=r, detail={"agency": r.agency.code})
     return created
+
+
+def _response_fields(
+    *, no_information: bool, summary, risk_indicators, relevant_dates, sensitivity, errors: dict
+) -> dict:
+    """The checked content of an answer (shared by answering and amending)."""
+    summary = _text(summary, "summary", errors, required=not no_information, label="summary of what your agency knows")
+    indicators = list(dict.fromkeys(risk_indicators or []))
+    bad = [i for i in indicators if i not in RISK_INDICATORS]
+    if bad:
+        errors.setdefault("risk_indicators", []).append(f"Unknown risk indicator: {', '.join(bad)}")
+    if no_information and (summary or indicators):
+        errors.setdefault("no_information", []).append("'No information held' cannot come with a summary or indicators")
+    if sensitivity not in Sensitivity.values:
+        errors.setdefault("sensitivity", []).append("Choose standard, sensitive or restricted")
+    relevant_dates = (relevant_dates or "").strip()
+    if len(relevant_dates) > 500:
+        errors.setdefault("relevant_dates", []).append("Must be 500 characters or fewer")
+    return {
+        "no_information": bool(no_information),
+        "summary": summary,
+        "risk_indicators": indicators,
+        "relevant_dates": relevant_dates,
+        "sensitivity": sensitivity,
+    }
+
+
+def _hub_managers() -> list:
+    return [m.user for m in memberships_allowed("enquiry.decide").select_related("user")]
+
+
+def _tell_hub_after_decision(enquiry: Enquiry, message: str) -> None:
+    """Late or changed information on a decided enquiry: the manager who decided and the hub's managers are told."""
+    decision = Decision.objects.filter(enquiry=enquiry).select_related("decided_by").first()
+    recipients = {u.pk: u for u in _hub_managers()}
+    if decision is not None:
+        recipients.setdefault(decision.decided_by_id, decision.decided_by)
+    for user in recipients.values():
+        notification_send(user=user, contact=enquiry.contact, message=message)
 
 
 @transaction.atomic
@@ -246,103 +341,428 @@ def agency_response_record(
     relevant_dates: str = "",
     sensitivity: str = Sensitivity.STANDARD,
 ) -> AgencyResponse:
-    """Answer an information request in one step: what is known, or 'no information held'."""
+    """Answer an information request in one step: what is known, or 'no information held'.
+
+    An answer to a request closed because the enquiry was decided is accepted as **late information**
+    (response.late = True) and the hub's managers are told, so they can reconsider the decision (information
+    sharing golden rule 7, DOMAIN 3.3; docs/architecture/decisions/0003-late-agency-answers-and-decision-rules.md).
+    Errors: ValidationFailed per field; Conflict if the request was answered already."""
     require(actor, "request.respond")
     request = agency_request_get_for(actor, request_id)
     errors: dict[str, list[str]] = {}
-    summary = _text(summary, "summary", errors, required=not no_information, label="summary of what your agency knows")
-    indicators = list(dict.fromkeys(risk_indicators or []))
-    bad = [i for i in indicators if i not in RISK_INDICATORS]
-    if bad:
-        errors.setdefault("risk_indicators", []).append(f"Unknown risk indicator: {', '.join(bad)}")
-    if no_information and (summary or indicators):
-        errors.setdefault("no_information", []).append("'No information held' cannot come with a summary or indicators")
-    if sensitivity not in Sensitivity.values:
-        errors.setdefault("sensitivity", []).append("Choose standard, sensitive or restricted")
-    if len(relevant_dates or "") > 500:
-        errors.setdefault("relevant_dates", []).append("Must be 500 characters or fewer")
+    fields = _response_fields(
+        no_information=no_information,
+        summary=summary,
+        risk_indicators=risk_indicators,
+        relevant_dates=relevant_dates,
+        sensitivity=sensitivity,
+        errors=errors,
+    )
     if errors:
         raise ValidationFailed("There is a problem with the response", errors=errors)
     now = timezone.now()
-    won = AgencyRequest.objects.filter(pk=request.pk, status=RequestStatus.OPEN).update(
-        status=RequestStatus.RESPONDED, version=F("version") + 1, updated_at=now
-    )
+    status = AgencyRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
+    late = status == RequestStatus.CLOSED
+    won = status in (RequestStatus.OPEN, RequestStatus.CLOSED) and AgencyRequest.objects.filter(
+        pk=request.pk, status=status
+    ).update(status=RequestStatus.RESPONDED, version=F("version") + 1, updated_at=now)
     if not won:
-        raise Conflict("This request has already been answered.")
+        raise Conflict("This request has already been answered. You can amend your agency's answer instead.")
     response = AgencyResponse.objects.create(
-        request=request,
-        responded_by=actor.user,
-        responded_at=now,
-        no_information=no_information,
-        summary=summary,
-        risk_indicators=indicators,
-        relevant_dates=relevant_dates or "",
-        sensitivity=sensitivity,
+        request=request, responded_by=actor.user, responded_at=now, late=late, **fields
     )
-    audit_record(actor=actor, action="create", obj=response, detail={"no_information": no_information})
+    audit_record(
+        actor=actor, action="create", obj=response, detail={"no_information": fields["no_information"], "late": late}
+    )
     chronology_add(
         person_ids=_subject_ids(request.enquiry.contact),
         occurred_at=now,
         kind="agency_response",
-        summary=f"{request.agency.name}: {'no information held' if no_information else 'information shared'}",
+        summary=f"{request.agency.name}: {'no information held' if no_information else 'information shared'}"
+        + (" (after the decision)" if late else ""),
         obj=response,
         agency=request.agency,
     )
+    if late:
+        _tell_hub_after_decision(
+            request.enquiry,
+            f"Late information: {request.agency.name} answered after the decision on {request.enquiry.contact.reference}",
+        )
     return response
 
 
 @transaction.atomic
-def enquiry_decide(
-    *, actor, enquiry_id, outcomes: list[str], threshold_level: int, rationale: str, next_steps: str = ""
-) -> Decision:
-    """The manager's decision. Outcomes that open a referral make the contact a referral for each child."""
-    require(actor, "enquiry.decide")
-    enquiry = enquiry_get_for(actor, enquiry_id, qs=Enquiry.objects.select_related("contact"))
+def agency_response_amend(
+    *,
+    actor,
+    request_id,
+    version: int,
+    reason: str,
+    no_information: bool,
+    summary: str = "",
+    risk_indicators: list[str] | None = None,
+    relevant_dates: str = "",
+    sensitivity: str = Sensitivity.STANDARD,
+) -> AgencyResponse:
+    """A researcher of the answering agency corrects or adds to its answer. In: the full new answer, the answer's
+    `version` as read, and the reason for the change. The replaced content is kept as an AgencyResponseRevision;
+    the hub sees 'amended' with the time (and is notified if the enquiry is already decided).
+    Errors: ValidationFailed per field (reason required; an unchanged answer is refused); Conflict if someone
+    else amended it first (stale version) or the request has no answer yet."""
+    require(actor, "request.respond")
+    request = agency_request_get_for(
+        actor, request_id, qs=agency_requests_visible(actor).select_related("enquiry__contact", "agency")
+    )
+    if request.agency_id != actor.agency_id:  # the hub can see requests but only the agency answers
+        raise PermissionDenied("Only the agency that answered can amend its answer.")
+    response = AgencyResponse.objects.filter(request=request).first()
+    if response is None:
+        raise Conflict("This request has not been answered yet. Answer it first.")
     errors: dict[str, list[str]] = {}
+    reason = _text(reason, "reason", errors, required=True, label="reason for the change")
+    fields = _response_fields(
+        no_information=no_information,
+        summary=summary,
+        risk_indicators=risk_indicators,
+        relevant_dates=relevant_dates,
+        sensitivity=sensitivity,
+        errors=errors,
+    )
+    if not errors and all(getattr(response, k) == v for k, v in fields.items()):
+        errors.setdefault("summary", []).append("The amended answer is the same as the current one: change something")
+    if version != response.version:
+        raise Conflict("Someone else has changed this answer since you opened it. Reload to see their version.")
+    if errors:
+        raise ValidationFailed("There is a problem with the amended response", errors=errors)
+    now = timezone.now()
+    won = AgencyResponse.objects.filter(pk=response.pk, version=version).update(
+        **fields,
+        version=F("version") + 1,
+        amended_at=now,
+        amended_by=actor.user,
+        amendment_reason=reason,
+        updated_at=now,
+    )
+    if not won:
+        raise Conflict("Someone else has changed this answer since you opened it. Reload to see their version.")
+    AgencyResponseRevision.objects.create(
+        response=response,
+        version=response.version,
+        recorded_by_id=response.amended_by_id or response.responded_by_id,
+        recorded_at=response.amended_at or response.responded_at,
+        no_information=response.no_information,
+        summary=response.summary,
+        risk_indicators=response.risk_indicators,
+        relevant_dates=response.relevant_dates,
+        sensitivity=response.sensitivity,
+        replaced_by=actor.user,
+        replaced_at=now,
+    )
+    changed = sorted(k for k, v in fields.items() if getattr(response, k) != v)
+    audit_record(actor=actor, action="update", obj=response, detail={"version": version + 1, "changed": changed})
+    chronology_add(
+        person_ids=_subject_ids(request.enquiry.contact),
+        occurred_at=now,
+        kind="agency_response",
+        summary=f"{request.agency.name} amended its response",
+        obj=response,
+        agency=request.agency,
+    )
+    if request.enquiry.status == EnquiryStatus.DECIDED:
+        _tell_hub_after_decision(
+            request.enquiry,
+            f"Changed information: {request.agency.name} amended its answer on {request.enquiry.contact.reference}",
+        )
+    response.refresh_from_db()
+    return response
+
+
+# --- the decision ----------------------------------------------------------------------------------------------
+
+
+def decision_exceptions(
+    *, outcomes: list[str], threshold_level: int, known: dict, agencies_asked: int, errors: dict, field: str, who: str
+) -> list[tuple[str, str]]:
+    """The rules a decision must meet, from the partnership's outcome data (OutcomeCode.exclusive,
+    usual_min_level/usual_max_level; defaults in partnership.services.DEFAULT_OUTCOMES, issue 5 fault 8).
+
+    A contradiction (an exclusive outcome such as 'no further action' with any other) is an error on `field`.
+    Unusual combinations return (code, message) pairs: the decision then needs a reason. `who` names the child
+    in messages ('' for the whole decision)."""
+    unusual: list[tuple[str, str]] = []
+    for code in outcomes:
+        o = known.get(code)
+        if o is None:
+            continue
+        if o.exclusive and len(outcomes) > 1:
+            errors.setdefault(field, []).append(f"{o.label} cannot be combined with another outcome{who}")
+        low, high = o.usual_min_level, o.usual_max_level
+        if threshold_level and (
+            (low is not None and threshold_level < low) or (high is not None and threshold_level > high)
+        ):
+            unusual.append(
+                (
+                    f"threshold:{code}:{threshold_level}",
+                    f"{o.label} at threshold level {threshold_level} is unusual{who}",
+                )
+            )
+    if agencies_asked == 0:
+        unusual.append(("no_agency_asked", "No agency was asked for information"))
+    return unusual
+
+
+def _decision_children(*, children, subjects: list, outcomes: list[str], threshold_level: int, errors: dict) -> list:
+    """Resolve the per-child decisions. Out: [(person_id, outcomes, threshold_level, field_prefix)], one per subject
+    child; a child not listed gets the decision's outcomes and level."""
+    listed: dict = {}
+    for i, entry in enumerate(children or []):
+        pid = str(entry.get("person_id") or "")
+        match = next((s for s in subjects if str(s) == pid), None)
+        if match is None:
+            errors.setdefault(f"children.{i}.person_id", []).append("Choose a child named in this contact")
+            continue
+        if match in listed:
+            errors.setdefault(f"children.{i}.person_id", []).append("This child is listed twice")
+            continue
+        child_outcomes = list(dict.fromkeys(entry.get("outcomes") or [])) or outcomes
+        level = entry.get("threshold_level") or threshold_level
+        listed[match] = (child_outcomes, level, f"children.{i}")
+    return [(pid, *listed.get(pid, (outcomes, threshold_level, ""))) for pid in subjects]
+
+
+def _decision_check(
+    *, enquiry: Enquiry, outcomes, threshold_level: int, children, errors: dict
+) -> tuple[list, list[tuple[str, str]], dict]:
+    """Validate a decision's outcomes per child. Out: per-child rows, the unusual combinations, the outcome codes."""
     codes = list(dict.fromkeys(outcomes or []))
-    known = {o.code: o for o in OutcomeCode.objects.filter(code__in=codes, active=True)}
-    if not codes:
+    child_codes = [c for entry in (children or []) for c in (entry.get("outcomes") or [])]
+    all_codes = list(dict.fromkeys(codes + child_codes))
+    known = {o.code: o for o in OutcomeCode.objects.filter(code__in=all_codes, active=True)}
+    levels = set(ThresholdLevel.objects.values_list("level", flat=True))
+    if not all_codes:
         errors.setdefault("outcomes", []).append("Choose at least one outcome")
     if any(c not in known for c in codes):
         errors.setdefault("outcomes", []).append(f"Unknown outcome: {', '.join(c for c in codes if c not in known)}")
-    if not ThresholdLevel.objects.filter(level=threshold_level).exists():
+    if threshold_level not in levels:
         errors.setdefault("threshold_level", []).append("Choose a threshold level")
+    contact = enquiry.contact
+    per_child = _decision_children(
+        children=children,
+        subjects=_subject_ids(contact),
+        outcomes=codes,
+        threshold_level=threshold_level,
+        errors=errors,
+    )
+    names = dict(contact.people.filter(role=ContactPersonRole.SUBJECT).values_list("person_id", "person__forename"))
+    asked = AgencyRequest.objects.filter(enquiry=enquiry).count()
+    unusual: list[tuple[str, str]] = []
+    for pid, child_outcomes, level, prefix in per_child:
+        field = f"{prefix}.outcomes" if prefix else "outcomes"
+        who = f" (for {names.get(pid) or 'a child'})" if children else ""
+        if prefix:
+            bad = [c for c in child_outcomes if c not in known]
+            if bad:
+                errors.setdefault(field, []).append(f"Unknown outcome: {', '.join(bad)}")
+            if level not in levels:
+                errors.setdefault(f"{prefix}.threshold_level", []).append("Choose a threshold level")
+        if not child_outcomes:
+            errors.setdefault(field, []).append(f"Choose at least one outcome{who}")
+        for item in decision_exceptions(
+            outcomes=child_outcomes,
+            threshold_level=level,
+            known=known,
+            agencies_asked=asked,
+            errors=errors,
+            field=field,
+            who=who,
+        ):
+            if item not in unusual:
+                unusual.append(item)
+    return per_child, unusual, known
+
+
+@transaction.atomic
+def enquiry_decide(
+    *,
+    actor,
+    enquiry_id,
+    outcomes: list[str],
+    threshold_level: int,
+    rationale: str,
+    next_steps: str = "",
+    exception_reason: str = "",
+    children: list[dict] | None = None,
+) -> Decision:
+    """The manager's decision (MASH manager only).
+
+    In: outcomes and threshold level for every subject child, rationale, next steps; optionally `children`, a list
+    of {person_id, outcomes, threshold_level} for children whose decision differs (missing values fall back to
+    the decision's); `exception_reason`, required when the decision is unusual (see decision_exceptions: an outcome
+    outside its usual threshold levels, or no agency asked). Stored on the decision with the exception codes.
+    Effects: open agency requests close ("closed: decided"); each child whose outcomes open a referral becomes a
+    referral (re-referral flagged); an early-help outcome hands the children to the early help service; the
+    referrer is told. Errors: ValidationFailed with field keys (outcomes, threshold_level, rationale,
+    exception_reason, children.<i>.outcomes ...); Conflict if already decided."""
+    require(actor, "enquiry.decide")
+    enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
+    if enquiry.status != EnquiryStatus.OPEN:
+        raise Conflict("This enquiry has already been decided.")
+    errors: dict[str, list[str]] = {}
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
     next_steps = _text(next_steps, "next_steps", errors, required=False, label="next steps")
+    exception_reason = _text(exception_reason, "exception_reason", errors, required=False, label="reason")
+    per_child, unusual, known = _decision_check(
+        enquiry=enquiry, outcomes=outcomes, threshold_level=threshold_level, children=children, errors=errors
+    )
+    if unusual and not exception_reason and not errors.get("exception_reason"):
+        errors["exception_reason"] = [f"{message}: give the reason for this decision" for _, message in unusual]
     if errors:
-        raise ValidationFailed("There is a problem with the decision", errors=errors)
+        raise ValidationFailed(
+            "There is a problem with the decision", errors={k: list(dict.fromkeys(v)) for k, v in errors.items()}
+        )
     now = timezone.now()
     won = Enquiry.objects.filter(pk=enquiry.pk, status=EnquiryStatus.OPEN).update(
         status=EnquiryStatus.DECIDED, version=F("version") + 1, updated_at=now
     )
     if not won:
         raise Conflict("This enquiry has already been decided.")
+    union = list(dict.fromkeys(c for _, child_outcomes, _, _ in per_child for c in child_outcomes))
     decision = Decision.objects.create(
         enquiry=enquiry,
         decided_by=actor.user,
         decided_at=now,
-        outcomes=codes,
+        outcomes=union,
         threshold_level=threshold_level,
         rationale=rationale,
         next_steps=next_steps,
+        exceptions=[code for code, _ in unusual],
+        exception_reason=exception_reason,
+    )
+    DecisionChild.objects.bulk_create(
+        [
+            DecisionChild(decision=decision, person_id=pid, outcomes=child_outcomes, threshold_level=level)
+            for pid, child_outcomes, level, _ in per_child
+        ]
     )
     contact = enquiry.contact
     Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.DECIDED, version=F("version") + 1, updated_at=now)
-    audit_record(actor=actor, action="decide", obj=enquiry, detail={"outcomes": codes, "threshold": threshold_level})
-    subjects = _subject_ids(contact)
-    chronology_add(
-        person_ids=subjects,
-        occurred_at=now,
-        kind="decision",
-        summary="Decision: " + "; ".join(known[c].label for c in codes),
-        obj=decision,
-        agency=actor.agency,
+    audit_record(
+        actor=actor,
+        action="decide",
+        obj=enquiry,
+        detail={"outcomes": union, "threshold": threshold_level, "exceptions": decision.exceptions},
     )
-    opening = [c for c in codes if known[c].opens_referral]
-    if opening:
-        _referrals_open(actor=actor, contact=contact, subjects=subjects, outcome_code=opening[0], when=now)
+    _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)
+    _decision_hand_on(actor=actor, decision=decision, per_child=per_child, known=known, when=now)
     _tell_referrer(contact)
     return decision
+
+
+def _decision_hand_on(*, actor, decision: Decision, per_child: list, known: dict, when: dt.datetime) -> None:
+    """Per child: the chronology entry, a referral for outcomes that open one, the early help hand-over."""
+    contact = decision.enquiry.contact
+    by_code: dict[str, list] = {}
+    for pid, child_outcomes, _, _ in per_child:
+        chronology_add(
+            person_ids=[pid],
+            occurred_at=when,
+            kind="decision",
+            summary="Decision: " + "; ".join(known[c].label for c in child_outcomes),
+            obj=decision,
+            agency=actor.agency,
+        )
+        opening = next((c for c in child_outcomes if known[c].opens_referral), None)
+        if opening:
+            by_code.setdefault(opening, []).append(pid)
+    for code, pids in by_code.items():
+        _referrals_open(actor=actor, contact=contact, subjects=pids, outcome_code=code, when=when)
+    early = [pid for pid, child_outcomes, _, _ in per_child if EARLY_HELP_OUTCOME in child_outcomes]
+    if early:
+        _early_help_send(actor=actor, contact=contact, children=early, source=EarlyHelpSource.DECISION, when=when)
+
+
+def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -> None:
+    """Unanswered requests close when the enquiry is decided; their agencies' researchers are told."""
+    still_open = list(AgencyRequest.objects.filter(enquiry=enquiry, status=RequestStatus.OPEN).select_related("agency"))
+    if not still_open:
+        return
+    AgencyRequest.objects.filter(pk__in=[r.pk for r in still_open], status=RequestStatus.OPEN).update(
+        status=RequestStatus.CLOSED, version=F("version") + 1, updated_at=when
+    )
+    researchers = (
+        memberships_allowed("request.respond")
+        .filter(agency_id__in={r.agency_id for r in still_open})
+        .select_related("user")
+    )
+    by_agency: dict = {}
+    for m in researchers:
+        by_agency.setdefault(m.agency_id, []).append(m.user)
+    for r in still_open:
+        audit_record(actor=actor, action="close", obj=r, detail={"agency": r.agency.code, "reason": "decided"})
+        for user in by_agency.get(r.agency_id, []):
+            notification_send(
+                user=user,
+                contact=enquiry.contact,
+                message=f"Request for {enquiry.contact.reference} closed: the MASH has decided",
+            )
+
+
+# --- early help ------------------------------------------------------------------------------------------------
+
+
+def _early_help_send(*, actor, contact: Contact, children: list, source: str, when: dt.datetime):
+    """Hand the children to the early help service (the active agency of type early help) as a request in its
+    inbox. Returns None when the partnership has no early help service configured."""
+    agency = Agency.objects.filter(agency_type=EARLY_HELP_AGENCY_TYPE, active=True).order_by("name").first()
+    if agency is None:
+        return None
+    request = EarlyHelpRequest.objects.create(
+        contact=contact, agency=agency, source=source, requested_by=actor.user, requested_at=when
+    )
+    request.children.set(children)
+    audit_record(actor=actor, action="create", obj=request, detail={"agency": agency.code, "source": source})
+    chronology_add(
+        person_ids=children,
+        occurred_at=when,
+        kind="early_help",
+        summary=f"Sent to {agency.name} for early help",
+        obj=request,
+        agency=actor.agency,
+    )
+    for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user"):
+        notification_send(user=m.user, contact=contact, message=f"New early help request: {contact.reference}")
+    return request
+
+
+@transaction.atomic
+def early_help_request_acknowledge(*, actor, request_id, version: int) -> EarlyHelpRequest:
+    """The early help service acknowledges a hand-over (its researchers only). In: the request's version as read.
+    The hub user who sent it is told. Errors: NotFound (not this agency's); Conflict (already acknowledged or
+    changed)."""
+    require(actor, "early_help.acknowledge")
+    request = early_help_request_get_for(
+        actor, request_id, qs=early_help_requests_visible(actor).select_related("contact")
+    )
+    if request.agency_id != actor.agency_id:
+        raise PermissionDenied("Only the early help service can acknowledge this request.")
+    now = timezone.now()
+    won = EarlyHelpRequest.objects.filter(pk=request.pk, version=version, status=EarlyHelpRequestStatus.OPEN).update(
+        status=EarlyHelpRequestStatus.ACKNOWLEDGED,
+        acknowledged_by=actor.user,
+        acknowledged_at=now,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if not won:
+        raise Conflict("This request has already been acknowledged (or changed). Reload to see it.")
+    audit_record(actor=actor, action="acknowledge", obj=request)
+    notification_send(
+        user=request.requested_by,
+        contact=request.contact,
+        message=f"Early help request for {request.contact.reference} acknowledged",
+    )
+    request.refresh_from_db()
+    return request
 
 
 def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: str, when: dt.datetime) -> list[Referral]:

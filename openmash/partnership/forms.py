@@ -49,6 +49,22 @@ class WorkingHoursForm(forms.Form):
     )
 
 
+class AgencyLeadForm(forms.Form):
+    agency_lead_working_hours = forms.IntegerField(
+        label="Agencies answer this many working hours before the enquiry is due",
+        help_text="So the MASH manager has time to decide. Never more than half the time left when the request is "
+        "sent. 0 means agencies answer by the enquiry's due time.",
+        min_value=0,
+        max_value=72,
+        error_messages={
+            "required": "Enter the number of working hours",
+            "invalid": "Enter a whole number of hours",
+            "min_value": "Enter a whole number of hours from 0 to 72",
+            "max_value": "Enter a whole number of hours from 0 to 72",
+        },
+    )
+
+
 class BankHolidayForm(forms.Form):
     date = forms.DateField(
         label="Date",
@@ -75,3 +91,47 @@ class ThresholdsForm(forms.Form):
                 initial=t.description,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
+class OutcomeRulesForm(forms.Form):
+    """Per outcome: never combined with another (exclusive), and the threshold levels it usually goes with."""
+
+    def __init__(self, *args, outcomes, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Any"), *[(str(t.level), f"Level {t.level}") for t in levels]]
+        self.rows = []
+        for o in outcomes:
+            self.fields[f"rule_{o.code}_exclusive"] = forms.BooleanField(
+                label=f"{o.label}: never with another outcome", required=False, initial=o.exclusive
+            )
+            self.fields[f"rule_{o.code}_min"] = forms.TypedChoiceField(
+                label=f"{o.label}: lowest usual level",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(o.usual_min_level or ""),
+            )
+            self.fields[f"rule_{o.code}_max"] = forms.TypedChoiceField(
+                label=f"{o.label}: highest usual level",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(o.usual_max_level or ""),
+            )
+            self.rows.append(o.code)
+
+    def grouped(self):
+        return [(self[f"rule_{c}_min"], self[f"rule_{c}_max"], self[f"rule_{c}_exclusive"]) for c in self.rows]
+
+    def rules(self) -> dict[str, dict]:
+        cd = self.cleaned_data
+        return {
+            c: {
+                "exclusive": bool(cd.get(f"rule_{c}_exclusive")),
+                "usual_min_level": cd.get(f"rule_{c}_min"),
+                "usual_max_level": cd.get(f"rule_{c}_max"),
+            }
+            for c in self.rows
+        }

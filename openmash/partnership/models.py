@@ -17,6 +17,11 @@ class PartnershipSettings(BaseModel):
     working_weekdays = models.JSONField(default=list, help_text="0 = Monday ... 6 = Sunday.")
     screening_working_days = models.PositiveSmallIntegerField(default=1)
     re_referral_months = models.PositiveSmallIntegerField(default=12)
+    agency_lead_working_hours = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager "
+        "has time to decide (never more than half the time left when the request is sent).",
+    )
 
     class Meta:
         verbose_name_plural = "partnership settings"
@@ -70,6 +75,13 @@ class OutcomeCode(BaseModel):
     opens_referral = models.BooleanField(default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    exclusive = models.BooleanField(default=False, help_text="Cannot be combined with any other outcome (e.g. NFA).")
+    usual_min_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Lowest threshold level this outcome usually goes with; below it, a reason."
+    )
+    usual_max_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Highest threshold level this outcome usually goes with; above it, a reason."
+    )
 
     class Meta:
         ordering = ["sort_order"]

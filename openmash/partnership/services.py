@@ -18,14 +18,18 @@ DEFAULT_THRESHOLDS = [
     (3, "Complex needs", "Targeted help or child in need (s17)."),
     (4, "Acute needs", "Child protection (s47) or specialist services."),
 ]
+# code, label, opens a referral, exclusive (no other outcome with it), usual threshold levels (min, max; None = any).
+# The usual levels follow DEFAULT_THRESHOLDS: NFA and advice at levels 1-2, early help at 2-3, an assessment at 3-4,
+# a strategy discussion at 4 (child protection). Outside them the decision needs a reason (DOMAIN 4.1: thresholds
+# guide, they do not decide).
 DEFAULT_OUTCOMES = [
-    ("nfa", "No further action", False),
-    ("information_advice", "Information and advice", False),
-    ("early_help", "Early help", False),
-    ("assessment_s17", "Child and family assessment (s17)", True),
-    ("strategy_s47", "Strategy discussion / s47 enquiry", True),
-    ("police_action", "Police action", False),
-    ("referral_other_service", "Referral to another service", False),
+    ("nfa", "No further action", False, True, (1, 2)),
+    ("information_advice", "Information and advice", False, False, (1, 2)),
+    ("early_help", "Early help", False, False, (2, 3)),
+    ("assessment_s17", "Child and family assessment (s17)", True, False, (3, 4)),
+    ("strategy_s47", "Strategy discussion / s47 enquiry", True, False, (4, 4)),
+    ("police_action", "Police action", False, False, (None, None)),
+    ("referral_other_service", "Referral to another service", False, False, (None, None)),
 ]
 
 
@@ -50,9 +54,17 @@ def partnership_defaults_ensure(*, name: str = "OpenMASH partnership", la_code: 
         )
     for level, label, desc in DEFAULT_THRESHOLDS:
         ThresholdLevel.objects.get_or_create(level=level, defaults={"label": label, "description": desc})
-    for i, (code, label, opens) in enumerate(DEFAULT_OUTCOMES):
+    for i, (code, label, opens, exclusive, (low, high)) in enumerate(DEFAULT_OUTCOMES):
         OutcomeCode.objects.get_or_create(
-            code=code, defaults={"label": label, "opens_referral": opens, "sort_order": i}
+            code=code,
+            defaults={
+                "label": label,
+                "opens_referral": opens,
+                "sort_order": i,
+                "exclusive": exclusive,
+                "usual_min_level": low,
+                "usual_max_level": high,
+            },
         )
     this_year = timezone.localdate().year
     bank_holidays_load(years=range(this_year - 2, this_year + 3))
@@ -100,6 +112,23 @@ def working_hours_update(*, actor, day_start: dt.time, day_end: dt.time, weekday
     obj.day_start, obj.day_end, obj.working_weekdays = day_start, day_end, sorted(set(weekdays))
     obj.save(update_fields=["day_start", "day_end", "working_weekdays", "updated_at"])
     audit_record(actor=actor, action="update", obj=obj, detail={"working_hours": [str(day_start), str(day_end)]})
+    return obj
+
+
+@transaction.atomic
+def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
+    """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the
+    enquiry's due time). Applies to requests sent (or re-timed by a re-rating) from now on."""
+    require(actor, "partnership.configure")
+    if not isinstance(hours, int) or not 0 <= hours <= 72:
+        raise ValidationFailed(
+            "Check the lead time", errors={"agency_lead_working_hours": ["Enter a whole number of hours from 0 to 72"]}
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.agency_lead_working_hours
+    obj.agency_lead_working_hours = hours
+    obj.save(update_fields=["agency_lead_working_hours", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"agency_lead_working_hours": [before, hours]})
     return obj
 
 
@@ -153,3 +182,34 @@ def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
     obj.save(update_fields=["active", "updated_at"])
     audit_record(actor=actor, action="update", obj=obj, detail={"active": active})
     return obj
+
+
+@transaction.atomic
+def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
+    """Set the decision rules of outcome codes: rules = {code: {"exclusive": bool, "usual_min_level": int | None,
+    "usual_max_level": int | None}}. Used by enquiries.services.decision_exceptions (ADR 0003): an exclusive
+    outcome cannot be combined with another; outside its usual levels a decision needs a reason. All or nothing."""
+    require(actor, "partnership.configure")
+    codes = {o.code: o for o in OutcomeCode.objects.select_for_update().filter(code__in=list(rules))}
+    levels = set(ThresholdLevel.objects.values_list("level", flat=True))
+    errors: dict[str, list[str]] = {}
+    for code, rule in rules.items():
+        low, high = rule.get("usual_min_level"), rule.get("usual_max_level")
+        if code not in codes:
+            _err(errors, f"rule_{code}_min", f"Unknown outcome: {code}")
+        elif any(v is not None and v not in levels for v in (low, high)):
+            _err(errors, f"rule_{code}_min", "Choose threshold levels from the list")
+        elif low is not None and high is not None and low > high:
+            _err(
+                errors, f"rule_{code}_max", f"{codes[code].label}: the highest usual level must not be below the lowest"
+            )
+    if errors:
+        raise ValidationFailed("There is a problem with the outcome rules", errors=errors)
+    for code, rule in rules.items():
+        obj = codes[code]
+        new = (bool(rule.get("exclusive")), rule.get("usual_min_level"), rule.get("usual_max_level"))
+        if (obj.exclusive, obj.usual_min_level, obj.usual_max_level) != new:
+            obj.exclusive, obj.usual_min_level, obj.usual_max_level = new
+            obj.save(update_fields=["exclusive", "usual_min_level", "usual_max_level", "updated_at"])
+            audit_record(actor=actor, action="update", obj=obj, detail={"rule": list(new)})
+    return list(codes.values())

@@ -9,7 +9,14 @@ from openmash.access.policy import require
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
-from openmash.partnership.forms import BankHolidayForm, RagTimescalesForm, ThresholdsForm, WorkingHoursForm
+from openmash.partnership.forms import (
+    AgencyLeadForm,
+    BankHolidayForm,
+    OutcomeRulesForm,
+    RagTimescalesForm,
+    ThresholdsForm,
+    WorkingHoursForm,
+)
 
 
 def _forms(data=None, which=None):
@@ -26,6 +33,14 @@ def _forms(data=None, which=None):
             },
         ),
         "holiday_form": BankHolidayForm(data if which == "holiday" else None),
+        "lead_form": AgencyLeadForm(
+            data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
+        ),
+        "rules_form": OutcomeRulesForm(
+            data if which == "rules" else None,
+            outcomes=selectors.outcome_codes_list(active_only=False),
+            levels=selectors.threshold_levels_list(),
+        ),
         "thresholds_form": ThresholdsForm(
             data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
         ),
@@ -44,6 +59,12 @@ def _apply(request, which, forms):
             actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
         )
         return "Hub working hours saved."
+    if which == "lead" and forms["lead_form"].is_valid():
+        services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
+        return "Agency answer times saved. Requests sent from now on use them."
+    if which == "rules" and forms["rules_form"].is_valid():
+        services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
+        return "Outcome rules saved. Decisions from now on follow them."
     if which == "holiday" and forms["holiday_form"].is_valid():
         cd = forms["holiday_form"].cleaned_data
         services.bank_holiday_add(actor=actor, date=cd["date"], name=cd["name"])

@@ -71,6 +71,23 @@ class WorkingCalendar:
             remaining -= available
             current = self._at(self.next_working_day(current.date()), self.day_start)
 
+    def working_minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Whole working minutes from start to end (0 if end is not after start). The inverse of
+        add_working_minutes: add_working_minutes(start, working_minutes_between(start, end)) is end, clamped
+        forward to a working instant."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("start and end must be timezone-aware")
+        current = self.clamp_forward(start)
+        total = 0
+        while current < end:
+            day_end = self._at(current.date(), self.day_end)
+            stop = min(day_end, end)
+            total += int((stop - current).total_seconds() // 60)
+            if end <= day_end:
+                break
+            current = self._at(self.next_working_day(current.date()), self.day_start)
+        return total
+
     def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
         return self.add_working_minutes(start, round(hours * 60))
 

@@ -496,12 +496,32 @@ class AgencyRequestForm(forms.Form):
         "What do you want to know?",
         limit=MAX_TEXT,
         rows=3,
-        help_text="Leave blank to ask what each agency knows about the children and household",
+        help_text="For every agency asked. Leave blank to ask what each agency knows about the children and the "
+        "adults in their household",
     )
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency_codes"].choices = [(a.code, a.name) for a in agencies]
+        for a in agencies:  # one agency's own question (services: agency_requests_create `questions`)
+            self.fields[f"question_{a.code}"] = _long_text(f"Question for {a.name}", limit=MAX_TEXT, rows=2)
+
+    def agency_question_fields(self):
+        return [self[name] for name in self.fields if name.startswith("question_")]
+
+    def questions(self) -> dict[str, str]:
+        """Per-agency questions for the agencies being asked (blank ones left out)."""
+        chosen = set(self.cleaned_data.get("agency_codes") or [])
+        return {
+            code: self.cleaned_data.get(f"question_{code}") or ""
+            for code in chosen
+            if (self.cleaned_data.get(f"question_{code}") or "").strip()
+        }
+
+    def field_for_service_key(self, key: str) -> str | None:
+        if key.startswith("questions."):
+            return f"question_{key.removeprefix('questions.')}"
+        return key
 
 
 class DecisionForm(forms.Form):
@@ -509,16 +529,56 @@ class DecisionForm(forms.Form):
     threshold_level = _radios("Threshold level", [])
     rationale = _long_text("Rationale for the decision", limit=MAX_TEXT)
     next_steps = _long_text("Next steps", limit=MAX_TEXT, rows=3)
+    exception_reason = _long_text(
+        "Reason for an unusual decision",
+        limit=MAX_TEXT,
+        rows=3,
+        help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
+        "level chosen (for example a strategy discussion at level 1)",
+    )
 
-    def __init__(self, *args, outcome_codes=(), threshold_levels=(), **kwargs):
+    def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcomes"].choices = [(o.code, o.label) for o in outcome_codes]
         self.fields["threshold_level"].choices = [(str(t.level), str(t)) for t in threshold_levels]
         self.threshold_hints = {str(t.level): t.description for t in threshold_levels if t.description}
+        # With more than one child, each child's decision can differ (blank = the decision above).
+        self.children = list(children) if len(children) > 1 else []
+        for i, person in enumerate(self.children):
+            self.fields[f"child_{i}_outcomes"] = _checkboxes(
+                f"Outcome for {person.full_name}", self.fields["outcomes"].choices
+            )
+            self.fields[f"child_{i}_threshold_level"] = _radios(
+                f"Threshold level for {person.full_name}", self.fields["threshold_level"].choices
+            )
+        self._child_index: list[int] = []
 
     def threshold(self) -> int:
         value = self.cleaned_data.get("threshold_level")
         return int(value) if value else 0
+
+    def child_field_pairs(self):
+        return [(self[f"child_{i}_outcomes"], self[f"child_{i}_threshold_level"]) for i in range(len(self.children))]
+
+    def children_data(self) -> list[dict] | None:
+        """The children whose decision differs, for the service's `children` (None when none differs)."""
+        rows, self._child_index = [], []
+        for i, person in enumerate(self.children):
+            outcomes = list(self.cleaned_data.get(f"child_{i}_outcomes") or [])
+            level = self.cleaned_data.get(f"child_{i}_threshold_level")
+            if outcomes or level:
+                rows.append({"person_id": person.pk, "outcomes": outcomes, "threshold_level": int(level or 0) or None})
+                self._child_index.append(i)
+        return rows or None
+
+    def field_for_service_key(self, key: str) -> str | None:
+        """children.<j>.<field> (j indexes children_data()) -> child_<i>_<field>."""
+        if key.startswith("children."):
+            _, j, name = (key.split(".") + ["", ""])[:3]
+            if j.isdigit() and int(j) < len(self._child_index):
+                return f"child_{self._child_index[int(j)]}_{'threshold_level' if name == 'threshold_level' else 'outcomes'}"
+            return None
+        return key
 
 
 class ResponseForm(forms.Form):
@@ -548,6 +608,7 @@ class ResponseForm(forms.Form):
         )
 
     def service_kwargs(self) -> dict:
+        """What the service takes (agency_response_record; agency_response_amend adds version and reason)."""
         d = self.cleaned_data
         if d.get("information_held") == "no":
             # The details are in a hidden branch of the question: ignore anything typed there.
@@ -559,6 +620,24 @@ class ResponseForm(forms.Form):
             "relevant_dates": d.get("relevant_dates") or "",
             "sensitivity": d.get("sensitivity") or Sensitivity.STANDARD,
         }
+
+
+class ResponseAmendForm(ResponseForm):
+    """Amend an answer already sent: the whole new answer, why it changed, and the version it replaces."""
+
+    reason = _long_text("Why are you changing your agency's answer?", limit=MAX_TEXT, rows=2)
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Answer version")
+
+    def service_kwargs(self) -> dict:
+        return {
+            **super().service_kwargs(),
+            "reason": self.cleaned_data.get("reason") or "",
+            "version": self.cleaned_data["version"],
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Request version")
 
 
 class AllocateForm(forms.Form):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from openmash.access.fields import RECEIVED, person_details_for
+from openmash.access.fields import RECEIVED
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.enquiries.choices import ScreeningOutcome
+from openmash.enquiries.selectors import request_people
 
 
 def subjects(contact) -> list:
@@ -53,20 +54,24 @@ def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
 
 
 def inbox_subjects(actor, agency_request) -> list[dict]:
-    """Only the minimum identifying details an agency needs to search its own records, as decided by
-    access.fields.person_details_for (the same answer the API gives)."""
-    rows = []
-    for cp in agency_request.enquiry.contact.subject_links:
-        p = cp.person
-        details = person_details_for(actor, p)
-        rows.append(
-            {
-                "name": " ".join(x for x in (details.get("forename"), details.get("surname")) if x),
-                "date_of_birth": details.get("date_of_birth"),
-                "expected_date_of_birth": details.get("expected_date_of_birth"),
-                "sex": p.get_sex_display() if "sex" in details else "",
-                "postcode": details.get("postcode", ""),
-                "nhs_number": details.get("nhs_number", ""),
-            }
-        )
-    return rows
+    """The minimum identifying details of the children and household adults an agency is asked about, as decided
+    by access.fields.person_details_for (through enquiries.selectors.request_people, the API's answer too), shaped
+    for the templates."""
+    return minimum_people(request_people(actor, agency_request.enquiry.contact))
+
+
+def minimum_people(rows: list[dict]) -> list[dict]:
+    from openmash.people.choices import Sex
+
+    return [
+        {
+            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x),
+            "role": r["role"],
+            "date_of_birth": r.get("date_of_birth"),
+            "expected_date_of_birth": r.get("expected_date_of_birth"),
+            "sex": Sex(r["sex"]).label if r.get("sex") in Sex.values else r.get("sex", ""),
+            "postcode": r.get("postcode", ""),
+            "nhs_number": r.get("nhs_number", ""),
+        }
+        for r in rows
+    ]

@@ -114,9 +114,7 @@ def agencies_for_requests() -> list:
 
 def memberships_for(*, user) -> list:
     """The signed-in user's own active memberships, for the 'switch role' control."""
-    return list(
-        user.memberships.filter(active_memberships_q()).select_related("agency").order_by("created_at")
-    )
+    return list(user.memberships.filter(active_memberships_q()).select_related("agency").order_by("created_at"))
 
 
 def awaiting_screening_count(*, actor) -> int:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("enquiries/<uuid:enquiry_id>/decision/", views.enquiry_decide, name="enquiry_decide"),
     path("requests/", views.request_inbox, name="request_inbox"),
     path("requests/<uuid:request_id>/", views.request_detail, name="request_detail"),
+    path("early-help/", views.early_help_inbox, name="early_help_inbox"),
+    path("early-help/<uuid:request_id>/", views.early_help_detail, name="early_help_detail"),
     path("people/search/", views.person_search, name="person_search"),
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
 ]

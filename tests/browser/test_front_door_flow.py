@@ -205,7 +205,9 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         reference = page.get_by_test_id("contact-reference").inner_text().strip()
         assert re.fullmatch(r"C-\w+", reference), reference
         # The referrer learns only that it was received (never whether the child has an allocated worker).
-        expect(page.get_by_test_id("outcome")).to_contain_text("Your contact has been received by children's social care.")
+        expect(page.get_by_test_id("outcome")).to_contain_text(
+            "Your contact has been received by children's social care."
+        )
         _escaped_narrative(page)
         referrer.check("the confirmation page")
         contact_url = page.url
@@ -245,8 +247,8 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
 
         # --- 3. The screener asks health and education --------------------------------------------------------
         ask = sp.get_by_test_id("request-form")
-        ask.get_by_label("Riverside GP Practice").check()
-        ask.get_by_label("Oakfield Primary School").check()
+        ask.get_by_label("Riverside GP Practice", exact=True).check()  # not "Question for Riverside GP Practice"
+        ask.get_by_label("Oakfield Primary School", exact=True).check()
         sp.get_by_test_id("request-submit").click()
         expect(sp.get_by_role("alert")).to_contain_text("Information requested from")
         requests_table = sp.get_by_test_id("agency-requests")

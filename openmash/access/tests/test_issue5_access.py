@@ -325,15 +325,8 @@ def test_a_researcher_never_sees_hub_only_fields_by_api_or_page(make_actor, api)
     assert not any(body.get(k) for k in HUB_ONLY_KEYS)
     inbox = client.get("/agency-requests").json()
     subject = inbox[0]["subjects"][0]
-    assert set(subject) == {
-        "forename",
-        "surname",
-        "date_of_birth",
-        "expected_date_of_birth",
-        "sex",
-        "postcode",
-        "nhs_number",
-    }
+    minimum = {"forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "postcode", "nhs_number"}
+    assert set(subject) == minimum | {"role"} and subject["role"] == "child"
     # The same answer on the pages.
     web = login(researcher)
     page = web.get(f"/people/{person.pk}/").content.decode()
@@ -342,10 +335,12 @@ def test_a_researcher_never_sees_hub_only_fields_by_api_or_page(make_actor, api)
         assert f">{label}<" not in page
     inbox_page = web.get("/requests/").content.decode()
     assert "EX1 1AA" in inbox_page and "1 High Street" not in inbox_page
-    # Household adults: no record, and no details beyond what the request shows.
+    # Household adults: their minimum details in the request (issue 5), no record, and not what was alleged.
+    [household] = inbox[0]["household"]
+    assert set(household) == minimum | {"role"} and (household["surname"], household["role"]) == ("Testadult", "adult")
+    assert "perpetrator" not in str(inbox)
     assert client.get(f"/people/{adult.pk}").status_code == 404
     assert web.get(f"/people/{adult.pk}/").status_code == 404
-    assert "Testadult" not in str(inbox) and "1988-01-01" not in str(inbox)
 
 
 def test_role_comparisons_live_only_in_access():

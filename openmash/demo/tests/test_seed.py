@@ -59,7 +59,9 @@ def test_seed_demo(db):
     assert Contact.objects.order_by("received_at").first().received_at < now - dt.timedelta(days=180)
     assert not ChronologyEntry.objects.filter(occurred_at__gt=now).exists()
     assert not Screening.objects.filter(screened_at__lt=F("contact__received_at")).exists()
-    assert not AgencyRequest.objects.filter(status="open").exclude(due_at=F("enquiry__due_at")).exists()
+    # agencies answer a lead (default 4 working hours) before the enquiry is due, never after it
+    assert not AgencyRequest.objects.filter(status="open", due_at__gt=F("enquiry__due_at")).exists()
+    assert AgencyRequest.objects.filter(status="open", due_at__lt=F("enquiry__due_at")).exists()
 
     # Identifiers carry valid check digits.
     nhs = list(PersonIdentifier.objects.filter(identifier_type="nhs_number").values_list("value", flat=True))

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import contact_payload
 from openmash.enquiries.models import AgencyRequest, AgencyResponse, Decision, Notification, Referral
-from tests.support import requests_send, respond, row_counts, subject_person
+from tests.support import NO_CHECKS_REASON, requests_send, respond, row_counts, subject_person
 
 
 @pytest.fixture
@@ -35,7 +35,8 @@ def test_enquiry_list_and_detail(api, screener, enquiry, health):
 def test_enquiry_list_filters(api, screener, manager, make_enquiry):
     open_one, decided = make_enquiry(), make_enquiry()
     api(manager).post(
-        f"/enquiries/{decided.pk}/decision", {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "No concerns"}
+        f"/enquiries/{decided.pk}/decision",
+        {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "No concerns", "exception_reason": NO_CHECKS_REASON},
     )
     ids = lambda path: {e["id"] for e in api(screener).get(path).json()}  # noqa: E731
     assert ids("/enquiries") == {str(open_one.pk)}
@@ -131,17 +132,20 @@ def test_inbox_shows_only_own_agency_with_minimum_details(api, screener, enquiry
     assert r.status_code == 200
     [item] = r.json()
     assert item["id"] == str(AgencyRequest.objects.get(agency__code="health-gp").pk)
-    assert set(item["subjects"][0]) == {
-        "forename",
-        "surname",
-        "date_of_birth",
-        "expected_date_of_birth",
-        "sex",
-        "postcode",
-        "nhs_number",
-    }
+    minimum = {"forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "postcode", "nhs_number"}
+    assert set(item["subjects"][0]) == minimum | {"role"}
     nhs = subject_person(enquiry.contact).identifiers.get(identifier_type="nhs_number").value
     assert item["subjects"][0]["nhs_number"] == nhs
+    # the household adults come with the same minimum details, and without what the referrer alleged about them
+    [adult] = item["household"]
+    assert set(adult) == minimum | {"role"}
+    assert (adult["forename"], adult["surname"], adult["date_of_birth"], adult["role"]) == (
+        "Dean",
+        "Testadult",
+        "1988-01-01",
+        "adult",
+    )
+    assert "perpetrator" not in r.content.decode()
     assert "narrative" not in item and "Child disclosed" not in r.content.decode()
     assert [i["subjects"][0]["forename"] for i in api(school).get("/agency-requests").json()] == ["Other"]
 
@@ -198,7 +202,8 @@ def test_other_agencys_request_is_404(api, screener, enquiry, school):
 # --- decisions -----------------------------------------------------------------------------------------------
 
 
-def test_decision_by_manager(api, manager, enquiry, referrer):
+def test_decision_by_manager(api, manager, screener, enquiry, referrer):
+    requests_send(screener, enquiry, "health-gp")
     r = api(manager).post(
         f"/enquiries/{enquiry.pk}/decision",
         {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess", "next_steps": "Allocate"},
@@ -240,7 +245,7 @@ def test_bad_decision_is_422(api, manager, enquiry, data, field):
 
 
 def test_second_decision_is_409(api, manager, enquiry, make_actor):
-    data = {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "x"}
+    data = {"outcomes": ["nfa"], "threshold_level": 1, "rationale": "x", "exception_reason": NO_CHECKS_REASON}
     assert api(manager).post(f"/enquiries/{enquiry.pk}/decision", data).status_code == 201
     other = api(make_actor("manager", "mash"))
     before = row_counts()

@@ -197,7 +197,8 @@ def test_rerate_recomputes_due_times_of_enquiry_and_open_requests(make_enquiry, 
     assert updated.rag == "red" and updated.version == 2
     assert updated.due_at == expected
     gp.refresh_from_db()
-    assert gp.due_at == expected and gp.escalated_at is None
+    # red leaves 4 working hours: the agency gets half (the lead is capped at half the time left), Monday 10:00
+    assert gp.due_at == dt.datetime(2026, 1, 12, 10, tzinfo=LONDON) and gp.escalated_at is None
     assert AgencyRequest.objects.get(pk=police.pk).due_at == police_due_before  # answered: left alone
     change = RagChange.objects.filter(enquiry=enquiry).order_by("changed_at").last()
     assert (change.from_rag, change.to_rag, change.reason) == ("green", "red", "Disclosure")
@@ -247,11 +248,15 @@ def test_decided_enquiry_cannot_be_rerated(make_enquiry, screener, manager):
 # --- agency requests -----------------------------------------------------------------------------------------
 
 
-def test_requests_go_to_known_non_hub_agencies_with_the_enquiry_due_time(make_enquiry, screener):
+def test_requests_go_to_known_non_hub_agencies_due_four_working_hours_before_the_enquiry(make_enquiry, screener):
+    from openmash.partnership.selectors import working_calendar_get
+
     enquiry = make_enquiry()
     created = requests_send(screener, enquiry, "health-gp", "police", "health-gp")  # the repeat is ignored
     assert sorted(r.agency.code for r in created) == ["health-gp", "police"]
-    assert all(r.due_at == enquiry.due_at and r.status == "open" for r in created)
+    calendar = working_calendar_get()
+    assert all(r.status == "open" and r.due_at < enquiry.due_at for r in created)
+    assert {calendar.working_minutes_between(r.due_at, enquiry.due_at) for r in created} == {4 * 60}
     assert AuditEvent.objects.filter(action="create", object_type="enquiries.agencyrequest").count() == 2
 
 
@@ -487,10 +492,10 @@ def test_overdue_requests_are_escalated_once(make_enquiry, screener, manager, he
     enquiry = make_enquiry(rag="amber")
     gp, oak, police = requests_send(screener, enquiry, "health-gp", "school-oak", "police")
     respond(police_researcher, police)
-    not_yet = agency_requests_escalate_overdue(now=enquiry.due_at - dt.timedelta(minutes=1))
+    not_yet = agency_requests_escalate_overdue(now=gp.due_at - dt.timedelta(minutes=1))
     assert not_yet == 0 and not Notification.objects.exists()
 
-    later = enquiry.due_at + dt.timedelta(hours=1)
+    later = gp.due_at + dt.timedelta(hours=1)
     assert agency_requests_escalate_overdue(now=later) == 2
 
     def notes(actor):

@@ -92,3 +92,48 @@ def test_admin_renames_threshold_levels(admin_client):
     r = admin_client.post("/partnership/", data)
     assert "Enter a label for level 3" in r.content.decode()
     assert ThresholdLevel.objects.get(level=3).label == "Complex needs"
+
+
+def test_admin_sets_the_agency_lead_time_and_it_is_audited(admin_client):
+    page = admin_client.get("/partnership/").content.decode()
+    assert 'name="agency_lead_working_hours"' in page and 'value="4"' in page  # the default
+    r = admin_client.post("/partnership/", {"form": "lead", "agency_lead_working_hours": "8"})
+    assert r.status_code == 302
+    assert PartnershipSettings.objects.get().agency_lead_working_hours == 8
+    assert AuditEvent.objects.filter(
+        object_type="partnership.partnershipsettings", detail__agency_lead_working_hours=[4, 8]
+    ).exists()
+
+
+@pytest.mark.parametrize("value", ["-1", "73", "x", ""])
+def test_a_bad_agency_lead_time_shows_the_error_on_its_field(admin_client, value):
+    r = admin_client.post("/partnership/", {"form": "lead", "agency_lead_working_hours": value})
+    body = r.content.decode()
+    assert r.status_code == 200 and "<title>Error:" in body and 'href="#id_agency_lead_working_hours"' in body
+    assert PartnershipSettings.objects.get().agency_lead_working_hours == 4
+
+
+def _rules_post(**overrides):
+    data = {"form": "rules"}
+    for o in OutcomeCode.objects.all():
+        data[f"rule_{o.code}_min"] = str(o.usual_min_level or "")
+        data[f"rule_{o.code}_max"] = str(o.usual_max_level or "")
+        if o.exclusive:
+            data[f"rule_{o.code}_exclusive"] = "on"
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_admin_edits_the_decision_rules_and_it_is_audited(admin_client):
+    r = admin_client.post("/partnership/", _rules_post(rule_assessment_s17_min="4", rule_police_action_exclusive="on"))
+    assert r.status_code == 302
+    assessment, police = OutcomeCode.objects.get(code="assessment_s17"), OutcomeCode.objects.get(code="police_action")
+    assert (assessment.usual_min_level, assessment.usual_max_level) == (4, 4) and police.exclusive
+    assert AuditEvent.objects.filter(object_type="partnership.outcomecode", object_id=str(assessment.pk)).exists()
+
+
+def test_a_lowest_level_above_the_highest_is_refused_on_its_field(admin_client):
+    r = admin_client.post("/partnership/", _rules_post(rule_nfa_min="2", rule_nfa_max="1"))
+    body = r.content.decode()
+    assert r.status_code == 200 and 'href="#id_rule_nfa_max"' in body
+    assert OutcomeCode.objects.get(code="nfa").usual_max_level == 2

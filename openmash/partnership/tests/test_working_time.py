@@ -171,3 +171,24 @@ def test_partnership_calendar_loads_bank_holidays_and_hours_from_data(make_actor
     working_hours_update(actor=admin, day_start=dt.time(8), day_end=dt.time(16), weekdays=[0, 1, 2, 3, 4])
     cal = working_calendar_get(around=dt.date(2026, 1, 12))
     assert local(cal.add_working_hours(at(2026, 1, 9, 15), 4)) == at(2026, 1, 12, 11)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        (at(2026, 1, 12, 10), at(2026, 1, 12, 14), 240),  # same day
+        (at(2026, 1, 9, 16), at(2026, 1, 12, 12), 240),  # Friday 16:00 -> Monday 12:00 over a weekend
+        (at(2026, 1, 12, 18), at(2026, 1, 13, 10), 60),  # starts out of hours
+        (at(2026, 1, 12, 14), at(2026, 1, 12, 10), 0),  # end before start
+        (at(2026, 12, 24, 16), at(2026, 12, 29, 10), 120),  # Christmas and Boxing Day (substitute Monday 28th)
+    ],
+)
+def test_working_minutes_between_counts_open_hours_only(cal, start, end, minutes):
+    assert cal.working_minutes_between(start, end) == minutes
+
+
+def test_working_minutes_between_is_the_inverse_of_adding(cal):
+    start = at(2026, 3, 27, 15)  # Friday before the clocks change
+    for hours in (1, 4, 8, 24, 72):
+        due = cal.add_working_hours(start, hours)
+        assert cal.working_minutes_between(start, due) == hours * 60

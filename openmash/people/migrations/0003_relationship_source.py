@@ -6,33 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_apitoken_expiry_and_revoker'),
-        ('contacts', '0001_initial'),
-        ('people', '0002_relationship_parent_or_carer'),
+        ("accounts", "0002_apitoken_expiry_and_revoker"),
+        ("contacts", "0001_initial"),
+        ("people", "0002_relationship_parent_or_carer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='relationship',
-            name='asserted_at',
+            model_name="relationship",
+            name="asserted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='asserted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="relationship",
+            name="asserted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='source_agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency'),
+            model_name="relationship",
+            name="source_agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='source_contact',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='relationships_asserted', to='contacts.contact'),
+            model_name="relationship",
+            name="source_contact",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="relationships_asserted",
+                to="contacts.contact",
+            ),
         ),
     ]

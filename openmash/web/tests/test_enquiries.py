@@ -95,14 +95,15 @@ def test_the_manager_decides_and_the_page_shows_the_decision(manager, login, new
     bad = client.post(f"/enquiries/{enquiry.pk}/decision/", {"rationale": "x"})
     assert "Choose at least one outcome" in bad.content.decode() and "Choose a threshold level" in bad.content.decode()
     assert not Decision.objects.exists()
+    data = {"outcomes": ["assessment_s17"], "threshold_level": "3", "rationale": "Needs assessment"}
+    no_reason = client.post(f"/enquiries/{enquiry.pk}/decision/", {**data, "next_steps": "Allocate"})
+    body = no_reason.content.decode()  # no agency was asked: the decision needs a reason, on its own field
+    assert "<title>Error:" in body and 'href="#id_exception_reason"' in body
+    assert "No agency was asked for information: give the reason for this decision" in body
+    assert not Decision.objects.exists()
     response = client.post(
         f"/enquiries/{enquiry.pk}/decision/",
-        {
-            "outcomes": ["assessment_s17"],
-            "threshold_level": "3",
-            "rationale": "Needs assessment",
-            "next_steps": "Allocate",
-        },
+        {**data, "next_steps": "Allocate", "exception_reason": "Known family; the hub holds enough"},
     )
     assert response.status_code == 302
     page = client.get(f"/enquiries/{enquiry.pk}/").content.decode()

@@ -24,7 +24,8 @@ def test_the_inbox_shows_only_minimum_details_and_only_this_agency(make_actor, l
     assert "943 476 5919" in body and "EX1 1AA" in body and "Born 2 Apr 2018" in body
     assert "Overdue" in body
     assert "visible bruising" not in body  # never the narrative
-    assert "Dean" not in body  # nor the household
+    assert "Dean Testadult" in body and "Born 1 Jan 1988" in body  # the household adults' minimum details
+    assert "perpetrator" not in body.lower()  # never what the referrer alleged about them
     other = login(make_actor("researcher", "probation")).get("/requests/").content.decode()
     assert reference not in other
 

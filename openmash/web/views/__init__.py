@@ -2,6 +2,7 @@
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
 from openmash.web.views.contacts import contact_detail, contact_new
+from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
 from openmash.web.views.home import LoginView, home, logout_view, switch_role
 from openmash.web.views.people import person_detail, person_search
@@ -23,6 +24,8 @@ __all__ = [
     "enquiry_decide",
     "request_inbox",
     "request_detail",
+    "early_help_inbox",
+    "early_help_detail",
     "person_search",
     "person_detail",
 ]

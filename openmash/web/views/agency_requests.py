@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RequestStatus
 from openmash.web import presenters
-from openmash.web.forms import ResponseForm, apply_service_errors
+from openmash.web.forms import ResponseAmendForm, ResponseForm, apply_service_errors
 
 
 @require_safe
@@ -32,38 +32,87 @@ def request_inbox(request):
     rows = [
         {
             "r": r,
-            "subjects": presenters.inbox_subjects(request.actor, r),
+            "subjects": presenters.inbox_subjects(request.actor, r),  # children, then the household adults
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
         }
         for r in enquiry_selectors.agency_inbox(actor=request.actor, status=status)
     ]
-    return render(request, "web/requests/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
+    ctx = {
+        "rows": rows,
+        "status": status,
+        "early_help_open": enquiry_selectors.early_help_open_count(actor=request.actor),
+        "nav_active": "requests",
+    }
+    return render(request, "web/requests/inbox.html", ctx)
+
+
+def _amend_initial(response) -> dict:
+    return {
+        "information_held": "no" if response.no_information else "yes",
+        "summary": response.summary,
+        "risk_indicators": response.risk_indicators,
+        "relevant_dates": response.relevant_dates,
+        "sensitivity": response.sensitivity,
+        "version": response.version,
+    }
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required
 def request_detail(request, request_id):
+    """One request. Open: answer it. Closed because the enquiry was decided: the answer can still be sent as late
+    information (the hub is told; ADR 0003). Answered: the agency's answer, which it can amend (versioned)."""
     actor = request.actor
     agency_request = enquiry_selectors.agency_request_get(actor=actor, request_id=request_id)
-    form = ResponseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    response = getattr(agency_request, "response", None) if agency_request.status == RequestStatus.RESPONDED else None
+    posted = request.POST if request.method == "POST" else None
+    amending = bool(posted and posted.get("form") == "amend")
+    form = ResponseForm(None if amending else posted)
+    amend_form = None
+    if response is not None:
+        amend_form = ResponseAmendForm(posted if amending else None, initial=_amend_initial(response))
+    ref = agency_request.enquiry.contact.reference
+    if amending and amend_form is not None and amend_form.is_valid():
+        try:
+            enquiry_services.agency_response_amend(
+                actor=actor, request_id=agency_request.pk, **amend_form.service_kwargs()
+            )
+        except (ValidationFailed, Conflict, PermissionDenied) as exc:
+            apply_service_errors(amend_form, exc)
+        else:
+            messages.success(request, f"Amended answer sent to the MASH for {ref}. The earlier version is kept.")
+            return redirect("web:request_detail", request_id=agency_request.pk)
+    elif posted and not amending and response is not None:
+        form.is_valid()  # answered meanwhile (by a colleague): say so rather than dropping what was typed
+        form.add_error(None, "This request has already been answered. You can amend your agency's answer instead.")
+    elif posted and not amending and form.is_valid():
         try:
             enquiry_services.agency_response_record(actor=actor, request_id=agency_request.pk, **form.service_kwargs())
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
         else:
-            ref = agency_request.enquiry.contact.reference
-            messages.success(request, f"Response sent to the MASH for {ref}.")
+            late = agency_request.status == RequestStatus.CLOSED
+            messages.success(
+                request,
+                f"Late information sent to the MASH for {ref}. The MASH manager has been told."
+                if late
+                else f"Response sent to the MASH for {ref}.",
+            )
             return redirect("web:request_inbox")
-    is_open = agency_request.status == RequestStatus.OPEN
+    unanswered = agency_request.status in (RequestStatus.OPEN, RequestStatus.CLOSED)
+    people = presenters.inbox_subjects(actor, agency_request)
     ctx = {
         "r": agency_request,
-        "subjects": presenters.inbox_subjects(actor, agency_request),
-        "response": getattr(agency_request, "response", None) if not is_open else None,
-        "overdue": is_open and agency_request.due_at < timezone.now(),
-        "can_respond": (is_open or form.errors) and can(actor, "request.respond"),
+        "subjects": [p for p in people if p["role"] == "child"],
+        "adults": [p for p in people if p["role"] == "adult"],
+        "response": response,
+        "closed": agency_request.status == RequestStatus.CLOSED,
+        "overdue": agency_request.status == RequestStatus.OPEN and agency_request.due_at < timezone.now(),
+        "can_respond": (unanswered or form.errors) and can(actor, "request.respond"),
+        "can_amend": amend_form is not None and can(actor, "request.respond"),
         "response_form": form,
-        "form": form if form.is_bound and form.errors else None,
+        "amend_form": amend_form,
+        "form": next((f for f in (form, amend_form) if f is not None and f.is_bound and f.errors), None),
         "nav_active": "requests",
     }
     return render(request, "web/requests/detail.html", ctx)

@@ -42,9 +42,13 @@ def enquiry_list(request):
     return render(request, "web/enquiries/list.html", ctx)
 
 
-def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_form=None, status=200):
+def _subject_people(enquiry) -> list:
+    return [cp.person for cp in enquiry.contact.all_people if cp.role == "subject"]
+
+
+def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_form=None, status=200, enquiry=None):
     actor = request.actor
-    enquiry = enquiry_selectors.enquiry_get(actor=actor, enquiry_id=enquiry_id)
+    enquiry = enquiry or enquiry_selectors.enquiry_get(actor=actor, enquiry_id=enquiry_id)
     levels = rag_levels_list()
     requests = list(enquiry.agency_requests.all())
     asked = {r.agency_id for r in requests}
@@ -54,7 +58,9 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     is_open = enquiry.status == EnquiryStatus.OPEN
     rerate_form = rerate_form or RerateForm(rag_levels=levels)
     request_form = request_form or AgencyRequestForm(agencies=agencies)
-    decision_form = decision_form or DecisionForm(outcome_codes=outcome_codes, threshold_levels=thresholds)
+    decision_form = decision_form or DecisionForm(
+        outcome_codes=outcome_codes, threshold_levels=thresholds, children=_subject_people(enquiry)
+    )
     now = timezone.now()
     decision = getattr(enquiry, "decision", None) if not is_open else None
     all_outcomes = {o.code: o.label for o in outcome_codes_list(active_only=False)}
@@ -69,6 +75,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
                 "r": r,
                 "response": getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None,
                 "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
+                "closed": r.status == RequestStatus.CLOSED,
             }
             for r in requests
         ],
@@ -87,10 +94,29 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "decision": decision,
         "decision_outcomes": [all_outcomes.get(c, c) for c in decision.outcomes] if decision else [],
         "decision_threshold": next((t for t in thresholds if decision and t.level == decision.threshold_level), None),
+        "decision_children": _decision_children(enquiry, decision, all_outcomes),
+        "early_help": list(enquiry.contact.early_help_requests.all()),
         "form": first_with_errors(rerate_form, request_form, decision_form),
         "nav_active": "enquiries",
     }
     return render(request, "web/enquiries/detail.html", ctx, status=status)
+
+
+def _decision_children(enquiry, decision, labels: dict) -> list[dict]:
+    """Per-child outcomes, shown only when they differ between the children."""
+    if decision is None:
+        return []
+    names = {cp.person_id: cp.person.full_name for cp in enquiry.contact.all_people}
+    rows = [
+        {
+            "name": names.get(c.person_id, ""),
+            "outcomes": [labels.get(o, o) for o in c.outcomes],
+            "level": c.threshold_level,
+        }
+        for c in decision.children.all()
+    ]
+    distinct = {(tuple(r["outcomes"]), r["level"]) for r in rows}
+    return rows if len(distinct) > 1 else []
 
 
 @require_safe
@@ -134,9 +160,10 @@ def enquiry_requests(request, enquiry_id):
                 enquiry_id=enquiry_id,
                 agency_codes=list(cd.get("agency_codes") or []),
                 question=cd.get("question") or "",
+                questions=form.questions(),
             )
         except (ValidationFailed, Conflict) as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, form.field_for_service_key)
         else:
             names = ", ".join(r.agency.name for r in created)
             messages.success(request, f"Information requested from {names}.")
@@ -147,7 +174,13 @@ def enquiry_requests(request, enquiry_id):
 @require_POST
 @actor_required
 def enquiry_decide(request, enquiry_id):
-    form = DecisionForm(request.POST, outcome_codes=outcome_codes_list(), threshold_levels=threshold_levels_list())
+    enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)
+    form = DecisionForm(
+        request.POST,
+        outcome_codes=outcome_codes_list(),
+        threshold_levels=threshold_levels_list(),
+        children=_subject_people(enquiry),
+    )
     if form.is_valid():
         cd = form.cleaned_data
         try:
@@ -158,10 +191,13 @@ def enquiry_decide(request, enquiry_id):
                 threshold_level=form.threshold(),
                 rationale=cd.get("rationale") or "",
                 next_steps=cd.get("next_steps") or "",
+                exception_reason=cd.get("exception_reason") or "",
+                children=form.children_data(),
             )
         except (ValidationFailed, Conflict) as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, form.field_for_service_key)
+            enquiry = enquiry if isinstance(exc, ValidationFailed) else None  # decided meanwhile: show it
         else:
             messages.success(request, "Decision recorded. The referrer has been told there is an outcome.")
             return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
-    return _page(request, enquiry_id, decision_form=form)
+    return _page(request, enquiry_id, decision_form=form, enquiry=enquiry)
