@@ -29,6 +29,7 @@ RECORD_KWARGS: dict[str, str] = {
 # Routes whose keyword names a different model than RECORD_KWARGS says: {route name: {keyword: model label}}.
 ROUTE_RECORD_KWARGS: dict[str, dict[str, str]] = {
     "web:early_help_detail": {"request_id": "enquiries.EarlyHelpRequest"},
+    "api:early_help_acknowledge": {"request_id": "enquiries.EarlyHelpRequest"},
 }
 DENIED = frozenset({403, 404})
 
