@@ -163,14 +163,15 @@ ROWS: dict[str, Row] = {
         at_any("researcher"),
         denied=403,
         personal=frozenset({"researcher@health-gp"}),
-        shows={"nhs": frozenset({"researcher@health-gp"})},  # minimum identifying details include the NHS number
+        # minimum identifying details (NHS number included) of the child and the household adults (issue 5)
+        shows={"nhs": frozenset({"researcher@health-gp"}), "adult": frozenset({"researcher@health-gp"})},
     ),
     "web:request_detail": Row(
         "GET",
         "/requests/{request_gp}/",
         HUB | {"researcher@health-gp"},
         denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
-        shows={"nhs": HUB | {"researcher@health-gp"}},
+        shows={k: HUB | {"researcher@health-gp"} for k in ("nhs", "adult")},
     ),
     # the early help service's hand-overs. The shared data holds none yet: the detail row asks for a record that
     # does not exist (a 404 for everyone allowed to look); give it a real hand-over when the data grows.
