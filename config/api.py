@@ -40,6 +40,7 @@ def auth_error(request, exc):
     return api.create_response(request, {"detail": "Authentication required"}, status=401)
 
 
+from openmash.casework.api import router as casework_router  # noqa: E402
 from openmash.contacts.api import router as contacts_router  # noqa: E402
 from openmash.enquiries.api import router as enquiries_router  # noqa: E402
 from openmash.people.api import router as people_router  # noqa: E402
@@ -47,3 +48,4 @@ from openmash.people.api import router as people_router  # noqa: E402
 api.add_router("/", contacts_router)
 api.add_router("/", enquiries_router)
 api.add_router("/", people_router)
+api.add_router("/", casework_router)

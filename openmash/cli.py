@@ -1,11 +1,29 @@
 """The `openmash` command: Django's manage commands plus a few of our own spelled as the README says.
 
-openmash demo [--seed-only] [--port N]      seed the synthetic partnership and serve it
-openmash serve [--port N]                   serve the web app
-openmash user create --username U --agency CODE --role ROLE [--password-stdin]
-openmash token create --username U          print a new API bearer token
-openmash bench frontdoor                    the front-door benchmark
-openmash <any manage.py command>            e.g. migrate, makemigrations --check, escalate_overdue
+Getting started
+  openmash demo [--seed-only] [--port N] [--reset]   seed the synthetic partnership and serve it
+  openmash serve [--port N]                          serve the web app (gunicorn)
+
+Setting up a partnership (works against the demo database after `make demo` with no configuration)
+  openmash partnership load FILE [--dry-run]         load agencies, teams, users and roles from a TOML/JSON/YAML file
+  openmash agency create --code C --name N --type T --source-code S [--hub]
+  openmash agency deactivate --code C
+  openmash team create --agency C --name N
+  openmash user create --username U --agency C --role R [--team T] [--password-stdin | --no-password]
+  openmash user set-password-link --username U        print a one-time link for the user to set a password
+  openmash user deactivate --username U               a leaver: no sign-in, no API token
+  openmash user unlock --username U                   clear a sign-in lockout
+  openmash token create --username U                  print a new API bearer token (shown once)
+  openmash token list [--username U] | openmash token revoke PREFIX
+
+Operating
+  openmash escalate_overdue                          escalate overdue agency requests
+  openmash bench frontdoor                           the front-door benchmark (100k people, in process)
+  openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
+  openmash <any Django manage command>               e.g. migrate, makemigrations --check
+
+`openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
+Every error is one line on standard error and a non-zero exit status (add --traceback to see the traceback).
 """
 
 from __future__ import annotations
@@ -15,14 +33,40 @@ import secrets
 import sys
 from pathlib import Path
 
-ALIASES = {("user", "create"): "user_create", ("token", "create"): "token_create"}
+# openmash GROUP COMMAND -> the Django management command that does it, with a one-line summary for `GROUP --help`.
+GROUPS: dict[str, dict[str, tuple[str, str]]] = {
+    "user": {
+        "create": ("user_create", "create a user with a membership (agency + role)"),
+        "set-password-link": ("user_set_password_link", "print a one-time link for the user to set a password"),
+        "deactivate": ("user_deactivate", "deactivate a user (a leaver)"),
+        "unlock": ("user_unlock", "clear a sign-in lockout for a username"),
+    },
+    "token": {
+        "create": ("token", "create an API bearer token and print it once"),
+        "list": ("token", "list API tokens (prefix, owner, expiry, status; never the token)"),
+        "revoke": ("token", "revoke an API token by its prefix or id"),
+    },
+    "agency": {
+        "create": ("agency_create", "create (or update) an agency"),
+        "deactivate": ("agency_deactivate", "deactivate an agency: its users can no longer sign in"),
+    },
+    "team": {"create": ("team_create", "create a team in an agency")},
+    "partnership": {"load": ("partnership_load", "load agencies, teams, users and roles from a file")},
+}
+# Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load).
+DEMO_COMMANDS = ("demo", "bench")
+EXIT_USAGE = 2
+
+
+def _var_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "var"
 
 
 def _demo_environment() -> None:
     """Demo mode: embedded SQLite, localhost only, a persistent demo secret under var/ (never committed)."""
     os.environ.setdefault("OPENMASH_DEMO", "true")
     if not os.environ.get("OPENMASH_SECRET_KEY"):
-        var = Path(__file__).resolve().parent.parent / "var"
+        var = _var_dir()
         var.mkdir(exist_ok=True)
         key_file = var / "demo-secret-key"
         if not key_file.exists():
@@ -31,21 +75,131 @@ def _demo_environment() -> None:
         os.environ["OPENMASH_SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _configured() -> bool:
+    """True when the environment (or the local .env file, which config.env loads) gives a secret key or debug."""
+    import config.env  # noqa: F401  (loads .env into the environment without overriding it)
+
+    return bool(os.environ.get("OPENMASH_SECRET_KEY")) or os.environ.get("OPENMASH_DEBUG", "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+
+
+def _local_environment(command: str, wants_help: bool) -> None:
+    """Choose the configuration when the environment gives none.
+
+    - `demo` and `bench` always run in demo mode (their own database, localhost, a key kept in var/);
+    - after `make demo` (var/demo-secret-key exists) the administration commands (user, token, agency, team,
+      partnership) use the demo configuration, the same database and key `openmash demo` uses, so `openmash user
+      create` works on the demo straight away;
+    - `--help` needs no configuration at all (a throw-away key, nothing is read or written).
+    Everything else (serve, check, migrate...) is never switched to demo mode silently: a deployment configures it.
+    """
+    if command in DEMO_COMMANDS:
+        _demo_environment()
+        return
+    if _configured():
+        return
+    if command in GROUPS and (_var_dir() / "demo-secret-key").is_file():
+        _demo_environment()
+    elif wants_help:
+        os.environ["OPENMASH_SECRET_KEY"] = secrets.token_urlsafe(50)
+        os.environ.setdefault("OPENMASH_ALLOWED_HOSTS", "localhost")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"openmash: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _group_help(group: str) -> None:
+    print(f"usage: openmash {group} COMMAND [options]\n\ncommands:")
+    for sub, (_, summary) in GROUPS[group].items():
+        print(f"  {sub:<20} {summary}")
+    print(f"\n`openmash {group} COMMAND --help` shows a command's options.")
+
+
+def _resolve(argv: list[str]) -> list[str] | None:
+    """Translate `GROUP COMMAND args` to `django_command args`; None when the group's help was printed."""
+    group = argv[0]
+    if argv[:2] == ["bench", "load"]:
+        return ["bench_load", *argv[2:]]
+    if group not in GROUPS:
+        return argv
+    if len(argv) == 1 or argv[1] in ("-h", "--help", "help"):
+        _group_help(group)
+        return None
+    sub = argv[1]
+    if sub not in GROUPS[group]:
+        _fail(f"unknown command 'openmash {group} {sub}' (choose from: {', '.join(GROUPS[group])})", EXIT_USAGE)
+    name = GROUPS[group][sub][0]
+    # A Django command named after the group takes the sub-command itself (`token create|list|revoke`).
+    return [name, sub, *argv[2:]] if name == group else [name, *argv[2:]]
+
+
+def _setup_django() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        hint = "" if (_var_dir() / "demo-secret-key").is_file() else " (or run `make demo` to try the demo)"
+        _fail(f"{str(exc).splitlines()[0]} Set it in the environment or a .env file{hint}.")
+
+
+def _check_command_exists(name: str) -> None:
+    from django.core.management import get_commands
+
+    if name not in get_commands() and name not in ("help", "version", "--version"):
+        _fail(f"unknown command '{name}' (run `openmash --help` for the list)", EXIT_USAGE)
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `openmash` script. argv: the arguments after the program name. Exits non-zero with one
+    line on standard error on any failure (configuration, usage, validation, database)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
-        if not argv:
-            return
-    if argv and argv[0] in ("demo", "bench"):
-        _demo_environment()
-    if len(argv) >= 2 and (argv[0], argv[1]) in ALIASES:
-        argv = [ALIASES[(argv[0], argv[1])], *argv[2:]]
+        return
+    resolved = _resolve(argv)
+    if resolved is None:
+        return
+    wants_help = any(a in ("-h", "--help") for a in resolved)
+    show_traceback = "--traceback" in resolved
+    _local_environment(argv[0], wants_help)
+    _setup_django()
+    _check_command_exists(resolved[0])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["openmash", *argv])
+    try:
+        execute_from_command_line(["openmash", *resolved])
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # one line for the operator; --traceback shows the rest
+        if show_traceback:
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0]
+        hint = ""
+        if "no such table" in first or ("relation" in first and "does not exist" in first):
+            hint = " (has `openmash migrate` been run on this database?)"
+        _fail((f"{type(exc).__name__}: {first}" if first else type(exc).__name__) + hint)
+
+
+def run() -> None:
+    """The console script: main() with a closed pipe (`openmash --help | head`) ending quietly."""
+    try:
+        main()
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -128,6 +128,7 @@ def allocation_open(person, worker_actor):
 def counted_models():
     """Every table a request could write to."""
     from openmash.audit.models import AuditEvent
+    from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee, StrategyDiscussion
     from openmash.contacts.models import Contact, ContactPerson
     from openmash.enquiries.models import (
         AgencyRequest,
@@ -164,6 +165,10 @@ def counted_models():
         Referral,
         CaseAllocation,
         Notification,
+        CaseNote,
+        StrategyDiscussion,
+        StrategyAttendee,
+        StrategyAction,
         AuditEvent,
     ]
 

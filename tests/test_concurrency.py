@@ -209,3 +209,47 @@ def test_two_screeners_ask_the_same_agency_at_once(make_actor, monkeypatch):
     codes = sorted(r.status_code for r in responses)
     assert codes[0] == 201 and codes[1] in (409, 422), codes
     assert AgencyRequest.objects.filter(enquiry=enquiry).count() == 1
+
+
+def test_two_amendments_against_the_same_version_one_wins_and_screening_beats_a_late_amendment(make_actor):
+    """Issue 5: concurrent amendments are detected by the contact's version, never overwritten; an amendment
+    racing the screening either lands before it or is refused."""
+    referrer, screener = make_actor("referrer", "police"), make_actor("screener", "mash")
+    contact = contact_record(referrer)
+    child_id = str(contact.people.get(role="subject").person_id)
+    tokens = [_token(referrer), _token(screener)]
+    responses = race(
+        [
+            _post(
+                tokens[0],
+                f"/contacts/{contact.pk}/amendments",
+                {"version": 1, "people": [{"person_id": child_id, "forename": "Amelie"}]},
+            ),
+            _post(
+                tokens[1],
+                f"/contacts/{contact.pk}/amendments",
+                {"version": 1, "people": [{"person_id": child_id, "forename": "Emilia"}]},
+            ),
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
+    winner = next(r for r in responses if r.status_code == 200).json()
+    person = Person.objects.get(pk=child_id)
+    assert person.forename == next(p for p in winner["people"] if p["role"] == "subject")["forename"]
+    assert AuditEvent.objects.filter(action="amend", object_id=str(contact.pk)).count() == 1
+
+    responses = race(
+        [
+            _post(
+                tokens[0], f"/contacts/{contact.pk}/amendments", {"version": 2, "domestic_abuse": {"dash_risk": "high"}}
+            ),
+            _post(tokens[1], f"/contacts/{contact.pk}/screening", {"outcome": "nfa_advice", "rationale": "Advice"}),
+        ]
+    )
+    amend, screening = responses
+    assert screening.status_code == 201, screening.content
+    contact.refresh_from_db()
+    if amend.status_code == 200:
+        assert contact.dash_risk == "high"
+    else:
+        assert amend.status_code == 409 and contact.dash_risk == ""

@@ -27,6 +27,7 @@ A new API operation without a row in ORACLE fails test_every_api_operation_has_a
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from conftest import AGENCIES, contact_payload
 from tests.support import nhs_number, row_counts
@@ -99,6 +101,21 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/contacts/{contact_id}"): Rule(HUB | {RECORDER, ALLOCATED}, 200, 404),
     ("POST", "/api/v1/contacts/{contact_id}/screening"): Rule(HUB, 201, 403),
+    # amending before screening: the recorder or the hub; others who may record contacts cannot see it (404),
+    # admins and auditors may not amend at all (403, the action check comes first)
+    ("POST", "/api/v1/contacts/{contact_id}/amendments"): Rule(
+        HUB | {RECORDER},
+        200,
+        404,
+        denied_overrides={f"{r}@{a}": 403 for r in ("partnership_admin", "auditor") for a in MATRIX_AGENCIES},
+    ),
+    # correcting people's details (with a reason): the hub only
+    ("POST", "/api/v1/contacts/{contact_id}/people/{person_id}/corrections"): Rule(HUB, 200, 403),
+    # Operation Encompass notices: the hub and the school's own users (the notice is to school-oak)
+    ("GET", "/api/v1/encompass-notices"): Rule(HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403),
+    ("GET", "/api/v1/encompass-notices/{notice_id}"): Rule(
+        HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403
+    ),
     ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
     ("GET", "/api/v1/enquiries"): Rule(HUB, 200, 403),
     ("GET", "/api/v1/enquiries/{enquiry_id}"): Rule(HUB, 200, 404),
@@ -140,6 +157,31 @@ ORACLE: dict[tuple[str, str], Rule] = {
         minimum_details=frozenset({"researcher@health-gp", "researcher@police"}),
     ),
     ("GET", "/api/v1/people/{person_id}/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
+    # casework: case notes and strategy discussions are the hub's; the MASH pack goes to the hub and the worker
+    # allocated to the child (a social worker not allocated lists nothing and opens nothing)
+    ("GET", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 201, 403),
+    ("GET", "/api/v1/contacts/{contact_id}/strategy-discussions"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/strategy-discussions"): Rule(HUB, 201, 403),
+    ("GET", "/api/v1/mash-packs"): Rule(
+        HUB | at_any("social_worker"),
+        200,
+        403,
+        leak_free=frozenset(f"social_worker@{a}" for a in MATRIX_AGENCIES),
+    ),
+    ("GET", "/api/v1/mash-packs/{contact_id}"): Rule(HUB | {ALLOCATED}, 200, 404),
+    ("POST", "/api/v1/contacts/{contact_id}/allocations"): Rule(frozenset({"manager@mash"}), 201, 403),
+    # a hub manager closes any allocation, the allocated worker their own; other managers and social workers may
+    # close allocations in general but not this one, so it answers as missing
+    ("POST", "/api/v1/allocations/{allocation_id}/close"): Rule(
+        frozenset({"manager@mash", ALLOCATED}),
+        200,
+        403,
+        denied_overrides={
+            **{f"manager@{a}": 404 for a in ("police", "health-gp", "school-oak")},
+            **{f"social_worker@{a}": 404 for a in MATRIX_AGENCIES},
+        },
+    ),
 }
 
 
@@ -152,6 +194,16 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/contacts/{w['contact_b']}/screening",
             {"outcome": "nfa_advice", "rationale": "Advice given"},
         ),
+        ("POST", "/api/v1/contacts/{contact_id}/amendments"): (
+            f"/contacts/{w['contact_b']}/amendments",
+            {"version": 1, "domestic_abuse": {"dash_risk": "medium"}},
+        ),
+        ("POST", "/api/v1/contacts/{contact_id}/people/{person_id}/corrections"): (
+            f"/contacts/{w['contact_a']}/people/{w['child']}/corrections",
+            {"version": 1, "reason": "Misspelt at intake", "forename": "Zeldah"},
+        ),
+        ("GET", "/api/v1/encompass-notices"): ("/encompass-notices", None),
+        ("GET", "/api/v1/encompass-notices/{notice_id}"): (f"/encompass-notices/{w['notice']}", None),
         ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
         ("GET", "/api/v1/enquiries"): ("/enquiries", None),
         ("GET", "/api/v1/enquiries/{enquiry_id}"): (f"/enquiries/{w['enquiry']}", None),
@@ -184,6 +236,37 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/people"): (f"/people?identifier={CANARY_NHS}", None),
         ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
         ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),
+        ("GET", "/api/v1/contacts/{contact_id}/case-notes"): (f"/contacts/{w['contact_a']}/case-notes", None),
+        ("POST", "/api/v1/contacts/{contact_id}/case-notes"): (
+            f"/contacts/{w['contact_a']}/case-notes",
+            {"note_type": "phone_call", "occurred_at": timezone.now().isoformat(), "text": "Called the GP"},
+        ),
+        ("GET", "/api/v1/contacts/{contact_id}/strategy-discussions"): (
+            f"/contacts/{w['contact_c']}/strategy-discussions",
+            None,
+        ),
+        ("POST", "/api/v1/contacts/{contact_id}/strategy-discussions"): (
+            f"/contacts/{w['contact_c']}/strategy-discussions",
+            {
+                "held_at": timezone.now().isoformat(),
+                "attendees": [
+                    {"agency_code": "police", "name": "DS Example"},
+                    {"agency_code": "health-gp", "name": "Dr Example"},
+                ],
+                "section47": True,
+                "rationale": "Reasonable cause to suspect significant harm",
+            },
+        ),
+        ("GET", "/api/v1/mash-packs"): ("/mash-packs", None),
+        ("GET", "/api/v1/mash-packs/{contact_id}"): (f"/mash-packs/{w['contact_c']}", None),
+        ("POST", "/api/v1/contacts/{contact_id}/allocations"): (
+            f"/contacts/{w['contact_c']}/allocations",
+            {"person_ids": [str(w["child_c"])], "worker_membership_id": str(w["worker_membership"])},
+        ),
+        ("POST", "/api/v1/allocations/{allocation_id}/close"): (
+            f"/allocations/{w['allocation_c']}/close",
+            {"reason": "Assessment complete"},
+        ),
     }
 
 
@@ -251,11 +334,38 @@ def _build_world() -> dict:
     respond(setup_police_researcher, request_police)
     child = subject_person(contact_a)
     allocation_open(child, worker)
+    encompass = contact_record(
+        recorder,
+        subjects=[
+            {
+                "forename": "Erin",
+                "surname": "Schoolnotice",
+                "date_of_birth": "2015-05-05",
+                "school_code": "school-oak",
+                "present_at_incident": "yes",
+            }
+        ],
+        police_reference="DA/2026/0001",
+        incident_at=timezone.now() - dt.timedelta(hours=6),
+        notify_schools=True,
+    )
     handed_over = contact_record(
         recorder, subjects=[{"forename": "Ivy", "surname": "Handover", "date_of_birth": "2015-05-05"}]
     )
     screen(setup_screener, handed_over, outcome="early_help")
+    # casework: a contact sent straight to a strategy discussion, its child allocated to the same worker
+    from openmash.enquiries.services import allocation_assign
+
+    contact_c = contact_record(recorder, subjects=[_fresh_child()], narrative=CANARY_NARRATIVE)
+    screen(setup_screener, contact_c, outcome="strategy")
+    child_c = subject_person(contact_c)
+    allocation_c = allocation_assign(
+        actor=actor("manager", "mash", "matrix-setup-manager"),
+        person_id=child_c.pk,
+        worker_membership_id=str(worker.membership.pk),
+    )
     return {
+        "notice": encompass.encompass_notices.get().pk,
         "tokens": tokens,
         "contact_a": contact_a.pk,
         "contact_b": contact_b.pk,
@@ -264,6 +374,10 @@ def _build_world() -> dict:
         "request_police": request_police.pk,
         "early_help": handed_over.early_help_requests.get().pk,
         "child": child.pk,
+        "contact_c": contact_c.pk,
+        "child_c": child_c.pk,
+        "allocation_c": allocation_c.pk,
+        "worker_membership": worker.membership.pk,
     }
 
 
@@ -424,7 +538,12 @@ def test_every_api_operation_has_a_matrix_row():
         "rows for operations that no longer exist": set(ORACLE) - in_schema,
     }
     assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
-    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child")
+    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child", "notice") + (
+        "contact_c",
+        "child_c",
+        "allocation_c",
+        "worker_membership",
+    )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 
 

@@ -38,8 +38,14 @@ INSTALLED_APPS = [
     "openmash.people",
     "openmash.contacts",
     "openmash.enquiries",
+    "openmash.casework",
     "openmash.web",
+    # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
+    "crispy_forms",
+    "crispy_forms_gds",
 ]
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -114,6 +120,7 @@ AXES_FAILURE_LIMIT = env.int("OPENMASH_LOCKOUT_FAILURES", default=10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do
 
@@ -206,5 +213,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("OPENMASH_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from openmash.accounts.choices import Role
+from openmash.accounts.choices import AgencyType, Role
 from openmash.core.exceptions import NotFound, PermissionDenied
 
 # Which roles may do what. Hub roles also need membership of the hub agency (checked in `can`).
@@ -27,6 +27,12 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "contact.create": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "person.search": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "contact.screen": frozenset({Role.SCREENER, Role.MANAGER}),
+    # amending a contact before screening: its recorder or the hub (contact_amend_allowed decides per contact)
+    "contact.amend": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
+    # correcting people's details after screening, with a reason: the hub only
+    "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
+    # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
+    "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -39,14 +45,32 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
+    # casework (openmash/casework): case notes and strategy discussions are the hub's; the MASH pack goes to the
+    # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.
+    "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),
+    "casenote.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
+    "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
+    "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
 }
 _HUB_ONLY = frozenset(
-    {"contact.screen", "enquiry.view", "enquiry.rate", "enquiry.request", "enquiry.decide", "allocation.assign"}
+    {
+        "contact.screen",
+        "enquiry.view",
+        "enquiry.rate",
+        "enquiry.request",
+        "enquiry.decide",
+        "allocation.assign",
+        "person.correct",
+    }
+    | {"casenote.create", "casenote.view", "strategy.record"}
 )
+# Actions that, outside the hub, only members of a school (an education agency) may take.
+_SCHOOL_ONLY = frozenset({"encompass.view"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -70,7 +94,19 @@ def can(actor, action: str) -> bool:
     roles = _ACTIONS.get(action)
     if roles is None or actor.role not in roles:
         return False
+    if action in _SCHOOL_ONLY:
+        if actor.role in (Role.SCREENER, Role.MANAGER):
+            return actor.is_hub
+        return actor.membership.agency.agency_type == AgencyType.EDUCATION
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
+
+
+def contact_amend_allowed(actor, contact) -> bool:
+    """Whether the actor may amend this contact (add people, correct details) while it awaits screening: the
+    hub, or the user who recorded it (issue 5, 'correcting and adding to the record')."""
+    if not can(actor, "contact.amend"):
+        return False
+    return actor.is_hub or contact.recorded_by_id == actor.user.pk
 
 
 def require(actor, action: str) -> None:
@@ -123,6 +159,19 @@ def agency_requests_visible(actor) -> QuerySet:
     return qs.none()
 
 
+def encompass_notices_visible(actor) -> QuerySet:
+    """Operation Encompass notices: the hub sees all; a school's users see the notices sent to their school
+    (and nothing else of the contact behind them)."""
+    from openmash.contacts.models import EncompassNotice
+
+    qs = EncompassNotice.objects.all()
+    if not can(actor, "encompass.view"):
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    return qs.filter(school_id=actor.agency_id)
+
+
 def early_help_requests_visible(actor) -> QuerySet:
     """Hand-overs to the early help service: the hub sees all; a researcher only those to their own agency."""
     from openmash.enquiries.models import EarlyHelpRequest
@@ -164,6 +213,52 @@ def people_visible(actor) -> QuerySet:
             contact_links__role="subject",
             contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
         ).distinct()
+    return qs.none()
+
+
+def mash_packs_visible(actor) -> QuerySet:
+    """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
+    open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
+    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
+    (social workers of a children's social care agency other than the hub) sees the packs of children open to
+    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
+    from openmash.accounts.choices import AgencyType
+    from openmash.contacts.models import Contact
+
+    qs = Contact.objects.filter(status__in=("decided", "strategy"))
+    if can(actor, "enquiry.view"):
+        return qs
+    if not can(actor, "pack.view"):
+        return qs.none()
+    mine = Q(
+        people__role="subject",
+        people__person__allocations__worker=actor.user,
+        people__person__allocations__closed_at__isnull=True,
+    )
+    agency = actor.agency
+    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
+        from openmash.enquiries.models import CaseAllocation
+
+        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
+            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
+        )
+        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
+        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
+    return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+
+
+def allocations_closable(actor) -> QuerySet:
+    """Open allocations the actor may close: a hub manager any; a social worker their own."""
+    from openmash.enquiries.models import CaseAllocation
+
+    qs = CaseAllocation.objects.filter(closed_at__isnull=True)
+    if not can(actor, "allocation.close"):
+        return qs.none()
+    if actor.is_manager:
+        return qs
+    if can(actor, "allocation.receive"):
+        return qs.filter(worker=actor.user)
     return qs.none()
 
 
@@ -246,6 +341,10 @@ def person_get_for(actor, person_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else people_visible(actor), person_id)
 
 
+def encompass_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else encompass_notices_visible(actor), notice_id)
+
+
 __all__ = [
     "can",
     "require",
@@ -256,6 +355,11 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "person_full_record_allowed",
+    "contact_amend_allowed",
+    "encompass_notices_visible",
+    "encompass_notice_get_for",
+    "mash_packs_visible",
+    "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",
     "contact_get_for",

@@ -33,6 +33,28 @@ class Agency(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_school(self) -> bool:
+        """A school or nursery (an education agency): a child's school, told of domestic abuse incidents."""
+        return self.agency_type == AgencyType.EDUCATION
+
+    @property
+    def is_gp_practice(self) -> bool:
+        """A GP practice (a health agency's GP service): a child's GP."""
+        return self.agency_type == AgencyType.HEALTH and self.health_service == HealthService.GP
+
+    @classmethod
+    def schools(cls):
+        """Active schools and nurseries, by name."""
+        return cls.objects.filter(active=True, agency_type=AgencyType.EDUCATION).order_by("name")
+
+    @classmethod
+    def gp_practices(cls):
+        """Active GP practices, by name."""
+        return cls.objects.filter(active=True, agency_type=AgencyType.HEALTH, health_service=HealthService.GP).order_by(
+            "name"
+        )
+
 
 class Team(BaseModel):
     """A team within an agency (e.g. MASH screening team, police PPD, safeguarding nurses)."""

@@ -54,9 +54,49 @@ class HouseholdPersonIn(PersonRefIn):
     role: Literal["parent_carer", "household_member", "alleged_perpetrator"] = "household_member"
 
 
+YesNoUnknownIn = Literal["", "yes", "no", "unknown"]
+
+
+class SubjectIn(PersonRefIn):
+    """A child the concern is about: an existing record or a new child, with what the referrer knows of their
+    school and GP (partner agency codes, education and GP practice) and whether they were present at the
+    domestic abuse incident (for the Operation Encompass notice, DOMAIN.md 1.5)."""
+
+    school_code: str = Field("", max_length=40)
+    gp_code: str = Field("", max_length=40)
+    present_at_incident: YesNoUnknownIn = ""
+
+
+class SiblingIn(Schema):
+    """How two of the contact's children (0-based positions in `subjects`) are related to each other."""
+
+    first: int = Field(ge=0, le=19)
+    second: int = Field(ge=0, le=19)
+    relationship: Literal["sibling", "half_sibling", "step_sibling", "not_related", "unknown"]
+
+
+class DomesticAbuseIn(Schema):
+    """Domestic abuse details (DOMAIN.md 1.5). `notify_schools` sends each child's school (given by
+    school_code) an Operation Encompass notice: it needs the police reference and the incident's time."""
+
+    police_reference: str = Field("", max_length=40)
+    incident_at: dt.datetime | None = None
+    dash_risk: Literal["", "standard", "medium", "high"] = ""
+    marac_referral: YesNoUnknownIn = ""
+    notify_schools: bool = False
+
+
 class ContactCreateIn(Schema):
-    subjects: list[PersonRefIn] = Field(default_factory=list, max_length=20)
+    """A new contact. Domestic abuse details sit at the top level (police_reference ... notify_schools)."""
+
+    subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
     household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
+    siblings: list[SiblingIn] = Field(default_factory=list, max_length=190)
+    police_reference: str = Field("", max_length=40)
+    incident_at: dt.datetime | None = None
+    dash_risk: Literal["", "standard", "medium", "high"] = ""
+    marac_referral: YesNoUnknownIn = ""
+    notify_schools: bool = False
     concern_codes: list[str] = Field(default_factory=list, max_length=40)
     narrative: str = ""
     source_code: str = Field("", max_length=3)
@@ -80,6 +120,34 @@ class ContactPersonOut(Schema):
     surname: str
     date_of_birth: dt.date | None
     expected_date_of_birth: dt.date | None
+    sex: str
+    version: int
+    school: str | None = None
+    gp: str | None = None
+    present_at_incident: str = ""
+
+
+class DomesticAbuseOut(Schema):
+    police_reference: str
+    incident_at: dt.datetime | None
+    dash_risk: str
+    marac_referral: str
+    notify_schools: bool
+
+
+class ContactChangeOut(Schema):
+    """One change to the record, with the value it replaced (kind: amendment or correction)."""
+
+    kind: str
+    field: str
+    person_id: UUID | None
+    previous: object | None
+    new: object | None
+    reason: str
+    changed_by: str
+    agency: str
+    at: dt.datetime
+    contact_version: int
 
 
 class ScreeningOut(Schema):
@@ -115,7 +183,70 @@ class ContactOut(Schema):
     screening: ScreeningOut | None
     enquiry_id: UUID | None
     decision_outcomes: list[str]
+    domestic_abuse: DomesticAbuseOut
+    changes: list[ContactChangeOut] = Field(
+        default_factory=list, description="The change history: for the hub and the recorder only"
+    )
     version: int
+
+
+class PersonAmendIn(Schema):
+    """Changes to a person already named in the contact. Fields left out stay as they are."""
+
+    person_id: UUID
+    forename: str | None = Field(None, max_length=100)
+    surname: str | None = Field(None, max_length=100)
+    date_of_birth: dt.date | None = None
+    expected_date_of_birth: dt.date | None = None
+    sex: Literal["M", "F", "U"] | None = None
+    ethnicity: str | None = Field(None, max_length=4)
+    add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
+    add_address: AddressIn | None = None
+    school_code: str | None = Field(None, max_length=40)
+    gp_code: str | None = Field(None, max_length=40)
+    present_at_incident: YesNoUnknownIn | None = None
+
+
+class ContactAmendIn(Schema):
+    """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
+    a stale one answers 409. Every change is kept with the value it replaced."""
+
+    version: int = Field(ge=1)
+    add_subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
+    add_household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
+    people: list[PersonAmendIn] = Field(default_factory=list, max_length=50)
+    domestic_abuse: DomesticAbuseIn | None = None
+
+
+class PersonCorrectionIn(Schema):
+    """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
+    (people[].version in ContactOut): a stale one answers 409."""
+
+    version: int = Field(ge=1)
+    reason: str = Field(max_length=500)
+    forename: str | None = Field(None, max_length=100)
+    surname: str | None = Field(None, max_length=100)
+    date_of_birth: dt.date | None = None
+    expected_date_of_birth: dt.date | None = None
+    sex: Literal["M", "F", "U"] | None = None
+    ethnicity: str | None = Field(None, max_length=4)
+    add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
+    add_address: AddressIn | None = None
+
+
+class EncompassNoticeOut(Schema):
+    """An Operation Encompass notice (DOMAIN.md 1.5): the minimum a school needs, no narrative."""
+
+    id: UUID
+    police_reference: str
+    incident_at: dt.datetime
+    child_forename: str
+    child_surname: str
+    child_date_of_birth: dt.date | None
+    present: str
+    school: str
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
 
 
 class ScreeningIn(Schema):
@@ -145,6 +276,11 @@ def _people(contact, subjects_only=False):
             "surname": cp.person.surname,
             "date_of_birth": cp.person.date_of_birth,
             "expected_date_of_birth": cp.person.expected_date_of_birth,
+            "sex": cp.person.sex,
+            "version": cp.person.version,
+            "school": cp.school.name if cp.school_id else None,
+            "gp": cp.gp.name if cp.gp_id else None,
+            "present_at_incident": cp.present_at_incident,
         }
         for cp in contact.people.all()
         if not subjects_only or cp.role == "subject"
@@ -187,7 +323,44 @@ def contact_out(actor, contact) -> dict:
         else None,
         "enquiry_id": enquiry.id if enquiry and view.enquiry else None,
         "decision_outcomes": decision.outcomes if decision else [],
+        "domestic_abuse": {
+            "police_reference": contact.police_reference,
+            "incident_at": contact.incident_at,
+            "dash_risk": contact.dash_risk,
+            "marac_referral": contact.marac_referral,
+            "notify_schools": contact.notify_schools,
+        },
+        "changes": [
+            {
+                "kind": c.kind,
+                "field": c.field,
+                "person_id": c.person_id,
+                "previous": c.previous,
+                "new": c.new,
+                "reason": c.reason,
+                "changed_by": str(c.changed_by),
+                "agency": c.agency.name,
+                "at": c.created_at,
+                "contact_version": c.contact_version,
+            }
+            for c in selectors.contact_changes(actor=actor, contact=contact)
+        ],
         "version": contact.version,
+    }
+
+
+def _notice_out(n) -> dict:
+    return {
+        "id": n.id,
+        "police_reference": n.police_reference,
+        "incident_at": n.incident_at,
+        "child_forename": n.person.forename,
+        "child_surname": n.person.surname,
+        "child_date_of_birth": n.person.date_of_birth,
+        "present": n.present,
+        "school": n.school.name,
+        "sent_at": n.created_at,
+        "read_at": n.read_at,
     }
 
 
@@ -210,6 +383,46 @@ def contact_create(
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="A contact and its outcome")
 def contact_detail(request, contact_id: UUID):
     return contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id))
+
+
+@router.post(
+    "/contacts/{contact_id}/amendments",
+    response=ContactOut,
+    summary="Amend a contact before screening (recorder or hub); 409 on a stale version",
+)
+def contact_amend(request, contact_id: UUID, payload: ContactAmendIn):
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.contact_amend(actor=request.actor, contact_id=contact_id, version=version, data=data)
+    return contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id))
+
+
+@router.post(
+    "/contacts/{contact_id}/people/{person_id}/corrections",
+    response=ContactOut,
+    summary="Correct a person's details named in a contact (hub only, with a reason); 409 on a stale version",
+)
+def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: PersonCorrectionIn):
+    data = payload.dict(exclude_unset=True)
+    version, reason = data.pop("version"), data.pop("reason")
+    services.contact_person_correct(
+        actor=request.actor, contact_id=contact_id, person_id=person_id, version=version, reason=reason, data=data
+    )
+    return contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id))
+
+
+@router.get(
+    "/encompass-notices",
+    response=list[EncompassNoticeOut],
+    summary="Operation Encompass notices to my school (the hub: all), newest first",
+)
+def encompass_notices(request):
+    return [_notice_out(n) for n in selectors.encompass_notices(actor=request.actor)]
+
+
+@router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")
+def encompass_notice(request, notice_id: UUID):
+    return _notice_out(selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id))
 
 
 @router.post("/contacts/{contact_id}/screening", response={201: ContactOut}, summary="Screen a contact")

@@ -112,3 +112,32 @@ CONCERN_CODES = {
     "23A": "Abuse linked to faith or belief",
     "24A": "Child criminal exploitation",
 }
+
+
+class DashRisk(models.TextChoices):
+    """The DASH risk grade of the adult victim (DOMAIN.md 1.5)."""
+
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class SiblingRelationship(models.TextChoices):
+    """How two children named in one contact are related to each other (recorded as a relationship)."""
+
+    FULL = "sibling", "Brother or sister (same parents)"
+    HALF = "half_sibling", "Half-brother or half-sister"
+    STEP = "step_sibling", "Stepbrother or stepsister"
+    NOT_RELATED = "not_related", "Not related"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ChangeKind(models.TextChoices):
+    AMENDMENT = "amendment", "Amended before screening"
+    CORRECTION = "correction", "Corrected by the MASH"

@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 
 from openmash.contacts.choices import (
+    ChangeKind,
     Consent,
     ConsentNotSoughtReason,
     ContactPersonRole,
     ContactStatus,
+    DashRisk,
     FamilyAware,
     ReferrerType,
+    YesNoUnknown,
 )
 from openmash.core.models import BaseModel, VersionedModel
 
@@ -46,6 +49,14 @@ class Contact(VersionedModel):
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     idempotency_fingerprint = models.CharField(max_length=64, blank=True)
+    # Domestic abuse details (DOMAIN.md 1.5): the police incident, the DASH grade and the MARAC referral.
+    police_reference = models.CharField(max_length=40, blank=True)
+    incident_at = models.DateTimeField(null=True, blank=True)
+    dash_risk = models.CharField(max_length=10, choices=DashRisk.choices, blank=True)
+    marac_referral = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    notify_schools = models.BooleanField(
+        default=False, help_text="Operation Encompass: tell each child's school that the incident happened."
+    )
 
     class Meta:
         constraints = [
@@ -67,9 +78,56 @@ class ContactPerson(BaseModel):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contact_links")
     role = models.CharField(max_length=30, choices=ContactPersonRole.choices)
+    # What the referrer told us about a child in this contact: their school and GP (partner agencies) and
+    # whether they were present at the domestic abuse incident (for the Operation Encompass notice).
+    school = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    gp = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    present_at_incident = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["contact", "person"], name="contact_person_unique"),
         ]
         indexes = [models.Index(fields=["person", "role"], name="contact_person_role_idx")]
+
+
+class ContactChange(BaseModel):
+    """One change to what a contact recorded, with the value it replaced: an amendment before screening (by
+    the recorder or the hub) or a correction of a person's details by the hub (with a reason). Append-only;
+    shown on the contact page. `field` names what changed (a contact field, a person field, or an addition
+    such as person_added / identifier_added / address_added)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    field = models.CharField(max_length=60)
+    previous = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    contact_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["contact", "-created_at"], name="contact_change_idx")]
+
+
+class EncompassNotice(BaseModel):
+    """An Operation Encompass notice to a child's school (DOMAIN.md 1.5): a domestic abuse incident happened.
+    Minimal by law and design: police reference, date and time, the child (name and date of birth are read from
+    the person) and whether they were present; never the narrative. The school's designated safeguarding lead
+    (users of the school agency) opens it in OpenMASH."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="encompass_notices")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="encompass_notices")
+    police_reference = models.CharField(max_length=40)
+    incident_at = models.DateTimeField()
+    present = models.CharField(max_length=10, choices=YesNoUnknown.choices)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["contact", "person", "school"], name="encompass_notice_unique")]

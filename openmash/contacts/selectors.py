@@ -6,10 +6,17 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from openmash.access.policy import contact_get_for, contacts_visible, require
+from openmash.access.policy import (
+    contact_amend_allowed,
+    contact_get_for,
+    contacts_visible,
+    encompass_notice_get_for,
+    encompass_notices_visible,
+    require,
+)
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
-from openmash.contacts.models import Contact, ContactPerson
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
 
 
 def _contact_qs(actor):
@@ -17,7 +24,10 @@ def _contact_qs(actor):
         contacts_visible(actor)
         .select_related("recording_agency", "recorded_by", "routed_to")
         .prefetch_related(
-            Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("role", "created_at"))
+            Prefetch(
+                "people",
+                queryset=ContactPerson.objects.select_related("person", "school", "gp").order_by("role", "created_at"),
+            )
         )
     )
 
@@ -45,8 +55,10 @@ def contact_just_created(contact: Contact) -> Contact:
     """A contact as contact_create returned it, with its people loaded and no screening or enquiry yet (one query,
     no audit: the creator's read-back is covered by the service's 'create' event)."""
     prefetch_related_objects(
-        [contact], Prefetch("people", queryset=ContactPerson.objects.select_related("person").order_by("role"))
+        [contact],
+        Prefetch("people", queryset=ContactPerson.objects.select_related("person", "school", "gp").order_by("role")),
     )
+    contact._changes_cache = []  # a new contact has no change history
     for name in ("screening", "enquiry"):  # known not to exist yet: cache that, so reading them costs no query
         Contact._meta.get_field(name).set_cached_value(contact, None)
     return contact
@@ -77,3 +89,63 @@ def others_of(contact: Contact) -> list:
 
 def is_overdue(due_at, now=None) -> bool:
     return due_at is not None and due_at < (now or timezone.now())
+
+
+def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
+    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first:
+    the hub sees every change; the recorder sees the changes they made themselves (what the hub changed or
+    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2)."""
+    cached = getattr(contact, "_changes_cache", None)
+    if cached is not None:
+        return cached
+    qs = contact.changes.select_related("changed_by", "agency", "person").order_by("-created_at")
+    if actor.is_hub:
+        return list(qs)
+    if contact.recorded_by_id == actor.user.pk:
+        return list(qs.filter(changed_by=actor.user))
+    return []
+
+
+def contact_amendable(*, actor, contact: Contact) -> bool:
+    """Whether the actor may amend this contact now: the recorder or the hub, before screening."""
+    from openmash.contacts.services import AMENDABLE_STATUSES
+
+    return contact.status in AMENDABLE_STATUSES and contact_amend_allowed(actor, contact)
+
+
+@transaction.atomic
+def encompass_notices(*, actor, limit: int = 100) -> list[EncompassNotice]:
+    """Operation Encompass notices the actor may open (their school's; the hub: all), newest first; audited."""
+    require(actor, "encompass.view")
+    notices = list(encompass_notices_visible(actor).select_related("person", "school").order_by("-created_at")[:limit])
+    audit_record_many(actor=actor, action="list", objects=notices, reason="encompass notices")
+    return notices
+
+
+@transaction.atomic
+def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
+    """One notice; opening it by the school marks it read. Audited."""
+    require(actor, "encompass.view")
+    notice = encompass_notice_get_for(
+        actor, notice_id, qs=encompass_notices_visible(actor).select_related("person", "school")
+    )
+    if notice.read_at is None and not actor.is_hub:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at", "updated_at"])
+    audit_record(actor=actor, action="view", obj=notice)
+    return notice
+
+
+def partner_schools_and_gps() -> dict:
+    """The partner agencies a child's school (education) and GP practice (health, GP service) are chosen from:
+    agency names only, no personal data (not audited)."""
+    from openmash.accounts.models import Agency
+
+    return {"schools": list(Agency.schools()), "gps": list(Agency.gp_practices())}
+
+
+def contact_by_idempotency_key(*, actor, key: str) -> Contact | None:
+    """The actor's own contact recorded with this form reference (a repeated 'send' of one intake)."""
+    if not key:
+        return None
+    return contacts_visible(actor).filter(recorded_by=actor.user, idempotency_key=key).first()

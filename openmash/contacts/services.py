@@ -12,25 +12,43 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openmash.access.policy import people_linkable, require
+from openmash.access.policy import (
+    contact_amend_allowed,
+    contact_get_for,
+    contacts_visible,
+    people_linkable,
+    require,
+)
+from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import (
     CONCERN_CODES,
     SOURCE_CODES,
+    ChangeKind,
     Consent,
     ConsentNotSoughtReason,
     ContactPersonRole,
     ContactStatus,
+    DashRisk,
     FamilyAware,
     ReferrerType,
+    SiblingRelationship,
+    YesNoUnknown,
 )
-from openmash.contacts.models import Contact, ContactPerson
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
+from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
-from openmash.people.services import chronology_add, people_create, person_input_validate, relationships_ensure
+from openmash.people.services import (
+    chronology_add,
+    people_create,
+    person_changes_apply,
+    person_input_validate,
+    person_values,
+    relationships_ensure,
+)
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -91,7 +109,95 @@ def _validate_contact_fields(data: dict, errors: dict[str, list[str]]) -> dict:
     _validate_referrer(data, cleaned, err)
     _validate_consent(data, cleaned, err)
     _validate_risk(data, cleaned, err)
+    _validate_domestic_abuse(data, cleaned, err)
     return cleaned
+
+
+def _aware(value):
+    if value and timezone.is_naive(value):
+        return timezone.make_aware(value)  # a time without an offset is the partnership's local time
+    return value
+
+
+def _validate_domestic_abuse(data, cleaned, err) -> None:
+    """Domestic abuse details (DOMAIN.md 1.5): police incident reference, incident time, DASH grade, MARAC
+    referral, and whether to tell the children's schools (Operation Encompass), which needs the reference and
+    the time: the notice carries nothing else about the incident."""
+    reference = (data.get("police_reference") or "").strip()
+    if len(reference) > 40:
+        err("police_reference", "Police incident reference must be 40 characters or fewer")
+    incident_at = _aware(data.get("incident_at"))
+    if incident_at and incident_at > timezone.now() + dt.timedelta(minutes=5):
+        err("incident_at", "The time of the incident must not be in the future")
+    dash = data.get("dash_risk") or ""
+    if dash not in ("", *DashRisk.values):
+        err("dash_risk", "DASH risk level must be standard, medium or high")
+    marac = data.get("marac_referral") or ""
+    if marac not in ("", *YesNoUnknown.values):
+        err("marac_referral", "Say whether a MARAC referral was made: yes, no or not known")
+    notify = bool(data.get("notify_schools"))
+    if notify and not reference:
+        err("police_reference", "Enter the police incident reference, so the school can be told")
+    if notify and not incident_at:
+        err("incident_at", "Enter the date and time of the incident, so the school can be told")
+    cleaned.update(
+        police_reference=reference[:40],
+        incident_at=incident_at,
+        dash_risk=dash,
+        marac_referral=marac,
+        notify_schools=notify,
+    )
+
+
+def _partner_agency(code: str, *, school: bool, field: str, err) -> Agency | None:
+    """A child's school (an education agency) or GP practice (a health agency's GP service), by agency code."""
+    if not code:
+        return None
+    agency = Agency.objects.filter(code=code, active=True).first()
+    if school:
+        ok = agency is not None and agency.is_school
+        message = "Choose the child's school from the list of partner schools"
+    else:
+        ok = agency is not None and agency.is_gp_practice
+        message = "Choose the child's GP practice from the list of partner practices"
+    if not ok:
+        err(field, message)
+        return None
+    return agency
+
+
+def _child_extras(ref: dict, *, prefix: str, errors: dict) -> dict:
+    """What a contact says about a child beyond their identity: school, GP, present at the incident."""
+
+    def err(field: str, msg: str) -> None:
+        errors.setdefault(f"{prefix}.{field}", []).append(msg)
+
+    present = ref.get("present_at_incident") or ""
+    if present not in ("", *YesNoUnknown.values):
+        err("present_at_incident", "Say whether the child was present: yes, no or not known")
+    return {
+        "school": _partner_agency(ref.get("school_code") or "", school=True, field="school_code", err=err),
+        "gp": _partner_agency(ref.get("gp_code") or "", school=False, field="gp_code", err=err),
+        "present_at_incident": present,
+    }
+
+
+def _validate_siblings(data: dict, count: int, errors: dict) -> list[tuple[int, int, str]]:
+    """siblings: [{"first": i, "second": j, "relationship": ...}] between subjects i and j (0-based)."""
+    pairs = []
+    for n, item in enumerate(data.get("siblings") or []):
+        first, second, kind = item.get("first"), item.get("second"), item.get("relationship") or ""
+        if not (isinstance(first, int) and isinstance(second, int) and 0 <= first < count and 0 <= second < count):
+            errors.setdefault(f"siblings[{n}]", []).append("Name two of the children in this contact")
+        elif first == second:
+            errors.setdefault(f"siblings[{n}]", []).append("Choose two different children")
+        elif kind not in SiblingRelationship.values:
+            errors.setdefault(f"siblings[{n}].relationship", []).append(
+                "Relationship must be sibling, half_sibling, step_sibling, not_related or unknown"
+            )
+        else:
+            pairs.append((first, second, kind))
+    return pairs
 
 
 def _validate_concern(data, cleaned, err) -> None:
@@ -176,6 +282,10 @@ def contact_validate(*, actor, data: dict) -> tuple[dict, list, list]:
     resolved_subjects = [
         _resolve_person(actor, s, prefix=f"subjects[{i}]", errors=errors, child=True) for i, s in enumerate(subjects)
     ]
+    cleaned["subject_extras"] = [
+        _child_extras(s, prefix=f"subjects[{i}]", errors=errors) for i, s in enumerate(subjects)
+    ]
+    cleaned["siblings"] = _validate_siblings(data, len(subjects), errors)
     others = data.get("household") or []
     if len(others) > 30:
         errors.setdefault("household", []).append("A contact may name at most 30 other people")
@@ -225,6 +335,8 @@ def _idempotent_existing(actor, key: str, fingerprint: str) -> Contact | None:
 
 def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint) -> Contact:
     received_at = cleaned.pop("received_at")
+    extras = cleaned.pop("subject_extras")
+    siblings = cleaned.pop("siblings")
     source = cleaned.pop("source_code") or (
         "9" if cleaned["referrer_type"] == ReferrerType.PUBLIC and not cleaned["referrer_name"] else ""
     )
@@ -253,9 +365,9 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     )
     seen: set = set()
     rows = []
-    for p in subject_people:
+    for p, extra in zip(subject_people, extras, strict=True):
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=ContactPersonRole.SUBJECT))
+            rows.append(ContactPerson(contact=contact, person=p, role=ContactPersonRole.SUBJECT, **extra))
             seen.add(p.pk)
     for role, p in other_people:
         if p.pk not in seen:
@@ -268,7 +380,9 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         by_role.setdefault(role, []).extend((p.pk, child.pk) for child in subject_people)
     for role, pairs in by_role.items():
         relationships_ensure(pairs=pairs, relationship_type=role, source_contact=contact, actor=actor)
+    _siblings_record(actor, contact, subject_people, siblings)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
+    _encompass_send(actor, contact)
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
     chronology_add(
         person_ids=[p.pk for p in subject_people],
@@ -288,3 +402,319 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
         audit_record(actor=actor, action="route", obj=contact, detail={"to": "allocated_worker"})
     return contact
+
+
+def _siblings_record(actor, contact, subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
+    """What the referrer said about how the children are related, as relationships both ways."""
+    by_kind: dict[str, list] = {}
+    for first, second, kind in siblings:
+        if kind in (SiblingRelationship.NOT_RELATED, SiblingRelationship.UNKNOWN):
+            continue
+        a, b = subject_people[first].pk, subject_people[second].pk
+        by_kind.setdefault(kind, []).extend([(a, b), (b, a)])
+    for kind, pairs in by_kind.items():
+        relationships_ensure(pairs=pairs, relationship_type=kind, source_contact=contact, actor=actor)
+
+
+def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
+    """Operation Encompass (DOMAIN.md 1.5): when the contact asks for it, send each child's school a minimal
+    notice (police reference, date and time, the child, present or not) in OpenMASH, once per child and school.
+    The school's users are told in-app by the notice itself; it carries no narrative."""
+    if not (contact.notify_schools and contact.police_reference and contact.incident_at):
+        return []
+    rows = ContactPerson.objects.filter(contact=contact, role=ContactPersonRole.SUBJECT, school__isnull=False)
+    already = set(EncompassNotice.objects.filter(contact=contact).values_list("person_id", "school_id"))
+    notices = EncompassNotice.objects.bulk_create(
+        [
+            EncompassNotice(
+                contact=contact,
+                person_id=cp.person_id,
+                school_id=cp.school_id,
+                police_reference=contact.police_reference,
+                incident_at=contact.incident_at,
+                present=cp.present_at_incident or YesNoUnknown.UNKNOWN,
+                sent_by=actor.user,
+            )
+            for cp in rows
+            if (cp.person_id, cp.school_id) not in already
+        ]
+    )
+    for notice in notices:
+        audit_record(actor=actor, action="encompass_send", obj=notice, detail={"contact": str(contact.pk)})
+    return notices
+
+
+# --- amending a contact before screening, correcting people after ------------------------------------------------
+
+AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER})
+_DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
+
+
+def _json(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Agency):
+        return value.name
+    return value
+
+
+def _version_bump(model, pk, version: int, what: str, **still) -> None:
+    """Optimistic lock: move the row from `version` to `version + 1` (if it still matches `still`), or raise
+    Conflict if someone else changed it first."""
+    from django.db.models import F
+
+    rows = model.objects.filter(pk=pk, version=version, **still)
+    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
+        raise Conflict(f"Someone else changed this {what} since you opened it. Reload it and make your change again.")
+
+
+def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
+    """Amend a contact that is not screened yet (issue 5): add children (`add_subjects`) or household members
+    (`add_household`, each with a role), change the people in it (`people`: person_id plus any of forename,
+    surname, date_of_birth, expected_date_of_birth, sex, ethnicity, add_identifiers, add_address, school_code,
+    gp_code, present_at_incident), or its domestic abuse details (`domestic_abuse`). Input keys not given are
+    left alone. Who: the recorder or the hub (access.policy.contact_amend_allowed).
+
+    Every change is kept as a ContactChange with the value it replaced; one 'amend' audit event names the
+    fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
+    else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
+    require(actor, "contact.amend")
+    with transaction.atomic():
+        contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
+        if not contact_amend_allowed(actor, contact):
+            raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
+        if contact.status not in AMENDABLE_STATUSES:
+            raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
+        plan = _amend_validate(actor, contact, data)
+        _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
+        contact.refresh_from_db()
+        changes = _amend_apply(actor, contact, plan)
+        if not changes:
+            raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
+        ContactChange.objects.bulk_create(changes)
+        audit_record(
+            actor=actor,
+            action="amend",
+            obj=contact,
+            detail={"fields": sorted({c.field for c in changes}), "version": contact.version},
+        )
+        _encompass_send(actor, contact)
+    return contact
+
+
+def _amend_validate(actor, contact: Contact, data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
+    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+    for i, item in enumerate(data.get("people") or []):
+        prefix = f"people[{i}]"
+        link = links.get(_uuid_or_none(item.get("person_id")))
+        if link is None:
+            errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
+            continue
+        person = link.person
+        merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
+        if "date_of_birth" in item or "expected_date_of_birth" in item:
+            merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
+        merged["identifiers"] = item.get("add_identifiers") or []
+        merged["address"] = item.get("add_address") or None
+        cleaned = person_input_validate(
+            merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
+        )
+        extras = {}
+        if link.role == ContactPersonRole.SUBJECT:
+            given = {k: item[k] for k in ("school_code", "gp_code", "present_at_incident") if k in item}
+            full = {
+                "school_code": link.school.code if link.school else "",
+                "gp_code": link.gp.code if link.gp else "",
+                "present_at_incident": link.present_at_incident,
+                **{k: v or "" for k, v in given.items()},
+            }
+            extras = _child_extras(full, prefix=prefix, errors=errors)
+        plan["people"].append((link, cleaned, extras))
+    for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
+        for i, ref in enumerate(data.get(key) or []):
+            prefix = f"{key}[{i}]"
+            role = ref.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER if not child else role_default
+            if not child and (role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT):
+                errors.setdefault(f"{prefix}.role", []).append(
+                    "Role must be parent_carer, household_member or alleged_perpetrator"
+                )
+            resolved = _resolve_person(actor, ref, prefix=prefix, errors=errors, child=child)
+            if resolved[0] == "existing" and resolved[1].pk in links:
+                errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
+            extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
+            plan[key].append((role, resolved, extras))
+    if data.get("domestic_abuse") is not None:
+        current = {f: getattr(contact, f) for f in _DA_FIELDS}
+        merged = {**current, **data["domestic_abuse"]}
+        da: dict[str, Any] = {}
+        _validate_domestic_abuse(merged, da, lambda f, m: errors.setdefault(f"domestic_abuse.{f}", []).append(m))
+        plan["domestic_abuse"] = da
+    if errors:
+        raise ValidationFailed("There is a problem with the amendment", errors=errors)
+    return plan
+
+
+_PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _change(actor, contact, kind, field, previous, new, *, person=None, reason="") -> ContactChange:
+    return ContactChange(
+        contact=contact,
+        person=person,
+        kind=kind,
+        field=field,
+        previous=_json(previous),
+        new=_json(new),
+        reason=reason,
+        changed_by=actor.user,
+        agency=actor.agency,
+        contact_version=contact.version,
+    )
+
+
+def _amend_apply(actor, contact: Contact, plan: dict) -> list[ContactChange]:
+    changes = _amend_people(actor, contact, plan["people"])
+    changes += _amend_additions(actor, contact, plan)
+    changes += _amend_domestic_abuse(actor, contact, plan["domestic_abuse"])
+    return changes
+
+
+def _amend_people(actor, contact, items) -> list[ContactChange]:
+    kind = ChangeKind.AMENDMENT
+    changes: list[ContactChange] = []
+    for link, cleaned, extras in items:
+        person = link.person
+        for field, old, new in person_changes_apply(actor=actor, person=person, cleaned=cleaned):
+            changes.append(_change(actor, contact, kind, field, old, new, person=person))
+        updated = []
+        for field, value in extras.items():
+            if getattr(link, field) != value:
+                changes.append(_change(actor, contact, kind, field, getattr(link, field), value, person=person))
+                setattr(link, field, value)
+                updated.append(field)
+        if updated:
+            link.save(update_fields=[*updated, "updated_at"])
+    return changes
+
+
+def _amend_additions(actor, contact, plan) -> list[ContactChange]:
+    kind = ChangeKind.AMENDMENT
+    changes: list[ContactChange] = []
+    new_refs = [r for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "new"]
+    created = iter(people_create(actor=actor, cleaned_list=[p for _, p in new_refs]))
+    subjects = [cp.person_id for cp in contact.people.all() if cp.role == ContactPersonRole.SUBJECT]
+    added_subjects, added_others = [], []
+    for key in ("add_subjects", "add_household"):
+        for role, (how, ref), extras in plan[key]:
+            person = ref if how == "existing" else next(created)
+            ContactPerson.objects.create(contact=contact, person=person, role=role, **extras)
+            changes.append(
+                _change(
+                    actor, contact, kind, "person_added", None, {"role": role, "name": person.full_name}, person=person
+                )
+            )
+            (added_subjects if key == "add_subjects" else added_others).append((role, person))
+    for role, person in added_others:
+        relationships_ensure(
+            pairs=[(person.pk, s) for s in subjects + [p.pk for _, p in added_subjects]],
+            relationship_type=role,
+            source_contact=contact,
+            actor=actor,
+        )
+    others = [(cp.role, cp.person_id) for cp in contact.people.all() if cp.role != ContactPersonRole.SUBJECT]
+    for _, child in added_subjects:
+        for role, other_id in others:
+            if other_id not in {p.pk for _, p in added_others}:
+                relationships_ensure(
+                    pairs=[(other_id, child.pk)], relationship_type=role, source_contact=contact, actor=actor
+                )
+    if added_subjects:
+        chronology_add(
+            person_ids=[p.pk for _, p in added_subjects],
+            occurred_at=contact.received_at,
+            kind="contact",
+            summary=f"Contact {contact.reference} from {contact.recording_agency.name} (child added later)",
+            obj=contact,
+            agency=contact.recording_agency,
+        )
+    return changes
+
+
+def _amend_domestic_abuse(actor, contact, da) -> list[ContactChange]:
+    changes: list[ContactChange] = []
+    kind = ChangeKind.AMENDMENT
+    if da:
+        updated = []
+        for field, value in da.items():
+            if getattr(contact, field) != value:
+                changes.append(_change(actor, contact, kind, field, getattr(contact, field), value))
+                setattr(contact, field, value)
+                updated.append(field)
+        if updated:
+            contact.save(update_fields=[*updated, "updated_at"])
+    return changes
+
+
+def contact_person_correct(
+    *, actor, contact_id, person_id, version: int, reason: str, data: dict
+) -> ContactChange | list[ContactChange]:
+    """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
+    `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
+    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address. The previous values are kept as
+    ContactChange rows (kind 'correction', with the reason) and one 'correct' audit event names the fields.
+    Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved)."""
+    require(actor, "person.correct")
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
+        link = contact.people.select_related("person").filter(person_id=_uuid_or_none(person_id)).first()
+        if link is None:
+            from openmash.core.exceptions import NotFound
+
+            raise NotFound()
+        errors: dict[str, list[str]] = {}
+        if not reason:
+            errors["reason"] = ["Give the reason for the correction"]
+        elif len(reason) > 500:
+            errors["reason"] = ["The reason must be 500 characters or fewer"]
+        person = link.person
+        merged = {**person_values(person), **{k: data[k] for k in _PERSON_FIELDS if k in data}}
+        if "date_of_birth" in data or "expected_date_of_birth" in data:
+            merged["unborn"] = data.get("expected_date_of_birth") is not None and not data.get("date_of_birth")
+        merged["identifiers"] = data.get("add_identifiers") or []
+        merged["address"] = data.get("add_address") or None
+        cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        if errors:
+            raise ValidationFailed("There is a problem with the correction", errors=errors)
+        from openmash.people.models import Person as PersonModel
+
+        _version_bump(PersonModel, person.pk, version, "person's details")
+        person.refresh_from_db()
+        applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned, bump=False)
+        if not applied:
+            raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
+        changes = ContactChange.objects.bulk_create(
+            [
+                _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)
+                for f, old, new in applied
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="correct",
+            obj=person,
+            reason="correction",  # the hub's own words stay in the change history, not the audit trail
+            detail={"fields": sorted({c.field for c in changes}), "contact": str(contact.pk)},
+        )
+    return changes

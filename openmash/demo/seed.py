@@ -556,7 +556,33 @@ class DemoSeeder:
         }
         if data["immediate_risk"]:
             data["immediate_risk_detail"] = "Police attended and the children are staying with a grandparent tonight."
+        if agency == "police" and {"3A", "3B", "3C"} & set(codes):
+            data.update(self._domestic_abuse(plan))
+            self._encompass(plan, data)
         return data, children, linked
+
+    def _domestic_abuse(self, plan: Plan) -> dict:
+        """A police domestic abuse contact's details (DOMAIN.md 1.5), from its own generator so the rest of the
+        synthetic partnership stays as it was."""
+        rng = random.Random(plan.received.timestamp())
+        dash = rng.choice(["standard", "standard", "medium", "medium", "high"])
+        return {
+            "police_reference": f"DA/{plan.received.year}/{rng.randrange(10000, 99999)}",
+            "incident_at": plan.received - dt.timedelta(hours=rng.randint(2, 14)),
+            "dash_risk": dash,
+            "marac_referral": "yes" if dash == "high" else rng.choice(["no", "unknown"]),
+        }
+
+    def _encompass(self, plan: Plan, data: dict) -> None:
+        """Half the police domestic abuse contacts name the children's schools and ask for an Operation Encompass
+        notice, so the demo schools' safeguarding leads have notices to open."""
+        rng = random.Random(plan.received.timestamp() + 1)
+        if rng.random() < 0.5:
+            return
+        for subject in data["subjects"]:
+            subject["school_code"] = rng.choice(["school-oak", "school-ash"])
+            subject["present_at_incident"] = rng.choice(["yes", "yes", "no", "unknown"])
+        data["notify_schools"] = True
 
     def _referrer(self, agency: str) -> dict:
         rng = self.rng

@@ -1,7 +1,14 @@
 from django.urls import path
 
-from openmash.partnership import views
+from openmash.partnership import people_admin, views
 
 app_name = "partnership"
 
-urlpatterns = [path("", views.partnership_settings, name="settings")]
+urlpatterns = [
+    path("", views.partnership_settings, name="settings"),
+    path("users/", people_admin.users_list, name="users"),
+    path("users/new/", people_admin.user_new, name="user_new"),
+    path("users/<int:user_id>/", people_admin.user_detail, name="user_detail"),
+    path("agencies/", people_admin.agencies_list, name="agencies"),
+    path("agencies/<slug:code>/", people_admin.agency_detail, name="agency_detail"),
+]

@@ -48,6 +48,8 @@ class RelationshipType(models.TextChoices):
     CARER = "carer", "Carer"
     PARENT_CARER = "parent_carer", "Parent or carer"
     SIBLING = "sibling", "Sibling"
+    HALF_SIBLING = "half_sibling", "Half-sibling"
+    STEP_SIBLING = "step_sibling", "Step-sibling"
     PARTNER = "partner", "Partner"
     HOUSEHOLD_MEMBER = "household_member", "Household member"
     ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"

@@ -127,6 +127,55 @@ def _validate_address(data, cleaned, err) -> None:
     cleaned["address"] = {"line1": line1[:200], "town": (address.get("town") or "")[:100], "postcode": postcode}
 
 
+def person_values(person: Person) -> dict:
+    """A person's current details in the shape person_input_validate takes (to validate an edit as a whole)."""
+    return {
+        "forename": person.forename,
+        "surname": person.surname,
+        "date_of_birth": person.date_of_birth,
+        "expected_date_of_birth": person.expected_date_of_birth,
+        "unborn": person.kind == PersonKind.UNBORN,
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+    }
+
+
+_EDITABLE = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "kind")
+
+
+def person_changes_apply(*, actor, person: Person, cleaned: dict, bump: bool = True) -> list[tuple[str, Any, Any]]:
+    """Apply validated details (person_input_validate's output) to a person: changed fields, new identifiers and
+    a new current address. Returns [(field, previous, new)] for the change history; the caller checks access,
+    versions and audits (contacts.services.contact_amend / contact_person_correct). Call inside a transaction."""
+    changes: list[tuple[str, Any, Any]] = []
+    for field in _EDITABLE:
+        if field in cleaned and getattr(person, field) != cleaned[field]:
+            changes.append((field, getattr(person, field), cleaned[field]))
+            setattr(person, field, cleaned[field])
+    if changes:
+        person.forename_norm = normalise_name(person.forename)
+        person.surname_norm = normalise_name(person.surname)
+        if bump:
+            person.version += 1
+        person.save()
+    held = set(person.identifiers.values_list("identifier_type", "value"))
+    for kind, value in cleaned.get("identifiers", []):
+        if (kind, value) not in held:
+            PersonIdentifier.objects.create(person=person, identifier_type=kind, value=value)
+            changes.append(("identifier_added", None, {"type": kind, "value": value}))
+            held.add((kind, value))
+    if cleaned.get("address"):
+        today = timezone.localdate()
+        current = person.addresses.filter(end_date__isnull=True).first()
+        previous = None
+        if current is not None:
+            previous = {"line1": current.line1, "town": current.town, "postcode": current.postcode}
+            Address.objects.filter(pk=current.pk).update(end_date=today)
+        Address.objects.create(person=person, start_date=today, **cleaned["address"])
+        changes.append(("address_added", previous, cleaned["address"]))
+    return changes
+
+
 def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
     """Create people from cleaned input in a few bulk INSERTs, with one audit event each (call inside a
     transaction)."""

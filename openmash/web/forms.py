@@ -1,25 +1,43 @@
 """Forms for the pages. They check the *shape* of what was posted (a real date, a known option, a sane length);
-the services do the domain validation and their errors are mapped back onto these forms (`apply_service_errors`).
+the services do the domain validation and their errors come back onto these forms by the structure of the service's
+input (`place_service_errors` for the intake; `apply_service_errors` where a form's fields are the service's names).
+GOV.UK markup comes from crispy-forms-gds layouts (the intake, amend and change forms) or web/includes/*.html.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
+from types import SimpleNamespace
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import (
+    HTML,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fixed,
+    Fluid,
+    Layout,
+    Size,
+)
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from openmash.contacts.choices import (
     CONCERN_CODES,
     Consent,
     ConsentNotSoughtReason,
     ContactPersonRole,
+    DashRisk,
     FamilyAware,
     ReferrerType,
+    SiblingRelationship,
+    YesNoUnknown,
 )
 from openmash.core.exceptions import ApplicationError
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
@@ -27,8 +45,6 @@ from openmash.enquiries.services import MAX_TEXT
 from openmash.people.choices import Ethnicity, Sex
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-CHILD_SLOTS = (1, 2)
-MEMBER_SLOTS = (1, 2)
 
 
 # --- building blocks -----------------------------------------------------------------------------------------------
@@ -164,256 +180,438 @@ class PersonSearchForm(forms.Form):
 
 
 # --- contacts ------------------------------------------------------------------------------------------------------
+#
+# The intake is one <form> holding a formset of children, a formset of household members and the contact's own
+# questions, each rendered by crispy-forms-gds (GOV.UK Design System markup) from the layouts below. The forms check
+# only the shape of what was posted; the domain rules are the service's (contacts.services.contact_validate, the
+# same validation the API uses), and its errors are keyed by the input's structure (subjects[0].date_of_birth),
+# which `place_service_errors` follows back to the form that produced that part of the input.
 
-_CHILD_FIELDS = (
-    "person_id",
-    "forename",
-    "surname",
-    "dob",
-    "unborn",
-    "sex",
-    "ethnicity",
-    "nhs_number",
-    "upn",
-    "local_id",
-    "address_line1",
-    "town",
-    "postcode",
-)
-_CHILD_DETAIL_FIELDS = _CHILD_FIELDS[1:]
-_MEMBER_FIELDS = ("forename", "surname", "dob", "pnc_id", "role")
+MAX_CHILDREN = 20
+MAX_MEMBERS = 30
 _MEMBER_ROLES = [
     (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member"),
     (ContactPersonRole.PARENT_CARER, "Parent or carer"),
     (ContactPersonRole.ALLEGED_PERPETRATOR, "Alleged perpetrator"),
 ]
-# Service error keys for a person, mapped to our field suffixes.
-_PERSON_KEY_FIELDS = {
-    "forename": "forename",
-    "surname": "surname",
-    "date_of_birth": "dob",
-    "expected_date_of_birth": "dob",
-    "sex": "sex",
-    "ethnicity": "ethnicity",
-    "person_id": "person_id",
-    "role": "role",
-    "address.line1": "address_line1",
-    "address.postcode": "postcode",
-}
-_PERSON_KEY = re.compile(r"^(subjects|household)\[(\d+)\]\.(.+)$")
+YES_NO_UNKNOWN = YesNoUnknown.choices
 
 
-def _child_fields(n: int) -> dict[str, forms.Field]:
-    p = f"child{n}_"
-    return {
-        p + "person_id": forms.CharField(required=False, widget=forms.HiddenInput, label=f"Child {n} record"),
-        p + "forename": _text("First name", max_length=100),
-        p + "surname": _text("Last name", max_length=100),
-        p + "dob": GovukDateField(
-            label="Date of birth",
-            required=False,
-            help_text="For example, 2 4 2018. For an unborn child, enter the expected date of birth",
-        ),
-        p + "unborn": forms.BooleanField(label="This child is not born yet", required=False),
-        p + "sex": _radios("Sex", Sex.choices),
-        p + "ethnicity": forms.ChoiceField(
-            label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT
-        ),
-        p + "nhs_number": _text(
-            "NHS number", max_length=40, help_text="10 digits, for example 943 476 5919. Leave blank if not known"
-        ),
-        p + "upn": _text(
-            "Unique pupil number (UPN)",
-            max_length=20,
-            help_text="13 characters, for example B801200005001. Leave blank if not known",
-        ),
-        p + "local_id": _text(
-            "Local ID", max_length=20, help_text="Your agency's own ID for the child, up to 20 letters and numbers"
-        ),
-        p + "address_line1": _text("Address line 1", max_length=200),
-        p + "town": _text("Town or city", max_length=100),
-        p + "postcode": _text("Postcode", max_length=10),
-    }
+class GdsDateWidget(DateInputWidget):
+    """crispy-forms-gds's GOV.UK date input, posting <name>_day, <name>_month and <name>_year."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs)
+        self.widgets_names = ["_day", "_month", "_year"]
+        for widget in self.widgets:
+            widget.attrs["inputmode"] = "numeric"
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
 
 
-def _member_fields(n: int) -> dict[str, forms.Field]:
-    p = f"member{n}_"
-    return {
-        p + "forename": _text("First name", max_length=100),
-        p + "surname": _text("Last name", max_length=100),
-        p + "dob": GovukDateField(label="Date of birth", required=False, help_text="For example, 1 1 1988"),
-        p + "pnc_id": _text("PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"),
-        p + "role": forms.ChoiceField(
-            label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
-        ),
-    }
+class GdsDateField(GovukDateField):
+    """GovukDateField (our parsing and GOV.UK messages) drawn by crispy-forms-gds, which reads a multi-value
+    field's `fields` to mark the boxes in error: all three, as the message is about the whole date."""
+
+    @property
+    def fields(self):
+        return [SimpleNamespace(widget=w) for w in self.widget.widgets]
 
 
-class ContactForm(forms.Form):
-    """Record a contact: up to two children (found or new), household members, the concern, consent, referrer.
+def _date(label: str, **kwargs) -> GdsDateField:
+    return GdsDateField(label=label, required=False, widget=GdsDateWidget, **kwargs)
 
-    Field names are flat and stable (child1_forename, member1_role, concern_codes, ...) for tests and browsers.
-    """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields: dict[str, forms.Field] = {}
-        for n in CHILD_SLOTS:
-            fields.update(_child_fields(n))
-        for n in MEMBER_SLOTS:
-            fields.update(_member_fields(n))
-        fields.update(
-            concern_codes=_checkboxes(
-                "What is the concern about?",
-                list(CONCERN_CODES.items()),
-                help_text="Select all that apply. These are the national categories of need.",
-            ),
-            narrative=_long_text(
-                "Describe the concern",
-                limit=settings.OPENMASH_MAX_NARRATIVE_CHARS,
-                rows=8,
-                help_text="What happened or what you saw or heard, when and where, and what the child said",
-            ),
-            immediate_risk=_radios("Is the child at immediate risk of harm?", YES_NO),
-            immediate_risk_detail=_long_text("Describe the immediate risk and what has been done", limit=1000),
-            family_aware=_radios("Does the family know about this contact?", FamilyAware.choices),
-            consent=_radios("Has the family agreed to information being shared?", Consent.choices),
-            consent_not_sought_reason=forms.ChoiceField(
-                label="Why was consent not sought?",
-                choices=[("", "Choose a reason"), *ConsentNotSoughtReason.choices],
-                required=False,
-            ),
-            consent_detail=_long_text("More about consent", limit=500, rows=3),
-            referrer_type=_radios(
-                "Who is raising the concern?",
-                [
-                    (ReferrerType.PROFESSIONAL, "A professional (you or a colleague)"),
-                    (ReferrerType.PUBLIC, "A member of the public"),
-                ],
-                initial=ReferrerType.PROFESSIONAL,
-            ),
-            referrer_name=_text("Referrer's name", max_length=200),
-            referrer_role=_text("Referrer's job title or relationship to the child", max_length=200),
-            referrer_phone=_text("Referrer's phone number", max_length=40),
-            idempotency_key=forms.CharField(
-                widget=forms.HiddenInput, required=False, max_length=100, label="Form reference"
-            ),
-        )
-        self.fields.update(fields)
-        for n in CHILD_SLOTS:
-            self.fields[f"child{n}_nhs_number"].widget.attrs.update(
-                inputmode="numeric", spellcheck="false", **{"class": "govuk-input--width-10"}
-            )
-            self.fields[f"child{n}_postcode"].widget.attrs.update(
-                autocomplete="off", **{"class": "govuk-input--width-10"}
-            )
-        self.fields["referrer_phone"].widget.attrs.update(type="tel", autocomplete="tel")
-        self.fields["referrer_phone"].widget.input_type = "tel"
-        self._subject_slots: list[int] = []
-        self._identifier_fields: dict[tuple[str, int], list[str]] = {}
-        self._member_slots: list[int] = []
+def _service_key_parts(key: str) -> list[str | int]:
+    """'subjects[0].address.postcode' -> ['subjects', 0, 'address', 'postcode'] (the input's structure)."""
+    parts: list[str | int] = []
+    for piece in key.split("."):
+        name, _, rest = piece.partition("[")
+        if name:
+            parts.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            parts.append(int(index) if index.isdigit() else index)
+            rest = rest.lstrip("[")
+    return parts
 
-    # -- layout helpers for the template
 
-    def child(self, n: int) -> dict:
-        return {name: self[f"child{n}_{name}"] for name in _CHILD_FIELDS}
+class _PersonForm(forms.Form):
+    """What the service's person input holds, from one form of a formset. Subclasses say which of their fields
+    answer which part of the service's input (SERVICE_FIELDS), so errors come back to the right box."""
 
-    def member(self, n: int) -> dict:
-        return {name: self[f"member{n}_{name}"] for name in _MEMBER_FIELDS}
+    SERVICE_FIELDS: dict[str, str] = {}
+    IDENTIFIERS: tuple[str, ...] = ()
 
-    def slot_has_errors(self, prefix: str) -> bool:
-        return any(name.startswith(prefix) for name in self.errors)
+    def identifiers(self) -> list[dict]:
+        return [
+            {"type": kind, "value": self.cleaned_data[kind]} for kind in self.IDENTIFIERS if self.cleaned_data.get(kind)
+        ]
 
-    def slot_has_data(self, prefix: str) -> bool:
-        if not self.is_bound:
-            return False
-        skip = {"ethnicity", "role"}  # have a default, so say nothing about whether the slot is used
-        return any(
-            self.data.get(key, "").strip()
-            for key in self.data
-            if key.startswith(prefix) and not any(key == prefix + s for s in skip)
-        )
-
-    # -- validation of shape
-
-    def clean(self):
-        cleaned = super().clean()
-        for n in CHILD_SLOTS:
-            pid = cleaned.get(f"child{n}_person_id") or ""
-            if pid:
-                try:
-                    uuid.UUID(pid)
-                except ValueError:
-                    self.add_error(f"child{n}_person_id", "Search for the child again and select their record")
-        return cleaned
-
-    # -- to the service's input (the same shape as the API's ContactCreateIn)
-
-    def _child_data(self, n: int) -> dict | None:
-        c = {name: self.cleaned_data.get(f"child{n}_{name}") for name in _CHILD_FIELDS}
-        if c["person_id"]:
-            return {"person_id": c["person_id"]}
-        if not any(c[name] for name in _CHILD_DETAIL_FIELDS if name != "ethnicity"):
+    def field_for(self, parts: list) -> str | None:
+        """The field answering one of the service's error keys (already split, the person prefix removed)."""
+        if not parts:
             return None
+        if parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
+            given = [kind for kind in self.IDENTIFIERS if self.cleaned_data.get(kind)]
+            return given[parts[1]] if parts[1] < len(given) else None
+        return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
+
+    def is_blank(self) -> bool:
+        return not self.has_changed()
+
+
+class ChildForm(_PersonForm):
+    """One child: a record picked by search (person_id), or a new child's details; their school and GP, and
+    whether they were present at a domestic abuse incident."""
+
+    SERVICE_FIELDS = {
+        "person_id": "person_id",
+        "forename": "forename",
+        "surname": "surname",
+        "date_of_birth": "dob",
+        "expected_date_of_birth": "dob",
+        "unborn": "unborn",
+        "sex": "sex",
+        "ethnicity": "ethnicity",
+        "address": "address_line1",
+        "address.line1": "address_line1",
+        "address.town": "town",
+        "address.postcode": "postcode",
+        "school_code": "school",
+        "gp_code": "gp",
+        "present_at_incident": "present_at_incident",
+    }
+    IDENTIFIERS = ("nhs_number", "upn", "local_id")
+
+    person_id = forms.CharField(required=False, widget=forms.HiddenInput, label="Child's record")
+    forename = _text("First name", max_length=100)
+    surname = _text("Last name", max_length=100)
+    dob = _date("Date of birth", help_text="For example, 2 4 2018. For an unborn child, enter the expected date")
+    unborn = forms.BooleanField(label="This child is not born yet", required=False)
+    sex = _radios("Sex", Sex.choices)
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT)
+    nhs_number = _text("NHS number", max_length=40, help_text="10 digits, for example 943 476 5919")
+    upn = _text("Unique pupil number (UPN)", max_length=20, help_text="13 characters, for example B801200005001")
+    local_id = _text("Local ID", max_length=20, help_text="Your agency's own ID for the child")
+    address_line1 = _text("Address line 1", max_length=200)
+    town = _text("Town or city", max_length=100)
+    postcode = _text("Postcode", max_length=10)
+    school = forms.ChoiceField(label="School or nursery", required=False, choices=[])
+    gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
+    present_at_incident = _radios("Was the child present at the domestic abuse incident?", YES_NO_UNKNOWN)
+
+    def __init__(self, *args, schools=(), gps=(), chosen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in schools]]
+        self.fields["gp"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in gps]]
+        self.chosen = chosen  # {"id", "name", "dob_date"} of a record picked by search, for the summary card
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        extra = [
+            Field.select("school"),
+            Field.select("gp"),
+            Field.radios("present_at_incident", inline=True, small=True),
+        ]
+        if self.picked_id():
+            self.helper.layout = Layout("person_id", *extra)
+        else:
+            self.helper.layout = Layout(
+                "person_id",
+                Field.text("forename", field_width=Fluid.TWO_THIRDS),
+                Field.text("surname", field_width=Fluid.TWO_THIRDS),
+                Field("dob"),
+                Field.checkbox("unborn", small=True),
+                Field.radios("sex", inline=True, small=True),
+                Field.select("ethnicity"),
+                Field.text("nhs_number", field_width=Fixed.TEN, inputmode="numeric", spellcheck="false"),
+                Field.text("upn", field_width=Fixed.TWENTY, spellcheck="false"),
+                Field.text("local_id", field_width=Fixed.TWENTY),
+                Field.text("address_line1", field_width=Fluid.TWO_THIRDS),
+                Field.text("town", field_width=Fluid.ONE_HALF),
+                Field.text("postcode", field_width=Fixed.TEN, autocomplete="off"),
+                *extra,
+            )
+
+    def picked_id(self) -> str:
+        value = self["person_id"].value() or ""
+        return str(value)
+
+    def is_blank(self) -> bool:
+        changed = [name for name in self.changed_data if name not in ("ethnicity",)]
+        return not changed
+
+    def clean_person_id(self):
+        pid = self.cleaned_data.get("person_id") or ""
+        if pid:
+            try:
+                uuid.UUID(pid)
+            except ValueError:
+                raise ValidationError("Search for the child again and select their record") from None
+        return pid
+
+    def service_data(self) -> dict:
+        c = self.cleaned_data
+        extras = {
+            "school_code": c.get("school") or "",
+            "gp_code": c.get("gp") or "",
+            "present_at_incident": c.get("present_at_incident") or "",
+        }
+        if c.get("person_id"):
+            return {"person_id": c["person_id"], **extras}
         address = None
-        if c["address_line1"] or c["town"] or c["postcode"]:
+        if c.get("address_line1") or c.get("town") or c.get("postcode"):
             address = {"line1": c["address_line1"], "town": c["town"], "postcode": c["postcode"]}
         return {
             "person_id": None,
-            "forename": c["forename"],
-            "surname": c["surname"],
-            "date_of_birth": None if c["unborn"] else c["dob"],
-            "unborn": bool(c["unborn"]),
-            "expected_date_of_birth": c["dob"] if c["unborn"] else None,
-            "sex": c["sex"] or "U",
-            "ethnicity": c["ethnicity"] or Ethnicity.NOBT,
-            "identifiers": self._identifiers("child", n, c, ("nhs_number", "upn", "local_id")),
+            "forename": c.get("forename") or "",
+            "surname": c.get("surname") or "",
+            "date_of_birth": None if c.get("unborn") else c.get("dob"),
+            "unborn": bool(c.get("unborn")),
+            "expected_date_of_birth": c.get("dob") if c.get("unborn") else None,
+            "sex": c.get("sex") or "U",
+            "ethnicity": c.get("ethnicity") or Ethnicity.NOBT,
+            "identifiers": self.identifiers(),
             "address": address,
+            **extras,
         }
 
-    def _identifiers(self, prefix: str, n: int, c: dict, kinds: tuple[str, ...]) -> list[dict]:
-        """A person's identifiers in service order; remembers which field each came from for error mapping."""
-        given = [(kind, c[kind]) for kind in kinds if c[kind]]
-        self._identifier_fields[(prefix, n)] = [f"{prefix}{n}_{kind}" for kind, _ in given]
-        return [{"type": kind, "value": value} for kind, value in given]
 
-    def _member_data(self, n: int) -> dict | None:
-        m = {name: self.cleaned_data.get(f"member{n}_{name}") for name in _MEMBER_FIELDS}
-        if not (m["forename"] or m["surname"] or m["dob"] or m["pnc_id"]):
-            return None
-        return {
-            "person_id": None,
-            "forename": m["forename"],
-            "surname": m["surname"],
-            "date_of_birth": m["dob"],
-            "unborn": False,
-            "expected_date_of_birth": None,
-            "sex": "U",
-            "ethnicity": Ethnicity.NOBT,
-            "identifiers": self._identifiers("member", n, m, ("pnc_id",)),
-            "address": None,
-            "role": m["role"] or ContactPersonRole.HOUSEHOLD_MEMBER,
-        }
+class MemberForm(_PersonForm):
+    """A parent, carer, household member or alleged perpetrator."""
+
+    SERVICE_FIELDS = {
+        "forename": "forename",
+        "surname": "surname",
+        "date_of_birth": "dob",
+        "sex": "sex",
+        "role": "role",
+    }
+    IDENTIFIERS = ("pnc_id",)
+
+    forename = _text("First name", max_length=100)
+    surname = _text("Last name", max_length=100)
+    dob = _date("Date of birth", help_text="For example, 1 1 1988")
+    sex = _radios("Sex", Sex.choices)
+    pnc_id = _text("PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    role = forms.ChoiceField(
+        label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("schools", None), kwargs.pop("gps", None), kwargs.pop("chosen", None)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("forename", field_width=Fluid.TWO_THIRDS),
+            Field.text("surname", field_width=Fluid.TWO_THIRDS),
+            Field("dob"),
+            Field.radios("sex", inline=True, small=True),
+            Field.text("pnc_id", field_width=Fixed.TEN, spellcheck="false"),
+            Field.select("role"),
+        )
 
     def service_data(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "person_id": None,
+            "forename": c.get("forename") or "",
+            "surname": c.get("surname") or "",
+            "date_of_birth": c.get("dob"),
+            "unborn": False,
+            "expected_date_of_birth": None,
+            "sex": c.get("sex") or "U",
+            "ethnicity": Ethnicity.NOBT,
+            "identifiers": self.identifiers(),
+            "address": None,
+            "role": c.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER,
+        }
+
+
+ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=MAX_CHILDREN, absolute_max=MAX_CHILDREN)
+MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS)
+
+
+def _time_of_day(value: str) -> dt.time | None:
+    value = (value or "").strip().lower().replace(".", ":")
+    if not value:
+        return None
+    try:
+        return dt.time.fromisoformat(value.zfill(5) if ":" in value else value)
+    except ValueError:
+        raise ValidationError("Enter the time of the incident as hours and minutes, for example 21:30") from None
+
+
+class DomesticAbuseForm(forms.Form):
+    """Domestic abuse details (DOMAIN.md 1.5): the police incident, DASH grade, MARAC referral, and whether to
+    send the children's schools an Operation Encompass notice."""
+
+    police_reference = _text("Police incident reference", max_length=40, help_text="For domestic abuse incidents")
+    incident_date = _date("Date of the incident", help_text="For example, 27 3 2026")
+    incident_time = _text("Time of the incident", max_length=8, help_text="For example, 21:30")
+    dash_risk = _radios("DASH risk level", [("", "Not assessed"), *DashRisk.choices])
+    marac_referral = _radios("Has a MARAC referral been made?", YES_NO_UNKNOWN)
+    notify_schools = _radios(
+        "Tell the children's schools that a domestic abuse incident happened? (Operation Encompass)",
+        YES_NO,
+        help_text="The school's designated safeguarding lead gets the police reference, the date and time, the "
+        "child's name and date of birth and whether they were present: nothing else",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Contact version")
+
+    SERVICE_FIELDS = {"incident_at": "incident_date"}
+
+    @staticmethod
+    def da_layout() -> list:
+        return [
+            Field.text("police_reference", field_width=Fixed.TWENTY, spellcheck="false"),
+            Field("incident_date"),
+            Field.text("incident_time", field_width=Fixed.FIVE),
+            Field.radios("dash_risk", inline=True),
+            Field.radios("marac_referral", inline=True),
+            Field.radios("notify_schools", inline=True),
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*self.da_layout(), "version")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            time = _time_of_day(cleaned.get("incident_time") or "")
+        except ValidationError as exc:
+            self.add_error("incident_time", exc)
+            time = None
+        day = cleaned.get("incident_date")
+        if time and not day:
+            self.add_error("incident_date", "Enter the date of the incident as well as the time")
+        if day and not time:
+            self.add_error("incident_time", "Enter the time of the incident, for example 21:30")
+        cleaned["incident_at"] = timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
+        return cleaned
+
+    def da_data(self) -> dict:
         d = self.cleaned_data
-        subjects, households = [], []
-        self._subject_slots, self._member_slots = [], []
-        for n in CHILD_SLOTS:
-            child = self._child_data(n)
-            if child:
-                subjects.append(child)
-                self._subject_slots.append(n)
-        for n in MEMBER_SLOTS:
-            member = self._member_data(n)
-            if member:
-                households.append(member)
-                self._member_slots.append(n)
+        return {
+            "police_reference": d.get("police_reference") or "",
+            "incident_at": d.get("incident_at"),
+            "dash_risk": d.get("dash_risk") or "",
+            "marac_referral": d.get("marac_referral") or "",
+            "notify_schools": d.get("notify_schools") == "yes",
+        }
+
+
+class ContactForm(DomesticAbuseForm):
+    """The contact's own questions: the concern, domestic abuse details, the family and consent, the referrer."""
+
+    concern_codes = _checkboxes(
+        "What is the concern about?",
+        list(CONCERN_CODES.items()),
+        help_text="Select all that apply. These are the national categories of need.",
+    )
+    narrative = _long_text(
+        "Describe the concern",
+        limit=settings.OPENMASH_MAX_NARRATIVE_CHARS,
+        rows=8,
+        help_text="What happened or what you saw or heard, when and where, and what the child said",
+    )
+    immediate_risk = _radios("Is the child at immediate risk of harm?", YES_NO)
+    immediate_risk_detail = _long_text("Describe the immediate risk and what has been done", limit=1000)
+    sibling_relationship = _radios(
+        "How are the children related to each other?",
+        SiblingRelationship.choices,
+        help_text="Only if there is more than one child",
+    )
+    family_aware = _radios("Does the family know about this contact?", FamilyAware.choices)
+    consent = _radios("Has the family agreed to information being shared?", Consent.choices)
+    consent_not_sought_reason = forms.ChoiceField(
+        label="Why was consent not sought?",
+        choices=[("", "Choose a reason"), *ConsentNotSoughtReason.choices],
+        required=False,
+    )
+    consent_detail = _long_text("More about consent", limit=500, rows=3)
+    referrer_type = _radios(
+        "Who is raising the concern?",
+        [
+            (ReferrerType.PROFESSIONAL, "A professional (you or a colleague)"),
+            (ReferrerType.PUBLIC, "A member of the public (their identity is protected)"),
+        ],
+        initial=ReferrerType.PROFESSIONAL,
+    )
+    referrer_name = _text("Referrer's name", max_length=200)
+    referrer_role = _text("Referrer's job title or relationship to the child", max_length=200)
+    referrer_phone = _text("Referrer's phone number", max_length=40)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
+
+    SERVICE_FIELDS = {"incident_at": "incident_date", "siblings": "sibling_relationship"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.fields["referrer_phone"].widget.input_type = "tel"
+        for field in self.fields.values():  # crispy-forms-gds's character count appends to this attribute
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("aria-describedby", "")
+        m = Size.MEDIUM
+        self.helper.layout = Layout(
+            HTML('<h2 class="govuk-heading-l" id="concern">The concern</h2>'),
+            Field.checkboxes("concern_codes", legend_size=m, small=True),
+            Field.textarea("narrative", label_size=m, rows=8, max_characters=settings.OPENMASH_MAX_NARRATIVE_CHARS),
+            Field.radios("sibling_relationship", legend_size=m, small=True),
+            ConditionalRadios(
+                "immediate_risk",
+                ConditionalQuestion("Yes", Field.textarea("immediate_risk_detail", rows=5, max_characters=1000)),
+                "No",
+            ),
+            HTML('<h2 class="govuk-heading-l" id="domestic-abuse">Domestic abuse</h2>'),
+            HTML('<p class="govuk-body">Answer these if the concern follows a domestic abuse incident.</p>'),
+            *self.da_layout(),
+            HTML('<h2 class="govuk-heading-l" id="family">The family and consent</h2>'),
+            Field.radios("family_aware", legend_size=m),
+            ConditionalRadios(
+                "consent",
+                "Consent obtained",
+                "Consent refused",
+                ConditionalQuestion("Consent not sought", Field.select("consent_not_sought_reason")),
+            ),
+            Field.textarea("consent_detail", rows=3, max_characters=500),
+            HTML('<h2 class="govuk-heading-l" id="referrer">Who is raising the concern</h2>'),
+            Field.radios("referrer_type", legend_size=m),
+            Field.text("referrer_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("referrer_role", field_width=Fluid.TWO_THIRDS),
+            Field.text("referrer_phone", field_width=Fixed.TWENTY, autocomplete="tel"),
+            "idempotency_key",
+        )
+
+    def service_data(self, children: list[dict], members: list[dict]) -> dict:
+        """The service's input (the same shape as the API's ContactCreateIn) from this form and the people."""
+        d = self.cleaned_data
         immediate = {"yes": True, "no": False}.get(d.get("immediate_risk") or "")
         consent = d.get("consent") or ""
+        relationship = d.get("sibling_relationship") or ""
+        siblings = (
+            [
+                {"first": i, "second": j, "relationship": relationship}
+                for i in range(len(children))
+                for j in range(i + 1, len(children))
+            ]
+            if relationship and len(children) > 1
+            else []
+        )
         return {
-            "subjects": subjects,
-            "household": households,
+            "subjects": children,
+            "household": members,
+            "siblings": siblings,
             "concern_codes": list(d.get("concern_codes") or []),
             "narrative": d.get("narrative") or "",
             "source_code": "",
@@ -429,29 +627,138 @@ class ContactForm(forms.Form):
             "immediate_risk": immediate,
             "immediate_risk_detail": (d.get("immediate_risk_detail") or "") if immediate else "",
             "received_at": None,
+            **self.da_data(),
         }
 
-    def field_for_service_key(self, key: str) -> str | None:
-        """Map a service error key (e.g. 'subjects[0].identifiers[0].value') onto one of this form's fields."""
-        if key == "subjects":
-            free = next((n for n in CHILD_SLOTS if not self.cleaned_data.get(f"child{n}_person_id")), 1)
-            return f"child{free}_forename"
-        if key == "household":
-            return "member1_forename"
-        m = _PERSON_KEY.match(key)
-        if not m:
-            return key
-        group, index, rest = m.group(1), int(m.group(2)), m.group(3)
-        slots, prefix = (self._subject_slots, "child") if group == "subjects" else (self._member_slots, "member")
-        if index >= len(slots):
-            return None
-        ident = re.match(r"^identifiers\[(\d+)\]", rest)
-        if ident:
-            fields = self._identifier_fields.get((prefix, slots[index]), [])
-            i = int(ident.group(1))
-            return fields[i] if i < len(fields) else None
-        suffix = _PERSON_KEY_FIELDS.get(rest)
-        return f"{prefix}{slots[index]}_{suffix}" if suffix else None
+
+class PersonChangeForm(forms.Form):
+    """Change a person named in a contact: their details (prefilled), an identifier or a new address to add, and
+    for a child their school and GP. Before screening it is an amendment (the recorder or the hub); after, a
+    correction by the hub, which needs a reason. Maps onto contacts.services.contact_amend /
+    contact_person_correct, whose errors come back by the same keys."""
+
+    forename = _text("First name", max_length=100)
+    surname = _text("Last name", max_length=100)
+    dob = _date("Date of birth", help_text="For an unborn child, the expected date of birth")
+    sex = _radios("Sex", Sex.choices)
+    nhs_number = _text("Add an NHS number", max_length=40, help_text="10 digits")
+    upn = _text("Add a unique pupil number (UPN)", max_length=20)
+    pnc_id = _text("Add a PNC ID", max_length=20)
+    address_line1 = _text("New address: line 1", max_length=200, help_text="Leave blank to keep the address")
+    town = _text("New address: town or city", max_length=100)
+    postcode = _text("New address: postcode", max_length=10)
+    school = forms.ChoiceField(label="School or nursery", required=False, choices=[])
+    gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
+    reason = _long_text("Reason for the correction", limit=500, rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Version")
+
+    SERVICE_FIELDS = {
+        "forename": "forename",
+        "surname": "surname",
+        "date_of_birth": "dob",
+        "expected_date_of_birth": "dob",
+        "sex": "sex",
+        "address": "address_line1",
+        "address.line1": "address_line1",
+        "address.postcode": "postcode",
+        "school_code": "school",
+        "gp_code": "gp",
+        "reason": "reason",
+    }
+    IDENTIFIERS = ("nhs_number", "upn", "pnc_id")
+
+    def __init__(self, *args, child: bool, correction: bool, unborn: bool = False, schools=(), gps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child, self.correction, self.unborn = child, correction, unborn
+        self.fields["school"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in schools]]
+        self.fields["gp"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in gps]]
+        names = ["forename", "surname", "dob", "sex", "nhs_number", "upn", "address_line1", "town", "postcode"]
+        if child and not correction:
+            names += ["school", "gp"]
+        if not child:
+            names = [n for n in names if n not in ("upn", "address_line1", "town", "postcode")] + ["pnc_id"]
+        if correction:
+            names.append("reason")
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = "Give the reason for the correction"
+        for name in [n for n in self.fields if n not in names and n != "version"]:
+            del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        layout = [Field.text(n, field_width=Fluid.TWO_THIRDS) if n in ("forename", "surname") else n for n in names]
+        self.helper.layout = Layout(*layout, "version")
+
+    def field_for(self, parts: list) -> str | None:
+        if parts and parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
+            given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
+            return given[parts[1]] if parts[1] < len(given) else None
+        return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
+
+    def changes(self) -> dict:
+        """Only what differs from the record (the form was prefilled with it), in the service's input shape."""
+        d, out = self.cleaned_data, {}
+        for name, key in (("forename", "forename"), ("surname", "surname"), ("sex", "sex")):
+            if name in self.changed_data:
+                out[key] = d.get(name) or ("U" if name == "sex" else "")
+        if "dob" in self.changed_data:
+            out["expected_date_of_birth" if self.unborn else "date_of_birth"] = d.get("dob")
+        identifiers = [{"type": k, "value": d[k]} for k in self.IDENTIFIERS if k in self.fields and d.get(k)]
+        if identifiers:
+            out["add_identifiers"] = identifiers
+        if d.get("address_line1") or d.get("postcode"):
+            out["add_address"] = {
+                "line1": d.get("address_line1") or "",
+                "town": d.get("town") or "",
+                "postcode": d.get("postcode") or "",
+            }
+        for name in ("school", "gp"):
+            if name in self.fields and name in self.changed_data:
+                out[f"{name}_code"] = d.get(name) or ""
+        return out
+
+    def place_errors(self, exc: ApplicationError, prefix: str = "") -> None:
+        """Service errors onto this form's fields (keys such as people[0].date_of_birth, or date_of_birth)."""
+        for key, messages in (exc.errors or {"": [exc.message]}).items():
+            parts = _service_key_parts(key)
+            if prefix and parts[:1] == [prefix]:
+                parts = parts[2:] if len(parts) > 1 and isinstance(parts[1], int) else parts[1:]
+            field = self.field_for(parts)
+            if field not in self.fields:
+                field = None
+            for message in messages:
+                self.add_error(field, message)
+
+
+def place_service_errors(
+    exc: ApplicationError, *, form: ContactForm, children: list, members: list, only_free_fields: bool = False
+) -> None:
+    """Put the service's errors on the field that produced each part of its input. Keys follow the input's
+    structure (subjects[1].identifiers[0].value): subjects[i] came from children[i] and household[i] from
+    members[i] (the forms that were not blank, in order); anything else is one of `form`'s fields by name, or a
+    page-level error if no field answers it. With only_free_fields (the forms had errors of their own, so the
+    input was partial) only errors on fields without one are added."""
+    for key, messages in (exc.errors or {"": [exc.message]}).items():
+        parts = _service_key_parts(key)
+        target, field = form, None
+        if parts and parts[0] in ("subjects", "household"):
+            group = children if parts[0] == "subjects" else members
+            if len(parts) > 1 and isinstance(parts[1], int) and parts[1] < len(group):
+                target = group[parts[1]]
+                field = target.field_for(parts[2:])
+            elif group:  # about the list as a whole ("add at least one child")
+                target, field = group[0], ("forename" if "forename" in group[0].fields else None)
+        elif parts:
+            name = str(parts[0])
+            field = form.SERVICE_FIELDS.get(name, name)
+        if field is not None and field not in target.fields:
+            field = None
+        if field is not None and target.fields[field].widget.is_hidden:
+            field = None
+        if only_free_fields and (field is None or target.errors.get(field)):
+            continue  # the form's own check already said what is wrong here
+        for message in messages:
+            (target if field else form).add_error(field, message)
 
 
 # --- screening and enquiries ---------------------------------------------------------------------------------------

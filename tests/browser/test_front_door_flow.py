@@ -163,12 +163,22 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
 
         form = page.get_by_test_id("contact-form")
         # A household member, the alleged perpetrator.
-        form.locator("[name=member1_forename]").fill("Dean")
-        form.locator("[name=member1_surname]").fill("Testadult")
-        form.locator("[name=member1_dob_day]").fill("1")
-        form.locator("[name=member1_dob_month]").fill("1")
-        form.locator("[name=member1_dob_year]").fill("1988")
-        form.locator("[name=member1_role]").select_option(label="Alleged perpetrator")
+        member = form.get_by_test_id("member-0")
+        member.locator("[name=members-0-forename]").fill("Dean")
+        member.locator("[name=members-0-surname]").fill("Testadult")
+        member.locator("[name=members-0-dob_day]").fill("1")
+        member.locator("[name=members-0-dob_month]").fill("1")
+        member.locator("[name=members-0-dob_year]").fill("1988")
+        member.get_by_role("group", name="Sex").get_by_label("Male", exact=True).check()
+        member.locator("[name=members-0-role]").select_option(label="Alleged perpetrator")
+        # A second adult, added with "Add another person" (htmx swaps in the new boxes, keeping what was typed).
+        form.get_by_test_id("add-member").click()
+        expect(form.locator("[name=members-1-forename]")).to_be_visible()
+        expect(member.locator("[name=members-0-forename]")).to_have_value("Dean")
+        form.locator("[name=members-1-forename]").fill("Sara")
+        form.locator("[name=members-1-surname]").fill("Testadult")
+        form.get_by_test_id("member-1").get_by_role("group", name="Sex").get_by_label("Female", exact=True).check()
+        form.locator("[name=members-1-role]").select_option(label="Parent or carer")
         # The concern.
         form.get_by_label("Domestic abuse: child", exact=True).check()
         form.get_by_label("Physical abuse: adult on child", exact=True).check()
@@ -185,21 +195,32 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_be_visible()
         expect(summary).to_contain_text("There is a problem")
-        expect(summary.get_by_role("link").first).to_have_attribute("href", "#id_child1_forename")
+        expect(summary.get_by_role("link").first).to_have_attribute("href", "#id_children-0-forename")
         expect(page).to_have_title(re.compile(r"^Error: "))
         expect(form.get_by_label("Describe the concern", exact=True)).to_have_value(NARRATIVE)
         assert Contact.objects.count() == 0
         referrer.check("the contact form with errors")
 
         # The child, new to the system.
-        form.locator("[name=child1_forename]").fill("Amelia")
-        form.locator("[name=child1_surname]").fill("Testchild")
-        form.locator("[name=child1_dob_day]").fill("2")
-        form.locator("[name=child1_dob_month]").fill("4")
-        form.locator("[name=child1_dob_year]").fill("2018")
-        form.get_by_role("group", name="Sex").get_by_label("Female", exact=True).check()
-        form.locator("[name=child1_nhs_number]").fill("943 476 5919")
+        child = form.get_by_test_id("child-0")
+        child.locator("[name=children-0-forename]").fill("Amelia")
+        child.locator("[name=children-0-surname]").fill("Testchild")
+        child.locator("[name=children-0-dob_day]").fill("2")
+        child.locator("[name=children-0-dob_month]").fill("4")
+        child.locator("[name=children-0-dob_year]").fill("2018")
+        child.get_by_role("group", name="Sex").get_by_label("Female", exact=True).check()
+        child.locator("[name=children-0-nhs_number]").fill("943 476 5919")
+        child.locator("[name=children-0-school]").select_option(label="Oakfield Primary School")
         page.get_by_test_id("submit-contact").click()
+
+        # Check your answers, then send.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the contact")
+        expect(page.get_by_test_id("check-child-0")).to_contain_text("Amelia Testchild")
+        expect(page.get_by_test_id("check-members")).to_contain_text("Sara Testadult")
+        _escaped_narrative(page)
+        assert Contact.objects.count() == 0
+        referrer.check("the check your answers page")
+        page.get_by_test_id("send-contact").click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Contact recorded")
         reference = page.get_by_test_id("contact-reference").inner_text().strip()
@@ -212,6 +233,17 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         referrer.check("the confirmation page")
         contact_url = page.url
         assert re.search(rf"/contacts/{UUID}/$", contact_url), contact_url
+
+        # Amended before screening: the police incident reference is added; the history keeps the change.
+        page.get_by_test_id("amend-contact").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Add to this contact")
+        referrer.check("the amend page")
+        amend = page.get_by_test_id("amend-da")
+        amend.get_by_label("Police incident reference").fill("DA/2026/0099")
+        amend.get_by_role("button", name="Save the domestic abuse details").click()
+        expect(page.get_by_role("alert")).to_contain_text(f"Contact {reference} amended")
+        expect(page.get_by_test_id("change-history")).to_contain_text("DA/2026/0099")
+        referrer.check("the contact page after an amendment")
 
         # --- 2. The MASH screener screens it to an amber MASH enquiry --------------------------------------------
         screener = session_for("MASH screener")

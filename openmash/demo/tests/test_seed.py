@@ -34,6 +34,11 @@ def test_seed_demo(db):
 
     # Contacts end in every state, some of them overdue.
     assert Contact.objects.count() == 40
+    # Police domestic abuse contacts carry their details; some told the children's schools (Operation Encompass).
+    from openmash.contacts.models import EncompassNotice
+
+    assert Contact.objects.exclude(police_reference="").exclude(dash_risk="").exists()
+    assert EncompassNotice.objects.filter(school__code__in=["school-oak", "school-ash"]).exists()
     assert set(Contact.objects.values_list("status", flat=True)) == set(ContactStatus.values)
     waiting = Contact.objects.filter(status=ContactStatus.AWAITING_SCREENING)
     assert waiting.filter(screening_due_at__lt=now).exists()

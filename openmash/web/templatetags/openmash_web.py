@@ -122,3 +122,55 @@ def when_long(value) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{local.day} {local:%B %Y} at {_clock(local)}"
+
+
+_CHANGE_LABELS = {
+    "forename": "First name",
+    "surname": "Last name",
+    "date_of_birth": "Date of birth",
+    "expected_date_of_birth": "Expected date of birth",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "kind": "Born or unborn",
+    "identifier_added": "Identifier added",
+    "address_added": "New address",
+    "person_added": "Person added",
+    "school": "School",
+    "gp": "GP practice",
+    "present_at_incident": "Present at the incident",
+    "police_reference": "Police incident reference",
+    "incident_at": "Time of the incident",
+    "dash_risk": "DASH risk level",
+    "marac_referral": "MARAC referral",
+    "notify_schools": "Tell the schools",
+}
+
+
+@register.filter
+def change_label(field: str) -> str:
+    """A change history row's field name in words (contacts.ContactChange.field)."""
+    return _CHANGE_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+@register.filter
+def change_value(value) -> str:
+    """A change history value (JSON as stored) as text: dates in words, dicts as their parts."""
+    import datetime as _dt
+
+    if value in (None, "", [], {}):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict):
+        if {"type", "value"} <= set(value):
+            kind = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID", "local_id": "Local ID"}
+            return f"{kind.get(value['type'], value['type'])} {value['value']}"
+        return ", ".join(str(v) for k, v in value.items() if v and k != "role") + (
+            f" ({value['role'].replace('_', ' ')})" if value.get("role") else ""
+        )
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return _dt.date.fromisoformat(value).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    return str(value)

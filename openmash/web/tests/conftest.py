@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -23,30 +24,31 @@ def login():
 
 
 def contact_form_data(**overrides) -> dict:
-    """A valid POST for the 'record a contact' form (field names as the page posts them)."""
+    """A valid POST for the 'record a contact' form (field names as the page posts them: the children and
+    household formsets, prefixes children-N- and members-N-). A value of None drops the field. The formsets'
+    TOTAL_FORMS follow the highest form number used."""
     data = {
         "action": "submit",
         "idempotency_key": uuid.uuid4().hex,
-        "child1_person_id": "",
-        "child1_forename": "Amelia",
-        "child1_surname": "Testchild",
-        "child1_dob_day": "2",
-        "child1_dob_month": "4",
-        "child1_dob_year": "2018",
-        "child1_sex": "F",
-        "child1_ethnicity": "WBRI",
-        "child1_nhs_number": VALID_NHS,
-        "child1_address_line1": "1 High Street",
-        "child1_town": "Exampleton",
-        "child1_postcode": "EX1 1AA",
-        "child2_person_id": "",
-        "member1_forename": "Dean",
-        "member1_surname": "Testadult",
-        "member1_dob_day": "1",
-        "member1_dob_month": "1",
-        "member1_dob_year": "1988",
-        "member1_role": "alleged_perpetrator",
-        "member2_role": "household_member",
+        "children-0-person_id": "",
+        "children-0-forename": "Amelia",
+        "children-0-surname": "Testchild",
+        "children-0-dob_day": "2",
+        "children-0-dob_month": "4",
+        "children-0-dob_year": "2018",
+        "children-0-sex": "F",
+        "children-0-ethnicity": "WBRI",
+        "children-0-nhs_number": VALID_NHS,
+        "children-0-address_line1": "1 High Street",
+        "children-0-town": "Exampleton",
+        "children-0-postcode": "EX1 1AA",
+        "members-0-forename": "Dean",
+        "members-0-surname": "Testadult",
+        "members-0-dob_day": "1",
+        "members-0-dob_month": "1",
+        "members-0-dob_year": "1988",
+        "members-0-sex": "M",
+        "members-0-role": "alleged_perpetrator",
         "concern_codes": ["3A", "18C"],
         "narrative": "Child disclosed that her mother's partner hit her; visible bruising to the arm.",
         "immediate_risk": "no",
@@ -57,8 +59,25 @@ def contact_form_data(**overrides) -> dict:
         "referrer_name": "PC Example",
         "referrer_role": "Police officer",
     }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    for key, value in overrides.items():  # children_0_forename= stands for children-0-forename
+        match = re.match(r"^(children|members)_(\d+)_(.+)$", key)
+        data[f"{match[1]}-{match[2]}-{match[3]}" if match else key] = value
+    data = {k: v for k, v in data.items() if v is not None}
+    for prefix in ("children", "members"):
+        numbers = [int(k.split("-")[1]) for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]
+        data.setdefault(f"{prefix}-TOTAL_FORMS", str(max(numbers, default=-1) + 1))
+        data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    return data
+
+
+def contact_submit(client, data: dict):
+    """Fill in the form, continue to 'check your answers' and send: the response to the send (a redirect to the
+    contact), or the form's response if it did not get to the check page."""
+    response = client.post("/contacts/new/", data)
+    if response.status_code != 302 or "/contacts/new/check/" not in response["Location"]:
+        return response
+    assert client.get(response["Location"]).status_code == 200
+    return client.post("/contacts/new/check/", {"idempotency_key": data.get("idempotency_key", "")})
 
 
 @pytest.fixture

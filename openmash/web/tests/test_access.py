@@ -37,6 +37,10 @@ def _urls(w) -> dict[str, str]:
         "request_detail": f"/requests/{w['requests']['health-gp'].pk}/",
         "person_search": "/people/search/",
         "person_detail": f"/people/{w['person_id']}/",
+        "contact_check": "/contacts/new/check/",
+        "contact_amend": f"/contacts/{w['contact'].pk}/amend/",
+        "contact_person_change": f"/contacts/{w['contact'].pk}/named/{w['contact'].people.get(role='subject').pk}/change/",
+        "encompass_notices": "/school-notices/",
     }
 
 
@@ -52,6 +56,10 @@ PAGES = [
     "request_detail",
     "person_search",
     "person_detail",
+    "contact_check",
+    "contact_amend",
+    "contact_person_change",
+    "encompass_notices",
 ]
 
 
@@ -104,6 +112,12 @@ PERMITTED = [
     ("social_worker", "mash", "home"),
     ("partnership_admin", "mash", "home"),
     ("auditor", "mash", "home"),
+    # the contact is screened: the hub corrects people's details (with a reason), nobody amends it any more
+    ("screener", "mash", "contact_person_change"),
+    ("manager", "mash", "contact_person_change"),
+    ("referrer", "school-oak", "encompass_notices"),
+    ("researcher", "school-oak", "encompass_notices"),
+    ("screener", "mash", "encompass_notices"),
 ]
 
 
@@ -131,6 +145,8 @@ NOT_FOUND = [
     ("researcher", "health-gp", "contact_detail"),
     ("social_worker", "mash", "contact_detail"),  # not routed to them
     ("researcher", "health-gp", "enquiry_detail"),
+    ("referrer", "police", "contact_amend"),  # another police officer's contact
+    ("researcher", "health-gp", "contact_person_change"),
 ]
 
 
@@ -157,7 +173,20 @@ FORBIDDEN = [
     ("partnership_admin", "mash", "contact_new"),
     ("auditor", "mash", "person_search"),
     ("screener", "mash", "request_inbox"),
+    ("screener", "mash", "contact_amend"),  # screened: no more amendments, only corrections
+    ("partnership_admin", "mash", "contact_amend"),
+    ("referrer", "police", "encompass_notices"),  # not a school
+    ("researcher", "health-gp", "encompass_notices"),
+    ("auditor", "mash", "encompass_notices"),
 ]
+
+
+def test_after_screening_the_recorder_can_no_longer_change_people(login, world):
+    client = login(world["referrer"])
+    assert client.get(_urls(world)["contact_amend"]).status_code == 403
+    assert client.get(_urls(world)["contact_person_change"]).status_code == 403
+    page = client.get(_urls(world)["contact_detail"]).content.decode()
+    assert 'data-testid="amend-contact"' not in page and "/change/" not in page
 
 
 @pytest.mark.parametrize(("role", "agency", "page"), FORBIDDEN)

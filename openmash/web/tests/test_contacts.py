@@ -11,7 +11,7 @@ from django.utils import timezone
 from conftest import VALID_NHS
 from openmash.contacts.models import Contact
 from openmash.people.models import Person
-from openmash.web.tests.conftest import contact_form_data
+from openmash.web.tests.conftest import contact_form_data, contact_submit
 
 
 @pytest.fixture
@@ -35,14 +35,15 @@ def test_the_form_renders_with_the_referrer_prefilled_and_a_fresh_idempotency_ke
     assert 'value="PC Jo Bloggs"' in first and 'value="Police constable"' in first
     keys = [re.search(r'name="idempotency_key" value="(\w+)"', b).group(1) for b in (first, second)]
     assert keys[0] != keys[1]
-    assert 'name="child1_dob_day"' in first and 'name="member1_role"' in first
+    assert 'name="children-0-dob_day"' in first and 'name="members-0-role"' in first
+    assert 'name="children-TOTAL_FORMS"' in first and 'name="members-0-sex"' in first
     assert 'data-module="govuk-character-count"' in first
     assert first.count("{% csrf_token %}") == 0 and "csrfmiddlewaretoken" in first
 
 
 def test_a_valid_contact_is_recorded_with_the_api_shape_and_confirmed(referrer, login):
     client = login(referrer)
-    response = client.post("/contacts/new/", contact_form_data())
+    response = contact_submit(client, contact_form_data())
     assert response.status_code == 302
     contact = Contact.objects.get()
     assert response["Location"] == f"/contacts/{contact.pk}/"
@@ -67,42 +68,52 @@ BAD_INPUT = [
     (
         "future date of birth",
         {
-            "child1_dob_day": str(_future().day),
-            "child1_dob_month": str(_future().month),
-            "child1_dob_year": str(_future().year),
+            "children-0-dob_day": str(_future().day),
+            "children-0-dob_month": str(_future().month),
+            "children-0-dob_year": str(_future().year),
         },
         "Date of birth must be today or in the past",
-        "#id_child1_dob",
+        "#id_children-0-dob_0",
     ),
-    ("invalid NHS number", {"child1_nhs_number": "9434765918"}, "check digit does not match", "#id_child1_nhs_number"),
+    (
+        "invalid NHS number",
+        {"children-0-nhs_number": "9434765918"},
+        "check digit does not match",
+        "#id_children-0-nhs_number",
+    ),
     (
         "no child",
         {
-            "child1_forename": "",
-            "child1_surname": "",
-            "child1_dob_day": "",
-            "child1_dob_month": "",
-            "child1_dob_year": "",
-            "child1_sex": "",
-            "child1_nhs_number": "",
-            "child1_address_line1": "",
-            "child1_town": "",
-            "child1_postcode": "",
+            "children-0-forename": "",
+            "children-0-surname": "",
+            "children-0-dob_day": "",
+            "children-0-dob_month": "",
+            "children-0-dob_year": "",
+            "children-0-sex": "",
+            "children-0-nhs_number": "",
+            "children-0-address_line1": "",
+            "children-0-town": "",
+            "children-0-postcode": "",
         },
         "Add at least one child the concern is about",
-        "#id_child1_forename",
+        "#id_children-0-forename",
     ),
     ("oversize narrative", {"narrative": "x" * 20001}, "20,000 characters or fewer", "#id_narrative"),
-    ("impossible date", {"child1_dob_day": "31", "child1_dob_month": "2"}, "must be a real date", "#id_child1_dob"),
-    ("no concern category", {"concern_codes": []}, "Select at least one concern category", "#id_concern_codes"),
-    ("no consent position", {"consent": ""}, "Select the consent position", "#id_consent"),
+    (
+        "impossible date",
+        {"children-0-dob_day": "31", "children-0-dob_month": "2"},
+        "must be a real date",
+        "#id_children-0-dob_0",
+    ),
+    ("no concern category", {"concern_codes": []}, "Select at least one concern category", "#id_concern_codes_1"),
+    ("no consent position", {"consent": ""}, "Select the consent position", "#id_consent_1"),
     (
         "immediate risk without detail",
         {"immediate_risk": "yes", "immediate_risk_detail": ""},
         "Describe the immediate risk",
         "#id_immediate_risk_detail",
     ),
-    ("household member without a name", {"member1_forename": ""}, "first name", "#id_member1_forename"),
+    ("household member without a name", {"members-0-forename": ""}, "first name", "#id_members-0-forename"),
 ]
 
 
@@ -127,7 +138,7 @@ def test_bad_input_re_renders_with_the_error_summary_and_saves_nothing(
 def test_entered_values_survive_a_failed_submission(referrer, login):
     body = (
         login(referrer)
-        .post("/contacts/new/", contact_form_data(child1_nhs_number="123", member1_forename="Dean"))
+        .post("/contacts/new/", contact_form_data(children_0_nhs_number="123", members_0_forename="Dean"))
         .content.decode()
     )
     assert 'value="Amelia"' in body and 'value="Dean"' in body and 'value="2018"' in body
@@ -137,7 +148,7 @@ def test_entered_values_survive_a_failed_submission(referrer, login):
 def test_narrative_markup_is_shown_as_text_with_line_breaks(referrer, login, make_actor):
     narrative = '<script>alert("x")</script>\n<b>bold</b> & "quoted"'
     client = login(referrer)
-    response = client.post("/contacts/new/", contact_form_data(narrative=narrative))
+    response = contact_submit(client, contact_form_data(narrative=narrative))
     contact = Contact.objects.get()
     for page_client, url in [
         (client, response["Location"]),
@@ -154,18 +165,19 @@ def test_narrative_markup_is_shown_as_text_with_line_breaks(referrer, login, mak
 def test_a_double_submit_with_the_same_idempotency_key_records_one_contact(referrer, login):
     client = login(referrer)
     data = contact_form_data()
-    first = client.post("/contacts/new/", data)
-    second = client.post("/contacts/new/", data)
-    assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
+    first = contact_submit(client, data)
+    second = client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]})  # double click
+    third = contact_submit(client, data)  # the whole form sent again (back button, refresh)
+    assert first.status_code == second.status_code == third.status_code == 302
+    assert first["Location"] == second["Location"] == third["Location"]
     assert Contact.objects.count() == 1
 
 
 def test_reusing_a_submitted_form_for_different_details_is_refused(referrer, login):
     client = login(referrer)
     data = contact_form_data()
-    client.post("/contacts/new/", data)
-    response = client.post("/contacts/new/", {**data, "narrative": "Something else entirely"})
+    contact_submit(client, data)
+    response = contact_submit(client, {**data, "narrative": "Something else entirely"})
     assert response.status_code == 200
     assert "This form was already submitted" in _error_summary(response.content.decode())
     assert Contact.objects.count() == 1
@@ -173,16 +185,16 @@ def test_reusing_a_submitted_form_for_different_details_is_refused(referrer, log
 
 def test_two_children_and_two_household_members(referrer, login):
     data = contact_form_data(
-        child2_forename="Ben",
-        child2_surname="Testchild",
-        child2_dob_day="5",
-        child2_dob_month="6",
-        child2_dob_year="2020",
-        member2_forename="Sara",
-        member2_surname="Testadult",
-        member2_role="parent_carer",
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="5",
+        children_1_dob_month="6",
+        children_1_dob_year="2020",
+        members_1_forename="Sara",
+        members_1_surname="Testadult",
+        members_1_role="parent_carer",
     )
-    assert login(referrer).post("/contacts/new/", data).status_code == 302
+    assert contact_submit(login(referrer), data).status_code == 302
     contact = Contact.objects.get()
     assert contact.people.filter(role="subject").count() == 2
     assert set(contact.people.exclude(role="subject").values_list("role", flat=True)) == {
@@ -192,11 +204,11 @@ def test_two_children_and_two_household_members(referrer, login):
 
 
 def test_an_error_on_the_second_child_is_reported_against_the_second_child(referrer, login):
-    data = contact_form_data(child2_forename="Ben", child2_nhs_number="123")
+    data = contact_form_data(children_1_forename="Ben", children_1_nhs_number="123")
     body = login(referrer).post("/contacts/new/", data).content.decode()
     summary = _error_summary(body)
-    assert 'href="#id_child2_nhs_number"' in summary and 'href="#id_child2_surname"' in summary
-    assert '<details class="govuk-details" open>' in body
+    assert 'href="#id_children-1-nhs_number"' in summary and 'href="#id_children-1-surname"' in summary
+    assert 'data-testid="child-1"' in body  # the second child's boxes are shown again, with their errors
 
 
 def test_answers_in_an_unchosen_branch_are_ignored(referrer, login):
@@ -206,7 +218,7 @@ def test_answers_in_an_unchosen_branch_are_ignored(referrer, login):
         immediate_risk="no",
         immediate_risk_detail="typed, then changed mind",
     )
-    assert login(referrer).post("/contacts/new/", data).status_code == 302
+    assert contact_submit(login(referrer), data).status_code == 302
     contact = Contact.objects.get()
     assert contact.consent_not_sought_reason == "" and contact.immediate_risk_detail == ""
 
@@ -233,13 +245,13 @@ def test_search_then_select_links_the_contact_to_the_existing_child(referrer, lo
     response = client.post("/contacts/new/", {"action": "select", "person_id": str(existing.pk)})
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="chosen-child"' in page
-    assert f'name="child1_person_id" value="{existing.pk}"' in page
+    assert f'name="children-0-person_id" value="{existing.pk}"' in page
     assert client.session["contact_intake"]["matches"] == []  # only the picked child is kept
 
     people_before = Person.objects.count()
-    child_fields = {k: "" for k in contact_form_data() if k.startswith("child1_")}
-    child_fields["child1_person_id"] = str(existing.pk)
-    assert client.post("/contacts/new/", contact_form_data(**child_fields)).status_code == 302
+    child_fields = {k: "" for k in contact_form_data() if k.startswith("children-0-")}
+    child_fields["children-0-person_id"] = str(existing.pk)
+    assert contact_submit(client, contact_form_data(**child_fields)).status_code == 302
     contact = Contact.objects.filter(recorded_by=referrer.user).get()
     assert contact.people.get(role="subject").person_id == existing.pk
     assert Person.objects.count() == people_before + 1  # only the household member is new
@@ -304,13 +316,13 @@ def test_a_public_referrers_identity_is_hidden_from_the_allocated_worker(make_ac
     worker = make_actor("social_worker", "mash")
     data = contact_form_data(referrer_type="public", referrer_name="Concerned Neighbour", referrer_role="Neighbour")
     client = login(screener)
-    client.post("/contacts/new/", data)
+    contact_submit(client, data)
     child = Person.objects.get(forename="Amelia")
     # No service allocates a worker yet (case management comes later): the test opens the allocation directly.
     CaseAllocation.objects.create(person=child, agency=screener.agency, worker=worker.user, opened_at=timezone.now())
-    linked = {k: "" for k in data if k.startswith("child1_")}
-    linked["child1_person_id"] = str(child.pk)
-    response = client.post("/contacts/new/", {**data, **linked, "idempotency_key": "second"})
+    linked = {k: "" for k in data if k.startswith("children-0-")}
+    linked["children-0-person_id"] = str(child.pk)
+    response = contact_submit(client, {**data, **linked, "idempotency_key": "second"})
     routed = Contact.objects.get(idempotency_key="second")
     assert routed.routed_to == worker.user
     confirmation = client.get(response["Location"]).content.decode()
@@ -328,7 +340,7 @@ def test_researchers_search_at_intake_too(make_actor, login):
     page = client.get("/contacts/new/").content.decode()
     assert 'data-testid="child-search-form"' in page
     assert client.post("/contacts/new/", {"action": "search", "identifier": VALID_NHS}).status_code == 200
-    assert client.post("/contacts/new/", contact_form_data()).status_code == 302
+    assert contact_submit(client, contact_form_data()).status_code == 302
 
 
 def test_unborn_child_recorded_with_expected_date(make_actor, login):
@@ -339,16 +351,16 @@ def test_unborn_child_recorded_with_expected_date(make_actor, login):
     client = login(make_actor("referrer", "police"))
     due = dt.date.today() + dt.timedelta(days=60)
     data = contact_form_data(
-        child1_forename="Baby",
-        child1_surname="Unbornchild",
-        child1_nhs_number="",
-        child1_unborn="on",
-        child1_sex="U",
-        child1_dob_day=str(due.day),
-        child1_dob_month=str(due.month),
-        child1_dob_year=str(due.year),
+        children_0_forename="Baby",
+        children_0_surname="Unbornchild",
+        children_0_nhs_number="",
+        children_0_unborn="on",
+        children_0_sex="U",
+        children_0_dob_day=str(due.day),
+        children_0_dob_month=str(due.month),
+        children_0_dob_year=str(due.year),
     )
-    assert client.post("/contacts/new/", data).status_code == 302
+    assert contact_submit(client, data).status_code == 302
     person = Person.objects.get(surname="Unbornchild")
     assert (person.kind, person.date_of_birth, person.expected_date_of_birth) == ("unborn", None, due)
 
@@ -361,7 +373,7 @@ def test_born_child_with_future_date_is_refused(make_actor, login):
     client = login(make_actor("referrer", "police"))
     due = dt.date.today() + dt.timedelta(days=60)
     data = contact_form_data(
-        child1_dob_day=str(due.day), child1_dob_month=str(due.month), child1_dob_year=str(due.year)
+        children_0_dob_day=str(due.day), children_0_dob_month=str(due.month), children_0_dob_year=str(due.year)
     )
     r = client.post("/contacts/new/", data)
     assert r.status_code == 200 and "Date of birth must be today or in the past" in r.content.decode()
@@ -392,11 +404,11 @@ def test_upn_recorded_and_a_bad_one_is_shown_on_its_own_field(make_actor, login)
     from openmash.people.models import PersonIdentifier
 
     client = login(make_actor("referrer", "school-oak"))
-    r = client.post("/contacts/new/", contact_form_data(child1_upn="B801200005002"))
+    r = client.post("/contacts/new/", contact_form_data(children_0_upn="B801200005002"))
     body = r.content.decode()
     assert r.status_code == 200 and "check letter does not match" in body
-    assert 'href="#id_child1_upn"' in body and Contact.objects.count() == 0
-    r = client.post("/contacts/new/", contact_form_data(child1_upn="b801200005001"))
+    assert 'href="#id_children-0-upn"' in body and Contact.objects.count() == 0
+    r = contact_submit(client, contact_form_data(children_0_upn="b801200005001"))
     assert r.status_code == 302
     kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
     assert {("nhs_number", VALID_NHS), ("upn", "B801200005001")} <= kinds
@@ -407,11 +419,11 @@ def test_local_id_and_pnc_id_recorded_and_bad_pnc_is_shown_on_its_field(make_act
     from openmash.people.models import PersonIdentifier
 
     client = login(make_actor("referrer", "police"))
-    r = client.post("/contacts/new/", contact_form_data(member1_pnc_id="99/123456A"))
+    r = client.post("/contacts/new/", contact_form_data(members_0_pnc_id="99/123456A"))
     body = r.content.decode()
     assert r.status_code == 200 and "check character does not match" in body
-    assert 'href="#id_member1_pnc_id"' in body and Contact.objects.count() == 0
-    r = client.post("/contacts/new/", contact_form_data(member1_pnc_id="99/123456x", child1_local_id="LA12345"))
+    assert 'href="#id_members-0-pnc_id"' in body and Contact.objects.count() == 0
+    r = contact_submit(client, contact_form_data(members_0_pnc_id="99/123456x", children_0_local_id="LA12345"))
     assert r.status_code == 302
     kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
     assert {("pnc_id", "99/123456X"), ("local_id", "LA12345")} <= kinds

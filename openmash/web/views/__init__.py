@@ -1,7 +1,15 @@
 """Page views, one module per part of the front-door workflow."""
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
-from openmash.web.views.contacts import contact_detail, contact_new
+from openmash.web.views.contacts import (
+    contact_amend,
+    contact_check,
+    contact_detail,
+    contact_new,
+    contact_person_change,
+    encompass_notice,
+    encompass_notices,
+)
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
 from openmash.web.views.home import LoginView, home, logout_view, switch_role
@@ -14,6 +22,11 @@ __all__ = [
     "home",
     "switch_role",
     "contact_new",
+    "contact_check",
+    "contact_amend",
+    "contact_person_change",
+    "encompass_notices",
+    "encompass_notice",
     "contact_detail",
     "screening_queue",
     "contact_screen",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from openmash.access.fields import contact_view
 from openmash.access.policy import can
+from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -61,6 +62,11 @@ def home(request):
     if can(actor, "contacts.routed"):
         routed = contact_selectors.routed_contacts(actor=actor)
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
+    if can(actor, "pack.view") and not can(actor, "contact.screen"):
+        # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
+        packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
+        ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
+        ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor)
     linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
     ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]

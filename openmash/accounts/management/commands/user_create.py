@@ -1,39 +1,69 @@
 import getpass
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from openmash.accounts.services import user_create
-from openmash.core.exceptions import ValidationFailed
+from openmash.accounts.admin_services import SYSTEM, MembershipSpec, user_add, user_set_password_link
+from openmash.accounts.management.base import AdminCommand
 
 
-class Command(BaseCommand):
-    help = "Create a user with a membership: openmash user create --username U --agency CODE --role ROLE"
+class Command(AdminCommand):
+    help = (
+        "Create a user with a membership: openmash user create --username U --agency CODE --role ROLE. "
+        "The password is asked for at the terminal, read from standard input (--password-stdin), or not set at all "
+        "(--no-password: a one-time set-password link is printed instead)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument("--agency", required=True, help="Agency code")
-        parser.add_argument("--role", required=True)
+        parser.add_argument("--role", required=True, help="referrer, researcher, screener, manager, ...")
         parser.add_argument("--name", default="", help="Display name")
-        parser.add_argument("--team", default="")
-        parser.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
+        parser.add_argument("--job-title", default="")
+        parser.add_argument("--team", default="", help="Team name in the agency (created if new)")
+        how = parser.add_mutually_exclusive_group()
+        how.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
+        how.add_argument(
+            "--no-password", action="store_true", help="Set no password; print a one-time set-password link"
+        )
+        parser.add_argument(
+            "--base-url", default="", help="Site address to put before the link, e.g. https://mash.example"
+        )
+
+    def _password(self, opts) -> str | None:
+        if opts["no_password"]:
+            return None
+        if opts["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CommandError("No password on standard input (or use --no-password for a set-password link).")
+            return password
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "No terminal to ask for the password: pipe it in with --password-stdin, or use --no-password."
+            )
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except EOFError:
+            raise CommandError("No password given.") from None
+        if password != again:
+            raise CommandError("The passwords do not match.")
+        return password
 
     def handle(self, *args, **opts):
-        if opts["password_stdin"]:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The passwords do not match.")
-        try:
-            user = user_create(
-                username=opts["username"],
-                password=password,
-                agency_code=opts["agency"],
-                role=opts["role"],
-                display_name=opts["name"],
-                team_name=opts["team"],
-            )
-        except ValidationFailed as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())) from None
+        password = self._password(opts)
+        user = user_add(
+            actor=SYSTEM,
+            username=opts["username"],
+            memberships=[MembershipSpec(agency=opts["agency"], role=opts["role"], team=opts["team"].strip())],
+            display_name=opts["name"],
+            job_title=opts["job_title"],
+            password=password,
+        )
         self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
+        if password is None:
+            link = user_set_password_link(actor=SYSTEM, username=user.username)
+            self.stdout.write(
+                f"One-time set-password link (give it to them privately): {opts['base_url'].rstrip('/')}{link}"
+            )

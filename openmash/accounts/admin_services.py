@@ -1,0 +1,579 @@
+"""Partnership administration writes: agencies, teams, starters and leavers, unlocking, set-password links and the
+partnership file. Used by the `openmash` command line (actor=SYSTEM, the operator at the server) and by the
+partnership admin's pages (actor = a partnership admin; `partnership.configure` is checked here for every call).
+
+Every write is atomic and audited in the same transaction. No password is ever shown, stored in clear or emailed:
+a new user gets a one-time set-password link (Django's password-reset token: it stops working once a password is
+set, when a newer link is issued, or after PASSWORD_RESET_TIMEOUT, 3 days by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from openmash.access.policy import require
+from openmash.accounts.choices import AgencyType, HealthService, Role
+from openmash.accounts.models import Agency, Membership, Team, User
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+CODE_MESSAGE = "Enter a code of lower-case letters, digits and hyphens (up to 40), like county-police"
+USERNAME_MESSAGE = "Enter a username of letters, digits and . @ + - _ (up to 150 characters)"
+CONFLICT_MESSAGE = "Someone else changed this while you were editing it. Check the details and try again."
+
+
+class SystemActor:
+    """The operator at the server's command line (shell access to the server is the authority). Audited as
+    `cli:<operating-system user>`; never used by a web request."""
+
+    user = None
+    membership = None
+
+    @property
+    def username(self) -> str:
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):
+            who = "unknown"
+        return f"cli:{who}"[:150]
+
+
+SYSTEM = SystemActor()
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """(value, label) of every role, for forms (the role list itself stays inside accounts and access)."""
+    return list(Role.choices)
+
+
+def agency_type_choices() -> list[tuple[str, str]]:
+    """(value, label) of every agency type, for forms."""
+    return list(AgencyType.choices)
+
+
+def health_service_choices() -> list[tuple[str, str]]:
+    """(value, label) of every health service, for forms."""
+    return list(HealthService.choices)
+
+
+def _authorise(actor) -> None:
+    if actor is SYSTEM:
+        return
+    require(actor, "partnership.configure")
+
+
+def _audit(actor, action: str, obj, detail: dict | None = None, reason: str = "") -> None:
+    audit_record(
+        actor=None if actor is SYSTEM else actor,
+        username=actor.username if actor is SYSTEM else "",
+        action=action,
+        obj=obj,
+        detail=detail,
+        reason=reason,
+    )
+
+
+def _err(errors: dict, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _check_version(obj, expected_updated_at) -> None:
+    """Concurrent edit detection: the form carries the row's updated_at as it was shown."""
+    if expected_updated_at is None:
+        return
+    if isinstance(expected_updated_at, str):
+        try:
+            expected_updated_at = dt.datetime.fromisoformat(expected_updated_at)
+        except ValueError:
+            raise Conflict(CONFLICT_MESSAGE) from None
+    if obj.updated_at != expected_updated_at:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+# --- agencies and teams ---------------------------------------------------------------------------------------------
+
+
+def agency_validate(data: dict) -> dict[str, list[str]]:
+    """Check an agency's fields: code (lower-case letters, digits and hyphens, up to 40), name (up to 200), type
+    (AgencyType), source_code (the CIN census referral source, 1 to 3 characters), health_service (HealthService,
+    health agencies only), hub (bool). Returns field -> messages (empty when valid)."""
+    errors: dict[str, list[str]] = {}
+    if not CODE_RE.match(_text(data.get("code"))):
+        _err(errors, "code", CODE_MESSAGE)
+    name = _text(data.get("name"))
+    if not name or len(name) > 200:
+        _err(errors, "name", "Enter the agency's name (up to 200 characters)")
+    if data.get("type") not in AgencyType.values:
+        _err(errors, "type", f"Choose an agency type: {', '.join(AgencyType.values)}")
+    source = _text(data.get("source_code"))
+    if not source or len(source) > 3:
+        _err(errors, "source_code", "Enter the CIN referral source code for this agency (1 to 3 characters, like 6)")
+    hs = _text(data.get("health_service"))
+    if hs and hs not in HealthService.values:
+        _err(errors, "health_service", f"Choose a health service: {', '.join(HealthService.values)}")
+    elif hs and data.get("type") != AgencyType.HEALTH:
+        _err(errors, "health_service", "Only a health agency has a health service")
+    if not isinstance(data.get("hub", False), bool):
+        _err(errors, "hub", "Say true or false")
+    return errors
+
+
+@transaction.atomic
+def agency_upsert(*, actor, data: dict, must_be_new: bool = False, expected_updated_at=None) -> tuple[Agency, str]:
+    """Create the agency with data["code"], or bring an existing one up to date (idempotent). data: code, name,
+    type, source_code, health_service (optional), hub (optional bool). Returns (agency, "created" | "updated" |
+    "unchanged"). must_be_new refuses an existing code (the web form); expected_updated_at (the edit form) raises
+    Conflict when someone else changed the agency since it was shown. Raises ValidationFailed, Conflict."""
+    _authorise(actor)
+    errors = agency_validate(data)
+    code = _text(data.get("code"))
+    existing = Agency.objects.select_for_update().filter(code=code).first() if code else None
+    if must_be_new and existing is not None:
+        _err(errors, "code", "An agency with that code already exists")
+    if existing is not None:
+        _check_version(existing, expected_updated_at)
+    if errors:
+        raise ValidationFailed("The agency could not be saved", errors=errors)
+    values = {
+        "name": _text(data["name"]),
+        "agency_type": data["type"],
+        "source_code": _text(data["source_code"]),
+        "health_service": _text(data.get("health_service")),
+        "is_hub": bool(data.get("hub", False)),
+    }
+    if existing is None:
+        agency = Agency.objects.create(code=code, **values)
+        _audit(actor, "create", agency, {"code": code, **{k: v for k, v in values.items() if k != "name"}})
+        return agency, "created"
+    changed = {k: [getattr(existing, k), v] for k, v in values.items() if getattr(existing, k) != v}
+    if not changed:
+        return existing, "unchanged"
+    for k, (_, v) in changed.items():
+        setattr(existing, k, v)
+    existing.save()
+    _audit(actor, "update", existing, {"changed": sorted(changed)})
+    return existing, "updated"
+
+
+@transaction.atomic
+def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=None) -> Agency:
+    """Deactivate (or reactivate) an agency by code. Its members cannot sign in or use API tokens while it is
+    inactive (accounts.actor_for_user only uses memberships of active agencies). Raises NotFound, Conflict."""
+    _authorise(actor)
+    agency = Agency.objects.select_for_update().filter(code=code).first()
+    if agency is None:
+        raise NotFound(f"No agency with the code {code}")
+    _check_version(agency, expected_updated_at)
+    if agency.active != active:
+        agency.active = active
+        agency.save(update_fields=["active", "updated_at"])
+        _audit(actor, "activate" if active else "deactivate", agency, {"code": code})
+    return agency
+
+
+@transaction.atomic
+def team_add(*, actor, agency_code: str, name: str) -> tuple[Team, bool]:
+    """Create the team `name` in the agency (idempotent). Returns (team, created). Raises ValidationFailed."""
+    _authorise(actor)
+    errors: dict[str, list[str]] = {}
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        _err(errors, "agency", f"Unknown agency: {agency_code}")
+    name = _text(name)
+    if not name or len(name) > 200:
+        _err(errors, "name", "Enter the team's name (up to 200 characters)")
+    if errors:
+        raise ValidationFailed("The team could not be saved", errors=errors)
+    team, created = Team.objects.get_or_create(agency=agency, name=name)
+    if created:
+        _audit(actor, "create", team, {"agency": agency.code})
+    return team, created
+
+
+# --- starters and leavers -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MembershipSpec:
+    """One role in one agency (and optionally a team) for a user."""
+
+    agency: str
+    role: str
+    team: str = ""
+
+
+def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    known = agencies if agencies is not None else set(Agency.objects.values_list("code", flat=True))
+    if spec.agency not in known:
+        _err(errors, "agency", f"Unknown agency: {spec.agency}")
+    if spec.role not in Role.values:
+        _err(errors, "role", f"Unknown role: {spec.role}. Choose one of {', '.join(Role.values)}")
+    if spec.team and len(spec.team) > 200:
+        _err(errors, "team", "Enter a team name of up to 200 characters")
+    return errors
+
+
+def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, list[str]]:
+    """Check a starter: username (letters, digits and . @ + - _, up to 150), name and job_title (up to 150),
+    memberships (at least one MembershipSpec). Returns field -> messages."""
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(_text(data.get("username"))):
+        _err(errors, "username", USERNAME_MESSAGE)
+    for key in ("name", "job_title"):
+        if len(_text(data.get(key))) > 150:
+            _err(errors, key, "Enter up to 150 characters")
+    specs = data.get("memberships") or []
+    if not specs:
+        _err(errors, "memberships", "Give the user at least one role in an agency")
+    for i, spec in enumerate(specs):
+        for k, msgs in _membership_errors(spec, agencies).items():
+            errors.setdefault(k if len(specs) == 1 else f"memberships[{i}].{k}", []).extend(msgs)
+    return errors
+
+
+def _ensure_membership(actor, user: User, spec: MembershipSpec) -> str:
+    agency = Agency.objects.get(code=spec.agency)
+    team = Team.objects.get_or_create(agency=agency, name=spec.team)[0] if spec.team else None
+    membership = Membership.objects.select_for_update().filter(user=user, agency=agency, role=spec.role).first()
+    if membership is None:
+        membership = Membership.objects.create(user=user, agency=agency, team=team, role=spec.role)
+        _audit(actor, "create", membership, {"role": spec.role, "agency": agency.code})
+        return "created"
+    changed = []
+    if spec.team and membership.team_id != team.pk:
+        membership.team = team
+        changed.append("team")
+    if not membership.active:
+        membership.active = True
+        changed.append("active")
+    if not changed:
+        return "unchanged"
+    membership.save()
+    _audit(actor, "update", membership, {"changed": changed})
+    return "updated"
+
+
+@transaction.atomic
+def user_add(
+    *,
+    actor,
+    username: str,
+    memberships: list[MembershipSpec],
+    display_name: str = "",
+    job_title: str = "",
+    password: str | None = None,
+) -> User:
+    """Create a starter with their memberships. With password=None the account has no usable password until the
+    user follows a set-password link (user_set_password_link). A given password must pass AUTH_PASSWORD_VALIDATORS.
+    Raises ValidationFailed (username taken, unknown agency or role, weak password)."""
+    _authorise(actor)
+    data = {"username": username, "name": display_name, "job_title": job_title, "memberships": memberships}
+    errors = user_validate(data)
+    username = _text(username)
+    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+        _err(errors, "username", "That username is taken")
+    user = User(username=username, display_name=_text(display_name), job_title=_text(job_title))
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed("The user could not be created", errors=errors)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    _audit(actor, "create", user, {"has_password": password is not None})
+    for spec in memberships:
+        _ensure_membership(actor, user, spec)
+    return user
+
+
+def _user(username: str, *, lock: bool = True) -> User:
+    qs = User.objects.select_for_update() if lock else User.objects
+    user = qs.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No user called {username}")
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
+    """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
+    checks User.is_active). Their records and audit trail stay. Raises NotFound."""
+    _authorise(actor)
+    user = _user(username)
+    if getattr(actor, "user", None) is not None and actor.user.pk == user.pk and not active:
+        raise ValidationFailed(
+            "You cannot deactivate yourself", errors={"username": ["You cannot deactivate yourself"]}
+        )
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        _audit(actor, "activate" if active else "deactivate", user, reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_set_password_link(*, actor, username: str) -> str:
+    """Make a one-time set-password link (a path; the caller adds the site's address) for the user. Any password
+    the user had stops working and any earlier link is void (the token is bound to the password hash). The link is
+    not stored or logged; show it once to the person who asked. Raises NotFound (also for an inactive user)."""
+    _authorise(actor)
+    user = _user(username)
+    if not user.is_active:
+        raise NotFound(f"No active user called {username}")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    _audit(actor, "issue_set_password_link", user)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("setpassword:confirm", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def user_unlock(*, actor, username: str) -> int:
+    """Clear the sign-in lockout (django-axes failed attempts) for a username. Returns the number of attempt
+    records cleared (0 when the account was not locked)."""
+    _authorise(actor)
+    from axes.utils import reset
+
+    cleared = reset(username=username)
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        _audit(actor, "unlock", user, {"attempts_cleared": cleared})
+    else:
+        _audit(actor, "unlock", None, {"attempts_cleared": cleared}, reason="no such user")
+    return cleared
+
+
+@transaction.atomic
+def membership_add(*, actor, username: str, spec: MembershipSpec) -> Membership:
+    """Give a user another role (agency, role, optional team), or reactivate it. Raises ValidationFailed."""
+    _authorise(actor)
+    user = _user(username)
+    errors = _membership_errors(spec)
+    if errors:
+        raise ValidationFailed("The role could not be added", errors=errors)
+    _ensure_membership(actor, user, spec)
+    return Membership.objects.get(user=user, agency__code=spec.agency, role=spec.role)
+
+
+@transaction.atomic
+def membership_update(
+    *, actor, membership_id, role: str, team_id=None, active: bool = True, expected_updated_at=None
+) -> Membership:
+    """Change a membership's role, team (a team of the same agency, or None) or active flag. expected_updated_at is
+    the value the editor saw: a newer one raises Conflict. Raises NotFound, ValidationFailed, Conflict."""
+    _authorise(actor)
+    membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
+    _check_version(membership, expected_updated_at)
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        _err(errors, "role", "Choose a role")
+    team = None
+    if team_id:
+        team = Team.objects.filter(pk=team_id, agency_id=membership.agency_id).first()
+        if team is None:
+            _err(errors, "team", "Choose a team of this agency")
+    if (
+        role != membership.role
+        and Membership.objects.filter(user_id=membership.user_id, agency_id=membership.agency_id, role=role).exists()
+    ):
+        _err(errors, "role", "The user already has that role in this agency")
+    own = getattr(actor, "user", None) is not None and actor.membership.pk == membership.pk
+    if own and (role != membership.role or not active):
+        _err(errors, "role", "You cannot change or remove your own admin role")
+    if errors:
+        raise ValidationFailed("The role could not be changed", errors=errors)
+    before = {"role": membership.role, "team": str(membership.team_id or ""), "active": membership.active}
+    membership.role, membership.team, membership.active = role, team, active
+    membership.save()
+    after = {"role": role, "team": str(team.pk if team else ""), "active": active}
+    _audit(actor, "update", membership, {k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    return membership
+
+
+# --- the partnership file -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    """What partnership_load did (or would do, in a dry run)."""
+
+    agencies: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    teams: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
+    users: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
+    memberships: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    new_usernames: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        def part(name, counts):
+            return f"{name}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+        return "; ".join(
+            part(n, c)
+            for n, c in (
+                ("agencies", self.agencies),
+                ("teams", self.teams),
+                ("users", self.users),
+                ("roles", self.memberships),
+            )
+        )
+
+
+class PartnershipFileInvalid(ValidationFailed):
+    """The file broke a rule: problems is a list of (line or None, where, message), in file order."""
+
+    def __init__(self, problems: list[tuple[int | None, str, str]]) -> None:
+        super().__init__(
+            f"{len(problems)} problem(s) in the partnership file",
+            errors={f"{where}": [msg] for _, where, msg in problems},
+        )
+        self.problems = problems
+
+
+def _line(item) -> int | None:
+    return item.get("__line__") if isinstance(item, dict) else None
+
+
+ALLOWED_KEYS = {
+    "agencies": {"code", "name", "type", "source_code", "health_service", "hub", "teams", "__line__"},
+    "users": {"username", "name", "job_title", "memberships", "__line__"},
+    "memberships": {"agency", "role", "team", "__line__"},
+}
+
+
+def _check_agency_item(i: int, a, seen: set[str], problems: list) -> None:
+    where = f"agencies[{i}]"
+    if not isinstance(a, dict):
+        problems.append((None, where, "Each agency must be a table/mapping"))
+        return
+    for k in sorted(set(a) - ALLOWED_KEYS["agencies"]):
+        problems.append((_line(a), f"{where}.{k}", "Unknown field"))
+    for k, msgs in agency_validate(a).items():
+        problems.extend((_line(a), f"{where}.{k}", m) for m in msgs)
+    teams = a.get("teams", [])
+    if not isinstance(teams, list) or not all(isinstance(t, str) and 0 < len(t.strip()) <= 200 for t in teams):
+        problems.append((_line(a), f"{where}.teams", "Give teams as a list of names (up to 200 characters)"))
+    code = _text(a.get("code"))
+    if code in seen:
+        problems.append((_line(a), f"{where}.code", f"The agency {code} appears twice"))
+    seen.add(code)
+
+
+def _check_user_item(i: int, u, codes: set[str], names: set[str], problems: list) -> list[MembershipSpec] | None:
+    where = f"users[{i}]"
+    if not isinstance(u, dict):
+        problems.append((None, where, "Each user must be a table/mapping"))
+        return None
+    for k in sorted(set(u) - ALLOWED_KEYS["users"]):
+        msg = "Passwords are never given in a file: users set their own" if k == "password" else "Unknown field"
+        problems.append((_line(u), f"{where}.{k}", msg))
+    specs = []
+    raw = u.get("memberships") or []
+    for j, m in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(m, dict):
+            problems.append((_line(u), f"{where}.memberships[{j}]", "Each role must be a table/mapping"))
+            continue
+        for k in sorted(set(m) - ALLOWED_KEYS["memberships"]):
+            problems.append((_line(m) or _line(u), f"{where}.memberships[{j}].{k}", "Unknown field"))
+        specs.append(
+            MembershipSpec(agency=_text(m.get("agency")), role=_text(m.get("role")), team=_text(m.get("team")))
+        )
+    for k, msgs in user_validate({**u, "memberships": specs}, agencies=codes).items():
+        problems.extend((_line(u), f"{where}.{k}", m) for m in msgs)
+    uname = _text(u.get("username")).lower()
+    if uname in names:
+        problems.append((_line(u), f"{where}.username", f"The user {uname} appears twice"))
+    names.add(uname)
+    return specs
+
+
+def _check_document(doc) -> tuple[list[tuple[int | None, str, str]], list[dict], list[tuple[dict, list]]]:
+    """Validate the whole file before anything is written: (problems, agencies, [(user, specs)])."""
+    if not isinstance(doc, dict):
+        return [(None, "file", "The file must hold `agencies` and `users` lists")], [], []
+    problems: list[tuple[int | None, str, str]] = [
+        (_line(doc), key, "Unknown section (expected agencies and users)")
+        for key in sorted(set(doc) - {"agencies", "users", "__line__"})
+    ]
+    agencies = doc.get("agencies") or []
+    users = doc.get("users") or []
+    if not isinstance(agencies, list) or not isinstance(users, list):
+        return [(_line(doc), "file", "`agencies` and `users` must be lists")], [], []
+    seen: set[str] = set()
+    for i, a in enumerate(agencies):
+        _check_agency_item(i, a, seen, problems)
+    codes = set(Agency.objects.values_list("code", flat=True)) | seen
+    names: set[str] = set()
+    users_out = []
+    for i, u in enumerate(users):
+        specs = _check_user_item(i, u, codes, names, problems)
+        if specs is not None:
+            users_out.append((u, specs))
+    return problems, [a for a in agencies if isinstance(a, dict)], users_out
+
+
+@transaction.atomic
+def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadReport:
+    """Load a partnership file's content: `agencies` (code, name, type, source_code, health_service, hub, teams) and
+    `users` (username, name, job_title, memberships: agency, role, team). Users never carry passwords: a new user
+    gets an unusable password and needs a set-password link. Idempotent (existing agencies are brought up to date,
+    existing users and roles are kept and missing roles added; nothing is deleted). All or nothing: any problem
+    raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back."""
+    _authorise(actor)
+    problems, agencies, users = _check_document(document)
+    if problems:
+        raise PartnershipFileInvalid(problems)
+    report = LoadReport()
+    for a in agencies:
+        agency, outcome = agency_upsert(actor=actor, data={k: v for k, v in a.items() if k != "teams"})
+        report.agencies[outcome] += 1
+        for team_name in a.get("teams", []):
+            _, created = team_add(actor=actor, agency_code=agency.code, name=team_name)
+            report.teams["created" if created else "unchanged"] += 1
+    for u, specs in users:
+        username = _text(u["username"])
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            user = _user_add_without_roles(actor, username, u)
+            report.users["created"] += 1
+            report.new_usernames.append(username)
+        else:
+            report.users["unchanged"] += 1
+        for spec in specs:
+            report.memberships[_ensure_membership(actor, user, spec)] += 1
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+def _user_add_without_roles(actor, username: str, u: dict) -> User:
+    user = User(username=username, display_name=_text(u.get("name")), job_title=_text(u.get("job_title")))
+    user.set_unusable_password()
+    user.save()
+    _audit(actor, "create", user, {"has_password": False, "source": "partnership file"})
+    return user

@@ -1,0 +1,401 @@
+"""Casework API: case notes, strategy discussions, MASH packs, allocating siblings together, closing allocations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from openmash.access.policy import can
+from openmash.casework import selectors, services
+from openmash.core.exceptions import NotFound
+
+router = Router(tags=["casework"])
+
+
+# --- schemas ------------------------------------------------------------------------------------------------------
+
+
+class CaseNoteIn(Schema):
+    """A case note. note_type: phone_call, system_check, consent_conversation, management_oversight or other.
+    occurred_at: when the event happened (ISO 8601; without an offset it is read as UK time); not in the future,
+    not before the contact was received. corrects_id: the note on the same contact this one corrects."""
+
+    note_type: str = Field(max_length=30)
+    occurred_at: dt.datetime
+    text: str
+    corrects_id: UUID | None = None
+
+
+class CaseNoteOut(Schema):
+    """A case note as recorded (notes are never changed). corrected_by: the notes that correct it."""
+
+    id: UUID
+    contact_id: UUID
+    enquiry_id: UUID | None
+    note_type: str
+    occurred_at: dt.datetime
+    text: str
+    author: str
+    agency_code: str
+    recorded_at: dt.datetime
+    corrects_id: UUID | None
+    corrected_by: list[UUID]
+
+
+class AttendeeIn(Schema):
+    agency_code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    role: str = Field("", max_length=200)
+
+
+class ActionIn(Schema):
+    description: str = Field(max_length=1000)
+    owner: str = Field(max_length=200)
+    owner_agency_code: str = Field("", max_length=40)
+    due_date: dt.date
+
+
+class StrategyDiscussionIn(Schema):
+    """A strategy discussion. Police and health should take part (Working Together 2023): if no attendee is from
+    a police or health agency, missing_agencies_reason must say why. section47: whether a section 47 enquiry
+    starts, with its rationale. Only for a contact whose decision or screening outcome was a strategy discussion."""
+
+    held_at: dt.datetime
+    attendees: list[AttendeeIn] = Field(max_length=30)
+    section47: bool
+    rationale: str
+    actions: list[ActionIn] = Field(default_factory=list, max_length=30)
+    missing_agencies_reason: str = ""
+
+
+class AttendeeOut(Schema):
+    agency_code: str
+    agency_name: str
+    name: str
+    role: str
+
+
+class ActionOut(Schema):
+    description: str
+    owner: str
+    owner_agency_code: str | None
+    due_date: dt.date
+
+
+class StrategyDiscussionOut(Schema):
+    id: UUID
+    contact_id: UUID
+    enquiry_id: UUID | None
+    held_at: dt.datetime
+    section47: bool
+    rationale: str
+    missing_agencies_reason: str
+    attendees: list[AttendeeOut]
+    actions: list[ActionOut]
+    recorded_at: dt.datetime
+
+
+class PackPersonOut(Schema):
+    person_id: UUID
+    role: str
+    forename: str
+    surname: str
+    date_of_birth: dt.date | None
+    expected_date_of_birth: dt.date | None
+
+
+class MashPackSummaryOut(Schema):
+    contact_id: UUID
+    reference: str
+    status: str
+    received_at: dt.datetime
+    subjects: list[PackPersonOut]
+
+
+class ScreeningOut(Schema):
+    outcome: str
+    rationale: str
+    screened_at: dt.datetime
+
+
+class AgencyAnswerOut(Schema):
+    """One agency's answer. withheld: the agency marked it sensitive or restricted, so it stays in the hub."""
+
+    agency_code: str
+    agency_name: str
+    status: str
+    withheld: bool
+    responded_at: dt.datetime | None
+    no_information: bool | None
+    summary: str
+    risk_indicators: list[str]
+    relevant_dates: str
+
+
+class PackDecisionOut(Schema):
+    outcomes: list[str]
+    threshold_level: int
+    rationale: str
+    next_steps: str
+    decided_at: dt.datetime
+
+
+class AllocationOut(Schema):
+    id: UUID
+    person_id: UUID
+    worker: str | None
+    agency_code: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class MashPackOut(Schema):
+    """The full MASH pack handed to the allocated worker and the assessment team. referrer_name is null when the
+    referrer's identity is protected and the reader is outside the hub."""
+
+    contact_id: UUID
+    reference: str
+    status: str
+    received_at: dt.datetime
+    recording_agency: str
+    referrer_name: str | None
+    narrative: str
+    concern_codes: list[str]
+    immediate_risk: bool
+    people: list[PackPersonOut]
+    screening: ScreeningOut | None
+    enquiry_id: UUID | None
+    rag: str | None
+    agency_answers: list[AgencyAnswerOut]
+    decision: PackDecisionOut | None
+    case_notes: list[CaseNoteOut]
+    strategy_discussions: list[StrategyDiscussionOut]
+    allocations: list[AllocationOut]
+
+
+class AllocateTogetherIn(Schema):
+    """Allocate these subject children of the contact (siblings) to one social worker (membership id)."""
+
+    person_ids: list[UUID] = Field(max_length=20)
+    worker_membership_id: UUID
+
+
+class AllocationCloseIn(Schema):
+    reason: str = Field(max_length=500)
+
+
+# --- presenters ---------------------------------------------------------------------------------------------------
+
+
+def note_out(n) -> dict:
+    return {
+        "id": n.id,
+        "contact_id": n.contact_id,
+        "enquiry_id": n.enquiry_id,
+        "note_type": n.note_type,
+        "occurred_at": n.occurred_at,
+        "text": n.text,
+        "author": str(n.author),
+        "agency_code": n.agency.code,
+        "recorded_at": n.created_at,
+        "corrects_id": n.corrects_id,
+        "corrected_by": [c.id for c in n.corrections.all()],
+    }
+
+
+def discussion_out(d) -> dict:
+    return {
+        "id": d.id,
+        "contact_id": d.contact_id,
+        "enquiry_id": d.enquiry_id,
+        "held_at": d.held_at,
+        "section47": d.section47,
+        "rationale": d.rationale,
+        "missing_agencies_reason": d.missing_agencies_reason,
+        "attendees": [
+            {"agency_code": a.agency.code, "agency_name": a.agency.name, "name": a.name, "role": a.role}
+            for a in d.attendees.all()
+        ],
+        "actions": [
+            {
+                "description": a.description,
+                "owner": a.owner,
+                "owner_agency_code": a.owner_agency.code if a.owner_agency else None,
+                "due_date": a.due_date,
+            }
+            for a in d.actions.all()
+        ],
+        "recorded_at": d.recorded_at,
+    }
+
+
+def _person(cp) -> dict:
+    p = cp.person
+    return {
+        "person_id": p.id,
+        "role": cp.role,
+        "forename": p.forename,
+        "surname": p.surname,
+        "date_of_birth": p.date_of_birth,
+        "expected_date_of_birth": p.expected_date_of_birth,
+    }
+
+
+def allocation_out(a) -> dict:
+    return {
+        "id": a.id,
+        "person_id": a.person_id,
+        "worker": str(a.worker) if a.worker else None,
+        "agency_code": a.agency.code,
+        "opened_at": a.opened_at,
+        "closed_at": a.closed_at,
+    }
+
+
+def pack_out(pack) -> dict:
+    c, d, s = pack.contact, pack.decision, pack.screening
+    answers = []
+    for item in pack.requests:
+        r, resp = item["r"], item["response"]
+        answers.append(
+            {
+                "agency_code": r.agency.code,
+                "agency_name": r.agency.name,
+                "status": r.status,
+                "withheld": item["withheld"],
+                "responded_at": resp.responded_at if resp else None,
+                "no_information": resp.no_information if resp else None,
+                "summary": resp.summary if resp else "",
+                "risk_indicators": resp.risk_indicators if resp else [],
+                "relevant_dates": resp.relevant_dates if resp else "",
+            }
+        )
+    return {
+        "contact_id": c.id,
+        "reference": c.reference,
+        "status": c.status,
+        "received_at": c.received_at,
+        "recording_agency": c.recording_agency.name,
+        "referrer_name": None if pack.referrer_hidden else c.referrer_name,
+        "narrative": c.narrative,
+        "concern_codes": c.concern_codes,
+        "immediate_risk": c.immediate_risk,
+        "people": [_person(cp) for cp in pack.subjects + pack.others],
+        "screening": {"outcome": s.outcome, "rationale": s.rationale, "screened_at": s.screened_at} if s else None,
+        "enquiry_id": pack.enquiry.id if pack.enquiry else None,
+        "rag": pack.enquiry.rag if pack.enquiry else None,
+        "agency_answers": answers,
+        "decision": {
+            "outcomes": d.outcomes,
+            "threshold_level": d.threshold_level,
+            "rationale": d.rationale,
+            "next_steps": d.next_steps,
+            "decided_at": d.decided_at,
+        }
+        if d
+        else None,
+        "case_notes": [note_out(n) for n in pack.notes],
+        "strategy_discussions": [discussion_out(x) for x in pack.discussions],
+        "allocations": [allocation_out(a) for a in pack.allocations],
+    }
+
+
+def _hub_read(request):
+    """Case notes and strategy discussions are read by the hub (others read them in a MASH pack): anyone else
+    gets the same 404 as for a missing contact."""
+    if not can(request.actor, "casenote.view"):
+        raise NotFound()
+
+
+# --- operations ---------------------------------------------------------------------------------------------------
+
+
+@router.get("/contacts/{contact_id}/case-notes", response=list[CaseNoteOut], summary="A contact's case notes")
+def case_note_list(request, contact_id: UUID):
+    _hub_read(request)
+    return [note_out(n) for n in selectors.case_notes_for_contact(actor=request.actor, contact_id=contact_id)]
+
+
+@router.post(
+    "/contacts/{contact_id}/case-notes", response={201: CaseNoteOut}, summary="Add a case note (or a correction)"
+)
+def case_note_add(request, contact_id: UUID, payload: CaseNoteIn):
+    note = services.case_note_add(actor=request.actor, contact_id=contact_id, **payload.dict())
+    notes = selectors.case_notes_for_contact(actor=request.actor, contact_id=contact_id)
+    return Status(201, note_out(next(n for n in notes if n.pk == note.pk)))
+
+
+@router.get(
+    "/contacts/{contact_id}/strategy-discussions",
+    response=list[StrategyDiscussionOut],
+    summary="A contact's strategy discussions",
+)
+def strategy_discussion_list(request, contact_id: UUID):
+    _hub_read(request)
+    found = selectors.strategy_discussions_for_contact(actor=request.actor, contact_id=contact_id)
+    return [discussion_out(d) for d in found]
+
+
+@router.post(
+    "/contacts/{contact_id}/strategy-discussions",
+    response={201: StrategyDiscussionOut},
+    summary="Record a strategy discussion",
+)
+def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscussionIn):
+    data = payload.dict()
+    discussion = services.strategy_discussion_record(actor=request.actor, contact_id=contact_id, **data)
+    found = selectors.strategy_discussions_for_contact(actor=request.actor, contact_id=contact_id)
+    return Status(201, discussion_out(next(d for d in found if d.pk == discussion.pk)))
+
+
+class PackListQuery(Schema):
+    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
+
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=100)
+
+
+@router.get("/mash-packs", response=list[MashPackSummaryOut], summary="MASH packs handed to you, newest first")
+def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
+    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit)
+    response["X-Total-Count"] = str(page.total)
+    return [
+        {
+            "contact_id": c.id,
+            "reference": c.reference,
+            "status": c.status,
+            "received_at": c.received_at,
+            "subjects": [_person(cp) for cp in c.subject_links],
+        }
+        for c in page.packs
+    ]
+
+
+@router.get("/mash-packs/{contact_id}", response=MashPackOut, summary="A MASH pack: everything handed over")
+def mash_pack_detail(request, contact_id: UUID):
+    return pack_out(selectors.mash_pack_get(actor=request.actor, contact_id=contact_id))
+
+
+@router.post(
+    "/contacts/{contact_id}/allocations",
+    response={201: list[AllocationOut]},
+    summary="Allocate children of one contact (siblings) to one social worker",
+)
+def allocations_assign(request, contact_id: UUID, payload: AllocateTogetherIn):
+    allocations = services.allocations_assign_together(
+        actor=request.actor,
+        contact_id=contact_id,
+        person_ids=payload.person_ids,
+        worker_membership_id=payload.worker_membership_id,
+    )
+    return Status(201, [allocation_out(a) for a in allocations])
+
+
+@router.post("/allocations/{allocation_id}/close", response=AllocationOut, summary="Close an allocation")
+def allocation_close(request, allocation_id: UUID, payload: AllocationCloseIn):
+    return allocation_out(
+        services.allocation_close(actor=request.actor, allocation_id=allocation_id, reason=payload.reason)
+    )

@@ -1,0 +1,164 @@
+"""Page forms for casework. They check the shape of what was posted (a real date, a time, a known option); the
+services do the domain validation and their field errors are put back on these forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+
+from openmash.casework.choices import CaseNoteType
+from openmash.casework.services import MAX_TEXT
+from openmash.web.forms import GovukDateField
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _time_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 14:30",
+        error_messages={"required": f"Enter the {label.lower()}", "max_length": "Enter the time like 14:30"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def combine(form: forms.Form, date_field: str, time_field: str, label: str) -> dt.datetime | None:
+    """The aware UK date and time from a date field and an HH:MM field; adds the error to the right field."""
+    day = form.cleaned_data.get(date_field)
+    raw = (form.cleaned_data.get(time_field) or "").strip()
+    if day is None:
+        if date_field not in form.errors:
+            form.add_error(date_field, f"Enter the date of the {label}")
+        return None
+    match = _TIME.match(raw)
+    if not match:
+        if time_field not in form.errors:
+            form.add_error(time_field, "Enter the time as hours and minutes, for example 14:30")
+        return None
+    naive = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))))
+    return timezone.make_aware(naive)
+
+
+class CaseNoteForm(forms.Form):
+    note_type = forms.ChoiceField(
+        label="Type of note",
+        choices=CaseNoteType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of note", "invalid_choice": "Choose the type of note"},
+    )
+    occurred_on = GovukDateField(
+        label="Date of the event",
+        help_text="For example, 27 3 2026",
+        required=True,
+        error_messages={"required": "Enter the date of the event"},
+    )
+    occurred_time = _time_field("Time of the event")
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_TEXT}),
+        error_messages={"required": "Enter the note"},
+    )
+    corrects_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["occurred_at"] = combine(self, "occurred_on", "occurred_time", "event")
+        return cleaned
+
+
+SECTION47 = [("yes", "Yes, a section 47 enquiry will start"), ("no", "No section 47 enquiry")]
+
+
+class StrategyDiscussionForm(forms.Form):
+    held_on = GovukDateField(
+        label="Date of the discussion",
+        help_text="For example, 27 3 2026",
+        required=True,
+        error_messages={"required": "Enter the date of the discussion"},
+    )
+    held_time = _time_field("Time of the discussion")
+    section47 = forms.ChoiceField(
+        label="Decision on a section 47 enquiry",
+        choices=SECTION47,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether a section 47 enquiry will start"},
+    )
+    rationale = forms.CharField(
+        label="Rationale for the decision",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT}),
+        error_messages={"required": "Enter the rationale for the section 47 decision"},
+    )
+    missing_agencies_reason = forms.CharField(
+        label="If police or health did not take part, why not",
+        required=False,
+        help_text="Police and health should take part in every strategy discussion (Working Together 2023)",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["held_at"] = combine(self, "held_on", "held_time", "discussion")
+        return cleaned
+
+
+class AttendeeForm(forms.Form):
+    agency_code = forms.ChoiceField(label="Agency", choices=[], required=False)
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    role = forms.CharField(label="Role", max_length=200, required=False)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency_code"].choices = [("", "Choose an agency")] + [(a.code, a.name) for a in agencies]
+
+    def is_blank(self) -> bool:
+        return not any((self.cleaned_data.get(f) or "").strip() for f in ("agency_code", "name", "role"))
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", max_length=1000, required=False)
+    owner = forms.CharField(label="Owner (name or role)", max_length=200, required=False)
+    owner_agency_code = forms.ChoiceField(label="Owner's agency", choices=[], required=False)
+    due_date = GovukDateField(label="Due date", required=False)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency_code"].choices = [("", "Choose an agency")] + [(a.code, a.name) for a in agencies]
+
+    def is_blank(self) -> bool:
+        text = any((self.cleaned_data.get(f) or "").strip() for f in ("description", "owner", "owner_agency_code"))
+        return not text and self.cleaned_data.get("due_date") is None
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=6, max_num=30, validate_max=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=30, validate_max=True)
+
+
+class AllocateTogetherForm(forms.Form):
+    person_ids = forms.MultipleChoiceField(
+        label="Children to allocate",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every child who goes to this worker",
+        error_messages={"required": "Select at least one child"},
+    )
+    worker = forms.ChoiceField(label="Social worker", choices=[], error_messages={"required": "Choose a social worker"})
+
+    def __init__(self, *args, children=(), workers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_ids"].choices = [(str(p.pk), p.full_name) for p in children]
+        self.fields["worker"].choices = [("", "Choose a social worker")] + [
+            (str(m.pk), f"{m.user} ({m.agency.name})") for m in workers
+        ]
+
+
+class AllocationCloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the allocation closing?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={"required": "Enter why the allocation is closing"},
+    )

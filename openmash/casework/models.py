@@ -1,0 +1,80 @@
+"""Casework on a contact after it reaches the hub: case notes, strategy discussions (the MASH pack's own parts).
+
+Allocations still live in `enquiries.CaseAllocation` (ADR 0004 says where they move later).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from openmash.casework.choices import CaseNoteType
+from openmash.core.models import BaseModel
+
+User = settings.AUTH_USER_MODEL
+
+
+class CaseNote(BaseModel):
+    """A note the hub records on a contact (and its enquiry, when there is one). Never edited: a correction is a
+    new note whose `corrects` points at the note it corrects."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="case_notes")
+    enquiry = models.ForeignKey(
+        "enquiries.Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="case_notes"
+    )
+    note_type = models.CharField(max_length=30, choices=CaseNoteType.choices)
+    occurred_at = models.DateTimeField(help_text="When the event the note records happened.")
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+
+    class Meta:
+        ordering = ["-occurred_at", "-created_at"]
+        indexes = [models.Index(fields=["contact", "-occurred_at"], name="case_note_contact_idx")]
+
+
+class StrategyDiscussion(BaseModel):
+    """A strategy discussion (Working Together 2023; DOMAIN.md 1.3), recorded as its own step after the MASH
+    decision or screening outcome that called for it. Its decision on a section 47 enquiry has a rationale."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="strategy_discussions")
+    enquiry = models.ForeignKey(
+        "enquiries.Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="strategy_discussions"
+    )
+    held_at = models.DateTimeField()
+    section47 = models.BooleanField(help_text="Whether a section 47 enquiry starts.")
+    rationale = models.TextField()
+    missing_agencies_reason = models.TextField(
+        blank=True, help_text="Why police or health did not take part (they should: Working Together 2023)."
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_at"]
+
+
+class StrategyAttendee(BaseModel):
+    """Who took part, by agency."""
+
+    discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="attendees")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class StrategyAction(BaseModel):
+    """An action agreed at the discussion, with its owner and due date."""
+
+    discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=1000)
+    owner = models.CharField(max_length=200)
+    owner_agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField()
+
+    class Meta:
+        ordering = ["due_date", "created_at"]

@@ -1,0 +1,197 @@
+"""Reads for casework: case notes, strategy discussions and the MASH pack. Each starts from an
+`access.policy.*_visible(actor)` queryset and audits the read in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from openmash.access.policy import (
+    allocations_closable,
+    can,
+    contact_get_for,
+    contacts_visible,
+    mash_packs_visible,
+    require,
+)
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.casework.models import CaseNote, StrategyDiscussion
+from openmash.contacts.models import Contact, ContactPerson
+from openmash.core.exceptions import PermissionDenied
+from openmash.enquiries.choices import RequestStatus, Sensitivity
+from openmash.enquiries.models import AgencyRequest, CaseAllocation
+
+
+def _notes_qs():
+    return CaseNote.objects.select_related("author", "agency", "corrects", "corrects__author").prefetch_related(
+        Prefetch("corrections", queryset=CaseNote.objects.select_related("author").order_by("created_at"))
+    )
+
+
+def _discussions_qs():
+    return StrategyDiscussion.objects.select_related("recorded_by").prefetch_related(
+        "attendees__agency", "actions__owner_agency"
+    )
+
+
+@transaction.atomic
+def case_notes_for_contact(*, actor, contact_id) -> list[CaseNote]:
+    """The hub's case notes on a contact, newest event first, each with the notes that correct it. Audited."""
+    require(actor, "casenote.view")
+    contact = contact_get_for(actor, contact_id)
+    notes = list(_notes_qs().filter(contact=contact))
+    audit_record_many(actor=actor, action="list", objects=notes, reason="case notes")
+    return notes
+
+
+@transaction.atomic
+def strategy_discussions_for_contact(*, actor, contact_id) -> list[StrategyDiscussion]:
+    """The strategy discussions recorded on a contact, latest first, with attendees and actions. Audited."""
+    require(actor, "casenote.view")
+    contact = contact_get_for(actor, contact_id)
+    discussions = list(_discussions_qs().filter(contact=contact))
+    audit_record_many(actor=actor, action="list", objects=discussions, reason="strategy discussions")
+    return discussions
+
+
+@dataclass
+class PackPage:
+    """One page of MASH packs and the true total, for GOV.UK pagination."""
+
+    packs: list
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+@transaction.atomic
+def mash_pack_page(*, actor, offset: int = 0, limit: int = 25) -> PackPage:
+    """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children:
+    the slice [offset, offset + limit) and the true total. Audited: one list event per pack shown.
+    PermissionDenied for anyone who never receives packs."""
+    if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
+        raise PermissionDenied("You do not have permission to do that.")
+    qs = mash_packs_visible(actor)
+    offset, limit = max(0, int(offset)), max(1, min(int(limit), 100))
+    packs = list(
+        qs.select_related("recording_agency")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=ContactPerson.objects.filter(role="subject").select_related("person"),
+                to_attr="subject_links",
+            )
+        )
+        .order_by("-received_at", "-pk")[offset : offset + limit]
+    )
+    total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
+    audit_record_many(actor=actor, action="list", objects=packs, reason="mash packs")
+    return PackPage(packs=packs, total=total, offset=offset, limit=limit)
+
+
+def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
+    """The first `limit` MASH packs (see mash_pack_page). Audited."""
+    return mash_pack_page(actor=actor, limit=limit).packs
+
+
+@dataclass
+class MashPack:
+    """Everything handed over about one contact. `responses_withheld` counts answers an agency marked sensitive
+    or restricted, which stay in the hub (Sensitivity choices) and are not shown outside it."""
+
+    contact: Contact
+    hub: bool
+    subjects: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+    screening: object = None
+    enquiry: object = None
+    decision: object = None
+    requests: list = field(default_factory=list)
+    responses_withheld: int = 0
+    notes: list = field(default_factory=list)
+    discussions: list = field(default_factory=list)
+    allocations: list = field(default_factory=list)
+    closable_ids: set = field(default_factory=set)
+    referrer_hidden: bool = False
+
+
+@transaction.atomic
+def mash_pack_get(*, actor, contact_id) -> MashPack:
+    """One MASH pack: the contact and its people, the screening, the enquiry with every agency's answer, the
+    decision's rationale and next steps, case notes and strategy discussions, and the children's open
+    allocations. NotFound unless the pack is visible to the actor now (an allocation that has closed ends it).
+    Every view is audited (action "view", reason "mash pack")."""
+    qs = mash_packs_visible(actor).select_related(
+        "recording_agency",
+        "screening",
+        "screening__screened_by",
+        "enquiry",
+        "enquiry__decision",
+        "enquiry__decision__decided_by",
+    )
+    contact = contact_get_for(actor, contact_id, qs=qs)
+    people = list(contact.people.select_related("person").order_by("role", "person__surname"))
+    enquiry = getattr(contact, "enquiry", None)
+    requests = []
+    withheld = 0
+    if enquiry is not None:
+        for r in (
+            AgencyRequest.objects.filter(enquiry=enquiry).select_related("agency", "response").order_by("agency__name")
+        ):
+            response = getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
+            shown = response
+            if response is not None and not actor.is_hub and response.sensitivity != Sensitivity.STANDARD:
+                shown, withheld = None, withheld + 1
+            requests.append({"r": r, "response": shown, "withheld": response is not None and shown is None})
+    subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
+    allocations = list(
+        CaseAllocation.objects.filter(person_id__in=subject_ids, closed_at__isnull=True).select_related(
+            "person", "worker", "agency"
+        )
+    )
+    pack = MashPack(
+        contact=contact,
+        hub=actor.is_hub,
+        subjects=[cp for cp in people if cp.role == "subject"],
+        others=[cp for cp in people if cp.role != "subject"],
+        screening=getattr(contact, "screening", None),
+        enquiry=enquiry,
+        decision=getattr(enquiry, "decision", None) if enquiry is not None else None,
+        requests=requests,
+        responses_withheld=withheld,
+        notes=list(_notes_qs().filter(contact=contact)),
+        discussions=list(_discussions_qs().filter(contact=contact)),
+        allocations=allocations,
+        closable_ids=set(
+            allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
+        ),
+        referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
+    )
+    audit_record(actor=actor, action="view", obj=contact, reason="mash pack", detail={"withheld": withheld})
+    return pack
+
+
+def contact_for_casework(*, actor, contact_id) -> Contact:
+    """The contact a hub user is writing a note or strategy discussion on (for the form's heading). Audited."""
+    contact = contact_get_for(
+        actor, contact_id, qs=contacts_visible(actor).select_related("screening", "enquiry", "enquiry__decision")
+    )
+    audit_record(actor=actor, action="view", obj=contact, reason="casework form")
+    return contact
+
+
+def agencies_for_strategy() -> list:
+    """Active agencies, for the attendee and action-owner lists (configuration, not personal data)."""
+    from openmash.accounts.models import Agency
+
+    return list(Agency.objects.filter(active=True).order_by("name"))

@@ -1,0 +1,383 @@
+"""Writes for casework: case notes, strategy discussions, allocating siblings together, closing an allocation.
+
+Every function is `<entity>_<verb>(*, actor, ...)`, runs in one transaction, checks access through
+`openmash.access.policy`, writes its audit event in the same transaction and, when it is an event in a child's
+life, a chronology entry for each subject child (one chronology model: `people.ChronologyEntry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+
+from openmash.access.policy import allocations_closable, contact_get_for, contacts_visible, require
+from openmash.accounts.models import Agency
+from openmash.audit.services import audit_record
+from openmash.casework.choices import CaseNoteType
+from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee, StrategyDiscussion
+from openmash.contacts.choices import ContactPersonRole
+from openmash.contacts.models import Contact
+from openmash.core.exceptions import NotFound, ValidationFailed
+from openmash.enquiries.choices import ScreeningOutcome
+from openmash.enquiries.models import CaseAllocation
+from openmash.people.services import chronology_add
+
+MAX_TEXT = 10000
+MAX_SHORT = 200
+# A note or discussion time a little ahead of the server clock is a clock difference, not the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+# The decision outcome code that calls for a strategy discussion (partnership DEFAULT_OUTCOMES).
+STRATEGY_OUTCOME = "strategy_s47"
+MAX_ATTENDEES = 30
+# Agency types that must take part in a strategy discussion (Working Together 2023), as (Agency.agency_type value,
+# word used in the message). The values are accounts.choices.AgencyType's, which only access/ imports.
+STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
+MAX_ACTIONS = 30
+
+# Control characters (C0 but tab/newline/CR, DEL, C1), zero-width characters and bidirectional controls: never
+# part of a record (issue 5, fault 11: a narrative could display reversed).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def _err(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _clean(value, field: str, errors: dict, *, label: str, required: bool, limit: int = MAX_TEXT) -> str:
+    """NFC-normalised, trimmed text; refuses invisible and control characters and over-long text."""
+    text = unicodedata.normalize("NFC", str(value or "")).strip()
+    if _INVISIBLE.search(text):
+        _err(errors, field, f"The {label} must not contain invisible or control characters")
+        return ""
+    if required and not text:
+        _err(errors, field, f"Enter the {label}")
+    if len(text) > limit:
+        _err(errors, field, f"The {label} must be {limit:,} characters or fewer")
+    return text
+
+
+def _when(value, field: str, errors: dict, *, label: str, not_before: dt.datetime | None, now: dt.datetime):
+    """An aware date and time, not in the future and not before `not_before` (the contact was received)."""
+    if value is None or value == "":
+        _err(errors, field, f"Enter the date and time of the {label}")
+        return None
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            _err(errors, field, f"The date and time of the {label} must be a real date and time")
+            return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + CLOCK_SKEW:
+        _err(errors, field, f"The date and time of the {label} must be in the past")
+        return None
+    if not_before is not None and value < not_before:
+        local = timezone.localtime(not_before).strftime("%d %B %Y %H:%M")
+        _err(errors, field, f"The date and time of the {label} must be on or after the contact was received ({local})")
+        return None
+    return value
+
+
+def _subject_ids(contact: Contact) -> list:
+    return list(contact.people.filter(role=ContactPersonRole.SUBJECT).values_list("person_id", flat=True))
+
+
+# --- case notes ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None) -> CaseNote:
+    """Record a case note on a contact (linked to its enquiry when it has one).
+
+    In: the contact's id, a CaseNoteType code, when the event happened (aware datetime or ISO text; not in the
+    future, not before the contact was received), the note's text (required, at most 10,000 characters) and,
+    for a correction, the id of the note on the same contact it corrects.
+    Out: the new CaseNote. Notes are never changed: a correction is a new note (issue 5, "Case notes").
+    Raises PermissionDenied (not the hub), NotFound (contact not visible), ValidationFailed (field messages).
+    """
+    require(actor, "casenote.create")
+    contact = contact_get_for(actor, contact_id)
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    if note_type not in CaseNoteType.values:
+        _err(errors, "note_type", "Choose the type of note")
+    occurred = _when(occurred_at, "occurred_at", errors, label="event", not_before=contact.received_at, now=now)
+    text = _clean(text, "text", errors, label="note", required=True)
+    corrects = None
+    if corrects_id not in (None, ""):
+        corrects = CaseNote.objects.filter(contact=contact, pk=_uuid_or_none(corrects_id)).first()
+        if corrects is None:
+            _err(errors, "corrects_id", "The note to correct must be a note on this contact")
+    if errors:
+        raise ValidationFailed("There is a problem with the case note", errors=errors)
+    note = CaseNote.objects.create(
+        contact=contact,
+        enquiry=getattr(contact, "enquiry", None),
+        note_type=note_type,
+        occurred_at=occurred,
+        text=text,
+        author=actor.user,
+        agency=actor.agency,
+        corrects=corrects,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=note,
+        detail={"contact": str(contact.pk), "type": note_type, "corrects": str(corrects.pk) if corrects else None},
+    )
+    label = CaseNoteType(note_type).label
+    chronology_add(
+        person_ids=_subject_ids(contact),
+        occurred_at=occurred,
+        kind="case_note",
+        summary=f"Case note ({label.lower()})" + (": corrects an earlier note" if corrects else ""),
+        obj=note,
+        agency=actor.agency,
+    )
+    return note
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# --- strategy discussions -----------------------------------------------------------------------------------------
+
+
+def strategy_discussion_due(contact: Contact) -> bool:
+    """Whether the contact called for a strategy discussion: screened straight to one, or its MASH enquiry's
+    decision has the strategy / section 47 outcome (DOMAIN.md 1.3)."""
+    screening = getattr(contact, "screening", None)
+    if screening is not None and screening.outcome == ScreeningOutcome.STRATEGY:
+        return True
+    enquiry = getattr(contact, "enquiry", None)
+    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    return decision is not None and STRATEGY_OUTCOME in (decision.outcomes or [])
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    actor,
+    contact_id,
+    held_at,
+    attendees: list[dict],
+    section47: bool | None,
+    rationale: str,
+    actions: list[dict] | None = None,
+    missing_agencies_reason: str = "",
+) -> StrategyDiscussion:
+    """Record a strategy discussion as its own step, after the decision (or screening outcome) that called for it.
+
+    In: the contact's id; when it was held (not in the future, not before the contact was received); attendees as
+    [{"agency_code", "name", "role"}] (at least one; police and health must take part, Working Together 2023, or
+    `missing_agencies_reason` says why not); the decision on a section 47 enquiry (True/False) with its rationale;
+    actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held).
+    Out: the StrategyDiscussion. Raises PermissionDenied, NotFound, ValidationFailed (field messages; attendee and
+    action fields keyed attendees[i].field and actions[i].field).
+    """
+    require(actor, "strategy.record")
+    contact = contact_get_for(
+        actor, contact_id, qs=contacts_visible(actor).select_related("screening", "enquiry", "enquiry__decision")
+    )
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    if not strategy_discussion_due(contact):
+        _err(
+            errors,
+            "contact",
+            "A strategy discussion can only be recorded after a decision or screening outcome of strategy discussion",
+        )
+    held = _when(held_at, "held_at", errors, label="strategy discussion", not_before=contact.received_at, now=now)
+    if section47 is None:
+        _err(errors, "section47", "Select whether a section 47 enquiry will start")
+    rationale = _clean(rationale, "rationale", errors, label="rationale for the section 47 decision", required=True)
+    reason = _clean(missing_agencies_reason, "missing_agencies_reason", errors, label="reason", required=False)
+
+    attendee_rows = _attendees(attendees or [], errors)
+    types = {a["agency"].agency_type for a in attendee_rows}
+    missing = [label for t, label in STRATEGY_REQUIRED_AGENCY_TYPES if t not in types]
+    if attendee_rows and missing and not reason:
+        _err(
+            errors,
+            "missing_agencies_reason",
+            f"No one from {' or '.join(missing)} took part: police and health should be in every strategy "
+            "discussion (Working Together 2023). Say why they were not",
+        )
+    action_rows = _actions(actions or [], errors, held_on=timezone.localtime(held).date() if held else None)
+    if errors:
+        raise ValidationFailed("There is a problem with the strategy discussion", errors=errors)
+
+    discussion = StrategyDiscussion.objects.create(
+        contact=contact,
+        enquiry=getattr(contact, "enquiry", None),
+        held_at=held,
+        section47=bool(section47),
+        rationale=rationale,
+        missing_agencies_reason=reason if missing else "",
+        recorded_by=actor.user,
+        recorded_at=now,
+    )
+    StrategyAttendee.objects.bulk_create([StrategyAttendee(discussion=discussion, **a) for a in attendee_rows])
+    StrategyAction.objects.bulk_create([StrategyAction(discussion=discussion, **a) for a in action_rows])
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=discussion,
+        reason=reason if missing else "",
+        detail={
+            "contact": str(contact.pk),
+            "section47": bool(section47),
+            "agencies": sorted({a["agency"].code for a in attendee_rows}),
+            "actions": len(action_rows),
+            "missing": missing,
+        },
+    )
+    chronology_add(
+        person_ids=_subject_ids(contact),
+        occurred_at=held,
+        kind="strategy_discussion",
+        summary="Strategy discussion: " + ("section 47 enquiry to start" if section47 else "no section 47 enquiry"),
+        obj=discussion,
+        agency=actor.agency,
+    )
+    return discussion
+
+
+def _attendees(rows: list[dict], errors: dict) -> list[dict]:
+    if not rows:
+        _err(errors, "attendees", "Add the people who took part, with their agency")
+        return []
+    if len(rows) > MAX_ATTENDEES:
+        _err(errors, "attendees", f"Add at most {MAX_ATTENDEES} attendees")
+        return []
+    codes = {str(r.get("agency_code") or "") for r in rows}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
+    cleaned = []
+    for i, row in enumerate(rows):
+        key = f"attendees[{i}]"
+        agency = agencies.get(str(row.get("agency_code") or ""))
+        if agency is None:
+            _err(errors, f"{key}.agency_code", "Choose the attendee's agency")
+        name = _clean(row.get("name"), f"{key}.name", errors, label="attendee's name", required=True, limit=MAX_SHORT)
+        role = _clean(row.get("role"), f"{key}.role", errors, label="attendee's role", required=False, limit=MAX_SHORT)
+        if agency is not None and name:
+            cleaned.append({"agency": agency, "name": name, "role": role})
+    return cleaned
+
+
+def _actions(rows: list[dict], errors: dict, *, held_on: dt.date | None) -> list[dict]:
+    if len(rows) > MAX_ACTIONS:
+        _err(errors, "actions", f"Add at most {MAX_ACTIONS} actions")
+        return []
+    codes = {str(r.get("owner_agency_code") or "") for r in rows} - {""}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
+    cleaned = []
+    for i, row in enumerate(rows):
+        key = f"actions[{i}]"
+        description = _clean(
+            row.get("description"), f"{key}.description", errors, label="action", required=True, limit=1000
+        )
+        owner = _clean(row.get("owner"), f"{key}.owner", errors, label="action's owner", required=True, limit=MAX_SHORT)
+        code = str(row.get("owner_agency_code") or "")
+        owner_agency = agencies.get(code) if code else None
+        if code and owner_agency is None:
+            _err(errors, f"{key}.owner_agency_code", "Choose the owner's agency from the list")
+        due = row.get("due_date")
+        if due in (None, ""):
+            _err(errors, f"{key}.due_date", "Enter the date the action is due")
+            due = None
+        elif not isinstance(due, dt.date):
+            try:
+                due = dt.date.fromisoformat(str(due))
+            except ValueError:
+                _err(errors, f"{key}.due_date", "The due date must be a real date")
+                due = None
+        if due is not None and held_on is not None and due < held_on:
+            _err(errors, f"{key}.due_date", "The due date must be on or after the day of the discussion")
+            due = None
+        if description and owner and due is not None:
+            cleaned.append({"description": description, "owner": owner, "owner_agency": owner_agency, "due_date": due})
+    return cleaned
+
+
+# --- allocation: siblings together, and closing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_membership_id) -> list[CaseAllocation]:
+    """Allocate several children of one contact (siblings) to one social worker in one action.
+
+    In: the contact's id, the ids of its subject children to allocate (at least one), the worker's membership id.
+    Out: the open allocation of each child. All or none: a child who is not a subject of the contact refuses the
+    whole request. Each child goes through `enquiries.services.allocation_assign` (audit + chronology per child).
+    """
+    from openmash.enquiries.services import allocation_assign, notification_send
+
+    require(actor, "allocation.assign")
+    contact = contact_get_for(actor, contact_id)
+    subjects = {str(pid) for pid in _subject_ids(contact)}
+    chosen = list(dict.fromkeys(str(p) for p in (person_ids or [])))
+    if not chosen:
+        raise ValidationFailed("Check the children", errors={"person_ids": ["Select at least one child"]})
+    if any(p not in subjects for p in chosen):
+        raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
+    allocations = [
+        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
+    ]
+    # The worker is told where the pack is: the reference only, never personal data (notification rule).
+    notification_send(
+        user=allocations[0].worker,
+        contact=contact,
+        message=f"The MASH pack for contact {contact.reference} has been handed to you",
+    )
+    return allocations
+
+
+@transaction.atomic
+def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
+    """Close an open allocation: the worker's (and team's) access to the child's record and MASH packs ends.
+
+    In: the allocation's id and a reason (required). A hub manager may close any open allocation; a social worker
+    their own. Out: the closed allocation. Raises NotFound (not open, or not theirs), ValidationFailed (no reason),
+    Conflict-free: a second close of the same allocation finds nothing open (NotFound).
+    """
+    require(actor, "allocation.close")
+    errors: dict[str, list[str]] = {}
+    reason = _clean(reason, "reason", errors, label="reason for closing", required=True, limit=500)
+    pk = _uuid_or_none(allocation_id)
+    allocation = allocations_closable(actor).select_for_update().filter(pk=pk).first() if pk is not None else None
+    if allocation is None:
+        raise NotFound()
+    if errors:
+        raise ValidationFailed("There is a problem with closing the allocation", errors=errors)
+    now = timezone.now()
+    won = CaseAllocation.objects.filter(pk=allocation.pk, closed_at__isnull=True).update(closed_at=now, updated_at=now)
+    if not won:
+        raise NotFound()
+    allocation.refresh_from_db()
+    audit_record(
+        actor=actor, action="close", obj=allocation, reason=reason, detail={"person": str(allocation.person_id)}
+    )
+    chronology_add(
+        person_ids=[allocation.person_id],
+        occurred_at=now,
+        kind="allocation",
+        summary="Allocation closed",
+        obj=allocation,
+        agency=actor.agency,
+    )
+    return allocation

@@ -1,0 +1,31 @@
+"""`{% casework_panels contact %}`: the hub's case notes and strategy discussions on the contact and enquiry
+pages, with links to add a note, record a strategy discussion, allocate the children and open the MASH pack.
+Renders nothing for anyone outside the hub (they read these in the MASH pack). Reads go through the selectors
+(audited)."""
+
+from __future__ import annotations
+
+from django import template
+
+from openmash.access.policy import can, mash_packs_visible
+from openmash.casework import selectors
+from openmash.casework.services import strategy_discussion_due
+
+register = template.Library()
+
+
+@register.inclusion_tag("casework/_panels.html", takes_context=True)
+def casework_panels(context, contact):
+    actor = context.get("actor")
+    if contact is None or not can(actor, "casenote.view"):
+        return {"show": False}
+    return {
+        "show": True,
+        "contact": contact,
+        "notes": selectors.case_notes_for_contact(actor=actor, contact_id=contact.pk),
+        "discussions": selectors.strategy_discussions_for_contact(actor=actor, contact_id=contact.pk),
+        "can_add": can(actor, "casenote.create"),
+        "can_record": can(actor, "strategy.record") and strategy_discussion_due(contact),
+        "can_allocate": can(actor, "allocation.assign") and contact.status in ("decided", "strategy"),
+        "has_pack": mash_packs_visible(actor).filter(pk=contact.pk).exists(),
+    }

@@ -1,0 +1,310 @@
+"""Casework pages: notes and strategy discussions from the enquiry/contact pages, the MASH pack, the social
+worker's home page, allocating siblings together and closing an allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+from openmash.audit.models import AuditEvent
+from openmash.casework.models import CaseNote, StrategyDiscussion
+from openmash.casework.services import allocations_assign_together, case_note_add
+from openmash.enquiries.models import CaseAllocation
+
+
+def _client(actor):
+    c = Client()
+    c.force_login(actor.user)
+    return c
+
+
+def _ids(contact):
+    return [str(p) for p in contact.people.filter(role="subject").values_list("person_id", flat=True)]
+
+
+def _now_fields(prefix_date: str, prefix_time: str, when=None) -> dict:
+    local = timezone.localtime(when or timezone.now() - dt.timedelta(minutes=5))
+    return {
+        f"{prefix_date}_day": str(local.day),
+        f"{prefix_date}_month": str(local.month),
+        f"{prefix_date}_year": str(local.year),
+        prefix_time: local.strftime("%H:%M"),
+    }
+
+
+def test_enquiry_page_links_to_add_a_note_and_record_the_strategy_discussion(screener, decided_enquiry):
+    page = _client(screener).get(f"/enquiries/{decided_enquiry.pk}/").content.decode()
+    assert 'data-testid="add-case-note"' in page and 'data-testid="record-strategy"' in page
+    assert "No case notes yet." in page and 'data-testid="open-pack"' in page
+
+
+def test_contact_page_shows_the_panels_to_the_hub_only(screener, referrer, strategy_contact):
+    hub = _client(screener).get(f"/contacts/{strategy_contact.pk}/").content.decode()
+    assert 'data-testid="casework-panels"' in hub and 'data-testid="record-strategy"' in hub
+    own = _client(referrer).get(f"/contacts/{strategy_contact.pk}/").content.decode()
+    assert 'data-testid="casework-panels"' not in own
+
+
+def test_adding_a_note_and_a_correction_through_the_pages(screener, decided_enquiry):
+    client, contact = _client(screener), decided_enquiry.contact
+    url = f"/contacts/{contact.pk}/notes/new/"
+    r = client.post(
+        url,
+        {"note_type": "phone_call", "text": "Called the GP surgery.", **_now_fields("occurred_on", "occurred_time")},
+    )
+    assert r.status_code == 302 and r["Location"] == f"/enquiries/{decided_enquiry.pk}/#case-notes"
+    note = CaseNote.objects.get()
+    page = client.get(f"/contacts/{contact.pk}/notes/new/?corrects={note.pk}").content.decode()
+    assert 'data-testid="corrected-note"' in page and "Called the GP surgery." in page
+    r = client.post(
+        url,
+        {
+            "note_type": "phone_call",
+            "text": "Correction: it was the health visitor.",
+            "corrects_id": str(note.pk),
+            **_now_fields("occurred_on", "occurred_time"),
+        },
+    )
+    assert r.status_code == 302
+    enquiry_page = client.get(f"/enquiries/{decided_enquiry.pk}/").content.decode()
+    assert "Corrected" in enquiry_page and "Correction: it was the health visitor." in enquiry_page
+    assert f'href="#note-{note.pk}"' in enquiry_page  # the correction links to the note it corrects
+
+
+def test_a_bad_note_shows_the_gov_uk_error_pattern_and_saves_nothing(screener, strategy_contact):
+    r = _client(screener).post(
+        f"/contacts/{strategy_contact.pk}/notes/new/",
+        {
+            "note_type": "",
+            "text": "",
+            "occurred_on_day": "31",
+            "occurred_on_month": "2",
+            "occurred_on_year": "2026",
+            "occurred_time": "25:00",
+        },
+    )
+    page = r.content.decode()
+    assert r.status_code == 200 and "<title>Error:" in page and "govuk-error-summary" in page
+    for message in ("Choose the type of note", "Enter the note", "must be a real date"):
+        assert message in page
+    assert 'href="#id_note_type"' in page and 'href="#id_text"' in page
+    assert not CaseNote.objects.exists()
+
+
+def test_a_future_note_time_lands_on_the_date_field(screener, strategy_contact):
+    future = timezone.now() + dt.timedelta(days=2)
+    r = _client(screener).post(
+        f"/contacts/{strategy_contact.pk}/notes/new/",
+        {"note_type": "other", "text": "x", **_now_fields("occurred_on", "occurred_time", future)},
+    )
+    page = r.content.decode()
+    assert "must be in the past" in page and 'href="#id_occurred_on"' in page
+
+
+def test_service_errors_on_a_note_land_on_their_field(screener, strategy_contact):
+    """The service refuses a bidirectional override in the text: the error links to the note's text box."""
+    r = _client(screener).post(
+        f"/contacts/{strategy_contact.pk}/notes/new/",
+        {"note_type": "other", "text": "abc\u202edef", **_now_fields("occurred_on", "occurred_time")},
+    )
+    page = r.content.decode()
+    assert "invisible or control characters" in page and 'href="#id_text"' in page
+    assert 'id="id_text_error"' in page
+    assert not CaseNote.objects.exists()
+
+
+def _strategy_post(**overrides):
+    due = timezone.localdate() + dt.timedelta(days=1)
+    data = {
+        **_now_fields("held_on", "held_time"),
+        "section47": "yes",
+        "rationale": "Injury and disclosure",
+        "attendees-TOTAL_FORMS": "3",
+        "attendees-INITIAL_FORMS": "0",
+        "attendees-0-agency_code": "police",
+        "attendees-0-name": "DS Example",
+        "attendees-0-role": "Detective sergeant",
+        "attendees-1-agency_code": "health-gp",
+        "attendees-1-name": "Dr Example",
+        "attendees-2-agency_code": "",
+        "actions-TOTAL_FORMS": "2",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-description": "Joint visit",
+        "actions-0-owner": "Social worker",
+        "actions-0-owner_agency_code": "",
+        "actions-0-due_date_day": str(due.day),
+        "actions-0-due_date_month": str(due.month),
+        "actions-0-due_date_year": str(due.year),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_recording_a_strategy_discussion_through_the_page(manager, decided_enquiry):
+    client = _client(manager)
+    url = f"/contacts/{decided_enquiry.contact_id}/strategy-discussion/new/"
+    assert client.get(url).status_code == 200
+    r = client.post(url, _strategy_post())
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d = StrategyDiscussion.objects.get()
+    assert d.enquiry == decided_enquiry and d.attendees.count() == 2 and d.actions.count() == 1
+    page = client.get(f"/enquiries/{decided_enquiry.pk}/").content.decode()
+    assert 'data-testid="strategy-discussion"' in page and "DS Example" in page
+
+
+def test_strategy_page_requires_a_reason_without_police_and_errors_land_on_rows(manager, strategy_contact):
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    r = _client(manager).post(url, _strategy_post(**{"attendees-0-agency_code": "mash", "actions-0-owner": ""}))
+    page = r.content.decode()
+    assert r.status_code == 200 and "<title>Error:" in page
+    assert "No one from police took part" in page and 'href="#id_missing_agencies_reason"' in page
+    assert 'href="#id_actions-0-owner"' in page
+    assert not StrategyDiscussion.objects.exists()
+
+
+def test_home_page_lists_mash_packs_for_the_allocated_worker(manager, worker, other_worker, strategy_contact):
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    home = _client(worker).get("/").content.decode()
+    assert 'data-testid="mash-packs"' in home and strategy_contact.reference in home
+    assert AuditEvent.objects.filter(action="list", reason="mash packs", actor_user_id=worker.user.pk).exists()
+    other = _client(other_worker).get("/").content.decode()
+    assert "No MASH packs have been handed to you." in other and strategy_contact.reference not in other
+
+
+def test_pack_page_for_the_worker_and_404_for_one_not_allocated(
+    manager, worker, other_worker, screener, decided_enquiry
+):
+    contact = decided_enquiry.contact
+    case_note_add(
+        actor=screener,
+        contact_id=contact.pk,
+        note_type="management_oversight",
+        occurred_at=timezone.now(),
+        text="Manager agrees with strategy outcome.",
+    )
+    allocations_assign_together(
+        actor=manager, contact_id=contact.pk, person_ids=_ids(contact), worker_membership_id=str(worker.membership.pk)
+    )
+    before = AuditEvent.objects.filter(reason="mash pack").count()
+    page = _client(worker).get(f"/packs/{contact.pk}/").content.decode()
+    assert "Significant harm likely" in page and "Known to the practice" in page
+    assert "Manager agrees with strategy outcome." in page
+    assert "Held by the MASH" in page and "Disclosure to the designated" not in page
+    assert 'data-testid="close-allocation-form"' in page
+    assert AuditEvent.objects.filter(reason="mash pack").count() == before + 1
+    assert _client(other_worker).get(f"/packs/{contact.pk}/").status_code == 404
+
+
+def test_allocating_siblings_together_and_closing_through_the_pages(manager, worker, strategy_contact):
+    client = _client(manager)
+    url = f"/contacts/{strategy_contact.pk}/allocate/"
+    page = client.get(url).content.decode()
+    assert "Amelia Sibling" in page and "Ben Sibling" in page
+    r = client.post(url, {"worker": str(worker.membership.pk)})
+    assert r.status_code == 200 and "Select at least one child" in r.content.decode()
+    r = client.post(url, {"worker": str(worker.membership.pk), "person_ids": _ids(strategy_contact)})
+    assert r.status_code == 302
+    assert CaseAllocation.objects.filter(worker=worker.user, closed_at__isnull=True).count() == 2
+
+    wc = _client(worker)
+    allocation = CaseAllocation.objects.filter(worker=worker.user).first()
+    close_url = f"/packs/{strategy_contact.pk}/allocations/{allocation.pk}/close/"
+    r = wc.post(close_url, {"reason": ""})
+    assert r.status_code == 200 and "Enter why the allocation is closing" in r.content.decode()
+    assert wc.post(close_url, {"reason": "Assessment complete"}).status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.closed_at is not None
+    # the sibling's allocation is still open, so the pack stays until that closes too
+    assert wc.get(f"/packs/{strategy_contact.pk}/").status_code == 200
+    other = CaseAllocation.objects.get(worker=worker.user, closed_at__isnull=True)
+    assert wc.post(f"/packs/{strategy_contact.pk}/allocations/{other.pk}/close/", {"reason": "Done"}).status_code == 302
+    assert wc.get(f"/packs/{strategy_contact.pk}/").status_code == 404
+
+
+def test_casework_pages_are_forbidden_outside_the_hub(worker, referrer, strategy_contact):
+    for actor in (worker, referrer):
+        c = _client(actor)
+        assert c.get(f"/contacts/{strategy_contact.pk}/notes/new/").status_code == 403
+        assert c.get(f"/contacts/{strategy_contact.pk}/strategy-discussion/new/").status_code == 403
+        assert c.get(f"/contacts/{strategy_contact.pk}/allocate/").status_code == 403
+
+
+def test_pack_page_and_home_page_query_counts_stay_flat(manager, worker, screener, decided_enquiry, csc):
+    """More notes, discussions and allocations on a pack do not add queries (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openmash.casework.services import strategy_discussion_record
+    from openmash.casework.tests.conftest import attendees
+
+    contact = decided_enquiry.contact
+    allocations_assign_together(
+        actor=manager, contact_id=contact.pk, person_ids=_ids(contact), worker_membership_id=str(worker.membership.pk)
+    )
+    client = _client(worker)
+
+    def counts():
+        with CaptureQueriesContext(connection) as pack_q:
+            assert client.get(f"/packs/{contact.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as home_q:
+            assert client.get("/").status_code == 200
+        return len(pack_q), len(home_q)
+
+    def add_casework():
+        first = case_note_add(
+            actor=screener, contact_id=contact.pk, note_type="other", occurred_at=timezone.now(), text="A note"
+        )
+        case_note_add(
+            actor=screener,
+            contact_id=contact.pk,
+            note_type="other",
+            occurred_at=timezone.now(),
+            text="A correction",
+            corrects_id=first.pk,
+        )
+        strategy_discussion_record(
+            actor=manager,
+            contact_id=contact.pk,
+            held_at=timezone.now(),
+            attendees=attendees("police", "health-gp"),
+            section47=True,
+            rationale="Significant harm",
+            actions=[
+                {"description": "Visit", "owner": "SW", "owner_agency_code": "police", "due_date": timezone.localdate()}
+            ],
+        )
+
+    add_casework()
+    before = counts()
+    for _ in range(3):
+        add_casework()
+    assert counts() == before
+
+
+def test_the_pack_list_pages_and_states_its_true_total(manager, referrer, screener, api):
+    from tests.support import contact_record, screen
+
+    contacts = []
+    for _ in range(27):
+        c = contact_record(referrer)
+        screen(screener, c, outcome="strategy")
+        contacts.append(c)
+    client = _client(manager)
+    first = client.get("/packs/").content.decode()
+    assert "Showing 1 to 25 of 27 MASH packs" in first and 'rel="next"' in first
+    second = client.get("/packs/?page=2").content.decode()
+    assert "Showing 26 to 27 of 27 MASH packs" in second and 'rel="prev"' in second
+    shown = {c.reference for c in contacts if c.reference in first or c.reference in second}
+    assert len(shown) == 27  # every pack is on one of the pages
+    assert AuditEvent.objects.filter(action="list", reason="mash packs").count() == 27
+
+    r = api(manager).get("/mash-packs", offset=25, limit=5)
+    assert r.status_code == 200 and r["X-Total-Count"] == "27" and len(r.json()) == 2
+    assert api(manager).get("/mash-packs", limit=101).status_code == 422

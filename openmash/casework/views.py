@@ -1,0 +1,265 @@
+"""Casework pages: add a case note, record a strategy discussion, allocate siblings together, the MASH pack,
+close an allocation. Writes through `casework.services`, reads through `casework.selectors`."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openmash.access.policy import can, require
+from openmash.casework import selectors, services
+from openmash.casework.forms import (
+    ActionFormSet,
+    AllocateTogetherForm,
+    AllocationCloseForm,
+    AttendeeFormSet,
+    CaseNoteForm,
+    StrategyDiscussionForm,
+)
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.views import actor_required
+from openmash.enquiries import selectors as enquiry_selectors
+from openmash.partnership.selectors import outcome_codes_list
+from openmash.web.forms import apply_service_errors
+
+_ROW_KEY = re.compile(r"^(attendees|actions)\[(\d+)\]\.(\w+)$")
+
+
+def _summary(*forms_or_sets) -> list[dict]:
+    """Every error on the page, in order, for the GOV.UK error summary: text and the id of the control."""
+    items = []
+    for f in forms_or_sets:
+        subforms = list(f.forms) if hasattr(f, "forms") else [f]
+        if hasattr(f, "non_form_errors"):
+            items += [{"text": e, "href": ""} for e in f.non_form_errors()]
+        for form in subforms:
+            items += [{"text": e, "href": ""} for e in form.non_field_errors()]
+            for bf in form:
+                for e in bf.errors:
+                    items.append({"text": e, "href": "" if bf.is_hidden else f"#{bf.id_for_label or bf.auto_id}"})
+    return items
+
+
+def _back(contact) -> str:
+    enquiry = getattr(contact, "enquiry", None)
+    if enquiry is not None:
+        return f"/enquiries/{enquiry.pk}/"
+    return f"/contacts/{contact.pk}/"
+
+
+# --- case notes ---------------------------------------------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def note_add(request, contact_id):
+    actor = request.actor
+    require(actor, "casenote.create")
+    contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
+    corrects_id = request.POST.get("corrects_id") if request.method == "POST" else request.GET.get("corrects", "")
+    notes = selectors.case_notes_for_contact(actor=actor, contact_id=contact.pk)
+    corrects = next((n for n in notes if str(n.pk) == (corrects_id or "")), None)
+    if request.method == "POST":
+        form = CaseNoteForm(request.POST)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                services.case_note_add(
+                    actor=actor,
+                    contact_id=contact.pk,
+                    note_type=cd["note_type"],
+                    occurred_at=cd["occurred_at"],
+                    text=cd["text"],
+                    corrects_id=cd.get("corrects_id") or None,
+                )
+            except ValidationFailed as exc:
+                apply_service_errors(form, exc, lambda key: {"occurred_at": "occurred_on"}.get(key, key))
+            else:
+                messages.success(request, "Correction added." if corrects else "Case note added.")
+                return redirect(_back(contact) + "#case-notes")
+    else:
+        form = CaseNoteForm(initial={"corrects_id": str(corrects.pk) if corrects else ""})
+    ctx = {
+        "contact": contact,
+        "form": form,
+        "errors": _summary(form) if form.is_bound else [],
+        "corrects": corrects,
+        "back": _back(contact),
+    }
+    return render(request, "casework/note_add.html", ctx, status=200)
+
+
+# --- strategy discussions -----------------------------------------------------------------------------------------
+
+
+def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
+    """Service errors keyed attendees[i].field / actions[i].field land on the formset row's field."""
+    rows = {
+        "attendees": [f for f in attendees.forms if not f.is_blank()],
+        "actions": [f for f in actions.forms if not f.is_blank()],
+    }
+    field_map = {
+        "held_at": "held_on",
+        "section47": "section47",
+        "rationale": "rationale",
+        "missing_agencies_reason": "missing_agencies_reason",
+    }
+    for key, msgs in exc.errors.items():
+        m = _ROW_KEY.match(key)
+        for msg in msgs:
+            if m and int(m.group(2)) < len(rows[m.group(1)]):
+                target = rows[m.group(1)][int(m.group(2))]
+                name = m.group(3)
+                target.add_error(name if name in target.fields else None, msg)
+            elif key == "attendees":
+                attendees.forms[0].add_error("agency_code", msg)
+            elif key == "actions":
+                actions.forms[0].add_error("description", msg)
+            else:
+                form.add_error(field_map.get(key), msg)
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def strategy_new(request, contact_id):
+    actor = request.actor
+    require(actor, "strategy.record")
+    contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
+    agencies = selectors.agencies_for_strategy()
+    due = services.strategy_discussion_due(contact)
+    kwargs = {"form_kwargs": {"agencies": agencies}}
+    if request.method == "POST":
+        form = StrategyDiscussionForm(request.POST)
+        attendees = AttendeeFormSet(request.POST, prefix="attendees", **kwargs)
+        actions = ActionFormSet(request.POST, prefix="actions", **kwargs)
+        valid = all([form.is_valid(), attendees.is_valid(), actions.is_valid()])
+        if valid:
+            cd = form.cleaned_data
+            try:
+                services.strategy_discussion_record(
+                    actor=actor,
+                    contact_id=contact.pk,
+                    held_at=cd["held_at"],
+                    attendees=[f.cleaned_data for f in attendees.forms if not f.is_blank()],
+                    section47=cd["section47"] == "yes",
+                    rationale=cd["rationale"],
+                    actions=[f.cleaned_data for f in actions.forms if not f.is_blank()],
+                    missing_agencies_reason=cd.get("missing_agencies_reason") or "",
+                )
+            except ValidationFailed as exc:
+                _row_errors(exc, form, attendees, actions)
+            else:
+                messages.success(request, "Strategy discussion recorded.")
+                return redirect(_back(contact) + "#strategy-discussions")
+    else:
+        form = StrategyDiscussionForm()
+        attendees = AttendeeFormSet(prefix="attendees", **kwargs)
+        actions = ActionFormSet(prefix="actions", **kwargs)
+    errors = _summary(form, attendees, actions) if form.is_bound else []
+    ctx = {
+        "contact": contact,
+        "form": {"errors": bool(errors)},
+        "main": form,
+        "attendees": attendees,
+        "actions": actions,
+        "errors": errors,
+        "due": due,
+        "back": _back(contact),
+    }
+    return render(request, "casework/strategy_new.html", ctx)
+
+
+# --- handover -----------------------------------------------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def allocate(request, contact_id):
+    """Allocate children of one contact (siblings) to one social worker in one action (a MASH manager's)."""
+    actor = request.actor
+    require(actor, "allocation.assign")
+    contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
+    children = [cp.person for cp in contact.people.filter(role="subject").select_related("person")]
+    workers = enquiry_selectors.social_workers_list(actor=actor)
+    form = AllocateTogetherForm(request.POST or None, children=children, workers=workers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocations = services.allocations_assign_together(
+                actor=actor,
+                contact_id=contact.pk,
+                person_ids=form.cleaned_data["person_ids"],
+                worker_membership_id=form.cleaned_data["worker"],
+            )
+        except (ValidationFailed, Conflict) as exc:
+            apply_service_errors(form, exc)
+        else:
+            n = len(allocations)
+            messages.success(request, f"{n} child{'ren' if n != 1 else ''} allocated. The worker has the MASH pack.")
+            return redirect(_back(contact))
+    ctx = {"contact": contact, "form": form, "errors": _summary(form) if form.is_bound else [], "back": _back(contact)}
+    return render(request, "casework/allocate.html", ctx)
+
+
+PACKS_PER_PAGE = 25
+
+
+@actor_required
+def pack_list(request):
+    """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    page = selectors.mash_pack_page(actor=request.actor, offset=(number - 1) * PACKS_PER_PAGE, limit=PACKS_PER_PAGE)
+    rows = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in page.packs]
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < page.pages else None,
+        "numbers": range(1, page.pages + 1) if page.pages <= 10 else None,
+        "first": page.offset + 1,
+        "last": page.offset + len(rows),
+    }
+    return render(request, "casework/pack_list.html", ctx)
+
+
+@actor_required
+def pack(request, contact_id, close_form=None, status=200):
+    """The MASH pack page (the allocated worker's and the assessment team's; the hub's too). Audited."""
+    actor = request.actor
+    found = selectors.mash_pack_get(actor=actor, contact_id=contact_id)
+    labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
+    ctx = {
+        "pack": found,
+        "contact": found.contact,
+        "decision_outcomes": [labels.get(c, c) for c in found.decision.outcomes] if found.decision else [],
+        "close_form": close_form or AllocationCloseForm(),
+        "close_target": request.POST.get("allocation_id", "") if close_form is not None else "",
+        "form": close_form,
+        "errors": _summary(close_form) if close_form is not None else [],
+        "can_allocate": can(actor, "allocation.assign"),
+    }
+    return render(request, "casework/pack.html", ctx, status=status)
+
+
+@require_POST
+@actor_required
+def allocation_close(request, contact_id, allocation_id):
+    form = AllocationCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.allocation_close(
+                actor=request.actor, allocation_id=allocation_id, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Allocation closed. Access to the MASH pack for this child has ended.")
+            return redirect("web:home")
+    request.POST = request.POST.copy()
+    request.POST["allocation_id"] = str(allocation_id)
+    return pack.__wrapped__(request, contact_id, close_form=form)

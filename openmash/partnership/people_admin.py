@@ -1,0 +1,288 @@
+"""The partnership admin's people pages: starters and leavers, roles and teams, unlocking, agencies and teams.
+
+Only the partnership admin (`partnership.configure`) may open them; everyone else gets 403. Every change goes
+through openmash.accounts.admin_services (atomic, audited); edit forms carry the row's updated_at so a change made
+by someone else in the meantime is reported, never overwritten. No password is ever shown: a starter gets a
+one-time set-password link, shown once on the page that created it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from openmash.access.policy import require
+from openmash.accounts import admin_services as svc
+from openmash.accounts.models import Agency, Membership, Team, User
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.views import actor_required
+from openmash.partnership.people_forms import AgencyForm, MembershipEditForm, RoleAddForm, TeamForm, UserNewForm
+
+PAGE_SIZE = 25
+
+
+def _admin(request) -> None:
+    require(request.actor, "partnership.configure")
+
+
+def _apply_errors(form, exc: ValidationFailed | Conflict) -> None:
+    """Put a service's field errors on the form's fields (others on the form itself)."""
+    if isinstance(exc, Conflict) or not exc.errors:
+        form.add_error(None, exc.message)
+        return
+    for field, msgs in exc.errors.items():
+        target = field if field in form.fields else None
+        for msg in msgs:
+            form.add_error(target, msg)
+
+
+def _locked_usernames(usernames) -> set[str]:
+    from axes.models import AccessAttempt
+
+    limit = settings.AXES_FAILURE_LIMIT
+    return set(
+        AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=limit).values_list(
+            "username", flat=True
+        )
+    )
+
+
+def _link(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+# --- users ----------------------------------------------------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET"])
+def users_list(request):
+    """All users, filtered by a search on username or name, 25 a page."""
+    _admin(request)
+    q = request.GET.get("q", "").strip()[:100]
+    users = User.objects.order_by("username").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("agency", "team"))
+    )
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = _locked_usernames(u.username for u in page)
+    audit_record(actor=request.actor, action="list", object_type="accounts.user", detail={"count": len(page)})
+    return render(
+        request,
+        "partnership/users_list.html",
+        {"page": page, "q": q, "locked": locked, "nav_active": "partnership", "total": page.paginator.count},
+    )
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def user_new(request):
+    """A starter: the user, their first role, and a one-time set-password link shown once."""
+    _admin(request)
+    form = UserNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            user = svc.user_add(
+                actor=request.actor,
+                username=cd["username"],
+                memberships=[svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip())],
+                display_name=cd["name"],
+                job_title=cd["job_title"],
+            )
+            link = svc.user_set_password_link(actor=request.actor, username=user.username)
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            return render(
+                request,
+                "partnership/users_link.html",
+                {"user_obj": user, "link": _link(request, link), "created": True, "nav_active": "partnership"},
+            )
+    return render(request, "partnership/users_new.html", {"form": form, "nav_active": "partnership"})
+
+
+def _user_context(request, user, *, forms=None, role_form=None):
+    memberships = list(user.memberships.select_related("agency", "team").order_by("created_at"))
+    forms = forms or {}
+    return {
+        "user_obj": user,
+        "rows": [(m, forms.get(m.pk) or MembershipEditForm(membership=m)) for m in memberships],
+        "role_form": role_form or RoleAddForm(),
+        "locked": bool(_locked_usernames([user.username])),
+        "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
+        "nav_active": "partnership",
+    }
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, user_id: int):
+    """A user's roles (change role or team, remove a role), add a role, deactivate or reactivate, unlock, and a new
+    set-password link. Each form posts an `action`."""
+    _admin(request)
+    user = get_object_or_404(User, pk=user_id)
+    if request.method == "GET":
+        audit_record(actor=request.actor, action="view", obj=user)
+        return render(request, "partnership/users_detail.html", _user_context(request, user))
+    action = request.POST.get("action", "")
+    try:
+        if action == "role_edit":
+            membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=user)
+            form = MembershipEditForm(request.POST, membership=membership)
+            if not form.is_valid():
+                return render(
+                    request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form})
+                )
+            cd = form.cleaned_data
+            try:
+                svc.membership_update(
+                    actor=request.actor,
+                    membership_id=membership.pk,
+                    role=cd["role"],
+                    team_id=cd["team"] or None,
+                    active=cd["active"],
+                    expected_updated_at=cd["updated_at"],
+                )
+            except (ValidationFailed, Conflict) as exc:
+                _apply_errors(form, exc)
+                return render(
+                    request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form})
+                )
+            messages.success(request, "Role updated.")
+        elif action == "role_add":
+            form = RoleAddForm(request.POST)
+            if not form.is_valid():
+                return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
+            cd = form.cleaned_data
+            try:
+                svc.membership_add(
+                    actor=request.actor,
+                    username=user.username,
+                    spec=svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip()),
+                )
+            except (ValidationFailed, Conflict) as exc:
+                _apply_errors(form, exc)
+                return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
+            messages.success(request, "Role added.")
+        elif action in ("deactivate", "reactivate"):
+            svc.user_set_active(actor=request.actor, username=user.username, active=action == "reactivate")
+            messages.success(
+                request, f"{user.username} is now {'active' if action == 'reactivate' else 'deactivated'}."
+            )
+        elif action == "unlock":
+            cleared = svc.user_unlock(actor=request.actor, username=user.username)
+            messages.success(
+                request, f"{user.username} is unlocked." if cleared else f"{user.username} was not locked out."
+            )
+        elif action == "link":
+            link = svc.user_set_password_link(actor=request.actor, username=user.username)
+            return render(
+                request,
+                "partnership/users_link.html",
+                {"user_obj": user, "link": _link(request, link), "created": False, "nav_active": "partnership"},
+            )
+        else:
+            messages.error(request, "Choose an action.")
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    return redirect("partnership:user_detail", user_id=user.pk)
+
+
+# --- agencies and teams -------------------------------------------------------------------------------------------
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def agencies_list(request):
+    """Every agency (active or not) with its teams, and the form to add one."""
+    _admin(request)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") in ("deactivate", "reactivate"):
+            try:
+                agency = svc.agency_set_active(
+                    actor=request.actor,
+                    code=request.POST.get("code", ""),
+                    active=request.POST["action"] == "reactivate",
+                    expected_updated_at=request.POST.get("updated_at") or None,
+                )
+            except (ValidationFailed, Conflict) as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{agency.name} is now {'active' if agency.active else 'deactivated'}.")
+            return redirect("partnership:agencies")
+        if form.is_valid():
+            try:
+                agency, _ = svc.agency_upsert(actor=request.actor, data=form.cleaned_data, must_be_new=True)
+            except (ValidationFailed, Conflict) as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{agency.name} added.")
+                return redirect("partnership:agency_detail", code=agency.code)
+    agencies = Agency.objects.order_by("name").prefetch_related(
+        Prefetch("teams", queryset=Team.objects.order_by("name"))
+    )
+    return render(
+        request,
+        "partnership/agencies_list.html",
+        {"agencies": agencies, "form": form if form.is_bound else None, "new_form": form, "nav_active": "partnership"},
+    )
+
+
+@actor_required
+@require_http_methods(["GET", "POST"])
+def agency_detail(request, code: str):
+    """Edit an agency (concurrent edits detected) and add teams to it."""
+    _admin(request)
+    agency = get_object_or_404(Agency, code=code)
+    initial = {
+        "code": agency.code,
+        "name": agency.name,
+        "type": agency.agency_type,
+        "source_code": agency.source_code,
+        "health_service": agency.health_service,
+        "hub": agency.is_hub,
+        "updated_at": agency.updated_at.isoformat(),
+    }
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = AgencyForm(request.POST if action == "edit" else None, initial=initial)
+    form.fields["code"].disabled = True  # the code identifies the agency everywhere: it never changes
+    team_form = TeamForm(request.POST if action == "team" else None)
+    if action == "edit" and form.is_valid():
+        data = {**form.cleaned_data, "code": agency.code}
+        try:
+            svc.agency_upsert(
+                actor=request.actor, data=data, expected_updated_at=form.cleaned_data["updated_at"] or None
+            )
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Agency saved.")
+            return redirect("partnership:agency_detail", code=agency.code)
+    if action == "team" and team_form.is_valid():
+        try:
+            _, created = svc.team_add(actor=request.actor, agency_code=agency.code, name=team_form.cleaned_data["name"])
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(team_form, exc)
+        else:
+            messages.success(request, "Team added." if created else "That team already exists.")
+            return redirect("partnership:agency_detail", code=agency.code)
+    return render(
+        request,
+        "partnership/agency_detail.html",
+        {
+            "agency": agency,
+            "edit_form": form,
+            "team_form": team_form,
+            "teams": agency.teams.order_by("name"),
+            "form": next((f for f in (form, team_form) if f.is_bound and f.errors), None),
+            "nav_active": "partnership",
+        },
+    )

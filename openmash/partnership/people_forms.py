@@ -1,0 +1,116 @@
+"""Forms for the partnership admin's people pages (starters, leavers, roles, agencies, teams). Field names match
+the keys of the errors raised by openmash.accounts.admin_services, so a service error lands on its field."""
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from openmash.accounts.admin_services import (
+    CODE_MESSAGE,
+    CODE_RE,
+    USERNAME_MESSAGE,
+    USERNAME_RE,
+    agency_type_choices,
+    health_service_choices,
+    role_choices,
+)
+from openmash.accounts.models import Agency
+
+
+def _agency_choices():
+    return [("", "Choose an agency")] + [(a.code, a.name) for a in Agency.objects.filter(active=True).order_by("name")]
+
+
+class UserNewForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Letters, digits and . @ + - _ only, for example jo.bloggs",
+        validators=[RegexValidator(USERNAME_RE, USERNAME_MESSAGE)],
+        error_messages={"required": "Enter a username"},
+    )
+    name = forms.CharField(label="Full name", max_length=150, required=False)
+    job_title = forms.CharField(label="Job title", max_length=150, required=False)
+    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose the agency they work for"})
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}
+    )
+    team = forms.CharField(label="Team", max_length=200, required=False, help_text="Created in the agency if it is new")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = _agency_choices()
+
+
+class RoleAddForm(forms.Form):
+    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency"})
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}
+    )
+    team = forms.CharField(label="Team", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = _agency_choices()
+
+
+class MembershipEditForm(forms.Form):
+    """One role's edit form; updated_at carries the version the admin saw (concurrent edit detection)."""
+
+    role = forms.ChoiceField(label="Role", choices=role_choices(), error_messages={"required": "Choose a role"})
+    team = forms.ChoiceField(label="Team", required=False)
+    active = forms.TypedChoiceField(
+        label="Status",
+        choices=[("1", "Active"), ("0", "Removed")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the role is active"},
+    )
+    updated_at = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, membership, **kwargs):
+        kwargs.setdefault("prefix", f"m{membership.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "role": membership.role,
+                "team": str(membership.team_id or ""),
+                "active": "1" if membership.active else "0",
+                "updated_at": membership.updated_at.isoformat(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["team"].choices = [("", "No team")] + [
+            (str(t.pk), t.name) for t in membership.agency.teams.order_by("name")
+        ]
+
+
+class AgencyForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="Lower-case letters, digits and hyphens, for example county-police. It cannot be changed later.",
+        validators=[RegexValidator(CODE_RE, CODE_MESSAGE)],
+        error_messages={"required": "Enter a code"},
+    )
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
+    type = forms.ChoiceField(
+        label="Type",
+        choices=[("", "Choose a type"), *agency_type_choices()],
+        error_messages={"required": "Choose the type of agency"},
+    )
+    source_code = forms.CharField(
+        label="Referral source code",
+        max_length=3,
+        help_text="The CIN census source of referrals for contacts from this agency, for example 6 for police",
+        error_messages={"required": "Enter the referral source code"},
+    )
+    health_service = forms.ChoiceField(
+        label="Health service", choices=[("", "Not a health agency"), *health_service_choices()], required=False
+    )
+    hub = forms.BooleanField(label="This agency is the MASH itself", required=False)
+    updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="Team name", max_length=200, error_messages={"required": "Enter the team's name"})

@@ -1,0 +1,272 @@
+"""The partnership admin's people pages: starters and leavers, roles, unlocking, agencies and teams. Only the
+partnership admin may use them; every change goes through the audited services; stale edits are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from openmash.accounts.models import Agency, Membership, Team, User
+from openmash.audit.models import AuditEvent
+
+STRONG = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def admin(make_actor):
+    return make_actor("partnership_admin", "mash", username="pat.admin")
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.force_login(admin.user)
+    return client
+
+
+def _new_user(admin_client, **over):
+    data = {
+        "username": "jo.starter",
+        "name": "Jo Starter",
+        "job_title": "Screener",
+        "agency": "mash",
+        "role": "screener",
+        "team": "MASH screening",
+        **over,
+    }
+    return admin_client.post(reverse("partnership:user_new"), data)
+
+
+PAGES = [
+    ("GET", "partnership:users", {}),
+    ("GET", "partnership:user_new", {}),
+    ("POST", "partnership:user_new", {}),
+    ("GET", "partnership:agencies", {}),
+    ("POST", "partnership:agencies", {}),
+    ("GET", "partnership:agency_detail", {"code": "police"}),
+    ("POST", "partnership:agency_detail", {"code": "police"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "agency"),
+    [
+        ("screener", "mash"),
+        ("manager", "mash"),
+        ("auditor", "mash"),
+        ("referrer", "police"),
+        ("researcher", "police"),
+        ("social_worker", "mash"),
+    ],
+)
+@pytest.mark.parametrize(("method", "name", "kwargs"), PAGES)
+def test_only_the_partnership_admin_may_open_the_pages(client, make_actor, role, agency, method, name, kwargs):
+    client.force_login(make_actor(role, agency).user)
+    before = (User.objects.count(), Agency.objects.count(), AuditEvent.objects.count())
+    url = reverse(name, kwargs=kwargs)
+    response = (
+        client.get(url)
+        if method == "GET"
+        else client.post(
+            url,
+            {
+                "username": "x",
+                "agency": "mash",
+                "role": "screener",
+                "code": "x",
+                "name": "X",
+                "type": "police",
+                "source_code": "6",
+                "action": "edit",
+            },
+        )
+    )
+    assert response.status_code == 403
+    assert (User.objects.count(), Agency.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_user_detail_is_denied_too(client, make_actor, admin):
+    client.force_login(make_actor("manager", "mash").user)
+    url = reverse("partnership:user_detail", args=[admin.user.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"action": "deactivate"}).status_code == 403
+    assert User.objects.get(pk=admin.user.pk).is_active
+
+
+def test_anonymous_is_sent_to_sign_in(client, partnership):
+    response = client.get(reverse("partnership:users"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_starter_gets_a_one_time_link_and_sets_their_own_password(admin_client):
+    response = _new_user(admin_client)
+    assert response.status_code == 200
+    html = response.content.decode()
+    link = re.search(r'value="(http://testserver/account/set-password/[^"]+)"', html).group(1)
+    user = User.objects.get(username="jo.starter")
+    assert not user.has_usable_password()
+    membership = Membership.objects.get(user=user)
+    assert (membership.agency.code, membership.role, membership.team.name) == ("mash", "screener", "MASH screening")
+    assert AuditEvent.objects.filter(action="create", object_id=str(user.pk), actor_username="pat.admin").exists()
+    assert AuditEvent.objects.filter(action="issue_set_password_link", object_id=str(user.pk)).exists()
+
+    newcomer = Client()
+    page = newcomer.get(link.removeprefix("http://testserver"), follow=True)
+    form_url = page.redirect_chain[-1][0]
+    newcomer.post(form_url, {"new_password1": STRONG, "new_password2": STRONG})
+    user.refresh_from_db()
+    assert user.check_password(STRONG)
+    signed_in = Client().post(reverse("web:login"), {"username": "jo.starter", "password": STRONG})
+    assert signed_in.status_code == 302 and "/login/" not in signed_in["Location"]
+
+
+def test_starter_form_errors_use_the_govuk_pattern_and_save_nothing(admin_client):
+    response = _new_user(admin_client, username="bad name!", role="")
+    html = response.content.decode()
+    assert "There is a problem" in html and 'href="#id_role"' in html
+    assert not User.objects.filter(username__startswith="bad").exists()
+    _new_user(admin_client)
+    taken = _new_user(admin_client).content.decode()
+    assert "That username is taken" in taken and 'href="#id_username"' in taken
+
+
+def test_leaver_is_deactivated_and_can_be_reactivated(admin_client):
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    url = reverse("partnership:user_detail", args=[user.pk])
+    assert admin_client.post(url, {"action": "deactivate"}).status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    assert AuditEvent.objects.filter(action="deactivate", object_id=str(user.pk), actor_username="pat.admin").exists()
+    admin_client.post(url, {"action": "reactivate"})
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_admin_cannot_deactivate_themselves(admin_client, admin):
+    url = reverse("partnership:user_detail", args=[admin.user.pk])
+    admin_client.post(url, {"action": "deactivate"})
+    assert User.objects.get(pk=admin.user.pk).is_active
+
+
+def _edit_data(m, **over):
+    data = {
+        "action": "role_edit",
+        "membership": str(m.pk),
+        f"m{m.pk}-role": m.role,
+        f"m{m.pk}-team": "",
+        f"m{m.pk}-active": "1",
+        f"m{m.pk}-updated_at": m.updated_at.isoformat(),
+    }
+    data.update({f"m{m.pk}-{k}": v for k, v in over.items()})
+    return data
+
+
+def test_change_role_and_team_with_concurrent_edit_detection(admin_client):
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    m = Membership.objects.get(user=user)
+    url = reverse("partnership:user_detail", args=[user.pk])
+    stale = _edit_data(m, role="manager")
+    team = Team.objects.create(agency=m.agency, name="Managers")
+    assert admin_client.post(url, _edit_data(m, role="manager", team=str(team.pk))).status_code == 302
+    m.refresh_from_db()
+    assert (m.role, m.team_id) == ("manager", team.pk)
+    assert AuditEvent.objects.filter(action="update", object_id=str(m.pk)).exists()
+
+    # Someone else's form, loaded before that change: refused, nothing overwritten.
+    stale[f"m{m.pk}-role"] = "referrer"
+    response = admin_client.post(url, stale)
+    assert response.status_code == 200
+    assert "Someone else changed this" in response.content.decode()
+    m.refresh_from_db()
+    assert m.role == "manager"
+
+
+def test_add_a_role_in_another_agency(admin_client):
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    url = reverse("partnership:user_detail", args=[user.pk])
+    admin_client.post(url, {"action": "role_add", "agency": "police", "role": "researcher", "team": "PPU"})
+    assert Membership.objects.filter(user=user, agency__code="police", role="researcher", team__name="PPU").exists()
+    bad = admin_client.post(url, {"action": "role_add", "agency": "", "role": ""})
+    assert "There is a problem" in bad.content.decode()
+
+
+def test_unlock_clears_a_lockout(admin_client, settings):
+    from axes.models import AccessAttempt
+
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    AccessAttempt.objects.create(
+        username="jo.starter", ip_address="127.0.0.1", user_agent="x", failures_since_start=settings.AXES_FAILURE_LIMIT
+    )
+    url = reverse("partnership:user_detail", args=[user.pk])
+    assert "Locked out" in admin_client.get(url).content.decode()
+    admin_client.post(url, {"action": "unlock"})
+    assert not AccessAttempt.objects.filter(username="jo.starter").exists()
+    assert AuditEvent.objects.filter(action="unlock", object_id=str(user.pk), actor_username="pat.admin").exists()
+
+
+def test_users_list_pages_and_searches(admin_client, make_actor):
+    for i in range(30):
+        make_actor("referrer", "police", username=f"ref{i:02d}")
+    page1 = admin_client.get(reverse("partnership:users")).content.decode()
+    assert "govuk-pagination" in page1 and "page 1 of 2" in page1
+    found = admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
+    assert "ref07" in found and "ref08" not in found and "1 user matching" in found
+
+
+def test_agency_add_deactivate_and_team(admin_client):
+    url = reverse("partnership:agencies")
+    response = admin_client.post(
+        url, {"code": "county-yot", "name": "Youth Offending", "type": "youth_justice", "source_code": "8"}
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(code="county-yot")
+    assert AuditEvent.objects.filter(action="create", object_id=str(agency.pk), actor_username="pat.admin").exists()
+    dup = admin_client.post(url, {"code": "county-yot", "name": "Again", "type": "police", "source_code": "6"})
+    assert "An agency with that code already exists" in dup.content.decode()
+    bad = admin_client.post(url, {"code": "Bad Code", "name": "", "type": "", "source_code": ""}).content.decode()
+    assert "There is a problem" in bad and 'href="#id_code"' in bad
+
+    admin_client.post(url, {"action": "deactivate", "code": "county-yot", "updated_at": agency.updated_at.isoformat()})
+    agency.refresh_from_db()
+    assert not agency.active
+
+    detail = reverse("partnership:agency_detail", args=["county-yot"])
+    admin_client.post(detail, {"action": "team", "name": "Triage"})
+    assert Team.objects.filter(agency=agency, name="Triage").exists()
+
+
+def test_agency_edit_detects_concurrent_changes(admin_client):
+    agency = Agency.objects.get(code="police")
+    detail = reverse("partnership:agency_detail", args=["police"])
+    seen = agency.updated_at.isoformat()
+    form = {
+        "action": "edit",
+        "name": "County Constabulary",
+        "type": "police",
+        "source_code": "6",
+        "health_service": "",
+        "updated_at": seen,
+    }
+    assert admin_client.post(detail, form).status_code == 302
+    agency.refresh_from_db()
+    assert agency.name == "County Constabulary"
+    stale = admin_client.post(detail, {**form, "name": "Old Name"})
+    assert "Someone else changed this" in stale.content.decode()
+    agency.refresh_from_db()
+    assert agency.name == "County Constabulary"
+
+
+def test_a_deactivated_agency_stale_toggle_is_refused(admin_client):
+    agency = Agency.objects.get(code="probation")
+    stale = (agency.updated_at.replace(year=2000)).isoformat()
+    admin_client.post(
+        reverse("partnership:agencies"), {"action": "deactivate", "code": "probation", "updated_at": stale}
+    )
+    agency.refresh_from_db()
+    assert agency.active

@@ -1,0 +1,245 @@
+"""Issue 5 on the pages: any number of children and household members (formsets, add another without
+JavaScript), the adults' sex, siblings, check your answers before sending, domestic abuse details and the
+Operation Encompass notice, and amending or correcting a contact from its page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from openmash.contacts.models import Contact, ContactChange, EncompassNotice
+from openmash.people.models import Person, Relationship
+from openmash.web.tests.conftest import contact_form_data, contact_submit
+from tests.support import screen
+
+
+@pytest.fixture
+def referrer(make_actor):
+    return make_actor("referrer", "police")
+
+
+def _summary(body: str) -> str:
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', body, re.S)
+    return match.group(0) if match else ""
+
+
+# --- add another, without JavaScript ----------------------------------------------------------------------------
+
+
+def test_add_another_child_and_person_without_javascript_keeps_what_was_typed(referrer, login):
+    client = login(referrer)
+    body = client.post("/contacts/new/", contact_form_data(action="add_child")).content.decode()
+    assert 'name="children-TOTAL_FORMS" value="2"' in body or re.search(
+        r'name="children-TOTAL_FORMS"[^>]*value="2"', body
+    )
+    assert 'name="children-1-forename"' in body and 'value="Amelia"' in body
+    assert "govuk-error-summary" not in body and Contact.objects.count() == 0
+    body = client.post("/contacts/new/", contact_form_data(action="add_member")).content.decode()
+    assert 'name="members-1-forename"' in body and 'value="Dean"' in body
+
+
+def test_remove_drops_that_child_and_renumbers_the_rest(referrer, login):
+    data = contact_form_data(children_1_forename="Ben", children_1_surname="Second", action="remove_child-0")
+    body = login(referrer).post("/contacts/new/", data).content.decode()
+    assert re.search(r'name="children-TOTAL_FORMS"[^>]*value="1"', body)
+    assert re.search(r'name="children-0-forename"[^>]*value="Ben"', body)
+    assert 'value="Amelia"' not in body
+
+
+def test_add_another_with_htmx_swaps_the_section(referrer, login):
+    response = login(referrer).post("/contacts/new/", contact_form_data(action="add_child"), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="children-section"' in body
+    assert 'hx-select="#children-section"' in body and 'name="children-1-forename"' in body
+
+
+def test_three_children_two_adults_with_their_sex_and_the_siblings_relationship(referrer, login):
+    data = contact_form_data(
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="5",
+        children_1_dob_month="6",
+        children_1_dob_year="2020",
+        children_2_forename="Cara",
+        children_2_surname="Testchild",
+        members_1_forename="Sara",
+        members_1_surname="Testadult",
+        members_1_sex="F",
+        members_1_role="parent_carer",
+        sibling_relationship="sibling",
+    )
+    assert contact_submit(login(referrer), data).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.people.filter(role="subject").count() == 3
+    assert Person.objects.get(forename="Sara").sex == "F" and Person.objects.get(forename="Dean").sex == "M"
+    amelia, ben = Person.objects.get(forename="Amelia"), Person.objects.get(forename="Ben")
+    assert Relationship.objects.filter(person=amelia, related_person=ben, relationship_type="sibling").exists()
+    assert Relationship.objects.filter(person=ben, related_person=amelia, relationship_type="sibling").exists()
+
+
+# --- check your answers -----------------------------------------------------------------------------------------
+
+
+def test_check_your_answers_shows_everything_with_change_links_and_records_nothing_yet(referrer, login):
+    client = login(referrer)
+    response = client.post("/contacts/new/", contact_form_data(police_reference="DA/1/2026"))
+    assert response.status_code == 302 and "/contacts/new/check/?intake=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your answers before sending the contact" in page
+    assert "Amelia Testchild" in page and "Dean Testadult" in page and "Alleged perpetrator" in page
+    assert "DA/1/2026" in page and "Domestic abuse: child" in page
+    token = re.search(r"intake=([\w-]+)", response["Location"]).group(1)
+    change = f"/contacts/new/?intake={token}&amp;change=1#id_children-0-forename"
+    assert f'href="{change}"' in page
+    assert Contact.objects.count() == 0 and Person.objects.count() == 0
+    # 'Change' brings the answers back into the form
+    form = client.get(f"/contacts/new/?intake={token}&change=1").content.decode()
+    assert 'value="Amelia"' in form and 'value="DA/1/2026"' in form
+    # and the check page cannot be reached without answers
+    assert client.get("/contacts/new/check/")["Location"].startswith("/contacts/new/")
+
+
+# --- domestic abuse and Operation Encompass ---------------------------------------------------------------------
+
+
+def _da(**extra):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    values = {
+        "police_reference": "DA/2026/77",
+        "incident_date_day": str(day.day),
+        "incident_date_month": str(day.month),
+        "incident_date_year": str(day.year),
+        "incident_time": "21:30",
+        "dash_risk": "high",
+        "marac_referral": "yes",
+        "notify_schools": "yes",
+        "children_0_school": "school-oak",
+        "children_0_present_at_incident": "yes",
+    }
+    return contact_form_data(**{**values, **extra})
+
+
+def test_domestic_abuse_details_and_the_school_notice_from_the_page(referrer, login, make_actor):
+    assert contact_submit(login(referrer), _da()).status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.police_reference, contact.dash_risk, contact.marac_referral) == ("DA/2026/77", "high", "yes")
+    assert timezone.localtime(contact.incident_at).strftime("%H:%M") == "21:30"
+    notice = EncompassNotice.objects.get()
+    dsl = login(make_actor("referrer", "school-oak"))
+    listing = dsl.get("/school-notices/").content.decode()
+    assert "Amelia Testchild" in listing and 'href="/school-notices/' in listing
+    page = dsl.get(f"/school-notices/{notice.pk}/").content.decode()
+    assert "DA/2026/77" in page and "2 April 2018" in page and "21:30" in page
+    assert "hit her" not in page and "Dean" not in page
+    assert dsl.get(f"/contacts/{contact.pk}/").status_code == 404
+    assert login(referrer).get("/school-notices/").status_code == 403
+    hub = login(make_actor("screener", "mash")).get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Oakfield Primary School" in hub and 'data-testid="domestic-abuse"' in hub
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "anchor"),
+    [
+        ({"incident_time": "25:99"}, "Enter the time of the incident as hours and minutes", "#id_incident_time"),
+        ({"incident_time": ""}, "Enter the time of the incident", "#id_incident_time"),
+        ({"children_0_school": "not-a-school"}, "Select a valid choice", "#id_children-0-school"),
+        ({"police_reference": ""}, "Enter the police incident reference", "#id_police_reference"),
+    ],
+)
+def test_domestic_abuse_errors_land_on_their_fields(referrer, login, overrides, message, anchor):
+    body = login(referrer).post("/contacts/new/", _da(**overrides)).content.decode()
+    summary = _summary(body)
+    assert message in summary and f'href="{anchor}"' in summary, summary
+    assert Contact.objects.count() == 0
+
+
+def test_a_service_error_on_a_household_member_lands_on_that_member(referrer, login):
+    future = timezone.localdate() + dt.timedelta(days=5)
+    data = contact_form_data(
+        members_1_forename="Sara",
+        members_1_surname="Testadult",
+        members_1_dob_day=str(future.day),
+        members_1_dob_month=str(future.month),
+        members_1_dob_year=str(future.year),
+    )
+    summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
+    assert 'href="#id_members-1-dob_0"' in summary
+
+
+# --- amending and correcting from the contact page --------------------------------------------------------------
+
+
+def test_the_recorder_adds_a_household_member_and_the_history_shows_it(referrer, login):
+    client = login(referrer)
+    contact_submit(client, contact_form_data())
+    contact = Contact.objects.get()
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert 'data-testid="amend-contact"' in page
+    response = client.post(
+        f"/contacts/{contact.pk}/amend/",
+        {
+            "section": "member",
+            "version": "1",
+            "member-forename": "Sara",
+            "member-surname": "Testadult",
+            "member-sex": "F",
+            "member-role": "parent_carer",
+        },
+    )
+    assert response.status_code == 302, _summary(response.content.decode())
+    assert contact.people.filter(role="parent_carer", person__forename="Sara").exists()
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert 'data-testid="change-history"' in page and "Person added" in page and "Sara" in page
+    stale = client.post(
+        f"/contacts/{contact.pk}/amend/",
+        {"section": "da", "version": "1", "da-police_reference": "DA/9", "da-notify_schools": "no"},
+    )
+    assert "Someone else changed this contact" in _summary(stale.content.decode())
+    contact.refresh_from_db()
+    assert contact.police_reference == "" and contact.version == 2
+
+
+def test_a_date_of_birth_is_corrected_before_screening_then_only_the_hub_corrects_with_a_reason(
+    referrer, login, make_actor
+):
+    client = login(referrer)
+    contact_submit(client, contact_form_data())
+    contact = Contact.objects.get()
+    link = contact.people.get(role="subject")
+    child = link.person
+    url = f"/contacts/{contact.pk}/named/{link.pk}/change/"
+    form = client.get(url).content.decode()
+    assert 'value="Amelia"' in form and "Reason for the correction" not in form
+    base = {"forename": "Amelia", "surname": "Testchild", "sex": "F", "version": "1"}
+    response = client.post(url, {**base, "dob_day": "3", "dob_month": "4", "dob_year": "2018"})
+    assert response.status_code == 302, _summary(response.content.decode())
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2018, 4, 3)
+    change = ContactChange.objects.get(field="date_of_birth")
+    assert (change.previous, change.new, change.kind) == ("2018-04-02", "2018-04-03", "amendment")
+
+    screener = make_actor("screener", "mash")
+    contact.refresh_from_db()
+    screen(screener, contact, outcome="nfa_advice")
+    assert client.get(url).status_code == 403  # the recorder may not change it after screening
+    hub = login(screener)
+    form = hub.get(url).content.decode()
+    assert "Reason for the correction" in form
+    base = {**base, "dob_day": "3", "dob_month": "4", "dob_year": "2018", "version": str(child.version)}
+    no_reason = hub.post(url, {**base, "surname": "Test-Child"})
+    assert "Give the reason for the correction" in _summary(no_reason.content.decode())
+    done = hub.post(url, {**base, "surname": "Test-Child", "reason": "Birth certificate seen"})
+    assert done.status_code == 302
+    change = ContactChange.objects.get(field="surname")
+    assert (change.kind, change.previous, change.reason) == ("correction", "Testchild", "Birth certificate seen")
+    page = hub.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Birth certificate seen" in page and "Corrected by the MASH" in page
+
+
+def test_every_problem_is_reported_at_once(referrer, login):
+    data = _da(incident_time="9pm", children_0_nhs_number="9434765918")
+    summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
+    assert 'href="#id_incident_time"' in summary and 'href="#id_children-0-nhs_number"' in summary

@@ -1,0 +1,86 @@
+"""The partnership admin in a real browser: adds a starter, hands over the one-time link, the starter sets their own
+password and signs in; the agencies page. axe-core (no serious or critical violation) on every page, at desktop
+width and at 375 px without sideways scrolling, and no console (CSP) errors."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_accessible
+
+PASSWORD = secrets.token_urlsafe(24)
+
+
+def _check(page: Page, errors: list[str], what: str) -> None:
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if scroll > 0:
+            wide = page.evaluate(
+                "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right >"
+                " document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className).slice(0, 8)"
+            )
+            raise AssertionError(f"{what} scrolls sideways at {width} px: {wide}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert errors == [], f"console errors on {what}: {errors}"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console_errors, live_server, partnership):
+    from openmash.accounts.models import User
+    from openmash.accounts.services import user_create
+
+    user_create(username="pat.admin", password=PASSWORD, agency_code="mash", role="partnership_admin")
+    base = live_server.url
+    page.goto(base + "/login/")
+    page.get_by_label("Username").fill("pat.admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-in").click()
+
+    page.goto(base + "/partnership/users/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+    _check(page, console_errors, "the users page")
+    page.get_by_test_id("add-user").click()
+    page.get_by_test_id("create-user").click()  # empty: the GOV.UK error pattern
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    _check(page, console_errors, "the add-user page with errors")
+    page.get_by_label("Username").fill("jo.starter")
+    page.get_by_label("Full name (optional)").fill("Jo Starter")
+    page.get_by_label("Agency").select_option("mash")
+    page.get_by_label("Role").select_option("screener")
+    page.get_by_test_id("create-user").click()
+    link = page.get_by_test_id("set-password-link").input_value()
+    assert "/account/set-password/" in link
+    _check(page, console_errors, "the set-password link page")
+
+    page.goto(base + "/partnership/users/" + str(User.objects.get(username="jo.starter").pk) + "/")
+    _check(page, console_errors, "the user page")
+    page.goto(base + "/partnership/agencies/")
+    _check(page, console_errors, "the agencies page")
+    page.goto(base + "/partnership/agencies/police/")
+    _check(page, console_errors, "an agency page")
+
+    starter = browser.new_context(locale="en-GB").new_page()
+    starter.goto(link)
+    expect(starter.get_by_role("heading", level=1)).to_have_text("Set your password")
+    assert (
+        "/set-password/" in starter.url and link.rstrip("/").rsplit("/", 1)[-1] not in starter.url
+    )  # token out of URL
+    _check(starter, [], "the set-password page")
+    new_password = secrets.token_urlsafe(24)
+    starter.get_by_label("New password", exact=True).fill(new_password)
+    starter.get_by_label("New password confirmation").fill(new_password)
+    starter.get_by_test_id("set-password").click()
+    expect(starter).to_have_url(re.compile(r"/login/"))
+    starter.get_by_label("Username").fill("jo.starter")
+    starter.get_by_label("Password").fill(new_password)
+    starter.get_by_test_id("sign-in").click()
+    expect(starter.get_by_role("heading", level=1)).to_have_text("Your work")
+    starter.context.close()
