@@ -466,6 +466,12 @@ def test_matrix_cell(world, db, op, actor):
         leaked = [c for c in CANARIES if c in text]
         assert not leaked, f"denied answer to {actor} leaks {leaked}"
         assert row_counts() == before, f"denied request by {actor} wrote rows"
+        if expected in (403, 404):  # issue 5, fault 5: the denial of a real record is audited
+            from openmash.audit.models import AuditEvent
+
+            assert AuditEvent.objects.filter(action="deny", request_id=r["X-Request-Id"]).exists(), (
+                f"denied {method} {path} by {actor} was not audited"
+            )
         if expected == 404:  # forbidden = missing: the same answer as for a record that does not exist
             twin = _call(client, token, method, _missing_twin(path), body)
             assert (twin.status_code, twin.json()) == (404, r.json())

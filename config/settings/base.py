@@ -49,12 +49,14 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openmash.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,6 +138,12 @@ X_FRAME_OPTIONS = "DENY"
 HTTPS = env.bool("OPENMASH_HTTPS", default=not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# Over HTTPS the cookies carry the __Host- prefix: the browser then accepts them only if Secure, from this host
+# (no Domain) and for the whole site (Path=/), so a sibling subdomain cannot plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SECURE_SSL_REDIRECT = HTTPS and env.bool("OPENMASH_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -143,6 +151,15 @@ SECURE_HSTS_PRELOAD = HTTPS and env.bool("OPENMASH_HSTS_PRELOAD", default=True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("OPENMASH_BEHIND_PROXY", default=False) else None
 )
+
+# Permissions-Policy (django-permissions-policy): the app uses no powerful browser feature, so every one is off.
+_NO_FEATURES = (
+    "accelerometer ambient-light-sensor autoplay bluetooth browsing-topics camera display-capture encrypted-media "
+    "fullscreen geolocation gyroscope hid idle-detection interest-cohort local-fonts magnetometer microphone midi "
+    "payment picture-in-picture publickey-credentials-get screen-wake-lock serial sync-xhr usb web-share "
+    "xr-spatial-tracking"
+)
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _NO_FEATURES.split()}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -182,6 +199,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
+OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
 # Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
 OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).

@@ -48,7 +48,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "early_help.inbox": frozenset({Role.RESEARCHER}),
     "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
-    "audit.view": frozenset({Role.AUDITOR, Role.PARTNERSHIP_ADMIN}),
+    "audit.view": frozenset({Role.AUDITOR}),
     # casework (openmash/casework): case notes and strategy discussions are the hub's; the MASH pack goes to the
     # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.
     "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),

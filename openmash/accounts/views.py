@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.actor import membership_is_active
 from openmash.access.policy import require
@@ -25,8 +25,8 @@ def _row(token, now) -> dict:
     return {"token": token, "status": status}
 
 
+@require_safe
 @actor_required
-@require_http_methods(["GET"])
 def token_list(request):
     """Every API token: prefix, who and where it acts as, created, expires, last used, status."""
     require(request.actor, "token.manage")
@@ -36,8 +36,8 @@ def token_list(request):
     return render(request, "accounts/token_list.html", {"rows": rows, "page": page, "nav_active": "tokens"})
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def token_revoke(request, token_id):
     """GET: the confirmation page. POST: revoke, then back to the list with a success banner."""
     require(request.actor, "token.manage")

@@ -20,11 +20,14 @@ class AuditEvent(models.Model):
     actor_username = models.CharField(max_length=150)
     agency_code = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=30, blank=True)
-    action = models.CharField(max_length=30)  # create, update, view, search, list, deny, login, login_failed
+    # create, update, view, list, search, search_result, deny, login, login_failed, logout, lockout, export, ...
+    action = models.CharField(max_length=30)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     reason = models.CharField(max_length=500, blank=True)
-    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)  # ours, always generated
+    # the client's own X-Request-Id, cleaned (openmash.core.requestid.client_request_id_clean); never ours
+    client_request_id = models.CharField(max_length=64, blank=True, default="")
     detail = models.JSONField(default=dict, blank=True)  # never personal data: ids, codes, counts
 
     objects = AuditQuerySet.as_manager()

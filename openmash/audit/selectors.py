@@ -1,14 +1,171 @@
+"""Reading the audit trail: the auditor's filters, and the names and references shown instead of raw ids.
+
+Only the auditor may read the trail (`audit.view` in openmash/access/policy.py). The auditor sees which person,
+contact, enquiry, request and user each event is about, by name or reference, so that "who looked at this child"
+can be answered; the auditor does not see case records themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
 from openmash.access.policy import require
 from openmash.audit.models import AuditEvent
 
+PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
+    "people.person",
+    "contacts.contact",
+    "enquiries.enquiry",
+    "enquiries.agencyrequest",
+    "accounts.user",
+)
 
-def audit_event_list(*, actor, object_type: str = "", object_id: str = "", username: str = "", limit: int = 200):
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a calendar day in the partnership's time zone (Europe/London), as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def person_ids_for(*, actor, person_id: str = "", nhs_number: str = "") -> list[str]:
+    """The person record ids a filter names: the id itself if it exists, or the people holding the NHS number."""
+    from openmash.people.models import Person, PersonIdentifier
+
     require(actor, "audit.view")
-    qs = AuditEvent.objects.all().order_by("-id")
+    if person_id:
+        return [str(pk) for pk in Person.objects.filter(pk=person_id).values_list("pk", flat=True)]
+    if nhs_number:
+        rows = PersonIdentifier.objects.filter(identifier_type="nhs_number", value=nhs_number)
+        return sorted({str(pk) for pk in rows.values_list("person_id", flat=True)})
+    return []
+
+
+def _records_of_people(person_ids: list[str]) -> Q:
+    """Events about the people, or about a contact, enquiry or agency request they are part of."""
+    from openmash.contacts.models import ContactPerson
+    from openmash.enquiries.models import AgencyRequest, Enquiry
+
+    contact_ids = list(ContactPerson.objects.filter(person_id__in=person_ids).values_list("contact_id", flat=True))
+    return Q(object_type=PERSON, object_id__in=person_ids) | _records_of_contacts(contact_ids, Enquiry, AgencyRequest)
+
+
+def _records_of_contacts(contact_ids, Enquiry, AgencyRequest) -> Q:  # noqa: N803 (models passed in)
+    enquiry_ids = list(Enquiry.objects.filter(contact_id__in=contact_ids).values_list("pk", flat=True))
+    request_ids = list(AgencyRequest.objects.filter(enquiry_id__in=enquiry_ids).values_list("pk", flat=True))
+    return (
+        Q(object_type=CONTACT, object_id__in=[str(i) for i in contact_ids])
+        | Q(object_type=ENQUIRY, object_id__in=[str(i) for i in enquiry_ids])
+        | Q(object_type=REQUEST, object_id__in=[str(i) for i in request_ids])
+    )
+
+
+def audit_event_search(
+    *,
+    actor,
+    person_id: str = "",
+    nhs_number: str = "",
+    contact_reference: str = "",
+    username: str = "",
+    agency_code: str = "",
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> QuerySet:
+    """The events matching every filter given, newest first (a lazy queryset: page it or stream it).
+
+    person_id / nhs_number: events about the person or any contact, enquiry or agency request they are in;
+    contact_reference: events about that contact, its enquiry and its agency requests; username: the acting user;
+    agency_code and action: exact; date_from / date_to: calendar days in Europe/London, both inclusive.
+    """
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import AgencyRequest, Enquiry
+
+    require(actor, "audit.view")
+    qs = AuditEvent.objects.all()
+    if person_id or nhs_number:
+        people = person_ids_for(actor=actor, person_id=person_id, nhs_number=nhs_number)
+        qs = qs.filter(_records_of_people(people)) if people else qs.none()
+    if contact_reference:
+        contact_ids = list(Contact.objects.filter(reference=contact_reference).values_list("pk", flat=True))
+        qs = qs.filter(_records_of_contacts(contact_ids, Enquiry, AgencyRequest)) if contact_ids else qs.none()
+    if username:
+        qs = qs.filter(actor_username=username)
+    if agency_code:
+        qs = qs.filter(agency_code=agency_code)
+    if action:
+        qs = qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
-    if username:
-        qs = qs.filter(actor_username=username)
+    if date_from:
+        qs = qs.filter(at__gte=_local_midnight(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-id")
+
+
+def audit_event_list(*, actor, object_type: str = "", object_id: str = "", username: str = "", limit: int = 200):
+    """The newest events, optionally for one record or one user (kept for callers of the first increment)."""
+    qs = audit_event_search(actor=actor, object_type=object_type, object_id=object_id, username=username)
     return list(qs[:limit])
+
+
+def audit_labels(*, actor, events) -> dict:
+    """Names and references for the events' records, users and agencies, in a fixed number of queries:
+    {"records": {(object_type, object_id): label}, "users": {user_id: name}, "agencies": {code: name}}."""
+    from openmash.accounts.models import Agency, User
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import AgencyRequest, Enquiry
+    from openmash.people.models import Person
+
+    require(actor, "audit.view")
+    ids: dict[str, set[str]] = defaultdict(set)
+    for e in events:
+        if e.object_id:
+            ids[e.object_type].add(e.object_id)
+    records: dict[tuple[str, str], str] = {}
+
+    def valid(kind):  # object ids are free text: keep what can be a primary key of that table
+        import uuid
+
+        out = []
+        for i in ids.get(kind, ()):
+            try:
+                out.append(str(uuid.UUID(i)) if kind != USER else str(int(i)))
+            except ValueError:
+                continue
+        return out
+
+    for p in Person.objects.filter(pk__in=valid(PERSON)):
+        records[PERSON, str(p.pk)] = p.full_name or "Unnamed person"
+    for c in Contact.objects.filter(pk__in=valid(CONTACT)).only("pk", "reference"):
+        records[CONTACT, str(c.pk)] = f"Contact {c.reference}"
+    for e in Enquiry.objects.filter(pk__in=valid(ENQUIRY)).select_related("contact").only("pk", "contact__reference"):
+        records[ENQUIRY, str(e.pk)] = f"Enquiry on {e.contact.reference}"
+    for r in (
+        AgencyRequest.objects.filter(pk__in=valid(REQUEST))
+        .select_related("agency", "enquiry__contact")
+        .only("pk", "agency__name", "enquiry__contact__reference")
+    ):
+        records[REQUEST, str(r.pk)] = f"Request to {r.agency.name} on {r.enquiry.contact.reference}"
+    user_ids = {e.actor_user_id for e in events if e.actor_user_id} | {int(i) for i in valid(USER)}
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
+    for i in valid(USER):
+        if int(i) in users:
+            records[USER, i] = f"User {users[int(i)]}"
+    codes = {e.agency_code for e in events if e.agency_code}
+    agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+    return {"records": records, "users": users, "agencies": agencies}
+
+
+def agencies_list(*, actor):
+    from openmash.accounts.models import Agency
+
+    require(actor, "audit.view")
+    return list(Agency.objects.order_by("name"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from openmash.audit.models import AuditEvent
-from openmash.core.requestid import current_request_id
+from openmash.core.requestid import current_client_request_id, current_request_id
 
 
 def audit_record(
@@ -18,12 +18,14 @@ def audit_record(
     reason: str = "",
     detail: dict | None = None,
     username: str = "",
+    user=None,
 ) -> AuditEvent:
-    """Record one event. actor may be an Actor, or None for anonymous events (then pass username)."""
+    """Record one event. actor may be an Actor; or None, then pass the signed-in `user` (no active role) or, for
+    anonymous events such as a failed sign-in, the `username` attempted. Returns the saved AuditEvent."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = getattr(actor, "user", None)
+    user = getattr(actor, "user", None) or user
     membership = getattr(actor, "membership", None)
     return AuditEvent.objects.create(
         at=timezone.now(),
@@ -36,6 +38,7 @@ def audit_record(
         object_id=str(object_id),
         reason=reason[:500],
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
         detail=detail or {},
     )
 
@@ -44,7 +47,7 @@ def audit_record_many(*, actor, action: str, objects, reason: str = "", detail: 
     """Record one event per object in a single INSERT (lists and searches)."""
     user, membership = actor.user, actor.membership
     now = timezone.now()
-    rid = current_request_id()
+    rid, client_rid = current_request_id(), current_client_request_id()
     rows = [
         AuditEvent(
             at=now,
@@ -57,6 +60,7 @@ def audit_record_many(*, actor, action: str, objects, reason: str = "", detail: 
             object_id=str(o.pk),
             reason=reason[:500],
             request_id=rid,
+            client_request_id=client_rid,
             detail=detail or {},
         )
         for o in objects

@@ -1,28 +1,25 @@
 """Request id for every request; no-store on every authenticated response."""
 
-import re
-
-from openmash.core.requestid import reset_request_id, set_request_id
-
-_SAFE_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+from openmash.core.requestid import current_client_request_id, current_request_id, reset_request_id, set_request_id
 
 
 class RequestIdMiddleware:
+    """Our request id is always generated (returned as ``X-Request-Id``); a client's own ``X-Request-Id`` is
+    kept apart as ``request.client_request_id`` and stored in the audit trail's ``client_request_id``."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-Id", "")
-        token = set_request_id(incoming if _SAFE_ID.match(incoming) else None)
+        tokens = set_request_id(request.headers.get("X-Request-Id", ""))
         try:
-            from openmash.core.requestid import current_request_id
-
             request.request_id = current_request_id()
+            request.client_request_id = current_client_request_id()
             response = self.get_response(request)
             response["X-Request-Id"] = request.request_id
             return response
         finally:
-            reset_request_id(token)
+            reset_request_id(tokens)
 
 
 class NoStoreMiddleware:

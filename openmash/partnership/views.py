@@ -98,8 +98,8 @@ def _apply(request, which, forms):
     return None
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def partnership_settings(request):
     require(request.actor, "partnership.configure")
     which = request.POST.get("form") if request.method == "POST" else None

@@ -70,7 +70,11 @@ def contacts_recorded(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
         .order_by("-received_at", "-id")
     )
     result = paginate(qs, page=page, page_size=page_size)
-    audit_record_many(actor=actor, action="list", objects=result.items, reason="my contacts")
+    contacts = result.items
+    audit_record_many(actor=actor, action="list", objects=contacts, reason="my contacts")
+    # the page names the subject children of each contact: each child shown is a read of that person
+    people = {cp.person_id: cp.person for c in contacts for cp in c.subject_links}
+    audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="my contacts")
     return result
 
 

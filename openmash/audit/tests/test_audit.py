@@ -65,7 +65,8 @@ def test_views_are_audited_with_their_request_id(api, make_actor, new_contact):
     assert events.get(action="search_result").object_id == str(person.pk)
 
 
-def test_client_request_id_is_used_when_safe_and_replaced_when_not(api, make_actor, new_contact):
+def test_our_request_id_is_always_generated_and_the_clients_is_kept_apart(api, make_actor, new_contact):
+    """Fault 5 of issue 5: a client-supplied X-Request-Id used to be stored as ours."""
     contact = new_contact()
     client = api(make_actor("screener", "mash"))
     r = client.post(
@@ -73,15 +74,34 @@ def test_client_request_id_is_used_when_safe_and_replaced_when_not(api, make_act
         {"outcome": "nfa_advice", "rationale": "No role for the hub"},
         headers={"X-Request-Id": "trace-0123456789"},
     )
-    assert r.status_code == 201 and r["X-Request-Id"] == "trace-0123456789"
-    assert AuditEvent.objects.filter(request_id="trace-0123456789", action="screen").exists()
+    assert r.status_code == 201
+    ours = r["X-Request-Id"]
+    assert ours != "trace-0123456789" and len(ours) == 32 and int(ours, 16) >= 0
+    event = AuditEvent.objects.get(action="screen")
+    assert (event.request_id, event.client_request_id) == (ours, "trace-0123456789")
+    assert not AuditEvent.objects.filter(request_id="trace-0123456789").exists()
 
-    bad = client.post(
-        f"/contacts/{contact.pk}/screening",
-        {"outcome": "nfa_advice", "rationale": "x"},
-        headers={"X-Request-Id": "evil id\nwith newline"},
-    )
-    assert bad["X-Request-Id"] != "evil id\nwith newline" and "\n" not in bad["X-Request-Id"]
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("evil id\nwith newline", ""),
+        ("a" * 80, "a" * 64),  # truncated
+        ("00-4bf92f3577b34da6-01", "00-4bf92f3577b34da6-01"),
+        ("=HYPERLINK(1)", ""),
+        ("id;drop", ""),
+        ("", ""),
+    ],
+)
+def test_the_client_request_id_is_validated_and_truncated(client, make_actor, sent, kept):
+    from openmash.core.requestid import client_request_id_clean
+
+    assert client_request_id_clean(sent) == kept
+    client.force_login(make_actor("auditor", "mash").user)
+    r = client.get("/audit/", HTTP_X_REQUEST_ID=sent)
+    assert r.status_code == 200 and r["X-Request-Id"] != sent
+    event = AuditEvent.objects.get(request_id=r["X-Request-Id"], object_type="audit.auditevent")
+    assert event.client_request_id == kept
 
 
 # --- LG-2: one transaction ---------------------------------------------------------------------------------------
@@ -195,12 +215,22 @@ def test_database_refuses_raw_update(event):
     assert AuditEvent.objects.get(pk=event.pk).action == "view"
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite keeps DELETE possible so the test runner can flush")
 def test_database_refuses_raw_delete(event):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    """Both databases refuse a raw DELETE (SQLite used to allow it)."""
+    for sql in ("DELETE FROM audit_auditevent WHERE id = %s", "DELETE FROM audit_auditevent WHERE id >= %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+            c.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_flush_still_empties_the_trail_for_maintenance_and_keeps_the_trigger(db):
+    """`flush` (test isolation, demo reset) empties tables; on SQLite it lifts the DELETE trigger only for itself."""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sql_flush(no_style(), ["audit_auditevent"])
+    if not ON_POSTGRES:
+        assert statements[0].startswith("DROP TRIGGER") and statements[-1].startswith("CREATE TRIGGER")
+        assert "audit_auditevent_no_delete" in statements[-1]
 
 
 def test_the_trigger_is_installed_on_this_database(db):
@@ -213,6 +243,8 @@ def test_the_trigger_is_installed_on_this_database(db):
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
         names = {row[0] for row in cursor.fetchall()}
     assert "audit_auditevent_no_update" in names
+    if not ON_POSTGRES:
+        assert "audit_auditevent_no_delete" in names
 
 
 # --- LG-1: every read of person data is audited ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -18,6 +18,7 @@ from openmash.web.forms import ResponseAmendForm, ResponseForm, apply_service_er
 from openmash.web.paging import pagination
 
 
+@require_safe
 @actor_required
 def request_inbox(request):
     """Open requests by default (soonest due first); ?status=responded lists the answered ones (newest answer
@@ -61,8 +62,8 @@ def _amend_initial(response) -> dict:
     }
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def request_detail(request, request_id):
     """One request. Open: answer it. Closed because the enquiry was decided: the answer can still be sent as late
     information (the hub is told; ADR 0003). Answered: the agency's answer, which it can amend (versioned)."""

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_view
 from openmash.access.policy import can, require
@@ -334,8 +334,8 @@ def _stored(intake) -> QueryDict | None:
     return data
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_new(request):
     """One page: find the child (search, pick records), then the children, household and the concern; then
     'Continue' to check the answers before sending."""
@@ -353,6 +353,7 @@ def contact_new(request):
     return _render(request, intake)
 
 
+@require_safe
 @actor_required
 @require_http_methods(["GET", "POST"])
 def contact_check(request):

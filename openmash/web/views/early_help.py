@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, PermissionDenied
@@ -22,6 +22,7 @@ def _people(actor, eh) -> list[dict]:
     return presenters.minimum_people(request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()]))
 
 
+@require_safe
 @actor_required
 def early_help_inbox(request):
     """Waiting hand-overs by default (oldest first); ?status=acknowledged lists the acknowledged ones."""
@@ -35,8 +36,8 @@ def early_help_inbox(request):
     return render(request, "web/early_help/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def early_help_detail(request, request_id):
     actor = request.actor
     eh = enquiry_selectors.early_help_request_get(actor=actor, request_id=request_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from openmash.access.policy import can, require
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -23,6 +23,7 @@ from openmash.web.paging import pagination
 from openmash.web.views._common import first_with_errors
 
 
+@require_safe
 @actor_required
 def enquiry_list(request):
     """Open enquiries (immediate risk, then the most urgent RAG, then soonest due) or decided ones (newest first),
@@ -146,6 +147,7 @@ def _decision_children(enquiry, decision, labels: dict) -> list[dict]:
     return rows if len(distinct) > 1 else []
 
 
+@require_safe
 @actor_required
 def enquiry_detail(request, enquiry_id):
     return _page(request, enquiry_id)

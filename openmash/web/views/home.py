@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.fields import contact_view
 from openmash.access.policy import can
@@ -21,6 +22,7 @@ from openmash.web.forms import LoginForm, RoleSwitchForm
 from openmash.web.paging import pagination
 
 
+@method_decorator(require_http_methods(["GET", "HEAD", "POST"]), name="dispatch")  # before the signed-in redirect
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     form_class = LoginForm
@@ -46,6 +48,7 @@ def _contact_rows(actor, contacts) -> list[dict]:
     ]
 
 
+@require_safe
 @actor_required
 def home(request):
     """The dashboard. Hub tiles link to the filtered lists whose totals they show; the referrer's own contacts,

@@ -18,8 +18,8 @@ from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_err
 from openmash.web.views._common import render_form_response
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def person_search(request):
     """Search by name + date of birth or by NHS number. It posts, so no personal data goes into URLs or logs."""
     actor = request.actor
@@ -64,8 +64,8 @@ def person_search(request):
     )
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def person_detail(request, person_id):
     actor = request.actor
     can_allocate = can(actor, "allocation.assign")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
@@ -22,6 +22,7 @@ from openmash.web.forms import ScreeningForm, apply_service_errors
 from openmash.web.paging import pagination
 
 
+@require_safe
 @actor_required
 def screening_queue(request):
     """The screening queue: immediate risk first, then soonest due, paged (GOV.UK pagination) with its true total,
@@ -69,8 +70,8 @@ def _screen(request, contact, form, levels):
     return redirect("web:screening_queue")
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_screen(request, contact_id):
     require(request.actor, "contact.screen")
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)

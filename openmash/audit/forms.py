@@ -1,0 +1,101 @@
+"""The auditor's filter form for the audit trail (GOV.UK pattern: bad input -> error summary)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from openmash.people.identifiers import nhs_number_normalise
+from openmash.web.forms import GovukDateField
+
+# What the trail records (openmash.audit.models.AuditEvent.action), in the words an auditor uses.
+ACTION_LABELS = {
+    "view": "Viewed a record",
+    "list": "Listed records",
+    "search": "Searched",
+    "search_result": "Found by a search",
+    "create": "Created",
+    "update": "Changed",
+    "screen": "Screened",
+    "rate": "Rated or re-rated",
+    "request": "Requested information",
+    "respond": "Answered a request",
+    "decide": "Decided",
+    "route": "Routed",
+    "allocate": "Allocated",
+    "escalate": "Escalated",
+    "configure": "Changed configuration",
+    "deny": "Refused access",
+    "login": "Signed in",
+    "login_failed": "Failed sign-in",
+    "logout": "Signed out",
+    "lockout": "Locked out",
+    "export": "Exported the audit trail",
+}
+
+
+class AuditFilterForm(forms.Form):
+    """All fields optional. clean() turns the person box into an NHS number or a person record id."""
+
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=60,
+        help_text="NHS number (10 digits) or OpenMASH person record ID",
+    )
+    contact = forms.CharField(
+        label="Contact reference", required=False, max_length=20, help_text="For example, C-2026-000123"
+    )
+    user = forms.CharField(label="Username", required=False, max_length=150)
+    agency = forms.ChoiceField(label="Agency", required=False, choices=[])
+    action = forms.ChoiceField(label="Action", required=False, choices=[])
+    date_from = GovukDateField(label="From", required=False, help_text="For example, 27 3 2026")
+    date_to = GovukDateField(label="To", required=False, help_text="For example, 28 3 2026")
+
+    def __init__(self, *args, agencies=(), actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Any agency")] + [(a.code, a.name) for a in agencies]
+        known = dict(ACTION_LABELS)
+        extra = [(a, a) for a in actions if a not in known]
+        self.fields["action"].choices = [("", "Any action")] + list(known.items()) + extra
+        self.fields["agency"].error_messages["invalid_choice"] = "Select an agency from the list"
+        self.fields["action"].error_messages["invalid_choice"] = "Select an action from the list"
+
+    def clean_person(self) -> dict:
+        value = (self.cleaned_data.get("person") or "").strip()
+        if not value:
+            return {}
+        try:
+            return {"person_id": str(uuid.UUID(value))}
+        except ValueError:
+            pass
+        try:
+            return {"nhs_number": nhs_number_normalise(value)}
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter an NHS number with 10 digits, like 943 476 5919, or a person record ID"
+            ) from None
+
+    def clean_contact(self) -> str:
+        return (self.cleaned_data.get("contact") or "").strip().upper()
+
+    def clean(self):
+        cd = super().clean()
+        since, until = cd.get("date_from"), cd.get("date_to")
+        if since and until and until < since:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return cd
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments for audit_event_search."""
+        cd = self.cleaned_data
+        return {
+            **(cd.get("person") or {}),
+            "contact_reference": cd.get("contact") or "",
+            "username": (cd.get("user") or "").strip(),
+            "agency_code": cd.get("agency") or "",
+            "action": cd.get("action") or "",
+            "date_from": cd.get("date_from"),
+            "date_to": cd.get("date_to"),
+        }

@@ -1,0 +1,213 @@
+"""Fault 5 of issue 5: what used to leave no trace in the audit trail.
+
+Denied requests on a real record (pages and API), sign-ins, failed sign-ins, sign-outs and lockouts, and the
+children named on a referrer's home page. Each test failed before the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from openmash.audit.models import AuditEvent
+
+
+@pytest.fixture
+def login():
+    def _login(actor):
+        client = Client()
+        client.force_login(actor.user)
+        return client
+
+    return _login
+
+
+def _page(response) -> str:
+    """The page without its per-response CSP nonces."""
+    return re.sub(
+        r'nonce="[^"]*"|"X-CSRFToken": "[^"]*"|csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode()
+    )
+
+
+def _denials(**filters):
+    return AuditEvent.objects.filter(action="deny", **filters)
+
+
+# --- denied requests ---------------------------------------------------------------------------------------------
+
+
+def test_a_page_refused_as_missing_audits_the_real_record_and_answers_like_a_missing_one(
+    make_actor, login, new_contact
+):
+    contact = new_contact()
+    snoop = make_actor("referrer", "school-oak")
+    client = login(snoop)
+    real = client.get(f"/contacts/{contact.pk}/")
+    missing = client.get(f"/contacts/{uuid.uuid4()}/")
+    assert real.status_code == missing.status_code == 404
+    assert _page(real) == _page(missing)  # nothing says the record exists
+    event = _denials().get()
+    assert (event.actor_user_id, event.agency_code, event.role) == (snoop.user.pk, "school-oak", "referrer")
+    assert (event.object_type, event.object_id) == ("contacts.contact", str(contact.pk))
+    assert event.detail == {"status": 404, "route": "web:contact_detail", "method": "GET"}
+    assert event.request_id == real["X-Request-Id"]
+
+
+def test_an_api_read_refused_as_missing_audits_the_real_record(api, make_actor, new_contact):
+    contact = new_contact()
+    person = contact.people.get(role="subject").person
+    client = api(make_actor("researcher", "probation"))
+    for path, object_type, object_id in [
+        (f"/contacts/{contact.pk}", "contacts.contact", contact.pk),
+        (f"/people/{person.pk}", "people.person", person.pk),
+    ]:
+        r = client.get(path)
+        assert r.status_code == 404
+        event = _denials().get(request_id=r["X-Request-Id"])
+        assert (event.object_type, event.object_id) == (object_type, str(object_id))
+    assert client.get(f"/contacts/{uuid.uuid4()}").status_code == 404
+    assert _denials().count() == 2  # a record that does not exist: nothing to record
+
+
+def test_a_forbidden_action_on_a_real_record_is_audited(make_actor, login, api, new_contact):
+    contact = new_contact()
+    referrer = make_actor("referrer", "police")
+    r = login(referrer).post(f"/contacts/{contact.pk}/screen/", {"outcome": "nfa_advice", "rationale": "x"})
+    assert r.status_code == 403
+    event = _denials().get(request_id=r["X-Request-Id"])
+    assert (event.object_type, event.object_id, event.detail["status"]) == ("contacts.contact", str(contact.pk), 403)
+    r = api(referrer).post(f"/contacts/{contact.pk}/screening", {"outcome": "nfa_advice", "rationale": "x"})
+    assert r.status_code == 403
+    assert _denials().get(request_id=r["X-Request-Id"]).detail["route"] == "api:contact_screen"
+
+
+def test_a_forbidden_page_without_a_record_is_audited(make_actor, login):
+    r = login(make_actor("researcher", "health-gp")).get("/screening/")
+    assert r.status_code == 403
+    event = _denials().get(request_id=r["X-Request-Id"])
+    assert (event.object_type, event.object_id, event.detail["route"]) == ("", "", "web:screening_queue")
+
+
+def test_a_user_without_an_active_role_refused_is_audited_by_user(make_actor, login, new_contact):
+    from openmash.accounts.models import Membership
+
+    contact = new_contact()
+    actor = make_actor("screener", "mash")
+    Membership.objects.filter(user=actor.user).update(active=False)
+    r = login(actor).get(f"/contacts/{contact.pk}/")
+    assert r.status_code == 403
+    event = _denials().get(request_id=r["X-Request-Id"])
+    assert (event.actor_user_id, event.actor_username, event.role) == (actor.user.pk, actor.user.username, "")
+    assert event.object_id == str(contact.pk)
+
+
+def test_anonymous_requests_are_sent_to_sign_in_without_an_event(client, new_contact):
+    contact = new_contact()
+    assert client.get(f"/contacts/{contact.pk}/").status_code == 302
+    assert client.get(f"/api/v1/contacts/{contact.pk}").status_code == 401
+    assert not _denials().exists()
+
+
+# --- signing in and out --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def account(partnership):
+    from openmash.accounts.services import user_create
+
+    secret = secrets.token_urlsafe(16)
+    user = user_create(
+        username="pc.audited", password=secret, agency_code="police", role="referrer", check_password=False
+    )
+    return user, secret
+
+
+def test_sign_in_and_sign_out_are_audited(client, account):
+    user, secret = account
+    r = client.post("/login/", {"username": user.username, "password": secret})
+    assert r.status_code == 302
+    login = AuditEvent.objects.get(action="login")
+    assert (login.actor_user_id, login.agency_code, login.role) == (user.pk, "police", "referrer")
+    assert login.request_id == r["X-Request-Id"]
+    r = client.post("/logout/")
+    logout = AuditEvent.objects.get(action="logout")
+    assert (logout.actor_user_id, logout.request_id) == (user.pk, r["X-Request-Id"])
+
+
+def test_a_failed_sign_in_records_the_username_never_the_password(client, account):
+    user, secret = account
+    wrong = secret + "-wrong"
+    client.post("/login/", {"username": user.username, "password": wrong})
+    client.post("/login/", {"username": "nobody\u202e\u200belse", "password": wrong})
+    events = list(AuditEvent.objects.filter(action="login_failed").order_by("id"))
+    assert [e.actor_username for e in events] == [user.username, "nobodyelse"]
+    assert all(e.actor_user_id is None for e in events)
+    stored = str(list(AuditEvent.objects.values()))
+    assert wrong not in stored and secret not in stored
+
+
+def test_a_lockout_is_audited(client, account, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    user, _ = account
+    for _ in range(3):
+        client.post("/login/", {"username": user.username, "password": "nope-" + secrets.token_hex(4)})
+    assert AuditEvent.objects.filter(action="lockout", actor_username=user.username).exists()
+    assert AuditEvent.objects.filter(action="login_failed").count() >= 2
+
+
+# --- the referrer's home page --------------------------------------------------------------------------------
+
+
+def test_the_children_named_on_the_referrers_home_page_are_audited(make_actor, login, new_contact):
+    referrer = make_actor("referrer", "police")
+    contacts = [new_contact(actor=referrer) for _ in range(2)]
+    r = login(referrer).get("/")
+    assert r.status_code == 200
+    shown = AuditEvent.objects.filter(request_id=r["X-Request-Id"], action="list")
+    children = {str(c.people.get(role="subject").person_id) for c in contacts}
+    assert children <= set(shown.filter(object_type="people.person").values_list("object_id", flat=True))
+    assert {str(c.pk) for c in contacts} <= set(shown.values_list("object_id", flat=True))
+
+
+# --- who reads the trail ------------------------------------------------------------------------------------
+
+
+def test_only_the_auditor_reads_the_trail(make_actor, login):
+    assert login(make_actor("auditor", "mash")).get("/audit/").status_code == 200
+    for role in ("partnership_admin", "manager", "screener"):
+        assert login(make_actor(role, "mash")).get("/audit/").status_code == 403
+
+
+# --- the database refuses changes, whatever the ORM does ------------------------------------------------------
+
+
+def test_the_database_refuses_raw_update_and_delete(make_actor):
+    from openmash.audit.services import audit_record
+
+    event = audit_record(actor=make_actor("screener", "mash"), action="view", object_type="x", object_id="1")
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'edited' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+            c.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "view"
+
+
+def test_triggers_lost_in_a_sqlite_table_rebuild_come_back_after_migrate(db):
+    from openmash.audit.apps import sqlite_triggers_ensure
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite drops triggers when a migration rebuilds a table")
+    with connection.cursor() as c:
+        c.execute("DROP TRIGGER audit_auditevent_no_delete")
+        c.execute("DROP TRIGGER audit_auditevent_no_update")
+    sqlite_triggers_ensure(using="default")
+    with connection.cursor() as c:
+        c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+        assert {r[0] for r in c.fetchall()} == {"audit_auditevent_no_delete", "audit_auditevent_no_update"}

@@ -1,0 +1,97 @@
+"""Fault 16 of issue 5: every route answers only its methods; TRACE, OPTIONS, PUT, PATCH and DELETE get 405.
+
+The routes are walked from config/urls.py (tests/routes.py), so a new route without a row in METHODS fails
+test_every_route_has_a_row. Each route is tried signed in (as a hub screener, who may open most pages) and
+anonymously: an unused method answers 405 before anything else is looked at.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.routes import all_routes
+
+SAFE = frozenset({"GET", "HEAD"})
+FORM = frozenset({"GET", "HEAD", "POST"}) - {"HEAD"}  # pages with a form: GET shows it, POST sends it
+POST = frozenset({"POST"})
+GET = frozenset({"GET"})  # the API: django-ninja routes GET only, no HEAD
+
+# route name -> the methods it answers. Every other method must get 405.
+METHODS: dict[str, frozenset[str]] = {
+    "web:home": SAFE,
+    "web:login": frozenset({"GET", "HEAD", "POST"}),
+    "web:logout": POST,
+    "web:switch_role": POST,
+    "web:contact_new": FORM,
+    "web:contact_detail": SAFE,
+    "web:contact_screen": FORM,
+    "web:screening_queue": SAFE,
+    "web:enquiry_list": SAFE,
+    "web:enquiry_detail": SAFE,
+    "web:enquiry_rerate": POST,
+    "web:enquiry_requests": POST,
+    "web:enquiry_decide": POST,
+    "web:request_inbox": SAFE,
+    "web:request_detail": FORM,
+    "web:early_help_inbox": SAFE,
+    "web:early_help_detail": FORM,
+    "web:person_search": FORM,
+    "web:person_detail": FORM,
+    "partnership:settings": FORM,
+    "accounts:token_list": SAFE,
+    "accounts:token_revoke": FORM,
+    "audit:trail": SAFE,
+    "audit:export": SAFE,
+    "api:openapi-json": SAFE,
+    "api:api-root": SAFE,  # django-ninja's root: 404 for GET and HEAD, 405 for the rest
+    "api:contact_create": POST,
+    "api:contact_detail": GET,
+    "api:contact_screen": POST,
+    "api:screening_queue": GET,
+    "api:enquiry_list": GET,
+    "api:enquiry_detail": GET,
+    "api:enquiry_rag": POST,
+    "api:enquiry_requests": POST,
+    "api:enquiry_decision": POST,
+    "api:agency_inbox": GET,
+    "api:agency_respond": POST,
+    "api:agency_response_amend": POST,
+    "api:early_help_inbox": GET,
+    "api:early_help_acknowledge": POST,
+    "api:people_search": GET,
+    "api:person_detail": GET,
+    "api:person_chronology": GET,
+}
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+ROUTES = {r.name: r for r in all_routes()}
+
+
+def test_every_route_has_a_row():
+    assert set(ROUTES) <= set(METHODS), f"routes without a METHODS row: {sorted(set(ROUTES) - set(METHODS))}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_unused_methods_get_405(make_actor, name):
+    route, allowed = ROUTES[name], METHODS.get(name, frozenset())
+    signed_in = Client()
+    signed_in.force_login(make_actor("screener", "mash").user)
+    url = route.url()
+    for method in ALL_METHODS:
+        if method in allowed:
+            continue
+        for who, client in (("signed in", signed_in), ("anonymous", Client())):
+            r = client.generic(method, url)
+            assert r.status_code == 405, f"{method} {url} ({who}) -> {r.status_code}, expected 405"
+            assert b"<td" not in r.content, f"{method} {url} ({who}) rendered a page"
+    for method in allowed:
+        assert signed_in.generic(method, url).status_code != 405, f"{method} {url} is refused but in METHODS"
+
+
+def test_trace_and_options_no_longer_echo_the_page(make_actor):
+    """The examples of the fault: TRACE and OPTIONS answered 200 with the page; /audit/ rendered for POST."""
+    client = Client()
+    client.force_login(make_actor("auditor", "mash").user)
+    for method in ("TRACE", "OPTIONS", "POST", "PUT", "DELETE"):
+        assert client.generic(method, "/audit/").status_code == 405
+        assert Client().generic(method, "/login/").status_code == (200 if method == "POST" else 405)
