@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from openmash.core.text import CleanTextFormMixin
 from openmash.people.identifiers import nhs_number_normalise
 from openmash.web.forms import GovukDateField
 
@@ -35,7 +36,7 @@ ACTION_LABELS = {
 }
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanTextFormMixin, forms.Form):
     """All fields optional. clean() turns the person box into an NHS number or a person record id."""
 
     person = forms.CharField(

@@ -64,7 +64,7 @@ PAGES = [
 @pytest.mark.parametrize(("method", "name", "kwargs"), PAGES)
 def test_only_the_partnership_admin_may_open_the_pages(client, make_actor, role, agency, method, name, kwargs):
     client.force_login(make_actor(role, agency).user)
-    before = (User.objects.count(), Agency.objects.count(), AuditEvent.objects.count())
+    before = (User.objects.count(), Agency.objects.count(), AuditEvent.objects.exclude(action="deny").count())
     url = reverse(name, kwargs=kwargs)
     response = (
         client.get(url)
@@ -84,7 +84,9 @@ def test_only_the_partnership_admin_may_open_the_pages(client, make_actor, role,
         )
     )
     assert response.status_code == 403
-    assert (User.objects.count(), Agency.objects.count(), AuditEvent.objects.count()) == before
+    # nothing written but the audit of the refusal itself (issue 5, fault 5: denied requests are audited)
+    assert (User.objects.count(), Agency.objects.count(), AuditEvent.objects.exclude(action="deny").count()) == before
+    assert AuditEvent.objects.filter(action="deny", actor_user_id=response.wsgi_request.user.pk).count() == 1
 
 
 def test_user_detail_is_denied_too(client, make_actor, admin):
