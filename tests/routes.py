@@ -22,10 +22,11 @@ class Route:
         return self.pattern.startswith("api/")
 
     def url(self, **values) -> str:
-        """A concrete URL: each argument from `values`, or a random UUID."""
+        """A concrete URL: each argument from `values`, or a random UUID (a number for an <int:...> argument)."""
 
-        def fill(m):
-            return str(values.get(m.group(2), uuid.uuid4()))
+        def fill(m):  # a value the route's converter accepts: a number for <int:...>, a UUID otherwise
+            default = 999999 if m.group(1) == "int" else uuid.uuid4()
+            return str(values.get(m.group(2), default))
 
         return "/" + _PARAM.sub(fill, self.pattern)
 

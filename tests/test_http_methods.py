@@ -16,6 +16,7 @@ SAFE = frozenset({"GET", "HEAD"})
 FORM = frozenset({"GET", "HEAD", "POST"}) - {"HEAD"}  # pages with a form: GET shows it, POST sends it
 POST = frozenset({"POST"})
 GET = frozenset({"GET"})  # the API: django-ninja routes GET only, no HEAD
+GET_POST = frozenset({"GET", "POST"})  # one API path with a GET and a POST operation (both names route to it)
 
 # route name -> the methods it answers. Every other method must get 405.
 METHODS: dict[str, frozenset[str]] = {
@@ -24,7 +25,16 @@ METHODS: dict[str, frozenset[str]] = {
     "web:logout": POST,
     "web:switch_role": POST,
     "web:contact_new": FORM,
+    "web:contact_check": FORM,
+    "web:contact_amend": FORM,
+    "web:contact_person_change": FORM,
+    "web:encompass_notices": SAFE,
+    "web:encompass_notice": SAFE,
     "web:contact_detail": SAFE,
+    "web:contact_take": POST,
+    "web:contact_assignment": FORM,
+    "web:enquiry_take": POST,
+    "web:enquiry_assignment": FORM,
     "web:contact_screen": FORM,
     "web:screening_queue": SAFE,
     "web:enquiry_list": SAFE,
@@ -39,6 +49,18 @@ METHODS: dict[str, frozenset[str]] = {
     "web:person_search": FORM,
     "web:person_detail": FORM,
     "partnership:settings": FORM,
+    "partnership:users": SAFE,
+    "partnership:user_new": FORM,
+    "partnership:user_detail": FORM,
+    "partnership:agencies": FORM,
+    "partnership:agency_detail": FORM,
+    "setpassword:confirm": frozenset({"GET", "HEAD", "POST"}),
+    "casework:note_add": FORM,
+    "casework:strategy_new": FORM,
+    "casework:allocate": FORM,
+    "casework:pack_list": SAFE,
+    "casework:pack": SAFE,
+    "casework:allocation_close": POST,
     "accounts:token_list": SAFE,
     "accounts:token_revoke": FORM,
     "audit:trail": SAFE,
@@ -62,6 +84,20 @@ METHODS: dict[str, frozenset[str]] = {
     "api:people_search": GET,
     "api:person_detail": GET,
     "api:person_chronology": GET,
+    "api:contact_amend": POST,
+    "api:contact_person_correct": POST,
+    "api:encompass_notices": GET,
+    "api:encompass_notice": GET,
+    "api:contact_assignment": POST,
+    "api:enquiry_assignment": POST,
+    "api:case_note_list": GET_POST,
+    "api:case_note_add": GET_POST,
+    "api:strategy_discussion_list": GET_POST,
+    "api:strategy_discussion_record": GET_POST,
+    "api:mash_pack_list": GET,
+    "api:mash_pack_detail": GET,
+    "api:allocations_assign": POST,
+    "api:allocation_close": POST,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 ROUTES = {r.name: r for r in all_routes()}

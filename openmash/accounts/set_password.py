@@ -9,10 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import transaction
 from django.urls import path, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods
 
 from openmash.audit.services import audit_record
 
 
+@method_decorator(require_http_methods(["GET", "HEAD", "POST"]), name="dispatch")  # OPTIONS, PUT...: 405
 class SetPasswordView(PasswordResetConfirmView):
     """GET shows the GOV.UK form (or "this link has expired"); POST sets the password (AUTH_PASSWORD_VALIDATORS
     apply), records the event in the audit trail and sends the user to sign in."""

@@ -25,7 +25,15 @@ RECORD_KWARGS: dict[str, str] = {
     "request_id": "enquiries.AgencyRequest",
     "person_id": "people.Person",
     "token_id": "accounts.ApiToken",
+    "link_id": "contacts.ContactPerson",  # a person's place in a contact
+    "notice_id": "contacts.EncompassNotice",
+    "allocation_id": "enquiries.CaseAllocation",
+    "user_id": "accounts.User",
+    "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
 }
+# URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
+# name nothing until checked (a wrong one is shown "this link has expired", never denied).
+NOT_RECORD_KWARGS = frozenset({"uidb64", "token"})
 # Routes whose keyword names a different model than RECORD_KWARGS says: {route name: {keyword: model label}}.
 ROUTE_RECORD_KWARGS: dict[str, dict[str, str]] = {
     "web:early_help_detail": {"request_id": "enquiries.EarlyHelpRequest"},
@@ -43,13 +51,14 @@ def named_records(kwargs: dict, route: str = "") -> list[tuple[str, str]]:
         label = overrides.get(name) or RECORD_KWARGS.get(name)
         if label is None:
             continue
+        label, _, lookup = label.partition(":")
         model = apps.get_model(label)
         try:
-            exists = model._default_manager.filter(pk=value).exists()
+            pk = model._default_manager.filter(**{lookup or "pk": value}).values_list("pk", flat=True).first()
         except (ValidationError, ValueError, TypeError):
-            exists = False
-        if exists:
-            found.append((model._meta.label_lower, str(value)))
+            pk = None
+        if pk is not None:
+            found.append((model._meta.label_lower, str(pk)))
     return found
 
 

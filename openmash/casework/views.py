@@ -7,7 +7,7 @@ import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.policy import can, require
 from openmash.casework import selectors, services
@@ -53,8 +53,8 @@ def _back(contact) -> str:
 # --- case notes ---------------------------------------------------------------------------------------------------
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def note_add(request, contact_id):
     actor = request.actor
     require(actor, "casenote.create")
@@ -122,8 +122,8 @@ def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
                 form.add_error(field_map.get(key), msg)
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def strategy_new(request, contact_id):
     actor = request.actor
     require(actor, "strategy.record")
@@ -175,8 +175,8 @@ def strategy_new(request, contact_id):
 # --- handover -----------------------------------------------------------------------------------------------------
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def allocate(request, contact_id):
     """Allocate children of one contact (siblings) to one social worker in one action (a MASH manager's)."""
     actor = request.actor
@@ -206,6 +206,7 @@ def allocate(request, contact_id):
 PACKS_PER_PAGE = 25
 
 
+@require_safe
 @actor_required
 def pack_list(request):
     """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total."""
@@ -227,6 +228,7 @@ def pack_list(request):
     return render(request, "casework/pack_list.html", ctx)
 
 
+@require_safe
 @actor_required
 def pack(request, contact_id, close_form=None, status=200):
     """The MASH pack page (the allocated worker's and the assessment team's; the hub's too). Audited."""

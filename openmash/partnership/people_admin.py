@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import require
 from openmash.accounts import admin_services as svc
@@ -59,8 +59,8 @@ def _link(request, path: str) -> str:
 # --- users ----------------------------------------------------------------------------------------------------------
 
 
+@require_safe
 @actor_required
-@require_http_methods(["GET"])
 def users_list(request):
     """All users, filtered by a search on username or name, 25 a page."""
     _admin(request)
@@ -80,8 +80,8 @@ def users_list(request):
     )
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def user_new(request):
     """A starter: the user, their first role, and a one-time set-password link shown once."""
     _admin(request)
@@ -121,8 +121,8 @@ def _user_context(request, user, *, forms=None, role_form=None):
     }
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def user_detail(request, user_id: int):
     """A user's roles (change role or team, remove a role), add a role, deactivate or reactivate, unlock, and a new
     set-password link. Each form posts an `action`."""
@@ -198,8 +198,8 @@ def user_detail(request, user_id: int):
 # --- agencies and teams -------------------------------------------------------------------------------------------
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def agencies_list(request):
     """Every agency (active or not) with its teams, and the form to add one."""
     _admin(request)
@@ -236,8 +236,8 @@ def agencies_list(request):
     )
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def agency_detail(request, code: str):
     """Edit an agency (concurrent edits detected) and add teams to it."""
     _admin(request)

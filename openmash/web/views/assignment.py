@@ -95,16 +95,16 @@ def _assign_page(request, kind: str, item, reference: str):
     return render(request, "web/assignment.html", ctx)
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_assignment(request, contact_id):
     require(request.actor, "work.assign")
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
     return _assign_page(request, "contact", contact, contact.reference)
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def enquiry_assignment(request, enquiry_id):
     require(request.actor, "work.assign")
     enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)

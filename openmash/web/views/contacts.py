@@ -353,9 +353,8 @@ def contact_new(request):
     return _render(request, intake)
 
 
-@require_safe
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_check(request):
     """Check your answers (GOV.UK pattern), then send. Sending twice (a double click, a refresh, the back
     button) records one contact: the form's reference is the service's Idempotency-Key."""
@@ -405,6 +404,7 @@ def contact_check(request):
     return render(request, "web/contacts/check.html", ctx)
 
 
+@require_safe
 @actor_required
 def contact_detail(request, contact_id):
     actor = request.actor
@@ -451,8 +451,8 @@ def _amendable_contact(request, contact_id):
     return contact, contact_selectors.contact_amendable(actor=actor, contact=contact)
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_amend(request, contact_id):
     """Add to a contact before it is screened (the recorder or the hub): a child, a household member, or the
     domestic abuse details. Each section is its own form; a stale version says someone else changed it."""
@@ -556,8 +556,8 @@ def _error_links_for(f) -> list[dict]:
     return links
 
 
-@actor_required
 @require_http_methods(["GET", "POST"])
+@actor_required
 def contact_person_change(request, contact_id, link_id):
     """Change a person named in a contact: an amendment before screening (the recorder or the hub), a
     correction with a reason after (the hub only). The form is prefilled with the record; only what differs is
@@ -628,6 +628,7 @@ def contact_person_change(request, contact_id, link_id):
     return render(request, "web/contacts/person_change.html", ctx)
 
 
+@require_safe
 @actor_required
 def encompass_notices(request):
     """Operation Encompass notices to the actor's school (the hub: all), newest first."""
@@ -635,6 +636,7 @@ def encompass_notices(request):
     return render(request, "web/contacts/encompass_list.html", {"notices": notices, "nav_active": "encompass"})
 
 
+@require_safe
 @actor_required
 def encompass_notice(request, notice_id):
     """One notice: the minimum a school needs (DOMAIN.md 1.5). Opening it marks it read for the school."""
