@@ -526,6 +526,17 @@ class DemoSeeder:
             ]
             return subjects, household, [], []
         household, children = chosen or self._choose_subjects(plan)
+        # A contact cannot be about a child born after it was received (issue 5, fault 9): such a child is left out.
+        received_day = timezone.localdate(plan.received)
+        born = [c for c in children if c.date_of_birth is None or c.date_of_birth <= received_day]
+        if not born:
+            surname = self.rng.choice(self.pools.surnames)
+            subjects = [self._new_person(child=True, received=plan.received, surname=surname)]
+            household_new = [
+                {**self._new_person(child=False, received=plan.received, surname=surname), "role": "parent_carer"}
+            ]
+            return subjects, household_new, [], []
+        children = born
         subjects = [{"person_id": str(c.id)} for c in children]
         carers = household.adults[: self.rng.choice([1, 2])]
         others = [{"person_id": str(a.id), "role": "parent_carer"} for a in carers]
