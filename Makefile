@@ -24,7 +24,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/openmash
 # apt-get needs root: use sudo when we are not root and sudo exists (CI runs as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help venv assets chromium demo test lint migrations-check test-sqlite test-postgres test-browser bench clean distclean
+.PHONY: help venv assets chromium demo test lint migrations-check test-sqlite test-postgres test-browser test-demo-seed bench clean distclean
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -80,6 +80,7 @@ test: venv assets chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-demo-seed
 
 lint: venv
 	$(VENV_BIN)/ruff check .
@@ -96,6 +97,12 @@ test-postgres: venv assets
 
 test-browser: venv assets chromium
 	env -u DATABASE_URL $(VENV_BIN)/pytest -m browser
+
+# The whole demo partnership, seeded through the real services into a throwaway SQLite file: `make demo` must work.
+test-demo-seed: venv
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	env DATABASE_URL="sqlite:///$$tmp/demo.sqlite3" OPENMASH_SECRET_KEY=demo-seed-check OPENMASH_DEBUG=true \
+		$(VENV_BIN)/openmash demo --seed-only >/dev/null && echo "demo seed: ok"
 
 # --- Housekeeping -------------------------------------------------------------------------------------------------
 
