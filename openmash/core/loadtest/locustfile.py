@@ -65,7 +65,9 @@ class _MashUser(HttpUser):
             if r.status_code != 200:
                 r.failure(f"{r.status_code} {r.error!r}" if r.status_code == 0 else f"{r.status_code}")
                 return None
-            return r.json()
+            body = r.json()
+            # API lists answer one page {"count", ..., "items"}: the simulated users work on the page's items
+            return body["items"] if isinstance(body, dict) and isinstance(body.get("items"), list) else body
 
     def api_post(self, path, body, name):
         with self.client.post("/api/v1" + path, json=body, headers=self.api, name=name, catch_response=True) as r:
