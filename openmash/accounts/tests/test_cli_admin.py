@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -444,7 +445,9 @@ def test_partnership_file_problems_are_line_numbered_and_nothing_is_written(run,
         PARTNERSHIP_TOML.replace('type = "police"', 'type = "spies"').replace(
             'role = "partnership_admin"', 'role = "overlord"'
         )
-        + '\n[[users]]\nusername = "eve"\npassword = "hunter2hunter2hunter2"\nmemberships = [{ agency = "nowhere", role = "screener" }]\n'
+        + '\n[[users]]\nusername = "eve"\n'
+        + f'password = "{secrets.token_urlsafe(16)}"\n'  # made at run time: the file must refuse any password
+        + 'memberships = [{ agency = "nowhere", role = "screener" }]\n'
     )
     path = tmp_path / "bad.toml"
     path.write_text(bad)
