@@ -7,13 +7,27 @@ from django.db import models
 from openmash.core.models import BaseModel
 
 
+def default_day_start() -> dt.time:
+    """Hub day start when the partnership has not set one: 09:00 local (Europe/London) time.
+
+    A callable, not a fixed ``dt.time``: Django's check fields.W161 warns about a fixed time default whenever the
+    check happens to run within ten seconds of that time of day, which made every command print a warning at 09:00.
+    """
+    return dt.time(9, 0)
+
+
+def default_day_end() -> dt.time:
+    """Hub day end when the partnership has not set one: 17:00 local (Europe/London) time (see default_day_start)."""
+    return dt.time(17, 0)
+
+
 class PartnershipSettings(BaseModel):
     """One row: the partnership's name, LA number and hub working hours."""
 
     name = models.CharField(max_length=200, default="OpenMASH partnership")
     la_code = models.CharField(max_length=3, default="999", help_text="DfE 3-digit LA number (CIN header LEA).")
-    day_start = models.TimeField(default=dt.time(9, 0))
-    day_end = models.TimeField(default=dt.time(17, 0))
+    day_start = models.TimeField(default=default_day_start)
+    day_end = models.TimeField(default=default_day_end)
     working_weekdays = models.JSONField(default=list, help_text="0 = Monday ... 6 = Sunday.")
     screening_working_days = models.PositiveSmallIntegerField(default=1)
     re_referral_months = models.PositiveSmallIntegerField(default=12)
