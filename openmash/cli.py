@@ -18,7 +18,8 @@ Setting up a partnership (works against the demo database after `make demo` with
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
-  openmash bench frontdoor                           the front-door benchmark (100k people, in process)
+  openmash dbstats                                   refresh SQLite's planner statistics (serve: hourly)
+  openmash bench frontdoor [--quick]                 the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
 

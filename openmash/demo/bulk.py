@@ -91,6 +91,7 @@ class BulkResult:
     audit_events: int = 0
     open_enquiry_ids: list = field(default_factory=list)
     worker_pack_ids: list = field(default_factory=list)  # contacts whose pack the measured social worker holds
+    routed_to_measured: int = 0  # contacts passed to the measured social worker (their child is allocated to them)
     subject_contacts: dict = field(default_factory=dict)  # person id -> number of contacts naming them as subject
 
 
@@ -203,8 +204,11 @@ class FrontDoorHistory:
             "closed": "closed",
         }.get(state, "decided")
         routed_to = None
-        if state == "routed":
+        if state == "routed":  # the measured worker has contacts passed to them on every seeding stage
             routed_to = rng.choice(cast.social_worker_ids + [cast.social_worker_id])
+            if not self.result.routed_to_measured:
+                routed_to = cast.social_worker_id
+            self.result.routed_to_measured += routed_to == cast.social_worker_id
         contact = self.add(
             Contact,
             reference=_reference(self.offset + n),

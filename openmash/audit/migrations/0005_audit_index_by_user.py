@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_audit_sqlite_refuses_delete'),
+        ("audit", "0004_audit_sqlite_refuses_delete"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor_username', 'id'], name='audit_actor_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor_username", "id"], name="audit_actor_idx"),
         ),
     ]

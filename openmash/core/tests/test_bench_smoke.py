@@ -67,7 +67,9 @@ def test_bench_frontdoor_quick_measures_every_page(db):
     assert AuditEvent.objects.filter(action="list", reason="screening queue").exists()
     assert AuditEvent.objects.filter(action="view", reason="mash pack").exists()
     # ids rise with time, as in live use (each of the two seeding stages starts again 18 months back)
-    times = list(AuditEvent.objects.filter(actor_username="bench.screener2").order_by("id").values_list("at", flat=True))
+    times = list(
+        AuditEvent.objects.filter(actor_username="bench.screener2").order_by("id").values_list("at", flat=True)
+    )
     assert len(times) > 100
     assert sum(1 for a, b in zip(times, times[1:], strict=False) if b < a) <= 1
     # the measured social worker holds a caseload, not every allocation
