@@ -47,13 +47,13 @@ def test_bench_frontdoor_quick_measures_every_page(db):
     table = text.split("requests per endpoint")[-1]
     for label in PAGES:
         assert label in table, label
-    assert "p95 ms" in text and "queries small/full" in text
+    assert "p95 ms" in text and "sql ms" in text and "queries small/full" in text
     summary = _summary(text)
     assert [e["label"] for e in summary["endpoints"]] == PAGES == [e.label for e in ENDPOINTS]
     assert (summary["people"], summary["contacts"]) == (QUICK["people"], QUICK["contacts"])
     for endpoint in summary["endpoints"]:
         assert endpoint["n"] == QUICK["iterations"]
-        assert endpoint["p95"] > 0
+        assert endpoint["p95"] > 0 and endpoint["sql_ms"] > 0
         assert endpoint["queries_full"] and endpoint["queries_small"]
         assert endpoint["queries_flat"], endpoint
     by_key = {e["key"]: e for e in summary["endpoints"]}
