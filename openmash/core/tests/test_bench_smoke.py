@@ -53,7 +53,7 @@ def test_bench_frontdoor_quick_measures_every_page(db):
     assert (summary["people"], summary["contacts"]) == (QUICK["people"], QUICK["contacts"])
     for endpoint in summary["endpoints"]:
         assert endpoint["n"] == QUICK["iterations"]
-        assert endpoint["p95"] > 0 and endpoint["sql_ms"] > 0
+        assert endpoint["p95"] > 0 and endpoint["sql_ms"] >= 0
         assert endpoint["queries_full"] and endpoint["queries_small"]
         assert endpoint["queries_flat"], endpoint
     by_key = {e["key"]: e for e in summary["endpoints"]}
