@@ -36,7 +36,7 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
-from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
 from openmash.contacts.validation import late_reason_check, received_after_birth_check, received_at_check
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
@@ -412,6 +412,11 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     created = iter(people_create(actor=actor, cleaned_list=new))
     subject_people = [p if kind == "existing" else next(created) for kind, p in subjects]
     other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
+    created_here = {
+        p.pk
+        for (kind, _), p in zip([*subjects, *(ref for _, ref in others)], [*subject_people, *(p for _, p in other_people)])
+        if kind == "new"
+    }
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
     due = calendar.add_working_days(received_at, partnership.screening_working_days)
@@ -432,13 +437,31 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     )
     seen: set = set()
     rows = []
+    # Each row keeps what the referrer named (as_named) and whether this contact created the person's record.
     for p, extra in zip(subject_people, extras, strict=True):
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=ContactPersonRole.SUBJECT, **extra))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=ContactPersonRole.SUBJECT,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                    **extra,
+                )
+            )
             seen.add(p.pk)
     for role, p in other_people:
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=role))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=role,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                )
+            )
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
     # What the referrer told us about the household becomes relationships to each subject child.
@@ -525,6 +548,11 @@ def _json(value):
     return value
 
 
+STALE_CONTACT_MESSAGE = (
+    "Someone else changed this contact since you opened it. Reload it and make your change again."
+)
+
+
 def _version_bump(model, pk, version: int, what: str, **still) -> None:
     """Optimistic lock: move the row from `version` to `version + 1` (if it still matches `still`), or raise
     Conflict if someone else changed it first."""
@@ -542,6 +570,12 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     gp_code, present_at_incident), or its domestic abuse details (`domestic_abuse`). Input keys not given are
     left alone. Who: the recorder or the hub (access.policy.contact_amend_allowed).
 
+    The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the details of a person
+    (names, dates, sex, ethnicity, identifiers, address) only when this contact created the person's record and
+    nothing else names it (recorder_may_change_person); for anyone else, such as a child picked from search, it is
+    refused with PERSON_HELD_MESSAGE on each field asked. The hub may amend any person's details. The recorder's own
+    changes also update what they named (ContactPerson.as_named); nobody else's do.
+
     Every change is kept as a ContactChange with the value it replaced; one 'amend' audit event names the
     fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
     else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
@@ -552,6 +586,8 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
             raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
         if contact.status not in AMENDABLE_STATUSES:
             raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
+        if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
+            raise Conflict(STALE_CONTACT_MESSAGE)
         plan = _amend_validate(actor, contact, data)
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
@@ -580,14 +616,23 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
             continue
         person = link.person
-        merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
-        if "date_of_birth" in item or "expected_date_of_birth" in item:
-            merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
-        merged["identifiers"] = item.get("add_identifiers") or []
-        merged["address"] = item.get("add_address") or None
-        cleaned = person_input_validate(
-            merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
-        )
+        asked = _person_detail_keys(item)
+        if asked and not actor.is_hub and not recorder_may_change_person(contact, link):
+            # The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the record of a
+            # person found by search, or named anywhere else, is the hub's to correct.
+            for key in asked:
+                errors.setdefault(f"{prefix}.{key}", []).append(PERSON_HELD_MESSAGE)
+            continue
+        cleaned: dict = {}  # nothing asked of the record: only what this contact says (school, GP, present) changes
+        if asked:
+            merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
+            if "date_of_birth" in item or "expected_date_of_birth" in item:
+                merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
+            merged["identifiers"] = item.get("add_identifiers") or []
+            merged["address"] = item.get("add_address") or None
+            cleaned = person_input_validate(
+                merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
+            )
         extras = {}
         if link.role == ContactPersonRole.SUBJECT:
             given = {k: item[k] for k in ("school_code", "gp_code", "present_at_incident") if k in item}
@@ -625,6 +670,56 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
 
+PERSON_HELD_MESSAGE = (
+    "Only the MASH can change the details of a person found by search or named in other records. "
+    "Contact the MASH to tell them what is wrong"
+)
+
+
+def _person_detail_keys(item: dict) -> list[str]:
+    """The keys of an amendment item that would change the person's record (not what the contact says about
+    them): the names, dates, sex and ethnicity given, and identifiers or an address to add."""
+    keys = [k for k in _PERSON_FIELDS if k in item]
+    keys += [k for k in ("add_identifiers", "add_address") if item.get(k)]
+    return keys
+
+
+def recorder_may_change_person(contact: Contact, link: ContactPerson) -> bool:
+    """Whether the recorder's amendment may change the person's record (issue 5 review, fault 1). Only when this
+    contact created the record and nothing else names it: no other contact, allocation, agency record or link,
+    merge, chronology entry or relationship from elsewhere, and no change by anyone but the recorder. Otherwise the
+    record is the hub's (the recorder may still change what this contact says: school, GP, present at incident)."""
+    from django.db.models import Q
+
+    from openmash.enquiries.models import CaseAllocation
+    from openmash.people.models import AgencyRecord, ChronologyEntry, RecordLink, Relationship
+
+    if not link.created_by_contact:
+        return False
+    pid = link.person_id
+    person = link.person
+    if person.merged_into_id is not None or Person.objects.filter(merged_into_id=pid).exists():
+        return False
+    if ContactPerson.objects.filter(person_id=pid).exclude(contact_id=contact.pk).exists():
+        return False
+    if CaseAllocation.objects.filter(person_id=pid).exists():
+        return False
+    records = AgencyRecord.objects.filter(Q(person_id=pid) | Q(origin_person_id=pid))
+    if records.exclude(source_contact_id=contact.pk).exists():
+        return False
+    if RecordLink.objects.filter(Q(record_l__in=records) | Q(record_r__in=records)).exists():
+        return False
+    mine = Q(object_type=Contact._meta.label_lower, object_id=str(contact.pk))
+    if ChronologyEntry.objects.filter(person_id=pid).exclude(mine).exists():
+        return False
+    if (
+        Relationship.objects.filter(Q(person_id=pid) | Q(related_person_id=pid))
+        .exclude(source_contact_id=contact.pk)
+        .exists()
+    ):
+        return False
+    return not contact.changes.filter(person_id=pid).exclude(changed_by_id=contact.recorded_by_id).exists()
+
 
 def _uuid_or_none(value):
     import uuid
@@ -660,11 +755,16 @@ def _amend_apply(actor, contact: Contact, plan: dict) -> list[ContactChange]:
 def _amend_people(actor, contact, items) -> list[ContactChange]:
     kind = ChangeKind.AMENDMENT
     changes: list[ContactChange] = []
+    by_recorder = actor.user.pk == contact.recorded_by_id
     for link, cleaned, extras in items:
         person = link.person
-        for field, old, new in person_changes_apply(actor=actor, person=person, cleaned=cleaned):
+        for field, old, new in person_changes_apply(actor=actor, person=person, cleaned=cleaned) if cleaned else []:
             changes.append(_change(actor, contact, kind, field, old, new, person=person))
         updated = []
+        if by_recorder and cleaned and link.as_named != as_named_of(person):
+            # what the referrer named follows their own amendments, never the hub's (fault 2)
+            link.as_named = as_named_of(person)
+            updated.append("as_named")
         for field, value in extras.items():
             if getattr(link, field) != value:
                 changes.append(_change(actor, contact, kind, field, getattr(link, field), value, person=person))
@@ -685,7 +785,14 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     for key in ("add_subjects", "add_household"):
         for role, (how, ref), extras in plan[key]:
             person = ref if how == "existing" else next(created)
-            ContactPerson.objects.create(contact=contact, person=person, role=role, **extras)
+            ContactPerson.objects.create(
+                contact=contact,
+                person=person,
+                role=role,
+                as_named=as_named_of(person),
+                created_by_contact=how == "new",
+                **extras,
+            )
             changes.append(
                 _change(
                     actor, contact, kind, "person_added", None, {"role": role, "name": person.full_name}, person=person

@@ -823,6 +823,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "address": "address_line1",
         "address.line1": "address_line1",
         "address.postcode": "postcode",
+        "add_address": "address_line1",
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
@@ -852,9 +853,11 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         self.helper.layout = Layout(*layout, "version")
 
     def field_for(self, parts: list) -> str | None:
+        given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
         if parts and parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
-            given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
             return given[parts[1]] if parts[1] < len(given) else None
+        if parts == ["add_identifiers"]:  # the identifiers to add, refused as a whole: the first one given
+            return given[0] if given else None
         return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
 
     def changes(self) -> dict:
