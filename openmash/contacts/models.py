@@ -110,7 +110,6 @@ class ContactPerson(BaseModel):
         ]
         indexes = [models.Index(fields=["person", "role"], name="contact_person_role_idx")]
 
-
     def named_person(self):
         """The person as this contact's recorder named them: an unsaved Person built from `as_named` (so templates
         and schemas read full_name, date_of_birth, get_sex_display as on a record). Never touches the database."""

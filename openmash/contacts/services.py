@@ -412,11 +412,9 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     created = iter(people_create(actor=actor, cleaned_list=new))
     subject_people = [p if kind == "existing" else next(created) for kind, p in subjects]
     other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
-    created_here = {
-        p.pk
-        for (kind, _), p in zip([*subjects, *(ref for _, ref in others)], [*subject_people, *(p for _, p in other_people)])
-        if kind == "new"
-    }
+    kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
+    named = subject_people + [p for _, p in other_people]
+    created_here = {p.pk for kind, p in zip(kinds, named, strict=True) if kind == "new"}
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
     due = calendar.add_working_days(received_at, partnership.screening_working_days)
@@ -548,9 +546,7 @@ def _json(value):
     return value
 
 
-STALE_CONTACT_MESSAGE = (
-    "Someone else changed this contact since you opened it. Reload it and make your change again."
-)
+STALE_CONTACT_MESSAGE = "Someone else changed this contact since you opened it. Reload it and make your change again."
 
 
 def _version_bump(model, pk, version: int, what: str, **still) -> None:
@@ -605,10 +601,9 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     return contact
 
 
-def _amend_validate(actor, contact: Contact, data: dict) -> dict:
-    errors: dict[str, list[str]] = {}
-    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
-    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, errors: dict) -> list:
+    """The `people` part of an amendment: [(link, cleaned person details or {}, contact extras)]."""
+    items: list = []
     for i, item in enumerate(data.get("people") or []):
         prefix = f"people[{i}]"
         link = links.get(_uuid_or_none(item.get("person_id")))
@@ -643,7 +638,15 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
                 **{k: v or "" for k, v in given.items()},
             }
             extras = _child_extras(full, prefix=prefix, errors=errors)
-        plan["people"].append((link, cleaned, extras))
+        items.append((link, cleaned, extras))
+    return items
+
+
+def _amend_validate(actor, contact: Contact, data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
+    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+    plan["people"] = _amend_validate_people(actor, contact, data, links, errors)
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
             prefix = f"{key}[{i}]"

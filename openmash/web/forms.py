@@ -559,7 +559,9 @@ class MemberForm(_PersonForm):
     surname = NameField("Last name")
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
-    pnc_id = IdentifierField("pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    pnc_id = IdentifierField(
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+    )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )

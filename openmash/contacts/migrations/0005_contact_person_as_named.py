@@ -19,10 +19,9 @@ def backfill(apps, schema_editor):
             k: (getattr(person, k).isoformat() if hasattr(getattr(person, k), "isoformat") else getattr(person, k))
             for k in KEYS
         }
-        cp.created_by_contact = (
-            person.created_by_agency_id == cp.contact.recording_agency_id
-            and abs(person.created_at - cp.created_at) < dt.timedelta(seconds=5)
-        )
+        cp.created_by_contact = person.created_by_agency_id == cp.contact.recording_agency_id and abs(
+            person.created_at - cp.created_at
+        ) < dt.timedelta(seconds=5)
         batch.append(cp)
         if len(batch) >= 2000:
             ContactPerson.objects.bulk_update(batch, ["as_named", "created_by_contact"])

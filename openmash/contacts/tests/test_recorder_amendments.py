@@ -56,7 +56,9 @@ def findable_child(make_actor):
 
 def contact_about(api_client, person) -> dict:
     """What a referrer does at intake over the API: search by exact name + date of birth, then name the match."""
-    found = api_client.get("/people", name=f"{person.forename} {person.surname}", date_of_birth=str(person.date_of_birth))
+    found = api_client.get(
+        "/people", name=f"{person.forename} {person.surname}", date_of_birth=str(person.date_of_birth)
+    )
     assert found.status_code == 200 and str(person.pk) in {p["id"] for p in found.json()["items"]}
     body = payload(subjects=[{"person_id": str(person.pk)}], household=[])
     response = api_client.post("/contacts", json=body, headers={"Idempotency-Key": "k-" + str(person.pk)})
@@ -112,7 +114,9 @@ def test_the_recorder_may_still_change_what_their_contact_says_about_a_found_chi
         f"/contacts/{contact['id']}/amendments",
         json={
             "version": contact["version"],
-            "people": [{"person_id": str(findable_child.pk), "school_code": "school-oak", "present_at_incident": "yes"}],
+            "people": [
+                {"person_id": str(findable_child.pk), "school_code": "school-oak", "present_at_incident": "yes"}
+            ],
         },
     )
     assert response.status_code == 200, response.content
