@@ -10,7 +10,8 @@ Rules (deny by default):
   nothing more: recording a contact about an existing child never opens that child's record or chronology
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
-  open) and the contacts routed to them;
+  open) and the contacts about them, for as long as that allocation is open: involvement ended means access
+  ended on the next request (issue 5 review, fault 6), however the contact reached them;
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
 A record the actor may not see answers exactly as a missing one (NotFound).
 """
@@ -127,7 +128,20 @@ def require_role(actor, *roles: str) -> None:
 # --- visible querysets -------------------------------------------------------------------------------------
 
 
+def _open_involvement_contacts(user) -> QuerySet:
+    """Ids of contacts about a child allocated to `user` by an open allocation. Being routed a contact (routed_to)
+    grants nothing by itself: the worker sees it only while their allocation of one of its children is open, so
+    closing the allocation ends their access on the next request (issue 5 review, fault 6)."""
+    from openmash.contacts.models import Contact
+
+    return Contact.objects.filter(
+        people__person__allocations__worker=user, people__person__allocations__closed_at__isnull=True
+    ).values("pk")
+
+
 def contacts_visible(actor) -> QuerySet:
+    """Contacts the actor may open: the hub all; a recorder their own; a social worker also the contacts about a
+    child allocated to them while that allocation is open (never merely because one was routed to them)."""
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.all()
@@ -137,11 +151,7 @@ def contacts_visible(actor) -> QuerySet:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if can(actor, "contacts.routed"):
-        return qs.filter(
-            own
-            | Q(routed_to=actor.user)
-            | Q(people__person__allocations__worker=actor.user, people__person__allocations__closed_at__isnull=True)
-        ).distinct()
+        return qs.filter(own | Q(pk__in=_open_involvement_contacts(actor.user)))
     return qs.filter(own)
 
 
@@ -195,8 +205,8 @@ def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
     - hub: everyone;
-    - allocated social worker: the children allocated to them (open allocations) and the people in contacts
-      routed to them;
+    - allocated social worker: the children allocated to them (open allocations) and the people named in the
+      contacts about those children, only while the allocation is open (fault 6 of the review);
     - researcher: the subject children of requests addressed to their agency;
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
@@ -209,10 +219,13 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
+        from openmash.contacts.models import ContactPerson
+
+        named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
         return qs.filter(
-            Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
-            | Q(contact_links__contact__routed_to=actor.user)
-        ).distinct()
+            Q(pk__in=qs.filter(allocations__worker=actor.user, allocations__closed_at__isnull=True).values("pk"))
+            | Q(pk__in=named)
+        )
     if can(actor, "request.inbox"):
         return qs.filter(
             contact_links__role="subject",
@@ -314,10 +327,10 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and actor.is_hub:
         return "hub"
     if actor is not None and can(actor, "contacts.routed"):
-        if contact.routed_to_id == actor.user.pk:
-            return "worker"
         if contact.recorded_by_id != actor.user.pk:
-            return "worker"  # visible only through an allocated child (contacts_visible)
+            return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
+        if _open_involvement_contacts(actor.user).filter(pk=contact.pk).exists():
+            return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
 
