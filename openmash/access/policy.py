@@ -34,6 +34,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
+    # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
+    "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -77,6 +80,8 @@ _HUB_ONLY = frozenset(
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
+# Actions only members of a police agency may take.
+_POLICE_ONLY = frozenset({"encompass.request"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -104,6 +109,8 @@ def can(actor, action: str) -> bool:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
+    if action in _POLICE_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.POLICE
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 

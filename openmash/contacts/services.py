@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openmash.access.policy import (
+    can,
     contact_amend_allowed,
     contact_get_for,
     contacts_visible,
@@ -150,6 +151,12 @@ def _validate_domestic_abuse(data, cleaned, err) -> None:
         marac_referral=marac,
         notify_schools=notify,
     )
+
+
+ENCOMPASS_POLICE_ONLY = (
+    "Only the police can ask for the children's schools to be told (Operation Encompass). Answer no, and tell "
+    "the MASH about the incident in the description"
+)
 
 
 def _partner_agency(code: str, *, school: bool, field: str, err) -> Agency | None:
@@ -317,6 +324,8 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     others = data.get("household") or []
     if len(others) > 30:
         errors.setdefault("household", []).append("A contact may name at most 30 other people")
+    if cleaned.get("notify_schools") and not can(actor, "encompass.request"):
+        errors.setdefault("notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
     resolved_others = []
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
@@ -665,6 +674,8 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
         merged = {**current, **data["domestic_abuse"]}
         da: dict[str, Any] = {}
         _validate_domestic_abuse(merged, da, lambda f, m: errors.setdefault(f"domestic_abuse.{f}", []).append(m))
+        if da.get("notify_schools") and not contact.notify_schools and not can(actor, "encompass.request"):
+            errors.setdefault("domestic_abuse.notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
         plan["domestic_abuse"] = da
     if errors:
         raise ValidationFailed("There is a problem with the amendment", errors=errors)
