@@ -43,6 +43,7 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.core.exceptions import ApplicationError
+from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
@@ -126,6 +127,19 @@ class GovukDateField(forms.Field):
 
     def has_error_part(self, part: str) -> bool:
         return part in self.error_parts
+
+
+class FilterDateField(GovukDateField):
+    """A date a list is filtered by: GovukDateField, and within the one range every date filter accepts
+    (core.pagination.filter_date_check: 1900 to 2099), so a far-off date is a field error, never a server error
+    (issue 5 review, fault 9)."""
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            filter_date_check(value, label=self.label)
+        except ValueError as exc:
+            raise self._fail(str(exc), "out_of_range", ["year"]) from None
 
 
 def domain_check(fn, *args, **kwargs):
