@@ -209,9 +209,15 @@ OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "openmash.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "openmash.core.logging.RequestIdFilter"},
+        # secrets in URLs (the set-password token) and query strings redacted, control characters escaped
+        "redact": {"()": "openmash.core.logging.RedactFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("OPENMASH_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

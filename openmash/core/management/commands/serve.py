@@ -7,6 +7,8 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from config.gunicorn_logging import ACCESS_LOG_FORMAT
+
 
 class Command(BaseCommand):
     help = "Serve OpenMASH with gunicorn (collects static files first)."
@@ -33,7 +35,10 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
             "--access-logformat",
-            '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            ACCESS_LOG_FORMAT,
+            # every access-log field redacted (set-password token, query strings) and control characters escaped
+            "--logger-class",
+            "config.gunicorn_logging.AccessLogger",
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
