@@ -353,12 +353,12 @@ def user_set_password_link(*, actor, username: str) -> str:
 
 @transaction.atomic
 def user_unlock(*, actor, username: str) -> int:
-    """Clear the sign-in lockout (django-axes failed attempts) for a username. Returns the number of attempt
-    records cleared (0 when the account was not locked)."""
+    """Clear the sign-in lockout for a username, both the username + address rule and the account-wide cap
+    (accounts.lockout.lockout_clear). Returns the number of records cleared (0 when the account was not locked)."""
     _authorise(actor)
-    from axes.utils import reset
+    from openmash.accounts.lockout import lockout_clear
 
-    cleared = reset(username=username)
+    cleared = lockout_clear(username)
     user = User.objects.filter(username=username).first()
     if user is not None:
         _audit(actor, "unlock", user, {"attempts_cleared": cleared})

@@ -8,7 +8,6 @@ one-time set-password link, shown once on the page that created it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -42,14 +41,9 @@ def _apply_errors(form, exc: ValidationFailed | Conflict) -> None:
 
 
 def _locked_usernames(usernames) -> set[str]:
-    from axes.models import AccessAttempt
+    from openmash.accounts.lockout import locked_usernames
 
-    limit = settings.AXES_FAILURE_LIMIT
-    return set(
-        AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=limit).values_list(
-            "username", flat=True
-        )
-    )
+    return locked_usernames(list(usernames))
 
 
 def _link(request, path: str) -> str:

@@ -1,4 +1,5 @@
 import contextlib
+import io
 import logging
 import os
 import subprocess
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             try:
                 call_command("escalate_overdue", verbosity=0)
                 call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
+                # failed sign-ins older than a day no longer count towards any lockout (the audit trail keeps them)
+                call_command("axes_reset_failure_logs", age=1, stdout=io.StringIO())
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:
