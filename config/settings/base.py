@@ -210,6 +210,22 @@ OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 
+# Email: only password reset links to the user's own address (no personal data in any email). Demo and debug
+# print emails to the console; a deployment names its relay (TLS) with the OPENMASH_EMAIL_* variables.
+EMAIL_BACKEND = env.str(
+    "OPENMASH_EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if (DEBUG or DEMO_MODE)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("OPENMASH_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("OPENMASH_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("OPENMASH_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("OPENMASH_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("OPENMASH_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("OPENMASH_EMAIL_FROM", default="OpenMASH <no-reply@localhost>")
+
 # Logging: no personal data; the request id ties a line to the audit trail.
 LOGGING = {
     "version": 1,

@@ -114,6 +114,25 @@ def can(actor, action: str) -> bool:
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 
+#: Roles that read or write case data about children and families.
+CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+ROLE_COMBINATION_MESSAGE = (
+    "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
+    "of duties): give the person a separate account for each"
+)
+
+
+def role_combination_error(roles) -> str | None:
+    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
+    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
+    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
+    combination is allowed."""
+    roles = set(roles)
+    if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
+        return ROLE_COMBINATION_MESSAGE
+    return None
+
+
 def contact_amend_allowed(actor, contact) -> bool:
     """Whether the actor may amend this contact (add people, correct details) while it awaits screening: the
     hub, or the user who recorded it (issue 5, 'correcting and adding to the record')."""
@@ -392,6 +411,7 @@ __all__ = [
     "people_linkable",
     "person_full_record_allowed",
     "contact_amend_allowed",
+    "role_combination_error",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",
