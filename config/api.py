@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from openmash.core.api_auth import api_auth
+from openmash.core.api_auth import api_auth, api_docs_required
 from openmash.core.exceptions import ApplicationError
 
 logger = logging.getLogger("openmash.api")
@@ -20,6 +20,7 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs" if settings.OPENMASH_API_DOCS else None,
+    docs_decorator=api_docs_required,  # the document and the docs only for a signed-in actor (ASVS 13.4.5)
 )
 
 

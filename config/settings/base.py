@@ -54,8 +54,10 @@ MIDDLEWARE = [
     "openmash.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "openmash.core.middleware.UnusedMethodMiddleware",  # 405 for unused methods before CSRF's 403
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openmash.core.sessions.SessionAbsoluteTimeoutMiddleware",
     "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,8 +131,9 @@ AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do
 
-# Sessions: 15 minutes idle, cookies locked down.
+# Sessions: 15 minutes idle, 12 hours at most from sign-in (openmash/core/sessions.py), cookies locked down.
 SESSION_COOKIE_AGE = env.int("OPENMASH_SESSION_IDLE_SECONDS", default=15 * 60)
+OPENMASH_SESSION_ABSOLUTE_SECONDS = env.int("OPENMASH_SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
