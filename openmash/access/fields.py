@@ -59,6 +59,46 @@ def person_details_for(actor, person) -> dict:
     return {k: v for k, v in person_minimum_details(person).items() if k in fields}
 
 
+#: The details of a person that a contact's recorder gave (or saw in their search) and may see again on their
+#: contact: what they named (ContactPerson.as_named). Everything else of the record is not theirs to see.
+AS_NAMED_FIELDS: frozenset[str] = frozenset(
+    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"}
+)
+#: A ContactChange.field that touches a person's record -> the detail of the record it shows. Other change fields
+#: (school, gp, present_at_incident, person_added, the domestic abuse fields) are what the contact itself says.
+_CHANGE_DETAIL: dict[str, str] = {
+    "identifier_added": "identifiers",
+    "address_added": "addresses",
+    "ethnicity": "ethnicity",
+    **{name: name for name in AS_NAMED_FIELDS},
+}
+
+
+def contact_change_visible(actor, contact, change) -> bool:
+    """Whether the actor may see this ContactChange of a contact they opened (issue 5 review, fault 1).
+
+    The hub sees every change. The contact's recorder sees only the changes they made themselves, and of those
+    only what the contact says and the details they named (AS_NAMED_FIELDS): never a change to a hub-only detail
+    (FULL_ONLY_FIELDS: ethnicity, identifiers, addresses), whose previous value comes from the record. Anyone else
+    (an allocated worker who did not record it) sees none."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if contact.recorded_by_id != actor.user.pk or change.changed_by_id != actor.user.pk:
+        return False
+    detail = _CHANGE_DETAIL.get(change.field)
+    return detail is None or detail in AS_NAMED_FIELDS
+
+
+def contact_person_shown(view: ContactView, link):
+    """The person named in a contact as this view shows them: for the recorder (view.viewed_as == "recorder") the
+    person as they named them (ContactPerson.named_person(), from as_named: their later corrections by the hub do
+    not show, fault 2); for the hub and the allocated worker the live record. In: a ContactView and a ContactPerson
+    with its person loaded. Out: a Person (unsaved for the recorder's view)."""
+    return link.named_person() if view.viewed_as == "recorder" else link.person
+
+
 # --- contacts ---------------------------------------------------------------------------------------------------------
 
 #: What a recorder is shown instead of "awaiting screening" or "passed to the allocated worker": both read the same,

@@ -10,7 +10,8 @@ Rules (deny by default):
   nothing more: recording a contact about an existing child never opens that child's record or chronology
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
-  open) and the contacts routed to them;
+  open) and the contacts about them, for as long as that allocation is open: involvement ended means access
+  ended on the next request (issue 5 review, fault 6), however the contact reached them;
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
 A record the actor may not see answers exactly as a missing one (NotFound).
 """
@@ -33,6 +34,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
+    # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
+    "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -76,6 +80,8 @@ _HUB_ONLY = frozenset(
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
+# Actions only members of a police agency may take.
+_POLICE_ONLY = frozenset({"encompass.request"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -103,7 +109,28 @@ def can(actor, action: str) -> bool:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
+    if action in _POLICE_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.POLICE
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
+
+
+#: Roles that read or write case data about children and families.
+CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+ROLE_COMBINATION_MESSAGE = (
+    "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
+    "of duties): give the person a separate account for each"
+)
+
+
+def role_combination_error(roles) -> str | None:
+    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
+    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
+    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
+    combination is allowed."""
+    roles = set(roles)
+    if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
+        return ROLE_COMBINATION_MESSAGE
+    return None
 
 
 def contact_amend_allowed(actor, contact) -> bool:
@@ -127,7 +154,21 @@ def require_role(actor, *roles: str) -> None:
 # --- visible querysets -------------------------------------------------------------------------------------
 
 
+def _open_involvement_contacts(user) -> QuerySet:
+    """Ids of contacts about a child allocated to `user` by an open allocation. Being routed a contact (routed_to)
+    grants nothing by itself: the worker sees it only while their allocation of one of its children is open, so
+    closing the allocation ends their access on the next request (issue 5 review, fault 6)."""
+    from openmash.contacts.models import ContactPerson
+    from openmash.enquiries.models import CaseAllocation
+
+    # subqueries, not joins: an OR across joined tables makes the planner walk every contact (issue 5 bench)
+    children = CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id")
+    return ContactPerson.objects.filter(person_id__in=children).values("contact_id")
+
+
 def contacts_visible(actor) -> QuerySet:
+    """Contacts the actor may open: the hub all; a recorder their own; a social worker also the contacts about a
+    child allocated to them while that allocation is open (never merely because one was routed to them)."""
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.all()
@@ -137,13 +178,7 @@ def contacts_visible(actor) -> QuerySet:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if can(actor, "contacts.routed"):
-        from openmash.contacts.models import ContactPerson
-        from openmash.enquiries.models import CaseAllocation
-
-        # subqueries, not joins: an OR across joined tables makes the planner walk every contact (issue 5 bench)
-        children = CaseAllocation.objects.filter(worker=actor.user, closed_at__isnull=True).values("person_id")
-        about = ContactPerson.objects.filter(person_id__in=children).values("contact_id")
-        return qs.filter(own | Q(routed_to=actor.user) | Q(pk__in=about))
+        return qs.filter(own | Q(pk__in=_open_involvement_contacts(actor.user)))
     return qs.filter(own)
 
 
@@ -197,8 +232,8 @@ def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
     - hub: everyone;
-    - allocated social worker: the children allocated to them (open allocations) and the people in contacts
-      routed to them;
+    - allocated social worker: the children allocated to them (open allocations) and the people named in the
+      contacts about those children, only while the allocation is open (fault 6 of the review);
     - researcher: the subject children of requests addressed to their agency;
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
@@ -211,10 +246,13 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
+        from openmash.contacts.models import ContactPerson
+
+        named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
         return qs.filter(
-            Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
-            | Q(contact_links__contact__routed_to=actor.user)
-        ).distinct()
+            Q(pk__in=qs.filter(allocations__worker=actor.user, allocations__closed_at__isnull=True).values("pk"))
+            | Q(pk__in=named)
+        )
     if can(actor, "request.inbox"):
         return qs.filter(
             contact_links__role="subject",
@@ -315,10 +353,10 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and actor.is_hub:
         return "hub"
     if actor is not None and can(actor, "contacts.routed"):
-        if contact.routed_to_id == actor.user.pk:
-            return "worker"
         if contact.recorded_by_id != actor.user.pk:
-            return "worker"  # visible only through an allocated child (contacts_visible)
+            return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
+        if _open_involvement_contacts(actor.user).filter(pk=contact.pk).exists():
+            return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
 
@@ -373,6 +411,7 @@ __all__ = [
     "people_linkable",
     "person_full_record_allowed",
     "contact_amend_allowed",
+    "role_combination_error",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",

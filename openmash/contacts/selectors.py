@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from openmash.access.fields import contact_change_visible
 from openmash.access.policy import (
     contact_amend_allowed,
     contact_get_for,
@@ -136,18 +137,20 @@ def is_overdue(due_at, now=None) -> bool:
 
 
 def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
-    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first:
-    the hub sees every change; the recorder sees the changes they made themselves (what the hub changed or
-    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2)."""
+    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first,
+    as access.fields.contact_change_visible allows: the hub sees every change; the recorder sees the changes they
+    made themselves, without any change to a hub-only detail of a person's record (what the hub changed or
+    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2, and
+    the review's fault 1); anyone else sees none."""
     cached = getattr(contact, "_changes_cache", None)
     if cached is not None:
         return cached
     qs = contact.changes.select_related("changed_by", "agency", "person").order_by("-created_at")
     if actor.is_hub:
         return list(qs)
-    if contact.recorded_by_id == actor.user.pk:
-        return list(qs.filter(changed_by=actor.user))
-    return []
+    if contact.recorded_by_id != actor.user.pk:
+        return []
+    return [c for c in qs.filter(changed_by=actor.user) if contact_change_visible(actor, contact, c)]
 
 
 def contact_amendable(*, actor, contact: Contact) -> bool:

@@ -276,6 +276,7 @@ class DemoSeeder:
                 team_name=team,
                 job_title=title,
                 check_password=True,
+                email=f"{username}@example.org",  # the demo prints emails (password reset links) to the console
             )
             self.actors[username] = actor_for_user(user)
         self.social_workers = [self.actors[f"csc.socialworker{i}"] for i in range(1, 5)]

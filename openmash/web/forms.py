@@ -43,6 +43,7 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.core.exceptions import ApplicationError
+from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
@@ -126,6 +127,19 @@ class GovukDateField(forms.Field):
 
     def has_error_part(self, part: str) -> bool:
         return part in self.error_parts
+
+
+class FilterDateField(GovukDateField):
+    """A date a list is filtered by: GovukDateField, and within the one range every date filter accepts
+    (core.pagination.filter_date_check: 1900 to 2099), so a far-off date is a field error, never a server error
+    (issue 5 review, fault 9)."""
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            filter_date_check(value, label=self.label)
+        except ValueError as exc:
+            raise self._fail(str(exc), "out_of_range", ["year"]) from None
 
 
 def domain_check(fn, *args, **kwargs):
@@ -559,7 +573,9 @@ class MemberForm(_PersonForm):
     surname = NameField("Last name")
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
-    pnc_id = IdentifierField("pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    pnc_id = IdentifierField(
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+    )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )
@@ -823,6 +839,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "address": "address_line1",
         "address.line1": "address_line1",
         "address.postcode": "postcode",
+        "add_address": "address_line1",
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
@@ -852,9 +869,11 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         self.helper.layout = Layout(*layout, "version")
 
     def field_for(self, parts: list) -> str | None:
+        given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
         if parts and parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
-            given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
             return given[parts[1]] if parts[1] < len(given) else None
+        if parts == ["add_identifiers"]:  # the identifiers to add, refused as a whole: the first one given
+            return given[0] if given else None
         return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
 
     def changes(self) -> dict:

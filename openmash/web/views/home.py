@@ -38,14 +38,17 @@ def logout_view(request):
 
 def _contact_rows(actor, contacts) -> list[dict]:
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
-    return [
-        {
-            "contact": c,
-            "subjects": presenters.subjects(c),
-            "outcome": presenters.contact_outcome(c, labels, contact_view(actor, c)),
-        }
-        for c in contacts
-    ]
+    rows = []
+    for c in contacts:
+        view = contact_view(actor, c)
+        rows.append(
+            {
+                "contact": c,
+                "subjects": presenters.subjects(c, view),
+                "outcome": presenters.contact_outcome(c, labels, view),
+            }
+        )
+    return rows
 
 
 @require_safe
