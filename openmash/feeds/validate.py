@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -93,6 +94,14 @@ def _text(value) -> str:
     return str(value)
 
 
+# The common formats parsed without strptime (several times faster; the same dates accepted and refused).
+_FAST_DATES = {
+    "%Y-%m-%d": re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+    "%d/%m/%Y": re.compile(r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"),
+    "%d-%m-%Y": re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})"),
+}
+
+
 def parse_date(value, formats: tuple[str, ...]) -> dt.date | None:
     """A calendar date from a cell: a date cell as it is, text in one of `formats`; None when blank.
     Raises ValueError when the text is not a date in any of them."""
@@ -106,6 +115,16 @@ def parse_date(value, formats: tuple[str, ...]) -> dt.date | None:
     if not text:
         return None
     for fmt in formats:
+        fast = _FAST_DATES.get(fmt)
+        if fast is not None:
+            m = fast.fullmatch(text)
+            if m is None:
+                continue
+            parts = {k: int(v) for k, v in m.groupdict().items()}
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                continue
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
         except ValueError:
@@ -219,6 +238,15 @@ class _Checker:
         return CleanEvent(occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id)
 
 
+def _as_received(values: dict) -> dict:
+    out = {}
+    for f in PERSON_AS_RECEIVED:
+        text = _text(values.get(f))
+        if text.strip():
+            out[f] = text[:300]
+    return out
+
+
 def row_clean(row: Row, spec: FeedSpec, *, today: dt.date) -> tuple[CleanRow | None, list[Problem]]:
     """Check one row. Returns (CleanRow, problems) when it may be imported (problems are then warnings only), or
     (None, problems) when any problem is an error, or when the item gives no row (``row.only_problems``)."""
@@ -239,7 +267,7 @@ def row_clean(row: Row, spec: FeedSpec, *, today: dt.date) -> tuple[CleanRow | N
         address=c.text("address", limit=300),
         nhs_number=c.identifier("nhs_number", nhs_number_normalise, nhs_number_is_placeholder, "NHS number"),
         upn=c.identifier("upn", upn_normalise, lambda v: len(v) == 13 and upn_is_placeholder(v), "UPN"),
-        as_received={f: _text(row.values.get(f))[:300] for f in PERSON_AS_RECEIVED if _text(row.values.get(f)).strip()},
+        as_received=_as_received(row.values),
         event=c.event(local_id),
     )
     if any(p.level == "error" for p in c.problems):

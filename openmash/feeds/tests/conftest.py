@@ -8,22 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from openmash.feeds.bench import STANDARD_HEADER
 from openmash.people.identifiers import upn_check_letter
 
-HEADER = [
-    "record_id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "nhs_number",
-    "upn",
-    "event_date",
-    "event_type",
-    "description",
-]
+HEADER = STANDARD_HEADER
 NHS_A = "9993141593"  # valid, the 999 range (never issued)
 NHS_B = "9434765919"
 UPN_OK = upn_check_letter("801200005001") + "801200005001"
