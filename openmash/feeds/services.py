@@ -387,3 +387,39 @@ def _done_message(batch: ImportBatch) -> str:
 
 
 __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source_code"]
+
+
+# --- the partnership's own feed mappings ------------------------------------------------------------------------
+
+
+def feed_mapping_save(*, actor, source_text: str, definition: dict, code: str | None = None, expected_updated_at=None):
+    """Create (code None) or change the partnership's mapping `code` from its checked YAML text and parsed
+    definition (forms.FeedMappingForm checks both with feeds.mapping). A change made by someone else since
+    `expected_updated_at` (ISO text) is refused with Conflict. Audited (the code only). Returns the FeedMapping."""
+    from openmash.access.policy import require
+    from openmash.core.exceptions import Conflict
+    from openmash.feeds.models import FeedMapping
+
+    require(actor, "feed.import")
+    with transaction.atomic():
+        if code is None:
+            if FeedMapping.objects.filter(code=definition["code"]).exists():
+                raise ValidationFailed("Code taken", errors={"source_text": ["code: a mapping with that code exists"]})
+            mapping = FeedMapping.objects.create(
+                code=definition["code"], name=str(definition.get("name") or definition["code"])[:200],
+                source_text=source_text, definition=definition,
+            )  # fmt: skip
+            action = "create"
+        else:
+            mapping = FeedMapping.objects.select_for_update().get(code=code)
+            if expected_updated_at and mapping.updated_at.isoformat() != expected_updated_at:
+                raise Conflict("Someone else changed this mapping while you were editing it. Check it and try again.")
+            mapping.name = str(definition.get("name") or code)[:200]
+            mapping.source_text, mapping.definition = source_text, definition
+            mapping.save()
+            action = "update"
+        audit_record(actor=actor, action=action, obj=mapping, detail={"code": mapping.code})
+    return mapping
+
+
+__all__ += ["feed_mapping_save"]

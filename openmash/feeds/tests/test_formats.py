@@ -119,7 +119,11 @@ def test_a_fhir_bundle_of_patient_encounter_flag_and_condition(tmp_path, run_imp
     assert (record.given_name, record.family_name, record.nhs_number) == ("Kaden Lee", "Smyth", NHS_B)
     assert (record.postcode, record.sex, record.address) == ("EX1 1AA", "M", "1 High Street, Exampleton")
     kinds = dict(ChronologyEntry.objects.values_list("external_id", "event_kind"))
-    assert kinds == {"id:Encounter/enc-1": "ed_attendance", "id:Flag/flag-1": "safeguarding_flag", "id:Condition/cond-1": "condition"}
+    assert kinds == {
+        "id:Encounter/enc-1": "ed_attendance",
+        "id:Flag/flag-1": "safeguarding_flag",
+        "id:Condition/cond-1": "condition",
+    }
     encounter = ChronologyEntry.objects.get(external_id="id:Encounter/enc-1")
     assert encounter.occurred_at == dt.datetime(2025, 6, 30, 23, 0, tzinfo=dt.UTC)  # 1 July, London midnight
     assert encounter.description == "Head injury" and encounter.source_type_text == "Encounter: EMER"
@@ -133,7 +137,13 @@ def test_a_fhir_bundle_of_patient_encounter_flag_and_condition(tmp_path, run_imp
 def test_an_invalid_fhir_resource_and_an_unknown_subject_are_reported(tmp_path, run_import, counts):
     before = counts()
     bad_patient = {**PATIENT, "id": "pat-9", "birthDate": "2015-13-45"}
-    orphan = {"resourceType": "Flag", "id": "f", "status": "active", "code": {"text": "x"}, "subject": {"reference": "Patient/none"}}
+    orphan = {
+        "resourceType": "Flag",
+        "id": "f",
+        "status": "active",
+        "code": {"text": "x"},
+        "subject": {"reference": "Patient/none"},
+    }
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(_bundle(PATIENT, bad_patient, orphan)))
     batch = run_import(path, feed="fhir-r4", agency="health-gp")
@@ -166,15 +176,38 @@ def test_the_example_toml_mapping_reads_custom_headings_and_uk_dates(write_csv, 
     header = ["Person URN", "Forename", "Surname", "DOB", "Gender", "Postcode", "Occurrence date",
               "Occurrence type", "Summary", "Occurrence ref", "Officer"]  # fmt: skip
     text = csv_text(
-        [dict(zip(header, ["U1", "Kayden", "Smith", "01/03/2015", "Male", "EX1 1AA", "14-07-2025",
-                           "DI - Domestic incident", "Attended", "OCC/1", "PC 123"], strict=True))],  # fmt: skip
+        [
+            dict(
+                zip(
+                    header,
+                    [
+                        "U1",
+                        "Kayden",
+                        "Smith",
+                        "01/03/2015",
+                        "Male",
+                        "EX1 1AA",
+                        "14-07-2025",
+                        "DI - Domestic incident",
+                        "Attended",
+                        "OCC/1",
+                        "PC 123",
+                    ],
+                    strict=True,
+                )
+            )
+        ],  # fmt: skip
         header,
     )
     batch = run_import(write_csv([], text=text), feed="example-police")
     assert batch.status == BatchStatus.DONE, batch.report
     assert AgencyRecord.objects.get().date_of_birth == dt.date(2015, 3, 1)
     entry = ChronologyEntry.objects.get()
-    assert (entry.event_kind, entry.external_id, entry.source) == ("domestic_abuse", "id:OCC/1", "police:example-police")
+    assert (entry.event_kind, entry.external_id, entry.source) == (
+        "domestic_abuse",
+        "id:OCC/1",
+        "police:example-police",
+    )
 
 
 def test_a_partnership_mapping_held_as_data_adds_its_own_event_types(write_csv, run_import):
