@@ -95,6 +95,11 @@ def progress_read(batch: ImportBatch) -> dict:
     return data
 
 
+def progress_clear(batch: ImportBatch) -> None:
+    """Remove a finished batch's progress file."""
+    _progress_file(batch.pk).unlink(missing_ok=True)
+
+
 def run_batch(batch_id, actor=None) -> None:
     """Run a pending batch from its spooled file, then delete the file and its progress. actor: the Actor who
     uploaded it (thread and inline runners), or None: audited as the user who started it."""
@@ -136,4 +141,4 @@ def import_launch(batch: ImportBatch, actor) -> threading.Thread | None:
     return None
 
 
-__all__ = ["ProgressFile", "import_launch", "progress_read", "run_batch", "spool_path", "spool_save"]
+__all__ = ["progress_clear", "ProgressFile", "import_launch", "progress_read", "run_batch", "spool_path", "spool_save"]
