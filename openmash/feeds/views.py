@@ -77,6 +77,10 @@ def imports(request):
     )
 
 
+def _no_save(must_create: bool = False) -> None:
+    return None
+
+
 def _detail_context(batch: ImportBatch) -> dict:
     running = batch.status not in FINISHED
     return {
@@ -103,7 +107,11 @@ def import_detail(request, batch_id):
 def import_progress(request, batch_id):
     """The state panel alone, for htmx to swap in every second while the import runs (it stops polling when the
     batch has finished: the finished panel carries no hx-trigger). Not audited: it shows counts only, and the page
-    that polls it was."""
+    that polls it was.
+
+    A poll is not the user doing something: it neither extends the session's idle timeout nor writes the session
+    row (on SQLite that write would wait for the import's write lock; ADR 0006)."""
+    request.session.save = _no_save
     _admin(request)
     batch = _batch(batch_id)
     return render(request, "feeds/includes/batch_state.html", _detail_context(batch))

@@ -214,3 +214,23 @@ def test_openmash_import_batch_runs_a_pending_upload(make_actor, settings, tmp_p
     assert AuditEvent.objects.get(action="import").actor_user_id == actor.user.pk  # the uploader, not the worker
     assert not (spool_dir() / "up.csv").exists()
     assert json.dumps(out.getvalue())  # printed its summary
+
+
+def test_a_progress_poll_does_not_keep_the_session_alive(admin_client, partnership):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+
+    from openmash.accounts.models import Agency
+    from openmash.feeds.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency=Agency.objects.get(code="police"), file_name="x.csv", status=BatchStatus.WRITING
+    )
+    key = admin_client.session.session_key
+    earlier = Session.objects.get(pk=key).expire_date - dt.timedelta(minutes=10)
+    Session.objects.filter(pk=key).update(expire_date=earlier)
+    assert admin_client.get(f"/partnership/imports/{batch.pk}/progress/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == earlier  # polling is not activity
+    admin_client.get(f"/partnership/imports/{batch.pk}/")
+    assert Session.objects.get(pk=key).expire_date > earlier  # opening the page is
