@@ -35,10 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--postgres-url", default=DEFAULT_PG_URL, help="Database to create, use and drop")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--single", help=argparse.SUPPRESS)  # the child: import this file here
+        parser.add_argument("--no-migrate", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **opts):
         if opts["single"]:
-            self.single(Path(opts["single"]))
+            self.single(Path(opts["single"]), migrate=not opts["no_migrate"])
             return
         if opts["rows"] < 1:
             raise CommandError("--rows must be at least 1")
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             f"{validate_s:.0f}s, write pass {write_s:.0f}s); peak RSS {peak_mb:,.0f} MB"
         )
 
-    def single(self, path: Path) -> None:
+    def single(self, path: Path, *, migrate: bool = True) -> None:
         """The child: migrate the bench database, import the file, print the timings on one line."""
         from django.core.management import call_command
 
@@ -108,7 +109,8 @@ class Command(BaseCommand):
         from openmash.feeds.choices import BatchStatus
         from openmash.feeds.services import batch_start, feed_import
 
-        call_command("migrate", interactive=False, verbosity=0)
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
         agency_create(code="bench", name="Bench Police", agency_type="police", source_code="6")
         marks: dict[str, float] = {}
 
