@@ -30,7 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 
 from config.env import BASE_DIR
 from openmash.feeds.models import ImportBatch
@@ -100,12 +100,12 @@ def progress_clear(batch: ImportBatch) -> None:
     _progress_file(batch.pk).unlink(missing_ok=True)
 
 
-def run_batch(batch_id, actor=None) -> None:
+def run_batch(batch_id, actor=None, *, own_thread: bool = False) -> None:
     """Run a pending batch from its spooled file, then delete the file and its progress. actor: the Actor who
-    uploaded it (thread and inline runners), or None: audited as the user who started it."""
+    uploaded it (thread and inline runners), or None: audited as the user who started it. own_thread: this runs
+    in a thread of its own, whose database connection is closed at the end."""
     from openmash.feeds.services import feed_import
 
-    close_old_connections()
     try:
         batch = ImportBatch.objects.select_related("agency").get(pk=batch_id)
         path = spool_path(batch)
@@ -117,7 +117,8 @@ def run_batch(batch_id, actor=None) -> None:
             path.unlink(missing_ok=True)
             _progress_file(batch.pk).unlink(missing_ok=True)
     finally:
-        close_old_connections()
+        if own_thread:
+            connection.close()
 
 
 def import_launch(batch: ImportBatch, actor) -> threading.Thread | None:
@@ -128,7 +129,13 @@ def import_launch(batch: ImportBatch, actor) -> threading.Thread | None:
         run_batch(batch.pk, actor)
         return None
     if runner == "thread":
-        thread = threading.Thread(target=run_batch, args=(batch.pk, actor), name=f"import-{batch.pk}", daemon=True)
+        thread = threading.Thread(
+            target=run_batch,
+            args=(batch.pk, actor),
+            kwargs={"own_thread": True},
+            name=f"import-{batch.pk}",
+            daemon=True,
+        )
         transaction.on_commit(thread.start)
         return thread
     if runner == "subprocess":
