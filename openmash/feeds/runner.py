@@ -112,10 +112,9 @@ def run_batch(batch_id, actor=None, *, own_thread: bool = False) -> None:
         if actor is None:
             actor = SimpleNamespace(user=batch.started_by, membership=None, username=batch.started_by_label)
         try:
-            feed_import(actor=actor, path=path, batch=batch, progress=ProgressFile(batch.pk))
+            feed_import(actor=actor, path=path, batch=batch)  # it keeps the progress file itself
         finally:
             path.unlink(missing_ok=True)
-            _progress_file(batch.pk).unlink(missing_ok=True)
     finally:
         if own_thread:
             connection.close()

@@ -83,6 +83,19 @@ def _agency(code: str | None) -> Agency:
     return agency
 
 
+def _refuse_while_running(agency: Agency, feed_code: str) -> None:
+    """Two imports of one agency's feed at once would race for the same records: refuse the second while the
+    first is checking or writing (and has reported progress in the last runner.STALE_SECONDS)."""
+    from openmash.core.exceptions import Conflict
+    from openmash.feeds.runner import progress_read
+
+    running = ImportBatch.objects.filter(
+        agency=agency, feed_code=feed_code, status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING]
+    )
+    if any(not progress_read(b)["stale"] for b in running):
+        raise Conflict("An import of this feed for this agency is running: wait for it to finish, then try again")
+
+
 def batch_start(
     *,
     actor,
@@ -101,6 +114,7 @@ def batch_start(
         raise ValidationFailed(
             "Codes too long", errors={"agency": ["The agency and feed codes together must be 39 characters or fewer"]}
         )
+    _refuse_while_running(agency, spec.code)
     user = getattr(actor, "user", None)
     return ImportBatch.objects.create(
         feed_code=spec.code,
@@ -290,12 +304,28 @@ def feed_import(
     (an unexpected error: nothing written; the error's type is in the report, never its text, which could quote
     data). progress(phase, done, total) is called as the passes go (bytes or rows; total None when unknown).
     Raises nothing for bad input: everything wrong with the file is in ``batch.report``."""
-    progress = progress or _no_progress
+    from openmash.feeds.runner import ProgressFile, progress_clear
+
+    page = ProgressFile(batch.pk)  # what the batch's page shows, and what tells a second import this one runs
+    caller = progress or _no_progress
+
+    def both(phase: str, done: int, total: int | None) -> None:
+        page(phase, done, total)
+        caller(phase, done, total)
+
+    try:
+        return _import(actor=actor, path=path, batch=batch, encoding=encoding, progress=both)
+    finally:
+        progress_clear(batch)
+
+
+def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, progress: Progress) -> ImportBatch:
     spec = feed_spec_get(batch.feed_code)
     today = timezone.localdate()
     batch.status = BatchStatus.VALIDATING
     batch.started_at = timezone.now()
     batch.save(update_fields=["status", "started_at", "updated_at"])
+    progress("validate", 0, None)
     try:
         source = file_inspect(path, name=batch.file_name, spec=spec, encoding=encoding)
     except FileProblem as exc:
@@ -352,7 +382,8 @@ def feed_import(
         batch.refresh_from_db()
         return _finish(batch, actor, BatchStatus.FAILED, f"Nothing was imported: {exc}")
     except Exception as exc:
-        logger.exception("import batch %s failed (%s)", batch.pk, type(exc).__name__)
+        # the type only: an exception's text (e.g. a unique-constraint violation) may quote the data
+        logger.error("import batch %s failed (%s)", batch.pk, type(exc).__name__)  # noqa: TRY400
         batch.refresh_from_db()
         return _finish(
             batch, actor, BatchStatus.FAILED, f"Nothing was imported: the import failed ({type(exc).__name__})"

@@ -25,7 +25,7 @@ from openmash.feeds.choices import FINISHED
 from openmash.feeds.forms import FeedMappingForm, ImportUploadForm
 from openmash.feeds.mapping import _builtin_docs, builtin_codes
 from openmash.feeds.models import FeedMapping, ImportBatch
-from openmash.feeds.runner import import_launch, progress_read, spool_save
+from openmash.feeds.runner import import_launch, progress_read, spool_dir, spool_save
 from openmash.feeds.services import batch_start, feed_mapping_save
 from openmash.web.forms import apply_service_errors
 
@@ -64,6 +64,7 @@ def imports(request):
                 spool_name=name,
             )
         except ValidationFailed as exc:
+            (spool_dir() / name).unlink(missing_ok=True)
             apply_service_errors(form, exc)
         else:
             import_launch(batch, request.actor)

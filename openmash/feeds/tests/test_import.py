@@ -192,3 +192,23 @@ def test_an_unknown_feed_or_agency_is_refused_before_anything_is_read(partnershi
     with pytest.raises(ValidationFailed) as exc:
         batch_start(actor=SYSTEM, feed_code="standard", agency_code=None, file_name="x.csv")
     assert "agency" in exc.value.errors
+
+
+def test_a_second_import_of_the_same_feed_waits_for_the_first(partnership, settings, tmp_path, time_machine):
+    import time
+
+    from openmash.accounts.admin_services import SYSTEM
+    from openmash.core.exceptions import Conflict
+    from openmash.feeds.models import ImportBatch
+    from openmash.feeds.runner import ProgressFile
+    from openmash.feeds.services import batch_start
+
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    first = batch_start(actor=SYSTEM, feed_code="standard", agency_code="police", file_name="a.csv")
+    ImportBatch.objects.filter(pk=first.pk).update(status=BatchStatus.WRITING)
+    ProgressFile(first.pk)("write", 10, 100)  # the first is reporting progress
+    with pytest.raises(Conflict):
+        batch_start(actor=SYSTEM, feed_code="standard", agency_code="police", file_name="b.csv")
+    batch_start(actor=SYSTEM, feed_code="standard", agency_code="health-gp", file_name="b.csv")  # another agency
+    time_machine.move_to(time.time() + 3600, tick=False)  # an hour without progress: it has stopped
+    assert batch_start(actor=SYSTEM, feed_code="standard", agency_code="police", file_name="b.csv").pk

@@ -234,3 +234,16 @@ def test_a_progress_poll_does_not_keep_the_session_alive(admin_client, partnersh
     assert Session.objects.get(pk=key).expire_date == earlier  # polling is not activity
     admin_client.get(f"/partnership/imports/{batch.pk}/")
     assert Session.objects.get(pk=key).expire_date > earlier  # opening the page is
+
+
+def test_an_upload_refused_by_the_service_leaves_no_file_behind(admin_client, settings):
+    from openmash.feeds.models import FeedMapping, ImportBatch
+
+    FeedMapping.objects.create(code="broken", name="Broken", source_text="code: broken", definition={"code": "broken"})
+    r = admin_client.post(
+        "/partnership/imports/",
+        {"feed": "broken", "agency": "police", "file": SimpleUploadedFile("p.csv", csv_text([row()]).encode())},
+    )
+    assert r.status_code == 200 and "There is a problem" in r.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not list(settings.OPENMASH_IMPORT_SPOOL_DIR.iterdir())

@@ -19,7 +19,7 @@ from openmash.accounts.admin_services import SYSTEM
 from openmash.accounts.management.base import AdminCommand
 from openmash.feeds.choices import BatchStatus
 from openmash.feeds.models import ImportBatch
-from openmash.feeds.runner import ProgressFile, progress_clear, spool_path
+from openmash.feeds.runner import spool_path
 from openmash.feeds.services import batch_start, feed_import
 
 SHOWN_PROBLEMS = 200
@@ -34,7 +34,7 @@ class _Bar:
         self.phase = None
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
-        if self.quiet:
+        if self.quiet or (done == 0 and total is None):
             return
         from tqdm import tqdm
 
@@ -81,18 +81,11 @@ class Command(AdminCommand):
     def handle(self, *args, **opts):
         quiet = opts["no_progress"] or not sys.stderr.isatty()
         bar = _Bar(quiet)
-        progress = bar
         if opts["batch"]:
             batch = self._pending(opts["batch"])
             path = spool_path(batch)
-            # audited as the user who uploaded it; the browser's page follows the progress file
+            # audited as the user who uploaded it (the browser's page follows the progress file feed_import keeps)
             actor = SimpleNamespace(user=batch.started_by, membership=None, username=batch.started_by_label)
-            page = ProgressFile(batch.pk)
-
-            def progress(phase, done, total):
-                bar(phase, done, total)
-                page(phase, done, total)
-
         else:
             if not opts["feed"] or not opts["file"]:
                 raise CommandError("give the feed and the file: openmash import FEED FILE --agency CODE")
@@ -110,12 +103,11 @@ class Command(AdminCommand):
             )
         bar._bytes = path.suffix.lower() in (".csv", ".txt", ".tsv")
         try:
-            batch = feed_import(actor=actor, path=path, batch=batch, encoding=opts["encoding"], progress=progress)
+            batch = feed_import(actor=actor, path=path, batch=batch, encoding=opts["encoding"], progress=bar)
         finally:
             bar.close()
             if opts["batch"]:
                 path.unlink(missing_ok=True)
-                progress_clear(batch)
         self._report(batch)
         if batch.status in (BatchStatus.REFUSED, BatchStatus.FAILED):
             raise CommandError(batch.report.get("message", "not imported"))
