@@ -61,6 +61,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
+    # and reasons only: never a value), and keep the partnership's own feed mappings
+    "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
