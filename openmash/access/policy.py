@@ -235,11 +235,11 @@ def work_holders_visible(actor) -> QuerySet:
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
-    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
-    (social workers of a children's social care agency other than the hub) sees the packs of children open to
-    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
-    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
-    from openmash.accounts.choices import AgencyType
+    sees only the packs about children allocated to them, for as long as the allocation is open. A pack whose
+    children have no worker yet belongs to nobody outside the hub: it waits on the MASH managers' "to allocate"
+    list (mash_packs_to_allocate), never on every social worker's home page (practitioner review, fault 3: the
+    confidentiality of a family is not shared with a whole team before anyone is allocated).
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on); ADR 0004."""
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.filter(status__in=("decided", "strategy"))
@@ -252,16 +252,22 @@ def mash_packs_visible(actor) -> QuerySet:
         people__person__allocations__worker=actor.user,
         people__person__allocations__closed_at__isnull=True,
     )
-    agency = actor.agency
-    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
-        from openmash.enquiries.models import CaseAllocation
-
-        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
-            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
-        )
-        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
-        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
     return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+
+
+def mash_packs_to_allocate(actor) -> QuerySet:
+    """Packs with a subject child open to children's social care (an open allocation) and no worker allocated
+    yet: the list of those who allocate (`allocation.assign`, the MASH managers; there is no separate assessment
+    team manager role). Empty for everyone else."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import CaseAllocation
+
+    if not can(actor, "allocation.assign"):
+        return Contact.objects.none()
+    waiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    return mash_packs_visible(actor).filter(
+        pk__in=Contact.objects.filter(people__role="subject", people__person_id__in=waiting).values("pk")
+    )
 
 
 def allocations_closable(actor) -> QuerySet:
@@ -376,6 +382,7 @@ __all__ = [
     "encompass_notice_get_for",
     "work_holders_visible",
     "mash_packs_visible",
+    "mash_packs_to_allocate",
     "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",

@@ -358,15 +358,17 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
 
 
 class PackListQuery(CleanSchema):
-    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
+    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count.
+    to_allocate=true (MASH managers only, otherwise 403): the packs whose children wait for a social worker."""
 
     offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(50, ge=1, le=100)
+    to_allocate: bool = False
 
 
 @router.get("/mash-packs", response=list[MashPackSummaryOut], summary="MASH packs handed to you, newest first")
 def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
-    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit)
+    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit, to_allocate=q.to_allocate)
     response["X-Total-Count"] = str(page.total)
     return [
         {

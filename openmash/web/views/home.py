@@ -71,8 +71,10 @@ def home(request):
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
+    if can(actor, "allocation.assign"):
+        ctx["packs_to_allocate"] = casework_selectors.packs_to_allocate_count(actor=actor)
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
-        # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
+        # MASH packs of the children allocated to this worker (casework: access.policy.mash_packs_visible)
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
