@@ -76,6 +76,8 @@ _HUB_ONLY = frozenset(
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
+# Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
+_EARLY_HELP_ONLY = frozenset({"early_help.inbox", "early_help.acknowledge"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -103,6 +105,8 @@ def can(actor, action: str) -> bool:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
+    if action in _EARLY_HELP_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.EARLY_HELP
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 

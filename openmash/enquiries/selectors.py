@@ -246,6 +246,40 @@ def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[Early
     return requests
 
 
+EARLY_HELP_ORDERS = {
+    "oldest": ("requested_at", "id"),
+    "newest": ("-requested_at", "-id"),
+}
+
+
+def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = ""):
+    """The early help service's hand-overs to the actor's agency, filtered and ordered, unevaluated (the list and
+    its tile count from the same query). status: "open" (waiting), "acknowledged" or "" (both). order: "oldest"
+    (sent first, the default while waiting: the family waiting longest comes first) or "newest" (the default for
+    acknowledged and for both: today's hand-overs on page 1). Ties by id, so paging visits each one once."""
+    require(actor, "early_help.inbox")
+    qs = early_help_requests_visible(actor).filter(agency_id=actor.agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    if order not in EARLY_HELP_ORDERS:
+        order = "oldest" if status == EarlyHelpRequestStatus.OPEN else "newest"
+    return qs.order_by(*EARLY_HELP_ORDERS[order])
+
+
+@transaction.atomic
+def early_help_inbox_page(
+    *, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = "", page=1, page_size=DEFAULT_PAGE_SIZE
+) -> Page:
+    """One page of the early help inbox (early_help_inbox_qs) with the true total, each hand-over with its people
+    (minimum details: request_people) and children prefetched; the hand-overs on the page are audited as listed.
+    PermissionDenied for anyone outside the early help service."""
+    qs = early_help_inbox_qs(actor=actor, status=status, order=order)
+    window = qs.select_related("contact", "agency").prefetch_related(_people_prefetch("contact__"), "children")
+    result = paginate(window, page=page, page_size=page_size)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="early help inbox")
+    return result
+
+
 def early_help_open_count(*, actor) -> int:
     """How many hand-overs wait for the actor's agency (0 for anyone who has no early help inbox)."""
     if not can(actor, "early_help.inbox"):

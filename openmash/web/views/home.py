@@ -79,8 +79,8 @@ def home(request):
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
-    linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
-    ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
+    targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
+    ctx["notifications"] = [{"n": n, "target": targets.get(n.pk)} for n in notifications]
     ctx["notifications_page"] = notifications
     ctx["notifications_pagination"] = pagination(
         request, notifications, param="notifications_page", label="Notification pages"
