@@ -175,6 +175,10 @@ class MashPackOut(Schema):
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]
+    agencies_answered: int = Field(description="agencies asked that answered")
+    agencies_closed_unanswered: int = Field(
+        description="agencies whose request was still unanswered when the MASH decided (closed, not answered)"
+    )
     decision: PackDecisionOut | None
     case_notes: list[CaseNoteOut]
     strategy_discussions: list[StrategyDiscussionOut]
@@ -294,6 +298,8 @@ def pack_out(pack) -> dict:
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
+        "agencies_answered": pack.answer_counts.get("answered", 0),
+        "agencies_closed_unanswered": pack.answer_counts.get("closed_unanswered", 0),
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,

@@ -23,6 +23,7 @@ from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus, Sensitivity
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
+from openmash.enquiries.selectors import answer_counts
 
 
 def _notes_qs():
@@ -148,6 +149,7 @@ class MashPack:
     allocations: list = field(default_factory=list)
     closable_ids: set = field(default_factory=set)
     referrer_hidden: bool = False
+    answer_counts: dict = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -201,6 +203,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
             allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
         ),
         referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
+        answer_counts=answer_counts(item["r"].status for item in requests),
     )
     audit_record(actor=actor, action="view", obj=contact, reason="mash pack", detail={"withheld": withheld})
     return pack

@@ -813,6 +813,7 @@ class DemoSeeder:
             threshold_level=level,
             rationale=DECISION_RATIONALE[level],
             next_steps="Feedback given to the referrer; partners informed of the outcome.",
+            unanswered_confirmed=True,  # some agencies had not answered in time: the manager decided anyway
         )
         Decision.objects.filter(pk=decision.pk).update(decided_at=when, created_at=when, updated_at=when)
         self.backdate_referrals(contact, when)

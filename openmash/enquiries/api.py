@@ -39,6 +39,10 @@ class EnquirySummaryOut(Schema):
     subjects: list[SubjectOut]
     requests_total: int
     requests_open: int
+    requests_answered: int = Field(description="agencies that answered")
+    requests_closed_unanswered: int = Field(
+        description="requests still unanswered when the MASH decided: closed, never counted as answered"
+    )
 
 
 class ResponseRevisionOut(Schema):
@@ -166,7 +170,8 @@ class DecisionChildIn(CleanSchema):
 class DecisionIn(CleanSchema):
     """The manager's decision. Outcomes apply to every child unless `children` gives a child its own.
     'No further action' cannot be combined with another outcome; an outcome outside its usual threshold levels,
-    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise)."""
+    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise). Deciding while an
+    agency asked has not answered needs `unanswered_confirmed: true` (422 on that field, naming the agencies)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "next_steps", "exception_reason"})
 
@@ -176,6 +181,7 @@ class DecisionIn(CleanSchema):
     next_steps: str = ""
     exception_reason: str = ""
     children: list[DecisionChildIn] = Field(default_factory=list, max_length=20)
+    unanswered_confirmed: bool = False
 
 
 class InboxSubjectOut(Schema):
@@ -325,6 +331,8 @@ def enquiry_list(request, q: Query[EnquiryListQuery]):
             **_summary(e, now),
             "requests_total": e.requests_total,
             "requests_open": e.requests_open,
+            "requests_answered": e.requests_answered,
+            "requests_closed_unanswered": e.requests_closed,
             "immediate_risk": e.contact.immediate_risk,
             "assigned_to": holder_out(e),
             "decided_at": e.decision.decided_at if e.status == "decided" and hasattr(e, "decision") else None,
@@ -351,6 +359,8 @@ def enquiry_out(e) -> dict:
         **_summary(e, now),
         "requests_total": len(reqs),
         "requests_open": sum(r.status == "open" for r in reqs),
+        "requests_answered": sum(r.status == "responded" for r in reqs),
+        "requests_closed_unanswered": sum(r.status == "closed" for r in reqs),
         "version": e.version,
         "narrative": e.contact.narrative,
         "concern_codes": e.contact.concern_codes,
@@ -435,6 +445,7 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         next_steps=payload.next_steps,
         exception_reason=payload.exception_reason,
         children=[c.dict() for c in payload.children] or None,
+        unanswered_confirmed=payload.unanswered_confirmed,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 

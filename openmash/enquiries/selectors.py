@@ -27,6 +27,20 @@ from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, Re
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
 
+def answer_counts(statuses) -> dict:
+    """How an enquiry's agency requests stand, from their statuses (RequestStatus values): {"asked", "answered"
+    (the agency responded), "closed_unanswered" (still unanswered when the MASH decided: closed, never counted as
+    answered; practitioner review, fault 5), "waiting" (open)}. Used by the lists, the enquiry page, the MASH pack
+    and the API alike."""
+    statuses = list(statuses)
+    return {
+        "asked": len(statuses),
+        "answered": sum(s == RequestStatus.RESPONDED for s in statuses),
+        "closed_unanswered": sum(s == RequestStatus.CLOSED for s in statuses),
+        "waiting": sum(s == RequestStatus.OPEN for s in statuses),
+    }
+
+
 def _enquiry_qs(actor):
     return (
         enquiries_visible(actor)
@@ -95,7 +109,8 @@ def enquiry_list_qs(
 @transaction.atomic
 def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True, **filters) -> Page:
     """One page of MASH enquiries with the true total, filtered and ordered as enquiry_list_qs; the enquiries on
-    the page are audited as listed. Each carries requests_total / requests_open."""
+    the page are audited as listed. Each carries requests_total, requests_open, requests_answered and
+    requests_closed (closed unanswered by the decision)."""
     qs = (
         enquiry_list_qs(actor=actor, **filters)
         .select_related("contact", "contact__recording_agency", "assigned_to", "decision")
@@ -109,6 +124,12 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
         .annotate(
             requests_total=Count("agency_requests", distinct=True),
             requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
+            requests_answered=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.RESPONDED), distinct=True
+            ),
+            requests_closed=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.CLOSED), distinct=True
+            ),
         )
     )
     plain = enquiry_list_qs(actor=actor, **filters)

@@ -581,6 +581,25 @@ def _decision_check(
     return per_child, unusual, known
 
 
+def unanswered_requests(enquiry) -> dict:
+    """The enquiry's agency requests still waiting for an answer, for the warning before a decision.
+    Out: {"waiting": [agency names, by name], "asked": how many agencies were asked, "message": the warning ("" when
+    none waits)}. Agency names only: no personal data."""
+    rows = list(
+        AgencyRequest.objects.filter(enquiry=enquiry).order_by("agency__name").values_list("agency__name", "status")
+    )
+    waiting = [name for name, status in rows if status == RequestStatus.OPEN]
+    message = ""
+    if waiting:
+        have = "has" if len(waiting) == 1 else "have"
+        agencies = "agency" if len(rows) == 1 else "agencies"
+        message = (
+            f"{len(waiting)} of {len(rows)} {agencies} asked {have} not answered ({', '.join(waiting)}). Confirm "
+            "that you are deciding without their answers: their requests will close unanswered"
+        )
+    return {"waiting": waiting, "asked": len(rows), "message": message}
+
+
 @transaction.atomic
 def enquiry_decide(
     *,
@@ -592,6 +611,7 @@ def enquiry_decide(
     next_steps: str = "",
     exception_reason: str = "",
     children: list[dict] | None = None,
+    unanswered_confirmed: bool = False,
 ) -> Decision:
     """The manager's decision (MASH manager only).
 
@@ -601,8 +621,11 @@ def enquiry_decide(
     outside its usual threshold levels, or no agency asked). Stored on the decision with the exception codes.
     Effects: open agency requests close ("closed: decided"); each child whose outcomes open a referral becomes a
     referral (re-referral flagged); an early-help outcome hands the children to the early help service; the
-    referrer is told. Errors: ValidationFailed with field keys (outcomes, threshold_level, rationale,
-    exception_reason, children.<i>.outcomes ...); Conflict if already decided."""
+    referrer is told. Deciding while agencies have not answered needs `unanswered_confirmed` (practitioner review,
+    fault 5: a decision taken before 0 of 4 agencies answered gave no warning); the number is kept in the audit
+    event, and the closed requests stay "closed, not answered" everywhere. Errors: ValidationFailed with field
+    keys (outcomes, threshold_level, rationale, exception_reason, unanswered_confirmed, children.<i>.outcomes ...);
+    Conflict if already decided."""
     require(actor, "enquiry.decide")
     enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
     if enquiry.status != EnquiryStatus.OPEN:
@@ -616,6 +639,9 @@ def enquiry_decide(
     )
     if unusual and not exception_reason and not errors.get("exception_reason"):
         errors["exception_reason"] = [f"{message}: give the reason for this decision" for _, message in unusual]
+    unanswered = unanswered_requests(enquiry)
+    if unanswered["waiting"] and not unanswered_confirmed:
+        errors["unanswered_confirmed"] = [unanswered["message"]]
     if errors:
         raise ValidationFailed(
             "There is a problem with the decision", errors={k: list(dict.fromkeys(v)) for k, v in errors.items()}
@@ -650,7 +676,12 @@ def enquiry_decide(
         actor=actor,
         action="decide",
         obj=enquiry,
-        detail={"outcomes": union, "threshold": threshold_level, "exceptions": decision.exceptions},
+        detail={
+            "outcomes": union,
+            "threshold": threshold_level,
+            "exceptions": decision.exceptions,
+            "unanswered": len(unanswered["waiting"]),
+        },
     )
     _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)
     _decision_hand_on(actor=actor, decision=decision, per_child=per_child, known=known, when=now)

@@ -1005,6 +1005,11 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
         "level chosen (for example a strategy discussion at level 1)",
     )
+    unanswered_confirmed = forms.BooleanField(
+        required=False,
+        label="I am deciding before every agency asked has answered",
+        help_text="Their requests will close unanswered and the pack will say so",
+    )
 
     def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)

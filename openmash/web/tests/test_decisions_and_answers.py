@@ -23,6 +23,7 @@ def researcher(make_actor):
 
 
 def _decision_page_post(client, enquiry, **data):
+    data.setdefault("unanswered_confirmed", "on")  # its own rule: test_unanswered_agencies.py
     return client.post(f"/enquiries/{enquiry.pk}/decision/", {"threshold_level": "3", "rationale": "R", **data})
 
 
@@ -49,7 +50,8 @@ def test_strategy_at_level_one_asks_for_a_reason_and_shows_it(manager, login, ne
     assert r.status_code == 302
     page = client.get(f"/enquiries/{enquiry.pk}/").content.decode()
     assert 'data-testid="decision-exception"' in page and "Disclosure today" in page
-    assert "Closed: decided" in page  # the two unanswered requests closed
+    assert "Closed, not answered" in page  # the two unanswered requests closed
+    assert "0 of 2 agencies answered; 2 closed without an answer" in page  # never counted as answered
 
 
 def test_the_decision_can_differ_per_child_on_the_page(manager, login, make_actor, screened, asked):
