@@ -12,6 +12,7 @@ from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
     contact_get_for,
+    contacts_visible,
     early_help_request_get_for,
     early_help_requests_visible,
     enquiries_visible,
@@ -25,6 +26,7 @@ from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.enquiries.assignment import holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
     EARLY_HELP_AGENCY_TYPE,
@@ -85,11 +87,25 @@ def _rag_due(rag_code: str, start: dt.datetime, errors: dict, field: str = "rag"
 
 
 @transaction.atomic
-def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: str = "") -> Screening:
-    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict."""
+def screening_record(
+    *, actor, contact_id, outcome: str, rationale: str, rag: str = "", holder_confirmed: int | None = None
+) -> Screening:
+    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict.
+
+    A contact someone else in the hub holds (assigned_to: they took it, or a manager gave it to them) is screened
+    only with `holder_confirmed` set to that holder's user id: the screener says "I am screening a contact held by
+    X" (practitioner review, fault 9: one screener closed a contact another held, with no warning). Not refused
+    outright, even for screeners: the holder may be away while an urgent contact waits; the override is deliberate,
+    audited (detail "held_by") and the holder is told. A confirmation naming someone who no longer holds it is
+    asked again (the holder changed meanwhile). ValidationFailed on "holder_confirmed" otherwise."""
     require(actor, "contact.screen")
-    contact = contact_get_for(actor, contact_id)
+    contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     errors: dict[str, list[str]] = {}
+    held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
+    if held_by is not None and holder_confirmed != held_by.pk:
+        errors["holder_confirmed"] = [
+            f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
+        ]
     if outcome not in ScreeningOutcome.values:
         errors.setdefault("outcome", []).append("Choose a screening outcome")
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
@@ -124,7 +140,14 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
     screening = Screening.objects.create(
         contact=contact, screened_by=actor.user, screened_at=now, outcome=outcome, rag=rag or "", rationale=rationale
     )
-    audit_record(actor=actor, action="screen", obj=contact, detail={"outcome": outcome, "rag": rag})
+    detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    audit_record(actor=actor, action="screen", obj=contact, detail=detail)
+    if held_by is not None:
+        notification_send(
+            user=held_by,
+            contact=contact,
+            message=f"Contact {contact.reference}, which you held, was screened by a colleague",
+        )
     subjects = _subject_ids(contact)
     label = ScreeningOutcome(outcome).label
     chronology_add(
