@@ -10,6 +10,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import early_help_case_details
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -212,6 +213,21 @@ class InboxItemOut(Schema):
     response: ResponseOut | None
 
 
+class EarlyHelpCaseOut(Schema):
+    """Why the family was handed over (practitioner review, fault 10): CIN concern codes, the recording agency,
+    the consent position (codes), the MASH's rationale and next steps, and the decision's threshold level (null
+    after a screening). Never the narrative, a referrer's name or other agencies' answers."""
+
+    concern_codes: list[str]
+    referrer_agency: str
+    consent: str
+    consent_not_sought_reason: str
+    family_aware: str
+    rationale: str
+    next_steps: str
+    threshold_level: int | None
+
+
 class EarlyHelpRequestOut(Schema):
     """A hand-over to the early help service, with the children's and household adults' minimum details."""
 
@@ -224,6 +240,9 @@ class EarlyHelpRequestOut(Schema):
     version: int
     children: list[InboxSubjectOut]
     household: list[InboxSubjectOut]
+    case: EarlyHelpCaseOut | None = Field(
+        None, description="what the early help service needs (access.fields.early_help_case_details); null for others"
+    )
 
 
 class AcknowledgeIn(CleanSchema):
@@ -515,6 +534,7 @@ def early_help_item(actor, eh) -> dict:
         "version": eh.version,
         "children": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "case": early_help_case_details(actor, eh) or None,
     }
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
-from openmash.access.fields import person_details_for
+from openmash.access.fields import early_help_case_details, person_details_for
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
@@ -250,7 +250,9 @@ def agency_request_get(*, actor, request_id) -> AgencyRequest:
 def _early_help_qs(actor):
     return (
         early_help_requests_visible(actor)
-        .select_related("contact", "agency")
+        .select_related(
+            "contact", "agency", "contact__recording_agency", "contact__screening", "contact__enquiry__decision"
+        )
         .prefetch_related(_people_prefetch("contact__"), "children")
     )
 
@@ -312,8 +314,11 @@ def early_help_open_count(*, actor) -> int:
 
 @transaction.atomic
 def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
+    """One hand-over, with what access.fields.early_help_case_details reads loaded (the contact's agency,
+    screening and decision). Audited as a view naming the case fields the reader is shown."""
     request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
-    audit_record(actor=actor, action="view", obj=request)
+    shown = sorted(early_help_case_details(actor, request))
+    audit_record(actor=actor, action="view", obj=request, detail={"fields": shown} if shown else None)
     return request
 
 

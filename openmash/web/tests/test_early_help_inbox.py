@@ -105,3 +105,50 @@ def test_the_new_early_help_request_notification_links_to_the_hand_over(login, e
     home = login(eh_researcher).get("/").content.decode()
     assert f'<a class="govuk-link" href="/early-help/{eh.pk}/" data-testid="notification-link">' in home
     assert f"New early help request: {contact.reference}" in home
+
+
+def test_the_hand_over_carries_what_the_service_needs_and_no_more(login, api, eh_researcher, make_actor):
+    """Practitioner review, fault 10: the hand-over showed only the family. It now carries the concern categories,
+    the MASH's rationale and next steps, the agency that raised it and the consent position (access.fields
+    .early_help_case_details), on the page and in the API; never the narrative or the referrer's name; audited."""
+    from tests.support import decide, enquiry_open, requests_send
+
+    screener, manager = make_actor("screener", "mash"), make_actor("manager", "mash")
+    enquiry = enquiry_open(
+        referrer=make_actor("referrer", "police"),
+        screener=screener,
+        concern_codes=["3B", "16A"],
+        consent="obtained",
+        family_aware="yes",
+    )
+    requests_send(screener, enquiry, "health-gp")
+    decide(
+        manager,
+        enquiry,
+        outcomes=["early_help"],
+        threshold_level=2,
+        rationale="Parents struggling; needs a family support worker",
+        exception_reason="",
+    )
+    from openmash.enquiries.models import Decision
+
+    Decision.objects.filter(enquiry=enquiry).update(next_steps="Offer a team around the family meeting this week")
+    eh = EarlyHelpRequest.objects.get(contact=enquiry.contact)
+    page = login(eh_researcher).get(f"/early-help/{eh.pk}/").content.decode()
+    for shown in (
+        "Domestic abuse: parent or carer",
+        "Neglect",
+        "Parents struggling; needs a family support worker",
+        "Offer a team around the family meeting this week",
+        "County Police",
+        "Consent obtained",
+        "Family aware of the contact: yes",
+    ):
+        assert shown in page, shown
+    assert "bruising" not in page and "PC Example" not in page  # no narrative, no referrer's name
+    event = AuditEvent.objects.filter(action="view", object_id=str(eh.pk), actor_user_id=eh_researcher.user.pk).get()
+    assert "rationale" in event.detail["fields"] and "consent" in event.detail["fields"]
+    [item] = api(eh_researcher).get("/early-help-requests").json()
+    assert item["case"]["concern_codes"] == ["3B", "16A"] and item["case"]["threshold_level"] == 2
+    assert item["case"]["next_steps"] == "Offer a team around the family meeting this week"
+    assert "bruising" not in str(item) and "PC Example" not in str(item)

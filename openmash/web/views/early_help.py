@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import early_help_case_details
 from openmash.access.policy import can
+from openmash.contacts.choices import Consent, ConsentNotSoughtReason, FamilyAware
 from openmash.core.exceptions import Conflict, PermissionDenied
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -73,8 +75,17 @@ def early_help_detail(request, request_id):
             )
             return redirect("web:early_help_inbox")
     people = _people(actor, eh)
+    case = early_help_case_details(actor, eh)
     ctx = {
         "eh": eh,
+        "case": case,
+        "consent_label": Consent(case["consent"]).label if case.get("consent") in Consent.values else "",
+        "not_sought_label": ConsentNotSoughtReason(case["consent_not_sought_reason"]).label
+        if case.get("consent_not_sought_reason") in ConsentNotSoughtReason.values
+        else "",
+        "family_aware_label": FamilyAware(case["family_aware"]).label
+        if case.get("family_aware") in FamilyAware.values
+        else "",
         "children": [p for p in people if p["role"] == "child"],
         "adults": [p for p in people if p["role"] == "adult"],
         "can_acknowledge": eh.status == EarlyHelpRequestStatus.OPEN
