@@ -443,6 +443,18 @@ def _earliest_other_contact(link: ContactPerson):
     )
 
 
+def screening_due(received_at: dt.datetime, *, immediate_risk: bool, partnership, calendar) -> dt.datetime:
+    """When a contact is due for screening. Immediate risk: the partnership's immediate_risk_screening_minutes
+    (default 60) after receipt, by the clock, day or night (practitioner review, fault 8: an immediate-risk contact
+    was due in a working day like any other). DOMAIN.md 1.2 gives a screening decision within one working day of a
+    referral; immediate protection (1.3: police protection, an emergency protection order) does not wait for office
+    hours, and a working-hours clock would leave a Friday-evening contact due on Monday. Otherwise
+    screening_working_days working days (default 1) in the hub's hours (DOMAIN.md 1.2; Working Together 2023)."""
+    if immediate_risk:
+        return received_at + dt.timedelta(minutes=partnership.immediate_risk_screening_minutes)
+    return calendar.add_working_days(received_at, partnership.screening_working_days)
+
+
 def contact_create(
     *, actor, data: dict, idempotency_key: str | None = None, recorded_at: dt.datetime | None = None
 ) -> tuple[Contact, bool]:
@@ -491,7 +503,9 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
-    due = calendar.add_working_days(received_at, partnership.screening_working_days)
+    due = screening_due(
+        received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
+    )
     allocation = open_allocation_for([p.pk for p in subject_people])
     contact = Contact.objects.create(
         reference=_new_reference(),
