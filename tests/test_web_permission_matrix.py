@@ -207,7 +207,8 @@ ROWS: dict[str, Row] = {
     ),
     # the early help service's hand-overs. The shared data holds none yet: the detail row asks for a record that
     # does not exist (a 404 for everyone allowed to look); give it a real hand-over when the data grows.
-    "web:early_help_inbox": Row("GET", "/early-help/", at_any("researcher"), denied=403, personal=frozenset()),
+    # (only the early help service's members have the inbox; the matrix's agencies have no early help service)
+    "web:early_help_inbox": Row("GET", "/early-help/", frozenset(), denied=403, personal=frozenset()),
     "web:early_help_detail": Row("GET", "/early-help/{missing}/", frozenset(), denied=404),
     # people
     "web:person_search": Row("GET", "/people/search/", PROFESSIONAL, denied=403, personal=False),

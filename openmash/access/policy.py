@@ -85,6 +85,8 @@ _HUB_ONLY = frozenset(
 _SCHOOL_ONLY = frozenset({"encompass.view"})
 # Actions only members of a police agency may take.
 _POLICE_ONLY = frozenset({"encompass.request"})
+# Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
+_EARLY_HELP_ONLY = frozenset({"early_help.inbox", "early_help.acknowledge"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -114,6 +116,8 @@ def can(actor, action: str) -> bool:
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
     if action in _POLICE_ONLY:
         return actor.membership.agency.agency_type == AgencyType.POLICE
+    if action in _EARLY_HELP_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.EARLY_HELP
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 
@@ -278,11 +282,11 @@ def work_holders_visible(actor) -> QuerySet:
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
-    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
-    (social workers of a children's social care agency other than the hub) sees the packs of children open to
-    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
-    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
-    from openmash.accounts.choices import AgencyType
+    sees only the packs about children allocated to them, for as long as the allocation is open. A pack whose
+    children have no worker yet belongs to nobody outside the hub: it waits on the MASH managers' "to allocate"
+    list (mash_packs_to_allocate), never on every social worker's home page (practitioner review, fault 3: the
+    confidentiality of a family is not shared with a whole team before anyone is allocated).
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on); ADR 0004."""
     from openmash.contacts.models import Contact
 
     decided = ("decided", "strategy")
@@ -296,14 +300,25 @@ def mash_packs_visible(actor) -> QuerySet:
 
     # The children first (open allocations: a few thousand rows at most), then their contacts through the
     # contact-person index: never a walk over every contact's people (issue 5 benchmark: the pack page took 2 s).
-    held = Q(worker=actor.user)
-    agency = actor.agency
-    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
-        held |= Q(worker__isnull=True) & (Q(agency_id=agency.pk) | Q(agency__is_hub=True))
-    children = CaseAllocation.objects.filter(held, closed_at__isnull=True).values("person_id")
+    children = CaseAllocation.objects.filter(worker=actor.user, closed_at__isnull=True).values("person_id")
     about = ContactPerson.objects.filter(role="subject", person_id__in=children, contact__status__in=decided)
     # the status test inside the subquery: outside it, SQLite walks every decided contact instead of the few ids
     return Contact.objects.filter(pk__in=about.values("contact_id"))
+
+
+def mash_packs_to_allocate(actor) -> QuerySet:
+    """Packs with a subject child open to children's social care (an open allocation) and no worker allocated
+    yet: the list of those who allocate (`allocation.assign`, the MASH managers; there is no separate assessment
+    team manager role). Empty for everyone else."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import CaseAllocation
+
+    if not can(actor, "allocation.assign"):
+        return Contact.objects.none()
+    waiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    return mash_packs_visible(actor).filter(
+        pk__in=Contact.objects.filter(people__role="subject", people__person_id__in=waiting).values("pk")
+    )
 
 
 def allocations_closable(actor) -> QuerySet:
@@ -419,6 +434,7 @@ __all__ = [
     "encompass_notice_get_for",
     "work_holders_visible",
     "mash_packs_visible",
+    "mash_packs_to_allocate",
     "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",

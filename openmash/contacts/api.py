@@ -274,9 +274,14 @@ class EncompassNoticeOut(Schema):
 
 class ScreeningIn(CleanSchema):
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    """A screening decision. `holder_confirmed`: the user id of the hub member who holds the contact, when it is
+    held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
+    field, naming the holder."""
+
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""
+    holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
 
 
 class HolderOut(Schema):
@@ -549,6 +554,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         outcome=payload.outcome,
         rationale=payload.rationale,
         rag=payload.rag,
+        holder_confirmed=payload.holder_confirmed,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

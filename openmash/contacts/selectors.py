@@ -29,7 +29,7 @@ QUEUE_ORDER = ("-immediate_risk", "screening_due_at", "received_at", "id")
 def _contact_qs(actor):
     return (
         contacts_visible(actor)
-        .select_related("recording_agency", "recorded_by", "routed_to")
+        .select_related("recording_agency", "recorded_by", "routed_to", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "people",
@@ -91,6 +91,25 @@ def contact_get(*, actor, contact_id) -> Contact:
     contact = contact_get_for(actor, contact_id, qs=qs)
     audit_record(actor=actor, action="view", obj=contact)
     return contact
+
+
+def encompass_status(*, contact) -> dict:
+    """What the contact page says about Operation Encompass (DOMAIN.md 1.5), from the notices themselves, the one
+    source of truth (practitioner review, fault 4: the page said "not yet: no school known" to the police officer
+    who had sent them, because it read a list that only the hub is given). For a contact the actor may already
+    open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
+    notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
+    notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
+    notices = list(contact.encompass_notices.select_related("school").order_by("created_at", "id"))
+    told = {n.person_id for n in notices}
+    waiting = 0
+    if contact.notify_schools:
+        waiting = (
+            contact.people.filter(role=ContactPersonRole.SUBJECT, school__isnull=True)
+            .exclude(person_id__in=told)
+            .count()
+        )
+    return {"requested": contact.notify_schools, "notices": notices, "children_without_school": waiting}
 
 
 def contact_just_created(contact: Contact) -> Contact:

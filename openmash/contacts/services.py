@@ -38,7 +38,12 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
-from openmash.contacts.validation import late_reason_check, received_after_birth_check, received_at_check
+from openmash.contacts.validation import (
+    NamedDates,
+    contact_people_dates_check,
+    late_reason_check,
+    received_at_check,
+)
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
@@ -52,7 +57,6 @@ from openmash.people.services import (
     person_values,
     relationships_ensure,
 )
-from openmash.people.validation import parent_older_check
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -352,27 +356,112 @@ def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
 
 def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
     """Dates that must agree between people and the contact: the contact was received after each child was born,
-    and a parent or carer is older than each child (issue 5, fault 9)."""
-    children = [_born(kind, p) for kind, p in subjects]
-    received = cleaned.get("received_at")
-    if received and "received_at" not in errors:
-        for born in (_born(kind, p, expected=False) for kind, p in subjects):
-            try:
-                received_after_birth_check(received, born, local_date=timezone.localdate)
-            except ValueError as exc:
-                errors.setdefault("received_at", []).append(str(exc))
-                break
-    for i, (role, (kind, person)) in enumerate(others):
-        if role != ContactPersonRole.PARENT_CARER or kind == "missing":
-            continue
-        key = f"household[{i}].date_of_birth"
-        for born in children:
-            try:
-                parent_older_check(_born(kind, person), born)
-            except ValueError as exc:
-                if key not in errors:
-                    errors.setdefault(key, []).append(str(exc))
-                break
+    and a parent or carer is older than each child (issue 5, fault 9; contacts.validation.contact_people_dates_check,
+    the rule every path that writes people's dates runs)."""
+    children = [
+        NamedDates(
+            key=f"subjects[{i}].{'expected_date_of_birth' if _unborn(kind, p) else 'date_of_birth'}",
+            changed=True,
+            born=_born(kind, p),
+            unborn=_unborn(kind, p),
+        )
+        for i, (kind, p) in enumerate(subjects)
+        if kind != "missing"
+    ]
+    carers = [
+        NamedDates(key=f"household[{i}].date_of_birth", changed=True, born=_born(kind, person))
+        for i, (role, (kind, person)) in enumerate(others)
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing"
+    ]
+    received = cleaned.get("received_at") if "received_at" not in errors else None
+    found = contact_people_dates_check(
+        received=received, received_changed=True, children=children, carers=carers, local_date=timezone.localdate
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _unborn(kind: str, person) -> bool:
+    if kind == "new":
+        return bool(person.get("unborn")) or (
+            not person.get("date_of_birth") and bool(person.get("expected_date_of_birth"))
+        )
+    return kind == "existing" and person.date_of_birth is None and person.expected_date_of_birth is not None
+
+
+def _amend_dates_check(contact: Contact, plan: dict, data: dict, errors: dict) -> None:
+    """Run the dates rule (contacts.validation.contact_people_dates_check) over the contact as the amendment would
+    leave it: dates corrected in `people`, children and household members added (practitioner review, fault 6: a
+    parent younger than the child, a parent born last year, a child born after the contact was received, all passed
+    by amendment). Errors land on the amended field's key, as the API input names it."""
+    index = {str(_uuid_or_none(item.get("person_id"))): i for i, item in enumerate(data.get("people") or [])}
+    changed = {str(link.person_id): (link, cleaned) for link, cleaned, _ in plan["people"] if cleaned}
+    children, carers = [], []
+    for link in contact.people.select_related("person"):
+        person, pid = link.person, str(link.person_id)
+        dob, edd, moved = person.date_of_birth, person.expected_date_of_birth, False
+        if pid in changed and ("date_of_birth" in changed[pid][1] or "expected_date_of_birth" in changed[pid][1]):
+            cleaned = changed[pid][1]
+            dob, edd = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth")
+            moved = (dob, edd) != (person.date_of_birth, person.expected_date_of_birth)
+        unborn = dob is None and edd is not None
+        key = f"people[{index.get(pid, 0)}].{'expected_date_of_birth' if unborn else 'date_of_birth'}"
+        if link.role == ContactPersonRole.SUBJECT:
+            children.append(
+                NamedDates(
+                    key=key,
+                    changed=moved,
+                    born=dob or edd,
+                    unborn=unborn,
+                    received=_earliest_other_contact(link) if moved else None,
+                )
+            )
+        elif link.role == ContactPersonRole.PARENT_CARER:
+            carers.append(NamedDates(key=key, changed=moved, born=dob))
+    for i, (_, (kind, ref), _) in enumerate(plan["add_subjects"]):
+        if kind != "missing":
+            unborn = _unborn(kind, ref)
+            field = "expected_date_of_birth" if unborn else "date_of_birth"
+            children.append(
+                NamedDates(key=f"add_subjects[{i}].{field}", changed=True, born=_born(kind, ref), unborn=unborn)
+            )
+    for i, (role, (kind, ref), _) in enumerate(plan["add_household"]):
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing":
+            carers.append(NamedDates(key=f"add_household[{i}].date_of_birth", changed=True, born=_born(kind, ref)))
+    found = contact_people_dates_check(
+        received=contact.received_at,
+        received_changed=False,
+        children=children,
+        carers=carers,
+        local_date=timezone.localdate,
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _earliest_other_contact(link: ContactPerson):
+    """When the first other contact about this child was received (None if there is none)."""
+    from django.db.models import Min
+
+    return (
+        ContactPerson.objects.filter(person_id=link.person_id, role=ContactPersonRole.SUBJECT)
+        .exclude(contact_id=link.contact_id)
+        .aggregate(first=Min("contact__received_at"))["first"]
+    )
+
+
+def screening_due(received_at: dt.datetime, *, immediate_risk: bool, partnership, calendar) -> dt.datetime:
+    """When a contact is due for screening. Immediate risk: the partnership's immediate_risk_screening_minutes
+    (default 60) after receipt, by the clock, day or night (practitioner review, fault 8: an immediate-risk contact
+    was due in a working day like any other). DOMAIN.md 1.2 gives a screening decision within one working day of a
+    referral; immediate protection (1.3: police protection, an emergency protection order) does not wait for office
+    hours, and a working-hours clock would leave a Friday-evening contact due on Monday. Otherwise
+    screening_working_days working days (default 1) in the hub's hours (DOMAIN.md 1.2; Working Together 2023)."""
+    if immediate_risk:
+        return received_at + dt.timedelta(minutes=partnership.immediate_risk_screening_minutes)
+    return calendar.add_working_days(received_at, partnership.screening_working_days)
 
 
 def contact_create(
@@ -426,7 +515,9 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     created_here = {p.pk for kind, p in zip(kinds, named, strict=True) if kind == "new"}
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
-    due = calendar.add_working_days(received_at, partnership.screening_working_days)
+    due = screening_due(
+        received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
+    )
     allocation = open_allocation_for([p.pk for p in subject_people])
     contact = Contact.objects.create(
         reference=_new_reference(),
@@ -677,6 +768,7 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
         if da.get("notify_schools") and not contact.notify_schools and not can(actor, "encompass.request"):
             errors.setdefault("domestic_abuse.notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
         plan["domestic_abuse"] = da
+    _amend_dates_check(contact, plan, data, errors)
     if errors:
         raise ValidationFailed("There is a problem with the amendment", errors=errors)
     return plan
@@ -883,6 +975,11 @@ def contact_person_correct(
         merged["identifiers"] = data.get("add_identifiers") or []
         merged["address"] = data.get("add_address") or None
         cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        plan = {"people": [(link, cleaned, {})], "add_subjects": [], "add_household": []}
+        dates: dict[str, list[str]] = {}
+        _amend_dates_check(contact, plan, {"people": [{"person_id": person.pk}]}, dates)
+        for key, messages in dates.items():  # the correction form's keys have no prefix
+            errors.setdefault(key.removeprefix("people[0]."), messages)
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
         from openmash.people.models import Person as PersonModel

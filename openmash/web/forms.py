@@ -957,11 +957,29 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         limit=MAX_TEXT,
         help_text="Why you made this decision, with reference to the threshold document",
     )
+    holder_confirmed = forms.BooleanField(required=False, label="I am screening a contact held by someone else")
+    holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
-    def __init__(self, *args, rag_levels=(), **kwargs):
+    def __init__(self, *args, rag_levels=(), holder=None, **kwargs):
+        """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
+        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen)."""
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = _rag_choices(rag_levels)
         self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
+        self.holder = holder
+        if holder is None:
+            del self.fields["holder_confirmed"], self.fields["holder_seen"]
+        else:
+            name = getattr(holder, "display_name", "") or holder.username
+            self.fields["holder_confirmed"].label = f"I am screening a contact held by {name}"
+            self.fields["holder_confirmed"].help_text = "They will be told that you screened it"
+            self.initial["holder_seen"] = holder.pk
+
+    def holder_confirmed_id(self) -> int | None:
+        """The holder the screener confirmed (the one the page showed), or None."""
+        if self.holder is None or not self.cleaned_data.get("holder_confirmed"):
+            return None
+        return self.cleaned_data.get("holder_seen")
 
 
 def _hours_hint(hours: int) -> str:
@@ -1023,6 +1041,11 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         rows=3,
         help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
         "level chosen (for example a strategy discussion at level 1)",
+    )
+    unanswered_confirmed = forms.BooleanField(
+        required=False,
+        label="I am deciding before every agency asked has answered",
+        help_text="Their requests will close unanswered and the pack will say so",
     )
 
     def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):

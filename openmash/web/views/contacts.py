@@ -443,7 +443,7 @@ def contact_detail(request, contact_id):
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
         "can_correct": can(actor, "person.correct"),
         "changes": changes,
-        "notices": list(contact.encompass_notices.select_related("school")) if hub else [],
+        "encompass": contact_selectors.encompass_status(contact=contact),
     }
     return render(request, "web/contacts/detail.html", ctx)
 
