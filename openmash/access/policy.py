@@ -162,7 +162,7 @@ def require_role(actor, *roles: str) -> None:
 
 
 def _open_involvement_contacts(user) -> QuerySet:
-    """Ids of contacts about a child allocated to `user` by an open allocation. Being routed a contact (routed_to)
+    """Ids of contacts about a child allocated to `user` by an open allocation (a values("contact_id") query). Being routed a contact (routed_to)
     grants nothing by itself: the worker sees it only while their allocation of one of its children is open, so
     closing the allocation ends their access on the next request (issue 5 review, fault 6)."""
     from openmash.contacts.models import ContactPerson
@@ -373,7 +373,7 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and can(actor, "contacts.routed"):
         if contact.recorded_by_id != actor.user.pk:
             return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
-        if _open_involvement_contacts(actor.user).filter(pk=contact.pk).exists():
+        if _open_involvement_contacts(actor.user).filter(contact_id=contact.pk).exists():
             return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
