@@ -231,7 +231,10 @@ class PersonAmendIn(CleanSchema):
 
 class ContactAmendIn(CleanSchema):
     """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
-    a stale one answers 409. Every change is kept with the value it replaced."""
+    a stale one answers 409. Every change is kept with the value it replaced. The recorder changes only what their
+    contact says: a person's own details (`people[]` names, dates, sex, ethnicity, add_identifiers, add_address)
+    only for a person their contact created and nothing else names; otherwise 422 on each field asked (a child
+    found by search is the MASH's to correct). `domestic_abuse.notify_schools` may be turned on by the police only."""
 
     version: int = Field(ge=1, le=DB_INT_MAX)
     add_subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
