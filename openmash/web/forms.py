@@ -42,6 +42,7 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
+from openmash.contacts.validation import MAX_LATE_REASON, late_reason_check, received_at_check
 from openmash.core.exceptions import ApplicationError
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
@@ -559,7 +560,9 @@ class MemberForm(_PersonForm):
     surname = NameField("Last name")
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
-    pnc_id = IdentifierField("pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    pnc_id = IdentifierField(
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+    )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )
@@ -600,14 +603,15 @@ ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=MAX_CHILDREN, a
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS)
 
 
-def _time_of_day(value: str) -> dt.time | None:
+def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
+    """A time of day typed as hours and minutes (21:30, 9:05, 21.30); None if blank. Raises ValidationError."""
     value = (value or "").strip().lower().replace(".", ":")
     if not value:
         return None
     try:
         return dt.time.fromisoformat(value.zfill(5) if ":" in value else value)
     except ValueError:
-        raise ValidationError("Enter the time of the incident as hours and minutes, for example 21:30") from None
+        raise ValidationError(f"Enter the time of {what} as hours and minutes, for example {example}") from None
 
 
 class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
@@ -713,12 +717,29 @@ class ContactForm(DomesticAbuseForm):
     referrer_name = _text("Referrer's name", max_length=200)
     referrer_role = _text("Referrer's job title or relationship to the child", max_length=200)
     referrer_phone = _text("Referrer's phone number", max_length=40)
+    received_date = _date(
+        "Date your agency received the concern",
+        help_text="Leave the date and time blank if it reached you today: the time you send this is used. "
+        "For example, 27 3 2026",
+    )
+    received_time = _text("Time your agency received it", max_length=8, help_text="For example, 09:30")
+    late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
-    SERVICE_FIELDS = {"incident_at": "incident_date", "siblings": "sibling_relationship"}
+    SERVICE_FIELDS = {
+        "incident_at": "incident_date",
+        "siblings": "sibling_relationship",
+        "received_at": "received_date",
+        "late_recorded_reason": "late_recorded_reason",
+    }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, late_days: int = 30, **kwargs):
+        """late_days: the partnership's late-recording window (PartnershipSettings.late_contact_days); a concern
+        received longer ago than that needs a reason (contacts/validation.py late_reason_check)."""
         super().__init__(*args, **kwargs)
+        self.late_days = late_days
+        hint = f"Only if your agency received the concern more than {late_days} days ago"
+        self.fields["late_recorded_reason"].help_text = hint
         del self.fields["version"]
         self.fields["referrer_phone"].widget.input_type = "tel"
         for field in self.fields.values():  # crispy-forms-gds's character count appends to this attribute
@@ -752,8 +773,45 @@ class ContactForm(DomesticAbuseForm):
             Field.text("referrer_name", field_width=Fluid.TWO_THIRDS),
             Field.text("referrer_role", field_width=Fluid.TWO_THIRDS),
             Field.text("referrer_phone", field_width=Fixed.TWENTY, autocomplete="tel"),
+            HTML('<h2 class="govuk-heading-l" id="received">When the concern was received</h2>'),
+            Field("received_date"),
+            Field.text("received_time", field_width=Fixed.FIVE),
+            Field.textarea("late_recorded_reason", rows=3, max_characters=MAX_LATE_REASON),
             "idempotency_key",
         )
+
+    def clean(self):
+        """The received date and time as one time in the partnership's zone (Europe/London), checked by the
+        contact rules the API uses (contacts/validation.py): not in the future, not over a year ago, and a reason
+        when it is older than the late-recording window."""
+        cleaned = super().clean()
+        try:
+            time = _time_of_day(cleaned.get("received_time") or "", what="receipt", example="09:30")
+        except ValidationError as exc:
+            self.add_error("received_time", exc)
+            return cleaned
+        day = cleaned.get("received_date")
+        if time and not day and "received_date" not in self.errors:
+            self.add_error("received_date", "Enter the date your agency received the concern as well as the time")
+        if day and not time:
+            self.add_error("received_time", "Enter the time your agency received the concern, for example 09:30")
+        received = timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
+        cleaned["received_at"] = received
+        if received is None:
+            return cleaned
+        now = timezone.now()
+        try:
+            domain_check(received_at_check, received, now=now)
+        except ValidationError as exc:
+            self.add_error("received_date", exc)
+            return cleaned
+        try:
+            cleaned["late_recorded_reason"] = domain_check(
+                late_reason_check, received, cleaned.get("late_recorded_reason"), now=now, window_days=self.late_days
+            )
+        except ValidationError as exc:
+            self.add_error("late_recorded_reason", exc)
+        return cleaned
 
     def service_data(self, children: list[dict], members: list[dict]) -> dict:
         """The service's input (the same shape as the API's ContactCreateIn) from this form and the people."""
@@ -788,7 +846,8 @@ class ContactForm(DomesticAbuseForm):
             "consent_detail": d.get("consent_detail") or "",
             "immediate_risk": immediate,
             "immediate_risk_detail": (d.get("immediate_risk_detail") or "") if immediate else "",
-            "received_at": None,
+            "received_at": d.get("received_at"),
+            "late_recorded_reason": d.get("late_recorded_reason") or "",
             **self.da_data(),
         }
 

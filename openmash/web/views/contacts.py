@@ -22,7 +22,7 @@ from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactS
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
-from openmash.partnership.selectors import outcome_codes_list
+from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
 from openmash.people import selectors as people_selectors
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -103,6 +103,7 @@ class Intake:
     def __init__(self, request, intake: dict, data=None):
         partners = contact_selectors.partner_schools_and_gps()
         self.partners = partners
+        late_days = partnership_settings_get().late_contact_days
         if data is None:
             user, actor = request.user, request.actor
             initial = {
@@ -110,12 +111,12 @@ class Intake:
                 "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
                 "idempotency_key": uuid.uuid4().hex,
             }
-            self.form = ContactForm(initial=initial)
+            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data)
+            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
