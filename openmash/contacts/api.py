@@ -236,6 +236,21 @@ class ContactAmendIn(CleanSchema):
     domestic_abuse: DomesticAbuseIn | None = None
 
 
+class AddressCorrectionIn(AddressIn):
+    """An address the person already has (its `id` in the person's `addresses`), recorded wrongly: the values
+    that replace it (the row's dates stay; the replaced values are kept in the change history)."""
+
+    address_id: UUID
+
+
+class AddressEndIn(CleanSchema):
+    """A current address the person no longer lives at: `end_date` (default today, not in the future, not before
+    they moved in)."""
+
+    address_id: UUID
+    end_date: dt.date | None = None
+
+
 class PersonCorrectionIn(CleanSchema):
     """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
     (people[].version in ContactOut): a stale one answers 409."""
@@ -250,7 +265,9 @@ class PersonCorrectionIn(CleanSchema):
     sex: Literal["M", "F", "U"] | None = None
     ethnicity: str | None = Field(None, max_length=4)
     add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
-    add_address: AddressIn | None = None
+    add_address: AddressIn | None = Field(None, description="They moved: the current address ends today")
+    correct_address: AddressCorrectionIn | None = None
+    end_address: AddressEndIn | None = None
 
 
 class EncompassNoticeOut(Schema):

@@ -12,6 +12,7 @@ from openmash.access.policy import (
     contacts_visible,
     encompass_notice_get_for,
     encompass_notices_visible,
+    person_full_record_allowed,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -178,6 +179,18 @@ def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
         notice.save(update_fields=["read_at", "updated_at"])
     audit_record(actor=actor, action="view", obj=notice)
     return notice
+
+
+def current_address(*, actor, person):
+    """The address a person named in a contact lives at now (not ended; the newest if several), for the hub's
+    correction page; None if there is none or the actor may not see the person's full record
+    (access.policy.person_full_record_allowed). Audited as a view of the person."""
+    if not person_full_record_allowed(actor, person):
+        return None
+    address = person.addresses.filter(end_date__isnull=True).order_by("-start_date", "-created_at").first()
+    if address is not None:
+        audit_record(actor=actor, action="view", obj=person, detail={"address": str(address.pk)})
+    return address
 
 
 def partner_schools_and_gps() -> dict:

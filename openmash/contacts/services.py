@@ -44,6 +44,7 @@ from openmash.partnership.selectors import partnership_settings_get, working_cal
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import (
+    address_edits_validate,
     chronology_add,
     people_create,
     person_changes_apply,
@@ -738,8 +739,11 @@ def contact_person_correct(
 ) -> ContactChange | list[ContactChange]:
     """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
     `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
-    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address. The previous values are kept as
-    ContactChange rows (kind 'correction', with the reason) and one 'correct' audit event names the fields.
+    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address (they moved: the current address ends
+    today), correct_address {address_id, status, line1, town, postcode} (an address recorded wrongly) and
+    end_address {address_id, end_date} (they no longer live there; people.services.address_edits_validate).
+    The previous values are kept as ContactChange rows (kind 'correction', with the reason) and one 'correct'
+    audit event names the fields.
     Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved)."""
     require(actor, "person.correct")
     reason = (reason or "").strip()
@@ -762,6 +766,7 @@ def contact_person_correct(
         merged["identifiers"] = data.get("add_identifiers") or []
         merged["address"] = data.get("add_address") or None
         cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        cleaned.update(address_edits_validate(person, data, errors=errors, today=timezone.localdate()))
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
         from openmash.people.models import Person as PersonModel

@@ -19,6 +19,7 @@ from crispy_forms_gds.layout import (
     ConditionalQuestion,
     ConditionalRadios,
     Field,
+    Fieldset,
     Fixed,
     Fluid,
     Layout,
@@ -872,6 +873,16 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
     gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
     reason = _long_text("Reason for the correction", limit=500, rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, label="Version")
+    # correcting or ending the address the person has now (a correction after screening, by the hub)
+    current_address_id = forms.CharField(widget=forms.HiddenInput, required=False, label="Current address")
+    current_address_status = address_status_field()
+    current_address_line1 = _text("Address line 1", max_length=200)
+    current_town = _text("Town or city", max_length=100)
+    current_postcode = PostcodeField("Postcode")
+    end_current_address = forms.BooleanField(label="They no longer live at this address", required=False)
+    current_address_end = _date(
+        "Date they stopped living there", past="today", help_text="Leave blank for today. For example, 27 3 2026"
+    )
 
     SERVICE_FIELDS = {
         "forename": "forename",
@@ -885,12 +896,50 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
+        "correct_address": "current_address_line1",
+        "correct_address.status": "current_address_status",
+        "correct_address.line1": "current_address_line1",
+        "correct_address.town": "current_town",
+        "correct_address.postcode": "current_postcode",
+        "end_address": "end_current_address",
+        "end_address.address_id": "end_current_address",
+        "end_address.end_date": "current_address_end",
     }
     IDENTIFIERS = ("nhs_number", "upn", "pnc_id")
+    CURRENT_ADDRESS = (
+        "current_address_status",
+        "current_address_line1",
+        "current_town",
+        "current_postcode",
+        "end_current_address",
+        "current_address_end",
+    )
 
-    def __init__(self, *args, child: bool, correction: bool, unborn: bool = False, schools=(), gps=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        child: bool,
+        correction: bool,
+        unborn: bool = False,
+        schools=(),
+        gps=(),
+        current_address=None,
+        **kwargs,
+    ):
+        """current_address: the person's current Address (not ended); in a correction its values can be corrected
+        or it can be ended (contact_person_correct's correct_address / end_address)."""
+        if current_address is not None and correction:
+            kwargs["initial"] = {
+                **(kwargs.get("initial") or {}),
+                "current_address_id": str(current_address.pk),
+                "current_address_status": current_address.status,
+                "current_address_line1": current_address.line1,
+                "current_town": current_address.town,
+                "current_postcode": current_address.postcode,
+            }
         super().__init__(*args, **kwargs)
         self.child, self.correction, self.unborn = child, correction, unborn
+        self.current_address = current_address if correction else None
         self.fields["school"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in schools]]
         self.fields["gp"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in gps]]
         names = ["forename", "surname", "dob", "sex", "nhs_number", "upn", "address_line1", "town", "postcode"]
@@ -898,6 +947,10 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
             names += ["school", "gp"]
         if not child:
             names = [n for n in names if n not in ("upn", "address_line1", "town", "postcode")] + ["pnc_id"]
+        if self.current_address is not None:
+            names = [n for n in names if n not in ("address_line1", "town", "postcode")]
+            names += ["current_address_id", *self.CURRENT_ADDRESS, "address_line1", "town", "postcode"]
+            self.fields["address_line1"].help_text = "Only if they have moved: the address above then ends today"
         if correction:
             names.append("reason")
             self.fields["reason"].required = True
@@ -907,7 +960,29 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        layout = [Field.text(n, field_width=Fluid.TWO_THIRDS) if n in ("forename", "surname") else n for n in names]
+        layout = [
+            Field.text(n, field_width=Fluid.TWO_THIRDS) if n in ("forename", "surname") else n
+            for n in names
+            if n not in self.CURRENT_ADDRESS
+        ]
+        if self.current_address is not None:
+            at = layout.index("current_address_id") + 1
+            layout[at:at] = [
+                Fieldset(
+                    HTML(
+                        '<p class="govuk-body">Correct it if it was recorded wrongly. If they have moved, say so '
+                        "below and add the new address.</p>"
+                    ),
+                    Field.radios("current_address_status", small=True),
+                    Field.text("current_address_line1", field_width=Fluid.TWO_THIRDS),
+                    Field.text("current_town", field_width=Fluid.ONE_HALF),
+                    Field.text("current_postcode", field_width=Fixed.TEN, autocomplete="off"),
+                    Field.checkbox("end_current_address", small=True),
+                    Field("current_address_end"),
+                    legend="Current address",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
         self.helper.layout = Layout(*layout, "version")
 
     def field_for(self, parts: list) -> str | None:
@@ -936,6 +1011,20 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         for name in ("school", "gp"):
             if name in self.fields and name in self.changed_data:
                 out[f"{name}_code"] = d.get(name) or ""
+        if self.current_address is not None:
+            address_id = str(self.current_address.pk)
+            boxes = {"current_address_status", "current_address_line1", "current_town", "current_postcode"}
+            # boxes not posted at all are left alone (as the API's fields left out), never read as blanked
+            if set(self.changed_data) & boxes and any(self.add_prefix(b) in self.data for b in boxes):
+                out["correct_address"] = {
+                    "address_id": address_id,
+                    "status": d.get("current_address_status") or AddressStatus.KNOWN,
+                    "line1": d.get("current_address_line1") or "",
+                    "town": d.get("current_town") or "",
+                    "postcode": d.get("current_postcode") or "",
+                }
+            if d.get("end_current_address"):
+                out["end_address"] = {"address_id": address_id, "end_date": d.get("current_address_end")}
         return out
 
     def place_errors(self, exc: ApplicationError, prefix: str = "") -> None:

@@ -589,6 +589,7 @@ def contact_person_change(request, contact_id, link_id):
         child=child,
         correction=correction,
         unborn=person.kind == "unborn",
+        current_address=contact_selectors.current_address(actor=actor, person=person) if correction else None,
         **contact_selectors.partner_schools_and_gps(),
     )
     if request.method == "POST" and form.is_valid():
