@@ -187,7 +187,7 @@ def strategy_discussion_record(
     `missing_agencies_reason` says why not); the decision on a section 47 enquiry (True/False) with its rationale;
     actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held).
     Out: the StrategyDiscussion. Raises PermissionDenied, NotFound, ValidationFailed (field messages; attendee and
-    action fields keyed attendees[i].field and actions[i].field).
+    action fields keyed attendees.<i>.field and actions.<i>.field).
     """
     require(actor, "strategy.record")
     contact = contact_get_for(
@@ -268,7 +268,7 @@ def _attendees(rows: list[dict], errors: dict) -> list[dict]:
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
     cleaned = []
     for i, row in enumerate(rows):
-        key = f"attendees[{i}]"
+        key = f"attendees.{i}"
         agency = agencies.get(str(row.get("agency_code") or ""))
         if agency is None:
             _err(errors, f"{key}.agency_code", "Choose the attendee's agency")
@@ -287,7 +287,7 @@ def _actions(rows: list[dict], errors: dict, *, held_on: dt.date | None) -> list
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
     cleaned = []
     for i, row in enumerate(rows):
-        key = f"actions[{i}]"
+        key = f"actions.{i}"
         description = _clean(
             row.get("description"), f"{key}.description", errors, label="action", required=True, limit=1000
         )

@@ -192,11 +192,11 @@ def _validate_siblings(data: dict, count: int, errors: dict) -> list[tuple[int, 
     for n, item in enumerate(data.get("siblings") or []):
         first, second, kind = item.get("first"), item.get("second"), item.get("relationship") or ""
         if not (isinstance(first, int) and isinstance(second, int) and 0 <= first < count and 0 <= second < count):
-            errors.setdefault(f"siblings[{n}]", []).append("Name two of the children in this contact")
+            errors.setdefault(f"siblings.{n}", []).append("Name two of the children in this contact")
         elif first == second:
-            errors.setdefault(f"siblings[{n}]", []).append("Choose two different children")
+            errors.setdefault(f"siblings.{n}", []).append("Choose two different children")
         elif kind not in SiblingRelationship.values:
-            errors.setdefault(f"siblings[{n}].relationship", []).append(
+            errors.setdefault(f"siblings.{n}.relationship", []).append(
                 "Relationship must be sibling, half_sibling, step_sibling, not_related or unknown"
             )
         else:
@@ -309,10 +309,10 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     if len(subjects) > 20:
         errors.setdefault("subjects", []).append("A contact may name at most 20 children")
     resolved_subjects = [
-        _resolve_person(actor, s, prefix=f"subjects[{i}]", errors=errors, child=True) for i, s in enumerate(subjects)
+        _resolve_person(actor, s, prefix=f"subjects.{i}", errors=errors, child=True) for i, s in enumerate(subjects)
     ]
     cleaned["subject_extras"] = [
-        _child_extras(s, prefix=f"subjects[{i}]", errors=errors) for i, s in enumerate(subjects)
+        _child_extras(s, prefix=f"subjects.{i}", errors=errors) for i, s in enumerate(subjects)
     ]
     cleaned["siblings"] = _validate_siblings(data, len(subjects), errors)
     others = data.get("household") or []
@@ -322,10 +322,10 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
         if role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT:
-            errors.setdefault(f"household[{i}].role", []).append(
+            errors.setdefault(f"household.{i}.role", []).append(
                 "Role must be parent_carer, household_member or alleged_perpetrator"
             )
-        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household[{i}]", errors=errors, child=False)))
+        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household.{i}", errors=errors, child=False)))
     _check_dates_across_people(cleaned, resolved_subjects, resolved_others, errors)
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
@@ -357,7 +357,7 @@ def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
     for i, (role, (kind, person)) in enumerate(others):
         if role != ContactPersonRole.PARENT_CARER or kind == "missing":
             continue
-        key = f"household[{i}].date_of_birth"
+        key = f"household.{i}.date_of_birth"
         for born in children:
             try:
                 parent_older_check(_born(kind, person), born)
@@ -575,7 +575,7 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
     links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
     plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
     for i, item in enumerate(data.get("people") or []):
-        prefix = f"people[{i}]"
+        prefix = f"people.{i}"
         link = links.get(_uuid_or_none(item.get("person_id")))
         if link is None:
             errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
@@ -602,7 +602,7 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
         plan["people"].append((link, cleaned, extras))
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
-            prefix = f"{key}[{i}]"
+            prefix = f"{key}.{i}"
             role = ref.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER if not child else role_default
             if not child and (role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT):
                 errors.setdefault(f"{prefix}.role", []).append(

@@ -66,10 +66,10 @@ def _validate_aliases(data, cleaned, err) -> None:
             forename = name_clean(alias.get("forename"), label="First name")
             surname = name_clean(alias.get("surname"), label="Last name")
         except ValueError as exc:
-            err(f"aliases[{i}]", str(exc))
+            err(f"aliases.{i}", str(exc))
             continue
         if not (forename or surname):
-            err(f"aliases[{i}]", "Enter the other name, or remove it")
+            err(f"aliases.{i}", "Enter the other name, or remove it")
         else:
             aliases.append((forename, surname))
     cleaned["aliases"] = aliases
@@ -138,7 +138,7 @@ def _validate_identifiers(data, cleaned, err) -> None:
         try:
             identifiers.append((ident.get("type"), identifier_normalise(ident.get("type"), ident.get("value", ""))))
         except ValueError as exc:
-            err(f"identifiers[{i}].value", str(exc))
+            err(f"identifiers.{i}.value", str(exc))
     cleaned["identifiers"] = identifiers
 
 

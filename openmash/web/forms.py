@@ -307,7 +307,7 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
 # The intake is one <form> holding a formset of children, a formset of household members and the contact's own
 # questions, each rendered by crispy-forms-gds (GOV.UK Design System markup) from the layouts below. The forms check
 # only the shape of what was posted; the domain rules are the service's (contacts.services.contact_validate, the
-# same validation the API uses), and its errors are keyed by the input's structure (subjects[0].date_of_birth),
+# same validation the API uses), and its errors are keyed by the input's structure (subjects.0.date_of_birth),
 # which `place_service_errors` follows back to the form that produced that part of the input.
 
 MAX_CHILDREN = 20
@@ -349,17 +349,9 @@ def _date(label: str, **kwargs) -> GdsDateField:
 
 
 def _service_key_parts(key: str) -> list[str | int]:
-    """'subjects[0].address.postcode' -> ['subjects', 0, 'address', 'postcode'] (the input's structure)."""
-    parts: list[str | int] = []
-    for piece in key.split("."):
-        name, _, rest = piece.partition("[")
-        if name:
-            parts.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            parts.append(int(index) if index.isdigit() else index)
-            rest = rest.lstrip("[")
-    return parts
+    """'subjects.0.address.postcode' -> ['subjects', 0, 'address', 'postcode'] (the input's structure, as the API
+    names it: dotted paths with 0-based list positions, the shape django-ninja gives its own errors)."""
+    return [int(piece) if piece.isdigit() else piece for piece in key.split(".") if piece]
 
 
 class _PersonForm(CleanTextFormMixin, forms.Form):
@@ -1028,7 +1020,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         return out
 
     def place_errors(self, exc: ApplicationError, prefix: str = "") -> None:
-        """Service errors onto this form's fields (keys such as people[0].date_of_birth, or date_of_birth)."""
+        """Service errors onto this form's fields (keys such as people.0.date_of_birth, or date_of_birth)."""
         for key, messages in (exc.errors or {"": [exc.message]}).items():
             parts = _service_key_parts(key)
             if prefix and parts[:1] == [prefix]:
@@ -1044,7 +1036,7 @@ def place_service_errors(
     exc: ApplicationError, *, form: ContactForm, children: list, members: list, only_free_fields: bool = False
 ) -> None:
     """Put the service's errors on the field that produced each part of its input. Keys follow the input's
-    structure (subjects[1].identifiers[0].value): subjects[i] came from children[i] and household[i] from
+    structure (subjects.1.identifiers.0.value): subjects.i came from children[i] and household.i from
     members[i] (the forms that were not blank, in order); anything else is one of `form`'s fields by name, or a
     page-level error if no field answers it. With only_free_fields (the forms had errors of their own, so the
     input was partial) only errors on fields without one are added."""

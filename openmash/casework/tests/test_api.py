@@ -113,8 +113,8 @@ def test_hub_records_a_strategy_discussion(api, manager, strategy_contact):
         (_discussion(attendees=attendees("mash")), "missing_agencies_reason"),
         (_discussion(rationale=""), "rationale"),
         (_discussion(attendees=[]), "attendees"),
-        (_discussion(attendees=[{"agency_code": "mars", "name": "X"}]), "attendees[0].agency_code"),
-        (_discussion(actions=[{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]), "actions[0].owner"),
+        (_discussion(attendees=[{"agency_code": "mars", "name": "X"}]), "attendees.0.agency_code"),
+        (_discussion(actions=[{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]), "actions.0.owner"),
         (_discussion(actions=[{"description": "Visit", "owner": "SW"}]), "actions.0.due_date"),
     ],
 )

@@ -143,10 +143,10 @@ def test_bad_amendments_name_the_field_and_save_nothing(referrer, new_contact):
             },
         )
     errors = exc.value.errors
-    assert "people[0].date_of_birth" in errors
-    assert "people[0].identifiers[0].value" in errors
-    assert "people[0].school_code" in errors
-    assert "add_household[0].forename" in errors
+    assert "people.0.date_of_birth" in errors
+    assert "people.0.identifiers.0.value" in errors
+    assert "people.0.school_code" in errors
+    assert "add_household.0.forename" in errors
     contact.refresh_from_db()
     assert contact.version == 1 and not ContactChange.objects.exists()
 
@@ -270,7 +270,7 @@ def test_notifying_schools_needs_the_reference_and_the_time(referrer):
     bad["subjects"][0]["school_code"] = "health-gp"
     with pytest.raises(ValidationFailed) as exc:
         contact_create(actor=referrer, data=bad)
-    assert {"dash_risk", "marac_referral", "subjects[0].school_code"} <= set(exc.value.errors)
+    assert {"dash_risk", "marac_referral", "subjects.0.school_code"} <= set(exc.value.errors)
     assert Contact.objects.count() == 0 and EncompassNotice.objects.count() == 0
 
 
@@ -309,7 +309,7 @@ def test_the_api_takes_domestic_abuse_details_and_amendments_with_409_and_422(re
     bad = client.post(url, {"version": 2, "domestic_abuse": {"dash_risk": "severe"}})
     assert bad.status_code == 422
     invalid = client.post(url, {"version": 2, "people": [{"person_id": child["person_id"], "forename": "--"}]})
-    assert invalid.status_code == 422 and "people[0].forename" in invalid.json()["errors"]
+    assert invalid.status_code == 422 and "people.0.forename" in invalid.json()["errors"]
 
 
 # --- siblings ------------------------------------------------------------------------------------------------------
@@ -338,4 +338,4 @@ def test_siblings_relationship_to_each_other_is_recorded_both_ways(referrer):
         contact_create(
             actor=referrer, data={**data, "siblings": [{"first": 0, "second": 7, "relationship": "sibling"}]}
         )
-    assert "siblings[0]" in exc.value.errors
+    assert "siblings.0" in exc.value.errors
