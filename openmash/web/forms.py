@@ -257,7 +257,9 @@ def apply_service_errors(form: forms.Form, exc: ApplicationError, key_to_field=N
 
 class LoginForm(CleanTextFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        # The one answer for a wrong password, a deactivated account and a deactivated agency (no enumeration).
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive. If your account or your "
+        "agency has been switched off, contact your partnership administrator.",
         "inactive": "This account has been disabled. Contact your partnership administrator.",
     }
 
