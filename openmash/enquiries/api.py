@@ -193,6 +193,10 @@ class InboxSubjectOut(Schema):
 
 
 class InboxItemOut(Schema):
+    """One information request to the caller's agency. `subjects` and `household` carry the minimum identifying
+    details while the request is open and until `people_until` (UTC; the partnership's agency_access_days after
+    it was answered or closed; null while open); after that they are empty."""
+
     id: UUID
     reference: str
     status: str
@@ -203,6 +207,7 @@ class InboxItemOut(Schema):
     question: str
     subjects: list[InboxSubjectOut]
     household: list[InboxSubjectOut] = []
+    people_until: dt.datetime | None = None
     response: ResponseOut | None
 
 
@@ -445,7 +450,7 @@ def _people_out(rows: list[dict]) -> list[dict]:
 
 def inbox_item(actor, r, now) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
-    people = request_people(actor, r.enquiry.contact)
+    people = request_people(actor, r.enquiry.contact, request=r)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -457,6 +462,7 @@ def inbox_item(actor, r, now) -> dict:
         "question": r.question,
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "people_until": getattr(r, "people_until", None),
         "response": _response(r),
     }
 

@@ -10,6 +10,7 @@ from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
 from openmash.partnership.forms import (
+    AgencyAccessForm,
     AgencyLeadForm,
     BankHolidayForm,
     IntakeForm,
@@ -40,6 +41,9 @@ def _forms(data=None, which=None):
         "lead_form": AgencyLeadForm(
             data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
         ),
+        "access_form": AgencyAccessForm(
+            data if which == "access" else None, initial={"agency_access_days": s.agency_access_days}
+        ),
         "rules_form": OutcomeRulesForm(
             data if which == "rules" else None,
             outcomes=selectors.outcome_codes_list(active_only=False),
@@ -69,6 +73,9 @@ def _apply(request, which, forms):
     if which == "lead" and forms["lead_form"].is_valid():
         services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
         return "Agency answer times saved. Requests sent from now on use them."
+    if which == "access" and forms["access_form"].is_valid():
+        services.agency_access_days_update(actor=actor, days=forms["access_form"].cleaned_data["agency_access_days"])
+        return "Agency access window saved. It applies to every request from now on."
     if which == "rules" and forms["rules_form"].is_valid():
         services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
         return "Outcome rules saved. Decisions from now on follow them."
