@@ -110,6 +110,18 @@ def can(actor, action: str) -> bool:
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 
+def works_for_early_help_service(actor) -> bool:
+    """Whether the actor is one of the early help service's researchers (an agency of type early help), whose
+    home page shows the hand-overs from the MASH waiting for them."""
+    return can(actor, "early_help.inbox") and actor.membership.agency.agency_type == AgencyType.EARLY_HELP
+
+
+def works_for_a_school(actor) -> bool:
+    """Whether the actor is a school's user (the designated safeguarding lead's team) who receives Operation
+    Encompass notices, not the hub, which sees every notice."""
+    return can(actor, "encompass.view") and not actor.is_hub
+
+
 def contact_amend_allowed(actor, contact) -> bool:
     """Whether the actor may amend this contact (add people, correct details) while it awaits screening: the
     hub, or the user who recorded it (issue 5, 'correcting and adding to the record')."""
@@ -433,6 +445,8 @@ __all__ = [
     "agency_request_people_allowed",
     "person_full_record_allowed",
     "contact_amend_allowed",
+    "works_for_early_help_service",
+    "works_for_a_school",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",

@@ -285,6 +285,18 @@ class EncompassNoticeOut(Schema):
     read_at: dt.datetime | None
 
 
+class EncompassPageOut(PageOut):
+    """One page of Operation Encompass notices, newest first."""
+
+    items: list[EncompassNoticeOut]
+
+
+class EncompassQuery(PageQuery):
+    """`unread`: only the notices the school has not opened yet."""
+
+    unread: bool = False
+
+
 class ScreeningIn(CleanSchema):
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
@@ -536,11 +548,14 @@ def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: 
 
 @router.get(
     "/encompass-notices",
-    response=list[EncompassNoticeOut],
-    summary="Operation Encompass notices to my school (the hub: all), newest first",
+    response=EncompassPageOut,
+    summary="Operation Encompass notices to my school (the hub: all), newest first, paged",
 )
-def encompass_notices(request):
-    return [_notice_out(n) for n in selectors.encompass_notices(actor=request.actor)]
+def encompass_notices(request, q: Query[EncompassQuery]):
+    page = selectors.encompass_notices(
+        actor=request.actor, unread=q.unread, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [_notice_out(n) for n in page])
 
 
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")

@@ -255,6 +255,18 @@ class InboxPageOut(PageOut):
     items: list[InboxItemOut]
 
 
+class EarlyHelpPageOut(PageOut):
+    """One page of the early help service's hand-overs: waiting ones first, oldest first."""
+
+    items: list[EarlyHelpRequestOut]
+
+
+class EarlyHelpQuery(PageQuery):
+    """`status`: "open" (waiting) or "acknowledged"; empty for both."""
+
+    status: Literal["open", "acknowledged", ""] = ""
+
+
 class InboxQuery(PageQuery):
     status: Literal["open", "responded", "closed", ""] = ""
     overdue: bool = False
@@ -515,11 +527,14 @@ def early_help_item(actor, eh) -> dict:
 
 @router.get(
     "/early-help-requests",
-    response=list[EarlyHelpRequestOut],
-    summary="The early help service's inbox of hand-overs from the MASH",
+    response=EarlyHelpPageOut,
+    summary="The early help service's inbox of hand-overs from the MASH, paged",
 )
-def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
-    return [early_help_item(request.actor, eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
+def early_help_inbox(request, q: Query[EarlyHelpQuery]):
+    page = selectors.early_help_inbox(
+        actor=request.actor, status=q.status, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [early_help_item(request.actor, eh) for eh in page])
 
 
 @router.post(

@@ -260,15 +260,18 @@ def _early_help_qs(actor):
 
 
 @transaction.atomic
-def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[EarlyHelpRequest]:
-    """The early help service's hand-overs addressed to the actor's agency: open first, oldest first."""
+def early_help_inbox(*, actor, status: str = "", page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
+    """One page of the early help service's hand-overs addressed to the actor's agency, with the true total
+    (openmash.core.pagination.Page): waiting ones first, oldest first (then by id, so paging visits each once);
+    `status` "open" or "acknowledged" keeps only those. Audited as listed (one event per hand-over shown)."""
     require(actor, "early_help.inbox")
     qs = _early_help_qs(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
-    requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
-    audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
-    return requests
+    qs = qs.order_by("-status", "requested_at", "id")  # "open" sorts after "acknowledged"
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="early help inbox")
+    return result
 
 
 def early_help_open_count(*, actor) -> int:

@@ -144,7 +144,7 @@ def test_allocated_worker_gets_the_pack_and_access_ends_when_the_allocation_clos
     r = _allocate(api, manager, worker, strategy_contact)
     assert r.status_code == 201 and len(r.json()) == 2
     mine = api(worker)
-    assert [p["contact_id"] for p in mine.get("/mash-packs").json()] == [str(strategy_contact.pk)]
+    assert [p["contact_id"] for p in mine.get("/mash-packs").json()["items"]] == [str(strategy_contact.pk)]
     pack = mine.get(f"/mash-packs/{strategy_contact.pk}")
     assert pack.status_code == 200
     assert pack.json()["screening"]["outcome"] == "strategy" and len(pack.json()["allocations"]) == 2
@@ -154,13 +154,13 @@ def test_allocated_worker_gets_the_pack_and_access_ends_when_the_allocation_clos
     theirs = api(other_worker)
     denied, missing = theirs.get(f"/mash-packs/{strategy_contact.pk}"), theirs.get(f"/mash-packs/{uuid.uuid4()}")
     assert (denied.status_code, denied.json()) == (404, missing.json())
-    assert theirs.get("/mash-packs").json() == []
+    assert theirs.get("/mash-packs").json()["items"] == []
 
     for allocation in r.json():
         closed = mine.post(f"/allocations/{allocation['id']}/close", {"reason": "Case closed after assessment"})
         assert closed.status_code == 200 and closed.json()["closed_at"]
     assert mine.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
-    assert mine.get("/mash-packs").json() == []
+    assert mine.get("/mash-packs").json()["items"] == []
 
 
 def test_allocation_close_by_someone_else_is_404_and_needs_a_reason(
@@ -203,7 +203,7 @@ def test_the_assessment_team_sees_packs_awaiting_allocation_until_a_worker_is_al
     api, manager, worker, other_worker, strategy_contact
 ):
     # both csc workers are the assessment team: before allocation the pack is on their duty tray
-    assert [p["contact_id"] for p in api(other_worker).get("/mash-packs").json()] == [str(strategy_contact.pk)]
+    assert [p["contact_id"] for p in api(other_worker).get("/mash-packs").json()["items"]] == [str(strategy_contact.pk)]
     assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200
     _allocate(api, manager, worker, strategy_contact)
     assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
@@ -218,4 +218,4 @@ def test_no_pack_for_anyone_else(api, make_actor, strategy_contact, role, agency
     assert client.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
     assert client.get("/mash-packs").status_code in (200, 403)
     if client.get("/mash-packs").status_code == 200:
-        assert client.get("/mash-packs").json() == []
+        assert client.get("/mash-packs").json()["items"] == []

@@ -306,6 +306,9 @@ def test_the_pack_list_pages_and_states_its_true_total(manager, referrer, screen
     assert len(shown) == 27  # every pack is on one of the pages
     assert AuditEvent.objects.filter(action="list", reason="mash packs").count() == 27
 
-    r = api(manager).get("/mash-packs", offset=25, limit=5)
-    assert r.status_code == 200 and r["X-Total-Count"] == "27" and len(r.json()) == 2
-    assert api(manager).get("/mash-packs", limit=101).status_code == 422
+    r = api(manager).get("/mash-packs", page=6, page_size=5)
+    body = r.json()
+    assert r.status_code == 200 and len(body["items"]) == 2
+    assert (body["count"], body["page"], body["page_size"], body["num_pages"]) == (27, 6, 5, 6)
+    assert api(manager).get("/mash-packs", page=7, page_size=5).json()["items"] == []  # past the end: empty
+    assert api(manager).get("/mash-packs", page_size=101).status_code == 422

@@ -40,6 +40,7 @@ from openmash.web.forms import (
     apply_service_errors,
     place_service_errors,
 )
+from openmash.web.paging import pagination
 from openmash.web.views._common import first_with_errors, render_form_response
 
 INTAKE = "contact_intake"  # session: the last search's matches, the children picked, and the answers to check
@@ -633,9 +634,18 @@ def contact_person_change(request, contact_id, link_id):
 @require_safe
 @actor_required
 def encompass_notices(request):
-    """Operation Encompass notices to the actor's school (the hub: all), newest first."""
-    notices = contact_selectors.encompass_notices(actor=request.actor)
-    return render(request, "web/contacts/encompass_list.html", {"notices": notices, "nav_active": "encompass"})
+    """Operation Encompass notices to the actor's school (the hub: all), newest first; ?unread=1 only those the
+    school has not opened yet. Paged (GOV.UK pagination) with the true total."""
+    unread = request.GET.get("unread") in ("1", "true", "on")
+    page = contact_selectors.encompass_notices(actor=request.actor, unread=unread, page=request.GET.get("page"))
+    ctx = {
+        "notices": list(page),
+        "page": page,
+        "pagination": pagination(request, page, label="Notice pages"),
+        "unread": unread,
+        "nav_active": "encompass",
+    }
+    return render(request, "web/contacts/encompass_list.html", ctx)
 
 
 @require_safe

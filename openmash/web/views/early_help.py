@@ -16,6 +16,7 @@ from openmash.enquiries.choices import EarlyHelpRequestStatus
 from openmash.enquiries.selectors import request_people
 from openmash.web import presenters
 from openmash.web.forms import AcknowledgeForm, apply_service_errors
+from openmash.web.paging import pagination
 
 
 def _people(actor, eh) -> list[dict]:
@@ -25,15 +26,21 @@ def _people(actor, eh) -> list[dict]:
 @require_safe
 @actor_required
 def early_help_inbox(request):
-    """Waiting hand-overs by default (oldest first); ?status=acknowledged lists the acknowledged ones."""
+    """Waiting hand-overs by default (oldest first); ?status=acknowledged lists the acknowledged ones. Paged
+    (GOV.UK pagination) with the true total."""
     status = request.GET.get("status", EarlyHelpRequestStatus.OPEN)
     if status not in EarlyHelpRequestStatus.values:
         status = EarlyHelpRequestStatus.OPEN
-    rows = [
-        {"eh": eh, "people": _people(request.actor, eh)}
-        for eh in enquiry_selectors.early_help_inbox(actor=request.actor, status=status)
-    ]
-    return render(request, "web/early_help/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
+    page = enquiry_selectors.early_help_inbox(actor=request.actor, status=status, page=request.GET.get("page"))
+    rows = [{"eh": eh, "people": _people(request.actor, eh)} for eh in page]
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Early help request pages"),
+        "status": status,
+        "nav_active": "requests",
+    }
+    return render(request, "web/early_help/inbox.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])
