@@ -30,7 +30,7 @@ QUEUE_ORDER = ("-immediate_risk", "screening_due_at", "received_at", "id")
 def _contact_qs(actor):
     return (
         contacts_visible(actor)
-        .select_related("recording_agency", "recorded_by", "routed_to")
+        .select_related("recording_agency", "recorded_by", "routed_to", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "people",

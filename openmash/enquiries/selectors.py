@@ -124,7 +124,7 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
 def enquiry_get(*, actor, enquiry_id) -> Enquiry:
     qs = (
         _enquiry_qs(actor)
-        .select_related("decision", "contact__screening")
+        .select_related("decision", "contact__screening", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "agency_requests",

@@ -432,6 +432,10 @@ def contact_detail(request, contact_id):
         "enquiry": enquiry if hub else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        # who holds it while it waits for screening, with Take / Assign here as on the queue
+        "holdable": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        "can_take": can(actor, "work.take"),
+        "can_assign": can(actor, "work.assign"),
         # Only those who may know the child has an allocated worker are told it went to them (fault 6).
         "routed_to_worker": view.viewed_as != "recorder"
         and contact.routed_to_id is not None
