@@ -179,6 +179,29 @@ def test_home_page_lists_mash_packs_for_the_allocated_worker(manager, worker, ot
     assert "No MASH packs have been handed to you." in other and strategy_contact.reference not in other
 
 
+def test_the_packs_list_and_the_home_page_draw_the_same_table_from_one_template(manager, worker, strategy_contact):
+    import re
+
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    client = _client(worker)
+    home, listed = client.get("/"), client.get("/packs/")
+    for response in (home, listed):
+        assert "casework/_pack_table.html" in [t.name for t in response.templates]
+
+    def rows(response) -> str:
+        return re.search(r'<tbody class="govuk-table__body">.*?</tbody>', response.content.decode(), re.S).group(0)
+
+    home_html = home.content.decode()
+    table = home_html[home_html.index('data-testid="mash-packs"') :]
+    assert rows(listed) == re.search(r'<tbody class="govuk-table__body">.*?</tbody>', table, re.S).group(0)
+    assert strategy_contact.reference in rows(listed)
+
+
 def test_pack_page_for_the_worker_and_404_for_one_not_allocated(
     manager, worker, other_worker, screener, decided_enquiry
 ):
