@@ -135,7 +135,7 @@ def test_a_decision_names_each_child_by_position(api, referrer, screener, manage
 
 def test_no_service_builds_a_bracketed_error_key():
     """The whole kind, at its source: no error key in the code is written as name[i] (use name.{i})."""
-    bracketed = re.compile(r"f[\"'][a-z_{}.]*\[\{[a-z_]+\}\]")
+    bracketed = re.compile(r"f[\"'][a-zA-Z_{}.]*\[\{[^}]+\}\]")
     offenders = []
     for path in sorted((ROOT / "openmash").rglob("*.py")):
         if "tests" in path.parts:

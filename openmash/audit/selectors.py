@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from openmash.access.policy import require
 from openmash.audit.models import AuditEvent
+from openmash.core.pagination import day_bounds
 
 PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "people.person",
@@ -24,11 +24,6 @@ PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "enquiries.agencyrequest",
     "accounts.user",
 )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of a calendar day in the partnership's time zone (Europe/London), as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 def person_ids_for(*, actor, person_id: str = "", nhs_number: str = "") -> list[str]:
@@ -104,10 +99,11 @@ def audit_event_search(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
-    if date_from:
-        qs = qs.filter(at__gte=_local_midnight(date_from))
-    if date_to:
-        qs = qs.filter(at__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))  # bounded: never an overflow
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
     return qs.order_by("-id")
 
 
@@ -132,22 +128,23 @@ class TrailPage:
         return self.matching is not None and self.matching > COUNT_CAP
 
 
-def _cursor(value) -> int | None:
+def _cursor(value, *, lowest: int = 1) -> int | None:
     try:
         number = int(str(value))
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if lowest <= number < 2**63 else None
 
 
 def audit_trail_page(*, actor, qs: QuerySet, before=None, after=None, size: int = 50, count: bool = True) -> TrailPage:
     """A page of `qs` (audit_event_search's queryset): the newest `size` events, or those just older than event
-    `before`, or just newer than event `after` (ids from a previous page; junk is ignored). With `count`, the
+    `before`, or just newer than event `after` (ids from a previous page; after=0 is the oldest page; junk is
+    ignored). With `count`, the
     number of matching events is counted up to COUNT_CAP + 1 (a bounded count; the caller counts only filtered
     trails). Each query is "WHERE filters AND id < n ORDER BY id DESC LIMIT size + 1", served by an index on a
     filter column and id (AuditEvent.Meta.indexes)."""
     require(actor, "audit.view")
-    before, after = _cursor(before), _cursor(after)
+    before, after = _cursor(before), _cursor(after, lowest=0)  # after=0: the oldest page
     rows = list(qs.filter(id__gt=after).order_by("id")[: size + 1]) if after is not None and before is None else []
     if rows:
         newer = rows[size - 1].id if len(rows) > size else None

@@ -176,6 +176,10 @@ class MashPackOut(Schema):
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]
+    agencies_answered: int = Field(description="agencies asked that answered")
+    agencies_closed_unanswered: int = Field(
+        description="agencies whose request was still unanswered when the MASH decided (closed, not answered)"
+    )
     decision: PackDecisionOut | None
     case_notes: list[CaseNoteOut]
     strategy_discussions: list[StrategyDiscussionOut]
@@ -295,6 +299,8 @@ def pack_out(pack) -> dict:
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
+        "agencies_answered": pack.answer_counts.get("answered", 0),
+        "agencies_closed_unanswered": pack.answer_counts.get("closed_unanswered", 0),
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
@@ -364,10 +370,18 @@ class MashPackPageOut(PageOut):
     items: list[MashPackSummaryOut]
 
 
+class PackListQuery(PageQuery):
+    """to_allocate=true (MASH managers only, otherwise 403): the packs whose children wait for a social worker."""
+
+    to_allocate: bool = False
+
+
 @router.get("/mash-packs", response=MashPackPageOut, summary="MASH packs handed to you, newest first, paged")
-def mash_pack_list(request, q: Query[PageQuery]):
+def mash_pack_list(request, q: Query[PackListQuery]):
     size = q.page_size
-    found = selectors.mash_pack_page(actor=request.actor, offset=(q.page - 1) * size, limit=size)
+    found = selectors.mash_pack_page(
+        actor=request.actor, offset=(q.page - 1) * size, limit=size, to_allocate=q.to_allocate
+    )
     items = [
         {
             "contact_id": c.id,

@@ -34,7 +34,8 @@ def casework_panels(context, contact):
 
 
 @register.inclusion_tag("casework/_pack_table.html")
-def mash_pack_table(rows, testid: str = "mash-packs"):
-    """`{% mash_pack_table rows "pack-list" %}`: the one MASH packs table, on the packs list and the home page.
-    rows: dicts with "contact" and its "subjects" (people), already read through casework.selectors (audited)."""
-    return {"rows": rows, "testid": testid}
+def mash_pack_table(rows, testid: str = "mash-packs", to_allocate: bool = False):
+    """`{% mash_pack_table rows "pack-list" to_allocate %}`: the one MASH packs table, on the packs list and the
+    home page. rows: dicts with "contact" and its "subjects" (people), already read through casework.selectors
+    (audited); to_allocate: the managers' list of packs waiting for a social worker (an Allocate link on each)."""
+    return {"rows": rows, "testid": testid, "to_allocate": to_allocate}
