@@ -442,7 +442,7 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and can(actor, "contacts.routed"):
         if contact.recorded_by_id != actor.user.pk:
             return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
-        if _open_involvement_contacts(actor.user).filter(pk=contact.pk).exists():
+        if _open_involvement_contacts(actor.user).filter(contact_id=contact.pk).exists():
             return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
