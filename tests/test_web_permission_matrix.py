@@ -283,10 +283,7 @@ ROWS: dict[str, Row] = {
 
 # Cells where the product is known to be wrong today: {(route, actor): reason}. Strict xfail, so fixing the bug
 # makes the cell fail here until its entry is removed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("accounts:token_revoke", f"partnership_admin@{a}"): "the revoke confirmation shows a token's owner unaudited"
-    for a in MATRIX_AGENCIES
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 READ_ACTIONS = ("view", "list", "search", "search_result", "export")
 

@@ -5,7 +5,8 @@ Rules (deny by default):
 - hub screeners and managers (members of the hub agency) see the hub's work: all contacts, enquiries,
   agency requests and the people in them;
 - an agency's researchers see only requests addressed to their agency, and only the subjects' minimum
-  identifying details;
+  identifying details, while the request is open and for a partnership-set number of days after it was answered
+  or closed;
 - referrers (and anyone else who records a contact) see the contacts they recorded and their outcomes, and
   nothing more: recording a contact about an existing child never opens that child's record or chronology
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
@@ -18,7 +19,10 @@ A record the actor may not see answers exactly as a missing one (NotFound).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from openmash.accounts.choices import AgencyType, Role
 from openmash.core.exceptions import NotFound, PermissionDenied
@@ -140,6 +144,18 @@ def role_combination_error(roles) -> str | None:
     return None
 
 
+def works_for_early_help_service(actor) -> bool:
+    """Whether the actor is one of the early help service's researchers (an agency of type early help), whose
+    home page shows the hand-overs from the MASH waiting for them."""
+    return can(actor, "early_help.inbox")  # only members of an early help agency have the inbox
+
+
+def works_for_a_school(actor) -> bool:
+    """Whether the actor is a school's user (the designated safeguarding lead's team) who receives Operation
+    Encompass notices, not the hub, which sees every notice."""
+    return can(actor, "encompass.view") and not actor.is_hub
+
+
 def contact_amend_allowed(actor, contact) -> bool:
     """Whether the actor may amend this contact (add people, correct details) while it awaits screening: the
     hub, or the user who recorded it (issue 5, 'correcting and adding to the record')."""
@@ -235,13 +251,65 @@ def early_help_requests_visible(actor) -> QuerySet:
     return qs.none()
 
 
+# --- an agency's sight of the people in a request ends some time after the request does --------------------------
+
+
+def agency_access_days() -> int:
+    """The partnership's window (PartnershipSettings.agency_access_days, default 30): for how many days after a
+    request is answered or closed its agency's researchers still see the people in it."""
+    from openmash.partnership.selectors import partnership_settings_get
+
+    return partnership_settings_get().agency_access_days
+
+
+def agency_requests_people_open_q(*, now: dt.datetime | None = None, days: int | None = None, prefix: str = "") -> Q:
+    """The rule of `agency_request_people_until` as a filter on AgencyRequest (or on a relation to it, through
+    `prefix`): open, or answered or closed less than `days` ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=agency_access_days() if days is None else days)
+    return (
+        Q(**{f"{prefix}status": "open"})
+        | Q(**{f"{prefix}status": "responded", f"{prefix}response__responded_at__gt": cutoff})
+        | Q(**{f"{prefix}status": "closed", f"{prefix}closed_at__gt": cutoff})
+    )
+
+
+def agency_request_people_until(agency_request, *, days: int | None = None) -> dt.datetime | None:
+    """In: an AgencyRequest (its response loaded if answered). Out: when its agency stops seeing the people in it
+    (an aware UTC datetime), or None while it is open: `days` (default the partnership's agency_access_days) after
+    it was answered (the first answer's time) or closed by the decision. Source: data minimisation (UK GDPR
+    art. 5(1)(c), 5(1)(e)): a researcher needs the people's details to search their agency's records and answer, not
+    for ever after."""
+    status = agency_request.status
+    if status == "open":
+        return None
+    response = getattr(agency_request, "response", None) if status == "responded" else None
+    ended = response.responded_at if response is not None else agency_request.closed_at or agency_request.updated_at
+    return ended + dt.timedelta(days=agency_access_days() if days is None else days)
+
+
+def agency_request_people_allowed(
+    actor, agency_request, *, now: dt.datetime | None = None, days: int | None = None
+) -> bool:
+    """Whether the actor may see the people (minimum identifying details) in this request: the hub always; the
+    researchers of the agency asked while it is open and until `agency_request_people_until`; nobody else."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if not can(actor, "request.inbox") or agency_request.agency_id != actor.agency_id:
+        return False
+    until = agency_request_people_until(agency_request, days=days)
+    return until is None or (now or timezone.now()) < until
+
+
 def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
     - hub: everyone;
     - allocated social worker: the children allocated to them (open allocations) and the people named in the
       contacts about those children, only while the allocation is open (fault 6 of the review);
-    - researcher: the subject children of requests addressed to their agency;
+    - researcher: the subject children of requests addressed to their agency, while the request is open and for
+      the partnership's agency_access_days after it was answered or closed (agency_request_people_until);
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
       of a child they found by search (issue 5, fault 2)."""
@@ -261,9 +329,10 @@ def people_visible(actor) -> QuerySet:
             | Q(pk__in=named)
         )
     if can(actor, "request.inbox"):
+        asked = "contact_links__contact__enquiry__agency_requests__"
         return qs.filter(
-            contact_links__role="subject",
-            contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
+            Q(contact_links__role="subject", **{f"{asked}agency_id": actor.agency_id})
+            & agency_requests_people_open_q(prefix=asked)
         ).distinct()
     return qs.none()
 
@@ -427,9 +496,15 @@ __all__ = [
     "agency_requests_visible",
     "people_visible",
     "people_linkable",
+    "agency_access_days",
+    "agency_requests_people_open_q",
+    "agency_request_people_until",
+    "agency_request_people_allowed",
     "person_full_record_allowed",
     "contact_amend_allowed",
     "role_combination_error",
+    "works_for_early_help_service",
+    "works_for_a_school",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",

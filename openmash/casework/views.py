@@ -25,7 +25,7 @@ from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
 from openmash.web.forms import apply_service_errors
 
-_ROW_KEY = re.compile(r"^(attendees|actions)\[(\d+)\]\.(\w+)$")
+_ROW_KEY = re.compile(r"^(attendees|actions)\.(\d+)\.(\w+)$")
 
 
 def _summary(*forms_or_sets) -> list[dict]:
@@ -96,7 +96,7 @@ def note_add(request, contact_id):
 
 
 def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
-    """Service errors keyed attendees[i].field / actions[i].field land on the formset row's field."""
+    """Service errors keyed attendees.<i>.field / actions.<i>.field land on the formset row's field."""
     rows = {
         "attendees": [f for f in attendees.forms if not f.is_blank()],
         "actions": [f for f in actions.forms if not f.is_blank()],

@@ -243,6 +243,21 @@ class ContactAmendIn(CleanSchema):
     domestic_abuse: DomesticAbuseIn | None = None
 
 
+class AddressCorrectionIn(AddressIn):
+    """An address the person already has (its `id` in the person's `addresses`), recorded wrongly: the values
+    that replace it (the row's dates stay; the replaced values are kept in the change history)."""
+
+    address_id: UUID
+
+
+class AddressEndIn(CleanSchema):
+    """A current address the person no longer lives at: `end_date` (default today, not in the future, not before
+    they moved in)."""
+
+    address_id: UUID
+    end_date: dt.date | None = None
+
+
 class PersonCorrectionIn(CleanSchema):
     """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
     (people[].version in ContactOut): a stale one answers 409."""
@@ -257,7 +272,9 @@ class PersonCorrectionIn(CleanSchema):
     sex: Literal["M", "F", "U"] | None = None
     ethnicity: str | None = Field(None, max_length=4)
     add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
-    add_address: AddressIn | None = None
+    add_address: AddressIn | None = Field(None, description="They moved: the current address ends today")
+    correct_address: AddressCorrectionIn | None = None
+    end_address: AddressEndIn | None = None
 
 
 class EncompassNoticeOut(Schema):
@@ -273,6 +290,18 @@ class EncompassNoticeOut(Schema):
     school: str
     sent_at: dt.datetime
     read_at: dt.datetime | None
+
+
+class EncompassPageOut(PageOut):
+    """One page of Operation Encompass notices, newest first."""
+
+    items: list[EncompassNoticeOut]
+
+
+class EncompassQuery(PageQuery):
+    """`unread`: only the notices the school has not opened yet."""
+
+    unread: bool = False
 
 
 class ScreeningIn(CleanSchema):
@@ -537,11 +566,14 @@ def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: 
 
 @router.get(
     "/encompass-notices",
-    response=list[EncompassNoticeOut],
-    summary="Operation Encompass notices to my school (the hub: all), newest first",
+    response=EncompassPageOut,
+    summary="Operation Encompass notices to my school (the hub: all), newest first, paged",
 )
-def encompass_notices(request):
-    return [_notice_out(n) for n in selectors.encompass_notices(actor=request.actor)]
+def encompass_notices(request, q: Query[EncompassQuery]):
+    page = selectors.encompass_notices(
+        actor=request.actor, unread=q.unread, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [_notice_out(n) for n in page])
 
 
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")

@@ -50,6 +50,7 @@ from openmash.partnership.selectors import partnership_settings_get, working_cal
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import (
+    address_edits_validate,
     chronology_add,
     people_create,
     person_changes_apply,
@@ -202,11 +203,11 @@ def _validate_siblings(data: dict, count: int, errors: dict) -> list[tuple[int, 
     for n, item in enumerate(data.get("siblings") or []):
         first, second, kind = item.get("first"), item.get("second"), item.get("relationship") or ""
         if not (isinstance(first, int) and isinstance(second, int) and 0 <= first < count and 0 <= second < count):
-            errors.setdefault(f"siblings[{n}]", []).append("Name two of the children in this contact")
+            errors.setdefault(f"siblings.{n}", []).append("Name two of the children in this contact")
         elif first == second:
-            errors.setdefault(f"siblings[{n}]", []).append("Choose two different children")
+            errors.setdefault(f"siblings.{n}", []).append("Choose two different children")
         elif kind not in SiblingRelationship.values:
-            errors.setdefault(f"siblings[{n}].relationship", []).append(
+            errors.setdefault(f"siblings.{n}.relationship", []).append(
                 "Relationship must be sibling, half_sibling, step_sibling, not_related or unknown"
             )
         else:
@@ -319,10 +320,10 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     if len(subjects) > 20:
         errors.setdefault("subjects", []).append("A contact may name at most 20 children")
     resolved_subjects = [
-        _resolve_person(actor, s, prefix=f"subjects[{i}]", errors=errors, child=True) for i, s in enumerate(subjects)
+        _resolve_person(actor, s, prefix=f"subjects.{i}", errors=errors, child=True) for i, s in enumerate(subjects)
     ]
     cleaned["subject_extras"] = [
-        _child_extras(s, prefix=f"subjects[{i}]", errors=errors) for i, s in enumerate(subjects)
+        _child_extras(s, prefix=f"subjects.{i}", errors=errors) for i, s in enumerate(subjects)
     ]
     cleaned["siblings"] = _validate_siblings(data, len(subjects), errors)
     others = data.get("household") or []
@@ -334,10 +335,10 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
         if role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT:
-            errors.setdefault(f"household[{i}].role", []).append(
+            errors.setdefault(f"household.{i}.role", []).append(
                 "Role must be parent_carer, household_member or alleged_perpetrator"
             )
-        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household[{i}]", errors=errors, child=False)))
+        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household.{i}", errors=errors, child=False)))
     _check_dates_across_people(cleaned, resolved_subjects, resolved_others, errors)
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
@@ -360,7 +361,7 @@ def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
     the rule every path that writes people's dates runs)."""
     children = [
         NamedDates(
-            key=f"subjects[{i}].{'expected_date_of_birth' if _unborn(kind, p) else 'date_of_birth'}",
+            key=f"subjects.{i}.{'expected_date_of_birth' if _unborn(kind, p) else 'date_of_birth'}",
             changed=True,
             born=_born(kind, p),
             unborn=_unborn(kind, p),
@@ -369,7 +370,7 @@ def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
         if kind != "missing"
     ]
     carers = [
-        NamedDates(key=f"household[{i}].date_of_birth", changed=True, born=_born(kind, person))
+        NamedDates(key=f"household.{i}.date_of_birth", changed=True, born=_born(kind, person))
         for i, (role, (kind, person)) in enumerate(others)
         if role == ContactPersonRole.PARENT_CARER and kind != "missing"
     ]
@@ -406,7 +407,7 @@ def _amend_dates_check(contact: Contact, plan: dict, data: dict, errors: dict) -
             dob, edd = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth")
             moved = (dob, edd) != (person.date_of_birth, person.expected_date_of_birth)
         unborn = dob is None and edd is not None
-        key = f"people[{index.get(pid, 0)}].{'expected_date_of_birth' if unborn else 'date_of_birth'}"
+        key = f"people.{index.get(pid, 0)}.{'expected_date_of_birth' if unborn else 'date_of_birth'}"
         if link.role == ContactPersonRole.SUBJECT:
             children.append(
                 NamedDates(
@@ -424,11 +425,11 @@ def _amend_dates_check(contact: Contact, plan: dict, data: dict, errors: dict) -
             unborn = _unborn(kind, ref)
             field = "expected_date_of_birth" if unborn else "date_of_birth"
             children.append(
-                NamedDates(key=f"add_subjects[{i}].{field}", changed=True, born=_born(kind, ref), unborn=unborn)
+                NamedDates(key=f"add_subjects.{i}.{field}", changed=True, born=_born(kind, ref), unborn=unborn)
             )
     for i, (role, (kind, ref), _) in enumerate(plan["add_household"]):
         if role == ContactPersonRole.PARENT_CARER and kind != "missing":
-            carers.append(NamedDates(key=f"add_household[{i}].date_of_birth", changed=True, born=_born(kind, ref)))
+            carers.append(NamedDates(key=f"add_household.{i}.date_of_birth", changed=True, born=_born(kind, ref)))
     found = contact_people_dates_check(
         received=contact.received_at,
         received_changed=False,
@@ -705,7 +706,7 @@ def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, err
     """The `people` part of an amendment: [(link, cleaned person details or {}, contact extras)]."""
     items: list = []
     for i, item in enumerate(data.get("people") or []):
-        prefix = f"people[{i}]"
+        prefix = f"people.{i}"
         link = links.get(_uuid_or_none(item.get("person_id")))
         if link is None:
             errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
@@ -749,7 +750,7 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
     plan["people"] = _amend_validate_people(actor, contact, data, links, errors)
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
-            prefix = f"{key}[{i}]"
+            prefix = f"{key}.{i}"
             role = ref.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER if not child else role_default
             if not child and (role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT):
                 errors.setdefault(f"{prefix}.role", []).append(
@@ -951,8 +952,11 @@ def contact_person_correct(
 ) -> ContactChange | list[ContactChange]:
     """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
     `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
-    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address. The previous values are kept as
-    ContactChange rows (kind 'correction', with the reason) and one 'correct' audit event names the fields.
+    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address (they moved: the current address ends
+    today), correct_address {address_id, status, line1, town, postcode} (an address recorded wrongly) and
+    end_address {address_id, end_date} (they no longer live there; people.services.address_edits_validate).
+    The previous values are kept as ContactChange rows (kind 'correction', with the reason) and one 'correct'
+    audit event names the fields.
     Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved)."""
     require(actor, "person.correct")
     reason = (reason or "").strip()
@@ -975,11 +979,12 @@ def contact_person_correct(
         merged["identifiers"] = data.get("add_identifiers") or []
         merged["address"] = data.get("add_address") or None
         cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        cleaned.update(address_edits_validate(person, data, errors=errors, today=timezone.localdate()))
         plan = {"people": [(link, cleaned, {})], "add_subjects": [], "add_household": []}
         dates: dict[str, list[str]] = {}
         _amend_dates_check(contact, plan, {"people": [{"person_id": person.pk}]}, dates)
         for key, messages in dates.items():  # the correction form's keys have no prefix
-            errors.setdefault(key.removeprefix("people[0]."), messages)
+            errors.setdefault(key.removeprefix("people.0."), messages)
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
         from openmash.people.models import Person as PersonModel

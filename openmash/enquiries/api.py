@@ -200,6 +200,10 @@ class InboxSubjectOut(Schema):
 
 
 class InboxItemOut(Schema):
+    """One information request to the caller's agency. `subjects` and `household` carry the minimum identifying
+    details while the request is open and until `people_until` (UTC; the partnership's agency_access_days after
+    it was answered or closed; null while open); after that they are empty."""
+
     id: UUID
     reference: str
     status: str
@@ -210,6 +214,7 @@ class InboxItemOut(Schema):
     question: str
     subjects: list[InboxSubjectOut]
     household: list[InboxSubjectOut] = []
+    people_until: dt.datetime | None = None
     response: ResponseOut | None
 
 
@@ -273,6 +278,20 @@ class InboxPageOut(PageOut):
     """One page of an agency's inbox: open requests soonest due first; answered ones newest answer first."""
 
     items: list[InboxItemOut]
+
+
+class EarlyHelpPageOut(PageOut):
+    """One page of the early help service's hand-overs."""
+
+    items: list[EarlyHelpRequestOut]
+
+
+class EarlyHelpQuery(PageQuery):
+    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default while waiting:
+    the family waiting longest first) or "newest" (the default otherwise)."""
+
+    status: Literal["open", "acknowledged", ""] = ""
+    order: Literal["oldest", "newest", ""] = ""
 
 
 class InboxQuery(PageQuery):
@@ -475,7 +494,7 @@ def _people_out(rows: list[dict]) -> list[dict]:
 
 def inbox_item(actor, r, now) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
-    people = request_people(actor, r.enquiry.contact)
+    people = request_people(actor, r.enquiry.contact, request=r)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -487,6 +506,7 @@ def inbox_item(actor, r, now) -> dict:
         "question": r.question,
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "people_until": getattr(r, "people_until", None),
         "response": _response(r),
     }
 
@@ -540,11 +560,14 @@ def early_help_item(actor, eh) -> dict:
 
 @router.get(
     "/early-help-requests",
-    response=list[EarlyHelpRequestOut],
-    summary="The early help service's inbox of hand-overs from the MASH",
+    response=EarlyHelpPageOut,
+    summary="The early help service's inbox of hand-overs from the MASH, paged",
 )
-def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
-    return [early_help_item(request.actor, eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
+def early_help_inbox(request, q: Query[EarlyHelpQuery]):
+    page = selectors.early_help_inbox_page(
+        actor=request.actor, status=q.status, order=q.order, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [early_help_item(request.actor, eh) for eh in page])
 
 
 @router.post(

@@ -77,8 +77,11 @@ def _holder_user_id(actor, user_id):
     return member.user_id
 
 
-def _change(*, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str, to_user_id, expected, action):
-    """Move an item's holder from `expected` to `to_user_id` in one conditional UPDATE; audit it."""
+def _change(
+    *, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str, what: str, to_user_id, expected, action
+):
+    """Move an item's holder from `expected` to `to_user_id` in one conditional UPDATE; audit it. The loser of a
+    race to take an item is told who took it ("This contact has already been taken by …")."""
     item = get_for(actor, pk)  # 404 for a record the actor may not see
     if not model_qs.filter(open_filter, pk=item.pk).exists():
         raise Conflict(closed_message)
@@ -93,6 +96,8 @@ def _change(*, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str
     if updated != 1:
         current = model_qs.filter(pk=item.pk).select_related("assigned_to").first()
         holder = holder_name(current.assigned_to) if current and current.assigned_to_id else ""
+        if action == "take" and holder:
+            raise Conflict(f"This {what} has already been taken by {holder}.")
         raise Conflict(
             f"Someone else has just changed who holds this: it is held by {holder}."
             if holder
@@ -114,6 +119,7 @@ def _contact_args(actor):
         "get_for": contact_get_for,
         "open_filter": Q(status=ContactStatus.AWAITING_SCREENING),
         "closed_message": "This contact has already been screened, so it is no longer on the screening queue.",
+        "what": "contact",
     }
 
 
@@ -123,6 +129,7 @@ def _enquiry_args(actor):
         "get_for": enquiry_get_for,
         "open_filter": Q(status=EnquiryStatus.OPEN),
         "closed_message": "This enquiry has already been decided.",
+        "what": "enquiry",
     }
 
 

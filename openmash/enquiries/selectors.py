@@ -8,7 +8,10 @@ from django.utils import timezone
 
 from openmash.access.fields import early_help_case_details, person_details_for
 from openmash.access.policy import (
+    agency_access_days,
     agency_request_get_for,
+    agency_request_people_allowed,
+    agency_request_people_until,
     agency_requests_visible,
     can,
     early_help_request_get_for,
@@ -142,7 +145,7 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
 def enquiry_get(*, actor, enquiry_id) -> Enquiry:
     qs = (
         _enquiry_qs(actor)
-        .select_related("decision", "contact__screening")
+        .select_related("decision", "contact__screening", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "agency_requests",
@@ -186,12 +189,32 @@ def _inbox_qs(actor):
     )
 
 
-def request_people(actor, contact, *, children=None) -> list[dict]:
+def _mark_people_access(actor, requests) -> None:
+    """Set `people_until` (when the agency stops seeing the people in it: access.policy.agency_request_people_until)
+    and `people_shown` on each request, with one read of the partnership's window for the whole list (none when
+    every request is still open: their people are shown whatever the window)."""
+    now = timezone.now()
+    days = agency_access_days() if any(r.status != RequestStatus.OPEN for r in requests) else 0
+    for r in requests:
+        r.people_until = agency_request_people_until(r, days=days)
+        r.people_shown = agency_request_people_allowed(actor, r, now=now, days=days)
+
+
+def request_people(actor, contact, *, children=None, request=None) -> list[dict]:
     """The people in a contact as an agency asked about it sees them: each person's details are decided by
     access.fields.person_details_for (the minimum identifying details for researchers: name, date of birth, sex,
     postcode, NHS number; docs/security/access-and-audit.md), plus "person_id" and "role": "child" for the subject
     children (only `children`, if given), then "adult" for the household adults, never the role the referrer gave
-    an adult (an allegation is not an identifying detail). Used by the API and the pages alike."""
+    an adult (an allegation is not an identifying detail). Used by the API and the pages alike.
+
+    With `request` (the agency request being shown), nobody once the agency's sight of it has ended
+    (access.policy.agency_request_people_allowed; the selectors mark `people_shown` on the requests they return)."""
+    if request is not None:
+        shown = getattr(request, "people_shown", None)
+        if shown is None:
+            shown = agency_request_people_allowed(actor, request)
+        if not shown:
+            return []
     links = getattr(contact, "people_links", None)
     if links is None:
         links = list(
@@ -236,6 +259,7 @@ def agency_inbox(
         _people_prefetch("enquiry__contact__"), "response__revisions"
     )
     result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    _mark_people_access(actor, result.items)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="agency inbox")
     return result
 
@@ -243,6 +267,7 @@ def agency_inbox(
 @transaction.atomic
 def agency_request_get(*, actor, request_id) -> AgencyRequest:
     request = agency_request_get_for(actor, request_id, qs=_inbox_qs(actor).select_related("response"))
+    _mark_people_access(actor, [request])
     audit_record(actor=actor, action="view", obj=request)
     return request
 
@@ -255,18 +280,6 @@ def _early_help_qs(actor):
         )
         .prefetch_related(_people_prefetch("contact__"), "children")
     )
-
-
-@transaction.atomic
-def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[EarlyHelpRequest]:
-    """The early help service's hand-overs addressed to the actor's agency: open first, oldest first."""
-    require(actor, "early_help.inbox")
-    qs = _early_help_qs(actor).filter(agency_id=actor.agency_id)
-    if status:
-        qs = qs.filter(status=status)
-    requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
-    audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
-    return requests
 
 
 EARLY_HELP_ORDERS = {
@@ -291,14 +304,21 @@ def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, ord
 
 @transaction.atomic
 def early_help_inbox_page(
-    *, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = "", page=1, page_size=DEFAULT_PAGE_SIZE
+    *,
+    actor,
+    status: str = EarlyHelpRequestStatus.OPEN,
+    order: str = "",
+    page=1,
+    page_size=DEFAULT_PAGE_SIZE,
+    clamp: bool = True,
 ) -> Page:
     """One page of the early help inbox (early_help_inbox_qs) with the true total, each hand-over with its people
     (minimum details: request_people) and children prefetched; the hand-overs on the page are audited as listed.
-    PermissionDenied for anyone outside the early help service."""
+    clamp=False (the API): a page past the last is empty. PermissionDenied for anyone outside the early help
+    service."""
     qs = early_help_inbox_qs(actor=actor, status=status, order=order)
     window = qs.select_related("contact", "agency").prefetch_related(_people_prefetch("contact__"), "children")
-    result = paginate(window, page=page, page_size=page_size)
+    result = paginate(window, page=page, page_size=page_size, clamp=clamp)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="early help inbox")
     return result
 

@@ -741,7 +741,7 @@ def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -
     if not still_open:
         return
     AgencyRequest.objects.filter(pk__in=[r.pk for r in still_open], status=RequestStatus.OPEN).update(
-        status=RequestStatus.CLOSED, version=F("version") + 1, updated_at=when
+        status=RequestStatus.CLOSED, closed_at=when, version=F("version") + 1, updated_at=when
     )
     researchers = (
         memberships_allowed("request.respond")

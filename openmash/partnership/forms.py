@@ -122,6 +122,24 @@ class IntakeForm(CleanTextFormMixin, forms.Form):
     )
 
 
+class AgencyAccessForm(CleanTextFormMixin, forms.Form):
+    """How long an agency's researchers still see the people in a request after it is answered or closed."""
+
+    agency_access_days = forms.IntegerField(
+        label="Agencies see the people in a request for this many days after answering",
+        help_text="While a request is open, and for this many days after the agency answered it or the MASH closed "
+        "it, the agency's researchers see the people's minimum identifying details. From 1 to 365",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days from 1 to 365",
+            "max_value": "Enter a number of days from 1 to 365",
+        },
+    )
+
+
 class ImmediateRiskForm(CleanTextFormMixin, forms.Form):
     """How soon a contact with immediate risk is due for screening (practitioner review, fault 8)."""
 

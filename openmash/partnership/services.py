@@ -158,6 +158,24 @@ def immediate_risk_screening_update(*, actor, minutes: int) -> PartnershipSettin
 
 
 @transaction.atomic
+def agency_access_days_update(*, actor, days: int) -> PartnershipSettings:
+    """Set for how many days (1 to 365) after a request is answered or closed its agency still sees the people in
+    it (access.policy.agency_request_people_until). Applies at once, to every request."""
+    require(actor, "partnership.configure")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise ValidationFailed(
+            "There is a problem with the window",
+            errors={"agency_access_days": ["Enter a number of days from 1 to 365"]},
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.agency_access_days
+    obj.agency_access_days = days
+    obj.save(update_fields=["agency_access_days", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"agency_access_days": [before, days]})
+    return obj
+
+
+@transaction.atomic
 def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
     """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the
     enquiry's due time). Applies to requests sent (or re-timed by a re-rating) from now on."""

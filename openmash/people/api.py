@@ -22,8 +22,10 @@ class IdentifierOut(Schema):
 
 
 class AddressOut(Schema):
-    """status: known, no_fixed_abode or not_known (then the address lines are empty)."""
+    """status: known, no_fixed_abode or not_known (then the address lines are empty). `id` names the row for a
+    correction (POST /contacts/{id}/people/{person_id}/corrections: correct_address, end_address)."""
 
+    id: UUID
     status: str
     line1: str
     town: str
@@ -120,6 +122,7 @@ def person_out(actor, person) -> dict:
         ]
         out["addresses"] = [
             {
+                "id": a.pk,
                 "status": a.status,
                 "line1": a.line1,
                 "town": a.town,

@@ -148,7 +148,7 @@ def test_the_hand_over_carries_what_the_service_needs_and_no_more(login, api, eh
     assert "bruising" not in page and "PC Example" not in page  # no narrative, no referrer's name
     event = AuditEvent.objects.filter(action="view", object_id=str(eh.pk), actor_user_id=eh_researcher.user.pk).get()
     assert "rationale" in event.detail["fields"] and "consent" in event.detail["fields"]
-    [item] = api(eh_researcher).get("/early-help-requests").json()
+    [item] = api(eh_researcher).get("/early-help-requests").json()["items"]
     assert item["case"]["concern_codes"] == ["3B", "16A"] and item["case"]["threshold_level"] == 2
     assert item["case"]["next_steps"] == "Offer a team around the family meeting this week"
     assert "bruising" not in str(item) and "PC Example" not in str(item)

@@ -22,7 +22,7 @@ from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactS
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
-from openmash.partnership.selectors import outcome_codes_list
+from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
 from openmash.people import selectors as people_selectors
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -40,6 +40,7 @@ from openmash.web.forms import (
     apply_service_errors,
     place_service_errors,
 )
+from openmash.web.paging import pagination
 from openmash.web.views._common import first_with_errors, render_form_response
 
 INTAKE = "contact_intake"  # session: the last search's matches, the children picked, and the answers to check
@@ -103,6 +104,7 @@ class Intake:
     def __init__(self, request, intake: dict, data=None):
         partners = contact_selectors.partner_schools_and_gps()
         self.partners = partners
+        late_days = partnership_settings_get().late_contact_days
         if data is None:
             user, actor = request.user, request.actor
             initial = {
@@ -110,12 +112,12 @@ class Intake:
                 "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
                 "idempotency_key": uuid.uuid4().hex,
             }
-            self.form = ContactForm(initial=initial)
+            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data)
+            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
@@ -436,6 +438,10 @@ def contact_detail(request, contact_id):
         "enquiry": enquiry if hub else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        # who holds it while it waits for screening, with Take / Assign here as on the queue
+        "holdable": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        "can_take": can(actor, "work.take"),
+        "can_assign": can(actor, "work.assign"),
         # Only those who may know the child has an allocated worker are told it went to them (fault 6).
         "routed_to_worker": view.viewed_as != "recorder"
         and contact.routed_to_id is not None
@@ -597,6 +603,7 @@ def contact_person_change(request, contact_id, link_id):
         child=child,
         correction=correction,
         unborn=person.kind == "unborn",
+        current_address=contact_selectors.current_address(actor=actor, person=person) if correction else None,
         **contact_selectors.partner_schools_and_gps(),
     )
     if request.method == "POST" and form.is_valid():
@@ -641,9 +648,18 @@ def contact_person_change(request, contact_id, link_id):
 @require_safe
 @actor_required
 def encompass_notices(request):
-    """Operation Encompass notices to the actor's school (the hub: all), newest first."""
-    notices = contact_selectors.encompass_notices(actor=request.actor)
-    return render(request, "web/contacts/encompass_list.html", {"notices": notices, "nav_active": "encompass"})
+    """Operation Encompass notices to the actor's school (the hub: all), newest first; ?unread=1 only those the
+    school has not opened yet. Paged (GOV.UK pagination) with the true total."""
+    unread = request.GET.get("unread") in ("1", "true", "on")
+    page = contact_selectors.encompass_notices(actor=request.actor, unread=unread, page=request.GET.get("page"))
+    ctx = {
+        "notices": list(page),
+        "page": page,
+        "pagination": pagination(request, page, label="Notice pages"),
+        "unread": unread,
+        "nav_active": "encompass",
+    }
+    return render(request, "web/contacts/encompass_list.html", ctx)
 
 
 @require_safe

@@ -125,6 +125,8 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "can_rate": is_open and can(actor, "enquiry.rate"),
         "can_request": is_open and can(actor, "enquiry.request") and bool(agencies),
         "can_decide": is_open and can(actor, "enquiry.decide"),
+        "can_take": is_open and can(actor, "work.take"),
+        "can_assign": is_open and can(actor, "work.assign"),
         "decision": decision,
         "decision_outcomes": [all_outcomes.get(c, c) for c in decision.outcomes] if decision else [],
         "decision_threshold": next((t for t in thresholds if decision and t.level == decision.threshold_level), None),

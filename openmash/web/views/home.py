@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.fields import contact_view
-from openmash.access.policy import can
+from openmash.access.policy import can, works_for_a_school, works_for_early_help_service
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
@@ -64,6 +64,10 @@ def home(request):
         ctx["hub"] = web_selectors.hub_counts(actor=actor)
     if can(actor, "request.inbox"):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
+    if works_for_early_help_service(actor):  # hand-overs from the MASH waiting for the early help service
+        ctx["early_help_open"] = enquiry_selectors.early_help_open_count(actor=actor)
+    if works_for_a_school(actor):  # Operation Encompass notices the school has not opened yet
+        ctx["encompass_unread"] = contact_selectors.encompass_unread_count(actor=actor)
     if can(actor, "contact.create") and not can(actor, "contact.screen"):
         mine = web_selectors.contacts_recorded(actor=actor, page=request.GET.get("page"))
         ctx["my_contacts"] = _contact_rows(actor, mine)
