@@ -10,7 +10,7 @@ from linkage.linker import LinkResult, dedupe, link, predict, train
 from linkage.names import NameKeys, compact, dob_variants, fold, name_keys, nickname_forms, phonetic, tokens
 from linkage.records import INPUT_COLUMNS, InputError, normalise_records, read_records_csv, validate_records
 from linkage.scoring import FieldExplanation, PairExplanation, decision, explain_records
-from linkage.splink_settings import splink_blocking_rules, to_splink_settings
+from linkage.splink_settings import splink_blocking_rules, splink_input, to_splink_settings
 from linkage.synthetic import GeneratorSettings, generate_people, truth_pairs
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "predict",
     "read_records_csv",
     "splink_blocking_rules",
+    "splink_input",
     "to_splink_settings",
     "tokens",
     "train",

@@ -25,6 +25,13 @@ class Person(VersionedModel):
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     date_of_death = models.DateField(null=True, blank=True)
     created_by_agency = models.ForeignKey("accounts.Agency", null=True, on_delete=models.PROTECT, related_name="+")
+    # The resolved identity this person now belongs to, when confirmed links have joined its agency records to
+    # another person's (ADR 0005). Null = this person is itself a resolved identity. Derived from RecordLink rows
+    # by openmash.people.linking only; never set by hand. Contacts, chronology entries and allocations keep
+    # pointing at this row, so an unmerge restores them exactly.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_people", editable=False
+    )
 
     class Meta:
         indexes = [
@@ -128,18 +135,135 @@ class Relationship(BaseModel):
     asserted_at = models.DateTimeField(null=True, blank=True)
 
 
+class AgencyRecord(BaseModel):
+    """One agency's view of one person, exactly as that agency holds it (issue 6; ADR 0005).
+
+    Written when a contact names a person (the recording agency's record) or a feed row describes one (the feed's
+    agency's record). Never edited by matching and never deleted by a merge: a later extract from the same agency
+    with the same ``local_id`` supersedes the details in place (the previous values stay in the import batch).
+
+    - ``origin_person``: the person this record was first attached to; never changes. Unmerge puts the record
+      back here.
+    - ``person``: the resolved identity the record belongs to now (``origin_person`` or the person it was merged
+      into); derived from ``RecordLink`` by ``openmash.people.linking`` only.
+    - Identifier columns hold only valid, normalised, non-placeholder values (``openmash.people.identifiers``);
+      what the agency actually sent, valid or not, is kept in ``as_received``.
+    - Dates are calendar dates (no time zone); ``received_at`` is an aware datetime (stored UTC).
+    """
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="person_records")
+    local_id = models.CharField(max_length=100, help_text="The agency's own id for this person (unique per agency).")
+    origin_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="origin_records")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(max_length=10, choices=PersonKind.choices, default=PersonKind.CHILD)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    upn = models.CharField(max_length=13, blank=True)
+    pnc_id = models.CharField(max_length=20, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, help_text="Canonical UK form, like SW1A 1AA.")
+    address = models.CharField(max_length=300, blank=True)
+    as_received = models.JSONField(default=dict, help_text="The fields as the agency sent them, before validation.")
+    received_at = models.DateTimeField()
+    source_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="person_records"
+    )
+    source_feed = models.CharField(max_length=40, blank=True, help_text="Feed code when the record came by import.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "local_id"], name="agency_record_local_id_unique")]
+        indexes = [
+            models.Index(fields=["nhs_number"], name="agency_record_nhs_idx", condition=~models.Q(nhs_number="")),
+            models.Index(fields=["upn"], name="agency_record_upn_idx", condition=~models.Q(upn="")),
+            models.Index(fields=["pnc_id"], name="agency_record_pnc_idx", condition=~models.Q(pnc_id="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.local_id}"
+
+
+class LinkState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed (awaiting review)"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class RecordLink(BaseModel):
+    """A decision that two agency records are (or are not) the same person, with its evidence (ADR 0005).
+
+    Append-only history: changing a link's state closes the current row (``valid_to``) and writes a new one, so
+    every decision and who made it is kept. The current state of a pair is the row with ``valid_to`` null.
+    ``record_l`` sorts before ``record_r`` by id, so a pair has one spelling.
+
+    - ``match_weight``: Fellegi–Sunter log2 Bayes factor (sum of ``field_weights`` plus the prior); ``match_probability``
+      in [0, 1]; ``field_weights``: ``{field: {"weight": float, "level": str, "reason": str}}`` from ``linkage``.
+    - ``decided_by``: the user for a human decision; null with ``rule`` set (e.g. ``"nhs_number"``,
+      ``"above_upper_threshold"``) for an automatic one.
+    """
+
+    record_l = models.ForeignKey(AgencyRecord, on_delete=models.PROTECT, related_name="links_as_left")
+    record_r = models.ForeignKey(AgencyRecord, on_delete=models.PROTECT, related_name="links_as_right")
+    state = models.CharField(max_length=10, choices=LinkState.choices)
+    match_weight = models.FloatField(null=True, blank=True)
+    match_probability = models.FloatField(null=True, blank=True)
+    field_weights = models.JSONField(default=dict)
+    rule = models.CharField(max_length=60, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_l", "record_r"],
+                condition=models.Q(valid_to__isnull=True),
+                name="record_link_one_current_per_pair",
+            ),
+            models.CheckConstraint(condition=~models.Q(record_l=models.F("record_r")), name="record_link_two_records"),
+        ]
+        indexes = [
+            models.Index(fields=["state"], name="record_link_state_idx", condition=models.Q(valid_to__isnull=True)),
+        ]
+
+
 class ChronologyEntry(BaseModel):
-    """One event in a person's chronology. Every source (contacts, decisions, agency responses, later feeds)
-    writes here, so a child's timeline is a single ordered query."""
+    """One event in a person's chronology. Every source (contacts, decisions, agency responses, case notes,
+    imported feed events) writes here, so a child's timeline is a single ordered query over the person's cluster.
+
+    ``person`` is the person the event was recorded against and never changes (a merged child's timeline is the
+    union over ``Person.merged_into``). Imported events also carry the agency ``record`` they came from, their
+    ``source`` feed and ``external_id`` (unique per source, so a re-import never duplicates), the feed's
+    ``event_kind`` mapping with the original type text, and a ``sensitivity``.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")
     occurred_at = models.DateTimeField()
-    kind = models.CharField(max_length=40)  # contact, screening, rag, agency_response, decision, referral
+    kind = models.CharField(max_length=40)  # contact, screening, rag, agency_response, decision, referral, event
     agency = models.ForeignKey("accounts.Agency", null=True, on_delete=models.PROTECT, related_name="+")
     summary = models.CharField(max_length=300)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
+    record = models.ForeignKey(
+        AgencyRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="chronology_entries"
+    )
+    source = models.CharField(max_length=40, blank=True, help_text="Feed code for imported events.")
+    external_id = models.CharField(max_length=100, blank=True, help_text="The event's id in its source feed.")
+    event_kind = models.CharField(max_length=40, blank=True, help_text="OpenMASH event kind from the feed mapping.")
+    source_type_text = models.CharField(max_length=200, blank=True, help_text="The event type as the feed sent it.")
+    description = models.TextField(blank=True)
+    sensitivity = models.CharField(max_length=20, blank=True, help_text="standard / sensitive / sealed.")
 
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["person", "-occurred_at"], name="chronology_person_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="chronology_external_id_unique_per_source",
+            )
+        ]
