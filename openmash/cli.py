@@ -20,6 +20,11 @@ Operating
   openmash escalate_overdue                          escalate overdue agency requests
   openmash bench frontdoor                           the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
+  openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
+
+Record linkage (batch files; needs no configuration or database)
+  openmash link dedupe INPUT.csv --out PAIRS.csv [--all]    pairs of records of one person within a file
+  openmash link pair A.csv B.csv --out PAIRS.csv [--all]    pairs across two files
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
 
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
@@ -166,6 +171,15 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
         return
+    if argv[0] == "link" or argv[:2] == ["bench", "linkage"]:
+        # The linkage engine is framework-free: no Django, no configuration, no database.
+        if argv[0] == "link":
+            from linkage.cli import main as link_main
+
+            raise SystemExit(link_main(argv[1:], prog="openmash link"))
+        from linkage.bench import main as bench_main
+
+        raise SystemExit(bench_main(argv[2:], prog="openmash bench linkage"))
     resolved = _resolve(argv)
     if resolved is None:
         return

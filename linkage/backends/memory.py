@@ -57,7 +57,7 @@ class MemoryBackend(LinkageBackend):
 
     name = "memory"
 
-    def __init__(self, *, seed: int = 1, u_pairs: int = 2_000_000, em_max_pairs: int = 1_000_000) -> None:
+    def __init__(self, *, seed: int = 1, u_pairs: int | None = None, em_max_pairs: int = 1_000_000) -> None:
         self.seed = seed
         self.u_pairs = u_pairs
         self.em_max_pairs = em_max_pairs
@@ -98,7 +98,7 @@ class MemoryBackend(LinkageBackend):
                 blocks.right,
                 levels,
                 seed=self.seed,
-                u_pairs=self.u_pairs,
+                u_pairs=self.u_pairs or min(2_000_000, max(200_000, 50 * f.n)),
                 em_max_pairs=self.em_max_pairs,
             )
             lap("train")
