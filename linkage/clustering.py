@@ -54,8 +54,7 @@ def cluster_pairs(
             ra, rb = rb, ra
         parent[rb] = ra
         size[ra] += size[rb]
-        if nhs[ra] < 0:
-            nhs[ra] = nb
+        nhs[ra] = na if na >= 0 else nb
     roots = np.fromiter((find(i) for i in range(n_records)), dtype=np.int64, count=n_records)
     # Name each cluster by its smallest member.
     smallest = np.full(n_records, n_records, dtype=np.int64)

@@ -188,13 +188,13 @@ class PairExplanation:
     @property
     def reasons_for(self) -> list[str]:
         """Reasons that raise the score (and a deterministic link), strongest first."""
-        ranked = sorted(self.fields, key=lambda x: -x.weight)
+        ranked = sorted(self.fields, key=lambda x: (x.rule != "link", -x.weight))
         return [x.reason for x in ranked if x.reason and x.rule != "never" and (x.weight > 0 or x.rule == "link")]
 
     @property
     def reasons_against(self) -> list[str]:
         """Reasons that lower the score (and a never-link rule), strongest first."""
-        ranked = sorted(self.fields, key=lambda x: x.weight)
+        ranked = sorted(self.fields, key=lambda x: (x.rule != "never", x.weight))
         return [x.reason for x in ranked if x.reason and x.rule != "link" and (x.weight < 0 or x.rule == "never")]
 
 
