@@ -98,8 +98,14 @@ def evaluate(records: pd.DataFrame, pairs_csv: str | Path) -> dict:
     precision = tp / len(predicted) if len(predicted) else 0.0
     recall = tp / len(true_keys) if len(true_keys) else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pairs": int(len(predicted)), "true_pairs": int(len(true_keys)), "tp": tp, "precision": precision,
-            "recall": recall, "f1": f1}
+    return {
+        "pairs": int(len(predicted)),
+        "true_pairs": int(len(true_keys)),
+        "tp": tp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
 
 
 def _measure(cmd: list[str], timeout: float) -> dict:
@@ -119,7 +125,13 @@ def _measure(cmd: list[str], timeout: float) -> dict:
     wall = time.perf_counter() - started
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
-    return {"seconds": wall, "peak_rss": usage.ru_maxrss * 1024, "exit": code, "stderr": stderr.strip()[-600:]}
+    return {
+        "seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss": usage.ru_maxrss * 1024,
+        "exit": code,
+        "stderr": stderr.strip()[-600:],
+    }
 
 
 def _fmt_bytes(n: float) -> str:
@@ -128,12 +140,13 @@ def _fmt_bytes(n: float) -> str:
 
 def _row(name: str, m: dict, acc: dict | None) -> str:
     if m["exit"] != 0 or acc is None:
-        return f"  {name:<10} FAILED (exit {m['exit']} after {m['seconds']:.1f} s, peak {_fmt_bytes(m['peak_rss'])}): " + (
-            m["stderr"].splitlines()[-1] if m["stderr"] else ""
+        return (
+            f"  {name:<10} FAILED (exit {m['exit']} after {m['seconds']:.1f} s, peak {_fmt_bytes(m['peak_rss'])}): "
+            + (m["stderr"].splitlines()[-1] if m["stderr"] else "")
         )
     return (
         f"  {name:<10} precision {acc['precision']:.4f}  recall {acc['recall']:.4f}  F1 {acc['f1']:.4f}  "
-        f"time {m['seconds']:8.1f} s  peak memory {_fmt_bytes(m['peak_rss'])}"
+        f"time {m['seconds']:8.1f} s  (CPU {m['cpu_seconds']:8.1f} s)  peak memory {_fmt_bytes(m['peak_rss'])}"
     )
 
 
@@ -145,13 +158,32 @@ def run_size(n: int, *, seed: int, workdir: Path, timeout: float, engines: list[
     input_csv = workdir / f"people_{n}.csv"
     records.to_csv(input_csv, index=False)
     truth_count = int(records.groupby("entity_id").size().map(lambda k: k * (k - 1) // 2).sum())
-    print(f"\n{n:,} records ({records['entity_id'].nunique():,} people, {truth_count:,} true pairs; "
-          f"generated in {time.perf_counter() - t:.0f} s)", file=out, flush=True)
+    print(
+        f"\n{n:,} records ({records['entity_id'].nunique():,} people, {truth_count:,} true pairs; "
+        f"generated in {time.perf_counter() - t:.0f} s)",
+        file=out,
+        flush=True,
+    )
     result: dict = {"records": n}
     commands = {
-        "ours": [sys.executable, "-m", "linkage.cli", "dedupe", str(input_csv), "--out", str(workdir / f"ours_{n}.csv"),
-                 "--quiet"],
-        "splink": [sys.executable, "-m", "linkage.bench", "--splink-run", str(input_csv), str(workdir / f"splink_{n}.csv")],
+        "ours": [
+            sys.executable,
+            "-m",
+            "linkage.cli",
+            "dedupe",
+            str(input_csv),
+            "--out",
+            str(workdir / f"ours_{n}.csv"),
+            "--quiet",
+        ],
+        "splink": [
+            sys.executable,
+            "-m",
+            "linkage.bench",
+            "--splink-run",
+            str(input_csv),
+            str(workdir / f"splink_{n}.csv"),
+        ],
     }
     for engine in engines:
         m = _measure(commands[engine], timeout)
@@ -166,20 +198,26 @@ def _verdict(result: dict) -> list[str]:
     ours, theirs = result.get("ours", {}), result.get("splink", {})
     lines = []
     if "f1" in ours and "f1" in theirs:
-        lines.append(f"F1 ours {ours['f1']:.4f} vs Splink {theirs['f1']:.4f}: "
-                     + ("met" if ours["f1"] >= theirs["f1"] else "MISSED"))
+        lines.append(
+            f"F1 ours {ours['f1']:.4f} vs Splink {theirs['f1']:.4f}: "
+            + ("met" if ours["f1"] >= theirs["f1"] else "MISSED")
+        )
         ratio = ours["seconds"] / theirs["seconds"]
         lines.append(f"time ours/Splink {ratio:.2f} (target <= 0.50): " + ("met" if ratio <= 0.5 else "MISSED"))
     if "peak_rss" in ours:
-        lines.append(f"peak memory ours {_fmt_bytes(ours['peak_rss'])} (target <= 2,048 MB): "
-                     + ("met" if ours["peak_rss"] <= TARGET_MEMORY_BYTES else "MISSED"))
+        lines.append(
+            f"peak memory ours {_fmt_bytes(ours['peak_rss'])} (target <= 2,048 MB): "
+            + ("met" if ours["peak_rss"] <= TARGET_MEMORY_BYTES else "MISSED")
+        )
     return lines
 
 
 def main(argv: list[str] | None = None, *, prog: str = "openmash bench linkage") -> int:
     """Command line (see module docstring). Returns the exit status."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts (e.g. 10000,100000,1000000)")
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="comma-separated record counts (e.g. 10000,100000,1000000)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--engines", default="ours,splink", help="ours, splink or both (comma-separated)")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed per engine run")
@@ -204,11 +242,17 @@ def main(argv: list[str] | None = None, *, prog: str = "openmash bench linkage")
         except ImportError:
             print(f"{prog}: error: Splink is not installed: pip install -e '.[linkage-scale]'", file=sys.stderr)
             return 1
-    print(f"Linkage benchmark: {os.cpu_count()} cores; sizes {', '.join(f'{s:,}' for s in sizes)}; seed {args.seed}")
+    print(
+        f"Linkage benchmark: {os.cpu_count()} cores; sizes {', '.join(f'{s:,}' for s in sizes)}; seed {args.seed}; "
+        f"load average {os.getloadavg()[0]:.1f} (time is wall-clock; CPU is user + system of the run's process)"
+    )
     results, failed = [], False
     with tempfile.TemporaryDirectory(prefix="openmash-bench-linkage-") as tmp:
         for n in sizes:
-            result = run_size(n, seed=args.seed, workdir=Path(tmp), timeout=args.timeout, engines=engines, out=sys.stdout)
+            result = run_size(
+                n, seed=args.seed, workdir=Path(tmp), timeout=args.timeout, engines=engines, out=sys.stdout
+            )
+            print(f"  (load average now {os.getloadavg()[0]:.1f})")
             for line in _verdict(result):
                 print("  " + line)
                 failed |= n >= TARGET_SIZE and "MISSED" in line

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import jellyfish
 import numpy as np
+import pandas as pd
 
 from linkage.records import Features
 
@@ -130,13 +131,43 @@ def _pairwise_unique(codes_l: np.ndarray, codes_r: np.ndarray, fn, vocab: list |
         return np.zeros(0)
     width = int(max(codes_l.max(), codes_r.max())) + 1
     key = codes_l.astype(np.int64) * width + codes_r.astype(np.int64)
-    uniq, inverse = np.unique(key, return_inverse=True)
+    inverse, uniq = pd.factorize(key)
     ul, ur = (uniq // width).tolist(), (uniq % width).tolist()
     if vocab is not None:
         ul = [vocab[x] for x in ul]
         ur = [vocab[y] for y in ur]
     values = np.array(list(map(fn, ul, ur)), dtype=np.float64)
     return values[inverse]
+
+
+def _in_relation(a: np.ndarray, b: np.ndarray, relation: np.ndarray, width: int) -> np.ndarray:
+    """For each pair of vocabulary codes, whether ``a * width + b`` is in the sorted ``relation``."""
+    if len(relation) == 0 or len(a) == 0:
+        return np.zeros(len(a), dtype=bool)
+    keys = a.astype(np.int64) * width + b.astype(np.int64)
+    pos = np.minimum(np.searchsorted(relation, keys), len(relation) - 1)
+    return relation[pos] == keys
+
+
+def _jaro_winkler_could_reach(f: Features, a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
+    """False where Jaro-Winkler(a, b) is certainly below ``threshold``, from letter counts alone (exact bound).
+
+    Matching characters m are at most the multiset overlap o of the two names' letters, so
+    Jaro <= (o/|a| + o/|b| + 1) / 3 (and 0 when o = 0); Winkler's bonus for a common prefix of l letters (at most
+    4, at 0.1 each) gives JW <= Jaro + 0.1 * l * (1 - Jaro)."""
+    out = np.zeros(len(a), dtype=bool)
+    step = 400_000
+    for start in range(0, len(a), step):
+        ca = f.letter_counts[a[start : start + step]]
+        cb = f.letter_counts[b[start : start + step]]
+        overlap = np.minimum(ca, cb).sum(axis=1, dtype=np.int32)
+        la, lb = f.name_length[a[start : start + step]], f.name_length[b[start : start + step]]
+        jaro = np.minimum(np.where(overlap > 0, (overlap / la + overlap / lb + 1.0) / 3.0, 0.0), 1.0)
+        pa, pb = f.name_prefix[a[start : start + step]], f.name_prefix[b[start : start + step]]
+        same = np.cumprod(pa == pb, axis=1, dtype=np.int8)
+        prefix = same.sum(axis=1)
+        out[start : start + step] = jaro + 0.1 * prefix * (1.0 - jaro) >= threshold - 1e-9
+    return out
 
 
 class NameComparison(Comparison):
@@ -150,8 +181,6 @@ class NameComparison(Comparison):
     maintained ``nicknames`` list); for family names one word of a multi-word or double-barrelled surname in common;
     same Metaphone code; Jaro-Winkler similarity at or above each threshold (default 0.92 and 0.80); else.
     """
-
-    columns = ()
 
     def __init__(self, field: str, jw_thresholds: tuple[float, ...] = (0.92, 0.80)) -> None:
         if field not in ("given", "family"):
@@ -199,9 +228,7 @@ class NameComparison(Comparison):
                 )
             )
         else:
-            specs.append(
-                LevelSpec("part", "surnames share a part", "{overlap:family_parts_l, family_parts_r}")
-            )
+            specs.append(LevelSpec("part", "surnames share a part", "{overlap:family_parts_l, family_parts_r}"))
         specs.append(LevelSpec("phonetic", f"{word} sounds alike", f"{c}_phonetic_l = {c}_phonetic_r"))
         for i, t in enumerate(self.jw_thresholds):
             reason = f"{word} spelled similarly" if i == 0 else f"{word} partly similar"
@@ -239,22 +266,9 @@ class NameComparison(Comparison):
                 todo[drop] = False
         idx = np.flatnonzero(todo)
         if len(idx):
-            if self.field == "given":
-                forms, vocab = f.given_forms, f.names
-
-                def special(x: int, y: int) -> bool:
-                    fx, fy = forms[x], forms[y]
-                    return bool((fy is not None and vocab[x] in fy) or (fx is not None and vocab[y] in fx))
-
-            else:
-                parts = f.family_parts
-
-                def special(x: int, y: int) -> bool:
-                    px, py = parts[x], parts[y]
-                    return bool(px is not None and py is not None and not px.isdisjoint(py))
-
+            relation = f.nickname_relation if self.field == "given" else f.part_relation
             hit = np.zeros(len(left), dtype=bool)
-            hit[idx] = _pairwise_unique(a[idx], b[idx], special) > 0
+            hit[idx] = _in_relation(a[idx], b[idx], relation, len(f.names))
             _assign(out, todo, hit, level)
         self.costly_from = level
         level += 1
@@ -264,6 +278,8 @@ class NameComparison(Comparison):
         idx = np.flatnonzero(todo)
         sims = np.zeros(len(left))
         if len(idx):
+            # Only pairs whose letters could reach the lowest threshold are worth the exact computation.
+            idx = idx[_jaro_winkler_could_reach(f, a[idx], b[idx], min(self.jw_thresholds))]
             sims[idx] = _pairwise_unique(a[idx], b[idx], jellyfish.jaro_winkler_similarity, vocab=f.names.tolist())
         for t in self.jw_thresholds:
             _assign(out, todo, sims >= t, level)

@@ -111,6 +111,18 @@ class ModelConfig:
     # --- validation ----------------------------------------------------------------------------------------------
     def validate(self) -> ModelConfig:
         """Check the model; return it. Raises ``ConfigError`` listing every problem."""
+        problems = self._scalar_problems()
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names):
+            problems.append("each comparison may appear once")
+        for c in self.comparisons:
+            problems += _comparison_problems(c, self.trained)
+        problems += self._rule_problems(names)
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return self
+
+    def _scalar_problems(self) -> list[str]:
         problems: list[str] = []
         if self.schema_version != SCHEMA_VERSION:
             problems.append(f"schema_version {self.schema_version} is not {SCHEMA_VERSION}")
@@ -126,19 +138,17 @@ class ModelConfig:
             problems.append("at least one comparison is needed")
         if not self.blocking_rules:
             problems.append("at least one blocking rule is needed")
-        names = [c.name for c in self.comparisons]
-        if len(set(names)) != len(names):
-            problems.append("each comparison may appear once")
-        for c in self.comparisons:
-            problems += _comparison_problems(c, self.trained)
         if not self.training_rules:
             problems.append("at least one training rule is needed")
+        return problems
+
+    def _rule_problems(self, names: list[str]) -> list[str]:
+        problems: list[str] = []
         estimated = {c.name for c in self.comparisons if any(c.name not in r.conditions for r in self.training_rules)}
         if self.training_rules and estimated != set(names):
             problems.append(f"no training rule estimates m for {sorted(set(names) - estimated)}")
-        known_keys = BLOCKING_KEYS
         for rule in (*self.blocking_rules, *self.training_rules):
-            unknown = [k for k in rule.keys if k not in known_keys]
+            unknown = [k for k in rule.keys if k not in BLOCKING_KEYS]
             if not rule.keys or unknown:
                 problems.append(f"blocking rule {rule.name!r}: unknown or no keys {unknown}")
             bad = [c for c in rule.conditions if c not in names]
@@ -146,9 +156,7 @@ class ModelConfig:
                 problems.append(f"blocking rule {rule.name!r}: conditions name unknown comparisons {bad}")
             if rule.max_block_size is not None and rule.max_block_size < 2:
                 problems.append(f"blocking rule {rule.name!r}: max_block_size must be at least 2")
-        if problems:
-            raise ConfigError("; ".join(problems))
-        return self
+        return problems
 
     # --- JSON -----------------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -170,6 +178,7 @@ class ModelConfig:
                 )
                 for c in data["comparisons"]
             )
+
             def rules_of(key: str) -> tuple[BlockingRule, ...]:
                 return tuple(
                     BlockingRule(

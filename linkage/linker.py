@@ -88,7 +88,9 @@ def link(
     return LinkResult(pairs=run.pairs(threshold), model=run.model, timings=run.timings, run=run)
 
 
-def train(records: pd.DataFrame, *, model: ModelConfig | None = None, backend: MemoryBackend | None = None) -> ModelConfig:
+def train(
+    records: pd.DataFrame, *, model: ModelConfig | None = None, backend: MemoryBackend | None = None
+) -> ModelConfig:
     """Train ``model`` (default ``default_model()``) on ``records`` without labels; return the trained model."""
     frames = _frames(records, labels=("input",))
     return (backend or MemoryBackend()).run(frames, model or default_model("dedupe"), train=True).model
@@ -97,4 +99,3 @@ def train(records: pd.DataFrame, *, model: ModelConfig | None = None, backend: M
 def predict(records: pd.DataFrame, model: ModelConfig, *, threshold: float | None = 0.5) -> pd.DataFrame:
     """Score ``records`` against each other with a trained ``model``; pairs as in ``LinkResult.pairs``."""
     return MemoryBackend().predict(_frames(records, labels=("input",)), model, threshold)
-

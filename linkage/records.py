@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow
 import pandas as pd
+import pyarrow
 
 from linkage import names
 from linkage.identifiers import NHS_PLACEHOLDERS, identifier_normalise
@@ -134,7 +134,9 @@ def _postcodes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     compact = raw.astype(_ARROW).str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
     arrow = pyarrow.chunked_array([compact.array._pa_array]) if hasattr(compact.array, "_pa_array") else None
-    arrow = pyarrow.array(compact.to_numpy(dtype=object, na_value=None), type=pyarrow.string()) if arrow is None else arrow
+    arrow = (
+        pyarrow.array(compact.to_numpy(dtype=object, na_value=None), type=pyarrow.string()) if arrow is None else arrow
+    )
     parts = pc.extract_regex(arrow, r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<sector>[0-9])(?P<unit>[A-Z]{2})$")
     outward = pc.struct_field(parts, "outward")
     sector_digit = pc.struct_field(parts, "sector")
@@ -260,6 +262,9 @@ class Features:
 
     ``names`` is one vocabulary for given and family names (so a swap is code equality across the two fields);
     ``given_forms[code]`` / ``family_parts[code]`` hold the nickname forms / surname words of each vocabulary entry.
+    ``nickname_relation`` / ``part_relation``: sorted int64 keys ``x * len(names) + y`` of the vocabulary pairs that
+    are nickname forms of each other / share a surname word (both orders); ``letter_counts`` (V x 36 letters and
+    digits) and ``name_length`` bound Jaro-Winkler cheaply.
     ``given_tf`` / ``family_tf`` are each record's name frequency among the records (for term-frequency adjustment).
     ``source`` is 0 for every record when deduplicating, 0/1 for the two files when linking.
     """
@@ -274,6 +279,11 @@ class Features:
     family_phonetic: np.ndarray
     given_forms: list
     family_parts: list
+    nickname_relation: np.ndarray
+    part_relation: np.ndarray
+    letter_counts: np.ndarray
+    name_length: np.ndarray
+    name_prefix: np.ndarray
     given_tf: np.ndarray
     family_tf: np.ndarray
     dob: np.ndarray
@@ -305,6 +315,58 @@ def _tf(codes: np.ndarray) -> np.ndarray:
     return out
 
 
+def _relations(vocab: np.ndarray, forms: list, parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys of the nickname and shared-surname-word relations between vocabulary entries (both orders)."""
+    width = np.int64(len(vocab))
+    index = {name: code for code, name in enumerate(vocab.tolist())}
+    nick: list[int] = []
+    for y, fs in enumerate(forms):
+        if not fs:
+            continue
+        for form in fs:
+            x = index.get(form)
+            if x is not None and x != y:
+                nick += [x * width + y, y * width + x]
+    by_token: dict[str, list[int]] = {}
+    for code, ps in enumerate(parts):
+        if ps:
+            for token in ps:
+                by_token.setdefault(token, []).append(code)
+    part: list[np.ndarray] = []
+    for codes in by_token.values():
+        if len(codes) > 1:
+            c = np.asarray(codes, dtype=np.int64)
+            a, b = np.meshgrid(c, c, indexing="ij")
+            keep = a != b
+            part.append((a[keep] * width + b[keep]).ravel())
+    nick_arr = np.unique(np.asarray(nick, dtype=np.int64))
+    part_arr = np.unique(np.concatenate(part)) if part else np.empty(0, np.int64)
+    return nick_arr, part_arr
+
+
+_ALPHABET = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)
+
+
+def _letters(vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per vocabulary entry: counts of each of the 36 letters and digits (uint8), the length, and the first four
+    characters (uint8 codes; distinct padding per side is not needed: a shorter name pads with 0, which never
+    equals a letter, and the 4-letter cap of Winkler's bonus is the array width)."""
+    counts = np.zeros((len(vocab), 36), dtype=np.uint8)
+    lengths = np.zeros(len(vocab), dtype=np.int32)
+    prefixes = np.zeros((len(vocab), 4), dtype=np.uint8)
+    lookup = np.full(256, 255, dtype=np.uint8)
+    lookup[_ALPHABET] = np.arange(36, dtype=np.uint8)
+    for code, name in enumerate(vocab.tolist()):
+        raw = np.frombuffer(name.encode("ascii", "ignore"), dtype=np.uint8)
+        idx = lookup[raw]
+        idx = idx[idx < 36]
+        lengths[code] = len(name)
+        prefixes[code, : min(4, len(raw))] = raw[:4]
+        if len(idx):
+            counts[code] = np.minimum(np.bincount(idx, minlength=36), 255)
+    return counts, lengths, prefixes
+
+
 def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
     """Integer codes of a ``normalise_records`` frame. ``source``: per-record dataset number (default all 0)."""
     n = len(frame)
@@ -321,6 +383,9 @@ def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
     for code, value in zip(family, frame["family_parts"].to_numpy(), strict=True):
         if code >= 0 and parts[code] is None and value is not None:
             parts[code] = frozenset(value)
+
+    nickname_relation, part_relation = _relations(vocab_arr, forms, parts)
+    letter_counts, name_length, name_prefix = _letters(vocab_arr)
 
     def ints(col: str) -> np.ndarray:
         return pd.to_numeric(frame[col], errors="coerce").fillna(-1).astype(np.int32).to_numpy()
@@ -342,6 +407,11 @@ def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
         family_phonetic=phon[n:],
         given_forms=forms,
         family_parts=parts,
+        nickname_relation=nickname_relation,
+        part_relation=part_relation,
+        letter_counts=letter_counts,
+        name_length=name_length,
+        name_prefix=name_prefix,
         given_tf=_tf(given),
         family_tf=_tf(family),
         dob=dob,

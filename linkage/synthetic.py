@@ -37,11 +37,112 @@ import pandas as pd
 __all__ = ["GeneratorSettings", "generate_people", "truth_pairs"]
 
 # Real UK postcode areas (a subset of the 121), so that postcode districts and sectors look like UK ones.
-_POSTCODE_AREAS = (
-    "AB AL B BA BB BD BH BL BN BR BS CA CB CF CH CM CO CR CT CV CW DA DD DE DH DL DN DT DY E EC EH EN EX FK FY G GL "
-    "GU HA HD HG HP HR HU HX IG IP KT L LA LE LL LN LS LU M ME MK N NE NG NN NP NR NW OL OX PE PL PO PR RG RM S SE "
-    "SG SK SL SM SN SO SP SR SS ST SW SY TA TF TN TQ TS TW UB W WA WD WF WN WR WS WV YO"
-).split()
+_POSTCODE_AREAS = [
+    "AB",
+    "AL",
+    "B",
+    "BA",
+    "BB",
+    "BD",
+    "BH",
+    "BL",
+    "BN",
+    "BR",
+    "BS",
+    "CA",
+    "CB",
+    "CF",
+    "CH",
+    "CM",
+    "CO",
+    "CR",
+    "CT",
+    "CV",
+    "CW",
+    "DA",
+    "DD",
+    "DE",
+    "DH",
+    "DL",
+    "DN",
+    "DT",
+    "DY",
+    "E",
+    "EC",
+    "EH",
+    "EN",
+    "EX",
+    "FK",
+    "FY",
+    "G",
+    "GL",
+    "GU",
+    "HA",
+    "HD",
+    "HG",
+    "HP",
+    "HR",
+    "HU",
+    "HX",
+    "IG",
+    "IP",
+    "KT",
+    "L",
+    "LA",
+    "LE",
+    "LL",
+    "LN",
+    "LS",
+    "LU",
+    "M",
+    "ME",
+    "MK",
+    "N",
+    "NE",
+    "NG",
+    "NN",
+    "NP",
+    "NR",
+    "NW",
+    "OL",
+    "OX",
+    "PE",
+    "PL",
+    "PO",
+    "PR",
+    "RG",
+    "RM",
+    "S",
+    "SE",
+    "SG",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SO",
+    "SP",
+    "SR",
+    "SS",
+    "ST",
+    "SW",
+    "SY",
+    "TA",
+    "TF",
+    "TN",
+    "TQ",
+    "TS",
+    "TW",
+    "UB",
+    "W",
+    "WA",
+    "WD",
+    "WF",
+    "WN",
+    "WR",
+    "WS",
+    "WV",
+    "YO",
+]
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters used in the inward code (no C I K M O V)
 _STREET_SUFFIXES = ("Road", "Street", "Avenue", "Close", "Lane", "Drive", "Way", "Gardens", "Crescent", "Court")
 
@@ -232,7 +333,9 @@ class _Generator:
         self.np_rng = np.random.default_rng(seed)
         self.pools = _name_pools(seed % 1000)
         self.streets = [f"{self._street_word()} {self.rnd.choice(_STREET_SUFFIXES)}" for _ in range(4000)]
-        self.towns = [self._street_word() + self.rnd.choice(["ton", "ford", "by", "ham", " Green", "field"]) for _ in range(300)]
+        self.towns = [
+            self._street_word() + self.rnd.choice(["ton", "ford", "by", "ham", " Green", "field"]) for _ in range(300)
+        ]
         self.people: list[_Person] = []
         self._locale_draws: list[int] = []
 
@@ -252,14 +355,33 @@ class _Generator:
         non_latin = self.pools.native[locale]
         return _latin(raw, non_latin), (raw if non_latin else None)
 
-    def _new_person(self, *, locale: int, family: tuple[str, str | None], sex: str, dob: dt.date, postcode: str,
-                    address: str, adult: bool, given: tuple[str, str | None] | None = None) -> _Person:
+    def _new_person(
+        self,
+        *,
+        locale: int,
+        family: tuple[str, str | None],
+        sex: str,
+        dob: dt.date,
+        postcode: str,
+        address: str,
+        adult: bool,
+        given: tuple[str, str | None] | None = None,
+    ) -> _Person:
         if given is None:
             given = self._name(locale, self.pools.given_f if sex == "F" else self.pools.given_m)
         person = _Person(
-            entity=len(self.people), given=given[0], family=family[0], sex=sex, dob=dob, postcode=postcode,
-            address=address, nhs=None, non_latin=self.pools.native[locale], native_given=given[1],
-            native_family=family[1], adult=adult,
+            entity=len(self.people),
+            given=given[0],
+            family=family[0],
+            sex=sex,
+            dob=dob,
+            postcode=postcode,
+            address=address,
+            nhs=None,
+            non_latin=self.pools.native[locale],
+            native_given=given[1],
+            native_family=family[1],
+            adult=adult,
         )
         self.people.append(person)
         return person
@@ -277,28 +399,51 @@ class _Generator:
             for a in range(adults):
                 sex = "F" if a == 0 else "M"
                 fam = family if a == 0 or rnd.random() < 0.7 else self._name(locale, self.pools.family)
-                self._new_person(locale=locale, family=fam, sex=sex, dob=_random_date(rnd, parent_dob.year - 3,
-                                 parent_dob.year + 3), postcode=postcode, address=address, adult=True)
+                self._new_person(
+                    locale=locale,
+                    family=fam,
+                    sex=sex,
+                    dob=_random_date(rnd, parent_dob.year - 3, parent_dob.year + 3),
+                    postcode=postcode,
+                    address=address,
+                    adult=True,
+                )
             for _ in range(rnd.choice((0, 1, 1, 2, 2, 3, 4))):
                 sex = rnd.choice("FM")
                 dob = _random_date(rnd, max(parent_dob.year + 18, by - 18), by - 1)
-                child = self._new_person(locale=locale, family=family, sex=sex, dob=dob, postcode=postcode,
-                                         address=address, adult=False)
+                child = self._new_person(
+                    locale=locale, family=family, sex=sex, dob=dob, postcode=postcode, address=address, adult=False
+                )
                 if rnd.random() < self.s.twins:
                     twin_sex = rnd.choice("FM")
                     pool = self.pools.given_f if twin_sex == "F" else self.pools.given_m
                     twin_given = self._name(locale, pool)
                     if twin_given[0] != child.given:
-                        self._new_person(locale=locale, family=family, sex=twin_sex, dob=dob, postcode=postcode,
-                                         address=address, adult=False, given=twin_given)
+                        self._new_person(
+                            locale=locale,
+                            family=family,
+                            sex=twin_sex,
+                            dob=dob,
+                            postcode=postcode,
+                            address=address,
+                            adult=False,
+                            given=twin_given,
+                        )
             if rnd.random() < self.s.cousin_same_name * (adults + 2):
                 base = self.people[-1]
                 near = _nearby_postcode(rnd, base.postcode)
                 dob = _random_date(rnd, base.dob.year - 3, min(base.dob.year + 3, by - 1))
                 if dob != base.dob:
-                    self._new_person(locale=locale, family=(base.family, base.native_family), sex=base.sex, dob=dob,
-                                     postcode=near, address=self._address(near), adult=base.adult,
-                                     given=(base.given, base.native_given))
+                    self._new_person(
+                        locale=locale,
+                        family=(base.family, base.native_family),
+                        sex=base.sex,
+                        dob=dob,
+                        postcode=near,
+                        address=self._address(near),
+                        adult=base.adult,
+                        given=(base.given, base.native_given),
+                    )
         del self.people[n_people:]
         for person, nhs in zip(self.people, _nhs_numbers(self.np_rng, len(self.people)), strict=True):
             person.nhs = nhs
@@ -306,43 +451,13 @@ class _Generator:
     # --- one record of a person, with the faults an agency's copy has -----------------------------------------------
     def record(self, p: _Person, duplicate: bool) -> dict[str, str]:
         rnd, s = self.rnd, self.s
-        given, family = p.given, p.family
+        given, family = self._names(p) if duplicate else (p.given, p.family)
         dob, postcode, address, sex = p.dob, p.postcode, p.address, p.sex
         if duplicate:
-            if p.non_latin and rnd.random() < s.native_script:
-                given, family = p.native_given or given, p.native_family or family
-            elif p.non_latin and rnd.random() < s.other_transliteration:
-                for a, b in _TRANSLIT_VARIANTS:
-                    given, family = given.replace(a, b), family.replace(a, b)
-            if rnd.random() < s.nickname:
-                given = _nickname(rnd, given) or given
-            if rnd.random() < s.given_typo:
-                given = _typo(rnd, given)
-            if rnd.random() < s.family_typo:
-                family = _typo(rnd, family)
-            if p.adult and rnd.random() < s.surname_change:
-                other = self._name(0, self.pools.family)[0]
-                family = rnd.choice((other, f"{family}-{other}", f"{other} {family}"))
-            if rnd.random() < s.names_swapped:
-                given, family = family, given
             dob = self._dob_fault(dob)
-            if rnd.random() < s.moved:
-                postcode = _postcode(rnd) if rnd.random() < 0.6 else _nearby_postcode(rnd, postcode)
-                address = self._address(postcode)
-            elif rnd.random() < s.postcode_typo:
-                postcode = _nearby_postcode(rnd, postcode)
+            postcode, address = self._moved(postcode, address)
             if rnd.random() < s.sex_wrong:
                 sex = "M" if sex == "F" else "F"
-        identifier = ""
-        if rnd.random() < s.nhs_present and p.nhs:
-            identifier = p.nhs
-            if duplicate and rnd.random() < s.nhs_typo:
-                i = rnd.randrange(10)
-                identifier = identifier[:i] + str((int(identifier[i]) + rnd.randint(1, 9)) % 10) + identifier[i + 1 :]
-            identifier = rnd.choice((identifier, f"{identifier[:3]} {identifier[3:6]} {identifier[6:]}",
-                                     f"{identifier[:3]}-{identifier[3:6]}-{identifier[6:]}"))
-        elif rnd.random() < s.placeholder_identifier:
-            identifier = rnd.choice(_PLACEHOLDERS)
         return {
             "given_name": "" if rnd.random() < s.given_missing else given,
             "family_name": "" if rnd.random() < s.family_missing else family,
@@ -350,8 +465,56 @@ class _Generator:
             "sex": "" if rnd.random() < s.sex_missing else sex,
             "postcode": "" if rnd.random() < s.postcode_missing else self._postcode_style(postcode),
             "address": "" if rnd.random() < s.address_missing else address,
-            "identifier": identifier,
+            "identifier": self._identifier(p, duplicate),
         }
+
+    def _names(self, p: _Person) -> tuple[str, str]:
+        rnd, s = self.rnd, self.s
+        given, family = p.given, p.family
+        if p.non_latin and rnd.random() < s.native_script:
+            given, family = p.native_given or given, p.native_family or family
+        elif p.non_latin and rnd.random() < s.other_transliteration:
+            for a, b in _TRANSLIT_VARIANTS:
+                given, family = given.replace(a, b), family.replace(a, b)
+        if rnd.random() < s.nickname:
+            given = _nickname(rnd, given) or given
+        if rnd.random() < s.given_typo:
+            given = _typo(rnd, given)
+        if rnd.random() < s.family_typo:
+            family = _typo(rnd, family)
+        if p.adult and rnd.random() < s.surname_change:
+            other = self._name(0, self.pools.family)[0]
+            family = rnd.choice((other, f"{family}-{other}", f"{other} {family}"))
+        if rnd.random() < s.names_swapped:
+            given, family = family, given
+        return given, family
+
+    def _moved(self, postcode: str, address: str) -> tuple[str, str]:
+        rnd, s = self.rnd, self.s
+        if rnd.random() < s.moved:
+            postcode = _postcode(rnd) if rnd.random() < 0.6 else _nearby_postcode(rnd, postcode)
+            return postcode, self._address(postcode)
+        if rnd.random() < s.postcode_typo:
+            return _nearby_postcode(rnd, postcode), address
+        return postcode, address
+
+    def _identifier(self, p: _Person, duplicate: bool) -> str:
+        rnd, s = self.rnd, self.s
+        if rnd.random() < s.nhs_present and p.nhs:
+            identifier = p.nhs
+            if duplicate and rnd.random() < s.nhs_typo:
+                i = rnd.randrange(10)
+                identifier = identifier[:i] + str((int(identifier[i]) + rnd.randint(1, 9)) % 10) + identifier[i + 1 :]
+            return rnd.choice(
+                (
+                    identifier,
+                    f"{identifier[:3]} {identifier[3:6]} {identifier[6:]}",
+                    f"{identifier[:3]}-{identifier[3:6]}-{identifier[6:]}",
+                )
+            )
+        if rnd.random() < s.placeholder_identifier:
+            return rnd.choice(_PLACEHOLDERS)
+        return ""
 
     def _postcode_style(self, postcode: str) -> str:
         r = self.rnd.random()
@@ -425,8 +588,19 @@ def generate_people(n_records: int, *, seed: int = 2026, settings: GeneratorSett
     df = df.iloc[order].reset_index(drop=True)
     ids = gen.np_rng.permutation(np.arange(1, n_records + 1))
     df.insert(0, "record_id", [f"R{i:08d}" for i in ids])
-    return df[["record_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "identifier",
-               "entity_id"]]
+    return df[
+        [
+            "record_id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "postcode",
+            "address",
+            "identifier",
+            "entity_id",
+        ]
+    ]
 
 
 def truth_pairs(entity_id: np.ndarray) -> np.ndarray:

@@ -19,8 +19,8 @@ from dataclasses import replace
 import numpy as np
 
 from linkage.blocking import pairs_for_rule
-from linkage.config import BlockingRule, ComparisonConfig, LevelParams, ModelConfig, TrainingReport
 from linkage.comparisons import UNRESOLVED, NameComparison
+from linkage.config import BlockingRule, ComparisonConfig, LevelParams, ModelConfig, TrainingReport
 from linkage.records import Features
 from linkage.scoring import _bayes_weights, _probability, _tables, comparison_levels
 
@@ -41,7 +41,10 @@ def random_pairs(f: Features, n_pairs: int, *, seed: int, link: bool) -> tuple[n
         a = np.flatnonzero(f.source == 0)
         b = np.flatnonzero(f.source == 1)
         n_pairs = int(min(n_pairs, len(a) * len(b)))
-        return (a[rng.integers(0, len(a), n_pairs)].astype(np.int32), b[rng.integers(0, len(b), n_pairs)].astype(np.int32))
+        return (
+            a[rng.integers(0, len(a), n_pairs)].astype(np.int32),
+            b[rng.integers(0, len(b), n_pairs)].astype(np.int32),
+        )
     n_pairs = int(min(n_pairs, f.n * (f.n - 1) // 2))
     left = rng.integers(0, f.n, n_pairs)
     right = rng.integers(0, f.n - 1, n_pairs)
@@ -173,7 +176,9 @@ def em_session(
     return m, prior, iteration, converged
 
 
-def _posteriors(levels: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], trainable: list[np.ndarray], prior: float):
+def _posteriors(
+    levels: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], trainable: list[np.ndarray], prior: float
+):
     """P(match | levels) of each pair under m, u and the prior (blank and rule levels neutral)."""
     log_ratio = np.full(len(levels), np.log(prior / (1 - prior)))
     for j in range(levels.shape[1]):
@@ -213,7 +218,9 @@ def estimate_household_u(
     _, prior, _, _ = em_session(
         others, [u[k] for k in cols], [trainable[k] for k in cols], m_start=[m[k] for k in cols]
     )
-    non_match = 1.0 - _posteriors(others, [m[k] for k in cols], [u[k] for k in cols], [trainable[k] for k in cols], prior)
+    non_match = 1.0 - _posteriors(
+        others, [m[k] for k in cols], [u[k] for k in cols], [trainable[k] for k in cols], prior
+    )
     family_levels = levels[:, 0]
     known = family_levels >= 0
     denominator = float(non_match[known].sum())
@@ -224,7 +231,13 @@ def estimate_household_u(
 
 
 def estimate_prior(
-    model: ModelConfig, f: Features, left: np.ndarray, right: np.ndarray, levels: np.ndarray, *, max_iterations: int = 50
+    model: ModelConfig,
+    f: Features,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels: np.ndarray,
+    *,
+    max_iterations: int = 50,
 ) -> tuple[float, int]:
     """λ such that λ x (number of possible pairs) = Σ posterior match probability of the candidate pairs."""
     tables = _tables(model)

@@ -57,7 +57,7 @@ class MemoryBackend(LinkageBackend):
 
     name = "memory"
 
-    def __init__(self, *, seed: int = 1, u_pairs: int | None = None, em_max_pairs: int = 1_000_000) -> None:
+    def __init__(self, *, seed: int = 1, u_pairs: int | None = None, em_max_pairs: int = 300_000) -> None:
         self.seed = seed
         self.u_pairs = u_pairs
         self.em_max_pairs = em_max_pairs
@@ -74,12 +74,12 @@ class MemoryBackend(LinkageBackend):
 
     def run(self, frames: list[pd.DataFrame], model: ModelConfig, *, train: bool) -> Run:
         """Block, compare, train (when ``train``: EM on these records, no labels) and score."""
-        clock = time.perf_counter()
+        clock = time.process_time()
         timings: dict[str, float] = {}
 
         def lap(name: str) -> None:
             nonlocal clock
-            now = time.perf_counter()
+            now = time.process_time()
             timings[name] = round(now - clock, 3)
             clock = now
 
@@ -98,7 +98,7 @@ class MemoryBackend(LinkageBackend):
                 blocks.right,
                 levels,
                 seed=self.seed,
-                u_pairs=self.u_pairs or min(2_000_000, max(200_000, 50 * f.n)),
+                u_pairs=self.u_pairs or min(1_000_000, max(200_000, 20 * f.n)),
                 em_max_pairs=self.em_max_pairs,
             )
             lap("train")

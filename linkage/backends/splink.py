@@ -18,15 +18,18 @@ from linkage.splink_settings import splink_input, to_splink_settings
 __all__ = ["SplinkBackend", "spark_session"]
 
 
-def spark_session(*, cores: int = 1, app_name: str = "openmash-linkage"):
-    """A local-mode Spark session with Splink's similarity UDF jar (jaro_winkler). Needs PySpark and Java 17.
+def spark_session(*, cores: int = 1, app_name: str = "openmash-linkage", checkpoint_dir: str | None = None):
+    """A local-mode Spark session with Splink's similarity UDF jar (jaro_winkler) and a checkpoint folder (Splink
+    checkpoints to break long lineages; default: a new temporary folder). Needs PySpark and Java 17.
 
     In production, build the session for the cluster instead (the jar path is
-    ``splink.backends.spark.similarity_jar_location()``)."""
+    ``splink.backends.spark.similarity_jar_location()``; the checkpoint folder on shared storage)."""
+    import tempfile
+
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
@@ -35,6 +38,8 @@ def spark_session(*, cores: int = 1, app_name: str = "openmash-linkage"):
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
+    session.sparkContext.setCheckpointDir(checkpoint_dir or tempfile.mkdtemp(prefix="openmash-spark-"))
+    return session
 
 
 class SplinkBackend(LinkageBackend):

@@ -66,11 +66,16 @@ HEADER = ",".join(INPUT_COLUMNS)
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("record_id,given_name\n1,Ann\n", "missing columns: family_name, date_of_birth, sex, postcode, address, identifier"),
+        (
+            "record_id,given_name\n1,Ann\n",
+            "missing columns: family_name, date_of_birth, sex, postcode, address, identifier",
+        ),
         ("", "the file is empty"),
         (HEADER + "\n", "no records"),
-        (HEADER + "\n1,A,B,2014-02-30,,,,\n2,A,B,12/03/2014,,,,\n3,A,B,2014-03-12,,,,\n4,A,B,yesterday,,,,\n",
-         "date_of_birth is not a date like 2014-03-27 in rows 2, 3, 5"),
+        (
+            HEADER + "\n1,A,B,2014-02-30,,,,\n2,A,B,12/03/2014,,,,\n3,A,B,2014-03-12,,,,\n4,A,B,yesterday,,,,\n",
+            "date_of_birth is not a date like 2014-03-27 in rows 2, 3, 5",
+        ),
         (HEADER + "\n1,A,B,,,,,\n1,C,D,,,,,\n", "repeated record_id in rows 3"),
         (HEADER + "\n,A,B,,,,,\n", "blank record_id in rows 2"),
     ],

@@ -35,14 +35,16 @@ def test_different_valid_nhs_numbers_never_link_whatever_else_agrees(trained):
 
 
 def test_batch_output_never_pairs_different_valid_nhs_numbers(people):
-    twins = pd.DataFrame([record(record_id="X1", **ALICE, identifier=NHS_A), record(record_id="X2", **ALICE, identifier=NHS_B)])
+    twins = pd.DataFrame(
+        [record(record_id="X1", **ALICE, identifier=NHS_A), record(record_id="X2", **ALICE, identifier=NHS_B)]
+    )
     data = pd.concat([people, twins], ignore_index=True)
     result = dedupe(data, threshold=None)
-    pair = result.pairs[
-        result.pairs.record_id_l.isin(["X1", "X2"]) & result.pairs.record_id_r.isin(["X1", "X2"])
-    ]
+    pair = result.pairs[result.pairs.record_id_l.isin(["X1", "X2"]) & result.pairs.record_id_r.isin(["X1", "X2"])]
     assert len(pair) == 1 and pair.match_probability.iloc[0] == 0.0
-    nhs = data["identifier"].map(lambda v: identifier_normalise(v).value if identifier_normalise(v).kind == "nhs_number" else None)
+    nhs = data["identifier"].map(
+        lambda v: identifier_normalise(v).value if identifier_normalise(v).kind == "nhs_number" else None
+    )
     clusters = result.clusters(threshold=0.5)
     members = pd.DataFrame({"cluster": clusters.to_numpy(), "nhs": nhs.to_numpy()}).dropna()
     assert members.groupby("cluster")["nhs"].nunique().max() == 1
