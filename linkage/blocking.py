@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from linkage.config import BlockingRule
 from linkage.records import Features
@@ -34,13 +35,16 @@ class BlockingResult:
 
 
 def _compact(values: np.ndarray) -> np.ndarray:
-    """Dense codes 0..k-1 for the values, keeping -1 (blank) as -1."""
-    out = np.full(len(values), -1, dtype=np.int64)
-    known = values >= 0
-    if known.any():
-        _, inverse = np.unique(values[known], return_inverse=True)
-        out[known] = inverse
-    return out
+    """Dense codes 0..k-1 for the values (hashing, no sort), keeping -1 (blank) as -1."""
+    codes, _ = pd.factorize(np.where(values >= 0, values, -1))
+    codes = codes.astype(np.int64)
+    blank = values < 0
+    if blank.any():
+        # factorize gave the blank value a code too: take it out and close the gap.
+        blank_code = codes[np.flatnonzero(blank)[0]]
+        codes[codes > blank_code] -= 1
+        codes[blank] = -1
+    return codes
 
 
 def _column(f: Features, key: str) -> np.ndarray:
@@ -74,11 +78,18 @@ def _column(f: Features, key: str) -> np.ndarray:
     return column.astype(np.int64)
 
 
+def _compacted(f: Features, key: str) -> np.ndarray:
+    cache = f.__dict__.setdefault("_blocking_columns", {})
+    if key not in cache:
+        cache[key] = _compact(_column(f, key))
+    return cache[key]
+
+
 def blocking_key(f: Features, keys: tuple[str, ...]) -> np.ndarray:
     """One int64 key per record combining the ``keys`` columns; -1 where any of them is blank."""
-    combined = _compact(_column(f, keys[0]))
+    combined = _compacted(f, keys[0])
     for key in keys[1:]:
-        nxt = _compact(_column(f, key))
+        nxt = _compacted(f, key)
         blank = (combined < 0) | (nxt < 0)
         combined = combined * (int(nxt.max(initial=0)) + 1) + nxt
         combined[blank] = -1
