@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
+from linkage._internal.arrays import dense_codes
 from linkage.config import BlockingRule
 from linkage.records import Features
 
@@ -32,19 +32,6 @@ class BlockingResult:
 
     def __len__(self) -> int:
         return len(self.left)
-
-
-def _compact(values: np.ndarray) -> np.ndarray:
-    """Dense codes 0..k-1 for the values (hashing, no sort), keeping -1 (blank) as -1."""
-    codes, _ = pd.factorize(np.where(values >= 0, values, -1))
-    codes = codes.astype(np.int64)
-    blank = values < 0
-    if blank.any():
-        # factorize gave the blank value a code too: take it out and close the gap.
-        blank_code = codes[np.flatnonzero(blank)[0]]
-        codes[codes > blank_code] -= 1
-        codes[blank] = -1
-    return codes
 
 
 def _column(f: Features, key: str) -> np.ndarray:
@@ -81,7 +68,7 @@ def _column(f: Features, key: str) -> np.ndarray:
 def _compacted(f: Features, key: str) -> np.ndarray:
     cache = f.__dict__.setdefault("_blocking_columns", {})
     if key not in cache:
-        cache[key] = _compact(_column(f, key))
+        cache[key] = dense_codes(_column(f, key))
     return cache[key]
 
 
@@ -93,7 +80,7 @@ def blocking_key(f: Features, keys: tuple[str, ...]) -> np.ndarray:
         blank = (combined < 0) | (nxt < 0)
         combined = combined * (int(nxt.max(initial=0)) + 1) + nxt
         combined[blank] = -1
-        combined = _compact(combined)
+        combined = dense_codes(combined)
     return combined
 
 

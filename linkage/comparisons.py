@@ -17,8 +17,8 @@ from typing import ClassVar
 
 import jellyfish
 import numpy as np
-import pandas as pd
 
+from linkage._internal.arrays import in_relation, pairwise_unique
 from linkage.records import Features
 
 __all__ = [
@@ -121,32 +121,6 @@ def _assign(out: np.ndarray, todo: np.ndarray, condition: np.ndarray, level: int
 
 
 UNRESOLVED = -2  # u sampling only: a pair whose costly levels were not computed (see NameComparison.levels)
-
-
-def _pairwise_unique(codes_l: np.ndarray, codes_r: np.ndarray, fn, vocab: list | None = None) -> np.ndarray:
-    """Apply ``fn`` once per distinct code pair; return per-pair results as float64.
-
-    ``fn(a, b)`` receives the codes, or ``vocab[code]`` of each side when ``vocab`` is given."""
-    if len(codes_l) == 0:
-        return np.zeros(0)
-    width = int(max(codes_l.max(), codes_r.max())) + 1
-    key = codes_l.astype(np.int64) * width + codes_r.astype(np.int64)
-    inverse, uniq = pd.factorize(key)
-    ul, ur = (uniq // width).tolist(), (uniq % width).tolist()
-    if vocab is not None:
-        ul = [vocab[x] for x in ul]
-        ur = [vocab[y] for y in ur]
-    values = np.array(list(map(fn, ul, ur)), dtype=np.float64)
-    return values[inverse]
-
-
-def _in_relation(a: np.ndarray, b: np.ndarray, relation: np.ndarray, width: int) -> np.ndarray:
-    """For each pair of vocabulary codes, whether ``a * width + b`` is in the sorted ``relation``."""
-    if len(relation) == 0 or len(a) == 0:
-        return np.zeros(len(a), dtype=bool)
-    keys = a.astype(np.int64) * width + b.astype(np.int64)
-    pos = np.minimum(np.searchsorted(relation, keys), len(relation) - 1)
-    return relation[pos] == keys
 
 
 def _jaro_winkler_could_reach(f: Features, a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
@@ -268,7 +242,7 @@ class NameComparison(Comparison):
         if len(idx):
             relation = f.nickname_relation if self.field == "given" else f.part_relation
             hit = np.zeros(len(left), dtype=bool)
-            hit[idx] = _in_relation(a[idx], b[idx], relation, len(f.names))
+            hit[idx] = in_relation(a[idx], b[idx], relation, len(f.names))
             _assign(out, todo, hit, level)
         self.costly_from = level
         level += 1
@@ -280,7 +254,7 @@ class NameComparison(Comparison):
         if len(idx):
             # Only pairs whose letters could reach the lowest threshold are worth the exact computation.
             idx = idx[_jaro_winkler_could_reach(f, a[idx], b[idx], min(self.jw_thresholds))]
-            sims[idx] = _pairwise_unique(a[idx], b[idx], jellyfish.jaro_winkler_similarity, vocab=f.names.tolist())
+            sims[idx] = pairwise_unique(a[idx], b[idx], jellyfish.jaro_winkler_similarity, vocab=f.names.tolist())
         for t in self.jw_thresholds:
             _assign(out, todo, sims >= t, level)
             level += 1

@@ -89,3 +89,27 @@ def test_training_on_generated_data_converges_and_learns_sensible_weights(traine
     assert exact.m > 0.8 and exact.u < 0.01  # agreeing is common among matches, rare among non-matches
     assert other.m < 0.05 and other.u > 0.95
     assert 1e-5 < trained.model.probability_two_random_records_match < 1e-2
+
+
+def test_splink_settings_export_is_plain_json_with_both_dialects(trained):
+    from linkage import splink_blocking_rules, to_splink_settings
+
+    duck = to_splink_settings(trained.model, "duckdb")
+    spark = to_splink_settings(trained.model, "spark")
+    assert json.loads(json.dumps(duck)) == duck
+    assert duck["link_type"] == "dedupe_only"
+    assert duck["probability_two_random_records_match"] == trained.model.probability_two_random_records_match
+    assert [c["output_column_name"] for c in duck["comparisons"]] == [c.name for c in trained.model.comparisons]
+    given = duck["comparisons"][0]["comparison_levels"]
+    assert given[0]["is_null_level"] and given[-1]["sql_condition"] == "ELSE"
+    assert given[1]["tf_adjustment_column"] == "given"
+    assert "jaro_winkler_similarity(given_l, given_r) >= 0.92" in json.dumps(duck)
+    assert "jaro_winkler(given_l, given_r) >= 0.92" in json.dumps(spark)
+    assert "list_contains(given_forms_r, given_l)" in json.dumps(duck)
+    assert "array_contains(given_forms_r, given_l)" in json.dumps(spark)
+    ident = {lv["label_for_charts"]: lv for lv in duck["comparisons"][-1]["comparison_levels"]}
+    never = ident["different_nhs_number"]
+    assert never["fix_m_probability"] and np.log2(never["m_probability"] / never["u_probability"]) <= -100
+    assert "l.dob = r.dob AND l.family_phonetic = r.family_phonetic" in splink_blocking_rules(trained.model)
+    with pytest.raises(ValueError, match="not trained"):
+        to_splink_settings(default_model())
