@@ -67,6 +67,12 @@ def main(argv: list[str] | None = None, *, prog: str = "openmash link") -> int:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"{prog}: error: {message}", file=sys.stderr)
         return 1
+    if "fallback_model" in result.timings:
+        print(
+            f"{prog}: note: too few records to learn weights from; used the model trained on generated people "
+            "(the NHS number rules apply as always)",
+            file=sys.stderr,
+        )
     if not args.quiet:
         n = sum(len(r) for r in records)
         scored = len(result.run.blocks)

@@ -10,7 +10,8 @@ No labels are needed: u from random pairs, m by EM, the prior from the data (``l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ from linkage.clustering import cluster_pairs
 from linkage.config import ModelConfig, default_model
 from linkage.records import normalise_records, validate_records
 
-__all__ = ["LinkResult", "dedupe", "link", "predict", "train"]
+__all__ = ["LinkResult", "dedupe", "fallback_model", "link", "predict", "train"]
 
 
 @dataclass
@@ -48,6 +49,35 @@ class LinkResult:
         return pd.Series(ids, index=pd.Index(f.record_id, name="record_id"), name="cluster")
 
 
+# Below this many candidate pairs per training rule EM has nothing to learn from (a handful of records).
+_FALLBACK_RECORDS = 5000
+
+
+@lru_cache(maxsize=2)
+def fallback_model(link_type: str = "dedupe") -> ModelConfig:
+    """A model trained on generated people (``linkage.synthetic``, fixed seed), for inputs too small to train on:
+    the rules (NHS numbers) and the comparisons still apply; the weights are those learned from the generated
+    population. Deterministic; takes a few seconds."""
+    from linkage.synthetic import generate_people
+
+    people = normalise_records(validate_records(generate_people(_FALLBACK_RECORDS, seed=1), label="generated"))
+    model = MemoryBackend().run([people], default_model("dedupe"), train=True).model
+    return replace(model, link_type=link_type)
+
+
+def _run(backend: MemoryBackend, frames: list[pd.DataFrame], model: ModelConfig | None, link_type: str) -> Run:
+    if model is not None:
+        return backend.run(frames, model, train=False)
+    try:
+        return backend.run(frames, default_model(link_type), train=True)
+    except ValueError as exc:
+        if "too few records" not in str(exc):
+            raise
+        run = backend.run(frames, fallback_model(link_type), train=False)
+        run.timings["fallback_model"] = 1.0
+        return run
+
+
 def _frames(*tables: pd.DataFrame, labels: tuple[str, ...]) -> list[pd.DataFrame]:
     return [normalise_records(validate_records(t, label=lb)) for t, lb in zip(tables, labels, strict=True)]
 
@@ -63,12 +93,13 @@ def dedupe(
 
     In: ``records`` with the batch columns (see ``linkage.records``); an optional trained ``model`` (default:
     ``default_model()`` trained on these records); ``threshold`` on match probability (None: every scored pair).
-    Out: ``LinkResult``. Raises ``InputError`` for bad records, ValueError when there is too little to train on.
+    Out: ``LinkResult``. Too few records to train on (a handful): the model trained on generated people
+    (``fallback_model``) scores them instead, and ``result.timings`` has ``fallback_model``. Raises ``InputError``
+    for bad records.
     """
     backend = backend or MemoryBackend()
     frames = _frames(records, labels=("input",))
-    train_now = model is None
-    run = backend.run(frames, model or default_model("dedupe"), train=train_now)
+    run = _run(backend, frames, model, "dedupe")
     return LinkResult(pairs=run.pairs(threshold), model=run.model, timings=run.timings, run=run)
 
 
@@ -84,7 +115,7 @@ def link(
     ``records_r``; record ids need only be unique within each set). Otherwise as ``dedupe``."""
     backend = backend or MemoryBackend()
     frames = _frames(records_l, records_r, labels=("left input", "right input"))
-    run = backend.run(frames, model or default_model("link"), train=model is None)
+    run = _run(backend, frames, model, "link")
     return LinkResult(pairs=run.pairs(threshold), model=run.model, timings=run.timings, run=run)
 
 

@@ -100,3 +100,17 @@ def test_missing_file_not_utf8_and_usage(tmp_path, capsys):
         link_main(["dedupe", str(path)])
     assert done.value.code == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_a_handful_of_records_still_links_on_the_nhs_number(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        HEADER
+        + "\n1,Ann,Lee,2014-01-02,F,LS1 4AB,,999 314 1593\n2,Anne,Lee,2014-01-02,F,LS1 4AB,,999-314-1593"
+        + "\n3,Bob,Kay,2001-05-06,M,,,0000000000\n4,Rob,Kay,2001-05-06,M,,,0000000000\n",
+    )
+    code, err = run(capsys, "dedupe", str(path), "--out", str(tmp_path / "o.csv"))
+    assert code == 0, err
+    assert "used the model trained on generated people" in err
+    pairs = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    assert ("1", "2", "1") in set(zip(pairs.record_id_l, pairs.record_id_r, pairs.match_probability, strict=True))
