@@ -30,6 +30,8 @@ RECORD_KWARGS: dict[str, str] = {
     "allocation_id": "enquiries.CaseAllocation",
     "user_id": "accounts.User",
     "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
+    "batch_id": "feeds.ImportBatch",
+    "feed_code": "feeds.FeedMapping:code",
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied).
