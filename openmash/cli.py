@@ -27,7 +27,12 @@ Operating
   openmash bench frontdoor [--quick]                 the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
+  openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
+
+Record linkage (batch files; needs no configuration or database)
+  openmash link dedupe INPUT.csv --out PAIRS.csv [--all]    pairs of records of one person within a file
+  openmash link pair A.csv B.csv --out PAIRS.csv [--all]    pairs across two files
 
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
 Every error is one line on standard error and a non-zero exit status (add --traceback to see the traceback).
@@ -183,6 +188,15 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
         return
+    if argv[0] == "link" or argv[:2] == ["bench", "linkage"]:
+        # The linkage engine is framework-free: no Django, no configuration, no database.
+        if argv[0] == "link":
+            from linkage.cli import main as link_main
+
+            raise SystemExit(link_main(argv[1:], prog="openmash link"))
+        from linkage.bench import main as bench_main
+
+        raise SystemExit(bench_main(argv[2:], prog="openmash bench linkage"))
     resolved = _resolve(argv)
     if resolved is None:
         return
