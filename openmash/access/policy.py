@@ -18,6 +18,7 @@ A record the actor may not see answers exactly as a missing one (NotFound).
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from openmash.accounts.choices import AgencyType, Role
 from openmash.core.exceptions import NotFound, PermissionDenied
@@ -57,6 +58,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
+    # or reject); only managers separate people who were merged ("these are not the same person").
+    "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
+    "link.unmerge": frozenset({Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -73,6 +78,7 @@ _HUB_ONLY = frozenset(
     }
     | {"casenote.create", "casenote.view", "strategy.record"}
     | {"work.take", "work.assign"}
+    | {"link.review", "link.unmerge"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
@@ -127,6 +133,22 @@ def require_role(actor, *roles: str) -> None:
 # --- visible querysets -------------------------------------------------------------------------------------
 
 
+def people_in_clusters(person_ids) -> QuerySet:
+    """A subquery (``values("pk")``) of every person in the clusters of the given people: their resolved people and
+    everyone merged into those (ADR 0005). Access is decided on the resolved person, so involvement with any person
+    in a cluster is involvement with the whole cluster. `person_ids` is a list or a ``values(...)`` subquery."""
+    from openmash.people.models import Person
+
+    roots = Person.objects.filter(pk__in=person_ids).annotate(root=Coalesce("merged_into", "pk")).values("root")
+    return Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values("pk")
+
+
+def _allocated_to(user) -> QuerySet:
+    from openmash.enquiries.models import CaseAllocation
+
+    return CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id")
+
+
 def contacts_visible(actor) -> QuerySet:
     from openmash.contacts.models import Contact
 
@@ -137,11 +159,8 @@ def contacts_visible(actor) -> QuerySet:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if can(actor, "contacts.routed"):
-        return qs.filter(
-            own
-            | Q(routed_to=actor.user)
-            | Q(people__person__allocations__worker=actor.user, people__person__allocations__closed_at__isnull=True)
-        ).distinct()
+        allocated = people_in_clusters(_allocated_to(actor.user))
+        return qs.filter(own | Q(routed_to=actor.user) | Q(people__person_id__in=allocated)).distinct()
     return qs.filter(own)
 
 
@@ -200,7 +219,10 @@ def people_visible(actor) -> QuerySet:
     - researcher: the subject children of requests addressed to their agency;
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
-      of a child they found by search (issue 5, fault 2)."""
+      of a child they found by search (issue 5, fault 2).
+
+    Each basis covers the person's whole cluster (ADR 0005: people merged into one resolved person), so the set is
+    closed under merging and a merged-away person is visible exactly when their resolved person is."""
     from openmash.people.models import Person
 
     qs = Person.objects.all()
@@ -209,15 +231,16 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
-        return qs.filter(
-            Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
-            | Q(contact_links__contact__routed_to=actor.user)
-        ).distinct()
+        basis = Person.objects.filter(
+            Q(pk__in=_allocated_to(actor.user)) | Q(contact_links__contact__routed_to=actor.user)
+        ).values("pk")
+        return qs.filter(pk__in=people_in_clusters(basis))
     if can(actor, "request.inbox"):
-        return qs.filter(
+        basis = Person.objects.filter(
             contact_links__role="subject",
             contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
-        ).distinct()
+        ).values("pk")
+        return qs.filter(pk__in=people_in_clusters(basis))
     return qs.none()
 
 
@@ -247,11 +270,7 @@ def mash_packs_visible(actor) -> QuerySet:
         return qs
     if not can(actor, "pack.view"):
         return qs.none()
-    mine = Q(
-        people__role="subject",
-        people__person__allocations__worker=actor.user,
-        people__person__allocations__closed_at__isnull=True,
-    )
+    mine = Q(people__role="subject", people__person_id__in=people_in_clusters(_allocated_to(actor.user)))
     agency = actor.agency
     if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
         from openmash.enquiries.models import CaseAllocation
@@ -259,7 +278,7 @@ def mash_packs_visible(actor) -> QuerySet:
         awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
             Q(agency_id=agency.pk) | Q(agency__is_hub=True)
         )
-        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
+        team = Q(people__role="subject", people__person_id__in=people_in_clusters(awaiting.values("person_id")))
         return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
     return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
 
@@ -303,7 +322,17 @@ def person_full_record_allowed(actor, person=None) -> bool:
         return False
     from openmash.enquiries.models import CaseAllocation
 
-    return CaseAllocation.objects.filter(person=person, worker=actor.user, closed_at__isnull=True).exists()
+    return CaseAllocation.objects.filter(
+        person_id__in=people_in_clusters([person.pk]), worker=actor.user, closed_at__isnull=True
+    ).exists()
+
+
+def record_links_visible(actor) -> QuerySet:
+    """Links between agency records (proposed, confirmed, rejected; every history row) the actor may review: the
+    hub's screeners and managers ("link.review"); nobody else."""
+    from openmash.people.models import RecordLink
+
+    return RecordLink.objects.all() if can(actor, "link.review") else RecordLink.objects.none()
 
 
 def contact_viewed_as(actor, contact) -> str:
@@ -385,4 +414,6 @@ __all__ = [
     "early_help_requests_visible",
     "early_help_request_get_for",
     "person_get_for",
+    "people_in_clusters",
+    "record_links_visible",
 ]

@@ -22,6 +22,7 @@ from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus, Sensitivity
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
+from openmash.people.linking import people_cluster_ids
 
 
 def _notes_qs():
@@ -154,10 +155,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
                 shown, withheld = None, withheld + 1
             requests.append({"r": r, "response": shown, "withheld": response is not None and shown is None})
     subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
+    # over each child's cluster (ADR 0005): an allocation of anyone merged with a child is the child's
     allocations = list(
-        CaseAllocation.objects.filter(person_id__in=subject_ids, closed_at__isnull=True).select_related(
-            "person", "worker", "agency"
-        )
+        CaseAllocation.objects.filter(
+            person_id__in=people_cluster_ids(subject_ids), closed_at__isnull=True
+        ).select_related("person", "worker", "agency")
     )
     pack = MashPack(
         contact=contact,

@@ -53,6 +53,7 @@ from openmash.enquiries.models import (
 )
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
 from openmash.partnership.selectors import partnership_settings_get, rag_level_get, working_calendar_get
+from openmash.people.linking import people_cluster_ids
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -771,7 +772,11 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
     window_start = _months_before(today, months)
     referrals = []
     for pid in subjects:
-        prior = Referral.objects.filter(person_id=pid, referral_date__gte=window_start, referral_date__lte=today)
+        # The child's history is read over their cluster (ADR 0005): a referral of anyone merged with them counts.
+        cluster = people_cluster_ids([pid])
+        prior = Referral.objects.filter(
+            person_id__in=cluster, referral_date__gte=window_start, referral_date__lte=today
+        )
         referral = Referral.objects.create(
             contact=contact,
             person_id=pid,
@@ -781,7 +786,7 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
             outcome_code=outcome_code,
         )
         referrals.append(referral)
-        if not CaseAllocation.objects.filter(person_id=pid, closed_at__isnull=True).exists():
+        if not CaseAllocation.objects.filter(person_id__in=cluster, closed_at__isnull=True).exists():
             CaseAllocation.objects.create(person_id=pid, agency=actor.agency, referral=referral, opened_at=when)
         audit_record(actor=actor, action="create", obj=referral, detail={"re_referral": referral.is_re_referral})
         chronology_add(
@@ -866,7 +871,12 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     if membership is None:
         raise ValidationFailed("Check the worker", errors={"worker": ["Choose a social worker"]})
     now = timezone.now()
-    allocation = CaseAllocation.objects.select_for_update().filter(person=person, closed_at__isnull=True).first()
+    allocation = (
+        CaseAllocation.objects.select_for_update()
+        .filter(person_id__in=people_cluster_ids([person.pk]), closed_at__isnull=True)
+        .order_by("opened_at", "pk")
+        .first()
+    )
     if allocation is None:
         allocation = CaseAllocation.objects.create(
             person=person, agency=membership.agency, worker=membership.user, opened_at=now

@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("enquiries", "Enquiries", "web:enquiry_list", "enquiry.view"),
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
+    ("matching", "Records to review", "matching:queue", "link.review"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),
