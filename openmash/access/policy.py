@@ -11,8 +11,12 @@ Rules (deny by default):
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
   open) and the contacts routed to them;
-- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
+- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
+- the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
+
+People merged into one resolved person (ADR 0005) are one person for access: every basis of sight (an allocation, a
+routed contact, an agency request) covers the whole cluster (``people_in_clusters``), and an unmerge takes it back.
 """
 
 from __future__ import annotations

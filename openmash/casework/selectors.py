@@ -14,6 +14,7 @@ from openmash.access.policy import (
     contact_get_for,
     contacts_visible,
     mash_packs_visible,
+    people_in_clusters,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -22,7 +23,6 @@ from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus, Sensitivity
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
-from openmash.people.linking import people_cluster_ids
 
 
 def _notes_qs():
@@ -158,7 +158,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
     # over each child's cluster (ADR 0005): an allocation of anyone merged with a child is the child's
     allocations = list(
         CaseAllocation.objects.filter(
-            person_id__in=people_cluster_ids(subject_ids), closed_at__isnull=True
+            person_id__in=people_in_clusters(subject_ids), closed_at__isnull=True
         ).select_related("person", "worker", "agency")
     )
     pack = MashPack(

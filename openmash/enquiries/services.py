@@ -17,6 +17,7 @@ from openmash.access.policy import (
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
+    people_in_clusters,
     person_get_for,
     require,
 )
@@ -53,7 +54,6 @@ from openmash.enquiries.models import (
 )
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
 from openmash.partnership.selectors import partnership_settings_get, rag_level_get, working_calendar_get
-from openmash.people.linking import people_cluster_ids
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -773,7 +773,7 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
     referrals = []
     for pid in subjects:
         # The child's history is read over their cluster (ADR 0005): a referral of anyone merged with them counts.
-        cluster = people_cluster_ids([pid])
+        cluster = people_in_clusters([pid])
         prior = Referral.objects.filter(
             person_id__in=cluster, referral_date__gte=window_start, referral_date__lte=today
         )
@@ -873,7 +873,7 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     now = timezone.now()
     allocation = (
         CaseAllocation.objects.select_for_update()
-        .filter(person_id__in=people_cluster_ids([person.pk]), closed_at__isnull=True)
+        .filter(person_id__in=people_in_clusters([person.pk]), closed_at__isnull=True)
         .order_by("opened_at", "pk")
         .first()
     )

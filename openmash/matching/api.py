@@ -180,7 +180,7 @@ def _review_out(review) -> dict:
 )
 def record_link_list(request, q: Query[PageQuery]):
     page = selectors.review_queue(actor=request.actor, page=q.page, page_size=q.page_size)
-    return page_out(page, [_link_out(link) for link in page])
+    return page_out(page, [_link_out(link, nhs_conflict=link.nhs_conflict) for link in page])
 
 
 @router.get("/record-links/{record_link_id}", response=LinkOut, summary="A link with both records side by side")

@@ -55,8 +55,25 @@ def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
     for link in result.items:
         for record in (link.record_l, link.record_r):
             people[record.person_id] = record.person
+    _mark_nhs_conflicts(result.items, people)
     audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="link review queue")
     return result
+
+
+def _mark_nhs_conflicts(links: list, people: dict) -> None:
+    """Set ``link.nhs_conflict`` on each link of a page (the rule ``people.linking.nhs_conflict`` applies), in one
+    query for the whole page: the valid NHS numbers held by the records of each resolved person shown."""
+    numbers: dict = {pid: set() for pid in people}
+    for pid, nhs in (
+        AgencyRecord.objects.filter(person_id__in=list(people))
+        .exclude(nhs_number="")
+        .values_list("person_id", "nhs_number")
+    ):
+        numbers[pid].add(nhs)
+    for link in links:
+        a, b = link.record_l, link.record_r
+        pair = bool(a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number)
+        link.nhs_conflict = pair or len(numbers[a.person_id] | numbers[b.person_id]) > 1
 
 
 @dataclass

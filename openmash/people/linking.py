@@ -259,8 +259,13 @@ def people_cluster_ids(person_ids: Iterable) -> set[uuid.UUID]:
     ids = [i for i in (_uuid(p) for p in person_ids) if i is not None]
     if not ids:
         return set()
-    roots = Person.objects.filter(pk__in=ids).annotate(root=Coalesce("merged_into_id", "pk")).values("root")
-    return set(Person.objects.filter(Q(pk__in=roots) | Q(merged_into_id__in=roots)).values_list("pk", flat=True))
+    # Two indexed lookups (primary key, then merged_into) rather than one OR across both.
+    roots = set(
+        Person.objects.filter(pk__in=ids).annotate(root=Coalesce("merged_into_id", "pk")).values_list("root", flat=True)
+    )
+    if not roots:
+        return set()
+    return roots | set(Person.objects.filter(merged_into_id__in=roots).values_list("pk", flat=True))
 
 
 def _closure(person_ids: set) -> set:
@@ -450,9 +455,13 @@ def records_attach(*, actor, people: list[Person], agency=None, source_contact=N
         )
         for p in missing
     ]
-    # Another request may attach the same record at the same moment: theirs stands, ours is not inserted.
-    AgencyRecord.objects.bulk_create(made, ignore_conflicts=True)
-    records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
+    try:
+        with transaction.atomic():
+            records = AgencyRecord.objects.bulk_create(made)
+    except IntegrityError:
+        # Another request attached one of them at the same moment: theirs stands, ours is not inserted.
+        AgencyRecord.objects.bulk_create(made, ignore_conflicts=True)
+        records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
     _audit_records_created(actor, records)
     _link_by_identifiers(actor=actor, records=records)
     return records
@@ -507,6 +516,8 @@ def records_link_outcome(person_ids: Iterable) -> dict[uuid.UUID, str]:
     out. Two queries."""
     ids = list(person_ids)
     out: dict[uuid.UUID, str] = {}
+    if not ids:
+        return out
     recs = AgencyRecord.objects.filter(origin_person_id__in=ids)
     waiting = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).filter(
         Q(record_l_id__in=recs.values("pk")) | Q(record_r_id__in=recs.values("pk"))
@@ -666,7 +677,8 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
     for r in records:
         for f in IDENTIFIER_FIELDS:
             same = holders.get((f, getattr(r, f)), []) if getattr(r, f) else []
-            pairs |= {_pair(r.pk, other) for other in same if other != r.pk}
+            # records already resolving to the same person need no link (re-checked under lock before linking)
+            pairs |= {_pair(r.pk, o) for o in same if o != r.pk and pool[o].person_id != r.person_id}
     return pool, pairs
 
 

@@ -10,12 +10,18 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from openmash.access.policy import people_visible, person_full_record_allowed, person_get_for, require
+from openmash.access.policy import (
+    people_in_clusters,
+    people_visible,
+    person_full_record_allowed,
+    person_get_for,
+    require,
+)
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import normalise_name
 from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
-from openmash.people.linking import people_cluster_ids, person_cluster_ids
+from openmash.people.linking import person_cluster_ids
 from openmash.people.models import (
     Address,
     AgencyRecord,
@@ -320,7 +326,7 @@ def open_allocation_for(person_ids):
 
     return (
         CaseAllocation.objects.filter(
-            person_id__in=people_cluster_ids(person_ids), closed_at__isnull=True, worker__isnull=False
+            person_id__in=people_in_clusters(list(person_ids)), closed_at__isnull=True, worker__isnull=False
         )
         .select_related("worker")
         .order_by("opened_at")

@@ -365,3 +365,41 @@ def test_every_person_a_contact_names_has_the_recording_agencys_record(make_acto
     assert record.source_contact_id == later.pk and record.person_id == ann.pk
     assert AgencyRecord.objects.filter(origin_person=ann).count() == 2
     assert not Person.objects.exclude(pk__in=AgencyRecord.objects.values("origin_person_id")).exists()
+
+
+def test_an_amendment_or_correction_adding_a_known_nhs_number_joins_the_records(make_actor):
+    from openmash.contacts.services import contact_amend, contact_person_correct
+
+    police, school, hub = (
+        make_actor("referrer", "police"),
+        make_actor("referrer", "school-oak"),
+        make_actor("screener", "mash"),
+    )
+    kayden = subject_person(contact_record(police, subjects=[KAYDEN], household=[]))
+    contact = contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03")], household=[])
+    kaden = subject_person(contact)
+    contact_amend(
+        actor=school,
+        contact_id=contact.pk,
+        version=contact.version,
+        data={
+            "people": [{"person_id": kaden.pk, "add_identifiers": [{"type": "nhs_number", "value": "999 314 1593"}]}]
+        },
+    )
+    record = AgencyRecord.objects.get(agency__code="school-oak", origin_person=kaden)
+    assert record.nhs_number == "9993141593" and record.source_contact_id == contact.pk
+    kaden.refresh_from_db()
+    assert kaden.merged_into_id == kayden.pk
+    # the hub corrects a second child's details after screening: the hub's record of them takes the correction
+    other = subject_person(contact_record(school, subjects=[child("Kai", "Smith", "2017-03-03")], household=[]))
+    contact_person_correct(
+        actor=hub,
+        contact_id=other.contact_links.get().contact_id,
+        person_id=other.pk,
+        version=other.version,
+        reason="The school gave us the NHS number",
+        data={"add_identifiers": [{"type": "nhs_number", "value": "9993141593"}]},
+    )
+    hub_record = AgencyRecord.objects.get(agency__code="mash", origin_person=other)
+    assert hub_record.nhs_number == "9993141593"
+    assert Person.objects.get(pk=other.pk).merged_into_id == kayden.pk
