@@ -47,7 +47,7 @@ from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.text import TextRefused, clean_text, normalise_name
 from openmash.people.choices import AddressStatus, PersonKind, Sex
-from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise, nhs_number_format
+from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
 from openmash.people.models import Address, AgencyRecord, LinkState, Person, PersonIdentifier, RecordLink
 
 #: The identifier columns of a record, compared by the deterministic rule.
@@ -999,8 +999,3 @@ def person_separate(*, actor, person_id, reason: str) -> list[RecordLink]:
             "This person is not merged with anyone", errors={"person_id": ["This person is not merged with anyone"]}
         )
     return [link_end(actor=actor, link_id=link.pk, reason=text) for link in links]
-
-
-def nhs_display(value: str) -> str:
-    """An NHS number as people write it (943 476 5919); "" stays ""."""
-    return nhs_number_format(value) if value else ""

@@ -166,7 +166,7 @@ def test_placeholder_identifiers_never_link_anything(partnership):
 
 
 def test_a_rejected_pair_is_never_linked_again_automatically(partnership, make_actor):
-    screener, manager = make_actor("screener", "mash"), make_actor("manager", "mash")
+    manager = make_actor("manager", "mash")
     a = _record(partnership["police"], "P1", given_name="Ann", family_name="Lee", nhs_number="9434765919")
     _record(partnership["health-gp"], "G1", given_name="Ann", family_name="Lee", nhs_number="9434765919")
     link = RecordLink.objects.get(valid_to__isnull=True, state=LinkState.CONFIRMED)
@@ -183,7 +183,6 @@ def test_a_rejected_pair_is_never_linked_again_automatically(partnership, make_a
     people = set(AgencyRecord.objects.values_list("person_id", flat=True))
     assert len(people) == 2
     assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 1
-    del screener
 
 
 def test_decisions_need_the_right_role_and_a_reason(partnership, make_actor):
