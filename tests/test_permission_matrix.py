@@ -139,17 +139,10 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/agency-requests/{request_id}/response/amendments"): Rule(
         frozenset({"researcher@police"}), 201, 403, denied_overrides=OTHER_RESEARCHERS
     ),
-    # the early help service's inbox: any researcher may ask (their own agency's, usually empty); only the service
-    # the contact was handed to sees it and acknowledges it
-    ("GET", "/api/v1/early-help-requests"): Rule(
-        at_any("researcher"), 200, 403, leak_free=frozenset(at_any("researcher"))
-    ),
-    ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(
-        frozenset({EARLY_HELP}),
-        201,
-        403,
-        denied_overrides={f"researcher@{a}": 404 for a in MATRIX_AGENCIES},
-    ),
+    # the early help service's inbox: only the early help service's members have one (other researchers: 403, as
+    # for any action their agency does not take); only the service the contact was handed to acknowledges it
+    ("GET", "/api/v1/early-help-requests"): Rule(frozenset({EARLY_HELP}), 200, 403, leak_free=frozenset({EARLY_HELP})),
+    ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(frozenset({EARLY_HELP}), 201, 403),
     # search at intake: professionals who hold the child's details may look them up (minimum details back);
     # partnership admins and auditors do no case work
     ("GET", "/api/v1/people"): Rule(at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403),

@@ -208,7 +208,8 @@ ROWS: dict[str, Row] = {
     ),
     # the early help service's hand-overs. The shared data holds none yet: the detail row asks for a record that
     # does not exist (a 404 for everyone allowed to look); give it a real hand-over when the data grows.
-    "web:early_help_inbox": Row("GET", "/early-help/", at_any("researcher"), denied=403, personal=frozenset()),
+    # (only the early help service's members have the inbox; the matrix's agencies have no early help service)
+    "web:early_help_inbox": Row("GET", "/early-help/", frozenset(), denied=403, personal=frozenset()),
     "web:early_help_detail": Row("GET", "/early-help/{missing}/", frozenset(), denied=404),
     # people
     "web:person_search": Row("GET", "/people/search/", PROFESSIONAL, denied=403, personal=False),
@@ -250,6 +251,22 @@ ROWS: dict[str, Row] = {
     ),
     "partnership:agency_detail": Row(
         "GET", "/partnership/agencies/police/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    # agency data feeds: the partnership admin imports extracts and keeps feed mappings (the pages show row numbers,
+    # fields, reasons and counts, never a value from a file); the batch and mapping rows ask for ones that exist
+    "feeds:imports": Row("GET", "/partnership/imports/", at_any("partnership_admin"), denied=403, personal=False),
+    "feeds:import_detail": Row(
+        "GET", "/partnership/imports/{batch}/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:import_progress": Row(
+        "GET", "/partnership/imports/{batch}/progress/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:import_report": Row(
+        "GET", "/partnership/imports/{batch}/report.csv", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:mappings": Row("GET", "/partnership/feeds/", at_any("partnership_admin"), denied=403, personal=False),
+    "feeds:mapping_detail": Row(
+        "GET", "/partnership/feeds/matrix-feed/", at_any("partnership_admin"), denied=403, personal=False
     ),
     # the one-time set-password link: open to anyone (a wrong or used link says "this link has expired")
     "setpassword:confirm": Row(
@@ -369,6 +386,12 @@ def _build_world() -> dict:
     record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
     merged = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs).origin_person
     assert RecordLink.objects.filter(valid_to__isnull=True, state="confirmed").count() == 1
+    from openmash.feeds.models import FeedMapping, ImportBatch
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency_id=users[RECORDER].memberships.get().agency_id, file_name="x.csv"
+    )
+    FeedMapping.objects.create(code="matrix-feed", name="Matrix", source_text="code: matrix-feed", definition={})
     return {
         "users": users,
         "ids": {
@@ -383,6 +406,7 @@ def _build_world() -> dict:
             "link_b": link_b.pk,
             "link": proposed.pk,
             "merged": merged.pk,
+            "batch": batch.pk,
             "user": recorder.user.pk,
             "missing": uuid.uuid4(),
         },
@@ -519,8 +543,20 @@ def test_every_page_route_has_a_row():
 def test_every_row_requests_its_own_route():
     from django.urls import resolve
 
-    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "child", "token", "decided", "allocation", "link_b")
-    keys += ("link", "merged")
+    keys = (
+        "contact_a",
+        "contact_b",
+        "enquiry",
+        "request_gp",
+        "child",
+        "token",
+        "decided",
+        "allocation",
+        "link_b",
+        "batch",
+        "link",
+        "merged",
+    )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():
         assert resolve(row.url.format(**ids)).view_name == name, name

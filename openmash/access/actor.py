@@ -80,6 +80,19 @@ def token_is_active(token, *, now=None) -> bool:
     )
 
 
+def token_refusal_reason(token, *, now=None) -> str | None:
+    """Why a token that exists may not act, for the audit trail (never the token itself): "revoked", "expired",
+    "inactive" (its user, membership or agency is deactivated), or None if it may act."""
+    if token_is_active(token, now=now):
+        return None
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is None or token.expires_at <= now:
+        return "expired"
+    return "inactive"
+
+
 def actor_for_user(user, *, membership_id=None) -> Actor | None:
     """The actor for a signed-in user: the chosen membership, or the first active one. None if none is active."""
     if user is None or not user.is_authenticated or not user_is_active(user):

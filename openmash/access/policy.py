@@ -10,7 +10,8 @@ Rules (deny by default):
   nothing more: recording a contact about an existing child never opens that child's record or chronology
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
-  open) and the contacts routed to them;
+  open) and the contacts about them, for as long as that allocation is open: involvement ended means access
+  ended on the next request (issue 5 review, fault 6), however the contact reached them;
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
 - the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
@@ -38,6 +39,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
+    # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
+    "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -62,6 +66,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
+    # and reasons only: never a value), and keep the partnership's own feed mappings
+    "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
     # or reject); only managers separate people who were merged ("these are not the same person").
     "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -86,6 +93,10 @@ _HUB_ONLY = frozenset(
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
+# Actions only members of a police agency may take.
+_POLICE_ONLY = frozenset({"encompass.request"})
+# Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
+_EARLY_HELP_ONLY = frozenset({"early_help.inbox", "early_help.acknowledge"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -113,7 +124,30 @@ def can(actor, action: str) -> bool:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
+    if action in _POLICE_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.POLICE
+    if action in _EARLY_HELP_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.EARLY_HELP
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
+
+
+#: Roles that read or write case data about children and families.
+CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+ROLE_COMBINATION_MESSAGE = (
+    "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
+    "of duties): give the person a separate account for each"
+)
+
+
+def role_combination_error(roles) -> str | None:
+    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
+    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
+    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
+    combination is allowed."""
+    roles = set(roles)
+    if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
+        return ROLE_COMBINATION_MESSAGE
+    return None
 
 
 def contact_amend_allowed(actor, contact) -> bool:
@@ -140,7 +174,8 @@ def require_role(actor, *roles: str) -> None:
 def people_in_clusters(person_ids) -> QuerySet:
     """A subquery (``values("pk")``) of every person in the clusters of the given people: their resolved people and
     everyone merged into those (ADR 0005). Access is decided on the resolved person, so involvement with any person
-    in a cluster is involvement with the whole cluster. `person_ids` is a list or a ``values(...)`` subquery."""
+    in a cluster is involvement with the whole cluster. `person_ids` is a list or a ``values(...)`` subquery. Two
+    indexed lookups (primary key, merged_into) combined by the planner (SQLite MULTI-INDEX OR, PostgreSQL BitmapOr)."""
     from openmash.people.models import Person
 
     roots = Person.objects.filter(pk__in=person_ids).annotate(root=Coalesce("merged_into", "pk")).values("root")
@@ -148,12 +183,26 @@ def people_in_clusters(person_ids) -> QuerySet:
 
 
 def _allocated_to(user) -> QuerySet:
+    """Everyone in the clusters of the children allocated to `user` by an open allocation (a subquery of ids)."""
     from openmash.enquiries.models import CaseAllocation
 
-    return CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id")
+    return people_in_clusters(CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id"))
+
+
+def _open_involvement_contacts(user) -> QuerySet:
+    """Ids of contacts about a child allocated to `user` by an open allocation (over the child's cluster: ADR 0005).
+    Being routed a contact (routed_to) grants nothing by itself: the worker sees it only while their allocation of
+    one of its children is open, so closing the allocation ends their access on the next request (issue 5 review,
+    fault 6)."""
+    from openmash.contacts.models import ContactPerson
+
+    # subqueries, not joins: an OR across joined tables makes the planner walk every contact (issue 5 bench)
+    return ContactPerson.objects.filter(person_id__in=_allocated_to(user)).values("contact_id")
 
 
 def contacts_visible(actor) -> QuerySet:
+    """Contacts the actor may open: the hub all; a recorder their own; a social worker also the contacts about a
+    child allocated to them while that allocation is open (never merely because one was routed to them)."""
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.all()
@@ -163,8 +212,7 @@ def contacts_visible(actor) -> QuerySet:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if can(actor, "contacts.routed"):
-        allocated = people_in_clusters(_allocated_to(actor.user))
-        return qs.filter(own | Q(routed_to=actor.user) | Q(people__person_id__in=allocated)).distinct()
+        return qs.filter(own | Q(pk__in=_open_involvement_contacts(actor.user)))
     return qs.filter(own)
 
 
@@ -218,8 +266,8 @@ def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
     - hub: everyone;
-    - allocated social worker: the children allocated to them (open allocations) and the people in contacts
-      routed to them;
+    - allocated social worker: the children allocated to them (open allocations) and the people named in the
+      contacts about those children, only while the allocation is open (fault 6 of the review);
     - researcher: the subject children of requests addressed to their agency;
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
@@ -235,10 +283,10 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
-        basis = Person.objects.filter(
-            Q(pk__in=_allocated_to(actor.user)) | Q(contact_links__contact__routed_to=actor.user)
-        ).values("pk")
-        return qs.filter(pk__in=people_in_clusters(basis))
+        from openmash.contacts.models import ContactPerson
+
+        named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
+        return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)))
     if can(actor, "request.inbox"):
         basis = Person.objects.filter(
             contact_links__role="subject",
@@ -262,29 +310,44 @@ def work_holders_visible(actor) -> QuerySet:
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
-    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
-    (social workers of a children's social care agency other than the hub) sees the packs of children open to
-    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
-    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
-    from openmash.accounts.choices import AgencyType
+    sees only the packs about children allocated to them, for as long as the allocation is open. A pack whose
+    children have no worker yet belongs to nobody outside the hub: it waits on the MASH managers' "to allocate"
+    list (mash_packs_to_allocate), never on every social worker's home page (practitioner review, fault 3: the
+    confidentiality of a family is not shared with a whole team before anyone is allocated).
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on); ADR 0004."""
     from openmash.contacts.models import Contact
 
-    qs = Contact.objects.filter(status__in=("decided", "strategy"))
+    decided = ("decided", "strategy")
+    qs = Contact.objects.filter(status__in=decided)
     if can(actor, "enquiry.view"):
         return qs
     if not can(actor, "pack.view"):
         return qs.none()
-    mine = Q(people__role="subject", people__person_id__in=people_in_clusters(_allocated_to(actor.user)))
-    agency = actor.agency
-    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
-        from openmash.enquiries.models import CaseAllocation
+    from openmash.contacts.models import ContactPerson
 
-        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
-            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
-        )
-        team = Q(people__role="subject", people__person_id__in=people_in_clusters(awaiting.values("person_id")))
-        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
-    return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+    # The children first (open allocations: a few thousand rows at most), then their contacts through the
+    # contact-person index: never a walk over every contact's people (issue 5 benchmark: the pack page took 2 s).
+    children = _allocated_to(actor.user)  # over each child's cluster (ADR 0005)
+    about = ContactPerson.objects.filter(role="subject", person_id__in=children, contact__status__in=decided)
+    # the status test inside the subquery: outside it, SQLite walks every decided contact instead of the few ids
+    return Contact.objects.filter(pk__in=about.values("contact_id"))
+
+
+def mash_packs_to_allocate(actor) -> QuerySet:
+    """Packs with a subject child open to children's social care (an open allocation) and no worker allocated
+    yet: the list of those who allocate (`allocation.assign`, the MASH managers; there is no separate assessment
+    team manager role). Empty for everyone else."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import CaseAllocation
+
+    if not can(actor, "allocation.assign"):
+        return Contact.objects.none()
+    waiting = people_in_clusters(
+        CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    )
+    return mash_packs_visible(actor).filter(
+        pk__in=Contact.objects.filter(people__role="subject", people__person_id__in=waiting).values("pk")
+    )
 
 
 def allocations_closable(actor) -> QuerySet:
@@ -347,10 +410,10 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and actor.is_hub:
         return "hub"
     if actor is not None and can(actor, "contacts.routed"):
-        if contact.routed_to_id == actor.user.pk:
-            return "worker"
         if contact.recorded_by_id != actor.user.pk:
-            return "worker"  # visible only through an allocated child (contacts_visible)
+            return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
+        if _open_involvement_contacts(actor.user).filter(pk=contact.pk).exists():
+            return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
 
@@ -405,10 +468,12 @@ __all__ = [
     "people_linkable",
     "person_full_record_allowed",
     "contact_amend_allowed",
+    "role_combination_error",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",
     "mash_packs_visible",
+    "mash_packs_to_allocate",
     "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",

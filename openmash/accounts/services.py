@@ -60,6 +60,7 @@ def user_create(
     job_title: str = "",
     check_password: bool = True,
     actor=None,
+    email: str = "",
 ) -> User:
     errors: dict[str, list[str]] = {}
     agency = Agency.objects.filter(code=agency_code).first()
@@ -71,7 +72,7 @@ def user_create(
         errors["username"] = ["Enter a username of up to 150 characters"]
     elif User.objects.filter(username=username).exists():
         errors["username"] = ["That username is taken"]
-    user = User(username=username, display_name=display_name, job_title=job_title)
+    user = User(username=username, display_name=display_name, job_title=job_title, email=email)
     if check_password:
         try:
             validate_password(password, user)

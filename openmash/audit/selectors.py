@@ -11,10 +11,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from openmash.access.policy import require
 from openmash.audit.models import AuditEvent
+from openmash.core.pagination import day_bounds
 
 PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "people.person",
@@ -23,11 +23,6 @@ PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "enquiries.agencyrequest",
     "accounts.user",
 )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of a calendar day in the partnership's time zone (Europe/London), as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 def person_ids_for(*, actor, person_id: str = "", nhs_number: str = "") -> list[str]:
@@ -103,10 +98,11 @@ def audit_event_search(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
-    if date_from:
-        qs = qs.filter(at__gte=_local_midnight(date_from))
-    if date_to:
-        qs = qs.filter(at__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))  # bounded: never an overflow
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
     return qs.order_by("-id")
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from openmash.audit import selectors
 from openmash.audit.export import csv_rows
 from openmash.audit.forms import ACTION_LABELS, AuditFilterForm
+from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
 from openmash.core.views import actor_required
 
@@ -49,10 +50,28 @@ def _search(request, form):
     return selectors.audit_event_search(actor=request.actor, **filters), detail
 
 
+def _events_on(page, qs) -> list:
+    """The events of one page of the trail (newest first), read as the ids of the page first and then those rows:
+    the ids come from an index alone, and a page in the older half is counted from the oldest end. Page 3,000 of
+    one screener's events (an offset of 150,000 rows) then costs what page 1 costs (issue 5 benchmark: 1.3 s on
+    PostgreSQL when the whole rows were sorted and skipped)."""
+    if qs is None or not page.paginator.count:
+        return []
+    count, bottom = page.paginator.count, (page.number - 1) * PAGE_SIZE
+    top = min(bottom + PAGE_SIZE, count)
+    ids = qs.values_list("id", flat=True)
+    if bottom > count // 2:
+        keys = list(ids.order_by("id")[count - top : count - bottom])
+    else:
+        keys = list(ids[bottom:top])
+    return list(AuditEvent.objects.filter(id__in=keys).order_by("-id"))
+
+
 def _page(request, form, qs, detail):
     """Render one page of the trail and audit the viewing (call inside a transaction)."""
     page = Paginator(qs if qs is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
-    events = list(page.object_list)
+    events = _events_on(page, qs)
+    page.object_list = events  # the template's {% if page %} must not read the slow slice again
     labels = selectors.audit_labels(actor=request.actor, events=events)
     rows = [
         {

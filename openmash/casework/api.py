@@ -175,6 +175,10 @@ class MashPackOut(Schema):
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]
+    agencies_answered: int = Field(description="agencies asked that answered")
+    agencies_closed_unanswered: int = Field(
+        description="agencies whose request was still unanswered when the MASH decided (closed, not answered)"
+    )
     decision: PackDecisionOut | None
     case_notes: list[CaseNoteOut]
     strategy_discussions: list[StrategyDiscussionOut]
@@ -294,6 +298,8 @@ def pack_out(pack) -> dict:
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
+        "agencies_answered": pack.answer_counts.get("answered", 0),
+        "agencies_closed_unanswered": pack.answer_counts.get("closed_unanswered", 0),
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
@@ -358,15 +364,17 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
 
 
 class PackListQuery(CleanSchema):
-    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
+    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count.
+    to_allocate=true (MASH managers only, otherwise 403): the packs whose children wait for a social worker."""
 
     offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(50, ge=1, le=100)
+    to_allocate: bool = False
 
 
 @router.get("/mash-packs", response=list[MashPackSummaryOut], summary="MASH packs handed to you, newest first")
 def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
-    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit)
+    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit, to_allocate=q.to_allocate)
     response["X-Total-Count"] = str(page.total)
     return [
         {

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from openmash.access.fields import contact_view
+from openmash.access.fields import contact_person_shown, contact_view
 from openmash.contacts import selectors, services
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -139,6 +139,10 @@ class ContactCreateIn(CleanSchema):
 
 
 class ContactPersonOut(Schema):
+    """A person named in the contact. To its recorder (when neither the hub nor the child's allocated worker) the
+    names, dates of birth and sex are as they named them (at intake, and as changed by their own amendments), not
+    the record as the hub has since corrected it, and `version` is null (only the hub corrects a record)."""
+
     person_id: UUID
     role: str
     forename: str
@@ -146,7 +150,7 @@ class ContactPersonOut(Schema):
     date_of_birth: dt.date | None
     expected_date_of_birth: dt.date | None
     sex: str
-    version: int
+    version: int | None = Field(None, description="The person's version, for a hub correction; null for the recorder")
     school: str | None = None
     gp: str | None = None
     present_at_incident: str = ""
@@ -283,9 +287,14 @@ class EncompassNoticeOut(Schema):
 
 class ScreeningIn(CleanSchema):
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    """A screening decision. `holder_confirmed`: the user id of the hub member who holds the contact, when it is
+    held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
+    field, naming the holder."""
+
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""
+    holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
 
 
 class HolderOut(Schema):
@@ -386,24 +395,30 @@ def assignment_change(request, *, kind: str, pk, payload: AssignmentIn) -> dict:
     }
 
 
-def _people(contact, subjects_only=False):
-    return [
-        {
-            "person_id": cp.person_id,
-            "role": cp.role,
-            "forename": cp.person.forename,
-            "surname": cp.person.surname,
-            "date_of_birth": cp.person.date_of_birth,
-            "expected_date_of_birth": cp.person.expected_date_of_birth,
-            "sex": cp.person.sex,
-            "version": cp.person.version,
-            "school": cp.school.name if cp.school_id else None,
-            "gp": cp.gp.name if cp.gp_id else None,
-            "present_at_incident": cp.present_at_incident,
-        }
-        for cp in contact.people.all()
-        if not subjects_only or cp.role == "subject"
-    ]
+def _people(contact, subjects_only=False, view=None):
+    """The people of a contact for ContactPersonOut. `view` (access.fields.ContactView) decides whose version of
+    them: the recorder's as named, or the live record (the hub's queue passes no view: the hub sees the record)."""
+    rows = []
+    for cp in contact.people.all():
+        if subjects_only and cp.role != "subject":
+            continue
+        shown = contact_person_shown(view, cp) if view is not None else cp.person
+        rows.append(
+            {
+                "person_id": cp.person_id,
+                "role": cp.role,
+                "forename": shown.forename,
+                "surname": shown.surname,
+                "date_of_birth": shown.date_of_birth,
+                "expected_date_of_birth": shown.expected_date_of_birth,
+                "sex": shown.sex,
+                "version": None if shown is not cp.person else cp.person.version,
+                "school": cp.school.name if cp.school_id else None,
+                "gp": cp.gp.name if cp.gp_id else None,
+                "present_at_incident": cp.present_at_incident,
+            }
+        )
+    return rows
 
 
 def contact_out(actor, contact) -> dict:
@@ -431,7 +446,7 @@ def contact_out(actor, contact) -> dict:
         "consent": contact.consent,
         "consent_not_sought_reason": contact.consent_not_sought_reason,
         "immediate_risk": contact.immediate_risk,
-        "people": _people(contact),
+        "people": _people(contact, view=view),
         "screening": {
             "outcome": screening.outcome,
             "rag": screening.rag,
@@ -553,6 +568,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         outcome=payload.outcome,
         rationale=payload.rationale,
         rag=payload.rag,
+        holder_confirmed=payload.holder_confirmed,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from openmash.access.fields import contact_change_visible
 from openmash.access.policy import (
     contact_amend_allowed,
     contact_get_for,
@@ -28,7 +29,7 @@ QUEUE_ORDER = ("-immediate_risk", "screening_due_at", "received_at", "id")
 def _contact_qs(actor):
     return (
         contacts_visible(actor)
-        .select_related("recording_agency", "recorded_by", "routed_to")
+        .select_related("recording_agency", "recorded_by", "routed_to", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "people",
@@ -92,6 +93,25 @@ def contact_get(*, actor, contact_id) -> Contact:
     return contact
 
 
+def encompass_status(*, contact) -> dict:
+    """What the contact page says about Operation Encompass (DOMAIN.md 1.5), from the notices themselves, the one
+    source of truth (practitioner review, fault 4: the page said "not yet: no school known" to the police officer
+    who had sent them, because it read a list that only the hub is given). For a contact the actor may already
+    open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
+    notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
+    notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
+    notices = list(contact.encompass_notices.select_related("school").order_by("created_at", "id"))
+    told = {n.person_id for n in notices}
+    waiting = 0
+    if contact.notify_schools:
+        waiting = (
+            contact.people.filter(role=ContactPersonRole.SUBJECT, school__isnull=True)
+            .exclude(person_id__in=told)
+            .count()
+        )
+    return {"requested": contact.notify_schools, "notices": notices, "children_without_school": waiting}
+
+
 def contact_just_created(contact: Contact) -> Contact:
     """A contact as contact_create returned it, with its people loaded and no screening or enquiry yet (one query,
     no audit: the creator's read-back is covered by the service's 'create' event)."""
@@ -136,18 +156,20 @@ def is_overdue(due_at, now=None) -> bool:
 
 
 def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
-    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first:
-    the hub sees every change; the recorder sees the changes they made themselves (what the hub changed or
-    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2)."""
+    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first,
+    as access.fields.contact_change_visible allows: the hub sees every change; the recorder sees the changes they
+    made themselves, without any change to a hub-only detail of a person's record (what the hub changed or
+    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2, and
+    the review's fault 1); anyone else sees none."""
     cached = getattr(contact, "_changes_cache", None)
     if cached is not None:
         return cached
     qs = contact.changes.select_related("changed_by", "agency", "person").order_by("-created_at")
     if actor.is_hub:
         return list(qs)
-    if contact.recorded_by_id == actor.user.pk:
-        return list(qs.filter(changed_by=actor.user))
-    return []
+    if contact.recorded_by_id != actor.user.pk:
+        return []
+    return [c for c in qs.filter(changed_by=actor.user) if contact_change_visible(actor, contact, c)]
 
 
 def contact_amendable(*, actor, contact: Contact) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from linkage.names import compact
 from openmash.access.policy import (
+    can,
     contact_amend_allowed,
     contact_get_for,
     contacts_visible,
@@ -37,8 +38,13 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
-from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
-from openmash.contacts.validation import late_reason_check, received_after_birth_check, received_at_check
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
+from openmash.contacts.validation import (
+    NamedDates,
+    contact_people_dates_check,
+    late_reason_check,
+    received_at_check,
+)
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
@@ -53,7 +59,6 @@ from openmash.people.services import (
     person_values,
     relationships_ensure,
 )
-from openmash.people.validation import parent_older_check
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -160,6 +165,12 @@ def _validate_domestic_abuse(data, cleaned, err) -> None:
         marac_referral=marac,
         notify_schools=notify,
     )
+
+
+ENCOMPASS_POLICE_ONLY = (
+    "Only the police can ask for the children's schools to be told (Operation Encompass). Answer no, and tell "
+    "the MASH about the incident in the description"
+)
 
 
 def _partner_agency(code: str, *, school: bool, field: str, err) -> Agency | None:
@@ -327,6 +338,8 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     others = data.get("household") or []
     if len(others) > 30:
         errors.setdefault("household", []).append("A contact may name at most 30 other people")
+    if cleaned.get("notify_schools") and not can(actor, "encompass.request"):
+        errors.setdefault("notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
     resolved_others = []
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
@@ -439,27 +452,112 @@ def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
 
 def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
     """Dates that must agree between people and the contact: the contact was received after each child was born,
-    and a parent or carer is older than each child (issue 5, fault 9)."""
-    children = [_born(kind, p) for kind, p in subjects]
-    received = cleaned.get("received_at")
-    if received and "received_at" not in errors:
-        for born in (_born(kind, p, expected=False) for kind, p in subjects):
-            try:
-                received_after_birth_check(received, born, local_date=timezone.localdate)
-            except ValueError as exc:
-                errors.setdefault("received_at", []).append(str(exc))
-                break
-    for i, (role, (kind, person)) in enumerate(others):
-        if role != ContactPersonRole.PARENT_CARER or kind == "missing":
-            continue
-        key = f"household[{i}].date_of_birth"
-        for born in children:
-            try:
-                parent_older_check(_born(kind, person), born)
-            except ValueError as exc:
-                if key not in errors:
-                    errors.setdefault(key, []).append(str(exc))
-                break
+    and a parent or carer is older than each child (issue 5, fault 9; contacts.validation.contact_people_dates_check,
+    the rule every path that writes people's dates runs)."""
+    children = [
+        NamedDates(
+            key=f"subjects[{i}].{'expected_date_of_birth' if _unborn(kind, p) else 'date_of_birth'}",
+            changed=True,
+            born=_born(kind, p),
+            unborn=_unborn(kind, p),
+        )
+        for i, (kind, p) in enumerate(subjects)
+        if kind != "missing"
+    ]
+    carers = [
+        NamedDates(key=f"household[{i}].date_of_birth", changed=True, born=_born(kind, person))
+        for i, (role, (kind, person)) in enumerate(others)
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing"
+    ]
+    received = cleaned.get("received_at") if "received_at" not in errors else None
+    found = contact_people_dates_check(
+        received=received, received_changed=True, children=children, carers=carers, local_date=timezone.localdate
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _unborn(kind: str, person) -> bool:
+    if kind == "new":
+        return bool(person.get("unborn")) or (
+            not person.get("date_of_birth") and bool(person.get("expected_date_of_birth"))
+        )
+    return kind == "existing" and person.date_of_birth is None and person.expected_date_of_birth is not None
+
+
+def _amend_dates_check(contact: Contact, plan: dict, data: dict, errors: dict) -> None:
+    """Run the dates rule (contacts.validation.contact_people_dates_check) over the contact as the amendment would
+    leave it: dates corrected in `people`, children and household members added (practitioner review, fault 6: a
+    parent younger than the child, a parent born last year, a child born after the contact was received, all passed
+    by amendment). Errors land on the amended field's key, as the API input names it."""
+    index = {str(_uuid_or_none(item.get("person_id"))): i for i, item in enumerate(data.get("people") or [])}
+    changed = {str(link.person_id): (link, cleaned) for link, cleaned, _ in plan["people"] if cleaned}
+    children, carers = [], []
+    for link in contact.people.select_related("person"):
+        person, pid = link.person, str(link.person_id)
+        dob, edd, moved = person.date_of_birth, person.expected_date_of_birth, False
+        if pid in changed and ("date_of_birth" in changed[pid][1] or "expected_date_of_birth" in changed[pid][1]):
+            cleaned = changed[pid][1]
+            dob, edd = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth")
+            moved = (dob, edd) != (person.date_of_birth, person.expected_date_of_birth)
+        unborn = dob is None and edd is not None
+        key = f"people[{index.get(pid, 0)}].{'expected_date_of_birth' if unborn else 'date_of_birth'}"
+        if link.role == ContactPersonRole.SUBJECT:
+            children.append(
+                NamedDates(
+                    key=key,
+                    changed=moved,
+                    born=dob or edd,
+                    unborn=unborn,
+                    received=_earliest_other_contact(link) if moved else None,
+                )
+            )
+        elif link.role == ContactPersonRole.PARENT_CARER:
+            carers.append(NamedDates(key=key, changed=moved, born=dob))
+    for i, (_, (kind, ref), _) in enumerate(plan["add_subjects"]):
+        if kind != "missing":
+            unborn = _unborn(kind, ref)
+            field = "expected_date_of_birth" if unborn else "date_of_birth"
+            children.append(
+                NamedDates(key=f"add_subjects[{i}].{field}", changed=True, born=_born(kind, ref), unborn=unborn)
+            )
+    for i, (role, (kind, ref), _) in enumerate(plan["add_household"]):
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing":
+            carers.append(NamedDates(key=f"add_household[{i}].date_of_birth", changed=True, born=_born(kind, ref)))
+    found = contact_people_dates_check(
+        received=contact.received_at,
+        received_changed=False,
+        children=children,
+        carers=carers,
+        local_date=timezone.localdate,
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _earliest_other_contact(link: ContactPerson):
+    """When the first other contact about this child was received (None if there is none)."""
+    from django.db.models import Min
+
+    return (
+        ContactPerson.objects.filter(person_id=link.person_id, role=ContactPersonRole.SUBJECT)
+        .exclude(contact_id=link.contact_id)
+        .aggregate(first=Min("contact__received_at"))["first"]
+    )
+
+
+def screening_due(received_at: dt.datetime, *, immediate_risk: bool, partnership, calendar) -> dt.datetime:
+    """When a contact is due for screening. Immediate risk: the partnership's immediate_risk_screening_minutes
+    (default 60) after receipt, by the clock, day or night (practitioner review, fault 8: an immediate-risk contact
+    was due in a working day like any other). DOMAIN.md 1.2 gives a screening decision within one working day of a
+    referral; immediate protection (1.3: police protection, an emergency protection order) does not wait for office
+    hours, and a working-hours clock would leave a Friday-evening contact due on Monday. Otherwise
+    screening_working_days working days (default 1) in the hub's hours (DOMAIN.md 1.2; Working Together 2023)."""
+    if immediate_risk:
+        return received_at + dt.timedelta(minutes=partnership.immediate_risk_screening_minutes)
+    return calendar.add_working_days(received_at, partnership.screening_working_days)
 
 
 def contact_create(
@@ -508,9 +606,14 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     people, notices = _people_for_contact(actor, subjects, [ref for _, ref in others], notices)
     subject_people = people[: len(subjects)]
     other_people = [(role, people[len(subjects) + i]) for i, (role, _) in enumerate(others)]
+    kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
+    # a person named twice in this contact ("same") was created by it too
+    created_here = {p.pk for kind, p in zip(kinds, people, strict=True) if kind in ("new", "same")}
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
-    due = calendar.add_working_days(received_at, partnership.screening_working_days)
+    due = screening_due(
+        received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
+    )
     allocation = open_allocation_for([p.pk for p in subject_people])
     contact = Contact.objects.create(
         reference=_new_reference(),
@@ -528,13 +631,31 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     )
     seen: set = set()
     rows = []
+    # Each row keeps what the referrer named (as_named) and whether this contact created the person's record.
     for p, extra in zip(subject_people, extras, strict=True):
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=ContactPersonRole.SUBJECT, **extra))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=ContactPersonRole.SUBJECT,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                    **extra,
+                )
+            )
             seen.add(p.pk)
     for role, p in other_people:
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=role))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=role,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                )
+            )
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
     records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
@@ -661,6 +782,9 @@ def _json(value):
     return value
 
 
+STALE_CONTACT_MESSAGE = "Someone else changed this contact since you opened it. Reload it and make your change again."
+
+
 def _version_bump(model, pk, version: int, what: str, **still) -> None:
     """Optimistic lock: move the row from `version` to `version + 1` (if it still matches `still`), or raise
     Conflict if someone else changed it first."""
@@ -678,6 +802,12 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     gp_code, present_at_incident), or its domestic abuse details (`domestic_abuse`). Input keys not given are
     left alone. Who: the recorder or the hub (access.policy.contact_amend_allowed).
 
+    The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the details of a person
+    (names, dates, sex, ethnicity, identifiers, address) only when this contact created the person's record and
+    nothing else names it (recorder_may_change_person); for anyone else, such as a child picked from search, it is
+    refused with PERSON_HELD_MESSAGE on each field asked. The hub may amend any person's details. The recorder's own
+    changes also update what they named (ContactPerson.as_named); nobody else's do.
+
     Every change is kept as a ContactChange with the value it replaced; one 'amend' audit event names the
     fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
     else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
@@ -688,6 +818,8 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
             raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
         if contact.status not in AMENDABLE_STATUSES:
             raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
+        if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
+            raise Conflict(STALE_CONTACT_MESSAGE)
         plan = _amend_validate(actor, contact, data)
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
@@ -705,10 +837,9 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     return contact
 
 
-def _amend_validate(actor, contact: Contact, data: dict) -> dict:
-    errors: dict[str, list[str]] = {}
-    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
-    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, errors: dict) -> list:
+    """The `people` part of an amendment: [(link, cleaned person details or {}, contact extras)]."""
+    items: list = []
     for i, item in enumerate(data.get("people") or []):
         prefix = f"people[{i}]"
         link = links.get(_uuid_or_none(item.get("person_id")))
@@ -716,14 +847,23 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
             continue
         person = link.person
-        merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
-        if "date_of_birth" in item or "expected_date_of_birth" in item:
-            merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
-        merged["identifiers"] = item.get("add_identifiers") or []
-        merged["address"] = item.get("add_address") or None
-        cleaned = person_input_validate(
-            merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
-        )
+        asked = _person_detail_keys(item)
+        if asked and not actor.is_hub and not recorder_may_change_person(contact, link):
+            # The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the record of a
+            # person found by search, or named anywhere else, is the hub's to correct.
+            for key in asked:
+                errors.setdefault(f"{prefix}.{key}", []).append(PERSON_HELD_MESSAGE)
+            continue
+        cleaned: dict = {}  # nothing asked of the record: only what this contact says (school, GP, present) changes
+        if asked:
+            merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
+            if "date_of_birth" in item or "expected_date_of_birth" in item:
+                merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
+            merged["identifiers"] = item.get("add_identifiers") or []
+            merged["address"] = item.get("add_address") or None
+            cleaned = person_input_validate(
+                merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
+            )
         extras = {}
         if link.role == ContactPersonRole.SUBJECT:
             given = {k: item[k] for k in ("school_code", "gp_code", "present_at_incident") if k in item}
@@ -734,7 +874,15 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
                 **{k: v or "" for k, v in given.items()},
             }
             extras = _child_extras(full, prefix=prefix, errors=errors)
-        plan["people"].append((link, cleaned, extras))
+        items.append((link, cleaned, extras))
+    return items
+
+
+def _amend_validate(actor, contact: Contact, data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
+    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+    plan["people"] = _amend_validate_people(actor, contact, data, links, errors)
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
             prefix = f"{key}[{i}]"
@@ -753,13 +901,66 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
         merged = {**current, **data["domestic_abuse"]}
         da: dict[str, Any] = {}
         _validate_domestic_abuse(merged, da, lambda f, m: errors.setdefault(f"domestic_abuse.{f}", []).append(m))
+        if da.get("notify_schools") and not contact.notify_schools and not can(actor, "encompass.request"):
+            errors.setdefault("domestic_abuse.notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
         plan["domestic_abuse"] = da
+    _amend_dates_check(contact, plan, data, errors)
     if errors:
         raise ValidationFailed("There is a problem with the amendment", errors=errors)
     return plan
 
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+PERSON_HELD_MESSAGE = (
+    "Only the MASH can change the details of a person found by search or named in other records. "
+    "Contact the MASH to tell them what is wrong"
+)
+
+
+def _person_detail_keys(item: dict) -> list[str]:
+    """The keys of an amendment item that would change the person's record (not what the contact says about
+    them): the names, dates, sex and ethnicity given, and identifiers or an address to add."""
+    keys = [k for k in _PERSON_FIELDS if k in item]
+    keys += [k for k in ("add_identifiers", "add_address") if item.get(k)]
+    return keys
+
+
+def recorder_may_change_person(contact: Contact, link: ContactPerson) -> bool:
+    """Whether the recorder's amendment may change the person's record (issue 5 review, fault 1). Only when this
+    contact created the record and nothing else names it: no other contact, allocation, agency record or link,
+    merge, chronology entry or relationship from elsewhere, and no change by anyone but the recorder. Otherwise the
+    record is the hub's (the recorder may still change what this contact says: school, GP, present at incident)."""
+    from django.db.models import Q
+
+    from openmash.enquiries.models import CaseAllocation
+    from openmash.people.models import AgencyRecord, ChronologyEntry, RecordLink, Relationship
+
+    if not link.created_by_contact:
+        return False
+    pid = link.person_id
+    person = link.person
+    if person.merged_into_id is not None or Person.objects.filter(merged_into_id=pid).exists():
+        return False
+    if ContactPerson.objects.filter(person_id=pid).exclude(contact_id=contact.pk).exists():
+        return False
+    if CaseAllocation.objects.filter(person_id=pid).exists():
+        return False
+    records = AgencyRecord.objects.filter(Q(person_id=pid) | Q(origin_person_id=pid))
+    if records.exclude(source_contact_id=contact.pk).exists():
+        return False
+    if RecordLink.objects.filter(Q(record_l__in=records) | Q(record_r__in=records)).exists():
+        return False
+    mine = Q(object_type=Contact._meta.label_lower, object_id=str(contact.pk))
+    if ChronologyEntry.objects.filter(person_id=pid).exclude(mine).exists():
+        return False
+    if (
+        Relationship.objects.filter(Q(person_id=pid) | Q(related_person_id=pid))
+        .exclude(source_contact_id=contact.pk)
+        .exists()
+    ):
+        return False
+    return not contact.changes.filter(person_id=pid).exclude(changed_by_id=contact.recorded_by_id).exists()
 
 
 def _uuid_or_none(value):
@@ -796,14 +997,19 @@ def _amend_apply(actor, contact: Contact, plan: dict) -> list[ContactChange]:
 def _amend_people(actor, contact, items) -> list[ContactChange]:
     kind = ChangeKind.AMENDMENT
     changes: list[ContactChange] = []
+    by_recorder = actor.user.pk == contact.recorded_by_id
     for link, cleaned, extras in items:
         person = link.person
-        applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned)
+        applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned) if cleaned else []
         for field, old, new in applied:
             changes.append(_change(actor, contact, kind, field, old, new, person=person))
         if applied:
             record_refresh(actor=actor, person=person, source_contact=contact)
         updated = []
+        if by_recorder and cleaned and link.as_named != as_named_of(person):
+            # what the referrer named follows their own amendments, never the hub's (fault 2)
+            link.as_named = as_named_of(person)
+            updated.append("as_named")
         for field, value in extras.items():
             if getattr(link, field) != value:
                 changes.append(_change(actor, contact, kind, field, getattr(link, field), value, person=person))
@@ -829,7 +1035,14 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     for key in ("add_subjects", "add_household"):
         for role, (how, ref), extras in plan[key]:
             person = ref if how == "existing" else next(created)
-            ContactPerson.objects.create(contact=contact, person=person, role=role, **extras)
+            ContactPerson.objects.create(
+                contact=contact,
+                person=person,
+                role=role,
+                as_named=as_named_of(person),
+                created_by_contact=how == "new",
+                **extras,
+            )
             changes.append(
                 _change(
                     actor, contact, kind, "person_added", None, {"role": role, "name": person.full_name}, person=person
@@ -906,6 +1119,11 @@ def contact_person_correct(
         merged["identifiers"] = data.get("add_identifiers") or []
         merged["address"] = data.get("add_address") or None
         cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        plan = {"people": [(link, cleaned, {})], "add_subjects": [], "add_household": []}
+        dates: dict[str, list[str]] = {}
+        _amend_dates_check(contact, plan, {"people": [{"person_id": person.pk}]}, dates)
+        for key, messages in dates.items():  # the correction form's keys have no prefix
+            errors.setdefault(key.removeprefix("people[0]."), messages)
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
         from openmash.people.models import Person as PersonModel

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import early_help_case_details
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -39,6 +40,10 @@ class EnquirySummaryOut(Schema):
     subjects: list[SubjectOut]
     requests_total: int
     requests_open: int
+    requests_answered: int = Field(description="agencies that answered")
+    requests_closed_unanswered: int = Field(
+        description="requests still unanswered when the MASH decided: closed, never counted as answered"
+    )
 
 
 class ResponseRevisionOut(Schema):
@@ -166,7 +171,8 @@ class DecisionChildIn(CleanSchema):
 class DecisionIn(CleanSchema):
     """The manager's decision. Outcomes apply to every child unless `children` gives a child its own.
     'No further action' cannot be combined with another outcome; an outcome outside its usual threshold levels,
-    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise)."""
+    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise). Deciding while an
+    agency asked has not answered needs `unanswered_confirmed: true` (422 on that field, naming the agencies)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "next_steps", "exception_reason"})
 
@@ -176,6 +182,7 @@ class DecisionIn(CleanSchema):
     next_steps: str = ""
     exception_reason: str = ""
     children: list[DecisionChildIn] = Field(default_factory=list, max_length=20)
+    unanswered_confirmed: bool = False
 
 
 class InboxSubjectOut(Schema):
@@ -206,6 +213,21 @@ class InboxItemOut(Schema):
     response: ResponseOut | None
 
 
+class EarlyHelpCaseOut(Schema):
+    """Why the family was handed over (practitioner review, fault 10): CIN concern codes, the recording agency,
+    the consent position (codes), the MASH's rationale and next steps, and the decision's threshold level (null
+    after a screening). Never the narrative, a referrer's name or other agencies' answers."""
+
+    concern_codes: list[str]
+    referrer_agency: str
+    consent: str
+    consent_not_sought_reason: str
+    family_aware: str
+    rationale: str
+    next_steps: str
+    threshold_level: int | None
+
+
 class EarlyHelpRequestOut(Schema):
     """A hand-over to the early help service, with the children's and household adults' minimum details."""
 
@@ -218,6 +240,9 @@ class EarlyHelpRequestOut(Schema):
     version: int
     children: list[InboxSubjectOut]
     household: list[InboxSubjectOut]
+    case: EarlyHelpCaseOut | None = Field(
+        None, description="what the early help service needs (access.fields.early_help_case_details); null for others"
+    )
 
 
 class AcknowledgeIn(CleanSchema):
@@ -325,6 +350,8 @@ def enquiry_list(request, q: Query[EnquiryListQuery]):
             **_summary(e, now),
             "requests_total": e.requests_total,
             "requests_open": e.requests_open,
+            "requests_answered": e.requests_answered,
+            "requests_closed_unanswered": e.requests_closed,
             "immediate_risk": e.contact.immediate_risk,
             "assigned_to": holder_out(e),
             "decided_at": e.decision.decided_at if e.status == "decided" and hasattr(e, "decision") else None,
@@ -351,6 +378,8 @@ def enquiry_out(e) -> dict:
         **_summary(e, now),
         "requests_total": len(reqs),
         "requests_open": sum(r.status == "open" for r in reqs),
+        "requests_answered": sum(r.status == "responded" for r in reqs),
+        "requests_closed_unanswered": sum(r.status == "closed" for r in reqs),
         "version": e.version,
         "narrative": e.contact.narrative,
         "concern_codes": e.contact.concern_codes,
@@ -435,6 +464,7 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         next_steps=payload.next_steps,
         exception_reason=payload.exception_reason,
         children=[c.dict() for c in payload.children] or None,
+        unanswered_confirmed=payload.unanswered_confirmed,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 
@@ -504,6 +534,7 @@ def early_help_item(actor, eh) -> dict:
         "version": eh.version,
         "children": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "case": early_help_case_details(actor, eh) or None,
     }
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
-from openmash.access.fields import person_details_for
+from openmash.access.fields import early_help_case_details, person_details_for
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
@@ -25,6 +25,20 @@ from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, pagina
 from openmash.enquiries.assignment import assigned_filter
 from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, RequestStatus
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
+
+
+def answer_counts(statuses) -> dict:
+    """How an enquiry's agency requests stand, from their statuses (RequestStatus values): {"asked", "answered"
+    (the agency responded), "closed_unanswered" (still unanswered when the MASH decided: closed, never counted as
+    answered; practitioner review, fault 5), "waiting" (open)}. Used by the lists, the enquiry page, the MASH pack
+    and the API alike."""
+    statuses = list(statuses)
+    return {
+        "asked": len(statuses),
+        "answered": sum(s == RequestStatus.RESPONDED for s in statuses),
+        "closed_unanswered": sum(s == RequestStatus.CLOSED for s in statuses),
+        "waiting": sum(s == RequestStatus.OPEN for s in statuses),
+    }
 
 
 def _enquiry_qs(actor):
@@ -95,7 +109,8 @@ def enquiry_list_qs(
 @transaction.atomic
 def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True, **filters) -> Page:
     """One page of MASH enquiries with the true total, filtered and ordered as enquiry_list_qs; the enquiries on
-    the page are audited as listed. Each carries requests_total / requests_open."""
+    the page are audited as listed. Each carries requests_total, requests_open, requests_answered and
+    requests_closed (closed unanswered by the decision)."""
     qs = (
         enquiry_list_qs(actor=actor, **filters)
         .select_related("contact", "contact__recording_agency", "assigned_to", "decision")
@@ -109,6 +124,12 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
         .annotate(
             requests_total=Count("agency_requests", distinct=True),
             requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
+            requests_answered=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.RESPONDED), distinct=True
+            ),
+            requests_closed=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.CLOSED), distinct=True
+            ),
         )
     )
     plain = enquiry_list_qs(actor=actor, **filters)
@@ -229,7 +250,9 @@ def agency_request_get(*, actor, request_id) -> AgencyRequest:
 def _early_help_qs(actor):
     return (
         early_help_requests_visible(actor)
-        .select_related("contact", "agency")
+        .select_related(
+            "contact", "agency", "contact__recording_agency", "contact__screening", "contact__enquiry__decision"
+        )
         .prefetch_related(_people_prefetch("contact__"), "children")
     )
 
@@ -246,6 +269,40 @@ def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[Early
     return requests
 
 
+EARLY_HELP_ORDERS = {
+    "oldest": ("requested_at", "id"),
+    "newest": ("-requested_at", "-id"),
+}
+
+
+def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = ""):
+    """The early help service's hand-overs to the actor's agency, filtered and ordered, unevaluated (the list and
+    its tile count from the same query). status: "open" (waiting), "acknowledged" or "" (both). order: "oldest"
+    (sent first, the default while waiting: the family waiting longest comes first) or "newest" (the default for
+    acknowledged and for both: today's hand-overs on page 1). Ties by id, so paging visits each one once."""
+    require(actor, "early_help.inbox")
+    qs = early_help_requests_visible(actor).filter(agency_id=actor.agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    if order not in EARLY_HELP_ORDERS:
+        order = "oldest" if status == EarlyHelpRequestStatus.OPEN else "newest"
+    return qs.order_by(*EARLY_HELP_ORDERS[order])
+
+
+@transaction.atomic
+def early_help_inbox_page(
+    *, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = "", page=1, page_size=DEFAULT_PAGE_SIZE
+) -> Page:
+    """One page of the early help inbox (early_help_inbox_qs) with the true total, each hand-over with its people
+    (minimum details: request_people) and children prefetched; the hand-overs on the page are audited as listed.
+    PermissionDenied for anyone outside the early help service."""
+    qs = early_help_inbox_qs(actor=actor, status=status, order=order)
+    window = qs.select_related("contact", "agency").prefetch_related(_people_prefetch("contact__"), "children")
+    result = paginate(window, page=page, page_size=page_size)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="early help inbox")
+    return result
+
+
 def early_help_open_count(*, actor) -> int:
     """How many hand-overs wait for the actor's agency (0 for anyone who has no early help inbox)."""
     if not can(actor, "early_help.inbox"):
@@ -257,8 +314,11 @@ def early_help_open_count(*, actor) -> int:
 
 @transaction.atomic
 def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
+    """One hand-over, with what access.fields.early_help_case_details reads loaded (the contact's agency,
+    screening and decision). Audited as a view naming the case fields the reader is shown."""
     request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
-    audit_record(actor=actor, action="view", obj=request)
+    shown = sorted(early_help_case_details(actor, request))
+    audit_record(actor=actor, action="view", obj=request, detail={"fields": shown} if shown else None)
     return request
 
 

@@ -12,6 +12,7 @@ from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
     contact_get_for,
+    contacts_visible,
     early_help_request_get_for,
     early_help_requests_visible,
     enquiries_visible,
@@ -26,6 +27,7 @@ from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.enquiries.assignment import holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
     EARLY_HELP_AGENCY_TYPE,
@@ -86,11 +88,25 @@ def _rag_due(rag_code: str, start: dt.datetime, errors: dict, field: str = "rag"
 
 
 @transaction.atomic
-def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: str = "") -> Screening:
-    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict."""
+def screening_record(
+    *, actor, contact_id, outcome: str, rationale: str, rag: str = "", holder_confirmed: int | None = None
+) -> Screening:
+    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict.
+
+    A contact someone else in the hub holds (assigned_to: they took it, or a manager gave it to them) is screened
+    only with `holder_confirmed` set to that holder's user id: the screener says "I am screening a contact held by
+    X" (practitioner review, fault 9: one screener closed a contact another held, with no warning). Not refused
+    outright, even for screeners: the holder may be away while an urgent contact waits; the override is deliberate,
+    audited (detail "held_by") and the holder is told. A confirmation naming someone who no longer holds it is
+    asked again (the holder changed meanwhile). ValidationFailed on "holder_confirmed" otherwise."""
     require(actor, "contact.screen")
-    contact = contact_get_for(actor, contact_id)
+    contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     errors: dict[str, list[str]] = {}
+    held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
+    if held_by is not None and holder_confirmed != held_by.pk:
+        errors["holder_confirmed"] = [
+            f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
+        ]
     if outcome not in ScreeningOutcome.values:
         errors.setdefault("outcome", []).append("Choose a screening outcome")
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
@@ -125,7 +141,14 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
     screening = Screening.objects.create(
         contact=contact, screened_by=actor.user, screened_at=now, outcome=outcome, rag=rag or "", rationale=rationale
     )
-    audit_record(actor=actor, action="screen", obj=contact, detail={"outcome": outcome, "rag": rag})
+    detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    audit_record(actor=actor, action="screen", obj=contact, detail=detail)
+    if held_by is not None:
+        notification_send(
+            user=held_by,
+            contact=contact,
+            message=f"Contact {contact.reference}, which you held, was screened by a colleague",
+        )
     subjects = _subject_ids(contact)
     label = ScreeningOutcome(outcome).label
     chronology_add(
@@ -582,6 +605,25 @@ def _decision_check(
     return per_child, unusual, known
 
 
+def unanswered_requests(enquiry) -> dict:
+    """The enquiry's agency requests still waiting for an answer, for the warning before a decision.
+    Out: {"waiting": [agency names, by name], "asked": how many agencies were asked, "message": the warning ("" when
+    none waits)}. Agency names only: no personal data."""
+    rows = list(
+        AgencyRequest.objects.filter(enquiry=enquiry).order_by("agency__name").values_list("agency__name", "status")
+    )
+    waiting = [name for name, status in rows if status == RequestStatus.OPEN]
+    message = ""
+    if waiting:
+        have = "has" if len(waiting) == 1 else "have"
+        agencies = "agency" if len(rows) == 1 else "agencies"
+        message = (
+            f"{len(waiting)} of {len(rows)} {agencies} asked {have} not answered ({', '.join(waiting)}). Confirm "
+            "that you are deciding without their answers: their requests will close unanswered"
+        )
+    return {"waiting": waiting, "asked": len(rows), "message": message}
+
+
 @transaction.atomic
 def enquiry_decide(
     *,
@@ -593,6 +635,7 @@ def enquiry_decide(
     next_steps: str = "",
     exception_reason: str = "",
     children: list[dict] | None = None,
+    unanswered_confirmed: bool = False,
 ) -> Decision:
     """The manager's decision (MASH manager only).
 
@@ -602,8 +645,11 @@ def enquiry_decide(
     outside its usual threshold levels, or no agency asked). Stored on the decision with the exception codes.
     Effects: open agency requests close ("closed: decided"); each child whose outcomes open a referral becomes a
     referral (re-referral flagged); an early-help outcome hands the children to the early help service; the
-    referrer is told. Errors: ValidationFailed with field keys (outcomes, threshold_level, rationale,
-    exception_reason, children.<i>.outcomes ...); Conflict if already decided."""
+    referrer is told. Deciding while agencies have not answered needs `unanswered_confirmed` (practitioner review,
+    fault 5: a decision taken before 0 of 4 agencies answered gave no warning); the number is kept in the audit
+    event, and the closed requests stay "closed, not answered" everywhere. Errors: ValidationFailed with field
+    keys (outcomes, threshold_level, rationale, exception_reason, unanswered_confirmed, children.<i>.outcomes ...);
+    Conflict if already decided."""
     require(actor, "enquiry.decide")
     enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
     if enquiry.status != EnquiryStatus.OPEN:
@@ -617,6 +663,9 @@ def enquiry_decide(
     )
     if unusual and not exception_reason and not errors.get("exception_reason"):
         errors["exception_reason"] = [f"{message}: give the reason for this decision" for _, message in unusual]
+    unanswered = unanswered_requests(enquiry)
+    if unanswered["waiting"] and not unanswered_confirmed:
+        errors["unanswered_confirmed"] = [unanswered["message"]]
     if errors:
         raise ValidationFailed(
             "There is a problem with the decision", errors={k: list(dict.fromkeys(v)) for k, v in errors.items()}
@@ -651,7 +700,12 @@ def enquiry_decide(
         actor=actor,
         action="decide",
         obj=enquiry,
-        detail={"outcomes": union, "threshold": threshold_level, "exceptions": decision.exceptions},
+        detail={
+            "outcomes": union,
+            "threshold": threshold_level,
+            "exceptions": decision.exceptions,
+            "unanswered": len(unanswered["waiting"]),
+        },
     )
     _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)
     _decision_hand_on(actor=actor, decision=decision, per_child=per_child, known=known, when=now)

@@ -122,6 +122,24 @@ class IntakeForm(CleanTextFormMixin, forms.Form):
     )
 
 
+class ImmediateRiskForm(CleanTextFormMixin, forms.Form):
+    """How soon a contact with immediate risk is due for screening (practitioner review, fault 8)."""
+
+    immediate_risk_screening_minutes = forms.IntegerField(
+        label="Screen a contact with immediate risk within (minutes)",
+        help_text="Counted by the clock from when the contact was received, not in working hours. 0 means due as "
+        "soon as it is received. From 0 to 240",
+        min_value=0,
+        max_value=240,
+        error_messages={
+            "required": "Enter the number of minutes",
+            "invalid": "Enter a whole number of minutes",
+            "min_value": "Enter a number of minutes from 0 to 240",
+            "max_value": "Enter a number of minutes from 0 to 240",
+        },
+    )
+
+
 class OutcomeRulesForm(CleanTextFormMixin, forms.Form):
     """Per outcome: never combined with another (exclusive), and the threshold levels it usually goes with."""
 

@@ -12,6 +12,7 @@ from openmash.partnership import selectors, services
 from openmash.partnership.forms import (
     AgencyLeadForm,
     BankHolidayForm,
+    ImmediateRiskForm,
     IntakeForm,
     OutcomeRulesForm,
     RagTimescalesForm,
@@ -36,6 +37,10 @@ def _forms(data=None, which=None):
         "holiday_form": BankHolidayForm(data if which == "holiday" else None),
         "intake_form": IntakeForm(
             data if which == "intake" else None, initial={"late_contact_days": s.late_contact_days}
+        ),
+        "immediate_form": ImmediateRiskForm(
+            data if which == "immediate" else None,
+            initial={"immediate_risk_screening_minutes": s.immediate_risk_screening_minutes},
         ),
         "lead_form": AgencyLeadForm(
             data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
@@ -66,6 +71,10 @@ def _apply(request, which, forms):
     if which == "intake" and forms["intake_form"].is_valid():
         services.late_contact_days_update(actor=actor, days=forms["intake_form"].cleaned_data["late_contact_days"])
         return "Late recording window saved."
+    if which == "immediate" and forms["immediate_form"].is_valid():
+        minutes = forms["immediate_form"].cleaned_data["immediate_risk_screening_minutes"]
+        services.immediate_risk_screening_update(actor=actor, minutes=minutes)
+        return "Screening time for immediate risk saved. Contacts recorded from now on use it."
     if which == "lead" and forms["lead_form"].is_valid():
         services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
         return "Agency answer times saved. Requests sent from now on use them."

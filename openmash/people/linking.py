@@ -80,6 +80,7 @@ __all__ = [
     "record_refresh",
     "records_attach",
     "records_for_new_people",
+    "records_link_identifiers",
     "records_link_outcome",
     "records_note_contact",
 ]
@@ -644,13 +645,17 @@ def record_create(
 def _lock_identifiers(keys: set[tuple[str, str]]) -> None:
     """Serialise transactions that store records with the same identifier, until they commit: two contacts naming
     the same new child at the same moment must see each other's record (PostgreSQL transaction-level advisory
-    locks, taken in a fixed order; SQLite already serialises writers)."""
+    locks, taken in a fixed order in one statement; SQLite already serialises writers)."""
     if connection.vendor != "postgresql" or not keys:
         return
+    lock_ids = sorted(
+        {
+            int.from_bytes(hashlib.blake2b(f"{f}:{v}".encode(), digest_size=8).digest(), "big", signed=True)
+            for f, v in keys
+        }
+    )
     with connection.cursor() as cursor:
-        for field, value in sorted(keys):
-            digest = hashlib.blake2b(f"{field}:{value}".encode(), digest_size=8).digest()
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
 
 
 def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
@@ -695,6 +700,27 @@ def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict |
         link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined)
         if link is not None:
             written.append(link)
+    return written
+
+
+LINK_CHUNK = 500
+
+
+@transaction.atomic
+def records_link_identifiers(*, actor, records: Iterable[AgencyRecord]) -> int:
+    """Run the deterministic rule over records stored by someone else (a feed import's batch): each is linked to
+    every record holding the same valid NHS number, UPN or PNC ID, under the hard rules (see the module). In: the
+    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory). Out: the
+    number of links written (confirmed or proposed)."""
+    written = 0
+    chunk: list[AgencyRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == LINK_CHUNK:
+            written += len(_link_by_identifiers(actor=actor, records=chunk))
+            chunk = []
+    if chunk:
+        written += len(_link_by_identifiers(actor=actor, records=chunk))
     return written
 
 

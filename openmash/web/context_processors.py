@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("screening", "Screening queue", "web:screening_queue", "contact.screen"),
     ("enquiries", "Enquiries", "web:enquiry_list", "enquiry.view"),
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
+    ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
     ("matching", "Records to review", "matching:queue", "link.review"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),

@@ -43,6 +43,7 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.core.exceptions import ApplicationError
+from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
@@ -126,6 +127,19 @@ class GovukDateField(forms.Field):
 
     def has_error_part(self, part: str) -> bool:
         return part in self.error_parts
+
+
+class FilterDateField(GovukDateField):
+    """A date a list is filtered by: GovukDateField, and within the one range every date filter accepts
+    (core.pagination.filter_date_check: 1900 to 2099), so a far-off date is a field error, never a server error
+    (issue 5 review, fault 9)."""
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            filter_date_check(value, label=self.label)
+        except ValueError as exc:
+            raise self._fail(str(exc), "out_of_range", ["year"]) from None
 
 
 def domain_check(fn, *args, **kwargs):
@@ -559,7 +573,9 @@ class MemberForm(_PersonForm):
     surname = NameField("Last name")
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
-    pnc_id = IdentifierField("pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X")
+    pnc_id = IdentifierField(
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+    )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )
@@ -823,6 +839,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "address": "address_line1",
         "address.line1": "address_line1",
         "address.postcode": "postcode",
+        "add_address": "address_line1",
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
@@ -852,9 +869,11 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         self.helper.layout = Layout(*layout, "version")
 
     def field_for(self, parts: list) -> str | None:
+        given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
         if parts and parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
-            given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
             return given[parts[1]] if parts[1] < len(given) else None
+        if parts == ["add_identifiers"]:  # the identifiers to add, refused as a whole: the first one given
+            return given[0] if given else None
         return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
 
     def changes(self) -> dict:
@@ -938,11 +957,29 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         limit=MAX_TEXT,
         help_text="Why you made this decision, with reference to the threshold document",
     )
+    holder_confirmed = forms.BooleanField(required=False, label="I am screening a contact held by someone else")
+    holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
-    def __init__(self, *args, rag_levels=(), **kwargs):
+    def __init__(self, *args, rag_levels=(), holder=None, **kwargs):
+        """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
+        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen)."""
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = _rag_choices(rag_levels)
         self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
+        self.holder = holder
+        if holder is None:
+            del self.fields["holder_confirmed"], self.fields["holder_seen"]
+        else:
+            name = getattr(holder, "display_name", "") or holder.username
+            self.fields["holder_confirmed"].label = f"I am screening a contact held by {name}"
+            self.fields["holder_confirmed"].help_text = "They will be told that you screened it"
+            self.initial["holder_seen"] = holder.pk
+
+    def holder_confirmed_id(self) -> int | None:
+        """The holder the screener confirmed (the one the page showed), or None."""
+        if self.holder is None or not self.cleaned_data.get("holder_confirmed"):
+            return None
+        return self.cleaned_data.get("holder_seen")
 
 
 def _hours_hint(hours: int) -> str:
@@ -1004,6 +1041,11 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         rows=3,
         help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
         "level chosen (for example a strategy discussion at level 1)",
+    )
+    unanswered_confirmed = forms.BooleanField(
+        required=False,
+        label="I am deciding before every agency asked has answered",
+        help_text="Their requests will close unanswered and the pack will say so",
     )
 
     def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):

@@ -152,7 +152,7 @@ def test_a_failed_sign_in_records_the_username_never_the_password(client, accoun
 
 
 def test_a_lockout_is_audited(client, account, settings):
-    settings.AXES_FAILURE_LIMIT = 2
+    settings.OPENMASH_LOCKOUT_FAILURES = 2
     user, _ = account
     for _ in range(3):
         client.post("/login/", {"username": user.username, "password": "nope-" + secrets.token_hex(4)})

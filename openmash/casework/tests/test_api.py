@@ -199,15 +199,47 @@ def test_pack_shows_every_answer_but_keeps_sensitive_ones_in_the_hub(api, manage
     ]
 
 
-def test_the_assessment_team_sees_packs_awaiting_allocation_until_a_worker_is_allocated(
-    api, manager, worker, other_worker, strategy_contact
+def test_an_unallocated_pack_goes_to_nobody_outside_the_hub_but_the_managers_list(
+    api, manager, screener, worker, other_worker, strategy_contact
 ):
-    # both csc workers are the assessment team: before allocation the pack is on their duty tray
-    assert [p["contact_id"] for p in api(other_worker).get("/mash-packs").json()] == [str(strategy_contact.pk)]
-    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200
+    """Practitioner review, fault 3: a pack with no worker allocated was shown to every social worker under "MASH
+    packs handed to you" and could be opened. It belongs only to the allocated worker; until then it waits on the
+    MASH managers' "to allocate" list."""
+    for sw in (worker, other_worker):
+        assert api(sw).get("/mash-packs").json() == []
+        assert api(sw).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+        assert api(sw).get("/mash-packs?to_allocate=true").status_code == 403
+    waiting = api(manager).get("/mash-packs?to_allocate=true")
+    assert [p["contact_id"] for p in waiting.json()] == [str(strategy_contact.pk)]
+    assert waiting["X-Total-Count"] == "1"
+    assert api(screener).get("/mash-packs?to_allocate=true").status_code == 403  # screeners do not allocate
+    assert api(screener).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200  # the hub sees every pack
     _allocate(api, manager, worker, strategy_contact)
-    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
     assert api(worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200
+    assert [p["contact_id"] for p in api(worker).get("/mash-packs").json()] == [str(strategy_contact.pk)]
+    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+    assert api(manager).get("/mash-packs?to_allocate=true").json() == []
+
+
+@pytest.mark.parametrize(
+    "role,agency",
+    [
+        ("referrer", "police"),
+        ("researcher", "health-gp"),
+        ("social_worker", "mash"),
+        ("social_worker", "csc"),
+        ("auditor", "mash"),
+        ("partnership_admin", "mash"),
+        ("referrer", "csc"),
+    ],
+)
+def test_an_unallocated_pack_is_not_found_for_every_other_role(api, make_actor, strategy_contact, csc, role, agency):
+    client = api(make_actor(role, agency))
+    assert client.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+    listed = client.get("/mash-packs")
+    assert listed.status_code in (200, 403)
+    if listed.status_code == 200:
+        assert listed.json() == []
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,33 @@ def test_home_page_lists_mash_packs_for_the_allocated_worker(manager, worker, ot
     assert "No MASH packs have been handed to you." in other and strategy_contact.reference not in other
 
 
+def test_an_unallocated_pack_is_on_no_social_workers_home_page_but_on_the_managers_list(
+    manager, screener, worker, other_worker, strategy_contact
+):
+    """Practitioner review, fault 3: before anyone is allocated, no social worker sees the pack (home page, list,
+    the pack itself); the MASH managers have it on their "to allocate" list with a link to allocate."""
+    for sw in (worker, other_worker):
+        home = _client(sw).get("/").content.decode()
+        assert strategy_contact.reference not in home and "No MASH packs have been handed to you." in home
+        assert strategy_contact.reference not in _client(sw).get("/packs/").content.decode()
+        assert _client(sw).get(f"/packs/{strategy_contact.pk}/").status_code == 404
+        assert strategy_contact.reference not in _client(sw).get("/packs/?to_allocate=1").content.decode()
+    home = _client(manager).get("/").content.decode()
+    assert 'data-testid="tile-packs-to-allocate"' in home and "1 MASH pack waiting for a social worker" in home
+    listed = _client(manager).get("/packs/?to_allocate=1").content.decode()
+    assert strategy_contact.reference in listed and f"/contacts/{strategy_contact.pk}/allocate/" in listed
+    assert "/packs/?to_allocate=1" not in _client(screener).get("/").content.decode()
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    assert strategy_contact.reference not in _client(manager).get("/packs/?to_allocate=1").content.decode()
+    assert strategy_contact.reference in _client(worker).get("/").content.decode()
+    assert strategy_contact.reference not in _client(other_worker).get("/").content.decode()
+
+
 def test_pack_page_for_the_worker_and_404_for_one_not_allocated(
     manager, worker, other_worker, screener, decided_enquiry
 ):

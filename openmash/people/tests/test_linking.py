@@ -402,3 +402,28 @@ def test_an_amendment_or_correction_adding_a_known_nhs_number_joins_the_records(
     hub_record = AgencyRecord.objects.get(agency__code="mash", origin_person=other)
     assert hub_record.nhs_number == "9993141593"
     assert Person.objects.get(pk=other.pk).merged_into_id == kayden.pk
+
+
+def test_records_stored_elsewhere_are_linked_in_chunks(partnership, monkeypatch):
+    """A feed's batch: records written without linking are linked afterwards, chunk by chunk."""
+    from openmash.people.models import Person as PersonModel
+
+    monkeypatch.setattr(linking, "LINK_CHUNK", 2)
+    police = _record(partnership["police"], "P1", given_name="Ann", family_name="Lee", nhs_number="9434765919")
+    stored = []
+    for i, agency in enumerate(("health-gp", "health-hv", "school-oak")):
+        person = PersonModel.objects.create(forename="Ann", surname="Lee", forename_norm="ann", surname_norm="lee")
+        stored.append(
+            AgencyRecord.objects.create(
+                agency=partnership[agency],
+                local_id=f"X{i}",
+                origin_person=person,
+                person=person,
+                given_name="Ann",
+                family_name="Lee",
+                nhs_number="9434765919",
+                received_at=timezone.now(),
+            )
+        )
+    assert linking.records_link_identifiers(actor=None, records=iter(stored)) == 3
+    assert set(AgencyRecord.objects.values_list("person_id", flat=True)) == {police.origin_person_id}

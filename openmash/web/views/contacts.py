@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import contact_view
+from openmash.access.fields import contact_person_shown, contact_view
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -515,6 +515,12 @@ def contact_detail(request, contact_id):
     hub = view.viewed_as == "hub"
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     people = list(contact.people.all())
+    for cp in people:  # the recorder sees the people as they named them, the hub and the worker the record
+        cp.shown = contact_person_shown(view, cp)
+    names = {cp.person_id: cp.shown.full_name for cp in people}
+    changes = contact_selectors.contact_changes(actor=actor, contact=contact)
+    for change in changes:
+        change.person_name = names.get(change.person_id, "") if change.person_id else ""
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
     enquiry = getattr(contact, "enquiry", None)
     ctx = {
@@ -537,8 +543,8 @@ def contact_detail(request, contact_id):
         and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
         "can_correct": can(actor, "person.correct"),
-        "changes": contact_selectors.contact_changes(actor=actor, contact=contact),
-        "notices": list(contact.encompass_notices.select_related("school")) if hub else [],
+        "changes": changes,
+        "encompass": contact_selectors.encompass_status(contact=contact),
     }
     return render(request, "web/contacts/detail.html", ctx)
 
@@ -672,8 +678,11 @@ def contact_person_change(request, contact_id, link_id):
     link = next((cp for cp in contact.people.all() if str(cp.pk) == str(link_id)), None)
     if link is None:
         raise NotFound()
-    person = link.person
+    # The recorder's form starts from what they named, never from the record as the hub has since corrected it
+    # (fault 2 of the review); the hub corrects the record itself.
+    person = contact_person_shown(contact_view(actor, contact), link)
     child = link.role == ContactPersonRole.SUBJECT
+    record_held = not actor.is_hub and not contact_services.recorder_may_change_person(contact, link)
     initial = {
         "forename": person.forename,
         "surname": person.surname,
@@ -681,7 +690,7 @@ def contact_person_change(request, contact_id, link_id):
         "sex": person.sex,
         "school": link.school.code if link.school_id else "",
         "gp": link.gp.code if link.gp_id else "",
-        "version": person.version if correction else contact.version,
+        "version": link.person.version if correction else contact.version,
     }
     form = PersonChangeForm(
         request.POST if request.method == "POST" else None,
@@ -698,7 +707,7 @@ def contact_person_change(request, contact_id, link_id):
                 contact_services.contact_person_correct(
                     actor=actor,
                     contact_id=contact.pk,
-                    person_id=person.pk,
+                    person_id=link.person_id,
                     version=version,
                     reason=form.cleaned_data.get("reason") or "",
                     data=changes,
@@ -708,7 +717,7 @@ def contact_person_change(request, contact_id, link_id):
                     actor=actor,
                     contact_id=contact.pk,
                     version=version,
-                    data={"people": [{"person_id": person.pk, **changes}]},
+                    data={"people": [{"person_id": link.person_id, **changes}]},
                 )
         except ValidationFailed as exc:
             form.place_errors(exc, prefix="people")
@@ -723,6 +732,7 @@ def contact_person_change(request, contact_id, link_id):
         "person": person,
         "change_form": form,
         "correction": correction,
+        "record_held": record_held and not correction,
         "error_links": errors,
         "form": _Errors(errors) if errors else None,
     }

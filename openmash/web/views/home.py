@@ -38,14 +38,17 @@ def logout_view(request):
 
 def _contact_rows(actor, contacts) -> list[dict]:
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
-    return [
-        {
-            "contact": c,
-            "subjects": presenters.subjects(c),
-            "outcome": presenters.contact_outcome(c, labels, contact_view(actor, c)),
-        }
-        for c in contacts
-    ]
+    rows = []
+    for c in contacts:
+        view = contact_view(actor, c)
+        rows.append(
+            {
+                "contact": c,
+                "subjects": presenters.subjects(c, view),
+                "outcome": presenters.contact_outcome(c, labels, view),
+            }
+        )
+    return rows
 
 
 @require_safe
@@ -71,14 +74,16 @@ def home(request):
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
+    if can(actor, "allocation.assign"):
+        ctx["packs_to_allocate"] = casework_selectors.packs_to_allocate_count(actor=actor)
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
-        # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
+        # MASH packs of the children allocated to this worker (casework: access.policy.mash_packs_visible)
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
-    linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
-    ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
+    targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
+    ctx["notifications"] = [{"n": n, "target": targets.get(n.pk)} for n in notifications]
     ctx["notifications_page"] = notifications
     ctx["notifications_pagination"] = pagination(
         request, notifications, param="notifications_page", label="Notification pages"
