@@ -22,5 +22,6 @@ urlpatterns = [
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
+    path("", include("openmash.matching.urls")),
     path("", include("openmash.web.urls")),
 ]

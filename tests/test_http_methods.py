@@ -104,6 +104,16 @@ METHODS: dict[str, frozenset[str]] = {
     "api:mash_pack_detail": GET,
     "api:allocations_assign": POST,
     "api:allocation_close": POST,
+    "matching:queue": SAFE,
+    "matching:link_detail": FORM,
+    "matching:person_separate": FORM,
+    "api:record_link_list": GET,
+    "api:record_link_detail": GET,
+    "api:record_link_confirm": POST,
+    "api:record_link_reject": POST,
+    "api:record_link_end": POST,
+    "api:person_separate": POST,
+    "api:intake_candidate_list": POST,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 ROUTES = {r.name: r for r in all_routes()}

@@ -23,6 +23,7 @@ the `db` savepoint and is rolled back, so POST cells act on fresh objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -233,6 +234,11 @@ ROWS: dict[str, Row] = {
         denied_overrides={a: 404 for a in at_any("social_worker", "manager") - {"manager@mash", ALLOCATED}},
         data={"reason": "The family moved away"},
     ),
+    # matching (issue 6): the review queue and a link side by side are the hub's screeners' and managers' (the
+    # action check comes first: 403 for everyone else); separating merged people is for hub managers only
+    "matching:queue": Row("GET", "/matching/", HUB, denied=403),
+    "matching:link_detail": Row("GET", "/matching/links/{link}/", HUB, denied=403),
+    "matching:person_separate": Row("GET", "/matching/people/{merged}/separate/", MANAGER, denied=403),
     # partnership configuration (the partnership admin's only) and the audit trail
     "partnership:settings": Row("GET", "/partnership/", at_any("partnership_admin"), denied=403, personal=False),
     "partnership:users": Row("GET", "/partnership/users/", at_any("partnership_admin"), denied=403),
@@ -361,6 +367,22 @@ def _build_world() -> dict:
     decide(manager, decided.enquiry)
     allocation = allocation_open(subject_person(decided), worker)
     link_b = contact_b.people.get(role="subject")
+    # matching: a pair of agency records proposed as the same person; two joined by their NHS number
+    from openmash.people import linking
+    from openmash.people.models import RecordLink
+
+    def record(agency, local_id, **details):
+        return linking.record_create(
+            actor=None, agency=Agency.objects.get(code=agency), local_id=local_id, details=details
+        )[0]
+
+    left = record("police", "M1", given_name="Pat", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
+    joined_nhs = nhs_number(random.Random(77))
+    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
+    merged = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs).origin_person
+    assert RecordLink.objects.filter(valid_to__isnull=True, state="confirmed").count() == 1
     from openmash.feeds.models import FeedMapping, ImportBatch
 
     batch = ImportBatch.objects.create(
@@ -379,6 +401,8 @@ def _build_world() -> dict:
             "decided": decided.pk,
             "allocation": allocation.pk,
             "link_b": link_b.pk,
+            "link": proposed.pk,
+            "merged": merged.pk,
             "batch": batch.pk,
             "user": recorder.user.pk,
             "missing": uuid.uuid4(),
@@ -527,6 +551,8 @@ def test_every_row_requests_its_own_route():
         "allocation",
         "link_b",
         "batch",
+        "link",
+        "merged",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():

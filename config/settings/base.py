@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "openmash.enquiries",
     "openmash.casework",
     "openmash.feeds",
+    "openmash.matching",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",

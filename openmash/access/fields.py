@@ -35,11 +35,15 @@ def person_fields_visible(actor, person) -> frozenset[str]:
 
 
 def person_minimum_details(person) -> dict:
-    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries):
+    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
+    cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
     nhs_number ("" when not known)."""
-    address = next(iter(person.addresses.all()), None)
-    nhs = next((i.value for i in person.identifiers.all() if i.identifier_type == "nhs_number"), "")
+    picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+    addresses = picture.addresses if picture is not None else person.addresses.all()
+    identifiers = picture.identifiers if picture is not None else person.identifiers.all()
+    address = next(iter(addresses), None)
+    nhs = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
     return {
         "kind": person.kind,
         "forename": person.forename,

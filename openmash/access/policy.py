@@ -13,8 +13,12 @@ Rules (deny by default):
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
   open) and the contacts about them, for as long as that allocation is open: involvement ended means access
   ended on the next request (issue 5 review, fault 6), however the contact reached them;
-- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
+- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
+- the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
+
+People merged into one resolved person (ADR 0005) are one person for access: every basis of sight (an allocation, a
+routed contact, an agency request) covers the whole cluster (``people_in_clusters``), and an unmerge takes it back.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openmash.accounts.choices import AgencyType, Role
@@ -68,6 +73,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
+    # or reject); only managers separate people who were merged ("these are not the same person").
+    "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
+    "link.unmerge": frozenset({Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -84,6 +93,7 @@ _HUB_ONLY = frozenset(
     }
     | {"casenote.create", "casenote.view", "strategy.record"}
     | {"work.take", "work.assign"}
+    | {"link.review", "link.unmerge"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
@@ -177,16 +187,33 @@ def require_role(actor, *roles: str) -> None:
 # --- visible querysets -------------------------------------------------------------------------------------
 
 
-def _open_involvement_contacts(user) -> QuerySet:
-    """Ids of contacts about a child allocated to `user` by an open allocation (a values("contact_id") query). Being routed a contact (routed_to)
-    grants nothing by itself: the worker sees it only while their allocation of one of its children is open, so
-    closing the allocation ends their access on the next request (issue 5 review, fault 6)."""
-    from openmash.contacts.models import ContactPerson
+def people_in_clusters(person_ids) -> QuerySet:
+    """A subquery (``values("pk")``) of every person in the clusters of the given people: their resolved people and
+    everyone merged into those (ADR 0005). Access is decided on the resolved person, so involvement with any person
+    in a cluster is involvement with the whole cluster. `person_ids` is a list or a ``values(...)`` subquery. Two
+    indexed lookups (primary key, merged_into) combined by the planner (SQLite MULTI-INDEX OR, PostgreSQL BitmapOr)."""
+    from openmash.people.models import Person
+
+    roots = Person.objects.filter(pk__in=person_ids).annotate(root=Coalesce("merged_into", "pk")).values("root")
+    return Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values("pk")
+
+
+def _allocated_to(user) -> QuerySet:
+    """Everyone in the clusters of the children allocated to `user` by an open allocation (a subquery of ids)."""
     from openmash.enquiries.models import CaseAllocation
 
+    return people_in_clusters(CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id"))
+
+
+def _open_involvement_contacts(user) -> QuerySet:
+    """Ids of contacts about a child allocated to `user` by an open allocation (over the child's cluster: ADR 0005).
+    Being routed a contact (routed_to) grants nothing by itself: the worker sees it only while their allocation of
+    one of its children is open, so closing the allocation ends their access on the next request (issue 5 review,
+    fault 6)."""
+    from openmash.contacts.models import ContactPerson
+
     # subqueries, not joins: an OR across joined tables makes the planner walk every contact (issue 5 bench)
-    children = CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id")
-    return ContactPerson.objects.filter(person_id__in=children).values("contact_id")
+    return ContactPerson.objects.filter(person_id__in=_allocated_to(user)).values("contact_id")
 
 
 def contacts_visible(actor) -> QuerySet:
@@ -312,7 +339,10 @@ def people_visible(actor) -> QuerySet:
       the partnership's agency_access_days after it was answered or closed (agency_request_people_until);
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
-      of a child they found by search (issue 5, fault 2)."""
+      of a child they found by search (issue 5, fault 2).
+
+    Each basis covers the person's whole cluster (ADR 0005: people merged into one resolved person), so the set is
+    closed under merging and a merged-away person is visible exactly when their resolved person is."""
     from openmash.people.models import Person
 
     qs = Person.objects.all()
@@ -324,16 +354,14 @@ def people_visible(actor) -> QuerySet:
         from openmash.contacts.models import ContactPerson
 
         named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
-        return qs.filter(
-            Q(pk__in=qs.filter(allocations__worker=actor.user, allocations__closed_at__isnull=True).values("pk"))
-            | Q(pk__in=named)
-        )
+        return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)))
     if can(actor, "request.inbox"):
         asked = "contact_links__contact__enquiry__agency_requests__"
-        return qs.filter(
+        basis = Person.objects.filter(
             Q(contact_links__role="subject", **{f"{asked}agency_id": actor.agency_id})
             & agency_requests_people_open_q(prefix=asked)
-        ).distinct()
+        ).values("pk")
+        return qs.filter(pk__in=people_in_clusters(basis))
     return qs.none()
 
 
@@ -365,11 +393,10 @@ def mash_packs_visible(actor) -> QuerySet:
     if not can(actor, "pack.view"):
         return qs.none()
     from openmash.contacts.models import ContactPerson
-    from openmash.enquiries.models import CaseAllocation
 
     # The children first (open allocations: a few thousand rows at most), then their contacts through the
     # contact-person index: never a walk over every contact's people (issue 5 benchmark: the pack page took 2 s).
-    children = CaseAllocation.objects.filter(worker=actor.user, closed_at__isnull=True).values("person_id")
+    children = _allocated_to(actor.user)  # over each child's cluster (ADR 0005)
     about = ContactPerson.objects.filter(role="subject", person_id__in=children, contact__status__in=decided)
     # the status test inside the subquery: outside it, SQLite walks every decided contact instead of the few ids
     return Contact.objects.filter(pk__in=about.values("contact_id"))
@@ -384,7 +411,9 @@ def mash_packs_to_allocate(actor) -> QuerySet:
 
     if not can(actor, "allocation.assign"):
         return Contact.objects.none()
-    waiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    waiting = people_in_clusters(
+        CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    )
     return mash_packs_visible(actor).filter(
         pk__in=Contact.objects.filter(people__role="subject", people__person_id__in=waiting).values("pk")
     )
@@ -429,7 +458,17 @@ def person_full_record_allowed(actor, person=None) -> bool:
         return False
     from openmash.enquiries.models import CaseAllocation
 
-    return CaseAllocation.objects.filter(person=person, worker=actor.user, closed_at__isnull=True).exists()
+    return CaseAllocation.objects.filter(
+        person_id__in=people_in_clusters([person.pk]), worker=actor.user, closed_at__isnull=True
+    ).exists()
+
+
+def record_links_visible(actor) -> QuerySet:
+    """Links between agency records (proposed, confirmed, rejected; every history row) the actor may review: the
+    hub's screeners and managers ("link.review"); nobody else."""
+    from openmash.people.models import RecordLink
+
+    return RecordLink.objects.all() if can(actor, "link.review") else RecordLink.objects.none()
 
 
 def contact_viewed_as(actor, contact) -> str:
@@ -519,4 +558,6 @@ __all__ = [
     "early_help_requests_visible",
     "early_help_request_get_for",
     "person_get_for",
+    "people_in_clusters",
+    "record_links_visible",
 ]

@@ -29,6 +29,7 @@ RECORD_KWARGS: dict[str, str] = {
     "notice_id": "contacts.EncompassNotice",
     "allocation_id": "enquiries.CaseAllocation",
     "user_id": "accounts.User",
+    "record_link_id": "people.RecordLink",  # a decision about two agency records (issue 6)
     "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
     "batch_id": "feeds.ImportBatch",
     "feed_code": "feeds.FeedMapping:code",

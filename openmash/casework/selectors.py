@@ -15,6 +15,7 @@ from openmash.access.policy import (
     contacts_visible,
     mash_packs_to_allocate,
     mash_packs_visible,
+    people_in_clusters,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -181,10 +182,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
                 shown, withheld = None, withheld + 1
             requests.append({"r": r, "response": shown, "withheld": response is not None and shown is None})
     subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
+    # over each child's cluster (ADR 0005): an allocation of anyone merged with a child is the child's
     allocations = list(
-        CaseAllocation.objects.filter(person_id__in=subject_ids, closed_at__isnull=True).select_related(
-            "person", "worker", "agency"
-        )
+        CaseAllocation.objects.filter(
+            person_id__in=people_in_clusters(subject_ids), closed_at__isnull=True
+        ).select_related("person", "worker", "agency")
     )
     pack = MashPack(
         contact=contact,

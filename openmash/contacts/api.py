@@ -59,6 +59,13 @@ class PersonRefIn(CleanSchema):
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
     address: AddressIn | None = None
     aliases: list[AliasIn] = Field(default_factory=list, max_length=10)
+    not_person_ids: list[UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="For a new person: ids of people an intake lookup (POST /intake/candidates) offered that the "
+        "referrer says this is NOT. A matching identifier then goes to the MASH's review queue instead of joining "
+        "the records automatically.",
+    )
 
 
 class HouseholdPersonIn(PersonRefIn):
@@ -208,6 +215,12 @@ class ContactOut(Schema):
     domestic_abuse: DomesticAbuseOut
     changes: list[ContactChangeOut] = Field(
         default_factory=list, description="The change history: for the hub and the recorder only"
+    )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Only in the answer that records a contact: what intake noticed about its people, e.g. the same "
+        "new person named twice (recorded once), or a new person whose identifier belongs to someone already known "
+        "(their records are joined, or sent to the MASH to check). No personal data beyond the input positions.",
     )
     version: int
 
@@ -498,6 +511,7 @@ def contact_out(actor, contact) -> dict:
             }
             for c in selectors.contact_changes(actor=actor, contact=contact)
         ],
+        "notices": list(getattr(contact, "intake_notices", [])),
         "version": contact.version,
     }
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linkage.names import compact
 from openmash.access.policy import (
     can,
     contact_amend_allowed,
@@ -47,6 +48,7 @@ from openmash.contacts.validation import (
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
+from openmash.people.linking import record_refresh, records_attach, records_link_outcome, records_note_contact
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import (
@@ -86,7 +88,15 @@ def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool)
             errors.setdefault(f"{prefix}.person_id", []).append("No person with that ID was found")
             return "missing", None
         return "existing", person
-    return "new", person_input_validate(ref, prefix=prefix, errors=errors, child=child)
+    cleaned = person_input_validate(ref, prefix=prefix, errors=errors, child=child)
+    declined = []
+    for raw in ref.get("not_person_ids") or []:
+        if not _is_uuid(raw):
+            errors.setdefault(f"{prefix}.not_person_ids", []).append("Give the ids of people this person is not")
+            break
+        declined.append(str(raw))
+    cleaned["not_person_ids"] = declined
+    return "new", cleaned
 
 
 def _found_by_own_search(actor, person_id) -> bool:
@@ -340,9 +350,95 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
             )
         resolved_others.append((role, _resolve_person(actor, o, prefix=f"household.{i}", errors=errors, child=False)))
     _check_dates_across_people(cleaned, resolved_subjects, resolved_others, errors)
+    cleaned["intake_notices"] = _same_person_twice(resolved_subjects, resolved_others, errors)
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
     return cleaned, resolved_subjects, resolved_others
+
+
+def _person_keys(cleaned: dict) -> list[tuple]:
+    """What makes two new people in one contact the same person: an equal identifier (normalised), or the same
+    names (folded: accents, apostrophes, spaces and case ignored) and date of birth (or expected date)."""
+    keys: list[tuple] = [("identifier", kind, value) for kind, value in cleaned.get("identifiers") or []]
+    born = cleaned.get("date_of_birth") or cleaned.get("expected_date_of_birth")
+    names = (compact(cleaned.get("forename")), compact(cleaned.get("surname")))
+    if born and any(names):
+        keys.append(("name", *names, born))
+    return keys
+
+
+_IDENTIFIER_LABELS = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID", "local_id": "local ID"}
+
+
+def _details_conflict(first: dict, second: dict, first_key: str) -> tuple[str, str] | None:
+    """Where two new people sharing a key disagree (so they cannot simply be one person): (field, message)."""
+    held = dict(first.get("identifiers") or [])
+    for i, (kind, value) in enumerate(second.get("identifiers") or []):
+        if kind in held and held[kind] != value:
+            label = _IDENTIFIER_LABELS.get(kind, kind)
+            return (
+                f"identifiers[{i}].value",
+                f"This person has the same name and date of birth as {first_key} but a different {label}: name each "
+                "person once, or check the details",
+            )
+    shared = [k for k, v in second.get("identifiers") or [] if held.get(k) == v]
+    label = _IDENTIFIER_LABELS.get(shared[0], "identifier") if shared else "identifier"
+    if (compact(first.get("forename")), compact(first.get("surname"))) != (
+        compact(second.get("forename")),
+        compact(second.get("surname")),
+    ):
+        return "forename", f"This {label} is also given for {first_key}, with a different name: name each person once"
+    born = ("date_of_birth", "expected_date_of_birth")
+    if any(first.get(f) != second.get(f) for f in born):
+        return (
+            "date_of_birth",
+            f"This {label} is also given for {first_key}, with a different date of birth: name each person once",
+        )
+    if first.get("sex") in ("M", "F") and second.get("sex") in ("M", "F") and first["sex"] != second["sex"]:
+        return "sex", f"This person is the same as {first_key} but with a different sex: name each person once"
+    return None
+
+
+def _same_person_twice(subjects: list, others: list, errors: dict) -> list[str]:
+    """The same new person named twice in one contact (issue 6) becomes one person: a later mention that agrees with
+    an earlier one is replaced by ("same", index of the earlier mention in subjects + household) and a notice says
+    so; one that shares a key but disagrees (a different NHS number, name or date of birth) is an error on its own
+    field. The earlier mention keeps any identifiers and address only the later one gave. Returns the notices."""
+    entries = [(f"subjects[{i}]", ref) for i, ref in enumerate(subjects)]
+    entries += [(f"household[{i}]", ref) for i, (_, ref) in enumerate(others)]
+    first_of: dict[tuple, int] = {}
+    notices = []
+    for n, (prefix, (kind, person)) in enumerate(entries):
+        if kind != "new":
+            continue
+        keys = _person_keys(person)
+        match = next((first_of[k] for k in keys if k in first_of), None)
+        if match is None:
+            for k in keys:
+                first_of.setdefault(k, n)
+            continue
+        first_key, (_, first) = entries[match]
+        conflict = _details_conflict(first, person, first_key)
+        if conflict:
+            errors.setdefault(f"{prefix}.{conflict[0]}", []).append(conflict[1])
+            continue
+        held = set(first.get("identifiers") or [])
+        first["identifiers"] = [
+            *first.get("identifiers", []),
+            *[i for i in person.get("identifiers", []) if i not in held],
+        ]
+        if person.get("address") and not first.get("address"):
+            first["address"] = person["address"]
+        first["not_person_ids"] = sorted({*first.get("not_person_ids", []), *person.get("not_person_ids", [])})
+        same = ("same", match)
+        if n < len(subjects):
+            subjects[n] = same
+        else:
+            others[n - len(subjects)] = (others[n - len(subjects)][0], same)
+        by_identifier = any(k[0] == "identifier" and first_of.get(k) == match for k in keys)
+        why = "same identifier" if by_identifier else "same name and date of birth"
+        notices.append(f"{prefix} is the same person as {first_key} ({why}): recorded once")
+    return notices
 
 
 def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
@@ -507,13 +603,13 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         "9" if cleaned["referrer_type"] == ReferrerType.PUBLIC and not cleaned["referrer_name"] else ""
     )
     source = source or actor.agency.source_code
-    new = [p for kind, p in [*subjects, *(ref for _, ref in others)] if kind == "new"]
-    created = iter(people_create(actor=actor, cleaned_list=new))
-    subject_people = [p if kind == "existing" else next(created) for kind, p in subjects]
-    other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
+    notices = cleaned.pop("intake_notices", [])
+    people, notices = _people_for_contact(actor, subjects, [ref for _, ref in others], notices)
+    subject_people = people[: len(subjects)]
+    other_people = [(role, people[len(subjects) + i]) for i, (role, _) in enumerate(others)]
     kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
-    named = subject_people + [p for _, p in other_people]
-    created_here = {p.pk for kind, p in zip(kinds, named, strict=True) if kind == "new"}
+    # a person named twice in this contact ("same") was created by it too
+    created_here = {p.pk for kind, p in zip(kinds, people, strict=True) if kind in ("new", "same")}
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
     due = screening_due(
@@ -563,6 +659,8 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
             )
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
+    records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
+    contact.intake_notices = notices
     # What the referrer told us about the household becomes relationships to each subject child.
     by_role: dict[str, list] = {}
     for role, p in other_people:
@@ -591,6 +689,44 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
         audit_record(actor=actor, action="route", obj=contact, detail={"to": "allocated_worker"})
     return contact
+
+
+def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str]]:
+    """The people a new contact names, in input order (subjects, then household): existing people as chosen, new
+    people created (each with the recording agency's record, linked by the deterministic rule, ADR 0005), and a
+    person named twice the same person. Every person named gets the recording agency's record. Returns (people,
+    notices), the notices extended with what linking did to each new person (joined to someone already known, or
+    sent to the MASH's review queue), keyed by input position only."""
+    refs = [*subjects, *others]
+    prefixes = [f"subjects[{i}]" for i in range(len(subjects))] + [f"household[{i}]" for i in range(len(others))]
+    new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
+    new = [refs[n][1] for n in new_at]
+    not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
+    created = people_create(actor=actor, cleaned_list=new, not_same=not_same)
+    people: list = [None] * len(refs)
+    for n, person in zip(new_at, created, strict=True):
+        people[n] = person
+    for n, (kind, ref) in enumerate(refs):
+        if kind == "existing":
+            people[n] = ref
+    for n, (kind, ref) in enumerate(refs):
+        if kind == "same":
+            people[n] = people[ref]
+    chosen = {ref.pk: ref for kind, ref in refs if kind == "existing"}
+    records_attach(actor=actor, people=list(chosen.values()))
+    outcome = records_link_outcome([p.pk for p in created])
+    for n, person in zip(new_at, created, strict=True):
+        if outcome.get(person.pk) == "joined":
+            notices.append(
+                f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership, so their "
+                "records are joined (one chronology)"
+            )
+        elif outcome.get(person.pk) == "proposed":
+            notices.append(
+                f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership; the MASH "
+                "will check whether this is the same person"
+            )
+    return people, notices
 
 
 def _siblings_record(actor, contact, subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
@@ -865,8 +1001,11 @@ def _amend_people(actor, contact, items) -> list[ContactChange]:
     by_recorder = actor.user.pk == contact.recorded_by_id
     for link, cleaned, extras in items:
         person = link.person
-        for field, old, new in person_changes_apply(actor=actor, person=person, cleaned=cleaned) if cleaned else []:
+        applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned) if cleaned else []
+        for field, old, new in applied:
             changes.append(_change(actor, contact, kind, field, old, new, person=person))
+        if applied:
+            record_refresh(actor=actor, person=person, source_contact=contact)
         updated = []
         if by_recorder and cleaned and link.as_named != as_named_of(person):
             # what the referrer named follows their own amendments, never the hub's (fault 2)
@@ -886,7 +1025,12 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     kind = ChangeKind.AMENDMENT
     changes: list[ContactChange] = []
     new_refs = [r for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "new"]
-    created = iter(people_create(actor=actor, cleaned_list=[p for _, p in new_refs]))
+    new = [p for _, p in new_refs]
+    not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
+    created_people = people_create(actor=actor, cleaned_list=new, not_same=not_same, source_contact=contact)
+    created = iter(created_people)
+    chosen = [r[1] for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "existing"]
+    records_attach(actor=actor, people=chosen, source_contact=contact)
     subjects = [cp.person_id for cp in contact.people.all() if cp.role == ContactPersonRole.SUBJECT]
     added_subjects, added_others = [], []
     for key in ("add_subjects", "add_household"):
@@ -994,6 +1138,7 @@ def contact_person_correct(
         applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned, bump=False)
         if not applied:
             raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
+        record_refresh(actor=actor, person=person, source_contact=contact)
         changes = ContactChange.objects.bulk_create(
             [
                 _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)

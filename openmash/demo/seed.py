@@ -65,7 +65,7 @@ from openmash.enquiries.services import (
 from openmash.partnership.selectors import partnership_settings_get, rag_levels_list, working_calendar_get
 from openmash.partnership.services import partnership_defaults_ensure
 from openmash.partnership.working_time import WorkingCalendar
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+from openmash.people.models import Address, AgencyRecord, ChronologyEntry, Person, PersonIdentifier
 from openmash.people.selectors import person_search
 
 DEMO_PASSWORD: str = env.str("OPENMASH_DEMO_PASSWORD", default="openmash-demo-2026!")
@@ -630,6 +630,7 @@ class DemoSeeder:
         """Move the side effects of the step just run (chronology, notifications, new people) to `when`."""
         fresh = {"created_at__gte": self.t0}
         EarlyHelpRequest.objects.filter(**fresh).update(requested_at=when, created_at=when, updated_at=when)
+        AgencyRecord.objects.filter(**fresh).update(received_at=when, created_at=when, updated_at=when)
         if chronology:
             ChronologyEntry.objects.filter(**fresh).update(occurred_at=when, created_at=when, updated_at=when)
         if notifications:

@@ -354,13 +354,15 @@ def unread_count(*, actor) -> int:
 
 
 def allocation_current(*, actor, person_id):
-    """The child's open allocation (with worker), for a hub page; None when the child is not open."""
+    """The child's open allocation (with worker), for a hub page; None when the child is not open. Read over the
+    child's cluster (ADR 0005): an allocation of anyone merged with the child is the child's."""
+    from openmash.access.policy import people_in_clusters
     from openmash.enquiries.models import CaseAllocation
 
     if not can(actor, "enquiry.view"):
         return None
     return (
-        CaseAllocation.objects.filter(person_id=person_id, closed_at__isnull=True)
+        CaseAllocation.objects.filter(person_id__in=people_in_clusters([person_id]), closed_at__isnull=True)
         .select_related("worker", "agency")
         .first()
     )

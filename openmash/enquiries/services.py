@@ -18,6 +18,7 @@ from openmash.access.policy import (
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
+    people_in_clusters,
     person_get_for,
     require,
 )
@@ -825,7 +826,11 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
     window_start = _months_before(today, months)
     referrals = []
     for pid in subjects:
-        prior = Referral.objects.filter(person_id=pid, referral_date__gte=window_start, referral_date__lte=today)
+        # The child's history is read over their cluster (ADR 0005): a referral of anyone merged with them counts.
+        cluster = people_in_clusters([pid])
+        prior = Referral.objects.filter(
+            person_id__in=cluster, referral_date__gte=window_start, referral_date__lte=today
+        )
         referral = Referral.objects.create(
             contact=contact,
             person_id=pid,
@@ -835,7 +840,7 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
             outcome_code=outcome_code,
         )
         referrals.append(referral)
-        if not CaseAllocation.objects.filter(person_id=pid, closed_at__isnull=True).exists():
+        if not CaseAllocation.objects.filter(person_id__in=cluster, closed_at__isnull=True).exists():
             CaseAllocation.objects.create(person_id=pid, agency=actor.agency, referral=referral, opened_at=when)
         audit_record(actor=actor, action="create", obj=referral, detail={"re_referral": referral.is_re_referral})
         chronology_add(
@@ -920,7 +925,12 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     if membership is None:
         raise ValidationFailed("Check the worker", errors={"worker": ["Choose a social worker"]})
     now = timezone.now()
-    allocation = CaseAllocation.objects.select_for_update().filter(person=person, closed_at__isnull=True).first()
+    allocation = (
+        CaseAllocation.objects.select_for_update()
+        .filter(person_id__in=people_in_clusters([person.pk]), closed_at__isnull=True)
+        .order_by("opened_at", "pk")
+        .first()
+    )
     if allocation is None:
         allocation = CaseAllocation.objects.create(
             person=person, agency=membership.agency, worker=membership.user, opened_at=now

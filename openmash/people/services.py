@@ -305,9 +305,13 @@ def _address_changes_apply(person: Person, cleaned: dict) -> list[tuple[str, Any
     return changes
 
 
-def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
+def people_create(
+    *, actor, cleaned_list: list[dict], not_same: dict | None = None, source_contact=None
+) -> list[Person]:
     """Create people from cleaned input in a few bulk INSERTs, with one audit event each (call inside a
-    transaction)."""
+    transaction). Each new person gets the actor's agency's record of them (``people.linking``, ADR 0005: every
+    person has at least one record), linked by the deterministic identifier rule; ``not_same`` maps a position in
+    `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``)."""
     if not cleaned_list:
         return []
     people = Person.objects.bulk_create(
@@ -350,6 +354,14 @@ def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
     if aliases:
         PersonAlias.objects.bulk_create(aliases)
     audit_record_many(actor=actor, action="create", objects=people)
+    from openmash.people.linking import records_for_new_people
+
+    records_for_new_people(
+        actor=actor,
+        pairs=list(zip(people, cleaned_list, strict=True)),
+        source_contact=source_contact,
+        not_same=not_same,
+    )
     return people
 
 

@@ -10,6 +10,7 @@ NAV_ITEMS = [
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
+    ("matching", "Records to review", "matching:queue", "link.review"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),

@@ -125,6 +125,14 @@ class Intake:
             pid = child.picked_id()
             if pid:
                 child.chosen = known.get(pid) or {"id": pid, "name": "A record found by search", "dob_date": None}
+        # People already known who may be a new person (intake searches before it creates): offered after the first
+        # 'Continue', answered with the radios named <prefix>-match ("new", or a candidate's id).
+        offered = intake.get("candidates") or {}
+        for f in [*self.children.forms, *self.members.forms]:
+            f.candidates = _with_dates((offered.get(f.prefix) or {}).get("items", []))
+            f.match_answer = (f.data.get(f.add_prefix("match")) or "") if f.is_bound else ""
+            f.match_error = ""
+            f.matched = next((c for c in f.candidates if c["id"] == f.match_answer), None)
 
     def is_valid(self) -> bool:
         return all([self.form.is_valid(), self.children.is_valid(), self.members.is_valid()])
@@ -137,7 +145,8 @@ class Intake:
 
     def service_data(self) -> dict:
         return self.form.service_data(
-            [f.service_data() for f in self.used_children()], [f.service_data() for f in self.used_members()]
+            [_matched(f, f.service_data()) for f in self.used_children()],
+            [_matched(f, f.service_data()) for f in self.used_members()],
         )
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
@@ -153,9 +162,88 @@ class Intake:
         return [*self.children.forms, *self.members.forms, self.form]
 
     def has_errors(self) -> bool:
-        return any(f.is_bound and f.errors for f in self.all_forms()) or bool(
-            self.children.is_bound and self.children.non_form_errors()
+        return (
+            any(f.is_bound and f.errors for f in self.all_forms())
+            or any(getattr(f, "match_error", "") for f in self.all_forms())
+            or bool(self.children.is_bound and self.children.non_form_errors())
         )
+
+
+def _matched(form, data: dict) -> dict:
+    """A person's service input after the referrer's answer about the people already known who may be them: the
+    chosen person by id (with what the contact says of them: school, GP, role), or the new person with the ones
+    they said it is not (``not_person_ids``: an identifier match then goes to the MASH's review queue)."""
+    candidates = getattr(form, "candidates", [])
+    if not candidates or data.get("person_id"):
+        return data
+    ids = [c["id"] for c in candidates]
+    if form.match_answer in ids:
+        keep = ("school_code", "gp_code", "present_at_incident", "role")
+        return {"person_id": form.match_answer, **{k: data[k] for k in keep if k in data}}
+    if form.match_answer == "new":
+        return {**data, "not_person_ids": ids}
+    return data
+
+
+def _details_key(data: dict) -> str:
+    """What the candidates for a new person depend on (names, dates, identifiers, postcode), as a short digest."""
+    import hashlib
+    import json
+
+    parts = {k: data.get(k) for k in ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex")}
+    parts["identifiers"] = data.get("identifiers") or []
+    parts["postcode"] = (data.get("address") or {}).get("postcode", "")
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+MATCH_QUESTION = "Say whether this is one of the people already known, or a different person"
+
+
+def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
+    """Intake searches before it creates (issue 6): for each new person, the people already known who may be them
+    (an exact identifier match, or a close name / date of birth / postcode match with the reasons). Returns True
+    when the referrer must answer first: candidates shown for the first time (no error yet), or shown before and
+    still unanswered (an error on that person). The candidates (id, name, date of birth, reasons: what search shows
+    a referrer) are kept in the server-side session with the intake, like search matches."""
+    from openmash.matching.candidates import intake_candidates
+
+    previous = intake.get("candidates") or {}
+    store, pending = {}, False
+    picked = [f.cleaned_data.get("person_id") for f in forms_.used_children() if f.cleaned_data.get("person_id")]
+    for f in [*forms_.used_children(), *forms_.used_members()]:
+        if f.cleaned_data.get("person_id"):
+            continue
+        details = f.service_data()
+        key = _details_key(details)
+        shown = previous.get(f.prefix)
+        if shown and shown.get("key") == key:
+            items = shown["items"]
+        else:
+            found = intake_candidates(actor=request.actor, details=details, exclude_person_ids=picked)
+            items = [{**_person_summary(c.person), "reasons": c.reasons, "exact": c.exact} for c in found]
+            shown = None
+        store[f.prefix] = {"key": key, "items": items}
+        f.candidates = _with_dates(items)
+        ids = {c["id"] for c in items}
+        if items and f.match_answer not in ids | {"new"}:
+            pending = True
+            if shown is not None:
+                f.match_error = MATCH_QUESTION
+    intake["candidates"] = store
+    request.session[INTAKE] = intake
+    return pending
+
+
+def intake_notice_text(notice: str) -> str:
+    """A service notice about a contact's people in page words: "subjects[1]" -> "Child 2", "household[0]" ->
+    "Person 1" (the input positions are the page's children and people, in order)."""
+    import re
+
+    def name(m):
+        return f"{'Child' if m.group(1) == 'subjects' else 'Person'} {int(m.group(2)) + 1}"
+
+    text = re.sub(r"(subjects|household)\[(\d+)\]", name, notice)
+    return text[:1].upper() + text[1:]
 
 
 def _error_links(intake_forms: Intake) -> list[dict]:
@@ -165,6 +253,8 @@ def _error_links(intake_forms: Intake) -> list[dict]:
     for error in intake_forms.children.non_form_errors() if intake_forms.children.is_bound else []:
         links.append({"text": error, "href": ""})
     for f in intake_forms.all_forms():
+        if getattr(f, "match_error", ""):
+            links.append({"text": f.match_error, "href": f"#id_{f.prefix}-match"})
         if f.is_bound:
             links += _error_links_for(f)
     return links
@@ -201,6 +291,7 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_select_more": len(intake["selected"]) < MAX_SELECTED,
         "can_add_child": len(forms_.children.forms) < MAX_CHILDREN,
         "can_add_member": len(forms_.members.forms) < MAX_MEMBERS,
+        "candidates_offered": any(getattr(f, "candidates", []) for f in forms_.all_forms()),
     }
     if partial:
         return render(request, partial, ctx, status=status)
@@ -307,12 +398,14 @@ def _validated(request, intake, data) -> tuple[Intake, bool]:
     """The forms bound to `data`, checked for shape and then by the service's own validation (as the API)."""
     forms_ = Intake(request, intake, data)
     shape_ok = forms_.is_valid()
+    forms_.notices = []
     try:
         # Run even when a box failed its own check, so every problem is reported at once.
-        contact_services.contact_validate(actor=request.actor, data=forms_.service_data())
+        cleaned, _subjects, _others = contact_services.contact_validate(actor=request.actor, data=forms_.service_data())
     except ValidationFailed as exc:
         forms_.place_errors(exc, only_free_fields=not shape_ok)
         return forms_, False
+    forms_.notices = [intake_notice_text(n) for n in cleaned.get("intake_notices", [])]
     return forms_, shape_ok
 
 
@@ -321,6 +414,11 @@ def _submit(request, intake):
     and show them back on the check-your-answers page."""
     forms_, ok = _validated(request, intake, request.POST)
     if not ok:
+        return _render(request, intake, forms_=forms_)
+    key = forms_.form.cleaned_data.get("idempotency_key") or ""
+    sent = bool(key) and contact_selectors.contact_by_idempotency_key(actor=request.actor, key=key) is not None
+    # A form already sent (back button, refresh) creates nobody, so there is nobody to ask about.
+    if not sent and _offer_candidates(request, intake, forms_):
         return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
@@ -386,6 +484,8 @@ def contact_check(request):
             else:
                 request.session.pop(INTAKE, None)
                 request.session[CREATED] = str(contact.pk)
+                for notice in getattr(contact, "intake_notices", []):
+                    messages.info(request, intake_notice_text(notice))
                 return redirect("web:contact_detail", contact_id=contact.pk)
         return _render(request, intake, forms_=forms_)
     if data is None:
@@ -402,6 +502,7 @@ def contact_check(request):
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
         "partners": {a.code: a.name for a in [*forms_.partners["schools"], *forms_.partners["gps"]]},
         "change_url": f"{reverse('web:contact_new')}?intake={intake['token']}&change=1",
+        "notices": forms_.notices,
     }
     return render(request, "web/contacts/check.html", ctx)
 
