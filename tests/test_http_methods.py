@@ -37,6 +37,7 @@ METHODS: dict[str, frozenset[str]] = {
     "web:enquiry_assignment": FORM,
     "web:contact_screen": FORM,
     "web:screening_queue": SAFE,
+    "web:workload": SAFE,
     "web:enquiry_list": SAFE,
     "web:enquiry_detail": SAFE,
     "web:enquiry_rerate": POST,

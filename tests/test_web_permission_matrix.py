@@ -163,6 +163,8 @@ ROWS: dict[str, Row] = {
         "GET", "/contacts/{contact_b}/screen/", HUB, denied=403, shows={"other_child": HUB, "narrative": HUB}
     ),
     "web:screening_queue": Row("GET", "/screening/", HUB, denied=403, shows={"other_child": HUB}),
+    # who holds what: counts and hub members' names only (no personal data, not audited)
+    "web:workload": Row("GET", "/workload/", HUB, denied=403, personal=False),
     "web:enquiry_list": Row("GET", "/enquiries/", HUB, denied=403),
     "web:enquiry_detail": Row(
         "GET", "/enquiries/{enquiry}/", HUB, shows={k: HUB for k in ("narrative", "rationale", "response", "adult")}

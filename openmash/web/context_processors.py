@@ -7,6 +7,7 @@ NAV_ITEMS = [
     ("contact_new", "Record a concern", "web:contact_new", "contact.create"),
     ("screening", "Screening queue", "web:screening_queue", "contact.screen"),
     ("enquiries", "Enquiries", "web:enquiry_list", "enquiry.view"),
+    ("workload", "Who holds what", "web:workload", "work.take"),
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),
     path("contacts/<uuid:contact_id>/assignment/", views.contact_assignment, name="contact_assignment"),
     path("screening/", views.screening_queue, name="screening_queue"),
+    path("workload/", views.workload, name="workload"),
     path("enquiries/", views.enquiry_list, name="enquiry_list"),
     path("enquiries/<uuid:enquiry_id>/", views.enquiry_detail, name="enquiry_detail"),
     path("enquiries/<uuid:enquiry_id>/take/", views.enquiry_take, name="enquiry_take"),

@@ -1,7 +1,7 @@
 """Page views, one module per part of the front-door workflow."""
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
-from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take
+from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take, workload
 from openmash.web.views.contacts import (
     contact_amend,
     contact_check,
@@ -22,6 +22,7 @@ __all__ = [
     "contact_assignment",
     "enquiry_take",
     "enquiry_assignment",
+    "workload",
     "LoginView",
     "logout_view",
     "home",
