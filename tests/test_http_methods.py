@@ -23,6 +23,8 @@ METHODS: dict[str, frozenset[str]] = {
     "web:home": SAFE,
     "web:login": frozenset({"GET", "HEAD", "POST"}),
     "web:logout": POST,
+    "web:session_keep_alive": POST,
+    "web:session_timeout": POST,
     "web:switch_role": POST,
     "web:contact_new": FORM,
     "web:contact_check": FORM,

@@ -117,6 +117,20 @@ ROWS: dict[str, Row] = {
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),
     "web:switch_role": Row("POST", "/switch-role/", SIGNED_IN, 302, personal=False, writes=False, data={"x": 1}),
+    # the timeout warning's "Stay signed in", and the sign-out when it runs out (keeps a posted intake as a draft)
+    "web:session_keep_alive": Row(
+        "POST", "/session/keep-alive/", SIGNED_IN, 204, personal=False, writes=False, signed_out=401
+    ),
+    "web:session_timeout": Row(
+        "POST",
+        "/session/timeout/",
+        SIGNED_IN | {DEACTIVATED_AGENCY},
+        204,
+        personal=False,
+        writes=False,
+        signed_out=401,
+        deactivated_agency=204,
+    ),
     "web:home": Row(
         "GET", "/", SIGNED_IN, personal=frozenset({RECORDER}), shows={"other_child": frozenset({RECORDER})}
     ),

@@ -33,4 +33,13 @@ def actor(request):
         for key, label, url_name, action in NAV_ITEMS
         if current is not None and (action is None or can(current, action))
     ]
-    return {"actor": current, "nav_items": nav}
+    from django.conf import settings
+
+    return {
+        "actor": current,
+        "nav_items": nav,
+        # the GOV.UK timeout warning (web/includes/timeout_warning.html): when the idle sign-out comes, and how long
+        # before it the warning opens
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "timeout_warning_seconds": min(settings.OPENMASH_TIMEOUT_WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2),
+    }

@@ -13,7 +13,7 @@ from openmash.web.views.contacts import (
 )
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
-from openmash.web.views.home import LoginView, home, logout_view, switch_role
+from openmash.web.views.home import LoginView, home, logout_view, session_keep_alive, session_timeout, switch_role
 from openmash.web.views.people import person_detail, person_search
 from openmash.web.views.screening import contact_screen, screening_queue
 
@@ -25,6 +25,8 @@ __all__ = [
     "workload",
     "LoginView",
     "logout_view",
+    "session_keep_alive",
+    "session_timeout",
     "home",
     "switch_role",
     "contact_new",

@@ -46,6 +46,8 @@ INTAKE = "contact_intake"  # session: the last search's matches, the children pi
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
 MAX_SELECTED = MAX_CHILDREN
 _NOT_ANSWERS = {"csrfmiddlewaretoken", "action"}
+# the search boxes: search terms are not part of the contact, so a draft does not keep them
+_SEARCH_FIELDS = {"name", "identifier", "date_of_birth_day", "date_of_birth_month", "date_of_birth_year"}
 
 
 # --- intake state ------------------------------------------------------------------------------------------------
@@ -175,7 +177,18 @@ class _Errors:
         self.errors = bool(links)
 
 
-def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None):
+def draft_keep(request, intake: dict, data) -> None:
+    """Keep what was typed on the intake page, server-side, for this user only (contacts.services.intake_draft_save),
+    so an idle sign-out cannot lose it (practitioner review, fault 2). `data`: the page's fields as posted."""
+    if data is None or "children-TOTAL_FORMS" not in data:
+        return
+    answers = {k: data.getlist(k) for k in data if k not in _NOT_ANSWERS | _SEARCH_FIELDS}
+    contact_services.intake_draft_save(actor=request.actor, answers=answers, selected=intake["selected"])
+
+
+def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None, restored=None):
+    if request.method == "POST" and forms_ is not None and forms_.form.is_bound:
+        draft_keep(request, intake, forms_.form.data)  # each step of the page keeps the draft
     forms_ = forms_ or Intake(request, intake)
     search_form = search_form or PersonSearchForm(form_id="contact-form")
     selected_ids = {s["id"] for s in intake["selected"]}
@@ -199,6 +212,7 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_select_more": len(intake["selected"]) < MAX_SELECTED,
         "can_add_child": len(forms_.children.forms) < MAX_CHILDREN,
         "can_add_member": len(forms_.members.forms) < MAX_MEMBERS,
+        "restored": restored,
     }
     if partial:
         return render(request, partial, ctx, status=status)
@@ -389,6 +403,7 @@ def _submit(request, intake):
         return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
+    draft_keep(request, intake, request.POST)
     return _continue(intake, name="web:contact_check")
 
 
@@ -410,6 +425,10 @@ def contact_new(request):
     intake = _intake(request)
     if request.method == "POST":
         action = request.POST.get("action", "submit")
+        if action == "start_again":  # the kept draft is not wanted: a new, empty form
+            contact_services.intake_draft_discard(actor=request.actor)
+            request.session.pop(INTAKE, None)
+            return redirect("web:contact_new")
         if action.startswith(("add_", "remove_")):
             return _add_or_remove(request, intake, action)
         if action.startswith(("select", "remove")):
@@ -419,6 +438,17 @@ def contact_new(request):
     stored = _stored(intake) if request.GET.get("change") else None
     if stored is not None:  # 'Change' from the check page: the answers as given
         return _render(request, intake, forms_=Intake(request, intake, stored))
+    if not request.GET.get("intake"):  # a fresh visit: carry on with a draft kept across a sign-out, if any
+        draft = contact_services.intake_draft_get(actor=request.actor)
+        if draft is not None:
+            intake["selected"] = draft["selected"]
+            request.session[INTAKE] = intake
+            data = QueryDict(mutable=True)
+            for key, values in draft["answers"].items():
+                data.setlist(key, values)
+            forms_ = _as_typed(request, intake, data)
+            if forms_ is not None:
+                return _render(request, intake, forms_=forms_, restored=draft["saved_at"])
     return _render(request, intake)
 
 
@@ -452,6 +482,7 @@ def contact_check(request):
                 )
             else:
                 request.session.pop(INTAKE, None)
+                contact_services.intake_draft_discard(actor=request.actor)  # sent: nothing left to carry on with
                 request.session[CREATED] = str(contact.pk)
                 return redirect("web:contact_detail", contact_id=contact.pk)
         return _render(request, intake, forms_=forms_)

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             try:
                 call_command("escalate_overdue", verbosity=0)
                 call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
+                from openmash.contacts.services import intake_drafts_clear_expired
+
+                intake_drafts_clear_expired()  # drafts kept across an idle sign-out, past their hours
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:
