@@ -118,6 +118,20 @@ ROWS: dict[str, Row] = {
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),
     "web:switch_role": Row("POST", "/switch-role/", SIGNED_IN, 302, personal=False, writes=False, data={"x": 1}),
+    # the timeout warning's "Stay signed in", and the sign-out when it runs out (keeps a posted intake as a draft)
+    "web:session_keep_alive": Row(
+        "POST", "/session/keep-alive/", SIGNED_IN, 204, personal=False, writes=False, signed_out=401
+    ),
+    "web:session_timeout": Row(
+        "POST",
+        "/session/timeout/",
+        SIGNED_IN | {DEACTIVATED_AGENCY},
+        204,
+        personal=False,
+        writes=False,
+        signed_out=401,
+        deactivated_agency=204,
+    ),
     "web:home": Row(
         "GET", "/", SIGNED_IN, personal=frozenset({RECORDER}), shows={"other_child": frozenset({RECORDER})}
     ),
@@ -164,6 +178,8 @@ ROWS: dict[str, Row] = {
         "GET", "/contacts/{contact_b}/screen/", HUB, denied=403, shows={"other_child": HUB, "narrative": HUB}
     ),
     "web:screening_queue": Row("GET", "/screening/", HUB, denied=403, shows={"other_child": HUB}),
+    # who holds what: counts and hub members' names only (no personal data, not audited)
+    "web:workload": Row("GET", "/workload/", HUB, denied=403, personal=False),
     "web:enquiry_list": Row("GET", "/enquiries/", HUB, denied=403),
     "web:enquiry_detail": Row(
         "GET", "/enquiries/{enquiry}/", HUB, shows={k: HUB for k in ("narrative", "rationale", "response", "adult")}

@@ -210,6 +210,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
+# Hours a contact being recorded is kept for its recorder after they were signed out (practitioner review, fault 2).
+OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)
+# Seconds before the idle sign-out that the GOV.UK timeout warning opens ("Stay signed in").
+OPENMASH_TIMEOUT_WARNING_SECONDS = env.int("OPENMASH_TIMEOUT_WARNING_SECONDS", default=120)
 # Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
 OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their

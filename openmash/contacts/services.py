@@ -1153,3 +1153,62 @@ def contact_person_correct(
             detail={"fields": sorted({c.field for c in changes}), "contact": str(contact.pk)},
         )
     return changes
+
+
+# --- the recorder's draft, kept across an idle sign-out ------------------------------------------------------------
+
+DRAFT_MAX_FIELDS = 2000  # a generous bound on the intake page's fields (20 children, 30 adults)
+
+
+def intake_draft_save(*, actor, answers: dict, selected: list) -> None:
+    """Keep what the actor has typed on the intake page (answers: {field name: [values]}, as posted; selected: the
+    records picked by search, [{"id", "name", "dob", "unborn"}]) for them alone, replacing any earlier draft.
+    Text is cleaned as every input is (openmash.core.text); nothing is audited (their own typing, not a record).
+    Practitioner review, fault 2."""
+    require(actor, "contact.create")
+    from openmash.contacts.models import IntakeDraft
+
+    cleaned: dict[str, list[str]] = {}
+    for name, values in list(answers.items())[:DRAFT_MAX_FIELDS]:
+        try:
+            cleaned[str(name)[:100]] = [clean_text(str(v), multiline=True) for v in values][:60]
+        except TextRefused:
+            continue  # a value the form would refuse is not kept
+    picked = [
+        {k: str(s.get(k, ""))[:200] for k in ("id", "name", "dob")} | {"unborn": bool(s.get("unborn"))}
+        for s in selected[:20]
+        if _is_uuid(s.get("id"))
+    ]
+    IntakeDraft.objects.update_or_create(
+        user=actor.user, defaults={"answers": cleaned, "selected": picked, "saved_at": timezone.now()}
+    )
+
+
+def intake_draft_get(*, actor) -> dict | None:
+    """The actor's own draft ({"answers", "selected", "saved_at"}) if one was kept within
+    OPENMASH_INTAKE_DRAFT_HOURS, else None. Reading it back is audited (a 'view' naming no values)."""
+    from openmash.contacts.models import IntakeDraft
+
+    if not (actor and actor.user.is_authenticated):
+        return None
+    oldest = timezone.now() - dt.timedelta(hours=settings.OPENMASH_INTAKE_DRAFT_HOURS)
+    draft = IntakeDraft.objects.filter(user=actor.user, saved_at__gte=oldest).first()
+    if draft is None:
+        return None
+    audit_record(actor=actor, action="view", obj=draft, reason="intake draft")
+    return {"answers": draft.answers, "selected": draft.selected, "saved_at": draft.saved_at}
+
+
+def intake_draft_discard(*, actor) -> int:
+    """Delete the actor's draft (sent, or they started again). Returns how many were deleted (0 or 1)."""
+    from openmash.contacts.models import IntakeDraft
+
+    return IntakeDraft.objects.filter(user=actor.user).delete()[0]
+
+
+def intake_drafts_clear_expired() -> int:
+    """Delete drafts older than OPENMASH_INTAKE_DRAFT_HOURS (run by `openmash serve` with clearsessions)."""
+    from openmash.contacts.models import IntakeDraft
+
+    oldest = timezone.now() - dt.timedelta(hours=settings.OPENMASH_INTAKE_DRAFT_HOURS)
+    return IntakeDraft.objects.filter(saved_at__lt=oldest).delete()[0]

@@ -310,8 +310,14 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
         day = self.cleaned_data.get("date_of_birth")
         return domain_check(search_date_check, day, today=timezone.localdate()) if day else day
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, form_id: str = "", **kwargs):
+        """form_id: the id of the <form> these boxes belong to when they sit outside it (the intake page's search
+        belongs to the contact form, so searching keeps everything typed there)."""
         super().__init__(*args, **kwargs)
+        self.form_id = form_id
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
         self.fields["name"].widget.attrs.update(autocomplete="off", spellcheck="false")
         self.fields["identifier"].widget.attrs.update(
             inputmode="numeric", autocomplete="off", spellcheck="false", **{"class": "govuk-input--width-10"}

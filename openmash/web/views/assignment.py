@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.policy import require
 from openmash.contacts import selectors as contact_selectors
@@ -121,3 +121,13 @@ def enquiry_assignment(request, enquiry_id):
     require(request.actor, "work.assign")
     enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)
     return _assign_page(request, "enquiry", enquiry, enquiry.contact.reference)
+
+
+@require_safe
+@actor_required
+def workload(request):
+    """Who holds what (practitioner review, fault 12): per hub member, the contacts awaiting screening and the open
+    enquiries they hold, overdue ones apart, each figure a link to the list filtered to it."""
+    require(request.actor, "work.take")
+    ctx = {**assignment.workload_by_holder(actor=request.actor), "nav_active": "workload"}
+    return render(request, "web/workload.html", ctx)

@@ -47,6 +47,8 @@ INTAKE = "contact_intake"  # session: the last search's matches, the children pi
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
 MAX_SELECTED = MAX_CHILDREN
 _NOT_ANSWERS = {"csrfmiddlewaretoken", "action"}
+# the search boxes: search terms are not part of the contact, so a draft does not keep them
+_SEARCH_FIELDS = {"name", "identifier", "date_of_birth_day", "date_of_birth_month", "date_of_birth_year"}
 
 
 # --- intake state ------------------------------------------------------------------------------------------------
@@ -267,9 +269,20 @@ class _Errors:
         self.errors = bool(links)
 
 
-def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None):
+def draft_keep(request, intake: dict, data) -> None:
+    """Keep what was typed on the intake page, server-side, for this user only (contacts.services.intake_draft_save),
+    so an idle sign-out cannot lose it (practitioner review, fault 2). `data`: the page's fields as posted."""
+    if data is None or "children-TOTAL_FORMS" not in data:
+        return
+    answers = {k: data.getlist(k) for k in data if k not in _NOT_ANSWERS | _SEARCH_FIELDS}
+    contact_services.intake_draft_save(actor=request.actor, answers=answers, selected=intake["selected"])
+
+
+def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None, restored=None):
+    if request.method == "POST" and forms_ is not None and forms_.form.is_bound:
+        draft_keep(request, intake, forms_.form.data)  # each step of the page keeps the draft
     forms_ = forms_ or Intake(request, intake)
-    search_form = search_form or PersonSearchForm()
+    search_form = search_form or PersonSearchForm(form_id="contact-form")
     selected_ids = {s["id"] for s in intake["selected"]}
     errors = _error_links(forms_) if forms_.has_errors() else []
     ctx = {
@@ -292,6 +305,7 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_add_child": len(forms_.children.forms) < MAX_CHILDREN,
         "can_add_member": len(forms_.members.forms) < MAX_MEMBERS,
         "candidates_offered": any(getattr(f, "candidates", []) for f in forms_.all_forms()),
+        "restored": restored,
     }
     if partial:
         return render(request, partial, ctx, status=status)
@@ -308,11 +322,34 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
     return render(request, "web/contacts/new.html", ctx, status=status)
 
 
+def _quiet(forms_: Intake) -> Intake:
+    """The forms as posted, without their errors: searching, picking a child or adding a box is not submitting, so
+    a shape check would only get in the way (issue 5)."""
+    for f in forms_.all_forms():
+        f._errors = forms.utils.ErrorDict()
+        if hasattr(f, "cleaned_data"):
+            del f.cleaned_data
+    forms_.children._errors, forms_.members._errors = [], []
+    forms_.children._non_form_errors = forms_.children.error_class()
+    forms_.members._non_form_errors = forms_.members.error_class()
+    return forms_
+
+
+def _as_typed(request, intake, data=None) -> Intake | None:
+    """The intake's forms bound to everything typed so far, when the post carries the main form (the search and
+    the pick buttons belong to it: practitioner review, fault 7, picking a sibling wiped the narrative and every
+    other answer). None for a post from an older page that sent only its own fields."""
+    data = request.POST if data is None else data
+    if "children-TOTAL_FORMS" not in data:
+        return None
+    return _quiet(Intake(request, intake, data))
+
+
 def _search(request, intake):
     """Search and show the results in this response (no redirect), so only ids, names and dates of birth of the
-    matches are kept in the session, and only until a child is picked."""
+    matches are kept in the session, and only until a child is picked. Everything else typed stays as typed."""
     require(request.actor, "person.search")
-    search_form = PersonSearchForm(request.POST)
+    search_form = PersonSearchForm(request.POST, form_id="contact-form")
     results = None
     if search_form.is_valid():
         cd = search_form.cleaned_data
@@ -331,26 +368,73 @@ def _search(request, intake):
             results = people_selectors.SearchResults([_result_row(p) for p in people], total=people.total)
             intake["matches"] = [_person_summary(p) for p in people]
             request.session[INTAKE] = intake
-    return _render(request, intake, search_form=search_form, results=results)
+    return _render(request, intake, forms_=_as_typed(request, intake), search_form=search_form, results=results)
 
 
-def _select(request, intake):
-    pid = request.POST.get("person_id", "")
+def _picked_person_id(request, action: str) -> str:
+    """The record a Select/Remove button names: action "select:<id>" (the button's own value), or an older
+    page's separate person_id field."""
+    _, _, pid = action.partition(":")
+    return pid or request.POST.get("person_id", "")
+
+
+def _with_child_picked(request, data, pid: str):
+    """The posted answers with the record `pid` in the first blank child's place (or a new child at the end)."""
+    partners = contact_selectors.partner_schools_and_gps()
+    children = ChildFormSet(data, prefix="children", form_kwargs=partners)
+    if any(f.picked_id() == pid for f in children.forms):
+        return data
+    data = data.copy()
+    blank = next((i for i, f in enumerate(children.forms) if f.is_blank()), None)
+    if blank is None:
+        if len(children.forms) >= MAX_CHILDREN:
+            return data
+        blank = len(children.forms)
+        data = _resize(data, "children", add=True)
+    for key in [k for k in list(data.keys()) if k.startswith(f"children-{blank}-")]:
+        del data[key]  # a blank form may hold default answers only: the picked record replaces it
+    data[f"children-{blank}-person_id"] = pid
+    return data
+
+
+def _without_child_picked(request, data, pid: str):
+    """The posted answers without the child form holding the record `pid` (one blank child left if none stays)."""
+    partners = contact_selectors.partner_schools_and_gps()
+    children = ChildFormSet(data, prefix="children", form_kwargs=partners)
+    index = next((i for i, f in enumerate(children.forms) if f.picked_id() == pid), None)
+    if index is None:
+        return data
+    data = _resize(data, "children", drop=index)
+    if int(data.get("children-TOTAL_FORMS") or 0) == 0:
+        data = _resize(data, "children", add=True)
+    return data
+
+
+def _select(request, intake, action: str = "select"):
+    pid = _picked_person_id(request, action)
     match = next((m for m in intake["matches"] if m["id"] == pid), None)
-    if match and len(intake["selected"]) < MAX_SELECTED and all(s["id"] != pid for s in intake["selected"]):
+    picked = match and len(intake["selected"]) < MAX_SELECTED and all(s["id"] != pid for s in intake["selected"])
+    if picked:
         intake["selected"].append(match)
     intake["matches"] = []  # the other matches are not needed any more
     intake["answers"] = None
     request.session[INTAKE] = intake
-    return _continue(intake, "#children")
+    if "children-TOTAL_FORMS" not in request.POST:
+        return _continue(intake, "#children")
+    data = _with_child_picked(request, request.POST, pid) if picked else request.POST
+    return _render(request, intake, forms_=_as_typed(request, intake, data))
 
 
-def _remove(request, intake):
-    pid = request.POST.get("person_id", "")
+def _remove(request, intake, action: str = "remove"):
+    pid = _picked_person_id(request, action)
     intake["selected"] = [s for s in intake["selected"] if s["id"] != pid]
     intake["answers"] = None
     request.session[INTAKE] = intake
-    return _continue(intake, "#children")
+    if "children-TOTAL_FORMS" not in request.POST:
+        return _continue(intake, "#children")
+    return _render(
+        request, intake, forms_=_as_typed(request, intake, _without_child_picked(request, request.POST, pid))
+    )
 
 
 def _resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
@@ -382,16 +466,13 @@ def _add_or_remove(request, intake, action: str):
     if kind.startswith("add"):
         data = _resize(request.POST, prefix, add=total < limit)
     else:
-        data = _resize(request.POST, prefix, drop=int(index) if index.isdigit() else None)
-    forms_ = Intake(request, intake, data)
-    for f in forms_.all_forms():  # a shape check is for submitting, not for adding a box
-        f._errors = forms.utils.ErrorDict()
-        if hasattr(f, "cleaned_data"):
-            del f.cleaned_data
-    forms_.children._errors, forms_.members._errors = [], []
-    forms_.children._non_form_errors = forms_.children.error_class()
-    forms_.members._non_form_errors = forms_.members.error_class()
-    return _render(request, intake, forms_=forms_)
+        drop = int(index) if index.isdigit() else None
+        if prefix == "children" and drop is not None:  # a picked record taken out is no longer "selected" either
+            gone = request.POST.get(f"children-{drop}-person_id", "")
+            intake["selected"] = [s for s in intake["selected"] if s["id"] != gone]
+            request.session[INTAKE] = intake
+        data = _resize(request.POST, prefix, drop=drop)
+    return _render(request, intake, forms_=_quiet(Intake(request, intake, data)))
 
 
 def _validated(request, intake, data) -> tuple[Intake, bool]:
@@ -422,6 +503,7 @@ def _submit(request, intake):
         return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
+    draft_keep(request, intake, request.POST)
     return _continue(intake, name="web:contact_check")
 
 
@@ -443,13 +525,30 @@ def contact_new(request):
     intake = _intake(request)
     if request.method == "POST":
         action = request.POST.get("action", "submit")
+        if action == "start_again":  # the kept draft is not wanted: a new, empty form
+            contact_services.intake_draft_discard(actor=request.actor)
+            request.session.pop(INTAKE, None)
+            return redirect("web:contact_new")
         if action.startswith(("add_", "remove_")):
             return _add_or_remove(request, intake, action)
-        handler = {"search": _search, "select": _select, "remove": _remove}.get(action, _submit)
+        if action.startswith(("select", "remove")):
+            return (_select if action.startswith("select") else _remove)(request, intake, action)
+        handler = {"search": _search}.get(action, _submit)
         return handler(request, intake)
     stored = _stored(intake) if request.GET.get("change") else None
     if stored is not None:  # 'Change' from the check page: the answers as given
         return _render(request, intake, forms_=Intake(request, intake, stored))
+    if not request.GET.get("intake"):  # a fresh visit: carry on with a draft kept across a sign-out, if any
+        draft = contact_services.intake_draft_get(actor=request.actor)
+        if draft is not None:
+            intake["selected"] = draft["selected"]
+            request.session[INTAKE] = intake
+            data = QueryDict(mutable=True)
+            for key, values in draft["answers"].items():
+                data.setlist(key, values)
+            forms_ = _as_typed(request, intake, data)
+            if forms_ is not None:
+                return _render(request, intake, forms_=forms_, restored=draft["saved_at"])
     return _render(request, intake)
 
 
@@ -483,6 +582,7 @@ def contact_check(request):
                 )
             else:
                 request.session.pop(INTAKE, None)
+                contact_services.intake_draft_discard(actor=request.actor)  # sent: nothing left to carry on with
                 request.session[CREATED] = str(contact.pk)
                 for notice in getattr(contact, "intake_notices", []):
                     messages.info(request, intake_notice_text(notice))

@@ -73,6 +73,9 @@ class Command(BaseCommand):
                 call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
                 # failed sign-ins older than a day no longer count towards any lockout (the audit trail keeps them)
                 call_command("axes_reset_failure_logs", age=1, stdout=io.StringIO())
+                from openmash.contacts.services import intake_drafts_clear_expired
+
+                intake_drafts_clear_expired()  # drafts kept across an idle sign-out, past their hours
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:
