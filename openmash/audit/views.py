@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_safe
 from openmash.audit import selectors
 from openmash.audit.export import csv_rows
 from openmash.audit.forms import ACTION_LABELS, AuditFilterForm
-from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
 from openmash.core.views import actor_required
 
@@ -50,28 +48,23 @@ def _search(request, form):
     return selectors.audit_event_search(actor=request.actor, **filters), detail
 
 
-def _events_on(page, qs) -> list:
-    """The events of one page of the trail (newest first), read as the ids of the page first and then those rows:
-    the ids come from an index alone, and a page in the older half is counted from the oldest end. Page 3,000 of
-    one screener's events (an offset of 150,000 rows) then costs what page 1 costs (issue 5 benchmark: 1.3 s on
-    PostgreSQL when the whole rows were sorted and skipped)."""
-    if qs is None or not page.paginator.count:
-        return []
-    count, bottom = page.paginator.count, (page.number - 1) * PAGE_SIZE
-    top = min(bottom + PAGE_SIZE, count)
-    ids = qs.values_list("id", flat=True)
-    if bottom > count // 2:
-        keys = list(ids.order_by("id")[count - top : count - bottom])
-    else:
-        keys = list(ids[bottom:top])
-    return list(AuditEvent.objects.filter(id__in=keys).order_by("-id"))
-
-
 def _page(request, form, qs, detail):
-    """Render one page of the trail and audit the viewing (call inside a transaction)."""
-    page = Paginator(qs if qs is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
-    events = _events_on(page, qs)
-    page.object_list = events  # the template's {% if page %} must not read the slow slice again
+    """Render one page of the trail and audit the viewing (call inside a transaction). Paged by event id
+    (?before= / ?after=), so a page deep in a million events costs what the first does; the matching events are
+    counted (up to selectors.COUNT_CAP) only when filters are used: the size of the whole trail is not shown."""
+    filtered = bool(detail.get("filters"))
+    if qs is None:
+        page = selectors.TrailPage(events=[], older=None, newer=None, matching=0)
+    else:
+        page = selectors.audit_trail_page(
+            actor=request.actor,
+            qs=qs,
+            before=request.GET.get("before"),
+            after=request.GET.get("after"),
+            size=PAGE_SIZE,
+            count=filtered,
+        )
+    events = page.events
     labels = selectors.audit_labels(actor=request.actor, events=events)
     rows = [
         {
@@ -84,15 +77,16 @@ def _page(request, form, qs, detail):
         }
         for e in events
     ]
+    cursor = {k: int(request.GET[k]) for k in ("before", "after") if request.GET.get(k, "").isdigit()}
     audit_record(
         actor=request.actor,
         action="view",
         object_type="audit.auditevent",
-        detail={**detail, "page": page.number, "rows": len(events)},
+        detail={**detail, **cursor, "rows": len(events)},
     )
     query = request.GET.copy()
-    query.pop("page", None)
-    paginator = page.paginator
+    for key in ("page", "before", "after"):
+        query.pop(key, None)
     return render(
         request,
         "audit/trail.html",
@@ -101,11 +95,12 @@ def _page(request, form, qs, detail):
             "filter_form": form,
             "rows": rows,
             "page": page,
-            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-            if paginator.count
-            else [],
+            "shown": qs is not None,
+            "filtered": filtered,
+            "count_cap": f"{selectors.COUNT_CAP:,}",
+            "matching": f"{page.matching or 0:,}",
             "query": query.urlencode(),
-            "can_export": qs is not None and paginator.count > 0,
+            "can_export": qs is not None and bool(events),
             "nav_active": "audit",
         },
     )
@@ -130,11 +125,11 @@ def audit_export(request):
         form = AuditFilterForm({}, agencies=selectors.agencies_list(actor=request.actor))
     qs, detail = _search(request, form)
     limit = settings.OPENMASH_AUDIT_EXPORT_MAX
-    total = qs.count() if qs is not None else 0
+    total = qs.order_by()[: limit + 1].count() if qs is not None else 0  # counts no further than the limit
     with transaction.atomic():
         if qs is None or total > limit:
             if qs is not None:
-                form.add_error(None, f"There are {total:,} events to export: narrow the filters to {limit:,} or fewer")
+                form.add_error(None, f"More than {limit:,} events match: narrow the filters to {limit:,} or fewer")
             return _page(request, form, None, detail)
         audit_record(
             actor=request.actor, action="export", object_type="audit.auditevent", detail={**detail, "rows": total}

@@ -114,8 +114,8 @@ ENDPOINTS = [
         ("GET", "/api/v1/mash-packs/{contact_id}"),
     ),
     Endpoint("sw_home", "Social worker's home", "page", "social_worker", ("GET", "/"), None),
-    # the auditor's trail over the full audit table: by person and by user, page 1 and the last page (the deepest a
-    # pagination link goes: for one screener at full size, about 3,000 pages of 50 back)
+    # the auditor's trail over the full audit table: by person and by user, the newest page and the oldest (?after=0,
+    # as deep as the trail goes: for one screener at full size, about 3,000 pages of 50 back)
     Endpoint("audit_person", "Audit trail, by person", "page", "auditor", ("GET", "/audit/"), None, AUDIT_LABEL_KINDS),
     Endpoint(
         "audit_person_last", "Audit, person, last page", "page", "auditor", ("GET", "/audit/"), None, AUDIT_LABEL_KINDS
@@ -127,7 +127,6 @@ ENDPOINTS = [
     Endpoint("create", "Contact creation (API)", "create", "referrer", None, ("POST", "/api/v1/contacts")),
 ]
 AUDIT_USER = "bench.screener2"  # a screener of the hub whose events are all seeded (the measured users add theirs)
-LAST_PAGE = "99999"  # past the end: the trail shows its last page, as the pagination's last-page link does
 
 
 def _search_data(method: str, person) -> dict:
@@ -349,7 +348,7 @@ class FrontDoorBench:
             data = {"user": AUDIT_USER}
         if endpoint.key.startswith("audit_"):
             if endpoint.key.endswith("_last"):
-                data["page"] = LAST_PAGE
+                data["after"] = "0"  # the oldest page (keyset paging: as deep as the trail goes)
             return method, template, data, ""
         if endpoint.key == "create":
             payload = _contact_payload(self.rng, self.payload_ids, self.pools, timezone.localdate())

@@ -1,4 +1,5 @@
 import contextlib
+import io
 import logging
 import os
 import subprocess
@@ -7,6 +8,8 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand
+
+from config.gunicorn_logging import ACCESS_LOG_FORMAT
 
 STATS_EVERY = 3600  # seconds between refreshes of the database's planner statistics (openmash.core.dbstats)
 
@@ -36,7 +39,10 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
             "--access-logformat",
-            '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            ACCESS_LOG_FORMAT,
+            # every access-log field redacted (set-password token, query strings) and control characters escaped
+            "--logger-class",
+            "config.gunicorn_logging.AccessLogger",
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
@@ -65,6 +71,11 @@ class Command(BaseCommand):
                     break
                 call_command("escalate_overdue", verbosity=0)
                 call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
+                # failed sign-ins older than a day no longer count towards any lockout (the audit trail keeps them)
+                call_command("axes_reset_failure_logs", age=1, stdout=io.StringIO())
+                from openmash.contacts.services import intake_drafts_clear_expired
+
+                intake_drafts_clear_expired()  # drafts kept across an idle sign-out, past their hours
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:
