@@ -109,3 +109,36 @@ def test_interactive_docs_are_off_outside_debug_and_demo(client, api, make_actor
     assert client.get("/api/v1/docs").status_code == 404
     assert client.get("/api/v1/openapi.json").status_code == 401
     assert api(make_actor("referrer", "police")).get("/openapi.json").status_code == 200
+
+
+# The lists that belong to one record and end with it (a contact's case notes and strategy discussions) are part
+# of that record; every other list pages.
+RECORD_SUBLISTS = {"/api/v1/contacts/{contact_id}/case-notes", "/api/v1/contacts/{contact_id}/strategy-discussions"}
+PAGE_FIELDS = {"count", "page", "page_size", "num_pages", "items"}
+
+
+def _resolve(schema, node):
+    ref = node.get("$ref")
+    return schema["components"]["schemas"][ref.split("/")[-1]] if ref else node
+
+
+def test_every_list_pages_with_its_true_total(schema):
+    """Every list operation answers {count, page, page_size, num_pages, items} and takes page and page_size
+    (openmash/core/api_paging.py), so nothing is ever cut silently (issue 5, fault 1)."""
+    unpaged, lists = [], []
+    for path, ops in schema["paths"].items():
+        get = ops.get("get")
+        if get is None or path in RECORD_SUBLISTS:
+            continue
+        body = _resolve(schema, get["responses"]["200"]["content"]["application/json"]["schema"])
+        props = set(body.get("properties", {}))
+        if body.get("type") == "array":
+            unpaged.append(path)
+        elif "items" in props:
+            lists.append(path)
+            params = {p["name"] for p in get.get("parameters", [])}
+            if path != "/api/v1/people":  # the person search answers {count, truncated, items}: at most 20
+                assert props >= PAGE_FIELDS and params >= {"page", "page_size"}, (path, props, params)
+    assert not unpaged, f"lists answered as a bare array (not paged): {unpaged}"
+    expected = {"/api/v1/early-help-requests", "/api/v1/encompass-notices", "/api/v1/mash-packs", "/api/v1/enquiries"}
+    assert expected <= set(lists)

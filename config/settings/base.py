@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "openmash.contacts",
     "openmash.enquiries",
     "openmash.casework",
+    "openmash.feeds",
+    "openmash.matching",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
@@ -104,7 +106,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "openmash.access.backends.ActiveMembershipBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -208,8 +210,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
+# Hours a contact being recorded is kept for its recorder after they were signed out (practitioner review, fault 2).
+OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)
+# Seconds before the idle sign-out that the GOV.UK timeout warning opens ("Stay signed in").
+OPENMASH_TIMEOUT_WARNING_SECONDS = env.int("OPENMASH_TIMEOUT_WARNING_SECONDS", default=120)
 # Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
 OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
+# Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
+# import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
+# `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.
+OPENMASH_IMPORT_SPOOL_DIR = BASE_DIR / env.str("OPENMASH_IMPORT_SPOOL_DIR", default="var/imports")  # or absolute
+OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
+OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
+OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
+OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)
+OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 

@@ -106,6 +106,14 @@ def actor_for_user(user, *, membership_id=None) -> Actor | None:
     return Actor(user=user, membership=membership) if membership_is_active(membership) else None
 
 
+def user_may_sign_in(user) -> bool:
+    """In: a User whose password has just been checked. Out: True only if they could act once signed in: the
+    account is active and at least one of their memberships passes `membership_is_active` (its agency active too).
+    A user of a deactivated agency is refused at the sign-in page, with the same answer as a deactivated account
+    (access.backends.ActiveMembershipBackend), instead of being let in to meet 403 on every page."""
+    return actor_for_user(user) is not None
+
+
 def actor_for_token(token) -> Actor | None:
     """The actor a bearer token acts as, or None if the token (or anything it hangs on) is not active."""
     if not token_is_active(token):

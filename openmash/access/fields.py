@@ -35,11 +35,15 @@ def person_fields_visible(actor, person) -> frozenset[str]:
 
 
 def person_minimum_details(person) -> dict:
-    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries):
+    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
+    cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
     nhs_number ("" when not known)."""
-    address = next(iter(person.addresses.all()), None)
-    nhs = next((i.value for i in person.identifiers.all() if i.identifier_type == "nhs_number"), "")
+    picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+    addresses = picture.addresses if picture is not None else person.addresses.all()
+    identifiers = picture.identifiers if picture is not None else person.identifiers.all()
+    address = next(iter(addresses), None)
+    nhs = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
     return {
         "kind": person.kind,
         "forename": person.forename,
@@ -150,3 +154,44 @@ def contact_view(actor, contact) -> ContactView:
         due_dates=viewed_as != "recorder",
         referrer_identity=not protected,
     )
+
+
+# --- early help hand-overs ----------------------------------------------------------------------------------------
+
+#: What the early help service is told about a hand-over beyond the family's minimum identifying details
+#: (practitioner review, fault 10: the hand-over showed only names, so the service had to ring the MASH to learn why
+#: the family was sent). Enough to offer help and to approach the family: the concern categories, why the MASH
+#: decided on early help and what it expects next, who raised the concern (the agency, never a person), and whether
+#: the family knows and consented. Never the referrer's narrative, the referrer's name, other agencies' answers or
+#: what the referrer alleged about an adult: those stay in the hub.
+EARLY_HELP_CASE_FIELDS: frozenset[str] = frozenset(
+    {"concern_codes", "referrer_agency", "consent", "family_aware", "rationale", "next_steps", "threshold_level"}
+)
+
+
+def early_help_case_details(actor, eh) -> dict:
+    """In: an actor who may open the hand-over `eh` (fetched through access.policy.early_help_requests_visible),
+    with its contact, the contact's screening and the enquiry's decision loaded. Out: the case details the early
+    help service needs, keyed by EARLY_HELP_CASE_FIELDS: concern_codes (CIN factor codes), referrer_agency (the
+    recording agency's name), consent / consent_not_sought_reason / family_aware (codes), rationale and next_steps
+    (the MASH's words: the decision's when the hand-over came from a decision, else the screening's rationale),
+    threshold_level (the decision's, or None). Empty for anyone else (the hub reads the contact itself)."""
+    from openmash.access.policy import can
+
+    if actor is None or not (can(actor, "early_help.inbox") and eh.agency_id == actor.agency_id):
+        return {}
+    contact = eh.contact
+    enquiry = getattr(contact, "enquiry", None)  # a missing one-to-one row reads as None
+    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    screening = getattr(contact, "screening", None)
+    from_decision = eh.source == "decision" and decision is not None
+    return {
+        "concern_codes": list(contact.concern_codes),
+        "referrer_agency": contact.recording_agency.name,
+        "consent": contact.consent,
+        "consent_not_sought_reason": contact.consent_not_sought_reason,
+        "family_aware": contact.family_aware,
+        "rationale": decision.rationale if from_decision else (screening.rationale if screening else ""),
+        "next_steps": decision.next_steps if from_decision else "",
+        "threshold_level": decision.threshold_level if from_decision else None,
+    }

@@ -286,7 +286,7 @@ def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, 
         _err(errors, "memberships", "Give the user at least one role in an agency")
     for i, spec in enumerate(specs):
         for k, msgs in _membership_errors(spec, agencies).items():
-            errors.setdefault(k if len(specs) == 1 else f"memberships[{i}].{k}", []).extend(msgs)
+            errors.setdefault(k if len(specs) == 1 else f"memberships.{i}.{k}", []).extend(msgs)
     combination = role_combination_error({spec.role for spec in specs})
     if combination:
         _err(errors, "memberships", combination)
@@ -598,7 +598,7 @@ ALLOWED_KEYS = {
 
 
 def _check_agency_item(i: int, a, seen: set[str], problems: list) -> None:
-    where = f"agencies[{i}]"
+    where = f"agencies.{i}"
     if not isinstance(a, dict):
         problems.append((None, where, "Each agency must be a table/mapping"))
         return
@@ -616,7 +616,7 @@ def _check_agency_item(i: int, a, seen: set[str], problems: list) -> None:
 
 
 def _check_user_item(i: int, u, codes: set[str], names: set[str], problems: list) -> list[MembershipSpec] | None:
-    where = f"users[{i}]"
+    where = f"users.{i}"
     if not isinstance(u, dict):
         problems.append((None, where, "Each user must be a table/mapping"))
         return None
@@ -627,10 +627,10 @@ def _check_user_item(i: int, u, codes: set[str], names: set[str], problems: list
     raw = u.get("memberships") or []
     for j, m in enumerate(raw if isinstance(raw, list) else []):
         if not isinstance(m, dict):
-            problems.append((_line(u), f"{where}.memberships[{j}]", "Each role must be a table/mapping"))
+            problems.append((_line(u), f"{where}.memberships.{j}", "Each role must be a table/mapping"))
             continue
         for k in sorted(set(m) - ALLOWED_KEYS["memberships"]):
-            problems.append((_line(m) or _line(u), f"{where}.memberships[{j}].{k}", "Unknown field"))
+            problems.append((_line(m) or _line(u), f"{where}.memberships.{j}.{k}", "Unknown field"))
         specs.append(
             MembershipSpec(agency=_text(m.get("agency")), role=_text(m.get("role")), team=_text(m.get("team")))
         )

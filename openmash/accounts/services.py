@@ -168,6 +168,18 @@ def token_get(*, actor=None, key: str) -> ApiToken:
 
 
 @transaction.atomic
+def token_view(*, actor, key: str) -> ApiToken:
+    """A token not yet revoked, for the partnership admin's revoke confirmation (its prefix, owner, agency and
+    dates): audited as a `view` naming the token and its owner's user id. NotFound if there is none, or it is
+    already revoked."""
+    token = token_get(actor=actor, key=key)
+    if token.revoked_at is not None:
+        raise NotFound()
+    audit_record(actor=actor, action="view", obj=token, detail={"user": token.user_id})
+    return token
+
+
+@transaction.atomic
 def token_revoke(*, actor=None, key: str) -> tuple[ApiToken, bool]:
     """Revoke a token (by id or prefix) at once. Returns (token, revoked_now): revoking an already revoked token
     changes nothing. Audited in the same transaction."""

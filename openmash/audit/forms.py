@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "logout": "Signed out",
     "lockout": "Locked out",
     "export": "Exported the audit trail",
+    "link_propose": "Proposed two records as one person",
+    "link_confirm": "Joined two records as one person",
+    "link_reject": "Decided two records are different people",
+    "link_end": "Unmerged two records (not the same person)",
+    "merge": "Merged into another person",
+    "unmerge": "Separated from another person",
 }
 
 

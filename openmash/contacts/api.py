@@ -59,6 +59,13 @@ class PersonRefIn(CleanSchema):
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
     address: AddressIn | None = None
     aliases: list[AliasIn] = Field(default_factory=list, max_length=10)
+    not_person_ids: list[UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="For a new person: ids of people an intake lookup (POST /intake/candidates) offered that the "
+        "referrer says this is NOT. A matching identifier then goes to the MASH's review queue instead of joining "
+        "the records automatically.",
+    )
 
 
 class HouseholdPersonIn(PersonRefIn):
@@ -209,6 +216,12 @@ class ContactOut(Schema):
     changes: list[ContactChangeOut] = Field(
         default_factory=list, description="The change history: for the hub and the recorder only"
     )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Only in the answer that records a contact: what intake noticed about its people, e.g. the same "
+        "new person named twice (recorded once), or a new person whose identifier belongs to someone already known "
+        "(their records are joined, or sent to the MASH to check). No personal data beyond the input positions.",
+    )
     version: int
 
 
@@ -243,6 +256,21 @@ class ContactAmendIn(CleanSchema):
     domestic_abuse: DomesticAbuseIn | None = None
 
 
+class AddressCorrectionIn(AddressIn):
+    """An address the person already has (its `id` in the person's `addresses`), recorded wrongly: the values
+    that replace it (the row's dates stay; the replaced values are kept in the change history)."""
+
+    address_id: UUID
+
+
+class AddressEndIn(CleanSchema):
+    """A current address the person no longer lives at: `end_date` (default today, not in the future, not before
+    they moved in)."""
+
+    address_id: UUID
+    end_date: dt.date | None = None
+
+
 class PersonCorrectionIn(CleanSchema):
     """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
     (people[].version in ContactOut): a stale one answers 409."""
@@ -257,7 +285,9 @@ class PersonCorrectionIn(CleanSchema):
     sex: Literal["M", "F", "U"] | None = None
     ethnicity: str | None = Field(None, max_length=4)
     add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
-    add_address: AddressIn | None = None
+    add_address: AddressIn | None = Field(None, description="They moved: the current address ends today")
+    correct_address: AddressCorrectionIn | None = None
+    end_address: AddressEndIn | None = None
 
 
 class EncompassNoticeOut(Schema):
@@ -275,11 +305,28 @@ class EncompassNoticeOut(Schema):
     read_at: dt.datetime | None
 
 
+class EncompassPageOut(PageOut):
+    """One page of Operation Encompass notices, newest first."""
+
+    items: list[EncompassNoticeOut]
+
+
+class EncompassQuery(PageQuery):
+    """`unread`: only the notices the school has not opened yet."""
+
+    unread: bool = False
+
+
 class ScreeningIn(CleanSchema):
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    """A screening decision. `holder_confirmed`: the user id of the hub member who holds the contact, when it is
+    held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
+    field, naming the holder."""
+
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""
+    holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
 
 
 class HolderOut(Schema):
@@ -464,6 +511,7 @@ def contact_out(actor, contact) -> dict:
             }
             for c in selectors.contact_changes(actor=actor, contact=contact)
         ],
+        "notices": list(getattr(contact, "intake_notices", [])),
         "version": contact.version,
     }
 
@@ -532,11 +580,14 @@ def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: 
 
 @router.get(
     "/encompass-notices",
-    response=list[EncompassNoticeOut],
-    summary="Operation Encompass notices to my school (the hub: all), newest first",
+    response=EncompassPageOut,
+    summary="Operation Encompass notices to my school (the hub: all), newest first, paged",
 )
-def encompass_notices(request):
-    return [_notice_out(n) for n in selectors.encompass_notices(actor=request.actor)]
+def encompass_notices(request, q: Query[EncompassQuery]):
+    page = selectors.encompass_notices(
+        actor=request.actor, unread=q.unread, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [_notice_out(n) for n in page])
 
 
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")
@@ -552,6 +603,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         outcome=payload.outcome,
         rationale=payload.rationale,
         rag=payload.rag,
+        holder_confirmed=payload.holder_confirmed,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

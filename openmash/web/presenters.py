@@ -61,7 +61,7 @@ def inbox_subjects(actor, agency_request) -> list[dict]:
     """The minimum identifying details of the children and household adults an agency is asked about, as decided
     by access.fields.person_details_for (through enquiries.selectors.request_people, the API's answer too), shaped
     for the templates."""
-    return minimum_people(request_people(actor, agency_request.enquiry.contact))
+    return minimum_people(request_people(actor, agency_request.enquiry.contact, request=agency_request))
 
 
 def minimum_people(rows: list[dict]) -> list[dict]:
