@@ -3,8 +3,9 @@
 A bearer token that exists but is refused (revoked, expired, or its user, membership or agency deactivated) answers
 401 and writes a `token_refused` audit event naming the token's row, its owner and the reason, never the token
 (issue 5 review, fault 10). A token that matches nothing answers 401 and writes nothing (tests/test_api_auth.py):
-there is no account to attribute it to, and anonymous junk must not fill the trail. The OpenAPI document and the interactive docs need the same sign-in (`api_docs_required`): the
-API is internal to the partnership (ASVS 13.4.5, SECURITY-TESTS section 1).
+there is no account to attribute it to, and anonymous junk must not fill the trail. The OpenAPI document and the
+interactive docs need the same sign-in (`api_docs_required`): the API is internal to the partnership (ASVS 13.4.5,
+SECURITY-TESTS section 1).
 """
 
 from __future__ import annotations
