@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 
 import pytest
 from django.test import Client
@@ -113,11 +114,11 @@ def app_log():
     writes, captured in a buffer for the test."""
     handler = next(h for h in logging.getLogger().handlers if getattr(h, "name", "") == "console")
     buffer = io.StringIO()
-    old = handler.setStream(buffer)
+    old, handler.stream = handler.stream, buffer  # not setStream: it flushes the old stream, maybe closed by now
     try:
         yield buffer
     finally:
-        handler.setStream(old)
+        handler.stream = old
 
 
 def test_djangos_request_logging_redacts_the_token_and_escapes_the_path(app_log):
@@ -126,7 +127,7 @@ def test_djangos_request_logging_redacts_the_token_and_escapes_the_path(app_log)
     client.generic("PUT", LINK)  # 405, logged by django.request with the path
     logging.getLogger("django.request").warning("Not Found: %s", "/contacts/x\n2026-01-01 INFO forged line")
     written = app_log.getvalue()
-    assert "Method Not Allowed (PUT): /account/set-password/[redacted]/[redacted]/" in written
+    assert re.search(r"Method Not Allowed[^:]*: /account/set-password/\[redacted\]/\[redacted\]/", written)
     assert TOKEN not in written and UID not in written
     assert "x\\x0a2026-01-01 INFO forged line" in written
     assert written.count("\n") == 2  # two records, two lines

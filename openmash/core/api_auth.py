@@ -1,9 +1,11 @@
 """API authentication: a bearer token (hashed at rest) or the signed-in session. Sets request.actor.
 
-A bearer token that is refused (unknown, revoked, expired, or its user, membership or agency deactivated) answers
-401 and writes a `token_refused` audit event naming the token's row and the reason, never the token (issue 5
-review, fault 10). The OpenAPI document and the interactive docs need the same sign-in (`api_docs_required`): the
-API is internal to the partnership (ASVS 13.4.5, SECURITY-TESTS section 1).
+A bearer token that exists but is refused (revoked, expired, or its user, membership or agency deactivated) answers
+401 and writes a `token_refused` audit event naming the token's row, its owner and the reason, never the token
+(issue 5 review, fault 10). A token that matches nothing answers 401 and writes nothing (tests/test_api_auth.py):
+there is no account to attribute it to, and anonymous junk must not fill the trail. The OpenAPI document and the
+interactive docs need the same sign-in (`api_docs_required`): the API is internal to the partnership (ASVS 13.4.5,
+SECURITY-TESTS section 1).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ class TokenAuth(HttpBearer):
         # The same active check as a web session (user, membership, agency), plus revocation and expiry.
         actor = actor_for_token(api_token)
         if actor is None:
-            _audit_refused(api_token)
+            if api_token is not None:
+                _audit_refused(api_token)
             return None
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
@@ -58,10 +61,7 @@ api_auth = [TokenAuth(), ActorSessionAuth()]
 
 
 def _audit_refused(api_token) -> None:
-    """A refused bearer token, in the audit trail: the token's row and owner (if the token exists) and why."""
-    if api_token is None:
-        audit_record(actor=None, action="token_refused", object_type="accounts.apitoken", detail={"reason": "unknown"})
-        return
+    """A refused bearer token, in the audit trail: the token's row and owner, and why."""
     audit_record(
         actor=None,
         user=api_token.user,
