@@ -74,7 +74,7 @@ class BenchCast:
     screener_id: int
     manager_id: int
     social_worker_id: int  # the measured social worker (their caseload is CASELOAD children)
-    referrers: list[tuple[int, object, str, str]]  # user id, agency id, agency code, source code
+    referrers: list[tuple[int, object, str, str]]  # user id, agency id, agency code, source code; the police first
     researchers: dict[str, tuple[int, object]]  # agency code -> (user id, agency id)
     # who else acts, for the audit trail: user id -> (username, agency code, role)
     actors: dict[int, tuple[str, str, str]] = field(default_factory=dict)
@@ -193,6 +193,8 @@ class FrontDoorHistory:
     def contact(self, n: int, state: str, received: dt.datetime) -> None:
         rng, cast = self.rng, self.cast
         user_id, agency_id, code, source = rng.choice(cast.referrers)
+        if state == "awaiting_police":
+            state, (user_id, agency_id, code, source) = "awaiting", cast.referrers[0]
         household = rng.choice(self.households)
         subjects = [c for c in household.children if c.date_of_birth][: rng.choice([1, 1, 2])]
         concerns = rng.sample(CONCERNS_BY_AGENCY[code], k=min(2, len(CONCERNS_BY_AGENCY[code])))
@@ -485,7 +487,12 @@ class FrontDoorHistory:
 
     def create(self, contacts: int, *, chunk: int = 5000, progress=None) -> BulkResult:
         """Make `contacts` contacts, oldest first, with everything that follows from each, and write them."""
-        plan = sorted(((self.received_for(s), s) for s in self.states(contacts)), key=itemgetter(0))
+        plan = [(self.received_for(s), s) for s in self.states(contacts)]
+        # every stage has a long-overdue police contact awaiting screening: the filtered queue is never empty
+        first = next((i for i, (_, s) in enumerate(plan) if s == "awaiting"), None)
+        if first is not None:
+            plan[first] = (self.now - dt.timedelta(days=5), "awaiting_police")
+        plan.sort(key=itemgetter(0))
         for n, (received, state) in enumerate(plan):
             self.contact(n, state, received)
             if (n + 1) % chunk == 0 and n + 1 < len(plan):
