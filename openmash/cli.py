@@ -18,8 +18,10 @@ Setting up a partnership (works against the demo database after `make demo` with
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
+  openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
   openmash bench frontdoor                           the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
+  openmash bench lookup [--people N] [--database D]  one intake lookup against 1,000,000 indexed people
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
 
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
@@ -52,8 +54,9 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "team": {"create": ("team_create", "create a team in an agency")},
     "partnership": {"load": ("partnership_load", "load agencies, teams, users and roles from a file")},
+    "search": {"rebuild": ("search", "recompute the person search index (--check: count out-of-date people)")},
 }
-# Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load).
+# Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load | bench lookup).
 DEMO_COMMANDS = ("demo", "bench")
 EXIT_USAGE = 2
 
@@ -126,6 +129,8 @@ def _resolve(argv: list[str]) -> list[str] | None:
     group = argv[0]
     if argv[:2] == ["bench", "load"]:
         return ["bench_load", *argv[2:]]
+    if argv[:2] == ["bench", "lookup"]:
+        return ["bench_lookup", *argv[2:]]
     if group not in GROUPS:
         return argv
     if len(argv) == 1 or argv[1] in ("-h", "--help", "help"):

@@ -13,7 +13,9 @@ PINNED = {
     "/screening-queue": 7,
     "/enquiries": 7,
     "/agency-requests": 9,  # + earlier versions of amended answers
-    "/people": 12,  # + the indexed id lookups (surname, alias surname, and a one-word name as a mononym)
+    # + the search rate count (audit trail), the search-key index rows, merged people resolved, the 20 shown with
+    # their NHS numbers and addresses, and the search + search_result audit INSERTs
+    "/people": 13,
 }
 
 

@@ -52,6 +52,47 @@ def person_minimum_details(person) -> dict:
     }
 
 
+#: What a search result shows of a person the actor has no basis to open (a referrer's intake search, a researcher
+#: searching before a request arrives): enough to recognise the child they already hold details of, nothing they do
+#: not already know. Not the postcode or NHS number (issue 6: the web search showed the postcode of people the
+#: user had no basis for).
+SEARCH_RESULT_FIELDS: frozenset[str] = frozenset(
+    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"}
+)
+#: The order the search result columns are shown and the API lists them in.
+SEARCH_RESULT_ORDER: tuple[str, ...] = (
+    "kind",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "postcode",
+    "nhs_number",
+)
+
+
+def person_search_fields(actor, person, *, in_basis: bool) -> frozenset[str]:
+    """In: an actor who searched, a person their search found, and whether the actor may open that person's record
+    (``in_basis``: the person is in ``access.policy.people_visible(actor)``). Out: which of the minimum identifying
+    details the result shows: SEARCH_RESULT_FIELDS for someone the actor has no basis for; for someone they may
+    open, the minimum details ``person_fields_visible`` allows (adding postcode and NHS number). One answer for the
+    API and the pages."""
+    if actor is None:
+        return frozenset()
+    if not in_basis:
+        return SEARCH_RESULT_FIELDS
+    return (person_fields_visible(actor, person) & MINIMUM_FIELDS) | SEARCH_RESULT_FIELDS
+
+
+def person_search_details(actor, person, *, in_basis: bool) -> dict:
+    """The details a search result shows (``person_search_fields``), from prefetched identifiers and addresses:
+    keys in SEARCH_RESULT_ORDER order, only the fields shown ("" for a shown field that is not known)."""
+    fields = person_search_fields(actor, person, in_basis=in_basis)
+    details = person_minimum_details(person)
+    return {k: details[k] for k in SEARCH_RESULT_ORDER if k in fields}
+
+
 def person_details_for(actor, person) -> dict:
     """The minimum details restricted to what `person_fields_visible` allows (the shape both the API and the pages
     render for the minimum view)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from openmash.audit.models import AuditEvent
@@ -67,3 +69,11 @@ def audit_record_many(*, actor, action: str, objects, reason: str = "", detail: 
     ]
     AuditEvent.objects.bulk_create(rows)
     return len(rows)
+
+
+def audit_count_recent(*, user_id, action: str, seconds: int) -> int:
+    """How many events of `action` the user caused in the last `seconds` (UTC clock), counted in the trail itself,
+    so every process and worker of the service sees the same number (the search rate limit uses it). One index
+    seek on (actor_user_id, action, at). Reads counts only, never event content."""
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return AuditEvent.objects.filter(actor_user_id=user_id, action=action, at__gte=since).count()

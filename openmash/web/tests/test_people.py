@@ -34,7 +34,16 @@ def test_search_by_nhs_number_with_spaces(make_actor, login, child):
 @pytest.mark.parametrize(
     ("data", "message", "anchor"),
     [
-        ({"name": "Amelia Testchild"}, "Enter a name and a date of birth", "#id_name"),
+        # SR-1: a name alone lists nobody, and the page says what to add
+        (
+            {"name": "Amelia Testchild"},
+            "A name on its own is not enough: add a date of birth, a postcode or an approximate age",
+            "#id_date_of_birth",
+        ),
+        ({"name": "Testchild"}, "A name on its own is not enough: add a date of birth or a postcode", "#id_date_of_birth"),
+        ({"postcode": "SW1A 1AA"}, "Add a name or a date of birth to search by postcode", "#id_name"),
+        ({"name": "Testchild", "age": "8"}, "Enter the first name and the last name to search by approximate age", "#id_name"),
+        ({"name": "Amelia Testchild", "postcode": "12345"}, "Enter a full UK postcode", "#id_postcode"),
         ({"identifier": "12345"}, "Enter an NHS number with 10 digits", "#id_identifier"),
         (
             {"name": "Amelia", "date_of_birth_day": "40", "date_of_birth_month": "1", "date_of_birth_year": "2018"},
