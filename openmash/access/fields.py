@@ -34,12 +34,16 @@ def person_fields_visible(actor, person) -> frozenset[str]:
     return FULL_FIELDS if person_full_record_allowed(actor, person) else MINIMUM_FIELDS
 
 
-def person_minimum_details(person) -> dict:
+def person_minimum_details(person, *, postcode: str | None = None, nhs_number: str | None = None) -> dict:
     """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
-    nhs_number ("" when not known)."""
-    address = next(iter(person.addresses.all()), None)
-    nhs = next((i.value for i in person.identifiers.all() if i.identifier_type == "nhs_number"), "")
+    nhs_number ("" when not known). A caller that loaded the postcode and NHS number with the person (the search
+    does, in the same query) passes them instead, and nothing is read from the prefetches."""
+    if postcode is None or nhs_number is None:
+        address = next(iter(person.addresses.all()), None)
+        postcode = address.postcode if address else ""
+        nhs_number = next((i.value for i in person.identifiers.all() if i.identifier_type == "nhs_number"), "")
+    nhs = nhs_number
     return {
         "kind": person.kind,
         "forename": person.forename,
@@ -47,8 +51,8 @@ def person_minimum_details(person) -> dict:
         "date_of_birth": person.date_of_birth,
         "expected_date_of_birth": person.expected_date_of_birth,
         "sex": person.sex,
-        "postcode": address.postcode if address else "",
-        "nhs_number": nhs,
+        "postcode": postcode or "",
+        "nhs_number": nhs or "",
     }
 
 
@@ -85,11 +89,13 @@ def person_search_fields(actor, person, *, in_basis: bool) -> frozenset[str]:
     return (person_fields_visible(actor, person) & MINIMUM_FIELDS) | SEARCH_RESULT_FIELDS
 
 
-def person_search_details(actor, person, *, in_basis: bool) -> dict:
-    """The details a search result shows (``person_search_fields``), from prefetched identifiers and addresses:
-    keys in SEARCH_RESULT_ORDER order, only the fields shown ("" for a shown field that is not known)."""
+def person_search_details(
+    actor, person, *, in_basis: bool, postcode: str | None = None, nhs_number: str | None = None
+) -> dict:
+    """The details a search result shows (``person_search_fields``): keys in SEARCH_RESULT_ORDER order, only the
+    fields shown ("" for a shown field that is not known). Postcode and NHS number as for person_minimum_details."""
     fields = person_search_fields(actor, person, in_basis=in_basis)
-    details = person_minimum_details(person)
+    details = person_minimum_details(person, postcode=postcode, nhs_number=nhs_number)
     return {k: details[k] for k in SEARCH_RESULT_ORDER if k in fields}
 
 

@@ -268,6 +268,22 @@ def _resolve(person_ids) -> dict:
     return out
 
 
+def _resolve_rows(rows: list[tuple]) -> dict:
+    """As _resolve, from index rows that carry each person's merge target and names (no query unless someone in
+    them was merged)."""
+    out = {}
+    merged = {}
+    for row in rows:
+        pid, into = row[0], row[4]
+        if into is None:
+            out[pid] = (pid, row[5], row[6])
+        else:
+            merged[pid] = into
+    if merged:
+        out.update(_resolve(merged))
+    return out
+
+
 def _identifier_lookup(terms: SearchTerms) -> LookupResult:
     from openmash.people.models import AgencyRecord, PersonIdentifier
 
@@ -296,12 +312,14 @@ def _age_range(age: int, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _rows(terms: SearchTerms, keys: list[str], today: dt.date) -> tuple[list[tuple], bool]:
-    """The index rows (person_id, kind, key, dob) that can make someone match, and whether a read was cut."""
+    """The index rows (person_id, kind, key, dob, merged_into_id, surname, forename) that can make someone match, and
+    whether a read was cut."""
     from openmash.people.models import SearchKey
 
     rows: list[tuple] = []
     capped = False
-    cols = ("person_id", "kind", "key", "dob")
+    # with the person's merge target and names (for resolving merges and ordering ties) in the same query
+    cols = ("person_id", "kind", "key", "dob", "person__merged_into_id", "person__surname", "person__forename")
     pc = postcode_key(terms.postcode)
     wanted = keys + ([pc] if pc else [])
     if terms.date_of_birth is not None and wanted:
@@ -367,7 +385,8 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
     variants = dob_variants(terms.date_of_birth)
     age_range = _age_range(terms.age, today) if terms.age is not None and terms.date_of_birth is None else None
     levels = {"exact": 3, "transposed": 2, "age": 1}
-    for _pid, kind, key, dob in rows:
+    for row in rows:
+        kind, key, dob = row[1], row[2], row[3]
         if kind == KIND_POSTCODE:
             postcode_hit |= bool(pc) and key == pc
         else:
@@ -428,7 +447,7 @@ def people_lookup(terms: SearchTerms, *, today: dt.date) -> LookupResult:
     words, keymap = typed_name_keys(terms.name)
     keys = sorted({key for _kind, key in keymap})
     rows, capped = _rows(terms, keys, today)
-    resolved = _resolve(r[0] for r in rows)
+    resolved = _resolve_rows(rows)
     by_person: dict = defaultdict(set)
     for row in rows:
         target = resolved.get(row[0])

@@ -293,11 +293,12 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
     )
     postcode = PostcodeField("Postcode", help_text="Where the child lives or has lived, for example SW1A 1AA")
     age = forms.IntegerField(
-        label="Approximate age in years",
+        label="Approximate age",
         required=False,
         min_value=0,
         max_value=120,
-        help_text="If you do not know the date of birth: with the first and last name",
+        widget=forms.TextInput,  # GOV.UK: numbers in a text input with a numeric keyboard, not type=number
+        help_text="In whole years, if you do not know the date of birth. Use it with the first and last name",
         error_messages={
             "invalid": "Approximate age must be a whole number of years, like 8",
             "min_value": "Approximate age must be a whole number of years from 0 to 120",
@@ -341,7 +342,9 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update(autocomplete="off", spellcheck="false")
         self.fields["postcode"].widget.attrs.update(autocomplete="off", **{"class": "govuk-input--width-10"})
-        self.fields["age"].widget.attrs.update(inputmode="numeric", **{"class": "govuk-input--width-3"})
+        self.fields["age"].widget.attrs.update(
+            inputmode="numeric", spellcheck="false", autocomplete="off", **{"class": "govuk-input--width-3"}
+        )
         self.fields["identifier"].widget.attrs.update(
             autocomplete="off", spellcheck="false", **{"class": "govuk-input--width-20"}
         )

@@ -15,16 +15,20 @@ drops):
      name the other way round; and names nobody has. One lookup is what intake runs: people.selectors.person_search
      as a hub screener (the minimum-identifier rule, the index seeks, ranking and reasons, loading the 20 shown with
      their details, which of them the searcher may open, and the audit events, committed);
-  3. prints p50/p95/p99 (ms) overall and per kind of query, the people listed per query, and the table sizes.
+  3. prints p50/p95/p99 (ms) overall and per kind of query, this process's CPU time per lookup (p95), the people
+     listed per query, the table sizes, and the machine's load average (on a shared machine other work takes the
+     CPU between a lookup's queries: compare the wall-clock and CPU figures).
 
-Target: p95 <= 20 ms on both databases (exit status 1 when missed). The rate limit is off inside the bench (one
-user making thousands of searches a minute is what it would stop).
+Target: p95 <= 20 ms on both databases (exit status 1 when missed). The rate limit is raised out of reach for the
+timed lookups (one user making thousands of searches a minute is what it would stop); its count query still runs.
+`--keep` keeps the bench databases; `--reuse` times again against them without writing the people again.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -86,29 +90,31 @@ class NamePool:
         from faker import Faker
 
         self.rng = rng
-        self.locales, self.weights, self.given, self.family = [], [], {}, {}
-        for locale, share in LOCALES:
+        self.locales = [locale for locale, _ in LOCALES]
+        self.shares = [share for _, share in LOCALES]
+        self.given, self.family = {}, {}
+        for locale in self.locales:
             fake = Faker(locale)
             fake.seed_instance(rng.randint(0, 2**31))
             given = list(dict.fromkeys(fake.first_name() for _ in range(per_locale)))
+            if locale == "en_GB":
+                given += [n for n in SOUNDALIKE if n not in given]  # names whose sound-alike spelling is queried
             family = list(dict.fromkeys(fake.last_name() for _ in range(per_locale)))
-            self.locales.append(locale)
-            self.weights.append(share)
-            self.given[locale] = (given, [1 / (i + 1) ** 0.7 for i in range(len(given))])
-            self.family[locale] = (family, [1 / (i + 1) ** 0.9 for i in range(len(family))])
-        names, weights = self.given["en_GB"]
-        for extra in SOUNDALIKE:  # names whose sound-alike spelling the queries use
-            names.append(extra)
-            weights.append(weights[len(weights) // 10])
+            self.given[locale] = (given, list(itertools.accumulate(1 / (i + 1) ** 0.7 for i in range(len(given)))))
+            self.family[locale] = (family, list(itertools.accumulate(1 / (i + 1) ** 0.9 for i in range(len(family)))))
 
-    def name(self) -> tuple[str, str]:
+    def names(self, n: int) -> list[tuple[str, str]]:
+        """n (given, family) pairs; about 3% of English surnames double-barrelled."""
         rng = self.rng
-        locale = rng.choices(self.locales, self.weights)[0]
-        given = rng.choices(*self.given[locale])[0]
-        family = rng.choices(*self.family[locale])[0]
-        if locale == "en_GB" and rng.random() < 0.03:
-            family = f"{family}-{rng.choices(*self.family['en_GB'])[0]}"
-        return given, family
+        out = []
+        for locale in rng.choices(self.locales, self.shares, k=n):
+            given = rng.choices(self.given[locale][0], cum_weights=self.given[locale][1])[0]
+            family = rng.choices(self.family[locale][0], cum_weights=self.family[locale][1])[0]
+            if locale == "en_GB" and rng.random() < 0.03:
+                second = rng.choices(self.family[locale][0], cum_weights=self.family[locale][1])[0]
+                family = f"{family}-{second}"
+            out.append((given, family))
+        return out
 
 
 def _dob(rng: random.Random, today: dt.date) -> dt.date:
@@ -118,6 +124,7 @@ def _dob(rng: random.Random, today: dt.date) -> dt.date:
 
 def populate(*, people: int, seed: int, out, batch: int = 50_000) -> dict:
     """Write `people` people with addresses and search keys through the bulk path. Out: sizes and seconds."""
+    from django.db import connection
     from faker import Faker
 
     from openmash.core.text import normalise_name
@@ -134,12 +141,16 @@ def populate(*, people: int, seed: int, out, batch: int = 50_000) -> dict:
     started = time.perf_counter()
     keys = 0
     done = 0
+    # as any bulk load would: the lookup index is built once after the rows are in, not row by row
+    index = next(i for i in SearchKey._meta.indexes if i.name == "search_key_dob_idx")
+    create_index = str(index.create_sql(SearchKey, connection.schema_editor()))  # the migration's own DDL
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
     while done < people:
         n = min(batch, people - done)
         person_rows, address_rows = [], []
         household_postcode = None
-        for i in range(n):
-            given, family = pool.name()
+        for i, (given, family) in enumerate(pool.names(n)):
             pid = uuid.UUID(int=rng.getrandbits(128), version=4)
             if household_postcode is None or i % 3 == 0:
                 household_postcode = rng.choice(postcodes)
@@ -167,6 +178,9 @@ def populate(*, people: int, seed: int, out, batch: int = 50_000) -> dict:
         done += n
         out.write(f"  {done:,} / {people:,} people ({time.perf_counter() - started:.0f}s)")
         out.flush()
+    with connection.cursor() as cursor:
+        cursor.execute(create_index)
+    out.write(f"  index built ({time.perf_counter() - started:.0f}s)")
     return {"people": people, "search_keys": keys, "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -225,16 +239,22 @@ def plan_queries(*, n: int, seed: int) -> list[tuple[str, dict]]:
 
 
 def measure(*, queries: list[tuple[str, dict]], warmup: int = 20) -> dict:
-    """Time person_search for each query as a hub screener. Out: per-kind and overall figures."""
-    from django.conf import settings
+    """Time person_search for each query as a hub screener. Out: per-kind and overall figures. The search rate
+    limit is raised out of reach for the run (one user searching thousands of times a minute is the bench), so its
+    count query stays in every measured lookup."""
+    from django.test.utils import override_settings
 
+    with override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=10**9):
+        return _measure(queries=queries, warmup=warmup)
+
+
+def _measure(*, queries: list[tuple[str, dict]], warmup: int) -> dict:
     from openmash.access.actor import actor_for_user
     from openmash.accounts.models import User
     from openmash.accounts.services import agency_create, user_create
     from openmash.partnership.services import partnership_defaults_ensure
     from openmash.people.selectors import person_search
 
-    settings.OPENMASH_SEARCH_RATE_PER_MINUTE = 0  # one user searching thousands of times a minute is the bench
     partnership_defaults_ensure()
     agency_create(code="bench-mash", name="Bench MASH", agency_type="csc", source_code="5A", is_hub=True)
     user = User.objects.filter(username="bench-lookup").first() or user_create(
@@ -244,28 +264,36 @@ def measure(*, queries: list[tuple[str, dict]], warmup: int = 20) -> dict:
     for _kind, q in queries[:warmup]:
         person_search(actor=actor, **q)
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     listed: dict[str, list[int]] = {}
+    load_before = os.getloadavg()[0]
     for kind, q in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         found = person_search(actor=actor, **q)
         times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        cpu.setdefault(kind, []).append((time.process_time() - cpu_started) * 1000)
         listed.setdefault(kind, []).append(len(found))
-    every = [t for ts in times.values() for t in ts]
-    rows = [n for ns in listed.values() for n in ns]
 
-    def figures(ts, ns) -> dict:
+    def figures(ts, cs, ns) -> dict:
         return {
             "n": len(ts),
             "p50": round(percentile(ts, 50), 2),
             "p95": round(percentile(ts, 95), 2),
             "p99": round(percentile(ts, 99), 2),
+            "cpu_p95": round(percentile(cs, 95), 2),
             "listed_mean": round(statistics.fmean(ns), 2),
             "listed_max": max(ns),
         }
 
+    def every(d):
+        return [x for xs in d.values() for x in xs]
+
     return {
-        "overall": figures(every, rows),
-        "kinds": {k: figures(times[k], listed[k]) for k in times},
+        "overall": figures(every(times), every(cpu), every(listed)),
+        "kinds": {k: figures(times[k], cpu[k], listed[k]) for k in times},
+        # the machine's 1-minute load average before and after the timed lookups (other work competes for the CPU)
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "cpus": os.cpu_count(),
     }
 
 
@@ -274,15 +302,18 @@ def format_result(result: dict) -> str:
     lines = [
         f"{result['database']}: {result['people']:,} people, {result['search_keys']:,} search keys "
         f"(written in {result['seconds']}s)",
-        f"  {'query':<28} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'listed':>7} {'max':>4}",
+        f"  {'query':<28} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'cpu p95':>8} {'listed':>7} {'max':>4}",
     ]
     for kind, f in [*result["kinds"].items(), ("ALL", o)]:
         lines.append(
-            f"  {kind:<28} {f['n']:>5} {f['p50']:>8.2f} {f['p95']:>8.2f} {f['p99']:>8.2f} "
+            f"  {kind:<28} {f['n']:>5} {f['p50']:>8.2f} {f['p95']:>8.2f} {f['p99']:>8.2f} {f['cpu_p95']:>8.2f} "
             f"{f['listed_mean']:>7.2f} {f['listed_max']:>4}"
         )
     verdict = "met" if o["p95"] <= TARGET_P95_MS else "MISSED"
-    lines.append(f"  target p95 <= {TARGET_P95_MS:.0f} ms: {verdict}")
+    lines.append(
+        f"  target p95 <= {TARGET_P95_MS:.0f} ms: {verdict} (load average {result['load'][0]} -> {result['load'][1]} "
+        f"on {result['cpus']} CPUs; cpu = this process's CPU time per lookup)"
+    )
     return "\n".join(lines)
 
 
