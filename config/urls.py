@@ -16,10 +16,12 @@ def _api_urls():
 
 urlpatterns = [
     path("api/v1/", _api_urls()),
+    path("partnership/", include("openmash.feeds.urls")),
     path("partnership/", include("openmash.partnership.urls")),
     path("account/set-password/", include("openmash.accounts.set_password")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
+    path("", include("openmash.matching.urls")),
     path("", include("openmash.web.urls")),
 ]

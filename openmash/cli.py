@@ -16,13 +16,25 @@ Setting up a partnership (works against the demo database after `make demo` with
   openmash token create --username U                  print a new API bearer token (shown once)
   openmash token list [--username U] | openmash token revoke PREFIX
 
+Agency data feeds
+  openmash import FEED FILE --agency CODE [--dry-run] [--skip-bad-rows] [--encoding ENC]
+                                                     import an extract (CSV, XLSX, FHIR R4) through a feed mapping
+  openmash demo extracts --out DIR                   write a synthetic police and health extract for the demo
+
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
   openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
-  openmash bench frontdoor                           the front-door benchmark (100k people, in process)
+  openmash dbstats                                   refresh SQLite's planner statistics (serve: hourly)
+  openmash bench frontdoor [--quick]                 the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
   openmash bench lookup [--people N] [--database D]  one intake lookup against 1,000,000 indexed people
+  openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
+  openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
+
+Record linkage (batch files; needs no configuration or database)
+  openmash link dedupe INPUT.csv --out PAIRS.csv [--all]    pairs of records of one person within a file
+  openmash link pair A.csv B.csv --out PAIRS.csv [--all]    pairs across two files
 
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
 Every error is one line on standard error and a non-zero exit status (add --traceback to see the traceback).
@@ -58,6 +70,16 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
 }
 # Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load | bench lookup).
 DEMO_COMMANDS = ("demo", "bench")
+# Two-word commands (and `import`, a Python keyword, so not a module name) -> the Django command that does them.
+ALIASES: dict[tuple[str, ...], str] = {
+    ("bench", "load"): "bench_load",
+    ("bench", "lookup"): "bench_lookup",
+    ("bench", "import"): "bench_import",
+    ("demo", "extracts"): "demo_extracts",
+    ("import",): "feed_import",
+}
+# Commands that, like the groups, use the demo's database after `make demo` when nothing is configured.
+ADMIN_COMMANDS = ("import",)
 EXIT_USAGE = 2
 
 
@@ -105,7 +127,7 @@ def _local_environment(command: str, wants_help: bool) -> None:
         return
     if _configured():
         return
-    if command in GROUPS and (_var_dir() / "demo-secret-key").is_file():
+    if (command in GROUPS or command in ADMIN_COMMANDS) and (_var_dir() / "demo-secret-key").is_file():
         _demo_environment()
     elif wants_help:
         os.environ["OPENMASH_SECRET_KEY"] = secrets.token_urlsafe(50)
@@ -127,10 +149,9 @@ def _group_help(group: str) -> None:
 def _resolve(argv: list[str]) -> list[str] | None:
     """Translate `GROUP COMMAND args` to `django_command args`; None when the group's help was printed."""
     group = argv[0]
-    if argv[:2] == ["bench", "load"]:
-        return ["bench_load", *argv[2:]]
-    if argv[:2] == ["bench", "lookup"]:
-        return ["bench_lookup", *argv[2:]]
+    for words, name in ALIASES.items():
+        if tuple(argv[: len(words)]) == words:
+            return [name, *argv[len(words) :]]
     if group not in GROUPS:
         return argv
     if len(argv) == 1 or argv[1] in ("-h", "--help", "help"):
@@ -171,6 +192,15 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
         return
+    if argv[0] == "link" or argv[:2] == ["bench", "linkage"]:
+        # The linkage engine is framework-free: no Django, no configuration, no database.
+        if argv[0] == "link":
+            from linkage.cli import main as link_main
+
+            raise SystemExit(link_main(argv[1:], prog="openmash link"))
+        from linkage.bench import main as bench_main
+
+        raise SystemExit(bench_main(argv[2:], prog="openmash bench linkage"))
     resolved = _resolve(argv)
     if resolved is None:
         return

@@ -96,9 +96,11 @@ def decide(
     rationale="Needs an assessment",
     exception_reason=NO_CHECKS_REASON,
     children=None,
+    unanswered_confirmed=True,
 ):
     """Decide through the service. The default exception_reason covers the many set-ups that decide without
-    asking an agency first (a decision with no agency asked needs a reason); pass "" to test the rule itself."""
+    asking an agency first (a decision with no agency asked needs a reason); pass "" to test the rule itself.
+    unanswered_confirmed (default True) confirms deciding while agencies have not answered; pass False to test it."""
     from openmash.enquiries.services import enquiry_decide
 
     return enquiry_decide(
@@ -109,6 +111,7 @@ def decide(
         rationale=rationale,
         exception_reason=exception_reason,
         children=children,
+        unanswered_confirmed=unanswered_confirmed,
     )
 
 

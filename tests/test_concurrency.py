@@ -99,8 +99,9 @@ def test_two_managers_decide_the_same_enquiry_at_once(make_actor):
     )
     tokens = [_token(make_actor("manager", "mash")) for _ in range(2)]
     requests_send(screener, enquiry, "health-gp")  # agencies were asked: no reason needed for deciding
-    decision = {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess"}
-    other = {"outcomes": ["early_help"], "threshold_level": 2, "rationale": "Support"}
+    confirmed = {"unanswered_confirmed": True}  # health has not answered yet
+    decision = {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess", **confirmed}
+    other = {"outcomes": ["early_help"], "threshold_level": 2, "rationale": "Support", **confirmed}
     responses = race(
         [
             _post(tokens[0], f"/enquiries/{enquiry.pk}/decision", decision),

@@ -29,7 +29,7 @@ def test_two_screeners_take_the_same_contact_at_once(make_actor):
         assert Contact.objects.get(pk=contact.pk).assigned_to_id == winner
         assert AuditEvent.objects.filter(action="take", object_id=str(contact.pk)).count() == 1
         for loser in (r for r in responses if r.status_code == 409):
-            assert "held by" in loser.json()["detail"]
+            assert "already been taken by" in loser.json()["detail"]
 
 
 def test_a_screener_takes_while_a_manager_assigns_the_same_enquiry(make_actor):

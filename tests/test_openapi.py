@@ -1,5 +1,5 @@
-"""The OpenAPI document is served and lists the front-door operations behind bearer auth; every API response
-carries the no-store, nosniff and CSP (frame-ancestors 'none') headers."""
+"""The OpenAPI document is served (to a signed-in actor only) and lists the front-door operations behind bearer auth;
+every API response carries the no-store, nosniff and CSP (frame-ancestors 'none') headers."""
 
 import pytest
 
@@ -22,8 +22,8 @@ ISSUE_PATHS = {
 
 
 @pytest.fixture
-def schema(client, db):
-    r = client.get("/api/v1/openapi.json")
+def schema(api, make_actor):
+    r = api(make_actor("referrer", "police")).get("/openapi.json")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/json")
     return r.json()
@@ -69,7 +69,8 @@ def test_every_kind_of_api_response_has_the_security_headers(client, api, make_a
     screener = api(make_actor("screener", "mash"))
     auditor = api(make_actor("auditor", "mash"))
     responses = {
-        "openapi": client.get("/api/v1/openapi.json"),
+        "openapi": screener.get("/openapi.json"),
+        "openapi anonymous": client.get("/api/v1/openapi.json"),
         "401": client.get("/api/v1/screening-queue"),
         "401 bad token": client.get("/api/v1/screening-queue", HTTP_AUTHORIZATION="Bearer nope"),
         "200": screener.get(f"/contacts/{contact.pk}"),
@@ -82,7 +83,15 @@ def test_every_kind_of_api_response_has_the_security_headers(client, api, make_a
         "405": client.delete("/api/v1/contacts"),
         "unknown path": client.get("/api/v1/no-such-thing"),
     }
-    expected_status = {"openapi": 200, "401": 401, "401 bad token": 401, "200": 200, "200 list": 200, "201": 201}
+    expected_status = {
+        "openapi": 200,
+        "openapi anonymous": 401,
+        "401": 401,
+        "401 bad token": 401,
+        "200": 200,
+        "200 list": 200,
+        "201": 201,
+    }
     expected_status |= {"409": 409, "403": 403, "404": 404, "422": 422, "405": 405, "unknown path": 404}
     for what, r in responses.items():
         assert r.status_code == expected_status[what], (what, r.status_code)
@@ -95,7 +104,41 @@ def test_unauthenticated_api_answers_401_not_a_login_redirect(client, db):
     assert r.json() == {"detail": "Authentication required"}
 
 
-def test_interactive_docs_are_off_outside_debug_and_demo(client):
-    # ASVS 13.4.5: no documentation endpoints exposed in production; the OpenAPI document stays available.
+def test_interactive_docs_are_off_outside_debug_and_demo(client, api, make_actor):
+    # ASVS 13.4.5: no documentation endpoints exposed; the OpenAPI document only to a signed-in actor.
     assert client.get("/api/v1/docs").status_code == 404
-    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    assert api(make_actor("referrer", "police")).get("/openapi.json").status_code == 200
+
+
+# The lists that belong to one record and end with it (a contact's case notes and strategy discussions) are part
+# of that record; every other list pages.
+RECORD_SUBLISTS = {"/api/v1/contacts/{contact_id}/case-notes", "/api/v1/contacts/{contact_id}/strategy-discussions"}
+PAGE_FIELDS = {"count", "page", "page_size", "num_pages", "items"}
+
+
+def _resolve(schema, node):
+    ref = node.get("$ref")
+    return schema["components"]["schemas"][ref.split("/")[-1]] if ref else node
+
+
+def test_every_list_pages_with_its_true_total(schema):
+    """Every list operation answers {count, page, page_size, num_pages, items} and takes page and page_size
+    (openmash/core/api_paging.py), so nothing is ever cut silently (issue 5, fault 1)."""
+    unpaged, lists = [], []
+    for path, ops in schema["paths"].items():
+        get = ops.get("get")
+        if get is None or path in RECORD_SUBLISTS:
+            continue
+        body = _resolve(schema, get["responses"]["200"]["content"]["application/json"]["schema"])
+        props = set(body.get("properties", {}))
+        if body.get("type") == "array":
+            unpaged.append(path)
+        elif "items" in props:
+            lists.append(path)
+            params = {p["name"] for p in get.get("parameters", [])}
+            if path != "/api/v1/people":  # the person search answers {count, truncated, items}: at most 20
+                assert props >= PAGE_FIELDS and params >= {"page", "page_size"}, (path, props, params)
+    assert not unpaged, f"lists answered as a bare array (not paged): {unpaged}"
+    expected = {"/api/v1/early-help-requests", "/api/v1/encompass-notices", "/api/v1/mash-packs", "/api/v1/enquiries"}
+    assert expected <= set(lists)

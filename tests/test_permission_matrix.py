@@ -139,17 +139,10 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/agency-requests/{request_id}/response/amendments"): Rule(
         frozenset({"researcher@police"}), 201, 403, denied_overrides=OTHER_RESEARCHERS
     ),
-    # the early help service's inbox: any researcher may ask (their own agency's, usually empty); only the service
-    # the contact was handed to sees it and acknowledges it
-    ("GET", "/api/v1/early-help-requests"): Rule(
-        at_any("researcher"), 200, 403, leak_free=frozenset(at_any("researcher"))
-    ),
-    ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(
-        frozenset({EARLY_HELP}),
-        201,
-        403,
-        denied_overrides={f"researcher@{a}": 404 for a in MATRIX_AGENCIES},
-    ),
+    # the early help service's inbox: only the early help service's members have one (other researchers: 403, as
+    # for any action their agency does not take); only the service the contact was handed to acknowledges it
+    ("GET", "/api/v1/early-help-requests"): Rule(frozenset({EARLY_HELP}), 200, 403, leak_free=frozenset({EARLY_HELP})),
+    ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(frozenset({EARLY_HELP}), 201, 403),
     # search at intake: professionals who hold the child's details may look them up (minimum details back);
     # partnership admins and auditors do no case work
     ("GET", "/api/v1/people"): Rule(at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403),
@@ -174,6 +167,18 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/mash-packs/{contact_id}"): Rule(HUB | {ALLOCATED}, 200, 404),
     ("POST", "/api/v1/contacts/{contact_id}/allocations"): Rule(frozenset({"manager@mash"}), 201, 403),
+    # matching (issue 6): the hub's screeners and managers review proposed links between agency records (the action
+    # check comes first: 403 for everyone else); only managers unmerge. Any professional may ask, before recording
+    # a new person, who already known may be them (minimum details, like search).
+    ("GET", "/api/v1/record-links"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/record-links/{record_link_id}"): Rule(HUB, 200, 403),
+    ("POST", "/api/v1/record-links/{record_link_id}/confirmation"): Rule(HUB, 200, 403),
+    ("POST", "/api/v1/record-links/{record_link_id}/rejection"): Rule(HUB, 200, 403),
+    ("POST", "/api/v1/record-links/{record_link_id}/end"): Rule(frozenset({"manager@mash"}), 200, 403),
+    ("POST", "/api/v1/people/{person_id}/separation"): Rule(frozenset({"manager@mash"}), 200, 403),
+    ("POST", "/api/v1/intake/candidates"): Rule(
+        at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403
+    ),
     # a hub manager closes any allocation, the allocated worker their own; other managers and social workers may
     # close allocations in general but not this one, so it answers as missing
     ("POST", "/api/v1/allocations/{allocation_id}/close"): Rule(
@@ -278,6 +283,28 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/allocations/{w['allocation_c']}/close",
             {"reason": "Assessment complete"},
         ),
+        ("GET", "/api/v1/record-links"): ("/record-links", None),
+        ("GET", "/api/v1/record-links/{record_link_id}"): (f"/record-links/{w['link_proposed']}", None),
+        ("POST", "/api/v1/record-links/{record_link_id}/confirmation"): (
+            f"/record-links/{w['link_proposed']}/confirmation",
+            {},
+        ),
+        ("POST", "/api/v1/record-links/{record_link_id}/rejection"): (
+            f"/record-links/{w['link_proposed']}/rejection",
+            {"reason": "Different mothers"},
+        ),
+        ("POST", "/api/v1/record-links/{record_link_id}/end"): (
+            f"/record-links/{w['link_confirmed']}/end",
+            {"reason": "Twins: the wrong twin's NHS number"},
+        ),
+        ("POST", "/api/v1/people/{person_id}/separation"): (
+            f"/people/{w['merged_person']}/separation",
+            {"reason": "Twins: the wrong twin's NHS number"},
+        ),
+        ("POST", "/api/v1/intake/candidates"): (
+            "/intake/candidates",
+            {"forename": "Nobody", "surname": "Knownyet", "date_of_birth": "2012-02-02"},
+        ),
     }
 
 
@@ -295,6 +322,7 @@ def _fresh_child() -> dict:
 
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
+    from openmash.accounts.models import Agency
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.partnership.services import partnership_defaults_ensure
     from tests.support import allocation_open, contact_record, requests_send, respond, screen, subject_person
@@ -375,7 +403,27 @@ def _build_world() -> dict:
         person_id=child_c.pk,
         worker_membership_id=str(worker.membership.pk),
     )
+    # matching: a pair of agency records proposed as the same person, and two joined by their NHS number
+    from openmash.people import linking
+
+    def record(agency, local_id, **details):
+        return linking.record_create(
+            actor=None, agency=Agency.objects.get(code=agency), local_id=local_id, details=details
+        )[0]
+
+    left = record("police", "M1", given_name="Pat", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
+    joined_nhs = nhs_number()
+    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
+    second = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs)
+    from openmash.people.models import RecordLink
+
+    confirmed = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
     return {
+        "link_proposed": proposed.pk,
+        "link_confirmed": confirmed.pk,
+        "merged_person": second.origin_person_id,
         "notice": encompass.encompass_notices.get().pk,
         "tokens": tokens,
         "contact_a": contact_a.pk,
@@ -559,6 +607,9 @@ def test_every_api_operation_has_a_matrix_row():
         "child_c",
         "allocation_c",
         "worker_membership",
+        "link_proposed",
+        "link_confirmed",
+        "merged_person",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

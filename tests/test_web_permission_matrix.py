@@ -23,6 +23,7 @@ the `db` savepoint and is rolled back, so POST cells act on fresh objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -117,6 +118,20 @@ ROWS: dict[str, Row] = {
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),
     "web:switch_role": Row("POST", "/switch-role/", SIGNED_IN, 302, personal=False, writes=False, data={"x": 1}),
+    # the timeout warning's "Stay signed in", and the sign-out when it runs out (keeps a posted intake as a draft)
+    "web:session_keep_alive": Row(
+        "POST", "/session/keep-alive/", SIGNED_IN, 204, personal=False, writes=False, signed_out=401
+    ),
+    "web:session_timeout": Row(
+        "POST",
+        "/session/timeout/",
+        SIGNED_IN | {DEACTIVATED_AGENCY},
+        204,
+        personal=False,
+        writes=False,
+        signed_out=401,
+        deactivated_agency=204,
+    ),
     "web:home": Row(
         "GET", "/", SIGNED_IN, personal=frozenset({RECORDER}), shows={"other_child": frozenset({RECORDER})}
     ),
@@ -163,6 +178,8 @@ ROWS: dict[str, Row] = {
         "GET", "/contacts/{contact_b}/screen/", HUB, denied=403, shows={"other_child": HUB, "narrative": HUB}
     ),
     "web:screening_queue": Row("GET", "/screening/", HUB, denied=403, shows={"other_child": HUB}),
+    # who holds what: counts and hub members' names only (no personal data, not audited)
+    "web:workload": Row("GET", "/workload/", HUB, denied=403, personal=False),
     "web:enquiry_list": Row("GET", "/enquiries/", HUB, denied=403),
     "web:enquiry_detail": Row(
         "GET", "/enquiries/{enquiry}/", HUB, shows={k: HUB for k in ("narrative", "rationale", "response", "adult")}
@@ -207,7 +224,8 @@ ROWS: dict[str, Row] = {
     ),
     # the early help service's hand-overs. The shared data holds none yet: the detail row asks for a record that
     # does not exist (a 404 for everyone allowed to look); give it a real hand-over when the data grows.
-    "web:early_help_inbox": Row("GET", "/early-help/", at_any("researcher"), denied=403, personal=frozenset()),
+    # (only the early help service's members have the inbox; the matrix's agencies have no early help service)
+    "web:early_help_inbox": Row("GET", "/early-help/", frozenset(), denied=403, personal=frozenset()),
     "web:early_help_detail": Row("GET", "/early-help/{missing}/", frozenset(), denied=404),
     # people
     "web:person_search": Row("GET", "/people/search/", PROFESSIONAL, denied=403, personal=False),
@@ -232,6 +250,11 @@ ROWS: dict[str, Row] = {
         denied_overrides={a: 404 for a in at_any("social_worker", "manager") - {"manager@mash", ALLOCATED}},
         data={"reason": "The family moved away"},
     ),
+    # matching (issue 6): the review queue and a link side by side are the hub's screeners' and managers' (the
+    # action check comes first: 403 for everyone else); separating merged people is for hub managers only
+    "matching:queue": Row("GET", "/matching/", HUB, denied=403),
+    "matching:link_detail": Row("GET", "/matching/links/{link}/", HUB, denied=403),
+    "matching:person_separate": Row("GET", "/matching/people/{merged}/separate/", MANAGER, denied=403),
     # partnership configuration (the partnership admin's only) and the audit trail
     "partnership:settings": Row("GET", "/partnership/", at_any("partnership_admin"), denied=403, personal=False),
     "partnership:users": Row("GET", "/partnership/users/", at_any("partnership_admin"), denied=403),
@@ -244,6 +267,22 @@ ROWS: dict[str, Row] = {
     ),
     "partnership:agency_detail": Row(
         "GET", "/partnership/agencies/police/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    # agency data feeds: the partnership admin imports extracts and keeps feed mappings (the pages show row numbers,
+    # fields, reasons and counts, never a value from a file); the batch and mapping rows ask for ones that exist
+    "feeds:imports": Row("GET", "/partnership/imports/", at_any("partnership_admin"), denied=403, personal=False),
+    "feeds:import_detail": Row(
+        "GET", "/partnership/imports/{batch}/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:import_progress": Row(
+        "GET", "/partnership/imports/{batch}/progress/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:import_report": Row(
+        "GET", "/partnership/imports/{batch}/report.csv", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "feeds:mappings": Row("GET", "/partnership/feeds/", at_any("partnership_admin"), denied=403, personal=False),
+    "feeds:mapping_detail": Row(
+        "GET", "/partnership/feeds/matrix-feed/", at_any("partnership_admin"), denied=403, personal=False
     ),
     # the one-time set-password link: open to anyone (a wrong or used link says "this link has expired")
     "setpassword:confirm": Row(
@@ -266,10 +305,7 @@ ROWS: dict[str, Row] = {
 
 # Cells where the product is known to be wrong today: {(route, actor): reason}. Strict xfail, so fixing the bug
 # makes the cell fail here until its entry is removed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("accounts:token_revoke", f"partnership_admin@{a}"): "the revoke confirmation shows a token's owner unaudited"
-    for a in MATRIX_AGENCIES
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 READ_ACTIONS = ("view", "list", "search", "search_result", "export")
 
@@ -347,6 +383,28 @@ def _build_world() -> dict:
     decide(manager, decided.enquiry)
     allocation = allocation_open(subject_person(decided), worker)
     link_b = contact_b.people.get(role="subject")
+    # matching: a pair of agency records proposed as the same person; two joined by their NHS number
+    from openmash.people import linking
+    from openmash.people.models import RecordLink
+
+    def record(agency, local_id, **details):
+        return linking.record_create(
+            actor=None, agency=Agency.objects.get(code=agency), local_id=local_id, details=details
+        )[0]
+
+    left = record("police", "M1", given_name="Pat", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
+    proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
+    joined_nhs = nhs_number(random.Random(77))
+    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
+    merged = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs).origin_person
+    assert RecordLink.objects.filter(valid_to__isnull=True, state="confirmed").count() == 1
+    from openmash.feeds.models import FeedMapping, ImportBatch
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency_id=users[RECORDER].memberships.get().agency_id, file_name="x.csv"
+    )
+    FeedMapping.objects.create(code="matrix-feed", name="Matrix", source_text="code: matrix-feed", definition={})
     return {
         "users": users,
         "ids": {
@@ -359,6 +417,9 @@ def _build_world() -> dict:
             "decided": decided.pk,
             "allocation": allocation.pk,
             "link_b": link_b.pk,
+            "link": proposed.pk,
+            "merged": merged.pk,
+            "batch": batch.pk,
             "user": recorder.user.pk,
             "missing": uuid.uuid4(),
         },
@@ -495,7 +556,20 @@ def test_every_page_route_has_a_row():
 def test_every_row_requests_its_own_route():
     from django.urls import resolve
 
-    keys = ("contact_a", "contact_b", "enquiry", "request_gp", "child", "token", "decided", "allocation", "link_b")
+    keys = (
+        "contact_a",
+        "contact_b",
+        "enquiry",
+        "request_gp",
+        "child",
+        "token",
+        "decided",
+        "allocation",
+        "link_b",
+        "batch",
+        "link",
+        "merged",
+    )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():
         assert resolve(row.url.format(**ids)).view_name == name, name

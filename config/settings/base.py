@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "openmash.contacts",
     "openmash.enquiries",
     "openmash.casework",
+    "openmash.feeds",
+    "openmash.matching",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
@@ -54,8 +56,10 @@ MIDDLEWARE = [
     "openmash.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "openmash.core.middleware.UnusedMethodMiddleware",  # 405 for unused methods before CSRF's 403
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openmash.core.sessions.SessionAbsoluteTimeoutMiddleware",
     "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,7 +106,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "openmash.access.backends.ActiveMembershipBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -115,8 +119,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Lockout (django-axes): per user+IP pair, 10 failures locks for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("OPENMASH_LOCKOUT_FAILURES", default=10)
+# Lockout (django-axes; openmash/accounts/lockout.py): 10 failures per username + IP address lock that pair for 15
+# minutes; 100 failures on one username in an hour, from any addresses, lock the account from every address
+# (SECURITY-TESTS AU-2). No rule by IP address alone: a shared office address cannot lock colleagues out.
+OPENMASH_LOCKOUT_FAILURES = env.int("OPENMASH_LOCKOUT_FAILURES", default=10)
+OPENMASH_LOCKOUT_ACCOUNT_FAILURES_PER_HOUR = env.int("OPENMASH_LOCKOUT_ACCOUNT_FAILURES_PER_HOUR", default=100)
+AXES_FAILURE_LIMIT = "openmash.accounts.lockout.failure_limit"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the account-wide count
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -124,8 +133,9 @@ AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do
 
-# Sessions: 15 minutes idle, cookies locked down.
+# Sessions: 15 minutes idle, 12 hours at most from sign-in (openmash/core/sessions.py), cookies locked down.
 SESSION_COOKIE_AGE = env.int("OPENMASH_SESSION_IDLE_SECONDS", default=15 * 60)
+OPENMASH_SESSION_ABSOLUTE_SECONDS = env.int("OPENMASH_SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -204,18 +214,54 @@ OPENMASH_SEARCH_MAX_RESULTS = 20
 # process shares the count.
 OPENMASH_SEARCH_RATE_PER_MINUTE = env.int("OPENMASH_SEARCH_RATE_PER_MINUTE", default=30)
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
+# Hours a contact being recorded is kept for its recorder after they were signed out (practitioner review, fault 2).
+OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)
+# Seconds before the idle sign-out that the GOV.UK timeout warning opens ("Stay signed in").
+OPENMASH_TIMEOUT_WARNING_SECONDS = env.int("OPENMASH_TIMEOUT_WARNING_SECONDS", default=120)
 # Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
 OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
+# Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
+# import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
+# `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.
+OPENMASH_IMPORT_SPOOL_DIR = BASE_DIR / env.str("OPENMASH_IMPORT_SPOOL_DIR", default="var/imports")  # or absolute
+OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
+OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
+OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
+OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)
+OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
+
+# Email: only password reset links to the user's own address (no personal data in any email). Demo and debug
+# print emails to the console; a deployment names its relay (TLS) with the OPENMASH_EMAIL_* variables.
+EMAIL_BACKEND = env.str(
+    "OPENMASH_EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if (DEBUG or DEMO_MODE)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("OPENMASH_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("OPENMASH_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("OPENMASH_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("OPENMASH_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("OPENMASH_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("OPENMASH_EMAIL_FROM", default="OpenMASH <no-reply@localhost>")
 
 # Logging: no personal data; the request id ties a line to the audit trail.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "openmash.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "openmash.core.logging.RequestIdFilter"},
+        # secrets in URLs (the set-password token) and query strings redacted, control characters escaped
+        "redact": {"()": "openmash.core.logging.RedactFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("OPENMASH_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

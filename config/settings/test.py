@@ -12,3 +12,6 @@ from config.settings.base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Feed imports started from a page run inside the request in tests (a thread's own connection could not see the
+# test's transaction); tests of the thread runner set it back.
+OPENMASH_IMPORT_RUNNER = "inline"

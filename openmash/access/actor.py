@@ -80,6 +80,19 @@ def token_is_active(token, *, now=None) -> bool:
     )
 
 
+def token_refusal_reason(token, *, now=None) -> str | None:
+    """Why a token that exists may not act, for the audit trail (never the token itself): "revoked", "expired",
+    "inactive" (its user, membership or agency is deactivated), or None if it may act."""
+    if token_is_active(token, now=now):
+        return None
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is None or token.expires_at <= now:
+        return "expired"
+    return "inactive"
+
+
 def actor_for_user(user, *, membership_id=None) -> Actor | None:
     """The actor for a signed-in user: the chosen membership, or the first active one. None if none is active."""
     if user is None or not user.is_authenticated or not user_is_active(user):
@@ -91,6 +104,14 @@ def actor_for_user(user, *, membership_id=None) -> Actor | None:
     if membership is None:
         membership = qs.order_by("created_at").first()
     return Actor(user=user, membership=membership) if membership_is_active(membership) else None
+
+
+def user_may_sign_in(user) -> bool:
+    """In: a User whose password has just been checked. Out: True only if they could act once signed in: the
+    account is active and at least one of their memberships passes `membership_is_active` (its agency active too).
+    A user of a deactivated agency is refused at the sign-in page, with the same answer as a deactivated account
+    (access.backends.ActiveMembershipBackend), instead of being let in to meet 403 on every page."""
+    return actor_for_user(user) is not None
 
 
 def actor_for_token(token) -> Actor | None:

@@ -35,14 +35,18 @@ def person_fields_visible(actor, person) -> frozenset[str]:
 
 
 def person_minimum_details(person, *, postcode: str | None = None, nhs_number: str | None = None) -> dict:
-    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries):
+    """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
+    cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
     nhs_number ("" when not known). A caller that loaded the postcode and NHS number with the person (the search
     does, in the same query) passes them instead, and nothing is read from the prefetches."""
     if postcode is None or nhs_number is None:
-        address = next(iter(person.addresses.all()), None)
+        picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+        addresses = picture.addresses if picture is not None else person.addresses.all()
+        identifiers = picture.identifiers if picture is not None else person.identifiers.all()
+        address = next(iter(addresses), None)
         postcode = address.postcode if address else ""
-        nhs_number = next((i.value for i in person.identifiers.all() if i.identifier_type == "nhs_number"), "")
+        nhs_number = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
     nhs = nhs_number
     return {
         "kind": person.kind,
@@ -106,6 +110,46 @@ def person_details_for(actor, person) -> dict:
     return {k: v for k, v in person_minimum_details(person).items() if k in fields}
 
 
+#: The details of a person that a contact's recorder gave (or saw in their search) and may see again on their
+#: contact: what they named (ContactPerson.as_named). Everything else of the record is not theirs to see.
+AS_NAMED_FIELDS: frozenset[str] = frozenset(
+    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"}
+)
+#: A ContactChange.field that touches a person's record -> the detail of the record it shows. Other change fields
+#: (school, gp, present_at_incident, person_added, the domestic abuse fields) are what the contact itself says.
+_CHANGE_DETAIL: dict[str, str] = {
+    "identifier_added": "identifiers",
+    "address_added": "addresses",
+    "ethnicity": "ethnicity",
+    **{name: name for name in AS_NAMED_FIELDS},
+}
+
+
+def contact_change_visible(actor, contact, change) -> bool:
+    """Whether the actor may see this ContactChange of a contact they opened (issue 5 review, fault 1).
+
+    The hub sees every change. The contact's recorder sees only the changes they made themselves, and of those
+    only what the contact says and the details they named (AS_NAMED_FIELDS): never a change to a hub-only detail
+    (FULL_ONLY_FIELDS: ethnicity, identifiers, addresses), whose previous value comes from the record. Anyone else
+    (an allocated worker who did not record it) sees none."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if contact.recorded_by_id != actor.user.pk or change.changed_by_id != actor.user.pk:
+        return False
+    detail = _CHANGE_DETAIL.get(change.field)
+    return detail is None or detail in AS_NAMED_FIELDS
+
+
+def contact_person_shown(view: ContactView, link):
+    """The person named in a contact as this view shows them: for the recorder (view.viewed_as == "recorder") the
+    person as they named them (ContactPerson.named_person(), from as_named: their later corrections by the hub do
+    not show, fault 2); for the hub and the allocated worker the live record. In: a ContactView and a ContactPerson
+    with its person loaded. Out: a Person (unsaved for the recorder's view)."""
+    return link.named_person() if view.viewed_as == "recorder" else link.person
+
+
 # --- contacts ---------------------------------------------------------------------------------------------------------
 
 #: What a recorder is shown instead of "awaiting screening" or "passed to the allocated worker": both read the same,
@@ -157,3 +201,44 @@ def contact_view(actor, contact) -> ContactView:
         due_dates=viewed_as != "recorder",
         referrer_identity=not protected,
     )
+
+
+# --- early help hand-overs ----------------------------------------------------------------------------------------
+
+#: What the early help service is told about a hand-over beyond the family's minimum identifying details
+#: (practitioner review, fault 10: the hand-over showed only names, so the service had to ring the MASH to learn why
+#: the family was sent). Enough to offer help and to approach the family: the concern categories, why the MASH
+#: decided on early help and what it expects next, who raised the concern (the agency, never a person), and whether
+#: the family knows and consented. Never the referrer's narrative, the referrer's name, other agencies' answers or
+#: what the referrer alleged about an adult: those stay in the hub.
+EARLY_HELP_CASE_FIELDS: frozenset[str] = frozenset(
+    {"concern_codes", "referrer_agency", "consent", "family_aware", "rationale", "next_steps", "threshold_level"}
+)
+
+
+def early_help_case_details(actor, eh) -> dict:
+    """In: an actor who may open the hand-over `eh` (fetched through access.policy.early_help_requests_visible),
+    with its contact, the contact's screening and the enquiry's decision loaded. Out: the case details the early
+    help service needs, keyed by EARLY_HELP_CASE_FIELDS: concern_codes (CIN factor codes), referrer_agency (the
+    recording agency's name), consent / consent_not_sought_reason / family_aware (codes), rationale and next_steps
+    (the MASH's words: the decision's when the hand-over came from a decision, else the screening's rationale),
+    threshold_level (the decision's, or None). Empty for anyone else (the hub reads the contact itself)."""
+    from openmash.access.policy import can
+
+    if actor is None or not (can(actor, "early_help.inbox") and eh.agency_id == actor.agency_id):
+        return {}
+    contact = eh.contact
+    enquiry = getattr(contact, "enquiry", None)  # a missing one-to-one row reads as None
+    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    screening = getattr(contact, "screening", None)
+    from_decision = eh.source == "decision" and decision is not None
+    return {
+        "concern_codes": list(contact.concern_codes),
+        "referrer_agency": contact.recording_agency.name,
+        "consent": contact.consent,
+        "consent_not_sought_reason": contact.consent_not_sought_reason,
+        "family_aware": contact.family_aware,
+        "rationale": decision.rationale if from_decision else (screening.rationale if screening else ""),
+        "next_steps": decision.next_steps if from_decision else "",
+        "threshold_level": decision.threshold_level if from_decision else None,
+    }

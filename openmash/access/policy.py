@@ -5,19 +5,29 @@ Rules (deny by default):
 - hub screeners and managers (members of the hub agency) see the hub's work: all contacts, enquiries,
   agency requests and the people in them;
 - an agency's researchers see only requests addressed to their agency, and only the subjects' minimum
-  identifying details;
+  identifying details, while the request is open and for a partnership-set number of days after it was answered
+  or closed;
 - referrers (and anyone else who records a contact) see the contacts they recorded and their outcomes, and
   nothing more: recording a contact about an existing child never opens that child's record or chronology
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
-  open) and the contacts routed to them;
-- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records.
+  open) and the contacts about them, for as long as that allocation is open: involvement ended means access
+  ended on the next request (issue 5 review, fault 6), however the contact reached them;
+- partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
+- the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
+
+People merged into one resolved person (ADR 0005) are one person for access: every basis of sight (an allocation, a
+routed contact, an agency request) covers the whole cluster (``people_in_clusters``), and an unmerge takes it back.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from openmash.accounts.choices import AgencyType, Role
 from openmash.core.exceptions import NotFound, PermissionDenied
@@ -33,6 +43,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
+    # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
+    "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "enquiry.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.rate": frozenset({Role.SCREENER, Role.MANAGER}),
     "enquiry.request": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -57,6 +70,13 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
+    # and reasons only: never a value), and keep the partnership's own feed mappings
+    "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
+    # or reject); only managers separate people who were merged ("these are not the same person").
+    "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
+    "link.unmerge": frozenset({Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -73,9 +93,14 @@ _HUB_ONLY = frozenset(
     }
     | {"casenote.create", "casenote.view", "strategy.record"}
     | {"work.take", "work.assign"}
+    | {"link.review", "link.unmerge"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})
+# Actions only members of a police agency may take.
+_POLICE_ONLY = frozenset({"encompass.request"})
+# Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
+_EARLY_HELP_ONLY = frozenset({"early_help.inbox", "early_help.acknowledge"})
 
 
 def memberships_allowed(action: str) -> QuerySet:
@@ -103,7 +128,42 @@ def can(actor, action: str) -> bool:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub
         return actor.membership.agency.agency_type == AgencyType.EDUCATION
+    if action in _POLICE_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.POLICE
+    if action in _EARLY_HELP_ONLY:
+        return actor.membership.agency.agency_type == AgencyType.EARLY_HELP
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
+
+
+#: Roles that read or write case data about children and families.
+CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+ROLE_COMBINATION_MESSAGE = (
+    "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
+    "of duties): give the person a separate account for each"
+)
+
+
+def role_combination_error(roles) -> str | None:
+    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
+    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
+    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
+    combination is allowed."""
+    roles = set(roles)
+    if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
+        return ROLE_COMBINATION_MESSAGE
+    return None
+
+
+def works_for_early_help_service(actor) -> bool:
+    """Whether the actor is one of the early help service's researchers (an agency of type early help), whose
+    home page shows the hand-overs from the MASH waiting for them."""
+    return can(actor, "early_help.inbox")  # only members of an early help agency have the inbox
+
+
+def works_for_a_school(actor) -> bool:
+    """Whether the actor is a school's user (the designated safeguarding lead's team) who receives Operation
+    Encompass notices, not the hub, which sees every notice."""
+    return can(actor, "encompass.view") and not actor.is_hub
 
 
 def contact_amend_allowed(actor, contact) -> bool:
@@ -127,7 +187,38 @@ def require_role(actor, *roles: str) -> None:
 # --- visible querysets -------------------------------------------------------------------------------------
 
 
+def people_in_clusters(person_ids) -> QuerySet:
+    """A subquery (``values("pk")``) of every person in the clusters of the given people: their resolved people and
+    everyone merged into those (ADR 0005). Access is decided on the resolved person, so involvement with any person
+    in a cluster is involvement with the whole cluster. `person_ids` is a list or a ``values(...)`` subquery. Two
+    indexed lookups (primary key, merged_into) combined by the planner (SQLite MULTI-INDEX OR, PostgreSQL BitmapOr)."""
+    from openmash.people.models import Person
+
+    roots = Person.objects.filter(pk__in=person_ids).annotate(root=Coalesce("merged_into", "pk")).values("root")
+    return Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values("pk")
+
+
+def _allocated_to(user) -> QuerySet:
+    """Everyone in the clusters of the children allocated to `user` by an open allocation (a subquery of ids)."""
+    from openmash.enquiries.models import CaseAllocation
+
+    return people_in_clusters(CaseAllocation.objects.filter(worker=user, closed_at__isnull=True).values("person_id"))
+
+
+def _open_involvement_contacts(user) -> QuerySet:
+    """Ids of contacts about a child allocated to `user` by an open allocation (over the child's cluster: ADR 0005).
+    Being routed a contact (routed_to) grants nothing by itself: the worker sees it only while their allocation of
+    one of its children is open, so closing the allocation ends their access on the next request (issue 5 review,
+    fault 6)."""
+    from openmash.contacts.models import ContactPerson
+
+    # subqueries, not joins: an OR across joined tables makes the planner walk every contact (issue 5 bench)
+    return ContactPerson.objects.filter(person_id__in=_allocated_to(user)).values("contact_id")
+
+
 def contacts_visible(actor) -> QuerySet:
+    """Contacts the actor may open: the hub all; a recorder their own; a social worker also the contacts about a
+    child allocated to them while that allocation is open (never merely because one was routed to them)."""
     from openmash.contacts.models import Contact
 
     qs = Contact.objects.all()
@@ -137,11 +228,7 @@ def contacts_visible(actor) -> QuerySet:
         return qs
     own = Q(recorded_by=actor.user) if can(actor, "contact.create") else Q(pk__in=[])
     if can(actor, "contacts.routed"):
-        return qs.filter(
-            own
-            | Q(routed_to=actor.user)
-            | Q(people__person__allocations__worker=actor.user, people__person__allocations__closed_at__isnull=True)
-        ).distinct()
+        return qs.filter(own | Q(pk__in=_open_involvement_contacts(actor.user)))
     return qs.filter(own)
 
 
@@ -191,16 +278,71 @@ def early_help_requests_visible(actor) -> QuerySet:
     return qs.none()
 
 
+# --- an agency's sight of the people in a request ends some time after the request does --------------------------
+
+
+def agency_access_days() -> int:
+    """The partnership's window (PartnershipSettings.agency_access_days, default 30): for how many days after a
+    request is answered or closed its agency's researchers still see the people in it."""
+    from openmash.partnership.selectors import partnership_settings_get
+
+    return partnership_settings_get().agency_access_days
+
+
+def agency_requests_people_open_q(*, now: dt.datetime | None = None, days: int | None = None, prefix: str = "") -> Q:
+    """The rule of `agency_request_people_until` as a filter on AgencyRequest (or on a relation to it, through
+    `prefix`): open, or answered or closed less than `days` ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=agency_access_days() if days is None else days)
+    return (
+        Q(**{f"{prefix}status": "open"})
+        | Q(**{f"{prefix}status": "responded", f"{prefix}response__responded_at__gt": cutoff})
+        | Q(**{f"{prefix}status": "closed", f"{prefix}closed_at__gt": cutoff})
+    )
+
+
+def agency_request_people_until(agency_request, *, days: int | None = None) -> dt.datetime | None:
+    """In: an AgencyRequest (its response loaded if answered). Out: when its agency stops seeing the people in it
+    (an aware UTC datetime), or None while it is open: `days` (default the partnership's agency_access_days) after
+    it was answered (the first answer's time) or closed by the decision. Source: data minimisation (UK GDPR
+    art. 5(1)(c), 5(1)(e)): a researcher needs the people's details to search their agency's records and answer, not
+    for ever after."""
+    status = agency_request.status
+    if status == "open":
+        return None
+    response = getattr(agency_request, "response", None) if status == "responded" else None
+    ended = response.responded_at if response is not None else agency_request.closed_at or agency_request.updated_at
+    return ended + dt.timedelta(days=agency_access_days() if days is None else days)
+
+
+def agency_request_people_allowed(
+    actor, agency_request, *, now: dt.datetime | None = None, days: int | None = None
+) -> bool:
+    """Whether the actor may see the people (minimum identifying details) in this request: the hub always; the
+    researchers of the agency asked while it is open and until `agency_request_people_until`; nobody else."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if not can(actor, "request.inbox") or agency_request.agency_id != actor.agency_id:
+        return False
+    until = agency_request_people_until(agency_request, days=days)
+    return until is None or (now or timezone.now()) < until
+
+
 def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
     - hub: everyone;
-    - allocated social worker: the children allocated to them (open allocations) and the people in contacts
-      routed to them;
-    - researcher: the subject children of requests addressed to their agency;
+    - allocated social worker: the children allocated to them (open allocations) and the people named in the
+      contacts about those children, only while the allocation is open (fault 6 of the review);
+    - researcher: the subject children of requests addressed to their agency, while the request is open and for
+      the partnership's agency_access_days after it was answered or closed (agency_request_people_until);
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
       of their own contact (the contact page: its outcome and the people as they named them), never the record
-      of a child they found by search (issue 5, fault 2)."""
+      of a child they found by search (issue 5, fault 2).
+
+    Each basis covers the person's whole cluster (ADR 0005: people merged into one resolved person), so the set is
+    closed under merging and a merged-away person is visible exactly when their resolved person is."""
     from openmash.people.models import Person
 
     qs = Person.objects.all()
@@ -209,15 +351,17 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
-        return qs.filter(
-            Q(allocations__worker=actor.user, allocations__closed_at__isnull=True)
-            | Q(contact_links__contact__routed_to=actor.user)
-        ).distinct()
+        from openmash.contacts.models import ContactPerson
+
+        named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
+        return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)))
     if can(actor, "request.inbox"):
-        return qs.filter(
-            contact_links__role="subject",
-            contact_links__contact__enquiry__agency_requests__agency_id=actor.agency_id,
-        ).distinct()
+        asked = "contact_links__contact__enquiry__agency_requests__"
+        basis = Person.objects.filter(
+            Q(contact_links__role="subject", **{f"{asked}agency_id": actor.agency_id})
+            & agency_requests_people_open_q(prefix=asked)
+        ).values("pk")
+        return qs.filter(pk__in=people_in_clusters(basis))
     return qs.none()
 
 
@@ -246,33 +390,44 @@ def work_holders_visible(actor) -> QuerySet:
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
-    sees the packs about children allocated to them, for as long as the allocation is open; the assessment team
-    (social workers of a children's social care agency other than the hub) sees the packs of children open to
-    children's social care and not yet allocated to a worker (their duty tray), for as long as that lasts.
-    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on)."""
-    from openmash.accounts.choices import AgencyType
+    sees only the packs about children allocated to them, for as long as the allocation is open. A pack whose
+    children have no worker yet belongs to nobody outside the hub: it waits on the MASH managers' "to allocate"
+    list (mash_packs_to_allocate), never on every social worker's home page (practitioner review, fault 3: the
+    confidentiality of a family is not shared with a whole team before anyone is allocated).
+    Source: issue 5 "Handover"; Working Together 2023 (the allocated worker takes the case on); ADR 0004."""
     from openmash.contacts.models import Contact
 
-    qs = Contact.objects.filter(status__in=("decided", "strategy"))
+    decided = ("decided", "strategy")
+    qs = Contact.objects.filter(status__in=decided)
     if can(actor, "enquiry.view"):
         return qs
     if not can(actor, "pack.view"):
         return qs.none()
-    mine = Q(
-        people__role="subject",
-        people__person__allocations__worker=actor.user,
-        people__person__allocations__closed_at__isnull=True,
-    )
-    agency = actor.agency
-    if agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and not agency.is_hub:
-        from openmash.enquiries.models import CaseAllocation
+    from openmash.contacts.models import ContactPerson
 
-        awaiting = CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).filter(
-            Q(agency_id=agency.pk) | Q(agency__is_hub=True)
-        )
-        team = Q(people__role="subject", people__person_id__in=awaiting.values("person_id"))
-        return qs.filter(pk__in=Contact.objects.filter(mine | team).values("pk"))
-    return qs.filter(pk__in=Contact.objects.filter(mine).values("pk"))
+    # The children first (open allocations: a few thousand rows at most), then their contacts through the
+    # contact-person index: never a walk over every contact's people (issue 5 benchmark: the pack page took 2 s).
+    children = _allocated_to(actor.user)  # over each child's cluster (ADR 0005)
+    about = ContactPerson.objects.filter(role="subject", person_id__in=children, contact__status__in=decided)
+    # the status test inside the subquery: outside it, SQLite walks every decided contact instead of the few ids
+    return Contact.objects.filter(pk__in=about.values("contact_id"))
+
+
+def mash_packs_to_allocate(actor) -> QuerySet:
+    """Packs with a subject child open to children's social care (an open allocation) and no worker allocated
+    yet: the list of those who allocate (`allocation.assign`, the MASH managers; there is no separate assessment
+    team manager role). Empty for everyone else."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import CaseAllocation
+
+    if not can(actor, "allocation.assign"):
+        return Contact.objects.none()
+    waiting = people_in_clusters(
+        CaseAllocation.objects.filter(closed_at__isnull=True, worker__isnull=True).values("person_id")
+    )
+    return mash_packs_visible(actor).filter(
+        pk__in=Contact.objects.filter(people__role="subject", people__person_id__in=waiting).values("pk")
+    )
 
 
 def allocations_closable(actor) -> QuerySet:
@@ -314,7 +469,17 @@ def person_full_record_allowed(actor, person=None) -> bool:
         return False
     from openmash.enquiries.models import CaseAllocation
 
-    return CaseAllocation.objects.filter(person=person, worker=actor.user, closed_at__isnull=True).exists()
+    return CaseAllocation.objects.filter(
+        person_id__in=people_in_clusters([person.pk]), worker=actor.user, closed_at__isnull=True
+    ).exists()
+
+
+def record_links_visible(actor) -> QuerySet:
+    """Links between agency records (proposed, confirmed, rejected; every history row) the actor may review: the
+    hub's screeners and managers ("link.review"); nobody else."""
+    from openmash.people.models import RecordLink
+
+    return RecordLink.objects.all() if can(actor, "link.review") else RecordLink.objects.none()
 
 
 def contact_viewed_as(actor, contact) -> str:
@@ -325,10 +490,10 @@ def contact_viewed_as(actor, contact) -> str:
     if actor is not None and actor.is_hub:
         return "hub"
     if actor is not None and can(actor, "contacts.routed"):
-        if contact.routed_to_id == actor.user.pk:
-            return "worker"
         if contact.recorded_by_id != actor.user.pk:
-            return "worker"  # visible only through an allocated child (contacts_visible)
+            return "worker"  # visible only through an open allocation of one of its children (contacts_visible)
+        if _open_involvement_contacts(actor.user).filter(contact_id=contact.pk).exists():
+            return "worker"  # their own contact about a child allocated to them, while the allocation is open
     return "recorder"
 
 
@@ -381,12 +546,20 @@ __all__ = [
     "agency_requests_visible",
     "people_visible",
     "people_linkable",
+    "agency_access_days",
+    "agency_requests_people_open_q",
+    "agency_request_people_until",
+    "agency_request_people_allowed",
     "person_full_record_allowed",
     "contact_amend_allowed",
+    "role_combination_error",
+    "works_for_early_help_service",
+    "works_for_a_school",
     "encompass_notices_visible",
     "encompass_notice_get_for",
     "work_holders_visible",
     "mash_packs_visible",
+    "mash_packs_to_allocate",
     "allocations_closable",
     "contact_viewed_as",
     "memberships_allowed",
@@ -396,4 +569,6 @@ __all__ = [
     "early_help_requests_visible",
     "early_help_request_get_for",
     "person_get_for",
+    "people_in_clusters",
+    "record_links_visible",
 ]

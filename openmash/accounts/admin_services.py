@@ -14,15 +14,18 @@ import getpass
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from openmash.access.policy import require
+from openmash.access.policy import require, role_combination_error
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.services import audit_record
@@ -33,6 +36,14 @@ USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 CODE_MESSAGE = "Enter a code of lower-case letters, digits and hyphens (up to 40), like county-police"
 USERNAME_MESSAGE = "Enter a username of letters, digits and . @ + - _ (up to 150 characters)"
 CONFLICT_MESSAGE = "Someone else changed this while you were editing it. Check the details and try again."
+OWN_ACCOUNT_MESSAGE = "You cannot change your own account's roles or status: ask another partnership admin"
+STARTER_ONLY_MESSAGE = (
+    "This user has set a password before, so no link is shown to you: use 'Reset password' to email them a link"
+)
+NO_EMAIL_MESSAGE = (
+    "This user has no email address to send a reset link to: ask the server operator to run "
+    "openmash user set-password-link for them"
+)
 
 
 class SystemActor:
@@ -84,6 +95,29 @@ def _audit(actor, action: str, obj, detail: dict | None = None, reason: str = ""
         detail=detail,
         reason=reason,
     )
+
+
+def _refuse(actor, user: User, *, rule: str, change: str, message: str, field: str = "") -> None:
+    """Refuse a change, with a `deny` audit event (rule and change names only) that survives the refusal: call
+    outside any transaction of the change. Raises ValidationFailed(message) keyed by `field` (or the form)."""
+    with transaction.atomic():
+        _audit(actor, "deny", user, {"rule": rule, "change": change})
+    raise ValidationFailed(message, errors={field: [message]} if field else None)
+
+
+def _refuse_own_account(actor, user: User, *, change: str, field: str = "") -> None:
+    """Nobody changes their own roles, memberships or status (issue 5 review, fault 3): refused and audited."""
+    if getattr(actor, "user", None) is not None and actor.user.pk == user.pk:
+        _refuse(actor, user, rule="own_account", change=change, message=OWN_ACCOUNT_MESSAGE, field=field)
+
+
+def _roles_after(user: User, *, role: str | None, active: bool = True, membership_id=None) -> set[str]:
+    """The roles the user's active memberships would hold after giving them `role` (in membership `membership_id`,
+    or a new one), or after removing that membership (active=False)."""
+    roles = set(user.memberships.filter(active=True).exclude(pk=membership_id).values_list("role", flat=True))
+    if active and role:
+        roles.add(role)
+    return roles
 
 
 def _err(errors: dict, key: str, message: str) -> None:
@@ -232,27 +266,44 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
 
 
 def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, list[str]]:
-    """Check a starter: username (letters, digits and . @ + - _, up to 150), name and job_title (up to 150),
-    memberships (at least one MembershipSpec). Returns field -> messages."""
+    """Check a starter: username (letters, digits and . @ + - _, up to 150), name and job_title (up to 150), email
+    (optional: where a password reset link goes), memberships (at least one MembershipSpec; the partnership admin
+    role alone). Returns field -> messages."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(_text(data.get("username"))):
         _err(errors, "username", USERNAME_MESSAGE)
     for key in ("name", "job_title"):
         if len(_text(data.get(key))) > 150:
             _err(errors, key, "Enter up to 150 characters")
+    email = _text(data.get("email"))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            _err(errors, "email", "Enter an email address in the correct format, like name@example.gov.uk")
     specs = data.get("memberships") or []
     if not specs:
         _err(errors, "memberships", "Give the user at least one role in an agency")
     for i, spec in enumerate(specs):
         for k, msgs in _membership_errors(spec, agencies).items():
-            errors.setdefault(k if len(specs) == 1 else f"memberships[{i}].{k}", []).extend(msgs)
+            errors.setdefault(k if len(specs) == 1 else f"memberships.{i}.{k}", []).extend(msgs)
+    combination = role_combination_error({spec.role for spec in specs})
+    if combination:
+        _err(errors, "memberships", combination)
     return errors
 
 
 def _ensure_membership(actor, user: User, spec: MembershipSpec) -> str:
+    """Give the user the membership (or reactivate it), unless the role would sit with the partnership admin's on
+    one account (access.policy.role_combination_error: ValidationFailed on `role`)."""
     agency = Agency.objects.get(code=spec.agency)
-    team = Team.objects.get_or_create(agency=agency, name=spec.team)[0] if spec.team else None
     membership = Membership.objects.select_for_update().filter(user=user, agency=agency, role=spec.role).first()
+    combination = role_combination_error(
+        _roles_after(user, role=spec.role, membership_id=membership.pk if membership else None)
+    )
+    if combination:
+        raise ValidationFailed("The role could not be given", errors={"role": [combination]})
+    team = Team.objects.get_or_create(agency=agency, name=spec.team)[0] if spec.team else None
     if membership is None:
         membership = Membership.objects.create(user=user, agency=agency, team=team, role=spec.role)
         _audit(actor, "create", membership, {"role": spec.role, "agency": agency.code})
@@ -280,17 +331,26 @@ def user_add(
     display_name: str = "",
     job_title: str = "",
     password: str | None = None,
+    email: str = "",
 ) -> User:
     """Create a starter with their memberships. With password=None the account has no usable password until the
     user follows a set-password link (user_set_password_link). A given password must pass AUTH_PASSWORD_VALIDATORS.
-    Raises ValidationFailed (username taken, unknown agency or role, weak password)."""
+    `email` (optional) is where a later password reset link is sent; it is set here, when the account is made, and
+    the partnership admin cannot change it afterwards. Raises ValidationFailed (username taken, unknown agency or
+    role, the admin role with another, a bad email address, weak password)."""
     _authorise(actor)
-    data = {"username": username, "name": display_name, "job_title": job_title, "memberships": memberships}
+    data = {
+        "username": username,
+        "name": display_name,
+        "job_title": job_title,
+        "email": email,
+        "memberships": memberships,
+    }
     errors = user_validate(data)
     username = _text(username)
     if "username" not in errors and User.objects.filter(username__iexact=username).exists():
         _err(errors, "username", "That username is taken")
-    user = User(username=username, display_name=_text(display_name), job_title=_text(job_title))
+    user = User(username=username, display_name=_text(display_name), job_title=_text(job_title), email=_text(email))
     if password is not None:
         try:
             validate_password(password, user)
@@ -317,16 +377,18 @@ def _user(username: str, *, lock: bool = True) -> User:
     return user
 
 
-@transaction.atomic
 def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
-    checks User.is_active). Their records and audit trail stay. Raises NotFound."""
+    checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
+    audited). Raises NotFound, ValidationFailed."""
     _authorise(actor)
+    _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
+    return _user_set_active(actor, username, active, reason)
+
+
+@transaction.atomic
+def _user_set_active(actor, username: str, active: bool, reason: str) -> User:
     user = _user(username)
-    if getattr(actor, "user", None) is not None and actor.user.pk == user.pk and not active:
-        raise ValidationFailed(
-            "You cannot deactivate yourself", errors={"username": ["You cannot deactivate yourself"]}
-        )
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -334,31 +396,81 @@ def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> 
     return user
 
 
-@transaction.atomic
 def user_set_password_link(*, actor, username: str) -> str:
     """Make a one-time set-password link (a path; the caller adds the site's address) for the user. Any password
     the user had stops working and any earlier link is void (the token is bound to the password hash). The link is
-    not stored or logged; show it once to the person who asked. Raises NotFound (also for an inactive user)."""
+    not stored or logged; show it once to the person who asked.
+
+    The partnership admin gets a link only for a starter who has never set a password (User.password_set_at is
+    None); for anyone else it is refused and audited: a link shown to the admin for an existing account would let
+    the admin take that account over (issue 5 review, fault 3). They use user_password_reset, which emails the
+    link to the user. The server operator (actor=SYSTEM, shell access) may make a link for anyone.
+    Raises NotFound (also for an inactive user), ValidationFailed."""
     _authorise(actor)
-    user = _user(username)
+    user = _user(username, lock=False)
     if not user.is_active:
         raise NotFound(f"No active user called {username}")
+    if actor is not SYSTEM and user.password_set_at is not None:
+        _refuse(
+            actor, user, rule="link_only_for_starters", change="issue_set_password_link", message=STARTER_ONLY_MESSAGE
+        )
+    return _set_password_link(actor, user.pk)
+
+
+@transaction.atomic
+def _set_password_link(actor, user_id) -> str:
+    user = User.objects.select_for_update().get(pk=user_id)
     user.set_unusable_password()
     user.save(update_fields=["password"])
     _audit(actor, "issue_set_password_link", user)
+    return _link_path(user)
+
+
+def _link_path(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return reverse("setpassword:confirm", kwargs={"uidb64": uid, "token": token})
 
 
+RESET_SUBJECT = "Set your OpenMASH password"
+RESET_BODY = (
+    "Your OpenMASH password has been reset by your partnership administrator. Your old password no longer works.\n\n"
+    "Set a new password with this link (it works once, for {days} days):\n\n{link}\n\n"
+    "If you did not expect this, tell your partnership administrator or service desk.\n"
+)
+
+
+def user_password_reset(*, actor, username: str, base_url: str) -> None:
+    """Reset an existing user's password: it stops working at once, and a one-time set-password link is emailed to
+    the user's own address (never shown to the admin; issue 5 review, fault 3). The email carries the link and
+    nothing else about the person (no name, no username). `base_url` is the site's address put before the link's
+    path (e.g. https://mash.example.gov.uk). Audited (`reset_password`, no address or link in it).
+    Raises NotFound (no such active user), ValidationFailed (the user has no email address)."""
+    _authorise(actor)
+    user = _user(username, lock=False)
+    if not user.is_active:
+        raise NotFound(f"No active user called {username}")
+    if not user.email:
+        raise ValidationFailed(NO_EMAIL_MESSAGE)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        _audit(actor, "reset_password", user, {"delivery": "email"})
+        days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
+        link = base_url.rstrip("/") + _link_path(user)
+        # Sent before the commit: if the mail cannot be handed over, nothing changes and the admin is told.
+        send_mail(RESET_SUBJECT, RESET_BODY.format(link=link, days=days), None, [user.email])
+
+
 @transaction.atomic
 def user_unlock(*, actor, username: str) -> int:
-    """Clear the sign-in lockout (django-axes failed attempts) for a username. Returns the number of attempt
-    records cleared (0 when the account was not locked)."""
+    """Clear the sign-in lockout for a username, both the username + address rule and the account-wide cap
+    (accounts.lockout.lockout_clear). Returns the number of records cleared (0 when the account was not locked)."""
     _authorise(actor)
-    from axes.utils import reset
+    from openmash.accounts.lockout import lockout_clear
 
-    cleared = reset(username=username)
+    cleared = lockout_clear(username)
     user = User.objects.filter(username=username).first()
     if user is not None:
         _audit(actor, "unlock", user, {"attempts_cleared": cleared})
@@ -367,10 +479,17 @@ def user_unlock(*, actor, username: str) -> int:
     return cleared
 
 
-@transaction.atomic
 def membership_add(*, actor, username: str, spec: MembershipSpec) -> Membership:
-    """Give a user another role (agency, role, optional team), or reactivate it. Raises ValidationFailed."""
+    """Give a user another role (agency, role, optional team), or reactivate it. Nobody gives themselves a role
+    (refused and audited); the partnership admin role is never combined with a case role or the auditor's.
+    Raises NotFound, ValidationFailed."""
     _authorise(actor)
+    _refuse_own_account(actor, _user(username, lock=False), change="role_add", field="role")
+    return _membership_add(actor, username, spec)
+
+
+@transaction.atomic
+def _membership_add(actor, username: str, spec: MembershipSpec) -> Membership:
     user = _user(username)
     errors = _membership_errors(spec)
     if errors:
@@ -379,13 +498,23 @@ def membership_add(*, actor, username: str, spec: MembershipSpec) -> Membership:
     return Membership.objects.get(user=user, agency__code=spec.agency, role=spec.role)
 
 
-@transaction.atomic
 def membership_update(
     *, actor, membership_id, role: str, team_id=None, active: bool = True, expected_updated_at=None
 ) -> Membership:
     """Change a membership's role, team (a team of the same agency, or None) or active flag. expected_updated_at is
-    the value the editor saw: a newer one raises Conflict. Raises NotFound, ValidationFailed, Conflict."""
+    the value the editor saw: a newer one raises Conflict. Nobody changes their own memberships (refused and
+    audited); the partnership admin role is never combined with a case role or the auditor's.
+    Raises NotFound, ValidationFailed, Conflict."""
     _authorise(actor)
+    owner = User.objects.filter(memberships__pk=membership_id).first() if membership_id else None
+    if owner is None:
+        raise NotFound()
+    _refuse_own_account(actor, owner, change="role_edit", field="role")
+    return _membership_update(actor, membership_id, role, team_id, active, expected_updated_at)
+
+
+@transaction.atomic
+def _membership_update(actor, membership_id, role, team_id, active, expected_updated_at) -> Membership:
     membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
     if membership is None:
         raise NotFound()
@@ -403,9 +532,11 @@ def membership_update(
         and Membership.objects.filter(user_id=membership.user_id, agency_id=membership.agency_id, role=role).exists()
     ):
         _err(errors, "role", "The user already has that role in this agency")
-    own = getattr(actor, "user", None) is not None and actor.membership.pk == membership.pk
-    if own and (role != membership.role or not active):
-        _err(errors, "role", "You cannot change or remove your own admin role")
+    combination = role_combination_error(
+        _roles_after(membership.user, role=role, active=active, membership_id=membership.pk)
+    )
+    if combination:
+        _err(errors, "role", combination)
     if errors:
         raise ValidationFailed("The role could not be changed", errors=errors)
     before = {"role": membership.role, "team": str(membership.team_id or ""), "active": membership.active}
@@ -461,13 +592,13 @@ def _line(item) -> int | None:
 
 ALLOWED_KEYS = {
     "agencies": {"code", "name", "type", "source_code", "health_service", "hub", "teams", "__line__"},
-    "users": {"username", "name", "job_title", "memberships", "__line__"},
+    "users": {"username", "name", "job_title", "email", "memberships", "__line__"},
     "memberships": {"agency", "role", "team", "__line__"},
 }
 
 
 def _check_agency_item(i: int, a, seen: set[str], problems: list) -> None:
-    where = f"agencies[{i}]"
+    where = f"agencies.{i}"
     if not isinstance(a, dict):
         problems.append((None, where, "Each agency must be a table/mapping"))
         return
@@ -485,7 +616,7 @@ def _check_agency_item(i: int, a, seen: set[str], problems: list) -> None:
 
 
 def _check_user_item(i: int, u, codes: set[str], names: set[str], problems: list) -> list[MembershipSpec] | None:
-    where = f"users[{i}]"
+    where = f"users.{i}"
     if not isinstance(u, dict):
         problems.append((None, where, "Each user must be a table/mapping"))
         return None
@@ -496,10 +627,10 @@ def _check_user_item(i: int, u, codes: set[str], names: set[str], problems: list
     raw = u.get("memberships") or []
     for j, m in enumerate(raw if isinstance(raw, list) else []):
         if not isinstance(m, dict):
-            problems.append((_line(u), f"{where}.memberships[{j}]", "Each role must be a table/mapping"))
+            problems.append((_line(u), f"{where}.memberships.{j}", "Each role must be a table/mapping"))
             continue
         for k in sorted(set(m) - ALLOWED_KEYS["memberships"]):
-            problems.append((_line(m) or _line(u), f"{where}.memberships[{j}].{k}", "Unknown field"))
+            problems.append((_line(m) or _line(u), f"{where}.memberships.{j}.{k}", "Unknown field"))
         specs.append(
             MembershipSpec(agency=_text(m.get("agency")), role=_text(m.get("role")), team=_text(m.get("team")))
         )
@@ -540,8 +671,8 @@ def _check_document(doc) -> tuple[list[tuple[int | None, str, str]], list[dict],
 @transaction.atomic
 def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadReport:
     """Load a partnership file's content: `agencies` (code, name, type, source_code, health_service, hub, teams) and
-    `users` (username, name, job_title, memberships: agency, role, team). Users never carry passwords: a new user
-    gets an unusable password and needs a set-password link. Idempotent (existing agencies are brought up to date,
+    `users` (username, name, job_title, email, memberships: agency, role, team). Users never carry passwords: a new
+    user gets an unusable password and needs a set-password link; an email is taken for a new user only. Idempotent (existing agencies are brought up to date,
     existing users and roles are kept and missing roles added; nothing is deleted). All or nothing: any problem
     raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back."""
     _authorise(actor)
@@ -572,7 +703,12 @@ def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadRep
 
 
 def _user_add_without_roles(actor, username: str, u: dict) -> User:
-    user = User(username=username, display_name=_text(u.get("name")), job_title=_text(u.get("job_title")))
+    user = User(
+        username=username,
+        display_name=_text(u.get("name")),
+        job_title=_text(u.get("job_title")),
+        email=_text(u.get("email")),
+    )
     user.set_unusable_password()
     user.save()
     _audit(actor, "create", user, {"has_password": False, "source": "partnership file"})

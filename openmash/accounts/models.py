@@ -71,10 +71,22 @@ class Team(BaseModel):
 
 
 class User(AbstractUser):
-    """A professional who signs in. What they may do comes from their memberships, never from flags here."""
+    """A professional who signs in. What they may do comes from their memberships, never from flags here.
+
+    `email` is where a password reset link is sent (set when the account is created; the partnership admin cannot
+    change it, so a reset can never be redirected to them). `password_set_at` is when the user last set a password
+    themselves (None: a starter who never has): only for a starter is a set-password link shown to the admin
+    (issue 5 review, fault 3)."""
 
     display_name = models.CharField(max_length=150, blank=True)
     job_title = models.CharField(max_length=150, blank=True)
+    password_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def set_password(self, raw_password):
+        """Django's set_password, also stamping password_set_at (saved with the user)."""
+        super().set_password(raw_password)
+        if raw_password is not None:
+            self.password_set_at = timezone.now()
 
     def __str__(self) -> str:
         return self.display_name or self.username

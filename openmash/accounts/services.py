@@ -60,6 +60,7 @@ def user_create(
     job_title: str = "",
     check_password: bool = True,
     actor=None,
+    email: str = "",
 ) -> User:
     errors: dict[str, list[str]] = {}
     agency = Agency.objects.filter(code=agency_code).first()
@@ -71,7 +72,7 @@ def user_create(
         errors["username"] = ["Enter a username of up to 150 characters"]
     elif User.objects.filter(username=username).exists():
         errors["username"] = ["That username is taken"]
-    user = User(username=username, display_name=display_name, job_title=job_title)
+    user = User(username=username, display_name=display_name, job_title=job_title, email=email)
     if check_password:
         try:
             validate_password(password, user)
@@ -164,6 +165,18 @@ def token_get(*, actor=None, key: str) -> ApiToken:
     if len(matches) != 1:
         raise NotFound()
     return matches[0]
+
+
+@transaction.atomic
+def token_view(*, actor, key: str) -> ApiToken:
+    """A token not yet revoked, for the partnership admin's revoke confirmation (its prefix, owner, agency and
+    dates): audited as a `view` naming the token and its owner's user id. NotFound if there is none, or it is
+    already revoked."""
+    token = token_get(actor=actor, key=key)
+    if token.revoked_at is not None:
+        raise NotFound()
+    audit_record(actor=actor, action="view", obj=token, detail={"user": token.user_id})
+    return token
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from openmash.access.actor import membership_is_active
 from openmash.access.policy import require
 from openmash.accounts import services
-from openmash.core.exceptions import NotFound
 from openmash.core.views import actor_required
 
 
@@ -41,14 +40,12 @@ def token_list(request):
 def token_revoke(request, token_id):
     """GET: the confirmation page. POST: revoke, then back to the list with a success banner."""
     require(request.actor, "token.manage")
-    token = services.token_get(actor=request.actor, key=str(token_id))
     if request.method == "POST":
-        token, revoked_now = services.token_revoke(actor=request.actor, key=str(token.pk))
+        token, revoked_now = services.token_revoke(actor=request.actor, key=str(token_id))
         if revoked_now:
             messages.success(request, f"Token {token.prefix} has been revoked. It no longer works.")
         else:
             messages.info(request, f"Token {token.prefix} was already revoked.")
         return redirect("accounts:token_list")
-    if token.revoked_at is not None:
-        raise NotFound()
+    token = services.token_view(actor=request.actor, key=str(token_id))  # audited: the page names its owner
     return render(request, "accounts/token_revoke.html", {"row": _row(token, timezone.now()), "nav_active": "tokens"})

@@ -8,7 +8,7 @@ from django import forms
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.people.identifiers import nhs_number_normalise
-from openmash.web.forms import GovukDateField
+from openmash.web.forms import FilterDateField
 
 # What the trail records (openmash.audit.models.AuditEvent.action), in the words an auditor uses.
 ACTION_LABELS = {
@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "logout": "Signed out",
     "lockout": "Locked out",
     "export": "Exported the audit trail",
+    "link_propose": "Proposed two records as one person",
+    "link_confirm": "Joined two records as one person",
+    "link_reject": "Decided two records are different people",
+    "link_end": "Unmerged two records (not the same person)",
+    "merge": "Merged into another person",
+    "unmerge": "Separated from another person",
 }
 
 
@@ -51,8 +57,8 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
     user = forms.CharField(label="Username", required=False, max_length=150)
     agency = forms.ChoiceField(label="Agency", required=False, choices=[])
     action = forms.ChoiceField(label="Action", required=False, choices=[])
-    date_from = GovukDateField(label="From", required=False, help_text="For example, 27 3 2026")
-    date_to = GovukDateField(label="To", required=False, help_text="For example, 28 3 2026")
+    date_from = FilterDateField(label="From", required=False, help_text="For example, 27 3 2026")
+    date_to = FilterDateField(label="To", required=False, help_text="For example, 28 3 2026")
 
     def __init__(self, *args, agencies=(), actions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,7 +29,10 @@ RECORD_KWARGS: dict[str, str] = {
     "notice_id": "contacts.EncompassNotice",
     "allocation_id": "enquiries.CaseAllocation",
     "user_id": "accounts.User",
+    "record_link_id": "people.RecordLink",  # a decision about two agency records (issue 6)
     "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
+    "batch_id": "feeds.ImportBatch",
+    "feed_code": "feeds.FeedMapping:code",
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied).

@@ -38,6 +38,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             # how many searches a user made in the last minute (the search rate limit, people.search_limits)
             models.Index(fields=["actor_user_id", "action", "at"], name="audit_user_action_at_idx"),
+            # The auditor's filters, each with the id the trail pages by ("WHERE f = x AND id < n ORDER BY id DESC
+            # LIMIT 51" reads only the rows it shows; audit.selectors.audit_trail_page). Agency with action: an
+            # agency's events for a rare action would otherwise be found by reading all the agency's events.
+            models.Index(fields=["actor_username", "id"], name="audit_actor_idx"),
+            models.Index(fields=["agency_code", "action", "id"], name="audit_agency_action_id_idx"),
+            models.Index(fields=["action", "id"], name="audit_action_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from openmash.access.policy import require
 from openmash.audit.models import AuditEvent
+from openmash.core.pagination import day_bounds
 
 PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "people.person",
@@ -23,11 +24,6 @@ PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
     "enquiries.agencyrequest",
     "accounts.user",
 )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of a calendar day in the partnership's time zone (Europe/London), as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 def person_ids_for(*, actor, person_id: str = "", nhs_number: str = "") -> list[str]:
@@ -103,11 +99,65 @@ def audit_event_search(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
-    if date_from:
-        qs = qs.filter(at__gte=_local_midnight(date_from))
-    if date_to:
-        qs = qs.filter(at__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))  # bounded: never an overflow
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
     return qs.order_by("-id")
+
+
+#: The most matching events the trail page counts; above it the page says "more than 10,000".
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """One page of the audit trail, newest first, paged by event id (keyset paging: any page costs the same, and
+    nothing counts the whole table). `older` / `newer`: the event id to page from (pass as `before` / `after`),
+    None at the end; `matching`: how many events match the filters (at most COUNT_CAP + 1; None without filters,
+    so the size of the whole trail is neither computed nor shown)."""
+
+    events: list
+    older: int | None
+    newer: int | None
+    matching: int | None
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.matching is not None and self.matching > COUNT_CAP
+
+
+def _cursor(value, *, lowest: int = 1) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if lowest <= number < 2**63 else None
+
+
+def audit_trail_page(*, actor, qs: QuerySet, before=None, after=None, size: int = 50, count: bool = True) -> TrailPage:
+    """A page of `qs` (audit_event_search's queryset): the newest `size` events, or those just older than event
+    `before`, or just newer than event `after` (ids from a previous page; after=0 is the oldest page; junk is
+    ignored). With `count`, the
+    number of matching events is counted up to COUNT_CAP + 1 (a bounded count; the caller counts only filtered
+    trails). Each query is "WHERE filters AND id < n ORDER BY id DESC LIMIT size + 1", served by an index on a
+    filter column and id (AuditEvent.Meta.indexes)."""
+    require(actor, "audit.view")
+    before, after = _cursor(before), _cursor(after, lowest=0)  # after=0: the oldest page
+    rows = list(qs.filter(id__gt=after).order_by("id")[: size + 1]) if after is not None and before is None else []
+    if rows:
+        newer = rows[size - 1].id if len(rows) > size else None
+        events = list(reversed(rows[:size]))
+        older = events[-1].id if events and qs.filter(id__lt=events[-1].id).exists() else None
+    else:
+        scoped = qs.filter(id__lt=before) if before is not None else qs
+        rows = list(scoped.order_by("-id")[: size + 1])
+        events = rows[:size]
+        older = events[-1].id if len(rows) > size else None
+        newer = events[0].id if before is not None and events and qs.filter(id__gt=events[0].id).exists() else None
+    matching = qs.order_by()[: COUNT_CAP + 1].count() if count else None
+    return TrailPage(events=events, older=older, newer=newer, matching=matching)
 
 
 def audit_event_list(*, actor, object_type: str = "", object_id: str = "", username: str = "", limit: int = 200):

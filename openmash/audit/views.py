@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -50,9 +49,22 @@ def _search(request, form):
 
 
 def _page(request, form, qs, detail):
-    """Render one page of the trail and audit the viewing (call inside a transaction)."""
-    page = Paginator(qs if qs is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
-    events = list(page.object_list)
+    """Render one page of the trail and audit the viewing (call inside a transaction). Paged by event id
+    (?before= / ?after=), so a page deep in a million events costs what the first does; the matching events are
+    counted (up to selectors.COUNT_CAP) only when filters are used: the size of the whole trail is not shown."""
+    filtered = bool(detail.get("filters"))
+    if qs is None:
+        page = selectors.TrailPage(events=[], older=None, newer=None, matching=0)
+    else:
+        page = selectors.audit_trail_page(
+            actor=request.actor,
+            qs=qs,
+            before=request.GET.get("before"),
+            after=request.GET.get("after"),
+            size=PAGE_SIZE,
+            count=filtered,
+        )
+    events = page.events
     labels = selectors.audit_labels(actor=request.actor, events=events)
     rows = [
         {
@@ -65,15 +77,16 @@ def _page(request, form, qs, detail):
         }
         for e in events
     ]
+    cursor = {k: int(request.GET[k]) for k in ("before", "after") if request.GET.get(k, "").isdigit()}
     audit_record(
         actor=request.actor,
         action="view",
         object_type="audit.auditevent",
-        detail={**detail, "page": page.number, "rows": len(events)},
+        detail={**detail, **cursor, "rows": len(events)},
     )
     query = request.GET.copy()
-    query.pop("page", None)
-    paginator = page.paginator
+    for key in ("page", "before", "after"):
+        query.pop(key, None)
     return render(
         request,
         "audit/trail.html",
@@ -82,11 +95,12 @@ def _page(request, form, qs, detail):
             "filter_form": form,
             "rows": rows,
             "page": page,
-            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-            if paginator.count
-            else [],
+            "shown": qs is not None,
+            "filtered": filtered,
+            "count_cap": f"{selectors.COUNT_CAP:,}",
+            "matching": f"{page.matching or 0:,}",
             "query": query.urlencode(),
-            "can_export": qs is not None and paginator.count > 0,
+            "can_export": qs is not None and bool(events),
             "nav_active": "audit",
         },
     )
@@ -111,11 +125,11 @@ def audit_export(request):
         form = AuditFilterForm({}, agencies=selectors.agencies_list(actor=request.actor))
     qs, detail = _search(request, form)
     limit = settings.OPENMASH_AUDIT_EXPORT_MAX
-    total = qs.count() if qs is not None else 0
+    total = qs.order_by()[: limit + 1].count() if qs is not None else 0  # counts no further than the limit
     with transaction.atomic():
         if qs is None or total > limit:
             if qs is not None:
-                form.add_error(None, f"There are {total:,} events to export: narrow the filters to {limit:,} or fewer")
+                form.add_error(None, f"More than {limit:,} events match: narrow the filters to {limit:,} or fewer")
             return _page(request, form, None, detail)
         audit_record(
             actor=request.actor, action="export", object_type="audit.auditevent", detail={**detail, "rows": total}

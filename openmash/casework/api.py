@@ -6,12 +6,13 @@ import datetime as dt
 from typing import ClassVar
 from uuid import UUID
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.policy import can
 from openmash.casework import selectors, services
+from openmash.core.api_paging import PageOut, PageQuery, page_out
 from openmash.core.exceptions import NotFound
+from openmash.core.pagination import Page
 from openmash.core.text import CleanSchema
 
 router = Router(tags=["casework"])
@@ -175,6 +176,10 @@ class MashPackOut(Schema):
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]
+    agencies_answered: int = Field(description="agencies asked that answered")
+    agencies_closed_unanswered: int = Field(
+        description="agencies whose request was still unanswered when the MASH decided (closed, not answered)"
+    )
     decision: PackDecisionOut | None
     case_notes: list[CaseNoteOut]
     strategy_discussions: list[StrategyDiscussionOut]
@@ -294,6 +299,8 @@ def pack_out(pack) -> dict:
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
+        "agencies_answered": pack.answer_counts.get("answered", 0),
+        "agencies_closed_unanswered": pack.answer_counts.get("closed_unanswered", 0),
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
@@ -357,18 +364,25 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
     return Status(201, discussion_out(next(d for d in found if d.pk == discussion.pk)))
 
 
-class PackListQuery(CleanSchema):
-    """offset and limit page through the packs (limit at most 100); the true total is in X-Total-Count."""
+class MashPackPageOut(PageOut):
+    """One page of the MASH packs handed to the caller, newest first."""
 
-    offset: int = Field(0, ge=0, le=1_000_000)
-    limit: int = Field(50, ge=1, le=100)
+    items: list[MashPackSummaryOut]
 
 
-@router.get("/mash-packs", response=list[MashPackSummaryOut], summary="MASH packs handed to you, newest first")
-def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
-    page = selectors.mash_pack_page(actor=request.actor, offset=q.offset, limit=q.limit)
-    response["X-Total-Count"] = str(page.total)
-    return [
+class PackListQuery(PageQuery):
+    """to_allocate=true (MASH managers only, otherwise 403): the packs whose children wait for a social worker."""
+
+    to_allocate: bool = False
+
+
+@router.get("/mash-packs", response=MashPackPageOut, summary="MASH packs handed to you, newest first, paged")
+def mash_pack_list(request, q: Query[PackListQuery]):
+    size = q.page_size
+    found = selectors.mash_pack_page(
+        actor=request.actor, offset=(q.page - 1) * size, limit=size, to_allocate=q.to_allocate
+    )
+    items = [
         {
             "contact_id": c.id,
             "reference": c.reference,
@@ -376,8 +390,12 @@ def mash_pack_list(request, response: HttpResponse, q: Query[PackListQuery]):
             "received_at": c.received_at,
             "subjects": [_person(cp) for cp in c.subject_links],
         }
-        for c in page.packs
+        for c in found.packs
     ]
+    page = Page(
+        items=items, count=found.total, number=q.page, page_size=size, num_pages=max(1, -(-found.total // size))
+    )
+    return page_out(page, items)
 
 
 @router.get("/mash-packs/{contact_id}", response=MashPackOut, summary="A MASH pack: everything handed over")

@@ -13,7 +13,9 @@ from openmash.access.policy import (
     can,
     contact_get_for,
     contacts_visible,
+    mash_packs_to_allocate,
     mash_packs_visible,
+    people_in_clusters,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -22,6 +24,7 @@ from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus, Sensitivity
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
+from openmash.enquiries.selectors import answer_counts
 
 
 def _notes_qs():
@@ -73,15 +76,29 @@ class PackPage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.limit))
 
+    # the names openmash.web.paging.pagination reads (as on openmash.core.pagination.Page)
+    num_pages = pages
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+    @property
+    def page_size(self) -> int:
+        return self.limit
+
 
 @transaction.atomic
-def mash_pack_page(*, actor, offset: int = 0, limit: int = 25) -> PackPage:
+def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool = False) -> PackPage:
     """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children:
-    the slice [offset, offset + limit) and the true total. Audited: one list event per pack shown.
-    PermissionDenied for anyone who never receives packs."""
+    the slice [offset, offset + limit) and the true total. to_allocate=True: only the packs whose children wait
+    for a worker (`mash_packs_to_allocate`: the MASH managers' list; PermissionDenied for anyone else).
+    Audited: one list event per pack shown. PermissionDenied for anyone who never receives packs."""
     if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
         raise PermissionDenied("You do not have permission to do that.")
-    qs = mash_packs_visible(actor)
+    if to_allocate:
+        require(actor, "allocation.assign")
+    qs = mash_packs_to_allocate(actor) if to_allocate else mash_packs_visible(actor)
     offset, limit = max(0, int(offset)), max(1, min(int(limit), 100))
     packs = list(
         qs.select_related("recording_agency")
@@ -95,8 +112,18 @@ def mash_pack_page(*, actor, offset: int = 0, limit: int = 25) -> PackPage:
         .order_by("-received_at", "-pk")[offset : offset + limit]
     )
     total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
-    audit_record_many(actor=actor, action="list", objects=packs, reason="mash packs")
+    audit_record_many(
+        actor=actor, action="list", objects=packs, reason="mash packs to allocate" if to_allocate else "mash packs"
+    )
     return PackPage(packs=packs, total=total, offset=offset, limit=limit)
+
+
+def packs_to_allocate_count(*, actor) -> int:
+    """How many MASH packs wait for a social worker (0 for anyone who does not allocate). A count, no personal
+    data: not audited (the list behind it is)."""
+    if not can(actor, "allocation.assign"):
+        return 0
+    return mash_packs_to_allocate(actor).count()
 
 
 def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
@@ -123,6 +150,7 @@ class MashPack:
     allocations: list = field(default_factory=list)
     closable_ids: set = field(default_factory=set)
     referrer_hidden: bool = False
+    answer_counts: dict = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -154,10 +182,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
                 shown, withheld = None, withheld + 1
             requests.append({"r": r, "response": shown, "withheld": response is not None and shown is None})
     subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
+    # over each child's cluster (ADR 0005): an allocation of anyone merged with a child is the child's
     allocations = list(
-        CaseAllocation.objects.filter(person_id__in=subject_ids, closed_at__isnull=True).select_related(
-            "person", "worker", "agency"
-        )
+        CaseAllocation.objects.filter(
+            person_id__in=people_in_clusters(subject_ids), closed_at__isnull=True
+        ).select_related("person", "worker", "agency")
     )
     pack = MashPack(
         contact=contact,
@@ -176,6 +205,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
             allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
         ),
         referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
+        answer_counts=answer_counts(item["r"].status for item in requests),
     )
     audit_record(actor=actor, action="view", obj=contact, reason="mash pack", detail={"withheld": withheld})
     return pack

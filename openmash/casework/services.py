@@ -8,8 +8,6 @@ life, a chronology entry for each subject child (one chronology model: `people.C
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +20,7 @@ from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee,
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import Contact
 from openmash.core.exceptions import NotFound, ValidationFailed
+from openmash.core.text import TextRefused, clean_text
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation
 from openmash.people.services import chronology_add
@@ -38,22 +37,22 @@ MAX_ATTENDEES = 30
 STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
 MAX_ACTIONS = 30
 
-# Control characters (C0 but tab/newline/CR, DEL, C1), zero-width characters and bidirectional controls: never
-# part of a record (issue 5, fault 11: a narrative could display reversed).
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-
 
 def _err(errors: dict, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def _clean(value, field: str, errors: dict, *, label: str, required: bool, limit: int = MAX_TEXT) -> str:
-    """NFC-normalised, trimmed text; refuses invisible and control characters and over-long text."""
-    text = unicodedata.normalize("NFC", str(value or "")).strip()
-    if _INVISIBLE.search(text):
-        _err(errors, field, f"The {label} must not contain invisible or control characters")
+def _clean(
+    value, field: str, errors: dict, *, label: str, required: bool, limit: int = MAX_TEXT, multiline: bool = True
+) -> str:
+    """Text by the one rule every app uses (openmash.core.text.clean_text: NFC, invisible characters removed,
+    control characters refused; single-line text has its spaces collapsed), then required and length checks.
+    multiline: notes, rationales, reasons and action descriptions keep their line breaks (as the API's
+    multiline_fields); names, roles and owners are one line."""
+    try:
+        text = clean_text(None if value is None else str(value), multiline=multiline)
+    except TextRefused as exc:
+        _err(errors, field, str(exc))
         return ""
     if required and not text:
         _err(errors, field, f"Enter the {label}")
@@ -187,7 +186,7 @@ def strategy_discussion_record(
     `missing_agencies_reason` says why not); the decision on a section 47 enquiry (True/False) with its rationale;
     actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held).
     Out: the StrategyDiscussion. Raises PermissionDenied, NotFound, ValidationFailed (field messages; attendee and
-    action fields keyed attendees[i].field and actions[i].field).
+    action fields keyed attendees.<i>.field and actions.<i>.field).
     """
     require(actor, "strategy.record")
     contact = contact_get_for(
@@ -268,12 +267,13 @@ def _attendees(rows: list[dict], errors: dict) -> list[dict]:
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
     cleaned = []
     for i, row in enumerate(rows):
-        key = f"attendees[{i}]"
+        key = f"attendees.{i}"
         agency = agencies.get(str(row.get("agency_code") or ""))
         if agency is None:
             _err(errors, f"{key}.agency_code", "Choose the attendee's agency")
-        name = _clean(row.get("name"), f"{key}.name", errors, label="attendee's name", required=True, limit=MAX_SHORT)
-        role = _clean(row.get("role"), f"{key}.role", errors, label="attendee's role", required=False, limit=MAX_SHORT)
+        one_line = {"limit": MAX_SHORT, "multiline": False}
+        name = _clean(row.get("name"), f"{key}.name", errors, label="attendee's name", required=True, **one_line)
+        role = _clean(row.get("role"), f"{key}.role", errors, label="attendee's role", required=False, **one_line)
         if agency is not None and name:
             cleaned.append({"agency": agency, "name": name, "role": role})
     return cleaned
@@ -287,11 +287,19 @@ def _actions(rows: list[dict], errors: dict, *, held_on: dt.date | None) -> list
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
     cleaned = []
     for i, row in enumerate(rows):
-        key = f"actions[{i}]"
+        key = f"actions.{i}"
         description = _clean(
             row.get("description"), f"{key}.description", errors, label="action", required=True, limit=1000
         )
-        owner = _clean(row.get("owner"), f"{key}.owner", errors, label="action's owner", required=True, limit=MAX_SHORT)
+        owner = _clean(
+            row.get("owner"),
+            f"{key}.owner",
+            errors,
+            label="action's owner",
+            required=True,
+            limit=MAX_SHORT,
+            multiline=False,
+        )
         code = str(row.get("owner_agency_code") or "")
         owner_agency = agencies.get(code) if code else None
         if code and owner_agency is None:

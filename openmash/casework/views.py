@@ -25,7 +25,7 @@ from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
 from openmash.web.forms import apply_service_errors
 
-_ROW_KEY = re.compile(r"^(attendees|actions)\[(\d+)\]\.(\w+)$")
+_ROW_KEY = re.compile(r"^(attendees|actions)\.(\d+)\.(\w+)$")
 
 
 def _summary(*forms_or_sets) -> list[dict]:
@@ -96,7 +96,7 @@ def note_add(request, contact_id):
 
 
 def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
-    """Service errors keyed attendees[i].field / actions[i].field land on the formset row's field."""
+    """Service errors keyed attendees.<i>.field / actions.<i>.field land on the formset row's field."""
     rows = {
         "attendees": [f for f in attendees.forms if not f.is_blank()],
         "actions": [f for f in actions.forms if not f.is_blank()],
@@ -209,21 +209,27 @@ PACKS_PER_PAGE = 25
 @require_safe
 @actor_required
 def pack_list(request):
-    """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total."""
+    """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total.
+    ?to_allocate=1 (those who allocate: the MASH managers): the packs whose children wait for a social worker."""
+    from openmash.web.paging import pagination
+
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    page = selectors.mash_pack_page(actor=request.actor, offset=(number - 1) * PACKS_PER_PAGE, limit=PACKS_PER_PAGE)
+    to_allocate = request.GET.get("to_allocate") == "1" and can(request.actor, "allocation.assign")
+    page = selectors.mash_pack_page(
+        actor=request.actor, offset=(number - 1) * PACKS_PER_PAGE, limit=PACKS_PER_PAGE, to_allocate=to_allocate
+    )
     rows = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in page.packs]
     ctx = {
         "rows": rows,
         "page": page,
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if number < page.pages else None,
-        "numbers": range(1, page.pages + 1) if page.pages <= 10 else None,
+        "pagination": pagination(request, page, label="Pages of MASH packs"),
         "first": page.offset + 1,
         "last": page.offset + len(rows),
+        "to_allocate": to_allocate,
+        "can_allocate": can(request.actor, "allocation.assign"),
     }
     return render(request, "casework/pack_list.html", ctx)
 

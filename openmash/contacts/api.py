@@ -9,7 +9,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from openmash.access.fields import contact_view
+from openmash.access.fields import contact_person_shown, contact_view
 from openmash.contacts import selectors, services
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -59,6 +59,13 @@ class PersonRefIn(CleanSchema):
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
     address: AddressIn | None = None
     aliases: list[AliasIn] = Field(default_factory=list, max_length=10)
+    not_person_ids: list[UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="For a new person: ids of people an intake lookup (POST /intake/candidates) offered that the "
+        "referrer says this is NOT. A matching identifier then goes to the MASH's review queue instead of joining "
+        "the records automatically.",
+    )
 
 
 class HouseholdPersonIn(PersonRefIn):
@@ -132,6 +139,10 @@ class ContactCreateIn(CleanSchema):
 
 
 class ContactPersonOut(Schema):
+    """A person named in the contact. To its recorder (when neither the hub nor the child's allocated worker) the
+    names, dates of birth and sex are as they named them (at intake, and as changed by their own amendments), not
+    the record as the hub has since corrected it, and `version` is null (only the hub corrects a record)."""
+
     person_id: UUID
     role: str
     forename: str
@@ -139,7 +150,7 @@ class ContactPersonOut(Schema):
     date_of_birth: dt.date | None
     expected_date_of_birth: dt.date | None
     sex: str
-    version: int
+    version: int | None = Field(None, description="The person's version, for a hub correction; null for the recorder")
     school: str | None = None
     gp: str | None = None
     present_at_incident: str = ""
@@ -205,6 +216,12 @@ class ContactOut(Schema):
     changes: list[ContactChangeOut] = Field(
         default_factory=list, description="The change history: for the hub and the recorder only"
     )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Only in the answer that records a contact: what intake noticed about its people, e.g. the same "
+        "new person named twice (recorded once), or a new person whose identifier belongs to someone already known "
+        "(their records are joined, or sent to the MASH to check). No personal data beyond the input positions.",
+    )
     version: int
 
 
@@ -227,13 +244,31 @@ class PersonAmendIn(CleanSchema):
 
 class ContactAmendIn(CleanSchema):
     """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
-    a stale one answers 409. Every change is kept with the value it replaced."""
+    a stale one answers 409. Every change is kept with the value it replaced. The recorder changes only what their
+    contact says: a person's own details (`people[]` names, dates, sex, ethnicity, add_identifiers, add_address)
+    only for a person their contact created and nothing else names; otherwise 422 on each field asked (a child
+    found by search is the MASH's to correct). `domestic_abuse.notify_schools` may be turned on by the police only."""
 
     version: int = Field(ge=1, le=DB_INT_MAX)
     add_subjects: list[SubjectIn] = Field(default_factory=list, max_length=20)
     add_household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
     people: list[PersonAmendIn] = Field(default_factory=list, max_length=50)
     domestic_abuse: DomesticAbuseIn | None = None
+
+
+class AddressCorrectionIn(AddressIn):
+    """An address the person already has (its `id` in the person's `addresses`), recorded wrongly: the values
+    that replace it (the row's dates stay; the replaced values are kept in the change history)."""
+
+    address_id: UUID
+
+
+class AddressEndIn(CleanSchema):
+    """A current address the person no longer lives at: `end_date` (default today, not in the future, not before
+    they moved in)."""
+
+    address_id: UUID
+    end_date: dt.date | None = None
 
 
 class PersonCorrectionIn(CleanSchema):
@@ -250,7 +285,9 @@ class PersonCorrectionIn(CleanSchema):
     sex: Literal["M", "F", "U"] | None = None
     ethnicity: str | None = Field(None, max_length=4)
     add_identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=10)
-    add_address: AddressIn | None = None
+    add_address: AddressIn | None = Field(None, description="They moved: the current address ends today")
+    correct_address: AddressCorrectionIn | None = None
+    end_address: AddressEndIn | None = None
 
 
 class EncompassNoticeOut(Schema):
@@ -268,11 +305,28 @@ class EncompassNoticeOut(Schema):
     read_at: dt.datetime | None
 
 
+class EncompassPageOut(PageOut):
+    """One page of Operation Encompass notices, newest first."""
+
+    items: list[EncompassNoticeOut]
+
+
+class EncompassQuery(PageQuery):
+    """`unread`: only the notices the school has not opened yet."""
+
+    unread: bool = False
+
+
 class ScreeningIn(CleanSchema):
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    """A screening decision. `holder_confirmed`: the user id of the hub member who holds the contact, when it is
+    held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
+    field, naming the holder."""
+
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
     rationale: str
     rag: str = ""
+    holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
 
 
 class HolderOut(Schema):
@@ -373,24 +427,30 @@ def assignment_change(request, *, kind: str, pk, payload: AssignmentIn) -> dict:
     }
 
 
-def _people(contact, subjects_only=False):
-    return [
-        {
-            "person_id": cp.person_id,
-            "role": cp.role,
-            "forename": cp.person.forename,
-            "surname": cp.person.surname,
-            "date_of_birth": cp.person.date_of_birth,
-            "expected_date_of_birth": cp.person.expected_date_of_birth,
-            "sex": cp.person.sex,
-            "version": cp.person.version,
-            "school": cp.school.name if cp.school_id else None,
-            "gp": cp.gp.name if cp.gp_id else None,
-            "present_at_incident": cp.present_at_incident,
-        }
-        for cp in contact.people.all()
-        if not subjects_only or cp.role == "subject"
-    ]
+def _people(contact, subjects_only=False, view=None):
+    """The people of a contact for ContactPersonOut. `view` (access.fields.ContactView) decides whose version of
+    them: the recorder's as named, or the live record (the hub's queue passes no view: the hub sees the record)."""
+    rows = []
+    for cp in contact.people.all():
+        if subjects_only and cp.role != "subject":
+            continue
+        shown = contact_person_shown(view, cp) if view is not None else cp.person
+        rows.append(
+            {
+                "person_id": cp.person_id,
+                "role": cp.role,
+                "forename": shown.forename,
+                "surname": shown.surname,
+                "date_of_birth": shown.date_of_birth,
+                "expected_date_of_birth": shown.expected_date_of_birth,
+                "sex": shown.sex,
+                "version": None if shown is not cp.person else cp.person.version,
+                "school": cp.school.name if cp.school_id else None,
+                "gp": cp.gp.name if cp.gp_id else None,
+                "present_at_incident": cp.present_at_incident,
+            }
+        )
+    return rows
 
 
 def contact_out(actor, contact) -> dict:
@@ -418,7 +478,7 @@ def contact_out(actor, contact) -> dict:
         "consent": contact.consent,
         "consent_not_sought_reason": contact.consent_not_sought_reason,
         "immediate_risk": contact.immediate_risk,
-        "people": _people(contact),
+        "people": _people(contact, view=view),
         "screening": {
             "outcome": screening.outcome,
             "rag": screening.rag,
@@ -451,6 +511,7 @@ def contact_out(actor, contact) -> dict:
             }
             for c in selectors.contact_changes(actor=actor, contact=contact)
         ],
+        "notices": list(getattr(contact, "intake_notices", [])),
         "version": contact.version,
     }
 
@@ -519,11 +580,14 @@ def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: 
 
 @router.get(
     "/encompass-notices",
-    response=list[EncompassNoticeOut],
-    summary="Operation Encompass notices to my school (the hub: all), newest first",
+    response=EncompassPageOut,
+    summary="Operation Encompass notices to my school (the hub: all), newest first, paged",
 )
-def encompass_notices(request):
-    return [_notice_out(n) for n in selectors.encompass_notices(actor=request.actor)]
+def encompass_notices(request, q: Query[EncompassQuery]):
+    page = selectors.encompass_notices(
+        actor=request.actor, unread=q.unread, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [_notice_out(n) for n in page])
 
 
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")
@@ -539,6 +603,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         outcome=payload.outcome,
         rationale=payload.rationale,
         rag=payload.rag,
+        holder_confirmed=payload.holder_confirmed,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

@@ -94,12 +94,62 @@ class ContactPerson(BaseModel):
     school = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     gp = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     present_at_incident = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    # What the referrer named (issue 5 review, fault 2): the names, date of birth and sex as given at intake (for a
+    # person picked from search, as the search showed them) and as changed by the recorder's own amendments. The
+    # recorder's views of the contact are rendered from this, never from the live Person, so the hub's later
+    # corrections of the child's record do not show to the referrer. Keys: AS_NAMED_KEYS (dates as ISO strings).
+    as_named = models.JSONField(default=dict, blank=True)
+    # True when this contact created the person's record (new details at intake or added by an amendment), False
+    # when the person was picked from search or named again from an earlier contact. Only a person created here,
+    # and named nowhere else, may be changed by the recorder's amendment (contacts.services.contact_amend).
+    created_by_contact = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["contact", "person"], name="contact_person_unique"),
         ]
         indexes = [models.Index(fields=["person", "role"], name="contact_person_role_idx")]
+
+    def named_person(self):
+        """The person as this contact's recorder named them: an unsaved Person built from `as_named` (so templates
+        and schemas read full_name, date_of_birth, get_sex_display as on a record). Never touches the database."""
+        from openmash.people.models import Person
+
+        values = as_named_parse(self.as_named)
+        return Person(**values)
+
+
+#: The details kept in ContactPerson.as_named.
+AS_NAMED_KEYS = ("kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex")
+
+
+def as_named_of(person) -> dict:
+    """In: a Person (or anything with kind, forename, surname, date_of_birth, expected_date_of_birth and sex).
+    Out: the JSON-ready dict stored in ContactPerson.as_named (dates as ISO strings, None when not known)."""
+    out = {}
+    for key in AS_NAMED_KEYS:
+        value = getattr(person, key, None)
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+def as_named_parse(as_named: dict) -> dict:
+    """In: a ContactPerson.as_named dict. Out: Person field values (dates parsed; missing keys give an unnamed
+    person of unknown sex rather than an error)."""
+    import datetime as dt
+
+    def date(value):
+        return dt.date.fromisoformat(value) if value else None
+
+    data = as_named or {}
+    return {
+        "kind": data.get("kind") or "child",
+        "forename": data.get("forename") or "",
+        "surname": data.get("surname") or "",
+        "date_of_birth": date(data.get("date_of_birth")),
+        "expected_date_of_birth": date(data.get("expected_date_of_birth")),
+        "sex": data.get("sex") or "U",
+    }
 
 
 class ContactChange(BaseModel):
@@ -142,3 +192,18 @@ class EncompassNotice(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["contact", "person", "school"], name="encompass_notice_unique")]
+
+
+class IntakeDraft(BaseModel):
+    """A contact its recorder was still writing when they were signed out for being idle, kept so they can carry on
+    after signing in again (practitioner review, fault 2: 16.5 minutes of typing lost to the 15-minute idle sign-out).
+
+    One per user, only ever shown to that user; saved at each step of the intake page and by the sign-out at the
+    time limit; deleted when the contact is sent or the user starts again, and after OPENMASH_INTAKE_DRAFT_HOURS.
+    `answers` holds the page's fields as posted ({name: [values]}); `selected` the records picked by search (id,
+    name, date of birth, as the intake keeps them in the session). Never in a URL, a log or the audit trail."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_draft")
+    answers = models.JSONField(default=dict)
+    selected = models.JSONField(default=list)
+    saved_at = models.DateTimeField(db_index=True)

@@ -6,12 +6,15 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from openmash.access.fields import contact_change_visible
 from openmash.access.policy import (
+    can,
     contact_amend_allowed,
     contact_get_for,
     contacts_visible,
     encompass_notice_get_for,
     encompass_notices_visible,
+    person_full_record_allowed,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -28,7 +31,7 @@ QUEUE_ORDER = ("-immediate_risk", "screening_due_at", "received_at", "id")
 def _contact_qs(actor):
     return (
         contacts_visible(actor)
-        .select_related("recording_agency", "recorded_by", "routed_to")
+        .select_related("recording_agency", "recorded_by", "routed_to", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "people",
@@ -92,6 +95,25 @@ def contact_get(*, actor, contact_id) -> Contact:
     return contact
 
 
+def encompass_status(*, contact) -> dict:
+    """What the contact page says about Operation Encompass (DOMAIN.md 1.5), from the notices themselves, the one
+    source of truth (practitioner review, fault 4: the page said "not yet: no school known" to the police officer
+    who had sent them, because it read a list that only the hub is given). For a contact the actor may already
+    open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
+    notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
+    notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
+    notices = list(contact.encompass_notices.select_related("school").order_by("created_at", "id"))
+    told = {n.person_id for n in notices}
+    waiting = 0
+    if contact.notify_schools:
+        waiting = (
+            contact.people.filter(role=ContactPersonRole.SUBJECT, school__isnull=True)
+            .exclude(person_id__in=told)
+            .count()
+        )
+    return {"requested": contact.notify_schools, "notices": notices, "children_without_school": waiting}
+
+
 def contact_just_created(contact: Contact) -> Contact:
     """A contact as contact_create returned it, with its people loaded and no screening or enquiry yet (one query,
     no audit: the creator's read-back is covered by the service's 'create' event)."""
@@ -136,18 +158,20 @@ def is_overdue(due_at, now=None) -> bool:
 
 
 def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
-    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first:
-    the hub sees every change; the recorder sees the changes they made themselves (what the hub changed or
-    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2)."""
+    """The change history of a contact the actor has already opened (covered by that 'view' event), newest first,
+    as access.fields.contact_change_visible allows: the hub sees every change; the recorder sees the changes they
+    made themselves, without any change to a hub-only detail of a person's record (what the hub changed or
+    corrected may come from the child's record, which recording a contact does not open: issue 5, fault 2, and
+    the review's fault 1); anyone else sees none."""
     cached = getattr(contact, "_changes_cache", None)
     if cached is not None:
         return cached
     qs = contact.changes.select_related("changed_by", "agency", "person").order_by("-created_at")
     if actor.is_hub:
         return list(qs)
-    if contact.recorded_by_id == actor.user.pk:
-        return list(qs.filter(changed_by=actor.user))
-    return []
+    if contact.recorded_by_id != actor.user.pk:
+        return []
+    return [c for c in qs.filter(changed_by=actor.user) if contact_change_visible(actor, contact, c)]
 
 
 def contact_amendable(*, actor, contact: Contact) -> bool:
@@ -158,12 +182,24 @@ def contact_amendable(*, actor, contact: Contact) -> bool:
 
 
 @transaction.atomic
-def encompass_notices(*, actor, limit: int = 100) -> list[EncompassNotice]:
-    """Operation Encompass notices the actor may open (their school's; the hub: all), newest first; audited."""
+def encompass_notices(*, actor, unread: bool = False, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
+    """One page of the Operation Encompass notices the actor may open (their school's; the hub: all), newest first,
+    with the true total; `unread` keeps the notices the school has not opened yet. Audited as listed."""
     require(actor, "encompass.view")
-    notices = list(encompass_notices_visible(actor).select_related("person", "school").order_by("-created_at")[:limit])
-    audit_record_many(actor=actor, action="list", objects=notices, reason="encompass notices")
-    return notices
+    qs = encompass_notices_visible(actor).select_related("person", "school")
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    result = paginate(qs.order_by("-created_at", "-id"), page=page, page_size=page_size, clamp=clamp)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="encompass notices")
+    return result
+
+
+def encompass_unread_count(*, actor) -> int:
+    """How many of the school's notices it has not opened yet (a count for the school's home page; no personal
+    data, not audited). 0 for anyone who may not see notices."""
+    if not can(actor, "encompass.view"):
+        return 0
+    return encompass_notices_visible(actor).filter(read_at__isnull=True).count()
 
 
 @transaction.atomic
@@ -178,6 +214,18 @@ def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
         notice.save(update_fields=["read_at", "updated_at"])
     audit_record(actor=actor, action="view", obj=notice)
     return notice
+
+
+def current_address(*, actor, person):
+    """The address a person named in a contact lives at now (not ended; the newest if several), for the hub's
+    correction page; None if there is none or the actor may not see the person's full record
+    (access.policy.person_full_record_allowed). Audited as a view of the person."""
+    if not person_full_record_allowed(actor, person):
+        return None
+    address = person.addresses.filter(end_date__isnull=True).order_by("-start_date", "-created_at").first()
+    if address is not None:
+        audit_record(actor=actor, action="view", obj=person, detail={"address": str(address.pk)})
+    return address
 
 
 def partner_schools_and_gps() -> dict:

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linkage.names import compact
 from openmash.access.policy import (
+    can,
     contact_amend_allowed,
     contact_get_for,
     contacts_visible,
@@ -36,14 +38,21 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
-from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice
-from openmash.contacts.validation import late_reason_check, received_after_birth_check, received_at_check
+from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
+from openmash.contacts.validation import (
+    NamedDates,
+    contact_people_dates_check,
+    late_reason_check,
+    received_at_check,
+)
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
+from openmash.people.linking import record_refresh, records_attach, records_link_outcome, records_note_contact
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import (
+    address_edits_validate,
     chronology_add,
     people_create,
     person_changes_apply,
@@ -51,7 +60,6 @@ from openmash.people.services import (
     person_values,
     relationships_ensure,
 )
-from openmash.people.validation import parent_older_check
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 
@@ -80,7 +88,15 @@ def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool)
             errors.setdefault(f"{prefix}.person_id", []).append("No person with that ID was found")
             return "missing", None
         return "existing", person
-    return "new", person_input_validate(ref, prefix=prefix, errors=errors, child=child)
+    cleaned = person_input_validate(ref, prefix=prefix, errors=errors, child=child)
+    declined = []
+    for raw in ref.get("not_person_ids") or []:
+        if not _is_uuid(raw):
+            errors.setdefault(f"{prefix}.not_person_ids", []).append("Give the ids of people this person is not")
+            break
+        declined.append(str(raw))
+    cleaned["not_person_ids"] = declined
+    return "new", cleaned
 
 
 def _found_by_own_search(actor, person_id) -> bool:
@@ -152,6 +168,12 @@ def _validate_domestic_abuse(data, cleaned, err) -> None:
     )
 
 
+ENCOMPASS_POLICE_ONLY = (
+    "Only the police can ask for the children's schools to be told (Operation Encompass). Answer no, and tell "
+    "the MASH about the incident in the description"
+)
+
+
 def _partner_agency(code: str, *, school: bool, field: str, err) -> Agency | None:
     """A child's school (an education agency) or GP practice (a health agency's GP service), by agency code."""
     if not code:
@@ -191,11 +213,11 @@ def _validate_siblings(data: dict, count: int, errors: dict) -> list[tuple[int, 
     for n, item in enumerate(data.get("siblings") or []):
         first, second, kind = item.get("first"), item.get("second"), item.get("relationship") or ""
         if not (isinstance(first, int) and isinstance(second, int) and 0 <= first < count and 0 <= second < count):
-            errors.setdefault(f"siblings[{n}]", []).append("Name two of the children in this contact")
+            errors.setdefault(f"siblings.{n}", []).append("Name two of the children in this contact")
         elif first == second:
-            errors.setdefault(f"siblings[{n}]", []).append("Choose two different children")
+            errors.setdefault(f"siblings.{n}", []).append("Choose two different children")
         elif kind not in SiblingRelationship.values:
-            errors.setdefault(f"siblings[{n}].relationship", []).append(
+            errors.setdefault(f"siblings.{n}.relationship", []).append(
                 "Relationship must be sibling, half_sibling, step_sibling, not_related or unknown"
             )
         else:
@@ -308,27 +330,115 @@ def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = Non
     if len(subjects) > 20:
         errors.setdefault("subjects", []).append("A contact may name at most 20 children")
     resolved_subjects = [
-        _resolve_person(actor, s, prefix=f"subjects[{i}]", errors=errors, child=True) for i, s in enumerate(subjects)
+        _resolve_person(actor, s, prefix=f"subjects.{i}", errors=errors, child=True) for i, s in enumerate(subjects)
     ]
     cleaned["subject_extras"] = [
-        _child_extras(s, prefix=f"subjects[{i}]", errors=errors) for i, s in enumerate(subjects)
+        _child_extras(s, prefix=f"subjects.{i}", errors=errors) for i, s in enumerate(subjects)
     ]
     cleaned["siblings"] = _validate_siblings(data, len(subjects), errors)
     others = data.get("household") or []
     if len(others) > 30:
         errors.setdefault("household", []).append("A contact may name at most 30 other people")
+    if cleaned.get("notify_schools") and not can(actor, "encompass.request"):
+        errors.setdefault("notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
     resolved_others = []
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
         if role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT:
-            errors.setdefault(f"household[{i}].role", []).append(
+            errors.setdefault(f"household.{i}.role", []).append(
                 "Role must be parent_carer, household_member or alleged_perpetrator"
             )
-        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household[{i}]", errors=errors, child=False)))
+        resolved_others.append((role, _resolve_person(actor, o, prefix=f"household.{i}", errors=errors, child=False)))
     _check_dates_across_people(cleaned, resolved_subjects, resolved_others, errors)
+    cleaned["intake_notices"] = _same_person_twice(resolved_subjects, resolved_others, errors)
     if errors:
         raise ValidationFailed("There is a problem with the contact", errors=errors)
     return cleaned, resolved_subjects, resolved_others
+
+
+def _person_keys(cleaned: dict) -> list[tuple]:
+    """What makes two new people in one contact the same person: an equal identifier (normalised), or the same
+    names (folded: accents, apostrophes, spaces and case ignored) and date of birth (or expected date)."""
+    keys: list[tuple] = [("identifier", kind, value) for kind, value in cleaned.get("identifiers") or []]
+    born = cleaned.get("date_of_birth") or cleaned.get("expected_date_of_birth")
+    names = (compact(cleaned.get("forename")), compact(cleaned.get("surname")))
+    if born and any(names):
+        keys.append(("name", *names, born))
+    return keys
+
+
+_IDENTIFIER_LABELS = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID", "local_id": "local ID"}
+
+
+def _details_conflict(first: dict, second: dict, first_key: str) -> tuple[str, str] | None:
+    """Where two new people sharing a key disagree (so they cannot simply be one person): (field, message)."""
+    held = dict(first.get("identifiers") or [])
+    for i, (kind, value) in enumerate(second.get("identifiers") or []):
+        if kind in held and held[kind] != value:
+            label = _IDENTIFIER_LABELS.get(kind, kind)
+            return (
+                f"identifiers[{i}].value",
+                f"This person has the same name and date of birth as {first_key} but a different {label}: name each "
+                "person once, or check the details",
+            )
+    shared = [k for k, v in second.get("identifiers") or [] if held.get(k) == v]
+    label = _IDENTIFIER_LABELS.get(shared[0], "identifier") if shared else "identifier"
+    if (compact(first.get("forename")), compact(first.get("surname"))) != (
+        compact(second.get("forename")),
+        compact(second.get("surname")),
+    ):
+        return "forename", f"This {label} is also given for {first_key}, with a different name: name each person once"
+    born = ("date_of_birth", "expected_date_of_birth")
+    if any(first.get(f) != second.get(f) for f in born):
+        return (
+            "date_of_birth",
+            f"This {label} is also given for {first_key}, with a different date of birth: name each person once",
+        )
+    if first.get("sex") in ("M", "F") and second.get("sex") in ("M", "F") and first["sex"] != second["sex"]:
+        return "sex", f"This person is the same as {first_key} but with a different sex: name each person once"
+    return None
+
+
+def _same_person_twice(subjects: list, others: list, errors: dict) -> list[str]:
+    """The same new person named twice in one contact (issue 6) becomes one person: a later mention that agrees with
+    an earlier one is replaced by ("same", index of the earlier mention in subjects + household) and a notice says
+    so; one that shares a key but disagrees (a different NHS number, name or date of birth) is an error on its own
+    field. The earlier mention keeps any identifiers and address only the later one gave. Returns the notices."""
+    entries = [(f"subjects[{i}]", ref) for i, ref in enumerate(subjects)]
+    entries += [(f"household[{i}]", ref) for i, (_, ref) in enumerate(others)]
+    first_of: dict[tuple, int] = {}
+    notices = []
+    for n, (prefix, (kind, person)) in enumerate(entries):
+        if kind != "new":
+            continue
+        keys = _person_keys(person)
+        match = next((first_of[k] for k in keys if k in first_of), None)
+        if match is None:
+            for k in keys:
+                first_of.setdefault(k, n)
+            continue
+        first_key, (_, first) = entries[match]
+        conflict = _details_conflict(first, person, first_key)
+        if conflict:
+            errors.setdefault(f"{prefix}.{conflict[0]}", []).append(conflict[1])
+            continue
+        held = set(first.get("identifiers") or [])
+        first["identifiers"] = [
+            *first.get("identifiers", []),
+            *[i for i in person.get("identifiers", []) if i not in held],
+        ]
+        if person.get("address") and not first.get("address"):
+            first["address"] = person["address"]
+        first["not_person_ids"] = sorted({*first.get("not_person_ids", []), *person.get("not_person_ids", [])})
+        same = ("same", match)
+        if n < len(subjects):
+            subjects[n] = same
+        else:
+            others[n - len(subjects)] = (others[n - len(subjects)][0], same)
+        by_identifier = any(k[0] == "identifier" and first_of.get(k) == match for k in keys)
+        why = "same identifier" if by_identifier else "same name and date of birth"
+        notices.append(f"{prefix} is the same person as {first_key} ({why}): recorded once")
+    return notices
 
 
 def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
@@ -343,27 +453,112 @@ def _born(kind: str, person, *, expected: bool = True) -> dt.date | None:
 
 def _check_dates_across_people(cleaned, subjects, others, errors) -> None:
     """Dates that must agree between people and the contact: the contact was received after each child was born,
-    and a parent or carer is older than each child (issue 5, fault 9)."""
-    children = [_born(kind, p) for kind, p in subjects]
-    received = cleaned.get("received_at")
-    if received and "received_at" not in errors:
-        for born in (_born(kind, p, expected=False) for kind, p in subjects):
-            try:
-                received_after_birth_check(received, born, local_date=timezone.localdate)
-            except ValueError as exc:
-                errors.setdefault("received_at", []).append(str(exc))
-                break
-    for i, (role, (kind, person)) in enumerate(others):
-        if role != ContactPersonRole.PARENT_CARER or kind == "missing":
-            continue
-        key = f"household[{i}].date_of_birth"
-        for born in children:
-            try:
-                parent_older_check(_born(kind, person), born)
-            except ValueError as exc:
-                if key not in errors:
-                    errors.setdefault(key, []).append(str(exc))
-                break
+    and a parent or carer is older than each child (issue 5, fault 9; contacts.validation.contact_people_dates_check,
+    the rule every path that writes people's dates runs)."""
+    children = [
+        NamedDates(
+            key=f"subjects.{i}.{'expected_date_of_birth' if _unborn(kind, p) else 'date_of_birth'}",
+            changed=True,
+            born=_born(kind, p),
+            unborn=_unborn(kind, p),
+        )
+        for i, (kind, p) in enumerate(subjects)
+        if kind != "missing"
+    ]
+    carers = [
+        NamedDates(key=f"household.{i}.date_of_birth", changed=True, born=_born(kind, person))
+        for i, (role, (kind, person)) in enumerate(others)
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing"
+    ]
+    received = cleaned.get("received_at") if "received_at" not in errors else None
+    found = contact_people_dates_check(
+        received=received, received_changed=True, children=children, carers=carers, local_date=timezone.localdate
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _unborn(kind: str, person) -> bool:
+    if kind == "new":
+        return bool(person.get("unborn")) or (
+            not person.get("date_of_birth") and bool(person.get("expected_date_of_birth"))
+        )
+    return kind == "existing" and person.date_of_birth is None and person.expected_date_of_birth is not None
+
+
+def _amend_dates_check(contact: Contact, plan: dict, data: dict, errors: dict) -> None:
+    """Run the dates rule (contacts.validation.contact_people_dates_check) over the contact as the amendment would
+    leave it: dates corrected in `people`, children and household members added (practitioner review, fault 6: a
+    parent younger than the child, a parent born last year, a child born after the contact was received, all passed
+    by amendment). Errors land on the amended field's key, as the API input names it."""
+    index = {str(_uuid_or_none(item.get("person_id"))): i for i, item in enumerate(data.get("people") or [])}
+    changed = {str(link.person_id): (link, cleaned) for link, cleaned, _ in plan["people"] if cleaned}
+    children, carers = [], []
+    for link in contact.people.select_related("person"):
+        person, pid = link.person, str(link.person_id)
+        dob, edd, moved = person.date_of_birth, person.expected_date_of_birth, False
+        if pid in changed and ("date_of_birth" in changed[pid][1] or "expected_date_of_birth" in changed[pid][1]):
+            cleaned = changed[pid][1]
+            dob, edd = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth")
+            moved = (dob, edd) != (person.date_of_birth, person.expected_date_of_birth)
+        unborn = dob is None and edd is not None
+        key = f"people.{index.get(pid, 0)}.{'expected_date_of_birth' if unborn else 'date_of_birth'}"
+        if link.role == ContactPersonRole.SUBJECT:
+            children.append(
+                NamedDates(
+                    key=key,
+                    changed=moved,
+                    born=dob or edd,
+                    unborn=unborn,
+                    received=_earliest_other_contact(link) if moved else None,
+                )
+            )
+        elif link.role == ContactPersonRole.PARENT_CARER:
+            carers.append(NamedDates(key=key, changed=moved, born=dob))
+    for i, (_, (kind, ref), _) in enumerate(plan["add_subjects"]):
+        if kind != "missing":
+            unborn = _unborn(kind, ref)
+            field = "expected_date_of_birth" if unborn else "date_of_birth"
+            children.append(
+                NamedDates(key=f"add_subjects.{i}.{field}", changed=True, born=_born(kind, ref), unborn=unborn)
+            )
+    for i, (role, (kind, ref), _) in enumerate(plan["add_household"]):
+        if role == ContactPersonRole.PARENT_CARER and kind != "missing":
+            carers.append(NamedDates(key=f"add_household.{i}.date_of_birth", changed=True, born=_born(kind, ref)))
+    found = contact_people_dates_check(
+        received=contact.received_at,
+        received_changed=False,
+        children=children,
+        carers=carers,
+        local_date=timezone.localdate,
+    )
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
+
+
+def _earliest_other_contact(link: ContactPerson):
+    """When the first other contact about this child was received (None if there is none)."""
+    from django.db.models import Min
+
+    return (
+        ContactPerson.objects.filter(person_id=link.person_id, role=ContactPersonRole.SUBJECT)
+        .exclude(contact_id=link.contact_id)
+        .aggregate(first=Min("contact__received_at"))["first"]
+    )
+
+
+def screening_due(received_at: dt.datetime, *, immediate_risk: bool, partnership, calendar) -> dt.datetime:
+    """When a contact is due for screening. Immediate risk: the partnership's immediate_risk_screening_minutes
+    (default 60) after receipt, by the clock, day or night (practitioner review, fault 8: an immediate-risk contact
+    was due in a working day like any other). DOMAIN.md 1.2 gives a screening decision within one working day of a
+    referral; immediate protection (1.3: police protection, an emergency protection order) does not wait for office
+    hours, and a working-hours clock would leave a Friday-evening contact due on Monday. Otherwise
+    screening_working_days working days (default 1) in the hub's hours (DOMAIN.md 1.2; Working Together 2023)."""
+    if immediate_risk:
+        return received_at + dt.timedelta(minutes=partnership.immediate_risk_screening_minutes)
+    return calendar.add_working_days(received_at, partnership.screening_working_days)
 
 
 def contact_create(
@@ -408,13 +603,18 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         "9" if cleaned["referrer_type"] == ReferrerType.PUBLIC and not cleaned["referrer_name"] else ""
     )
     source = source or actor.agency.source_code
-    new = [p for kind, p in [*subjects, *(ref for _, ref in others)] if kind == "new"]
-    created = iter(people_create(actor=actor, cleaned_list=new))
-    subject_people = [p if kind == "existing" else next(created) for kind, p in subjects]
-    other_people = [(role, p if kind == "existing" else next(created)) for role, (kind, p) in others]
+    notices = cleaned.pop("intake_notices", [])
+    people, notices = _people_for_contact(actor, subjects, [ref for _, ref in others], notices)
+    subject_people = people[: len(subjects)]
+    other_people = [(role, people[len(subjects) + i]) for i, (role, _) in enumerate(others)]
+    kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
+    # a person named twice in this contact ("same") was created by it too
+    created_here = {p.pk for kind, p in zip(kinds, people, strict=True) if kind in ("new", "same")}
     partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
-    due = calendar.add_working_days(received_at, partnership.screening_working_days)
+    due = screening_due(
+        received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
+    )
     allocation = open_allocation_for([p.pk for p in subject_people])
     contact = Contact.objects.create(
         reference=_new_reference(),
@@ -432,15 +632,35 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     )
     seen: set = set()
     rows = []
+    # Each row keeps what the referrer named (as_named) and whether this contact created the person's record.
     for p, extra in zip(subject_people, extras, strict=True):
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=ContactPersonRole.SUBJECT, **extra))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=ContactPersonRole.SUBJECT,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                    **extra,
+                )
+            )
             seen.add(p.pk)
     for role, p in other_people:
         if p.pk not in seen:
-            rows.append(ContactPerson(contact=contact, person=p, role=role))
+            rows.append(
+                ContactPerson(
+                    contact=contact,
+                    person=p,
+                    role=role,
+                    as_named=as_named_of(p),
+                    created_by_contact=p.pk in created_here,
+                )
+            )
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
+    records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
+    contact.intake_notices = notices
     # What the referrer told us about the household becomes relationships to each subject child.
     by_role: dict[str, list] = {}
     for role, p in other_people:
@@ -469,6 +689,44 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
         audit_record(actor=actor, action="route", obj=contact, detail={"to": "allocated_worker"})
     return contact
+
+
+def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str]]:
+    """The people a new contact names, in input order (subjects, then household): existing people as chosen, new
+    people created (each with the recording agency's record, linked by the deterministic rule, ADR 0005), and a
+    person named twice the same person. Every person named gets the recording agency's record. Returns (people,
+    notices), the notices extended with what linking did to each new person (joined to someone already known, or
+    sent to the MASH's review queue), keyed by input position only."""
+    refs = [*subjects, *others]
+    prefixes = [f"subjects[{i}]" for i in range(len(subjects))] + [f"household[{i}]" for i in range(len(others))]
+    new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
+    new = [refs[n][1] for n in new_at]
+    not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
+    created = people_create(actor=actor, cleaned_list=new, not_same=not_same)
+    people: list = [None] * len(refs)
+    for n, person in zip(new_at, created, strict=True):
+        people[n] = person
+    for n, (kind, ref) in enumerate(refs):
+        if kind == "existing":
+            people[n] = ref
+    for n, (kind, ref) in enumerate(refs):
+        if kind == "same":
+            people[n] = people[ref]
+    chosen = {ref.pk: ref for kind, ref in refs if kind == "existing"}
+    records_attach(actor=actor, people=list(chosen.values()))
+    outcome = records_link_outcome([p.pk for p in created])
+    for n, person in zip(new_at, created, strict=True):
+        if outcome.get(person.pk) == "joined":
+            notices.append(
+                f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership, so their "
+                "records are joined (one chronology)"
+            )
+        elif outcome.get(person.pk) == "proposed":
+            notices.append(
+                f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership; the MASH "
+                "will check whether this is the same person"
+            )
+    return people, notices
 
 
 def _siblings_record(actor, contact, subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
@@ -525,6 +783,9 @@ def _json(value):
     return value
 
 
+STALE_CONTACT_MESSAGE = "Someone else changed this contact since you opened it. Reload it and make your change again."
+
+
 def _version_bump(model, pk, version: int, what: str, **still) -> None:
     """Optimistic lock: move the row from `version` to `version + 1` (if it still matches `still`), or raise
     Conflict if someone else changed it first."""
@@ -542,6 +803,12 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     gp_code, present_at_incident), or its domestic abuse details (`domestic_abuse`). Input keys not given are
     left alone. Who: the recorder or the hub (access.policy.contact_amend_allowed).
 
+    The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the details of a person
+    (names, dates, sex, ethnicity, identifiers, address) only when this contact created the person's record and
+    nothing else names it (recorder_may_change_person); for anyone else, such as a child picked from search, it is
+    refused with PERSON_HELD_MESSAGE on each field asked. The hub may amend any person's details. The recorder's own
+    changes also update what they named (ContactPerson.as_named); nobody else's do.
+
     Every change is kept as a ContactChange with the value it replaced; one 'amend' audit event names the
     fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
     else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
@@ -552,6 +819,8 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
             raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
         if contact.status not in AMENDABLE_STATUSES:
             raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
+        if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
+            raise Conflict(STALE_CONTACT_MESSAGE)
         plan = _amend_validate(actor, contact, data)
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
@@ -569,25 +838,33 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     return contact
 
 
-def _amend_validate(actor, contact: Contact, data: dict) -> dict:
-    errors: dict[str, list[str]] = {}
-    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
-    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, errors: dict) -> list:
+    """The `people` part of an amendment: [(link, cleaned person details or {}, contact extras)]."""
+    items: list = []
     for i, item in enumerate(data.get("people") or []):
-        prefix = f"people[{i}]"
+        prefix = f"people.{i}"
         link = links.get(_uuid_or_none(item.get("person_id")))
         if link is None:
             errors.setdefault(f"{prefix}.person_id", []).append("That person is not named in this contact")
             continue
         person = link.person
-        merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
-        if "date_of_birth" in item or "expected_date_of_birth" in item:
-            merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
-        merged["identifiers"] = item.get("add_identifiers") or []
-        merged["address"] = item.get("add_address") or None
-        cleaned = person_input_validate(
-            merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
-        )
+        asked = _person_detail_keys(item)
+        if asked and not actor.is_hub and not recorder_may_change_person(contact, link):
+            # The recorder's amendment changes only what this contact says (issue 5 review, fault 1): the record of a
+            # person found by search, or named anywhere else, is the hub's to correct.
+            for key in asked:
+                errors.setdefault(f"{prefix}.{key}", []).append(PERSON_HELD_MESSAGE)
+            continue
+        cleaned: dict = {}  # nothing asked of the record: only what this contact says (school, GP, present) changes
+        if asked:
+            merged = {**person_values(person), **{k: item[k] for k in _PERSON_FIELDS if k in item}}
+            if "date_of_birth" in item or "expected_date_of_birth" in item:
+                merged["unborn"] = item.get("expected_date_of_birth") is not None and not item.get("date_of_birth")
+            merged["identifiers"] = item.get("add_identifiers") or []
+            merged["address"] = item.get("add_address") or None
+            cleaned = person_input_validate(
+                merged, prefix=prefix, errors=errors, child=link.role == ContactPersonRole.SUBJECT
+            )
         extras = {}
         if link.role == ContactPersonRole.SUBJECT:
             given = {k: item[k] for k in ("school_code", "gp_code", "present_at_incident") if k in item}
@@ -598,10 +875,18 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
                 **{k: v or "" for k, v in given.items()},
             }
             extras = _child_extras(full, prefix=prefix, errors=errors)
-        plan["people"].append((link, cleaned, extras))
+        items.append((link, cleaned, extras))
+    return items
+
+
+def _amend_validate(actor, contact: Contact, data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
+    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+    plan["people"] = _amend_validate_people(actor, contact, data, links, errors)
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
-            prefix = f"{key}[{i}]"
+            prefix = f"{key}.{i}"
             role = ref.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER if not child else role_default
             if not child and (role not in ContactPersonRole.values or role == ContactPersonRole.SUBJECT):
                 errors.setdefault(f"{prefix}.role", []).append(
@@ -617,13 +902,66 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
         merged = {**current, **data["domestic_abuse"]}
         da: dict[str, Any] = {}
         _validate_domestic_abuse(merged, da, lambda f, m: errors.setdefault(f"domestic_abuse.{f}", []).append(m))
+        if da.get("notify_schools") and not contact.notify_schools and not can(actor, "encompass.request"):
+            errors.setdefault("domestic_abuse.notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
         plan["domestic_abuse"] = da
+    _amend_dates_check(contact, plan, data, errors)
     if errors:
         raise ValidationFailed("There is a problem with the amendment", errors=errors)
     return plan
 
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+PERSON_HELD_MESSAGE = (
+    "Only the MASH can change the details of a person found by search or named in other records. "
+    "Contact the MASH to tell them what is wrong"
+)
+
+
+def _person_detail_keys(item: dict) -> list[str]:
+    """The keys of an amendment item that would change the person's record (not what the contact says about
+    them): the names, dates, sex and ethnicity given, and identifiers or an address to add."""
+    keys = [k for k in _PERSON_FIELDS if k in item]
+    keys += [k for k in ("add_identifiers", "add_address") if item.get(k)]
+    return keys
+
+
+def recorder_may_change_person(contact: Contact, link: ContactPerson) -> bool:
+    """Whether the recorder's amendment may change the person's record (issue 5 review, fault 1). Only when this
+    contact created the record and nothing else names it: no other contact, allocation, agency record or link,
+    merge, chronology entry or relationship from elsewhere, and no change by anyone but the recorder. Otherwise the
+    record is the hub's (the recorder may still change what this contact says: school, GP, present at incident)."""
+    from django.db.models import Q
+
+    from openmash.enquiries.models import CaseAllocation
+    from openmash.people.models import AgencyRecord, ChronologyEntry, RecordLink, Relationship
+
+    if not link.created_by_contact:
+        return False
+    pid = link.person_id
+    person = link.person
+    if person.merged_into_id is not None or Person.objects.filter(merged_into_id=pid).exists():
+        return False
+    if ContactPerson.objects.filter(person_id=pid).exclude(contact_id=contact.pk).exists():
+        return False
+    if CaseAllocation.objects.filter(person_id=pid).exists():
+        return False
+    records = AgencyRecord.objects.filter(Q(person_id=pid) | Q(origin_person_id=pid))
+    if records.exclude(source_contact_id=contact.pk).exists():
+        return False
+    if RecordLink.objects.filter(Q(record_l__in=records) | Q(record_r__in=records)).exists():
+        return False
+    mine = Q(object_type=Contact._meta.label_lower, object_id=str(contact.pk))
+    if ChronologyEntry.objects.filter(person_id=pid).exclude(mine).exists():
+        return False
+    if (
+        Relationship.objects.filter(Q(person_id=pid) | Q(related_person_id=pid))
+        .exclude(source_contact_id=contact.pk)
+        .exists()
+    ):
+        return False
+    return not contact.changes.filter(person_id=pid).exclude(changed_by_id=contact.recorded_by_id).exists()
 
 
 def _uuid_or_none(value):
@@ -660,11 +998,19 @@ def _amend_apply(actor, contact: Contact, plan: dict) -> list[ContactChange]:
 def _amend_people(actor, contact, items) -> list[ContactChange]:
     kind = ChangeKind.AMENDMENT
     changes: list[ContactChange] = []
+    by_recorder = actor.user.pk == contact.recorded_by_id
     for link, cleaned, extras in items:
         person = link.person
-        for field, old, new in person_changes_apply(actor=actor, person=person, cleaned=cleaned):
+        applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned) if cleaned else []
+        for field, old, new in applied:
             changes.append(_change(actor, contact, kind, field, old, new, person=person))
+        if applied:
+            record_refresh(actor=actor, person=person, source_contact=contact)
         updated = []
+        if by_recorder and cleaned and link.as_named != as_named_of(person):
+            # what the referrer named follows their own amendments, never the hub's (fault 2)
+            link.as_named = as_named_of(person)
+            updated.append("as_named")
         for field, value in extras.items():
             if getattr(link, field) != value:
                 changes.append(_change(actor, contact, kind, field, getattr(link, field), value, person=person))
@@ -679,13 +1025,25 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     kind = ChangeKind.AMENDMENT
     changes: list[ContactChange] = []
     new_refs = [r for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "new"]
-    created = iter(people_create(actor=actor, cleaned_list=[p for _, p in new_refs]))
+    new = [p for _, p in new_refs]
+    not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
+    created_people = people_create(actor=actor, cleaned_list=new, not_same=not_same, source_contact=contact)
+    created = iter(created_people)
+    chosen = [r[1] for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "existing"]
+    records_attach(actor=actor, people=chosen, source_contact=contact)
     subjects = [cp.person_id for cp in contact.people.all() if cp.role == ContactPersonRole.SUBJECT]
     added_subjects, added_others = [], []
     for key in ("add_subjects", "add_household"):
         for role, (how, ref), extras in plan[key]:
             person = ref if how == "existing" else next(created)
-            ContactPerson.objects.create(contact=contact, person=person, role=role, **extras)
+            ContactPerson.objects.create(
+                contact=contact,
+                person=person,
+                role=role,
+                as_named=as_named_of(person),
+                created_by_contact=how == "new",
+                **extras,
+            )
             changes.append(
                 _change(
                     actor, contact, kind, "person_added", None, {"role": role, "name": person.full_name}, person=person
@@ -738,8 +1096,11 @@ def contact_person_correct(
 ) -> ContactChange | list[ContactChange]:
     """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
     `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
-    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address. The previous values are kept as
-    ContactChange rows (kind 'correction', with the reason) and one 'correct' audit event names the fields.
+    expected_date_of_birth, sex, ethnicity, add_identifiers, add_address (they moved: the current address ends
+    today), correct_address {address_id, status, line1, town, postcode} (an address recorded wrongly) and
+    end_address {address_id, end_date} (they no longer live there; people.services.address_edits_validate).
+    The previous values are kept as ContactChange rows (kind 'correction', with the reason) and one 'correct'
+    audit event names the fields.
     Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved)."""
     require(actor, "person.correct")
     reason = (reason or "").strip()
@@ -762,6 +1123,12 @@ def contact_person_correct(
         merged["identifiers"] = data.get("add_identifiers") or []
         merged["address"] = data.get("add_address") or None
         cleaned = person_input_validate(merged, prefix="", errors=errors, child=link.role == ContactPersonRole.SUBJECT)
+        cleaned.update(address_edits_validate(person, data, errors=errors, today=timezone.localdate()))
+        plan = {"people": [(link, cleaned, {})], "add_subjects": [], "add_household": []}
+        dates: dict[str, list[str]] = {}
+        _amend_dates_check(contact, plan, {"people": [{"person_id": person.pk}]}, dates)
+        for key, messages in dates.items():  # the correction form's keys have no prefix
+            errors.setdefault(key.removeprefix("people.0."), messages)
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
         from openmash.people.models import Person as PersonModel
@@ -771,6 +1138,7 @@ def contact_person_correct(
         applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned, bump=False)
         if not applied:
             raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
+        record_refresh(actor=actor, person=person, source_contact=contact)
         changes = ContactChange.objects.bulk_create(
             [
                 _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)
@@ -785,3 +1153,62 @@ def contact_person_correct(
             detail={"fields": sorted({c.field for c in changes}), "contact": str(contact.pk)},
         )
     return changes
+
+
+# --- the recorder's draft, kept across an idle sign-out ------------------------------------------------------------
+
+DRAFT_MAX_FIELDS = 2000  # a generous bound on the intake page's fields (20 children, 30 adults)
+
+
+def intake_draft_save(*, actor, answers: dict, selected: list) -> None:
+    """Keep what the actor has typed on the intake page (answers: {field name: [values]}, as posted; selected: the
+    records picked by search, [{"id", "name", "dob", "unborn"}]) for them alone, replacing any earlier draft.
+    Text is cleaned as every input is (openmash.core.text); nothing is audited (their own typing, not a record).
+    Practitioner review, fault 2."""
+    require(actor, "contact.create")
+    from openmash.contacts.models import IntakeDraft
+
+    cleaned: dict[str, list[str]] = {}
+    for name, values in list(answers.items())[:DRAFT_MAX_FIELDS]:
+        try:
+            cleaned[str(name)[:100]] = [clean_text(str(v), multiline=True) for v in values][:60]
+        except TextRefused:
+            continue  # a value the form would refuse is not kept
+    picked = [
+        {k: str(s.get(k, ""))[:200] for k in ("id", "name", "dob")} | {"unborn": bool(s.get("unborn"))}
+        for s in selected[:20]
+        if _is_uuid(s.get("id"))
+    ]
+    IntakeDraft.objects.update_or_create(
+        user=actor.user, defaults={"answers": cleaned, "selected": picked, "saved_at": timezone.now()}
+    )
+
+
+def intake_draft_get(*, actor) -> dict | None:
+    """The actor's own draft ({"answers", "selected", "saved_at"}) if one was kept within
+    OPENMASH_INTAKE_DRAFT_HOURS, else None. Reading it back is audited (a 'view' naming no values)."""
+    from openmash.contacts.models import IntakeDraft
+
+    if not (actor and actor.user.is_authenticated):
+        return None
+    oldest = timezone.now() - dt.timedelta(hours=settings.OPENMASH_INTAKE_DRAFT_HOURS)
+    draft = IntakeDraft.objects.filter(user=actor.user, saved_at__gte=oldest).first()
+    if draft is None:
+        return None
+    audit_record(actor=actor, action="view", obj=draft, reason="intake draft")
+    return {"answers": draft.answers, "selected": draft.selected, "saved_at": draft.saved_at}
+
+
+def intake_draft_discard(*, actor) -> int:
+    """Delete the actor's draft (sent, or they started again). Returns how many were deleted (0 or 1)."""
+    from openmash.contacts.models import IntakeDraft
+
+    return IntakeDraft.objects.filter(user=actor.user).delete()[0]
+
+
+def intake_drafts_clear_expired() -> int:
+    """Delete drafts older than OPENMASH_INTAKE_DRAFT_HOURS (run by `openmash serve` with clearsessions)."""
+    from openmash.contacts.models import IntakeDraft
+
+    oldest = timezone.now() - dt.timedelta(hours=settings.OPENMASH_INTAKE_DRAFT_HOURS)
+    return IntakeDraft.objects.filter(saved_at__lt=oldest).delete()[0]

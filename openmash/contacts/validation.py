@@ -14,6 +14,7 @@ When a contact was received (issue 5, fault 9):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from openmash.core.text import TextRefused, clean_text
 
@@ -59,4 +60,87 @@ def received_after_birth_check(received: dt.datetime, born: dt.date | None, *, l
         )
 
 
-__all__ = ["received_at_check", "late_reason_check", "received_after_birth_check", "RECEIVED_MAX_DAYS"]
+@dataclass(frozen=True)
+class NamedDates:
+    """One person's dates as a contact names them, for contact_people_dates_check. `key` is the error key for their
+    date field; `changed` says whether this write gives (or changes) their date or their place in the contact (a
+    new person, a date corrected, a person added): only pairs with a changed side are judged, and the error goes
+    on the changed side. `born` is the date of birth, or the expected date of an unborn child; `received` (children
+    only) is the earliest time a contact about them was received, when it is not the contact's own."""
+
+    key: str
+    changed: bool
+    born: dt.date | None
+    unborn: bool = False
+    received: dt.datetime | None = None
+
+
+def _born_before_receipt(child, received, received_changed, received_key, local_date) -> tuple[str, str] | None:
+    """(error key, message) when a contact about the child was received before the child was born, else None."""
+    if child.unborn or child.born is None:
+        return None
+    times = [(received, received_changed, received_key)] if received else []
+    if child.received is not None:
+        times.append((child.received, False, ""))
+    for when, when_changed, when_key in times:
+        if not (child.changed or when_changed):
+            continue
+        try:
+            received_after_birth_check(when, child.born, local_date=local_date)
+        except ValueError as exc:
+            return (when_key if when_changed else child.key, str(exc))
+    return None
+
+
+def contact_people_dates_check(
+    *,
+    received: dt.datetime | None,
+    received_changed: bool,
+    children: list[NamedDates],
+    carers: list[NamedDates],
+    local_date,
+    received_key: str = "received_at",
+) -> dict[str, list[str]]:
+    """The dates that must agree between the people a contact names and the contact (issue 5, fault 9), on every
+    path that writes them: recording a contact, amending it (a person's date corrected, a child or a household
+    member added) and the hub's corrections, for the API and the pages alike (practitioner review, fault 6).
+
+    - a contact cannot have been received before a child it is about was born (an unborn child has no such date);
+    - a parent or carer is older than each child (people/validation.parent_older_check).
+
+    Returns {error key: [messages]}; empty when the dates agree. A pair in which nothing changed is not judged (a
+    correction elsewhere must not be refused for what was already recorded). Received-date errors go on
+    `received_key` when the receipt time is what changed, otherwise on the child's date; parent errors on the
+    carer's date when it changed, otherwise on the child's."""
+    from openmash.people.validation import parent_older_check
+
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        if message not in errors.setdefault(key, []):
+            errors[key].append(message)
+
+    for child in children:
+        found = _born_before_receipt(child, received, received_changed, received_key, local_date)
+        if found:
+            add(*found)
+    for carer in carers:
+        for child in children:
+            if not (carer.changed or child.changed):
+                continue
+            try:
+                parent_older_check(carer.born, child.born)
+            except ValueError as exc:
+                add(carer.key if carer.changed else child.key, str(exc))
+                break
+    return errors
+
+
+__all__ = [
+    "received_at_check",
+    "late_reason_check",
+    "received_after_birth_check",
+    "contact_people_dates_check",
+    "NamedDates",
+    "RECEIVED_MAX_DAYS",
+]

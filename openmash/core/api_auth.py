@@ -1,12 +1,22 @@
-"""API authentication: a bearer token (hashed at rest) or the signed-in session. Sets request.actor."""
+"""API authentication: a bearer token (hashed at rest) or the signed-in session. Sets request.actor.
+
+A bearer token that is refused (unknown, revoked, expired, or its user, membership or agency deactivated) answers
+401 and writes a `token_refused` audit event naming the token's row and the reason, never the token (issue 5
+review, fault 10). The OpenAPI document and the interactive docs need the same sign-in (`api_docs_required`): the
+API is internal to the partnership (ASVS 13.4.5, SECURITY-TESTS section 1).
+"""
 
 from __future__ import annotations
 
+import functools
+
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from openmash.access.actor import actor_for_token, actor_for_user
+from openmash.access.actor import actor_for_token, actor_for_user, token_refusal_reason
+from openmash.audit.services import audit_record
 
 
 class TokenAuth(HttpBearer):
@@ -23,6 +33,7 @@ class TokenAuth(HttpBearer):
         # The same active check as a web session (user, membership, agency), plus revocation and expiry.
         actor = actor_for_token(api_token)
         if actor is None:
+            _audit_refused(api_token)
             return None
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
@@ -44,3 +55,31 @@ class ActorSessionAuth(SessionAuth):
 
 
 api_auth = [TokenAuth(), ActorSessionAuth()]
+
+
+def _audit_refused(api_token) -> None:
+    """A refused bearer token, in the audit trail: the token's row and owner (if the token exists) and why."""
+    if api_token is None:
+        audit_record(actor=None, action="token_refused", object_type="accounts.apitoken", detail={"reason": "unknown"})
+        return
+    audit_record(
+        actor=None,
+        user=api_token.user,
+        action="token_refused",
+        obj=api_token,
+        detail={"reason": token_refusal_reason(api_token)},
+    )
+
+
+def api_docs_required(view):
+    """NinjaAPI(docs_decorator=...): the OpenAPI document and the docs answer only a signed-in actor (an active
+    session or bearer token, checked as for every operation), else 401 in the API's error shape."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        for auth in api_auth:
+            if auth(request) is not None:
+                return view(request, *args, **kwargs)
+        return JsonResponse({"detail": "Authentication required"}, status=401)
+
+    return wrapped

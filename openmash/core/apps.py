@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
         from openmash.core.dbfiles import on_connection_created
 
         connection_created.connect(on_connection_created, dispatch_uid="openmash_sqlite_owner_only")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from openmash.core.sessions import session_stamp
+
+        user_logged_in.connect(session_stamp, dispatch_uid="openmash_session_signed_in_at")

@@ -7,6 +7,7 @@ must never drop off the end of an unpaged list).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -100,13 +101,38 @@ def paginate(queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tru
     return Page(items=items, count=count, number=number, page_size=size, num_pages=num_pages)
 
 
-def day_bounds(date_from, date_to):
-    """Aware datetimes for an inclusive range of local (Europe/London) days: [start of date_from, start of the day
-    after date_to). Either may be None."""
-    import datetime as dt
+#: The dates a list may be filtered by (issue 5 review, fault 9): wide enough for any record, narrow enough that the
+#: day after the last one and its time zone conversion always exist (9999-12-31 + 1 day raised OverflowError: a 500).
+FILTER_DATE_MIN = dt.date(1900, 1, 1)
+FILTER_DATE_MAX = dt.date(2099, 12, 31)
 
+
+def filter_date_check(value: dt.date | None, *, label: str) -> dt.date | None:
+    """In: a date a list is filtered by (or None) and its label for the message. Out: the same date. Raises
+    ValueError("<label> must be between 1 January 1900 and 31 December 2099") outside FILTER_DATE_MIN..MAX. The one
+    rule for every date filter: the API's selectors (through day_bounds) and the pages' FilterDateField use it."""
+    if value is not None and not FILTER_DATE_MIN <= value <= FILTER_DATE_MAX:
+        raise ValueError(f"{label} must be between 1 January 1900 and 31 December 2099")
+    return value
+
+
+def day_bounds(date_from, date_to, *, fields: tuple[str, str] = ("received_from", "received_to")):
+    """Aware datetimes for an inclusive range of local (Europe/London) days: [start of date_from, start of the day
+    after date_to). Either may be None. `fields` name the two filters for the error: a date outside
+    FILTER_DATE_MIN..FILTER_DATE_MAX raises ValidationFailed with a message on that field (API: 422), never an
+    OverflowError."""
     from django.utils import timezone
 
+    from openmash.core.exceptions import ValidationFailed
+
+    errors: dict[str, list[str]] = {}
+    for value, field in ((date_from, fields[0]), (date_to, fields[1])):
+        try:
+            filter_date_check(value, label=field.replace("_", " ").capitalize())
+        except ValueError as exc:
+            errors[field] = [str(exc)]
+    if errors:
+        raise ValidationFailed("There is a problem with the filters", errors=errors)
     start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)) if date_from else None
     end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)) if date_to else None
     return start, end

@@ -96,4 +96,38 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
     return len(rows)
 
 
-__all__ = ["insert_rows"]
+def insert_tuples(
+    model: type[models.Model], attnames: list[str], rows: list[tuple], *, using: str = "default", batch: int = 5000
+) -> int:
+    """Insert rows given as tuples of Python values in `attnames` order (every other column takes its database
+    default: for an auto id, the table's sequence). Faster than insert_rows for millions of narrow rows."""
+    if not rows:
+        return 0
+    connection = connections[using]
+    fields = [model._meta.get_field(a) for a in attnames]
+    converters = [(i, _converter(f, connection.vendor)) for i, f in enumerate(fields)]
+    converters = [(i, c) for i, c in converters if c is not _same]
+    qn = connection.ops.quote_name
+    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
+
+    def values(row: tuple) -> tuple:
+        if not converters:
+            return row
+        out = list(row)
+        for i, convert in converters:
+            out[i] = convert(out[i])
+        return tuple(out)
+
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            for chunk in _batches(rows, batch):
+                cursor.executemany(sql, [values(r) for r in chunk])
+    return len(rows)
+
+
+__all__ = ["insert_rows", "insert_tuples"]

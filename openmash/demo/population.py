@@ -25,8 +25,10 @@ from openmash.people.identifiers import (
     pnc_check_character,
     upn_check_letter,
 )
+from openmash.people.linking import local_id_for
 from openmash.people.models import (
     Address,
+    AgencyRecord,
     Household,
     HouseholdMember,
     Person,
@@ -173,8 +175,12 @@ class PopulationBuilder:
         today: dt.date,
         reference_offset: int = 0,
         created_at: dt.datetime | None = None,
+        record_agency_id=None,
     ) -> None:
         self.rng, self.pools, self.ids, self.today = rng, pools, ids, today
+        # Every person has at least one agency record (ADR 0005): the partnership's own (the hub's) record of each
+        # generated person, written in the same bulk insert as the people.
+        self.record_agency_id = record_agency_id
         self.reference_offset = reference_offset
         self.created_at = created_at or timezone.now()
         self._ethnicities = list(ETHNICITY_WEIGHTS)
@@ -183,8 +189,19 @@ class PopulationBuilder:
 
     def _reset(self) -> None:
         self.rows: dict[type, list] = {
-            m: [] for m in (Household, Person, PersonIdentifier, Address, HouseholdMember, Relationship, PersonAlias)
+            m: []
+            for m in (
+                Household,
+                Person,
+                PersonIdentifier,
+                Address,
+                HouseholdMember,
+                Relationship,
+                PersonAlias,
+                AgencyRecord,
+            )
         }
+        self._records: dict = {}
 
     # --- sizes ------------------------------------------------------------------------------------------------
 
@@ -245,6 +262,25 @@ class PopulationBuilder:
                 "updated_at": self.created_at,
             }
         )
+        if self.record_agency_id is not None:
+            record = {
+                "id": self.new_id(),
+                "agency_id": self.record_agency_id,
+                "local_id": local_id_for(pid),
+                "origin_person_id": pid,
+                "person_id": pid,
+                "kind": kind,
+                "given_name": forename,
+                "family_name": surname,
+                "date_of_birth": dob,
+                "sex": sex,
+                "as_received": {"generated": "demo population"},
+                "received_at": self.created_at,
+                "created_at": self.created_at,
+                "updated_at": self.created_at,
+            }
+            self._records[pid] = record
+            self.rows[AgencyRecord].append(record)
         start = max(moved_in, dob) if dob else moved_in
         self._address(pid, summary.line1, summary.town, summary.postcode, start, None)
         if dob and self.rng.random() < 0.1 and start - dob > dt.timedelta(days=400):
@@ -257,6 +293,9 @@ class PopulationBuilder:
         return PersonSummary(pid, kind, forename, surname, sex, dob, edd, summary.index)
 
     def _address(self, pid, line1, town, postcode, start, end) -> None:
+        record = self._records.get(pid)
+        if record is not None and end is None:
+            record.update(postcode=postcode, address=f"{line1}, {town}"[:300])
         self.rows[Address].append(
             {
                 "id": self.new_id(),
@@ -272,6 +311,9 @@ class PopulationBuilder:
         )
 
     def _identifier(self, person_id, kind: str, value: str) -> None:
+        record = self._records.get(person_id)
+        if record is not None:
+            record[kind] = value  # generated identifiers are valid by construction
         self.rows[PersonIdentifier].append(
             {
                 "id": self.new_id(),
@@ -402,9 +444,15 @@ def population_create(
     chunk: int = 1000,
     progress=None,
     created_at: dt.datetime | None = None,
+    record_agency=None,
 ) -> Population:
     """Create `people` people in about `households` households. `offset` keeps identifiers and household
-    references unique when called more than once on the same database; created_at dates the person rows."""
+    references unique when called more than once on the same database; created_at dates the person rows.
+    Each person gets an agency record (ADR 0005) of `record_agency` (default: the hub agency, if there is one)."""
+    from openmash.accounts.models import Agency
+
+    if record_agency is None:
+        record_agency = Agency.objects.filter(is_hub=True).order_by("created_at", "pk").first()
     pools = pools or NamePools(fake)
     builder = PopulationBuilder(
         rng=rng,
@@ -413,6 +461,7 @@ def population_create(
         today=today,
         reference_offset=offset,
         created_at=created_at,
+        record_agency_id=record_agency.pk if record_agency is not None else None,
     )
     population = Population()
     sizes = builder.plan_sizes(people, households)

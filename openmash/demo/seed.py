@@ -65,7 +65,7 @@ from openmash.enquiries.services import (
 from openmash.partnership.selectors import partnership_settings_get, rag_levels_list, working_calendar_get
 from openmash.partnership.services import partnership_defaults_ensure
 from openmash.partnership.working_time import WorkingCalendar
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+from openmash.people.models import Address, AgencyRecord, ChronologyEntry, Person, PersonIdentifier
 from openmash.people.selectors import person_search
 
 DEMO_PASSWORD: str = env.str("OPENMASH_DEMO_PASSWORD", default="openmash-demo-2026!")
@@ -276,6 +276,7 @@ class DemoSeeder:
                 team_name=team,
                 job_title=title,
                 check_password=True,
+                email=f"{username}@example.org",  # the demo prints emails (password reset links) to the console
             )
             self.actors[username] = actor_for_user(user)
         self.social_workers = [self.actors[f"csc.socialworker{i}"] for i in range(1, 5)]
@@ -555,13 +556,18 @@ class DemoSeeder:
         sentences = [CONCERN_SENTENCES.get(c, "") for c in codes]
         narrative = " ".join(s for s in sentences if s) + " " + CONTEXT_BY_AGENCY[agency]
         subjects, household, children, linked = self._people_payload(plan)
+        # Drawn for every contact (so the rest of the synthetic partnership stays as it was), but a contact still
+        # waiting for screening is never one with immediate risk: that is screened within the hour (partnership
+        # setting immediate_risk_screening_minutes), so the hub's queue never holds one untouched for days
+        # (practitioner review, fault 8), and a new immediate-risk contact comes first on page 1.
+        immediate = rng.random() < 0.06 and plan.kind not in ("await_due", "await_overdue")
         data = {
             "subjects": subjects,
             "household": household,
             "concern_codes": codes,
             "narrative": narrative.strip(),
             "received_at": plan.received,
-            "immediate_risk": rng.random() < 0.06,
+            "immediate_risk": immediate,
             **self._referrer(agency),
             **self._consent(agency),
         }
@@ -624,6 +630,7 @@ class DemoSeeder:
         """Move the side effects of the step just run (chronology, notifications, new people) to `when`."""
         fresh = {"created_at__gte": self.t0}
         EarlyHelpRequest.objects.filter(**fresh).update(requested_at=when, created_at=when, updated_at=when)
+        AgencyRecord.objects.filter(**fresh).update(received_at=when, created_at=when, updated_at=when)
         if chronology:
             ChronologyEntry.objects.filter(**fresh).update(occurred_at=when, created_at=when, updated_at=when)
         if notifications:
@@ -816,6 +823,7 @@ class DemoSeeder:
             threshold_level=level,
             rationale=DECISION_RATIONALE[level],
             next_steps="Feedback given to the referrer; partners informed of the outcome.",
+            unanswered_confirmed=True,  # some agencies had not answered in time: the manager decided anyway
         )
         Decision.objects.filter(pk=decision.pk).update(decided_at=when, created_at=when, updated_at=when)
         self.backdate_referrals(contact, when)

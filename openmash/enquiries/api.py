@@ -10,6 +10,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import early_help_case_details
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -39,6 +40,10 @@ class EnquirySummaryOut(Schema):
     subjects: list[SubjectOut]
     requests_total: int
     requests_open: int
+    requests_answered: int = Field(description="agencies that answered")
+    requests_closed_unanswered: int = Field(
+        description="requests still unanswered when the MASH decided: closed, never counted as answered"
+    )
 
 
 class ResponseRevisionOut(Schema):
@@ -166,7 +171,8 @@ class DecisionChildIn(CleanSchema):
 class DecisionIn(CleanSchema):
     """The manager's decision. Outcomes apply to every child unless `children` gives a child its own.
     'No further action' cannot be combined with another outcome; an outcome outside its usual threshold levels,
-    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise)."""
+    or a decision with no agency asked, needs `exception_reason` (422 on that field otherwise). Deciding while an
+    agency asked has not answered needs `unanswered_confirmed: true` (422 on that field, naming the agencies)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "next_steps", "exception_reason"})
 
@@ -176,6 +182,7 @@ class DecisionIn(CleanSchema):
     next_steps: str = ""
     exception_reason: str = ""
     children: list[DecisionChildIn] = Field(default_factory=list, max_length=20)
+    unanswered_confirmed: bool = False
 
 
 class InboxSubjectOut(Schema):
@@ -193,6 +200,10 @@ class InboxSubjectOut(Schema):
 
 
 class InboxItemOut(Schema):
+    """One information request to the caller's agency. `subjects` and `household` carry the minimum identifying
+    details while the request is open and until `people_until` (UTC; the partnership's agency_access_days after
+    it was answered or closed; null while open); after that they are empty."""
+
     id: UUID
     reference: str
     status: str
@@ -203,7 +214,23 @@ class InboxItemOut(Schema):
     question: str
     subjects: list[InboxSubjectOut]
     household: list[InboxSubjectOut] = []
+    people_until: dt.datetime | None = None
     response: ResponseOut | None
+
+
+class EarlyHelpCaseOut(Schema):
+    """Why the family was handed over (practitioner review, fault 10): CIN concern codes, the recording agency,
+    the consent position (codes), the MASH's rationale and next steps, and the decision's threshold level (null
+    after a screening). Never the narrative, a referrer's name or other agencies' answers."""
+
+    concern_codes: list[str]
+    referrer_agency: str
+    consent: str
+    consent_not_sought_reason: str
+    family_aware: str
+    rationale: str
+    next_steps: str
+    threshold_level: int | None
 
 
 class EarlyHelpRequestOut(Schema):
@@ -218,6 +245,9 @@ class EarlyHelpRequestOut(Schema):
     version: int
     children: list[InboxSubjectOut]
     household: list[InboxSubjectOut]
+    case: EarlyHelpCaseOut | None = Field(
+        None, description="what the early help service needs (access.fields.early_help_case_details); null for others"
+    )
 
 
 class AcknowledgeIn(CleanSchema):
@@ -248,6 +278,20 @@ class InboxPageOut(PageOut):
     """One page of an agency's inbox: open requests soonest due first; answered ones newest answer first."""
 
     items: list[InboxItemOut]
+
+
+class EarlyHelpPageOut(PageOut):
+    """One page of the early help service's hand-overs."""
+
+    items: list[EarlyHelpRequestOut]
+
+
+class EarlyHelpQuery(PageQuery):
+    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default while waiting:
+    the family waiting longest first) or "newest" (the default otherwise)."""
+
+    status: Literal["open", "acknowledged", ""] = ""
+    order: Literal["oldest", "newest", ""] = ""
 
 
 class InboxQuery(PageQuery):
@@ -325,6 +369,8 @@ def enquiry_list(request, q: Query[EnquiryListQuery]):
             **_summary(e, now),
             "requests_total": e.requests_total,
             "requests_open": e.requests_open,
+            "requests_answered": e.requests_answered,
+            "requests_closed_unanswered": e.requests_closed,
             "immediate_risk": e.contact.immediate_risk,
             "assigned_to": holder_out(e),
             "decided_at": e.decision.decided_at if e.status == "decided" and hasattr(e, "decision") else None,
@@ -351,6 +397,8 @@ def enquiry_out(e) -> dict:
         **_summary(e, now),
         "requests_total": len(reqs),
         "requests_open": sum(r.status == "open" for r in reqs),
+        "requests_answered": sum(r.status == "responded" for r in reqs),
+        "requests_closed_unanswered": sum(r.status == "closed" for r in reqs),
         "version": e.version,
         "narrative": e.contact.narrative,
         "concern_codes": e.contact.concern_codes,
@@ -435,6 +483,7 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         next_steps=payload.next_steps,
         exception_reason=payload.exception_reason,
         children=[c.dict() for c in payload.children] or None,
+        unanswered_confirmed=payload.unanswered_confirmed,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
 
@@ -445,7 +494,7 @@ def _people_out(rows: list[dict]) -> list[dict]:
 
 def inbox_item(actor, r, now) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
-    people = request_people(actor, r.enquiry.contact)
+    people = request_people(actor, r.enquiry.contact, request=r)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
@@ -457,6 +506,7 @@ def inbox_item(actor, r, now) -> dict:
         "question": r.question,
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "people_until": getattr(r, "people_until", None),
         "response": _response(r),
     }
 
@@ -504,16 +554,20 @@ def early_help_item(actor, eh) -> dict:
         "version": eh.version,
         "children": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
+        "case": early_help_case_details(actor, eh) or None,
     }
 
 
 @router.get(
     "/early-help-requests",
-    response=list[EarlyHelpRequestOut],
-    summary="The early help service's inbox of hand-overs from the MASH",
+    response=EarlyHelpPageOut,
+    summary="The early help service's inbox of hand-overs from the MASH, paged",
 )
-def early_help_inbox(request, status: Literal["open", "acknowledged", ""] = ""):
-    return [early_help_item(request.actor, eh) for eh in selectors.early_help_inbox(actor=request.actor, status=status)]
+def early_help_inbox(request, q: Query[EarlyHelpQuery]):
+    page = selectors.early_help_inbox_page(
+        actor=request.actor, status=q.status, order=q.order, page=q.page, page_size=q.page_size, clamp=False
+    )
+    return page_out(page, [early_help_item(request.actor, eh) for eh in page])
 
 
 @router.post(

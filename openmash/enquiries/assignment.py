@@ -77,8 +77,11 @@ def _holder_user_id(actor, user_id):
     return member.user_id
 
 
-def _change(*, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str, to_user_id, expected, action):
-    """Move an item's holder from `expected` to `to_user_id` in one conditional UPDATE; audit it."""
+def _change(
+    *, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str, what: str, to_user_id, expected, action
+):
+    """Move an item's holder from `expected` to `to_user_id` in one conditional UPDATE; audit it. The loser of a
+    race to take an item is told who took it ("This contact has already been taken by …")."""
     item = get_for(actor, pk)  # 404 for a record the actor may not see
     if not model_qs.filter(open_filter, pk=item.pk).exists():
         raise Conflict(closed_message)
@@ -93,6 +96,8 @@ def _change(*, actor, model_qs, get_for, pk, open_filter: Q, closed_message: str
     if updated != 1:
         current = model_qs.filter(pk=item.pk).select_related("assigned_to").first()
         holder = holder_name(current.assigned_to) if current and current.assigned_to_id else ""
+        if action == "take" and holder:
+            raise Conflict(f"This {what} has already been taken by {holder}.")
         raise Conflict(
             f"Someone else has just changed who holds this: it is held by {holder}."
             if holder
@@ -114,6 +119,7 @@ def _contact_args(actor):
         "get_for": contact_get_for,
         "open_filter": Q(status=ContactStatus.AWAITING_SCREENING),
         "closed_message": "This contact has already been screened, so it is no longer on the screening queue.",
+        "what": "contact",
     }
 
 
@@ -123,6 +129,7 @@ def _enquiry_args(actor):
         "get_for": enquiry_get_for,
         "open_filter": Q(status=EnquiryStatus.OPEN),
         "closed_message": "This enquiry has already been decided.",
+        "what": "enquiry",
     }
 
 
@@ -184,3 +191,66 @@ def enquiry_assign(*, actor, enquiry_id, assign_to, expected=None):
         action="assign",
         **_enquiry_args(actor),
     )
+
+
+def workload_by_holder(*, actor) -> dict:
+    """Who holds what in the hub (practitioner review, fault 12): for each hub member who may hold work, and for
+    anyone else who still holds an item (a leaver), the contacts awaiting screening and the open enquiries they
+    hold, with how many are overdue (and, for contacts, at immediate risk). The same querysets as the lists the
+    page links to (contacts.selectors.screening_queue_qs, enquiries.selectors.enquiry_list_qs, filtered by
+    holder), so a figure and its list agree. Counts and hub members' names only: not audited.
+
+    Out: {"rows": [{"user_id" (None for the "nobody" row), "name", "current" (may hold work now), "linkable" (the
+    lists can be filtered to this row: the nobody row and current holders), "contacts",
+    "contacts_overdue", "contacts_immediate", "enquiries", "enquiries_overdue"}], "totals": {the same sums}}.
+    Rows: hub members by name, then former holders, then "Nobody yet". PermissionDenied without work.take."""
+    from django.db.models import Count, Q
+
+    from openmash.accounts.models import User
+    from openmash.contacts.selectors import screening_queue_qs
+    from openmash.enquiries.models import Enquiry
+    from openmash.enquiries.selectors import enquiry_list_qs
+
+    require(actor, "work.take")
+    now = timezone.now()
+    contacts = {
+        r["assigned_to"]: r
+        for r in screening_queue_qs(actor=actor)
+        .order_by()
+        .values("assigned_to")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(screening_due_at__lt=now)),
+            immediate=Count("id", filter=Q(immediate_risk=True)),
+        )
+    }
+    enquiries = {
+        r["assigned_to"]: r
+        for r in Enquiry.objects.filter(pk__in=enquiry_list_qs(actor=actor).values("pk"))  # without its ordering
+        .order_by()
+        .values("assigned_to")
+        .annotate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    }
+    members = work_holders_list(actor=actor)
+    current = {m.user_id for m in members}
+    order = list(dict.fromkeys(m.user_id for m in members))
+    others = sorted(({*contacts, *enquiries} - current) - {None})
+    users = {u.pk: u for u in User.objects.filter(pk__in=order + others)}
+
+    def row(user_id) -> dict:
+        c, e = contacts.get(user_id, {}), enquiries.get(user_id, {})
+        return {
+            "user_id": user_id,
+            "name": holder_name(users.get(user_id)) if user_id else "Nobody yet",
+            "current": user_id in current,
+            "linkable": user_id is None or user_id in current,  # the lists filter by current holders only
+            "contacts": c.get("total", 0),
+            "contacts_overdue": c.get("overdue", 0),
+            "contacts_immediate": c.get("immediate", 0),
+            "enquiries": e.get("total", 0),
+            "enquiries_overdue": e.get("overdue", 0),
+        }
+
+    rows = [row(u) for u in order + others] + [row(None)]
+    keys = ("contacts", "contacts_overdue", "contacts_immediate", "enquiries", "enquiries_overdue")
+    return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in keys}}

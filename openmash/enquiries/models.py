@@ -74,6 +74,7 @@ class AgencyRequest(VersionedModel):
     question = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When the decision closed it unanswered.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enquiry", "agency"], name="agency_request_one_per_agency")]

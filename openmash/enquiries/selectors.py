@@ -6,9 +6,12 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
-from openmash.access.fields import person_details_for
+from openmash.access.fields import early_help_case_details, person_details_for
 from openmash.access.policy import (
+    agency_access_days,
     agency_request_get_for,
+    agency_request_people_allowed,
+    agency_request_people_until,
     agency_requests_visible,
     can,
     early_help_request_get_for,
@@ -25,6 +28,20 @@ from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, pagina
 from openmash.enquiries.assignment import assigned_filter
 from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, RequestStatus
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
+
+
+def answer_counts(statuses) -> dict:
+    """How an enquiry's agency requests stand, from their statuses (RequestStatus values): {"asked", "answered"
+    (the agency responded), "closed_unanswered" (still unanswered when the MASH decided: closed, never counted as
+    answered; practitioner review, fault 5), "waiting" (open)}. Used by the lists, the enquiry page, the MASH pack
+    and the API alike."""
+    statuses = list(statuses)
+    return {
+        "asked": len(statuses),
+        "answered": sum(s == RequestStatus.RESPONDED for s in statuses),
+        "closed_unanswered": sum(s == RequestStatus.CLOSED for s in statuses),
+        "waiting": sum(s == RequestStatus.OPEN for s in statuses),
+    }
 
 
 def _enquiry_qs(actor):
@@ -95,7 +112,8 @@ def enquiry_list_qs(
 @transaction.atomic
 def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True, **filters) -> Page:
     """One page of MASH enquiries with the true total, filtered and ordered as enquiry_list_qs; the enquiries on
-    the page are audited as listed. Each carries requests_total / requests_open."""
+    the page are audited as listed. Each carries requests_total, requests_open, requests_answered and
+    requests_closed (closed unanswered by the decision)."""
     qs = (
         enquiry_list_qs(actor=actor, **filters)
         .select_related("contact", "contact__recording_agency", "assigned_to", "decision")
@@ -109,6 +127,12 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
         .annotate(
             requests_total=Count("agency_requests", distinct=True),
             requests_open=Count("agency_requests", filter=Q(agency_requests__status=RequestStatus.OPEN), distinct=True),
+            requests_answered=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.RESPONDED), distinct=True
+            ),
+            requests_closed=Count(
+                "agency_requests", filter=Q(agency_requests__status=RequestStatus.CLOSED), distinct=True
+            ),
         )
     )
     plain = enquiry_list_qs(actor=actor, **filters)
@@ -121,7 +145,7 @@ def enquiry_list(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = Tr
 def enquiry_get(*, actor, enquiry_id) -> Enquiry:
     qs = (
         _enquiry_qs(actor)
-        .select_related("decision", "contact__screening")
+        .select_related("decision", "contact__screening", "assigned_to")
         .prefetch_related(
             Prefetch(
                 "agency_requests",
@@ -165,12 +189,32 @@ def _inbox_qs(actor):
     )
 
 
-def request_people(actor, contact, *, children=None) -> list[dict]:
+def _mark_people_access(actor, requests) -> None:
+    """Set `people_until` (when the agency stops seeing the people in it: access.policy.agency_request_people_until)
+    and `people_shown` on each request, with one read of the partnership's window for the whole list (none when
+    every request is still open: their people are shown whatever the window)."""
+    now = timezone.now()
+    days = agency_access_days() if any(r.status != RequestStatus.OPEN for r in requests) else 0
+    for r in requests:
+        r.people_until = agency_request_people_until(r, days=days)
+        r.people_shown = agency_request_people_allowed(actor, r, now=now, days=days)
+
+
+def request_people(actor, contact, *, children=None, request=None) -> list[dict]:
     """The people in a contact as an agency asked about it sees them: each person's details are decided by
     access.fields.person_details_for (the minimum identifying details for researchers: name, date of birth, sex,
     postcode, NHS number; docs/security/access-and-audit.md), plus "person_id" and "role": "child" for the subject
     children (only `children`, if given), then "adult" for the household adults, never the role the referrer gave
-    an adult (an allegation is not an identifying detail). Used by the API and the pages alike."""
+    an adult (an allegation is not an identifying detail). Used by the API and the pages alike.
+
+    With `request` (the agency request being shown), nobody once the agency's sight of it has ended
+    (access.policy.agency_request_people_allowed; the selectors mark `people_shown` on the requests they return)."""
+    if request is not None:
+        shown = getattr(request, "people_shown", None)
+        if shown is None:
+            shown = agency_request_people_allowed(actor, request)
+        if not shown:
+            return []
     links = getattr(contact, "people_links", None)
     if links is None:
         links = list(
@@ -215,6 +259,7 @@ def agency_inbox(
         _people_prefetch("enquiry__contact__"), "response__revisions"
     )
     result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    _mark_people_access(actor, result.items)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="agency inbox")
     return result
 
@@ -222,6 +267,7 @@ def agency_inbox(
 @transaction.atomic
 def agency_request_get(*, actor, request_id) -> AgencyRequest:
     request = agency_request_get_for(actor, request_id, qs=_inbox_qs(actor).select_related("response"))
+    _mark_people_access(actor, [request])
     audit_record(actor=actor, action="view", obj=request)
     return request
 
@@ -229,21 +275,52 @@ def agency_request_get(*, actor, request_id) -> AgencyRequest:
 def _early_help_qs(actor):
     return (
         early_help_requests_visible(actor)
-        .select_related("contact", "agency")
+        .select_related(
+            "contact", "agency", "contact__recording_agency", "contact__screening", "contact__enquiry__decision"
+        )
         .prefetch_related(_people_prefetch("contact__"), "children")
     )
 
 
-@transaction.atomic
-def early_help_inbox(*, actor, status: str = "", limit: int = 100) -> list[EarlyHelpRequest]:
-    """The early help service's hand-overs addressed to the actor's agency: open first, oldest first."""
+EARLY_HELP_ORDERS = {
+    "oldest": ("requested_at", "id"),
+    "newest": ("-requested_at", "-id"),
+}
+
+
+def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = ""):
+    """The early help service's hand-overs to the actor's agency, filtered and ordered, unevaluated (the list and
+    its tile count from the same query). status: "open" (waiting), "acknowledged" or "" (both). order: "oldest"
+    (sent first, the default while waiting: the family waiting longest comes first) or "newest" (the default for
+    acknowledged and for both: today's hand-overs on page 1). Ties by id, so paging visits each one once."""
     require(actor, "early_help.inbox")
-    qs = _early_help_qs(actor).filter(agency_id=actor.agency_id)
+    qs = early_help_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
-    requests = list(qs.order_by("-status", "requested_at")[:limit])  # "open" sorts after "acknowledged"
-    audit_record_many(actor=actor, action="list", objects=requests, reason="early help inbox")
-    return requests
+    if order not in EARLY_HELP_ORDERS:
+        order = "oldest" if status == EarlyHelpRequestStatus.OPEN else "newest"
+    return qs.order_by(*EARLY_HELP_ORDERS[order])
+
+
+@transaction.atomic
+def early_help_inbox_page(
+    *,
+    actor,
+    status: str = EarlyHelpRequestStatus.OPEN,
+    order: str = "",
+    page=1,
+    page_size=DEFAULT_PAGE_SIZE,
+    clamp: bool = True,
+) -> Page:
+    """One page of the early help inbox (early_help_inbox_qs) with the true total, each hand-over with its people
+    (minimum details: request_people) and children prefetched; the hand-overs on the page are audited as listed.
+    clamp=False (the API): a page past the last is empty. PermissionDenied for anyone outside the early help
+    service."""
+    qs = early_help_inbox_qs(actor=actor, status=status, order=order)
+    window = qs.select_related("contact", "agency").prefetch_related(_people_prefetch("contact__"), "children")
+    result = paginate(window, page=page, page_size=page_size, clamp=clamp)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="early help inbox")
+    return result
 
 
 def early_help_open_count(*, actor) -> int:
@@ -257,8 +334,11 @@ def early_help_open_count(*, actor) -> int:
 
 @transaction.atomic
 def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
+    """One hand-over, with what access.fields.early_help_case_details reads loaded (the contact's agency,
+    screening and decision). Audited as a view naming the case fields the reader is shown."""
     request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
-    audit_record(actor=actor, action="view", obj=request)
+    shown = sorted(early_help_case_details(actor, request))
+    audit_record(actor=actor, action="view", obj=request, detail={"fields": shown} if shown else None)
     return request
 
 
@@ -274,13 +354,15 @@ def unread_count(*, actor) -> int:
 
 
 def allocation_current(*, actor, person_id):
-    """The child's open allocation (with worker), for a hub page; None when the child is not open."""
+    """The child's open allocation (with worker), for a hub page; None when the child is not open. Read over the
+    child's cluster (ADR 0005): an allocation of anyone merged with the child is the child's."""
+    from openmash.access.policy import people_in_clusters
     from openmash.enquiries.models import CaseAllocation
 
     if not can(actor, "enquiry.view"):
         return None
     return (
-        CaseAllocation.objects.filter(person_id=person_id, closed_at__isnull=True)
+        CaseAllocation.objects.filter(person_id__in=people_in_clusters([person_id]), closed_at__isnull=True)
         .select_related("worker", "agency")
         .first()
     )

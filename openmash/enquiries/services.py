@@ -12,11 +12,13 @@ from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
     contact_get_for,
+    contacts_visible,
     early_help_request_get_for,
     early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
+    people_in_clusters,
     person_get_for,
     require,
 )
@@ -25,6 +27,7 @@ from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.enquiries.assignment import holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
     EARLY_HELP_AGENCY_TYPE,
@@ -85,11 +88,25 @@ def _rag_due(rag_code: str, start: dt.datetime, errors: dict, field: str = "rag"
 
 
 @transaction.atomic
-def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: str = "") -> Screening:
-    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict."""
+def screening_record(
+    *, actor, contact_id, outcome: str, rationale: str, rag: str = "", holder_confirmed: int | None = None
+) -> Screening:
+    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict.
+
+    A contact someone else in the hub holds (assigned_to: they took it, or a manager gave it to them) is screened
+    only with `holder_confirmed` set to that holder's user id: the screener says "I am screening a contact held by
+    X" (practitioner review, fault 9: one screener closed a contact another held, with no warning). Not refused
+    outright, even for screeners: the holder may be away while an urgent contact waits; the override is deliberate,
+    audited (detail "held_by") and the holder is told. A confirmation naming someone who no longer holds it is
+    asked again (the holder changed meanwhile). ValidationFailed on "holder_confirmed" otherwise."""
     require(actor, "contact.screen")
-    contact = contact_get_for(actor, contact_id)
+    contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     errors: dict[str, list[str]] = {}
+    held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
+    if held_by is not None and holder_confirmed != held_by.pk:
+        errors["holder_confirmed"] = [
+            f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
+        ]
     if outcome not in ScreeningOutcome.values:
         errors.setdefault("outcome", []).append("Choose a screening outcome")
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
@@ -124,7 +141,14 @@ def screening_record(*, actor, contact_id, outcome: str, rationale: str, rag: st
     screening = Screening.objects.create(
         contact=contact, screened_by=actor.user, screened_at=now, outcome=outcome, rag=rag or "", rationale=rationale
     )
-    audit_record(actor=actor, action="screen", obj=contact, detail={"outcome": outcome, "rag": rag})
+    detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    audit_record(actor=actor, action="screen", obj=contact, detail=detail)
+    if held_by is not None:
+        notification_send(
+            user=held_by,
+            contact=contact,
+            message=f"Contact {contact.reference}, which you held, was screened by a colleague",
+        )
     subjects = _subject_ids(contact)
     label = ScreeningOutcome(outcome).label
     chronology_add(
@@ -581,6 +605,25 @@ def _decision_check(
     return per_child, unusual, known
 
 
+def unanswered_requests(enquiry) -> dict:
+    """The enquiry's agency requests still waiting for an answer, for the warning before a decision.
+    Out: {"waiting": [agency names, by name], "asked": how many agencies were asked, "message": the warning ("" when
+    none waits)}. Agency names only: no personal data."""
+    rows = list(
+        AgencyRequest.objects.filter(enquiry=enquiry).order_by("agency__name").values_list("agency__name", "status")
+    )
+    waiting = [name for name, status in rows if status == RequestStatus.OPEN]
+    message = ""
+    if waiting:
+        have = "has" if len(waiting) == 1 else "have"
+        agencies = "agency" if len(rows) == 1 else "agencies"
+        message = (
+            f"{len(waiting)} of {len(rows)} {agencies} asked {have} not answered ({', '.join(waiting)}). Confirm "
+            "that you are deciding without their answers: their requests will close unanswered"
+        )
+    return {"waiting": waiting, "asked": len(rows), "message": message}
+
+
 @transaction.atomic
 def enquiry_decide(
     *,
@@ -592,6 +635,7 @@ def enquiry_decide(
     next_steps: str = "",
     exception_reason: str = "",
     children: list[dict] | None = None,
+    unanswered_confirmed: bool = False,
 ) -> Decision:
     """The manager's decision (MASH manager only).
 
@@ -601,8 +645,11 @@ def enquiry_decide(
     outside its usual threshold levels, or no agency asked). Stored on the decision with the exception codes.
     Effects: open agency requests close ("closed: decided"); each child whose outcomes open a referral becomes a
     referral (re-referral flagged); an early-help outcome hands the children to the early help service; the
-    referrer is told. Errors: ValidationFailed with field keys (outcomes, threshold_level, rationale,
-    exception_reason, children.<i>.outcomes ...); Conflict if already decided."""
+    referrer is told. Deciding while agencies have not answered needs `unanswered_confirmed` (practitioner review,
+    fault 5: a decision taken before 0 of 4 agencies answered gave no warning); the number is kept in the audit
+    event, and the closed requests stay "closed, not answered" everywhere. Errors: ValidationFailed with field
+    keys (outcomes, threshold_level, rationale, exception_reason, unanswered_confirmed, children.<i>.outcomes ...);
+    Conflict if already decided."""
     require(actor, "enquiry.decide")
     enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
     if enquiry.status != EnquiryStatus.OPEN:
@@ -616,6 +663,9 @@ def enquiry_decide(
     )
     if unusual and not exception_reason and not errors.get("exception_reason"):
         errors["exception_reason"] = [f"{message}: give the reason for this decision" for _, message in unusual]
+    unanswered = unanswered_requests(enquiry)
+    if unanswered["waiting"] and not unanswered_confirmed:
+        errors["unanswered_confirmed"] = [unanswered["message"]]
     if errors:
         raise ValidationFailed(
             "There is a problem with the decision", errors={k: list(dict.fromkeys(v)) for k, v in errors.items()}
@@ -650,7 +700,12 @@ def enquiry_decide(
         actor=actor,
         action="decide",
         obj=enquiry,
-        detail={"outcomes": union, "threshold": threshold_level, "exceptions": decision.exceptions},
+        detail={
+            "outcomes": union,
+            "threshold": threshold_level,
+            "exceptions": decision.exceptions,
+            "unanswered": len(unanswered["waiting"]),
+        },
     )
     _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)
     _decision_hand_on(actor=actor, decision=decision, per_child=per_child, known=known, when=now)
@@ -687,7 +742,7 @@ def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -
     if not still_open:
         return
     AgencyRequest.objects.filter(pk__in=[r.pk for r in still_open], status=RequestStatus.OPEN).update(
-        status=RequestStatus.CLOSED, version=F("version") + 1, updated_at=when
+        status=RequestStatus.CLOSED, closed_at=when, version=F("version") + 1, updated_at=when
     )
     researchers = (
         memberships_allowed("request.respond")
@@ -771,7 +826,11 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
     window_start = _months_before(today, months)
     referrals = []
     for pid in subjects:
-        prior = Referral.objects.filter(person_id=pid, referral_date__gte=window_start, referral_date__lte=today)
+        # The child's history is read over their cluster (ADR 0005): a referral of anyone merged with them counts.
+        cluster = people_in_clusters([pid])
+        prior = Referral.objects.filter(
+            person_id__in=cluster, referral_date__gte=window_start, referral_date__lte=today
+        )
         referral = Referral.objects.create(
             contact=contact,
             person_id=pid,
@@ -781,7 +840,7 @@ def _referrals_open(*, actor, contact: Contact, subjects: list, outcome_code: st
             outcome_code=outcome_code,
         )
         referrals.append(referral)
-        if not CaseAllocation.objects.filter(person_id=pid, closed_at__isnull=True).exists():
+        if not CaseAllocation.objects.filter(person_id__in=cluster, closed_at__isnull=True).exists():
             CaseAllocation.objects.create(person_id=pid, agency=actor.agency, referral=referral, opened_at=when)
         audit_record(actor=actor, action="create", obj=referral, detail={"re_referral": referral.is_re_referral})
         chronology_add(
@@ -866,7 +925,12 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     if membership is None:
         raise ValidationFailed("Check the worker", errors={"worker": ["Choose a social worker"]})
     now = timezone.now()
-    allocation = CaseAllocation.objects.select_for_update().filter(person=person, closed_at__isnull=True).first()
+    allocation = (
+        CaseAllocation.objects.select_for_update()
+        .filter(person_id__in=people_in_clusters([person.pk]), closed_at__isnull=True)
+        .order_by("opened_at", "pk")
+        .first()
+    )
     if allocation is None:
         allocation = CaseAllocation.objects.create(
             person=person, agency=membership.agency, worker=membership.user, opened_at=now

@@ -122,6 +122,42 @@ class IntakeForm(CleanTextFormMixin, forms.Form):
     )
 
 
+class AgencyAccessForm(CleanTextFormMixin, forms.Form):
+    """How long an agency's researchers still see the people in a request after it is answered or closed."""
+
+    agency_access_days = forms.IntegerField(
+        label="Agencies see the people in a request for this many days after answering",
+        help_text="While a request is open, and for this many days after the agency answered it or the MASH closed "
+        "it, the agency's researchers see the people's minimum identifying details. From 1 to 365",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter a number of days from 1 to 365",
+            "max_value": "Enter a number of days from 1 to 365",
+        },
+    )
+
+
+class ImmediateRiskForm(CleanTextFormMixin, forms.Form):
+    """How soon a contact with immediate risk is due for screening (practitioner review, fault 8)."""
+
+    immediate_risk_screening_minutes = forms.IntegerField(
+        label="Screen a contact with immediate risk within (minutes)",
+        help_text="Counted by the clock from when the contact was received, not in working hours. 0 means due as "
+        "soon as it is received. From 0 to 240",
+        min_value=0,
+        max_value=240,
+        error_messages={
+            "required": "Enter the number of minutes",
+            "invalid": "Enter a whole number of minutes",
+            "min_value": "Enter a number of minutes from 0 to 240",
+            "max_value": "Enter a number of minutes from 0 to 240",
+        },
+    )
+
+
 class OutcomeRulesForm(CleanTextFormMixin, forms.Form):
     """Per outcome: never combined with another (exclusive), and the threshold levels it usually goes with."""
 

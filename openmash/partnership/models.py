@@ -35,6 +35,16 @@ class PartnershipSettings(BaseModel):
         default=30,
         help_text="A contact received more than this many days before it is recorded needs a reason (late recording).",
     )
+    agency_access_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="An agency's researchers see the people in a request while it is open and for this many days after "
+        "it was answered or closed (access.policy.agency_request_people_allowed).",
+    )
+    immediate_risk_screening_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="A contact with immediate risk is due for screening this many minutes after it was received, by "
+        "the clock (not working hours: immediate protection does not wait for the hub to open). 0 = due on receipt.",
+    )
     agency_lead_working_hours = models.PositiveSmallIntegerField(
         default=4,
         help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager "

@@ -8,7 +8,6 @@ one-time set-password link, shown once on the page that created it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -19,7 +18,7 @@ from openmash.access.policy import require
 from openmash.accounts import admin_services as svc
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.services import audit_record
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import AgencyForm, MembershipEditForm, RoleAddForm, TeamForm, UserNewForm
 
@@ -42,14 +41,9 @@ def _apply_errors(form, exc: ValidationFailed | Conflict) -> None:
 
 
 def _locked_usernames(usernames) -> set[str]:
-    from axes.models import AccessAttempt
+    from openmash.accounts.lockout import locked_usernames
 
-    limit = settings.AXES_FAILURE_LIMIT
-    return set(
-        AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=limit).values_list(
-            "username", flat=True
-        )
-    )
+    return locked_usernames(list(usernames))
 
 
 def _link(request, path: str) -> str:
@@ -95,6 +89,7 @@ def user_new(request):
                 memberships=[svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip())],
                 display_name=cd["name"],
                 job_title=cd["job_title"],
+                email=cd["email"],
             )
             link = svc.user_set_password_link(actor=request.actor, username=user.username)
         except (ValidationFailed, Conflict) as exc:
@@ -116,6 +111,7 @@ def _user_context(request, user, *, forms=None, role_form=None):
         "rows": [(m, forms.get(m.pk) or MembershipEditForm(membership=m)) for m in memberships],
         "role_form": role_form or RoleAddForm(),
         "locked": bool(_locked_usernames([user.username])),
+        "own_account": user.pk == request.actor.user.pk,
         "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
         "nav_active": "partnership",
     }
@@ -124,8 +120,9 @@ def _user_context(request, user, *, forms=None, role_form=None):
 @require_http_methods(["GET", "POST"])
 @actor_required
 def user_detail(request, user_id: int):
-    """A user's roles (change role or team, remove a role), add a role, deactivate or reactivate, unlock, and a new
-    set-password link. Each form posts an `action`."""
+    """A user's roles (change role or team, remove a role), add a role, deactivate or reactivate, unlock, a
+    set-password link for a starter who has never set a password, or a password reset emailed to an existing user.
+    Each form posts an `action`; the service refuses changes to one's own account (audited)."""
     _admin(request)
     user = get_object_or_404(User, pk=user_id)
     if request.method == "GET":
@@ -133,44 +130,10 @@ def user_detail(request, user_id: int):
         return render(request, "partnership/users_detail.html", _user_context(request, user))
     action = request.POST.get("action", "")
     try:
-        if action == "role_edit":
-            membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=user)
-            form = MembershipEditForm(request.POST, membership=membership)
-            if not form.is_valid():
-                return render(
-                    request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form})
-                )
-            cd = form.cleaned_data
-            try:
-                svc.membership_update(
-                    actor=request.actor,
-                    membership_id=membership.pk,
-                    role=cd["role"],
-                    team_id=cd["team"] or None,
-                    active=cd["active"],
-                    expected_updated_at=cd["updated_at"],
-                )
-            except (ValidationFailed, Conflict) as exc:
-                _apply_errors(form, exc)
-                return render(
-                    request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form})
-                )
-            messages.success(request, "Role updated.")
-        elif action == "role_add":
-            form = RoleAddForm(request.POST)
-            if not form.is_valid():
-                return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
-            cd = form.cleaned_data
-            try:
-                svc.membership_add(
-                    actor=request.actor,
-                    username=user.username,
-                    spec=svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip()),
-                )
-            except (ValidationFailed, Conflict) as exc:
-                _apply_errors(form, exc)
-                return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
-            messages.success(request, "Role added.")
+        if action in ("role_edit", "role_add"):
+            page = (_role_edit if action == "role_edit" else _role_add)(request, user)
+            if page is not None:
+                return page
         elif action in ("deactivate", "reactivate"):
             svc.user_set_active(actor=request.actor, username=user.username, active=action == "reactivate")
             messages.success(
@@ -181,18 +144,67 @@ def user_detail(request, user_id: int):
             messages.success(
                 request, f"{user.username} is unlocked." if cleared else f"{user.username} was not locked out."
             )
-        elif action == "link":
+        elif action == "link":  # a starter who has never set a password only (the service refuses anyone else)
             link = svc.user_set_password_link(actor=request.actor, username=user.username)
             return render(
                 request,
                 "partnership/users_link.html",
                 {"user_obj": user, "link": _link(request, link), "created": False, "nav_active": "partnership"},
             )
+        elif action == "reset":  # an existing user: the link goes to their own email address, never to the admin
+            svc.user_password_reset(
+                actor=request.actor, username=user.username, base_url=request.build_absolute_uri("/")
+            )
+            messages.success(
+                request, f"{user.username}'s password was reset. A link to set a new one was emailed to them."
+            )
         else:
             messages.error(request, "Choose an action.")
-    except (ValidationFailed, Conflict) as exc:
+    except (ValidationFailed, Conflict, NotFound) as exc:
         messages.error(request, exc.message)
     return redirect("partnership:user_detail", user_id=user.pk)
+
+
+def _role_edit(request, user):
+    """Change one of the user's roles: None when saved (the caller redirects), or the page with the form's errors."""
+    membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=user)
+    form = MembershipEditForm(request.POST, membership=membership)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            svc.membership_update(
+                actor=request.actor,
+                membership_id=membership.pk,
+                role=cd["role"],
+                team_id=cd["team"] or None,
+                active=cd["active"],
+                expected_updated_at=cd["updated_at"],
+            )
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Role updated.")
+            return None
+    return render(request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form}))
+
+
+def _role_add(request, user):
+    """Give the user another role: None when saved, or the page with the form's errors."""
+    form = RoleAddForm(request.POST)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            svc.membership_add(
+                actor=request.actor,
+                username=user.username,
+                spec=svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip()),
+            )
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Role added.")
+            return None
+    return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
 
 
 # --- agencies and teams -------------------------------------------------------------------------------------------

@@ -31,6 +31,13 @@ class UserNewForm(CleanTextFormMixin, forms.Form):
     )
     name = forms.CharField(label="Full name", max_length=150, required=False)
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        required=False,
+        help_text="Where a link to reset their password is sent. It cannot be changed here later.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+    )
     agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose the agency they work for"})
     role = forms.ChoiceField(
         label="Role", choices=[("", "Choose a role"), *role_choices()], error_messages={"required": "Choose a role"}

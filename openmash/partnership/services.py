@@ -131,6 +131,50 @@ def late_contact_days_update(*, actor, days: int) -> PartnershipSettings:
     return obj
 
 
+IMMEDIATE_RISK_MAX_MINUTES = 240
+
+
+@transaction.atomic
+def immediate_risk_screening_update(*, actor, minutes: int) -> PartnershipSettings:
+    """Set how soon a contact with immediate risk is due for screening: `minutes` after it was received, by the
+    clock (0 = due on receipt; at most 240, as anything later is no longer "at once"). Applies to contacts recorded
+    from now on. ValidationFailed on "immediate_risk_screening_minutes"."""
+    require(actor, "partnership.configure")
+    if not isinstance(minutes, int) or not 0 <= minutes <= IMMEDIATE_RISK_MAX_MINUTES:
+        raise ValidationFailed(
+            "Check the screening time",
+            errors={
+                "immediate_risk_screening_minutes": [
+                    f"Enter a whole number of minutes from 0 to {IMMEDIATE_RISK_MAX_MINUTES}"
+                ]
+            },
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.immediate_risk_screening_minutes
+    obj.immediate_risk_screening_minutes = minutes
+    obj.save(update_fields=["immediate_risk_screening_minutes", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"immediate_risk_screening_minutes": [before, minutes]})
+    return obj
+
+
+@transaction.atomic
+def agency_access_days_update(*, actor, days: int) -> PartnershipSettings:
+    """Set for how many days (1 to 365) after a request is answered or closed its agency still sees the people in
+    it (access.policy.agency_request_people_until). Applies at once, to every request."""
+    require(actor, "partnership.configure")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise ValidationFailed(
+            "There is a problem with the window",
+            errors={"agency_access_days": ["Enter a number of days from 1 to 365"]},
+        )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.agency_access_days
+    obj.agency_access_days = days
+    obj.save(update_fields=["agency_access_days", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"agency_access_days": [before, days]})
+    return obj
+
+
 @transaction.atomic
 def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
     """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the

@@ -10,8 +10,10 @@ from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
 from openmash.partnership.forms import (
+    AgencyAccessForm,
     AgencyLeadForm,
     BankHolidayForm,
+    ImmediateRiskForm,
     IntakeForm,
     OutcomeRulesForm,
     RagTimescalesForm,
@@ -37,8 +39,15 @@ def _forms(data=None, which=None):
         "intake_form": IntakeForm(
             data if which == "intake" else None, initial={"late_contact_days": s.late_contact_days}
         ),
+        "immediate_form": ImmediateRiskForm(
+            data if which == "immediate" else None,
+            initial={"immediate_risk_screening_minutes": s.immediate_risk_screening_minutes},
+        ),
         "lead_form": AgencyLeadForm(
             data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
+        ),
+        "access_form": AgencyAccessForm(
+            data if which == "access" else None, initial={"agency_access_days": s.agency_access_days}
         ),
         "rules_form": OutcomeRulesForm(
             data if which == "rules" else None,
@@ -49,6 +58,35 @@ def _forms(data=None, which=None):
             data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
         ),
     }
+
+
+# The settings that are one number each: form posted -> (form, field, service, message when saved).
+_ONE_NUMBER = {
+    "intake": (
+        "intake_form",
+        "late_contact_days",
+        lambda actor, days: services.late_contact_days_update(actor=actor, days=days),
+        "Late recording window saved.",
+    ),
+    "immediate": (
+        "immediate_form",
+        "immediate_risk_screening_minutes",
+        lambda actor, minutes: services.immediate_risk_screening_update(actor=actor, minutes=minutes),
+        "Screening time for immediate risk saved. Contacts recorded from now on use it.",
+    ),
+    "lead": (
+        "lead_form",
+        "agency_lead_working_hours",
+        lambda actor, hours: services.agency_lead_update(actor=actor, hours=hours),
+        "Agency answer times saved. Requests sent from now on use them.",
+    ),
+    "access": (
+        "access_form",
+        "agency_access_days",
+        lambda actor, days: services.agency_access_days_update(actor=actor, days=days),
+        "Agency access window saved. It applies to every request from now on.",
+    ),
+}
 
 
 def _apply(request, which, forms):
@@ -63,12 +101,12 @@ def _apply(request, which, forms):
             actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
         )
         return "Hub working hours saved."
-    if which == "intake" and forms["intake_form"].is_valid():
-        services.late_contact_days_update(actor=actor, days=forms["intake_form"].cleaned_data["late_contact_days"])
-        return "Late recording window saved."
-    if which == "lead" and forms["lead_form"].is_valid():
-        services.agency_lead_update(actor=actor, hours=forms["lead_form"].cleaned_data["agency_lead_working_hours"])
-        return "Agency answer times saved. Requests sent from now on use them."
+    if which in _ONE_NUMBER:
+        form_name, field, save, saved = _ONE_NUMBER[which]
+        if forms[form_name].is_valid():
+            save(actor, forms[form_name].cleaned_data[field])
+            return saved
+        return None
     if which == "rules" and forms["rules_form"].is_valid():
         services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
         return "Outcome rules saved. Decisions from now on follow them."

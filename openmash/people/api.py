@@ -22,8 +22,10 @@ class IdentifierOut(Schema):
 
 
 class AddressOut(Schema):
-    """status: known, no_fixed_abode or not_known (then the address lines are empty)."""
+    """status: known, no_fixed_abode or not_known (then the address lines are empty). `id` names the row for a
+    correction (POST /contacts/{id}/people/{person_id}/corrections: correct_address, end_address)."""
 
+    id: UUID
     status: str
     line1: str
     town: str
@@ -59,6 +61,41 @@ class PersonSummaryOut(Schema):
     sex: str
 
 
+class AgencyRecordOut(Schema):
+    """One agency's record of the person, as that agency holds it (ADR 0005). `origin_person_id` is the person the
+    record was first attached to (where an unmerge puts it back); identifiers are the valid ones only."""
+
+    id: UUID
+    agency: str
+    local_id: str
+    origin_person_id: UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: str
+    nhs_number: str
+    upn: str
+    pnc_id: str
+    postcode: str
+    received_at: dt.datetime
+    source_contact_reference: str | None
+    source_feed: str
+
+
+class RecordLinkOut(Schema):
+    """A current confirmed link joining two of the person's records: the rule that made it ("nhs_number", ...) or
+    "reviewer" with the user who decided, when, why, and each field's evidence ({field: {weight, level, reason}})."""
+
+    id: UUID
+    record_l_id: UUID
+    record_r_id: UUID
+    rule: str
+    decided_by: str | None
+    decided_at: dt.datetime
+    reason: str
+    field_weights: dict
+
+
 class PersonOut(PersonSummaryOut):
     """A person's record. Which parts are filled comes from access.fields.person_fields_visible: the minimum
     identifying details (with postcode and NHS number) for everyone who may open the record; ethnicity, every
@@ -70,16 +107,27 @@ class PersonOut(PersonSummaryOut):
     identifiers: list[IdentifierOut] = []
     addresses: list[AddressOut] = []
     relationships: list[RelationshipOut] = []
+    merged_person_ids: list[UUID] = Field(
+        default_factory=list, description="People merged into this one (their ids answer with this person)"
+    )
+    records: list[AgencyRecordOut] = Field(default_factory=list, description="Hub and allocated worker only")
+    links: list[RecordLinkOut] = Field(default_factory=list, description="Hub and allocated worker only")
     version: int
 
 
 class ChronologyEntryOut(Schema):
+    """One entry of the merged chronology. `person_id` is the person (in this person's cluster) it was recorded
+    against; `record_id`/`source` name the agency record and feed an imported event came from."""
+
     occurred_at: dt.datetime
     kind: str
     agency: str | None
     summary: str
     object_type: str
     object_id: str
+    person_id: UUID
+    record_id: UUID | None = None
+    source: str = ""
 
 
 class ChronologyOut(Schema):
@@ -147,6 +195,9 @@ def person_out(actor, person) -> dict:
     out["nhs_number"] = nhs_number_format(out["nhs_number"]) if out.get("nhs_number") else None
     out["postcode"] = out.get("postcode") or None
     out.update(id=person.id, version=person.version)
+    picture = getattr(person, "picture", None)
+    identifiers = picture.identifiers if picture is not None else person.identifiers.all()
+    addresses = picture.addresses if picture is not None else person.addresses.all()
     if "identifiers" in fields:
         out["ethnicity"] = person.ethnicity
         out["identifiers"] = [
@@ -154,10 +205,11 @@ def person_out(actor, person) -> dict:
                 "type": i.identifier_type,
                 "value": nhs_number_format(i.value) if i.identifier_type == "nhs_number" else i.value,
             }
-            for i in person.identifiers.all()
+            for i in identifiers
         ]
         out["addresses"] = [
             {
+                "id": a.pk,
                 "status": a.status,
                 "line1": a.line1,
                 "town": a.town,
@@ -165,7 +217,42 @@ def person_out(actor, person) -> dict:
                 "start_date": a.start_date,
                 "end_date": a.end_date,
             }
-            for a in person.addresses.all()
+            for a in addresses
+        ]
+    if picture is not None and "identifiers" in fields:
+        out["merged_person_ids"] = [p.pk for p in picture.merged]
+        out["records"] = [
+            {
+                "id": r.pk,
+                "agency": r.agency.name,
+                "local_id": r.local_id,
+                "origin_person_id": r.origin_person_id,
+                "given_name": r.given_name,
+                "family_name": r.family_name,
+                "date_of_birth": r.date_of_birth,
+                "sex": r.sex,
+                "nhs_number": nhs_number_format(r.nhs_number) if r.nhs_number else "",
+                "upn": r.upn,
+                "pnc_id": r.pnc_id,
+                "postcode": r.postcode,
+                "received_at": r.received_at,
+                "source_contact_reference": r.source_contact.reference if r.source_contact_id else None,
+                "source_feed": r.source_feed,
+            }
+            for r in picture.records
+        ]
+        out["links"] = [
+            {
+                "id": link.pk,
+                "record_l_id": link.record_l_id,
+                "record_r_id": link.record_r_id,
+                "rule": link.rule,
+                "decided_by": link.decided_by.username if link.decided_by_id else None,
+                "decided_at": link.decided_at,
+                "reason": link.reason,
+                "field_weights": link.field_weights,
+            }
+            for link in picture.links
         ]
     if "relationships" in fields:
         out["relationships"] = [
@@ -215,7 +302,11 @@ def search_item_out(actor, person) -> dict:
     return out
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="A person's record")
+@router.get(
+    "/people/{person_id}",
+    response=PersonOut,
+    summary="A person's record, read over everyone merged into them (a merged-away id answers with that person)",
+)
 def person_detail(request, person_id: UUID):
     person = selectors.person_get(actor=request.actor, person_id=person_id)
     return person_out(request.actor, person)
@@ -234,6 +325,9 @@ def person_chronology(request, person_id: UUID):
                 "summary": e.summary,
                 "object_type": e.object_type,
                 "object_id": e.object_id,
+                "person_id": e.person_id,
+                "record_id": e.record_id,
+                "source": e.source,
             }
             for e in entries
         ],

@@ -178,6 +178,9 @@ class AgencyRecord(BaseModel):
             models.Index(fields=["nhs_number"], name="agency_record_nhs_idx", condition=~models.Q(nhs_number="")),
             models.Index(fields=["upn"], name="agency_record_upn_idx", condition=~models.Q(upn="")),
             models.Index(fields=["pnc_id"], name="agency_record_pnc_idx", condition=~models.Q(pnc_id="")),
+            # blocking for intake candidates (openmash.matching.candidates): date of birth, or postcode
+            models.Index(fields=["date_of_birth"], name="agency_record_dob_idx"),
+            models.Index(fields=["postcode"], name="agency_record_postcode_idx", condition=~models.Q(postcode="")),
         ]
 
     def __str__(self) -> str:

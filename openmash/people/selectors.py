@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from openmash.access.fields import person_search_details
 from openmash.access.policy import (
+    people_in_clusters,
     people_visible,
     people_visible_ids,
     person_full_record_allowed,
@@ -19,8 +21,18 @@ from openmash.access.policy import (
 )
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
+from openmash.people.linking import person_cluster_ids
 from openmash.people.lookup import people_lookup, search_terms_check
-from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier, Relationship
+from openmash.people.models import (
+    Address,
+    AgencyRecord,
+    ChronologyEntry,
+    LinkState,
+    Person,
+    PersonIdentifier,
+    RecordLink,
+    Relationship,
+)
 from openmash.people.search_limits import search_rate_check
 
 
@@ -71,6 +83,19 @@ def relationship_source_text(rel: Relationship) -> str:
 
 
 def relationships_view(person: Person) -> list[dict]:
+    """See _relationships_view; read over the person's cluster when `person.picture` is attached (person_get), leaving
+    out relationships between people of the cluster itself."""
+    picture = getattr(person, "picture", None)
+    if picture is None:
+        return _relationships_view(person)
+    inside = {p.pk for p in picture.people}
+    rows = []
+    for p in picture.people:
+        rows += [r for r in _relationships_view(p) if r["other_person"].pk not in inside]
+    return rows
+
+
+def _relationships_view(person: Person) -> list[dict]:
     """The person's current relationships, both directions, each with its source; for people loaded through
     `person_get` (prefetched, no queries). Each item: other_person (Person), description (e.g. "Alleged
     perpetrator of Ann Smith" / "Dean Smith: alleged perpetrator"), claim ("Dean Smith is alleged perpetrator of
@@ -101,10 +126,93 @@ def relationships_view(person: Person) -> list[dict]:
     ]
 
 
+@dataclass
+class Picture:
+    """A resolved person's picture, read over their cluster (ADR 0005): ``people`` (the canonical person first, then
+    everyone merged into them), every identifier (one per type and value), address (newest first, current ones
+    first) and alias of any of them, the agency ``records`` joined into this person (with agency and source contact)
+    and the current confirmed ``links`` between those records (with who or which rule decided)."""
+
+    people: list
+    identifiers: list
+    addresses: list
+    aliases: list
+    records: list
+    links: list
+
+    @property
+    def merged(self) -> list:
+        return self.people[1:]
+
+    @property
+    def people_with_agencies(self) -> list[tuple]:
+        """[(person, "County Police, Oakfield Primary School")]: each person of the cluster with the agencies whose
+        records were first attached to them."""
+        names: dict = {}
+        for r in self.records:
+            names.setdefault(r.origin_person_id, []).append(r.agency.name)
+        return [(p, ", ".join(dict.fromkeys(names.get(p.pk, [])))) for p in self.people]
+
+
+def _picture(people: list[Person]) -> Picture:
+    ids = [p.pk for p in people]
+    identifiers, seen = [], set()
+    for p in people:
+        for i in p.identifiers.all():
+            if (i.identifier_type, i.value) not in seen:
+                seen.add((i.identifier_type, i.value))
+                identifiers.append(i)
+    identifiers.sort(key=lambda i: i.identifier_type)
+    addresses = [a for p in people for a in p.addresses.all()]
+    addresses.sort(key=lambda a: (a.end_date is not None, -(a.start_date or dt.date.min).toordinal()))
+    records = list(
+        AgencyRecord.objects.filter(person_id=ids[0])
+        .select_related("agency", "source_contact", "origin_person")
+        .order_by("received_at", "pk")
+    )
+    rec_ids = [r.pk for r in records]
+    links = list(
+        RecordLink.objects.filter(
+            valid_to__isnull=True, state=LinkState.CONFIRMED, record_l_id__in=rec_ids, record_r_id__in=rec_ids
+        )
+        .select_related("decided_by", "record_l__agency", "record_r__agency", "record_l", "record_r")
+        .order_by("decided_at", "pk")
+    )
+    return Picture(
+        people=people,
+        identifiers=identifiers,
+        addresses=addresses,
+        aliases=[a for p in people for a in p.aliases.all()],
+        records=records,
+        links=links,
+    )
+
+
+def person_resolved_id_for(*, actor, person_id):
+    """The id of the resolved person `person_id` belongs to (itself unless merged), for sending a user from a
+    merged-away person's page to the resolved one. Not audited: it reads no personal data, only an id on the way
+    to an audited page. NotFound when the actor may not open the person (which is exactly when they may not open
+    the resolved person: people_visible is closed under merging)."""
+    person = person_get_for(actor, person_id, qs=people_visible(actor).only("pk", "merged_into_id"))
+    return person.merged_into_id or person.pk
+
+
 @transaction.atomic
 def person_get(*, actor, person_id) -> Person:
-    person = person_get_for(actor, person_id, qs=_with_relationships(people_visible(actor)))
+    """A person's record as the actor may open it, read over the cluster they belong to (ADR 0005). In: a person id
+    (a merged-away person's id gives the person they were merged into). Out: the *resolved* Person, with
+    relationships prefetched and ``person.picture`` (Picture) attached; compare its pk with `person_id` to tell a
+    merged-away id (the pages redirect). Audited: a "view" of the resolved person and of each person merged into
+    them. NotFound when the actor may not open the person (people_visible is closed under merging)."""
+    requested = person_get_for(actor, person_id, qs=people_visible(actor))
+    cluster = person_cluster_ids(requested)
+    people = {p.pk: p for p in _with_relationships(Person.objects.filter(pk__in=cluster))}
+    ordered = [people[pk] for pk in cluster if pk in people]
+    person = ordered[0]
+    person.picture = _picture(ordered)
     audit_record(actor=actor, action="view", obj=person)
+    if len(ordered) > 1:
+        audit_record_many(actor=actor, action="view", objects=ordered[1:], reason="merged into the person viewed")
     return person
 
 
@@ -232,19 +340,33 @@ def search_result_view(actor, person) -> dict:
 
 @transaction.atomic
 def person_chronology(*, actor, person_id) -> tuple[Person, list[ChronologyEntry]]:
-    person = person_get_for(actor, person_id)
+    """The chronology of the resolved person `person_id` belongs to: every entry recorded against anyone in the
+    cluster (contacts, decisions, allocations, imported events, ...), newest first, each with its agency and the
+    agency record it came from. Out: (resolved Person, entries). NotFound unless the actor may see the full record.
+    Audited ("view", reason "chronology")."""
+    requested = person_get_for(actor, person_id)
+    person = requested if requested.merged_into_id is None else Person.objects.get(pk=requested.merged_into_id)
     if not person_full_record_allowed(actor, person):
         raise NotFound()
-    entries = list(ChronologyEntry.objects.filter(person=person).select_related("agency").order_by("-occurred_at"))
+    cluster = person_cluster_ids(person)
+    entries = list(
+        ChronologyEntry.objects.filter(person_id__in=cluster)
+        .select_related("agency", "record", "record__agency")
+        .order_by("-occurred_at", "pk")
+    )
     audit_record(actor=actor, action="view", obj=person, reason="chronology")
     return person, entries
 
 
 def open_allocation_for(person_ids):
+    """The first open allocation with a worker of any of the people, read over their clusters (a child merged with
+    an allocated child is that child: ADR 0005). None when there is none."""
     from openmash.enquiries.models import CaseAllocation
 
     return (
-        CaseAllocation.objects.filter(person_id__in=person_ids, closed_at__isnull=True, worker__isnull=False)
+        CaseAllocation.objects.filter(
+            person_id__in=people_in_clusters(list(person_ids)), closed_at__isnull=True, worker__isnull=False
+        )
         .select_related("worker")
         .order_by("opened_at")
         .first()

@@ -67,10 +67,10 @@ def _validate_aliases(data, cleaned, err) -> None:
             forename = name_clean(alias.get("forename"), label="First name")
             surname = name_clean(alias.get("surname"), label="Last name")
         except ValueError as exc:
-            err(f"aliases[{i}]", str(exc))
+            err(f"aliases.{i}", str(exc))
             continue
         if not (forename or surname):
-            err(f"aliases[{i}]", "Enter the other name, or remove it")
+            err(f"aliases.{i}", "Enter the other name, or remove it")
         else:
             aliases.append((forename, surname))
     cleaned["aliases"] = aliases
@@ -139,43 +139,44 @@ def _validate_identifiers(data, cleaned, err) -> None:
         try:
             identifiers.append((ident.get("type"), identifier_normalise(ident.get("type"), ident.get("value", ""))))
         except ValueError as exc:
-            err(f"identifiers[{i}].value", str(exc))
+            err(f"identifiers.{i}.value", str(exc))
     cleaned["identifiers"] = identifiers
 
 
-def address_validate(address: dict | None, *, err) -> dict | None:
+def address_validate(address: dict | None, *, err, prefix: str = "address") -> dict | None:
     """An address as entered: status known (line 1 required, postcode optional but a UK postcode in canonical
     form when given), or no fixed abode / not known (no address lines, nothing stored as text). Errors go to
-    address.<field>. Returns the cleaned address, or None when nothing was given."""
+    `prefix`.<field> (address.line1; just line1 with prefix ""). Returns the cleaned address, or None when nothing was given."""
     if not address:
         return None
+    at = f"{prefix}." if prefix else ""
     status = address.get("status") or AddressStatus.KNOWN
     if status not in AddressStatus.values:
-        err("address.status", "Address status must be known, no_fixed_abode or not_known")
+        err(f"{at}status", "Address status must be known, no_fixed_abode or not_known")
         return None
     values = {}
     for field, limit, label in (("line1", 200, "Address line 1"), ("town", 100, "Town or city")):
         try:
             values[field] = clean_text(address.get(field))
         except TextRefused as exc:
-            err(f"address.{field}", str(exc))
+            err(f"{at}{field}", str(exc))
             values[field] = ""
         if len(values[field]) > limit:
-            err(f"address.{field}", f"{label} must be {limit} characters or fewer")
+            err(f"{at}{field}", f"{label} must be {limit} characters or fewer")
     raw_postcode = address.get("postcode") or ""
     postcode = ""
     if status != AddressStatus.KNOWN:
         if values["line1"] or values["town"] or raw_postcode.strip():
             label = AddressStatus(status).label.lower()
-            err("address.line1", f"Leave the address blank when the address is {label}")
+            err(f"{at}line1", f"Leave the address blank when the address is {label}")
         return {"status": status, "line1": "", "town": "", "postcode": ""}
     if raw_postcode.strip():
         try:
             postcode = postcode_normalise(raw_postcode)
         except ValueError as exc:
-            err("address.postcode", str(exc))
+            err(f"{at}postcode", str(exc))
     if not values["line1"]:
-        err("address.line1", "Enter the first line of the address, or say that it is not known")
+        err(f"{at}line1", "Enter the first line of the address, or say that it is not known")
     return {"status": status, "line1": values["line1"], "town": values["town"], "postcode": postcode}
 
 
@@ -183,6 +184,58 @@ def _validate_address(data, cleaned, err) -> None:
     address = address_validate(data.get("address") or None, err=err)
     if address:
         cleaned["address"] = address
+
+
+def address_values(address: Address) -> dict:
+    """An address row's values in the shape address_validate returns (what a correction keeps as 'previous')."""
+    return {"status": address.status, "line1": address.line1, "town": address.town, "postcode": address.postcode}
+
+
+def address_edits_validate(person: Person, data: dict, *, errors: dict[str, list[str]], today: dt.date) -> dict:
+    """Corrections to addresses a person already has (the hub, with a reason: contacts.services.
+    contact_person_correct). In `data`:
+
+    - `correct_address` {address_id, status, line1, town, postcode}: the row was recorded wrongly; its values are
+      replaced (checked as any address: address_validate), the dates stay;
+    - `end_address` {address_id, end_date}: the person no longer lives there; a current (not yet ended) address
+      gets an end date (a date, default `today`; not in the future, not before the address's start date).
+
+    Returns {"address_correct": (Address, values)} and/or {"address_end": (Address, date)}. Errors are keyed
+    correct_address.<field> / end_address.<field>. Source: issue 5, "people's details can be corrected by the hub
+    with a reason" (an address is one of them)."""
+    cleaned: dict[str, Any] = {}
+    rows = {str(a.pk): a for a in person.addresses.all()}
+    fix = data.get("correct_address")
+    if fix:
+        err = _FieldErrors(errors, "correct_address")
+        address = rows.get(str(fix.get("address_id") or ""))
+        if address is None:
+            err("address_id", "Choose one of this person's addresses")
+        else:
+            given = {k: fix.get(k) for k in ("status", "line1", "town", "postcode")}
+            values = address_validate(given, err=err, prefix="")
+            if values is not None and not any(err.has(f) for f in ("status", "line1", "town", "postcode")):
+                cleaned["address_correct"] = (address, values)
+    end = data.get("end_address")
+    if end:
+        err = _FieldErrors(errors, "end_address")
+        address = rows.get(str(end.get("address_id") or ""))
+        try:
+            day = _parse_date(end.get("end_date")) or today
+        except ValueError:
+            err("end_date", "Enter the date they stopped living there as a real date")
+            day = None
+        if address is None:
+            err("address_id", "Choose one of this person's addresses")
+        elif address.end_date is not None:
+            err("address_id", "This address has already ended")
+        elif day is not None and day > today:
+            err("end_date", "The date they stopped living there must be today or in the past")
+        elif day is not None and address.start_date and day < address.start_date:
+            err("end_date", f"The end date must be on or after the date they moved in ({address.start_date:%-d %B %Y})")
+        elif day is not None:
+            cleaned["address_end"] = (address, day)
+    return cleaned
 
 
 def person_values(person: Person) -> dict:
@@ -202,9 +255,9 @@ _EDITABLE = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "
 
 
 def person_changes_apply(*, actor, person: Person, cleaned: dict, bump: bool = True) -> list[tuple[str, Any, Any]]:
-    """Apply validated details (person_input_validate's output) to a person: changed fields, new identifiers and
-    a new current address. Returns [(field, previous, new)] for the change history; the caller checks access,
-    versions and audits (contacts.services.contact_amend / contact_person_correct). Call inside a transaction."""
+    """Apply validated details (person_input_validate's output, with address_edits_validate's) to a person:
+    changed fields, new identifiers, a corrected or ended address, and a new current address. Returns
+    [(field, previous, new)] for the change history; the caller checks access, versions and audits (contacts.services.contact_amend / contact_person_correct). Call inside a transaction."""
     changes: list[tuple[str, Any, Any]] = []
     for field in _EDITABLE:
         if field in cleaned and getattr(person, field) != cleaned[field]:
@@ -222,6 +275,25 @@ def person_changes_apply(*, actor, person: Person, cleaned: dict, bump: bool = T
             PersonIdentifier.objects.create(person=person, identifier_type=kind, value=value)
             changes.append(("identifier_added", None, {"type": kind, "value": value}))
             held.add((kind, value))
+    changes += _address_changes_apply(person, cleaned)
+    return changes
+
+
+def _address_changes_apply(person: Person, cleaned: dict) -> list[tuple[str, Any, Any]]:
+    """A corrected address, an ended one and a new current one (in that order), as [(field, previous, new)]."""
+    changes: list[tuple[str, Any, Any]] = []
+    if cleaned.get("address_correct"):
+        address, values = cleaned["address_correct"]
+        previous = address_values(address)
+        if previous != values:
+            Address.objects.filter(pk=address.pk).update(**values, updated_at=timezone.now())
+            for field, value in values.items():
+                setattr(address, field, value)
+            changes.append(("address_corrected", previous, values))
+    if cleaned.get("address_end"):
+        address, day = cleaned["address_end"]  # the same row as a correction above, if both: shown as corrected
+        Address.objects.filter(pk=address.pk, end_date__isnull=True).update(end_date=day, updated_at=timezone.now())
+        changes.append(("address_ended", address_values(address), day))
     if cleaned.get("address"):
         today = timezone.localdate()
         current = person.addresses.filter(end_date__isnull=True).first()
@@ -234,9 +306,13 @@ def person_changes_apply(*, actor, person: Person, cleaned: dict, bump: bool = T
     return changes
 
 
-def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
+def people_create(
+    *, actor, cleaned_list: list[dict], not_same: dict | None = None, source_contact=None
+) -> list[Person]:
     """Create people from cleaned input in a few bulk INSERTs, with one audit event each (call inside a
-    transaction)."""
+    transaction). Each new person gets the actor's agency's record of them (``people.linking``, ADR 0005: every
+    person has at least one record), linked by the deterministic identifier rule; ``not_same`` maps a position in
+    `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``)."""
     if not cleaned_list:
         return []
     people = Person.objects.bulk_create(
@@ -280,6 +356,14 @@ def people_create(*, actor, cleaned_list: list[dict]) -> list[Person]:
         PersonAlias.objects.bulk_create(aliases)
     search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals: index the new names here
     audit_record_many(actor=actor, action="create", objects=people)
+    from openmash.people.linking import records_for_new_people
+
+    records_for_new_people(
+        actor=actor,
+        pairs=list(zip(people, cleaned_list, strict=True)),
+        source_contact=source_contact,
+        not_same=not_same,
+    )
     return people
 
 

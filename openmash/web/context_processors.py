@@ -7,8 +7,11 @@ NAV_ITEMS = [
     ("contact_new", "Record a concern", "web:contact_new", "contact.create"),
     ("screening", "Screening queue", "web:screening_queue", "contact.screen"),
     ("enquiries", "Enquiries", "web:enquiry_list", "enquiry.view"),
+    ("workload", "Who holds what", "web:workload", "work.take"),
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
+    ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
+    ("matching", "Records to review", "matching:queue", "link.review"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),
@@ -31,4 +34,13 @@ def actor(request):
         for key, label, url_name, action in NAV_ITEMS
         if current is not None and (action is None or can(current, action))
     ]
-    return {"actor": current, "nav_items": nav}
+    from django.conf import settings
+
+    return {
+        "actor": current,
+        "nav_items": nav,
+        # the GOV.UK timeout warning (web/includes/timeout_warning.html): when the idle sign-out comes, and how long
+        # before it the warning opens
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "timeout_warning_seconds": min(settings.OPENMASH_TIMEOUT_WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2),
+    }

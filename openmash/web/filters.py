@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.assignment import ASSIGNED_ME, ASSIGNED_NONE, holder_name
-from openmash.web.forms import GovukDateField
+from openmash.web.forms import FilterDateField
 
 # GET parameters that are not filters: paging, and the list's status tabs.
 NOT_FILTERS = {"page", "status"}
@@ -34,8 +34,8 @@ class QueueFilterForm(CleanTextFormMixin, forms.Form):
     overdue = forms.BooleanField(label="Overdue only", required=False)
     agency = _select("Recording agency", [], "a recording agency")
     assigned = _select("Held by", [], "who holds the work")
-    received_from = GovukDateField(label="Received from", required=False, help_text="For example, 27 3 2026")
-    received_to = GovukDateField(label="Received to", required=False, help_text="For example, 31 3 2026")
+    received_from = FilterDateField(label="Received from", required=False, help_text="For example, 27 3 2026")
+    received_to = FilterDateField(label="Received to", required=False, help_text="For example, 31 3 2026")
 
     def __init__(self, *args, agencies=(), holders=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from crispy_forms_gds.layout import (
     ConditionalQuestion,
     ConditionalRadios,
     Field,
+    Fieldset,
     Fixed,
     Fluid,
     Layout,
@@ -42,7 +43,9 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
+from openmash.contacts.validation import MAX_LATE_REASON, late_reason_check, received_at_check
 from openmash.core.exceptions import ApplicationError
+from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
@@ -126,6 +129,19 @@ class GovukDateField(forms.Field):
 
     def has_error_part(self, part: str) -> bool:
         return part in self.error_parts
+
+
+class FilterDateField(GovukDateField):
+    """A date a list is filtered by: GovukDateField, and within the one range every date filter accepts
+    (core.pagination.filter_date_check: 1900 to 2099), so a far-off date is a field error, never a server error
+    (issue 5 review, fault 9)."""
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            filter_date_check(value, label=self.label)
+        except ValueError as exc:
+            raise self._fail(str(exc), "out_of_range", ["year"]) from None
 
 
 def domain_check(fn, *args, **kwargs):
@@ -255,7 +271,9 @@ def apply_service_errors(form: forms.Form, exc: ApplicationError, key_to_field=N
 
 class LoginForm(CleanTextFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        # The one answer for a wrong password, a deactivated account and a deactivated agency (no enumeration).
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive. If your account or your "
+        "agency has been switched off, contact your partnership administrator.",
         "inactive": "This account has been disabled. Contact your partnership administrator.",
     }
 
@@ -338,8 +356,14 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
             "identifier": cd.get("identifier") or "",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, form_id: str = "", **kwargs):
+        """form_id: the id of the <form> these boxes belong to when they sit outside it (the intake page's search
+        belongs to the contact form, so searching keeps everything typed there)."""
         super().__init__(*args, **kwargs)
+        self.form_id = form_id
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
         self.fields["name"].widget.attrs.update(autocomplete="off", spellcheck="false")
         self.fields["postcode"].widget.attrs.update(autocomplete="off", **{"class": "govuk-input--width-10"})
         self.fields["age"].widget.attrs.update(
@@ -355,7 +379,7 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
 # The intake is one <form> holding a formset of children, a formset of household members and the contact's own
 # questions, each rendered by crispy-forms-gds (GOV.UK Design System markup) from the layouts below. The forms check
 # only the shape of what was posted; the domain rules are the service's (contacts.services.contact_validate, the
-# same validation the API uses), and its errors are keyed by the input's structure (subjects[0].date_of_birth),
+# same validation the API uses), and its errors are keyed by the input's structure (subjects.0.date_of_birth),
 # which `place_service_errors` follows back to the form that produced that part of the input.
 
 MAX_CHILDREN = 20
@@ -397,17 +421,9 @@ def _date(label: str, **kwargs) -> GdsDateField:
 
 
 def _service_key_parts(key: str) -> list[str | int]:
-    """'subjects[0].address.postcode' -> ['subjects', 0, 'address', 'postcode'] (the input's structure)."""
-    parts: list[str | int] = []
-    for piece in key.split("."):
-        name, _, rest = piece.partition("[")
-        if name:
-            parts.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            parts.append(int(index) if index.isdigit() else index)
-            rest = rest.lstrip("[")
-    return parts
+    """'subjects.0.address.postcode' -> ['subjects', 0, 'address', 'postcode'] (the input's structure, as the API
+    names it: dotted paths with 0-based list positions, the shape django-ninja gives its own errors)."""
+    return [int(piece) if piece.isdigit() else piece for piece in key.split(".") if piece]
 
 
 class _PersonForm(CleanTextFormMixin, forms.Form):
@@ -652,14 +668,15 @@ ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=MAX_CHILDREN, a
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS)
 
 
-def _time_of_day(value: str) -> dt.time | None:
+def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
+    """A time of day typed as hours and minutes (21:30, 9:05, 21.30); None if blank. Raises ValidationError."""
     value = (value or "").strip().lower().replace(".", ":")
     if not value:
         return None
     try:
         return dt.time.fromisoformat(value.zfill(5) if ":" in value else value)
     except ValueError:
-        raise ValidationError("Enter the time of the incident as hours and minutes, for example 21:30") from None
+        raise ValidationError(f"Enter the time of {what} as hours and minutes, for example {example}") from None
 
 
 class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
@@ -765,12 +782,29 @@ class ContactForm(DomesticAbuseForm):
     referrer_name = _text("Referrer's name", max_length=200)
     referrer_role = _text("Referrer's job title or relationship to the child", max_length=200)
     referrer_phone = _text("Referrer's phone number", max_length=40)
+    received_date = _date(
+        "Date your agency received the concern",
+        help_text="Leave the date and time blank if it reached you today: the time you send this is used. "
+        "For example, 27 3 2026",
+    )
+    received_time = _text("Time your agency received it", max_length=8, help_text="For example, 09:30")
+    late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
-    SERVICE_FIELDS = {"incident_at": "incident_date", "siblings": "sibling_relationship"}
+    SERVICE_FIELDS = {
+        "incident_at": "incident_date",
+        "siblings": "sibling_relationship",
+        "received_at": "received_date",
+        "late_recorded_reason": "late_recorded_reason",
+    }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, late_days: int = 30, **kwargs):
+        """late_days: the partnership's late-recording window (PartnershipSettings.late_contact_days); a concern
+        received longer ago than that needs a reason (contacts/validation.py late_reason_check)."""
         super().__init__(*args, **kwargs)
+        self.late_days = late_days
+        hint = f"Only if your agency received the concern more than {late_days} days ago"
+        self.fields["late_recorded_reason"].help_text = hint
         del self.fields["version"]
         self.fields["referrer_phone"].widget.input_type = "tel"
         for field in self.fields.values():  # crispy-forms-gds's character count appends to this attribute
@@ -804,8 +838,45 @@ class ContactForm(DomesticAbuseForm):
             Field.text("referrer_name", field_width=Fluid.TWO_THIRDS),
             Field.text("referrer_role", field_width=Fluid.TWO_THIRDS),
             Field.text("referrer_phone", field_width=Fixed.TWENTY, autocomplete="tel"),
+            HTML('<h2 class="govuk-heading-l" id="received">When the concern was received</h2>'),
+            Field("received_date"),
+            Field.text("received_time", field_width=Fixed.FIVE),
+            Field.textarea("late_recorded_reason", rows=3, max_characters=MAX_LATE_REASON),
             "idempotency_key",
         )
+
+    def clean(self):
+        """The received date and time as one time in the partnership's zone (Europe/London), checked by the
+        contact rules the API uses (contacts/validation.py): not in the future, not over a year ago, and a reason
+        when it is older than the late-recording window."""
+        cleaned = super().clean()
+        try:
+            time = _time_of_day(cleaned.get("received_time") or "", what="receipt", example="09:30")
+        except ValidationError as exc:
+            self.add_error("received_time", exc)
+            return cleaned
+        day = cleaned.get("received_date")
+        if time and not day and "received_date" not in self.errors:
+            self.add_error("received_date", "Enter the date your agency received the concern as well as the time")
+        if day and not time:
+            self.add_error("received_time", "Enter the time your agency received the concern, for example 09:30")
+        received = timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
+        cleaned["received_at"] = received
+        if received is None:
+            return cleaned
+        now = timezone.now()
+        try:
+            domain_check(received_at_check, received, now=now)
+        except ValidationError as exc:
+            self.add_error("received_date", exc)
+            return cleaned
+        try:
+            cleaned["late_recorded_reason"] = domain_check(
+                late_reason_check, received, cleaned.get("late_recorded_reason"), now=now, window_days=self.late_days
+            )
+        except ValidationError as exc:
+            self.add_error("late_recorded_reason", exc)
+        return cleaned
 
     def service_data(self, children: list[dict], members: list[dict]) -> dict:
         """The service's input (the same shape as the API's ContactCreateIn) from this form and the people."""
@@ -840,7 +911,8 @@ class ContactForm(DomesticAbuseForm):
             "consent_detail": d.get("consent_detail") or "",
             "immediate_risk": immediate,
             "immediate_risk_detail": (d.get("immediate_risk_detail") or "") if immediate else "",
-            "received_at": None,
+            "received_at": d.get("received_at"),
+            "late_recorded_reason": d.get("late_recorded_reason") or "",
             **self.da_data(),
         }
 
@@ -865,6 +937,16 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
     gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
     reason = _long_text("Reason for the correction", limit=500, rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, label="Version")
+    # correcting or ending the address the person has now (a correction after screening, by the hub)
+    current_address_id = forms.CharField(widget=forms.HiddenInput, required=False, label="Current address")
+    current_address_status = address_status_field()
+    current_address_line1 = _text("Address line 1", max_length=200)
+    current_town = _text("Town or city", max_length=100)
+    current_postcode = PostcodeField("Postcode")
+    end_current_address = forms.BooleanField(label="They no longer live at this address", required=False)
+    current_address_end = _date(
+        "Date they stopped living there", past="today", help_text="Leave blank for today. For example, 27 3 2026"
+    )
 
     SERVICE_FIELDS = {
         "forename": "forename",
@@ -875,15 +957,54 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "address": "address_line1",
         "address.line1": "address_line1",
         "address.postcode": "postcode",
+        "add_address": "address_line1",
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
+        "correct_address": "current_address_line1",
+        "correct_address.status": "current_address_status",
+        "correct_address.line1": "current_address_line1",
+        "correct_address.town": "current_town",
+        "correct_address.postcode": "current_postcode",
+        "end_address": "end_current_address",
+        "end_address.address_id": "end_current_address",
+        "end_address.end_date": "current_address_end",
     }
     IDENTIFIERS = ("nhs_number", "upn", "pnc_id")
+    CURRENT_ADDRESS = (
+        "current_address_status",
+        "current_address_line1",
+        "current_town",
+        "current_postcode",
+        "end_current_address",
+        "current_address_end",
+    )
 
-    def __init__(self, *args, child: bool, correction: bool, unborn: bool = False, schools=(), gps=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        child: bool,
+        correction: bool,
+        unborn: bool = False,
+        schools=(),
+        gps=(),
+        current_address=None,
+        **kwargs,
+    ):
+        """current_address: the person's current Address (not ended); in a correction its values can be corrected
+        or it can be ended (contact_person_correct's correct_address / end_address)."""
+        if current_address is not None and correction:
+            kwargs["initial"] = {
+                **(kwargs.get("initial") or {}),
+                "current_address_id": str(current_address.pk),
+                "current_address_status": current_address.status,
+                "current_address_line1": current_address.line1,
+                "current_town": current_address.town,
+                "current_postcode": current_address.postcode,
+            }
         super().__init__(*args, **kwargs)
         self.child, self.correction, self.unborn = child, correction, unborn
+        self.current_address = current_address if correction else None
         self.fields["school"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in schools]]
         self.fields["gp"].choices = [("", "Not known or not listed"), *[(a.code, a.name) for a in gps]]
         names = ["forename", "surname", "dob", "sex", "nhs_number", "upn", "address_line1", "town", "postcode"]
@@ -891,6 +1012,10 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
             names += ["school", "gp"]
         if not child:
             names = [n for n in names if n not in ("upn", "address_line1", "town", "postcode")] + ["pnc_id"]
+        if self.current_address is not None:
+            names = [n for n in names if n not in ("address_line1", "town", "postcode")]
+            names += ["current_address_id", *self.CURRENT_ADDRESS, "address_line1", "town", "postcode"]
+            self.fields["address_line1"].help_text = "Only if they have moved: the address above then ends today"
         if correction:
             names.append("reason")
             self.fields["reason"].required = True
@@ -900,13 +1025,37 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        layout = [Field.text(n, field_width=Fluid.TWO_THIRDS) if n in ("forename", "surname") else n for n in names]
+        layout = [
+            Field.text(n, field_width=Fluid.TWO_THIRDS) if n in ("forename", "surname") else n
+            for n in names
+            if n not in self.CURRENT_ADDRESS
+        ]
+        if self.current_address is not None:
+            at = layout.index("current_address_id") + 1
+            layout[at:at] = [
+                Fieldset(
+                    HTML(
+                        '<p class="govuk-body">Correct it if it was recorded wrongly. If they have moved, say so '
+                        "below and add the new address.</p>"
+                    ),
+                    Field.radios("current_address_status", small=True),
+                    Field.text("current_address_line1", field_width=Fluid.TWO_THIRDS),
+                    Field.text("current_town", field_width=Fluid.ONE_HALF),
+                    Field.text("current_postcode", field_width=Fixed.TEN, autocomplete="off"),
+                    Field.checkbox("end_current_address", small=True),
+                    Field("current_address_end"),
+                    legend="Current address",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
         self.helper.layout = Layout(*layout, "version")
 
     def field_for(self, parts: list) -> str | None:
+        given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
         if parts and parts[0] == "identifiers" and len(parts) > 1 and isinstance(parts[1], int):
-            given = [kind for kind in self.IDENTIFIERS if kind in self.fields and self.cleaned_data.get(kind)]
             return given[parts[1]] if parts[1] < len(given) else None
+        if parts == ["add_identifiers"]:  # the identifiers to add, refused as a whole: the first one given
+            return given[0] if given else None
         return self.SERVICE_FIELDS.get(".".join(str(p) for p in parts))
 
     def changes(self) -> dict:
@@ -929,10 +1078,24 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         for name in ("school", "gp"):
             if name in self.fields and name in self.changed_data:
                 out[f"{name}_code"] = d.get(name) or ""
+        if self.current_address is not None:
+            address_id = str(self.current_address.pk)
+            boxes = {"current_address_status", "current_address_line1", "current_town", "current_postcode"}
+            # boxes not posted at all are left alone (as the API's fields left out), never read as blanked
+            if set(self.changed_data) & boxes and any(self.add_prefix(b) in self.data for b in boxes):
+                out["correct_address"] = {
+                    "address_id": address_id,
+                    "status": d.get("current_address_status") or AddressStatus.KNOWN,
+                    "line1": d.get("current_address_line1") or "",
+                    "town": d.get("current_town") or "",
+                    "postcode": d.get("current_postcode") or "",
+                }
+            if d.get("end_current_address"):
+                out["end_address"] = {"address_id": address_id, "end_date": d.get("current_address_end")}
         return out
 
     def place_errors(self, exc: ApplicationError, prefix: str = "") -> None:
-        """Service errors onto this form's fields (keys such as people[0].date_of_birth, or date_of_birth)."""
+        """Service errors onto this form's fields (keys such as people.0.date_of_birth, or date_of_birth)."""
         for key, messages in (exc.errors or {"": [exc.message]}).items():
             parts = _service_key_parts(key)
             if prefix and parts[:1] == [prefix]:
@@ -948,7 +1111,7 @@ def place_service_errors(
     exc: ApplicationError, *, form: ContactForm, children: list, members: list, only_free_fields: bool = False
 ) -> None:
     """Put the service's errors on the field that produced each part of its input. Keys follow the input's
-    structure (subjects[1].identifiers[0].value): subjects[i] came from children[i] and household[i] from
+    structure (subjects.1.identifiers.0.value): subjects.i came from children[i] and household.i from
     members[i] (the forms that were not blank, in order); anything else is one of `form`'s fields by name, or a
     page-level error if no field answers it. With only_free_fields (the forms had errors of their own, so the
     input was partial) only errors on fields without one are added."""
@@ -990,11 +1153,29 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         limit=MAX_TEXT,
         help_text="Why you made this decision, with reference to the threshold document",
     )
+    holder_confirmed = forms.BooleanField(required=False, label="I am screening a contact held by someone else")
+    holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
-    def __init__(self, *args, rag_levels=(), **kwargs):
+    def __init__(self, *args, rag_levels=(), holder=None, **kwargs):
+        """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
+        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen)."""
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = _rag_choices(rag_levels)
         self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
+        self.holder = holder
+        if holder is None:
+            del self.fields["holder_confirmed"], self.fields["holder_seen"]
+        else:
+            name = getattr(holder, "display_name", "") or holder.username
+            self.fields["holder_confirmed"].label = f"I am screening a contact held by {name}"
+            self.fields["holder_confirmed"].help_text = "They will be told that you screened it"
+            self.initial["holder_seen"] = holder.pk
+
+    def holder_confirmed_id(self) -> int | None:
+        """The holder the screener confirmed (the one the page showed), or None."""
+        if self.holder is None or not self.cleaned_data.get("holder_confirmed"):
+            return None
+        return self.cleaned_data.get("holder_seen")
 
 
 def _hours_hint(hours: int) -> str:
@@ -1056,6 +1237,11 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         rows=3,
         help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
         "level chosen (for example a strategy discussion at level 1)",
+    )
+    unanswered_confirmed = forms.BooleanField(
+        required=False,
+        label="I am deciding before every agency asked has answered",
+        help_text="Their requests will close unanswered and the pack will say so",
     )
 
     def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):

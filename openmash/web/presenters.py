@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from openmash.access.fields import RECEIVED
+from openmash.access.fields import RECEIVED, contact_person_shown
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.selectors import request_people
 
 
-def subjects(contact) -> list:
-    """The subject children of a contact, from whichever prefetch the selector used."""
+def subjects(contact, view=None) -> list:
+    """The subject children of a contact, from whichever prefetch the selector used. With the actor's ContactView
+    (access.fields.contact_view) a recorder gets the children as they named them (fault 2 of the review: the hub's
+    later corrections of the record do not show to the referrer); without one, the live records (hub lists)."""
     links = getattr(contact, "subject_links", None)
     if links is None:
         links = [cp for cp in contact.people.all() if cp.role == ContactPersonRole.SUBJECT]
-    return [cp.person for cp in links]
+    if view is None:
+        return [cp.person for cp in links]
+    return [contact_person_shown(view, cp) for cp in links]
 
 
 def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
@@ -57,7 +61,7 @@ def inbox_subjects(actor, agency_request) -> list[dict]:
     """The minimum identifying details of the children and household adults an agency is asked about, as decided
     by access.fields.person_details_for (through enquiries.selectors.request_people, the API's answer too), shaped
     for the templates."""
-    return minimum_people(request_people(actor, agency_request.enquiry.contact))
+    return minimum_people(request_people(actor, agency_request.enquiry.contact, request=agency_request))
 
 
 def minimum_people(rows: list[dict]) -> list[dict]:

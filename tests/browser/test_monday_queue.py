@@ -93,7 +93,7 @@ def test_three_screeners_share_a_queue_of_sixty(browser, live_server, partnershi
         expect(ben.page.get_by_role("alert")).to_contain_text("You now hold this contact")
         cat.page.get_by_role("button", name=f"Take {urgent.reference}").click()
         expect(cat.page.locator(".govuk-notification-banner")).to_contain_text(
-            "Someone else has just changed who holds this: it is held by Ben Brooks"
+            "This contact has already been taken by Ben Brooks"
         )
         expect(cat.page.get_by_test_id("holder").first).to_contain_text("Ben Brooks")
         cat.check("the queue after losing a race to take a contact")

@@ -172,6 +172,13 @@ def test_partnership_admin_lists_and_revokes_tokens_in_the_browser(make_actor, a
     assert client.token not in page
     confirm = admin.get(f"/admin/tokens/{token.pk}/revoke/")
     assert confirm.status_code == 200 and "Are you sure" in confirm.content.decode()
+    # the confirmation names the token's owner: that read is audited (it was not, before)
+    seen = AuditEvent.objects.get(request_id=confirm["X-Request-Id"], action="view")
+    assert (seen.object_type, seen.object_id, seen.detail) == (
+        "accounts.apitoken",
+        str(token.pk),
+        {"user": screener.user.pk},
+    )
     assert client.get("/screening-queue").status_code == 200  # the confirmation page revokes nothing
     r = admin.post(f"/admin/tokens/{token.pk}/revoke/")
     assert r.status_code == 302 and r["Location"] == "/admin/tokens/"

@@ -14,8 +14,11 @@ EXIT_USAGE = 2
 
 def command_label(django_name: str) -> str:
     """`user_create` -> `openmash user create` (the spelling the README uses)."""
-    from openmash.cli import GROUPS
+    from openmash.cli import ALIASES, GROUPS
 
+    for words, name in ALIASES.items():
+        if name == django_name:
+            return "openmash " + " ".join(words)
     for group, subs in GROUPS.items():
         for sub, (name, _) in subs.items():
             if name == django_name:

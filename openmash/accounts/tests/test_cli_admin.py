@@ -454,12 +454,12 @@ def test_partnership_file_problems_are_line_numbered_and_nothing_is_written(run,
     code, _, err = run("partnership", "load", str(path))
     assert code != 0
     lines = err.strip().splitlines()
-    assert f"{path}:1: agencies[0].type: Choose an agency type" in lines[0] or any(
-        f"{path}:1: agencies[0].type" in line for line in lines
+    assert f"{path}:1: agencies.0.type: Choose an agency type" in lines[0] or any(
+        f"{path}:1: agencies.0.type" in line for line in lines
     )
-    assert any(f"{path}:16: users[0].role: Unknown role: overlord" in line for line in lines), err
-    assert any(f"{path}:28: users[2].password: Passwords are never given in a file" in line for line in lines), err
-    assert any(f"{path}:28: users[2].agency: Unknown agency: nowhere" in line for line in lines), err
+    assert any(f"{path}:16: users.0.role: Unknown role: overlord" in line for line in lines), err
+    assert any(f"{path}:28: users.2.password: Passwords are never given in a file" in line for line in lines), err
+    assert any(f"{path}:28: users.2.agency: Unknown agency: nowhere" in line for line in lines), err
     assert lines[-1].endswith("nothing was loaded.")
     assert not Agency.objects.filter(code__in=["county-police", "the-mash"]).exists()
     assert not User.objects.filter(username__in=["pat.admin", "sam.screener", "eve"]).exists()
@@ -481,11 +481,11 @@ def test_partnership_file_yaml_and_json_carry_line_numbers(run, tmp_path):
         """)
     )
     code, _, err = run("partnership", "load", str(yaml_path))
-    assert code != 0 and f"{yaml_path}:6: agencies[1].code:" in err
+    assert code != 0 and f"{yaml_path}:6: agencies.1.code:" in err
     json_path = tmp_path / "p.json"
     json_path.write_text(json.dumps({"agencies": [], "users": [{"username": "x", "memberships": []}]}, indent=2))
     code, _, err = run("partnership", "load", str(json_path))
-    assert code != 0 and "users[0].memberships: Give the user at least one role" in err
+    assert code != 0 and "users.0.memberships: Give the user at least one role" in err
     broken = tmp_path / "broken.json"
     broken.write_text('{"agencies": [\n  {"code": }\n]}')
     code, _, err = run("partnership", "load", str(broken))

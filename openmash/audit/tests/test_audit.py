@@ -305,7 +305,8 @@ def test_every_person_data_read_in_the_whole_flow_is_audited(api, make_actor):
     rec(screener).post(f"/enquiries/{enquiry_id}/rag", {"rag": "red", "reason": "Injury history", "version": 1})
     rec(manager).get(f"/enquiries/{enquiry_id}")
     rec(manager).post(
-        f"/enquiries/{enquiry_id}/decision", {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "x"}
+        f"/enquiries/{enquiry_id}/decision",
+        {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "x", "unanswered_confirmed": True},
     )
     person_id = next(
         p["person_id"] for p in rec(referrer).get(f"/contacts/{contact_id}").json()["people"] if p["role"] == "subject"

@@ -152,7 +152,7 @@ def test_a_failed_sign_in_records_the_username_never_the_password(client, accoun
 
 
 def test_a_lockout_is_audited(client, account, settings):
-    settings.AXES_FAILURE_LIMIT = 2
+    settings.OPENMASH_LOCKOUT_FAILURES = 2
     user, _ = account
     for _ in range(3):
         client.post("/login/", {"username": user.username, "password": "nope-" + secrets.token_hex(4)})
@@ -211,3 +211,70 @@ def test_triggers_lost_in_a_sqlite_table_rebuild_come_back_after_migrate(db):
     with connection.cursor() as c:
         c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
         assert {r[0] for r in c.fetchall()} == {"audit_auditevent_no_delete", "audit_auditevent_no_update"}
+
+
+# --- a deactivated agency: the sign-in itself is refused -----------------------------------------------------
+
+
+def _sign_in_answer(client, username, password) -> tuple[int, str]:
+    r = client.post("/login/", {"username": username, "password": password})
+    return r.status_code, r.content.decode() if r.status_code == 200 else ""
+
+
+def _error_summary(body: str) -> str:
+    import re
+
+    return re.search(r'<div class="govuk-error-summary".*?</div>\s*</div>', body, re.S).group(0)
+
+
+def test_a_user_of_a_deactivated_agency_is_refused_at_sign_in_like_a_deactivated_user(client, account, partnership):
+    """Issue 5 review: they used to sign in and meet 403 on every page. Now the sign-in page answers exactly as
+    for a deactivated account or a wrong password (no account enumeration), and it is audited as a failed
+    sign-in (access.actor.user_may_sign_in, the one active check)."""
+    from django.test import Client
+
+    from openmash.accounts.models import Agency, User
+    from openmash.accounts.services import user_create
+
+    user, secret = account
+    Agency.objects.filter(code="police").update(active=False)
+    status, body = _sign_in_answer(client, user.username, secret)
+    assert status == 200 and "_auth_user_id" not in client.session
+    assert "contact your partnership administrator" in body
+    assert not AuditEvent.objects.filter(action="login").exists()
+    failed = AuditEvent.objects.get(action="login_failed")
+    assert failed.actor_username == user.username and failed.actor_user_id is None
+
+    closed = user_create(
+        username="pc.closed", password=secret, agency_code="mash", role="screener", check_password=False
+    )
+    User.objects.filter(pk=closed.pk).update(is_active=False)
+    answers = {
+        "deactivated agency": _error_summary(_sign_in_answer(Client(), user.username, secret)[1]),
+        "deactivated account": _error_summary(_sign_in_answer(Client(), closed.username, secret)[1]),
+        "wrong password": _error_summary(_sign_in_answer(Client(), "pc.closed", secret + "x")[1]),
+        "no such user": _error_summary(_sign_in_answer(Client(), "pc.nobody", secret)[1]),
+    }
+    assert len(set(answers.values())) == 1, answers
+    assert AuditEvent.objects.filter(action="login_failed").count() == 5
+
+
+def test_a_user_with_another_active_membership_still_signs_in(client, account):
+    """Only a user with no way to act is refused: a second role at an active agency still lets them in."""
+    from openmash.accounts.models import Agency, Membership
+
+    user, secret = account
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="health-gp"), role="researcher")
+    Agency.objects.filter(code="police").update(active=False)
+    r = client.post("/login/", {"username": user.username, "password": secret})
+    assert r.status_code == 302 and AuditEvent.objects.filter(action="login").exists()
+    assert client.get("/").status_code == 200
+
+
+def test_switched_off_memberships_refuse_the_sign_in(client, account):
+    from openmash.accounts.models import Membership
+
+    user, secret = account
+    Membership.objects.filter(user=user).update(active=False)
+    assert _sign_in_answer(client, user.username, secret)[0] == 200
+    assert AuditEvent.objects.filter(action="login_failed", actor_username=user.username).exists()

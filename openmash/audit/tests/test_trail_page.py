@@ -126,16 +126,64 @@ def test_bad_filters_show_the_error_summary(auditor_client, params, message, fie
     assert 'data-testid="audit-events"' not in body  # no results under a wrong filter
 
 
-def test_the_trail_pages(auditor_client, make_actor):
+def _next_link(body: str, rel: str) -> str | None:
+    import html
+    import re
+
+    match = re.search(rf'href="\?([^"]*)" rel="{rel}"', body)
+    return html.unescape(match.group(1)) if match else None
+
+
+def test_the_trail_pages_by_event_id_keeping_the_filters(auditor_client, make_actor):
     screener = make_actor("screener", "mash")
     for i in range(120):
         audit_record(actor=screener, action="view", object_type="x", object_id=f"row-{i:03d}")
     first = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
-    assert "120 events, page 1 of 3" in first and 'class="govuk-pagination"' in first
-    assert "row-119" in first and "row-069" not in first
-    third = auditor_client.get("/audit/", {"user": screener.user.username, "page": "3"}).content.decode()
-    assert "row-000" in third and "row-119" not in third
-    assert f"user={screener.user.username}&amp;page=2" in third  # the filters are kept across pages
+    assert "120 events match these filters, newest first" in first and 'class="govuk-pagination' in first
+    assert "row-119" in first and "row-070" in first and "row-069" not in first
+    assert _next_link(first, "prev") is None
+    older = _next_link(first, "next")
+    assert f"user={screener.user.username}" in older and "before=" in older  # the filters are kept across pages
+    second = auditor_client.get(f"/audit/?{older}").content.decode()
+    assert "row-069" in second and "row-020" in second and "row-070" not in second and "row-019" not in second
+    third = auditor_client.get(f"/audit/?{_next_link(second, 'next')}").content.decode()
+    assert "row-000" in third and "row-019" in third and "row-020" not in third
+    assert _next_link(third, "next") is None  # the oldest page
+    back = auditor_client.get(f"/audit/?{_next_link(third, 'prev')}").content.decode()
+    assert "row-069" in back and "row-020" in back and "row-070" not in back  # newer again: the second page
+    assert _next_link(back, "prev") and _next_link(back, "next")
+    assert "120 events match" in back  # every page counts the filtered events
+    junk = auditor_client.get("/audit/", {"user": screener.user.username, "before": "x'; drop", "after": "-4"})
+    assert junk.status_code == 200 and "row-119" in junk.content.decode()  # junk cursors: the newest page
+
+
+def test_without_filters_the_whole_trail_is_paged_but_never_counted(auditor_client, make_actor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    screener = make_actor("screener", "mash")
+    for i in range(60):
+        audit_record(actor=screener, action="view", object_type="x", object_id=f"row-{i:03d}")
+    with CaptureQueriesContext(connection) as ctx:
+        body = auditor_client.get("/audit/").content.decode()
+    assert "All events, newest first" in body and " events match" not in body
+    assert not [
+        q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "audit_auditevent" in q["sql"]
+    ]
+    assert _next_link(body, "next") and "before=" in _next_link(body, "next")
+    event = AuditEvent.objects.filter(action="view", object_type="audit.auditevent").last()
+    assert event.detail["rows"] == 50 and "page" not in event.detail
+
+
+def test_a_filtered_count_stops_at_the_cap(auditor_client, make_actor, monkeypatch):
+    from openmash.audit import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    screener = make_actor("screener", "mash")
+    for i in range(8):
+        audit_record(actor=screener, action="view", object_type="x", object_id=f"row-{i:03d}")
+    body = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
+    assert "More than 5 events match these filters" in body
 
 
 @pytest.mark.parametrize(
@@ -187,3 +235,28 @@ def test_an_export_too_large_is_refused_with_the_error_summary(auditor_client, m
     body = r.content.decode()
     assert r["Content-Type"].startswith("text/html") and "There is a problem" in body and "narrow the filters" in body
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_walking_the_pages_shows_every_event_once_newest_first_and_the_oldest_page_directly(auditor_client, make_actor):
+    """Keyset pages from either end (a deep page costs what the first does): walking "older" visits each of 230
+    events once, in newest-first order, 50 a page; ?after=0 opens the oldest page (the benchmark's "last page")."""
+    import re
+
+    screener = make_actor("screener", "mash")
+    for i in range(230):
+        audit_record(actor=screener, action="view", object_type="x", object_id=f"event-{i:03d}")
+    newest_first = [f"event-{i:03d}" for i in range(229, -1, -1)]
+
+    def shown(body):
+        return re.findall(r'object_id=(event-\d{3})"', body)
+
+    pages, query = [], f"user={screener.user.username}"
+    while query:
+        body = auditor_client.get(f"/audit/?{query}").content.decode()
+        pages.append(shown(body))
+        query = _next_link(body, "next")
+    assert [len(p) for p in pages] == [50, 50, 50, 50, 30]
+    assert [e for p in pages for e in p] == newest_first
+    oldest = auditor_client.get("/audit/", {"user": screener.user.username, "after": "0"}).content.decode()
+    assert shown(oldest) == newest_first[-50:] and _next_link(oldest, "next") is None and _next_link(oldest, "prev")
+    assert "230 events match these filters" in oldest

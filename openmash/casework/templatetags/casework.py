@@ -1,4 +1,6 @@
-"""`{% casework_panels contact %}`: the hub's case notes and strategy discussions on the contact and enquiry
+"""Casework's parts of other rooms' pages.
+
+`{% casework_panels contact %}`: the hub's case notes and strategy discussions on the contact and enquiry
 pages, with links to add a note, record a strategy discussion, allocate the children and open the MASH pack.
 Renders nothing for anyone outside the hub (they read these in the MASH pack). Reads go through the selectors
 (audited)."""
@@ -29,3 +31,11 @@ def casework_panels(context, contact):
         "can_allocate": can(actor, "allocation.assign") and contact.status in ("decided", "strategy"),
         "has_pack": mash_packs_visible(actor).filter(pk=contact.pk).exists(),
     }
+
+
+@register.inclusion_tag("casework/_pack_table.html")
+def mash_pack_table(rows, testid: str = "mash-packs", to_allocate: bool = False):
+    """`{% mash_pack_table rows "pack-list" to_allocate %}`: the one MASH packs table, on the packs list and the
+    home page. rows: dicts with "contact" and its "subjects" (people), already read through casework.selectors
+    (audited); to_allocate: the managers' list of packs waiting for a social worker (an Allocate link on each)."""
+    return {"rows": rows, "testid": testid, "to_allocate": to_allocate}

@@ -113,8 +113,8 @@ def test_hub_records_a_strategy_discussion(api, manager, strategy_contact):
         (_discussion(attendees=attendees("mash")), "missing_agencies_reason"),
         (_discussion(rationale=""), "rationale"),
         (_discussion(attendees=[]), "attendees"),
-        (_discussion(attendees=[{"agency_code": "mars", "name": "X"}]), "attendees[0].agency_code"),
-        (_discussion(actions=[{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]), "actions[0].owner"),
+        (_discussion(attendees=[{"agency_code": "mars", "name": "X"}]), "attendees.0.agency_code"),
+        (_discussion(actions=[{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]), "actions.0.owner"),
         (_discussion(actions=[{"description": "Visit", "owner": "SW"}]), "actions.0.due_date"),
     ],
 )
@@ -144,7 +144,7 @@ def test_allocated_worker_gets_the_pack_and_access_ends_when_the_allocation_clos
     r = _allocate(api, manager, worker, strategy_contact)
     assert r.status_code == 201 and len(r.json()) == 2
     mine = api(worker)
-    assert [p["contact_id"] for p in mine.get("/mash-packs").json()] == [str(strategy_contact.pk)]
+    assert [p["contact_id"] for p in mine.get("/mash-packs").json()["items"]] == [str(strategy_contact.pk)]
     pack = mine.get(f"/mash-packs/{strategy_contact.pk}")
     assert pack.status_code == 200
     assert pack.json()["screening"]["outcome"] == "strategy" and len(pack.json()["allocations"]) == 2
@@ -154,13 +154,13 @@ def test_allocated_worker_gets_the_pack_and_access_ends_when_the_allocation_clos
     theirs = api(other_worker)
     denied, missing = theirs.get(f"/mash-packs/{strategy_contact.pk}"), theirs.get(f"/mash-packs/{uuid.uuid4()}")
     assert (denied.status_code, denied.json()) == (404, missing.json())
-    assert theirs.get("/mash-packs").json() == []
+    assert theirs.get("/mash-packs").json()["items"] == []
 
     for allocation in r.json():
         closed = mine.post(f"/allocations/{allocation['id']}/close", {"reason": "Case closed after assessment"})
         assert closed.status_code == 200 and closed.json()["closed_at"]
     assert mine.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
-    assert mine.get("/mash-packs").json() == []
+    assert mine.get("/mash-packs").json()["items"] == []
 
 
 def test_allocation_close_by_someone_else_is_404_and_needs_a_reason(
@@ -199,15 +199,47 @@ def test_pack_shows_every_answer_but_keeps_sensitive_ones_in_the_hub(api, manage
     ]
 
 
-def test_the_assessment_team_sees_packs_awaiting_allocation_until_a_worker_is_allocated(
-    api, manager, worker, other_worker, strategy_contact
+def test_an_unallocated_pack_goes_to_nobody_outside_the_hub_but_the_managers_list(
+    api, manager, screener, worker, other_worker, strategy_contact
 ):
-    # both csc workers are the assessment team: before allocation the pack is on their duty tray
-    assert [p["contact_id"] for p in api(other_worker).get("/mash-packs").json()] == [str(strategy_contact.pk)]
-    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200
+    """Practitioner review, fault 3: a pack with no worker allocated was shown to every social worker under "MASH
+    packs handed to you" and could be opened. It belongs only to the allocated worker; until then it waits on the
+    MASH managers' "to allocate" list."""
+    for sw in (worker, other_worker):
+        assert api(sw).get("/mash-packs").json()["items"] == []
+        assert api(sw).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+        assert api(sw).get("/mash-packs?to_allocate=true").status_code == 403
+    waiting = api(manager).get("/mash-packs?to_allocate=true")
+    assert [p["contact_id"] for p in waiting.json()["items"]] == [str(strategy_contact.pk)]
+    assert waiting.json()["count"] == 1
+    assert api(screener).get("/mash-packs?to_allocate=true").status_code == 403  # screeners do not allocate
+    assert api(screener).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200  # the hub sees every pack
     _allocate(api, manager, worker, strategy_contact)
-    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
     assert api(worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 200
+    assert [p["contact_id"] for p in api(worker).get("/mash-packs").json()["items"]] == [str(strategy_contact.pk)]
+    assert api(other_worker).get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+    assert api(manager).get("/mash-packs?to_allocate=true").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "role,agency",
+    [
+        ("referrer", "police"),
+        ("researcher", "health-gp"),
+        ("social_worker", "mash"),
+        ("social_worker", "csc"),
+        ("auditor", "mash"),
+        ("partnership_admin", "mash"),
+        ("referrer", "csc"),
+    ],
+)
+def test_an_unallocated_pack_is_not_found_for_every_other_role(api, make_actor, strategy_contact, csc, role, agency):
+    client = api(make_actor(role, agency))
+    assert client.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
+    listed = client.get("/mash-packs")
+    assert listed.status_code in (200, 403)
+    if listed.status_code == 200:
+        assert listed.json()["items"] == []
 
 
 @pytest.mark.parametrize(
@@ -218,4 +250,4 @@ def test_no_pack_for_anyone_else(api, make_actor, strategy_contact, role, agency
     assert client.get(f"/mash-packs/{strategy_contact.pk}").status_code == 404
     assert client.get("/mash-packs").status_code in (200, 403)
     if client.get("/mash-packs").status_code == 200:
-        assert client.get("/mash-packs").json() == []
+        assert client.get("/mash-packs").json()["items"] == []

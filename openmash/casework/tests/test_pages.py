@@ -179,6 +179,56 @@ def test_home_page_lists_mash_packs_for_the_allocated_worker(manager, worker, ot
     assert "No MASH packs have been handed to you." in other and strategy_contact.reference not in other
 
 
+def test_an_unallocated_pack_is_on_no_social_workers_home_page_but_on_the_managers_list(
+    manager, screener, worker, other_worker, strategy_contact
+):
+    """Practitioner review, fault 3: before anyone is allocated, no social worker sees the pack (home page, list,
+    the pack itself); the MASH managers have it on their "to allocate" list with a link to allocate."""
+    for sw in (worker, other_worker):
+        home = _client(sw).get("/").content.decode()
+        assert strategy_contact.reference not in home and "No MASH packs have been handed to you." in home
+        assert strategy_contact.reference not in _client(sw).get("/packs/").content.decode()
+        assert _client(sw).get(f"/packs/{strategy_contact.pk}/").status_code == 404
+        assert strategy_contact.reference not in _client(sw).get("/packs/?to_allocate=1").content.decode()
+    home = _client(manager).get("/").content.decode()
+    assert 'data-testid="tile-packs-to-allocate"' in home and "1 MASH pack waiting for a social worker" in home
+    listed = _client(manager).get("/packs/?to_allocate=1").content.decode()
+    assert strategy_contact.reference in listed and f"/contacts/{strategy_contact.pk}/allocate/" in listed
+    assert "/packs/?to_allocate=1" not in _client(screener).get("/").content.decode()
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    assert strategy_contact.reference not in _client(manager).get("/packs/?to_allocate=1").content.decode()
+    assert strategy_contact.reference in _client(worker).get("/").content.decode()
+    assert strategy_contact.reference not in _client(other_worker).get("/").content.decode()
+
+
+def test_the_packs_list_and_the_home_page_draw_the_same_table_from_one_template(manager, worker, strategy_contact):
+    import re
+
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    client = _client(worker)
+    home, listed = client.get("/"), client.get("/packs/")
+    for response in (home, listed):
+        assert "casework/_pack_table.html" in [t.name for t in response.templates]
+
+    def rows(response) -> str:
+        return re.search(r'<tbody class="govuk-table__body">.*?</tbody>', response.content.decode(), re.S).group(0)
+
+    home_html = home.content.decode()
+    table = home_html[home_html.index('data-testid="mash-packs"') :]
+    assert rows(listed) == re.search(r'<tbody class="govuk-table__body">.*?</tbody>', table, re.S).group(0)
+    assert strategy_contact.reference in rows(listed)
+
+
 def test_pack_page_for_the_worker_and_404_for_one_not_allocated(
     manager, worker, other_worker, screener, decided_enquiry
 ):
@@ -306,6 +356,9 @@ def test_the_pack_list_pages_and_states_its_true_total(manager, referrer, screen
     assert len(shown) == 27  # every pack is on one of the pages
     assert AuditEvent.objects.filter(action="list", reason="mash packs").count() == 27
 
-    r = api(manager).get("/mash-packs", offset=25, limit=5)
-    assert r.status_code == 200 and r["X-Total-Count"] == "27" and len(r.json()) == 2
-    assert api(manager).get("/mash-packs", limit=101).status_code == 422
+    r = api(manager).get("/mash-packs", page=6, page_size=5)
+    body = r.json()
+    assert r.status_code == 200 and len(body["items"]) == 2
+    assert (body["count"], body["page"], body["page_size"], body["num_pages"]) == (27, 6, 5, 6)
+    assert api(manager).get("/mash-packs", page=7, page_size=5).json()["items"] == []  # past the end: empty
+    assert api(manager).get("/mash-packs", page_size=101).status_code == 422

@@ -101,15 +101,52 @@ def test_a_note_can_only_correct_a_note_on_the_same_contact(screener, strategy_c
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Spoke to \u202emum", "Spoke to mum"),  # a bidirectional override would display the text reversed
+        ("zero\u200bwidth", "zerowidth"),
+        ("  Cafe\u0301 visit\r\nthen school\t ", "Caf\u00e9 visit\nthen school"),  # NFC, line breaks kept
+    ],
+)
+def test_case_note_text_is_cleaned_by_the_one_text_rule(screener, strategy_contact, typed, stored):
+    """Casework cleans text exactly as every other app (openmash.core.text.clean_text): invisible characters are
+    removed, not refused; it has no cleaner of its own."""
+    from openmash.core.text import clean_text
+
+    note = case_note_add(
+        actor=screener, contact_id=strategy_contact.pk, note_type="phone_call", occurred_at=_ago(minutes=1), text=typed
+    )
+    assert note.text == stored == clean_text(typed, multiline=True)
+
+
+def test_strategy_attendees_are_one_line_text(manager, strategy_contact):
+    from openmash.casework.services import strategy_discussion_record
+
+    d = strategy_discussion_record(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        held_at=_ago(hours=1),
+        attendees=[
+            {"agency_code": "police", "name": "DS\u00a0 Jo\u200b\nJones", "role": "Detective\tSergeant"},
+            {"agency_code": "health-gp", "name": "Dr Lee"},
+        ],
+        section47=True,
+        rationale="Line one\nline two",
+        actions=[],
+    )
+    police = d.attendees.get(agency__code="police")
+    assert (police.name, police.role) == ("DS Jo Jones", "Detective Sergeant")
+    assert d.rationale == "Line one\nline two"
+
+
+@pytest.mark.parametrize(
     "changes,field",
     [
         ({"note_type": "gossip"}, "note_type"),
         ({"note_type": ""}, "note_type"),
         ({"text": "   "}, "text"),
         ({"text": "x" * 10001}, "text"),
-        ({"text": "Spoke to mum\x00"}, "text"),
-        ({"text": "Spoke to \u202emum"}, "text"),  # a bidirectional override would display the text reversed
-        ({"text": "zero\u200bwidth"}, "text"),
+        ({"text": "Spoke to mum\x00"}, "text"),  # control characters are refused (core.text.clean_text)
         ({"occurred_at": None}, "occurred_at"),
         ({"occurred_at": "yesterday"}, "occurred_at"),
         ({"occurred_at": "future"}, "occurred_at"),
@@ -257,20 +294,20 @@ def test_a_reason_given_when_police_and_health_attended_is_not_kept(screener, st
     "overrides,field",
     [
         ({"attendees": []}, "attendees"),
-        ({"attendees": [{"agency_code": "nowhere", "name": "X"}]}, "attendees[0].agency_code"),
-        ({"attendees": [{"agency_code": "police", "name": ""}]}, "attendees[0].name"),
+        ({"attendees": [{"agency_code": "nowhere", "name": "X"}]}, "attendees.0.agency_code"),
+        ({"attendees": [{"agency_code": "police", "name": ""}]}, "attendees.0.name"),
         ({"section47": None}, "section47"),
         ({"rationale": ""}, "rationale"),
         ({"held_at": None}, "held_at"),
         ({"held_at": "future"}, "held_at"),
-        ({"actions": [{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]}, "actions[0].owner"),
-        ({"actions": [{"description": "", "owner": "SW", "due_date": "2099-01-01"}]}, "actions[0].description"),
-        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": ""}]}, "actions[0].due_date"),
-        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": "2001-01-01"}]}, "actions[0].due_date"),
-        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": "soon"}]}, "actions[0].due_date"),
+        ({"actions": [{"description": "Visit", "owner": "", "due_date": "2099-01-01"}]}, "actions.0.owner"),
+        ({"actions": [{"description": "", "owner": "SW", "due_date": "2099-01-01"}]}, "actions.0.description"),
+        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": ""}]}, "actions.0.due_date"),
+        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": "2001-01-01"}]}, "actions.0.due_date"),
+        ({"actions": [{"description": "Visit", "owner": "SW", "due_date": "soon"}]}, "actions.0.due_date"),
         (
             {"actions": [{"description": "V", "owner": "SW", "owner_agency_code": "nope", "due_date": "2099-01-01"}]},
-            "actions[0].owner_agency_code",
+            "actions.0.owner_agency_code",
         ),
     ],
 )

@@ -143,10 +143,10 @@ def test_bad_amendments_name_the_field_and_save_nothing(referrer, new_contact):
             },
         )
     errors = exc.value.errors
-    assert "people[0].date_of_birth" in errors
-    assert "people[0].identifiers[0].value" in errors
-    assert "people[0].school_code" in errors
-    assert "add_household[0].forename" in errors
+    assert "people.0.date_of_birth" in errors
+    assert "people.0.identifiers.0.value" in errors
+    assert "people.0.school_code" in errors
+    assert "add_household.0.forename" in errors
     contact.refresh_from_db()
     assert contact.version == 1 and not ContactChange.objects.exists()
 
@@ -237,7 +237,7 @@ def test_domestic_abuse_details_are_recorded_and_the_school_gets_a_minimal_notic
     notice = EncompassNotice.objects.get()
     assert notice.school.code == "school-oak" and notice.present == "yes"
     dsl = make_actor("researcher", "school-oak")
-    listed = api(dsl).get("/encompass-notices").json()
+    listed = api(dsl).get("/encompass-notices").json()["items"]
     assert [n["id"] for n in listed] == [str(notice.pk)]
     body = api(dsl).get(f"/encompass-notices/{notice.pk}")
     assert body.status_code == 200
@@ -253,7 +253,7 @@ def test_domestic_abuse_details_are_recorded_and_the_school_gets_a_minimal_notic
     from openmash.accounts.services import agency_create
 
     agency_create(code="school-elm", name="Elm Academy", agency_type="education", source_code="2A")
-    assert api(make_actor("referrer", "school-elm")).get("/encompass-notices").json() == []
+    assert api(make_actor("referrer", "school-elm")).get("/encompass-notices").json()["items"] == []
     assert api(make_actor("referrer", "school-elm")).get(f"/encompass-notices/{notice.pk}").status_code == 404
     assert api(referrer).get("/encompass-notices").status_code == 403
     notice.refresh_from_db()
@@ -270,7 +270,7 @@ def test_notifying_schools_needs_the_reference_and_the_time(referrer):
     bad["subjects"][0]["school_code"] = "health-gp"
     with pytest.raises(ValidationFailed) as exc:
         contact_create(actor=referrer, data=bad)
-    assert {"dash_risk", "marac_referral", "subjects[0].school_code"} <= set(exc.value.errors)
+    assert {"dash_risk", "marac_referral", "subjects.0.school_code"} <= set(exc.value.errors)
     assert Contact.objects.count() == 0 and EncompassNotice.objects.count() == 0
 
 
@@ -309,7 +309,7 @@ def test_the_api_takes_domestic_abuse_details_and_amendments_with_409_and_422(re
     bad = client.post(url, {"version": 2, "domestic_abuse": {"dash_risk": "severe"}})
     assert bad.status_code == 422
     invalid = client.post(url, {"version": 2, "people": [{"person_id": child["person_id"], "forename": "--"}]})
-    assert invalid.status_code == 422 and "people[0].forename" in invalid.json()["errors"]
+    assert invalid.status_code == 422 and "people.0.forename" in invalid.json()["errors"]
 
 
 # --- siblings ------------------------------------------------------------------------------------------------------
@@ -338,4 +338,32 @@ def test_siblings_relationship_to_each_other_is_recorded_both_ways(referrer):
         contact_create(
             actor=referrer, data={**data, "siblings": [{"first": 0, "second": 7, "relationship": "sibling"}]}
         )
-    assert "siblings[0]" in exc.value.errors
+    assert "siblings.0" in exc.value.errors
+
+
+def test_the_schools_home_page_tile_counts_notices_not_yet_read_and_links_to_them(referrer, make_actor, api):
+    from django.test import Client
+
+    for _ in range(3):
+        contact_create(actor=referrer, data=_da_payload())
+    dsl = make_actor("referrer", "school-oak")
+    web = Client()
+    web.force_login(dsl.user)
+    home = web.get("/").content.decode()
+    assert 'data-testid="tile-encompass"' in home and 'href="/school-notices/?unread=1"' in home
+    assert 'data-testid="encompass-count">3</span>' in home
+    first = EncompassNotice.objects.order_by("created_at").first()
+    assert web.get(f"/school-notices/{first.pk}/").status_code == 200  # opening it marks it read
+    assert 'data-testid="encompass-count">2</span>' in web.get("/").content.decode()
+    unread = web.get("/school-notices/?unread=1").content.decode()
+    assert "2 notices not yet read" in unread and f"/school-notices/{first.pk}/" not in unread
+    assert "3 notices, newest first" in web.get("/school-notices/").content.decode()
+    page = api(dsl).get("/encompass-notices", unread=True, page_size=1).json()
+    assert (page["count"], page["num_pages"], len(page["items"])) == (2, 2, 1)
+    # the hub sees every notice but has no school tile; a police referrer has neither
+    hub = Client()
+    hub.force_login(make_actor("screener", "mash").user)
+    assert 'data-testid="tile-encompass"' not in hub.get("/").content.decode()
+    police = Client()
+    police.force_login(referrer.user)
+    assert 'data-testid="tile-encompass"' not in police.get("/").content.decode()

@@ -49,9 +49,9 @@ def test_create_returns_201_with_the_contact(post):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"subjects": [child(nhs="9434765918")]}, "subjects[0].identifiers[0].value"),
-        ({"subjects": [child(nhs=VALID_NHS), child(nhs="12345")]}, "subjects[1].identifiers[0].value"),
-        ({"subjects": [child(dob=(dt.date.today() + dt.timedelta(days=1)).isoformat())]}, "subjects[0].date_of_birth"),
+        ({"subjects": [child(nhs="9434765918")]}, "subjects.0.identifiers.0.value"),
+        ({"subjects": [child(nhs=VALID_NHS), child(nhs="12345")]}, "subjects.1.identifiers.0.value"),
+        ({"subjects": [child(dob=(dt.date.today() + dt.timedelta(days=1)).isoformat())]}, "subjects.0.date_of_birth"),
         ({"subjects": []}, "subjects"),
         ({"concern_codes": ["3A", "NOT-A-CODE"]}, "concern_codes"),
         ({"source_code": "ZZ"}, "source_code"),
@@ -233,4 +233,4 @@ def test_aliases_are_recorded_and_found_by_search(api, make_actor):
     bad = api(referrer).post(
         "/contacts", contact_payload(subjects=[contact_payload()["subjects"][0] | {"aliases": [{"forename": ""}]}])
     )
-    assert bad.status_code == 422 and "subjects[0].aliases[0]" in bad.json()["errors"]
+    assert bad.status_code == 422 and "subjects.0.aliases.0" in bad.json()["errors"]

@@ -54,10 +54,10 @@ def test_valid_contact_is_saved_with_people_audit_and_chronology(referrer):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"subjects": [child(nhs="9434765918")]}, "subjects[0].identifiers[0].value"),
-        ({"subjects": [child(dob=(dt.date.today() + dt.timedelta(days=2)).isoformat())]}, "subjects[0].date_of_birth"),
-        ({"subjects": [child(dob="1990-01-01")]}, "subjects[0].date_of_birth"),  # a subject child must be under 25
-        ({"subjects": [child(forename="", surname="")]}, "subjects[0].forename"),  # one name is enough, none is not
+        ({"subjects": [child(nhs="9434765918")]}, "subjects.0.identifiers.0.value"),
+        ({"subjects": [child(dob=(dt.date.today() + dt.timedelta(days=2)).isoformat())]}, "subjects.0.date_of_birth"),
+        ({"subjects": [child(dob="1990-01-01")]}, "subjects.0.date_of_birth"),  # a subject child must be under 25
+        ({"subjects": [child(forename="", surname="")]}, "subjects.0.forename"),  # one name is enough, none is not
         ({"subjects": []}, "subjects"),
         ({"concern_codes": ["3A", "99Z"]}, "concern_codes"),
         ({"concern_codes": []}, "concern_codes"),
@@ -67,9 +67,9 @@ def test_valid_contact_is_saved_with_people_audit_and_chronology(referrer):
         ({"consent": "maybe"}, "consent"),
         ({"immediate_risk": True, "immediate_risk_detail": ""}, "immediate_risk_detail"),
         ({"immediate_risk": None}, "immediate_risk"),
-        ({"household": [{"forename": "A", "surname": "B", "role": "subject"}]}, "household[0].role"),
-        ({"subjects": [{"person_id": "00000000-0000-0000-0000-000000000000"}]}, "subjects[0].person_id"),
-        ({"subjects": [child(unborn=True, date_of_birth=None)]}, "subjects[0].expected_date_of_birth"),
+        ({"household": [{"forename": "A", "surname": "B", "role": "subject"}]}, "household.0.role"),
+        ({"subjects": [{"person_id": "00000000-0000-0000-0000-000000000000"}]}, "subjects.0.person_id"),
+        ({"subjects": [child(unborn=True, date_of_birth=None)]}, "subjects.0.expected_date_of_birth"),
     ],
 )
 def test_bad_input_saves_nothing_and_names_the_field(referrer, overrides, field):
@@ -94,7 +94,7 @@ def test_all_errors_are_reported_at_once(referrer):
         referrer,
         contact_payload(subjects=[child(nhs="123")], concern_codes=["nope"], consent="not_sought", narrative=""),
     )
-    assert {"subjects[0].identifiers[0].value", "concern_codes", "narrative"} <= set(errors)
+    assert {"subjects.0.identifiers.0.value", "concern_codes", "narrative"} <= set(errors)
 
 
 def test_markup_in_narrative_is_stored_verbatim(referrer):
@@ -176,11 +176,11 @@ def test_linking_an_existing_person_needs_sight_of_them_or_an_own_search(make_ac
     person_id = str(subject_person(first).pk)
     school = make_actor("referrer", "school-oak")
     errors = _rejects(school, contact_payload(subjects=[{"person_id": person_id}]))
-    assert "subjects[0].person_id" in errors
+    assert "subjects.0.person_id" in errors
 
     other = make_actor("referrer", "school-oak")
     person_search(actor=other, identifier_type="nhs_number", identifier=VALID_NHS)  # someone else's search
-    assert "subjects[0].person_id" in _rejects(school, contact_payload(subjects=[{"person_id": person_id}]))
+    assert "subjects.0.person_id" in _rejects(school, contact_payload(subjects=[{"person_id": person_id}]))
 
     person_search(actor=school, name="Amelia Testchild", date_of_birth=dt.date(2018, 4, 2))
     contact, created = contact_create(actor=school, data=contact_payload(subjects=[{"person_id": person_id}]))
@@ -244,9 +244,9 @@ def test_unborn_child_with_expected_date_of_birth(referrer):
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
-        ({"expected_date_of_birth": None}, "subjects[0].expected_date_of_birth"),
-        ({"date_of_birth": "2020-01-01"}, "subjects[0].date_of_birth"),
-        ({"expected_date_of_birth": dt.date.today() - dt.timedelta(days=60)}, "subjects[0].expected_date_of_birth"),
+        ({"expected_date_of_birth": None}, "subjects.0.expected_date_of_birth"),
+        ({"date_of_birth": "2020-01-01"}, "subjects.0.date_of_birth"),
+        ({"expected_date_of_birth": dt.date.today() - dt.timedelta(days=60)}, "subjects.0.expected_date_of_birth"),
     ],
 )
 def test_unborn_child_rules(referrer, extra, field):

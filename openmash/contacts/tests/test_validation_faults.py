@@ -75,7 +75,7 @@ def test_a_contact_received_before_the_child_was_born_is_refused(post):
 
 def test_a_parent_younger_than_the_child_is_refused(post):
     parent = {"forename": "Young", "surname": "Parent", "date_of_birth": "2019-01-01", "role": "parent_carer"}
-    _refused(post(contact_payload(household=[parent])), "household[0].date_of_birth")
+    _refused(post(contact_payload(household=[parent])), "household.0.date_of_birth")
 
 
 def test_a_parent_younger_than_an_existing_child_is_refused(post, api, make_actor, new_contact):
@@ -84,21 +84,21 @@ def test_a_parent_younger_than_an_existing_child_is_refused(post, api, make_acto
     hub = make_actor("screener", "mash")
     parent = {"forename": "Young", "surname": "Parent", "date_of_birth": "2019-01-01", "role": "parent_carer"}
     r = api(hub).post("/contacts", contact_payload(subjects=[{"person_id": str(existing.pk)}], household=[parent]))
-    assert r.status_code == 422 and "household[0].date_of_birth" in r.json()["errors"]
+    assert r.status_code == 422 and "household.0.date_of_birth" in r.json()["errors"]
     assert (Contact.objects.count(), Person.objects.count()) == before
 
 
 def test_an_unborn_childs_expected_date_three_years_ahead_is_refused(post):
     edd = (timezone.localdate() + dt.timedelta(days=3 * 365)).isoformat()
     unborn = {"forename": "Baby", "surname": "Testchild", "unborn": True, "expected_date_of_birth": edd}
-    msgs = _refused(post(contact_payload(subjects=[unborn])), "subjects[0].expected_date_of_birth")
+    msgs = _refused(post(contact_payload(subjects=[unborn])), "subjects.0.expected_date_of_birth")
     assert "10 months" in msgs[0]
 
 
 def test_a_subject_child_of_25_years_and_10_days_is_refused(post):
     today = timezone.localdate()
     dob = today.replace(year=today.year - 25) - dt.timedelta(days=10)
-    msgs = _refused(post(contact_payload(subjects=[child(dob=dob.isoformat())])), "subjects[0].date_of_birth")
+    msgs = _refused(post(contact_payload(subjects=[child(dob=dob.isoformat())])), "subjects.0.date_of_birth")
     assert "under 25" in msgs[0]
 
 
@@ -115,7 +115,7 @@ def test_search_by_an_implausible_date_of_birth_is_refused(api, make_actor):
 
 @pytest.mark.parametrize("nhs", ["0000000000", "9999999999"])
 def test_placeholder_nhs_numbers_are_refused_at_intake(post, nhs):
-    msgs = _refused(post(contact_payload(subjects=[child(nhs=nhs)])), "subjects[0].identifiers[0].value")
+    msgs = _refused(post(contact_payload(subjects=[child(nhs=nhs)])), "subjects.0.identifiers.0.value")
     assert "placeholder" in msgs[0]
 
 
@@ -163,7 +163,7 @@ def test_control_characters_are_refused_on_their_field(post, data, field):
 
 
 def test_a_punctuation_only_name_is_refused(post):
-    msgs = _refused(post(contact_payload(subjects=[child(surname="...")])), "subjects[0].surname")
+    msgs = _refused(post(contact_payload(subjects=[child(surname="...")])), "subjects.0.surname")
     assert "at least one letter" in msgs[0]
 
 
@@ -193,7 +193,7 @@ def _with_postcode(postcode, **address):
 
 @pytest.mark.parametrize("postcode", ["NOT KNOWN", "12345", "SW1A 1AA;"])
 def test_things_that_are_not_postcodes_are_refused(post, postcode):
-    msgs = _refused(post(_with_postcode(postcode)), "subjects[0].address.postcode")
+    msgs = _refused(post(_with_postcode(postcode)), "subjects.0.address.postcode")
     assert "UK postcode" in msgs[0]
 
 
@@ -213,4 +213,4 @@ def test_no_fixed_abode_and_not_known_are_address_states(post, status):
 
 
 def test_an_address_state_with_address_text_is_refused(post):
-    _refused(post(_with_postcode("SW1A 1AA", status="no_fixed_abode")), "subjects[0].address.line1")
+    _refused(post(_with_postcode("SW1A 1AA", status="no_fixed_abode")), "subjects.0.address.line1")

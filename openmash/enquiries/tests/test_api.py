@@ -206,7 +206,13 @@ def test_decision_by_manager(api, manager, screener, enquiry, referrer):
     requests_send(screener, enquiry, "health-gp")
     r = api(manager).post(
         f"/enquiries/{enquiry.pk}/decision",
-        {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess", "next_steps": "Allocate"},
+        {
+            "outcomes": ["assessment_s17"],
+            "threshold_level": 3,
+            "rationale": "Assess",
+            "next_steps": "Allocate",
+            "unanswered_confirmed": True,  # health has not answered yet
+        },
     )
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "decided"

@@ -30,7 +30,7 @@ def test_screener_takes_a_contact_and_a_second_screener_is_told(hub):
     contact.refresh_from_db()
     assert contact.assigned_to_id == hub["screener"].user.pk and contact.assigned_at is not None
     assert contact.version == 1  # taking does not make anyone's amendment stale
-    with pytest.raises(Conflict, match="held by"):
+    with pytest.raises(Conflict, match="already been taken by"):
         assignment.contact_take(actor=hub["other"], contact_id=contact.pk)
     contact.refresh_from_db()
     assert contact.assigned_to_id == hub["screener"].user.pk
@@ -90,7 +90,7 @@ def test_api_take_and_assign(api, hub):
     assert r.status_code == 200, r.content
     assert r.json()["assigned_to"]["user_id"] == hub["screener"].user.pk
     lost = api(hub["other"]).post(f"/contacts/{contact.pk}/assignment", {"take": True})
-    assert lost.status_code == 409 and "held by" in lost.json()["detail"]
+    assert lost.status_code == 409 and "already been taken by" in lost.json()["detail"]
     queue = api(hub["other"]).get("/screening-queue", assigned="none").json()
     assert str(contact.pk) not in [i["id"] for i in queue["items"]]
     mine = api(hub["screener"]).get("/screening-queue", assigned="me").json()

@@ -30,7 +30,8 @@ def as_manager(api, manager):
 
 
 def _decide(client, enquiry, **data):
-    body = {"threshold_level": 3, "rationale": "Reasons", **data}
+    """Post a decision; agencies not answering yet is confirmed (its own rule: test_unanswered_agencies.py)."""
+    body = {"threshold_level": 3, "rationale": "Reasons", "unanswered_confirmed": True, **data}
     return client.post(f"/enquiries/{enquiry.pk}/decision", body)
 
 

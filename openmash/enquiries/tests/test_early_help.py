@@ -5,7 +5,7 @@ the children's and household adults' minimum details and acknowledges it; nobody
 import pytest
 
 from openmash.accounts.services import agency_create
-from openmash.core.exceptions import Conflict, NotFound
+from openmash.core.exceptions import Conflict, PermissionDenied
 from openmash.enquiries.models import EarlyHelpRequest, Notification
 from openmash.enquiries.services import early_help_request_acknowledge
 from tests.support import child, contact_record, decide, nhs_number, requests_send, screen
@@ -31,14 +31,14 @@ def test_early_help_at_screening_goes_to_the_early_help_inbox(referrer, screener
     eh = EarlyHelpRequest.objects.get(contact=contact)
     assert (eh.agency.code, eh.source, eh.status) == ("early-help", "screening", "open")
     assert Notification.objects.filter(user=eh_researcher.user, message=f"New early help request: {contact.reference}")
-    [item] = api(eh_researcher).get("/early-help-requests").json()
+    [item] = api(eh_researcher).get("/early-help-requests").json()["items"]
     assert [(c["forename"], c["role"]) for c in item["children"]] == [("Amelia", "child")]
     assert [(a["forename"], a["date_of_birth"], a["role"]) for a in item["household"]] == [
         ("Dean", "1988-01-01", "adult")
     ]
     text = str(item)
     assert "bruising" not in text and "perpetrator" not in text  # minimum details only: no narrative, no allegation
-    assert api(health).get("/early-help-requests").json() == []  # another agency's researchers see nothing
+    assert api(health).get("/early-help-requests").status_code == 403  # another agency's researchers have no inbox
 
 
 def test_the_service_acknowledges_and_the_hub_hears(referrer, screener, eh_researcher, api):
@@ -60,7 +60,7 @@ def test_only_the_early_help_service_acknowledges(referrer, screener, eh_researc
     contact = contact_record(referrer)
     screen(screener, contact, outcome="early_help")
     eh = EarlyHelpRequest.objects.get(contact=contact)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):  # only the early help service's members acknowledge
         early_help_request_acknowledge(actor=health, request_id=eh.pk, version=1)
     with pytest.raises(Conflict):  # a stale version
         early_help_request_acknowledge(actor=eh_researcher, request_id=eh.pk, version=7)
@@ -79,7 +79,7 @@ def test_early_help_at_the_decision_hands_over_only_that_child(make_enquiry, scr
     )
     eh = EarlyHelpRequest.objects.get(contact=enquiry.contact)
     assert eh.source == "decision" and list(eh.children.all()) == [bobby]
-    [item] = api(eh_researcher).get("/early-help-requests").json()
+    [item] = api(eh_researcher).get("/early-help-requests").json()["items"]
     assert [c["forename"] for c in item["children"]] == ["Bobby"]
 
 
@@ -88,3 +88,48 @@ def test_without_an_early_help_service_screening_still_closes_the_contact(referr
     screen(screener, contact, outcome="early_help")
     contact.refresh_from_db()
     assert contact.status == "closed" and not EarlyHelpRequest.objects.exists()
+
+
+# --- the inbox pages (API and page), and the service's home page tile -------------------------------------------
+
+
+@pytest.fixture
+def three_handovers(referrer, screener, eh_researcher):
+    contacts = []
+    for _ in range(3):
+        contact = contact_record(referrer)
+        screen(screener, contact, outcome="early_help")
+        contacts.append(contact)
+    return contacts
+
+
+def test_the_early_help_inbox_api_pages_with_its_true_total(eh_researcher, three_handovers, api):
+    client = api(eh_researcher)
+    first = client.get("/early-help-requests", status="open", page_size=2).json()
+    assert (first["count"], first["page"], first["page_size"], first["num_pages"]) == (3, 1, 2, 2)
+    second = client.get("/early-help-requests", status="open", page=2, page_size=2).json()
+    seen = [i["reference"] for i in first["items"] + second["items"]]
+    assert sorted(seen) == sorted(c.reference for c in three_handovers)  # each once, oldest first
+    assert seen == [c.reference for c in three_handovers]
+    assert client.get("/early-help-requests", status="open", page=3, page_size=2).json()["items"] == []
+    newest = client.get("/early-help-requests", order="newest").json()["items"]
+    assert [i["reference"] for i in newest] == [c.reference for c in reversed(three_handovers)]
+    assert client.get("/early-help-requests", status="acknowledged").json()["count"] == 0
+    assert client.get("/early-help-requests", page_size=101).status_code == 422
+
+
+def test_the_early_help_service_home_page_tile_links_to_the_waiting_requests(
+    eh_researcher, three_handovers, health, make_actor
+):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(eh_researcher.user)
+    home = web.get("/").content.decode()
+    assert 'data-testid="tile-early-help"' in home and 'href="/early-help/?status=open"' in home
+    assert '<span class="govuk-heading-xl govuk-!-margin-bottom-1" data-testid="early-help-count">3</span>' in home
+    listed = web.get("/early-help/?status=open").content.decode()
+    assert "3 early help requests waiting" in listed
+    other = Client()
+    other.force_login(health.user)  # a health researcher is not the early help service: no tile
+    assert 'data-testid="tile-early-help"' not in other.get("/").content.decode()

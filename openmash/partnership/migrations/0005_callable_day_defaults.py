@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0004_late_contact_window'),
+        ("partnership", "0004_late_contact_window"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='partnershipsettings',
-            name='day_end',
+            model_name="partnershipsettings",
+            name="day_end",
             field=models.TimeField(default=openmash.partnership.models.default_day_end),
         ),
         migrations.AlterField(
-            model_name='partnershipsettings',
-            name='day_start',
+            model_name="partnershipsettings",
+            name="day_start",
             field=models.TimeField(default=openmash.partnership.models.default_day_start),
         ),
     ]

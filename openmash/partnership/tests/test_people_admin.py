@@ -203,7 +203,10 @@ def test_unlock_clears_a_lockout(admin_client, settings):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
     AccessAttempt.objects.create(
-        username="jo.starter", ip_address="127.0.0.1", user_agent="x", failures_since_start=settings.AXES_FAILURE_LIMIT
+        username="jo.starter",
+        ip_address="127.0.0.1",
+        user_agent="x",
+        failures_since_start=settings.OPENMASH_LOCKOUT_FAILURES,
     )
     url = reverse("partnership:user_detail", args=[user.pk])
     assert "Locked out" in admin_client.get(url).content.decode()

@@ -381,6 +381,6 @@ def test_the_migration_indexes_the_people_who_existed_before_it(hub, person):
 
     child = person("Łucja", "Wałęsa")
     SearchKey.objects.all().delete()  # as before the migration that added the index
-    migration = importlib.import_module("openmash.people.migrations.0008_search_keys")
+    migration = importlib.import_module("openmash.people.migrations.0010_search_keys")
     migration.index_existing_people(apps, None)
     assert [p.pk for p in person_search(actor=hub, name="Lucja Walesa", date_of_birth=DOB)] == [child.pk]

@@ -134,6 +134,8 @@ _CHANGE_LABELS = {
     "kind": "Born or unborn",
     "identifier_added": "Identifier added",
     "address_added": "New address",
+    "address_corrected": "Address corrected",
+    "address_ended": "Address ended (no longer lives there)",
     "person_added": "Person added",
     "school": "School",
     "gp": "GP practice",
@@ -162,6 +164,10 @@ def change_value(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):
+        if "status" in value and "line1" in value:  # an address: a state (no fixed abode, not known) or its lines
+            if value["status"] and value["status"] != "known":
+                return {"no_fixed_abode": "No fixed abode", "not_known": "Not known"}.get(value["status"], "")
+            return ", ".join(str(value[k]) for k in ("line1", "town", "postcode") if value.get(k))
         if {"type", "value"} <= set(value):
             kind = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID", "local_id": "Local ID"}
             return f"{kind.get(value['type'], value['type'])} {value['value']}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from openmash.contacts.models import Contact
 from openmash.enquiries import assignment
 from openmash.enquiries.models import Enquiry
 from tests.support import contact_record, enquiry_open
@@ -30,7 +31,7 @@ def test_pages_take_show_the_holder_and_tell_the_loser(login, hub):
     assert "You now hold this contact" in r.content.decode()
     assert 'govuk-tag--blue">You<' in r.content.decode()
     lost = theirs.post(f"/contacts/{contact.pk}/take/", follow=True).content.decode()
-    assert "govuk-notification-banner" in lost and "Someone else has just changed who holds this" in lost
+    assert "govuk-notification-banner" in lost and "This contact has already been taken by" in lost
     assert hub["screener"].user.username in lost  # the queue shows who holds it
     filtered = theirs.get("/screening/", {"assigned": "none"}).context["page"]
     assert contact.pk not in [c.pk for c in filtered]
@@ -74,3 +75,56 @@ def test_take_and_assign_pages_refuse_outsiders_and_hide_missing_records(login, 
     screener = login(hub["screener"])
     assert screener.post("/contacts/00000000-0000-4000-8000-000000000000/take/").status_code == 404
     assert screener.get(f"/contacts/{contact.pk}/take/").status_code == 405
+
+
+# --- take and assign from the contact's and the enquiry's own pages ------------------------------------------
+
+
+def test_take_from_the_contact_page_comes_back_to_it_and_the_loser_is_told_who_took_it(login, hub):
+    contact = contact_record(hub["referrer"])
+    url = f"/contacts/{contact.pk}/"
+    mine, theirs = login(hub["screener"]), login(hub["other"])
+    page = mine.get(url).content.decode()
+    assert 'data-testid="holder"' in page and f'action="/contacts/{contact.pk}/take/"' in page
+    assert 'name="back" value="detail"' in page
+    r = mine.post(f"/contacts/{contact.pk}/take/", {"back": "detail"})
+    assert r.status_code == 302 and r["Location"] == url
+    shown = mine.get(url).content.decode()
+    assert "You now hold this contact" in shown and 'govuk-tag--blue">You<' in shown
+    lost = theirs.post(f"/contacts/{contact.pk}/take/", {"back": "detail"}, follow=True).content.decode()
+    name = hub["screener"].user.display_name or hub["screener"].user.username
+    assert "govuk-notification-banner" in lost and f"This contact has already been taken by {name}." in lost
+    assert Contact.objects.get(pk=contact.pk).assigned_to_id == hub["screener"].user.pk
+
+
+def test_take_and_assign_from_the_enquiry_page(login, hub):
+    enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
+    url = f"/enquiries/{enquiry.pk}/"
+    screener, manager = login(hub["screener"]), login(hub["manager"])
+    page = screener.get(url).content.decode()
+    assert f'action="/enquiries/{enquiry.pk}/take/"' in page and 'data-testid="assign-link"' not in page
+    assert screener.post(f"/enquiries/{enquiry.pk}/take/", {"back": "detail"})["Location"] == url
+    assert Enquiry.objects.get(pk=enquiry.pk).assigned_to_id == hub["screener"].user.pk
+    page = manager.get(url).content.decode()
+    assign = f"/enquiries/{enquiry.pk}/assignment/?back=detail"
+    assert f'href="{assign}"' in page and f'action="/enquiries/{enquiry.pk}/take/"' not in page  # held: no Take
+    form = manager.get(assign).content.decode()
+    assert f'href="{url}"' in form and 'name="back" value="detail"' in form
+    r = manager.post(
+        f"/enquiries/{enquiry.pk}/assignment/",
+        {"assign_to": str(hub["other"].user.pk), "expected": str(hub["screener"].user.pk), "back": "detail"},
+    )
+    assert r.status_code == 302 and r["Location"] == url
+    assert Enquiry.objects.get(pk=enquiry.pk).assigned_to_id == hub["other"].user.pk
+
+
+def test_no_take_or_assign_once_the_work_is_done_or_outside_the_hub(login, hub, make_actor):
+    from tests.support import decide, screen
+
+    contact = contact_record(hub["referrer"])
+    assert 'data-testid="holder"' not in login(hub["referrer"]).get(f"/contacts/{contact.pk}/").content.decode()
+    screen(hub["screener"], contact, outcome="nfa_advice")
+    assert 'data-testid="holder"' not in login(hub["screener"]).get(f"/contacts/{contact.pk}/").content.decode()
+    enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
+    decide(hub["manager"], enquiry)
+    assert 'data-testid="holder"' not in login(hub["manager"]).get(f"/enquiries/{enquiry.pk}/").content.decode()

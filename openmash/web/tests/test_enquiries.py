@@ -30,7 +30,7 @@ def test_the_list_shows_open_enquiries_with_overdue_and_answers(
     body = client.get("/enquiries/").content.decode()
     assert late.contact.reference in body and fresh.contact.reference in body
     assert body.index(late.contact.reference) < body.index(fresh.contact.reference)
-    assert "Overdue" in body and "1 of 2" in body and "None asked yet" in body
+    assert "Overdue" in body and "1 of 2 agencies answered; 1 waiting" in body and "No agency asked" in body
     overdue_only = client.get("/enquiries/?overdue=1").content.decode()
     assert late.contact.reference in overdue_only and fresh.contact.reference not in overdue_only
     decided = client.get("/enquiries/?status=decided").content.decode()

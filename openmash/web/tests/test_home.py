@@ -55,7 +55,7 @@ def test_signing_in_and_out(client, partnership):
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_page(client, make_actor, settings):
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.OPENMASH_LOCKOUT_FAILURES = 3
     make_actor("referrer", "police", username="pc.locked")
     for _ in range(2):
         assert client.post("/login/", {"username": "pc.locked", "password": "nope"}).status_code == 200

@@ -243,3 +243,17 @@ def test_every_problem_is_reported_at_once(referrer, login):
     data = _da(incident_time="9pm", children_0_nhs_number="9434765918")
     summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
     assert 'href="#id_incident_time"' in summary and 'href="#id_children-0-nhs_number"' in summary
+
+
+def test_enter_in_the_intake_form_presses_continue_not_add_another(referrer, login):
+    """A browser presses the form's first submit button for Enter: it must be 'Continue' (tests/browser/
+    test_intake_form.py presses Enter in a real browser), with and without the children and people formsets grown."""
+    client = login(referrer)
+    for body in (
+        client.get("/contacts/new/").content.decode(),
+        client.post("/contacts/new/", contact_form_data(action="add_child")).content.decode(),
+    ):
+        form = re.search(r'<form[^>]*id="contact-form".*?</form>', body, re.S).group(0)
+        first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+        assert 'name="action"' in first and 'value="submit"' in first, first
+        assert 'tabindex="-1"' in first and 'aria-hidden="true"' in first  # out of the way of keyboards and readers

@@ -1,7 +1,7 @@
 """Page views, one module per part of the front-door workflow."""
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
-from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take
+from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take, workload
 from openmash.web.views.contacts import (
     contact_amend,
     contact_check,
@@ -13,7 +13,7 @@ from openmash.web.views.contacts import (
 )
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
-from openmash.web.views.home import LoginView, home, logout_view, switch_role
+from openmash.web.views.home import LoginView, home, logout_view, session_keep_alive, session_timeout, switch_role
 from openmash.web.views.people import person_detail, person_search
 from openmash.web.views.screening import contact_screen, screening_queue
 
@@ -22,8 +22,11 @@ __all__ = [
     "contact_assignment",
     "enquiry_take",
     "enquiry_assignment",
+    "workload",
     "LoginView",
     "logout_view",
+    "session_keep_alive",
+    "session_timeout",
     "home",
     "switch_role",
     "contact_new",

@@ -1,15 +1,16 @@
 """Taking and assigning the hub's work from the pages (services in openmash.enquiries.assignment).
 
-Take is a POST from the queue or enquiry list; the loser of a race is told on the list page in a GOV.UK
-notification banner. A manager assigns or re-assigns on a small page with one question; a change by someone else
-in the meantime is shown in the GOV.UK error summary.
+Take is a POST from the queue or enquiry list, or from the contact's or enquiry's own page (then `back=detail` brings
+the user back there); the loser of a race is told in a GOV.UK notification banner ("already taken by …"). A manager
+assigns or re-assigns on a small page with one question, reached from the list or the item's page; a change by
+someone else in the meantime is shown in the GOV.UK error summary.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.policy import require
 from openmash.contacts import selectors as contact_selectors
@@ -26,6 +27,7 @@ _KINDS = {
         "assign": assignment.contact_assign,
         "id": "contact_id",
         "list": "web:screening_queue",
+        "detail": "web:contact_detail",
         "what": "contact",
     },
     "enquiry": {
@@ -33,9 +35,17 @@ _KINDS = {
         "assign": assignment.enquiry_assign,
         "id": "enquiry_id",
         "list": "web:enquiry_list",
+        "detail": "web:enquiry_detail",
         "what": "enquiry",
     },
 }
+
+
+def _back(request, spec: dict, pk):
+    """Where to go after taking or assigning: the item's own page when the form came from it, else the list."""
+    if request.POST.get("back", request.GET.get("back")) == "detail":
+        return redirect(spec["detail"], **{spec["id"]: pk})
+    return redirect(spec["list"])
 
 
 def _take(request, kind: str, pk):
@@ -46,7 +56,7 @@ def _take(request, kind: str, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"You now hold this {spec['what']}. It shows as yours on the list.")
-    return redirect(spec["list"])
+    return _back(request, spec, pk)
 
 
 @require_POST
@@ -80,7 +90,7 @@ def _assign_page(request, kind: str, item, reference: str):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{reference}: who holds it has been changed.")
-                return redirect(spec["list"])
+                return _back(request, spec, item.pk)
     else:
         form = AssignForm(initial={"assign_to": seen, "expected": seen}, holders=holders)
     ctx = {
@@ -90,6 +100,8 @@ def _assign_page(request, kind: str, item, reference: str):
         "assign_form": form,
         "form": form if form.errors else None,
         "list_url": spec["list"],
+        "detail_url": spec["detail"],
+        "back": request.POST.get("back", request.GET.get("back")) == "detail",
         "nav_active": "screening" if kind == "contact" else "enquiries",
     }
     return render(request, "web/assignment.html", ctx)
@@ -109,3 +121,13 @@ def enquiry_assignment(request, enquiry_id):
     require(request.actor, "work.assign")
     enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)
     return _assign_page(request, "enquiry", enquiry, enquiry.contact.reference)
+
+
+@require_safe
+@actor_required
+def workload(request):
+    """Who holds what (practitioner review, fault 12): per hub member, the contacts awaiting screening and the open
+    enquiries they hold, overdue ones apart, each figure a link to the list filtered to it."""
+    require(request.actor, "work.take")
+    ctx = {**assignment.workload_by_holder(actor=request.actor), "nav_active": "workload"}
+    return render(request, "web/workload.html", ctx)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import contact_view
+from openmash.access.fields import contact_person_shown, contact_view
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -22,7 +22,7 @@ from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactS
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
-from openmash.partnership.selectors import outcome_codes_list
+from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
 from openmash.people import selectors as people_selectors
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -40,12 +40,15 @@ from openmash.web.forms import (
     apply_service_errors,
     place_service_errors,
 )
+from openmash.web.paging import pagination
 from openmash.web.views._common import first_with_errors, render_form_response, render_rate_limited, search_table
 
 INTAKE = "contact_intake"  # session: the last search's matches, the children picked, and the answers to check
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
 MAX_SELECTED = MAX_CHILDREN
 _NOT_ANSWERS = {"csrfmiddlewaretoken", "action"}
+# the search boxes: search terms are not part of the contact, so a draft does not keep them
+_SEARCH_FIELDS = {"name", "identifier", "date_of_birth_day", "date_of_birth_month", "date_of_birth_year"}
 
 
 # --- intake state ------------------------------------------------------------------------------------------------
@@ -97,6 +100,7 @@ class Intake:
     def __init__(self, request, intake: dict, data=None):
         partners = contact_selectors.partner_schools_and_gps()
         self.partners = partners
+        late_days = partnership_settings_get().late_contact_days
         if data is None:
             user, actor = request.user, request.actor
             initial = {
@@ -104,12 +108,12 @@ class Intake:
                 "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
                 "idempotency_key": uuid.uuid4().hex,
             }
-            self.form = ContactForm(initial=initial)
+            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data)
+            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
@@ -117,6 +121,14 @@ class Intake:
             pid = child.picked_id()
             if pid:
                 child.chosen = known.get(pid) or {"id": pid, "name": "A record found by search", "dob_date": None}
+        # People already known who may be a new person (intake searches before it creates): offered after the first
+        # 'Continue', answered with the radios named <prefix>-match ("new", or a candidate's id).
+        offered = intake.get("candidates") or {}
+        for f in [*self.children.forms, *self.members.forms]:
+            f.candidates = _with_dates((offered.get(f.prefix) or {}).get("items", []))
+            f.match_answer = (f.data.get(f.add_prefix("match")) or "") if f.is_bound else ""
+            f.match_error = ""
+            f.matched = next((c for c in f.candidates if c["id"] == f.match_answer), None)
 
     def is_valid(self) -> bool:
         return all([self.form.is_valid(), self.children.is_valid(), self.members.is_valid()])
@@ -129,7 +141,8 @@ class Intake:
 
     def service_data(self) -> dict:
         return self.form.service_data(
-            [f.service_data() for f in self.used_children()], [f.service_data() for f in self.used_members()]
+            [_matched(f, f.service_data()) for f in self.used_children()],
+            [_matched(f, f.service_data()) for f in self.used_members()],
         )
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
@@ -145,9 +158,88 @@ class Intake:
         return [*self.children.forms, *self.members.forms, self.form]
 
     def has_errors(self) -> bool:
-        return any(f.is_bound and f.errors for f in self.all_forms()) or bool(
-            self.children.is_bound and self.children.non_form_errors()
+        return (
+            any(f.is_bound and f.errors for f in self.all_forms())
+            or any(getattr(f, "match_error", "") for f in self.all_forms())
+            or bool(self.children.is_bound and self.children.non_form_errors())
         )
+
+
+def _matched(form, data: dict) -> dict:
+    """A person's service input after the referrer's answer about the people already known who may be them: the
+    chosen person by id (with what the contact says of them: school, GP, role), or the new person with the ones
+    they said it is not (``not_person_ids``: an identifier match then goes to the MASH's review queue)."""
+    candidates = getattr(form, "candidates", [])
+    if not candidates or data.get("person_id"):
+        return data
+    ids = [c["id"] for c in candidates]
+    if form.match_answer in ids:
+        keep = ("school_code", "gp_code", "present_at_incident", "role")
+        return {"person_id": form.match_answer, **{k: data[k] for k in keep if k in data}}
+    if form.match_answer == "new":
+        return {**data, "not_person_ids": ids}
+    return data
+
+
+def _details_key(data: dict) -> str:
+    """What the candidates for a new person depend on (names, dates, identifiers, postcode), as a short digest."""
+    import hashlib
+    import json
+
+    parts = {k: data.get(k) for k in ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex")}
+    parts["identifiers"] = data.get("identifiers") or []
+    parts["postcode"] = (data.get("address") or {}).get("postcode", "")
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+MATCH_QUESTION = "Say whether this is one of the people already known, or a different person"
+
+
+def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
+    """Intake searches before it creates (issue 6): for each new person, the people already known who may be them
+    (an exact identifier match, or a close name / date of birth / postcode match with the reasons). Returns True
+    when the referrer must answer first: candidates shown for the first time (no error yet), or shown before and
+    still unanswered (an error on that person). The candidates (id, name, date of birth, reasons: what search shows
+    a referrer) are kept in the server-side session with the intake, like search matches."""
+    from openmash.matching.candidates import intake_candidates
+
+    previous = intake.get("candidates") or {}
+    store, pending = {}, False
+    picked = [f.cleaned_data.get("person_id") for f in forms_.used_children() if f.cleaned_data.get("person_id")]
+    for f in [*forms_.used_children(), *forms_.used_members()]:
+        if f.cleaned_data.get("person_id"):
+            continue
+        details = f.service_data()
+        key = _details_key(details)
+        shown = previous.get(f.prefix)
+        if shown and shown.get("key") == key:
+            items = shown["items"]
+        else:
+            found = intake_candidates(actor=request.actor, details=details, exclude_person_ids=picked)
+            items = [{**_person_summary(c.person), "reasons": c.reasons, "exact": c.exact} for c in found]
+            shown = None
+        store[f.prefix] = {"key": key, "items": items}
+        f.candidates = _with_dates(items)
+        ids = {c["id"] for c in items}
+        if items and f.match_answer not in ids | {"new"}:
+            pending = True
+            if shown is not None:
+                f.match_error = MATCH_QUESTION
+    intake["candidates"] = store
+    request.session[INTAKE] = intake
+    return pending
+
+
+def intake_notice_text(notice: str) -> str:
+    """A service notice about a contact's people in page words: "subjects[1]" -> "Child 2", "household[0]" ->
+    "Person 1" (the input positions are the page's children and people, in order)."""
+    import re
+
+    def name(m):
+        return f"{'Child' if m.group(1) == 'subjects' else 'Person'} {int(m.group(2)) + 1}"
+
+    text = re.sub(r"(subjects|household)\[(\d+)\]", name, notice)
+    return text[:1].upper() + text[1:]
 
 
 def _error_links(intake_forms: Intake) -> list[dict]:
@@ -157,6 +249,8 @@ def _error_links(intake_forms: Intake) -> list[dict]:
     for error in intake_forms.children.non_form_errors() if intake_forms.children.is_bound else []:
         links.append({"text": error, "href": ""})
     for f in intake_forms.all_forms():
+        if getattr(f, "match_error", ""):
+            links.append({"text": f.match_error, "href": f"#id_{f.prefix}-match"})
         if f.is_bound:
             links += _error_links_for(f)
     return links
@@ -169,9 +263,20 @@ class _Errors:
         self.errors = bool(links)
 
 
-def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None):
+def draft_keep(request, intake: dict, data) -> None:
+    """Keep what was typed on the intake page, server-side, for this user only (contacts.services.intake_draft_save),
+    so an idle sign-out cannot lose it (practitioner review, fault 2). `data`: the page's fields as posted."""
+    if data is None or "children-TOTAL_FORMS" not in data:
+        return
+    answers = {k: data.getlist(k) for k in data if k not in _NOT_ANSWERS | _SEARCH_FIELDS}
+    contact_services.intake_draft_save(actor=request.actor, answers=answers, selected=intake["selected"])
+
+
+def _render(request, intake, *, forms_=None, search_form=None, results=None, status=200, partial=None, restored=None):
+    if request.method == "POST" and forms_ is not None and forms_.form.is_bound:
+        draft_keep(request, intake, forms_.form.data)  # each step of the page keeps the draft
     forms_ = forms_ or Intake(request, intake)
-    search_form = search_form or PersonSearchForm()
+    search_form = search_form or PersonSearchForm(form_id="contact-form")
     selected_ids = {s["id"] for s in intake["selected"]}
     errors = _error_links(forms_) if forms_.has_errors() else []
     ctx = {
@@ -195,6 +300,8 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_select_more": len(intake["selected"]) < MAX_SELECTED,
         "can_add_child": len(forms_.children.forms) < MAX_CHILDREN,
         "can_add_member": len(forms_.members.forms) < MAX_MEMBERS,
+        "candidates_offered": any(getattr(f, "candidates", []) for f in forms_.all_forms()),
+        "restored": restored,
     }
     if partial:
         return render(request, partial, ctx, status=status)
@@ -211,11 +318,34 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
     return render(request, "web/contacts/new.html", ctx, status=status)
 
 
+def _quiet(forms_: Intake) -> Intake:
+    """The forms as posted, without their errors: searching, picking a child or adding a box is not submitting, so
+    a shape check would only get in the way (issue 5)."""
+    for f in forms_.all_forms():
+        f._errors = forms.utils.ErrorDict()
+        if hasattr(f, "cleaned_data"):
+            del f.cleaned_data
+    forms_.children._errors, forms_.members._errors = [], []
+    forms_.children._non_form_errors = forms_.children.error_class()
+    forms_.members._non_form_errors = forms_.members.error_class()
+    return forms_
+
+
+def _as_typed(request, intake, data=None) -> Intake | None:
+    """The intake's forms bound to everything typed so far, when the post carries the main form (the search and
+    the pick buttons belong to it: practitioner review, fault 7, picking a sibling wiped the narrative and every
+    other answer). None for a post from an older page that sent only its own fields."""
+    data = request.POST if data is None else data
+    if "children-TOTAL_FORMS" not in data:
+        return None
+    return _quiet(Intake(request, intake, data))
+
+
 def _search(request, intake):
     """Search and show the results in this response (no redirect), so only ids, names and dates of birth of the
-    matches are kept in the session, and only until a child is picked."""
+    matches are kept in the session, and only until a child is picked. Everything else typed stays as typed."""
     require(request.actor, "person.search")
-    search_form = PersonSearchForm(request.POST)
+    search_form = PersonSearchForm(request.POST, form_id="contact-form")
     results = None
     if search_form.is_valid():
         try:
@@ -232,26 +362,73 @@ def _search(request, intake):
             results.rows, results.columns = rows, columns
             intake["matches"] = [_person_summary(p) for p in people]
             request.session[INTAKE] = intake
-    return _render(request, intake, search_form=search_form, results=results)
+    return _render(request, intake, forms_=_as_typed(request, intake), search_form=search_form, results=results)
 
 
-def _select(request, intake):
-    pid = request.POST.get("person_id", "")
+def _picked_person_id(request, action: str) -> str:
+    """The record a Select/Remove button names: action "select:<id>" (the button's own value), or an older
+    page's separate person_id field."""
+    _, _, pid = action.partition(":")
+    return pid or request.POST.get("person_id", "")
+
+
+def _with_child_picked(request, data, pid: str):
+    """The posted answers with the record `pid` in the first blank child's place (or a new child at the end)."""
+    partners = contact_selectors.partner_schools_and_gps()
+    children = ChildFormSet(data, prefix="children", form_kwargs=partners)
+    if any(f.picked_id() == pid for f in children.forms):
+        return data
+    data = data.copy()
+    blank = next((i for i, f in enumerate(children.forms) if f.is_blank()), None)
+    if blank is None:
+        if len(children.forms) >= MAX_CHILDREN:
+            return data
+        blank = len(children.forms)
+        data = _resize(data, "children", add=True)
+    for key in [k for k in list(data.keys()) if k.startswith(f"children-{blank}-")]:
+        del data[key]  # a blank form may hold default answers only: the picked record replaces it
+    data[f"children-{blank}-person_id"] = pid
+    return data
+
+
+def _without_child_picked(request, data, pid: str):
+    """The posted answers without the child form holding the record `pid` (one blank child left if none stays)."""
+    partners = contact_selectors.partner_schools_and_gps()
+    children = ChildFormSet(data, prefix="children", form_kwargs=partners)
+    index = next((i for i, f in enumerate(children.forms) if f.picked_id() == pid), None)
+    if index is None:
+        return data
+    data = _resize(data, "children", drop=index)
+    if int(data.get("children-TOTAL_FORMS") or 0) == 0:
+        data = _resize(data, "children", add=True)
+    return data
+
+
+def _select(request, intake, action: str = "select"):
+    pid = _picked_person_id(request, action)
     match = next((m for m in intake["matches"] if m["id"] == pid), None)
-    if match and len(intake["selected"]) < MAX_SELECTED and all(s["id"] != pid for s in intake["selected"]):
+    picked = match and len(intake["selected"]) < MAX_SELECTED and all(s["id"] != pid for s in intake["selected"])
+    if picked:
         intake["selected"].append(match)
     intake["matches"] = []  # the other matches are not needed any more
     intake["answers"] = None
     request.session[INTAKE] = intake
-    return _continue(intake, "#children")
+    if "children-TOTAL_FORMS" not in request.POST:
+        return _continue(intake, "#children")
+    data = _with_child_picked(request, request.POST, pid) if picked else request.POST
+    return _render(request, intake, forms_=_as_typed(request, intake, data))
 
 
-def _remove(request, intake):
-    pid = request.POST.get("person_id", "")
+def _remove(request, intake, action: str = "remove"):
+    pid = _picked_person_id(request, action)
     intake["selected"] = [s for s in intake["selected"] if s["id"] != pid]
     intake["answers"] = None
     request.session[INTAKE] = intake
-    return _continue(intake, "#children")
+    if "children-TOTAL_FORMS" not in request.POST:
+        return _continue(intake, "#children")
+    return _render(
+        request, intake, forms_=_as_typed(request, intake, _without_child_picked(request, request.POST, pid))
+    )
 
 
 def _resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
@@ -283,28 +460,27 @@ def _add_or_remove(request, intake, action: str):
     if kind.startswith("add"):
         data = _resize(request.POST, prefix, add=total < limit)
     else:
-        data = _resize(request.POST, prefix, drop=int(index) if index.isdigit() else None)
-    forms_ = Intake(request, intake, data)
-    for f in forms_.all_forms():  # a shape check is for submitting, not for adding a box
-        f._errors = forms.utils.ErrorDict()
-        if hasattr(f, "cleaned_data"):
-            del f.cleaned_data
-    forms_.children._errors, forms_.members._errors = [], []
-    forms_.children._non_form_errors = forms_.children.error_class()
-    forms_.members._non_form_errors = forms_.members.error_class()
-    return _render(request, intake, forms_=forms_)
+        drop = int(index) if index.isdigit() else None
+        if prefix == "children" and drop is not None:  # a picked record taken out is no longer "selected" either
+            gone = request.POST.get(f"children-{drop}-person_id", "")
+            intake["selected"] = [s for s in intake["selected"] if s["id"] != gone]
+            request.session[INTAKE] = intake
+        data = _resize(request.POST, prefix, drop=drop)
+    return _render(request, intake, forms_=_quiet(Intake(request, intake, data)))
 
 
 def _validated(request, intake, data) -> tuple[Intake, bool]:
     """The forms bound to `data`, checked for shape and then by the service's own validation (as the API)."""
     forms_ = Intake(request, intake, data)
     shape_ok = forms_.is_valid()
+    forms_.notices = []
     try:
         # Run even when a box failed its own check, so every problem is reported at once.
-        contact_services.contact_validate(actor=request.actor, data=forms_.service_data())
+        cleaned, _subjects, _others = contact_services.contact_validate(actor=request.actor, data=forms_.service_data())
     except ValidationFailed as exc:
         forms_.place_errors(exc, only_free_fields=not shape_ok)
         return forms_, False
+    forms_.notices = [intake_notice_text(n) for n in cleaned.get("intake_notices", [])]
     return forms_, shape_ok
 
 
@@ -314,8 +490,14 @@ def _submit(request, intake):
     forms_, ok = _validated(request, intake, request.POST)
     if not ok:
         return _render(request, intake, forms_=forms_)
+    key = forms_.form.cleaned_data.get("idempotency_key") or ""
+    sent = bool(key) and contact_selectors.contact_by_idempotency_key(actor=request.actor, key=key) is not None
+    # A form already sent (back button, refresh) creates nobody, so there is nobody to ask about.
+    if not sent and _offer_candidates(request, intake, forms_):
+        return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
+    draft_keep(request, intake, request.POST)
     return _continue(intake, name="web:contact_check")
 
 
@@ -337,13 +519,30 @@ def contact_new(request):
     intake = _intake(request)
     if request.method == "POST":
         action = request.POST.get("action", "submit")
+        if action == "start_again":  # the kept draft is not wanted: a new, empty form
+            contact_services.intake_draft_discard(actor=request.actor)
+            request.session.pop(INTAKE, None)
+            return redirect("web:contact_new")
         if action.startswith(("add_", "remove_")):
             return _add_or_remove(request, intake, action)
-        handler = {"search": _search, "select": _select, "remove": _remove}.get(action, _submit)
+        if action.startswith(("select", "remove")):
+            return (_select if action.startswith("select") else _remove)(request, intake, action)
+        handler = {"search": _search}.get(action, _submit)
         return handler(request, intake)
     stored = _stored(intake) if request.GET.get("change") else None
     if stored is not None:  # 'Change' from the check page: the answers as given
         return _render(request, intake, forms_=Intake(request, intake, stored))
+    if not request.GET.get("intake"):  # a fresh visit: carry on with a draft kept across a sign-out, if any
+        draft = contact_services.intake_draft_get(actor=request.actor)
+        if draft is not None:
+            intake["selected"] = draft["selected"]
+            request.session[INTAKE] = intake
+            data = QueryDict(mutable=True)
+            for key, values in draft["answers"].items():
+                data.setlist(key, values)
+            forms_ = _as_typed(request, intake, data)
+            if forms_ is not None:
+                return _render(request, intake, forms_=forms_, restored=draft["saved_at"])
     return _render(request, intake)
 
 
@@ -377,7 +576,10 @@ def contact_check(request):
                 )
             else:
                 request.session.pop(INTAKE, None)
+                contact_services.intake_draft_discard(actor=request.actor)  # sent: nothing left to carry on with
                 request.session[CREATED] = str(contact.pk)
+                for notice in getattr(contact, "intake_notices", []):
+                    messages.info(request, intake_notice_text(notice))
                 return redirect("web:contact_detail", contact_id=contact.pk)
         return _render(request, intake, forms_=forms_)
     if data is None:
@@ -394,6 +596,7 @@ def contact_check(request):
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
         "partners": {a.code: a.name for a in [*forms_.partners["schools"], *forms_.partners["gps"]]},
         "change_url": f"{reverse('web:contact_new')}?intake={intake['token']}&change=1",
+        "notices": forms_.notices,
     }
     return render(request, "web/contacts/check.html", ctx)
 
@@ -408,6 +611,12 @@ def contact_detail(request, contact_id):
     hub = view.viewed_as == "hub"
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     people = list(contact.people.all())
+    for cp in people:  # the recorder sees the people as they named them, the hub and the worker the record
+        cp.shown = contact_person_shown(view, cp)
+    names = {cp.person_id: cp.shown.full_name for cp in people}
+    changes = contact_selectors.contact_changes(actor=actor, contact=contact)
+    for change in changes:
+        change.person_name = names.get(change.person_id, "") if change.person_id else ""
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
     enquiry = getattr(contact, "enquiry", None)
     ctx = {
@@ -424,14 +633,18 @@ def contact_detail(request, contact_id):
         "enquiry": enquiry if hub else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        # who holds it while it waits for screening, with Take / Assign here as on the queue
+        "holdable": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        "can_take": can(actor, "work.take"),
+        "can_assign": can(actor, "work.assign"),
         # Only those who may know the child has an allocated worker are told it went to them (fault 6).
         "routed_to_worker": view.viewed_as != "recorder"
         and contact.routed_to_id is not None
         and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
         "can_correct": can(actor, "person.correct"),
-        "changes": contact_selectors.contact_changes(actor=actor, contact=contact),
-        "notices": list(contact.encompass_notices.select_related("school")) if hub else [],
+        "changes": changes,
+        "encompass": contact_selectors.encompass_status(contact=contact),
     }
     return render(request, "web/contacts/detail.html", ctx)
 
@@ -565,8 +778,11 @@ def contact_person_change(request, contact_id, link_id):
     link = next((cp for cp in contact.people.all() if str(cp.pk) == str(link_id)), None)
     if link is None:
         raise NotFound()
-    person = link.person
+    # The recorder's form starts from what they named, never from the record as the hub has since corrected it
+    # (fault 2 of the review); the hub corrects the record itself.
+    person = contact_person_shown(contact_view(actor, contact), link)
     child = link.role == ContactPersonRole.SUBJECT
+    record_held = not actor.is_hub and not contact_services.recorder_may_change_person(contact, link)
     initial = {
         "forename": person.forename,
         "surname": person.surname,
@@ -574,7 +790,7 @@ def contact_person_change(request, contact_id, link_id):
         "sex": person.sex,
         "school": link.school.code if link.school_id else "",
         "gp": link.gp.code if link.gp_id else "",
-        "version": person.version if correction else contact.version,
+        "version": link.person.version if correction else contact.version,
     }
     form = PersonChangeForm(
         request.POST if request.method == "POST" else None,
@@ -582,6 +798,7 @@ def contact_person_change(request, contact_id, link_id):
         child=child,
         correction=correction,
         unborn=person.kind == "unborn",
+        current_address=contact_selectors.current_address(actor=actor, person=person) if correction else None,
         **contact_selectors.partner_schools_and_gps(),
     )
     if request.method == "POST" and form.is_valid():
@@ -591,7 +808,7 @@ def contact_person_change(request, contact_id, link_id):
                 contact_services.contact_person_correct(
                     actor=actor,
                     contact_id=contact.pk,
-                    person_id=person.pk,
+                    person_id=link.person_id,
                     version=version,
                     reason=form.cleaned_data.get("reason") or "",
                     data=changes,
@@ -601,7 +818,7 @@ def contact_person_change(request, contact_id, link_id):
                     actor=actor,
                     contact_id=contact.pk,
                     version=version,
-                    data={"people": [{"person_id": person.pk, **changes}]},
+                    data={"people": [{"person_id": link.person_id, **changes}]},
                 )
         except ValidationFailed as exc:
             form.place_errors(exc, prefix="people")
@@ -616,6 +833,7 @@ def contact_person_change(request, contact_id, link_id):
         "person": person,
         "change_form": form,
         "correction": correction,
+        "record_held": record_held and not correction,
         "error_links": errors,
         "form": _Errors(errors) if errors else None,
     }
@@ -625,9 +843,18 @@ def contact_person_change(request, contact_id, link_id):
 @require_safe
 @actor_required
 def encompass_notices(request):
-    """Operation Encompass notices to the actor's school (the hub: all), newest first."""
-    notices = contact_selectors.encompass_notices(actor=request.actor)
-    return render(request, "web/contacts/encompass_list.html", {"notices": notices, "nav_active": "encompass"})
+    """Operation Encompass notices to the actor's school (the hub: all), newest first; ?unread=1 only those the
+    school has not opened yet. Paged (GOV.UK pagination) with the true total."""
+    unread = request.GET.get("unread") in ("1", "true", "on")
+    page = contact_selectors.encompass_notices(actor=request.actor, unread=unread, page=request.GET.get("page"))
+    ctx = {
+        "notices": list(page),
+        "page": page,
+        "pagination": pagination(request, page, label="Notice pages"),
+        "unread": unread,
+        "nav_active": "encompass",
+    }
+    return render(request, "web/contacts/encompass_list.html", ctx)
 
 
 @require_safe

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import early_help_case_details
 from openmash.access.policy import can
+from openmash.contacts.choices import Consent, ConsentNotSoughtReason, FamilyAware
 from openmash.core.exceptions import Conflict, PermissionDenied
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -16,24 +18,42 @@ from openmash.enquiries.choices import EarlyHelpRequestStatus
 from openmash.enquiries.selectors import request_people
 from openmash.web import presenters
 from openmash.web.forms import AcknowledgeForm, apply_service_errors
+from openmash.web.paging import pagination
 
 
 def _people(actor, eh) -> list[dict]:
     return presenters.minimum_people(request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()]))
 
 
+_STATUSES = {"open": EarlyHelpRequestStatus.OPEN, "acknowledged": EarlyHelpRequestStatus.ACKNOWLEDGED, "all": ""}
+
+
 @require_safe
 @actor_required
 def early_help_inbox(request):
-    """Waiting hand-overs by default (oldest first); ?status=acknowledged lists the acknowledged ones."""
-    status = request.GET.get("status", EarlyHelpRequestStatus.OPEN)
-    if status not in EarlyHelpRequestStatus.values:
-        status = EarlyHelpRequestStatus.OPEN
-    rows = [
-        {"eh": eh, "people": _people(request.actor, eh)}
-        for eh in enquiry_selectors.early_help_inbox(actor=request.actor, status=status)
-    ]
-    return render(request, "web/early_help/inbox.html", {"rows": rows, "status": status, "nav_active": "requests"})
+    """The early help service's hand-overs, 25 a page with the true total (GOV.UK pagination). ?status=open
+    (waiting: the default), acknowledged or all; ?order=oldest or newest (waiting: oldest first by default, so the
+    family waiting longest leads; otherwise newest first)."""
+    status = request.GET.get("status", "open")
+    if status not in _STATUSES:
+        status = "open"
+    order = request.GET.get("order", "")
+    order = order if order in enquiry_selectors.EARLY_HELP_ORDERS else ""
+    page = enquiry_selectors.early_help_inbox_page(
+        actor=request.actor, status=_STATUSES[status], order=order, page=request.GET.get("page")
+    )
+    effective = order or ("oldest" if status == "open" else "newest")
+    rows = [{"eh": eh, "people": _people(request.actor, eh)} for eh in page]
+    ctx = {
+        "rows": rows,
+        "page": page,
+        "pagination": pagination(request, page, label="Pages of early help requests"),
+        "status": status,
+        "order": effective,
+        "other_order": "newest" if effective == "oldest" else "oldest",
+        "nav_active": "early_help",
+    }
+    return render(request, "web/early_help/inbox.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,8 +75,17 @@ def early_help_detail(request, request_id):
             )
             return redirect("web:early_help_inbox")
     people = _people(actor, eh)
+    case = early_help_case_details(actor, eh)
     ctx = {
         "eh": eh,
+        "case": case,
+        "consent_label": Consent(case["consent"]).label if case.get("consent") in Consent.values else "",
+        "not_sought_label": ConsentNotSoughtReason(case["consent_not_sought_reason"]).label
+        if case.get("consent_not_sought_reason") in ConsentNotSoughtReason.values
+        else "",
+        "family_aware_label": FamilyAware(case["family_aware"]).label
+        if case.get("family_aware") in FamilyAware.values
+        else "",
         "children": [p for p in people if p["role"] == "child"],
         "adults": [p for p in people if p["role"] == "adult"],
         "can_acknowledge": eh.status == EarlyHelpRequestStatus.OPEN
@@ -64,6 +93,6 @@ def early_help_detail(request, request_id):
         and can(actor, "early_help.acknowledge"),
         "ack_form": form,
         "form": form if form.is_bound and form.errors else None,
-        "nav_active": "requests",
+        "nav_active": "early_help",
     }
     return render(request, "web/early_help/detail.html", ctx)

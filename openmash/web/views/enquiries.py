@@ -49,7 +49,12 @@ def enquiry_list(request):
         {
             "enquiry": e,
             "subjects": presenters.subjects(e.contact),
-            "answered": e.requests_total - e.requests_open,
+            "counts": {
+                "asked": e.requests_total,
+                "answered": e.requests_answered,
+                "closed_unanswered": e.requests_closed,
+                "waiting": e.requests_open,
+            },
             "done": e.status != EnquiryStatus.OPEN,
         }
         for e in (page or [])
@@ -107,7 +112,8 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
             }
             for r in requests
         ],
-        "answered": sum(r.status == RequestStatus.RESPONDED for r in requests),
+        "counts": enquiry_selectors.answer_counts(r.status for r in requests),
+        "waiting_agencies": [r.agency.name for r in requests if r.status == RequestStatus.OPEN],
         "rag_changes": list(enquiry.rag_changes.all()),
         "rag_labels": {lvl.code: lvl.label for lvl in levels},
         "overdue": is_open and enquiry.due_at < now,
@@ -119,6 +125,8 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "can_rate": is_open and can(actor, "enquiry.rate"),
         "can_request": is_open and can(actor, "enquiry.request") and bool(agencies),
         "can_decide": is_open and can(actor, "enquiry.decide"),
+        "can_take": is_open and can(actor, "work.take"),
+        "can_assign": is_open and can(actor, "work.assign"),
         "decision": decision,
         "decision_outcomes": [all_outcomes.get(c, c) for c in decision.outcomes] if decision else [],
         "decision_threshold": next((t for t in thresholds if decision and t.level == decision.threshold_level), None),
@@ -221,6 +229,7 @@ def enquiry_decide(request, enquiry_id):
                 next_steps=cd.get("next_steps") or "",
                 exception_reason=cd.get("exception_reason") or "",
                 children=form.children_data(),
+                unanswered_confirmed=bool(cd.get("unanswered_confirmed")),
             )
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc, form.field_for_service_key)

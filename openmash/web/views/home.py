@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from openmash.access.actor import actor_for_user
 from openmash.access.fields import contact_view
-from openmash.access.policy import can
+from openmash.access.policy import can, works_for_a_school, works_for_early_help_service
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
@@ -30,6 +32,38 @@ class LoginView(auth_views.LoginView):
 
 
 @require_POST
+def session_keep_alive(request):
+    """ "Stay signed in" in the timeout warning (practitioner review, fault 2). Any request made while signed in moves
+    the idle limit on (SESSION_SAVE_EVERY_REQUEST); this one does nothing else. 204, or 401 when the session has
+    already ended (the page then goes to the sign-in page), 403 without an active membership. No personal data in
+    or out."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    if actor_for_user(request.user, membership_id=request.session.get("membership_id")) is None:
+        return HttpResponse(status=403)  # no active membership (a deactivated agency): nothing to keep
+    return HttpResponse(status=204)
+
+
+@require_POST
+def session_timeout(request):
+    """The idle limit reached in the browser (the timeout warning ran out): a contact being recorded, posted with
+    this request from the intake page, is kept as the user's draft (contacts.services.intake_draft_save; restored
+    when they sign in again), then the user is signed out. 204 either way (401 if already signed out, and nothing is
+    kept: a draft belongs to a signed-in user only). The posted answers never reach a URL or a log."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    actor = actor_for_user(request.user, membership_id=request.session.get("membership_id"))
+    if actor is not None and can(actor, "contact.create") and "children-TOTAL_FORMS" in request.POST:
+        from openmash.web.views.contacts import INTAKE, draft_keep
+
+        intake = request.session.get(INTAKE) or {"selected": []}
+        request.actor = actor
+        draft_keep(request, {"selected": intake.get("selected") or []}, request.POST)
+    logout(request)
+    return HttpResponse(status=204)
+
+
+@require_POST
 def logout_view(request):
     logout(request)
     messages.success(request, "You have signed out.")
@@ -38,14 +72,17 @@ def logout_view(request):
 
 def _contact_rows(actor, contacts) -> list[dict]:
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
-    return [
-        {
-            "contact": c,
-            "subjects": presenters.subjects(c),
-            "outcome": presenters.contact_outcome(c, labels, contact_view(actor, c)),
-        }
-        for c in contacts
-    ]
+    rows = []
+    for c in contacts:
+        view = contact_view(actor, c)
+        rows.append(
+            {
+                "contact": c,
+                "subjects": presenters.subjects(c, view),
+                "outcome": presenters.contact_outcome(c, labels, view),
+            }
+        )
+    return rows
 
 
 @require_safe
@@ -61,6 +98,10 @@ def home(request):
         ctx["hub"] = web_selectors.hub_counts(actor=actor)
     if can(actor, "request.inbox"):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
+    if works_for_early_help_service(actor):  # hand-overs from the MASH waiting for the early help service
+        ctx["early_help_open"] = enquiry_selectors.early_help_open_count(actor=actor)
+    if works_for_a_school(actor):  # Operation Encompass notices the school has not opened yet
+        ctx["encompass_unread"] = contact_selectors.encompass_unread_count(actor=actor)
     if can(actor, "contact.create") and not can(actor, "contact.screen"):
         mine = web_selectors.contacts_recorded(actor=actor, page=request.GET.get("page"))
         ctx["my_contacts"] = _contact_rows(actor, mine)
@@ -71,14 +112,16 @@ def home(request):
         ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
+    if can(actor, "allocation.assign"):
+        ctx["packs_to_allocate"] = casework_selectors.packs_to_allocate_count(actor=actor)
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
-        # MASH packs handed to this worker or their assessment team (casework: access.policy.mash_packs_visible)
+        # MASH packs of the children allocated to this worker (casework: access.policy.mash_packs_visible)
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
-    linkable = web_selectors.visible_contact_ids(actor=actor, ids=[n.contact_id for n in notifications])
-    ctx["notifications"] = [{"n": n, "linkable": n.contact_id in linkable} for n in notifications]
+    targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
+    ctx["notifications"] = [{"n": n, "target": targets.get(n.pk)} for n in notifications]
     ctx["notifications_page"] = notifications
     ctx["notifications_pagination"] = pagination(
         request, notifications, param="notifications_page", label="Notification pages"

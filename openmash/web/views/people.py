@@ -61,7 +61,13 @@ def person_search(request):
 @require_http_methods(["GET", "POST"])
 @actor_required
 def person_detail(request, person_id):
+    """A person's page: their details, records and chronology read over everyone merged into them (ADR 0005). A
+    merged-away person's id sends the user to the person they were merged into (access is decided on that person:
+    access.policy.people_visible is closed under merging)."""
     actor = request.actor
+    resolved_id = people_selectors.person_resolved_id_for(actor=actor, person_id=person_id)
+    if str(resolved_id) != str(person_id):
+        return redirect("web:person_detail", person_id=resolved_id)
     can_allocate = can(actor, "allocation.assign")
     allocation = enquiry_selectors.allocation_current(actor=actor, person_id=person_id)
     allocate_form = None
@@ -97,6 +103,8 @@ def person_detail(request, person_id):
         "full": full,
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
+        "picture": person.picture,
+        "can_separate": can(actor, "link.unmerge"),
         "allocate_form": allocate_form,
         "form": allocate_form if allocate_form is not None and allocate_form.errors else None,
         "nav_active": "people",

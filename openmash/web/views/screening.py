@@ -57,7 +57,12 @@ def _screen(request, contact, form, levels):
     # The RAG question is revealed only for a MASH enquiry; an answer left in the hidden branch is ignored.
     rag = (cd.get("rag") or "") if outcome == ScreeningOutcome.MASH_ENQUIRY else ""
     enquiry_services.screening_record(
-        actor=request.actor, contact_id=contact.pk, outcome=outcome, rationale=cd.get("rationale") or "", rag=rag
+        actor=request.actor,
+        contact_id=contact.pk,
+        outcome=outcome,
+        rationale=cd.get("rationale") or "",
+        rag=rag,
+        holder_confirmed=form.holder_confirmed_id(),
     )
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
         label = next((lvl.label for lvl in levels if lvl.code == rag), rag)
@@ -76,7 +81,8 @@ def contact_screen(request, contact_id):
     require(request.actor, "contact.screen")
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
     levels = rag_levels_list()
-    form = ScreeningForm(request.POST if request.method == "POST" else None, rag_levels=levels)
+    held_by = contact.assigned_to if contact.assigned_to_id not in (None, request.user.pk) else None
+    form = ScreeningForm(request.POST if request.method == "POST" else None, rag_levels=levels, holder=held_by)
     if request.method == "POST" and form.is_valid():
         try:
             return _screen(request, contact, form, levels)

@@ -21,6 +21,7 @@ class Command(AdminCommand):
         parser.add_argument("--name", default="", help="Display name")
         parser.add_argument("--job-title", default="")
         parser.add_argument("--team", default="", help="Team name in the agency (created if new)")
+        parser.add_argument("--email", default="", help="Where a password reset link is sent (optional)")
         how = parser.add_mutually_exclusive_group()
         how.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
         how.add_argument(
@@ -60,6 +61,7 @@ class Command(AdminCommand):
             display_name=opts["name"],
             job_title=opts["job_title"],
             password=password,
+            email=opts["email"],
         )
         self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
         if password is None:

@@ -316,7 +316,10 @@ class Command(BaseCommand):
                     "--escalate-every",
                     "0",
                 ],
-                env={**env, "GUNICORN_CMD_ARGS": f"--threads {opts['threads']} --keep-alive 10 --access-logfile /dev/null"},
+                env={
+                    **env,
+                    "GUNICORN_CMD_ARGS": f"--threads {opts['threads']} --keep-alive 10 --access-logfile /dev/null",
+                },
                 cwd=BASE_DIR,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -1,11 +1,17 @@
 import contextlib
+import io
 import logging
 import os
 import subprocess
 import sys
 import threading
+import time
 
 from django.core.management.base import BaseCommand
+
+from config.gunicorn_logging import ACCESS_LOG_FORMAT
+
+STATS_EVERY = 3600  # seconds between refreshes of the database's planner statistics (openmash.core.dbstats)
 
 
 class Command(BaseCommand):
@@ -33,7 +39,10 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
             "--access-logformat",
-            '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            ACCESS_LOG_FORMAT,
+            # every access-log field redacted (set-password token, query strings) and control characters escaped
+            "--logger-class",
+            "config.gunicorn_logging.AccessLogger",
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
@@ -44,15 +53,29 @@ class Command(BaseCommand):
         stop.set()
 
     def _escalate_every(self, stop: threading.Event, seconds: int) -> None:
-        """Escalate overdue agency requests and clear expired sessions while serving (production may run
-        `openmash escalate_overdue` and `openmash clearsessions` from a scheduler instead: --escalate-every 0)."""
+        """Escalate overdue agency requests and clear expired sessions while serving, and refresh the database's
+        planner statistics at start and hourly (production may run `openmash escalate_overdue`, `openmash
+        clearsessions` and `openmash dbstats` from a scheduler instead: --escalate-every 0)."""
         from django.core.management import call_command
         from django.db import close_old_connections
 
-        while seconds > 0 and not stop.wait(seconds):
+        from openmash.core.dbstats import database_statistics_refresh
+
+        last_stats = None
+        while seconds > 0:
             try:
+                if last_stats is None or time.monotonic() - last_stats >= STATS_EVERY:
+                    database_statistics_refresh()
+                    last_stats = time.monotonic()
+                if stop.wait(seconds):
+                    break
                 call_command("escalate_overdue", verbosity=0)
                 call_command("clearsessions", verbosity=0)  # expired sessions may hold intake search results
+                # failed sign-ins older than a day no longer count towards any lockout (the audit trail keeps them)
+                call_command("axes_reset_failure_logs", age=1, stdout=io.StringIO())
+                from openmash.contacts.services import intake_drafts_clear_expired
+
+                intake_drafts_clear_expired()  # drafts kept across an idle sign-out, past their hours
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
             finally:

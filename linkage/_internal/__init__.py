@@ -1,0 +1,1 @@
+"""Private helpers: free to change, never imported from outside linkage."""

@@ -1,0 +1,75 @@
+"""Sign-in lockout rules, given to django-axes (issue 5 review, fault 5; SECURITY-TESTS AU-2; ASVS 4.0.3 2.2.1 and
+ASVS 5.0 6.1.1 / 6.3.1).
+
+Two rules, both counted by django-axes:
+
+- **Per username and IP address** (AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]): after
+  OPENMASH_LOCKOUT_FAILURES (10) failed sign-ins from one address that username is locked *from that address* for
+  15 minutes. There is no rule by IP address alone, so colleagues behind one shared address (a police station's
+  network) cannot lock each other out, and failures against one username never lock another.
+- **Per account, from any address**: once a username has had OPENMASH_LOCKOUT_ACCOUNT_FAILURES_PER_HOUR (100)
+  failed sign-ins in the last hour, from however many addresses, every further attempt is refused, the right
+  password included, until the hour's count falls below the cap or the partnership admin unlocks the account. The
+  count comes from django-axes' AccessFailureLog (one row per failure, AXES_ENABLE_ACCESS_FAILURE_LOG).
+
+`failure_limit` is AXES_FAILURE_LIMIT (django-axes calls it with the request and the credentials): the per-pair limit
+normally, 0 while the account cap holds (then any pair, even a new address, is at or over the limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+ACCOUNT_WINDOW = dt.timedelta(hours=1)
+
+
+def account_failures(username: str, *, now: dt.datetime | None = None) -> int:
+    """Failed sign-ins for this username in the last hour, from any address (django-axes' failure log)."""
+    from axes.models import AccessFailureLog
+
+    if not username:
+        return 0
+    since = (now or timezone.now()) - ACCOUNT_WINDOW
+    return AccessFailureLog.objects.filter(username=username, attempt_time__gte=since).count()
+
+
+def account_capped(username: str) -> bool:
+    """True while the account-wide cap holds for this username (see the module docstring)."""
+    return account_failures(username) >= settings.OPENMASH_LOCKOUT_ACCOUNT_FAILURES_PER_HOUR
+
+
+def failure_limit(request, credentials) -> int:
+    """AXES_FAILURE_LIMIT: OPENMASH_LOCKOUT_FAILURES for a username + address pair, or 0 (locked from every address)
+    while the account cap holds. In: the sign-in request and the credentials django-axes passes."""
+    from axes.helpers import get_client_username
+
+    if account_capped(get_client_username(request, credentials) or ""):
+        return 0
+    return settings.OPENMASH_LOCKOUT_FAILURES
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Which of these usernames are locked now, by either rule (for the partnership admin's pages)."""
+    from axes.models import AccessAttempt
+
+    names = [u for u in usernames if u]
+    pair = set(
+        AccessAttempt.objects.filter(
+            username__in=names, failures_since_start__gte=settings.OPENMASH_LOCKOUT_FAILURES
+        ).values_list("username", flat=True)
+    )
+    return pair | {u for u in names if u not in pair and account_capped(u)}
+
+
+def lockout_clear(username: str) -> int:
+    """Lift both rules for a username: its django-axes attempts and its failure log (the audit trail keeps every
+    failed sign-in as `login_failed`). Returns the number of rows cleared."""
+    from axes.models import AccessFailureLog
+    from axes.utils import reset
+
+    cleared = reset(username=username)
+    deleted, _ = AccessFailureLog.objects.filter(username=username).delete()
+    return cleared + deleted

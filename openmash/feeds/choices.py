@@ -1,0 +1,78 @@
+"""OpenMASH's own event kinds for imported agency events, their default sensitivity, and the states of an import.
+
+An agency's event types (its own words: "DA incident", "A&E attendance", "Fixed term exclusion") are mapped to
+these kinds by the feed mapping (openmash/feeds/mappings/*.yaml, or a partnership's own mapping held as data); a
+type the mapping does not know imports as ``other`` with its original text kept in
+``ChronologyEntry.source_type_text``.
+
+Sensitivity (stored on each imported ``ChronologyEntry``): ``standard`` (shown to whoever may see the child's
+chronology), ``sensitive`` (special-category or criminal-offence data, UK GDPR arts. 9-10: shown with care, never
+to the minimum-details roles) and ``sealed`` (held by the hub only, e.g. sexual-health contacts where a young
+person's confidentiality is protected by Fraser/Gillick competence). The defaults below are what a feed mapping
+starts from; a mapping may set its own per kind.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse incident"
+    MISSING = "missing", "Missing episode"
+    EXPLOITATION = "exploitation", "Exploitation concern"
+    OFFENDING = "offending", "Offending or arrest"
+    CRIME_VICTIM = "crime_victim", "Victim of crime"
+    POLICE_WELFARE = "police_welfare", "Police welfare concern or attendance"
+    ED_ATTENDANCE = "ed_attendance", "Emergency department attendance"
+    ADMISSION = "admission", "Hospital admission"
+    HEALTH_CONTACT = "health_contact", "Health contact"
+    MISSED_APPOINTMENT = "missed_appointment", "Was not brought to an appointment"
+    SELF_HARM = "self_harm", "Self-harm"
+    MENTAL_HEALTH = "mental_health", "Mental health contact"
+    SEXUAL_HEALTH = "sexual_health", "Sexual health contact"
+    CONDITION = "condition", "Health condition recorded"
+    SAFEGUARDING_FLAG = "safeguarding_flag", "Safeguarding flag or alert"
+    SCHOOL_ABSENCE = "school_absence", "School absence concern"
+    EXCLUSION = "exclusion", "Suspension or exclusion"
+    CHILD_PROTECTION = "child_protection", "Child protection activity"
+    OTHER = "other", "Other"
+
+
+class Sensitivity(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    SENSITIVE = "sensitive", "Sensitive"
+    SEALED = "sealed", "Sealed (hub only)"
+
+
+DEFAULT_SENSITIVITY: dict[str, str] = {
+    EventKind.DOMESTIC_ABUSE: Sensitivity.SENSITIVE,
+    EventKind.EXPLOITATION: Sensitivity.SENSITIVE,
+    EventKind.OFFENDING: Sensitivity.SENSITIVE,
+    EventKind.CRIME_VICTIM: Sensitivity.SENSITIVE,
+    EventKind.SELF_HARM: Sensitivity.SENSITIVE,
+    EventKind.MENTAL_HEALTH: Sensitivity.SENSITIVE,
+    EventKind.CONDITION: Sensitivity.SENSITIVE,
+    EventKind.SEXUAL_HEALTH: Sensitivity.SEALED,
+}
+
+
+def default_sensitivity(kind: str) -> str:
+    """The sensitivity of an event kind when the feed mapping does not set one (``standard`` unless listed)."""
+    return DEFAULT_SENSITIVITY.get(kind, Sensitivity.STANDARD)
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    VALIDATING = "validating", "Checking the file"
+    WRITING = "writing", "Importing"
+    DONE = "done", "Imported"
+    DRY_RUN = "dry_run", "Checked (dry run): nothing written"
+    REFUSED = "refused", "Not imported: the file has errors"
+    FAILED = "failed", "Failed: nothing written"
+    ALREADY_IMPORTED = "already_imported", "Already imported: nothing changed"
+
+
+FINISHED = frozenset(
+    {BatchStatus.DONE, BatchStatus.DRY_RUN, BatchStatus.REFUSED, BatchStatus.FAILED, BatchStatus.ALREADY_IMPORTED}
+)

@@ -1,0 +1,456 @@
+"""Importing an agency's file: two streaming passes, all or nothing (ADR 0006).
+
+`feed_import(...)` is the one entry point, for the command line and the browser alike:
+
+1. **Check the feed and the file** (`readers.file_inspect`): an unknown feed or agency, a file that is empty, not
+   what its name claims, a likely zip bomb, in an encoding that cannot be read. The same file (SHA-256) already
+   imported for the same agency and feed changes nothing and says so.
+2. **Validate** (first pass, read-only): every row is checked (`validate.row_clean`) and every problem listed
+   (row, field, reason). Nothing is written. With errors, the import stops here (status ``refused``) unless
+   ``skip_bad_rows``, when the rows without errors are imported and the rest reported.
+3. **Write** (second pass): in one database transaction, in chunks of ``OPENMASH_IMPORT_CHUNK_ROWS`` rows: the
+   agency records through `writer.RecordWriter` (the one place records are created), then one
+   `ChronologyEntry` per event (kind ``event``, the agency, ``occurred_at`` = the event date at local midnight
+   Europe/London stored as UTC, the record, ``source`` = ``<agency code>:<feed code>``, ``external_id``, the
+   event kind, the agency's type text and the sensitivity), against the record's origin person. An event already
+   held (same source and external id) is not written again. Any failure rolls the whole pass back. A dry run
+   does the whole pass and rolls it back, so its counts are exact.
+
+One audit event (``import``) per batch, with the counts and no personal data. Memory is bounded by the chunk
+size plus the set of record ids seen (measured in README, `openmash bench import`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openmash.accounts.models import Agency
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import ValidationFailed
+from openmash.feeds.choices import BatchStatus, EventKind
+from openmash.feeds.mapping import FeedSpec, feed_spec_get, type_key
+from openmash.feeds.models import ImportBatch
+from openmash.feeds.readers import FileProblem, Problem, file_inspect, reader_for
+from openmash.feeds.validate import CleanRow, row_clean
+from openmash.feeds.writer import RecordWriter
+from openmash.people.models import ChronologyEntry
+
+logger = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+MAX_PROBLEMS_KEPT = 1000  # problems stored with the batch and shown; the count covers them all
+MAX_UNMAPPED_KEPT = 200
+Progress = Callable[[str, int, int | None], None]  # (phase "validate" | "write", done, total or None)
+
+
+class ImportStopped(Exception):
+    """Pass 2 met a row that pass 1 had accepted (the file changed while it was being imported)."""
+
+
+def _no_progress(phase: str, done: int, total: int | None) -> None:
+    return None
+
+
+def occurred_at(day: dt.date) -> dt.datetime:
+    """The instant an imported event's date stands for: local midnight in Europe/London (aware, UTC on save).
+    UK clocks change at 01:00, so midnight always exists and is never ambiguous."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LONDON)
+
+
+def source_code(batch: ImportBatch) -> str:
+    """The chronology ``source`` of a batch's events: ``<agency code>:<feed code>`` (batch_start refuses codes
+    whose pair would not fit the column's 40 characters), so external ids are unique per agency and feed."""
+    return f"{batch.agency.code}:{batch.feed_code}"
+
+
+def _agency(code: str | None) -> Agency:
+    if not code:
+        raise ValidationFailed(
+            "Say whose extract this is", errors={"agency": ["Give the agency whose extract this is (--agency CODE)"]}
+        )
+    agency = Agency.objects.filter(code=code, active=True).first()
+    if agency is None:
+        raise ValidationFailed("Unknown agency", errors={"agency": ["No active agency has that code"]})
+    return agency
+
+
+def _refuse_while_running(agency: Agency, feed_code: str) -> None:
+    """Two imports of one agency's feed at once would race for the same records: refuse the second while the
+    first is checking or writing (and has reported progress in the last runner.STALE_SECONDS)."""
+    from openmash.core.exceptions import Conflict
+    from openmash.feeds.runner import progress_read
+
+    running = ImportBatch.objects.filter(
+        agency=agency, feed_code=feed_code, status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING]
+    )
+    if any(not progress_read(b)["stale"] for b in running):
+        raise Conflict("An import of this feed for this agency is running: wait for it to finish, then try again")
+
+
+def batch_start(
+    *,
+    actor,
+    feed_code: str,
+    agency_code: str | None,
+    file_name: str,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    spool_name: str = "",
+) -> ImportBatch:
+    """Record a new import batch (status pending) after checking the feed and the agency. Raises ValidationFailed
+    (fields ``feed``, ``agency``). actor: an Actor (browser) or openmash.accounts.admin_services.SYSTEM (CLI)."""
+    spec = feed_spec_get(feed_code)
+    agency = _agency(agency_code)
+    if len(f"{agency.code}:{spec.code}") > 40:
+        raise ValidationFailed(
+            "Codes too long", errors={"agency": ["The agency and feed codes together must be 39 characters or fewer"]}
+        )
+    _refuse_while_running(agency, spec.code)
+    user = getattr(actor, "user", None)
+    return ImportBatch.objects.create(
+        feed_code=spec.code,
+        agency=agency,
+        file_name=Path(file_name).name[:200],
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+        started_by=user,
+        started_by_label=(user.username if user else getattr(actor, "username", ""))[:150],
+        spool_name=spool_name,
+    )
+
+
+def _finish(batch: ImportBatch, actor, status: str, message: str, **fields) -> ImportBatch:
+    batch.status = status
+    batch.finished_at = timezone.now()
+    batch.report = {**batch.report, "message": message}
+    for k, v in fields.items():
+        setattr(batch, k, v)
+    batch.save()
+    _audit(batch, actor)
+    return batch
+
+
+def _audit(batch: ImportBatch, actor) -> None:
+    audit_record(
+        actor=actor,
+        username=getattr(actor, "username", "") if getattr(actor, "user", None) is None else "",
+        action="import",
+        obj=batch,
+        detail={
+            "feed": batch.feed_code,
+            "agency": batch.agency.code,
+            "status": batch.status,
+            "dry_run": batch.dry_run,
+            "skip_bad_rows": batch.skip_bad_rows,
+            "rows_total": batch.rows_total,
+            "rows_bad": batch.rows_bad,
+            "rows_written": batch.rows_written,
+            "records_created": batch.records_created,
+            "records_superseded": batch.records_superseded,
+            "records_unchanged": batch.records_unchanged,
+            "events_created": batch.events_created,
+            "events_existing": batch.events_existing,
+            "problem_count": batch.report.get("problem_count", 0),
+        },
+    )
+
+
+def _refuse_file(batch: ImportBatch, actor, exc: FileProblem) -> ImportBatch:
+    problems = [p.as_dict() for p in exc.problems]
+    batch.report = {"problems": problems, "problem_count": len(problems)}
+    return _finish(batch, actor, BatchStatus.REFUSED, "The file cannot be imported: " + exc.problems[0].reason)
+
+
+class _Validation:
+    """What the first pass found."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.bad = 0
+        self.problems: list[dict] = []
+        self.problem_count = 0
+        self.errors = 0
+        self.unmapped: Counter = Counter()
+
+    def add(self, problems: list[Problem]) -> None:
+        self.problem_count += len(problems)
+        self.errors += sum(p.level == "error" for p in problems)
+        room = MAX_PROBLEMS_KEPT - len(self.problems)
+        if room > 0:
+            self.problems.extend(p.as_dict() for p in problems[:room])
+
+    def note_type(self, clean: CleanRow, spec: FeedSpec) -> None:
+        if clean.event is None or type_key(clean.event.type_text) in spec.event_types:
+            return
+        key = clean.event.type_text[:100]
+        if key in self.unmapped or len(self.unmapped) < MAX_UNMAPPED_KEPT:
+            self.unmapped[key] += 1
+
+
+def _validate(reader, spec: FeedSpec, today: dt.date, progress: Progress) -> _Validation:
+    found = _Validation()
+    limit = settings.OPENMASH_IMPORT_MAX_ROWS
+    for row in reader:
+        found.rows += 1
+        if found.rows > limit:
+            raise FileProblem(Problem(row.number, "file", f"The file has more than {limit} rows: split it"))
+        clean, problems = row_clean(row, spec, today=today)
+        if row.only_problems and not any(p.level == "error" for p in problems):
+            found.rows -= 1  # not a row: a note about the input (e.g. a FHIR resource type that is not imported)
+        elif clean is None:
+            found.bad += 1
+        else:
+            found.note_type(clean, spec)
+        if problems:
+            found.add(problems)
+        if found.rows % 1000 == 0:
+            progress("validate", reader.position, reader.total)
+    progress("validate", reader.total or found.rows, reader.total or found.rows)
+    return found
+
+
+def _events_write(batch: ImportBatch, rows: list[CleanRow], refs: dict, source: str) -> tuple[int, int]:
+    """Chronology entries for a chunk's events: (created, already held)."""
+    entries: dict[str, ChronologyEntry] = {}
+    for r in rows:
+        e = r.event
+        if e is None or e.external_id in entries:
+            continue
+        record_id, person_id = refs[r.local_id]
+        label = EventKind(e.kind).label
+        summary = label if e.kind != EventKind.OTHER else f"{label}: {e.type_text}"
+        entries[e.external_id] = ChronologyEntry(
+            person_id=person_id,
+            occurred_at=occurred_at(e.occurred_on),
+            kind="event",
+            agency=batch.agency,
+            summary=summary[:300],
+            object_type="feeds.importbatch",
+            object_id=str(batch.pk),
+            record_id=record_id,
+            source=source,
+            external_id=e.external_id,
+            event_kind=e.kind,
+            source_type_text=e.type_text,
+            description=e.description,
+            sensitivity=e.sensitivity,
+        )
+    if not entries:
+        return 0, 0
+    held = set(
+        ChronologyEntry.objects.filter(source=source, external_id__in=list(entries)).values_list(
+            "external_id", flat=True
+        )
+    )
+    new = [entry for key, entry in entries.items() if key not in held]
+    ChronologyEntry.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return len(new), len(held)
+
+
+def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: int, progress: Progress) -> None:
+    writer = RecordWriter(batch=batch, received_at=batch.started_at)
+    source = source_code(batch)
+    chunk_size = settings.OPENMASH_IMPORT_CHUNK_ROWS
+    chunk: list[CleanRow] = []
+    done = 0
+
+    def flush() -> None:
+        refs = writer.write(chunk)
+        created, held = _events_write(batch, chunk, refs, source)
+        batch.events_created += created
+        batch.events_existing += held
+        batch.rows_written += len(chunk)
+        chunk.clear()
+        progress("write", done, total)
+
+    for row in reader:
+        done += 1
+        clean, problems = row_clean(row, spec, today=today)
+        if clean is None:
+            if batch.skip_bad_rows or row.only_problems:
+                continue
+            raise ImportStopped("A row that passed the check failed when written: the file changed during the import")
+        chunk.append(clean)
+        if len(chunk) >= chunk_size:
+            flush()
+    if chunk:
+        flush()
+    writer.finish()
+    batch.records_created = writer.created
+    batch.records_superseded = writer.superseded
+    batch.records_unchanged = writer.unchanged
+    progress("write", total, total)
+
+
+def feed_import(
+    *,
+    actor,
+    path: Path,
+    batch: ImportBatch,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Run an import batch (from `batch_start`) on the file at `path`. Returns the batch, finished: status
+    ``done``, ``dry_run``, ``refused`` (the report says why; nothing written), ``already_imported`` or ``failed``
+    (an unexpected error: nothing written; the error's type is in the report, never its text, which could quote
+    data). progress(phase, done, total) is called as the passes go (bytes or rows; total None when unknown).
+    Raises nothing for bad input: everything wrong with the file is in ``batch.report``."""
+    from openmash.feeds.runner import ProgressFile, progress_clear
+
+    page = ProgressFile(batch.pk)  # what the batch's page shows, and what tells a second import this one runs
+    caller = progress or _no_progress
+
+    def both(phase: str, done: int, total: int | None) -> None:
+        page(phase, done, total)
+        caller(phase, done, total)
+
+    try:
+        return _import(actor=actor, path=path, batch=batch, encoding=encoding, progress=both)
+    finally:
+        progress_clear(batch)
+
+
+def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, progress: Progress) -> ImportBatch:
+    spec = feed_spec_get(batch.feed_code)
+    today = timezone.localdate()
+    batch.status = BatchStatus.VALIDATING
+    batch.started_at = timezone.now()
+    batch.save(update_fields=["status", "started_at", "updated_at"])
+    progress("validate", 0, None)
+    try:
+        source = file_inspect(path, name=batch.file_name, spec=spec, encoding=encoding)
+    except FileProblem as exc:
+        return _refuse_file(batch, actor, exc)
+    batch.file_sha256, batch.file_size, batch.file_format, batch.encoding = (
+        source.sha256,
+        source.size,
+        source.format,
+        source.encoding,
+    )
+    earlier = (
+        ImportBatch.objects.filter(
+            agency=batch.agency, feed_code=batch.feed_code, file_sha256=source.sha256, status=BatchStatus.DONE
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+    if earlier is not None and not batch.dry_run:
+        batch.report = {"earlier_batch": str(earlier.pk)}
+        when = timezone.localtime(earlier.finished_at).strftime("%d %B %Y %H:%M")
+        return _finish(batch, actor, BatchStatus.ALREADY_IMPORTED, f"This file was already imported on {when}")
+    try:
+        found = _validate(reader_for(source, spec), spec, today, progress)
+    except FileProblem as exc:
+        return _refuse_file(batch, actor, exc)
+    batch.rows_total, batch.rows_bad = found.rows, found.bad
+    batch.report = {
+        "problems": found.problems,
+        "problem_count": found.problem_count,
+        "unmapped_types": dict(found.unmapped.most_common()),
+    }
+    if found.errors and not batch.skip_bad_rows:
+        return _finish(
+            batch,
+            actor,
+            BatchStatus.REFUSED,
+            f"Nothing was imported: {found.bad} of {found.rows} rows have errors. Correct them, or import the "
+            "other rows with --skip-bad-rows",
+        )
+    if found.bad == found.rows:
+        return _finish(batch, actor, BatchStatus.REFUSED, "Nothing was imported: no row could be imported")
+    batch.status = BatchStatus.WRITING
+    batch.save(update_fields=["status", "rows_total", "rows_bad", "report", "updated_at"])
+    good = found.rows - found.bad
+    try:
+        with transaction.atomic():
+            _write(batch, reader_for(source, spec), spec, today, good, progress)
+            if batch.dry_run:
+                transaction.set_rollback(True)
+            else:
+                _finish(batch, actor, BatchStatus.DONE, _done_message(batch))
+    except (ImportStopped, FileProblem) as exc:
+        batch.refresh_from_db()
+        return _finish(batch, actor, BatchStatus.FAILED, f"Nothing was imported: {exc}")
+    except Exception as exc:
+        # the type only: an exception's text (e.g. a unique-constraint violation) may quote the data
+        logger.error("import batch %s failed (%s)", batch.pk, type(exc).__name__)  # noqa: TRY400
+        batch.refresh_from_db()
+        return _finish(
+            batch, actor, BatchStatus.FAILED, f"Nothing was imported: the import failed ({type(exc).__name__})"
+        )
+    if batch.dry_run:
+        counts = {k: getattr(batch, k) for k in _COUNTS}
+        batch.refresh_from_db()
+        return _finish(batch, actor, BatchStatus.DRY_RUN, "Dry run: " + _done_message_counts(counts), **counts)
+    return batch
+
+
+_COUNTS = (
+    "rows_written",
+    "records_created",
+    "records_superseded",
+    "records_unchanged",
+    "events_created",
+    "events_existing",
+)
+
+
+def _done_message_counts(c: dict) -> str:
+    return (
+        f"{c['rows_written']} rows imported: {c['records_created']} new records, {c['records_superseded']} "
+        f"updated, {c['records_unchanged']} unchanged; {c['events_created']} new events, {c['events_existing']} "
+        "already held"
+    )
+
+
+def _done_message(batch: ImportBatch) -> str:
+    return _done_message_counts({k: getattr(batch, k) for k in _COUNTS})
+
+
+__all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source_code"]
+
+
+# --- the partnership's own feed mappings ------------------------------------------------------------------------
+
+
+def feed_mapping_save(*, actor, source_text: str, definition: dict, code: str | None = None, expected_updated_at=None):
+    """Create (code None) or change the partnership's mapping `code` from its checked YAML text and parsed
+    definition (forms.FeedMappingForm checks both with feeds.mapping). A change made by someone else since
+    `expected_updated_at` (ISO text) is refused with Conflict. Audited (the code only). Returns the FeedMapping."""
+    from openmash.access.policy import require
+    from openmash.core.exceptions import Conflict
+    from openmash.feeds.models import FeedMapping
+
+    require(actor, "feed.import")
+    with transaction.atomic():
+        if code is None:
+            if FeedMapping.objects.filter(code=definition["code"]).exists():
+                raise ValidationFailed("Code taken", errors={"source_text": ["code: a mapping with that code exists"]})
+            mapping = FeedMapping.objects.create(
+                code=definition["code"], name=str(definition.get("name") or definition["code"])[:200],
+                source_text=source_text, definition=definition,
+            )  # fmt: skip
+            action = "create"
+        else:
+            mapping = FeedMapping.objects.select_for_update().get(code=code)
+            if expected_updated_at and mapping.updated_at.isoformat() != expected_updated_at:
+                raise Conflict("Someone else changed this mapping while you were editing it. Check it and try again.")
+            mapping.name = str(definition.get("name") or code)[:200]
+            mapping.source_text, mapping.definition = source_text, definition
+            mapping.save()
+            action = "update"
+        audit_record(actor=actor, action=action, obj=mapping, detail={"code": mapping.code})
+    return mapping
+
+
+__all__ += ["feed_mapping_save"]

@@ -1,0 +1,271 @@
+"""Every way an extract can be wrong: a clear report (row, field, reason) and nothing half-written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from openmash.feeds.choices import BatchStatus
+from openmash.feeds.tests.conftest import HEADER, NHS_A, UPN_OK, csv_text, row
+
+pytestmark = pytest.mark.django_db
+
+
+def _problems(batch) -> list[tuple[int, str]]:
+    return [(p["row"], p["field"]) for p in batch.report["problems"]]
+
+
+def _reasons(batch) -> str:
+    return " | ".join(p["reason"] for p in batch.report["problems"])
+
+
+def _refused_and_untouched(batch, counts, before):
+    assert batch.status == BatchStatus.REFUSED, batch.report
+    assert counts() == before
+    assert batch.rows_written == 0
+
+
+def test_a_missing_column_is_named(write_csv, run_import, counts):
+    before = counts()
+    header = [h for h in HEADER if h != "date_of_birth"]
+    batch = run_import(write_csv([row()], header=header))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(1, "date_of_birth")]
+    assert "The column date_of_birth is missing" in _reasons(batch)
+
+
+def test_an_unknown_column_is_refused_as_probably_misnamed(write_csv, run_import, counts):
+    before = counts()
+    text = csv_text([row()]).replace("date_of_birth", "dob", 1)
+    batch = run_import(write_csv([], text=text))
+    _refused_and_untouched(batch, counts, before)
+    assert {f for _, f in _problems(batch)} == {"dob", "date_of_birth"}
+    assert "dob is not in the standard feed" in _reasons(batch)
+
+
+def test_headings_match_without_regard_to_case_or_spacing(write_csv, run_import):
+    text = csv_text([row()]).replace("record_id", "Record ID", 1).replace("given_name", "GIVEN-NAME", 1)
+    assert run_import(write_csv([], text=text)).status == BatchStatus.DONE
+
+
+def test_a_date_that_is_not_a_date(write_csv, run_import, counts):
+    before = counts()
+    batch = run_import(
+        write_csv([row(), row(record_id="P2", date_of_birth="31/02/2016"), row(record_id="P3", event_date="soon")])
+    )
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(3, "date_of_birth"), (4, "event_date")]
+    assert "This is not a date: write it as YYYY-MM-DD or DD/MM/YYYY" in _reasons(batch)
+    assert (batch.rows_total, batch.rows_bad) == (3, 2)
+
+
+def test_an_event_in_the_future_and_a_birth_in_the_future_are_refused(write_csv, run_import):
+    batch = run_import(write_csv([row(event_date="2999-01-01"), row(record_id="P2", date_of_birth="2999-01-01")]))
+    assert batch.status == BatchStatus.REFUSED
+    assert _problems(batch) == [(2, "event_date"), (3, "date_of_birth")]
+
+
+def test_an_nhs_number_with_a_wrong_check_digit(write_csv, run_import, counts):
+    before = counts()
+    batch = run_import(write_csv([row(nhs_number=NHS_A[:9] + str((int(NHS_A[9]) + 1) % 10))]))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(2, "nhs_number")]
+    assert "check digit does not match" in _reasons(batch)
+
+
+def test_a_upn_with_a_wrong_check_letter(write_csv, run_import, counts):
+    before = counts()
+    wrong = ("A" if UPN_OK[0] != "A" else "B") + UPN_OK[1:]
+    batch = run_import(write_csv([row(upn=wrong)]))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(2, "upn")]
+    assert "check letter does not match" in _reasons(batch)
+    assert run_import(write_csv([row(upn=UPN_OK)])).status == BatchStatus.DONE
+
+
+def test_a_placeholder_identifier_is_a_warning_and_never_stored(write_csv, run_import):
+    from openmash.people.models import AgencyRecord, PersonIdentifier
+
+    batch = run_import(write_csv([row(nhs_number="000 000 0000", upn="A000000000000")]))
+    assert batch.status == BatchStatus.DONE
+    assert {p["level"] for p in batch.report["problems"]} == {"warning"}
+    assert _problems(batch) == [(2, "nhs_number"), (2, "upn")]
+    record = AgencyRecord.objects.get()
+    assert (record.nhs_number, record.upn) == ("", "")
+    assert record.as_received["nhs_number"] == "000 000 0000"  # what was sent is kept, never used to link
+    assert not PersonIdentifier.objects.exists()
+
+
+def test_skip_bad_rows_imports_the_good_ones_and_reports_the_rest(write_csv, run_import):
+    from openmash.people.models import AgencyRecord
+
+    batch = run_import(write_csv([row(), row(record_id="P2", event_date="not a date")]), skip_bad_rows=True)
+    assert batch.status == BatchStatus.DONE
+    assert (batch.rows_total, batch.rows_bad, batch.rows_written) == (3 - 1, 1, 1)
+    assert list(AgencyRecord.objects.values_list("local_id", flat=True)) == ["P1"]
+    assert _problems(batch) == [(3, "event_date")]
+
+
+def test_the_report_never_quotes_a_cells_value(write_csv, run_import):
+    batch = run_import(
+        write_csv([row(given_name="Zyxwvut1", date_of_birth="Qwertyuiop", nhs_number="123", postcode="ZZZZZZZZ")])
+    )
+    assert batch.status == BatchStatus.REFUSED
+    text = str(batch.report)
+    for value in ("Qwertyuiop", "123", "ZZZZZZZZ", "Kayden"):
+        assert value not in text
+
+
+def test_a_cp1252_file_is_detected_and_read(write_csv, run_import):
+    from openmash.people.models import AgencyRecord
+
+    rows = [row(given_name="Zoë", family_name="Ní Bhriain", description="Café – visited"), row(record_id="P2")]
+    batch = run_import(write_csv(rows, encoding="cp1252"))
+    assert batch.status == BatchStatus.DONE, batch.report
+    assert batch.encoding == "cp1252"
+    assert AgencyRecord.objects.get(local_id="P1").family_name == "Ní Bhriain"
+
+
+def test_a_utf8_file_with_a_byte_order_mark(write_csv, run_import):
+    batch = run_import(write_csv([row(given_name="Łucja")], encoding="utf-8-sig"))
+    assert batch.status == BatchStatus.DONE and batch.encoding == "utf-8-sig"
+
+
+def test_a_utf16_file_is_read(write_csv, run_import):
+    from openmash.people.models import AgencyRecord
+
+    batch = run_import(write_csv([row(given_name="Søren")], encoding="utf-16"))
+    assert batch.status == BatchStatus.DONE, batch.report
+    assert AgencyRecord.objects.get().given_name == "Søren"
+
+
+def test_a_declared_encoding_that_is_wrong_is_reported_with_the_row(write_csv, run_import, counts):
+    before = counts()
+    rows = [row(record_id=f"P{i}") for i in range(5)] + [row(record_id="P9", given_name="Zoë")]
+    batch = run_import(write_csv(rows, encoding="cp1252"), encoding="utf-8")
+    _refused_and_untouched(batch, counts, before)
+    assert batch.report["problems"][0]["field"] == "encoding"
+    assert "not valid utf-8 text" in _reasons(batch)
+
+
+def test_an_unknown_encoding_name_is_refused(write_csv, run_import):
+    batch = run_import(write_csv([row()]), encoding="klingon-8")
+    assert batch.status == BatchStatus.REFUSED and "not an encoding" in _reasons(batch)
+
+
+def test_an_empty_file_and_a_heading_without_rows(write_csv, run_import, counts):
+    before = counts()
+    empty = run_import(write_csv([], text=""))
+    _refused_and_untouched(empty, counts, before)
+    assert "The file is empty" in _reasons(empty)
+    blank_lines = run_import(write_csv([], text="\r\n\r\n"))
+    assert blank_lines.status == BatchStatus.REFUSED and "empty" in _reasons(blank_lines)
+    heading_only = run_import(write_csv([]))
+    assert heading_only.status == BatchStatus.REFUSED
+    assert "heading row but no data rows" in _reasons(heading_only)
+
+
+def test_a_row_with_too_many_cells(write_csv, run_import):
+    text = csv_text([row()]) + "P2,Ella,Jones,2016-01-01,F,,,,,2025-01-01,DA incident,text,extra\r\n"
+    batch = run_import(write_csv([], text=text))
+    assert batch.status == BatchStatus.REFUSED
+    assert _problems(batch) == [(3, "row")]
+
+
+def test_an_xlsx_that_is_really_csv(write_csv, run_import, counts):
+    before = counts()
+    batch = run_import(write_csv([row()], name="extract.xlsx"))
+    _refused_and_untouched(batch, counts, before)
+    assert "called .xlsx but is not an Excel workbook: it looks like CSV text" in _reasons(batch)
+
+
+def test_a_csv_that_is_really_a_pdf_or_binary(write_csv, run_import, tmp_path):
+    pdf = tmp_path / "extract.csv"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(range(256)))
+    assert "looks like a PDF document" in _reasons(run_import(pdf))
+    binary = tmp_path / "extract2.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert "looks like binary data" in _reasons(run_import(binary))
+
+
+def test_an_old_xls_and_an_unknown_extension(tmp_path, run_import):
+    xls = tmp_path / "extract.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert ".xls) are not read" in _reasons(run_import(xls))
+    doc = tmp_path / "extract.docx"
+    doc.write_bytes(b"hello")
+    assert "Files called .docx are not read" in _reasons(run_import(doc))
+
+
+def test_a_zip_that_is_not_a_workbook_and_a_zip_bomb(tmp_path, run_import, counts):
+    before = counts()
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(plain, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    assert "zip archive but not an Excel workbook" in _reasons(run_import(plain))
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros, about 50 kB zipped
+    batch = run_import(bomb)
+    _refused_and_untouched(batch, counts, before)
+    assert "looks like a zip bomb" in _reasons(batch)
+
+
+def test_a_workbook_expanding_past_the_limit_is_refused(tmp_path, run_import, settings):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(HEADER)
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    settings.OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = 1000
+    assert "zip bomb" in _reasons(run_import(path))
+
+
+def test_too_many_rows_are_refused(write_csv, run_import, settings):
+    settings.OPENMASH_IMPORT_MAX_ROWS = 2
+    batch = run_import(write_csv([row(record_id=f"P{i}") for i in range(3)]))
+    assert batch.status == BatchStatus.REFUSED and "more than 2 rows" in _reasons(batch)
+
+
+def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
+    from openmash.people.models import AgencyRecord, ChronologyEntry
+
+    formulas = {
+        "given_name": "=cmd|' /C calc'!A0",
+        "description": '=HYPERLINK("http://x.test","click")',
+        "address": "+44 Road",
+        "family_name": "@Smith",
+    }
+    batch = run_import(write_csv([row(**formulas), row(record_id="P2", description="-3 days late")]))
+    assert batch.status == BatchStatus.DONE, batch.report
+    record = AgencyRecord.objects.get(local_id="P1")
+    assert (record.given_name, record.address, record.family_name) == ("=cmd|' /C calc'!A0", "+44 Road", "@Smith")
+    assert ChronologyEntry.objects.get(record=record).description == formulas["description"]
+    assert ChronologyEntry.objects.get(record__local_id="P2").description == "-3 days late"
+
+
+def test_a_control_character_in_a_cell_is_refused(write_csv, run_import):
+    batch = run_import(write_csv([row(given_name="Kay\x07den")]))
+    assert batch.status == BatchStatus.REFUSED and _problems(batch) == [(2, "given_name")]
+    nul = run_import(write_csv([row(given_name="Kay\x00den")]))  # NUL bytes: a binary file, not CSV text
+    assert nul.status == BatchStatus.REFUSED and "binary data" in _reasons(nul)
+
+
+def test_the_cli_prints_the_report_and_exits_non_zero(write_csv, partnership, settings, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    path = write_csv([row(), row(record_id="P2", event_date="32/01/2025")])
+    out = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("feed_import", "standard", str(path), "--agency", "police", stdout=out)
+    assert "row 3, event_date: This is not a date" in out.getvalue()
+    assert "Nothing was imported: 1 of 2 rows have errors" in str(exc.value)
+    out = io.StringIO()
+    call_command("feed_import", "standard", str(path), "--agency", "police", "--skip-bad-rows", stdout=out)
+    assert "1 rows imported: 1 new records" in out.getvalue()

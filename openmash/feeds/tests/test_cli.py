@@ -1,0 +1,70 @@
+"""`openmash import`, `openmash demo extracts` and `openmash bench import` as the README spells them."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+from django.db import connections
+
+from openmash.cli import _resolve, main
+from openmash.feeds.tests.conftest import row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(monkeypatch, capsys, partnership, settings, tmp_path):
+    """run(*argv) -> (exit code, stdout, stderr), through openmash.cli.main."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+
+    def _run(*argv):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        code = 0
+        try:
+            main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_the_two_word_commands_resolve():
+    assert _resolve(["import", "standard", "f.csv"]) == ["feed_import", "standard", "f.csv"]
+    assert _resolve(["demo", "extracts", "--out", "d"]) == ["demo_extracts", "--out", "d"]
+    assert _resolve(["bench", "import", "--rows", "5"]) == ["bench_import", "--rows", "5"]
+    assert _resolve(["bench", "load"]) == ["bench_load"]
+
+
+def test_openmash_import_imports_and_reports(run, write_csv):
+    good = write_csv([row()])
+    code, out, err = run("import", "standard", str(good), "--agency", "police")
+    assert code == 0, err
+    assert "1 rows imported: 1 new records" in out
+    code, out, err = run("import", "standard", str(good), "--agency", "police")
+    assert code == 0 and "Already imported" in out
+    bad = write_csv([row(), row(record_id="P2", nhs_number="9993141594")])
+    code, out, err = run("import", "standard", str(bad), "--agency", "police")
+    assert code == 1
+    assert "row 3, nhs_number: Enter a valid NHS number: the check digit does not match" in out
+    assert err.startswith("openmash import: error: Nothing was imported")
+
+
+def test_openmash_import_usage_errors_are_one_line(run, tmp_path):
+    code, _, err = run("import", "standard", str(tmp_path / "missing.csv"), "--agency", "police")
+    assert code == 1 and err.strip() == "openmash import: error: no such file: missing.csv"
+    (tmp_path / "x.csv").write_text("a\n")
+    code, _, err = run("import", "nope", str(tmp_path / "x.csv"), "--agency", "police")
+    assert code == 1 and "feed: Unknown feed: choose one of" in err and err.count("\n") == 1
+    code, _, err = run("import", "standard", str(tmp_path / "x.csv"))
+    assert code == 1 and "--agency CODE" in err
+
+
+def test_help_lists_the_feed_commands(run):
+    code, out, _ = run()
+    assert code == 0 and "openmash import FEED FILE" in out and "openmash demo extracts" in out
+    assert "openmash bench import" in out

@@ -1,0 +1,249 @@
+"""The partnership admin's feed pages: upload, progress, report, mappings; and the thread runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from openmash.feeds.choices import BatchStatus
+from openmash.feeds.tests.conftest import csv_text, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(make_actor, settings, tmp_path):
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    client = Client()
+    actor = make_actor("partnership_admin", "mash")
+    client.force_login(actor.user)
+    client.actor = actor
+    return client
+
+
+def _upload(client, text: str, name="police.csv", **extra):
+    data = {"feed": "standard", "agency": "police", "file": SimpleUploadedFile(name, text.encode()), **extra}
+    return client.post("/partnership/imports/", data)
+
+
+def test_an_admin_uploads_an_extract_and_sees_the_outcome(admin_client, settings):
+    from openmash.audit.models import AuditEvent
+    from openmash.feeds.models import ImportBatch
+    from openmash.people.models import ChronologyEntry
+
+    r = _upload(admin_client, csv_text([row(), row(event_type="Stop and search")]))
+    assert r.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert r["Location"] == f"/partnership/imports/{batch.pk}/"
+    assert batch.status == BatchStatus.DONE and batch.started_by == admin_client.actor.user
+    assert ChronologyEntry.objects.count() == 2
+    assert not any(settings.OPENMASH_IMPORT_SPOOL_DIR.iterdir())  # the upload is deleted once imported
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "2 rows imported: 1 new records" in page and "Stop and search (1 row)" in page
+    assert "Kayden" not in page  # counts and reasons only
+    assert 'hx-trigger="every 1s"' not in page  # finished: nothing to poll
+    audit = AuditEvent.objects.get(action="import")
+    assert audit.actor_user_id == admin_client.actor.user.pk and audit.agency_code == "mash"
+    listing = admin_client.get("/partnership/imports/").content.decode()
+    assert "police.csv" in listing and "Imported" in listing
+
+
+def test_a_bad_file_shows_the_report_and_downloads_it_neutralised(admin_client):
+    from openmash.feeds.models import ImportBatch
+
+    header_typo = csv_text([row()]).replace("event_type", "=event_type", 1)
+    r = _upload(admin_client, header_typo)
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.REFUSED
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "The column event_type is missing" in page and "Download the report" in page
+    report = admin_client.get(f"/partnership/imports/{batch.pk}/report.csv")
+    assert report["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode())))
+    assert rows[0] == ["Row", "Field", "Reason", "Level"]
+    fields = [r[1] for r in rows[1:]]
+    assert "'=event_type" in fields  # a heading that starts like a formula is neutralised in the export
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows[1:] for cell in r)
+
+
+def test_the_upload_form_says_what_is_missing(admin_client):
+    from openmash.feeds.models import ImportBatch
+
+    r = admin_client.post("/partnership/imports/", {"feed": "", "agency": ""})
+    page = r.content.decode()
+    assert r.status_code == 200 and "There is a problem" in page
+    for message in ("Choose the feed", "Choose the agency whose extract it is", "Choose the file to import"):
+        assert message in page
+    r = admin_client.post(
+        "/partnership/imports/",
+        {"feed": "standard", "agency": "police", "file": SimpleUploadedFile("x.docx", b"hello")},
+    )
+    assert "must be a .csv, .xlsx or .json" in r.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_progress_panel_polls_while_running_and_reads_the_progress_file(admin_client, partnership):
+    from openmash.accounts.models import Agency
+    from openmash.feeds.models import ImportBatch
+    from openmash.feeds.runner import ProgressFile
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency=Agency.objects.get(code="police"), file_name="x.csv", status=BatchStatus.WRITING
+    )
+    ProgressFile(batch.pk)("write", 250, 1000)
+    panel = admin_client.get(f"/partnership/imports/{batch.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in panel and "Importing rows: 25% (250 of 1000 rows)" in panel
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, report={"message": "All done"})
+    panel = admin_client.get(f"/partnership/imports/{batch.pk}/progress/").content.decode()
+    assert "hx-trigger" not in panel and "All done" in panel
+
+
+def test_a_stalled_import_says_so_and_stops_polling(admin_client, partnership, time_machine):
+    from openmash.accounts.models import Agency
+    from openmash.feeds.models import ImportBatch
+    from openmash.feeds.runner import ProgressFile
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency=Agency.objects.get(code="police"), file_name="x.csv", status=BatchStatus.VALIDATING
+    )
+    import time
+
+    time_machine.move_to(time.time() - 3600, tick=False)
+    ProgressFile(batch.pk)("validate", 10, 100)  # written an hour ago
+    time_machine.move_to(time.time() + 3600, tick=True)
+    panel = admin_client.get(f"/partnership/imports/{batch.pk}/progress/").content.decode()
+    assert "stopped without finishing" in panel and "hx-trigger" not in panel
+
+
+def test_an_admin_adds_and_edits_a_feed_mapping(admin_client):
+    from openmash.audit.models import AuditEvent
+    from openmash.feeds.models import FeedMapping
+
+    text = "code: police-std\nname: Police\nbase: standard\nevent_types:\n  Stop and search: offending\n"
+    r = admin_client.post("/partnership/feeds/", {"source_text": text})
+    assert r.status_code == 302 and r["Location"] == "/partnership/feeds/police-std/"
+    mapping = FeedMapping.objects.get()
+    assert mapping.definition["event_types"] == {"Stop and search": "offending"}
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "Stop and search: offending" in page
+    stale = mapping.updated_at.isoformat()
+    admin_client.post(r["Location"], {"source_text": text + "sensitivity:\n  offending: sealed\n", "updated_at": stale})
+    mapping.refresh_from_db()
+    assert mapping.definition["sensitivity"] == {"offending": "sealed"}
+    again = admin_client.post(r["Location"], {"source_text": text, "updated_at": stale})  # loaded before that change
+    assert "Someone else changed this mapping" in again.content.decode()
+    assert AuditEvent.objects.filter(action__in=("create", "update"), object_type="feeds.feedmapping").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("code: standard\ncolumns: {record_id: id}\n", "standard is a built-in mapping"),
+        ("code: x\ncolumns: {record_id: id}\nevent_types: {DA: nonsense}\n", "is not an event kind"),
+        ("code: [unclosed\n", "Not valid YAML at line"),
+        ("just text", "must be a set of keys and values"),
+    ],
+)
+def test_a_wrong_mapping_is_shown_with_its_error(admin_client, text, message):
+    from openmash.feeds.models import FeedMapping
+
+    r = admin_client.post("/partnership/feeds/", {"source_text": text})
+    assert r.status_code == 200 and message in r.content.decode()
+    assert not FeedMapping.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_thread_runner_imports_after_the_upload_commits(make_actor, settings, tmp_path):
+    from openmash.feeds.models import ImportBatch
+    from openmash.feeds.runner import import_launch, spool_dir
+    from openmash.feeds.services import batch_start
+
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    settings.OPENMASH_IMPORT_RUNNER = "thread"
+    actor = make_actor("partnership_admin", "mash")
+    name = "upload.csv"
+    (spool_dir() / name).write_text(csv_text([row()]))
+    batch = batch_start(actor=actor, feed_code="standard", agency_code="police", file_name="p.csv", spool_name=name)
+    thread = import_launch(batch, actor)
+    thread.join(timeout=60)
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.status == BatchStatus.DONE, batch.report
+    assert not (spool_dir() / name).exists()
+
+
+def test_the_subprocess_runner_starts_openmash_import_batch(
+    make_actor, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from openmash.feeds import runner
+    from openmash.feeds.services import batch_start
+
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    settings.OPENMASH_IMPORT_RUNNER = "subprocess"
+    started = []
+    monkeypatch.setattr(runner.subprocess, "Popen", lambda cmd, **kw: started.append((cmd, kw)))
+    actor = make_actor("partnership_admin", "mash")
+    batch = batch_start(actor=actor, feed_code="standard", agency_code="police", file_name="p.csv", spool_name="s.csv")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        runner.import_launch(batch, actor)
+    assert started == []  # nothing starts before the upload's transaction commits
+    callbacks[0]()
+    ((cmd, kw),) = started
+    assert cmd[-3:] == ["--batch", str(batch.pk), "--no-progress"] and kw["start_new_session"] is True
+
+
+def test_openmash_import_batch_runs_a_pending_upload(make_actor, settings, tmp_path):
+    from django.core.management import call_command
+
+    from openmash.audit.models import AuditEvent
+    from openmash.feeds.models import ImportBatch
+    from openmash.feeds.runner import spool_dir
+    from openmash.feeds.services import batch_start
+
+    settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
+    actor = make_actor("partnership_admin", "mash")
+    (spool_dir() / "up.csv").write_text(csv_text([row()]))
+    batch = batch_start(actor=actor, feed_code="standard", agency_code="police", file_name="p.csv", spool_name="up.csv")
+    out = io.StringIO()
+    call_command("feed_import", "--batch", str(batch.pk), stdout=out)
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
+    assert AuditEvent.objects.get(action="import").actor_user_id == actor.user.pk  # the uploader, not the worker
+    assert not (spool_dir() / "up.csv").exists()
+    assert json.dumps(out.getvalue())  # printed its summary
+
+
+def test_a_progress_poll_does_not_keep_the_session_alive(admin_client, partnership):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+
+    from openmash.accounts.models import Agency
+    from openmash.feeds.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        feed_code="standard", agency=Agency.objects.get(code="police"), file_name="x.csv", status=BatchStatus.WRITING
+    )
+    key = admin_client.session.session_key
+    earlier = Session.objects.get(pk=key).expire_date - dt.timedelta(minutes=10)
+    Session.objects.filter(pk=key).update(expire_date=earlier)
+    assert admin_client.get(f"/partnership/imports/{batch.pk}/progress/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == earlier  # polling is not activity
+    admin_client.get(f"/partnership/imports/{batch.pk}/")
+    assert Session.objects.get(pk=key).expire_date > earlier  # opening the page is
+
+
+def test_an_upload_refused_by_the_service_leaves_no_file_behind(admin_client, settings):
+    from openmash.feeds.models import FeedMapping, ImportBatch
+
+    FeedMapping.objects.create(code="broken", name="Broken", source_text="code: broken", definition={"code": "broken"})
+    r = admin_client.post(
+        "/partnership/imports/",
+        {"feed": "broken", "agency": "police", "file": SimpleUploadedFile("p.csv", csv_text([row()]).encode())},
+    )
+    assert r.status_code == 200 and "There is a problem" in r.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not list(settings.OPENMASH_IMPORT_SPOOL_DIR.iterdir())

@@ -1,0 +1,252 @@
+"""Matching API: intake candidates, the review queue of proposed links, decisions (confirm, reject), and unmerging
+(ending a confirmed link, or separating a person). Bad input answers 422 with field messages; a lost race 409."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
+
+from openmash.core.api_paging import PageOut, PageQuery, page_out
+from openmash.core.text import CleanSchema
+from openmash.matching import selectors
+from openmash.matching.candidates import intake_candidates
+from openmash.people import linking
+from openmash.people.identifiers import nhs_number_format
+
+router = Router(tags=["matching"])
+
+
+class RecordOut(Schema):
+    """One agency's record of a person, as that agency holds it. `person_id` is the resolved person it belongs to
+    now; identifiers are the valid ones only (what was sent is kept by the agency record, not shown here)."""
+
+    id: UUID
+    agency: str
+    local_id: str
+    person_id: UUID
+    origin_person_id: UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: str
+    nhs_number: str
+    upn: str
+    pnc_id: str
+    postcode: str
+    address: str
+    received_at: dt.datetime
+    source_contact_reference: str | None
+    source_feed: str
+
+
+class FieldEvidenceOut(Schema):
+    """One field of the two records side by side: level exact / similar / different / missing; weight is the
+    scoring engine's log2 Bayes factor for the field (null for a rule-made link or a field it did not score)."""
+
+    field: str
+    label: str
+    left: str
+    right: str
+    level: str
+    weight: float | None
+    reason: str
+
+
+class LinkOut(Schema):
+    """A link between two agency records: state proposed / confirmed / rejected; `current` false for an earlier
+    row of its history; `rule` is what proposed or decided it ("nhs_number", "reviewer", ...); `nhs_conflict`
+    true when confirming would give one person two different NHS numbers (a reason is then required)."""
+
+    id: UUID
+    state: Literal["proposed", "confirmed", "rejected"]
+    current: bool
+    record_l: RecordOut
+    record_r: RecordOut
+    match_weight: float | None
+    match_probability: float | None
+    rule: str
+    reason: str
+    decided_by: str | None
+    decided_at: dt.datetime
+    nhs_conflict: bool
+    fields: list[FieldEvidenceOut]
+
+
+class LinkPageOut(PageOut):
+    items: list[LinkOut]
+
+
+class ReasonIn(CleanSchema):
+    """A reviewer's reason (at most 500 characters): required to reject, to unmerge, and to confirm a link that
+    would give one person two different NHS numbers or that was rejected before."""
+
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
+    reason: str = Field("", max_length=500)
+
+
+class SeparationOut(Schema):
+    """The person separated, and the links ended (each now a rejected row with the reason)."""
+
+    person_id: UUID
+    links_ended: list[UUID]
+
+
+class CandidateIdentifierIn(CleanSchema):
+    type: Literal["nhs_number", "upn", "pnc_id"]
+    value: str = Field(max_length=40)
+
+
+class CandidateQueryIn(CleanSchema):
+    """A new person's details, as a referrer would give them in a contact. An identifier alone finds exact matches;
+    close matches need a name and a date of birth or postcode."""
+
+    forename: str = Field("", max_length=100)
+    surname: str = Field("", max_length=100)
+    date_of_birth: dt.date | None = None
+    sex: Literal["M", "F", "U"] = "U"
+    identifiers: list[CandidateIdentifierIn] = Field(default_factory=list, max_length=10)
+    postcode: str = Field("", max_length=10)
+
+
+class CandidateOut(Schema):
+    """A person already known who may be the one described: the minimum a referrer sees (name, date of birth),
+    whether an identifier matched exactly, and the reasons in words. Name one in the contact by `id` to record the
+    concern against them; or give the new person with `not_person_ids` listing the ones it is not."""
+
+    id: UUID
+    forename: str
+    surname: str
+    date_of_birth: dt.date | None
+    expected_date_of_birth: dt.date | None
+    exact: bool
+    reasons: list[str]
+
+
+class CandidatesOut(Schema):
+    items: list[CandidateOut]
+
+
+def _record_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "agency": r.agency.name,
+        "local_id": r.local_id,
+        "person_id": r.person_id,
+        "origin_person_id": r.origin_person_id,
+        "given_name": r.given_name,
+        "family_name": r.family_name,
+        "date_of_birth": r.date_of_birth,
+        "sex": r.sex,
+        "nhs_number": nhs_number_format(r.nhs_number) if r.nhs_number else "",
+        "upn": r.upn,
+        "pnc_id": r.pnc_id,
+        "postcode": r.postcode,
+        "address": r.address,
+        "received_at": r.received_at,
+        "source_contact_reference": r.source_contact.reference if r.source_contact_id else None,
+        "source_feed": r.source_feed,
+    }
+
+
+def _link_out(link, *, rows=None, nhs_conflict: bool = False) -> dict:
+    return {
+        "id": link.pk,
+        "state": link.state,
+        "current": link.valid_to is None,
+        "record_l": _record_out(link.record_l),
+        "record_r": _record_out(link.record_r),
+        "match_weight": link.match_weight,
+        "match_probability": link.match_probability,
+        "rule": link.rule,
+        "reason": link.reason,
+        "decided_by": link.decided_by.username if link.decided_by_id else None,
+        "decided_at": link.decided_at,
+        "nhs_conflict": nhs_conflict,
+        "fields": [row.__dict__ for row in (rows if rows is not None else selectors.compare_fields(link))],
+    }
+
+
+def _review_out(review) -> dict:
+    return _link_out(review.link, rows=review.rows, nhs_conflict=review.nhs_conflict)
+
+
+@router.get(
+    "/record-links",
+    response=LinkPageOut,
+    summary="The review queue: proposed links between agency records, oldest first (hub screeners and managers)",
+)
+def record_link_list(request, q: Query[PageQuery]):
+    page = selectors.review_queue(actor=request.actor, page=q.page, page_size=q.page_size)
+    return page_out(page, [_link_out(link, nhs_conflict=link.nhs_conflict) for link in page])
+
+
+@router.get("/record-links/{record_link_id}", response=LinkOut, summary="A link with both records side by side")
+def record_link_detail(request, record_link_id: UUID):
+    return _review_out(selectors.link_review_get(actor=request.actor, link_id=record_link_id))
+
+
+@router.post(
+    "/record-links/{record_link_id}/confirmation",
+    response=LinkOut,
+    summary="Confirm a proposed link: the records are the same person (reason needed to override the NHS rule)",
+)
+def record_link_confirm(request, record_link_id: UUID, payload: ReasonIn):
+    link = linking.link_confirm(actor=request.actor, link_id=record_link_id, reason=payload.reason)
+    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+
+
+@router.post(
+    "/record-links/{record_link_id}/rejection",
+    response=LinkOut,
+    summary="Reject a proposed link: different people (reason required)",
+)
+def record_link_reject(request, record_link_id: UUID, payload: ReasonIn):
+    link = linking.link_reject(actor=request.actor, link_id=record_link_id, reason=payload.reason)
+    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+
+
+@router.post(
+    "/record-links/{record_link_id}/end",
+    response=LinkOut,
+    summary="Unmerge: end a confirmed link, the records are not the same person (hub managers; reason required)",
+)
+def record_link_end(request, record_link_id: UUID, payload: ReasonIn):
+    link = linking.link_end(actor=request.actor, link_id=record_link_id, reason=payload.reason)
+    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+
+
+@router.post(
+    "/people/{person_id}/separation",
+    response=SeparationOut,
+    summary="These are not the same person: separate a merged person (hub managers; reason required)",
+)
+def person_separate(request, person_id: UUID, payload: ReasonIn):
+    ended = linking.person_separate(actor=request.actor, person_id=person_id, reason=payload.reason)
+    return {"person_id": person_id, "links_ended": [link.pk for link in ended]}
+
+
+@router.post(
+    "/intake/candidates",
+    response=CandidatesOut,
+    summary="Before recording a new person: people already known who may be them, with the reasons",
+)
+def intake_candidate_list(request, payload: CandidateQueryIn):
+    details = payload.dict()
+    found = intake_candidates(actor=request.actor, details=details)
+    return {
+        "items": [
+            {
+                "id": c.person.pk,
+                "forename": c.person.forename,
+                "surname": c.person.surname,
+                "date_of_birth": c.person.date_of_birth,
+                "expected_date_of_birth": c.person.expected_date_of_birth,
+                "exact": c.exact,
+                "reasons": c.reasons,
+            }
+            for c in found
+        ]
+    }

@@ -1,0 +1,227 @@
+"""Intake candidates: people already known to the partnership who may be the person a referrer is recording.
+
+Intake searches before it creates (issue 6). For one new person's details this finds
+
+1. **exact identifier matches**: an agency record holding the same valid NHS number, UPN or PNC ID after
+   normalisation ("999 314 1593" = "999-314-1593"); placeholders never match (``people.linking.identifier_valid``);
+2. **close matches** on name, date of birth and postcode, each with the reasons in words ("same date of birth,
+   surname sounds alike, same postcode"), including contrary evidence ("recorded as a different sex").
+
+Close matches are scored here with simple, explained rules built on ``linkage.names`` (the one name normaliser:
+transliteration, Metaphone, the maintained nicknames list, day/month transposition). When the Fellegi-Sunter engine
+(``linkage``) is on main it replaces ``_score`` with its match weights; the candidate list, its blocking and the
+shape of the answer stay. Blocking uses the indexed columns of ``AgencyRecord``: date of birth (and its day/month
+transposition) or postcode, so one lookup reads a bounded number of rows whatever the size of the partnership.
+
+Candidates are resolved people (a merged-away person is shown as the person they belong to). ``intake_candidates``
+is the audited entry point; what a referrer is shown of a candidate is the minimum search shows them today: name,
+date of birth and the reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import jellyfish
+from django.db import transaction
+from django.db.models import Q
+
+from linkage.names import compact, dob_variants, fold, nickname_forms, phonetic, tokens
+from openmash.access.policy import require
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid
+from openmash.people.models import AgencyRecord, Person
+
+IDENTIFIER_REASONS = {"nhs_number": "same NHS number", "upn": "same UPN", "pnc_id": "same PNC ID"}
+#: A close match needs at least this many points (see _score) and evidence on both the name and the date of birth
+#: or postcode; below it nothing is shown (a referrer should not be offered unrelated children).
+MIN_SCORE = 6.0
+BLOCK_CAP = 2000  # records read per blocking key at most
+SIMILAR = 0.88  # Jaro-Winkler similarity above which two folded names are "spelt similarly"
+
+
+@dataclass
+class Candidate:
+    """A person already known who may be the one being recorded. ``person`` is the resolved person; ``exact`` is
+    True for an identifier match; ``score`` orders close matches (higher is closer); ``reasons`` are in words,
+    supporting evidence first, then contrary evidence ("but recorded as a different sex")."""
+
+    person: Person
+    exact: bool
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason_text(self) -> str:
+        return ", ".join(self.reasons)
+
+
+def _as_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _identifiers(details: dict) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in details.get("identifiers") or []:
+        kind, value = (item.get("type"), item.get("value")) if isinstance(item, dict) else item
+        valid = identifier_valid(kind, value)
+        if valid:
+            found[kind] = valid
+    return found
+
+
+def _name_score(given: str, family: str, r_given: str, r_family: str) -> tuple[float, list[str]]:
+    """Points and reasons for the names: exact, nickname, sounds alike, spelt similarly, part of a multi-word
+    surname, or first and last names swapped."""
+    points, reasons = 0.0, []
+    g, f, rg, rf = compact(given), compact(family), compact(r_given), compact(r_family)
+    if g and f and g == rf and f == rg and g != f:
+        return 5.0, ["first and last names swapped"]
+    if g and rg:
+        if g == rg:
+            points, reasons = points + 3, [*reasons, "same first name"]
+        elif nickname_forms(given) & nickname_forms(r_given):
+            points, reasons = points + 2.5, [*reasons, "first name is a short form of the other"]
+        elif phonetic(given) and phonetic(given) == phonetic(r_given):
+            points, reasons = points + 2, [*reasons, "first name sounds alike"]
+        elif jellyfish.jaro_winkler_similarity(g, rg) >= SIMILAR:
+            points, reasons = points + 1.5, [*reasons, "first name spelt similarly"]
+    if f and rf:
+        if f == rf:
+            points, reasons = points + 3, [*reasons, "same surname"]
+        elif set(t for t in tokens(family) if len(t) > 2) & set(t for t in tokens(r_family) if len(t) > 2):
+            points, reasons = points + 2, [*reasons, "shares part of the surname"]
+        elif phonetic(family) and phonetic(family) == phonetic(r_family):
+            points, reasons = points + 2, [*reasons, "surname sounds alike"]
+        elif jellyfish.jaro_winkler_similarity(f, rf) >= SIMILAR:
+            points, reasons = points + 1.5, [*reasons, "surname spelt similarly"]
+    return points, reasons
+
+
+def _score(details: dict, record: AgencyRecord) -> tuple[float, list[str], bool]:
+    """(points, reasons, enough evidence besides the name). Name points need both names to say something; date of
+    birth exact 3 or transposed 2; same postcode 2; a different recorded sex costs 2 and is said."""
+    points, reasons = _name_score(
+        details.get("forename", ""), details.get("surname", ""), record.given_name, record.family_name
+    )
+    if not reasons:
+        return 0.0, [], False
+    dob = _as_date(details.get("date_of_birth"))
+    other_evidence = False
+    if dob and record.date_of_birth:
+        if dob == record.date_of_birth:
+            points, other_evidence = points + 3, True
+            reasons.append("same date of birth")
+        elif record.date_of_birth in dob_variants(dob):
+            points, other_evidence = points + 2, True
+            reasons.append("day and month of birth swapped")
+        elif dob.year == record.date_of_birth.year:
+            points += 0.5
+            reasons.append("born the same year")
+        else:
+            points -= 2
+    postcode = (details.get("postcode") or "").strip().upper()
+    if postcode and record.postcode:
+        if postcode == record.postcode:
+            points, other_evidence = points + 2, True
+            reasons.append("same postcode")
+        elif postcode.split(" ")[0] == record.postcode.split(" ")[0]:
+            points += 0.5
+            reasons.append("same postcode district")
+    sex = details.get("sex") or "U"
+    if sex in ("M", "F") and record.sex in ("M", "F") and sex != record.sex:
+        points -= 2
+        reasons.append("but recorded as a different sex")
+    return points, reasons, other_evidence
+
+
+def _exact(details: dict, best: dict) -> None:
+    idents = _identifiers(details)
+    if not idents:
+        return
+    q = Q()
+    for kind, value in idents.items():
+        q |= Q(**{kind: value})
+    for record in AgencyRecord.objects.filter(q).only("person_id", *IDENTIFIER_FIELDS)[:BLOCK_CAP]:
+        reasons = [IDENTIFIER_REASONS[k] for k, v in idents.items() if getattr(record, k) == v]
+        current = best.get(record.person_id)
+        if current is None:
+            best[record.person_id] = Candidate(person=None, exact=True, score=100.0, reasons=reasons)
+        else:
+            current.reasons = list(dict.fromkeys([*current.reasons, *reasons]))
+
+
+def _close(details: dict, best: dict) -> None:
+    dob = _as_date(details.get("date_of_birth"))
+    postcode = (details.get("postcode") or "").strip().upper()
+    named = bool(fold(details.get("forename")) or fold(details.get("surname")))
+    if not named or not (dob or postcode):
+        return  # a name alone, or a date alone, is not enough to offer anyone (SR-1)
+    block = Q()
+    if dob:
+        block |= Q(date_of_birth__in=list(dob_variants(dob)))
+    if postcode:
+        block |= Q(postcode=postcode)
+    fields = ("person_id", "given_name", "family_name", "date_of_birth", "sex", "postcode")
+    for record in AgencyRecord.objects.filter(block).only(*fields)[:BLOCK_CAP]:
+        current = best.get(record.person_id)
+        if current is not None and current.exact:
+            continue
+        points, reasons, evidence = _score(details, record)
+        if points >= MIN_SCORE and evidence and (current is None or points > current.score):
+            best[record.person_id] = Candidate(person=None, exact=False, score=points, reasons=reasons)
+
+
+def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> list[Candidate]:
+    """People already known who may be the person described, best first (exact identifier matches, then close
+    matches by score). Not audited and not access-checked: for the audited intake lookup use ``intake_candidates``.
+
+    In: ``details`` in the shape of the contact API's person input (forename, surname, date_of_birth (date or ISO
+    string), sex, identifiers [{"type", "value"}], address {"postcode"} or postcode); ``limit`` (at most that
+    many); ``exclude_person_ids``: people (resolved ids) not to offer. Out: a list of Candidate. Never raises on
+    odd input (an invalid identifier simply matches nothing)."""
+    postcode = details.get("postcode") or (details.get("address") or {}).get("postcode") or ""
+    details = {**details, "postcode": postcode}
+    best: dict[object, Candidate] = {}
+    _exact(details, best)
+    _close(details, best)
+    excluded = {str(i) for i in exclude_person_ids}
+    ids = [pid for pid in best if str(pid) not in excluded]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("identifiers", "addresses")}
+    found = []
+    for pid in ids:
+        if pid in people:
+            best[pid].person = people[pid]
+            found.append(best[pid])
+    found.sort(key=lambda c: (not c.exact, -c.score, c.person.surname, c.person.forename, str(c.person.pk)))
+    return found[:limit]
+
+
+@transaction.atomic
+def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_ids=()) -> list[Candidate]:
+    """The audited intake lookup: ``candidates_for`` for a professional recording a contact ("person.search").
+    Audited like a search (one "search" event with the number found, and a "search_result" event per candidate), so
+    a referrer may then name a candidate in the contact by id (contacts.services: a person found by the actor's own
+    search in the last day), without gaining sight of the record. Raises PermissionDenied."""
+    require(actor, "person.search")
+    found = candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids)
+    audit_record(
+        actor=actor,
+        action="search",
+        object_type="people.person",
+        detail={
+            "by": "intake_candidates",
+            "results": len(found),
+            "exact": sum(1 for c in found if c.exact),
+        },
+    )
+    audit_record_many(actor=actor, action="search_result", objects=[c.person for c in found])
+    return found

@@ -1,0 +1,44 @@
+"""Page forms for the review queue. They check the shape of what was posted; the linking service decides (a reason
+is required to reject, to unmerge and to override the NHS-number rule) and its errors come back on these fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from openmash.core.text import CleanTextFormMixin
+from openmash.people.linking import REASON_MAX
+
+
+def _reason(label: str, hint: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REASON_MAX}),
+        max_length=REASON_MAX,
+        error_messages={"max_length": f"The reason must be {REASON_MAX} characters or fewer"},
+    )
+
+
+class LinkDecisionForm(CleanTextFormMixin, forms.Form):
+    """A reviewer's decision on a proposed link: the same person (confirm) or different people (reject)."""
+
+    decision = forms.ChoiceField(
+        label="Are these records about the same person?",
+        choices=[("confirm", "Yes, they are the same person"), ("reject", "No, they are different people")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether these records are about the same person",
+            "invalid_choice": "Select whether these records are about the same person",
+        },
+    )
+    reason = _reason(
+        "Reason",
+        "Needed to say they are different people, and to join records with different NHS numbers",
+    )
+
+
+class SeparateForm(CleanTextFormMixin, forms.Form):
+    """A manager says a person merged into another is not the same person."""
+
+    reason = _reason("Why are these not the same person?", "This is kept with the decision and shown to reviewers")

@@ -1,0 +1,261 @@
+"""Reads for the review queue: proposed links between agency records, and one link with both records side by side.
+
+Every read starts from ``access.policy.record_links_visible(actor)`` (the hub's screeners and managers) and is
+audited in the same transaction: a record is one agency's view of a person, so reading it is reading that person
+("list" or "view" events on the people, and a "view" of the link).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jellyfish
+from django.db import transaction
+
+from linkage.names import compact, dob_variants, nickname_forms, phonetic
+from openmash.access.policy import record_links_visible, require
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.exceptions import NotFound
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from openmash.people.identifiers import nhs_number_format
+from openmash.people.linking import nhs_conflict
+from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
+
+_RELATED = (
+    "record_l",
+    "record_r",
+    "record_l__agency",
+    "record_r__agency",
+    "record_l__person",
+    "record_r__person",
+    "record_l__source_contact",
+    "record_r__source_contact",
+    "decided_by",
+)
+
+
+def review_queue_qs(*, actor):
+    """Current proposed links the actor may review, oldest proposal first (a queue), with both records loaded."""
+    require(actor, "link.review")
+    return (
+        record_links_visible(actor)
+        .filter(valid_to__isnull=True, state=LinkState.PROPOSED)
+        .select_related(*_RELATED)
+        .order_by("decided_at", "pk")
+    )
+
+
+@transaction.atomic
+def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
+    """One page of the review queue with its true total (openmash.core.pagination.Page of RecordLink). Audited: a
+    "list" event on each person whose record is shown. Raises PermissionDenied for anyone but the hub's screeners
+    and managers."""
+    result = paginate(review_queue_qs(actor=actor), page=page, page_size=page_size)
+    people = {}
+    for link in result.items:
+        for record in (link.record_l, link.record_r):
+            people[record.person_id] = record.person
+    _mark_nhs_conflicts(result.items, people)
+    audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="link review queue")
+    return result
+
+
+def _mark_nhs_conflicts(links: list, people: dict) -> None:
+    """Set ``link.nhs_conflict`` on each link of a page (the rule ``people.linking.nhs_conflict`` applies), in one
+    query for the whole page: the valid NHS numbers held by the records of each resolved person shown."""
+    numbers: dict = {pid: set() for pid in people}
+    for pid, nhs in (
+        AgencyRecord.objects.filter(person_id__in=list(people))
+        .exclude(nhs_number="")
+        .values_list("person_id", "nhs_number")
+    ):
+        numbers[pid].add(nhs)
+    for link in links:
+        a, b = link.record_l, link.record_r
+        pair = bool(a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number)
+        link.nhs_conflict = pair or len(numbers[a.person_id] | numbers[b.person_id]) > 1
+
+
+@dataclass
+class FieldRow:
+    """One line of the side-by-side comparison: the field's label, both values as shown, the evidence level
+    ("exact", "similar", "different", "missing", ...), its weight (log2 Bayes factor from the scoring engine, None
+    for a rule or a field it did not score) and the reason in words."""
+
+    field: str
+    label: str
+    left: str
+    right: str
+    level: str
+    weight: float | None
+    reason: str
+
+
+_FIELDS = (
+    ("given_name", "First name"),
+    ("family_name", "Last name"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS number"),
+    ("upn", "UPN"),
+    ("pnc_id", "PNC ID"),
+    ("postcode", "Postcode"),
+    ("address", "Address"),
+)
+
+
+def _shown(record: AgencyRecord, field: str) -> str:
+    value = getattr(record, field)
+    if field == "date_of_birth":
+        return f"{value.day} {value:%B %Y}" if value else ""
+    if field == "nhs_number":
+        return nhs_number_format(value) if value else ""
+    if field == "sex":
+        return record.get_sex_display() if value and value != "U" else ""
+    return value or ""
+
+
+def _name_evidence(a: str, b: str, label: str) -> tuple[str, str]:
+    if compact(a) == compact(b):
+        return "exact", f"same {label}"
+    if nickname_forms(a) & nickname_forms(b):
+        return "similar", f"{label} is a short form of the other"
+    if phonetic(a) and phonetic(a) == phonetic(b):
+        return "similar", f"{label} sounds alike"
+    if jellyfish.jaro_winkler_similarity(compact(a), compact(b)) >= 0.88:
+        return "similar", f"{label} spelt similarly"
+    return "different", f"different {label}"
+
+
+def _evidence(field: str, left: AgencyRecord, right: AgencyRecord) -> tuple[str, str]:
+    """(level, reason) for one field, computed from the two records when the link's own evidence does not cover
+    it (a rule-made link scores only identifiers)."""
+    a, b = getattr(left, field), getattr(right, field)
+    if not a or not b or (field == "sex" and "U" in (a, b)):
+        return "missing", "not known to both agencies"
+    if field in ("given_name", "family_name"):
+        return _name_evidence(a, b, "first name" if field == "given_name" else "surname")
+    if field == "date_of_birth":
+        if a == b:
+            return "exact", "same date of birth"
+        if b in dob_variants(a):
+            return "similar", "day and month swapped"
+        return "different", "different date of birth"
+    label = dict(_FIELDS)[field]
+    if a == b:
+        return "exact", f"same {label}" if field != "sex" else "same sex"
+    if field == "postcode" and a.split(" ")[0] == b.split(" ")[0]:
+        return "similar", "same postcode district"
+    return "different", f"different {label}" if field != "sex" else "different sex"
+
+
+def compare_fields(link: RecordLink) -> list[FieldRow]:
+    """The side-by-side rows for a link: each field of both records with its weight and reason. The link's own
+    ``field_weights`` (from the scoring engine or the rule that proposed it) win; other fields are compared here so
+    that contrary evidence is never hidden (DOMAIN.md 4.4)."""
+    rows = []
+    for field, label in _FIELDS:
+        given = (link.field_weights or {}).get(field) or {}
+        level, reason = _evidence(field, link.record_l, link.record_r)
+        weight = given.get("weight")
+        rows.append(
+            FieldRow(
+                field=field,
+                label=label,
+                left=_shown(link.record_l, field),
+                right=_shown(link.record_r, field),
+                level=given.get("level") or level,
+                weight=float(weight) if isinstance(weight, (int, float)) else None,
+                reason=given.get("reason") or reason,
+            )
+        )
+    return rows
+
+
+@dataclass
+class LinkReview:
+    """A link as a reviewer sees it: the row, both records side by side, the people they belong to now, whether
+    confirming would override the NHS-number rule (a reason is then required), and the pair's decision history
+    (oldest first)."""
+
+    link: RecordLink
+    rows: list[FieldRow]
+    left_person: Person
+    right_person: Person
+    nhs_conflict: bool
+    history: list[RecordLink]
+
+    @property
+    def current(self) -> bool:
+        return self.link.valid_to is None
+
+
+@transaction.atomic
+def link_review_get(*, actor, link_id) -> LinkReview:
+    """One link (any row of its history) with both records side by side. Audited: a "view" of the link and of each
+    person whose record is shown. NotFound when the link does not exist or the actor may not review links (the
+    action is checked first: PermissionDenied for anyone but the hub's screeners and managers)."""
+    require(actor, "link.review")
+    try:
+        link = record_links_visible(actor).select_related(*_RELATED).get(pk=link_id)
+    except (RecordLink.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    except Exception as exc:  # a malformed UUID
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise NotFound() from None
+        raise
+    history = list(
+        RecordLink.objects.filter(record_l_id=link.record_l_id, record_r_id=link.record_r_id)
+        .select_related("decided_by")
+        .order_by("valid_from", "pk")
+    )
+    audit_record(actor=actor, action="view", obj=link, reason="link review")
+    people = {link.record_l.person_id: link.record_l.person, link.record_r.person_id: link.record_r.person}
+    audit_record_many(actor=actor, action="view", objects=list(people.values()), reason="link review")
+    return LinkReview(
+        link=link,
+        rows=compare_fields(link),
+        left_person=link.record_l.person,
+        right_person=link.record_r.person,
+        nhs_conflict=link.valid_to is None and nhs_conflict(link),
+        history=history,
+    )
+
+
+@dataclass
+class Separation:
+    """What a manager sees before separating ``person`` from the resolved person they are merged with: that
+    person's own agency records, and the rest of the cluster (``resolved`` and the other people merged into it)."""
+
+    person: Person
+    resolved: Person
+    others: list
+    own_records: list
+    other_records: list
+
+
+@transaction.atomic
+def separation_get(*, actor, person_id) -> Separation:
+    """The separation page's data. NotFound unless the person is visible to the actor and merged with someone
+    (the action is checked first: PermissionDenied for anyone but hub managers). Audited: a "view" of each person
+    in the cluster (reason "separate")."""
+    from openmash.access.policy import person_get_for
+    from openmash.people.linking import person_cluster_ids
+
+    require(actor, "link.unmerge")
+    person = person_get_for(actor, person_id)
+    cluster = person_cluster_ids(person)
+    if len(cluster) < 2:
+        raise NotFound()
+    people = {p.pk: p for p in Person.objects.filter(pk__in=cluster)}
+    records = list(AgencyRecord.objects.filter(person_id=cluster[0]).select_related("agency").order_by("received_at"))
+    audit_record_many(actor=actor, action="view", objects=[people[pk] for pk in cluster], reason="separate")
+    return Separation(
+        person=people[person.pk],
+        resolved=people[cluster[0]],
+        others=[people[pk] for pk in cluster if pk != person.pk],
+        own_records=[r for r in records if r.origin_person_id == person.pk],
+        other_records=[r for r in records if r.origin_person_id != person.pk],
+    )

@@ -1,0 +1,228 @@
+"""The review queue pages, "these are not the same person", the person page over a cluster, and intake asking
+about people already known before it creates them (issue 6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from openmash.audit.models import AuditEvent
+from openmash.contacts.models import Contact
+from openmash.people import linking
+from openmash.people.models import LinkState, Person, RecordLink
+from openmash.web.tests.conftest import contact_form_data, contact_submit
+from tests.support import child, contact_record, subject_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _summary(body: str) -> str:
+    match = re.search(r'<div class="govuk-error-summary".*?</ul>', body, re.S)
+    return match.group(0) if match else ""
+
+
+def _proposed(partnership, n: int = 1) -> list[RecordLink]:
+    links = []
+    for i in range(n):
+        left, _ = linking.record_create(
+            actor=None,
+            agency=partnership["police"],
+            local_id=f"P{i}",
+            details={"given_name": "Pat", "family_name": f"Proposed{i}", "nhs_number": "9434765919" if i == 0 else ""},
+        )
+        right, _ = linking.record_create(
+            actor=None,
+            agency=partnership["health-gp"],
+            local_id=f"G{i}",
+            details={"given_name": "Patt", "family_name": f"Proposed{i}", "postcode": "EX1 1AA"},
+        )
+        links.append(
+            linking.link_propose(
+                actor=None,
+                record_a_id=left.pk,
+                record_b_id=right.pk,
+                match_weight=7.25,
+                match_probability=0.91,
+                field_weights={
+                    "given_name": {"weight": 2.5, "level": "similar", "reason": "first name spelt similarly"}
+                },
+                rule="fellegi_sunter",
+                reason="Between the thresholds",
+            )
+        )
+    return links
+
+
+def test_the_queue_pages_with_its_true_total(partnership, make_actor, login):
+    _proposed(partnership, 27)
+    client = login(make_actor("screener", "mash"))
+    first = client.get("/matching/").content.decode()
+    assert "Showing 1 to 25 of 27 pairs to review" in first
+    assert first.count('data-testid="review-row"') == 25
+    assert 'data-testid="pagination"' in first and 'href="?page=2"' in first
+    second = client.get("/matching/?page=2").content.decode()
+    assert second.count('data-testid="review-row"') == 2
+    assert AuditEvent.objects.filter(action="list", reason="link review queue").count() == 25 * 2 + 2 * 2
+    assert "Records to review" in first  # the service navigation names the page for the hub
+
+
+def test_a_reviewer_confirms_with_both_records_side_by_side(partnership, make_actor, login):
+    (link,) = _proposed(partnership)
+    client = login(make_actor("screener", "mash"))
+    page = client.get(f"/matching/links/{link.pk}/").content.decode()
+    row = re.search(r'data-testid="field-given_name">(.*?)</tr>', page, re.S).group(1)
+    assert "Pat" in row and "Patt" in row and "first name spelt similarly" in row and "weight 2.50" in row
+    postcode = re.search(r'data-testid="field-postcode">(.*?)</tr>', page, re.S).group(1)
+    assert "not known to both agencies" in postcode  # a field the engine did not score is still shown
+    assert "Match probability 0.910" in page
+    response = client.post(f"/matching/links/{link.pk}/", {"decision": "confirm", "reason": ""})
+    assert response.status_code == 302 and response["Location"] == "/matching/"
+    current = RecordLink.objects.get(record_l=link.record_l_id, valid_to__isnull=True)
+    assert current.state == LinkState.CONFIRMED and current.rule == "reviewer"
+    assert Person.objects.filter(merged_into__isnull=False).count() == 1
+    again = client.post(f"/matching/links/{link.pk}/", {"decision": "reject", "reason": "x"})
+    assert "already been decided" in _summary(again.content.decode())
+
+
+def test_rejecting_needs_a_reason_on_the_page(partnership, make_actor, login):
+    (link,) = _proposed(partnership)
+    client = login(make_actor("manager", "mash"))
+    response = client.post(f"/matching/links/{link.pk}/", {"decision": "reject", "reason": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="#id_reason"' in _summary(body) and "Give the reason these are different people" in body
+    assert "<title>Error:" in body
+    assert RecordLink.objects.get(pk=link.pk).valid_to is None
+    nothing = client.post(f"/matching/links/{link.pk}/", {})
+    assert "Select whether these records are about the same person" in _summary(nothing.content.decode())
+
+
+def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_actor, login):
+    police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
+    second = contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
+    kaden = subject_person(second)
+    manager = login(make_actor("manager", "mash"))
+    response = manager.get(f"/people/{kaden.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/people/{kayden.pk}/"
+    page = manager.get(response["Location"]).content.decode()
+    assert page.count('data-testid="agency-record"') == 2  # the police's record and the school's
+    assert "County Police" in page and "Oakfield Primary School" in page and "Kaden Smith" in page
+    chronology = page[page.index('data-testid="chronology"') :]
+    assert chronology.count("Contact C-") == 2  # both agencies' contacts on one chronology
+    assert 'data-testid="joined-people"' in page and "joined automatically" in page
+    assert f'href="/matching/people/{kaden.pk}/separate/"' in page
+    # a screener sees the picture but may not separate people
+    screener_page = login(make_actor("screener", "mash")).get(f"/people/{kayden.pk}/").content.decode()
+    assert "/separate/" not in screener_page and "Kaden Smith" in screener_page
+    # the API answers a merged-away id with the resolved person and its records
+    from openmash.accounts.services import token_create
+
+    token = token_create(username=make_actor("screener", "mash").user.username)[1]
+    body = manager.get(f"/api/v1/people/{kaden.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert body["id"] == str(kayden.pk) and body["merged_person_ids"] == [str(kaden.pk)]
+    assert {r["agency"] for r in body["records"]} == {"County Police", "Oakfield Primary School"}
+    assert body["links"][0]["rule"] == "nhs_number"
+    chron = manager.get(f"/api/v1/people/{kaden.pk}/chronology", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert {e["person_id"] for e in chron["entries"]} == {str(kayden.pk), str(kaden.pk)}
+
+
+def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
+    police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
+    kaden = subject_person(contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="9993141593")]))
+    assert login(make_actor("screener", "mash")).get(f"/matching/people/{kaden.pk}/separate/").status_code == 403
+    client = login(make_actor("manager", "mash"))
+    page = client.get(f"/matching/people/{kaden.pk}/separate/").content.decode()
+    assert "Separate Kaden Smith: not the same person" in page and "Oakfield Primary School" in page
+    blank = client.post(f"/matching/people/{kaden.pk}/separate/", {"reason": ""})
+    assert "Give the reason these are not the same person" in _summary(blank.content.decode())
+    done = client.post(f"/matching/people/{kaden.pk}/separate/", {"reason": "Twins: school had the wrong number"})
+    assert done.status_code == 302 and done["Location"] == f"/people/{kaden.pk}/"
+    kaden.refresh_from_db()
+    assert kaden.merged_into_id is None
+    assert client.get(f"/people/{kaden.pk}/").status_code == 200
+    assert client.get(f"/matching/people/{kayden.pk}/separate/").status_code == 404  # nobody left to separate
+
+
+# --- intake asks before it creates ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kayden(make_actor):
+    police = make_actor("referrer", "police")
+    return subject_person(
+        contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")], household=[])
+    )
+
+
+def _kaden(**overrides):
+    return contact_form_data(
+        children_0_forename="Kaden",
+        children_0_surname="Smith",
+        children_0_dob_day="3",
+        children_0_dob_month="3",
+        children_0_dob_year="2017",
+        children_0_nhs_number="999-314-1593",
+        members_0_forename=None,
+        members_0_surname=None,
+        members_0_dob_day=None,
+        members_0_dob_month=None,
+        members_0_dob_year=None,
+        members_0_sex=None,
+        members_0_role=None,
+        **overrides,
+    )
+
+
+def test_intake_asks_whether_a_known_nhs_number_is_the_known_child(kayden, make_actor, login):
+    client = login(make_actor("referrer", "school-oak"))
+    data = _kaden()
+    first = client.post("/contacts/new/", data)
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert 'data-testid="candidates-banner"' in page and "Same NHS number as someone already known" in page
+    assert f'value="{kayden.pk}"' in page and "Yes, it is Kayden Smith, born 3 March 2017" in page
+    assert not _summary(page)  # asked, not an error yet
+    assert "EX1 1AA" not in page.split('data-testid="candidates-children-0"')[1].split("</fieldset>")[0]
+    again = client.post("/contacts/new/", data)  # continued without answering
+    assert 'href="#id_children-0-match"' in _summary(again.content.decode())
+    chosen = client.post("/contacts/new/", {**data, "children-0-match": str(kayden.pk)})
+    assert chosen.status_code == 302 and "/contacts/new/check/" in chosen["Location"]
+    check = client.get(chosen["Location"]).content.decode()
+    assert "Already known: Kayden Smith, born 3 March 2017" in check
+    sent = client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]})
+    contact = Contact.objects.get(pk=sent["Location"].split("/")[2])
+    assert contact.people.get(role="subject").person_id == kayden.pk
+    assert Person.objects.filter(forename="Kaden").count() == 0  # nobody new was created
+
+
+def test_intake_records_a_different_child_and_sends_the_match_to_review(kayden, make_actor, login):
+    client = login(make_actor("referrer", "school-oak"))
+    data = _kaden()
+    client.post("/contacts/new/", data)
+    response = contact_submit(client, {**data, "children-0-match": "new"})
+    assert response.status_code == 302
+    kaden = Person.objects.get(forename="Kaden")
+    assert kaden.merged_into_id is None
+    assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.PROPOSED
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "the MASH will check whether this is the same person" in confirmation
+
+
+def test_intake_says_when_the_same_child_is_named_twice(make_actor, login):
+    client = login(make_actor("referrer", "police"))
+    data = contact_form_data(
+        children_1_forename="Amelia",
+        children_1_surname="Testchild",
+        children_1_dob_day="2",
+        children_1_dob_month="4",
+        children_1_dob_year="2018",
+    )
+    response = client.post("/contacts/new/", data)
+    check = client.get(response["Location"]).content.decode()
+    assert "Child 2 is the same person as Child 1 (same name and date of birth): recorded once" in check
+    sent = client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]})
+    contact = Contact.objects.get(pk=sent["Location"].split("/")[2])
+    assert contact.people.filter(role="subject").count() == 1

@@ -1,0 +1,102 @@
+"""Review queue pages: the proposed links (paged), one link with both records side by side and the decision, and
+"these are not the same person" (a manager separates a merged person). Writes go through
+``openmash.people.linking``; reads through ``openmash.matching.selectors``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from openmash.access.policy import can, require
+from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.views import actor_required
+from openmash.matching import selectors
+from openmash.matching.forms import LinkDecisionForm, SeparateForm
+from openmash.people import linking
+from openmash.web.forms import apply_service_errors
+from openmash.web.paging import pagination
+
+
+@require_safe
+@actor_required
+def review_queue(request):
+    """Proposed links waiting for a decision, oldest first, paged with the true total (GOV.UK pagination)."""
+    actor = request.actor
+    require(actor, "link.review")
+    page = selectors.review_queue(actor=actor, page=request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "links": list(page),
+        "pagination": pagination(request, page, label="Review queue pages"),
+        "nav_active": "matching",
+    }
+    return render(request, "matching/queue.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def link_detail(request, record_link_id):
+    """Both records side by side with each field's weight and reason; for a proposal, the decision (confirm, or
+    reject with a reason; a reason is also needed to join records with different NHS numbers)."""
+    actor = request.actor
+    require(actor, "link.review")
+    review = selectors.link_review_get(actor=actor, link_id=record_link_id)
+    decidable = review.current and review.link.state == "proposed"
+    form = LinkDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not decidable:
+            form.is_valid()
+            form.add_error(None, "This link has already been decided. Reload to see the decision.")
+        elif form.is_valid():
+            cd = form.cleaned_data
+            try:
+                if cd["decision"] == "confirm":
+                    linking.link_confirm(actor=actor, link_id=review.link.pk, reason=cd.get("reason") or "")
+                    messages.success(request, "Records joined: they are now one person with one chronology.")
+                else:
+                    linking.link_reject(actor=actor, link_id=review.link.pk, reason=cd.get("reason") or "")
+                    messages.success(request, "Recorded: these are different people.")
+            except ValidationFailed as exc:
+                apply_service_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("matching:queue")
+    ctx = {
+        "review": review,
+        "decidable": decidable,
+        "decision_form": form,
+        "form": form if form.is_bound and form.errors else None,
+        "nav_active": "matching",
+    }
+    return render(request, "matching/link.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def person_separate(request, person_id):
+    """ "These are not the same person": a manager separates a person from the one they were merged with, giving a
+    reason. The person then stands alone with their own contacts, chronology and allocations."""
+    actor = request.actor
+    require(actor, "link.unmerge")
+    view = selectors.separation_get(actor=actor, person_id=person_id)
+    form = SeparateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            linking.person_separate(actor=actor, person_id=view.person.pk, reason=form.cleaned_data.get("reason") or "")
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{view.person.full_name} is now a separate person.")
+            return redirect("web:person_detail", person_id=view.person.pk)
+    ctx = {
+        "view": view,
+        "separate_form": form,
+        "form": form if form.is_bound and form.errors else None,
+        "can_review": can(actor, "link.review"),
+        "nav_active": "people",
+    }
+    return render(request, "matching/separate.html", ctx)

@@ -1,0 +1,1030 @@
+"""THE service that writes agency records and the links between them, and derives the resolved people (ADR 0005).
+
+Nothing else writes ``AgencyRecord.person``, ``Person.merged_into`` or ``RecordLink`` rows.
+
+The model, in short:
+
+- an **agency record** is one agency's view of one person (``AgencyRecord``); its ``origin_person`` is fixed;
+- a **link** is a decision about a pair of records (proposed / confirmed / rejected), append-only: a change closes
+  the current row (``valid_to``) and writes a new one;
+- the **resolved people** are the connected components of the graph whose nodes are origin people and whose edges
+  are the current confirmed links between their records. The canonical person of a component is the origin person
+  created first (ties by id); every other person in it gets ``merged_into`` = canonical (always the canonical
+  itself, never a chain), and every record in it gets ``person`` = canonical.
+
+Contacts, chronology entries, referrals and allocations keep pointing at the person they were recorded against;
+reads go over the cluster (``person_cluster_ids``). Unmerging recomputes the components, so both people and what
+each of those rows points at come back exactly as they were.
+
+Hard rules (enforced here before any confirmation; the scoring engine enforces them too):
+
+1. two records whose valid NHS numbers differ -- or a link that would put two different valid NHS numbers in one
+   resolved person -- are never linked automatically; a human may confirm such a pair only with a reason;
+2. a placeholder identifier never links anything: record identifier columns hold only valid, normalised,
+   non-placeholder values (``openmash.people.identifiers``), and only those columns are compared;
+3. an automatic rule never overrides a human decision: a pair a human rejected stays rejected, and a pair that
+   would join two people a human separated goes to the review queue instead of being confirmed.
+
+Every write runs in one transaction with its audit events; concurrent decisions on one link are settled by a
+row lock and a conditional update (the loser gets ``Conflict``), and recomputing a cluster locks its people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from openmash.access.policy import person_get_for, record_links_visible, require
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.text import TextRefused, clean_text, normalise_name
+from openmash.people.choices import AddressStatus, PersonKind, Sex
+from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
+from openmash.people.models import Address, AgencyRecord, LinkState, Person, PersonIdentifier, RecordLink
+from openmash.people.search_index import search_keys_refresh
+
+#: The identifier columns of a record, compared by the deterministic rule.
+IDENTIFIER_FIELDS: tuple[str, ...] = ("nhs_number", "upn", "pnc_id")
+IDENTIFIER_LABELS: dict[str, str] = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID"}
+#: How a record made inside OpenMASH (a contact naming a person, or the issue-6 migration) names the person in its
+#: agency: one record per agency and person, so the id is stable and re-recording never duplicates.
+LOCAL_ID_PREFIX = "openmash-person:"
+REASON_MAX = 500
+#: ``RecordLink.rule`` of links a human decided; automatic rules name the identifiers (``nhs_number``, ...).
+HUMAN_RULE = "reviewer"
+
+__all__ = [
+    "IDENTIFIER_FIELDS",
+    "LOCAL_ID_PREFIX",
+    "details_from_cleaned",
+    "details_from_person",
+    "identifier_valid",
+    "link_confirm",
+    "link_end",
+    "link_propose",
+    "link_reject",
+    "local_id_for",
+    "people_cluster_ids",
+    "person_cluster_ids",
+    "person_resolved_id",
+    "person_separate",
+    "record_attach",
+    "record_create",
+    "record_refresh",
+    "records_attach",
+    "records_for_new_people",
+    "records_link_identifiers",
+    "records_link_outcome",
+    "records_note_contact",
+]
+
+
+# --- small helpers ------------------------------------------------------------------------------------------------
+
+
+def local_id_for(person_id) -> str:
+    """The local id of the record an agency holds about a person it named inside OpenMASH: "openmash-person:<uuid>"."""
+    return f"{LOCAL_ID_PREFIX}{person_id}"
+
+
+def identifier_valid(kind: str, value: str | None) -> str:
+    """The normalised identifier, or "" when it is blank, invalid or a placeholder (which never links anything).
+    ``kind`` is nhs_number, upn or pnc_id. Never raises."""
+    if not value or kind not in IDENTIFIER_FIELDS:
+        return ""
+    try:
+        normalised = identifier_normalise(kind, str(value))
+    except ValueError:
+        return ""
+    return "" if identifier_is_placeholder(kind, normalised) else normalised
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _pair(a, b) -> tuple[uuid.UUID, uuid.UUID]:
+    """A pair of record ids in its one spelling: record_l sorts before record_r."""
+    a, b = _uuid(a), _uuid(b)
+    return (a, b) if a < b else (b, a)
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _address_text(address: dict | None) -> str:
+    if not address or address.get("status", AddressStatus.KNOWN) != AddressStatus.KNOWN:
+        return ""
+    return ", ".join(p for p in (address.get("line1", ""), address.get("town", "")) if p)[:300]
+
+
+def _reason(reason: str | None, *, required: bool, message: str) -> str:
+    """A reviewer's reason, cleaned by the one text rule; ValidationFailed keyed "reason" when required and blank
+    or too long."""
+    try:
+        text = clean_text(reason or "", multiline=True)
+    except TextRefused as exc:
+        raise ValidationFailed("Check the reason", errors={"reason": [str(exc)]}) from None
+    if required and not text:
+        raise ValidationFailed("Give the reason", errors={"reason": [message]})
+    if len(text) > REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {REASON_MAX} characters or fewer"]}
+        )
+    return text
+
+
+# --- record details -------------------------------------------------------------------------------------------------
+
+
+def details_from_cleaned(cleaned: dict) -> dict:
+    """A record's columns from a person's validated input (``people.services.person_input_validate`` output): names,
+    date of birth (an unborn child's expected date stays in ``as_received`` only), sex, the valid identifiers (the
+    last one of each type given), postcode and address text, and ``as_received`` (what was given, as JSON)."""
+    idents = {kind: value for kind, value in cleaned.get("identifiers") or [] if kind in IDENTIFIER_FIELDS}
+    address = cleaned.get("address") or {}
+    return {
+        "kind": cleaned.get("kind") or PersonKind.CHILD,
+        "given_name": cleaned.get("forename", ""),
+        "family_name": cleaned.get("surname", ""),
+        "date_of_birth": cleaned.get("date_of_birth"),
+        "sex": cleaned.get("sex") or Sex.UNKNOWN,
+        **{f: identifier_valid(f, idents.get(f)) for f in IDENTIFIER_FIELDS},
+        "postcode": address.get("postcode", ""),
+        "address": _address_text(address),
+        "as_received": _jsonable(
+            {
+                "forename": cleaned.get("forename", ""),
+                "surname": cleaned.get("surname", ""),
+                "date_of_birth": cleaned.get("date_of_birth"),
+                "expected_date_of_birth": cleaned.get("expected_date_of_birth"),
+                "sex": cleaned.get("sex", ""),
+                "identifiers": [{"type": k, "value": v} for k, v in cleaned.get("identifiers") or []],
+                "address": address or None,
+                "aliases": [list(a) for a in cleaned.get("aliases") or []],
+            }
+        ),
+    }
+
+
+def details_from_person(person: Person, identifiers: Iterable[tuple[str, str]], address) -> dict:
+    """A record's columns from a person's own current details: their row, their identifiers (``(type, value)``
+    oldest first; the newest valid one of each type is kept) and their current ``Address`` (or None)."""
+    idents: dict[str, str] = {}
+    raw = []
+    for kind, value in identifiers:
+        raw.append({"type": kind, "value": value})
+        valid = identifier_valid(kind, value)
+        if valid:
+            idents[kind] = valid
+    addr = None
+    if address is not None:
+        addr = {"status": address.status, "line1": address.line1, "town": address.town, "postcode": address.postcode}
+    return {
+        "kind": person.kind,
+        "given_name": person.forename,
+        "family_name": person.surname,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex,
+        **{f: idents.get(f, "") for f in IDENTIFIER_FIELDS},
+        "postcode": (addr or {}).get("postcode", ""),
+        "address": _address_text(addr),
+        "as_received": _jsonable(
+            {
+                "forename": person.forename,
+                "surname": person.surname,
+                "date_of_birth": person.date_of_birth,
+                "expected_date_of_birth": person.expected_date_of_birth,
+                "sex": person.sex,
+                "identifiers": raw,
+                "address": addr,
+            }
+        ),
+    }
+
+
+def _people_details(people: list[Person]) -> dict[uuid.UUID, dict]:
+    """details_from_person for many people in two queries (their identifiers and current addresses)."""
+    ids = [p.pk for p in people]
+    idents: dict[uuid.UUID, list[tuple[str, str]]] = {pid: [] for pid in ids}
+    for pid, kind, value in (
+        PersonIdentifier.objects.filter(person_id__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("person_id", "identifier_type", "value")
+    ):
+        idents[pid].append((kind, value))
+    current: dict[uuid.UUID, Address] = {}
+    for a in Address.objects.filter(person_id__in=ids, end_date__isnull=True).order_by("start_date", "created_at"):
+        current[a.person_id] = a  # the latest start wins
+    return {p.pk: details_from_person(p, idents[p.pk], current.get(p.pk)) for p in people}
+
+
+# --- clusters (read helpers used by every read of a person's picture) ------------------------------------------------
+
+
+def person_resolved_id(person: Person) -> uuid.UUID:
+    """The id of the resolved person a person belongs to (itself unless merged)."""
+    return person.merged_into_id or person.pk
+
+
+def person_cluster_ids(person: Person) -> list[uuid.UUID]:
+    """Every person in the resolved person's cluster: the canonical person first, then the people merged into it
+    (oldest first). One query. In: a Person (merged or not). Out: a list of UUIDs."""
+    root = person_resolved_id(person)
+    merged = Person.objects.filter(merged_into_id=root).order_by("created_at", "pk").values_list("pk", flat=True)
+    return [root, *merged]
+
+
+def people_cluster_ids(person_ids: Iterable) -> set[uuid.UUID]:
+    """Every person in the clusters of the given people (their resolved people and everyone merged into those).
+    One query; unknown ids are ignored."""
+    ids = [i for i in (_uuid(p) for p in person_ids) if i is not None]
+    if not ids:
+        return set()
+    # Two indexed lookups (primary key, then merged_into) rather than one OR across both.
+    roots = set(
+        Person.objects.filter(pk__in=ids).annotate(root=Coalesce("merged_into_id", "pk")).values_list("root", flat=True)
+    )
+    if not roots:
+        return set()
+    return roots | set(Person.objects.filter(merged_into_id__in=roots).values_list("pk", flat=True))
+
+
+def _closure(person_ids: set) -> set:
+    """The people whose resolution a link change among `person_ids` can affect: their current clusters, and everyone
+    reachable from them through current confirmed links, to a fixed point."""
+    seen = set(person_ids)
+    frontier = set(person_ids)
+    while frontier:
+        mates = people_cluster_ids(frontier)
+        records = AgencyRecord.objects.filter(origin_person_id__in=mates | frontier).values("pk")
+        linked = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.CONFIRMED).filter(
+            Q(record_l_id__in=records) | Q(record_r_id__in=records)
+        )
+        ends = set()
+        for left, right in linked.values_list("record_l__origin_person_id", "record_r__origin_person_id"):
+            ends |= {left, right}
+        new = (mates | ends) - seen
+        seen |= new
+        frontier = new
+    return seen
+
+
+def _lock_closure(seed_person_ids: set) -> set:
+    """Lock the people of every cluster a change among `seed_person_ids` can affect (PostgreSQL row locks, in id
+    order; SQLite serialises writers), re-reading after each lock until the set is stable."""
+    people = _closure(set(seed_person_ids))
+    while True:
+        list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
+        again = _closure(people)
+        if again <= people:
+            return people
+        people |= again
+
+
+def _components(people: set) -> list[list[uuid.UUID]]:
+    """The connected components of `people` joined by current confirmed links between their records."""
+    parent = {p: p for p in people}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    records = AgencyRecord.objects.filter(origin_person_id__in=people).values("pk")
+    for left, right in (
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.CONFIRMED)
+        .filter(Q(record_l_id__in=records) | Q(record_r_id__in=records))
+        .values_list("record_l__origin_person_id", "record_r__origin_person_id")
+    ):
+        if left in parent and right in parent:
+            parent[find(left)] = find(right)
+    groups: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for p in people:
+        groups.setdefault(find(p), []).append(p)
+    return list(groups.values())
+
+
+def _recompute(*, actor, seed_person_ids: set, link=None) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Derive ``merged_into`` and ``AgencyRecord.person`` for every cluster touching `seed_person_ids` (ADR 0005),
+    and audit a "merge" or "unmerge" event on each person whose resolution changed. The canonical person of a
+    component is the one created first (ties by id). Returns {person id: new merged_into} for those people."""
+    people = _lock_closure(seed_person_ids)
+    rows = {
+        pk: (created, merged)
+        for pk, created, merged in Person.objects.filter(pk__in=people).values_list(
+            "pk", "created_at", "merged_into_id"
+        )
+    }
+    changed: dict[uuid.UUID, uuid.UUID | None] = {}
+    for members in _components(people):
+        canonical = min(members, key=lambda p: (rows[p][0], p))
+        for p in members:
+            target = None if p == canonical else canonical
+            if rows[p][1] != target:
+                changed[p] = target
+        moved = [p for p in members if p != canonical and rows[p][1] != canonical]
+        if moved:
+            Person.objects.filter(pk__in=moved).update(merged_into_id=canonical)
+        if rows[canonical][1] is not None:
+            Person.objects.filter(pk=canonical).update(merged_into_id=None)
+        AgencyRecord.objects.filter(origin_person_id__in=members).exclude(person_id=canonical).update(
+            person_id=canonical, updated_at=timezone.now()
+        )
+    for pid, target in changed.items():
+        _audit(
+            actor,
+            "merge" if target is not None else "unmerge",
+            object_type="people.person",
+            object_id=str(pid),
+            detail={"into": str(target) if target else None, "link": str(link.pk) if link else None},
+        )
+    return changed
+
+
+def _audit(actor, action: str, *, obj=None, object_type: str = "", object_id: str = "", reason: str = "", detail=None):
+    if actor is None:
+        return audit_record(
+            actor=None,
+            username="openmash:linking",
+            action=action,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            reason=reason,
+            detail=detail,
+        )
+    return audit_record(
+        actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id, reason=reason, detail=detail
+    )
+
+
+def _audit_records_created(actor, records: list[AgencyRecord]) -> None:
+    if not records:
+        return
+    if actor is None:
+        for r in records:
+            _audit(None, "create", obj=r)
+    else:
+        audit_record_many(actor=actor, action="create", objects=records)
+
+
+# --- writing records ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def records_for_new_people(
+    *, actor, pairs: list[tuple[Person, dict]], agency=None, source_contact=None, received_at=None, not_same=None
+) -> list[AgencyRecord]:
+    """The recording agency's record of each person just created from validated input (a contact naming a new
+    person): ``pairs`` is [(Person, person_input_validate output)]; origin_person = person = that person; then the
+    deterministic rule links each record to any record holding the same valid identifier.
+
+    ``agency`` defaults to the actor's; ``not_same`` maps a person's index in `pairs` to the ids of resolved people
+    the referrer said this person is not (their identifier matches go to the review queue instead of being
+    confirmed). Call inside a transaction. Returns the new records."""
+    if not pairs:
+        return []
+    agency = agency or actor.agency
+    now = received_at or timezone.now()
+    records = AgencyRecord.objects.bulk_create(
+        [
+            AgencyRecord(
+                agency=agency,
+                local_id=local_id_for(p.pk),
+                origin_person=p,
+                person=p,
+                received_at=now,
+                source_contact=source_contact,
+                **details_from_cleaned(c),
+            )
+            for p, c in pairs
+        ]
+    )
+    _audit_records_created(actor, records)
+    search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
+    declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
+    _link_by_identifiers(actor=actor, records=records, not_same=declined)
+    return records
+
+
+@transaction.atomic
+def records_attach(*, actor, people: list[Person], agency=None, source_contact=None) -> list[AgencyRecord]:
+    """The agency's record of each existing person a human chose (a contact naming a person found by search):
+    created from the person's own current details when the agency holds none for that person yet (one record per
+    agency and person, ``local_id_for``); origin_person = the chosen person; person = its resolved person. Then the
+    deterministic rule runs on the new records. Safe against a concurrent attach of the same record. Returns the
+    records created now."""
+    agency = agency or actor.agency
+    want = {local_id_for(p.pk): p for p in people}
+    if not want:
+        return []
+    have = set(AgencyRecord.objects.filter(agency=agency, local_id__in=list(want)).values_list("local_id", flat=True))
+    missing = [p for lid, p in want.items() if lid not in have]
+    if not missing:
+        return []
+    details = _people_details(missing)
+    now = timezone.now()
+    made = [
+        AgencyRecord(
+            agency=agency,
+            local_id=local_id_for(p.pk),
+            origin_person=p,
+            person_id=person_resolved_id(p),
+            received_at=now,
+            source_contact=source_contact,
+            **details[p.pk],
+        )
+        for p in missing
+    ]
+    try:
+        with transaction.atomic():
+            records = AgencyRecord.objects.bulk_create(made)
+    except IntegrityError:
+        # Another request attached one of them at the same moment: theirs stands, ours is not inserted.
+        AgencyRecord.objects.bulk_create(made, ignore_conflicts=True)
+        records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
+    _audit_records_created(actor, records)
+    search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
+    _link_by_identifiers(actor=actor, records=records)
+    return records
+
+
+@transaction.atomic
+def record_attach(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
+    """One agency's record of an existing person chosen by a human (see ``records_attach``); returns the record,
+    created now or already held."""
+    agency = agency or actor.agency
+    records_attach(actor=actor, people=[person], agency=agency, source_contact=source_contact)
+    return AgencyRecord.objects.get(agency=agency, local_id=local_id_for(person.pk))
+
+
+@transaction.atomic
+def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
+    """After an agency changed a person's details (an amendment before screening, the hub's correction after): its
+    record of that person takes the person's current details (created if it holds none), superseding the previous
+    values in place (they stay in the contact's change history). A new valid identifier is linked by the
+    deterministic rule. Call inside a transaction. Returns the record."""
+    agency = agency or actor.agency
+    details = _people_details([person])[person.pk]
+    record = AgencyRecord.objects.select_for_update().filter(agency=agency, local_id=local_id_for(person.pk)).first()
+    if record is None:
+        return record_attach(actor=actor, person=person, agency=agency, source_contact=source_contact)
+    changed = [f for f, v in details.items() if f != "as_received" and getattr(record, f) != v]
+    if not changed:
+        return record
+    for f, v in details.items():
+        setattr(record, f, v)
+    record.received_at = timezone.now()
+    if source_contact is not None:
+        record.source_contact = source_contact
+    record.save()
+    _audit(actor, "update", obj=record, detail={"fields": sorted(changed)})
+    if set(changed) & set(IDENTIFIER_FIELDS):
+        _link_by_identifiers(actor=actor, records=[record])
+    return record
+
+
+def records_note_contact(*, agency, person_ids: Iterable, contact) -> int:
+    """Say which contact the agency's records of these people came from, where no contact is noted yet (a record
+    written just before its contact existed). Returns the number of records updated."""
+    return AgencyRecord.objects.filter(
+        agency=agency, local_id__in=[local_id_for(pid) for pid in person_ids], source_contact__isnull=True
+    ).update(source_contact=contact)
+
+
+def records_link_outcome(person_ids: Iterable) -> dict[uuid.UUID, str]:
+    """For people just created: "joined" when their record now belongs to someone else's resolved person, or
+    "proposed" when a link from one of their records waits in the review queue. People with neither are left
+    out. Two queries."""
+    ids = list(person_ids)
+    out: dict[uuid.UUID, str] = {}
+    if not ids:
+        return out
+    recs = AgencyRecord.objects.filter(origin_person_id__in=ids)
+    waiting = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).filter(
+        Q(record_l_id__in=recs.values("pk")) | Q(record_r_id__in=recs.values("pk"))
+    )
+    for left, right in waiting.values_list("record_l__origin_person_id", "record_r__origin_person_id"):
+        for pid in (left, right):
+            if pid in ids:
+                out[pid] = "proposed"
+    for pid in Person.objects.filter(pk__in=ids, merged_into__isnull=False).values_list("pk", flat=True):
+        out[pid] = "joined"
+    return out
+
+
+def _person_from_details(agency, details: dict) -> Person:
+    """The origin person of a record that arrives without one (a feed row): its names, dates, sex, valid
+    identifiers and address become the person's own."""
+    person = Person.objects.create(
+        kind=details.get("kind") or PersonKind.CHILD,
+        forename=details.get("given_name", ""),
+        surname=details.get("family_name", ""),
+        forename_norm=normalise_name(details.get("given_name", "")),
+        surname_norm=normalise_name(details.get("family_name", "")),
+        date_of_birth=details.get("date_of_birth"),
+        expected_date_of_birth=details.get("expected_date_of_birth")
+        if details.get("kind") == PersonKind.UNBORN
+        else None,
+        sex=details.get("sex") or Sex.UNKNOWN,
+        created_by_agency=agency,
+    )
+    PersonIdentifier.objects.bulk_create(
+        [
+            PersonIdentifier(person=person, identifier_type=f, value=details[f])
+            for f in IDENTIFIER_FIELDS
+            if details.get(f)
+        ]
+    )
+    if details.get("address") or details.get("postcode"):
+        Address.objects.create(
+            person=person,
+            line1=details.get("address", "")[:200],
+            postcode=details.get("postcode", ""),
+            start_date=timezone.localdate(),
+        )
+    return person
+
+
+_RECORD_COLUMNS = (
+    "kind",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    *IDENTIFIER_FIELDS,
+    "postcode",
+    "address",
+)
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor,
+    agency,
+    local_id: str,
+    details: dict,
+    person: Person | None = None,
+    source_feed: str = "",
+    source_contact=None,
+    received_at: dt.datetime | None = None,
+) -> tuple[AgencyRecord, bool]:
+    """Store one agency's record of a person (a feed row, or a record a human attaches to a chosen person).
+
+    In: ``agency`` (Agency), its ``local_id`` for the person (1-100 characters), ``details`` with any of kind,
+    given_name, family_name, date_of_birth (date), expected_date_of_birth, sex (M/F/U), nhs_number, upn, pnc_id (as
+    received: each is validated here and kept only when valid and not a placeholder), postcode (canonical), address
+    and as_received (dict); ``person``: the existing person a human chose (None: a new origin person is made from
+    the details). Out: (record, created).
+
+    A record the agency already holds under that local id is superseded in place (never duplicated; its origin
+    person is unchanged); a new one is created with its origin person. Either way the deterministic rule then links
+    it to records holding the same valid identifier. Raises ValidationFailed for a blank or over-long local id."""
+    local_id = (local_id or "").strip()
+    if not local_id or len(local_id) > 100:
+        raise ValidationFailed("Check the local id", errors={"local_id": ["Give the agency's id, 1 to 100 characters"]})
+    values = {c: details.get(c) for c in _RECORD_COLUMNS if c in details}
+    for f in IDENTIFIER_FIELDS:
+        values[f] = identifier_valid(f, details.get(f))
+    for text in ("given_name", "family_name", "postcode", "address"):
+        values[text] = (values.get(text) or "")[: AgencyRecord._meta.get_field(text).max_length]
+    values["sex"] = values.get("sex") or Sex.UNKNOWN
+    values["kind"] = values.get("kind") or PersonKind.CHILD
+    raw = details.get("as_received")
+    values["as_received"] = _jsonable(
+        raw if raw is not None else {k: v for k, v in details.items() if k != "as_received"}
+    )
+    values["received_at"] = received_at or timezone.now()
+    values["source_feed"] = source_feed
+    values["source_contact"] = source_contact
+    record = AgencyRecord.objects.select_for_update().filter(agency=agency, local_id=local_id).first()
+    if record is not None:
+        changed = [c for c in _RECORD_COLUMNS if getattr(record, c) != values.get(c, getattr(record, c))]
+        for k, v in values.items():
+            setattr(record, k, v)
+        record.save()
+        if changed:
+            _audit(actor, "update", obj=record, detail={"fields": sorted(changed)})
+        if set(changed) & set(IDENTIFIER_FIELDS):
+            _link_by_identifiers(actor=actor, records=[record])
+        return record, False
+    origin = person or _person_from_details(
+        agency, {**values, **{"expected_date_of_birth": details.get("expected_date_of_birth")}}
+    )
+    record = AgencyRecord.objects.create(
+        agency=agency, local_id=local_id, origin_person=origin, person_id=person_resolved_id(origin), **values
+    )
+    _audit(actor, "create", obj=record, detail={"feed": source_feed} if source_feed else None)
+    _link_by_identifiers(actor=actor, records=[record])
+    return record, True
+
+
+# --- the deterministic rule ----------------------------------------------------------------------------------------
+
+
+def _lock_identifiers(keys: set[tuple[str, str]]) -> None:
+    """Serialise transactions that store records with the same identifier, until they commit: two contacts naming
+    the same new child at the same moment must see each other's record (PostgreSQL transaction-level advisory
+    locks, taken in a fixed order in one statement; SQLite already serialises writers)."""
+    if connection.vendor != "postgresql" or not keys:
+        return
+    lock_ids = sorted(
+        {
+            int.from_bytes(hashlib.blake2b(f"{f}:{v}".encode(), digest_size=8).digest(), "big", signed=True)
+            for f, v in keys
+        }
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
+
+
+def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
+    """Every other record holding a valid identifier equal to one of `records`' (one query, after locking those
+    identifiers): (records by id, pairs of record ids in their one spelling)."""
+    q = Q()
+    keys = set()
+    for f in IDENTIFIER_FIELDS:
+        values = {getattr(r, f) for r in records if getattr(r, f)}
+        keys |= {(f, v) for v in values}
+        if values:
+            q |= Q(**{f"{f}__in": values})
+    if not q:
+        return {}, set()
+    _lock_identifiers(keys)
+    pool = {r.pk: r for r in AgencyRecord.objects.filter(q)}
+    pool.update({r.pk: r for r in records})
+    holders: dict[tuple[str, str], list[uuid.UUID]] = {}
+    for r in pool.values():
+        for f in IDENTIFIER_FIELDS:
+            if getattr(r, f):
+                holders.setdefault((f, getattr(r, f)), []).append(r.pk)
+    pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for r in records:
+        for f in IDENTIFIER_FIELDS:
+            same = holders.get((f, getattr(r, f)), []) if getattr(r, f) else []
+            # records already resolving to the same person need no link (re-checked under lock before linking)
+            pairs |= {_pair(r.pk, o) for o in same if o != r.pk and pool[o].person_id != r.person_id}
+    return pool, pairs
+
+
+def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict | None = None) -> list[RecordLink]:
+    """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
+    after normalisation), unless they already resolve to the same person. A pair is confirmed automatically unless
+    a hard rule stops it (then it is proposed for review with the reason); a pair with a current decision is left
+    alone. Returns the links written."""
+    not_same = not_same or {}
+    pool, pairs = _identifier_pairs(records)
+    written = []
+    for left, right in sorted(pairs):
+        declined = not_same.get(left, set()) | not_same.get(right, set())
+        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined)
+        if link is not None:
+            written.append(link)
+    return written
+
+
+LINK_CHUNK = 500
+
+
+@transaction.atomic
+def records_link_identifiers(*, actor, records: Iterable[AgencyRecord]) -> int:
+    """Run the deterministic rule over records stored by someone else (a feed import's batch): each is linked to
+    every record holding the same valid NHS number, UPN or PNC ID, under the hard rules (see the module). In: the
+    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory). Out: the
+    number of links written (confirmed or proposed)."""
+    written = 0
+    chunk: list[AgencyRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == LINK_CHUNK:
+            written += len(_link_by_identifiers(actor=actor, records=chunk))
+            chunk = []
+    if chunk:
+        written += len(_link_by_identifiers(actor=actor, records=chunk))
+    return written
+
+
+def _nhs_numbers_of(person_ids: Iterable) -> set[str]:
+    return set(
+        AgencyRecord.objects.filter(person_id__in=list(person_ids))
+        .exclude(nhs_number="")
+        .values_list("nhs_number", flat=True)
+    )
+
+
+def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> bool:
+    """Whether a human rejected (or ended) a link between a record of one set of resolved people and one of the
+    other: a cannot-link constraint no automatic rule may break."""
+    recs_a = AgencyRecord.objects.filter(person_id__in=list(persons_a)).values("pk")
+    recs_b = AgencyRecord.objects.filter(person_id__in=list(persons_b)).values("pk")
+    return (
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.REJECTED, decided_by__isnull=False)
+        .filter(Q(record_l_id__in=recs_a, record_r_id__in=recs_b) | Q(record_l_id__in=recs_b, record_r_id__in=recs_a))
+        .exists()
+    )
+
+
+def _identifier_pair(*, actor, left: AgencyRecord, right: AgencyRecord, declined: set) -> RecordLink | None:
+    current_person = dict(AgencyRecord.objects.filter(pk__in=[left.pk, right.pk]).values_list("pk", "person_id"))
+    pa, pb = current_person[left.pk], current_person[right.pk]
+    if pa == pb:
+        return None  # already the same person
+    current = RecordLink.objects.filter(record_l_id=left.pk, record_r_id=right.pk, valid_to__isnull=True).first()
+    if current is not None and current.state != LinkState.PROPOSED:
+        return None  # a decision stands: automatic rules never override it
+    shared = [f for f in IDENTIFIER_FIELDS if getattr(left, f) and getattr(left, f) == getattr(right, f)]
+    weights: dict[str, dict[str, Any]] = {
+        f: {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS[f]}"} for f in shared
+    }
+    blocked = []
+    if left.nhs_number and right.nhs_number and left.nhs_number != right.nhs_number:
+        weights["nhs_number"] = {"weight": None, "level": "different", "reason": "different NHS numbers"}
+        blocked.append("the two records have different NHS numbers")
+    elif len(_nhs_numbers_of([pa, pb])) > 1:
+        blocked.append("joining them would give one person two different NHS numbers")
+    if declined & {pa, pb}:
+        blocked.append("the referrer said this is a different person")
+    if _rejected_between([pa], [pb]):
+        blocked.append("a reviewer has said records of these two people belong to different people")
+    rule = "+".join(shared)
+    if blocked:
+        return link_propose(
+            actor=actor,
+            record_a_id=left.pk,
+            record_b_id=right.pk,
+            match_probability=None,
+            field_weights=weights,
+            rule=rule,
+            reason="Not linked automatically: " + "; ".join(blocked),
+        )
+    now = timezone.now()
+    if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
+        raise Conflict("Someone else decided this link first.")
+    link = RecordLink.objects.create(
+        record_l_id=left.pk,
+        record_r_id=right.pk,
+        state=LinkState.CONFIRMED,
+        match_probability=1.0,
+        field_weights=weights,
+        rule=rule,
+        decided_by=None,
+        decided_at=now,
+        reason="Same " + " and ".join(IDENTIFIER_LABELS[f] for f in shared),
+        valid_from=now,
+    )
+    _audit(actor, "link_confirm", obj=link, detail={"rule": rule, "records": [str(left.pk), str(right.pk)]})
+    _recompute(actor=actor, seed_person_ids={pa, pb, left.origin_person_id, right.origin_person_id}, link=link)
+    return link
+
+
+# --- decisions about links ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_propose(
+    *,
+    actor,
+    record_a_id,
+    record_b_id,
+    match_weight: float | None = None,
+    match_probability: float | None = None,
+    field_weights: dict | None = None,
+    rule: str = "",
+    reason: str = "",
+) -> RecordLink | None:
+    """Put a pair of records in the review queue (the scoring engine between its thresholds, or the deterministic
+    rule when a hard rule stopped it). In: the two record ids (either order), the Fellegi-Sunter ``match_weight``
+    (log2 Bayes factor) and ``match_probability`` in [0, 1] when scored, ``field_weights`` ({field: {"weight",
+    "level", "reason"}}), the ``rule`` or model that proposed it and a ``reason`` (at most 500 characters).
+
+    Never overrides a decision: returns None when the records already resolve to the same person or the pair has a
+    current confirmed or rejected link. A current proposal is replaced (closed, and a new row written) only when the
+    evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
+    left, right = _pair(record_a_id, record_b_id)
+    if left == right:
+        return None
+    people = dict(AgencyRecord.objects.filter(pk__in=[left, right]).values_list("pk", "person_id"))
+    if len(people) != 2:
+        raise NotFound()
+    if people[left] == people[right]:
+        return None
+    current = RecordLink.objects.select_for_update().filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
+    current = current.first()
+    weights = field_weights or {}
+    if current is not None:
+        if current.state != LinkState.PROPOSED:
+            return None
+        same = (current.match_probability, current.field_weights, current.rule) == (match_probability, weights, rule)
+        if same:
+            return current
+    now = timezone.now()
+    if current is not None:
+        RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now)
+    try:
+        with transaction.atomic():
+            link = RecordLink.objects.create(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.PROPOSED,
+                match_weight=match_weight,
+                match_probability=match_probability,
+                field_weights=weights,
+                rule=rule[:60],
+                decided_by=None,
+                decided_at=now,
+                reason=reason[:REASON_MAX],
+                valid_from=now,
+            )
+    except IntegrityError:
+        raise Conflict("Someone else decided this link first.") from None
+    _audit(actor, "link_propose", obj=link, detail={"rule": rule[:60], "records": [str(left), str(right)]})
+    return link
+
+
+def _current_link_for_update(actor, link_id) -> RecordLink:
+    """The current row of a link the actor may review, locked; NotFound if it is not visible, Conflict if it is
+    no longer current (someone decided it first)."""
+    link_uuid = _uuid(link_id)
+    if link_uuid is None:
+        raise NotFound()
+    visible = record_links_visible(actor)
+    row = visible.filter(pk=link_uuid).first()
+    if row is None:
+        raise NotFound()
+    locked = RecordLink.objects.select_for_update().filter(pk=link_uuid, valid_to__isnull=True).first()
+    if locked is None:
+        raise Conflict("Someone else has already decided this link. Reload to see the decision.")
+    return locked
+
+
+def _close(link: RecordLink, now) -> None:
+    if not RecordLink.objects.filter(pk=link.pk, valid_to__isnull=True).update(valid_to=now):
+        raise Conflict("Someone else has already decided this link. Reload to see the decision.")
+
+
+def nhs_conflict(link: RecordLink) -> bool:
+    """Whether confirming the link would put two different valid NHS numbers in one resolved person (the two records
+    differ, or their clusters do): the rule a human may override only with a reason."""
+    left = AgencyRecord.objects.only("nhs_number", "person_id").get(pk=link.record_l_id)
+    right = AgencyRecord.objects.only("nhs_number", "person_id").get(pk=link.record_r_id)
+    if left.nhs_number and right.nhs_number and left.nhs_number != right.nhs_number:
+        return True
+    return len(_nhs_numbers_of({left.person_id, right.person_id})) > 1
+
+
+@transaction.atomic
+def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
+    """A reviewer confirms that the two records of a proposed (or earlier rejected) link are the same person: the
+    current row is closed and a confirmed one written (decided_by = the reviewer), then the clusters are recomputed
+    and each person whose resolution changed gets a "merge" audit event.
+
+    ``reason`` (at most 500 characters) is required when the link would give one person two different valid NHS
+    numbers (overriding the hard rule) and when reversing an earlier rejection. Who: the hub's screeners and
+    managers ("link.review"). Raises PermissionDenied, NotFound, Conflict (already confirmed, or someone else
+    decided first) or ValidationFailed (errors keyed "reason")."""
+    require(actor, "link.review")
+    link = _current_link_for_update(actor, link_id)
+    if link.state == LinkState.CONFIRMED:
+        raise Conflict("This link has already been confirmed.")
+    override = nhs_conflict(link)
+    if override:
+        message = "These records have different NHS numbers: give the reason you are sure they are the same person"
+    else:
+        message = "This link was rejected before: give the reason for confirming it now"
+    text = _reason(reason, required=override or link.state == LinkState.REJECTED, message=message)
+    now = timezone.now()
+    _close(link, now)
+    new = RecordLink.objects.create(
+        record_l_id=link.record_l_id,
+        record_r_id=link.record_r_id,
+        state=LinkState.CONFIRMED,
+        match_weight=link.match_weight,
+        match_probability=link.match_probability,
+        field_weights=link.field_weights,
+        rule=HUMAN_RULE,
+        decided_by=actor.user,
+        decided_at=now,
+        reason=text,
+        valid_from=now,
+    )
+    _audit(
+        actor,
+        "link_confirm",
+        obj=new,
+        reason="override: different NHS numbers" if override else "",
+        detail={"previous": str(link.pk), "from": link.state, "override_nhs": override},
+    )
+    origins = set(
+        AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(
+            "origin_person_id", flat=True
+        )
+    )
+    _recompute(actor=actor, seed_person_ids=origins, link=new)
+    return new
+
+
+@transaction.atomic
+def link_reject(*, actor, link_id, reason: str) -> RecordLink:
+    """A reviewer decides the two records of a proposed link are different people: the proposal is closed and a
+    rejected row written with the reason (required, at most 500 characters). No person changes; no automatic rule
+    will link the pair again. Who: "link.review". Raises PermissionDenied, NotFound, Conflict (not a proposal any
+    more: decided by someone else; ending a confirmed link is ``link_end``) or ValidationFailed ("reason")."""
+    require(actor, "link.review")
+    link = _current_link_for_update(actor, link_id)
+    if link.state != LinkState.PROPOSED:
+        raise Conflict("This link has already been decided. Reload to see the decision.")
+    text = _reason(reason, required=True, message="Give the reason these are different people")
+    now = timezone.now()
+    _close(link, now)
+    new = _rejected_row(link, actor, text, now)
+    _audit(actor, "link_reject", obj=new, detail={"previous": str(link.pk)})
+    return new
+
+
+def _rejected_row(link: RecordLink, actor, text: str, now) -> RecordLink:
+    return RecordLink.objects.create(
+        record_l_id=link.record_l_id,
+        record_r_id=link.record_r_id,
+        state=LinkState.REJECTED,
+        match_weight=link.match_weight,
+        match_probability=link.match_probability,
+        field_weights=link.field_weights,
+        rule=HUMAN_RULE,
+        decided_by=actor.user,
+        decided_at=now,
+        reason=text,
+        valid_from=now,
+    )
+
+
+@transaction.atomic
+def link_end(*, actor, link_id, reason: str) -> RecordLink:
+    """Unmerge: a manager says the two records of a confirmed link are not the same person. The link is closed and
+    a rejected row written with the reason (required); the clusters are recomputed, so each person, and every
+    contact, chronology entry, referral and allocation recorded against them, is back as it was before the merge
+    (records follow their origin person). Who: hub managers ("link.unmerge"). Raises PermissionDenied, NotFound,
+    Conflict (not confirmed now) or ValidationFailed ("reason")."""
+    require(actor, "link.unmerge")
+    link = _current_link_for_update(actor, link_id)
+    if link.state != LinkState.CONFIRMED:
+        raise Conflict("This link is not confirmed now. Reload to see its state.")
+    text = _reason(reason, required=True, message="Give the reason these are not the same person")
+    now = timezone.now()
+    _close(link, now)
+    new = _rejected_row(link, actor, text, now)
+    _audit(actor, "link_end", obj=new, detail={"previous": str(link.pk)})
+    origins = set(
+        AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(
+            "origin_person_id", flat=True
+        )
+    )
+    _recompute(actor=actor, seed_person_ids=origins, link=new)
+    return new
+
+
+@transaction.atomic
+def person_separate(*, actor, person_id, reason: str) -> list[RecordLink]:
+    """ "These are not the same person": a manager separates one person from the resolved person they were merged
+    with. Every current confirmed link between a record whose origin is that person and a record of anyone else is
+    ended (``link_end``, one reason for all), so the person stands alone again with their own contacts, chronology,
+    referrals and allocations; the rest of the cluster is recomputed from its remaining links. In: the id of a
+    person in a cluster of two or more. Raises PermissionDenied, NotFound, ValidationFailed ("reason", or
+    "person_id" when the person is not merged with anyone). Returns the rejected rows written."""
+    require(actor, "link.unmerge")
+    person = person_get_for(actor, person_id)
+    text = _reason(reason, required=True, message="Give the reason these are not the same person")
+    own = AgencyRecord.objects.filter(origin_person_id=person.pk).values("pk")
+    links = list(
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.CONFIRMED)
+        .filter(Q(record_l_id__in=own) | Q(record_r_id__in=own))
+        .exclude(record_l__origin_person_id=person.pk, record_r__origin_person_id=person.pk)
+        .order_by("pk")
+    )
+    if not links:
+        raise ValidationFailed(
+            "This person is not merged with anyone", errors={"person_id": ["This person is not merged with anyone"]}
+        )
+    return [link_end(actor=actor, link_id=link.pk, reason=text) for link in links]

@@ -1,0 +1,154 @@
+"""The early help service's inbox page (practitioner review, fault 1): it pages like every other list (GOV.UK
+pagination, true total), today's hand-overs can be found, it filters by status, it is in the service's navigation,
+and the "New early help request" notification links to the hand-over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from openmash.accounts.services import agency_create
+from openmash.audit.models import AuditEvent
+from openmash.enquiries.models import EarlyHelpRequest
+from openmash.enquiries.services import early_help_request_acknowledge
+from tests.support import child, contact_record, nhs_number, screen
+
+HANDOVERS = 27
+
+
+@pytest.fixture
+def eh_agency(partnership):
+    return agency_create(
+        code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
+    )
+
+
+@pytest.fixture
+def eh_researcher(make_actor, eh_agency):
+    return make_actor("researcher", "early-help")
+
+
+@pytest.fixture
+def handovers(make_actor, eh_agency):
+    """27 hand-overs, the last one sent now (today's), the others over the previous days, oldest first."""
+    referrer, screener = make_actor("referrer", "police"), make_actor("screener", "mash")
+    start = timezone.now() - dt.timedelta(days=20)
+    contacts = []
+    for i in range(HANDOVERS):
+        contact = contact_record(
+            referrer,
+            received_at=start + dt.timedelta(hours=12 * i),
+            subjects=[child(f"Kid{chr(65 + i)}", "Handover", dob="2017-03-03", nhs=nhs_number())],
+            household=[],
+        )
+        screen(screener, contact, outcome="early_help")
+        contacts.append(contact)
+    # the hand-over time is when the MASH screened it: spread them out so "oldest" and "newest" differ
+    for i, contact in enumerate(contacts):
+        EarlyHelpRequest.objects.filter(contact=contact).update(requested_at=start + dt.timedelta(hours=12 * i + 1))
+    return contacts
+
+
+def _refs(html: str) -> list[str]:
+    return re.findall(r'data-testid="early-help-link">(C-[A-Z0-9]+)<', html)
+
+
+def test_the_inbox_pages_with_its_true_total_and_today_s_hand_over_is_found(login, eh_researcher, handovers):
+    client = login(eh_researcher)
+    first = client.get("/early-help/").content.decode()
+    assert f"{HANDOVERS} early help requests waiting: showing 1 to 25" in first
+    assert 'data-testid="pagination"' in first and "?page=2" in first
+    page1 = _refs(first)
+    second = client.get("/early-help/?page=2").content.decode()
+    page2 = _refs(second)
+    assert len(page1) == 25 and len(page2) == HANDOVERS - 25
+    assert not set(page1) & set(page2)  # page 2 is not page 1 again
+    assert set(page1) | set(page2) == {c.reference for c in handovers}
+    assert page1[0] == handovers[0].reference  # waiting: the family waiting longest first
+    today = handovers[-1].reference
+    assert today in page2
+    newest = client.get("/early-help/?order=newest").content.decode()
+    assert _refs(newest)[0] == today  # today's hand-over on page 1, first
+    listed = AuditEvent.objects.filter(actor_user_id=eh_researcher.user.pk, action="list", reason="early help inbox")
+    assert listed.count() == 25 + (HANDOVERS - 25) + 25  # every hand-over shown is audited as listed
+
+
+def test_the_inbox_filters_by_status(login, eh_researcher, handovers):
+    done = EarlyHelpRequest.objects.get(contact=handovers[3])
+    early_help_request_acknowledge(actor=eh_researcher, request_id=done.pk, version=done.version)
+    client = login(eh_researcher)
+    waiting = client.get("/early-help/").content.decode()
+    assert f"{HANDOVERS - 1} early help requests waiting" in waiting
+    assert handovers[3].reference not in waiting
+    acknowledged = client.get("/early-help/?status=acknowledged").content.decode()
+    assert _refs(acknowledged) == [handovers[3].reference] and "1 early help request acknowledged" in acknowledged
+    everything = client.get("/early-help/?status=all&page=2").content.decode()
+    assert f"{HANDOVERS} early help requests" in everything
+    assert "status=all" in everything  # paging a filtered list keeps the filter
+
+
+def test_the_inbox_is_in_the_early_help_service_s_navigation_only(login, eh_researcher, make_actor, eh_agency):
+    nav = '<a class="govuk-service-navigation__link" href="/early-help/"'
+    assert nav in login(eh_researcher).get("/").content.decode()
+    police = login(make_actor("researcher", "police"))
+    assert nav not in police.get("/").content.decode()
+    assert police.get("/early-help/").status_code == 403  # another agency's researchers have no early help inbox
+
+
+def test_the_new_early_help_request_notification_links_to_the_hand_over(login, eh_researcher, make_actor):
+    contact = contact_record(make_actor("referrer", "police"))
+    screen(make_actor("screener", "mash"), contact, outcome="early_help")
+    eh = EarlyHelpRequest.objects.get(contact=contact)
+    home = login(eh_researcher).get("/").content.decode()
+    assert f'<a class="govuk-link" href="/early-help/{eh.pk}/" data-testid="notification-link">' in home
+    assert f"New early help request: {contact.reference}" in home
+
+
+def test_the_hand_over_carries_what_the_service_needs_and_no_more(login, api, eh_researcher, make_actor):
+    """Practitioner review, fault 10: the hand-over showed only the family. It now carries the concern categories,
+    the MASH's rationale and next steps, the agency that raised it and the consent position (access.fields
+    .early_help_case_details), on the page and in the API; never the narrative or the referrer's name; audited."""
+    from tests.support import decide, enquiry_open, requests_send
+
+    screener, manager = make_actor("screener", "mash"), make_actor("manager", "mash")
+    enquiry = enquiry_open(
+        referrer=make_actor("referrer", "police"),
+        screener=screener,
+        concern_codes=["3B", "16A"],
+        consent="obtained",
+        family_aware="yes",
+    )
+    requests_send(screener, enquiry, "health-gp")
+    decide(
+        manager,
+        enquiry,
+        outcomes=["early_help"],
+        threshold_level=2,
+        rationale="Parents struggling; needs a family support worker",
+        exception_reason="",
+    )
+    from openmash.enquiries.models import Decision
+
+    Decision.objects.filter(enquiry=enquiry).update(next_steps="Offer a team around the family meeting this week")
+    eh = EarlyHelpRequest.objects.get(contact=enquiry.contact)
+    page = login(eh_researcher).get(f"/early-help/{eh.pk}/").content.decode()
+    for shown in (
+        "Domestic abuse: parent or carer",
+        "Neglect",
+        "Parents struggling; needs a family support worker",
+        "Offer a team around the family meeting this week",
+        "County Police",
+        "Consent obtained",
+        "Family aware of the contact: yes",
+    ):
+        assert shown in page, shown
+    assert "bruising" not in page and "PC Example" not in page  # no narrative, no referrer's name
+    event = AuditEvent.objects.filter(action="view", object_id=str(eh.pk), actor_user_id=eh_researcher.user.pk).get()
+    assert "rationale" in event.detail["fields"] and "consent" in event.detail["fields"]
+    [item] = api(eh_researcher).get("/early-help-requests").json()["items"]
+    assert item["case"]["concern_codes"] == ["3B", "16A"] and item["case"]["threshold_level"] == 2
+    assert item["case"]["next_steps"] == "Offer a team around the family meeting this week"
+    assert "bruising" not in str(item) and "PC Example" not in str(item)
