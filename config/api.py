@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from openmash.core.api_auth import api_auth, api_docs_required
-from openmash.core.exceptions import ApplicationError
+from openmash.core.exceptions import ApplicationError, RateLimited
 
 logger = logging.getLogger("openmash.api")
 
@@ -29,7 +29,10 @@ def application_error(request, exc: ApplicationError):
     body = {"detail": exc.message}
     if exc.errors:
         body["errors"] = exc.errors
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

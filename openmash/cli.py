@@ -23,9 +23,11 @@ Agency data feeds
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
+  openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
   openmash dbstats                                   refresh SQLite's planner statistics (serve: hourly)
   openmash bench frontdoor [--quick]                 the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
+  openmash bench lookup [--people N] [--database D]  one intake lookup against 1,000,000 indexed people
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
@@ -64,12 +66,14 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "team": {"create": ("team_create", "create a team in an agency")},
     "partnership": {"load": ("partnership_load", "load agencies, teams, users and roles from a file")},
+    "search": {"rebuild": ("search", "recompute the person search index (--check: count out-of-date people)")},
 }
-# Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load).
+# Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load | bench lookup).
 DEMO_COMMANDS = ("demo", "bench")
 # Two-word commands (and `import`, a Python keyword, so not a module name) -> the Django command that does them.
 ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "load"): "bench_load",
+    ("bench", "lookup"): "bench_lookup",
     ("bench", "import"): "bench_import",
     ("demo", "extracts"): "demo_extracts",
     ("import",): "feed_import",

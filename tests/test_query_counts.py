@@ -13,7 +13,10 @@ PINNED = {
     "/screening-queue": 7,
     "/enquiries": 7,
     "/agency-requests": 9,  # + earlier versions of amended answers
-    "/people": 12,  # + the indexed id lookups (surname, alias surname, and a one-word name as a mononym)
+    # token authentication, the search rate count (audit trail), the search-key index rows (with each person's merge
+    # target and names), the people shown (NHS number and postcode as subqueries), one INSERT of the search and its
+    # results' audit events
+    "/people": 7,
 }
 
 

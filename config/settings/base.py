@@ -209,6 +209,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
 OPENMASH_SEARCH_MAX_RESULTS = 20
+# Searches one user may make in any 60 seconds before search answers 429 and the hub's managers are alerted
+# (SECURITY-TESTS.md PF-2; 0 turns the limit off, for benchmarks only). Counted in the audit trail, so every worker
+# process shares the count.
+OPENMASH_SEARCH_RATE_PER_MINUTE = env.int("OPENMASH_SEARCH_RATE_PER_MINUTE", default=30)
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
 # Hours a contact being recorded is kept for its recorder after they were signed out (practitioner review, fault 2).
 OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)

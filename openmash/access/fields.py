@@ -34,16 +34,20 @@ def person_fields_visible(actor, person) -> frozenset[str]:
     return FULL_FIELDS if person_full_record_allowed(actor, person) else MINIMUM_FIELDS
 
 
-def person_minimum_details(person) -> dict:
+def person_minimum_details(person, *, postcode: str | None = None, nhs_number: str | None = None) -> dict:
     """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
     cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
-    nhs_number ("" when not known)."""
-    picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
-    addresses = picture.addresses if picture is not None else person.addresses.all()
-    identifiers = picture.identifiers if picture is not None else person.identifiers.all()
-    address = next(iter(addresses), None)
-    nhs = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
+    nhs_number ("" when not known). A caller that loaded the postcode and NHS number with the person (the search
+    does, in the same query) passes them instead, and nothing is read from the prefetches."""
+    if postcode is None or nhs_number is None:
+        picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+        addresses = picture.addresses if picture is not None else person.addresses.all()
+        identifiers = picture.identifiers if picture is not None else person.identifiers.all()
+        address = next(iter(addresses), None)
+        postcode = address.postcode if address else ""
+        nhs_number = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
+    nhs = nhs_number
     return {
         "kind": person.kind,
         "forename": person.forename,
@@ -51,9 +55,52 @@ def person_minimum_details(person) -> dict:
         "date_of_birth": person.date_of_birth,
         "expected_date_of_birth": person.expected_date_of_birth,
         "sex": person.sex,
-        "postcode": address.postcode if address else "",
-        "nhs_number": nhs,
+        "postcode": postcode or "",
+        "nhs_number": nhs or "",
     }
+
+
+#: What a search result shows of a person the actor has no basis to open (a referrer's intake search, a researcher
+#: searching before a request arrives): enough to recognise the child they already hold details of, nothing they do
+#: not already know. Not the postcode or NHS number (issue 6: the web search showed the postcode of people the
+#: user had no basis for).
+SEARCH_RESULT_FIELDS: frozenset[str] = frozenset(
+    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"}
+)
+#: The order the search result columns are shown and the API lists them in.
+SEARCH_RESULT_ORDER: tuple[str, ...] = (
+    "kind",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "postcode",
+    "nhs_number",
+)
+
+
+def person_search_fields(actor, person, *, in_basis: bool) -> frozenset[str]:
+    """In: an actor who searched, a person their search found, and whether the actor may open that person's record
+    (``in_basis``: the person is in ``access.policy.people_visible(actor)``). Out: which of the minimum identifying
+    details the result shows: SEARCH_RESULT_FIELDS for someone the actor has no basis for; for someone they may
+    open, the minimum details ``person_fields_visible`` allows (adding postcode and NHS number). One answer for the
+    API and the pages."""
+    if actor is None:
+        return frozenset()
+    if not in_basis:
+        return SEARCH_RESULT_FIELDS
+    return (person_fields_visible(actor, person) & MINIMUM_FIELDS) | SEARCH_RESULT_FIELDS
+
+
+def person_search_details(
+    actor, person, *, in_basis: bool, postcode: str | None = None, nhs_number: str | None = None
+) -> dict:
+    """The details a search result shows (``person_search_fields``): keys in SEARCH_RESULT_ORDER order, only the
+    fields shown ("" for a shown field that is not known). Postcode and NHS number as for person_minimum_details."""
+    fields = person_search_fields(actor, person, in_basis=in_basis)
+    details = person_minimum_details(person, postcode=postcode, nhs_number=nhs_number)
+    return {k: details[k] for k in SEARCH_RESULT_ORDER if k in fields}
 
 
 def person_details_for(actor, person) -> dict:

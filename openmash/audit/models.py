@@ -36,6 +36,8 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # how many searches a user made in the last minute (the search rate limit, people.search_limits)
+            models.Index(fields=["actor_user_id", "action", "at"], name="audit_user_action_at_idx"),
             # The auditor's filters, each with the id the trail pages by ("WHERE f = x AND id < n ORDER BY id DESC
             # LIMIT 51" reads only the rows it shows; audit.selectors.audit_trail_page). Agency with action: an
             # agency's events for a rare action would otherwise be found by reading all the agency's events.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from openmash.audit.models import AuditEvent
@@ -43,27 +45,43 @@ def audit_record(
     )
 
 
-def audit_record_many(*, actor, action: str, objects, reason: str = "", detail: dict | None = None) -> int:
-    """Record one event per object in a single INSERT (lists and searches)."""
+def audit_record_many(
+    *, actor, action: str, objects, reason: str = "", detail: dict | None = None, lead: dict | None = None
+) -> int:
+    """Record one event per object in a single INSERT (lists and searches).
+
+    ``lead``: one more event written first in the same INSERT, for the action the objects came from, as
+    ``{"action", "object_type", "detail"}`` (a search and its results: ``search`` then one ``search_result`` per
+    person listed). Returns the number of events written."""
     user, membership = actor.user, actor.membership
     now = timezone.now()
     rid, client_rid = current_request_id(), current_client_request_id()
-    rows = [
-        AuditEvent(
+
+    def event(act, object_type, object_id, event_detail):
+        return AuditEvent(
             at=now,
             actor_user_id=user.pk,
             actor_username=user.username,
             agency_code=membership.agency.code,
             role=membership.role,
-            action=action,
-            object_type=o._meta.label_lower,
-            object_id=str(o.pk),
+            action=act,
+            object_type=object_type,
+            object_id=object_id,
             reason=reason[:500],
             request_id=rid,
             client_request_id=client_rid,
-            detail=detail or {},
+            detail=event_detail or {},
         )
-        for o in objects
-    ]
+
+    rows = [event(lead["action"], lead.get("object_type", ""), "", lead.get("detail"))] if lead else []
+    rows += [event(action, o._meta.label_lower, str(o.pk), detail) for o in objects]
     AuditEvent.objects.bulk_create(rows)
     return len(rows)
+
+
+def audit_count_recent(*, user_id, action: str, seconds: int) -> int:
+    """How many events of `action` the user caused in the last `seconds` (UTC clock), counted in the trail itself,
+    so every process and worker of the service sees the same number (the search rate limit uses it). One index
+    seek on (actor_user_id, action, at). Reads counts only, never event content."""
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return AuditEvent.objects.filter(actor_user_id=user_id, action=action, at__gte=since).count()

@@ -41,4 +41,15 @@ class Conflict(ApplicationError):
     status = 409
 
 
-__all__ = ["ApplicationError", "ValidationFailed", "NotFound", "PermissionDenied", "Conflict"]
+class RateLimited(ApplicationError):
+    """The actor did this more often than the partnership allows in a short time (SECURITY-TESTS.md PF-2: search
+    rate limit); ``retry_after`` is the number of seconds to wait."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+__all__ = ["ApplicationError", "ValidationFailed", "NotFound", "PermissionDenied", "Conflict", "RateLimited"]

@@ -35,7 +35,9 @@ from openmash.people.models import (
     PersonAlias,
     PersonIdentifier,
     Relationship,
+    SearchKey,
 )
+from openmash.people.search_index import search_key_rows
 
 # Approximate shares for children in England (2021 census), as DfE ethnicity codes.
 ETHNICITY_WEIGHTS = {
@@ -424,6 +426,8 @@ class PopulationBuilder:
     def flush(self) -> None:
         for model, rows in self.rows.items():
             insert_rows(model, rows)
+        # fast inserts send no signals: the people's search keys go in with them (people.search_index)
+        insert_rows(SearchKey, search_key_rows(self.rows[Person], self.rows[PersonAlias], self.rows[Address]))
         self._reset()
 
 

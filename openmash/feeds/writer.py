@@ -30,6 +30,7 @@ from openmash.feeds.models import ImportBatch, RecordRevision
 from openmash.feeds.validate import CleanRow
 from openmash.people.choices import IdentifierType, PersonKind
 from openmash.people.models import Address, AgencyRecord, Person, PersonIdentifier
+from openmash.people.search_index import search_keys_refresh
 from openmash.people.validation import age_on
 
 RECORD_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn")
@@ -101,6 +102,8 @@ class RecordWriter:
         if changed:
             AgencyRecord.objects.bulk_update(changed, [*RECORD_FIELDS, "as_received", "received_at", "source_feed"])
             RecordRevision.objects.bulk_create(revisions)
+            # bulk writes send no signals: the search index follows the superseded names here (people.search_index)
+            search_keys_refresh({r.origin_person_id for r in changed})
         created = self._records_create(new)
         self.created += len(created)
         self.seen.update(merged)
@@ -154,7 +157,9 @@ class RecordWriter:
             )
         PersonIdentifier.objects.bulk_create(identifiers)
         Address.objects.bulk_create(addresses)
-        return AgencyRecord.objects.bulk_create(records)
+        created = AgencyRecord.objects.bulk_create(records)
+        search_keys_refresh([p.pk for p in people])  # the new people and their records are found by search at once
+        return created
 
     def finish(self) -> None:
         """After the last chunk, in the same transaction: link the records this batch created or superseded

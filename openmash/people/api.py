@@ -135,20 +135,58 @@ class ChronologyOut(Schema):
     entries: list[ChronologyEntryOut]
 
 
+class SearchMatchOut(Schema):
+    """Why a person was found: `exact` when everything searched for agreed exactly (exact matches come first);
+    `score` orders the results (higher first; no unit); `reasons` in plain words, e.g. ["same last name", "first
+    name sounds alike", "same date of birth with the day and month swapped", "same postcode"]."""
+
+    exact: bool
+    score: float
+    reasons: list[str]
+
+
+class PersonSearchItemOut(Schema):
+    """One person found. Which details are filled comes from access.fields.person_search_fields, the answer the
+    search page uses too: for a person the searcher may not open (`viewable` false) only kind, names, date of birth
+    and sex; for one they may open, also postcode and NHS number (null when not known). `fields` names the details
+    shown, in column order."""
+
+    id: UUID
+    viewable: bool
+    fields: list[str]
+    kind: str | None = None
+    forename: str | None = None
+    surname: str | None = None
+    date_of_birth: dt.date | None = None
+    expected_date_of_birth: dt.date | None = None
+    sex: str | None = None
+    postcode: str | None = None
+    nhs_number: str | None = None
+    match: SearchMatchOut
+
+
 class PersonSearchOut(Schema):
-    """A search answer: `items` are at most 20 matches (OPENMASH_SEARCH_MAX_RESULTS); `count` is how many people
-    match; `truncated` is true when more match than are shown: ask for more detail (issue 5, fault 14)."""
+    """A search answer: `items` are at most 20 matches (OPENMASH_SEARCH_MAX_RESULTS), best first; `count` is how
+    many people match; `truncated` is true when more match than are shown: ask for more detail (issue 5, fault
+    14)."""
 
     count: int
     truncated: bool
-    items: list[PersonSummaryOut]
+    items: list[PersonSearchItemOut]
 
 
 class PersonSearchQuery(CleanSchema):
-    name: str = ""
+    """Search by an identifier (`identifier_type` nhs_number, upn or pnc_id; any spacing or hyphens), or by at least
+    two of `name` (as typed: first and last name in any order, any script), `date_of_birth` (ISO date; also found
+    with day and month swapped) and `postcode` (UK, any spacing), or by a first and last name with `age` (approximate
+    age in whole years: people aged age-1 to age+1 today). A name alone is refused (422, saying what to add)."""
+
+    name: str = Field("", max_length=200)
     date_of_birth: dt.date | None = None
-    identifier_type: str = "nhs_number"
-    identifier: str = ""
+    postcode: str = Field("", max_length=12)
+    age: int | None = Field(None, ge=0, le=120)
+    identifier_type: Literal["nhs_number", "upn", "pnc_id"] = "nhs_number"
+    identifier: str = Field("", max_length=40)
 
 
 def person_out(actor, person) -> dict:
@@ -231,18 +269,37 @@ def person_out(actor, person) -> dict:
 
 @router.get(
     "/people",
+    summary="Search people: an identifier, or two of name, date of birth, postcode (at most 20, best first, with "
+    "reasons and the true count)",
     response=PersonSearchOut,
-    summary="Search people by name + date of birth, or identifier (at most 20 shown, with the true count)",
 )
 def people_search(request, q: Query[PersonSearchQuery]):
     results = selectors.person_search(
         actor=request.actor,
         name=q.name,
         date_of_birth=q.date_of_birth,
+        postcode=q.postcode,
+        age=q.age,
         identifier_type=q.identifier_type,
         identifier=q.identifier,
     )
-    return {"count": results.total, "truncated": results.truncated, "items": list(results)}
+    return {
+        "count": results.total,
+        "truncated": results.truncated,
+        "items": [search_item_out(request.actor, p) for p in results],
+    }
+
+
+def search_item_out(actor, person) -> dict:
+    """A search result in the API's shape (PersonSearchItemOut), from selectors.search_result_view."""
+    view = selectors.search_result_view(actor, person)
+    out = {"id": view["id"], "viewable": view["viewable"], "fields": view["fields"]}
+    for key, value in view["details"].items():
+        if key == "nhs_number" and value:
+            value = nhs_number_format(value)
+        out[key] = value if value not in ("", None) else None
+    out["match"] = {"exact": view["exact"], "score": view["score"], "reasons": view["reasons"]}
+    return out
 
 
 @router.get(

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+# Spaces of every kind and hyphens/dashes people and systems put inside identifiers ("999 314 1593", "999-314-1593",
+# "999–314–1593" from a word processor, a no-break space from a web page).
+_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2212]")
 _UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters, no I, O, S
 _PNC_ALPHABET = "ZABCDEFGHJKLMNPQRTUVWXY"
 
@@ -51,7 +54,7 @@ def identifier_is_placeholder(kind: str, value: str) -> bool:
 
 
 def nhs_number_normalise(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value or "")
+    digits = _SEPARATORS.sub("", value or "")
     if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValueError("Enter an NHS number with 10 digits, like 943 476 5919")
     if nhs_number_is_placeholder(digits):
@@ -79,7 +82,7 @@ def upn_check_letter(last12: str) -> str:
 
 
 def upn_normalise(value: str) -> str:
-    upn = re.sub(r"\s", "", value or "").upper()
+    upn = _SEPARATORS.sub("", value or "").upper()
     if not re.fullmatch(rf"[{_UPN_ALPHABET}][0-9]{{11}}[0-9{_UPN_ALPHABET}]", upn):
         raise ValueError(
             "Enter a UPN of 13 characters: a check letter, 11 digits and a digit or letter, like B801200005001"
@@ -121,6 +124,18 @@ NORMALISERS = {
 }
 
 
+def identifier_kind_guess(value: str) -> str:
+    """Which identifier someone typed in a single "NHS number, UPN or PNC ID" box: "pnc_id" when it has a slash,
+    "upn" when it starts with a letter, otherwise "nhs_number" (so "12345" is told what an NHS number looks like).
+    The value is then checked by ``identifier_normalise``."""
+    v = _SEPARATORS.sub("", value or "")
+    if "/" in v:
+        return "pnc_id"
+    if v[:1].isalpha():
+        return "upn"
+    return "nhs_number"
+
+
 def identifier_normalise(kind: str, value: str) -> str:
     try:
         fn = NORMALISERS[kind]
@@ -130,6 +145,7 @@ def identifier_normalise(kind: str, value: str) -> str:
 
 
 __all__ = [
+    "identifier_kind_guess",
     "identifier_normalise",
     "identifier_is_placeholder",
     "nhs_number_is_placeholder",

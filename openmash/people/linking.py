@@ -49,6 +49,7 @@ from openmash.core.text import TextRefused, clean_text, normalise_name
 from openmash.people.choices import AddressStatus, PersonKind, Sex
 from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
 from openmash.people.models import Address, AgencyRecord, LinkState, Person, PersonIdentifier, RecordLink
+from openmash.people.search_index import search_keys_refresh
 
 #: The identifier columns of a record, compared by the deterministic rule.
 IDENTIFIER_FIELDS: tuple[str, ...] = ("nhs_number", "upn", "pnc_id")
@@ -422,6 +423,7 @@ def records_for_new_people(
         ]
     )
     _audit_records_created(actor, records)
+    search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
     _link_by_identifiers(actor=actor, records=records, not_same=declined)
     return records
@@ -464,6 +466,7 @@ def records_attach(*, actor, people: list[Person], agency=None, source_contact=N
         AgencyRecord.objects.bulk_create(made, ignore_conflicts=True)
         records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
     _audit_records_created(actor, records)
+    search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     _link_by_identifiers(actor=actor, records=records)
     return records
 

@@ -270,3 +270,36 @@ class ChronologyEntry(BaseModel):
                 name="chronology_external_id_unique_per_source",
             )
         ]
+
+
+class SearchKey(models.Model):
+    """One searchable key of one name a person is known by (issue 6: "name search understands people's real names").
+
+    Every name a person is known by is indexed here: the person's own name, each alias (``PersonAlias``) and the
+    name in each agency record first attached to them (``AgencyRecord.origin_person``), with the date of birth that
+    source gives and every postcode held for the person. ``openmash.people.search_index`` writes these rows, in the
+    same transaction as every write of a name, date of birth, address or agency record (``search_keys_refresh``);
+    ``openmash search rebuild`` recomputes them all. Nothing else writes here.
+
+    - ``person``: the person the name was recorded against (an agency record's ``origin_person``). A search resolves
+      it to the person's resolved identity (``Person.merged_into``) when it reads, so merging and unmerging never
+      need to touch this table.
+    - ``kind``: which key it is (``search_index.KIND_*``): compact folded family name ("nicdhomhnaill"), each word
+      of a multi-word family name, the family name's Metaphone code, the same three for the given name, or a
+      postcode without its space ("SW1A1AA"). Keys come from ``linkage.names`` (the one name normaliser).
+    - ``dob``: the date of birth (or expected date of birth) the source gives; null when not known. A lookup by
+      name and date of birth is one seek per (key, date) pair in the ``(key, dob)`` index on SQLite and
+      PostgreSQL alike.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4)
+    key = models.CharField(max_length=100)
+    dob = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "dob"], name="search_key_dob_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -7,33 +7,33 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from openmash.access.fields import person_search_details
 from openmash.access.policy import (
     people_in_clusters,
     people_visible,
+    people_visible_ids,
     person_full_record_allowed,
     person_get_for,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
-from openmash.core.exceptions import NotFound, ValidationFailed
-from openmash.core.text import normalise_name
-from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
+from openmash.core.exceptions import NotFound
 from openmash.people.linking import person_cluster_ids
+from openmash.people.lookup import people_lookup, search_terms_check
 from openmash.people.models import (
     Address,
     AgencyRecord,
     ChronologyEntry,
     LinkState,
     Person,
-    PersonAlias,
     PersonIdentifier,
     RecordLink,
     Relationship,
 )
-from openmash.people.validation import search_date_check
+from openmash.people.search_limits import search_rate_check
 
 
 def _with_details(qs):
@@ -216,87 +216,126 @@ def person_get(*, actor, person_id) -> Person:
     return person
 
 
-def _search_filter(*, name: str, date_of_birth: dt.date | None, identifier_type: str, identifier: str) -> Q:
-    if identifier:
-        try:
-            value = identifier_normalise(identifier_type or "nhs_number", identifier)
-        except ValueError as exc:
-            raise ValidationFailed("Check the identifier", errors={"identifier": [str(exc)]}) from None
-        if identifier_is_placeholder(identifier_type or "nhs_number", value):
-            return Q(pk__in=[])  # a placeholder (stored before fault 10 was fixed) never links anyone
-        ids = PersonIdentifier.objects.filter(identifier_type=identifier_type or "nhs_number", value=value)
-        return Q(pk__in=ids.values("person_id"))
-    if date_of_birth is not None:
-        try:
-            search_date_check(date_of_birth, today=timezone.localdate())
-        except ValueError as exc:
-            raise ValidationFailed("Check the date of birth", errors={"date_of_birth": [str(exc)]}) from None
-    parts = [normalise_name(p) for p in (name or "").split() if normalise_name(p)]
-    if not parts or date_of_birth is None:
-        raise ValidationFailed(
-            "Search needs a name and date of birth, or an identifier",
-            errors={"name": ["Enter a name and a date of birth, or search by an identifier"]},
-        )
-    surname = parts[-1]
-    dob_q = Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
-    # Two indexed lookups (current surname; any alias surname) instead of one OR across a join, which would stop
-    # both databases using the (surname, date of birth) index.
-    cap = 10 * settings.OPENMASH_SEARCH_MAX_RESULTS
-    ids = set(Person.objects.filter(dob_q, surname_norm=surname).values_list("pk", flat=True)[:cap])
-    alias_people = PersonAlias.objects.filter(surname_norm=surname).values("person_id")
-    ids |= set(Person.objects.filter(dob_q, pk__in=alias_people).values_list("pk", flat=True)[:cap])
-    if len(parts) == 1:
-        # A person known by one name may have it recorded as their first name only.
-        ids |= set(
-            Person.objects.filter(dob_q, forename_norm=surname, surname_norm="").values_list("pk", flat=True)[:cap]
-        )
-        return Q(pk__in=ids)
-    q = Q(pk__in=ids)
-    if len(parts) > 1:
-        q &= Q(forename_norm__startswith=parts[0])
-    return q
-
-
 class SearchResults(list):
-    """The people shown for a search (at most OPENMASH_SEARCH_MAX_RESULTS), with `total`, the number of people who
-    match, and `truncated`, True when more match than are shown (issue 5, fault 14: never say "20 records found"
-    for 23 matches; ask for more detail instead)."""
+    """The people shown for a search (at most OPENMASH_SEARCH_MAX_RESULTS), best match first, with `total`, the
+    number of people who match, and `truncated`, True when more match than are shown (issue 5, fault 14: never say
+    "20 records found" for 23 matches; ask for more detail instead). Each person shown carries `search_match`
+    (people.lookup.Match: exact, score, reasons) and `search_in_basis` (whether the searcher may open the record)."""
 
-    def __init__(self, items, *, total: int):
+    def __init__(self, items, *, total: int, truncated: bool | None = None):
         super().__init__(items)
         self.total = total
-        self.truncated = total > len(items)
+        self.truncated = total > len(items) if truncated is None else truncated
+
+
+def person_search(
+    *,
+    actor,
+    name: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    age: int | None = None,
+    identifier_type: str = "",
+    identifier: str = "",
+    rate_limited: bool = True,
+) -> SearchResults:
+    """Find people by an identifier (NHS number, UPN, PNC ID: any spacing), or by at least two of a name, a date of
+    birth and a postcode, or by a first and last name with an approximate age (SECURITY-TESTS.md SR-1; the rules
+    and what a name matches: people.lookup). Best match first; at most OPENMASH_SEARCH_MAX_RESULTS (20) shown, with
+    the true number of matches (`total`) and whether the list was cut (`truncated`).
+
+    Hub staff and professionals searching at intake search everyone; what each result shows is decided by
+    access.fields.person_search_fields (someone the searcher has no basis for: name, date of birth, sex only).
+
+    Raises PermissionDenied (role may not search), RateLimited (past OPENMASH_SEARCH_RATE_PER_MINUTE: audited, hub
+    managers alerted; people.search_limits) and ValidationFailed (a bad value, or too little to search by, keyed by
+    field). Every search is audited with the items used (never their values) and each person shown.
+    ``rate_limited=False`` is for trusted code that is not a person at a keyboard (the demo seed replays a year of
+    intake searches in a minute); the pages and the API never pass it."""
+    require(actor, "person.search")
+    if rate_limited:
+        search_rate_check(actor)
+    return _person_search(
+        actor=actor,
+        name=name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        age=age,
+        identifier_type=identifier_type,
+        identifier=identifier,
+    )
 
 
 @transaction.atomic
-def person_search(
-    *, actor, name: str = "", date_of_birth: dt.date | None = None, identifier_type: str = "", identifier: str = ""
-) -> list[Person]:
-    """Find people by name + date of birth, or by an identifier. At most OPENMASH_SEARCH_MAX_RESULTS (20) shown;
-    the returned SearchResults also carries the true number of matches (`total`) and whether it was cut
-    (`truncated`).
-
-    Hub staff search everyone; other professionals may search at intake (they already hold these details) and
-    see only the minimum identifying details of exact matches.
-    """
-    require(actor, "person.search")
-    criteria = _search_filter(
-        name=name, date_of_birth=date_of_birth, identifier_type=identifier_type, identifier=identifier
+def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type, identifier) -> SearchResults:
+    today = timezone.localdate()
+    terms = search_terms_check(
+        name=name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        age=age,
+        identifier_type=identifier_type,
+        identifier=identifier,
+        today=today,
     )
+    found = people_lookup(terms, today=today)
     limit = settings.OPENMASH_SEARCH_MAX_RESULTS
-    shown = list(
-        _with_details(Person.objects.filter(criteria).distinct()).order_by("surname", "forename", "id")[:limit]
-    )
-    total = len(shown) if len(shown) < limit else Person.objects.filter(criteria).distinct().count()
-    results = SearchResults(shown, total=total)
-    audit_record(
+    top = found.matches[:limit]
+    # the people shown with their NHS number and current postcode, in one query (the minimum details need no more)
+    nhs = PersonIdentifier.objects.filter(person=OuterRef("pk"), identifier_type="nhs_number").values("value")[:1]
+    postcode = Address.objects.filter(person=OuterRef("pk")).order_by("-start_date").values("postcode")[:1]
+    loaded = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[m.person_id for m in top]).annotate(
+            search_nhs=Subquery(nhs), search_postcode=Subquery(postcode)
+        )
+    }
+    viewable = people_visible_ids(actor, list(loaded))
+    shown = []
+    for match in top:
+        person = loaded.get(match.person_id)
+        if person is not None:
+            person.search_match = match
+            person.search_in_basis = person.pk in viewable
+            shown.append(person)
+    total = len(found.matches)
+    results = SearchResults(shown, total=total, truncated=total > len(shown) or found.capped)
+    audit_record_many(
         actor=actor,
-        action="search",
-        object_type="people.person",
-        detail={"by": "identifier" if identifier else "name_dob", "results": len(results), "matches": total},
+        action="search_result",
+        objects=results,
+        lead={
+            "action": "search",
+            "object_type": "people.person",
+            "detail": {"by": terms.by, "results": len(results), "matches": total, "capped": found.capped},
+        },
     )
-    audit_record_many(actor=actor, action="search_result", objects=results)
     return results
+
+
+def search_result_view(actor, person) -> dict:
+    """One search result as both the API and the pages show it: ``id``, ``viewable`` (the searcher may open the
+    record), the details access.fields.person_search_fields allows (``fields``: their names, in column order;
+    ``details``: their values, "" when not known), and the match: ``exact``, ``score``, ``reasons`` (plain words).
+    In: a person from person_search (carrying search_match and search_in_basis)."""
+    in_basis = getattr(person, "search_in_basis", False)
+    details = person_search_details(
+        actor,
+        person,
+        in_basis=in_basis,
+        postcode=getattr(person, "search_postcode", None) or "",
+        nhs_number=getattr(person, "search_nhs", None) or "",
+    )
+    match = person.search_match
+    return {
+        "id": person.pk,
+        "viewable": in_basis,
+        "fields": list(details),
+        "details": details,
+        "exact": match.exact,
+        "score": round(match.score, 2),
+        "reasons": list(match.reasons),
+    }
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from openmash.people.choices import AddressStatus, Ethnicity, PersonKind, Sex
 from openmash.people.identifiers import identifier_normalise
 from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
 from openmash.people.postcodes import postcode_normalise
+from openmash.people.search_index import search_keys_refresh
 from openmash.people.validation import (
     date_of_birth_check,
     expected_date_of_birth_check,
@@ -353,6 +354,7 @@ def people_create(
     ]
     if aliases:
         PersonAlias.objects.bulk_create(aliases)
+    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals: index the new names here
     audit_record_many(actor=actor, action="create", objects=people)
     from openmash.people.linking import records_for_new_people
 

@@ -50,7 +50,7 @@ from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
-from openmash.people.identifiers import identifier_normalise
+from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
 from openmash.people.postcodes import postcode_normalise
 from openmash.people.validation import (
     date_of_birth_check,
@@ -298,17 +298,63 @@ class RoleSwitchForm(CleanTextFormMixin, forms.Form):
 
 
 class PersonSearchForm(CleanTextFormMixin, forms.Form):
-    name = _text("Full name", max_length=200, help_text="First name and last name, for example Amelia Smith")
+    """Find a person (the "Find a child" page and intake's first step). The minimum-identifier rule and what each
+    item matches are the search's (people.lookup): its messages come back onto these fields."""
+
+    name = _text(
+        "Full name", max_length=200, help_text="First name and last name, in any order, for example Amelia Smith"
+    )
     date_of_birth = GovukDateField(
         label="Date of birth",
         required=False,
         help_text="For example, 27 3 2018. For an unborn child, the expected date of birth",
     )
-    identifier = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
+    postcode = PostcodeField("Postcode", help_text="Where the child lives or has lived, for example SW1A 1AA")
+    age = forms.IntegerField(
+        label="Approximate age",
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.TextInput,  # GOV.UK: numbers in a text input with a numeric keyboard, not type=number
+        help_text="In whole years, if you do not know the date of birth. Use it with the first and last name",
+        error_messages={
+            "invalid": "Approximate age must be a whole number of years, like 8",
+            "min_value": "Approximate age must be a whole number of years from 0 to 120",
+            "max_value": "Approximate age must be a whole number of years from 0 to 120",
+        },
+    )
+    identifier = forms.CharField(
+        label="NHS number, UPN or PNC ID",
+        required=False,
+        max_length=40,
+        help_text="For example 943 476 5919 (NHS number), B801200005001 (UPN) or 99/123456X (PNC ID)",
+    )
 
     def clean_date_of_birth(self):
         day = self.cleaned_data.get("date_of_birth")
         return domain_check(search_date_check, day, today=timezone.localdate()) if day else day
+
+    def clean_identifier(self):
+        """The identifier normalised; its kind (guessed from its shape) goes in cleaned_data["identifier_type"]."""
+        value = self.cleaned_data.get("identifier") or ""
+        if not value:
+            self.cleaned_data["identifier_type"] = ""
+            return ""
+        kind = identifier_kind_guess(value)
+        self.cleaned_data["identifier_type"] = kind
+        return domain_check(identifier_normalise, kind, value)
+
+    def search_arguments(self) -> dict:
+        """The keyword arguments of people.selectors.person_search from a valid form."""
+        cd = self.cleaned_data
+        return {
+            "name": cd.get("name") or "",
+            "date_of_birth": cd.get("date_of_birth"),
+            "postcode": cd.get("postcode") or "",
+            "age": cd.get("age"),
+            "identifier_type": cd.get("identifier_type") or "",
+            "identifier": cd.get("identifier") or "",
+        }
 
     def __init__(self, *args, form_id: str = "", **kwargs):
         """form_id: the id of the <form> these boxes belong to when they sit outside it (the intake page's search
@@ -319,8 +365,12 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
             for field in self.fields.values():
                 field.widget.attrs["form"] = form_id
         self.fields["name"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["postcode"].widget.attrs.update(autocomplete="off", **{"class": "govuk-input--width-10"})
+        self.fields["age"].widget.attrs.update(
+            inputmode="numeric", spellcheck="false", autocomplete="off", **{"class": "govuk-input--width-3"}
+        )
         self.fields["identifier"].widget.attrs.update(
-            inputmode="numeric", autocomplete="off", spellcheck="false", **{"class": "govuk-input--width-10"}
+            autocomplete="off", spellcheck="false", **{"class": "govuk-input--width-20"}
         )
 
 

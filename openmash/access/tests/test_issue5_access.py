@@ -358,7 +358,8 @@ def test_role_comparisons_live_only_in_access():
 
     root = pathlib.Path(__file__).resolve().parents[2]
     allowed = {"access", "accounts", "demo"}
-    synthetic = {"core/management/commands/bench.py"}  # builds synthetic users, like the demo
+    # build synthetic users, like the demo
+    synthetic = {"core/management/commands/bench.py", "core/management/commands/bench_lookup.py"}
     roles = "referrer|researcher|screener|manager|social_worker|partnership_admin|auditor"
     pattern = re.compile(rf"\bRole\.[A-Z_]+|\brole(__in)?\s*(==|!=|=)\s*[\"'({{\[]*({roles})\b|HUB_ROLES")
     offenders = []

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from openmash.people.identifiers import (
+    identifier_kind_guess,
     identifier_normalise,
     local_id_normalise,
     nhs_number_check_digit,
@@ -231,3 +232,38 @@ def test_identifier_normalise_dispatches_and_rejects_unknown_types():
 def test_local_id_rejects(raw):
     with pytest.raises(ValueError):
         local_id_normalise(raw)
+
+
+# --- as people type them (issue 6: "999 314 1593" and "999-314-1593" are one NHS number) ------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "943 476 5919",
+        "943-476-5919",
+        "943–476–5919",
+        "943—476—5919",
+        "943‑476‑5919",
+        "943\u00a0476\u00a05919",
+        "9434765919",
+    ],
+)
+def test_an_nhs_number_in_any_spacing_or_hyphenation_is_one_number(typed):
+    assert identifier_normalise("nhs_number", typed) == "9434765919"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("943 476 5919", "nhs_number"),
+        ("943-476-5919", "nhs_number"),
+        ("12345", "nhs_number"),  # then told what an NHS number looks like
+        ("B801200005001", "upn"),
+        ("b8012 0000 5001", "upn"),
+        ("99/123456X", "pnc_id"),
+        ("2001/0123456F", "pnc_id"),
+    ],
+)
+def test_the_kind_of_identifier_typed_in_one_box_is_guessed_from_its_shape(typed, kind):
+    assert identifier_kind_guess(typed) == kind

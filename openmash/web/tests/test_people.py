@@ -34,7 +34,24 @@ def test_search_by_nhs_number_with_spaces(make_actor, login, child):
 @pytest.mark.parametrize(
     ("data", "message", "anchor"),
     [
-        ({"name": "Amelia Testchild"}, "Enter a name and a date of birth", "#id_name"),
+        # SR-1: a name alone lists nobody, and the page says what to add
+        (
+            {"name": "Amelia Testchild"},
+            "A name on its own is not enough: add a date of birth, a postcode or an approximate age",
+            "#id_date_of_birth",
+        ),
+        (
+            {"name": "Testchild"},
+            "A name on its own is not enough: add a date of birth or a postcode",
+            "#id_date_of_birth",
+        ),
+        ({"postcode": "SW1A 1AA"}, "Add a name or a date of birth to search by postcode", "#id_name"),
+        (
+            {"name": "Testchild", "age": "8"},
+            "Enter the first name and the last name to search by approximate age",
+            "#id_name",
+        ),
+        ({"name": "Amelia Testchild", "postcode": "12345"}, "Enter a full UK postcode", "#id_postcode"),
         ({"identifier": "12345"}, "Enter an NHS number with 10 digits", "#id_identifier"),
         (
             {"name": "Amelia", "date_of_birth_day": "40", "date_of_birth_month": "1", "date_of_birth_year": "2018"},
@@ -91,3 +108,46 @@ def test_a_referrer_sees_their_child_on_their_contact_but_cannot_open_the_record
     body = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Amelia Testchild" in body and "2 April 2018" in body  # the details they gave
     assert "943 476 5919" not in body and f"/people/{person.pk}/" not in body
+
+
+def test_the_page_says_why_each_person_matched_and_lists_exact_matches_first(make_actor, login, new_contact):
+    from tests.support import child as child_data
+
+    new_contact(subjects=[child_data("Kayden", "Smith", dob="2018-04-02")], household=[])
+    new_contact(subjects=[child_data("Kaden", "Smith", dob="2018-04-02")], household=[])
+    body = _search(
+        login(make_actor("screener", "mash")),
+        name="Kaden Smith",
+        date_of_birth_day="2",
+        date_of_birth_month="4",
+        date_of_birth_year="2018",
+    ).content.decode()
+    assert "2 records found" in body
+    assert body.index(">Kaden Smith<") < body.index(">Kayden Smith<")
+    assert "Exact match" in body and "Close match" in body and "First name sounds alike" in body
+
+
+def test_surname_and_postcode_from_the_page(make_actor, login, child):
+    body = _search(login(make_actor("screener", "mash")), name="Testchild", postcode="ex11aa").content.decode()
+    assert f'href="/people/{child.pk}/"' in body and "Same postcode" in body
+
+
+def test_a_upn_typed_in_the_one_identifier_box(make_actor, login, new_contact):
+    from openmash.people.identifiers import upn_check_letter
+    from tests.support import child as child_data
+
+    upn = upn_check_letter("801200005001") + "801200005001"
+    contact = new_contact(subjects=[child_data(identifiers=[{"type": "upn", "value": upn}])], household=[])
+    person = contact.people.get(role="subject").person
+    body = _search(login(make_actor("screener", "mash")), identifier=upn.lower()).content.decode()
+    assert f'data-person="{person.pk}"' in body and "Same UPN" in body
+
+
+def test_an_approximate_age_with_the_full_name(make_actor, login, child):
+    from django.utils import timezone
+
+    from openmash.people.validation import age_on
+
+    age = age_on(child.date_of_birth, timezone.localdate())
+    body = _search(login(make_actor("screener", "mash")), name="Amelia Testchild", age=str(age)).content.decode()
+    assert f'href="/people/{child.pk}/"' in body and "Age within a year of the age given" in body

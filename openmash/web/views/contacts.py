@@ -19,7 +19,7 @@ from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
 from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus
-from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
 from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
@@ -41,7 +41,7 @@ from openmash.web.forms import (
     place_service_errors,
 )
 from openmash.web.paging import pagination
-from openmash.web.views._common import first_with_errors, render_form_response
+from openmash.web.views._common import first_with_errors, render_form_response, render_rate_limited, search_table
 
 INTAKE = "contact_intake"  # session: the last search's matches, the children picked, and the answers to check
 CREATED = "contact_created"  # session: the contact just recorded, for the confirmation panel
@@ -84,12 +84,6 @@ def _person_summary(person) -> dict:
         "dob": born.isoformat() if born else "",
         "unborn": person.date_of_birth is None and person.expected_date_of_birth is not None,
     }
-
-
-def _result_row(person) -> dict:
-    """A search result as shown once, in the search response (sex and postcode are not kept in the session)."""
-    address = next(iter(person.addresses.all()), None)
-    return {**_person_summary(person), "sex": person.get_sex_display(), "postcode": address.postcode if address else ""}
 
 
 def _with_dates(summaries: list[dict]) -> list[dict]:
@@ -299,7 +293,9 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "searched": results is not None,
         "search_total": getattr(results, "total", 0),
         "search_truncated": getattr(results, "truncated", False),
-        "matches": [{**m, "selected": m["id"] in selected_ids} for m in _with_dates(results or [])],
+        "matches": getattr(results, "rows", []),
+        "match_columns": getattr(results, "columns", []),
+        "selected_ids": selected_ids,
         "selected": _with_dates(intake["selected"]),
         "can_select_more": len(intake["selected"]) < MAX_SELECTED,
         "can_add_child": len(forms_.children.forms) < MAX_CHILDREN,
@@ -352,20 +348,18 @@ def _search(request, intake):
     search_form = PersonSearchForm(request.POST, form_id="contact-form")
     results = None
     if search_form.is_valid():
-        cd = search_form.cleaned_data
         try:
-            people = people_selectors.person_search(
-                actor=request.actor,
-                name=cd["name"],
-                date_of_birth=cd["date_of_birth"],
-                identifier_type="nhs_number" if cd["identifier"] else "",
-                identifier=cd["identifier"],
-            )
+            people = people_selectors.person_search(actor=request.actor, **search_form.search_arguments())
+        except RateLimited as exc:
+            return render_rate_limited(request, exc)
         except ValidationFailed as exc:
             apply_service_errors(search_form, exc)
         else:
-            # keep the true number of matches with the rows (issue 5, fault 14: say when the list is cut)
-            results = people_selectors.SearchResults([_result_row(p) for p in people], total=people.total)
+            # the rows as the search page and the API show them (access.fields), with the true number of matches
+            # (issue 5, fault 14: say when the list is cut)
+            rows, columns = search_table(request.actor, people)
+            results = people_selectors.SearchResults(rows, total=people.total, truncated=people.truncated)
+            results.rows, results.columns = rows, columns
             intake["matches"] = [_person_summary(p) for p in people]
             request.session[INTAKE] = intake
     return _render(request, intake, forms_=_as_typed(request, intake), search_form=search_form, results=results)

@@ -8,48 +8,42 @@ from django.views.decorators.http import require_http_methods
 
 from openmash.access.fields import person_details_for, person_fields_visible
 from openmash.access.policy import can, require
-from openmash.core.exceptions import ValidationFailed
+from openmash.core.exceptions import RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
-from openmash.web.views._common import render_form_response
+from openmash.web.views._common import render_form_response, render_rate_limited, search_table
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required
 def person_search(request):
-    """Search by name + date of birth or by NHS number. It posts, so no personal data goes into URLs or logs."""
+    """Search by an identifier, or by two of name, date of birth and postcode (or a full name and an approximate
+    age). It posts, so no personal data goes into URLs or logs. Each result shows what access.fields allows (the
+    API's answer too) and why it matched."""
     actor = request.actor
     require(actor, "person.search")
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
-    results = None
+    results, columns = None, []
     total, truncated = 0, False
     if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
         try:
-            people = people_selectors.person_search(
-                actor=actor,
-                name=cd["name"],
-                date_of_birth=cd["date_of_birth"],
-                identifier_type="nhs_number" if cd["identifier"] else "",
-                identifier=cd["identifier"],
-            )
+            people = people_selectors.person_search(actor=actor, **form.search_arguments())
+        except RateLimited as exc:
+            return render_rate_limited(request, exc)
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
             total, truncated = people.total, people.truncated
-            viewable = web_selectors.visible_person_ids(actor=actor, ids=[p.pk for p in people])
-            results = [
-                {"person": p, "viewable": p.pk in viewable, "postcode": next(iter(p.addresses.all()), None)}
-                for p in people
-            ]
+            results, columns = search_table(actor, people)
     ctx = {
         "search_form": form,
         "form": form if form.is_bound and form.errors else None,
         "results": results,
+        "columns": columns,
         "total": total,
         "truncated": truncated,
         "nav_active": "people",

@@ -722,7 +722,14 @@ class Command(BaseCommand):
             cmd += [f"--{flag}", str(opts[flag])]
         if opts["strict"]:
             cmd.append("--strict")
-        env = {"OPENMASH_LOG_LEVEL": "WARNING", **os.environ, "DATABASE_URL": url}  # no sign-in chatter
+        # no sign-in chatter; one screener times 100 searches a minute apart from nobody: a search limit they never
+        # reach keeps its count query in every measured search
+        env = {
+            "OPENMASH_LOG_LEVEL": "WARNING",
+            **os.environ,
+            "DATABASE_URL": url,
+            "OPENMASH_SEARCH_RATE_PER_MINUTE": "1000000",
+        }
         started = time.perf_counter()
         summary, returncode = None, 0
         try:

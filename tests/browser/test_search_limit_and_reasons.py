@@ -1,0 +1,58 @@
+"""Issue 6 in a real browser (the htmx path): Find a child lists sound-alike matches with why each matched, exact
+first; past the search rate limit the "too many searches" page replaces the page's main content (htmx swaps a 429,
+base.html's responseHandling), and it passes the accessibility check."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.axe import assert_accessible
+from tests.support import child
+
+PASSWORD = secrets.token_urlsafe(24)
+
+
+@pytest.mark.browser
+def test_find_a_child_by_a_sound_alike_name_then_hit_the_search_limit(
+    page, console_errors, live_server, partnership, new_contact, make_actor, settings
+):
+    from openmash.accounts.services import user_create
+
+    settings.OPENMASH_SEARCH_RATE_PER_MINUTE = 2
+    referrer = make_actor("referrer", "police")
+    new_contact(actor=referrer, subjects=[child("Kayden", "Wałęsa", dob="2018-04-02")], household=[])
+    new_contact(actor=referrer, subjects=[child("Kaden", "Wałęsa", dob="2018-04-02")], household=[])
+    user_create(username="screener-limit", password=PASSWORD, agency_code="mash", role="screener")
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Username").fill("screener-limit")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
+
+    page.goto(live_server.url + "/people/search/")
+    page.evaluate("window.__samePage = true")
+    page.get_by_label("Full name").fill("Kaden Walesa")
+    page.get_by_label("Day").fill("2")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("2018")
+    page.get_by_test_id("person-search").click()
+    rows = page.get_by_test_id("person-result")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Kaden Wałęsa")
+    expect(rows.nth(0)).to_contain_text("Exact match")
+    expect(rows.nth(1)).to_contain_text("Kayden Wałęsa")
+    expect(rows.nth(1)).to_contain_text("First name sounds alike")
+    assert_accessible(page)
+
+    page.get_by_test_id("person-search").click()  # the second search: still within the limit
+    expect(page.get_by_test_id("person-result")).to_have_count(2)
+    page.get_by_test_id("person-search").click()  # the third: refused
+    expect(page.get_by_test_id("search-rate-limited")).to_have_text("You have made too many searches")
+    expect(page).to_have_title(re.compile(r"^Too many searches"))
+    assert page.evaluate("window.__samePage === true"), "the 429 page was not swapped in by htmx"
+    assert_accessible(page)
+    assert [e for e in console_errors if "429" not in e] == []
