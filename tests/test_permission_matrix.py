@@ -233,7 +233,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ),
         ("POST", "/api/v1/enquiries/{enquiry_id}/decision"): (
             f"/enquiries/{w['enquiry']}/decision",
-            {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess"},
+            {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess", "unanswered_confirmed": True},
         ),
         ("GET", "/api/v1/agency-requests"): ("/agency-requests", None),
         ("POST", "/api/v1/agency-requests/{request_id}/response/amendments"): (

@@ -203,6 +203,7 @@ ROWS: dict[str, Row] = {
             "rationale": "Assess",
             "next_steps": "Visit",
             "exception_reason": "The hub holds enough to decide",
+            "unanswered_confirmed": "on",  # the GP has not answered: the manager decides anyway
         },
     ),
     # agency requests: researchers see their own agency's requests, minimum identifying details only

@@ -377,7 +377,7 @@ def _details_conflict(first: dict, second: dict, first_key: str) -> tuple[str, s
         if kind in held and held[kind] != value:
             label = _IDENTIFIER_LABELS.get(kind, kind)
             return (
-                f"identifiers[{i}].value",
+                f"identifiers.{i}.value",
                 f"This person has the same name and date of birth as {first_key} but a different {label}: name each "
                 "person once, or check the details",
             )
@@ -404,8 +404,8 @@ def _same_person_twice(subjects: list, others: list, errors: dict) -> list[str]:
     an earlier one is replaced by ("same", index of the earlier mention in subjects + household) and a notice says
     so; one that shares a key but disagrees (a different NHS number, name or date of birth) is an error on its own
     field. The earlier mention keeps any identifiers and address only the later one gave. Returns the notices."""
-    entries = [(f"subjects[{i}]", ref) for i, ref in enumerate(subjects)]
-    entries += [(f"household[{i}]", ref) for i, (_, ref) in enumerate(others)]
+    entries = [(f"subjects.{i}", ref) for i, ref in enumerate(subjects)]
+    entries += [(f"household.{i}", ref) for i, (_, ref) in enumerate(others)]
     first_of: dict[tuple, int] = {}
     notices = []
     for n, (prefix, (kind, person)) in enumerate(entries):
@@ -698,7 +698,7 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     notices), the notices extended with what linking did to each new person (joined to someone already known, or
     sent to the MASH's review queue), keyed by input position only."""
     refs = [*subjects, *others]
-    prefixes = [f"subjects[{i}]" for i in range(len(subjects))] + [f"household[{i}]" for i in range(len(others))]
+    prefixes = [f"subjects.{i}" for i in range(len(subjects))] + [f"household.{i}" for i in range(len(others))]
     new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
     new = [refs[n][1] for n in new_at]
     not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}

@@ -23,7 +23,7 @@ def test_the_same_new_child_named_twice_is_one_child(make_actor, api):
     body = r.json()
     assert len(body["people"]) == 1
     assert body["notices"] == [
-        "subjects[1] is the same person as subjects[0] (same name and date of birth): recorded once"
+        "subjects.1 is the same person as subjects.0 (same name and date of birth): recorded once"
     ]
     contact = Contact.objects.get(pk=body["id"])
     assert contact.people.count() == 1
@@ -40,8 +40,8 @@ def test_the_same_identifier_twice_with_a_different_name_is_an_error(make_actor,
     r = api(police).post("/contacts", contact_payload(subjects=subjects, household=[]))
     assert r.status_code == 422
     assert r.json()["errors"] == {
-        "subjects[1].forename": [
-            "This NHS number is also given for subjects[0], with a different name: name each person once"
+        "subjects.1.forename": [
+            "This NHS number is also given for subjects.0, with a different name: name each person once"
         ]
     }
     assert Person.objects.count() == before
@@ -60,7 +60,7 @@ def test_the_same_identifier_twice_agreeing_is_one_person_with_both_roles_merged
     assert r.status_code == 201, r.json()
     assert [p["role"] for p in r.json()["people"]].count("parent_carer") == 1
     assert len(r.json()["people"]) == 2  # the child and Dean, once
-    assert "household[1] is the same person as household[0] (same identifier): recorded once" in r.json()["notices"]
+    assert "household.1 is the same person as household.0 (same identifier): recorded once" in r.json()["notices"]
 
 
 def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
@@ -71,7 +71,7 @@ def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
     )
     assert r.status_code == 201
     assert r.json()["notices"] == [
-        "subjects[0]: an identifier given belongs to a person already known to the partnership, so their records are "
+        "subjects.0: an identifier given belongs to a person already known to the partnership, so their records are "
         "joined (one chronology)"
     ]
     kaden = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] == "subject"))

@@ -90,7 +90,7 @@ def test_a_referrer_cannot_change_the_record_of_a_child_found_by_search(make_act
 
     assert response.status_code == 422, response.content
     errors = response.json()["errors"]
-    assert set(errors) == {f"people[0].{key}" for key in attack}
+    assert set(errors) == {f"people.0.{key}" for key in attack}
     assert all(PERSON_HELD_MESSAGE in messages for messages in errors.values())
     after = Person.objects.get(pk=findable_child.pk)
     assert (after.forename, after.date_of_birth, after.ethnicity, after.version) == (
@@ -181,7 +181,7 @@ def test_a_person_created_here_but_named_in_another_contact_is_the_hubs_to_chang
         json={"version": 1, "people": [{"person_id": str(person.pk), "forename": "Changed"}]},
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"people[0].forename": [PERSON_HELD_MESSAGE]}
+    assert response.json()["errors"] == {"people.0.forename": [PERSON_HELD_MESSAGE]}
 
 
 def test_the_hub_still_corrects_a_found_child_with_a_reason(make_actor, api, findable_child):

@@ -337,6 +337,12 @@ def test_the_index_follows_every_change_of_names_addresses_aliases_and_records(h
 
     child = person("Amelia", "Testchild")
     person_changes_apply(actor=hub, person=child, cleaned={"surname": "Newname"})
+    # The name as first given stays findable: the MASH's own agency record keeps what was recorded (ADR 0005), and a
+    # search by any name an agency holds finds the person. Take that record's name away and only the new one is left.
+    assert [p.pk for p in person_search(actor=hub, name="Amelia Testchild", date_of_birth=DOB)] == [child.pk]
+    for own in AgencyRecord.objects.filter(person=child):
+        own.family_name = "Newname"
+        own.save()
     assert list(person_search(actor=hub, name="Amelia Testchild", date_of_birth=DOB)) == []
     assert [p.pk for p in person_search(actor=hub, name="Amelia Newname", date_of_birth=DOB)] == [child.pk]
     Address.objects.create(person=child, line1="2 Low Road", postcode="SW1A 2AA")

@@ -231,14 +231,14 @@ def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
 
 
 def intake_notice_text(notice: str) -> str:
-    """A service notice about a contact's people in page words: "subjects[1]" -> "Child 2", "household[0]" ->
+    """A service notice about a contact's people in page words: "subjects.1" -> "Child 2", "household.0" ->
     "Person 1" (the input positions are the page's children and people, in order)."""
     import re
 
     def name(m):
         return f"{'Child' if m.group(1) == 'subjects' else 'Person'} {int(m.group(2)) + 1}"
 
-    text = re.sub(r"(subjects|household)\[(\d+)\]", name, notice)
+    text = re.sub(r"\b(subjects|household)\.(\d+)\b", name, notice)
     return text[:1].upper() + text[1:]
 
 
