@@ -12,6 +12,7 @@ from openmash.contacts.choices import ContactStatus
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
+from openmash.enquiries import related as related_work
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.partnership.selectors import rag_levels_list
@@ -36,7 +37,16 @@ def screening_queue(request):
     if not bound or form.is_valid():
         filters = form.filters() if bound else {}
         page = contact_selectors.screening_queue(actor=actor, page=request.GET.get("page"), **filters)
-    rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in (page or [])]
+    contacts = list(page or [])
+    related = related_work.related_work_counts(actor=actor, contacts=contacts)
+    rows = [
+        {
+            "contact": c,
+            "subjects": presenters.subjects(c),
+            "related": [related_work.KIND_LABELS[k] for k in related.get(c.pk, [])],
+        }
+        for c in contacts
+    ]
     ctx = {
         "rows": rows,
         "page": page,
@@ -96,6 +106,7 @@ def contact_screen(request, contact_id):
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
+        "related": related_work.related_work(actor=request.actor, contact=contact),
         "nav_active": "screening",
     }
     return render(request, "web/screening/screen.html", ctx)
