@@ -34,6 +34,15 @@ def person_fields_visible(actor, person) -> frozenset[str]:
     return FULL_FIELDS if person_full_record_allowed(actor, person) else MINIMUM_FIELDS
 
 
+def case_status_visible(actor, person) -> bool:
+    """Whether the actor may be told if `person` is open to children's social care and who the allocated worker
+    is (the "allocation" detail of the full record). In: an actor who may open `person`. Out: True for the hub and
+    for the social worker allocated to the child while that allocation is open; False for everyone else (a referrer
+    or researcher must never learn the child has an allocated worker: issue 5, fault 6). The person page and the
+    API both ask this, so the allocated worker is never told "Not open" while she holds the case."""
+    return "allocation" in person_fields_visible(actor, person)
+
+
 def person_minimum_details(person, *, postcode: str | None = None, nhs_number: str | None = None) -> dict:
     """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
     cluster when ``person.picture`` is attached):

@@ -69,6 +69,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
+    # the allocated worker acknowledges a contact passed to them (ADR 0007): "dealt with", so it does not go back to
+    # the screening queue when the allocation closes (routed_contacts_to_acknowledge says which)
+    "contact.acknowledge": frozenset({Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
@@ -448,6 +451,23 @@ def allocations_closable(actor) -> QuerySet:
     return qs.none()
 
 
+def routed_contacts_to_acknowledge(actor) -> QuerySet:
+    """Contacts the actor may acknowledge as the allocated worker (ADR 0007): passed to them (status "with allocated
+    worker", routed_to them) and visible to them now (their allocation of one of its children is open). Empty for
+    anyone who does not receive allocations. Whether one is already acknowledged is the caller's question."""
+    from openmash.contacts.models import Contact
+
+    if not can(actor, "contact.acknowledge"):
+        return Contact.objects.none()
+    return contacts_visible(actor).filter(status="with_allocated_worker", routed_to=actor.user)
+
+
+def allocation_watchers() -> QuerySet:
+    """Active memberships told when an allocation closes or a routed contact comes back to the screening queue: the
+    hub's managers (who allocate, `allocation.assign`). A queryset of Membership."""
+    return memberships_allowed("allocation.assign")
+
+
 def people_linkable(actor) -> QuerySet:
     """People an actor may name in a new contact by id: those they may see, and those named in contacts they
     recorded themselves (linking grants no sight of the record: see people_visible). Intake search results are
@@ -565,6 +585,8 @@ __all__ = [
     "mash_packs_visible",
     "mash_packs_to_allocate",
     "allocations_closable",
+    "routed_contacts_to_acknowledge",
+    "allocation_watchers",
     "contact_viewed_as",
     "memberships_allowed",
     "contact_get_for",

@@ -150,12 +150,25 @@ class PackDecisionOut(Schema):
 
 
 class AllocationOut(Schema):
+    """An allocation. returned_contact_ids: on closing, the contacts passed to the worker that they had not
+    acknowledged, sent back to the hub's screening queue (ADR 0007); empty otherwise."""
+
     id: UUID
     person_id: UUID
     worker: str | None
     agency_code: str
     opened_at: dt.datetime
     closed_at: dt.datetime | None
+    returned_contact_ids: list[UUID] = Field(default_factory=list)
+
+
+class RoutedContactReceiptOut(Schema):
+    """The allocated worker's acknowledgement of a contact passed to them (ADR 0007): contact_id, worker (display
+    name) and acknowledged_at (aware, UTC)."""
+
+    contact_id: UUID
+    worker: str
+    acknowledged_at: dt.datetime
 
 
 class MashPackOut(Schema):
@@ -263,6 +276,7 @@ def allocation_out(a) -> dict:
         "agency_code": a.agency.code,
         "opened_at": a.opened_at,
         "closed_at": a.closed_at,
+        "returned_contact_ids": [c.pk for c in getattr(a, "returned", [])],
     }
 
 
@@ -423,3 +437,20 @@ def allocation_close(request, allocation_id: UUID, payload: AllocationCloseIn):
     return allocation_out(
         services.allocation_close(actor=request.actor, allocation_id=allocation_id, reason=payload.reason)
     )
+
+
+@router.post(
+    "/contacts/{contact_id}/acknowledgement",
+    response=RoutedContactReceiptOut,
+    summary="Acknowledge a contact passed to you as the allocated worker (it is then yours, not the queue's)",
+)
+def routed_contact_acknowledge(request, contact_id: UUID):
+    """The allocated worker it was passed to only; anyone else (and a contact not passed to the caller, or whose
+    allocation has closed) gets 404 as for a missing contact, a role that never receives contacts 403. Acknowledging
+    twice answers with the first acknowledgement."""
+    receipt = services.routed_contact_acknowledge(actor=request.actor, contact_id=contact_id)
+    return {
+        "contact_id": receipt.contact_id,
+        "worker": str(receipt.worker),
+        "acknowledged_at": receipt.acknowledged_at,
+    }

@@ -78,3 +78,37 @@ class StrategyAction(BaseModel):
 
     class Meta:
         ordering = ["due_date", "created_at"]
+
+
+class RoutedContactReceipt(BaseModel):
+    """The allocated worker's acknowledgement of a contact passed to them (status "with allocated worker"): "I have
+    it and take it into my work with the child" (ADR 0007). A routed contact without a receipt from the worker it
+    was routed to is "not dealt with": when that worker's allocation closes it goes back to the screening queue.
+    One per contact and worker; never changed."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="worker_receipts")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "worker"], name="routed_contact_receipt_unique"),
+        ]
+
+
+class RoutedContactReturn(BaseModel):
+    """A routed contact the allocated worker had not acknowledged, sent back to the hub's screening queue when their
+    allocation closed (ADR 0007). Keeps where it was (the worker, the allocation) and, when the hub had screened it to
+    the worker, that earlier screening (outcome, who, when, rationale), which a new screening replaces."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="worker_returns")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    allocation = models.ForeignKey("enquiries.CaseAllocation", on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField()
+    returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    previous_screening = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-returned_at"]

@@ -225,3 +225,32 @@ def agencies_for_strategy() -> list:
     from openmash.accounts.models import Agency
 
     return list(Agency.objects.filter(active=True).order_by("name"))
+
+
+def routed_contact_receipt(*, contact):
+    """The acknowledgement by the worker `contact` is routed to (a RoutedContactReceipt), or None when it is not
+    routed or not yet acknowledged. For a caller that has already opened the contact (no personal data read)."""
+    from openmash.casework.models import RoutedContactReceipt
+
+    if contact.routed_to_id is None:
+        return None
+    return RoutedContactReceipt.objects.filter(contact=contact, worker_id=contact.routed_to_id).first()
+
+
+def routed_contact_state(*, actor, contact) -> dict:
+    """What the contact page says about a contact's hand-over to the allocated worker (ADR 0007), for an actor who
+    opened it (contacts_visible): `receipt` (the worker's acknowledgement or None), `can_acknowledge` (the actor is
+    the worker it was passed to, it is still with them and not yet acknowledged) and `returns` (for the hub only:
+    the times it came back to the screening queue from a worker whose allocation closed, newest first)."""
+    from openmash.access.policy import routed_contacts_to_acknowledge
+    from openmash.casework.models import RoutedContactReturn
+
+    receipt = routed_contact_receipt(contact=contact)
+    can_ack = (
+        receipt is None
+        and can(actor, "contact.acknowledge")
+        and contact.routed_to_id == actor.user.pk
+        and routed_contacts_to_acknowledge(actor).filter(pk=contact.pk).exists()
+    )
+    returns = list(RoutedContactReturn.objects.filter(contact=contact).select_related("worker")) if actor.is_hub else []
+    return {"receipt": receipt, "can_acknowledge": can_ack, "returns": returns}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from openmash.access.policy import allocations_closable, contact_get_for, contacts_visible, require
@@ -18,11 +19,11 @@ from openmash.audit.services import audit_record
 from openmash.casework.choices import CaseNoteType
 from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee, StrategyDiscussion
 from openmash.contacts.choices import ContactPersonRole
-from openmash.contacts.models import Contact
+from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.enquiries.choices import ScreeningOutcome
-from openmash.enquiries.models import CaseAllocation
+from openmash.enquiries.models import CaseAllocation, Screening
 from openmash.people.services import chronology_add
 
 MAX_TEXT = 10000
@@ -359,10 +360,17 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
 def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     """Close an open allocation: the worker's (and team's) access to the child's record and MASH packs ends.
 
-    In: the allocation's id and a reason (required). A hub manager may close any open allocation; a social worker
-    their own. Out: the closed allocation. Raises NotFound (not open, or not theirs), ValidationFailed (no reason),
-    Conflict-free: a second close of the same allocation finds nothing open (NotFound).
-    """
+    In: the allocation's id and a reason (required, at most 500 characters). A hub manager may close any open
+    allocation; a social worker their own. Out: the closed allocation, with `returned` set to the contacts sent back
+    to the screening queue.
+
+    No contact is lost (issue 5 review, safety fault; ADR 0007): every contact passed to the worker (status "with
+    allocated worker", routed to them) about the child that the worker has not acknowledged, and that no other open
+    allocation of theirs still covers, goes back to the hub's screening queue (`routed_contacts_return`). The hub's
+    managers are told of the closure, the hub of each returned contact, and the worker when a manager closed it
+    (notifications carry references and names of staff, never personal data about the family).
+    Raises NotFound (not open, or not theirs; a second close of the same allocation finds nothing open),
+    ValidationFailed (no reason)."""
     require(actor, "allocation.close")
     errors: dict[str, list[str]] = {}
     reason = _clean(reason, "reason", errors, label="reason for closing", required=True, limit=500)
@@ -377,8 +385,13 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     if not won:
         raise NotFound()
     allocation.refresh_from_db()
+    returned = routed_contacts_return(actor=actor, allocation=allocation, reason=reason, when=now)
     audit_record(
-        actor=actor, action="close", obj=allocation, reason=reason, detail={"person": str(allocation.person_id)}
+        actor=actor,
+        action="close",
+        obj=allocation,
+        reason=reason,
+        detail={"person": str(allocation.person_id), "returned": [str(c.pk) for c in returned]},
     )
     chronology_add(
         person_ids=[allocation.person_id],
@@ -388,4 +401,183 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
         obj=allocation,
         agency=actor.agency,
     )
+    _tell_of_closure(actor=actor, allocation=allocation, returned=returned)
+    allocation.returned = returned
     return allocation
+
+
+def _tell_of_closure(*, actor, allocation: CaseAllocation, returned: list) -> None:
+    """The hub's managers see every closure (and how many contacts came back); the worker learns when a manager
+    closed their allocation. Staff names and counts only: no child's details in a notification."""
+    from openmash.access.policy import allocation_watchers
+    from openmash.enquiries.services import notification_send
+
+    by = actor.user.display_name or actor.user.username
+    worker = allocation.worker
+    whose = f"{worker.display_name or worker.username}'s" if worker is not None else "An unassigned"
+    back = (
+        f"; {len(returned)} contact{'s' if len(returned) != 1 else ''} returned to the screening queue"
+        if returned
+        else ""
+    )
+    message = f"{whose} allocation was closed by {by}{back}"
+    told = set()
+    for m in allocation_watchers().select_related("user"):
+        if m.user_id != actor.user.pk and m.user_id not in told:
+            told.add(m.user_id)
+            notification_send(user=m.user, contact=None, message=message)
+    if worker is not None and worker.pk != actor.user.pk and worker.pk not in told:
+        notification_send(user=worker, contact=None, message=f"Your allocation was closed by {by}{back}")
+
+
+def _unacknowledged_routed(worker, person_ids) -> list:
+    """Contacts passed to `worker` about any of these people (over their clusters) that the worker has not
+    acknowledged, locked for update. Ids only in the query; the rows with their subject ids."""
+    from openmash.access.policy import people_in_clusters
+    from openmash.casework.models import RoutedContactReceipt
+    from openmash.contacts.choices import ContactStatus
+
+    about = ContactPerson.objects.filter(
+        role=ContactPersonRole.SUBJECT, person_id__in=people_in_clusters(list(person_ids))
+    ).values("contact_id")
+    acknowledged = RoutedContactReceipt.objects.filter(worker=worker).values("contact_id")
+    return list(
+        Contact.objects.select_for_update()
+        .filter(pk__in=about, status=ContactStatus.WITH_ALLOCATED_WORKER, routed_to=worker)
+        .exclude(pk__in=acknowledged)
+        .order_by("received_at", "pk")
+    )
+
+
+def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, when: dt.datetime) -> list[Contact]:
+    """Send back to the hub's screening queue the contacts passed to `allocation.worker` about the allocation's child
+    that the worker has not acknowledged (RoutedContactReceipt) and that no other open allocation of the worker still
+    covers (a sibling still allocated to them keeps the contact theirs). Call inside the closing transaction, after
+    the allocation is closed.
+
+    Each returned contact: status "awaiting screening", routed_to and the hub holder cleared, screening due again from
+    `when` as an immediate-risk or ordinary contact (contacts.services.screening_due, the partnership's times), a
+    RoutedContactReturn kept (with the screening that had sent it to the worker, which a new screening replaces), an
+    audit event ("return"), a chronology entry for each subject child, and the hub's screeners and managers told.
+    Out: the returned contacts. Source: issue 5 review, safety fault (a routed contact held by nobody); ADR 0007."""
+    from openmash.access.policy import memberships_allowed, people_in_clusters
+    from openmash.casework.models import RoutedContactReturn
+    from openmash.contacts.choices import ContactStatus
+    from openmash.contacts.services import screening_due
+    from openmash.enquiries.services import notification_send
+    from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
+
+    worker = allocation.worker
+    if worker is None:
+        return []
+    candidates = _unacknowledged_routed(worker, [allocation.person_id])
+    if not candidates:
+        return []
+    still_open = set(
+        ContactPerson.objects.filter(
+            contact_id__in=[c.pk for c in candidates],
+            role=ContactPersonRole.SUBJECT,
+            person_id__in=people_in_clusters(
+                CaseAllocation.objects.filter(worker=worker, closed_at__isnull=True).values("person_id")
+            ),
+        ).values_list("contact_id", flat=True)
+    )
+    partnership = partnership_settings_get()
+    calendar = working_calendar_get(around=when.date(), settings_obj=partnership)
+    screens = {s.contact_id: s for s in Screening.objects.filter(contact_id__in=[c.pk for c in candidates])}
+    hub = list(memberships_allowed("contact.screen").select_related("user"))
+    returned = []
+    for contact in candidates:
+        if contact.pk in still_open:
+            continue
+        due = screening_due(when, immediate_risk=contact.immediate_risk, partnership=partnership, calendar=calendar)
+        won = Contact.objects.filter(
+            pk=contact.pk, status=ContactStatus.WITH_ALLOCATED_WORKER, routed_to=worker
+        ).update(
+            status=ContactStatus.AWAITING_SCREENING,
+            routed_to=None,
+            assigned_to=None,
+            assigned_at=None,
+            screening_due_at=due,
+            version=F("version") + 1,
+            updated_at=when,
+        )
+        if not won:
+            continue
+        screening = screens.get(contact.pk)
+        previous = (
+            {
+                "outcome": screening.outcome,
+                "screened_by": screening.screened_by_id,
+                "screened_at": screening.screened_at.isoformat(),
+                "rationale": screening.rationale,
+            }
+            if screening is not None
+            else None
+        )
+        RoutedContactReturn.objects.create(
+            contact=contact,
+            worker=worker,
+            allocation=allocation,
+            returned_at=when,
+            returned_by=actor.user,
+            reason=reason,
+            previous_screening=previous,
+        )
+        contact.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="return",
+            obj=contact,
+            reason=reason,
+            detail={"from": "allocated_worker", "worker": worker.pk, "allocation": str(allocation.pk)},
+        )
+        chronology_add(
+            person_ids=_subject_ids(contact),
+            occurred_at=when,
+            kind="screening",
+            summary=f"Contact {contact.reference} returned to the screening queue: the allocation closed before "
+            "the allocated worker acknowledged it",
+            obj=contact,
+            agency=actor.agency,
+        )
+        urgent = "Immediate risk: contact" if contact.immediate_risk else "Contact"
+        for m in hub:
+            notification_send(
+                user=m.user,
+                contact=contact,
+                message=f"{urgent} {contact.reference} is back on the screening queue: the allocation closed "
+                "before the allocated worker acknowledged it",
+            )
+        returned.append(contact)
+    return returned
+
+
+@transaction.atomic
+def routed_contact_acknowledge(*, actor, contact_id):
+    """The allocated worker acknowledges a contact passed to them: they have it and take it into their work with the
+    child (ADR 0007). In: the contact's id. Out: the RoutedContactReceipt (the existing one when already
+    acknowledged: acknowledging twice changes nothing). A contact acknowledged is "dealt with": it stays with the
+    worker's case when their allocation closes instead of going back to the screening queue. Audited ("acknowledge")
+    and on each subject child's chronology. Raises PermissionDenied (not a social worker), NotFound (not passed to
+    this actor, or their allocation has closed)."""
+    from openmash.access.policy import routed_contacts_to_acknowledge
+    from openmash.casework.models import RoutedContactReceipt
+
+    require(actor, "contact.acknowledge")
+    contact = contact_get_for(actor, contact_id, qs=routed_contacts_to_acknowledge(actor).select_for_update())
+    existing = RoutedContactReceipt.objects.filter(contact=contact, worker=actor.user).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    receipt = RoutedContactReceipt.objects.create(contact=contact, worker=actor.user, acknowledged_at=now)
+    audit_record(actor=actor, action="acknowledge", obj=contact, detail={"receipt": str(receipt.pk)})
+    chronology_add(
+        person_ids=_subject_ids(contact),
+        occurred_at=now,
+        kind="allocation",
+        summary=f"Contact {contact.reference} acknowledged by the allocated worker",
+        obj=receipt,
+        agency=actor.agency,
+    )
+    return receipt

@@ -260,14 +260,30 @@ def allocation_close(request, contact_id, allocation_id):
     form = AllocationCloseForm(request.POST)
     if form.is_valid():
         try:
-            services.allocation_close(
+            closed = services.allocation_close(
                 actor=request.actor, allocation_id=allocation_id, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, "Allocation closed. Access to the MASH pack for this child has ended.")
+            returned = len(getattr(closed, "returned", []))
+            back = (
+                f" {returned} contact{'s' if returned != 1 else ''} you had not acknowledged went back to the MASH "
+                "screening queue."
+                if returned
+                else ""
+            )
+            messages.success(request, "Allocation closed. Access to the MASH pack for this child has ended." + back)
             return redirect("web:home")
     request.POST = request.POST.copy()
     request.POST["allocation_id"] = str(allocation_id)
     return pack.__wrapped__(request, contact_id, close_form=form)
+
+
+@require_POST
+@actor_required
+def routed_contact_acknowledge(request, contact_id):
+    """The allocated worker acknowledges a contact passed to them (ADR 0007); back to the contact page."""
+    services.routed_contact_acknowledge(actor=request.actor, contact_id=contact_id)
+    messages.success(request, "Contact acknowledged. It stays with your case if your allocation closes.")
+    return redirect("web:contact_detail", contact_id=contact_id)

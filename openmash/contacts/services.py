@@ -814,7 +814,15 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
 
 # --- amending a contact before screening, correcting people after ------------------------------------------------
 
-AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER})
+# Amendable only while it waits for screening (issue 5 review): once routed to the allocated worker, screened or
+# decided it is the hub's (or the worker's) record, corrected by the hub with a reason (contact_person_correct).
+AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING})
+#: Said to anyone whose amendment comes too late, in words that do not say where the contact went (a recorder must not
+#: learn that it was passed to an allocated worker: issue 5, fault 6).
+NOT_AMENDABLE_MESSAGE = (
+    "This contact can no longer be added to: the MASH has started work on it. Record a new contact with what you "
+    "want to add, or ask the MASH to correct people's details."
+)
 _DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
 
 
@@ -861,7 +869,7 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
         if not contact_amend_allowed(actor, contact):
             raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
         if contact.status not in AMENDABLE_STATUSES:
-            raise Conflict("This contact has been screened: ask the MASH to correct people's details.")
+            raise Conflict(NOT_AMENDABLE_MESSAGE)
         if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
             raise Conflict(STALE_CONTACT_MESSAGE)
         plan = _amend_validate(actor, contact, data)

@@ -353,17 +353,22 @@ def unread_count(*, actor) -> int:
     return Notification.objects.filter(user=actor.user, read_at__isnull=True).count()
 
 
-def allocation_current(*, actor, person_id):
-    """The child's open allocation (with worker), for a hub page; None when the child is not open. Read over the
+def allocation_current(*, actor, person):
+    """The child's open allocation (with worker and agency), or None when the child is not open to children's
+    social care. In: an actor and a person they opened (fetched through access.policy.people_visible). Whether the
+    actor may be told is decided once, by access.fields.case_status_visible (the hub, and the allocated worker for
+    their child): for anyone else the answer is None and the caller must not show the section at all. Read over the
     child's cluster (ADR 0005): an allocation of anyone merged with the child is the child's."""
+    from openmash.access.fields import case_status_visible
     from openmash.access.policy import people_in_clusters
     from openmash.enquiries.models import CaseAllocation
 
-    if not can(actor, "enquiry.view"):
+    if person is None or not case_status_visible(actor, person):
         return None
     return (
-        CaseAllocation.objects.filter(person_id__in=people_in_clusters([person_id]), closed_at__isnull=True)
+        CaseAllocation.objects.filter(person_id__in=people_in_clusters([person.pk]), closed_at__isnull=True)
         .select_related("worker", "agency")
+        .order_by("opened_at", "pk")
         .first()
     )
 

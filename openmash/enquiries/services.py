@@ -25,7 +25,7 @@ from openmash.access.policy import (
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
-from openmash.contacts.models import Contact
+from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.enquiries.assignment import holder_name
 from openmash.enquiries.choices import (
@@ -138,8 +138,17 @@ def screening_record(
     )
     if not won:
         raise Conflict("This contact has already been screened by someone else. Reload to see their decision.")
-    screening = Screening.objects.create(
-        contact=contact, screened_by=actor.user, screened_at=now, outcome=outcome, rag=rag or "", rationale=rationale
+    # A contact sent back from an allocated worker (ADR 0007) still carries the screening that had passed it to them;
+    # that one is kept in casework.RoutedContactReturn and the audit trail, and the new screening replaces it.
+    screening, _ = Screening.objects.update_or_create(
+        contact=contact,
+        defaults={
+            "screened_by": actor.user,
+            "screened_at": now,
+            "outcome": outcome,
+            "rag": rag or "",
+            "rationale": rationale,
+        },
     )
     detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
     audit_record(actor=actor, action="screen", obj=contact, detail=detail)
@@ -937,11 +946,13 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
         )
         action = "create"
     else:
+        previous_worker = allocation.worker
         CaseAllocation.objects.filter(pk=allocation.pk).update(
             worker=membership.user, agency=membership.agency, updated_at=now
         )
         allocation.refresh_from_db()
         action = "update"
+        _routed_contacts_follow(actor=actor, allocation=allocation, previous_worker=previous_worker)
     audit_record(actor=actor, action=action, obj=allocation, detail={"worker": membership.user_id})
     chronology_add(
         person_ids=[person.pk],
@@ -952,6 +963,39 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
         agency=actor.agency,
     )
     return allocation
+
+
+def _routed_contacts_follow(*, actor, allocation: CaseAllocation, previous_worker) -> None:
+    """On re-allocation, contacts passed to the previous worker about the child that they had not acknowledged go to
+    the new worker, who is told (the reference only), so none is left with someone who no longer holds the case
+    (ADR 0007). Acknowledged ones are already in the case the new worker takes on."""
+    from openmash.casework.models import RoutedContactReceipt
+
+    if previous_worker is None or previous_worker.pk == allocation.worker_id:
+        return
+    about = ContactPerson.objects.filter(
+        role=ContactPersonRole.SUBJECT, person_id__in=people_in_clusters([allocation.person_id])
+    ).values("contact_id")
+    acknowledged = RoutedContactReceipt.objects.filter(worker=previous_worker).values("contact_id")
+    contacts = list(
+        Contact.objects.filter(pk__in=about, status=ContactStatus.WITH_ALLOCATED_WORKER, routed_to=previous_worker)
+        .exclude(pk__in=acknowledged)
+        .order_by("received_at")
+    )
+    if not contacts:
+        return
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
+        routed_to=allocation.worker, version=F("version") + 1, updated_at=timezone.now()
+    )
+    for contact in contacts:
+        audit_record(
+            actor=actor, action="route", obj=contact, detail={"to": "allocated_worker", "from": previous_worker.pk}
+        )
+        notification_send(
+            user=allocation.worker,
+            contact=contact,
+            message=f"Contact {contact.reference} was passed to you with the case you now hold",
+        )
 
 
 def _is_uuid(value) -> bool:

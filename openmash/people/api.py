@@ -96,6 +96,16 @@ class RecordLinkOut(Schema):
     field_weights: dict
 
 
+class CaseStatusOut(Schema):
+    """Open to children's social care? open: an allocation is open (over the child's cluster); opened_at (aware,
+    UTC), worker (display name, null while awaiting a worker) and agency (name) when open."""
+
+    open: bool
+    opened_at: dt.datetime | None = None
+    worker: str | None = None
+    agency: str | None = None
+
+
 class PersonOut(PersonSummaryOut):
     """A person's record. Which parts are filled comes from access.fields.person_fields_visible: the minimum
     identifying details (with postcode and NHS number) for everyone who may open the record; ethnicity, every
@@ -112,6 +122,11 @@ class PersonOut(PersonSummaryOut):
     )
     records: list[AgencyRecordOut] = Field(default_factory=list, description="Hub and allocated worker only")
     links: list[RecordLinkOut] = Field(default_factory=list, description="Hub and allocated worker only")
+    case_status: CaseStatusOut | None = Field(
+        None,
+        description="Whether the child is open to children's social care, and to whom: the hub and the allocated "
+        "worker only (access.fields.case_status_visible); null for everyone else",
+    )
     version: int
 
 
@@ -264,6 +279,16 @@ def person_out(actor, person) -> dict:
             }
             for r in selectors.relationships_view(person)
         ]
+    if "allocation" in fields:  # the same answer as the person page (access.fields.case_status_visible)
+        from openmash.enquiries.selectors import allocation_current
+
+        a = allocation_current(actor=actor, person=person)
+        out["case_status"] = {
+            "open": a is not None,
+            "opened_at": a.opened_at if a else None,
+            "worker": str(a.worker) if a and a.worker_id else None,
+            "agency": a.agency.name if a else None,
+        }
     return out
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_person_shown, contact_view
 from openmash.access.policy import can, require
+from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
 from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus
@@ -642,6 +643,10 @@ def contact_detail(request, contact_id):
         and contact.routed_to_id is not None
         and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
+        # the hand-over to the allocated worker: acknowledged? returned to the queue? (casework, ADR 0007)
+        "routing": casework_selectors.routed_contact_state(actor=actor, contact=contact)
+        if view.viewed_as != "recorder"
+        else {},
         "can_correct": can(actor, "person.correct"),
         "changes": changes,
         "encompass": contact_selectors.encompass_status(contact=contact),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from openmash.access.fields import person_details_for, person_fields_visible
-from openmash.access.policy import can, require
+from openmash.access.policy import can, person_get_for, require
 from openmash.core.exceptions import RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -69,7 +69,8 @@ def person_detail(request, person_id):
     if str(resolved_id) != str(person_id):
         return redirect("web:person_detail", person_id=resolved_id)
     can_allocate = can(actor, "allocation.assign")
-    allocation = enquiry_selectors.allocation_current(actor=actor, person_id=person_id)
+    # whether the actor is told the child's case status is decided once (access.fields.case_status_visible)
+    allocation = enquiry_selectors.allocation_current(actor=actor, person=person_get_for(actor, person_id))
     allocate_form = None
     if can_allocate:
         allocate_form = AllocateForm(

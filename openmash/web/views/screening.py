@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
+from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts.choices import ContactStatus
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -106,6 +107,9 @@ def contact_screen(request, contact_id):
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
+        # a contact passed to the allocated worker is not the queue's: say so, not "Held by: Nobody" and a due time
+        "routed": contact.status == ContactStatus.WITH_ALLOCATED_WORKER and contact.routed_to_id is not None,
+        "routed_acknowledged": casework_selectors.routed_contact_receipt(contact=contact),
         "related": related_work.related_work(actor=request.actor, contact=contact),
         "nav_active": "screening",
     }
