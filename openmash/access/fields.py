@@ -251,3 +251,43 @@ def early_help_case_details(actor, eh) -> dict:
         "next_steps": decision.next_steps if from_decision else "",
         "threshold_level": decision.threshold_level if from_decision else None,
     }
+
+
+# --- the MASH pack ----------------------------------------------------------------------------------------------------
+
+#: What the MASH pack shows of the contact's domestic abuse details (DOMAIN.md 1.5) to anyone who may open the pack
+#: (access.policy.mash_packs_visible: the hub, and the allocated worker while the allocation is open).
+PACK_DOMESTIC_ABUSE_FIELDS: tuple[str, ...] = ("police_reference", "incident_at", "dash_risk", "marac_referral")
+
+
+def pack_person_details(actor, link) -> dict:
+    """In: an actor who opened the MASH pack and one ContactPerson of it (person, school and gp loaded; the person's
+    addresses prefetched). Out: what the pack shows of that person beyond name, role and date of birth:
+    `addresses` (the record's addresses, current first) only when person_fields_visible gives "addresses" (the hub;
+    the allocated worker for the children allocated to them), else None; `postcode` (the minimum identifying
+    details' postcode) when "postcode" is visible; and, for a subject child, `school`, `gp` (agency names) and
+    `present_at_incident` (code), which are what the contact itself says. One answer for the pack page and its API."""
+    fields = person_fields_visible(actor, link.person)
+    out: dict = {"addresses": None, "postcode": "", "school": None, "gp": None, "present_at_incident": ""}
+    if "addresses" in fields:
+        out["addresses"] = list(link.person.addresses.all())
+    if "postcode" in fields:
+        out["postcode"] = person_minimum_details(link.person)["postcode"]
+    if link.role == "subject":
+        out["school"] = link.school.name if link.school_id else None
+        out["gp"] = link.gp.name if link.gp_id else None
+        out["present_at_incident"] = link.present_at_incident
+    return out
+
+
+def pack_domestic_abuse(actor, contact) -> dict | None:
+    """The domestic abuse details the MASH pack shows (PACK_DOMESTIC_ABUSE_FIELDS, plus `schools_told`: whether the
+    children's schools were to be told, Operation Encompass), or None when the contact records none. For an actor
+    who opened the pack (mash_packs_visible); anyone else gets None."""
+    from openmash.access.policy import mash_packs_visible
+
+    if actor is None or not any(getattr(contact, f) for f in PACK_DOMESTIC_ABUSE_FIELDS):
+        return None
+    if not (actor.is_hub or mash_packs_visible(actor).filter(pk=contact.pk).exists()):
+        return None
+    return {**{f: getattr(contact, f) for f in PACK_DOMESTIC_ABUSE_FIELDS}, "schools_told": contact.notify_schools}

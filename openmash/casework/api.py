@@ -33,6 +33,15 @@ class CaseNoteIn(CleanSchema):
     corrects_id: UUID | None = None
 
 
+class NoteLinkOut(Schema):
+    """A case note linked as corrected or correcting: its id, note_type and occurred_at (aware, UTC): "Corrects
+    note of <occurred_at>" / "Corrected by note of <occurred_at>"."""
+
+    id: UUID
+    note_type: str
+    occurred_at: dt.datetime
+
+
 class CaseNoteOut(Schema):
     """A case note as recorded (notes are never changed). corrected_by: the notes that correct it."""
 
@@ -47,6 +56,8 @@ class CaseNoteOut(Schema):
     recorded_at: dt.datetime
     corrects_id: UUID | None
     corrected_by: list[UUID]
+    corrects: NoteLinkOut | None = Field(None, description="the note this one corrects (null when it corrects none)")
+    corrections: list[NoteLinkOut] = Field(default_factory=list, description="the notes that correct this one")
 
 
 class AttendeeIn(CleanSchema):
@@ -113,6 +124,48 @@ class PackPersonOut(Schema):
     expected_date_of_birth: dt.date | None
 
 
+class PackAddressOut(Schema):
+    status: str
+    line1: str
+    town: str
+    postcode: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class PackPersonDetailOut(PackPersonOut):
+    """A person in the full MASH pack. What shows beyond the minimum is access.fields.pack_person_details' answer:
+    addresses (null when the reader may not see them: the hub and the child's allocated worker may), postcode,
+    and for a subject child the school and GP (agency names) and present_at_incident (yes / no / unknown / "") as
+    the contact says."""
+
+    addresses: list[PackAddressOut] | None = None
+    postcode: str = ""
+    school: str | None = None
+    gp: str | None = None
+    present_at_incident: str = ""
+
+
+class PackDomesticAbuseOut(Schema):
+    """The contact's domestic abuse details (DOMAIN.md 1.5): police_reference, incident_at (aware, UTC), dash_risk
+    (standard / medium / high / ""), marac_referral (yes / no / unknown / ""), schools_told (Operation Encompass was
+    asked for)."""
+
+    police_reference: str
+    incident_at: dt.datetime | None
+    dash_risk: str
+    marac_referral: str
+    schools_told: bool
+
+
+class PackDecisionChildOut(Schema):
+    """One subject child's own decision (enquiries.DecisionChild): outcome codes and threshold level."""
+
+    person_id: UUID
+    outcomes: list[str]
+    threshold_level: int
+
+
 class MashPackSummaryOut(Schema):
     contact_id: UUID
     reference: str
@@ -139,11 +192,16 @@ class AgencyAnswerOut(Schema):
     summary: str
     risk_indicators: list[str]
     relevant_dates: str
+    late: bool = Field(False, description="answered after the MASH decided (late information, ADR 0003)")
 
 
 class PackDecisionOut(Schema):
+    """The MASH decision. outcomes and threshold_level are the contact as a whole (the union of the children's
+    outcomes); children: each subject child's own outcomes and level, as on the enquiry page."""
+
     outcomes: list[str]
     threshold_level: int
+    children: list[PackDecisionChildOut] = Field(default_factory=list)
     rationale: str
     next_steps: str
     decided_at: dt.datetime
@@ -184,12 +242,14 @@ class MashPackOut(Schema):
     narrative: str
     concern_codes: list[str]
     immediate_risk: bool
-    people: list[PackPersonOut]
+    people: list[PackPersonDetailOut]
+    domestic_abuse: PackDomesticAbuseOut | None = None
     screening: ScreeningOut | None
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]
     agencies_answered: int = Field(description="agencies asked that answered")
+    agencies_answered_late: int = Field(0, description="of the agencies that answered, how many after the decision")
     agencies_closed_unanswered: int = Field(
         description="agencies whose request was still unanswered when the MASH decided (closed, not answered)"
     )
@@ -227,7 +287,13 @@ def note_out(n) -> dict:
         "recorded_at": n.created_at,
         "corrects_id": n.corrects_id,
         "corrected_by": [c.id for c in n.corrections.all()],
+        "corrects": _note_link(n.corrects) if n.corrects_id else None,
+        "corrections": [_note_link(c) for c in n.corrections.all()],
     }
+
+
+def _note_link(n) -> dict:
+    return {"id": n.id, "note_type": n.note_type, "occurred_at": n.occurred_at}
 
 
 def discussion_out(d) -> dict:
@@ -268,6 +334,20 @@ def _person(cp) -> dict:
     }
 
 
+def _pack_person(cp, details: dict) -> dict:
+    addresses = details["addresses"]
+    return {
+        **_person(cp),
+        **{k: details[k] for k in ("postcode", "school", "gp", "present_at_incident")},
+        "addresses": None
+        if addresses is None
+        else [
+            {k: getattr(a, k) for k in ("status", "line1", "town", "postcode", "start_date", "end_date")}
+            for a in addresses
+        ],
+    }
+
+
 def allocation_out(a) -> dict:
     return {
         "id": a.id,
@@ -296,6 +376,7 @@ def pack_out(pack) -> dict:
                 "summary": resp.summary if resp else "",
                 "risk_indicators": resp.risk_indicators if resp else [],
                 "relevant_dates": resp.relevant_dates if resp else "",
+                "late": item["late"],
             }
         )
     return {
@@ -308,12 +389,14 @@ def pack_out(pack) -> dict:
         "narrative": c.narrative,
         "concern_codes": c.concern_codes,
         "immediate_risk": c.immediate_risk,
-        "people": [_person(cp) for cp in pack.subjects + pack.others],
+        "people": [_pack_person(cp, pack.person_details[cp.pk]) for cp in pack.subjects + pack.others],
+        "domestic_abuse": pack.domestic_abuse,
         "screening": {"outcome": s.outcome, "rationale": s.rationale, "screened_at": s.screened_at} if s else None,
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
         "agencies_answered": pack.answer_counts.get("answered", 0),
+        "agencies_answered_late": pack.answer_counts.get("late", 0),
         "agencies_closed_unanswered": pack.answer_counts.get("closed_unanswered", 0),
         "decision": {
             "outcomes": d.outcomes,
@@ -321,6 +404,10 @@ def pack_out(pack) -> dict:
             "rationale": d.rationale,
             "next_steps": d.next_steps,
             "decided_at": d.decided_at,
+            "children": [
+                {"person_id": c["person_id"], "outcomes": c["outcomes"], "threshold_level": c["threshold_level"]}
+                for c in pack.decision_children
+            ],
         }
         if d
         else None,

@@ -18,6 +18,7 @@ from openmash.access.policy import (
     people_in_clusters,
     require,
 )
+from openmash.access.fields import pack_domestic_abuse, pack_person_details
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -151,6 +152,11 @@ class MashPack:
     closable_ids: set = field(default_factory=set)
     referrer_hidden: bool = False
     answer_counts: dict = field(default_factory=dict)
+    # per person (ContactPerson pk): access.fields.pack_person_details (addresses, postcode, school, GP)
+    person_details: dict = field(default_factory=dict)
+    # each subject child's own outcome codes and threshold level (enquiries.DecisionChild), in the subjects' order
+    decision_children: list = field(default_factory=list)
+    domestic_abuse: dict | None = None
 
 
 @transaction.atomic
@@ -168,7 +174,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         "enquiry__decision__decided_by",
     )
     contact = contact_get_for(actor, contact_id, qs=qs)
-    people = list(contact.people.select_related("person").order_by("role", "person__surname"))
+    people = list(
+        contact.people.select_related("person", "school", "gp")
+        .prefetch_related("person__addresses", "person__identifiers")
+        .order_by("role", "person__surname")
+    )
     enquiry = getattr(contact, "enquiry", None)
     requests = []
     withheld = 0
@@ -180,8 +190,28 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
             shown = response
             if response is not None and not actor.is_hub and response.sensitivity != Sensitivity.STANDARD:
                 shown, withheld = None, withheld + 1
-            requests.append({"r": r, "response": shown, "withheld": response is not None and shown is None})
+            requests.append(
+                {
+                    "r": r,
+                    "response": shown,
+                    "withheld": response is not None and shown is None,
+                    "late": response is not None and response.late,  # answered after the decision (ADR 0003)
+                }
+            )
     subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
+    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    per_child = {c.person_id: c for c in decision.children.all()} if decision is not None else {}
+    decision_children = [
+        {
+            "person_id": cp.person_id,
+            "name": cp.person.full_name,
+            "outcomes": list(per_child[cp.person_id].outcomes),
+            "threshold_level": per_child[cp.person_id].threshold_level,
+        }
+        for cp in people
+        if cp.role == "subject" and cp.person_id in per_child
+    ]
+    late = sum(1 for item in requests if item["late"])
     # over each child's cluster (ADR 0005): an allocation of anyone merged with a child is the child's
     allocations = list(
         CaseAllocation.objects.filter(
@@ -205,8 +235,13 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
             allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
         ),
         referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
-        answer_counts=answer_counts(item["r"].status for item in requests),
+        answer_counts=answer_counts((item["r"].status for item in requests), late=late),
+        person_details={cp.pk: pack_person_details(actor, cp) for cp in people},
+        decision_children=decision_children,
+        domestic_abuse=pack_domestic_abuse(actor, contact),
     )
+    for cp in people:  # for the templates: the same answer the API gives
+        cp.pack_details = pack.person_details[cp.pk]
     audit_record(actor=actor, action="view", obj=contact, reason="mash pack", detail={"withheld": withheld})
     return pack
 

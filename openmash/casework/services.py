@@ -138,11 +138,26 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
         person_ids=_subject_ids(contact),
         occurred_at=occurred,
         kind="case_note",
-        summary=f"Case note ({label.lower()})" + (": corrects an earlier note" if corrects else ""),
+        summary=f"Case note ({label.lower()})"
+        + (f": corrects note of {_when_text(corrects.occurred_at)}" if corrects else ""),
         obj=note,
         agency=actor.agency,
     )
+    if corrects is not None:
+        # The corrected note's chronology line says so too (its text is never changed; only the one-line summary,
+        # which never holds the note's text, gains the link), so a reader of the chronology sees both ends.
+        from openmash.people.models import ChronologyEntry
+
+        for entry in ChronologyEntry.objects.filter(object_type=corrects._meta.label_lower, object_id=str(corrects.pk)):
+            entry.summary = f"{entry.summary}; corrected by note of {_when_text(occurred)}"[:300]
+            entry.save(update_fields=["summary", "updated_at"])
     return note
+
+
+def _when_text(value: dt.datetime) -> str:
+    """A note's time as the pages show it (Europe/London), for the chronology's one-line summary."""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y %H:%M}"
 
 
 def _uuid_or_none(value):

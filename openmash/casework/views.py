@@ -245,6 +245,9 @@ def pack(request, contact_id, close_form=None, status=200):
         "pack": found,
         "contact": found.contact,
         "decision_outcomes": [labels.get(c, c) for c in found.decision.outcomes] if found.decision else [],
+        "decision_children": [
+            {**c, "outcomes": [labels.get(o, o) for o in c["outcomes"]]} for c in found.decision_children
+        ],
         "close_form": close_form or AllocationCloseForm(),
         "close_target": request.POST.get("allocation_id", "") if close_form is not None else "",
         "form": close_form,

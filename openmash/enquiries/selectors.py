@@ -30,17 +30,19 @@ from openmash.enquiries.choices import EarlyHelpRequestStatus, EnquiryStatus, Re
 from openmash.enquiries.models import AgencyRequest, EarlyHelpRequest, Enquiry, Notification, RagChange
 
 
-def answer_counts(statuses) -> dict:
+def answer_counts(statuses, *, late: int = 0) -> dict:
     """How an enquiry's agency requests stand, from their statuses (RequestStatus values): {"asked", "answered"
     (the agency responded), "closed_unanswered" (still unanswered when the MASH decided: closed, never counted as
-    answered; practitioner review, fault 5), "waiting" (open)}. Used by the lists, the enquiry page, the MASH pack
-    and the API alike."""
+    answered; practitioner review, fault 5), "waiting" (open), "late" (of the answered, how many came after the
+    decision: AgencyResponse.late, given by the caller who loaded the answers; ADR 0003)}. Used by the lists, the
+    enquiry page, the MASH pack and the API alike."""
     statuses = list(statuses)
     return {
         "asked": len(statuses),
         "answered": sum(s == RequestStatus.RESPONDED for s in statuses),
         "closed_unanswered": sum(s == RequestStatus.CLOSED for s in statuses),
         "waiting": sum(s == RequestStatus.OPEN for s in statuses),
+        "late": late,
     }
 
 

@@ -354,11 +354,22 @@ def _hub_managers() -> list:
 
 
 def _tell_hub_after_decision(enquiry: Enquiry, message: str) -> None:
-    """Late or changed information on a decided enquiry: the manager who decided and the hub's managers are told."""
+    """Late or changed information on a decided enquiry: the manager who decided, the hub's managers and, once the
+    case is handed over, the social worker allocated to any of its children (open allocation, over each child's
+    cluster) are told, so the worker opens the MASH pack again (issue 5 review). The message carries the contact
+    reference and the agency's name only, never personal data."""
     decision = Decision.objects.filter(enquiry=enquiry).select_related("decided_by").first()
     recipients = {u.pk: u for u in _hub_managers()}
     if decision is not None:
         recipients.setdefault(decision.decided_by_id, decision.decided_by)
+    workers = CaseAllocation.objects.filter(
+        person_id__in=people_in_clusters(_subject_ids(enquiry.contact)),
+        closed_at__isnull=True,
+        worker__isnull=False,
+        worker__in=memberships_allowed("allocation.receive").values("user_id"),
+    ).select_related("worker")
+    for allocation in workers:
+        recipients.setdefault(allocation.worker_id, allocation.worker)
     for user in recipients.values():
         notification_send(user=user, contact=enquiry.contact, message=message)
 

@@ -75,7 +75,7 @@ def test_a_correction_is_a_new_note_linked_to_the_one_it_corrects(screener, mana
     assert fix.corrects == first and list(first.corrections.all()) == [fix]
     assert CaseNote.objects.count() == 2
     chron = ChronologyEntry.objects.get(object_id=str(fix.pk), person_id=next(iter(_subject_ids(strategy_contact))))
-    assert "corrects an earlier note" in chron.summary
+    assert "corrects note of " in chron.summary
 
 
 def test_a_note_can_only_correct_a_note_on_the_same_contact(screener, strategy_contact, decided_enquiry):
