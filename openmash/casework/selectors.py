@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Prefetch
 
+from openmash.access.fields import pack_domestic_abuse, pack_person_details
 from openmash.access.policy import (
     allocations_closable,
     can,
@@ -18,7 +19,6 @@ from openmash.access.policy import (
     people_in_clusters,
     require,
 )
-from openmash.access.fields import pack_domestic_abuse, pack_person_details
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
