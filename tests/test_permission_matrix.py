@@ -168,6 +168,14 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/mash-packs/{contact_id}"): Rule(HUB | {ALLOCATED}, 200, 404),
     ("POST", "/api/v1/contacts/{contact_id}/allocations"): Rule(frozenset({"manager@mash"}), 201, 403),
+    # the allocated worker acknowledges a contact passed to them (ADR 0007); a social worker it was not passed to
+    # finds nothing (404); every other role lacks the action (403)
+    ("POST", "/api/v1/contacts/{contact_id}/acknowledgement"): Rule(
+        frozenset({ALLOCATED}),
+        200,
+        403,
+        denied_overrides={f"social_worker@{a}": 404 for a in MATRIX_AGENCIES},
+    ),
     # matching (issue 6): the hub's screeners and managers review proposed links between agency records (the action
     # check comes first: 403 for everyone else); only managers unmerge. Any professional may ask, before recording
     # a new person, who already known may be them (minimum details, like search).
@@ -275,6 +283,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
                 "rationale": "Reasonable cause to suspect significant harm",
             },
         ),
+        ("POST", "/api/v1/contacts/{contact_id}/acknowledgement"): (f"/contacts/{w['routed']}/acknowledgement", {}),
         ("GET", "/api/v1/mash-packs"): ("/mash-packs", None),
         ("GET", "/api/v1/mash-packs/{contact_id}"): (f"/mash-packs/{w['contact_c']}", None),
         ("POST", "/api/v1/contacts/{contact_id}/allocations"): (
@@ -375,6 +384,9 @@ def _build_world() -> dict:
     respond(setup_police_researcher, request_police)
     child = subject_person(contact_a)
     allocation_open(child, worker)
+    # a later contact about the allocated child: passed straight to the worker (status with_allocated_worker)
+    routed = contact_record(recorder, subjects=[{"person_id": str(child.pk)}], narrative=CANARY_NARRATIVE)
+    assert routed.status == "with_allocated_worker"
     encompass = contact_record(
         recorder,
         subjects=[
@@ -436,6 +448,7 @@ def _build_world() -> dict:
         "early_help": handed_over.early_help_requests.get().pk,
         "child": child.pk,
         "contact_c": contact_c.pk,
+        "routed": routed.pk,
         "child_c": child_c.pk,
         "allocation_c": allocation_c.pk,
         "worker_membership": worker.membership.pk,
@@ -606,6 +619,7 @@ def test_every_api_operation_has_a_matrix_row():
     assert _api_operations() == in_schema, "an operation is routed but hidden from the OpenAPI document"
     keys = ("contact_a", "contact_b", "enquiry", "request_gp", "request_police", "early_help", "child", "notice") + (
         "contact_c",
+        "routed",
         "child_c",
         "allocation_c",
         "worker_membership",

@@ -240,6 +240,16 @@ ROWS: dict[str, Row] = {
     "casework:note_add": Row("GET", "/contacts/{contact_a}/notes/new/", HUB, denied=403),
     "casework:strategy_new": Row("GET", "/contacts/{contact_a}/strategy-discussion/new/", HUB, denied=403),
     "casework:allocate": Row("GET", "/contacts/{decided}/allocate/", MANAGER, denied=403),
+    # the allocated worker acknowledges a contact passed to them (ADR 0007): other social workers find nothing (404),
+    # every other role lacks the action (403)
+    "casework:routed_contact_acknowledge": Row(
+        "POST",
+        "/contacts/{routed}/acknowledge/",
+        frozenset({ALLOCATED}),
+        302,
+        403,
+        denied_overrides={a: 404 for a in at_any("social_worker") - {ALLOCATED}},
+    ),
     "casework:pack_list": Row("GET", "/packs/", HUB | at_any("social_worker"), denied=403, personal=HUB | {ALLOCATED}),
     "casework:pack": Row("GET", "/packs/{decided}/", HUB | {ALLOCATED}),
     "casework:allocation_close": Row(
@@ -373,6 +383,11 @@ def _build_world() -> dict:
     respond(police_researcher, request_police, summary=CANARIES["response"][0])
     person = subject_person(contact_a)
     allocation_open(person, worker)
+    # a later contact about the allocated child, passed straight to the worker (status with_allocated_worker)
+    routed = contact_record(
+        recorder, subjects=[{"person_id": str(person.pk)}], household=[], narrative="Seen again at the school gate"
+    )
+    assert routed.status == "with_allocated_worker"
     token, _raw = token_create(username=recorder.user.username)
     # a decided contact (no canaries) whose child is allocated to the worker: the MASH pack and its allocation
     manager = actor("manager", "mash", "web-setup-manager")
@@ -416,6 +431,7 @@ def _build_world() -> dict:
             "child": person.pk,
             "token": token.pk,
             "decided": decided.pk,
+            "routed": routed.pk,
             "allocation": allocation.pk,
             "link_b": link_b.pk,
             "link": proposed.pk,
@@ -565,6 +581,7 @@ def test_every_row_requests_its_own_route():
         "child",
         "token",
         "decided",
+        "routed",
         "allocation",
         "link_b",
         "batch",
