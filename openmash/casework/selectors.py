@@ -289,3 +289,16 @@ def routed_contact_state(*, actor, contact) -> dict:
     )
     returns = list(RoutedContactReturn.objects.filter(contact=contact).select_related("worker")) if actor.is_hub else []
     return {"receipt": receipt, "can_acknowledge": can_ack, "returns": returns}
+
+
+def acknowledged_contact_ids(*, actor, contact_ids) -> set:
+    """Which of these contacts (already listed to the actor, so no new audit) the actor has acknowledged as the
+    allocated worker (RoutedContactReceipt): one query. In: contact ids. Out: a set of ids."""
+    from openmash.casework.models import RoutedContactReceipt
+
+    ids = [i for i in contact_ids if i]
+    if not ids or actor is None:
+        return set()
+    return set(
+        RoutedContactReceipt.objects.filter(worker=actor.user, contact_id__in=ids).values_list("contact_id", flat=True)
+    )

@@ -166,6 +166,8 @@ def test_reallocating_passes_unacknowledged_contacts_to_the_new_worker(
 
 def test_the_worker_acknowledges_on_the_contact_page_and_through_the_api(referrer, worker, child, allocation, api):
     first, second = _routed(referrer, child), _routed(referrer, child)
+    home = login(worker).get("/").content.decode()
+    assert home.count('<strong class="govuk-tag govuk-tag--orange">Not yet</strong>') == 2
     page = login(worker).get(f"/contacts/{first.pk}/")
     assert 'data-testid="acknowledge-contact"' in page.content.decode()
     assert "Not yet acknowledged" in page.content.decode()
@@ -174,6 +176,8 @@ def test_the_worker_acknowledges_on_the_contact_page_and_through_the_api(referre
     assert RoutedContactReceipt.objects.filter(contact=first, worker=worker.user).exists()
     after = login(worker).get(f"/contacts/{first.pk}/").content.decode()
     assert 'data-testid="acknowledge-contact"' not in after and "acknowledged" in after
+    home = login(worker).get("/").content.decode()
+    assert home.count('<strong class="govuk-tag govuk-tag--orange">Not yet</strong>') == 1
     r = api(worker).post(f"/contacts/{second.pk}/acknowledgement")
     assert r.status_code == 200, r.content
     assert r.json()["contact_id"] == str(second.pk)

@@ -109,7 +109,10 @@ def home(request):
         ctx["my_pagination"] = pagination(request, mine, label="My contacts pages")
     if can(actor, "contacts.routed"):
         routed = contact_selectors.routed_contacts(actor=actor, page=request.GET.get("routed_page"))
-        ctx["routed"] = [{"contact": c, "subjects": presenters.subjects(c)} for c in routed]
+        acknowledged = casework_selectors.acknowledged_contact_ids(actor=actor, contact_ids=[c.pk for c in routed])
+        ctx["routed"] = [
+            {"contact": c, "subjects": presenters.subjects(c), "acknowledged": c.pk in acknowledged} for c in routed
+        ]
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
     if can(actor, "allocation.assign"):
