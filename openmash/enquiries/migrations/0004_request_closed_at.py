@@ -11,15 +11,16 @@ def closed_when_last_changed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("enquiries", "0003_enquiry_assignment_and_decided_at_index"),
+        ('enquiries', '0003_enquiry_assignment_and_decided_at_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agencyrequest",
-            name="closed_at",
-            field=models.DateTimeField(blank=True, help_text="When the decision closed it unanswered.", null=True),
+            model_name='agencyrequest',
+            name='closed_at',
+            field=models.DateTimeField(blank=True, help_text='When the decision closed it unanswered.', null=True),
         ),
         migrations.RunPython(closed_when_last_changed, migrations.RunPython.noop),
     ]
