@@ -211,12 +211,25 @@ def main(argv: list[str] | None = None) -> None:
     _check_command_exists(resolved[0])
     from django.core.management import execute_from_command_line
 
+    from django.core.management.base import CommandError
+
     try:
-        execute_from_command_line(["openmash", *resolved])
+        # --traceback lets a command's CommandError reach the handler below, so it reads like every other error
+        # ("openmash: error: ..."), not Django's "CommandError: ..." (practitioner review); shown only if asked.
+        name, *rest = resolved
+        plain = show_traceback or name.startswith("-") or name in ("help", "version")
+        execute_from_command_line(["openmash", name, *([] if plain else ["--traceback"]), *rest])
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except SystemExit:
         raise
+    except CommandError as exc:
+        if show_traceback:
+            raise
+        words = argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1]
+        message = (str(exc).strip().splitlines() or ["failed"])[0]
+        print(f"openmash {' '.join(words)}: error: {message}", file=sys.stderr)
+        raise SystemExit(exc.returncode) from None
     except Exception as exc:  # one line for the operator; --traceback shows the rest
         if show_traceback:
             raise

@@ -104,7 +104,7 @@ def encompass_status(*, contact) -> dict:
     open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
     notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
     notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
-    notices = list(contact.encompass_notices.select_related("school").order_by("created_at", "id"))
+    notices = list(contact.encompass_notices.select_related("school", "person").order_by("created_at", "id"))
     told = {n.person_id for n in notices}
     waiting = 0
     if contact.notify_schools:

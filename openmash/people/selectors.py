@@ -105,8 +105,13 @@ def _relationships_view(person: Person) -> list[dict]:
     for rel in person.relationships_from.all():
         other = rel.related_person
         rows.append((rel, other, "from", f"{rel.get_relationship_type_display()} of {other.full_name}"))
+    # A relationship recorded both ways (siblings: A sibling of B and B sibling of A) is one relationship: the "to"
+    # row is left out when the same type already links this person to the same other person (practitioner review).
+    told = {(rel.related_person_id, rel.relationship_type) for rel, *_ in rows}
     for rel in person.relationships_to.all():
         other = rel.person
+        if (other.pk, rel.relationship_type) in told:
+            continue
         rows.append((rel, other, "to", f"{other.full_name}: {rel.get_relationship_type_display().lower()}"))
     return [
         {

@@ -74,7 +74,10 @@ def minimum_people(rows: list[dict]) -> list[dict]:
 
     return [
         {
-            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x),
+            # as Person.full_name: an unborn child without a first name is "Unborn child <surname>" everywhere
+            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x)
+            if r.get("forename") or not r.get("expected_date_of_birth")
+            else f"Unborn child {r.get('surname') or ''}".strip(),
             "role": r["role"],
             "date_of_birth": r.get("date_of_birth"),
             "expected_date_of_birth": r.get("expected_date_of_birth"),

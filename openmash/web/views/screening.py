@@ -120,6 +120,7 @@ def contact_screen(request, contact_id):
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
         "related": related,
+        "can_take": can(request.actor, "work.take"),
         "nav_active": "screening",
     }
     return render(request, "web/screening/screen.html", ctx)
