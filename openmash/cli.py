@@ -210,7 +210,6 @@ def main(argv: list[str] | None = None) -> None:
     _setup_django()
     _check_command_exists(resolved[0])
     from django.core.management import execute_from_command_line
-
     from django.core.management.base import CommandError
 
     try:
