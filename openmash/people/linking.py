@@ -697,9 +697,14 @@ def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int
 
     Records of the batch joined to each other by a shared identifier are taken together (a chain X-Y inside one
     batch, X holding A's NHS number and Y B's UPN, must not join A and B either); the people counted are the
-    resolved people of the matching records outside the batch, as they stand before any link is written. So a new
-    record holding child A's NHS number and child B's UPN is caught before either link could merge A and B, while
-    one extract naming the same new child three times (all in the batch) still joins."""
+    resolved people of the matching records outside the batch, as they stand before any link is written, plus the
+    batch record's own resolved person when it is already joined with other people's records. So a new record
+    holding child A's NHS number and child B's UPN is caught before either link could merge A and B, and so is a
+    record already joined to A that is later given B's UPN; one extract naming the same new child three times (all
+    in the batch) still joins."""
+    if not pairs:
+        return {}
+    batch = {pk for pk in batch if pk in pool}
     parent = {pk: pk for pk in batch}
 
     def find(x):
@@ -716,6 +721,18 @@ def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int
         for mine, other in ((left, right), (right, left)):
             if mine in batch and other not in batch:
                 outside.setdefault(find(mine), set()).add(pool[other].person_id)
+    # A record of the batch already joined with other people's records (its resolved person is not its own, or
+    # others are merged into it) speaks for that existing person too: an identifier added to it that points at
+    # someone else would bridge the two (a child joined to A by A's details, then given B's UPN by an amendment).
+    joined = {pool[pk].person_id for pk in batch if pool[pk].person_id != pool[pk].origin_person_id}
+    candidates = {pool[pk].person_id for pk in batch if pk in parent and find(pk) in outside} - joined
+    if candidates:
+        joined |= set(
+            Person.objects.filter(merged_into_id__in=candidates).values_list("merged_into_id", flat=True).distinct()
+        )
+    for pk in batch:
+        if pool[pk].person_id in joined and find(pk) in outside:
+            outside[find(pk)].add(pool[pk].person_id)
     spread = {root: len(people) for root, people in outside.items() if len(people) >= 2}
     return {pk: spread[find(pk)] for pk in batch if find(pk) in spread}
 

@@ -128,6 +128,24 @@ def test_the_attack_through_an_amendment_adding_identifiers_merges_nobody(two_ch
     assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 2
 
 
+def test_a_record_joined_to_a_then_given_bs_upn_does_not_bridge_a_and_b(two_children, partnership):
+    """Two steps: an agency's record with A's NHS number, name and birthday joins A (the honest case); the agency then
+    re-sends the record with B's UPN added. The record already speaks for A, so B's UPN points at a second person:
+    review, no merge. (A referrer cannot do this through an amendment: a person joined to someone else is the hub's
+    to correct.)"""
+    a, b, worker = two_children
+    details = {"given_name": "Ava", "family_name": "Brown", "date_of_birth": dt.date(2016, 5, 20), "nhs_number": NHS_A}
+    first = _record(partnership["health-gp"], "G1", **details)
+    assert first.person_id == a.pk  # joined A
+    again = _record(partnership["health-gp"], "G1", **details, upn=UPN_B)
+    assert again.upn == UPN_B and again.person_id == a.pk
+    b.refresh_from_db()
+    assert b.merged_into_id is None and not Person.objects.filter(merged_into=b.pk).exists()
+    assert not person_full_record_allowed(worker, b)
+    link = RecordLink.objects.get(valid_to__isnull=True, state=LinkState.PROPOSED)
+    assert "match records of 2 different people" in link.reason
+
+
 def test_an_identifier_alone_with_another_childs_details_is_only_proposed(two_children, make_actor):
     """One identifier of A with B-like details: the records disagree on date of birth and names, so no join."""
     a, b, worker = two_children
