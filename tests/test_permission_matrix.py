@@ -417,8 +417,17 @@ def _build_world() -> dict:
     right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
     proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
     joined_nhs = nhs_number()
-    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
-    second = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs)
+    record(
+        "police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs, date_of_birth=dt.date(2013, 3, 3)
+    )
+    second = record(
+        "school-oak",
+        "J2",
+        given_name="Joe",
+        family_name="Joined",
+        nhs_number=joined_nhs,
+        date_of_birth=dt.date(2013, 3, 3),
+    )
     from openmash.people.models import RecordLink
 
     confirmed = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")

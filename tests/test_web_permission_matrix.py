@@ -397,8 +397,17 @@ def _build_world() -> dict:
     right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
     proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
     joined_nhs = nhs_number(random.Random(77))
-    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
-    merged = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs).origin_person
+    record(
+        "police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs, date_of_birth=dt.date(2013, 3, 3)
+    )
+    merged = record(
+        "school-oak",
+        "J2",
+        given_name="Joe",
+        family_name="Joined",
+        nhs_number=joined_nhs,
+        date_of_birth=dt.date(2013, 3, 3),
+    ).origin_person
     assert RecordLink.objects.filter(valid_to__isnull=True, state="confirmed").count() == 1
     from openmash.feeds.models import FeedMapping, ImportBatch
 

@@ -460,6 +460,33 @@ def people_linkable(actor) -> QuerySet:
     return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
 
 
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity) an allocated social worker may see. Entries
+#: the workflow writes carry none (""), which is standard. Anything else -- "sealed" (held by the hub only) or a
+#: value this list does not know -- is the hub's alone (deny by default).
+CHRONOLOGY_WORKER_SENSITIVITIES = ("", "standard", "sensitive")
+
+
+def chronology_entries_visible(actor, qs: QuerySet) -> QuerySet:
+    """The chronology entries of `qs` (a ``people.ChronologyEntry`` queryset) the actor may see: THE sensitivity rule
+    for every place an entry is shown (person page, API, exports, merged chronologies).
+
+    - the hub (screeners, managers): every entry, sealed ones included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - a social worker: the standard and sensitive entries of the people in the clusters of the children allocated
+      to them by an open allocation (person_full_record_allowed), never a sealed one;
+    - everyone else, and no actor: nothing (the chronology is part of the full record: access.fields).
+
+    Out: `qs` filtered (still lazy). Security review 2026-11: a sealed imported health event showed on the
+    allocated worker's chronology page and API."""
+    if actor is None:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    if not can(actor, "allocation.receive"):
+        return qs.none()
+    return qs.filter(person_id__in=_allocated_to(actor.user), sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
+
+
 def person_full_record_allowed(actor, person=None) -> bool:
     """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
     the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
@@ -555,6 +582,8 @@ __all__ = [
     "agency_request_people_until",
     "agency_request_people_allowed",
     "person_full_record_allowed",
+    "chronology_entries_visible",
+    "CHRONOLOGY_WORKER_SENSITIVITIES",
     "contact_amend_allowed",
     "role_combination_error",
     "works_for_early_help_service",

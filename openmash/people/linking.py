@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import person_get_for, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -690,17 +691,70 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
     return pool, pairs
 
 
+def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int]:
+    """Records of the batch whose identifiers point at records of two or more different people (ADR 0005 addendum,
+    security review 2026-11): {record id: how many different people}.
+
+    Records of the batch joined to each other by a shared identifier are taken together (a chain X-Y inside one
+    batch, X holding A's NHS number and Y B's UPN, must not join A and B either); the people counted are the
+    resolved people of the matching records outside the batch, as they stand before any link is written, plus the
+    batch record's own resolved person when it is already joined with other people's records. So a new record
+    holding child A's NHS number and child B's UPN is caught before either link could merge A and B, and so is a
+    record already joined to A that is later given B's UPN; one extract naming the same new child three times (all
+    in the batch) still joins."""
+    if not pairs:
+        return {}
+    batch = {pk for pk in batch if pk in pool}
+    parent = {pk: pk for pk in batch}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for left, right in pairs:
+        if left in batch and right in batch:
+            parent[find(left)] = find(right)
+    outside: dict[uuid.UUID, set] = {}
+    for left, right in pairs:
+        for mine, other in ((left, right), (right, left)):
+            if mine in batch and other not in batch:
+                outside.setdefault(find(mine), set()).add(pool[other].person_id)
+    # A record of the batch already joined with other people's records (its resolved person is not its own, or
+    # others are merged into it) speaks for that existing person too: an identifier added to it that points at
+    # someone else would bridge the two (a child joined to A by A's details, then given B's UPN by an amendment).
+    joined = {pool[pk].person_id for pk in batch if pool[pk].person_id != pool[pk].origin_person_id}
+    candidates = {pool[pk].person_id for pk in batch if pk in parent and find(pk) in outside} - joined
+    if candidates:
+        joined |= set(
+            Person.objects.filter(merged_into_id__in=candidates).values_list("merged_into_id", flat=True).distinct()
+        )
+    for pk in batch:
+        if pool[pk].person_id in joined and find(pk) in outside:
+            outside[find(pk)].add(pool[pk].person_id)
+    spread = {root: len(people) for root, people in outside.items() if len(people) >= 2}
+    return {pk: spread[find(pk)] for pk in batch if find(pk) in spread}
+
+
 def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict | None = None) -> list[RecordLink]:
     """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
-    after normalisation), unless they already resolve to the same person. A pair is confirmed automatically unless
-    a hard rule stops it (then it is proposed for review with the reason); a pair with a current decision is left
-    alone. Returns the links written."""
+    after normalisation), unless they already resolve to the same person. A pair is confirmed automatically only
+    when no hard rule stops it and the two records agree on the person (``_demographics_disagree``); otherwise it
+    is proposed for review with the reason. Every pair of a record whose identifiers point at two or more different
+    people is proposed, never confirmed: an automatic rule never bridges two people through one record (ADR 0005
+    addendum). A pair with a current decision is left alone. Returns the links written."""
     not_same = not_same or {}
     pool, pairs = _identifier_pairs(records)
+    bridging = _bridging_records({r.pk for r in records}, pool, pairs)
     written = []
     for left, right in sorted(pairs):
         declined = not_same.get(left, set()) | not_same.get(right, set())
-        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined)
+        held = []
+        spread = max(bridging.get(left, 0), bridging.get(right, 0))
+        if spread:
+            held.append(f"one record's identifiers match records of {spread} different people")
+        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined, held=held)
         if link is not None:
             written.append(link)
     return written
@@ -747,7 +801,64 @@ def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> bool:
     )
 
 
-def _identifier_pair(*, actor, left: AgencyRecord, right: AgencyRecord, declined: set) -> RecordLink | None:
+def _dob_agrees(a: dt.date | None, b: dt.date | None) -> bool:
+    """Both dates of birth known and equal, or equal with day and month transposed (``linkage.names.dob_variants``)."""
+    a, b = _date_or_none(a), _date_or_none(b)
+    return a is not None and b is not None and b in dob_variants(a)
+
+
+def _date_or_none(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _name_agrees(a: str, b: str, *, given: bool) -> bool:
+    """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, a
+    shared word of three letters or more (multi-word and hyphenated surnames), and for first names a nickname or
+    formal form in common (Bill / William). A blank name agrees with nothing."""
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return False
+    if ca == cb or (phonetic(a) and phonetic(a) == phonetic(b)):
+        return True
+    if {t for t in tokens(a) if len(t) > 2} & {t for t in tokens(b) if len(t) > 2}:
+        return True
+    return given and bool(nickname_forms(a) & nickname_forms(b))
+
+
+def _demographics_disagree(a: AgencyRecord, b: AgencyRecord) -> list[str]:
+    """Why two records sharing an identifier may not be joined without review (ADR 0005 addendum): the reasons, in
+    words that name no value; empty when the dates of birth agree (exact or day/month transposed) and the first
+    names and surnames are compatible (``_name_agrees``; first name and surname swapped also agrees)."""
+    problems = []
+    if not _dob_agrees(a.date_of_birth, b.date_of_birth):
+        problems.append(
+            "the dates of birth differ"
+            if a.date_of_birth and b.date_of_birth
+            else "a date of birth is missing on one record"
+        )
+    straight = _name_agrees(a.given_name, b.given_name, given=True) and _name_agrees(
+        a.family_name, b.family_name, given=False
+    )
+    swapped = _name_agrees(a.given_name, b.family_name, given=False) and _name_agrees(
+        a.family_name, b.given_name, given=False
+    )
+    if not (straight or swapped):
+        problems.append("the names do not match")
+    return problems
+
+
+def _identifier_pair(
+    *, actor, left: AgencyRecord, right: AgencyRecord, declined: set, held: list[str] | None = None
+) -> RecordLink | None:
+    """Confirm or propose one pair of records sharing a valid identifier (the deterministic rule). ``held``: reasons
+    found over the whole batch (a record bridging several people) that stop an automatic confirmation."""
     current_person = dict(AgencyRecord.objects.filter(pk__in=[left.pk, right.pk]).values_list("pk", "person_id"))
     pa, pb = current_person[left.pk], current_person[right.pk]
     if pa == pb:
@@ -759,7 +870,8 @@ def _identifier_pair(*, actor, left: AgencyRecord, right: AgencyRecord, declined
     weights: dict[str, dict[str, Any]] = {
         f: {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS[f]}"} for f in shared
     }
-    blocked = []
+    blocked = list(held or [])
+    blocked.extend(_demographics_disagree(left, right))
     if left.nhs_number and right.nhs_number and left.nhs_number != right.nhs_number:
         weights["nhs_number"] = {"weight": None, "level": "different", "reason": "different NHS numbers"}
         blocked.append("the two records have different NHS numbers")

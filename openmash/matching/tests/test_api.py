@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from openmash.people import linking
@@ -15,13 +17,25 @@ def _records(partnership, nhs_left="", nhs_right="", upn="B801200005001"):
         actor=None,
         agency=partnership["school-oak"],
         local_id="S1",
-        details={"given_name": "Ann", "family_name": "Lee", "upn": upn, "nhs_number": nhs_left},
+        details={
+            "given_name": "Ann",
+            "family_name": "Lee",
+            "date_of_birth": dt.date(2015, 1, 2),
+            "upn": upn,
+            "nhs_number": nhs_left,
+        },
     )
     right, _ = linking.record_create(
         actor=None,
         agency=partnership["police"],
         local_id="P1",
-        details={"given_name": "Anne", "family_name": "Lee", "upn": upn, "nhs_number": nhs_right},
+        details={
+            "given_name": "Anne",
+            "family_name": "Lee",
+            "date_of_birth": dt.date(2015, 1, 2),
+            "upn": upn,
+            "nhs_number": nhs_right,
+        },
     )
     return left, right
 
