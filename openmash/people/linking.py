@@ -81,6 +81,7 @@ __all__ = [
     "record_refresh",
     "records_attach",
     "records_for_new_people",
+    "records_from_feed",
     "records_link_identifiers",
     "records_link_outcome",
     "records_note_contact",
@@ -566,6 +567,77 @@ def _person_from_details(agency, details: dict) -> Person:
             start_date=timezone.localdate(),
         )
     return person
+
+
+@transaction.atomic
+def records_from_feed(
+    *, agency, details: dict[str, dict], received_at: dt.datetime, source_feed: str
+) -> list[AgencyRecord]:
+    """New agency records from a feed import, in bulk (a few queries per call, whatever its size): each record gets a
+    new origin person made from its details (names, date of birth, sex, valid identifiers and address become the
+    person's own, so intake search finds an imported child at once); origin_person = person = that person.
+
+    In: ``agency``; ``details`` {local id: {kind, given_name, family_name, date_of_birth (date or None), sex
+    (M/F/U), nhs_number, upn, pnc_id (already validated and normalised by the feed; each is checked again here and
+    kept only when valid and not a placeholder), postcode (canonical), address, as_received (dict)}} for local ids
+    the agency holds no record under (the caller checked: a duplicate raises IntegrityError); ``received_at``
+    (aware datetime, the batch's start); ``source_feed`` (feed code). Out: the new records, in ``details`` order.
+
+    Links nothing: the caller runs ``records_link_identifiers`` on them (in chunks) in the same transaction, so an
+    import streams. Not audited per record: the import's own batch event covers them (ADR 0006). Call inside the
+    import's transaction."""
+    if not details:
+        return []
+    rows = []
+    for local_id, d in details.items():
+        values = {c: d.get(c) for c in _RECORD_COLUMNS if d.get(c) not in (None, "")}
+        for f in IDENTIFIER_FIELDS:
+            values[f] = identifier_valid(f, d.get(f))
+        for text in ("given_name", "family_name", "postcode", "address"):
+            values[text] = (values.get(text) or "")[: AgencyRecord._meta.get_field(text).max_length]
+        values["sex"] = values.get("sex") or Sex.UNKNOWN
+        values["kind"] = values.get("kind") or PersonKind.CHILD
+        values.setdefault("date_of_birth", None)
+        rows.append((local_id, values, _jsonable(d.get("as_received") or {})))
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                kind=v["kind"],
+                forename=v["given_name"],
+                surname=v["family_name"],
+                forename_norm=normalise_name(v["given_name"]),
+                surname_norm=normalise_name(v["family_name"]),
+                date_of_birth=v["date_of_birth"],
+                sex=v["sex"],
+                created_by_agency=agency,
+            )
+            for _, v, _ in rows
+        ]
+    )
+    identifiers, addresses, records = [], [], []
+    for person, (local_id, v, as_received) in zip(people, rows, strict=True):
+        identifiers.extend(
+            PersonIdentifier(person=person, identifier_type=f, value=v[f]) for f in IDENTIFIER_FIELDS if v[f]
+        )
+        if v["postcode"] or v["address"]:
+            addresses.append(Address(person=person, line1=v["address"][:200], postcode=v["postcode"]))
+        records.append(
+            AgencyRecord(
+                agency=agency,
+                local_id=local_id,
+                origin_person=person,
+                person=person,
+                as_received=as_received,
+                received_at=received_at,
+                source_feed=source_feed,
+                **v,
+            )
+        )
+    PersonIdentifier.objects.bulk_create(identifiers)
+    Address.objects.bulk_create(addresses)
+    created = AgencyRecord.objects.bulk_create(records)
+    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals (search_index)
+    return created
 
 
 _RECORD_COLUMNS = (
