@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import Q
+
 from linkage.names import dob_variants
 from openmash.matching.candidates import MIN_SCORE, _score
 from openmash.people.linking import link_propose
-from openmash.people.models import AgencyRecord
+from openmash.people.models import AgencyRecord, LinkState, RecordLink
 
 #: ``RecordLink.rule`` of the proposals made here.
 RULE = "name+dob"
@@ -59,6 +61,19 @@ def _pair_evidence(record: AgencyRecord, other: AgencyRecord) -> tuple[float, li
     return points, reasons
 
 
+def _proposed_between(person_a, person_b) -> bool:
+    """Whether a proposal already waits between a record of one resolved person and a record of the other (one
+    review decides them both: a second proposal for the same two people would only be noise in the queue)."""
+    return (
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED)
+        .filter(
+            Q(record_l__person_id=person_a, record_r__person_id=person_b)
+            | Q(record_l__person_id=person_b, record_r__person_id=person_a)
+        )
+        .exists()
+    )
+
+
 def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
     """Propose a link to the review queue for each record of a feed chunk that clearly looks like a record of
     another resolved person (``_pair_evidence``): name and date of birth, no shared identifier. Never confirms:
@@ -67,7 +82,8 @@ def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
     In: the records a feed chunk created or changed (after the identifier rule ran; their ``person_id`` is re-read
     here); ``actor`` for the audit (None: "openmash:linking"). Records of the same agency's feeds are not compared
     with each other (an agency's two ids are its own business). One blocking query per call (on the indexed date of
-    birth), then one ``link_propose`` per proposal, best candidate record per other person. Out: the number of
+    birth), then one ``link_propose`` per proposal, best candidate record per other person, none when a proposal already waits between the two people.
+    Out: the number of
     proposals written or kept (a pair already decided, or already one person, is left alone). Call inside the
     import's transaction."""
     dated = [r for r in records if r.date_of_birth]
@@ -94,6 +110,8 @@ def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
                 if found and (other.person_id not in best or found[0] > best[other.person_id][0]):
                     best[other.person_id] = (found[0], found[1], other)
         for _points, reasons, other in best.values():
+            if _proposed_between(person, other.person_id):
+                continue
             link = link_propose(
                 actor=actor,
                 record_a_id=r.pk,
