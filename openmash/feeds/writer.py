@@ -37,7 +37,9 @@ from openmash.people.models import AgencyRecord
 from openmash.people.search_index import search_keys_refresh
 from openmash.people.validation import age_on
 
-RECORD_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn")
+RECORD_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
+)  # fmt: skip
 ADULT_AGE = 18
 
 

@@ -187,3 +187,26 @@ def test_a_later_extract_adding_the_nhs_number_links_the_record(write_csv, run_i
     later = run_import(write_csv([row(record_id="P1", given_name="Amir", family_name="Khan")]), agency="police")
     assert later.records_superseded == 1 and later.report["links_identifier"] == 1
     assert _record("police", "P1").person_id == _record(HEALTH, "RX1").person_id
+
+
+def test_a_pnc_id_links_a_police_record_to_probations(write_csv, run_import):
+    from openmash.feeds.tests.conftest import HEADER
+
+    header = [*HEADER, "pnc_id"]
+    police = run_import(
+        write_csv([row(record_id="P1", nhs_number="", pnc_id="2001/0123456F")], header=header), agency="police"
+    )
+    probation = run_import(
+        write_csv(
+            [row(record_id="N1", given_name="Kai", family_name="Smyth", nhs_number="", pnc_id="2001/0123456 f")],
+            header=header,
+        ),
+        agency="probation",
+    )
+    assert (police.status, probation.status) == (BatchStatus.DONE, BatchStatus.DONE), probation.report
+    police_rec, probation_rec = _record("police", "P1"), _record("probation", "N1")
+    assert police_rec.pnc_id == probation_rec.pnc_id == "2001/0123456F"
+    assert police_rec.person_id == probation_rec.person_id
+    bad = run_import(write_csv([row(record_id="P9", pnc_id="2001/0123456A")], header=header), agency="police")
+    assert bad.status == BatchStatus.REFUSED
+    assert any(p["field"] == "pnc_id" for p in bad.report["problems"])
