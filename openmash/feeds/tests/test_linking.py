@@ -210,3 +210,62 @@ def test_a_pnc_id_links_a_police_record_to_probations(write_csv, run_import):
     bad = run_import(write_csv([row(record_id="P9", pnc_id="2001/0123456A")], header=header), agency="police")
     assert bad.status == BatchStatus.REFUSED
     assert any(p["field"] == "pnc_id" for p in bad.report["problems"])
+
+
+def _upn(serial: str) -> str:
+    from openmash.people.identifiers import upn_check_letter
+
+    return upn_check_letter(serial) + serial
+
+
+def test_a_chain_of_identifiers_never_gives_one_person_two_nhs_numbers(write_csv, run_import):
+    """A (NHS A, UPN 1) - B1 (UPN 1, PNC) - B2 (PNC, UPN 2) - C (NHS B, UPN 2): each pair shares an identifier, but
+    joined they would hold two NHS numbers, so the import (one chunk, written in bulk) never joins A and C."""
+    from openmash.feeds.tests.conftest import HEADER
+    from openmash.people.models import LinkState, RecordLink
+
+    header = [*HEADER, "pnc_id"]
+    u1, u2 = _upn("801200005001"), _upn("801200005002")
+    run_import(
+        write_csv(
+            [row(record_id="A", nhs_number=NHS_A, upn=u1), row(record_id="C", nhs_number=NHS_B, upn=u2)], header=header
+        ),
+        agency="school-oak",
+    )
+    batch = run_import(
+        write_csv(
+            [
+                row(record_id="B1", nhs_number="", upn=u1, pnc_id="2001/0123456F"),
+                row(record_id="B2", nhs_number="", upn=u2, pnc_id="2001/0123456F"),
+            ],
+            header=header,
+        ),
+        agency="police",
+    )
+    assert batch.status == BatchStatus.DONE
+    a, c = _record("school-oak", "A"), _record("school-oak", "C")
+    assert a.person_id != c.person_id
+    assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exists()
+
+
+def test_an_identifier_never_joins_people_a_reviewer_said_are_different(write_csv, run_import, make_actor):
+    """A (NHS A) and C (a UPN) were proposed and rejected by a human; B arrives with A's NHS number and C's UPN: B
+    joins one of them, and the other pair waits for review instead of joining A and C."""
+    from openmash.people import linking
+    from openmash.people.models import LinkState, RecordLink
+
+    hub = make_actor("screener", "mash")
+    u1 = _upn("801200005001")
+    run_import(
+        write_csv([row(record_id="A", nhs_number=NHS_A), row(record_id="C", given_name="Kai", nhs_number="", upn=u1)]),
+        agency="school-oak",
+    )
+    a, c = _record("school-oak", "A"), _record("school-oak", "C")
+    proposal = linking.link_propose(actor=None, record_a_id=a.pk, record_b_id=c.pk, rule="test")
+    linking.link_reject(actor=hub, link_id=proposal.pk, reason="Different children: checked with the school")
+    batch = run_import(write_csv([row(record_id="B", nhs_number=NHS_A, upn=u1)]), agency="police")
+    assert batch.status == BatchStatus.DONE
+    a, c, b = _record("school-oak", "A"), _record("school-oak", "C"), _record("police", "B")
+    assert a.person_id != c.person_id
+    assert b.person_id in (a.person_id, c.person_id)
+    assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 1
