@@ -269,3 +269,19 @@ def test_an_identifier_never_joins_people_a_reviewer_said_are_different(write_cs
     assert a.person_id != c.person_id
     assert b.person_id in (a.person_id, c.person_id)
     assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 1
+
+
+def test_intake_finds_the_imported_child_once_under_either_spelling(write_csv, run_import):
+    """The intake lookup (matching.candidates) offers the child the police and health extracts describe as one
+    person, whether the referrer types the police's spelling, the GP's, or only the NHS number in another form."""
+    from openmash.matching.candidates import candidates_for
+
+    _police_and_health(write_csv, run_import)
+    person = _record("police", "P1").person_id
+    for forename in ("Kayden", "Kaden"):
+        found = candidates_for({"forename": forename, "surname": "Smith", "date_of_birth": "2015-03-01"})
+        assert [c.person.pk for c in found] == [person], forename
+    exact = candidates_for(
+        {"forename": "K", "surname": "S", "identifiers": [{"type": "nhs_number", "value": "9993141593"}]}
+    )
+    assert [(c.person.pk, c.exact) for c in exact] == [(person, True)]
