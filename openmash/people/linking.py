@@ -82,6 +82,7 @@ __all__ = [
     "record_refresh",
     "records_attach",
     "records_for_new_people",
+    "records_from_feed",
     "records_link_identifiers",
     "records_link_outcome",
     "records_note_contact",
@@ -569,6 +570,77 @@ def _person_from_details(agency, details: dict) -> Person:
     return person
 
 
+@transaction.atomic
+def records_from_feed(
+    *, agency, details: dict[str, dict], received_at: dt.datetime, source_feed: str
+) -> list[AgencyRecord]:
+    """New agency records from a feed import, in bulk (a few queries per call, whatever its size): each record gets a
+    new origin person made from its details (names, date of birth, sex, valid identifiers and address become the
+    person's own, so intake search finds an imported child at once); origin_person = person = that person.
+
+    In: ``agency``; ``details`` {local id: {kind, given_name, family_name, date_of_birth (date or None), sex
+    (M/F/U), nhs_number, upn, pnc_id (already validated and normalised by the feed; each is checked again here and
+    kept only when valid and not a placeholder), postcode (canonical), address, as_received (dict)}} for local ids
+    the agency holds no record under (the caller checked: a duplicate raises IntegrityError); ``received_at``
+    (aware datetime, the batch's start); ``source_feed`` (feed code). Out: the new records, in ``details`` order.
+
+    Links nothing: the caller runs ``records_link_identifiers`` on them (in chunks) in the same transaction, so an
+    import streams. Not audited per record: the import's own batch event covers them (ADR 0006). Call inside the
+    import's transaction."""
+    if not details:
+        return []
+    rows = []
+    for local_id, d in details.items():
+        values = {c: d.get(c) for c in _RECORD_COLUMNS if d.get(c) not in (None, "")}
+        for f in IDENTIFIER_FIELDS:
+            values[f] = identifier_valid(f, d.get(f))
+        for text in ("given_name", "family_name", "postcode", "address"):
+            values[text] = (values.get(text) or "")[: AgencyRecord._meta.get_field(text).max_length]
+        values["sex"] = values.get("sex") or Sex.UNKNOWN
+        values["kind"] = values.get("kind") or PersonKind.CHILD
+        values.setdefault("date_of_birth", None)
+        rows.append((local_id, values, _jsonable(d.get("as_received") or {})))
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                kind=v["kind"],
+                forename=v["given_name"],
+                surname=v["family_name"],
+                forename_norm=normalise_name(v["given_name"]),
+                surname_norm=normalise_name(v["family_name"]),
+                date_of_birth=v["date_of_birth"],
+                sex=v["sex"],
+                created_by_agency=agency,
+            )
+            for _, v, _ in rows
+        ]
+    )
+    identifiers, addresses, records = [], [], []
+    for person, (local_id, v, as_received) in zip(people, rows, strict=True):
+        identifiers.extend(
+            PersonIdentifier(person=person, identifier_type=f, value=v[f]) for f in IDENTIFIER_FIELDS if v[f]
+        )
+        if v["postcode"] or v["address"]:
+            addresses.append(Address(person=person, line1=v["address"][:200], postcode=v["postcode"]))
+        records.append(
+            AgencyRecord(
+                agency=agency,
+                local_id=local_id,
+                origin_person=person,
+                person=person,
+                as_received=as_received,
+                received_at=received_at,
+                source_feed=source_feed,
+                **v,
+            )
+        )
+    PersonIdentifier.objects.bulk_create(identifiers)
+    Address.objects.bulk_create(addresses)
+    created = AgencyRecord.objects.bulk_create(records)
+    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals (search_index)
+    return created
+
+
 _RECORD_COLUMNS = (
     "kind",
     "given_name",
@@ -763,21 +835,148 @@ def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict |
 LINK_CHUNK = 500
 
 
+class _Sets:
+    """Union-find over people (path halving)."""
+
+    def __init__(self, items) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return False
+        self.parent[a] = b
+        return True
+
+
+def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
+    """For the pairs of a chunk, in four queries: each record's resolved person, the pairs with a current link row,
+    the valid NHS numbers each of those people holds, and the pairs of people a human said are different."""
+    ids = {x for pair in pairs for x in pair}
+    person_of = dict(AgencyRecord.objects.filter(pk__in=ids).values_list("pk", "person_id"))
+    persons = set(person_of.values())
+    decided = set(
+        RecordLink.objects.filter(valid_to__isnull=True, record_l_id__in={left for left, _ in pairs}).values_list(
+            "record_l_id", "record_r_id"
+        )
+    )
+    nhs: dict[uuid.UUID, set[str]] = {}
+    held = AgencyRecord.objects.filter(person_id__in=persons)
+    for pid, number in held.exclude(nhs_number="").values_list("person_id", "nhs_number"):
+        nhs.setdefault(pid, set()).add(number)
+    rejected = list(
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.REJECTED, decided_by__isnull=False)
+        .filter(Q(record_l_id__in=held.values("pk")) | Q(record_r_id__in=held.values("pk")))
+        .values_list("record_l__person_id", "record_r__person_id")
+    )
+    return person_of, decided, nhs, rejected
+
+
+def _plain_joins(pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list) -> tuple[list, list]:
+    """(joins, slow): the plain pairs to confirm in bulk, one per join needed, and the pairs to decide one by one
+    (see ``_link_by_identifiers_bulk``)."""
+    plain, slow = [], []
+    for pair in sorted(pairs):
+        if person_of[pair[0]] != person_of[pair[1]]:
+            (slow if pair in decided else plain).append(pair)
+    together = _Sets(set(person_of.values()))
+    for left, right in plain:
+        together.union(person_of[left], person_of[right])
+    numbers: dict = {}
+    for p, found in nhs.items():
+        if p in together.parent:
+            numbers.setdefault(together.find(p), set()).update(found)
+    blocked = {root for root, found in numbers.items() if len(found) > 1}
+    for a, b in rejected:
+        if a in together.parent and b in together.parent and together.find(a) == together.find(b):
+            blocked.add(together.find(a))
+    forest = _Sets(set(person_of.values()))
+    joins = []
+    for left, right in plain:
+        if together.find(person_of[left]) in blocked:
+            slow.append((left, right))
+        elif forest.union(person_of[left], person_of[right]):
+            joins.append((left, right))
+    return joins, slow
+
+
+def _confirm_bulk(*, actor, pool: dict, joins: list, person_of: dict) -> int:
+    """Confirm the plain joins in one insert, audit each link, then recompute the clusters once."""
+    now = timezone.now()
+    links = []
+    for left, right in joins:
+        shared = [
+            f for f in IDENTIFIER_FIELDS if getattr(pool[left], f) and getattr(pool[left], f) == getattr(pool[right], f)
+        ]
+        links.append(
+            RecordLink(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.CONFIRMED,
+                match_probability=1.0,
+                field_weights={
+                    f: {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS[f]}"} for f in shared
+                },
+                rule="+".join(shared),
+                decided_by=None,
+                decided_at=now,
+                reason="Same " + " and ".join(IDENTIFIER_LABELS[f] for f in shared),
+                valid_from=now,
+            )
+        )
+    RecordLink.objects.bulk_create(links)
+    for link in links:
+        detail = {"rule": link.rule, "records": [str(link.record_l_id), str(link.record_r_id)]}
+        _audit(actor, "link_confirm", obj=link, detail=detail)
+    ends = [x for pair in joins for x in pair]
+    _recompute(actor=actor, seed_person_ids={person_of[x] for x in ends} | {pool[x].origin_person_id for x in ends})
+    return len(links)
+
+
+def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
+    """``_link_by_identifiers`` for a feed's chunk, with the same outcome in a few queries for the common case.
+
+    The pairs that share a valid identifier are split in two. *Plain* pairs -- no current decision or proposal on
+    the pair, and, joined together with every other plain pair of the chunk, no resulting person would hold two
+    different valid NHS numbers or contain two people a human said are different -- are confirmed in bulk: one link
+    per join actually needed (a spanning forest, as the pair-by-pair rule leaves records already joined alone),
+    one audit event per link, and one recomputation of the clusters for the whole chunk. Every other pair goes
+    through ``_identifier_pair`` one by one afterwards, so the hard rules are applied exactly as for one record.
+    Returns the number of links written (confirmed or proposed)."""
+    pool, pairs = _identifier_pairs(records)
+    if not pairs:
+        return 0
+    person_of, decided, nhs, rejected = _bulk_facts(pairs)
+    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected)
+    written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
+    for left, right in sorted(set(slow)):
+        if _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=set()) is not None:
+            written += 1
+    return written
+
+
 @transaction.atomic
 def records_link_identifiers(*, actor, records: Iterable[AgencyRecord]) -> int:
     """Run the deterministic rule over records stored by someone else (a feed import's batch): each is linked to
     every record holding the same valid NHS number, UPN or PNC ID, under the hard rules (see the module). In: the
-    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory). Out: the
-    number of links written (confirmed or proposed)."""
+    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory; the plain
+    joins of a chunk are written in bulk, see ``_link_by_identifiers_bulk``). Out: the number of links written
+    (confirmed or proposed)."""
     written = 0
     chunk: list[AgencyRecord] = []
     for record in records:
         chunk.append(record)
         if len(chunk) == LINK_CHUNK:
-            written += len(_link_by_identifiers(actor=actor, records=chunk))
+            written += _link_by_identifiers_bulk(actor=actor, records=chunk)
             chunk = []
     if chunk:
-        written += len(_link_by_identifiers(actor=actor, records=chunk))
+        written += _link_by_identifiers_bulk(actor=actor, records=chunk)
     return written
 
 
