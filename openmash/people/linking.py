@@ -878,13 +878,16 @@ def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
     return person_of, decided, nhs, rejected
 
 
-def _plain_joins(pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list) -> tuple[list, list]:
+def _plain_joins(
+    pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list, held: set = frozenset()
+) -> tuple[list, list]:
     """(joins, slow): the plain pairs to confirm in bulk, one per join needed, and the pairs to decide one by one
-    (see ``_link_by_identifiers_bulk``)."""
+    (see ``_link_by_identifiers_bulk``). ``held``: pairs the ADR 0005 addendum stops (the records disagree on date
+    of birth or names, or one of them points at two people), always decided one by one."""
     plain, slow = [], []
     for pair in sorted(pairs):
         if person_of[pair[0]] != person_of[pair[1]]:
-            (slow if pair in decided else plain).append(pair)
+            (slow if pair in decided or pair in held else plain).append(pair)
     together = _Sets(set(person_of.values()))
     for left, right in plain:
         together.union(person_of[left], person_of[right])
@@ -953,10 +956,14 @@ def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
     if not pairs:
         return 0
     person_of, decided, nhs, rejected = _bulk_facts(pairs)
-    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected)
+    bridging = _bridging_records({r.pk for r in records}, pool, pairs)
+    held = {p for p in pairs if p[0] in bridging or p[1] in bridging or _demographics_disagree(pool[p[0]], pool[p[1]])}
+    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held)
     written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
     for left, right in sorted(set(slow)):
-        if _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=set()) is not None:
+        spread = max(bridging.get(left, 0), bridging.get(right, 0))
+        why = [f"one record's identifiers match records of {spread} different people"] if spread else []
+        if _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=set(), held=why) is not None:
             written += 1
     return written
 
@@ -1018,13 +1025,19 @@ def _date_or_none(value) -> dt.date | None:
 
 
 def _name_agrees(a: str, b: str, *, given: bool) -> bool:
-    """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, a
-    shared word of three letters or more (multi-word and hyphenated surnames), and for first names a nickname or
-    formal form in common (Bill / William). A blank name agrees with nothing."""
+    """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, one
+    slip of the keyboard apart (one letter dropped, added, changed or two swapped, in names of four letters or more:
+    Sophie / Sopie, as agencies' systems really hold them), a shared word of three letters or more (multi-word and
+    hyphenated surnames), and for first names a nickname or formal form in common (Bill / William). A blank name
+    agrees with nothing."""
+    import jellyfish
+
     ca, cb = compact(a), compact(b)
     if not ca or not cb:
         return False
     if ca == cb or (phonetic(a) and phonetic(a) == phonetic(b)):
+        return True
+    if min(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
         return True
     if {t for t in tokens(a) if len(t) > 2} & {t for t in tokens(b) if len(t) > 2}:
         return True

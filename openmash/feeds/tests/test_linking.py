@@ -78,7 +78,7 @@ def test_a_upn_links_the_same_way(write_csv, run_import):
         write_csv,
         run_import,
         police=[row(record_id="P1", nhs_number="", upn=UPN_OK.lower())],
-        health=[row(record_id="RX1", given_name="Jay", family_name="Other", nhs_number="", upn=UPN_OK)],
+        health=[row(record_id="RX1", given_name="Kaden", nhs_number="", upn=UPN_OK)],
     )
     assert _record("police", "P1").person_id == _record(HEALTH, "RX1").person_id
 
@@ -181,7 +181,7 @@ def test_a_later_extract_adding_the_nhs_number_links_the_record(write_csv, run_i
         write_csv,
         run_import,
         police=[row(record_id="P1", given_name="Amir", family_name="Khan", nhs_number="")],
-        health=[row(record_id="RX1", given_name="Lily", family_name="Brown", nhs_number=NHS_A)],
+        health=[row(record_id="RX1", given_name="Amir", family_name="Khan", nhs_number=NHS_A, postcode="EX9 9ZZ")],
     )
     assert _record("police", "P1").person_id != _record(HEALTH, "RX1").person_id
     later = run_import(write_csv([row(record_id="P1", given_name="Amir", family_name="Khan")]), agency="police")
@@ -198,7 +198,7 @@ def test_a_pnc_id_links_a_police_record_to_probations(write_csv, run_import):
     )
     probation = run_import(
         write_csv(
-            [row(record_id="N1", given_name="Kai", family_name="Smyth", nhs_number="", pnc_id="2001/0123456 f")],
+            [row(record_id="N1", given_name="Kayden", family_name="Smyth", nhs_number="", pnc_id="2001/0123456 f")],
             header=header,
         ),
         agency="probation",
