@@ -250,7 +250,7 @@ def test_a_chain_of_identifiers_never_gives_one_person_two_nhs_numbers(write_csv
 
 def test_an_identifier_never_joins_people_a_reviewer_said_are_different(write_csv, run_import, make_actor):
     """A (NHS A) and C (a UPN) were proposed and rejected by a human; B arrives with A's NHS number and C's UPN: B
-    joins one of them, and the other pair waits for review instead of joining A and C."""
+    joins neither, and waits for review instead of joining A and C."""
     from openmash.people import linking
     from openmash.people.models import LinkState, RecordLink
 
@@ -267,8 +267,10 @@ def test_an_identifier_never_joins_people_a_reviewer_said_are_different(write_cs
     assert batch.status == BatchStatus.DONE
     a, c, b = _record("school-oak", "A"), _record("school-oak", "C"), _record("police", "B")
     assert a.person_id != c.person_id
-    assert b.person_id in (a.person_id, c.person_id)
-    assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 1
+    # B points at two people a reviewer kept apart: it joins neither (ADR 0005 addendum: never bridge automatically)
+    assert b.person_id not in (a.person_id, c.person_id)
+    waiting = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED)
+    assert waiting.filter(record_l=b).exists() or waiting.filter(record_r=b).exists()
 
 
 def test_intake_finds_the_imported_child_once_under_either_spelling(write_csv, run_import):
