@@ -21,6 +21,9 @@ class LinkageModel(BaseModel):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"linkage model of {self.created_at:%Y-%m-%d %H:%M} ({self.records} records)"
+
 
 class RecordScore(models.Model):
     """When an agency record was last scored against the others (``openmash.matching.scoring.records_score``).
@@ -33,3 +36,6 @@ class RecordScore(models.Model):
     )
     scored_at = models.DateTimeField()
     model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} scored {self.scored_at:%Y-%m-%d %H:%M}"

@@ -906,7 +906,9 @@ def link_scored(
     if a.person_id == b.person_id:
         return None
     current = (
-        RecordLink.objects.select_for_update().filter(record_l_id=left, record_r_id=right, valid_to__isnull=True).first()
+        RecordLink.objects.select_for_update()
+        .filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
+        .first()
     )
     if current is not None and current.state != LinkState.PROPOSED:
         return None

@@ -6,34 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0010_search_keys'),
+        ("people", "0010_search_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkageModel',
+            name="LinkageModel",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('model', models.JSONField()),
-                ('records', models.PositiveIntegerField(default=0)),
-                ('trained_by', models.CharField(blank=True, help_text='Who or what trained it (a command).', max_length=100)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("model", models.JSONField()),
+                ("records", models.PositiveIntegerField(default=0)),
+                (
+                    "trained_by",
+                    models.CharField(blank=True, help_text="Who or what trained it (a command).", max_length=100),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RecordScore',
+            name="RecordScore",
             fields=[
-                ('record', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='match_score', serialize=False, to='people.agencyrecord')),
-                ('scored_at', models.DateTimeField()),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matching.linkagemodel')),
+                (
+                    "record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="match_score",
+                        serialize=False,
+                        to="people.agencyrecord",
+                    ),
+                ),
+                ("scored_at", models.DateTimeField()),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="matching.linkagemodel",
+                    ),
+                ),
             ],
         ),
     ]

@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0007_agency_access_window'),
+        ("partnership", "0007_agency_access_window"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='link_lower_threshold',
-            field=models.FloatField(default=0.5, help_text='Person matching: pairs at or above this (and below the upper threshold) go to the review queue; below it nothing is recorded.', validators=[django.core.validators.MinValueValidator(0.01), django.core.validators.MaxValueValidator(0.9999)]),
+            model_name="partnershipsettings",
+            name="link_lower_threshold",
+            field=models.FloatField(
+                default=0.5,
+                help_text="Person matching: pairs at or above this (and below the upper threshold) go to the review queue; below it nothing is recorded.",
+                validators=[
+                    django.core.validators.MinValueValidator(0.01),
+                    django.core.validators.MaxValueValidator(0.9999),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='link_upper_threshold',
-            field=models.FloatField(default=0.95, help_text='Person matching: two agency records whose match probability is at or above this are joined automatically (openmash.matching.scoring).', validators=[django.core.validators.MinValueValidator(0.01), django.core.validators.MaxValueValidator(0.9999)]),
+            model_name="partnershipsettings",
+            name="link_upper_threshold",
+            field=models.FloatField(
+                default=0.95,
+                help_text="Person matching: two agency records whose match probability is at or above this are joined automatically (openmash.matching.scoring).",
+                validators=[
+                    django.core.validators.MinValueValidator(0.01),
+                    django.core.validators.MaxValueValidator(0.9999),
+                ],
+            ),
         ),
     ]
