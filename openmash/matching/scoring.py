@@ -38,7 +38,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from linkage.config import ModelConfig
-from linkage.linker import fallback_model
+from linkage.linker import fallback_model, train
 from linkage.names import compact, dob_variants, phonetic
 from linkage.records import INPUT_COLUMNS, encode, normalise_records, validate_records
 from linkage.scoring import explain, score_pairs
@@ -52,6 +52,7 @@ __all__ = [
     "CHUNK",
     "ScoreSummary",
     "model_get",
+    "model_train",
     "records_due",
     "records_score",
     "thresholds_get",
@@ -95,6 +96,54 @@ def model_get() -> tuple[ModelConfig, LinkageModel | None]:
     if row is None:
         return fallback_model("dedupe"), None
     return ModelConfig.from_dict(row.model), row
+
+
+class TooFewRecords(ValueError):
+    """The partnership's records give EM too few candidate pairs to learn from (a new partnership)."""
+
+
+def model_train(*, sample: int = 500_000, trained_by: str = "openmash link train", progress=None) -> LinkageModel:
+    """Train the Fellegi-Sunter model by EM on the partnership's own agency records (no labels) and store it as the
+    model scoring uses from now on (a new ``LinkageModel`` row; earlier rows are kept).
+
+    In: ``sample``: at most this many records are read (the first by id: ids are random UUIDs, so this is a random
+    sample), in chunks of 5,000; ``progress``: called with the number of records read. Out: the stored row. Raises
+    ``TooFewRecords`` (nothing stored; the shipped default stays in use) when the records are too few to train on.
+    Audited: one "train" event by the system with the number of records (no personal data leaves the process)."""
+    from openmash.audit.services import audit_record
+
+    frames, read, last = [], 0, None
+    columns = (*_FIELDS, *_IDENTS)
+    while read < sample:
+        qs = AgencyRecord.objects.order_by("pk")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        rows = list(qs.values(*columns)[: min(5000, sample - read)])
+        if not rows:
+            break
+        frames.append(_frame(rows))
+        read += len(rows)
+        last = rows[-1]["pk"]
+        if progress is not None:
+            progress(read)
+    if not frames:
+        raise TooFewRecords("there are no agency records to train on")
+    try:
+        model = train(pd.concat(frames, ignore_index=True))
+    except ValueError as exc:
+        if "too few" not in str(exc):
+            raise
+        raise TooFewRecords(f"{read} agency records are too few to train on") from None
+    with transaction.atomic():
+        row = LinkageModel.objects.create(model=model.to_dict(), records=read, trained_by=trained_by[:100])
+        audit_record(
+            actor=None,
+            username="openmash:matching",
+            action="train",
+            obj=row,
+            detail={"records": read, "prior": model.probability_two_random_records_match},
+        )
+    return row
 
 
 def thresholds_get() -> tuple[float, float]:
