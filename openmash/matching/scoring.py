@@ -45,7 +45,7 @@ from linkage.scoring import explain, score_pairs
 from openmash.matching.models import LinkageModel, RecordScore
 from openmash.partnership.selectors import partnership_settings_get
 from openmash.people import linking
-from openmash.people.models import AgencyRecord, LinkState, SearchKey
+from openmash.people.models import AgencyRecord, LinkState, Person, SearchKey
 from openmash.people.search_index import KIND_FAMILY, KIND_FAMILY_PHONETIC, KIND_GIVEN, KIND_GIVEN_PHONETIC
 
 __all__ = [
@@ -225,7 +225,7 @@ class _Frequencies:
     """Name frequencies among the partnership's people, from the search index (exact folded names), per run."""
 
     def __init__(self) -> None:
-        self.people = SearchKey.objects.values("person_id").distinct().count()
+        self.people = Person.objects.count()
         self.enabled = self.people >= TF_MIN_PEOPLE
 
     def apply(self, f, rows: list[dict]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import F
 
 from openmash.audit.models import AuditEvent
 from openmash.matching import scoring
@@ -196,3 +197,38 @@ def test_records_due_and_scored_once(record):
     )
     assert list(scoring.records_due().values_list("pk", flat=True)) == [a.pk]
     assert list(scoring.records_due(since=dt.datetime(2031, 1, 1, tzinfo=dt.UTC))) == []
+
+
+def test_a_shared_common_surname_says_less_than_a_rare_one(record, monkeypatch):
+    """Term-frequency adjustment (issue 6): once the partnership is big enough (TF_MIN_PEOPLE), an exact surname
+    weighs by how common it is among its people (from the search index); before that, the trained average."""
+    for i, given in enumerate(["Ava", "Noah", "Isla", "Leo", "Mia", "Jack"]):
+        record("school-oak", f"S{i}", given_name=given, family_name="Smith", date_of_birth=dt.date(2010, 1, i + 1))
+    dob = {"date_of_birth": dt.date(2017, 3, 3), "sex": "M"}
+    smith = [
+        record(a, f"{a}-1", given_name=g, family_name="Smith", **dob)
+        for a, g in (("police", "Kayden"), ("health-gp", "Kaden"))
+    ]
+    rare = [
+        record(a, f"{a}-2", given_name=g, family_name="Oyelaran-Whitfield", date_of_birth=dt.date(2016, 5, 9))
+        for a, g in (("police", "Tomasz"), ("health-gp", "Tomas"))
+    ]
+
+    def family_weights():
+        weights = {}
+        for name, (a, b) in (("smith", smith), ("rare", rare)):
+            link = _current(a, b)
+            weights[name] = link.field_weights["family_name"]["weight"]
+        return weights
+
+    monkeypatch.setattr(scoring, "TF_MIN_PEOPLE", 10**9)
+    scoring.records_score([smith[1], rare[1]])
+    average = family_weights()
+    assert average["smith"] == average["rare"]  # no frequencies: the trained weight of "same surname"
+    RecordLink.objects.all().update(valid_to=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # forget (test only)
+    Person.objects.update(merged_into=None)
+    AgencyRecord.objects.update(person_id=F("origin_person_id"))
+    monkeypatch.setattr(scoring, "TF_MIN_PEOPLE", 1)
+    scoring.records_score([smith[1], rare[1]])
+    adjusted = family_weights()
+    assert adjusted["smith"] < adjusted["rare"] and adjusted["smith"] < average["smith"]
