@@ -302,10 +302,7 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 upper_threshold=upper,
             )
             if link is not None and link.state == LinkState.CONFIRMED:
-                summary.confirmed += 1
-                person.update(
-                    dict(AgencyRecord.objects.filter(pk__in=list(person)).values_list("pk", "person_id"))
-                )  # a merge changes who is already one person
+                summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)
             elif link is not None:
                 summary.proposed += 1
     return summary

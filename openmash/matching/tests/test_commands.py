@@ -18,6 +18,7 @@ from openmash.matching import scoring
 from openmash.matching.models import LinkageModel, RecordScore
 from openmash.people import linking
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
+from openmash.people.search_index import search_keys_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ def _generated_records(partnership, n: int) -> int:
             for p, row in zip(persons, people.itertuples(), strict=True)
         ]
     )
+    search_keys_refresh([p.pk for p in persons])  # bulk_create sends no signals: index the names for blocking
     return n
 
 
@@ -162,4 +164,4 @@ def test_joined_records_are_the_same_generated_person(partnership):
     }
     precision = len(found & true) / len(found)
     recall = len(found & true) / len(true)
-    assert precision >= 0.95 and recall >= 0.7, (precision, recall)
+    assert precision >= 0.95 and recall >= 0.75, (precision, recall)
