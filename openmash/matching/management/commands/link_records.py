@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from openmash.accounts.management.base import AdminCommand
 from openmash.matching.scoring import CHUNK, records_due, records_score
 
 
@@ -42,7 +43,7 @@ def _ids(since):
         last = page[-1]
 
 
-class Command(BaseCommand):
+class Command(AdminCommand):
     help = "Score agency records not yet scored (Fellegi-Sunter): join clear matches, queue the borderline for review."
 
     def add_arguments(self, parser):

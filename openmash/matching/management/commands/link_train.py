@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from linkage.config import ModelConfig
+from openmash.accounts.management.base import AdminCommand
 from openmash.matching.scoring import TooFewRecords, model_train
 
 
-class Command(BaseCommand):
+class Command(AdminCommand):
     help = "Train the person-matching model (Fellegi-Sunter, EM) on the partnership's agency records and store it."
 
     def add_arguments(self, parser):
