@@ -117,6 +117,7 @@ ORACLE: dict[tuple[str, str], Rule] = {
         HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403
     ),
     ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/contacts/{contact_id}/related-work"): Rule(HUB, 200, 403),
     # sharing out the work: hub screeners and managers take an item (the action check comes first: 403)
     ("POST", "/api/v1/contacts/{contact_id}/assignment"): Rule(HUB, 200, 403),
     ("POST", "/api/v1/enquiries/{enquiry_id}/assignment"): Rule(HUB, 200, 403),
@@ -213,6 +214,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/encompass-notices"): ("/encompass-notices", None),
         ("GET", "/api/v1/encompass-notices/{notice_id}"): (f"/encompass-notices/{w['notice']}", None),
         ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
+        ("GET", "/api/v1/contacts/{contact_id}/related-work"): (f"/contacts/{w['contact_a']}/related-work", None),
         ("POST", "/api/v1/contacts/{contact_id}/assignment"): (
             f"/contacts/{w['contact_b']}/assignment",
             {"take": True},

@@ -77,6 +77,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # or reject); only managers separate people who were merged ("these are not the same person").
     "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
     "link.unmerge": frozenset({Role.MANAGER}),
+    # Related work (issue 6, duplicate work): what the hub already has in hand about a contact's children (open
+    # enquiries, open cases, other contacts). The hub only: for anyone else it would leak case status (fault 6).
+    "related.view": frozenset({Role.SCREENER, Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -94,6 +97,7 @@ _HUB_ONLY = frozenset(
     | {"casenote.create", "casenote.view", "strategy.record"}
     | {"work.take", "work.assign"}
     | {"link.review", "link.unmerge"}
+    | {"related.view"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view"})

@@ -89,7 +89,9 @@ def screening_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool =
 
 @transaction.atomic
 def contact_get(*, actor, contact_id) -> Contact:
-    qs = _contact_qs(actor).select_related("screening", "enquiry", "enquiry__decision")
+    qs = _contact_qs(actor).select_related(
+        "screening", "enquiry", "enquiry__decision", "screening__added_to__decision", "screening__added_to__contact"
+    )
     contact = contact_get_for(actor, contact_id, qs=qs)
     audit_record(actor=actor, action="view", obj=contact)
     return contact

@@ -660,7 +660,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
     records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
-    contact.intake_notices = notices
+    contact.intake_notices = notices + _related_work_notices(actor, contact, subject_people)
     # What the referrer told us about the household becomes relationships to each subject child.
     by_role: dict[str, list] = {}
     for role, p in other_people:
@@ -689,6 +689,49 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
         audit_record(actor=actor, action="route", obj=contact, detail={"to": "allocated_worker"})
     return contact
+
+
+def _related_work_notices(actor, contact: Contact, subject_people: list) -> list[str]:
+    """What intake says about work already in hand for the new contact's children (issue 6, duplicate work), keyed by
+    input position ("subjects.0: ..."). The hub hears of open enquiries, strategy discussions, open cases and other
+    recent contacts (enquiries.related); anyone else only of their own recent contacts about the same child, which
+    they recorded themselves (telling them more would leak case status: issue 5, fault 6)."""
+    from django.utils import dateformat
+
+    from openmash.enquiries.related import own_recent_contacts, related_work_for
+
+    position = {}
+    for i, person in enumerate(subject_people):
+        position.setdefault(person.pk, i)
+
+    def day(when) -> str:
+        return dateformat.format(timezone.localtime(when), "j F Y")
+
+    notices: list[str] = []
+    if can(actor, "related.view"):
+        for item in related_work_for([contact])[contact.pk]:
+            where = min((position[c] for c in item.child_ids if c in position), default=0)
+            if item.kind == "open_case":
+                text = "is open to children's social care" + (
+                    f" (allocated to {item.worker_name})" if item.worker_name else " (awaiting allocation)"
+                )
+            else:
+                text = f"{item.label.lower()}: contact {item.reference} from {item.agency_name}, received {day(item.received_at)}"
+                if item.concerns:
+                    text += f" ({'; '.join(item.concerns)})"
+            notices.append(f"subjects.{where}: {text}. The screener will see it and can join the work up")
+        return notices
+    for i, person in enumerate(subject_people):
+        if position[person.pk] != i:
+            continue
+        for earlier in own_recent_contacts(
+            actor=actor, person_ids=[person.pk], received_at=contact.received_at, exclude=contact
+        ):
+            notices.append(
+                f"subjects.{i}: you recorded contact {earlier.reference} about this child on {day(earlier.received_at)}. "
+                "If this is the same concern, amend that contact instead"
+            )
+    return notices
 
 
 def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str]]:

@@ -618,7 +618,9 @@ def contact_detail(request, contact_id):
     for change in changes:
         change.person_name = names.get(change.person_id, "") if change.person_id else ""
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
-    enquiry = getattr(contact, "enquiry", None)
+    screened = getattr(contact, "screening", None)
+    # a contact added to an open enquiry at screening (issue 6) is decided by that enquiry
+    enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     ctx = {
         "contact": contact,
         "hub": hub,
