@@ -61,6 +61,8 @@ LOCAL_ID_PREFIX = "openmash-person:"
 REASON_MAX = 500
 #: ``RecordLink.rule`` of links a human decided; automatic rules name the identifiers (``nhs_number``, ...).
 HUMAN_RULE = "reviewer"
+#: ``RecordLink.rule`` of links the Fellegi-Sunter scoring decided or proposed (``openmash.matching.scoring``).
+MATCHING_RULE = "matching"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
@@ -72,6 +74,7 @@ __all__ = [
     "link_end",
     "link_propose",
     "link_reject",
+    "link_scored",
     "local_id_for",
     "people_cluster_ids",
     "person_cluster_ids",
@@ -1185,6 +1188,110 @@ def link_propose(
     except IntegrityError:
         raise Conflict("Someone else decided this link first.") from None
     _audit(actor, "link_propose", obj=link, detail={"rule": rule[:60], "records": [str(left), str(right)]})
+    return link
+
+
+@transaction.atomic
+def link_scored(
+    *,
+    actor,
+    record_a_id,
+    record_b_id,
+    match_weight: float,
+    match_probability: float,
+    field_weights: dict,
+    lower_threshold: float,
+    upper_threshold: float,
+) -> RecordLink | None:
+    """Act on a pair of records scored by the Fellegi-Sunter engine (``openmash.matching.scoring``), ADR 0005.
+
+    In: the two record ids (either order); ``match_weight`` (log2 Bayes factor, prior included) and
+    ``match_probability`` in [0, 1] after the engine's rules; ``field_weights`` ({comparison: {"weight", "level",
+    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1).
+
+    - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
+      "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
+      would give one person two NHS numbers, or a human has said records of the two people belong to different
+      people -- in which case it is proposed with the reason;
+    - at or above ``lower_threshold``: proposed for the review queue (``link_propose``);
+    - below: nothing is written.
+
+    Never overrides a decision: None when the records already resolve to the same person or the pair has a current
+    confirmed or rejected link (a rejected pair is never proposed again). Returns the link written, the current
+    proposal when nothing changed, or None. Raises NotFound for an unknown record, Conflict when someone decided the
+    pair at the same moment."""
+    left, right = _pair(record_a_id, record_b_id)
+    if left == right or match_probability < lower_threshold:
+        return None
+    records = {r.pk: r for r in AgencyRecord.objects.filter(pk__in=[left, right]).only("person_id", "nhs_number")}
+    if len(records) != 2:
+        raise NotFound()
+    a, b = records[left], records[right]
+    if a.person_id == b.person_id:
+        return None
+    current = (
+        RecordLink.objects.select_for_update()
+        .filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
+        .first()
+    )
+    if current is not None and current.state != LinkState.PROPOSED:
+        return None
+    between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
+    reason = f"Match probability {match_probability:.3f}, {between}"
+    blocked = []
+    if match_probability >= upper_threshold:
+        if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
+            blocked.append("the two records have different NHS numbers")
+        elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
+            blocked.append("joining them would give one person two different NHS numbers")
+        if _rejected_between([a.person_id], [b.person_id]):
+            blocked.append("a reviewer has said records of these two people belong to different people")
+        if not blocked:
+            return _scored_confirm(
+                actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
+            )
+        reason = f"Match probability {match_probability:.3f}, not linked automatically: " + "; ".join(blocked)
+    return link_propose(
+        actor=actor,
+        record_a_id=left,
+        record_b_id=right,
+        match_weight=match_weight,
+        match_probability=match_probability,
+        field_weights=field_weights,
+        rule=MATCHING_RULE,
+        reason=reason,
+    )
+
+
+def _scored_confirm(actor, left, right, current, weight, probability, field_weights, upper) -> RecordLink:
+    now = timezone.now()
+    if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
+        raise Conflict("Someone else decided this link first.")
+    try:
+        with transaction.atomic():
+            link = RecordLink.objects.create(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.CONFIRMED,
+                match_weight=weight,
+                match_probability=probability,
+                field_weights=field_weights,
+                rule=MATCHING_RULE,
+                decided_by=None,
+                decided_at=now,
+                reason=f"Match probability {probability:.3f}, at or above the upper threshold {upper:.2f}",
+                valid_from=now,
+            )
+    except IntegrityError:
+        raise Conflict("Someone else decided this link first.") from None
+    _audit(
+        actor,
+        "link_confirm",
+        obj=link,
+        detail={"rule": MATCHING_RULE, "probability": probability, "records": [str(left), str(right)]},
+    )
+    origins = set(AgencyRecord.objects.filter(pk__in=[left, right]).values_list("origin_person_id", flat=True))
+    _recompute(actor=actor, seed_person_ids=origins, link=link)
     return link
 
 
