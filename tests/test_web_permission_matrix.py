@@ -251,6 +251,8 @@ ROWS: dict[str, Row] = {
         HUB | {ALLOCATED},
         shows={"sealed": HUB, "adult": HUB | {ALLOCATED}, "adult_history": HUB},
     ),
+    # the family network: the people around the child and entry counts (no entry text: no sealed or adult canary)
+    "web:family_network": Row("GET", "/people/{child}/network/", HUB | {ALLOCATED}, shows={"adult": HUB | {ALLOCATED}}),
     "web:household_chronology_pdf": Row(
         "GET",
         "/people/{child}/household/chronology.pdf",

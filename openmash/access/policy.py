@@ -484,8 +484,8 @@ CHRONOLOGY_ALL = CHRONOLOGY_SENSITIVE | {"sealed"}
 def chronology_sensitivities(actor, child, *, member=None, member_visible: bool | None = None) -> frozenset[str]:
     """Which of a chronology's entries the actor may see, by sensitivity (the one rule for the pages, the API and the
     PDF; issue 6 "The picture"). In: the actor, the resolved `child` whose chronology (or household chronology) is
-    read, and for a household chronology a `member` of the child's household whose entries would be shown beside
-    the child's (`member_visible`: whether the member is in people_visible(actor), when the caller already knows).
+    read, and for a household chronology or the family network a `member`: a person in the child's household or
+    around the child whose entries would be shown or counted beside the child's (`member_visible`: whether the member is in people_visible(actor), when the caller already knows).
     Out: the sensitivities shown (a subset of CHRONOLOGY_ALL; empty = none of that person's entries).
 
     - the hub (screeners, managers): everything, sealed entries included (feeds.choices: sealed is "held by the hub
@@ -508,6 +508,18 @@ def chronology_sensitivities(actor, child, *, member=None, member_visible: bool 
     if member_visible is None:
         member_visible = bool(people_visible_ids(actor, [member.pk]))
     return CHRONOLOGY_STANDARD if member_visible else frozenset()
+
+
+def involvement_visible(actor, child, *, member=None) -> bool:
+    """Whether the family network shows a person's open involvement (open to children's social care; named in
+    contacts or MASH enquiries being handled now): the hub for everyone; the child's allocated worker for the child
+    only (an adult's or a sibling's involvement with services is theirs, not the child's worker's: Caldicott
+    principle 4, need to know); nobody else."""
+    if actor is None or child is None:
+        return False
+    if actor.is_hub:
+        return True
+    return member is None and person_full_record_allowed(actor, child)
 
 
 def chronology_entries_q(sensitivities) -> Q:
@@ -614,6 +626,7 @@ __all__ = [
     "record_links_visible",
     "chronology_sensitivities",
     "chronology_entries_q",
+    "involvement_visible",
     "CHRONOLOGY_ALL",
     "CHRONOLOGY_SENSITIVE",
     "CHRONOLOGY_STANDARD",

@@ -59,7 +59,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
     """In: the actor who prints, a people.chronology.ChronologyResult from chronology_export, and whether it is the
     household chronology. Out: the PDF's bytes (A4 landscape)."""
     user = actor.user
-    who = (user.get_full_name() or user.username).strip()
+    who = str(user)  # the display name, else the username (accounts.User.__str__)
     printed = (
         f"Printed by {who} ({actor.membership.get_role_display()}, {actor.agency.name}) on "
         f"{when_long(timezone.now())} (UK time)"

@@ -43,6 +43,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/chronology/", views.person_chronology, name="person_chronology"),
     path("people/<uuid:person_id>/chronology.pdf", views.person_chronology_pdf, name="person_chronology_pdf"),
     path("people/<uuid:person_id>/household/chronology/", views.household_chronology, name="household_chronology"),
+    path("people/<uuid:person_id>/network/", views.family_network, name="family_network"),
     path(
         "people/<uuid:person_id>/household/chronology.pdf",
         views.household_chronology_pdf,

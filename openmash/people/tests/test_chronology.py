@@ -333,3 +333,47 @@ def test_merged_away_id_redirects_to_the_resolved_child_keeping_filters(family):
     client = _login(family["hub"])
     r = client.get(f"/people/{family['merged'].pk}/chronology/?significance=routine")
     assert r.status_code == 302 and r["Location"] == f"/people/{family['kid'].pk}/chronology/?significance=routine"
+
+
+# --- the family network ----------------------------------------------------------------------------------------
+
+
+def test_family_network_people_history_and_involvement_as_each_actor_may_see_them(family):
+    from openmash.audit.models import AuditEvent
+    from openmash.people.network import family_network
+
+    before = AuditEvent.objects.count()
+    hub = family_network(actor=family["hub"], person_id=family["merged"].pk)
+    assert [n.person.pk for n in hub.people] == [family["kid"].pk, family["mum"].pk]
+    kid, mum = hub.people
+    assert kid.is_child and mum.lives_with_child and mum.relationships == [("Parent or carer", True)]
+    assert dict(mum.history) == {"Police welfare concern or attendance": 1, "Offending or arrest": 1}
+    assert (mum.entries, mum.significant) == (2, 2)
+    assert dict(kid.history)["Sexual health contact"] == 1  # the hub counts sealed entries
+    assert kid.involvement == [
+        "Open to children's social care",
+        "Named in 2 contacts being handled now",
+    ]  # enquiry + new
+    viewed = {e.object_id for e in AuditEvent.objects.order_by("id")[before:] if e.action == "view"}
+    assert viewed == {str(family["kid"].pk), str(family["merged"].pk), str(family["mum"].pk)}
+
+    worker = family_network(actor=family["worker"], person_id=family["kid"].pk)
+    kid, mum = worker.people
+    assert "Sexual health contact" not in dict(kid.history) and dict(mum.history) == {
+        "Police welfare concern or attendance": 1
+    }
+    assert kid.involvement_shown and not mum.involvement_shown and mum.involvement == []
+
+
+def test_family_network_page_draws_the_svg_and_the_same_people_in_the_table(family):
+    client = _login(family["worker"])
+    r = client.get(f"/people/{family['kid'].pk}/network/")
+    body = r.content.decode()
+    assert r.status_code == 200
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    table = body[body.index('data-testid="network-table"') :]
+    assert 'aria-hidden="true"' in svg and "<title" in svg and "<desc" in svg
+    for name in (family["kid"].full_name, family["mum"].full_name):
+        assert name in svg and name in table
+    assert "Offending" not in body  # the mother's sensitive history is not the worker's
+    assert _login(family["researcher"]).get(f"/people/{family['kid'].pk}/network/").status_code == 404

@@ -3,6 +3,7 @@
 from openmash.web.views.agency_requests import request_detail, request_inbox
 from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take, workload
 from openmash.web.views.chronology import (
+    family_network,
     household_chronology,
     household_chronology_pdf,
     person_chronology,
@@ -25,6 +26,7 @@ from openmash.web.views.screening import contact_screen, screening_queue
 
 __all__ = [
     "person_chronology",
+    "family_network",
     "person_chronology_pdf",
     "household_chronology",
     "household_chronology_pdf",

@@ -210,3 +210,25 @@ def person_chronology_pdf(request, person_id):
 def household_chronology_pdf(request, person_id):
     """The household chronology as a PDF (as person_chronology_pdf)."""
     return _pdf(request, person_id, household=True)
+
+
+@require_safe
+@actor_required
+def family_network(request, person_id):
+    """The child's family network: who lives with whom and the adults around the child, with their history (entry
+    counts by kind, open involvement), as a server-rendered SVG and the same content as a table (people.network).
+    404 for anyone who may not see the child's chronology."""
+    from openmash.people.network import family_network as network_read
+    from openmash.web.network_svg import network_layout
+
+    moved = _to_resolved(request, person_id, "web:family_network")
+    if moved is not None:
+        return moved
+    network = network_read(actor=request.actor, person_id=person_id)
+    ctx = {
+        "person": network.child,
+        "network": network,
+        "layout": network_layout(network),
+        "nav_active": "people",
+    }
+    return render(request, "web/people/network.html", ctx)
