@@ -201,6 +201,47 @@ class ChronologyQuery(CleanSchema):
         )
 
 
+class NetworkRelationshipOut(Schema):
+    """A relationship to the child in words ("Parent or carer"); `established` false: a contact's claim the MASH has
+    not screened yet."""
+
+    label: str
+    established: bool
+
+
+class NetworkHistoryOut(Schema):
+    kind_label: str
+    count: int
+
+
+class NetworkPersonOut(Schema):
+    """One person in the family network, as the page's table shows them. `history`: chronology entries the actor may
+    see, counted by kind (most first), `entries`/`significant` their totals; `involvement`: open involvement in words
+    (open to children's social care, contacts being handled), or null when it is not shown to the actor
+    (access.policy.involvement_visible)."""
+
+    id: UUID
+    name: str
+    kind: str
+    date_of_birth: dt.date | None
+    age: int | None
+    is_child: bool
+    lives_with_child: bool
+    basis: list[str]
+    relationships: list[NetworkRelationshipOut]
+    history: list[NetworkHistoryOut]
+    entries: int
+    significant: int
+    involvement: list[str] | None
+
+
+class NetworkOut(Schema):
+    """The family network: the child first, then the people they live with, then the other people around them."""
+
+    person: PersonSummaryOut
+    people: list[NetworkPersonOut]
+
+
 class SearchMatchOut(Schema):
     """Why a person was found: `exact` when everything searched for agreed exactly (exact matches come first);
     `score` orders the results (higher first; no unit); `reasons` in plain words, e.g. ["same last name", "first
@@ -430,3 +471,35 @@ def household_chronology(request, person_id: UUID, q: Query[ChronologyQuery]):
         clamp=False,
     )
     return chronology_out(result)
+
+
+@router.get(
+    "/people/{person_id}/network",
+    response=NetworkOut,
+    summary="A child's family network: who lives with whom and the people around the child, with their history",
+)
+def family_network(request, person_id: UUID):
+    from openmash.people.network import family_network as network_read
+
+    network = network_read(actor=request.actor, person_id=person_id)
+    return {
+        "person": network.child,
+        "people": [
+            {
+                "id": n.person.pk,
+                "name": n.person.full_name,
+                "kind": n.person.kind,
+                "date_of_birth": n.person.date_of_birth,
+                "age": n.age,
+                "is_child": n.is_child,
+                "lives_with_child": n.lives_with_child,
+                "basis": n.basis,
+                "relationships": [{"label": label, "established": ok} for label, ok in n.relationships],
+                "history": [{"kind_label": label, "count": count} for label, count in n.history],
+                "entries": n.entries,
+                "significant": n.significant,
+                "involvement": n.involvement if n.involvement_shown else None,
+            }
+            for n in network.people
+        ],
+    }

@@ -6,7 +6,9 @@ every read audited per person."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -287,6 +289,9 @@ def test_page_api_and_pdf_show_the_same_filtered_entries(family, api, who):
     for s in api_summaries:
         assert s in page
     assert "Screened:" not in page  # routine entries are filtered out on the page too
+    # the same entries in the same order, each with the same origin
+    origins = [html.unescape(o) for o in re.findall(r'data-testid="entry-origin">([^<]*)</td>', page)]
+    assert origins == [e["origin"] for e in body["entries"]]
     assert f"{body['count']} entr" in page
     pdf = client.get(f"/people/{kid}/chronology.pdf?significance=significant")
     text = _pdf_text(pdf)
@@ -377,3 +382,17 @@ def test_family_network_page_draws_the_svg_and_the_same_people_in_the_table(fami
         assert name in svg and name in table
     assert "Offending" not in body  # the mother's sensitive history is not the worker's
     assert _login(family["researcher"]).get(f"/people/{family['kid'].pk}/network/").status_code == 404
+
+
+def test_family_network_api_has_the_pages_people_and_counts(family, api):
+    body = _api_summaries(api, family["worker"], f"/people/{family['kid'].pk}/network")
+    kid, mum = body["people"]
+    assert kid["is_child"] and kid["involvement"] == [
+        "Open to children's social care",
+        "Named in 2 contacts being handled now",
+    ]
+    assert mum["name"] == family["mum"].full_name and mum["lives_with_child"]
+    assert mum["history"] == [{"kind_label": "Police welfare concern or attendance", "count": 1}]
+    assert mum["involvement"] is None  # not shown to the child's worker
+    assert mum["relationships"] == [{"label": "Parent or carer", "established": True}]
+    assert api(family["researcher"]).get(f"/people/{family['kid'].pk}/network").status_code == 404
