@@ -305,7 +305,9 @@ class ChronologyResult:
     filters: ChronologyFilters
 
 
-def _resolved(actor, person_id) -> Person:
+def resolved_person_get(actor, person_id) -> Person:
+    """The resolved person `person_id` belongs to (itself unless merged away: ADR 0005). NotFound when the actor may
+    not open them (access.policy.person_get_for). Not audited: the callers audit what they show."""
     requested = person_get_for(actor, person_id)
     return requested if requested.merged_into_id is None else Person.objects.get(pk=requested.merged_into_id)
 
@@ -347,7 +349,7 @@ def _read(
     everything: bool = False,
 ) -> ChronologyResult:
     filters.check()
-    child = _resolved(actor, person_id)
+    child = resolved_person_get(actor, person_id)
     visible, names, members, audited = _scope(actor, child, household=household)
     base = ChronologyEntry.objects.filter(visible)
     agencies = list(

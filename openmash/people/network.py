@@ -28,10 +28,9 @@ from openmash.audit.services import audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.people.chronology import (
     SIGNIFICANT_KINDS,
-    WORKFLOW_KINDS,
-    _resolved,
     household_members,
     kind_choices,
+    resolved_person_get,
 )
 from openmash.people.linking import person_cluster_ids
 from openmash.people.models import ChronologyEntry, Person, Relationship
@@ -152,7 +151,7 @@ def family_network(*, actor, person_id) -> FamilyNetwork:
 
     Raises NotFound unless the actor may see the child's chronology (the hub and the allocated worker). Audited: one
     "view" per person shown (each person of each cluster), reason "family network"."""
-    child = _resolved(actor, person_id)
+    child = resolved_person_get(actor, person_id)
     if not chronology_sensitivities(actor, child):
         raise NotFound()
     cluster = person_cluster_ids(child)
@@ -202,4 +201,4 @@ def family_network(*, actor, person_id) -> FamilyNetwork:
     return FamilyNetwork(child=child, people=people)
 
 
-__all__ = ["FamilyNetwork", "NetworkPerson", "family_network", "WORKFLOW_KINDS"]
+__all__ = ["FamilyNetwork", "NetworkPerson", "family_network"]

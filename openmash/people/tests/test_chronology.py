@@ -310,6 +310,18 @@ def test_api_household_chronology_filters_and_422(family, api):
     assert {e["agency_code"] for e in body["entries"]} == {"police"}
     assert body["members"][0]["name"] == family["mum"].full_name
     assert "Welfare check on the mother" in [e["summary"] for e in body["entries"]]
+    both = _api_summaries(
+        api,
+        family["hub"],
+        f"/people/{kid}/chronology",
+        agency=["police", "school-oak"],
+        kind=["contact", "school_absence"],
+    )
+    assert {(e["agency_code"], e["kind"]) for e in both["entries"]} == {
+        ("police", "contact"),
+        ("school-oak", "contact"),
+        ("school-oak", "school_absence"),
+    }
     bad = api(family["hub"]).get(f"/people/{kid}/chronology", kind="nonsense")
     assert bad.status_code == 422 and "kind" in bad.json()["errors"]
     past = _api_summaries(api, family["hub"], f"/people/{kid}/chronology", page=99)
@@ -396,3 +408,34 @@ def test_family_network_api_has_the_pages_people_and_counts(family, api):
     assert mum["involvement"] is None  # not shown to the child's worker
     assert mum["relationships"] == [{"label": "Parent or carer", "established": True}]
     assert api(family["researcher"]).get(f"/people/{family['kid'].pk}/network").status_code == 404
+
+
+def test_a_long_chronology_prints_on_many_pages_each_marked_and_signed(family):
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.people.models import ChronologyEntry
+    from openmash.web.pdf import chronology_pdf
+
+    ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            person=family["kid"],
+            occurred_at=_at(10) + dt.timedelta(hours=i),
+            kind="case_note",
+            agency=family["hub"].agency,
+            summary=f"Case note number {i:03d}",
+            object_type="casework.casenote",
+            object_id=str(i),
+        )
+        for i in range(90)
+    )
+    result = chronology_export(actor=family["hub"], person_id=family["kid"].pk)
+    pdf = PdfReader(io.BytesIO(chronology_pdf(actor=family["hub"], result=result, household=False)))
+    pages = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") == 2, number  # top and foot of every page
+        assert f"Printed by {family['hub'].user}" in text and f"Page {number} of {len(pages)}" in text
+    whole = " ".join(pages)
+    assert all(f"Case note number {i:03d}" in whole for i in range(90))
+    assert whole.index("Case note number 089") < whole.index("Case note number 000")  # newest first
