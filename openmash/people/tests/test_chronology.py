@@ -439,3 +439,18 @@ def test_a_long_chronology_prints_on_many_pages_each_marked_and_signed(family):
     whole = " ".join(pages)
     assert all(f"Case note number {i:03d}" in whole for i in range(90))
     assert whole.index("Case note number 089") < whole.index("Case note number 000")  # newest first
+
+
+def test_the_pdf_says_when_it_was_printed_in_london_time(family):
+    import time_machine
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.web.pdf import chronology_pdf
+
+    result = chronology_export(actor=family["worker"], person_id=family["kid"].pk)
+    with time_machine.travel(dt.datetime(2026, 7, 1, 12, 30, tzinfo=dt.UTC), tick=False):  # 1:30pm BST
+        body = chronology_pdf(actor=family["worker"], result=result, household=False)
+    text = " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+    assert f"Printed by {family['worker'].user} ({family['worker'].membership.get_role_display()}, " in text
+    assert "on 1 July 2026 at 1:30pm (UK time)" in text
