@@ -505,6 +505,59 @@ def person_full_record_allowed(actor, person=None) -> bool:
     ).exists()
 
 
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity). Entries the workflow writes (contacts,
+#: screening, decisions, agency responses, case notes, ...) carry none ("") and are standard.
+CHRONOLOGY_STANDARD = frozenset({"", "standard"})
+CHRONOLOGY_SENSITIVE = CHRONOLOGY_STANDARD | {"sensitive"}
+CHRONOLOGY_ALL = CHRONOLOGY_SENSITIVE | {"sealed"}
+
+
+def chronology_sensitivities(actor, child, *, member=None, member_visible: bool | None = None) -> frozenset[str]:
+    """Which of a chronology's entries the actor may see, by sensitivity (the one rule for the pages, the API and the
+    PDF; issue 6 "The picture"). In: the actor, the resolved `child` whose chronology (or household chronology) is
+    read, and for a household chronology or the family network a `member`: a person in the child's household or
+    around the child whose entries would be shown or counted beside the child's (`member_visible`: whether the member is in people_visible(actor), when the caller already knows).
+    Out: the sensitivities shown (a subset of CHRONOLOGY_ALL; empty = none of that person's entries).
+
+    - the hub (screeners, managers): everything, sealed entries included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - the social worker allocated to the child (an open allocation; person_full_record_allowed): the child's
+      standard and sensitive entries (special-category and criminal-offence data shown with care, UK GDPR arts. 9-10,
+      to the one worker with a role: DOMAIN.md 3.3 rule 6, Caldicott principle 4), never sealed ones; of a household
+      member they may open (people_visible: named in the contacts about their child), the standard entries only:
+      the household's history is part of assessing the child (DOMAIN.md 4.2, household context), an adult's own
+      special-category history is not the child's worker's to read (Caldicott principle 3, the minimum necessary);
+    - everyone else: nothing (the minimum-details roles never see a chronology: access.fields FULL_ONLY_FIELDS)."""
+    if actor is None or child is None:
+        return frozenset()
+    if actor.is_hub:
+        return CHRONOLOGY_ALL
+    if not person_full_record_allowed(actor, child):
+        return frozenset()
+    if member is None:
+        return CHRONOLOGY_SENSITIVE
+    if member_visible is None:
+        member_visible = bool(people_visible_ids(actor, [member.pk]))
+    return CHRONOLOGY_STANDARD if member_visible else frozenset()
+
+
+def involvement_visible(actor, child, *, member=None) -> bool:
+    """Whether the family network shows a person's open involvement (open to children's social care; named in
+    contacts or MASH enquiries being handled now): the hub for everyone; the child's allocated worker for the child
+    only (an adult's or a sibling's involvement with services is theirs, not the child's worker's: Caldicott
+    principle 4, need to know); nobody else."""
+    if actor is None or child is None:
+        return False
+    if actor.is_hub:
+        return True
+    return member is None and person_full_record_allowed(actor, child)
+
+
+def chronology_entries_q(sensitivities) -> Q:
+    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard)."""
+    return Q(sensitivity__in=sorted(sensitivities)) if sensitivities else Q(pk__in=[])
+
+
 def record_links_visible(actor) -> QuerySet:
     """Links between agency records (proposed, confirmed, rejected; every history row) the actor may review: the
     hub's screeners and managers ("link.review"); nobody else."""
@@ -604,4 +657,10 @@ __all__ = [
     "person_get_for",
     "people_in_clusters",
     "record_links_visible",
+    "chronology_sensitivities",
+    "chronology_entries_q",
+    "involvement_visible",
+    "CHRONOLOGY_ALL",
+    "CHRONOLOGY_SENSITIVE",
+    "CHRONOLOGY_STANDARD",
 ]
