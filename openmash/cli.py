@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     except CommandError as exc:
         if show_traceback:
             raise
-        words = argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1]
+        alias = next((list(w) for w in ALIASES if tuple(argv[: len(w)]) == w), None)
+        words = alias or (argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1])
         message = (str(exc).strip().splitlines() or ["failed"])[0]
         print(f"openmash {' '.join(words)}: error: {message}", file=sys.stderr)
         raise SystemExit(exc.returncode) from None

@@ -554,7 +554,11 @@ def involvement_visible(actor, child, *, member=None) -> bool:
 
 
 def chronology_entries_q(sensitivities) -> Q:
-    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard)."""
+    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard). The
+    hub's answer (everything) filters nothing: the hub sees every entry whatever its sensitivity says, as
+    chronology_entries_visible decides."""
+    if sensitivities == CHRONOLOGY_ALL:
+        return Q()
     return Q(sensitivity__in=sorted(sensitivities)) if sensitivities else Q(pk__in=[])
 
 
