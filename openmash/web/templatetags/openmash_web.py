@@ -124,6 +124,16 @@ def when_long(value) -> str:
     return f"{local.day} {local:%B %Y} at {_clock(local)}"
 
 
+@register.filter
+def day_long(value) -> str:
+    """The UK day of a date and time, for sentences: '3 March 2026' (Europe/London, so 00:30 BST on 4 March is
+    4 March, not the UTC 3 March)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if isinstance(value, dt.datetime) else value
+    return f"{local.day} {local:%B %Y}"
+
+
 _CHANGE_LABELS = {
     "forename": "First name",
     "surname": "Last name",
