@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enquiries', '0004_request_closed_at'),
+        ("enquiries", "0004_request_closed_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseallocation',
-            name='allocated_at',
+            model_name="caseallocation",
+            name="allocated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
