@@ -322,3 +322,34 @@ def test_check_your_answers_echoes_every_field_the_form_captures(referrer, login
     assert "99/123456X" in page and "Partner still at the address" in page and "01234 567890" in page
     assert "Found in a colleague&#x27;s notes" in page and "High" in page
     assert 'href="/contacts/new/?intake=' in child0 and "#id_children-0-present_at_incident" in child0
+
+
+def test_the_school_acknowledges_an_encompass_notice_and_the_hub_and_police_see_it(referrer, login, make_actor):
+    """The school's designated safeguarding lead acknowledges a notice (audited); the hub and the police officer
+    who recorded the contact see who acknowledged it and when; the hub cannot acknowledge for the school; a second
+    acknowledgement is refused and names the first."""
+    from openmash.audit.models import AuditEvent
+
+    assert contact_submit(login(referrer), _da()).status_code == 302
+    contact, notice = Contact.objects.get(), EncompassNotice.objects.get()
+    hub = login(make_actor("screener", "mash"))
+    assert hub.post(f"/school-notices/{notice.pk}/acknowledge/").status_code == 403
+    dsl_actor = make_actor("referrer", "school-oak")
+    dsl = login(dsl_actor)
+    page = dsl.get(f"/school-notices/{notice.pk}/").content.decode()
+    assert 'data-testid="encompass-acknowledge"' in page and "Not yet acknowledged" in page
+    response = dsl.post(f"/school-notices/{notice.pk}/acknowledge/", follow=True)
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == dsl_actor.user and notice.acknowledged_at is not None
+    when = timezone.localtime(notice.acknowledged_at)
+    name = str(dsl_actor.user)
+    shown = f"Acknowledged by {name} on {when.day} {when:%B %Y}"
+    assert shown in response.content.decode() and 'data-testid="encompass-acknowledge"' not in response.content.decode()
+    assert AuditEvent.objects.filter(action="acknowledge", object_id=str(notice.pk), actor_user_id=dsl_actor.user.pk)
+    for viewer in (hub, login(referrer)):
+        status = viewer.get(f"/contacts/{contact.pk}/").content.decode()
+        assert f"acknowledged by {name} on {when.day} {when:%B %Y}" in status
+    again = login(make_actor("researcher", "school-oak")).post(f"/school-notices/{notice.pk}/acknowledge/", follow=True)
+    assert f"already acknowledged by {name}" in again.content.decode()
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == dsl_actor.user

@@ -872,4 +872,23 @@ def encompass_notices(request):
 def encompass_notice(request, notice_id):
     """One notice: the minimum a school needs (DOMAIN.md 1.5). Opening it marks it read for the school."""
     notice = contact_selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)
-    return render(request, "web/contacts/encompass_notice.html", {"notice": notice, "nav_active": "encompass"})
+    ctx = {
+        "notice": notice,
+        "nav_active": "encompass",
+        "can_acknowledge": notice.acknowledged_at is None and can(request.actor, "encompass.acknowledge"),
+    }
+    return render(request, "web/contacts/encompass_notice.html", ctx)
+
+
+@require_http_methods(["POST"])
+@actor_required
+def encompass_notice_acknowledge(request, notice_id):
+    """The school's designated safeguarding lead acknowledges the notice (contacts.services); back to the notice."""
+    require(request.actor, "encompass.acknowledge")
+    try:
+        contact_services.encompass_notice_acknowledge(actor=request.actor, notice_id=notice_id)
+    except Conflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, "Notice acknowledged. The MASH and the police can see that your school has it.")
+    return redirect("web:encompass_notice", notice_id=notice_id)
