@@ -43,6 +43,8 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # acknowledging a notice: the school's own users only (its designated safeguarding lead), never the hub
+    "encompass.acknowledge": frozenset({Role.REFERRER, Role.RESEARCHER}),
     # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
     # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
     "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
@@ -100,7 +102,7 @@ _HUB_ONLY = frozenset(
     | {"related.view"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
-_SCHOOL_ONLY = frozenset({"encompass.view"})
+_SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
 # Actions only members of a police agency may take.
 _POLICE_ONLY = frozenset({"encompass.request"})
 # Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.

@@ -812,6 +812,32 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
     return notices
 
 
+@transaction.atomic
+def encompass_notice_acknowledge(*, actor, notice_id) -> EncompassNotice:
+    """The school's designated safeguarding lead acknowledges an Operation Encompass notice to their school
+    (DOMAIN.md 1.5: the school confirms it has the notice in hand; the hub and the police see who and when).
+
+    In: the notice's id. Out: the notice with acknowledged_by / acknowledged_at (aware UTC) set, and read_at if it
+    was not yet. Audited (action "acknowledge"). Raises PermissionDenied (not a school's user: the hub cannot
+    acknowledge for a school), NotFound (no such notice to the actor's school), Conflict (already acknowledged:
+    the message names who and when, in UK time)."""
+    from openmash.access.policy import encompass_notice_get_for, encompass_notices_visible
+
+    require(actor, "encompass.acknowledge")
+    notice = encompass_notice_get_for(actor, notice_id, qs=encompass_notices_visible(actor).select_for_update())
+    if notice.school_id != actor.agency_id:
+        raise PermissionDenied("Only the school the notice was sent to can acknowledge it.")
+    if notice.acknowledged_at is not None:
+        when = timezone.localtime(notice.acknowledged_at)
+        raise Conflict(f"This notice was already acknowledged by {notice.acknowledged_by} on {when:%d %B %Y at %H:%M}.")
+    now = timezone.now()
+    notice.acknowledged_by, notice.acknowledged_at = actor.user, now
+    notice.read_at = notice.read_at or now
+    notice.save(update_fields=["acknowledged_by", "acknowledged_at", "read_at", "updated_at"])
+    audit_record(actor=actor, action="acknowledge", obj=notice, detail={"contact": str(notice.contact_id)})
+    return notice
+
+
 # --- amending a contact before screening, correcting people after ------------------------------------------------
 
 AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER})

@@ -933,12 +933,14 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     )
     if allocation is None:
         allocation = CaseAllocation.objects.create(
-            person=person, agency=membership.agency, worker=membership.user, opened_at=now
+            person=person, agency=membership.agency, worker=membership.user, opened_at=now, allocated_at=now
         )
         action = "create"
     else:
+        # allocated_at moves only when the child goes to a different worker ("allocated since" is the worker's)
+        since = allocation.allocated_at if allocation.worker_id == membership.user_id else now
         CaseAllocation.objects.filter(pk=allocation.pk).update(
-            worker=membership.user, agency=membership.agency, updated_at=now
+            worker=membership.user, agency=membership.agency, allocated_at=since, updated_at=now
         )
         allocation.refresh_from_db()
         action = "update"

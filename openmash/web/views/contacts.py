@@ -230,6 +230,15 @@ def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
     return pending
 
 
+def _domestic_abuse_given(forms_: Intake) -> bool:
+    """Whether any domestic abuse detail was given (the contact's or a child's "present at the incident")."""
+    c = forms_.form.cleaned_data
+    fields = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
+    return any(c.get(f) for f in fields) or any(
+        f.cleaned_data.get("present_at_incident") for f in forms_.used_children()
+    )
+
+
 def intake_notice_text(notice: str) -> str:
     """A service notice about a contact's people in page words: "subjects.1" -> "Child 2", "household.0" ->
     "Person 1" (the input positions are the page's children and people, in order)."""
@@ -594,6 +603,7 @@ def contact_check(request):
         "children": forms_.used_children(),
         "members": forms_.used_members(),
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
+        "domestic_abuse": _domestic_abuse_given(forms_),
         "partners": {a.code: a.name for a in [*forms_.partners["schools"], *forms_.partners["gps"]]},
         "change_url": f"{reverse('web:contact_new')}?intake={intake['token']}&change=1",
         "notices": forms_.notices,
@@ -862,4 +872,23 @@ def encompass_notices(request):
 def encompass_notice(request, notice_id):
     """One notice: the minimum a school needs (DOMAIN.md 1.5). Opening it marks it read for the school."""
     notice = contact_selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)
-    return render(request, "web/contacts/encompass_notice.html", {"notice": notice, "nav_active": "encompass"})
+    ctx = {
+        "notice": notice,
+        "nav_active": "encompass",
+        "can_acknowledge": notice.acknowledged_at is None and can(request.actor, "encompass.acknowledge"),
+    }
+    return render(request, "web/contacts/encompass_notice.html", ctx)
+
+
+@require_http_methods(["POST"])
+@actor_required
+def encompass_notice_acknowledge(request, notice_id):
+    """The school's designated safeguarding lead acknowledges the notice (contacts.services); back to the notice."""
+    require(request.actor, "encompass.acknowledge")
+    try:
+        contact_services.encompass_notice_acknowledge(actor=request.actor, notice_id=notice_id)
+    except Conflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, "Notice acknowledged. The MASH and the police can see that your school has it.")
+    return redirect("web:encompass_notice", notice_id=notice_id)
