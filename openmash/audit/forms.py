@@ -42,6 +42,19 @@ ACTION_LABELS = {
 }
 
 
+#: Actions whose words depend on the record (allocations are created, re-pointed and closed).
+_ACTION_ON_RECORD = {
+    ("create", "enquiries.caseallocation"): "Allocated",
+    ("update", "enquiries.caseallocation"): "Allocated",
+    ("close", "enquiries.caseallocation"): "Allocation closed",
+}
+
+
+def action_label(action: str, object_type: str = "") -> str:
+    """The plain-English words for an event's action on its kind of record."""
+    return _ACTION_ON_RECORD.get((action, object_type)) or ACTION_LABELS.get(action, action)
+
+
 class AuditFilterForm(CleanTextFormMixin, forms.Form):
     """All fields optional. clean() turns the person box into an NHS number or a person record id."""
 

@@ -396,7 +396,8 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     if any(p not in subjects for p in chosen):
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
     allocations = [
-        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
+        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id, contact=contact)
+        for pid in chosen
     ]
     # The worker is told where the pack is: the reference only, never personal data (notification rule).
     notification_send(

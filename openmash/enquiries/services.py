@@ -909,9 +909,10 @@ def notifications_mark_read(*, actor, contact_id) -> int:
 
 
 @transaction.atomic
-def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocation:
+def allocation_assign(*, actor, person_id, worker_membership_id, contact=None) -> CaseAllocation:
     """Allocate a child who is open to children's social care to a social worker (a MASH manager's action).
-    Contacts about the child then go to that worker instead of starting a new enquiry."""
+    Contacts about the child then go to that worker instead of starting a new enquiry. `contact`: the contact the
+    allocation is made from (the MASH pack), so the audit event is found by that contact's reference."""
     require(actor, "allocation.assign")
     person = person_get_for(actor, person_id)
     membership = (
@@ -944,7 +945,13 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
         )
         allocation.refresh_from_db()
         action = "update"
-    audit_record(actor=actor, action=action, obj=allocation, detail={"worker": membership.user_id})
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=allocation,
+        detail={"worker": membership.user_id},
+        contacts=[contact] if contact is not None else (),
+    )
     chronology_add(
         person_ids=[person.pk],
         occurred_at=now,
