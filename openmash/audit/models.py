@@ -49,9 +49,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}"
 
-    def __str__(self) -> str:
-        return f"event {self.event_id} -> contact {self.contact_id}"
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise RuntimeError("The audit trail is append-only.")
