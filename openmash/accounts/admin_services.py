@@ -377,22 +377,35 @@ def _user(username: str, *, lock: bool = True) -> User:
     return user
 
 
-def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
+def user_set_active(*, actor, username: str, active: bool, reason: str = "", hand_work_to=None) -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
     checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
-    audited). Raises NotFound, ValidationFailed."""
+    audited). The hub work they hold (contacts awaiting screening, open enquiries) is not left with them: it goes
+    back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item audited
+    (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`). Returns the
+    user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
-    return _user_set_active(actor, username, active, reason)
+    return _user_set_active(actor, username, active, reason, hand_work_to)
 
 
 @transaction.atomic
-def _user_set_active(actor, username: str, active: bool, reason: str) -> User:
+def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_to=None) -> User:
+    from openmash.enquiries.assignment import work_hand_back
+
     user = _user(username)
+    user.work_moved = 0
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
         _audit(actor, "activate" if active else "deactivate", user, reason=reason)
+    if not active:  # also for someone deactivated before this rule: their work is never stranded
+        user.work_moved = work_hand_back(
+            actor=None if actor is SYSTEM else actor,
+            username=actor.username if actor is SYSTEM else "",
+            user_id=user.pk,
+            to_user_id=hand_work_to,
+        )
     return user
 
 

@@ -104,10 +104,20 @@ def user_new(request):
 
 
 def _user_context(request, user, *, forms=None, role_form=None):
+    from openmash.access.policy import memberships_allowed
+    from openmash.enquiries.assignment import holder_name, work_held_by
+
     memberships = list(user.memberships.select_related("agency", "team").order_by("created_at"))
     forms = forms or {}
+    held = work_held_by(user.pk)
+    colleagues = {
+        m.user_id: holder_name(m.user)
+        for m in memberships_allowed("work.take").select_related("user").exclude(user_id=user.pk)
+    }
     return {
         "user_obj": user,
+        "held": held if held["total"] else None,  # counts only: the warning before deactivating a leaver
+        "colleagues": sorted(colleagues.items(), key=lambda kv: kv[1].lower()),
         "rows": [(m, forms.get(m.pk) or MembershipEditForm(membership=m)) for m in memberships],
         "role_form": role_form or RoleAddForm(),
         "locked": bool(_locked_usernames([user.username])),
@@ -135,9 +145,22 @@ def user_detail(request, user_id: int):
             if page is not None:
                 return page
         elif action in ("deactivate", "reactivate"):
-            svc.user_set_active(actor=request.actor, username=user.username, active=action == "reactivate")
+            done = svc.user_set_active(
+                actor=request.actor,
+                username=user.username,
+                active=action == "reactivate",
+                hand_work_to=request.POST.get("hand_work_to") or None,
+            )
+            moved = getattr(done, "work_moved", 0)
+            where = "handed to the colleague you chose" if request.POST.get("hand_work_to") else "put back on the queue"
             messages.success(
-                request, f"{user.username} is now {'active' if action == 'reactivate' else 'deactivated'}."
+                request,
+                f"{user.username} is now {'active' if action == 'reactivate' else 'deactivated'}."
+                + (
+                    f" The {moved} item{'s' if moved != 1 else ''} they held {'were' if moved != 1 else 'was'} {where}."
+                    if moved
+                    else ""
+                ),
             )
         elif action == "unlock":
             cleared = svc.user_unlock(actor=request.actor, username=user.username)

@@ -39,6 +39,7 @@ def enquiry_list(request):
         request.GET if bound else None,
         agencies=web_selectors.agencies_list(),
         holders=assignment.work_holders_list(actor=actor),
+        former=assignment.former_holders_list(actor=actor),
         rag_levels=levels,
     )
     page = None
