@@ -377,12 +377,24 @@ def _user(username: str, *, lock: bool = True) -> User:
     return user
 
 
+DEACTIVATE_REASON_MAX = 500
+DEACTIVATE_REASON_MESSAGE = "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
+
+
 def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
     checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
-    audited). Raises NotFound, ValidationFailed."""
+    audited). Deactivating needs a reason (up to 500 characters), kept in the audit event's reason; reactivating
+    may give one. Raises NotFound, ValidationFailed (errors keyed "reason")."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
+    reason = " ".join((reason or "").split())
+    if not active and not reason:
+        raise ValidationFailed("Check the reason", errors={"reason": [DEACTIVATE_REASON_MESSAGE]})
+    if len(reason) > DEACTIVATE_REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
+        )
     return _user_set_active(actor, username, active, reason)
 
 

@@ -49,6 +49,18 @@ class UserNewForm(CleanTextFormMixin, forms.Form):
         self.fields["agency"].choices = _agency_choices()
 
 
+class UserDeactivateForm(CleanTextFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you deactivating this user?",
+        max_length=500,
+        help_text="For example, 'Left the service on 31 March'. This is kept in the audit trail.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={
+            "required": "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
+        },
+    )
+
+
 class RoleAddForm(CleanTextFormMixin, forms.Form):
     agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency"})
     role = forms.ChoiceField(
