@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from openmash.access.policy import require, role_combination_error
+from openmash.access.policy import require, role_agency_error, role_combination_error
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.services import audit_record
@@ -262,6 +262,11 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
         _err(errors, "role", f"Unknown role: {spec.role}. Choose one of {', '.join(Role.values)}")
     if spec.team and len(spec.team) > 200:
         _err(errors, "team", "Enter a team name of up to 200 characters")
+    agency = Agency.objects.filter(code=spec.agency).first() if "agency" not in errors else None
+    if agency is not None and "role" not in errors:  # an agency still to be loaded is checked when it exists
+        misfit = role_agency_error(spec.role, agency)
+        if misfit:
+            _err(errors, "role", misfit)
     return errors
 
 
@@ -297,6 +302,9 @@ def _ensure_membership(actor, user: User, spec: MembershipSpec) -> str:
     """Give the user the membership (or reactivate it), unless the role would sit with the partnership admin's on
     one account (access.policy.role_combination_error: ValidationFailed on `role`)."""
     agency = Agency.objects.get(code=spec.agency)
+    misfit = role_agency_error(spec.role, agency)
+    if misfit:
+        raise ValidationFailed("The role could not be given", errors={"role": [misfit]})
     membership = Membership.objects.select_for_update().filter(user=user, agency=agency, role=spec.role).first()
     combination = role_combination_error(
         _roles_after(user, role=spec.role, membership_id=membership.pk if membership else None)
@@ -534,6 +542,10 @@ def _membership_update(actor, membership_id, role, team_id, active, expected_upd
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         _err(errors, "role", "Choose a role")
+    elif role != membership.role:
+        misfit = role_agency_error(role, membership.agency)
+        if misfit:
+            _err(errors, "role", misfit)
     team = None
     if team_id:
         team = Team.objects.filter(pk=team_id, agency_id=membership.agency_id).first()

@@ -304,3 +304,52 @@ def test_a_deactivated_agency_stale_toggle_is_refused(admin_client):
     )
     agency.refresh_from_db()
     assert agency.active
+
+
+@pytest.mark.parametrize(
+    ("agency", "role", "words"),
+    [
+        ("school-oak", "screener", "works in the MASH"),
+        ("police", "manager", "works in the MASH"),
+        ("school-oak", "social_worker", "social care. Choose another"),
+        ("mash", "researcher", "cannot be in the MASH"),
+    ],
+)
+def test_a_role_that_does_not_fit_the_agency_is_refused_on_the_role_field(admin_client, agency, role, words):
+    """A MASH screener at a school, an allocated social worker at a school, a researcher in the MASH: refused
+    with a message on the role field (GOV.UK error pattern), whether the user is new, given another role, or has a
+    role changed; nothing is saved. The rule is access.policy.role_agency_error."""
+    page = _new_user(admin_client, username="misfit", agency=agency, role=role).content.decode()
+    assert "<title>Error: " in page and 'href="#id_role"' in page and words in page
+    assert not User.objects.filter(username="misfit").exists()
+
+    _new_user(admin_client)  # a MASH screener: fits
+    user = User.objects.get(username="jo.starter")
+    detail = reverse("partnership:user_detail", args=[user.pk])
+    added = admin_client.post(detail, {"action": "role_add", "agency": agency, "role": role, "team": ""})
+    assert words in added.content.decode()
+    assert not Membership.objects.filter(user=user, agency__code=agency, role=role).exists()
+    if agency == "mash":
+        m = Membership.objects.get(user=user)
+        changed = admin_client.post(detail, _edit_data(m, role=role))
+        assert words in changed.content.decode() and Membership.objects.get(pk=m.pk).role == "screener"
+
+
+def test_the_cli_refuses_a_role_that_does_not_fit_the_agency(partnership):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="works in the MASH"):
+        call_command(
+            "user_create",
+            "--username",
+            "misfit",
+            "--name",
+            "Mis Fit",
+            "--agency",
+            "school-oak",
+            "--role",
+            "screener",
+            "--no-password",
+        )
+    assert not User.objects.filter(username="misfit").exists()
