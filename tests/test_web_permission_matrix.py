@@ -270,6 +270,9 @@ ROWS: dict[str, Row] = {
         "GET", "/partnership/users/new/", at_any("partnership_admin"), denied=403, personal=False
     ),
     "partnership:user_detail": Row("GET", "/partnership/users/{user}/", at_any("partnership_admin"), denied=403),
+    "partnership:user_deactivate": Row(
+        "GET", "/partnership/users/{user}/deactivate/", at_any("partnership_admin"), denied=403
+    ),
     "partnership:agencies": Row(
         "GET", "/partnership/agencies/", at_any("partnership_admin"), denied=403, personal=False
     ),

@@ -160,6 +160,31 @@ def role_combination_error(roles) -> str | None:
     return None
 
 
+def role_agency_error(role: str, agency) -> str | None:
+    """Whether a role fits the agency it is given in (partnership administration: page, CLI and partnership file).
+    In: a role code and an Agency (its is_hub and agency_type). Out: the message to show on the role field, or None.
+    The rules, from what each role does (docs/security/access-and-audit.md; DOMAIN.md 2):
+    - MASH screener and MASH manager work in the hub only (they screen and decide for the partnership);
+    - an allocated social worker works for children's social care (an agency of that type, or the hub);
+    - an agency researcher answers the hub's information requests for their own agency, so not in the hub, which
+      asks the questions (it would be asking itself).
+    Referrers, the partnership admin and the auditor may be in any agency."""
+    if role in (Role.SCREENER, Role.MANAGER) and not agency.is_hub:
+        label = Role(role).label
+        return f"A {label} works in the MASH: choose the MASH's agency, or a role that fits {agency.name}"
+    if role == Role.SOCIAL_WORKER and not (agency.is_hub or agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE):
+        return (
+            f"An allocated social worker works for children's social care: {agency.name} is not children's social "
+            "care. Choose another role or agency"
+        )
+    if role == Role.RESEARCHER and agency.is_hub:
+        return (
+            "An agency researcher answers the MASH's requests for their own agency, so cannot be in the MASH. "
+            "Choose another role or agency"
+        )
+    return None
+
+
 def works_for_early_help_service(actor) -> bool:
     """Whether the actor is one of the early help service's researchers (an agency of type early help), whose
     home page shows the hand-overs from the MASH waiting for them."""

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from openmash.access.policy import require, role_combination_error
+from openmash.access.policy import require, role_agency_error, role_combination_error
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.services import audit_record
@@ -262,6 +262,11 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
         _err(errors, "role", f"Unknown role: {spec.role}. Choose one of {', '.join(Role.values)}")
     if spec.team and len(spec.team) > 200:
         _err(errors, "team", "Enter a team name of up to 200 characters")
+    agency = Agency.objects.filter(code=spec.agency).first() if "agency" not in errors else None
+    if agency is not None and "role" not in errors:  # an agency still to be loaded is checked when it exists
+        misfit = role_agency_error(spec.role, agency)
+        if misfit:
+            _err(errors, "role", misfit)
     return errors
 
 
@@ -297,6 +302,9 @@ def _ensure_membership(actor, user: User, spec: MembershipSpec) -> str:
     """Give the user the membership (or reactivate it), unless the role would sit with the partnership admin's on
     one account (access.policy.role_combination_error: ValidationFailed on `role`)."""
     agency = Agency.objects.get(code=spec.agency)
+    misfit = role_agency_error(spec.role, agency)
+    if misfit:
+        raise ValidationFailed("The role could not be given", errors={"role": [misfit]})
     membership = Membership.objects.select_for_update().filter(user=user, agency=agency, role=spec.role).first()
     combination = role_combination_error(
         _roles_after(user, role=spec.role, membership_id=membership.pk if membership else None)
@@ -377,15 +385,28 @@ def _user(username: str, *, lock: bool = True) -> User:
     return user
 
 
+DEACTIVATE_REASON_MAX = 500
+DEACTIVATE_REASON_MESSAGE = "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
+
+
 def user_set_active(*, actor, username: str, active: bool, reason: str = "", hand_work_to=None) -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
     checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
-    audited). The hub work they hold (contacts awaiting screening, open enquiries) is not left with them: it goes
-    back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item audited
-    (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`). Returns the
-    user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed."""
+    audited). Deactivating needs a reason (up to 500 characters), kept in the audit event's reason; reactivating
+    may give one. The hub work a leaver holds (contacts awaiting screening, open enquiries) is not left with them:
+    it goes back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item
+    audited (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`).
+    Returns the user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed (errors
+    keyed "reason" or "hand_work_to")."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
+    reason = " ".join((reason or "").split())
+    if not active and not reason:
+        raise ValidationFailed("Check the reason", errors={"reason": [DEACTIVATE_REASON_MESSAGE]})
+    if len(reason) > DEACTIVATE_REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
+        )
     return _user_set_active(actor, username, active, reason, hand_work_to)
 
 
@@ -535,6 +556,10 @@ def _membership_update(actor, membership_id, role, team_id, active, expected_upd
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         _err(errors, "role", "Choose a role")
+    elif role != membership.role:
+        misfit = role_agency_error(role, membership.agency)
+        if misfit:
+            _err(errors, "role", misfit)
     team = None
     if team_id:
         team = Team.objects.filter(pk=team_id, agency_id=membership.agency_id).first()

@@ -110,10 +110,10 @@ def test_deactivating_a_leaver_warns_and_puts_their_work_back_on_the_queue(login
 
     ann, ben, manager = hub
     admin = login(make_actor("partnership_admin", "mash"))
-    page = admin.get(f"/partnership/users/{ann.user.pk}/").content.decode()
+    page = admin.get(f"/partnership/users/{ann.user.pk}/deactivate/").content.decode()
     assert "holds 3 items of hub work" in page and "2 contacts awaiting screening, 1 open enquiry" in page
-    r = admin.post(f"/partnership/users/{ann.user.pk}/", {"action": "deactivate"}, follow=True)
-    assert "The 3 items they held were put back on the queue" in r.content.decode()
+    r = admin.post(f"/partnership/users/{ann.user.pk}/deactivate/", {"reason": "Left on 30 November"}, follow=True)
+    assert "The 3 items they held were put back on the shared queue" in r.content.decode()
     assert not Contact.objects.filter(assigned_to=ann.user).exists()
     assert not Enquiry.objects.filter(assigned_to=ann.user).exists()
     moved = AuditEvent.objects.filter(action="assign", reason="leaver", detail__from=str(ann.user.pk))
@@ -127,11 +127,14 @@ def test_a_leaver_s_work_can_be_handed_to_a_named_colleague(login, hub, shared_o
 
     ann, ben, manager = hub
     admin = login(make_actor("partnership_admin", "mash"))
-    page = admin.get(f"/partnership/users/{ann.user.pk}/").content.decode()
+    url = f"/partnership/users/{ann.user.pk}/deactivate/"
+    page = admin.get(url).content.decode()
     assert f'<option value="{ben.user.pk}">Ben Brooks</option>' in page
     referrer = make_actor("referrer", "police")
-    r = admin.post(f"/partnership/users/{ann.user.pk}/", {"action": "deactivate", "hand_work_to": referrer.user.pk})
-    assert User.objects.get(pk=ann.user.pk).is_active and r.status_code == 302
-    admin.post(f"/partnership/users/{ann.user.pk}/", {"action": "deactivate", "hand_work_to": ben.user.pk})
+    r = admin.post(url, {"reason": "Left", "hand_work_to": referrer.user.pk})
+    assert r.status_code == 200 and "Choose a screener or manager in the hub" in r.content.decode()
+    assert User.objects.get(pk=ann.user.pk).is_active  # refused: a referrer cannot hold hub work
+    r = admin.post(url, {"reason": "Left", "hand_work_to": ben.user.pk}, follow=True)
+    assert "The 3 items they held were handed to Ben Brooks" in r.content.decode()
     assert not User.objects.get(pk=ann.user.pk).is_active
     assert Contact.objects.filter(assigned_to=ben.user).count() == 3
