@@ -31,11 +31,11 @@ MAX_SHORT = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # The decision outcome code that calls for a strategy discussion (partnership DEFAULT_OUTCOMES).
 STRATEGY_OUTCOME = "strategy_s47"
-MAX_ATTENDEES = 30
+MAX_ATTENDEES = 100  # "any number" on the page (add another); a bound against abuse only
 # Agency types that must take part in a strategy discussion (Working Together 2023), as (Agency.agency_type value,
 # word used in the message). The values are accounts.choices.AgencyType's, which only access/ imports.
 STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
-MAX_ACTIONS = 30
+MAX_ACTIONS = 100
 
 
 def _err(errors: dict, field: str, message: str) -> None:

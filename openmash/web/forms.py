@@ -1358,3 +1358,37 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
             initial=next((str(m.pk) for m in workers if m.user_id == current_user_id), ""),
             error_messages={"required": "Choose a social worker", "invalid_choice": "Choose a social worker"},
         )
+
+
+def formset_resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
+    """The posted answers (a QueryDict) with one more empty form in formset `prefix`, or without form number `drop`
+    (the later forms move up one). The GOV.UK "add another" pattern without JavaScript: "Add another" and "Remove"
+    are submit buttons, and the page is drawn again from these answers. Returns a mutable copy."""
+    data = data.copy()
+    raw = str(data.get(f"{prefix}-TOTAL_FORMS") or "")
+    total = int(raw) if raw.isdigit() else 0
+    if drop is not None and 0 <= drop < total:
+        for i in range(drop, total):
+            for key in [k for k in list(data.keys()) if k.startswith(f"{prefix}-{i}-")]:
+                values = data.getlist(key)
+                del data[key]
+                if i > drop:
+                    data.setlist(key.replace(f"{prefix}-{i}-", f"{prefix}-{i - 1}-", 1), values)
+        total -= 1
+    if add:
+        total += 1
+    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
+
+
+def forms_quiet(*forms_or_sets) -> None:
+    """Bound forms and formsets drawn again as typed, without errors (adding or removing a row is not submitting)."""
+    for f in forms_or_sets:
+        subforms = list(f.forms) if hasattr(f, "forms") else [f]
+        if hasattr(f, "forms"):
+            f._errors, f._non_form_errors = [], f.error_class()
+        for form in subforms:
+            form._errors = forms.utils.ErrorDict()
+            if hasattr(form, "cleaned_data"):
+                del form.cleaned_data
