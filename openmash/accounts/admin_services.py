@@ -270,13 +270,19 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
     return errors
 
 
+NAME_REQUIRED_MESSAGE = "Enter the user's full name, as colleagues will see it on the records they write"
+
+
 def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, list[str]]:
-    """Check a starter: username (letters, digits and . @ + - _, up to 150), name and job_title (up to 150), email
+    """Check a starter: username (letters, digits and . @ + - _, up to 150), name (the full name: required, so
+    every record and audit line names a person colleagues recognise) and job_title (up to 150), email
     (optional: where a password reset link goes), memberships (at least one MembershipSpec; the partnership admin
     role alone). Returns field -> messages."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(_text(data.get("username"))):
         _err(errors, "username", USERNAME_MESSAGE)
+    if not _text(data.get("name")):
+        _err(errors, "name", NAME_REQUIRED_MESSAGE)
     for key in ("name", "job_title"):
         if len(_text(data.get(key))) > 150:
             _err(errors, key, "Enter up to 150 characters")

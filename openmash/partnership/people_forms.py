@@ -29,7 +29,12 @@ class UserNewForm(CleanTextFormMixin, forms.Form):
         validators=[RegexValidator(USERNAME_RE, USERNAME_MESSAGE)],
         error_messages={"required": "Enter a username"},
     )
-    name = forms.CharField(label="Full name", max_length=150, required=False)
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As colleagues will see it on the records this person writes",
+        error_messages={"required": "Enter the user's full name, as colleagues will see it on the records they write"},
+    )
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
     email = forms.EmailField(
         label="Work email address",

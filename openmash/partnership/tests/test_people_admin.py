@@ -353,3 +353,27 @@ def test_the_cli_refuses_a_role_that_does_not_fit_the_agency(partnership):
             "--no-password",
         )
     assert not User.objects.filter(username="misfit").exists()
+
+
+def test_a_new_user_needs_their_full_name_on_the_page_the_cli_and_the_service(admin_client, admin):
+    """The full name is required when a user is created (the page, `openmash user create`, a partnership file):
+    records and audit lines must name a person colleagues recognise."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from openmash.accounts import admin_services as svc
+
+    page = _new_user(admin_client, name="   ").content.decode()
+    assert "<title>Error: " in page and 'href="#id_name"' in page and "Enter the user&#x27;s full name" in page
+    with pytest.raises(CommandError, match="--name"):
+        call_command("user_create", "--username", "noname", "--agency", "mash", "--role", "screener", "--no-password")
+    with pytest.raises(svc.ValidationFailed) as exc:
+        svc.user_add(
+            actor=admin,
+            username="noname",
+            display_name="",
+            memberships=[svc.MembershipSpec(agency="mash", role="screener", team="")],
+        )
+    assert "name" in exc.value.errors
+    assert not User.objects.filter(username__in=["jo.starter", "noname"]).exists()
+    assert _new_user(admin_client).status_code == 200 and User.objects.get(username="jo.starter").display_name
