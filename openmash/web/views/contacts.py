@@ -18,7 +18,7 @@ from openmash.access.fields import contact_person_shown, contact_view
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
-from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus
+from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus, SiblingRelationship
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
@@ -102,18 +102,10 @@ class Intake:
         self.partners = partners
         late_days = partnership_settings_get().late_contact_days
         if data is None:
-            user, actor = request.user, request.actor
-            initial = {
-                "referrer_name": user.display_name or user.get_full_name() or user.username,
-                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
-                "idempotency_key": uuid.uuid4().hex,
-            }
-            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
@@ -121,6 +113,17 @@ class Intake:
             pid = child.picked_id()
             if pid:
                 child.chosen = known.get(pid) or {"id": pid, "name": "A record found by search", "dob_date": None}
+        labels = [_child_label(n, child) for n, child in enumerate(self.children.forms)]
+        if data is None:
+            user, actor = request.user, request.actor
+            initial = {
+                "referrer_name": user.display_name or user.get_full_name() or user.username,
+                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            self.form = ContactForm(initial=initial, late_days=late_days, child_labels=labels)
+        else:
+            self.form = ContactForm(data, late_days=late_days, child_labels=labels)
         # People already known who may be a new person (intake searches before it creates): offered after the first
         # 'Continue', answered with the radios named <prefix>-match ("new", or a candidate's id).
         offered = intake.get("candidates") or {}
@@ -140,10 +143,24 @@ class Intake:
         return [f for f in self.members.forms if not f.is_blank()]
 
     def service_data(self) -> dict:
+        used = self.used_children()
         return self.form.service_data(
-            [_matched(f, f.service_data()) for f in self.used_children()],
+            [_matched(f, f.service_data()) for f in used],
             [_matched(f, f.service_data()) for f in self.used_members()],
+            child_numbers=[self.children.forms.index(f) for f in used],
         )
+
+    def sibling_rows(self) -> list[dict]:
+        """Check your answers: how each pair of the children sent is related ("Not said" when unanswered)."""
+        used = {self.children.forms.index(f) for f in self.used_children()}
+        labels = dict(SiblingRelationship.choices)
+        rows = []
+        for bound in self.form.sibling_fields():
+            i, j = (int(x) for x in bound.name.split("_")[1:])
+            if i in used and j in used:
+                answer = self.form.cleaned_data.get(bound.name) or ""
+                rows.append({"name": bound.name, "question": bound.label, "answer": labels.get(answer, "Not said")})
+        return rows
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
         place_service_errors(
@@ -163,6 +180,18 @@ class Intake:
             or any(getattr(f, "match_error", "") for f in self.all_forms())
             or bool(self.children.is_bound and self.children.non_form_errors())
         )
+
+
+def _child_label(number: int, form) -> str:
+    """How the pair questions name a child form: "child 2 (Ben Testchild)", or "child 2" before a name is typed."""
+    chosen = getattr(form, "chosen", None)
+    if chosen:
+        name = chosen.get("name") or ""
+    elif form.is_bound:
+        name = " ".join(str(form.data.get(form.add_prefix(k)) or "").strip() for k in ("forename", "surname")).strip()
+    else:
+        name = ""
+    return f"child {number + 1} ({name[:80]})" if name else f"child {number + 1}"
 
 
 def _matched(form, data: dict) -> dict:
@@ -601,6 +630,7 @@ def contact_check(request):
         "intake": intake,
         "contact_form": forms_.form,
         "children": forms_.used_children(),
+        "sibling_rows": forms_.sibling_rows(),
         "members": forms_.used_members(),
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
         "domestic_abuse": _domestic_abuse_given(forms_),
