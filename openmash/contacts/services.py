@@ -964,6 +964,8 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             resolved = _resolve_person(actor, ref, prefix=prefix, errors=errors, child=child)
             if resolved[0] == "existing" and resolved[1].pk in links:
                 errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
+            if resolved[0] == "new" and f"{prefix}.match" not in errors:
+                _search_before_create(ref, resolved[1], prefix=prefix, exclude=list(links), errors=errors)
             extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
             plan[key].append((role, resolved, extras))
     if data.get("domestic_abuse") is not None:
@@ -981,6 +983,30 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
 
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+CANDIDATES_UNANSWERED = (
+    "{n} already known may be this person. Look at them first (POST /api/v1/intake/candidates, or the page), then "
+    "give the person_id of the one it is, or list every one it is not in not_person_ids"
+)
+
+
+def _search_before_create(ref: dict, cleaned: dict, *, prefix: str, exclude: list, errors: dict) -> None:
+    """Search before create (issue 5 review, fault 5), on every path that adds a new person to a contact after
+    intake (the amendment page and the API's amendments share contact_amend): the people already known who may be
+    this person (matching.candidates.candidates_for, the rule intake uses) must each be answered, by naming the
+    one it is (`person_id`) or listing those it is not (`not_person_ids`), else a `<prefix>.match` error. The
+    check itself reveals only how many; who they are comes from the audited lookup the caller makes
+    (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
+    from openmash.matching.candidates import candidates_for
+
+    found = candidates_for(ref, exclude_person_ids=exclude)
+    declined = {str(x) for x in cleaned.get("not_person_ids") or []}
+    pending = [c for c in found if str(c.person.pk) not in declined]
+    if pending:
+        n = len(pending)
+        who = "1 person" if n == 1 else f"{n} people"
+        errors.setdefault(f"{prefix}.match", []).append(CANDIDATES_UNANSWERED.format(n=who))
+
 
 PERSON_HELD_MESSAGE = (
     "Only the MASH can change the details of a person found by search or named in other records. "

@@ -724,10 +724,14 @@ def contact_amend(request, contact_id):
     }
     da = DomesticAbuseForm(request.POST if section == "da" else None, prefix="da", initial=da_initial)
     form = {"child": child, "member": member, "da": da}.get(section or "")
-    if form is not None and form.is_valid():
+    for f in (child, member):
+        f.candidates, f.match_answer, f.match_error = [], "", ""
+    asking = form is not None and form.is_valid() and form is not da and _amend_candidates(request, contact, form)
+    if form is not None and not asking and form.is_valid():
+        person = _matched(form, form.service_data()) if form is not da else None
         data, group = {
-            "child": ({"add_subjects": [child.service_data()] if section == "child" else []}, "add_subjects"),
-            "member": ({"add_household": [member.service_data()] if section == "member" else []}, "add_household"),
+            "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
+            "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
             "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
         }[section]
         try:
@@ -742,6 +746,8 @@ def contact_amend(request, contact_id):
             messages.success(request, f"Contact {contact.reference} amended.")
             return redirect("web:contact_detail", contact_id=contact.pk)
     errors = _form_error_links([form]) if form is not None and form.errors else []
+    if form is not None and getattr(form, "match_error", ""):
+        errors.append({"text": form.match_error, "href": f"#id_{form.prefix}-match"})
     ctx = {
         "contact": contact,
         "child_form": child,
@@ -751,6 +757,28 @@ def contact_amend(request, contact_id):
         "form": _Errors(errors) if errors else None,
     }
     return render(request, "web/contacts/amend.html", ctx, status=200)
+
+
+def _amend_candidates(request, contact, form) -> bool:
+    """Search before create on the amendment page, as at intake (issue 5 review, fault 5): the people already known
+    who may be the person being added (matching.candidates.intake_candidates, audited like a search), asked with
+    intake's question. True when the page must ask first: candidates shown for the first time, or shown and still
+    unanswered (then an error on the question). The service checks the answer again (contact_amend)."""
+    from openmash.matching.candidates import intake_candidates
+
+    details = form.service_data()
+    if details.get("person_id") or not can(request.actor, "person.search"):
+        return False
+    exclude = [str(pid) for pid in contact.people.values_list("person_id", flat=True)]
+    found = intake_candidates(actor=request.actor, details=details, exclude_person_ids=exclude)
+    items = [{**_person_summary(c.person), "reasons": c.reasons, "exact": c.exact} for c in found]
+    form.candidates = _with_dates(items)
+    form.match_answer = request.POST.get(form.add_prefix("match"), "")
+    if items and form.match_answer not in {c["id"] for c in items} | {"new"}:
+        if request.POST.get(form.add_prefix("match_offered")):
+            form.match_error = MATCH_QUESTION
+        return True
+    return False
 
 
 def _posted_version(request, section: str) -> int:
