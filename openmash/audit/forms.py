@@ -6,6 +6,8 @@ import uuid
 
 from django import forms
 
+from openmash.contacts.references import HINT as REFERENCE_HINT
+from openmash.contacts.references import reference_normalise
 from openmash.core.text import CleanTextFormMixin
 from openmash.people.identifiers import nhs_number_normalise
 from openmash.web.forms import FilterDateField
@@ -90,9 +92,7 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
         max_length=60,
         help_text="NHS number (10 digits) or OpenMASH person record ID",
     )
-    contact = forms.CharField(
-        label="Contact reference", required=False, max_length=20, help_text="For example, C-2026-000123"
-    )
+    contact = forms.CharField(label="Contact reference", required=False, max_length=20, help_text=REFERENCE_HINT)
     user = forms.CharField(label="Username", required=False, max_length=150)
     agency = forms.ChoiceField(label="Agency", required=False, choices=[])
     action = forms.ChoiceField(label="Action", required=False, choices=[])
@@ -124,7 +124,13 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
             ) from None
 
     def clean_contact(self) -> str:
-        return (self.cleaned_data.get("contact") or "").strip().upper()
+        value = (self.cleaned_data.get("contact") or "").strip()
+        if not value:
+            return ""
+        try:
+            return reference_normalise(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self):
         cd = super().clean()

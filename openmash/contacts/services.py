@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +38,7 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
+from openmash.contacts.references import reference_new
 from openmash.contacts.validation import (
     NamedDates,
     contact_people_dates_check,
@@ -61,11 +61,9 @@ from openmash.people.services import (
     relationships_ensure,
 )
 
-_REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
-
 
 def _new_reference() -> str:
-    return "C-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    return reference_new()
 
 
 def _fingerprint(data: dict) -> str:

@@ -74,3 +74,23 @@ def test_the_trail_shows_labels_and_the_csv_keeps_the_code(make_actor, partnersh
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Action"] == "API token refused" and row["Action code"] == "token_refused"
+
+
+def test_the_contact_reference_filter_shows_the_real_format_and_checks_it(make_actor, partnership):
+    """The hint shows the format references are issued in (one definition: contacts.references), a typed reference
+    is normalised (lower case, spaces, no hyphen), and a malformed one gets the GOV.UK error pattern."""
+    from django.test import Client
+
+    from openmash.contacts.references import EXAMPLE, HINT, PATTERN, reference_new, reference_normalise
+    from tests.support import contact_record
+
+    assert PATTERN.match(EXAMPLE) and all(PATTERN.match(reference_new()) for _ in range(50))
+    contact = contact_record(make_actor("referrer", "police"))
+    assert PATTERN.match(contact.reference)
+    assert reference_normalise(" " + contact.reference.lower().replace("-", " ")) == contact.reference
+    auditor = Client()
+    auditor.force_login(make_actor("auditor", "mash").user)
+    page = auditor.get("/audit/").content.decode()
+    assert HINT in page and EXAMPLE in page
+    bad = auditor.get("/audit/", {"contact": "C-2026-000123"}).content.decode()
+    assert "<title>Error: " in bad and 'href="#id_contact"' in bad and "Enter a contact reference" in bad
