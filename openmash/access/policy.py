@@ -43,6 +43,8 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # acknowledging a notice: the school's own users only (its designated safeguarding lead), never the hub
+    "encompass.acknowledge": frozenset({Role.REFERRER, Role.RESEARCHER}),
     # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
     # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
     "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
@@ -100,7 +102,7 @@ _HUB_ONLY = frozenset(
     | {"related.view"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
-_SCHOOL_ONLY = frozenset({"encompass.view"})
+_SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
 # Actions only members of a police agency may take.
 _POLICE_ONLY = frozenset({"encompass.request"})
 # Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
@@ -155,6 +157,31 @@ def role_combination_error(roles) -> str | None:
     roles = set(roles)
     if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
         return ROLE_COMBINATION_MESSAGE
+    return None
+
+
+def role_agency_error(role: str, agency) -> str | None:
+    """Whether a role fits the agency it is given in (partnership administration: page, CLI and partnership file).
+    In: a role code and an Agency (its is_hub and agency_type). Out: the message to show on the role field, or None.
+    The rules, from what each role does (docs/security/access-and-audit.md; DOMAIN.md 2):
+    - MASH screener and MASH manager work in the hub only (they screen and decide for the partnership);
+    - an allocated social worker works for children's social care (an agency of that type, or the hub);
+    - an agency researcher answers the hub's information requests for their own agency, so not in the hub, which
+      asks the questions (it would be asking itself).
+    Referrers, the partnership admin and the auditor may be in any agency."""
+    if role in (Role.SCREENER, Role.MANAGER) and not agency.is_hub:
+        label = Role(role).label
+        return f"A {label} works in the MASH: choose the MASH's agency, or a role that fits {agency.name}"
+    if role == Role.SOCIAL_WORKER and not (agency.is_hub or agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE):
+        return (
+            f"An allocated social worker works for children's social care: {agency.name} is not children's social "
+            "care. Choose another role or agency"
+        )
+    if role == Role.RESEARCHER and agency.is_hub:
+        return (
+            "An agency researcher answers the MASH's requests for their own agency, so cannot be in the MASH. "
+            "Choose another role or agency"
+        )
     return None
 
 

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from openmash.access.policy import require, role_combination_error
+from openmash.access.policy import require, role_agency_error, role_combination_error
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.services import audit_record
@@ -262,16 +262,27 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
         _err(errors, "role", f"Unknown role: {spec.role}. Choose one of {', '.join(Role.values)}")
     if spec.team and len(spec.team) > 200:
         _err(errors, "team", "Enter a team name of up to 200 characters")
+    agency = Agency.objects.filter(code=spec.agency).first() if "agency" not in errors else None
+    if agency is not None and "role" not in errors:  # an agency still to be loaded is checked when it exists
+        misfit = role_agency_error(spec.role, agency)
+        if misfit:
+            _err(errors, "role", misfit)
     return errors
 
 
+NAME_REQUIRED_MESSAGE = "Enter the user's full name, as colleagues will see it on the records they write"
+
+
 def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, list[str]]:
-    """Check a starter: username (letters, digits and . @ + - _, up to 150), name and job_title (up to 150), email
+    """Check a starter: username (letters, digits and . @ + - _, up to 150), name (the full name: required, so
+    every record and audit line names a person colleagues recognise) and job_title (up to 150), email
     (optional: where a password reset link goes), memberships (at least one MembershipSpec; the partnership admin
     role alone). Returns field -> messages."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(_text(data.get("username"))):
         _err(errors, "username", USERNAME_MESSAGE)
+    if not _text(data.get("name")):
+        _err(errors, "name", NAME_REQUIRED_MESSAGE)
     for key in ("name", "job_title"):
         if len(_text(data.get(key))) > 150:
             _err(errors, key, "Enter up to 150 characters")
@@ -297,6 +308,9 @@ def _ensure_membership(actor, user: User, spec: MembershipSpec) -> str:
     """Give the user the membership (or reactivate it), unless the role would sit with the partnership admin's on
     one account (access.policy.role_combination_error: ValidationFailed on `role`)."""
     agency = Agency.objects.get(code=spec.agency)
+    misfit = role_agency_error(spec.role, agency)
+    if misfit:
+        raise ValidationFailed("The role could not be given", errors={"role": [misfit]})
     membership = Membership.objects.select_for_update().filter(user=user, agency=agency, role=spec.role).first()
     combination = role_combination_error(
         _roles_after(user, role=spec.role, membership_id=membership.pk if membership else None)
@@ -377,22 +391,48 @@ def _user(username: str, *, lock: bool = True) -> User:
     return user
 
 
-def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
+DEACTIVATE_REASON_MAX = 500
+DEACTIVATE_REASON_MESSAGE = "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
+
+
+def user_set_active(*, actor, username: str, active: bool, reason: str = "", hand_work_to=None) -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
     checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
-    audited). Raises NotFound, ValidationFailed."""
+    audited). Deactivating needs a reason (up to 500 characters), kept in the audit event's reason; reactivating
+    may give one. The hub work a leaver holds (contacts awaiting screening, open enquiries) is not left with them:
+    it goes back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item
+    audited (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`).
+    Returns the user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed (errors
+    keyed "reason" or "hand_work_to")."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
-    return _user_set_active(actor, username, active, reason)
+    reason = " ".join((reason or "").split())
+    if not active and not reason:
+        raise ValidationFailed("Check the reason", errors={"reason": [DEACTIVATE_REASON_MESSAGE]})
+    if len(reason) > DEACTIVATE_REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
+        )
+    return _user_set_active(actor, username, active, reason, hand_work_to)
 
 
 @transaction.atomic
-def _user_set_active(actor, username: str, active: bool, reason: str) -> User:
+def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_to=None) -> User:
+    from openmash.enquiries.assignment import work_hand_back
+
     user = _user(username)
+    user.work_moved = 0
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
         _audit(actor, "activate" if active else "deactivate", user, reason=reason)
+    if not active:  # also for someone deactivated before this rule: their work is never stranded
+        user.work_moved = work_hand_back(
+            actor=None if actor is SYSTEM else actor,
+            username=actor.username if actor is SYSTEM else "",
+            user_id=user.pk,
+            to_user_id=hand_work_to,
+        )
     return user
 
 
@@ -522,6 +562,10 @@ def _membership_update(actor, membership_id, role, team_id, active, expected_upd
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         _err(errors, "role", "Choose a role")
+    elif role != membership.role:
+        misfit = role_agency_error(role, membership.agency)
+        if misfit:
+            _err(errors, "role", misfit)
     team = None
     if team_id:
         team = Team.objects.filter(pk=team_id, agency_id=membership.agency_id).first()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from openmash.audit import selectors
 from openmash.audit.export import csv_rows
-from openmash.audit.forms import ACTION_LABELS, AuditFilterForm
+from openmash.audit.forms import AuditFilterForm, action_label
 from openmash.audit.services import audit_record
 from openmash.core.views import actor_required
 
@@ -72,7 +72,7 @@ def _page(request, form, qs, detail):
             "at": timezone.localtime(e.at),
             "user": labels["users"].get(e.actor_user_id, ""),
             "agency": labels["agencies"].get(e.agency_code, e.agency_code),
-            "action": ACTION_LABELS.get(e.action, e.action),
+            "action": action_label(e.action, e.object_type),
             "record": labels["records"].get((e.object_type, e.object_id), ""),
         }
         for e in events

@@ -79,7 +79,7 @@ def test_the_admin_cannot_change_their_own_membership(admin, admin_client):
 
 
 def test_the_admin_cannot_deactivate_themselves_and_it_is_audited(admin, admin_client):
-    admin_client.post(_detail(admin.user), {"action": "deactivate"})
+    admin_client.post(_detail(admin.user), {"action": "deactivate", "reason": "Leaving"})
     assert User.objects.get(pk=admin.user.pk).is_active
     assert _denied(admin.user, "deactivate")
 

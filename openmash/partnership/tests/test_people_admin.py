@@ -138,7 +138,9 @@ def test_leaver_is_deactivated_and_can_be_reactivated(admin_client):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
     url = reverse("partnership:user_detail", args=[user.pk])
-    assert admin_client.post(url, {"action": "deactivate"}).status_code == 302
+    confirm = reverse("partnership:user_deactivate", args=[user.pk])
+    assert f'href="{confirm}"' in admin_client.get(url).content.decode()
+    assert admin_client.post(confirm, {"reason": "Left the service"}).status_code == 302
     user.refresh_from_db()
     assert not user.is_active
     assert AuditEvent.objects.filter(action="deactivate", object_id=str(user.pk), actor_username="pat.admin").exists()
@@ -149,8 +151,35 @@ def test_leaver_is_deactivated_and_can_be_reactivated(admin_client):
 
 def test_admin_cannot_deactivate_themselves(admin_client, admin):
     url = reverse("partnership:user_detail", args=[admin.user.pk])
-    admin_client.post(url, {"action": "deactivate"})
+    admin_client.post(url, {"action": "deactivate", "reason": "Testing"})
+    admin_client.post(reverse("partnership:user_deactivate", args=[admin.user.pk]), {"reason": "Testing"})
     assert User.objects.get(pk=admin.user.pk).is_active
+
+
+def test_deactivating_a_user_asks_to_confirm_and_needs_a_reason_kept_in_the_audit(admin_client):
+    """Deactivating is a confirmation page naming the user, with a required reason: no reason, nothing changes
+    (GOV.UK error pattern); with one, the user is deactivated and the reason is in the audit event. The old
+    one-click post without a reason changes nothing, and neither does the CLI without --reason."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    confirm = reverse("partnership:user_deactivate", args=[user.pk])
+    page = admin_client.get(confirm).content.decode()
+    assert "Are you sure you want to deactivate jo.starter?" in page and 'name="reason"' in page
+    assert User.objects.get(pk=user.pk).is_active  # opening the page changes nothing
+    refused = admin_client.post(confirm, {"reason": "  "}).content.decode()
+    assert "<title>Error: " in refused and 'href="#id_reason"' in refused
+    admin_client.post(reverse("partnership:user_detail", args=[user.pk]), {"action": "deactivate"})
+    with pytest.raises(CommandError, match="reason"):
+        call_command("user_deactivate", "--username", "jo.starter")
+    assert User.objects.get(pk=user.pk).is_active
+    assert not AuditEvent.objects.filter(action="deactivate", object_id=str(user.pk)).exists()
+    assert admin_client.post(confirm, {"reason": "Left the service on 31 March"}).status_code == 302
+    assert not User.objects.get(pk=user.pk).is_active
+    event = AuditEvent.objects.get(action="deactivate", object_id=str(user.pk))
+    assert event.reason == "Left the service on 31 March"
 
 
 def _edit_data(m, **over):
@@ -275,3 +304,76 @@ def test_a_deactivated_agency_stale_toggle_is_refused(admin_client):
     )
     agency.refresh_from_db()
     assert agency.active
+
+
+@pytest.mark.parametrize(
+    ("agency", "role", "words"),
+    [
+        ("school-oak", "screener", "works in the MASH"),
+        ("police", "manager", "works in the MASH"),
+        ("school-oak", "social_worker", "social care. Choose another"),
+        ("mash", "researcher", "cannot be in the MASH"),
+    ],
+)
+def test_a_role_that_does_not_fit_the_agency_is_refused_on_the_role_field(admin_client, agency, role, words):
+    """A MASH screener at a school, an allocated social worker at a school, a researcher in the MASH: refused
+    with a message on the role field (GOV.UK error pattern), whether the user is new, given another role, or has a
+    role changed; nothing is saved. The rule is access.policy.role_agency_error."""
+    page = _new_user(admin_client, username="misfit", agency=agency, role=role).content.decode()
+    assert "<title>Error: " in page and 'href="#id_role"' in page and words in page
+    assert not User.objects.filter(username="misfit").exists()
+
+    _new_user(admin_client)  # a MASH screener: fits
+    user = User.objects.get(username="jo.starter")
+    detail = reverse("partnership:user_detail", args=[user.pk])
+    added = admin_client.post(detail, {"action": "role_add", "agency": agency, "role": role, "team": ""})
+    assert words in added.content.decode()
+    assert not Membership.objects.filter(user=user, agency__code=agency, role=role).exists()
+    if agency == "mash":
+        m = Membership.objects.get(user=user)
+        changed = admin_client.post(detail, _edit_data(m, role=role))
+        assert words in changed.content.decode() and Membership.objects.get(pk=m.pk).role == "screener"
+
+
+def test_the_cli_refuses_a_role_that_does_not_fit_the_agency(partnership):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="works in the MASH"):
+        call_command(
+            "user_create",
+            "--username",
+            "misfit",
+            "--name",
+            "Mis Fit",
+            "--agency",
+            "school-oak",
+            "--role",
+            "screener",
+            "--no-password",
+        )
+    assert not User.objects.filter(username="misfit").exists()
+
+
+def test_a_new_user_needs_their_full_name_on_the_page_the_cli_and_the_service(admin_client, admin):
+    """The full name is required when a user is created (the page, `openmash user create`, a partnership file):
+    records and audit lines must name a person colleagues recognise."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from openmash.accounts import admin_services as svc
+
+    page = _new_user(admin_client, name="   ").content.decode()
+    assert "<title>Error: " in page and 'href="#id_name"' in page and "Enter the user&#x27;s full name" in page
+    with pytest.raises(CommandError, match="--name"):
+        call_command("user_create", "--username", "noname", "--agency", "mash", "--role", "screener", "--no-password")
+    with pytest.raises(svc.ValidationFailed) as exc:
+        svc.user_add(
+            actor=admin,
+            username="noname",
+            display_name="",
+            memberships=[svc.MembershipSpec(agency="mash", role="screener", team="")],
+        )
+    assert "name" in exc.value.errors
+    assert not User.objects.filter(username__in=["jo.starter", "noname"]).exists()
+    assert _new_user(admin_client).status_code == 200 and User.objects.get(username="jo.starter").display_name
