@@ -55,6 +55,7 @@ METHODS: dict[str, frozenset[str]] = {
     "partnership:users": SAFE,
     "partnership:user_new": FORM,
     "partnership:user_detail": FORM,
+    "partnership:approvals": FORM,
     "partnership:agencies": FORM,
     "partnership:agency_detail": FORM,
     "setpassword:confirm": frozenset({"GET", "HEAD", "POST"}),
