@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from openmash.access.policy import require, role_combination_error, role_grant_decidable, role_grant_needs_approval
 from openmash.accounts.choices import AgencyType, HealthService, Role
-from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
+from openmash.accounts.models import Agency, ApiToken, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 
@@ -170,6 +170,16 @@ def pending_grants(user: User):
     return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).select_related("agency")
 
 
+def _revoke_tokens(actor, tokens) -> int:
+    """Revoke every unrevoked API token in `tokens` (a queryset) now, by the actor (None for the command line), so a
+    later reactivation of the user, membership or agency does not bring back tokens issued before the
+    deactivation (issue 6 security review; ASVS 5.0 7.4.2, 8.3.2). Returns how many were revoked; the caller
+    audits the count with its own event."""
+    return tokens.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=getattr(actor, "user", None), updated_at=timezone.now()
+    )
+
+
 def _err(errors: dict, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
@@ -268,7 +278,10 @@ def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=Non
     if agency.active != active:
         agency.active = active
         agency.save(update_fields=["active", "updated_at"])
-        _audit(actor, "activate" if active else "deactivate", agency, {"code": code})
+        detail = {"code": code}
+        if not active:  # its members' tokens stay revoked if the agency comes back
+            detail["tokens_revoked"] = _revoke_tokens(actor, ApiToken.objects.filter(membership__agency=agency))
+        _audit(actor, "activate" if active else "deactivate", agency, detail)
     return agency
 
 
@@ -446,7 +459,9 @@ def _user_set_active(actor, username: str, active: bool, reason: str) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        _audit(actor, "activate" if active else "deactivate", user, reason=reason)
+        # tokens issued before a deactivation stay revoked when the user comes back
+        revoked = {} if active else {"tokens_revoked": _revoke_tokens(actor, ApiToken.objects.filter(user=user))}
+        _audit(actor, "activate" if active else "deactivate", user, revoked or None, reason=reason)
     return user
 
 
@@ -637,10 +652,17 @@ def _membership_update(
             membership=membership,
         )
     before = {"role": membership.role, "team": str(membership.team_id or ""), "active": membership.active}
+    # a token acts in its membership: removing the role, or changing it, revokes the tokens issued for it
+    revoked = (
+        _revoke_tokens(actor, ApiToken.objects.filter(membership=membership))
+        if (membership.active and not active) or role != membership.role
+        else 0
+    )
     membership.role, membership.team, membership.active = role, team, active
     membership.save()
     after = {"role": role, "team": str(team.pk if team else ""), "active": active}
-    _audit(actor, "update", membership, {k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    _audit(actor, "update", membership, {**changes, **({"tokens_revoked": revoked} if revoked else {})})
     return membership
 
 
