@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from openmash.access.policy import can, require, role_grants_decidable
 from openmash.accounts import admin_services as svc
 from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.filter_stash import filter_get, filter_stash
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import AgencyForm, MembershipEditForm, RoleAddForm, TeamForm, UserNewForm
 
@@ -57,12 +59,20 @@ def _link(request, path: str) -> str:
 # --- users ----------------------------------------------------------------------------------------------------------
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @actor_required
 def users_list(request):
-    """All users, filtered by a search on username or name, 25 a page."""
+    """All users, filtered by a search on username or name, 25 a page. The search posts and is kept server-side
+    under a short-lived id (core.filter_stash): the URL and the page links carry ?f=<id>, never the name typed
+    (issue 6 security review; ASVS 5.0 14.2.1)."""
     _admin(request)
-    q = request.GET.get("q", "").strip()[:100]
+    if request.method == "POST":
+        if not request.POST.get("q", "").strip():
+            return redirect("partnership:users")
+        return redirect(f"{reverse('partnership:users')}?f={filter_stash(request, 'users', request.POST, ['q'])}")
+    filter_id = request.GET.get("f", "")
+    stashed = filter_get(request, "users", filter_id)
+    q = (stashed.get("q", "") if stashed else "").strip()[:100]
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("agency", "team"))
     )
@@ -74,7 +84,14 @@ def users_list(request):
     return render(
         request,
         "partnership/users_list.html",
-        {"page": page, "q": q, "locked": locked, "nav_active": "partnership", "total": page.paginator.count},
+        {
+            "page": page,
+            "q": q,
+            "filter_id": filter_id if q else "",
+            "locked": locked,
+            "nav_active": "partnership",
+            "total": page.paginator.count,
+        },
     )
 
 

@@ -245,8 +245,13 @@ def test_users_list_pages_and_searches(admin_client, make_actor):
         make_actor("referrer", "police", username=f"ref{i:02d}")
     page1 = admin_client.get(reverse("partnership:users")).content.decode()
     assert "govuk-pagination" in page1 and "page 1 of 2" in page1
-    found = admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
-    assert "ref07" in found and "ref08" not in found and "1 user matching" in found
+    # the search posts: the name typed never goes in a URL, only a short-lived filter id (security review 6)
+    posted = admin_client.post(reverse("partnership:users"), {"q": "ref0"})
+    assert posted.status_code == 302 and "ref0" not in posted["Location"] and "?f=" in posted["Location"]
+    found = admin_client.get(posted["Location"]).content.decode()
+    assert "ref07" in found and "ref10" not in found and "10 users matching" in found
+    assert "q=" not in found and "ref0&" not in found
+    assert "1 user matching" not in admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
 
 
 def test_agency_add_deactivate_and_team(admin_client):
