@@ -128,3 +128,20 @@ def test_no_take_or_assign_once_the_work_is_done_or_outside_the_hub(login, hub, 
     enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
     decide(hub["manager"], enquiry)
     assert 'data-testid="holder"' not in login(hub["manager"]).get(f"/enquiries/{enquiry.pk}/").content.decode()
+
+
+def test_a_screener_refused_the_assignment_page_writes_one_deny_per_request(make_actor, login):
+    """Security review 6 reported two `deny` events for one screener POST to /contacts/<id>/assignment/. Each
+    refused request writes exactly one, naming the record (GET and POST, contact and enquiry alike)."""
+    from openmash.audit.models import AuditEvent
+
+    police = make_actor("referrer", "police")
+    contact = contact_record(police, subjects=[{"forename": "Ada", "surname": "Held", "date_of_birth": "2017-01-01"}])
+    screener = make_actor("screener", "mash")
+    client = login(screener)
+    for method in ("post", "get"):
+        before = AuditEvent.objects.filter(action="deny").count()
+        response = getattr(client, method)(f"/contacts/{contact.pk}/assignment/", {"assign_to": str(screener.user.pk)})
+        assert response.status_code == 403
+        denied = AuditEvent.objects.filter(action="deny").order_by("id")[before:]
+        assert [(e.object_id, e.detail["method"]) for e in denied] == [(str(contact.pk), method.upper())]
