@@ -39,6 +39,9 @@ ACTION_LABELS = {
     "link_end": "Unmerged two records (not the same person)",
     "merge": "Merged into another person",
     "unmerge": "Separated from another person",
+    "role_grant_request": "Asked for a role (waiting for approval)",
+    "role_grant_approve": "Approved a role",
+    "role_grant_reject": "Rejected a role",
 }
 
 

@@ -28,7 +28,7 @@ def holder(make_actor):
 def test_a_reactivated_user_does_not_get_old_tokens_back(holder, make_actor):
     actor, token, raw = holder
     admin = make_actor("partnership_admin", "mash")
-    user_set_active(actor=admin, username=actor.user.username, active=False)
+    user_set_active(actor=admin, username=actor.user.username, active=False, reason="Left the service")
     assert _answer(raw) == 401
     user_set_active(actor=admin, username=actor.user.username, active=True)
     assert _answer(raw) == 401

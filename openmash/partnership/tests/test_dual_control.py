@@ -127,7 +127,9 @@ def test_a_hub_manager_approves_a_case_role_in_their_agency_only(admin, make_act
     assert result.link is None  # not a starter: no link for anyone
     assert _active_roles(referrer.user) == {"referrer", "screener"}
     # an auditor or admin grant is for another partnership admin only
-    newcomer = user_add(actor=admin, username="new.auditor", memberships=[MembershipSpec("mash", "auditor")])
+    newcomer = user_add(
+        actor=admin, username="new.auditor", display_name="New Auditor", memberships=[MembershipSpec("mash", "auditor")]
+    )
     with pytest.raises(NotFound):
         role_grant_decide(actor=manager, grant_id=RoleGrant.objects.get(user=newcomer).pk, approve=True)
 
@@ -176,14 +178,23 @@ def test_changing_or_reactivating_a_role_on_the_page_waits_too(admin, second_adm
 
 
 def test_the_command_line_stays_direct(partnership):
-    user = user_add(actor=SYSTEM, username="first.manager", memberships=[MembershipSpec("mash", "manager")])
+    user = user_add(
+        actor=SYSTEM,
+        username="first.manager",
+        display_name="First Manager",
+        memberships=[MembershipSpec("mash", "manager")],
+    )
     assert _active_roles(user) == {"manager"} and not RoleGrant.objects.exists()
     assert user_set_password_link(actor=SYSTEM, username=user.username).startswith("/account/set-password/")
 
 
 def test_a_cli_made_starter_gets_no_link_or_reset_from_the_admin(admin):
     user = user_add(
-        actor=SYSTEM, username="cli.screener", memberships=[MembershipSpec("mash", "screener")], email="s@example.org"
+        actor=SYSTEM,
+        username="cli.screener",
+        display_name="Cli Screener",
+        memberships=[MembershipSpec("mash", "screener")],
+        email="s@example.org",
     )
     with pytest.raises(ValidationFailed):
         user_set_password_link(actor=admin, username=user.username)
@@ -194,17 +205,26 @@ def test_a_cli_made_starter_gets_no_link_or_reset_from_the_admin(admin):
 # --- (a): the auditor never holds a case role ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["manager", "screener", "referrer", "researcher", "social_worker"])
-def test_the_auditor_is_never_given_a_case_role(admin, make_actor, role):
+@pytest.mark.parametrize(
+    ("role", "agency"),
+    [
+        ("manager", "mash"),
+        ("screener", "mash"),
+        ("referrer", "police"),
+        ("researcher", "police"),
+        ("social_worker", "mash"),
+    ],
+)
+def test_the_auditor_is_never_given_a_case_role(admin, make_actor, role, agency):
     auditor = make_actor("auditor", "mash")
     page = _client(admin).post(
         reverse("partnership:user_detail", args=[auditor.user.pk]),
-        {"action": "role_add", "agency": "mash", "role": role},
+        {"action": "role_add", "agency": agency, "role": role},
     )
     assert "The auditor role cannot be held with a case role" in page.content.decode()
     assert not RoleGrant.objects.filter(user=auditor.user).exists()
     with pytest.raises(ValidationFailed) as caught:  # the command line too
-        membership_add(actor=SYSTEM, username=auditor.user.username, spec=MembershipSpec(agency="mash", role=role))
+        membership_add(actor=SYSTEM, username=auditor.user.username, spec=MembershipSpec(agency=agency, role=role))
     assert "auditor role cannot be held" in str(caught.value.errors["role"])
     with pytest.raises(ValidationFailed):
         user_add(
@@ -220,7 +240,9 @@ def test_a_case_role_user_cannot_be_made_an_auditor_even_after_approval(admin, s
     with pytest.raises(ValidationFailed):
         membership_add(actor=admin, username=screener.user.username, spec=MembershipSpec(agency="mash", role="auditor"))
     # two pending grants that are fine alone but not together: the second is refused when asked for
-    starter = user_add(actor=admin, username="new.person", memberships=[MembershipSpec("mash", "auditor")])
+    starter = user_add(
+        actor=admin, username="new.person", display_name="New Person", memberships=[MembershipSpec("mash", "auditor")]
+    )
     with pytest.raises(ValidationFailed):
         membership_add(actor=admin, username=starter.username, spec=MembershipSpec(agency="mash", role="manager"))
     assert RoleGrant.objects.filter(user=starter).count() == 1
