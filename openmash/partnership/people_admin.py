@@ -297,7 +297,7 @@ def approvals(request):
         {
             "grants": grants,
             "asked": asked,
-            "nav_active": "partnership" if can(request.actor, "partnership.configure") else "",
+            "nav_active": "approvals",
         },
     )
 
