@@ -525,6 +525,33 @@ def people_linkable(actor) -> QuerySet:
     return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
 
 
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity) an allocated social worker may see. Entries
+#: the workflow writes carry none (""), which is standard. Anything else -- "sealed" (held by the hub only) or a
+#: value this list does not know -- is the hub's alone (deny by default).
+CHRONOLOGY_WORKER_SENSITIVITIES = ("", "standard", "sensitive")
+
+
+def chronology_entries_visible(actor, qs: QuerySet) -> QuerySet:
+    """The chronology entries of `qs` (a ``people.ChronologyEntry`` queryset) the actor may see: THE sensitivity rule
+    for every place an entry is shown (person page, API, exports, merged chronologies).
+
+    - the hub (screeners, managers): every entry, sealed ones included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - a social worker: the standard and sensitive entries of the people in the clusters of the children allocated
+      to them by an open allocation (person_full_record_allowed), never a sealed one;
+    - everyone else, and no actor: nothing (the chronology is part of the full record: access.fields).
+
+    Out: `qs` filtered (still lazy). Security review 2026-11: a sealed imported health event showed on the
+    allocated worker's chronology page and API."""
+    if actor is None:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    if not can(actor, "allocation.receive"):
+        return qs.none()
+    return qs.filter(person_id__in=_allocated_to(actor.user), sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
+
+
 def person_full_record_allowed(actor, person=None) -> bool:
     """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
     the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
@@ -541,6 +568,59 @@ def person_full_record_allowed(actor, person=None) -> bool:
     return CaseAllocation.objects.filter(
         person_id__in=people_in_clusters([person.pk]), worker=actor.user, closed_at__isnull=True
     ).exists()
+
+
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity). Entries the workflow writes (contacts,
+#: screening, decisions, agency responses, case notes, ...) carry none ("") and are standard.
+CHRONOLOGY_STANDARD = frozenset({"", "standard"})
+CHRONOLOGY_SENSITIVE = CHRONOLOGY_STANDARD | {"sensitive"}
+CHRONOLOGY_ALL = CHRONOLOGY_SENSITIVE | {"sealed"}
+
+
+def chronology_sensitivities(actor, child, *, member=None, member_visible: bool | None = None) -> frozenset[str]:
+    """Which of a chronology's entries the actor may see, by sensitivity (the one rule for the pages, the API and the
+    PDF; issue 6 "The picture"). In: the actor, the resolved `child` whose chronology (or household chronology) is
+    read, and for a household chronology or the family network a `member`: a person in the child's household or
+    around the child whose entries would be shown or counted beside the child's (`member_visible`: whether the member is in people_visible(actor), when the caller already knows).
+    Out: the sensitivities shown (a subset of CHRONOLOGY_ALL; empty = none of that person's entries).
+
+    - the hub (screeners, managers): everything, sealed entries included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - the social worker allocated to the child (an open allocation; person_full_record_allowed): the child's
+      standard and sensitive entries (special-category and criminal-offence data shown with care, UK GDPR arts. 9-10,
+      to the one worker with a role: DOMAIN.md 3.3 rule 6, Caldicott principle 4), never sealed ones; of a household
+      member they may open (people_visible: named in the contacts about their child), the standard entries only:
+      the household's history is part of assessing the child (DOMAIN.md 4.2, household context), an adult's own
+      special-category history is not the child's worker's to read (Caldicott principle 3, the minimum necessary);
+    - everyone else: nothing (the minimum-details roles never see a chronology: access.fields FULL_ONLY_FIELDS)."""
+    if actor is None or child is None:
+        return frozenset()
+    if actor.is_hub:
+        return CHRONOLOGY_ALL
+    if not person_full_record_allowed(actor, child):
+        return frozenset()
+    if member is None:
+        return CHRONOLOGY_SENSITIVE
+    if member_visible is None:
+        member_visible = bool(people_visible_ids(actor, [member.pk]))
+    return CHRONOLOGY_STANDARD if member_visible else frozenset()
+
+
+def involvement_visible(actor, child, *, member=None) -> bool:
+    """Whether the family network shows a person's open involvement (open to children's social care; named in
+    contacts or MASH enquiries being handled now): the hub for everyone; the child's allocated worker for the child
+    only (an adult's or a sibling's involvement with services is theirs, not the child's worker's: Caldicott
+    principle 4, need to know); nobody else."""
+    if actor is None or child is None:
+        return False
+    if actor.is_hub:
+        return True
+    return member is None and person_full_record_allowed(actor, child)
+
+
+def chronology_entries_q(sensitivities) -> Q:
+    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard)."""
+    return Q(sensitivity__in=sorted(sensitivities)) if sensitivities else Q(pk__in=[])
 
 
 def record_links_visible(actor) -> QuerySet:
@@ -620,6 +700,8 @@ __all__ = [
     "agency_request_people_until",
     "agency_request_people_allowed",
     "person_full_record_allowed",
+    "chronology_entries_visible",
+    "CHRONOLOGY_WORKER_SENSITIVITIES",
     "contact_amend_allowed",
     "role_combination_error",
     "role_grant_needs_approval",
@@ -643,4 +725,10 @@ __all__ = [
     "person_get_for",
     "people_in_clusters",
     "record_links_visible",
+    "chronology_sensitivities",
+    "chronology_entries_q",
+    "involvement_visible",
+    "CHRONOLOGY_ALL",
+    "CHRONOLOGY_SENSITIVE",
+    "CHRONOLOGY_STANDARD",
 ]

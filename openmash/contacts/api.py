@@ -323,10 +323,15 @@ class ScreeningIn(CleanSchema):
     held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
     field, naming the holder."""
 
-    outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
+    outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker", "add_to_enquiry"]
     rationale: str
     rag: str = ""
     holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
+    enquiry_id: UUID | None = Field(
+        None,
+        description="With outcome add_to_enquiry: the open MASH enquiry to join (see GET /contacts/{id}/related-work); "
+        "optional when exactly one is open about the contact's children",
+    )
 
 
 class HolderOut(Schema):
@@ -481,7 +486,9 @@ def contact_out(actor, contact) -> dict:
     # Which parts the actor sees is decided once, in access.fields.contact_view (the pages use the same answer).
     view = contact_view(actor, contact)
     screening = getattr(contact, "screening", None) if view.screening else None
-    enquiry = getattr(contact, "enquiry", None)
+    screened = getattr(contact, "screening", None)
+    # A contact added to an open enquiry at screening (issue 6) is decided by that enquiry.
+    enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     decision = getattr(enquiry, "decision", None) if enquiry else None
     return {
         "id": contact.id,
@@ -628,6 +635,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         rationale=payload.rationale,
         rag=payload.rag,
         holder_confirmed=payload.holder_confirmed,
+        enquiry_id=payload.enquiry_id,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

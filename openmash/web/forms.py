@@ -1156,10 +1156,28 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     holder_confirmed = forms.BooleanField(required=False, label="I am screening a contact held by someone else")
     holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
-    def __init__(self, *args, rag_levels=(), holder=None, **kwargs):
+    enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
+
+    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), **kwargs):
         """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
-        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen)."""
+        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen).
+        open_enquiries: [(enquiry id, "contact C-… from <agency>")] open about this contact's children (issue 6,
+        duplicate work): "add to the open MASH enquiry" is offered only when there is one, and which one is asked
+        only when there are several."""
         super().__init__(*args, **kwargs)
+        self.fields["enquiry_id"].required = False
+        outcomes = [(v, label) for v, label in ScreeningOutcome.choices if v != ScreeningOutcome.ADD_TO_ENQUIRY]
+        if len(open_enquiries) == 1:
+            outcomes.insert(
+                0, (ScreeningOutcome.ADD_TO_ENQUIRY, f"Add to the open MASH enquiry ({open_enquiries[0][1]})")
+            )
+        elif open_enquiries:
+            outcomes.insert(0, (ScreeningOutcome.ADD_TO_ENQUIRY, ScreeningOutcome.ADD_TO_ENQUIRY.label))
+        self.fields["outcome"].choices = outcomes
+        if len(open_enquiries) > 1:
+            self.fields["enquiry_id"].choices = [(str(pk), label) for pk, label in open_enquiries]
+        else:
+            del self.fields["enquiry_id"]
         self.fields["rag"].choices = _rag_choices(rag_levels)
         self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
         self.holder = holder

@@ -154,3 +154,103 @@ def _payload(subject: dict) -> dict:
     from conftest import contact_payload
 
     return contact_payload(subjects=[subject])
+
+
+# --- joining the work up: "add to the open MASH enquiry" at screening ----------------------------------------------
+
+
+def _enquiry_about(police, screener, nhs):
+    first = contact_record(police, subjects=[child(nhs=nhs)])
+    screen(screener, first)
+    first.refresh_from_db()
+    return first
+
+
+def test_a_contact_added_to_the_open_enquiry_is_decided_with_it(police, school, screener, make_actor, api):
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import Notification
+    from tests.support import decide
+
+    nhs = nhs_number()
+    first = _enquiry_about(police, screener, nhs)
+    second = contact_record(school, subjects=[child(nhs=nhs)])
+    r = api(screener).post(
+        f"/contacts/{second.pk}/screening", {"outcome": "add_to_enquiry", "rationale": "Same incident, same child"}
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["status"] == "added_to_enquiry" and r.json()["enquiry_id"] == str(first.enquiry.pk)
+    second.refresh_from_db()
+    assert second.screening.added_to_id == first.enquiry.pk
+    assert not hasattr(second, "enquiry") or second.enquiry is None  # no parallel enquiry was opened
+    assert AuditEvent.objects.filter(action="screen", object_id=str(second.pk), detail__enquiry=str(first.enquiry.pk))
+    added = api(screener).get(f"/enquiries/{first.enquiry.pk}").json()["added_contacts"]
+    assert [a["reference"] for a in added] == [second.reference]
+
+    # the school sees a MASH enquiry under way, not that someone else raised the child before them
+    seen = api(school).get(f"/contacts/{second.pk}").json()
+    assert seen["status"] == "in_enquiry" and seen["screening"] is None and seen["enquiry_id"] is None
+
+    decide(make_actor("manager", "mash"), first.enquiry)
+    assert Contact.objects.get(pk=second.pk).status == "decided"
+    assert Notification.objects.filter(user=school.user, contact=second).exists()
+    assert api(school).get(f"/contacts/{second.pk}").json()["decision_outcomes"] == ["assessment_s17"]
+
+
+def test_adding_needs_an_open_enquiry_covering_every_child(police, school, screener, api):
+    lone = contact_record(school, subjects=[child(nhs=nhs_number())])
+    r = api(screener).post(f"/contacts/{lone.pk}/screening", {"outcome": "add_to_enquiry", "rationale": "x"})
+    assert r.status_code == 422 and "outcome" in r.json()["errors"]
+
+    nhs = nhs_number()
+    _enquiry_about(police, screener, nhs)
+    wider = contact_record(school, subjects=[child(nhs=nhs), child("Bobby", "Other", nhs=nhs_number())])
+    r = api(screener).post(f"/contacts/{wider.pk}/screening", {"outcome": "add_to_enquiry", "rationale": "x"})
+    assert r.status_code == 422, r.content
+    assert "not in that enquiry" in r.json()["errors"]["enquiry_id"][0]
+    wider.refresh_from_db()
+    assert wider.status == "awaiting_screening"  # nothing half-done
+
+
+def test_with_two_open_enquiries_the_screener_chooses(police, school, screener, api):
+    nhs = nhs_number()
+    one = _enquiry_about(police, screener, nhs)
+    two = _enquiry_about(police, screener, nhs)
+    third = contact_record(school, subjects=[child(nhs=nhs)])
+    url = f"/contacts/{third.pk}/screening"
+    r = api(screener).post(url, {"outcome": "add_to_enquiry", "rationale": "x"})
+    assert r.status_code == 422 and "enquiry_id" in r.json()["errors"]
+    r = api(screener).post(url, {"outcome": "add_to_enquiry", "rationale": "x", "enquiry_id": str(one.pk)})
+    assert r.status_code == 422, "a contact id is not an enquiry id"
+    r = api(screener).post(url, {"outcome": "add_to_enquiry", "rationale": "x", "enquiry_id": str(two.enquiry.pk)})
+    assert r.status_code == 201, r.content
+    third.refresh_from_db()
+    assert third.screening.added_to_id == two.enquiry.pk
+
+
+def test_an_enquiry_only_goes_with_adding(police, screener, api):
+    nhs = nhs_number()
+    first = _enquiry_about(police, screener, nhs)
+    other = contact_record(police, subjects=[child(nhs=nhs)])
+    r = api(screener).post(
+        f"/contacts/{other.pk}/screening",
+        {"outcome": "nfa_advice", "rationale": "x", "enquiry_id": str(first.enquiry.pk)},
+    )
+    assert r.status_code == 422 and "enquiry_id" in r.json()["errors"]
+
+
+def test_the_screening_page_offers_to_add_the_contact_to_the_open_enquiry(police, school, screener, client):
+    nhs = nhs_number()
+    first = _enquiry_about(police, screener, nhs)
+    second = contact_record(school, subjects=[child(nhs=nhs)])
+    client.force_login(screener.user)
+    url = f"/contacts/{second.pk}/screen/"
+    page = client.get(url).content.decode()
+    assert f"Add to the open MASH enquiry (contact {first.reference}" in page
+    lone = contact_record(school, subjects=[child(nhs=nhs_number())])
+    assert 'value="add_to_enquiry"' not in client.get(f"/contacts/{lone.pk}/screen/").content.decode()
+    r = client.post(url, {"outcome": "add_to_enquiry", "rationale": "Same incident"})
+    assert r.status_code == 302 and r.url == f"/contacts/{second.pk}/"
+    detail = client.get(r.url).content.decode()
+    assert f"opened on contact {first.reference}" in detail
+    enquiry_page = client.get(f"/enquiries/{first.enquiry.pk}/").content.decode()
+    assert 'data-testid="added-contacts"' in enquiry_page and second.reference in enquiry_page

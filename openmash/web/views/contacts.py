@@ -200,7 +200,8 @@ def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
     (an exact identifier match, or a close name / date of birth / postcode match with the reasons). Returns True
     when the referrer must answer first: candidates shown for the first time (no error yet), or shown before and
     still unanswered (an error on that person). The candidates (id, name, date of birth, reasons: what search shows
-    a referrer) are kept in the server-side session with the intake, like search matches."""
+    a referrer) are kept in the server-side session with the intake, like search matches. Each person looked up is
+    one search under the search rate limit: raises RateLimited (audited, managers alerted) once it is reached."""
     from openmash.matching.candidates import intake_candidates
 
     previous = intake.get("candidates") or {}
@@ -493,7 +494,11 @@ def _submit(request, intake):
     key = forms_.form.cleaned_data.get("idempotency_key") or ""
     sent = bool(key) and contact_selectors.contact_by_idempotency_key(actor=request.actor, key=key) is not None
     # A form already sent (back button, refresh) creates nobody, so there is nobody to ask about.
-    if not sent and _offer_candidates(request, intake, forms_):
+    try:
+        must_answer = not sent and _offer_candidates(request, intake, forms_)
+    except RateLimited as exc:  # one lookup per new person, each under the search rate limit (PF-2)
+        return render_rate_limited(request, exc)
+    if must_answer:
         return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
@@ -618,7 +623,9 @@ def contact_detail(request, contact_id):
     for change in changes:
         change.person_name = names.get(change.person_id, "") if change.person_id else ""
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
-    enquiry = getattr(contact, "enquiry", None)
+    screened = getattr(contact, "screening", None)
+    # a contact added to an open enquiry at screening (issue 6) is decided by that enquiry
+    enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     ctx = {
         "contact": contact,
         "hub": hub,

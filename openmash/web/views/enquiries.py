@@ -100,6 +100,11 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     ctx = {
         "enquiry": enquiry,
         "contact": enquiry.contact,
+        # contacts added to this enquiry at screening instead of starting parallel work (issue 6, duplicate work)
+        "added_contacts": [
+            sc.contact
+            for sc in enquiry.added_screenings.select_related("contact__recording_agency").order_by("screened_at")
+        ],
         "screening": getattr(enquiry.contact, "screening", None),
         "subjects": [cp for cp in enquiry.contact.all_people if cp.role == "subject"],
         "others": [cp for cp in enquiry.contact.all_people if cp.role != "subject"],

@@ -73,7 +73,11 @@ def _screen(request, contact, form, levels):
         rationale=cd.get("rationale") or "",
         rag=rag,
         holder_confirmed=form.holder_confirmed_id(),
+        enquiry_id=(cd.get("enquiry_id") or None) if outcome == ScreeningOutcome.ADD_TO_ENQUIRY else None,
     )
+    if outcome == ScreeningOutcome.ADD_TO_ENQUIRY:
+        messages.success(request, f"Contact {contact.reference} added to the open MASH enquiry.")
+        return redirect("web:contact_detail", contact_id=contact.pk)
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
         label = next((lvl.label for lvl in levels if lvl.code == rag), rag)
         enquiry_id = web_selectors.enquiry_id_for_contact(actor=request.actor, contact_id=contact.pk)
@@ -92,7 +96,16 @@ def contact_screen(request, contact_id):
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
     levels = rag_levels_list()
     held_by = contact.assigned_to if contact.assigned_to_id not in (None, request.user.pk) else None
-    form = ScreeningForm(request.POST if request.method == "POST" else None, rag_levels=levels, holder=held_by)
+    related = related_work.related_work(actor=request.actor, contact=contact)
+    open_enquiries = [
+        (i.enquiry_id, f"contact {i.reference} from {i.agency_name}") for i in related if i.kind == "open_enquiry"
+    ]
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None,
+        rag_levels=levels,
+        holder=held_by,
+        open_enquiries=open_enquiries,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             return _screen(request, contact, form, levels)
@@ -106,7 +119,8 @@ def contact_screen(request, contact_id):
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
-        "related": related_work.related_work(actor=request.actor, contact=contact),
+        "related": related,
+        "can_take": can(request.actor, "work.take"),
         "nav_active": "screening",
     }
     return render(request, "web/screening/screen.html", ctx)
