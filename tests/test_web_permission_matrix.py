@@ -296,6 +296,8 @@ ROWS: dict[str, Row] = {
     "partnership:user_deactivate": Row(
         "GET", "/partnership/users/{user}/deactivate/", at_any("partnership_admin"), denied=403
     ),
+    # dual control of role grants (issue 6 security review, fault 1): another admin, or a MASH manager, approves
+    "partnership:approvals": Row("GET", "/partnership/approvals/", at_any("partnership_admin", "manager"), denied=403),
     "partnership:agencies": Row(
         "GET", "/partnership/agencies/", at_any("partnership_admin"), denied=403, personal=False
     ),
