@@ -9,9 +9,9 @@ Setting up a partnership (works against the demo database after `make demo` with
   openmash agency create --code C --name N --type T --source-code S [--hub]
   openmash agency deactivate --code C
   openmash team create --agency C --name N
-  openmash user create --username U --agency C --role R [--team T] [--password-stdin | --no-password]
+  openmash user create --username U --name N --agency C --role R [--team T] [--password-stdin | --no-password]
   openmash user set-password-link --username U        print a one-time link for the user to set a password
-  openmash user deactivate --username U               a leaver: no sign-in, no API token
+  openmash user deactivate --username U --reason R    a leaver: no sign-in, no API token
   openmash user unlock --username U                   clear a sign-in lockout
   openmash token create --username U                  print a new API bearer token (shown once)
   openmash token list [--username U] | openmash token revoke PREFIX
@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     except CommandError as exc:
         if show_traceback:
             raise
-        words = argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1]
+        alias = next((list(w) for w in ALIASES if tuple(argv[: len(w)]) == w), None)
+        words = alias or (argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1])
         message = (str(exc).strip().splitlines() or ["failed"])[0]
         print(f"openmash {' '.join(words)}: error: {message}", file=sys.stderr)
         raise SystemExit(exc.returncode) from None

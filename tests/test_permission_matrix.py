@@ -116,6 +116,10 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/encompass-notices/{notice_id}"): Rule(
         HUB | {"referrer@school-oak", "researcher@school-oak"}, 200, 403
     ),
+    # acknowledging a notice: the school's own users (its designated safeguarding lead), never the hub
+    ("POST", "/api/v1/encompass-notices/{notice_id}/acknowledgement"): Rule(
+        frozenset({"referrer@school-oak", "researcher@school-oak"}), 201, 403
+    ),
     ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
     ("GET", "/api/v1/contacts/{contact_id}/related-work"): Rule(HUB, 200, 403),
     # sharing out the work: hub screeners and managers take an item (the action check comes first: 403)
@@ -224,6 +228,10 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ),
         ("GET", "/api/v1/encompass-notices"): ("/encompass-notices", None),
         ("GET", "/api/v1/encompass-notices/{notice_id}"): (f"/encompass-notices/{w['notice']}", None),
+        ("POST", "/api/v1/encompass-notices/{notice_id}/acknowledgement"): (
+            f"/encompass-notices/{w['notice']}/acknowledgement",
+            {},
+        ),
         ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
         ("GET", "/api/v1/contacts/{contact_id}/related-work"): (f"/contacts/{w['contact_a']}/related-work", None),
         ("POST", "/api/v1/contacts/{contact_id}/assignment"): (

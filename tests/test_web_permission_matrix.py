@@ -169,6 +169,13 @@ ROWS: dict[str, Row] = {
         frozenset(),
         denied_overrides={a: 403 for a in SIGNED_IN - ENCOMPASS},
     ),
+    # acknowledging: the school's own users only (never the hub); the notice asked for does not exist (404 for them)
+    "web:encompass_notice_acknowledge": Row(
+        "POST",
+        "/school-notices/{missing}/acknowledge/",
+        frozenset(),
+        denied_overrides={a: 403 for a in SIGNED_IN - (ENCOMPASS - HUB)},
+    ),
     # sharing out the hub's work: screeners and managers take, managers assign
     # (taking changes who holds the item: an update, no new row, so `writes` is off)
     "web:contact_take": Row("POST", "/contacts/{contact_b}/take/", HUB, 302, 403, writes=False),
@@ -296,6 +303,11 @@ ROWS: dict[str, Row] = {
         "GET", "/partnership/users/new/", at_any("partnership_admin"), denied=403, personal=False
     ),
     "partnership:user_detail": Row("GET", "/partnership/users/{user}/", at_any("partnership_admin"), denied=403),
+    "partnership:user_deactivate": Row(
+        "GET", "/partnership/users/{user}/deactivate/", at_any("partnership_admin"), denied=403
+    ),
+    # dual control of role grants (issue 6 security review, fault 1): another admin, or a MASH manager, approves
+    "partnership:approvals": Row("GET", "/partnership/approvals/", at_any("partnership_admin", "manager"), denied=403),
     "partnership:agencies": Row(
         "GET", "/partnership/agencies/", at_any("partnership_admin"), denied=403, personal=False
     ),

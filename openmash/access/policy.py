@@ -43,6 +43,8 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "person.correct": frozenset({Role.SCREENER, Role.MANAGER}),
     # Operation Encompass notices: the hub, and a school's designated safeguarding lead (its users)
     "encompass.view": frozenset({Role.SCREENER, Role.MANAGER, Role.REFERRER, Role.RESEARCHER}),
+    # acknowledging a notice: the school's own users only (its designated safeguarding lead), never the hub
+    "encompass.acknowledge": frozenset({Role.REFERRER, Role.RESEARCHER}),
     # Asking for the children's schools to be told of a domestic abuse incident (Operation Encompass): the police
     # only, who attended the incident and own its reference (DOMAIN.md 1.5; issue 5 review, fault 7).
     "encompass.request": frozenset({Role.REFERRER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
@@ -73,6 +75,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # the screening queue when the allocation closes (routed_contacts_to_acknowledge says which)
     "contact.acknowledge": frozenset({Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Dual control of role grants (issue 6 security review, fault 1): another partnership admin, or a MASH manager
+    # for a case role in their agency, approves a grant a partnership admin asked for (role_grant_decidable).
+    "role_grant.decide": frozenset({Role.PARTNERSHIP_ADMIN, Role.MANAGER}),
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
@@ -103,7 +108,7 @@ _HUB_ONLY = frozenset(
     | {"related.view"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
-_SCHOOL_ONLY = frozenset({"encompass.view"})
+_SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
 # Actions only members of a police agency may take.
 _POLICE_ONLY = frozenset({"encompass.request"})
 # Actions only members of the early help service (an agency of type early help) may take: its inbox of hand-overs.
@@ -142,23 +147,108 @@ def can(actor, action: str) -> bool:
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 
-#: Roles that read or write case data about children and families.
-CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+#: Actions that read case data about children and families (contacts, people, requests, packs, notices, links):
+#: a role that may take any of them is a case role. Source of the rule: issue 6 security review, fault 1.
+_CASE_DATA_ACTIONS = frozenset(
+    {
+        "contact.create",  # a recorder reads back their own contacts and the people in them
+        "person.search",
+        "enquiry.view",
+        "request.inbox",
+        "early_help.inbox",
+        "encompass.view",
+        "pack.view",
+        "casenote.view",
+        "contacts.routed",
+        "allocation.receive",
+        "link.review",
+        "related.view",
+    }
+)
+#: Roles that read or write case data about children and families (derived from _ACTIONS).
+CASE_ROLES = frozenset(role for action in _CASE_DATA_ACTIONS for role in _ACTIONS[action])
+#: Roles that read personal data of any kind: the case roles and the auditor, whose trail names people.
+PERSONAL_DATA_ROLES = CASE_ROLES | _ACTIONS["audit.view"]
 ROLE_COMBINATION_MESSAGE = (
     "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
     "of duties): give the person a separate account for each"
 )
+AUDITOR_COMBINATION_MESSAGE = (
+    "The auditor role cannot be held with a case role on one account (neither the auditor nor the partnership "
+    "admin sees case records): give the person a separate account for each"
+)
 
 
 def role_combination_error(roles) -> str | None:
-    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
-    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
-    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
-    combination is allowed."""
+    """Separation of duties (issue 5 review, fault 3; issue 6 security review, fault 1; ASVS 5.0 8.4.2, layered
+    admin access): neither the partnership admin, who grants roles, nor the auditor, who watches everyone, may also
+    hold a role that reads case data (CASE_ROLES), and the admin may not hold the auditor's role. In: the roles one
+    account would hold (its active memberships, or the roles a new account is given). Out: the message to show
+    (callers put it on the `role` / `memberships` field), or None if the combination is allowed."""
     roles = set(roles)
     if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
         return ROLE_COMBINATION_MESSAGE
+    if Role.AUDITOR in roles and roles & CASE_ROLES:
+        return AUDITOR_COMBINATION_MESSAGE
     return None
+
+
+def role_agency_error(role: str, agency) -> str | None:
+    """Whether a role fits the agency it is given in (partnership administration: page, CLI and partnership file).
+    In: a role code and an Agency (its is_hub and agency_type). Out: the message to show on the role field, or None.
+    The rules, from what each role does (docs/security/access-and-audit.md; DOMAIN.md 2):
+    - MASH screener and MASH manager work in the hub only (they screen and decide for the partnership);
+    - an allocated social worker works for children's social care (an agency of that type, or the hub);
+    - an agency researcher answers the hub's information requests for their own agency, so not in the hub, which
+      asks the questions (it would be asking itself).
+    Referrers, the partnership admin and the auditor may be in any agency."""
+    if role in (Role.SCREENER, Role.MANAGER) and not agency.is_hub:
+        label = Role(role).label
+        return f"A {label} works in the MASH: choose the MASH's agency, or a role that fits {agency.name}"
+    if role == Role.SOCIAL_WORKER and not (agency.is_hub or agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE):
+        return (
+            f"An allocated social worker works for children's social care: {agency.name} is not children's social "
+            "care. Choose another role or agency"
+        )
+    if role == Role.RESEARCHER and agency.is_hub:
+        return (
+            "An agency researcher answers the MASH's requests for their own agency, so cannot be in the MASH. "
+            "Choose another role or agency"
+        )
+    return None
+def role_grant_needs_approval(role: str) -> bool:
+    """Dual control (ASVS 5.0 2.3.5 multi-user approval, 8.4.2): whether a partnership admin giving this role
+    through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
+    every role that reads personal data (PERSONAL_DATA_ROLES: the case roles and the auditor) and for the
+    partnership admin role itself, since an admin who made another admin account they controlled could approve
+    their own grants. The server's command line (`openmash user create`, `partnership load`) grants directly."""
+    return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
+
+
+def role_grant_decidable(actor, grant) -> bool:
+    """Whether the actor may approve or reject this pending RoleGrant: never the person who asked for it nor the
+    person it is for; another partnership admin any grant; a MASH manager a case role (CASE_ROLES) in their own
+    agency. In: an Actor and a RoleGrant. Out: bool."""
+    if actor is None or not can(actor, "role_grant.decide") or grant.status != "pending":
+        return False
+    if actor.user.pk in (grant.requested_by_id, grant.user_id):
+        return False
+    if actor.role == Role.PARTNERSHIP_ADMIN:
+        return True
+    return grant.role in CASE_ROLES and grant.agency_id == actor.agency_id
+
+
+def role_grants_decidable(actor) -> QuerySet:
+    """The pending RoleGrants the actor may approve or reject (the rule of role_grant_decidable as a queryset)."""
+    from openmash.accounts.models import RoleGrant
+
+    qs = RoleGrant.objects.filter(status="pending")
+    if actor is None or not can(actor, "role_grant.decide"):
+        return qs.none()
+    qs = qs.exclude(requested_by=actor.user).exclude(user=actor.user)
+    if actor.role == Role.PARTNERSHIP_ADMIN:
+        return qs
+    return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
 
 
 def works_for_early_help_service(actor) -> bool:
@@ -574,7 +664,11 @@ def involvement_visible(actor, child, *, member=None) -> bool:
 
 
 def chronology_entries_q(sensitivities) -> Q:
-    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard)."""
+    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard). The
+    hub's answer (everything) filters nothing: the hub sees every entry whatever its sensitivity says, as
+    chronology_entries_visible decides."""
+    if sensitivities == CHRONOLOGY_ALL:
+        return Q()
     return Q(sensitivity__in=sorted(sensitivities)) if sensitivities else Q(pk__in=[])
 
 
@@ -659,6 +753,9 @@ __all__ = [
     "CHRONOLOGY_WORKER_SENSITIVITIES",
     "contact_amend_allowed",
     "role_combination_error",
+    "role_grant_needs_approval",
+    "role_grant_decidable",
+    "role_grants_decidable",
     "works_for_early_help_service",
     "works_for_a_school",
     "encompass_notices_visible",

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from openmash.audit.forms import action_label
+
 FORMULA_STARTS = frozenset("=+-@|\t\r\n\0")
 
 HEADER = [
@@ -22,6 +24,7 @@ HEADER = [
     "Agency",
     "Role",
     "Action",
+    "Action code",
     "Record type",
     "Record",
     "Record ID",
@@ -64,6 +67,7 @@ def _lines(writer, batch, labels) -> Iterator[str]:
             labels["users"].get(e.actor_user_id, ""),
             labels["agencies"].get(e.agency_code, e.agency_code),
             e.role,
+            action_label(e.action, e.object_type),
             e.action,
             e.object_type,
             labels["records"].get((e.object_type, e.object_id), ""),

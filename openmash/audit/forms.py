@@ -6,6 +6,8 @@ import uuid
 
 from django import forms
 
+from openmash.contacts.references import HINT as REFERENCE_HINT
+from openmash.contacts.references import reference_normalise
 from openmash.core.text import CleanTextFormMixin
 from openmash.people.identifiers import nhs_number_normalise
 from openmash.web.forms import FilterDateField
@@ -39,7 +41,50 @@ ACTION_LABELS = {
     "link_end": "Unmerged two records (not the same person)",
     "merge": "Merged into another person",
     "unmerge": "Separated from another person",
+    "acknowledge": "Acknowledged",
+    "activate": "Reactivated",
+    "deactivate": "Deactivated",
+    "amend": "Amended a contact before screening",
+    "correct": "Corrected a person's details",
+    "assign": "Assigned work to someone",
+    "take": "Took work to do",
+    "close": "Closed",
+    "delete": "Deleted",
+    "encompass_send": "Sent an Operation Encompass notice to a school",
+    "import": "Imported an agency extract",
+    "issue_set_password_link": "Made a set-password link",
+    "reset_password": "Reset a password (link emailed)",
+    "set_password": "Set their password",
+    "revoke": "Revoked an API token",
+    "unlock": "Unlocked a locked account",
+    "search_index_rebuild": "Rebuilt the search index",
+    "search_limited": "Paused for too many searches",
+    "session_expired": "Signed out when idle",
+    "token_refused": "API token refused",
+    "train": "Trained the person-matching model",
+    "role_grant_request": "Asked for a role (waiting for approval)",
+    "role_grant_approve": "Approved a role",
+    "role_grant_reject": "Rejected a role",
 }
+
+
+#: Actions whose words depend on the record (allocations are created, re-pointed and closed).
+_ACTION_ON_RECORD = {
+    ("create", "enquiries.caseallocation"): "Allocated",
+    ("update", "enquiries.caseallocation"): "Allocated",
+    ("close", "enquiries.caseallocation"): "Allocation closed",
+}
+
+
+def action_label(code: str, object_type: str = "") -> str:
+    """The plain-English label of an audit action code (ACTION_LABELS), in the words for its kind of record where
+    they differ (an allocation "create" reads "Allocated"). An unknown code (a new action not yet labelled:
+    test_every_audited_action_has_a_plain_english_label fails first) reads as words, never as a raw code."""
+    return (
+        _ACTION_ON_RECORD.get((code, object_type))
+        or ACTION_LABELS.get(code)
+        or (code or "").replace("_", " ").capitalize()
+    )
 
 
 class AuditFilterForm(CleanTextFormMixin, forms.Form):
@@ -51,9 +96,7 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
         max_length=60,
         help_text="NHS number (10 digits) or OpenMASH person record ID",
     )
-    contact = forms.CharField(
-        label="Contact reference", required=False, max_length=20, help_text="For example, C-2026-000123"
-    )
+    contact = forms.CharField(label="Contact reference", required=False, max_length=20, help_text=REFERENCE_HINT)
     user = forms.CharField(label="Username", required=False, max_length=150)
     agency = forms.ChoiceField(label="Agency", required=False, choices=[])
     action = forms.ChoiceField(label="Action", required=False, choices=[])
@@ -64,7 +107,7 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "Any agency")] + [(a.code, a.name) for a in agencies]
         known = dict(ACTION_LABELS)
-        extra = [(a, a) for a in actions if a not in known]
+        extra = [(a, action_label(a)) for a in actions if a not in known]
         self.fields["action"].choices = [("", "Any action")] + list(known.items()) + extra
         self.fields["agency"].error_messages["invalid_choice"] = "Select an agency from the list"
         self.fields["action"].error_messages["invalid_choice"] = "Select an action from the list"
@@ -85,7 +128,13 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
             ) from None
 
     def clean_contact(self) -> str:
-        return (self.cleaned_data.get("contact") or "").strip().upper()
+        value = (self.cleaned_data.get("contact") or "").strip()
+        if not value:
+            return ""
+        try:
+            return reference_normalise(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self):
         cd = super().clean()

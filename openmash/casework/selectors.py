@@ -113,10 +113,28 @@ def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool
         .order_by("-received_at", "-pk")[offset : offset + limit]
     )
     total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
+    _mark_allocated_since(actor, packs)
     audit_record_many(
         actor=actor, action="list", objects=packs, reason="mash packs to allocate" if to_allocate else "mash packs"
     )
     return PackPage(packs=packs, total=total, offset=offset, limit=limit)
+
+
+def _mark_allocated_since(actor, packs: list[Contact]) -> None:
+    """Sets `allocated_since` on each pack (aware UTC, or None): since when the earliest of its subject children
+    has been allocated to the actor by an open allocation (over the child's cluster, ADR 0005). One query."""
+    from django.db.models.functions import Coalesce
+
+    since: dict = {}
+    rows = CaseAllocation.objects.filter(worker=actor.user, closed_at__isnull=True).annotate(
+        root=Coalesce("person__merged_into_id", "person_id")
+    )
+    for root, allocated_at, opened_at in rows.values_list("root", "allocated_at", "opened_at"):
+        when = allocated_at or opened_at
+        since[root] = min(when, since.get(root, when))
+    for c in packs:
+        times = [since[r] for r in (cp.person.merged_into_id or cp.person_id for cp in c.subject_links) if r in since]
+        c.allocated_since = min(times) if times else None
 
 
 def packs_to_allocate_count(*, actor) -> int:

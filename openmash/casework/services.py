@@ -32,11 +32,11 @@ MAX_SHORT = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # The decision outcome code that calls for a strategy discussion (partnership DEFAULT_OUTCOMES).
 STRATEGY_OUTCOME = "strategy_s47"
-MAX_ATTENDEES = 30
+MAX_ATTENDEES = 100  # "any number" on the page (add another); a bound against abuse only
 # Agency types that must take part in a strategy discussion (Working Together 2023), as (Agency.agency_type value,
 # word used in the message). The values are accounts.choices.AgencyType's, which only access/ imports.
 STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
-MAX_ACTIONS = 30
+MAX_ACTIONS = 100
 
 
 def _err(errors: dict, field: str, message: str) -> None:
@@ -208,31 +208,17 @@ def strategy_discussion_record(
     contact = contact_get_for(
         actor, contact_id, qs=contacts_visible(actor).select_related("screening", "enquiry", "enquiry__decision")
     )
-    errors: dict[str, list[str]] = {}
     now = timezone.now()
-    if not strategy_discussion_due(contact):
-        _err(
-            errors,
-            "contact",
-            "A strategy discussion can only be recorded after a decision or screening outcome of strategy discussion",
-        )
-    held = _when(held_at, "held_at", errors, label="strategy discussion", not_before=contact.received_at, now=now)
-    if section47 is None:
-        _err(errors, "section47", "Select whether a section 47 enquiry will start")
-    rationale = _clean(rationale, "rationale", errors, label="rationale for the section 47 decision", required=True)
-    reason = _clean(missing_agencies_reason, "missing_agencies_reason", errors, label="reason", required=False)
-
-    attendee_rows = _attendees(attendees or [], errors)
-    types = {a["agency"].agency_type for a in attendee_rows}
-    missing = [label for t, label in STRATEGY_REQUIRED_AGENCY_TYPES if t not in types]
-    if attendee_rows and missing and not reason:
-        _err(
-            errors,
-            "missing_agencies_reason",
-            f"No one from {' or '.join(missing)} took part: police and health should be in every strategy "
-            "discussion (Working Together 2023). Say why they were not",
-        )
-    action_rows = _actions(actions or [], errors, held_on=timezone.localtime(held).date() if held else None)
+    errors, held, rationale, reason, attendee_rows, missing, action_rows = _strategy_discussion_check(
+        contact,
+        held_at=held_at,
+        attendees=attendees,
+        section47=section47,
+        rationale=rationale,
+        actions=actions,
+        missing_agencies_reason=missing_agencies_reason,
+        now=now,
+    )
     if errors:
         raise ValidationFailed("There is a problem with the strategy discussion", errors=errors)
 
@@ -270,6 +256,72 @@ def strategy_discussion_record(
         agency=actor.agency,
     )
     return discussion
+
+
+def strategy_discussion_errors(
+    *,
+    actor,
+    contact_id,
+    held_at,
+    attendees: list[dict],
+    section47: bool | None,
+    rationale: str,
+    actions: list[dict] | None = None,
+    missing_agencies_reason: str = "",
+) -> dict[str, list[str]]:
+    """Every domain problem with a strategy discussion, without recording it (so a page can show all errors at once).
+
+    In: as `strategy_discussion_record`; any value may be missing (None or "") when the page could not read it.
+    Out: {field key: [messages]} keyed as `strategy_discussion_record` raises them (held_at, section47, rationale,
+    missing_agencies_reason, attendees, attendees.<i>.field, actions.<i>.field, contact); empty when all is well.
+    Writes nothing. Raises PermissionDenied, NotFound.
+    """
+    require(actor, "strategy.record")
+    contact = contact_get_for(
+        actor, contact_id, qs=contacts_visible(actor).select_related("screening", "enquiry", "enquiry__decision")
+    )
+    errors, *_ = _strategy_discussion_check(
+        contact,
+        held_at=held_at,
+        attendees=attendees,
+        section47=section47,
+        rationale=rationale,
+        actions=actions,
+        missing_agencies_reason=missing_agencies_reason,
+        now=timezone.now(),
+    )
+    return errors
+
+
+def _strategy_discussion_check(
+    contact, *, held_at, attendees, section47, rationale, actions, missing_agencies_reason, now
+) -> tuple:
+    """The one set of strategy discussion rules: (errors, held, rationale, reason, attendees, missing, actions)."""
+    errors: dict[str, list[str]] = {}
+    if not strategy_discussion_due(contact):
+        _err(
+            errors,
+            "contact",
+            "A strategy discussion can only be recorded after a decision or screening outcome of strategy discussion",
+        )
+    held = _when(held_at, "held_at", errors, label="strategy discussion", not_before=contact.received_at, now=now)
+    if section47 is None:
+        _err(errors, "section47", "Select whether a section 47 enquiry will start")
+    rationale = _clean(rationale, "rationale", errors, label="rationale for the section 47 decision", required=True)
+    reason = _clean(missing_agencies_reason, "missing_agencies_reason", errors, label="reason", required=False)
+
+    attendee_rows = _attendees(attendees or [], errors)
+    types = {a["agency"].agency_type for a in attendee_rows}
+    missing = [label for t, label in STRATEGY_REQUIRED_AGENCY_TYPES if t not in types]
+    if attendee_rows and missing and not reason:
+        _err(
+            errors,
+            "missing_agencies_reason",
+            f"No one from {' or '.join(missing)} took part: police and health should be in every strategy "
+            "discussion (Working Together 2023). Say why they were not",
+        )
+    action_rows = _actions(actions or [], errors, held_on=timezone.localtime(held).date() if held else None)
+    return errors, held, rationale, reason, attendee_rows, missing, action_rows
 
 
 def _attendees(rows: list[dict], errors: dict) -> list[dict]:
@@ -360,7 +412,8 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     if any(p not in subjects for p in chosen):
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
     allocations = [
-        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
+        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id, contact=contact)
+        for pid in chosen
     ]
     # The worker is told where the pack is: the reference only, never personal data (notification rule).
     notification_send(

@@ -23,7 +23,7 @@ from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
-from openmash.web.forms import apply_service_errors
+from openmash.web.forms import apply_service_errors, forms_quiet, formset_resize
 
 _ROW_KEY = re.compile(r"^(attendees|actions)\.(\d+)\.(\w+)$")
 
@@ -95,8 +95,9 @@ def note_add(request, contact_id):
 # --- strategy discussions -----------------------------------------------------------------------------------------
 
 
-def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
-    """Service errors keyed attendees.<i>.field / actions.<i>.field land on the formset row's field."""
+def _row_errors(errors: dict[str, list[str]], form, attendees, actions) -> None:
+    """Service errors keyed attendees.<i>.field / actions.<i>.field land on the formset row's field. A field that
+    already shows an error from the page's own checks keeps that one message (no doubled messages)."""
     rows = {
         "attendees": [f for f in attendees.forms if not f.is_blank()],
         "actions": [f for f in actions.forms if not f.is_blank()],
@@ -107,19 +108,43 @@ def _row_errors(exc: ValidationFailed, form, attendees, actions) -> None:
         "rationale": "rationale",
         "missing_agencies_reason": "missing_agencies_reason",
     }
-    for key, msgs in exc.errors.items():
+
+    def add(target, name, msg):
+        if name is not None and name not in target.fields:
+            name = None
+        if name is not None and target.errors.get(name):
+            return
+        if name == "held_on" and target.errors.get("held_time"):
+            return
+        target.add_error(name, msg)
+
+    for key, msgs in errors.items():
         m = _ROW_KEY.match(key)
         for msg in msgs:
             if m and int(m.group(2)) < len(rows[m.group(1)]):
-                target = rows[m.group(1)][int(m.group(2))]
-                name = m.group(3)
-                target.add_error(name if name in target.fields else None, msg)
+                add(rows[m.group(1)][int(m.group(2))], m.group(3), msg)
             elif key == "attendees":
-                attendees.forms[0].add_error("agency_code", msg)
+                add(attendees.forms[0], "agency_code", msg)
             elif key == "actions":
-                actions.forms[0].add_error("description", msg)
+                add(actions.forms[0], "description", msg)
             else:
-                form.add_error(field_map.get(key), msg)
+                add(form, field_map.get(key), msg)
+
+
+_ROW_ACTION = re.compile(r"^(add|remove)-(attendees|actions)(?:-(\d{1,3}))?$")
+
+
+def _strategy_values(form, attendees, actions) -> dict:
+    """What the page could read, in the service's shape (missing values as None or "")."""
+    cd = form.cleaned_data
+    return {
+        "held_at": cd.get("held_at"),
+        "attendees": [f.cleaned_data for f in attendees.forms if not f.is_blank()],
+        "section47": {"yes": True, "no": False}.get(cd.get("section47")),
+        "rationale": cd.get("rationale") or "",
+        "actions": [f.cleaned_data for f in actions.forms if not f.is_blank()],
+        "missing_agencies_reason": cd.get("missing_agencies_reason") or "",
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,35 +156,47 @@ def strategy_new(request, contact_id):
     agencies = selectors.agencies_for_strategy()
     due = services.strategy_discussion_due(contact)
     kwargs = {"form_kwargs": {"agencies": agencies}}
-    if request.method == "POST":
+    row_action = _ROW_ACTION.match(request.POST.get("row_action", "")) if request.method == "POST" else None
+    if row_action:  # "Add another attendee" / "Remove": the page again as typed, one row more or fewer
+        verb, prefix, index = row_action.groups()
+        data = formset_resize(request.POST, prefix, add=verb == "add", drop=int(index) if index else None)
+        form = StrategyDiscussionForm(data)
+        attendees = AttendeeFormSet(data, prefix="attendees", **kwargs)
+        actions = ActionFormSet(data, prefix="actions", **kwargs)
+        forms_quiet(form, attendees, actions)
+    elif request.method == "POST":
         form = StrategyDiscussionForm(request.POST)
         attendees = AttendeeFormSet(request.POST, prefix="attendees", **kwargs)
         actions = ActionFormSet(request.POST, prefix="actions", **kwargs)
         valid = all([form.is_valid(), attendees.is_valid(), actions.is_valid()])
         if valid:
-            cd = form.cleaned_data
             try:
                 services.strategy_discussion_record(
-                    actor=actor,
-                    contact_id=contact.pk,
-                    held_at=cd["held_at"],
-                    attendees=[f.cleaned_data for f in attendees.forms if not f.is_blank()],
-                    section47=cd["section47"] == "yes",
-                    rationale=cd["rationale"],
-                    actions=[f.cleaned_data for f in actions.forms if not f.is_blank()],
-                    missing_agencies_reason=cd.get("missing_agencies_reason") or "",
+                    actor=actor, contact_id=contact.pk, **_strategy_values(form, attendees, actions)
                 )
             except ValidationFailed as exc:
-                _row_errors(exc, form, attendees, actions)
+                _row_errors(exc.errors, form, attendees, actions)
             else:
                 messages.success(request, "Strategy discussion recorded.")
                 return redirect(_back(contact) + "#strategy-discussions")
+        else:
+            # The domain rules run on whatever could be read, so every problem shows at once, not in rounds.
+            _row_errors(
+                services.strategy_discussion_errors(
+                    actor=actor, contact_id=contact.pk, **_strategy_values(form, attendees, actions)
+                ),
+                form,
+                attendees,
+                actions,
+            )
     else:
         form = StrategyDiscussionForm()
         attendees = AttendeeFormSet(prefix="attendees", **kwargs)
         actions = ActionFormSet(prefix="actions", **kwargs)
     errors = _summary(form, attendees, actions) if form.is_bound else []
     ctx = {
+        "can_add_attendee": len(attendees.forms) < services.MAX_ATTENDEES,
+        "can_add_action": len(actions.forms) < services.MAX_ACTIONS,
         "contact": contact,
         "form": {"errors": bool(errors)},
         "main": form,

@@ -303,6 +303,8 @@ class EncompassNoticeOut(Schema):
     school: str
     sent_at: dt.datetime
     read_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str = ""  # the name of the school's user who acknowledged it ("" until then)
 
 
 class EncompassPageOut(PageOut):
@@ -559,6 +561,8 @@ def _notice_out(n) -> dict:
         "school": n.school.name,
         "sent_at": n.created_at,
         "read_at": n.read_at,
+        "acknowledged_at": n.acknowledged_at,
+        "acknowledged_by": str(n.acknowledged_by) if n.acknowledged_by_id else "",
     }
 
 
@@ -624,6 +628,19 @@ def encompass_notices(request, q: Query[EncompassQuery]):
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")
 def encompass_notice(request, notice_id: UUID):
     return _notice_out(selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id))
+
+
+@router.post(
+    "/encompass-notices/{notice_id}/acknowledgement",
+    response={201: EncompassNoticeOut},
+    summary="The school acknowledges an Operation Encompass notice (409 if already acknowledged)",
+)
+def encompass_notice_acknowledge(request, notice_id: UUID):
+    """The school's designated safeguarding lead (a user of the school the notice was sent to) acknowledges it.
+    201 with the notice (acknowledged_by, acknowledged_at in UTC); 403 for anyone else (the hub included); 404 for
+    a notice to another school; 409 when already acknowledged."""
+    services.encompass_notice_acknowledge(actor=request.actor, notice_id=notice_id)
+    return Status(201, _notice_out(selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)))
 
 
 @router.post("/contacts/{contact_id}/screening", response={201: ContactOut}, summary="Screen a contact")

@@ -188,6 +188,11 @@ class EncompassNotice(BaseModel):
     present = models.CharField(max_length=10, choices=YesNoUnknown.choices)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     read_at = models.DateTimeField(null=True, blank=True)
+    # the school's designated safeguarding lead confirms the school has it in hand (hub and police see it)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -104,7 +104,9 @@ def encompass_status(*, contact) -> dict:
     open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
     notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
     notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
-    notices = list(contact.encompass_notices.select_related("school", "person").order_by("created_at", "id"))
+    notices = list(
+        contact.encompass_notices.select_related("school", "person", "acknowledged_by").order_by("created_at", "id")
+    )
     told = {n.person_id for n in notices}
     waiting = 0
     if contact.notify_schools:
@@ -209,7 +211,7 @@ def encompass_notice_open(*, actor, notice_id) -> EncompassNotice:
     """One notice; opening it by the school marks it read. Audited."""
     require(actor, "encompass.view")
     notice = encompass_notice_get_for(
-        actor, notice_id, qs=encompass_notices_visible(actor).select_related("person", "school")
+        actor, notice_id, qs=encompass_notices_visible(actor).select_related("person", "school", "acknowledged_by")
     )
     if notice.read_at is None and not actor.is_hub:
         notice.read_at = timezone.now()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +38,7 @@ from openmash.contacts.choices import (
     YesNoUnknown,
 )
 from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
+from openmash.contacts.references import reference_new
 from openmash.contacts.validation import (
     NamedDates,
     contact_people_dates_check,
@@ -61,11 +61,9 @@ from openmash.people.services import (
     relationships_ensure,
 )
 
-_REF_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
-
 
 def _new_reference() -> str:
-    return "C-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    return reference_new()
 
 
 def _fingerprint(data: dict) -> str:
@@ -812,6 +810,32 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
     return notices
 
 
+@transaction.atomic
+def encompass_notice_acknowledge(*, actor, notice_id) -> EncompassNotice:
+    """The school's designated safeguarding lead acknowledges an Operation Encompass notice to their school
+    (DOMAIN.md 1.5: the school confirms it has the notice in hand; the hub and the police see who and when).
+
+    In: the notice's id. Out: the notice with acknowledged_by / acknowledged_at (aware UTC) set, and read_at if it
+    was not yet. Audited (action "acknowledge"). Raises PermissionDenied (not a school's user: the hub cannot
+    acknowledge for a school), NotFound (no such notice to the actor's school), Conflict (already acknowledged:
+    the message names who and when, in UK time)."""
+    from openmash.access.policy import encompass_notice_get_for, encompass_notices_visible
+
+    require(actor, "encompass.acknowledge")
+    notice = encompass_notice_get_for(actor, notice_id, qs=encompass_notices_visible(actor).select_for_update())
+    if notice.school_id != actor.agency_id:
+        raise PermissionDenied("Only the school the notice was sent to can acknowledge it.")
+    if notice.acknowledged_at is not None:
+        when = timezone.localtime(notice.acknowledged_at)
+        raise Conflict(f"This notice was already acknowledged by {notice.acknowledged_by} on {when:%d %B %Y at %H:%M}.")
+    now = timezone.now()
+    notice.acknowledged_by, notice.acknowledged_at = actor.user, now
+    notice.read_at = notice.read_at or now
+    notice.save(update_fields=["acknowledged_by", "acknowledged_at", "read_at", "updated_at"])
+    audit_record(actor=actor, action="acknowledge", obj=notice, detail={"contact": str(notice.contact_id)})
+    return notice
+
+
 # --- amending a contact before screening, correcting people after ------------------------------------------------
 
 # Amendable only while it waits for screening (issue 5 review): once routed to the allocated worker, screened or
@@ -946,6 +970,8 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             resolved = _resolve_person(actor, ref, prefix=prefix, errors=errors, child=child)
             if resolved[0] == "existing" and resolved[1].pk in links:
                 errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
+            if resolved[0] == "new" and f"{prefix}.match" not in errors:
+                _search_before_create(ref, resolved[1], prefix=prefix, exclude=list(links), errors=errors)
             extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
             plan[key].append((role, resolved, extras))
     if data.get("domestic_abuse") is not None:
@@ -963,6 +989,30 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
 
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+CANDIDATES_UNANSWERED = (
+    "{n} already known may be this person. Look at them first (POST /api/v1/intake/candidates, or the page), then "
+    "give the person_id of the one it is, or list every one it is not in not_person_ids"
+)
+
+
+def _search_before_create(ref: dict, cleaned: dict, *, prefix: str, exclude: list, errors: dict) -> None:
+    """Search before create (issue 5 review, fault 5), on every path that adds a new person to a contact after
+    intake (the amendment page and the API's amendments share contact_amend): the people already known who may be
+    this person (matching.candidates.candidates_for, the rule intake uses) must each be answered, by naming the
+    one it is (`person_id`) or listing those it is not (`not_person_ids`), else a `<prefix>.match` error. The
+    check itself reveals only how many; who they are comes from the audited lookup the caller makes
+    (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
+    from openmash.matching.candidates import candidates_for
+
+    found = candidates_for(ref, exclude_person_ids=exclude)
+    declined = {str(x) for x in cleaned.get("not_person_ids") or []}
+    pending = [c for c in found if str(c.person.pk) not in declined]
+    if pending:
+        n = len(pending)
+        who = "1 person" if n == 1 else f"{n} people"
+        errors.setdefault(f"{prefix}.match", []).append(CANDIDATES_UNANSWERED.format(n=who))
+
 
 PERSON_HELD_MESSAGE = (
     "Only the MASH can change the details of a person found by search or named in other records. "

@@ -168,17 +168,27 @@ class Referral(BaseModel):
 
 
 class CaseAllocation(BaseModel):
-    """A child open to children's social care, with the allocated worker. New contacts route to them."""
+    """A child open to children's social care, with the allocated worker. New contacts route to them.
+    opened_at: when the child became open to the service; allocated_at: when the current worker was given the child
+    (None when no worker, or for allocations recorded before it was kept: then `allocated_since` is opened_at)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="allocations")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     worker = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField()
+    allocated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "closed_at"], name="allocation_open_idx")]
+
+    @property
+    def allocated_since(self):
+        """When the current worker was given the child (aware UTC; None when no worker is allocated)."""
+        if self.worker_id is None:
+            return None
+        return self.allocated_at or self.opened_at
 
 
 class Notification(BaseModel):

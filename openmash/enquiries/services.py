@@ -1028,9 +1028,10 @@ def notifications_mark_read(*, actor, contact_id) -> int:
 
 
 @transaction.atomic
-def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocation:
+def allocation_assign(*, actor, person_id, worker_membership_id, contact=None) -> CaseAllocation:
     """Allocate a child who is open to children's social care to a social worker (a MASH manager's action).
-    Contacts about the child then go to that worker instead of starting a new enquiry."""
+    Contacts about the child then go to that worker instead of starting a new enquiry. `contact`: the contact the
+    allocation is made from (the MASH pack), so the audit event is found by that contact's reference."""
     require(actor, "allocation.assign")
     person = person_get_for(actor, person_id)
     membership = (
@@ -1052,18 +1053,26 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
     )
     if allocation is None:
         allocation = CaseAllocation.objects.create(
-            person=person, agency=membership.agency, worker=membership.user, opened_at=now
+            person=person, agency=membership.agency, worker=membership.user, opened_at=now, allocated_at=now
         )
         action = "create"
     else:
         previous_worker = allocation.worker
+        # allocated_at moves only when the child goes to a different worker ("allocated since" is the worker's)
+        since = allocation.allocated_at if allocation.worker_id == membership.user_id else now
         CaseAllocation.objects.filter(pk=allocation.pk).update(
-            worker=membership.user, agency=membership.agency, updated_at=now
+            worker=membership.user, agency=membership.agency, allocated_at=since, updated_at=now
         )
         allocation.refresh_from_db()
         action = "update"
         _routed_contacts_follow(actor=actor, allocation=allocation, previous_worker=previous_worker)
-    audit_record(actor=actor, action=action, obj=allocation, detail={"worker": membership.user_id})
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=allocation,
+        detail={"worker": membership.user_id},
+        contacts=[contact] if contact is not None else (),
+    )
     chronology_add(
         person_ids=[person.pk],
         occurred_at=now,

@@ -335,17 +335,17 @@ class Separation:
 
 @transaction.atomic
 def separation_get(*, actor, person_id) -> Separation:
-    """The separation page's data. NotFound unless the person is visible to the actor and merged with someone
-    (the action is checked first: PermissionDenied for anyone but hub managers). Audited: a "view" of each person
-    in the cluster (reason "separate")."""
+    """The separation page's data. NotFound unless the person is visible to the actor (the action is checked first:
+    PermissionDenied for anyone but hub managers). A person merged with nobody comes back with no `others` and no
+    other records (the page says there is nothing to separate: a person the manager may see is never answered as
+    missing, and it is not a refusal; issue 6 security review). Audited: a "view" of each person in the cluster
+    (reason "separate")."""
     from openmash.access.policy import person_get_for
     from openmash.people.linking import person_cluster_ids
 
     require(actor, "link.unmerge")
     person = person_get_for(actor, person_id)
-    cluster = person_cluster_ids(person)
-    if len(cluster) < 2:
-        raise NotFound()
+    cluster = person_cluster_ids(person) or [person.pk]
     people = {p.pk: p for p in Person.objects.filter(pk__in=cluster)}
     records = list(AgencyRecord.objects.filter(person_id=cluster[0]).select_related("agency").order_by("received_at"))
     audit_record_many(actor=actor, action="view", objects=[people[pk] for pk in cluster], reason="separate")

@@ -29,7 +29,12 @@ class UserNewForm(CleanTextFormMixin, forms.Form):
         validators=[RegexValidator(USERNAME_RE, USERNAME_MESSAGE)],
         error_messages={"required": "Enter a username"},
     )
-    name = forms.CharField(label="Full name", max_length=150, required=False)
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As colleagues will see it on the records this person writes",
+        error_messages={"required": "Enter the user's full name, as colleagues will see it on the records they write"},
+    )
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
     email = forms.EmailField(
         label="Work email address",
@@ -47,6 +52,31 @@ class UserNewForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = _agency_choices()
+
+
+class UserDeactivateForm(CleanTextFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you deactivating this user?",
+        max_length=500,
+        help_text="For example, 'Left the service on 31 March'. This is kept in the audit trail.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={
+            "required": "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
+        },
+    )
+    hand_work_to = forms.ChoiceField(
+        label="Who should take on the work they hold?",
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": "Choose a screener or manager in the hub who is not leaving"},
+    )
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        """colleagues: [(user id, name)] of hub members who may hold work (the leaver excluded)."""
+        super().__init__(*args, **kwargs)
+        self.fields["hand_work_to"].choices = [("", "Nobody: put it back on the shared queue")] + [
+            (str(uid), name) for uid, name in colleagues
+        ]
 
 
 class RoleAddForm(CleanTextFormMixin, forms.Form):

@@ -89,7 +89,8 @@ def visible_contact_ids(*, actor, ids) -> set:
 def notification_targets(*, actor, notifications) -> dict:
     """Where each notification leads, for the actor: {notification id: (url name, record id)}, or no entry when
     the actor may open nothing about its contact. The first place the actor may open wins: the MASH pack (for a
-    social worker it was handed to), the contact, the early help request sent to the actor's agency, the agency's
+    social worker it was handed to), the enquiry (for the hub, once the contact became one: answers, late
+    information and overdue responses are worked there), the contact, the early help request sent to the actor's agency, the agency's
     information request, the Operation Encompass notice to the actor's school. Each candidate comes from the access
     policy's querysets, so a link never offers what the page would refuse; a handful of id queries, no personal data
     (a notification names a contact only by its reference), so nothing here is audited."""
@@ -113,13 +114,14 @@ def notification_targets(*, actor, notifications) -> dict:
     if can(actor, "pack.view") and not actor.is_hub:
         packs = mash_packs_visible(actor).filter(pk__in=contact_ids).values_list("pk", flat=True)
         offer(((pk, pk) for pk in packs), "casework:pack")
+    if can(actor, "enquiry.view"):
+        enquiries = enquiries_visible(actor).filter(contact_id__in=contact_ids)
+        offer(enquiries.values_list("contact_id", "pk"), "web:enquiry_detail")
     offer(((pk, pk) for pk in visible_contact_ids(actor=actor, ids=contact_ids)), "web:contact_detail")
     if not actor.is_hub:
         eh = early_help_requests_visible(actor).filter(contact_id__in=contact_ids, agency_id=actor.agency_id)
         offer(eh.order_by("-requested_at").values_list("contact_id", "pk"), "web:early_help_detail")
-        requests = agency_requests_visible(actor).filter(
-            enquiry__contact_id__in=contact_ids, agency_id=actor.agency_id
-        )
+        requests = agency_requests_visible(actor).filter(enquiry__contact_id__in=contact_ids, agency_id=actor.agency_id)
         offer(requests.order_by("-requested_at").values_list("enquiry__contact_id", "pk"), "web:request_detail")
         notices = encompass_notices_visible(actor).filter(contact_id__in=contact_ids)
         offer(notices.order_by("-created_at").values_list("contact_id", "pk"), "web:encompass_notice")

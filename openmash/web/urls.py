@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("school-notices/", views.encompass_notices, name="encompass_notices"),
     path("school-notices/<uuid:notice_id>/", views.encompass_notice, name="encompass_notice"),
+    path(
+        "school-notices/<uuid:notice_id>/acknowledge/",
+        views.encompass_notice_acknowledge,
+        name="encompass_notice_acknowledge",
+    ),
     path("contacts/<uuid:contact_id>/", views.contact_detail, name="contact_detail"),
     path("contacts/<uuid:contact_id>/screen/", views.contact_screen, name="contact_screen"),
     path("contacts/<uuid:contact_id>/take/", views.contact_take, name="contact_take"),

@@ -58,3 +58,46 @@ def test_find_a_child_bad_date_with_javascript_shows_the_error_pattern(page, con
     expect(page).to_have_title(re.compile(r"^Find a child"))
     assert page.evaluate("window.__samePage === true")
     assert console_errors == []
+
+
+@pytest.mark.browser
+def test_intake_child_search_bad_date_with_javascript_moves_focus_to_the_error_summary(
+    page, console_errors, live_server, partnership
+):
+    """The intake page's search (the other htmx form that can return errors): the error summary takes focus after
+    the swap, as on a full page load, and is not pulled away by the intake's own focus handling."""
+    from openmash.accounts.services import user_create
+
+    user_create(username="referrer-htmx", password=PASSWORD, agency_code="police", role="referrer")
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Username").fill("referrer-htmx")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-in").click()
+    page.goto(live_server.url + "/contacts/new/")
+    expect(page).to_have_title(re.compile(r"^Record a concern"))
+    page.evaluate("window.__samePage = true")
+
+    search = page.get_by_test_id("child-search-form")
+    page.get_by_label("Full name").fill("Amelia Testchild")
+    search.get_by_label("Day").fill("2")
+    search.get_by_label("Month").fill("x")
+    search.get_by_label("Year").fill("2018")
+    page.get_by_test_id("child-search").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Month must be a number")
+    expect(page).to_have_title(re.compile(r"^Error: Record a concern"))
+    assert page.evaluate("window.__samePage === true"), "the search did a full page load, not the htmx path"
+    expect(summary).to_have_attribute("data-govuk-error-summary-init", "")
+    page.wait_for_timeout(300)  # let every afterSettle handler run
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert_accessible(page)
+
+    search = page.get_by_test_id("child-search-form")
+    search.get_by_label("Month").fill("4")
+    page.get_by_test_id("child-search").click()
+    expect(page.get_by_role("heading", name="No records found")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Record a concern"))
+    assert console_errors == []

@@ -39,6 +39,8 @@ def _user_create(run, username="jo.bloggs", agency="mash", role="screener", pass
     return run(
         "user",
         "create",
+        "--name",
+        "Jo Bloggs",
         "--username",
         username,
         "--agency",

@@ -96,7 +96,9 @@ def test_group_and_command_help_without_configuration(tmp_path):
 
 
 def test_without_configuration_a_command_fails_in_one_line(tmp_path):
-    result = _subprocess(tmp_path, "user", "create", "--username", "x", "--agency", "mash", "--role", "screener")
+    result = _subprocess(
+        tmp_path, "user", "create", "--name", "Test User", "--username", "x", "--agency", "mash", "--role", "screener"
+    )
     assert result.returncode != 0
     line = _one_line(result.stderr)
     assert "OPENMASH_SECRET_KEY must be set" in line and "make demo" in line
@@ -162,6 +164,8 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
     created = go(
         "user",
         "create",
+        "--name",
+        "Pat Manager",
         "--username",
         "pat",
         "--agency",
@@ -176,7 +180,7 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
     token = go("token", "create", "--username", "pat")
     assert token.returncode == 0 and token.stdout.startswith("om_"), token.stderr
     # Without a terminal and without --password-stdin: one line, no EOFError traceback.
-    no_tty = go("user", "create", "--username", "sam", "--agency", "mash", "--role", "screener")
+    no_tty = go("user", "create", "--name", "Test User", "--username", "sam", "--agency", "mash", "--role", "screener")
     assert no_tty.returncode != 0
     assert "--password-stdin" in _one_line(no_tty.stderr)
 
@@ -189,18 +193,57 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
     [
         (["frobnicate"], "unknown command 'frobnicate'"),
         (["user", "frob"], "unknown command 'openmash user frob'"),
-        (["user", "create", "--username", "x"], "the following arguments are required: --agency, --role"),
-        (["user", "create", "--username", "x", "--agency", "mash", "--role", "screener"], "No terminal"),
+        (["user", "create", "--username", "x"], "the following arguments are required: --agency, --role, --name"),
         (
-            ["user", "create", "--username", "x", "--agency", "nowhere", "--role", "screener", "--no-password"],
+            ["user", "create", "--name", "Test User", "--username", "x", "--agency", "mash", "--role", "screener"],
+            "No terminal",
+        ),
+        (
+            [
+                "user",
+                "create",
+                "--name",
+                "Test User",
+                "--username",
+                "x",
+                "--agency",
+                "nowhere",
+                "--role",
+                "screener",
+                "--no-password",
+            ],
             "Unknown agency: nowhere",
         ),
         (
-            ["user", "create", "--username", "x", "--agency", "mash", "--role", "king", "--no-password"],
+            [
+                "user",
+                "create",
+                "--name",
+                "Test User",
+                "--username",
+                "x",
+                "--agency",
+                "mash",
+                "--role",
+                "king",
+                "--no-password",
+            ],
             "Unknown role: king",
         ),
         (
-            ["user", "create", "--username", "a b", "--agency", "mash", "--role", "screener", "--no-password"],
+            [
+                "user",
+                "create",
+                "--name",
+                "Test User",
+                "--username",
+                "a b",
+                "--agency",
+                "mash",
+                "--role",
+                "screener",
+                "--no-password",
+            ],
             "username:",
         ),
         (["user", "set-password-link", "--username", "nobody"], "No user called nobody"),
@@ -239,7 +282,18 @@ def test_every_command_fails_in_one_line(run, argv, expected):
 
 def test_password_stdin_empty_is_refused(run):
     code, _, err = run(
-        "user", "create", "--username", "x", "--agency", "mash", "--role", "screener", "--password-stdin", stdin=""
+        "user",
+        "create",
+        "--name",
+        "Test User",
+        "--username",
+        "x",
+        "--agency",
+        "mash",
+        "--role",
+        "screener",
+        "--password-stdin",
+        stdin="",
     )
     assert code != 0 and "No password on standard input" in _one_line(err)
     assert not User.objects.filter(username="x").exists()
@@ -252,7 +306,9 @@ def test_terminal_password_end_of_input_is_one_line(run, monkeypatch):
         raise EOFError
 
     monkeypatch.setattr(getpass, "getpass", eof)
-    code, _, err = run("user", "create", "--username", "x", "--agency", "mash", "--role", "screener", tty=True)
+    code, _, err = run(
+        "user", "create", "--name", "Test User", "--username", "x", "--agency", "mash", "--role", "screener", tty=True
+    )
     assert code != 0 and "No password given" in _one_line(err)
 
 
@@ -321,6 +377,8 @@ def test_no_password_user_gets_a_one_time_link_that_sets_the_password(run):
     code, out, err = run(
         "user",
         "create",
+        "--name",
+        "Test User",
         "--username",
         "first.admin",
         "--agency",
@@ -358,6 +416,8 @@ def test_a_new_link_voids_the_old_one_and_the_old_password(run):
     run(
         "user",
         "create",
+        "--name",
+        "Test User",
         "--username",
         "u1",
         "--agency",
@@ -376,7 +436,19 @@ def test_a_new_link_voids_the_old_one_and_the_old_password(run):
 
 
 def test_deactivate_and_unlock(run):
-    run("user", "create", "--username", "leaver", "--agency", "mash", "--role", "screener", "--no-password")
+    run(
+        "user",
+        "create",
+        "--name",
+        "Test User",
+        "--username",
+        "leaver",
+        "--agency",
+        "mash",
+        "--role",
+        "screener",
+        "--no-password",
+    )
     code, out, _ = run("user", "deactivate", "--username", "leaver", "--reason", "left the service")
     assert code == 0 and "deactivated" in out
     assert not User.objects.get(username="leaver").is_active
@@ -412,6 +484,7 @@ memberships = [{ agency = "the-mash", role = "partnership_admin" }]
 
 [[users]]
 username = "sam.screener"
+name = "Sam Screener"
 memberships = [
   { agency = "the-mash", role = "screener", team = "Screening" },
   { agency = "county-police", role = "researcher", team = "Public protection unit" },
@@ -445,7 +518,7 @@ def test_partnership_file_problems_are_line_numbered_and_nothing_is_written(run,
         PARTNERSHIP_TOML.replace('type = "police"', 'type = "spies"').replace(
             'role = "partnership_admin"', 'role = "overlord"'
         )
-        + '\n[[users]]\nusername = "eve"\n'
+        + '\n[[users]]\nusername = "eve"\nname = "Eve"\n'
         + f'password = "{secrets.token_urlsafe(16)}"\n'  # made at run time: the file must refuse any password
         + 'memberships = [{ agency = "nowhere", role = "screener" }]\n'
     )
@@ -458,8 +531,8 @@ def test_partnership_file_problems_are_line_numbered_and_nothing_is_written(run,
         f"{path}:1: agencies.0.type" in line for line in lines
     )
     assert any(f"{path}:16: users.0.role: Unknown role: overlord" in line for line in lines), err
-    assert any(f"{path}:28: users.2.password: Passwords are never given in a file" in line for line in lines), err
-    assert any(f"{path}:28: users.2.agency: Unknown agency: nowhere" in line for line in lines), err
+    assert any(f"{path}:29: users.2.password: Passwords are never given in a file" in line for line in lines), err
+    assert any(f"{path}:29: users.2.agency: Unknown agency: nowhere" in line for line in lines), err
     assert lines[-1].endswith("nothing was loaded.")
     assert not Agency.objects.filter(code__in=["county-police", "the-mash"]).exists()
     assert not User.objects.filter(username__in=["pat.admin", "sam.screener", "eve"]).exists()

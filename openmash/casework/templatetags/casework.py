@@ -38,4 +38,5 @@ def mash_pack_table(rows, testid: str = "mash-packs", to_allocate: bool = False)
     """`{% mash_pack_table rows "pack-list" to_allocate %}`: the one MASH packs table, on the packs list and the
     home page. rows: dicts with "contact" and its "subjects" (people), already read through casework.selectors
     (audited); to_allocate: the managers' list of packs waiting for a social worker (an Allocate link on each)."""
-    return {"rows": rows, "testid": testid, "to_allocate": to_allocate}
+    since = not to_allocate and any(getattr(r["contact"], "allocated_since", None) for r in rows)
+    return {"rows": rows, "testid": testid, "to_allocate": to_allocate, "show_since": since}

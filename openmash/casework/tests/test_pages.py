@@ -362,3 +362,121 @@ def test_the_pack_list_pages_and_states_its_true_total(manager, referrer, screen
     assert (body["count"], body["page"], body["page_size"], body["num_pages"]) == (27, 6, 5, 6)
     assert api(manager).get("/mash-packs", page=7, page_size=5).json()["items"] == []  # past the end: empty
     assert api(manager).get("/mash-packs", page_size=101).status_code == 422
+
+
+def test_strategy_page_shows_every_error_at_once_not_in_rounds(manager, strategy_contact):
+    """A missing rationale and a bad time (the page's own checks) and a row without an owner, an attendee without
+    a name and no police or health (the service's rules) all show in one error summary on the first submit."""
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    r = _client(manager).post(
+        url,
+        _strategy_post(
+            **{
+                "rationale": "",
+                "held_time": "25:99",
+                "attendees-0-agency_code": "mash",
+                "attendees-1-agency_code": "",
+                "attendees-1-name": "",
+                "attendees-2-agency_code": "police",
+                "attendees-2-name": "",
+                "actions-0-owner": "",
+            }
+        ),
+    )
+    page = r.content.decode()
+    assert r.status_code == 200 and page.count('class="govuk-error-summary"') == 1
+    summary = page.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_rationale"' in summary
+    assert 'href="#id_held_time"' in summary
+    assert 'href="#id_actions-0-owner"' in summary
+    assert 'href="#id_attendees-2-name"' in summary
+    assert 'href="#id_missing_agencies_reason"' in summary
+    assert summary.count("Enter the rationale") == 1
+    assert "<title>Error: " in page
+    assert not StrategyDiscussion.objects.exists()
+
+
+def test_the_allocated_worker_sees_since_when_the_child_is_allocated_in_uk_time(
+    manager, worker, other_worker, strategy_contact
+):
+    """The worker's packs list, home page and the pack page say since when the child has been allocated to them,
+    on the Europe/London day (23:30 UTC on 2 April 2026 is 00:30 BST on 3 April)."""
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(worker.membership.pk),
+    )
+    mine = CaseAllocation.objects.filter(worker=worker.user, closed_at__isnull=True)
+    assert mine.count() == 2 and all(a.allocated_at is not None for a in mine)
+    mine.update(allocated_at=dt.datetime(2026, 4, 2, 23, 30, tzinfo=dt.UTC))
+    client = _client(worker)
+    for url in ("/", "/packs/", f"/packs/{strategy_contact.pk}/"):
+        page = client.get(url).content.decode()
+        assert 'data-testid="allocated-since">3 April 2026<' in page, url
+    # re-allocated to another worker: "since" is the new worker's, not when the child was first opened
+    before = timezone.now()
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=_ids(strategy_contact),
+        worker_membership_id=str(other_worker.membership.pk),
+    )
+    moved = CaseAllocation.objects.filter(worker=other_worker.user, closed_at__isnull=True)
+    assert moved.count() == 2 and all(a.allocated_at >= before for a in moved)
+    page = _client(other_worker).get("/packs/").content.decode()
+    assert f'data-testid="allocated-since">{timezone.localtime(before).day} ' in page
+
+
+# --- any number of attendees and actions (issue 5 practitioner review, fault 3) ------------------------------------
+
+
+def _rows(page: str, kind: str) -> int:
+    return page.count(f'data-testid="{kind}-row"')
+
+
+def test_add_another_attendee_and_action_without_javascript_keeps_what_was_typed(manager, strategy_contact):
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    client = _client(manager)
+    first = client.get(url).content.decode()
+    assert 'value="add-attendees"' in first and 'value="add-actions"' in first  # submit buttons: no JavaScript
+    data = _strategy_post()
+    for i in range(3, 9):  # well past the old six fixed slots, one "Add another" at a time
+        r = client.post(url, {**data, "row_action": "add-attendees"})
+        page = r.content.decode()
+        assert r.status_code == 200 and _rows(page, "attendee") == i + 1
+        assert "<title>Error:" not in page and "DS Example" in page  # adding is not submitting: no errors
+        data = {
+            **data,
+            "attendees-TOTAL_FORMS": str(i + 1),
+            f"attendees-{i}-agency_code": "mash",
+            f"attendees-{i}-name": f"Person {i}",
+            f"attendees-{i}-role": "Officer",
+        }
+    due = timezone.localdate() + dt.timedelta(days=3)
+    for i in range(2, 7):
+        page = client.post(url, {**data, "row_action": "add-actions"}).content.decode()
+        assert _rows(page, "action") == i + 1
+        data = {
+            **data,
+            "actions-TOTAL_FORMS": str(i + 1),
+            f"actions-{i}-description": f"Action {i}",
+            f"actions-{i}-owner": "Hub",
+            f"actions-{i}-due_date_day": str(due.day),
+            f"actions-{i}-due_date_month": str(due.month),
+            f"actions-{i}-due_date_year": str(due.year),
+        }
+    assert not StrategyDiscussion.objects.exists()
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    d = StrategyDiscussion.objects.get()
+    assert d.attendees.count() == 8 and d.actions.count() == 6  # 2 + 6 attendees; 1 + 5 actions
+
+
+def test_remove_takes_out_one_row_and_moves_the_rest_up(manager, strategy_contact):
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    r = _client(manager).post(url, {**_strategy_post(), "row_action": "remove-attendees-0"})
+    page = r.content.decode()
+    assert _rows(page, "attendee") == 2 and "DS Example" not in page
+    assert page.index('value="Dr Example"') < page.index('name="attendees-1-name"')  # row 2 is now row 1
+    assert not StrategyDiscussion.objects.exists()

@@ -367,3 +367,27 @@ def test_the_schools_home_page_tile_counts_notices_not_yet_read_and_links_to_the
     police = Client()
     police.force_login(referrer.user)
     assert 'data-testid="tile-encompass"' not in police.get("/").content.decode()
+
+
+def test_the_school_acknowledges_a_notice_through_the_api_once(referrer, make_actor, api):
+    """The school's DSL acknowledges (201, who and when, audited); a second acknowledgement is 409; another school
+    gets 404 and the hub 403 (it cannot acknowledge for the school); the hub then reads who acknowledged it."""
+    from openmash.accounts.services import agency_create
+    from openmash.audit.models import AuditEvent
+
+    contact_create(actor=referrer, data=_da_payload())
+    notice = EncompassNotice.objects.get()
+    agency_create(code="school-elm", name="Elm Academy", agency_type="education", source_code="2A")
+    url = f"/encompass-notices/{notice.pk}/acknowledgement"
+    assert api(make_actor("referrer", "school-elm")).post(url).status_code == 404
+    assert api(make_actor("manager", "mash")).post(url).status_code == 403
+    dsl = make_actor("researcher", "school-oak")
+    first = api(dsl).post(url)
+    assert first.status_code == 201
+    body = first.json()
+    assert body["acknowledged_by"] == str(dsl.user) and body["acknowledged_at"] and body["read_at"]
+    assert AuditEvent.objects.filter(action="acknowledge", object_id=str(notice.pk)).count() == 1
+    second = api(make_actor("referrer", "school-oak")).post(url)
+    assert second.status_code == 409 and str(dsl.user) in second.content.decode()
+    hub_view = api(make_actor("screener", "mash")).get(f"/encompass-notices/{notice.pk}").json()
+    assert hub_view["acknowledged_by"] == str(dsl.user)

@@ -144,7 +144,13 @@ def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
     kaden.refresh_from_db()
     assert kaden.merged_into_id is None
     assert client.get(f"/people/{kaden.pk}/").status_code == 200
-    assert client.get(f"/matching/people/{kayden.pk}/separate/").status_code == 404  # nobody left to separate
+    # nobody left to separate: a clear page, not a 404 and not a refusal in the trail (security review 6)
+    alone = client.get(f"/matching/people/{kayden.pk}/separate/")
+    assert alone.status_code == 200 and "is not joined with anyone" in alone.content.decode()
+    assert 'data-testid="separate-form"' not in alone.content.decode()
+    again = client.post(f"/matching/people/{kayden.pk}/separate/", {"reason": "again"})
+    assert again.status_code == 200 and "is not joined with anyone" in again.content.decode()
+    assert not AuditEvent.objects.filter(action="deny", object_id=str(kayden.pk)).exists()
 
 
 # --- intake asks before it creates ----------------------------------------------------------------------------

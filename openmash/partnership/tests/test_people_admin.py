@@ -26,6 +26,24 @@ def admin_client(client, admin):
     return client
 
 
+@pytest.fixture
+def approve(make_actor):
+    """approve(user) -> the last approval page: a second partnership admin approves every role waiting for the
+    user (dual control: a role the admin gives takes effect only then; issue 6 security review, fault 1)."""
+    second = Client()
+    second.force_login(make_actor("partnership_admin", "mash", username="sam.approver").user)
+
+    def _approve(user):
+        from openmash.accounts.models import RoleGrant
+
+        page = None
+        for grant in RoleGrant.objects.filter(user=user, status="pending"):
+            page = second.post(reverse("partnership:approvals"), {"grant": str(grant.pk), "decision": "approve"})
+        return page
+
+    return _approve
+
+
 def _new_user(admin_client, **over):
     data = {
         "username": "jo.starter",
@@ -102,12 +120,13 @@ def test_anonymous_is_sent_to_sign_in(client, partnership):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_a_starter_gets_a_one_time_link_and_sets_their_own_password(admin_client):
+def test_a_starter_gets_a_one_time_link_and_sets_their_own_password(admin_client, approve):
     response = _new_user(admin_client)
     assert response.status_code == 200
-    html = response.content.decode()
-    link = re.search(r'value="(http://testserver/account/set-password/[^"]+)"', html).group(1)
+    assert "/account/set-password/" not in response.content.decode()  # the approver is shown it, not the admin
     user = User.objects.get(username="jo.starter")
+    html = approve(user).content.decode()
+    link = re.search(r'value="(http://testserver/account/set-password/[^"]+)"', html).group(1)
     assert not user.has_usable_password()
     membership = Membership.objects.get(user=user)
     assert (membership.agency.code, membership.role, membership.team.name) == ("mash", "screener", "MASH screening")
@@ -138,7 +157,9 @@ def test_leaver_is_deactivated_and_can_be_reactivated(admin_client):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
     url = reverse("partnership:user_detail", args=[user.pk])
-    assert admin_client.post(url, {"action": "deactivate"}).status_code == 302
+    confirm = reverse("partnership:user_deactivate", args=[user.pk])
+    assert f'href="{confirm}"' in admin_client.get(url).content.decode()
+    assert admin_client.post(confirm, {"reason": "Left the service"}).status_code == 302
     user.refresh_from_db()
     assert not user.is_active
     assert AuditEvent.objects.filter(action="deactivate", object_id=str(user.pk), actor_username="pat.admin").exists()
@@ -149,8 +170,35 @@ def test_leaver_is_deactivated_and_can_be_reactivated(admin_client):
 
 def test_admin_cannot_deactivate_themselves(admin_client, admin):
     url = reverse("partnership:user_detail", args=[admin.user.pk])
-    admin_client.post(url, {"action": "deactivate"})
+    admin_client.post(url, {"action": "deactivate", "reason": "Testing"})
+    admin_client.post(reverse("partnership:user_deactivate", args=[admin.user.pk]), {"reason": "Testing"})
     assert User.objects.get(pk=admin.user.pk).is_active
+
+
+def test_deactivating_a_user_asks_to_confirm_and_needs_a_reason_kept_in_the_audit(admin_client):
+    """Deactivating is a confirmation page naming the user, with a required reason: no reason, nothing changes
+    (GOV.UK error pattern); with one, the user is deactivated and the reason is in the audit event. The old
+    one-click post without a reason changes nothing, and neither does the CLI without --reason."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _new_user(admin_client)
+    user = User.objects.get(username="jo.starter")
+    confirm = reverse("partnership:user_deactivate", args=[user.pk])
+    page = admin_client.get(confirm).content.decode()
+    assert "Are you sure you want to deactivate jo.starter?" in page and 'name="reason"' in page
+    assert User.objects.get(pk=user.pk).is_active  # opening the page changes nothing
+    refused = admin_client.post(confirm, {"reason": "  "}).content.decode()
+    assert "<title>Error: " in refused and 'href="#id_reason"' in refused
+    admin_client.post(reverse("partnership:user_detail", args=[user.pk]), {"action": "deactivate"})
+    with pytest.raises(CommandError, match="reason"):
+        call_command("user_deactivate", "--username", "jo.starter")
+    assert User.objects.get(pk=user.pk).is_active
+    assert not AuditEvent.objects.filter(action="deactivate", object_id=str(user.pk)).exists()
+    assert admin_client.post(confirm, {"reason": "Left the service on 31 March"}).status_code == 302
+    assert not User.objects.get(pk=user.pk).is_active
+    event = AuditEvent.objects.get(action="deactivate", object_id=str(user.pk))
+    assert event.reason == "Left the service on 31 March"
 
 
 def _edit_data(m, **over):
@@ -166,14 +214,18 @@ def _edit_data(m, **over):
     return data
 
 
-def test_change_role_and_team_with_concurrent_edit_detection(admin_client):
+def test_change_role_and_team_with_concurrent_edit_detection(admin_client, approve):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
+    approve(user)
     m = Membership.objects.get(user=user)
     url = reverse("partnership:user_detail", args=[user.pk])
     stale = _edit_data(m, role="manager")
     team = Team.objects.create(agency=m.agency, name="Managers")
     assert admin_client.post(url, _edit_data(m, role="manager", team=str(team.pk))).status_code == 302
+    m.refresh_from_db()
+    assert m.role == "screener"  # a new role waits for the second person
+    approve(user)
     m.refresh_from_db()
     assert (m.role, m.team_id) == ("manager", team.pk)
     assert AuditEvent.objects.filter(action="update", object_id=str(m.pk)).exists()
@@ -187,11 +239,13 @@ def test_change_role_and_team_with_concurrent_edit_detection(admin_client):
     assert m.role == "manager"
 
 
-def test_add_a_role_in_another_agency(admin_client):
+def test_add_a_role_in_another_agency(admin_client, approve):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
     url = reverse("partnership:user_detail", args=[user.pk])
     admin_client.post(url, {"action": "role_add", "agency": "police", "role": "researcher", "team": "PPU"})
+    assert not Membership.objects.filter(user=user, agency__code="police").exists()
+    approve(user)
     assert Membership.objects.filter(user=user, agency__code="police", role="researcher", team__name="PPU").exists()
     bad = admin_client.post(url, {"action": "role_add", "agency": "", "role": ""})
     assert "There is a problem" in bad.content.decode()
@@ -220,8 +274,13 @@ def test_users_list_pages_and_searches(admin_client, make_actor):
         make_actor("referrer", "police", username=f"ref{i:02d}")
     page1 = admin_client.get(reverse("partnership:users")).content.decode()
     assert "govuk-pagination" in page1 and "page 1 of 2" in page1
-    found = admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
-    assert "ref07" in found and "ref08" not in found and "1 user matching" in found
+    # the search posts: the name typed never goes in a URL, only a short-lived filter id (security review 6)
+    posted = admin_client.post(reverse("partnership:users"), {"q": "ref0"})
+    assert posted.status_code == 302 and "ref0" not in posted["Location"] and "?f=" in posted["Location"]
+    found = admin_client.get(posted["Location"]).content.decode()
+    assert "ref07" in found and "ref10" not in found and "10 users matching" in found
+    assert "q=" not in found and "ref0&" not in found
+    assert "1 user matching" not in admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
 
 
 def test_agency_add_deactivate_and_team(admin_client):
@@ -275,3 +334,78 @@ def test_a_deactivated_agency_stale_toggle_is_refused(admin_client):
     )
     agency.refresh_from_db()
     assert agency.active
+
+
+@pytest.mark.parametrize(
+    ("agency", "role", "words"),
+    [
+        ("school-oak", "screener", "works in the MASH"),
+        ("police", "manager", "works in the MASH"),
+        ("school-oak", "social_worker", "social care. Choose another"),
+        ("mash", "researcher", "cannot be in the MASH"),
+    ],
+)
+def test_a_role_that_does_not_fit_the_agency_is_refused_on_the_role_field(
+    admin_client, make_actor, agency, role, words
+):
+    """A MASH screener at a school, an allocated social worker at a school, a researcher in the MASH: refused
+    with a message on the role field (GOV.UK error pattern), whether the user is new, given another role, or has a
+    role changed; nothing is saved. The rule is access.policy.role_agency_error."""
+    page = _new_user(admin_client, username="misfit", agency=agency, role=role).content.decode()
+    assert "<title>Error: " in page and 'href="#id_role"' in page and words in page
+    assert not User.objects.filter(username="misfit").exists()
+
+    # a MASH screener already in post (made directly: a role given on the pages waits for a second person's approval)
+    user = make_actor("screener", "mash", username="jo.starter").user
+    detail = reverse("partnership:user_detail", args=[user.pk])
+    added = admin_client.post(detail, {"action": "role_add", "agency": agency, "role": role, "team": ""})
+    assert words in added.content.decode()
+    assert not Membership.objects.filter(user=user, agency__code=agency, role=role).exists()
+    if agency == "mash":
+        m = Membership.objects.get(user=user)
+        changed = admin_client.post(detail, _edit_data(m, role=role))
+        assert words in changed.content.decode() and Membership.objects.get(pk=m.pk).role == "screener"
+
+
+def test_the_cli_refuses_a_role_that_does_not_fit_the_agency(partnership):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="works in the MASH"):
+        call_command(
+            "user_create",
+            "--username",
+            "misfit",
+            "--name",
+            "Mis Fit",
+            "--agency",
+            "school-oak",
+            "--role",
+            "screener",
+            "--no-password",
+        )
+    assert not User.objects.filter(username="misfit").exists()
+
+
+def test_a_new_user_needs_their_full_name_on_the_page_the_cli_and_the_service(admin_client, admin):
+    """The full name is required when a user is created (the page, `openmash user create`, a partnership file):
+    records and audit lines must name a person colleagues recognise."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from openmash.accounts import admin_services as svc
+
+    page = _new_user(admin_client, name="   ").content.decode()
+    assert "<title>Error: " in page and 'href="#id_name"' in page and "Enter the user&#x27;s full name" in page
+    with pytest.raises(CommandError, match="--name"):
+        call_command("user_create", "--username", "noname", "--agency", "mash", "--role", "screener", "--no-password")
+    with pytest.raises(svc.ValidationFailed) as exc:
+        svc.user_add(
+            actor=admin,
+            username="noname",
+            display_name="",
+            memberships=[svc.MembershipSpec(agency="mash", role="screener", team="")],
+        )
+    assert "name" in exc.value.errors
+    assert not User.objects.filter(username__in=["jo.starter", "noname"]).exists()
+    assert _new_user(admin_client).status_code == 200 and User.objects.get(username="jo.starter").display_name

@@ -124,6 +124,25 @@ def when_long(value) -> str:
     return f"{local.day} {local:%B %Y} at {_clock(local)}"
 
 
+@register.filter
+def choice_label(form, name: str) -> str:
+    """The label of the option chosen in a bound, cleaned form's choice field ("" when none): `{{ f|choice_label:"sex" }}`."""
+    value = (getattr(form, "cleaned_data", None) or {}).get(name)
+    if value in (None, ""):
+        return ""
+    return str(dict(form.fields[name].choices).get(value, ""))
+
+
+@register.filter
+def day_long(value) -> str:
+    """The UK day of a date and time, for sentences: '3 March 2026' (Europe/London, so 00:30 BST on 4 March is
+    4 March, not the UTC 3 March)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if isinstance(value, dt.datetime) else value
+    return f"{local.day} {local:%B %Y}"
+
+
 _CHANGE_LABELS = {
     "forename": "First name",
     "surname": "Last name",

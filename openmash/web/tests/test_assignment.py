@@ -147,3 +147,20 @@ def test_the_screening_page_shows_the_domestic_abuse_details(login, hub):
     contact = contact_record(hub["referrer"], police_reference="DA/2026/0001", dash_risk="high", marac_referral="yes")
     page = login(hub["screener"]).get(f"/contacts/{contact.pk}/screen/").content.decode()
     assert 'data-testid="screen-domestic-abuse"' in page and "DA/2026/0001" in page and "High" in page
+
+
+def test_a_screener_refused_the_assignment_page_writes_one_deny_per_request(make_actor, login):
+    """Security review 6 reported two `deny` events for one screener POST to /contacts/<id>/assignment/. Each
+    refused request writes exactly one, naming the record (GET and POST alike)."""
+    from openmash.audit.models import AuditEvent
+
+    police = make_actor("referrer", "police")
+    contact = contact_record(police, subjects=[{"forename": "Ada", "surname": "Held", "date_of_birth": "2017-01-01"}])
+    screener = make_actor("screener", "mash")
+    client = login(screener)
+    for method in ("post", "get"):
+        before = AuditEvent.objects.filter(action="deny").count()
+        response = getattr(client, method)(f"/contacts/{contact.pk}/assignment/", {"assign_to": str(screener.user.pk)})
+        assert response.status_code == 403
+        denied = AuditEvent.objects.filter(action="deny").order_by("id")[before:]
+        assert [(e.object_id, e.detail["method"]) for e in denied] == [(str(contact.pk), method.upper())]

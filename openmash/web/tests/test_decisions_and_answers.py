@@ -173,3 +173,26 @@ def test_the_hub_sees_the_early_help_hand_over_on_the_enquiry(make_actor, login,
     page = login(manager).get(f"/enquiries/{enquiry.pk}/").content.decode()
     assert 'data-testid="early-help-handover"' in page and "Sent to Early Help Service" in page
     assert "Waiting for the service" in page
+
+
+def test_a_get_on_an_enquiry_action_address_goes_back_to_the_enquiry_with_a_notice_once_decided(
+    manager, login, make_actor, new_contact, screened, asked
+):
+    """A bookmark, the back button or a reload of /decision/ (or /requests/, /rag/) is a GET: it goes to the
+    enquiry page at the right section, never to an empty form or a 405; once decided, a notice says so and the
+    page shows the decision. Whoever may not see the enquiry gets 404, as on the page itself."""
+    enquiry = screened(new_contact())
+    asked(enquiry)
+    client = login(manager)
+    for action, section in (("decision", "decision"), ("requests", "agency-requests"), ("rag", "rag")):
+        r = client.get(f"/enquiries/{enquiry.pk}/{action}/")
+        assert r.status_code == 302 and r["Location"] == f"/enquiries/{enquiry.pk}/#{section}"
+    decide(manager, enquiry)
+    for action in ("decision", "requests", "rag"):
+        r = client.get(f"/enquiries/{enquiry.pk}/{action}/", follow=True)
+        assert r.redirect_chain == [(f"/enquiries/{enquiry.pk}/#decision", 302)]
+        page = r.content.decode()
+        assert "This enquiry has already been decided" in page and 'data-testid="decision-summary"' in page
+        assert 'data-testid="decision-form"' not in page
+    assert Decision.objects.count() == 1
+    assert login(make_actor("referrer", "police")).get(f"/enquiries/{enquiry.pk}/decision/").status_code == 404

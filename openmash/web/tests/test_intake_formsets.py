@@ -69,7 +69,9 @@ def test_three_children_two_adults_with_their_sex_and_the_siblings_relationship(
         members_1_surname="Testadult",
         members_1_sex="F",
         members_1_role="parent_carer",
-        sibling_relationship="sibling",
+        siblings_0_1="sibling",
+        siblings_0_2="sibling",
+        siblings_1_2="sibling",
     )
     assert contact_submit(login(referrer), data).status_code == 302
     contact = Contact.objects.get()
@@ -257,3 +259,164 @@ def test_enter_in_the_intake_form_presses_continue_not_add_another(referrer, log
         first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
         assert 'name="action"' in first and 'value="submit"' in first, first
         assert 'tabindex="-1"' in first and 'aria-hidden="true"' in first  # out of the way of keyboards and readers
+
+
+def _answers(html: str) -> set[str]:
+    return {name for group in re.findall(r'data-answers="([^"]*)"', html) for name in group.split()}
+
+
+def _section(page: str, testid: str) -> str:
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</dl>", start)]
+
+
+def test_check_your_answers_echoes_every_field_the_form_captures(referrer, login):
+    """Every field the intake form captures (the contact's, each child's, each household member's) has a row on
+    check your answers with a Change link: a new form field without a row fails here. And the values show,
+    including the domestic abuse details a child's row holds (present at the incident)."""
+    from openmash.web.forms import ChildForm, ContactForm, MemberForm
+
+    received = timezone.localdate() - dt.timedelta(days=60)
+    data = _da(
+        children_0_ethnicity="WIRT",
+        children_0_upn="B801200005001",
+        children_0_local_id="LOC1",
+        children_0_present_at_incident="yes",
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="3",
+        children_1_dob_month="5",
+        children_1_dob_year="2020",
+        children_1_sex="M",
+        children_1_address_status="no_fixed_abode",
+        children_1_present_at_incident="unknown",
+        members_0_pnc_id="99/123456X",
+        siblings_0_1="sibling",
+        siblings_0_2="sibling",
+        siblings_1_2="sibling",
+        immediate_risk="yes",
+        immediate_risk_detail="Partner still at the address",
+        consent_detail="Mother asked not to be told",
+        referrer_phone="01234 567890",
+        received_date_day=str(received.day),
+        received_date_month=str(received.month),
+        received_date_year=str(received.year),
+        received_time="09:15",
+        late_recorded_reason="Found in a colleague's notes",
+    )
+    client = login(referrer)
+    response = client.post("/contacts/new/", data)
+    assert response.status_code == 302, _summary(response.content.decode())
+    page = client.get(response["Location"]).content.decode()
+
+    def visible(form_class):
+        return {n for n, f in form_class.base_fields.items() if not f.widget.is_hidden}
+
+    child0, child1 = _section(page, "check-child-0"), _section(page, "check-child-1")
+    assert visible(ChildForm) - _answers(child0) == set()
+    assert visible(MemberForm) - _answers(_section(page, "check-members")) == set()
+    assert visible(ContactForm) - _answers(page) == set()
+    for row in re.findall(r'<div class="govuk-summary-list__row" data-answers=.*?</div>', page, re.S):
+        assert ">Change<" in row, row
+    present = re.search(r'data-testid="check-present">([^<]*)<', child0).group(1)
+    assert present == "Yes"
+    assert re.search(r'data-testid="check-present">([^<]*)<', child1).group(1) == "Not known"
+    assert "Traveller of Irish heritage" in child0 and "B801200005001" in child0 and "LOC1" in child0
+    assert "No fixed abode" in child1
+    assert "99/123456X" in page and "Partner still at the address" in page and "01234 567890" in page
+    assert "Found in a colleague&#x27;s notes" in page and "High" in page
+    assert 'href="/contacts/new/?intake=' in child0 and "#id_children-0-present_at_incident" in child0
+
+
+def test_the_school_acknowledges_an_encompass_notice_and_the_hub_and_police_see_it(referrer, login, make_actor):
+    """The school's designated safeguarding lead acknowledges a notice (audited); the hub and the police officer
+    who recorded the contact see who acknowledged it and when; the hub cannot acknowledge for the school; a second
+    acknowledgement is refused and names the first."""
+    from openmash.audit.models import AuditEvent
+
+    assert contact_submit(login(referrer), _da()).status_code == 302
+    contact, notice = Contact.objects.get(), EncompassNotice.objects.get()
+    hub = login(make_actor("screener", "mash"))
+    assert hub.post(f"/school-notices/{notice.pk}/acknowledge/").status_code == 403
+    dsl_actor = make_actor("referrer", "school-oak")
+    dsl = login(dsl_actor)
+    page = dsl.get(f"/school-notices/{notice.pk}/").content.decode()
+    assert 'data-testid="encompass-acknowledge"' in page and "Not yet acknowledged" in page
+    response = dsl.post(f"/school-notices/{notice.pk}/acknowledge/", follow=True)
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == dsl_actor.user and notice.acknowledged_at is not None
+    when = timezone.localtime(notice.acknowledged_at)
+    name = str(dsl_actor.user)
+    shown = f"Acknowledged by {name} on {when.day} {when:%B %Y}"
+    assert shown in response.content.decode() and 'data-testid="encompass-acknowledge"' not in response.content.decode()
+    assert AuditEvent.objects.filter(action="acknowledge", object_id=str(notice.pk), actor_user_id=dsl_actor.user.pk)
+    for viewer in (hub, login(referrer)):
+        status = viewer.get(f"/contacts/{contact.pk}/").content.decode()
+        assert f"acknowledged by {name} on {when.day} {when:%B %Y}" in status
+    again = login(make_actor("researcher", "school-oak")).post(f"/school-notices/{notice.pk}/acknowledge/", follow=True)
+    assert f"already acknowledged by {name}" in again.content.decode()
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == dsl_actor.user
+
+
+# --- how each pair of children is related (issue 5 practitioner review, fault 4) ------------------------------------
+
+
+def test_each_pair_of_children_is_related_as_it_is_full_and_half_siblings_in_one_family(referrer, login):
+    """Amelia and Ben share both parents; Cara is their half-sister. One answer for the whole contact could not say
+    so: the page asks for every pair, check your answers shows each, and each pair is recorded as answered."""
+    client = login(referrer)
+    one = client.get("/contacts/new/").content.decode()
+    assert "siblings_0_1" not in one  # one child: no question about siblings
+    three = dict(
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="5",
+        children_1_dob_month="6",
+        children_1_dob_year="2020",
+        children_2_forename="Cara",
+        children_2_surname="Halfchild",
+        children_2_dob_day="7",
+        children_2_dob_month="8",
+        children_2_dob_year="2021",
+    )
+    page = client.post("/contacts/new/", contact_form_data(**three, action="add_member")).content.decode()
+    for name in ("siblings_0_1", "siblings_0_2", "siblings_1_2"):
+        assert f'name="{name}"' in page, name
+    assert "How are child 1 (Amelia Testchild) and child 3 (Cara Halfchild) related?" in page
+    data = contact_form_data(**three, siblings_0_1="sibling", siblings_0_2="half_sibling", siblings_1_2="half_sibling")
+    r = client.post("/contacts/new/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    check = client.get(r["Location"]).content.decode()
+    rows = re.findall(r'data-testid="check-siblings">\s*<dt[^>]*>([^<]*)</dt>\s*<dd[^>]*>([^<]*)</dd>', check)
+    assert [(q.replace("&#x27;", "'"), a) for q, a in rows] == [
+        ("How are child 1 (Amelia Testchild) and child 2 (Ben Testchild) related?", "Brother or sister (same parents)"),
+        ("How are child 1 (Amelia Testchild) and child 3 (Cara Halfchild) related?", "Half-brother or half-sister"),
+        ("How are child 2 (Ben Testchild) and child 3 (Cara Halfchild) related?", "Half-brother or half-sister"),
+    ]
+    assert client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]}).status_code == 302
+    amelia, ben, cara = (Person.objects.get(forename=n) for n in ("Amelia", "Ben", "Cara"))
+
+    def kind(a, b):
+        return set(Relationship.objects.filter(person=a, related_person=b).values_list("relationship_type", flat=True))
+
+    assert kind(amelia, ben) == kind(ben, amelia) == {"sibling"}
+    assert kind(amelia, cara) == kind(cara, amelia) == {"half_sibling"}
+    assert kind(ben, cara) == kind(cara, ben) == {"half_sibling"}
+
+
+def test_a_pair_with_an_unused_child_form_is_ignored(referrer, login):
+    """A blank third child form makes no relationship, whatever its pair questions say."""
+    data = contact_form_data(
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_2_forename="",
+        siblings_0_1="step_sibling",
+        siblings_0_2="sibling",
+    )
+    data["children-TOTAL_FORMS"] = "3"
+    assert contact_submit(login(referrer), data).status_code == 302
+    amelia, ben = Person.objects.get(forename="Amelia"), Person.objects.get(forename="Ben")
+    assert set(Relationship.objects.filter(person=amelia).values_list("relationship_type", "related_person")) == {
+        ("step_sibling", ben.pk)
+    }

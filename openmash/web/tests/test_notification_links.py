@@ -17,8 +17,10 @@ def test_each_reader_s_notification_leads_where_they_may_go(login, make_actor, p
     from openmash.accounts.services import agency_create
 
     agency_create(code="csc", name="Assessment Service", agency_type="csc", source_code="5A", is_hub=False)
-    referrer, screener, manager = make_actor("referrer", "police"), make_actor("screener", "mash"), make_actor(
-        "manager", "mash"
+    referrer, screener, manager = (
+        make_actor("referrer", "police"),
+        make_actor("screener", "mash"),
+        make_actor("manager", "mash"),
     )
     researcher, worker = make_actor("researcher", "health-gp"), make_actor("social_worker", "csc")
     enquiry = enquiry_open(referrer=referrer, screener=screener)
@@ -44,3 +46,24 @@ def test_no_link_where_the_reader_may_open_nothing(login, make_actor, partnershi
     notification_send(user=other.user, contact=contact, message=f"About {contact.reference}")
     home = login(other).get("/").content.decode()
     assert f"About {contact.reference}" in home and f"/contacts/{contact.pk}/" not in home
+
+
+def test_the_hub_s_notification_about_an_enquiry_leads_to_the_enquiry(login, make_actor, partnership):
+    """A late answer or an overdue response is worked on the enquiry page: a hub manager's notification about a
+    contact that became an enquiry links there (not to the contact), and its text holds the reference only."""
+    referrer, screener, manager = (
+        make_actor("referrer", "police"),
+        make_actor("screener", "mash"),
+        make_actor("manager", "mash"),
+    )
+    enquiry = enquiry_open(referrer=referrer, screener=screener)
+    contact = enquiry.contact
+    held = contact_record(referrer)
+    notification_send(user=manager.user, contact=contact, message=f"Late information on {contact.reference}")
+    notification_send(user=manager.user, contact=held, message=f"About {held.reference}")
+    home = login(manager).get("/").content.decode()
+    assert LINK.format(f"/enquiries/{enquiry.pk}/") in home
+    assert LINK.format(f"/contacts/{held.pk}/") in home  # no enquiry yet: the contact
+    for n in Notification.objects.filter(user=manager.user):
+        names = contact.people.values_list("person__forename", "person__surname")
+        assert not any(part and part in n.message for pair in names for part in pair)

@@ -16,6 +16,7 @@ from openmash.web.views.contacts import (
     contact_new,
     contact_person_change,
     encompass_notice,
+    encompass_notice_acknowledge,
     encompass_notices,
 )
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
@@ -47,6 +48,7 @@ __all__ = [
     "contact_person_change",
     "encompass_notices",
     "encompass_notice",
+    "encompass_notice_acknowledge",
     "contact_detail",
     "screening_queue",
     "contact_screen",

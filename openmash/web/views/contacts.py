@@ -19,7 +19,7 @@ from openmash.access.policy import can, require
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
-from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus
+from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus, SiblingRelationship
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
@@ -103,18 +103,10 @@ class Intake:
         self.partners = partners
         late_days = partnership_settings_get().late_contact_days
         if data is None:
-            user, actor = request.user, request.actor
-            initial = {
-                "referrer_name": user.display_name or user.get_full_name() or user.username,
-                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
-                "idempotency_key": uuid.uuid4().hex,
-            }
-            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
@@ -122,6 +114,17 @@ class Intake:
             pid = child.picked_id()
             if pid:
                 child.chosen = known.get(pid) or {"id": pid, "name": "A record found by search", "dob_date": None}
+        labels = [_child_label(n, child) for n, child in enumerate(self.children.forms)]
+        if data is None:
+            user, actor = request.user, request.actor
+            initial = {
+                "referrer_name": user.display_name or user.get_full_name() or user.username,
+                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            self.form = ContactForm(initial=initial, late_days=late_days, child_labels=labels)
+        else:
+            self.form = ContactForm(data, late_days=late_days, child_labels=labels)
         # People already known who may be a new person (intake searches before it creates): offered after the first
         # 'Continue', answered with the radios named <prefix>-match ("new", or a candidate's id).
         offered = intake.get("candidates") or {}
@@ -141,10 +144,24 @@ class Intake:
         return [f for f in self.members.forms if not f.is_blank()]
 
     def service_data(self) -> dict:
+        used = self.used_children()
         return self.form.service_data(
-            [_matched(f, f.service_data()) for f in self.used_children()],
+            [_matched(f, f.service_data()) for f in used],
             [_matched(f, f.service_data()) for f in self.used_members()],
+            child_numbers=[self.children.forms.index(f) for f in used],
         )
+
+    def sibling_rows(self) -> list[dict]:
+        """Check your answers: how each pair of the children sent is related ("Not said" when unanswered)."""
+        used = {self.children.forms.index(f) for f in self.used_children()}
+        labels = dict(SiblingRelationship.choices)
+        rows = []
+        for bound in self.form.sibling_fields():
+            i, j = (int(x) for x in bound.name.split("_")[1:])
+            if i in used and j in used:
+                answer = self.form.cleaned_data.get(bound.name) or ""
+                rows.append({"name": bound.name, "question": bound.label, "answer": labels.get(answer, "Not said")})
+        return rows
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
         place_service_errors(
@@ -164,6 +181,18 @@ class Intake:
             or any(getattr(f, "match_error", "") for f in self.all_forms())
             or bool(self.children.is_bound and self.children.non_form_errors())
         )
+
+
+def _child_label(number: int, form) -> str:
+    """How the pair questions name a child form: "child 2 (Ben Testchild)", or "child 2" before a name is typed."""
+    chosen = getattr(form, "chosen", None)
+    if chosen:
+        name = chosen.get("name") or ""
+    elif form.is_bound:
+        name = " ".join(str(form.data.get(form.add_prefix(k)) or "").strip() for k in ("forename", "surname")).strip()
+    else:
+        name = ""
+    return f"child {number + 1} ({name[:80]})" if name else f"child {number + 1}"
 
 
 def _matched(form, data: dict) -> dict:
@@ -230,6 +259,15 @@ def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
     intake["candidates"] = store
     request.session[INTAKE] = intake
     return pending
+
+
+def _domestic_abuse_given(forms_: Intake) -> bool:
+    """Whether any domestic abuse detail was given (the contact's or a child's "present at the incident")."""
+    c = forms_.form.cleaned_data
+    fields = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
+    return any(c.get(f) for f in fields) or any(
+        f.cleaned_data.get("present_at_incident") for f in forms_.used_children()
+    )
 
 
 def intake_notice_text(notice: str) -> str:
@@ -598,8 +636,10 @@ def contact_check(request):
         "intake": intake,
         "contact_form": forms_.form,
         "children": forms_.used_children(),
+        "sibling_rows": forms_.sibling_rows(),
         "members": forms_.used_members(),
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
+        "domestic_abuse": _domestic_abuse_given(forms_),
         "partners": {a.code: a.name for a in [*forms_.partners["schools"], *forms_.partners["gps"]]},
         "change_url": f"{reverse('web:contact_new')}?intake={intake['token']}&change=1",
         "notices": forms_.notices,
@@ -696,10 +736,14 @@ def contact_amend(request, contact_id):
     }
     da = DomesticAbuseForm(request.POST if section == "da" else None, prefix="da", initial=da_initial)
     form = {"child": child, "member": member, "da": da}.get(section or "")
-    if form is not None and form.is_valid():
+    for f in (child, member):
+        f.candidates, f.match_answer, f.match_error = [], "", ""
+    asking = form is not None and form.is_valid() and form is not da and _amend_candidates(request, contact, form)
+    if form is not None and not asking and form.is_valid():
+        person = _matched(form, form.service_data()) if form is not da else None
         data, group = {
-            "child": ({"add_subjects": [child.service_data()] if section == "child" else []}, "add_subjects"),
-            "member": ({"add_household": [member.service_data()] if section == "member" else []}, "add_household"),
+            "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
+            "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
             "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
         }[section]
         try:
@@ -714,6 +758,8 @@ def contact_amend(request, contact_id):
             messages.success(request, f"Contact {contact.reference} amended.")
             return redirect("web:contact_detail", contact_id=contact.pk)
     errors = _form_error_links([form]) if form is not None and form.errors else []
+    if form is not None and getattr(form, "match_error", ""):
+        errors.append({"text": form.match_error, "href": f"#id_{form.prefix}-match"})
     ctx = {
         "contact": contact,
         "child_form": child,
@@ -723,6 +769,28 @@ def contact_amend(request, contact_id):
         "form": _Errors(errors) if errors else None,
     }
     return render(request, "web/contacts/amend.html", ctx, status=200)
+
+
+def _amend_candidates(request, contact, form) -> bool:
+    """Search before create on the amendment page, as at intake (issue 5 review, fault 5): the people already known
+    who may be the person being added (matching.candidates.intake_candidates, audited like a search), asked with
+    intake's question. True when the page must ask first: candidates shown for the first time, or shown and still
+    unanswered (then an error on the question). The service checks the answer again (contact_amend)."""
+    from openmash.matching.candidates import intake_candidates
+
+    details = form.service_data()
+    if details.get("person_id") or not can(request.actor, "person.search"):
+        return False
+    exclude = [str(pid) for pid in contact.people.values_list("person_id", flat=True)]
+    found = intake_candidates(actor=request.actor, details=details, exclude_person_ids=exclude)
+    items = [{**_person_summary(c.person), "reasons": c.reasons, "exact": c.exact} for c in found]
+    form.candidates = _with_dates(items)
+    form.match_answer = request.POST.get(form.add_prefix("match"), "")
+    if items and form.match_answer not in {c["id"] for c in items} | {"new"}:
+        if request.POST.get(form.add_prefix("match_offered")):
+            form.match_error = MATCH_QUESTION
+        return True
+    return False
 
 
 def _posted_version(request, section: str) -> int:
@@ -874,4 +942,23 @@ def encompass_notices(request):
 def encompass_notice(request, notice_id):
     """One notice: the minimum a school needs (DOMAIN.md 1.5). Opening it marks it read for the school."""
     notice = contact_selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)
-    return render(request, "web/contacts/encompass_notice.html", {"notice": notice, "nav_active": "encompass"})
+    ctx = {
+        "notice": notice,
+        "nav_active": "encompass",
+        "can_acknowledge": notice.acknowledged_at is None and can(request.actor, "encompass.acknowledge"),
+    }
+    return render(request, "web/contacts/encompass_notice.html", ctx)
+
+
+@require_http_methods(["POST"])
+@actor_required
+def encompass_notice_acknowledge(request, notice_id):
+    """The school's designated safeguarding lead acknowledges the notice (contacts.services); back to the notice."""
+    require(request.actor, "encompass.acknowledge")
+    try:
+        contact_services.encompass_notice_acknowledge(actor=request.actor, notice_id=notice_id)
+    except Conflict as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, "Notice acknowledged. The MASH and the police can see that your school has it.")
+    return redirect("web:encompass_notice", notice_id=notice_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -39,6 +40,7 @@ def enquiry_list(request):
         request.GET if bound else None,
         agencies=web_selectors.agencies_list(),
         holders=assignment.work_holders_list(actor=actor),
+        former=assignment.former_holders_list(actor=actor),
         rag_levels=levels,
     )
     page = None
@@ -166,9 +168,23 @@ def enquiry_detail(request, enquiry_id):
     return _page(request, enquiry_id)
 
 
-@require_POST
+def _back_to_enquiry(request, enquiry_id, section: str):
+    """A GET on one of the enquiry's action addresses (a bookmark, the back button, a reload after sending):
+    back to the enquiry page at that section, never an empty form. When the enquiry is already decided, a notice
+    says so. The enquiry is read through the access policy as the page would (NotFound for whoever may not see
+    it; the view is audited by the enquiry page itself)."""
+    enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)
+    if enquiry.status != EnquiryStatus.OPEN:
+        messages.info(request, "This enquiry has already been decided. The decision is shown below.")
+        section = "decision"
+    return redirect(f"{reverse('web:enquiry_detail', args=[enquiry_id])}#{section}")
+
+
+@require_http_methods(["GET", "POST"])
 @actor_required
 def enquiry_rerate(request, enquiry_id):
+    if request.method == "GET":
+        return _back_to_enquiry(request, enquiry_id, "rag")
     form = RerateForm(request.POST, rag_levels=rag_levels_list())
     if form.is_valid():
         cd = form.cleaned_data
@@ -188,9 +204,11 @@ def enquiry_rerate(request, enquiry_id):
     return _page(request, enquiry_id, rerate_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @actor_required
 def enquiry_requests(request, enquiry_id):
+    if request.method == "GET":
+        return _back_to_enquiry(request, enquiry_id, "agency-requests")
     agencies = web_selectors.agencies_for_requests()
     form = AgencyRequestForm(request.POST, agencies=agencies)
     if form.is_valid():
@@ -212,9 +230,11 @@ def enquiry_requests(request, enquiry_id):
     return _page(request, enquiry_id, request_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @actor_required
 def enquiry_decide(request, enquiry_id):
+    if request.method == "GET":
+        return _back_to_enquiry(request, enquiry_id, "decision")
     enquiry = enquiry_selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)
     form = DecisionForm(
         request.POST,

@@ -33,7 +33,12 @@ def screening_queue(request):
     require(actor, "contact.screen")
     holders = assignment.work_holders_list(actor=actor)
     bound = any(k not in NOT_FILTERS for k in request.GET)
-    form = QueueFilterForm(request.GET if bound else None, agencies=web_selectors.agencies_list(), holders=holders)
+    form = QueueFilterForm(
+        request.GET if bound else None,
+        agencies=web_selectors.agencies_list(),
+        holders=holders,
+        former=assignment.former_holders_list(actor=actor),
+    )
     page = None
     if not bound or form.is_valid():
         filters = form.filters() if bound else {}

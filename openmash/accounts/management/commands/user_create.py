@@ -18,7 +18,7 @@ class Command(AdminCommand):
         parser.add_argument("--username", required=True)
         parser.add_argument("--agency", required=True, help="Agency code")
         parser.add_argument("--role", required=True, help="referrer, researcher, screener, manager, ...")
-        parser.add_argument("--name", default="", help="Display name")
+        parser.add_argument("--name", required=True, help="The user's full name (as colleagues will see it)")
         parser.add_argument("--job-title", default="")
         parser.add_argument("--team", default="", help="Team name in the agency (created if new)")
         parser.add_argument("--email", default="", help="Where a password reset link is sent (optional)")

@@ -7,7 +7,7 @@ class Command(AdminCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
-        parser.add_argument("--reason", default="", help="Why (kept in the audit trail)")
+        parser.add_argument("--reason", default="", help="Why (kept in the audit trail; required to deactivate)")
         parser.add_argument("--reactivate", action="store_true", help="Undo: make the user active again")
 
     def handle(self, *args, **opts):

@@ -1,7 +1,7 @@
-import contextlib
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -48,9 +48,31 @@ class Command(BaseCommand):
         self.stdout.flush()
         stop = threading.Event()
         threading.Thread(target=self._escalate_every, args=(stop, opts["escalate_every"]), daemon=True).start()
-        with contextlib.suppress(KeyboardInterrupt):
-            subprocess.run(cmd, check=False, env=os.environ.copy())
+        self._run_until_stopped(cmd)
         stop.set()
+        self.stdout.write("Stopped.")
+
+    @staticmethod
+    def _run_until_stopped(cmd: list[str]) -> int:
+        """Run gunicorn until it exits. SIGTERM (a service manager, `kill`) or SIGINT (Ctrl+C) is passed on to
+        gunicorn as SIGTERM (its graceful shutdown), then this waits for it: the command ends cleanly, with no
+        traceback and no gunicorn left behind holding the port. Returns gunicorn's exit status."""
+        proc = subprocess.Popen(cmd, env=os.environ.copy())
+
+        def stop(signum, frame):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while True:
+                try:
+                    return proc.wait()
+                except KeyboardInterrupt:  # a second Ctrl+C between handler installs: stop all the same
+                    stop(signal.SIGINT, None)
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
     def _escalate_every(self, stop: threading.Event, seconds: int) -> None:
         """Escalate overdue agency requests and clear expired sessions while serving, and refresh the database's

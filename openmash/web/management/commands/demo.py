@@ -1,7 +1,13 @@
+import signal
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from openmash.demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -13,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete the demo database and seed again")
 
     def handle(self, *args, **opts):
+        # SIGTERM while migrating or seeding stops like Ctrl+C: one line ("interrupted"), no traceback; while
+        # serving, `serve` passes it on to gunicorn and waits for it to stop.
+        signal.signal(signal.SIGTERM, _interrupt)
         if opts["reset"]:
             call_command("flush", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)

@@ -4,7 +4,8 @@
 //    typed), where Enter would otherwise press the form's first button, "Continue".
 // 2. After htmx adds or removes a child or household member, or picks a child from the search, focus goes to the
 //    part that changed (the new person's first box, or the section's heading), so keyboard and screen reader users
-//    are not left on a button that no longer exists.
+//    are not left on a button that no longer exists. Not when the swap brought back errors: then the GOV.UK error
+//    summary has taken focus (base.html starts GOV.UK Frontend on swapped content) and must keep it.
 (function () {
   document.addEventListener('keydown', function (event) {
     if (event.key !== 'Enter' || event.defaultPrevented) return;
@@ -28,6 +29,10 @@
     if (!target || !target.id || !lastAction) return;
     var section = document.getElementById(target.id);
     if (!section) return;
+    if (section.querySelector('.govuk-error-summary')) {
+      lastAction = null;
+      return;
+    }
     var focus = null;
     if (lastAction.indexOf('add_') === 0 || lastAction.indexOf('select:') === 0) {
       var people = section.querySelectorAll('[data-testid^="child-"], [data-testid^="member-"]');

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0006_intake_draft'),
+        ('contacts', '0007_encompass_notice_acknowledged'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enquiries', '0004_request_closed_at'),
+        ('enquiries', '0005_allocation_allocated_at'),
     ]
 
     operations = [

@@ -1,0 +1,88 @@
+"""The early help inbox, the hub's workload page and the timeout warning on the screening queue, at 375 px (a
+phone) and at desktop width: no serious or critical axe violation and no sideways scrolling of the page."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.axe import assert_accessible
+
+PASSWORD = secrets.token_urlsafe(24)
+WIDTHS = (1280, 375)
+
+
+def _user(username, agency, role):
+    from openmash.access.actor import actor_for_user
+    from openmash.accounts.services import user_create
+
+    return actor_for_user(user_create(username=username, password=PASSWORD, agency_code=agency, role=role))
+
+
+def _sign_in(page, base, username):
+    page.goto(base + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def _check(page, what: str) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_timeout(100)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{what} scrolls sideways at {width} px ({scroll} px wide)"
+        assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_early_help_inbox_workload_and_timeout_warning_at_375px(browser, live_server, partnership):
+    from openmash.accounts.services import agency_create
+    from tests.support import contact_record, screen
+
+    agency_create(code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D")
+    _user("eh-researcher", "early-help", "researcher")
+    manager = _user("mash-manager", "mash", "manager")
+    screener = _user("mash-screener", "mash", "screener")
+    referrer = _user("pc-referrer", "police", "referrer")
+    screen(screener, contact_record(referrer), outcome="early_help")
+    contact_record(referrer)  # one waiting on the queue
+    assert manager is not None
+    base = live_server.url
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        _sign_in(page, base, "eh-researcher")
+        page.goto(base + "/early-help/")
+        expect(page.get_by_test_id("early-help-link").first).to_be_visible()
+        _check(page, "the early help inbox")
+        page.get_by_test_id("early-help-link").first.click()
+        expect(page.get_by_test_id("acknowledge-form")).to_be_visible()
+        _check(page, "an early help request")
+        context.clear_cookies()
+
+        _sign_in(page, base, "mash-manager")
+        page.goto(base + "/workload/")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        _check(page, "the workload page")
+        context.clear_cookies()
+
+        _sign_in(page, base, "mash-screener")
+        page.goto(base + "/screening/")
+        dialog = page.get_by_test_id("timeout-warning")
+        expect(dialog).to_be_hidden()
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.evaluate("window.openmashTimeout.setLastActivity(Date.now() - (900 - 20 - 120 + 2) * 1000)")
+        expect(dialog).to_be_visible()
+        expect(page.get_by_test_id("stay-signed-in")).to_be_focused()
+        box = dialog.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        _check(page, "the timeout warning on the screening queue")
+        page.get_by_test_id("stay-signed-in").click()
+        expect(dialog).to_be_hidden()
+    finally:
+        context.close()
