@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "respond": "Answered a request",
     "decide": "Decided",
     "route": "Routed",
+    "return": "Returned to the screening queue",
     "allocate": "Allocated",
     "escalate": "Escalated",
     "configure": "Changed configuration",
