@@ -175,7 +175,7 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/mash-packs/{contact_id}"): Rule(HUB | {ALLOCATED}, 200, 404),
     ("POST", "/api/v1/contacts/{contact_id}/allocations"): Rule(frozenset({"manager@mash"}), 201, 403),
-    # the allocated worker acknowledges a contact passed to them (ADR 0007); a social worker it was not passed to
+    # the allocated worker acknowledges a contact passed to them (ADR 0008); a social worker it was not passed to
     # finds nothing (404); every other role lacks the action (403)
     ("POST", "/api/v1/contacts/{contact_id}/acknowledgement"): Rule(
         frozenset({ALLOCATED}),

@@ -270,7 +270,7 @@ ROWS: dict[str, Row] = {
     "casework:note_add": Row("GET", "/contacts/{contact_a}/notes/new/", HUB, denied=403),
     "casework:strategy_new": Row("GET", "/contacts/{contact_a}/strategy-discussion/new/", HUB, denied=403),
     "casework:allocate": Row("GET", "/contacts/{decided}/allocate/", MANAGER, denied=403),
-    # the allocated worker acknowledges a contact passed to them (ADR 0007): other social workers find nothing (404),
+    # the allocated worker acknowledges a contact passed to them (ADR 0008): other social workers find nothing (404),
     # every other role lacks the action (403)
     "casework:routed_contact_acknowledge": Row(
         "POST",

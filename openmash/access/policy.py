@@ -71,7 +71,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
-    # the allocated worker acknowledges a contact passed to them (ADR 0007): "dealt with", so it does not go back to
+    # the allocated worker acknowledges a contact passed to them (ADR 0008): "dealt with", so it does not go back to
     # the screening queue when the allocation closes (routed_contacts_to_acknowledge says which)
     "contact.acknowledge": frozenset({Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
@@ -542,7 +542,7 @@ def allocations_closable(actor) -> QuerySet:
 
 
 def routed_contacts_to_acknowledge(actor) -> QuerySet:
-    """Contacts the actor may acknowledge as the allocated worker (ADR 0007): passed to them (status "with allocated
+    """Contacts the actor may acknowledge as the allocated worker (ADR 0008): passed to them (status "with allocated
     worker", routed_to them) and visible to them now (their allocation of one of its children is open). Empty for
     anyone who does not receive allocations. Whether one is already acknowledged is the caller's question."""
     from openmash.contacts.models import Contact

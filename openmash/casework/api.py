@@ -209,7 +209,7 @@ class PackDecisionOut(Schema):
 
 class AllocationOut(Schema):
     """An allocation. returned_contact_ids: on closing, the contacts passed to the worker that they had not
-    acknowledged, sent back to the hub's screening queue (ADR 0007); empty otherwise."""
+    acknowledged, sent back to the hub's screening queue (ADR 0008); empty otherwise."""
 
     id: UUID
     person_id: UUID
@@ -221,7 +221,7 @@ class AllocationOut(Schema):
 
 
 class RoutedContactReceiptOut(Schema):
-    """The allocated worker's acknowledgement of a contact passed to them (ADR 0007): contact_id, worker (display
+    """The allocated worker's acknowledgement of a contact passed to them (ADR 0008): contact_id, worker (display
     name) and acknowledged_at (aware, UTC)."""
 
     contact_id: UUID

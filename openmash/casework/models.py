@@ -82,7 +82,7 @@ class StrategyAction(BaseModel):
 
 class RoutedContactReceipt(BaseModel):
     """The allocated worker's acknowledgement of a contact passed to them (status "with allocated worker"): "I have
-    it and take it into my work with the child" (ADR 0007). A routed contact without a receipt from the worker it
+    it and take it into my work with the child" (ADR 0008). A routed contact without a receipt from the worker it
     was routed to is "not dealt with": when that worker's allocation closes it goes back to the screening queue.
     One per contact and worker; never changed."""
 
@@ -99,7 +99,7 @@ class RoutedContactReceipt(BaseModel):
 
 class RoutedContactReturn(BaseModel):
     """A routed contact the allocated worker had not acknowledged, sent back to the hub's screening queue when their
-    allocation closed (ADR 0007). Keeps where it was (the worker, the allocation) and, when the hub had screened it to
+    allocation closed (ADR 0008). Keeps where it was (the worker, the allocation) and, when the hub had screened it to
     the worker, that earlier screening (outcome, who, when, rationale), which a new screening replaces."""
 
     contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="worker_returns")

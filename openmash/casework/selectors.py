@@ -291,7 +291,7 @@ def routed_contact_receipt(*, contact):
 
 
 def routed_contact_state(*, actor, contact) -> dict:
-    """What the contact page says about a contact's hand-over to the allocated worker (ADR 0007), for an actor who
+    """What the contact page says about a contact's hand-over to the allocated worker (ADR 0008), for an actor who
     opened it (contacts_visible): `receipt` (the worker's acknowledgement or None), `can_acknowledge` (the actor is
     the worker it was passed to, it is still with them and not yet acknowledged) and `returns` (for the hub only:
     the times it came back to the screening queue from a worker whose allocation closed, newest first)."""

@@ -432,7 +432,7 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     allocation; a social worker their own. Out: the closed allocation, with `returned` set to the contacts sent back
     to the screening queue.
 
-    No contact is lost (issue 5 review, safety fault; ADR 0007): every contact passed to the worker (status "with
+    No contact is lost (issue 5 review, safety fault; ADR 0008): every contact passed to the worker (status "with
     allocated worker", routed to them) about the child that the worker has not acknowledged, and that no other open
     allocation of theirs still covers, goes back to the hub's screening queue (`routed_contacts_return`). The hub's
     managers are told of the closure, the hub of each returned contact, and the worker when a manager closed it
@@ -527,7 +527,7 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
     `when` as an immediate-risk or ordinary contact (contacts.services.screening_due, the partnership's times), a
     RoutedContactReturn kept (with the screening that had sent it to the worker, which a new screening replaces), an
     audit event ("return"), a chronology entry for each subject child, and the hub's screeners and managers told.
-    Out: the returned contacts. Source: issue 5 review, safety fault (a routed contact held by nobody); ADR 0007."""
+    Out: the returned contacts. Source: issue 5 review, safety fault (a routed contact held by nobody); ADR 0008."""
     from openmash.access.policy import memberships_allowed, people_in_clusters
     from openmash.casework.models import RoutedContactReturn
     from openmash.contacts.choices import ContactStatus
@@ -624,7 +624,7 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
 @transaction.atomic
 def routed_contact_acknowledge(*, actor, contact_id):
     """The allocated worker acknowledges a contact passed to them: they have it and take it into their work with the
-    child (ADR 0007). In: the contact's id. Out: the RoutedContactReceipt (the existing one when already
+    child (ADR 0008). In: the contact's id. Out: the RoutedContactReceipt (the existing one when already
     acknowledged: acknowledging twice changes nothing). A contact acknowledged is "dealt with": it stays with the
     worker's case when their allocation closes instead of going back to the screening queue. Audited ("acknowledge")
     and on each subject child's chronology. Raises PermissionDenied (not a social worker), NotFound (not passed to

@@ -323,7 +323,7 @@ def allocation_close(request, contact_id, allocation_id):
 @require_POST
 @actor_required
 def routed_contact_acknowledge(request, contact_id):
-    """The allocated worker acknowledges a contact passed to them (ADR 0007); back to the contact page."""
+    """The allocated worker acknowledges a contact passed to them (ADR 0008); back to the contact page."""
     services.routed_contact_acknowledge(actor=request.actor, contact_id=contact_id)
     messages.success(request, "Contact acknowledged. It stays with your case if your allocation closes.")
     return redirect("web:contact_detail", contact_id=contact_id)

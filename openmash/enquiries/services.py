@@ -139,7 +139,7 @@ def screening_record(
     )
     if not won:
         raise Conflict("This contact has already been screened by someone else. Reload to see their decision.")
-    # A contact sent back from an allocated worker (ADR 0007) still carries the screening that had passed it to them;
+    # A contact sent back from an allocated worker (ADR 0008) still carries the screening that had passed it to them;
     # that one is kept in casework.RoutedContactReturn and the audit trail, and the new screening replaces it.
     screening, _ = Screening.objects.update_or_create(
         contact=contact,
@@ -1087,7 +1087,7 @@ def allocation_assign(*, actor, person_id, worker_membership_id, contact=None) -
 def _routed_contacts_follow(*, actor, allocation: CaseAllocation, previous_worker) -> None:
     """On re-allocation, contacts passed to the previous worker about the child that they had not acknowledged go to
     the new worker, who is told (the reference only), so none is left with someone who no longer holds the case
-    (ADR 0007). Acknowledged ones are already in the case the new worker takes on."""
+    (ADR 0008). Acknowledged ones are already in the case the new worker takes on."""
     from openmash.casework.models import RoutedContactReceipt
 
     if previous_worker is None or previous_worker.pk == allocation.worker_id:

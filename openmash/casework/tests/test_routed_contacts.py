@@ -1,4 +1,4 @@
-"""Contacts passed to the allocated worker (issue 5 practitioner review, ADR 0007): never lost when the allocation
+"""Contacts passed to the allocated worker (issue 5 practitioner review, ADR 0008): never lost when the allocation
 closes, acknowledged by the worker, not amendable once routed, and their pages say where they went. Also the
 allocated worker is told the child's case status (fault 4)."""
 

@@ -690,7 +690,7 @@ def contact_detail(request, contact_id):
         and contact.routed_to_id is not None
         and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
-        # the hand-over to the allocated worker: acknowledged? returned to the queue? (casework, ADR 0007)
+        # the hand-over to the allocated worker: acknowledged? returned to the queue? (casework, ADR 0008)
         "routing": casework_selectors.routed_contact_state(actor=actor, contact=contact)
         if view.viewed_as != "recorder"
         else {},
