@@ -26,7 +26,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = _Parser(prog=prog, description="Find records of the same person (trains on the input, no labels).")
+    parser = _Parser(
+        prog=prog,
+        description="Find records of the same person (trains on the input, no labels).",
+        epilog="In a partnership's database: `openmash link train` (EM on its agency records) and `openmash link "
+        "records [--since DATE]` (score records not yet scored).",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     dedupe = sub.add_parser("dedupe", help="pairs of records of the same person within one file")
     dedupe.add_argument("input", type=Path, help="CSV file of records")

@@ -36,6 +36,10 @@ Record linkage (batch files; needs no configuration or database)
   openmash link dedupe INPUT.csv --out PAIRS.csv [--all]    pairs of records of one person within a file
   openmash link pair A.csv B.csv --out PAIRS.csv [--all]    pairs across two files
 
+Person matching in the partnership's database
+  openmash link train [--sample N]                   train the matching model (EM) on the agency records
+  openmash link records [--since DATE]               score records not yet scored: join clear matches, queue others
+
 `openmash GROUP --help` lists a group's commands; `openmash GROUP COMMAND --help` shows a command's options.
 Every error is one line on standard error and a non-zero exit status (add --traceback to see the traceback).
 """
@@ -77,9 +81,13 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "import"): "bench_import",
     ("demo", "extracts"): "demo_extracts",
     ("import",): "feed_import",
+    ("link", "train"): "link_train",
+    ("link", "records"): "link_records",
 }
+# `openmash link train|records` work on the database; the other `link` commands are the framework-free engine's.
+LINK_DATABASE_COMMANDS = ("train", "records")
 # Commands that, like the groups, use the demo's database after `make demo` when nothing is configured.
-ADMIN_COMMANDS = ("import",)
+ADMIN_COMMANDS = ("import", "link")
 EXIT_USAGE = 2
 
 
@@ -192,7 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
         return
-    if argv[0] == "link" or argv[:2] == ["bench", "linkage"]:
+    database_link = argv[0] == "link" and len(argv) > 1 and argv[1] in LINK_DATABASE_COMMANDS
+    if (argv[0] == "link" and not database_link) or argv[:2] == ["bench", "linkage"]:
         # The linkage engine is framework-free: no Django, no configuration, no database.
         if argv[0] == "link":
             from linkage.cli import main as link_main
@@ -210,13 +219,26 @@ def main(argv: list[str] | None = None) -> None:
     _setup_django()
     _check_command_exists(resolved[0])
     from django.core.management import execute_from_command_line
+    from django.core.management.base import CommandError
 
     try:
-        execute_from_command_line(["openmash", *resolved])
+        # --traceback lets a command's CommandError reach the handler below, so it reads like every other error
+        # ("openmash: error: ..."), not Django's "CommandError: ..." (practitioner review); shown only if asked.
+        name, *rest = resolved
+        plain = show_traceback or name.startswith("-") or name in ("help", "version")
+        execute_from_command_line(["openmash", name, *([] if plain else ["--traceback"]), *rest])
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except SystemExit:
         raise
+    except CommandError as exc:
+        if show_traceback:
+            raise
+        alias = next((list(w) for w in ALIASES if tuple(argv[: len(w)]) == w), None)
+        words = alias or (argv[:2] if argv[0] in GROUPS and len(argv) > 1 else argv[:1])
+        message = (str(exc).strip().splitlines() or ["failed"])[0]
+        print(f"openmash {' '.join(words)}: error: {message}", file=sys.stderr)
+        raise SystemExit(exc.returncode) from None
     except Exception as exc:  # one line for the operator; --traceback shows the rest
         if show_traceback:
             raise

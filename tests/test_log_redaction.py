@@ -131,3 +131,22 @@ def test_djangos_request_logging_redacts_the_token_and_escapes_the_path(app_log)
     assert TOKEN not in written and UID not in written
     assert "x\\x0a2026-01-01 INFO forged line" in written
     assert written.count("\n") == 2  # two records, two lines
+
+
+def test_a_refused_request_is_one_line_without_a_traceback(app_log, make_actor):
+    """Practitioner review: every 403 printed a full traceback to the server log. A refusal is expected (and audited
+    as `deny`): one line. A server error keeps its traceback."""
+    referrer = make_actor("referrer", "police")
+    client = Client()
+    client.force_login(referrer.user)
+    assert client.get("/audit/").status_code == 403
+    written = app_log.getvalue()
+    assert "Forbidden" in written and "Traceback" not in written
+    assert written.count("\n") == 1
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", "/x", exc_info=True, extra={"status_code": 500}
+        )
+    assert "Traceback" in app_log.getvalue()

@@ -113,7 +113,12 @@ def test_interactive_docs_are_off_outside_debug_and_demo(client, api, make_actor
 
 # The lists that belong to one record and end with it (a contact's case notes and strategy discussions) are part
 # of that record; every other list pages.
-RECORD_SUBLISTS = {"/api/v1/contacts/{contact_id}/case-notes", "/api/v1/contacts/{contact_id}/strategy-discussions"}
+RECORD_SUBLISTS = {
+    "/api/v1/contacts/{contact_id}/case-notes",
+    "/api/v1/contacts/{contact_id}/strategy-discussions",
+    # bounded by the contact's own children: open enquiries and cases, and contacts within 28 days (ADR 0007)
+    "/api/v1/contacts/{contact_id}/related-work",
+}
 PAGE_FIELDS = {"count", "page", "page_size", "num_pages", "items"}
 
 

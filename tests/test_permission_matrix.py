@@ -121,6 +121,7 @@ ORACLE: dict[tuple[str, str], Rule] = {
         frozenset({"referrer@school-oak", "researcher@school-oak"}), 201, 403
     ),
     ("GET", "/api/v1/screening-queue"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/contacts/{contact_id}/related-work"): Rule(HUB, 200, 403),
     # sharing out the work: hub screeners and managers take an item (the action check comes first: 403)
     ("POST", "/api/v1/contacts/{contact_id}/assignment"): Rule(HUB, 200, 403),
     ("POST", "/api/v1/enquiries/{enquiry_id}/assignment"): Rule(HUB, 200, 403),
@@ -157,6 +158,9 @@ ORACLE: dict[tuple[str, str], Rule] = {
         minimum_details=frozenset({"researcher@health-gp", "researcher@police"}),
     ),
     ("GET", "/api/v1/people/{person_id}/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
+    # the household's merged chronology (issue 6): the same people as the child's own chronology
+    ("GET", "/api/v1/people/{person_id}/household/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
+    ("GET", "/api/v1/people/{person_id}/network"): Rule(HUB | {ALLOCATED}, 200, 404),
     # casework: case notes and strategy discussions are the hub's; the MASH pack goes to the hub and the worker
     # allocated to the child (a social worker not allocated lists nothing and opens nothing)
     ("GET", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 200, 404),
@@ -221,6 +225,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             {},
         ),
         ("GET", "/api/v1/screening-queue"): ("/screening-queue", None),
+        ("GET", "/api/v1/contacts/{contact_id}/related-work"): (f"/contacts/{w['contact_a']}/related-work", None),
         ("POST", "/api/v1/contacts/{contact_id}/assignment"): (
             f"/contacts/{w['contact_b']}/assignment",
             {"take": True},
@@ -260,6 +265,11 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/people"): (f"/people?identifier={CANARY_NHS}", None),
         ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
         ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),
+        ("GET", "/api/v1/people/{person_id}/network"): (f"/people/{w['child']}/network", None),
+        ("GET", "/api/v1/people/{person_id}/household/chronology"): (
+            f"/people/{w['child']}/household/chronology?significance=significant",
+            None,
+        ),
         ("GET", "/api/v1/contacts/{contact_id}/case-notes"): (f"/contacts/{w['contact_a']}/case-notes", None),
         ("POST", "/api/v1/contacts/{contact_id}/case-notes"): (
             f"/contacts/{w['contact_a']}/case-notes",
@@ -423,8 +433,17 @@ def _build_world() -> dict:
     right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
     proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
     joined_nhs = nhs_number()
-    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
-    second = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs)
+    record(
+        "police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs, date_of_birth=dt.date(2013, 3, 3)
+    )
+    second = record(
+        "school-oak",
+        "J2",
+        given_name="Joe",
+        family_name="Joined",
+        nhs_number=joined_nhs,
+        date_of_birth=dt.date(2013, 3, 3),
+    )
     from openmash.people.models import RecordLink
 
     confirmed = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
@@ -578,11 +597,17 @@ def test_an_ended_allocation_ends_the_workers_access(world, db):
     from openmash.enquiries.models import CaseAllocation
 
     client, token = Client(), world["tokens"][ALLOCATED]
-    paths = [f"/contacts/{world['contact_a']}", f"/people/{world['child']}", f"/people/{world['child']}/chronology"]
-    assert [_call(client, token, "GET", p, None).status_code for p in paths] == [200, 200, 200]
+    paths = [
+        f"/contacts/{world['contact_a']}",
+        f"/people/{world['child']}",
+        f"/people/{world['child']}/chronology",
+        f"/people/{world['child']}/household/chronology",
+        f"/people/{world['child']}/network",
+    ]
+    assert [_call(client, token, "GET", p, None).status_code for p in paths] == [200, 200, 200, 200, 200]
     CaseAllocation.objects.filter(person_id=world["child"]).update(closed_at=timezone.now())
     answers = [_call(client, token, "GET", p, None) for p in paths]
-    assert [r.status_code for r in answers] == [404, 404, 404]
+    assert [r.status_code for r in answers] == [404, 404, 404, 404, 404]
     assert not any(c in r.content.decode() for r in answers for c in CANARIES)
 
 

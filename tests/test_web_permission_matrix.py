@@ -63,6 +63,8 @@ CANARIES: dict[str, list[str]] = {
     "response": ["Canary response: known to police for assaults"],  # another agency's answer
     "adult": ["Quorncanary"],  # the household adult (alleged perpetrator)
     "other_child": ["Bexleycanary"],  # the child of the second, unscreened contact
+    "sealed": ["Canary sealed: clinic visit"],  # a sealed imported event on the child's chronology: the hub only
+    "adult_history": ["Canary adult history: arrested"],  # a sensitive event on the household adult's chronology
 }
 
 
@@ -241,7 +243,28 @@ ROWS: dict[str, Row] = {
         "GET",
         "/people/{child}/",
         HUB | {ALLOCATED} | RESEARCHERS_ASKED,  # not the recorder: recording a contact is no basis (fault 2)
-        shows={"nhs": HUB | {ALLOCATED} | RESEARCHERS_ASKED} | {k: HUB | {ALLOCATED} for k in ("address", "adult")},
+        shows={"nhs": HUB | {ALLOCATED} | RESEARCHERS_ASKED, "sealed": HUB}
+        | {k: HUB | {ALLOCATED} for k in ("address", "adult")},
+    ),
+    # the merged chronology (issue 6, "The picture"): the hub and the allocated worker; sealed entries stay in the
+    # hub (access.policy.chronology_sensitivities). Researchers who may open the child's minimum details get 404.
+    "web:person_chronology": Row("GET", "/people/{child}/chronology/", HUB | {ALLOCATED}, shows={"sealed": HUB}),
+    "web:person_chronology_pdf": Row("GET", "/people/{child}/chronology.pdf", HUB | {ALLOCATED}, shows={"sealed": HUB}),
+    # the household's: the adult named in the child's household (and their standard entries) for both; the
+    # adult's sensitive history for the hub only
+    "web:household_chronology": Row(
+        "GET",
+        "/people/{child}/household/chronology/",
+        HUB | {ALLOCATED},
+        shows={"sealed": HUB, "adult": HUB | {ALLOCATED}, "adult_history": HUB},
+    ),
+    # the family network: the people around the child and entry counts (no entry text: no sealed or adult canary)
+    "web:family_network": Row("GET", "/people/{child}/network/", HUB | {ALLOCATED}, shows={"adult": HUB | {ALLOCATED}}),
+    "web:household_chronology_pdf": Row(
+        "GET",
+        "/people/{child}/household/chronology.pdf",
+        HUB | {ALLOCATED},
+        shows={"sealed": HUB, "adult": HUB | {ALLOCATED}, "adult_history": HUB},
     ),
     # casework: case notes and strategy discussions are the hub's; the MASH pack goes to the allocated worker
     "casework:note_add": Row("GET", "/contacts/{contact_a}/notes/new/", HUB, denied=403),
@@ -273,6 +296,8 @@ ROWS: dict[str, Row] = {
     "partnership:user_deactivate": Row(
         "GET", "/partnership/users/{user}/deactivate/", at_any("partnership_admin"), denied=403
     ),
+    # dual control of role grants (issue 6 security review, fault 1): another admin, or a MASH manager, approves
+    "partnership:approvals": Row("GET", "/partnership/approvals/", at_any("partnership_admin", "manager"), denied=403),
     "partnership:agencies": Row(
         "GET", "/partnership/agencies/", at_any("partnership_admin"), denied=403, personal=False
     ),
@@ -383,6 +408,26 @@ def _build_world() -> dict:
     respond(police_researcher, request_police, summary=CANARIES["response"][0])
     person = subject_person(contact_a)
     allocation_open(person, worker)
+    from openmash.people.models import ChronologyEntry
+
+    household_adult = contact_a.people.get(role="alleged_perpetrator").person
+    for who, summary, sensitivity in (
+        (person, CANARIES["sealed"][0], "sealed"),
+        (household_adult, CANARIES["adult_history"][0], "sensitive"),
+    ):
+        ChronologyEntry.objects.create(
+            person=who,
+            occurred_at=dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+            kind="event",
+            agency=Agency.objects.get(code="police"),
+            summary=summary,
+            object_type="feeds.importbatch",
+            object_id="0",
+            source="matrix-feed",
+            external_id=f"matrix-{sensitivity}",
+            event_kind="sexual_health" if sensitivity == "sealed" else "offending",
+            sensitivity=sensitivity,
+        )
     token, _raw = token_create(username=recorder.user.username)
     # a decided contact (no canaries) whose child is allocated to the worker: the MASH pack and its allocation
     manager = actor("manager", "mash", "web-setup-manager")
@@ -407,8 +452,17 @@ def _build_world() -> dict:
     right = record("health-gp", "M2", given_name="Patt", family_name="Proposed", date_of_birth=dt.date(2014, 4, 4))
     proposed = linking.link_propose(actor=None, record_a_id=left.pk, record_b_id=right.pk, match_probability=0.8)
     joined_nhs = nhs_number(random.Random(77))
-    record("police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs)
-    merged = record("school-oak", "J2", given_name="Joe", family_name="Joined", nhs_number=joined_nhs).origin_person
+    record(
+        "police", "J1", given_name="Jo", family_name="Joined", nhs_number=joined_nhs, date_of_birth=dt.date(2013, 3, 3)
+    )
+    merged = record(
+        "school-oak",
+        "J2",
+        given_name="Joe",
+        family_name="Joined",
+        nhs_number=joined_nhs,
+        date_of_birth=dt.date(2013, 3, 3),
+    ).origin_person
     assert RecordLink.objects.filter(valid_to__isnull=True, state="confirmed").count() == 1
     from openmash.feeds.models import FeedMapping, ImportBatch
 
@@ -505,7 +559,7 @@ def test_web_matrix_cell(world, db, name, actor):
     r = _request(client, row, url)
     expected = row.expected(actor)
     assert r.status_code == expected, f"{actor}: {row.method} {url} -> {r.status_code}, expected {expected}"
-    text = (b"".join(r.streaming_content) if r.streaming else r.content).decode()
+    text = _text(r)
     events = AuditEvent.objects.filter(request_id=r["X-Request-Id"])
     if actor in SIGNED_OUT and expected == 302:
         assert r["Location"].startswith("/login/"), r["Location"]
@@ -538,6 +592,18 @@ def test_web_matrix_cell(world, db, name, actor):
     audited = row.personal if isinstance(row.personal, frozenset) else (row.allowed if row.personal else frozenset())
     if actor in audited and row.method == "GET":
         assert events.filter(action__in=READ_ACTIONS).exists(), f"{actor} read {name} without an audit event"
+
+
+def _text(r) -> str:
+    """The answer's text: a PDF's extracted text (so the canary checks read what the PDF shows), else the body."""
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    if r.get("Content-Type", "").startswith("application/pdf"):
+        import io
+
+        from pypdf import PdfReader
+
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+    return body.decode()
 
 
 def _missing_twin(url: str) -> str:

@@ -257,10 +257,16 @@ LOGGING = {
         "request_id": {"()": "openmash.core.logging.RequestIdFilter"},
         # secrets in URLs (the set-password token) and query strings redacted, control characters escaped
         "redact": {"()": "openmash.core.logging.RedactFilter"},
+        # a refused request (4xx) is one line, not a traceback (practitioner review)
+        "client_errors": {"()": "openmash.core.logging.ClientErrorFilter"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact", "client_errors"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("OPENMASH_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},

@@ -189,7 +189,13 @@ def contact_view(actor, contact) -> ContactView:
     if viewed_as == "recorder":
         if status in (ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER):
             status = RECEIVED
-        if screening is not None and screening.outcome == ScreeningOutcome.ALLOCATED_WORKER:
+        # Added to an open enquiry (issue 6): the referrer sees a MASH enquiry, never that another contact exists.
+        if status == ContactStatus.ADDED_TO_ENQUIRY:
+            status = ContactStatus.IN_ENQUIRY
+        if screening is not None and screening.outcome in (
+            ScreeningOutcome.ALLOCATED_WORKER,
+            ScreeningOutcome.ADD_TO_ENQUIRY,
+        ):
             show_screening = False
     protected = contact.referrer_identity_protected and not hub and contact.recorded_by_id != actor.user.pk
     return ContactView(

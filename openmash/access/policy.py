@@ -72,6 +72,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
     "token.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Dual control of role grants (issue 6 security review, fault 1): another partnership admin, or a MASH manager
+    # for a case role in their agency, approves a grant a partnership admin asked for (role_grant_decidable).
+    "role_grant.decide": frozenset({Role.PARTNERSHIP_ADMIN, Role.MANAGER}),
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
@@ -79,6 +82,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # or reject); only managers separate people who were merged ("these are not the same person").
     "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
     "link.unmerge": frozenset({Role.MANAGER}),
+    # Related work (issue 6, duplicate work): what the hub already has in hand about a contact's children (open
+    # enquiries, open cases, other contacts). The hub only: for anyone else it would leak case status (fault 6).
+    "related.view": frozenset({Role.SCREENER, Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -96,6 +102,7 @@ _HUB_ONLY = frozenset(
     | {"casenote.create", "casenote.view", "strategy.record"}
     | {"work.take", "work.assign"}
     | {"link.review", "link.unmerge"}
+    | {"related.view"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
@@ -137,22 +144,49 @@ def can(actor, action: str) -> bool:
     return not (action in _HUB_ONLY and not actor.membership.agency.is_hub)
 
 
-#: Roles that read or write case data about children and families.
-CASE_ROLES = frozenset({Role.REFERRER, Role.RESEARCHER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+#: Actions that read case data about children and families (contacts, people, requests, packs, notices, links):
+#: a role that may take any of them is a case role. Source of the rule: issue 6 security review, fault 1.
+_CASE_DATA_ACTIONS = frozenset(
+    {
+        "contact.create",  # a recorder reads back their own contacts and the people in them
+        "person.search",
+        "enquiry.view",
+        "request.inbox",
+        "early_help.inbox",
+        "encompass.view",
+        "pack.view",
+        "casenote.view",
+        "contacts.routed",
+        "allocation.receive",
+        "link.review",
+        "related.view",
+    }
+)
+#: Roles that read or write case data about children and families (derived from _ACTIONS).
+CASE_ROLES = frozenset(role for action in _CASE_DATA_ACTIONS for role in _ACTIONS[action])
+#: Roles that read personal data of any kind: the case roles and the auditor, whose trail names people.
+PERSONAL_DATA_ROLES = CASE_ROLES | _ACTIONS["audit.view"]
 ROLE_COMBINATION_MESSAGE = (
     "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
     "of duties): give the person a separate account for each"
 )
+AUDITOR_COMBINATION_MESSAGE = (
+    "The auditor role cannot be held with a case role on one account (neither the auditor nor the partnership "
+    "admin sees case records): give the person a separate account for each"
+)
 
 
 def role_combination_error(roles) -> str | None:
-    """Separation of duties (issue 5 review, fault 3; ASVS 5.0 8.4.2, layered admin access): the partnership admin,
-    who grants roles, may not also hold a role that reads case data, nor the auditor's role that watches the
-    admin. In: the roles one account would hold (active memberships). Out: the message to show, or None if the
-    combination is allowed."""
+    """Separation of duties (issue 5 review, fault 3; issue 6 security review, fault 1; ASVS 5.0 8.4.2, layered
+    admin access): neither the partnership admin, who grants roles, nor the auditor, who watches everyone, may also
+    hold a role that reads case data (CASE_ROLES), and the admin may not hold the auditor's role. In: the roles one
+    account would hold (its active memberships, or the roles a new account is given). Out: the message to show
+    (callers put it on the `role` / `memberships` field), or None if the combination is allowed."""
     roles = set(roles)
     if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
         return ROLE_COMBINATION_MESSAGE
+    if Role.AUDITOR in roles and roles & CASE_ROLES:
+        return AUDITOR_COMBINATION_MESSAGE
     return None
 
 
@@ -179,6 +213,39 @@ def role_agency_error(role: str, agency) -> str | None:
             "Choose another role or agency"
         )
     return None
+def role_grant_needs_approval(role: str) -> bool:
+    """Dual control (ASVS 5.0 2.3.5 multi-user approval, 8.4.2): whether a partnership admin giving this role
+    through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
+    every role that reads personal data (PERSONAL_DATA_ROLES: the case roles and the auditor) and for the
+    partnership admin role itself, since an admin who made another admin account they controlled could approve
+    their own grants. The server's command line (`openmash user create`, `partnership load`) grants directly."""
+    return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
+
+
+def role_grant_decidable(actor, grant) -> bool:
+    """Whether the actor may approve or reject this pending RoleGrant: never the person who asked for it nor the
+    person it is for; another partnership admin any grant; a MASH manager a case role (CASE_ROLES) in their own
+    agency. In: an Actor and a RoleGrant. Out: bool."""
+    if actor is None or not can(actor, "role_grant.decide") or grant.status != "pending":
+        return False
+    if actor.user.pk in (grant.requested_by_id, grant.user_id):
+        return False
+    if actor.role == Role.PARTNERSHIP_ADMIN:
+        return True
+    return grant.role in CASE_ROLES and grant.agency_id == actor.agency_id
+
+
+def role_grants_decidable(actor) -> QuerySet:
+    """The pending RoleGrants the actor may approve or reject (the rule of role_grant_decidable as a queryset)."""
+    from openmash.accounts.models import RoleGrant
+
+    qs = RoleGrant.objects.filter(status="pending")
+    if actor is None or not can(actor, "role_grant.decide"):
+        return qs.none()
+    qs = qs.exclude(requested_by=actor.user).exclude(user=actor.user)
+    if actor.role == Role.PARTNERSHIP_ADMIN:
+        return qs
+    return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
 
 
 def works_for_early_help_service(actor) -> bool:
@@ -483,6 +550,33 @@ def people_linkable(actor) -> QuerySet:
     return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
 
 
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity) an allocated social worker may see. Entries
+#: the workflow writes carry none (""), which is standard. Anything else -- "sealed" (held by the hub only) or a
+#: value this list does not know -- is the hub's alone (deny by default).
+CHRONOLOGY_WORKER_SENSITIVITIES = ("", "standard", "sensitive")
+
+
+def chronology_entries_visible(actor, qs: QuerySet) -> QuerySet:
+    """The chronology entries of `qs` (a ``people.ChronologyEntry`` queryset) the actor may see: THE sensitivity rule
+    for every place an entry is shown (person page, API, exports, merged chronologies).
+
+    - the hub (screeners, managers): every entry, sealed ones included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - a social worker: the standard and sensitive entries of the people in the clusters of the children allocated
+      to them by an open allocation (person_full_record_allowed), never a sealed one;
+    - everyone else, and no actor: nothing (the chronology is part of the full record: access.fields).
+
+    Out: `qs` filtered (still lazy). Security review 2026-11: a sealed imported health event showed on the
+    allocated worker's chronology page and API."""
+    if actor is None:
+        return qs.none()
+    if actor.is_hub:
+        return qs
+    if not can(actor, "allocation.receive"):
+        return qs.none()
+    return qs.filter(person_id__in=_allocated_to(actor.user), sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
+
+
 def person_full_record_allowed(actor, person=None) -> bool:
     """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
     the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
@@ -499,6 +593,63 @@ def person_full_record_allowed(actor, person=None) -> bool:
     return CaseAllocation.objects.filter(
         person_id__in=people_in_clusters([person.pk]), worker=actor.user, closed_at__isnull=True
     ).exists()
+
+
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity). Entries the workflow writes (contacts,
+#: screening, decisions, agency responses, case notes, ...) carry none ("") and are standard.
+CHRONOLOGY_STANDARD = frozenset({"", "standard"})
+CHRONOLOGY_SENSITIVE = CHRONOLOGY_STANDARD | {"sensitive"}
+CHRONOLOGY_ALL = CHRONOLOGY_SENSITIVE | {"sealed"}
+
+
+def chronology_sensitivities(actor, child, *, member=None, member_visible: bool | None = None) -> frozenset[str]:
+    """Which of a chronology's entries the actor may see, by sensitivity (the one rule for the pages, the API and the
+    PDF; issue 6 "The picture"). In: the actor, the resolved `child` whose chronology (or household chronology) is
+    read, and for a household chronology or the family network a `member`: a person in the child's household or
+    around the child whose entries would be shown or counted beside the child's (`member_visible`: whether the member is in people_visible(actor), when the caller already knows).
+    Out: the sensitivities shown (a subset of CHRONOLOGY_ALL; empty = none of that person's entries).
+
+    - the hub (screeners, managers): everything, sealed entries included (feeds.choices: sealed is "held by the hub
+      only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
+    - the social worker allocated to the child (an open allocation; person_full_record_allowed): the child's
+      standard and sensitive entries (special-category and criminal-offence data shown with care, UK GDPR arts. 9-10,
+      to the one worker with a role: DOMAIN.md 3.3 rule 6, Caldicott principle 4), never sealed ones; of a household
+      member they may open (people_visible: named in the contacts about their child), the standard entries only:
+      the household's history is part of assessing the child (DOMAIN.md 4.2, household context), an adult's own
+      special-category history is not the child's worker's to read (Caldicott principle 3, the minimum necessary);
+    - everyone else: nothing (the minimum-details roles never see a chronology: access.fields FULL_ONLY_FIELDS)."""
+    if actor is None or child is None:
+        return frozenset()
+    if actor.is_hub:
+        return CHRONOLOGY_ALL
+    if not person_full_record_allowed(actor, child):
+        return frozenset()
+    if member is None:
+        return CHRONOLOGY_SENSITIVE
+    if member_visible is None:
+        member_visible = bool(people_visible_ids(actor, [member.pk]))
+    return CHRONOLOGY_STANDARD if member_visible else frozenset()
+
+
+def involvement_visible(actor, child, *, member=None) -> bool:
+    """Whether the family network shows a person's open involvement (open to children's social care; named in
+    contacts or MASH enquiries being handled now): the hub for everyone; the child's allocated worker for the child
+    only (an adult's or a sibling's involvement with services is theirs, not the child's worker's: Caldicott
+    principle 4, need to know); nobody else."""
+    if actor is None or child is None:
+        return False
+    if actor.is_hub:
+        return True
+    return member is None and person_full_record_allowed(actor, child)
+
+
+def chronology_entries_q(sensitivities) -> Q:
+    """The filter on ChronologyEntry for `chronology_sensitivities`' answer (a blank sensitivity is standard). The
+    hub's answer (everything) filters nothing: the hub sees every entry whatever its sensitivity says, as
+    chronology_entries_visible decides."""
+    if sensitivities == CHRONOLOGY_ALL:
+        return Q()
+    return Q(sensitivity__in=sorted(sensitivities)) if sensitivities else Q(pk__in=[])
 
 
 def record_links_visible(actor) -> QuerySet:
@@ -578,8 +729,13 @@ __all__ = [
     "agency_request_people_until",
     "agency_request_people_allowed",
     "person_full_record_allowed",
+    "chronology_entries_visible",
+    "CHRONOLOGY_WORKER_SENSITIVITIES",
     "contact_amend_allowed",
     "role_combination_error",
+    "role_grant_needs_approval",
+    "role_grant_decidable",
+    "role_grants_decidable",
     "works_for_early_help_service",
     "works_for_a_school",
     "encompass_notices_visible",
@@ -598,4 +754,10 @@ __all__ = [
     "person_get_for",
     "people_in_clusters",
     "record_links_visible",
+    "chronology_sensitivities",
+    "chronology_entries_q",
+    "involvement_visible",
+    "CHRONOLOGY_ALL",
+    "CHRONOLOGY_SENSITIVE",
+    "CHRONOLOGY_STANDARD",
 ]

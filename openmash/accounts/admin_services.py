@@ -22,12 +22,19 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from openmash.access.policy import require, role_agency_error, role_combination_error
+from openmash.access.policy import (
+    require,
+    role_agency_error,
+    role_combination_error,
+    role_grant_decidable,
+    role_grant_needs_approval,
+)
 from openmash.accounts.choices import AgencyType, HealthService, Role
-from openmash.accounts.models import Agency, Membership, Team, User
+from openmash.accounts.models import Agency, ApiToken, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 
@@ -40,6 +47,14 @@ OWN_ACCOUNT_MESSAGE = "You cannot change your own account's roles or status: ask
 STARTER_ONLY_MESSAGE = (
     "This user has set a password before, so no link is shown to you: use 'Reset password' to email them a link"
 )
+LINK_FOR_APPROVER_MESSAGE = (
+    "A set-password link is shown only to the person who approved this starter's role: ask them, or the server "
+    "operator (openmash user set-password-link)"
+)
+RESET_NOT_FOR_STARTER_MESSAGE = (
+    "This starter has never set a password: their first link is shown to the person who approves their role"
+)
+GRANT_PENDING_MESSAGE = "That role is already waiting for approval"
 NO_EMAIL_MESSAGE = (
     "This user has no email address to send a reset link to: ask the server operator to run "
     "openmash user set-password-link for them"
@@ -118,6 +133,57 @@ def _roles_after(user: User, *, role: str | None, active: bool = True, membershi
     if active and role:
         roles.add(role)
     return roles
+
+
+def _dual_control(actor, role: str) -> bool:
+    """Whether giving `role` by this actor must wait for a second person (access.policy.role_grant_needs_approval):
+    a partnership admin on the pages, yes; the server's command line (SYSTEM), never: shell access to the server is
+    already a higher trust level, and it makes a real deployment's first users."""
+    return actor is not SYSTEM and role_grant_needs_approval(role)
+
+
+def _grant_request(actor, user: User, *, agency: Agency, role: str, team: str = "", membership=None, new_user=False):
+    """Record a pending RoleGrant (nothing else changes until a second person approves it: role_grant_decide).
+    Refused when the same role is already waiting, or when the roles the user holds and is waiting for, with this
+    one, break access.policy.role_combination_error (ValidationFailed on `role`). Audited `role_grant_request`."""
+    pending = RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING)
+    if pending.filter(agency=agency, role=role, membership=membership).exists():
+        raise ValidationFailed(GRANT_PENDING_MESSAGE, errors={"role": [GRANT_PENDING_MESSAGE]})
+    roles = _roles_after(user, role=role, membership_id=membership.pk if membership else None)
+    combination = role_combination_error(roles | set(pending.values_list("role", flat=True)))
+    if combination:
+        raise ValidationFailed("The role could not be given", errors={"role": [combination]})
+    grant = RoleGrant.objects.create(
+        user=user,
+        agency=agency,
+        role=role,
+        team=team,
+        membership=membership,
+        new_user=new_user,
+        requested_by=actor.user,
+    )
+    _audit(
+        actor,
+        "role_grant_request",
+        grant,
+        {"user": user.pk, "role": role, "agency": agency.code, "membership": str(membership.pk) if membership else ""},
+    )
+    return grant
+
+
+def pending_grants(user: User):
+    """The user's RoleGrants waiting for approval (a queryset, oldest first)."""
+    return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).select_related("agency")
+
+
+def _revoke_tokens(actor, tokens) -> int:
+    """Revoke every unrevoked API token in `tokens` (a queryset) now, by the actor (None for the command line), so a
+    later reactivation of the user, membership or agency does not bring back tokens issued before the
+    deactivation (issue 6 security review; ASVS 5.0 7.4.2, 8.3.2). Returns how many were revoked; the caller
+    audits the count with its own event."""
+    return tokens.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=getattr(actor, "user", None), updated_at=timezone.now()
+    )
 
 
 def _err(errors: dict, key: str, message: str) -> None:
@@ -218,7 +284,10 @@ def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=Non
     if agency.active != active:
         agency.active = active
         agency.save(update_fields=["active", "updated_at"])
-        _audit(actor, "activate" if active else "deactivate", agency, {"code": code})
+        detail = {"code": code}
+        if not active:  # its members' tokens stay revoked if the agency comes back
+            detail["tokens_revoked"] = _revoke_tokens(actor, ApiToken.objects.filter(membership__agency=agency))
+        _audit(actor, "activate" if active else "deactivate", agency, detail)
     return agency
 
 
@@ -379,7 +448,11 @@ def user_add(
     user.save()
     _audit(actor, "create", user, {"has_password": password is not None})
     for spec in memberships:
-        _ensure_membership(actor, user, spec)
+        if _dual_control(actor, spec.role):
+            agency = Agency.objects.get(code=spec.agency)
+            _grant_request(actor, user, agency=agency, role=spec.role, team=spec.team, new_user=True)
+        else:
+            _ensure_membership(actor, user, spec)
     return user
 
 
@@ -395,11 +468,15 @@ DEACTIVATE_REASON_MAX = 500
 DEACTIVATE_REASON_MESSAGE = "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
 
 
-def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> User:
+def user_set_active(*, actor, username: str, active: bool, reason: str = "", hand_work_to=None) -> User:
     """A leaver (active=False): they can no longer sign in and their API tokens stop working (authentication
     checks User.is_active). Their records and audit trail stay. Nobody changes their own status (refused and
     audited). Deactivating needs a reason (up to 500 characters), kept in the audit event's reason; reactivating
-    may give one. Raises NotFound, ValidationFailed (errors keyed "reason")."""
+    may give one. The hub work a leaver holds (contacts awaiting screening, open enquiries) is not left with them:
+    it goes back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item
+    audited (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`).
+    Returns the user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed (errors
+    keyed "reason" or "hand_work_to")."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
     reason = " ".join((reason or "").split())
@@ -409,16 +486,28 @@ def user_set_active(*, actor, username: str, active: bool, reason: str = "") -> 
         raise ValidationFailed(
             "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
         )
-    return _user_set_active(actor, username, active, reason)
+    return _user_set_active(actor, username, active, reason, hand_work_to)
 
 
 @transaction.atomic
-def _user_set_active(actor, username: str, active: bool, reason: str) -> User:
+def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_to=None) -> User:
+    from openmash.enquiries.assignment import work_hand_back
+
     user = _user(username)
+    user.work_moved = 0
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        _audit(actor, "activate" if active else "deactivate", user, reason=reason)
+        # tokens issued before a deactivation stay revoked when the user comes back
+        revoked = {} if active else {"tokens_revoked": _revoke_tokens(actor, ApiToken.objects.filter(user=user))}
+        _audit(actor, "activate" if active else "deactivate", user, revoked or None, reason=reason)
+    if not active:  # also for someone deactivated before this rule: their work is never stranded
+        user.work_moved = work_hand_back(
+            actor=None if actor is SYSTEM else actor,
+            username=actor.username if actor is SYSTEM else "",
+            user_id=user.pk,
+            to_user_id=hand_work_to,
+        )
     return user
 
 
@@ -429,7 +518,9 @@ def user_set_password_link(*, actor, username: str) -> str:
 
     The partnership admin gets a link only for a starter who has never set a password (User.password_set_at is
     None); for anyone else it is refused and audited: a link shown to the admin for an existing account would let
-    the admin take that account over (issue 5 review, fault 3). They use user_password_reset, which emails the
+    the admin take that account over (issue 5 review, fault 3). And only when they approved one of the starter's
+    roles (dual control; the approver is shown the link when approving, role_grant_decide): the admin who asked
+    for the roles never sees it (issue 6 security review, fault 1). They use user_password_reset, which emails the
     link to the user. The server operator (actor=SYSTEM, shell access) may make a link for anyone.
     Raises NotFound (also for an inactive user), ValidationFailed."""
     _authorise(actor)
@@ -440,7 +531,22 @@ def user_set_password_link(*, actor, username: str) -> str:
         _refuse(
             actor, user, rule="link_only_for_starters", change="issue_set_password_link", message=STARTER_ONLY_MESSAGE
         )
+    if actor is not SYSTEM and not _approved_by(actor, user):
+        _refuse(
+            actor,
+            user,
+            rule="link_only_for_approver",
+            change="issue_set_password_link",
+            message=LINK_FOR_APPROVER_MESSAGE,
+        )
     return _set_password_link(actor, user.pk)
+
+
+def _approved_by(actor, user: User) -> bool:
+    """Whether the actor approved a role of this user (dual control): only then may a partnership admin see the
+    starter's set-password link. Whoever asked for the role never sees it, so they cannot hold the account that
+    the second person's approval gives case access to (issue 6 security review, fault 1)."""
+    return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.APPROVED, decided_by=actor.user).exists()
 
 
 @transaction.atomic
@@ -470,12 +576,18 @@ def user_password_reset(*, actor, username: str, base_url: str) -> None:
     """Reset an existing user's password: it stops working at once, and a one-time set-password link is emailed to
     the user's own address (never shown to the admin; issue 5 review, fault 3). The email carries the link and
     nothing else about the person (no name, no username). `base_url` is the site's address put before the link's
-    path (e.g. https://mash.example.gov.uk). Audited (`reset_password`, no address or link in it).
+    path (e.g. https://mash.example.gov.uk). Audited (`reset_password`, no address or link in it). A partnership
+    admin may not reset a starter who has never set a password (refused, audited): the starter's first link goes
+    to whoever approves their role, so the admin who asked for it cannot have it mailed to an address they chose.
     Raises NotFound (no such active user), ValidationFailed (the user has no email address)."""
     _authorise(actor)
     user = _user(username, lock=False)
     if not user.is_active:
         raise NotFound(f"No active user called {username}")
+    if actor is not SYSTEM and user.password_set_at is None:
+        _refuse(
+            actor, user, rule="reset_not_for_starters", change="reset_password", message=RESET_NOT_FOR_STARTER_MESSAGE
+        )
     if not user.email:
         raise ValidationFailed(NO_EMAIL_MESSAGE)
     with transaction.atomic():
@@ -505,10 +617,11 @@ def user_unlock(*, actor, username: str) -> int:
     return cleared
 
 
-def membership_add(*, actor, username: str, spec: MembershipSpec) -> Membership:
+def membership_add(*, actor, username: str, spec: MembershipSpec) -> Membership | RoleGrant:
     """Give a user another role (agency, role, optional team), or reactivate it. Nobody gives themselves a role
-    (refused and audited); the partnership admin role is never combined with a case role or the auditor's.
-    Raises NotFound, ValidationFailed."""
+    (refused and audited); neither the partnership admin role nor the auditor's is combined with a case role.
+    A partnership admin giving a role that needs a second person gets a pending RoleGrant back instead of the
+    Membership (nothing changes until it is approved: role_grant_decide). Raises NotFound, ValidationFailed."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="role_add", field="role")
     return _membership_add(actor, username, spec)
@@ -520,17 +633,24 @@ def _membership_add(actor, username: str, spec: MembershipSpec) -> Membership:
     errors = _membership_errors(spec)
     if errors:
         raise ValidationFailed("The role could not be added", errors=errors)
+    if _dual_control(actor, spec.role):
+        existing = Membership.objects.filter(user=user, agency__code=spec.agency, role=spec.role).first()
+        if existing is None or not existing.active:
+            agency = Agency.objects.get(code=spec.agency)
+            return _grant_request(actor, user, agency=agency, role=spec.role, team=spec.team, membership=existing)
     _ensure_membership(actor, user, spec)
     return Membership.objects.get(user=user, agency__code=spec.agency, role=spec.role)
 
 
 def membership_update(
     *, actor, membership_id, role: str, team_id=None, active: bool = True, expected_updated_at=None
-) -> Membership:
+) -> Membership | RoleGrant:
     """Change a membership's role, team (a team of the same agency, or None) or active flag. expected_updated_at is
     the value the editor saw: a newer one raises Conflict. Nobody changes their own memberships (refused and
-    audited); the partnership admin role is never combined with a case role or the auditor's.
-    Raises NotFound, ValidationFailed, Conflict."""
+    audited); neither the partnership admin role nor the auditor's is combined with a case role. A partnership admin
+    changing the role, or reactivating the membership, for a role that needs a second person gets a pending
+    RoleGrant back and the membership is unchanged until it is approved (role_grant_decide); removing a role or
+    changing only the team is direct. Raises NotFound, ValidationFailed, Conflict."""
     _authorise(actor)
     owner = User.objects.filter(memberships__pk=membership_id).first() if membership_id else None
     if owner is None:
@@ -540,7 +660,9 @@ def membership_update(
 
 
 @transaction.atomic
-def _membership_update(actor, membership_id, role, team_id, active, expected_updated_at) -> Membership:
+def _membership_update(
+    actor, membership_id, role, team_id, active, expected_updated_at, *, approved: bool = False
+) -> Membership | RoleGrant:
     membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
     if membership is None:
         raise NotFound()
@@ -569,12 +691,78 @@ def _membership_update(actor, membership_id, role, team_id, active, expected_upd
         _err(errors, "role", combination)
     if errors:
         raise ValidationFailed("The role could not be changed", errors=errors)
+    granting = active and (role != membership.role or not membership.active)
+    if granting and not approved and _dual_control(actor, role):
+        return _grant_request(
+            actor,
+            membership.user,
+            agency=membership.agency,
+            role=role,
+            team=team.name if team else (membership.team.name if membership.team_id else ""),
+            membership=membership,
+        )
     before = {"role": membership.role, "team": str(membership.team_id or ""), "active": membership.active}
+    # a token acts in its membership: removing the role, or changing it, revokes the tokens issued for it
+    revoked = (
+        _revoke_tokens(actor, ApiToken.objects.filter(membership=membership))
+        if (membership.active and not active) or role != membership.role
+        else 0
+    )
     membership.role, membership.team, membership.active = role, team, active
     membership.save()
     after = {"role": role, "team": str(team.pk if team else ""), "active": active}
-    _audit(actor, "update", membership, {k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    _audit(actor, "update", membership, {**changes, **({"tokens_revoked": revoked} if revoked else {})})
     return membership
+
+
+# --- dual control: pending role grants --------------------------------------------------------------------------
+
+
+@dataclass
+class GrantDecision:
+    """What role_grant_decide did: the grant, and for an approved starter (never set a password) the one-time
+    set-password link's path, shown once to the approver only."""
+
+    grant: RoleGrant
+    link: str | None = None
+
+
+def role_grant_decide(*, actor, grant_id, approve: bool) -> GrantDecision:
+    """Approve or reject a pending RoleGrant (dual control: ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault
+    1). Only access.policy.role_grant_decidable's second person may: another partnership admin (never the one who
+    asked, never the user it is for), or a MASH manager for a case role in their agency; for anyone else the grant
+    answers NotFound (forbidden looks missing). Approving makes the membership (or changes `grant.membership` to
+    the role and team, active), checking access.policy.role_combination_error again (ValidationFailed on `role`),
+    and, for a starter who has never set a password, issues their set-password link for the approver to hand over.
+    Audited `role_grant_approve` / `role_grant_reject` on the grant, with the membership's own events, in one
+    transaction. Raises NotFound, ValidationFailed."""
+    with transaction.atomic():
+        grant = RoleGrant.objects.select_for_update().select_related("agency", "user").filter(pk=grant_id).first()
+        if grant is None or not role_grant_decidable(actor, grant):
+            raise NotFound()
+        grant.decided_by, grant.decided_at = actor.user, timezone.now()
+        detail = {"user": grant.user_id, "role": grant.role, "agency": grant.agency.code}
+        if not approve:
+            grant.status = RoleGrant.Status.REJECTED
+            grant.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+            _audit(actor, "role_grant_reject", grant, detail)
+            return GrantDecision(grant)
+        user = User.objects.select_for_update().get(pk=grant.user_id)
+        if grant.membership_id is not None:
+            team = Team.objects.get_or_create(agency=grant.agency, name=grant.team)[0] if grant.team else None
+            _membership_update(
+                actor, grant.membership_id, grant.role, team.pk if team else None, True, None, approved=True
+            )
+        else:
+            _ensure_membership(actor, user, MembershipSpec(agency=grant.agency.code, role=grant.role, team=grant.team))
+        grant.status = RoleGrant.Status.APPROVED
+        grant.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _audit(actor, "role_grant_approve", grant, detail)
+        link = None
+        if user.is_active and user.password_set_at is None:
+            link = _set_password_link(actor, user.pk)
+        return GrantDecision(grant, link)
 
 
 # --- the partnership file -------------------------------------------------------------------------------------------

@@ -149,3 +149,35 @@ class ApiToken(BaseModel):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class RoleGrant(BaseModel):
+    """A role a partnership admin asked to give through the pages, waiting for a second person (dual control:
+    ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault 1). Nothing changes until it is approved by another
+    partnership admin, or a MASH manager of the agency for a case role (access.policy.role_grant_decidable); then
+    the membership is made (or `membership` is changed to this role and team, and made active). Rejected and
+    approved grants stay as the record of who asked and who decided."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    team = models.CharField(max_length=200, blank=True)
+    # the membership to change (a role edit or reactivation), or None for a new role
+    membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # a starter made with this grant: the approver is shown their set-password link
+    new_user = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.agency.name} ({self.get_status_display()})"

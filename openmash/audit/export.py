@@ -67,7 +67,7 @@ def _lines(writer, batch, labels) -> Iterator[str]:
             labels["users"].get(e.actor_user_id, ""),
             labels["agencies"].get(e.agency_code, e.agency_code),
             e.role,
-            action_label(e.action),
+            action_label(e.action, e.object_type),
             e.action,
             e.object_type,
             labels["records"].get((e.object_type, e.object_id), ""),

@@ -61,13 +61,29 @@ ACTION_LABELS = {
     "search_limited": "Paused for too many searches",
     "session_expired": "Signed out when idle",
     "token_refused": "API token refused",
+    "role_grant_request": "Asked for a role (waiting for approval)",
+    "role_grant_approve": "Approved a role",
+    "role_grant_reject": "Rejected a role",
 }
 
 
-def action_label(code: str) -> str:
-    """The plain-English label of an audit action code (ACTION_LABELS). An unknown code (a new action not yet
-    labelled: test_every_audited_action_has_a_plain_english_label fails first) reads as words, never as a raw code."""
-    return ACTION_LABELS.get(code) or (code or "").replace("_", " ").capitalize()
+#: Actions whose words depend on the record (allocations are created, re-pointed and closed).
+_ACTION_ON_RECORD = {
+    ("create", "enquiries.caseallocation"): "Allocated",
+    ("update", "enquiries.caseallocation"): "Allocated",
+    ("close", "enquiries.caseallocation"): "Allocation closed",
+}
+
+
+def action_label(code: str, object_type: str = "") -> str:
+    """The plain-English label of an audit action code (ACTION_LABELS), in the words for its kind of record where
+    they differ (an allocation "create" reads "Allocated"). An unknown code (a new action not yet labelled:
+    test_every_audited_action_has_a_plain_english_label fails first) reads as words, never as a raw code."""
+    return (
+        _ACTION_ON_RECORD.get((code, object_type))
+        or ACTION_LABELS.get(code)
+        or (code or "").replace("_", " ").capitalize()
+    )
 
 
 class AuditFilterForm(CleanTextFormMixin, forms.Form):

@@ -56,3 +56,39 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditEventContactQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditEventContact(models.Model):
+    """The contact an audit event's record belongs to (openmash.audit.contacts), so the auditor's contact filter
+    finds every event about anything in that contact. Written with the event, in the same transaction, by
+    openmash.audit.services; existing events were indexed by migration 0008. Append-only like the trail: a
+    separate table, because the trail's rows can never be updated to carry it."""
+
+    id = models.BigAutoField(primary_key=True)
+    event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="contact_links")
+    contact_id = models.UUIDField()
+
+    objects = AuditEventContactQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "contact_id"], name="audit_event_contact_unique")]
+        indexes = [models.Index(fields=["contact_id", "event"], name="audit_contact_event_idx")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} -> contact {self.contact_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")

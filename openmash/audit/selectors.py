@@ -11,10 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from openmash.access.policy import require
-from openmash.audit.models import AuditEvent
+from openmash.audit.models import AuditEvent, AuditEventContact
 from openmash.core.pagination import day_bounds
 
 PERSON, CONTACT, ENQUIRY, REQUEST, USER = (
@@ -40,22 +40,18 @@ def person_ids_for(*, actor, person_id: str = "", nhs_number: str = "") -> list[
 
 
 def _records_of_people(person_ids: list[str]) -> Q:
-    """Events about the people, or about a contact, enquiry or agency request they are part of."""
+    """Events about the people, or about anything in a contact they are part of."""
     from openmash.contacts.models import ContactPerson
-    from openmash.enquiries.models import AgencyRequest, Enquiry
 
     contact_ids = list(ContactPerson.objects.filter(person_id__in=person_ids).values_list("contact_id", flat=True))
-    return Q(object_type=PERSON, object_id__in=person_ids) | _records_of_contacts(contact_ids, Enquiry, AgencyRequest)
+    return Q(object_type=PERSON, object_id__in=person_ids) | _records_of_contacts(contact_ids)
 
 
-def _records_of_contacts(contact_ids, Enquiry, AgencyRequest) -> Q:  # noqa: N803 (models passed in)
-    enquiry_ids = list(Enquiry.objects.filter(contact_id__in=contact_ids).values_list("pk", flat=True))
-    request_ids = list(AgencyRequest.objects.filter(enquiry_id__in=enquiry_ids).values_list("pk", flat=True))
-    return (
-        Q(object_type=CONTACT, object_id__in=[str(i) for i in contact_ids])
-        | Q(object_type=ENQUIRY, object_id__in=[str(i) for i in enquiry_ids])
-        | Q(object_type=REQUEST, object_id__in=[str(i) for i in request_ids])
-    )
+def _records_of_contacts(contact_ids) -> Q:
+    """Events about the contacts or anything that belongs to them: the AuditEventContact index written with each
+    event (openmash.audit.contacts), plus the contact's own events."""
+    linked = AuditEventContact.objects.filter(contact_id__in=contact_ids).values("event_id")
+    return Q(object_type=CONTACT, object_id__in=[str(i) for i in contact_ids]) | Q(id__in=linked)
 
 
 def audit_event_search(
@@ -74,12 +70,12 @@ def audit_event_search(
 ) -> QuerySet:
     """The events matching every filter given, newest first (a lazy queryset: page it or stream it).
 
-    person_id / nhs_number: events about the person or any contact, enquiry or agency request they are in;
-    contact_reference: events about that contact, its enquiry and its agency requests; username: the acting user;
+    person_id / nhs_number: events about the person or anything in a contact they are in; contact_reference: events
+    about that contact or anything that belongs to it (openmash.audit.contacts: its enquiry, requests, answers,
+    case notes, strategy discussions, referrals, allocations, ...); username: the acting user;
     agency_code and action: exact; date_from / date_to: calendar days in Europe/London, both inclusive.
     """
     from openmash.contacts.models import Contact
-    from openmash.enquiries.models import AgencyRequest, Enquiry
 
     require(actor, "audit.view")
     qs = AuditEvent.objects.all()
@@ -88,7 +84,7 @@ def audit_event_search(
         qs = qs.filter(_records_of_people(people)) if people else qs.none()
     if contact_reference:
         contact_ids = list(Contact.objects.filter(reference=contact_reference).values_list("pk", flat=True))
-        qs = qs.filter(_records_of_contacts(contact_ids, Enquiry, AgencyRequest)) if contact_ids else qs.none()
+        qs = qs.filter(_records_of_contacts(contact_ids)) if contact_ids else qs.none()
     if username:
         qs = qs.filter(actor_username=username)
     if agency_code:
@@ -204,6 +200,7 @@ def audit_labels(*, actor, events) -> dict:
         .only("pk", "agency__name", "enquiry__contact__reference")
     ):
         records[REQUEST, str(r.pk)] = f"Request to {r.agency.name} on {r.enquiry.contact.reference}"
+    _other_records(events, records)
     user_ids = {e.actor_user_id for e in events if e.actor_user_id} | {int(i) for i in valid(USER)}
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
     for i in valid(USER):
@@ -212,6 +209,63 @@ def audit_labels(*, actor, events) -> dict:
     codes = {e.agency_code for e in events if e.agency_code}
     agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
     return {"records": records, "users": users, "agencies": agencies}
+
+
+#: What the trail calls a kind of record, where the model's own name is not plain English.
+RECORD_NOUNS = {
+    "audit.auditevent": "Audit trail",
+    "accounts.apitoken": "API token",
+    "accounts.membership": "Role",
+    "enquiries.agencyresponse": "Agency answer",
+    "enquiries.agencyresponserevision": "Earlier version of an agency answer",
+    "enquiries.caseallocation": "Allocation",
+    "enquiries.earlyhelprequest": "Early help request",
+    "enquiries.ragchange": "RAG rating change",
+    "contacts.contactperson": "Person named in a contact",
+    "contacts.contactchange": "Change to a contact",
+    "contacts.encompassnotice": "Operation Encompass notice",
+    "contacts.intakedraft": "Unfinished contact (draft)",
+    "people.searchkey": "Search index",
+}
+
+
+def record_noun(object_type: str) -> str:
+    """A kind of record in plain English ("Case note" for casework.casenote), never a raw model name."""
+    from django.apps import apps
+
+    if object_type in RECORD_NOUNS:
+        return RECORD_NOUNS[object_type]
+    try:
+        name = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        name = object_type.rpartition(".")[2].replace("_", " ")
+    return name[:1].upper() + name[1:] if name else "Record"
+
+
+def _other_records(events, records: dict) -> None:
+    """Labels for the events whose record is not a person, contact, enquiry, request or user: the kind of record,
+    and the contact it belongs to ("Case note on C-2026-000123") from the AuditEventContact index. One query."""
+    from openmash.contacts.models import Contact
+
+    rest = [e for e in events if e.object_type and (e.object_type, e.object_id) not in records]
+    if not rest:
+        return
+    links = defaultdict(set)
+    for event_id, reference in (
+        AuditEventContact.objects.filter(event_id__in=[e.id for e in rest if e.object_id])
+        .annotate(reference=Subquery(Contact.objects.filter(pk=OuterRef("contact_id")).values("reference")[:1]))
+        .values_list("event_id", "reference")
+    ):
+        if reference:
+            links[event_id].add(reference)
+    for e in rest:
+        noun = record_noun(e.object_type)
+        refs = sorted(links.get(e.id, ()))
+        if e.object_type in (PERSON, CONTACT, ENQUIRY, REQUEST, USER) and e.object_id:
+            label = f"{noun} (no longer on record)" if e.object_type != PERSON else "Person (no longer on record)"
+        else:
+            label = f"{noun} on {', '.join(refs)}" if refs else noun
+        records.setdefault((e.object_type, e.object_id), label)
 
 
 def agencies_list(*, actor):

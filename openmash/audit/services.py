@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from openmash.audit.models import AuditEvent
+from openmash.audit.contacts import contact_ids_for, contact_path
+from openmash.audit.models import AuditEvent, AuditEventContact
 from openmash.core.requestid import current_client_request_id, current_request_id
 
 
@@ -21,15 +22,18 @@ def audit_record(
     detail: dict | None = None,
     username: str = "",
     user=None,
+    contacts=(),
 ) -> AuditEvent:
     """Record one event. actor may be an Actor; or None, then pass the signed-in `user` (no active role) or, for
-    anonymous events such as a failed sign-in, the `username` attempted. Returns the saved AuditEvent."""
+    anonymous events such as a failed sign-in, the `username` attempted. `contacts`: contacts (or their ids) the
+    record belongs to that its model cannot say (openmash.audit.contacts); the contact of any record that hangs off
+    a contact is found without it. Returns the saved AuditEvent."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = getattr(actor, "user", None) or user
     membership = getattr(actor, "membership", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         at=timezone.now(),
         actor_user_id=getattr(user, "pk", None),
         actor_username=getattr(user, "username", "") or username[:150],
@@ -43,6 +47,39 @@ def audit_record(
         client_request_id=current_client_request_id(),
         detail=detail or {},
     )
+    _contacts_link([event], objects={(object_type, str(object_id)): obj} if obj is not None else {}, extra=contacts)
+    return event
+
+
+def _contacts_link(events, *, objects: dict, extra=()) -> None:
+    """Write the AuditEventContact rows of `events` (already saved): the contacts their records belong to."""
+    pairs = {(e.object_type, e.object_id) for e in events if e.object_type and e.object_id}
+    known: dict[tuple[str, str], set[str]] = {}
+    ask = set()
+    for pair in pairs:
+        path, obj = contact_path(pair[0]), objects.get(pair)
+        if path is None:
+            continue
+        if obj is not None and path == "pk":
+            known[pair] = {str(obj.pk)}
+        elif obj is not None and "__" not in path:  # one hop: the foreign key's value is on the object
+            value = getattr(obj, f"{path}_id", None)
+            known[pair] = {str(value)} if value is not None else set()
+        else:
+            ask.add(pair)
+    known.update(contact_ids_for(ask))
+    for pair in pairs:  # a record whose path is empty (an allocation from the pack page): earlier events' contacts
+        if contact_path(pair[0]) is not None and not known.get(pair) and not extra:
+            earlier = AuditEventContact.objects.filter(event__object_type=pair[0], event__object_id=pair[1])
+            known[pair] = {str(c) for c in earlier.values_list("contact_id", flat=True).distinct()}
+    extra_ids = {str(getattr(c, "pk", c)) for c in extra or ()}
+    rows = [
+        AuditEventContact(event_id=e.pk, contact_id=c)
+        for e in events
+        for c in sorted(known.get((e.object_type, e.object_id), set()) | extra_ids)
+    ]
+    if rows:
+        AuditEventContact.objects.bulk_create(rows)
 
 
 def audit_record_many(
@@ -74,8 +111,11 @@ def audit_record_many(
         )
 
     rows = [event(lead["action"], lead.get("object_type", ""), "", lead.get("detail"))] if lead else []
+    objects = list(objects)
     rows += [event(action, o._meta.label_lower, str(o.pk), detail) for o in objects]
     AuditEvent.objects.bulk_create(rows)
+    if objects and contact_path(objects[0]._meta.label_lower) is not None:
+        _contacts_link(rows, objects={(o._meta.label_lower, str(o.pk)): o for o in objects})
     return len(rows)
 
 

@@ -1,30 +1,46 @@
-"""The auditor's view of the audit trail: filters, names instead of ids, pages, CSV export (each itself audited)."""
+"""The auditor's view of the audit trail: filters, names instead of ids, pages, CSV export (each itself audited).
+
+The filter form posts; its values (an NHS number, a username, a contact reference) are kept server-side under a
+short-lived id (core.filter_stash) and the trail's URL, its pages and the CSV export link carry only `?f=<id>`:
+no identifier or name goes in a URL (issue 6 security review; ASVS 5.0 14.2.1). Filters in a GET query string
+are ignored, except `object_id` (a record's UUID, from the "All events for this record" links)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.audit import selectors
 from openmash.audit.export import csv_rows
 from openmash.audit.forms import AuditFilterForm, action_label
 from openmash.audit.services import audit_record
+from openmash.core.filter_stash import filter_get, filter_stash
 from openmash.core.views import actor_required
 
 PAGE_SIZE = 50
-_FILTER_KEYS = {"person", "contact", "user", "agency", "action", "object_id"} | {
+_FILTER_KEYS = {"person", "contact", "user", "agency", "action"} | {
     f"date_{e}_{p}" for e in ("from", "to") for p in ("day", "month", "year")
 }
+STASH = "audit"
 
 
 def _form(request) -> AuditFilterForm:
-    """Bound when the request carries any filter (a bare page number shows the whole trail)."""
-    bound = any(request.GET.get(k) for k in _FILTER_KEYS)
-    return AuditFilterForm(request.GET if bound else None, agencies=selectors.agencies_list(actor=request.actor))
+    """Bound to the filters kept under ?f=<id> (core.filter_stash), or to the POSTed filter form; unbound otherwise
+    (the whole trail). An unknown or expired id says so and shows the whole trail."""
+    agencies = selectors.agencies_list(actor=request.actor)
+    if request.method == "POST":
+        return AuditFilterForm(request.POST, agencies=agencies)
+    fid = request.GET.get("f", "")
+    data = filter_get(request, STASH, fid)
+    if fid and data is None:
+        messages.info(request, "Those filters have expired: filter the trail again.")
+    return AuditFilterForm(data if data else None, agencies=agencies)
 
 
 def _search(request, form):
@@ -72,7 +88,7 @@ def _page(request, form, qs, detail):
             "at": timezone.localtime(e.at),
             "user": labels["users"].get(e.actor_user_id, ""),
             "agency": labels["agencies"].get(e.agency_code, e.agency_code),
-            "action": action_label(e.action),
+            "action": action_label(e.action, e.object_type),
             "record": labels["records"].get((e.object_type, e.object_id), ""),
         }
         for e in events
@@ -85,8 +101,8 @@ def _page(request, form, qs, detail):
         detail={**detail, **cursor, "rows": len(events)},
     )
     query = request.GET.copy()
-    for key in ("page", "before", "after"):
-        query.pop(key, None)
+    for key in [k for k in query if k not in ("f", "object_id")]:
+        query.pop(key, None)  # only the filter id and a record id travel in links, never what was typed
     return render(
         request,
         "audit/trail.html",
@@ -106,11 +122,20 @@ def _page(request, form, qs, detail):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @actor_required
 @transaction.atomic
 def audit_trail(request):
+    """GET: a page of the trail (filtered by ?f=<id>). POST: the filter form; valid filters are kept under a new id
+    and the browser is sent to ?f=<id> (invalid ones show the error summary, nothing kept)."""
     form = _form(request)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _page(request, form, None, {"filters": "invalid"})
+        if not any(v for v in form.filters().values()):
+            return redirect("audit:trail")
+        fid = filter_stash(request, STASH, request.POST, _FILTER_KEYS)
+        return redirect(f"{reverse('audit:trail')}?f={fid}")
     qs, detail = _search(request, form)
     return _page(request, form, qs, detail)
 

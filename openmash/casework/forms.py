@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from openmash.casework.choices import CaseNoteType
-from openmash.casework.services import MAX_TEXT
+from openmash.casework.services import MAX_ACTIONS, MAX_ATTENDEES, MAX_TEXT
 from openmash.core.text import CleanTextFormMixin
 from openmash.web.forms import GovukDateField
 
@@ -134,8 +134,15 @@ class ActionForm(CleanTextFormMixin, forms.Form):
         return not text and self.cleaned_data.get("due_date") is None
 
 
-AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=6, max_num=30, validate_max=True)
-ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=30, validate_max=True)
+# Any number of rows (GOV.UK "add another": a submit button adds a row, so it works without JavaScript); the page
+# starts with three attendee rows (police, health and the hub take part in every discussion) and one action.
+ATTENDEE_ROWS, ACTION_ROWS = 3, 1
+AttendeeFormSet = forms.formset_factory(
+    AttendeeForm, extra=ATTENDEE_ROWS, max_num=MAX_ATTENDEES, validate_max=True, absolute_max=MAX_ATTENDEES
+)
+ActionFormSet = forms.formset_factory(
+    ActionForm, extra=ACTION_ROWS, max_num=MAX_ACTIONS, validate_max=True, absolute_max=MAX_ACTIONS
+)
 
 
 class AllocateTogetherForm(CleanTextFormMixin, forms.Form):

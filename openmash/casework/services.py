@@ -31,11 +31,11 @@ MAX_SHORT = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # The decision outcome code that calls for a strategy discussion (partnership DEFAULT_OUTCOMES).
 STRATEGY_OUTCOME = "strategy_s47"
-MAX_ATTENDEES = 30
+MAX_ATTENDEES = 100  # "any number" on the page (add another); a bound against abuse only
 # Agency types that must take part in a strategy discussion (Working Together 2023), as (Agency.agency_type value,
 # word used in the message). The values are accounts.choices.AgencyType's, which only access/ imports.
 STRATEGY_REQUIRED_AGENCY_TYPES = (("police", "police"), ("health", "health"))
-MAX_ACTIONS = 30
+MAX_ACTIONS = 100
 
 
 def _err(errors: dict, field: str, message: str) -> None:
@@ -396,7 +396,8 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     if any(p not in subjects for p in chosen):
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
     allocations = [
-        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id) for pid in chosen
+        allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id, contact=contact)
+        for pid in chosen
     ]
     # The worker is told where the pack is: the reference only, never personal data (notification rule).
     notification_send(

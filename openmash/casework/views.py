@@ -23,7 +23,7 @@ from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
-from openmash.web.forms import apply_service_errors
+from openmash.web.forms import apply_service_errors, forms_quiet, formset_resize
 
 _ROW_KEY = re.compile(r"^(attendees|actions)\.(\d+)\.(\w+)$")
 
@@ -131,6 +131,9 @@ def _row_errors(errors: dict[str, list[str]], form, attendees, actions) -> None:
                 add(form, field_map.get(key), msg)
 
 
+_ROW_ACTION = re.compile(r"^(add|remove)-(attendees|actions)(?:-(\d{1,3}))?$")
+
+
 def _strategy_values(form, attendees, actions) -> dict:
     """What the page could read, in the service's shape (missing values as None or "")."""
     cd = form.cleaned_data
@@ -153,7 +156,15 @@ def strategy_new(request, contact_id):
     agencies = selectors.agencies_for_strategy()
     due = services.strategy_discussion_due(contact)
     kwargs = {"form_kwargs": {"agencies": agencies}}
-    if request.method == "POST":
+    row_action = _ROW_ACTION.match(request.POST.get("row_action", "")) if request.method == "POST" else None
+    if row_action:  # "Add another attendee" / "Remove": the page again as typed, one row more or fewer
+        verb, prefix, index = row_action.groups()
+        data = formset_resize(request.POST, prefix, add=verb == "add", drop=int(index) if index else None)
+        form = StrategyDiscussionForm(data)
+        attendees = AttendeeFormSet(data, prefix="attendees", **kwargs)
+        actions = ActionFormSet(data, prefix="actions", **kwargs)
+        forms_quiet(form, attendees, actions)
+    elif request.method == "POST":
         form = StrategyDiscussionForm(request.POST)
         attendees = AttendeeFormSet(request.POST, prefix="attendees", **kwargs)
         actions = ActionFormSet(request.POST, prefix="actions", **kwargs)
@@ -184,6 +195,8 @@ def strategy_new(request, contact_id):
         actions = ActionFormSet(prefix="actions", **kwargs)
     errors = _summary(form, attendees, actions) if form.is_bound else []
     ctx = {
+        "can_add_attendee": len(attendees.forms) < services.MAX_ATTENDEES,
+        "can_add_action": len(actions.forms) < services.MAX_ACTIONS,
         "contact": contact,
         "form": {"errors": bool(errors)},
         "main": form,

@@ -13,7 +13,7 @@ from openmash.access.fields import contact_person_shown, contact_view
 from openmash.contacts import selectors, services
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
-from openmash.enquiries import assignment
+from openmash.enquiries import assignment, related
 from openmash.enquiries import services as enquiry_services
 
 router = Router(tags=["contacts"])
@@ -325,10 +325,15 @@ class ScreeningIn(CleanSchema):
     held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
     field, naming the holder."""
 
-    outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker"]
+    outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker", "add_to_enquiry"]
     rationale: str
     rag: str = ""
     holder_confirmed: int | None = Field(None, ge=1, le=2147483647)
+    enquiry_id: UUID | None = Field(
+        None,
+        description="With outcome add_to_enquiry: the open MASH enquiry to join (see GET /contacts/{id}/related-work); "
+        "optional when exactly one is open about the contact's children",
+    )
 
 
 class HolderOut(Schema):
@@ -350,6 +355,30 @@ class QueueItemOut(Schema):
     concern_codes: list[str]
     subjects: list[ContactPersonOut]
     assigned_to: HolderOut | None
+    related_work: list[str] = Field(
+        description="Kinds of work already in hand for these children (see GET /contacts/{id}/related-work), most "
+        "pressing first: open_enquiry, strategy, open_case, recent_contact, same_concern"
+    )
+
+
+class RelatedWorkOut(Schema):
+    """One piece of work already in hand for a contact's children (issue 6, duplicate work). `kind`: open_enquiry
+    (another contact about the child is in an undecided MASH enquiry: `enquiry_id`), strategy (a strategy discussion
+    under way), open_case (open to children's social care since `since`, allocated to `worker_name` or "" while
+    waiting), recent_contact (another contact received within 7 days), same_concern (another agency raised a concern
+    category in common within 28 days: `concerns`). Times are UTC. `child_ids`: this contact's children it concerns."""
+
+    kind: str
+    label: str
+    child_ids: list[UUID]
+    contact_id: UUID | None = None
+    reference: str = ""
+    agency: str = ""
+    received_at: dt.datetime | None = None
+    enquiry_id: UUID | None = None
+    concerns: list[str] = []
+    since: dt.datetime | None = None
+    worker_name: str = ""
 
 
 class QueuePageOut(PageOut):
@@ -459,7 +488,9 @@ def contact_out(actor, contact) -> dict:
     # Which parts the actor sees is decided once, in access.fields.contact_view (the pages use the same answer).
     view = contact_view(actor, contact)
     screening = getattr(contact, "screening", None) if view.screening else None
-    enquiry = getattr(contact, "enquiry", None)
+    screened = getattr(contact, "screening", None)
+    # A contact added to an open enquiry at screening (issue 6) is decided by that enquiry.
+    enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     decision = getattr(enquiry, "decision", None) if enquiry else None
     return {
         "id": contact.id,
@@ -621,6 +652,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         rationale=payload.rationale,
         rag=payload.rag,
         holder_confirmed=payload.holder_confirmed,
+        enquiry_id=payload.enquiry_id,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 
@@ -634,6 +666,8 @@ def screening_queue(request, q: Query[WorkFilterQuery]):
     page = selectors.screening_queue(
         actor=request.actor, page=q.page, page_size=q.page_size, clamp=False, **q.filters()
     )
+    contacts = list(page)
+    kinds = related.related_work_counts(actor=request.actor, contacts=contacts)
     items = [
         {
             "id": c.id,
@@ -646,10 +680,41 @@ def screening_queue(request, q: Query[WorkFilterQuery]):
             "concern_codes": c.concern_codes,
             "subjects": _people(c, True),
             "assigned_to": holder_out(c),
+            "related_work": kinds.get(c.pk, []),
         }
-        for c in page
+        for c in contacts
     ]
     return page_out(page, items)
+
+
+@router.get(
+    "/contacts/{contact_id}/related-work",
+    response=list[RelatedWorkOut],
+    summary="Work already in hand for a contact's children (the hub only): open enquiries, open cases, other contacts",
+)
+def contact_related_work(request, contact_id: UUID):
+    """The hub's screeners and managers only (403 otherwise); 404 for a contact that does not exist. The contact
+    read is audited as a view."""
+    from openmash.access.policy import require
+
+    require(request.actor, "related.view")
+    contact = selectors.contact_get(actor=request.actor, contact_id=contact_id)
+    return [
+        {
+            "kind": i.kind,
+            "label": i.label,
+            "child_ids": i.child_ids,
+            "contact_id": i.contact_id,
+            "reference": i.reference,
+            "agency": i.agency_name,
+            "received_at": i.received_at,
+            "enquiry_id": i.enquiry_id,
+            "concerns": i.concerns,
+            "since": i.since,
+            "worker_name": i.worker_name,
+        }
+        for i in related.related_work(actor=request.actor, contact=contact)
+    ]
 
 
 @router.post(

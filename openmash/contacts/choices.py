@@ -5,6 +5,7 @@ class ContactStatus(models.TextChoices):
     AWAITING_SCREENING = "awaiting_screening", "Awaiting screening"
     WITH_ALLOCATED_WORKER = "with_allocated_worker", "Passed to allocated worker"
     IN_ENQUIRY = "in_enquiry", "MASH enquiry"
+    ADDED_TO_ENQUIRY = "added_to_enquiry", "Added to an open MASH enquiry"
     CLOSED = "closed", "Closed at screening"
     STRATEGY = "strategy", "Strategy discussion"
     DECIDED = "decided", "Decided"

@@ -89,7 +89,9 @@ def screening_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool =
 
 @transaction.atomic
 def contact_get(*, actor, contact_id) -> Contact:
-    qs = _contact_qs(actor).select_related("screening", "enquiry", "enquiry__decision")
+    qs = _contact_qs(actor).select_related(
+        "screening", "enquiry", "enquiry__decision", "screening__added_to__decision", "screening__added_to__contact"
+    )
     contact = contact_get_for(actor, contact_id, qs=qs)
     audit_record(actor=actor, action="view", obj=contact)
     return contact
@@ -102,7 +104,9 @@ def encompass_status(*, contact) -> dict:
     open (the caller fetched it through the access policy). Returns {"requested": bool (the contact asked for
     notices), "notices": [EncompassNotice with school] oldest first, "children_without_school": int (children a
     notice is still waiting for, as no school is known for them)}. The schools are those the contact named."""
-    notices = list(contact.encompass_notices.select_related("school", "acknowledged_by").order_by("created_at", "id"))
+    notices = list(
+        contact.encompass_notices.select_related("school", "person", "acknowledged_by").order_by("created_at", "id")
+    )
     told = {n.person_id for n in notices}
     waiting = 0
     if contact.notify_schools:

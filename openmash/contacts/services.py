@@ -658,7 +658,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
     records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
-    contact.intake_notices = notices
+    contact.intake_notices = notices + _related_work_notices(actor, contact, subject_people)
     # What the referrer told us about the household becomes relationships to each subject child.
     by_role: dict[str, list] = {}
     for role, p in other_people:
@@ -687,6 +687,49 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
         audit_record(actor=actor, action="route", obj=contact, detail={"to": "allocated_worker"})
     return contact
+
+
+def _related_work_notices(actor, contact: Contact, subject_people: list) -> list[str]:
+    """What intake says about work already in hand for the new contact's children (issue 6, duplicate work), keyed by
+    input position ("subjects.0: ..."). The hub hears of open enquiries, strategy discussions, open cases and other
+    recent contacts (enquiries.related); anyone else only of their own recent contacts about the same child, which
+    they recorded themselves (telling them more would leak case status: issue 5, fault 6)."""
+    from django.utils import dateformat
+
+    from openmash.enquiries.related import own_recent_contacts, related_work_for
+
+    position = {}
+    for i, person in enumerate(subject_people):
+        position.setdefault(person.pk, i)
+
+    def day(when) -> str:
+        return dateformat.format(timezone.localtime(when), "j F Y")
+
+    notices: list[str] = []
+    if can(actor, "related.view"):
+        for item in related_work_for([contact])[contact.pk]:
+            where = min((position[c] for c in item.child_ids if c in position), default=0)
+            if item.kind == "open_case":
+                text = "is open to children's social care" + (
+                    f" (allocated to {item.worker_name})" if item.worker_name else " (awaiting allocation)"
+                )
+            else:
+                text = f"{item.label.lower()}: contact {item.reference} from {item.agency_name}, received {day(item.received_at)}"
+                if item.concerns:
+                    text += f" ({'; '.join(item.concerns)})"
+            notices.append(f"subjects.{where}: {text}. The screener will see it and can join the work up")
+        return notices
+    for i, person in enumerate(subject_people):
+        if position[person.pk] != i:
+            continue
+        for earlier in own_recent_contacts(
+            actor=actor, person_ids=[person.pk], received_at=contact.received_at, exclude=contact
+        ):
+            notices.append(
+                f"subjects.{i}: you recorded contact {earlier.reference} about this child on {day(earlier.received_at)}. "
+                "If this is the same concern, amend that contact instead"
+            )
+    return notices
 
 
 def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str]]:
@@ -919,6 +962,8 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             resolved = _resolve_person(actor, ref, prefix=prefix, errors=errors, child=child)
             if resolved[0] == "existing" and resolved[1].pk in links:
                 errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
+            if resolved[0] == "new" and f"{prefix}.match" not in errors:
+                _search_before_create(ref, resolved[1], prefix=prefix, exclude=list(links), errors=errors)
             extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
             plan[key].append((role, resolved, extras))
     if data.get("domestic_abuse") is not None:
@@ -936,6 +981,30 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
 
 
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
+
+CANDIDATES_UNANSWERED = (
+    "{n} already known may be this person. Look at them first (POST /api/v1/intake/candidates, or the page), then "
+    "give the person_id of the one it is, or list every one it is not in not_person_ids"
+)
+
+
+def _search_before_create(ref: dict, cleaned: dict, *, prefix: str, exclude: list, errors: dict) -> None:
+    """Search before create (issue 5 review, fault 5), on every path that adds a new person to a contact after
+    intake (the amendment page and the API's amendments share contact_amend): the people already known who may be
+    this person (matching.candidates.candidates_for, the rule intake uses) must each be answered, by naming the
+    one it is (`person_id`) or listing those it is not (`not_person_ids`), else a `<prefix>.match` error. The
+    check itself reveals only how many; who they are comes from the audited lookup the caller makes
+    (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
+    from openmash.matching.candidates import candidates_for
+
+    found = candidates_for(ref, exclude_person_ids=exclude)
+    declined = {str(x) for x in cleaned.get("not_person_ids") or []}
+    pending = [c for c in found if str(c.person.pk) not in declined]
+    if pending:
+        n = len(pending)
+        who = "1 person" if n == 1 else f"{n} people"
+        errors.setdefault(f"{prefix}.match", []).append(CANDIDATES_UNANSWERED.format(n=who))
+
 
 PERSON_HELD_MESSAGE = (
     "Only the MASH can change the details of a person found by search or named in other records. "

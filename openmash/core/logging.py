@@ -93,3 +93,17 @@ class RedactFilter(logging.Filter):
         elif isinstance(record.args, dict):
             record.args = {k: log_value(v) for k, v in record.args.items()}
         return True
+
+
+class ClientErrorFilter(logging.Filter):
+    """On the application's log handler: a refused request (Django's request logging of a 4xx, such as "Forbidden
+    (Permission denied)") is one line, without the traceback of the exception that refused it. The refusal is an
+    expected outcome, already audited (``deny``), and the traceback only buries real faults; server errors (5xx)
+    keep theirs. Never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.name.startswith("django.request") and isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -117,10 +117,22 @@ class DecisionOut(Schema):
     children: list[DecisionChildOut] = []
 
 
+class AddedContactOut(Schema):
+    """A contact added to this enquiry at screening instead of starting parallel work (issue 6); the enquiry's
+    decision decides it too. `received_at` is UTC."""
+
+    id: UUID
+    reference: str
+    recording_agency: str
+    received_at: dt.datetime
+    concern_codes: list[str]
+
+
 class EnquiryOut(EnquirySummaryOut):
     version: int
     narrative: str
     concern_codes: list[str]
+    added_contacts: list[AddedContactOut]
     agency_requests: list[AgencyRequestOut]
     rag_history: list[RagChangeOut]
     decision: DecisionOut | None
@@ -402,6 +414,16 @@ def enquiry_out(e) -> dict:
         "version": e.version,
         "narrative": e.contact.narrative,
         "concern_codes": e.contact.concern_codes,
+        "added_contacts": [
+            {
+                "id": sc.contact.id,
+                "reference": sc.contact.reference,
+                "recording_agency": sc.contact.recording_agency.name,
+                "received_at": sc.contact.received_at,
+                "concern_codes": sc.contact.concern_codes,
+            }
+            for sc in e.added_screenings.select_related("contact__recording_agency").order_by("screened_at")
+        ],
         "agency_requests": [
             {
                 "id": r.id,

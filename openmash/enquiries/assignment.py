@@ -22,6 +22,7 @@ from openmash.access.policy import (
     contacts_visible,
     enquiries_visible,
     enquiry_get_for,
+    memberships_allowed,
     require,
     work_holders_visible,
 )
@@ -33,6 +34,7 @@ from openmash.enquiries.choices import EnquiryStatus
 ASSIGNED_ANY = ""
 ASSIGNED_ME = "me"
 ASSIGNED_NONE = "none"
+ASSIGNED_LEFT = "left"  # held by someone who can no longer hold work (a leaver, or someone whose role changed)
 
 
 def holder_name(user) -> str:
@@ -43,14 +45,17 @@ def holder_name(user) -> str:
 
 
 def assigned_filter(actor, value: str) -> Q:
-    """The Q for an "assigned" filter value: "" any, "me" held by the actor, "none" held by nobody, or a user id
-    (held by that user). Raises ValidationFailed for anything else."""
+    """The Q for an "assigned" filter value: "" any, "me" held by the actor, "none" held by nobody, "left" held by
+    someone who can no longer hold work (deactivated, or no longer a hub screener or manager), or a user id (held
+    by that user, current or not). Raises ValidationFailed for anything else."""
     if value in (ASSIGNED_ANY, None):
         return Q()
     if value == ASSIGNED_ME:
         return Q(assigned_to_id=actor.user.pk)
     if value == ASSIGNED_NONE:
         return Q(assigned_to__isnull=True)
+    if value == ASSIGNED_LEFT:
+        return Q(assigned_to__isnull=False) & ~Q(assigned_to_id__in=memberships_allowed("work.take").values("user_id"))
     if not str(value).isdigit():
         raise ValidationFailed("Check the filters", errors={"assigned": ["Select who holds the work"]})
     return Q(assigned_to_id=int(value))
@@ -62,6 +67,75 @@ def work_holders_list(*, actor) -> list:
     return list(
         work_holders_visible(actor).select_related("user", "agency").order_by("user__display_name", "user__username")
     )
+
+
+def former_holders_list(*, actor) -> list:
+    """Users who still hold a contact awaiting screening or an open enquiry but can no longer hold work (leavers,
+    or people whose role changed), by name: so the lists can be filtered to their work and it is not lost.
+    Out: [User]. PermissionDenied without work.take."""
+    from openmash.accounts.models import User
+
+    require(actor, "work.take")
+    current = memberships_allowed("work.take").values("user_id")
+    held = Q(
+        pk__in=contacts_visible(actor).filter(status=ContactStatus.AWAITING_SCREENING).values("assigned_to_id")
+    ) | Q(pk__in=enquiries_visible(actor).filter(status=EnquiryStatus.OPEN).values("assigned_to_id"))
+    return list(User.objects.filter(held).exclude(pk__in=current).order_by("display_name", "username"))
+
+
+def work_held_by(user_id) -> dict:
+    """How much hub work a user holds: {"contacts": contacts awaiting screening, "enquiries": open enquiries,
+    "total"}. Counts only (no personal data), for the partnership admin deactivating a leaver; not audited."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import Enquiry
+
+    contacts = Contact.objects.filter(assigned_to_id=user_id, status=ContactStatus.AWAITING_SCREENING).count()
+    enquiries = Enquiry.objects.filter(assigned_to_id=user_id, status=EnquiryStatus.OPEN).count()
+    return {"contacts": contacts, "enquiries": enquiries, "total": contacts + enquiries}
+
+
+def work_hand_back(*, actor, user_id, to_user_id=None, username: str = "") -> int:
+    """A leaver's work goes back to the shared queue (to_user_id None) or to a named colleague who may hold hub work:
+    every contact awaiting screening and open enquiry `user_id` holds. Called by the partnership admin's
+    deactivation (openmash.accounts.admin_services.user_set_active) inside its transaction; `actor` is the admin's
+    Actor, or None with `username` for the command line. Each item moved writes an audit event "assign" (from, to,
+    reason "leaver"), as a manager's re-assignment does. Returns the number of items moved. ValidationFailed when
+    the colleague cannot hold hub work (or is the leaver)."""
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import Enquiry
+
+    if to_user_id not in (None, ""):
+        to_user_id = _user_id_or_none(to_user_id)
+        if to_user_id == user_id or not memberships_allowed("work.take").filter(user_id=to_user_id).exists():
+            raise ValidationFailed(
+                "Choose someone in the hub who can hold this work",
+                errors={"hand_work_to": ["Choose a screener or manager in the hub who is not leaving"]},
+            )
+    else:
+        to_user_id = None
+    now = timezone.now()
+    moved = 0
+    for model, open_q in (
+        (Contact, Q(status=ContactStatus.AWAITING_SCREENING)),
+        (Enquiry, Q(status=EnquiryStatus.OPEN)),
+    ):
+        items = list(model.objects.select_for_update().filter(open_q, assigned_to_id=user_id))
+        if not items:
+            continue
+        model.objects.filter(pk__in=[i.pk for i in items], assigned_to_id=user_id).update(
+            assigned_to_id=to_user_id, assigned_at=now if to_user_id else None, updated_at=now
+        )
+        for item in items:
+            audit_record(
+                actor=actor,
+                username=username,
+                action="assign",
+                obj=item,
+                reason="leaver",
+                detail={"from": str(user_id), "to": str(to_user_id) if to_user_id else None},
+            )
+        moved += len(items)
+    return moved
 
 
 def _holder_user_id(actor, user_id):
@@ -202,7 +276,8 @@ def workload_by_holder(*, actor) -> dict:
 
     Out: {"rows": [{"user_id" (None for the "nobody" row), "name", "current" (may hold work now), "linkable" (the
     lists can be filtered to this row: the nobody row and current holders), "contacts",
-    "contacts_overdue", "contacts_immediate", "enquiries", "enquiries_overdue"}], "totals": {the same sums}}.
+    "contacts_overdue", "contacts_immediate", "enquiries", "enquiries_overdue"}], "totals": {the same sums}, "left":
+    the same sums over the former holders (held by someone who has left), or None when nobody who left holds work}.
     Rows: hub members by name, then former holders, then "Nobody yet". PermissionDenied without work.take."""
     from django.db.models import Count, Q
 
@@ -243,7 +318,7 @@ def workload_by_holder(*, actor) -> dict:
             "user_id": user_id,
             "name": holder_name(users.get(user_id)) if user_id else "Nobody yet",
             "current": user_id in current,
-            "linkable": user_id is None or user_id in current,  # the lists filter by current holders only
+            "linkable": True,  # the lists filter by any holder, former ones too (former_holders_list)
             "contacts": c.get("total", 0),
             "contacts_overdue": c.get("overdue", 0),
             "contacts_immediate": c.get("immediate", 0),
@@ -253,4 +328,6 @@ def workload_by_holder(*, actor) -> dict:
 
     rows = [row(u) for u in order + others] + [row(None)]
     keys = ("contacts", "contacts_overdue", "contacts_immediate", "enquiries", "enquiries_overdue")
-    return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in keys}}
+    former = [r for r in rows if r["user_id"] and not r["current"]]
+    left = {k: sum(r[k] for r in former) for k in keys} if former else None
+    return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in keys}, "left": left}

@@ -7,6 +7,8 @@ class ScreeningOutcome(models.TextChoices):
     MASH_ENQUIRY = "mash_enquiry", "Progress to MASH enquiry"
     STRATEGY = "strategy", "Straight to strategy discussion"
     ALLOCATED_WORKER = "allocated_worker", "Pass to allocated worker"
+    # Issue 6, duplicate work: the child is already in an open MASH enquiry; this contact joins it.
+    ADD_TO_ENQUIRY = "add_to_enquiry", "Add to the open MASH enquiry about this child"
 
 
 class EnquiryStatus(models.TextChoices):

@@ -25,6 +25,11 @@ class Screening(BaseModel):
     outcome = models.CharField(max_length=30, choices=ScreeningOutcome.choices)
     rag = models.CharField(max_length=20, blank=True)
     rationale = models.TextField()
+    # Outcome "add_to_enquiry" (issue 6, duplicate work): the open MASH enquiry this contact joined. Its decision is
+    # this contact's decision too.
+    added_to = models.ForeignKey(
+        "Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="added_screenings"
+    )
 
 
 class Enquiry(VersionedModel):

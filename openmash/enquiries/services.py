@@ -89,7 +89,14 @@ def _rag_due(rag_code: str, start: dt.datetime, errors: dict, field: str = "rag"
 
 @transaction.atomic
 def screening_record(
-    *, actor, contact_id, outcome: str, rationale: str, rag: str = "", holder_confirmed: int | None = None
+    *,
+    actor,
+    contact_id,
+    outcome: str,
+    rationale: str,
+    rag: str = "",
+    holder_confirmed: int | None = None,
+    enquiry_id=None,
 ) -> Screening:
     """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict.
 
@@ -98,38 +105,32 @@ def screening_record(
     X" (practitioner review, fault 9: one screener closed a contact another held, with no warning). Not refused
     outright, even for screeners: the holder may be away while an urgent contact waits; the override is deliberate,
     audited (detail "held_by") and the holder is told. A confirmation naming someone who no longer holds it is
-    asked again (the holder changed meanwhile). ValidationFailed on "holder_confirmed" otherwise."""
+    asked again (the holder changed meanwhile). ValidationFailed on "holder_confirmed" otherwise.
+
+    Outcome "add_to_enquiry" (issue 6, duplicate work) joins the contact to an open MASH enquiry about the same
+    children instead of opening a parallel one: `enquiry_id` names it (optional when exactly one is open). Every
+    child of the contact must be a child of that enquiry (over their resolved clusters, ADR 0005); otherwise, or if
+    no such enquiry is open, ValidationFailed on "enquiry_id" / "outcome". The enquiry's decision is this contact's
+    decision too (decision_record); its holder is told. Conflict if the enquiry was decided meanwhile."""
     require(actor, "contact.screen")
     contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
-    errors: dict[str, list[str]] = {}
-    held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
-    if held_by is not None and holder_confirmed != held_by.pk:
-        errors["holder_confirmed"] = [
-            f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
-        ]
-    if outcome not in ScreeningOutcome.values:
-        errors.setdefault("outcome", []).append("Choose a screening outcome")
-    rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
     now = timezone.now()
-    due = None
-    if outcome == ScreeningOutcome.MASH_ENQUIRY:
-        due = _rag_due(rag, now, errors)
-    elif rag:
-        errors.setdefault("rag", []).append("Only a MASH enquiry takes a RAG rating")
-    allocation = None
-    if outcome == ScreeningOutcome.ALLOCATED_WORKER:
-        allocation = open_allocation_for(_subject_ids(contact))
-        if allocation is None:
-            errors.setdefault("outcome", []).append("No child in this contact has an allocated worker")
-    if errors:
-        raise ValidationFailed("There is a problem with the screening", errors=errors)
+    rationale, due, allocation, added_to, held_by = _screening_check(
+        actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now
+    )
     new_status = {
         ScreeningOutcome.NFA_ADVICE: ContactStatus.CLOSED,
         ScreeningOutcome.EARLY_HELP: ContactStatus.CLOSED,
         ScreeningOutcome.MASH_ENQUIRY: ContactStatus.IN_ENQUIRY,
         ScreeningOutcome.STRATEGY: ContactStatus.STRATEGY,
         ScreeningOutcome.ALLOCATED_WORKER: ContactStatus.WITH_ALLOCATED_WORKER,
+        ScreeningOutcome.ADD_TO_ENQUIRY: ContactStatus.ADDED_TO_ENQUIRY,
     }[outcome]
+    if (
+        added_to is not None
+        and not Enquiry.objects.select_for_update().filter(pk=added_to.pk, status=EnquiryStatus.OPEN).exists()
+    ):
+        raise Conflict("That MASH enquiry was decided meanwhile. Reload and screen this contact again.")
     won = Contact.objects.filter(pk=contact.pk, status=ContactStatus.AWAITING_SCREENING).update(
         status=new_status,
         version=F("version") + 1,
@@ -139,9 +140,17 @@ def screening_record(
     if not won:
         raise Conflict("This contact has already been screened by someone else. Reload to see their decision.")
     screening = Screening.objects.create(
-        contact=contact, screened_by=actor.user, screened_at=now, outcome=outcome, rag=rag or "", rationale=rationale
+        contact=contact,
+        screened_by=actor.user,
+        screened_at=now,
+        outcome=outcome,
+        rag=rag or "",
+        rationale=rationale,
+        added_to=added_to,
     )
     detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    if added_to is not None:
+        detail["enquiry"] = str(added_to.pk)
     audit_record(actor=actor, action="screen", obj=contact, detail=detail)
     if held_by is not None:
         notification_send(
@@ -151,6 +160,8 @@ def screening_record(
         )
     subjects = _subject_ids(contact)
     label = ScreeningOutcome(outcome).label
+    if added_to is not None:
+        label = f"added to the open MASH enquiry on contact {added_to.contact.reference}"
     chronology_add(
         person_ids=subjects,
         occurred_at=now,
@@ -168,18 +179,104 @@ def screening_record(
         )
         audit_record(actor=actor, action="create", obj=enquiry, detail={"rag": rag})
     else:
-        _screening_hand_on(actor=actor, contact=contact, outcome=outcome, subjects=subjects, allocation=allocation)
+        _screening_hand_on(
+            actor=actor, contact=contact, outcome=outcome, subjects=subjects, allocation=allocation, added_to=added_to
+        )
     # Passing it to the allocated worker tells the referrer nothing: they would learn the child has one (fault 6).
-    if outcome not in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.ALLOCATED_WORKER):
+    # A contact added to an open enquiry is told when that enquiry is decided, like any enquiry's referrer.
+    if outcome not in (
+        ScreeningOutcome.MASH_ENQUIRY,
+        ScreeningOutcome.ALLOCATED_WORKER,
+        ScreeningOutcome.ADD_TO_ENQUIRY,
+    ):
         _tell_referrer(contact)
     return screening
 
 
-def _screening_hand_on(*, actor, contact: Contact, outcome: str, subjects: list, allocation) -> None:
+def _screening_check(actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now) -> tuple:
+    """screening_record's checks: (rationale, enquiry due time, allocation, enquiry joined, holder overridden), or
+    ValidationFailed with every problem at once."""
+    errors: dict[str, list[str]] = {}
+    held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
+    if held_by is not None and holder_confirmed != held_by.pk:
+        errors["holder_confirmed"] = [
+            f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
+        ]
+    if outcome not in ScreeningOutcome.values:
+        errors.setdefault("outcome", []).append("Choose a screening outcome")
+    rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
+    due = None
+    if outcome == ScreeningOutcome.MASH_ENQUIRY:
+        due = _rag_due(rag, now, errors)
+    elif rag:
+        errors.setdefault("rag", []).append("Only a MASH enquiry takes a RAG rating")
+    added_to = None
+    if outcome == ScreeningOutcome.ADD_TO_ENQUIRY:
+        added_to = _enquiry_to_join(contact, enquiry_id, errors)
+    elif enquiry_id:
+        errors.setdefault("enquiry_id", []).append("Only 'add to the open MASH enquiry' takes an enquiry")
+    allocation = None
+    if outcome == ScreeningOutcome.ALLOCATED_WORKER:
+        allocation = open_allocation_for(_subject_ids(contact))
+        if allocation is None:
+            errors.setdefault("outcome", []).append("No child in this contact has an allocated worker")
+    if errors:
+        raise ValidationFailed("There is a problem with the screening", errors=errors)
+    return rationale, due, allocation, added_to, held_by
+
+
+def _enquiry_to_join(contact: Contact, enquiry_id, errors: dict) -> Enquiry | None:
+    """The open MASH enquiry a contact joins (outcome add_to_enquiry): the one named, or the only one open about its
+    children (enquiries.related). Records the problem on `errors` and returns None when there is none, several and
+    none named, the one named is not open about these children, or it does not cover every child of the contact."""
+    from openmash.enquiries.related import related_work_for
+
+    open_ones = {i.enquiry_id: i for i in related_work_for([contact])[contact.pk] if i.kind == "open_enquiry"}
+    if not open_ones:
+        errors.setdefault("outcome", []).append("No child in this contact is in an open MASH enquiry")
+        return None
+    if enquiry_id is None:
+        if len(open_ones) > 1:
+            errors.setdefault("enquiry_id", []).append("Choose the MASH enquiry to add this contact to")
+            return None
+        enquiry_id = next(iter(open_ones))
+    item = open_ones.get(_as_uuid(enquiry_id))
+    if item is None:
+        errors.setdefault("enquiry_id", []).append("Choose an open MASH enquiry about a child in this contact")
+        return None
+    if set(item.child_ids) != set(_subject_ids(contact)):
+        errors.setdefault("enquiry_id", []).append(
+            "This contact names a child who is not in that enquiry: screen it on its own (for example as a MASH "
+            "enquiry)"
+        )
+        return None
+    return Enquiry.objects.select_related("contact", "assigned_to").get(pk=item.enquiry_id)
+
+
+def _as_uuid(value):
+    import uuid
+
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _screening_hand_on(*, actor, contact: Contact, outcome: str, subjects: list, allocation, added_to=None) -> None:
     """What a screening outcome other than a MASH enquiry sets going: referrals for a strategy discussion, a
-    request to the early help service, or a notice to the allocated worker."""
+    request to the early help service, a notice to the allocated worker, or a notice to the holder of the enquiry
+    the contact joined."""
     now = timezone.now()
-    if outcome == ScreeningOutcome.STRATEGY:
+    if added_to is not None:
+        holder = added_to.assigned_to
+        if holder is not None and holder.pk != actor.user.pk:
+            notification_send(
+                user=holder,
+                contact=added_to.contact,
+                message=f"Contact {contact.reference} was added to the MASH enquiry you hold "
+                f"({added_to.contact.reference})",
+            )
+    elif outcome == ScreeningOutcome.STRATEGY:
         _referrals_open(actor=actor, contact=contact, subjects=subjects, outcome_code="strategy_s47", when=now)
     elif outcome == ScreeningOutcome.EARLY_HELP:
         _early_help_send(actor=actor, contact=contact, children=subjects, source=EarlyHelpSource.SCREENING, when=now)
@@ -696,6 +793,11 @@ def enquiry_decide(
     )
     contact = enquiry.contact
     Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.DECIDED, version=F("version") + 1, updated_at=now)
+    # Contacts added to this enquiry at screening (issue 6, duplicate work) are decided by it too.
+    added = list(Contact.objects.filter(screening__added_to=enquiry, status=ContactStatus.ADDED_TO_ENQUIRY))
+    Contact.objects.filter(pk__in=[c.pk for c in added]).update(
+        status=ContactStatus.DECIDED, version=F("version") + 1, updated_at=now
+    )
     audit_record(
         actor=actor,
         action="decide",
@@ -710,6 +812,8 @@ def enquiry_decide(
     _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)
     _decision_hand_on(actor=actor, decision=decision, per_child=per_child, known=known, when=now)
     _tell_referrer(contact)
+    for joined in added:
+        _tell_referrer(joined)
     return decision
 
 
@@ -909,9 +1013,10 @@ def notifications_mark_read(*, actor, contact_id) -> int:
 
 
 @transaction.atomic
-def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocation:
+def allocation_assign(*, actor, person_id, worker_membership_id, contact=None) -> CaseAllocation:
     """Allocate a child who is open to children's social care to a social worker (a MASH manager's action).
-    Contacts about the child then go to that worker instead of starting a new enquiry."""
+    Contacts about the child then go to that worker instead of starting a new enquiry. `contact`: the contact the
+    allocation is made from (the MASH pack), so the audit event is found by that contact's reference."""
     require(actor, "allocation.assign")
     person = person_get_for(actor, person_id)
     membership = (
@@ -944,7 +1049,13 @@ def allocation_assign(*, actor, person_id, worker_membership_id) -> CaseAllocati
         )
         allocation.refresh_from_db()
         action = "update"
-    audit_record(actor=actor, action=action, obj=allocation, detail={"worker": membership.user_id})
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=allocation,
+        detail={"worker": membership.user_id},
+        contacts=[contact] if contact is not None else (),
+    )
     chronology_add(
         person_ids=[person.pk],
         occurred_at=now,

@@ -8,8 +8,10 @@ spaces, hyphens or not at all (and often not held by the police). Some children 
 
 The children are the demo database's own (children with an NHS number, so the imported events join the
 chronologies their contacts started), or, with no seeded database, made up here. Both come from the 999 NHS
-number range, which is never issued. Once matching links the two agencies' records (openmash.people.linking),
-each shared child's chronology shows police and health events together.
+number range, which is never issued. Imported, a shared child whose police record holds the NHS number is one
+person at once (openmash.people.linking); one the police hold without it waits in the hub's review queue as a
+look-alike (name and date of birth) until a reviewer confirms it. Either way its chronology then shows police and
+health events together.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -103,12 +104,36 @@ def _event(resource) -> dict:
 
 
 def _problems_of(exc, number: int, kind: str) -> list[Problem]:
-    """A pydantic ValidationError as problems: the FHIR path and the reason, never the input value."""
+    """A pydantic ValidationError as problems: the FHIR path and the reason, never the input value. An element the
+    resource does not define is reported at its parent (its name is the file's text, which could be anything), and
+    a message that quotes the value is replaced by a plain one."""
     out = []
     for e in exc.errors()[:10]:
-        path = ".".join(str(p) for p in e.get("loc", ()) if p != "__root__")
-        out.append(Problem(number, f"{kind}.{path}" if path else kind, str(e.get("msg", "not valid FHIR"))[:200]))
+        loc = [p for p in e.get("loc", ()) if p != "__root__"]
+        if e.get("type") == "extra_forbidden":
+            loc = loc[:-1]
+            reason = "The resource has an element FHIR does not define here"
+        else:
+            reason = str(e.get("msg", "not valid FHIR"))[:200]
+            value = e.get("input")
+            if isinstance(value, (str, int, float)) and len(str(value)) >= 2 and str(value).lower() in reason.lower():
+                reason = "This value is not valid here"
+        path = ".".join(str(p) for p in loc)
+        out.append(Problem(number, f"{kind}.{path}" if path else kind, reason))
     return out or [Problem(number, kind, "This is not a valid FHIR resource")]
+
+
+def _is_fhir_type(kind: str) -> bool:
+    """Whether `kind` is the name of a FHIR R4B resource type (so a report may name it)."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    if not re.fullmatch(r"[A-Z][A-Za-z]{1,63}", kind):
+        return False
+    try:
+        get_fhir_model_class(kind)
+    except (ValueError, TypeError, ImportError, AttributeError):
+        return False
+    return True
 
 
 class FhirReader:
@@ -145,12 +170,18 @@ class FhirReader:
         for number, entry in enumerate(entries, start=1):
             raw = entry.get("resource") if isinstance(entry, dict) else None
             kind = raw.get("resourceType") if isinstance(raw, dict) else None
+            if kind is not None and not isinstance(kind, str):
+                kind = "?"  # not a type name at all (a list, a number): never in the report
             if kind not in models:
                 if not kind:
                     notes.append(Row(number, {}, problems=[Problem(number, "entry", "The entry has no resource")]))
                 elif kind not in skipped:
                     skipped.add(kind)
-                    warning = Problem(number, kind, f"{kind} resources are not imported", "warning")
+                    # name the type only when it is one FHIR defines: the report never quotes the file's own text
+                    if isinstance(kind, str) and _is_fhir_type(kind):
+                        warning = Problem(number, kind, f"{kind} resources are not imported", "warning")
+                    else:
+                        warning = Problem(number, "entry.resource", "The resource type is not one FHIR defines")
                     notes.append(Row(number, {}, problems=[warning]))
                 continue
             try:

@@ -37,7 +37,7 @@ from openmash.feeds.choices import EventKind, Sensitivity, default_sensitivity
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 PERSON_FIELDS = ("record_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address")
-IDENTIFIER_FIELDS = ("nhs_number", "upn")
+IDENTIFIER_FIELDS = ("nhs_number", "upn", "pnc_id")
 EVENT_FIELDS = ("event_date", "event_type", "description", "event_id")
 FIELDS = PERSON_FIELDS + IDENTIFIER_FIELDS + EVENT_FIELDS
 FORMATS = ("csv", "xlsx", "fhir")

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -231,29 +232,58 @@ def file_inspect(path: Path, *, name: str, spec: FeedSpec, encoding: str | None 
 # --- headings ------------------------------------------------------------------------------------------------------
 
 
+_LOOKS_LIKE_DATA_RE = re.compile(r"\d{2,}|@")
+
+
+def _looks_like_data(text: str) -> bool:
+    """Whether a heading cell looks like a value rather than a column name: a run of two digits or more (a date, an
+    NHS number, a postcode, a phone number) or an e-mail address."""
+    return bool(_LOOKS_LIKE_DATA_RE.search(text))
+
+
 def map_headings(headings: list, spec: FeedSpec) -> dict[str, int]:
     """{field: column index} from the file's heading row. Raises FileProblem listing every missing column, every
-    heading the mapping does not name (when it refuses extra columns) and every repeated heading."""
+    heading the mapping does not name (when it refuses extra columns) and every repeated heading.
+
+    Problems never quote a heading the mapping does not know: a file sent without its heading row has data in its
+    first row, and the report is read by the feed's administrator. Unknown or repeated columns are named by
+    position ("column 3"); a first row that looks like data (no known heading, or a missing column and a cell that
+    looks like a value) is reported once as "the file needs a header row"."""
     wanted = {heading_key(h): f for f, h in spec.columns.items()}
     found: dict[str, int] = {}
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    data_like = False
     for i, raw in enumerate(headings):
         text = "" if raw is None else str(raw).strip()
         key = heading_key(text)
         if not key:
             continue
+        where = f"column {i + 1}"
         if key in seen:
-            problems.append(Problem(1, text, f"The column {text} appears twice"))
+            problems.append(Problem(1, where, f"Column {i + 1} has the same heading as column {seen[key] + 1}"))
             continue
-        seen.add(key)
+        seen[key] = i
         if key in wanted:
             found[wanted[key]] = i
-        elif spec.extra_columns == "refuse":
-            problems.append(Problem(1, text, f"The column {text} is not in the {spec.code} feed (is it misnamed?)"))
-    for f in spec.required_fields():
-        if f not in found:
-            problems.append(Problem(1, spec.columns[f], f"The column {spec.columns[f]} is missing"))
+            continue
+        data_like = data_like or _looks_like_data(text)
+        if spec.extra_columns == "refuse":
+            problems.append(
+                Problem(
+                    1, where, f"The heading of column {i + 1} is not a column of the {spec.code} feed (is it misnamed?)"
+                )
+            )
+    missing = [f for f in spec.required_fields() if f not in found]
+    if seen and (not found or (missing and data_like)):
+        raise _refuse(
+            "The first row looks like data: the file needs a header row naming its columns"
+            f" ({', '.join(spec.columns[f] for f in spec.required_fields())})",
+            row=1,
+            field="heading row",
+        )
+    for f in missing:
+        problems.append(Problem(1, spec.columns[f], f"The column {spec.columns[f]} is missing"))
     if problems:
         raise FileProblem(*problems)
     return found

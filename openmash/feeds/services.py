@@ -158,6 +158,8 @@ def _audit(batch: ImportBatch, actor) -> None:
             "records_superseded": batch.records_superseded,
             "records_unchanged": batch.records_unchanged,
             "events_created": batch.events_created,
+            "links_identifier": batch.report.get("links_identifier", 0),
+            "links_proposed": batch.report.get("links_proposed", 0),
             "events_existing": batch.events_existing,
             "problem_count": batch.report.get("problem_count", 0),
         },
@@ -285,6 +287,7 @@ def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: in
     if chunk:
         flush()
     writer.finish()
+    batch.report = {**batch.report, "links_identifier": writer.links, "links_proposed": writer.proposed}
     batch.records_created = writer.created
     batch.records_superseded = writer.superseded
     batch.records_unchanged = writer.unchanged
@@ -414,7 +417,11 @@ def _done_message_counts(c: dict) -> str:
 
 
 def _done_message(batch: ImportBatch) -> str:
-    return _done_message_counts({k: getattr(batch, k) for k in _COUNTS})
+    message = _done_message_counts({k: getattr(batch, k) for k in _COUNTS})
+    links, proposed = batch.report.get("links_identifier", 0), batch.report.get("links_proposed", 0)
+    if links or proposed:
+        message += f"; {links} links by identifier, {proposed} look-alike records proposed for review"
+    return message
 
 
 __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source_code"]

@@ -9,7 +9,7 @@
   is), then `date_of_birth_check` (not in the future, not over 120 years ago).
 - ``sex``: one of the mapping's ``sex_values`` (M, F, U; blank is U).
 - ``postcode``: `openmash.people.postcodes.postcode_normalise`; ``address``: cleaned text, at most 300.
-- ``nhs_number`` / ``upn``: `openmash.people.identifiers` (format, check digit / check letter). A placeholder
+- ``nhs_number`` / ``upn`` / ``pnc_id``: `openmash.people.identifiers` (format, check digit / check letter). A placeholder
   (0000000000, A000000000000, ...) means "not known": a **warning**; the row is imported without it (the value
   the agency sent is kept in ``as_received``), because a placeholder must never link anyone (ADR 0005). Any other
   invalid identifier is an **error**: the row is wrong and the agency should correct it.
@@ -38,8 +38,10 @@ from openmash.feeds.choices import EventKind
 from openmash.feeds.mapping import FeedSpec, type_key
 from openmash.feeds.readers import Problem, Row
 from openmash.people.identifiers import (
+    identifier_is_placeholder,
     nhs_number_is_placeholder,
     nhs_number_normalise,
+    pnc_id_normalise,
     upn_is_placeholder,
     upn_normalise,
 )
@@ -47,7 +49,9 @@ from openmash.people.postcodes import postcode_normalise
 from openmash.people.validation import date_of_birth_check, name_clean
 
 EARLIEST_EVENT = dt.date(1900, 1, 1)
-PERSON_AS_RECEIVED = ("given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn")
+PERSON_AS_RECEIVED = (
+    "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class CleanRow:
     upn: str
     as_received: dict
     event: CleanEvent | None
+    pnc_id: str = ""
 
 
 def _text(value) -> str:
@@ -267,6 +272,7 @@ def row_clean(row: Row, spec: FeedSpec, *, today: dt.date) -> tuple[CleanRow | N
         address=c.text("address", limit=300),
         nhs_number=c.identifier("nhs_number", nhs_number_normalise, nhs_number_is_placeholder, "NHS number"),
         upn=c.identifier("upn", upn_normalise, lambda v: len(v) == 13 and upn_is_placeholder(v), "UPN"),
+        pnc_id=c.identifier("pnc_id", pnc_id_normalise, lambda v: identifier_is_placeholder("pnc_id", v), "PNC ID"),
         as_received=_as_received(row.values),
         event=c.event(local_id),
     )

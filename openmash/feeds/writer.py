@@ -5,11 +5,12 @@ record's id and its origin person's id (imported chronology entries point at the
 their record through merges and unmerges). `RecordWriter.finish()` is called once, in the import's transaction,
 after the last chunk.
 
-TODO(lead, issue 6): when `openmash.people.linking` (the records helper's service, the only one that may create a
-record's origin person and its links) is on main, replace `_records_create` with its bulk create and
-`finish` with its "link these records" call. Nothing else in the feeds app creates people or records, so this
-file is the whole swap. Until then `_records_create` makes each new record's origin person here (with its
-identifiers and address, as intake does, so intake search finds imported children) and `finish` links nothing.
+Creating records and their origin people, and linking them, is `openmash.people.linking`'s (the only service that
+may): `records_from_feed` creates a chunk's new records in bulk, then, for the records a chunk created or changed,
+`records_link_identifiers` applies the deterministic rule (the same valid NHS number, UPN or PNC ID after
+normalisation joins two records; placeholders never link; two different valid NHS numbers are never joined
+automatically) and `openmash.matching.feedlinks.feed_records_linked` puts records that only look alike (name and
+date of birth) in the hub's review queue. Both run per chunk, so an import still streams in bounded memory.
 
 Rules kept here:
 - A record is keyed by (agency, local id). A later row or extract supersedes its details **in place**; a blank
@@ -17,6 +18,8 @@ Rules kept here:
   `RecordRevision` with the batch that replaced it. An unchanged record is not written at all, so importing the
   same rows again changes nothing.
 - Origin people are never edited by an import (the resolved identity is matching's business, not the feed's).
+- Imported chronology entries point at the record's origin person, never at the resolved person, so they follow
+  their record through a merge and back again after an unmerge (ADR 0005).
 """
 
 from __future__ import annotations
@@ -25,15 +28,18 @@ import datetime as dt
 
 from django.utils import timezone
 
-from openmash.core.text import normalise_name
 from openmash.feeds.models import ImportBatch, RecordRevision
 from openmash.feeds.validate import CleanRow
-from openmash.people.choices import IdentifierType, PersonKind
-from openmash.people.models import Address, AgencyRecord, Person, PersonIdentifier
+from openmash.matching.feedlinks import feed_records_linked
+from openmash.people.choices import PersonKind
+from openmash.people.linking import IDENTIFIER_FIELDS, records_from_feed, records_link_identifiers
+from openmash.people.models import AgencyRecord
 from openmash.people.search_index import search_keys_refresh
 from openmash.people.validation import age_on
 
-RECORD_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn")
+RECORD_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
+)  # fmt: skip
 ADULT_AGE = 18
 
 
@@ -60,10 +66,14 @@ def _previous(value):
 
 class RecordWriter:
     """Writes the agency records of one import batch. Counts: created, superseded, unchanged (each record once
-    per batch: `seen` holds the local ids written so far, about 100 bytes each)."""
+    per batch: `seen` holds the local ids written so far, about 100 bytes each); links (confirmed or proposed by the
+    identifier rule) and proposed (put in the review queue because they look alike). ``actor``: who started the
+    import, for the audit of the links (None: the rule itself, "openmash:linking")."""
 
-    def __init__(self, *, batch: ImportBatch, received_at: dt.datetime) -> None:
+    def __init__(self, *, batch: ImportBatch, received_at: dt.datetime, actor=None) -> None:
         self.batch = batch
+        self.actor = actor
+        self.links = self.proposed = 0
         self.agency = batch.agency
         self.received_at = received_at
         self.today = timezone.localdate()
@@ -104,67 +114,32 @@ class RecordWriter:
             RecordRevision.objects.bulk_create(revisions)
             # bulk writes send no signals: the search index follows the superseded names here (people.search_index)
             search_keys_refresh({r.origin_person_id for r in changed})
-        created = self._records_create(new)
+        created = records_from_feed(
+            agency=self.agency,
+            details={lid: {**d, "kind": _kind(d.get("date_of_birth"), self.today)} for lid, d in new.items()},
+            received_at=self.received_at,
+            source_feed=self.batch.feed_code,
+        )
         self.created += len(created)
+        self._link(created, changed)
         self.seen.update(merged)
         refs = {lid: (r.pk, r.origin_person_id) for lid, r in existing.items()}
         refs.update({r.local_id: (r.pk, r.origin_person_id) for r in created})
         return refs
 
-    def _records_create(self, new: dict[str, dict]) -> list[AgencyRecord]:
-        """New records, each with a new origin person (see the module's TODO)."""
-        if not new:
-            return []
-        people = Person.objects.bulk_create(
-            [
-                Person(
-                    kind=_kind(d.get("date_of_birth"), self.today),
-                    forename=d.get("given_name", ""),
-                    surname=d.get("family_name", ""),
-                    forename_norm=normalise_name(d.get("given_name", "")),
-                    surname_norm=normalise_name(d.get("family_name", "")),
-                    date_of_birth=d.get("date_of_birth"),
-                    sex=d.get("sex", "U"),
-                    created_by_agency=self.agency,
-                )
-                for d in new.values()
-            ]
-        )
-        identifiers, addresses, records = [], [], []
-        for person, (lid, d) in zip(people, new.items(), strict=True):
-            for kind in (IdentifierType.NHS_NUMBER, IdentifierType.UPN):
-                if d.get(kind):
-                    identifiers.append(PersonIdentifier(person=person, identifier_type=kind, value=d[kind]))
-            if d.get("postcode") or d.get("address"):
-                addresses.append(
-                    Address(person=person, line1=d.get("address", "")[:200], postcode=d.get("postcode", ""))
-                )
-            records.append(
-                AgencyRecord(
-                    agency=self.agency,
-                    local_id=lid,
-                    origin_person=person,
-                    person=person,
-                    kind=person.kind,
-                    **{
-                        f: d.get(f, "U" if f == "sex" else ("" if f != "date_of_birth" else None))
-                        for f in RECORD_FIELDS
-                    },
-                    as_received=d["as_received"],
-                    received_at=self.received_at,
-                    source_feed=self.batch.feed_code,
-                )
-            )
-        PersonIdentifier.objects.bulk_create(identifiers)
-        Address.objects.bulk_create(addresses)
-        created = AgencyRecord.objects.bulk_create(records)
-        search_keys_refresh([p.pk for p in people])  # the new people and their records are found by search at once
-        return created
+    def _link(self, created: list[AgencyRecord], changed: list[AgencyRecord]) -> None:
+        """Link the records this chunk created, and those whose identifiers or details changed: first the
+        deterministic identifier rule, then name and date-of-birth proposals for the review queue."""
+        if not created and not changed:
+            return
+        with_ids = [r for r in [*created, *changed] if any(getattr(r, f) for f in IDENTIFIER_FIELDS)]
+        if with_ids:
+            self.links += records_link_identifiers(actor=self.actor, records=with_ids)
+        self.proposed += feed_records_linked([*created, *changed], actor=self.actor)
 
     def finish(self) -> None:
-        """After the last chunk, in the same transaction: link the records this batch created or superseded
-        (AgencyRecord rows of the batch's agency with received_at == this batch's time). See the module's TODO:
-        nothing is linked until `openmash.people.linking` is on main."""
+        """After the last chunk, in the same transaction. Every chunk's records are linked as they are written
+        (`_link`), so nothing is left to do here; kept as the place for work that needs the whole batch."""
         return None
 
 

@@ -73,6 +73,12 @@ class LinkOut(Schema):
     decided_at: dt.datetime
     nhs_conflict: bool
     fields: list[FieldEvidenceOut]
+    explanation: list[str] = Field(
+        default_factory=list,
+        description="How the matching engine's score adds up, in plain English, the starting point first (\"date of "
+        'birth: day and month of birth swapped, +9.0"); the weights sum to match_weight. Empty for a link the '
+        "engine did not score (an identifier rule's).",
+    )
 
 
 class LinkPageOut(PageOut):
@@ -166,6 +172,7 @@ def _link_out(link, *, rows=None, nhs_conflict: bool = False) -> dict:
         "decided_at": link.decided_at,
         "nhs_conflict": nhs_conflict,
         "fields": [row.__dict__ for row in (rows if rows is not None else selectors.compare_fields(link))],
+        "explanation": [line.text for line in selectors.score_lines(link.field_weights)],
     }
 
 

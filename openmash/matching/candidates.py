@@ -32,6 +32,7 @@ from openmash.access.policy import require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid
 from openmash.people.models import AgencyRecord, Person
+from openmash.people.search_limits import search_rate_check
 
 IDENTIFIER_REASONS = {"nhs_number": "same NHS number", "upn": "same UPN", "pnc_id": "same PNC ID"}
 #: A close match needs at least this many points (see _score) and evidence on both the name and the date of birth
@@ -205,13 +206,22 @@ def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> l
     return found[:limit]
 
 
-@transaction.atomic
 def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_ids=()) -> list[Candidate]:
     """The audited intake lookup: ``candidates_for`` for a professional recording a contact ("person.search").
     Audited like a search (one "search" event with the number found, and a "search_result" event per candidate), so
     a referrer may then name a candidate in the contact by id (contacts.services: a person found by the actor's own
-    search in the last day), without gaining sight of the record. Raises PermissionDenied."""
+    search in the last day), without gaining sight of the record.
+
+    Each call is one search under the search rate limit (SECURITY-TESTS.md PF-2, people.search_limits): a page that
+    looks up several people makes one search per person. Raises PermissionDenied, and RateLimited past
+    OPENMASH_SEARCH_RATE_PER_MINUTE (the refusal audited and hub managers alerted before it is raised)."""
     require(actor, "person.search")
+    search_rate_check(actor)  # outside the lookup's transaction: the refusal's audit event must stay
+    return _intake_candidates(actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids)
+
+
+@transaction.atomic
+def _intake_candidates(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:
     found = candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids)
     audit_record(
         actor=actor,

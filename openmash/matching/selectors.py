@@ -8,6 +8,7 @@ audited in the same transaction: a record is one agency's view of a person, so r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import jellyfish
 from django.db import transaction
@@ -56,6 +57,8 @@ def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
         for record in (link.record_l, link.record_r):
             people[record.person_id] = record.person
     _mark_nhs_conflicts(result.items, people)
+    for link in result.items:
+        link.score_summary = score_summary(link)
     audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="link review queue")
     return result
 
@@ -89,6 +92,15 @@ class FieldRow:
     level: str
     weight: float | None
     reason: str
+
+    @property
+    def weight_text(self) -> str:
+        """The weight signed, one decimal ("+4.1", "−3.1" with a true minus sign); "" when there is none."""
+        return _signed(self.weight) if self.weight is not None else ""
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}".replace("-", "\u2212")
 
 
 _FIELDS = (
@@ -149,13 +161,29 @@ def _evidence(field: str, left: AgencyRecord, right: AgencyRecord) -> tuple[str,
     return "different", f"different {label}" if field != "sex" else "different sex"
 
 
+#: Where the scoring engine's comparisons (``linkage`` model names, as stored in ``RecordLink.field_weights`` by
+#: ``openmash.matching.scoring``) show on the side-by-side page: postcode and address are one comparison (shown on the
+#: postcode row); the identifier comparison on the row of the identifier the records hold.
+_ENGINE_ROWS = {"location": "postcode"}
+
+
+def _engine_key(field: str, link: RecordLink) -> str | None:
+    if field in _ENGINE_ROWS.values():
+        return next(k for k, v in _ENGINE_ROWS.items() if v == field)
+    if field in ("nhs_number", "upn", "pnc_id"):
+        held = [f for f in ("nhs_number", "upn", "pnc_id") if getattr(link.record_l, f) or getattr(link.record_r, f)]
+        return "identifier" if held and held[0] == field else None
+    return None
+
+
 def compare_fields(link: RecordLink) -> list[FieldRow]:
     """The side-by-side rows for a link: each field of both records with its weight and reason. The link's own
     ``field_weights`` (from the scoring engine or the rule that proposed it) win; other fields are compared here so
     that contrary evidence is never hidden (DOMAIN.md 4.4)."""
+    weights = link.field_weights or {}
     rows = []
     for field, label in _FIELDS:
-        given = (link.field_weights or {}).get(field) or {}
+        given = weights.get(field) or weights.get(_engine_key(field, link) or "") or {}
         level, reason = _evidence(field, link.record_l, link.record_r)
         weight = given.get("weight")
         rows.append(
@@ -172,6 +200,51 @@ def compare_fields(link: RecordLink) -> list[FieldRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class WeightLine:
+    """One term of a Fellegi-Sunter score in plain English: the field (``title``, e.g. "Date of birth"), what was
+    found (``reason``, e.g. "day and month of birth swapped") and its weight in bits (log2 of how much likelier the
+    finding is for the same person than for two different people; + for, - against)."""
+
+    title: str
+    reason: str
+    weight: float
+
+    @property
+    def text(self) -> str:
+        """ "date of birth: day and month of birth swapped, +9.0" """
+        return f"{self.title.lower()}: {self.reason}, {_signed(self.weight)}"
+
+
+def score_lines(field_weights: dict | None) -> list[WeightLine]:
+    """The terms of an engine-scored link in the order they add up: the starting point (the prior) first, then each
+    field the engine compared (blank fields say nothing and are left out), strongest evidence for first. Empty for
+    a link the engine did not score (a rule's or a human's). In: ``RecordLink.field_weights``."""
+    weights = field_weights or {}
+    if "prior" not in weights:
+        return []
+    lines = [
+        WeightLine(str(v.get("title") or k.replace("_", " ")), str(v.get("reason") or ""), float(v["weight"]))
+        for k, v in weights.items()
+        if k != "prior" and isinstance(v, dict) and isinstance(v.get("weight"), (int, float))
+    ]
+    lines.sort(key=lambda x: -x.weight)
+    prior = weights["prior"]
+    return [WeightLine("Starting point", str(prior.get("reason") or ""), float(prior["weight"])), *lines]
+
+
+def score_summary(link: RecordLink) -> str:
+    """One sentence for the queue: the reasons for and against from the engine's field weights, strongest first
+    ("first name sounds alike, same surname; against: different sex"); "" when the engine did not score the link."""
+    lines = score_lines(link.field_weights)[1:]
+    found = [x.reason for x in lines if x.weight > 0]
+    against = [x.reason for x in reversed(lines) if x.weight < 0]
+    text = ", ".join(found)
+    if against:
+        text += ("; against: " if text else "Against: ") + ", ".join(against)
+    return text
+
+
 @dataclass
 class LinkReview:
     """A link as a reviewer sees it: the row, both records side by side, the people they belong to now, whether
@@ -184,10 +257,33 @@ class LinkReview:
     right_person: Person
     nhs_conflict: bool
     history: list[RecordLink]
+    score: list[WeightLine] = dataclass_field(default_factory=list)
 
     @property
     def current(self) -> bool:
         return self.link.valid_to is None
+
+    @property
+    def total_weight(self) -> float | None:
+        """The sum of ``score`` (the link's match weight, in bits), or None for a link the engine did not score."""
+        return sum(x.weight for x in self.score) if self.score else None
+
+    @property
+    def total_text(self) -> str:
+        """``total_weight`` signed, one decimal; "" when not scored."""
+        return _signed(self.total_weight) if self.score else ""
+
+    @property
+    def percent(self) -> str:
+        """The match probability as a percentage in words ("89%", "more than 99.9%"); "" when not scored."""
+        p = self.link.match_probability
+        if p is None:
+            return ""
+        if p > 0.999:
+            return "more than 99.9%"
+        if p < 0.001:
+            return "less than 0.1%"
+        return f"{p * 100:.0f}%" if 0.01 <= p <= 0.99 else f"{p * 100:.1f}%"
 
 
 @transaction.atomic
@@ -221,6 +317,7 @@ def link_review_get(*, actor, link_id) -> LinkReview:
         right_person=link.record_r.person,
         nhs_conflict=link.valid_to is None and nhs_conflict(link),
         history=history,
+        score=score_lines(link.field_weights),
     )
 
 
@@ -238,17 +335,17 @@ class Separation:
 
 @transaction.atomic
 def separation_get(*, actor, person_id) -> Separation:
-    """The separation page's data. NotFound unless the person is visible to the actor and merged with someone
-    (the action is checked first: PermissionDenied for anyone but hub managers). Audited: a "view" of each person
-    in the cluster (reason "separate")."""
+    """The separation page's data. NotFound unless the person is visible to the actor (the action is checked first:
+    PermissionDenied for anyone but hub managers). A person merged with nobody comes back with no `others` and no
+    other records (the page says there is nothing to separate: a person the manager may see is never answered as
+    missing, and it is not a refusal; issue 6 security review). Audited: a "view" of each person in the cluster
+    (reason "separate")."""
     from openmash.access.policy import person_get_for
     from openmash.people.linking import person_cluster_ids
 
     require(actor, "link.unmerge")
     person = person_get_for(actor, person_id)
-    cluster = person_cluster_ids(person)
-    if len(cluster) < 2:
-        raise NotFound()
+    cluster = person_cluster_ids(person) or [person.pk]
     people = {p.pk: p for p in Person.objects.filter(pk__in=cluster)}
     records = list(AgencyRecord.objects.filter(person_id=cluster[0]).select_related("agency").order_by("received_at"))
     audit_record_many(actor=actor, action="view", objects=[people[pk] for pk in cluster], reason="separate")

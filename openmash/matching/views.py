@@ -82,7 +82,9 @@ def person_separate(request, person_id):
     require(actor, "link.unmerge")
     view = selectors.separation_get(actor=actor, person_id=person_id)
     form = SeparateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not view.others:  # merged with nobody: the page says so, nothing to do
+        form = SeparateForm(None)
+    elif request.method == "POST" and form.is_valid():
         try:
             linking.person_separate(actor=actor, person_id=view.person.pk, reason=form.cleaned_data.get("reason") or "")
         except ValidationFailed as exc:

@@ -200,3 +200,34 @@ class OutcomeRulesForm(CleanTextFormMixin, forms.Form):
             }
             for c in self.rows
         }
+
+
+def _percent_field(label: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "required": "Enter a percentage from 1 to 99",
+            "invalid": "Enter a whole number from 1 to 99",
+            "min_value": "Enter a percentage from 1 to 99",
+            "max_value": "Enter a percentage from 1 to 99",
+        },
+    )
+
+
+class MatchingThresholdsForm(CleanTextFormMixin, forms.Form):
+    """Person matching (issue 6): the match probabilities, as whole percentages, at which two agency records are
+    joined automatically or sent to the review queue (``PartnershipSettings.link_upper_threshold`` and
+    ``link_lower_threshold``, stored as fractions)."""
+
+    link_upper_threshold = _percent_field(
+        "Join records automatically when the chance they are the same person is at least (%)",
+        "The matching engine joins two agencies' records of a person at or above this. From 1 to 99",
+    )
+    link_lower_threshold = _percent_field(
+        "Send records to the review queue when the chance is at least (%)",
+        "Below the first figure and at or above this, a hub worker decides. Below this, nothing is recorded. "
+        "From 1 to 99, not more than the first figure",
+    )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from openmash.core.models import BaseModel
@@ -49,6 +50,19 @@ class PartnershipSettings(BaseModel):
         default=4,
         help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager "
         "has time to decide (never more than half the time left when the request is sent).",
+    )
+
+    link_upper_threshold = models.FloatField(
+        default=0.95,
+        validators=[MinValueValidator(0.01), MaxValueValidator(0.9999)],
+        help_text="Person matching: two agency records whose match probability is at or above this are joined "
+        "automatically (openmash.matching.scoring).",
+    )
+    link_lower_threshold = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0.01), MaxValueValidator(0.9999)],
+        help_text="Person matching: pairs at or above this (and below the upper threshold) go to the review queue; "
+        "below it nothing is recorded.",
     )
 
     class Meta:

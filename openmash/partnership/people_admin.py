@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import require
+from openmash.access.policy import can, require, role_grants_decidable
 from openmash.accounts import admin_services as svc
-from openmash.accounts.models import Agency, Membership, Team, User
+from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.filter_stash import filter_get, filter_stash
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import (
     AgencyForm,
@@ -30,6 +32,10 @@ from openmash.partnership.people_forms import (
 )
 
 PAGE_SIZE = 25
+_PENDING_MESSAGE = (
+    "The role is waiting for approval by another partnership admin (or a MASH manager of the agency, for a case "
+    "role). It takes effect when they approve it."
+)
 
 
 def _admin(request) -> None:
@@ -60,12 +66,20 @@ def _link(request, path: str) -> str:
 # --- users ----------------------------------------------------------------------------------------------------------
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @actor_required
 def users_list(request):
-    """All users, filtered by a search on username or name, 25 a page."""
+    """All users, filtered by a search on username or name, 25 a page. The search posts and is kept server-side
+    under a short-lived id (core.filter_stash): the URL and the page links carry ?f=<id>, never the name typed
+    (issue 6 security review; ASVS 5.0 14.2.1)."""
     _admin(request)
-    q = request.GET.get("q", "").strip()[:100]
+    if request.method == "POST":
+        if not request.POST.get("q", "").strip():
+            return redirect("partnership:users")
+        return redirect(f"{reverse('partnership:users')}?f={filter_stash(request, 'users', request.POST, ['q'])}")
+    filter_id = request.GET.get("f", "")
+    stashed = filter_get(request, "users", filter_id)
+    q = (stashed.get("q", "") if stashed else "").strip()[:100]
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("agency", "team"))
     )
@@ -77,14 +91,22 @@ def users_list(request):
     return render(
         request,
         "partnership/users_list.html",
-        {"page": page, "q": q, "locked": locked, "nav_active": "partnership", "total": page.paginator.count},
+        {
+            "page": page,
+            "q": q,
+            "filter_id": filter_id if q else "",
+            "locked": locked,
+            "nav_active": "partnership",
+            "total": page.paginator.count,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required
 def user_new(request):
-    """A starter: the user, their first role, and a one-time set-password link shown once."""
+    """A starter: the user and their first role, which waits for a second person's approval (dual control); the
+    one-time set-password link is shown to the approver, never to the admin who made the account."""
     _admin(request)
     form = UserNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,14 +120,21 @@ def user_new(request):
                 job_title=cd["job_title"],
                 email=cd["email"],
             )
-            link = svc.user_set_password_link(actor=request.actor, username=user.username)
         except (ValidationFailed, Conflict) as exc:
             _apply_errors(form, exc)
         else:
+            # Dual control (issue 6 security review, fault 1): the role waits for a second person, who is shown the
+            # set-password link when they approve it; the admin who made the account never sees it.
             return render(
                 request,
                 "partnership/users_link.html",
-                {"user_obj": user, "link": _link(request, link), "created": True, "nav_active": "partnership"},
+                {
+                    "user_obj": user,
+                    "link": None,
+                    "pending": list(svc.pending_grants(user)),
+                    "created": True,
+                    "nav_active": "partnership",
+                },
             )
     return render(request, "partnership/users_new.html", {"form": form, "nav_active": "partnership"})
 
@@ -119,6 +148,7 @@ def _user_context(request, user, *, forms=None, role_form=None):
         "role_form": role_form or RoleAddForm(),
         "locked": bool(_locked_usernames([user.username])),
         "own_account": user.pk == request.actor.user.pk,
+        "pending": list(svc.pending_grants(user)),
         "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
         "nav_active": "partnership",
     }
@@ -181,32 +211,60 @@ def user_deactivate(request, user_id: int):
     """Deactivate a leaver: a confirmation page naming the user and what happens, with a required reason that is
     kept in the audit event (accounts.admin_services.user_set_active); then back to the user's page."""
     _admin(request)
+    from openmash.access.policy import memberships_allowed
+    from openmash.enquiries.assignment import holder_name, work_held_by
+
     user = get_object_or_404(User, pk=user_id)
-    form = UserDeactivateForm(request.POST or None)
+    held = work_held_by(user.pk)  # counts only: the warning that they hold hub work (issue 5 review, fault 2)
+    colleagues = {
+        m.user_id: holder_name(m.user)
+        for m in memberships_allowed("work.take").select_related("user").exclude(user_id=user.pk)
+    }
+    colleagues = sorted(colleagues.items(), key=lambda kv: kv[1].lower()) if held["total"] else []
+    form = UserDeactivateForm(request.POST or None, colleagues=colleagues)
     if request.method == "GET":
         audit_record(actor=request.actor, action="view", obj=user)
     elif form.is_valid():
+        to = form.cleaned_data.get("hand_work_to") or None
         try:
-            svc.user_set_active(
-                actor=request.actor, username=user.username, active=False, reason=form.cleaned_data["reason"]
+            done = svc.user_set_active(
+                actor=request.actor,
+                username=user.username,
+                active=False,
+                reason=form.cleaned_data["reason"],
+                hand_work_to=to,
             )
         except (ValidationFailed, Conflict) as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"{user.username} is now deactivated.")
+            moved = getattr(done, "work_moved", 0)
+            where = (
+                f"handed to {dict(colleagues).get(int(to), 'the colleague you chose')}"
+                if to
+                else ("put back on the shared queue")
+            )
+            note = f" The {moved} item{'s' if moved != 1 else ''} they held {'were' if moved != 1 else 'was'} {where}."
+            messages.success(request, f"{user.username} is now deactivated." + (note if moved else ""))
             return redirect("partnership:user_detail", user_id=user.pk)
-    ctx = {"user_obj": user, "form": form, "own_account": user.pk == request.actor.user.pk, "nav_active": "partnership"}
+    ctx = {
+        "user_obj": user,
+        "form": form,
+        "held": held if held["total"] else None,
+        "own_account": user.pk == request.actor.user.pk,
+        "nav_active": "partnership",
+    }
     return render(request, "partnership/users_deactivate.html", ctx)
 
 
 def _role_edit(request, user):
-    """Change one of the user's roles: None when saved (the caller redirects), or the page with the form's errors."""
+    """Change one of the user's roles: None when saved or sent for approval (the caller redirects), or the page with
+    the form's errors."""
     membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=user)
     form = MembershipEditForm(request.POST, membership=membership)
     if form.is_valid():
         cd = form.cleaned_data
         try:
-            svc.membership_update(
+            result = svc.membership_update(
                 actor=request.actor,
                 membership_id=membership.pk,
                 role=cd["role"],
@@ -217,7 +275,7 @@ def _role_edit(request, user):
         except (ValidationFailed, Conflict) as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Role updated.")
+            messages.success(request, _PENDING_MESSAGE if isinstance(result, RoleGrant) else "Role updated.")
             return None
     return render(request, "partnership/users_detail.html", _user_context(request, user, forms={membership.pk: form}))
 
@@ -228,7 +286,7 @@ def _role_add(request, user):
     if form.is_valid():
         cd = form.cleaned_data
         try:
-            svc.membership_add(
+            result = svc.membership_add(
                 actor=request.actor,
                 username=user.username,
                 spec=svc.MembershipSpec(agency=cd["agency"], role=cd["role"], team=cd["team"].strip()),
@@ -236,9 +294,73 @@ def _role_add(request, user):
         except (ValidationFailed, Conflict) as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Role added.")
+            messages.success(request, _PENDING_MESSAGE if isinstance(result, RoleGrant) else "Role added.")
             return None
     return render(request, "partnership/users_detail.html", _user_context(request, user, role_form=form))
+
+
+# --- dual control: approving role grants ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def approvals(request):
+    """Roles waiting for a second person (dual control, ASVS 5.0 2.3.5 / 8.4.2; issue 6 security review, fault 1):
+    another partnership admin, or a MASH manager for a case role in their agency (access.policy
+    role_grants_decidable), approves or rejects each. Approving a starter's role shows the approver, once, the
+    starter's set-password link. Reading the list is audited (`list` of the grants shown); decisions are audited by
+    the service. Everyone else: 403."""
+    require(request.actor, "role_grant.decide")
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in ("approve", "reject"):
+            messages.error(request, "Choose approve or reject.")
+            return redirect("partnership:approvals")
+        try:
+            result = svc.role_grant_decide(
+                actor=request.actor, grant_id=request.POST.get("grant", ""), approve=decision == "approve"
+            )
+        except NotFound:
+            messages.error(request, "That request is no longer waiting for you.")
+            return redirect("partnership:approvals")
+        except (ValidationFailed, Conflict) as exc:
+            messages.error(request, exc.message)
+            return redirect("partnership:approvals")
+        grant = result.grant
+        if result.link:
+            return render(
+                request,
+                "partnership/users_link.html",
+                {"user_obj": grant.user, "link": _link(request, result.link), "approved": grant, "created": False},
+            )
+        messages.success(
+            request,
+            f"{grant.user.username}: {grant.get_role_display()} {'approved' if decision == 'approve' else 'rejected'}.",
+        )
+        return redirect("partnership:approvals")
+    grants = list(role_grants_decidable(request.actor).select_related("user", "agency", "requested_by", "membership"))
+    asked = []
+    if can(request.actor, "partnership.configure"):
+        asked = list(
+            RoleGrant.objects.filter(status=RoleGrant.Status.PENDING, requested_by=request.actor.user).select_related(
+                "user", "agency"
+            )
+        )
+    audit_record(
+        actor=request.actor,
+        action="list",
+        object_type="accounts.rolegrant",
+        detail={"count": len(grants), "ids": [str(g.pk) for g in grants][:50]},
+    )
+    return render(
+        request,
+        "partnership/approvals.html",
+        {
+            "grants": grants,
+            "asked": asked,
+            "nav_active": "approvals",
+        },
+    )
 
 
 # --- agencies and teams -------------------------------------------------------------------------------------------

@@ -64,6 +64,19 @@ class UserDeactivateForm(CleanTextFormMixin, forms.Form):
             "required": "Enter why the user is being deactivated, for example 'Left the service on 31 March'"
         },
     )
+    hand_work_to = forms.ChoiceField(
+        label="Who should take on the work they hold?",
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": "Choose a screener or manager in the hub who is not leaving"},
+    )
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        """colleagues: [(user id, name)] of hub members who may hold work (the leaver excluded)."""
+        super().__init__(*args, **kwargs)
+        self.fields["hand_work_to"].choices = [("", "Nobody: put it back on the shared queue")] + [
+            (str(uid), name) for uid, name in colleagues
+        ]
 
 
 class RoleAddForm(CleanTextFormMixin, forms.Form):

@@ -273,3 +273,26 @@ def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
             obj.save(update_fields=["exclusive", "usual_min_level", "usual_max_level", "updated_at"])
             audit_record(actor=actor, action="update", obj=obj, detail={"rule": list(new)})
     return list(codes.values())
+
+
+@transaction.atomic
+def link_thresholds_update(*, actor, lower: float, upper: float) -> PartnershipSettings:
+    """Set the person-matching thresholds (issue 6; ``openmash.matching.scoring``): match probabilities in
+    [0.01, 0.99] with ``lower <= upper``. At or above ``upper`` two agency records are joined automatically; at or
+    above ``lower`` (and below ``upper``) they go to the review queue. Applies to records scored from now on.
+    Raises PermissionDenied, ValidationFailed (keyed ``link_upper_threshold`` / ``link_lower_threshold``)."""
+    require(actor, "partnership.configure")
+    errors: dict[str, list[str]] = {}
+    for key, value in (("link_upper_threshold", upper), ("link_lower_threshold", lower)):
+        if not isinstance(value, (int, float)) or not 0.01 <= value <= 0.99:
+            _err(errors, key, "Enter a percentage from 1 to 99")
+    if not errors and lower > upper:
+        _err(errors, "link_lower_threshold", "The review figure must not be more than the automatic figure")
+    if errors:
+        raise ValidationFailed("There is a problem with the matching thresholds", errors=errors)
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = [obj.link_lower_threshold, obj.link_upper_threshold]
+    obj.link_lower_threshold, obj.link_upper_threshold = float(lower), float(upper)
+    obj.save(update_fields=["link_lower_threshold", "link_upper_threshold", "updated_at"])
+    audit_record(actor=actor, action="update", obj=obj, detail={"link_thresholds": [before, [lower, upper]]})
+    return obj

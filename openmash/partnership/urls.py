@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/new/", people_admin.user_new, name="user_new"),
     path("users/<int:user_id>/", people_admin.user_detail, name="user_detail"),
     path("users/<int:user_id>/deactivate/", people_admin.user_deactivate, name="user_deactivate"),
+    path("approvals/", people_admin.approvals, name="approvals"),
     path("agencies/", people_admin.agencies_list, name="agencies"),
     path("agencies/<slug:code>/", people_admin.agency_detail, name="agency_detail"),
 ]

@@ -15,6 +15,7 @@ from openmash.partnership.forms import (
     BankHolidayForm,
     ImmediateRiskForm,
     IntakeForm,
+    MatchingThresholdsForm,
     OutcomeRulesForm,
     RagTimescalesForm,
     ThresholdsForm,
@@ -53,6 +54,13 @@ def _forms(data=None, which=None):
             data if which == "rules" else None,
             outcomes=selectors.outcome_codes_list(active_only=False),
             levels=selectors.threshold_levels_list(),
+        ),
+        "matching_form": MatchingThresholdsForm(
+            data if which == "matching" else None,
+            initial={
+                "link_upper_threshold": round(s.link_upper_threshold * 100),
+                "link_lower_threshold": round(s.link_lower_threshold * 100),
+            },
         ),
         "thresholds_form": ThresholdsForm(
             data if which == "thresholds" else None, levels=selectors.threshold_levels_list()
@@ -107,6 +115,12 @@ def _apply(request, which, forms):
             save(actor, forms[form_name].cleaned_data[field])
             return saved
         return None
+    if which == "matching" and forms["matching_form"].is_valid():
+        cd = forms["matching_form"].cleaned_data
+        services.link_thresholds_update(
+            actor=actor, lower=cd["link_lower_threshold"] / 100, upper=cd["link_upper_threshold"] / 100
+        )
+        return "Matching thresholds saved. Records scored from now on use them."
     if which == "rules" and forms["rules_form"].is_valid():
         services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
         return "Outcome rules saved. Decisions from now on follow them."

@@ -1,4 +1,4 @@
-"""People API: search, a person's record, their chronology."""
+"""People API: search, a person's record, their merged chronology and their household's."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from openmash.access.fields import person_fields_visible, person_minimum_details
 from openmash.core.text import CleanSchema
 from openmash.people import selectors
+from openmash.people.chronology import ChronologyFilters, chronology_item_view, chronology_read
 from openmash.people.identifiers import nhs_number_format
 
 router = Router(tags=["people"])
@@ -116,23 +117,129 @@ class PersonOut(PersonSummaryOut):
 
 
 class ChronologyEntryOut(Schema):
-    """One entry of the merged chronology. `person_id` is the person (in this person's cluster) it was recorded
-    against; `record_id`/`source` name the agency record and feed an imported event came from."""
+    """One entry of the merged chronology, exactly what the chronology page and its PDF show
+    (people.chronology.chronology_item_view). `occurred_at` is an aware datetime (UTC; the pages show Europe/London).
+    `kind` is the kind key (a workflow kind such as "contact", "decision", "agency_response", "case_note", or an
+    imported event kind such as "domestic_abuse": the options are listed with the query); `significance` is "significant" or "routine"; `sensitivity` "standard",
+    "sensitive" or "sealed" (sealed entries reach the hub only: access.policy.chronology_sensitivities).
+    `person_id`/`person_name`: whose entry it is (the person it was recorded against, named as their resolved
+    person; in a household chronology, a household member's). `record_id`/`record`: the agency record an imported
+    event came from; `source`/`external_id`: its feed and its id there; `origin`: where the entry came from, in
+    words."""
 
+    id: UUID
     occurred_at: dt.datetime
     kind: str
+    kind_label: str
+    significance: Literal["significant", "routine"]
+    sensitivity: str
     agency: str | None
+    agency_code: str | None
     summary: str
+    description: str
+    person_id: UUID
+    person_name: str
+    record_id: UUID | None = None
+    record: str = ""
+    source: str = ""
+    external_id: str = ""
+    source_type_text: str = ""
     object_type: str
     object_id: str
-    person_id: UUID
-    record_id: UUID | None = None
-    source: str = ""
+    origin: str
+
+
+class HouseholdMemberOut(Schema):
+    """A person the child lives with, as recorded: `basis` says why, one item per source (same household, same
+    current address, a relationship with its source); `relationships` are relationship type codes."""
+
+    id: UUID
+    name: str
+    kind: str
+    date_of_birth: dt.date | None
+    basis: list[str]
+    relationships: list[str]
 
 
 class ChronologyOut(Schema):
+    """One page of a merged chronology, newest first. `count` is the true number of entries matching the filters
+    (over every page), `page` the 1-based page number, `num_pages` at least 1; a page past the end is empty.
+    `members` lists the household members whose entries are included (empty for a child's own chronology)."""
+
     person: PersonSummaryOut
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    members: list[HouseholdMemberOut] = []
     entries: list[ChronologyEntryOut]
+
+
+class ChronologyQuery(CleanSchema):
+    """Filters of a chronology (all optional; repeat `agency` and `kind` for several). `agency`: agency codes;
+    `kind`: kind keys (workflow kinds: contact, screening, rag, agency_response, decision, referral, early_help,
+    allocation, case_note, strategy_discussion; imported event kinds: openmash.feeds.choices.EventKind);
+    `significance`: significant or routine; `date_from`/`date_to`: inclusive ISO dates, Europe/London days;
+    `page` (1-based) and `page_size` (1-100, default 25). A value that is not an option answers 422 keyed by the
+    field."""
+
+    agency: list[str] = Field(default_factory=list)
+    kind: list[str] = Field(default_factory=list)
+    significance: Literal["", "significant", "routine"] = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+    def filters(self) -> ChronologyFilters:
+        return ChronologyFilters(
+            agencies=tuple(a.strip() for a in self.agency if a.strip()),
+            kinds=tuple(k.strip() for k in self.kind if k.strip()),
+            significance=self.significance,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+
+class NetworkRelationshipOut(Schema):
+    """A relationship to the child in words ("Parent or carer"); `established` false: a contact's claim the MASH has
+    not screened yet."""
+
+    label: str
+    established: bool
+
+
+class NetworkHistoryOut(Schema):
+    kind_label: str
+    count: int
+
+
+class NetworkPersonOut(Schema):
+    """One person in the family network, as the page's table shows them. `history`: chronology entries the actor may
+    see, counted by kind (most first), `entries`/`significant` their totals; `involvement`: open involvement in words
+    (open to children's social care, contacts being handled), or null when it is not shown to the actor
+    (access.policy.involvement_visible)."""
+
+    id: UUID
+    name: str
+    kind: str
+    date_of_birth: dt.date | None
+    age: int | None
+    is_child: bool
+    lives_with_child: bool
+    basis: list[str]
+    relationships: list[NetworkRelationshipOut]
+    history: list[NetworkHistoryOut]
+    entries: int
+    significant: int
+    involvement: list[str] | None
+
+
+class NetworkOut(Schema):
+    """The family network: the child first, then the people they live with, then the other people around them."""
+
+    person: PersonSummaryOut
+    people: list[NetworkPersonOut]
 
 
 class SearchMatchOut(Schema):
@@ -312,23 +419,87 @@ def person_detail(request, person_id: UUID):
     return person_out(request.actor, person)
 
 
-@router.get("/people/{person_id}/chronology", response=ChronologyOut, summary="A person's chronology, newest first")
-def person_chronology(request, person_id: UUID):
-    person, entries = selectors.person_chronology(actor=request.actor, person_id=person_id)
+def chronology_out(result) -> dict:
+    """A people.chronology.ChronologyResult in the API's shape (ChronologyOut)."""
+    page = result.page
     return {
-        "person": person,
-        "entries": [
+        "person": result.person,
+        "count": page.count,
+        "page": page.number,
+        "page_size": page.page_size,
+        "num_pages": page.num_pages,
+        "members": [
             {
-                "occurred_at": e.occurred_at,
-                "kind": e.kind,
-                "agency": e.agency.name if e.agency else None,
-                "summary": e.summary,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "person_id": e.person_id,
-                "record_id": e.record_id,
-                "source": e.source,
+                "id": m.person.pk,
+                "name": m.person.full_name,
+                "kind": m.person.kind,
+                "date_of_birth": m.person.date_of_birth,
+                "basis": m.basis,
+                "relationships": m.relationships,
             }
-            for e in entries
+            for m in result.members
+        ],
+        "entries": [chronology_item_view(e, result.names) for e in page.items],
+    }
+
+
+@router.get(
+    "/people/{person_id}/chronology",
+    response=ChronologyOut,
+    summary="A child's merged chronology over every agency record joined into them: filtered, paged, newest first",
+)
+def person_chronology(request, person_id: UUID, q: Query[ChronologyQuery]):
+    result = chronology_read(
+        actor=request.actor, person_id=person_id, filters=q.filters(), page=q.page, page_size=q.page_size, clamp=False
+    )
+    return chronology_out(result)
+
+
+@router.get(
+    "/people/{person_id}/household/chronology",
+    response=ChronologyOut,
+    summary="The merged chronology of a child and the people they live with, each entry saying whose it is",
+)
+def household_chronology(request, person_id: UUID, q: Query[ChronologyQuery]):
+    result = chronology_read(
+        actor=request.actor,
+        person_id=person_id,
+        filters=q.filters(),
+        household=True,
+        page=q.page,
+        page_size=q.page_size,
+        clamp=False,
+    )
+    return chronology_out(result)
+
+
+@router.get(
+    "/people/{person_id}/network",
+    response=NetworkOut,
+    summary="A child's family network: who lives with whom and the people around the child, with their history",
+)
+def family_network(request, person_id: UUID):
+    from openmash.people.network import family_network as network_read
+
+    network = network_read(actor=request.actor, person_id=person_id)
+    return {
+        "person": network.child,
+        "people": [
+            {
+                "id": n.person.pk,
+                "name": n.person.full_name,
+                "kind": n.person.kind,
+                "date_of_birth": n.person.date_of_birth,
+                "age": n.age,
+                "is_child": n.is_child,
+                "lives_with_child": n.lives_with_child,
+                "basis": n.basis,
+                "relationships": [{"label": label, "established": ok} for label, ok in n.relationships],
+                "history": [{"kind_label": label, "count": count} for label, count in n.history],
+                "entries": n.entries,
+                "significant": n.significant,
+                "involvement": n.involvement if n.involvement_shown else None,
+            }
+            for n in network.people
         ],
     }

@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import person_get_for, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -60,6 +61,8 @@ LOCAL_ID_PREFIX = "openmash-person:"
 REASON_MAX = 500
 #: ``RecordLink.rule`` of links a human decided; automatic rules name the identifiers (``nhs_number``, ...).
 HUMAN_RULE = "reviewer"
+#: ``RecordLink.rule`` of links the Fellegi-Sunter scoring decided or proposed (``openmash.matching.scoring``).
+MATCHING_RULE = "matching"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
@@ -71,6 +74,7 @@ __all__ = [
     "link_end",
     "link_propose",
     "link_reject",
+    "link_scored",
     "local_id_for",
     "people_cluster_ids",
     "person_cluster_ids",
@@ -81,6 +85,7 @@ __all__ = [
     "record_refresh",
     "records_attach",
     "records_for_new_people",
+    "records_from_feed",
     "records_link_identifiers",
     "records_link_outcome",
     "records_note_contact",
@@ -568,6 +573,77 @@ def _person_from_details(agency, details: dict) -> Person:
     return person
 
 
+@transaction.atomic
+def records_from_feed(
+    *, agency, details: dict[str, dict], received_at: dt.datetime, source_feed: str
+) -> list[AgencyRecord]:
+    """New agency records from a feed import, in bulk (a few queries per call, whatever its size): each record gets a
+    new origin person made from its details (names, date of birth, sex, valid identifiers and address become the
+    person's own, so intake search finds an imported child at once); origin_person = person = that person.
+
+    In: ``agency``; ``details`` {local id: {kind, given_name, family_name, date_of_birth (date or None), sex
+    (M/F/U), nhs_number, upn, pnc_id (already validated and normalised by the feed; each is checked again here and
+    kept only when valid and not a placeholder), postcode (canonical), address, as_received (dict)}} for local ids
+    the agency holds no record under (the caller checked: a duplicate raises IntegrityError); ``received_at``
+    (aware datetime, the batch's start); ``source_feed`` (feed code). Out: the new records, in ``details`` order.
+
+    Links nothing: the caller runs ``records_link_identifiers`` on them (in chunks) in the same transaction, so an
+    import streams. Not audited per record: the import's own batch event covers them (ADR 0006). Call inside the
+    import's transaction."""
+    if not details:
+        return []
+    rows = []
+    for local_id, d in details.items():
+        values = {c: d.get(c) for c in _RECORD_COLUMNS if d.get(c) not in (None, "")}
+        for f in IDENTIFIER_FIELDS:
+            values[f] = identifier_valid(f, d.get(f))
+        for text in ("given_name", "family_name", "postcode", "address"):
+            values[text] = (values.get(text) or "")[: AgencyRecord._meta.get_field(text).max_length]
+        values["sex"] = values.get("sex") or Sex.UNKNOWN
+        values["kind"] = values.get("kind") or PersonKind.CHILD
+        values.setdefault("date_of_birth", None)
+        rows.append((local_id, values, _jsonable(d.get("as_received") or {})))
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                kind=v["kind"],
+                forename=v["given_name"],
+                surname=v["family_name"],
+                forename_norm=normalise_name(v["given_name"]),
+                surname_norm=normalise_name(v["family_name"]),
+                date_of_birth=v["date_of_birth"],
+                sex=v["sex"],
+                created_by_agency=agency,
+            )
+            for _, v, _ in rows
+        ]
+    )
+    identifiers, addresses, records = [], [], []
+    for person, (local_id, v, as_received) in zip(people, rows, strict=True):
+        identifiers.extend(
+            PersonIdentifier(person=person, identifier_type=f, value=v[f]) for f in IDENTIFIER_FIELDS if v[f]
+        )
+        if v["postcode"] or v["address"]:
+            addresses.append(Address(person=person, line1=v["address"][:200], postcode=v["postcode"]))
+        records.append(
+            AgencyRecord(
+                agency=agency,
+                local_id=local_id,
+                origin_person=person,
+                person=person,
+                as_received=as_received,
+                received_at=received_at,
+                source_feed=source_feed,
+                **v,
+            )
+        )
+    PersonIdentifier.objects.bulk_create(identifiers)
+    Address.objects.bulk_create(addresses)
+    created = AgencyRecord.objects.bulk_create(records)
+    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals (search_index)
+    return created
+
+
 _RECORD_COLUMNS = (
     "kind",
     "given_name",
@@ -690,17 +766,70 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
     return pool, pairs
 
 
+def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int]:
+    """Records of the batch whose identifiers point at records of two or more different people (ADR 0005 addendum,
+    security review 2026-11): {record id: how many different people}.
+
+    Records of the batch joined to each other by a shared identifier are taken together (a chain X-Y inside one
+    batch, X holding A's NHS number and Y B's UPN, must not join A and B either); the people counted are the
+    resolved people of the matching records outside the batch, as they stand before any link is written, plus the
+    batch record's own resolved person when it is already joined with other people's records. So a new record
+    holding child A's NHS number and child B's UPN is caught before either link could merge A and B, and so is a
+    record already joined to A that is later given B's UPN; one extract naming the same new child three times (all
+    in the batch) still joins."""
+    if not pairs:
+        return {}
+    batch = {pk for pk in batch if pk in pool}
+    parent = {pk: pk for pk in batch}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for left, right in pairs:
+        if left in batch and right in batch:
+            parent[find(left)] = find(right)
+    outside: dict[uuid.UUID, set] = {}
+    for left, right in pairs:
+        for mine, other in ((left, right), (right, left)):
+            if mine in batch and other not in batch:
+                outside.setdefault(find(mine), set()).add(pool[other].person_id)
+    # A record of the batch already joined with other people's records (its resolved person is not its own, or
+    # others are merged into it) speaks for that existing person too: an identifier added to it that points at
+    # someone else would bridge the two (a child joined to A by A's details, then given B's UPN by an amendment).
+    joined = {pool[pk].person_id for pk in batch if pool[pk].person_id != pool[pk].origin_person_id}
+    candidates = {pool[pk].person_id for pk in batch if pk in parent and find(pk) in outside} - joined
+    if candidates:
+        joined |= set(
+            Person.objects.filter(merged_into_id__in=candidates).values_list("merged_into_id", flat=True).distinct()
+        )
+    for pk in batch:
+        if pool[pk].person_id in joined and find(pk) in outside:
+            outside[find(pk)].add(pool[pk].person_id)
+    spread = {root: len(people) for root, people in outside.items() if len(people) >= 2}
+    return {pk: spread[find(pk)] for pk in batch if find(pk) in spread}
+
+
 def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict | None = None) -> list[RecordLink]:
     """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
-    after normalisation), unless they already resolve to the same person. A pair is confirmed automatically unless
-    a hard rule stops it (then it is proposed for review with the reason); a pair with a current decision is left
-    alone. Returns the links written."""
+    after normalisation), unless they already resolve to the same person. A pair is confirmed automatically only
+    when no hard rule stops it and the two records agree on the person (``_demographics_disagree``); otherwise it
+    is proposed for review with the reason. Every pair of a record whose identifiers point at two or more different
+    people is proposed, never confirmed: an automatic rule never bridges two people through one record (ADR 0005
+    addendum). A pair with a current decision is left alone. Returns the links written."""
     not_same = not_same or {}
     pool, pairs = _identifier_pairs(records)
+    bridging = _bridging_records({r.pk for r in records}, pool, pairs)
     written = []
     for left, right in sorted(pairs):
         declined = not_same.get(left, set()) | not_same.get(right, set())
-        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined)
+        held = []
+        spread = max(bridging.get(left, 0), bridging.get(right, 0))
+        if spread:
+            held.append(f"one record's identifiers match records of {spread} different people")
+        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined, held=held)
         if link is not None:
             written.append(link)
     return written
@@ -709,21 +838,155 @@ def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict |
 LINK_CHUNK = 500
 
 
+class _Sets:
+    """Union-find over people (path halving)."""
+
+    def __init__(self, items) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return False
+        self.parent[a] = b
+        return True
+
+
+def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
+    """For the pairs of a chunk, in four queries: each record's resolved person, the pairs with a current link row,
+    the valid NHS numbers each of those people holds, and the pairs of people a human said are different."""
+    ids = {x for pair in pairs for x in pair}
+    person_of = dict(AgencyRecord.objects.filter(pk__in=ids).values_list("pk", "person_id"))
+    persons = set(person_of.values())
+    decided = set(
+        RecordLink.objects.filter(valid_to__isnull=True, record_l_id__in={left for left, _ in pairs}).values_list(
+            "record_l_id", "record_r_id"
+        )
+    )
+    nhs: dict[uuid.UUID, set[str]] = {}
+    held = AgencyRecord.objects.filter(person_id__in=persons)
+    for pid, number in held.exclude(nhs_number="").values_list("person_id", "nhs_number"):
+        nhs.setdefault(pid, set()).add(number)
+    rejected = list(
+        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.REJECTED, decided_by__isnull=False)
+        .filter(Q(record_l_id__in=held.values("pk")) | Q(record_r_id__in=held.values("pk")))
+        .values_list("record_l__person_id", "record_r__person_id")
+    )
+    return person_of, decided, nhs, rejected
+
+
+def _plain_joins(
+    pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list, held: set = frozenset()
+) -> tuple[list, list]:
+    """(joins, slow): the plain pairs to confirm in bulk, one per join needed, and the pairs to decide one by one
+    (see ``_link_by_identifiers_bulk``). ``held``: pairs the ADR 0005 addendum stops (the records disagree on date
+    of birth or names, or one of them points at two people), always decided one by one."""
+    plain, slow = [], []
+    for pair in sorted(pairs):
+        if person_of[pair[0]] != person_of[pair[1]]:
+            (slow if pair in decided or pair in held else plain).append(pair)
+    together = _Sets(set(person_of.values()))
+    for left, right in plain:
+        together.union(person_of[left], person_of[right])
+    numbers: dict = {}
+    for p, found in nhs.items():
+        if p in together.parent:
+            numbers.setdefault(together.find(p), set()).update(found)
+    blocked = {root for root, found in numbers.items() if len(found) > 1}
+    for a, b in rejected:
+        if a in together.parent and b in together.parent and together.find(a) == together.find(b):
+            blocked.add(together.find(a))
+    forest = _Sets(set(person_of.values()))
+    joins = []
+    for left, right in plain:
+        if together.find(person_of[left]) in blocked:
+            slow.append((left, right))
+        elif forest.union(person_of[left], person_of[right]):
+            joins.append((left, right))
+    return joins, slow
+
+
+def _confirm_bulk(*, actor, pool: dict, joins: list, person_of: dict) -> int:
+    """Confirm the plain joins in one insert, audit each link, then recompute the clusters once."""
+    now = timezone.now()
+    links = []
+    for left, right in joins:
+        shared = [
+            f for f in IDENTIFIER_FIELDS if getattr(pool[left], f) and getattr(pool[left], f) == getattr(pool[right], f)
+        ]
+        links.append(
+            RecordLink(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.CONFIRMED,
+                match_probability=1.0,
+                field_weights={
+                    f: {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS[f]}"} for f in shared
+                },
+                rule="+".join(shared),
+                decided_by=None,
+                decided_at=now,
+                reason="Same " + " and ".join(IDENTIFIER_LABELS[f] for f in shared),
+                valid_from=now,
+            )
+        )
+    RecordLink.objects.bulk_create(links)
+    for link in links:
+        detail = {"rule": link.rule, "records": [str(link.record_l_id), str(link.record_r_id)]}
+        _audit(actor, "link_confirm", obj=link, detail=detail)
+    ends = [x for pair in joins for x in pair]
+    _recompute(actor=actor, seed_person_ids={person_of[x] for x in ends} | {pool[x].origin_person_id for x in ends})
+    return len(links)
+
+
+def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
+    """``_link_by_identifiers`` for a feed's chunk, with the same outcome in a few queries for the common case.
+
+    The pairs that share a valid identifier are split in two. *Plain* pairs -- no current decision or proposal on
+    the pair, and, joined together with every other plain pair of the chunk, no resulting person would hold two
+    different valid NHS numbers or contain two people a human said are different -- are confirmed in bulk: one link
+    per join actually needed (a spanning forest, as the pair-by-pair rule leaves records already joined alone),
+    one audit event per link, and one recomputation of the clusters for the whole chunk. Every other pair goes
+    through ``_identifier_pair`` one by one afterwards, so the hard rules are applied exactly as for one record.
+    Returns the number of links written (confirmed or proposed)."""
+    pool, pairs = _identifier_pairs(records)
+    if not pairs:
+        return 0
+    person_of, decided, nhs, rejected = _bulk_facts(pairs)
+    bridging = _bridging_records({r.pk for r in records}, pool, pairs)
+    held = {p for p in pairs if p[0] in bridging or p[1] in bridging or _demographics_disagree(pool[p[0]], pool[p[1]])}
+    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held)
+    written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
+    for left, right in sorted(set(slow)):
+        spread = max(bridging.get(left, 0), bridging.get(right, 0))
+        why = [f"one record's identifiers match records of {spread} different people"] if spread else []
+        if _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=set(), held=why) is not None:
+            written += 1
+    return written
+
+
 @transaction.atomic
 def records_link_identifiers(*, actor, records: Iterable[AgencyRecord]) -> int:
     """Run the deterministic rule over records stored by someone else (a feed import's batch): each is linked to
     every record holding the same valid NHS number, UPN or PNC ID, under the hard rules (see the module). In: the
-    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory). Out: the
-    number of links written (confirmed or proposed)."""
+    records, any iterable (consumed in chunks of 500, so a million-row batch streams in bounded memory; the plain
+    joins of a chunk are written in bulk, see ``_link_by_identifiers_bulk``). Out: the number of links written
+    (confirmed or proposed)."""
     written = 0
     chunk: list[AgencyRecord] = []
     for record in records:
         chunk.append(record)
         if len(chunk) == LINK_CHUNK:
-            written += len(_link_by_identifiers(actor=actor, records=chunk))
+            written += _link_by_identifiers_bulk(actor=actor, records=chunk)
             chunk = []
     if chunk:
-        written += len(_link_by_identifiers(actor=actor, records=chunk))
+        written += _link_by_identifiers_bulk(actor=actor, records=chunk)
     return written
 
 
@@ -747,7 +1010,70 @@ def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> bool:
     )
 
 
-def _identifier_pair(*, actor, left: AgencyRecord, right: AgencyRecord, declined: set) -> RecordLink | None:
+def _dob_agrees(a: dt.date | None, b: dt.date | None) -> bool:
+    """Both dates of birth known and equal, or equal with day and month transposed (``linkage.names.dob_variants``)."""
+    a, b = _date_or_none(a), _date_or_none(b)
+    return a is not None and b is not None and b in dob_variants(a)
+
+
+def _date_or_none(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _name_agrees(a: str, b: str, *, given: bool) -> bool:
+    """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, one
+    slip of the keyboard apart (one letter dropped, added, changed or two swapped, in names of four letters or more:
+    Sophie / Sopie, as agencies' systems really hold them), a shared word of three letters or more (multi-word and
+    hyphenated surnames), and for first names a nickname or formal form in common (Bill / William). A blank name
+    agrees with nothing."""
+    import jellyfish
+
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return False
+    if ca == cb or (phonetic(a) and phonetic(a) == phonetic(b)):
+        return True
+    if min(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
+        return True
+    if {t for t in tokens(a) if len(t) > 2} & {t for t in tokens(b) if len(t) > 2}:
+        return True
+    return given and bool(nickname_forms(a) & nickname_forms(b))
+
+
+def _demographics_disagree(a: AgencyRecord, b: AgencyRecord) -> list[str]:
+    """Why two records sharing an identifier may not be joined without review (ADR 0005 addendum): the reasons, in
+    words that name no value; empty when the dates of birth agree (exact or day/month transposed) and the first
+    names and surnames are compatible (``_name_agrees``; first name and surname swapped also agrees)."""
+    problems = []
+    if not _dob_agrees(a.date_of_birth, b.date_of_birth):
+        problems.append(
+            "the dates of birth differ"
+            if a.date_of_birth and b.date_of_birth
+            else "a date of birth is missing on one record"
+        )
+    straight = _name_agrees(a.given_name, b.given_name, given=True) and _name_agrees(
+        a.family_name, b.family_name, given=False
+    )
+    swapped = _name_agrees(a.given_name, b.family_name, given=False) and _name_agrees(
+        a.family_name, b.given_name, given=False
+    )
+    if not (straight or swapped):
+        problems.append("the names do not match")
+    return problems
+
+
+def _identifier_pair(
+    *, actor, left: AgencyRecord, right: AgencyRecord, declined: set, held: list[str] | None = None
+) -> RecordLink | None:
+    """Confirm or propose one pair of records sharing a valid identifier (the deterministic rule). ``held``: reasons
+    found over the whole batch (a record bridging several people) that stop an automatic confirmation."""
     current_person = dict(AgencyRecord.objects.filter(pk__in=[left.pk, right.pk]).values_list("pk", "person_id"))
     pa, pb = current_person[left.pk], current_person[right.pk]
     if pa == pb:
@@ -759,7 +1085,8 @@ def _identifier_pair(*, actor, left: AgencyRecord, right: AgencyRecord, declined
     weights: dict[str, dict[str, Any]] = {
         f: {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS[f]}"} for f in shared
     }
-    blocked = []
+    blocked = list(held or [])
+    blocked.extend(_demographics_disagree(left, right))
     if left.nhs_number and right.nhs_number and left.nhs_number != right.nhs_number:
         weights["nhs_number"] = {"weight": None, "level": "different", "reason": "different NHS numbers"}
         blocked.append("the two records have different NHS numbers")
@@ -861,6 +1188,110 @@ def link_propose(
     except IntegrityError:
         raise Conflict("Someone else decided this link first.") from None
     _audit(actor, "link_propose", obj=link, detail={"rule": rule[:60], "records": [str(left), str(right)]})
+    return link
+
+
+@transaction.atomic
+def link_scored(
+    *,
+    actor,
+    record_a_id,
+    record_b_id,
+    match_weight: float,
+    match_probability: float,
+    field_weights: dict,
+    lower_threshold: float,
+    upper_threshold: float,
+) -> RecordLink | None:
+    """Act on a pair of records scored by the Fellegi-Sunter engine (``openmash.matching.scoring``), ADR 0005.
+
+    In: the two record ids (either order); ``match_weight`` (log2 Bayes factor, prior included) and
+    ``match_probability`` in [0, 1] after the engine's rules; ``field_weights`` ({comparison: {"weight", "level",
+    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1).
+
+    - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
+      "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
+      would give one person two NHS numbers, or a human has said records of the two people belong to different
+      people -- in which case it is proposed with the reason;
+    - at or above ``lower_threshold``: proposed for the review queue (``link_propose``);
+    - below: nothing is written.
+
+    Never overrides a decision: None when the records already resolve to the same person or the pair has a current
+    confirmed or rejected link (a rejected pair is never proposed again). Returns the link written, the current
+    proposal when nothing changed, or None. Raises NotFound for an unknown record, Conflict when someone decided the
+    pair at the same moment."""
+    left, right = _pair(record_a_id, record_b_id)
+    if left == right or match_probability < lower_threshold:
+        return None
+    records = {r.pk: r for r in AgencyRecord.objects.filter(pk__in=[left, right]).only("person_id", "nhs_number")}
+    if len(records) != 2:
+        raise NotFound()
+    a, b = records[left], records[right]
+    if a.person_id == b.person_id:
+        return None
+    current = (
+        RecordLink.objects.select_for_update()
+        .filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
+        .first()
+    )
+    if current is not None and current.state != LinkState.PROPOSED:
+        return None
+    between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
+    reason = f"Match probability {match_probability:.3f}, {between}"
+    blocked = []
+    if match_probability >= upper_threshold:
+        if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
+            blocked.append("the two records have different NHS numbers")
+        elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
+            blocked.append("joining them would give one person two different NHS numbers")
+        if _rejected_between([a.person_id], [b.person_id]):
+            blocked.append("a reviewer has said records of these two people belong to different people")
+        if not blocked:
+            return _scored_confirm(
+                actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
+            )
+        reason = f"Match probability {match_probability:.3f}, not linked automatically: " + "; ".join(blocked)
+    return link_propose(
+        actor=actor,
+        record_a_id=left,
+        record_b_id=right,
+        match_weight=match_weight,
+        match_probability=match_probability,
+        field_weights=field_weights,
+        rule=MATCHING_RULE,
+        reason=reason,
+    )
+
+
+def _scored_confirm(actor, left, right, current, weight, probability, field_weights, upper) -> RecordLink:
+    now = timezone.now()
+    if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
+        raise Conflict("Someone else decided this link first.")
+    try:
+        with transaction.atomic():
+            link = RecordLink.objects.create(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.CONFIRMED,
+                match_weight=weight,
+                match_probability=probability,
+                field_weights=field_weights,
+                rule=MATCHING_RULE,
+                decided_by=None,
+                decided_at=now,
+                reason=f"Match probability {probability:.3f}, at or above the upper threshold {upper:.2f}",
+                valid_from=now,
+            )
+    except IntegrityError:
+        raise Conflict("Someone else decided this link first.") from None
+    _audit(
+        actor,
+        "link_confirm",
+        obj=link,
+        detail={"rule": MATCHING_RULE, "probability": probability, "records": [str(left), str(right)]},
+    )
+    origins = set(AgencyRecord.objects.filter(pk__in=[left, right]).values_list("origin_person_id", flat=True))
+    _recompute(actor=actor, seed_person_ids=origins, link=link)
     return link
 
 

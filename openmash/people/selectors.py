@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from openmash.access.fields import person_search_details
 from openmash.access.policy import (
+    chronology_entries_q,
+    chronology_entries_visible,
+    chronology_sensitivities,
     people_in_clusters,
     people_visible,
     people_visible_ids,
@@ -105,8 +108,13 @@ def _relationships_view(person: Person) -> list[dict]:
     for rel in person.relationships_from.all():
         other = rel.related_person
         rows.append((rel, other, "from", f"{rel.get_relationship_type_display()} of {other.full_name}"))
+    # A relationship recorded both ways (siblings: A sibling of B and B sibling of A) is one relationship: the "to"
+    # row is left out when the same type already links this person to the same other person (practitioner review).
+    told = {(rel.related_person_id, rel.relationship_type) for rel, *_ in rows}
     for rel in person.relationships_to.all():
         other = rel.person
+        if (other.pk, rel.relationship_type) in told:
+            continue
         rows.append((rel, other, "to", f"{other.full_name}: {rel.get_relationship_type_display().lower()}"))
     return [
         {
@@ -340,17 +348,21 @@ def search_result_view(actor, person) -> dict:
 
 @transaction.atomic
 def person_chronology(*, actor, person_id) -> tuple[Person, list[ChronologyEntry]]:
-    """The chronology of the resolved person `person_id` belongs to: every entry recorded against anyone in the
-    cluster (contacts, decisions, allocations, imported events, ...), newest first, each with its agency and the
-    agency record it came from. Out: (resolved Person, entries). NotFound unless the actor may see the full record.
-    Audited ("view", reason "chronology")."""
+    """The whole chronology of the resolved person `person_id` belongs to: every entry recorded against anyone in
+    the cluster (contacts, decisions, allocations, imported events, ...) that the actor may see
+    (access.policy.chronology_sensitivities: sealed entries stay in the hub), newest first, each with its agency and
+    the agency record it came from. Out: (resolved Person, entries). NotFound unless the actor may see the full
+    record. Audited ("view", reason "chronology"). The paged, filtered reading is people.chronology.chronology_read."""
     requested = person_get_for(actor, person_id)
     person = requested if requested.merged_into_id is None else Person.objects.get(pk=requested.merged_into_id)
-    if not person_full_record_allowed(actor, person):
+    shown = chronology_sensitivities(actor, person)
+    if not shown or not person_full_record_allowed(actor, person):
         raise NotFound()
     cluster = person_cluster_ids(person)
     entries = list(
-        ChronologyEntry.objects.filter(person_id__in=cluster)
+        chronology_entries_visible(
+            actor, ChronologyEntry.objects.filter(chronology_entries_q(shown), person_id__in=cluster)
+        )
         .select_related("agency", "record", "record__agency")
         .order_by("-occurred_at", "pk")
     )

@@ -15,6 +15,8 @@ NAV_ITEMS = [
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),
+    # dual control: roles a partnership admin asked for, waiting for another admin or a MASH manager
+    ("approvals", "Roles to approve", "partnership:approvals", "role_grant.decide"),
     ("audit", "Audit trail", "audit:trail", "audit.view"),
 ]
 

@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from openmash.core.text import CleanTextFormMixin
-from openmash.enquiries.assignment import ASSIGNED_ME, ASSIGNED_NONE, holder_name
+from openmash.enquiries.assignment import ASSIGNED_LEFT, ASSIGNED_ME, ASSIGNED_NONE, holder_name
 from openmash.web.forms import FilterDateField
 
 # GET parameters that are not filters: paging, and the list's status tabs.
@@ -37,14 +37,17 @@ class QueueFilterForm(CleanTextFormMixin, forms.Form):
     received_from = FilterDateField(label="Received from", required=False, help_text="For example, 27 3 2026")
     received_to = FilterDateField(label="Received to", required=False, help_text="For example, 31 3 2026")
 
-    def __init__(self, *args, agencies=(), holders=(), **kwargs):
+    def __init__(self, *args, agencies=(), holders=(), former=(), **kwargs):
+        """holders: memberships that may hold work; former: users who still hold work but can no longer
+        (enquiries.assignment.former_holders_list), offered so a leaver's work can be found."""
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "Any agency")] + [(a.code, a.name) for a in agencies]
-        self.fields["assigned"].choices = [
-            ("", "Anyone or nobody"),
-            (ASSIGNED_ME, "Me"),
-            (ASSIGNED_NONE, "Nobody yet"),
-        ] + [(str(m.user_id), holder_name(m.user)) for m in holders]
+        self.fields["assigned"].choices = (
+            [("", "Anyone or nobody"), (ASSIGNED_ME, "Me"), (ASSIGNED_NONE, "Nobody yet")]
+            + list(dict.fromkeys((str(m.user_id), holder_name(m.user)) for m in holders))
+            + [(ASSIGNED_LEFT, "Someone who has left")]
+            + [(str(u.pk), f"{holder_name(u)} (has left)") for u in former]
+        )
 
     def clean(self):
         cleaned = super().clean()

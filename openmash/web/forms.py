@@ -742,6 +742,15 @@ class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
         }
 
 
+def sibling_pairs(count: int) -> list[tuple[int, int]]:
+    """Every pair (i, j), i < j, of `count` children."""
+    return [(i, j) for i in range(count) for j in range(i + 1, count)]
+
+
+def sibling_field(i: int, j: int) -> str:
+    return f"siblings_{i}_{j}"
+
+
 class ContactForm(DomesticAbuseForm):
     """The contact's own questions: the concern, domestic abuse details, the family and consent, the referrer."""
 
@@ -758,11 +767,6 @@ class ContactForm(DomesticAbuseForm):
     )
     immediate_risk = _radios("Is the child at immediate risk of harm?", YES_NO)
     immediate_risk_detail = _long_text("Describe the immediate risk and what has been done", limit=1000)
-    sibling_relationship = _radios(
-        "How are the children related to each other?",
-        SiblingRelationship.choices,
-        help_text="Only if there is more than one child",
-    )
     family_aware = _radios("Does the family know about this contact?", FamilyAware.choices)
     consent = _radios("Has the family agreed to information being shared?", Consent.choices)
     consent_not_sought_reason = forms.ChoiceField(
@@ -793,16 +797,28 @@ class ContactForm(DomesticAbuseForm):
 
     SERVICE_FIELDS = {
         "incident_at": "incident_date",
-        "siblings": "sibling_relationship",
         "received_at": "received_date",
         "late_recorded_reason": "late_recorded_reason",
     }
 
-    def __init__(self, *args, late_days: int = 30, **kwargs):
+    def __init__(self, *args, late_days: int = 30, child_labels=(), **kwargs):
         """late_days: the partnership's late-recording window (PartnershipSettings.late_contact_days); a concern
-        received longer ago than that needs a reason (contacts/validation.py late_reason_check)."""
+        received longer ago than that needs a reason (contacts/validation.py late_reason_check). child_labels: how
+        to name each child form in order ("child 1 (Amelia Testchild)"); with two or more, one question per pair of
+        children, `siblings_<i>_<j>` (form numbers i < j), asks how those two are related (the API's `siblings`, pair
+        by pair: full, half and step siblings can be mixed in one family). Drawn in the children section."""
         super().__init__(*args, **kwargs)
         self.late_days = late_days
+        self.child_labels = list(child_labels)
+        for i, j in sibling_pairs(len(self.child_labels)):
+            a, b = self.child_labels[i], self.child_labels[j]
+            self.fields[sibling_field(i, j)] = forms.ChoiceField(
+                label=f"How are {a} and {b} related?",
+                choices=SiblingRelationship.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Select how the two children are related"},
+            )
         hint = f"Only if your agency received the concern more than {late_days} days ago"
         self.fields["late_recorded_reason"].help_text = hint
         del self.fields["version"]
@@ -815,7 +831,6 @@ class ContactForm(DomesticAbuseForm):
             HTML('<h2 class="govuk-heading-l" id="concern">The concern</h2>'),
             Field.checkboxes("concern_codes", legend_size=m, small=True),
             Field.textarea("narrative", label_size=m, rows=8, max_characters=settings.OPENMASH_MAX_NARRATIVE_CHARS),
-            Field.radios("sibling_relationship", legend_size=m, small=True),
             ConditionalRadios(
                 "immediate_risk",
                 ConditionalQuestion("Yes", Field.textarea("immediate_risk_detail", rows=5, max_characters=1000)),
@@ -878,21 +893,27 @@ class ContactForm(DomesticAbuseForm):
             self.add_error("late_recorded_reason", exc)
         return cleaned
 
-    def service_data(self, children: list[dict], members: list[dict]) -> dict:
-        """The service's input (the same shape as the API's ContactCreateIn) from this form and the people."""
+    def sibling_fields(self) -> list:
+        """The bound fields asking how each pair of children is related (none with fewer than two children)."""
+        return [self[sibling_field(i, j)] for i, j in sibling_pairs(len(self.child_labels))]
+
+    def siblings_for(self, used: list[int]) -> list[dict]:
+        """The answered pairs among the children used (their form numbers, in order), as the service's `siblings`
+        ([{"first", "second", "relationship"}], positions among the children sent)."""
+        d, position = self.cleaned_data, {n: k for k, n in enumerate(used)}
+        return [
+            {"first": position[i], "second": position[j], "relationship": d[sibling_field(i, j)]}
+            for i, j in sibling_pairs(len(self.child_labels))
+            if i in position and j in position and d.get(sibling_field(i, j))
+        ]
+
+    def service_data(self, children: list[dict], members: list[dict], child_numbers: list[int] | None = None) -> dict:
+        """The service's input (the same shape as the API's ContactCreateIn) from this form and the people.
+        child_numbers: the form numbers of the children sent (for the pair questions); default 0, 1, 2, ..."""
         d = self.cleaned_data
         immediate = {"yes": True, "no": False}.get(d.get("immediate_risk") or "")
         consent = d.get("consent") or ""
-        relationship = d.get("sibling_relationship") or ""
-        siblings = (
-            [
-                {"first": i, "second": j, "relationship": relationship}
-                for i in range(len(children))
-                for j in range(i + 1, len(children))
-            ]
-            if relationship and len(children) > 1
-            else []
-        )
+        siblings = self.siblings_for(child_numbers if child_numbers is not None else list(range(len(children))))
         return {
             "subjects": children,
             "household": members,
@@ -1156,10 +1177,28 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     holder_confirmed = forms.BooleanField(required=False, label="I am screening a contact held by someone else")
     holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
-    def __init__(self, *args, rag_levels=(), holder=None, **kwargs):
+    enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
+
+    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), **kwargs):
         """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
-        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen)."""
+        asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen).
+        open_enquiries: [(enquiry id, "contact C-… from <agency>")] open about this contact's children (issue 6,
+        duplicate work): "add to the open MASH enquiry" is offered only when there is one, and which one is asked
+        only when there are several."""
         super().__init__(*args, **kwargs)
+        self.fields["enquiry_id"].required = False
+        outcomes = [(v, label) for v, label in ScreeningOutcome.choices if v != ScreeningOutcome.ADD_TO_ENQUIRY]
+        if len(open_enquiries) == 1:
+            outcomes.insert(
+                0, (ScreeningOutcome.ADD_TO_ENQUIRY, f"Add to the open MASH enquiry ({open_enquiries[0][1]})")
+            )
+        elif open_enquiries:
+            outcomes.insert(0, (ScreeningOutcome.ADD_TO_ENQUIRY, ScreeningOutcome.ADD_TO_ENQUIRY.label))
+        self.fields["outcome"].choices = outcomes
+        if len(open_enquiries) > 1:
+            self.fields["enquiry_id"].choices = [(str(pk), label) for pk, label in open_enquiries]
+        else:
+            del self.fields["enquiry_id"]
         self.fields["rag"].choices = _rag_choices(rag_levels)
         self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
         self.holder = holder
@@ -1358,3 +1397,37 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
             initial=next((str(m.pk) for m in workers if m.user_id == current_user_id), ""),
             error_messages={"required": "Choose a social worker", "invalid_choice": "Choose a social worker"},
         )
+
+
+def formset_resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
+    """The posted answers (a QueryDict) with one more empty form in formset `prefix`, or without form number `drop`
+    (the later forms move up one). The GOV.UK "add another" pattern without JavaScript: "Add another" and "Remove"
+    are submit buttons, and the page is drawn again from these answers. Returns a mutable copy."""
+    data = data.copy()
+    raw = str(data.get(f"{prefix}-TOTAL_FORMS") or "")
+    total = int(raw) if raw.isdigit() else 0
+    if drop is not None and 0 <= drop < total:
+        for i in range(drop, total):
+            for key in [k for k in list(data.keys()) if k.startswith(f"{prefix}-{i}-")]:
+                values = data.getlist(key)
+                del data[key]
+                if i > drop:
+                    data.setlist(key.replace(f"{prefix}-{i}-", f"{prefix}-{i - 1}-", 1), values)
+        total -= 1
+    if add:
+        total += 1
+    data[f"{prefix}-TOTAL_FORMS"] = str(total)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
+
+
+def forms_quiet(*forms_or_sets) -> None:
+    """Bound forms and formsets drawn again as typed, without errors (adding or removing a row is not submitting)."""
+    for f in forms_or_sets:
+        subforms = list(f.forms) if hasattr(f, "forms") else [f]
+        if hasattr(f, "forms"):
+            f._errors, f._non_form_errors = [], f.error_class()
+        for form in subforms:
+            form._errors = forms.utils.ErrorDict()
+            if hasattr(form, "cleaned_data"):
+                del form.cleaned_data

@@ -28,6 +28,8 @@ def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
     if view is not None and not view.screening:
         screening = None
     enquiry = getattr(contact, "enquiry", None)
+    if enquiry is None and getattr(contact, "screening", None) is not None:
+        enquiry = contact.screening.added_to  # added to an open enquiry at screening: its decision is this one's
     decision = getattr(enquiry, "decision", None) if enquiry is not None else None
     status = view.status if view is not None else contact.status
     outcomes: list[str] = []
@@ -38,6 +40,9 @@ def contact_outcome(contact, outcome_labels: dict[str, str], view=None) -> dict:
         text, tag = "Waiting to be screened by the MASH.", "govuk-tag--grey"
     elif status == ContactStatus.WITH_ALLOCATED_WORKER:
         text, tag = "Passed to the child's allocated social worker.", "govuk-tag--blue"
+    elif status == ContactStatus.ADDED_TO_ENQUIRY:
+        text = "Added to an open MASH enquiry about the same children: it is decided with that enquiry."
+        tag = "govuk-tag--yellow"
     elif status == ContactStatus.IN_ENQUIRY:
         text = "The MASH is finding out what partner agencies know before deciding what to do."
         tag = "govuk-tag--yellow"
@@ -69,7 +74,10 @@ def minimum_people(rows: list[dict]) -> list[dict]:
 
     return [
         {
-            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x),
+            # as Person.full_name: an unborn child without a first name is "Unborn child <surname>" everywhere
+            "name": " ".join(x for x in (r.get("forename"), r.get("surname")) if x)
+            if r.get("forename") or not r.get("expected_date_of_birth")
+            else f"Unborn child {r.get('surname') or ''}".strip(),
             "role": r["role"],
             "date_of_birth": r.get("date_of_birth"),
             "expected_date_of_birth": r.get("expected_date_of_birth"),

@@ -45,4 +45,13 @@ urlpatterns = [
     path("early-help/<uuid:request_id>/", views.early_help_detail, name="early_help_detail"),
     path("people/search/", views.person_search, name="person_search"),
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<uuid:person_id>/chronology/", views.person_chronology, name="person_chronology"),
+    path("people/<uuid:person_id>/chronology.pdf", views.person_chronology_pdf, name="person_chronology_pdf"),
+    path("people/<uuid:person_id>/household/chronology/", views.household_chronology, name="household_chronology"),
+    path("people/<uuid:person_id>/network/", views.family_network, name="family_network"),
+    path(
+        "people/<uuid:person_id>/household/chronology.pdf",
+        views.household_chronology_pdf,
+        name="household_chronology_pdf",
+    ),
 ]

@@ -90,7 +90,7 @@ def test_three_screeners_share_a_queue_of_sixty(browser, live_server, partnershi
         for session in (ben, cat):
             _nav(session.page, "Screening queue").click()
         ben.page.get_by_role("button", name=f"Take {urgent.reference}").click()
-        expect(ben.page.get_by_role("alert")).to_contain_text("You now hold this contact")
+        expect(ben.page.get_by_role("alert")).to_contain_text(f"You now hold the contact {urgent.reference}")
         cat.page.get_by_role("button", name=f"Take {urgent.reference}").click()
         expect(cat.page.locator(".govuk-notification-banner")).to_contain_text(
             "This contact has already been taken by Ben Brooks"

@@ -1,4 +1,5 @@
-"""The partnership admin in a real browser: adds a starter, hands over the one-time link, the starter sets their own
+"""The partnership admin in a real browser: adds a starter, a second admin approves the role and hands over the
+one-time link, the starter sets their own
 password and signs in; the agencies page. axe-core (no serious or critical violation) on every page, at desktop
 width and at 375 px without sideways scrolling, and no console (CSP) errors."""
 
@@ -56,9 +57,27 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     page.get_by_label("Agency").select_option("mash")
     page.get_by_label("Role").select_option("screener")
     page.get_by_test_id("create-user").click()
-    link = page.get_by_test_id("set-password-link").input_value()
+    expect(page.get_by_test_id("pending-grants")).to_contain_text("MASH screener")  # dual control: no link here
+    assert page.get_by_test_id("set-password-link").count() == 0
+    _check(page, console_errors, "the user added page")
+
+    # a second partnership admin approves the role and is shown the link
+    user_create(username="sam.admin", password=PASSWORD, agency_code="mash", role="partnership_admin")
+    approver = browser.new_context(locale="en-GB").new_page()
+    approver_errors: list[str] = []
+    approver.on("console", lambda m: approver_errors.append(m.text) if m.type == "error" else None)
+    approver.goto(base + "/login/")
+    approver.get_by_label("Username").fill("sam.admin")
+    approver.get_by_label("Password").fill(PASSWORD)
+    approver.get_by_test_id("sign-in").click()
+    approver.goto(base + "/partnership/approvals/")
+    expect(approver.get_by_test_id("grants")).to_contain_text("jo.starter")
+    _check(approver, approver_errors, "the approvals page")
+    approver.get_by_role("button", name=re.compile("^Approve")).click()
+    link = approver.get_by_test_id("set-password-link").input_value()
     assert "/account/set-password/" in link
-    _check(page, console_errors, "the set-password link page")
+    _check(approver, approver_errors, "the set-password link page")
+    approver.context.close()
 
     page.goto(base + "/partnership/users/" + str(User.objects.get(username="jo.starter").pk) + "/")
     _check(page, console_errors, "the user page")

@@ -145,7 +145,8 @@ def test_a_failed_sign_in_records_the_username_never_the_password(client, accoun
     client.post("/login/", {"username": user.username, "password": wrong})
     client.post("/login/", {"username": "nobody\u202e\u200belse", "password": wrong})
     events = list(AuditEvent.objects.filter(action="login_failed").order_by("id"))
-    assert [e.actor_username for e in events] == [user.username, "nobodyelse"]
+    assert events[0].actor_username == user.username  # an existing account: its username
+    assert re.fullmatch(r"unknown:[0-9a-f]{32}", events[1].actor_username)  # anything else: a keyed hash
     assert all(e.actor_user_id is None for e in events)
     stored = str(list(AuditEvent.objects.values()))
     assert wrong not in stored and secret not in stored
@@ -278,3 +279,22 @@ def test_switched_off_memberships_refuse_the_sign_in(client, account):
     Membership.objects.filter(user=user).update(active=False)
     assert _sign_in_answer(client, user.username, secret)[0] == 200
     assert AuditEvent.objects.filter(action="login_failed", actor_username=user.username).exists()
+
+
+def test_a_password_typed_as_the_username_never_reaches_the_trail(client, account, settings):
+    """Issue 6 security review: `login_failed` stored whatever was typed as the username, so a password typed into
+    the username box stayed in the append-only trail for ever. Now only an existing account's username is kept;
+    anything else is a keyed hash (HMAC with the secret key), equal for equal text so attempts still correlate."""
+    user, secret = account
+    for _ in range(2):
+        client.post("/login/", {"username": secret, "password": "whatever-" + secrets.token_hex(4)})
+    client.post("/login/", {"username": secret + "2", "password": "x"})
+    client.post("/login/", {"username": user.username.upper(), "password": "x"})  # not exactly a username
+    stored = str(list(AuditEvent.objects.values()))
+    assert secret not in stored and user.username.upper() not in stored
+    names = [e.actor_username for e in AuditEvent.objects.filter(action="login_failed").order_by("id")]
+    assert all(re.fullmatch(r"unknown:[0-9a-f]{32}", n) for n in names)
+    assert names[0] == names[1] and len(set(names)) == 3  # the same text correlates, different text does not
+    settings.SECRET_KEY = "another-" + secrets.token_hex(16)  # keyed: without the key the hash cannot be rebuilt
+    client.post("/login/", {"username": secret, "password": "x"})
+    assert AuditEvent.objects.filter(action="login_failed").order_by("-id")[0].actor_username != names[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.test import Client
 from openmash.audit.export import neutralise
 from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_record
+from tests.support import audit_get
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def _csv(response) -> list[list[str]]:
 
 def test_auditor_sees_trail_and_the_viewing_is_audited(auditor_client, new_contact):
     contact = new_contact()
-    r = auditor_client.get("/audit/", {"object_id": str(contact.pk)})
+    r = audit_get(auditor_client, "/audit/", {"object_id": str(contact.pk)})
     assert r.status_code == 200
     body = r.content.decode()
     assert f"Contact {contact.reference}" in body and "Created" in body
@@ -55,7 +57,7 @@ def test_names_and_references_are_shown_instead_of_raw_ids(auditor_client, make_
     contact = new_contact()
     child = contact.people.get(role="subject").person
     audit_record(actor=screener, action="view", obj=child)
-    body = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
+    body = audit_get(auditor_client, "/audit/", {"user": screener.user.username}).content.decode()
     assert "Amelia Testchild" in body and "Children&#x27;s Services MASH" in body
     assert f">{child.pk}<" not in body  # the id is only in the link to the record's events
 
@@ -65,7 +67,7 @@ def test_filter_by_person_finds_the_events_on_their_contacts_too(auditor_client,
 
     contact = new_contact()
     other = new_contact(subjects=[{"forename": "Bo", "surname": "Other", "date_of_birth": "2019-01-01"}])
-    r = auditor_client.get("/audit/", {"person": VALID_NHS})
+    r = audit_get(auditor_client, "/audit/", {"person": VALID_NHS})
     body = r.content.decode()
     assert f"Contact {contact.reference}" in body and "Amelia Testchild" in body
     assert f"Contact {other.reference}" not in body and "Bo Other" not in body
@@ -78,11 +80,11 @@ def test_filter_by_contact_reference_agency_action_and_user(auditor_client, make
     police = make_actor("referrer", "police")
     contact = new_contact(actor=police)
     other = new_contact(actor=make_actor("referrer", "school-oak"))
-    by_ref = auditor_client.get("/audit/", {"contact": contact.reference.lower()}).content.decode()
+    by_ref = audit_get(auditor_client, "/audit/", {"contact": contact.reference.lower()}).content.decode()
     assert f"Contact {contact.reference}" in by_ref and f"Contact {other.reference}" not in by_ref
-    by_agency = auditor_client.get("/audit/", {"agency": "school-oak", "action": "create"}).content.decode()
+    by_agency = audit_get(auditor_client, "/audit/", {"agency": "school-oak", "action": "create"}).content.decode()
     assert f"Contact {other.reference}" in by_agency and f"Contact {contact.reference}" not in by_agency
-    by_user = auditor_client.get("/audit/", {"user": police.user.username}).content.decode()
+    by_user = audit_get(auditor_client, "/audit/", {"user": police.user.username}).content.decode()
     assert f"Contact {contact.reference}" in by_user and f"Contact {other.reference}" not in by_user
 
 
@@ -95,7 +97,7 @@ def test_date_range_is_in_uk_days_and_times_are_shown_in_uk_time(auditor_client,
         audit_record(actor=screener, action="view", object_type="x", object_id="noon")
     day = {"date_from_day": "2", "date_from_month": "7", "date_from_year": "2026"}
     day |= {"date_to_day": "2", "date_to_month": "7", "date_to_year": "2026"}
-    body = auditor_client.get("/audit/", day).content.decode()
+    body = audit_get(auditor_client, "/audit/", day).content.decode()
     assert "2 Jul 2026 00:30:00" in body and "13:00:00" not in body
 
 
@@ -118,7 +120,7 @@ def test_date_range_is_in_uk_days_and_times_are_shown_in_uk_time(auditor_client,
     ],
 )
 def test_bad_filters_show_the_error_summary(auditor_client, params, message, field):
-    r = auditor_client.get("/audit/", params)
+    r = audit_get(auditor_client, "/audit/", params)
     body = r.content.decode()
     assert r.status_code == 200
     assert "<title>Error: " in body and "There is a problem" in body
@@ -138,12 +140,13 @@ def test_the_trail_pages_by_event_id_keeping_the_filters(auditor_client, make_ac
     screener = make_actor("screener", "mash")
     for i in range(120):
         audit_record(actor=screener, action="view", object_type="x", object_id=f"row-{i:03d}")
-    first = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
+    first = audit_get(auditor_client, "/audit/", {"user": screener.user.username}).content.decode()
     assert "120 events match these filters, newest first" in first and 'class="govuk-pagination' in first
     assert "row-119" in first and "row-070" in first and "row-069" not in first
     assert _next_link(first, "prev") is None
     older = _next_link(first, "next")
-    assert f"user={screener.user.username}" in older and "before=" in older  # the filters are kept across pages
+    # the filters are kept across pages, by their id: the username never goes in the link
+    assert "f=" in older and "before=" in older and screener.user.username not in older
     second = auditor_client.get(f"/audit/?{older}").content.decode()
     assert "row-069" in second and "row-020" in second and "row-070" not in second and "row-019" not in second
     third = auditor_client.get(f"/audit/?{_next_link(second, 'next')}").content.decode()
@@ -153,7 +156,7 @@ def test_the_trail_pages_by_event_id_keeping_the_filters(auditor_client, make_ac
     assert "row-069" in back and "row-020" in back and "row-070" not in back  # newer again: the second page
     assert _next_link(back, "prev") and _next_link(back, "next")
     assert "120 events match" in back  # every page counts the filtered events
-    junk = auditor_client.get("/audit/", {"user": screener.user.username, "before": "x'; drop", "after": "-4"})
+    junk = audit_get(auditor_client, "/audit/", {"user": screener.user.username, "before": "x'; drop", "after": "-4"})
     assert junk.status_code == 200 and "row-119" in junk.content.decode()  # junk cursors: the newest page
 
 
@@ -182,7 +185,7 @@ def test_a_filtered_count_stops_at_the_cap(auditor_client, make_actor, monkeypat
     screener = make_actor("screener", "mash")
     for i in range(8):
         audit_record(actor=screener, action="view", object_type="x", object_id=f"row-{i:03d}")
-    body = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
+    body = audit_get(auditor_client, "/audit/", {"user": screener.user.username}).content.decode()
     assert "More than 5 events match these filters" in body
 
 
@@ -214,7 +217,7 @@ def test_csv_export_of_the_filtered_trail_is_neutralised_and_audited(auditor_cli
         user_create(username="=cmd|x", password="x", agency_code="police", role="referrer", check_password=False)
     )
     audit_record(actor=evil, action="view", object_type="x", object_id="-1+1", reason="@SUM(1)")
-    r = auditor_client.get("/audit/export.csv", {"agency": "police", "action": "view"})
+    r = audit_get(auditor_client, "/audit/export.csv", {"agency": "police", "action": "view"})
     assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
     rows = _csv(r)
     assert rows[0][0] == "When (Europe/London)" and len(rows) == 2
@@ -231,7 +234,7 @@ def test_an_export_too_large_is_refused_with_the_error_summary(auditor_client, m
     screener = make_actor("screener", "mash")
     for i in range(3):
         audit_record(actor=screener, action="view", object_type="x", object_id=str(i))
-    r = auditor_client.get("/audit/export.csv", {"user": screener.user.username})
+    r = audit_get(auditor_client, "/audit/export.csv", {"user": screener.user.username})
     body = r.content.decode()
     assert r["Content-Type"].startswith("text/html") and "There is a problem" in body and "narrow the filters" in body
     assert not AuditEvent.objects.filter(action="export").exists()
@@ -257,6 +260,40 @@ def test_walking_the_pages_shows_every_event_once_newest_first_and_the_oldest_pa
         query = _next_link(body, "next")
     assert [len(p) for p in pages] == [50, 50, 50, 50, 30]
     assert [e for p in pages for e in p] == newest_first
-    oldest = auditor_client.get("/audit/", {"user": screener.user.username, "after": "0"}).content.decode()
+    oldest = audit_get(auditor_client, "/audit/", {"user": screener.user.username, "after": "0"}).content.decode()
     assert shown(oldest) == newest_first[-50:] and _next_link(oldest, "next") is None and _next_link(oldest, "prev")
     assert "230 events match these filters" in oldest
+
+
+def test_no_identifier_or_name_goes_in_a_url(auditor_client, make_actor, new_contact):
+    """Issue 6 security review: the 'by person' filter put the NHS number in the URL (/audit/?person=9991468137)
+    and in the CSV export link. The filter form posts; the values are kept server-side under a short-lived id and
+    the page, its pages and the export link carry only ?f=<id>. A filter typed into a URL is ignored; another
+    user's (or an expired) id shows the whole trail with a message, never someone else's filters."""
+    from conftest import VALID_NHS
+
+    new_contact()
+    screener = make_actor("screener", "mash")
+    audit_record(actor=screener, action="view", object_type="x", object_id="row-1")
+    page = auditor_client.get("/audit/").content.decode()
+    assert 'method="post"' in page.split('data-testid="audit-filters"')[0].rsplit("<form", 1)[1]
+    posted = auditor_client.post("/audit/", {"person": VALID_NHS})
+    assert posted.status_code == 302
+    location = posted["Location"]
+    assert VALID_NHS not in location and screener.user.username not in location and "?f=" in location
+    body = auditor_client.get(location).content.decode()
+    links = " ".join(re.findall(r'href="([^"]*)"', body))
+    assert VALID_NHS not in links and screener.user.username not in links and "export.csv?f=" in links
+    # the filter is still applied through its id
+    assert "Amelia Testchild" in body and "match these filters" in body
+    export = auditor_client.get("/audit/export.csv" + location[location.index("?") :])
+    assert export.status_code == 200 and "Amelia Testchild" in b"".join(export.streaming_content).decode()
+    by_user = auditor_client.post("/audit/", {"user": screener.user.username})["Location"]
+    assert screener.user.username not in by_user
+    # a filter typed into the URL is not applied
+    assert "All events, newest first" in auditor_client.get("/audit/", {"person": VALID_NHS}).content.decode()
+    # another auditor cannot use this id
+    other = Client()
+    other.force_login(make_actor("auditor", "mash").user)
+    theirs = other.get(location).content.decode()
+    assert "All events, newest first" in theirs and "expired" in theirs

@@ -426,3 +426,57 @@ def test_the_allocated_worker_sees_since_when_the_child_is_allocated_in_uk_time(
     assert moved.count() == 2 and all(a.allocated_at >= before for a in moved)
     page = _client(other_worker).get("/packs/").content.decode()
     assert f'data-testid="allocated-since">{timezone.localtime(before).day} ' in page
+
+
+# --- any number of attendees and actions (issue 5 practitioner review, fault 3) ------------------------------------
+
+
+def _rows(page: str, kind: str) -> int:
+    return page.count(f'data-testid="{kind}-row"')
+
+
+def test_add_another_attendee_and_action_without_javascript_keeps_what_was_typed(manager, strategy_contact):
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    client = _client(manager)
+    first = client.get(url).content.decode()
+    assert 'value="add-attendees"' in first and 'value="add-actions"' in first  # submit buttons: no JavaScript
+    data = _strategy_post()
+    for i in range(3, 9):  # well past the old six fixed slots, one "Add another" at a time
+        r = client.post(url, {**data, "row_action": "add-attendees"})
+        page = r.content.decode()
+        assert r.status_code == 200 and _rows(page, "attendee") == i + 1
+        assert "<title>Error:" not in page and "DS Example" in page  # adding is not submitting: no errors
+        data = {
+            **data,
+            "attendees-TOTAL_FORMS": str(i + 1),
+            f"attendees-{i}-agency_code": "mash",
+            f"attendees-{i}-name": f"Person {i}",
+            f"attendees-{i}-role": "Officer",
+        }
+    due = timezone.localdate() + dt.timedelta(days=3)
+    for i in range(2, 7):
+        page = client.post(url, {**data, "row_action": "add-actions"}).content.decode()
+        assert _rows(page, "action") == i + 1
+        data = {
+            **data,
+            "actions-TOTAL_FORMS": str(i + 1),
+            f"actions-{i}-description": f"Action {i}",
+            f"actions-{i}-owner": "Hub",
+            f"actions-{i}-due_date_day": str(due.day),
+            f"actions-{i}-due_date_month": str(due.month),
+            f"actions-{i}-due_date_year": str(due.year),
+        }
+    assert not StrategyDiscussion.objects.exists()
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    d = StrategyDiscussion.objects.get()
+    assert d.attendees.count() == 8 and d.actions.count() == 6  # 2 + 6 attendees; 1 + 5 actions
+
+
+def test_remove_takes_out_one_row_and_moves_the_rest_up(manager, strategy_contact):
+    url = f"/contacts/{strategy_contact.pk}/strategy-discussion/new/"
+    r = _client(manager).post(url, {**_strategy_post(), "row_action": "remove-attendees-0"})
+    page = r.content.decode()
+    assert _rows(page, "attendee") == 2 and "DS Example" not in page
+    assert page.index('value="Dr Example"') < page.index('name="attendees-1-name"')  # row 2 is now row 1
+    assert not StrategyDiscussion.objects.exists()

@@ -41,8 +41,10 @@ def test_an_unknown_column_is_refused_as_probably_misnamed(write_csv, run_import
     text = csv_text([row()]).replace("date_of_birth", "dob", 1)
     batch = run_import(write_csv([], text=text))
     _refused_and_untouched(batch, counts, before)
-    assert {f for _, f in _problems(batch)} == {"dob", "date_of_birth"}
-    assert "dob is not in the standard feed" in _reasons(batch)
+    # named by position, never by the file's own text (it could be a value: security review 2026-11)
+    assert {f for _, f in _problems(batch)} == {"column 4", "date_of_birth"}
+    assert "The heading of column 4 is not a column of the standard feed (is it misnamed?)" in _reasons(batch)
+    assert "dob" not in str(batch.report)
 
 
 def test_headings_match_without_regard_to_case_or_spacing(write_csv, run_import):
@@ -269,3 +271,105 @@ def test_the_cli_prints_the_report_and_exits_non_zero(write_csv, partnership, se
     out = io.StringIO()
     call_command("feed_import", "standard", str(path), "--agency", "police", "--skip-bad-rows", stdout=out)
     assert "1 rows imported: 1 new records" in out.getvalue()
+
+
+# --- the report never holds a value (security review 2026-11) ------------------------------------------------
+
+
+def _everything_stored(batch) -> str:
+    """Every text the import left for its readers: the batch row (report, message) and its audit events."""
+    import json
+
+    from django.forms.models import model_to_dict
+
+    from openmash.audit.models import AuditEvent
+
+    batch.refresh_from_db()
+    events = AuditEvent.objects.filter(object_id=str(batch.pk)).values("reason", "detail")
+    return json.dumps([model_to_dict(batch), list(events)], default=str)
+
+
+def test_a_file_without_its_header_row_is_refused_without_quoting_its_first_row(write_csv, run_import, counts):
+    before = counts()
+    first = row(given_name="Zephyrine", family_name="Quillfeather", postcode="EX9 9ZZ", description="Canaryword")
+    text = csv_text([first, row(record_id="P2")]).split("\r\n", 1)[1]  # the data without the heading row
+    batch = run_import(write_csv([], text=text))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(1, "heading row")]
+    assert "The first row looks like data: the file needs a header row" in _reasons(batch)
+    stored = _everything_stored(batch)
+    for value in first.values():
+        if len(value) > 2:
+            assert value not in stored and value.replace(" ", "") not in stored
+
+
+def test_a_heading_row_with_an_odd_extra_column_is_still_a_heading_row(write_csv, run_import):
+    """A real heading row with one unknown heading is reported by position, not as 'needs a header row'."""
+    text = csv_text([row()], header=[*HEADER, "Notes 2024"])
+    batch = run_import(write_csv([], text=text))
+    assert batch.status == BatchStatus.REFUSED
+    assert "Notes 2024" not in str(batch.report)
+    assert "needs a header row" not in _reasons(batch)
+    assert _problems(batch) == [(1, f"column {len(HEADER) + 1}")]
+
+
+def test_a_repeated_heading_is_named_by_position(write_csv, run_import):
+    text = csv_text([row()], header=[*HEADER, "Family_Name"])
+    batch = run_import(write_csv([], text=text))
+    assert batch.status == BatchStatus.REFUSED
+    n = len(HEADER) + 1
+    assert (1, f"column {n}") in _problems(batch)
+    assert f"Column {n} has the same heading as column {HEADER.index('family_name') + 1}" in _reasons(batch)
+    assert "Family_Name" not in str(batch.report)
+
+
+CANARIES = {
+    "given_name": "Canarygiven" + "x" * 200,
+    "family_name": "Canaryfam99",
+    "date_of_birth": "Canarydob",
+    "sex": "Canarysex",
+    "postcode": "Canarypc",
+    "nhs_number": "Canarynhs1",
+    "upn": "Canaryupn12345",
+    "event_date": "Canarydate",
+    "event_type": "",
+    "description": "Canarydesc " + "y" * 5000,
+}
+
+
+def test_no_row_problem_quotes_the_value_it_is_about(write_csv, run_import):
+    """Every field of a row wrong at once: each is reported (row, field, reason) and no value appears."""
+    batch = run_import(write_csv([row(), row(record_id="P2", **CANARIES)]))
+    assert batch.status == BatchStatus.REFUSED
+    fields = {f for r, f in _problems(batch) if r == 3}
+    assert {"date_of_birth", "sex", "postcode", "nhs_number", "upn", "event_date"} <= fields
+    stored = _everything_stored(batch).lower()
+    for value in CANARIES.values():
+        if value:
+            assert value[:9].lower() not in stored
+
+
+def test_a_fhir_bundle_never_quotes_its_own_text_in_the_report(tmp_path, run_import):
+    import json
+
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "birthDate": "Canarybirth",
+        "Zephyrine Quillfeather": "x",  # an element FHIR does not define, named with personal data
+        "name": [{"family": "Smith", "Canarykey": 1}],
+    }
+    odd = {"resourceType": "Zephyrine Quillfeather 2015-03-01"}
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": patient}, {"resource": odd}, {"resource": {"resourceType": ["a", "list"]}},
+        {"resource": {"resourceType": "Observation"}},
+    ]}))  # fmt: skip
+    batch = run_import(path, feed="fhir-r4", agency="health-gp")
+    stored = _everything_stored(batch)
+    for canary in ("Zephyrine", "Quillfeather", "Canarybirth", "Canarykey", "2015-03-01"):
+        assert canary not in stored
+    reasons = _reasons(batch)
+    assert "The resource has an element FHIR does not define here" in reasons
+    assert "The resource type is not one FHIR defines" in reasons
+    assert "Observation resources are not imported" in reasons  # a real FHIR type may be named

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from openmash.people import linking
@@ -15,13 +17,25 @@ def _records(partnership, nhs_left="", nhs_right="", upn="B801200005001"):
         actor=None,
         agency=partnership["school-oak"],
         local_id="S1",
-        details={"given_name": "Ann", "family_name": "Lee", "upn": upn, "nhs_number": nhs_left},
+        details={
+            "given_name": "Ann",
+            "family_name": "Lee",
+            "date_of_birth": dt.date(2015, 1, 2),
+            "upn": upn,
+            "nhs_number": nhs_left,
+        },
     )
     right, _ = linking.record_create(
         actor=None,
         agency=partnership["police"],
         local_id="P1",
-        details={"given_name": "Anne", "family_name": "Lee", "upn": upn, "nhs_number": nhs_right},
+        details={
+            "given_name": "Anne",
+            "family_name": "Lee",
+            "date_of_birth": dt.date(2015, 1, 2),
+            "upn": upn,
+            "nhs_number": nhs_right,
+        },
     )
     return left, right
 
@@ -74,3 +88,34 @@ def test_a_manager_ends_a_link_and_separates_a_person(partnership, make_actor, a
     nobody = manager.post(f"/people/{right.origin_person_id}/separation", {"reason": "Twins"})
     assert nobody.status_code == 422 and "person_id" in nobody.json()["errors"]
     assert manager.post(f"/people/{left.origin_person_id}/separation", {"reason": 5}).status_code == 422
+
+
+def test_an_engine_scored_link_explains_its_score_in_words(partnership, make_actor, api):
+    import datetime as dt
+
+    from openmash.matching import scoring
+
+    base = {"given_name": "Amelia", "family_name": "Hartley", "sex": "F", "postcode": "EX3 1AB"}
+    linking.record_create(
+        actor=None, agency=partnership["police"], local_id="P1", details={**base, "date_of_birth": dt.date(2015, 6, 14)}
+    )
+    right, _ = linking.record_create(
+        actor=None,
+        agency=partnership["health-gp"],
+        local_id="G1",
+        details={**base, "date_of_birth": dt.date(2015, 6, 24), "sex": "M", "postcode": "TQ9 9ZZ"},
+    )
+    scoring.records_score([right])
+    link = RecordLink.objects.get(valid_to__isnull=True, state=LinkState.PROPOSED)
+    r = api(make_actor("screener", "mash")).get(f"/record-links/{link.pk}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["rule"] == "matching" and body["match_probability"] == pytest.approx(link.match_probability)
+    dob = link.field_weights["date_of_birth"]
+    assert f"date of birth: {dob['reason']}, +{dob['weight']:.1f}" in body["explanation"]
+    assert body["explanation"][0].startswith("starting point: ")
+    fields = {f["field"]: f for f in body["fields"]}
+    assert fields["date_of_birth"]["weight"] == pytest.approx(dob["weight"])
+    assert fields["postcode"]["weight"] == pytest.approx(link.field_weights["location"]["weight"])
+    (listed,) = api(make_actor("screener", "mash")).get("/record-links").json()["items"]
+    assert listed["explanation"] == body["explanation"]  # the queue lists the same explanation

@@ -72,7 +72,8 @@ def test_a_reviewer_confirms_with_both_records_side_by_side(partnership, make_ac
     client = login(make_actor("screener", "mash"))
     page = client.get(f"/matching/links/{link.pk}/").content.decode()
     row = re.search(r'data-testid="field-given_name">(.*?)</tr>', page, re.S).group(1)
-    assert "Pat" in row and "Patt" in row and "first name spelt similarly" in row and "weight 2.50" in row
+    assert "Pat" in row and "Patt" in row and "first name spelt similarly" in row
+    assert re.search(r'data-testid="weight-given_name">\+2\.5</td>', row)
     postcode = re.search(r'data-testid="field-postcode">(.*?)</tr>', page, re.S).group(1)
     assert "not known to both agencies" in postcode  # a field the engine did not score is still shown
     assert "Match probability 0.910" in page
@@ -143,7 +144,13 @@ def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
     kaden.refresh_from_db()
     assert kaden.merged_into_id is None
     assert client.get(f"/people/{kaden.pk}/").status_code == 200
-    assert client.get(f"/matching/people/{kayden.pk}/separate/").status_code == 404  # nobody left to separate
+    # nobody left to separate: a clear page, not a 404 and not a refusal in the trail (security review 6)
+    alone = client.get(f"/matching/people/{kayden.pk}/separate/")
+    assert alone.status_code == 200 and "is not joined with anyone" in alone.content.decode()
+    assert 'data-testid="separate-form"' not in alone.content.decode()
+    again = client.post(f"/matching/people/{kayden.pk}/separate/", {"reason": "again"})
+    assert again.status_code == 200 and "is not joined with anyone" in again.content.decode()
+    assert not AuditEvent.objects.filter(action="deny", object_id=str(kayden.pk)).exists()
 
 
 # --- intake asks before it creates ----------------------------------------------------------------------------
@@ -226,3 +233,53 @@ def test_intake_says_when_the_same_child_is_named_twice(make_actor, login):
     sent = client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]})
     contact = Contact.objects.get(pk=sent["Location"].split("/")[2])
     assert contact.people.filter(role="subject").count() == 1
+
+
+def test_an_engine_scored_link_explains_each_fields_weight_in_plain_english(partnership, make_actor, login):
+    """Issue 6: the reviewer sees both records side by side with each field's Fellegi-Sunter weight and the total
+    match probability, in words ("date of birth: date of birth one digit different, +5.9")."""
+    import datetime as dt
+
+    from openmash.matching import scoring
+
+    base = {"given_name": "Amelia", "family_name": "Hartley", "sex": "F", "postcode": "EX3 1AB"}
+    left, _ = linking.record_create(
+        actor=None, agency=partnership["police"], local_id="P1", details={**base, "date_of_birth": dt.date(2015, 6, 14)}
+    )
+    right, _ = linking.record_create(
+        actor=None,
+        agency=partnership["health-gp"],
+        local_id="G1",
+        details={**base, "date_of_birth": dt.date(2015, 6, 24), "sex": "M", "postcode": "TQ9 9ZZ"},
+    )
+    scoring.records_score([right])
+    link = RecordLink.objects.get(valid_to__isnull=True, state=LinkState.PROPOSED)
+    weights = link.field_weights
+    client = login(make_actor("screener", "mash"))
+
+    queue = client.get("/matching/").content.decode()
+    summary = re.search(r'data-testid="score-summary">(.*?)</span>', queue, re.S).group(1)
+    assert summary.startswith("Same first name") and "against: different sex" in summary
+
+    page = client.get(f"/matching/links/{link.pk}/").content.decode()
+    dob = weights["date_of_birth"]
+    line = f"date of birth: {dob['reason']}, +{dob['weight']:.1f}"
+    lines = re.search(r'data-testid="score-lines">(.*?)</ul>', page, re.S).group(1)
+    assert line in lines
+    assert f"sex: different sex, \u2212{abs(weights['sex']['weight']):.1f}" in lines
+    assert f"starting point: {weights['prior']['reason']}, \u2212{abs(weights['prior']['weight']):.1f}" in lines
+    percent = f"{link.match_probability * 100:.0f}%"
+    assert f"total: +{link.match_weight:.1f}, a {percent} chance they are the same person" in lines
+    assert f"same person at <strong>{percent}</strong>" in page
+    cell = re.search(r'data-testid="weight-date_of_birth">(.*?)</td>', page, re.S).group(1)
+    assert cell == f"+{dob['weight']:.1f}"
+    postcode = re.search(r'data-testid="weight-postcode">(.*?)</td>', page, re.S).group(1)
+    assert postcode == f"\u2212{abs(weights['location']['weight']):.1f}"  # postcode and address are one comparison
+    assert AuditEvent.objects.filter(action="view", object_id=str(link.pk), reason="link review").exists()
+    response = client.post(f"/matching/links/{link.pk}/", {"decision": "reject", "reason": "Different children"})
+    assert response.status_code == 302
+    assert RecordLink.objects.get(valid_to__isnull=True, record_l=link.record_l, record_r=link.record_r).state == (
+        LinkState.REJECTED
+    )
+    scoring.records_score([left, right])  # scoring again never re-proposes the rejected pair
+    assert not RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exists()

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0005_callable_day_defaults'),
+        ("partnership", "0005_callable_day_defaults"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='immediate_risk_screening_minutes',
-            field=models.PositiveSmallIntegerField(default=60, help_text='A contact with immediate risk is due for screening this many minutes after it was received, by the clock (not working hours: immediate protection does not wait for the hub to open). 0 = due on receipt.'),
+            model_name="partnershipsettings",
+            name="immediate_risk_screening_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=60,
+                help_text="A contact with immediate risk is due for screening this many minutes after it was received, by the clock (not working hours: immediate protection does not wait for the hub to open). 0 = due on receipt.",
+            ),
         ),
     ]

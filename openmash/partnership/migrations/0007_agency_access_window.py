@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0006_immediate_risk_screening_minutes'),
+        ("partnership", "0006_immediate_risk_screening_minutes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnershipsettings',
-            name='agency_access_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text="An agency's researchers see the people in a request while it is open and for this many days after it was answered or closed (access.policy.agency_request_people_allowed)."),
+            model_name="partnershipsettings",
+            name="agency_access_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="An agency's researchers see the people in a request while it is open and for this many days after it was answered or closed (access.policy.agency_request_people_allowed).",
+            ),
         ),
     ]

@@ -104,7 +104,8 @@ def test_another_admin_cannot_combine_the_admin_role_with_case_or_auditor_roles(
 
 
 def test_changing_a_role_into_a_forbidden_combination_is_refused(make_actor):
-    auditor = make_actor("auditor", "mash")
+    # (the auditor may no longer hold a case role either: issue 6 security review, fault 1)
+    auditor = make_actor("researcher", "health-gp")
     membership_add(actor=SYSTEM, username=auditor.user.username, spec=MembershipSpec(agency="police", role="referrer"))
     second = make_actor("partnership_admin", "mash", username="sam.admin")
     client = Client()
@@ -173,8 +174,14 @@ def test_no_link_is_shown_for_an_existing_user(admin_client, make_actor):
     assert not AuditEvent.objects.filter(action="issue_set_password_link", object_id=str(victim.pk)).exists()
 
 
-def test_a_starter_still_gets_their_link_until_they_set_a_password(admin_client):
-    response = admin_client.post(
+def test_a_starter_still_gets_their_link_until_they_set_a_password(admin_client, make_actor):
+    # dual control (issue 6 security review, fault 1): the link goes to whoever approves the starter's role
+    approver = make_actor("partnership_admin", "mash", username="sam.approver")
+    admin_client = Client()
+    admin_client.force_login(approver.user)
+    asker = Client()
+    asker.force_login(User.objects.get(username="pat.admin"))
+    response = asker.post(
         reverse("partnership:user_new"),
         {
             "username": "jo.starter",
@@ -184,8 +191,13 @@ def test_a_starter_still_gets_their_link_until_they_set_a_password(admin_client)
             "email": "jo@example.org",
         },
     )
-    link = LINK_RE.search(response.content.decode()).group(1)
+    assert LINK_RE.search(response.content.decode()) is None
     starter = User.objects.get(username="jo.starter")
+    from openmash.accounts.models import RoleGrant
+
+    grant = RoleGrant.objects.get(user=starter)
+    approved = admin_client.post(reverse("partnership:approvals"), {"grant": str(grant.pk), "decision": "approve"})
+    assert LINK_RE.search(approved.content.decode())
     again = admin_client.post(_detail(starter), {"action": "link"})  # a lost link: a new one, still a starter
     link = LINK_RE.search(again.content.decode()).group(1)
     newcomer = Client()

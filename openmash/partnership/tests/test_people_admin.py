@@ -26,6 +26,24 @@ def admin_client(client, admin):
     return client
 
 
+@pytest.fixture
+def approve(make_actor):
+    """approve(user) -> the last approval page: a second partnership admin approves every role waiting for the
+    user (dual control: a role the admin gives takes effect only then; issue 6 security review, fault 1)."""
+    second = Client()
+    second.force_login(make_actor("partnership_admin", "mash", username="sam.approver").user)
+
+    def _approve(user):
+        from openmash.accounts.models import RoleGrant
+
+        page = None
+        for grant in RoleGrant.objects.filter(user=user, status="pending"):
+            page = second.post(reverse("partnership:approvals"), {"grant": str(grant.pk), "decision": "approve"})
+        return page
+
+    return _approve
+
+
 def _new_user(admin_client, **over):
     data = {
         "username": "jo.starter",
@@ -102,12 +120,13 @@ def test_anonymous_is_sent_to_sign_in(client, partnership):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_a_starter_gets_a_one_time_link_and_sets_their_own_password(admin_client):
+def test_a_starter_gets_a_one_time_link_and_sets_their_own_password(admin_client, approve):
     response = _new_user(admin_client)
     assert response.status_code == 200
-    html = response.content.decode()
-    link = re.search(r'value="(http://testserver/account/set-password/[^"]+)"', html).group(1)
+    assert "/account/set-password/" not in response.content.decode()  # the approver is shown it, not the admin
     user = User.objects.get(username="jo.starter")
+    html = approve(user).content.decode()
+    link = re.search(r'value="(http://testserver/account/set-password/[^"]+)"', html).group(1)
     assert not user.has_usable_password()
     membership = Membership.objects.get(user=user)
     assert (membership.agency.code, membership.role, membership.team.name) == ("mash", "screener", "MASH screening")
@@ -195,14 +214,18 @@ def _edit_data(m, **over):
     return data
 
 
-def test_change_role_and_team_with_concurrent_edit_detection(admin_client):
+def test_change_role_and_team_with_concurrent_edit_detection(admin_client, approve):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
+    approve(user)
     m = Membership.objects.get(user=user)
     url = reverse("partnership:user_detail", args=[user.pk])
     stale = _edit_data(m, role="manager")
     team = Team.objects.create(agency=m.agency, name="Managers")
     assert admin_client.post(url, _edit_data(m, role="manager", team=str(team.pk))).status_code == 302
+    m.refresh_from_db()
+    assert m.role == "screener"  # a new role waits for the second person
+    approve(user)
     m.refresh_from_db()
     assert (m.role, m.team_id) == ("manager", team.pk)
     assert AuditEvent.objects.filter(action="update", object_id=str(m.pk)).exists()
@@ -216,11 +239,13 @@ def test_change_role_and_team_with_concurrent_edit_detection(admin_client):
     assert m.role == "manager"
 
 
-def test_add_a_role_in_another_agency(admin_client):
+def test_add_a_role_in_another_agency(admin_client, approve):
     _new_user(admin_client)
     user = User.objects.get(username="jo.starter")
     url = reverse("partnership:user_detail", args=[user.pk])
     admin_client.post(url, {"action": "role_add", "agency": "police", "role": "researcher", "team": "PPU"})
+    assert not Membership.objects.filter(user=user, agency__code="police").exists()
+    approve(user)
     assert Membership.objects.filter(user=user, agency__code="police", role="researcher", team__name="PPU").exists()
     bad = admin_client.post(url, {"action": "role_add", "agency": "", "role": ""})
     assert "There is a problem" in bad.content.decode()
@@ -249,8 +274,13 @@ def test_users_list_pages_and_searches(admin_client, make_actor):
         make_actor("referrer", "police", username=f"ref{i:02d}")
     page1 = admin_client.get(reverse("partnership:users")).content.decode()
     assert "govuk-pagination" in page1 and "page 1 of 2" in page1
-    found = admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
-    assert "ref07" in found and "ref08" not in found and "1 user matching" in found
+    # the search posts: the name typed never goes in a URL, only a short-lived filter id (security review 6)
+    posted = admin_client.post(reverse("partnership:users"), {"q": "ref0"})
+    assert posted.status_code == 302 and "ref0" not in posted["Location"] and "?f=" in posted["Location"]
+    found = admin_client.get(posted["Location"]).content.decode()
+    assert "ref07" in found and "ref10" not in found and "10 users matching" in found
+    assert "q=" not in found and "ref0&" not in found
+    assert "1 user matching" not in admin_client.get(reverse("partnership:users"), {"q": "ref07"}).content.decode()
 
 
 def test_agency_add_deactivate_and_team(admin_client):

@@ -84,6 +84,8 @@ def test_a_contact_about_a_merged_child_goes_to_the_allocated_worker(make_actor)
 
 
 def _record(agency, local_id, **details):
+    # one birthday for every record here: an identifier joins records only when they agree on it (ADR 0005 addendum)
+    details.setdefault("date_of_birth", dt.date(2015, 1, 2))
     record, _ = linking.record_create(actor=None, agency=agency, local_id=local_id, details=details)
     return record
 
@@ -178,11 +180,12 @@ def test_a_rejected_pair_is_never_linked_again_automatically(partnership, make_a
     a.refresh_from_db()
     current = RecordLink.objects.filter(valid_to__isnull=True)
     assert [c.state for c in current] == [LinkState.REJECTED]
-    # a third record with the number joins one side; the other side goes to review, not into the same person
+    # a third record with the number points at both people a human separated: it joins neither (a record never
+    # bridges two people automatically, ADR 0005 addendum), and both matches go to review
     _record(partnership["school-oak"], "S1", given_name="Ann", family_name="Lee", nhs_number="9434765919")
     people = set(AgencyRecord.objects.values_list("person_id", flat=True))
-    assert len(people) == 2
-    assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 1
+    assert len(people) == 3
+    assert RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).count() == 2
 
 
 def test_decisions_need_the_right_role_and_a_reason(partnership, make_actor):
@@ -390,7 +393,7 @@ def test_an_amendment_or_correction_adding_a_known_nhs_number_joins_the_records(
     kaden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk
     # the hub corrects a second child's details after screening: the hub's record of them takes the correction
-    other = subject_person(contact_record(school, subjects=[child("Kai", "Smith", "2017-03-03")], household=[]))
+    other = subject_person(contact_record(school, subjects=[child("Kaiden", "Smith", "2017-03-03")], household=[]))
     contact_person_correct(
         actor=hub,
         contact_id=other.contact_links.get().contact_id,
@@ -409,8 +412,18 @@ def test_records_stored_elsewhere_are_linked_in_chunks(partnership, monkeypatch)
     from openmash.people.models import Person as PersonModel
 
     monkeypatch.setattr(linking, "LINK_CHUNK", 2)
-    police = _record(partnership["police"], "P1", given_name="Ann", family_name="Lee", nhs_number="9434765919")
+    police = _record(
+        partnership["police"],
+        "P1",
+        given_name="Ann",
+        family_name="Lee",
+        nhs_number="9434765919",
+        upn="B801200005001",
+        pnc_id="99/123456X",
+    )
     stored = []
+    # each holds one of the police record's identifiers (and none of the others'): each points at one person
+    idents = [{"nhs_number": "9434765919"}, {"upn": "B801200005001"}, {"pnc_id": police.pnc_id}]
     for i, agency in enumerate(("health-gp", "health-hv", "school-oak")):
         person = PersonModel.objects.create(forename="Ann", surname="Lee", forename_norm="ann", surname_norm="lee")
         stored.append(
@@ -421,8 +434,9 @@ def test_records_stored_elsewhere_are_linked_in_chunks(partnership, monkeypatch)
                 person=person,
                 given_name="Ann",
                 family_name="Lee",
-                nhs_number="9434765919",
+                date_of_birth=dt.date(2015, 1, 2),
                 received_at=timezone.now(),
+                **idents[i],
             )
         )
     assert linking.records_link_identifiers(actor=None, records=iter(stored)) == 3

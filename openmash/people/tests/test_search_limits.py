@@ -103,3 +103,64 @@ def test_the_default_limit_is_thirty_a_minute(settings):
     from openmash.people.search_limits import search_rate_limit
 
     assert search_rate_limit() == settings.OPENMASH_SEARCH_RATE_PER_MINUTE == 30
+
+
+# --- every lookup path counts (security review 2026-11: the intake lookups bypassed the limit) ------------------
+
+
+def _candidates(client):
+    return client.post(
+        "/intake/candidates", {"forename": "Amelia", "surname": "Testchild", "date_of_birth": "2018-04-02"}
+    )
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=LIMIT)
+def test_the_api_intake_lookup_is_under_the_same_limit_and_alerts(api, make_actor, managers, child):
+    referrer = make_actor("referrer", "police")
+    client = api(referrer)
+    for _ in range(LIMIT):
+        assert _candidates(client).status_code == 200
+    refused = _candidates(client)
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "too many searches" in refused.json()["detail"]
+    assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
+    assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == LIMIT
+    alerts = Notification.objects.filter(message__startswith="Search limit reached")
+    assert sorted(a.user_id for a in alerts) == sorted(m.user.pk for m in managers)
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=LIMIT)
+def test_searches_and_intake_lookups_share_one_count(api, make_actor, child):
+    client = api(make_actor("referrer", "police"))
+    assert _api_search(client).status_code == 200
+    assert _candidates(client).status_code == 200
+    assert _api_search(client).status_code == 200
+    assert _candidates(client).status_code == 429
+    assert _api_search(client).status_code == 429
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=LIMIT)
+def test_the_web_intake_looking_up_many_people_in_one_post_is_limited(make_actor, managers, child):
+    """The intake page looks up every new person it is given (up to 50 in one post): each lookup is one search."""
+    from openmash.web.tests.conftest import contact_form_data
+
+    referrer = make_actor("referrer", "police")
+    client = login(referrer)
+    people = {}
+    for n in range(1, LIMIT + 1):  # with the child and the first member: LIMIT + 2 new people in one post
+        people.update(
+            {
+                f"members_{n}_forename": f"Adult{'abcdefgh'[n]}",
+                f"members_{n}_surname": "Testadult",
+                f"members_{n}_dob_day": str(n),
+                f"members_{n}_dob_month": "2",
+                f"members_{n}_dob_year": "1980",
+                f"members_{n}_sex": "M",
+                f"members_{n}_role": "household_member",
+            }
+        )
+    page = client.post("/contacts/new/", contact_form_data(children_0_nhs_number=None, **people))
+    assert page.status_code == 429 and "You have made too many searches" in page.content.decode()
+    assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == LIMIT
+    assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
+    assert Notification.objects.filter(message__startswith="Search limit reached").count() == len(managers)

@@ -28,7 +28,7 @@ def test_pages_take_show_the_holder_and_tell_the_loser(login, hub):
     queue = mine.get("/screening/").content.decode()
     assert f'action="/contacts/{contact.pk}/take/"' in queue and 'data-testid="take"' in queue
     r = mine.post(f"/contacts/{contact.pk}/take/", follow=True)
-    assert "You now hold this contact" in r.content.decode()
+    assert f"You now hold the contact {contact.reference}" in r.content.decode()
     assert 'govuk-tag--blue">You<' in r.content.decode()
     lost = theirs.post(f"/contacts/{contact.pk}/take/", follow=True).content.decode()
     assert "govuk-notification-banner" in lost and "This contact has already been taken by" in lost
@@ -90,7 +90,7 @@ def test_take_from_the_contact_page_comes_back_to_it_and_the_loser_is_told_who_t
     r = mine.post(f"/contacts/{contact.pk}/take/", {"back": "detail"})
     assert r.status_code == 302 and r["Location"] == url
     shown = mine.get(url).content.decode()
-    assert "You now hold this contact" in shown and 'govuk-tag--blue">You<' in shown
+    assert f"You now hold the contact {contact.reference}" in shown and 'govuk-tag--blue">You<' in shown
     lost = theirs.post(f"/contacts/{contact.pk}/take/", {"back": "detail"}, follow=True).content.decode()
     name = hub["screener"].user.display_name or hub["screener"].user.username
     assert "govuk-notification-banner" in lost and f"This contact has already been taken by {name}." in lost
@@ -128,3 +128,39 @@ def test_no_take_or_assign_once_the_work_is_done_or_outside_the_hub(login, hub, 
     enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
     decide(hub["manager"], enquiry)
     assert 'data-testid="holder"' not in login(hub["manager"]).get(f"/enquiries/{enquiry.pk}/").content.decode()
+
+
+def test_the_screening_page_takes_the_contact_and_comes_back(login, hub):
+    """Practitioner review: the screening page had no Take button; the screener had to go back to the queue."""
+    contact = contact_record(hub["referrer"])
+    mine = login(hub["screener"])
+    page = mine.get(f"/contacts/{contact.pk}/screen/").content.decode()
+    assert f'action="/contacts/{contact.pk}/take/"' in page and 'name="back" value="screen"' in page
+    r = mine.post(f"/contacts/{contact.pk}/take/", {"back": "screen"})
+    assert r.status_code == 302 and r["Location"] == f"/contacts/{contact.pk}/screen/"
+    shown = mine.get(r["Location"]).content.decode()
+    assert f"You now hold the contact {contact.reference}" in shown
+    assert f'action="/contacts/{contact.pk}/take/"' not in shown
+
+
+def test_the_screening_page_shows_the_domestic_abuse_details(login, hub):
+    contact = contact_record(hub["referrer"], police_reference="DA/2026/0001", dash_risk="high", marac_referral="yes")
+    page = login(hub["screener"]).get(f"/contacts/{contact.pk}/screen/").content.decode()
+    assert 'data-testid="screen-domestic-abuse"' in page and "DA/2026/0001" in page and "High" in page
+
+
+def test_a_screener_refused_the_assignment_page_writes_one_deny_per_request(make_actor, login):
+    """Security review 6 reported two `deny` events for one screener POST to /contacts/<id>/assignment/. Each
+    refused request writes exactly one, naming the record (GET and POST alike)."""
+    from openmash.audit.models import AuditEvent
+
+    police = make_actor("referrer", "police")
+    contact = contact_record(police, subjects=[{"forename": "Ada", "surname": "Held", "date_of_birth": "2017-01-01"}])
+    screener = make_actor("screener", "mash")
+    client = login(screener)
+    for method in ("post", "get"):
+        before = AuditEvent.objects.filter(action="deny").count()
+        response = getattr(client, method)(f"/contacts/{contact.pk}/assignment/", {"assign_to": str(screener.user.pk)})
+        assert response.status_code == 403
+        denied = AuditEvent.objects.filter(action="deny").order_by("id")[before:]
+        assert [(e.object_id, e.detail["method"]) for e in denied] == [(str(contact.pk), method.upper())]

@@ -41,7 +41,7 @@ def test_every_viewer_of_the_contact_is_told_the_schools_were_sent_their_notices
     assert EncompassNotice.objects.filter(contact=contact).count() == 1
     for actor in (referrer, screener):
         status = _status(login(actor).get(f"/contacts/{contact.pk}/").content.decode())
-        assert status.startswith("Oakfield Primary School,"), status
+        assert status.startswith("Oakfield Primary School about "), status  # and which child (practitioner review)
         assert "no school known" not in status
 
 

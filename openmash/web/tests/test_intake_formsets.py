@@ -69,7 +69,9 @@ def test_three_children_two_adults_with_their_sex_and_the_siblings_relationship(
         members_1_surname="Testadult",
         members_1_sex="F",
         members_1_role="parent_carer",
-        sibling_relationship="sibling",
+        siblings_0_1="sibling",
+        siblings_0_2="sibling",
+        siblings_1_2="sibling",
     )
     assert contact_submit(login(referrer), data).status_code == 302
     contact = Contact.objects.get()
@@ -289,7 +291,9 @@ def test_check_your_answers_echoes_every_field_the_form_captures(referrer, login
         children_1_address_status="no_fixed_abode",
         children_1_present_at_incident="unknown",
         members_0_pnc_id="99/123456X",
-        sibling_relationship="sibling",
+        siblings_0_1="sibling",
+        siblings_0_2="sibling",
+        siblings_1_2="sibling",
         immediate_risk="yes",
         immediate_risk_detail="Partner still at the address",
         consent_detail="Mother asked not to be told",
@@ -353,3 +357,66 @@ def test_the_school_acknowledges_an_encompass_notice_and_the_hub_and_police_see_
     assert f"already acknowledged by {name}" in again.content.decode()
     notice.refresh_from_db()
     assert notice.acknowledged_by == dsl_actor.user
+
+
+# --- how each pair of children is related (issue 5 practitioner review, fault 4) ------------------------------------
+
+
+def test_each_pair_of_children_is_related_as_it_is_full_and_half_siblings_in_one_family(referrer, login):
+    """Amelia and Ben share both parents; Cara is their half-sister. One answer for the whole contact could not say
+    so: the page asks for every pair, check your answers shows each, and each pair is recorded as answered."""
+    client = login(referrer)
+    one = client.get("/contacts/new/").content.decode()
+    assert "siblings_0_1" not in one  # one child: no question about siblings
+    three = dict(
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="5",
+        children_1_dob_month="6",
+        children_1_dob_year="2020",
+        children_2_forename="Cara",
+        children_2_surname="Halfchild",
+        children_2_dob_day="7",
+        children_2_dob_month="8",
+        children_2_dob_year="2021",
+    )
+    page = client.post("/contacts/new/", contact_form_data(**three, action="add_member")).content.decode()
+    for name in ("siblings_0_1", "siblings_0_2", "siblings_1_2"):
+        assert f'name="{name}"' in page, name
+    assert "How are child 1 (Amelia Testchild) and child 3 (Cara Halfchild) related?" in page
+    data = contact_form_data(**three, siblings_0_1="sibling", siblings_0_2="half_sibling", siblings_1_2="half_sibling")
+    r = client.post("/contacts/new/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    check = client.get(r["Location"]).content.decode()
+    rows = re.findall(r'data-testid="check-siblings">\s*<dt[^>]*>([^<]*)</dt>\s*<dd[^>]*>([^<]*)</dd>', check)
+    assert [(q.replace("&#x27;", "'"), a) for q, a in rows] == [
+        ("How are child 1 (Amelia Testchild) and child 2 (Ben Testchild) related?", "Brother or sister (same parents)"),
+        ("How are child 1 (Amelia Testchild) and child 3 (Cara Halfchild) related?", "Half-brother or half-sister"),
+        ("How are child 2 (Ben Testchild) and child 3 (Cara Halfchild) related?", "Half-brother or half-sister"),
+    ]
+    assert client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]}).status_code == 302
+    amelia, ben, cara = (Person.objects.get(forename=n) for n in ("Amelia", "Ben", "Cara"))
+
+    def kind(a, b):
+        return set(Relationship.objects.filter(person=a, related_person=b).values_list("relationship_type", flat=True))
+
+    assert kind(amelia, ben) == kind(ben, amelia) == {"sibling"}
+    assert kind(amelia, cara) == kind(cara, amelia) == {"half_sibling"}
+    assert kind(ben, cara) == kind(cara, ben) == {"half_sibling"}
+
+
+def test_a_pair_with_an_unused_child_form_is_ignored(referrer, login):
+    """A blank third child form makes no relationship, whatever its pair questions say."""
+    data = contact_form_data(
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_2_forename="",
+        siblings_0_1="step_sibling",
+        siblings_0_2="sibling",
+    )
+    data["children-TOTAL_FORMS"] = "3"
+    assert contact_submit(login(referrer), data).status_code == 302
+    amelia, ben = Person.objects.get(forename="Amelia"), Person.objects.get(forename="Ben")
+    assert set(Relationship.objects.filter(person=amelia).values_list("relationship_type", "related_person")) == {
+        ("step_sibling", ben.pk)
+    }

@@ -151,3 +151,20 @@ def test_an_approximate_age_with_the_full_name(make_actor, login, child):
     age = age_on(child.date_of_birth, timezone.localdate())
     body = _search(login(make_actor("screener", "mash")), name="Amelia Testchild", age=str(age)).content.decode()
     assert f'href="/people/{child.pk}/"' in body and "Age within a year of the age given" in body
+
+
+def test_a_sibling_relationship_is_listed_once(make_actor, login, new_contact, screened):
+    """Practitioner review: siblings were listed twice ("Half-sibling of Maisie" and "Maisie: half-sibling")."""
+    from tests.support import child as child_data
+    from tests.support import nhs_number
+
+    contact = new_contact(
+        subjects=[child_data("Tyler", "Review", nhs=nhs_number()), child_data("Maisie", "Review", nhs=nhs_number())],
+        siblings=[{"first": 0, "second": 1, "relationship": "half_sibling"}],
+    )
+    screened(contact, outcome="early_help")
+    tyler = contact.people.get(person__forename="Tyler").person
+    page = login(make_actor("screener", "mash")).get(f"/people/{tyler.pk}/").content.decode()
+    section = page.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
+    assert section.count("Maisie Review") == 1, section
+    assert section.count("Dean Testadult") == 1, section  # the household adult, recorded one way, still shown

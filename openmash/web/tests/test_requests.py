@@ -113,3 +113,17 @@ def test_the_hub_sees_the_answer_on_the_enquiry(make_actor, login, gp_request):
 def test_nhs_number_formatting_in_the_inbox(make_actor, login, gp_request):
     body = login(make_actor("researcher", "health-gp")).get("/requests/").content.decode()
     assert VALID_NHS not in body and "943 476 5919" in body
+
+
+def test_an_unnamed_unborn_child_is_named_as_on_every_other_page():
+    """Practitioner review: the researcher saw an unborn child as just "Reviewson"."""
+    import datetime as dt
+
+    from openmash.web.presenters import minimum_people
+
+    row = {"surname": "Reviewson", "expected_date_of_birth": dt.date(2027, 3, 1), "role": "subject", "sex": "U"}
+    assert minimum_people([row])[0]["name"] == "Unborn child Reviewson"
+    assert minimum_people([{**row, "forename": "Baby"}])[0]["name"] == "Baby Reviewson"
+    assert minimum_people([{"forename": "Ann", "surname": "Smith", "role": "subject", "sex": "F"}])[0]["name"] == (
+        "Ann Smith"
+    )

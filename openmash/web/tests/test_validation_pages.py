@@ -110,7 +110,9 @@ def test_intake_subject_child_of_25_years_and_10_days_is_refused(referrer, login
 
 def test_intake_unborn_child_due_three_years_ahead_is_refused(referrer, login):
     edd = timezone.localdate() + dt.timedelta(days=3 * 365)
-    data = contact_form_data(children_0_unborn="on", children_0_dob_day=str(edd.day), children_0_dob_month=str(edd.month))
+    data = contact_form_data(
+        children_0_unborn="on", children_0_dob_day=str(edd.day), children_0_dob_month=str(edd.month)
+    )
     data["children-0-dob_year"] = str(edd.year)
     _refused(login(referrer), data, "id_children-0-dob_0", "within the next 10 months")
 
@@ -150,14 +152,19 @@ def test_intake_postcode_is_stored_in_canonical_form(referrer, login):
 
 def test_intake_no_fixed_abode_is_a_state_not_text(referrer, login):
     data = contact_form_data(
-        children_0_address_status="no_fixed_abode", children_0_address_line1="", children_0_town="", children_0_postcode=""
+        children_0_address_status="no_fixed_abode",
+        children_0_address_line1="",
+        children_0_town="",
+        children_0_postcode="",
     )
     assert contact_submit(login(referrer), data).status_code == 302
     assert Address.objects.get().status == "no_fixed_abode"
 
 
 def test_intake_punctuation_only_name_is_refused(referrer, login):
-    _refused(login(referrer), contact_form_data(children_0_surname="'--'"), "id_children-0-surname", "at least one letter")
+    _refused(
+        login(referrer), contact_form_data(children_0_surname="'--'"), "id_children-0-surname", "at least one letter"
+    )
 
 
 def test_intake_control_character_in_a_name_is_refused(referrer, login):

@@ -71,3 +71,70 @@ def test_screeners_and_managers_see_it_others_do_not(login, hub, make_actor):
         client = login(make_actor(role, agency))
         assert client.get("/workload/").status_code == 403
         assert nav not in client.get("/").content.decode()
+
+
+# --- a leaver's work (issue 5 practitioner review, fault 2) ---------------------------------------------------------
+
+
+def _numbers(row: list[str]) -> list[int]:
+    return [int(c) for c in row]
+
+
+def test_work_held_by_someone_who_has_left_still_counts_and_can_be_listed(login, hub, shared_out):
+    """Ann left before her work was handed back (or her role changed): her items are still hers, so the workload
+    shows them against her, the rows add up to the total, and the lists can be filtered to them."""
+    ann, ben, manager = hub
+    User.objects.filter(pk=ann.user.pk).update(is_active=False)
+    client = login(manager)
+    page = client.get("/workload/").content.decode()
+    assert _row(page, "Ann Adeyemi")[:5] == ["2", "1", "1", "1", "0"] and "can no longer hold work" in page
+    rows = [_numbers(_row(page, name)) for name in ("Ann Adeyemi", "Ben Brooks", "Nobody yet")]
+    assert sum(r[0] for r in rows) == 4 and sum(r[3] for r in rows) == 1
+    assert "4 contacts awaiting screening and 1 open enquiry" in page
+    assert 'href="/screening/?assigned=left"' in page
+    for query in (f"assigned={ann.user.pk}", "assigned=left"):
+        listed = client.get(f"/screening/?{query}").content.decode()
+        assert "Correct the filters" not in listed and "There is a problem" not in listed, query
+        assert "2 contacts awaiting screening matching the filters" in listed, query
+        enquiries = client.get(f"/enquiries/?{query}").content.decode()
+        assert "There is a problem" not in enquiries and "1 open enquiry" in enquiries.replace("enquiries", "enquiry")
+    queue = client.get("/screening/").content.decode()
+    assert f'value="{ann.user.pk}">Ann Adeyemi (has left)</option>' in queue
+    assert 'value="left">Someone who has left</option>' in queue
+
+
+def test_deactivating_a_leaver_warns_and_puts_their_work_back_on_the_queue(login, hub, shared_out, make_actor):
+    from openmash.audit.models import AuditEvent
+    from openmash.contacts.models import Contact
+    from openmash.enquiries.models import Enquiry
+
+    ann, ben, manager = hub
+    admin = login(make_actor("partnership_admin", "mash"))
+    page = admin.get(f"/partnership/users/{ann.user.pk}/deactivate/").content.decode()
+    assert "holds 3 items of hub work" in page and "2 contacts awaiting screening, 1 open enquiry" in page
+    r = admin.post(f"/partnership/users/{ann.user.pk}/deactivate/", {"reason": "Left on 30 November"}, follow=True)
+    assert "The 3 items they held were put back on the shared queue" in r.content.decode()
+    assert not Contact.objects.filter(assigned_to=ann.user).exists()
+    assert not Enquiry.objects.filter(assigned_to=ann.user).exists()
+    moved = AuditEvent.objects.filter(action="assign", reason="leaver", detail__from=str(ann.user.pk))
+    assert moved.count() == 3 and {e.object_type for e in moved} == {"contacts.contact", "enquiries.enquiry"}
+    listed = login(manager).get("/screening/?assigned=none").content.decode()
+    assert "3 contacts awaiting screening matching the filters" in listed  # back on the shared queue
+
+
+def test_a_leaver_s_work_can_be_handed_to_a_named_colleague(login, hub, shared_out, make_actor):
+    from openmash.contacts.models import Contact
+
+    ann, ben, manager = hub
+    admin = login(make_actor("partnership_admin", "mash"))
+    url = f"/partnership/users/{ann.user.pk}/deactivate/"
+    page = admin.get(url).content.decode()
+    assert f'<option value="{ben.user.pk}">Ben Brooks</option>' in page
+    referrer = make_actor("referrer", "police")
+    r = admin.post(url, {"reason": "Left", "hand_work_to": referrer.user.pk})
+    assert r.status_code == 200 and "Choose a screener or manager in the hub" in r.content.decode()
+    assert User.objects.get(pk=ann.user.pk).is_active  # refused: a referrer cannot hold hub work
+    r = admin.post(url, {"reason": "Left", "hand_work_to": ben.user.pk}, follow=True)
+    assert "The 3 items they held were handed to Ben Brooks" in r.content.decode()
+    assert not User.objects.get(pk=ann.user.pk).is_active
+    assert Contact.objects.filter(assigned_to=ben.user).count() == 3

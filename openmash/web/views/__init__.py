@@ -2,6 +2,13 @@
 
 from openmash.web.views.agency_requests import request_detail, request_inbox
 from openmash.web.views.assignment import contact_assignment, contact_take, enquiry_assignment, enquiry_take, workload
+from openmash.web.views.chronology import (
+    family_network,
+    household_chronology,
+    household_chronology_pdf,
+    person_chronology,
+    person_chronology_pdf,
+)
 from openmash.web.views.contacts import (
     contact_amend,
     contact_check,
@@ -19,6 +26,11 @@ from openmash.web.views.people import person_detail, person_search
 from openmash.web.views.screening import contact_screen, screening_queue
 
 __all__ = [
+    "person_chronology",
+    "family_network",
+    "person_chronology_pdf",
+    "household_chronology",
+    "household_chronology_pdf",
     "contact_take",
     "contact_assignment",
     "enquiry_take",

@@ -42,20 +42,26 @@ _KINDS = {
 
 
 def _back(request, spec: dict, pk):
-    """Where to go after taking or assigning: the item's own page when the form came from it, else the list."""
-    if request.POST.get("back", request.GET.get("back")) == "detail":
+    """Where to go after taking or assigning: the item's own page when the form came from it (or, for a contact,
+    its screening page), else the list."""
+    back = request.POST.get("back", request.GET.get("back"))
+    if back == "detail":
         return redirect(spec["detail"], **{spec["id"]: pk})
+    if back == "screen" and spec["what"] == "contact":
+        return redirect("web:contact_screen", contact_id=pk)
     return redirect(spec["list"])
 
 
 def _take(request, kind: str, pk):
     spec = _KINDS[kind]
     try:
-        spec["take"](actor=request.actor, **{spec["id"]: pk})
+        item = spec["take"](actor=request.actor, **{spec["id"]: pk})
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"You now hold this {spec['what']}. It shows as yours on the list.")
+        reference = item.reference if kind == "contact" else item.contact.reference
+        what = "contact" if kind == "contact" else "enquiry on contact"
+        messages.success(request, f"You now hold the {what} {reference}. It shows as yours on the list.")
     return _back(request, spec, pk)
 
 

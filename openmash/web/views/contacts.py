@@ -18,7 +18,7 @@ from openmash.access.fields import contact_person_shown, contact_view
 from openmash.access.policy import can, require
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
-from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus
+from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus, SiblingRelationship
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries.services import notifications_mark_read
@@ -102,18 +102,10 @@ class Intake:
         self.partners = partners
         late_days = partnership_settings_get().late_contact_days
         if data is None:
-            user, actor = request.user, request.actor
-            initial = {
-                "referrer_name": user.display_name or user.get_full_name() or user.username,
-                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
-                "idempotency_key": uuid.uuid4().hex,
-            }
-            self.form = ContactForm(initial=initial, late_days=late_days)
             picked = [{"person_id": s["id"]} for s in intake["selected"]] or [{}]
             self.children = ChildFormSet(prefix="children", initial=picked, form_kwargs=partners)
             self.members = MemberFormSet(prefix="members", initial=[{}], form_kwargs=partners)
         else:
-            self.form = ContactForm(data, late_days=late_days)
             self.children = ChildFormSet(data, prefix="children", form_kwargs=partners)
             self.members = MemberFormSet(data, prefix="members", form_kwargs=partners)
         known = {s["id"]: s for s in _with_dates(intake["selected"] + intake["matches"])}
@@ -121,6 +113,17 @@ class Intake:
             pid = child.picked_id()
             if pid:
                 child.chosen = known.get(pid) or {"id": pid, "name": "A record found by search", "dob_date": None}
+        labels = [_child_label(n, child) for n, child in enumerate(self.children.forms)]
+        if data is None:
+            user, actor = request.user, request.actor
+            initial = {
+                "referrer_name": user.display_name or user.get_full_name() or user.username,
+                "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
+                "idempotency_key": uuid.uuid4().hex,
+            }
+            self.form = ContactForm(initial=initial, late_days=late_days, child_labels=labels)
+        else:
+            self.form = ContactForm(data, late_days=late_days, child_labels=labels)
         # People already known who may be a new person (intake searches before it creates): offered after the first
         # 'Continue', answered with the radios named <prefix>-match ("new", or a candidate's id).
         offered = intake.get("candidates") or {}
@@ -140,10 +143,24 @@ class Intake:
         return [f for f in self.members.forms if not f.is_blank()]
 
     def service_data(self) -> dict:
+        used = self.used_children()
         return self.form.service_data(
-            [_matched(f, f.service_data()) for f in self.used_children()],
+            [_matched(f, f.service_data()) for f in used],
             [_matched(f, f.service_data()) for f in self.used_members()],
+            child_numbers=[self.children.forms.index(f) for f in used],
         )
+
+    def sibling_rows(self) -> list[dict]:
+        """Check your answers: how each pair of the children sent is related ("Not said" when unanswered)."""
+        used = {self.children.forms.index(f) for f in self.used_children()}
+        labels = dict(SiblingRelationship.choices)
+        rows = []
+        for bound in self.form.sibling_fields():
+            i, j = (int(x) for x in bound.name.split("_")[1:])
+            if i in used and j in used:
+                answer = self.form.cleaned_data.get(bound.name) or ""
+                rows.append({"name": bound.name, "question": bound.label, "answer": labels.get(answer, "Not said")})
+        return rows
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
         place_service_errors(
@@ -163,6 +180,18 @@ class Intake:
             or any(getattr(f, "match_error", "") for f in self.all_forms())
             or bool(self.children.is_bound and self.children.non_form_errors())
         )
+
+
+def _child_label(number: int, form) -> str:
+    """How the pair questions name a child form: "child 2 (Ben Testchild)", or "child 2" before a name is typed."""
+    chosen = getattr(form, "chosen", None)
+    if chosen:
+        name = chosen.get("name") or ""
+    elif form.is_bound:
+        name = " ".join(str(form.data.get(form.add_prefix(k)) or "").strip() for k in ("forename", "surname")).strip()
+    else:
+        name = ""
+    return f"child {number + 1} ({name[:80]})" if name else f"child {number + 1}"
 
 
 def _matched(form, data: dict) -> dict:
@@ -200,7 +229,8 @@ def _offer_candidates(request, intake: dict, forms_: Intake) -> bool:
     (an exact identifier match, or a close name / date of birth / postcode match with the reasons). Returns True
     when the referrer must answer first: candidates shown for the first time (no error yet), or shown before and
     still unanswered (an error on that person). The candidates (id, name, date of birth, reasons: what search shows
-    a referrer) are kept in the server-side session with the intake, like search matches."""
+    a referrer) are kept in the server-side session with the intake, like search matches. Each person looked up is
+    one search under the search rate limit: raises RateLimited (audited, managers alerted) once it is reached."""
     from openmash.matching.candidates import intake_candidates
 
     previous = intake.get("candidates") or {}
@@ -502,7 +532,11 @@ def _submit(request, intake):
     key = forms_.form.cleaned_data.get("idempotency_key") or ""
     sent = bool(key) and contact_selectors.contact_by_idempotency_key(actor=request.actor, key=key) is not None
     # A form already sent (back button, refresh) creates nobody, so there is nobody to ask about.
-    if not sent and _offer_candidates(request, intake, forms_):
+    try:
+        must_answer = not sent and _offer_candidates(request, intake, forms_)
+    except RateLimited as exc:  # one lookup per new person, each under the search rate limit (PF-2)
+        return render_rate_limited(request, exc)
+    if must_answer:
         return _render(request, intake, forms_=forms_)
     intake["answers"] = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_ANSWERS}
     request.session[INTAKE] = intake
@@ -601,6 +635,7 @@ def contact_check(request):
         "intake": intake,
         "contact_form": forms_.form,
         "children": forms_.used_children(),
+        "sibling_rows": forms_.sibling_rows(),
         "members": forms_.used_members(),
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
         "domestic_abuse": _domestic_abuse_given(forms_),
@@ -628,7 +663,9 @@ def contact_detail(request, contact_id):
     for change in changes:
         change.person_name = names.get(change.person_id, "") if change.person_id else ""
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
-    enquiry = getattr(contact, "enquiry", None)
+    screened = getattr(contact, "screening", None)
+    # a contact added to an open enquiry at screening (issue 6) is decided by that enquiry
+    enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     ctx = {
         "contact": contact,
         "hub": hub,
@@ -694,10 +731,14 @@ def contact_amend(request, contact_id):
     }
     da = DomesticAbuseForm(request.POST if section == "da" else None, prefix="da", initial=da_initial)
     form = {"child": child, "member": member, "da": da}.get(section or "")
-    if form is not None and form.is_valid():
+    for f in (child, member):
+        f.candidates, f.match_answer, f.match_error = [], "", ""
+    asking = form is not None and form.is_valid() and form is not da and _amend_candidates(request, contact, form)
+    if form is not None and not asking and form.is_valid():
+        person = _matched(form, form.service_data()) if form is not da else None
         data, group = {
-            "child": ({"add_subjects": [child.service_data()] if section == "child" else []}, "add_subjects"),
-            "member": ({"add_household": [member.service_data()] if section == "member" else []}, "add_household"),
+            "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
+            "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
             "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
         }[section]
         try:
@@ -712,6 +753,8 @@ def contact_amend(request, contact_id):
             messages.success(request, f"Contact {contact.reference} amended.")
             return redirect("web:contact_detail", contact_id=contact.pk)
     errors = _form_error_links([form]) if form is not None and form.errors else []
+    if form is not None and getattr(form, "match_error", ""):
+        errors.append({"text": form.match_error, "href": f"#id_{form.prefix}-match"})
     ctx = {
         "contact": contact,
         "child_form": child,
@@ -721,6 +764,28 @@ def contact_amend(request, contact_id):
         "form": _Errors(errors) if errors else None,
     }
     return render(request, "web/contacts/amend.html", ctx, status=200)
+
+
+def _amend_candidates(request, contact, form) -> bool:
+    """Search before create on the amendment page, as at intake (issue 5 review, fault 5): the people already known
+    who may be the person being added (matching.candidates.intake_candidates, audited like a search), asked with
+    intake's question. True when the page must ask first: candidates shown for the first time, or shown and still
+    unanswered (then an error on the question). The service checks the answer again (contact_amend)."""
+    from openmash.matching.candidates import intake_candidates
+
+    details = form.service_data()
+    if details.get("person_id") or not can(request.actor, "person.search"):
+        return False
+    exclude = [str(pid) for pid in contact.people.values_list("person_id", flat=True)]
+    found = intake_candidates(actor=request.actor, details=details, exclude_person_ids=exclude)
+    items = [{**_person_summary(c.person), "reasons": c.reasons, "exact": c.exact} for c in found]
+    form.candidates = _with_dates(items)
+    form.match_answer = request.POST.get(form.add_prefix("match"), "")
+    if items and form.match_answer not in {c["id"] for c in items} | {"new"}:
+        if request.POST.get(form.add_prefix("match_offered")):
+            form.match_error = MATCH_QUESTION
+        return True
+    return False
 
 
 def _posted_version(request, section: str) -> int:

@@ -40,6 +40,7 @@ def enquiry_list(request):
         request.GET if bound else None,
         agencies=web_selectors.agencies_list(),
         holders=assignment.work_holders_list(actor=actor),
+        former=assignment.former_holders_list(actor=actor),
         rag_levels=levels,
     )
     page = None
@@ -101,6 +102,11 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     ctx = {
         "enquiry": enquiry,
         "contact": enquiry.contact,
+        # contacts added to this enquiry at screening instead of starting parallel work (issue 6, duplicate work)
+        "added_contacts": [
+            sc.contact
+            for sc in enquiry.added_screenings.select_related("contact__recording_agency").order_by("screened_at")
+        ],
         "screening": getattr(enquiry.contact, "screening", None),
         "subjects": [cp for cp in enquiry.contact.all_people if cp.role == "subject"],
         "others": [cp for cp in enquiry.contact.all_people if cp.role != "subject"],

@@ -12,6 +12,7 @@ from openmash.contacts.choices import ContactStatus
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
+from openmash.enquiries import related as related_work
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.partnership.selectors import rag_levels_list
@@ -31,12 +32,26 @@ def screening_queue(request):
     require(actor, "contact.screen")
     holders = assignment.work_holders_list(actor=actor)
     bound = any(k not in NOT_FILTERS for k in request.GET)
-    form = QueueFilterForm(request.GET if bound else None, agencies=web_selectors.agencies_list(), holders=holders)
+    form = QueueFilterForm(
+        request.GET if bound else None,
+        agencies=web_selectors.agencies_list(),
+        holders=holders,
+        former=assignment.former_holders_list(actor=actor),
+    )
     page = None
     if not bound or form.is_valid():
         filters = form.filters() if bound else {}
         page = contact_selectors.screening_queue(actor=actor, page=request.GET.get("page"), **filters)
-    rows = [{"contact": c, "subjects": presenters.subjects(c)} for c in (page or [])]
+    contacts = list(page or [])
+    related = related_work.related_work_counts(actor=actor, contacts=contacts)
+    rows = [
+        {
+            "contact": c,
+            "subjects": presenters.subjects(c),
+            "related": [related_work.KIND_LABELS[k] for k in related.get(c.pk, [])],
+        }
+        for c in contacts
+    ]
     ctx = {
         "rows": rows,
         "page": page,
@@ -63,7 +78,11 @@ def _screen(request, contact, form, levels):
         rationale=cd.get("rationale") or "",
         rag=rag,
         holder_confirmed=form.holder_confirmed_id(),
+        enquiry_id=(cd.get("enquiry_id") or None) if outcome == ScreeningOutcome.ADD_TO_ENQUIRY else None,
     )
+    if outcome == ScreeningOutcome.ADD_TO_ENQUIRY:
+        messages.success(request, f"Contact {contact.reference} added to the open MASH enquiry.")
+        return redirect("web:contact_detail", contact_id=contact.pk)
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
         label = next((lvl.label for lvl in levels if lvl.code == rag), rag)
         enquiry_id = web_selectors.enquiry_id_for_contact(actor=request.actor, contact_id=contact.pk)
@@ -82,7 +101,16 @@ def contact_screen(request, contact_id):
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
     levels = rag_levels_list()
     held_by = contact.assigned_to if contact.assigned_to_id not in (None, request.user.pk) else None
-    form = ScreeningForm(request.POST if request.method == "POST" else None, rag_levels=levels, holder=held_by)
+    related = related_work.related_work(actor=request.actor, contact=contact)
+    open_enquiries = [
+        (i.enquiry_id, f"contact {i.reference} from {i.agency_name}") for i in related if i.kind == "open_enquiry"
+    ]
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None,
+        rag_levels=levels,
+        holder=held_by,
+        open_enquiries=open_enquiries,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             return _screen(request, contact, form, levels)
@@ -96,6 +124,8 @@ def contact_screen(request, contact_id):
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
+        "related": related,
+        "can_take": can(request.actor, "work.take"),
         "nav_active": "screening",
     }
     return render(request, "web/screening/screen.html", ctx)

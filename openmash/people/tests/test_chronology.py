@@ -1,0 +1,456 @@
+"""The merged chronology of a child and of their household (issue 6, "The picture"): one timeline over every agency
+record joined into the child, filtered by agency, kind, significance and dates, paged with the true total, the
+entries each actor may see (access.policy.chronology_sensitivities), the same on the pages, the API and the PDF, and
+every read audited per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.support import allocation_open, child, contact_record, nhs_number, screen, subject_person
+
+
+def _at(day: int, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(2026, 3, day, hour, 0))
+
+
+@pytest.fixture
+def family(make_actor):
+    """A child known to the police (contact, with an adult named in the household, screened by the hub) and to a
+    school (the same NHS number: one person), with imported events of each sensitivity, and an adult's own events."""
+    from openmash.people.models import AgencyRecord, ChronologyEntry
+
+    police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
+    hub = make_actor("screener", "mash")
+    nhs = nhs_number()
+    adult = {"forename": "Dana", "surname": "Brightwater", "date_of_birth": "1990-02-02", "sex": "F"}
+    first = contact_record(
+        police,
+        subjects=[child("Kayden", "Brightwater", "2017-03-03", nhs=nhs)],
+        household=[{**adult, "role": "parent_carer"}],
+    )
+    screen(hub, first)
+    second = contact_record(school, subjects=[child("Kaden", "Brightwater", "2017-03-03", nhs=nhs)], household=[])
+    kid = subject_person(first)
+    assert subject_person(second).merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
+    mum = first.people.get(role="parent_carer").person
+    police_record = AgencyRecord.objects.get(agency__code="police", origin_person=kid)
+    school_record = AgencyRecord.objects.get(agency__code="school-oak")
+
+    def event(person, record, day, kind, sensitivity, summary, ext):
+        return ChronologyEntry.objects.create(
+            person=person,
+            occurred_at=_at(day),
+            kind="event",
+            agency=record.agency if record else police_record.agency,
+            summary=summary,
+            object_type="feeds.importbatch",
+            object_id="1",
+            record=record,
+            source="test-feed",
+            external_id=ext,
+            event_kind=kind,
+            source_type_text=kind.upper(),
+            description=f"Description of {summary}",
+            sensitivity=sensitivity,
+        )
+
+    event(kid, police_record, 1, "domestic_abuse", "sensitive", "Police DA incident at home", "p1")
+    event(kid, police_record, 2, "sexual_health", "sealed", "Sealed clinic visit", "p2")
+    event(subject_person(second), school_record, 3, "school_absence", "standard", "Absent ten days", "s1")
+    event(mum, None, 4, "police_welfare", "standard", "Welfare check on the mother", "m1")
+    event(mum, None, 5, "offending", "sensitive", "Mother arrested for theft", "m2")
+    worker = make_actor("social_worker", "mash")
+    allocation_open(kid, worker)
+    return {
+        "kid": kid,
+        "merged": subject_person(second),
+        "mum": mum,
+        "hub": hub,
+        "worker": worker,
+        "police": police,
+        "researcher": make_actor("researcher", "health-gp"),
+    }
+
+
+def _summaries(result):
+    return [e.summary for e in result.page.items]
+
+
+def test_one_timeline_over_both_agencies_records_newest_first_with_source_agency_and_record(family):
+    from openmash.people.chronology import chronology_item_view, chronology_read
+
+    result = chronology_read(actor=family["hub"], person_id=family["merged"].pk)  # a merged-away id: the child's
+    assert result.person.pk == family["kid"].pk
+    items = [chronology_item_view(e, result.names) for e in result.page.items]
+    times = [i["occurred_at"] for i in items]
+    assert times == sorted(times, reverse=True)
+    assert {i["agency"] for i in items} >= {"County Police", "Oakfield Primary School"}
+    absent = next(i for i in items if i["summary"] == "Absent ten days")
+    assert absent["record"] == "Oakfield Primary School record made in OpenMASH"
+    assert absent["origin"].endswith("(feed test-feed, event s1)") and absent["kind"] == "school_absence"
+    assert absent["person_name"] == family["kid"].full_name
+    contact = next(i for i in items if i["kind"] == "contact")
+    assert contact["origin"] == "OpenMASH contact" and contact["record_id"] is None
+    assert "Welfare check on the mother" not in [i["summary"] for i in items]  # her own chronology is hers
+
+
+def test_sensitivity_hub_sees_sealed_worker_sees_sensitive_not_sealed_others_nothing(family):
+    from openmash.core.exceptions import NotFound
+    from openmash.people.chronology import chronology_read
+    from openmash.people.selectors import person_chronology
+
+    hub = _summaries(chronology_read(actor=family["hub"], person_id=family["kid"].pk))
+    worker = _summaries(chronology_read(actor=family["worker"], person_id=family["kid"].pk))
+    assert "Sealed clinic visit" in hub and "Police DA incident at home" in hub
+    assert "Sealed clinic visit" not in worker and "Police DA incident at home" in worker
+    assert set(worker) == set(hub) - {"Sealed clinic visit"}
+    # the person page's chronology follows the same rule
+    assert "Sealed clinic visit" not in [
+        e.summary for e in person_chronology(actor=family["worker"], person_id=family["kid"].pk)[1]
+    ]
+    for who in ("researcher", "police"):
+        with pytest.raises(NotFound):
+            chronology_read(actor=family[who], person_id=family["kid"].pk)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"kinds": ("domestic_abuse", "school_absence")}, {"Police DA incident at home", "Absent ten days"}),
+        ({"kinds": ("screening",)}, None),  # checked below: only screening entries
+        (
+            {"date_from": dt.date(2026, 3, 2), "date_to": dt.date(2026, 3, 3)},
+            {"Sealed clinic visit", "Absent ten days"},
+        ),
+    ],
+)
+def test_filters_narrow_the_timeline(family, filters, expected):
+    from openmash.people.chronology import ChronologyFilters, chronology_read, entry_kind
+
+    result = chronology_read(actor=family["hub"], person_id=family["kid"].pk, filters=ChronologyFilters(**filters))
+    if expected is None:
+        assert result.page.count == 1 and {entry_kind(e) for e in result.page.items} == {"screening"}
+    else:
+        assert set(_summaries(result)) == expected and result.page.count == len(expected)
+
+
+def test_agency_filter_keeps_only_that_agencys_entries(family):
+    from openmash.people.chronology import ChronologyFilters, chronology_read
+
+    result = chronology_read(
+        actor=family["hub"], person_id=family["kid"].pk, filters=ChronologyFilters(agencies=("school-oak",))
+    )
+    assert {e.agency.code for e in result.page.items} == {"school-oak"} and result.page.count == 2
+    assert {e.kind for e in result.page.items} == {"contact", "event"}
+
+
+def test_significance_splits_the_timeline_without_losing_an_entry(family):
+    from openmash.people.chronology import ChronologyFilters, chronology_read, entry_significance
+
+    read = lambda s: chronology_read(  # noqa: E731
+        actor=family["hub"], person_id=family["kid"].pk, filters=ChronologyFilters(significance=s), page_size=100
+    )
+    every, significant, routine = read(""), read("significant"), read("routine")
+    assert significant.page.count + routine.page.count == every.page.count
+    assert {entry_significance(e) for e in significant.page.items} == {"significant"}
+    assert {entry_significance(e) for e in routine.page.items} == {"routine"}
+    assert "Police DA incident at home" in _summaries(significant)
+    assert any(e.kind == "screening" for e in routine.page.items)
+
+
+def test_pages_carry_the_true_total(family):
+    from openmash.people.chronology import chronology_read
+
+    whole = chronology_read(actor=family["hub"], person_id=family["kid"].pk, page_size=100)
+    p1 = chronology_read(actor=family["hub"], person_id=family["kid"].pk, page_size=2, page=1)
+    p2 = chronology_read(actor=family["hub"], person_id=family["kid"].pk, page_size=2, page=2)
+    assert p1.page.count == p2.page.count == whole.page.count > 4
+    assert p1.page.num_pages == -(-whole.page.count // 2)
+    assert _summaries(p1) + _summaries(p2) == _summaries(whole)[:4]
+
+
+def test_bad_filters_are_refused_by_field(family):
+    from openmash.core.exceptions import ValidationFailed
+    from openmash.people.chronology import ChronologyFilters, chronology_read
+
+    for filters, key in (
+        (ChronologyFilters(kinds=("not-a-kind",)), "kind"),
+        (ChronologyFilters(significance="urgent"), "significance"),
+        (ChronologyFilters(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 1)), "date_to"),
+        (ChronologyFilters(date_from=dt.date(1800, 1, 1)), "date_from"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            chronology_read(actor=family["hub"], person_id=family["kid"].pk, filters=filters)
+        assert key in caught.value.errors
+
+
+def test_household_chronology_says_whose_each_entry_is_and_keeps_each_persons_sensitivity(family):
+    from openmash.people.chronology import chronology_item_view, chronology_read
+
+    hub = chronology_read(actor=family["hub"], person_id=family["kid"].pk, household=True, page_size=100)
+    assert [m.person.pk for m in hub.members] == [family["mum"].pk]
+    assert any("Parent or carer" in b for b in hub.members[0].basis)
+    items = {i["summary"]: i for i in (chronology_item_view(e, hub.names) for e in hub.page.items)}
+    assert items["Welfare check on the mother"]["person_name"] == family["mum"].full_name
+    assert items["Absent ten days"]["person_name"] == family["kid"].full_name
+    assert "Mother arrested for theft" in items and "Sealed clinic visit" in items
+    # the allocated worker: the child's sensitive entries, the mother's standard ones only, no sealed ones
+    worker = _summaries(
+        chronology_read(actor=family["worker"], person_id=family["kid"].pk, household=True, page_size=100)
+    )
+    assert "Welfare check on the mother" in worker and "Police DA incident at home" in worker
+    assert "Mother arrested for theft" not in worker and "Sealed clinic visit" not in worker
+
+
+def test_household_members_by_shared_current_address(family, make_actor):
+    from openmash.people.chronology import chronology_read
+    from openmash.people.models import Address, Person
+
+    lodger = Person.objects.create(
+        kind="adult", forename="Lou", surname="Lodger", forename_norm="lou", surname_norm="lodger"
+    )
+    Address.objects.create(person=lodger, line1="1 high street", town="Exampleton", postcode="EX1 1AA")
+    gone = Person.objects.create(kind="adult", forename="Gus", surname="Gone", forename_norm="gus", surname_norm="gone")
+    Address.objects.create(
+        person=gone,
+        line1="1 High Street",
+        postcode="EX1 1AA",
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2021, 1, 1),
+    )
+    result = chronology_read(actor=family["hub"], person_id=family["kid"].pk, household=True)
+    members = {m.person.pk: m for m in result.members}
+    assert members[lodger.pk].basis == ["Same current address"]
+    assert gone.pk not in members  # a past address is not living with the child
+    # the worker has no basis for the lodger (not named in a contact about their child): not shown at all
+    worker = chronology_read(actor=family["worker"], person_id=family["kid"].pk, household=True)
+    assert lodger.pk not in {m.person.pk for m in worker.members}
+
+
+def test_every_read_is_audited_once_per_person_shown(family):
+    from openmash.audit.models import AuditEvent
+    from openmash.people.chronology import chronology_export, chronology_read
+
+    before = AuditEvent.objects.count()
+    chronology_read(actor=family["worker"], person_id=family["kid"].pk, household=True)
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    viewed = {e.object_id for e in events if e.action == "view"}
+    assert viewed == {str(family["kid"].pk), str(family["merged"].pk), str(family["mum"].pk)}
+    assert all(e.reason == "household chronology" for e in events)
+    before = AuditEvent.objects.count()
+    chronology_export(actor=family["hub"], person_id=family["kid"].pk)
+    exported = list(AuditEvent.objects.order_by("id")[before:])
+    assert {e.action for e in exported} == {"export"} and len(exported) == 2  # the child and the merged record
+
+
+# --- the API, the pages and the PDF show the same entries ------------------------------------------------------
+
+
+def _api_summaries(api, actor, path, **params):
+    r = api(actor).get(path, **params)
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
+def _page_rows(client, url):
+    r = client.get(url)
+    assert r.status_code == 200, r.status_code
+    body = r.content.decode()
+    return body
+
+
+def _pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("who", ["hub", "worker"])
+def test_page_api_and_pdf_show_the_same_filtered_entries(family, api, who):
+    actor = family[who]
+    kid = family["kid"].pk
+    params = {"significance": "significant", "page_size": 100}
+    body = _api_summaries(api, actor, f"/people/{kid}/chronology", **params)
+    api_summaries = [e["summary"] for e in body["entries"]]
+    assert body["count"] == len(api_summaries) > 0
+    assert {e["significance"] for e in body["entries"]} == {"significant"}
+    client = _login(actor)
+    page = _page_rows(client, f"/people/{kid}/chronology/?significance=significant")
+    for s in api_summaries:
+        assert s in page
+    assert "Screened:" not in page  # routine entries are filtered out on the page too
+    # the same entries in the same order, each with the same origin
+    origins = [html.unescape(o) for o in re.findall(r'data-testid="entry-origin">([^<]*)</td>', page)]
+    assert origins == [e["origin"] for e in body["entries"]]
+    assert f"{body['count']} entr" in page
+    pdf = client.get(f"/people/{kid}/chronology.pdf?significance=significant")
+    text = _pdf_text(pdf)
+    assert "OFFICIAL-SENSITIVE" in text and "Printed by" in text and family["kid"].full_name in text
+    for s in api_summaries:
+        assert s in text.replace("\n", " ")
+    assert "Screened:" not in text
+    sealed_shown = who == "hub"
+    assert ("Sealed clinic visit" in text) == sealed_shown and ("Sealed clinic visit" in page) == sealed_shown
+    assert ("Sealed clinic visit" in api_summaries) == sealed_shown
+
+
+def test_api_household_chronology_filters_and_422(family, api):
+    kid = family["kid"].pk
+    body = _api_summaries(api, family["hub"], f"/people/{kid}/household/chronology", agency="police", page_size=100)
+    assert {e["agency_code"] for e in body["entries"]} == {"police"}
+    assert body["members"][0]["name"] == family["mum"].full_name
+    assert "Welfare check on the mother" in [e["summary"] for e in body["entries"]]
+    both = _api_summaries(
+        api,
+        family["hub"],
+        f"/people/{kid}/chronology",
+        agency=["police", "school-oak"],
+        kind=["contact", "school_absence"],
+    )
+    assert {(e["agency_code"], e["kind"]) for e in both["entries"]} == {
+        ("police", "contact"),
+        ("school-oak", "contact"),
+        ("school-oak", "school_absence"),
+    }
+    bad = api(family["hub"]).get(f"/people/{kid}/chronology", kind="nonsense")
+    assert bad.status_code == 422 and "kind" in bad.json()["errors"]
+    past = _api_summaries(api, family["hub"], f"/people/{kid}/chronology", page=99)
+    assert past["entries"] == [] and past["count"] > 0
+    assert api(family["researcher"]).get(f"/people/{kid}/household/chronology").status_code == 404
+
+
+def _login(actor) -> Client:
+    client = Client()
+    client.force_login(actor.user)
+    return client
+
+
+def test_page_filter_errors_use_the_error_summary(family):
+    client = _login(family["hub"])
+    r = client.get(
+        f"/people/{family['kid'].pk}/chronology/?date_from_day=5&date_from_month=3&date_from_year=2026"
+        "&date_to_day=1&date_to_month=3&date_to_year=2026"
+    )
+    body = r.content.decode()
+    assert r.status_code == 200 and "<title>Error: " in body and "govuk-error-summary" in body
+    assert "Date to must be the same as or after date from" in body and 'data-testid="chronology"' not in body
+
+
+def test_merged_away_id_redirects_to_the_resolved_child_keeping_filters(family):
+    client = _login(family["hub"])
+    r = client.get(f"/people/{family['merged'].pk}/chronology/?significance=routine")
+    assert r.status_code == 302 and r["Location"] == f"/people/{family['kid'].pk}/chronology/?significance=routine"
+
+
+# --- the family network ----------------------------------------------------------------------------------------
+
+
+def test_family_network_people_history_and_involvement_as_each_actor_may_see_them(family):
+    from openmash.audit.models import AuditEvent
+    from openmash.people.network import family_network
+
+    before = AuditEvent.objects.count()
+    hub = family_network(actor=family["hub"], person_id=family["merged"].pk)
+    assert [n.person.pk for n in hub.people] == [family["kid"].pk, family["mum"].pk]
+    kid, mum = hub.people
+    assert kid.is_child and mum.lives_with_child and mum.relationships == [("Parent or carer", True)]
+    assert dict(mum.history) == {"Police welfare concern or attendance": 1, "Offending or arrest": 1}
+    assert (mum.entries, mum.significant) == (2, 2)
+    assert dict(kid.history)["Sexual health contact"] == 1  # the hub counts sealed entries
+    assert kid.involvement == [
+        "Open to children's social care",
+        "Named in 2 contacts being handled now",
+    ]  # enquiry + new
+    viewed = {e.object_id for e in AuditEvent.objects.order_by("id")[before:] if e.action == "view"}
+    assert viewed == {str(family["kid"].pk), str(family["merged"].pk), str(family["mum"].pk)}
+
+    worker = family_network(actor=family["worker"], person_id=family["kid"].pk)
+    kid, mum = worker.people
+    assert "Sexual health contact" not in dict(kid.history) and dict(mum.history) == {
+        "Police welfare concern or attendance": 1
+    }
+    assert kid.involvement_shown and not mum.involvement_shown and mum.involvement == []
+
+
+def test_family_network_page_draws_the_svg_and_the_same_people_in_the_table(family):
+    client = _login(family["worker"])
+    r = client.get(f"/people/{family['kid'].pk}/network/")
+    body = r.content.decode()
+    assert r.status_code == 200
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    table = body[body.index('data-testid="network-table"') :]
+    assert 'aria-hidden="true"' in svg and "<title" in svg and "<desc" in svg
+    for name in (family["kid"].full_name, family["mum"].full_name):
+        assert name in svg and name in table
+    assert "Offending" not in body  # the mother's sensitive history is not the worker's
+    assert _login(family["researcher"]).get(f"/people/{family['kid'].pk}/network/").status_code == 404
+
+
+def test_family_network_api_has_the_pages_people_and_counts(family, api):
+    body = _api_summaries(api, family["worker"], f"/people/{family['kid'].pk}/network")
+    kid, mum = body["people"]
+    assert kid["is_child"] and kid["involvement"] == [
+        "Open to children's social care",
+        "Named in 2 contacts being handled now",
+    ]
+    assert mum["name"] == family["mum"].full_name and mum["lives_with_child"]
+    assert mum["history"] == [{"kind_label": "Police welfare concern or attendance", "count": 1}]
+    assert mum["involvement"] is None  # not shown to the child's worker
+    assert mum["relationships"] == [{"label": "Parent or carer", "established": True}]
+    assert api(family["researcher"]).get(f"/people/{family['kid'].pk}/network").status_code == 404
+
+
+def test_a_long_chronology_prints_on_many_pages_each_marked_and_signed(family):
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.people.models import ChronologyEntry
+    from openmash.web.pdf import chronology_pdf
+
+    ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            person=family["kid"],
+            occurred_at=_at(10) + dt.timedelta(hours=i),
+            kind="case_note",
+            agency=family["hub"].agency,
+            summary=f"Case note number {i:03d}",
+            object_type="casework.casenote",
+            object_id=str(i),
+        )
+        for i in range(90)
+    )
+    result = chronology_export(actor=family["hub"], person_id=family["kid"].pk)
+    pdf = PdfReader(io.BytesIO(chronology_pdf(actor=family["hub"], result=result, household=False)))
+    pages = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") == 2, number  # top and foot of every page
+        assert f"Printed by {family['hub'].user}" in text and f"Page {number} of {len(pages)}" in text
+    whole = " ".join(pages)
+    assert all(f"Case note number {i:03d}" in whole for i in range(90))
+    assert whole.index("Case note number 089") < whole.index("Case note number 000")  # newest first
+
+
+def test_the_pdf_says_when_it_was_printed_in_london_time(family):
+    import time_machine
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.web.pdf import chronology_pdf
+
+    result = chronology_export(actor=family["worker"], person_id=family["kid"].pk)
+    with time_machine.travel(dt.datetime(2026, 7, 1, 12, 30, tzinfo=dt.UTC), tick=False):  # 1:30pm BST
+        body = chronology_pdf(actor=family["worker"], result=result, household=False)
+    text = " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+    assert f"Printed by {family['worker'].user} ({family['worker'].membership.get_role_display()}, " in text
+    assert "on 1 July 2026 at 1:30pm (UK time)" in text
