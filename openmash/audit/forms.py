@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "search_limited": "Paused for too many searches",
     "session_expired": "Signed out when idle",
     "token_refused": "API token refused",
+    "train": "Trained the record-matching model",
     "role_grant_request": "Asked for a role (waiting for approval)",
     "role_grant_approve": "Approved a role",
     "role_grant_reject": "Rejected a role",

@@ -68,9 +68,12 @@ def test_the_trail_shows_labels_and_the_csv_keeps_the_code(make_actor, partnersh
     auditor_client.force_login(make_actor("auditor", "mash").user)
     screener = make_actor("screener", "mash")
     audit_record(actor=screener, action="token_refused", object_type="x", object_id="1")
-    page = auditor_client.get("/audit/", {"user": screener.user.username}).content.decode()
+    filtered = auditor_client.post("/audit/", {"user": screener.user.username})  # filters post, then ?f=<id>
+    assert filtered.status_code == 302
+    page = auditor_client.get(filtered["Location"]).content.decode()
     assert "API token refused" in page and ">token_refused<" not in page
-    r = auditor_client.get("/audit/export.csv", {"user": screener.user.username})
+    fid = filtered["Location"].split("f=", 1)[1]
+    r = auditor_client.get("/audit/export.csv", {"f": fid})
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Action"] == "API token refused" and row["Action code"] == "token_refused"
@@ -92,5 +95,5 @@ def test_the_contact_reference_filter_shows_the_real_format_and_checks_it(make_a
     auditor.force_login(make_actor("auditor", "mash").user)
     page = auditor.get("/audit/").content.decode()
     assert HINT in page and EXAMPLE in page
-    bad = auditor.get("/audit/", {"contact": "C-2026-000123"}).content.decode()
+    bad = auditor.post("/audit/", {"contact": "C-2026-000123"}).content.decode()
     assert "<title>Error: " in bad and 'href="#id_contact"' in bad and "Enter a contact reference" in bad

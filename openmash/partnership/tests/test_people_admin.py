@@ -353,8 +353,15 @@ def test_a_role_that_does_not_fit_the_agency_is_refused_on_the_role_field(admin_
     assert "<title>Error: " in page and 'href="#id_role"' in page and words in page
     assert not User.objects.filter(username="misfit").exists()
 
-    _new_user(admin_client)  # a MASH screener: fits
-    user = User.objects.get(username="jo.starter")
+    from openmash.accounts import admin_services as svc
+
+    # a MASH screener: fits (made on the command line, which is direct: no second approver needed)
+    user = svc.user_add(
+        actor=svc.SYSTEM,
+        username="jo.starter",
+        display_name="Jo Starter",
+        memberships=[svc.MembershipSpec(agency="mash", role="screener", team="")],
+    )
     detail = reverse("partnership:user_detail", args=[user.pk])
     added = admin_client.post(detail, {"action": "role_add", "agency": agency, "role": role, "team": ""})
     assert words in added.content.decode()
