@@ -53,7 +53,7 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     expect(page).to_have_title(re.compile(r"^Error: "))
     _check(page, console_errors, "the add-user page with errors")
     page.get_by_label("Username").fill("jo.starter")
-    page.get_by_label("Full name (optional)").fill("Jo Starter")
+    page.get_by_label("Full name", exact=True).fill("Jo Starter")
     page.get_by_label("Agency").select_option("mash")
     page.get_by_label("Role").select_option("screener")
     page.get_by_test_id("create-user").click()
