@@ -148,6 +148,7 @@ SCREENING_RATIONALE = {
     "mash_enquiry": "Multi-agency information needed to understand risk before deciding the response.",
     "strategy": "Reasonable cause to suspect significant harm; strategy discussion convened today.",
     "allocated_worker": "Child is open to an allocated social worker; passed to them for action.",
+    "add_to_enquiry": "Same incident as the MASH enquiry already open for this child: added to it, not started again.",
 }
 
 RESPONSE_SUMMARIES = {

@@ -875,6 +875,63 @@ class DemoSeeder:
                 day = timezone.localdate(plan.times["decided"])
                 self.referred += [(day, c) for c in plan.children]
 
+    def joined(self, count: int = 2) -> None:
+        """Duplicate work caught at the front door (ADR 0007): for a few MASH enquiries still open, another agency
+        raises the same concern about the same children soon after, and the screener adds that contact to the open
+        enquiry instead of starting a parallel one."""
+        open_ones = (
+            Enquiry.objects.filter(status="open", contact__recording_agency__is_hub=False)
+            .select_related("contact__recording_agency")
+            .order_by("-opened_at")[: count * 3]
+        )
+        done = 0
+        for enquiry in open_ones:
+            first = enquiry.contact
+            recorders = [
+                name
+                for name in _RECORDER_WEIGHTS
+                if name.split(".")[0] != first.recording_agency.code and not self.actors[name].is_hub
+            ]
+            if done >= count or not recorders:
+                break
+            actor = self.actors[self.rng.choice(recorders)]
+            children = [cp.person for cp in first.people.filter(role="subject").select_related("person")]
+            if any(c.date_of_birth is None for c in children):
+                continue
+            when = min(enquiry.opened_at + dt.timedelta(hours=2), timezone.now() - dt.timedelta(minutes=30))
+            for child in children:  # found first, as at the front door
+                person_search(
+                    actor=actor,
+                    name=f"{child.forename} {child.surname}",
+                    date_of_birth=child.date_of_birth,
+                    rate_limited=False,
+                )
+            data = {
+                "subjects": [{"person_id": str(c.pk)} for c in children],
+                "household": [],
+                "concern_codes": list(first.concern_codes),
+                "narrative": "We are worried about the same incident: the children told staff about it this morning. "
+                + CONTEXT_BY_AGENCY[actor.agency.code if actor.agency.code in CONTEXT_BY_AGENCY else "police"],
+                "received_at": when,
+                "immediate_risk": False,
+                **self._referrer(actor.agency.code),
+                **self._consent(actor.agency.code),
+            }
+            contact, _ = contact_create(actor=actor, data=data, recorded_at=when)
+            self.backdate_fresh(when)
+            screening = screening_record(
+                actor=self.screener(),
+                contact_id=contact.pk,
+                outcome="add_to_enquiry",
+                rationale=SCREENING_RATIONALE["add_to_enquiry"],
+                enquiry_id=enquiry.pk,
+            )
+            later = when + dt.timedelta(minutes=40)
+            Screening.objects.filter(pk=screening.pk).update(screened_at=later, created_at=later, updated_at=later)
+            self.backdate_fresh(later, notifications=True)
+            self.counts["joined"] = self.counts.get("joined", 0) + 1
+            done += 1
+
     # --- finishing --------------------------------------------------------------------------------------------------
 
     def escalate(self) -> int:
@@ -922,6 +979,7 @@ def seed_demo(stdout=None, *, people=5000, households=2000, contacts=600, months
             seeder.run(plan)
             if i % 100 == 0 or i == len(plans):
                 seeder.say(f"  {i}/{len(plans)} contacts through the workflow ({time.perf_counter() - started:.1f}s)")
+        seeder.joined()
         escalated = seeder.escalate()
         seeder.settle_allocations()
         seeder.finalise_timestamps()

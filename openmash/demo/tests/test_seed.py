@@ -32,8 +32,9 @@ def test_seed_demo(db):
     assert Agency.objects.get(is_hub=True).code == "mash"
     assert Agency.objects.filter(code="health-gp", parent__code="health").exists()
 
-    # Contacts end in every state, some of them overdue.
-    assert Contact.objects.count() == 40
+    # Contacts end in every state, some of them overdue; two more contacts join open enquiries (ADR 0007).
+    assert Contact.objects.count() == 42
+    assert Contact.objects.filter(status="added_to_enquiry", screening__added_to__status="open").count() == 2
     # Police domestic abuse contacts carry their details; some told the children's schools (Operation Encompass).
     from openmash.contacts.models import EncompassNotice
 
@@ -81,7 +82,7 @@ def test_seed_demo(db):
 
     # A second run leaves the partnership alone.
     assert seed_demo(io.StringIO(), people=200, households=80, contacts=40) is False
-    assert Contact.objects.count() == 40
+    assert Contact.objects.count() == 42
 
 
 def test_working_minutes_before_inverts_add_working_minutes():
