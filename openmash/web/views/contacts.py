@@ -39,6 +39,7 @@ from openmash.web.forms import (
     PersonChangeForm,
     PersonSearchForm,
     apply_service_errors,
+    formset_resize,
     place_service_errors,
 )
 from openmash.web.paging import pagination
@@ -424,7 +425,7 @@ def _with_child_picked(request, data, pid: str):
         if len(children.forms) >= MAX_CHILDREN:
             return data
         blank = len(children.forms)
-        data = _resize(data, "children", add=True)
+        data = formset_resize(data, "children", add=True)
     for key in [k for k in list(data.keys()) if k.startswith(f"children-{blank}-")]:
         del data[key]  # a blank form may hold default answers only: the picked record replaces it
     data[f"children-{blank}-person_id"] = pid
@@ -438,9 +439,9 @@ def _without_child_picked(request, data, pid: str):
     index = next((i for i, f in enumerate(children.forms) if f.picked_id() == pid), None)
     if index is None:
         return data
-    data = _resize(data, "children", drop=index)
+    data = formset_resize(data, "children", drop=index)
     if int(data.get("children-TOTAL_FORMS") or 0) == 0:
-        data = _resize(data, "children", add=True)
+        data = formset_resize(data, "children", add=True)
     return data
 
 
@@ -471,25 +472,6 @@ def _remove(request, intake, action: str = "remove"):
     )
 
 
-def _resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
-    """The posted answers with one more (empty) form in a formset, or without form number `drop`."""
-    data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
-    if drop is not None and 0 <= drop < total:
-        for i in range(drop, total):
-            for key in [k for k in list(data.keys()) if k.startswith(f"{prefix}-{i}-")]:
-                values = data.getlist(key)
-                del data[key]
-                if i > drop:
-                    data.setlist(key.replace(f"{prefix}-{i}-", f"{prefix}-{i - 1}-", 1), values)
-        total -= 1
-    if add:
-        total += 1
-    data[f"{prefix}-TOTAL_FORMS"] = str(total)
-    data[f"{prefix}-INITIAL_FORMS"] = "0"
-    return data
-
-
 def _add_or_remove(request, intake, action: str):
     """'Add another child/person' and 'Remove': the same page with the formset one longer or shorter. Works as a
     plain form post; with htmx only that section is swapped (hx-select), keeping the rest of the page as typed."""
@@ -498,14 +480,14 @@ def _add_or_remove(request, intake, action: str):
     limit = MAX_CHILDREN if prefix == "children" else MAX_MEMBERS
     total = int(request.POST.get(f"{prefix}-TOTAL_FORMS") or 0)
     if kind.startswith("add"):
-        data = _resize(request.POST, prefix, add=total < limit)
+        data = formset_resize(request.POST, prefix, add=total < limit)
     else:
         drop = int(index) if index.isdigit() else None
         if prefix == "children" and drop is not None:  # a picked record taken out is no longer "selected" either
             gone = request.POST.get(f"children-{drop}-person_id", "")
             intake["selected"] = [s for s in intake["selected"] if s["id"] != gone]
             request.session[INTAKE] = intake
-        data = _resize(request.POST, prefix, drop=drop)
+        data = formset_resize(request.POST, prefix, drop=drop)
     return _render(request, intake, forms_=_quiet(Intake(request, intake, data)))
 
 
