@@ -43,6 +43,9 @@ class Command(BaseCommand):
             # every access-log field redacted (set-password token, query strings) and control characters escaped
             "--logger-class",
             "config.gunicorn_logging.AccessLogger",
+            # no control socket: gunicorn's default is one fixed path per user account, shared by every instance
+            # on the machine (each overwriting the last); OpenMASH is controlled by signals (see run below)
+            "--no-control-socket",
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
