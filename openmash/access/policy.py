@@ -426,6 +426,30 @@ def agency_request_people_allowed(
     return until is None or (now or timezone.now()) < until
 
 
+def early_help_people_until(eh, *, days: int | None = None) -> dt.datetime | None:
+    """In: an EarlyHelpRequest. Out: when the early help service stops seeing the people in it in OpenMASH (an aware
+    UTC datetime): `days` (default the partnership's agency_access_days) after it was acknowledged; None while it
+    waits. Once acknowledged the service holds the case in its own records; OpenMASH keeps the hand-over (reference,
+    dates, the MASH's reasons) but not the family's details for ever. Source: data minimisation (UK GDPR art.
+    5(1)(c), 5(1)(e)), as for agency requests (agency_request_people_until)."""
+    if eh.status == "open" or eh.acknowledged_at is None:
+        return None
+    return eh.acknowledged_at + dt.timedelta(days=agency_access_days() if days is None else days)
+
+
+def early_help_people_allowed(actor, eh, *, now: dt.datetime | None = None) -> bool:
+    """Whether the actor may see the people (minimum identifying details) in this hand-over: the hub always; the
+    early help service it was sent to while it waits and until `early_help_people_until`; nobody else."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if not can(actor, "early_help.inbox") or eh.agency_id != actor.agency_id:
+        return False
+    until = early_help_people_until(eh)
+    return until is None or (now or timezone.now()) < until
+
+
 def people_visible(actor) -> QuerySet:
     """People whose record (at least the minimum identifying details) the actor may open.
 
@@ -748,6 +772,8 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "agency_access_days",
+    "early_help_people_until",
+    "early_help_people_allowed",
     "agency_requests_people_open_q",
     "agency_request_people_until",
     "agency_request_people_allowed",
