@@ -37,6 +37,7 @@ from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, ApiToken, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.links import site_url
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -572,11 +573,11 @@ RESET_BODY = (
 )
 
 
-def user_password_reset(*, actor, username: str, base_url: str) -> None:
+def user_password_reset(*, actor, username: str, base_url: str = "") -> None:
     """Reset an existing user's password: it stops working at once, and a one-time set-password link is emailed to
     the user's own address (never shown to the admin; issue 5 review, fault 3). The email carries the link and
-    nothing else about the person (no name, no username). `base_url` is the site's address put before the link's
-    path (e.g. https://mash.example.gov.uk). Audited (`reset_password`, no address or link in it). A partnership
+    nothing else about the person (no name, no username). The link is absolute, from the configured site address
+    (core.links.site_url: OPENMASH_BASE_URL, or `base_url` when given), never from a request's Host header. Audited (`reset_password`, no address or link in it). A partnership
     admin may not reset a starter who has never set a password (refused, audited): the starter's first link goes
     to whoever approves their role, so the admin who asked for it cannot have it mailed to an address they chose.
     Raises NotFound (no such active user), ValidationFailed (the user has no email address)."""
@@ -596,7 +597,7 @@ def user_password_reset(*, actor, username: str, base_url: str) -> None:
         user.save(update_fields=["password"])
         _audit(actor, "reset_password", user, {"delivery": "email"})
         days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
-        link = base_url.rstrip("/") + _link_path(user)
+        link = site_url(_link_path(user), base_url=base_url)
         # Sent before the commit: if the mail cannot be handed over, nothing changes and the admin is told.
         send_mail(RESET_SUBJECT, RESET_BODY.format(link=link, days=days), None, [user.email])
 

@@ -8,6 +8,7 @@ one-time set-password link, shown once on the page that created it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -192,9 +193,10 @@ def user_detail(request, user_id: int):
                 {"user_obj": user, "link": _link(request, link), "created": False, "nav_active": "partnership"},
             )
         elif action == "reset":  # an existing user: the link goes to their own email address, never to the admin
-            svc.user_password_reset(
-                actor=request.actor, username=user.username, base_url=request.build_absolute_uri("/")
-            )
+            # the emailed link starts with the configured site address (OPENMASH_BASE_URL); this page's own
+            # address only where none is configured
+            fallback = "" if settings.OPENMASH_BASE_URL else request.build_absolute_uri("/")
+            svc.user_password_reset(actor=request.actor, username=user.username, base_url=fallback)
             messages.success(
                 request, f"{user.username}'s password was reset. A link to set a new one was emailed to them."
             )
