@@ -273,14 +273,29 @@ def agency_upsert(*, actor, data: dict, must_be_new: bool = False, expected_upda
     return existing, "updated"
 
 
+AGENCY_DEACTIVATE_REASON_MESSAGE = (
+    "Enter why the agency is being deactivated, for example 'Service ended on 31 March; its staff moved to the "
+    "county team'"
+)
+
+
 @transaction.atomic
-def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=None) -> Agency:
+def agency_set_active(*, actor, code: str, active: bool, reason: str = "", expected_updated_at=None) -> Agency:
     """Deactivate (or reactivate) an agency by code. Its members cannot sign in or use API tokens while it is
-    inactive (accounts.actor_for_user only uses memberships of active agencies). Raises NotFound, Conflict."""
+    inactive (accounts.actor_for_user only uses memberships of active agencies). Deactivating needs a reason (up to
+    500 characters), kept in the audit event's reason, as for a user (user_set_active); reactivating may give one.
+    Raises NotFound, Conflict, ValidationFailed (errors keyed "reason")."""
     _authorise(actor)
     agency = Agency.objects.select_for_update().filter(code=code).first()
     if agency is None:
         raise NotFound(f"No agency with the code {code}")
+    reason = " ".join((reason or "").split())
+    if not active and not reason:
+        raise ValidationFailed("Check the reason", errors={"reason": [AGENCY_DEACTIVATE_REASON_MESSAGE]})
+    if len(reason) > DEACTIVATE_REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
+        )
     _check_version(agency, expected_updated_at)
     if agency.active != active:
         agency.active = active
@@ -288,7 +303,7 @@ def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=Non
         detail = {"code": code}
         if not active:  # its members' tokens stay revoked if the agency comes back
             detail["tokens_revoked"] = _revoke_tokens(actor, ApiToken.objects.filter(membership__agency=agency))
-        _audit(actor, "activate" if active else "deactivate", agency, detail)
+        _audit(actor, "activate" if active else "deactivate", agency, detail, reason=reason)
     return agency
 
 
