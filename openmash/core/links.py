@@ -20,7 +20,7 @@ def site_base_url(base_url: str = "") -> str:
     base = (base_url or getattr(settings, "OPENMASH_BASE_URL", "") or "").strip().rstrip("/")
     if not base:
         raise ValidationFailed(BASE_URL_MISSING)
-    if not base.startswith(("https://", "http://")) or "://" == base[-3:]:
+    if not base.startswith(("https://", "http://")) or base.endswith("://"):
         raise ValidationFailed(f"The site's address must start with https:// (or http://), not {base!r}")
     return base
 
