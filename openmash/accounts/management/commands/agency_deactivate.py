@@ -11,7 +11,5 @@ class Command(AdminCommand):
         parser.add_argument("--reactivate", action="store_true")
 
     def handle(self, *args, **opts):
-        agency = agency_set_active(
-            actor=SYSTEM, code=opts["code"], active=opts["reactivate"], reason=opts["reason"]
-        )
+        agency = agency_set_active(actor=SYSTEM, code=opts["code"], active=opts["reactivate"], reason=opts["reason"])
         self.stdout.write(f"Agency {agency.code} is now {'active' if agency.active else 'deactivated'}.")
