@@ -9,6 +9,7 @@ GOV.UK markup comes from crispy-forms-gds layouts (the intake, amend and change 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 from types import SimpleNamespace
@@ -78,13 +79,68 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+def _words(names) -> str:
+    """["day"] -> "day"; ["day", "month"] -> "day and month"; three -> "day, month and year"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def date_parts_check(label: str, day: str, month: str, year: str) -> tuple[dt.date | None, str, str, list[str]]:
+    """The one check of a GOV.UK date input's three boxes, for every date input on every form (GovukDateField and
+    its subclasses). In: the field's label and the text of each box. Out: (date, "", "", []) when the date is
+    whole and real, (None, "", "", []) when all three are empty, or (None, message, code, parts): one message in the
+    words of the GOV.UK Design System's date input guidance, naming what is wrong, and every box with a problem to
+    highlight (govuk-input--error), not only the first. In order of the guidance:
+
+    - a box left empty: "<label> must include a day and month" (code "incomplete");
+    - a box that is not a number: "Month must be a number", "Day and month must be numbers" ("not_a_number");
+    - a year without 4 digits and nothing else wrong: "Year must include 4 numbers" ("year_digits");
+    - a day or month out of range, a day the month does not have, or several of these: "<label> must be a real
+      date" ("invalid").
+
+    The parts list also names boxes with a lesser problem than the one the message names (a month of 13 beside a
+    missing day), so the user sees every box to correct at once. Raises nothing."""
+    names = ("day", "month", "year")
+    texts = [str(p or "").strip() for p in (day, month, year)]
+    if not any(texts):
+        return None, "", "", []
+    missing = [n for n, t in zip(names, texts, strict=True) if not t]
+    not_numbers = [n for n, t in zip(names, texts, strict=True) if t and not (t.isascii() and t.isdigit())]
+    numbers = {n: int(t) for n, t in zip(names, texts, strict=True) if t and n not in not_numbers}
+    out_of_range = []
+    if "year" in numbers and len(texts[2]) != 4:
+        out_of_range.append("year")
+    if "month" in numbers and not 1 <= numbers["month"] <= 12:
+        out_of_range.append("month")
+    if "day" in numbers:
+        month_ok = "month" in numbers and "month" not in out_of_range
+        year_ok = "year" in numbers and "year" not in out_of_range
+        # the longest the month can be: its own length when the month and year are known, 31 otherwise
+        longest = calendar.monthrange(numbers["year"] if year_ok else 2000, numbers["month"])[1] if month_ok else 31
+        if not 1 <= numbers["day"] <= longest:
+            out_of_range.append("day")
+    parts = [n for n in names if n in missing or n in not_numbers or n in out_of_range]
+    if missing:
+        return None, f"{label} must include a {_words(missing)}", "incomplete", parts
+    if not_numbers:
+        verb = "must be a number" if len(not_numbers) == 1 else "must be numbers"
+        return None, f"{_words(not_numbers).capitalize()} {verb}", "not_a_number", parts
+    if out_of_range == ["year"]:
+        return None, "Year must include 4 numbers", "year_digits", parts
+    if out_of_range:
+        return None, f"{label} must be a real date", "invalid", parts
+    return dt.date(numbers["year"], numbers["month"], numbers["day"]), "", "", []
+
+
 class GovukDateField(forms.Field):
-    """A date from three boxes. Empty is None; a partial or impossible date is an error in the words of the GOV.UK
-    date input pattern, naming the actual problem ("Date of birth must include a month", "Month must be a
-    number", "Year must include 4 numbers", "Date of birth must be a real date").
+    """A date from three boxes. Empty is None; a partial or impossible date is one error in the words of the GOV.UK
+    date input pattern, naming the actual problem ("Date of birth must include a day and month", "Month must be a
+    number", "Year must include 4 numbers", "Date of birth must be a real date"): date_parts_check, the one check
+    every date input uses.
 
     past: "today" refuses a date after today ("<label> must be today or in the past"). After a failed clean,
-    `error_parts` names the boxes to highlight (day, month, year), as the pattern asks.
+    `error_parts` names every box to highlight (day, month, year), as the pattern asks: all of them when the error
+    is about the date as a whole.
     """
 
     widget = GovukDateWidget
@@ -103,24 +159,11 @@ class GovukDateField(forms.Field):
         self.error_parts = []
         if isinstance(value, dt.date) or value in (None, ""):
             return value or None
-        parts = [str(p or "").strip() for p in value]
-        if not any(parts):
-            return None
-        missing = [name for name, part in zip(self.PARTS, parts, strict=True) if not part]
-        if missing:
-            raise self._fail(f"{self.label} must include a {' and '.join(missing)}", "incomplete", missing)
-        for name, part in zip(self.PARTS, parts, strict=True):
-            if not part.isascii() or not part.isdigit():
-                raise self._fail(f"{name.capitalize()} must be a number", "not_a_number", [name])
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) != 4:
-            raise self._fail("Year must include 4 numbers", "year_digits", ["year"])
-        if not 1 <= month <= 12:
-            raise self._fail(f"{self.label} must be a real date", "invalid", ["month"])
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise self._fail(f"{self.label} must be a real date", "invalid", ["day"]) from None
+        texts = [*(list(value) + ["", "", ""])[:3]]
+        date, message, code, parts = date_parts_check(self.label, *texts)
+        if message:
+            raise self._fail(message, code, parts)
+        return date
 
     def validate(self, value):
         super().validate(value)
@@ -409,11 +452,23 @@ class GdsDateWidget(DateInputWidget):
 
 class GdsDateField(GovukDateField):
     """GovukDateField (our parsing and GOV.UK messages) drawn by crispy-forms-gds, which reads a multi-value
-    field's `fields` to mark the boxes in error: all three, as the message is about the whole date."""
+    field's `fields` to mark the boxes in error: a box is marked when it carries `errors`. The boxes named by
+    `error_parts` carry the field's message (crispy then marks only those); with none named (an error about the
+    whole date, or one placed on the field by the service) no box carries one and crispy marks all three."""
 
     @property
     def fields(self):
-        return [SimpleNamespace(widget=w) for w in self.widget.widgets]
+        boxes = []
+        for part, widget in zip(self.PARTS, self.widget.widgets, strict=False):
+            errors = [self._last_message] if part in self.error_parts and self._last_message else []
+            boxes.append(SimpleNamespace(widget=SimpleNamespace(errors=errors, attrs=widget.attrs)))
+        return boxes
+
+    _last_message = ""
+
+    def _fail(self, message: str, code: str, parts) -> ValidationError:
+        self._last_message = message
+        return super()._fail(message, code, parts)
 
 
 def _date(label: str, **kwargs) -> GdsDateField:
