@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 import uuid
 from types import SimpleNamespace
 
@@ -426,6 +427,8 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
 # which `place_service_errors` follows back to the form that produced that part of the input.
 
 MAX_CHILDREN = 20
+#: The received date without its time (review, fault 3): screening timescales run from the time, so it is asked for.
+RECEIVED_TIME_MISSING = "Enter the time the contact was received, for example 09:30"
 MAX_MEMBERS = 30
 _MEMBER_ROLES = [
     (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member"),
@@ -723,13 +726,35 @@ ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=MAX_CHILDREN, a
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS)
 
 
-def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
-    """A time of day typed as hours and minutes (21:30, 9:05, 21.30); None if blank. Raises ValidationError."""
-    value = (value or "").strip().lower().replace(".", ":")
-    if not value:
+_TIME_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2})(?::[0-5]\d)?)?(?:\s*(?P<ampm>[ap])\.?\s*m?\.?)?$")
+
+
+def time_of_day_parse(value: str) -> dt.time | None:
+    """A time of day as people type it: 09:30, 9:30, 9.30, 0930, 21:30, 9:30am, 9.30 pm, 2pm, 12am (midnight),
+    12pm (midday); seconds are dropped (21:30:00). None if blank. Raises ValueError for anything else (25:61, 9:3, 13pm, noonish). Source: the
+    GOV.UK Design System's advice to accept the formats people use rather than force one."""
+    text = " ".join((value or "").strip().lower().split())
+    if not text:
         return None
+    m = _TIME_RE.match(text)
+    if not m or (m.group("m") is None and m.group("ampm") is None):
+        # a bare number ("9") is not a time: with no minutes, only "2pm" or "9 am" says which hour
+        raise ValueError(value)
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    if m.group("ampm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(value)
+        hour = hour % 12 + (12 if m.group("ampm") == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(value)
+    return dt.time(hour, minute)
+
+
+def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
+    """time_of_day_parse, its error as the field's: "Enter the time of <what> as hours and minutes, for example
+    <example>". Raises ValidationError."""
     try:
-        return dt.time.fromisoformat(value.zfill(5) if ":" in value else value)
+        return time_of_day_parse(value)
     except ValueError:
         raise ValidationError(f"Enter the time of {what} as hours and minutes, for example {example}") from None
 
@@ -740,7 +765,7 @@ class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
 
     police_reference = _text("Police incident reference", max_length=40, help_text="For domestic abuse incidents")
     incident_date = _date("Date of the incident", help_text="For example, 27 3 2026")
-    incident_time = _text("Time of the incident", max_length=8, help_text="For example, 21:30")
+    incident_time = _text("Time of the incident", max_length=10, help_text="For example, 21:30 or 9.30pm")
     dash_risk = _radios("DASH risk level", [("", "Not assessed"), *DashRisk.choices])
     marac_referral = _radios("Has a MARAC referral been made?", YES_NO_UNKNOWN)
     notify_schools = _radios(
@@ -843,10 +868,10 @@ class ContactForm(DomesticAbuseForm):
     referrer_phone = _text("Referrer's phone number", max_length=40)
     received_date = _date(
         "Date your agency received the concern",
-        help_text="Leave the date and time blank if it reached you today: the time you send this is used. "
-        "For example, 27 3 2026",
+        help_text="Filled in with when you opened this form: change it if the concern reached your agency earlier. "
+        "Screening timescales run from it. For example, 27 3 2026",
     )
-    received_time = _text("Time your agency received it", max_length=8, help_text="For example, 09:30")
+    received_time = _text("Time your agency received it", max_length=10, help_text="For example, 09:30, 9.30am or 2pm")
     late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
@@ -929,7 +954,7 @@ class ContactForm(DomesticAbuseForm):
         if time and not day and "received_date" not in self.errors:
             self.add_error("received_date", "Enter the date your agency received the concern as well as the time")
         if day and not time:
-            self.add_error("received_time", "Enter the time your agency received the concern, for example 09:30")
+            self.add_error("received_time", RECEIVED_TIME_MISSING)
         received = timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
         cleaned["received_at"] = received
         if received is None:
