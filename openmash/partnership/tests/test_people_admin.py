@@ -350,6 +350,10 @@ def test_deactivating_an_agency_asks_to_confirm_and_needs_a_reason_kept_in_the_a
     listing = admin_client.get(reverse("partnership:agencies")).content.decode()
     confirm = reverse("partnership:agency_deactivate", args=["probation"])
     assert f'href="{confirm}"' in listing
+    assert (
+        f'href="{confirm}"'
+        in admin_client.get(reverse("partnership:agency_detail", args=["probation"])).content.decode()
+    )
     one_click = admin_client.post(
         reverse("partnership:agencies"),
         {"action": "deactivate", "code": "probation", "updated_at": agency.updated_at.isoformat()},
