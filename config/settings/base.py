@@ -233,6 +233,13 @@ OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
 
+# The site's address as users reach it (https://mash.example.gov.uk), put before a link given to someone outside a
+# request: the command line's set-password links, the password reset email (openmash.core.links.site_url).
+# Demo and debug: http://127.0.0.1:8000.
+OPENMASH_BASE_URL = env.str(
+    "OPENMASH_BASE_URL", default="http://127.0.0.1:8000" if (DEBUG or DEMO_MODE) else ""
+).rstrip("/")
+
 # Email: only password reset links to the user's own address (no personal data in any email). Demo and debug
 # print emails to the console; a deployment names its relay (TLS) with the OPENMASH_EMAIL_* variables.
 EMAIL_BACKEND = env.str(

@@ -6,6 +6,7 @@ os.environ.setdefault("OPENMASH_DEBUG", "false")
 os.environ.setdefault("OPENMASH_SECRET_KEY", "test-only-not-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("OPENMASH_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("OPENMASH_HTTPS", "false")
+os.environ.setdefault("OPENMASH_BASE_URL", "http://testserver")  # links given outside a request (core.links)
 
 from config.settings.base import *  # noqa: E402,F403
 

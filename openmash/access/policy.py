@@ -216,6 +216,8 @@ def role_agency_error(role: str, agency) -> str | None:
             "Choose another role or agency"
         )
     return None
+
+
 def role_grant_needs_approval(role: str) -> bool:
     """Dual control (ASVS 5.0 2.3.5 multi-user approval, 8.4.2): whether a partnership admin giving this role
     through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
@@ -249,6 +251,13 @@ def role_grants_decidable(actor) -> QuerySet:
     if actor.role == Role.PARTNERSHIP_ADMIN:
         return qs
     return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
+
+
+def does_case_work(actor) -> bool:
+    """Whether the actor's role reads or writes case data about children and families (CASE_ROLES): their home page
+    has a case-work section. The partnership admin and the auditor have no case role (separation of duties), so
+    their home page shows their own work instead."""
+    return actor is not None and actor.role in CASE_ROLES
 
 
 def works_for_early_help_service(actor) -> bool:
@@ -785,6 +794,7 @@ __all__ = [
     "role_grant_needs_approval",
     "role_grant_decidable",
     "role_grants_decidable",
+    "does_case_work",
     "works_for_early_help_service",
     "works_for_a_school",
     "encompass_notices_visible",
