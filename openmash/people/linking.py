@@ -1029,8 +1029,8 @@ def _date_or_none(value) -> dt.date | None:
 
 def _name_agrees(a: str, b: str, *, given: bool) -> bool:
     """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, one
-    slip of the keyboard apart (one letter dropped, added, changed or two swapped, in names of four letters or more:
-    Sophie / Sopie, as agencies' systems really hold them), a shared word of three letters or more (multi-word and
+    slip of the keyboard apart (one letter dropped, added, changed or two swapped, where the longer name has four
+    letters or more: Sophie / Sopie, Alex / Aex, as agencies' systems really hold them; Tom / Tim do not agree), a shared word of three letters or more (multi-word and
     hyphenated surnames), and for first names a nickname or formal form in common (Bill / William). A blank name
     agrees with nothing."""
     import jellyfish
@@ -1040,7 +1040,7 @@ def _name_agrees(a: str, b: str, *, given: bool) -> bool:
         return False
     if ca == cb or (phonetic(a) and phonetic(a) == phonetic(b)):
         return True
-    if min(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
+    if max(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
         return True
     if {t for t in tokens(a) if len(t) > 2} & {t for t in tokens(b) if len(t) > 2}:
         return True
