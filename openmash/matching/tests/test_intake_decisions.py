@@ -78,7 +78,9 @@ def test_an_identifier_added_later_never_joins_them(said_not_kayden):
     assert _current(s["kaden_record"], s["kayden_record"]).state == LinkState.REJECTED
 
 
-def test_a_feed_record_joining_kayden_is_not_joined_to_kaden_and_the_queue_says_why(said_not_kayden, make_actor, api):
+def test_a_feed_record_joining_kayden_is_not_joined_to_kaden_and_the_queue_says_why(
+    said_not_kayden, make_actor, api, login
+):
     s = said_not_kayden
     details = {
         "given_name": "Kaden",
@@ -106,6 +108,8 @@ def test_a_feed_record_joining_kayden_is_not_joined_to_kaden_and_the_queue_says_
     hub = make_actor("screener", "mash")
     queue = api(hub).get("/record-links").json()["items"]
     assert [i["reason"] for i in queue if i["id"] == str(proposal.pk)] == [proposal.reason]
+    page = login(hub).get("/matching/").content.decode()
+    assert "Not joined automatically: the referrer said at intake these are different people." in page
 
     # only a hub reviewer overrides it, with a reason, audited
     with pytest.raises(ValidationFailed) as exc:
@@ -207,3 +211,27 @@ def test_an_import_scores_the_intake_records_due(partnership, make_actor, api, s
     assert "joined automatically" in out.getvalue()
     imported = AgencyRecord.objects.get(agency=partnership["police"], local_id="P1")
     assert imported.person_id == AgencyRecord.objects.get(origin_person=kaden).person_id  # one person now
+
+
+def test_serve_scores_the_records_due_with_its_housekeeping(monkeypatch):
+    """`openmash serve` (so the demo) runs `openmash link records` every --escalate-every seconds."""
+    import threading
+
+    import django.core.management
+
+    from openmash.core.management.commands.serve import Command
+
+    stop, ran = threading.Event(), []
+
+    def fake(name, *args, **kwargs):
+        ran.append(name)
+        if name == "link_records":
+            stop.set()
+
+    monkeypatch.setattr(django.core.management, "call_command", fake)
+    monkeypatch.setattr("openmash.contacts.services.intake_drafts_clear_expired", lambda: None)
+    monkeypatch.setattr("openmash.core.dbstats.database_statistics_refresh", lambda: None)
+    worker = threading.Thread(target=Command()._escalate_every, args=(stop, 0.01), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert "link_records" in ran and not worker.is_alive()
