@@ -137,6 +137,29 @@ def test_a_shared_identifier_against_the_referrer_waits_for_the_hub_and_stays_ap
     assert _current(again, AgencyRecord.objects.get(origin_person=kayden)).pk == pair.pk  # untouched
 
 
+def test_the_hub_saying_not_this_person_on_an_amendment_is_recorded_with_that_contact(make_actor):
+    from openmash.contacts.services import contact_amend
+
+    police, hub = make_actor("referrer", "police"), make_actor("screener", "mash")
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs=NHS_KAYDEN)]))
+    contact = contact_record(police)
+    kaden_in = {
+        "forename": "Kaden",
+        "surname": "Smith",
+        "date_of_birth": dt.date(2017, 3, 3),
+        "not_person_ids": [str(kayden.pk)],
+    }
+    contact_amend(actor=hub, contact_id=contact.pk, version=1, data={"add_subjects": [kaden_in]})
+    kaden = Person.objects.get(forename="Kaden")
+    link = _current(AgencyRecord.objects.get(origin_person=kaden), AgencyRecord.objects.get(origin_person=kayden))
+    assert (link.state, link.rule, link.decided_by, link.source_contact_id) == (
+        LinkState.REJECTED,
+        linking.REFERRER_RULE,
+        hub.user,
+        contact.pk,
+    )
+
+
 # --- intake records are scored ----------------------------------------------------------------------------------
 
 
