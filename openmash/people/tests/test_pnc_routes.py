@@ -107,3 +107,15 @@ def test_the_migration_rewrites_stored_pnc_ids_and_leaves_invalid_ones(partnersh
     migration.forwards(apps, SimpleNamespace(connection=connection))  # re-runnable
     old.refresh_from_db(), bad.refresh_from_db(), nhs.refresh_from_db(), record.refresh_from_db()
     assert (old.value, bad.value, nhs.value, record.pnc_id) == (CANONICAL, "01/12345A", "9434765919", CANONICAL)
+
+
+def test_the_demo_stores_pnc_ids_in_the_canonical_form():
+    import random
+
+    from openmash.demo.population import IdentifierSource
+    from openmash.people.identifiers import pnc_id_normalise
+
+    source = IdentifierSource(random.Random(6))
+    for _ in range(50):
+        value = source.pnc_id()
+        assert pnc_id_normalise(value) == value and len(value) == 13
