@@ -16,3 +16,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Feed imports started from a page run inside the request in tests (a thread's own connection could not see the
 # test's transaction); tests of the thread runner set it back.
 OPENMASH_IMPORT_RUNNER = "inline"
+# Feed tests count the links an import writes; the tests of scoring after an import set it back.
+OPENMASH_SCORE_AFTER_IMPORT = False

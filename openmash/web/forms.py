@@ -371,7 +371,7 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
         label="NHS number, UPN or PNC ID",
         required=False,
         max_length=40,
-        help_text="For example 943 476 5919 (NHS number), B801200005001 (UPN) or 99/123456X (PNC ID)",
+        help_text="For example 943 476 5919 (NHS number), B801200005001 (UPN) or 2001/0012345H (PNC ID)",
     )
 
     def clean_date_of_birth(self):
@@ -684,7 +684,7 @@ class MemberForm(_PersonForm):
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
     pnc_id = IdentifierField(
-        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 2001/0012345H or 01/12345H"
     )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
