@@ -227,6 +227,29 @@ def role_grant_needs_approval(role: str) -> bool:
     return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
 
 
+def role_grant_manager_may_decide(grant) -> bool:
+    """Whether a MASH manager of the grant's agency may decide it (a case role: CASE_ROLES)."""
+    return grant.role in CASE_ROLES
+
+
+def role_grant_has_approver(grant) -> bool:
+    """Whether anyone could approve this pending RoleGrant now (role_grant_decidable's rule over the active
+    accounts): another active partnership admin, or for a case role an active MASH manager of the grant's agency,
+    neither the person who asked nor the person it is for. In: a RoleGrant. Out: bool. False means the grant would
+    wait for ever: the page says so and how to make a second partnership admin (the server's command line)."""
+    from openmash.access.actor import active_memberships_q
+    from openmash.accounts.models import Membership
+
+    who = Q(role=Role.PARTNERSHIP_ADMIN)
+    if role_grant_manager_may_decide(grant):
+        who |= Q(role=Role.MANAGER, agency_id=grant.agency_id)
+    return (
+        Membership.objects.filter(who, active_memberships_q())
+        .exclude(user_id__in=[grant.requested_by_id, grant.user_id])
+        .exists()
+    )
+
+
 def role_grant_decidable(actor, grant) -> bool:
     """Whether the actor may approve or reject this pending RoleGrant: never the person who asked for it nor the
     person it is for; another partnership admin any grant; a MASH manager a case role (CASE_ROLES) in their own
@@ -793,6 +816,8 @@ __all__ = [
     "role_combination_error",
     "role_grant_needs_approval",
     "role_grant_decidable",
+    "role_grant_has_approver",
+    "role_grant_manager_may_decide",
     "role_grants_decidable",
     "does_case_work",
     "works_for_early_help_service",

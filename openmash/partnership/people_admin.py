@@ -16,7 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import can, require, role_grants_decidable
+from openmash.access.policy import (
+    can,
+    require,
+    role_grant_has_approver,
+    role_grant_manager_may_decide,
+    role_grants_decidable,
+)
 from openmash.accounts import admin_services as svc
 from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
@@ -133,12 +139,23 @@ def user_new(request):
                 {
                     "user_obj": user,
                     "link": None,
-                    "pending": list(svc.pending_grants(user)),
+                    "pending": _pending(user),
                     "created": True,
                     "nav_active": "partnership",
                 },
             )
     return render(request, "partnership/users_new.html", {"form": form, "nav_active": "partnership"})
+
+
+def _pending(user) -> list:
+    """The user's pending RoleGrants, each marked `no_approver` when nobody could approve it yet."""
+    grants = list(svc.pending_grants(user))
+    for g in grants:
+        g.no_approver = not role_grant_has_approver(g)
+        g.approver_hint = "another active partnership admin" + (
+            f", or a MASH manager of {g.agency.name}" if role_grant_manager_may_decide(g) else ""
+        )
+    return grants
 
 
 def _user_context(request, user, *, forms=None, role_form=None):
@@ -150,7 +167,7 @@ def _user_context(request, user, *, forms=None, role_form=None):
         "role_form": role_form or RoleAddForm(),
         "locked": bool(_locked_usernames([user.username])),
         "own_account": user.pk == request.actor.user.pk,
-        "pending": list(svc.pending_grants(user)),
+        "pending": _pending(user),
         "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
         "nav_active": "partnership",
     }
