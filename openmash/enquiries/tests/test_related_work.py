@@ -148,6 +148,11 @@ def test_the_screening_page_and_queue_show_related_work(police, school, screener
     assert 'data-testid="related-work"' in page and f"/enquiries/{first.enquiry.pk}/" in page
     queue = client.get("/screening/").content.decode()
     assert "In an open MASH enquiry" in queue
+    # picture review: the contact page said nothing of it; now it does, for the hub, while the contact waits
+    detail = client.get(f"/contacts/{second.pk}/").content.decode()
+    assert 'data-testid="related-work"' in detail and f"/enquiries/{first.enquiry.pk}/" in detail
+    client.force_login(school.user)  # the recorder is never told of the hub's work (fault 6)
+    assert 'data-testid="related-work"' not in client.get(f"/contacts/{second.pk}/").content.decode()
 
 
 def _payload(subject: dict) -> dict:

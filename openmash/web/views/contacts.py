@@ -22,6 +22,7 @@ from openmash.contacts import services as contact_services
 from openmash.contacts.choices import CONCERN_CODES, ContactPersonRole, ContactStatus, SiblingRelationship
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
+from openmash.enquiries import related as related_work
 from openmash.enquiries.services import notifications_mark_read
 from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
 from openmash.people import selectors as people_selectors
@@ -666,6 +667,10 @@ def contact_detail(request, contact_id):
         "enquiry": enquiry if hub else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
+        # work already in hand for these children, as on the screening page (ADR 0007), while it waits
+        "related": related_work.related_work(actor=actor, contact=contact)
+        if contact.status == ContactStatus.AWAITING_SCREENING and can(actor, "related.view")
+        else [],
         # who holds it while it waits for screening, with Take / Assign here as on the queue
         "holdable": hub and contact.status == ContactStatus.AWAITING_SCREENING,
         "can_take": can(actor, "work.take"),
