@@ -22,7 +22,7 @@ from openmash.access.policy import (
 )
 from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
-from openmash.audit.services import audit_record, audit_record_many
+from openmash.audit.services import audit_batch, audit_record, audit_record_many
 from openmash.contacts.choices import (
     CONCERN_CODES,
     SOURCE_CODES,
@@ -581,7 +581,9 @@ def contact_create(
         actor=actor, data=data, recorded_at=recorded_at, partnership=partnership
     )
     try:
-        with transaction.atomic():
+        # every event of the creation (its people, their agency records, the contact) in one INSERT at the end,
+        # inside the transaction
+        with transaction.atomic(), audit_batch():
             contact = _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint, partnership)
     except IntegrityError:
         if idempotency_key:

@@ -314,8 +314,8 @@ def people_create(
     person has at least one record), linked by the deterministic identifier rule; ``not_same`` maps a position in
     `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``).
     Their search keys are written from what was inserted (``search_index.search_keys_write_new``). ``linked``: a
-    list the record links that rule wrote are appended to (empty afterwards: nobody already known shares an
-    identifier with the new people, so none of them was joined or proposed for review)."""
+    list the record links that rule wrote are appended to (left empty when no other record shares a valid
+    identifier with theirs: then none of the new people was joined to anyone or proposed for review)."""
     if not cleaned_list:
         return []
     people = Person.objects.bulk_create(
