@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import timezone
 
 from openmash.audit.contacts import contact_ids_for, contact_path
 from openmash.audit.models import AuditEvent, AuditEventContact
 from openmash.core.requestid import current_client_request_id, current_request_id
+
+#: The events held by the innermost `audit_batch` block of this thread or task: [(events, objects, extra)], or None.
+_held: ContextVar[list | None] = ContextVar("openmash_audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch():
+    """Hold the events recorded inside this block (by ``audit_record`` and ``audit_record_many``) and write them when
+    it ends, in one INSERT, with their contact index in one more: for one write that audits several things (a new
+    contact audits its people, their agency records and itself). Use it inside the write's ``transaction.atomic``,
+    so the events are saved with the change or not at all; if the block raises, nothing held is written (the
+    transaction rolls back with it). A block inside another joins the outer one. An event recorded inside has no
+    id until the block ends. Events keep their order and their own ``at`` time."""
+    if _held.get() is not None:
+        yield
+        return
+    held: list = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    events = [e for group, _, _ in held for e in group]
+    if not events:
+        return
+    AuditEvent.objects.bulk_create(events)
+    rows: list[AuditEventContact] = []
+    for group, objects, extra in held:
+        if objects is not None:
+            rows += _contact_rows(group, objects=objects, extra=extra, earlier=rows)
+    if rows:
+        AuditEventContact.objects.bulk_create(rows)
 
 
 def audit_record(
@@ -33,7 +67,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
     user = getattr(actor, "user", None) or user
     membership = getattr(actor, "membership", None)
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         actor_user_id=getattr(user, "pk", None),
         actor_username=getattr(user, "username", "") or username[:150],
@@ -47,12 +81,26 @@ def audit_record(
         client_request_id=current_client_request_id(),
         detail=detail or {},
     )
-    _contacts_link([event], objects={(object_type, str(object_id)): obj} if obj is not None else {}, extra=contacts)
+    objects = {(object_type, str(object_id)): obj} if obj is not None else {}
+    held = _held.get()
+    if held is not None:
+        held.append(([event], objects, contacts))
+        return event
+    event.save()
+    _contacts_link([event], objects=objects, extra=contacts)
     return event
 
 
 def _contacts_link(events, *, objects: dict, extra=()) -> None:
     """Write the AuditEventContact rows of `events` (already saved): the contacts their records belong to."""
+    rows = _contact_rows(events, objects=objects, extra=extra)
+    if rows:
+        AuditEventContact.objects.bulk_create(rows)
+
+
+def _contact_rows(events, *, objects: dict, extra=(), earlier=()) -> list[AuditEventContact]:
+    """The AuditEventContact rows of `events` (already saved): the contacts their records belong to. `earlier`:
+    rows not yet written of events before these (an ``audit_batch``), which count as earlier events' contacts."""
     pairs = {(e.object_type, e.object_id) for e in events if e.object_type and e.object_id}
     known: dict[tuple[str, str], set[str]] = {}
     ask = set()
@@ -70,16 +118,15 @@ def _contacts_link(events, *, objects: dict, extra=()) -> None:
     known.update(contact_ids_for(ask))
     for pair in pairs:  # a record whose path is empty (an allocation from the pack page): earlier events' contacts
         if contact_path(pair[0]) is not None and not known.get(pair) and not extra:
-            earlier = AuditEventContact.objects.filter(event__object_type=pair[0], event__object_id=pair[1])
-            known[pair] = {str(c) for c in earlier.values_list("contact_id", flat=True).distinct()}
+            stored = AuditEventContact.objects.filter(event__object_type=pair[0], event__object_id=pair[1])
+            known[pair] = {str(c) for c in stored.values_list("contact_id", flat=True).distinct()}
+            known[pair] |= {str(r.contact_id) for r in earlier if (r.event.object_type, r.event.object_id) == pair}
     extra_ids = {str(getattr(c, "pk", c)) for c in extra or ()}
-    rows = [
-        AuditEventContact(event_id=e.pk, contact_id=c)
+    return [
+        AuditEventContact(event=e, contact_id=c)
         for e in events
         for c in sorted(known.get((e.object_type, e.object_id), set()) | extra_ids)
     ]
-    if rows:
-        AuditEventContact.objects.bulk_create(rows)
 
 
 def audit_record_many(
@@ -113,9 +160,15 @@ def audit_record_many(
     rows = [event(lead["action"], lead.get("object_type", ""), "", lead.get("detail"))] if lead else []
     objects = list(objects)
     rows += [event(action, o._meta.label_lower, str(o.pk), detail) for o in objects]
+    linked = bool(objects) and contact_path(objects[0]._meta.label_lower) is not None
+    by_key = {(o._meta.label_lower, str(o.pk)): o for o in objects} if linked else None
+    held = _held.get()
+    if held is not None:
+        held.append((rows, by_key, ()))
+        return len(rows)
     AuditEvent.objects.bulk_create(rows)
-    if objects and contact_path(objects[0]._meta.label_lower) is not None:
-        _contacts_link(rows, objects={(o._meta.label_lower, str(o.pk)): o for o in objects})
+    if linked:
+        _contacts_link(rows, objects=by_key)
     return len(rows)
 
 

@@ -22,7 +22,7 @@ from openmash.access.policy import (
 )
 from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
-from openmash.audit.services import audit_record
+from openmash.audit.services import audit_batch, audit_record, audit_record_many
 from openmash.contacts.choices import (
     CONCERN_CODES,
     SOURCE_CODES,
@@ -117,12 +117,12 @@ def _is_uuid(value) -> bool:
         return False
 
 
-def _validate_contact_fields(data: dict, errors: dict[str, list[str]], now: dt.datetime) -> dict:
+def _validate_contact_fields(data: dict, errors: dict[str, list[str]], now: dt.datetime, partnership) -> dict:
     def err(field: str, msg: str) -> None:
         errors.setdefault(field, []).append(msg)
 
     cleaned: dict[str, Any] = {}
-    _validate_concern(data, cleaned, err, now)
+    _validate_concern(data, cleaned, err, now, partnership)
     _validate_referrer(data, cleaned, err)
     _validate_consent(data, cleaned, err)
     _validate_risk(data, cleaned, err)
@@ -232,7 +232,7 @@ def _text(data, field: str, err, *, multiline: bool = False) -> str:
         return ""
 
 
-def _validate_concern(data, cleaned, err, now) -> None:
+def _validate_concern(data, cleaned, err, now, partnership) -> None:
     narrative = _text(data, "narrative", err, multiline=True)
     if not narrative:
         err("narrative", "Describe the concern")
@@ -260,7 +260,7 @@ def _validate_concern(data, cleaned, err, now) -> None:
                 received,
                 data.get("late_recorded_reason"),
                 now=now,
-                window_days=partnership_settings_get().late_contact_days,
+                window_days=(partnership or partnership_settings_get()).late_contact_days,
             )
         except ValueError as exc:
             err("late_recorded_reason", str(exc))
@@ -316,12 +316,15 @@ def _validate_risk(data, cleaned, err) -> None:
     cleaned.update(immediate_risk=bool(immediate), immediate_risk_detail=risk_detail)
 
 
-def contact_validate(*, actor, data: dict, recorded_at: dt.datetime | None = None) -> tuple[dict, list, list]:
+def contact_validate(
+    *, actor, data: dict, recorded_at: dt.datetime | None = None, partnership=None
+) -> tuple[dict, list, list]:
     """Check a contact's input (the dict shape of the API's ContactCreateIn). Returns (cleaned fields, resolved
     subjects, resolved household) or raises ValidationFailed with messages keyed by field. recorded_at is when
-    it is being recorded (default now), the reference for the received-date rules (contacts/validation.py)."""
+    it is being recorded (default now), the reference for the received-date rules (contacts/validation.py).
+    partnership: the PartnershipSettings already read by the caller (read here when not given)."""
     errors: dict[str, list[str]] = {}
-    cleaned = _validate_contact_fields(data, errors, recorded_at or timezone.now())
+    cleaned = _validate_contact_fields(data, errors, recorded_at or timezone.now(), partnership)
     subjects = data.get("subjects") or []
     if not subjects:
         errors.setdefault("subjects", []).append("Add at least one child the concern is about")
@@ -573,10 +576,15 @@ def contact_create(
         existing = _idempotent_existing(actor, idempotency_key, fingerprint)
         if existing:
             return existing, False
-    cleaned, subjects, others = contact_validate(actor=actor, data=data, recorded_at=recorded_at)
+    partnership = partnership_settings_get()  # read once: validation and the screening due time both need it
+    cleaned, subjects, others = contact_validate(
+        actor=actor, data=data, recorded_at=recorded_at, partnership=partnership
+    )
     try:
-        with transaction.atomic():
-            contact = _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint)
+        # every event of the creation (its people, their agency records, the contact) in one INSERT at the end,
+        # inside the transaction
+        with transaction.atomic(), audit_batch():
+            contact = _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint, partnership)
     except IntegrityError:
         if idempotency_key:
             existing = _idempotent_existing(actor, idempotency_key, fingerprint)
@@ -593,7 +601,7 @@ def _idempotent_existing(actor, key: str, fingerprint: str) -> Contact | None:
     return existing
 
 
-def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint) -> Contact:
+def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerprint, partnership) -> Contact:
     received_at = cleaned.pop("received_at")
     extras = cleaned.pop("subject_extras")
     siblings = cleaned.pop("siblings")
@@ -608,7 +616,6 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
     # a person named twice in this contact ("same") was created by it too
     created_here = {p.pk for kind, p in zip(kinds, people, strict=True) if kind in ("new", "same")}
-    partnership = partnership_settings_get()
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
     due = screening_due(
         received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
@@ -696,7 +703,7 @@ def _related_work_notices(actor, contact: Contact, subject_people: list) -> list
     they recorded themselves (telling them more would leak case status: issue 5, fault 6)."""
     from django.utils import dateformat
 
-    from openmash.enquiries.related import own_recent_contacts, related_work_for
+    from openmash.enquiries.related import own_recent_contacts_by_person, related_work_for
 
     position = {}
     for i, person in enumerate(subject_people):
@@ -719,12 +726,13 @@ def _related_work_notices(actor, contact: Contact, subject_people: list) -> list
                     text += f" ({'; '.join(item.concerns)})"
             notices.append(f"subjects.{where}: {text}. The screener will see it and can join the work up")
         return notices
+    earlier_by_person = own_recent_contacts_by_person(
+        actor=actor, person_ids=list(position), received_at=contact.received_at, exclude=contact
+    )
     for i, person in enumerate(subject_people):
         if position[person.pk] != i:
             continue
-        for earlier in own_recent_contacts(
-            actor=actor, person_ids=[person.pk], received_at=contact.received_at, exclude=contact
-        ):
+        for earlier in earlier_by_person.get(person.pk, []):
             notices.append(
                 f"subjects.{i}: you recorded contact {earlier.reference} about this child on {day(earlier.received_at)}. "
                 "If this is the same concern, amend that contact instead"
@@ -743,7 +751,8 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
     new = [refs[n][1] for n in new_at]
     not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
-    created = people_create(actor=actor, cleaned_list=new, not_same=not_same)
+    linked: list = []
+    created = people_create(actor=actor, cleaned_list=new, not_same=not_same, linked=linked)
     people: list = [None] * len(refs)
     for n, person in zip(new_at, created, strict=True):
         people[n] = person
@@ -754,8 +763,10 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
         if kind == "same":
             people[n] = people[ref]
     chosen = {ref.pk: ref for kind, ref in refs if kind == "existing"}
-    records_attach(actor=actor, people=list(chosen.values()))
-    outcome = records_link_outcome([p.pk for p in created])
+    attached = records_attach(actor=actor, people=list(chosen.values())) if chosen else []
+    # A new person can only have been joined to someone, or proposed for review, by a link written just now: when
+    # the deterministic rule wrote none (and no chosen person's record was added), there is nothing to ask.
+    outcome = records_link_outcome([p.pk for p in created]) if linked or attached else {}
     for n, person in zip(new_at, created, strict=True):
         if outcome.get(person.pk) == "joined":
             notices.append(
@@ -805,8 +816,8 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
             if (cp.person_id, cp.school_id) not in already
         ]
     )
-    for notice in notices:
-        audit_record(actor=actor, action="encompass_send", obj=notice, detail={"contact": str(contact.pk)})
+    if notices:  # one event per notice, in one INSERT
+        audit_record_many(actor=actor, action="encompass_send", objects=notices, detail={"contact": str(contact.pk)})
     return notices
 
 

@@ -217,6 +217,35 @@ def related_work_counts(*, actor, contacts: list[Contact]) -> dict[uuid.UUID, li
     return {cid: list(dict.fromkeys(i.kind for i in items)) for cid, items in related_work_for(contacts).items()}
 
 
+def own_recent_contacts_by_person(
+    *, actor, person_ids: list, received_at: dt.datetime, exclude=None
+) -> dict[uuid.UUID, list[Contact]]:
+    """``own_recent_contacts`` for each of several people at once, in three queries however many they are (a
+    contact naming three children asks once, not three times): {person id: the actor's own contacts about anyone
+    in that person's cluster received within RECENT_CONTACT_DAYS of `received_at` (UTC), newest first}. People
+    with none are left out. `exclude`: a contact to leave out (the one being recorded)."""
+    root_of = _clusters(set(person_ids))
+    window = dt.timedelta(days=RECENT_CONTACT_DAYS)
+    rows = ContactPerson.objects.filter(
+        person_id__in=list(root_of),
+        role=ContactPersonRole.SUBJECT,
+        contact__recorded_by=actor.user,
+        contact__received_at__gte=received_at - window,
+        contact__received_at__lte=received_at + window,
+    ).select_related("contact")
+    if exclude is not None:
+        rows = rows.exclude(contact_id=exclude.pk)
+    by_root: dict[uuid.UUID, dict[uuid.UUID, Contact]] = defaultdict(dict)
+    for row in rows:
+        by_root[root_of[row.person_id]][row.contact_id] = row.contact
+    found: dict[uuid.UUID, list[Contact]] = {}
+    for pid in person_ids:
+        contacts = by_root.get(root_of.get(pid))
+        if contacts:
+            found[pid] = sorted(contacts.values(), key=lambda c: c.received_at, reverse=True)
+    return found
+
+
 def own_recent_contacts(*, actor, person_ids: list, received_at: dt.datetime, exclude=None) -> list[Contact]:
     """The actor's own contacts (recorded by them) about any of these people (over their clusters) received within
     RECENT_CONTACT_DAYS of `received_at` (UTC), newest first: what intake may tell a referrer, who recorded them."""

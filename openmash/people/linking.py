@@ -405,9 +405,17 @@ def _audit_records_created(actor, records: list[AgencyRecord]) -> None:
 # --- writing records ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def records_for_new_people(
-    *, actor, pairs: list[tuple[Person, dict]], agency=None, source_contact=None, received_at=None, not_same=None
+    *,
+    actor,
+    pairs: list[tuple[Person, dict]],
+    agency=None,
+    source_contact=None,
+    received_at=None,
+    not_same=None,
+    index: bool = True,
+    linked: list | None = None,
 ) -> list[AgencyRecord]:
     """The recording agency's record of each person just created from validated input (a contact naming a new
     person): ``pairs`` is [(Person, person_input_validate output)]; origin_person = person = that person; then the
@@ -415,7 +423,10 @@ def records_for_new_people(
 
     ``agency`` defaults to the actor's; ``not_same`` maps a person's index in `pairs` to the ids of resolved people
     the referrer said this person is not (their identifier matches go to the review queue instead of being
-    confirmed). Call inside a transaction. Returns the new records."""
+    confirmed). ``index=False``: the caller writes the search keys of the people and these records itself
+    (``people_create`` does, in one INSERT with the people's own keys). ``linked``: a list the links written are
+    appended to. Call inside a transaction (no savepoint of its own: an error here is the caller's whole write's).
+    Returns the new records."""
     if not pairs:
         return []
     agency = agency or actor.agency
@@ -435,10 +446,13 @@ def records_for_new_people(
         ]
     )
     _audit_records_created(actor, records)
-    search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
+    if index:
+        search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
     declined = {pk: _resolved_ids(ids) for pk, ids in declined.items()}
-    _link_by_identifiers(actor=actor, records=records, not_same=declined)
+    written = _link_by_identifiers(actor=actor, records=records, not_same=declined)
+    if linked is not None:
+        linked.extend(written)
     _referrer_rejections(actor=actor, declined=declined, source_contact=source_contact)
     return records
 
@@ -821,7 +835,10 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
         values = {getattr(r, f) for r in records if getattr(r, f)}
         keys |= {(f, v) for v in values}
         if values:
-            q |= Q(**{f"{f}__in": values})
+            # "and not blank" names the partial index's own condition (agency_record_nhs_idx and the others), so
+            # SQLite can use it: without it, SQLite cannot tell that "nhs_number IN (...)" excludes blanks and
+            # reads every record
+            q |= Q(**{f"{f}__in": values}) & ~Q(**{f: ""})
     if not q:
         return {}, set()
     _lock_identifiers(keys)

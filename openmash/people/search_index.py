@@ -28,8 +28,9 @@ Keeping it in step (the rows are written in the same transaction as the change):
 - every ``save()`` or ``delete()`` of a ``Person``, ``PersonAlias``, ``Address`` or ``AgencyRecord`` refreshes that
   person's keys (signal receivers connected in ``PeopleConfig.ready``);
 - bulk writes (``bulk_create``, ``QuerySet.update``, raw inserts) send no signals: whoever writes names in bulk calls
-  ``search_keys_refresh(person_ids)`` in the same transaction (``people.services.people_create`` does), or, for
-  seeding synthetic data, inserts ``search_key_rows(...)`` alongside the people;
+  ``search_keys_refresh(person_ids)`` in the same transaction, or, for people created in that transaction, writes
+  their keys from the objects in hand with ``search_keys_write_new`` (``people.services.people_create`` does), or,
+  for seeding synthetic data, inserts ``search_key_rows(...)`` alongside the people;
 - ``openmash search rebuild`` recomputes every person's keys (after a restore or a bulk load).
 """
 
@@ -164,6 +165,45 @@ def search_keys_refresh(person_ids: Iterable, *, models=None) -> int:
             m.SearchKey.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
     return written
+
+
+def search_keys_write_new(people, aliases=(), addresses=(), records=(), *, models=None) -> int:
+    """Write the search keys of people created in this transaction from the objects just inserted, in one INSERT
+    and with no read: a new person has no keys yet, and every source of theirs (the person, their aliases and
+    addresses, the agency records whose ``origin_person`` they are) is in hand. The rows are the ones
+    ``search_keys_refresh`` would write from the stored data (``search_key_rows``; tests compare the two with
+    ``search_keys_stale``).
+
+    In: saved ``Person``, ``PersonAlias``, ``Address`` and ``AgencyRecord`` instances of these people only (a
+    source naming anyone else is a caller's mistake: use ``search_keys_refresh`` for existing people). Out: the
+    number of key rows written."""
+    m = models or _models()
+    rows = search_key_rows(
+        [
+            {
+                "id": p.pk,
+                "forename": p.forename,
+                "surname": p.surname,
+                "date_of_birth": p.date_of_birth,
+                "expected_date_of_birth": p.expected_date_of_birth,
+            }
+            for p in people
+        ],
+        [{"person_id": a.person_id, "forename": a.forename, "surname": a.surname} for a in aliases],
+        [{"person_id": a.person_id, "postcode": a.postcode} for a in addresses],
+        [
+            {
+                "origin_person_id": r.origin_person_id,
+                "given_name": r.given_name,
+                "family_name": r.family_name,
+                "date_of_birth": r.date_of_birth,
+                "postcode": r.postcode,
+            }
+            for r in records
+        ],
+    )
+    m.SearchKey.objects.bulk_create([m.SearchKey(**row) for row in rows], batch_size=2000)
+    return len(rows)
 
 
 def search_keys_rebuild(*, models=None, progress=None, batch: int = 2000) -> tuple[int, int]:
@@ -305,4 +345,5 @@ __all__ = [
     "search_keys_rebuild",
     "search_keys_refresh",
     "search_keys_stale",
+    "search_keys_write_new",
 ]

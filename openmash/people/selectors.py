@@ -15,7 +15,6 @@ from openmash.access.policy import (
     chronology_entries_q,
     chronology_entries_visible,
     chronology_sensitivities,
-    people_in_clusters,
     people_visible,
     people_visible_ids,
     person_full_record_allowed,
@@ -372,13 +371,29 @@ def person_chronology(*, actor, person_id) -> tuple[Person, list[ChronologyEntry
 
 def open_allocation_for(person_ids):
     """The first open allocation with a worker of any of the people, read over their clusters (a child merged with
-    an allocated child is that child: ADR 0005). None when there is none."""
+    an allocated child is that child: ADR 0005). None when there is none. Two queries: the people's resolved ids
+    first, then the allocations of everyone in those clusters. (As one statement, "id IN (roots) OR merged_into IN
+    (roots)" over a subquery of roots made SQLite and PostgreSQL read every person: the planner expects most rows
+    to share merged_into = NULL; with the roots written out it takes the two indexes.)"""
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+
     from openmash.enquiries.models import CaseAllocation
 
+    ids = list(person_ids)
+    if not ids:
+        return None
+    roots = list(
+        Person.objects.filter(pk__in=ids)
+        .annotate(root=Coalesce("merged_into", "pk"))
+        .values_list("root", flat=True)
+        .distinct()
+    )
+    if not roots:
+        return None
+    cluster = Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values("pk")
     return (
-        CaseAllocation.objects.filter(
-            person_id__in=people_in_clusters(list(person_ids)), closed_at__isnull=True, worker__isnull=False
-        )
+        CaseAllocation.objects.filter(person_id__in=cluster, closed_at__isnull=True, worker__isnull=False)
         .select_related("worker")
         .order_by("opened_at")
         .first()

@@ -13,7 +13,7 @@ from openmash.people.choices import AddressStatus, Ethnicity, PersonKind, Sex
 from openmash.people.identifiers import identifier_normalise
 from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier, Relationship
 from openmash.people.postcodes import postcode_normalise
-from openmash.people.search_index import search_keys_refresh
+from openmash.people.search_index import search_keys_write_new
 from openmash.people.validation import (
     date_of_birth_check,
     expected_date_of_birth_check,
@@ -307,12 +307,15 @@ def _address_changes_apply(person: Person, cleaned: dict) -> list[tuple[str, Any
 
 
 def people_create(
-    *, actor, cleaned_list: list[dict], not_same: dict | None = None, source_contact=None
+    *, actor, cleaned_list: list[dict], not_same: dict | None = None, source_contact=None, linked: list | None = None
 ) -> list[Person]:
     """Create people from cleaned input in a few bulk INSERTs, with one audit event each (call inside a
     transaction). Each new person gets the actor's agency's record of them (``people.linking``, ADR 0005: every
     person has at least one record), linked by the deterministic identifier rule; ``not_same`` maps a position in
-    `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``)."""
+    `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``).
+    Their search keys are written from what was inserted (``search_index.search_keys_write_new``). ``linked``: a
+    list the record links that rule wrote are appended to (left empty when no other record shares a valid
+    identifier with theirs: then none of the new people was joined to anyone or proposed for review)."""
     if not cleaned_list:
         return []
     people = Person.objects.bulk_create(
@@ -354,16 +357,20 @@ def people_create(
     ]
     if aliases:
         PersonAlias.objects.bulk_create(aliases)
-    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals: index the new names here
     audit_record_many(actor=actor, action="create", objects=people)
     from openmash.people.linking import records_for_new_people
 
-    records_for_new_people(
+    records = records_for_new_people(
         actor=actor,
         pairs=list(zip(people, cleaned_list, strict=True)),
         source_contact=source_contact,
         not_same=not_same,
+        index=False,
+        linked=linked,
     )
+    # bulk_create sends no signals: index the new people's names, aliases, postcodes and records here, from the
+    # objects just written (one INSERT; they have no keys yet)
+    search_keys_write_new(people, aliases, addresses, records)
     return people
 
 
