@@ -664,7 +664,12 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
             )
             seen.add(p.pk)
     ContactPerson.objects.bulk_create(rows)
-    records_note_contact(agency=actor.agency, person_ids=seen, contact=contact)
+    records_note_contact(
+        agency=actor.agency,
+        person_ids=seen,
+        contact=contact,
+        declined=any(isinstance(ref, dict) and ref.get("not_person_ids") for _, ref in [*subjects, *others]),
+    )
     contact.intake_notices = notices + _related_work_notices(actor, contact, subject_people)
     # What the referrer told us about the household becomes relationships to each subject child.
     by_role: dict[str, list] = {}

@@ -593,15 +593,18 @@ def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -
     return record
 
 
-def records_note_contact(*, agency, person_ids: Iterable, contact) -> int:
+def records_note_contact(*, agency, person_ids: Iterable, contact, declined: bool = True) -> int:
     """Say which contact the agency's records of these people came from, where no contact is noted yet (a record
-    written just before its contact existed), and the same for the referrer's "not this person" decisions about
-    those records (``REFERRER_RULE`` links). Returns the number of records updated."""
+    written just before its contact existed), and, when ``declined`` (the referrer said "not this person" to some
+    candidate), the same for those decisions about the records (``REFERRER_RULE`` links). Returns the number of
+    records updated."""
     records = AgencyRecord.objects.filter(
         agency=agency, local_id__in=[local_id_for(pid) for pid in person_ids], source_contact__isnull=True
     )
     # one UPDATE, touching nothing when the referrer declined no candidate (contact creation's query budget)
     mine = records.values("pk")
+    if not declined:
+        return records.update(source_contact=contact)
     RecordLink.objects.filter(rule=REFERRER_RULE, source_contact__isnull=True, valid_to__isnull=True).filter(
         Q(record_l_id__in=mine) | Q(record_r_id__in=mine)
     ).update(source_contact=contact)
