@@ -202,11 +202,12 @@ class _Validation:
 def _validate(reader, spec: FeedSpec, today: dt.date, progress: Progress) -> _Validation:
     found = _Validation()
     limit = settings.OPENMASH_IMPORT_MAX_ROWS
+    memo: dict = {}  # the last person's checked cells (validate.row_clean)
     for row in reader:
         found.rows += 1
         if found.rows > limit:
             raise FileProblem(Problem(row.number, "file", f"The file has more than {limit} rows: split it"))
-        clean, problems = row_clean(row, spec, today=today)
+        clean, problems = row_clean(row, spec, today=today, memo=memo)
         if row.only_problems and not any(p.level == "error" for p in problems):
             found.rows -= 1  # not a row: a note about the input (e.g. a FHIR resource type that is not imported)
         elif clean is None:
@@ -273,6 +274,7 @@ def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: in
     chunk_size = settings.OPENMASH_IMPORT_CHUNK_ROWS
     chunk: list[CleanRow] = []
     done = 0
+    memo: dict = {}  # the last person's checked cells (validate.row_clean)
     progress("write", 0, total)  # the check pass has ended: the bar (and the bench's clock) moves to writing
 
     def flush() -> None:
@@ -286,7 +288,7 @@ def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: in
 
     for row in reader:
         done += 1
-        clean, problems = row_clean(row, spec, today=today)
+        clean, problems = row_clean(row, spec, today=today, memo=memo)
         if clean is None:
             if batch.skip_bad_rows or row.only_problems:
                 continue
