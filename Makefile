@@ -53,14 +53,18 @@ $(ASSETS_STAMP): package.json $(wildcard package-lock.json) scripts/build_assets
 	$(VENV_BIN)/python scripts/build_assets.py
 	touch $@
 
-# --- Browser for Playwright tests (Debian's chromium; `playwright install` is not used) ---------------------------
+# --- System packages for the tests: Debian's chromium for Playwright (`playwright install` is not used) and the Noto
+# fonts the printed chronology falls back to for scripts DejaVu Sans lacks (openmash/web/pdf_fonts.py) -------------
+
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
 
 chromium:
-	@if command -v chromium >/dev/null 2>&1; then \
-		echo "chromium: $$(command -v chromium)"; \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then \
+		echo "chromium: $$(command -v chromium); fonts: fonts-noto-core fonts-noto-cjk"; \
 	else \
-		echo "chromium not found: installing Debian's chromium package"; \
-		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
 
 # --- Running ------------------------------------------------------------------------------------------------------

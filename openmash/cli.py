@@ -7,7 +7,7 @@ Getting started
 Setting up a partnership (works against the demo database after `make demo` with no configuration)
   openmash partnership load FILE [--dry-run]         load agencies, teams, users and roles from a TOML/JSON/YAML file
   openmash agency create --code C --name N --type T --source-code S [--hub]
-  openmash agency deactivate --code C
+  openmash agency deactivate --code C --reason R
   openmash team create --agency C --name N
   openmash user create --username U --name N --agency C --role R [--team T] [--password-stdin | --no-password]
   openmash user set-password-link --username U        print a one-time link for the user to set a password

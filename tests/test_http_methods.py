@@ -65,6 +65,7 @@ METHODS: dict[str, frozenset[str]] = {
     "partnership:approvals": FORM,
     "partnership:agencies": FORM,
     "partnership:agency_detail": FORM,
+    "partnership:agency_deactivate": FORM,
     "setpassword:confirm": frozenset({"GET", "HEAD", "POST"}),
     "casework:note_add": FORM,
     "casework:strategy_new": FORM,

@@ -314,6 +314,9 @@ ROWS: dict[str, Row] = {
     "partnership:agency_detail": Row(
         "GET", "/partnership/agencies/police/", at_any("partnership_admin"), denied=403, personal=False
     ),
+    "partnership:agency_deactivate": Row(
+        "GET", "/partnership/agencies/police/deactivate/", at_any("partnership_admin"), denied=403, personal=False
+    ),
     # agency data feeds: the partnership admin imports extracts and keeps feed mappings (the pages show row numbers,
     # fields, reasons and counts, never a value from a file); the batch and mapping rows ask for ones that exist
     "feeds:imports": Row("GET", "/partnership/imports/", at_any("partnership_admin"), denied=403, personal=False),

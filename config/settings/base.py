@@ -225,6 +225,9 @@ OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.
 OPENMASH_IMPORT_SPOOL_DIR = BASE_DIR / env.str("OPENMASH_IMPORT_SPOOL_DIR", default="var/imports")  # or absolute
 OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
+# After an import finishes (browser or `openmash import`, unless --no-score), score the records due: the import's and
+# every intake record stored since the last run (ADR 0009). `openmash link records` also runs on a schedule (README).
+OPENMASH_SCORE_AFTER_IMPORT = env.bool("OPENMASH_SCORE_AFTER_IMPORT", default=True)
 OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
 OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
@@ -232,6 +235,13 @@ OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000
 OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
 OPENMASH_API_DOCS = env.bool("OPENMASH_API_DOCS", default=DEBUG or DEMO_MODE)
+
+# The site's address as users reach it (https://mash.example.gov.uk), put before a link given to someone outside a
+# request: the command line's set-password links, the password reset email (openmash.core.links.site_url).
+# Demo and debug: http://127.0.0.1:8000.
+OPENMASH_BASE_URL = env.str(
+    "OPENMASH_BASE_URL", default="http://127.0.0.1:8000" if (DEBUG or DEMO_MODE) else ""
+).rstrip("/")
 
 # Email: only password reset links to the user's own address (no personal data in any email). Demo and debug
 # print emails to the console; a deployment names its relay (TLS) with the OPENMASH_EMAIL_* variables.

@@ -6,6 +6,7 @@ os.environ.setdefault("OPENMASH_DEBUG", "false")
 os.environ.setdefault("OPENMASH_SECRET_KEY", "test-only-not-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("OPENMASH_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("OPENMASH_HTTPS", "false")
+os.environ.setdefault("OPENMASH_BASE_URL", "http://testserver")  # links given outside a request (core.links)
 
 from config.settings.base import *  # noqa: E402,F403
 
@@ -15,3 +16,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Feed imports started from a page run inside the request in tests (a thread's own connection could not see the
 # test's transaction); tests of the thread runner set it back.
 OPENMASH_IMPORT_RUNNER = "inline"
+# Feed tests count the links an import writes; the tests of scoring after an import set it back.
+OPENMASH_SCORE_AFTER_IMPORT = False

@@ -216,6 +216,8 @@ def role_agency_error(role: str, agency) -> str | None:
             "Choose another role or agency"
         )
     return None
+
+
 def role_grant_needs_approval(role: str) -> bool:
     """Dual control (ASVS 5.0 2.3.5 multi-user approval, 8.4.2): whether a partnership admin giving this role
     through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
@@ -223,6 +225,29 @@ def role_grant_needs_approval(role: str) -> bool:
     partnership admin role itself, since an admin who made another admin account they controlled could approve
     their own grants. The server's command line (`openmash user create`, `partnership load`) grants directly."""
     return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
+
+
+def role_grant_manager_may_decide(grant) -> bool:
+    """Whether a MASH manager of the grant's agency may decide it (a case role: CASE_ROLES)."""
+    return grant.role in CASE_ROLES
+
+
+def role_grant_has_approver(grant) -> bool:
+    """Whether anyone could approve this pending RoleGrant now (role_grant_decidable's rule over the active
+    accounts): another active partnership admin, or for a case role an active MASH manager of the grant's agency,
+    neither the person who asked nor the person it is for. In: a RoleGrant. Out: bool. False means the grant would
+    wait for ever: the page says so and how to make a second partnership admin (the server's command line)."""
+    from openmash.access.actor import active_memberships_q
+    from openmash.accounts.models import Membership
+
+    who = Q(role=Role.PARTNERSHIP_ADMIN)
+    if role_grant_manager_may_decide(grant):
+        who |= Q(role=Role.MANAGER, agency_id=grant.agency_id)
+    return (
+        Membership.objects.filter(who, active_memberships_q())
+        .exclude(user_id__in=[grant.requested_by_id, grant.user_id])
+        .exists()
+    )
 
 
 def role_grant_decidable(actor, grant) -> bool:
@@ -249,6 +274,13 @@ def role_grants_decidable(actor) -> QuerySet:
     if actor.role == Role.PARTNERSHIP_ADMIN:
         return qs
     return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
+
+
+def does_case_work(actor) -> bool:
+    """Whether the actor's role reads or writes case data about children and families (CASE_ROLES): their home page
+    has a case-work section. The partnership admin and the auditor have no case role (separation of duties), so
+    their home page shows their own work instead."""
+    return actor is not None and actor.role in CASE_ROLES
 
 
 def works_for_early_help_service(actor) -> bool:
@@ -423,6 +455,30 @@ def agency_request_people_allowed(
     if not can(actor, "request.inbox") or agency_request.agency_id != actor.agency_id:
         return False
     until = agency_request_people_until(agency_request, days=days)
+    return until is None or (now or timezone.now()) < until
+
+
+def early_help_people_until(eh, *, days: int | None = None) -> dt.datetime | None:
+    """In: an EarlyHelpRequest. Out: when the early help service stops seeing the people in it in OpenMASH (an aware
+    UTC datetime): `days` (default the partnership's agency_access_days) after it was acknowledged; None while it
+    waits. Once acknowledged the service holds the case in its own records; OpenMASH keeps the hand-over (reference,
+    dates, the MASH's reasons) but not the family's details for ever. Source: data minimisation (UK GDPR art.
+    5(1)(c), 5(1)(e)), as for agency requests (agency_request_people_until)."""
+    if eh.status == "open" or eh.acknowledged_at is None:
+        return None
+    return eh.acknowledged_at + dt.timedelta(days=agency_access_days() if days is None else days)
+
+
+def early_help_people_allowed(actor, eh, *, now: dt.datetime | None = None) -> bool:
+    """Whether the actor may see the people (minimum identifying details) in this hand-over: the hub always; the
+    early help service it was sent to while it waits and until `early_help_people_until`; nobody else."""
+    if actor is None:
+        return False
+    if actor.is_hub:
+        return True
+    if not can(actor, "early_help.inbox") or eh.agency_id != actor.agency_id:
+        return False
+    until = early_help_people_until(eh)
     return until is None or (now or timezone.now()) < until
 
 
@@ -748,6 +804,8 @@ __all__ = [
     "people_visible",
     "people_linkable",
     "agency_access_days",
+    "early_help_people_until",
+    "early_help_people_allowed",
     "agency_requests_people_open_q",
     "agency_request_people_until",
     "agency_request_people_allowed",
@@ -758,7 +816,10 @@ __all__ = [
     "role_combination_error",
     "role_grant_needs_approval",
     "role_grant_decidable",
+    "role_grant_has_approver",
+    "role_grant_manager_may_decide",
     "role_grants_decidable",
+    "does_case_work",
     "works_for_early_help_service",
     "works_for_a_school",
     "encompass_notices_visible",

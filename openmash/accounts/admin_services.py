@@ -37,6 +37,7 @@ from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.accounts.models import Agency, ApiToken, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.links import site_url
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -272,14 +273,29 @@ def agency_upsert(*, actor, data: dict, must_be_new: bool = False, expected_upda
     return existing, "updated"
 
 
+AGENCY_DEACTIVATE_REASON_MESSAGE = (
+    "Enter why the agency is being deactivated, for example 'Service ended on 31 March; its staff moved to the "
+    "county team'"
+)
+
+
 @transaction.atomic
-def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=None) -> Agency:
+def agency_set_active(*, actor, code: str, active: bool, reason: str = "", expected_updated_at=None) -> Agency:
     """Deactivate (or reactivate) an agency by code. Its members cannot sign in or use API tokens while it is
-    inactive (accounts.actor_for_user only uses memberships of active agencies). Raises NotFound, Conflict."""
+    inactive (accounts.actor_for_user only uses memberships of active agencies). Deactivating needs a reason (up to
+    500 characters), kept in the audit event's reason, as for a user (user_set_active); reactivating may give one.
+    Raises NotFound, Conflict, ValidationFailed (errors keyed "reason")."""
     _authorise(actor)
     agency = Agency.objects.select_for_update().filter(code=code).first()
     if agency is None:
         raise NotFound(f"No agency with the code {code}")
+    reason = " ".join((reason or "").split())
+    if not active and not reason:
+        raise ValidationFailed("Check the reason", errors={"reason": [AGENCY_DEACTIVATE_REASON_MESSAGE]})
+    if len(reason) > DEACTIVATE_REASON_MAX:
+        raise ValidationFailed(
+            "Check the reason", errors={"reason": [f"The reason must be {DEACTIVATE_REASON_MAX} characters or fewer"]}
+        )
     _check_version(agency, expected_updated_at)
     if agency.active != active:
         agency.active = active
@@ -287,7 +303,7 @@ def agency_set_active(*, actor, code: str, active: bool, expected_updated_at=Non
         detail = {"code": code}
         if not active:  # its members' tokens stay revoked if the agency comes back
             detail["tokens_revoked"] = _revoke_tokens(actor, ApiToken.objects.filter(membership__agency=agency))
-        _audit(actor, "activate" if active else "deactivate", agency, detail)
+        _audit(actor, "activate" if active else "deactivate", agency, detail, reason=reason)
     return agency
 
 
@@ -572,11 +588,11 @@ RESET_BODY = (
 )
 
 
-def user_password_reset(*, actor, username: str, base_url: str) -> None:
+def user_password_reset(*, actor, username: str, base_url: str = "") -> None:
     """Reset an existing user's password: it stops working at once, and a one-time set-password link is emailed to
     the user's own address (never shown to the admin; issue 5 review, fault 3). The email carries the link and
-    nothing else about the person (no name, no username). `base_url` is the site's address put before the link's
-    path (e.g. https://mash.example.gov.uk). Audited (`reset_password`, no address or link in it). A partnership
+    nothing else about the person (no name, no username). The link is absolute, from the configured site address
+    (core.links.site_url: OPENMASH_BASE_URL, or `base_url` when given), never from a request's Host header. Audited (`reset_password`, no address or link in it). A partnership
     admin may not reset a starter who has never set a password (refused, audited): the starter's first link goes
     to whoever approves their role, so the admin who asked for it cannot have it mailed to an address they chose.
     Raises NotFound (no such active user), ValidationFailed (the user has no email address)."""
@@ -596,7 +612,7 @@ def user_password_reset(*, actor, username: str, base_url: str) -> None:
         user.save(update_fields=["password"])
         _audit(actor, "reset_password", user, {"delivery": "email"})
         days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
-        link = base_url.rstrip("/") + _link_path(user)
+        link = site_url(_link_path(user), base_url=base_url)
         # Sent before the commit: if the mail cannot be handed over, nothing changes and the admin is told.
         send_mail(RESET_SUBJECT, RESET_BODY.format(link=link, days=days), None, [user.email])
 

@@ -273,3 +273,13 @@ def agencies_list(*, actor):
 
     require(actor, "audit.view")
     return list(Agency.objects.order_by("name"))
+
+
+def denied_recent_count(*, actor, days: int = 7) -> int:
+    """How many requests were refused (`deny` events) in the last `days` days, for the auditor's home page. Counts
+    only: who and what are on the trail. Raises PermissionDenied for anyone but the auditor (`audit.view`)."""
+    from django.utils import timezone
+
+    require(actor, "audit.view")
+    since = timezone.now() - dt.timedelta(days=days)
+    return AuditEvent.objects.filter(at__gte=since, action="deny").count()

@@ -64,6 +64,8 @@ def demo_users() -> list[tuple[str, str, str, str, str]]:
         ("mash.manager", "mash", "manager", "MASH management", "MASH team manager"),
         ("mash.manager2", "mash", "manager", "MASH management", "Practice manager"),
         ("admin", "mash", "partnership_admin", "", "Partnership business manager"),
+        # a second admin, so dual control of role grants (one admin asks, another approves) works in the demo
+        ("admin2", "mash", "partnership_admin", "", "Partnership systems officer"),
         ("auditor", "mash", "auditor", "", "Information governance officer"),
     ]
     users += [(f"csc.socialworker{i}", "csc", "social_worker", "Assessment team", "Social worker") for i in range(1, 5)]

@@ -23,6 +23,7 @@ from openmash.people.identifiers import (
     nhs_number_check_digit,
     nhs_number_is_placeholder,
     pnc_check_character,
+    pnc_id_normalise,
     upn_check_letter,
 )
 from openmash.people.linking import local_id_for
@@ -137,7 +138,7 @@ class IdentifierSource:
     def pnc_id(self) -> str:
         year = f"{self.rng.randint(0, 25):02d}"
         serial = str(self.rng.randint(1, 999_999))
-        return f"{year}/{serial}{pnc_check_character(year, serial)}"
+        return pnc_id_normalise(f"{year}/{serial}{pnc_check_character(year, serial)}")  # the one stored form
 
 
 class NamePools:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import early_help_case_details
+from openmash.access.policy import early_help_people_allowed, early_help_people_until
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -255,6 +256,13 @@ class EarlyHelpRequestOut(Schema):
     requested_at: dt.datetime
     acknowledged_at: dt.datetime | None
     version: int
+    people_shown: bool = Field(
+        description="false once the service's sight of the people has ended (children and household are then empty)"
+    )
+    people_until: dt.datetime | None = Field(
+        description="when the service stops seeing the people here (UTC): the partnership's agency_access_days after "
+        "acknowledgement; null while the hand-over waits"
+    )
     children: list[InboxSubjectOut]
     household: list[InboxSubjectOut]
     case: EarlyHelpCaseOut | None = Field(
@@ -565,7 +573,7 @@ def agency_response_amend(request, request_id: UUID, payload: ResponseAmendIn):
 
 
 def early_help_item(actor, eh) -> dict:
-    people = request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()])
+    people = selectors.early_help_people(actor, eh)
     return {
         "id": eh.id,
         "reference": eh.contact.reference,
@@ -574,6 +582,8 @@ def early_help_item(actor, eh) -> dict:
         "requested_at": eh.requested_at,
         "acknowledged_at": eh.acknowledged_at,
         "version": eh.version,
+        "people_shown": early_help_people_allowed(actor, eh),
+        "people_until": early_help_people_until(eh),
         "children": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
         "case": early_help_case_details(actor, eh) or None,

@@ -14,6 +14,7 @@ from openmash.access.policy import (
     agency_request_people_until,
     agency_requests_visible,
     can,
+    early_help_people_allowed,
     early_help_request_get_for,
     early_help_requests_visible,
     enquiries_visible,
@@ -200,6 +201,15 @@ def _mark_people_access(actor, requests) -> None:
     for r in requests:
         r.people_until = agency_request_people_until(r, days=days)
         r.people_shown = agency_request_people_allowed(actor, r, now=now, days=days)
+
+
+def early_help_people(actor, eh) -> list[dict]:
+    """The people in an early help hand-over as `request_people` gives them (the children handed over, then the
+    household adults), or [] once the service's sight of them has ended (access.policy.early_help_people_allowed:
+    the partnership's agency_access_days after acknowledgement). One answer for the API and the pages."""
+    if not early_help_people_allowed(actor, eh):
+        return []
+    return request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()])
 
 
 def request_people(actor, contact, *, children=None, request=None) -> list[dict]:

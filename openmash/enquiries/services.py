@@ -705,7 +705,7 @@ def _decision_check(
             errors.setdefault(field, []).append(f"Choose at least one outcome{who}")
         for item in decision_exceptions(
             outcomes=child_outcomes,
-            threshold_level=level,
+            threshold_level=level if level in levels else 0,  # a level that is not one: one message, not two
             known=known,
             agencies_asked=asked,
             errors=errors,

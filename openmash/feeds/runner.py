@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from config.env import BASE_DIR
+from openmash.feeds.choices import BatchStatus
 from openmash.feeds.models import ImportBatch
 
 STALE_SECONDS = 600  # a running import whose progress has not moved for this long has stopped
@@ -112,9 +113,13 @@ def run_batch(batch_id, actor=None, *, own_thread: bool = False) -> None:
         if actor is None:
             actor = SimpleNamespace(user=batch.started_by, membership=None, username=batch.started_by_label)
         try:
-            feed_import(actor=actor, path=path, batch=batch)  # it keeps the progress file itself
+            batch = feed_import(actor=actor, path=path, batch=batch)  # it keeps the progress file itself
         finally:
             path.unlink(missing_ok=True)
+        if settings.OPENMASH_SCORE_AFTER_IMPORT and batch.status == BatchStatus.DONE:
+            from openmash.matching.scoring import records_due_score
+
+            records_due_score(None)  # the import's records and every intake record due (ADR 0009)
     finally:
         if own_thread:
             connection.close()

@@ -54,6 +54,7 @@ __all__ = [
     "model_get",
     "model_train",
     "records_due",
+    "records_due_score",
     "records_score",
     "thresholds_get",
 ]
@@ -379,3 +380,27 @@ def records_score(
         if progress is not None:
             progress(total.records)
     return total
+
+
+def records_due_ids(*, since: dt.datetime | None = None) -> Iterable:
+    """The ids of the records due for scoring (``records_due``) in id order, read a page at a time (records drop out
+    of "due" as they are scored, so the pages stay small)."""
+    last = None
+    while True:
+        qs = records_due(since=since).order_by("pk")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        page = list(qs.values_list("pk", flat=True)[: CHUNK * 10])
+        if not page:
+            return
+        yield from page
+        last = page[-1]
+
+
+def records_due_score(actor=None, *, progress: Callable[[int], None] | None = None) -> ScoreSummary:
+    """Score every record due (``records_due``): new intake records (contacts and amendments store their records
+    unscored, ADR 0009), records superseded since they were scored, and an import's records. What ``openmash link
+    records`` runs, and what the feed importer runs after each successful import (``openmash import``; a browser
+    import when ``OPENMASH_SCORE_AFTER_IMPORT`` is on). In: who the decisions are audited as (None: the system).
+    Out: a ``ScoreSummary``."""
+    return records_score(records_due_ids(), actor, progress=progress)

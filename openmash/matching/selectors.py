@@ -59,8 +59,20 @@ def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
     _mark_nhs_conflicts(result.items, people)
     for link in result.items:
         link.score_summary = score_summary(link)
+        link.held_reason = held_reason(link)
     audit_record_many(actor=actor, action="list", objects=list(people.values()), reason="link review queue")
     return result
+
+
+#: How ``people.linking.link_scored`` words a scored pair a hard rule or a human's "different people" held back.
+_HELD = "not linked automatically: "
+
+
+def held_reason(link) -> str:
+    """Why a scored pair was proposed instead of joined (a hard rule, or a reviewer's or referrer's "these are
+    different people", ADR 0009), in the words ``link_scored`` stored; "" for an ordinary borderline score."""
+    _, found, why = (link.reason or "").partition(_HELD)
+    return why if found else ""
 
 
 def _mark_nhs_conflicts(links: list, people: dict) -> None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.partnership.models import RagLevel
+from openmash.web.forms import GovukDateField
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -70,10 +71,10 @@ class AgencyLeadForm(CleanTextFormMixin, forms.Form):
 
 
 class BankHolidayForm(CleanTextFormMixin, forms.Form):
-    date = forms.DateField(
+    date = GovukDateField(  # the GOV.UK date input, as every date on every form (web.forms.date_parts_check)
         label="Date",
-        help_text="For example 2027-08-30",
-        error_messages={"required": "Enter the date", "invalid": "Enter a date like 2027-08-30"},
+        help_text="For example, 30 8 2027",
+        error_messages={"required": "Enter the date"},
     )
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the holiday's name"})
 

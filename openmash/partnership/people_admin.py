@@ -8,6 +8,7 @@ one-time set-password link, shown once on the page that created it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -15,7 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import can, require, role_grants_decidable
+from openmash.access.policy import (
+    can,
+    require,
+    role_grant_has_approver,
+    role_grant_manager_may_decide,
+    role_grants_decidable,
+)
 from openmash.accounts import admin_services as svc
 from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
@@ -23,6 +30,7 @@ from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.filter_stash import filter_get, filter_stash
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import (
+    AgencyDeactivateForm,
     AgencyForm,
     MembershipEditForm,
     RoleAddForm,
@@ -131,12 +139,23 @@ def user_new(request):
                 {
                     "user_obj": user,
                     "link": None,
-                    "pending": list(svc.pending_grants(user)),
+                    "pending": _pending(user),
                     "created": True,
                     "nav_active": "partnership",
                 },
             )
     return render(request, "partnership/users_new.html", {"form": form, "nav_active": "partnership"})
+
+
+def _pending(user) -> list:
+    """The user's pending RoleGrants, each marked `no_approver` when nobody could approve it yet."""
+    grants = list(svc.pending_grants(user))
+    for g in grants:
+        g.no_approver = not role_grant_has_approver(g)
+        g.approver_hint = "another active partnership admin" + (
+            f", or a MASH manager of {g.agency.name}" if role_grant_manager_may_decide(g) else ""
+        )
+    return grants
 
 
 def _user_context(request, user, *, forms=None, role_form=None):
@@ -148,7 +167,7 @@ def _user_context(request, user, *, forms=None, role_form=None):
         "role_form": role_form or RoleAddForm(),
         "locked": bool(_locked_usernames([user.username])),
         "own_account": user.pk == request.actor.user.pk,
-        "pending": list(svc.pending_grants(user)),
+        "pending": _pending(user),
         "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
         "nav_active": "partnership",
     }
@@ -192,9 +211,10 @@ def user_detail(request, user_id: int):
                 {"user_obj": user, "link": _link(request, link), "created": False, "nav_active": "partnership"},
             )
         elif action == "reset":  # an existing user: the link goes to their own email address, never to the admin
-            svc.user_password_reset(
-                actor=request.actor, username=user.username, base_url=request.build_absolute_uri("/")
-            )
+            # the emailed link starts with the configured site address (OPENMASH_BASE_URL); this page's own
+            # address only where none is configured
+            fallback = "" if settings.OPENMASH_BASE_URL else request.build_absolute_uri("/")
+            svc.user_password_reset(actor=request.actor, username=user.username, base_url=fallback)
             messages.success(
                 request, f"{user.username}'s password was reset. A link to set a new one was emailed to them."
             )
@@ -373,18 +393,24 @@ def agencies_list(request):
     _admin(request)
     form = AgencyForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("action") in ("deactivate", "reactivate"):
+        if request.POST.get("action") == "reactivate":  # deactivating asks first, with a reason (agency_deactivate)
             try:
                 agency = svc.agency_set_active(
                     actor=request.actor,
                     code=request.POST.get("code", ""),
-                    active=request.POST["action"] == "reactivate",
+                    active=True,
                     expected_updated_at=request.POST.get("updated_at") or None,
                 )
-            except (ValidationFailed, Conflict) as exc:
+            except (ValidationFailed, Conflict, NotFound) as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"{agency.name} is now {'active' if agency.active else 'deactivated'}.")
+                messages.success(request, f"{agency.name} is now active.")
+            return redirect("partnership:agencies")
+        if request.POST.get("action") == "deactivate":  # an old page's button: the confirmation page instead
+            code = request.POST.get("code", "")
+            if Agency.objects.filter(code=code).exists():
+                return redirect("partnership:agency_deactivate", code=code)
+            messages.error(request, f"No agency with the code {code}")
             return redirect("partnership:agencies")
         if form.is_valid():
             try:
@@ -402,6 +428,39 @@ def agencies_list(request):
         "partnership/agencies_list.html",
         {"agencies": agencies, "form": form if form.is_bound else None, "new_form": form, "nav_active": "partnership"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def agency_deactivate(request, code: str):
+    """Deactivate an agency: a confirmation page naming the agency, how many active users it has and what happens,
+    with a required reason kept in the audit event (accounts.admin_services.agency_set_active), as for a user
+    (user_deactivate); then back to the agencies. An agency already deactivated goes back to the list."""
+    _admin(request)
+    agency = get_object_or_404(Agency, code=code)
+    if not agency.active:
+        messages.error(request, f"{agency.name} is already deactivated.")
+        return redirect("partnership:agencies")
+    form = AgencyDeactivateForm(request.POST or None, initial={"updated_at": agency.updated_at.isoformat()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.agency_set_active(
+                actor=request.actor,
+                code=agency.code,
+                active=False,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["updated_at"] or None,
+            )
+        except (ValidationFailed, Conflict) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{agency.name} is now deactivated.")
+            return redirect("partnership:agencies")
+    members = (
+        Membership.objects.filter(agency=agency, active=True, user__is_active=True).values("user_id").distinct().count()
+    )
+    ctx = {"agency": agency, "form": form, "members": members, "nav_active": "partnership"}
+    return render(request, "partnership/agency_deactivate.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from openmash.accounts.admin_services import (
+    AGENCY_DEACTIVATE_REASON_MESSAGE,
     CODE_MESSAGE,
     CODE_RE,
     USERNAME_MESSAGE,
@@ -147,6 +148,20 @@ class AgencyForm(CleanTextFormMixin, forms.Form):
         label="Health service", choices=[("", "Not a health agency"), *health_service_choices()], required=False
     )
     hub = forms.BooleanField(label="This agency is the MASH itself", required=False)
+    updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AgencyDeactivateForm(CleanTextFormMixin, forms.Form):
+    """Why an agency is being deactivated (required; kept in the audit event's reason), as for a user."""
+
+    reason = forms.CharField(
+        label="Why are you deactivating this agency?",
+        max_length=500,
+        help_text="For example, 'Service ended on 31 March; its staff moved to the county team'. This is kept in the "
+        "audit trail.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={"required": AGENCY_DEACTIVATE_REASON_MESSAGE},
+    )
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("approvals/", people_admin.approvals, name="approvals"),
     path("agencies/", people_admin.agencies_list, name="agencies"),
     path("agencies/<slug:code>/", people_admin.agency_detail, name="agency_detail"),
+    path("agencies/<slug:code>/deactivate/", people_admin.agency_deactivate, name="agency_deactivate"),
 ]

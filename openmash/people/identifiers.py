@@ -5,6 +5,7 @@ Framework-free: each function returns the normalised value or raises ValueError 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # Spaces of every kind and hyphens/dashes people and systems put inside identifiers ("999 314 1593", "999-314-1593",
@@ -95,18 +96,61 @@ def upn_normalise(value: str) -> str:
 
 
 def pnc_check_character(year: str, serial: str) -> str:
+    """The check letter of a PNC ID (Police National Computer).
+
+    In: ``year``, two or four digits (only the last two count), and ``serial``, one to seven digits. Out: one letter of
+    ``ZABCDEFGHJKLMNPQRTUVWXY``. Rule: the nine-digit number YY followed by the serial zero-padded to seven digits,
+    modulo 23; remainder 0 is Z, 1 is A, 2 is B ... (I, O and S are never used). Source: the Criminal Justice Hub's
+    data dictionary entry "Police National Computer Id (PNC Id)" (criminaljusticehub.org.uk jargon buster, 2021), the
+    same rule as the Ministry of Justice's person-record service (ministryofjustice hmpps-person-record,
+    ``PNCIdentifier``)."""
     return _PNC_ALPHABET[int(year[-2:] + serial.zfill(7)) % 23]
 
 
-def pnc_id_normalise(value: str) -> str:
-    v = re.sub(r"\s", "", value or "").upper()
-    m = re.fullmatch(r"([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])", v)
+#: A PNC ID as people and systems write it: a two- or four-digit year, a slash, a serial of one to seven digits and a
+#: check letter, in any case, with any spaces (" 01/012345 a ") -- separators are removed before matching.
+_PNC_SHAPE = re.compile(r"([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])")
+#: The earliest year part accepted (records older than the PNC itself, 1974, were loaded from paper files).
+PNC_EARLIEST_YEAR = 1900
+PNC_SHAPE_MESSAGE = (
+    "Enter a PNC ID (the year, a slash, the number and its check letter) like 2001/0012345H or 01/12345H"
+)
+
+
+def pnc_year_full(year: str, *, today: dt.date | None = None) -> int:
+    """The four-digit year of a PNC ID's year part. A four-digit year is kept; a two-digit one is read as this century
+    when it is not after this year (today's 26 is 2026), otherwise as the last (27 is 1927) -- a PNC ID is issued when
+    the record is created, so its year is never in the future (the same pivot as the MoJ person-record service)."""
+    if len(year) == 4:
+        return int(year)
+    today = today or dt.datetime.now(dt.UTC).date()
+    yy = int(year)
+    return 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+
+
+def pnc_id_normalise(value: str, *, today: dt.date | None = None) -> str:
+    """A PNC ID in its one canonical form: four-digit year, "/", seven-digit zero-padded serial, upper-case check
+    letter -- "2001/0012345H" for "01/12345h", " 01/0012345H ", "2001/12345H" or "01/012345 H".
+
+    In: the text as typed or sent (spaces, dashes and case do not matter; a two-digit year is widened by
+    ``pnc_year_full``). Out: the canonical PNC ID. Raises ValueError, with a message for the field, when the shape is
+    wrong, the serial is all zeros, the year is in the future or the check letter does not match
+    (``pnc_check_character``: check letter rule from the Criminal Justice Hub data dictionary)."""
+    v = _SEPARATORS.sub("", value or "").upper()
+    m = _PNC_SHAPE.fullmatch(v)
     if not m:
-        raise ValueError("Enter a PNC ID like 99/123456X or 2001/0123456F")
-    year, serial, check = m.groups()
-    if pnc_check_character(year, serial) != check:
-        raise ValueError("Enter a valid PNC ID: the check character does not match")
-    return f"{year}/{serial}{check}"
+        raise ValueError(PNC_SHAPE_MESSAGE)
+    year_part, serial, check = m.groups()
+    if int(serial) == 0:
+        raise ValueError("Enter a valid PNC ID: the number after the slash cannot be all zeros")
+    year = pnc_year_full(year_part, today=today)
+    if year > (today or dt.datetime.now(dt.UTC).date()).year:
+        raise ValueError(f"Enter a valid PNC ID: the year {year} is in the future")
+    if year < PNC_EARLIEST_YEAR:
+        raise ValueError(f"Enter a valid PNC ID: the year {year} is before any PNC record")
+    if pnc_check_character(year_part, serial) != check:
+        raise ValueError("Enter a valid PNC ID: the check letter does not match")
+    return f"{year:04d}/{int(serial):07d}{check}"
 
 
 def local_id_normalise(value: str) -> str:
@@ -157,5 +201,6 @@ __all__ = [
     "upn_check_letter",
     "pnc_id_normalise",
     "pnc_check_character",
+    "pnc_year_full",
     "local_id_normalise",
 ]

@@ -64,9 +64,16 @@ REASON_MAX = 500
 HUMAN_RULE = "reviewer"
 #: ``RecordLink.rule`` of links the Fellegi-Sunter scoring decided or proposed (``openmash.matching.scoring``).
 MATCHING_RULE = "matching"
+#: ``RecordLink.rule`` of a referrer's "not this person" at intake or on amendment (ADR 0009): a rejected link between
+#: the new person's record and each record of the person they said it is not -- or, where the two records share a
+#: valid identifier (evidence against the referrer), a proposal the hub must settle. Either one is a cannot-link no
+#: automatic rule breaks; only a hub reviewer may override it (``link_confirm``, with a reason, audited).
+REFERRER_RULE = "referrer_at_intake"
+REFERRER_REASON = "The referrer said at intake this is not the same person"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
+    "REFERRER_RULE",
     "LOCAL_ID_PREFIX",
     "details_from_cleaned",
     "details_from_person",
@@ -431,8 +438,69 @@ def records_for_new_people(
     _audit_records_created(actor, records)
     search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
+    declined = {pk: _resolved_ids(ids) for pk, ids in declined.items()}
     _link_by_identifiers(actor=actor, records=records, not_same=declined)
+    _referrer_rejections(actor=actor, declined=declined, source_contact=source_contact)
     return records
+
+
+def _resolved_ids(person_ids: set) -> set[uuid.UUID]:
+    """The resolved people of the given person ids (a merged-away id counts as the person it was merged into)."""
+    if not person_ids:
+        return set()
+    return set(
+        Person.objects.filter(pk__in=person_ids)
+        .annotate(root=Coalesce("merged_into_id", "pk"))
+        .values_list("root", flat=True)
+    )
+
+
+def _referrer_rejections(*, actor, declined: dict, source_contact=None) -> list[RecordLink]:
+    """Make a referrer's "not this person" durable (ADR 0009): for each new record and each resolved person the
+    referrer said it is not, a rejected link (rule ``REFERRER_RULE``, decided by the referrer, with the contact when
+    known) between the new record and every record of that person that has no current link with it yet. (A pair
+    sharing a valid identifier was proposed just before by the deterministic rule, with ``REFERRER_RULE``; it waits
+    for the hub.) In: {new record id: {resolved person ids}}. Audited: one "link_reject" event per row. Returns the
+    rows written."""
+    wanted = {(rec, other) for rec, people in declined.items() if people for other in _records_of(people)}
+    pairs = {_pair(a, b) for a, b in wanted if a != b}
+    if not pairs:
+        return []
+    have = set(
+        RecordLink.objects.filter(valid_to__isnull=True, record_l_id__in={a for a, _ in pairs}).values_list(
+            "record_l_id", "record_r_id"
+        )
+    )
+    now = timezone.now()
+    user = getattr(actor, "user", None)
+    rows = RecordLink.objects.bulk_create(
+        [
+            RecordLink(
+                record_l_id=left,
+                record_r_id=right,
+                state=LinkState.REJECTED,
+                rule=REFERRER_RULE,
+                decided_by=user,
+                decided_at=now,
+                reason=REFERRER_REASON,
+                source_contact=source_contact,
+                valid_from=now,
+            )
+            for left, right in sorted(pairs - have)
+        ]
+    )
+    for row in rows:
+        _audit(
+            actor,
+            "link_reject",
+            obj=row,
+            detail={"rule": REFERRER_RULE, "records": [str(row.record_l_id), str(row.record_r_id)]},
+        )
+    return rows
+
+
+def _records_of(person_ids: set) -> list[uuid.UUID]:
+    return list(AgencyRecord.objects.filter(person_id__in=list(person_ids)).values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -514,10 +582,17 @@ def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -
 
 def records_note_contact(*, agency, person_ids: Iterable, contact) -> int:
     """Say which contact the agency's records of these people came from, where no contact is noted yet (a record
-    written just before its contact existed). Returns the number of records updated."""
-    return AgencyRecord.objects.filter(
+    written just before its contact existed), and the same for the referrer's "not this person" decisions about
+    those records (``REFERRER_RULE`` links). Returns the number of records updated."""
+    records = AgencyRecord.objects.filter(
         agency=agency, local_id__in=[local_id_for(pid) for pid in person_ids], source_contact__isnull=True
+    )
+    # one UPDATE, touching nothing when the referrer declined no candidate (contact creation's query budget)
+    mine = records.values("pk")
+    RecordLink.objects.filter(rule=REFERRER_RULE, source_contact__isnull=True, valid_to__isnull=True).filter(
+        Q(record_l_id__in=mine) | Q(record_r_id__in=mine)
     ).update(source_contact=contact)
+    return records.update(source_contact=contact)
 
 
 def records_link_outcome(person_ids: Iterable) -> dict[uuid.UUID, str]:
@@ -877,7 +952,8 @@ def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
     for pid, number in held.exclude(nhs_number="").values_list("person_id", "nhs_number"):
         nhs.setdefault(pid, set()).add(number)
     rejected = list(
-        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.REJECTED, decided_by__isnull=False)
+        RecordLink.objects.filter(valid_to__isnull=True)
+        .filter(Q(state=LinkState.REJECTED, decided_by__isnull=False) | Q(rule=REFERRER_RULE))
         .filter(Q(record_l_id__in=held.values("pk")) | Q(record_r_id__in=held.values("pk")))
         .values_list("record_l__person_id", "record_r__person_id")
     )
@@ -1001,16 +1077,29 @@ def _nhs_numbers_of(person_ids: Iterable) -> set[str]:
     )
 
 
-def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> bool:
-    """Whether a human rejected (or ended) a link between a record of one set of resolved people and one of the
-    other: a cannot-link constraint no automatic rule may break."""
+def _cannot_link(persons_a: Iterable, persons_b: Iterable):
+    """Current links that are a human's "these are different people" between a record of one set of resolved people
+    and one of the other: a rejection by a reviewer or a referrer, or a referrer's contested "not this person" still
+    waiting for the hub (``REFERRER_RULE`` proposal). A queryset."""
     recs_a = AgencyRecord.objects.filter(person_id__in=list(persons_a)).values("pk")
     recs_b = AgencyRecord.objects.filter(person_id__in=list(persons_b)).values("pk")
     return (
-        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.REJECTED, decided_by__isnull=False)
+        RecordLink.objects.filter(valid_to__isnull=True)
+        .filter(Q(state=LinkState.REJECTED, decided_by__isnull=False) | Q(rule=REFERRER_RULE))
         .filter(Q(record_l_id__in=recs_a, record_r_id__in=recs_b) | Q(record_l_id__in=recs_b, record_r_id__in=recs_a))
-        .exists()
     )
+
+
+def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> str:
+    """Why no automatic rule may join these two sets of resolved people (a cannot-link constraint), in words that
+    name no value; "" when nothing stops it. A referrer's "not this person" (``REFERRER_RULE``) is named as such, so
+    the review queue shows where the constraint came from."""
+    rules = set(_cannot_link(persons_a, persons_b).values_list("rule", flat=True)[:20])
+    if not rules:
+        return ""
+    if REFERRER_RULE in rules:
+        return "the referrer said at intake these are different people"
+    return "a reviewer has said records of these two people belong to different people"
 
 
 def _dob_agrees(a: dt.date | None, b: dt.date | None) -> bool:
@@ -1032,8 +1121,8 @@ def _date_or_none(value) -> dt.date | None:
 
 def _name_agrees(a: str, b: str, *, given: bool) -> bool:
     """Two names compatible by ``linkage.names``: the same folded and compacted form, the same Metaphone code, one
-    slip of the keyboard apart (one letter dropped, added, changed or two swapped, in names of four letters or more:
-    Sophie / Sopie, as agencies' systems really hold them), a shared word of three letters or more (multi-word and
+    slip of the keyboard apart (one letter dropped, added, changed or two swapped, where the longer name has four
+    letters or more: Sophie / Sopie, Alex / Aex, as agencies' systems really hold them; Tom / Tim do not agree), a shared word of three letters or more (multi-word and
     hyphenated surnames), and for first names a nickname or formal form in common (Bill / William). A blank name
     agrees with nothing."""
     import jellyfish
@@ -1043,7 +1132,7 @@ def _name_agrees(a: str, b: str, *, given: bool) -> bool:
         return False
     if ca == cb or (phonetic(a) and phonetic(a) == phonetic(b)):
         return True
-    if min(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
+    if max(len(ca), len(cb)) >= 4 and jellyfish.damerau_levenshtein_distance(ca, cb) <= 1:
         return True
     if {t for t in tokens(a) if len(t) > 2} & {t for t in tokens(b) if len(t) > 2}:
         return True
@@ -1095,11 +1184,12 @@ def _identifier_pair(
         blocked.append("the two records have different NHS numbers")
     elif len(_nhs_numbers_of([pa, pb])) > 1:
         blocked.append("joining them would give one person two different NHS numbers")
+    rule = "+".join(shared)
     if declined & {pa, pb}:
         blocked.append("the referrer said this is a different person")
-    if _rejected_between([pa], [pb]):
-        blocked.append("a reviewer has said records of these two people belong to different people")
-    rule = "+".join(shared)
+        rule = REFERRER_RULE  # the referrer's decision, contested by an identifier: the hub settles it (ADR 0009)
+    elif why := _rejected_between([pa], [pb]):
+        blocked.append(why)
     if blocked:
         return link_propose(
             actor=actor,
@@ -1165,8 +1255,8 @@ def link_propose(
     current = current.first()
     weights = field_weights or {}
     if current is not None:
-        if current.state != LinkState.PROPOSED:
-            return None
+        if current.state != LinkState.PROPOSED or (current.rule == REFERRER_RULE and rule != REFERRER_RULE):
+            return None  # a decision, or a referrer's contested "not this person", stands until the hub decides
         same = (current.match_probability, current.field_weights, current.rule) == (match_probability, weights, rule)
         if same:
             return current
@@ -1247,8 +1337,8 @@ def link_scored(
             blocked.append("the two records have different NHS numbers")
         elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
             blocked.append("joining them would give one person two different NHS numbers")
-        if _rejected_between([a.person_id], [b.person_id]):
-            blocked.append("a reviewer has said records of these two people belong to different people")
+        if why := _rejected_between([a.person_id], [b.person_id]):
+            blocked.append(why)
         if not blocked:
             return _scored_confirm(
                 actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
@@ -1336,7 +1426,9 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     and each person whose resolution changed gets a "merge" audit event.
 
     ``reason`` (at most 500 characters) is required when the link would give one person two different valid NHS
-    numbers (overriding the hard rule) and when reversing an earlier rejection. Who: the hub's screeners and
+    numbers (overriding the hard rule), when reversing an earlier rejection, and when a reviewer or a referrer has
+    said records of the two people are different people (overriding that cannot-link, ADR 0009; the audit event
+    says so). Who: the hub's screeners and
     managers ("link.review"). Raises PermissionDenied, NotFound, Conflict (already confirmed, or someone else
     decided first) or ValidationFailed (errors keyed "reason")."""
     require(actor, "link.review")
@@ -1344,11 +1436,18 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     if link.state == LinkState.CONFIRMED:
         raise Conflict("This link has already been confirmed.")
     override = nhs_conflict(link)
+    people = dict(
+        AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
+    )
+    said_different = _rejected_between([people[link.record_l_id]], [people[link.record_r_id]])
     if override:
         message = "These records have different NHS numbers: give the reason you are sure they are the same person"
+    elif said_different:
+        message = f"Someone has said these are different people ({said_different}): give the reason they are the same"
     else:
         message = "This link was rejected before: give the reason for confirming it now"
-    text = _reason(reason, required=override or link.state == LinkState.REJECTED, message=message)
+    required = override or bool(said_different) or link.state == LinkState.REJECTED
+    text = _reason(reason, required=required, message=message)
     now = timezone.now()
     _close(link, now)
     new = RecordLink.objects.create(
@@ -1368,8 +1467,17 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
         actor,
         "link_confirm",
         obj=new,
-        reason="override: different NHS numbers" if override else "",
-        detail={"previous": str(link.pk), "from": link.state, "override_nhs": override},
+        reason="override: different NHS numbers"
+        if override
+        else ("override: " + said_different)[:200]
+        if said_different
+        else "",
+        detail={
+            "previous": str(link.pk),
+            "from": link.state,
+            "override_nhs": override,
+            "override_different_people": bool(said_different),
+        },
     )
     origins = set(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(

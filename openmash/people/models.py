@@ -204,6 +204,9 @@ class RecordLink(BaseModel):
       in [0, 1]; ``field_weights``: ``{field: {"weight": float, "level": str, "reason": str}}`` from ``linkage``.
     - ``decided_by``: the user for a human decision; null with ``rule`` set (e.g. ``"nhs_number"``,
       ``"above_upper_threshold"``) for an automatic one.
+    - ``rule`` "referrer_at_intake": a referrer said at intake (or on amendment) that the new person is not this one
+      (ADR 0009): rejected, decided by the referrer, with ``source_contact``; or proposed, when the two records share
+      a valid identifier, for the hub to settle. Both bar every automatic join.
     """
 
     record_l = models.ForeignKey(AgencyRecord, on_delete=models.PROTECT, related_name="links_as_left")
@@ -216,6 +219,14 @@ class RecordLink(BaseModel):
     decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     reason = models.CharField(max_length=500, blank=True)
+    source_contact = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="record_links",
+        help_text="The contact in which a referrer said the two are different people (rule referrer_at_intake).",
+    )
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
 

@@ -9,7 +9,9 @@ GOV.UK markup comes from crispy-forms-gds layouts (the intake, amend and change 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 import uuid
 from types import SimpleNamespace
 
@@ -78,13 +80,68 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+def _words(names) -> str:
+    """["day"] -> "day"; ["day", "month"] -> "day and month"; three -> "day, month and year"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def date_parts_check(label: str, day: str, month: str, year: str) -> tuple[dt.date | None, str, str, list[str]]:
+    """The one check of a GOV.UK date input's three boxes, for every date input on every form (GovukDateField and
+    its subclasses). In: the field's label and the text of each box. Out: (date, "", "", []) when the date is
+    whole and real, (None, "", "", []) when all three are empty, or (None, message, code, parts): one message in the
+    words of the GOV.UK Design System's date input guidance, naming what is wrong, and every box with a problem to
+    highlight (govuk-input--error), not only the first. In order of the guidance:
+
+    - a box left empty: "<label> must include a day and month" (code "incomplete");
+    - a box that is not a number: "Month must be a number", "Day and month must be numbers" ("not_a_number");
+    - a year without 4 digits and nothing else wrong: "Year must include 4 numbers" ("year_digits");
+    - a day or month out of range, a day the month does not have, or several of these: "<label> must be a real
+      date" ("invalid").
+
+    The parts list also names boxes with a lesser problem than the one the message names (a month of 13 beside a
+    missing day), so the user sees every box to correct at once. Raises nothing."""
+    names = ("day", "month", "year")
+    texts = [str(p or "").strip() for p in (day, month, year)]
+    if not any(texts):
+        return None, "", "", []
+    missing = [n for n, t in zip(names, texts, strict=True) if not t]
+    not_numbers = [n for n, t in zip(names, texts, strict=True) if t and not (t.isascii() and t.isdigit())]
+    numbers = {n: int(t) for n, t in zip(names, texts, strict=True) if t and n not in not_numbers}
+    out_of_range = []
+    if "year" in numbers and len(texts[2]) != 4:
+        out_of_range.append("year")
+    if "month" in numbers and not 1 <= numbers["month"] <= 12:
+        out_of_range.append("month")
+    if "day" in numbers:
+        month_ok = "month" in numbers and "month" not in out_of_range
+        year_ok = "year" in numbers and "year" not in out_of_range
+        # the longest the month can be: its own length when the month and year are known, 31 otherwise
+        longest = calendar.monthrange(numbers["year"] if year_ok else 2000, numbers["month"])[1] if month_ok else 31
+        if not 1 <= numbers["day"] <= longest:
+            out_of_range.append("day")
+    parts = [n for n in names if n in missing or n in not_numbers or n in out_of_range]
+    if missing:
+        return None, f"{label} must include a {_words(missing)}", "incomplete", parts
+    if not_numbers:
+        verb = "must be a number" if len(not_numbers) == 1 else "must be numbers"
+        return None, f"{_words(not_numbers).capitalize()} {verb}", "not_a_number", parts
+    if out_of_range == ["year"]:
+        return None, "Year must include 4 numbers", "year_digits", parts
+    if out_of_range:
+        return None, f"{label} must be a real date", "invalid", parts
+    return dt.date(numbers["year"], numbers["month"], numbers["day"]), "", "", []
+
+
 class GovukDateField(forms.Field):
-    """A date from three boxes. Empty is None; a partial or impossible date is an error in the words of the GOV.UK
-    date input pattern, naming the actual problem ("Date of birth must include a month", "Month must be a
-    number", "Year must include 4 numbers", "Date of birth must be a real date").
+    """A date from three boxes. Empty is None; a partial or impossible date is one error in the words of the GOV.UK
+    date input pattern, naming the actual problem ("Date of birth must include a day and month", "Month must be a
+    number", "Year must include 4 numbers", "Date of birth must be a real date"): date_parts_check, the one check
+    every date input uses.
 
     past: "today" refuses a date after today ("<label> must be today or in the past"). After a failed clean,
-    `error_parts` names the boxes to highlight (day, month, year), as the pattern asks.
+    `error_parts` names every box to highlight (day, month, year), as the pattern asks: all of them when the error
+    is about the date as a whole.
     """
 
     widget = GovukDateWidget
@@ -103,24 +160,11 @@ class GovukDateField(forms.Field):
         self.error_parts = []
         if isinstance(value, dt.date) or value in (None, ""):
             return value or None
-        parts = [str(p or "").strip() for p in value]
-        if not any(parts):
-            return None
-        missing = [name for name, part in zip(self.PARTS, parts, strict=True) if not part]
-        if missing:
-            raise self._fail(f"{self.label} must include a {' and '.join(missing)}", "incomplete", missing)
-        for name, part in zip(self.PARTS, parts, strict=True):
-            if not part.isascii() or not part.isdigit():
-                raise self._fail(f"{name.capitalize()} must be a number", "not_a_number", [name])
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) != 4:
-            raise self._fail("Year must include 4 numbers", "year_digits", ["year"])
-        if not 1 <= month <= 12:
-            raise self._fail(f"{self.label} must be a real date", "invalid", ["month"])
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise self._fail(f"{self.label} must be a real date", "invalid", ["day"]) from None
+        texts = [*(list(value) + ["", "", ""])[:3]]
+        date, message, code, parts = date_parts_check(self.label, *texts)
+        if message:
+            raise self._fail(message, code, parts)
+        return date
 
     def validate(self, value):
         super().validate(value)
@@ -327,7 +371,7 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
         label="NHS number, UPN or PNC ID",
         required=False,
         max_length=40,
-        help_text="For example 943 476 5919 (NHS number), B801200005001 (UPN) or 99/123456X (PNC ID)",
+        help_text="For example 943 476 5919 (NHS number), B801200005001 (UPN) or 2001/0012345H (PNC ID)",
     )
 
     def clean_date_of_birth(self):
@@ -383,6 +427,8 @@ class PersonSearchForm(CleanTextFormMixin, forms.Form):
 # which `place_service_errors` follows back to the form that produced that part of the input.
 
 MAX_CHILDREN = 20
+#: The received date without its time (review, fault 3): screening timescales run from the time, so it is asked for.
+RECEIVED_TIME_MISSING = "Enter the time the contact was received, for example 09:30"
 MAX_MEMBERS = 30
 _MEMBER_ROLES = [
     (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member"),
@@ -409,11 +455,23 @@ class GdsDateWidget(DateInputWidget):
 
 class GdsDateField(GovukDateField):
     """GovukDateField (our parsing and GOV.UK messages) drawn by crispy-forms-gds, which reads a multi-value
-    field's `fields` to mark the boxes in error: all three, as the message is about the whole date."""
+    field's `fields` to mark the boxes in error: a box is marked when it carries `errors`. The boxes named by
+    `error_parts` carry the field's message (crispy then marks only those); with none named (an error about the
+    whole date, or one placed on the field by the service) no box carries one and crispy marks all three."""
 
     @property
     def fields(self):
-        return [SimpleNamespace(widget=w) for w in self.widget.widgets]
+        boxes = []
+        for part, widget in zip(self.PARTS, self.widget.widgets, strict=False):
+            errors = [self._last_message] if part in self.error_parts and self._last_message else []
+            boxes.append(SimpleNamespace(widget=SimpleNamespace(errors=errors, attrs=widget.attrs)))
+        return boxes
+
+    _last_message = ""
+
+    def _fail(self, message: str, code: str, parts) -> ValidationError:
+        self._last_message = message
+        return super()._fail(message, code, parts)
 
 
 def _date(label: str, **kwargs) -> GdsDateField:
@@ -626,7 +684,7 @@ class MemberForm(_PersonForm):
     dob = _date("Date of birth", past="today", help_text="For example, 1 1 1988")
     sex = _radios("Sex", Sex.choices)
     pnc_id = IdentifierField(
-        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 99/123456X"
+        "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 2001/0012345H or 01/12345H"
     )
     role = forms.ChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
@@ -668,13 +726,35 @@ ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=MAX_CHILDREN, a
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=MAX_MEMBERS, absolute_max=MAX_MEMBERS)
 
 
-def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
-    """A time of day typed as hours and minutes (21:30, 9:05, 21.30); None if blank. Raises ValidationError."""
-    value = (value or "").strip().lower().replace(".", ":")
-    if not value:
+_TIME_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2})(?::[0-5]\d)?)?(?:\s*(?P<ampm>[ap])\.?\s*m?\.?)?$")
+
+
+def time_of_day_parse(value: str) -> dt.time | None:
+    """A time of day as people type it: 09:30, 9:30, 9.30, 0930, 21:30, 9:30am, 9.30 pm, 2pm, 12am (midnight),
+    12pm (midday); seconds are dropped (21:30:00). None if blank. Raises ValueError for anything else (25:61, 9:3, 13pm, noonish). Source: the
+    GOV.UK Design System's advice to accept the formats people use rather than force one."""
+    text = " ".join((value or "").strip().lower().split())
+    if not text:
         return None
+    m = _TIME_RE.match(text)
+    if not m or (m.group("m") is None and m.group("ampm") is None):
+        # a bare number ("9") is not a time: with no minutes, only "2pm" or "9 am" says which hour
+        raise ValueError(value)
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    if m.group("ampm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(value)
+        hour = hour % 12 + (12 if m.group("ampm") == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(value)
+    return dt.time(hour, minute)
+
+
+def _time_of_day(value: str, *, what: str = "the incident", example: str = "21:30") -> dt.time | None:
+    """time_of_day_parse, its error as the field's: "Enter the time of <what> as hours and minutes, for example
+    <example>". Raises ValidationError."""
     try:
-        return dt.time.fromisoformat(value.zfill(5) if ":" in value else value)
+        return time_of_day_parse(value)
     except ValueError:
         raise ValidationError(f"Enter the time of {what} as hours and minutes, for example {example}") from None
 
@@ -685,7 +765,7 @@ class DomesticAbuseForm(CleanTextFormMixin, forms.Form):
 
     police_reference = _text("Police incident reference", max_length=40, help_text="For domestic abuse incidents")
     incident_date = _date("Date of the incident", help_text="For example, 27 3 2026")
-    incident_time = _text("Time of the incident", max_length=8, help_text="For example, 21:30")
+    incident_time = _text("Time of the incident", max_length=10, help_text="For example, 21:30 or 9.30pm")
     dash_risk = _radios("DASH risk level", [("", "Not assessed"), *DashRisk.choices])
     marac_referral = _radios("Has a MARAC referral been made?", YES_NO_UNKNOWN)
     notify_schools = _radios(
@@ -788,10 +868,10 @@ class ContactForm(DomesticAbuseForm):
     referrer_phone = _text("Referrer's phone number", max_length=40)
     received_date = _date(
         "Date your agency received the concern",
-        help_text="Leave the date and time blank if it reached you today: the time you send this is used. "
-        "For example, 27 3 2026",
+        help_text="Filled in with when you opened this form: change it if the concern reached your agency earlier. "
+        "Screening timescales run from it. For example, 27 3 2026",
     )
-    received_time = _text("Time your agency received it", max_length=8, help_text="For example, 09:30")
+    received_time = _text("Time your agency received it", max_length=10, help_text="For example, 09:30, 9.30am or 2pm")
     late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
@@ -874,7 +954,7 @@ class ContactForm(DomesticAbuseForm):
         if time and not day and "received_date" not in self.errors:
             self.add_error("received_date", "Enter the date your agency received the concern as well as the time")
         if day and not time:
-            self.add_error("received_time", "Enter the time your agency received the concern, for example 09:30")
+            self.add_error("received_time", RECEIVED_TIME_MISSING)
         received = timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
         cleaned["received_at"] = received
         if received is None:

@@ -1,7 +1,8 @@
 """The printable chronology as a PDF (issue 6, "The picture": printable and exportable as PDF).
 
-Drawn with fpdf2 (pure Python, from PyPI) in DejaVu Sans (shipped in openmash/web/fonts with its licence), so names
-in any script print as written. The PDF carries exactly the entries and fields of the chronology page for the same
+Drawn with fpdf2 (pure Python, from PyPI) in DejaVu Sans (shipped in openmash/web/fonts with its licence), with the
+server's fallback fonts for other scripts and HarfBuzz shaping (openmash.web.pdf_fonts), so names in any script print
+as written; text with a character no available font can draw is followed by its transliteration, never dropped. The PDF carries exactly the entries and fields of the chronology page for the same
 actor and filters (people.chronology.chronology_item_view: when, kind, whose, agency, summary, description, where it
 came from), never more, and:
 
@@ -13,16 +14,14 @@ came from), never more, and:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from openmash.people.chronology import PDF_MAX_ENTRIES, chronology_item_view
+from openmash.web.pdf_fonts import printable, register
 from openmash.web.templatetags.openmash_web import when, when_long
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 MARKING = "OFFICIAL-SENSITIVE"
 
 
@@ -34,9 +33,8 @@ def _when(value) -> str:
 class _ChronologyPDF(FPDF):
     def __init__(self, *, printed: str):
         super().__init__(orientation="landscape", unit="mm", format="A4")
-        self.printed = printed
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.printed = printable(printed)
+        register(self)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(12, 12, 12)
 
@@ -72,7 +70,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
     person, page = result.person, result.page
     pdf.set_font("DejaVu", "B", 16)
     title = f"{'Household chronology' if household else 'Chronology'}: {person.full_name}"
-    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     born = person.date_of_birth or person.expected_date_of_birth
     if born:
@@ -80,9 +78,9 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
         pdf.multi_cell(0, 5, f"{label} {born.day} {born:%B %Y}", new_x="LMARGIN", new_y="NEXT")
     if household:
         people = "; ".join(f"{m.person.full_name} ({', '.join(m.basis)})" for m in result.members) or "none recorded"
-        pdf.multi_cell(0, 5, f"Lives with: {people}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, printable(f"Lives with: {people}"), new_x="LMARGIN", new_y="NEXT")
     agencies = dict(result.agencies)
-    pdf.multi_cell(0, 5, f"Filters: {result.filters.describe(agencies)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, printable(f"Filters: {result.filters.describe(agencies)}"), new_x="LMARGIN", new_y="NEXT")
     shown = len(page.items)
     count = f"{page.count} entr{'y' if page.count == 1 else 'ies'}, newest first"
     if shown < page.count:
@@ -126,5 +124,5 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
             )
             row = table.row()
             for i in cols:
-                row.cell(values[i])
+                row.cell(printable(values[i]))
     return bytes(pdf.output())

@@ -412,7 +412,8 @@ def test_no_password_user_gets_a_one_time_link_that_sets_the_password(run):
     assert b"This link has expired" in again.content
 
 
-def test_a_new_link_voids_the_old_one_and_the_old_password(run):
+def test_a_new_link_voids_the_old_one_and_the_old_password(run, settings):
+    settings.OPENMASH_BASE_URL = "http://testserver"
     run(
         "user",
         "create",
@@ -427,8 +428,8 @@ def test_a_new_link_voids_the_old_one_and_the_old_password(run):
         "--password-stdin",
         stdin=STRONG + "\n",
     )
-    first = run("user", "set-password-link", "--username", "u1")[1].strip()
-    second = run("user", "set-password-link", "--username", "u1")[1].strip()
+    first = run("user", "set-password-link", "--username", "u1")[1].strip().removeprefix("http://testserver")
+    second = run("user", "set-password-link", "--username", "u1")[1].strip().removeprefix("http://testserver")
     assert first != second
     assert not User.objects.get(username="u1").check_password(STRONG)
     assert b"This link has expired" in Client().get(first, follow=True).content
@@ -571,3 +572,26 @@ def test_partnership_file_dry_run_writes_nothing(run, tmp_path):
     code, out, _ = run("partnership", "load", str(path), "--dry-run")
     assert code == 0 and out.startswith("Dry run, nothing written. Would load agencies: 2 created")
     assert not Agency.objects.filter(code="the-mash").exists()
+
+
+def test_no_password_link_is_absolute_from_the_configured_site_address_and_carries_no_personal_data(run, settings):
+    """`user create --no-password` and `user set-password-link` print the whole link, from OPENMASH_BASE_URL (a
+    relative path was of no use to the starter it is sent to); nothing about the person is in it."""
+    settings.OPENMASH_BASE_URL = "https://mash.example.gov.uk/"
+    args = ["--name", "Jo Starter", "--username", "jo.starter", "--agency", "mash", "--role", "screener"]
+    code, out, err = run("user", "create", *args, "--email", "jo@example.gov.uk", "--no-password")
+    assert code == 0, err
+    link = out.strip().splitlines()[-1].split(": ", 1)[1]
+    assert link.startswith("https://mash.example.gov.uk/account/set-password/"), link
+    again = run("user", "set-password-link", "--username", "jo.starter")[1].strip()
+    assert again.startswith("https://mash.example.gov.uk/account/set-password/"), again
+    for piece in ("jo", "starter", "Jo", "example.gov.uk/account/set-password/jo"):
+        assert piece not in link.removeprefix("https://mash.example.gov.uk") and piece not in again.split("/account")[1]
+
+
+def test_without_a_site_address_no_user_is_made_and_the_error_says_what_to_set(run, settings):
+    settings.OPENMASH_BASE_URL = ""
+    args = ["--name", "Jo Starter", "--username", "jo.starter", "--agency", "mash", "--role", "screener"]
+    code, _, err = run("user", "create", *args, "--no-password")
+    assert code == 1 and "OPENMASH_BASE_URL" in _one_line(err)
+    assert not User.objects.filter(username="jo.starter").exists()

@@ -43,7 +43,7 @@ def test_a_reactivated_agency_does_not_bring_back_its_members_tokens(holder, mak
     _, token, raw = holder
     other = make_actor("referrer", "health-gp")
     _, other_raw = token_create(username=other.user.username)
-    agency_set_active(actor=SYSTEM, code="police", active=False)
+    agency_set_active(actor=SYSTEM, code="police", active=False, reason="Merged into the county service")
     agency_set_active(actor=SYSTEM, code="police", active=True)
     assert _answer(raw) == 401
     assert _answer(other_raw) == 200  # another agency's token is untouched

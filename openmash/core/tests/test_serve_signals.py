@@ -31,10 +31,11 @@ def _listening(port: int) -> bool:
 def test_serve_stops_cleanly_on_a_signal(tmp_path, signum):
     port = _free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"},
         "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3",
         "OPENMASH_SECRET_KEY": "serve-signal-test",
         "OPENMASH_DEBUG": "true",
+        "HOME": str(tmp_path),  # gunicorn would put its control socket under ~/.gunicorn
     }
     openmash = Path(sys.executable).with_name("openmash")
     proc = subprocess.Popen(
@@ -61,3 +62,4 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path, signum):
     assert "Stopped." in out
     time.sleep(0.5)
     assert not _listening(port), "gunicorn was left running after the command ended"
+    assert not (tmp_path / ".gunicorn").exists(), "gunicorn opened its shared control socket"

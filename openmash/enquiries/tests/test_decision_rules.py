@@ -162,3 +162,12 @@ def test_the_rules_apply_to_each_child_with_errors_on_that_child(as_manager, two
         "decision"
     ]
     assert row_counts() == before
+
+
+def test_a_threshold_level_that_is_not_one_gives_one_message_not_two(as_manager, enquiry):
+    """Practitioner review: level 9 gave "Choose a threshold level" and "... at threshold level 9 is unusual"."""
+    response = _decide(as_manager, enquiry, outcomes=["strategy_s47"], threshold_level=9)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["threshold_level"] == ["Choose a threshold level"]
+    assert "unusual" not in str(errors)

@@ -198,14 +198,14 @@ def test_a_pnc_id_links_a_police_record_to_probations(write_csv, run_import):
     )
     probation = run_import(
         write_csv(
-            [row(record_id="N1", given_name="Kayden", family_name="Smyth", nhs_number="", pnc_id="2001/0123456 f")],
+            [row(record_id="N1", given_name="Kayden", family_name="Smyth", nhs_number="", pnc_id=" 01/123456 f")],
             header=header,
         ),
         agency="probation",
     )
     assert (police.status, probation.status) == (BatchStatus.DONE, BatchStatus.DONE), probation.report
     police_rec, probation_rec = _record("police", "P1"), _record("probation", "N1")
-    assert police_rec.pnc_id == probation_rec.pnc_id == "2001/0123456F"
+    assert police_rec.pnc_id == probation_rec.pnc_id == "2001/0123456F"  # one canonical form (ADR 0009)
     assert police_rec.person_id == probation_rec.person_id
     bad = run_import(write_csv([row(record_id="P9", pnc_id="2001/0123456A")], header=header), agency="police")
     assert bad.status == BatchStatus.REFUSED

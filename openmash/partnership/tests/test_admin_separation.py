@@ -247,3 +247,18 @@ def test_reset_without_an_email_address_changes_nothing(admin_client, make_actor
     assert "no email address" in page
     victim.refresh_from_db()
     assert victim.check_password(STRONG) and not mail.outbox
+
+
+def test_the_reset_email_link_starts_with_the_configured_site_address_not_the_requests_host(
+    admin_client, make_actor, settings
+):
+    """One helper (core.links.site_url) builds every link given outside a page: the reset email's link comes from
+    OPENMASH_BASE_URL, never from the Host header of the admin's request."""
+    settings.OPENMASH_BASE_URL = "https://mash.example.gov.uk"
+    victim = user_create(
+        username="csc.worker2", password=STRONG, agency_code="mash", role="social_worker", email="w2@example.org"
+    )
+    admin_client.post(_detail(victim), {"action": "reset"}, HTTP_HOST="localhost")
+    assert len(mail.outbox) == 1
+    assert "https://mash.example.gov.uk/account/set-password/" in mail.outbox[0].body
+    assert "localhost" not in mail.outbox[0].body and "testserver" not in mail.outbox[0].body

@@ -255,3 +255,28 @@ def test_the_approvals_page_is_for_admins_and_managers_only(make_actor, admin):
     response = _client(manager).get(reverse("partnership:approvals"))
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="list", object_type="accounts.rolegrant", actor_user_id=manager.user.pk)
+
+
+def test_a_grant_nobody_can_approve_says_so_and_how_to_make_a_second_admin(admin, make_actor):
+    """Practitioner review: the demo's only admin gave the partnership admin role to a school user; it waited for
+    ever with no word of why. The page now says nobody can approve it yet and how to make a second admin; once
+    another admin exists the warning goes."""
+    client = _client(admin)
+    page = client.post(
+        reverse("partnership:user_new"),
+        {"username": "school.admin", "name": "Sam", "agency": "school-oak", "role": "partnership_admin", "email": ""},
+    ).content.decode()
+    assert 'data-testid="pending-grants"' in page
+    assert 'data-testid="no-approver"' in page and "openmash user create --role partnership_admin" in page
+    user = User.objects.get(username="school.admin")
+    detail = client.get(reverse("partnership:user_detail", args=[user.pk])).content.decode()
+    assert 'data-testid="no-approver"' in detail
+    make_actor("partnership_admin", "mash", username="sam.admin")
+    detail = client.get(reverse("partnership:user_detail", args=[user.pk])).content.decode()
+    assert 'data-testid="pending-grants"' in detail and 'data-testid="no-approver"' not in detail
+
+
+def test_a_case_role_a_mash_manager_can_approve_has_no_warning(admin, make_actor):
+    make_actor("manager", "mash", username="mo.manager")
+    page = _new_manager(_client(admin))
+    assert 'data-testid="pending-grants"' in page and 'data-testid="no-approver"' not in page

@@ -65,6 +65,8 @@ PAGES = [
     ("POST", "partnership:agencies", {}),
     ("GET", "partnership:agency_detail", {"code": "police"}),
     ("POST", "partnership:agency_detail", {"code": "police"}),
+    ("GET", "partnership:agency_deactivate", {"code": "police"}),
+    ("POST", "partnership:agency_deactivate", {"code": "police"}),
 ]
 
 
@@ -296,7 +298,8 @@ def test_agency_add_deactivate_and_team(admin_client):
     bad = admin_client.post(url, {"code": "Bad Code", "name": "", "type": "", "source_code": ""}).content.decode()
     assert "There is a problem" in bad and 'href="#id_code"' in bad
 
-    admin_client.post(url, {"action": "deactivate", "code": "county-yot", "updated_at": agency.updated_at.isoformat()})
+    confirm = reverse("partnership:agency_deactivate", args=["county-yot"])
+    admin_client.post(confirm, {"reason": "Merged", "updated_at": agency.updated_at.isoformat()})
     agency.refresh_from_db()
     assert not agency.active
 
@@ -329,11 +332,55 @@ def test_agency_edit_detects_concurrent_changes(admin_client):
 def test_a_deactivated_agency_stale_toggle_is_refused(admin_client):
     agency = Agency.objects.get(code="probation")
     stale = (agency.updated_at.replace(year=2000)).isoformat()
-    admin_client.post(
-        reverse("partnership:agencies"), {"action": "deactivate", "code": "probation", "updated_at": stale}
-    )
+    confirm = reverse("partnership:agency_deactivate", args=["probation"])
+    page = admin_client.post(confirm, {"reason": "Contract ended", "updated_at": stale}).content.decode()
+    assert "Someone else changed this" in page
     agency.refresh_from_db()
     assert agency.active
+
+
+def test_deactivating_an_agency_asks_to_confirm_and_needs_a_reason_kept_in_the_audit(admin_client):
+    """As for a user (review, fault 1): the agencies list links to a confirmation page naming the agency and what
+    happens, with a required reason; no reason, nothing changes (GOV.UK error pattern); the old one-click post only
+    leads to that page; the CLI needs --reason; with one, the agency is deactivated and the reason is audited."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    agency = Agency.objects.get(code="probation")
+    listing = admin_client.get(reverse("partnership:agencies")).content.decode()
+    confirm = reverse("partnership:agency_deactivate", args=["probation"])
+    assert f'href="{confirm}"' in listing
+    assert (
+        f'href="{confirm}"'
+        in admin_client.get(reverse("partnership:agency_detail", args=["probation"])).content.decode()
+    )
+    one_click = admin_client.post(
+        reverse("partnership:agencies"),
+        {"action": "deactivate", "code": "probation", "updated_at": agency.updated_at.isoformat()},
+    )
+    assert one_click.status_code == 302 and one_click["Location"] == confirm
+    page = admin_client.get(confirm).content.decode()
+    assert f"Are you sure you want to deactivate {agency.name}?" in page and 'name="reason"' in page
+    refused = admin_client.post(confirm, {"reason": "  "}).content.decode()
+    assert "<title>Error: " in refused and 'href="#id_reason"' in refused
+    assert "Enter why the agency is being deactivated" in refused
+    with pytest.raises(CommandError, match="reason"):
+        call_command("agency_deactivate", "--code", "probation")
+    agency.refresh_from_db()
+    assert agency.active
+    assert not AuditEvent.objects.filter(action="deactivate", object_id=str(agency.pk)).exists()
+    assert admin_client.post(confirm, {"reason": "Contract ended on 31 March"}).status_code == 302
+    agency.refresh_from_db()
+    assert not agency.active
+    event = AuditEvent.objects.get(action="deactivate", object_id=str(agency.pk))
+    assert event.reason == "Contract ended on 31 March" and event.actor_username == "pat.admin"
+    # reactivating is one click from the list (nothing is lost by it) and audited
+    admin_client.post(
+        reverse("partnership:agencies"),
+        {"action": "reactivate", "code": "probation", "updated_at": agency.updated_at.isoformat()},
+    )
+    agency.refresh_from_db()
+    assert agency.active and AuditEvent.objects.filter(action="activate", object_id=str(agency.pk)).exists()
 
 
 @pytest.mark.parametrize(

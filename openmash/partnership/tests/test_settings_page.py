@@ -48,11 +48,16 @@ def test_working_hours_saved(admin_client):
     assert (s.day_start, s.day_end, s.working_weekdays) == (dt.time(8, 30), dt.time(18, 0), [0, 1, 2, 3, 4, 5])
 
 
+def _day(year: int, month: int, day: int) -> dict:
+    """A date as the GOV.UK date input posts it (date_day, date_month, date_year)."""
+    return {"date_day": str(day), "date_month": str(month), "date_year": str(year)}
+
+
 def test_holiday_add_remove_and_outcome_toggle(admin_client):
-    r = admin_client.post("/partnership/", {"form": "holiday", "date": "2031-07-01", "name": "Local closure"})
+    r = admin_client.post("/partnership/", {"form": "holiday", **_day(2031, 7, 1), "name": "Local closure"})
     assert r.status_code == 302
     holiday = BankHoliday.objects.get(date=dt.date(2031, 7, 1))
-    r = admin_client.post("/partnership/", {"form": "holiday", "date": "2031-07-01", "name": "Again"})
+    r = admin_client.post("/partnership/", {"form": "holiday", **_day(2031, 7, 1), "name": "Again"})
     assert "already a holiday" in r.content.decode()
     admin_client.post("/partnership/", {"form": "holiday_remove", "holiday_id": str(holiday.pk)})
     assert not BankHoliday.objects.filter(pk=holiday.pk).exists()
@@ -115,7 +120,7 @@ def test_a_bad_late_recording_window_is_refused(admin_client, value):
 
 def test_an_implausible_holiday_date_is_refused(admin_client):
     before = BankHoliday.objects.count()
-    r = admin_client.post("/partnership/", {"form": "holiday", "date": "1901-01-01", "name": "Typo day"})
+    r = admin_client.post("/partnership/", {"form": "holiday", **_day(1901, 1, 1), "name": "Typo day"})
     assert r.status_code == 200 and 'href="#id_date"' in r.content.decode()
     assert BankHoliday.objects.count() == before
 
@@ -163,3 +168,13 @@ def test_a_lowest_level_above_the_highest_is_refused_on_its_field(admin_client):
     body = r.content.decode()
     assert r.status_code == 200 and 'href="#id_rule_nfa_max"' in body
     assert OutcomeCode.objects.get(code="nfa").usual_max_level == 2
+
+
+def test_a_holiday_date_is_the_govuk_date_input_with_its_messages(admin_client):
+    """A bank holiday is typed in day, month and year boxes like every other date (review, fault 2), not as
+    2027-08-30 in one box."""
+    page = admin_client.get("/partnership/").content.decode()
+    assert 'name="date_day"' in page and 'name="date_month"' in page and 'name="date_year"' in page
+    r = admin_client.post("/partnership/", {"form": "holiday", "date_day": "", "date_month": "8", "date_year": "27"})
+    body = r.content.decode()
+    assert "Date must include a day" in body and 'href="#id_date"' in body

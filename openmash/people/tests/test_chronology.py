@@ -454,3 +454,76 @@ def test_the_pdf_says_when_it_was_printed_in_london_time(family):
     text = " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
     assert f"Printed by {family['worker'].user} ({family['worker'].membership.get_role_display()}, " in text
     assert "on 1 July 2026 at 1:30pm (UK time)" in text
+
+
+# --- names in every script print as written (openmash.web.pdf_fonts) ----------------------------------------------
+
+NAMES_IN_SCRIPTS = {
+    "Chinese": "王芳",
+    "Arabic": "محمد",
+    "Urdu": "عائشہ",
+    "Bengali": "আমিনা",
+    "Gurmukhi": "ਗੁਰਪ੍ਰੀਤ",
+    "Devanagari": "प्रिया",
+    "Tigrinya": "ተስፋይ",
+    "Tamil": "கவிதா",
+}
+
+
+def _fonts_of(body: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(body)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.parametrize("script", sorted(NAMES_IN_SCRIPTS))
+def test_a_name_in_any_common_script_prints_as_written_in_a_font_that_has_it(family, script):
+    """make test installs Debian's fonts-noto-core and fonts-noto-cjk: without them this fails, it never skips."""
+    from anyascii import anyascii
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.web.pdf import chronology_pdf
+    from openmash.web.pdf_fonts import body_codepoints, missing
+
+    name = NAMES_IN_SCRIPTS[script]
+    assert not missing(name), f"no font on this server draws {script}: install fonts-noto-core and fonts-noto-cjk"
+    kid = family["kid"]
+    kid.forename = name
+    kid.save(update_fields=["forename"])
+    result = chronology_export(actor=family["hub"], person_id=kid.pk)
+    body = chronology_pdf(actor=family["hub"], result=result, household=False)
+    text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    if not all(ord(c) in body_codepoints() for c in name):  # DejaVu lacks the script: a Noto font draws it
+        assert any("Noto" in font for font in _fonts_of(body)), _fonts_of(body)
+    assert f"[{anyascii(name)}]" not in text  # drawn, not transliterated
+
+
+def test_a_character_no_font_can_draw_is_shown_transliterated_never_dropped(family, monkeypatch):
+    from pypdf import PdfReader
+
+    from openmash.people.chronology import chronology_export
+    from openmash.web import pdf_fonts
+    from openmash.web.pdf import chronology_pdf
+
+    # A server with no fallback fonts: only DejaVu Sans, which has no Chinese.
+    monkeypatch.setattr(pdf_fonts, "drawable", pdf_fonts.body_codepoints)
+    monkeypatch.setattr(pdf_fonts, "fallback_fonts", lambda: ())
+    kid = family["kid"]
+    kid.forename = "王芳"
+    kid.save(update_fields=["forename"])
+    assert pdf_fonts.printable("Wang 王芳") == "Wang 王芳 [WangFang]"
+    assert pdf_fonts.printable("王芳 Smith, 李 伟 and Ann") == "王芳 [WangFang] Smith, 李 伟 [Li Wei] and Ann"
+    assert pdf_fonts.printable("Łucja Wałęsa") == "Łucja Wałęsa"  # DejaVu has it: unchanged
+    result = chronology_export(actor=family["hub"], person_id=kid.pk)
+    text = " ".join(
+        PdfReader(io.BytesIO(chronology_pdf(actor=family["hub"], result=result, household=False)))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert f"[WangFang] {kid.surname}" in text, text[:300]

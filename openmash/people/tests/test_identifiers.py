@@ -1,5 +1,6 @@
 """Identifier validation: NHS number, UPN and PNC ID check characters (DOMAIN.md 2.5)."""
 
+import datetime as dt
 import random
 import re
 
@@ -14,6 +15,7 @@ from openmash.people.identifiers import (
     nhs_number_normalise,
     pnc_check_character,
     pnc_id_normalise,
+    pnc_year_full,
     upn_check_letter,
     upn_normalise,
 )
@@ -166,35 +168,67 @@ def test_temporary_upn_letter_takes_its_alphabet_index():
 # --- PNC ID --------------------------------------------------------------------------------------------------
 
 
+#: The ways the same PNC ID is written (year 2001, serial 12345): the check letter of 01 + 0012345 is H
+#: (10012345 mod 23 = 8, the ninth letter of ZABCDEFGHJ...).
+PNC_VARIANTS = ["2001/0012345H", "01/12345H", "2001/12345h", " 01/0012345H ", "01/012345 H", "01 / 12345 h"]
+
+
+@pytest.mark.parametrize("raw", PNC_VARIANTS)
+def test_pnc_every_variant_normalises_to_one_canonical_form(raw):
+    assert pnc_id_normalise(raw) == "2001/0012345H"
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("99/123456X", "99/123456X"),
-        ("99/0123456X", "99/0123456X"),  # zero-padded serial, same check
-        ("1999/123456X", "1999/123456X"),  # four-digit year: the check uses the last two digits
+        ("99/123456X", "1999/0123456X"),  # a two-digit year after this year's is last century's
+        ("99/0123456X", "1999/0123456X"),
+        ("1999/123456X", "1999/0123456X"),  # four-digit year: the check uses the last two digits
         ("2001/0123456F", "2001/0123456F"),
-        (" 99/123456x ", "99/123456X"),
+        (" 99/123456x ", "1999/0123456X"),
     ],
 )
 def test_pnc_valid(raw, expected):
     assert pnc_id_normalise(raw) == expected
 
 
+def test_pnc_two_digit_year_pivots_on_this_year():
+    today = dt.date(2026, 11, 30)
+    assert pnc_year_full("26", today=today) == 2026
+    assert pnc_year_full("27", today=today) == 1927
+    assert pnc_year_full("00", today=today) == 2000
+    assert pnc_year_full("1985", today=today) == 1985
+
+
 def test_pnc_check_uses_last_two_year_digits():
     assert pnc_check_character("99", "123456") == "X"
     assert pnc_check_character("1999", "123456") == pnc_check_character("99", "123456")
+    assert pnc_check_character("01", "12345") == "H"
 
 
-@pytest.mark.parametrize("raw", ["99/123456A", "99/123456Z", "1999/123456Y", "2001/0123456C"])
+@pytest.mark.parametrize(
+    "raw", ["99/123456A", "99/123456Z", "1999/123456Y", "2001/0123456C", "2001/0012345A", "01/12345A"]
+)
 def test_pnc_wrong_check_character(raw):
-    with pytest.raises(ValueError, match="check character"):
+    with pytest.raises(ValueError, match="check letter does not match"):
         pnc_id_normalise(raw)
 
 
 @pytest.mark.parametrize("raw", ["99123456X", "999/123456X", "99/12345678X", "99/123456", "99/X", "AB/123456X", ""])
 def test_pnc_bad_shape(raw):
-    with pytest.raises(ValueError, match="PNC ID like"):
+    with pytest.raises(ValueError, match="like 2001/0012345H"):
         pnc_id_normalise(raw)
+
+
+def test_pnc_impossible_values_are_refused_with_the_reason():
+    today = dt.date(2026, 11, 30)
+    future = f"2030/0012345{pnc_check_character('30', '12345')}"
+    with pytest.raises(ValueError, match="2030 is in the future"):
+        pnc_id_normalise(future, today=today)
+    with pytest.raises(ValueError, match="cannot be all zeros"):
+        pnc_id_normalise(f"2001/0000000{pnc_check_character('01', '0')}", today=today)
+    with pytest.raises(ValueError, match="before any PNC record"):
+        pnc_id_normalise(f"1801/0012345{pnc_check_character('01', '12345')}", today=today)
 
 
 # --- the examples the error messages give must themselves be valid ---------------------------------------------
@@ -222,7 +256,7 @@ def test_pnc_message_examples_validate():
 def test_identifier_normalise_dispatches_and_rejects_unknown_types():
     assert identifier_normalise("nhs_number", "943 476 5919") == "9434765919"
     assert identifier_normalise("upn", "B801200005001") == "B801200005001"
-    assert identifier_normalise("pnc_id", "99/123456X") == "99/123456X"
+    assert identifier_normalise("pnc_id", "99/123456X") == "1999/0123456X"
     assert identifier_normalise("local_id", "LA123") == "LA123"
     with pytest.raises(ValueError, match="Unknown identifier type"):
         identifier_normalise("passport", "123")

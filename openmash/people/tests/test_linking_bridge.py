@@ -221,6 +221,45 @@ def test_records_that_agree_still_join_automatically(partnership, given, family,
     assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.CONFIRMED
 
 
+@pytest.mark.parametrize(
+    ("given", "joins"), [("Aex", True), ("Alx", True), ("Ale", True), ("Al", True), ("Sam", False), ("Max", False)]
+)
+def test_one_slip_in_a_short_first_name_still_joins_on_a_shared_nhs_number(partnership, given, joins):
+    """Al is a nickname of Alex. Picture review: a police record "Aex Read" with Alex Read's NHS number and date of birth stayed apart ("the
+    names do not match": the one-slip rule needed both names four letters long), and then health's exact "Alex
+    Read" matched two people and joined neither: one valid NHS number, three children."""
+    left = _record(
+        partnership["health-gp"],
+        "G1",
+        given_name="Alex",
+        family_name="Read",
+        date_of_birth=dt.date(2014, 2, 3),
+        nhs_number=NHS_A,
+    )
+    right = _record(
+        partnership["police"],
+        "P1",
+        given_name=given,
+        family_name="Read",
+        date_of_birth=dt.date(2014, 2, 3),
+        nhs_number=NHS_A,
+    )
+    left.refresh_from_db()
+    assert (left.person_id == right.person_id) is joins
+    if not joins:  # a different first name on the same number and birthday: kept apart, proposed for review
+        assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.PROPOSED
+        return
+    third = _record(
+        partnership["school-oak"],
+        "S1",
+        given_name="Alex",
+        family_name="Read",
+        date_of_birth=dt.date(2014, 2, 3),
+        nhs_number=NHS_A,
+    )
+    assert third.person_id == left.person_id  # the exact record joins the child who holds the number
+
+
 def test_the_honest_case_kayden_and_kaden_one_nhs_number_written_two_ways_still_joins(make_actor, api):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     kayden = subject_person(

@@ -250,7 +250,7 @@ def test_nhs_number_in_any_spacing_or_hyphenation(hub, person, typed):
 def test_upn_and_pnc_id(hub, person):
     upn = upn_check_letter("801200005001") + "801200005001"
     pnc = f"99/123456{pnc_check_character('99', '123456')}"
-    child = person("Amelia", "Testchild", identifiers=[("upn", upn), ("pnc_id", pnc)])
+    child = person("Amelia", "Testchild", identifiers=[("upn", upn), ("pnc_id", "1999/0123456X")])
     assert [p.pk for p in person_search(actor=hub, identifier_type="upn", identifier=upn.lower())] == [child.pk]
     assert [p.pk for p in person_search(actor=hub, identifier_type="pnc_id", identifier=f" {pnc} ")] == [child.pk]
 

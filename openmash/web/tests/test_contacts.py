@@ -484,9 +484,20 @@ def test_local_id_and_pnc_id_recorded_and_bad_pnc_is_shown_on_its_field(make_act
     client = login(make_actor("referrer", "police"))
     r = client.post("/contacts/new/", contact_form_data(members_0_pnc_id="99/123456A"))
     body = r.content.decode()
-    assert r.status_code == 200 and "check character does not match" in body
+    assert r.status_code == 200 and "check letter does not match" in body
     assert 'href="#id_members-0-pnc_id"' in body and Contact.objects.count() == 0
     r = contact_submit(client, contact_form_data(members_0_pnc_id="99/123456x", children_0_local_id="LA12345"))
     assert r.status_code == 302
     kinds = set(PersonIdentifier.objects.values_list("identifier_type", "value"))
-    assert {("pnc_id", "99/123456X"), ("local_id", "LA12345")} <= kinds
+    assert {("pnc_id", "1999/0123456X"), ("local_id", "LA12345")} <= kinds  # the canonical form (ADR 0009)
+
+
+@pytest.mark.parametrize("typed", ["01/12345h", " 01/0012345H ", "01/012345 H", "2001/12345H"])
+def test_the_web_intake_stores_a_pnc_id_in_its_canonical_form(make_actor, login, typed):
+    from openmash.people.models import AgencyRecord, PersonIdentifier
+
+    client = login(make_actor("referrer", "police"))
+    assert contact_submit(client, contact_form_data(members_0_pnc_id=typed)).status_code == 302
+    stored = PersonIdentifier.objects.get(identifier_type="pnc_id")
+    assert stored.value == "2001/0012345H"
+    assert AgencyRecord.objects.get(origin_person_id=stored.person_id).pnc_id == "2001/0012345H"

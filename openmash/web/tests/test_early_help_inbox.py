@@ -152,3 +152,35 @@ def test_the_hand_over_carries_what_the_service_needs_and_no_more(login, api, eh
     assert item["case"]["concern_codes"] == ["3B", "16A"] and item["case"]["threshold_level"] == 2
     assert item["case"]["next_steps"] == "Offer a team around the family meeting this week"
     assert "bruising" not in str(item) and "PC Example" not in str(item)
+
+
+def test_the_family_s_details_end_after_the_window_once_acknowledged(login, api, eh_researcher, make_actor):
+    """Attacker review: early help hand-overs showed the children's and adults' names, dates of birth, postcodes
+    and NHS numbers for ever. Like agency requests, the service sees them while the hand-over waits and for the
+    partnership's agency_access_days after acknowledging it (access.policy.early_help_people_until); the hub
+    always. The hand-over itself (reference, dates, the MASH's reasons) stays."""
+    import time_machine
+
+    from openmash.partnership.selectors import partnership_settings_get
+
+    referrer, screener = make_actor("referrer", "police"), make_actor("screener", "mash")
+    contact = contact_record(
+        referrer, subjects=[child("Wren", "Latewindow", dob="2016-05-05", nhs=nhs_number())], household=[]
+    )
+    screen(screener, contact, outcome="early_help")
+    eh = EarlyHelpRequest.objects.get(contact=contact)
+    days = partnership_settings_get().agency_access_days
+    early_help_request_acknowledge(actor=eh_researcher, request_id=eh.pk, version=eh.version)
+    client = login(eh_researcher)
+    inside = client.get(f"/early-help/{eh.pk}/").content.decode()
+    assert "Latewindow" in inside and "No longer shown" not in inside
+    [item] = api(eh_researcher).get("/early-help-requests?status=acknowledged").json()["items"]
+    assert item["people_shown"] is True and item["children"][0]["surname"] == "Latewindow"
+    with time_machine.travel(timezone.now() + dt.timedelta(days=days, hours=1)):
+        after = login(eh_researcher).get(f"/early-help/{eh.pk}/").content.decode()
+        assert "Latewindow" not in after and "No longer shown" in after and contact.reference in after
+        inbox = login(eh_researcher).get("/early-help/?status=acknowledged").content.decode()
+        assert "Latewindow" not in inbox and "No longer shown" in inbox
+        [item] = api(eh_researcher).get("/early-help-requests?status=acknowledged").json()["items"]
+        assert item["people_shown"] is False and item["children"] == [] and item["household"] == []
+        assert item["case"]["concern_codes"]  # the hand-over's reasons stay

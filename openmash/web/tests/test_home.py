@@ -125,3 +125,55 @@ def test_switching_to_someone_elses_membership_is_refused(make_actor, login):
 @pytest.mark.parametrize("method", ["get"])
 def test_switch_role_is_post_only(make_actor, login, method):
     assert getattr(login(make_actor("referrer", "police")), method)("/switch-role/").status_code == 405
+
+
+# --- the home page of roles with no case work (review, fault 4) ---------------------------------------------------
+
+
+def test_the_partnership_admins_home_shows_approvals_locked_accounts_and_starters_not_an_empty_case_section(
+    client, make_actor, login, settings
+):
+    from django.urls import reverse
+
+    settings.OPENMASH_LOCKOUT_FAILURES = 2
+    admin = make_actor("partnership_admin", "mash", username="pat.admin")
+    other = make_actor("partnership_admin", "mash", username="sam.admin")
+    locked = make_actor("referrer", "police", username="pc.locked")
+    for _ in range(2):
+        client.post("/login/", {"username": "pc.locked", "password": "nope"})
+    login(other).post(
+        reverse("partnership:user_new"),
+        {"username": "mallory.mgr", "name": "Mallory", "agency": "mash", "role": "manager"},
+    )
+    body = login(admin).get("/").content.decode()
+    assert 'data-testid="approvals-count">1<' in body and 'href="/partnership/approvals/"' in body
+    assert f'href="/partnership/users/{locked.user.pk}/">pc.locked</a>' in body
+    assert 'href="/partnership/users/new/"' in body and 'href="/partnership/users/"' in body
+    assert "Notifications" not in body and "You have no notifications" not in body
+    assert "My contacts" not in body and "Contacts passed to you" not in body
+
+
+def test_the_auditors_home_links_to_the_trail_and_counts_refused_requests(make_actor, login):
+    from openmash.audit.models import AuditEvent
+
+    auditor = make_actor("auditor", "mash", username="ann.auditor")
+    referrer = make_actor("referrer", "police")
+    assert login(referrer).get("/audit/").status_code == 403  # one refused request, audited as `deny`
+    client = login(auditor)
+    body = client.get("/").content.decode()
+    denied = AuditEvent.objects.filter(action="deny").count()
+    assert denied >= 1 and f'data-testid="denied-count">{denied}<' in body
+    assert 'href="/audit/"' in body and 'data-testid="denied-form"' in body
+    assert "Notifications" not in body and "My contacts" not in body
+    # the button shows the refused requests: the trail filtered by the `deny` action from a week ago
+    form = {"action": "deny"}
+    since = timezone.localdate() - dt.timedelta(days=7)
+    form.update(date_from_day=str(since.day), date_from_month=str(since.month), date_from_year=str(since.year))
+    shown = client.post("/audit/", form, follow=True)
+    assert shown.status_code == 200 and "?f=" in shown.redirect_chain[-1][0]
+
+
+def test_roles_with_case_work_keep_their_notifications(make_actor, login):
+    body = login(make_actor("referrer", "police")).get("/").content.decode()
+    assert "You have no notifications" in body and "Partnership administration" not in body
+    assert 'data-testid="denied-count"' not in body

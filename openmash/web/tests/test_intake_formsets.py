@@ -323,7 +323,7 @@ def test_check_your_answers_echoes_every_field_the_form_captures(referrer, login
     assert re.search(r'data-testid="check-present">([^<]*)<', child1).group(1) == "Not known"
     assert "Traveller of Irish heritage" in child0 and "B801200005001" in child0 and "LOC1" in child0
     assert "No fixed abode" in child1
-    assert "99/123456X" in page and "Partner still at the address" in page and "01234 567890" in page
+    assert "1999/0123456X" in page and "Partner still at the address" in page and "01234 567890" in page
     assert "Found in a colleague&#x27;s notes" in page and "High" in page
     assert 'href="/contacts/new/?intake=' in child0 and "#id_children-0-present_at_incident" in child0
 

@@ -98,7 +98,7 @@ def test_left_blank_the_contact_is_received_when_it_is_sent(referrer, login):
     [
         (lambda: _received(-3), "must not be in the future", "#id_received_date_0"),
         (lambda: _received(400), "must be within the last year", "#id_received_date_0"),
-        (lambda: _received(1, time=""), "Enter the time your agency received the concern", "#id_received_time"),
+        (lambda: _received(1, time=""), "Enter the time the contact was received", "#id_received_time"),
         (lambda: _received(1, time="25:61"), "Enter the time of receipt as hours and minutes", "#id_received_time"),
         (
             lambda: contact_form_data(received_time="09:30"),
@@ -130,3 +130,54 @@ def test_received_before_the_child_was_born_is_the_services_error_on_the_date_fi
     summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
     assert "cannot have been received before the child was born" in summary
     assert 'href="#id_received_date_0"' in summary
+
+
+# --- review, fault 3: the received time is asked for plainly, prefilled, and typed as people type it ----------------
+
+
+def test_a_new_intake_form_is_prefilled_with_now_in_london(referrer, login):
+    """The common case (the concern reached you just now) needs no typing: the date and time are filled in with
+    now, in Europe/London, and sending the form as it is records that time."""
+    now = timezone.localtime()
+    page = login(referrer).get("/contacts/new/").content.decode()
+
+    def value(name):
+        m = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert m, name
+        v = re.search(r'value="([^"]*)"', m.group(0))
+        return v.group(1) if v else ""
+
+    assert (value("received_date_day"), value("received_date_month"), value("received_date_year")) == (
+        str(now.day),
+        str(now.month),
+        str(now.year),
+    )
+    shown = dt.datetime.strptime(value("received_time"), "%H:%M").time()
+    assert abs((dt.datetime.combine(now.date(), shown) - now.replace(tzinfo=None)).total_seconds()) < 120
+
+
+def test_a_received_date_without_a_time_asks_for_the_time_on_the_time_field(referrer, login):
+    summary = _summary(login(referrer).post("/contacts/new/", _received(1, time="")).content.decode())
+    assert "Enter the time the contact was received, for example 09:30" in summary, summary
+    assert 'href="#id_received_time"' in summary and 'href="#id_received_date_0"' not in summary
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("9:30", "09:30"),
+        ("09:30", "09:30"),
+        ("9.30", "09:30"),
+        ("9:30am", "09:30"),
+        ("2pm", "14:00"),
+        ("2.15 pm", "14:15"),
+    ],
+)
+def test_common_time_spellings_are_accepted(referrer, login, typed, expected):
+    client = login(referrer)
+    response = client.post("/contacts/new/", _received(2, time=typed))
+    assert response.status_code == 302, _summary(response.content.decode())
+    day = timezone.localdate() - dt.timedelta(days=2)
+    check = client.get(response["Location"]).content.decode()
+    assert f"{day.day} {day.strftime('%B %Y')}, {expected}" in check

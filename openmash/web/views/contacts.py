@@ -118,10 +118,13 @@ class Intake:
         labels = [_child_label(n, child) for n, child in enumerate(self.children.forms)]
         if data is None:
             user, actor = request.user, request.actor
+            now = timezone.localtime()  # Europe/London: when the concern was received, prefilled as now
             initial = {
                 "referrer_name": user.display_name or user.get_full_name() or user.username,
                 "referrer_role": user.job_title or f"{actor.membership.get_role_display()}, {actor.agency.name}",
                 "idempotency_key": uuid.uuid4().hex,
+                "received_date": now.date(),
+                "received_time": now.strftime("%H:%M"),
             }
             self.form = ContactForm(initial=initial, late_days=late_days, child_labels=labels)
         else:

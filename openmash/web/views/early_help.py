@@ -8,21 +8,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import early_help_case_details
-from openmash.access.policy import can
+from openmash.access.policy import can, early_help_people_allowed, early_help_people_until
 from openmash.contacts.choices import Consent, ConsentNotSoughtReason, FamilyAware
 from openmash.core.exceptions import Conflict, PermissionDenied
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import EarlyHelpRequestStatus
-from openmash.enquiries.selectors import request_people
 from openmash.web import presenters
 from openmash.web.forms import AcknowledgeForm, apply_service_errors
 from openmash.web.paging import pagination
 
 
 def _people(actor, eh) -> list[dict]:
-    return presenters.minimum_people(request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()]))
+    return presenters.minimum_people(enquiry_selectors.early_help_people(actor, eh))
 
 
 _STATUSES = {"open": EarlyHelpRequestStatus.OPEN, "acknowledged": EarlyHelpRequestStatus.ACKNOWLEDGED, "all": ""}
@@ -43,7 +42,7 @@ def early_help_inbox(request):
         actor=request.actor, status=_STATUSES[status], order=order, page=request.GET.get("page")
     )
     effective = order or ("oldest" if status == "open" else "newest")
-    rows = [{"eh": eh, "people": _people(request.actor, eh)} for eh in page]
+    rows = [{"eh": eh, "people": _people(request.actor, eh), "until": early_help_people_until(eh)} for eh in page]
     ctx = {
         "rows": rows,
         "page": page,
@@ -86,6 +85,8 @@ def early_help_detail(request, request_id):
         "family_aware_label": FamilyAware(case["family_aware"]).label
         if case.get("family_aware") in FamilyAware.values
         else "",
+        "people_until": early_help_people_until(eh),
+        "people_shown": early_help_people_allowed(actor, eh),
         "children": [p for p in people if p["role"] == "child"],
         "adults": [p for p in people if p["role"] == "adult"],
         "can_acknowledge": eh.status == EarlyHelpRequestStatus.OPEN

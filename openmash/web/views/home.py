@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.actor import actor_for_user
 from openmash.access.fields import contact_view
-from openmash.access.policy import can, works_for_a_school, works_for_early_help_service
+from openmash.access.policy import (
+    can,
+    does_case_work,
+    role_grants_decidable,
+    works_for_a_school,
+    works_for_early_help_service,
+)
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
@@ -122,6 +131,21 @@ def home(request):
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
+    if can(actor, "partnership.configure"):  # the partnership admin's own work: approvals, lockouts, starters
+        from openmash.accounts.lockout import locked_accounts
+        from openmash.accounts.models import User
+
+        locked = locked_accounts()
+        ctx["admin_work"] = {
+            "approvals": role_grants_decidable(actor).count(),
+            "locked": list(User.objects.filter(username__in=locked).order_by("username").values("pk", "username")),
+        }
+    if can(actor, "audit.view"):  # the auditor's: the trail, and how many requests were refused this week
+        from openmash.audit.selectors import denied_recent_count
+
+        ctx["audit_work"] = {"denied": denied_recent_count(actor=actor, days=7), "days": 7}
+        ctx["audit_work"]["since"] = timezone.localdate() - dt.timedelta(days=7)
+    ctx["case_work"] = does_case_work(actor)
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
     targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
     ctx["notifications"] = [{"n": n, "target": targets.get(n.pk)} for n in notifications]

@@ -7,8 +7,9 @@ class Command(AdminCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--code", required=True)
+        parser.add_argument("--reason", default="", help="Why (kept in the audit trail; required to deactivate)")
         parser.add_argument("--reactivate", action="store_true")
 
     def handle(self, *args, **opts):
-        agency = agency_set_active(actor=SYSTEM, code=opts["code"], active=opts["reactivate"])
+        agency = agency_set_active(actor=SYSTEM, code=opts["code"], active=opts["reactivate"], reason=opts["reason"])
         self.stdout.write(f"Agency {agency.code} is now {'active' if agency.active else 'deactivated'}.")

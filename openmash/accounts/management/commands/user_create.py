@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from openmash.accounts.admin_services import SYSTEM, MembershipSpec, user_add, user_set_password_link
 from openmash.accounts.management.base import AdminCommand
+from openmash.core.links import site_base_url, site_url
 
 
 class Command(AdminCommand):
@@ -28,7 +29,9 @@ class Command(AdminCommand):
             "--no-password", action="store_true", help="Set no password; print a one-time set-password link"
         )
         parser.add_argument(
-            "--base-url", default="", help="Site address to put before the link, e.g. https://mash.example"
+            "--base-url",
+            default="",
+            help="Site address to put before the link, e.g. https://mash.example (default: OPENMASH_BASE_URL)",
         )
 
     def _password(self, opts) -> str | None:
@@ -53,6 +56,8 @@ class Command(AdminCommand):
         return password
 
     def handle(self, *args, **opts):
+        if opts["no_password"]:
+            site_base_url(opts["base_url"])  # before the user is made: a link must be printable
         password = self._password(opts)
         user = user_add(
             actor=SYSTEM,
@@ -65,7 +70,5 @@ class Command(AdminCommand):
         )
         self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
         if password is None:
-            link = user_set_password_link(actor=SYSTEM, username=user.username)
-            self.stdout.write(
-                f"One-time set-password link (give it to them privately): {opts['base_url'].rstrip('/')}{link}"
-            )
+            link = site_url(user_set_password_link(actor=SYSTEM, username=user.username), base_url=opts["base_url"])
+            self.stdout.write(f"One-time set-password link (give it to them privately): {link}")

@@ -1,5 +1,6 @@
 from openmash.accounts.admin_services import SYSTEM, user_set_password_link
 from openmash.accounts.management.base import AdminCommand
+from openmash.core.links import site_base_url, site_url
 
 
 class Command(AdminCommand):
@@ -11,9 +12,12 @@ class Command(AdminCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
         parser.add_argument(
-            "--base-url", default="", help="Site address to put before the link, e.g. https://mash.example"
+            "--base-url",
+            default="",
+            help="Site address to put before the link, e.g. https://mash.example (default: OPENMASH_BASE_URL)",
         )
 
     def handle(self, *args, **opts):
+        site_base_url(opts["base_url"])  # before the old link and password are voided
         link = user_set_password_link(actor=SYSTEM, username=opts["username"])
-        self.stdout.write(f"{opts['base_url'].rstrip('/')}{link}")
+        self.stdout.write(site_url(link, base_url=opts["base_url"]))

@@ -43,6 +43,9 @@ class Command(BaseCommand):
             # every access-log field redacted (set-password token, query strings) and control characters escaped
             "--logger-class",
             "config.gunicorn_logging.AccessLogger",
+            # no control socket: gunicorn's default is one fixed path per user account, shared by every instance
+            # on the machine (each overwriting the last); OpenMASH is controlled by signals (see run below)
+            "--no-control-socket",
         ]
         self.stdout.write(f"Serving on http://{opts['host']}:{opts['port']}  (Ctrl+C to stop)")
         self.stdout.flush()
@@ -75,9 +78,10 @@ class Command(BaseCommand):
                 signal.signal(s, handler)
 
     def _escalate_every(self, stop: threading.Event, seconds: int) -> None:
-        """Escalate overdue agency requests and clear expired sessions while serving, and refresh the database's
-        planner statistics at start and hourly (production may run `openmash escalate_overdue`, `openmash
-        clearsessions` and `openmash dbstats` from a scheduler instead: --escalate-every 0)."""
+        """Escalate overdue agency requests, clear expired sessions and score the agency records due (`openmash link
+        records`) while serving, and refresh the database's planner statistics at start and hourly (production may
+        run `openmash escalate_overdue`, `openmash clearsessions`, `openmash link records` and `openmash dbstats` from
+        a scheduler instead: --escalate-every 0)."""
         from django.core.management import call_command
         from django.db import close_old_connections
 
@@ -100,5 +104,13 @@ class Command(BaseCommand):
                 intake_drafts_clear_expired()  # drafts kept across an idle sign-out, past their hours
             except Exception:  # keep serving; the error is logged
                 logging.getLogger(__name__).exception("Escalation run failed")
+            finally:
+                close_old_connections()
+            try:
+                # the records contacts stored since the last run (ADR 0009: intake leaves them due, never scores them
+                # while the referrer waits)
+                call_command("link_records", quiet=True, stdout=io.StringIO())
+            except Exception:  # keep serving; the error is logged
+                logging.getLogger(__name__).exception("Scoring run failed")
             finally:
                 close_old_connections()

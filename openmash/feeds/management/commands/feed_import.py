@@ -5,6 +5,10 @@ uploaded in the browser and left pending (OPENMASH_IMPORT_RUNNER=subprocess or n
 Prints a progress bar (to standard error, when it is a terminal), then the validation report, one problem a line
 as `row N, FIELD: reason`, and the counts. Exit status 0 when the file was imported (or checked, or already
 imported), 1 when it was refused or failed: nothing was written then.
+
+After a successful import it scores the records due (``openmash.matching.scoring.records_due_score``: the import's
+records and every intake record stored since the last run, ADR 0009), unless ``--no-score`` is given or
+OPENMASH_SCORE_AFTER_IMPORT is off.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from openmash.accounts.admin_services import SYSTEM
@@ -21,6 +26,7 @@ from openmash.feeds.choices import BatchStatus
 from openmash.feeds.models import ImportBatch
 from openmash.feeds.runner import spool_path
 from openmash.feeds.services import batch_start, feed_import
+from openmash.matching.scoring import records_due_score
 
 SHOWN_PROBLEMS = 200
 
@@ -77,6 +83,11 @@ class Command(AdminCommand):
         parser.add_argument("--encoding", help="The CSV's text encoding, e.g. cp1252 (detected when absent)")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
         parser.add_argument("--batch", help="Run an import uploaded in the browser and left pending (its id)")
+        parser.add_argument(
+            "--no-score",
+            action="store_true",
+            help="Do not score the records due afterwards (openmash link records does it later)",
+        )
 
     def handle(self, *args, **opts):
         quiet = opts["no_progress"] or not sys.stderr.isatty()
@@ -111,6 +122,13 @@ class Command(AdminCommand):
         self._report(batch)
         if batch.status in (BatchStatus.REFUSED, BatchStatus.FAILED):
             raise CommandError(batch.report.get("message", "not imported"))
+        if batch.status == BatchStatus.DONE and settings.OPENMASH_SCORE_AFTER_IMPORT and not opts["no_score"]:
+            # the import's records and every intake record stored since the last run (ADR 0009)
+            summary = records_due_score(None)
+            self.stdout.write(
+                f"Scored {summary.records} records: {summary.confirmed} joined automatically, "
+                f"{summary.proposed} sent to the review queue."
+            )
 
     def _pending(self, batch_id: str) -> ImportBatch:
         batch = (

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from openmash.accounts.management.base import AdminCommand
-from openmash.matching.scoring import CHUNK, records_due, records_score
+from openmash.matching.scoring import records_due, records_due_ids, records_score
 
 
 def _since(text: str | None) -> dt.datetime | None:
@@ -27,20 +27,6 @@ def _since(text: str | None) -> dt.datetime | None:
     except ValueError:
         raise CommandError(f"--since {text!r} is not a date like 2026-11-30") from None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _ids(since):
-    """Due record ids in id order, read a page at a time (records drop out of "due" as they are scored)."""
-    last = None
-    while True:
-        qs = records_due(since=since).order_by("pk")
-        if last is not None:
-            qs = qs.filter(pk__gt=last)
-        page = list(qs.values_list("pk", flat=True)[: CHUNK * 10])
-        if not page:
-            return
-        yield from page
-        last = page[-1]
 
 
 class Command(AdminCommand):
@@ -67,7 +53,7 @@ class Command(AdminCommand):
                 bar.refresh()
 
         try:
-            summary = records_score(_ids(start), None, progress=progress)
+            summary = records_score(records_due_ids(since=start), None, progress=progress)
         finally:
             if bar is not None:
                 bar.close()
