@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
+from openmash.core.bulk import rows_insert
 from openmash.core.exceptions import ValidationFailed
 from openmash.feeds.choices import BatchStatus, EventKind
 from openmash.feeds.mapping import FeedSpec, feed_spec_get, type_key
@@ -201,11 +202,12 @@ class _Validation:
 def _validate(reader, spec: FeedSpec, today: dt.date, progress: Progress) -> _Validation:
     found = _Validation()
     limit = settings.OPENMASH_IMPORT_MAX_ROWS
+    memo: dict = {}  # the last person's checked cells (validate.row_clean)
     for row in reader:
         found.rows += 1
         if found.rows > limit:
             raise FileProblem(Problem(row.number, "file", f"The file has more than {limit} rows: split it"))
-        clean, problems = row_clean(row, spec, today=today)
+        clean, problems = row_clean(row, spec, today=today, memo=memo)
         if row.only_problems and not any(p.level == "error" for p in problems):
             found.rows -= 1  # not a row: a note about the input (e.g. a FHIR resource type that is not imported)
         elif clean is None:
@@ -221,41 +223,49 @@ def _validate(reader, spec: FeedSpec, today: dt.date, progress: Progress) -> _Va
 
 
 def _events_write(batch: ImportBatch, rows: list[CleanRow], refs: dict, source: str) -> tuple[int, int]:
-    """Chronology entries for a chunk's events: (created, already held)."""
-    entries: dict[str, ChronologyEntry] = {}
+    """Chronology entries for a chunk's events: (created, already held). Two statements whatever the chunk's size:
+    one read of the external ids already held (on the partial unique index of (source, external id), which the
+    query names in full so SQLite and PostgreSQL use it: without it both scan every entry, once per chunk), one
+    insert (`core.bulk.rows_insert`, rows as dicts: no model instance per event)."""
+    entries: dict[str, dict] = {}
+    agency_id, object_id = batch.agency_id, str(batch.pk)
     for r in rows:
         e = r.event
         if e is None or e.external_id in entries:
             continue
         record_id, person_id = refs[r.local_id]
-        label = EventKind(e.kind).label
+        label = _KIND_LABELS[e.kind]
         summary = label if e.kind != EventKind.OTHER else f"{label}: {e.type_text}"
-        entries[e.external_id] = ChronologyEntry(
-            person_id=person_id,
-            occurred_at=occurred_at(e.occurred_on),
-            kind="event",
-            agency=batch.agency,
-            summary=summary[:300],
-            object_type="feeds.importbatch",
-            object_id=str(batch.pk),
-            record_id=record_id,
-            source=source,
-            external_id=e.external_id,
-            event_kind=e.kind,
-            source_type_text=e.type_text,
-            description=e.description,
-            sensitivity=e.sensitivity,
-        )
+        entries[e.external_id] = {
+            "person_id": person_id,
+            "occurred_at": occurred_at(e.occurred_on),
+            "kind": "event",
+            "agency_id": agency_id,
+            "summary": summary[:300],
+            "object_type": "feeds.importbatch",
+            "object_id": object_id,
+            "record_id": record_id,
+            "source": source,
+            "external_id": e.external_id,
+            "event_kind": e.kind,
+            "source_type_text": e.type_text,
+            "description": e.description,
+            "sensitivity": e.sensitivity,
+        }
     if not entries:
         return 0, 0
     held = set(
-        ChronologyEntry.objects.filter(source=source, external_id__in=list(entries)).values_list(
-            "external_id", flat=True
-        )
+        ChronologyEntry.objects.filter(source=source, external_id__in=list(entries))
+        .exclude(external_id="")  # the unique index's own condition (it is partial)
+        .order_by()
+        .values_list("external_id", flat=True)
     )
     new = [entry for key, entry in entries.items() if key not in held]
-    ChronologyEntry.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    rows_insert(ChronologyEntry, new, ignore_conflicts=True)
     return len(new), len(held)
+
+
+_KIND_LABELS = {k.value: str(k.label) for k in EventKind}
 
 
 def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: int, progress: Progress) -> None:
@@ -264,6 +274,8 @@ def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: in
     chunk_size = settings.OPENMASH_IMPORT_CHUNK_ROWS
     chunk: list[CleanRow] = []
     done = 0
+    memo: dict = {}  # the last person's checked cells (validate.row_clean)
+    progress("write", 0, total)  # the check pass has ended: the bar (and the bench's clock) moves to writing
 
     def flush() -> None:
         refs = writer.write(chunk)
@@ -276,7 +288,7 @@ def _write(batch: ImportBatch, reader, spec: FeedSpec, today: dt.date, total: in
 
     for row in reader:
         done += 1
-        clean, problems = row_clean(row, spec, today=today)
+        clean, problems = row_clean(row, spec, today=today, memo=memo)
         if clean is None:
             if batch.skip_bad_rows or row.only_problems:
                 continue

@@ -252,29 +252,58 @@ def _as_received(values: dict) -> dict:
     return out
 
 
-def row_clean(row: Row, spec: FeedSpec, *, today: dt.date) -> tuple[CleanRow | None, list[Problem]]:
-    """Check one row. Returns (CleanRow, problems) when it may be imported (problems are then warnings only), or
-    (None, problems) when any problem is an error, or when the item gives no row (``row.only_problems``)."""
-    if row.only_problems:
-        return None, list(row.problems)
-    c = _Checker(row, spec, today)
+_EVENT_FIELDS = frozenset({"event_date", "event_type", "description", "event_id"})
+
+
+def _person_clean(c: _Checker, values: dict) -> dict:
+    """The person half of a row (the agency's record): its CleanRow fields, the event apart."""
     local_id = c.text("record_id", limit=100)
     if not local_id and not any(p.field == "record_id" for p in c.problems):
         c.err("record_id", "Enter the agency's record id for the person")
+    return {
+        "local_id": local_id,
+        "given_name": c.name("given_name", "Given name"),
+        "family_name": c.name("family_name", "Family name"),
+        "date_of_birth": c.date_of_birth(),
+        "sex": c.sex(),
+        "postcode": c.postcode(),
+        "address": c.text("address", limit=300),
+        "nhs_number": c.identifier("nhs_number", nhs_number_normalise, nhs_number_is_placeholder, "NHS number"),
+        "upn": c.identifier("upn", upn_normalise, lambda v: len(v) == 13 and upn_is_placeholder(v), "UPN"),
+        "pnc_id": c.identifier("pnc_id", pnc_id_normalise, lambda v: identifier_is_placeholder("pnc_id", v), "PNC ID"),
+        "as_received": _as_received(values),
+    }
+
+
+def row_clean(
+    row: Row, spec: FeedSpec, *, today: dt.date, memo: dict | None = None
+) -> tuple[CleanRow | None, list[Problem]]:
+    """Check one row. Returns (CleanRow, problems) when it may be imported (problems are then warnings only), or
+    (None, problems) when any problem is an error, or when the item gives no row (``row.only_problems``).
+
+    ``memo``: a dict the caller keeps for one pass over one file (same spec, same day). An extract lists a person's
+    events on consecutive rows with the same person cells; when a row's person cells are exactly the previous
+    row's, and those had no problem, their checked values are reused instead of checked again (the result is the
+    same: the checks depend on the cells, the spec and the day only). It holds one person at a time."""
+    if row.only_problems:
+        return None, list(row.problems)
+    c = _Checker(row, spec, today)
+    key = person = None
+    if memo is not None and not row.problems:
+        key = tuple((k, v.__class__, v) for k, v in row.values.items() if k not in _EVENT_FIELDS)
+        try:
+            person = memo.get(key)
+        except TypeError:  # a cell that cannot be a key (none of the readers gives one today): no memo
+            key = None
+    if person is None:
+        person = _person_clean(c, row.values)
+        if key is not None and not c.problems:
+            memo.clear()
+            memo[key] = person
     clean = CleanRow(
         number=row.number,
-        local_id=local_id,
-        given_name=c.name("given_name", "Given name"),
-        family_name=c.name("family_name", "Family name"),
-        date_of_birth=c.date_of_birth(),
-        sex=c.sex(),
-        postcode=c.postcode(),
-        address=c.text("address", limit=300),
-        nhs_number=c.identifier("nhs_number", nhs_number_normalise, nhs_number_is_placeholder, "NHS number"),
-        upn=c.identifier("upn", upn_normalise, lambda v: len(v) == 13 and upn_is_placeholder(v), "UPN"),
-        pnc_id=c.identifier("pnc_id", pnc_id_normalise, lambda v: identifier_is_placeholder("pnc_id", v), "PNC ID"),
-        as_received=_as_received(row.values),
-        event=c.event(local_id),
+        **{**person, "as_received": dict(person["as_received"])},
+        event=c.event(person["local_id"]),
     )
     if any(p.level == "error" for p in c.problems):
         return None, c.problems

@@ -45,6 +45,7 @@ from django.utils import timezone
 from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import person_get_for, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.bulk import rows_insert
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.text import TextRefused, clean_text, normalise_name
 from openmash.people.choices import AddressStatus, PersonKind, Sex
@@ -695,21 +696,20 @@ def records_from_feed(
         values["kind"] = values.get("kind") or PersonKind.CHILD
         values.setdefault("date_of_birth", None)
         rows.append((local_id, values, _jsonable(d.get("as_received") or {})))
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                kind=v["kind"],
-                forename=v["given_name"],
-                surname=v["family_name"],
-                forename_norm=normalise_name(v["given_name"]),
-                surname_norm=normalise_name(v["family_name"]),
-                date_of_birth=v["date_of_birth"],
-                sex=v["sex"],
-                created_by_agency=agency,
-            )
-            for _, v, _ in rows
-        ]
-    )
+    people = [
+        Person(
+            kind=v["kind"],
+            forename=v["given_name"],
+            surname=v["family_name"],
+            forename_norm=normalise_name(v["given_name"]),
+            surname_norm=normalise_name(v["family_name"]),
+            date_of_birth=v["date_of_birth"],
+            sex=v["sex"],
+            created_by_agency=agency,
+        )
+        for _, v, _ in rows
+    ]
+    rows_insert(Person, people)
     identifiers, addresses, records = [], [], []
     for person, (local_id, v, as_received) in zip(people, rows, strict=True):
         identifiers.extend(
@@ -729,10 +729,11 @@ def records_from_feed(
                 **v,
             )
         )
-    PersonIdentifier.objects.bulk_create(identifiers)
-    Address.objects.bulk_create(addresses)
-    created = AgencyRecord.objects.bulk_create(records)
-    search_keys_refresh([p.pk for p in people])  # bulk_create sends no signals (search_index)
+    rows_insert(PersonIdentifier, identifiers)
+    rows_insert(Address, addresses)
+    rows_insert(AgencyRecord, records)
+    created = records
+    search_keys_refresh([p.pk for p in people])  # bulk inserts send no signals (search_index)
     return created
 
 
@@ -838,9 +839,8 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
         values = {getattr(r, f) for r in records if getattr(r, f)}
         keys |= {(f, v) for v in values}
         if values:
-            # "and not blank" names the partial index's own condition (agency_record_nhs_idx and the others), so
-            # SQLite can use it: without it, SQLite cannot tell that "nhs_number IN (...)" excludes blanks and
-            # reads every record
+            # the partial index's own condition too (``f != ""``): without it neither SQLite nor PostgreSQL (for more
+            # than 100 values) can prove the index applies, and every record is scanned once per chunk
             q |= Q(**{f"{f}__in": values}) & ~Q(**{f: ""})
     if not q:
         return {}, set()

@@ -44,6 +44,7 @@ from types import SimpleNamespace
 from django.db import transaction
 
 from linkage.names import name_keys, tokens
+from openmash.core.bulk import rows_insert
 
 KIND_FAMILY = "fam"
 KIND_FAMILY_TOKEN = "ftok"
@@ -158,11 +159,11 @@ def search_keys_refresh(person_ids: Iterable, *, models=None) -> int:
             names, postcodes = _sources(m, chunk)
             m.SearchKey.objects.filter(person_id__in=chunk).delete()
             rows = [
-                m.SearchKey(person_id=pid, kind=kind, key=key, dob=dob)
+                {"person_id": pid, "kind": kind, "key": key, "dob": dob}
                 for pid, person_names in names.items()
                 for kind, key, dob in person_index_keys(person_names, postcodes.get(pid, ()))
             ]
-            m.SearchKey.objects.bulk_create(rows, batch_size=2000)
+            rows_insert(m.SearchKey, rows)
             written += len(rows)
     return written
 

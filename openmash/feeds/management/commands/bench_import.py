@@ -26,6 +26,29 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/openmash_bench_import"
 RESULT_MARK = "BENCH-IMPORT "
 
 
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs on this machine and
+    its process can be read (/proc); 0.0 otherwise (SQLite runs inside this process, so its time is ours)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    if not hasattr(_server_cpu, "pid"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _server_cpu.pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{_server_cpu.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, in clock ticks
+
+
+def _clocks() -> tuple[float, float, float]:
+    """(wall seconds, this process's CPU seconds, the database server's CPU seconds for this connection)."""
+    return time.perf_counter(), time.process_time(), _server_cpu()
+
+
 class Command(BaseCommand):
     help = "Import a generated standard extract (1,000,000 rows by default): rows/s and peak memory."
 
@@ -93,11 +116,19 @@ class Command(BaseCommand):
                 _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
         if proc.returncode or not result:
             raise CommandError(f"the {db} import failed (exit {proc.returncode})")
-        rows, seconds, validate_s, write_s = int(result[0]), float(result[1]), float(result[2]), float(result[3])
+        rows = int(result[0])
+        seconds, validate_s, write_s, check_cpu, write_cpu, check_db, write_db = (float(x) for x in result[1:8])
         peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+        per_row = 1000 / max(rows, 1)
         self.stdout.write(
             f"{db}: {rows:,} rows imported in {seconds:.0f}s ({rows / seconds:,.0f} rows/s; check pass "
             f"{validate_s:.0f}s, write pass {write_s:.0f}s); peak RSS {peak_mb:,.0f} MB"
+        )
+        # CPU time per row does not depend on what else the machine is doing, as wall time does
+        server = f"; database server {write_db * per_row:.2f} ms/row" if db == "postgres" and write_db else ""
+        self.stdout.write(
+            f"{db}: CPU per row: check pass {check_cpu * per_row:.2f} ms, write pass {write_cpu * per_row:.2f} ms"
+            f" (this process){server}"
         )
 
     def single(self, path: Path, *, migrate: bool = True) -> None:
@@ -112,22 +143,31 @@ class Command(BaseCommand):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
         agency_create(code="bench", name="Bench Police", agency_type="police", source_code="6")
-        marks: dict[str, float] = {}
+        marks: dict[str, tuple[float, float, float]] = {}
 
         def progress(phase: str, done: int, total: int | None) -> None:
-            marks.setdefault(phase, time.perf_counter())
+            if phase not in marks:
+                marks[phase] = _clocks()
 
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
+        started = _clocks()
         batch = batch_start(actor=SYSTEM, feed_code="standard", agency_code="bench", file_name=path.name)
         batch = feed_import(actor=SYSTEM, path=path, batch=batch, progress=progress)
-        ended = time.perf_counter()
+        ended = _clocks()
         if batch.status != BatchStatus.DONE:
             raise CommandError(f"import {batch.status}: {batch.report.get('message')}")
         self.stdout.write(
             f"  {batch.records_created:,} records, {batch.events_created:,} events; RSS after migrate "
             f"{before / 1024:,.0f} MB"
         )
-        validate_s = marks.get("write", ended) - marks.get("validate", started)
-        write_s = ended - marks.get("write", ended)
-        self.stdout.write(f"{RESULT_MARK}{batch.rows_written} {ended - started:.3f} {validate_s:.3f} {write_s:.3f}")
+        check_at, write_at = marks.get("validate", started), marks.get("write", ended)
+        numbers = [
+            ended[0] - started[0],
+            write_at[0] - check_at[0],
+            ended[0] - write_at[0],
+            write_at[1] - check_at[1],
+            ended[1] - write_at[1],
+            write_at[2] - check_at[2],
+            ended[2] - write_at[2],
+        ]
+        self.stdout.write(f"{RESULT_MARK}{batch.rows_written} " + " ".join(f"{n:.3f}" for n in numbers))
