@@ -242,6 +242,18 @@ class PersonAmendIn(CleanSchema):
     present_at_incident: YesNoUnknownIn | None = None
 
 
+class ConcernAmendIn(CleanSchema):
+    """What the concern says, amended before screening: `immediate_risk` raised (the recorder or the hub, with
+    `immediate_risk_detail`) or lowered (the hub only, with the reason in `immediate_risk_detail`); raising it brings
+    the screening due time forward. `add_concern_codes`: CIN assessment factor codes added (never removed).
+    `additional_information`: added to the end of the narrative, marked with who added it and when."""
+
+    immediate_risk: bool | None = None
+    immediate_risk_detail: str = Field("", max_length=1000)
+    add_concern_codes: list[str] = Field(default_factory=list, max_length=30)
+    additional_information: str = Field("", max_length=20000)
+
+
 class ContactAmendIn(CleanSchema):
     """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
     a stale one answers 409. Every change is kept with the value it replaced. The recorder changes only what their
@@ -254,6 +266,7 @@ class ContactAmendIn(CleanSchema):
     add_household: list[HouseholdPersonIn] = Field(default_factory=list, max_length=30)
     people: list[PersonAmendIn] = Field(default_factory=list, max_length=50)
     domestic_abuse: DomesticAbuseIn | None = None
+    concern: ConcernAmendIn | None = None
 
 
 class AddressCorrectionIn(AddressIn):

@@ -973,7 +973,13 @@ def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, err
 def _amend_validate(actor, contact: Contact, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
-    plan: dict[str, Any] = {"people": [], "add_subjects": [], "add_household": [], "domestic_abuse": None}
+    plan: dict[str, Any] = {
+        "people": [],
+        "add_subjects": [],
+        "add_household": [],
+        "domestic_abuse": None,
+        "concern": _amend_validate_concern(actor, contact, data.get("concern"), errors),
+    }
     plan["people"] = _amend_validate_people(actor, contact, data, links, errors)
     for key, role_default, child in (("add_subjects", ContactPersonRole.SUBJECT, True), ("add_household", None, False)):
         for i, ref in enumerate(data.get(key) or []):
@@ -1109,6 +1115,99 @@ def _amend_apply(actor, contact: Contact, plan: dict) -> list[ContactChange]:
     changes = _amend_people(actor, contact, plan["people"])
     changes += _amend_additions(actor, contact, plan)
     changes += _amend_domestic_abuse(actor, contact, plan["domestic_abuse"])
+    changes += _amend_concern(actor, contact, plan["concern"])
+    return changes
+
+
+IMMEDIATE_RISK_LOWER_MESSAGE = (
+    "Only the MASH can record that a child is no longer at immediate risk. Call the MASH if the risk has changed"
+)
+
+
+def _amend_validate_concern(actor, contact: Contact, concern: dict | None, errors: dict) -> dict | None:
+    """The `concern` part of an amendment before screening (practitioner review: a referrer who answered
+    "immediate risk: no" by mistake could not correct it, nor add a concern or what they learnt since):
+
+    - `immediate_risk` (bool) with `immediate_risk_detail`: raising it is open to the recorder and the hub, with
+      the detail; lowering it only to the hub (``contact.screen``: screeners and managers), with the reason in the
+      detail. Raising it brings the screening due time forward (screening_due);
+    - `add_concern_codes`: CIN assessment factor codes added to those given (none is ever removed here);
+    - `additional_information`: text added to the end of the narrative, marked with who added it and when (the
+      original words are never rewritten).
+
+    Out: the cleaned changes ({} when nothing differs) or None when `concern` is not given. Errors are keyed
+    ``concern.<field>``."""
+    if concern is None:
+        return None
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(f"concern.{field}", []).append(message)
+
+    out: dict[str, Any] = {}
+    raised = concern.get("immediate_risk")
+    if raised is not None and bool(raised) != contact.immediate_risk:
+        detail = _text(concern, "immediate_risk_detail", err, multiline=True)
+        if not raised and not can(actor, "contact.screen"):
+            err("immediate_risk", IMMEDIATE_RISK_LOWER_MESSAGE)
+        elif not detail:
+            err(
+                "immediate_risk_detail",
+                "Describe the immediate risk and what has been done"
+                if raised
+                else "Say why the child is no longer at immediate risk",
+            )
+        elif len(detail) > 1000:
+            err("immediate_risk_detail", "Must be 1,000 characters or fewer")
+        out.update(immediate_risk=bool(raised), immediate_risk_detail=detail)
+    codes = list(dict.fromkeys(concern.get("add_concern_codes") or []))
+    unknown = [str(c) for c in codes if c not in CONCERN_CODES]
+    if unknown:
+        err("add_concern_codes", f"Unknown concern category code: {', '.join(unknown)}")
+    added = [c for c in codes if c in CONCERN_CODES and c not in contact.concern_codes]
+    if added:
+        out["concern_codes"] = [*contact.concern_codes, *added]
+    info = _text(concern, "additional_information", err, multiline=True)
+    if info:
+        room = settings.OPENMASH_MAX_NARRATIVE_CHARS - len(contact.narrative) - 200
+        if len(info) > room:
+            err("additional_information", f"Must be {max(room, 0):,} characters or fewer (the description's limit)")
+        out["additional_information"] = info
+    return out
+
+
+def _amend_concern(actor, contact: Contact, concern: dict | None) -> list[ContactChange]:
+    if not concern:
+        return []
+    kind = ChangeKind.AMENDMENT
+    changes: list[ContactChange] = []
+    updated: list[str] = []
+    if "immediate_risk" in concern:
+        for field in ("immediate_risk", "immediate_risk_detail"):
+            changes.append(_change(actor, contact, kind, field, getattr(contact, field), concern[field]))
+            setattr(contact, field, concern[field])
+        partnership = partnership_settings_get()
+        calendar = working_calendar_get(around=contact.received_at.date(), settings_obj=partnership)
+        due = screening_due(
+            contact.received_at, immediate_risk=contact.immediate_risk, partnership=partnership, calendar=calendar
+        )
+        if due != contact.screening_due_at:
+            changes.append(_change(actor, contact, kind, "screening_due_at", contact.screening_due_at, due))
+            contact.screening_due_at = due
+        updated += ["immediate_risk", "immediate_risk_detail", "screening_due_at"]
+    if "concern_codes" in concern:
+        changes.append(_change(actor, contact, kind, "concern_codes", contact.concern_codes, concern["concern_codes"]))
+        contact.concern_codes = concern["concern_codes"]
+        updated.append("concern_codes")
+    if concern.get("additional_information"):
+        who = f"{actor.user} ({actor.agency.name})"
+        now = timezone.localtime(timezone.now())
+        when = f"{now.day} {now:%B %Y} at {now:%H:%M}"
+        narrative = f"{contact.narrative}\n\nAdded on {when} by {who}:\n{concern['additional_information']}"
+        changes.append(_change(actor, contact, kind, "narrative", contact.narrative, narrative))
+        contact.narrative = narrative
+        updated.append("narrative")
+    if updated:
+        contact.save(update_fields=[*updated, "updated_at"])
     return changes
 
 

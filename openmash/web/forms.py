@@ -827,6 +827,56 @@ def sibling_pairs(count: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(count) for j in range(i + 1, count)]
 
 
+class ConcernAmendForm(CleanTextFormMixin, forms.Form):
+    """The concern, amended before screening (contacts.services._amend_validate_concern): immediate risk changed
+    (raised by the recorder or the hub; lowered by the hub only), concern categories added, information added to the
+    end of the description."""
+
+    immediate_risk = _radios("Is the child at immediate risk of harm?", YES_NO)
+    immediate_risk_detail = _long_text(
+        "If the answer changes, say why",
+        limit=1000,
+        rows=3,
+        help_text="The immediate risk and what has been done, or why the child is no longer at immediate risk",
+    )
+    add_concern_codes = _checkboxes("Add concern categories", list(CONCERN_CODES.items()))
+    additional_information = _long_text(
+        "Add information to the description",
+        limit=5000,
+        rows=5,
+        help_text="Added to the end of the description with your name and the time; what was first written stays",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Contact version")
+
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def __init__(self, *args, current_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add_concern_codes"].choices = [
+            (code, label) for code, label in CONCERN_CODES.items() if code not in set(current_codes)
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.radios("immediate_risk", inline=True),
+            Field.textarea("immediate_risk_detail"),
+            Field.checkboxes("add_concern_codes", small=True),
+            Field.textarea("additional_information"),
+            "version",
+        )
+
+    def concern_data(self) -> dict:
+        """The service's `concern` input (API ConcernAmendIn)."""
+        cd = self.cleaned_data
+        return {
+            "immediate_risk": None if cd.get("immediate_risk") in (None, "") else cd["immediate_risk"] == "yes",
+            "immediate_risk_detail": cd.get("immediate_risk_detail") or "",
+            "add_concern_codes": list(cd.get("add_concern_codes") or []),
+            "additional_information": cd.get("additional_information") or "",
+        }
+
+
 def sibling_field(i: int, j: int) -> str:
     return f"siblings_{i}_{j}"
 

@@ -33,6 +33,7 @@ from openmash.web.forms import (
     MAX_MEMBERS,
     ChildForm,
     ChildFormSet,
+    ConcernAmendForm,
     ContactForm,
     DomesticAbuseForm,
     MemberForm,
@@ -725,16 +726,25 @@ def contact_amend(request, contact_id):
         "notify_schools": "yes" if contact.notify_schools else "no",
     }
     da = DomesticAbuseForm(request.POST if section == "da" else None, prefix="da", initial=da_initial)
-    form = {"child": child, "member": member, "da": da}.get(section or "")
+    concern = ConcernAmendForm(
+        request.POST if section == "concern" else None,
+        prefix="concern",
+        initial={**version, "immediate_risk": "yes" if contact.immediate_risk else "no"},
+        current_codes=contact.concern_codes,
+    )
+    form = {"child": child, "member": member, "da": da, "concern": concern}.get(section or "")
     for f in (child, member):
         f.candidates, f.match_answer, f.match_error = [], "", ""
-    asking = form is not None and form.is_valid() and form is not da and _amend_candidates(request, contact, form)
+    asking = (
+        form is not None and form.is_valid() and form in (child, member) and _amend_candidates(request, contact, form)
+    )
     if form is not None and not asking and form.is_valid():
-        person = _matched(form, form.service_data()) if form is not da else None
+        person = _matched(form, form.service_data()) if form in (child, member) else None
         data, group = {
             "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
             "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
             "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
+            "concern": ({"concern": concern.concern_data() if section == "concern" else None}, "concern"),
         }[section]
         try:
             contact_services.contact_amend(
@@ -755,6 +765,7 @@ def contact_amend(request, contact_id):
         "child_form": child,
         "member_form": member,
         "da_form": da,
+        "concern_form": concern,
         "error_links": errors,
         "form": _Errors(errors) if errors else None,
     }
