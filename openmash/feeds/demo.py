@@ -9,9 +9,10 @@ spaces, hyphens or not at all (and often not held by the police). Some children 
 The children are the demo database's own (children with an NHS number, so the imported events join the
 chronologies their contacts started), or, with no seeded database, made up here. Both come from the 999 NHS
 number range, which is never issued. Imported, a shared child whose police record holds the NHS number is one
-person at once (openmash.people.linking); one the police hold without it waits in the hub's review queue as a
-look-alike (name and date of birth) until a reviewer confirms it. Either way its chronology then shows police and
-health events together.
+person at once (openmash.people.linking); one the police hold without it is proposed as a look-alike (name and
+date of birth), and the scoring run after the import joins it when it scores at or above the upper threshold (0.95)
+or leaves it in the hub's review queue until a reviewer decides. Joined, its chronology shows police and health
+events together.
 """
 
 from __future__ import annotations
@@ -132,12 +133,13 @@ def _row(child: DemoChild, local_id: str, given: str, family: str, nhs: str, day
 
 def demo_extracts_write(out_dir: Path, *, children: int = 30, seed: int = 6, today: dt.date | None = None) -> dict:
     """Write police.csv and health.csv to out_dir. Returns {"police": path, "health": path, "both": [names known
-    to both agencies, as the police spell them], "children": n}."""
+    to both agencies, as the police spell them], "same_nhs": how many of those the police hold with the NHS number,
+    "children": n}."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
     pool = demo_children(rng, children, today)
     out_dir.mkdir(parents=True, exist_ok=True)
-    police_rows, health_rows, both = [], [], []
+    police_rows, health_rows, both, same_nhs = [], [], [], 0
     for i, child in enumerate(pool):
         known_to = "both" if i < int(children * 0.6) else ("police" if i % 2 else "health")
         police_given, police_family = _spelling(child.given, child.family, rng)
@@ -153,6 +155,7 @@ def demo_extracts_write(out_dir: Path, *, children: int = 30, seed: int = 6, tod
                 day = today - dt.timedelta(days=rng.randrange(5, 700))
                 health_rows.append(_row(child, f"RX{i:06d}", child.given, child.family, _nhs_written(child.nhs, i + 1), day, rng.choice(HEALTH_EVENTS)))  # fmt: skip
         if known_to == "both":
+            same_nhs += bool(nhs)
             both.append(f"{police_given} {police_family} / {child.given} {child.family}")
     paths = {}
     for name, rows in (("police", police_rows), ("health", health_rows)):
@@ -162,7 +165,7 @@ def demo_extracts_write(out_dir: Path, *, children: int = 30, seed: int = 6, tod
             writer.writerow(STANDARD_HEADER)
             writer.writerows(sorted(rows, key=lambda r: (r[0], r[9])))
         paths[name] = path
-    return {**paths, "both": both, "children": len(pool)}
+    return {**paths, "both": both, "same_nhs": same_nhs, "children": len(pool)}
 
 
 __all__ = ["demo_extracts_write"]

@@ -32,10 +32,17 @@ class LinkDecisionForm(CleanTextFormMixin, forms.Form):
             "invalid_choice": "Select whether these records are about the same person",
         },
     )
-    reason = _reason(
-        "Reason",
-        "Needed to say they are different people, and to join records with different NHS numbers",
-    )
+    reason = _reason("Reason for your decision", "")
+
+    def __init__(self, *args, confirm_needs_reason: bool = False, **kwargs):
+        """``confirm_needs_reason``: joining these records needs a reason too (different NHS numbers, an earlier
+        "different people", or an earlier rejection); the hint then says a reason is needed for either answer."""
+        super().__init__(*args, **kwargs)
+        if confirm_needs_reason:
+            hint = "Needed for either answer: say why they are, or are not, the same person."
+        else:
+            hint = "Needed if they are different people: say why. Optional if they are the same person."
+        self.fields["reason"].help_text = hint
 
 
 class SeparateForm(CleanTextFormMixin, forms.Form):

@@ -53,6 +53,7 @@ __all__ = [
     "ScoreSummary",
     "model_get",
     "model_train",
+    "pair_field_weights",
     "records_due",
     "records_due_score",
     "records_score",
@@ -258,6 +259,20 @@ def _field_weights(model: ModelConfig, f, i: int, j: int, tf: bool) -> dict:
         "title": "Starting point",
     }
     return weights
+
+
+def pair_field_weights(left: AgencyRecord, right: AgencyRecord) -> dict:
+    """The scoring engine's per-field weights for two records as they are now (``{comparison: {"weight", "level",
+    "reason", "title"}}`` plus ``"prior"``), with the model scoring uses (``model_get``), without term-frequency
+    adjustment: for showing the weight of each field on a link the engine did not score (a rule's proposal).
+    Writes nothing. Out: the weights; {} when the records cannot be scored (no names)."""
+    model, _ = model_get()
+    rows = [{c: getattr(r, c) for c in (*_FIELDS, *_IDENTS)} for r in (left, right)]
+    try:
+        f = encode(normalise_records(validate_records(_frame(rows), label="agency records")))
+    except ValueError:
+        return {}
+    return _field_weights(model, f, 0, 1, False)
 
 
 def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: float, freq: _Frequencies):

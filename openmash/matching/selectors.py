@@ -7,19 +7,22 @@ audited in the same transaction: a record is one agency's view of a person, so r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import jellyfish
 from django.db import transaction
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from linkage.names import compact, dob_variants, nickname_forms, phonetic
-from openmash.access.policy import record_links_visible, require
+from openmash.access.policy import can, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from openmash.people.identifiers import nhs_number_format
-from openmash.people.linking import nhs_conflict
+from openmash.people.linking import _rejected_between, nhs_conflict
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
 
 _RELATED = (
@@ -35,28 +38,79 @@ _RELATED = (
 )
 
 
-def review_queue_qs(*, actor):
-    """Current proposed links the actor may review, oldest proposal first (a queue), with both records loaded."""
-    require(actor, "link.review")
+def _pending(actor):
+    """Current proposals the actor may review between records of two different resolved people, each annotated
+    with its pair of people (``people_lo``, ``people_hi``) and its strength (the match probability; a rule's
+    proposal, made on a shared identifier, counts as 1)."""
     return (
         record_links_visible(actor)
         .filter(valid_to__isnull=True, state=LinkState.PROPOSED)
-        .select_related(*_RELATED)
-        .order_by("decided_at", "pk")
+        .exclude(record_l__person_id=F("record_r__person_id"))
+        .annotate(
+            people_lo=Least("record_l__person_id", "record_r__person_id"),
+            people_hi=Greatest("record_l__person_id", "record_r__person_id"),
+            strength=Coalesce("match_probability", Value(1.0), output_field=FloatField()),
+        )
     )
 
 
+def review_queue_qs(*, actor, person_ids=None):
+    """The review queue: one current proposal per pair of resolved people the actor may review -- the strongest
+    record pair (highest match probability, then the oldest id) stands for the others between the same two
+    people -- oldest proposal first, with both records loaded. Proposals between records already of one person are
+    never listed. ``person_ids``: only pairs involving one of these resolved people (a child's page's link)."""
+    require(actor, "link.review")
+    stronger = _pending(actor).filter(people_lo=OuterRef("people_lo"), people_hi=OuterRef("people_hi"))
+    stronger = stronger.filter(
+        Q(strength__gt=OuterRef("strength")) | Q(strength=OuterRef("strength"), pk__lt=OuterRef("pk"))
+    )
+    qs = _pending(actor).filter(~Exists(stronger))
+    if person_ids is not None:
+        ids = list(person_ids)
+        qs = qs.filter(Q(record_l__person_id__in=ids) | Q(record_r__person_id__in=ids))
+    return qs.select_related(*_RELATED).order_by("decided_at", "pk")
+
+
+def pending_for_people(*, actor, person_ids) -> int:
+    """How many pairs of people in the review queue involve one of ``person_ids`` (a resolved person's id): the
+    child's page's "possible other records awaiting review". 0 for anyone who may not review links."""
+    if not can(actor, "link.review"):
+        return 0
+    return review_queue_qs(actor=actor, person_ids=person_ids).count()
+
+
+def _note_others(actor, links: list) -> None:
+    """Set ``link.other_records`` on each link of a queue page: how many other records of the same two people have
+    proposals waiting, decided with this one (one query for the page)."""
+    people = {p for link in links for p in (link.record_l.person_id, link.record_r.person_id)}
+    groups: dict = {}
+    if people:
+        rows = (
+            _pending(actor)
+            .filter(record_l__person_id__in=list(people), record_r__person_id__in=list(people))
+            .values_list("record_l_id", "record_r_id", "record_l__person_id", "record_r__person_id")
+        )
+        for left, right, pl, pr in rows:
+            groups.setdefault(frozenset((pl, pr)), set()).update((left, right))
+    for link in links:
+        records = groups.get(frozenset((link.record_l.person_id, link.record_r.person_id)), set())
+        link.other_records = len(records - {link.record_l_id, link.record_r_id})
+
+
 @transaction.atomic
-def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
-    """One page of the review queue with its true total (openmash.core.pagination.Page of RecordLink). Audited: a
+def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, person_ids=None) -> Page:
+    """One page of the review queue (``review_queue_qs``: one row per pair of people) with its true total
+    (openmash.core.pagination.Page of RecordLink, each with ``other_records``); ``person_ids``: only pairs involving
+    these resolved people. Audited: a
     "list" event on each person whose record is shown. Raises PermissionDenied for anyone but the hub's screeners
     and managers."""
-    result = paginate(review_queue_qs(actor=actor), page=page, page_size=page_size)
+    result = paginate(review_queue_qs(actor=actor, person_ids=person_ids), page=page, page_size=page_size)
     people = {}
     for link in result.items:
         for record in (link.record_l, link.record_r):
             people[record.person_id] = record.person
     _mark_nhs_conflicts(result.items, people)
+    _note_others(actor, result.items)
     for link in result.items:
         link.score_summary = score_summary(link)
         link.held_reason = held_reason(link)
@@ -104,6 +158,23 @@ class FieldRow:
     level: str
     weight: float | None
     reason: str
+
+    @property
+    def level_text(self) -> str:
+        """The evidence level as a short tag that never repeats the reason: "Agrees", "Partly agrees",
+        "Disagrees" or "Not compared" (engine levels such as "phonetic" or "jaro_winkler_0.92" are partial)."""
+        if self.level in ("exact", "same_nhs_number", "same_identifier", "swapped"):
+            return "Agrees"
+        if self.level in ("different", "else"):
+            return "Disagrees"
+        if self.level in ("missing", "blank", "prior", ""):
+            return "Not compared"
+        return "Partly agrees"
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag colour for ``level_text``."""
+        return {"Agrees": "green", "Partly agrees": "blue", "Disagrees": "red"}.get(self.level_text, "grey")
 
     @property
     def weight_text(self) -> str:
@@ -165,12 +236,36 @@ def _evidence(field: str, left: AgencyRecord, right: AgencyRecord) -> tuple[str,
         if b in dob_variants(a):
             return "similar", "day and month swapped"
         return "different", "different date of birth"
-    label = dict(_FIELDS)[field]
+    label = _LOWER.get(field, dict(_FIELDS)[field].lower())
+    if field == "address":
+        return _address_evidence(a, b)
     if a == b:
-        return "exact", f"same {label}" if field != "sex" else "same sex"
+        return "exact", f"same {label}"
     if field == "postcode" and a.split(" ")[0] == b.split(" ")[0]:
         return "similar", "same postcode district"
-    return "different", f"different {label}" if field != "sex" else "different sex"
+    return "different", f"different {label}"
+
+
+#: How a field is named inside a sentence ("same postcode", "different NHS number").
+_LOWER = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID"}
+
+
+def _address_tokens(text: str) -> list[str]:
+    """An address as comparable words: case and punctuation folded ("132 Marshall Drive, Jamesstad" ->
+    ["132", "marshall", "drive", "jamesstad"])."""
+    return [t for t in re.split(r"[^0-9a-z]+", text.casefold()) if t]
+
+
+def _address_evidence(a: str, b: str) -> tuple[str, str]:
+    """Two addresses compared on their normalised words: the same words, or one record's words all found in the
+    other's (the same address with the town or a flat added) agree; anything else differs."""
+    ta, tb = _address_tokens(a), _address_tokens(b)
+    if ta == tb:
+        return "exact", "same address"
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if short and (long[: len(short)] == short or set(short) <= set(long)):
+        return "exact", "same address, one record gives more of it"
+    return "different", "different address"
 
 
 #: Where the scoring engine's comparisons (``linkage`` model names, as stored in ``RecordLink.field_weights`` by
@@ -188,16 +283,22 @@ def _engine_key(field: str, link: RecordLink) -> str | None:
     return None
 
 
-def compare_fields(link: RecordLink) -> list[FieldRow]:
+def compare_fields(link: RecordLink, engine: dict | None = None) -> list[FieldRow]:
     """The side-by-side rows for a link: each field of both records with its weight and reason. The link's own
     ``field_weights`` (from the scoring engine or the rule that proposed it) win; other fields are compared here so
-    that contrary evidence is never hidden (DOMAIN.md 4.4)."""
+    that contrary evidence is never hidden (DOMAIN.md 4.4). ``engine``: the scoring engine's field weights for the
+    two records as they are now (``scoring.pair_field_weights``), giving the weight of each field the link's own
+    evidence leaves without one (a name and date-of-birth rule's proposal)."""
     weights = link.field_weights or {}
+    engine = engine or {}
     rows = []
     for field, label in _FIELDS:
-        given = weights.get(field) or weights.get(_engine_key(field, link) or "") or {}
+        key = _engine_key(field, link) or ""
+        given = weights.get(field) or weights.get(key) or {}
         level, reason = _evidence(field, link.record_l, link.record_r)
         weight = given.get("weight")
+        if not isinstance(weight, (int, float)):
+            weight = (engine.get(field) or engine.get(key) or {}).get("weight")
         rows.append(
             FieldRow(
                 field=field,
@@ -270,6 +371,7 @@ class LinkReview:
     nhs_conflict: bool
     history: list[RecordLink]
     score: list[WeightLine] = dataclass_field(default_factory=list)
+    said_different: bool = False
 
     @property
     def current(self) -> bool:
@@ -322,14 +424,22 @@ def link_review_get(*, actor, link_id) -> LinkReview:
     audit_record(actor=actor, action="view", obj=link, reason="link review")
     people = {link.record_l.person_id: link.record_l.person, link.record_r.person_id: link.record_r.person}
     audit_record_many(actor=actor, action="view", objects=list(people.values()), reason="link review")
+    engine = {}
+    if "prior" not in (link.field_weights or {}):
+        from openmash.matching.scoring import pair_field_weights
+
+        engine = pair_field_weights(link.record_l, link.record_r)
     return LinkReview(
         link=link,
-        rows=compare_fields(link),
+        rows=compare_fields(link, engine),
         left_person=link.record_l.person,
         right_person=link.record_r.person,
         nhs_conflict=link.valid_to is None and nhs_conflict(link),
         history=history,
         score=score_lines(link.field_weights),
+        said_different=link.valid_to is None
+        and link.state == LinkState.PROPOSED
+        and bool(_rejected_between([link.record_l.person_id], [link.record_r.person_id])),
     )
 
 

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.policy import can, require
+from openmash.access.policy import can, person_get_for, require
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.matching import selectors
 from openmash.matching.forms import LinkDecisionForm, SeparateForm
 from openmash.people import linking
+from openmash.people.linking import person_cluster_ids
 from openmash.web.forms import apply_service_errors
 from openmash.web.paging import pagination
 
@@ -21,11 +22,17 @@ from openmash.web.paging import pagination
 @require_safe
 @actor_required
 def review_queue(request):
-    """Proposed links waiting for a decision, oldest first, paged with the true total (GOV.UK pagination)."""
+    """Proposed links waiting for a decision, one per pair of people, oldest first, paged with the true total
+    (GOV.UK pagination). ``?person=<id>``: only the pairs involving that person (the link from a child's page)."""
     actor = request.actor
     require(actor, "link.review")
-    page = selectors.review_queue(actor=actor, page=request.GET.get("page"))
+    person = None
+    if request.GET.get("person"):
+        person = person_get_for(actor, request.GET["person"])
+    cluster = person_cluster_ids(person) if person is not None else None
+    page = selectors.review_queue(actor=actor, page=request.GET.get("page"), person_ids=cluster)
     ctx = {
+        "person_filter": person,
         "page": page,
         "links": list(page),
         "pagination": pagination(request, page, label="Review queue pages"),
@@ -43,7 +50,10 @@ def link_detail(request, record_link_id):
     require(actor, "link.review")
     review = selectors.link_review_get(actor=actor, link_id=record_link_id)
     decidable = review.current and review.link.state == "proposed"
-    form = LinkDecisionForm(request.POST if request.method == "POST" else None)
+    form = LinkDecisionForm(
+        request.POST if request.method == "POST" else None,
+        confirm_needs_reason=bool(decidable and (review.nhs_conflict or review.said_different)),
+    )
     if request.method == "POST":
         if not decidable:
             form.is_valid()

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -365,6 +365,9 @@ def _recompute(*, actor, seed_person_ids: set, link=None) -> dict[uuid.UUID, uui
         AgencyRecord.objects.filter(origin_person_id__in=members).exclude(person_id=canonical).update(
             person_id=canonical, updated_at=timezone.now()
         )
+    joined = {target for target in changed.values() if target is not None}
+    if joined:
+        _proposals_supersede(actor=actor, person_ids=joined, link=link)
     for pid, target in changed.items():
         _audit(
             actor,
@@ -374,6 +377,33 @@ def _recompute(*, actor, seed_person_ids: set, link=None) -> dict[uuid.UUID, uui
             detail={"into": str(target) if target else None, "link": str(link.pk) if link else None},
         )
     return changed
+
+
+def _proposals_supersede(*, actor, person_ids: set, link=None) -> int:
+    """Close the current proposals between two records that now belong to the same resolved person (one of
+    ``person_ids``): a join, by any route, has answered them (issue: stale proposals). Each is closed (``valid_to``)
+    with a "link_supersede" audit event naming the link that joined them; no row is written after it, so the pair
+    has no current decision. Returns the number closed."""
+    stale = list(
+        RecordLink.objects.filter(
+            valid_to__isnull=True,
+            state=LinkState.PROPOSED,
+            record_l__person_id__in=list(person_ids),
+            record_l__person_id=F("record_r__person_id"),
+        ).values_list("pk", flat=True)
+    )
+    if not stale:
+        return 0
+    RecordLink.objects.filter(pk__in=stale, valid_to__isnull=True).update(valid_to=timezone.now())
+    for pk in stale:
+        _audit(
+            actor,
+            "link_supersede",
+            object_type="people.recordlink",
+            object_id=str(pk),
+            detail={"reason": "already the same person", "link": str(link.pk) if link else None},
+        )
+    return len(stale)
 
 
 def _audit(actor, action: str, *, obj=None, object_type: str = "", object_id: str = "", reason: str = "", detail=None):
@@ -1119,6 +1149,25 @@ def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> str:
     return "a reviewer has said records of these two people belong to different people"
 
 
+def _hub_said_different(persons_a: Iterable, persons_b: Iterable):
+    """Current rejected links a hub reviewer or manager decided (``HUMAN_RULE``: "No, they are different people" on
+    a proposal, or an unmerge) between a record of one set of resolved people and one of the other. The decision
+    holds between the two people: every record of each now, including records that joined either later. A
+    queryset."""
+    return _cannot_link(persons_a, persons_b).filter(state=LinkState.REJECTED, rule=HUMAN_RULE)
+
+
+def _identifiers_seen_by_hub(persons_a: Iterable, persons_b: Iterable) -> set[str]:
+    """The identifier types (nhs_number, upn, pnc_id) a hub reviewer already saw shared when deciding these two
+    people are different (the evidence kept on their rejected links): a later match on one of them is not new."""
+    seen: set[str] = set()
+    for weights in _hub_said_different(persons_a, persons_b).values_list("field_weights", flat=True):
+        for f in IDENTIFIER_FIELDS:
+            if isinstance(weights, dict) and (weights.get(f) or {}).get("level") == "exact":
+                seen.add(f)
+    return seen
+
+
 def _dob_agrees(a: dt.date | None, b: dt.date | None) -> bool:
     """Both dates of birth known and equal, or equal with day and month transposed (``linkage.names.dob_variants``)."""
     a, b = _date_or_none(a), _date_or_none(b)
@@ -1206,9 +1255,18 @@ def _identifier_pair(
         blocked.append("the referrer said this is a different person")
         rule = REFERRER_RULE  # the referrer's decision, contested by an identifier: the hub settles it (ADR 0009)
     elif why := _rejected_between([pa], [pb]):
+        if _hub_said_different([pa], [pb]).exists():
+            seen = _identifiers_seen_by_hub([pa], [pb])
+            if set(shared) <= seen:
+                return None  # the reviewer decided with this identifier before them: nothing new
+            why = (
+                f"{' and '.join(IDENTIFIER_LABELS[f] for f in shared if f not in seen)} newly shared since "
+                "a reviewer said records of these two people belong to different people"
+            )
         blocked.append(why)
     if blocked:
         return link_propose(
+            new_evidence=True,
             actor=actor,
             record_a_id=left.pk,
             record_b_id=right.pk,
@@ -1251,15 +1309,19 @@ def link_propose(
     field_weights: dict | None = None,
     rule: str = "",
     reason: str = "",
+    new_evidence: bool = False,
 ) -> RecordLink | None:
     """Put a pair of records in the review queue (the scoring engine between its thresholds, or the deterministic
     rule when a hard rule stopped it). In: the two record ids (either order), the Fellegi-Sunter ``match_weight``
     (log2 Bayes factor) and ``match_probability`` in [0, 1] when scored, ``field_weights`` ({field: {"weight",
     "level", "reason"}}), the ``rule`` or model that proposed it and a ``reason`` (at most 500 characters).
 
-    Never overrides a decision: returns None when the records already resolve to the same person or the pair has a
-    current confirmed or rejected link. A current proposal is replaced (closed, and a new row written) only when the
-    evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
+    Never overrides a decision: returns None when the records already resolve to the same person, the pair has a
+    current confirmed or rejected link, or a hub reviewer or manager has said records of the two resolved people
+    belong to different people (``_hub_said_different``: the decision holds between the two people, every record
+    they hold now or later) -- unless ``new_evidence`` is set (the deterministic rule found a valid identifier the
+    two people newly share, ``_identifier_pair``). A current proposal is replaced (closed, and a new row written)
+    only when the evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
     left, right = _pair(record_a_id, record_b_id)
     if left == right:
         return None
@@ -1270,6 +1332,12 @@ def link_propose(
         return None
     current = RecordLink.objects.select_for_update().filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
     current = current.first()
+    if (
+        not new_evidence
+        and (current is None or current.state == LinkState.PROPOSED)
+        and _hub_said_different([people[left]], [people[right]]).exists()
+    ):
+        return None  # a human's "different people" holds between the two people (README, ADR 0005 addendum 2)
     weights = field_weights or {}
     if current is not None:
         if current.state != LinkState.PROPOSED or (current.rule == REFERRER_RULE and rule != REFERRER_RULE):
@@ -1321,13 +1389,14 @@ def link_scored(
 
     - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
-      would give one person two NHS numbers, or a human has said records of the two people belong to different
-      people -- in which case it is proposed with the reason;
+      would give one person two NHS numbers, or a referrer said at intake they are different people -- in which
+      case it is proposed with the reason;
     - at or above ``lower_threshold``: proposed for the review queue (``link_propose``);
     - below: nothing is written.
 
-    Never overrides a decision: None when the records already resolve to the same person or the pair has a current
-    confirmed or rejected link (a rejected pair is never proposed again). Returns the link written, the current
+    Never overrides a decision: None when the records already resolve to the same person, the pair has a current
+    confirmed or rejected link, or a hub reviewer or manager has said records of the two resolved people belong to
+    different people (a rejected pair of people is never proposed again, whichever of their records score). Returns the link written, the current
     proposal when nothing changed, or None. Raises NotFound for an unknown record, Conflict when someone decided the
     pair at the same moment."""
     left, right = _pair(record_a_id, record_b_id)
@@ -1346,6 +1415,8 @@ def link_scored(
     )
     if current is not None and current.state != LinkState.PROPOSED:
         return None
+    if _hub_said_different([a.person_id], [b.person_id]).exists():
+        return None  # a reviewer or manager said these two people are different: neither linked nor proposed again
     between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
     reason = f"Match probability {match_probability:.3f}, {between}"
     blocked = []
@@ -1508,8 +1579,9 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
 @transaction.atomic
 def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     """A reviewer decides the two records of a proposed link are different people: the proposal is closed and a
-    rejected row written with the reason (required, at most 500 characters). No person changes; no automatic rule
-    will link the pair again. Who: "link.review". Raises PermissionDenied, NotFound, Conflict (not a proposal any
+    rejected row written with the reason (required, at most 500 characters), and every other current proposal
+    between records of the same two resolved people is rejected with it (the queue shows one row per pair of
+    people). No person changes; no automatic rule links or proposes the two people again (``link_propose``). Who: "link.review". Raises PermissionDenied, NotFound, Conflict (not a proposal any
     more: decided by someone else; ending a confirmed link is ``link_end``) or ValidationFailed ("reason")."""
     require(actor, "link.review")
     link = _current_link_for_update(actor, link_id)
@@ -1520,6 +1592,21 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     _close(link, now)
     new = _rejected_row(link, actor, text, now)
     _audit(actor, "link_reject", obj=new, detail={"previous": str(link.pk)})
+    # The decision is about the two people: every other proposal between their records is decided with it.
+    people = dict(
+        AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
+    )
+    pl, pr = people[link.record_l_id], people[link.record_r_id]
+    others = (
+        RecordLink.objects.select_for_update()
+        .filter(valid_to__isnull=True, state=LinkState.PROPOSED)
+        .filter(Q(record_l__person_id=pl, record_r__person_id=pr) | Q(record_l__person_id=pr, record_r__person_id=pl))
+        .order_by("pk")
+    )
+    for other in others:
+        _close(other, now)
+        row = _rejected_row(other, actor, text, now)
+        _audit(actor, "link_reject", obj=row, detail={"previous": str(other.pk), "with": str(new.pk)})
     return new
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.text import CleanTextFormMixin
 from openmash.core.views import actor_required
+from openmash.matching.selectors import pending_for_people
 from openmash.people import selectors as people_selectors
 from openmash.people.chronology import (
     SIGNIFICANCE_CHOICES,
@@ -154,6 +155,7 @@ def _render(request, result, form, *, household: bool, failed: bool):
         ),
         "action": request.path,
         "nav_active": "people",
+        "pending_review": 0 if household else pending_for_people(actor=request.actor, person_ids=[result.person.pk]),
     }
     return render(request, "web/people/chronology.html", ctx)
 

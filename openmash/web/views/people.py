@@ -12,6 +12,7 @@ from openmash.core.exceptions import RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
+from openmash.matching.selectors import pending_for_people
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
@@ -106,6 +107,7 @@ def person_detail(request, person_id):
         "allocation": allocation,
         "picture": person.picture,
         "can_separate": can(actor, "link.unmerge"),
+        "pending_review": pending_for_people(actor=actor, person_ids=[person.pk]),
         "allocate_form": allocate_form,
         "form": allocate_form if allocate_form is not None and allocate_form.errors else None,
         "nav_active": "people",

@@ -3,6 +3,9 @@
 
     openmash import standard DIR/police.csv --agency police
     openmash import standard DIR/health.csv --agency health
+
+A child whose police record holds the NHS number is one child at once; the look-alikes are joined by the scoring run
+after the import when they score at or above the upper threshold, and otherwise wait in the review queue.
 """
 
 from __future__ import annotations
@@ -37,3 +40,9 @@ class Command(BaseCommand):
         self.stdout.write("Import them with:")
         self.stdout.write(f"  openmash import standard {result['police']} --agency police")
         self.stdout.write(f"  openmash import standard {result['health']} --agency health")
+        lookalike = len(result["both"]) - result["same_nhs"]
+        self.stdout.write(
+            f"Then {result['same_nhs']} of them are one child at once (the police record holds the NHS number). "
+            f"The other {lookalike} only look alike (name and date of birth): the scoring run after each import "
+            "joins a pair scoring 0.95 or more automatically and puts the rest in Records to review (/matching/)."
+        )
