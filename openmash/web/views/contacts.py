@@ -161,7 +161,16 @@ class Intake:
             i, j = (int(x) for x in bound.name.split("_")[1:])
             if i in used and j in used:
                 answer = self.form.cleaned_data.get(bound.name) or ""
-                rows.append({"name": bound.name, "question": bound.label, "answer": labels.get(answer, "Not said")})
+                a, b = self.form.child_labels[i], self.form.child_labels[j]
+                rows.append(
+                    {
+                        "name": bound.name,
+                        "question": bound.label,
+                        "answer": labels.get(answer, "Not said"),
+                        # the Change link's hidden text: names as typed, never case-changed
+                        "change": f"how {a} and {b} are related",
+                    }
+                )
         return rows
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
