@@ -168,3 +168,47 @@ def test_a_sibling_relationship_is_listed_once(make_actor, login, new_contact, s
     section = page.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
     assert section.count("Maisie Review") == 1, section
     assert section.count("Dean Testadult") == 1, section  # the household adult, recorded one way, still shown
+
+
+def test_relationships_read_name_then_role_and_say_when_the_contact_was_received(
+    make_actor, login, new_contact, screened
+):
+    """Practitioner review: "Sibling of Sophie Hewitt" beside "Linda Lees: parent" (one pattern now: "Name, role",
+    on the person page and in the family network), and "Asserted by contact …, County Police on <the day it was
+    recorded>" (now the day the contact was received)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.support import child as child_data
+    from tests.support import nhs_number
+
+    received = timezone.now() - dt.timedelta(days=10)
+    contact = new_contact(
+        received_at=received,
+        subjects=[child_data("Tyler", "Review", nhs=nhs_number()), child_data("Maisie", "Review", nhs=nhs_number())],
+        siblings=[{"first": 0, "second": 1, "relationship": "half_sibling"}],
+        household=[
+            {"forename": "Linda", "surname": "Lees", "date_of_birth": "1985-03-01", "sex": "F", "role": "parent_carer"}
+        ],
+    )
+    screened(contact, outcome="early_help")
+    tyler = contact.people.get(person__forename="Tyler").person
+    linda = contact.people.get(person__forename="Linda").person
+    client = login(make_actor("screener", "mash"))
+    page = client.get(f"/people/{tyler.pk}/").content.decode()
+    section = page.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
+    assert "Linda Lees, parent or carer" in section and "Maisie Review, half-sibling" in section, section
+    assert " of Maisie" not in section and "Linda Lees:" not in section
+    day = timezone.localtime(received)
+    assert f"County Police on {day.day} {day:%B %Y}, screened" in section, section
+    today = timezone.localtime()
+    assert f"on {today.day} {today:%B %Y}" not in section
+    adult = client.get(f"/people/{linda.pk}/").content.decode()
+    adult_section = adult.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
+    assert "Tyler Review, child" in adult_section and "Maisie Review, child" in adult_section, adult_section
+    network = client.get(f"/people/{tyler.pk}/network/").content.decode()
+    rows = network.split('data-testid="network-table"', 1)[1]
+    linda_row = rows.split("Linda Lees", 1)[1].split("</tr>", 1)[0]
+    assert "Parent or carer" in linda_row and "The child is their" not in rows
+
