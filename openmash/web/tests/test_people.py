@@ -212,3 +212,27 @@ def test_relationships_read_name_then_role_and_say_when_the_contact_was_received
     linda_row = rows.split("Linda Lees", 1)[1].split("</tr>", 1)[0]
     assert "Parent or carer" in linda_row and "The child is their" not in rows
 
+
+def test_a_search_that_finds_no_one_is_told_what_to_check_by_what_was_searched(make_actor, login, partnership):
+    """Practitioner review: a search by NHS number that found no one said "Check the spelling and the date of birth,
+    or try the NHS number". The hint now names what was searched, on the search page and intake's first step."""
+    from tests.support import nhs_number
+
+    client = login(make_actor("screener", "mash"))
+    hint = 'data-testid="search-miss-hint">'
+
+    def said(response) -> str:
+        body = response.content.decode()
+        assert "No records found" in body, body[:2000]
+        return body.split(hint, 1)[1].split("<", 1)[0].replace("&#x27;", "'")
+
+    by_nhs = said(_search(client, identifier=nhs_number()))
+    assert by_nhs == "Check the NHS number, or search by name with a date of birth or a postcode.", by_nhs
+    by_name = said(
+        _search(client, name="Nobody Known", date_of_birth_day="2", date_of_birth_month="4", date_of_birth_year="2018")
+    )
+    assert by_name == "Check the spelling and the date of birth, or try the NHS number, UPN or PNC ID.", by_name
+    by_postcode = said(_search(client, name="Nobody Known", postcode="EX9 9ZZ"))
+    assert by_postcode == "Check the spelling and the postcode, or try the NHS number, UPN or PNC ID.", by_postcode
+    intake = said(client.post("/contacts/new/", {"action": "search", "identifier": nhs_number()}))
+    assert intake == "Check the NHS number, or enter the child's details in the form below.", intake

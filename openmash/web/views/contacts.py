@@ -341,6 +341,9 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_search": can(request.actor, "person.search"),
         "intake": intake,
         "searched": results is not None,
+        "search_miss_hint": presenters.search_miss_hint(search_form.search_arguments(), intake=True)
+        if results is not None
+        else "",
         "search_total": getattr(results, "total", 0),
         "search_truncated": getattr(results, "truncated", False),
         "matches": getattr(results, "rows", []),
