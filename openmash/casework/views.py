@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from openmash.access.policy import can, require
+from openmash.access.policy import can, person_full_record_allowed, require
 from openmash.casework import selectors, services
 from openmash.casework.forms import (
     ActionFormSet,
@@ -290,6 +290,9 @@ def pack(request, contact_id, close_form=None, status=200):
         "form": close_form,
         "errors": _summary(close_form) if close_form is not None else [],
         "can_allocate": can(actor, "allocation.assign"),
+        # each child whose chronology, household chronology and family network the reader may open (the same rule
+        # those pages apply: access.policy.person_full_record_allowed; no new access)
+        "record_children": [cp.person for cp in found.subjects if person_full_record_allowed(actor, cp.person)],
     }
     return render(request, "casework/pack.html", ctx, status=status)
 

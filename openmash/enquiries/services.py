@@ -296,7 +296,7 @@ def _tell_referrer(contact: Contact) -> None:
     notification_send(
         user=contact.recorded_by,
         contact=contact,
-        message=f"Contact {contact.reference} has an outcome. Sign in to see it.",
+        message=f"Contact {contact.reference} has an outcome. Open the contact to see it.",
     )
 
 

@@ -35,7 +35,6 @@ from openmash.people.chronology import (
 from openmash.people.linking import person_cluster_ids
 from openmash.people.models import ChronologyEntry, Person, Relationship
 
-_SYMMETRIC = frozenset({"sibling", "half_sibling", "step_sibling", "partner", "household_member"})
 #: Contact statuses that mean the MASH or an allocated worker is handling the contact now.
 _OPEN_CONTACT_STATUSES = ("awaiting_screening", "in_enquiry", "strategy", "with_allocated_worker")
 
@@ -87,7 +86,7 @@ class FamilyNetwork:
 
 def _relationships(cluster: list) -> dict:
     """{other resolved person id: [(label, established)]} for the child's current relationships, both ways."""
-    from openmash.people.selectors import relationship_established
+    from openmash.people.selectors import relationship_established, relationship_role
 
     out: dict = {}
     rels = Relationship.objects.filter(
@@ -98,9 +97,10 @@ def _relationships(cluster: list) -> dict:
         other = rel.related_person if towards else rel.person
         if other.pk in cluster:
             continue
-        label = rel.get_relationship_type_display()
-        # "A is <type> of B": the other person's role towards the child, unless the child is the one holding it
-        words = label if not towards or rel.relationship_type in _SYMMETRIC else f"The child is their {label.lower()}"
+        # the other person's role towards the child, in the same words as the person page ("Parent or carer",
+        # "Sibling", "Child" when the child holds the role: people.selectors.relationship_role)
+        role = relationship_role(rel, held=towards)
+        words = role[:1].upper() + role[1:]
         key = other.merged_into_id or other.pk
         item = (words, relationship_established(rel))
         if item not in out.setdefault(key, []):

@@ -77,11 +77,38 @@ def relationship_source_text(rel: Relationship) -> str:
         return "From the partnership's records"
     agency = rel.source_agency.name if rel.source_agency else "unknown agency"
     when = ""
-    if rel.asserted_at:
-        local = timezone.localtime(rel.asserted_at)
+    # the day the contact was received (when the agency said it), not the day the record was written (practitioner
+    # review: a late-recorded contact showed the recording day)
+    said = contact.received_at or rel.asserted_at
+    if said:
+        local = timezone.localtime(said)
         when = f" on {local.day} {local:%B %Y}"
     state = "screened" if relationship_established(rel) else "not yet screened"
     return f"Asserted by contact {contact.reference}, {agency}{when}, {state}"
+
+
+#: Relationship types that read the same both ways (A sibling of B = B sibling of A).
+SYMMETRIC_RELATIONSHIPS = frozenset({"sibling", "half_sibling", "step_sibling", "partner", "household_member"})
+#: The other person's role when the person whose relationships are read holds the type ("A is parent of B": to A,
+#: B is their child).
+_HELD_ROLE = {
+    "parent": "child",
+    "parent_carer": "child",
+    "carer": "child in their care",
+    "alleged_perpetrator": "person alleged to have been harmed",
+}
+
+
+def relationship_role(rel: Relationship, *, held: bool) -> str:
+    """The other person's role towards the person whose relationships are read, in lower case: "parent or carer",
+    "sibling", "child". In: the relationship; held: True when the reader's person is ``rel.person`` (they hold the
+    type: "A is <type> of B"), False when they are ``rel.related_person``. Out: the words for "Name, <role>", the one
+    pattern on the person page and the family network (practitioner review: "Sibling of Sophie Hewitt" beside
+    "Linda Lees: parent")."""
+    label = rel.get_relationship_type_display().lower()
+    if not held or rel.relationship_type in SYMMETRIC_RELATIONSHIPS:
+        return label
+    return _HELD_ROLE.get(rel.relationship_type, f"they are recorded as {label} of them")
 
 
 def relationships_view(person: Person) -> list[dict]:
@@ -99,14 +126,15 @@ def relationships_view(person: Person) -> list[dict]:
 
 def _relationships_view(person: Person) -> list[dict]:
     """The person's current relationships, both directions, each with its source; for people loaded through
-    `person_get` (prefetched, no queries). Each item: other_person (Person), description (e.g. "Alleged
-    perpetrator of Ann Smith" / "Dean Smith: alleged perpetrator"), claim ("Dean Smith is alleged perpetrator of
+    `person_get` (prefetched, no queries). Each item: other_person (Person), description ("Name, role":
+    "Linda Lees, parent or carer", "Sophie Hewitt, sibling", on Dean Smith's page "Ann Smith, person alleged to have
+    been harmed"; relationship_role), claim ("Dean Smith is alleged perpetrator of
     Ann Smith"), relationship_type, direction ("from"/"to"),
     established (bool), source (text), source_contact_reference, source_agency, asserted_at."""
     rows = []
     for rel in person.relationships_from.all():
         other = rel.related_person
-        rows.append((rel, other, "from", f"{rel.get_relationship_type_display()} of {other.full_name}"))
+        rows.append((rel, other, "from", f"{other.full_name}, {relationship_role(rel, held=True)}"))
     # A relationship recorded both ways (siblings: A sibling of B and B sibling of A) is one relationship: the "to"
     # row is left out when the same type already links this person to the same other person (practitioner review).
     told = {(rel.related_person_id, rel.relationship_type) for rel, *_ in rows}
@@ -114,7 +142,7 @@ def _relationships_view(person: Person) -> list[dict]:
         other = rel.person
         if (other.pk, rel.relationship_type) in told:
             continue
-        rows.append((rel, other, "to", f"{other.full_name}: {rel.get_relationship_type_display().lower()}"))
+        rows.append((rel, other, "to", f"{other.full_name}, {relationship_role(rel, held=False)}"))
     return [
         {
             "other_person": other,

@@ -87,3 +87,37 @@ def minimum_people(rows: list[dict]) -> list[dict]:
         }
         for r in rows
     ]
+
+
+_IDENTIFIER_WORDS = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID"}
+
+
+def search_miss_hint(arguments: dict, *, intake: bool = False) -> str:
+    """What to try when a person search found no one, worded by what was searched (practitioner review: a search by
+    NHS number was told to "check the spelling and the date of birth, or try the NHS number").
+
+    In: the search's keyword arguments (web.forms.PersonSearchForm.search_arguments: name, date_of_birth, postcode,
+    age, identifier_type, identifier); intake: True on intake's first step, where the way on is entering the child's
+    details. Out: one sentence. No personal data: it names only the kinds of detail searched."""
+    if arguments.get("identifier"):
+        kind = _IDENTIFIER_WORDS.get(arguments.get("identifier_type") or "", "number")
+        other = (
+            "enter the child's details in the form below"
+            if intake
+            else "search by name with a date of birth or a postcode"
+        )
+        return f"Check the {kind}, or {other}."
+    checked = []
+    if arguments.get("name"):
+        checked.append("the spelling")
+    if arguments.get("date_of_birth"):
+        checked.append("the date of birth")
+    if arguments.get("postcode"):
+        checked.append("the postcode")
+    if arguments.get("age") is not None and arguments.get("age") != "":
+        checked.append("the approximate age")
+    what = " and ".join([", ".join(checked[:-1]), checked[-1]]) if len(checked) > 1 else "".join(checked)
+    other = "enter the child's details in the form below" if intake else "try the NHS number, UPN or PNC ID"
+    if not what:
+        return f"Check the details searched, or {other}."
+    return f"Check {what}, or {other}."

@@ -230,9 +230,10 @@ def test_an_unscreened_contact_cannot_label_an_existing_adult_as_fact(make_actor
     page = login(screener).get(f"/people/{adult.pk}/").content.decode()
     # Never as an established fact...
     assert "Alleged perpetrator of Other Childname" not in page
+    assert "Other Childname, person alleged to have been harmed" not in page
     # ...only with its source.
     assert f"Asserted by contact {second.reference}, County Police" in page and "not yet screened" in page
-    assert "Parent or carer of Amelia Testchild" in page  # the screened contact's relationship stands
+    assert "Amelia Testchild, child" in page  # the screened contact's relationship stands ("Name, role")
     rels = api(screener).get(f"/people/{adult.pk}").json()["relationships"]
     alleged = next(r for r in rels if r["relationship_type"] == "alleged_perpetrator")
     assert alleged["established"] is False
@@ -243,7 +244,7 @@ def test_an_unscreened_contact_cannot_label_an_existing_adult_as_fact(make_actor
     # Once the MASH has screened the contact it is shown as recorded, still with its source.
     screen(screener, second, outcome="nfa_advice")
     page = login(screener).get(f"/people/{adult.pk}/").content.decode()
-    assert "Alleged perpetrator of Other Childname" in page and f"contact {second.reference}" in page
+    assert "Other Childname, person alleged to have been harmed" in page and f"contact {second.reference}" in page
 
 
 def test_relationship_rows_store_contact_agency_user_and_time(make_actor):

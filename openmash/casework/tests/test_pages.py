@@ -480,3 +480,39 @@ def test_remove_takes_out_one_row_and_moves_the_rest_up(manager, strategy_contac
     assert _rows(page, "attendee") == 2 and "DS Example" not in page
     assert page.index('value="Dr Example"') < page.index('name="attendees-1-name"')  # row 2 is now row 1
     assert not StrategyDiscussion.objects.exists()
+
+
+def test_pack_page_links_to_each_allocated_childs_records_and_the_case_notes(
+    manager, worker, screener, strategy_contact
+):
+    """The allocated worker's pack links to the chronology, household chronology and family network of each child
+    allocated to them (the pages open), not of a sibling allocated to nobody, and to the pack's case notes."""
+    from openmash.people.models import Person
+
+    case_note_add(
+        actor=screener,
+        contact_id=strategy_contact.pk,
+        note_type="other",
+        occurred_at=timezone.now(),
+        text="Phoned the school.",
+    )
+    subjects = {p.full_name: p for p in Person.objects.filter(pk__in=_ids(strategy_contact))}
+    amelia, ben = subjects["Amelia Sibling"], subjects["Ben Sibling"]
+    allocations_assign_together(
+        actor=manager,
+        contact_id=strategy_contact.pk,
+        person_ids=[str(amelia.pk)],
+        worker_membership_id=str(worker.membership.pk),
+    )
+    client = _client(worker)
+    page = client.get(f"/packs/{strategy_contact.pk}/").content.decode()
+    for url in (
+        f"/people/{amelia.pk}/chronology/",
+        f"/people/{amelia.pk}/household/chronology/",
+        f"/people/{amelia.pk}/network/",
+    ):
+        assert f'href="{url}"' in page, url
+        assert client.get(url).status_code == 200, url
+    assert f"/people/{ben.pk}/" not in page
+    assert client.get(f"/people/{ben.pk}/chronology/").status_code == 404
+    assert 'href="#case-notes"' in page and 'id="case-notes"' in page and "Phoned the school." in page

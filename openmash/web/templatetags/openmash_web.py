@@ -106,6 +106,23 @@ def _clock(local: dt.datetime) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+#: In-app notification wording written before the reader was known to be signed in ("Sign in to see it." on a
+#: page only a signed-in user sees), kept in stored notifications: shown as the in-app wording. Emails carry no
+#: notification text (no personal data in email), so nothing else reads these.
+_SIGNED_IN_WORDING = ((" Sign in to see it.", " Open the contact to see it."),)
+
+
+@register.filter
+def notification_text(message) -> str:
+    """A stored notification's message as a signed-in reader sees it in the app: older messages' "Sign in to see
+    it." reads "Open the contact to see it." In: the message (str). Out: the message to show (str)."""
+    text = str(message or "")
+    for old, new in _SIGNED_IN_WORDING:
+        if text.endswith(old):
+            text = text[: -len(old)] + new
+    return text
+
+
 @register.filter
 def when(value) -> str:
     """A date and time for tables: '2 Apr 2026, 5:30pm' (local time)."""

@@ -98,6 +98,24 @@ def test_a_referrers_dashboard_lists_their_contacts_with_outcomes_and_notificati
     assert f'href="/contacts/{closed.pk}/"' in body
 
 
+def test_in_app_notifications_are_worded_for_a_reader_who_is_signed_in(make_actor, login, new_contact, screened):
+    """The referrer reads "Open the contact to see it", never "Sign in to see it" (they are signed in), for a new
+    notification and for one stored with the old wording."""
+    from openmash.enquiries.services import notification_send
+
+    referrer = make_actor("referrer", "police")
+    closed = new_contact(actor=referrer)
+    screened(closed, outcome="nfa_advice")
+    older = new_contact(actor=referrer)
+    notification_send(
+        user=referrer.user, contact=older, message=f"Contact {older.reference} has an outcome. Sign in to see it."
+    )
+    body = login(referrer).get("/").content.decode()
+    assert "Sign in to see it" not in body
+    assert f"Contact {closed.reference} has an outcome. Open the contact to see it." in body
+    assert f"Contact {older.reference} has an outcome. Open the contact to see it." in body
+
+
 def test_switching_role(make_actor, login, partnership):
     actor = make_actor("referrer", "police")
     # No service adds a second membership to a user yet: the test adds it directly.

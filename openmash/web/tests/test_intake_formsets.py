@@ -420,3 +420,25 @@ def test_a_pair_with_an_unused_child_form_is_ignored(referrer, login):
     assert set(Relationship.objects.filter(person=amelia).values_list("relationship_type", "related_person")) == {
         ("step_sibling", ben.pk)
     }
+
+
+def test_check_your_answers_never_changes_the_case_of_a_name(referrer, login):
+    """The Change link's screen-reader text for a pair of children names them as typed ("Zoë Ní Bhriain-O'Connor"),
+    not lowercased (practitioner review: "zoë ní bhriain-o'connor")."""
+    client = login(referrer)
+    data = contact_form_data(
+        children_0_forename="Zoë",
+        children_0_surname="Ní Bhriain-O'Connor",
+        children_1_forename="Ben",
+        children_1_surname="Testchild",
+        children_1_dob_day="5",
+        children_1_dob_month="6",
+        children_1_dob_year="2020",
+        siblings_0_1="sibling",
+    )
+    r = client.post("/contacts/new/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    check = client.get(r["Location"]).content.decode().replace("&#x27;", "'")
+    hidden = re.findall(r'href="[^"]*#id_siblings_0_1">Change<span class="govuk-visually-hidden">([^<]*)</span>', check)
+    assert hidden == [" how child 1 (Zoë Ní Bhriain-O'Connor) and child 2 (Ben Testchild) are related"], hidden
+    assert "zoë" not in check and "ní bhriain" not in check

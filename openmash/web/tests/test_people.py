@@ -168,3 +168,71 @@ def test_a_sibling_relationship_is_listed_once(make_actor, login, new_contact, s
     section = page.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
     assert section.count("Maisie Review") == 1, section
     assert section.count("Dean Testadult") == 1, section  # the household adult, recorded one way, still shown
+
+
+def test_relationships_read_name_then_role_and_say_when_the_contact_was_received(
+    make_actor, login, new_contact, screened
+):
+    """Practitioner review: "Sibling of Sophie Hewitt" beside "Linda Lees: parent" (one pattern now: "Name, role",
+    on the person page and in the family network), and "Asserted by contact …, County Police on <the day it was
+    recorded>" (now the day the contact was received)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.support import child as child_data
+    from tests.support import nhs_number
+
+    received = timezone.now() - dt.timedelta(days=10)
+    contact = new_contact(
+        received_at=received,
+        subjects=[child_data("Tyler", "Review", nhs=nhs_number()), child_data("Maisie", "Review", nhs=nhs_number())],
+        siblings=[{"first": 0, "second": 1, "relationship": "half_sibling"}],
+        household=[
+            {"forename": "Linda", "surname": "Lees", "date_of_birth": "1985-03-01", "sex": "F", "role": "parent_carer"}
+        ],
+    )
+    screened(contact, outcome="early_help")
+    tyler = contact.people.get(person__forename="Tyler").person
+    linda = contact.people.get(person__forename="Linda").person
+    client = login(make_actor("screener", "mash"))
+    page = client.get(f"/people/{tyler.pk}/").content.decode()
+    section = page.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
+    assert "Linda Lees, parent or carer" in section and "Maisie Review, half-sibling" in section, section
+    assert " of Maisie" not in section and "Linda Lees:" not in section
+    day = timezone.localtime(received)
+    assert f"County Police on {day.day} {day:%B %Y}, screened" in section, section
+    today = timezone.localtime()
+    assert f"on {today.day} {today:%B %Y}" not in section
+    adult = client.get(f"/people/{linda.pk}/").content.decode()
+    adult_section = adult.split('data-testid="relationships"', 1)[1].split("</ul>", 1)[0]
+    assert "Tyler Review, child" in adult_section and "Maisie Review, child" in adult_section, adult_section
+    network = client.get(f"/people/{tyler.pk}/network/").content.decode()
+    rows = network.split('data-testid="network-table"', 1)[1]
+    linda_row = rows.split("Linda Lees", 1)[1].split("</tr>", 1)[0]
+    assert "Parent or carer" in linda_row and "The child is their" not in rows
+
+
+def test_a_search_that_finds_no_one_is_told_what_to_check_by_what_was_searched(make_actor, login, partnership):
+    """Practitioner review: a search by NHS number that found no one said "Check the spelling and the date of birth,
+    or try the NHS number". The hint now names what was searched, on the search page and intake's first step."""
+    from tests.support import nhs_number
+
+    client = login(make_actor("screener", "mash"))
+    hint = 'data-testid="search-miss-hint">'
+
+    def said(response) -> str:
+        body = response.content.decode()
+        assert "No records found" in body, body[:2000]
+        return body.split(hint, 1)[1].split("<", 1)[0].replace("&#x27;", "'")
+
+    by_nhs = said(_search(client, identifier=nhs_number()))
+    assert by_nhs == "Check the NHS number, or search by name with a date of birth or a postcode.", by_nhs
+    by_name = said(
+        _search(client, name="Nobody Known", date_of_birth_day="2", date_of_birth_month="4", date_of_birth_year="2018")
+    )
+    assert by_name == "Check the spelling and the date of birth, or try the NHS number, UPN or PNC ID.", by_name
+    by_postcode = said(_search(client, name="Nobody Known", postcode="EX9 9ZZ"))
+    assert by_postcode == "Check the spelling and the postcode, or try the NHS number, UPN or PNC ID.", by_postcode
+    intake = said(client.post("/contacts/new/", {"action": "search", "identifier": nhs_number()}))
+    assert intake == "Check the NHS number, or enter the child's details in the form below.", intake

@@ -166,7 +166,16 @@ class Intake:
             i, j = (int(x) for x in bound.name.split("_")[1:])
             if i in used and j in used:
                 answer = self.form.cleaned_data.get(bound.name) or ""
-                rows.append({"name": bound.name, "question": bound.label, "answer": labels.get(answer, "Not said")})
+                a, b = self.form.child_labels[i], self.form.child_labels[j]
+                rows.append(
+                    {
+                        "name": bound.name,
+                        "question": bound.label,
+                        "answer": labels.get(answer, "Not said"),
+                        # the Change link's hidden text: names as typed, never case-changed
+                        "change": f"how {a} and {b} are related",
+                    }
+                )
         return rows
 
     def place_errors(self, exc, *, only_free_fields: bool = False) -> None:
@@ -337,6 +346,9 @@ def _render(request, intake, *, forms_=None, search_form=None, results=None, sta
         "can_search": can(request.actor, "person.search"),
         "intake": intake,
         "searched": results is not None,
+        "search_miss_hint": presenters.search_miss_hint(search_form.search_arguments(), intake=True)
+        if results is not None
+        else "",
         "search_total": getattr(results, "total", 0),
         "search_truncated": getattr(results, "truncated", False),
         "matches": getattr(results, "rows", []),

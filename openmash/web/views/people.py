@@ -16,6 +16,7 @@ from openmash.matching.selectors import pending_for_people
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
+from openmash.web.presenters import search_miss_hint
 from openmash.web.views._common import render_form_response, render_rate_limited, search_table
 
 
@@ -29,8 +30,9 @@ def person_search(request):
     require(actor, "person.search")
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     results, columns = None, []
-    total, truncated = 0, False
+    total, truncated, miss_hint = 0, False, ""
     if request.method == "POST" and form.is_valid():
+        miss_hint = search_miss_hint(form.search_arguments())
         try:
             people = people_selectors.person_search(actor=actor, **form.search_arguments())
         except RateLimited as exc:
@@ -47,6 +49,7 @@ def person_search(request):
         "columns": columns,
         "total": total,
         "truncated": truncated,
+        "miss_hint": miss_hint,
         "nav_active": "people",
     }
     return render_form_response(
