@@ -18,6 +18,7 @@ from conftest import contact_payload
 from openmash.audit.models import AuditEvent
 from openmash.contacts.models import Contact
 from openmash.people.models import Person
+from openmash.web.tests.conftest import contact_form_data, contact_submit
 from tests.support import child, contact_record, nhs_number
 
 KNOWN_NHS = nhs_number()
@@ -162,3 +163,18 @@ def test_the_openapi_document_gives_the_refusal_shapes(police, api):
         assert {"422", "429"} <= set(answers), answers
     problem = doc["components"]["schemas"]["ProblemOut"]
     assert set(problem["properties"]) == {"detail", "errors"} and "subjects.N.match" in problem["description"]
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=2)
+def test_the_intake_pages_send_past_the_search_limit_shows_the_too_many_searches_page(police):
+    """The intake page looks up its two new people (2 searches, nobody offered); sending them makes the service's
+    own lookup, the third search: the "too many searches" page, nothing recorded."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(police.user)
+    contacts = Contact.objects.count()
+    r = contact_submit(browser, contact_form_data(children_0_nhs_number=nhs_number()))
+    assert r.status_code == 429 and "too many searches" in r.content.decode(), r.status_code
+    assert Contact.objects.count() == contacts
+    assert AuditEvent.objects.filter(actor_user_id=police.user.pk, action="search_limited").count() == 1
