@@ -571,11 +571,11 @@ def contact_create(
     first contact instead of creating another; reusing a key for a different request is refused. recorded_at
     (default now) is only for replaying history, as the demo does: the received-date rules are relative to it.
 
-    Search before create (attacker review, as contact_amend): each new child or household member is looked up
-    among the people already known (``_creation_candidates_check``: one audited search each, under the search rate
-    limit); one not answered by `person_id` or `not_person_ids` refuses the contact with ValidationFailed on
-    `subjects.N.match` / `household.N.match`. Raises RateLimited past the limit (audited, managers alerted).
-    Every entry point where a person records a contact passes ``search_before_create=True`` (the API's
+    ``search_before_create=True``, search before create (attacker review, as contact_amend): each new child or
+    household member is looked up among the people already known (``_creation_candidates_check``: one audited
+    search each, under the search rate limit); one not answered by `person_id` or `not_person_ids` refuses the
+    contact with ValidationFailed on `subjects.N.match` / `household.N.match`, and past the limit RateLimited is
+    raised (audited, managers alerted). Every entry point where a person records a contact passes it (the API's
     POST /contacts, the intake page's send); it is off for trusted code arranging or replaying history that is not
     a person at a keyboard (the demo seed, test fixtures, which find people with their own searches)."""
     require(actor, "contact.create")
