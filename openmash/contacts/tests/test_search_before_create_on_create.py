@@ -22,6 +22,7 @@ from openmash.web.tests.conftest import contact_form_data, contact_submit
 from tests.support import child, contact_record, nhs_number
 
 KNOWN_NHS = nhs_number()
+ELSEWHERE = {"line1": "2 Low Road", "town": "Othertown", "postcode": "SW1A 1AA"}  # not the known child's postcode
 KAYLEIGH = {"forename": "Kayleigh", "surname": "Gray", "date_of_birth": "2016-11-15"}
 
 
@@ -55,9 +56,11 @@ def _searches(actor) -> int:
         {"forename": "Kayleigh", "surname": "Gray", "dob": "2016-11-15"},
         {"forename": "Tyler", "surname": "Brook", "dob": "2015-07-03"},  # day and month swapped
         {"forename": "K\u0430yleigh", "surname": "Gr\u0430y", "dob": "2016-11-15"},  # Cyrillic а, looks Latin
+        # Cyrillic у and г look like y and r but transliterate as u and g ("Kauleigh Ggay"): read as they look
+        {"forename": "Ka\u0443leigh", "surname": "G\u0433ay", "dob": "2016-11-15", "address": ELSEWHERE},
         {"forename": "Someone", "surname": "Else", "dob": "2015-01-01", "nhs": KNOWN_NHS},  # the NHS number alone
     ],
-    ids=["same", "day-month-swapped", "homoglyph", "nhs-number"],
+    ids=["same", "day-month-swapped", "homoglyph", "homoglyph-not-transliterated", "nhs-number"],
 )
 def test_creating_a_known_child_again_is_refused_until_answered(kayleigh, police, api, subject):
     people, contacts = Person.objects.count(), Contact.objects.count()
