@@ -4,27 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("contacts", "0007_encompass_notice_acknowledged"),
+        ('contacts', '0007_encompass_notice_acknowledged'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="contact",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("awaiting_screening", "Awaiting screening"),
-                    ("with_allocated_worker", "Passed to allocated worker"),
-                    ("in_enquiry", "MASH enquiry"),
-                    ("added_to_enquiry", "Added to an open MASH enquiry"),
-                    ("closed", "Closed at screening"),
-                    ("strategy", "Strategy discussion"),
-                    ("decided", "Decided"),
-                ],
-                db_index=True,
-                default="awaiting_screening",
-                max_length=30,
-            ),
+            model_name='contact',
+            name='status',
+            field=models.CharField(choices=[('awaiting_screening', 'Awaiting screening'), ('with_allocated_worker', 'Passed to allocated worker'), ('in_enquiry', 'MASH enquiry'), ('added_to_enquiry', 'Added to an open MASH enquiry'), ('closed', 'Closed at screening'), ('strategy', 'Strategy discussion'), ('decided', 'Decided')], db_index=True, default='awaiting_screening', max_length=30),
         ),
     ]
