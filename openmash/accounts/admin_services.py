@@ -38,6 +38,7 @@ from openmash.accounts.models import Agency, ApiToken, Membership, RoleGrant, Te
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.links import site_url
+from openmash.core.sessions import sessions_end_for_users
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -303,6 +304,8 @@ def agency_set_active(*, actor, code: str, active: bool, reason: str = "", expec
         detail = {"code": code}
         if not active:  # its members' tokens stay revoked if the agency comes back
             detail["tokens_revoked"] = _revoke_tokens(actor, ApiToken.objects.filter(membership__agency=agency))
+            members = Membership.objects.filter(agency=agency).values_list("user_id", flat=True)
+            detail["sessions_ended"] = sessions_end_for_users(members)  # they sign in again if it comes back
         _audit(actor, "activate" if active else "deactivate", agency, detail, reason=reason)
     return agency
 
@@ -516,6 +519,8 @@ def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_
         user.save(update_fields=["is_active"])
         # tokens issued before a deactivation stay revoked when the user comes back
         revoked = {} if active else {"tokens_revoked": _revoke_tokens(actor, ApiToken.objects.filter(user=user))}
+        if not active:  # and their web sessions end: a reactivated user signs in again
+            revoked["sessions_ended"] = sessions_end_for_users([user.pk])
         _audit(actor, "activate" if active else "deactivate", user, revoked or None, reason=reason)
     if not active:  # also for someone deactivated before this rule: their work is never stranded
         user.work_moved = work_hand_back(

@@ -254,6 +254,24 @@ class ConcernAmendIn(CleanSchema):
     additional_information: str = Field("", max_length=20000)
 
 
+class ProblemOut(Schema):
+    """A refused request (422): `detail` in words and, keyed by the input field at fault (dotted path, such as
+    `subjects.0.date_of_birth`), the messages. Search before create answers on `subjects.N.match`,
+    `household.N.match` (creation) or `add_subjects.N.match`, `add_household.N.match` (amendment): "N people already
+    known may be this person", saying how many and never who; look them up (POST /api/v1/intake/candidates), then
+    send the person again as `person_id` of the one it is, or with `not_person_ids` listing every one it is not."""
+
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class RateLimitedOut(Schema):
+    """Too many searches (429, with Retry-After in seconds): each lookup of a new person's possible matches at
+    creation or amendment is one search under the per-user search rate limit (SECURITY-TESTS.md PF-2)."""
+
+    detail: str
+
+
 class ContactAmendIn(CleanSchema):
     """Amend a contact before it is screened (recorder or hub). `version` is the contact's version as read:
     a stale one answers 409. Every change is kept with the value it replaced. The recorder changes only what their
@@ -579,16 +597,27 @@ def _notice_out(n) -> dict:
     }
 
 
-@router.post("/contacts", response={200: ContactOut, 201: ContactOut}, summary="Record a contact (a concern)")
+@router.post(
+    "/contacts",
+    response={200: ContactOut, 201: ContactOut, 422: ProblemOut, 429: RateLimitedOut},
+    summary="Record a contact (a concern)",
+)
 def contact_create(
     request,
     payload: ContactCreateIn,
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
+    """Record a contact. Search before create: each new child or household member (not given by `person_id`) is
+    looked up among the people already known, one audited search each under the search rate limit (429 past it);
+    if anyone may be them the contact is refused with 422 on `subjects.N.match` / `household.N.match` (how many,
+    not who) until the request names the one it is (`person_id`) or lists those it is not (`not_person_ids`), as
+    POST /api/v1/intake/candidates offered them. 201 created; 200 the same Idempotency-Key's earlier contact."""
     data = payload.dict()
     data["subjects"] = [{**s, "identifiers": s.get("identifiers") or []} for s in data["subjects"]]
-    contact, created = services.contact_create(actor=request.actor, data=data, idempotency_key=idempotency_key)
+    contact, created = services.contact_create(
+        actor=request.actor, data=data, idempotency_key=idempotency_key, search_before_create=True
+    )
     if created:
         # The creator's read-back of what they just recorded: covered by the 'create' audit event.
         return Status(201, contact_out(request.actor, selectors.contact_just_created(contact)))
@@ -602,10 +631,13 @@ def contact_detail(request, contact_id: UUID):
 
 @router.post(
     "/contacts/{contact_id}/amendments",
-    response=ContactOut,
+    response={200: ContactOut, 422: ProblemOut, 429: RateLimitedOut},
     summary="Amend a contact before screening (recorder or hub); 409 on a stale version",
 )
 def contact_amend(request, contact_id: UUID, payload: ContactAmendIn):
+    """Amend a contact before screening. A person added by details is first looked up among the people already
+    known (one audited search each, 429 past the search rate limit); anyone who may be them must be answered
+    (`person_id` or `not_person_ids`), else 422 on `add_subjects.N.match` / `add_household.N.match`."""
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     services.contact_amend(actor=request.actor, contact_id=contact_id, version=version, data=data)

@@ -563,11 +563,24 @@ def screening_due(received_at: dt.datetime, *, immediate_risk: bool, partnership
 
 
 def contact_create(
-    *, actor, data: dict, idempotency_key: str | None = None, recorded_at: dt.datetime | None = None
+    *,
+    actor,
+    data: dict,
+    idempotency_key: str | None = None,
+    recorded_at: dt.datetime | None = None,
+    search_before_create: bool = False,
 ) -> tuple[Contact, bool]:
     """Record a contact. Returns (contact, created). The same Idempotency-Key from the same user returns the
     first contact instead of creating another; reusing a key for a different request is refused. recorded_at
-    (default now) is only for replaying history, as the demo does: the received-date rules are relative to it."""
+    (default now) is only for replaying history, as the demo does: the received-date rules are relative to it.
+
+    ``search_before_create=True``, search before create (attacker review, as contact_amend): each new child or
+    household member is looked up among the people already known (``_creation_candidates_check``: one audited
+    search each, under the search rate limit); one not answered by `person_id` or `not_person_ids` refuses the
+    contact with ValidationFailed on `subjects.N.match` / `household.N.match`, and past the limit RateLimited is
+    raised (audited, managers alerted). Every entry point where a person records a contact passes it (the API's
+    POST /contacts, the intake page's send); it is off for trusted code arranging or replaying history that is not
+    a person at a keyboard (the demo seed, test fixtures, which find people with their own searches)."""
     require(actor, "contact.create")
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
         raise ValidationFailed("Bad Idempotency-Key", errors={"Idempotency-Key": ["Must be 1 to 100 characters"]})
@@ -580,6 +593,8 @@ def contact_create(
     cleaned, subjects, others = contact_validate(
         actor=actor, data=data, recorded_at=recorded_at, partnership=partnership
     )
+    if search_before_create:  # outside the insert's transaction: the searches' audit events stay on a refusal
+        _creation_candidates_check(actor, data, subjects, others)
     try:
         # every event of the creation (its people, their agency records, the contact) in one INSERT at the end,
         # inside the transaction
@@ -904,15 +919,10 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
     fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
     else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
     require(actor, "contact.amend")
+    looked_up = _amend_candidates_looked_up(actor, contact_id, version, data)
     with transaction.atomic():
-        contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
-        if not contact_amend_allowed(actor, contact):
-            raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
-        if contact.status not in AMENDABLE_STATUSES:
-            raise Conflict(NOT_AMENDABLE_MESSAGE)
-        if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
-            raise Conflict(STALE_CONTACT_MESSAGE)
-        plan = _amend_validate(actor, contact, data)
+        contact = _amendable_contact_get(actor, contact_id, version)
+        plan = _amend_validate(actor, contact, data, looked_up)
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
         changes = _amend_apply(actor, contact, plan)
@@ -970,7 +980,68 @@ def _amend_validate_people(actor, contact: Contact, data: dict, links: dict, err
     return items
 
 
-def _amend_validate(actor, contact: Contact, data: dict) -> dict:
+def _amendable_contact_get(actor, contact_id, version: int) -> Contact:
+    """The contact to amend, if the actor sees it, may amend it, it is not screened and `version` is current.
+    Raises NotFound, PermissionDenied or Conflict."""
+    contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
+    if not contact_amend_allowed(actor, contact):
+        raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
+    if contact.status not in AMENDABLE_STATUSES:
+        raise Conflict(NOT_AMENDABLE_MESSAGE)
+    if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
+        raise Conflict(STALE_CONTACT_MESSAGE)
+    return contact
+
+
+def _amend_candidates_looked_up(actor, contact_id, version: int, data: dict) -> dict[str, list]:
+    """The audited candidate lookup for each new person an amendment adds (``_candidates_looked_up``), keyed by
+    input prefix ("add_household.0"), made before the amendment's transaction and only for an amendment the actor
+    may make (else the same NotFound / PermissionDenied / Conflict as contact_amend)."""
+    contact = _amendable_contact_get(actor, contact_id, version)
+    refs = [
+        (f"{key}.{i}", ref) for key in ("add_subjects", "add_household") for i, ref in enumerate(data.get(key) or [])
+    ]
+    exclude = [str(pid) for pid in contact.people.values_list("person_id", flat=True)]
+    return _candidates_looked_up(actor, refs, exclude=exclude)
+
+
+def _candidates_looked_up(actor, refs: list[tuple[str, dict]], *, exclude: list) -> dict[str, list]:
+    """Search before create, counted and audited (attacker review: the check was an unthrottled, unaudited
+    existence oracle): for each (prefix, person input) that is not a `person_id`, the people already known who may
+    be them, by matching.candidates.intake_candidates, the lookup the intake page and POST /api/v1/intake/candidates
+    use: one "search" audit event (by "intake_candidates") and a "search_result" per candidate, each lookup one
+    search under the search rate limit (SECURITY-TESTS.md PF-2). Call outside any transaction that a refusal rolls
+    back. Returns {prefix: [Candidate]}. Raises PermissionDenied, RateLimited (audited, managers alerted)."""
+    from openmash.matching.candidates import intake_candidates
+
+    found: dict[str, list] = {}
+    for prefix, ref in refs:
+        if isinstance(ref, dict) and not ref.get("person_id"):
+            found[prefix] = intake_candidates(actor=actor, details=ref, exclude_person_ids=exclude)
+    return found
+
+
+def _creation_candidates_check(actor, data: dict, subjects: list, others: list) -> None:
+    """Search before create at contact creation, as at amendment: each new child (`subjects.N`) and household
+    member (`household.N`) is looked up (``_candidates_looked_up``; the people chosen by `person_id` in the same
+    contact are not offered) and every candidate must be answered (``_search_before_create``). Raises
+    ValidationFailed keyed `<prefix>.match`, RateLimited or PermissionDenied; returns None when all are answered."""
+    resolved = [(f"subjects.{i}", r) for i, r in enumerate(subjects)]
+    resolved += [(f"household.{i}", r) for i, (_, r) in enumerate(others)]
+    inputs = {f"subjects.{i}": s for i, s in enumerate(data.get("subjects") or [])}
+    inputs.update({f"household.{i}": o for i, o in enumerate(data.get("household") or [])})
+    chosen = [str(ref.pk) for _, (kind, ref) in resolved if kind == "existing"]
+    new = [(prefix, inputs[prefix]) for prefix, (kind, _) in resolved if kind == "new"]
+    found = _candidates_looked_up(actor, new, exclude=chosen)
+    errors: dict[str, list[str]] = {}
+    for prefix, (kind, cleaned) in resolved:
+        if kind == "new":
+            _search_before_create(cleaned, prefix=prefix, found=found.get(prefix, []), errors=errors)
+    if errors:
+        raise ValidationFailed("There is a problem with the contact", errors=errors)
+
+
+def _amend_validate(actor, contact: Contact, data: dict, looked_up: dict[str, list]) -> dict:
     errors: dict[str, list[str]] = {}
     links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
     plan: dict[str, Any] = {
@@ -993,7 +1064,8 @@ def _amend_validate(actor, contact: Contact, data: dict) -> dict:
             if resolved[0] == "existing" and resolved[1].pk in links:
                 errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
             if resolved[0] == "new" and f"{prefix}.match" not in errors:
-                _search_before_create(ref, resolved[1], prefix=prefix, exclude=list(links), errors=errors)
+                found = looked_up.get(prefix, [])
+                _search_before_create(resolved[1], prefix=prefix, found=found, errors=errors)
             extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
             plan[key].append((role, resolved, extras))
     if data.get("domestic_abuse") is not None:
@@ -1018,16 +1090,13 @@ CANDIDATES_UNANSWERED = (
 )
 
 
-def _search_before_create(ref: dict, cleaned: dict, *, prefix: str, exclude: list, errors: dict) -> None:
-    """Search before create (issue 5 review, fault 5), on every path that adds a new person to a contact after
-    intake (the amendment page and the API's amendments share contact_amend): the people already known who may be
-    this person (matching.candidates.candidates_for, the rule intake uses) must each be answered, by naming the
-    one it is (`person_id`) or listing those it is not (`not_person_ids`), else a `<prefix>.match` error. The
-    check itself reveals only how many; who they are comes from the audited lookup the caller makes
-    (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
-    from openmash.matching.candidates import candidates_for
-
-    found = candidates_for(ref, exclude_person_ids=exclude)
+def _search_before_create(cleaned: dict, *, prefix: str, found: list, errors: dict) -> None:
+    """Search before create (issue 5 review, fault 5; attacker review), on every path that adds a new person to a
+    contact (contact_create, and contact_amend which the amendment page and the API's amendments share): the people
+    already known who may be this person (`found`: the audited, rate-limited lookup, ``_candidates_looked_up``)
+    must each be answered, by naming the one it is (`person_id`) or listing those it is not (`not_person_ids`),
+    else a `<prefix>.match` error. The error says only how many; who they are comes from the audited lookup the
+    client makes (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
     declined = {str(x) for x in cleaned.get("not_person_ids") or []}
     pending = [c for c in found if str(c.person.pk) not in declined]
     if pending:

@@ -58,6 +58,26 @@ class Candidate:
         return ", ".join(self.reasons)
 
 
+# Cyrillic and Greek letters drawn like Latin ones, as the Latin letter they look like. ``fold`` (anyascii, the one
+# name normaliser search uses) transliterates them by sound instead: Cyrillic "а" is "a" either way, but "у" (looks
+# like y) becomes "u", "г" (r) "g", "р" (p) "r", "с" (c) "s", "н" (h) "n", Greek "ν" (v) "n". Applied only to a name that mixes
+# them with Latin letters (a spoof or a keyboard slip); a name written wholly in Cyrillic or Greek is transliterated.
+_LOOKALIKES = str.maketrans(
+    "аАвВеЕёЁкКмМнНоОрРсСтТуУхХіІјЈѕЅԁԛԝӏгпь"  # Cyrillic
+    "αΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ",  # Greek
+    "aABBeEeEkKMMHHoOpPcCTTyYxXiIjJsSdqwlrnbaABBeEZZnHiIkKuMvNoOpPtTuYxX",
+)
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _lookalikes_latin(name: str) -> str:
+    """A name that mixes Latin letters with Cyrillic or Greek look-alikes ("Kаyleigh" with a Cyrillic "а", "Grау"),
+    with each look-alike read as the Latin letter it looks like; any other name unchanged."""
+    if not name or not (_LATIN & set(name)) or name.isascii():
+        return name
+    return name.translate(_LOOKALIKES)
+
+
 def _as_date(value) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -190,7 +210,8 @@ def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> l
     many); ``exclude_person_ids``: people (resolved ids) not to offer. Out: a list of Candidate. Never raises on
     odd input (an invalid identifier simply matches nothing)."""
     postcode = details.get("postcode") or (details.get("address") or {}).get("postcode") or ""
-    details = {**details, "postcode": postcode}
+    names = {k: _lookalikes_latin(str(details.get(k) or "")) for k in ("forename", "surname")}
+    details = {**details, **names, "postcode": postcode}
     best: dict[object, Candidate] = {}
     _exact(details, best)
     _close(details, best)

@@ -35,7 +35,7 @@ def test_a_reactivated_user_does_not_get_old_tokens_back(holder, make_actor):
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_by_id == admin.user.pk
     event = AuditEvent.objects.get(action="deactivate", object_id=str(actor.user.pk))
-    assert event.detail == {"tokens_revoked": 1}
+    assert event.detail == {"tokens_revoked": 1, "sessions_ended": 0}
     assert _answer(token_create(username=actor.user.username)[1]) == 200  # a new token works
 
 

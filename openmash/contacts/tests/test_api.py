@@ -118,17 +118,23 @@ def test_same_key_different_body_is_409(post):
     assert _counts() == before
 
 
+def _another_family() -> dict:
+    """A contact about people nobody knows yet: posting the same child again would be asked "is it them?" (422 on
+    subjects.0.match, test_search_before_create_on_create.py)."""
+    return contact_payload(subjects=[child("Other", "Family", "2016-06-06")], household=[])
+
+
 def test_different_users_may_use_the_same_key(api, make_actor):
     a = api(make_actor("referrer", "police")).post("/contacts", contact_payload(), headers={"Idempotency-Key": "same"})
     b = api(make_actor("referrer", "health-gp")).post(
-        "/contacts", contact_payload(), headers={"Idempotency-Key": "same"}
+        "/contacts", _another_family(), headers={"Idempotency-Key": "same"}
     )
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.json()["id"] != b.json()["id"]
 
 
 def test_without_a_key_each_post_creates_a_contact(post):
-    a, b = post(contact_payload()), post(contact_payload())
+    a, b = post(contact_payload()), post(_another_family())
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.json()["id"] != b.json()["id"]
 
@@ -142,7 +148,9 @@ def test_allocated_child_routes_to_the_worker_who_can_then_read_it(api, make_act
     worker = make_actor("social_worker", "mash")
     allocation_open(person, worker)
 
-    r = post(contact_payload(subjects=[{"person_id": str(person.pk)}], narrative="New incident"))
+    dean = next(p["person_id"] for p in first.json()["people"] if p["role"] != "subject")  # named again by id
+    household = [{"person_id": dean, "role": "alleged_perpetrator"}]
+    r = post(contact_payload(subjects=[{"person_id": str(person.pk)}], household=household, narrative="New incident"))
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "received"  # the referrer is not told the child has a worker (issue 5, fault 6)
     contact = Contact.objects.get(pk=r.json()["id"])
@@ -196,7 +204,7 @@ def test_referrer_sees_outcome_but_not_hub_rationale(api, make_actor, post, refe
 @time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
 def test_screening_queue_lists_awaiting_contacts_soonest_first(api, make_actor, post):
     late = post(contact_payload(received_at="2025-11-10T10:00:00+00:00")).json()["id"]
-    early = post(contact_payload(received_at="2025-11-03T10:00:00+00:00")).json()["id"]
+    early = post({**_another_family(), "received_at": "2025-11-03T10:00:00+00:00"}).json()["id"]
     queue = api(make_actor("screener", "mash")).get("/screening-queue").json()["items"]
     ids = [c["id"] for c in queue]
     assert ids.index(early) < ids.index(late)

@@ -8,7 +8,7 @@ API's amendments created a duplicate of someone already known. Both now run the 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from openmash.audit.models import AuditEvent
 from openmash.contacts.models import Contact
@@ -102,3 +102,16 @@ def test_the_api_amendment_creates_a_new_person_said_not_to_be_the_candidates(kn
     )
     assert r.status_code == 200, r.content
     assert Person.objects.filter(forename="Dean").count() == 2
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=2)
+def test_the_amendment_page_past_the_search_limit_shows_the_too_many_searches_page(known_dean, second):
+    """Attacker review: each lookup of a person being added is one search (the page's question, then the service's
+    own check), and past the limit the page says so (429) rather than failing or answering who is known."""
+    teacher, contact = second
+    asked = _page(teacher, contact)  # the page's lookup: search 1
+    assert asked.status_code == 200 and 'data-testid="candidates-member"' in asked.content.decode()
+    refused = _page(teacher, contact, **{"member-match_offered": "1", "member-match": "new"})  # 2, then the service's
+    assert refused.status_code == 429 and "too many searches" in refused.content.decode()
+    assert AuditEvent.objects.filter(actor_user_id=teacher.user.pk, action="search_limited").count() == 1
+    assert Person.objects.filter(forename="Dean").count() == 1  # nobody added

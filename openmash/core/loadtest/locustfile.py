@@ -16,7 +16,7 @@ import re
 import requests
 from locust import HttpUser, between, task
 
-from openmash.core.loadtest.payload import contact_payload
+from openmash.core.loadtest.payload import answer_candidates, candidate_questions, contact_payload
 
 PLAN = json.loads(open(os.environ["OPENMASH_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -69,9 +69,12 @@ class _MashUser(HttpUser):
             # API lists answer one page {"count", ..., "items"}: the simulated users work on the page's items
             return body["items"] if isinstance(body, dict) and isinstance(body.get("items"), list) else body
 
-    def api_post(self, path, body, name):
+    def api_post(self, path, body, name, *, asked_ok=False):
         with self.client.post("/api/v1" + path, json=body, headers=self.api, name=name, catch_response=True) as r:
-            if r.status_code == 409:
+            if asked_ok and r.status_code == 422 and candidate_questions(r.json().get("errors")):
+                r.success()  # "is it them?": a question the referrer answers (record_contact), not a fault
+                r.request_meta["name"] = f"{name} [422 is it them?]"
+            elif r.status_code == 409:
                 r.success()  # someone else got there first: the product's answer, not a fault
                 r.request_meta["name"] = f"{name} [409 conflict]"
             elif r.status_code not in (200, 201):
@@ -191,9 +194,17 @@ class Referrer(_MashUser):
 
     @task(2)
     def record_contact(self):
-        r = self.api_post("/contacts", contact_payload(self.rng), "POST /api/v1/contacts")
+        body = contact_payload(self.rng)
+        r = self.api_post("/contacts", body, "POST /api/v1/contacts", asked_ok=True)
+        if r.status_code == 422 and answer_candidates(body, r.json()["errors"], self.candidate_ids):
+            r = self.api_post("/contacts", body, "POST /api/v1/contacts [answered]")
         if r.status_code == 201:
             self.mine.append(r.json()["id"])
+
+    def candidate_ids(self, query) -> list[str]:
+        """As a referrer asked "is it them?": look at who may be the person (POST /api/v1/intake/candidates)."""
+        found = self.api_post("/intake/candidates", query, "POST /api/v1/intake/candidates")
+        return [c["id"] for c in found.json().get("items", [])] if found.status_code == 200 else []
 
     @task(2)
     def read_own_contact(self):

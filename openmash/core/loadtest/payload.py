@@ -54,3 +54,35 @@ def contact_payload(rng: random.Random) -> dict:
         "consent": "obtained",
         "immediate_risk": False,
     }
+
+
+def candidate_questions(errors: dict) -> list[tuple[str, int]]:
+    """The people a refused contact asks "is it them?" about: from a 422's ``errors``, each ``subjects.N.match`` /
+    ``household.N.match`` as ("subjects", N) / ("household", N), in order. Other errors are not answered here."""
+    asked = []
+    for key in errors or {}:
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] in ("subjects", "household") and parts[2] == "match" and parts[1].isdigit():
+            asked.append((parts[0], int(parts[1])))
+    return asked
+
+
+def candidate_query(person: dict) -> dict:
+    """What POST /api/v1/intake/candidates takes for a person of the contact payload (names, date of birth, sex,
+    identifiers, postcode)."""
+    query = {k: person[k] for k in ("forename", "surname", "date_of_birth", "sex", "identifiers") if k in person}
+    postcode = (person.get("address") or {}).get("postcode")
+    return {**query, "postcode": postcode} if postcode else query
+
+
+def answer_candidates(body: dict, errors: dict, lookup) -> bool:
+    """Answer a 422 "is it them?" as a real client would: look each person asked about up (``lookup(query)`` returns
+    the candidates' ids, from POST /api/v1/intake/candidates) and, the simulated people being new, list every one in
+    the person's ``not_person_ids``. Changes ``body`` in place; True if there was anything to answer (then post it
+    again), False if the refusal was about something else."""
+    asked = candidate_questions(errors)
+    for group, index in asked:
+        person = body[group][index]
+        ids = [str(i) for i in lookup(candidate_query(person))]
+        person["not_person_ids"] = list(dict.fromkeys([*person.get("not_person_ids", []), *ids]))
+    return bool(asked)

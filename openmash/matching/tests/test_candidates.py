@@ -93,3 +93,13 @@ def test_the_intake_lookup_is_audited_and_needs_a_professional_role(make_actor, 
     assert AuditEvent.objects.filter(action="search_result", object_id=str(kayden.pk)).exists()
     with pytest.raises(PermissionDenied):
         intake_candidates(actor=make_actor("auditor", "mash"), details={"forename": "Kaden"})
+
+
+def test_look_alike_letters_in_a_latin_name_are_read_as_the_letters_they_look_like():
+    """Attacker review: a name spoofed with Cyrillic or Greek letters drawn like Latin ones ("Kaуleigh Gгay": у and
+    г, which transliterate as u and g) is compared as it looks; a name written wholly in Cyrillic is transliterated."""
+    from openmash.matching.candidates import _lookalikes_latin
+
+    assert _lookalikes_latin("Ka\u0443leigh") == "Kayleigh" and _lookalikes_latin("G\u0433ay") == "Gray"
+    assert _lookalikes_latin("\u039aayleigh") == "Kayleigh"  # Greek capital kappa
+    assert _lookalikes_latin("Мария") == "Мария" and _lookalikes_latin("O'Brien") == "O'Brien"

@@ -607,10 +607,12 @@ def contact_check(request):
             key = forms_.form.cleaned_data.get("idempotency_key") or None
             try:
                 contact, _created = contact_services.contact_create(
-                    actor=request.actor, data=forms_.service_data(), idempotency_key=key
+                    actor=request.actor, data=forms_.service_data(), idempotency_key=key, search_before_create=True
                 )
             except ValidationFailed as exc:
                 forms_.place_errors(exc)
+            except RateLimited as exc:  # the service's search before create, one search per new person (PF-2)
+                return render_rate_limited(request, exc)
             except Conflict:
                 forms_.form.add_error(
                     None,
@@ -747,6 +749,15 @@ def contact_amend(request, contact_id):
     form = {"child": child, "member": member, "da": da, "concern": concern}.get(section or "")
     for f in (child, member):
         f.candidates, f.match_answer, f.match_error = [], "", ""
+    try:  # each lookup of a person being added is one search under the search rate limit (PF-2)
+        return _amend_section(request, contact, section, form, child, member, da, concern)
+    except RateLimited as exc:
+        return render_rate_limited(request, exc)
+
+
+def _amend_section(request, contact, section, form, child, member, da, concern):
+    """contact_amend's work once the forms are bound: ask about candidates, amend, or show the page again."""
+    actor = request.actor
     asking = (
         form is not None and form.is_valid() and form in (child, member) and _amend_candidates(request, contact, form)
     )
