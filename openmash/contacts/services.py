@@ -1012,13 +1012,10 @@ def _candidates_looked_up(actor, refs: list[tuple[str, dict]], *, exclude: list)
     use: one "search" audit event (by "intake_candidates") and a "search_result" per candidate, each lookup one
     search under the search rate limit (SECURITY-TESTS.md PF-2). Call outside any transaction that a refusal rolls
     back. Returns {prefix: [Candidate]}. Raises PermissionDenied, RateLimited (audited, managers alerted)."""
-    from openmash.matching.candidates import intake_candidates
+    from openmash.matching.candidates import intake_candidates_many
 
-    found: dict[str, list] = {}
-    for prefix, ref in refs:
-        if isinstance(ref, dict) and not ref.get("person_id"):
-            found[prefix] = intake_candidates(actor=actor, details=ref, exclude_person_ids=exclude)
-    return found
+    wanted = [(prefix, ref) for prefix, ref in refs if isinstance(ref, dict) and not ref.get("person_id")]
+    return intake_candidates_many(actor=actor, people=wanted, exclude_person_ids=exclude)
 
 
 def _creation_candidates_check(actor, data: dict, subjects: list, others: list) -> None:

@@ -241,8 +241,33 @@ def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_id
     return _intake_candidates(actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids)
 
 
+def intake_candidates_many(*, actor, people: list[tuple[str, dict]], limit: int = 5, exclude_person_ids=()) -> dict:
+    """``intake_candidates`` for several people at once (a contact naming a new child and a new adult): the same
+    lookups, the same audit events (a "search" per person, a "search_result" per candidate) and each person still one
+    search under the rate limit, but one rate check for the batch (refused, like one search, when the actor is
+    already at the limit), one transaction and the events in one INSERT. In: [(key, details)]. Out: {key:
+    [Candidate]}. Raises PermissionDenied, RateLimited."""
+    from openmash.audit.services import audit_batch
+
+    require(actor, "person.search")
+    if not people:
+        return {}
+    search_rate_check(actor)
+    found: dict = {}
+    with transaction.atomic(), audit_batch():
+        for key, details in people:
+            found[key] = _intake_candidates_audited(
+                actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids
+            )
+    return found
+
+
 @transaction.atomic
 def _intake_candidates(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:
+    return _intake_candidates_audited(actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids)
+
+
+def _intake_candidates_audited(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:
     found = candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids)
     audit_record(
         actor=actor,

@@ -242,7 +242,7 @@ def test_a_date_of_birth_is_corrected_before_screening_then_only_the_hub_correct
 
 
 def test_every_problem_is_reported_at_once(referrer, login):
-    data = _da(incident_time="9pm", children_0_nhs_number="9434765918")
+    data = _da(incident_time="25:61", children_0_nhs_number="9434765918")  # 9pm is a time now
     summary = _summary(login(referrer).post("/contacts/new/", data).content.decode())
     assert 'href="#id_incident_time"' in summary and 'href="#id_children-0-nhs_number"' in summary
 
