@@ -825,6 +825,53 @@ def _error_links_for(f) -> list[dict]:
     return links
 
 
+def _person_change_send(actor, contact, link, form, changes, version, *, correction: bool, validate_only=False):
+    """The change form's answers to the service: a correction by the hub, or the recorder's amendment."""
+    if correction:
+        contact_services.contact_person_correct(
+            actor=actor,
+            contact_id=contact.pk,
+            person_id=link.person_id,
+            version=version,
+            reason=form.cleaned_data.get("reason") or "",
+            data=changes,
+            validate_only=validate_only,
+        )
+    else:
+        contact_services.contact_amend(
+            actor=actor,
+            contact_id=contact.pk,
+            version=version,
+            data={"people": [{"person_id": link.person_id, **changes}]},
+            validate_only=validate_only,
+        )
+
+
+def _person_change_check_rest(actor, contact, link, form, *, correction: bool) -> None:
+    """The form refused some fields: ask the service (validate_only) about the ones it accepted, and add its
+    errors to fields that have none yet, so every field's error shows at once in the error summary (practitioner
+    review: a future date of birth reported only after the NHS number was fixed)."""
+    changes = {key: value for key, value in form.changes().items() if form.field_for([key]) not in form.errors}
+    version = form.cleaned_data.get("version") or form.initial.get("version")
+    try:
+        _person_change_send(actor, contact, link, form, changes, version, correction=correction, validate_only=True)
+    except ValidationFailed as exc:
+        free = {k: v for k, v in exc.errors.items() if not _placed_on_erred(form, k)}
+        if free:
+            form.place_errors(ValidationFailed(exc.message, errors=free), prefix="people")
+    except Conflict:
+        pass  # a stale version is told when the form is sent again
+
+
+def _placed_on_erred(form, key: str) -> bool:
+    """Whether a service error key lands on a field the form has already refused (or on no field)."""
+    parts = [int(p) if p.isdigit() else p for p in key.split(".") if p]
+    if parts[:1] == ["people"]:
+        parts = parts[2:] if len(parts) > 1 and isinstance(parts[1], int) else parts[1:]
+    field = form.field_for(parts)
+    return field is None or field not in form.fields or field in form.errors
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def contact_person_change(request, contact_id, link_id):
@@ -863,25 +910,12 @@ def contact_person_change(request, contact_id, link_id):
         current_address=contact_selectors.current_address(actor=actor, person=person) if correction else None,
         **contact_selectors.partner_schools_and_gps(),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _person_change_check_rest(actor, contact, link, form, correction=correction)
+    elif request.method == "POST":
         changes, version = form.changes(), form.cleaned_data["version"]
         try:
-            if correction:
-                contact_services.contact_person_correct(
-                    actor=actor,
-                    contact_id=contact.pk,
-                    person_id=link.person_id,
-                    version=version,
-                    reason=form.cleaned_data.get("reason") or "",
-                    data=changes,
-                )
-            else:
-                contact_services.contact_amend(
-                    actor=actor,
-                    contact_id=contact.pk,
-                    version=version,
-                    data={"people": [{"person_id": link.person_id, **changes}]},
-                )
+            _person_change_send(actor, contact, link, form, changes, version, correction=correction)
         except ValidationFailed as exc:
             form.place_errors(exc, prefix="people")
         except Conflict as exc:
