@@ -883,8 +883,8 @@ AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING})
 #: Said to anyone whose amendment comes too late, in words that do not say where the contact went (a recorder must not
 #: learn that it was passed to an allocated worker: issue 5, fault 6).
 NOT_AMENDABLE_MESSAGE = (
-    "This contact can no longer be added to: the MASH has started work on it. Record a new contact with what you "
-    "want to add, or ask the MASH to correct people's details."
+    "This contact has been screened, so it can no longer be changed. To add information, record a new contact or "
+    "call the MASH."
 )
 _DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
 

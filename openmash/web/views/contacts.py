@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_person_shown, contact_view
-from openmash.access.policy import can, require
+from openmash.access.policy import can, contact_amend_allowed, require
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -686,6 +686,16 @@ def contact_detail(request, contact_id):
 # --- amending a contact before screening, correcting after; Operation Encompass notices ---------------------------
 
 
+def _refuse_as_state_or_role(actor, contact) -> None:
+    """Refuse a change to a contact that can no longer be amended, saying why: its state (screened: 409, the
+    service's own NOT_AMENDABLE_MESSAGE) to those who could amend it before screening, else their role (403).
+    Practitioner review: a referrer opening the amend page of a screened contact was told their role was the
+    problem. Always raises."""
+    if contact_amend_allowed(actor, contact) and contact.status not in contact_services.AMENDABLE_STATUSES:
+        raise Conflict(contact_services.NOT_AMENDABLE_MESSAGE)
+    raise PermissionDenied("This contact can no longer be amended.")
+
+
 def _amendable_contact(request, contact_id):
     actor = request.actor
     contact = contact_selectors.contact_get(actor=actor, contact_id=contact_id)
@@ -701,7 +711,7 @@ def contact_amend(request, contact_id):
     require(actor, "contact.amend")
     contact, amendable = _amendable_contact(request, contact_id)
     if not amendable:
-        raise PermissionDenied("This contact can no longer be amended.")
+        _refuse_as_state_or_role(actor, contact)
     partners = contact_selectors.partner_schools_and_gps()
     section = request.POST.get("section") if request.method == "POST" else None
     version = {"version": contact.version}
@@ -881,6 +891,8 @@ def contact_person_change(request, contact_id, link_id):
     actor = request.actor
     contact, amendable = _amendable_contact(request, contact_id)
     correction = not amendable
+    if correction and not can(actor, "person.correct"):
+        _refuse_as_state_or_role(actor, contact)
     require(actor, "person.correct" if correction else "contact.amend")
     # Addressed by the person's place in this contact (ContactPerson), not their record's id: the page is about
     # the contact, and recording a contact does not open the record.
