@@ -97,4 +97,6 @@ def test_the_correction_api_answers_422_with_every_fields_message(screener, scre
     )
     assert r.status_code == 422, r.content
     keys = set(r.json()["errors"])
-    assert {"forename", "date_of_birth"} <= keys and any(k.startswith("add_identifiers") or k.startswith("identifiers") for k in keys), keys
+    assert {"forename", "date_of_birth"} <= keys and any(
+        k.startswith("add_identifiers") or k.startswith("identifiers") for k in keys
+    ), keys
