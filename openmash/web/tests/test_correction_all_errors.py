@@ -100,3 +100,31 @@ def test_the_correction_api_answers_422_with_every_fields_message(screener, scre
     assert {"forename", "date_of_birth"} <= keys and any(
         k.startswith("add_identifiers") or k.startswith("identifiers") for k in keys
     ), keys
+
+
+def test_the_amend_page_shows_the_persons_errors_together(referrer, new_contact, login):
+    """A form error (a PNC ID that is not one) and the service's (a parent younger than the child) at once."""
+    contact = new_contact(actor=referrer)  # the child was born on 2 April 2018
+    body = (
+        login(referrer)
+        .post(
+            f"/contacts/{contact.pk}/amend/",
+            {
+                "section": "member",
+                "version": str(contact.version),
+                "member-forename": "Sara",
+                "member-surname": "Testadult",
+                "member-dob_day": "1",
+                "member-dob_month": "1",
+                "member-dob_year": "2020",
+                "member-sex": "F",
+                "member-role": "parent_carer",
+                "member-pnc_id": "not a pnc",
+            },
+        )
+        .content.decode()
+    )
+    summary = _summary(body)
+    assert 'href="#id_member-pnc_id"' in summary, summary
+    assert "A parent or carer must be older than the child" in summary, summary
+    assert contact.people.count() == 2

@@ -731,13 +731,10 @@ def contact_amend(request, contact_id):
     for f in (child, member):
         f.candidates, f.match_answer, f.match_error = [], "", ""
     asking = form is not None and form.is_valid() and form is not da and _amend_candidates(request, contact, form)
-    if form is not None and not asking and form.is_valid():
-        person = _matched(form, form.service_data()) if form is not da else None
-        data, group = {
-            "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
-            "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
-            "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
-        }[section]
+    if form is not None and not form.is_valid():
+        _amend_check_rest(request, actor, contact, form, section)
+    elif form is not None and not asking:
+        data, group = _amend_data(form, section)
         try:
             contact_services.contact_amend(
                 actor=actor, contact_id=contact.pk, version=_posted_version(request, section), data=data
@@ -761,6 +758,34 @@ def contact_amend(request, contact_id):
         "form": _Errors(errors) if errors else None,
     }
     return render(request, "web/contacts/amend.html", ctx, status=200)
+
+
+def _amend_data(form, section: str) -> tuple[dict, str]:
+    """One section of the amendment page as the service's input, and the group its error keys start with."""
+    if section == "da":
+        return {"domestic_abuse": form.da_data()}, "domestic_abuse"
+    group = "add_subjects" if section == "child" else "add_household"
+    return {group: [_matched(form, form.service_data())]}, group
+
+
+def _amend_check_rest(request, actor, contact, form, section: str) -> None:
+    """The section's form refused some fields: ask the service (validate_only) about the ones it accepted and add
+    its errors to fields with none yet, so every field's error shows at once (practitioner review, as at intake).
+    The people-already-known question is not asked here: it comes once the form is right."""
+    data, group = _amend_data(form, section)
+    try:
+        contact_services.contact_amend(
+            actor=actor,
+            contact_id=contact.pk,
+            version=_posted_version(request, section),
+            data=data,
+            validate_only=True,
+        )
+    except ValidationFailed as exc:
+        free = {k: v for k, v in exc.errors.items() if not k.endswith(".match")}
+        _place_amend_errors(form, ValidationFailed(exc.message, errors=free), group, only_free_fields=True)
+    except Conflict:
+        pass  # a stale version is told when the form is sent again
 
 
 def _amend_candidates(request, contact, form) -> bool:
@@ -792,7 +817,9 @@ def _posted_version(request, section: str) -> int:
         return 0
 
 
-def _place_amend_errors(form, exc, group: str) -> None:
+def _place_amend_errors(form, exc, group: str, *, only_free_fields: bool = False) -> None:
+    """Service errors onto the section's fields; with only_free_fields, only onto fields without an error of the
+    form's own (the input was partial), and none on the page as a whole."""
     from openmash.web.forms import _service_key_parts
 
     for key, messages_ in (exc.errors or {"": [exc.message]}).items():
@@ -806,6 +833,8 @@ def _place_amend_errors(form, exc, group: str) -> None:
             field = form.SERVICE_FIELDS.get(name, name)
         if field not in form.fields:
             field = None
+        if only_free_fields and (field is None or form.errors.get(field)):
+            continue
         for message in messages_:
             form.add_error(field, message)
 
