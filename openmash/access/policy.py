@@ -68,6 +68,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.
     "casenote.create": frozenset({Role.SCREENER, Role.MANAGER}),
     "casenote.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    # management oversight notes are the MASH manager's; a manager may also correct anyone's note (practitioner
+    # review: screeners chose 'Management oversight' and corrected a manager's note); case_note_* below
+    "casenote.oversight": frozenset({Role.MANAGER}),
     "strategy.record": frozenset({Role.SCREENER, Role.MANAGER}),
     "pack.view": frozenset({Role.SOCIAL_WORKER}),  # the hub reads packs through "enquiry.view"
     "allocation.close": frozenset({Role.MANAGER, Role.SOCIAL_WORKER}),
@@ -102,7 +105,7 @@ _HUB_ONLY = frozenset(
         "allocation.assign",
         "person.correct",
     }
-    | {"casenote.create", "casenote.view", "strategy.record"}
+    | {"casenote.create", "casenote.view", "casenote.oversight", "strategy.record"}
     | {"work.take", "work.assign"}
     | {"link.review", "link.unmerge"}
     | {"related.view"}
@@ -301,6 +304,22 @@ def contact_amend_allowed(actor, contact) -> bool:
     if not can(actor, "contact.amend"):
         return False
     return actor.is_hub or contact.recorded_by_id == actor.user.pk
+
+
+def case_note_type_allowed(actor, note_type: str) -> bool:
+    """Whether the actor may write a case note of this type (a CaseNoteType code): a management oversight note
+    only a MASH manager ("casenote.oversight"); any other type, whoever may write case notes."""
+    if not can(actor, "casenote.create"):
+        return False
+    return note_type != "management_oversight" or can(actor, "casenote.oversight")
+
+
+def case_note_correctable(actor, note) -> bool:
+    """Whether the actor may correct this case note (by adding a correction): its author, or a MASH manager; and
+    a management oversight note only by someone who may write one (practitioner review)."""
+    if not can(actor, "casenote.create") or not case_note_type_allowed(actor, note.note_type):
+        return False
+    return note.author_id == actor.user.pk or can(actor, "casenote.oversight")
 
 
 def require(actor, action: str) -> None:

@@ -39,6 +39,7 @@ from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.links import site_url
 from openmash.core.sessions import sessions_end_for_users
+from openmash.people.validation import name_clean
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -361,16 +362,28 @@ def _membership_errors(spec: MembershipSpec, agencies: set[str] | None = None) -
 NAME_REQUIRED_MESSAGE = "Enter the user's full name, as colleagues will see it on the records they write"
 
 
+def _full_name_check(value, errors: dict) -> None:
+    """A user's full name is a person's name: required, and the one name rule (people.validation.name_clean:
+    letters, spaces, hyphens, apostrophes and full stops; practitioner review). The length is user_validate's."""
+    if not _text(value):
+        _err(errors, "name", NAME_REQUIRED_MESSAGE)
+    elif len(_text(value)) <= 150:
+        try:
+            name_clean(value, label="Full name", max_length=150)
+        except ValueError as exc:
+            _err(errors, "name", str(exc))
+
+
 def user_validate(data: dict, *, agencies: set[str] | None = None) -> dict[str, list[str]]:
     """Check a starter: username (letters, digits and . @ + - _, up to 150), name (the full name: required, so
-    every record and audit line names a person colleagues recognise) and job_title (up to 150), email
+    every record and audit line names a person colleagues recognise; a person's name by people.validation's
+    name_clean: letters, spaces, hyphens, apostrophes and full stops) and job_title (up to 150), email
     (optional: where a password reset link goes), memberships (at least one MembershipSpec; the partnership admin
     role alone). Returns field -> messages."""
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(_text(data.get("username"))):
         _err(errors, "username", USERNAME_MESSAGE)
-    if not _text(data.get("name")):
-        _err(errors, "name", NAME_REQUIRED_MESSAGE)
+    _full_name_check(data.get("name"), errors)
     for key in ("name", "job_title"):
         if len(_text(data.get(key))) > 150:
             _err(errors, key, "Enter up to 150 characters")

@@ -65,6 +65,13 @@ class CaseNoteForm(CleanTextFormMixin, forms.Form):
     )
     corrects_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, note_types=None, **kwargs):
+        """note_types: the CaseNoteType codes the actor may write (access.policy.case_note_type_allowed); the
+        others are not offered (a screener is not offered 'Management oversight')."""
+        super().__init__(*args, **kwargs)
+        if note_types is not None:
+            self.fields["note_type"].choices = [(v, label) for v, label in CaseNoteType.choices if v in note_types]
+
     def clean(self):
         cleaned = super().clean()
         cleaned["occurred_at"] = combine(self, "occurred_on", "occurred_time", "event")

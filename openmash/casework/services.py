@@ -13,14 +13,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from openmash.access.policy import allocations_closable, contact_get_for, contacts_visible, require
+from openmash.access.policy import (
+    allocations_closable,
+    case_note_correctable,
+    case_note_type_allowed,
+    contact_get_for,
+    contacts_visible,
+    require,
+)
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.casework.choices import CaseNoteType
 from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee, StrategyDiscussion
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import Contact, ContactPerson
-from openmash.core.exceptions import NotFound, ValidationFailed
+from openmash.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation, Screening
@@ -92,6 +99,10 @@ def _subject_ids(contact: Contact) -> list:
 # --- case notes ---------------------------------------------------------------------------------------------------
 
 
+OVERSIGHT_MANAGERS_ONLY = "Only a MASH manager can write a management oversight note. Choose another type of note"
+CORRECT_OWN_NOTES_ONLY = "A case note can be corrected only by the person who wrote it or a MASH manager."
+
+
 @transaction.atomic
 def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None) -> CaseNote:
     """Record a case note on a contact (linked to its enquiry when it has one).
@@ -100,7 +111,11 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
     future, not before the contact was received), the note's text (required, at most 10,000 characters) and,
     for a correction, the id of the note on the same contact it corrects.
     Out: the new CaseNote. Notes are never changed: a correction is a new note (issue 5, "Case notes").
-    Raises PermissionDenied (not the hub), NotFound (contact not visible), ValidationFailed (field messages).
+    A management oversight note is written only by a MASH manager (note_type error otherwise); a note is corrected
+    only by its author or a MASH manager (access.policy case_note_type_allowed / case_note_correctable;
+    practitioner review).
+    Raises PermissionDenied (not the hub; correcting someone else's note), NotFound (contact not visible),
+    ValidationFailed (field messages).
     """
     require(actor, "casenote.create")
     contact = contact_get_for(actor, contact_id)
@@ -108,6 +123,8 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
     now = timezone.now()
     if note_type not in CaseNoteType.values:
         _err(errors, "note_type", "Choose the type of note")
+    elif not case_note_type_allowed(actor, note_type):
+        _err(errors, "note_type", OVERSIGHT_MANAGERS_ONLY)
     occurred = _when(occurred_at, "occurred_at", errors, label="event", not_before=contact.received_at, now=now)
     text = _clean(text, "text", errors, label="note", required=True)
     corrects = None
@@ -115,6 +132,8 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
         corrects = CaseNote.objects.filter(contact=contact, pk=_uuid_or_none(corrects_id)).first()
         if corrects is None:
             _err(errors, "corrects_id", "The note to correct must be a note on this contact")
+        elif not case_note_correctable(actor, corrects):
+            raise PermissionDenied(CORRECT_OWN_NOTES_ONLY)
     if errors:
         raise ValidationFailed("There is a problem with the case note", errors=errors)
     note = CaseNote.objects.create(

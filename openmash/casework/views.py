@@ -7,10 +7,18 @@ import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from openmash.access.policy import can, person_full_record_allowed, require
+from openmash.access.policy import (
+    can,
+    case_note_correctable,
+    case_note_type_allowed,
+    person_full_record_allowed,
+    require,
+)
 from openmash.casework import selectors, services
+from openmash.casework.choices import CaseNoteType
 from openmash.casework.forms import (
     ActionFormSet,
     AllocateTogetherForm,
@@ -19,7 +27,7 @@ from openmash.casework.forms import (
     CaseNoteForm,
     StrategyDiscussionForm,
 )
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
@@ -62,8 +70,11 @@ def note_add(request, contact_id):
     corrects_id = request.POST.get("corrects_id") if request.method == "POST" else request.GET.get("corrects", "")
     notes = selectors.case_notes_for_contact(actor=actor, contact_id=contact.pk)
     corrects = next((n for n in notes if str(n.pk) == (corrects_id or "")), None)
+    if corrects is not None and not case_note_correctable(actor, corrects):
+        raise PermissionDenied(services.CORRECT_OWN_NOTES_ONLY)
+    note_types = [t for t in CaseNoteType.values if case_note_type_allowed(actor, t)]
     if request.method == "POST":
-        form = CaseNoteForm(request.POST)
+        form = CaseNoteForm(request.POST, note_types=note_types)
         if form.is_valid():
             cd = form.cleaned_data
             try:
@@ -81,7 +92,7 @@ def note_add(request, contact_id):
                 messages.success(request, "Correction added." if corrects else "Case note added.")
                 return redirect(_back(contact) + "#case-notes")
     else:
-        form = CaseNoteForm(initial={"corrects_id": str(corrects.pk) if corrects else ""})
+        form = CaseNoteForm(initial=_note_initial(corrects), note_types=note_types)
     ctx = {
         "contact": contact,
         "form": form,
@@ -90,6 +101,20 @@ def note_add(request, contact_id):
         "back": _back(contact),
     }
     return render(request, "casework/note_add.html", ctx, status=200)
+
+
+def _note_initial(corrects) -> dict:
+    """A correction starts from the note it corrects: its type, date and time (practitioner review); the text is
+    the corrector's own."""
+    if corrects is None:
+        return {"corrects_id": ""}
+    when = timezone.localtime(corrects.occurred_at)
+    return {
+        "corrects_id": str(corrects.pk),
+        "note_type": corrects.note_type,
+        "occurred_on": when.date(),
+        "occurred_time": when.strftime("%H:%M"),
+    }
 
 
 # --- strategy discussions -----------------------------------------------------------------------------------------

@@ -40,8 +40,11 @@ from openmash.contacts.choices import (
 from openmash.contacts.models import Contact, ContactChange, ContactPerson, EncompassNotice, as_named_of
 from openmash.contacts.references import reference_new
 from openmash.contacts.validation import (
+    EncompassChild,
     NamedDates,
     contact_people_dates_check,
+    encompass_check,
+    encompass_child_eligible,
     late_reason_check,
     received_at_check,
 )
@@ -164,6 +167,26 @@ def _validate_domestic_abuse(data, cleaned, err) -> None:
         marac_referral=marac,
         notify_schools=notify,
     )
+
+
+def _encompass_child(resolved, school) -> EncompassChild:
+    """A child as encompass_check sees them, from _resolve_person's ("new", cleaned) / ("existing", Person)."""
+    kind, value = resolved
+    if kind == "existing":
+        return EncompassChild(born=value.date_of_birth, unborn=value.kind == "unborn", has_school=school is not None)
+    value = value or {}
+    unborn = value.get("kind") == "unborn"  # people.choices.PersonKind.UNBORN
+    return EncompassChild(born=value.get("date_of_birth"), unborn=unborn, has_school=school is not None)
+
+
+def _encompass_children_check(incident_at, children: list[EncompassChild], key: str, errors: dict) -> None:
+    """encompass_check on the contact's children (practitioner review: no notice to a school about a baby, or
+    about a child with no school); its message goes on `key` (the notify_schools field)."""
+    incident_on = timezone.localtime(incident_at).date() if incident_at else None
+    try:
+        encompass_check(incident_on, children)
+    except ValueError as exc:
+        errors.setdefault(key, []).append(str(exc))
 
 
 ENCOMPASS_POLICE_ONLY = (
@@ -342,6 +365,14 @@ def contact_validate(
         errors.setdefault("household", []).append("A contact may name at most 30 other people")
     if cleaned.get("notify_schools") and not can(actor, "encompass.request"):
         errors.setdefault("notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
+    elif cleaned.get("notify_schools") and subjects:
+        children = [
+            _encompass_child(r, extras.get("school"))
+            for r, extras in zip(resolved_subjects, cleaned["subject_extras"], strict=True)
+            if r[0] != "missing"
+        ]
+        if len(children) == len(subjects):
+            _encompass_children_check(cleaned.get("incident_at"), children, "notify_schools", errors)
     resolved_others = []
     for i, o in enumerate(others):
         role = o.get("role") or ContactPersonRole.HOUSEHOLD_MEMBER
@@ -819,7 +850,15 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
     The school's users are told in-app by the notice itself; it carries no narrative."""
     if not (contact.notify_schools and contact.police_reference and contact.incident_at):
         return []
-    rows = ContactPerson.objects.filter(contact=contact, role=ContactPersonRole.SUBJECT, school__isnull=False)
+    rows = ContactPerson.objects.filter(
+        contact=contact, role=ContactPersonRole.SUBJECT, school__isnull=False
+    ).select_related("person")
+    incident_on = timezone.localtime(contact.incident_at).date()
+    rows = [  # never a notice about a baby (under 2 on the incident date) or an unborn child
+        cp
+        for cp in rows
+        if encompass_child_eligible(_encompass_child(("existing", cp.person), cp.school_id), incident_on)
+    ]
     already = set(EncompassNotice.objects.filter(contact=contact).values_list("person_id", "school_id"))
     notices = EncompassNotice.objects.bulk_create(
         [
@@ -875,8 +914,8 @@ AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING})
 #: Said to anyone whose amendment comes too late, in words that do not say where the contact went (a recorder must not
 #: learn that it was passed to an allocated worker: issue 5, fault 6).
 NOT_AMENDABLE_MESSAGE = (
-    "This contact can no longer be added to: the MASH has started work on it. Record a new contact with what you "
-    "want to add, or ask the MASH to correct people's details."
+    "This contact has been screened, so it can no longer be changed. To add information, record a new contact or "
+    "call the MASH."
 )
 _DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
 
@@ -902,7 +941,7 @@ def _version_bump(model, pk, version: int, what: str, **still) -> None:
         raise Conflict(f"Someone else changed this {what} since you opened it. Reload it and make your change again.")
 
 
-def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
+def contact_amend(*, actor, contact_id, version: int, data: dict, validate_only: bool = False) -> Contact:
     """Amend a contact that is not screened yet (issue 5): add children (`add_subjects`) or household members
     (`add_household`, each with a role), change the people in it (`people`: person_id plus any of forename,
     surname, date_of_birth, expected_date_of_birth, sex, ethnicity, add_identifiers, add_address, school_code,
@@ -917,12 +956,16 @@ def contact_amend(*, actor, contact_id, version: int, data: dict) -> Contact:
 
     Every change is kept as a ContactChange with the value it replaced; one 'amend' audit event names the
     fields. Raises NotFound (not visible), PermissionDenied, Conflict (screened, or `version` is stale: someone
-    else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved)."""
+    else amended it first) or ValidationFailed (field errors keyed as in the API input; nothing is saved).
+    validate_only: the same checks, nothing saved, the contact returned as it is (the page's partial check)."""
     require(actor, "contact.amend")
-    looked_up = _amend_candidates_looked_up(actor, contact_id, version, data)
+    # the page's partial check (validate_only) asks nobody about candidates: that question comes once the form is right
+    looked_up = {} if validate_only else _amend_candidates_looked_up(actor, contact_id, version, data)
     with transaction.atomic():
         contact = _amendable_contact_get(actor, contact_id, version)
         plan = _amend_validate(actor, contact, data, looked_up)
+        if validate_only:
+            return contact
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
         contact.refresh_from_db()
         changes = _amend_apply(actor, contact, plan)
@@ -1038,6 +1081,19 @@ def _creation_candidates_check(actor, data: dict, subjects: list, others: list) 
         raise ValidationFailed("There is a problem with the contact", errors=errors)
 
 
+def _amend_children(plan: dict, links: dict) -> list[EncompassChild]:
+    """The contact's children after an amendment (their schools as amended, and the children added), for
+    encompass_check."""
+    schools = {link.pk: extras.get("school") for link, _, extras in plan["people"] if extras}
+    children = [
+        _encompass_child(("existing", link.person), schools.get(link.pk, link.school))
+        for link in links.values()
+        if link.role == ContactPersonRole.SUBJECT
+    ]
+    children += [_encompass_child(resolved, extras.get("school")) for _, resolved, extras in plan["add_subjects"]]
+    return children
+
+
 def _amend_validate(actor, contact: Contact, data: dict, looked_up: dict[str, list]) -> dict:
     errors: dict[str, list[str]] = {}
     links = {cp.person_id: cp for cp in contact.people.select_related("person", "school", "gp")}
@@ -1072,6 +1128,9 @@ def _amend_validate(actor, contact: Contact, data: dict, looked_up: dict[str, li
         _validate_domestic_abuse(merged, da, lambda f, m: errors.setdefault(f"domestic_abuse.{f}", []).append(m))
         if da.get("notify_schools") and not contact.notify_schools and not can(actor, "encompass.request"):
             errors.setdefault("domestic_abuse.notify_schools", []).append(ENCOMPASS_POLICE_ONLY)
+        elif da.get("notify_schools"):
+            children = _amend_children(plan, links)
+            _encompass_children_check(da.get("incident_at"), children, "domestic_abuse.notify_schools", errors)
         plan["domestic_abuse"] = da
     _amend_dates_check(contact, plan, data, errors)
     if errors:
@@ -1374,7 +1433,7 @@ def _amend_domestic_abuse(actor, contact, da) -> list[ContactChange]:
 
 
 def contact_person_correct(
-    *, actor, contact_id, person_id, version: int, reason: str, data: dict
+    *, actor, contact_id, person_id, version: int, reason: str, data: dict, validate_only: bool = False
 ) -> ContactChange | list[ContactChange]:
     """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
     `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
@@ -1383,7 +1442,9 @@ def contact_person_correct(
     end_address {address_id, end_date} (they no longer live there; people.services.address_edits_validate).
     The previous values are kept as ContactChange rows (kind 'correction', with the reason) and one 'correct'
     audit event names the fields.
-    Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved)."""
+    Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved). validate_only: check
+    and raise as above, but save nothing and return [] (the page asks it about the fields its own form accepted,
+    so every field's error is shown at once: practitioner review)."""
     require(actor, "person.correct")
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -1413,6 +1474,8 @@ def contact_person_correct(
             errors.setdefault(key.removeprefix("people.0."), messages)
         if errors:
             raise ValidationFailed("There is a problem with the correction", errors=errors)
+        if validate_only:
+            return []
         from openmash.people.models import Person as PersonModel
 
         _version_bump(PersonModel, person.pk, version, "person's details")

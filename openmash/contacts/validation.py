@@ -136,11 +136,62 @@ def contact_people_dates_check(
     return errors
 
 
+# --- Operation Encompass: schools and early years settings --------------------------------------------------------
+
+ENCOMPASS_MIN_AGE_YEARS = 2
+ENCOMPASS_NO_SCHOOL_MESSAGE = (
+    "Operation Encompass tells a child's school or early years setting. Choose the child's school, or answer no"
+)
+ENCOMPASS_TOO_YOUNG_MESSAGE = (
+    "A child under 2 on the day of the incident is not at school, so no school can be told: answer no. "
+    "Tell the MASH about the incident in the description"
+)
+
+
+@dataclass(frozen=True)
+class EncompassChild:
+    """A child a contact is about, for encompass_check: their date of birth (None if not known), whether they are
+    unborn, and whether a school or early years setting is chosen for them."""
+
+    born: dt.date | None
+    unborn: bool
+    has_school: bool
+
+
+def encompass_child_eligible(child: EncompassChild, incident_on: dt.date | None) -> bool:
+    """Whether an Operation Encompass notice may go about this child: a school is chosen, they are born, and they
+    are 2 or over on the day of the incident (a date of birth not known is not held against them)."""
+    from openmash.people.validation import age_on
+
+    if not child.has_school or child.unborn:
+        return False
+    if child.born is None or incident_on is None:
+        return True
+    return age_on(child.born, incident_on) >= ENCOMPASS_MIN_AGE_YEARS
+
+
+def encompass_check(incident_on: dt.date | None, children: list[EncompassChild]) -> None:
+    """Refuse "tell the children's schools" (Operation Encompass) when no notice could rightly go: no child the
+    contact is about has a school chosen, or each one who has is under 2 (or unborn) on the incident date.
+    Operation Encompass informs schools and early years settings; a baby is not at school (practitioner review).
+    With several children, the notices go only to the schools of the children it may (contacts.services
+    _encompass_send). Raises ValueError for the notify_schools field."""
+    if any(encompass_child_eligible(child, incident_on) for child in children):
+        return
+    if not any(child.has_school for child in children):
+        raise ValueError(ENCOMPASS_NO_SCHOOL_MESSAGE)
+    raise ValueError(ENCOMPASS_TOO_YOUNG_MESSAGE)
+
+
 __all__ = [
     "received_at_check",
     "late_reason_check",
     "received_after_birth_check",
     "contact_people_dates_check",
     "NamedDates",
+    "EncompassChild",
+    "encompass_check",
+    "encompass_child_eligible",
+    "ENCOMPASS_MIN_AGE_YEARS",
     "RECEIVED_MAX_DAYS",
 ]

@@ -5,7 +5,9 @@ with a message fit for the field it belongs to, so an error always lands on the 
 data came in (issue 5: one validation layer). The rules and their sources:
 
 - Names (fault 11): text cleaned by `openmash.core.text.clean_text` (NFC, no invisible or control characters);
-  a name must hold at least one letter; a person may be known by one name only (either box may be blank, not
+  a name must hold at least one letter, and only letters of any script with their combining marks, spaces,
+  hyphens, apostrophes (any kind: ' ’ ‘ ʼ ʻ `) and full stops (practitioner review: no digits, emoji, symbols or
+  markup such as < >: a name is a name wherever it comes in: API, intake, amendment, correction, import, users); a person may be known by one name only (either box may be blank, not
   both); an unborn child may have no name at all.
 - Dates of birth (fault 9): not in the future, not more than 120 years ago; a subject child is under 25 on the
   day (exact calendar arithmetic: on their 25th birthday they are 25). Children Act 1989 s17 covers under-18s;
@@ -18,6 +20,8 @@ data came in (issue 5: one validation layer). The rules and their sources:
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from openmash.core.text import TextRefused, clean_text, has_letter
 
@@ -56,20 +60,47 @@ def age_on(date_of_birth: dt.date, on: dt.date) -> int:
 # --- names -------------------------------------------------------------------------------------------------------
 
 
-def name_clean(value: str | None, *, label: str = "Name") -> str:
-    """One name (first, last, or another name): cleaned text, at most 100 characters, with at least one letter
-    when given. '' stays '' (whether a name is required is `names_check`'s question)."""
+# Besides letters (Unicode L*) and combining marks (M*): spaces, hyphens (Unicode dash punctuation, Pd),
+# apostrophes of every kind typed or pasted, and full stops ("St. John", "J. R.").
+NAME_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02b9\u0060\u00b4\u2032\uff07"
+NAME_OTHER_CHARACTERS = frozenset(" ." + NAME_APOSTROPHES)
+_ASCII_NAME = re.compile(r"^[A-Za-z .'`-]*$")
+
+
+def name_characters_check(name: str, *, label: str = "Name") -> str:
+    """Refuse a name holding anything but letters of any script, combining marks, spaces, hyphens, apostrophes
+    and full stops: digits, emoji and other symbols, and markup characters such as < > (practitioner review: a
+    name is never 'J0hn😀' or '<script>'). Raises ValueError naming the field; returns the name unchanged."""
+    if _ASCII_NAME.match(name):
+        return name
+    for ch in name:
+        category = unicodedata.category(ch)
+        if category[0] in "LM" or category == "Pd" or ch in NAME_OTHER_CHARACTERS:
+            continue
+        raise ValueError(
+            f"{label} must only include letters, spaces, hyphens, apostrophes and full stops, "
+            "not numbers, symbols or emoji"
+        )
+    return name
+
+
+def name_clean(value: str | None, *, label: str = "Name", max_length: int = MAX_NAME) -> str:
+    """One person's name (first, last, another name or alias, or a user's full name): cleaned text, at most
+    `max_length` characters, only the characters a name holds (name_characters_check), with at least one letter
+    when given. '' stays '' (whether a name is required is `names_check`'s question). Raises ValueError with a
+    message for the field. The one name rule: the API and the pages (through the services and NameField), imports
+    (feeds.validate) and user accounts (accounts.admin_services.user_validate) all call it."""
     try:
         name = clean_text(value)
     except TextRefused as exc:
         raise ValueError(str(exc)) from None
     if not name:
         return ""
-    if len(name) > MAX_NAME:
-        raise ValueError(f"{label} must be {MAX_NAME} characters or fewer")
+    if len(name) > max_length:
+        raise ValueError(f"{label} must be {max_length} characters or fewer")
     if not has_letter(name):
         raise ValueError(f"{label} must include at least one letter")
-    return name
+    return name_characters_check(name, label=label)
 
 
 def names_check(forename: str, surname: str, *, unborn: bool) -> None:
@@ -132,6 +163,7 @@ __all__ = [
     "add_years",
     "age_on",
     "name_clean",
+    "name_characters_check",
     "names_check",
     "date_of_birth_check",
     "expected_date_of_birth_check",

@@ -239,6 +239,28 @@ class PostcodeField(forms.CharField):
         return domain_check(postcode_normalise, value) if value else ""
 
 
+class DefaultedChoiceField(forms.ChoiceField):
+    """A choice with a default answer (its `initial`, such as ethnicity 'Information not yet obtained'), kept when
+    the form is bound but the choice was never posted: a row just added with "Add another" (web.forms
+    formset_resize) or a form posted without it. A plain ChoiceField shows such a row with nothing selected, and a
+    browser then shows and sends a select's first option (ethnicity 'White British'), an answer nobody gave
+    (practitioner review: CIN census ethnicity). A posted value, blank included, is kept as posted."""
+
+    def bound_data(self, data, initial):
+        return initial if data is None and initial not in (None, "") else data
+
+    def to_python(self, value):
+        if value is None and self.initial not in (None, ""):
+            return str(self.initial)
+        return super().to_python(value)
+
+
+def ethnicity_field() -> DefaultedChoiceField:
+    """Ethnicity (CIN census codes), 'Information not yet obtained' (NOBT) until an answer is chosen: never the
+    list's first entry by default."""
+    return DefaultedChoiceField(label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT)
+
+
 ADDRESS_STATUS_CHOICES = [
     (AddressStatus.KNOWN, "Known (enter it below)"),
     (AddressStatus.NO_FIXED_ABODE, "No fixed abode"),
@@ -248,7 +270,7 @@ ADDRESS_STATUS_CHOICES = [
 
 def address_status_field() -> forms.ChoiceField:
     """Whether the address is known: no fixed abode and not known are answers, never postcode text."""
-    return forms.ChoiceField(
+    return DefaultedChoiceField(
         label="Address",
         choices=ADDRESS_STATUS_CHOICES,
         required=False,
@@ -573,7 +595,7 @@ class ChildForm(_PersonForm):
     dob = _date("Date of birth", help_text="For example, 2 4 2018. For an unborn child, enter the expected date")
     unborn = forms.BooleanField(label="This child is not born yet", required=False)
     sex = _radios("Sex", Sex.choices)
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, required=False, initial=Ethnicity.NOBT)
+    ethnicity = ethnicity_field()
     nhs_number = IdentifierField("nhs_number", "NHS number", help_text="10 digits, for example 943 476 5919")
     upn = IdentifierField(
         "upn", "Unique pupil number (UPN)", max_length=20, help_text="13 characters, for example B801200005001"
@@ -686,7 +708,7 @@ class MemberForm(_PersonForm):
     pnc_id = IdentifierField(
         "pnc_id", "PNC ID", max_length=20, help_text="Police only, if known. For example 2001/0012345H or 01/12345H"
     )
-    role = forms.ChoiceField(
+    role = DefaultedChoiceField(
         label="Role", choices=_MEMBER_ROLES, required=False, initial=ContactPersonRole.HOUSEHOLD_MEMBER
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import template
 
-from openmash.access.policy import can, mash_packs_visible
+from openmash.access.policy import can, case_note_correctable, mash_packs_visible
 from openmash.casework import selectors
 from openmash.casework.services import strategy_discussion_due
 
@@ -21,10 +21,13 @@ def casework_panels(context, contact):
     actor = context.get("actor")
     if contact is None or not can(actor, "casenote.view"):
         return {"show": False}
+    notes = selectors.case_notes_for_contact(actor=actor, contact_id=contact.pk)
     return {
         "show": True,
         "contact": contact,
-        "notes": selectors.case_notes_for_contact(actor=actor, contact_id=contact.pk),
+        "notes": notes,
+        # "Correct this note" only where the actor may: the author or a MASH manager (access.policy)
+        "correctable": {n.pk for n in notes if case_note_correctable(actor, n)},
         "discussions": selectors.strategy_discussions_for_contact(actor=actor, contact_id=contact.pk),
         "can_add": can(actor, "casenote.create"),
         "can_record": can(actor, "strategy.record") and strategy_discussion_due(contact),

@@ -234,7 +234,7 @@ def test_pack_page_for_the_worker_and_404_for_one_not_allocated(
 ):
     contact = decided_enquiry.contact
     case_note_add(
-        actor=screener,
+        actor=manager,  # management oversight notes are the MASH manager's
         contact_id=contact.pk,
         note_type="management_oversight",
         occurred_at=timezone.now(),

@@ -159,7 +159,7 @@ def test_only_the_recorder_or_the_hub_may_amend_and_only_before_screening(referr
         contact_amend(actor=make_actor("auditor", "mash"), contact_id=contact.pk, version=1, data={})
     screen(screener, contact, outcome="nfa_advice")
     contact.refresh_from_db()
-    with pytest.raises(Conflict, match="no longer be added to"):
+    with pytest.raises(Conflict, match="has been screened, so it can no longer be changed"):
         contact_amend(
             actor=referrer,
             contact_id=contact.pk,
@@ -275,16 +275,19 @@ def test_notifying_schools_needs_the_reference_and_the_time(referrer):
 
 
 def test_adding_the_school_by_amendment_sends_the_notice_once(referrer, screener):
-    data = _da_payload()
+    data = _da_payload(notify_schools=False)
     data["subjects"][0]["school_code"] = ""
     contact, _ = contact_create(actor=referrer, data=data)
-    assert EncompassNotice.objects.count() == 0  # no school known yet: sent when the MASH adds it
+    assert EncompassNotice.objects.count() == 0  # no school known yet: the police ask once they name it
     child = _subject(contact)
     contact_amend(
-        actor=screener,
+        actor=referrer,
         contact_id=contact.pk,
         version=1,
-        data={"people": [{"person_id": child.pk, "school_code": "school-oak"}]},
+        data={
+            "people": [{"person_id": child.pk, "school_code": "school-oak"}],
+            "domestic_abuse": {"notify_schools": True},
+        },
     )
     contact_amend(actor=screener, contact_id=contact.pk, version=2, data={"domestic_abuse": {"dash_risk": "medium"}})
     assert EncompassNotice.objects.filter(contact=contact, school__code="school-oak").count() == 1

@@ -238,17 +238,19 @@ def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
     from openmash.people.models import AgencyRecord, ChronologyEntry
 
     formulas = {
-        "given_name": "=cmd|' /C calc'!A0",
         "description": '=HYPERLINK("http://x.test","click")',
         "address": "+44 Road",
-        "family_name": "@Smith",
     }
     batch = run_import(write_csv([row(**formulas), row(record_id="P2", description="-3 days late")]))
     assert batch.status == BatchStatus.DONE, batch.report
     record = AgencyRecord.objects.get(local_id="P1")
-    assert (record.given_name, record.address, record.family_name) == ("=cmd|' /C calc'!A0", "+44 Road", "@Smith")
+    assert record.address == "+44 Road"
     assert ChronologyEntry.objects.get(record=record).description == formulas["description"]
     assert ChronologyEntry.objects.get(record__local_id="P2").description == "-3 days late"
+    # A name holds letters, spaces, hyphens, apostrophes and full stops only (people.validation.name_clean,
+    # practitioner review): formula characters in a name refuse the row's name fields.
+    named = run_import(write_csv([row(record_id="P3", given_name="=cmd|' /C calc'!A0", family_name="@Smith")]))
+    assert named.status == BatchStatus.REFUSED and set(_problems(named)) == {(2, "given_name"), (2, "family_name")}
 
 
 def test_a_control_character_in_a_cell_is_refused(write_csv, run_import):

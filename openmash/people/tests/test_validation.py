@@ -190,3 +190,34 @@ def test_the_data_migration_turns_postcode_text_into_address_states():
     assert (got["nfa"].status, got["nfa"].line1) == ("no_fixed_abode", "")
     assert (got["sw1a1aa"].status, got["sw1a1aa"].postcode) == ("known", "SW1A 1AA")
     assert got["12345"].postcode == "12345"  # not a postcode and not a state: left for a person to read
+
+
+# --- practitioner review (fixb, fault 2): what a name may hold -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "D'Angelo",  # ASCII apostrophe
+        "O\u2019Neill",  # typographic apostrophe, as pasted from a letter
+        "N\u02bcgoma",  # modifier letter apostrophe
+        "St. John",
+        "Anne-Marie",
+        "Jean\u2011Luc",  # non-breaking hyphen
+        "Zoe\u0308",  # a combining diaeresis (NFC makes it Zoë)
+        "\u0938\u0941\u0930\u0947\u0936",  # Devanagari with vowel signs (combining marks)
+        "Ὀδυσσεύς",
+        "Łukasz Żółć",
+    ],
+)
+def test_names_of_any_script_with_hyphens_apostrophes_and_full_stops_pass(name):
+    assert name_clean(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["J0hn", "John\U0001f600", "<script>alert(1)</script>", "Smith>", "Anna 2", "Jo@n", "Mary+Jane", "Tom_", "Bob™"],
+)
+def test_names_refuse_digits_emoji_symbols_and_markup_with_a_message_for_the_field(name):
+    with pytest.raises(ValueError, match="First name must only include letters, spaces, hyphens, apostrophes"):
+        name_clean(name, label="First name")

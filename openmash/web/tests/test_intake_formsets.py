@@ -226,7 +226,7 @@ def test_a_date_of_birth_is_corrected_before_screening_then_only_the_hub_correct
     screener = make_actor("screener", "mash")
     contact.refresh_from_db()
     screen(screener, contact, outcome="nfa_advice")
-    assert client.get(url).status_code == 403  # the recorder may not change it after screening
+    assert client.get(url).status_code == 409  # the recorder may not change it after screening: it has been screened
     hub = login(screener)
     form = hub.get(url).content.decode()
     assert "Reason for the correction" in form

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_person_shown, contact_view
-from openmash.access.policy import can, require
+from openmash.access.policy import can, contact_amend_allowed, require
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -709,6 +709,16 @@ def contact_detail(request, contact_id):
 # --- amending a contact before screening, correcting after; Operation Encompass notices ---------------------------
 
 
+def _refuse_as_state_or_role(actor, contact) -> None:
+    """Refuse a change to a contact that can no longer be amended, saying why: its state (screened: 409, the
+    service's own NOT_AMENDABLE_MESSAGE) to those who could amend it before screening, else their role (403).
+    Practitioner review: a referrer opening the amend page of a screened contact was told their role was the
+    problem. Always raises."""
+    if contact_amend_allowed(actor, contact) and contact.status not in contact_services.AMENDABLE_STATUSES:
+        raise Conflict(contact_services.NOT_AMENDABLE_MESSAGE)
+    raise PermissionDenied("This contact can no longer be amended.")
+
+
 def _amendable_contact(request, contact_id):
     actor = request.actor
     contact = contact_selectors.contact_get(actor=actor, contact_id=contact_id)
@@ -724,7 +734,7 @@ def contact_amend(request, contact_id):
     require(actor, "contact.amend")
     contact, amendable = _amendable_contact(request, contact_id)
     if not amendable:
-        raise PermissionDenied("This contact can no longer be amended.")
+        _refuse_as_state_or_role(actor, contact)
     partners = contact_selectors.partner_schools_and_gps()
     section = request.POST.get("section") if request.method == "POST" else None
     version = {"version": contact.version}
@@ -761,14 +771,10 @@ def _amend_section(request, contact, section, form, child, member, da, concern):
     asking = (
         form is not None and form.is_valid() and form in (child, member) and _amend_candidates(request, contact, form)
     )
-    if form is not None and not asking and form.is_valid():
-        person = _matched(form, form.service_data()) if form in (child, member) else None
-        data, group = {
-            "child": ({"add_subjects": [person] if section == "child" else []}, "add_subjects"),
-            "member": ({"add_household": [person] if section == "member" else []}, "add_household"),
-            "da": ({"domestic_abuse": da.da_data() if section == "da" else None}, "domestic_abuse"),
-            "concern": ({"concern": concern.concern_data() if section == "concern" else None}, "concern"),
-        }[section]
+    if form is not None and not form.is_valid():
+        _amend_check_rest(request, actor, contact, form, section)
+    elif form is not None and not asking:
+        data, group = _amend_data(form, section)
         try:
             contact_services.contact_amend(
                 actor=actor, contact_id=contact.pk, version=_posted_version(request, section), data=data
@@ -793,6 +799,36 @@ def _amend_section(request, contact, section, form, child, member, da, concern):
         "form": _Errors(errors) if errors else None,
     }
     return render(request, "web/contacts/amend.html", ctx, status=200)
+
+
+def _amend_data(form, section: str) -> tuple[dict, str]:
+    """One section of the amendment page as the service's input, and the group its error keys start with."""
+    if section == "da":
+        return {"domestic_abuse": form.da_data()}, "domestic_abuse"
+    if section == "concern":
+        return {"concern": form.concern_data()}, "concern"
+    group = "add_subjects" if section == "child" else "add_household"
+    return {group: [_matched(form, form.service_data())]}, group
+
+
+def _amend_check_rest(request, actor, contact, form, section: str) -> None:
+    """The section's form refused some fields: ask the service (validate_only) about the ones it accepted and add
+    its errors to fields with none yet, so every field's error shows at once (practitioner review, as at intake).
+    The people-already-known question is not asked here: it comes once the form is right."""
+    data, group = _amend_data(form, section)
+    try:
+        contact_services.contact_amend(
+            actor=actor,
+            contact_id=contact.pk,
+            version=_posted_version(request, section),
+            data=data,
+            validate_only=True,
+        )
+    except ValidationFailed as exc:
+        free = {k: v for k, v in exc.errors.items() if not k.endswith(".match")}
+        _place_amend_errors(form, ValidationFailed(exc.message, errors=free), group, only_free_fields=True)
+    except Conflict:
+        pass  # a stale version is told when the form is sent again
 
 
 def _amend_candidates(request, contact, form) -> bool:
@@ -824,7 +860,9 @@ def _posted_version(request, section: str) -> int:
         return 0
 
 
-def _place_amend_errors(form, exc, group: str) -> None:
+def _place_amend_errors(form, exc, group: str, *, only_free_fields: bool = False) -> None:
+    """Service errors onto the section's fields; with only_free_fields, only onto fields without an error of the
+    form's own (the input was partial), and none on the page as a whole."""
     from openmash.web.forms import _service_key_parts
 
     for key, messages_ in (exc.errors or {"": [exc.message]}).items():
@@ -838,6 +876,8 @@ def _place_amend_errors(form, exc, group: str) -> None:
             field = form.SERVICE_FIELDS.get(name, name)
         if field not in form.fields:
             field = None
+        if only_free_fields and (field is None or form.errors.get(field)):
+            continue
         for message in messages_:
             form.add_error(field, message)
 
@@ -867,6 +907,53 @@ def _error_links_for(f) -> list[dict]:
     return links
 
 
+def _person_change_send(actor, contact, link, form, changes, version, *, correction: bool, validate_only=False):
+    """The change form's answers to the service: a correction by the hub, or the recorder's amendment."""
+    if correction:
+        contact_services.contact_person_correct(
+            actor=actor,
+            contact_id=contact.pk,
+            person_id=link.person_id,
+            version=version,
+            reason=form.cleaned_data.get("reason") or "",
+            data=changes,
+            validate_only=validate_only,
+        )
+    else:
+        contact_services.contact_amend(
+            actor=actor,
+            contact_id=contact.pk,
+            version=version,
+            data={"people": [{"person_id": link.person_id, **changes}]},
+            validate_only=validate_only,
+        )
+
+
+def _person_change_check_rest(actor, contact, link, form, *, correction: bool) -> None:
+    """The form refused some fields: ask the service (validate_only) about the ones it accepted, and add its
+    errors to fields that have none yet, so every field's error shows at once in the error summary (practitioner
+    review: a future date of birth reported only after the NHS number was fixed)."""
+    changes = {key: value for key, value in form.changes().items() if form.field_for([key]) not in form.errors}
+    version = form.cleaned_data.get("version") or form.initial.get("version")
+    try:
+        _person_change_send(actor, contact, link, form, changes, version, correction=correction, validate_only=True)
+    except ValidationFailed as exc:
+        free = {k: v for k, v in exc.errors.items() if not _placed_on_erred(form, k)}
+        if free:
+            form.place_errors(ValidationFailed(exc.message, errors=free), prefix="people")
+    except Conflict:
+        pass  # a stale version is told when the form is sent again
+
+
+def _placed_on_erred(form, key: str) -> bool:
+    """Whether a service error key lands on a field the form has already refused (or on no field)."""
+    parts = [int(p) if p.isdigit() else p for p in key.split(".") if p]
+    if parts[:1] == ["people"]:
+        parts = parts[2:] if len(parts) > 1 and isinstance(parts[1], int) else parts[1:]
+    field = form.field_for(parts)
+    return field is None or field not in form.fields or field in form.errors
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def contact_person_change(request, contact_id, link_id):
@@ -876,6 +963,8 @@ def contact_person_change(request, contact_id, link_id):
     actor = request.actor
     contact, amendable = _amendable_contact(request, contact_id)
     correction = not amendable
+    if correction and not can(actor, "person.correct"):
+        _refuse_as_state_or_role(actor, contact)
     require(actor, "person.correct" if correction else "contact.amend")
     # Addressed by the person's place in this contact (ContactPerson), not their record's id: the page is about
     # the contact, and recording a contact does not open the record.
@@ -905,25 +994,12 @@ def contact_person_change(request, contact_id, link_id):
         current_address=contact_selectors.current_address(actor=actor, person=person) if correction else None,
         **contact_selectors.partner_schools_and_gps(),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _person_change_check_rest(actor, contact, link, form, correction=correction)
+    elif request.method == "POST":
         changes, version = form.changes(), form.cleaned_data["version"]
         try:
-            if correction:
-                contact_services.contact_person_correct(
-                    actor=actor,
-                    contact_id=contact.pk,
-                    person_id=link.person_id,
-                    version=version,
-                    reason=form.cleaned_data.get("reason") or "",
-                    data=changes,
-                )
-            else:
-                contact_services.contact_amend(
-                    actor=actor,
-                    contact_id=contact.pk,
-                    version=version,
-                    data={"people": [{"person_id": link.person_id, **changes}]},
-                )
+            _person_change_send(actor, contact, link, form, changes, version, correction=correction)
         except ValidationFailed as exc:
             form.place_errors(exc, prefix="people")
         except Conflict as exc:
