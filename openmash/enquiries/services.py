@@ -291,25 +291,26 @@ def immediate_risk_close_check(
     return reason
 
 
-def screened_already_message(*, actor, contact_id) -> str:
+def screened_already_message(*, actor, contact_id, reload_hint: bool = True) -> str:
     """What to tell someone whose screening lost because the contact is no longer awaiting screening: who screened
-    it and when ("You screened this contact at 2 April 2026 at 5:30pm" when it was the actor), or, when it was not
-    screened (passed to the allocated worker when it was recorded), where it is. No personal data beyond a hub
-    member's name."""
+    it and when ("You have already screened this contact, at 2 April 2026 at 5:30pm" when it was the actor), or,
+    when it was not screened (passed to the allocated worker when it was recorded), where it is. `reload_hint`
+    adds "Reload to see …" (the error after a lost race; not on the page that already shows the contact). No
+    personal data beyond a hub member's name."""
     from openmash.core.text import datetime_long
 
     screening = Screening.objects.filter(contact_id=contact_id).select_related("screened_by").first()
     if screening is None:
         status = Contact.objects.filter(pk=contact_id).values_list("status", flat=True).first() or ""
         label = ContactStatus(status).label.lower() if status in ContactStatus.values else "no longer on the queue"
-        return f"This contact is no longer awaiting screening ({label}). Reload to see where it is."
+        hint = " Reload to see where it is." if reload_hint else ""
+        return f"This contact is no longer awaiting screening ({label}).{hint}"
     at = datetime_long(screening.screened_at)
     if screening.screened_by_id == actor.user.pk:
-        return f"You have already screened this contact, at {at}. Reload to see your decision."
-    return (
-        f"This contact has already been screened by {holder_name(screening.screened_by)}, at {at}. "
-        "Reload to see their decision."
-    )
+        hint = " Reload to see your decision." if reload_hint else ""
+        return f"You have already screened this contact, at {at}.{hint}"
+    hint = " Reload to see their decision." if reload_hint else ""
+    return f"This contact has already been screened by {holder_name(screening.screened_by)}, at {at}.{hint}"
 
 
 def _enquiry_to_join(contact: Contact, enquiry_id, errors: dict) -> Enquiry | None:

@@ -134,7 +134,9 @@ def contact_screen(request, contact_id):
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": already_screened,
         # who screened it and when ("You have already screened this contact, at …"), the same words as the service's
-        "screened_message": enquiry_services.screened_already_message(actor=request.actor, contact_id=contact.pk)
+        "screened_message": enquiry_services.screened_already_message(
+            actor=request.actor, contact_id=contact.pk, reload_hint=False
+        )
         if already_screened
         else "",
         # immediate risk: the rule on closing it is shown before the screener submits (practitioner review)
