@@ -351,6 +351,7 @@ def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
     from openmash.accounts.models import Agency
     from openmash.accounts.services import agency_create, token_create, user_create
+    from openmash.enquiries.assignment import enquiry_assign
     from openmash.partnership.services import partnership_defaults_ensure
     from tests.support import allocation_open, contact_record, requests_send, respond, screen, subject_person
 
@@ -396,6 +397,13 @@ def _build_world() -> dict:
     screen(setup_screener, contact_a, outcome="mash_enquiry", rag="amber")
     contact_a.refresh_from_db()
     enquiry = contact_a.enquiry
+    # the screener who opened it holds it; put it back on the queue so the hub's cells can take it
+    enquiry_assign(
+        actor=actor("manager", "mash", "matrix-setup-releaser"),
+        enquiry_id=enquiry.pk,
+        assign_to=None,
+        expected=setup_screener.user.pk,
+    )
     request_gp, request_police = requests_send(setup_screener, enquiry, "health-gp", "police")
     respond(setup_police_researcher, request_police)
     child = subject_person(contact_a)

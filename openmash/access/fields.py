@@ -218,6 +218,30 @@ def contact_view(actor, contact) -> ContactView:
     )
 
 
+# --- agency information requests -------------------------------------------------------------------------------
+
+#: What an agency's researchers are told of how urgent a request to their agency is (practitioner review: the inbox
+#: showed no RAG or immediate risk, so a red immediate-risk request sat 16th behind older amber and green ones): the
+#: enquiry's RAG rating (code) and whether the contact has immediate risk (a flag). Never why: not the narrative,
+#: not the immediate-risk detail, not the rationale; those stay in the hub.
+REQUEST_URGENCY_FIELDS: frozenset[str] = frozenset({"rag", "immediate_risk"})
+
+
+def agency_request_urgency(actor, request) -> dict:
+    """In: an actor who may open the agency request `request` (fetched through access.policy.agency_requests_visible),
+    with its enquiry and the enquiry's contact loaded. Out: {"rag": the enquiry's RAG code, "immediate_risk": bool}
+    (REQUEST_URGENCY_FIELDS) for the researchers of the agency asked and for the hub; {} for anyone else. One answer
+    for the inbox page, the request page and GET /api/v1/agency-requests."""
+    from openmash.access.policy import can
+
+    if actor is None:
+        return {}
+    if not (actor.is_hub or (can(actor, "request.inbox") and request.agency_id == actor.agency_id)):
+        return {}
+    enquiry = request.enquiry
+    return {"rag": enquiry.rag, "immediate_risk": bool(enquiry.contact.immediate_risk)}
+
+
 # --- early help hand-overs ----------------------------------------------------------------------------------------
 
 #: What the early help service is told about a hand-over beyond the family's minimum identifying details

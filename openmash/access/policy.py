@@ -37,6 +37,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "contact.create": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "person.search": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     "contact.screen": frozenset({Role.SCREENER, Role.MANAGER}),
+    # Closing a contact with immediate risk at screening without a MASH enquiry, strategy discussion or referral
+    # (no further action / advice, early help): a MASH manager only, with a recorded reason (practitioner review:
+    # one screener closed an immediate-risk contact as NFA with no challenge; enquiries.services.screening_record).
+    "screening.close_immediate_risk": frozenset({Role.MANAGER}),
     # amending a contact before screening: its recorder or the hub (contact_amend_allowed decides per contact)
     "contact.amend": frozenset({Role.REFERRER, Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER, Role.RESEARCHER}),
     # correcting people's details after screening, with a reason: the hub only
@@ -98,6 +102,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
 _HUB_ONLY = frozenset(
     {
         "contact.screen",
+        "screening.close_immediate_risk",
         "enquiry.view",
         "enquiry.rate",
         "enquiry.request",

@@ -15,6 +15,7 @@ from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
 from openmash.enquiries import assignment, related
 from openmash.enquiries import services as enquiry_services
+from openmash.enquiries.timescales import due_outside_hub_hours, hub_calendar
 
 router = Router(tags=["contacts"])
 
@@ -184,6 +185,11 @@ class ScreeningOut(Schema):
     rag: str
     rationale: str | None
     screened_at: dt.datetime
+    exception_reason: str | None = Field(
+        None,
+        description="Why a MASH manager closed a contact with immediate risk without a MASH enquiry, strategy "
+        'discussion or referral ("" otherwise); for the hub only, like the rationale',
+    )
 
 
 class ContactOut(Schema):
@@ -351,10 +357,12 @@ class EncompassQuery(PageQuery):
 
 
 class ScreeningIn(CleanSchema):
-    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "exception_reason"})
     """A screening decision. `holder_confirmed`: the user id of the hub member who holds the contact, when it is
     held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
-    field, naming the holder."""
+    field, naming the holder. A contact with immediate risk is closed without a MASH enquiry, strategy discussion
+    or referral (`nfa_advice`, `early_help`) only by a MASH manager with `exception_reason`: anyone else gets 422 on
+    `outcome` naming the rule, a manager without a reason 422 on `exception_reason`."""
 
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker", "add_to_enquiry"]
     rationale: str
@@ -364,6 +372,12 @@ class ScreeningIn(CleanSchema):
         None,
         description="With outcome add_to_enquiry: the open MASH enquiry to join (see GET /contacts/{id}/related-work); "
         "optional when exactly one is open about the contact's children",
+    )
+    exception_reason: str = Field(
+        "",
+        max_length=10000,
+        description="A MASH manager's reason for closing a contact with immediate risk as nfa_advice or early_help "
+        "(required then; ignored otherwise)",
     )
 
 
@@ -383,6 +397,10 @@ class QueueItemOut(Schema):
     overdue: bool
     recording_agency: str
     immediate_risk: bool
+    due_outside_hub_hours: bool = Field(
+        description="The screening is due when the hub is closed: hand over to the Emergency Duty Team / police now "
+        "(enquiries.timescales)"
+    )
     concern_codes: list[str]
     subjects: list[ContactPersonOut]
     assigned_to: HolderOut | None
@@ -548,6 +566,7 @@ def contact_out(actor, contact) -> dict:
             "rag": screening.rag,
             "rationale": screening.rationale if view.rationale else None,
             "screened_at": screening.screened_at,
+            "exception_reason": screening.exception_reason if view.rationale else None,
         }
         if screening
         else None,
@@ -698,6 +717,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         rag=payload.rag,
         holder_confirmed=payload.holder_confirmed,
         enquiry_id=payload.enquiry_id,
+        exception_reason=payload.exception_reason,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 
@@ -713,6 +733,7 @@ def screening_queue(request, q: Query[WorkFilterQuery]):
     )
     contacts = list(page)
     kinds = related.related_work_counts(actor=request.actor, contacts=contacts)
+    calendar = hub_calendar() if contacts else None
     items = [
         {
             "id": c.id,
@@ -722,6 +743,7 @@ def screening_queue(request, q: Query[WorkFilterQuery]):
             "overdue": selectors.is_overdue(c.screening_due_at),
             "recording_agency": c.recording_agency.name,
             "immediate_risk": c.immediate_risk,
+            "due_outside_hub_hours": due_outside_hub_hours(c.screening_due_at, calendar),
             "concern_codes": c.concern_codes,
             "subjects": _people(c, True),
             "assigned_to": holder_out(c),

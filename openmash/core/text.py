@@ -164,3 +164,28 @@ class CleanTextFormMixin:
 
 
 __all__ = ["clean_text", "has_letter", "normalise_name", "CleanSchema", "CleanTextFormMixin", "TextRefused"]
+
+
+# --- times in sentences (GOV.UK style) ---------------------------------------------------------------------------
+
+
+def clock_time(local) -> str:
+    """GOV.UK style times of day: 9am, 5:30pm, midday, midnight. In: a datetime already in local time."""
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    if local.hour == 0 and local.minute == 0:
+        return "midnight"
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def datetime_long(value) -> str:
+    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time, Europe/London); "" for
+    None. One answer for the pages (the `when_long` filter) and for services' messages."""
+    from django.utils import timezone
+
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {clock_time(local)}"

@@ -41,6 +41,7 @@ from openmash.demo.content import (
     demo_users,
 )
 from openmash.demo.population import HouseholdSummary, IdentifierSource, NamePools, PersonSummary, population_create
+from openmash.enquiries.choices import SCREENING_CLOSING_OUTCOMES
 from openmash.enquiries.models import (
     AgencyRequest,
     AgencyResponse,
@@ -199,6 +200,13 @@ _ENQUIRY_VARIANTS = ["ready", "overdue_escalated", "in_time", "overdue", "ready_
 _OPTIONAL_AGENCIES = ["probation", "housing", "asc", "da-service", "health-camhs", "yjs", "early-help", "health-acute"]
 
 
+# Why a manager closed a demo contact with immediate risk at screening (enquiries.services.screening_record).
+IMMEDIATE_RISK_CLOSED_REASON = (
+    "Police attended and removed the risk: the alleged perpetrator is in custody and the children are safe with "
+    "their mother; no MASH enquiry needed."
+)
+
+
 class DemoSeeder:
     def __init__(self, stdout=None, *, people: int, households: int, contacts: int, months: int, seed: int) -> None:
         self.out = stdout
@@ -236,8 +244,11 @@ class DemoSeeder:
         moment = moment or self.now
         return working_minutes_before(self.cal(moment), moment, minutes)
 
-    def due(self, start: dt.datetime, rag: str) -> dt.datetime:
-        return self.fwd(start, self.rag_minutes[rag])
+    def due(self, start: dt.datetime, rag: str, *, immediate_risk: bool = False) -> dt.datetime:
+        due = self.fwd(start, self.rag_minutes[rag])
+        if immediate_risk:  # by the clock (enquiries.timescales.enquiry_due_at)
+            due = min(due, start + dt.timedelta(hours=partnership_settings_get().immediate_risk_enquiry_hours))
+        return due
 
     def cap(self, moment: dt.datetime) -> dt.datetime:
         return min(moment, self.now)
@@ -718,18 +729,21 @@ class DemoSeeder:
         return self.actors["mash.manager" if self.rng.random() < 0.8 else "mash.manager2"]
 
     def step_screen(self, contact: Contact, outcome: str, when: dt.datetime, rag: str = "") -> Enquiry | None:
+        # Closing a contact with immediate risk without an enquiry is a MASH manager's exception, with a reason.
+        exception = contact.immediate_risk and outcome in SCREENING_CLOSING_OUTCOMES
         screening = screening_record(
-            actor=self.screener(),
+            actor=self.manager() if exception else self.screener(),
             contact_id=contact.pk,
             outcome=outcome,
             rationale=SCREENING_RATIONALE[outcome],
             rag=rag,
+            exception_reason=IMMEDIATE_RISK_CLOSED_REASON if exception else "",
         )
         Screening.objects.filter(pk=screening.pk).update(screened_at=when, created_at=when, updated_at=when)
         enquiry = None
         if rag:
             enquiry = Enquiry.objects.get(contact=contact)
-            due = self.due(when, rag)
+            due = self.due(when, rag, immediate_risk=contact.immediate_risk)
             Enquiry.objects.filter(pk=enquiry.pk).update(
                 opened_at=when, rag_set_at=when, due_at=due, created_at=when, updated_at=when
             )
@@ -764,7 +778,8 @@ class DemoSeeder:
             question="What do you know about the children and adults in this household?",
         )
         enquiry.refresh_from_db()
-        due = agency_due_at(enquiry_due=enquiry.due_at, now=when)  # the partnership's lead before the enquiry
+        # the partnership's lead before the enquiry
+        due = agency_due_at(enquiry_due=enquiry.due_at, now=when, immediate_risk=enquiry.contact.immediate_risk)
         AgencyRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
             requested_at=when, created_at=when, updated_at=when, due_at=due
         )
@@ -779,13 +794,13 @@ class DemoSeeder:
             reason="New information from partners changes the urgency.",
             version=enquiry.version,
         )
-        due = self.due(when, rag)
+        due = self.due(when, rag, immediate_risk=enquiry.contact.immediate_risk)
         Enquiry.objects.filter(pk=enquiry.pk).update(rag_set_at=when, due_at=due)
         RagChange.objects.filter(enquiry=enquiry, created_at__gte=self.t0).update(
             changed_at=when, due_at=due, created_at=when, updated_at=when
         )
         AgencyRequest.objects.filter(enquiry=enquiry, status="open").update(
-            due_at=agency_due_at(enquiry_due=due, now=when)
+            due_at=agency_due_at(enquiry_due=due, now=when, immediate_risk=enquiry.contact.immediate_risk)
         )
         self.backdate_fresh(when)
 

@@ -10,13 +10,14 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from openmash.access.fields import early_help_case_details
+from openmash.access.fields import agency_request_urgency, early_help_case_details
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
 from openmash.enquiries import selectors, services
 from openmash.enquiries.selectors import request_people
+from openmash.enquiries.timescales import due_outside_hub_hours, hub_calendar
 
 router = Router(tags=["enquiries"])
 
@@ -38,6 +39,10 @@ class EnquirySummaryOut(Schema):
     rag: str
     due_at: dt.datetime
     overdue: bool
+    due_outside_hub_hours: bool = Field(
+        description="Open and due when the hub is closed: hand over to the Emergency Duty Team / police now "
+        "(enquiries.timescales; for immediate risk the enquiry is due by the clock)"
+    )
     subjects: list[SubjectOut]
     requests_total: int
     requests_open: int
@@ -215,12 +220,14 @@ class InboxSubjectOut(Schema):
 class InboxItemOut(Schema):
     """One information request to the caller's agency. `subjects` and `household` carry the minimum identifying
     details while the request is open and until `people_until` (UTC; the partnership's agency_access_days after
-    it was answered or closed; null while open); after that they are empty."""
+    it was answered or closed; null while open); after that they are empty. `rag` and `immediate_risk` say how
+    urgent it is (access.fields.agency_request_urgency), never why."""
 
     id: UUID
     reference: str
     status: str
     rag: str
+    immediate_risk: bool = False
     requested_at: dt.datetime
     due_at: dt.datetime
     overdue: bool
@@ -295,7 +302,8 @@ class EnquiryPageOut(PageOut):
 
 
 class InboxPageOut(PageOut):
-    """One page of an agency's inbox: open requests soonest due first; answered ones newest answer first."""
+    """One page of an agency's inbox: open requests immediate risk first, then the most urgent RAG rating, then
+    soonest due; answered ones newest answer first."""
 
     items: list[InboxItemOut]
 
@@ -361,7 +369,7 @@ def _response(r):
     }
 
 
-def _summary(e, now):
+def _summary(e, now, calendar=None):
     return {
         "id": e.id,
         "contact_id": e.contact_id,
@@ -370,6 +378,7 @@ def _summary(e, now):
         "rag": e.rag,
         "due_at": e.due_at,
         "overdue": e.status == "open" and e.due_at < now,
+        "due_outside_hub_hours": e.status == "open" and due_outside_hub_hours(e.due_at, calendar),
         "subjects": _subjects(e),
     }
 
@@ -384,9 +393,10 @@ def enquiry_list(request, q: Query[EnquiryListQuery]):
     page = selectors.enquiry_list(
         actor=request.actor, status=q.status, rag=q.rag, page=q.page, page_size=q.page_size, clamp=False, **q.filters()
     )
+    calendar = hub_calendar() if any(e.status == "open" for e in page) else None
     items = [
         {
-            **_summary(e, now),
+            **_summary(e, now, calendar),
             "requests_total": e.requests_total,
             "requests_open": e.requests_open,
             "requests_answered": e.requests_answered,
@@ -525,11 +535,13 @@ def _people_out(rows: list[dict]) -> list[dict]:
 def inbox_item(actor, r, now) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
     people = request_people(actor, r.enquiry.contact, request=r)
+    urgency = agency_request_urgency(actor, r)
     return {
         "id": r.id,
         "reference": r.enquiry.contact.reference,
         "status": r.status,
-        "rag": r.enquiry.rag,
+        "rag": urgency.get("rag", ""),
+        "immediate_risk": urgency.get("immediate_risk", False),
         "requested_at": r.requested_at,
         "due_at": r.due_at,
         "overdue": r.status == "open" and r.due_at < now,

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openmash.access.policy import (
+    can,
     contact_get_for,
     contacts_visible,
     enquiries_visible,
@@ -136,6 +137,24 @@ def work_hand_back(*, actor, user_id, to_user_id=None, username: str = "") -> in
             )
         moved += len(items)
     return moved
+
+
+def enquiry_hold_on_opening(*, actor, enquiry, when) -> bool:
+    """The screener who screens a contact into a MASH enquiry holds it from the start (practitioner review: a
+    screened enquiry started "Held by: Nobody yet"). Called by enquiries.services.screening_record inside its
+    transaction, right after it creates `enquiry`. Only for someone who may hold hub work ("work.take"); a manager
+    can re-assign it as usual. Audited as a take ("take", from nobody to the screener, reason "screened").
+    Returns True when the actor now holds it."""
+    if not can(actor, "work.take"):
+        return False
+    type(enquiry).objects.filter(pk=enquiry.pk, assigned_to__isnull=True).update(
+        assigned_to_id=actor.user.pk, assigned_at=when
+    )
+    enquiry.assigned_to_id, enquiry.assigned_at = actor.user.pk, when
+    audit_record(
+        actor=actor, action="take", obj=enquiry, reason="screened", detail={"from": None, "to": str(actor.user.pk)}
+    )
+    return True
 
 
 def _holder_user_id(actor, user_id):

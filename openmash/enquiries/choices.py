@@ -11,6 +11,14 @@ class ScreeningOutcome(models.TextChoices):
     ADD_TO_ENQUIRY = "add_to_enquiry", "Add to the open MASH enquiry about this child"
 
 
+#: Screening outcomes that close a contact without a MASH enquiry, a strategy discussion or a referral (the contact's
+#: status becomes "closed at screening"). For a contact with immediate risk such an outcome is an exception: a MASH
+#: manager only, with a recorded reason (enquiries.services.screening_record; access action
+#: "screening.close_immediate_risk"). Passing it to the child's allocated worker or adding it to an open MASH enquiry
+#: does not close it: someone still acts on it.
+SCREENING_CLOSING_OUTCOMES = frozenset({ScreeningOutcome.NFA_ADVICE, ScreeningOutcome.EARLY_HELP})
+
+
 class EnquiryStatus(models.TextChoices):
     OPEN = "open", "Open"
     DECIDED = "decided", "Decided"

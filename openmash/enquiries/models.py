@@ -25,6 +25,9 @@ class Screening(BaseModel):
     outcome = models.CharField(max_length=30, choices=ScreeningOutcome.choices)
     rag = models.CharField(max_length=20, blank=True)
     rationale = models.TextField()
+    # Why a MASH manager closed a contact with immediate risk without a MASH enquiry, strategy discussion or referral
+    # (choices.SCREENING_CLOSING_OUTCOMES; "" otherwise).
+    exception_reason = models.TextField(blank=True)
     # Outcome "add_to_enquiry" (issue 6, duplicate work): the open MASH enquiry this contact joined. Its decision is
     # this contact's decision too.
     added_to = models.ForeignKey(

@@ -245,8 +245,12 @@ def request_people(actor, contact, *, children=None, request=None) -> list[dict]
 
 
 def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
-    """The calling user's agency inbox, ordered, unevaluated: open requests soonest due first; answered requests
-    newest answer first; closed ones soonest due first; all together, open first. Only requests addressed to the actor's agency."""
+    """The calling user's agency inbox, ordered, unevaluated. Only requests addressed to the actor's agency.
+
+    Open requests as the hub's own queue orders its enquiries (enquiry_list_qs; practitioner review: a red
+    immediate-risk request sat 16th behind older amber and green ones): immediate risk first, then the most urgent
+    RAG rating, then soonest due. Answered requests newest answer first; closed ones soonest due first; all
+    together, open first (in the open order), then the rest soonest due. Ties by id."""
     require(actor, "request.inbox")
     qs = agency_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
@@ -255,10 +259,23 @@ def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
         qs = qs.filter(status=RequestStatus.OPEN, due_at__lt=timezone.now())
     if status == RequestStatus.RESPONDED:
         return qs.order_by("-response__responded_at", "-id")
-    if status:
+    if status and status != RequestStatus.OPEN:
         return qs.order_by("due_at", "id")
-    open_first = Case(When(status=RequestStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.order_by(open_first, "due_at", "id")
+    is_open = Q(status=RequestStatus.OPEN)
+    qs = qs.annotate(
+        open_rank=Case(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        immediate_rank=Case(
+            When(is_open & Q(enquiry__contact__immediate_risk=True), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        rag_rank=Case(
+            When(is_open & Q(enquiry__rag=_most_urgent_rag()), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+    return qs.order_by("open_rank", "immediate_rank", "rag_rank", "due_at", "id")
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openmash.access.policy import (
     agency_request_get_for,
     agency_requests_visible,
+    can,
     contact_get_for,
     contacts_visible,
     early_help_request_get_for,
@@ -27,12 +28,13 @@ from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
-from openmash.enquiries.assignment import holder_name
+from openmash.enquiries.assignment import enquiry_hold_on_opening, holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
     EARLY_HELP_AGENCY_TYPE,
     EARLY_HELP_OUTCOME,
     RISK_INDICATORS,
+    SCREENING_CLOSING_OUTCOMES,
     EarlyHelpRequestStatus,
     EarlyHelpSource,
     EnquiryStatus,
@@ -54,8 +56,9 @@ from openmash.enquiries.models import (
     Referral,
     Screening,
 )
+from openmash.enquiries.timescales import agency_due_at, enquiry_due_at
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
-from openmash.partnership.selectors import partnership_settings_get, rag_level_get, working_calendar_get
+from openmash.partnership.selectors import partnership_settings_get, rag_level_get
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -79,12 +82,16 @@ def notification_send(*, user, contact, message: str) -> Notification:
     return Notification.objects.create(user=user, contact=contact, message=message[:200])
 
 
-def _rag_due(rag_code: str, start: dt.datetime, errors: dict, field: str = "rag") -> dt.datetime | None:
+def _rag_due(
+    rag_code: str, start: dt.datetime, errors: dict, *, immediate_risk: bool, field: str = "rag"
+) -> dt.datetime | None:
+    """The enquiry's due time for a rating (enquiries.timescales.enquiry_due_at), or None with an error on `field`
+    when the RAG code is not one of the partnership's levels."""
     level = rag_level_get(rag_code or "")
     if level is None:
         errors.setdefault(field, []).append("Choose a RAG rating: red, amber or green")
         return None
-    return working_calendar_get(around=start.date()).add_working_hours(start, level.working_hours)
+    return enquiry_due_at(rag_level=level, start=start, immediate_risk=immediate_risk)
 
 
 @transaction.atomic
@@ -97,8 +104,21 @@ def screening_record(
     rag: str = "",
     holder_confirmed: int | None = None,
     enquiry_id=None,
+    exception_reason: str = "",
 ) -> Screening:
-    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict.
+    """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict, which says who screened
+    it and when ("You screened this contact at …" when it was the actor: screened_already_message).
+
+    Immediate risk (practitioner review: one screener closed an immediate-risk contact as "no further action" with
+    no challenge): an outcome that closes the contact without a MASH enquiry, a strategy discussion or a referral
+    (choices.SCREENING_CLOSING_OUTCOMES: no further action / advice, early help) is allowed only to a MASH manager
+    (access action "screening.close_immediate_risk") and only with `exception_reason`, as the decision stage's
+    unusual combinations are (decision_exceptions). Anyone else gets ValidationFailed on "outcome" naming the rule;
+    a manager without a reason gets it on "exception_reason". The reason is kept on the Screening and the audit
+    event says "exception": "immediate_risk_closed". `exception_reason` is ignored for any other screening.
+
+    A MASH enquiry opened here is held by the screener who opened it (assignment.enquiry_hold_on_opening), and is
+    due by enquiries.timescales (for immediate risk, by the clock).
 
     A contact someone else in the hub holds (assigned_to: they took it, or a manager gave it to them) is screened
     only with `holder_confirmed` set to that holder's user id: the screener says "I am screening a contact held by
@@ -115,8 +135,8 @@ def screening_record(
     require(actor, "contact.screen")
     contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     now = timezone.now()
-    rationale, due, allocation, added_to, held_by = _screening_check(
-        actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now
+    rationale, due, allocation, added_to, held_by, exception_reason = _screening_check(
+        actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason
     )
     new_status = {
         ScreeningOutcome.NFA_ADVICE: ContactStatus.CLOSED,
@@ -138,7 +158,7 @@ def screening_record(
         updated_at=now,
     )
     if not won:
-        raise Conflict("This contact has already been screened by someone else. Reload to see their decision.")
+        raise Conflict(screened_already_message(actor=actor, contact_id=contact.pk))
     # A contact sent back from an allocated worker (ADR 0008) still carries the screening that had passed it to them;
     # that one is kept in casework.RoutedContactReturn and the audit trail, and the new screening replaces it.
     screening, _ = Screening.objects.update_or_create(
@@ -150,9 +170,12 @@ def screening_record(
             "rag": rag or "",
             "rationale": rationale,
             "added_to": added_to,
+            "exception_reason": exception_reason,
         },
     )
     detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    if exception_reason:
+        detail["exception"] = "immediate_risk_closed"
     if added_to is not None:
         detail["enquiry"] = str(added_to.pk)
     audit_record(actor=actor, action="screen", obj=contact, detail=detail)
@@ -182,6 +205,7 @@ def screening_record(
             enquiry=enquiry, to_rag=rag, changed_by=actor.user, changed_at=now, due_at=due, reason=rationale
         )
         audit_record(actor=actor, action="create", obj=enquiry, detail={"rag": rag})
+        enquiry_hold_on_opening(actor=actor, enquiry=enquiry, when=now)
     else:
         _screening_hand_on(
             actor=actor, contact=contact, outcome=outcome, subjects=subjects, allocation=allocation, added_to=added_to
@@ -197,21 +221,30 @@ def screening_record(
     return screening
 
 
-def _screening_check(actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now) -> tuple:
-    """screening_record's checks: (rationale, enquiry due time, allocation, enquiry joined, holder overridden), or
-    ValidationFailed with every problem at once."""
+def _screening_check(
+    actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason=""
+) -> tuple:
+    """screening_record's checks: (rationale, enquiry due time, allocation, enquiry joined, holder overridden,
+    exception reason kept), or ValidationFailed with every problem at once."""
     errors: dict[str, list[str]] = {}
     held_by = contact.assigned_to if contact.assigned_to_id not in (None, actor.user.pk) else None
     if held_by is not None and holder_confirmed != held_by.pk:
         errors["holder_confirmed"] = [
             f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
         ]
+    exception_reason = immediate_risk_close_check(
+        actor=actor,
+        immediate_risk=contact.immediate_risk,
+        outcome=outcome,
+        exception_reason=exception_reason,
+        errors=errors,
+    )
     if outcome not in ScreeningOutcome.values:
         errors.setdefault("outcome", []).append("Choose a screening outcome")
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
     due = None
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
-        due = _rag_due(rag, now, errors)
+        due = _rag_due(rag, now, errors, immediate_risk=contact.immediate_risk)
     elif rag:
         errors.setdefault("rag", []).append("Only a MASH enquiry takes a RAG rating")
     added_to = None
@@ -226,7 +259,58 @@ def _screening_check(actor, contact, outcome, rationale, rag, holder_confirmed, 
             errors.setdefault("outcome", []).append("No child in this contact has an allocated worker")
     if errors:
         raise ValidationFailed("There is a problem with the screening", errors=errors)
-    return rationale, due, allocation, added_to, held_by
+    return rationale, due, allocation, added_to, held_by, exception_reason
+
+
+#: The rule a screener meets when closing a contact with immediate risk (shown on the page and in the API's 422).
+IMMEDIATE_RISK_CLOSE_RULE = (
+    "This contact has immediate risk: only a MASH manager can close it without a MASH enquiry, strategy discussion "
+    "or referral (no further action, advice or early help), and only with a recorded reason. Choose a MASH enquiry "
+    "or a strategy discussion, or ask a MASH manager to screen it"
+)
+
+
+def immediate_risk_close_check(
+    *, actor, immediate_risk: bool, outcome: str, exception_reason: str, errors: dict
+) -> str:
+    """The immediate-risk rule of screening (screening_record's docstring; source: practitioner review). In: the
+    actor, whether the contact has immediate risk, the outcome chosen, the reason given. Out: the exception reason to
+    keep ("" when the rule does not apply); problems are added to `errors` ("outcome" for someone other than a MASH
+    manager, "exception_reason" for a manager with no reason)."""
+    if not (immediate_risk and outcome in SCREENING_CLOSING_OUTCOMES):
+        return ""
+    if not can(actor, "screening.close_immediate_risk"):
+        errors.setdefault("outcome", []).append(IMMEDIATE_RISK_CLOSE_RULE)
+        return ""
+    reason = _text(exception_reason, "exception_reason", errors, required=False, label="reason")
+    if not reason:
+        errors.setdefault("exception_reason", []).append(
+            "Give the reason for closing a contact with immediate risk without a MASH enquiry, strategy discussion "
+            "or referral"
+        )
+    return reason
+
+
+def screened_already_message(*, actor, contact_id, reload_hint: bool = True) -> str:
+    """What to tell someone whose screening lost because the contact is no longer awaiting screening: who screened
+    it and when ("You have already screened this contact, at 2 April 2026 at 5:30pm" when it was the actor), or,
+    when it was not screened (passed to the allocated worker when it was recorded), where it is. `reload_hint`
+    adds "Reload to see …" (the error after a lost race; not on the page that already shows the contact). No
+    personal data beyond a hub member's name."""
+    from openmash.core.text import datetime_long
+
+    screening = Screening.objects.filter(contact_id=contact_id).select_related("screened_by").first()
+    if screening is None:
+        status = Contact.objects.filter(pk=contact_id).values_list("status", flat=True).first() or ""
+        label = ContactStatus(status).label.lower() if status in ContactStatus.values else "no longer on the queue"
+        hint = " Reload to see where it is." if reload_hint else ""
+        return f"This contact is no longer awaiting screening ({label}).{hint}"
+    at = datetime_long(screening.screened_at)
+    if screening.screened_by_id == actor.user.pk:
+        hint = " Reload to see your decision." if reload_hint else ""
+        return f"You have already screened this contact, at {at}.{hint}"
+    hint = " Reload to see their decision." if reload_hint else ""
+    return f"This contact has already been screened by {holder_name(screening.screened_by)}, at {at}.{hint}"
 
 
 def _enquiry_to_join(contact: Contact, enquiry_id, errors: dict) -> Enquiry | None:
@@ -308,7 +392,7 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, required=True, label="reason for the new rating")
     now = timezone.now()
-    due = _rag_due(rag, now, errors)
+    due = _rag_due(rag, now, errors, immediate_risk=enquiry.contact.immediate_risk)
     if enquiry.version != version or enquiry.status != EnquiryStatus.OPEN:
         raise Conflict("The enquiry was changed by someone else (or decided). Reload and try again.")
     if not errors and rag == enquiry.rag:
@@ -330,7 +414,9 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
         due_at=due,
     )
     AgencyRequest.objects.filter(enquiry=enquiry, status=RequestStatus.OPEN).update(
-        due_at=agency_due_at(enquiry_due=due, now=now), escalated_at=None, version=F("version") + 1
+        due_at=agency_due_at(enquiry_due=due, now=now, immediate_risk=enquiry.contact.immediate_risk),
+        escalated_at=None,
+        version=F("version") + 1,
     )
     audit_record(actor=actor, action="update", obj=enquiry, detail={"rag": [enquiry.rag, rag]})
     chronology_add(
@@ -343,21 +429,6 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
     )
     enquiry.refresh_from_db()
     return enquiry
-
-
-def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime) -> dt.datetime:
-    """When an agency's answer is due: the partnership's lead time (PartnershipSettings.agency_lead_working_hours,
-    default 4 working hours) before the enquiry is due, so the manager has time to decide (issue 5). The lead is
-    never more than half of the working time left, so a red enquiry still gives the agency some time; an enquiry
-    already past due gives the agency its due time. Working time is the hub's calendar (partnership.working_time).
-    """
-    settings_obj = partnership_settings_get()
-    calendar = working_calendar_get(around=timezone.localtime(now).date(), settings_obj=settings_obj)
-    remaining = calendar.working_minutes_between(now, enquiry_due)
-    if remaining <= 0:
-        return enquiry_due
-    lead = min(settings_obj.agency_lead_working_hours * 60, remaining // 2)
-    return min(enquiry_due, calendar.add_working_minutes(now, remaining - lead))
 
 
 @transaction.atomic
@@ -395,7 +466,7 @@ def agency_requests_create(
     if errors:
         raise ValidationFailed("There is a problem with the request", errors=errors)
     now = timezone.now()
-    due = agency_due_at(enquiry_due=enquiry.due_at, now=now)
+    due = agency_due_at(enquiry_due=enquiry.due_at, now=now, immediate_risk=enquiry.contact.immediate_risk)
     try:
         with transaction.atomic():
             created = [

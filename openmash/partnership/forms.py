@@ -159,6 +159,37 @@ class ImmediateRiskForm(CleanTextFormMixin, forms.Form):
     )
 
 
+class ImmediateRiskEnquiryForm(CleanTextFormMixin, forms.Form):
+    """How soon a MASH enquiry about a contact with immediate risk, and its agency requests, are due, by the clock
+    (enquiries.timescales)."""
+
+    immediate_risk_enquiry_hours = forms.IntegerField(
+        label="An enquiry with immediate risk is due within (hours)",
+        help_text="Counted by the clock from when the enquiry is opened or re-rated, not in working hours; sooner if "
+        "its RAG rating gives an earlier time. From 1 to 24",
+        min_value=1,
+        max_value=24,
+        error_messages={
+            "required": "Enter the number of hours",
+            "invalid": "Enter a whole number of hours",
+            "min_value": "Enter a whole number of hours from 1 to 24",
+            "max_value": "Enter a whole number of hours from 1 to 24",
+        },
+    )
+    immediate_risk_agency_lead_minutes = forms.IntegerField(
+        label="Agencies answer this many minutes before it is due",
+        help_text="Counted by the clock. Never more than half the time left when the request is sent. From 0 to 720",
+        min_value=0,
+        max_value=720,
+        error_messages={
+            "required": "Enter the number of minutes",
+            "invalid": "Enter a whole number of minutes",
+            "min_value": "Enter a whole number of minutes from 0 to 720",
+            "max_value": "Enter a whole number of minutes from 0 to 720",
+        },
+    )
+
+
 class OutcomeRulesForm(CleanTextFormMixin, forms.Form):
     """Per outcome: never combined with another (exclusive), and the threshold levels it usually goes with."""
 

@@ -46,6 +46,19 @@ class PartnershipSettings(BaseModel):
         help_text="A contact with immediate risk is due for screening this many minutes after it was received, by "
         "the clock (not working hours: immediate protection does not wait for the hub to open). 0 = due on receipt.",
     )
+    # Immediate risk at the MASH enquiry (practitioner review: a red immediate-risk enquiry received Monday 16:53 was
+    # due 12:57 the next day, its agency requests 10:58, because red counts hub working hours). Counted by the clock:
+    # see enquiries.timescales, which says where the defaults come from.
+    immediate_risk_enquiry_hours = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="A MASH enquiry about a contact with immediate risk is due at most this many hours after it is "
+        "opened or re-rated, by the clock (not working hours), or sooner if its RAG rating gives an earlier time.",
+    )
+    immediate_risk_agency_lead_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="Agencies asked about an immediate-risk enquiry answer this many minutes (by the clock) before the "
+        "enquiry is due (never more than half the time left when the request is sent).",
+    )
     agency_lead_working_hours = models.PositiveSmallIntegerField(
         default=4,
         help_text="Agencies' answers are due this many working hours before the enquiry is due, so the manager "

@@ -158,6 +158,44 @@ def immediate_risk_screening_update(*, actor, minutes: int) -> PartnershipSettin
 
 
 @transaction.atomic
+def immediate_risk_enquiry_update(*, actor, enquiry_hours: int, agency_lead_minutes: int) -> PartnershipSettings:
+    """Set the immediate-risk timescales of a MASH enquiry (enquiries.timescales, which gives the source of the
+    defaults): the enquiry is due at most `enquiry_hours` (1 to 24) after it is opened or re-rated, by the clock, and
+    agencies answer `agency_lead_minutes` (0 to 720, and less than the enquiry's time) before that. Applies to
+    enquiries rated and requests sent from now on. ValidationFailed on "immediate_risk_enquiry_hours" /
+    "immediate_risk_agency_lead_minutes"."""
+    require(actor, "partnership.configure")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(enquiry_hours, int) or isinstance(enquiry_hours, bool) or not 1 <= enquiry_hours <= 24:
+        _err(errors, "immediate_risk_enquiry_hours", "Enter a whole number of hours from 1 to 24")
+    if (
+        not isinstance(agency_lead_minutes, int)
+        or isinstance(agency_lead_minutes, bool)
+        or not 0 <= agency_lead_minutes <= 720
+    ):
+        _err(errors, "immediate_risk_agency_lead_minutes", "Enter a whole number of minutes from 0 to 720")
+    elif not errors and agency_lead_minutes >= enquiry_hours * 60:
+        _err(
+            errors,
+            "immediate_risk_agency_lead_minutes",
+            "The agencies' lead must be shorter than the time the enquiry is due in",
+        )
+    if errors:
+        raise ValidationFailed("There is a problem with the immediate risk timescales", errors=errors)
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = [obj.immediate_risk_enquiry_hours, obj.immediate_risk_agency_lead_minutes]
+    obj.immediate_risk_enquiry_hours, obj.immediate_risk_agency_lead_minutes = enquiry_hours, agency_lead_minutes
+    obj.save(update_fields=["immediate_risk_enquiry_hours", "immediate_risk_agency_lead_minutes", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=obj,
+        detail={"immediate_risk_enquiry": [before, [enquiry_hours, agency_lead_minutes]]},
+    )
+    return obj
+
+
+@transaction.atomic
 def agency_access_days_update(*, actor, days: int) -> PartnershipSettings:
     """Set for how many days (1 to 365) after a request is answered or closed its agency still sees the people in
     it (access.policy.agency_request_people_until). Applies at once, to every request."""

@@ -13,6 +13,7 @@ from openmash.partnership.forms import (
     AgencyAccessForm,
     AgencyLeadForm,
     BankHolidayForm,
+    ImmediateRiskEnquiryForm,
     ImmediateRiskForm,
     IntakeForm,
     MatchingThresholdsForm,
@@ -44,6 +45,13 @@ def _forms(data=None, which=None):
             data if which == "immediate" else None,
             initial={"immediate_risk_screening_minutes": s.immediate_risk_screening_minutes},
         ),
+        "immediate_enquiry_form": ImmediateRiskEnquiryForm(
+            data if which == "immediate_enquiry" else None,
+            initial={
+                "immediate_risk_enquiry_hours": s.immediate_risk_enquiry_hours,
+                "immediate_risk_agency_lead_minutes": s.immediate_risk_agency_lead_minutes,
+            },
+        ),
         "lead_form": AgencyLeadForm(
             data if which == "lead" else None, initial={"agency_lead_working_hours": s.agency_lead_working_hours}
         ),
@@ -68,30 +76,37 @@ def _forms(data=None, which=None):
     }
 
 
-# The settings that are one number each: form posted -> (form, field, service, message when saved).
-_ONE_NUMBER = {
+# The settings saved from one form's cleaned data by one service: form posted -> (form, save, message when saved).
+_SIMPLE = {
     "intake": (
         "intake_form",
-        "late_contact_days",
-        lambda actor, days: services.late_contact_days_update(actor=actor, days=days),
+        lambda actor, cd: services.late_contact_days_update(actor=actor, days=cd["late_contact_days"]),
         "Late recording window saved.",
     ),
     "immediate": (
         "immediate_form",
-        "immediate_risk_screening_minutes",
-        lambda actor, minutes: services.immediate_risk_screening_update(actor=actor, minutes=minutes),
+        lambda actor, cd: services.immediate_risk_screening_update(
+            actor=actor, minutes=cd["immediate_risk_screening_minutes"]
+        ),
         "Screening time for immediate risk saved. Contacts recorded from now on use it.",
+    ),
+    "immediate_enquiry": (
+        "immediate_enquiry_form",
+        lambda actor, cd: services.immediate_risk_enquiry_update(
+            actor=actor,
+            enquiry_hours=cd["immediate_risk_enquiry_hours"],
+            agency_lead_minutes=cd["immediate_risk_agency_lead_minutes"],
+        ),
+        "Immediate risk timescales saved. Enquiries rated and requests sent from now on use them.",
     ),
     "lead": (
         "lead_form",
-        "agency_lead_working_hours",
-        lambda actor, hours: services.agency_lead_update(actor=actor, hours=hours),
+        lambda actor, cd: services.agency_lead_update(actor=actor, hours=cd["agency_lead_working_hours"]),
         "Agency answer times saved. Requests sent from now on use them.",
     ),
     "access": (
         "access_form",
-        "agency_access_days",
-        lambda actor, days: services.agency_access_days_update(actor=actor, days=days),
+        lambda actor, cd: services.agency_access_days_update(actor=actor, days=cd["agency_access_days"]),
         "Agency access window saved. It applies to every request from now on.",
     ),
 }
@@ -109,10 +124,10 @@ def _apply(request, which, forms):
             actor=actor, day_start=cd["day_start"], day_end=cd["day_end"], weekdays=cd["weekdays"]
         )
         return "Hub working hours saved."
-    if which in _ONE_NUMBER:
-        form_name, field, save, saved = _ONE_NUMBER[which]
+    if which in _SIMPLE:
+        form_name, save, saved = _SIMPLE[which]
         if forms[form_name].is_valid():
-            save(actor, forms[form_name].cleaned_data[field])
+            save(actor, forms[form_name].cleaned_data)
             return saved
         return None
     if which == "matching" and forms["matching_form"].is_valid():

@@ -1330,14 +1330,24 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
     enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
+    exception_reason = _long_text(
+        "Reason for closing a contact with immediate risk without a MASH enquiry, strategy discussion or referral",
+        limit=MAX_TEXT,
+        rows=3,
+        help_text="Needed only if you choose no further action / advice or early help. It is recorded with your "
+        "decision and in the audit trail",
+    )
 
-    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), **kwargs):
+    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), immediate_risk_exception=False, **kwargs):
         """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
         asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen).
         open_enquiries: [(enquiry id, "contact C-… from <agency>")] open about this contact's children (issue 6,
         duplicate work): "add to the open MASH enquiry" is offered only when there is one, and which one is asked
-        only when there are several."""
+        only when there are several. immediate_risk_exception: the contact has immediate risk and the screener may
+        close it as an exception (a MASH manager: enquiries.services.screening_record), so the reason is asked."""
         super().__init__(*args, **kwargs)
+        if not immediate_risk_exception:
+            del self.fields["exception_reason"]
         self.fields["enquiry_id"].required = False
         outcomes = [(v, label) for v, label in ScreeningOutcome.choices if v != ScreeningOutcome.ADD_TO_ENQUIRY]
         if len(open_enquiries) == 1:

@@ -88,8 +88,17 @@ def test_closing_the_allocation_returns_unacknowledged_contacts_to_the_screening
     told = Notification.objects.filter(user=screener.user, contact=urgent)
     assert told.exists() and "Amelia" not in told.first().message
     assert Notification.objects.filter(user=manager.user, contact__isnull=True, message__contains="closed").exists()
-    # the hub may screen it again (the contact had no screening)
-    screen(screener, urgent, outcome="nfa_advice", rationale="Checked: child safe with grandmother")
+    # the hub may screen it again (the contact had no screening); closing it with immediate risk is a manager's
+    # exception with a reason (enquiries.services.screening_record)
+    from openmash.enquiries.services import screening_record
+
+    screening_record(
+        actor=manager,
+        contact_id=urgent.pk,
+        outcome="nfa_advice",
+        rationale="Checked: child safe with grandmother",
+        exception_reason="Police confirmed the child is safe with her grandmother tonight",
+    )
 
 
 def test_a_contact_screened_to_the_worker_is_returned_and_can_be_screened_again(

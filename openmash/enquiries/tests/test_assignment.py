@@ -54,7 +54,7 @@ def test_a_screened_contact_or_decided_enquiry_cannot_be_taken(hub):
 def test_manager_assigns_and_reassigns_with_the_holder_they_saw(hub):
     enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
     screener, other, manager = hub["screener"], hub["other"], hub["manager"]
-    assignment.enquiry_assign(actor=manager, enquiry_id=enquiry.pk, assign_to=screener.user.pk, expected=None)
+    assert enquiry.assigned_to_id == screener.user.pk  # the screener who opened it holds it from the start
     with pytest.raises(Conflict, match="Someone else has just changed who holds this"):  # saw it unheld: stale
         assignment.enquiry_assign(actor=manager, enquiry_id=enquiry.pk, assign_to=other.user.pk, expected=None)
     assignment.enquiry_assign(actor=manager, enquiry_id=enquiry.pk, assign_to=other.user.pk, expected=screener.user.pk)
@@ -64,7 +64,6 @@ def test_manager_assigns_and_reassigns_with_the_holder_they_saw(hub):
     assert (enquiry.assigned_to_id, enquiry.assigned_at) == (None, None)
     details = [e.detail for e in AuditEvent.objects.filter(action="assign", object_id=str(enquiry.pk)).order_by("at")]
     assert details == [
-        {"from": None, "to": str(screener.user.pk)},
         {"from": str(screener.user.pk), "to": str(other.user.pk)},
         {"from": str(other.user.pk), "to": None},
     ]
@@ -97,7 +96,8 @@ def test_api_take_and_assign(api, hub):
     assert [i["id"] for i in mine["items"]] == [str(contact.pk)]
     assert mine["items"][0]["assigned_to"]["user_id"] == hub["screener"].user.pk
     given = api(hub["manager"]).post(
-        f"/enquiries/{enquiry.pk}/assignment", {"assign_to": hub["other"].user.pk, "expected": None}
+        f"/enquiries/{enquiry.pk}/assignment",
+        {"assign_to": hub["other"].user.pk, "expected": hub["screener"].user.pk},  # the screener who opened it
     )
     assert given.status_code == 200 and given.json()["assigned_to"]["user_id"] == hub["other"].user.pk
     held = api(hub["manager"]).get("/enquiries", assigned=str(hub["other"].user.pk)).json()

@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from openmash.contacts.choices import CONCERN_CODES
+from openmash.core.text import clock_time, datetime_long
 from openmash.enquiries.choices import RISK_INDICATORS
 from openmash.people.identifiers import nhs_number_format
 
@@ -96,14 +97,8 @@ def chronology_kind(kind: str) -> str:
 
 
 def _clock(local: dt.datetime) -> str:
-    """GOV.UK style times: 9am, 5:30pm, midday, midnight."""
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    """GOV.UK style times: 9am, 5:30pm, midday, midnight (core.text.clock_time)."""
+    return clock_time(local)
 
 
 #: In-app notification wording written before the reader was known to be signed in ("Sign in to see it." on a
@@ -134,11 +129,8 @@ def when(value) -> str:
 
 @register.filter
 def when_long(value) -> str:
-    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y} at {_clock(local)}"
+    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time; core.text.datetime_long)."""
+    return datetime_long(value)
 
 
 @register.filter

@@ -71,7 +71,9 @@ def test_take_and_assign_pages_refuse_outsiders_and_hide_missing_records(login, 
         assert client.get(f"/contacts/{contact.pk}/assignment/").status_code == 403
         assert client.post(f"/enquiries/{enquiry.pk}/assignment/", {"assign_to": ""}).status_code == 403
     assert Contact.objects.get(pk=contact.pk).assigned_to_id is None
-    assert not AuditEvent.objects.filter(action__in=["take", "assign"]).exists()
+    assert Enquiry.objects.get(pk=enquiry.pk).assigned_to_id == hub["screener"].user.pk  # its screener's, as opened
+    outsider_ids = [a.user.pk for a in outsiders]
+    assert not AuditEvent.objects.filter(action__in=["take", "assign"], actor_user_id__in=outsider_ids).exists()
     screener = login(hub["screener"])
     assert screener.post("/contacts/00000000-0000-4000-8000-000000000000/take/").status_code == 404
     assert screener.get(f"/contacts/{contact.pk}/take/").status_code == 405
@@ -98,7 +100,11 @@ def test_take_from_the_contact_page_comes_back_to_it_and_the_loser_is_told_who_t
 
 
 def test_take_and_assign_from_the_enquiry_page(login, hub):
+    from openmash.enquiries.assignment import enquiry_assign
+
     enquiry = enquiry_open(referrer=hub["referrer"], screener=hub["screener"])
+    # its screener holds it from the start; a manager puts it back on the queue, unheld
+    enquiry_assign(actor=hub["manager"], enquiry_id=enquiry.pk, assign_to=None, expected=hub["screener"].user.pk)
     url = f"/enquiries/{enquiry.pk}/"
     screener, manager = login(hub["screener"]), login(hub["manager"])
     page = screener.get(url).content.decode()

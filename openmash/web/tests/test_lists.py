@@ -182,8 +182,8 @@ def test_home_tiles_link_to_lists_with_the_same_totals(make_actor, login):
     contact_take(actor=screener, contact_id=overdue[0].pk)
     with time_machine.travel(long_ago + dt.timedelta(hours=1)):
         late = enquiry_open(referrer=referrer, screener=screener, rag="red", received_at=long_ago)
-    enquiry_open(referrer=referrer, screener=screener, rag="green")
-    enquiry_take(actor=screener, enquiry_id=late.pk)
+    enquiry_open(referrer=referrer, screener=make_actor("screener", "mash"), rag="green")  # held by its screener
+    enquiry_take(actor=screener, enquiry_id=late.pk)  # already the screener's, who opened it: nothing changes
     client = login(screener)
     home = client.get("/")
     hub, html = home.context["hub"], home.content.decode()

@@ -97,7 +97,8 @@ def test_screening_errors_are_shown_in_the_summary(screener, login, new_contact,
 
 def test_the_second_of_two_screeners_is_told_it_was_already_screened(make_actor, login, new_contact):
     contact = new_contact()
-    first, second = login(make_actor("screener", "mash")), login(make_actor("screener", "mash"))
+    first_actor = make_actor("screener", "mash")
+    first, second = login(first_actor), login(make_actor("screener", "mash"))
     assert 'data-testid="screening-form"' in first.get(f"/contacts/{contact.pk}/screen/").content.decode()
     assert 'data-testid="screening-form"' in second.get(f"/contacts/{contact.pk}/screen/").content.decode()
     assert (
@@ -109,7 +110,7 @@ def test_the_second_of_two_screeners_is_told_it_was_already_screened(make_actor,
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
-    assert "already been screened by someone else" in body
+    assert f"already been screened by {first_actor.user.display_name or first_actor.user.username}, at " in body
     assert Screening.objects.get().rationale == "Mine"
     assert not Enquiry.objects.exists()
     # Coming back later, the page says so instead of offering the form.

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from openmash.accounts.models import User
-from openmash.enquiries.assignment import contact_assign, contact_take, enquiry_take
+from openmash.enquiries.assignment import contact_assign, contact_take
 from tests.support import contact_record, enquiry_open
 
 
@@ -36,8 +36,7 @@ def shared_out(hub, make_actor):
     contact_take(actor=ann, contact_id=late.pk)
     contact_take(actor=ann, contact_id=urgent.pk)
     contact_assign(actor=manager, contact_id=bens.pk, assign_to=ben.user.pk)
-    enquiry = enquiry_open(referrer=referrer, screener=manager)
-    enquiry_take(actor=ann, enquiry_id=enquiry.pk)
+    enquiry_open(referrer=referrer, screener=ann)  # the screener who opens an enquiry holds it
     return late, urgent, bens
 
 

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import agency_request_urgency
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RequestStatus
+from openmash.partnership.selectors import rag_levels_list
 from openmash.web import presenters
 from openmash.web.forms import ResponseAmendForm, ResponseForm, apply_service_errors
 from openmash.web.paging import pagination
@@ -21,8 +23,10 @@ from openmash.web.paging import pagination
 @require_safe
 @actor_required
 def request_inbox(request):
-    """Open requests by default (soonest due first); ?status=responded lists the answered ones (newest answer
-    first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the true total."""
+    """Open requests by default (immediate risk first, then the most urgent RAG rating, then soonest due; each with
+    its RAG rating and immediate-risk flag: access.fields.agency_request_urgency); ?status=responded lists the
+    answered ones (newest answer first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the
+    true total."""
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
         status = RequestStatus.OPEN
@@ -36,6 +40,7 @@ def request_inbox(request):
             "r": r,
             "subjects": presenters.inbox_subjects(request.actor, r),  # children, then the household adults
             "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
+            "urgency": agency_request_urgency(request.actor, r),
         }
         for r in page
     ]
@@ -45,6 +50,7 @@ def request_inbox(request):
         "pagination": pagination(request, page, label="Information request pages"),
         "status": status,
         "overdue": overdue,
+        "rag_labels": {lvl.code: lvl.label for lvl in rag_levels_list()},
         "early_help_open": enquiry_selectors.early_help_open_count(actor=request.actor),
         "nav_active": "requests",
     }
@@ -113,6 +119,8 @@ def request_detail(request, request_id):
         "response": response,
         "closed": agency_request.status == RequestStatus.CLOSED,
         "overdue": agency_request.status == RequestStatus.OPEN and agency_request.due_at < timezone.now(),
+        "urgency": agency_request_urgency(actor, agency_request),
+        "rag_labels": {lvl.code: lvl.label for lvl in rag_levels_list()},
         "can_respond": (unanswered or form.errors) and can(actor, "request.respond"),
         "can_amend": amend_form is not None and can(actor, "request.respond"),
         "response_form": form,

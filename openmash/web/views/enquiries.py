@@ -15,6 +15,7 @@ from openmash.enquiries import assignment
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import EnquiryStatus, RequestStatus
+from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import outcome_codes_list, rag_levels_list, threshold_levels_list
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -47,10 +48,12 @@ def enquiry_list(request):
     if not bound or form.is_valid():
         filters = form.filters() if bound else {}
         page = enquiry_selectors.enquiry_list(actor=actor, status=status, page=request.GET.get("page"), **filters)
+    calendar = hub_calendar() if page and any(e.status == EnquiryStatus.OPEN for e in page) else None
     rows = [
         {
             "enquiry": e,
             "subjects": presenters.subjects(e.contact),
+            "outside_hub_hours": e.status == EnquiryStatus.OPEN and due_outside_hub_hours(e.due_at, calendar),
             "counts": {
                 "asked": e.requests_total,
                 "answered": e.requests_answered,
@@ -72,6 +75,7 @@ def enquiry_list(request):
         "rag_labels": {lvl.code: lvl.label for lvl in levels},
         "can_take": status == EnquiryStatus.OPEN and can(actor, "work.take"),
         "can_assign": status == EnquiryStatus.OPEN and can(actor, "work.assign"),
+        "outside_hub_hours_message": OUTSIDE_HUB_HOURS_MESSAGE,
         "nav_active": "enquiries",
     }
     return render(request, "web/enquiries/list.html", ctx)
@@ -124,6 +128,9 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "rag_changes": list(enquiry.rag_changes.all()),
         "rag_labels": {lvl.code: lvl.label for lvl in levels},
         "overdue": is_open and enquiry.due_at < now,
+        # due when the hub is closed (an immediate-risk enquiry runs by the clock): hand over now
+        "outside_hub_hours": is_open and due_outside_hub_hours(enquiry.due_at),
+        "outside_hub_hours_message": OUTSIDE_HUB_HOURS_MESSAGE,
         "is_open": is_open,
         "done": not is_open,
         "rerate_form": rerate_form,

@@ -16,6 +16,7 @@ from openmash.enquiries import assignment
 from openmash.enquiries import related as related_work
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
+from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import rag_levels_list
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -45,11 +46,13 @@ def screening_queue(request):
         page = contact_selectors.screening_queue(actor=actor, page=request.GET.get("page"), **filters)
     contacts = list(page or [])
     related = related_work.related_work_counts(actor=actor, contacts=contacts)
+    calendar = hub_calendar() if contacts else None
     rows = [
         {
             "contact": c,
             "subjects": presenters.subjects(c),
             "related": [related_work.KIND_LABELS[k] for k in related.get(c.pk, [])],
+            "outside_hub_hours": due_outside_hub_hours(c.screening_due_at, calendar),
         }
         for c in contacts
     ]
@@ -62,6 +65,7 @@ def screening_queue(request):
         "form": form if bound and form.errors else None,
         "can_take": can(actor, "work.take"),
         "can_assign": can(actor, "work.assign"),
+        "outside_hub_hours_message": OUTSIDE_HUB_HOURS_MESSAGE,
         "nav_active": "screening",
     }
     return render(request, "web/screening/queue.html", ctx)
@@ -80,6 +84,7 @@ def _screen(request, contact, form, levels):
         rag=rag,
         holder_confirmed=form.holder_confirmed_id(),
         enquiry_id=(cd.get("enquiry_id") or None) if outcome == ScreeningOutcome.ADD_TO_ENQUIRY else None,
+        exception_reason=cd.get("exception_reason") or "",
     )
     if outcome == ScreeningOutcome.ADD_TO_ENQUIRY:
         messages.success(request, f"Contact {contact.reference} added to the open MASH enquiry.")
@@ -106,11 +111,13 @@ def contact_screen(request, contact_id):
     open_enquiries = [
         (i.enquiry_id, f"contact {i.reference} from {i.agency_name}") for i in related if i.kind == "open_enquiry"
     ]
+    immediate = contact.immediate_risk and contact.status == ContactStatus.AWAITING_SCREENING
     form = ScreeningForm(
         request.POST if request.method == "POST" else None,
         rag_levels=levels,
         holder=held_by,
         open_enquiries=open_enquiries,
+        immediate_risk_exception=immediate and can(request.actor, "screening.close_immediate_risk"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,13 +125,28 @@ def contact_screen(request, contact_id):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
     people = list(contact.people.all())
+    already_screened = contact.status != ContactStatus.AWAITING_SCREENING and not form.errors
     ctx = {
         "contact": contact,
         "form": form if form.is_bound and form.errors else None,
         "screening_form": form,
         "subjects": [cp for cp in people if cp.role == "subject"],
         "others": [cp for cp in people if cp.role != "subject"],
-        "already_screened": contact.status != ContactStatus.AWAITING_SCREENING and not form.errors,
+        "already_screened": already_screened,
+        # who screened it and when ("You have already screened this contact, at …"), the same words as the service's
+        "screened_message": enquiry_services.screened_already_message(
+            actor=request.actor, contact_id=contact.pk, reload_hint=False
+        )
+        if already_screened
+        else "",
+        # immediate risk: the rule on closing it is shown before the screener submits (practitioner review)
+        "immediate_risk_rule": enquiry_services.IMMEDIATE_RISK_CLOSE_RULE
+        if immediate and not can(request.actor, "screening.close_immediate_risk")
+        else "",
+        "immediate_risk_manager": immediate and can(request.actor, "screening.close_immediate_risk"),
+        "outside_hub_hours": contact.status == ContactStatus.AWAITING_SCREENING
+        and due_outside_hub_hours(contact.screening_due_at),
+        "outside_hub_hours_message": OUTSIDE_HUB_HOURS_MESSAGE,
         # a contact passed to the allocated worker is not the queue's: say so, not "Held by: Nobody" and a due time
         "routed": contact.status == ContactStatus.WITH_ALLOCATED_WORKER and contact.routed_to_id is not None,
         "routed_acknowledged": casework_selectors.routed_contact_receipt(contact=contact),
