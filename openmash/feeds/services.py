@@ -170,7 +170,9 @@ def _audit(batch: ImportBatch, actor) -> None:
 def _refuse_file(batch: ImportBatch, actor, exc: FileProblem) -> ImportBatch:
     problems = [p.as_dict() for p in exc.problems]
     batch.report = {"problems": problems, "problem_count": len(problems)}
-    return _finish(batch, actor, BatchStatus.REFUSED, "The file cannot be imported: " + exc.problems[0].reason)
+    return _finish(
+        batch, actor, BatchStatus.REFUSED, "The file cannot be imported: " + (exc.summary or exc.problems[0].reason)
+    )
 
 
 class _Validation:

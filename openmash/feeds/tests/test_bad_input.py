@@ -41,10 +41,13 @@ def test_an_unknown_column_is_refused_as_probably_misnamed(write_csv, run_import
     text = csv_text([row()]).replace("date_of_birth", "dob", 1)
     batch = run_import(write_csv([], text=text))
     _refused_and_untouched(batch, counts, before)
-    # named by position, never by the file's own text (it could be a value: security review 2026-11)
+    # a heading that is words only is named (partner review 2026-11); one that could be a value is named by
+    # position (security review 2026-11: see test_a_heading_row_with_an_odd_extra_column_is_still_a_heading_row)
     assert {f for _, f in _problems(batch)} == {"column 4", "date_of_birth"}
-    assert "The heading of column 4 is not a column of the standard feed (is it misnamed?)" in _reasons(batch)
-    assert "dob" not in str(batch.report)
+    assert "The column dob is not in the standard extract (is it misnamed?)" in _reasons(batch)
+    assert batch.report["message"] == (
+        "The file cannot be imported: Missing columns: date_of_birth; columns not in the standard extract: dob"
+    )
 
 
 def test_headings_match_without_regard_to_case_or_spacing(write_csv, run_import):
@@ -373,3 +376,17 @@ def test_a_fhir_bundle_never_quotes_its_own_text_in_the_report(tmp_path, run_imp
     assert "The resource has an element FHIR does not define here" in reasons
     assert "The resource type is not one FHIR defines" in reasons
     assert "Observation resources are not imported" in reasons  # a real FHIR type may be named
+
+
+def test_wrong_column_names_are_named_not_taken_for_data(write_csv, run_import, counts):
+    """A heading row in another layout (id, first, last, dob) is a heading row: the report names the missing
+    columns and the unknown ones (partner review 2026-11), and does not say the first row looks like data."""
+    before = counts()
+    text = "id,first,last,dob\r\nP1,Kayden,Smith,2015-03-01\r\n"
+    batch = run_import(write_csv([], text=text))
+    _refused_and_untouched(batch, counts, before)
+    message = batch.report["message"]
+    assert "looks like data" not in message and "needs a header row" not in _reasons(batch)
+    assert "Missing columns: record_id, given_name, family_name, date_of_birth," in message
+    assert message.endswith("columns not in the standard extract: id, first, last, dob")
+    assert "The column dob is not in the standard extract (is it misnamed?)" in _reasons(batch)
