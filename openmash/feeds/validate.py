@@ -15,7 +15,9 @@
   invalid identifier is an **error**: the row is wrong and the agency should correct it.
 - Event columns: when any of ``event_date``, ``event_type``, ``description``, ``event_id`` is given, the row is an
   event and needs a date (not in the future, not before 1900) and a type (at most 200 characters); the
-  description is multi-line text up to ``OPENMASH_MAX_NARRATIVE_CHARS``. When all are blank the row only
+  description is multi-line text up to ``OPENMASH_MAX_NARRATIVE_CHARS``. An event dated before the person's date
+  of birth is an error (the date or the person is wrong), unless its kind is one of ``choices.PRE_BIRTH_KINDS``
+  (none today). When all are blank the row only
   creates or supersedes the person's record.
 
 A cell that starts like a spreadsheet formula (= + - @) is text like any other: stored as sent, never evaluated;
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from openmash.core.text import TextRefused, clean_text
-from openmash.feeds.choices import EventKind
+from openmash.feeds.choices import PRE_BIRTH_KINDS, EventKind
 from openmash.feeds.mapping import FeedSpec, type_key
 from openmash.feeds.readers import Problem, Row
 from openmash.people.identifiers import (
@@ -206,7 +208,7 @@ class _Checker:
             self.err(field, str(exc))
             return ""
 
-    def event(self, local_id: str) -> CleanEvent | None:
+    def event(self, local_id: str, date_of_birth: dt.date | None = None) -> CleanEvent | None:
         values = self.row.values
         given = {f: _text(values.get(f)).strip() for f in ("event_date", "event_type", "description", "event_id")}
         if not any(given.values()) and not self.row.fhir_event_id:
@@ -232,6 +234,10 @@ class _Checker:
         event_id = self.row.fhir_event_id or self.text("event_id", limit=96)
         if occurred_on is None or not type_text:
             return None
+        kind = self.spec.event_kind(type_text)
+        if date_of_birth is not None and occurred_on < date_of_birth and kind not in PRE_BIRTH_KINDS:
+            self.err("event_date", "The event date is before the person's date of birth: check both dates")
+            return None
         if event_id:
             external_id = f"id:{event_id}"
         else:
@@ -239,7 +245,6 @@ class _Checker:
                 "\x1f".join([local_id, occurred_on.isoformat(), type_key(type_text), description]).encode()
             ).hexdigest()
             external_id = f"h:{digest[:40]}"
-        kind = self.spec.event_kind(type_text)
         return CleanEvent(occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id)
 
 
@@ -303,7 +308,7 @@ def row_clean(
     clean = CleanRow(
         number=row.number,
         **{**person, "as_received": dict(person["as_received"])},
-        event=c.event(person["local_id"]),
+        event=c.event(person["local_id"], person["date_of_birth"]),
     )
     if any(p.level == "error" for p in c.problems):
         return None, c.problems

@@ -390,3 +390,28 @@ def test_wrong_column_names_are_named_not_taken_for_data(write_csv, run_import, 
     assert "Missing columns: record_id, given_name, family_name, date_of_birth," in message
     assert message.endswith("columns not in the standard extract: id, first, last, dob")
     assert "The column dob is not in the standard extract (is it misnamed?)" in _reasons(batch)
+
+
+def test_an_event_before_the_persons_birth_is_a_row_error(write_csv, run_import, counts):
+    """A child born 2015 with an event in 2014: the date or the person is wrong (partner review 2026-11)."""
+    before = counts()
+    rows = [row(), row(record_id="P2", date_of_birth="2015-06-01", event_date="2014-11-03")]
+    batch = run_import(write_csv(rows))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(3, "event_date")]
+    assert "The event date is before the person's date of birth" in _reasons(batch)
+    skipped = run_import(write_csv(rows), skip_bad_rows=True)
+    assert skipped.status == BatchStatus.DONE and (skipped.rows_written, skipped.rows_bad) == (1, 1)
+    # the same day as the birth is not before it
+    same_day = run_import(write_csv([row(record_id="P3", date_of_birth="2015-06-01", event_date="2015-06-01")]))
+    assert same_day.status == BatchStatus.DONE, same_day.report
+
+
+def test_an_event_before_birth_of_a_pre_birth_kind_is_allowed(write_csv, run_import, monkeypatch):
+    """A kind listed in PRE_BIRTH_KINDS (a pre-birth assessment) may be dated before the birth."""
+    from openmash.feeds import validate
+    from openmash.feeds.choices import EventKind
+
+    monkeypatch.setattr(validate, "PRE_BIRTH_KINDS", frozenset({EventKind.DOMESTIC_ABUSE}))
+    batch = run_import(write_csv([row(date_of_birth="2015-06-01", event_date="2015-01-10")]))
+    assert batch.status == BatchStatus.DONE, batch.report
