@@ -4,7 +4,9 @@
 
 - ``record_id``: the agency's own id for the person, required, cleaned text of at most 100 characters (it keys
   ``AgencyRecord``: unique per agency).
-- names: `openmash.people.validation.name_clean` (NFC, no invisible or control characters, at least one letter).
+- names: `openmash.people.validation.name_clean` (NFC, no invisible or control characters, at least one letter,
+  and whatever else the product's name rule refuses), and not beginning with a spreadsheet formula character
+  (= + - @): a name is shown and exported everywhere, and ``=HYPERLINK(...)`` is never a child's name.
 - ``date_of_birth``: a calendar date in one of the mapping's ``date_formats`` (an XLSX date cell is taken as it
   is), then `date_of_birth_check` (not in the future, not over 120 years ago).
 - ``sex``: one of the mapping's ``sex_values`` (M, F, U; blank is U).
@@ -20,8 +22,8 @@
   (none today). When all are blank the row only
   creates or supersedes the person's record.
 
-A cell that starts like a spreadsheet formula (= + - @) is text like any other: stored as sent, never evaluated;
-every export of it is neutralised (`openmash.audit.export.neutralise`).
+Any other cell that starts like a spreadsheet formula (= + - @), a description or an address, is text like any
+other: stored as sent, never evaluated; every CSV export of it is neutralised (`openmash.audit.export.neutralise`).
 
 Problems never quote a cell's value (the report is shown and downloaded without showing personal data).
 """
@@ -51,6 +53,7 @@ from openmash.people.postcodes import postcode_normalise
 from openmash.people.validation import date_of_birth_check, name_clean
 
 EARLIEST_EVENT = dt.date(1900, 1, 1)
+FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet reads as a formula (OWASP CSV injection)
 PERSON_AS_RECEIVED = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
 )  # fmt: skip
@@ -161,10 +164,14 @@ class _Checker:
 
     def name(self, field: str, label: str) -> str:
         try:
-            return name_clean(_text(self.row.values.get(field)), label=label)
+            name = name_clean(_text(self.row.values.get(field)), label=label)
         except ValueError as exc:
             self.err(field, str(exc))
             return ""
+        if name.startswith(FORMULA_STARTS):
+            self.err(field, f"{label} must not begin with = + - or @ (it reads as a spreadsheet formula)")
+            return ""
+        return name
 
     def date_of_birth(self) -> dt.date | None:
         try:

@@ -240,18 +240,33 @@ def test_too_many_rows_are_refused(write_csv, run_import, settings):
 def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
     from openmash.people.models import AgencyRecord, ChronologyEntry
 
-    formulas = {
-        "given_name": "=cmd|' /C calc'!A0",
-        "description": '=HYPERLINK("http://x.test","click")',
-        "address": "+44 Road",
-        "family_name": "@Smith",
-    }
+    formulas = {"description": '=HYPERLINK("http://x.test","click")', "address": "+44 Road"}
     batch = run_import(write_csv([row(**formulas), row(record_id="P2", description="-3 days late")]))
     assert batch.status == BatchStatus.DONE, batch.report
     record = AgencyRecord.objects.get(local_id="P1")
-    assert (record.given_name, record.address, record.family_name) == ("=cmd|' /C calc'!A0", "+44 Road", "@Smith")
+    assert record.address == "+44 Road"
     assert ChronologyEntry.objects.get(record=record).description == formulas["description"]
     assert ChronologyEntry.objects.get(record__local_id="P2").description == "-3 days late"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("given_name", '=HYPERLINK("http://evil.example/","Click")'),
+        ("given_name", "=cmd|' /C calc'!A0"),
+        ("family_name", "@Smith"),
+        ("family_name", "+Smith"),
+        ("given_name", "-Kayden"),
+    ],
+)
+def test_a_formula_like_name_is_refused_per_row(write_csv, run_import, counts, field, value):
+    """Names are not free text: one beginning like a formula is refused with its row and field (partner review)."""
+    before = counts()
+    batch = run_import(write_csv([row(**{field: value}), row(record_id="P2")]))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(2, field)]
+    assert "must not begin with = + - or @" in _reasons(batch)
+    assert value not in str(batch.report)
 
 
 def test_a_control_character_in_a_cell_is_refused(write_csv, run_import):
