@@ -376,13 +376,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
         "unmapped_types": dict(found.unmapped.most_common()),
     }
     if found.errors and not batch.skip_bad_rows:
-        return _finish(
-            batch,
-            actor,
-            BatchStatus.REFUSED,
-            f"Nothing was imported: {found.bad} of {found.rows} rows have errors. Correct them, or import the "
-            "other rows with --skip-bad-rows",
-        )
+        return _finish(batch, actor, BatchStatus.REFUSED, _refused_message(batch, found.bad, found.rows))
     if found.bad == found.rows:
         return _finish(batch, actor, BatchStatus.REFUSED, "Nothing was imported: no row could be imported")
     batch.status = BatchStatus.WRITING
@@ -408,7 +402,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
     if batch.dry_run:
         counts = {k: getattr(batch, k) for k in _COUNTS}
         batch.refresh_from_db()
-        return _finish(batch, actor, BatchStatus.DRY_RUN, "Dry run: " + _done_message_counts(counts), **counts)
+        return _finish(batch, actor, BatchStatus.DRY_RUN, _dry_run_message(counts), **counts)
     return batch
 
 
@@ -422,11 +416,43 @@ _COUNTS = (
 )
 
 
+def _n(count: int, word: str, plural: str = "") -> str:
+    """'1 row', '2 rows' (plural: the word's plural when it is not word + s)."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _from_browser(batch: ImportBatch) -> bool:
+    """Whether the batch was uploaded on the Imports page (a user started it) rather than at the command line."""
+    return batch.started_by_id is not None
+
+
+def _refused_message(batch: ImportBatch, bad: int, rows: int) -> str:
+    """Why nothing was imported, and how to import the other rows, in the words of the medium the batch came from:
+    the upload form's option on the Imports page, ``--skip-bad-rows`` at the command line."""
+    from openmash.feeds.forms import ImportUploadForm
+
+    head = f"Nothing was imported: {bad} of {_n(rows, 'row')} {'has' if bad == 1 else 'have'} errors. Correct "
+    if _from_browser(batch):
+        option = ImportUploadForm.base_fields["skip_bad_rows"].label
+        return head + f"them, or upload the file again and choose “{option}”"
+    return head + "them, or import the other rows with --skip-bad-rows"
+
+
 def _done_message_counts(c: dict) -> str:
     return (
-        f"{c['rows_written']} rows imported: {c['records_created']} new records, {c['records_superseded']} "
-        f"updated, {c['records_unchanged']} unchanged; {c['events_created']} new events, {c['events_existing']} "
-        "already held"
+        f"{_n(c['rows_written'], 'row')} imported: {_n(c['records_created'], 'new record')}, "
+        f"{c['records_superseded']} updated, {c['records_unchanged']} unchanged; "
+        f"{_n(c['events_created'], 'new event')}, {c['events_existing']} already held"
+    )
+
+
+def _dry_run_message(c: dict) -> str:
+    """A dry run writes nothing: it says how many rows were checked and what importing them would do."""
+    return (
+        f"Dry run: {_n(c['rows_written'], 'row')} checked, nothing written. Importing {'it' if c['rows_written'] == 1 else 'them'} "
+        f"would add {_n(c['records_created'], 'new record')}, update {c['records_superseded']}, leave "
+        f"{c['records_unchanged']} unchanged; {_n(c['events_created'], 'new event')}, "
+        f"{c['events_existing']} already held"
     )
 
 

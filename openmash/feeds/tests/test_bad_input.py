@@ -288,7 +288,7 @@ def test_the_cli_prints_the_report_and_exits_non_zero(write_csv, partnership, se
     assert "Nothing was imported: 1 of 2 rows have errors" in str(exc.value)
     out = io.StringIO()
     call_command("feed_import", "standard", str(path), "--agency", "police", "--skip-bad-rows", stdout=out)
-    assert "1 rows imported: 1 new records" in out.getvalue()
+    assert "1 row imported: 1 new record" in out.getvalue()
 
 
 # --- the report never holds a value (security review 2026-11) ------------------------------------------------
