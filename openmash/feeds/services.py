@@ -11,7 +11,8 @@
 3. **Write** (second pass): in one database transaction, in chunks of ``OPENMASH_IMPORT_CHUNK_ROWS`` rows: the
    agency records through `writer.RecordWriter` (the one place records are created), then one
    `ChronologyEntry` per event (kind ``event``, the agency, ``occurred_at`` = the event date at local midnight
-   Europe/London stored as UTC, the record, ``source`` = ``<agency code>:<feed code>``, ``external_id``, the
+   Europe/London stored as UTC, or its date and time when the source gave a time, ``time_known`` saying which),
+   the record, ``source`` = ``<agency code>:<feed code>``, ``external_id``, the
    event kind, the agency's type text and the sensitivity), against the record's origin person. An event already
    held (same source and external id) is not written again. Any failure rolls the whole pass back. A dry run
    does the whole pass and rolls it back, so its counts are exact.
@@ -61,10 +62,11 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
     return None
 
 
-def occurred_at(day: dt.date) -> dt.datetime:
-    """The instant an imported event's date stands for: local midnight in Europe/London (aware, UTC on save).
-    UK clocks change at 01:00, so midnight always exists and is never ambiguous."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LONDON)
+def occurred_at(day: dt.date, time: dt.time | None = None) -> dt.datetime:
+    """The instant an imported event stands for: its date and time in Europe/London, or local midnight when the
+    source gave a date only (aware, UTC on save; the entry's ``time_known`` is then False so nothing shows that
+    midnight as a time). UK clocks change at 01:00, so midnight always exists and is never ambiguous."""
+    return dt.datetime.combine(day, time or dt.time(0, 0), tzinfo=LONDON)
 
 
 def source_code(batch: ImportBatch) -> str:
@@ -240,7 +242,8 @@ def _events_write(batch: ImportBatch, rows: list[CleanRow], refs: dict, source: 
         summary = label if e.kind != EventKind.OTHER else f"{label}: {e.type_text}"
         entries[e.external_id] = {
             "person_id": person_id,
-            "occurred_at": occurred_at(e.occurred_on),
+            "occurred_at": occurred_at(e.occurred_on, e.time),
+            "time_known": e.time is not None,
             "kind": "event",
             "agency_id": agency_id,
             "summary": summary[:300],

@@ -72,6 +72,7 @@ class CleanEvent:
     sensitivity: str
     description: str
     external_id: str
+    time: dt.time | None = None  # the time of day when the source gave one (Europe/London); None: a date only
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,25 @@ _FAST_DATES = {
     "%d/%m/%Y": re.compile(r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"),
     "%d-%m-%Y": re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})"),
 }
+
+
+def event_time(value, formats: tuple[str, ...]) -> dt.time | None:
+    """The time of day an event cell gives, or None when it gives a date only: an XLSX date-time cell whose time
+    is not midnight (a date cell is stored as midnight), or text matching one of `formats` that has a time
+    directive (%H, %I, %M). Call it on a cell `parse_date` accepted."""
+    if isinstance(value, dt.datetime):
+        return value.time() if value.time() != dt.time() else None
+    if value is None or isinstance(value, dt.date):
+        return None
+    text = str(value).strip()
+    for fmt in formats:
+        if not any(d in fmt for d in ("%H", "%I", "%M")):
+            continue
+        try:
+            return dt.datetime.strptime(text, fmt).time()  # noqa: DTZ007 - local (Europe/London) wall-clock time
+        except ValueError:
+            continue
+    return None
 
 
 def parse_date(value, formats: tuple[str, ...]) -> dt.date | None:
@@ -252,7 +272,10 @@ class _Checker:
                 "\x1f".join([local_id, occurred_on.isoformat(), type_key(type_text), description]).encode()
             ).hexdigest()
             external_id = f"h:{digest[:40]}"
-        return CleanEvent(occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id)
+        time = event_time(values.get("event_date"), self.spec.date_formats)
+        return CleanEvent(
+            occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id, time=time
+        )
 
 
 def _as_received(values: dict) -> dict:
@@ -327,4 +350,4 @@ def is_unmapped(clean: CleanRow) -> bool:
     return clean.event is not None and clean.event.kind == EventKind.OTHER
 
 
-__all__ = ["CleanEvent", "CleanRow", "parse_date", "row_clean", "is_unmapped"]
+__all__ = ["CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]
