@@ -285,7 +285,7 @@ def test_the_cli_prints_the_report_and_exits_non_zero(write_csv, partnership, se
     with pytest.raises(CommandError) as exc:
         call_command("feed_import", "standard", str(path), "--agency", "police", stdout=out)
     assert "row 3, event_date: This is not a date" in out.getvalue()
-    assert "Nothing was imported: 1 of 2 rows have errors" in str(exc.value)
+    assert "Nothing was imported: 1 of 2 rows has errors" in str(exc.value)
     out = io.StringIO()
     call_command("feed_import", "standard", str(path), "--agency", "police", "--skip-bad-rows", stdout=out)
     assert "1 row imported: 1 new record" in out.getvalue()
