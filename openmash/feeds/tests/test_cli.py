@@ -60,6 +60,7 @@ def test_a_dry_run_says_it_checked_and_wrote_nothing(run, write_csv):
     assert code == 0, err
     assert "Dry run: 1 row checked, nothing written. Importing it would add 1 new record" in out
     assert "rows imported" not in out and "row imported" not in out
+    assert "1 row read, 0 with errors." in out
 
 
 def test_openmash_import_usage_errors_are_one_line(run, tmp_path):
