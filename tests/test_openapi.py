@@ -147,3 +147,11 @@ def test_every_list_pages_with_its_true_total(schema):
     assert not unpaged, f"lists answered as a bare array (not paged): {unpaged}"
     expected = {"/api/v1/early-help-requests", "/api/v1/encompass-notices", "/api/v1/mash-packs", "/api/v1/enquiries"}
     assert expected <= set(lists)
+
+
+def test_chronology_entries_document_their_day_and_whether_a_time_was_given(schema):
+    entry = schema["components"]["schemas"]["ChronologyEntryOut"]
+    props = entry["properties"]
+    assert props["occurred_on"]["format"] == "date" and "Europe/London" in props["occurred_on"]["description"]
+    assert props["time_known"]["type"] == "boolean" and props["time_known"]["description"]
+    assert {"occurred_at", "occurred_on", "time_known"} <= set(entry["required"])

@@ -60,7 +60,7 @@ def extract_write(path: Path, *, rows: int, seed: int = 2026, today: dt.date | N
                 "",
             ]
             for _ in range(min(rng.randrange(1, 10), rows - written)):
-                day = today - dt.timedelta(days=rng.randrange(1, 3 * 365))
+                day = today - dt.timedelta(days=rng.randrange(1, min(3 * 365, (today - dob).days + 1)))  # born by then
                 out.writerow([*person, day.isoformat(), rng.choice(TYPES), f"Event {written} noted by the agency"])
                 written += 1
     return people

@@ -39,6 +39,12 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Kinds of event that may be dated before the person's birth (a pre-birth assessment, an antenatal contact about an
+# unborn child). None of today's kinds is only that, so an imported event dated before the person's date of birth is
+# refused (openmash.feeds.validate); a pre-birth kind added above should be listed here.
+PRE_BIRTH_KINDS: frozenset[str] = frozenset()
+
+
 class Sensitivity(models.TextChoices):
     STANDARD = "standard", "Standard"
     SENSITIVE = "sensitive", "Sensitive"

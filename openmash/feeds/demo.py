@@ -126,6 +126,11 @@ def demo_children(rng: random.Random, n: int, today: dt.date) -> list[DemoChild]
     return out
 
 
+def _latest(child: DemoChild, today: dt.date) -> int:
+    """How many days back an event may be: up to 700, never before the child's birth (the import refuses that)."""
+    return max(6, min(700, (today - child.dob).days + 1))
+
+
 def _row(child: DemoChild, local_id: str, given: str, family: str, nhs: str, day: dt.date, event) -> list:
     return [local_id, given, family, child.dob.isoformat(), child.sex, child.postcode, child.address, nhs, "",
             day.isoformat(), event[0], event[1]]  # fmt: skip
@@ -146,13 +151,13 @@ def demo_extracts_write(out_dir: Path, *, children: int = 30, seed: int = 6, tod
         if known_to in ("both", "police"):
             nhs = _nhs_written(child.nhs, i) if rng.random() < 0.5 else ""  # the police often hold no NHS number
             for _ in range(rng.randrange(1, 4)):
-                day = today - dt.timedelta(days=rng.randrange(5, 700))
+                day = today - dt.timedelta(days=rng.randrange(5, _latest(child, today)))
                 police_rows.append(
                     _row(child, f"PNC{i:05d}", police_given, police_family, nhs, day, rng.choice(POLICE_EVENTS))
                 )
         if known_to in ("both", "health"):
             for _ in range(rng.randrange(1, 4)):
-                day = today - dt.timedelta(days=rng.randrange(5, 700))
+                day = today - dt.timedelta(days=rng.randrange(5, _latest(child, today)))
                 health_rows.append(_row(child, f"RX{i:06d}", child.given, child.family, _nhs_written(child.nhs, i + 1), day, rng.choice(HEALTH_EVENTS)))  # fmt: skip
         if known_to == "both":
             same_nhs += bool(nhs)

@@ -58,9 +58,10 @@ class FileProblem(Exception):
     """The file cannot be read as the feed says (not what it claims, wrong columns, wrong encoding, empty): the
     pass stops. `problems` lists every such problem found."""
 
-    def __init__(self, *problems: Problem) -> None:
-        super().__init__("; ".join(p.reason for p in problems))
+    def __init__(self, *problems: Problem, summary: str = "") -> None:
+        super().__init__(summary or "; ".join(p.reason for p in problems))
         self.problems = list(problems)
+        self.summary = summary  # one sentence for the whole file when there are several problems ('' if none)
 
 
 def _refuse(reason: str, *, row: int = 0, field: str = "file") -> FileProblem:
@@ -232,33 +233,60 @@ def file_inspect(path: Path, *, name: str, spec: FeedSpec, encoding: str | None 
 # --- headings ------------------------------------------------------------------------------------------------------
 
 
-_LOOKS_LIKE_DATA_RE = re.compile(r"\d{2,}|@")
+_VALUE_RE = re.compile(
+    r"@"  # an e-mail address
+    r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"  # a date
+    r"|\d{6,}"  # an identifier (NHS number, UPN, phone number)
+    r"|\d[\d ]{8,}\d"  # an NHS number written 999 314 1593
+)
+_DIGITS_RE = re.compile(r"\d{2,}")
+_HEADING_RE = re.compile(r"[^\W\d][\w .&()/-]{0,39}")  # words, not a value: safe to name in the report
 
 
-def _looks_like_data(text: str) -> bool:
-    """Whether a heading cell looks like a value rather than a column name: a run of two digits or more (a date, an
-    NHS number, a postcode, a phone number) or an e-mail address."""
-    return bool(_LOOKS_LIKE_DATA_RE.search(text))
+def _looks_like_value(text: str) -> bool:
+    """Whether a heading cell looks like a value rather than a column name: a date, an identifier or an e-mail
+    address."""
+    return bool(_VALUE_RE.search(text))
+
+
+def _row_looks_like_data(cells: list[str], *, known: int) -> bool:
+    """Whether a first row is data, not headings: none of its cells is a known heading and one of them looks like a
+    value (a date, an NHS number, an e-mail address), or most of its cells hold numbers."""
+    if not cells:
+        return False
+    values = sum(_looks_like_value(c) for c in cells)
+    numbers = sum(bool(_DIGITS_RE.search(c)) for c in cells)
+    return (known == 0 and values > 0) or 2 * max(values, numbers) > len(cells)
+
+
+def _nameable(text: str) -> bool:
+    """Whether an unknown heading may be quoted in the report: a short run of words (no digits, no @). Anything
+    else is named by its position, as it could be a value."""
+    return bool(_HEADING_RE.fullmatch(text)) and not any(ch.isdigit() for ch in text)
 
 
 def map_headings(headings: list, spec: FeedSpec) -> dict[str, int]:
     """{field: column index} from the file's heading row. Raises FileProblem listing every missing column, every
-    heading the mapping does not name (when it refuses extra columns) and every repeated heading.
+    heading the mapping does not name (when it refuses extra columns) and every repeated heading, with a summary
+    ("Missing columns: ...; columns not in the standard extract: ...") that is the refusal's message.
 
-    Problems never quote a heading the mapping does not know: a file sent without its heading row has data in its
-    first row, and the report is read by the feed's administrator. Unknown or repeated columns are named by
-    position ("column 3"); a first row that looks like data (no known heading, or a missing column and a cell that
-    looks like a value) is reported once as "the file needs a header row"."""
+    Only a first row that really looks like data (`_row_looks_like_data`: a date, an identifier or an e-mail
+    address and no known heading, or numbers in most cells) is reported, once, as "the file needs a header row",
+    and then none of its cells is quoted. Otherwise it is a heading row: an unknown heading is named when it is a
+    short run of words (``dob``, ``first``), and by position ("column 3") when it could be a value (digits, @).
+    Source: partner agency data engineer's review (2026-11), refining the security review of 2026-11."""
     wanted = {heading_key(h): f for f, h in spec.columns.items()}
     found: dict[str, int] = {}
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    data_like = False
+    unknown: list[str] = []
+    cells: list[str] = []
     for i, raw in enumerate(headings):
         text = "" if raw is None else str(raw).strip()
         key = heading_key(text)
         if not key:
             continue
+        cells.append(text)
         where = f"column {i + 1}"
         if key in seen:
             problems.append(Problem(1, where, f"Column {i + 1} has the same heading as column {seen[key] + 1}"))
@@ -267,15 +295,16 @@ def map_headings(headings: list, spec: FeedSpec) -> dict[str, int]:
         if key in wanted:
             found[wanted[key]] = i
             continue
-        data_like = data_like or _looks_like_data(text)
         if spec.extra_columns == "refuse":
-            problems.append(
-                Problem(
-                    1, where, f"The heading of column {i + 1} is not a column of the {spec.code} feed (is it misnamed?)"
-                )
-            )
+            if _nameable(text):
+                unknown.append(text)
+                reason = f"The column {text} is not in the {spec.code} extract (is it misnamed?)"
+            else:
+                unknown.append(where)
+                reason = f"The heading of column {i + 1} is not a column of the {spec.code} feed (is it misnamed?)"
+            problems.append(Problem(1, where, reason))
     missing = [f for f in spec.required_fields() if f not in found]
-    if seen and (not found or (missing and data_like)):
+    if missing and _row_looks_like_data(cells, known=len(found)):
         raise _refuse(
             "The first row looks like data: the file needs a header row naming its columns"
             f" ({', '.join(spec.columns[f] for f in spec.required_fields())})",
@@ -285,7 +314,13 @@ def map_headings(headings: list, spec: FeedSpec) -> dict[str, int]:
     for f in missing:
         problems.append(Problem(1, spec.columns[f], f"The column {spec.columns[f]} is missing"))
     if problems:
-        raise FileProblem(*problems)
+        parts = []
+        if missing:
+            parts.append(f"Missing columns: {', '.join(spec.columns[f] for f in missing)}")
+        if unknown:
+            parts.append(f"columns not in the {spec.code} extract: {', '.join(unknown)}")
+        summary = "; ".join(parts)
+        raise FileProblem(*problems, summary=summary[:1].upper() + summary[1:] if len(problems) > 1 else "")
     return found
 
 

@@ -11,7 +11,8 @@
 3. **Write** (second pass): in one database transaction, in chunks of ``OPENMASH_IMPORT_CHUNK_ROWS`` rows: the
    agency records through `writer.RecordWriter` (the one place records are created), then one
    `ChronologyEntry` per event (kind ``event``, the agency, ``occurred_at`` = the event date at local midnight
-   Europe/London stored as UTC, the record, ``source`` = ``<agency code>:<feed code>``, ``external_id``, the
+   Europe/London stored as UTC, or its date and time when the source gave a time, ``time_known`` saying which),
+   the record, ``source`` = ``<agency code>:<feed code>``, ``external_id``, the
    event kind, the agency's type text and the sensitivity), against the record's origin person. An event already
    held (same source and external id) is not written again. Any failure rolls the whole pass back. A dry run
    does the whole pass and rolls it back, so its counts are exact.
@@ -61,10 +62,11 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
     return None
 
 
-def occurred_at(day: dt.date) -> dt.datetime:
-    """The instant an imported event's date stands for: local midnight in Europe/London (aware, UTC on save).
-    UK clocks change at 01:00, so midnight always exists and is never ambiguous."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LONDON)
+def occurred_at(day: dt.date, time: dt.time | None = None) -> dt.datetime:
+    """The instant an imported event stands for: its date and time in Europe/London, or local midnight when the
+    source gave a date only (aware, UTC on save; the entry's ``time_known`` is then False so nothing shows that
+    midnight as a time). UK clocks change at 01:00, so midnight always exists and is never ambiguous."""
+    return dt.datetime.combine(day, time or dt.time(0, 0), tzinfo=LONDON)
 
 
 def source_code(batch: ImportBatch) -> str:
@@ -170,7 +172,9 @@ def _audit(batch: ImportBatch, actor) -> None:
 def _refuse_file(batch: ImportBatch, actor, exc: FileProblem) -> ImportBatch:
     problems = [p.as_dict() for p in exc.problems]
     batch.report = {"problems": problems, "problem_count": len(problems)}
-    return _finish(batch, actor, BatchStatus.REFUSED, "The file cannot be imported: " + exc.problems[0].reason)
+    return _finish(
+        batch, actor, BatchStatus.REFUSED, "The file cannot be imported: " + (exc.summary or exc.problems[0].reason)
+    )
 
 
 class _Validation:
@@ -238,7 +242,8 @@ def _events_write(batch: ImportBatch, rows: list[CleanRow], refs: dict, source: 
         summary = label if e.kind != EventKind.OTHER else f"{label}: {e.type_text}"
         entries[e.external_id] = {
             "person_id": person_id,
-            "occurred_at": occurred_at(e.occurred_on),
+            "occurred_at": occurred_at(e.occurred_on, e.time),
+            "time_known": e.time is not None,
             "kind": "event",
             "agency_id": agency_id,
             "summary": summary[:300],
@@ -374,13 +379,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
         "unmapped_types": dict(found.unmapped.most_common()),
     }
     if found.errors and not batch.skip_bad_rows:
-        return _finish(
-            batch,
-            actor,
-            BatchStatus.REFUSED,
-            f"Nothing was imported: {found.bad} of {found.rows} rows have errors. Correct them, or import the "
-            "other rows with --skip-bad-rows",
-        )
+        return _finish(batch, actor, BatchStatus.REFUSED, _refused_message(batch, found.bad, found.rows))
     if found.bad == found.rows:
         return _finish(batch, actor, BatchStatus.REFUSED, "Nothing was imported: no row could be imported")
     batch.status = BatchStatus.WRITING
@@ -406,7 +405,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
     if batch.dry_run:
         counts = {k: getattr(batch, k) for k in _COUNTS}
         batch.refresh_from_db()
-        return _finish(batch, actor, BatchStatus.DRY_RUN, "Dry run: " + _done_message_counts(counts), **counts)
+        return _finish(batch, actor, BatchStatus.DRY_RUN, _dry_run_message(counts), **counts)
     return batch
 
 
@@ -420,11 +419,43 @@ _COUNTS = (
 )
 
 
+def _n(count: int, word: str, plural: str = "") -> str:
+    """'1 row', '2 rows' (plural: the word's plural when it is not word + s)."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _from_browser(batch: ImportBatch) -> bool:
+    """Whether the batch was uploaded on the Imports page (a user started it) rather than at the command line."""
+    return batch.started_by_id is not None
+
+
+def _refused_message(batch: ImportBatch, bad: int, rows: int) -> str:
+    """Why nothing was imported, and how to import the other rows, in the words of the medium the batch came from:
+    the upload form's option on the Imports page, ``--skip-bad-rows`` at the command line."""
+    from openmash.feeds.forms import ImportUploadForm
+
+    head = f"Nothing was imported: {bad} of {_n(rows, 'row')} {'has' if bad == 1 else 'have'} errors. Correct "
+    if _from_browser(batch):
+        option = ImportUploadForm.base_fields["skip_bad_rows"].label
+        return head + f"them, or upload the file again and choose “{option}”"
+    return head + "them, or import the other rows with --skip-bad-rows"
+
+
 def _done_message_counts(c: dict) -> str:
     return (
-        f"{c['rows_written']} rows imported: {c['records_created']} new records, {c['records_superseded']} "
-        f"updated, {c['records_unchanged']} unchanged; {c['events_created']} new events, {c['events_existing']} "
-        "already held"
+        f"{_n(c['rows_written'], 'row')} imported: {_n(c['records_created'], 'new record')}, "
+        f"{c['records_superseded']} updated, {c['records_unchanged']} unchanged; "
+        f"{_n(c['events_created'], 'new event')}, {c['events_existing']} already held"
+    )
+
+
+def _dry_run_message(c: dict) -> str:
+    """A dry run writes nothing: it says how many rows were checked and what importing them would do."""
+    return (
+        f"Dry run: {_n(c['rows_written'], 'row')} checked, nothing written. Importing {'it' if c['rows_written'] == 1 else 'them'} "
+        f"would add {_n(c['records_created'], 'new record')}, update {c['records_superseded']}, leave "
+        f"{c['records_unchanged']} unchanged; {_n(c['events_created'], 'new event')}, "
+        f"{c['events_existing']} already held"
     )
 
 

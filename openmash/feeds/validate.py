@@ -4,7 +4,9 @@
 
 - ``record_id``: the agency's own id for the person, required, cleaned text of at most 100 characters (it keys
   ``AgencyRecord``: unique per agency).
-- names: `openmash.people.validation.name_clean` (NFC, no invisible or control characters, at least one letter).
+- names: `openmash.people.validation.name_clean` (NFC, no invisible or control characters, at least one letter,
+  and whatever else the product's name rule refuses), and not beginning with a spreadsheet formula character
+  (= + - @): a name is shown and exported everywhere, and ``=HYPERLINK(...)`` is never a child's name.
 - ``date_of_birth``: a calendar date in one of the mapping's ``date_formats`` (an XLSX date cell is taken as it
   is), then `date_of_birth_check` (not in the future, not over 120 years ago).
 - ``sex``: one of the mapping's ``sex_values`` (M, F, U; blank is U).
@@ -15,11 +17,13 @@
   invalid identifier is an **error**: the row is wrong and the agency should correct it.
 - Event columns: when any of ``event_date``, ``event_type``, ``description``, ``event_id`` is given, the row is an
   event and needs a date (not in the future, not before 1900) and a type (at most 200 characters); the
-  description is multi-line text up to ``OPENMASH_MAX_NARRATIVE_CHARS``. When all are blank the row only
+  description is multi-line text up to ``OPENMASH_MAX_NARRATIVE_CHARS``. An event dated before the person's date
+  of birth is an error (the date or the person is wrong), unless its kind is one of ``choices.PRE_BIRTH_KINDS``
+  (none today). When all are blank the row only
   creates or supersedes the person's record.
 
-A cell that starts like a spreadsheet formula (= + - @) is text like any other: stored as sent, never evaluated;
-every export of it is neutralised (`openmash.audit.export.neutralise`).
+Any other cell that starts like a spreadsheet formula (= + - @), a description or an address, is text like any
+other: stored as sent, never evaluated; every CSV export of it is neutralised (`openmash.audit.export.neutralise`).
 
 Problems never quote a cell's value (the report is shown and downloaded without showing personal data).
 """
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from openmash.core.text import TextRefused, clean_text
-from openmash.feeds.choices import EventKind
+from openmash.feeds.choices import PRE_BIRTH_KINDS, EventKind
 from openmash.feeds.mapping import FeedSpec, type_key
 from openmash.feeds.readers import Problem, Row
 from openmash.people.identifiers import (
@@ -49,6 +53,7 @@ from openmash.people.postcodes import postcode_normalise
 from openmash.people.validation import date_of_birth_check, name_clean
 
 EARLIEST_EVENT = dt.date(1900, 1, 1)
+FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet reads as a formula (OWASP CSV injection)
 PERSON_AS_RECEIVED = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
 )  # fmt: skip
@@ -67,6 +72,7 @@ class CleanEvent:
     sensitivity: str
     description: str
     external_id: str
+    time: dt.time | None = None  # the time of day when the source gave one (Europe/London); None: a date only
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,25 @@ _FAST_DATES = {
     "%d/%m/%Y": re.compile(r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"),
     "%d-%m-%Y": re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})"),
 }
+
+
+def event_time(value, formats: tuple[str, ...]) -> dt.time | None:
+    """The time of day an event cell gives, or None when it gives a date only: an XLSX date-time cell whose time
+    is not midnight (a date cell is stored as midnight), or text matching one of `formats` that has a time
+    directive (%H, %I, %M). Call it on a cell `parse_date` accepted."""
+    if isinstance(value, dt.datetime):
+        return value.time() if value.time() != dt.time() else None
+    if value is None or isinstance(value, dt.date):
+        return None
+    text = str(value).strip()
+    for fmt in formats:
+        if not any(d in fmt for d in ("%H", "%I", "%M")):
+            continue
+        try:
+            return dt.datetime.strptime(text, fmt).time()  # noqa: DTZ007 - local (Europe/London) wall-clock time
+        except ValueError:
+            continue
+    return None
 
 
 def parse_date(value, formats: tuple[str, ...]) -> dt.date | None:
@@ -159,10 +184,14 @@ class _Checker:
 
     def name(self, field: str, label: str) -> str:
         try:
-            return name_clean(_text(self.row.values.get(field)), label=label)
+            name = name_clean(_text(self.row.values.get(field)), label=label)
         except ValueError as exc:
             self.err(field, str(exc))
             return ""
+        if name.startswith(FORMULA_STARTS):
+            self.err(field, f"{label} must not begin with = + - or @ (it reads as a spreadsheet formula)")
+            return ""
+        return name
 
     def date_of_birth(self) -> dt.date | None:
         try:
@@ -206,7 +235,7 @@ class _Checker:
             self.err(field, str(exc))
             return ""
 
-    def event(self, local_id: str) -> CleanEvent | None:
+    def event(self, local_id: str, date_of_birth: dt.date | None = None) -> CleanEvent | None:
         values = self.row.values
         given = {f: _text(values.get(f)).strip() for f in ("event_date", "event_type", "description", "event_id")}
         if not any(given.values()) and not self.row.fhir_event_id:
@@ -232,6 +261,10 @@ class _Checker:
         event_id = self.row.fhir_event_id or self.text("event_id", limit=96)
         if occurred_on is None or not type_text:
             return None
+        kind = self.spec.event_kind(type_text)
+        if date_of_birth is not None and occurred_on < date_of_birth and kind not in PRE_BIRTH_KINDS:
+            self.err("event_date", "The event date is before the person's date of birth: check both dates")
+            return None
         if event_id:
             external_id = f"id:{event_id}"
         else:
@@ -239,8 +272,10 @@ class _Checker:
                 "\x1f".join([local_id, occurred_on.isoformat(), type_key(type_text), description]).encode()
             ).hexdigest()
             external_id = f"h:{digest[:40]}"
-        kind = self.spec.event_kind(type_text)
-        return CleanEvent(occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id)
+        time = event_time(values.get("event_date"), self.spec.date_formats)
+        return CleanEvent(
+            occurred_on, type_text, kind, self.spec.sensitivity_of(kind), description, external_id, time=time
+        )
 
 
 def _as_received(values: dict) -> dict:
@@ -303,7 +338,7 @@ def row_clean(
     clean = CleanRow(
         number=row.number,
         **{**person, "as_received": dict(person["as_received"])},
-        event=c.event(person["local_id"]),
+        event=c.event(person["local_id"], person["date_of_birth"]),
     )
     if any(p.level == "error" for p in c.problems):
         return None, c.problems
@@ -315,4 +350,4 @@ def is_unmapped(clean: CleanRow) -> bool:
     return clean.event is not None and clean.event.kind == EventKind.OTHER
 
 
-__all__ = ["CleanEvent", "CleanRow", "parse_date", "row_clean", "is_unmapped"]
+__all__ = ["CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]

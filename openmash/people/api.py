@@ -133,7 +133,10 @@ class PersonOut(PersonSummaryOut):
 
 class ChronologyEntryOut(Schema):
     """One entry of the merged chronology, exactly what the chronology page and its PDF show
-    (people.chronology.chronology_item_view). `occurred_at` is an aware datetime (UTC; the pages show Europe/London).
+    (people.chronology.chronology_item_view). `occurred_at` is an aware datetime (UTC; the pages show Europe/London);
+    `occurred_on` is its date in Europe/London and `time_known` says whether a time was recorded: when it is false
+    (an imported event dated without a time) `occurred_at` is only midnight Europe/London of `occurred_on`, not a
+    time anything happened, and should be shown as the date alone.
     `kind` is the kind key (a workflow kind such as "contact", "decision", "agency_response", "case_note", or an
     imported event kind such as "domestic_abuse": the options are listed with the query); `significance` is "significant" or "routine"; `sensitivity` "standard",
     "sensitive" or "sealed" (sealed entries reach the hub only: access.policy.chronology_sensitivities).
@@ -143,7 +146,13 @@ class ChronologyEntryOut(Schema):
     words."""
 
     id: UUID
-    occurred_at: dt.datetime
+    occurred_at: dt.datetime = Field(
+        description="When it happened (UTC). When time_known is false, midnight Europe/London of occurred_on"
+    )
+    occurred_on: dt.date = Field(description="The day it happened, in Europe/London (ISO date)")
+    time_known: bool = Field(
+        description="Whether the time of day was recorded; false for an event given as a date only (show the date)"
+    )
     kind: str
     kind_label: str
     significance: Literal["significant", "routine"]

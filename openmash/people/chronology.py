@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,6 +34,8 @@ from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
 from openmash.people.linking import person_cluster_ids
 from openmash.people.models import Address, ChronologyEntry, HouseholdMember, Person, Relationship
+
+LONDON = ZoneInfo("Europe/London")
 
 #: The workflow's own entry kinds (ChronologyEntry.kind, written by the services through people.services
 #: .chronology_add), in words.
@@ -467,7 +470,8 @@ _OBJECT_WORDS = {
 def chronology_item_view(entry: ChronologyEntry, names: dict) -> dict:
     """One entry as the pages, the API and the PDF all show it:
 
-    ``id``, ``occurred_at`` (aware datetime, UTC; shown in Europe/London), ``kind`` (kind key: kind_choices),
+    ``id``, ``occurred_at`` (aware datetime, UTC; shown in Europe/London), ``occurred_on`` (its date in
+    Europe/London), ``time_known`` (False when the source gave a date only: show ``occurred_on``, no time), ``kind`` (kind key: kind_choices),
     ``kind_label``, ``significance`` ("significant"/"routine"), ``sensitivity`` ("standard"/"sensitive"/"sealed"),
     ``agency`` (source agency name or None), ``agency_code``, ``summary``, ``description`` (an imported event's
     text, "" otherwise), ``person_id`` and ``person_name`` (whose entry: the person it was recorded against, named as
@@ -486,6 +490,8 @@ def chronology_item_view(entry: ChronologyEntry, names: dict) -> dict:
     return {
         "id": entry.pk,
         "occurred_at": entry.occurred_at,
+        "occurred_on": entry.occurred_at.astimezone(LONDON).date(),
+        "time_known": entry.time_known,
         "kind": kind,
         "kind_label": labels.get(kind, kind.replace("_", " ").capitalize()),
         "significance": entry_significance(entry),

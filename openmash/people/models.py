@@ -252,10 +252,17 @@ class ChronologyEntry(BaseModel):
     union over ``Person.merged_into``). Imported events also carry the agency ``record`` they came from, their
     ``source`` feed and ``external_id`` (unique per source, so a re-import never duplicates), the feed's
     ``event_kind`` mapping with the original type text, and a ``sensitivity``.
+
+    ``time_known`` is False when the source gave a date only (most imported events): ``occurred_at`` is then local
+    midnight Europe/London of that date, and the pages, PDF and API show the date without a time.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")
     occurred_at = models.DateTimeField()
+    time_known = models.BooleanField(
+        default=True,
+        help_text="False when only the date was given: occurred_at is then midnight Europe/London of that date.",
+    )
     kind = models.CharField(max_length=40)  # contact, screening, rag, agency_response, decision, referral, event
     agency = models.ForeignKey("accounts.Agency", null=True, on_delete=models.PROTECT, related_name="+")
     summary = models.CharField(max_length=300)

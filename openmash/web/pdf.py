@@ -20,14 +20,9 @@ from fpdf.fonts import FontFace
 
 from openmash.people.chronology import PDF_MAX_ENTRIES, chronology_item_view
 from openmash.web.pdf_fonts import printable, register
-from openmash.web.templatetags.openmash_web import when, when_long
+from openmash.web.templatetags.openmash_web import occurred, when_long
 
 MARKING = "OFFICIAL-SENSITIVE"
-
-
-def _when(value) -> str:
-    """The page's own format (openmash_web.when): '2 Apr 2026, 5:30pm', Europe/London."""
-    return when(value)
 
 
 class _ChronologyPDF(FPDF):
@@ -115,7 +110,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
             if item["sensitivity"] != "standard":
                 kind += f"\n{item['sensitivity'].capitalize()}"
             values = (
-                _when(item["occurred_at"]),
+                occurred(item),
                 kind,
                 item["person_name"],
                 item["agency"] or "",

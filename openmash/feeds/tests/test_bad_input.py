@@ -41,10 +41,13 @@ def test_an_unknown_column_is_refused_as_probably_misnamed(write_csv, run_import
     text = csv_text([row()]).replace("date_of_birth", "dob", 1)
     batch = run_import(write_csv([], text=text))
     _refused_and_untouched(batch, counts, before)
-    # named by position, never by the file's own text (it could be a value: security review 2026-11)
+    # a heading that is words only is named (partner review 2026-11); one that could be a value is named by
+    # position (security review 2026-11: see test_a_heading_row_with_an_odd_extra_column_is_still_a_heading_row)
     assert {f for _, f in _problems(batch)} == {"column 4", "date_of_birth"}
-    assert "The heading of column 4 is not a column of the standard feed (is it misnamed?)" in _reasons(batch)
-    assert "dob" not in str(batch.report)
+    assert "The column dob is not in the standard extract (is it misnamed?)" in _reasons(batch)
+    assert batch.report["message"] == (
+        "The file cannot be imported: Missing columns: date_of_birth; columns not in the standard extract: dob"
+    )
 
 
 def test_headings_match_without_regard_to_case_or_spacing(write_csv, run_import):
@@ -237,10 +240,7 @@ def test_too_many_rows_are_refused(write_csv, run_import, settings):
 def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
     from openmash.people.models import AgencyRecord, ChronologyEntry
 
-    formulas = {
-        "description": '=HYPERLINK("http://x.test","click")',
-        "address": "+44 Road",
-    }
+    formulas = {"description": '=HYPERLINK("http://x.test","click")', "address": "+44 Road"}
     batch = run_import(write_csv([row(**formulas), row(record_id="P2", description="-3 days late")]))
     assert batch.status == BatchStatus.DONE, batch.report
     record = AgencyRecord.objects.get(local_id="P1")
@@ -251,6 +251,26 @@ def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
     # practitioner review): formula characters in a name refuse the row's name fields.
     named = run_import(write_csv([row(record_id="P3", given_name="=cmd|' /C calc'!A0", family_name="@Smith")]))
     assert named.status == BatchStatus.REFUSED and set(_problems(named)) == {(2, "given_name"), (2, "family_name")}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("given_name", '=HYPERLINK("http://evil.example/","Click")'),
+        ("given_name", "=cmd|' /C calc'!A0"),
+        ("family_name", "@Smith"),
+        ("family_name", "+Smith"),
+        ("given_name", "-Kayden"),
+    ],
+)
+def test_a_formula_like_name_is_refused_per_row(write_csv, run_import, counts, field, value):
+    """Names are not free text: one beginning like a formula is refused with its row and field (partner review)."""
+    before = counts()
+    batch = run_import(write_csv([row(**{field: value}), row(record_id="P2")]))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(2, field)]
+    assert "must not begin with = + - or @" in _reasons(batch)
+    assert value not in str(batch.report)
 
 
 def test_a_control_character_in_a_cell_is_refused(write_csv, run_import):
@@ -269,10 +289,10 @@ def test_the_cli_prints_the_report_and_exits_non_zero(write_csv, partnership, se
     with pytest.raises(CommandError) as exc:
         call_command("feed_import", "standard", str(path), "--agency", "police", stdout=out)
     assert "row 3, event_date: This is not a date" in out.getvalue()
-    assert "Nothing was imported: 1 of 2 rows have errors" in str(exc.value)
+    assert "Nothing was imported: 1 of 2 rows has errors" in str(exc.value)
     out = io.StringIO()
     call_command("feed_import", "standard", str(path), "--agency", "police", "--skip-bad-rows", stdout=out)
-    assert "1 rows imported: 1 new records" in out.getvalue()
+    assert "1 row imported: 1 new record" in out.getvalue()
 
 
 # --- the report never holds a value (security review 2026-11) ------------------------------------------------
@@ -375,3 +395,42 @@ def test_a_fhir_bundle_never_quotes_its_own_text_in_the_report(tmp_path, run_imp
     assert "The resource has an element FHIR does not define here" in reasons
     assert "The resource type is not one FHIR defines" in reasons
     assert "Observation resources are not imported" in reasons  # a real FHIR type may be named
+
+
+def test_wrong_column_names_are_named_not_taken_for_data(write_csv, run_import, counts):
+    """A heading row in another layout (id, first, last, dob) is a heading row: the report names the missing
+    columns and the unknown ones (partner review 2026-11), and does not say the first row looks like data."""
+    before = counts()
+    text = "id,first,last,dob\r\nP1,Kayden,Smith,2015-03-01\r\n"
+    batch = run_import(write_csv([], text=text))
+    _refused_and_untouched(batch, counts, before)
+    message = batch.report["message"]
+    assert "looks like data" not in message and "needs a header row" not in _reasons(batch)
+    assert "Missing columns: record_id, given_name, family_name, date_of_birth," in message
+    assert message.endswith("columns not in the standard extract: id, first, last, dob")
+    assert "The column dob is not in the standard extract (is it misnamed?)" in _reasons(batch)
+
+
+def test_an_event_before_the_persons_birth_is_a_row_error(write_csv, run_import, counts):
+    """A child born 2015 with an event in 2014: the date or the person is wrong (partner review 2026-11)."""
+    before = counts()
+    rows = [row(), row(record_id="P2", date_of_birth="2015-06-01", event_date="2014-11-03")]
+    batch = run_import(write_csv(rows))
+    _refused_and_untouched(batch, counts, before)
+    assert _problems(batch) == [(3, "event_date")]
+    assert "The event date is before the person's date of birth" in _reasons(batch)
+    skipped = run_import(write_csv(rows), skip_bad_rows=True)
+    assert skipped.status == BatchStatus.DONE and (skipped.rows_written, skipped.rows_bad) == (1, 1)
+    # the same day as the birth is not before it
+    same_day = run_import(write_csv([row(record_id="P3", date_of_birth="2015-06-01", event_date="2015-06-01")]))
+    assert same_day.status == BatchStatus.DONE, same_day.report
+
+
+def test_an_event_before_birth_of_a_pre_birth_kind_is_allowed(write_csv, run_import, monkeypatch):
+    """A kind listed in PRE_BIRTH_KINDS (a pre-birth assessment) may be dated before the birth."""
+    from openmash.feeds import validate
+    from openmash.feeds.choices import EventKind
+
+    monkeypatch.setattr(validate, "PRE_BIRTH_KINDS", frozenset({EventKind.DOMESTIC_ABUSE}))
+    batch = run_import(write_csv([row(date_of_birth="2015-06-01", event_date="2015-01-10")]))
+    assert batch.status == BatchStatus.DONE, batch.report

@@ -44,14 +44,23 @@ def test_openmash_import_imports_and_reports(run, write_csv):
     good = write_csv([row()])
     code, out, err = run("import", "standard", str(good), "--agency", "police")
     assert code == 0, err
-    assert "1 rows imported: 1 new records" in out
+    assert "1 row imported: 1 new record, 0 updated, 0 unchanged; 1 new event, 0 already held" in out
     code, out, err = run("import", "standard", str(good), "--agency", "police")
     assert code == 0 and "Already imported" in out
     bad = write_csv([row(), row(record_id="P2", nhs_number="9993141594")])
     code, out, err = run("import", "standard", str(bad), "--agency", "police")
     assert code == 1
     assert "row 3, nhs_number: Enter a valid NHS number: the check digit does not match" in out
-    assert err.startswith("openmash import: error: Nothing was imported")
+    assert err.startswith("openmash import: error: Nothing was imported: 1 of 2 rows has errors")
+    assert "or import the other rows with --skip-bad-rows" in err
+
+
+def test_a_dry_run_says_it_checked_and_wrote_nothing(run, write_csv):
+    code, out, err = run("import", "standard", str(write_csv([row()])), "--agency", "police", "--dry-run")
+    assert code == 0, err
+    assert "Dry run: 1 row checked, nothing written. Importing it would add 1 new record" in out
+    assert "rows imported" not in out and "row imported" not in out
+    assert "1 row read, 0 with errors." in out
 
 
 def test_openmash_import_usage_errors_are_one_line(run, tmp_path):

@@ -255,3 +255,36 @@ def test_every_built_in_mapping_checks():
     assert {"standard", "fhir-r4", "example-police"} <= set(builtin_codes())
     for code in builtin_codes():
         assert feed_spec_get(code).code == code
+
+
+def test_an_event_keeps_its_time_only_when_the_file_gives_one(tmp_path, run_import):
+    """A date cell or date text is a date only (time_known False, stored at London midnight); a date-time cell
+    keeps its time (partner review 2026-11: nothing may show a time that was never given)."""
+    from openmash.people.models import ChronologyEntry
+
+    dated = [row()[h] for h in HEADER]
+    dated[HEADER.index("event_date")] = dt.date(2025, 4, 15)
+    timed = [*dated]
+    timed[0] = "P2"
+    timed[HEADER.index("event_date")] = dt.datetime(2025, 4, 15, 17, 30)
+    batch = run_import(_xlsx(tmp_path / "times.xlsx", [HEADER, dated, timed]))
+    assert batch.status == BatchStatus.DONE, batch.report
+    day = ChronologyEntry.objects.get(record__local_id="P1")
+    assert (day.occurred_at, day.time_known) == (dt.datetime(2025, 4, 14, 23, 0, tzinfo=dt.UTC), False)
+    at = ChronologyEntry.objects.get(record__local_id="P2")
+    assert (at.occurred_at, at.time_known) == (dt.datetime(2025, 4, 15, 16, 30, tzinfo=dt.UTC), True)
+
+
+def test_date_text_with_a_time_format_keeps_the_time(tmp_path, write_csv, run_import):
+    from openmash.feeds.mapping import feed_spec_from_dict
+    from openmash.feeds.validate import event_time, parse_date
+
+    formats = ("%Y-%m-%d", "%d/%m/%Y %H:%M")
+    assert parse_date("15/04/2025 09:05", formats) == dt.date(2025, 4, 15)
+    assert event_time("15/04/2025 09:05", formats) == dt.time(9, 5)
+    assert event_time("2025-04-15", formats) is None
+    assert feed_spec_from_dict({"code": "x", "base": "standard", "date_formats": list(formats)}).date_formats == formats
+    run_import(write_csv([row(event_date="2025-04-15")]))
+    from openmash.people.models import ChronologyEntry
+
+    assert ChronologyEntry.objects.get().time_known is False  # the standard extract's dates are dates only

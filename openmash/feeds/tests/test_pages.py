@@ -44,7 +44,7 @@ def test_an_admin_uploads_an_extract_and_sees_the_outcome(admin_client, settings
     assert ChronologyEntry.objects.count() == 2
     assert not any(settings.OPENMASH_IMPORT_SPOOL_DIR.iterdir())  # the upload is deleted once imported
     page = admin_client.get(r["Location"]).content.decode()
-    assert "2 rows imported: 1 new records" in page and "Stop and search (1 row)" in page
+    assert "2 rows imported: 1 new record," in page and "Stop and search (1 row)" in page
     assert "Kayden" not in page  # counts and reasons only
     assert 'hx-trigger="every 1s"' not in page  # finished: nothing to poll
     audit = AuditEvent.objects.get(action="import")
@@ -70,6 +70,29 @@ def test_a_bad_file_shows_the_report_and_downloads_it_neutralised(admin_client):
     # the unknown heading is named by its position, never quoted (it could be a value: security review 2026-11)
     assert "column 11" in fields and not any("event_type" in f and f != "event_type" for f in fields)
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows[1:] for cell in r)
+
+
+def test_a_refusal_on_the_page_says_which_option_to_choose_not_a_command_line_flag(admin_client):
+    from openmash.feeds.models import ImportBatch
+
+    r = _upload(admin_client, csv_text([row(), row(record_id="P2", event_date="not a date")]))
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.REFUSED
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "--skip-bad-rows" not in page and "--skip-bad-rows" not in batch.report["message"]
+    assert batch.report["message"] == (
+        "Nothing was imported: 1 of 2 rows has errors. Correct them, or upload the file again and choose "
+        "\u201cImport the rows without errors, and report the rest\u201d"
+    )
+
+
+def test_a_dry_run_on_the_page_says_nothing_was_written(admin_client):
+    from openmash.feeds.models import ImportBatch
+
+    r = _upload(admin_client, csv_text([row()]), dry_run="on")
+    assert ImportBatch.objects.get().status == BatchStatus.DRY_RUN
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "Dry run: 1 row checked, nothing written." in page and "rows imported" not in page
 
 
 def test_the_upload_form_says_what_is_missing(admin_client):

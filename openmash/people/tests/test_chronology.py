@@ -527,3 +527,87 @@ def test_a_character_no_font_can_draw_is_shown_transliterated_never_dropped(fami
         .split()
     )
     assert f"[WangFang] {kid.surname}" in text, text[:300]
+
+
+# --- events given as a date only (partner review 2026-11) ---------------------------------------------------------
+
+
+def _date_only(person, agency, summary, ext):
+    from zoneinfo import ZoneInfo
+
+    from openmash.people.models import ChronologyEntry
+
+    return ChronologyEntry.objects.create(
+        person=person,
+        occurred_at=dt.datetime(2025, 4, 15, tzinfo=ZoneInfo("Europe/London")),  # BST: 2025-04-14T23:00Z
+        time_known=False,
+        kind="event",
+        agency=agency,
+        summary=summary,
+        object_type="feeds.importbatch",
+        object_id="1",
+        source="test-feed",
+        external_id=ext,
+        event_kind="police_welfare",
+        sensitivity="standard",
+    )
+
+
+def test_a_date_only_event_shows_its_date_and_no_time_everywhere(family, api):
+    from openmash.accounts.models import Agency
+    from openmash.people.chronology import ChronologyFilters, chronology_read
+
+    police = Agency.objects.get(code="police")
+    _date_only(family["kid"], police, "Welfare visit on a day", "d1")
+    _date_only(family["mum"], police, "Mother seen on a day", "d2")
+    kid = family["kid"].pk
+    body = _api_summaries(api, family["hub"], f"/people/{kid}/chronology", page_size=100)
+    entry = next(e for e in body["entries"] if e["summary"] == "Welfare visit on a day")
+    assert entry["occurred_at"] == "2025-04-14T23:00:00Z"
+    assert (entry["occurred_on"], entry["time_known"]) == ("2025-04-15", False)
+    timed = next(e for e in body["entries"] if e["summary"] == "Police DA incident at home")
+    assert (timed["occurred_on"], timed["time_known"]) == ("2026-03-01", True)
+    household = _api_summaries(api, family["hub"], f"/people/{kid}/household/chronology", page_size=100)
+    assert {(e["occurred_on"], e["time_known"]) for e in household["entries"] if "on a day" in e["summary"]} == {
+        ("2025-04-15", False)
+    }
+    client = _login(family["hub"])
+    for url in (f"/people/{kid}/chronology/", f"/people/{kid}/household/chronology/"):
+        page = _page_rows(client, url)
+        assert "15 Apr 2025</td>" in page and "15 Apr 2025, midnight" not in page
+        assert "1 Mar 2026, 10am" in page  # an entry with a time keeps it
+    detail = _page_rows(client, f"/people/{kid}/")
+    assert "15 April 2025" in detail and "15 April 2025 at midnight" not in detail
+    text = " ".join(_pdf_text(client.get(f"/people/{kid}/chronology.pdf")).split())
+    assert "15 Apr 2025" in text and "15 Apr 2025, midnight" not in text
+    household_pdf = " ".join(_pdf_text(client.get(f"/people/{kid}/household/chronology.pdf")).split())
+    assert "15 Apr 2025" in household_pdf and "midnight" not in household_pdf
+    # the date filters still find it on its own day, and not on the UTC day before
+    on_day = chronology_read(
+        actor=family["hub"],
+        person_id=kid,
+        filters=ChronologyFilters(date_from=dt.date(2025, 4, 15), date_to=dt.date(2025, 4, 15)),
+    )
+    assert _summaries(on_day) == ["Welfare visit on a day"]
+    day_before = chronology_read(
+        actor=family["hub"],
+        person_id=kid,
+        filters=ChronologyFilters(date_from=dt.date(2025, 4, 14), date_to=dt.date(2025, 4, 14)),
+    )
+    assert _summaries(day_before) == []
+
+
+def test_the_migration_marks_imported_midnights_date_only(family):
+    import importlib
+
+    from django.apps import apps
+
+    from openmash.people.models import ChronologyEntry
+
+    migration = importlib.import_module("openmash.people.migrations.0013_chronology_time_known")
+    entry = _date_only(family["kid"], None, "Imported before the field", "old1")
+    ChronologyEntry.objects.filter(pk=entry.pk).update(time_known=True)  # as the column's default left it
+    migration.imported_midnights_date_only(apps, None)
+    assert ChronologyEntry.objects.get(pk=entry.pk).time_known is False
+    # imported at 10am, and the workflow's own entries, keep their time
+    assert not ChronologyEntry.objects.filter(time_known=False).exclude(pk=entry.pk).exists()

@@ -133,6 +133,36 @@ def when_long(value) -> str:
     return datetime_long(value)
 
 
+def _entry_time(entry):
+    """(occurred_at, time_known) of a chronology entry: a ChronologyEntry or its chronology_item_view dict."""
+    if isinstance(entry, dict):
+        return entry.get("occurred_at"), entry.get("time_known", True)
+    return getattr(entry, "occurred_at", None), getattr(entry, "time_known", True)
+
+
+@register.filter
+def occurred(entry) -> str:
+    """When a chronology entry happened, for tables: `when` ('2 Apr 2026, 5:30pm'), or the date alone
+    ('15 Apr 2025') when no time was given (ChronologyEntry.time_known false). Takes the entry or its item dict."""
+    at, time_known = _entry_time(entry)
+    if not at:
+        return ""
+    if time_known:
+        return when(at)
+    local = timezone.localtime(at)
+    return f"{local.day} {local:%b %Y}"
+
+
+@register.filter
+def occurred_long(entry) -> str:
+    """When a chronology entry happened, for sentences: `when_long` ('2 April 2026 at 5:30pm'), or the date alone
+    ('15 April 2025') when no time was given."""
+    at, time_known = _entry_time(entry)
+    if not at:
+        return ""
+    return when_long(at) if time_known else day_long(at)
+
+
 @register.filter
 def choice_label(form, name: str) -> str:
     """The label of the option chosen in a bound, cleaned form's choice field ("" when none): `{{ f|choice_label:"sex" }}`."""

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.template.defaultfilters import pluralize
 
 from openmash.accounts.admin_services import SYSTEM
 from openmash.accounts.management.base import AdminCommand
@@ -147,11 +148,14 @@ class Command(AdminCommand):
             self.stdout.write(f"{where}, {p['field']}: {p['reason']}{level}")
         more = report.get("problem_count", 0) - min(len(problems), SHOWN_PROBLEMS)
         if more > 0:
-            self.stdout.write(f"... and {more} more problems (all of them: the batch's report in the browser)")
+            self.stdout.write(
+                f"... and {more} more problem{pluralize(more)} (all of them: the batch's report in the browser)"
+            )
         for type_text, count in list(report.get("unmapped_types", {}).items())[:20]:
             self.stdout.write(f"event type not in the mapping, imported as other: {type_text} ({count} rows)")
         self.stdout.write(
-            f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} rows read, {batch.rows_bad} with errors."
+            f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
+            f"read, {batch.rows_bad} with errors."
         )
         if batch.status not in (BatchStatus.REFUSED, BatchStatus.FAILED):
             self.stdout.write(report.get("message", ""))
