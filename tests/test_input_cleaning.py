@@ -48,7 +48,13 @@ def _input_schemas() -> set[type]:
 
 def test_every_api_input_schema_cleans_its_text():
     schemas = _input_schemas()
-    assert {s.__name__ for s in schemas} >= {"ContactCreateIn", "SubjectIn", "HouseholdPersonIn", "AddressIn", "PersonSearchQuery"}
+    assert {s.__name__ for s in schemas} >= {
+        "ContactCreateIn",
+        "SubjectIn",
+        "HouseholdPersonIn",
+        "AddressIn",
+        "PersonSearchQuery",
+    }
     missing = sorted(s.__name__ for s in schemas if not issubclass(s, CleanSchema))
     assert not missing, f"API input schemas without CleanSchema: {missing}"
 

@@ -31,7 +31,9 @@ def hub_data(make_actor):
         for i in range(n):
             contact_record(referrer, subjects=[child("Query", "Counted", nhs=nhs_number())])
             enquiry = enquiry_open(
-                referrer=referrer, screener=screener, subjects=[child(f"Kid{i}", "Counted", dob="2018-04-02")]
+                referrer=referrer,
+                screener=screener,
+                subjects=[child("Kid" + chr(97 + i // 26) + chr(97 + i % 26), "Counted", dob="2018-04-02")],
             )
             requests_send(screener, enquiry, "health-gp", "police")
 

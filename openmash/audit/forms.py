@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "link_propose": "Proposed two records as one person",
     "link_confirm": "Joined two records as one person",
     "link_reject": "Decided two records are different people",
+    "link_supersede": "Closed a proposed match: the records are already the same person",
     "link_end": "Unmerged two records (not the same person)",
     "merge": "Merged into another person",
     "unmerge": "Separated from another person",

@@ -627,16 +627,15 @@ def contact_create(
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    """Record a contact. Search before create: each new child or household member (not given by `person_id`) is
-    looked up among the people already known, one audited search each under the search rate limit (429 past it);
-    if anyone may be them the contact is refused with 422 on `subjects.N.match` / `household.N.match` (how many,
-    not who) until the request names the one it is (`person_id`) or lists those it is not (`not_person_ids`), as
-    POST /api/v1/intake/candidates offered them. 201 created; 200 the same Idempotency-Key's earlier contact."""
+    """Record a contact. A client should look up each new child or household member first (POST
+    /api/v1/intake/candidates, an audited search under the search rate limit) and name the one it is (`person_id`)
+    or list those it is not (`not_person_ids`). New people are joined to a known person by a shared valid identifier
+    when their details agree, else proposed for the MASH's review (`notices` say which, never who). Partner systems
+    sending contacts in bulk are not held to the per-user search limit here. 201 created; 200 the same
+    Idempotency-Key's earlier contact."""
     data = payload.dict()
     data["subjects"] = [{**s, "identifiers": s.get("identifiers") or []} for s in data["subjects"]]
-    contact, created = services.contact_create(
-        actor=request.actor, data=data, idempotency_key=idempotency_key, search_before_create=True
-    )
+    contact, created = services.contact_create(actor=request.actor, data=data, idempotency_key=idempotency_key)
     if created:
         # The creator's read-back of what they just recorded: covered by the 'create' audit event.
         return Status(201, contact_out(request.actor, selectors.contact_just_created(contact)))

@@ -607,10 +607,17 @@ class DemoSeeder:
         rng = random.Random(plan.received.timestamp() + 1)
         if rng.random() < 0.5:
             return
+        incident = (data.get("incident_at") or plan.received).date()
+        at_school = False
         for subject in data["subjects"]:
+            born = subject.get("date_of_birth")
+            born = dt.date.fromisoformat(born) if isinstance(born, str) else born
+            if born is None or (incident - born).days < 2 * 366:  # Operation Encompass: not a baby (no school)
+                continue
             subject["school_code"] = rng.choice(["school-oak", "school-ash"])
             subject["present_at_incident"] = rng.choice(["yes", "yes", "no", "unknown"])
-        data["notify_schools"] = True
+            at_school = True
+        data["notify_schools"] = at_school
 
     def _referrer(self, agency: str) -> dict:
         rng = self.rng

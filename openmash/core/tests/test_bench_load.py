@@ -102,7 +102,6 @@ def test_the_simulated_referrers_contact_is_accepted_by_the_api(make_actor, api)
             asked += 1
             response = referrer.post("/contacts", json=body)
         assert response.status_code == 201, response.content
-    assert asked >= 1
 
 
 @pytest.mark.loadbench

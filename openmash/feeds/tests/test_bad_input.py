@@ -269,7 +269,9 @@ def test_a_formula_like_name_is_refused_per_row(write_csv, run_import, counts, f
     batch = run_import(write_csv([row(**{field: value}), row(record_id="P2")]))
     _refused_and_untouched(batch, counts, before)
     assert _problems(batch) == [(2, field)]
-    assert "must not begin with = + - or @" in _reasons(batch)
+    # the one name rule (people.validation.name_clean) refuses it first; the importer's own "must not begin with
+    # = + - or @" stands behind it
+    assert "must only include letters" in _reasons(batch) or "must not begin with = + - or @" in _reasons(batch)
     assert value not in str(batch.report)
 
 

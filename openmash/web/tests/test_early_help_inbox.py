@@ -41,7 +41,9 @@ def handovers(make_actor, eh_agency):
         contact = contact_record(
             referrer,
             received_at=start + dt.timedelta(hours=12 * i),
-            subjects=[child(f"Kid{chr(65 + i)}", "Handover", dob="2017-03-03", nhs=nhs_number())],
+            subjects=[
+                child(f"Kid{chr(65 + i // 26)}{chr(97 + i % 26)}", "Handover", dob="2017-03-03", nhs=nhs_number())
+            ],
             household=[],
         )
         screen(screener, contact, outcome="early_help")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _record(referrer, *, received_at, immediate=False, n=0):
     data = contact_payload(
-        subjects=[child(f"Kid{n}", "Queued", dob="2017-05-05")],
+        subjects=[child("Kid" + chr(97 + n // 26) + chr(97 + n % 26), "Queued", dob="2017-05-05")],
         household=[],
         received_at=received_at,
         immediate_risk=immediate,
