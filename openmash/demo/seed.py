@@ -586,7 +586,7 @@ class DemoSeeder:
             data["immediate_risk_detail"] = "Police attended and the children are staying with a grandparent tonight."
         if agency == "police" and {"3A", "3B", "3C"} & set(codes):
             data.update(self._domestic_abuse(plan))
-            self._encompass(plan, data)
+            self._encompass(plan, data, children)
         return data, children, linked
 
     def _domestic_abuse(self, plan: Plan) -> dict:
@@ -601,16 +601,17 @@ class DemoSeeder:
             "marac_referral": "yes" if dash == "high" else rng.choice(["no", "unknown"]),
         }
 
-    def _encompass(self, plan: Plan, data: dict) -> None:
+    def _encompass(self, plan: Plan, data: dict, children: list) -> None:
         """Half the police domestic abuse contacts name the children's schools and ask for an Operation Encompass
         notice, so the demo schools' safeguarding leads have notices to open."""
         rng = random.Random(plan.received.timestamp() + 1)
         if rng.random() < 0.5:
             return
         incident = (data.get("incident_at") or plan.received).date()
+        births = {str(c.id): c.date_of_birth for c in children}
         at_school = False
         for subject in data["subjects"]:
-            born = subject.get("date_of_birth")
+            born = subject.get("date_of_birth") or births.get(str(subject.get("person_id")))
             born = dt.date.fromisoformat(born) if isinstance(born, str) else born
             if born is None or (incident - born).days < 2 * 366:  # Operation Encompass: not a baby (no school)
                 continue
