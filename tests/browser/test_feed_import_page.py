@@ -50,7 +50,7 @@ def test_admin_uploads_an_extract_and_watches_it_import(
     page.get_by_label("Whose extract is it?").select_option("police")
     page.get_by_label("The extract").set_input_files(str(bad))
     page.get_by_test_id("start-import").click()
-    expect(page.get_by_test_id("outcome")).to_contain_text("The column family_name is missing", timeout=60_000)
+    expect(page.get_by_test_id("outcome")).to_contain_text("Missing columns: family_name", timeout=60_000)
     expect(page.get_by_role("link", name="Download the report (CSV)")).to_be_visible()
     assert_accessible(page)
     assert console_errors == []

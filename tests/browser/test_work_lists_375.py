@@ -108,7 +108,7 @@ def test_work_lists_stack_into_cards_at_375px(browser, live_server, partnership)
             base + "/enquiries/",
             "open enquiries",
             table="enquiry-list",
-            first_cells=("flags", "due", "take"),
+            first_cells=("flags", "due", "holder"),  # the screener who opened an enquiry holds it: no Take
             later_cell="Children",
         )
         _check_list(
