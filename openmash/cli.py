@@ -106,6 +106,22 @@ def _demo_environment() -> None:
             key_file.write_text(secrets.token_urlsafe(50))
             key_file.chmod(0o600)
         os.environ["OPENMASH_SECRET_KEY"] = key_file.read_text().strip()
+    _demo_keys()
+
+
+def _demo_keys() -> None:
+    """Demo mode: the field encryption and audit keys (openmash.core.keys) in a key file under var/, made on first
+    run (mode 0600, never committed), unless the environment names keys of its own."""
+    if os.environ.get("OPENMASH_KEY_FILE") or os.environ.get("OPENMASH_FIELD_KEYS"):
+        return
+    var = _var_dir()
+    var.mkdir(exist_ok=True)
+    path = var / "demo-keys.json"
+    if not path.exists():
+        from openmash.core.keys import key_file_data_new, key_file_write
+
+        key_file_write(path, key_file_data_new())
+    os.environ["OPENMASH_KEY_FILE"] = str(path)
 
 
 def _configured() -> bool:

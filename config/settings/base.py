@@ -223,6 +223,13 @@ OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 # Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
 # import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
 # `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.
+# Keys held outside the database (openmash.core.keys): a key file (openmash keys generate), or each key from the
+# environment. Field encryption (openmash.core.crypto) and the audit trail's MAC and checkpoint signatures use them.
+OPENMASH_KEY_FILE = env.str("OPENMASH_KEY_FILE", default="")
+OPENMASH_FIELD_KEYS = env.str("OPENMASH_FIELD_KEYS", default="")
+OPENMASH_FIELD_KEY_CURRENT = env.int("OPENMASH_FIELD_KEY_CURRENT", default=0) or None
+OPENMASH_AUDIT_MAC_KEY = env.str("OPENMASH_AUDIT_MAC_KEY", default="")
+OPENMASH_AUDIT_SIGNING_KEY = env.str("OPENMASH_AUDIT_SIGNING_KEY", default="")
 OPENMASH_IMPORT_SPOOL_DIR = BASE_DIR / env.str("OPENMASH_IMPORT_SPOOL_DIR", default="var/imports")  # or absolute
 OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
 # After an import finishes (browser or `openmash import`, unless --no-score), score the records due: the import's and

@@ -7,6 +7,10 @@ os.environ.setdefault("OPENMASH_SECRET_KEY", "test-only-not-secret-key-012345678
 os.environ.setdefault("OPENMASH_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("OPENMASH_HTTPS", "false")
 os.environ.setdefault("OPENMASH_BASE_URL", "http://testserver")  # links given outside a request (core.links)
+# Test-only keys (openmash.core.keys), never used outside the test suite: 32 bytes each, base64.
+os.environ.setdefault("OPENMASH_FIELD_KEYS", "1:dGVzdC1vbmx5LWZpZWxkLWtleS12ZXJzaW9uLW9uZSE=")
+os.environ.setdefault("OPENMASH_AUDIT_MAC_KEY", "dGVzdC1vbmx5LWF1ZGl0LW1hYy1rZXktMzItYnl0ZXM=")
+os.environ.setdefault("OPENMASH_AUDIT_SIGNING_KEY", "dGVzdC1vbmx5LWF1ZGl0LXNpZ25pbmctc2VlZC0zMiE=")
 
 from config.settings.base import *  # noqa: E402,F403
 
