@@ -65,7 +65,9 @@ class KeyRing:
         try:
             return self.field_keys[int(version)]
         except (KeyError, ValueError):
-            raise KeyConfigurationError(f"field key version {version} is not in {self.source or 'the key ring'}")
+            raise KeyConfigurationError(
+                f"field key version {version} is not in {self.source or 'the key ring'}"
+            ) from None
 
     def field_key_in_use(self) -> tuple[int, bytes]:
         """(version, key) for new encryptions. Raises KeyConfigurationError when no field key is configured."""
@@ -102,7 +104,7 @@ def _b64_key(value: str, name: str) -> bytes:
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise KeyConfigurationError(f"{name} is not base64")
+        raise KeyConfigurationError(f"{name} is not base64") from None
     if len(raw) != KEY_BYTES:
         raise KeyConfigurationError(f"{name} must be {KEY_BYTES} bytes (base64), not {len(raw)}")
     return raw
@@ -112,9 +114,9 @@ def _from_file(path: Path) -> KeyRing:
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
-        raise KeyConfigurationError(f"OPENMASH_KEY_FILE names a file that does not exist: {path}")
+        raise KeyConfigurationError(f"OPENMASH_KEY_FILE names a file that does not exist: {path}") from None
     except (OSError, ValueError):
-        raise KeyConfigurationError(f"OPENMASH_KEY_FILE is not a readable JSON key file: {path}")
+        raise KeyConfigurationError(f"OPENMASH_KEY_FILE is not a readable JSON key file: {path}") from None
     if not isinstance(data, dict) or data.get("format") != KEY_FILE_FORMAT:
         raise KeyConfigurationError(f"OPENMASH_KEY_FILE is not an OpenMASH key file (format {KEY_FILE_FORMAT})")
     field_keys = {int(v): _b64_key(k, f"field key {v}") for v, k in (data.get("field_keys") or {}).items()}
