@@ -124,7 +124,7 @@ def mac_of(key: bytes, message: bytes) -> str:
 
 
 def event_mac(key: bytes, event, contacts=()) -> str:
-    """The MAC of an AuditEvent (its id set) indexed to ``contacts`` (ids in any form)."""
+    """The MAC of an audit event (a model instance, its id set) indexed to ``contacts`` (ids in any form)."""
     return mac_of(
         key,
         event_message(
