@@ -139,11 +139,13 @@ class Command(BaseCommand):
         peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
         rate = events / wall if wall else 0.0
         projected = 10_000_000 / rate if rate else float("inf")
+        cpu_projected = (cpu + server) / max(events, 1) * 10_000_000  # what an idle machine's wall time would be
         server_text = f", database server {server:.1f}s CPU" if db == "postgres" else ""
         self.stdout.write(
             f"{db}: verified {events:,} events in {wall:.1f}s wall ({rate:,.0f} events/s), {cpu:.1f}s CPU in the "
             f"verifier{server_text}; peak RSS {peak_mb:,.0f} MB; {ok}. At this rate 10,000,000 events take "
-            f"{projected / 60:.1f} min (target {TARGET_SECONDS_PER_10M // 60} min)"
+            f"{projected / 60:.1f} min wall, {cpu_projected / 60:.1f} min of CPU (target {TARGET_SECONDS_PER_10M // 60} "
+            "min on 2 cores)"
         )
         return {"database": db, "events": events, "seconds": wall, "ok": ok == "intact"}
 
