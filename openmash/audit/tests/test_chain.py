@@ -356,3 +356,31 @@ def test_retiring_the_checkpoint_file_moves_it_aside(trail, checkpoint_file):
     moved = chain.retire_checkpoint_file()
     assert moved.exists() and not checkpoint_file.exists() and moved.name.startswith(checkpoint_file.name)
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_serve_seals_and_checkpoints_on_its_clock(trail, make_actor, checkpoint_file, monkeypatch):
+    """openmash serve's audit thread (audit_periodic): seals each tick and checkpoints when the interval is up."""
+
+    class Ticks:
+        def __init__(self, n):
+            self.n = n
+
+        def wait(self, seconds):
+            self.n -= 1
+            return self.n < 0
+
+    monkeypatch.setattr("django.db.close_old_connections", lambda: None)  # the test's own transaction stays open
+    audit_record(actor=make_actor("screener", "mash"), action="view", object_type="x", object_id="9")
+    chain.audit_periodic(Ticks(1), seal_seconds=60, checkpoint_minutes=0)
+    assert AuditSeal.objects.count() == AuditEvent.objects.count()
+    monkeypatch.setattr("openmash.audit.chain.time.monotonic", iter(range(0, 10_000, 400)).__next__)
+    chain.audit_periodic(Ticks(2), seal_seconds=60, checkpoint_minutes=5)
+    assert len(checkpoint_file.read_text().splitlines()) >= 2
+
+
+def test_the_cli_lists_the_audit_group(capsys):
+    from openmash.cli import main
+
+    main(["audit", "--help"])
+    out = capsys.readouterr().out
+    assert "seal" in out and "checkpoint" in out and "verify" in out
