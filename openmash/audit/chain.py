@@ -110,6 +110,10 @@ def _pg_horizon(cursor, state: AuditChainState) -> tuple[int, list]:
     cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
     last_value, is_called = cursor.fetchone()
     top = int(last_value) if is_called else int(last_value) - 1
+    cursor.execute("SELECT seqcache FROM pg_sequence WHERE seqrelid = %s::regclass", [sequence])
+    if cursor.fetchone()[0] != 1:  # sessions may hold ids taken earlier: never move the watermark (scan more)
+        logger.warning("The audit trail's id sequence caches more than 1 value: the sealer's watermark stays put")
+        return state.watermark, []
     cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
     pending.append([top, int(cursor.fetchone()[0])])
     return max([state.watermark, *ready]), pending[-20:]
