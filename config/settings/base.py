@@ -52,6 +52,9 @@ CRISPY_TEMPLATE_PACK = "gds"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # before WhiteNoise, so static files carry the CSP and X-Frame-Options too (HD-1, tests/test_security_headers.py)
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openmash.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,8 +65,6 @@ MIDDLEWARE = [
     "openmash.core.sessions.SessionAbsoluteTimeoutMiddleware",
     "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "openmash.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
