@@ -102,16 +102,29 @@ def _pick(actors, preferred=("manager@mash", "screener@mash")):
     return sorted(actors)[0]
 
 
-class TestPages:
-    @pytest.fixture(scope="class")
-    def world(self, django_db_setup, django_db_blocker):
-        data, outer = _world(web_matrix._build_world, django_db_blocker)
-        try:
-            yield data
-        finally:
-            _close(outer, django_db_blocker)
+@pytest.fixture(scope="class")
+def page_world(django_db_setup, django_db_blocker):
+    """The web matrix's shared data, for one class (rolled back after it, before the API's is built)."""
+    data, outer = _world(web_matrix._build_world, django_db_blocker)
+    try:
+        yield data
+    finally:
+        _close(outer, django_db_blocker)
 
-    def test_every_person_data_page_read_is_audited(self, world, db, counting):
+
+@pytest.fixture(scope="class")
+def api_world(django_db_setup, django_db_blocker):
+    """The API matrix's shared data, for one class."""
+    data, outer = _world(api_matrix._build_world, django_db_blocker)
+    try:
+        yield data
+    finally:
+        _close(outer, django_db_blocker)
+
+
+class TestPages:
+    def test_every_person_data_page_read_is_audited(self, page_world, db, counting):
+        world = page_world
         started = dt.datetime.now(dt.UTC)
         driven = []
         for name, row in web_matrix.ROWS.items():
@@ -142,17 +155,10 @@ class TestPages:
 
 
 class TestApi:
-    @pytest.fixture(scope="class")
-    def world(self, django_db_setup, django_db_blocker):
-        data, outer = _world(api_matrix._build_world, django_db_blocker)
-        try:
-            yield data
-        finally:
-            _close(outer, django_db_blocker)
-
-    def test_every_person_data_api_read_is_audited(self, world, db, counting):
+    def test_every_person_data_api_read_is_audited(self, api_world, db, counting):
         from openmash.accounts.models import ApiToken
 
+        world = api_world
         started = dt.datetime.now(dt.UTC)
         requests = api_matrix._requests(world)
         driven = []
