@@ -2,7 +2,9 @@
 #
 #   make demo     run the demo (synthetic partnership) on http://127.0.0.1:8000
 #   make test     everything CI runs: lint, migrations check, tests on SQLite and PostgreSQL, browser tests
-#   make lint     ruff and import-linter (roles are compared only in openmash/access)
+#   make lint     ruff, import-linter (roles are compared only in openmash/access) and bandit (medium+ severity)
+#   make security bandit, pip-audit and a CycloneDX SBOM in var/sbom.cdx.json (SECURITY-TESTS.md SC-1)
+#   make test-extended  the extended security tier: IN-1 at 100 examples per operation and role, FT-1 crash test
 #   make bench    front-door benchmark
 #   make clean    remove build outputs and caches (make distclean also removes .venv and node_modules)
 #
@@ -24,7 +26,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/openmash
 # apt-get needs root: use sudo when we are not root and sudo exists (CI runs as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help venv assets chromium demo test lint migrations-check test-sqlite test-postgres test-browser test-demo-seed bench clean distclean
+.PHONY: help venv assets chromium demo test lint bandit security migrations-check test-sqlite test-postgres test-browser test-demo-seed test-extended bench clean distclean
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -89,6 +91,15 @@ test: venv assets chromium
 lint: venv
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/lint-imports
+	$(MAKE) --no-print-directory bandit
+
+# SC-1: medium and high severity findings fail; a false positive carries `# nosec BNNN  # reason` on its line.
+bandit: venv
+	$(VENV_BIN)/bandit -r openmash linkage config -ll -q -x '*/tests/*,*/tests' 2>/dev/null
+
+security: venv bandit
+	$(VENV_BIN)/python scripts/supply_chain.py audit
+	$(VENV_BIN)/python scripts/supply_chain.py sbom
 
 migrations-check: venv
 	env -u DATABASE_URL OPENMASH_SECRET_KEY=x OPENMASH_DEBUG=true $(VENV_BIN)/openmash makemigrations --check --dry-run
@@ -101,6 +112,11 @@ test-postgres: venv assets
 
 test-browser: venv assets chromium
 	env -u DATABASE_URL $(VENV_BIN)/pytest -m browser
+
+# The extended security tier (SECURITY-TESTS.md tier N): more examples, the crash test on a throw-away cluster.
+test-extended: venv assets
+	OPENMASH_TEST_EXTENDED=1 OPENMASH_TEST_FAULT=1 env -u DATABASE_URL $(VENV_BIN)/pytest -p no:xdist \
+		tests/test_api_fuzz_roles.py tests/test_fault_crash.py
 
 # The whole demo partnership, seeded through the real services into a throwaway SQLite file: `make demo` must work.
 test-demo-seed: venv

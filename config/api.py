@@ -13,7 +13,54 @@ from openmash.core.exceptions import ApplicationError, RateLimited
 
 logger = logging.getLogger("openmash.api")
 
-api = NinjaAPI(
+#: The body field that carries the version of a record as the client read it (optimistic locking, CC-1).
+VERSION_FIELD = "version"
+PRECONDITION_MESSAGE = "Send the version of the record you read (version), so a change made since is not overwritten"
+
+
+class OpenMashAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also declares 428 on every versioned update (SECURITY-TESTS.md CC-1)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        document_precondition_required(schema)
+        return schema
+
+
+def document_precondition_required(schema) -> None:
+    """Add the 428 answer to each operation whose JSON body requires `version` (in place)."""
+    components = schema.get("components", {}).get("schemas", {})
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            target = components.get(body.get("$ref", "").rsplit("/", 1)[-1], body)
+            if VERSION_FIELD in target.get("required", []):
+                operation.setdefault("responses", {})[428] = {
+                    "description": "Precondition Required: the body had no `version`. " + PRECONDITION_MESSAGE,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"detail": {"type": "string"}, "errors": {"type": "object"}},
+                                "required": ["detail"],
+                            }
+                        }
+                    },
+                }
+
+
+def _version_missing(exc: NinjaValidationError) -> bool:
+    """True when the body's top-level `version` is missing (loc ("body", <param>, "version"), type "missing")."""
+    return any(
+        e.get("type") == "missing"
+        and tuple(e.get("loc", ()))[:1] == ("body",)
+        and len(e.get("loc", ())) == 3
+        and e["loc"][-1] == VERSION_FIELD
+        for e in exc.errors
+    )
+
+
+api = OpenMashAPI(
     title="OpenMASH API",
     version="1",
     description="Multi-Agency Safeguarding Hub: contacts, screening, MASH enquiries, agency requests, decisions.",
@@ -37,10 +84,16 @@ def application_error(request, exc: ApplicationError):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
+    """422 with field messages; 428 Precondition Required when a versioned update's body has no `version`."""
     errors: dict[str, list[str]] = {}
     for e in exc.errors:
         loc = [str(p) for p in e.get("loc", []) if p not in ("body", "payload", "query", "path")]
         errors.setdefault(".".join(loc) or "request", []).append(e.get("msg", "Invalid value"))
+    if _version_missing(exc):
+        # RFC 6585 428: a versioned update without the version it was made against (CC-1); the field messages of
+        # the rest of the body are given too, so the client can fix everything at once.
+        errors[VERSION_FIELD] = [PRECONDITION_MESSAGE]
+        return api.create_response(request, {"detail": PRECONDITION_MESSAGE, "errors": errors}, status=428)
     return api.create_response(request, {"detail": "There is a problem with the request", "errors": errors}, status=422)
 
 

@@ -52,6 +52,9 @@ CRISPY_TEMPLATE_PACK = "gds"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # before WhiteNoise, so static files carry the CSP and X-Frame-Options too (HD-1, tests/test_security_headers.py)
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openmash.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,8 +65,6 @@ MIDDLEWARE = [
     "openmash.core.sessions.SessionAbsoluteTimeoutMiddleware",
     "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "openmash.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -286,7 +287,13 @@ LOGGING = {
         # a refused request (4xx) is one line, not a traceback (practitioner review)
         "client_errors": {"()": "openmash.core.logging.ClientErrorFilter"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "formatters": {
+        "plain": {
+            # tracebacks without the exception's message, which may hold personal data (LG-3)
+            "()": "openmash.core.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -295,5 +302,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("OPENMASH_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # replaces Django's default handlers for "django", so no error is ever emailed to ADMINS with the request's
+        # data (EM-1: django.utils.log.AdminEmailHandler sends the POST body and the traceback); records still
+        # reach the root handler above
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -103,7 +103,7 @@ def _execute(connection, model, fields, values: list[tuple], ignore_conflicts: b
             # one parameter per column (an array of the chunk's values), as Django 5.2's bulk_create does: far
             # less to bind and plan than a placeholder per value
             types = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-            sql = f"{head.removesuffix('VALUES ')}SELECT * FROM UNNEST({types}) {tail}"
+            sql = f"{head.removesuffix('VALUES ')}SELECT * FROM UNNEST({types}) {tail}"  # nosec B608  # names from _meta
             for start in range(0, len(values), PG_ROWS_PER_UNNEST):
                 part = values[start : start + PG_ROWS_PER_UNNEST]
                 cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])

@@ -75,6 +75,21 @@ def log_value(value):
     return escape_controls(redact_secrets(value)) if isinstance(value, str) else value
 
 
+class PlainFormatter(logging.Formatter):
+    """The application's log format. A traceback names the exception class and the frames, never the exception's
+    message, which may hold input values (a name, a date of birth in a ValueError; SECURITY-TESTS.md LG-3), as the
+    API's last-resort handler already does (config/api.py)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        import traceback
+
+        exc_type, exc, tb = ei
+        frames = "".join(traceback.format_tb(tb))
+        name = exc_type.__qualname__ if exc_type else "Exception"
+        chained = " (raised while handling another exception)" if exc is not None and exc.__context__ else ""
+        return f"Traceback (most recent call last):\n{frames}{name}: [message not logged]{chained}"
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()

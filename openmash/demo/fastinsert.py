@@ -98,7 +98,7 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
                 for row in rows:
                     copy.write_row(values(row))
         else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # nosec B608  # model names
             for chunk in _batches(rows, batch):
                 cursor.executemany(sql, [values(r) for r in chunk])
     return len(rows)
@@ -134,7 +134,7 @@ def insert_tuples(
                 for row in rows:
                     copy.write_row(values(row))
         else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # nosec B608  # model names
             for chunk in _batches(rows, batch):
                 cursor.executemany(sql, [values(r) for r in chunk])
     return len(rows)

@@ -23,7 +23,7 @@ def _select(label: str, choices, what: str) -> forms.ChoiceField:
         label=label,
         choices=choices,
         required=False,
-        error_messages={"invalid_choice": f"Select {what} from the list"},
+        error_messages={"invalid_choice": f"Select {what} from the list"},  # nosec B608  # a message, not SQL
     )
 
 

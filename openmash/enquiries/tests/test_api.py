@@ -66,7 +66,6 @@ def test_rerate_changes_rating_and_version(api, screener, enquiry):
     [
         ({"rag": "red", "reason": "", "version": 1}, "reason"),
         ({"rag": "red", "reason": "Why", "version": "one"}, "version"),
-        ({"rag": "red", "reason": "Why"}, "version"),
         ({"rag": "purple", "reason": "Why", "version": 1}, "rag"),
         ({"rag": "amber", "reason": "Why", "version": 1}, "rag"),
     ],
@@ -77,6 +76,17 @@ def test_rerate_bad_input_is_422(api, screener, enquiry, data, field):
     r = client.post(f"/enquiries/{enquiry.pk}/rag", data)
     assert r.status_code == 422, r.content
     assert field in r.json()["errors"]
+    assert row_counts() == before
+
+
+def test_rerate_without_a_version_is_428(api, screener, enquiry):
+    """CC-1: no version at all is 428 Precondition Required (tests/test_concurrency_versions.py covers every
+    versioned endpoint); nothing changes."""
+    client = api(screener)  # its token is audited: made before counting
+    before = row_counts()
+    r = client.post(f"/enquiries/{enquiry.pk}/rag", {"rag": "red", "reason": "Why"})
+    assert r.status_code == 428, r.content
+    assert "version" in r.json()["errors"]
     assert row_counts() == before
 
 

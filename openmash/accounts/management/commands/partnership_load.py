@@ -31,7 +31,7 @@ def _yaml_load(text: str):
             return mapping
 
     try:
-        return yaml.load(text, Loader=LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506  # nosec B506  # LineLoader is a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""
