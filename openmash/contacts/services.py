@@ -667,6 +667,11 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
     )
     allocation = open_allocation_for([p.pk for p in subject_people])
+    if allocation is not None and allocation.worker_id == actor.user.pk:
+        # The allocated worker's own contact goes to the hub, never back to themselves unscreened: what they assert
+        # about the family is screened by someone else before it counts (attacker review 2026-11, finding 1;
+        # access.policy._hub_named_people gives them no sight through it either way).
+        allocation = None
     contact = Contact.objects.create(
         reference=_new_reference(),
         received_at=received_at,
