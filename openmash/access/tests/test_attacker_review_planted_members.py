@@ -151,3 +151,30 @@ def test_people_in_contacts_the_hub_screened_are_still_the_workers_to_open(make_
     assert client.get(f"/people/{named.pk}").status_code == 200
     assert client.get(f"/contacts/{routed.pk}").status_code == 200  # the contact itself is theirs to read
     assert client.get(f"/people/{adult.pk}").status_code == 404  # its unscreened claims open no record
+
+
+def test_a_pack_made_from_the_workers_own_contact_shows_no_postcode_of_the_adult_they_named(make_actor, api):
+    """The same kind through the MASH pack: the hub screens and decides sw1's own contact (it went to the hub); the
+    pack is theirs to read (their allocated child), but it opens no person they asserted: Lynn's postcode is not
+    shown on the pack (API and page)."""
+    from tests.support import decide
+
+    police, nicola, _, _, sw1 = _family(make_actor)
+    other = contact_record(police)
+    lynn = other.people.exclude(role="subject").get().person
+    person_search(actor=sw1, name=f"{lynn.forename} {lynn.surname}", date_of_birth=lynn.date_of_birth)
+    data = payload(
+        subjects=[{"person_id": str(nicola.pk)}], household=[{"person_id": str(lynn.pk), "role": "parent_carer"}]
+    )
+    sent = api(sw1).post("/contacts", json=data)
+    from openmash.contacts.models import Contact
+
+    contact = Contact.objects.get(pk=sent.json()["id"])
+    screen(make_actor("screener", "mash"), contact)
+    contact.refresh_from_db()
+    decide(make_actor("manager", "mash"), contact.enquiry)
+    pack = api(sw1).get(f"/mash-packs/{contact.pk}")
+    assert pack.status_code == 200, pack.content
+    shown = {p["person_id"]: p for p in pack.json()["people"]}
+    assert shown[str(lynn.pk)]["postcode"] == "" and shown[str(lynn.pk)]["addresses"] is None
+    assert shown[str(nicola.pk)]["postcode"] == NICOLA_ADDRESS["postcode"]
