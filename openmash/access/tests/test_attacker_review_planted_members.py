@@ -11,7 +11,7 @@ from django.test import Client
 from openmash.people.selectors import person_search
 from tests.support import allocation_open, child, contact_record, nhs_number, payload, screen, subject_person
 
-NICOLA_ADDRESS = {"line1": "4 Mill Lane", "town": "Exampleton", "postcode": "EX2 2BB"}
+NICOLA_ADDRESS = {"line1": "4 Mill Lane", "town": "Exampleton", "postcode": "EX2 2AB"}
 
 
 def login(actor) -> Client:
@@ -160,7 +160,12 @@ def test_a_pack_made_from_the_workers_own_contact_shows_no_postcode_of_the_adult
     from tests.support import decide
 
     police, nicola, _, _, sw1 = _family(make_actor)
-    other = contact_record(police)
+    lynn_at = {"line1": "9 Quarry Road", "town": "Exampleton", "postcode": "EX3 3AB"}
+    other = contact_record(
+        police,
+        household=[{"forename": "Lynn", "surname": "Carrow", "date_of_birth": "1985-06-06", "sex": "F",
+                    "role": "parent_carer", "address": lynn_at}],
+    )  # fmt: skip
     lynn = other.people.exclude(role="subject").get().person
     person_search(actor=sw1, name=f"{lynn.forename} {lynn.surname}", date_of_birth=lynn.date_of_birth)
     data = payload(
