@@ -953,6 +953,8 @@ def contact_not_amendable_refuse(actor, contact: Contact) -> None:
     with NOT_AMENDABLE_MESSAGE. Call outside any transaction the refusal rolls back, so the event stays."""
     audit_record(actor=actor, action="deny", obj=contact, detail={"rule": "not_amendable", "status": 409})
     raise Conflict(NOT_AMENDABLE_MESSAGE)
+
+
 _DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
 
 
