@@ -12,7 +12,9 @@ Rules (deny by default):
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
   open) and the contacts about them, for as long as that allocation is open: involvement ended means access
-  ended on the next request (issue 5 review, fault 6), however the contact reached them;
+  ended on the next request (issue 5 review, fault 6), however the contact reached them; of the people named in
+  those contacts, only those in contacts the hub screened and that they did not record themselves: what a worker
+  asserts never widens what they see (attacker review 2026-11, findings 1 and 2; _hub_named_people);
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
 - the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
