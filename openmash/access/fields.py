@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openmash.access.policy import contact_viewed_as, person_full_record_allowed
+from openmash.access.policy import contact_viewed_as, people_visible_ids, person_full_record_allowed
 
 #: The minimum identifying details an agency needs to search its own records.
 MINIMUM_FIELDS: frozenset[str] = frozenset(
@@ -290,14 +290,19 @@ def early_help_case_details(actor, eh) -> dict:
 PACK_DOMESTIC_ABUSE_FIELDS: tuple[str, ...] = ("police_reference", "incident_at", "dash_risk", "marac_referral")
 
 
-def pack_person_details(actor, link) -> dict:
+def pack_person_details(actor, link, *, visible: bool | None = None) -> dict:
     """In: an actor who opened the MASH pack and one ContactPerson of it (person, school and gp loaded; the person's
     addresses prefetched). Out: what the pack shows of that person beyond name, role and date of birth:
     `addresses` (the record's addresses, current first) only when person_fields_visible gives "addresses" (the hub;
     the allocated worker for the children allocated to them), else None; `postcode` (the minimum identifying
     details' postcode) when "postcode" is visible; and, for a subject child, `school`, `gp` (agency names) and
-    `present_at_incident` (code), which are what the contact itself says. One answer for the pack page and its API."""
-    fields = person_fields_visible(actor, link.person)
+    `present_at_incident` (code), which are what the contact itself says. One answer for the pack page and its API.
+    `visible`: whether the person is in access.policy.people_visible(actor) (read here when not given); a person the
+    actor may not open shows neither address nor postcode (attacker review 2026-11: a pack made from a contact the
+    worker recorded themselves must not show the postcode of an adult they named)."""
+    if visible is None:
+        visible = bool(people_visible_ids(actor, [link.person_id]))
+    fields = person_fields_visible(actor, link.person) if visible else frozenset()
     out: dict = {"addresses": None, "postcode": "", "school": None, "gp": None, "present_at_incident": ""}
     if "addresses" in fields:
         out["addresses"] = list(link.person.addresses.all())

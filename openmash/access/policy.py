@@ -12,7 +12,9 @@ Rules (deny by default):
   (issue 5, fault 2), and never tells them whether the child has an allocated worker (fault 6);
 - an allocated social worker sees the children allocated to them (the full record while the allocation is
   open) and the contacts about them, for as long as that allocation is open: involvement ended means access
-  ended on the next request (issue 5 review, fault 6), however the contact reached them;
+  ended on the next request (issue 5 review, fault 6), however the contact reached them; of the people named in
+  those contacts, only those in contacts the hub screened and that they did not record themselves: what a worker
+  asserts never widens what they see (attacker review 2026-11, findings 1 and 2; _hub_named_people);
 - partnership admins configure the partnership; auditors read the audit trail. Neither sees case records;
 - the hub's screeners and managers review links between agency records; only managers unmerge (issue 6).
 A record the actor may not see answers exactly as a missing one (NotFound).
@@ -369,6 +371,28 @@ def _open_involvement_contacts(user) -> QuerySet:
     return ContactPerson.objects.filter(person_id__in=_allocated_to(user)).values("contact_id")
 
 
+def _hub_named_people(user) -> QuerySet:
+    """Ids (``values("person_id")``) of the people named in the contacts about a child allocated to `user` (open
+    allocations, over the child's cluster) that reached the worker through the hub: contacts the MASH screened (a
+    Screening row: a MASH enquiry, its pack, a contact added to an enquiry, or one the hub passed to the worker),
+    and not recorded by `user`.
+
+    Source: attacker review 2026-11, findings 1 and 2; issue 5 fault 2 ("recording a contact gives the referrer at
+    most what a referrer sees of their own contact"). A contact the worker recorded themselves asserts who is in
+    the family; if it widened their sight they could name any adult found by search (or plant a look-alike that the
+    identifier join merges into another worker's child) and open that person's record, chronology and household.
+    A contact passed straight to the worker at intake (status "with allocated worker", no screening) is one
+    agency's unscreened claim: the worker reads the contact and the people as it names them, but no record opens
+    through it until the hub has screened it."""
+    from openmash.contacts.models import ContactPerson
+
+    return (
+        ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(user), contact__screening__isnull=False)
+        .exclude(contact__recorded_by=user)
+        .values("person_id")
+    )
+
+
 def contacts_visible(actor) -> QuerySet:
     """Contacts the actor may open: the hub all; a recorder their own; a social worker also the contacts about a
     child allocated to them while that allocation is open (never merely because one was routed to them)."""
@@ -511,7 +535,9 @@ def people_visible(actor) -> QuerySet:
 
     - hub: everyone;
     - allocated social worker: the children allocated to them (open allocations) and the people named in the
-      contacts about those children, only while the allocation is open (fault 6 of the review);
+      contacts about those children that reached them through the hub (screened by the MASH: _hub_named_people),
+      only while the allocation is open (fault 6 of the review). Never through a contact they recorded themselves,
+      nor one passed straight to them unscreened (attacker review 2026-11: a planted look-alike household member);
     - researcher: the subject children of requests addressed to their agency, while the request is open and for
       the partnership's agency_access_days after it was answered or closed (agency_request_people_until);
     - anyone else, including whoever recorded a contact: nobody. Recording a contact gives what a referrer sees
@@ -528,9 +554,7 @@ def people_visible(actor) -> QuerySet:
     if actor.is_hub:
         return qs
     if can(actor, "allocation.receive"):
-        from openmash.contacts.models import ContactPerson
-
-        named = ContactPerson.objects.filter(contact_id__in=_open_involvement_contacts(actor.user)).values("person_id")
+        named = _hub_named_people(actor.user)
         return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)))
     if can(actor, "request.inbox"):
         asked = "contact_links__contact__enquiry__agency_requests__"

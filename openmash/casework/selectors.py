@@ -17,6 +17,7 @@ from openmash.access.policy import (
     mash_packs_to_allocate,
     mash_packs_visible,
     people_in_clusters,
+    people_visible_ids,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -254,7 +255,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         ),
         referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
         answer_counts=answer_counts((item["r"].status for item in requests), late=late),
-        person_details={cp.pk: pack_person_details(actor, cp) for cp in people},
+        person_details=_pack_people_details(actor, people),
         decision_children=decision_children,
         domestic_abuse=pack_domestic_abuse(actor, contact),
     )
@@ -320,3 +321,10 @@ def acknowledged_contact_ids(*, actor, contact_ids) -> set:
     return set(
         RoutedContactReceipt.objects.filter(worker=actor.user, contact_id__in=ids).values_list("contact_id", flat=True)
     )
+
+
+def _pack_people_details(actor, people) -> dict:
+    """{ContactPerson pk: access.fields.pack_person_details} for the people of a pack, with whether the actor may open
+    each person's record read in one query (none for the hub)."""
+    visible = people_visible_ids(actor, [cp.person_id for cp in people])
+    return {cp.pk: pack_person_details(actor, cp, visible=cp.person_id in visible) for cp in people}

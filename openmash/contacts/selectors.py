@@ -179,10 +179,12 @@ def contact_changes(*, actor, contact: Contact) -> list[ContactChange]:
 
 
 def contact_amendable(*, actor, contact: Contact) -> bool:
-    """Whether the actor may amend this contact now: the recorder or the hub, before screening."""
-    from openmash.contacts.services import AMENDABLE_STATUSES
+    """Whether the actor may amend this contact now: the recorder or the hub, until someone has acted on it
+    (contacts.services.contact_status_amendable: before screening, or passed to the allocated worker and not yet
+    acknowledged)."""
+    from openmash.contacts.services import contact_status_amendable
 
-    return contact.status in AMENDABLE_STATUSES and contact_amend_allowed(actor, contact)
+    return contact_amend_allowed(actor, contact) and contact_status_amendable(contact)
 
 
 @transaction.atomic

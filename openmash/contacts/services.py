@@ -667,6 +667,11 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
     )
     allocation = open_allocation_for([p.pk for p in subject_people])
+    if allocation is not None and allocation.worker_id == actor.user.pk:
+        # The allocated worker's own contact goes to the hub, never back to themselves unscreened: what they assert
+        # about the family is screened by someone else before it counts (attacker review 2026-11, finding 1;
+        # access.policy._hub_named_people gives them no sight through it either way).
+        allocation = None
     contact = Contact.objects.create(
         reference=_new_reference(),
         received_at=received_at,
@@ -908,15 +913,48 @@ def encompass_notice_acknowledge(*, actor, notice_id) -> EncompassNotice:
 
 # --- amending a contact before screening, correcting people after ------------------------------------------------
 
-# Amendable only while it waits for screening (issue 5 review): once routed to the allocated worker, screened or
-# decided it is the hub's (or the worker's) record, corrected by the hub with a reason (contact_person_correct).
-AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING})
-#: Said to anyone whose amendment comes too late, in words that do not say where the contact went (a recorder must not
-#: learn that it was passed to an allocated worker: issue 5, fault 6).
+# Amendable only until someone has acted on it (issue 5 review): waiting for screening, or passed straight to the
+# allocated worker at intake and neither acknowledged by them nor screened by the hub (contact_status_amendable).
+# After that it is the hub's (or the worker's) record, corrected by the hub with a reason (contact_person_correct).
+AMENDABLE_STATUSES = frozenset({ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER})
+#: Said to anyone whose amendment comes too late, in words that do not say where the contact went or claim it was
+#: screened when it was not (a recorder must not learn that it was passed to an allocated worker: issue 5, fault 6;
+#: attacker review 2026-11, finding 3).
 NOT_AMENDABLE_MESSAGE = (
-    "This contact has been screened, so it can no longer be changed. To add information, record a new contact or "
-    "call the MASH."
+    "This contact is already being dealt with, so it can no longer be changed. To add information, record a new "
+    "contact or call the MASH."
 )
+
+
+def contact_status_amendable(contact: Contact) -> bool:
+    """Whether the contact is still in a state to be amended (who may amend it is access.policy.contact_amend_allowed):
+    waiting for screening, or passed straight to the child's allocated worker at intake (status "with allocated
+    worker") and neither acknowledged by that worker (casework.RoutedContactReceipt) nor screened by the hub (a
+    Screening row). The two cases read the same to the recorder, so amending cannot tell a referrer that the child
+    has an allocated worker (issue 5 fault 6; attacker review 2026-11, finding 3: the routed contact answered 409
+    "has been screened" at once, an unscreened one was amendable). In: a Contact. Out: bool (one query for a routed
+    contact, none otherwise)."""
+    if contact.status == ContactStatus.AWAITING_SCREENING:
+        return True
+    if contact.status != ContactStatus.WITH_ALLOCATED_WORKER:
+        return False
+    from openmash.casework.models import RoutedContactReceipt
+    from openmash.enquiries.models import Screening
+
+    return not (
+        Screening.objects.filter(contact_id=contact.pk).exists()
+        or RoutedContactReceipt.objects.filter(contact_id=contact.pk).exists()
+    )
+
+
+def contact_not_amendable_refuse(actor, contact: Contact) -> None:
+    """Refuse an amendment that comes too late (contact_status_amendable is False): write a `deny` audit event (rule
+    `not_amendable`, status 409; attacker review 2026-11, finding 3: the refusal was not audited) and raise Conflict
+    with NOT_AMENDABLE_MESSAGE. Call outside any transaction the refusal rolls back, so the event stays."""
+    audit_record(actor=actor, action="deny", obj=contact, detail={"rule": "not_amendable", "status": 409})
+    raise Conflict(NOT_AMENDABLE_MESSAGE)
+
+
 _DA_FIELDS = ("police_reference", "incident_at", "dash_risk", "marac_referral", "notify_schools")
 
 
@@ -960,6 +998,8 @@ def contact_amend(*, actor, contact_id, version: int, data: dict, validate_only:
     validate_only: the same checks, nothing saved, the contact returned as it is (the page's partial check)."""
     require(actor, "contact.amend")
     # the page's partial check (validate_only) asks nobody about candidates: that question comes once the form is right
+    if validate_only:  # refusals (a contact too late to amend: audited) answered outside the transaction below
+        _amendable_contact_get(actor, contact_id, version)
     looked_up = {} if validate_only else _amend_candidates_looked_up(actor, contact_id, version, data)
     with transaction.atomic():
         contact = _amendable_contact_get(actor, contact_id, version)
@@ -1029,8 +1069,8 @@ def _amendable_contact_get(actor, contact_id, version: int) -> Contact:
     contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
     if not contact_amend_allowed(actor, contact):
         raise PermissionDenied("Only the person who recorded this contact, or the MASH, can amend it.")
-    if contact.status not in AMENDABLE_STATUSES:
-        raise Conflict(NOT_AMENDABLE_MESSAGE)
+    if not contact_status_amendable(contact):
+        contact_not_amendable_refuse(actor, contact)
     if contact.version != version:  # judged against what they saw: a stale form is refused before anything else
         raise Conflict(STALE_CONTACT_MESSAGE)
     return contact

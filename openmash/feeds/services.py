@@ -460,11 +460,12 @@ def _dry_run_message(c: dict) -> str:
 
 
 def _done_message(batch: ImportBatch) -> str:
-    message = _done_message_counts({k: getattr(batch, k) for k in _COUNTS})
-    links, proposed = batch.report.get("links_identifier", 0), batch.report.get("links_proposed", 0)
-    if links or proposed:
-        message += f"; {links} links by identifier, {proposed} look-alike records proposed for review"
-    return message
+    """What the uploader is told of a finished import: rows, the agency's own records and events, never whether its
+    rows matched people already held (attacker review 2026-11, finding 4: "1 links by identifier" shown for a row
+    holding only a held NHS number was an existence oracle for the partnership admin, who has no case role). The
+    link counts stay in batch.report and the `import` audit event (links_identifier, links_proposed) for the auditor;
+    the hub sees proposed links in its review queue (/matching/)."""
+    return _done_message_counts({k: getattr(batch, k) for k in _COUNTS})
 
 
 __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source_code"]

@@ -32,7 +32,7 @@ from openmash.access.policy import require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid
 from openmash.people.models import AgencyRecord, Person
-from openmash.people.search_limits import search_rate_check
+from openmash.people.search_limits import search_rate_check, search_rate_refuse, search_rate_remaining
 
 IDENTIFIER_REASONS = {"nhs_number": "same NHS number", "upn": "same UPN", "pnc_id": "same PNC ID"}
 #: A close match needs at least this many points (see _score) and evidence on both the name and the date of birth
@@ -244,21 +244,27 @@ def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_id
 def intake_candidates_many(*, actor, people: list[tuple[str, dict]], limit: int = 5, exclude_person_ids=()) -> dict:
     """``intake_candidates`` for several people at once (a contact naming a new child and a new adult): the same
     lookups, the same audit events (a "search" per person, a "search_result" per candidate) and each person still one
-    search under the rate limit, but one rate check for the batch (refused, like one search, when the actor is
-    already at the limit), one transaction and the events in one INSERT. In: [(key, details)]. Out: {key:
-    [Candidate]}. Raises PermissionDenied, RateLimited."""
+    search under the rate limit, counted before it runs: with n searches left in the minute only the first n
+    lookups run (audited, in one transaction with the events in one INSERT) and the rest are refused with RateLimited
+    (a ``search_limited`` event; attacker review 2026-11, finding 5: one check per batch let 30 lookups pass a limit
+    of 30 after 29 searches). In: [(key, details)]. Out: {key: [Candidate]}. Raises PermissionDenied, RateLimited.
+    Call outside any transaction a refusal rolls back."""
     from openmash.audit.services import audit_batch
 
     require(actor, "person.search")
     if not people:
         return {}
-    search_rate_check(actor)
+    remaining = search_rate_remaining(actor)
+    allowed = people if remaining is None else people[:remaining]
     found: dict = {}
-    with transaction.atomic(), audit_batch():
-        for key, details in people:
-            found[key] = _intake_candidates_audited(
-                actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids
-            )
+    if allowed:
+        with transaction.atomic(), audit_batch():
+            for key, details in allowed:
+                found[key] = _intake_candidates_audited(
+                    actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids
+                )
+    if len(allowed) < len(people):
+        search_rate_refuse(actor)
     return found
 
 

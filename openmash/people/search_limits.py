@@ -38,12 +38,27 @@ def search_rate_check(actor) -> None:
     Call before searching and outside the search's own transaction: the refusal's audit event and the managers'
     alert are committed here, before RateLimited is raised. Raises RateLimited (status 429, ``retry_after``
     seconds). Returns None when the search may go ahead."""
+    remaining = search_rate_remaining(actor)
+    if remaining is None or remaining > 0:
+        return
+    search_rate_refuse(actor)
+
+
+def search_rate_remaining(actor) -> int | None:
+    """How many more searches the actor may make now (never below 0), or None when there is no limit. For a batch of
+    lookups (matching.candidates.intake_candidates_many), which counts each lookup against the limit before running
+    it (attacker review 2026-11, finding 5: one check per batch let 30 lookups run past the limit)."""
     limit = search_rate_limit()
     if not limit or actor is None:
-        return
+        return None
+    return max(limit - audit_count_recent(user_id=actor.user.pk, action="search", seconds=WINDOW_SECONDS), 0)
+
+
+def search_rate_refuse(actor) -> None:
+    """Refuse a search past the limit: the ``search_limited`` audit event (and, on the first refusal of a burst,
+    the managers' alert) committed here, then RateLimited raised. Call outside any transaction a refusal rolls back."""
+    limit = search_rate_limit()
     user_id = actor.user.pk
-    if audit_count_recent(user_id=user_id, action="search", seconds=WINDOW_SECONDS) < limit:
-        return
     with transaction.atomic():
         first_of_burst = audit_count_recent(user_id=user_id, action=LIMITED_ACTION, seconds=WINDOW_SECONDS) == 0
         audit_record(
@@ -72,4 +87,12 @@ def _alert_managers(actor, limit: int) -> None:
         notification_send(user=user, contact=None, message=message)
 
 
-__all__ = ["LIMITED_ACTION", "LIMITED_MESSAGE", "WINDOW_SECONDS", "search_rate_check", "search_rate_limit"]
+__all__ = [
+    "LIMITED_ACTION",
+    "LIMITED_MESSAGE",
+    "WINDOW_SECONDS",
+    "search_rate_check",
+    "search_rate_limit",
+    "search_rate_refuse",
+    "search_rate_remaining",
+]

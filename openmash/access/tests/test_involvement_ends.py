@@ -32,17 +32,21 @@ def test_closing_the_allocation_ends_the_workers_access_to_routed_contacts_and_t
 
     client = api(worker)
     web = login(worker)
-    urls_api = [f"/contacts/{routed.pk}", f"/people/{child.pk}", f"/people/{adult.pk}"]
-    urls_web = [f"/contacts/{routed.pk}/", f"/people/{child.pk}/", f"/people/{adult.pk}/"]
-    assert [client.get(u).status_code for u in urls_api] == [200, 200, 200]
-    assert [web.get(u).status_code for u in urls_web] == [200, 200, 200]
+    # The adult was named in the first contact, screened by nobody yet: the routed contact opens the contact and the
+    # child, never the adult's record (attacker review 2026-11: only contacts the hub screened open the people they
+    # name: access.policy._hub_named_people; test_attacker_review_planted_members.py).
+    urls_api = [f"/contacts/{routed.pk}", f"/people/{child.pk}"]
+    urls_web = [f"/contacts/{routed.pk}/", f"/people/{child.pk}/"]
+    assert [client.get(u).status_code for u in urls_api] == [200, 200]
+    assert [web.get(u).status_code for u in urls_web] == [200, 200]
+    assert client.get(f"/people/{adult.pk}").status_code == 404
     assert f'href="/contacts/{routed.pk}/"' in web.get("/").content.decode()  # listed on their home page
 
     closed = client.post(f"/allocations/{allocation.pk}/close", json={"reason": "Case closed after assessment"})
     assert closed.status_code == 200, closed.content
 
-    assert [client.get(u).status_code for u in urls_api] == [404, 404, 404]
-    assert [web.get(u).status_code for u in urls_web] == [404, 404, 404]
+    assert [client.get(u).status_code for u in urls_api] == [404, 404]
+    assert [web.get(u).status_code for u in urls_web] == [404, 404]
     assert f'href="/contacts/{routed.pk}/"' not in web.get("/").content.decode()  # no longer listed or linked
 
 
@@ -54,7 +58,8 @@ def test_a_worker_who_recorded_a_contact_keeps_it_as_its_recorder_only(make_acto
     allocation = allocation_open(child, worker)
     own, _ = contact_create(actor=worker, data=payload(subjects=[{"person_id": str(child.pk)}], household=[]))
     client = api(worker)
-    assert client.get(f"/contacts/{own.pk}").json()["status"] == "with_allocated_worker"
+    # their own contact goes to the hub, not back to themselves (attacker review 2026-11, finding 1)
+    assert client.get(f"/contacts/{own.pk}").json()["status"] == "awaiting_screening"
     client.post(f"/allocations/{allocation.pk}/close", json={"reason": "Case closed after assessment"})
     body = client.get(f"/contacts/{own.pk}").json()
     assert body["status"] == "received"  # seen now only as its recorder

@@ -201,18 +201,32 @@ def test_closing_through_the_api_lists_the_returned_contacts(referrer, worker, c
     assert r.json()["returned_contact_ids"] == [str(contact.pk)]
 
 
-# --- 6. a routed contact is not amendable, and its pages say it went to the worker ----------------------------------
+# --- 6. a routed contact is amendable until the worker acknowledges it; then never, and the pages never say why -------
+# (attacker review 2026-11, finding 3: refusing at once told the referrer the child had an allocated worker)
 
 
-def test_a_routed_contact_cannot_be_amended_by_its_recorder_or_the_hub(referrer, screener, child, allocation, api):
+def test_a_routed_contact_cannot_be_amended_once_the_worker_acknowledged_it(
+    referrer, screener, worker, child, allocation, api
+):
+    from openmash.casework.services import routed_contact_acknowledge
+
     contact = _routed(referrer, child)
+    amended = contact_amend(
+        actor=referrer,
+        contact_id=contact.pk,
+        version=contact.version,
+        data={"domestic_abuse": {"police_reference": "PR/1/26"}},
+    )
+    assert amended.version == contact.version + 1  # as for a contact awaiting screening
+    routed_contact_acknowledge(actor=worker, contact_id=contact.pk)
+    contact.refresh_from_db()
     for actor in (referrer, screener):
         with pytest.raises(Conflict) as exc:
             contact_amend(
                 actor=actor,
                 contact_id=contact.pk,
                 version=contact.version,
-                data={"domestic_abuse": {"police_reference": "PR/1/26"}},
+                data={"domestic_abuse": {"police_reference": "PR/2/26"}},
             )
         assert "allocated" not in exc.value.message.lower()
     page = login(referrer).get(f"/contacts/{contact.pk}/").content.decode()

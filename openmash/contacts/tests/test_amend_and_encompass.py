@@ -159,7 +159,7 @@ def test_only_the_recorder_or_the_hub_may_amend_and_only_before_screening(referr
         contact_amend(actor=make_actor("auditor", "mash"), contact_id=contact.pk, version=1, data={})
     screen(screener, contact, outcome="nfa_advice")
     contact.refresh_from_db()
-    with pytest.raises(Conflict, match="has been screened, so it can no longer be changed"):
+    with pytest.raises(Conflict, match="already being dealt with, so it can no longer be changed"):
         contact_amend(
             actor=referrer,
             contact_id=contact.pk,

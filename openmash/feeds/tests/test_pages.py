@@ -271,3 +271,28 @@ def test_an_upload_refused_by_the_service_leaves_no_file_behind(admin_client, se
     assert r.status_code == 200 and "There is a problem" in r.content.decode()
     assert not ImportBatch.objects.exists()
     assert not list(settings.OPENMASH_IMPORT_SPOOL_DIR.iterdir())
+
+
+def test_an_import_never_tells_the_uploader_whether_its_rows_matched_people_held(admin_client, new_contact):
+    """Attacker review 2026-11, finding 4: the partnership admin (no case role) uploaded a standard extract with one
+    row holding only an NHS number and the outcome said "…; 1 links by identifier" when the number was held, nothing
+    otherwise: an NHS-number existence oracle. The outcome reads the same either way; the link counts stay in the
+    `import` audit event for the auditor, and the hub sees the proposals in its review queue. Failed on main."""
+    from conftest import VALID_NHS
+    from openmash.audit.models import AuditEvent
+    from openmash.feeds.models import ImportBatch
+    from tests.support import nhs_number
+
+    new_contact()  # a child the partnership holds, with VALID_NHS
+    blank = dict.fromkeys(("given_name", "family_name", "date_of_birth", "sex", "postcode", "address"), "")
+    outcomes = []
+    for record_id, number in (("H1", VALID_NHS), ("H2", nhs_number())):
+        r = _upload(admin_client, csv_text([row(record_id=record_id, nhs_number=number, **blank)]), name="gp.csv")
+        assert r.status_code == 302
+        page = admin_client.get(r["Location"]).content.decode()
+        outcomes.append(page.split('data-testid="outcome">')[1].split("<")[0])
+    assert outcomes[0] == outcomes[1]
+    assert "link" not in outcomes[0] and "review" not in outcomes[0]
+    held = next(b for b in ImportBatch.objects.filter(file_name="gp.csv") if b.report.get("links_identifier") == 1)
+    audit = AuditEvent.objects.get(action="import", object_id=str(held.pk))
+    assert audit.detail["links_identifier"] == 1

@@ -164,3 +164,59 @@ def test_the_web_intake_looking_up_many_people_in_one_post_is_limited(make_actor
     assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == LIMIT
     assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
     assert Notification.objects.filter(message__startswith="Search limit reached").count() == len(managers)
+
+
+def _adults(n: int) -> list[dict]:
+    """n new household adults, each a distinct person to look up (names without digits)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [
+        {
+            "forename": f"Adult{letters[i % 26]}{letters[i // 26]}",
+            "surname": "Batchadult",
+            "date_of_birth": f"1980-02-{1 + i % 28:02d}",
+            "sex": "M",
+            "role": "household_member",
+        }
+        for i in range(n)
+    ]
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=30)
+def test_a_batch_of_amendment_lookups_counts_each_lookup_against_the_limit(api, make_actor, managers, child):
+    """Attacker review 2026-11, finding 5: 29 searches, then one POST /contacts/{id}/amendments with 30 add_household
+    entries made 59 "search" events in a minute against a limit of 30 (one check per batch). Each lookup is counted
+    before it runs: the 30th runs, the rest are refused (429, audited). Failed on main before the fix."""
+    referrer = make_actor("referrer", "police")
+    client = api(referrer)
+    created = client.post("/contacts", _contact_json())
+    assert created.status_code == 201, created.content
+    contact = created.json()
+    already = AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count()
+    for _ in range(29 - already):
+        assert _api_search(client).status_code == 200
+    refused = client.post(
+        f"/contacts/{contact['id']}/amendments", {"version": contact["version"], "add_household": _adults(30)}
+    )
+    assert refused.status_code == 429, refused.content
+    assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == 30
+    assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
+
+
+@override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=LIMIT)
+def test_the_intake_send_naming_many_new_people_is_limited_per_lookup(make_actor, managers):
+    """The same kind through the intake page's send (contact_create with search_before_create: one lookup per new
+    person, intake_candidates_many)."""
+    from openmash.contacts.services import contact_create
+    from openmash.core.exceptions import RateLimited
+
+    referrer = make_actor("referrer", "police")
+    with pytest.raises(RateLimited):
+        contact_create(actor=referrer, data=_contact_json(household=_adults(LIMIT + 3)), search_before_create=True)
+    assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == LIMIT
+    assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
+
+
+def _contact_json(**overrides) -> dict:
+    from tests.support import payload
+
+    return payload(**overrides)

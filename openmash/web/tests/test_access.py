@@ -185,7 +185,7 @@ def test_after_screening_the_recorder_can_no_longer_change_people(login, world, 
     client = login(world["referrer"])
     for page in ("contact_amend", "contact_person_change"):
         response = client.get(_urls(world)[page])
-        assert response.status_code == 409 and "This contact has been screened" in response.content.decode()
+        assert response.status_code == 409 and "This contact is already being dealt with" in response.content.decode()
     hub = login(make_actor("screener", "mash")).get(_urls(world)["contact_amend"])
     assert hub.status_code == 409  # screened: no more amendments, only corrections
     page = client.get(_urls(world)["contact_detail"]).content.decode()

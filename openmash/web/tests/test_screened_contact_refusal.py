@@ -8,8 +8,8 @@ import pytest
 from tests.support import screen
 
 SCREENED = (
-    "This contact has been screened, so it can no longer be changed. To add information, record a new contact or "
-    "call the MASH."
+    "This contact is already being dealt with, so it can no longer be changed. To add information, record a new "
+    "contact or call the MASH."
 )
 ROLE = "Your role does not allow this"
 

@@ -714,8 +714,8 @@ def _refuse_as_state_or_role(actor, contact) -> None:
     service's own NOT_AMENDABLE_MESSAGE) to those who could amend it before screening, else their role (403).
     Practitioner review: a referrer opening the amend page of a screened contact was told their role was the
     problem. Always raises."""
-    if contact_amend_allowed(actor, contact) and contact.status not in contact_services.AMENDABLE_STATUSES:
-        raise Conflict(contact_services.NOT_AMENDABLE_MESSAGE)
+    if contact_amend_allowed(actor, contact) and not contact_services.contact_status_amendable(contact):
+        contact_services.contact_not_amendable_refuse(actor, contact)  # audited (deny), then 409
     raise PermissionDenied("This contact can no longer be amended.")
 
 
