@@ -948,8 +948,8 @@ def access_notice_owners(actor, person) -> list[dict]:
       hub, told through its managers and the enquiry's holder;
     - an open allocation with a worker (the child is open to children's social care): owned by the allocated
       worker's team (their membership's team at the allocation's agency, or the worker alone without a team).
-    Views by the hub never notify (the hub is the front door and sees every record); views by the owning team never
-    notify (the worker, their team, or for an enquiry the hub)."""
+    Views by the hub never notify (the hub is the front door and sees every record); views by an owning team never
+    notify anyone (the allocated worker or their team working their own case, or for an enquiry the hub)."""
     from openmash.access.actor import active_memberships_q
     from openmash.accounts.models import Membership
     from openmash.enquiries.models import CaseAllocation, Enquiry
@@ -974,13 +974,14 @@ def access_notice_owners(actor, person) -> list[dict]:
             active_memberships_q(), user_id=allocation.worker_id, role__in=_ACTIONS["allocation.receive"]
         ).order_by("created_at")
         home = worker.filter(agency_id=allocation.agency_id).first() or worker.first()
-        if actor.user.pk == allocation.worker_id:
-            continue  # the worker themselves
         team_id = home.team_id if home is not None else None
-        if team_id is not None and actor.membership.team_id == team_id:
-            continue  # the worker's own team
-        if team_id is None and actor.agency_id == allocation.agency_id and can(actor, "allocation.receive"):
-            continue  # no team recorded: the worker's colleagues at the same agency count as the team
+        if (
+            actor.user.pk == allocation.worker_id  # the worker themselves
+            or (team_id is not None and actor.membership.team_id == team_id)  # the worker's own team
+            # no team recorded: the worker's social work colleagues at the same agency count as the team
+            or (team_id is None and actor.agency_id == allocation.agency_id and can(actor, "allocation.receive"))
+        ):
+            return []  # an owner of the child: their own team's work, nobody is told
         if team_id is not None:
             tell = Membership.objects.filter(
                 Q(team_id=team_id) | Q(user_id=allocation.worker_id, role__in=_ACTIONS["allocation.receive"]),

@@ -180,14 +180,27 @@ def test_roles_that_may_not_break_glass_are_refused(make_actor, world, signed_in
 @pytest.mark.django_db
 def test_search_offers_break_glass_only_on_results_the_searcher_cannot_open(world, signed_in):
     client = signed_in(world["researcher_school"])
-    r = client.post("/people/search/", {"name": f"Quilliamcanary {CANARY_SURNAME}", "date_of_birth_day": "3",
-                                          "date_of_birth_month": "2", "date_of_birth_year": "2016"})
+    r = client.post(
+        "/people/search/",
+        {
+            "name": f"Quilliamcanary {CANARY_SURNAME}",
+            "date_of_birth_day": "3",
+            "date_of_birth_month": "2",
+            "date_of_birth_year": "2016",
+        },
+    )
     text = r.content.decode()
     assert r.status_code == 200 and 'data-testid="break-glass-offer"' in text
     assert f'name="person_id" value="{world["child"].pk}"' in text
-    hub = signed_in(world["screener"]).post("/people/search/", {"name": f"Quilliamcanary {CANARY_SURNAME}",
-                                                                "date_of_birth_day": "3", "date_of_birth_month": "2",
-                                                                "date_of_birth_year": "2016"})
+    hub = signed_in(world["screener"]).post(
+        "/people/search/",
+        {
+            "name": f"Quilliamcanary {CANARY_SURNAME}",
+            "date_of_birth_day": "3",
+            "date_of_birth_month": "2",
+            "date_of_birth_year": "2016",
+        },
+    )
     assert 'data-testid="break-glass-offer"' not in hub.content.decode()
 
 
