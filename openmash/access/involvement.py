@@ -44,6 +44,7 @@ BASIS_LABELS = {
     "hub_enquiry": "A MASH enquiry about them",
     "hub_allocation": "Open to children's social care",
     "hub_link_review": "Records waiting for the MASH's review",
+    "privacy_review": "Privacy officer's review",
 }
 
 
@@ -65,6 +66,8 @@ def involvement_at(*, user_id, role: str, agency_id, is_hub_agency: bool, person
     """The viewer's involvement with the person at time `at` (aware): a BASIS_LABELS key, "break_glass" when only a
     live break-glass covered them, or "" for none (a view to report). In: the audit event's user id, role code, the
     id of its agency and whether that agency is the hub, the person id viewed, the time."""
+    if role == Role.PRIVACY_OFFICER:
+        return "privacy_review"  # the privacy officer reads records to review others' access (their role)
     if role in (Role.SCREENER, Role.MANAGER) and is_hub_agency:
         return _hub_involvement(person_id, at)
     basis = _relationship_basis(user_id, role, agency_id, person_id, at)

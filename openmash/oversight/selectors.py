@@ -5,6 +5,7 @@ personal data is audited in the same transaction; the access rules are in openma
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -185,7 +186,7 @@ def person_access_history(*, actor, person_id, page=1, page_size=DEFAULT_PAGE_SI
                 break_glass=is_glass,
             )
         )
-    result.items = rows
+    result = dataclasses.replace(result, items=rows)
     audit_record(actor=actor, action="view", obj=person, reason="access history", detail={"page": result.number})
     return person, result
 
@@ -310,8 +311,9 @@ def snooping_report_audit(*, actor, report: SnoopingReport, action: str, filters
         },
     )
     people = list(Person.objects.filter(pk__in=[i for i in ids if _valid_uuid(i)]))
-    if people:
-        audit_record_many(actor=actor, action=action, objects=people, reason="views without an involvement")
+    if people:  # each person named: a list row (or an export row), never a "view" of their record
+        each = "export" if action == "export" else "list"
+        audit_record_many(actor=actor, action=each, objects=people, reason="views without an involvement")
 
 
 def _valid_uuid(value) -> bool:
