@@ -136,7 +136,7 @@ class StepUpForm(forms.Form):
 WRONG_PASSWORD = "Enter your correct password"
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 @actor_required
 def stepup_view(request):
     """The step-up page: GET shows the password box (and why it is asked); POST checks it. Success: back to `next`.

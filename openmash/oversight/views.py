@@ -51,7 +51,7 @@ def _break_glass_page(request, form, status=200):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 @actor_required
 def break_glass(request):
     """Emergency access to one person's record (BG-1). A POST with only `person_id` (the offer on a search result)
@@ -175,7 +175,7 @@ def review_queue(request):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 @actor_required
 def alert_detail(request, alert_id):
     """One alert: who broke glass, when, on which record, the category and reason; the decision form (approve, flag
@@ -286,7 +286,7 @@ def report_export(request):
     return response
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 @actor_required
 def subject_access(request):
     """The subject access export (privacy officer): a person's record ID or NHS number, then step-up, then a zip of
