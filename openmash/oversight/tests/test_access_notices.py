@@ -68,8 +68,8 @@ def test_no_notice_for_the_owning_team_or_an_unflagged_child(world, signed_in, m
 
 @pytest.mark.django_db
 def test_a_view_of_an_allocated_child_from_another_agency_notifies_the_workers_team(world, signed_in, make_actor):
-    from openmash.accounts.services import user_create
     from openmash.access.actor import actor_for_user
+    from openmash.accounts.services import user_create
     from openmash.oversight.models import AccessNotice
 
     def sw(name, team):

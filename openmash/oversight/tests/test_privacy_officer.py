@@ -293,3 +293,22 @@ def test_the_privacy_officer_home_page_shows_the_alerts_waiting(world, signed_in
     text = r.content.decode()
     assert 'data-testid="privacy-unreviewed">1<' in text and "/privacy/alerts/" in text
     assert "Privacy review" in text
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_describes_the_oversight_operations(api, make_actor):
+    schema = api(make_actor("privacy_officer", "mash")).get("/openapi.json").json()
+    expected = {
+        "/api/v1/break-glass": {"post"},
+        "/api/v1/break-glass/{break_glass_id}/end": {"post"},
+        "/api/v1/privacy-alerts": {"get"},
+        "/api/v1/privacy-alerts/{alert_id}": {"get"},
+        "/api/v1/privacy-alerts/{alert_id}/decision": {"post"},
+        "/api/v1/access-notices/{notice_id}": {"get"},
+        "/api/v1/people/{person_id}/access-history": {"get"},
+        "/api/v1/reports/views-without-involvement": {"get"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(schema["paths"][path]), path
+    body = schema["components"]["schemas"]["BreakGlassIn"]
+    assert {"person_id", "category", "reason", "password"} <= set(body["properties"])
