@@ -30,6 +30,10 @@ Operating
   openmash bench lookup [--people N] [--database D]  one intake lookup against 1,000,000 indexed people
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
+  openmash bench audit [--events N]                  write N audit events, then time `audit verify`
+  openmash audit seal | checkpoint | verify [--checkpoints FILE]
+                                                     the tamper-evident audit trail: seal, sign, verify
+  openmash db app-role NAME [--password-stdin]       the app's least-privilege PostgreSQL role
   openmash <any Django manage command>               e.g. migrate, makemigrations --check
 
 Record linkage (batch files; needs no configuration or database)
@@ -71,6 +75,12 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
     "team": {"create": ("team_create", "create a team in an agency")},
     "partnership": {"load": ("partnership_load", "load agencies, teams, users and roles from a file")},
     "search": {"rebuild": ("search", "recompute the person search index (--check: count out-of-date people)")},
+    "audit": {
+        "seal": ("audit_seal", "seal the audit events not yet in the hash chain (serve: every minute)"),
+        "checkpoint": ("audit_checkpoint", "sign a checkpoint of the chain into the checkpoint file (serve: 5 min)"),
+        "verify": ("audit_verify", "verify every event's MAC, the chain and the signed checkpoints"),
+    },
+    "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
 }
 # Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load | bench lookup).
 DEMO_COMMANDS = ("demo", "bench")
@@ -79,6 +89,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "load"): "bench_load",
     ("bench", "lookup"): "bench_lookup",
     ("bench", "import"): "bench_import",
+    ("bench", "audit"): "bench_audit",
     ("demo", "extracts"): "demo_extracts",
     ("import",): "feed_import",
     ("link", "train"): "link_train",

@@ -215,6 +215,15 @@ OPENMASH_SEARCH_MAX_RESULTS = 20
 # process shares the count.
 OPENMASH_SEARCH_RATE_PER_MINUTE = env.int("OPENMASH_SEARCH_RATE_PER_MINUTE", default=30)
 OPENMASH_AUDIT_EXPORT_MAX = env.int("OPENMASH_AUDIT_EXPORT_MAX", default=100_000)  # rows in one CSV export
+# Tamper evidence (openmash.audit.chain, ADR 0010): `openmash serve` seals new audit events into the hash chain every
+# OPENMASH_AUDIT_SEAL_SECONDS and signs a checkpoint every OPENMASH_AUDIT_CHECKPOINT_MINUTES (0 turns either off, for a
+# deployment that runs `openmash audit seal` / `openmash audit checkpoint` from a scheduler), appended to the checkpoint
+# file, which belongs outside the database host and its backups (relative paths are under the checkout).
+OPENMASH_AUDIT_SEAL_SECONDS = env.int("OPENMASH_AUDIT_SEAL_SECONDS", default=60)
+OPENMASH_AUDIT_CHECKPOINT_MINUTES = env.int("OPENMASH_AUDIT_CHECKPOINT_MINUTES", default=5)
+OPENMASH_AUDIT_CHECKPOINT_FILE = BASE_DIR / env.str(
+    "OPENMASH_AUDIT_CHECKPOINT_FILE", default="var/audit-checkpoints.jsonl"
+)  # or absolute
 # Hours a contact being recorded is kept for its recorder after they were signed out (practitioner review, fault 2).
 OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)
 # Seconds before the idle sign-out that the GOV.UK timeout warning opens ("Stay signed in").

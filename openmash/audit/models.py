@@ -29,6 +29,10 @@ class AuditEvent(models.Model):
     # the client's own X-Request-Id, cleaned (openmash.core.requestid.client_request_id_clean); never ours
     client_request_id = models.CharField(max_length=64, blank=True, default="")
     detail = models.JSONField(default=dict, blank=True)  # never personal data: ids, codes, counts
+    # HMAC-SHA256 (the audit MAC key, openmash.core.keys) of the event's canonical bytes, 64 hex digits
+    # (openmash.audit.chain.event_mac). Empty only on events written before tamper evidence (audit 0010), which the
+    # first sealing run MACs into the chain instead.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -92,3 +96,82 @@ class AuditEventContact(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditSeal(models.Model):
+    """One link of the audit trail's hash chain (openmash.audit.chain): the event at `position` (1, 2, 3, ... with
+    no gaps), its MAC as it was when sealed, and `chain` = HMAC(audit MAC key, previous chain, position, event id,
+    event MAC). Written only by the sealer (openmash.audit.chain.audit_seal), in its own short transaction, never by
+    a request; append-only like the trail."""
+
+    position = models.BigIntegerField(primary_key=True)
+    event_id = models.BigIntegerField(unique=True)
+    event_mac = models.CharField(max_length=64)
+    chain = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal {self.position} -> event {self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditCheckpoint(models.Model):
+    """A signed checkpoint of the chain (openmash.audit.chain.audit_checkpoint): the trail's id, the position and
+    chain value reached, the events it covers and the time (UTC), signed with the audit signing key (Ed25519). The
+    same JSON line is appended to the checkpoint file outside the database (OPENMASH_AUDIT_CHECKPOINT_FILE), which
+    is the copy that counts; this table's copy helps a verifier that has no file. Append-only."""
+
+    id = models.BigAutoField(primary_key=True)
+    trail = models.UUIDField()
+    position = models.BigIntegerField()
+    chain = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    line = models.TextField()  # the signed JSON line exactly as appended to the file
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.id} at position {self.position}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditChainState(models.Model):
+    """The sealer's bookkeeping (one row, id 1): the trail's id and the highest event id that was legacy (written
+    before tamper evidence, no MAC of its own), both bound into the chain's first link; the watermark (every event
+    with an id at or below it is sealed or will never exist) and, on PostgreSQL, the (sequence value, snapshot xmax)
+    pairs of recent runs from which the watermark advances; the last position sealed (a verifier compares it with
+    the chain it finds). Not evidence itself: changing it can only make the sealer scan more, or make the verifier
+    report a break."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    trail = models.UUIDField()
+    legacy_max_id = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    watermark = models.BigIntegerField(default=0)
+    pending = models.JSONField(default=list, blank=True)
+    last_position = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain {self.trail} at position {self.last_position}"

@@ -1,15 +1,35 @@
-"""Writing audit events. Call inside the same transaction as the action being audited."""
+"""Writing audit events: the only writer of the audit trail (AuditEvent) and its contact index (AuditEventContact).
+Call inside the same transaction as the action being audited (SECURITY-TESTS.md LG-2).
+
+Every event gets its id before it is inserted and carries ``mac``, the HMAC-SHA256 (the audit MAC key, outside the
+database: openmash.core.keys) of its canonical bytes, the contacts it is indexed to included
+(openmash.audit.canonical), so a row written or changed by someone holding only the database does not verify. The
+ids come from the table's own sequence: on PostgreSQL ``nextval`` for the whole batch in one query (the transaction
+is given its id first, which the sealer relies on: openmash.audit.chain); on SQLite the writer holds the database's
+write lock (``transaction_mode`` IMMEDIATE), so the next ids are the highest stored plus one. No lock is shared
+between writers: two requests auditing at once never wait for each other here. Sealing the events into the chain is
+done later, outside the request, by ``openmash.audit.chain.audit_seal``.
+
+A test (openmash/audit/tests/test_one_writer.py) fails when any other module writes these tables.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
+import json
+import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from itertools import islice
 
+from django.db import connection, transaction
 from django.utils import timezone
 
+from openmash.audit.canonical import at_text, detail_clean, event_mac, event_message, mac_of
 from openmash.audit.contacts import contact_ids_for, contact_path
 from openmash.audit.models import AuditEvent, AuditEventContact
+from openmash.core.keys import keyring
 from openmash.core.requestid import current_client_request_id, current_request_id
 
 #: The events held by the innermost `audit_batch` block of this thread or task: [(events, objects, extra)], or None.
@@ -33,16 +53,17 @@ def audit_batch():
         yield
     finally:
         _held.reset(token)
-    events = [e for group, _, _ in held for e in group]
-    if not events:
-        return
-    AuditEvent.objects.bulk_create(events)
-    rows: list[AuditEventContact] = []
+    events: list[AuditEvent] = []
+    contacts: list[set[str]] = []
     for group, objects, extra in held:
         if objects is not None:
-            rows += _contact_rows(group, objects=objects, extra=extra, earlier=rows)
-    if rows:
-        AuditEventContact.objects.bulk_create(rows)
+            found = _contacts_for(group, objects=objects, extra=extra, earlier=list(zip(events, contacts, strict=True)))
+        else:
+            found = [set() for _ in group]
+        events += group
+        contacts += found
+    if events:
+        _events_write(events, contacts)
 
 
 def audit_record(
@@ -86,21 +107,14 @@ def audit_record(
     if held is not None:
         held.append(([event], objects, contacts))
         return event
-    event.save()
-    _contacts_link([event], objects=objects, extra=contacts)
+    _events_write([event], _contacts_for([event], objects=objects, extra=contacts))
     return event
 
 
-def _contacts_link(events, *, objects: dict, extra=()) -> None:
-    """Write the AuditEventContact rows of `events` (already saved): the contacts their records belong to."""
-    rows = _contact_rows(events, objects=objects, extra=extra)
-    if rows:
-        AuditEventContact.objects.bulk_create(rows)
-
-
-def _contact_rows(events, *, objects: dict, extra=(), earlier=()) -> list[AuditEventContact]:
-    """The AuditEventContact rows of `events` (already saved): the contacts their records belong to. `earlier`:
-    rows not yet written of events before these (an ``audit_batch``), which count as earlier events' contacts."""
+def _contacts_for(events, *, objects: dict, extra=(), earlier=()) -> list[set[str]]:
+    """The ids of the contacts the records of `events` (not yet written) belong to, one set per event, as text.
+    `earlier`: (event, contact ids) of events before these not yet written (an ``audit_batch``), which count as
+    earlier events' contacts."""
     pairs = {(e.object_type, e.object_id) for e in events if e.object_type and e.object_id}
     known: dict[tuple[str, str], set[str]] = {}
     ask = set()
@@ -120,13 +134,49 @@ def _contact_rows(events, *, objects: dict, extra=(), earlier=()) -> list[AuditE
         if contact_path(pair[0]) is not None and not known.get(pair) and not extra:
             stored = AuditEventContact.objects.filter(event__object_type=pair[0], event__object_id=pair[1])
             known[pair] = {str(c) for c in stored.values_list("contact_id", flat=True).distinct()}
-            known[pair] |= {str(r.contact_id) for r in earlier if (r.event.object_type, r.event.object_id) == pair}
+            known[pair] |= {c for e, ids in earlier if (e.object_type, e.object_id) == pair for c in ids}
     extra_ids = {str(getattr(c, "pk", c)) for c in extra or ()}
-    return [
-        AuditEventContact(event=e, contact_id=c)
-        for e in events
-        for c in sorted(known.get((e.object_type, e.object_id), set()) | extra_ids)
-    ]
+    return [{str(uuid.UUID(c)) for c in known.get((e.object_type, e.object_id), set()) | extra_ids} for e in events]
+
+
+def _ids_allocate(count: int) -> list[int]:
+    """`count` new event ids, ascending, from the trail's own sequence. PostgreSQL: nextval, after giving the
+    transaction its id (pg_current_xact_id), so the sealer can tell when every transaction holding an id it has not
+    seen has ended (openmash.audit.chain). SQLite: the caller holds the write lock (a transaction begun IMMEDIATE),
+    so no other writer can take the same ids. One query either way."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval((SELECT pg_get_serial_sequence('audit_auditevent', 'id'))::regclass) "
+                "FROM generate_series(1, %s) WHERE pg_current_xact_id() IS NOT NULL",
+                [count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM audit_auditevent")
+        top = cursor.fetchone()[0]
+    return list(range(top + 1, top + 1 + count))
+
+
+def _transaction():
+    """The caller's transaction when there is one (the audit is part of the action: LG-2), otherwise a short one of
+    our own (a denial audited after its request's transaction, a sign-in), so ids and rows are written together."""
+    return nullcontext() if connection.in_atomic_block else transaction.atomic()
+
+
+def _events_write(events: list[AuditEvent], contacts: list[set[str]]) -> None:
+    """Give `events` their ids and MACs and insert them (one INSERT), then their contact index (one more). The MAC
+    key is read first: without it nothing is written and the caller's transaction fails (fail closed)."""
+    key = keyring().audit_mac()
+    with _transaction():
+        rows: list[AuditEventContact] = []
+        for event, new_id, ids in zip(events, _ids_allocate(len(events)), contacts, strict=True):
+            event.id = new_id
+            event.detail = detail_clean(event.detail)
+            event.mac = event_mac(key, event, ids)
+            rows += [AuditEventContact(event_id=new_id, contact_id=uuid.UUID(c)) for c in sorted(ids)]
+        AuditEvent.objects.bulk_create(events)
+        if rows:
+            AuditEventContact.objects.bulk_create(rows)
 
 
 def audit_record_many(
@@ -166,9 +216,9 @@ def audit_record_many(
     if held is not None:
         held.append((rows, by_key, ()))
         return len(rows)
-    AuditEvent.objects.bulk_create(rows)
-    if linked:
-        _contacts_link(rows, objects=by_key)
+    found = _contacts_for(rows, objects=by_key) if linked else [set() for _ in rows]
+    if rows:
+        _events_write(rows, found)
     return len(rows)
 
 
@@ -178,3 +228,72 @@ def audit_count_recent(*, user_id, action: str, seconds: int) -> int:
     seek on (actor_user_id, action, at). Reads counts only, never event content."""
     since = timezone.now() - dt.timedelta(seconds=seconds)
     return AuditEvent.objects.filter(actor_user_id=user_id, action=action, at__gte=since).count()
+
+
+#: The fields of one event given to ``audit_bulk_write``, in this order.
+BULK_FIELDS = (
+    "at",
+    "actor_user_id",
+    "actor_username",
+    "agency_code",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "request_id",
+    "client_request_id",
+    "detail",
+)
+_BULK_COLUMNS = ("id", *BULK_FIELDS, "mac")
+
+
+def audit_bulk_write(rows: Iterable[tuple], *, batch: int = 20_000) -> int:
+    """Write many synthetic events fast, with the same protection as ``audit_record``: for the demo's and the
+    benchmarks' bulk datasets only (openmash.demo.bulk, ``openmash bench audit``), never for live use. ``rows``: tuples
+    of the values of BULK_FIELDS (``at`` a datetime, taken as UTC when naive; ``detail`` a dict of JSON data), in the
+    order the ids should rise. Each batch of ``batch`` rows gets its ids from the sequence (as ``_ids_allocate``), its
+    MACs, and one COPY (PostgreSQL) or executemany INSERT (SQLite), in a transaction of its own (or the caller's).
+    No contact index rows. Returns the number of events written. Memory: one batch."""
+    key = keyring().audit_mac()
+    written = 0
+    it = iter(rows)
+    while chunk := list(islice(it, batch)):
+        with transaction.atomic():
+            out = []
+            for new_id, row in zip(_ids_allocate(len(chunk)), chunk, strict=True):
+                at, user_id, username, agency, role, action, object_type, object_id, reason, rid, crid, detail = row
+                username, object_id, reason, detail = username[:150], str(object_id), reason[:500], detail_clean(detail)
+                message = event_message(
+                    new_id, at_text(at), user_id, username, agency, role, action, object_type, object_id, reason,
+                    rid, crid, detail, [],
+                )  # fmt: skip
+                out.append(
+                    (new_id, at, user_id, username, agency, role, action, object_type, object_id, reason, rid, crid,
+                     json.dumps(detail), mac_of(key, message))
+                )  # fmt: skip
+            _bulk_insert(out)
+        written += len(chunk)
+    return written
+
+
+def _bulk_insert(rows: list[tuple]) -> None:
+    columns = ", ".join(_BULK_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY audit_auditevent ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(_BULK_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks})",  # noqa: S608 (constant names)
+            [(r[0], _sqlite_time(r[1]), *r[2:]) for r in rows],
+        )
+
+
+def _sqlite_time(at: dt.datetime) -> str:
+    """As Django stores a datetime in SQLite: naive UTC text."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return str(at)

@@ -8,8 +8,8 @@ The audit table is filled as live use fills it: every page that shows personal d
 enquiry, agency request and answer, decision, referral, allocation) each item gets the reads a hub's working day
 gives it: see READS below. That comes to about 40 events per contact: about 2 million rows at 50,000 contacts.
 Events are written in time order (contacts are generated oldest first and the events held back until no later
-contact can come before them), so the trail's ids rise with time as they do in live use. Insert only: the
-append-only triggers refuse nothing here.
+contact can come before them), so the trail's ids rise with time as they do in live use. The events go through the
+audit module's bulk writer (openmash.audit.services.audit_bulk_write: ids, MACs), like every audit row.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from openmash.audit.models import AuditEvent
+from openmash.audit.services import audit_bulk_write
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.demo.content import CONCERN_SENTENCES, CONCERNS_BY_AGENCY, DECISION_RATIONALE, DECISIONS
-from openmash.demo.fastinsert import insert_rows, insert_tuples
+from openmash.demo.fastinsert import insert_rows
 from openmash.demo.population import HouseholdSummary, Population
 from openmash.enquiries.models import (
     AgencyRequest,
@@ -105,21 +105,8 @@ def _reference(n: int) -> str:
 
 _CONTACT, _PERSON = Contact._meta.label_lower, "people.person"
 _ENQUIRY, _REQUEST = Enquiry._meta.label_lower, AgencyRequest._meta.label_lower
-# AuditEvent columns the stream writes (the id is the table's own sequence, as in live use)
-_AUDIT_COLUMNS = [
-    "at",
-    "actor_user_id",
-    "actor_username",
-    "agency_code",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "reason",
-    "request_id",
-    "client_request_id",
-    "detail",
-]
+# Each held audit event is a tuple of openmash.audit.services.BULK_FIELDS (the id comes from the table's own
+# sequence, as in live use)
 
 
 class FrontDoorHistory:
@@ -480,7 +467,7 @@ class FrontDoorHistory:
             self.result.rows += insert_rows(model, rows)
         self.audit.sort(key=itemgetter(0))
         cut = len(self.audit) if before is None else bisect_left(self.audit, before, key=itemgetter(0))
-        written = insert_tuples(AuditEvent, _AUDIT_COLUMNS, self.audit[:cut])
+        written = audit_bulk_write(self.audit[:cut])
         del self.audit[:cut]
         self.result.rows += written
         self.result.audit_events += written

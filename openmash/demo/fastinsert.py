@@ -3,8 +3,9 @@
 Model.objects.bulk_create spends most of its time preparing each value of each model instance; for hundreds of
 thousands of rows that dominates a seed. This writes the same columns straight through the database cursor
 (executemany on SQLite, COPY on PostgreSQL), applying each field's default and converting values the way Django
-would. Only for synthetic data in trusted code: no model validation, no signals, no save() (which is why the
-append-only audit model may be filled this way).
+would. Only for synthetic data in trusted code: no model validation, no signals, no save(). Never for the audit
+tables: their rows are written only by openmash.audit.services (audit_bulk_write for bulk data), which gives each
+event its id and MAC.
 """
 
 from __future__ import annotations
@@ -70,8 +71,15 @@ def _batches(rows: Iterable, size: int):
         yield chunk
 
 
+def _not_audit(model: type[models.Model]) -> None:
+    if model._meta.app_label == "audit":
+        raise ValueError("audit rows are written by openmash.audit.services only (audit_bulk_write)")
+
+
 def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "default", batch: int = 5000) -> int:
-    """Insert rows (dicts keyed by attname: "person_id", not "person"); missing fields take their defaults."""
+    """Insert rows (dicts keyed by attname: "person_id", not "person"); missing fields take their defaults. Raises
+    ValueError for the audit tables (see the module docstring)."""
+    _not_audit(model)
     if not rows:
         return 0
     connection = connections[using]
@@ -100,7 +108,9 @@ def insert_tuples(
     model: type[models.Model], attnames: list[str], rows: list[tuple], *, using: str = "default", batch: int = 5000
 ) -> int:
     """Insert rows given as tuples of Python values in `attnames` order (every other column takes its database
-    default: for an auto id, the table's sequence). Faster than insert_rows for millions of narrow rows."""
+    default: for an auto id, the table's sequence). Faster than insert_rows for millions of narrow rows. Raises
+    ValueError for the audit tables."""
+    _not_audit(model)
     if not rows:
         return 0
     connection = connections[using]

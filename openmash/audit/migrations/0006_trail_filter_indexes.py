@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_audit_index_by_user'),
+        ("audit", "0005_audit_index_by_user"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['agency_code', 'action', 'id'], name='audit_agency_action_id_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["agency_code", "action", "id"], name="audit_agency_action_id_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['action', 'id'], name='audit_action_id_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["action", "id"], name="audit_action_id_idx"),
         ),
     ]

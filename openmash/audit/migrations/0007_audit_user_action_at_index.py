@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0006_trail_filter_indexes'),
+        ("audit", "0006_trail_filter_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor_user_id', 'action', 'at'], name='audit_user_action_at_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor_user_id", "action", "at"], name="audit_user_action_at_idx"),
         ),
     ]

@@ -51,6 +51,10 @@ class Command(BaseCommand):
         self.stdout.flush()
         stop = threading.Event()
         threading.Thread(target=self._escalate_every, args=(stop, opts["escalate_every"]), daemon=True).start()
+        # the audit trail's sealing (every minute) and signed checkpoints (every 5 minutes): openmash.audit.chain
+        from openmash.audit.chain import audit_periodic
+
+        threading.Thread(target=audit_periodic, args=(stop,), daemon=True).start()
         self._run_until_stopped(cmd)
         stop.set()
         self.stdout.write("Stopped.")

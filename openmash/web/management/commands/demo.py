@@ -24,6 +24,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         if opts["reset"]:
             call_command("flush", interactive=False, verbosity=0)
+            from openmash.audit.chain import retire_checkpoint_file
+
+            retire_checkpoint_file()  # the old trail's checkpoints: a new trail starts (openmash.audit.chain)
         call_command("migrate", interactive=False, verbosity=0)
         seeded = seed_demo(stdout=self.stdout)
         if not seeded:
