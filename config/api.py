@@ -122,6 +122,7 @@ from openmash.casework.api import router as casework_router  # noqa: E402
 from openmash.contacts.api import router as contacts_router  # noqa: E402
 from openmash.enquiries.api import router as enquiries_router  # noqa: E402
 from openmash.matching.api import router as matching_router  # noqa: E402
+from openmash.oversight.api import router as oversight_router  # noqa: E402
 from openmash.people.api import router as people_router  # noqa: E402
 
 api.add_router("/", contacts_router)
@@ -129,3 +130,4 @@ api.add_router("/", enquiries_router)
 api.add_router("/", people_router)
 api.add_router("/", casework_router)
 api.add_router("/", matching_router)
+api.add_router("/", oversight_router)

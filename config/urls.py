@@ -19,9 +19,11 @@ urlpatterns = [
     path("partnership/", include("openmash.feeds.urls")),
     path("partnership/", include("openmash.partnership.urls")),
     path("account/set-password/", include("openmash.accounts.set_password")),
+    path("account/step-up/", include("openmash.accounts.stepup")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
     path("", include("openmash.matching.urls")),
+    path("", include("openmash.oversight.urls")),
     path("", include("openmash.web.urls")),
 ]

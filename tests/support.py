@@ -147,6 +147,13 @@ def counted_models():
         Referral,
         Screening,
     )
+    from openmash.oversight.models import (
+        AccessNotice,
+        BreakGlass,
+        OversightDelivery,
+        PrivacyAlert,
+        PrivacyAlertDecision,
+    )
     from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
 
     return [
@@ -172,6 +179,11 @@ def counted_models():
         StrategyDiscussion,
         StrategyAttendee,
         StrategyAction,
+        BreakGlass,
+        PrivacyAlert,
+        PrivacyAlertDecision,
+        AccessNotice,
+        OversightDelivery,
         AuditEvent,
     ]
 

@@ -132,6 +132,25 @@ METHODS: dict[str, frozenset[str]] = {
     "api:record_link_end": POST,
     "api:person_separate": POST,
     "api:intake_candidate_list": POST,
+    # oversight of who looked (issue 7)
+    "stepup:confirm": FORM,
+    "oversight:break_glass": FORM,
+    "oversight:break_glass_end": POST,
+    "oversight:access_notice": SAFE,
+    "oversight:person_access_history": SAFE,
+    "oversight:review_queue": SAFE,
+    "oversight:alert_detail": FORM,
+    "oversight:report": SAFE,
+    "oversight:report_export": SAFE,
+    "oversight:subject_access": FORM,
+    "api:break_glass_open": POST,
+    "api:break_glass_end": POST,
+    "api:privacy_alert_list": GET,
+    "api:privacy_alert_detail": GET,
+    "api:privacy_alert_decide": POST,
+    "api:access_notice_detail": GET,
+    "api:person_access_history": GET,
+    "api:views_without_involvement": GET,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 ROUTES = {r.name: r for r in all_routes()}

@@ -40,7 +40,16 @@ from django.utils import timezone
 from conftest import AGENCIES, contact_payload
 from tests.support import nhs_number, row_counts
 
-ROLES = ["referrer", "researcher", "screener", "manager", "social_worker", "partnership_admin", "auditor"]
+ROLES = [
+    "referrer",
+    "researcher",
+    "screener",
+    "manager",
+    "social_worker",
+    "partnership_admin",
+    "auditor",
+    "privacy_officer",
+]
 MATRIX_AGENCIES = ["mash", "police", "health-gp", "school-oak"]
 RECORDER = "recorder (referrer@police who recorded the contacts)"
 ALLOCATED = "allocated worker (social_worker@mash allocated to the child)"
@@ -107,7 +116,9 @@ ORACLE: dict[tuple[str, str], Rule] = {
         HUB | {RECORDER},
         200,
         404,
-        denied_overrides={f"{r}@{a}": 403 for r in ("partnership_admin", "auditor") for a in MATRIX_AGENCIES},
+        denied_overrides={
+            f"{r}@{a}": 403 for r in ("partnership_admin", "auditor", "privacy_officer") for a in MATRIX_AGENCIES
+        },
     ),
     # correcting people's details (with a reason): the hub only
     ("POST", "/api/v1/contacts/{contact_id}/people/{person_id}/corrections"): Rule(HUB, 200, 403),
@@ -206,6 +217,24 @@ ORACLE: dict[tuple[str, str], Rule] = {
             **{f"social_worker@{a}": 404 for a in MATRIX_AGENCIES},
         },
     ),
+}
+
+# Oversight of who looked (issue 7). Break-glass: those who may search but have no basis, never the hub, admins,
+# auditors or the privacy officer (403); allowed callers without a password get 422 on `password` (a bearer token has
+# no stepped-up session), so nothing is written. The shared break-glass (by researcher@police, already ended) can be
+# ended again only by its user or a privacy officer (409: already ended); anyone else finds nothing (404).
+BREAK_GLASS_USERS = at_any("referrer", "researcher", "social_worker")
+PRIVACY = at_any("privacy_officer")
+ORACLE |= {
+    ("POST", "/api/v1/break-glass"): Rule(BREAK_GLASS_USERS, 422, 403),
+    ("POST", "/api/v1/break-glass/{break_glass_id}/end"): Rule(PRIVACY | {"researcher@police"}, 409, 404),
+    ("GET", "/api/v1/privacy-alerts"): Rule(PRIVACY, 200, 403),
+    ("GET", "/api/v1/privacy-alerts/{alert_id}"): Rule(PRIVACY, 200, 404),
+    ("POST", "/api/v1/privacy-alerts/{alert_id}/decision"): Rule(PRIVACY, 200, 403),
+    # the access notice was sent to manager@mash only
+    ("GET", "/api/v1/access-notices/{notice_id}"): Rule(frozenset({"manager@mash"}), 200, 404),
+    ("GET", "/api/v1/people/{person_id}/access-history"): Rule(frozenset({"manager@mash"}) | PRIVACY, 200, 403),
+    ("GET", "/api/v1/reports/views-without-involvement"): Rule(PRIVACY, 200, 403),
 }
 
 
@@ -332,6 +361,20 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             "/intake/candidates",
             {"forename": "Nobody", "surname": "Knownyet", "date_of_birth": "2012-02-02"},
         ),
+        ("POST", "/api/v1/break-glass"): (
+            "/break-glass",
+            {"person_id": str(w["child"]), "category": "risk_to_life", "reason": "Missing overnight; police need it"},
+        ),
+        ("POST", "/api/v1/break-glass/{break_glass_id}/end"): (f"/break-glass/{w['break_glass']}/end", {}),
+        ("GET", "/api/v1/privacy-alerts"): ("/privacy-alerts", None),
+        ("GET", "/api/v1/privacy-alerts/{alert_id}"): (f"/privacy-alerts/{w['alert']}", None),
+        ("POST", "/api/v1/privacy-alerts/{alert_id}/decision"): (
+            f"/privacy-alerts/{w['alert']}/decision",
+            {"decision": "approve"},
+        ),
+        ("GET", "/api/v1/access-notices/{notice_id}"): (f"/access-notices/{w['access_notice']}", None),
+        ("GET", "/api/v1/people/{person_id}/access-history"): (f"/people/{w['child']}/access-history", None),
+        ("GET", "/api/v1/reports/views-without-involvement"): ("/reports/views-without-involvement", None),
     }
 
 
@@ -366,10 +409,11 @@ def _build_world() -> dict:
     agency_create(
         code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
     )
-    tokens = {}
+    tokens, actors = {}, {}
     for key in ACTORS[: -len(RELATIONSHIP_ACTORS) - 1]:
         role, agency = key.split("@")
-        tokens[key] = token_create(username=actor(role, agency, f"matrix-{role}-{agency}").user.username)[1]
+        actors[key] = actor(role, agency, f"matrix-{role}-{agency}")
+        tokens[key] = token_create(username=actors[key].user.username)[1]
 
     recorder = actor("referrer", "police", "matrix-recorder")
     setup_screener = actor("screener", "mash", "matrix-setup-screener")
@@ -467,7 +511,9 @@ def _build_world() -> dict:
     from openmash.people.models import RecordLink
 
     confirmed = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
+    oversight = _oversight_world(actors, child=child, other=subject_person(contact_b))
     return {
+        **oversight,
         "link_proposed": proposed.pk,
         "link_confirmed": confirmed.pk,
         "merged_person": second.origin_person_id,
@@ -486,6 +532,40 @@ def _build_world() -> dict:
         "allocation_c": allocation_c.pk,
         "worker_membership": worker.membership.pk,
     }
+
+
+def _oversight_world(actors, *, child, other) -> dict:
+    """An ended break-glass by researcher@police on the other child, its privacy alert, and an access notice about
+    the canary child sent to manager@mash (issue 7)."""
+    from openmash.enquiries.models import Notification
+    from openmash.oversight.models import AccessNotice, BreakGlass, OversightDelivery, PrivacyAlert
+
+    now = timezone.now()
+    police = actors["researcher@police"]
+    glass = BreakGlass.objects.create(
+        reference="BG-TEST-0001",
+        user=police.user,
+        membership=police.membership,
+        person=other,
+        category="risk_to_life",
+        reason="Missing overnight; police need the school contacts",
+        started_at=now - dt.timedelta(hours=3),
+        expires_at=now - dt.timedelta(hours=2),
+    )
+    alert = PrivacyAlert.objects.create(reference=glass.reference, break_glass=glass)
+    gp = actors["researcher@health-gp"]
+    notice = AccessNotice.objects.create(
+        reference="AN-TEST-0001",
+        person=child,
+        viewer=gp.user,
+        viewer_membership=gp.membership,
+        viewed_at=now,
+        owners=["hub"],
+        basis="agency_request",
+    )
+    note = Notification.objects.create(user=actors["manager@mash"].user, message="Access notice AN-TEST-0001")
+    OversightDelivery.objects.create(notification=note, notice=notice)
+    return {"break_glass": glass.pk, "alert": alert.pk, "access_notice": notice.pk}
 
 
 @pytest.fixture(scope="module")
@@ -665,6 +745,9 @@ def test_every_api_operation_has_a_matrix_row():
         "link_proposed",
         "link_confirmed",
         "merged_person",
+        "break_glass",
+        "alert",
+        "access_notice",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "openmash.casework",
     "openmash.feeds",
     "openmash.matching",
+    "openmash.oversight",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
@@ -230,6 +231,11 @@ OPENMASH_INTAKE_DRAFT_HOURS = env.int("OPENMASH_INTAKE_DRAFT_HOURS", default=24)
 OPENMASH_TIMEOUT_WARNING_SECONDS = env.int("OPENMASH_TIMEOUT_WARNING_SECONDS", default=120)
 # Days an API bearer token works for after it is created (issue 5, fault 3). Revocation stops it sooner.
 OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
+# Step-up authentication (ASVS 5.0 7.5.3): a password entered again is fresh for this long in one session, before a
+# highly sensitive action (break-glass, subject access export). openmash/accounts/stepup.py
+OPENMASH_STEPUP_SECONDS = env.int("OPENMASH_STEPUP_SECONDS", default=300)
+# Break-glass (issue 7): how long emergency access to one person's record lasts. openmash/oversight
+OPENMASH_BREAK_GLASS_MINUTES = env.int("OPENMASH_BREAK_GLASS_MINUTES", default=60)
 # Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
 # import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
 # `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.

@@ -97,6 +97,16 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # Related work (issue 6, duplicate work): what the hub already has in hand about a contact's children (open
     # enquiries, open cases, other contacts). The hub only: for anyone else it would leak case status (fault 6).
     "related.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    # Break-glass (issue 7; NHS SCR emergency access; SECURITY-TESTS BG-1): someone who may search but has no basis to
+    # see a child opens ONE person's full record for a time limit, with a reason and after step-up authentication.
+    # The hub sees every record already, so never the hub (break_glass_offered decides per person).
+    "breakglass.use": frozenset({Role.REFERRER, Role.RESEARCHER, Role.SOCIAL_WORKER}),
+    # The privacy officer (NHS SCR Privacy Officer / Caldicott guardian's review): the review queue of break-glass
+    # alerts, the report of views without an involvement, subject access exports, who has seen a child's record.
+    "privacy.review": frozenset({Role.PRIVACY_OFFICER}),
+    "subject_access.export": frozenset({Role.PRIVACY_OFFICER}),
+    # who has seen a child's record: MASH managers (hub only: access_history_allowed) and the privacy officer
+    "person.access_history": frozenset({Role.MANAGER, Role.PRIVACY_OFFICER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -177,8 +187,16 @@ _CASE_DATA_ACTIONS = frozenset(
 )
 #: Roles that read or write case data about children and families (derived from _ACTIONS).
 CASE_ROLES = frozenset(role for action in _CASE_DATA_ACTIONS for role in _ACTIONS[action])
-#: Roles that read personal data of any kind: the case roles and the auditor, whose trail names people.
-PERSONAL_DATA_ROLES = CASE_ROLES | _ACTIONS["audit.view"]
+#: Roles that read personal data of any kind: the case roles, the auditor, whose trail names people, and the privacy
+#: officer (who has seen a child's record, subject access exports).
+PERSONAL_DATA_ROLES = CASE_ROLES | _ACTIONS["audit.view"] | _ACTIONS["privacy.review"]
+#: Roles held alone on an account (separation of duties): the privacy officer reviews everyone's use of records,
+#: including the auditor's and the admin's, so holds no other role (issue 7).
+ALONE_ROLES = frozenset({Role.PRIVACY_OFFICER})
+PRIVACY_OFFICER_COMBINATION_MESSAGE = (
+    "The privacy officer role is held alone (the privacy officer reviews everyone's use of records): give the "
+    "person a separate account for each role"
+)
 ROLE_COMBINATION_MESSAGE = (
     "The partnership admin role cannot be held with a case role or the auditor role on one account (separation "
     "of duties): give the person a separate account for each"
@@ -194,8 +212,11 @@ def role_combination_error(roles) -> str | None:
     admin access): neither the partnership admin, who grants roles, nor the auditor, who watches everyone, may also
     hold a role that reads case data (CASE_ROLES), and the admin may not hold the auditor's role. In: the roles one
     account would hold (its active memberships, or the roles a new account is given). Out: the message to show
-    (callers put it on the `role` / `memberships` field), or None if the combination is allowed."""
+    (callers put it on the `role` / `memberships` field), or None if the combination is allowed. The privacy
+    officer (ALONE_ROLES, issue 7) holds no other role at all."""
     roles = set(roles)
+    if roles & ALONE_ROLES and len(roles) > 1:
+        return PRIVACY_OFFICER_COMBINATION_MESSAGE
     if Role.PARTNERSHIP_ADMIN in roles and roles & (CASE_ROLES | {Role.AUDITOR}):
         return ROLE_COMBINATION_MESSAGE
     if Role.AUDITOR in roles and roles & CASE_ROLES:
@@ -544,6 +565,9 @@ def people_visible(actor) -> QuerySet:
       of their own contact (the contact page: its outcome and the people as they named them), never the record
       of a child they found by search (issue 5, fault 2).
 
+    - break-glass (issue 7): the one person the actor opened in an emergency, with a reason, until the time limit
+      or until it is ended (break_glass_person_ids), for anyone who may use it (`breakglass.use`).
+
     Each basis covers the person's whole cluster (ADR 0005: people merged into one resolved person), so the set is
     closed under merging and a merged-away person is visible exactly when their resolved person is."""
     from openmash.people.models import Person
@@ -553,17 +577,24 @@ def people_visible(actor) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
+    glass = break_glass_person_ids(actor)  # one small query per request, then remembered on the actor
     if can(actor, "allocation.receive"):
         named = _hub_named_people(actor.user)
-        return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)))
+        return qs.filter(Q(pk__in=_allocated_to(actor.user)) | Q(pk__in=people_in_clusters(named)) | _ids_q(glass))
     if can(actor, "request.inbox"):
         asked = "contact_links__contact__enquiry__agency_requests__"
         basis = Person.objects.filter(
             Q(contact_links__role="subject", **{f"{asked}agency_id": actor.agency_id})
             & agency_requests_people_open_q(prefix=asked)
         ).values("pk")
-        return qs.filter(pk__in=people_in_clusters(basis))
-    return qs.none()
+        return qs.filter(Q(pk__in=people_in_clusters(basis)) | _ids_q(glass))
+    return qs.filter(pk__in=sorted(glass)) if glass else qs.none()
+
+
+def _ids_q(ids) -> Q:
+    """A filter on the primary key for a (small) set of ids; matches nothing when the set is empty (no SQL at all:
+    the query keeps the shape it had before break-glass existed, so the planner's choices do not change)."""
+    return Q(pk__in=sorted(ids)) if ids else Q(pk__in=[])
 
 
 def people_visible_ids(actor, ids) -> set:
@@ -691,6 +722,7 @@ def chronology_entries_visible(actor, qs: QuerySet) -> QuerySet:
       only", e.g. a young person's sexual-health contacts protected by Fraser/Gillick competence);
     - a social worker: the standard and sensitive entries of the people in the clusters of the children allocated
       to them by an open allocation (person_full_record_allowed), never a sealed one;
+    - someone who broke glass for a person (issue 7): that person's standard and sensitive entries while it lasts;
     - everyone else, and no actor: nothing (the chronology is part of the full record: access.fields).
 
     Out: `qs` filtered (still lazy). Security review 2026-11: a sealed imported health event showed on the
@@ -699,20 +731,29 @@ def chronology_entries_visible(actor, qs: QuerySet) -> QuerySet:
         return qs.none()
     if actor.is_hub:
         return qs
+    glass = break_glass_person_ids(actor)  # break-glass: the one person's standard and sensitive entries
     if not can(actor, "allocation.receive"):
-        return qs.none()
-    return qs.filter(person_id__in=_allocated_to(actor.user), sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
+        if not glass:
+            return qs.none()
+        return qs.filter(person_id__in=sorted(glass), sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
+    allocated = Q(person_id__in=_allocated_to(actor.user))
+    if glass:
+        allocated |= Q(person_id__in=sorted(glass))
+    return qs.filter(allocated, sensitivity__in=CHRONOLOGY_WORKER_SENSITIVITIES)
 
 
 def person_full_record_allowed(actor, person=None) -> bool:
     """Identifiers, addresses, relationships and the chronology are for the hub, and for a social worker only for
-    the children allocated to them while the allocation is open. Everyone else gets the minimum identifying
-    details (what they already hold or need to search their own systems). Without `person` the answer is
-    whether the actor could ever see a full record (hub only)."""
+    the children allocated to them while the allocation is open, and for the one person someone broke glass for
+    while it lasts (issue 7). Everyone else gets the minimum identifying details (what they already hold or need to
+    search their own systems). Without `person` the answer is whether the actor could ever see a full record (hub
+    only)."""
     if actor is None:
         return False
     if actor.is_hub:
         return True
+    if person is not None and person.pk in break_glass_person_ids(actor):
+        return True  # break-glass covers what the full record shows, for that person only (issue 7)
     if person is None or not can(actor, "allocation.receive"):
         return False
     from openmash.enquiries.models import CaseAllocation
@@ -802,6 +843,186 @@ def contact_viewed_as(actor, contact) -> str:
     return "recorder"
 
 
+# --- break-glass and the privacy officer (issue 7) ---------------------------------------------------------------
+
+
+def break_glass_minutes() -> int:
+    """How long one break-glass lasts: OPENMASH_BREAK_GLASS_MINUTES (default 60) minutes from when it was opened."""
+    from django.conf import settings
+
+    return settings.OPENMASH_BREAK_GLASS_MINUTES
+
+
+def break_glass_live_q(*, now: dt.datetime | None = None, prefix: str = "") -> Q:
+    """The rule of a live break-glass as a filter on oversight.BreakGlass (or a relation to it, through `prefix`): not
+    ended (by its user or the privacy officer) and not past its expiry (`expires_at`, aware UTC)."""
+    return Q(**{f"{prefix}ended_at__isnull": True, f"{prefix}expires_at__gt": now or timezone.now()})
+
+
+def break_glass_person_ids(actor) -> frozenset:
+    """Everyone in the clusters (ADR 0005) of the people the actor broke glass for (issue 7) that is still live
+    (break_glass_live_q), in the membership they act in now (a break-glass opened as a researcher does not follow the
+    user into another role). Empty for the hub (which sees everyone), for roles that may not use it and for no actor.
+
+    Out: a frozenset of person ids. Read once per request and remembered on the actor for the rest of that request
+    (keyed by the request id; outside a request, e.g. in a service or a test, it is read every time), so expiry and
+    ending take effect on the next request (SECURITY-TESTS BG-1, AZ-6; ASVS 5.0 8.3.2)."""
+    if actor is None or actor.is_hub or not can(actor, "breakglass.use"):
+        return frozenset()
+    from openmash.core.requestid import current_request_id
+
+    rid = current_request_id()
+    cached = actor.__dict__.get("_break_glass_ids")
+    if cached is not None and rid != "-" and cached[0] == rid:
+        return cached[1]
+    from openmash.oversight.models import BreakGlass
+
+    live = BreakGlass.objects.filter(break_glass_live_q(), membership_id=actor.membership.pk, user_id=actor.user.pk)
+    ids = frozenset(row["pk"] for row in people_in_clusters(live.values("person_id")))
+    actor.__dict__["_break_glass_ids"] = (rid, ids)  # the dataclass is frozen; its __dict__ is not
+    return ids
+
+
+def break_glass_forget(actor) -> None:
+    """Drop what break_glass_person_ids remembered for this request (after the actor opened or ended one)."""
+    if actor is not None:
+        actor.__dict__.pop("_break_glass_ids", None)
+
+
+def break_glass_offered(actor, person_id=None) -> bool:
+    """Whether the actor may ask for break-glass (emergency access) to a person: they may search and use it
+    (`breakglass.use`: referrers, researchers, social workers; never the hub, who sees every record already), and
+    they may not open the person's full record now. Without `person_id`: whether they may ever use it."""
+    if actor is None or actor.is_hub or not can(actor, "breakglass.use"):
+        return False
+    if person_id is None:
+        return True
+    from openmash.people.models import Person
+
+    person = Person.objects.filter(pk=person_id).first()
+    return person is not None and not person_full_record_allowed(actor, person)
+
+
+def break_glasses_visible(actor) -> QuerySet:
+    """Break-glass uses (oversight.BreakGlass) the actor may read: the privacy officer every one; anyone else only
+    their own (the page that says how long they have left)."""
+    from openmash.oversight.models import BreakGlass
+
+    if actor is None:
+        return BreakGlass.objects.none()
+    if can(actor, "privacy.review"):
+        return BreakGlass.objects.all()
+    return BreakGlass.objects.filter(user=actor.user)
+
+
+def privacy_alerts_visible(actor) -> QuerySet:
+    """The privacy officer's review queue (oversight.PrivacyAlert): every alert for the privacy officer; nobody
+    else (the partnership admins told of an escalation get its reference only, to take up with the privacy officer
+    and the Caldicott guardian)."""
+    from openmash.oversight.models import PrivacyAlert
+
+    if actor is None:
+        return PrivacyAlert.objects.none()
+    if can(actor, "privacy.review"):
+        return PrivacyAlert.objects.all()
+    return PrivacyAlert.objects.none()
+
+
+def privacy_officers() -> QuerySet:
+    """Active memberships of privacy officers (who are told of every break-glass alert). A queryset of Membership."""
+    return memberships_allowed("privacy.review")
+
+
+def caldicott_escalation_recipients() -> QuerySet:
+    """Active memberships told when a privacy officer escalates an alert to the Caldicott guardian's level: the
+    partnership admins (who hold the partnership's information governance contacts) and every privacy officer.
+    A queryset of Membership."""
+    from openmash.access.actor import active_memberships_q
+    from openmash.accounts.models import Membership
+
+    return Membership.objects.filter(active_memberships_q(), role__in=[Role.PARTNERSHIP_ADMIN, Role.PRIVACY_OFFICER])
+
+
+def access_history_allowed(actor) -> bool:
+    """Whether the actor may read who has seen a person's record (issue 7): the MASH managers (hub) and the
+    privacy officer."""
+    if not can(actor, "person.access_history"):
+        return False
+    return actor.is_manager or can(actor, "privacy.review")
+
+
+def access_notices_visible(actor) -> QuerySet:
+    """Access notices (oversight.AccessNotice, CP-IS style) the actor may open: those sent to them (an in-app
+    notification of theirs points at it). Nobody else's."""
+    from openmash.oversight.models import AccessNotice
+
+    if actor is None:
+        return AccessNotice.objects.none()
+    return AccessNotice.objects.filter(deliveries__notification__user=actor.user).distinct()
+
+
+def access_notice_owners(actor, person) -> list[dict]:
+    """Who owns a flagged child (CP-IS access notifications, issue 7; SECURITY-TESTS NT-1, P4), and whether the
+    actor is outside each owner. In: the actor who opened the record, the resolved Person. Out: a list of
+    {"owner": "hub" | "allocation", "memberships": QuerySet of Membership to tell, "agency_id", "team_id"} for each
+    owner the actor is NOT part of; empty when the child is not flagged or the actor is the owning team.
+
+    Flags (what OpenMASH holds; a child protection plan or looked-after status is not held: see ADR 0014):
+    - an open MASH enquiry about the child (a contact naming them as a subject, its enquiry open): owned by the
+      hub, told through its managers and the enquiry's holder;
+    - an open allocation with a worker (the child is open to children's social care): owned by the allocated
+      worker's team (their membership's team at the allocation's agency, or the worker alone without a team).
+    Views by the hub never notify (the hub is the front door and sees every record); views by an owning team never
+    notify anyone (the allocated worker or their team working their own case, or for an enquiry the hub)."""
+    from openmash.access.actor import active_memberships_q
+    from openmash.accounts.models import Membership
+    from openmash.enquiries.models import CaseAllocation, Enquiry
+
+    if actor is None or person is None or actor.is_hub:
+        return []
+    cluster = people_in_clusters([person.pk])
+    owners = []
+    open_enquiries = Enquiry.objects.filter(
+        status="open", contact__people__role="subject", contact__people__person_id__in=cluster
+    )
+    if open_enquiries.exists():
+        holders = list(open_enquiries.exclude(assigned_to=None).values_list("assigned_to_id", flat=True))
+        tell = Membership.objects.filter(
+            Q(pk__in=memberships_allowed("allocation.assign").values("pk"))
+            | Q(user_id__in=holders, role__in=HUB_ROLE_CODES, agency__is_hub=True),
+            active_memberships_q(),
+        )
+        owners.append({"owner": "hub", "memberships": tell, "agency_id": None, "team_id": None})
+    for allocation in CaseAllocation.objects.filter(person_id__in=cluster, closed_at__isnull=True).exclude(worker=None):
+        worker = Membership.objects.filter(
+            active_memberships_q(), user_id=allocation.worker_id, role__in=_ACTIONS["allocation.receive"]
+        ).order_by("created_at")
+        home = worker.filter(agency_id=allocation.agency_id).first() or worker.first()
+        team_id = home.team_id if home is not None else None
+        if (
+            actor.user.pk == allocation.worker_id  # the worker themselves
+            or (team_id is not None and actor.membership.team_id == team_id)  # the worker's own team
+            # no team recorded: the worker's social work colleagues at the same agency count as the team
+            or (team_id is None and actor.agency_id == allocation.agency_id and can(actor, "allocation.receive"))
+        ):
+            return []  # an owner of the child: their own team's work, nobody is told
+        if team_id is not None:
+            tell = Membership.objects.filter(
+                Q(team_id=team_id) | Q(user_id=allocation.worker_id, role__in=_ACTIONS["allocation.receive"]),
+                active_memberships_q(),
+            )
+        else:
+            tell = worker
+        owners.append(
+            {"owner": "allocation", "memberships": tell, "agency_id": allocation.agency_id, "team_id": team_id}
+        )
+    return owners
+
+
+#: The hub's roles as codes (for queries on Membership.role).
+HUB_ROLE_CODES = (Role.SCREENER, Role.MANAGER)
+
+
 # --- fetch-and-authorise in one call -------------------------------------------------------------------------
 
 
@@ -840,6 +1061,18 @@ def person_get_for(actor, person_id, *, qs: QuerySet | None = None):
 
 def encompass_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
     return _get(qs if qs is not None else encompass_notices_visible(actor), notice_id)
+
+
+def break_glass_get_for(actor, break_glass_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else break_glasses_visible(actor), break_glass_id)
+
+
+def privacy_alert_get_for(actor, alert_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else privacy_alerts_visible(actor), alert_id)
+
+
+def access_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
+    return _get(qs if qs is not None else access_notices_visible(actor), notice_id)
 
 
 __all__ = [
@@ -894,4 +1127,20 @@ __all__ = [
     "CHRONOLOGY_ALL",
     "CHRONOLOGY_SENSITIVE",
     "CHRONOLOGY_STANDARD",
+    "ALONE_ROLES",
+    "break_glass_minutes",
+    "break_glass_live_q",
+    "break_glass_person_ids",
+    "break_glass_forget",
+    "break_glass_offered",
+    "break_glasses_visible",
+    "privacy_alerts_visible",
+    "privacy_officers",
+    "caldicott_escalation_recipients",
+    "access_history_allowed",
+    "access_notices_visible",
+    "access_notice_owners",
+    "break_glass_get_for",
+    "privacy_alert_get_for",
+    "access_notice_get_for",
 ]

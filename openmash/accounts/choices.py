@@ -31,6 +31,9 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Allocated social worker"
     PARTNERSHIP_ADMIN = "partnership_admin", "Partnership admin"
     AUDITOR = "auditor", "Auditor"
+    # The NHS SCR "Privacy Officer" (Caldicott guardian's review): reviews break-glass alerts, who has seen a child's
+    # record, views without an involvement, subject access exports. Partnership-wide, held alone, never a case role.
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
 
 
 HUB_ROLES = frozenset({Role.SCREENER, Role.MANAGER})

@@ -33,6 +33,8 @@ RECORD_KWARGS: dict[str, str] = {
     "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
     "batch_id": "feeds.ImportBatch",
     "feed_code": "feeds.FeedMapping:code",
+    "break_glass_id": "oversight.BreakGlass",  # issue 7: emergency access to one record
+    "alert_id": "oversight.PrivacyAlert",  # the privacy officer's review item
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied).
@@ -41,6 +43,8 @@ NOT_RECORD_KWARGS = frozenset({"uidb64", "token"})
 ROUTE_RECORD_KWARGS: dict[str, dict[str, str]] = {
     "web:early_help_detail": {"request_id": "enquiries.EarlyHelpRequest"},
     "api:early_help_acknowledge": {"request_id": "enquiries.EarlyHelpRequest"},
+    "oversight:access_notice": {"notice_id": "oversight.AccessNotice"},
+    "api:access_notice_detail": {"notice_id": "oversight.AccessNotice"},
 }
 DENIED = frozenset({403, 404})
 

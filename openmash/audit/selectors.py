@@ -283,3 +283,41 @@ def denied_recent_count(*, actor, days: int = 7) -> int:
     require(actor, "audit.view")
     since = timezone.now() - dt.timedelta(days=days)
     return AuditEvent.objects.filter(at__gte=since, action="deny").count()
+
+
+# --- oversight of who looked (issue 7): read by the MASH managers and the privacy officer ---------------------------
+
+#: The actions that show a person's record (or part of it) to someone: what "who has seen this child's record" lists.
+PERSON_SEEN_ACTIONS = ("view", "list", "search_result", "export", "break_glass")
+
+
+def person_seen_events(*, actor, person_ids) -> QuerySet:
+    """Every event in which someone was shown the people `person_ids` (a person's cluster): views, list rows,
+    search results, exports and break-glass uses (PERSON_SEEN_ACTIONS), newest first (a lazy queryset). For the MASH
+    managers and the privacy officer only (access.policy.access_history_allowed, or `subject_access.export` for the
+    subject access export; PermissionDenied otherwise)."""
+    from openmash.access.policy import access_history_allowed, can
+    from openmash.core.exceptions import PermissionDenied
+
+    if not (access_history_allowed(actor) or can(actor, "subject_access.export")):
+        raise PermissionDenied("You do not have permission to do that.")
+    ids = [str(i) for i in person_ids]
+    return AuditEvent.objects.filter(object_type=PERSON, object_id__in=ids, action__in=PERSON_SEEN_ACTIONS).order_by(
+        "-id"
+    )
+
+
+def person_view_events(*, actor, date_from=None, date_to=None, agency_code: str = "") -> QuerySet:
+    """Views of person records by a signed-in user (`view` events on people.person), newest first, within a range of
+    UK calendar days and optionally one agency: what the privacy officer's report of views without an involvement
+    checks (`privacy.review`; PermissionDenied otherwise). A lazy queryset."""
+    require(actor, "privacy.review")
+    qs = AuditEvent.objects.filter(action="view", object_type=PERSON, actor_user_id__isnull=False)
+    if agency_code:
+        qs = qs.filter(agency_code=agency_code)
+    start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
+    return qs.order_by("-id")

@@ -67,6 +67,8 @@ def demo_users() -> list[tuple[str, str, str, str, str]]:
         # a second admin, so dual control of role grants (one admin asks, another approves) works in the demo
         ("admin2", "mash", "partnership_admin", "", "Partnership systems officer"),
         ("auditor", "mash", "auditor", "", "Information governance officer"),
+        # reviews break-glass alerts and views without an involvement; subject access exports (issue 7)
+        ("privacy", "mash", "privacy_officer", "", "Privacy officer (Caldicott guardian's office)"),
     ]
     users += [(f"csc.socialworker{i}", "csc", "social_worker", "Assessment team", "Social worker") for i in range(1, 5)]
     for code in PARTNER_CODES:

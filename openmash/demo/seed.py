@@ -77,6 +77,7 @@ _ROLE_LABELS = {
     "social_worker": "Allocated social worker",
     "partnership_admin": "Partnership admin",
     "auditor": "Auditor",
+    "privacy_officer": "Privacy officer",
 }
 _AGENCY_GROUPS = {"police": "police", "school-oak": "education", "school-ash": "education"}
 
@@ -104,6 +105,7 @@ def demo_logins() -> list[tuple[str, list[str]]]:
         "Allocated social worker",
         "Partnership admin",
         "Auditor",
+        "Privacy officer",
     ]
     groups: dict[str, list[str]] = {label: [] for label in order}
     for username, agency, role, _team, _title in demo_users():

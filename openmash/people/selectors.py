@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from openmash.access.fields import person_search_details
+from openmash.access.involvement import view_basis
 from openmash.access.policy import (
     chronology_entries_q,
     chronology_entries_visible,
@@ -23,6 +24,7 @@ from openmash.access.policy import (
 )
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
+from openmash.oversight.services import access_viewed
 from openmash.people.linking import person_cluster_ids
 from openmash.people.lookup import people_lookup, search_terms_check
 from openmash.people.models import (
@@ -237,15 +239,19 @@ def person_get(*, actor, person_id) -> Person:
     """A person's record as the actor may open it, read over the cluster they belong to (ADR 0005). In: a person id
     (a merged-away person's id gives the person they were merged into). Out: the *resolved* Person, with
     relationships prefetched and ``person.picture`` (Picture) attached; compare its pk with `person_id` to tell a
-    merged-away id (the pages redirect). Audited: a "view" of the resolved person and of each person merged into
-    them. NotFound when the actor may not open the person (people_visible is closed under merging)."""
+    merged-away id (the pages redirect). Audited: a "view" of the resolved person (detail: the basis of access,
+    access.involvement.view_basis) and of each person merged into them; someone outside the team that owns a
+    flagged child notifies that team (oversight.services.access_viewed). NotFound when the actor may not open the
+    person (people_visible is closed under merging)."""
     requested = person_get_for(actor, person_id, qs=people_visible(actor))
     cluster = person_cluster_ids(requested)
     people = {p.pk: p for p in _with_relationships(Person.objects.filter(pk__in=cluster))}
     ordered = [people[pk] for pk in cluster if pk in people]
     person = ordered[0]
     person.picture = _picture(ordered)
-    audit_record(actor=actor, action="view", obj=person)
+    basis = view_basis(actor, person)  # which rule let them open it (issue 7: who has seen this record)
+    audit_record(actor=actor, action="view", obj=person, detail={"basis": basis} if basis else None)
+    access_viewed(actor=actor, person=person)  # CP-IS style notice to the team that owns a flagged child (issue 7)
     if len(ordered) > 1:
         audit_record_many(actor=actor, action="view", objects=ordered[1:], reason="merged into the person viewed")
     return person

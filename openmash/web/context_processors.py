@@ -18,6 +18,8 @@ NAV_ITEMS = [
     # dual control: roles a partnership admin asked for, waiting for another admin or a MASH manager
     ("approvals", "Roles to approve", "partnership:approvals", "role_grant.decide"),
     ("audit", "Audit trail", "audit:trail", "audit.view"),
+    # the privacy officer's review queue of break-glass alerts, report of views without an involvement, SAR (issue 7)
+    ("privacy", "Privacy review", "oversight:review_queue", "privacy.review"),
 ]
 
 

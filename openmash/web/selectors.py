@@ -102,9 +102,10 @@ def notification_targets(*, actor, notifications) -> dict:
         mash_packs_visible,
     )
 
+    targets = _oversight_targets(actor, [n for n in notifications if not n.contact_id])
     contact_ids = {n.contact_id for n in notifications if n.contact_id}
     if not contact_ids:
-        return {}
+        return targets
     by_contact: dict = {}
 
     def offer(pairs, url_name):
@@ -125,7 +126,39 @@ def notification_targets(*, actor, notifications) -> dict:
         offer(requests.order_by("-requested_at").values_list("enquiry__contact_id", "pk"), "web:request_detail")
         notices = encompass_notices_visible(actor).filter(contact_id__in=contact_ids)
         offer(notices.order_by("-created_at").values_list("contact_id", "pk"), "web:encompass_notice")
-    return {n.pk: by_contact[n.contact_id] for n in notifications if n.contact_id in by_contact}
+    targets.update({n.pk: by_contact[n.contact_id] for n in notifications if n.contact_id in by_contact})
+    return targets
+
+
+def _oversight_targets(actor, notifications) -> dict:
+    """Where notifications about a break-glass alert or an access notice lead (issue 7): the alert for the privacy
+    officer, the notice for whoever it was sent to; nothing for anyone else (the partnership admins told of an
+    escalation get the reference only). One query when there are such notifications, none otherwise."""
+    if not notifications:
+        return {}
+    from openmash.access.policy import access_notices_visible, privacy_alerts_visible
+    from openmash.oversight.models import OversightDelivery
+
+    deliveries = list(OversightDelivery.objects.filter(notification_id__in=[n.pk for n in notifications]))
+    if not deliveries:
+        return {}
+    alerts = set(
+        privacy_alerts_visible(actor)
+        .filter(pk__in=[d.alert_id for d in deliveries if d.alert_id])
+        .values_list("pk", flat=True)
+    )
+    notices = set(
+        access_notices_visible(actor)
+        .filter(pk__in=[d.notice_id for d in deliveries if d.notice_id])
+        .values_list("pk", flat=True)
+    )
+    out = {}
+    for d in deliveries:
+        if d.alert_id in alerts:
+            out[d.notification_id] = ("oversight:alert_detail", d.alert_id)
+        elif d.notice_id in notices:
+            out[d.notification_id] = ("oversight:access_notice", d.notice_id)
+    return out
 
 
 def visible_person_ids(*, actor, ids) -> set:

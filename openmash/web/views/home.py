@@ -131,20 +131,7 @@ def home(request):
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
         ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
         ctx["mash_packs_total"] = packs.total
-    if can(actor, "partnership.configure"):  # the partnership admin's own work: approvals, lockouts, starters
-        from openmash.accounts.lockout import locked_accounts
-        from openmash.accounts.models import User
-
-        locked = locked_accounts()
-        ctx["admin_work"] = {
-            "approvals": role_grants_decidable(actor).count(),
-            "locked": list(User.objects.filter(username__in=locked).order_by("username").values("pk", "username")),
-        }
-    if can(actor, "audit.view"):  # the auditor's: the trail, and how many requests were refused this week
-        from openmash.audit.selectors import denied_recent_count
-
-        ctx["audit_work"] = {"denied": denied_recent_count(actor=actor, days=7), "days": 7}
-        ctx["audit_work"]["since"] = timezone.localdate() - dt.timedelta(days=7)
+    _governance_work(actor, ctx)
     ctx["case_work"] = does_case_work(actor)
     notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
     targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
@@ -160,6 +147,29 @@ def home(request):
             initial={"membership_id": str(actor.membership.pk)}, memberships=memberships
         )
     return render(request, "web/home.html", ctx)
+
+
+def _governance_work(actor, ctx: dict) -> None:
+    """The home page's work of the roles with no case work: the partnership admin's (approvals, lockouts), the
+    auditor's (the trail, refused requests) and the privacy officer's (break-glass alerts to review: issue 7)."""
+    if can(actor, "partnership.configure"):  # the partnership admin's own work: approvals, lockouts, starters
+        from openmash.accounts.lockout import locked_accounts
+        from openmash.accounts.models import User
+
+        locked = locked_accounts()
+        ctx["admin_work"] = {
+            "approvals": role_grants_decidable(actor).count(),
+            "locked": list(User.objects.filter(username__in=locked).order_by("username").values("pk", "username")),
+        }
+    if can(actor, "audit.view"):  # the auditor's: the trail, and how many requests were refused this week
+        from openmash.audit.selectors import denied_recent_count
+
+        ctx["audit_work"] = {"denied": denied_recent_count(actor=actor, days=7), "days": 7}
+        ctx["audit_work"]["since"] = timezone.localdate() - dt.timedelta(days=7)
+    if can(actor, "privacy.review"):  # the privacy officer's: break-glass alerts waiting for review (issue 7)
+        from openmash.oversight.selectors import unreviewed_count
+
+        ctx["privacy_work"] = {"unreviewed": unreviewed_count(actor=actor)}
 
 
 @require_POST

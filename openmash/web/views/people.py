@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from openmash.access.fields import person_details_for, person_fields_visible
-from openmash.access.policy import can, person_get_for, require
+from openmash.access.policy import access_history_allowed, break_glass_offered, can, person_get_for, require
 from openmash.core.exceptions import RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.matching.selectors import pending_for_people
+from openmash.oversight.selectors import live_break_glass_for
 from openmash.people import selectors as people_selectors
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
@@ -50,6 +51,7 @@ def person_search(request):
         "total": total,
         "truncated": truncated,
         "miss_hint": miss_hint,
+        "break_glass": break_glass_offered(actor),  # "Open in an emergency" on results they may not open (issue 7)
         "nav_active": "people",
     }
     return render_form_response(
@@ -113,6 +115,8 @@ def person_detail(request, person_id):
         "pending_review": pending_for_people(actor=actor, person_ids=[person.pk]),
         "allocate_form": allocate_form,
         "form": allocate_form if allocate_form is not None and allocate_form.errors else None,
+        "seen_by": access_history_allowed(actor),  # "Who has seen this record" (issue 7)
+        "break_glass": live_break_glass_for(actor=actor, person=person),  # their own emergency access, if any
         "nav_active": "people",
     }
     return render(request, "web/people/detail.html", ctx)
