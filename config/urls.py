@@ -19,6 +19,7 @@ urlpatterns = [
     path("partnership/", include("openmash.feeds.urls")),
     path("partnership/", include("openmash.partnership.urls")),
     path("account/set-password/", include("openmash.accounts.set_password")),
+    path("account/", include("openmash.accounts.mfa_urls")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
