@@ -25,13 +25,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openmash.accounts import mfa
 from openmash.audit.services import audit_record
 from openmash.core import sessions as user_sessions
+from openmash.core.text import CleanTextFormMixin
 from openmash.core.views import actor_required
 
 ENROL_DEVICE = "openmash_mfa_enrol_device"  # session: the unconfirmed app device being set up (its pk only)
 MAX_CREDENTIAL_BYTES = 16_384
 
 
-class CodeForm(forms.Form):
+class CodeForm(CleanTextFormMixin, forms.Form):
     code = forms.CharField(
         label="Security code",
         max_length=32,
