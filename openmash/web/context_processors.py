@@ -28,9 +28,7 @@ def actor(request):
             user = getattr(request, "user", None)
             # before the second factor nobody acts: no navigation, no name, no timeout warning (ADR 0011)
             verified = user is not None and getattr(user, "is_verified", lambda: True)()
-            resolved = (
-                actor_for_user(user, membership_id=request.session.get("membership_id")) if verified else None
-            )
+            resolved = actor_for_user(user, membership_id=request.session.get("membership_id")) if verified else None
         request._actor_cache = resolved
     current = request._actor_cache
     nav = [
