@@ -1,10 +1,71 @@
-"""Shared fixtures. Set-up data is made through the services, as the product makes it."""
+"""Shared fixtures. Set-up data is made through the services, as the product makes it.
+
+Second factor (ADR 0011): every sign-in needs one, so `django.test.Client.force_login` is wrapped for every test
+(`_force_login_passes_mfa`, autouse): the session is also marked as verified with a real confirmed authenticator-app
+device of the user (django_otp.login's session key, the device's persistent id), as if they had typed its code. A
+test that needs a session signed in with the password only is marked ``@pytest.mark.mfa_unverified``. Tests that sign
+in through the pages type a code: `totp_code_for(user)`, or `mfa_complete(client, user)` after the password.
+"""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "mfa_unverified: force_login signs in with the password only (no second factor passed)"
+    )
+
+
+def mfa_session_verify(client, user):
+    """Mark the test client's session as having passed its second factor with the user's (made if need be)
+    authenticator-app device: what django_otp.login does after a right code."""
+    from openmash.accounts.mfa import client_session_verify
+
+    return client_session_verify(client, user)
+
+
+def totp_code_for(user, *, at: float | None = None) -> str:
+    """The 6-digit code of the user's authenticator-app device (made if they have none) that the server accepts now:
+    what their app shows now, or the next step's if this step's code has been used (or the code at `at`, seconds
+    since the epoch)."""
+    import time
+
+    from openmash.accounts.mfa import totp_current_code, totp_device_ensure
+
+    device = totp_device_ensure(user)
+    if at is None:  # a code not used yet: the next step's (accepted, one step ahead) if this step's has been used
+        at = time.time()
+        step = int((at - device.t0) // device.step)
+        if device.last_t >= step:
+            at += device.step * (device.last_t - step + 1)
+    return totp_current_code(device, at=at)
+
+
+def mfa_complete(client, user, *, next_url: str = ""):
+    """After signing in with the password through /login/: pass the second factor with the app's current code.
+    Returns the response to the code (a redirect on to `next_url` or the home page)."""
+    return client.post("/account/verify/", {"code": totp_code_for(user), "next": next_url})
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(request, monkeypatch):
+    """Every test: Client.force_login also passes the second factor, unless the test is marked mfa_unverified."""
+    if request.node.get_closest_marker("mfa_unverified"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mfa_session_verify(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
 
 _counter = itertools.count(1)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("partnership/", include("openmash.partnership.urls")),
     path("account/set-password/", include("openmash.accounts.set_password")),
     path("account/step-up/", include("openmash.accounts.stepup")),
+    path("account/", include("openmash.accounts.mfa_urls")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),

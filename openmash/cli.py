@@ -20,6 +20,7 @@ Agency data feeds
   openmash import FEED FILE --agency CODE [--dry-run] [--skip-bad-rows] [--encoding ENC]
                                                      import an extract (CSV, XLSX, FHIR R4) through a feed mapping
   openmash demo extracts --out DIR                   write a synthetic police and health extract for the demo
+  openmash demo code USERNAME                        print a demo user's current 6-digit sign-in code (demo only)
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
@@ -91,6 +92,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "import"): "bench_import",
     ("bench", "audit"): "bench_audit",
     ("demo", "extracts"): "demo_extracts",
+    ("demo", "code"): "demo_code",
     ("import",): "feed_import",
     ("link", "train"): "link_train",
     ("link", "records"): "link_records",

@@ -24,7 +24,10 @@ def test_every_response_carries_a_restrictive_permissions_policy(db, path):
     features = dict(item.split("=", 1) for item in policy.split(", "))
     for feature in POWERFUL:
         assert features[feature] == "()", (feature, policy)
-    assert set(features.values()) == {"()"}  # nothing is allowed, not even for our own origin
+    # nothing is allowed, not even for our own origin, but WebAuthn security keys (the second factor, ADR 0011)
+    webauthn = {"publickey-credentials-get", "publickey-credentials-create"}
+    assert {v for k, v in features.items() if k not in webauthn} == {"()"}
+    assert {features[k] for k in webauthn} == {"(self)"}
 
 
 def _settings_under(env_extra: dict) -> dict:

@@ -152,6 +152,28 @@ ROWS: dict[str, Row] = {
     "web:home": Row(
         "GET", "/", SIGNED_IN, personal=frozenset({RECORDER}), shows={"other_child": frozenset({RECORDER})}
     ),
+    # the second factor (ADR 0011): every actor here has passed it, so its pages send them on (home); the account
+    # page (second factors, sessions) is each user's own and shows no case data
+    "mfa:verify": Row("GET", "/account/verify/", SIGNED_IN, 302, personal=False, deactivated_agency=302),
+    "mfa:verify_key_options": Row(
+        "POST",
+        "/account/verify/security-key/options/",
+        SIGNED_IN,
+        302,
+        personal=False,
+        writes=False,
+        deactivated_agency=302,
+    ),
+    "mfa:verify_key": Row(
+        "POST", "/account/verify/security-key/", SIGNED_IN, 302, personal=False, writes=False, deactivated_agency=302
+    ),
+    "mfa:enrol": Row("GET", "/account/enrol/", SIGNED_IN, 302, personal=False, deactivated_agency=302),
+    "mfa:account": Row("GET", "/account/", SIGNED_IN, personal=False),
+    "mfa:recovery_codes": Row("GET", "/account/recovery-codes/", SIGNED_IN, personal=False),
+    "mfa:key_add_options": Row("POST", "/account/security-keys/options/", SIGNED_IN, 200, personal=False, writes=False),
+    "mfa:key_add": Row("POST", "/account/security-keys/add/", SIGNED_IN, 400, personal=False, writes=False),
+    "mfa:key_remove": Row("POST", "/account/security-keys/remove/", SIGNED_IN, 302, personal=False, writes=False),
+    "mfa:session_end": Row("POST", "/account/sessions/end/", SIGNED_IN, 302, personal=False, writes=False),
     # intake
     "web:contact_new": Row("GET", "/contacts/new/", PROFESSIONAL, denied=403, personal=False),
     "web:contact_detail": Row(

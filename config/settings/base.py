@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",  # second factors (ADR 0011): TOTP apps, one-time recovery codes; WebAuthn keys in accounts
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "ninja",  # serves its Swagger UI from our own static files (no CDN)
     "openmash.core",
@@ -63,7 +66,9 @@ MIDDLEWARE = [
     "openmash.core.middleware.UnusedMethodMiddleware",  # 405 for unused methods before CSRF's 403
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed its second factor
     "openmash.core.sessions.SessionAbsoluteTimeoutMiddleware",
+    "openmash.accounts.mfa_middleware.MfaRequiredMiddleware",  # nothing but sign-in pages before the second factor
     "openmash.audit.middleware.DeniedAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "openmash.core.middleware.NoStoreMiddleware",
@@ -130,10 +135,26 @@ AXES_FAILURE_LIMIT = "openmash.accounts.lockout.failure_limit"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the account-wide count
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A sign-in succeeds only with its second factor: the password alone resets nothing (openmash.accounts.mfa resets the
+# username + address count once the second factor passes), so failed codes between passwords keep counting.
+AXES_RESET_ON_SUCCESS = False
+# never kept in django-axes' attempt rows: the password, a one-time code, a recovery code
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp_token"]
 AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do
+
+# Second factor (ADR 0011; openmash/accounts/mfa.py). Every user signs in with a password and then a TOTP code (an
+# authenticator app, RFC 6238: 30 s steps, 6 digits, one step either side, each code once), a WebAuthn security key
+# (user verification required) or one of their 10 one-time recovery codes. No SMS or email codes.
+OTP_TOTP_ISSUER = env.str("OPENMASH_MFA_ISSUER", default="OpenMASH")  # the name authenticator apps show
+OTP_TOTP_SYNC = False  # no drift learning: the window stays exactly one step either side of the server's clock
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's back-off after a wrong code (1 s, 2 s, 4 s...), on top of the lockout
+OTP_STATIC_THROTTLE_FACTOR = 1
+# WebAuthn relying party: its id is the site's host name unless set (a parent domain of it, for keys shared by
+# several hosts); the origin checked is the page's own (Django has checked its host against ALLOWED_HOSTS).
+OPENMASH_WEBAUTHN_RP_ID = env.str("OPENMASH_WEBAUTHN_RP_ID", default="")
+OPENMASH_WEBAUTHN_RP_NAME = env.str("OPENMASH_WEBAUTHN_RP_NAME", default="OpenMASH")
 
 # Sessions: 15 minutes idle, 12 hours at most from sign-in (openmash/core/sessions.py), cookies locked down.
 SESSION_COOKIE_AGE = env.int("OPENMASH_SESSION_IDLE_SECONDS", default=15 * 60)
@@ -164,14 +185,17 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("OPENMASH_BEHIND_PROXY", default=False) else None
 )
 
-# Permissions-Policy (django-permissions-policy): the app uses no powerful browser feature, so every one is off.
+# Permissions-Policy (django-permissions-policy): every powerful browser feature is off but WebAuthn, for this site.
 _NO_FEATURES = (
     "accelerometer ambient-light-sensor autoplay bluetooth browsing-topics camera display-capture encrypted-media "
     "fullscreen geolocation gyroscope hid idle-detection interest-cohort local-fonts magnetometer microphone midi "
-    "payment picture-in-picture publickey-credentials-get screen-wake-lock serial sync-xhr usb web-share "
+    "payment picture-in-picture screen-wake-lock serial sync-xhr usb web-share "
     "xr-spatial-tracking"
 )
 PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _NO_FEATURES.split()}
+# WebAuthn security keys (the second factor) on this site's own pages only
+PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
+PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

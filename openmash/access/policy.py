@@ -87,6 +87,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # Dual control of role grants (issue 6 security review, fault 1): another partnership admin, or a MASH manager
     # for a case role in their agency, approves a grant a partnership admin asked for (role_grant_decidable).
     "role_grant.decide": frozenset({Role.PARTNERSHIP_ADMIN, Role.MANAGER}),
+    # A user's second factors (ADR 0011): a partnership admin asks for a reset, another partnership admin approves
+    # it (mfa_reset_decidable); a partnership admin ends all of a user's sessions from the people pages.
+    "mfa.reset": frozenset({Role.PARTNERSHIP_ADMIN}),
+    "session.end_for_user": frozenset({Role.PARTNERSHIP_ADMIN}),
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
@@ -305,6 +309,24 @@ def role_grants_decidable(actor) -> QuerySet:
     if actor.role == Role.PARTNERSHIP_ADMIN:
         return qs
     return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
+
+
+def mfa_reset_decidable(actor, reset) -> bool:
+    """Whether the actor may approve or reject this pending MfaReset (dual control, as role grants): another
+    partnership admin, never the one who asked nor the user it is for. In: an Actor and an MfaReset. Out: bool."""
+    if actor is None or not can(actor, "mfa.reset") or reset.status != "pending":
+        return False
+    return actor.user.pk not in (reset.requested_by_id, reset.user_id)
+
+
+def mfa_resets_decidable(actor) -> QuerySet:
+    """The pending MfaResets the actor may approve or reject (mfa_reset_decidable's rule as a queryset)."""
+    from openmash.accounts.models import MfaReset
+
+    qs = MfaReset.objects.filter(status="pending")
+    if actor is None or not can(actor, "mfa.reset"):
+        return qs.none()
+    return qs.exclude(requested_by=actor.user).exclude(user=actor.user)
 
 
 def does_case_work(actor) -> bool:
@@ -1100,6 +1122,8 @@ __all__ = [
     "role_grant_has_approver",
     "role_grant_manager_may_decide",
     "role_grants_decidable",
+    "mfa_reset_decidable",
+    "mfa_resets_decidable",
     "does_case_work",
     "works_for_early_help_service",
     "works_for_a_school",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 from openmash.accounts.choices import AgencyType, HealthService, Role
 from openmash.core.models import BaseModel
@@ -181,3 +182,49 @@ class RoleGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.agency.name} ({self.get_status_display()})"
+
+
+class WebAuthnKey(Device):
+    """A security key (or platform authenticator) registered with WebAuthn, as a django-otp device so that
+    `django_otp.login` and OTPMiddleware treat it like the authenticator app (openmash.accounts.mfa, ADR 0011).
+
+    `credential_id` and `public_key` are what the key gave at registration (base64url, no padding); `sign_count` is
+    the key's last signature counter: an assertion whose counter does not go up (when either is above 0) is refused
+    as a possible clone (W3C WebAuthn Level 2, 6.1.1; SECURITY-TESTS AU-1). A key never verifies a typed token."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.TextField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "WebAuthn security key"
+
+    def verify_token(self, token) -> bool:
+        return False  # a key signs a challenge (openmash.accounts.mfa.webauthn_verify); it has no typed code
+
+
+class MfaReset(BaseModel):
+    """A partnership admin's request to remove a user's second factors (lost phone or key), waiting for a second
+    partnership admin (dual control, as RoleGrant: ASVS 5.0 2.3.5, 6.4.x). Nothing changes until it is approved;
+    then every device of the user is deleted and their sessions end (openmash.accounts.mfa.mfa_reset_decide), and
+    at their next sign-in they enrol again. Rejected and approved requests stay as the record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_resets")
+    reason = models.CharField(max_length=500)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Reset of {self.user.username}'s second factors ({self.get_status_display()})"

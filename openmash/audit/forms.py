@@ -76,6 +76,19 @@ ACTION_LABELS = {
     "role_grant_request": "Asked for a role (waiting for approval)",
     "role_grant_approve": "Approved a role",
     "role_grant_reject": "Rejected a role",
+    # the second factor (ADR 0011)
+    "mfa_verified": "Passed the second factor",
+    "mfa_failed": "Wrong second factor",
+    "mfa_enrolled": "Set up an authenticator app",
+    "recovery_code_used": "Signed in with a recovery code",
+    "recovery_codes_regenerated": "Made new recovery codes",
+    "webauthn_registered": "Added a security key",
+    "webauthn_removed": "Removed a security key",
+    "mfa_reset_request": "Asked for a second-factor reset (waiting for approval)",
+    "mfa_reset_approve": "Approved a second-factor reset",
+    "mfa_reset_reject": "Rejected a second-factor reset",
+    "session_end": "Ended one of their sessions",
+    "sessions_end": "Signed a user out everywhere",
 }
 
 

@@ -89,6 +89,19 @@ def _login_group(username: str, agency: str, role: str) -> str:
     return f"{'Referrer' if role == 'referrer' else 'Researcher'} ({group})"
 
 
+#: The name of the authenticator-app device the seed gives each demo user: `openmash demo code` prints codes of these
+#: devices only, so it can never print a code of a device a person set up.
+DEMO_DEVICE_NAME = "Demo authenticator (openmash demo code)"
+
+
+def demo_totp_device_create(user):
+    """A confirmed TOTP device for a demo user, with a random key made now (ADR 0011): every demo sign-in asks for
+    its code, which `openmash demo code USERNAME` prints."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+
+
 def demo_logins() -> list[tuple[str, list[str]]]:
     """Role label -> demo usernames (all share DEMO_PASSWORD), in a sensible order for printing."""
     order = [
@@ -292,6 +305,7 @@ class DemoSeeder:
                 email=f"{username}@example.org",  # the demo prints emails (password reset links) to the console
             )
             self.actors[username] = actor_for_user(user)
+            demo_totp_device_create(user)
         self.social_workers = [self.actors[f"csc.socialworker{i}"] for i in range(1, 5)]
 
     def population(self) -> None:

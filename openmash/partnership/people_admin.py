@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from openmash.access.policy import (
     can,
+    mfa_resets_decidable,
     require,
     role_grant_has_approver,
     role_grant_manager_may_decide,
@@ -26,7 +28,7 @@ from openmash.access.policy import (
 from openmash.accounts import admin_services as svc
 from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
-from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.filter_stash import filter_get, filter_stash
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import (
@@ -168,9 +170,44 @@ def _user_context(request, user, *, forms=None, role_form=None):
         "locked": bool(_locked_usernames([user.username])),
         "own_account": user.pk == request.actor.user.pk,
         "pending": _pending(user),
+        "mfa": _mfa_status(user),
         "form": next((f for f in [*forms.values(), role_form] if f is not None and f.errors), None),
         "nav_active": "partnership",
     }
+
+
+def _mfa_status(user) -> dict:
+    """The user's second factors and sessions, for their page: whether they have an app, how many keys and recovery
+    codes, a pending reset (who asked, when), and how many live sessions they have."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from openmash.accounts import mfa
+    from openmash.accounts.models import MfaReset
+    from openmash.core.sessions import sessions_for_user
+
+    return {
+        "app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "keys": mfa.security_keys(user).count(),
+        "codes_left": mfa.recovery_codes_left(user),
+        "pending_reset": MfaReset.objects.filter(user=user, status=MfaReset.Status.PENDING)
+        .select_related("requested_by")
+        .first(),
+        "sessions": len(sessions_for_user(user.pk)),
+    }
+
+
+def _sessions_end(request, user) -> None:
+    """End every session of the user (not one's own: the service of the account page does that), audited
+    `sessions_end` with the number ended."""
+    from openmash.core.sessions import sessions_end_for_users
+
+    require(request.actor, "session.end_for_user")
+    if user.pk == request.actor.user.pk:
+        messages.error(request, "To sign yourself out everywhere, use your own account page.")
+        return
+    ended = sessions_end_for_users([user.pk])
+    audit_record(actor=request.actor, action="sessions_end", obj=user, detail={"sessions_ended": ended})
+    messages.success(request, f"{user.username} has been signed out of {ended} session{'s' if ended != 1 else ''}.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,6 +247,17 @@ def user_detail(request, user_id: int):
                 "partnership/users_link.html",
                 {"user_obj": user, "link": _link(request, link), "created": False, "nav_active": "partnership"},
             )
+        elif action == "mfa_reset":  # dual control: another partnership admin approves it on the approvals page
+            from openmash.accounts.mfa import mfa_reset_request
+
+            mfa_reset_request(actor=request.actor, user_id=user.pk, reason=request.POST.get("reason", ""))
+            messages.success(
+                request,
+                f"The reset of {user.username}'s second factor is waiting for another partnership admin to approve "
+                "it. Nothing changes until then.",
+            )
+        elif action == "sessions_end":
+            _sessions_end(request, user)
         elif action == "reset":  # an existing user: the link goes to their own email address, never to the admin
             # the emailed link starts with the configured site address (OPENMASH_BASE_URL); this page's own
             # address only where none is configured
@@ -220,7 +268,7 @@ def user_detail(request, user_id: int):
             )
         else:
             messages.error(request, "Choose an action.")
-    except (ValidationFailed, Conflict, NotFound) as exc:
+    except (ValidationFailed, Conflict, NotFound, PermissionDenied) as exc:
         messages.error(request, exc.message)
     return redirect("partnership:user_detail", user_id=user.pk)
 
@@ -331,6 +379,8 @@ def approvals(request):
     starter's set-password link. Reading the list is audited (`list` of the grants shown); decisions are audited by
     the service. Everyone else: 403."""
     require(request.actor, "role_grant.decide")
+    if request.method == "POST" and request.POST.get("mfa_reset"):
+        return _mfa_reset_decide(request)
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         if decision not in ("approve", "reject"):
@@ -372,15 +422,48 @@ def approvals(request):
         object_type="accounts.rolegrant",
         detail={"count": len(grants), "ids": [str(g.pk) for g in grants][:50]},
     )
+    resets = list(mfa_resets_decidable(request.actor).select_related("user", "requested_by"))
+    if resets:
+        audit_record(
+            actor=request.actor,
+            action="list",
+            object_type="accounts.mfareset",
+            detail={"count": len(resets), "ids": [str(r.pk) for r in resets][:50]},
+        )
     return render(
         request,
         "partnership/approvals.html",
         {
             "grants": grants,
             "asked": asked,
+            "resets": resets,
             "nav_active": "approvals",
         },
     )
+
+
+def _mfa_reset_decide(request):
+    """Approve or reject a pending reset of a user's second factor (dual control; accounts.mfa.mfa_reset_decide)."""
+    from openmash.accounts.mfa import mfa_reset_decide
+
+    decision = request.POST.get("decision", "")
+    if decision not in ("approve", "reject"):
+        messages.error(request, "Choose approve or reject.")
+        return redirect("partnership:approvals")
+    try:
+        reset = mfa_reset_decide(actor=request.actor, reset_id=request.POST["mfa_reset"], approve=decision == "approve")
+    except (NotFound, ValidationError):
+        messages.error(request, "That request is no longer waiting for you.")
+        return redirect("partnership:approvals")
+    if decision == "approve":
+        messages.success(
+            request,
+            f"{reset.user.username}'s second factor has been reset and they have been signed out. They set up an "
+            "authenticator app again when they next sign in.",
+        )
+    else:
+        messages.success(request, f"The reset of {reset.user.username}'s second factor was rejected.")
+    return redirect("partnership:approvals")
 
 
 # --- agencies and teams -------------------------------------------------------------------------------------------

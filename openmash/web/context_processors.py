@@ -28,9 +28,9 @@ def actor(request):
         resolved = getattr(request, "actor", None)  # set by openmash.core.views.actor_required
         if resolved is None:
             user = getattr(request, "user", None)
-            resolved = (
-                actor_for_user(user, membership_id=request.session.get("membership_id")) if user is not None else None
-            )
+            # before the second factor nobody acts: no navigation, no name, no timeout warning (ADR 0011)
+            verified = user is not None and getattr(user, "is_verified", lambda: True)()
+            resolved = actor_for_user(user, membership_id=request.session.get("membership_id")) if verified else None
         request._actor_cache = resolved
     current = request._actor_cache
     nav = [

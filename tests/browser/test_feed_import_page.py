@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)
 
@@ -30,9 +31,7 @@ def test_admin_uploads_an_extract_and_watches_it_import(
     bad.write_text("record_id,given_name\nP1,Ann\n")
     user_create(username="pat.admin", password=PASSWORD, agency_code="mash", role="partnership_admin")
     page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill("pat.admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "pat.admin", PASSWORD)
 
     page.goto(live_server.url + "/partnership/imports/")
     assert_accessible(page)

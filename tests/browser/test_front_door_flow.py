@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 TIMEOUT_MS = 10_000  # as the conftest's `page` fixture
 # Made at run time (no credential in git); 22+ URL-safe characters pass the partnership's password validators.
@@ -93,9 +94,7 @@ def _sign_in(session: Session, base_url: str, username: str, shown_as: str) -> N
     expect(page).to_have_url(re.compile(r"/login/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to OpenMASH")
     session.check("the sign-in page")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, username, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
     expect(page.get_by_role("region", name="Service information")).to_contain_text(f"Signed in as {shown_as}")
     session.check(f"{username}'s home page")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)
 
@@ -21,9 +22,7 @@ def test_find_a_child_bad_date_with_javascript_shows_the_error_pattern(page, con
 
     user_create(username="screener-htmx", password=PASSWORD, agency_code="mash", role="screener")
     page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill("screener-htmx")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "screener-htmx", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
 
     page.goto(live_server.url + "/people/search/")
@@ -70,9 +69,7 @@ def test_intake_child_search_bad_date_with_javascript_moves_focus_to_the_error_s
 
     user_create(username="referrer-htmx", password=PASSWORD, agency_code="police", role="referrer")
     page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill("referrer-htmx")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "referrer-htmx", PASSWORD)
     page.goto(live_server.url + "/contacts/new/")
     expect(page).to_have_title(re.compile(r"^Record a concern"))
     page.evaluate("window.__samePage = true")

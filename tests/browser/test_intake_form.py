@@ -11,15 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)  # made at run time: no credential in git
 
 
 def _sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, username, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from conftest import VALID_NHS
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)
 NARRATIVE = "Ben told his teacher he is scared of going home; his sister Amelia was there."
@@ -25,9 +26,7 @@ def test_picking_a_sibling_keeps_everything_typed(page, console_errors, live_ser
     new_contact()  # Amelia Testchild, NHS number VALID_NHS, already known
     user_create(username="pc-typing", password=PASSWORD, agency_code="police", role="referrer")
     page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill("pc-typing")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "pc-typing", PASSWORD)
     page.goto(live_server.url + "/contacts/new/")
     page.evaluate("window.__samePage = true")  # survives htmx swaps, not a full page load
     form = page.get_by_test_id("contact-form")
@@ -74,9 +73,7 @@ def test_without_javascript_picking_a_child_keeps_everything_typed(browser, live
     page = context.new_page()
     try:
         page.goto(live_server.url + "/login/")
-        page.get_by_label("Username").fill("pc-nojs")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_test_id("sign-in").click()
+        sign_in_with_code(page, "pc-nojs", PASSWORD)
         page.goto(live_server.url + "/contacts/new/")
         form = page.get_by_test_id("contact-form")
         form.get_by_label("Describe the concern", exact=True).fill(NARRATIVE)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code, totp_from_key
 
 PASSWORD = secrets.token_urlsafe(24)
 
@@ -40,9 +41,7 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     user_create(username="pat.admin", password=PASSWORD, agency_code="mash", role="partnership_admin")
     base = live_server.url
     page.goto(base + "/login/")
-    page.get_by_label("Username").fill("pat.admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "pat.admin", PASSWORD)
 
     page.goto(base + "/partnership/users/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
@@ -67,9 +66,7 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     approver_errors: list[str] = []
     approver.on("console", lambda m: approver_errors.append(m.text) if m.type == "error" else None)
     approver.goto(base + "/login/")
-    approver.get_by_label("Username").fill("sam.admin")
-    approver.get_by_label("Password").fill(PASSWORD)
-    approver.get_by_test_id("sign-in").click()
+    sign_in_with_code(approver, "sam.admin", PASSWORD)
     approver.goto(base + "/partnership/approvals/")
     expect(approver.get_by_test_id("grants")).to_contain_text("jo.starter")
     _check(approver, approver_errors, "the approvals page")
@@ -98,8 +95,19 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     starter.get_by_label("New password confirmation").fill(new_password)
     starter.get_by_test_id("set-password").click()
     expect(starter).to_have_url(re.compile(r"/login/"))
+    # a starter has no second factor yet: they set up an authenticator app before anything else (ADR 0011)
     starter.get_by_label("Username").fill("jo.starter")
     starter.get_by_label("Password").fill(new_password)
     starter.get_by_test_id("sign-in").click()
+    expect(starter.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    expect(starter.get_by_test_id("totp-qr").locator("svg")).to_be_visible()
+    _check(starter, [], "the enrolment page")
+    starter.get_by_text("I cannot scan the QR code").click()
+    key = starter.get_by_test_id("totp-key").inner_text()
+    starter.get_by_label("Code from your authenticator app").fill(totp_from_key(key))
+    starter.get_by_test_id("confirm-app").click()
+    expect(starter.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    _check(starter, [], "the recovery codes page")
+    starter.get_by_test_id("codes-kept").click()
     expect(starter.get_by_role("heading", level=1)).to_have_text("Your work")
     starter.context.close()

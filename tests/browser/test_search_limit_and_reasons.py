@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 from tests.support import child
 
 PASSWORD = secrets.token_urlsafe(24)
@@ -31,9 +32,7 @@ def test_find_a_child_by_a_sound_alike_name_then_hit_the_search_limit(
     new_contact(actor=referrer, subjects=[child("Kaden", "Wałęsa", dob="2018-04-02")], household=[])
     user_create(username="screener-limit", password=PASSWORD, agency_code="mash", role="screener")
     page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill("screener-limit")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "screener-limit", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
 
     page.goto(live_server.url + "/people/search/")

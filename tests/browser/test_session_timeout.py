@@ -12,15 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)
 NARRATIVE = "Ben said his dad's new partner locks him in his room at night."
 
 
 def _sign_in(page, base, username):
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, username, PASSWORD)
 
 
 @pytest.mark.browser

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in_with_code
 
 PASSWORD = secrets.token_urlsafe(24)  # made at run time: no credential in git
 
@@ -33,9 +34,7 @@ def test_partnership_admin_revokes_a_token(page, console_errors, live_server, pa
     token, raw = token_create(username="sam.screener")
 
     page.goto(live_server.url + "/")
-    page.get_by_label("Username").fill("pat.admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
+    sign_in_with_code(page, "pat.admin", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
 
     page.get_by_role("link", name="API tokens").first.click()

@@ -269,6 +269,9 @@ def test_a_user_with_another_active_membership_still_signs_in(client, account):
     Agency.objects.filter(code="police").update(active=False)
     r = client.post("/login/", {"username": user.username, "password": secret})
     assert r.status_code == 302 and AuditEvent.objects.filter(action="login").exists()
+    from conftest import mfa_complete
+
+    mfa_complete(client, user)  # the second factor (ADR 0011)
     assert client.get("/").status_code == 200
 
 

@@ -1,7 +1,7 @@
 """The simulated MASH week for `openmash bench load` (run by locust, headless, against `openmash serve`).
 
-Reads the plan written by the bench (OPENMASH_LOAD_PLAN: demo users' password and API tokens, people to search
-for). Four kinds of user, in the mix a hub sees: screeners and managers (signed in to the web pages, writing through
+Reads the plan written by the bench (OPENMASH_LOAD_PLAN: demo users' password, authenticator keys and API tokens,
+people to search for). Four kinds of user, in the mix a hub sees: screeners and managers (signed in to the web pages, writing through
 the API), agency researchers answering information requests, and referrers recording contacts. A 409 (someone else
 screened or answered first) is the product working as designed: counted by the bench as a conflict, not an error.
 """
@@ -12,14 +12,27 @@ import json
 import os
 import random
 import re
+import time
 
 import requests
+from gevent.lock import Semaphore
 from locust import HttpUser, between, task
 
 from openmash.core.loadtest.payload import answer_candidates, candidate_questions, contact_payload
 
 PLAN = json.loads(open(os.environ["OPENMASH_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_SIGNED_IN: dict[str, dict] = {}  # demo account -> its one signed-in session's cookies (see _MashUser.sign_in)
+_SIGN_IN_LOCK = Semaphore()
+
+
+def _totp(hex_key: str, steps_ahead: int = 0) -> str:
+    """The 6-digit code an authenticator app shows for this key now (or `steps_ahead` 30-second steps later)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(hex_key), step=30, t0=0, digits=6)
+    totp.time = time.time() + 30 * steps_ahead
+    return str(totp.token()).zfill(6)
 
 
 class _MashUser(HttpUser):
@@ -34,9 +47,19 @@ class _MashUser(HttpUser):
         self.api = {"Authorization": f"Bearer {self.token}"}
 
     def sign_in(self):
-        """Through the sign-in page, outside the measured requests: a sign-in is a deliberately slow Argon2 check
-        done once a session, not part of the working traffic the targets are about. A failed sign-in still fails
-        the run (every page after it would be the sign-in page, which is reported as an error below)."""
+        """Through the sign-in page and the second factor, outside the measured requests: a sign-in is a
+        deliberately slow Argon2 check done once a session, not part of the working traffic the targets are about.
+        A code from an authenticator app is accepted once per 30-second step (ADR 0011), so each demo account signs
+        in once and the simulated users acting as it share that session. A failed sign-in still fails the run
+        (every page after it would be the sign-in page, which is reported as an error below)."""
+        with _SIGN_IN_LOCK:
+            cookies = _SIGNED_IN.get(self.username)
+            if cookies is None:
+                cookies = _SIGNED_IN[self.username] = self._sign_in_once()
+        self.client.cookies.update(cookies)
+
+    def _sign_in_once(self) -> dict:
+        """The password, then the code the account's app shows (from the plan's key); the session's cookies."""
         with requests.Session() as s:
             page = s.get(self.host + "/login/", timeout=60)
             match = CSRF_RE.search(page.text or "")
@@ -52,7 +75,23 @@ class _MashUser(HttpUser):
             )
             if done.url.rstrip("/").endswith("/login"):
                 raise RuntimeError(f"sign-in failed for {self.username}")
-            self.client.cookies.update(s.cookies)
+            for step_ahead in (0, 1):  # this step's code, or the next one's if this one was used
+                if "/account/verify/" not in done.url:
+                    break
+                match = CSRF_RE.search(done.text or "")
+                done = s.post(
+                    self.host + "/account/verify/",
+                    {
+                        "code": _totp(PLAN["totp_keys"][self.username], step_ahead),
+                        "next": "/",
+                        "csrfmiddlewaretoken": match.group(1) if match else "",
+                    },
+                    headers={"Referer": done.url},
+                    timeout=60,
+                )
+            if "/account/" in done.url:
+                raise RuntimeError(f"second factor refused for {self.username}")
+            return requests.utils.dict_from_cookiejar(s.cookies)
 
     def page(self, path, label):
         """A web page; landing on the sign-in page instead (session lost) is an error."""

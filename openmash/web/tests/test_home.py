@@ -34,6 +34,8 @@ def test_missing_credentials_link_to_the_fields(client):
 def test_signing_in_and_out(client, partnership):
     import secrets
 
+    from conftest import mfa_complete
+    from openmash.accounts.models import User
     from openmash.accounts.services import user_create
 
     secret = secrets.token_urlsafe(16)  # made at run time: no credential sits in git
@@ -45,6 +47,8 @@ def test_signing_in_and_out(client, partnership):
         check_password=False,
     )
     response = client.post("/login/", {"username": "pc.smith", "password": secret})
+    assert response.status_code == 302 and response["Location"] == "/account/verify/?next=%2F"  # the second factor
+    response = mfa_complete(client, User.objects.get(username="pc.smith"))
     assert response.status_code == 302 and response["Location"] == "/"
     home = client.get("/").content.decode()
     assert "Raise a concern about a child" in home and 'action="/logout/"' in home

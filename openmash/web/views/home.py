@@ -35,9 +35,21 @@ from openmash.web.paging import pagination
 
 @method_decorator(require_http_methods(["GET", "HEAD", "POST"]), name="dispatch")  # before the signed-in redirect
 class LoginView(auth_views.LoginView):
+    """The password step. A right password leads to the second factor (ADR 0011: openmash.accounts.mfa_views), which
+    then goes on to where the user was going (`next`)."""
+
     template_name = "web/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        if getattr(self.request.user, "is_verified", lambda: False)():
+            return super().get_success_url()
+        return reverse("mfa:verify") + "?" + urlencode({"next": super().get_success_url()})
 
 
 @require_POST

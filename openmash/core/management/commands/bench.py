@@ -325,6 +325,7 @@ class FrontDoorBench:
     # measuring
 
     def clients(self) -> dict[str, Client]:
+        from openmash.accounts.mfa import client_session_verify
         from openmash.accounts.models import User
         from openmash.accounts.services import token_create
 
@@ -336,7 +337,9 @@ class FrontDoorBench:
             ("auditor", "bench.auditor"),
         ):
             client = Client(raise_request_exception=False, HTTP_HOST="localhost")
-            client.force_login(User.objects.get(username=username))
+            user = User.objects.get(username=username)
+            client.force_login(user)
+            client_session_verify(client, user)  # signed in with the second factor too (ADR 0011)
             clients[role] = client
         token = token_create(username="police.referrer")[1]
         clients["referrer"] = Client(

@@ -214,9 +214,22 @@ class Command(BaseCommand):
             .values_list("code", flat=True)
             .distinct()[:3]
         )
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # each demo user's authenticator key (the seed made one per user; ADR 0011): the simulated users type its code
+        totp_keys = {
+            username: key
+            for username, key in TOTPDevice.objects.filter(confirmed=True).values_list("user__username", "key")
+        }
         Path(plan_path).write_text(
             json.dumps(
-                {"password": DEMO_PASSWORD, "users": users, "people": people, "request_agencies": request_agencies}
+                {
+                    "password": DEMO_PASSWORD,
+                    "users": users,
+                    "people": people,
+                    "request_agencies": request_agencies,
+                    "totp_keys": totp_keys,
+                }
             )
         )
 

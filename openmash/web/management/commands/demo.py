@@ -36,5 +36,8 @@ class Command(BaseCommand):
         for role, usernames in demo_logins():
             self.stdout.write(f"  {role:<28} {', '.join(usernames)}")
         self.stdout.write("")
+        self.stdout.write("Every sign-in then asks for a 6-digit security code (the user's authenticator app). In the")
+        self.stdout.write("demo, print a user's current code with:  .venv/bin/openmash demo code USERNAME")
+        self.stdout.write("")
         if not opts["seed_only"]:
             call_command("serve", port=opts["port"])
