@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "openmash.contacts",
     "openmash.enquiries",
     "openmash.casework",
+    "openmash.sharing",
     "openmash.feeds",
     "openmash.matching",
     "openmash.web",
