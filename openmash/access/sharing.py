@@ -178,7 +178,9 @@ def items_shown(actor, items, *, pack_allowed: bool = False) -> list[dict]:
 def items_text(shown: list[dict]) -> str:
     """The text of the fully shown items shared into the hub, joined by blank lines: what the backward-compatible
     `summary` field of the API says (the same redaction as the items; never a draft's or a refused item's text)."""
-    return "\n\n".join(o["text"] for o in shown if o["shown"] == "full" and o["state"] == "shared" and o["text"])
+    return "\n\n".join(
+        o["text"] for o in shown if o["shown"] == "full" and o["state"] == "shared" and not o["withdrawn"] and o["text"]
+    )
 
 
 def answer_details_visible(actor) -> bool:
