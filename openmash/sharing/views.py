@@ -53,7 +53,7 @@ def item_new(request, request_id):
         else:
             return redirect("sharing:helper", item_id=item.pk, step="purpose")
     ctx = {"r": agency_request, "form": form, "nav_active": "requests"}
-    return render(request, "sharing/item_new.html", ctx, status=422 if form.errors else 200)
+    return render(request, "sharing/item_new.html", ctx)
 
 
 # --- "Can I share this?" ---------------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def helper(request, item_id, step):
         "nav_active": "requests",
         "template": f"sharing/helper/{step}.html",
     }
-    return render(request, "sharing/helper/question.html", ctx, status=422 if form.errors else 200)
+    return render(request, "sharing/helper/question.html", ctx)
 
 
 def _later_keys(step: str) -> set[str]:
@@ -248,7 +248,7 @@ def _check(request, item, answers: dict, back: str, shown: dict):
         "nav_active": "requests",
         "change": {s: reverse("sharing:helper", kwargs={"item_id": item.pk, "step": s}) for s in _FORMS},
     }
-    return render(request, "sharing/helper/check.html", ctx, status=422 if errors else 200)
+    return render(request, "sharing/helper/check.html", ctx)
 
 
 # --- releasing an item out of the hub --------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def item_release(request, item_id):
         "back": _request_page(item),
         "nav_active": "requests",
     }
-    return render(request, "sharing/release.html", ctx, status=422 if form.errors else 200)
+    return render(request, "sharing/release.html", ctx)
 
 
 _BACK_PREFIXES = ("/enquiries/", "/packs/")
