@@ -57,7 +57,7 @@ from openmash.sharing.choices import (
     SensitiveCategory,
     SpecialCondition,
 )
-from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision
+from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision, SharingSettings
 
 MAX_ITEM_TEXT = 10000
 MAX_NOTE = 2000
@@ -578,3 +578,29 @@ def request_has_items(request) -> bool:
         .exclude(source__in=("summary", "migrated"))
         .exists()
     )
+
+
+@transaction.atomic
+def sealed_roles_update(*, actor, roles: list[str]) -> SharingSettings:
+    """The partnership admin names the roles that see sealed items (access.sharing.SEALED_ROLES_ALLOWED: MASH
+    screener, MASH manager, allocated social worker; at least one). Applies at once. Audited (the role codes)."""
+    from openmash.access.sharing import SEALED_ROLES_ALLOWED, sealed_roles
+
+    require(actor, "partnership.configure")
+    roles = sorted(set(roles or []))
+    if not roles or any(r not in SEALED_ROLES_ALLOWED for r in roles):
+        raise ValidationFailed(
+            "There is a problem with the sealed roles",
+            errors={
+                "sealed_roles": ["Select at least one role: MASH screener, MASH manager or allocated social worker"]
+            },
+        )
+    before = sorted(sealed_roles())
+    row = SharingSettings.objects.select_for_update().order_by("created_at").first()
+    if row is None:
+        row = SharingSettings.objects.create(sealed_roles=roles)
+    else:
+        row.sealed_roles = roles
+        row.save(update_fields=["sealed_roles", "updated_at"])
+    audit_record(actor=actor, action="update", obj=row, detail={"sealed_roles": [before, roles]})
+    return row

@@ -117,3 +117,18 @@ def test_an_ended_allocation_ends_the_workers_sight_of_released_items(room, item
     CaseAllocation.objects.filter(worker=room.worker.user).update(closed_at=timezone.now())
     assert not pack_readable(room.worker, room.contact)
     assert not items_visible(room.worker).exists()
+
+
+def test_the_partnership_admin_names_the_sealed_roles_on_the_settings_page(room, items):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(room.admin.user)
+    r = client.post("/partnership/", {"form": "sealed"})
+    assert r.status_code == 200 and "Select at least one role" in r.content.decode()
+    r = client.post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    assert r.status_code == 302
+    assert item_view(room.screener, _reload(items["sealed"])).shown == "full"
+    screener = Client()
+    screener.force_login(room.screener.user)
+    assert screener.post("/partnership/", {"form": "sealed", "sealed_roles": ["screener"]}).status_code == 403
