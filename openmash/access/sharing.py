@@ -168,9 +168,13 @@ def item_shown(actor, item, *, pack_allowed: bool = False, roles: frozenset[str]
     }
 
 
-def items_shown(actor, items, *, pack_allowed: bool = False) -> list[dict]:
-    """item_shown over `items` (one settings read), dropping the ones the actor may see nothing of."""
-    roles = sealed_roles()
+def items_shown(actor, items, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> list[dict]:
+    """item_shown over `items` (one settings read, or none when the caller passes the sealed `roles`), dropping the
+    ones the actor may see nothing of."""
+    items = list(items)
+    if not items:
+        return []
+    roles = roles if roles is not None else sealed_roles()
     out = [item_shown(actor, i, pack_allowed=pack_allowed, roles=roles) for i in items]
     return [o for o in out if o is not None]
 

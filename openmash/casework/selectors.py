@@ -19,7 +19,7 @@ from openmash.access.policy import (
     people_in_clusters,
     require,
 )
-from openmash.access.sharing import answer_details_visible, items_shown
+from openmash.access.sharing import answer_details_visible, items_shown, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -210,10 +210,11 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         # The secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown):
         # outside the hub only the items the agency released; the answer's own indicators and dates stay in the hub.
         by_request = items_for_requests(reqs)
+        roles = sealed_roles() if any(by_request.values()) else None  # one settings read for the pack
         details = answer_details_visible(actor)
         for r in reqs:
             response = getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
-            shown = items_shown(actor, by_request[r.pk], pack_allowed=True)
+            shown = items_shown(actor, by_request[r.pk], pack_allowed=True, roles=roles)
             held = sum(1 for i in shown if i["shown"] in ("not_released", "held"))
             withheld += held
             requests.append(

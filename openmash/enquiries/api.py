@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import agency_request_urgency, early_help_case_details
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
-from openmash.access.sharing import items_text
+from openmash.access.sharing import items_text, sealed_roles
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -389,9 +389,9 @@ def _response(r, shown: list) -> dict | None:
     }
 
 
-def _answer(r, actor, items: list) -> dict:
+def _answer(r, actor, items: list, roles=None) -> dict:
     """A request's items as `actor` may see them (access.sharing, the one answer) and its response."""
-    shown = answer_items(actor, r, items)
+    shown = answer_items(actor, r, items, roles=roles)
     return {"response": _response(r, shown), "items": shown}
 
 
@@ -449,6 +449,7 @@ def enquiry_out(e, actor) -> dict:
     now = timezone.now()
     reqs = list(e.agency_requests.all())
     items = items_for_requests(reqs)
+    roles = sealed_roles() if any(items.values()) else None
     d = getattr(e, "decision", None) if e.status == "decided" else None
     return {
         **_summary(e, now),
@@ -480,7 +481,7 @@ def enquiry_out(e, actor) -> dict:
                 "overdue": r.status == "open" and r.due_at < now,
                 "escalated": r.escalated_at is not None,
                 "question": r.question,
-                **_answer(r, actor, items[r.pk]),
+                **_answer(r, actor, items[r.pk], roles),
             }
             for r in reqs
         ],
@@ -559,7 +560,7 @@ def _people_out(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "person_id"} for row in rows]
 
 
-def inbox_item(actor, r, now, items: list | None = None) -> dict:
+def inbox_item(actor, r, now, items: list | None = None, roles=None) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
     people = request_people(actor, r.enquiry.contact, request=r)
     urgency = agency_request_urgency(actor, r)
@@ -576,7 +577,7 @@ def inbox_item(actor, r, now, items: list | None = None) -> dict:
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
         "people_until": getattr(r, "people_until", None),
-        **_answer(r, actor, items if items is not None else items_for_requests([r])[r.pk]),
+        **_answer(r, actor, items if items is not None else items_for_requests([r])[r.pk], roles),
     }
 
 
@@ -587,7 +588,8 @@ def agency_inbox(request, q: Query[InboxQuery]):
         actor=request.actor, status=q.status, overdue_only=q.overdue, page=q.page, page_size=q.page_size, clamp=False
     )
     items = items_for_requests(list(page))
-    return page_out(page, [inbox_item(request.actor, r, now, items[r.pk]) for r in page])
+    roles = sealed_roles() if any(items.values()) else None
+    return page_out(page, [inbox_item(request.actor, r, now, items[r.pk], roles) for r in page])
 
 
 @router.post(

@@ -37,9 +37,10 @@ def items_for_requests(requests) -> dict:
     return out
 
 
-def answer_items(actor, request, items, *, pack_allowed: bool = False) -> list[dict]:
-    """The items of one agency's answer as the actor may see them (access.sharing.items_shown)."""
-    return items_shown(actor, items, pack_allowed=pack_allowed)
+def answer_items(actor, request, items, *, pack_allowed: bool = False, roles=None) -> list[dict]:
+    """The items of one agency's answer as the actor may see them (access.sharing.items_shown; `roles`: the sealed
+    roles when the caller read them once for many answers)."""
+    return items_shown(actor, items, pack_allowed=pack_allowed, roles=roles)
 
 
 @transaction.atomic

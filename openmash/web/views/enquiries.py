@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
-from openmash.access.sharing import items_shown
+from openmash.access.sharing import items_shown, sealed_roles
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
@@ -106,6 +106,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     decision = getattr(enquiry, "decision", None) if not is_open else None
     # the secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown)
     items = items_for_requests(requests)
+    roles = sealed_roles() if any(items.values()) else None  # one settings read for the page
     all_outcomes = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     ctx = {
         "enquiry": enquiry,
@@ -124,7 +125,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
                 "response": getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None,
                 "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
                 "closed": r.status == RequestStatus.CLOSED,
-                "items": items_shown(actor, items[r.pk]),
+                "items": items_shown(actor, items[r.pk], roles=roles),
             }
             for r in requests
         ],
