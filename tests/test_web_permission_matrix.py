@@ -327,6 +327,8 @@ ROWS: dict[str, Row] = {
     ),
     "casework:pack_list": Row("GET", "/packs/", HUB | at_any("social_worker"), denied=403, personal=HUB | {ALLOCATED}),
     "casework:pack": Row("GET", "/packs/{decided}/", HUB | {ALLOCATED}),
+    # the pack's agency answers as a PDF (issue 7): the same readers and items as the pack page
+    "sharing:pack_answers_pdf": Row("GET", "/packs/{decided}/answers.pdf", HUB | {ALLOCATED}),
     "casework:allocation_close": Row(
         "POST",
         "/packs/{decided}/allocations/{allocation}/close/",

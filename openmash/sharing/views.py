@@ -316,3 +316,23 @@ def release_requests(request):
     found = selectors.release_requests_list(actor=request.actor)
     ctx = {"rows": found, "nav_active": "requests"}
     return render(request, "sharing/release_requests.html", ctx)
+
+
+@require_safe
+@actor_required
+def pack_answers_pdf(request, contact_id):
+    """The MASH pack's agency answers as a PDF: the same items as the pack page for the same reader (the hub, or the
+    allocated worker while the allocation is open; 404 for anyone else). Audited: the pack read and an "export"."""
+    from django.http import HttpResponse
+
+    from openmash.audit.services import audit_record
+    from openmash.casework.selectors import mash_pack_get
+    from openmash.sharing.pdf import pack_answers_pdf as render
+
+    pack = mash_pack_get(actor=request.actor, contact_id=contact_id)
+    body = render(actor=request.actor, pack=pack)
+    audit_record(actor=request.actor, action="export", obj=pack.contact, reason="mash pack answers pdf")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="mash-pack-answers.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

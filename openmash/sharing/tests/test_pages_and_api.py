@@ -46,7 +46,9 @@ def _seen(text: str) -> set[str]:
 def test_the_allocated_worker_sees_only_released_items_on_every_path(api, room, shared):
     pack_page = _page(room.worker, f"/packs/{room.contact.pk}/")
     pack_api = api(room.worker).get(f"/mash-packs/{room.contact.pk}").json()
-    assert _seen(pack_page) == _seen(str(pack_api)) == {RELEASED}
+    pack_pdf = _page(room.worker, f"/packs/{room.contact.pk}/answers.pdf")
+    assert _seen(pack_page) == _seen(str(pack_api)) == _seen(pack_pdf) == {RELEASED}
+    assert "Held by the MASH" in pack_pdf
     gp = next(a for a in pack_api["agency_answers"] if a["agency_code"] == "health-gp")
     assert [i["shown"] for i in gp["items"]] == ["not_released", "full"] and gp["withheld"]
     assert gp["summary"] == RELEASED
@@ -64,6 +66,7 @@ def test_the_allocated_worker_sees_only_released_items_on_every_path(api, room, 
 def test_release_makes_exactly_that_item_appear(api, room, shared):
     item_release(room.gp, shared["kept"])
     assert _seen(_page(room.worker, f"/packs/{room.contact.pk}/")) == {KEPT, RELEASED}
+    assert _seen(_page(room.worker, f"/packs/{room.contact.pk}/answers.pdf")) == {KEPT, RELEASED}
     assert _seen(str(api(room.worker).get(f"/mash-packs/{room.contact.pk}").json())) == {KEPT, RELEASED}
 
 
@@ -71,6 +74,9 @@ def test_the_referrer_sees_no_item_anywhere(api, room, shared):
     assert not _seen(_page(room.referrer, f"/contacts/{room.contact.pk}/"))
     assert not _seen(str(api(room.referrer).get(f"/contacts/{room.contact.pk}").json()))
     assert api(room.referrer).get(f"/mash-packs/{room.contact.pk}").status_code == 404
+    client = Client()
+    client.force_login(room.referrer.user)
+    assert client.get(f"/packs/{room.contact.pk}/answers.pdf").status_code == 404
     for item in shared.values():
         assert api(room.referrer).get(f"/contributed-items/{item.pk}").status_code == 404
 
@@ -83,6 +89,7 @@ def test_the_hub_sees_shared_items_and_only_that_one_was_declined(api, room, sha
     gp = next(r for r in data["agency_requests"] if r["agency_code"] == "health-gp")
     assert gp["response"] is None  # the request was closed unanswered: the items stand on their own
     assert _seen(_page(room.screener, f"/packs/{room.contact.pk}/")) == {KEPT, RELEASED}
+    assert _seen(_page(room.screener, f"/packs/{room.contact.pk}/answers.pdf")) == {KEPT, RELEASED}
 
 
 def test_the_owning_agency_sees_its_own_items_whole(api, room, shared):
