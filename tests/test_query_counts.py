@@ -15,7 +15,9 @@ PINNED = {
     # holidays) for due_outside_hub_hours, read once per page
     "/screening-queue": 16,
     "/enquiries": 10,  # + 1 the audit events' contact index; + 2 the hub's calendar (due_outside_hub_hours)
-    "/agency-requests": 11,  # + earlier versions of amended answers; + 2 late answers and the contact index
+    # + earlier versions of amended answers; + 2 late answers and the contact index; + 1 the requests' contributed items
+    # (issue 7; their sharing decisions + 1 and the sealed roles + 1 only when there are items)
+    "/agency-requests": 12,
     # token authentication, the search rate count (audit trail), the search-key index rows (with each person's merge
     # target and names), the people shown (NHS number and postcode as subqueries), one INSERT of the search and its
     # results' audit events

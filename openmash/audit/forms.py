@@ -67,6 +67,12 @@ ACTION_LABELS = {
     "role_grant_request": "Asked for a role (waiting for approval)",
     "role_grant_approve": "Approved a role",
     "role_grant_reject": "Rejected a role",
+    # the secure room (issue 7): an agency's sharing decisions on its items, and requests to release them
+    "share": "Shared an item with the MASH",
+    "share_refuse": "Decided not to share an item",
+    "release": "Released an item outside the MASH",
+    "release_refuse": "Refused to release an item",
+    "release_request": "Asked an agency to release an item",
 }
 
 

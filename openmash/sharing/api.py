@@ -8,8 +8,9 @@ import datetime as dt
 from typing import ClassVar
 from uuid import UUID
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from openmash.core.api_paging import PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
 from openmash.sharing import selectors, services
 
@@ -185,10 +186,17 @@ def release_request_create(request, item_id: UUID):
     return Status(201, release_request_out(selectors.release_request_get(asked.pk)))
 
 
+class ReleaseRequestPageOut(PageOut):
+    """One page of the release requests on your agency's items, open first, newest first."""
+
+    items: list[ReleaseRequestOut]
+
+
 @router.get(
     "/release-requests",
-    response=list[ReleaseRequestOut],
-    summary="Release requests on your agency's items, open first (the agency's researchers)",
+    response=ReleaseRequestPageOut,
+    summary="Release requests on your agency's items, open first, paged (the agency's researchers)",
 )
-def release_request_list(request):
-    return [release_request_out(r) for r in selectors.release_requests_list(actor=request.actor)]
+def release_request_list(request, q: Query[PageQuery]):
+    page = selectors.release_requests_page(actor=request.actor, page=q.page, page_size=q.page_size)
+    return page_out(page, [release_request_out(r) for r in page.items])

@@ -18,6 +18,7 @@ from openmash.access.sharing import (
 )
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
+from openmash.core.pagination import Page
 from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision
 
 
@@ -77,18 +78,28 @@ def release_request_get(pk) -> ReleaseRequest:
 
 
 @transaction.atomic
-def release_requests_list(*, actor, limit: int = 200) -> list[ReleaseRequest]:
-    """Release requests on the actor's agency's items, open first, newest first. PermissionDenied for anyone who
-    does not answer requests. Audited (list)."""
+def release_requests_page(*, actor, page: int = 1, page_size: int = 25) -> Page:
+    """One page of the release requests on the actor's agency's items, open first, newest first, with the true
+    total (core.pagination.Page). PermissionDenied for anyone who does not answer requests. Audited (list)."""
     require(actor, "request.respond")
     order = Case(When(status="open", then=Value(0)), default=Value(1), output_field=IntegerField())
+    qs = release_requests_visible(actor)
+    page_size = max(1, min(int(page_size), 100))
+    page = max(1, int(page))
+    start = (page - 1) * page_size
     found = list(
-        release_requests_visible(actor)
-        .select_related("item__agency", "item__request__enquiry__contact", "requested_by")
-        .order_by(order, "-requested_at")[:limit]
+        qs.select_related("item__agency", "item__request__enquiry__contact", "requested_by").order_by(
+            order, "-requested_at", "-pk"
+        )[start : start + page_size]
     )
+    count = len(found) if page == 1 and len(found) < page_size else qs.count()
     audit_record_many(actor=actor, action="list", objects=found, reason="release requests")
-    return found
+    return Page(items=found, count=count, number=page, page_size=page_size, num_pages=max(1, -(-count // page_size)))
+
+
+def release_requests_list(*, actor, limit: int = 100) -> list[ReleaseRequest]:
+    """The first `limit` release requests (release_requests_page). Audited."""
+    return release_requests_page(actor=actor, page=1, page_size=limit).items
 
 
 def open_release_requests_count(*, actor) -> int:
