@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
+    path("", include("openmash.sharing.urls")),
     path("", include("openmash.matching.urls")),
     path("", include("openmash.oversight.urls")),
     path("", include("openmash.web.urls")),

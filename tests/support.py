@@ -115,6 +115,36 @@ def decide(
     )
 
 
+#: A complete decision to share an item into the hub (or release it): public task, consent not sought because
+#: seeking it would put the child at risk, with the special-category and Part 3 conditions (ignored where not needed).
+SHARE = {
+    "outcome": "share",
+    "purpose": "protect_child",
+    "lawful_basis": "public_task",
+    "special_condition": "sch1_para18",
+    "part3_condition": "sch8_para4",
+    "consent": "not_sought",
+    "consent_not_sought_reason": "risk_to_child",
+    "necessity_note": "The pattern of attendances bears on the risk to the child",
+}
+REFUSE = {"outcome": "do_not_share", "refusal_reason": "third_party_risk"}
+
+
+def item_give(researcher, request, text, *, sensitivity="standard", category="", decision=SHARE, **grading):
+    """Add an item to an agency's answer through the service, with its sharing decision (None: a draft)."""
+    from openmash.sharing.services import item_add
+
+    item = {"text": text, "sensitivity": sensitivity, "category": category, **grading}
+    return item_add(actor=researcher, request_id=request.pk, item=item, decision=decision)
+
+
+def item_release(researcher, item, decision=SHARE):
+    """Release an item out of the hub through the service (decision REFUSE: refuse the release)."""
+    from openmash.sharing.services import item_release as release
+
+    return release(actor=researcher, item_id=item.pk, decision=decision)
+
+
 def subject_person(contact):
     return contact.people.get(role="subject").person
 
@@ -155,8 +185,12 @@ def counted_models():
         PrivacyAlertDecision,
     )
     from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
+    from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision
 
     return [
+        ContributedItem,
+        ShareDecision,
+        ReleaseRequest,
         Contact,
         ContactPerson,
         Person,

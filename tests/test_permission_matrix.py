@@ -38,7 +38,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import AGENCIES, contact_payload
-from tests.support import nhs_number, row_counts
+from tests.support import SHARE, nhs_number, row_counts
 
 ROLES = [
     "referrer",
@@ -206,6 +206,35 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/intake/candidates"): Rule(
         at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403
     ),
+    # the secure room (issue 7): the GP's researchers add items to the GP's answer, decide on and release them; the
+    # hub reads shared items and asks for their release; every agency's researchers list their release requests.
+    # The items are on the open enquiry (no MASH pack yet), so the allocated worker has no sight of them.
+    ("POST", "/api/v1/agency-requests/{request_id}/items"): Rule(
+        frozenset({"researcher@health-gp"}),
+        201,
+        403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")} | {EARLY_HELP: 404},
+    ),
+    ("GET", "/api/v1/contributed-items/{item_id}"): Rule(HUB | {"researcher@health-gp"}, 200, 404),
+    ("POST", "/api/v1/contributed-items/{item_id}/decision"): Rule(
+        frozenset({"researcher@health-gp"}),
+        200,
+        403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")} | {EARLY_HELP: 404},
+    ),
+    ("POST", "/api/v1/contributed-items/{item_id}/release"): Rule(
+        frozenset({"researcher@health-gp"}),
+        200,
+        403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")} | {EARLY_HELP: 404},
+    ),
+    # the owning agency releases its items rather than asking: 409 (the item is its own, not one to ask for)
+    ("POST", "/api/v1/contributed-items/{item_id}/release-requests"): Rule(
+        HUB, 201, 404, denied_overrides={"researcher@health-gp": 409}
+    ),
+    ("GET", "/api/v1/release-requests"): Rule(
+        at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@health-gp"})
+    ),
     # a hub manager closes any allocation, the allocated worker their own; other managers and social workers may
     # close allocations in general but not this one, so it answers as missing
     ("POST", "/api/v1/allocations/{allocation_id}/close"): Rule(
@@ -357,6 +386,24 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/people/{w['merged_person']}/separation",
             {"reason": "Twins: the wrong twin's NHS number"},
         ),
+        ("POST", "/api/v1/agency-requests/{request_id}/items"): (
+            f"/agency-requests/{w['request_gp']}/items",
+            {"text": "Seen at the clinic twice", "decision": SHARE},
+        ),
+        ("GET", "/api/v1/contributed-items/{item_id}"): (f"/contributed-items/{w['item_shared']}", None),
+        ("POST", "/api/v1/contributed-items/{item_id}/decision"): (
+            f"/contributed-items/{w['item_draft']}/decision",
+            SHARE,
+        ),
+        ("POST", "/api/v1/contributed-items/{item_id}/release"): (
+            f"/contributed-items/{w['item_shared']}/release",
+            SHARE,
+        ),
+        ("POST", "/api/v1/contributed-items/{item_id}/release-requests"): (
+            f"/contributed-items/{w['item_shared']}/release-requests",
+            {},
+        ),
+        ("GET", "/api/v1/release-requests"): ("/release-requests", None),
         ("POST", "/api/v1/intake/candidates"): (
             "/intake/candidates",
             {"forename": "Nobody", "surname": "Knownyet", "date_of_birth": "2012-02-02"},
@@ -450,6 +497,14 @@ def _build_world() -> dict:
     )
     request_gp, request_police = requests_send(setup_screener, enquiry, "health-gp", "police")
     respond(setup_police_researcher, request_police)
+    # the secure room: the GP shares one item into the hub and keeps a draft; the hub asks for the shared one's release
+    from openmash.sharing.services import release_request_create
+    from tests.support import item_give
+
+    setup_gp = actor("researcher", "health-gp", "matrix-setup-gp")
+    item_shared = item_give(setup_gp, request_gp, "Seen at the clinic")
+    item_draft = item_give(setup_gp, request_gp, "Draft: not decided yet", decision=None)
+    release_request_create(actor=setup_screener, item_id=item_shared.pk)
     child = subject_person(contact_a)
     allocation_open(child, worker)
     # a later contact about the allocated child: passed straight to the worker (status with_allocated_worker)
@@ -531,6 +586,8 @@ def _build_world() -> dict:
         "child_c": child_c.pk,
         "allocation_c": allocation_c.pk,
         "worker_membership": worker.membership.pk,
+        "item_shared": item_shared.pk,
+        "item_draft": item_draft.pk,
     }
 
 
@@ -748,6 +805,8 @@ def test_every_api_operation_has_a_matrix_row():
         "break_glass",
         "alert",
         "access_notice",
+        "item_shared",
+        "item_draft",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

@@ -18,8 +18,9 @@ PINNED = {
     "/screening-queue": 17,
     "/enquiries": 11,  # + 1 the audit events' contact index; + 2 the hub's calendar (due_outside_hub_hours)
     # + earlier versions of amended answers; + 2 late answers and the contact index; + 1 the researcher's live
-    # break-glass uses, read once per request (access.policy.break_glass_person_ids, issue 7)
-    "/agency-requests": 13,
+    # break-glass uses, read once per request (access.policy.break_glass_person_ids, issue 7); + 1 the requests'
+    # contributed items (issue 7; their sharing decisions + 1 and the sealed roles + 1 only when there are items)
+    "/agency-requests": 14,
     # token authentication, the search rate count (audit trail), the search-key index rows (with each person's merge
     # target and names), the people shown (NHS number and postcode as subqueries), one INSERT of the search and its
     # results' audit events

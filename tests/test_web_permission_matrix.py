@@ -74,6 +74,8 @@ CANARIES: dict[str, list[str]] = {
     "other_child": ["Bexleycanary"],  # the child of the second, unscreened contact
     "sealed": ["Canary sealed: clinic visit"],  # a sealed imported event on the child's chronology: the hub only
     "adult_history": ["Canary adult history: arrested"],  # a sensitive event on the household adult's chronology
+    "item": ["Canary item: seen at the clinic"],  # the GP's item shared into the hub, not released (issue 7)
+    "item_draft": ["Canary draft: not decided yet"],  # the GP's draft item: the GP's researchers only
 }
 
 
@@ -228,7 +230,10 @@ ROWS: dict[str, Row] = {
     "web:workload": Row("GET", "/workload/", HUB, denied=403, personal=False),
     "web:enquiry_list": Row("GET", "/enquiries/", HUB, denied=403),
     "web:enquiry_detail": Row(
-        "GET", "/enquiries/{enquiry}/", HUB, shows={k: HUB for k in ("narrative", "rationale", "response", "adult")}
+        "GET",
+        "/enquiries/{enquiry}/",
+        HUB,
+        shows={k: HUB for k in ("narrative", "rationale", "response", "adult", "item")},
     ),
     "web:enquiry_rerate": Row(
         "POST", "/enquiries/{enquiry}/rag/", HUB, 302, 403, data={"rag": "red", "reason": "Escalating", "version": 1}
@@ -267,7 +272,47 @@ ROWS: dict[str, Row] = {
         "/requests/{request_gp}/",
         HUB | {"researcher@health-gp"},
         denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
-        shows={k: HUB | {"researcher@health-gp"} for k in ("nhs", "adult")},
+        shows={k: HUB | {"researcher@health-gp"} for k in ("nhs", "adult", "item")}
+        | {"item_draft": frozenset({"researcher@health-gp"})},
+    ),
+    # the secure room (issue 7): the GP's researchers add items, decide with "Can I share this?" and release them
+    # (the action check comes first: 403 for every other role; other agencies' researchers find nothing, 404); the
+    # hub asks for an item's release (the GP's own researchers release it instead: 409); every agency's
+    # researchers list their release requests
+    "sharing:item_new": Row(
+        "GET",
+        "/requests/{request_gp}/items/new/",
+        frozenset({"researcher@health-gp"}),
+        denied=403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
+    ),
+    "sharing:helper": Row(
+        "GET",
+        "/items/{item_draft}/decide/purpose/",
+        frozenset({"researcher@health-gp"}),
+        denied=403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
+        shows={"item_draft": frozenset({"researcher@health-gp"})},
+    ),
+    "sharing:item_release": Row(
+        "GET",
+        "/items/{item_shared}/release/",
+        frozenset({"researcher@health-gp"}),
+        denied=403,
+        denied_overrides={f"researcher@{a}": 404 for a in ("mash", "police", "school-oak")},
+        shows={"item": frozenset({"researcher@health-gp"})},
+    ),
+    "sharing:release_request": Row(
+        "POST",
+        "/items/{item_shared}/release-request/",
+        HUB,
+        302,
+        404,
+        denied_overrides={"researcher@health-gp": 409},
+        data={"back": "/enquiries/"},
+    ),
+    "sharing:release_requests": Row(
+        "GET", "/release-requests/", at_any("researcher"), denied=403, personal=frozenset({"researcher@health-gp"})
     ),
     # the early help service's hand-overs. The shared data holds none yet: the detail row asks for a record that
     # does not exist (a 404 for everyone allowed to look); give it a real hand-over when the data grows.
@@ -321,6 +366,8 @@ ROWS: dict[str, Row] = {
     ),
     "casework:pack_list": Row("GET", "/packs/", HUB | at_any("social_worker"), denied=403, personal=HUB | {ALLOCATED}),
     "casework:pack": Row("GET", "/packs/{decided}/", HUB | {ALLOCATED}),
+    # the pack's agency answers as a PDF (issue 7): the same readers and items as the pack page
+    "sharing:pack_answers_pdf": Row("GET", "/packs/{decided}/answers.pdf", HUB | {ALLOCATED}),
     "casework:allocation_close": Row(
         "POST",
         "/packs/{decided}/allocations/{allocation}/close/",
@@ -481,6 +528,15 @@ def _build_world() -> dict:
     enquiry = contact_a.enquiry
     request_gp, request_police = requests_send(setup_screener, enquiry, "health-gp", "police")
     respond(police_researcher, request_police, summary=CANARIES["response"][0])
+    # the secure room (issue 7): the GP shares one item into the hub (not released) and keeps a draft; the hub asks
+    # for the shared one's release
+    from openmash.sharing.services import release_request_create
+    from tests.support import item_give
+
+    gp_researcher = actor("researcher", "health-gp", "web-setup-gp")
+    item_shared = item_give(gp_researcher, request_gp, CANARIES["item"][0])
+    item_draft = item_give(gp_researcher, request_gp, CANARIES["item_draft"][0], decision=None)
+    release_request_create(actor=setup_screener, item_id=item_shared.pk)
     person = subject_person(contact_a)
     allocation_open(person, worker)
     # a later contact about the allocated child, passed straight to the worker (status with_allocated_worker)
@@ -567,6 +623,8 @@ def _build_world() -> dict:
             "merged": merged.pk,
             "batch": batch.pk,
             "user": recorder.user.pk,
+            "item_shared": item_shared.pk,
+            "item_draft": item_draft.pk,
             "missing": uuid.uuid4(),
         },
     }
@@ -734,6 +792,8 @@ def test_every_row_requests_its_own_route():
         "batch",
         "link",
         "merged",
+        "item_shared",
+        "item_draft",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "openmash.contacts",
     "openmash.enquiries",
     "openmash.casework",
+    "openmash.sharing",
     "openmash.feeds",
     "openmash.matching",
     "openmash.oversight",

@@ -89,6 +89,12 @@ ACTION_LABELS = {
     "mfa_reset_reject": "Rejected a second-factor reset",
     "session_end": "Ended one of their sessions",
     "sessions_end": "Signed a user out everywhere",
+    # the secure room (issue 7): an agency's sharing decisions on its items, and requests to release them
+    "share": "Shared an item with the MASH",
+    "share_refuse": "Decided not to share an item",
+    "release": "Released an item outside the MASH",
+    "release_refuse": "Refused to release an item",
+    "release_request": "Asked an agency to release an item",
 }
 
 

@@ -35,10 +35,12 @@ RECORD_KWARGS: dict[str, str] = {
     "feed_code": "feeds.FeedMapping:code",
     "break_glass_id": "oversight.BreakGlass",  # issue 7: emergency access to one record
     "alert_id": "oversight.PrivacyAlert",  # the privacy officer's review item
+    "item_id": "sharing.ContributedItem",  # an agency's contributed item (issue 7, the secure room)
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
-# name nothing until checked (a wrong one is shown "this link has expired", never denied).
-NOT_RECORD_KWARGS = frozenset({"uidb64", "token"})
+# name nothing until checked (a wrong one is shown "this link has expired", never denied); the "Can I share this?"
+# helper's question name (openmash.sharing: a step, not a record).
+NOT_RECORD_KWARGS = frozenset({"uidb64", "token", "step"})
 # Routes whose keyword names a different model than RECORD_KWARGS says: {route name: {keyword: model label}}.
 ROUTE_RECORD_KWARGS: dict[str, dict[str, str]] = {
     "web:early_help_detail": {"request_id": "enquiries.EarlyHelpRequest"},

@@ -9,11 +9,13 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.policy import can
+from openmash.access.sharing import items_text
 from openmash.casework import selectors, services
 from openmash.core.api_paging import PageOut, PageQuery, page_out
 from openmash.core.exceptions import NotFound
 from openmash.core.pagination import Page
 from openmash.core.text import CleanSchema
+from openmash.sharing.api import ItemOut
 
 router = Router(tags=["casework"])
 
@@ -181,7 +183,11 @@ class ScreeningOut(Schema):
 
 
 class AgencyAnswerOut(Schema):
-    """One agency's answer. withheld: the agency marked it sensitive or restricted, so it stays in the hub."""
+    """One agency's answer as the reader may see it (the secure room, issue 7). items: the agency's contributed
+    items through access.sharing.item_shown: outside the hub only the items the agency released are shown whole, an
+    unreleased one as shown "not_released" (ask for its release: POST /contributed-items/{id}/release-requests).
+    withheld: at least one item is held in the hub. summary: the text of the items shown whole (kept for clients
+    written before items). risk_indicators and relevant_dates: the hub's only (empty outside it)."""
 
     agency_code: str
     agency_name: str
@@ -190,6 +196,7 @@ class AgencyAnswerOut(Schema):
     responded_at: dt.datetime | None
     no_information: bool | None
     summary: str
+    items: list[ItemOut] = Field(default_factory=list)
     risk_indicators: list[str]
     relevant_dates: str
     late: bool = Field(False, description="answered after the MASH decided (late information, ADR 0003)")
@@ -365,6 +372,7 @@ def pack_out(pack) -> dict:
     answers = []
     for item in pack.requests:
         r, resp = item["r"], item["response"]
+        details = resp is not None and item["details"]
         answers.append(
             {
                 "agency_code": r.agency.code,
@@ -373,9 +381,10 @@ def pack_out(pack) -> dict:
                 "withheld": item["withheld"],
                 "responded_at": resp.responded_at if resp else None,
                 "no_information": resp.no_information if resp else None,
-                "summary": resp.summary if resp else "",
-                "risk_indicators": resp.risk_indicators if resp else [],
-                "relevant_dates": resp.relevant_dates if resp else "",
+                "summary": items_text(item["items"]),
+                "items": item["items"],
+                "risk_indicators": resp.risk_indicators if details else [],
+                "relevant_dates": resp.relevant_dates if details else "",
                 "late": item["late"],
             }
         )

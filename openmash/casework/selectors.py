@@ -20,13 +20,15 @@ from openmash.access.policy import (
     people_visible_ids,
     require,
 )
+from openmash.access.sharing import answer_details_visible, items_shown, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import PermissionDenied
-from openmash.enquiries.choices import RequestStatus, Sensitivity
+from openmash.enquiries.choices import RequestStatus
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
 from openmash.enquiries.selectors import answer_counts
+from openmash.sharing.selectors import items_for_requests
 
 
 def _notes_qs():
@@ -153,8 +155,9 @@ def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
 
 @dataclass
 class MashPack:
-    """Everything handed over about one contact. `responses_withheld` counts answers an agency marked sensitive
-    or restricted, which stay in the hub (Sensitivity choices) and are not shown outside it."""
+    """Everything handed over about one contact. Each of `requests` holds the agency's items as the reader may
+    see them (access.sharing.item_shown); `responses_withheld` counts the items the reader is told are held in the
+    hub and not released (the secure room: nothing leaves the hub without the owning agency's release)."""
 
     contact: Contact
     hub: bool
@@ -202,18 +205,27 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
     requests = []
     withheld = 0
     if enquiry is not None:
-        for r in (
+        reqs = list(
             AgencyRequest.objects.filter(enquiry=enquiry).select_related("agency", "response").order_by("agency__name")
-        ):
+        )
+        # The secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown):
+        # outside the hub only the items the agency released; the answer's own indicators and dates stay in the hub.
+        by_request = items_for_requests(reqs)
+        roles = sealed_roles() if any(by_request.values()) else None  # one settings read for the pack
+        details = answer_details_visible(actor)
+        for r in reqs:
             response = getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
-            shown = response
-            if response is not None and not actor.is_hub and response.sensitivity != Sensitivity.STANDARD:
-                shown, withheld = None, withheld + 1
+            shown = items_shown(actor, by_request[r.pk], pack_allowed=True, roles=roles)
+            held = sum(1 for i in shown if i["shown"] in ("not_released", "held"))
+            withheld += held
             requests.append(
                 {
                     "r": r,
-                    "response": shown,
-                    "withheld": response is not None and shown is None,
+                    "response": response,
+                    "items": shown,
+                    "details": details,  # risk indicators and relevant dates: the hub's
+                    "withheld": held > 0,
+                    "withheld_count": held,
                     "late": response is not None and response.late,  # answered after the decision (ADR 0003)
                 }
             )

@@ -851,7 +851,35 @@ class DemoSeeder:
             sensitivity=sensitivity,
         )
         AgencyResponse.objects.filter(pk=response.pk).update(responded_at=when, created_at=when, updated_at=when)
+        self.release_standard_answer(request, sensitivity, when)
         self.backdate_fresh(when)
+
+    def release_standard_answer(self, request: AgencyRequest, sensitivity: str, when: dt.datetime) -> None:
+        """The secure room (issue 7): the agency releases a standard answer's item out of the hub, so allocated
+        workers' packs show it; sensitive and restricted answers stay in the hub until asked for. No random draw
+        (the seed's other draws stay as they were)."""
+        from openmash.sharing.models import ContributedItem, ShareDecision
+        from openmash.sharing.services import item_release
+
+        if sensitivity != "standard":
+            return
+        code = request.agency.code
+        for item in ContributedItem.objects.filter(request=request, state="shared", released_at__isnull=True):
+            item_release(
+                actor=self.actors[f"{code}.researcher"],
+                item_id=item.pk,
+                decision={
+                    "outcome": "share",
+                    "purpose": "protect_child",
+                    "lawful_basis": "public_task",
+                    "part3_condition": "sch8_para4",
+                    "consent": "not_sought",
+                    "consent_not_sought_reason": "risk_to_child",
+                    "necessity_note": "Needed by the allocated worker for the assessment.",
+                },
+            )
+        ContributedItem.objects.filter(request=request).update(recorded_at=when, released_at=when)
+        ShareDecision.objects.filter(item__request=request).update(decided_at=when)
 
     def step_decide(self, contact: Contact, enquiry: Enquiry, outcome: tuple[list[str], int], when) -> None:
         outcomes, level = outcome

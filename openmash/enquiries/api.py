@@ -12,12 +12,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import agency_request_urgency, early_help_case_details
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
+from openmash.access.sharing import items_text, sealed_roles
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
 from openmash.enquiries import selectors, services
 from openmash.enquiries.selectors import request_people
 from openmash.enquiries.timescales import due_outside_hub_hours, hub_calendar
+from openmash.sharing.api import ItemIn, ItemOut
+from openmash.sharing.selectors import answer_items, items_for_requests
 
 router = Router(tags=["enquiries"])
 
@@ -67,7 +70,9 @@ class ResponseRevisionOut(Schema):
 
 class ResponseOut(Schema):
     """An agency's answer. `late`: sent after the decision (late information). `version` > 1 and `amended_at`:
-    the agency changed it; `previous_versions` holds what it said before, newest first."""
+    the agency changed it; `previous_versions` holds what it said before, newest first. `summary`: the text of the
+    request's items shown whole and shared into the hub (the request's `items`), joined by blank lines (kept for
+    clients written before items)."""
 
     responded_at: dt.datetime
     no_information: bool
@@ -93,6 +98,10 @@ class AgencyRequestOut(Schema):
     escalated: bool
     question: str
     response: ResponseOut | None
+    items: list[ItemOut] = Field(
+        default_factory=list,
+        description="the agency's contributed items as you may see them (access.sharing.item_shown: the secure room)",
+    )
 
 
 class RagChangeOut(Schema):
@@ -162,9 +171,15 @@ class AgencyRequestsIn(CleanSchema):
 
 
 class ResponseIn(CleanSchema):
+    """An answer. `items`: what the agency holds, item by item, each with its sharing decision (the secure room:
+    sharing.api ItemIn). A plain `summary` is still accepted and becomes one item shared into the hub (standard;
+    'sensitive' or 'restricted' make it a sensitive item), with no recorded lawful basis; none leaves the hub until
+    the agency releases it. Items can also be added before or after answering: POST /agency-requests/{id}/items."""
+
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"summary"})
     no_information: bool = False
     summary: str = ""
+    items: list[ItemIn] = Field(default_factory=list, max_length=50)
     risk_indicators: list[str] = Field(default_factory=list, max_length=20)
     relevant_dates: str = Field("", max_length=500)
     sensitivity: Literal["standard", "sensitive", "restricted"] = "standard"
@@ -236,6 +251,9 @@ class InboxItemOut(Schema):
     household: list[InboxSubjectOut] = []
     people_until: dt.datetime | None = None
     response: ResponseOut | None
+    items: list[ItemOut] = Field(
+        default_factory=list, description="your agency's contributed items: drafts, shared, refused, released"
+    )
 
 
 class EarlyHelpCaseOut(Schema):
@@ -351,13 +369,15 @@ def _content(x) -> dict:
     }
 
 
-def _response(r):
+def _response(r, shown: list) -> dict | None:
+    """An answer, its summary from the items `shown` (the request's items as the reader may see them)."""
     resp = getattr(r, "response", None) if r.status == "responded" else None
     if resp is None:
         return None
     return {
         "responded_at": resp.responded_at,
         **_content(resp),
+        "summary": items_text(shown),
         "late": resp.late,
         "version": resp.version,
         "amended_at": resp.amended_at,
@@ -367,6 +387,12 @@ def _response(r):
             for v in resp.revisions.all()
         ],
     }
+
+
+def _answer(r, actor, items: list, roles=None) -> dict:
+    """A request's items as `actor` may see them (access.sharing, the one answer) and its response."""
+    shown = answer_items(actor, r, items, roles=roles)
+    return {"response": _response(r, shown), "items": shown}
 
 
 def _summary(e, now, calendar=None):
@@ -419,9 +445,11 @@ def enquiry_assignment(request, enquiry_id: UUID, payload: AssignmentIn):
     return assignment_change(request, kind="enquiry", pk=enquiry_id, payload=payload)
 
 
-def enquiry_out(e) -> dict:
+def enquiry_out(e, actor) -> dict:
     now = timezone.now()
     reqs = list(e.agency_requests.all())
+    items = items_for_requests(reqs)
+    roles = sealed_roles() if any(items.values()) else None
     d = getattr(e, "decision", None) if e.status == "decided" else None
     return {
         **_summary(e, now),
@@ -453,7 +481,7 @@ def enquiry_out(e) -> dict:
                 "overdue": r.status == "open" and r.due_at < now,
                 "escalated": r.escalated_at is not None,
                 "question": r.question,
-                "response": _response(r),
+                **_answer(r, actor, items[r.pk], roles),
             }
             for r in reqs
         ],
@@ -487,7 +515,7 @@ def enquiry_out(e) -> dict:
 
 @router.get("/enquiries/{enquiry_id}", response=EnquiryOut, summary="A MASH enquiry with requests and responses")
 def enquiry_detail(request, enquiry_id: UUID):
-    return enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id))
+    return enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor)
 
 
 @router.post("/enquiries/{enquiry_id}/rag", response=EnquiryOut, summary="Re-rate an enquiry (reason required)")
@@ -495,7 +523,7 @@ def enquiry_rag(request, enquiry_id: UUID, payload: RagIn):
     services.enquiry_rerate(
         actor=request.actor, enquiry_id=enquiry_id, rag=payload.rag, reason=payload.reason, version=payload.version
     )
-    return enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id))
+    return enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor)
 
 
 @router.post(
@@ -509,7 +537,7 @@ def enquiry_requests(request, enquiry_id: UUID, payload: AgencyRequestsIn):
         question=payload.question,
         questions=payload.questions,
     )
-    return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
+    return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor))
 
 
 @router.post("/enquiries/{enquiry_id}/decision", response={201: EnquiryOut}, summary="Record the manager's decision")
@@ -525,14 +553,14 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         children=[c.dict() for c in payload.children] or None,
         unanswered_confirmed=payload.unanswered_confirmed,
     )
-    return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id)))
+    return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor))
 
 
 def _people_out(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "person_id"} for row in rows]
 
 
-def inbox_item(actor, r, now) -> dict:
+def inbox_item(actor, r, now, items: list | None = None, roles=None) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
     people = request_people(actor, r.enquiry.contact, request=r)
     urgency = agency_request_urgency(actor, r)
@@ -549,7 +577,7 @@ def inbox_item(actor, r, now) -> dict:
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
         "people_until": getattr(r, "people_until", None),
-        "response": _response(r),
+        **_answer(r, actor, items if items is not None else items_for_requests([r])[r.pk], roles),
     }
 
 
@@ -559,7 +587,9 @@ def agency_inbox(request, q: Query[InboxQuery]):
     page = selectors.agency_inbox(
         actor=request.actor, status=q.status, overdue_only=q.overdue, page=q.page, page_size=q.page_size, clamp=False
     )
-    return page_out(page, [inbox_item(request.actor, r, now) for r in page])
+    items = items_for_requests(list(page))
+    roles = sealed_roles() if any(items.values()) else None
+    return page_out(page, [inbox_item(request.actor, r, now, items[r.pk], roles) for r in page])
 
 
 @router.post(

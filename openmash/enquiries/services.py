@@ -488,16 +488,25 @@ def agency_requests_create(
 
 
 def _response_fields(
-    *, no_information: bool, summary, risk_indicators, relevant_dates, sensitivity, errors: dict
+    *, no_information: bool, summary, risk_indicators, relevant_dates, sensitivity, errors: dict, has_items=False
 ) -> dict:
-    """The checked content of an answer (shared by answering and amending)."""
-    summary = _text(summary, "summary", errors, required=not no_information, label="summary of what your agency knows")
+    """The checked content of an answer (shared by answering and amending). `has_items`: the agency gives (or has
+    decided on) contributed items (openmash.sharing), so the plain summary may be left empty."""
+    summary = _text(
+        summary,
+        "summary",
+        errors,
+        required=not no_information and not has_items,
+        label="summary of what your agency knows, or add an item",
+    )
     indicators = list(dict.fromkeys(risk_indicators or []))
     bad = [i for i in indicators if i not in RISK_INDICATORS]
     if bad:
         errors.setdefault("risk_indicators", []).append(f"Unknown risk indicator: {', '.join(bad)}")
-    if no_information and (summary or indicators):
-        errors.setdefault("no_information", []).append("'No information held' cannot come with a summary or indicators")
+    if no_information and (summary or indicators or has_items):
+        errors.setdefault("no_information", []).append(
+            "'No information held' cannot come with a summary, items or indicators"
+        )
     if sensitivity not in Sensitivity.values:
         errors.setdefault("sensitivity", []).append("Choose standard, sensitive or restricted")
     relevant_dates = (relevant_dates or "").strip()
@@ -547,13 +556,21 @@ def agency_response_record(
     risk_indicators: list[str] | None = None,
     relevant_dates: str = "",
     sensitivity: str = Sensitivity.STANDARD,
+    items: list[dict] | None = None,
 ) -> AgencyResponse:
     """Answer an information request in one step: what is known, or 'no information held'.
+
+    What is known is the agency's contributed items (openmash.sharing, the secure room): `items` given here (each
+    with its sharing decision: sharing.services.items_add_many), items already added to the request and decided on,
+    and a plain `summary`, which becomes one item shared into the hub (sharing.services.summary_item_sync; the
+    backward-compatible form of the API). None of them leaves the hub until the agency releases it.
 
     An answer to a request closed because the enquiry was decided is accepted as **late information**
     (response.late = True) and the hub's managers are told, so they can reconsider the decision (information
     sharing golden rule 7, DOMAIN 3.3; docs/architecture/decisions/0003-late-agency-answers-and-decision-rules.md).
     Errors: ValidationFailed per field; Conflict if the request was answered already."""
+    from openmash.sharing import services as sharing
+
     require(actor, "request.respond")
     request = agency_request_get_for(actor, request_id)
     errors: dict[str, list[str]] = {}
@@ -564,6 +581,7 @@ def agency_response_record(
         relevant_dates=relevant_dates,
         sensitivity=sensitivity,
         errors=errors,
+        has_items=bool(items) or sharing.request_has_items(request),
     )
     if errors:
         raise ValidationFailed("There is a problem with the response", errors=errors)
@@ -577,6 +595,11 @@ def agency_response_record(
         raise Conflict("This request has already been answered. You can amend your agency's answer instead.")
     response = AgencyResponse.objects.create(
         request=request, responded_by=actor.user, responded_at=now, late=late, **fields
+    )
+    if items:
+        sharing.items_add_many(actor=actor, request=request, items=items, via="api")
+    sharing.summary_item_sync(
+        actor=actor, request=request, summary=fields["summary"], sensitivity=fields["sensitivity"], now=now
     )
     audit_record(
         actor=actor, action="create", obj=response, detail={"no_information": fields["no_information"], "late": late}
@@ -610,12 +633,16 @@ def agency_response_amend(
     risk_indicators: list[str] | None = None,
     relevant_dates: str = "",
     sensitivity: str = Sensitivity.STANDARD,
+    items: list[dict] | None = None,
 ) -> AgencyResponse:
     """A researcher of the answering agency corrects or adds to its answer. In: the full new answer, the answer's
     `version` as read, and the reason for the change. The replaced content is kept as an AgencyResponseRevision;
     the hub sees 'amended' with the time (and is notified if the enquiry is already decided).
     Errors: ValidationFailed per field (reason required; an unchanged answer is refused); Conflict if someone
-    else amended it first (stale version) or the request has no answer yet."""
+    else amended it first (stale version) or the request has no answer yet. `items`: items to add to the answer,
+    each with its sharing decision (openmash.sharing), as when answering."""
+    from openmash.sharing import services as sharing
+
     require(actor, "request.respond")
     request = agency_request_get_for(
         actor, request_id, qs=agency_requests_visible(actor).select_related("enquiry__contact", "agency")
@@ -634,8 +661,9 @@ def agency_response_amend(
         relevant_dates=relevant_dates,
         sensitivity=sensitivity,
         errors=errors,
+        has_items=bool(items) or sharing.request_has_items(request),
     )
-    if not errors and all(getattr(response, k) == v for k, v in fields.items()):
+    if not errors and not items and all(getattr(response, k) == v for k, v in fields.items()):
         errors.setdefault("summary", []).append("The amended answer is the same as the current one: change something")
     if version != response.version:
         raise Conflict("Someone else has changed this answer since you opened it. Reload to see their version.")
@@ -666,6 +694,14 @@ def agency_response_amend(
         replaced_at=now,
     )
     changed = sorted(k for k, v in fields.items() if getattr(response, k) != v)
+    if items:
+        sharing.items_add_many(actor=actor, request=request, items=items, via="api")
+        changed.append("items")
+    if "summary" in changed or ("sensitivity" in changed and fields["summary"]):
+        # the plain summary's item follows the amended summary (the earlier one is withdrawn, never released again)
+        sharing.summary_item_sync(
+            actor=actor, request=request, summary=fields["summary"], sensitivity=fields["sensitivity"], now=now
+        )
     audit_record(actor=actor, action="update", obj=response, detail={"version": version + 1, "changed": changed})
     chronology_add(
         person_ids=_subject_ids(request.enquiry.contact),

@@ -263,3 +263,21 @@ class MatchingThresholdsForm(CleanTextFormMixin, forms.Form):
         "Below the first figure and at or above this, a hub worker decides. Below this, nothing is recorded. "
         "From 1 to 99, not more than the first figure",
     )
+
+
+class SealedRolesForm(CleanTextFormMixin, forms.Form):
+    """Which roles read sealed items (openmash.sharing, the secure room; issue 7)."""
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sealed_roles"] = forms.MultipleChoiceField(
+            label="Who may read sealed items?",
+            help_text="Sealed items (a refuge address, a protected referrer, a pre-adoption identity, sensitive NHS "
+            "demographics) are shown only to these roles, in the MASH and, once released, outside it",
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": "Select at least one role",
+                "invalid_choice": "Select only roles from the list",
+            },
+        )

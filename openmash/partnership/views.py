@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from openmash.access.policy import require
+from openmash.access.sharing import sealed_role_choices, sealed_roles
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
@@ -19,9 +20,11 @@ from openmash.partnership.forms import (
     MatchingThresholdsForm,
     OutcomeRulesForm,
     RagTimescalesForm,
+    SealedRolesForm,
     ThresholdsForm,
     WorkingHoursForm,
 )
+from openmash.sharing import services as sharing_services
 
 
 def _forms(data=None, which=None):
@@ -57,6 +60,11 @@ def _forms(data=None, which=None):
         ),
         "access_form": AgencyAccessForm(
             data if which == "access" else None, initial={"agency_access_days": s.agency_access_days}
+        ),
+        "sealed_form": SealedRolesForm(
+            data if which == "sealed" else None,
+            choices=sealed_role_choices(),
+            initial={"sealed_roles": sorted(sealed_roles())},
         ),
         "rules_form": OutcomeRulesForm(
             data if which == "rules" else None,
@@ -103,6 +111,11 @@ _SIMPLE = {
         "lead_form",
         lambda actor, cd: services.agency_lead_update(actor=actor, hours=cd["agency_lead_working_hours"]),
         "Agency answer times saved. Requests sent from now on use them.",
+    ),
+    "sealed": (
+        "sealed_form",
+        lambda actor, cd: sharing_services.sealed_roles_update(actor=actor, roles=cd["sealed_roles"]),
+        "Sealed item roles saved. They apply at once.",
     ),
     "access": (
         "access_form",

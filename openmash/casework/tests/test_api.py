@@ -184,15 +184,28 @@ def test_allocate_together_refuses_a_child_from_another_contact(
     assert r.status_code == 422 and "person_ids" in r.json()["errors"]
 
 
-def test_pack_shows_every_answer_but_keeps_sensitive_ones_in_the_hub(api, manager, worker, decided_enquiry):
+def test_pack_shows_only_what_each_agency_released_outside_the_hub(
+    api, manager, worker, decided_enquiry, make_actor
+):
+    """The secure room (issue 7): the hub sees every answer; the allocated worker only the items their agency
+    released (an answer's plain summary is one item, shared into the hub and not released)."""
+    from openmash.sharing.models import ContributedItem
+    from tests.support import item_release
+
     contact = decided_enquiry.contact
     assert _allocate(api, manager, worker, contact).status_code == 201
     hub = {a["agency_code"]: a for a in api(manager).get(f"/mash-packs/{contact.pk}").json()["agency_answers"]}
     assert hub["school-oak"]["summary"].startswith("Disclosure") and not hub["school-oak"]["withheld"]
     pack = api(worker).get(f"/mash-packs/{contact.pk}").json()
     answers = {a["agency_code"]: a for a in pack["agency_answers"]}
-    assert answers["health-gp"]["summary"].startswith("Known to the practice")
+    assert answers["health-gp"]["withheld"] and answers["health-gp"]["summary"] == ""
     assert answers["school-oak"]["withheld"] and answers["school-oak"]["summary"] == ""
+    assert "Disclosure to the designated" not in str(pack) and "Known to the practice" not in str(pack)
+    gp_item = ContributedItem.objects.get(request__enquiry=decided_enquiry, agency__code="health-gp")
+    item_release(make_actor("researcher", "health-gp"), gp_item)
+    pack = api(worker).get(f"/mash-packs/{contact.pk}").json()
+    answers = {a["agency_code"]: a for a in pack["agency_answers"]}
+    assert answers["health-gp"]["summary"].startswith("Known to the practice")
     assert "Disclosure to the designated" not in str(pack)
     assert pack["decision"]["rationale"] == "Significant harm likely" and pack["decision"]["outcomes"] == [
         "strategy_s47"

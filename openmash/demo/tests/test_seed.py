@@ -41,6 +41,11 @@ def test_seed_demo(db):
 
     # Contacts end in every state, some of them overdue; two more contacts join open enquiries (ADR 0007).
     assert Contact.objects.count() == 42
+    # The secure room (issue 7): standard answers released to allocated workers, sensitive ones kept in the hub.
+    from openmash.sharing.models import ContributedItem
+
+    assert ContributedItem.objects.filter(released_at__isnull=False, sensitivity="standard").exists()
+    assert not ContributedItem.objects.filter(released_at__isnull=False).exclude(sensitivity="standard").exists()
     assert Contact.objects.filter(status="added_to_enquiry", screening__added_to__status="open").count() == 2
     # Police domestic abuse contacts carry their details; some told the children's schools (Operation Encompass).
     from openmash.contacts.models import EncompassNotice

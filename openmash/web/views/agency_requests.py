@@ -9,12 +9,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import agency_request_urgency
 from openmash.access.policy import can
+from openmash.access.sharing import items_shown
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RequestStatus
 from openmash.partnership.selectors import rag_levels_list
+from openmash.sharing.selectors import items_for_requests, open_release_requests_count
 from openmash.web import presenters
 from openmash.web.forms import ResponseAmendForm, ResponseForm, apply_service_errors
 from openmash.web.paging import pagination
@@ -52,6 +54,7 @@ def request_inbox(request):
         "overdue": overdue,
         "rag_labels": {lvl.code: lvl.label for lvl in rag_levels_list()},
         "early_help_open": enquiry_selectors.early_help_open_count(actor=request.actor),
+        "release_open": open_release_requests_count(actor=request.actor),
         "nav_active": "requests",
     }
     return render(request, "web/requests/inbox.html", ctx)
@@ -112,6 +115,9 @@ def request_detail(request, request_id):
             return redirect("web:request_inbox")
     unanswered = agency_request.status in (RequestStatus.OPEN, RequestStatus.CLOSED)
     people = presenters.inbox_subjects(actor, agency_request)
+    # the secure room (issue 7): the items of this answer as the reader may see them (access.sharing.item_shown)
+    items = items_shown(actor, items_for_requests([agency_request])[agency_request.pk])
+    owner = can(actor, "request.respond") and agency_request.agency_id == actor.agency_id
     ctx = {
         "r": agency_request,
         "subjects": [p for p in people if p["role"] == "child"],
@@ -123,6 +129,9 @@ def request_detail(request, request_id):
         "rag_labels": {lvl.code: lvl.label for lvl in rag_levels_list()},
         "can_respond": (unanswered or form.errors) and can(actor, "request.respond"),
         "can_amend": amend_form is not None and can(actor, "request.respond"),
+        "items": items,
+        "can_add_items": owner,
+        "drafts": [i for i in items if i["state"] == "draft"],
         "response_form": form,
         "amend_form": amend_form,
         "form": next((f for f in (form, amend_form) if f is not None and f.is_bound and f.errors), None),

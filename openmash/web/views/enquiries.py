@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.policy import can, require
+from openmash.access.sharing import items_shown, sealed_roles
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
@@ -17,6 +18,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import EnquiryStatus, RequestStatus
 from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import outcome_codes_list, rag_levels_list, threshold_levels_list
+from openmash.sharing.selectors import items_for_requests
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.filters import NOT_FILTERS, EnquiryFilterForm
@@ -102,6 +104,9 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     )
     now = timezone.now()
     decision = getattr(enquiry, "decision", None) if not is_open else None
+    # the secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown)
+    items = items_for_requests(requests)
+    roles = sealed_roles() if any(items.values()) else None  # one settings read for the page
     all_outcomes = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     ctx = {
         "enquiry": enquiry,
@@ -120,6 +125,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
                 "response": getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None,
                 "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
                 "closed": r.status == RequestStatus.CLOSED,
+                "items": items_shown(actor, items[r.pk], roles=roles),
             }
             for r in requests
         ],

@@ -1,0 +1,297 @@
+"""THE answer to "may this actor see this contributed item, and which of its fields?" (issue 7, the secure room).
+
+Every page, API schema, PDF and export that shows an agency's contributed items renders the dict `item_shown`
+returns, so redaction is identical everywhere. The rules (docs/security/access-and-audit.md, "The secure room"):
+
+- the **owning agency's researchers** (role with "request.respond", same agency) see their own items whole, in any
+  state (draft, shared, refused, withdrawn), with every sharing decision: it is their record (golden rule 7);
+- the **hub** (screeners, managers: `Actor.is_hub`) sees items shared into the hub inside the enquiry; a sealed
+  item only when their role is one the partnership names (`sealed_roles`, default MASH managers), otherwise only
+  that a sealed item is held; a refused item never: only that the agency declined to share one item and its
+  reason category; a draft (no decision yet) not at all;
+- **outside the hub** (the allocated worker's MASH pack; the referrer; any export or PDF): an item shared into the
+  hub and **released** by its agency (a recorded release decision), sealed ones still only to the sealed roles;
+  an unreleased item only as "held by the MASH, not released" to a reader of the pack (so they can ask for its
+  release), nothing of it else; refused and draft items nothing;
+- everyone else (other agencies' researchers, partnership admins, auditors): nothing.
+
+Sources: the London MASH design's secure room, nothing leaves without the owning agency's agreement [MPA11];
+Caldicott principle 4 (need to know) and 3 (minimum necessary); the sealed-envelope model (SECURITY-TESTS.md 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from openmash.access.policy import can, mash_packs_visible
+from openmash.accounts.choices import Role
+
+#: The roles that see sealed items when the partnership names none (SharingSettings.sealed_roles empty).
+SEALED_ROLES_DEFAULT: frozenset[str] = frozenset({Role.MANAGER})
+#: Roles a partnership may name for sealed items: the hub's roles and the allocated social worker.
+SEALED_ROLES_ALLOWED: frozenset[str] = frozenset({Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
+
+#: What each kind of view shows. "full": the item; "declined": that the agency declined to share one item and its
+#: reason category; "held": a sealed item exists (the hub, without a sealed role); "not_released": the item is in
+#: the hub and not released (a reader of the pack may ask for its release).
+BASE_FIELDS = frozenset({"id", "agency", "position", "shown"})
+FULL_FIELDS = BASE_FIELDS | frozenset(
+    {"text", "sensitivity", "category", "grading", "recorded_by", "recorded_at", "state", "released_at"}
+)
+OWNER_FIELDS = FULL_FIELDS | frozenset({"refusal_reason", "decisions", "withdrawn_at", "release_requests"})
+HUB_FIELDS = FULL_FIELDS | frozenset({"decisions"})
+DECLINED_FIELDS = BASE_FIELDS | frozenset({"refusal_reason"})
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """shown: "full", "declined", "held", "not_released" or "" (nothing); fields: the names item_shown fills."""
+
+    shown: str
+    fields: frozenset[str]
+
+
+NOTHING = ItemView("", frozenset())
+
+
+def sealed_roles() -> frozenset[str]:
+    """The role codes that see sealed items (SharingSettings.sealed_roles, filtered to SEALED_ROLES_ALLOWED; the
+    default SEALED_ROLES_DEFAULT when none is set)."""
+    from openmash.sharing.models import SharingSettings
+
+    row = SharingSettings.objects.order_by("created_at").first()
+    roles = frozenset(r for r in (row.sealed_roles if row else []) or [] if r in SEALED_ROLES_ALLOWED)
+    return roles or SEALED_ROLES_DEFAULT
+
+
+def sealed_role_choices() -> list[tuple[str, str]]:
+    """(code, label) of the roles a partnership may name for sealed items, for the settings form."""
+    return [(r.value, r.label) for r in Role if r.value in SEALED_ROLES_ALLOWED]
+
+
+def item_owner(actor, item) -> bool:
+    """Whether the actor is one of the item's agency's researchers (who write, decide on and release it)."""
+    return actor is not None and can(actor, "request.respond") and actor.agency_id == item.agency_id
+
+
+def _sees_sealed(actor, roles: frozenset[str] | None) -> bool:
+    return actor.role in (roles if roles is not None else sealed_roles())
+
+
+def pack_readable(actor, contact) -> bool:
+    """Whether the actor may open the MASH pack of `contact` (access.policy.mash_packs_visible): the caller asks once
+    per pack and passes the answer to item_view."""
+    return actor is not None and mash_packs_visible(actor).filter(pk=contact.pk).exists()
+
+
+def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> ItemView:
+    """In: an actor, a ContributedItem, whether the actor opened the item's contact's MASH pack (`pack_allowed`,
+    from pack_readable) and optionally the sealed roles (to ask the settings once per page). Out: the ItemView."""
+    if actor is None:
+        return NOTHING
+    if item_owner(actor, item):
+        return ItemView("full", OWNER_FIELDS)
+    if item.withdrawn_at is not None or item.state == "draft":
+        return NOTHING
+    sealed_hidden = item.sensitivity == "sealed" and not _sees_sealed(actor, roles)
+    if actor.is_hub:
+        if item.state == "refused":
+            return ItemView("declined", DECLINED_FIELDS)
+        if sealed_hidden:
+            return ItemView("held", BASE_FIELDS)
+        return ItemView("full", HUB_FIELDS)
+    if not pack_allowed or item.state != "shared" or sealed_hidden:
+        return NOTHING
+    if item.released_at is None:
+        return ItemView("not_released", BASE_FIELDS)
+    return ItemView("full", FULL_FIELDS)
+
+
+def _decision_out(d) -> dict:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "outcome": d.outcome,
+        "purpose": d.purpose,
+        "lawful_basis": d.lawful_basis,
+        "special_condition": d.special_condition,
+        "part3_condition": d.part3_condition,
+        "consent": d.consent,
+        "consent_not_sought_reason": d.consent_not_sought_reason,
+        "consent_override_reason": d.consent_override_reason,
+        "necessity_note": d.necessity_note,
+        "urgent": d.urgent,
+        "refusal_reason": d.refusal_reason,
+        "decided_by": str(d.decided_by) if d.decided_by_id else "",
+        "decided_at": d.decided_at,
+        "via": d.via,
+    }
+
+
+def item_shown(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> dict | None:
+    """THE rendering of one item for this actor: None when they may see nothing of it, else a dict with every key
+    (id, agency_code, agency_name, position, shown, text, sensitivity, category, intel_source, intel_assessment,
+    intel_handling, recorded_by, recorded_at, state, released, released_at, refusal_reason, withdrawn, decisions,
+    release_askable) where a field the view does not give is empty ("", None, False or []). Pages, the API, PDFs
+    and exports render this and nothing else of an item (item agency and decided_by loaded; decisions prefetched)."""
+    view = item_view(actor, item, pack_allowed=pack_allowed, roles=roles)
+    if not view.shown:
+        return None
+    f = view.fields
+    full = "text" in f
+    return {
+        "id": item.id,
+        "agency_code": item.agency.code,
+        "agency_name": item.agency.name,
+        "position": item.position,
+        "shown": view.shown,
+        "text": item.text if full else "",
+        "sensitivity": item.sensitivity if full else "",
+        "category": item.category if full else "",
+        "intel_source": item.intel_source if full else "",
+        "intel_assessment": item.intel_assessment if full else "",
+        "intel_handling": item.intel_handling if full else "",
+        "recorded_by": str(item.recorded_by) if "recorded_by" in f else "",
+        "recorded_at": item.recorded_at if "recorded_at" in f else None,
+        "state": item.state if "state" in f else "",
+        "released": item.released_at is not None if "released_at" in f else False,
+        "released_at": item.released_at if "released_at" in f else None,
+        "refusal_reason": item.refusal_reason if "refusal_reason" in f else "",
+        "withdrawn": item.withdrawn_at is not None if "withdrawn_at" in f else False,
+        "decisions": [_decision_out(d) for d in item.decisions.all()] if "decisions" in f else [],
+        # whether this reader may ask the agency to release it (release_request_allowed, without another query)
+        "release_askable": item.state == "shared"
+        and item.released_at is None
+        and (actor.is_hub or view.shown == "not_released"),
+    }
+
+
+def items_shown(actor, items, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> list[dict]:
+    """item_shown over `items` (one settings read, or none when the caller passes the sealed `roles`), dropping the
+    ones the actor may see nothing of."""
+    items = list(items)
+    if not items:
+        return []
+    roles = roles if roles is not None else sealed_roles()
+    out = [item_shown(actor, i, pack_allowed=pack_allowed, roles=roles) for i in items]
+    return [o for o in out if o is not None]
+
+
+def items_text(shown: list[dict]) -> str:
+    """The text of the fully shown items shared into the hub, joined by blank lines: what the backward-compatible
+    `summary` field of the API says (the same redaction as the items; never a draft's or a refused item's text)."""
+    return "\n\n".join(
+        o["text"] for o in shown if o["shown"] == "full" and o["state"] == "shared" and not o["withdrawn"] and o["text"]
+    )
+
+
+def answer_details_visible(actor) -> bool:
+    """Whether the actor sees an answer's own risk indicators and relevant dates (AgencyResponse fields that are not
+    items and cannot be released): the hub and the answering agency (which reads its own answer through its inbox);
+    never outside the hub (the MASH pack), where only released items go."""
+    return actor is not None and (actor.is_hub or can(actor, "request.respond"))
+
+
+# --- actions on an item -------------------------------------------------------------------------------------------
+
+
+def item_decide_allowed(actor, item) -> bool:
+    """Whether the actor may record the sharing decision on a draft item: its agency's researchers."""
+    return item_owner(actor, item) and item.state == "draft" and item.withdrawn_at is None
+
+
+def item_release_allowed(actor, item) -> bool:
+    """Whether the actor may release (or refuse to release) an item out of the hub: its agency's researchers, for an
+    item shared into the hub and not yet released."""
+    return item_owner(actor, item) and item.state == "shared" and item.released_at is None and item.withdrawn_at is None
+
+
+def release_request_allowed(actor, item, *, pack_allowed: bool = False) -> bool:
+    """Whether the actor may ask the item's agency to release it: the hub (who sees it: item_view "full" or "held")
+    and a reader of its MASH pack (the allocated worker: "not_released"), for a shared, unreleased item."""
+    if actor is None or item.state != "shared" or item.released_at is not None or item.withdrawn_at is not None:
+        return False
+    if actor.is_hub:
+        return True
+    return item_view(actor, item, pack_allowed=pack_allowed).shown == "not_released"
+
+
+# --- querysets ----------------------------------------------------------------------------------------------------
+
+
+def items_visible(actor) -> QuerySet:
+    """Items the actor may see anything of (item_view not empty), as a queryset: the owning agency's researchers
+    their agency's items; the hub every shared or refused item; a reader of MASH packs the shared items on the packs
+    they may open (released or not: an unreleased one shows only as not released), sealed ones only for a sealed
+    role; nobody else any."""
+    from openmash.sharing.models import ContributedItem
+
+    qs = ContributedItem.objects.all()
+    if actor is None:
+        return qs.none()
+    if can(actor, "request.respond"):
+        return qs.filter(agency_id=actor.agency_id)
+    live = Q(withdrawn_at__isnull=True)
+    if actor.is_hub:
+        return qs.filter(live, state__in=("shared", "refused"))
+    if can(actor, "pack.view"):
+        packs = mash_packs_visible(actor).values("pk")
+        qs = qs.filter(live, state="shared", request__enquiry__contact__in=packs)
+        return qs if _sees_sealed(actor, None) else qs.exclude(sensitivity="sealed")
+    return qs.none()
+
+
+def item_get_for(actor, item_id, *, qs: QuerySet | None = None):
+    """The item, or NotFound (the same answer for a missing item and one the actor may not see)."""
+    from openmash.access.policy import _get
+
+    return _get(qs if qs is not None else items_visible(actor), item_id)
+
+
+def release_requests_visible(actor) -> QuerySet:
+    """Release requests the actor answers: those on their agency's items (the agency's researchers); none else."""
+    from openmash.sharing.models import ReleaseRequest
+
+    if actor is None or not can(actor, "request.respond"):
+        return ReleaseRequest.objects.none()
+    return ReleaseRequest.objects.filter(item__agency_id=actor.agency_id)
+
+
+def release_request_recipients(item) -> QuerySet:
+    """Active memberships told (in app, the contact reference only) that an item's release is asked: the owning
+    agency's researchers."""
+    from openmash.access.policy import memberships_allowed
+
+    return memberships_allowed("request.respond").filter(agency_id=item.agency_id)
+
+
+def is_police_agency(agency) -> bool:
+    """Whether an agency processes under DPA 2018 Part 3 (a police force, a competent authority: s30, Sch 7)."""
+    from openmash.accounts.choices import AgencyType
+
+    return agency.agency_type == AgencyType.POLICE
+
+
+__all__ = [
+    "SEALED_ROLES_DEFAULT",
+    "ItemView",
+    "sealed_roles",
+    "sealed_role_choices",
+    "item_owner",
+    "pack_readable",
+    "item_view",
+    "item_shown",
+    "items_shown",
+    "items_text",
+    "answer_details_visible",
+    "item_decide_allowed",
+    "item_release_allowed",
+    "release_request_allowed",
+    "items_visible",
+    "item_get_for",
+    "release_requests_visible",
+    "release_request_recipients",
+    "is_police_agency",
+]
