@@ -139,10 +139,11 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
     can outweigh two different first names. Without a shared validated identifier (the same valid NHS number, UPN
     or PNC ID: the "link" rule levels), an automatic join needs the first names to agree (the same, swapped,
     nickname or short form from the maintained list, sounds alike, or spelt within the closest Jaro-Winkler level,
-    i.e. a typo) AND the surnames to agree (the same, swapped, sharing a part, sounds alike or a close typo); a blank
-    name does not agree. Different first names with the same surname, the same date of birth and the same address or
-    postcode are the sibling pattern of DOMAIN.md section 3 (twins share surname, date of birth and address): code
-    2. A known alias counts because it is held on its own agency record, which is compared as its own pair. The
+    i.e. a typo) AND the surnames to agree (the same, swapped, sharing a part, sounds alike or a close typo); a name
+    blank on either side does not disagree (the other fields and the probability decide). Clearly different first
+    names (the "different" level, not "partly similar") with the same surname, the same date of birth and the same
+    address or postcode are the sibling pattern of DOMAIN.md section 3 (twins share surname, date of birth and
+    address): code 2; partly similar first names there (twins "Jack" and "Jake", or a bad typo) go to review. A known alias counts because it is held on its own agency record, which is compared as its own pair. The
     probability itself is left as computed (the statistics stay honest; this is a decision rule).
 
     In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons). Out: int8 array of length
@@ -157,13 +158,15 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
     for k, c in enumerate(model.comparisons):
         rules = np.array([False] + [s.rule == "link" for s in c.comparison().specs])
         linked |= rules[levels[:, k].astype(np.int16) + 1]
-    out[~(given & family)] = HOLD_REVIEW
     given_known = _level_mask(model, levels, "given_name", lambda label: True)
+    family_known = _level_mask(model, levels, "family_name", lambda label: True)
+    out[(given_known & ~given) | (family_known & ~family)] = HOLD_REVIEW
+    given_different = _level_mask(model, levels, "given_name", {"else"})
     same_family = _level_mask(model, levels, "family_name", _FAMILY_SAME)
     same_dob = _level_mask(model, levels, "date_of_birth", {"exact"})
     household = _level_mask(model, levels, "location", _HOUSEHOLD)
     if same_dob is not None and household is not None:
-        out[given_known & ~given & same_family & same_dob & household] = HOLD_SIBLINGS
+        out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
     out[linked] = HOLD_NONE
     return out
 
