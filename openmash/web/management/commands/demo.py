@@ -34,4 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<28} {', '.join(usernames)}")
         self.stdout.write("")
         if not opts["seed_only"]:
+            from openmash.cli import demo_base_url_write
+
+            # so `openmash user create ... --no-password` run beside it prints links on this port (var/demo-base-url)
+            demo_base_url_write(opts["port"])
             call_command("serve", port=opts["port"])
