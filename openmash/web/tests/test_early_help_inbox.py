@@ -76,6 +76,11 @@ def test_the_inbox_pages_with_its_true_total_and_today_s_hand_over_is_found(logi
     assert _refs(newest)[0] == today  # today's hand-over on page 1, first
     listed = AuditEvent.objects.filter(actor_user_id=eh_researcher.user.pk, action="list", reason="early help inbox")
     assert listed.count() == 25 + (HANDOVERS - 25) + 25  # every hand-over shown is audited as listed
+    # Practitioners' review: with a long queue oldest first, page 1 says how many came today and links to them.
+    assert 'data-testid="sent-today"' not in first
+    EarlyHelpRequest.objects.filter(contact=handovers[-1]).update(requested_at=timezone.now())
+    first = client.get("/early-help/").content.decode()
+    assert "1 sent today." in first and "?status=open&amp;order=newest" in first
 
 
 def test_the_inbox_filters_by_status(login, eh_researcher, handovers):
