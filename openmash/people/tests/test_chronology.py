@@ -406,6 +406,11 @@ def test_the_network_of_a_child_living_with_nobody_recorded_says_so(make_actor):
     body = _login(make_actor("screener", "mash")).get(f"/people/{subject_person(contact).pk}/network/")
     body = body.content.decode()
     assert "Łucja Wałęsa lives with no one recorded" in body and "lives with ." not in body
+    # the printed header writes the time as the site does ("7:49pm", "midday"), never Django's "7:49p.m."
+    import re
+
+    printed = re.search(r"Printed by [^<]* on ([^<]*) \(UK time\)", body).group(1)
+    assert "." not in printed and re.search(r"\d{4} at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight)$", printed), printed
 
 
 def test_family_network_api_has_the_pages_people_and_counts(family, api):

@@ -127,6 +127,13 @@ def when(value) -> str:
     return f"{local.day} {local:%b %Y}, {_clock(local)}"
 
 
+@register.simple_tag
+def now_long() -> str:
+    """Now, as `when_long` writes it ('2 April 2026 at 5:30pm', UK time): the printed pages' "Printed ... on" line,
+    in the one time format of the site and the PDF (Django's "g:ia" wrote "7:49p.m.": practitioners' review)."""
+    return datetime_long(timezone.now())
+
+
 @register.filter
 def when_long(value) -> str:
     """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time; core.text.datetime_long)."""
