@@ -127,6 +127,14 @@ def when(value) -> str:
     return f"{local.day} {local:%b %Y}, {_clock(local)}"
 
 
+@register.filter
+def role_label(code) -> str:
+    """A stored role code as its name: `{{ e.role|role_label }}` -> "Social worker" (access.policy.role_label)."""
+    from openmash.access.policy import role_label as label
+
+    return label(str(code or ""))
+
+
 @register.simple_tag
 def now_long() -> str:
     """Now, as `when_long` writes it ('2 April 2026 at 5:30pm', UK time): the printed pages' "Printed ... on" line,
