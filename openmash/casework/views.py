@@ -246,7 +246,9 @@ def allocate(request, contact_id):
     contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
     allocatable = set(services.allocatable_child_ids(contact))
     children = [
-        cp.person for cp in contact.people.filter(role="subject").select_related("person") if cp.person_id in allocatable
+        cp.person
+        for cp in contact.people.filter(role="subject").select_related("person")
+        if cp.person_id in allocatable
     ]
     workers = enquiry_selectors.social_workers_list(actor=actor)
     form = AllocateTogetherForm(request.POST or None, children=children, workers=workers)

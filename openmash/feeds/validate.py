@@ -44,8 +44,8 @@ from openmash.feeds.readers import Problem, Row
 from openmash.people.identifiers import (
     identifier_is_placeholder,
     nhs_number_is_placeholder,
-    nhs_number_passes_check_digit,
     nhs_number_normalise,
+    nhs_number_passes_check_digit,
     pnc_id_normalise,
     upn_is_placeholder,
     upn_normalise,

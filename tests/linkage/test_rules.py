@@ -201,9 +201,7 @@ def test_names_that_disagree_are_at_most_a_review_without_a_shared_identifier(tr
 
 
 def test_clusters_never_join_twins(trained):
-    twins = pd.DataFrame(
-        [record(record_id="T1", **AMELIA), record(record_id="T2", **{**AMELIA, "given_name": "Isla"})]
-    )
+    twins = pd.DataFrame([record(record_id="T1", **AMELIA), record(record_id="T2", **{**AMELIA, "given_name": "Isla"})])
     result = dedupe(twins, model=trained.model)
     clusters = result.clusters()
     assert clusters["T1"] != clusters["T2"]

@@ -21,7 +21,10 @@ def test_the_social_worker_has_a_menu_link_to_their_mash_packs(login, make_actor
 
 
 def test_the_partnership_admin_has_a_menu_link_to_imports(login, make_actor):
-    assert _nav(reverse("feeds:imports")) in login(make_actor("partnership_admin", "mash")).get("/", follow=True).content.decode()
+    assert (
+        _nav(reverse("feeds:imports"))
+        in login(make_actor("partnership_admin", "mash")).get("/", follow=True).content.decode()
+    )
     assert _nav(reverse("feeds:imports")) not in login(make_actor("screener", "mash")).get("/").content.decode()
 
 
