@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from linkage.backends.memory import MemoryBackend, Run
@@ -36,13 +37,17 @@ class LinkResult:
 
     def clusters(self, threshold: float | None = None) -> pd.Series:
         """Person number of every record (index: record_id), from links at or above ``threshold`` (default: the
-        model's upper threshold), never joining two different valid NHS numbers."""
+        model's upper threshold), never joining two different valid NHS numbers, nor a pair that
+        ``linkage.scoring.automatic_link_holds`` keeps from an automatic join (names disagree, likely siblings)."""
         f = self.run.features
+        probability = self.run.scores.match_probability
+        if self.run.scores.hold is not None:
+            probability = np.where(self.run.scores.hold > 0, 0.0, probability)
         ids = cluster_pairs(
             f.n,
             self.run.blocks.left,
             self.run.blocks.right,
-            self.run.scores.match_probability,
+            probability,
             threshold=self.model.upper_threshold if threshold is None else threshold,
             nhs_number=f.nhs_number,
         )

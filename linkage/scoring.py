@@ -4,7 +4,10 @@ For a pair with comparison levels γ, the match weight (bits) is ``log2(λ / (1 
 for an exact name, the term-frequency adjustment ``log2(u_exact / max(tf, tf_min_u))`` (a shared rare surname says
 more than a shared "Smith"; the same formula as Splink's). The probability is ``2^w / (1 + 2^w)``. Rules override the
 arithmetic: a "never" level (two different valid NHS numbers) gives probability 0; otherwise a "link" level (the
-same valid NHS number, UPN or PNC ID) gives probability 1. Source: Fellegi & Sunter (1969), "A theory for record
+same valid NHS number, UPN or PNC ID) gives probability 1. A further decision rule (``automatic_link_holds``) keeps
+the probability as it is but stops a pair without a shared validated identifier from being joined *automatically*
+when the first names or surnames disagree, and marks the sibling pattern (same surname, date of birth and address,
+different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
 linkage", JASA 64(328); the term-frequency formula as in Splink's documentation ("term frequency adjustments").
 """
 
@@ -21,8 +24,13 @@ from linkage.records import Features, encode, normalise_records, validate_record
 
 __all__ = [
     "FieldExplanation",
+    "HOLD_NONE",
+    "HOLD_REASONS",
+    "HOLD_REVIEW",
+    "HOLD_SIBLINGS",
     "PairExplanation",
     "Scores",
+    "automatic_link_holds",
     "comparison_levels",
     "decision",
     "explain",
@@ -74,11 +82,93 @@ def _tables(model: ModelConfig) -> _Tables:
 @dataclass
 class Scores:
     """Per pair: ``match_weight`` (bits, before rules), ``match_probability`` (after rules), ``rule`` (0 none,
-    1 deterministic link, -1 never-link)."""
+    1 deterministic link, -1 never-link), ``hold`` (``automatic_link_holds``: 0 may be joined automatically, 1 review
+    at most, 2 likely siblings: no link)."""
 
     match_weight: np.ndarray
     match_probability: np.ndarray
     rule: np.ndarray
+    hold: np.ndarray | None = None
+
+
+#: ``automatic_link_holds`` codes.
+HOLD_NONE, HOLD_REVIEW, HOLD_SIBLINGS = 0, 1, 2
+#: Why a pair was not joined automatically, per hold code (plain English, for the review queue and explanations).
+HOLD_REASONS = {
+    HOLD_REVIEW: "no shared identifier and the first names or surnames do not agree (a human must decide)",
+    HOLD_SIBLINGS: "same surname, date of birth and address but different first names: likely siblings or twins",
+}
+# Name levels that count as "the names agree": the same, swapped, a nickname or short form, sounds alike, or the
+# closest spelling level (a typo). The lower Jaro-Winkler level ("partly similar") and "different" do not.
+_GIVEN_AGREE = frozenset({"exact", "swapped", "nickname", "phonetic"})
+_FAMILY_AGREE = frozenset({"exact_same_postcode", "exact", "swapped", "part", "phonetic"})
+_FAMILY_SAME = frozenset({"exact_same_postcode", "exact"})
+_HOUSEHOLD = frozenset({"exact", "postcode", "address"})  # location levels: same address or same postcode
+
+
+def _level_mask(model: ModelConfig, levels: np.ndarray, name: str, labels) -> np.ndarray | None:
+    """Per pair, whether comparison ``name``'s level is one of ``labels`` (callable: label -> bool, or a set);
+    None when the model has no such comparison."""
+    for k, c in enumerate(model.comparisons):
+        if c.name != name:
+            continue
+        specs = c.comparison().specs
+        pick = labels if callable(labels) else labels.__contains__
+        table = np.array([False] + [bool(pick(s.label)) for s in specs])  # index level+1 (0 = blank)
+        return table[levels[:, k].astype(np.int16) + 1]
+    return None
+
+
+def _name_agrees(model: ModelConfig, levels: np.ndarray, name: str, agree: frozenset) -> np.ndarray | None:
+    for c in model.comparisons:
+        if c.name == name:
+            jw = [s.label for s in c.comparison().specs if s.label.startswith("jaro_winkler_")]
+            labels = agree | frozenset(jw[:1])  # the closest spelling level only
+            return _level_mask(model, levels, name, labels)
+    return None
+
+
+def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
+    """Per pair (int8): 0 (``HOLD_NONE``) the pair may be joined automatically if its probability reaches the upper
+    threshold; 1 (``HOLD_REVIEW``) it may at most be proposed for a human's review; 2 (``HOLD_SIBLINGS``) likely
+    siblings: neither joined nor proposed.
+
+    The rule (practitioners' review of the demo, December 2026, after the issue 6 engine joined twins "Amelia" and
+    "Isla Hussain" at probability 0.979): the Fellegi-Sunter weights treat fields as independent, but in children's
+    records a shared surname, date of birth and address is exactly what twins and siblings share, so those fields
+    can outweigh two different first names. Without a shared validated identifier (the same valid NHS number, UPN
+    or PNC ID: the "link" rule levels), an automatic join needs the first names to agree (the same, swapped,
+    nickname or short form from the maintained list, sounds alike, or spelt within the closest Jaro-Winkler level,
+    i.e. a typo) AND the surnames to agree (the same, swapped, sharing a part, sounds alike or a close typo); a name
+    blank on either side does not disagree (the other fields and the probability decide). Clearly different first
+    names (the "different" level, not "partly similar") with the same surname, the same date of birth and the same
+    address or postcode are the sibling pattern of DOMAIN.md section 3 (twins share surname, date of birth and
+    address): code 2; partly similar first names there (twins "Jack" and "Jake", or a bad typo) go to review. A known alias counts because it is held on its own agency record, which is compared as its own pair. The
+    probability itself is left as computed (the statistics stay honest; this is a decision rule).
+
+    In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons). Out: int8 array of length
+    n_pairs. A model without the given or family name comparison holds nothing (no basis to judge)."""
+    n = len(levels)
+    out = np.zeros(n, dtype=np.int8)
+    given = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
+    family = _name_agrees(model, levels, "family_name", _FAMILY_AGREE)
+    if given is None or family is None:
+        return out
+    linked = np.zeros(n, dtype=bool)
+    for k, c in enumerate(model.comparisons):
+        rules = np.array([False] + [s.rule == "link" for s in c.comparison().specs])
+        linked |= rules[levels[:, k].astype(np.int16) + 1]
+    given_known = _level_mask(model, levels, "given_name", lambda label: True)
+    family_known = _level_mask(model, levels, "family_name", lambda label: True)
+    out[(given_known & ~given) | (family_known & ~family)] = HOLD_REVIEW
+    given_different = _level_mask(model, levels, "given_name", {"else"})
+    same_family = _level_mask(model, levels, "family_name", _FAMILY_SAME)
+    same_dob = _level_mask(model, levels, "date_of_birth", {"exact"})
+    household = _level_mask(model, levels, "location", _HOUSEHOLD)
+    if same_dob is not None and household is not None:
+        out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
+    out[linked] = HOLD_NONE
+    return out
 
 
 def _tf_adjustment(f: Features, left: np.ndarray, right: np.ndarray, field: str, u_exact: float, floor: float):
@@ -140,13 +230,17 @@ def score_pairs(
     rule[never] = -1
     prob[link] = 1.0
     prob[never] = 0.0
-    return Scores(match_weight=weight, match_probability=prob, rule=rule)
+    hold = automatic_link_holds(model, levels)
+    return Scores(match_weight=weight, match_probability=prob, rule=rule, hold=hold)
 
 
-def decision(model: ModelConfig, probability: float) -> str:
-    """``"link"`` at or above the upper threshold, ``"review"`` at or above the lower, else ``"no link"``."""
+def decision(model: ModelConfig, probability: float, hold: int = HOLD_NONE) -> str:
+    """``"link"`` at or above the upper threshold, ``"review"`` at or above the lower, else ``"no link"``; a pair
+    held by ``automatic_link_holds`` is at most ``"review"`` (code 1) or ``"no link"`` (code 2, likely siblings)."""
+    if hold == HOLD_SIBLINGS:
+        return "no link"
     if probability >= model.upper_threshold:
-        return "link"
+        return "review" if hold == HOLD_REVIEW else "link"
     if probability >= model.lower_threshold:
         return "review"
     return "no link"
@@ -168,7 +262,8 @@ class FieldExplanation:
 @dataclass(frozen=True)
 class PairExplanation:
     """A scored pair: ``probability`` (after rules), ``weight`` (bits), ``prior_weight`` (bits), ``decision``
-    (``link``/``review``/``no link``), ``fields`` (one ``FieldExplanation`` each, model order) and ``reasons``: the
+    (``link``/``review``/``no link``, after ``automatic_link_holds``), ``fields`` (one ``FieldExplanation`` each,
+    model order), ``hold`` (the hold code, 0 none) with ``held_reason`` ("" when not held) and ``reasons``: the
     reasons for and against as one sentence, strongest first, e.g. "same date of birth, surname sounds alike,
     same postcode"."""
 
@@ -177,6 +272,11 @@ class PairExplanation:
     prior_weight: float
     decision: str
     fields: tuple[FieldExplanation, ...]
+    hold: int = HOLD_NONE
+
+    @property
+    def held_reason(self) -> str:
+        return HOLD_REASONS.get(self.hold, "")
 
     @property
     def reasons(self) -> str:
@@ -218,12 +318,14 @@ def explain(model: ModelConfig, f: Features, i: int, j: int, *, term_frequencies
             weight += float(_tf_adjustment(f, left, right, entry[0], entry[1], model.tf_min_u)[0])
         fields.append(FieldExplanation(c.name, comp.title, spec.label, spec.reason, weight, spec.rule))
     prob = float(scores.match_probability[0])
+    hold = int(scores.hold[0]) if prob > 0 else HOLD_NONE
     return PairExplanation(
         probability=prob,
         weight=float(scores.match_weight[0]),
         prior_weight=_prior_weight(model.probability_two_random_records_match),
-        decision=decision(model, prob),
+        decision=decision(model, prob, hold),
         fields=tuple(fields),
+        hold=hold,
     )
 
 

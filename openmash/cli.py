@@ -108,9 +108,30 @@ def _var_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var"
 
 
+#: Where `openmash demo --port N` writes the address it serves (http://127.0.0.1:N), under var/, so the
+#: administration commands run against the demo print links on the port the demo really uses.
+DEMO_BASE_URL_FILE = "demo-base-url"
+
+
+def demo_base_url_write(port: int) -> str:
+    """Record the demo's address (http://127.0.0.1:PORT) in var/demo-base-url; returns it."""
+    url = f"http://127.0.0.1:{int(port)}"
+    var = _var_dir()
+    var.mkdir(exist_ok=True)
+    (var / DEMO_BASE_URL_FILE).write_text(url + "\n")
+    return url
+
+
 def _demo_environment() -> None:
-    """Demo mode: embedded SQLite, localhost only, a persistent demo secret under var/ (never committed)."""
+    """Demo mode: embedded SQLite, localhost only, a persistent demo secret under var/ (never committed), and the
+    site address the demo last served on (var/demo-base-url, written by `openmash demo --port N`) unless the
+    environment sets OPENMASH_BASE_URL."""
     os.environ.setdefault("OPENMASH_DEMO", "true")
+    url_file = _var_dir() / DEMO_BASE_URL_FILE
+    if not os.environ.get("OPENMASH_BASE_URL") and url_file.is_file():
+        url = url_file.read_text().strip()
+        if url.startswith("http://127.0.0.1:"):
+            os.environ["OPENMASH_BASE_URL"] = url
     if not os.environ.get("OPENMASH_SECRET_KEY"):
         var = _var_dir()
         var.mkdir(exist_ok=True)

@@ -251,7 +251,16 @@ def agency_request_urgency(actor, request) -> dict:
 #: the family knows and consented. Never the referrer's narrative, the referrer's name, other agencies' answers or
 #: what the referrer alleged about an adult: those stay in the hub.
 EARLY_HELP_CASE_FIELDS: frozenset[str] = frozenset(
-    {"concern_codes", "referrer_agency", "consent", "family_aware", "rationale", "next_steps", "threshold_level"}
+    {
+        "concern_codes",
+        "referrer_agency",
+        "consent",
+        "family_aware",
+        "rationale",
+        "next_steps",
+        "threshold_level",
+        "partial",
+    }
 )
 
 
@@ -261,7 +270,18 @@ def early_help_case_details(actor, eh) -> dict:
     help service needs, keyed by EARLY_HELP_CASE_FIELDS: concern_codes (CIN factor codes), referrer_agency (the
     recording agency's name), consent / consent_not_sought_reason / family_aware (codes), rationale and next_steps
     (the MASH's words: the decision's when the hand-over came from a decision, else the screening's rationale),
-    threshold_level (the decision's, or None). Empty for anyone else (the hub reads the contact itself)."""
+    threshold_level (the decision's for the children handed over, or None), and ``partial`` (True when the
+    hand-over is for only some of the contact's subject children). Empty for anyone else (the hub reads the contact
+    itself).
+
+    Only the children handed over (practitioners' review, December 2026: the hand-over for Ella, early help at level
+    2, showed her sister Debra's level 3, the contact's "Self-harm" concern and a rationale naming Debra). The
+    threshold level is the highest of the per-child decisions (``DecisionChild``) of the children handed over, else
+    the decision's own (every child had the same decision). The contact's concerns, the rationale and the next steps
+    are written about the whole contact, so they are shared only when the hand-over covers every subject child of
+    the contact; for a per-child hand-over they are withheld (empty; ``partial`` True) and the page tells the
+    service to ask the MASH. Withholding is the safer choice: the MASH's words may name or describe other children,
+    and nothing in them can be attributed to one child."""
     from openmash.access.policy import can
 
     if actor is None or not (can(actor, "early_help.inbox") and eh.agency_id == actor.agency_id):
@@ -271,15 +291,27 @@ def early_help_case_details(actor, eh) -> dict:
     decision = getattr(enquiry, "decision", None) if enquiry is not None else None
     screening = getattr(contact, "screening", None)
     from_decision = eh.source == "decision" and decision is not None
+    handed = {p.pk for p in eh.children.all()}
+    links = getattr(contact, "people_links", None)  # prefetched by the early help selectors
+    if links is None:
+        links = list(contact.people.all())
+    subjects = {cp.person_id for cp in links if cp.role == "subject"}
+    partial = bool(handed) and not subjects <= handed
+    threshold = None
+    if from_decision:
+        levels = [c.threshold_level for c in decision.children.all() if c.person_id in handed]
+        threshold = max(levels) if levels else decision.threshold_level
+    rationale = decision.rationale if from_decision else (screening.rationale if screening else "")
     return {
-        "concern_codes": list(contact.concern_codes),
+        "concern_codes": [] if partial else list(contact.concern_codes),
         "referrer_agency": contact.recording_agency.name,
         "consent": contact.consent,
         "consent_not_sought_reason": contact.consent_not_sought_reason,
         "family_aware": contact.family_aware,
-        "rationale": decision.rationale if from_decision else (screening.rationale if screening else ""),
-        "next_steps": decision.next_steps if from_decision else "",
-        "threshold_level": decision.threshold_level if from_decision else None,
+        "rationale": "" if partial else rationale,
+        "next_steps": "" if partial or not from_decision else decision.next_steps,
+        "threshold_level": threshold,
+        "partial": partial,
     }
 
 

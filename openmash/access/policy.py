@@ -253,6 +253,12 @@ def role_agency_error(role: str, agency) -> str | None:
     return None
 
 
+def role_label(code: str) -> str:
+    """A role's name as people read it ("social_worker" -> "Social worker"); an unknown code as it is, "" for "".
+    For the audit trail and its export (practitioners' review: raw role codes were shown)."""
+    return Role(code).label if code in Role.values else (code or "")
+
+
 def role_grant_needs_approval(role: str) -> bool:
     """Dual control (ASVS 5.0 2.3.5 multi-user approval, 8.4.2): whether a partnership admin giving this role
     through the pages makes a PENDING grant that takes effect only when a second person approves it. True for

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from openmash.access.policy import role_label
 from openmash.audit.forms import action_label
 
 FORMULA_STARTS = frozenset("=+-@|\t\r\n\0")
@@ -66,7 +67,7 @@ def _lines(writer, batch, labels) -> Iterator[str]:
             e.actor_username,
             labels["users"].get(e.actor_user_id, ""),
             labels["agencies"].get(e.agency_code, e.agency_code),
-            e.role,
+            role_label(e.role),
             action_label(e.action, e.object_type),
             e.action,
             e.object_type,

@@ -96,6 +96,22 @@ def _subject_ids(contact: Contact) -> list:
     return list(contact.people.filter(role=ContactPersonRole.SUBJECT).values_list("person_id", flat=True))
 
 
+def allocatable_child_ids(contact: Contact) -> list:
+    """The subject children of a contact a social worker may be allocated from its MASH pack: those whose own
+    decision leads to children's social care (a ``Referral`` from this contact: assessment, section 47, strategy
+    discussion). A child whose decision was early help or no further action is not offered (practitioners' review,
+    December 2026: Ella, early help only, was offered for allocation beside her sister). A contact with neither a
+    referral nor a decision yet: every subject child, as before. Out: person ids in the contact's order."""
+    from openmash.enquiries.models import Referral
+
+    subjects = _subject_ids(contact)
+    referred = set(Referral.objects.filter(contact=contact).values_list("person_id", flat=True))
+    decided = hasattr(contact, "enquiry") and hasattr(contact.enquiry, "decision")
+    if not referred and not decided:
+        return subjects
+    return [pid for pid in subjects if pid in referred]
+
+
 # --- case notes ---------------------------------------------------------------------------------------------------
 
 
@@ -417,8 +433,8 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
     """Allocate several children of one contact (siblings) to one social worker in one action.
 
     In: the contact's id, the ids of its subject children to allocate (at least one), the worker's membership id.
-    Out: the open allocation of each child. All or none: a child who is not a subject of the contact refuses the
-    whole request. Each child goes through `enquiries.services.allocation_assign` (audit + chronology per child).
+    Out: the open allocation of each child. All or none: a child who is not a subject of the contact, or whose
+    decision does not lead to social care (``allocatable_child_ids``), refuses the whole request. Each child goes through `enquiries.services.allocation_assign` (audit + chronology per child).
     """
     from openmash.enquiries.services import allocation_assign, notification_send
 
@@ -430,6 +446,12 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select at least one child"]})
     if any(p not in subjects for p in chosen):
         raise ValidationFailed("Check the children", errors={"person_ids": ["Select children named in this contact"]})
+    allocatable = {str(pid) for pid in allocatable_child_ids(contact)}
+    if any(p not in allocatable for p in chosen):
+        raise ValidationFailed(
+            "Check the children",
+            errors={"person_ids": ["Select only children whose MASH decision leads to children's social care"]},
+        )
     allocations = [
         allocation_assign(actor=actor, person_id=pid, worker_membership_id=worker_membership_id, contact=contact)
         for pid in chosen

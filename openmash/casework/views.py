@@ -244,7 +244,12 @@ def allocate(request, contact_id):
     actor = request.actor
     require(actor, "allocation.assign")
     contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
-    children = [cp.person for cp in contact.people.filter(role="subject").select_related("person")]
+    allocatable = set(services.allocatable_child_ids(contact))
+    children = [
+        cp.person
+        for cp in contact.people.filter(role="subject").select_related("person")
+        if cp.person_id in allocatable
+    ]
     workers = enquiry_selectors.social_workers_list(actor=actor)
     form = AllocateTogetherForm(request.POST or None, children=children, workers=workers)
     if request.method == "POST" and form.is_valid():

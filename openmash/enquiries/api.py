@@ -269,6 +269,11 @@ class EarlyHelpCaseOut(Schema):
     rationale: str
     next_steps: str
     threshold_level: int | None
+    partial: bool = Field(
+        False,
+        description="true when the hand-over is for only some of the contact's children: the contact-level concerns, "
+        "rationale and next steps (which may be about the other children) are then empty; ask the MASH",
+    )
 
 
 class EarlyHelpRequestOut(Schema):

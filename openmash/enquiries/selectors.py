@@ -307,7 +307,7 @@ def _early_help_qs(actor):
         .select_related(
             "contact", "agency", "contact__recording_agency", "contact__screening", "contact__enquiry__decision"
         )
-        .prefetch_related(_people_prefetch("contact__"), "children")
+        .prefetch_related(_people_prefetch("contact__"), "children", "contact__enquiry__decision__children")
     )
 
 

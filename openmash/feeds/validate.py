@@ -45,6 +45,7 @@ from openmash.people.identifiers import (
     identifier_is_placeholder,
     nhs_number_is_placeholder,
     nhs_number_normalise,
+    nhs_number_passes_check_digit,
     pnc_id_normalise,
     upn_is_placeholder,
     upn_normalise,
@@ -160,7 +161,29 @@ def parse_date(value, formats: tuple[str, ...]) -> dt.date | None:
         except ValueError:
             continue
     shown = " or ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD") for f in formats)
+    if missing := _impossible_date(text, formats):
+        raise ValueError(missing)
     raise ValueError(f"This is not a date: write it as {shown}")
+
+
+def _impossible_date(text: str, formats) -> str:
+    """The message for text that has a date's shape in one of ``formats`` but names a day that does not exist
+    ("31/02/2015": practitioners' review, December 2026, was told it "is not a date: write it as ..."), else ""."""
+    import calendar
+
+    for fmt in formats:
+        pattern = re.escape(fmt).replace("%Y", r"(?P<y>\d{4})").replace("%m", r"(?P<m>\d{1,2})")
+        pattern = pattern.replace("%d", r"(?P<d>\d{1,2})")
+        m = re.fullmatch(pattern, text)
+        if m is None or not {"y", "m", "d"} <= set(m.groupdict()):
+            continue
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if not 1 <= mo <= 12:
+            return f"{text} is not a date: the month must be between 1 and 12"
+        last = calendar.monthrange(y, mo)[1]
+        if not 1 <= d <= last:
+            return f"{text} is not a date that exists: {calendar.month_name[mo]} {y} has {last} days"
+    return ""
 
 
 class _Checker:
@@ -227,7 +250,16 @@ class _Checker:
             return ""
         compact = "".join(raw.split()).replace("-", "").upper()
         if compact and is_placeholder(compact):
-            self.err(field, f"The {label} is a placeholder: imported without it", level="warning")
+            if field == "nhs_number" and not nhs_number_passes_check_digit(compact):
+                # 1234567890: a made-up number, but what is wrong with it is its check digit (practitioners' review)
+                self.err(
+                    field,
+                    f"The {label} fails its check digit (its last digit does not match the first nine; it looks made "
+                    "up): imported without it",
+                    level="warning",
+                )
+            else:
+                self.err(field, f"The {label} is a placeholder: imported without it", level="warning")
             return ""
         try:
             return normalise(raw)

@@ -180,13 +180,24 @@ def _review_out(review) -> dict:
     return _link_out(review.link, rows=review.rows, nhs_conflict=review.nhs_conflict)
 
 
+class LinkListQuery(PageQuery):
+    """Paging, and `state`: `proposed` (default: the review queue, one row per pair of people, oldest first),
+    `confirmed` or `rejected` (current decisions, newest first). Any other value is a 422."""
+
+    state: Literal["proposed", "confirmed", "rejected"] = "proposed"
+
+
 @router.get(
     "/record-links",
     response=LinkPageOut,
-    summary="The review queue: proposed links between agency records, oldest first (hub screeners and managers)",
+    summary="Links between agency records: the review queue (state=proposed, oldest first) or current decisions "
+    "(state=confirmed or rejected, newest first); hub screeners and managers",
 )
-def record_link_list(request, q: Query[PageQuery]):
-    page = selectors.review_queue(actor=request.actor, page=q.page, page_size=q.page_size)
+def record_link_list(request, q: Query[LinkListQuery]):
+    if q.state == "proposed":
+        page = selectors.review_queue(actor=request.actor, page=q.page, page_size=q.page_size)
+    else:
+        page = selectors.decided_links(actor=request.actor, state=q.state, page=q.page, page_size=q.page_size)
     return page_out(page, [_link_out(link, nhs_conflict=link.nhs_conflict) for link in page])
 
 

@@ -12,7 +12,10 @@ For a set of agency records (new ones from a feed import, an intake, or ``openma
    ``TF_MIN_PEOPLE`` people (below that every name is "common" and the trained average is used);
 3. **decides** through ``openmash.people.linking.link_scored`` (the only writer of links): at or above the
    partnership's upper threshold the link is confirmed automatically; between the thresholds it is proposed for
-   the review queue; below the lower threshold nothing is stored. Hard rules: two records with different valid NHS
+   the review queue; below the lower threshold nothing is stored. A pair without a shared validated identifier whose
+   first names or surnames disagree is never confirmed automatically, only proposed, and the sibling pattern (same
+   surname, date of birth and address, different first names) is neither confirmed nor proposed
+   (``linkage.scoring.automatic_link_holds``, with its source). Hard rules: two records with different valid NHS
    numbers are never linked (the engine gives them probability 0, and ``link_scored`` checks the resolved people
    again); placeholder identifiers are never stored on a record, so never count; a pair with a current decision
    (confirmed or rejected) is never proposed again. Pairs sharing a valid identifier are the deterministic rule's
@@ -41,7 +44,7 @@ from linkage.config import ModelConfig
 from linkage.linker import fallback_model, train
 from linkage.names import compact, dob_variants, phonetic
 from linkage.records import INPUT_COLUMNS, encode, normalise_records, validate_records
-from linkage.scoring import explain, score_pairs
+from linkage.scoring import HOLD_REASONS, HOLD_SIBLINGS, explain, score_pairs
 from openmash.matching.models import LinkageModel, RecordScore
 from openmash.partnership.selectors import partnership_settings_get
 from openmash.people import linking
@@ -307,6 +310,8 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
             a, b = ordered[k]
             if scores.rule[k] == 1 or person[a] == person[b]:
                 continue  # the deterministic rule's pair, or already one person
+            if scores.hold[k] == HOLD_SIBLINGS:
+                continue  # likely siblings or twins: neither joined nor proposed (automatic_link_holds)
             link = linking.link_scored(
                 actor=actor,
                 record_a_id=a,
@@ -316,6 +321,7 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 field_weights=_field_weights(model, f, int(left[k]), int(right[k]), freq.enabled),
                 lower_threshold=lower,
                 upper_threshold=upper,
+                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
             )
             if link is not None and link.state == LinkState.CONFIRMED:
                 summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)

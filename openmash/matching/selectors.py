@@ -118,6 +118,31 @@ def review_queue(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, person_ids=None)
     return result
 
 
+@transaction.atomic
+def decided_links(*, actor, state: str, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
+    """One page of the current links in ``state`` ("confirmed" or "rejected"), newest decision first, with their
+    true total (the API's ``GET /record-links?state=``; the review queue is ``review_queue``). Audited: a "list"
+    event on each person whose record is shown. Raises PermissionDenied for anyone but the hub's screeners and
+    managers, ValueError for another state."""
+    if state not in (LinkState.CONFIRMED, LinkState.REJECTED):
+        raise ValueError(f"not a decided state: {state!r}")
+    require(actor, "link.review")
+    qs = (
+        record_links_visible(actor)
+        .filter(valid_to__isnull=True, state=state)
+        .select_related(*_RELATED)
+        .order_by("-decided_at", "-pk")
+    )
+    result = paginate(qs, page=page, page_size=page_size)
+    people = {}
+    for link in result.items:
+        for record in (link.record_l, link.record_r):
+            people[record.person_id] = record.person
+        link.nhs_conflict = False
+    audit_record_many(actor=actor, action="list", objects=list(people.values()), reason=f"{state} record links")
+    return result
+
+
 #: How ``people.linking.link_scored`` words a scored pair a hard rule or a human's "different people" held back.
 _HELD = "not linked automatically: "
 

@@ -31,6 +31,10 @@ def nhs_number_check_digit(first9: str) -> int | None:
 NHS_PLACEHOLDERS = frozenset({"0123456789", "1234567890", "9876543210", "0987654321", "4010232137"})
 UPN_PLACEHOLDERS = frozenset()  # a UPN of one repeated digit after its check letter is caught by rule
 PLACEHOLDER_MESSAGE = "{label} {value} is a placeholder, not a real {label}: leave it blank if it is not known"
+CHECK_DIGIT_MESSAGE = (
+    "NHS number {value} is not valid: its last digit (the check digit) does not match the first nine. "
+    "Check it was copied correctly, or leave it blank if it is not known"
+)
 
 
 def nhs_number_is_placeholder(digits: str) -> bool:
@@ -58,11 +62,18 @@ def nhs_number_normalise(value: str) -> str:
     digits = _SEPARATORS.sub("", value or "")
     if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValueError("Enter an NHS number with 10 digits, like 943 476 5919")
+    # The check digit first: a number that fails it is wrong whatever it looks like (practitioners' review, December
+    # 2026: 1234567890 was called "a placeholder" when its check digit is what is wrong).
+    if nhs_number_check_digit(digits[:9]) != int(digits[9]):
+        raise ValueError(CHECK_DIGIT_MESSAGE.format(value=nhs_number_format(digits)))
     if nhs_number_is_placeholder(digits):
         raise ValueError(PLACEHOLDER_MESSAGE.format(label="NHS number", value=nhs_number_format(digits)))
-    if nhs_number_check_digit(digits[:9]) != int(digits[9]):
-        raise ValueError("Enter a valid NHS number: the check digit does not match")
     return digits
+
+
+def nhs_number_passes_check_digit(digits: str) -> bool:
+    """True when 10 digits pass the NHS number's modulus 11 check (DOMAIN.md 2.5); False for anything else."""
+    return bool(re.fullmatch(r"[0-9]{10}", digits or "")) and nhs_number_check_digit(digits[:9]) == int(digits[9])
 
 
 def nhs_number_format(digits: str) -> str:

@@ -1380,6 +1380,7 @@ def link_scored(
     field_weights: dict,
     lower_threshold: float,
     upper_threshold: float,
+    hold_reason: str = "",
 ) -> RecordLink | None:
     """Act on a pair of records scored by the Fellegi-Sunter engine (``openmash.matching.scoring``), ADR 0005.
 
@@ -1389,8 +1390,10 @@ def link_scored(
 
     - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
-      would give one person two NHS numbers, or a referrer said at intake they are different people -- in which
-      case it is proposed with the reason;
+      would give one person two NHS numbers, a referrer said at intake they are different people, or the engine
+      held it back from an automatic join (``hold_reason``, from ``linkage.scoring.automatic_link_holds``: no shared
+      validated identifier and the first names or surnames disagree) -- in which case it is proposed with the
+      reason;
     - at or above ``lower_threshold``: proposed for the review queue (``link_propose``);
     - below: nothing is written.
 
@@ -1427,6 +1430,8 @@ def link_scored(
             blocked.append("joining them would give one person two different NHS numbers")
         if why := _rejected_between([a.person_id], [b.person_id]):
             blocked.append(why)
+        if hold_reason:
+            blocked.append(hold_reason)
         if not blocked:
             return _scored_confirm(
                 actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold

@@ -73,6 +73,13 @@ DOB_REASON = {
     "transposed": "same date of birth with the day and month swapped",
     "age": "age within a year of the age given",
 }
+#: When the name typed matched another name the person is known by (an alias, or the name in another agency's
+#: record of the same person), not the name the result shows: "same first name" beside "Amelia" for a search of
+#: "Isla" would be false (practitioners' review, December 2026).
+OTHER_NAME_REASON = {
+    "family": "known by this last name (an alias or another agency's record)",
+    "given": "known by this first name (an alias or another agency's record)",
+}
 SWAPPED_REASON = "first and last names the other way round"
 POSTCODE_REASON = "same postcode"
 
@@ -403,8 +410,43 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
     return hits, dob_level, postcode_hit
 
 
-def _evaluate(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple], today: dt.date) -> Match | None:
-    """Whether one person's rows make them a match under the rule in the module docstring, and how good."""
+def _agrees_with_shown(hit: Hit, typed: list[str], shown: str) -> bool:
+    """Whether the name shown for the person (``shown``: their forename or surname) is itself what ``hit`` says
+    matched: the same, a word of it, sounds like it, or a nickname of it."""
+    run = "".join(typed[hit.start : hit.end])
+    words = tokens(shown)
+    whole = "".join(words)
+    if hit.level == "exact":
+        return run == whole
+    if hit.level == "token":
+        return run in words or run == whole
+    if hit.level == "phonetic":
+        code = phonetic(run)
+        return bool(code) and any(phonetic(w) == code for w in [whole, *words])
+    if hit.level == "nickname":
+        return bool(set(words) & nickname_forms(run))
+    return True
+
+
+def _name_reason(hit: Hit, typed: list[str], shown: str, reasons: dict) -> str:
+    if typed and not _agrees_with_shown(hit, typed, shown):
+        return OTHER_NAME_REASON[hit.role]
+    return reasons[hit.level]
+
+
+def _evaluate(
+    terms: SearchTerms,
+    words: int,
+    keymap: dict,
+    rows: list[tuple],
+    today: dt.date,
+    *,
+    typed: list[str] | None = None,
+    shown: tuple[str, str] = ("", ""),
+) -> Match | None:
+    """Whether one person's rows make them a match under the rule in the module docstring, and how good.
+    ``typed``: the words of the typed name (``tokens``); ``shown``: the (surname, forename) the result shows, so a
+    name that matched an alias or another record's name says so (``OTHER_NAME_REASON``)."""
     hits, dob_level, postcode_hit = _signals(terms, keymap, rows, today)
     family, given = _best_names(hits)
     name_parts = (family is not None) + (given is not None)
@@ -416,8 +458,8 @@ def _evaluate(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple], t
         return None
     swapped = family is not None and given is not None and given.start > family.start
     parts = [
-        (FAMILY_REASON[family.level], FAMILY_WEIGHT[family.level]) if family else None,
-        (GIVEN_REASON[given.level], GIVEN_WEIGHT[given.level]) if given else None,
+        (_name_reason(family, typed or [], shown[0], FAMILY_REASON), FAMILY_WEIGHT[family.level]) if family else None,
+        (_name_reason(given, typed or [], shown[1], GIVEN_REASON), GIVEN_WEIGHT[given.level]) if given else None,
         (SWAPPED_REASON, -SWAPPED_PENALTY) if swapped else None,
         (DOB_REASON[dob_level], DOB_WEIGHT[dob_level]) if dob_level else None,
         (POSTCODE_REASON, POSTCODE_WEIGHT) if postcode_hit else None,
@@ -454,8 +496,9 @@ def people_lookup(terms: SearchTerms, *, today: dt.date) -> LookupResult:
         if target is not None:
             by_person[target].add(row)
     matches = []
+    typed = tokens(terms.name)[:MAX_NAME_WORDS]
     for (pk, surname, forename), person_rows in by_person.items():
-        match = _evaluate(terms, words, keymap, list(person_rows), today)
+        match = _evaluate(terms, words, keymap, list(person_rows), today, typed=typed, shown=(surname, forename))
         if match is not None:
             match.person_id = pk
             matches.append((match, surname.lower(), forename.lower(), str(pk)))

@@ -11,9 +11,12 @@ NAV_ITEMS = [
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
+    # the allocated social worker's packs (the hub reaches packs from each enquiry; practitioners' review)
+    ("packs", "MASH packs", "casework:pack_list", "pack.view"),
     ("matching", "Records to review", "matching:queue", "link.review"),
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
+    ("imports", "Imports", "feeds:imports", "feed.import"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),
     # dual control: roles a partnership admin asked for, waiting for another admin or a MASH manager
     ("approvals", "Roles to approve", "partnership:approvals", "role_grant.decide"),

@@ -97,7 +97,9 @@ def date_parts_check(label: str, day: str, month: str, year: str) -> tuple[dt.da
     - a box that is not a number: "Month must be a number", "Day and month must be numbers" ("not_a_number");
     - a year without 4 digits and nothing else wrong: "Year must include 4 numbers" ("year_digits");
     - a day or month out of range, a day the month does not have, or several of these: "<label> must be a real
-      date" ("invalid").
+      date: " and what is wrong with each box, e.g. "year must include 4 numbers and month must be between 1 and
+      12", "February 2023 has 28 days" ("invalid"; practitioners' review, December 2026: year "16" with month "13"
+      said only "must be a real date").
 
     The parts list also names boxes with a lesser problem than the one the message names (a month of 13 beside a
     missing day), so the user sees every box to correct at once. Raises nothing."""
@@ -129,8 +131,28 @@ def date_parts_check(label: str, day: str, month: str, year: str) -> tuple[dt.da
     if out_of_range == ["year"]:
         return None, "Year must include 4 numbers", "year_digits", parts
     if out_of_range:
-        return None, f"{label} must be a real date", "invalid", parts
+        return None, f"{label} must be a real date: {_out_of_range_words(out_of_range, numbers)}", "invalid", parts
     return dt.date(numbers["year"], numbers["month"], numbers["day"]), "", "", []
+
+
+def _out_of_range_words(out_of_range: list[str], numbers: dict) -> str:
+    """What is wrong with each box out of range (date_parts_check), in box order: day, month, year."""
+    words = []
+    month_ok = "month" in numbers and "month" not in out_of_range
+    year_ok = "year" in numbers and "year" not in out_of_range
+    if "day" in out_of_range:
+        if month_ok and year_ok:
+            last = calendar.monthrange(numbers["year"], numbers["month"])[1]
+            words.append(f"{calendar.month_name[numbers['month']]} {numbers['year']} has {last} days")
+        elif month_ok:
+            words.append(f"day must be between 1 and {calendar.monthrange(2000, numbers['month'])[1]}")
+        else:
+            words.append("day must be between 1 and 31")
+    if "month" in out_of_range:
+        words.append("month must be between 1 and 12")
+    if "year" in out_of_range:
+        words.append("year must include 4 numbers")
+    return " and ".join(words)
 
 
 class GovukDateField(forms.Field):

@@ -179,3 +179,29 @@ def test_clusters_never_chain_two_nhs_numbers():
     )
     assert ids[0] == ids[1] and ids[2] != ids[0]
     assert list(cluster_pairs(3, np.array([0]), np.array([2]), np.array([0.4]), threshold=0.5)) == [0, 1, 2]
+
+
+# Practitioners' review (December 2026): twins and unrelated namesakes joined automatically with no identifier.
+AMELIA = {**ALICE, "given_name": "Amelia", "family_name": "Hussain", "date_of_birth": "2019-04-08"}
+
+
+def test_twins_are_likely_siblings_never_a_link_nor_a_review(trained):
+    e = explain_records(trained.model, record(**AMELIA), record(**{**AMELIA, "given_name": "Isla"}))
+    assert e.decision == "no link" and e.hold == 2
+    assert "likely siblings" in e.held_reason
+
+
+def test_names_that_disagree_are_at_most_a_review_without_a_shared_identifier(trained):
+    jon = record(given_name="Jon", family_name="Smithers", date_of_birth="2015-05-05", sex="M", postcode="LS16 5AB")
+    john = record(given_name="John", family_name="Smyth", date_of_birth="2015-05-05", sex="M", postcode="LS19 6HB")
+    assert explain_records(trained.model, jon, john).decision in ("review", "no link")
+    # The same pair with the same valid NHS number is the identifier rule's: a link whatever the names say.
+    e = explain_records(trained.model, {**jon, "identifier": NHS_A}, {**john, "identifier": NHS_A})
+    assert e.decision == "link" and e.hold == 0
+
+
+def test_clusters_never_join_twins(trained):
+    twins = pd.DataFrame([record(record_id="T1", **AMELIA), record(record_id="T2", **{**AMELIA, "given_name": "Isla"})])
+    result = dedupe(twins, model=trained.model)
+    clusters = result.clusters()
+    assert clusters["T1"] != clusters["T2"]

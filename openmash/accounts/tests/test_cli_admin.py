@@ -595,3 +595,21 @@ def test_without_a_site_address_no_user_is_made_and_the_error_says_what_to_set(r
     code, _, err = run("user", "create", *args, "--no-password")
     assert code == 1 and "OPENMASH_BASE_URL" in _one_line(err)
     assert not User.objects.filter(username="jo.starter").exists()
+
+
+def test_admin_commands_link_to_the_port_the_demo_serves_on(tmp_path, monkeypatch):
+    """Practitioners' review: `openmash user create ... --no-password` beside a demo started with `--port 8101`
+    printed a link on http://127.0.0.1:8000. The demo records its address in var/; the admin commands read it."""
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "demo-secret-key").write_text("demo-key-from-var\n")
+    for name in ("OPENMASH_SECRET_KEY", "OPENMASH_DEMO", "OPENMASH_DEBUG", "OPENMASH_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli, "_var_dir", lambda: var)
+    monkeypatch.setattr(cli, "_configured", lambda: False)
+    assert cli.demo_base_url_write(8101) == "http://127.0.0.1:8101"
+    cli._local_environment("user", wants_help=False)
+    assert os.environ["OPENMASH_BASE_URL"] == "http://127.0.0.1:8101"
+    monkeypatch.setenv("OPENMASH_BASE_URL", "https://mash.example")  # the environment still wins
+    cli._demo_environment()
+    assert os.environ["OPENMASH_BASE_URL"] == "https://mash.example"

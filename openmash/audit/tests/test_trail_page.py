@@ -60,6 +60,11 @@ def test_names_and_references_are_shown_instead_of_raw_ids(auditor_client, make_
     body = audit_get(auditor_client, "/audit/", {"user": screener.user.username}).content.decode()
     assert "Amelia Testchild" in body and "Children&#x27;s Services MASH" in body
     assert f">{child.pk}<" not in body  # the id is only in the link to the record's events
+    # roles by their names, not their codes (practitioners' review: "social_worker" was shown)
+    worker = make_actor("social_worker", "mash")
+    audit_record(actor=worker, action="view", obj=child)
+    body = audit_get(auditor_client, "/audit/", {"user": worker.user.username}).content.decode()
+    assert "<br>Allocated social worker</td>" in body and "<br>social_worker<" not in body
 
 
 def test_filter_by_person_finds_the_events_on_their_contacts_too(auditor_client, make_actor, new_contact):

@@ -402,3 +402,40 @@ def test_a_hub_manager_closes_any_allocation_a_screener_none(manager, screener, 
     with pytest.raises(PermissionDenied):
         allocation_close(actor=screener, allocation_id=a.pk, reason="x")
     assert allocation_close(actor=manager, allocation_id=b.pk, reason="Transferred out").closed_at is not None
+
+
+def test_a_child_whose_own_decision_is_early_help_is_not_offered_for_allocation(referrer, screener, manager, worker):
+    """Practitioners' review (December 2026): Debra (s17) and Ella (early help only) in one contact; the packs to
+    allocate and the allocate form offered Ella for a social worker too."""
+    from openmash.casework.services import allocatable_child_ids
+    from tests.support import child, decide, enquiry_open
+
+    enquiry = enquiry_open(
+        referrer=referrer,
+        screener=screener,
+        subjects=[child("Debra", "Twofold", dob="2011-02-02"), child("Ella", "Twofold")],
+        received_at=received(),
+    )
+    people = {cp.person.forename: cp.person for cp in enquiry.contact.people.filter(role="subject")}
+    decide(
+        manager,
+        enquiry,
+        outcomes=["assessment_s17"],
+        children=[{"person_id": str(people["Ella"].pk), "outcomes": ["early_help"], "threshold_level": 2}],
+    )
+    contact = enquiry.contact
+    assert allocatable_child_ids(contact) == [people["Debra"].pk]
+    with pytest.raises(ValidationFailed) as exc:
+        allocations_assign_together(
+            actor=manager,
+            contact_id=contact.pk,
+            person_ids=[str(people["Ella"].pk)],
+            worker_membership_id=str(worker.membership.pk),
+        )
+    assert "social care" in exc.value.errors["person_ids"][0]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager.user)
+    page = client.get(f"/contacts/{contact.pk}/allocate/").content.decode()
+    assert "Debra" in page and "Ella" not in page

@@ -50,7 +50,10 @@ def test_openmash_import_imports_and_reports(run, write_csv):
     bad = write_csv([row(), row(record_id="P2", nhs_number="9993141594")])
     code, out, err = run("import", "standard", str(bad), "--agency", "police")
     assert code == 1
-    assert "row 3, nhs_number: Enter a valid NHS number: the check digit does not match" in out
+    assert (
+        "row 3, nhs_number: NHS number 999 314 1594 is not valid: its last digit (the check digit) does not match"
+        in out
+    )
     assert err.startswith("openmash import: error: Nothing was imported: 1 of 2 rows has errors")
     assert "or import the other rows with --skip-bad-rows" in err
 

@@ -119,3 +119,23 @@ def test_an_engine_scored_link_explains_its_score_in_words(partnership, make_act
     assert fields["postcode"]["weight"] == pytest.approx(link.field_weights["location"]["weight"])
     (listed,) = api(make_actor("screener", "mash")).get("/record-links").json()["items"]
     assert listed["explanation"] == body["explanation"]  # the queue lists the same explanation
+
+
+def test_the_list_filters_by_state_and_refuses_an_unknown_state(partnership, make_actor, api):
+    """Practitioners' review: `?state=` was ignored (the queue came back whatever was asked)."""
+    _records(partnership, nhs_left="9434765919", nhs_right="9434765889")  # proposed
+    for agency, local_id in (
+        ("school-oak", "S2"),
+        ("police", "P2"),
+    ):  # the same NHS number: joined by the identifier rule
+        details = {"given_name": "Bea", "family_name": "Moss", "date_of_birth": dt.date(2014, 5, 6)}
+        linking.record_create(
+            actor=None, agency=partnership[agency], local_id=local_id, details={**details, "nhs_number": "9993141593"}
+        )
+    client = api(make_actor("screener", "mash"))
+    proposed = client.get("/record-links", state="proposed").json()["items"]
+    confirmed = client.get("/record-links", state="confirmed").json()["items"]
+    assert [i["state"] for i in proposed] == ["proposed"]
+    assert confirmed and {i["state"] for i in confirmed} == {"confirmed"}
+    assert client.get("/record-links", state="rejected").json()["count"] == 0
+    assert client.get("/record-links", state="merged").status_code == 422

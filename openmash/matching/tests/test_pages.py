@@ -114,6 +114,10 @@ def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_a
     assert chronology.count("Contact C-") == 2  # both agencies' contacts on one chronology
     assert 'data-testid="joined-people"' in page and "joined automatically" in page
     assert f'href="/matching/people/{kaden.pk}/separate/"' in page
+    # each join links to its field-by-field weights (practitioners' review: a manager can see why)
+    link = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
+    assert f'href="/matching/links/{link.pk}/"' in page
+    assert "each field&#x27;s weight" in page or "each field's weight" in page
     # a screener sees the picture but may not separate people
     screener_page = login(make_actor("screener", "mash")).get(f"/people/{kayden.pk}/").content.decode()
     assert "/separate/" not in screener_page and "Kaden Smith" in screener_page

@@ -394,6 +394,23 @@ def test_family_network_page_draws_the_svg_and_the_same_people_in_the_table(fami
         assert name in svg and name in table
     assert "Offending" not in body  # the mother's sensitive history is not the worker's
     assert _login(family["researcher"]).get(f"/people/{family['kid'].pk}/network/").status_code == 404
+    desc = svg[svg.index("<desc") : svg.index("</desc>")]
+    assert f"{family['kid'].full_name} lives with {family['mum'].full_name}" in desc
+
+
+def test_the_network_of_a_child_living_with_nobody_recorded_says_so(make_actor):
+    """Practitioners' review: "Łucja Wałęsa lives with ." when nobody was recorded."""
+    contact = contact_record(
+        make_actor("referrer", "police"), subjects=[child("Łucja", "Wałęsa", "2016-06-06")], household=[]
+    )
+    body = _login(make_actor("screener", "mash")).get(f"/people/{subject_person(contact).pk}/network/")
+    body = body.content.decode()
+    assert "Łucja Wałęsa lives with no one recorded" in body and "lives with ." not in body
+    # the printed header writes the time as the site does ("7:49pm", "midday"), never Django's "7:49p.m."
+    import re
+
+    printed = re.search(r"Printed by [^<]* on ([^<]*) \(UK time\)", body).group(1)
+    assert "." not in printed and re.search(r"\d{4} at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight)$", printed), printed
 
 
 def test_family_network_api_has_the_pages_people_and_counts(family, api):

@@ -165,7 +165,14 @@ def test_a_typed_first_name_that_matches_nothing_excludes_siblings_of_the_same_s
 
 def test_aliases_are_searchable_names(hub, person):
     child = person("Amelia", "Testchild", aliases=[("Amy", "Oldname")])
-    assert [p.pk for p in person_search(actor=hub, name="Amy Oldname", date_of_birth=DOB)] == [child.pk]
+    results = person_search(actor=hub, name="Amy Oldname", date_of_birth=DOB)
+    assert [p.pk for p in results] == [child.pk]
+    # The result shows "Amelia Testchild": the reasons must not claim the same first or last name (practitioners'
+    # review, December 2026), they say the person is known by the name typed.
+    reasons = results[0].search_match.reasons
+    assert "same first name" not in reasons and "same last name" not in reasons
+    assert "known by this first name (an alias or another agency's record)" in reasons
+    assert "known by this last name (an alias or another agency's record)" in reasons
 
 
 def test_an_agency_records_name_finds_the_person_it_belongs_to(hub, person, partnership):

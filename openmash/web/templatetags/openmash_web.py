@@ -128,6 +128,21 @@ def when(value) -> str:
 
 
 @register.filter
+def role_label(code) -> str:
+    """A stored role code as its name: `{{ e.role|role_label }}` -> "Social worker" (access.policy.role_label)."""
+    from openmash.access.policy import role_label as label
+
+    return label(str(code or ""))
+
+
+@register.simple_tag
+def now_long() -> str:
+    """Now, as `when_long` writes it ('2 April 2026 at 5:30pm', UK time): the printed pages' "Printed ... on" line,
+    in the one time format of the site and the PDF (Django's "g:ia" wrote "7:49p.m.": practitioners' review)."""
+    return datetime_long(timezone.now())
+
+
+@register.filter
 def when_long(value) -> str:
     """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time; core.text.datetime_long)."""
     return datetime_long(value)

@@ -78,7 +78,7 @@ BAD_INPUT = [
     (
         "invalid NHS number",
         {"children-0-nhs_number": "9434765918"},
-        "check digit does not match",
+        "(the check digit) does not match",
         "#id_children-0-nhs_number",
     ),
     (

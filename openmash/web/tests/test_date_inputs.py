@@ -26,12 +26,30 @@ from openmash.web.tests.conftest import contact_form_data
         (("x", "13", "2020"), "Day must be a number", ["day", "month"]),
         (("a", "b", "2020"), "Day and month must be numbers", ["day", "month"]),
         (("1", "1", "20"), "Year must include 4 numbers", ["year"]),
-        (("32", "13", "2020"), "Date of birth must be a real date", ["day", "month"]),
-        (("30", "2", "2024"), "Date of birth must be a real date", ["day"]),
-        (("29", "2", "2023"), "Date of birth must be a real date", ["day"]),
-        (("5", "13", "2020"), "Date of birth must be a real date", ["month"]),
-        (("40", "1", "20"), "Date of birth must be a real date", ["day", "year"]),
-        (("0", "0", "2020"), "Date of birth must be a real date", ["day", "month"]),
+        (
+            ("32", "13", "2020"),
+            "Date of birth must be a real date: day must be between 1 and 31 and month must be between 1 and 12",
+            ["day", "month"],
+        ),
+        (("30", "2", "2024"), "Date of birth must be a real date: February 2024 has 29 days", ["day"]),
+        (("29", "2", "2023"), "Date of birth must be a real date: February 2023 has 28 days", ["day"]),
+        (("5", "13", "2020"), "Date of birth must be a real date: month must be between 1 and 12", ["month"]),
+        (
+            ("40", "1", "20"),
+            "Date of birth must be a real date: day must be between 1 and 31 and year must include 4 numbers",
+            ["day", "year"],
+        ),
+        # practitioners' review: year "16" and month "13" said only "must be a real date"
+        (
+            ("3", "13", "16"),
+            "Date of birth must be a real date: month must be between 1 and 12 and year must include 4 numbers",
+            ["month", "year"],
+        ),
+        (
+            ("0", "0", "2020"),
+            "Date of birth must be a real date: day must be between 1 and 31 and month must be between 1 and 12",
+            ["day", "month"],
+        ),
     ],
 )
 def test_one_message_names_the_problem_and_every_box_with_a_problem_is_named(boxes, message, parts):

@@ -76,6 +76,11 @@ def test_the_inbox_pages_with_its_true_total_and_today_s_hand_over_is_found(logi
     assert _refs(newest)[0] == today  # today's hand-over on page 1, first
     listed = AuditEvent.objects.filter(actor_user_id=eh_researcher.user.pk, action="list", reason="early help inbox")
     assert listed.count() == 25 + (HANDOVERS - 25) + 25  # every hand-over shown is audited as listed
+    # Practitioners' review: with a long queue oldest first, page 1 says how many came today and links to them.
+    assert 'data-testid="sent-today"' not in first
+    EarlyHelpRequest.objects.filter(contact=handovers[-1]).update(requested_at=timezone.now())
+    first = client.get("/early-help/").content.decode()
+    assert "1 sent today." in first and "?status=open&amp;order=newest" in first
 
 
 def test_the_inbox_filters_by_status(login, eh_researcher, handovers):
@@ -186,3 +191,38 @@ def test_the_family_s_details_end_after_the_window_once_acknowledged(login, api,
         [item] = api(eh_researcher).get("/early-help-requests?status=acknowledged").json()["items"]
         assert item["people_shown"] is False and item["children"] == [] and item["household"] == []
         assert item["case"]["concern_codes"]  # the hand-over's reasons stay
+
+
+def test_a_per_child_hand_over_carries_only_that_child(login, api, eh_researcher, make_actor):
+    """Practitioners' review (December 2026): Debra (s17, level 3) and Ella (early help, level 2) in one contact;
+    the early help service's view of Ella's hand-over showed "Threshold level 3" (Debra's), the contact's concern
+    "Self-harm" (Debra's) and the rationale naming Debra. It now carries Ella's level and withholds what was written
+    about the whole contact (access.fields.early_help_case_details)."""
+    from tests.support import decide, enquiry_open, requests_send
+
+    screener, manager = make_actor("screener", "mash"), make_actor("manager", "mash")
+    enquiry = enquiry_open(
+        referrer=make_actor("referrer", "police"),
+        screener=screener,
+        subjects=[child("Debra", "Twofold", dob="2011-02-02", nhs=nhs_number()), child("Ella", "Twofold")],
+        concern_codes=["3B"],
+    )
+    requests_send(screener, enquiry, "health-gp")
+    people = {cp.person.forename: cp.person for cp in enquiry.contact.people.filter(role="subject")}
+    decide(
+        manager,
+        enquiry,
+        outcomes=["assessment_s17"],
+        threshold_level=3,
+        rationale="Debra disclosed self-harm; Ella to early help",
+        children=[{"person_id": str(people["Ella"].pk), "outcomes": ["early_help"], "threshold_level": 2}],
+    )
+    eh = EarlyHelpRequest.objects.get(contact=enquiry.contact)
+    assert [p.forename for p in eh.children.all()] == ["Ella"]
+    page = login(eh_researcher).get(f"/early-help/{eh.pk}/").content.decode()
+    assert "Threshold level 2" in page and "Threshold level 3" not in page
+    assert "Debra" not in page and "Domestic abuse: parent or carer" not in page
+    assert 'data-testid="early-help-partial"' in page and "after the MASH decision" in page
+    [item] = api(eh_researcher).get("/early-help-requests").json()["items"]
+    assert item["case"]["threshold_level"] == 2 and item["case"]["partial"] is True
+    assert item["case"]["concern_codes"] == [] and item["case"]["rationale"] == "" and "Debra" not in str(item)

@@ -231,6 +231,8 @@ def family_network(request, person_id):
         "person": network.child,
         "network": network,
         "layout": network_layout(network),
+        # the diagram's description: the others in the household ("lives with ." when nobody was recorded: review)
+        "lives_with": [p.person.full_name for p in network.household if not p.is_child],
         "nav_active": "people",
     }
     return render(request, "web/people/network.html", ctx)

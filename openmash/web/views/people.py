@@ -112,6 +112,7 @@ def person_detail(request, person_id):
         "allocation": allocation,
         "picture": person.picture,
         "can_separate": can(actor, "link.unmerge"),
+        "can_review_links": can(actor, "link.review"),
         "pending_review": pending_for_people(actor=actor, person_ids=[person.pk]),
         "allocate_form": allocate_form,
         "form": allocate_form if allocate_form is not None and allocate_form.errors else None,

@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import CommandError
 
+from openmash.access.policy import role_grant_needs_approval
 from openmash.accounts.admin_services import SYSTEM, MembershipSpec, user_add, user_set_password_link
 from openmash.accounts.management.base import AdminCommand
 from openmash.core.links import site_base_url, site_url
@@ -69,6 +70,13 @@ class Command(AdminCommand):
             email=opts["email"],
         )
         self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
+        if role_grant_needs_approval(opts["role"]):
+            # Practitioners' review: the browser makes this role wait for a second person; say why this did not.
+            self.stdout.write(
+                "The role was given at once: the server's command line is the break-glass path (it needs shell "
+                "access to the server) and is not subject to the browser's second-person approval. Recorded in the "
+                "audit trail as given by the system."
+            )
         if password is None:
             link = site_url(user_set_password_link(actor=SYSTEM, username=user.username), base_url=opts["base_url"])
             self.stdout.write(f"One-time set-password link (give it to them privately): {link}")

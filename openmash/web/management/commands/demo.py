@@ -40,4 +40,8 @@ class Command(BaseCommand):
         self.stdout.write("demo, print a user's current code with:  .venv/bin/openmash demo code USERNAME")
         self.stdout.write("")
         if not opts["seed_only"]:
+            from openmash.cli import demo_base_url_write
+
+            # so `openmash user create ... --no-password` run beside it prints links on this port (var/demo-base-url)
+            demo_base_url_write(opts["port"])
             call_command("serve", port=opts["port"])
