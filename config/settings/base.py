@@ -139,8 +139,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # A sign-in succeeds only with its second factor: the password alone resets nothing (openmash.accounts.mfa resets the
 # username + address count once the second factor passes), so failed codes between passwords keep counting.
 AXES_RESET_ON_SUCCESS = False
-# never kept in django-axes' attempt rows: the password, a one-time code, a recovery code
-AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp_token"]
+# masked in django-axes' log lines and attempt rows: the username and address (no personal data in logs, LG-3), the
+# password, a one-time code, a recovery code
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "otp_token"]
 AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do

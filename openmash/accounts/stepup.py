@@ -37,6 +37,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from openmash.audit.services import audit_record
+from openmash.core.text import CleanTextFormMixin
 from openmash.core.views import actor_required
 
 SESSION_KEY = "openmash_stepup"
@@ -122,7 +123,7 @@ def stepup_second_factor(request, form) -> str | None:
     return None
 
 
-class StepUpForm(forms.Form):
+class StepUpForm(CleanTextFormMixin, forms.Form):
     password = forms.CharField(
         label="Password",
         strip=False,
