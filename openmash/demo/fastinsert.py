@@ -4,7 +4,7 @@ Model.objects.bulk_create spends most of its time preparing each value of each m
 thousands of rows that dominates a seed. This writes the same columns straight through the database cursor
 (executemany on SQLite, COPY on PostgreSQL), applying each field's default and converting values the way Django
 would. Only for synthetic data in trusted code: no model validation, no signals, no save() (which is why the
-append-only audit model may be filled this way).
+append-only audit model may be filled this way). Encrypted fields (``core.fields``) are sealed with each row's id.
 """
 
 from __future__ import annotations
@@ -81,8 +81,19 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
 
-    def values(row: dict) -> tuple:
+    # encrypted fields (core.fields) are sealed with the row's id, as save() would
+    sealed = {f.attname: f for f in fields if getattr(f, "encrypted", False)}
+    pk_name = model._meta.pk.attname
+
+    def plain(row: dict) -> tuple:
         return tuple([convert(row[attname] if attname in row else default()) for attname, default, convert in plan])
+
+    def values(row: dict) -> tuple:
+        if sealed:
+            row = dict(row) if pk_name in row else {**row, pk_name: model._meta.pk.get_default()}
+            for attname, field in sealed.items():
+                row[attname] = field.get_prep_value(field.seal(row[pk_name], row.get(attname, field.get_default())))
+        return plain(row)
 
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -105,6 +116,8 @@ def insert_tuples(
         return 0
     connection = connections[using]
     fields = [model._meta.get_field(a) for a in attnames]
+    if any(getattr(f, "encrypted", False) for f in fields):
+        raise TypeError(f"{model.__name__}: insert_tuples writes no encrypted field (use insert_rows)")
     converters = [(i, _converter(f, connection.vendor)) for i, f in enumerate(fields)]
     converters = [(i, c) for i, c in converters if c is not _same]
     qn = connection.ops.quote_name
