@@ -452,3 +452,19 @@ def test_migrating_forwards_encrypts_and_backwards_decrypts(transactional_db):
         assert _raw("people_chronologyentry", "description", entry.pk) == "Plaintext before the migration"
     finally:
         MigrationExecutor(connection).migrate(leaf)
+
+
+def test_openmash_keys_generate_runs_without_configuration(tmp_path):
+    from openmash.cli import main
+
+    path = tmp_path / "new.json"
+    with pytest.raises(SystemExit) as done:
+        main(["keys", "generate", "--out", str(path)])
+    assert done.value.code == 0 and json.loads(path.read_text())["format"] == keys.KEY_FILE_FORMAT
+
+
+def test_rotate_with_keys_from_the_environment_says_how_to_add_one(new_contact, capsys):
+    new_contact()
+    call_command("keys", "rotate", "--no-progress")
+    out = capsys.readouterr().out
+    assert "OPENMASH_FIELD_KEYS" in out and "Nothing to re-encrypt" in out
