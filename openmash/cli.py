@@ -26,6 +26,9 @@ Operating
   openmash escalate_overdue                          escalate overdue agency requests
   openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
   openmash dbstats                                   refresh SQLite's planner statistics (serve: hourly)
+  openmash keys generate --out FILE                  a new key file (field, audit MAC and signing keys; mode 0600)
+  openmash keys rotate [--resume] | keys status | keys retire VERSION
+                                                     field encryption keys: new version + re-encrypt, counts, remove
   openmash bench frontdoor [--quick]                 the front-door benchmark (100k people, in process)
   openmash bench load [--duration S] [--users N]     load run against `openmash serve` on loopback
   openmash bench lookup [--people N] [--database D]  one intake lookup against 1,000,000 indexed people
@@ -82,6 +85,12 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "verify": ("audit_verify", "verify every event's MAC, the chain and the signed checkpoints"),
     },
     "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
+    "keys": {
+        "generate": ("keys", "write a new key file (--out FILE; refuses to overwrite; needs no configuration)"),
+        "rotate": ("keys", "add a field key version and re-encrypt every encrypted column (--resume: carry on)"),
+        "status": ("keys", "encrypted cells per key version per column"),
+        "retire": ("keys", "remove an old field key version no cell uses any more"),
+    },
 }
 # Commands whose own argument parsing handles sub-commands (bench frontdoor | bench load | bench lookup).
 DEMO_COMMANDS = ("demo", "bench")
@@ -242,6 +251,24 @@ def _check_command_exists(name: str) -> None:
         _fail(f"unknown command '{name}' (run `openmash --help` for the list)", EXIT_USAGE)
 
 
+def _without_django(argv: list[str]) -> None:
+    """Run (and exit) the commands that need no Django, configuration or database: the linkage engine's and
+    `keys generate` (a key file is made before anything is configured). Returns for every other command."""
+    database_link = argv[0] == "link" and len(argv) > 1 and argv[1] in LINK_DATABASE_COMMANDS
+    if argv[:2] == ["keys", "generate"]:
+        from openmash.core.keytool import main as keytool_main
+
+        raise SystemExit(keytool_main(argv[2:]))
+    if (argv[0] == "link" and not database_link) or argv[:2] == ["bench", "linkage"]:
+        if argv[0] == "link":
+            from linkage.cli import main as link_main
+
+            raise SystemExit(link_main(argv[1:], prog="openmash link"))
+        from linkage.bench import main as bench_main
+
+        raise SystemExit(bench_main(argv[2:], prog="openmash bench linkage"))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `openmash` script. argv: the arguments after the program name. Exits non-zero with one
     line on standard error on any failure (configuration, usage, validation, database)."""
@@ -250,16 +277,7 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(__doc__)
         return
-    database_link = argv[0] == "link" and len(argv) > 1 and argv[1] in LINK_DATABASE_COMMANDS
-    if (argv[0] == "link" and not database_link) or argv[:2] == ["bench", "linkage"]:
-        # The linkage engine is framework-free: no Django, no configuration, no database.
-        if argv[0] == "link":
-            from linkage.cli import main as link_main
-
-            raise SystemExit(link_main(argv[1:], prog="openmash link"))
-        from linkage.bench import main as bench_main
-
-        raise SystemExit(bench_main(argv[2:], prog="openmash bench linkage"))
+    _without_django(argv)
     resolved = _resolve(argv)
     if resolved is None:
         return

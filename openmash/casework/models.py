@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from openmash.casework.choices import CaseNoteType
+from openmash.core.fields import EncryptedJSONField, EncryptedTextField
 from openmash.core.models import BaseModel
 
 User = settings.AUTH_USER_MODEL
@@ -22,7 +23,7 @@ class CaseNote(BaseModel):
     )
     note_type = models.CharField(max_length=30, choices=CaseNoteType.choices)
     occurred_at = models.DateTimeField(help_text="When the event the note records happened.")
-    text = models.TextField()
+    text = EncryptedTextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
@@ -42,8 +43,8 @@ class StrategyDiscussion(BaseModel):
     )
     held_at = models.DateTimeField()
     section47 = models.BooleanField(help_text="Whether a section 47 enquiry starts.")
-    rationale = models.TextField()
-    missing_agencies_reason = models.TextField(
+    rationale = EncryptedTextField()
+    missing_agencies_reason = EncryptedTextField(
         blank=True, help_text="Why police or health did not take part (they should: Working Together 2023)."
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -69,7 +70,7 @@ class StrategyAction(BaseModel):
     """An action agreed at the discussion, with its owner and due date."""
 
     discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=1000)
+    description = EncryptedTextField(max_length=1000)
     owner = models.CharField(max_length=200)
     owner_agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -107,8 +108,8 @@ class RoutedContactReturn(BaseModel):
     allocation = models.ForeignKey("enquiries.CaseAllocation", on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField()
     returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=500)
-    previous_screening = models.JSONField(null=True, blank=True)
+    reason = EncryptedTextField(max_length=500)
+    previous_screening = EncryptedJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-returned_at"]

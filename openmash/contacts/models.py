@@ -14,6 +14,7 @@ from openmash.contacts.choices import (
     ReferrerType,
     YesNoUnknown,
 )
+from openmash.core.fields import EncryptedJSONField, EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
 
 
@@ -32,15 +33,15 @@ class Contact(VersionedModel):
     referrer_role = models.CharField(max_length=200, blank=True)
     referrer_phone = models.CharField(max_length=40, blank=True)
     referrer_identity_protected = models.BooleanField(default=False)
-    narrative = models.TextField()
+    narrative = EncryptedTextField()
     concern_codes = models.JSONField(default=list)
     family_aware = models.CharField(max_length=10, choices=FamilyAware.choices, default=FamilyAware.UNKNOWN)
     consent = models.CharField(max_length=20, choices=Consent.choices)
     consent_not_sought_reason = models.CharField(max_length=20, choices=ConsentNotSoughtReason.choices, blank=True)
-    consent_detail = models.CharField(max_length=500, blank=True)
+    consent_detail = EncryptedTextField(max_length=500, blank=True)
     immediate_risk = models.BooleanField(default=False)
-    immediate_risk_detail = models.CharField(max_length=1000, blank=True)
-    late_recorded_reason = models.CharField(
+    immediate_risk_detail = EncryptedTextField(max_length=1000, blank=True)
+    late_recorded_reason = EncryptedTextField(
         max_length=500,
         blank=True,
         help_text="Why a contact received longer ago than the partnership's late-recording window was recorded late.",
@@ -162,9 +163,9 @@ class ContactChange(BaseModel):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=ChangeKind.choices)
     field = models.CharField(max_length=60)
-    previous = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
+    previous = EncryptedJSONField(null=True, blank=True)
+    new = EncryptedJSONField(null=True, blank=True)
+    reason = EncryptedTextField(max_length=500, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     contact_version = models.PositiveIntegerField()
@@ -209,6 +210,6 @@ class IntakeDraft(BaseModel):
     name, date of birth, as the intake keeps them in the session). Never in a URL, a log or the audit trail."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_draft")
-    answers = models.JSONField(default=dict)
-    selected = models.JSONField(default=list)
+    answers = EncryptedJSONField(default=dict)
+    selected = EncryptedJSONField(default=list)
     saved_at = models.DateTimeField(db_index=True)

@@ -6,6 +6,7 @@ thousands of rows that dominates a seed. This writes the same columns straight t
 would. Only for synthetic data in trusted code: no model validation, no signals, no save(). Never for the audit
 tables: their rows are written only by openmash.audit.services (audit_bulk_write for bulk data), which gives each
 event its id and MAC.
+Encrypted fields (``core.fields``) are sealed with each row's id.
 """
 
 from __future__ import annotations
@@ -89,8 +90,19 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, using: str = "de
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
 
-    def values(row: dict) -> tuple:
+    # encrypted fields (core.fields) are sealed with the row's id, as save() would
+    sealed = {f.attname: f for f in fields if getattr(f, "encrypted", False)}
+    pk_name = model._meta.pk.attname
+
+    def plain(row: dict) -> tuple:
         return tuple([convert(row[attname] if attname in row else default()) for attname, default, convert in plan])
+
+    def values(row: dict) -> tuple:
+        if sealed:
+            row = dict(row) if pk_name in row else {**row, pk_name: model._meta.pk.get_default()}
+            for attname, field in sealed.items():
+                row[attname] = field.get_prep_value(field.seal(row[pk_name], row.get(attname, field.get_default())))
+        return plain(row)
 
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -115,6 +127,8 @@ def insert_tuples(
         return 0
     connection = connections[using]
     fields = [model._meta.get_field(a) for a in attnames]
+    if any(getattr(f, "encrypted", False) for f in fields):
+        raise TypeError(f"{model.__name__}: insert_tuples writes no encrypted field (use insert_rows)")
     converters = [(i, _converter(f, connection.vendor)) for i, f in enumerate(fields)]
     converters = [(i, c) for i, c in converters if c is not _same]
     qn = connection.ops.quote_name

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
 from openmash.enquiries.choices import (
     EarlyHelpRequestStatus,
@@ -24,10 +25,10 @@ class Screening(BaseModel):
     screened_at = models.DateTimeField()
     outcome = models.CharField(max_length=30, choices=ScreeningOutcome.choices)
     rag = models.CharField(max_length=20, blank=True)
-    rationale = models.TextField()
+    rationale = EncryptedTextField()
     # Why a MASH manager closed a contact with immediate risk without a MASH enquiry, strategy discussion or referral
     # (choices.SCREENING_CLOSING_OUTCOMES; "" otherwise).
-    exception_reason = models.TextField(blank=True)
+    exception_reason = EncryptedTextField(blank=True)
     # Outcome "add_to_enquiry" (issue 6, duplicate work): the open MASH enquiry this contact joined. Its decision is
     # this contact's decision too.
     added_to = models.ForeignKey(
@@ -62,7 +63,7 @@ class RagChange(BaseModel):
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="rag_changes")
     from_rag = models.CharField(max_length=20, blank=True)
     to_rag = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
+    reason = EncryptedTextField(blank=True)
     changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField()
     due_at = models.DateTimeField()
@@ -79,7 +80,7 @@ class AgencyRequest(VersionedModel):
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)
-    question = models.TextField(blank=True)
+    question = EncryptedTextField(blank=True)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When the decision closed it unanswered.")
@@ -99,14 +100,14 @@ class AgencyResponse(VersionedModel):
     responded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField()
     no_information = models.BooleanField(default=False)
-    summary = models.TextField(blank=True)
+    summary = EncryptedTextField(blank=True)
     risk_indicators = models.JSONField(default=list)
-    relevant_dates = models.CharField(max_length=500, blank=True)
+    relevant_dates = EncryptedTextField(max_length=500, blank=True)
     sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.STANDARD)
     late = models.BooleanField(default=False)
     amended_at = models.DateTimeField(null=True, blank=True)
     amended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    amendment_reason = models.TextField(blank=True)
+    amendment_reason = EncryptedTextField(blank=True)
 
 
 class AgencyResponseRevision(BaseModel):
@@ -117,9 +118,9 @@ class AgencyResponseRevision(BaseModel):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     no_information = models.BooleanField(default=False)
-    summary = models.TextField(blank=True)
+    summary = EncryptedTextField(blank=True)
     risk_indicators = models.JSONField(default=list)
-    relevant_dates = models.CharField(max_length=500, blank=True)
+    relevant_dates = EncryptedTextField(max_length=500, blank=True)
     sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.STANDARD)
     replaced_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     replaced_at = models.DateTimeField()
@@ -137,11 +138,11 @@ class Decision(BaseModel):
     decided_at = models.DateTimeField(db_index=True)  # the decided list is newest first
     outcomes = models.JSONField(default=list)
     threshold_level = models.PositiveSmallIntegerField()
-    rationale = models.TextField()
-    next_steps = models.TextField(blank=True)
+    rationale = EncryptedTextField()
+    next_steps = EncryptedTextField(blank=True)
     # Unusual combinations the manager confirmed (codes from services.decision_exceptions) and why.
     exceptions = models.JSONField(default=list)
-    exception_reason = models.TextField(blank=True)
+    exception_reason = EncryptedTextField(blank=True)
 
 
 class DecisionChild(BaseModel):

@@ -28,6 +28,7 @@ from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.fields import encrypted_values
 from openmash.enquiries.assignment import enquiry_hold_on_opening, holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
@@ -671,11 +672,11 @@ def agency_response_amend(
         raise ValidationFailed("There is a problem with the amended response", errors=errors)
     now = timezone.now()
     won = AgencyResponse.objects.filter(pk=response.pk, version=version).update(
-        **fields,
+        # the answer's free text is encrypted for this row (core.fields): sealed with its primary key here
+        **encrypted_values(AgencyResponse, response.pk, **fields, amendment_reason=reason),
         version=F("version") + 1,
         amended_at=now,
         amended_by=actor.user,
-        amendment_reason=reason,
         updated_at=now,
     )
     if not won:

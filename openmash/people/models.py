@@ -6,6 +6,7 @@ mind without losing anything.
 
 from django.db import models
 
+from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
 from openmash.people.choices import AddressStatus, Ethnicity, IdentifierType, PersonKind, RelationshipType, Sex
 
@@ -275,7 +276,7 @@ class ChronologyEntry(BaseModel):
     external_id = models.CharField(max_length=100, blank=True, help_text="The event's id in its source feed.")
     event_kind = models.CharField(max_length=40, blank=True, help_text="OpenMASH event kind from the feed mapping.")
     source_type_text = models.CharField(max_length=200, blank=True, help_text="The event type as the feed sent it.")
-    description = models.TextField(blank=True)
+    description = EncryptedTextField(blank=True)
     sensitivity = models.CharField(max_length=20, blank=True, help_text="standard / sensitive / sealed.")
 
     class Meta:

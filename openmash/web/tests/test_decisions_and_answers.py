@@ -92,7 +92,7 @@ def test_a_question_per_agency_from_the_page(make_actor, login, new_contact, scr
         {"agency_codes": ["health-gp", "police"], "question_health-gp": "Registered and seen this year?"},
     )
     assert r.status_code == 302
-    questions = dict(AgencyRequest.objects.values_list("agency__code", "question"))
+    questions = {r.agency.code: r.question for r in AgencyRequest.objects.select_related("agency")}  # encrypted
     assert questions["health-gp"] == "Registered and seen this year?"
     assert questions["police"].startswith("What does your agency know about these children and the adults")
 

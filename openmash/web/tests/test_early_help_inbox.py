@@ -139,7 +139,9 @@ def test_the_hand_over_carries_what_the_service_needs_and_no_more(login, api, eh
     )
     from openmash.enquiries.models import Decision
 
-    Decision.objects.filter(enquiry=enquiry).update(next_steps="Offer a team around the family meeting this week")
+    decision = Decision.objects.get(enquiry=enquiry)
+    decision.next_steps = "Offer a team around the family meeting this week"
+    decision.save(update_fields=["next_steps"])  # encrypted for its row (core.fields)
     eh = EarlyHelpRequest.objects.get(contact=enquiry.contact)
     page = login(eh_researcher).get(f"/early-help/{eh.pk}/").content.decode()
     for shown in (
