@@ -11,6 +11,7 @@ import secrets
 
 from django.db import models
 
+from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel
 from openmash.oversight.choices import AccessOwner, AlertDecision, AlertStatus, BreakGlassCategory
 
@@ -35,7 +36,7 @@ class BreakGlass(BaseModel):
     membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=30, choices=BreakGlassCategory.choices)
-    reason = models.TextField()
+    reason = EncryptedTextField()  # encrypted at rest (ADR 0012)
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -75,7 +76,7 @@ class PrivacyAlertDecision(BaseModel):
 
     alert = models.ForeignKey(PrivacyAlert, on_delete=models.PROTECT, related_name="decisions")
     decision = models.CharField(max_length=20, choices=AlertDecision.choices)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 

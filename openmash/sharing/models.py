@@ -4,6 +4,7 @@ sharing decisions recorded about it. Who sees an item is decided in one place: o
 from django.conf import settings
 from django.db import models
 
+from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel
 from openmash.sharing.choices import (
     ConsentNotSoughtReason,
@@ -39,7 +40,7 @@ class ContributedItem(BaseModel):
     request = models.ForeignKey("enquiries.AgencyRequest", on_delete=models.PROTECT, related_name="items")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=1)
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)  # encrypted at rest (ADR 0012)
     sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
     category = models.CharField(max_length=40, blank=True)  # SensitiveCategory or SealedCategory code
     intel_source = models.CharField(max_length=1, choices=IntelSource.choices, blank=True)
@@ -83,7 +84,7 @@ class ShareDecision(BaseModel):
     consent = models.CharField(max_length=20, choices=ConsentState.choices, blank=True)
     consent_not_sought_reason = models.CharField(max_length=30, choices=ConsentNotSoughtReason.choices, blank=True)
     consent_override_reason = models.CharField(max_length=30, choices=ConsentOverrideReason.choices, blank=True)
-    necessity_note = models.TextField(blank=True)
+    necessity_note = EncryptedTextField(blank=True)
     urgent = models.BooleanField(default=False)
     refusal_reason = models.CharField(max_length=40, choices=RefusalReason.choices, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

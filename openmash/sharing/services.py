@@ -36,6 +36,7 @@ from openmash.access.sharing import (
 )
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.fields import encrypted_values
 from openmash.sharing.choices import (
     SPECIAL_CATEGORIES,
     ConsentNotSoughtReason,
@@ -359,7 +360,8 @@ def _decide(*, actor, item, fields: dict, via: str, now) -> ShareDecision:
     update = {"state": state, "refusal_reason": fields["refusal_reason"] if state == ItemState.REFUSED else ""}
     if outcome == DecisionOutcome.SHARE_PART:
         update["text"] = fields["part_text"]
-    won = ContributedItem.objects.filter(pk=item.pk, state=ItemState.DRAFT).update(**update, updated_at=now)
+    sealed = encrypted_values(ContributedItem, item.pk, **update)  # the part's text, encrypted for this row (ADR 0012)
+    won = ContributedItem.objects.filter(pk=item.pk, state=ItemState.DRAFT).update(**sealed, updated_at=now)
     if not won:
         raise Conflict("The sharing decision on this item has already been made.")
     for k, v in update.items():
