@@ -287,7 +287,7 @@ def _bulk_insert(rows: list[tuple]) -> None:
             return
         marks = ", ".join(["%s"] * len(_BULK_COLUMNS))
         cursor.executemany(
-            f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks})",  # noqa: S608 (constant names)
+            f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks})",  # nosec B608 - constant column names  # noqa: S608 (constant names)
             [(r[0], _sqlite_time(r[1]), *r[2:]) for r in rows],
         )
 

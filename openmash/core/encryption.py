@@ -50,7 +50,7 @@ def encrypted_tables() -> list[EncryptedTable]:
 def _rows(conn, table: str, pk: str, columns: Iterable[str], where: str, after, limit: int) -> list[tuple]:
     qn = conn.ops.quote_name
     cols = ", ".join(qn(c) for c in columns)
-    sql = f"SELECT {qn(pk)}, {cols} FROM {qn(table)} WHERE ({where})"
+    sql = f"SELECT {qn(pk)}, {cols} FROM {qn(table)} WHERE ({where})"  # nosec B608 - quoted names from model metadata
     params: list = []
     if after is not None:
         sql += f" AND {qn(pk)} > %s"
@@ -68,7 +68,8 @@ def _swap(conn, table: str, pk: str, column: str, changes: list[tuple]) -> None:
     qn = conn.ops.quote_name
     with conn.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s AND {qn(column)} = %s", changes
+            f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s AND {qn(column)} = %s",  # nosec B608 - quoted names from model metadata
+            changes,
         )
 
 
@@ -149,7 +150,7 @@ def key_version_counts(*, conn=None) -> dict[tuple[str, str], dict[int, int]]:
         for column in t.columns:
             counts: dict[int, int] = {}
             # the version is the text between "v1:" and the next ":"; read it in Python (portable across backends)
-            sql = f"SELECT {qn(column)} FROM {qn(t.table)} WHERE {qn(column)} LIKE 'v1:%%'"
+            sql = f"SELECT {qn(column)} FROM {qn(t.table)} WHERE {qn(column)} LIKE 'v1:%%'"  # nosec B608 - quoted names from model metadata
             with conn.cursor() as cursor:
                 cursor.execute(sql)
                 while chunk := cursor.fetchmany(5000):
@@ -169,7 +170,7 @@ def rows_to_reencrypt(*, current: int | None = None, conn=None) -> dict[str, int
     out = {}
     for t in encrypted_tables():
         with conn.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {qn(t.table)} WHERE {_not_current(conn, t.columns, current)}")
+            cursor.execute(f"SELECT COUNT(*) FROM {qn(t.table)} WHERE {_not_current(conn, t.columns, current)}")  # nosec B608 - quoted names from model metadata
             out[t.table] = cursor.fetchone()[0]
     return out
 
