@@ -11,7 +11,25 @@ class AuditQuerySet(models.QuerySet):
         raise RuntimeError("The audit trail is append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows are inserted, never changed or deleted (the ORM guard here; database triggers in migrations 0002, 0004,
+    0011). Every audit table derives from it."""
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit trail is append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """One audited action. Rows are never changed or deleted (ORM guard + database trigger)."""
 
     id = models.BigAutoField(primary_key=True)
@@ -34,8 +52,6 @@ class AuditEvent(models.Model):
     # first sealing run MACs into the chain instead.
     mac = models.CharField(max_length=64, blank=True, default="")
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["id"]
         indexes = [
@@ -53,24 +69,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
-
-
-class AuditEventContactQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
-
-    def delete(self):
-        raise RuntimeError("The audit trail is append-only.")
-
-
-class AuditEventContact(models.Model):
+class AuditEventContact(AppendOnlyModel):
     """The contact an audit event's record belongs to (openmash.audit.contacts), so the auditor's contact filter
     finds every event about anything in that contact. Written with the event, in the same transaction, by
     openmash.audit.services; existing events were indexed by migration 0008. Append-only like the trail: a
@@ -80,8 +80,6 @@ class AuditEventContact(models.Model):
     event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="contact_links")
     contact_id = models.UUIDField()
 
-    objects = AuditEventContactQuerySet.as_manager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "contact_id"], name="audit_event_contact_unique")]
         indexes = [models.Index(fields=["contact_id", "event"], name="audit_contact_event_idx")]
@@ -89,16 +87,8 @@ class AuditEventContact(models.Model):
     def __str__(self) -> str:
         return f"event {self.event_id} -> contact {self.contact_id}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
-
-
-class AuditSeal(models.Model):
+class AuditSeal(AppendOnlyModel):
     """One link of the audit trail's hash chain (openmash.audit.chain): the event at `position` (1, 2, 3, ... with
     no gaps), its MAC as it was when sealed, and `chain` = HMAC(audit MAC key, previous chain, position, event id,
     event MAC). Written only by the sealer (openmash.audit.chain.audit_seal), in its own short transaction, never by
@@ -110,24 +100,14 @@ class AuditSeal(models.Model):
     chain = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["position"]
 
     def __str__(self) -> str:
         return f"seal {self.position} -> event {self.event_id}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
-
-
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """A signed checkpoint of the chain (openmash.audit.chain.audit_checkpoint): the trail's id, the position and
     chain value reached, the events it covers and the time (UTC), signed with the audit signing key (Ed25519). The
     same JSON line is appended to the checkpoint file outside the database (OPENMASH_AUDIT_CHECKPOINT_FILE), which
@@ -140,21 +120,11 @@ class AuditCheckpoint(models.Model):
     at = models.DateTimeField()
     line = models.TextField()  # the signed JSON line exactly as appended to the file
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"checkpoint {self.id} at position {self.position}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The audit trail is append-only.")
 
 
 class AuditChainState(models.Model):

@@ -329,3 +329,16 @@ def test_every_person_data_read_in_the_whole_flow_is_audited(api, make_actor):
         returned = _ids_in(body) if not path.startswith("/people/") else set()
         audited = set(events.values_list("object_id", flat=True))
         assert returned <= audited, f"GET {path} returned records {returned - audited} without an audit event"
+
+
+@pytest.mark.parametrize("model_name", ["AuditEvent", "AuditEventContact", "AuditSeal", "AuditCheckpoint"])
+def test_every_audit_table_refuses_orm_update_and_delete(db, model_name):
+    """Every audit table derives from AppendOnlyModel: the ORM refuses bulk update and delete."""
+    from openmash.audit import models as audit_models
+
+    model = getattr(audit_models, model_name)
+    assert issubclass(model, audit_models.AppendOnlyModel)
+    with pytest.raises(RuntimeError, match="append-only"):
+        model.objects.all().update(pk=1)
+    with pytest.raises(RuntimeError, match="append-only"):
+        model.objects.all().delete()
