@@ -398,6 +398,28 @@ EXPLAINED = [
     ),
     ("other", "Absence", "Off school - in hospital for planned surgery.", {"school_absence"}, "in hospital"),
     (
+        "other",
+        "",
+        "Bruising to the shins explained by a known medical condition (ITP).",
+        {"bruising"},
+        "explained by a known medical",
+    ),
+    ("school_absence", "Absence", "Family bereavement leave agreed.", {"school_absence"}, "Family bereavement"),
+    (
+        "missed_appointment",
+        "WNB",
+        "Attended on the new date.",
+        {"missed_health_appointment"},
+        "Attended on the new date",
+    ),
+    (
+        "ed_attendance",
+        "A&E",
+        "Accidental injury at school, witnessed by a teacher, accident book completed.",
+        {"ed_attendance", "injury"},
+        "witnessed by a teacher",
+    ),
+    (
         "police_welfare",
         "Welfare check",
         "Attended: all well, children happy, home conditions good.",
@@ -527,6 +549,22 @@ def test_event_types_and_abbreviations(kind, type_text, expected):
     found = _read(kind, type_text, "")
     assert {code: f.evidence for code, f in found.items()} == expected
     assert all(f.source == "event_type" for f in found.values())
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("DNA sample taken on arrest.", {"adult_offending"}),  # not "did not attend"
+        ("Cardiac arrest, resus.", {"ed_attendance"}),  # not an arrest by police
+        ("Mum was wound up about the letter; it does not warrant a referral.", set()),
+        ("Mum cutting his hair at home.", set()),  # not self-harm
+        ("Night terrors since the house move.", set()),  # not terrorism
+        ("Attendance 97% this term.", set()),  # good attendance is not an absence concern
+        ("Family moved out of area to be near grandparents.", set()),
+    ],
+)
+def test_ignore_phrases_keep_ordinary_words_from_being_read(description, expected):
+    assert set(_read("other", "", description)) == expected
 
 
 def test_abbreviations_keep_their_capitals():
