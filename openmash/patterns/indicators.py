@@ -451,20 +451,26 @@ class _Trie:
         for atoms in spellings:
             self.add(atoms, payload)
 
-    def emit(self, *, markers: bool = True) -> tuple[str, list[tuple]]:
-        """The regex (no leading boundary) and the payloads by group number (index 0 unused). Without markers the
-        regex has no groups: a scan for spans, far cheaper per match than one with thousands of groups."""
+    def emit(self, *, markers: bool = True, word_start: bool = False) -> tuple[str, list[tuple]]:
+        """The regex and the payloads by group number (index 0 unused). Without markers the regex has no groups: a
+        scan for spans, far cheaper per match than one with thousands of groups. With ``word_start`` each phrase
+        must start a word, checked after its first letter so that the regex engine can skip ahead to the letters
+        phrases start with (worth it when those are few, e.g. the capitals of acronyms)."""
         payloads: list[tuple] = [()]
         marker = "()" if markers else ""
 
-        def walk(node: dict, last_atom: str) -> str:
+        def walk(node: dict, last_atom: str, root: bool = False) -> str:
             alternatives = []
             keys = [k for k in node if k is not None]
             # unexpanded brackets first (a longer phrase before a shorter one it shares letters with), then letters
             # (the engine's fast literal check), then wildcards and separators
-            keys.sort(key=lambda a: (0 if a.startswith("(?:") else 1 if len(a) == 1 else 2, a))
+            # (at the root, raw regular expressions last: letters dispatch faster)
+            keys.sort(key=lambda a: (0 if a.startswith("(?:") and not root else 1 if len(a) == 1 else 2, a))
             for atom in keys:
-                alternatives.append(atom + walk(node[atom], atom))
+                head = atom
+                if root and word_start:
+                    head = atom + r"(?<!\w.)" if len(atom) == 1 else r"(?<!\w)" + atom
+                alternatives.append(head + walk(node[atom], atom))
             if None in node:
                 payloads.append(tuple(dict.fromkeys(node[None])))
                 end = r"(?!\w)" if (last_atom[-1:].isalnum() or last_atom.endswith(("*", ")", "+", "?"))) else ""
@@ -475,7 +481,7 @@ class _Trie:
 
         if not self.root:
             return "(?!x)x", payloads
-        return walk(self.root, ""), payloads
+        return walk(self.root, "", True), payloads
 
 
 @dataclass(frozen=True)
@@ -493,10 +499,10 @@ class _Matcher:
 
     CACHE_MAX = 200_000
 
-    def __init__(self, trie: _Trie, *, strip_empty: bool) -> None:
+    def __init__(self, trie: _Trie, *, strip_empty: bool, word_start: bool = False) -> None:
         self.empty = not trie.root
-        scan_rx, _ = trie.emit(markers=False)
-        self.scan = re.compile(rf"(?<!\w)(?:{scan_rx})")
+        scan_rx, _ = trie.emit(markers=False, word_start=word_start)
+        self.scan = re.compile(scan_rx if word_start else rf"(?<!\w)(?:{scan_rx})")
         self.trie = trie
         self.strip_empty = strip_empty
         self.classifiers: dict[str, tuple[re.Pattern, list[tuple]]] = {}
@@ -661,7 +667,7 @@ def _compile(data: dict) -> PhraseRules:
         kinds[str(kind)] = tuple(sorted(_codes(codes, f"kinds.{kind}"))) if codes else ()
     return PhraseRules(
         main=_Matcher(main, strip_empty=True),
-        acronyms=_Matcher(acro, strip_empty=True),
+        acronyms=_Matcher(acro, strip_empty=True, word_start=True),
         cues=_Matcher(cues, strip_empty=False),
         kind_indicators=kinds,
         phrase_count=count,
@@ -846,14 +852,16 @@ def _explained(text: str, low: str, explains: list, counters: list, scope: tuple
 def read_event(kind: str, type_text: str, description: str, *, rules: PhraseRules | None = None) -> list[Finding]:
     """The safeguarding indicators of one event (see the module docstring for inputs, outputs and scope rules)."""
     r = rules if rules is not None else (_DEFAULT[0] if _DEFAULT else default_rules())
-    type_text = (type_text or "").translate(_NORMALISE)
-    description = (description or "").translate(_NORMALISE)
+    type_text = type_text or ""
+    description = description or ""
     if type_text:
         text = type_text + " ;\n" + description  # no phrase, separator or gap crosses ";"
         split = len(type_text)
     else:
         text = description
         split = -1
+    if not text.isascii():
+        text = text.translate(_NORMALISE)
     low = _lower(text)
     hits = _hits(r, text, low)
     kind_codes = r.kind_indicators.get(kind, ())
@@ -865,20 +873,35 @@ def read_event(kind: str, type_text: str, description: str, *, rules: PhraseRule
 
     # type text first, then the kind's defaults, then the description; one finding per indicator
     findings: dict[str, Finding] = {}
-    _add_hits(findings, (hit for hit in hits if hit[0] < split), text, "event_type", explained)
+    if split > 0:
+        _add_hits(findings, [hit for hit in hits if hit[0] < split], text, "event_type", explained)
     if kind_codes:
         read = {code for _s, _e, codes in hits for code in codes}
         for code in kind_codes:
-            if code not in findings and not (KIND_REFINED_BY.get(code, frozenset()) & read):
-                why = explained.get(code)
-                findings[code] = Finding(code, _evidence(type_text) or kind, "event_type", why is not None, why or "")
-    _add_hits(findings, (hit for hit in hits if hit[0] > split), text, "description", explained)
+            if code not in findings and not (KIND_REFINED_BY.get(code, _NONE) & read):
+                findings[code] = _finding(code, _evidence(text[:split]) if split > 0 else kind, "event_type", explained)
+    _add_hits(findings, [hit for hit in hits if hit[0] > split] if split > 0 else hits, text, "description", explained)
     return list(findings.values())
+
+
+_NONE: frozenset[str] = frozenset()
+_FINDINGS: dict[tuple, Finding] = {}
+
+
+def _finding(code: str, evidence: str, source: str, explained: dict[str, str]) -> Finding:
+    """A Finding (immutable, so one object serves every reading with the same values)."""
+    why = explained.get(code, "")
+    key = (code, evidence, source, why)
+    found = _FINDINGS.get(key)
+    if found is None:
+        if len(_FINDINGS) >= 100_000:
+            _FINDINGS.clear()
+        found = _FINDINGS[key] = Finding(code, evidence, source, bool(why), why)
+    return found
 
 
 def _add_hits(findings: dict[str, Finding], hits, text: str, source: str, explained: dict[str, str]) -> None:
     for s, e, codes in hits:
         for code in codes:
             if code not in findings:
-                why = explained.get(code)
-                findings[code] = Finding(code, _evidence(text[s:e]), source, why is not None, why or "")
+                findings[code] = _finding(code, _evidence(text[s:e]), source, explained)

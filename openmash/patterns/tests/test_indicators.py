@@ -97,7 +97,7 @@ AFFIRMED = [
         "other",
         "",
         "Attendance has dropped to 76% this term, several unauthorised absences.",
-        {"school_absence": "Attendance has dropped to 76%"},
+        {"school_absence": "Attendance has dropped"},
     ),
     (
         "other",
