@@ -245,7 +245,23 @@ AFFIRMED = [
         "Child living with a family friend for the last 3 months.",
         {"private_fostering": "living with a family friend for the"},
     ),
+    # more review themes: coercive control seen at a visit, hidden adults, unsafe sleep, exploitation markers
+    (
+        "health_contact",
+        "HV new birth visit",
+        "Partner present throughout and answered for mother.",
+        {"domestic_abuse": "answered for mother"},
+    ),
+    ("other", "School", "Child says she has a new daddy who sleeps over.", {"new_partner": "new daddy"}),
+    ("other", "HV", "Baby sleeping on sofa with dad.", {"neglect": "Baby sleeping on sofa"}),
+    ("other", "School", "Pupil has new expensive trainers and phone.", {"exploitation": "expensive trainers"}),
+    ("other", "Health", "Father of baby unknown.", {"new_partner": "Father of baby unknown"}),
+    ("other", "", "Home visit by EWO - no response.", {"non_engagement": "no response"}),
 ]
+
+
+def test_the_sentences_cover_every_indicator():
+    assert {code for *_, expected in AFFIRMED for code in expected} == set(INDICATORS)
 
 
 @pytest.mark.parametrize(("kind", "type_text", "description", "expected"), AFFIRMED)
