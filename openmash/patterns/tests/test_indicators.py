@@ -256,7 +256,7 @@ AFFIRMED = [
     ("other", "HV", "Baby sleeping on sofa with dad.", {"neglect": "Baby sleeping on sofa"}),
     ("other", "School", "Pupil has new expensive trainers and phone.", {"exploitation": "expensive trainers"}),
     ("other", "Health", "Father of baby unknown.", {"new_partner": "Father of baby unknown"}),
-    ("other", "", "Home visit by EWO - no response.", {"non_engagement": "no response"}),
+    ("other", "", "Home visit by EWO - no response.", {"school_absence": "EWO", "non_engagement": "no response"}),
 ]
 
 
