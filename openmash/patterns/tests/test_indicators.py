@@ -693,11 +693,12 @@ def test_the_module_imports_no_django():
 
 
 def test_reading_is_fast():
-    """≥ 50,000 events a second on one core for typical descriptions (asserted at a quarter of that here, so a busy
-    test machine does not fail it; ``bench_indicators`` gives the real figure)."""
+    """≥ 50,000 events a second on one core for typical descriptions: asserted here in CPU time (not wall time, so
+    other processes on a busy machine do not fail it) at 20,000, well above the 4,000 a second of a reader that pays
+    per phrase or per group; ``bench_indicators`` gives the real figure."""
     bench_indicators(2_000)  # warm the caches
-    started = time.perf_counter()
+    started = time.process_time()
     result = bench_indicators(20_000)
-    assert time.perf_counter() - started < 20_000 / 12_500
-    assert result["events"] == 20_000 and result["events_per_second"] > 12_500
-    assert result["findings"] > 0
+    cpu = time.process_time() - started
+    assert result["events"] == 20_000 and result["findings"] > 0
+    assert 20_000 / cpu > 20_000
