@@ -421,6 +421,29 @@ EXPLAINED = [
         "explained by a known medical",
     ),
     ("school_absence", "Absence", "Family bereavement leave agreed.", {"school_absence"}, "Family bereavement"),
+    ("ed_attendance", "ED", "Croup, settled with dexamethasone, discharged.", {"ed_attendance"}, "Croup"),
+    (
+        "other",
+        "GP",
+        "Mum has well-managed anxiety, engaged with GP, no impact on parenting.",
+        {"parental_mental_health"},
+        "well-managed",
+    ),
+    (
+        "missed_appointment",
+        "WNB",
+        "Mum did not receive the appointment letter; rebooked.",
+        {"missed_health_appointment"},
+        "did not receive the appointment",
+    ),
+    ("other", "School", "Bruise to shin, happened during PE, first aid given.", {"bruising"}, "happened during PE"),
+    (
+        "other",
+        "Police",
+        "Reported missing by mum, found at a friend's house an hour later, had forgotten to tell mum.",
+        {"missing_episode"},
+        "forgotten to tell mum",
+    ),
     (
         "missed_appointment",
         "WNB",
@@ -483,6 +506,13 @@ def test_explained_readings_carry_the_explaining_words(kind, type_text, descript
             "Was Not Brought",
             "Not brought to paediatric clinic. No reason given.",
             {"missed_health_appointment"},
+        ),
+        # symptoms nobody else sees, no cause found: the fever does not explain the attendance
+        (
+            "ed_attendance",
+            "ED",
+            "Reported seizure at home, none witnessed by staff, no cause found, fever.",
+            {"ed_attendance", "fabricated_illness"},
         ),
         # an explanation applies only to its own indicators
         ("ed_attendance", "ED attendance", "Known haemophilia; mum smelled of alcohol.", {"substance_misuse"}),
