@@ -65,7 +65,7 @@ def test_score_of_an_export_that_flags_everyone_fails_the_gate(tmp_path):
 def test_write_extracts_writes_one_file_per_agency(tmp_path):
     out = io.StringIO()
     call_command("bench_flags", "--write-extracts", str(tmp_path), "--only", "cn02,bn02", stdout=out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["police.csv", "school.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hv.csv", "police.csv", "school.csv"]
     with pytest.raises(CommandError, match="no such scenario"):
         call_command("bench_flags", "--only", "XX99", "--write-extracts", str(tmp_path))
 
