@@ -126,3 +126,30 @@ def test_the_speed_extract_has_the_events_and_children_asked_for_and_is_determin
 def test_the_catalogue_has_concerning_scenarios_and_traps_to_score():
     kinds = {s.kind for s in all_scenarios()}
     assert {CONCERNING, TRAP} <= kinds
+
+
+def test_the_speed_run_imports_evaluates_imports_more_and_evaluates_again(tmp_path, monkeypatch):
+    from openmash.patterns.scenarios.catalogue import AS_OF
+
+    calls: list[list[str]] = []
+
+    def fake_cli(args, env, cwd):
+        calls.append(args)
+        if args[:2] == ["import", "standard"]:
+            with Path(args[2]).open(encoding="utf-8") as f:
+                calls[-1] = [*args, f"rows={sum(1 for _ in f) - 1}"]
+        return 0.5, ""
+
+    monkeypatch.setattr(bench, "cli", fake_cli)
+    lines: list[str] = []
+    timings = bench.speed_run(children=30, events=600, more_events=40, as_of=AS_OF, env={}, cwd=tmp_path,
+                              say=lines.append)  # fmt: skip
+    words = [" ".join(c[:2]) for c in calls]
+    first_eval = words.index("flags evaluate")
+    assert calls[0][0] == "migrate" and calls[first_eval][2] == "--help"  # the start-up baseline
+    evaluations = [c for c in calls if c[:3] == ["flags", "evaluate", "--as-of"]]
+    assert len(evaluations) == 2
+    rows = [int(c[-1].split("=")[1]) for c in calls if c[:2] == ["import", "standard"]]
+    assert sum(rows[:4]) == 600 and sum(rows[4:]) == 40
+    assert set(timings) >= {"import", "full evaluate", "import more", "incremental evaluate", "start-up"}
+    assert any("incremental evaluation" in line for line in lines)
