@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "openmash.feeds",
     "openmash.matching",
     "openmash.oversight",
+    "openmash.patterns",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
