@@ -55,6 +55,9 @@ class EventIndicator(BaseModel):
         constraints = [models.UniqueConstraint(fields=["entry", "indicator"], name="event_indicator_once_per_entry")]
         indexes = [models.Index(fields=["person", "occurred_on"], name="event_indicator_person_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator} on {self.occurred_on}"
+
 
 class PatternReadMark(models.Model):
     """A chronology entry has been read into indicators (whether or not it gave any): never read again."""
@@ -64,6 +67,9 @@ class PatternReadMark(models.Model):
     )
     read_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"read {self.entry_id}"
+
 
 class PatternReadState(models.Model):
     """One row (id 1): every entry created before ``read_through`` has been read, so the search for unread entries
@@ -71,6 +77,9 @@ class PatternReadState(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     read_through = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"read through {self.read_through}"
 
 
 class PatternRule(BaseModel):
@@ -149,6 +158,9 @@ class Flag(VersionedModel):
         ]
         indexes = [models.Index(fields=["status", "as_of"], name="flag_status_idx")]
 
+    def __str__(self) -> str:
+        return f"flag {self.pk} ({self.status})"
+
 
 class FlagContribution(models.Model):
     """One event indicator in a flag's explanation; ``position`` is its place in time order; ``rule_codes`` the
@@ -165,6 +177,9 @@ class FlagContribution(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["flag", "indicator"], name="flag_contribution_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.flag_id} #{self.position}"
 
 
 class WatchSource(models.TextChoices):
@@ -188,3 +203,6 @@ class Watch(VersionedModel):
 
     class Meta:
         indexes = [models.Index(fields=["child", "until"], name="watch_child_until_idx")]
+
+    def __str__(self) -> str:
+        return f"watch {self.pk} until {self.until}"
