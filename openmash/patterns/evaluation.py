@@ -42,7 +42,8 @@ from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribu
 from openmash.patterns.rules import rules_current
 from openmash.people.models import AgencyRecord, Person
 
-CHUNK_ROOTS = 400  # resolved people per query in an incremental evaluation
+CHUNK_ROOTS = 400
+BULK_FLAGS = 500  # new flags per transaction  # resolved people per query in an incremental evaluation
 ADULT_DAYS = 18 * 365 + 4
 
 
@@ -82,6 +83,10 @@ def _uuid(value) -> uuid.UUID:
 def _db_ids(ids: Iterable[uuid.UUID]) -> list:
     pk = Person._meta.pk
     return [pk.get_db_prep_value(i, connection) for i in ids]
+
+
+def _day_param(day: dt.date):
+    return connection.ops.adapt_datefield_value(day)
 
 
 def _events_sql(where: str) -> str:
@@ -193,20 +198,28 @@ def _households(roots, adult_before: int, adult: set, household: dict) -> None:
                     household[b].add(a)
 
 
-def _household_events(as_of: dt.date, members: set, indicators: set) -> dict:
+def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone: bool) -> dict:
     """root -> [event tuples] of the household rules' indicators for the people in `members`."""
     if not members or not indicators:
         return {}
     out: dict = defaultdict(list)
     wanted = sorted(indicators)
     marks = ", ".join(["%s"] * len(wanted))
+    if everyone:  # a full evaluation: one pass over these indicators, kept for the people in a household
+        for root, events in _grouped(
+            _stream(_events_sql(f" AND ei.indicator IN ({marks})"), [False, _day_param(as_of), *wanted])
+        ):
+            key = _uuid(root)
+            if key in members:
+                out[key].extend(events)
+        return out
     ids = list(members)
     for start in range(0, len(ids), CHUNK_ROOTS):
         part = _cluster_ids(ids[start : start + CHUNK_ROOTS])
         if not part:
             continue
         where = f" AND ei.indicator IN ({marks}) AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
-        for root, events in _grouped(_stream(_events_sql(where), [False, as_of, *wanted, *_db_ids(part)])):
+        for root, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *wanted, *_db_ids(part)])):
             out[_uuid(root)].extend(events)
     return out
 
@@ -225,7 +238,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
     root_list = None if roots is None else sorted({_uuid(r) for r in roots})
     people = _people(as_of, root_list, bool(household_inds))
     members = {m for ms in people.household.values() for m in ms}
-    household_events = _household_events(as_of, members, household_inds)
+    household_events = _household_events(as_of, members, household_inds, everyone=root_list is None)
 
     def run(root_key, events):
         root = _uuid(root_key)
@@ -241,7 +254,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             result.results[root] = ChildResult(root, hits)
 
     if root_list is None:
-        for root_key, events in _grouped(_stream(_events_sql(""), [False, as_of])):
+        for root_key, events in _grouped(_stream(_events_sql(""), [False, _day_param(as_of)])):
             run(root_key, events)
     else:
         for start in range(0, len(root_list), CHUNK_ROOTS):
@@ -249,7 +262,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             if not part:
                 continue
             where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
-            for root_key, events in _grouped(_stream(_events_sql(where), [False, as_of, *_db_ids(part)])):
+            for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
                 run(root_key, events)
     return result
 
@@ -268,8 +281,12 @@ def flags_evaluate(*, as_of: dt.date, roots=None, actor, rules: list[Rule] | Non
     to_write, touch = _plan(result, flags, decided_refs)
     for start in range(0, len(touch), 500):
         Flag.objects.filter(pk__in=touch[start : start + 500], last_matched_on__lt=as_of).update(last_matched_on=as_of)
-    texts = _explanations(to_write)
-    for root, res, old, how in to_write:
+    fresh = [item for item in to_write if item[2] is None]  # children without a flag: raised in bulk
+    for start in range(0, len(fresh), BULK_FLAGS):
+        result.raised += _flags_raise_bulk(fresh[start : start + BULK_FLAGS], as_of, actor)
+    others = [item for item in to_write if item[2] is not None]
+    texts = _explanations(others)
+    for root, res, old, how in others:
         done = _flag_write(root, res, old, how, as_of, texts[root], actor)
         if done == "raise":
             result.raised += 1
@@ -280,6 +297,46 @@ def flags_evaluate(*, as_of: dt.date, roots=None, actor, rules: list[Rule] | Non
         if _withdraw(f, as_of, actor):
             result.withdrawn += 1
     return result
+
+
+def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
+    """Raise flags for children that have none, in one transaction (flags, contributions and audit events in a
+    few inserts). When another evaluation raised one of them meanwhile (the one-current-flag constraint), the
+    chunk is done child by child instead. Returns the number raised."""
+    texts = _explanations(items)
+    try:
+        with transaction.atomic(), audit_batch():
+            flags = []
+            for root, res, _old, _how in items:
+                explanation, agencies = texts[root]
+                flags.append(
+                    Flag(
+                        child_id=root,
+                        as_of=as_of,
+                        last_matched_on=as_of,
+                        rules=[
+                            {"code": h.rule.code, "version": h.rule.version, "title": h.rule.title} for h in res.hits
+                        ],
+                        agencies=agencies,
+                        explanation=explanation,
+                        contributions_key=_key(res.refs),
+                    )
+                )
+            Flag.objects.bulk_create(flags)
+            FlagContribution.objects.bulk_create(
+                FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
+                for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+            )
+            for flag in flags:
+                _audit(
+                    actor, "flag.raise", flag.pk, {"rules": [r["code"] for r in flag.rules], "as_of": as_of.isoformat()}
+                )
+        return len(flags)
+    except IntegrityError:
+        return sum(
+            _flag_write(root, res, None, "raise", as_of, texts[root], actor) == "raise" for root, res, _o, _h in items
+        )
 
 
 def _current_flags(roots: set | None) -> dict:
@@ -376,16 +433,27 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
                 FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
                 for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
             )
-            audit_record(
-                actor=actor,
-                action="flag.raise" if how == "raise" else "flag.update",
-                object_type="patterns.flag",
-                object_id=str(flag.pk),
-                detail={"rules": [r["code"] for r in rules], "events": len(refs), "as_of": as_of.isoformat()},
+            _audit(
+                actor,
+                "flag.raise" if how == "raise" else "flag.update",
+                flag.pk,
+                {"rules": [r["code"] for r in rules], "events": len(refs), "as_of": as_of.isoformat()},
             )
     except IntegrityError:
         return None  # another evaluation raised this child's flag at the same moment: it stands
     return how
+
+
+def _audit(actor, action: str, flag_id, detail: dict) -> None:
+    """One audit event about a flag (ids and counts only), as the user or the command line's operator."""
+    audit_record(
+        actor=actor,
+        username=getattr(actor, "username", "") if getattr(actor, "user", None) is None else "",
+        action=action,
+        object_type="patterns.flag",
+        object_id=str(flag_id),
+        detail=detail,
+    )
 
 
 def _withdraw(flag: Flag, as_of: dt.date, actor) -> bool:
@@ -394,13 +462,7 @@ def _withdraw(flag: Flag, as_of: dt.date, actor) -> bool:
             status=FlagStatus.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
         )
         if done:
-            audit_record(
-                actor=actor,
-                action="flag.withdraw",
-                object_type="patterns.flag",
-                object_id=str(flag.pk),
-                detail={"as_of": as_of.isoformat()},
-            )
+            _audit(actor, "flag.withdraw", flag.pk, {"as_of": as_of.isoformat()})
     return bool(done)
 
 

