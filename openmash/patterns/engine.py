@@ -53,6 +53,7 @@ class Child:
     events: Sequence[Event]
     household: Sequence[tuple] = ()  # (event, person key, is_adult)
     is_adult: bool = False  # an adult is evaluated by the unborn rule only (a pregnancy)
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,20 +79,65 @@ def _counting(events: Iterable[Event], as_of: int, lookback: int | None = None) 
 
 def _units(events: Sequence[Event]) -> list[list[Event]]:
     """The events grouped into units: the indicators of one chronology entry are one unit, and two entries of one
-    agency on one day with the same indicators (the same thing recorded twice) are one unit. In time order."""
+    agency on one day with the same indicators (the same thing recorded twice) are one unit. `events` in time
+    order; the units too."""
     by_entry: dict = {}
     for e in events:
-        by_entry.setdefault(e[ENTRY], []).append(e)
+        group = by_entry.get(e[ENTRY])
+        if group is None:
+            by_entry[e[ENTRY]] = [e]
+        else:
+            group.append(e)
     seen: set = set()
     units = []
     for group in by_entry.values():
-        key = (group[0][AG], group[0][DAY], frozenset(e[IND] for e in group))
+        first = group[0]
+        key = (
+            (first[AG], first[DAY], first[IND])
+            if len(group) == 1
+            else (first[AG], first[DAY], frozenset(e[IND] for e in group))
+        )
         if key in seen:
             continue
         seen.add(key)
         units.append(group)
-    units.sort(key=lambda g: g[0][DAY])
+    return units  # entries in order of first appearance: time order, as `events` is
+
+
+def _child_units(child: Child) -> list[list[Event]]:
+    """The units of a child's counting events, computed once per evaluation (evaluate_child)."""
+    units = child.cache.get("units")
+    if units is None:
+        units = child.cache["units"] = _units(child.events)
     return units
+
+
+def _prep(rule: Rule) -> dict:
+    """The rule's parameters made ready once (sets, weight maps), cached by the rule object."""
+    held = _PREPARED.get(id(rule))
+    if held is not None and held[0] is rule:
+        return held[1]
+    d = rule.definition
+    only = set(d.get("indicators", ()))
+    exclude = set(d.get("exclude", ()))
+    default = float(d.get("default_weight", 1))
+    weights = {k: float(v) for k, v in d.get("weights", {}).items()}
+    p = {
+        "only": only,
+        "exclude": exclude,
+        "default": default,
+        "weights": weights,
+        "lookback": int(d["lookback_days"]) if d.get("lookback_days") else None,
+        "window": d.get("window_days"),
+        "min_agencies": d.get("min_agencies"),
+    }
+    if len(_PREPARED) > 1000:
+        _PREPARED.clear()
+    _PREPARED[id(rule)] = (rule, p)
+    return p
+
+
+_PREPARED: dict = {}
 
 
 def _window_best(units, weight_of, window: int, min_score: float, min_agencies: int, latest_from: int):
@@ -146,25 +192,21 @@ def rule_combination(rule: Rule, child: Child, as_of: int) -> Hit | None:
     Source: cumulative harm (Brandon et al.; DOMAIN 4.2), issue 8's "three or more indicators from two or more
     agencies in six months"."""
     d = rule.definition
-    weights = d.get("weights", {})
-    default = float(d.get("default_weight", 1))
-    exclude = set(d.get("exclude", ()))
-    only = set(d.get("indicators", ()))
+    p = _prep(rule)
+    weights, default, exclude, only = p["weights"], p["default"], p["exclude"], p["only"]
 
     def weight(unit) -> float:
+        if len(unit) == 1:
+            ind = unit[0][IND]
+            return 0.0 if ind in exclude or (only and ind not in only) else weights.get(ind, default)
         return max(
-            (
-                float(weights.get(e[IND], default))
-                for e in unit
-                if e[IND] not in exclude and (not only or e[IND] in only)
-            ),
+            (weights.get(e[IND], default) for e in unit if e[IND] not in exclude and (not only or e[IND] in only)),
             default=0.0,
         )
 
-    lookback = _lookback(d)
-    units = _units(_counting(child.events, as_of))
+    lookback = p["lookback"]
     found = _window_best(
-        units,
+        _child_units(child),
         weight,
         int(d.get("window_days", 183)),
         float(d.get("min_score", 3)),
@@ -208,7 +250,9 @@ def _repeat(rule: Rule, child: Child, as_of: int, what: str) -> Hit | None:
     d = rule.definition
     wanted = set(d.get("indicators", ()))
     lookback = _lookback(d)
-    units = _units([e for e in _counting(child.events, as_of) if e[IND] in wanted])
+    units = [
+        u for u in _child_units(child) if (u[0][IND] in wanted if len(u) == 1 else any(e[IND] in wanted for e in u))
+    ]
     found = _window_best(
         units,
         lambda u: 1.0,
@@ -254,17 +298,31 @@ def rule_co_occurrence(rule: Rule, child: Child, as_of: int) -> Hit | None:
     window = int(d.get("window_days", 183))
     min_agencies = int(d.get("min_agencies", 2))
     lookback = _lookback(d)
-    events = [e for e in _counting(child.events, as_of) if any(e[IND] in g for g in groups)]
+    tagged = []  # (event, the groups it is in)
+    for e in child.events:
+        gs = [n for n, g in enumerate(groups) if e[IND] in g]
+        if gs:
+            tagged.append((e, gs))
+    in_group = [0] * len(groups)
+    agencies: Counter = Counter()
     best = None
     i = 0
-    for j, last in enumerate(events):
-        while last[DAY] - events[i][DAY] >= window:
+    for j, (last, gs) in enumerate(tagged):
+        for n in gs:
+            in_group[n] += 1
+        agencies[last[AG]] += 1
+        while last[DAY] - tagged[i][0][DAY] >= window:
+            old, old_gs = tagged[i]
+            for n in old_gs:
+                in_group[n] -= 1
+            agencies[old[AG]] -= 1
+            if not agencies[old[AG]]:
+                del agencies[old[AG]]
             i += 1
         if lookback and last[DAY] <= as_of - lookback:
             continue
-        span = events[i : j + 1]
-        if all(any(e[IND] in g for e in span) for g in groups) and _agency_count(span) >= min_agencies:
-            best = span
+        if all(in_group) and len(agencies) >= min_agencies:
+            best = [e for e, _ in tagged[i : j + 1]]
     if not best:
         return None
     return Hit(
@@ -285,7 +343,7 @@ def rule_same_concern(rule: Rule, child: Child, as_of: int) -> Hit | None:
     min_agencies = int(d.get("min_agencies", 2))
     lookback = _lookback(d)
     by_ind: dict[str, list] = {}
-    for e in _counting(child.events, as_of):
+    for e in child.events:
         if e[IND] not in exclude:
             by_ind.setdefault(e[IND], []).append(e)
     best = None
@@ -337,7 +395,7 @@ def rule_household_adult(rule: Rule, child: Child, as_of: int) -> Hit | None:
     ]
     if not adult_events:
         return None
-    own = [e for e in _counting(child.events, as_of) if e[IND] not in exclude]
+    own = [e for e in child.events if e[IND] not in exclude]
     best = None
     for a, _who in adult_events:
         near = [e for e in own if abs(e[DAY] - a[DAY]) <= window and e[AG] != a[AG]]
@@ -366,7 +424,7 @@ def rule_unborn(rule: Rule, child: Child, as_of: int) -> Hit | None:
     window = int(d.get("window_days", 365))
     min_agencies = int(d.get("min_agencies", 2))
     lookback = _lookback(d)
-    own = _counting(child.events, as_of)
+    own = child.events
     pregnancies = [e for e in own if e[IND] in preg and not (lookback and e[DAY] <= as_of - lookback)]
     if not pregnancies:
         return None
@@ -407,21 +465,32 @@ def household_indicators(rules: Iterable[Rule]) -> set[str]:
 
 def _may_fire(rule: Rule, present: set, agencies: int, child: Child) -> bool:
     """A cheap test that the rule cannot fire (so most children cost one set lookup per rule)."""
-    t, d = rule.rule_type, rule.definition
+    t = rule.rule_type
+    p = _prep(rule)
+    need = p.get("need")
+    if need is None:
+        d = rule.definition
+        need = p["need"] = (
+            set(d.get("pregnancy_indicators", ("pregnancy",))),
+            set(d.get("indicators", INJURY_INDICATORS if t == "age" else ())),
+            [set(g) for g in d.get("groups", ())],
+            int(d.get("min_agencies", 1 if t in ("age", "repeat_contacts", "repeat_ed") else 2)),
+        )
+    pregnancy, wanted, groups, min_agencies = need
     if child.is_adult:
-        return t == "unborn" and bool(present & set(d.get("pregnancy_indicators", ("pregnancy",))))
-    if t == "combination" or t == "same_concern":
-        return agencies >= int(d.get("min_agencies", 2))
+        return t == "unborn" and not present.isdisjoint(pregnancy)
+    if t in ("combination", "same_concern"):
+        return agencies >= min_agencies
     if t == "age":
-        return child.dob is not None and bool(present & set(d.get("indicators", INJURY_INDICATORS)))
+        return child.dob is not None and not present.isdisjoint(wanted)
     if t in ("repeat_contacts", "repeat_ed"):
-        return agencies >= int(d.get("min_agencies", 1)) and bool(present & set(d.get("indicators", ())))
+        return agencies >= min_agencies and not present.isdisjoint(wanted)
     if t in ("missing_education_and_health", "co_occurrence"):
-        return agencies >= int(d.get("min_agencies", 2)) and all(present & set(g) for g in d.get("groups", ()))
+        return agencies >= min_agencies and all(not present.isdisjoint(g) for g in groups)
     if t == "household_adult":
         return bool(child.household) and bool(present)
     if t == "unborn":
-        return bool(present & set(d.get("pregnancy_indicators", ("pregnancy",))))
+        return not present.isdisjoint(pregnancy)
     return True
 
 
