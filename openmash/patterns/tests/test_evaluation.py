@@ -233,3 +233,27 @@ def test_flags_are_hub_only(load, make_actor):
         flag_decide(
             actor=make_actor("referrer", "police"), flag_id=Flag.objects.get().pk, expected_version=1, status="accepted"
         )
+
+
+def test_an_adult_with_offending_at_the_childs_address_is_named_never_merged(load):
+    adult = row(
+        record_id="A1",
+        given_name="Dean",
+        family_name="Walsh",
+        date_of_birth="1990-01-01",
+        nhs_number="",
+        address="1 High Street",
+        event_date="2025-02-01",
+        event_type="Arrest",
+    )
+    load("police", [adult])
+    load("school-oak", [child("S1", address="1 High St", event_date="2025-03-01", event_type="Persistent absence")])
+    entries_read()
+    result = flags_evaluate(as_of=AS_OF, actor=SYSTEM)
+    flag = Flag.objects.get()
+    assert flag.child == AgencyRecord.objects.get(local_id="S1").person
+    assert [r["code"] for r in flag.rules] == ["household_adult_offending"]
+    assert flag.agencies == ["police", "school-oak"]
+    assert "[another person at the child's address]" in flag.explanation
+    assert AgencyRecord.objects.get(local_id="A1").person != flag.child
+    assert result.flagged == 1
