@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,16 @@ BATCH = 2000
 #: entries stamped before a read that ran while it was writing)
 MARGIN = dt.timedelta(days=1)
 CONTACT = "contact"
+#: A contact's concerns (the CIN census assessment factors, ``contacts.choices.CONCERN_CODES``) read as indicators.
+CONCERN_INDICATORS = {
+    "1A": "substance_misuse", "1B": "substance_misuse", "1C": "substance_misuse",
+    "2A": "substance_misuse", "2B": "substance_misuse", "2C": "substance_misuse",
+    "3A": "domestic_abuse", "3B": "domestic_abuse", "3C": "domestic_abuse",
+    "4A": "child_mental_health", "4B": "parental_mental_health", "4C": "parental_mental_health",
+    "10A": "missing_episode", "11A": "exploitation", "12A": "exploitation", "13A": "exploitation",
+    "15A": "self_harm", "16A": "neglect", "17A": "emotional_abuse", "18B": "physical_abuse", "18C": "physical_abuse",
+    "19B": "sexual_harm", "19C": "sexual_harm", "22A": "fgm_risk", "24A": "exploitation",
+}  # fmt: skip
 _REFERRAL = re.compile(
     r"^(contact|referral|mash contact|mash referral|re-?referral)$"
     r"|\b(contact|referral)\b.*\b(mash|social care|children'?s services|csc|front door|early help|social services)\b"
@@ -67,16 +78,23 @@ def _occurred_on(value) -> dt.date:
     return value
 
 
-def entry_findings(kind: str, event_kind: str, type_text: str, description: str) -> list:
+def entry_findings(kind: str, event_kind: str, type_text: str, description: str, concerns=()) -> list:
     """The findings of one entry (see the module's docstring): objects with ``indicator``, ``evidence``,
-    ``source``, ``explained``, ``explanation``, one per indicator (a finding not explained wins over one explained)."""
-    findings = []
+    ``source``, ``explained``, ``explanation``, one per indicator (a finding not explained wins over one explained).
+    `concerns`: a contact's concern codes (its concerns are indicators too, the label as evidence)."""
+    from openmash.contacts.choices import CONCERN_CODES
+
+    findings = [
+        _Finding(CONCERN_INDICATORS[c], CONCERN_CODES.get(c, c), IndicatorSource.ENTRY)
+        for c in concerns
+        if c in CONCERN_INDICATORS
+    ]
     if kind == "event":
-        findings = list(read_event(event_kind or "other", type_text or "", description or ""))
+        findings += list(read_event(event_kind or "other", type_text or "", description or ""))
         if type_text and _REFERRAL.search(type_text.strip()):
             findings.append(_Finding(CONTACT, type_text[:200], IndicatorSource.MAPPING))
     elif kind == CONTACT:
-        findings = [_Finding(CONTACT, "Contact to the MASH", IndicatorSource.ENTRY)]
+        findings.append(_Finding(CONTACT, "Contact to the MASH", IndicatorSource.ENTRY))
     best: dict[str, object] = {}
     for f in findings:
         old = best.get(f.indicator)
@@ -111,7 +129,18 @@ def entries_read(entry_ids=None, *, batch: int = BATCH) -> ReadSummary:
     started = timezone.now()
     summary = ReadSummary()
     desc_field = ChronologyEntry._meta.get_field("description")
-    columns = ("id", "person_id", "occurred_at", "kind", "agency_id", "event_kind", "source_type_text", "description")
+    columns = (
+        "id",
+        "person_id",
+        "occurred_at",
+        "kind",
+        "agency_id",
+        "event_kind",
+        "source_type_text",
+        "description",
+        "object_type",
+        "object_id",
+    )
     ids = list(entry_ids) if entry_ids is not None else None
     last = None
     while True:
@@ -137,14 +166,31 @@ def entries_read(entry_ids=None, *, batch: int = BATCH) -> ReadSummary:
     return summary
 
 
+def _contact_concerns(object_ids: list[str]) -> dict:
+    """{contact id (text): its concern codes} for the contacts of a batch's contact entries."""
+    if not object_ids:
+        return {}
+    from openmash.contacts.models import Contact
+
+    ids = []
+    for text in set(object_ids):
+        try:
+            ids.append(uuid.UUID(text))
+        except ValueError:
+            continue
+    return {str(pk): codes or () for pk, codes in Contact.objects.filter(pk__in=ids).values_list("pk", "concern_codes")}
+
+
 def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
     indicators, marks = [], []
     now = timezone.now()
-    for pk, person_id, occurred, kind, agency_id, event_kind, type_text, description in rows:
+    concerns = _contact_concerns([r[9] for r in rows if r[3] == CONTACT and r[8] == "contacts.contact"])
+    for pk, person_id, occurred, kind, agency_id, event_kind, type_text, description, _otype, object_id in rows:
         if isinstance(description, Sealed):
             description = desc_field.open(pk, description.envelope)  # only here: never during evaluation
         on = _occurred_on(occurred)
-        for f in entry_findings(kind, event_kind, type_text, description or ""):
+        found = entry_findings(kind, event_kind, type_text, description or "", concerns.get(object_id, ()))
+        for f in found:
             indicators.append(
                 {
                     "entry_id": pk,

@@ -257,3 +257,13 @@ def test_an_adult_with_offending_at_the_childs_address_is_named_never_merged(loa
     assert "[another person at the child's address]" in flag.explanation
     assert AgencyRecord.objects.get(local_id="A1").person != flag.child
     assert result.flagged == 1
+
+
+def test_a_contact_recorded_in_openmash_gives_contact_and_its_concerns(new_contact):
+    new_contact()
+    read = entries_read()
+    assert read.entries >= 1
+    found = sorted(EventIndicator.objects.values_list("indicator", flat=True))
+    assert found == ["contact", "domestic_abuse", "physical_abuse"]
+    evidence = {i.indicator: i.evidence for i in EventIndicator.objects.all()}
+    assert evidence["domestic_abuse"] == "Domestic abuse: child"  # the concern's label, never the narrative
