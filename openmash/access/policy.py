@@ -193,6 +193,7 @@ _CASE_DATA_ACTIONS = frozenset(
         "allocation.receive",
         "link.review",
         "related.view",
+        "flag.view",
     }
 )
 #: Roles that read or write case data about children and families (derived from _ACTIONS).
