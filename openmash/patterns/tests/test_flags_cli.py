@@ -129,6 +129,11 @@ def test_flags_commands_resolve():
     assert _resolve(["flags", "rules", "export", "--out", "r.yaml"]) == ["flags_rules", "export", "--out", "r.yaml"]
 
 
+def test_flags_help_lists_its_commands(run):
+    code, out, _ = run("flags")
+    assert code == 0 and "evaluate" in out and "export" in out and "rules" in out
+
+
 def test_evaluate_then_export_on_a_fresh_database(imported, tmp_path):
     run = imported
     code, out, err = run("flags", "evaluate", "--as-of", "2025-06-30")
