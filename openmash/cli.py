@@ -22,6 +22,11 @@ Agency data feeds
   openmash demo extracts --out DIR                   write a synthetic police and health extract for the demo
   openmash demo code USERNAME                        print a demo user's current 6-digit sign-in code (demo only)
 
+Patterns across agencies (flags never decide: they ask the hub to look)
+  openmash flags evaluate [--as-of DATE]             read new events into indicators, evaluate every rule
+  openmash flags export --as-of DATE --out F.csv     one row per flagged child: record_ids, agencies, explanation
+  openmash flags rules export --out F | rules load F the partnership's pattern rules as a YAML file
+
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
   openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
@@ -84,6 +89,14 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "seal": ("audit_seal", "seal the audit events not yet in the hash chain (serve: every minute)"),
         "checkpoint": ("audit_checkpoint", "sign a checkpoint of the chain into the checkpoint file (serve: 5 min)"),
         "verify": ("audit_verify", "verify every event's MAC, the chain and the signed checkpoints"),
+    },
+    "flags": {
+        "evaluate": (
+            "flags_evaluate",
+            "read new events into indicators and evaluate every pattern rule (--as-of DATE)",
+        ),
+        "export": ("flags_export", "one row per flagged child as at a date (--as-of DATE --out flags.csv)"),
+        "rules": ("flags_rules", "export the pattern rules (rules export --out F) or load a file (rules load F)"),
     },
     "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
     "keys": {
