@@ -174,7 +174,7 @@ METHODS: dict[str, frozenset[str]] = {
     "api:item_release": POST,
     "api:release_request_create": POST,
     "api:release_request_list": GET,
-    # secure messages on an enquiry (issue 7, ADR 0016): the page and its form, the download, the API
+    # secure messages on an enquiry (issue 7, ADR 0017): the page and its form, the download, the API
     "messaging:thread": FORM,
     "messaging:attachment": SAFE,
     "api:messages_list": GET_POST,

@@ -240,7 +240,7 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/release-requests"): Rule(
         at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@health-gp"})
     ),
-    # secure messages on the enquiry (issue 7, ADR 0016): the hub, the researchers of the agencies asked (the GP's
+    # secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's
     # request is open, the police answered within the partnership's window) and the allocated worker; everyone else,
     # the early help service included, finds nothing (404: the thread answers as a missing enquiry)
     ("GET", "/api/v1/enquiries/{enquiry_id}/messages"): Rule(THREAD, 200, 404),

@@ -463,7 +463,7 @@ ROWS |= {
     "oversight:subject_access": Row("GET", "/privacy/subject-access/", PRIVACY, denied=403, personal=False),
 }
 
-# Secure messages on the enquiry (issue 7, ADR 0016): the hub, the researchers of the agencies asked (the GP's request
+# Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request
 # is open, the police answered within the partnership's window) and the allocated worker; everyone else finds nothing
 THREAD = HUB | RESEARCHERS_ASKED | {ALLOCATED}
 ROWS |= {

@@ -281,7 +281,7 @@ OPENMASH_SCORE_AFTER_IMPORT = env.bool("OPENMASH_SCORE_AFTER_IMPORT", default=Tr
 OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
 OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
-# Secure messages (openmash/messaging, ADR 0016): the largest attachment accepted, in bytes (checked before it is
+# Secure messages (openmash/messaging, ADR 0017): the largest attachment accepted, in bytes (checked before it is
 # read into memory; the reverse proxy should also cap request bodies at about 5 x this, the most files a message takes)
 OPENMASH_ATTACHMENT_MAX_BYTES = env.int("OPENMASH_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)

@@ -1,5 +1,5 @@
 """THE answer to "may this actor read and write the secure messages of this MASH enquiry?" (issue 7: secure
-messaging and attachments between the practitioners on an enquiry replace email; ADR 0016).
+messaging and attachments between the practitioners on an enquiry replace email; ADR 0017).
 
 The thread of an enquiry is one room. Its members, each while their involvement lasts (checked on every request,
 so involvement ended means access ended on the next one):
@@ -13,7 +13,7 @@ so involvement ended means access ended on the next one):
 
 Everyone else, the referrer who recorded the contact included, gets nothing (the thread answers as missing).
 Members read every message and attachment on the thread and may post; a message is written for the room, whose
-members the page lists above the form (ADR 0016: the secure room's release rule covers an agency's answer; a
+members the page lists above the form (ADR 0017: the secure room's release rule covers an agency's answer; a
 message is a deliberate share with the members named, so it is not held back from the allocated worker).
 
 Basis codes (for the audit event's detail): "hub", "agency_request", "allocation"; "" for none.

@@ -1,6 +1,6 @@
 """Encrypting, re-encrypting and decrypting stored rows in bulk: the data migrations that turned plaintext columns
 into encrypted ones, and ``openmash keys rotate`` / ``keys status`` (SECURITY-TESTS CR-3; ADR 0012), and the encrypted blobs of attachments (``EncryptedBlobTable``: one
-row per transaction, compare-and-swap on the key version column; ADR 0016).
+row per transaction, compare-and-swap on the key version column; ADR 0017).
 
 Everything here works on raw column text through the connection's cursor (no model instances, no ``save()``, no
 signals, ``updated_at`` untouched: the content does not change, only its encryption), in batches ordered by primary

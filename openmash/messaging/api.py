@@ -1,4 +1,4 @@
-"""Secure messages on a MASH enquiry (issue 7; ADR 0016): read the thread, post a message with attachments
+"""Secure messages on a MASH enquiry (issue 7; ADR 0017): read the thread, post a message with attachments
 (multipart/form-data), download an attachment. Who may: the members of the enquiry's thread
 (openmash.access.messaging); everyone else gets 404, exactly as for an enquiry that does not exist."""
 

@@ -1,5 +1,5 @@
 """The one way an attachment's bytes leave OpenMASH: an HTTP response that a browser saves and never renders
-(issue 7; ADR 0016; SECURITY-TESTS HD-1): ``Content-Disposition: attachment`` with the safe name as RFC 6266
+(issue 7; ADR 0017; SECURITY-TESTS HD-1): ``Content-Disposition: attachment`` with the safe name as RFC 6266
 ``filename`` (ASCII fallback) and RFC 5987 ``filename*`` (UTF-8), the content type detected at upload (never
 text/html: the accepted types are PDF, PNG, JPEG, DOCX, XLSX and text/plain), ``X-Content-Type-Options: nosniff``,
 a sandboxing Content-Security-Policy and ``Cache-Control: no-store``."""

@@ -1,5 +1,5 @@
 """What an uploaded file really is, decided from its bytes, never from its name or the browser's claim (issue 7;
-OWASP ASVS 5.0 5.2.1 size, 5.2.2 type by content and extension, 5.2.3 zip bombs; ADR 0016).
+OWASP ASVS 5.0 5.2.1 size, 5.2.2 type by content and extension, 5.2.3 zip bombs; ADR 0017).
 
 ``file_check(name, data)`` returns the ``Checked`` file (detected content type, the extension that goes with it, a
 safe name) or raises ``FileRefused`` with a sentence for the person who sent it. The sentence names the file's

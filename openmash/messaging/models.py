@@ -1,4 +1,4 @@
-"""Secure messages and attachments between the practitioners on a MASH enquiry (issue 7; ADR 0016).
+"""Secure messages and attachments between the practitioners on a MASH enquiry (issue 7; ADR 0017).
 
 The enquiry's thread is its messages (no thread row: one thread per enquiry, found by the enquiry). Every free text
 is encrypted at rest (``EncryptedTextField``: the body, an attachment's original name and its SHA-256), and an

@@ -1,4 +1,4 @@
-"""Reading secure messages (issue 7; ADR 0016). Every read goes through openmash.access.messaging and is audited
+"""Reading secure messages (issue 7; ADR 0017). Every read goes through openmash.access.messaging and is audited
 through openmash.audit: opening a thread writes a "list" event on the enquiry and a "view" event per message shown;
 a download writes a "view" event on the attachment (detail kind "download"). Nothing personal is logged."""
 

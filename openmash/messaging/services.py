@@ -1,4 +1,4 @@
-"""Writing secure messages (issue 7; ADR 0016): one transaction per message, its attachments and their encrypted
+"""Writing secure messages (issue 7; ADR 0017): one transaction per message, its attachments and their encrypted
 content, the audit events and the in-app notices to the thread's members, all or nothing (ASVS 5.0 2.3.3).
 
 Who may post is decided by openmash.access.messaging (a member of the enquiry's thread now); what may be attached by

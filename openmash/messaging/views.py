@@ -1,4 +1,4 @@
-"""The secure messages page of a MASH enquiry (issue 7; ADR 0016): the thread, oldest first, and a form to post a
+"""The secure messages page of a MASH enquiry (issue 7; ADR 0017): the thread, oldest first, and a form to post a
 message with a file (works without JavaScript: a plain multipart form and a redirect), and the attachment
 download. Reads through messaging.selectors (audited), writes through messaging.services; who may is decided by
 openmash.access.messaging (everyone else: 404, as for an enquiry that does not exist)."""

@@ -1,4 +1,4 @@
-"""Secure messages in a real browser (issue 7, ADR 0016): a GP researcher opens the enquiry's thread from the
+"""Secure messages in a real browser (issue 7, ADR 0017): a GP researcher opens the enquiry's thread from the
 information request, sends an empty message (GOV.UK error summary), attaches a PNG called .pdf (refused, with the
 reason), then sends a message with a real PDF; the MASH screener reads it from the enquiry page and the download
 link answers as an attachment. Every page is checked with axe-core at desktop width and at 375 px."""

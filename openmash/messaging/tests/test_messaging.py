@@ -1,4 +1,4 @@
-"""Secure messaging between the practitioners on a MASH enquiry (issue 7; ADR 0016): who may list, post and
+"""Secure messaging between the practitioners on a MASH enquiry (issue 7; ADR 0017): who may list, post and
 download (every role, allowed and denied, with the audit trail's events), involvement ended means access ended,
 the pages (GOV.UK form, error summary, no JavaScript needed), the API, the download's headers, encryption at rest
 (the raw columns hold no plaintext) and key rotation of attachments."""
