@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "openmash.enquiries",
     "openmash.casework",
     "openmash.sharing",
+    "openmash.messaging",
     "openmash.feeds",
     "openmash.matching",
     "openmash.oversight",
@@ -283,6 +284,9 @@ OPENMASH_FLAGS_AFTER_IMPORT = env.bool("OPENMASH_FLAGS_AFTER_IMPORT", default=Tr
 OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
 OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
+# Secure messages (openmash/messaging, ADR 0017): the largest attachment accepted, in bytes (checked before it is
+# read into memory; the reverse proxy should also cap request bodies at about 5 x this, the most files a message takes)
+OPENMASH_ATTACHMENT_MAX_BYTES = env.int("OPENMASH_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)
 OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).
