@@ -35,6 +35,7 @@ Operating
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
+  openmash oversight overdue [--fail-if-any]         how many break-glass alerts are overdue for review (count only)
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
   openmash db app-role NAME [--password-stdin]       the app's least-privilege PostgreSQL role
@@ -83,6 +84,9 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "seal": ("audit_seal", "seal the audit events not yet in the hash chain (serve: every minute)"),
         "checkpoint": ("audit_checkpoint", "sign a checkpoint of the chain into the checkpoint file (serve: 5 min)"),
         "verify": ("audit_verify", "verify every event's MAC, the chain and the signed checkpoints"),
+    },
+    "oversight": {
+        "overdue": ("oversight_overdue", "how many break-glass alerts are overdue for review (a count only)"),
     },
     "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
     "keys": {
