@@ -41,6 +41,7 @@ Operating
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
   openmash bench flags [--only CODES] [--speed]      the safeguarding scenarios through import + flags, scored
+  openmash oversight overdue [--fail-if-any]         how many break-glass alerts are overdue for review (count only)
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
   openmash db app-role NAME [--password-stdin]       the app's least-privilege PostgreSQL role
@@ -97,6 +98,9 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "export": ("flags_export", "one row per flagged child as at a date (--as-of DATE --out flags.csv)"),
         "rules": ("flags_rules", "export the pattern rules (rules export --out F) or load a file (rules load F)"),
+    },
+    "oversight": {
+        "overdue": ("oversight_overdue", "how many break-glass alerts are overdue for review (a count only)"),
     },
     "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
     "keys": {

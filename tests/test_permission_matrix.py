@@ -275,6 +275,9 @@ ORACLE |= {
     ("GET", "/api/v1/access-notices/{notice_id}"): Rule(frozenset({"manager@mash"}), 200, 404),
     ("GET", "/api/v1/people/{person_id}/access-history"): Rule(frozenset({"manager@mash"}) | PRIVACY, 200, 403),
     ("GET", "/api/v1/reports/views-without-involvement"): Rule(PRIVACY, 200, 403),
+    # the subject access export: the privacy officer only (403 for every other role before anything is read); a
+    # bearer token without the password and code answers 422 (step-up), so nothing is exported
+    ("POST", "/api/v1/subject-access"): Rule(PRIVACY, 422, 403),
 }
 
 
@@ -442,6 +445,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/access-notices/{notice_id}"): (f"/access-notices/{w['access_notice']}", None),
         ("GET", "/api/v1/people/{person_id}/access-history"): (f"/people/{w['child']}/access-history", None),
         ("GET", "/api/v1/reports/views-without-involvement"): ("/reports/views-without-involvement", None),
+        ("POST", "/api/v1/subject-access"): ("/subject-access", {"person": str(w["child"])}),
     }
 
 

@@ -448,6 +448,11 @@ PRIVACY = at_any("privacy_officer")
 ROWS |= {
     # step-up authentication (ASVS 7.5.3): anyone signed in may confirm their password
     "stepup:confirm": Row("GET", "/account/step-up/", SIGNED_IN, personal=False),
+    # a key-only user's second screen: without the password confirmed first, 400 for everyone (nothing written)
+    "stepup:key_options": Row(
+        "POST", "/account/step-up/security-key/options/", SIGNED_IN, 400, personal=False, writes=False
+    ),
+    "stepup:key": Row("POST", "/account/step-up/security-key/", SIGNED_IN, 400, personal=False, writes=False),
     # nothing chosen from a search yet: back to search (no record, no personal data)
     "oversight:break_glass": Row("GET", "/emergency-access/", BREAK_GLASS_USERS, 302, 403, personal=False),
     # ending one that does not exist: as missing for everyone
@@ -461,6 +466,9 @@ ROWS |= {
     "oversight:report": Row("GET", "/privacy/views-without-involvement/", PRIVACY, denied=403),
     "oversight:report_export": Row("GET", "/privacy/views-without-involvement.csv", PRIVACY, denied=403),
     "oversight:subject_access": Row("GET", "/privacy/subject-access/", PRIVACY, denied=403, personal=False),
+    # break-glass uses by period with their outcome (names the staff who broke glass, never the child): audited
+    "oversight:uses_report": Row("GET", "/privacy/break-glass-uses/", PRIVACY, denied=403),
+    "oversight:uses_report_export": Row("GET", "/privacy/break-glass-uses.csv", PRIVACY, denied=403),
 }
 
 # Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request

@@ -264,6 +264,8 @@ OPENMASH_API_TOKEN_DAYS = env.int("OPENMASH_API_TOKEN_DAYS", default=90)
 OPENMASH_STEPUP_SECONDS = env.int("OPENMASH_STEPUP_SECONDS", default=300)
 # Break-glass (issue 7): how long emergency access to one person's record lasts. openmash/oversight
 OPENMASH_BREAK_GLASS_MINUTES = env.int("OPENMASH_BREAK_GLASS_MINUTES", default=60)
+# ...and how many calendar days its privacy alert may wait for review before it is overdue (ADR 0014 addendum)
+OPENMASH_BREAK_GLASS_REVIEW_DAYS = env.int("OPENMASH_BREAK_GLASS_REVIEW_DAYS", default=7)
 # Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
 # import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
 # `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.

@@ -2,9 +2,9 @@
 
 Every user signs in with their password and then one of:
 
-- a **TOTP code** from an authenticator app (django-otp's TOTPDevice: RFC 6238, SHA-1, 30-second steps, 6 digits,
-  one step either side of the server's clock, no drift learning; a code is accepted once: a code at or before the
-  last accepted step is refused, so a replayed code fails);
+- a **TOTP code** from an authenticator app (accounts.AppDevice: django-otp's TOTP with the key encrypted at rest;
+  RFC 6238, SHA-1, 30-second steps, 6 digits, one step either side of the server's clock, no drift learning; a code
+  is accepted once: a code at or before the last accepted step is refused, so a replayed code fails);
 - a **WebAuthn security key** (py_webauthn; user verification required; the key's signature counter must go up);
 - one of their 10 **recovery codes** (django-otp's StaticDevice: each works once, then is deleted).
 
@@ -37,8 +37,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openmash.accounts.models import AppDevice
 from openmash.audit.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
@@ -59,7 +59,7 @@ def has_second_factor(user) -> bool:
     from openmash.accounts.models import WebAuthnKey
 
     return (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        AppDevice.objects.filter(user=user, confirmed=True).exists()
         or WebAuthnKey.objects.filter(user=user, confirmed=True).exists()
     )
 
@@ -110,7 +110,7 @@ def _verified(request, device, *, action: str, detail: dict | None = None) -> No
 
 
 def _method(device) -> str:
-    return {"otp_totp.totpdevice": "totp", "otp_static.staticdevice": "recovery_code"}.get(
+    return {"accounts.appdevice": "totp", "otp_static.staticdevice": "recovery_code"}.get(
         device.model_label(), "webauthn"
     )
 
@@ -154,7 +154,7 @@ def code_verify(request, code: str) -> CodeResult:
     code = clean_code(code)
     if _DIGITS.match(code):
         with transaction.atomic():
-            for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            for device in AppDevice.objects.select_for_update().filter(user=user, confirmed=True):
                 if device.verify_token(code):  # django-otp: +-1 step, only a step later than the last one used
                     _verified(request, device, action="mfa_verified")
                     return CodeResult(True)
@@ -177,7 +177,7 @@ def code_check(user, code: str) -> bool:
     code = clean_code(code)
     with transaction.atomic():
         if _DIGITS.match(code):
-            devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+            devices = AppDevice.objects.select_for_update().filter(user=user, confirmed=True)
         elif _RECOVERY.match(code):
             devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
         else:
@@ -185,24 +185,42 @@ def code_check(user, code: str) -> bool:
         return any(d.verify_token(code) for d in devices)
 
 
+def has_app(user) -> bool:
+    """True if the user has a confirmed authenticator app (TOTP device)."""
+    return AppDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_check(user, code: str) -> bool:
+    """Check a 6-digit code against the user's confirmed authenticator app(s) only: never a recovery code (step-up,
+    ADR 0011 addendum). django-otp's rules: one step either side, a code at or before the last accepted step is
+    refused (replay), its throttle after a wrong code. No session change; the caller counts a failure."""
+    code = clean_code(code)
+    if not _DIGITS.match(code):
+        return False
+    with transaction.atomic():
+        return any(
+            d.verify_token(code) for d in AppDevice.objects.select_for_update().filter(user=user, confirmed=True)
+        )
+
+
 # --- enrolment: an authenticator app, then recovery codes -----------------------------------------------------------
 
 
-def totp_enrol_start(user) -> TOTPDevice:
+def totp_enrol_start(user) -> AppDevice:
     """A new, unconfirmed authenticator-app device with a fresh random key (20 bytes), replacing any earlier
     unconfirmed one: the key is shown on this page only, and a reload shows a new one."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+        AppDevice.objects.filter(user=user, confirmed=False).delete()
+        return AppDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
 
 
-def totp_key_text(device: TOTPDevice) -> str:
+def totp_key_text(device: AppDevice) -> str:
     """The device's key as typed into an app by hand: base32, no padding, in groups of four."""
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def totp_qr_svg(device: TOTPDevice) -> str:
+def totp_qr_svg(device: AppDevice) -> str:
     """The otpauth:// address of the device as an SVG QR code (qrcode's SVG path image: no raster library)."""
     import qrcode
     import qrcode.image.svg
@@ -222,12 +240,12 @@ def totp_enrol_confirm(request, device_id, code: str) -> list[str] | None:
     and audited as a failure (`failure_record`)."""
     user = request.user
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
+        device = AppDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
         if device is None or not device.verify_token(clean_code(code)):
             ok = False
         else:
             ok = True
-            TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+            AppDevice.objects.filter(user=user, confirmed=True).delete()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _recovery_codes_make(user)
@@ -389,46 +407,54 @@ def webauthn_authentication_options(request) -> str | None:
     return options_to_json(options)
 
 
-def webauthn_verify(request, credential: str) -> CodeResult:
-    """Check the browser's answer to `webauthn_authentication_options`: one of the user's own keys, this session's
-    challenge, this origin and relying party, user verification, and a signature counter that went up (a clone
-    or a replay is refused). Passing: `_verified`, with the new counter saved. Failing: `failure_record`."""
+def webauthn_assertion_check(request, user, credential: str):
+    """Check the browser's answer to `webauthn_authentication_options` for `user`: one of their own confirmed keys,
+    this session's challenge (used up), this origin and relying party, user verification, and a signature counter
+    that went up (a clone or a replay is refused). Passing: the key, its new counter and last use saved. Failing:
+    None (the caller counts and audits it). Call inside a transaction (the key's row is locked)."""
     from webauthn import verify_authentication_response
 
     from openmash.accounts.models import WebAuthnKey
 
-    user = request.user
     challenge = _challenge(request)
     try:
         raw_id = json.loads(credential).get("id", "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         raw_id = ""
-    with transaction.atomic():
-        key = (
-            WebAuthnKey.objects.select_for_update().filter(user=user, confirmed=True, credential_id=raw_id).first()
-            if isinstance(raw_id, str) and raw_id
-            else None
+    key = (
+        WebAuthnKey.objects.select_for_update().filter(user=user, confirmed=True, credential_id=raw_id).first()
+        if isinstance(raw_id, str) and raw_id
+        else None
+    )
+    if key is None or challenge is None:
+        return None
+    rp_id, origin = _rp(request)
+    try:
+        verified = verify_authentication_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+            credential_public_key=_unb64(key.public_key),
+            credential_current_sign_count=key.sign_count,
+            require_user_verification=True,
         )
-        if key is not None and challenge is not None:
-            rp_id, origin = _rp(request)
-            try:
-                verified = verify_authentication_response(
-                    credential=credential,
-                    expected_challenge=challenge,
-                    expected_rp_id=rp_id,
-                    expected_origin=origin,
-                    credential_public_key=_unb64(key.public_key),
-                    credential_current_sign_count=key.sign_count,
-                    require_user_verification=True,
-                )
-            except Exception:  # py_webauthn: bad signature, no user verification, counter not increased, ...
-                verified = None
-            if verified is not None:
-                key.sign_count = verified.new_sign_count
-                key.last_used_at = timezone.now()
-                key.save(update_fields=["sign_count", "last_used_at"])
-                _verified(request, key, action="mfa_verified")
-                return CodeResult(True)
+    except Exception:  # py_webauthn: bad signature, no user verification, counter not increased, ...
+        return None
+    key.sign_count = verified.new_sign_count
+    key.last_used_at = timezone.now()
+    key.save(update_fields=["sign_count", "last_used_at"])
+    return key
+
+
+def webauthn_verify(request, credential: str) -> CodeResult:
+    """The second factor at sign-in with a security key (`webauthn_assertion_check` for the signed-in user).
+    Passing: `_verified`. Failing: `failure_record`."""
+    with transaction.atomic():
+        key = webauthn_assertion_check(request, request.user, credential)
+        if key is not None:
+            _verified(request, key, action="mfa_verified")
+            return CodeResult(True)
     return CodeResult(False, locked=failure_record(request, method="webauthn"))
 
 
@@ -443,7 +469,7 @@ def webauthn_remove(request, key_id) -> bool:
         if key is None:
             return False
         others = WebAuthnKey.objects.filter(user=user, confirmed=True).exclude(pk=key.pk).exists()
-        if not others and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if not others and not AppDevice.objects.filter(user=user, confirmed=True).exists():
             return False
         audit_record(actor=None, user=user, action="webauthn_removed", obj=key)
         key.delete()  # a session that passed with this key is asked for another second factor on its next page
@@ -453,16 +479,16 @@ def webauthn_remove(request, key_id) -> bool:
 # --- the demo and tests -----------------------------------------------------------------------------------------
 
 
-def totp_device_ensure(user, *, key: str | None = None) -> TOTPDevice:
+def totp_device_ensure(user, *, key: str | None = None) -> AppDevice:
     """The user's confirmed authenticator-app device, made (with `key`, hex, or a random one) if they have none.
     For the demo seed and the test suite; people enrol through the pages."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AppDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True, key=key or secrets.token_hex(20))
+        device = AppDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True, key=key or secrets.token_hex(20))
     return device
 
 
-def client_session_verify(client, user) -> TOTPDevice:
+def client_session_verify(client, user) -> AppDevice:
     """For a django.test.Client signed in with force_login (the test suite, `openmash bench frontdoor`): mark its
     session as having passed the second factor with the user's authenticator-app device (made if need be), as
     django_otp.login does after a right code. Never used by a request."""
@@ -475,14 +501,14 @@ def client_session_verify(client, user) -> TOTPDevice:
     return device
 
 
-def totp_current_code(device: TOTPDevice, *, at: float | None = None) -> str:
+def totp_current_code(device: AppDevice, *, at: float | None = None) -> str:
     """The device's code for the time step holding `at` (seconds since the epoch; now by default), zero-padded."""
     import time
 
     return str(_totp_at(device, time.time() if at is None else at)).zfill(device.digits)
 
 
-def _totp_at(device: TOTPDevice, now: float) -> int:
+def _totp_at(device: AppDevice, now: float) -> int:
     from django_otp.oath import TOTP
 
     t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -551,7 +577,7 @@ def mfa_reset_decide(*, actor, reset_id, approve: bool):
             return reset
         user = reset.user
         removed = 0
-        for model in (TOTPDevice, StaticDevice, WebAuthnKey):
+        for model in (AppDevice, StaticDevice, WebAuthnKey):
             removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
         ended = sessions_end_for_users([user.pk])
         audit_record(

@@ -184,14 +184,14 @@ def enrol(request):
         return redirect(reverse("mfa:verify") + _next_query(request))
     if mfa.locked_out(request):
         return _locked_response(request)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openmash.accounts.models import AppDevice
 
     form = CodeForm(request.POST or None)
     form.fields["code"].label = "Code from your authenticator app"
     form.fields["code"].error_messages["required"] = "Enter the 6-digit code from your authenticator app"
     device = None
     if request.method == "POST":
-        device = TOTPDevice.objects.filter(
+        device = AppDevice.objects.filter(
             pk=request.session.get(ENROL_DEVICE) or 0, user=request.user, confirmed=False
         ).first()
         if device is None:
@@ -228,11 +228,11 @@ def enrol(request):
 def account(request):
     """The signed-in user's account: their second factors (app, security keys, recovery codes left) and where they
     are signed in."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openmash.accounts.models import AppDevice
 
     user = request.user
     ctx = {
-        "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_app": AppDevice.objects.filter(user=user, confirmed=True).exists(),
         "keys": list(mfa.security_keys(user)),
         "codes_left": mfa.recovery_codes_left(user),
         "sessions": user_sessions.sessions_for_user(user.pk, current_key=request.session.session_key),

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django_otp.models import Device
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from openmash.accounts.choices import AgencyType, HealthService, Role
+from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel
 
 
@@ -203,6 +204,99 @@ class WebAuthnKey(Device):
 
     def verify_token(self, token) -> bool:
         return False  # a key signs a challenge (openmash.accounts.mfa.webauthn_verify); it has no typed code
+
+
+def _random_hex_key() -> str:
+    """A new TOTP secret: 20 random bytes as hex (django-otp's default_key)."""
+    return secrets.token_hex(20)
+
+
+def _random_device_id() -> int:
+    """A new AppDevice id: a random integer in [1, 2**62] (collisions are negligible; the insert would fail)."""
+    return secrets.randbelow(2**62) + 1
+
+
+class AppDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) as a django-otp device, like django-otp's own ``TOTPDevice`` but with its
+    **secret key encrypted at rest** (``EncryptedTextField``: AES-256-GCM bound to this table, column and row;
+    ``openmash keys rotate`` re-encrypts it with every other encrypted column; ADR 0011 addendum). django-otp's
+    TOTPDevice keeps the key as plain hex text, so a copy of the database would hold every user's second factor.
+
+    The fields and their meaning are django-otp's (``key``: hex, 20 random bytes by default; ``step`` 30 s; ``t0``;
+    ``digits`` 6; ``tolerance`` 1 step either side; ``drift``; ``last_t``: the step of the last accepted code: a code
+    at or before it is refused, so each code works once); `verify_token` and `config_url` follow django-otp 1.7's
+    TOTPDevice and verify with its own ``django_otp.oath.TOTP``. The primary key is a random 62-bit integer set before
+    the insert: the encrypted key is bound to its row, so the id must exist before the row does, and django-otp's
+    persistent ids (``accounts.appdevice/<id>`` in a session) must be integers."""
+
+    id = models.BigIntegerField(primary_key=True, default=_random_device_id, editable=False)
+    key = EncryptedTextField(default=_random_hex_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @property
+    def bin_key(self) -> bytes:
+        """The secret key as bytes (decrypted on first use of the attribute)."""
+        return bytes.fromhex(self.key)
+
+    def verify_token(self, token) -> bool:
+        """django-otp's TOTP check (its TOTPDevice.verify_token, 1.7): throttled after failures; a code within
+        `tolerance` steps and at a step after `last_t`; drift learnt only if OTP_TOTP_SYNC (off here)."""
+        import time
+
+        from django_otp.oath import TOTP
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(token, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                if getattr(settings, "OTP_TOTP_SYNC", True):
+                    self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address an authenticator app reads from the QR code (Key Uri Format), as django-otp makes
+        it: label issuer:username, secret in base32, SHA1, digits, period, issuer (OTP_TOTP_ISSUER)."""
+        from base64 import b32encode
+        from urllib.parse import quote, urlencode
+
+        label = str(self.user.get_username())
+        params = urlencode(
+            {"secret": b32encode(self.bin_key), "algorithm": "SHA1", "digits": self.digits, "period": self.step}
+        )
+        issuer = getattr(settings, "OTP_TOTP_ISSUER", None)
+        if callable(issuer):
+            issuer = issuer(self)
+        if isinstance(issuer, str) and issuer:
+            issuer = issuer.replace(":", "")
+            label = f"{issuer}:{label}"
+            params += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{params}"
 
 
 class MfaReset(BaseModel):

@@ -97,9 +97,9 @@ DEMO_DEVICE_NAME = "Demo authenticator (openmash demo code)"
 def demo_totp_device_create(user):
     """A confirmed TOTP device for a demo user, with a random key made now (ADR 0011): every demo sign-in asks for
     its code, which `openmash demo code USERNAME` prints."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openmash.accounts.models import AppDevice
 
-    return TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return AppDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
 
 
 def demo_logins() -> list[tuple[str, list[str]]]:

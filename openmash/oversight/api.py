@@ -8,13 +8,14 @@ import datetime as dt
 from typing import Literal
 from uuid import UUID
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.involvement import basis_label
-from openmash.access.policy import break_glass_offered
-from openmash.accounts.stepup import stepup_fresh, stepup_verify
+from openmash.access.policy import break_glass_offered, require
+from openmash.accounts.stepup import stepup_for_api
 from openmash.core.api_paging import PageOut, PageQuery, page_out
-from openmash.core.exceptions import PermissionDenied, ValidationFailed
+from openmash.core.exceptions import PermissionDenied
 from openmash.core.text import CleanSchema
 from openmash.oversight import selectors, services
 
@@ -23,9 +24,11 @@ router = Router(tags=["oversight"])
 
 class BreakGlassIn(CleanSchema):
     """Emergency access to one person's record. `category`: risk_to_life, urgent_safeguarding or
-    legal_requirement. `reason`: at least 20 characters (what is happening and why it cannot wait). `password`:
-    the caller's password again (step-up, ASVS 5.0 7.5.3), unless their signed-in session stepped up in the last
-    OPENMASH_STEPUP_SECONDS; a wrong one counts toward the account's lockout."""
+    legal_requirement. `reason`: at least 20 characters (what is happening and why it cannot wait). `password` and
+    `code`: the caller's password again and the 6-digit code their authenticator app shows now (step-up, ASVS 5.0
+    7.5.3; never a recovery code), unless their signed-in session stepped up in the last OPENMASH_STEPUP_SECONDS. A
+    wrong password, or a wrong or already used code, counts toward the account's lockout. A user whose only second
+    factor is a security key steps up on the pages (the API cannot carry a WebAuthn ceremony)."""
 
     multiline_fields = frozenset({"reason"})
 
@@ -33,6 +36,7 @@ class BreakGlassIn(CleanSchema):
     category: str = Field("", max_length=40)
     reason: str = Field("", max_length=services.REASON_MAX)
     password: str = Field("", max_length=4096)
+    code: str = Field("", max_length=32)
 
 
 class BreakGlassOut(Schema):
@@ -72,17 +76,7 @@ def break_glass_open(request, payload: BreakGlassIn):
     if not break_glass_offered(actor):
         raise PermissionDenied("You do not have permission to do that.")
     services.break_glass_validate(category=payload.category, reason=payload.reason)  # 422 before the password
-    fresh = stepup_fresh(request) and getattr(request.user, "pk", None) == actor.user.pk
-    if not fresh:
-        if not payload.password:
-            raise ValidationFailed(
-                "Confirm your password", errors={"password": ["Enter your password to confirm it is you"]}
-            )
-        result = stepup_verify(request, payload.password, actor=actor)
-        if result.locked:
-            raise PermissionDenied("Your account is locked after too many wrong passwords.")
-        if not result.ok:
-            raise ValidationFailed("Confirm your password", errors={"password": ["Enter your correct password"]})
+    stepup_for_api(request, actor, password=payload.password, code=payload.code)
     glass = services.break_glass_open(
         actor=actor, person_id=payload.person_id, category=payload.category, reason=payload.reason, stepped_up=True
     )
@@ -97,13 +91,16 @@ def break_glass_end(request, break_glass_id: UUID):
 class AlertOut(Schema):
     """A privacy alert (one per break-glass) as the privacy officer reviews it. `user` / `role` / `agency`: who
     broke glass; `person_id`: the record; `reason`: their words; `status`: unreviewed, approved, flagged or
-    escalated; `version`: send it with a decision."""
+    escalated; `version`: send it with a decision; `review_due_at`: when it should be reviewed by
+    (OPENMASH_BREAK_GLASS_REVIEW_DAYS calendar days after it was raised); `overdue`: still unreviewed after that."""
 
     id: UUID
     reference: str
     status: str
     version: int
     created_at: dt.datetime
+    review_due_at: dt.datetime
+    overdue: bool
     username: str
     user: str
     role: str
@@ -124,6 +121,8 @@ def _alert_out(alert, *, reason: bool) -> dict:
         "status": alert.status,
         "version": alert.version,
         "created_at": alert.created_at,
+        "review_due_at": selectors.review_due_at(alert.created_at),
+        "overdue": selectors.is_overdue(alert),
         "username": glass.user.username,
         "user": str(glass.user),
         "role": glass.membership.get_role_display(),
@@ -142,10 +141,14 @@ class AlertPageOut(PageOut):
 
 
 class AlertQuery(PageQuery):
-    status: Literal["", "unreviewed", "approved", "flagged", "escalated"] = ""
+    status: Literal["", "overdue", "unreviewed", "approved", "flagged", "escalated"] = ""
 
 
-@router.get("/privacy-alerts", response=AlertPageOut, summary="The privacy officer's review queue, unreviewed first")
+@router.get(
+    "/privacy-alerts",
+    response=AlertPageOut,
+    summary="The privacy officer's review queue, overdue then unreviewed first",
+)
 def privacy_alert_list(request, q: Query[AlertQuery]):
     page = selectors.review_queue(actor=request.actor, page=q.page, status=q.status, page_size=q.page_size)
     return page_out(page, [_alert_out(a, reason=False) for a in page.items])
@@ -281,3 +284,47 @@ def views_without_involvement(request, q: Query[ReportQuery]):
         "without": [vars(r) for r in report.without],
         "break_glass": [vars(r) for r in report.break_glass],
     }
+
+
+class SubjectAccessIn(CleanSchema):
+    """A subject access export (UK GDPR art. 15). `person`: the person's record ID (UUID) or NHS number (any spacing).
+    `password` and `code`: step-up (the caller's password and the 6-digit code their authenticator app shows now;
+    never a recovery code), unless their signed-in session stepped up in the last OPENMASH_STEPUP_SECONDS."""
+
+    person: str = Field(..., max_length=64)
+    password: str = Field("", max_length=4096)
+    code: str = Field("", max_length=32)
+
+
+_ZIP_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The export: a zip of JSON files (person.json, contacts.json, chronology.json, answers.json, "
+            "access_history.json) and README.txt. OFFICIAL-SENSITIVE: review and redact third-party information "
+            "before release.",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.post(
+    "/subject-access",
+    response={403: dict, 422: dict},
+    openapi_extra=_ZIP_RESPONSE,
+    summary="Subject access export of one person (privacy officer; step-up; audited)",
+)
+def subject_access_export(request, payload: SubjectAccessIn):
+    """Every record OpenMASH holds about one person, as the privacy officer's page gives it
+    (oversight.selectors.subject_access_export), audited `export` of the person. Only the privacy officer
+    (`subject_access.export`): every other role 403, before anything else is read. Then step-up (422 on
+    `password` / `code`; wrong ones count toward the lockout), then the person (422 on `person` when no one or more
+    than one person holds it)."""
+    actor = request.actor
+    require(actor, "subject_access.export")
+    stepup_for_api(request, actor, password=payload.password, code=payload.code)
+    person_id = selectors.person_for_subject_access(actor=actor, text=payload.person)
+    name, body = selectors.subject_access_export(actor=actor, person_id=person_id)
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

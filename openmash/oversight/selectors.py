@@ -13,8 +13,9 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from openmash.access.involvement import basis_label, involvement_at
@@ -31,7 +32,7 @@ from openmash.audit.export import neutralise
 from openmash.audit.selectors import person_seen_events, person_view_events
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, PermissionDenied
-from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
 from openmash.oversight.choices import AlertStatus
 from openmash.oversight.models import AccessNotice, BreakGlass, PrivacyAlert
 
@@ -46,26 +47,72 @@ def role_label(code: str) -> str:
 # --- the review queue --------------------------------------------------------------------------------------------
 
 
+def review_days() -> int:
+    """How many calendar days a break-glass alert may wait for review (OPENMASH_BREAK_GLASS_REVIEW_DAYS, default 7:
+    about five working days; calendar days so the deadline needs no bank-holiday calendar and is the same on
+    every partnership's clock). Source: BG-1 "reviewed or escalated within policy days"; NHS SCR privacy officers
+    review alerts promptly but set no national figure."""
+    return max(1, int(settings.OPENMASH_BREAK_GLASS_REVIEW_DAYS))
+
+
+def review_due_at(created_at: dt.datetime) -> dt.datetime:
+    """When an alert raised at `created_at` is due for review (UTC)."""
+    return created_at + dt.timedelta(days=review_days())
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Alerts overdue for review: still unreviewed more than `review_days()` after they were raised. A flagged alert
+    has been reviewed (its follow-up is the officer's); an approved or escalated one is closed."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=review_days())
+    return Q(status=AlertStatus.UNREVIEWED, created_at__lt=cutoff)
+
+
+def is_overdue(alert: PrivacyAlert, now: dt.datetime | None = None) -> bool:
+    """Whether this alert is overdue for review now (the same rule as `overdue_q`)."""
+    return alert.status == AlertStatus.UNREVIEWED and review_due_at(alert.created_at) < (now or timezone.now())
+
+
+def overdue_count_all() -> int:
+    """How many alerts are overdue for review, partnership-wide: a count only, no personal data (the CLI
+    `openmash oversight overdue` and monitoring). Not audited."""
+    return PrivacyAlert.objects.filter(overdue_q()).count()
+
+
+def overdue_count(*, actor) -> int:
+    """How many alerts the privacy officer sees are overdue for review. A count: not audited."""
+    require(actor, "privacy.review")
+    return privacy_alerts_visible(actor).filter(overdue_q()).count()
+
+
 @transaction.atomic
 def review_queue(*, actor, page=1, status: str = "", page_size=DEFAULT_PAGE_SIZE) -> Page:
-    """One page of the privacy officer's alerts: unreviewed first, then flagged, then the rest, each oldest first
-    (NHS SCR: every alert reviewed), with who broke glass (user, agency) and when. `status`: one AlertStatus code to
-    show only those. Audited: a `list` of the alerts shown (they name no child: the reference only)."""
+    """One page of the privacy officer's alerts: overdue first (unreviewed past OPENMASH_BREAK_GLASS_REVIEW_DAYS),
+    then the other unreviewed, then flagged, then the rest, each oldest first (NHS SCR: every alert reviewed), with
+    who broke glass (user, agency) and when; each alert carries `overdue` (bool) and `review_due_at`. `status`: one
+    AlertStatus code to show only those, or "overdue". Audited: a `list` of the alerts shown (they name no child:
+    the reference only)."""
     require(actor, "privacy.review")
     qs = privacy_alerts_visible(actor).select_related(
         "break_glass__user", "break_glass__membership__agency", "decided_by"
     )
-    if status in AlertStatus.values:
+    late = overdue_q()
+    if status == "overdue":
+        qs = qs.filter(late)
+    elif status in AlertStatus.values:
         qs = qs.filter(status=status)
     qs = qs.annotate(
+        overdue=Case(When(late, then=Value(True)), default=Value(False), output_field=BooleanField()),
         queue_rank=Case(
-            When(status=AlertStatus.UNREVIEWED, then=Value(0)),
-            When(status=AlertStatus.FLAGGED, then=Value(1)),
-            default=Value(2),
+            When(late, then=Value(0)),
+            When(status=AlertStatus.UNREVIEWED, then=Value(1)),
+            When(status=AlertStatus.FLAGGED, then=Value(2)),
+            default=Value(3),
             output_field=IntegerField(),
-        )
+        ),
     ).order_by("queue_rank", "created_at", "id")
     result = paginate(qs, page=page, page_size=page_size)
+    for alert in result.items:
+        alert.review_due_at = review_due_at(alert.created_at)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="privacy review queue")
     return result
 
@@ -360,6 +407,148 @@ def snooping_report_csv(report: SnoopingReport) -> str:
                 r.event_id,
             ]
             writer.writerow([neutralise(v) for v in row])
+    return out.getvalue()
+
+
+# --- the report of break-glass uses by period, with their outcome ---------------------------------------------------
+
+USES_MAX = 5000
+
+
+@dataclass
+class UseRow:
+    reference: str
+    started_at: dt.datetime
+    username: str
+    name: str
+    role: str
+    agency: str
+    category: str
+    ended: str  # "Ended early", "Expired", "Still open"
+    outcome: str  # the alert's status label
+    decided_at: dt.datetime | None
+    decided_by: str
+    review_due_at: dt.datetime
+    overdue: bool
+    alert_id: str
+
+
+@dataclass
+class UsesReport:
+    rows: list = field(default_factory=list)
+    capped: bool = False
+    outcomes: dict = field(default_factory=dict)  # status label -> count
+    overdue: int = 0
+
+
+def break_glass_uses(*, actor, date_from=None, date_to=None, agency_code: str = "") -> UsesReport:
+    """Break-glass uses started within a range of UK calendar days (both inclusive; optional) and optionally by one
+    agency's staff, oldest first (at most USES_MAX), each with how it ended and the privacy officer's outcome
+    (status, when, by whom) and whether its review is overdue (BG-1's "reviewed or escalated within policy days").
+    Names the staff who broke glass, never the child (the alert's reference and id only). `privacy.review` only.
+    Not audited here: the page and the CSV audit what they show (`break_glass_uses_audit`)."""
+    require(actor, "privacy.review")
+    start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))
+    qs = privacy_alerts_visible(actor).select_related(
+        "break_glass__user", "break_glass__membership__agency", "decided_by"
+    )
+    if start:
+        qs = qs.filter(break_glass__started_at__gte=start)
+    if end:
+        qs = qs.filter(break_glass__started_at__lt=end)
+    if agency_code:
+        qs = qs.filter(break_glass__membership__agency__code=agency_code)
+    qs = qs.annotate(
+        overdue=Case(When(overdue_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).order_by("break_glass__started_at", "id")
+    alerts = list(qs[: USES_MAX + 1])
+    report = UsesReport(capped=len(alerts) > USES_MAX)
+    now = timezone.now()
+    for alert in alerts[:USES_MAX]:
+        glass = alert.break_glass
+        if glass.ended_at is not None and glass.ended_at < glass.expires_at:
+            ended = "Ended early"
+        elif glass.expires_at <= now or glass.ended_at is not None:
+            ended = "Expired"
+        else:
+            ended = "Still open"
+        outcome = alert.get_status_display()
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        report.overdue += bool(alert.overdue)
+        report.rows.append(
+            UseRow(
+                reference=alert.reference,
+                started_at=glass.started_at,
+                username=glass.user.username,
+                name=str(glass.user),
+                role=glass.membership.get_role_display(),
+                agency=glass.membership.agency.name,
+                category=glass.get_category_display(),
+                ended=ended,
+                outcome=outcome,
+                decided_at=alert.decided_at,
+                decided_by=str(alert.decided_by) if alert.decided_by_id else "",
+                review_due_at=review_due_at(alert.created_at),
+                overdue=bool(alert.overdue),
+                alert_id=str(alert.pk),
+            )
+        )
+    return report
+
+
+def break_glass_uses_audit(*, actor, report: UsesReport, action: str, filters: dict) -> None:
+    """Audit a reading of the uses report: one event with the filters (codes and dates) and the counts, and one
+    `list` (page) or `export` (CSV) per alert shown."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="oversight.report_break_glass",
+        detail={**filters, "uses": len(report.rows), "overdue": report.overdue},
+    )
+    if report.rows:
+        alerts = list(PrivacyAlert.objects.filter(pk__in=[r.alert_id for r in report.rows]))
+        audit_record_many(actor=actor, action=action, objects=alerts, reason="break-glass uses report")
+
+
+USES_HEADER = [
+    "Alert",
+    "Started (Europe/London)",
+    "User",
+    "Name",
+    "Role",
+    "Agency",
+    "Why",
+    "Access",
+    "Outcome",
+    "Decided (Europe/London)",
+    "Decided by",
+    "Review due (Europe/London)",
+    "Overdue",
+]
+
+
+def break_glass_uses_csv(report: UsesReport) -> str:
+    """The uses report as CSV (RFC 4180; every cell through audit.export.neutralise: IN-4)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(USES_HEADER)
+    for r in report.rows:
+        row = [
+            r.reference,
+            _iso(r.started_at),
+            r.username,
+            r.name,
+            r.role,
+            r.agency,
+            r.category,
+            r.ended,
+            r.outcome,
+            _iso(r.decided_at) or "",
+            r.decided_by,
+            _iso(r.review_due_at),
+            "yes" if r.overdue else "no",
+        ]
+        writer.writerow([neutralise(v) for v in row])
     return out.getvalue()
 
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("privacy/alerts/<uuid:alert_id>/", views.alert_detail, name="alert_detail"),
     path("privacy/views-without-involvement/", views.report, name="report"),
     path("privacy/views-without-involvement.csv", views.report_export, name="report_export"),
+    path("privacy/break-glass-uses/", views.uses_report, name="uses_report"),
+    path("privacy/break-glass-uses.csv", views.uses_report_export, name="uses_report_export"),
     path("privacy/subject-access/", views.subject_access, name="subject_access"),
 ]

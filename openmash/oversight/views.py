@@ -156,7 +156,8 @@ def person_access_history(request, person_id):
 @require_safe
 @actor_required
 def review_queue(request):
-    """The privacy officer's review queue (and home of their work): unreviewed alerts first, oldest first."""
+    """The privacy officer's review queue (and home of their work): alerts overdue for review first (marked), then
+    the other unreviewed ones, oldest first; `status` filters (an AlertStatus code or "overdue")."""
     actor = request.actor
     require(actor, "privacy.review")
     status = request.GET.get("status", "")
@@ -167,9 +168,11 @@ def review_queue(request):
         {
             "page": page,
             "pagination": pagination(request, page, label="Pages of alerts"),
-            "status": status if status in AlertStatus.values else "",
+            "status": status if status in AlertStatus.values or status == "overdue" else "",
             "statuses": AlertStatus.choices,
             "unreviewed": selectors.unreviewed_count(actor=actor),
+            "overdue": selectors.overdue_count(actor=actor),
+            "review_days": selectors.review_days(),
             "nav_active": "privacy",
         },
     )
@@ -286,6 +289,48 @@ def report_export(request):
     return response
 
 
+@require_safe
+@actor_required
+def uses_report(request):
+    """Break-glass uses by period (UK days) and agency, with how each ended and the privacy officer's outcome, and
+    whether its review is overdue. Bad dates: the GOV.UK error summary. The CSV export takes the same filters."""
+    actor = request.actor
+    require(actor, "privacy.review")
+    form, filters = _report_filters(request, actor)
+    result = None
+    if filters is not None:
+        result = selectors.break_glass_uses(actor=actor, **filters)
+        selectors.break_glass_uses_audit(actor=actor, report=result, action="list", filters=_audit_filters(filters))
+    return render(
+        request,
+        "oversight/uses_report.html",
+        {
+            "filter_form": form,
+            "form": form if form.is_bound and form.errors else None,
+            "report": result,
+            "review_days": selectors.review_days(),
+            "query": request.GET.urlencode(),
+            "nav_active": "privacy",
+        },
+    )
+
+
+@require_safe
+@actor_required
+def uses_report_export(request):
+    """The break-glass uses report as CSV (formula-safe cells), audited as an export of each alert listed."""
+    actor = request.actor
+    require(actor, "privacy.review")
+    form, filters = _report_filters(request, actor)
+    if filters is None:
+        return redirect(f"{reverse('oversight:uses_report')}?{request.GET.urlencode()}")
+    result = selectors.break_glass_uses(actor=actor, **filters)
+    selectors.break_glass_uses_audit(actor=actor, report=result, action="export", filters=_audit_filters(filters))
+    response = HttpResponse(selectors.break_glass_uses_csv(result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="break-glass-uses.csv"'
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def subject_access(request):
@@ -320,6 +365,8 @@ __all__ = [
     "alert_detail",
     "report",
     "report_export",
+    "uses_report",
+    "uses_report_export",
     "subject_access",
     "access_history_allowed",
 ]

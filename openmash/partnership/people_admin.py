@@ -179,14 +179,12 @@ def _user_context(request, user, *, forms=None, role_form=None):
 def _mfa_status(user) -> dict:
     """The user's second factors and sessions, for their page: whether they have an app, how many keys and recovery
     codes, a pending reset (who asked, when), and how many live sessions they have."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from openmash.accounts import mfa
-    from openmash.accounts.models import MfaReset
+    from openmash.accounts.models import AppDevice, MfaReset
     from openmash.core.sessions import sessions_for_user
 
     return {
-        "app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "app": AppDevice.objects.filter(user=user, confirmed=True).exists(),
         "keys": mfa.security_keys(user).count(),
         "codes_left": mfa.recovery_codes_left(user),
         "pending_reset": MfaReset.objects.filter(user=user, status=MfaReset.Status.PENDING)

@@ -230,11 +230,11 @@ def test_force_login_in_the_suite_is_verified_unless_marked(person):
 
 
 def _enrol(client: Client, user) -> list[str]:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openmash.accounts.models import AppDevice
 
     r = client.get("/account/enrol/")
     assert r.status_code == 200 and b"<svg" in r.content and b"Set up your authenticator app" in r.content
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AppDevice.objects.get(user=user, confirmed=False)
     r = client.post("/account/enrol/", {"code": totp_current_code(device)})
     assert r.status_code == 200 and b"Your recovery codes" in r.content, r.content[:500]
     return [c.replace("-", "") for c in r.context["codes"]]
@@ -374,9 +374,7 @@ def test_the_partnership_admin_signs_a_user_out_everywhere(person):
 
 
 def test_a_reset_needs_a_second_admin_and_then_removes_the_devices_and_sessions(person):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from openmash.accounts.models import MfaReset
+    from openmash.accounts.models import AppDevice, MfaReset
 
     signed_in = _signed_in("sam.screener", person)
     _, asker = _admin("pat.admin")
@@ -387,19 +385,19 @@ def test_a_reset_needs_a_second_admin_and_then_removes_the_devices_and_sessions(
     reset = MfaReset.objects.get()
     assert reset.status == "pending"
     # nothing has changed yet
-    assert TOTPDevice.objects.filter(user=person).exists() and signed_in.get("/").status_code == 200
+    assert AppDevice.objects.filter(user=person).exists() and signed_in.get("/").status_code == 200
     # the admin who asked cannot approve it
     r = asker.post("/partnership/approvals/", {"mfa_reset": str(reset.pk), "decision": "approve"})
     assert r.status_code == 302
     reset.refresh_from_db()
-    assert reset.status == "pending" and TOTPDevice.objects.filter(user=person).exists()
+    assert reset.status == "pending" and AppDevice.objects.filter(user=person).exists()
     assert b"Phone lost on a home visit" not in asker.get("/partnership/approvals/").content
     # a second admin sees it and approves it
     assert b"Phone lost on a home visit" in approver.get("/partnership/approvals/").content
     approver.post("/partnership/approvals/", {"mfa_reset": str(reset.pk), "decision": "approve"})
     reset.refresh_from_db()
     assert reset.status == "approved" and reset.decided_by.username == "sam.admin"
-    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not AppDevice.objects.filter(user=person).exists()
     assert signed_in.get("/")["Location"].startswith("/login/")  # their sessions ended
     event = AuditEvent.objects.get(action="mfa_reset_approve")
     assert event.detail["sessions_ended"] == 1 and event.detail["devices_removed"] >= 1
@@ -422,9 +420,9 @@ def test_a_reset_can_be_rejected_and_never_of_ones_own_account(person):
     approver.post("/partnership/approvals/", {"mfa_reset": str(reset.pk), "decision": "reject"})
     reset.refresh_from_db()
     assert reset.status == "rejected"
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openmash.accounts.models import AppDevice
 
-    assert TOTPDevice.objects.filter(user=person).exists()
+    assert AppDevice.objects.filter(user=person).exists()
     assert AuditEvent.objects.filter(action="mfa_reset_reject", actor_username="sam.admin").exists()
 
 

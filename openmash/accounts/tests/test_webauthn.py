@@ -181,10 +181,9 @@ def test_an_answer_for_another_site_or_challenge_is_refused(person):
 
 def test_the_only_second_factor_cannot_be_removed_but_a_spare_key_can(person):
     from django.test import RequestFactory
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from openmash.accounts.mfa import webauthn_remove
-    from openmash.accounts.models import WebAuthnKey
+    from openmash.accounts.models import AppDevice, WebAuthnKey
 
     _, stored = _with_key(person)
     request = RequestFactory().post("/account/security-keys/remove/")
@@ -193,6 +192,6 @@ def test_the_only_second_factor_cannot_be_removed_but_a_spare_key_can(person):
     assert not WebAuthnKey.objects.filter(pk=stored.pk).exists()
     assert AuditEvent.objects.filter(action="webauthn_removed", actor_username="kit.keys").exists()
     only = WebAuthnKey.objects.create(user=person, name="Only key", credential_id="abc", public_key="def")
-    TOTPDevice.objects.filter(user=person).delete()  # now the key is their only second factor
+    AppDevice.objects.filter(user=person).delete()  # now the key is their only second factor
     assert webauthn_remove(request, only.pk) is False
     assert WebAuthnKey.objects.filter(pk=only.pk).exists()

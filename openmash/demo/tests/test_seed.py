@@ -30,11 +30,10 @@ def test_seed_demo(db):
     assert User.objects.filter(username__in=usernames).count() == len(usernames)
     assert User.objects.get(username="mash.screener1").check_password(DEMO_PASSWORD)
     # ...and each has an authenticator app made at seed time (ADR 0011): `openmash demo code` prints its code
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from openmash.accounts.models import AppDevice
     from openmash.demo.seed import DEMO_DEVICE_NAME
 
-    devices = TOTPDevice.objects.filter(user__username__in=usernames, name=DEMO_DEVICE_NAME, confirmed=True)
+    devices = AppDevice.objects.filter(user__username__in=usernames, name=DEMO_DEVICE_NAME, confirmed=True)
     assert devices.count() == len(usernames) and len(set(devices.values_list("key", flat=True))) == len(usernames)
     assert Agency.objects.get(is_hub=True).code == "mash"
     assert Agency.objects.filter(code="health-gp", parent__code="health").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import totp_code_for
 from tests.support import child, enquiry_open, nhs_number, requests_send, subject_person
 
 PASSWORD = "not-used-in-tests"  # conftest.make_actor's password
@@ -47,13 +48,15 @@ def world(make_actor):
 
 @pytest.fixture
 def signed_in():
-    """signed_in(actor, step_up=False) -> a Client signed in as the actor's user, stepped up if asked."""
+    """signed_in(actor, step_up=False) -> a Client signed in as the actor's user, stepped up (password and the current
+    code of their authenticator app) if asked."""
 
     def _client(actor, *, step_up: bool = False) -> Client:
         client = Client()
         client.force_login(actor.user)
         if step_up:
-            r = client.post("/account/step-up/", {"password": PASSWORD, "next": "/"})
+            code = totp_code_for(actor.user)
+            r = client.post("/account/step-up/", {"password": PASSWORD, "code": code, "next": "/"})
             assert r.status_code == 302, r.content[:500]
         return client
 

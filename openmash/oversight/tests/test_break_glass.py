@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from conftest import totp_code_for
 from openmash.oversight.tests.conftest import CANARY_SURNAME
 
 REASON = "Child reported missing overnight; police need the school and GP contacts now"
@@ -57,12 +58,22 @@ def test_the_api_refuses_bad_input_with_422_field_messages(world, api):
     r = caller.post("/break-glass", {"person_id": str(world["child"].pk), "category": "", "reason": "too short"})
     assert r.status_code == 422
     assert set(r.json()["errors"]) == {"category", "reason"}
-    # a good reason but no password (a bearer token has no session to have stepped up in)
+    # a good reason but no password nor code (a bearer token has no session to have stepped up in)
+    code = totp_code_for(world["researcher_school"].user)  # their app (made as if they had enrolled)
     r = caller.post("/break-glass", {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": REASON})
-    assert r.status_code == 422 and r.json()["errors"] == {"password": ["Enter your password to confirm it is you"]}
+    assert r.status_code == 422 and r.json()["errors"] == {
+        "password": ["Enter your password to confirm it is you"],
+        "code": ["Enter the 6-digit code from your authenticator app"],
+    }
     r = caller.post(
         "/break-glass",
-        {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": REASON, "password": "wrong!"},
+        {
+            "person_id": str(world["child"].pk),
+            "category": "risk_to_life",
+            "reason": REASON,
+            "password": "wrong!",
+            "code": code,
+        },
     )
     assert r.status_code == 422 and r.json()["errors"] == {"password": ["Enter your correct password"]}
     assert _counts()[:2] == (0, 0)
@@ -75,7 +86,8 @@ def test_without_a_fresh_step_up_the_user_is_sent_to_confirm_their_password(worl
     assert r.status_code == 302 and r["Location"].startswith("/account/step-up/?next=")
     assert _counts()[:2] == (0, 0)
     # the step-up page sends them back to the form for the same person
-    r = client.post("/account/step-up/", {"password": "not-used-in-tests", "next": "/emergency-access/"})
+    code = totp_code_for(world["researcher_school"].user)
+    r = client.post("/account/step-up/", {"password": "not-used-in-tests", "code": code, "next": "/emergency-access/"})
     assert r.status_code == 302 and r["Location"] == "/emergency-access/"
     page = client.get("/emergency-access/")
     assert page.status_code == 200 and str(world["child"].pk) in page.content.decode()
@@ -158,11 +170,15 @@ def test_each_use_creates_exactly_one_alert_and_review_item(world, api):
     from openmash.oversight.models import PrivacyAlert
 
     body = {"person_id": str(world["child"].pk), "category": "urgent_safeguarding", "reason": REASON}
-    r = api(world["researcher_school"]).post("/break-glass", body | {"password": "not-used-in-tests"})
+    r = api(world["researcher_school"]).post(
+        "/break-glass", body | {"password": "not-used-in-tests", "code": totp_code_for(world["researcher_school"].user)}
+    )
     assert r.status_code == 201, r.content
     assert PrivacyAlert.objects.count() == 1 and r.json()["alert_reference"] == PrivacyAlert.objects.get().reference
     # a second use while the first is live is refused: the record is open already (no second alert)
-    again = api(world["researcher_school"]).post("/break-glass", body | {"password": "not-used-in-tests"})
+    again = api(world["researcher_school"]).post(
+        "/break-glass", body | {"password": "not-used-in-tests", "code": totp_code_for(world["researcher_school"].user)}
+    )
     assert again.status_code == 422 and "person_id" in again.json()["errors"]
     assert PrivacyAlert.objects.count() == 1
 
@@ -211,12 +227,13 @@ def test_a_wrong_password_at_step_up_is_audited_and_counts_toward_lockout(world,
     from openmash.audit.models import AuditEvent
 
     client = signed_in(world["researcher_school"])
-    r = client.post("/account/step-up/", {"password": "not-my-password", "next": "/emergency-access/"})
+    code = totp_code_for(world["researcher_school"].user)  # the right code: only the password is wrong
+    r = client.post("/account/step-up/", {"password": "not-my-password", "code": code, "next": "/emergency-access/"})
     assert r.status_code == 200 and "Enter your correct password" in r.content.decode()
     assert AuditEvent.objects.filter(action="stepup_failed", actor_user_id=world["researcher_school"].user.pk).exists()
     assert AccessFailureLog.objects.filter(username=world["researcher_school"].user.username).count() == 1
     settings.OPENMASH_LOCKOUT_FAILURES = 2
-    r = client.post("/account/step-up/", {"password": "still-wrong", "next": "/"})
+    r = client.post("/account/step-up/", {"password": "still-wrong", "code": code, "next": "/"})
     assert r.status_code == 429  # the lockout page (django-axes' status), and the session is ended
     assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(action="lockout").exists()

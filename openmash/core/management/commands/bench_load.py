@@ -214,12 +214,11 @@ class Command(BaseCommand):
             .values_list("code", flat=True)
             .distinct()[:3]
         )
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from openmash.accounts.models import AppDevice
 
         # each demo user's authenticator key (the seed made one per user; ADR 0011): the simulated users type its code
-        totp_keys = {
-            username: key
-            for username, key in TOTPDevice.objects.filter(confirmed=True).values_list("user__username", "key")
+        totp_keys = {  # instances: the key is encrypted at rest and decrypts with its row
+            d.user.username: d.key for d in AppDevice.objects.filter(confirmed=True).select_related("user")
         }
         Path(plan_path).write_text(
             json.dumps(

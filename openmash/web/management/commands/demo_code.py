@@ -20,12 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if not settings.DEMO_MODE:
             raise CommandError("only in the demo (OPENMASH_DEMO is not true): real users read their own app")
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         from openmash.accounts.mfa import totp_current_code
+        from openmash.accounts.models import AppDevice
         from openmash.demo.seed import DEMO_DEVICE_NAME
 
-        device = TOTPDevice.objects.filter(
+        device = AppDevice.objects.filter(
             user__username=opts["username"], name=DEMO_DEVICE_NAME, confirmed=True
         ).first()
         if device is None:
