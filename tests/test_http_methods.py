@@ -66,6 +66,10 @@ METHODS: dict[str, frozenset[str]] = {
     "partnership:agencies": FORM,
     "partnership:agency_detail": FORM,
     "partnership:agency_deactivate": FORM,
+    "partnership:agreements": SAFE,
+    "partnership:agreement_new": FORM,
+    "partnership:agreement_edit": FORM,
+    "partnership:agreement_end": FORM,
     "setpassword:confirm": frozenset({"GET", "HEAD", "POST"}),
     "mfa:verify": frozenset({"GET", "HEAD", "POST"}),
     "mfa:verify_key_options": POST,
@@ -174,6 +178,11 @@ METHODS: dict[str, frozenset[str]] = {
     "api:item_release": POST,
     "api:release_request_create": POST,
     "api:release_request_list": GET,
+    "api:agreement_list": GET_POST,
+    "api:agreement_create": GET_POST,
+    "api:agreement_detail": GET,
+    "api:agreement_update": POST,
+    "api:agreement_end": POST,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 ROUTES = {r.name: r for r in all_routes()}

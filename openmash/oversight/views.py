@@ -29,6 +29,7 @@ from openmash.core.views import actor_required
 from openmash.oversight import selectors, services
 from openmash.oversight.choices import DECIDABLE, AlertStatus
 from openmash.oversight.forms import AlertDecisionForm, BreakGlassForm, ReportFilterForm, SubjectAccessForm
+from openmash.sharing.agreements import agreement_flags
 from openmash.web.forms import apply_service_errors
 from openmash.web.paging import pagination
 
@@ -170,6 +171,7 @@ def review_queue(request):
             "status": status if status in AlertStatus.values else "",
             "statuses": AlertStatus.choices,
             "unreviewed": selectors.unreviewed_count(actor=actor),
+            "outside_agreement": agreement_flags(actor=actor),
             "nav_active": "privacy",
         },
     )
