@@ -844,6 +844,7 @@ def test_every_api_operation_has_a_matrix_row():
         "access_notice",
         "item_shared",
         "item_draft",
+        "agreement",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

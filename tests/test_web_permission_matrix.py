@@ -824,6 +824,7 @@ def test_every_row_requests_its_own_route():
         "merged",
         "item_shared",
         "item_draft",
+        "agreement",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():
