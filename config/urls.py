@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),
     path("", include("openmash.sharing.urls")),
+    path("", include("openmash.messaging.urls")),
     path("", include("openmash.matching.urls")),
     path("", include("openmash.oversight.urls")),
     path("", include("openmash.web.urls")),

@@ -22,6 +22,11 @@ Agency data feeds
   openmash demo extracts --out DIR                   write a synthetic police and health extract for the demo
   openmash demo code USERNAME                        print a demo user's current 6-digit sign-in code (demo only)
 
+Patterns across agencies (flags never decide: they ask the hub to look)
+  openmash flags evaluate [--as-of DATE]             read new events into indicators, evaluate every rule
+  openmash flags export --as-of DATE --out F.csv     one row per flagged child: record_ids, agencies, explanation
+  openmash flags rules export --out F | rules load F the partnership's pattern rules as a YAML file
+
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
   openmash search rebuild [--check]                  recompute the person search index (after a bulk load)
@@ -35,6 +40,7 @@ Operating
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
+  openmash bench flags [--only CODES] [--speed]      the safeguarding scenarios through import + flags, scored
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
   openmash db app-role NAME [--password-stdin]       the app's least-privilege PostgreSQL role
@@ -84,6 +90,14 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "checkpoint": ("audit_checkpoint", "sign a checkpoint of the chain into the checkpoint file (serve: 5 min)"),
         "verify": ("audit_verify", "verify every event's MAC, the chain and the signed checkpoints"),
     },
+    "flags": {
+        "evaluate": (
+            "flags_evaluate",
+            "read new events into indicators and evaluate every pattern rule (--as-of DATE)",
+        ),
+        "export": ("flags_export", "one row per flagged child as at a date (--as-of DATE --out flags.csv)"),
+        "rules": ("flags_rules", "export the pattern rules (rules export --out F) or load a file (rules load F)"),
+    },
     "db": {"app-role": ("db_app_role", "create/update the app's least-privilege PostgreSQL role (audit: INSERT only)")},
     "keys": {
         "generate": ("keys", "write a new key file (--out FILE; refuses to overwrite; needs no configuration)"),
@@ -100,6 +114,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "lookup"): "bench_lookup",
     ("bench", "import"): "bench_import",
     ("bench", "audit"): "bench_audit",
+    ("bench", "flags"): "bench_flags",
     ("demo", "extracts"): "demo_extracts",
     ("demo", "code"): "demo_code",
     ("import",): "feed_import",

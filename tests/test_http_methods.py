@@ -183,6 +183,12 @@ METHODS: dict[str, frozenset[str]] = {
     "api:agreement_detail": GET,
     "api:agreement_update": POST,
     "api:agreement_end": POST,
+    # secure messages on an enquiry (issue 7, ADR 0017): the page and its form, the download, the API
+    "messaging:thread": FORM,
+    "messaging:attachment": SAFE,
+    "api:messages_list": GET_POST,
+    "api:message_create": GET_POST,
+    "api:attachment_get": GET,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 ROUTES = {r.name: r for r in all_routes()}

@@ -86,6 +86,11 @@ def at_any(*roles: str) -> frozenset[str]:
 HUB = frozenset({"screener@mash", "manager@mash"})
 
 
+THREAD = HUB | {"researcher@health-gp", "researcher@police", ALLOCATED}
+#: A request body sent as multipart/form-data (file uploads) instead of JSON.
+MULTIPART = "__multipart__"
+
+
 @dataclass(frozen=True)
 class Rule:
     allowed: frozenset[str]
@@ -235,6 +240,12 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/release-requests"): Rule(
         at_any("researcher"), 200, 403, leak_free=frozenset({"researcher@health-gp"})
     ),
+    # secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's
+    # request is open, the police answered within the partnership's window) and the allocated worker; everyone else,
+    # the early help service included, finds nothing (404: the thread answers as a missing enquiry)
+    ("GET", "/api/v1/enquiries/{enquiry_id}/messages"): Rule(THREAD, 200, 404),
+    ("POST", "/api/v1/enquiries/{enquiry_id}/messages"): Rule(THREAD, 201, 404),
+    ("GET", "/api/v1/enquiries/{enquiry_id}/attachments/{attachment_id}"): Rule(THREAD, 200, 404),
     # a hub manager closes any allocation, the allocated worker their own; other managers and social workers may
     # close allocations in general but not this one, so it answers as missing
     ("POST", "/api/v1/allocations/{allocation_id}/close"): Rule(
@@ -403,6 +414,15 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             {"text": "Seen at the clinic twice", "decision": SHARE},
         ),
         ("GET", "/api/v1/contributed-items/{item_id}"): (f"/contributed-items/{w['item_shared']}", None),
+        ("GET", "/api/v1/enquiries/{enquiry_id}/messages"): (f"/enquiries/{w['enquiry']}/messages", None),
+        ("POST", "/api/v1/enquiries/{enquiry_id}/messages"): (
+            f"/enquiries/{w['enquiry']}/messages",
+            {MULTIPART: True, "body": "Matrix message"},
+        ),
+        ("GET", "/api/v1/enquiries/{enquiry_id}/attachments/{attachment_id}"): (
+            f"/enquiries/{w['enquiry']}/attachments/{w['attachment']}",
+            None,
+        ),
         ("POST", "/api/v1/contributed-items/{item_id}/decision"): (
             f"/contributed-items/{w['item_draft']}/decision",
             SHARE,
@@ -539,6 +559,12 @@ def _build_world() -> dict:
     item_shared = item_give(setup_gp, request_gp, "Seen at the clinic")
     item_draft = item_give(setup_gp, request_gp, "Draft: not decided yet", decision=None)
     release_request_create(actor=setup_screener, item_id=item_shared.pk)
+    # secure messaging: the GP sends a message with a text file on the enquiry's thread
+    from openmash.messaging.services import message_post
+
+    sent = message_post(
+        actor=setup_gp, enquiry_id=enquiry.pk, body="Matrix message", files=[("notes.txt", b"Matrix attachment")]
+    )
     child = subject_person(contact_a)
     allocation_open(child, worker)
     # a later contact about the allocated child: passed straight to the worker (status with_allocated_worker)
@@ -622,6 +648,7 @@ def _build_world() -> dict:
         "worker_membership": worker.membership.pk,
         "item_shared": item_shared.pk,
         "item_draft": item_draft.pk,
+        "attachment": sent.attachments.get().pk,
     }
 
 
@@ -687,6 +714,8 @@ def _call(client: Client, token: str | None, method: str, path: str, body: dict 
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if method == "GET":
         return client.get("/api/v1" + path, **headers)
+    if body and body.get(MULTIPART):
+        return client.post("/api/v1" + path, {k: v for k, v in body.items() if k != MULTIPART}, **headers)
     return client.post("/api/v1" + path, body or {}, content_type="application/json", **headers)
 
 
@@ -845,6 +874,7 @@ def test_every_api_operation_has_a_matrix_row():
         "item_shared",
         "item_draft",
         "agreement",
+        "attachment",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

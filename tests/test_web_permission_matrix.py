@@ -76,6 +76,8 @@ CANARIES: dict[str, list[str]] = {
     "adult_history": ["Canary adult history: arrested"],  # a sensitive event on the household adult's chronology
     "item": ["Canary item: seen at the clinic"],  # the GP's item shared into the hub, not released (issue 7)
     "item_draft": ["Canary draft: not decided yet"],  # the GP's draft item: the GP's researchers only
+    "message": ["Canary message: the family moved to the coast"],  # a secure message on the enquiry (issue 7)
+    "attachment": ["Canary attachment: attendance 61 percent"],  # the content of the file sent with it
 }
 
 
@@ -479,6 +481,16 @@ ROWS |= {
     "oversight:subject_access": Row("GET", "/privacy/subject-access/", PRIVACY, denied=403, personal=False),
 }
 
+# Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request
+# is open, the police answered within the partnership's window) and the allocated worker; everyone else finds nothing
+THREAD = HUB | RESEARCHERS_ASKED | {ALLOCATED}
+ROWS |= {
+    "messaging:thread": Row("GET", "/enquiries/{enquiry}/messages/", THREAD, shows={"message": THREAD}),
+    "messaging:attachment": Row(
+        "GET", "/enquiries/{enquiry}/messages/attachments/{attachment}/", THREAD, shows={"attachment": THREAD}
+    ),
+}
+
 # Cells where the product is known to be wrong today: {(route, actor): reason}. Strict xfail, so fixing the bug
 # makes the cell fail here until its entry is removed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
@@ -555,6 +567,16 @@ def _build_world() -> dict:
     item_shared = item_give(gp_researcher, request_gp, CANARIES["item"][0])
     item_draft = item_give(gp_researcher, request_gp, CANARIES["item_draft"][0], decision=None)
     release_request_create(actor=setup_screener, item_id=item_shared.pk)
+    # secure messaging (issue 7): the GP sends a message with a text file on the enquiry's thread
+    from openmash.messaging.services import message_post
+
+    sent = message_post(
+        actor=gp_researcher,
+        enquiry_id=enquiry.pk,
+        body=CANARIES["message"][0],
+        files=[("attendance.txt", CANARIES["attachment"][0].encode())],
+    )
+    attachment = sent.attachments.get()
     person = subject_person(contact_a)
     allocation_open(person, worker)
     # a later contact about the allocated child, passed straight to the worker (status with_allocated_worker)
@@ -655,6 +677,7 @@ def _build_world() -> dict:
             "user": recorder.user.pk,
             "item_shared": item_shared.pk,
             "item_draft": item_draft.pk,
+            "attachment": attachment.pk,
             "missing": uuid.uuid4(),
         },
     }
@@ -825,6 +848,7 @@ def test_every_row_requests_its_own_route():
         "item_shared",
         "item_draft",
         "agreement",
+        "attachment",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():

@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "openmash.enquiries",
     "openmash.casework",
     "openmash.sharing",
+    "openmash.messaging",
     "openmash.feeds",
     "openmash.matching",
     "openmash.oversight",
+    "openmash.patterns",
     "openmash.web",
     # GOV.UK form rendering (after openmash.web, whose templates/gds/ override a few of the pack's templates)
     "crispy_forms",
@@ -277,9 +279,14 @@ OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
 # After an import finishes (browser or `openmash import`, unless --no-score), score the records due: the import's and
 # every intake record stored since the last run (ADR 0009). `openmash link records` also runs on a schedule (README).
 OPENMASH_SCORE_AFTER_IMPORT = env.bool("OPENMASH_SCORE_AFTER_IMPORT", default=True)
+# After a successful import, read its events into indicators and evaluate the children touched (ADR 0015).
+OPENMASH_FLAGS_AFTER_IMPORT = env.bool("OPENMASH_FLAGS_AFTER_IMPORT", default=True)
 OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OPENMASH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * 1024**3)
 OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", default=64 * 1024 * 1024)
+# Secure messages (openmash/messaging, ADR 0017): the largest attachment accepted, in bytes (checked before it is
+# read into memory; the reverse proxy should also cap request bodies at about 5 x this, the most files a message takes)
+OPENMASH_ATTACHMENT_MAX_BYTES = env.int("OPENMASH_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)
 OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).

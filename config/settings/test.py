@@ -22,6 +22,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 OPENMASH_IMPORT_RUNNER = "inline"
 # Feed tests count the links an import writes; the tests of scoring after an import set it back.
 OPENMASH_SCORE_AFTER_IMPORT = False
+OPENMASH_FLAGS_AFTER_IMPORT = False  # tests of the patterns app turn it on
 # django-otp's back-off after a wrong code (1 s, 2 s, ...) would make a test's wrong-then-right code depend on the
 # clock; the lockout (django-axes) still counts every failure. openmash/accounts/tests/test_mfa.py sets it back.
 OTP_TOTP_THROTTLE_FACTOR = 0

@@ -115,6 +115,11 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "subject_access.export": frozenset({Role.PRIVACY_OFFICER}),
     # who has seen a child's record: MASH managers (hub only: access_history_allowed) and the privacy officer
     "person.access_history": frozenset({Role.MANAGER, Role.PRIVACY_OFFICER}),
+    # Patterns across agencies (issue 8, ADR 0015): flags are hub-only data. The hub's screeners and managers see
+    # them and decide them (accept, dismiss with a reason, watch); the partnership admin keeps the rules (data).
+    "flag.view": frozenset({Role.SCREENER, Role.MANAGER}),
+    "flag.decide": frozenset({Role.SCREENER, Role.MANAGER}),
+    "flag.rules": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -134,6 +139,7 @@ _HUB_ONLY = frozenset(
     | {"work.take", "work.assign"}
     | {"link.review", "link.unmerge"}
     | {"related.view"}
+    | {"flag.view", "flag.decide"}
 )
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
@@ -191,6 +197,7 @@ _CASE_DATA_ACTIONS = frozenset(
         "allocation.receive",
         "link.review",
         "related.view",
+        "flag.view",
     }
 )
 #: Roles that read or write case data about children and families (derived from _ACTIONS).
@@ -460,6 +467,21 @@ def contacts_visible(actor) -> QuerySet:
     if can(actor, "contacts.routed"):
         return qs.filter(own | Q(pk__in=_open_involvement_contacts(actor.user)))
     return qs.filter(own)
+
+
+def flags_visible(actor) -> QuerySet:
+    """Pattern flags (issue 8, ADR 0015): hub-only data. The hub's screeners and managers see every flag; everyone
+    else none (a flag says a child may be at risk before anyone has judged it)."""
+    from openmash.patterns.models import Flag
+
+    return Flag.objects.all() if can(actor, "flag.view") else Flag.objects.none()
+
+
+def watches_visible(actor) -> QuerySet:
+    """The watch-list: hub-only, like flags."""
+    from openmash.patterns.models import Watch
+
+    return Watch.objects.all() if can(actor, "flag.view") else Watch.objects.none()
 
 
 def enquiries_visible(actor) -> QuerySet:
@@ -1109,6 +1131,8 @@ def access_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
 
 __all__ = [
     "can",
+    "flags_visible",
+    "watches_visible",
     "require",
     "require_role",
     "contacts_visible",

@@ -1,5 +1,6 @@
 """Encrypting, re-encrypting and decrypting stored rows in bulk: the data migrations that turned plaintext columns
-into encrypted ones, and ``openmash keys rotate`` / ``keys status`` (SECURITY-TESTS CR-3; ADR 0012).
+into encrypted ones, and ``openmash keys rotate`` / ``keys status`` (SECURITY-TESTS CR-3; ADR 0012), and the encrypted blobs of attachments (``EncryptedBlobTable``: one
+row per transaction, compare-and-swap on the key version column; ADR 0017).
 
 Everything here works on raw column text through the connection's cursor (no model instances, no ``save()``, no
 signals, ``updated_at`` untouched: the content does not change, only its encryption), in batches ordered by primary
@@ -45,6 +46,77 @@ def encrypted_tables() -> list[EncryptedTable]:
         if cols and not model._meta.proxy:
             out.append(EncryptedTable(model._meta.label, model._meta.db_table, cols, model._meta.pk.column))
     return sorted(out, key=lambda t: t.table)
+
+
+@dataclass(frozen=True)
+class EncryptedBlobTable:
+    """A table holding one encrypted blob column (``crypto.encrypt_bytes``: attachments' content) and the integer
+    column that says under which key version it was written (so a rotation finds what to re-encrypt in SQL, without
+    reading every blob). A model declares it with the class attribute ``encrypted_blob = (blob field, version
+    field)``."""
+
+    label: str
+    table: str
+    column: str
+    version_column: str
+    pk_column: str = "id"
+
+
+def encrypted_blob_tables() -> list[EncryptedBlobTable]:
+    """Every installed model declaring ``encrypted_blob`` (see EncryptedBlobTable), sorted by table name."""
+    from django.apps import apps
+
+    out = []
+    for model in apps.get_models():
+        spec = getattr(model, "encrypted_blob", None)
+        if spec and not model._meta.proxy:
+            blob, version = (model._meta.get_field(name).column for name in spec)
+            out.append(
+                EncryptedBlobTable(model._meta.label, model._meta.db_table, blob, version, model._meta.pk.column)
+            )
+    return sorted(out, key=lambda t: t.table)
+
+
+def _blobs_reencrypt(conn, t: EncryptedBlobTable, current: int, progress) -> int:
+    """Re-encrypt each blob of `t` written under another key version than `current`, one row per transaction
+    (a blob may be megabytes: one in memory at a time), compare-and-swap on the version column. Returns the rows
+    changed."""
+    qn = conn.ops.quote_name
+    table, pk, col, ver = qn(t.table), qn(t.pk_column), qn(t.column), qn(t.version_column)
+    changed, after = 0, None
+    while True:
+        sql = f"SELECT {pk}, {ver} FROM {table} WHERE {ver} <> %s"  # nosec B608 - quoted names from model metadata
+        params: list = [current]
+        if after is not None:
+            sql += f" AND {pk} > %s"
+            params.append(after)
+        sql += f" ORDER BY {pk} LIMIT {BATCH_ROWS}"
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = cursor.fetchall()
+        if not ids:
+            return changed
+        for row_pk, old in ids:
+            with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {col} FROM {table} WHERE {pk} = %s AND {ver} = %s",  # nosec B608 - quoted names from model metadata
+                    [row_pk, old],
+                )
+                found = cursor.fetchone()
+                if found is None or found[0] is None:
+                    continue
+                plain = crypto.decrypt_bytes(found[0], table=t.table, column=t.column, pk=row_pk)
+                version, blob = crypto.encrypt_bytes(
+                    plain, table=t.table, column=t.column, pk=row_pk, key_version=current
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET {col} = %s, {ver} = %s WHERE {pk} = %s AND {ver} = %s",  # nosec B608 - quoted names from model metadata
+                    [blob, version, row_pk, old],
+                )
+                changed += cursor.rowcount
+            if progress is not None:
+                progress(1)
+        after = ids[-1][0]
 
 
 def _rows(conn, table: str, pk: str, columns: Iterable[str], where: str, after, limit: int) -> list[tuple]:
@@ -158,6 +230,11 @@ def key_version_counts(*, conn=None) -> dict[tuple[str, str], dict[int, int]]:
                         v = crypto.envelope_key_version(text)
                         counts[v] = counts.get(v, 0) + 1
             out[(t.table, column)] = counts
+    for b in encrypted_blob_tables():
+        sql = f"SELECT {qn(b.version_column)}, COUNT(*) FROM {qn(b.table)} GROUP BY {qn(b.version_column)}"  # nosec B608 - quoted names from model metadata
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            out[(b.table, b.column)] = {int(v): n for v, n in cursor.fetchall()}
     return out
 
 
@@ -172,6 +249,13 @@ def rows_to_reencrypt(*, current: int | None = None, conn=None) -> dict[str, int
         with conn.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {qn(t.table)} WHERE {_not_current(conn, t.columns, current)}")  # nosec B608 - quoted names from model metadata
             out[t.table] = cursor.fetchone()[0]
+    for b in encrypted_blob_tables():
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {qn(b.table)} WHERE {qn(b.version_column)} <> %s",  # nosec B608 - quoted names from model metadata
+                [current],
+            )
+            out[b.table] = out.get(b.table, 0) + cursor.fetchone()[0]
     return out
 
 
@@ -202,11 +286,15 @@ def reencrypt_all(*, batch: int = BATCH_ROWS, progress: Callable[[int], None] | 
             batch,
             progress,
         )
+    for b in encrypted_blob_tables():
+        done[b.table] = done.get(b.table, 0) + _blobs_reencrypt(conn, b, current, progress)
     return done
 
 
 __all__ = [
+    "EncryptedBlobTable",
     "EncryptedTable",
+    "encrypted_blob_tables",
     "cells_decrypt",
     "cells_encrypt",
     "encrypted_tables",

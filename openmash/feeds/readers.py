@@ -3,7 +3,7 @@
 `file_inspect` looks at the file before anything is read as data: its SHA-256 (the same file imported twice is
 recognised), what it really is (by its first bytes, not its name: an ".xlsx" that is CSV text, an old binary
 ".xls", or a PDF renamed ".csv" is refused with a message saying so), its size limits (an XLSX whose members
-would expand to more than `MAX_UNCOMPRESSED` bytes, or by a ratio over `MAX_RATIO`, is refused as a likely zip
+would expand to more than `MAX_UNCOMPRESSED` bytes, or by a ratio over `core.zipcheck.MAX_RATIO`, is refused as a likely zip
 bomb), and the text encoding of a CSV (UTF-8 if every byte decodes as UTF-8, after a byte-order mark when there
 is one; otherwise the best guess of charset-normalizer, Windows-1252 when that reads the file identically; or
 the encoding declared with ``--encoding``). A file with NUL bytes near its start is binary, not CSV.
@@ -29,9 +29,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from openmash.core.zipcheck import zip_bomb_reason
 from openmash.feeds.mapping import FeedSpec, heading_key
 
-MAX_RATIO = 200  # an XLSX member expanding more than this many times over is refused (zip bomb)
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "fhir"}
 CSV_FIELD_LIMIT = 1_000_000  # characters in one CSV cell (the description is later capped lower)
 
@@ -156,12 +156,11 @@ def _check_zip(path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise _refuse("The file is a zip archive but not an Excel workbook")
-    total = sum(i.file_size for i in infos)
-    if len(infos) > 10_000 or total > max_uncompressed():
+    bomb = zip_bomb_reason(infos, max_uncompressed=max_uncompressed())
+    if bomb == "too_large":
         raise _refuse("The workbook would expand to more than the import limit: it looks like a zip bomb")
-    for i in infos:
-        if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise _refuse("The workbook is compressed far more than a real spreadsheet: it looks like a zip bomb")
+    if bomb == "ratio":
+        raise _refuse("The workbook is compressed far more than a real spreadsheet: it looks like a zip bomb")
 
 
 def _utf8_or_none(path: Path) -> str | None:

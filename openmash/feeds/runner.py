@@ -120,6 +120,10 @@ def run_batch(batch_id, actor=None, *, own_thread: bool = False) -> None:
             from openmash.matching.scoring import records_due_score
 
             records_due_score(None)  # the import's records and every intake record due (ADR 0009)
+        if settings.OPENMASH_FLAGS_AFTER_IMPORT and batch.status == BatchStatus.DONE:
+            from openmash.patterns.services import after_import
+
+            after_import(batch)  # never raises: a failure is logged, the import stands (ADR 0015)
     finally:
         if own_thread:
             connection.close()

@@ -130,6 +130,17 @@ class Command(AdminCommand):
                 f"Scored {summary.records} records: {summary.confirmed} joined automatically, "
                 f"{summary.proposed} sent to the review queue."
             )
+        if batch.status == BatchStatus.DONE and settings.OPENMASH_FLAGS_AFTER_IMPORT:
+            from openmash.patterns.services import after_import
+
+            done = after_import(batch)  # never raises: a failure is logged, the import stands (ADR 0015)
+            if done is not None:
+                self.stdout.write(
+                    f"Patterns: {done['indicators']} indicators read; {done['children']} children evaluated, "
+                    f"{done['raised']} new flags."
+                )
+            else:
+                self.stdout.write("Patterns: not evaluated (see the log); `openmash flags evaluate` catches up.")
 
     def _pending(self, batch_id: str) -> ImportBatch:
         batch = (

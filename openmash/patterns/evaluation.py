@@ -1,0 +1,525 @@
+"""Evaluating the rules over the stored indicators and keeping the flags (issue 8; ADR 0015).
+
+``flags_evaluate(as_of=..., roots=None) -> Evaluation``: every child (``roots`` None: a full evaluation) or the
+given resolved people (incremental: the children whose events changed), as at ``as_of`` (events after it are
+ignored). One pass over the indicators, ordered by resolved person, read as compact tuples (no model instances, no
+decryption), through ``engine.evaluate_child``. Then the flags are brought in line, each change audited:
+
+- a child with a pattern and no current flag (or one withdrawn): a new open flag;
+- an open flag: updated when its contributing events changed (version + 1), else only ``last_matched_on``;
+- a decided flag (accepted, dismissed, watching) is never reopened or changed; when events it did not contain
+  now contribute (new events arrived), a new open flag is raised beside it (``previous`` = the decided one);
+- an open flag whose child no longer has a pattern as at ``as_of`` (an event explained, a wrong merge undone):
+  withdrawn.
+
+A child is a resolved person (``Person.merged_into`` null); its indicators are those recorded against it or any
+person merged into it: confirmed links only, decided by ``people.linking``; nothing here joins two people. The
+household rules look at other people sharing the child's current address (``AgencyRecord.postcode`` and the
+house number of ``address``), never merging them.
+
+Writes are optimistic: a flag changed meanwhile (its ``version``) is left as the other writer left it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from openmash.accounts.models import Agency
+from openmash.audit.services import audit_batch, audit_record
+from openmash.patterns import engine
+from openmash.patterns.engine import REF, Child, Hit, Rule
+from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
+from openmash.patterns.rules import rules_current
+from openmash.people.models import AgencyRecord, Person
+
+CHUNK_ROOTS = 400
+BULK_FLAGS = 500  # new flags per transaction  # resolved people per query in an incremental evaluation
+ADULT_DAYS = 18 * 365 + 4
+
+
+@dataclass
+class ChildResult:
+    root: uuid.UUID
+    hits: list[Hit]
+
+    @property
+    def refs(self) -> list[str]:
+        return sorted({str(_uuid(e[REF])) for h in self.hits for e in h.events})
+
+
+@dataclass
+class Evaluation:
+    as_of: dt.date
+    children: int = 0
+    results: dict = field(default_factory=dict)  # root -> ChildResult (children with a pattern)
+    raised: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    kept_decided: int = 0
+
+    @property
+    def flagged(self) -> int:
+        return len(self.results)
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _db_ids(ids: Iterable[uuid.UUID]) -> list:
+    pk = Person._meta.pk
+    return [pk.get_db_prep_value(i, connection) for i in ids]
+
+
+def _day_param(day: dt.date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _events_sql(where: str) -> str:
+    ei, person = EventIndicator._meta.db_table, Person._meta.db_table
+    if connection.vendor == "postgresql":
+        cols = (
+            "COALESCE(p.merged_into_id, p.id)::text AS root, (ei.occurred_on - DATE '0001-01-01') + 1 AS day, "
+            "ei.indicator, ei.agency_id::text, ei.id::text, ei.entry_id::text"
+        )
+    else:
+        cols = (
+            "COALESCE(p.merged_into_id, p.id) AS root, CAST(julianday(ei.occurred_on) - 1721424.5 AS INTEGER) AS day, "
+            "ei.indicator, ei.agency_id, ei.id, ei.entry_id"
+        )
+    return (
+        f"SELECT {cols} FROM {ei} ei JOIN {person} p ON p.id = ei.person_id "  # nosec B608 - names from _meta
+        f"WHERE ei.explained = %s AND ei.occurred_on <= %s{where} ORDER BY root, day"
+    )
+
+
+def _stream(sql: str, params: list):
+    """Rows of `sql`, fetched in slices (a server-side cursor on PostgreSQL), so memory stays bounded."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(20_000)
+            if not rows:
+                return
+            yield from rows
+
+
+def _grouped(rows):
+    """(root, [event tuples]) per resolved person, from rows ordered by root."""
+    current, events = None, []
+    for root, day, indicator, agency, ref, entry in rows:
+        if root != current:
+            if events:
+                yield current, events
+            current, events = root, []
+        events.append((day, indicator, agency, ref, False, entry))
+    if events:
+        yield current, events
+
+
+def _cluster_ids(roots: list[uuid.UUID]) -> list[uuid.UUID]:
+    return list(Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values_list("pk", flat=True))
+
+
+_NUMBER = re.compile(r"[a-z0-9]*\d[a-z0-9]*")
+
+
+def _address_parts(postcode: str, address: str) -> tuple[str, str | None]:
+    """(postcode without spaces, the house number or name's first token or None)."""
+    text = (address or "").lower()
+    number = _NUMBER.search(text)
+    words = re.findall(r"[a-z]+", text)
+    return postcode.replace(" ", "").upper(), (number.group(0) if number else (" ".join(words[:2]) or None))
+
+
+@dataclass
+class People:
+    dob: dict  # root -> ordinal or None
+    adult: set  # roots that are adults as at as_of
+    household: dict  # root -> set of other roots at the same address
+
+
+def _people(as_of: dt.date, roots: list[uuid.UUID] | None, with_households: bool) -> People:
+    """Dates of birth, who is an adult, and who shares an address, for `roots` (None: everyone)."""
+    adult_before = as_of.toordinal() - ADULT_DAYS
+    persons = Person.objects.filter(merged_into__isnull=True)
+    if roots is not None:
+        persons = persons.filter(pk__in=roots)
+    dob: dict = {}
+    adult: set = set()
+    for pk, born, expected, kind in persons.values_list("pk", "date_of_birth", "expected_date_of_birth", "kind"):
+        d = born or expected
+        dob[pk] = d.toordinal() if d else None
+        if kind == "adult" or (born and born.toordinal() <= adult_before):
+            adult.add(pk)
+    household: dict = defaultdict(set)
+    if with_households:
+        _households(roots, adult_before, adult, household)
+    return People(dob, adult, household)
+
+
+def _households(roots, adult_before: int, adult: set, household: dict) -> None:
+    """Fill `household` (root -> other roots at the same address) and add the adults among them to `adult`."""
+    records = AgencyRecord.objects.exclude(postcode="")
+    if roots is not None:
+        postcodes = set(records.filter(person__in=roots).values_list("postcode", flat=True))
+        if not postcodes:
+            return
+        records = records.filter(postcode__in=postcodes)
+    by_postcode: dict = defaultdict(list)
+    for person_id, kind, born, postcode, address in records.values_list(
+        "person_id", "kind", "date_of_birth", "postcode", "address"
+    ):
+        pc, number = _address_parts(postcode, address)
+        by_postcode[pc].append((person_id, number))
+        if kind == "adult" or (born and born.toordinal() <= adult_before):
+            adult.add(person_id)
+    for members in by_postcode.values():
+        if len({m[0] for m in members}) < 2:
+            continue
+        for i, (a, na) in enumerate(members):
+            for b, nb in members[i + 1 :]:
+                if a != b and (na is None or nb is None or na == nb):
+                    household[a].add(b)
+                    household[b].add(a)
+
+
+def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone: bool) -> dict:
+    """root -> [event tuples] of the household rules' indicators for the people in `members`."""
+    if not members or not indicators:
+        return {}
+    out: dict = defaultdict(list)
+    wanted = sorted(indicators)
+    marks = ", ".join(["%s"] * len(wanted))
+    if everyone:  # a full evaluation: one pass over these indicators, kept for the people in a household
+        for root, events in _grouped(
+            _stream(_events_sql(f" AND ei.indicator IN ({marks})"), [False, _day_param(as_of), *wanted])
+        ):
+            key = _uuid(root)
+            if key in members:
+                out[key].extend(events)
+        return out
+    ids = list(members)
+    for start in range(0, len(ids), CHUNK_ROOTS):
+        part = _cluster_ids(ids[start : start + CHUNK_ROOTS])
+        if not part:
+            continue
+        where = f" AND ei.indicator IN ({marks}) AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
+        for root, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *wanted, *_db_ids(part)])):
+            out[_uuid(root)].extend(events)
+    return out
+
+
+# --- evaluating ---------------------------------------------------------------------------------------------------
+
+
+def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = None) -> Evaluation:
+    """The engine's verdict for every child (or the resolved people `roots`), as at `as_of`; nothing written."""
+    rules = rules if rules is not None else rules_current()
+    result = Evaluation(as_of=as_of)
+    if not rules:
+        return result
+    day = as_of.toordinal()
+    household_inds = engine.household_indicators(rules)
+    root_list = None if roots is None else sorted({_uuid(r) for r in roots})
+    people = _people(as_of, root_list, bool(household_inds))
+    members = {m for ms in people.household.values() for m in ms}
+    household_events = _household_events(as_of, members, household_inds, everyone=root_list is None)
+
+    def run(root_key, events):
+        root = _uuid(root_key)
+        around = [
+            (e, other, other in people.adult)
+            for other in people.household.get(root, ())
+            for e in household_events.get(other, ())
+        ]
+        child = Child(root, people.dob.get(root), events, around, root in people.adult)
+        result.children += 1
+        hits = engine.evaluate_child(rules, child, day)
+        if hits:
+            result.results[root] = ChildResult(root, hits)
+
+    if root_list is None:
+        for root_key, events in _grouped(_stream(_events_sql(""), [False, _day_param(as_of)])):
+            run(root_key, events)
+    else:
+        for start in range(0, len(root_list), CHUNK_ROOTS):
+            part = _cluster_ids(root_list[start : start + CHUNK_ROOTS])
+            if not part:
+                continue
+            where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
+            for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
+                run(root_key, events)
+    return result
+
+
+def _key(refs: list[str]) -> str:
+    return hashlib.sha256("\n".join(refs).encode()).hexdigest()
+
+
+def flags_evaluate(*, as_of: dt.date, roots=None, actor, rules: list[Rule] | None = None) -> Evaluation:
+    """Evaluate (see `children_evaluate`) and bring the flags in line (module docstring). `roots` None: every
+    child, and every open flag of a child without a pattern is withdrawn; otherwise only those people's flags are
+    touched. Returns the Evaluation with its counts."""
+    result = children_evaluate(as_of, roots=roots, rules=rules)
+    flags = _current_flags(None if roots is None else {_uuid(r) for r in roots} | set(result.results))
+    decided_refs = _decided_refs([f for f in flags.values() if f.status in DECIDED])
+    to_write, touch = _plan(result, flags, decided_refs)
+    for start in range(0, len(touch), 500):
+        Flag.objects.filter(pk__in=touch[start : start + 500], last_matched_on__lt=as_of).update(last_matched_on=as_of)
+    fresh = [item for item in to_write if item[2] is None]  # children without a flag: raised in bulk
+    for start in range(0, len(fresh), BULK_FLAGS):
+        result.raised += _flags_raise_bulk(fresh[start : start + BULK_FLAGS], as_of, actor)
+    others = [item for item in to_write if item[2] is not None]
+    texts = _explanations(others)
+    for root, res, old, how in others:
+        done = _flag_write(root, res, old, how, as_of, texts[root], actor)
+        if done == "raise":
+            result.raised += 1
+        elif done == "update":
+            result.updated += 1
+    gone = [f for root, f in flags.items() if root not in result.results and f.status == FlagStatus.OPEN]
+    for f in gone:
+        if _withdraw(f, as_of, actor):
+            result.withdrawn += 1
+    return result
+
+
+def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
+    """Raise flags for children that have none, in one transaction (flags, contributions and audit events in a
+    few inserts). When another evaluation raised one of them meanwhile (the one-current-flag constraint), the
+    chunk is done child by child instead. Returns the number raised."""
+    texts = _explanations(items)
+    try:
+        with transaction.atomic(), audit_batch():
+            flags = []
+            for root, res, _old, _how in items:
+                explanation, agencies = texts[root]
+                flags.append(
+                    Flag(
+                        child_id=root,
+                        as_of=as_of,
+                        last_matched_on=as_of,
+                        rules=[
+                            {"code": h.rule.code, "version": h.rule.version, "title": h.rule.title} for h in res.hits
+                        ],
+                        agencies=agencies,
+                        explanation=explanation,
+                        contributions_key=_key(res.refs),
+                    )
+                )
+            Flag.objects.bulk_create(flags)
+            FlagContribution.objects.bulk_create(
+                FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
+                for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+            )
+            for flag in flags:
+                _audit(
+                    actor, "flag.raise", flag.pk, {"rules": [r["code"] for r in flag.rules], "as_of": as_of.isoformat()}
+                )
+        return len(flags)
+    except IntegrityError:
+        return sum(
+            _flag_write(root, res, None, "raise", as_of, texts[root], actor) == "raise" for root, res, _o, _h in items
+        )
+
+
+def _current_flags(roots: set | None) -> dict:
+    """child id -> its current flag (only the fields the plan needs), for `roots` (None: every child)."""
+    fields = ("pk", "child_id", "status", "contributions_key", "version")
+    current = Flag.objects.filter(current=True).only(*fields)
+    if roots is None:
+        return {f.child_id: f for f in current}
+    ids = list(roots)
+    out = {}
+    for start in range(0, len(ids), 500):
+        out.update({f.child_id: f for f in current.filter(child__in=ids[start : start + 500])})
+    return out
+
+
+def _plan(result: Evaluation, flags: dict, decided_refs: dict) -> tuple[list[tuple], list]:
+    """What to write: [(root, ChildResult, old flag or None, "raise" | "update")], and the ids of flags that stay
+    as they are but still match (their ``last_matched_on`` moves on). Counts unchanged and kept flags."""
+    to_write: list[tuple] = []
+    touch: list = []
+    for root, res in result.results.items():
+        refs = res.refs
+        key = _key(refs)
+        old = flags.get(root)
+        if old is None or old.status == FlagStatus.WITHDRAWN:
+            to_write.append((root, res, old, "raise"))
+        elif old.status == FlagStatus.OPEN:
+            if old.contributions_key == key:
+                touch.append(old.pk)
+                result.unchanged += 1
+            else:
+                to_write.append((root, res, old, "update"))
+        else:
+            if set(refs) - decided_refs.get(old.pk, set()):
+                to_write.append((root, res, old, "raise"))
+            else:
+                touch.append(old.pk)
+                result.kept_decided += 1
+    return to_write, touch
+
+
+def _decided_refs(decided: list[Flag]) -> dict:
+    out: dict = defaultdict(set)
+    ids = [f.pk for f in decided]
+    for start in range(0, len(ids), 500):
+        for flag_id, ref in FlagContribution.objects.filter(flag__in=ids[start : start + 500]).values_list(
+            "flag_id", "indicator_id"
+        ):
+            out[flag_id].add(str(_uuid(ref)))
+    return out
+
+
+def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.date, text: tuple, actor) -> str | None:
+    """Raise or update one child's flag, in its own transaction; None when someone changed the flag meanwhile and
+    nothing was written (a decision made while this ran stands)."""
+    explanation, agencies = text
+    rules = [{"code": h.rule.code, "version": h.rule.version, "title": h.rule.title} for h in res.hits]
+    refs = res.refs
+    key = _key(refs)
+    try:
+        with transaction.atomic(), audit_batch():
+            if how == "update":
+                changed = Flag.objects.filter(pk=old.pk, version=old.version, status=FlagStatus.OPEN).update(
+                    as_of=as_of,
+                    last_matched_on=as_of,
+                    rules=rules,
+                    agencies=agencies,
+                    contributions_key=key,
+                    version=F("version") + 1,
+                    updated_at=timezone.now(),
+                )
+                if not changed:
+                    return None
+                flag = Flag.objects.get(pk=old.pk)
+                flag.explanation = explanation
+                flag.save(update_fields=["explanation"])
+                FlagContribution.objects.filter(flag=flag).delete()
+            else:
+                if old is not None and not Flag.objects.filter(pk=old.pk, version=old.version, current=True).update(
+                    current=False, version=F("version") + 1, updated_at=timezone.now()
+                ):
+                    return None
+                flag = Flag.objects.create(
+                    child_id=root,
+                    as_of=as_of,
+                    last_matched_on=as_of,
+                    rules=rules,
+                    agencies=agencies,
+                    explanation=explanation,
+                    contributions_key=key,
+                    previous_id=old.pk if old is not None else None,
+                )
+            FlagContribution.objects.bulk_create(
+                FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+            )
+            _audit(
+                actor,
+                "flag.raise" if how == "raise" else "flag.update",
+                flag.pk,
+                {"rules": [r["code"] for r in rules], "events": len(refs), "as_of": as_of.isoformat()},
+            )
+    except IntegrityError:
+        return None  # another evaluation raised this child's flag at the same moment: it stands
+    return how
+
+
+def _audit(actor, action: str, flag_id, detail: dict) -> None:
+    """One audit event about a flag (ids and counts only), as the user or the command line's operator."""
+    audit_record(
+        actor=actor,
+        username=getattr(actor, "username", "") if getattr(actor, "user", None) is None else "",
+        action=action,
+        object_type="patterns.flag",
+        object_id=str(flag_id),
+        detail=detail,
+    )
+
+
+def _withdraw(flag: Flag, as_of: dt.date, actor) -> bool:
+    with transaction.atomic(), audit_batch():
+        done = Flag.objects.filter(pk=flag.pk, version=flag.version, status=FlagStatus.OPEN).update(
+            status=FlagStatus.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if done:
+            _audit(actor, "flag.withdraw", flag.pk, {"as_of": as_of.isoformat()})
+    return bool(done)
+
+
+# --- explaining ---------------------------------------------------------------------------------------------------
+
+
+def _explanations(items: list[tuple]) -> dict:
+    """root -> (plain-text explanation, [agency codes it names]) for the children in `items`: the rules that fired
+    and each contributing event with its agency, date, indicator and evidence, in time order. The evidence is
+    decrypted here, for these events only."""
+    refs = {_uuid(e[REF]) for _, res, _, _ in items for h in res.hits for e in h.events}
+    rows = _indicator_rows(refs)
+    agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
+    out = {}
+    for root, res, _, _ in items:
+        out[root] = explanation_text(res.hits, rows, agencies, root)
+    return out
+
+
+def explanations_for(result: Evaluation) -> dict:
+    """root -> (explanation, agency codes) for every child with a pattern in `result`."""
+    return _explanations([(root, res, None, "") for root, res in result.results.items()])
+
+
+def _indicator_rows(refs: set) -> dict:
+    """{EventIndicator id: (person root, occurred_on, indicator, agency id, evidence)}: the evidence decrypted."""
+    out = {}
+    ids = list(refs)
+    evidence = EventIndicator._meta.get_field("evidence")
+    for start in range(0, len(ids), 500):
+        for pk, person_id, merged, on, ind, agency_id, sealed in EventIndicator.objects.filter(
+            pk__in=ids[start : start + 500]
+        ).values_list("pk", "person_id", "person__merged_into_id", "occurred_on", "indicator", "agency_id", "evidence"):
+            text = evidence.open(pk, sealed.envelope) if hasattr(sealed, "envelope") else (sealed or "")
+            out[pk] = (merged or person_id, on, ind, agency_id, text)
+    return out
+
+
+def explanation_text(hits: list[Hit], rows: dict, agencies: dict, root) -> tuple[str, list[str]]:
+    lines = ["Rules that fired:"]
+    for h in hits:
+        lines.append(f"- {h.rule.title} ({h.rule.code} v{h.rule.version}): {h.sentence}.")
+    lines.append("Contributing events, in time order:")
+    codes: set = set()
+    for e, _rules in engine.contributions(hits):
+        row = rows.get(_uuid(e[REF]))
+        if row is None:
+            continue
+        person, on, ind, agency_id, evidence = row
+        agency = agencies.get(agency_id)
+        name = f"{agency.name} ({agency.code})" if agency else "the hub"
+        if agency:
+            codes.add(agency.code)
+        who = "" if person == root else " [another person at the child's address]"
+        quote = f': "{evidence}"' if evidence else ""
+        lines.append(f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}")
+    return "\n".join(lines), sorted(codes)
+
+
+__all__ = ["Evaluation", "children_evaluate", "explanation_text", "explanations_for", "flags_evaluate"]

@@ -1,0 +1,216 @@
+"""Reading chronology entries into indicators, once each (issue 8; ADR 0015).
+
+``entries_read(entry_ids=None) -> ReadSummary``: reads the entries not read yet (or only those of `entry_ids`, e.g.
+one import batch's) and writes an ``EventIndicator`` per finding and a ``PatternReadMark`` per entry, in batches.
+This is the only place descriptions are decrypted for the patterns: rule evaluation reads the indicators alone.
+
+What an entry gives:
+
+- an imported event (kind ``event``): the text reader ``read_event(event kind, the agency's type text,
+  description)`` (``patterns.indicators``: the feed's event-type mapping plus phrase rules that understand negation
+  and explanation); and ``contact`` when its type says it is a contact or referral to children's services;
+- a contact recorded in OpenMASH (kind ``contact``): ``contact`` (for the repeat contacts rule);
+- anything else (screening, decisions, case notes): nothing, but it is marked read.
+
+Errors: none of its own; the database's. Logs counts only, never a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from openmash.core.bulk import rows_insert
+from openmash.core.fields import Sealed
+from openmash.patterns.models import EventIndicator, IndicatorSource, PatternReadMark, PatternReadState
+from openmash.people.models import ChronologyEntry
+
+try:  # the text reader (its own branch); the stand-in reads the event kind only
+    from openmash.patterns.indicators import read_event
+except ImportError:  # pragma: no cover - until the reader is merged
+    from openmash.patterns._indicators_stub import read_event
+
+logger = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+BATCH = 2000
+#: entries created this long before the last full read are searched again (an import's transaction may commit
+#: entries stamped before a read that ran while it was writing)
+MARGIN = dt.timedelta(days=1)
+CONTACT = "contact"
+#: A contact's concerns (the CIN census assessment factors, ``contacts.choices.CONCERN_CODES``) read as indicators.
+CONCERN_INDICATORS = {
+    "1A": "substance_misuse", "1B": "substance_misuse", "1C": "substance_misuse",
+    "2A": "substance_misuse", "2B": "substance_misuse", "2C": "substance_misuse",
+    "3A": "domestic_abuse", "3B": "domestic_abuse", "3C": "domestic_abuse",
+    "4A": "child_mental_health", "4B": "parental_mental_health", "4C": "parental_mental_health",
+    "10A": "missing_episode", "11A": "exploitation", "12A": "exploitation", "13A": "exploitation",
+    "15A": "self_harm", "16A": "neglect", "17A": "emotional_abuse", "18B": "physical_abuse", "18C": "physical_abuse",
+    "19B": "sexual_harm", "19C": "sexual_harm", "22A": "fgm_risk", "24A": "exploitation",
+}  # fmt: skip
+_REFERRAL = re.compile(
+    r"^(contact|referral|mash contact|mash referral|re-?referral)$"
+    r"|\b(contact|referral)\b.*\b(mash|social care|children'?s services|csc|front door|early help|social services)\b"
+    r"|\b(mash|social care|children'?s services|csc|front door|early help|social services)\b.*\b(contact|referral)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ReadSummary:
+    entries: int = 0
+    indicators: int = 0
+    people: set = field(default_factory=set)  # ids of the people (as recorded) whose entries gave indicators
+
+
+def _occurred_on(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return value.astimezone(LONDON).date()
+    return value
+
+
+def entry_findings(kind: str, event_kind: str, type_text: str, description: str, concerns=()) -> list:
+    """The findings of one entry (see the module's docstring): objects with ``indicator``, ``evidence``,
+    ``source``, ``explained``, ``explanation``, one per indicator (a finding not explained wins over one explained).
+    `concerns`: a contact's concern codes (its concerns are indicators too, the label as evidence)."""
+    from openmash.contacts.choices import CONCERN_CODES
+
+    findings = [
+        _Finding(CONCERN_INDICATORS[c], CONCERN_CODES.get(c, c), IndicatorSource.ENTRY)
+        for c in concerns
+        if c in CONCERN_INDICATORS
+    ]
+    if kind == "event":
+        findings += list(read_event(event_kind or "other", type_text or "", description or ""))
+        if type_text and _REFERRAL.search(type_text.strip()):
+            findings.append(_Finding(CONTACT, type_text[:200], IndicatorSource.MAPPING))
+    elif kind == CONTACT:
+        findings.append(_Finding(CONTACT, "Contact to the MASH", IndicatorSource.ENTRY))
+    best: dict[str, object] = {}
+    for f in findings:
+        old = best.get(f.indicator)
+        if old is None or (old.explained and not f.explained):
+            best[f.indicator] = f
+    return list(best.values())
+
+
+@dataclass(frozen=True)
+class _Finding:
+    indicator: str
+    evidence: str
+    source: str
+    explained: bool = False
+    explanation: str = ""
+
+
+def _unread_qs(entry_ids):
+    qs = ChronologyEntry.objects.order_by()
+    if entry_ids is not None:
+        return qs.filter(pk__in=entry_ids).exclude(pattern_read__isnull=False)
+    state = PatternReadState.objects.filter(pk=1).first()
+    if state is not None and state.read_through is not None:
+        qs = qs.filter(created_at__gte=state.read_through - MARGIN)
+    return qs.filter(pattern_read__isnull=True)
+
+
+def entries_read(entry_ids=None, *, batch: int = BATCH) -> ReadSummary:
+    """Read the unread entries (all of them, or those among `entry_ids`) into indicators. Each batch is its own
+    transaction (a failure leaves the earlier batches read and the rest for the next call). Returns the counts and
+    the people whose entries gave indicators."""
+    started = timezone.now()
+    summary = ReadSummary()
+    desc_field = ChronologyEntry._meta.get_field("description")
+    columns = (
+        "id",
+        "person_id",
+        "occurred_at",
+        "kind",
+        "agency_id",
+        "event_kind",
+        "source_type_text",
+        "description",
+        "object_type",
+        "object_id",
+    )
+    ids = list(entry_ids) if entry_ids is not None else None
+    last = None
+    while True:
+        if ids is not None:
+            chunk_ids, ids = ids[:batch], ids[batch:]
+            if not chunk_ids:
+                break
+            rows = list(_unread_qs(chunk_ids).values_list(*columns))
+        else:
+            qs = _unread_qs(None)
+            if last is not None:
+                qs = qs.filter(pk__gt=last)
+            rows = list(qs.order_by("pk").values_list(*columns)[:batch])
+            if not rows:
+                break
+            last = rows[-1][0]
+        if rows:
+            _read_rows(rows, desc_field, summary)
+    if entry_ids is None:
+        PatternReadState.objects.update_or_create(pk=1, defaults={"read_through": started})
+    if summary.entries:
+        logger.info("patterns: read %s entries into %s indicators", summary.entries, summary.indicators)
+    return summary
+
+
+def _contact_concerns(object_ids: list[str]) -> dict:
+    """{contact id (text): its concern codes} for the contacts of a batch's contact entries."""
+    if not object_ids:
+        return {}
+    from openmash.contacts.models import Contact
+
+    ids = []
+    for text in set(object_ids):
+        try:
+            ids.append(uuid.UUID(text))
+        except ValueError:
+            continue
+    return {str(pk): codes or () for pk, codes in Contact.objects.filter(pk__in=ids).values_list("pk", "concern_codes")}
+
+
+def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
+    indicators, marks = [], []
+    now = timezone.now()
+    concerns = _contact_concerns([r[9] for r in rows if r[3] == CONTACT and r[8] == "contacts.contact"])
+    for pk, person_id, occurred, kind, agency_id, event_kind, type_text, description, _otype, object_id in rows:
+        if isinstance(description, Sealed):
+            description = desc_field.open(pk, description.envelope)  # only here: never during evaluation
+        on = _occurred_on(occurred)
+        found = entry_findings(kind, event_kind, type_text, description or "", concerns.get(object_id, ()))
+        for f in found:
+            indicators.append(
+                {
+                    "entry_id": pk,
+                    "person_id": person_id,
+                    "indicator": f.indicator[:40],
+                    "occurred_on": on,
+                    "agency_id": agency_id,
+                    "evidence": (f.evidence or "")[:1000],
+                    "source": f.source if f.source in IndicatorSource.values else IndicatorSource.PHRASE,
+                    "explained": bool(f.explained),
+                    "explanation": (f.explanation or "")[:1000],
+                }
+            )
+            summary.people.add(person_id)
+        marks.append({"entry_id": pk, "read_at": now})
+    with transaction.atomic():
+        rows_insert(EventIndicator, indicators, ignore_conflicts=True)
+        rows_insert(PatternReadMark, marks, ignore_conflicts=True)
+    summary.entries += len(marks)
+    summary.indicators += len(indicators)
+
+
+__all__ = ["ReadSummary", "entries_read", "entry_findings"]

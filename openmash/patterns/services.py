@@ -1,0 +1,131 @@
+"""Writes of the patterns app that are not the evaluation itself: the step after an import, and the hub's decision on
+a flag (issue 8; ADR 0015). Every write is audited in its own transaction.
+
+- ``after_import(batch)``: reads the new entries into indicators and evaluates the children they touched (and the
+  people sharing an address with them), as at today. Never raises: a failure here must not undo or fail the import
+  (it has committed); it is logged with the batch id and the error's type only, and the next ``openmash flags
+  evaluate`` catches up (the entries stay unread until read).
+- ``flag_decide(actor, flag_id, expected_version, status, reason="", contact=None)``: accept, dismiss (a reason is
+  required) or watch an open flag. Optimistic: a stale version raises Conflict. Allowed by ``flag.decide``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from openmash.access.policy import can
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openmash.patterns.evaluation import flags_evaluate
+from openmash.patterns.models import Flag, FlagStatus
+from openmash.patterns.reading import entries_read
+from openmash.people.models import AgencyRecord, Person
+
+logger = logging.getLogger(__name__)
+
+
+def roots_of(person_ids) -> set[uuid.UUID]:
+    """The resolved people of `person_ids` (each person's ``merged_into`` or itself)."""
+    ids = list(person_ids)
+    out: set = set()
+    for start in range(0, len(ids), 500):
+        for pk, merged in Person.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "merged_into_id"):
+            out.add(merged or pk)
+    return out
+
+
+def with_households(roots: set) -> set:
+    """`roots` and every resolved person with an agency record at one of their postcodes (the household rules look
+    at them)."""
+    ids = list(roots)
+    postcodes: set = set()
+    for start in range(0, len(ids), 500):
+        postcodes |= set(
+            AgencyRecord.objects.filter(person__in=ids[start : start + 500])
+            .exclude(postcode="")
+            .values_list("postcode", flat=True)
+        )
+    out = set(roots)
+    codes = list(postcodes)
+    for start in range(0, len(codes), 500):
+        out |= set(
+            AgencyRecord.objects.filter(postcode__in=codes[start : start + 500]).values_list("person_id", flat=True)
+        )
+    return out
+
+
+def after_import(batch, *, actor=None) -> dict | None:
+    """Read what the import brought and evaluate the children it touched. Returns the counts, or None when it
+    failed (logged without personal data)."""
+    from openmash.accounts.admin_services import SYSTEM
+
+    try:
+        read = entries_read()
+        roots = with_households(roots_of(read.people)) if read.people else set()
+        if not roots:
+            return {"entries": read.entries, "indicators": read.indicators, "children": 0, "raised": 0}
+        result = flags_evaluate(as_of=timezone.localdate(), roots=roots, actor=actor or SYSTEM)
+        return {
+            "entries": read.entries,
+            "indicators": read.indicators,
+            "children": result.children,
+            "raised": result.raised,
+        }
+    except Exception as exc:
+        logger.error(  # noqa: TRY400 - the type only: a message could quote data
+            "patterns: evaluation after import batch %s failed (%s)", getattr(batch, "pk", None), type(exc).__name__
+        )
+        return None
+
+
+DECISIONS = (FlagStatus.ACCEPTED, FlagStatus.DISMISSED, FlagStatus.WATCHING)
+
+
+def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: str = "", contact=None) -> Flag:
+    """The hub's decision on an open flag (or a change of mind on a watched one). Raises PermissionDenied,
+    NotFound, ValidationFailed (an unknown decision; dismissing without a reason) or Conflict (the flag changed
+    since it was shown: re-evaluated or decided by someone else)."""
+    if not can(actor, "flag.decide"):
+        raise PermissionDenied("You cannot decide flags")
+    if status not in DECISIONS:
+        raise ValidationFailed(
+            "Choose accept, dismiss or watch", errors={"status": ["Choose accept, dismiss or watch"]}
+        )
+    reason = (reason or "").strip()
+    if status == FlagStatus.DISMISSED and not reason:
+        raise ValidationFailed("Give a reason to dismiss the flag", errors={"reason": ["Give a reason to dismiss"]})
+    with transaction.atomic():
+        flag = Flag.objects.filter(pk=flag_id).first()
+        if flag is None:
+            raise NotFound()
+        if flag.status not in (FlagStatus.OPEN, FlagStatus.WATCHING):
+            raise Conflict("This flag has already been decided")
+        now = timezone.now()
+        changed = Flag.objects.filter(
+            Q(status=FlagStatus.OPEN) | Q(status=FlagStatus.WATCHING), pk=flag.pk, version=expected_version
+        ).update(
+            status=status,
+            decided_by=actor.user,
+            decided_at=now,
+            contact=contact,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if not changed:
+            raise Conflict("This flag changed since you opened it: look at it again")
+        flag.refresh_from_db()
+        if reason:
+            flag.dismissal_reason = reason
+            flag.save(update_fields=["dismissal_reason"])
+        audit_record(
+            actor=actor, action=f"flag.{status}", obj=flag, detail={"status": status}
+        )  # reason: encrypted, not here
+    return flag
+
+
+__all__ = ["after_import", "flag_decide", "roots_of", "with_households"]

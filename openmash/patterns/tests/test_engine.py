@@ -1,0 +1,221 @@
+"""The rules engine, rule by rule (pure Python, no database): each rule fires, stops at its boundary, never counts an
+explained finding, and (but for the non-mobile baby rule) never fires on one agency alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from openmash.patterns.engine import Child, Rule, contributions, evaluate_child, rule_check
+from openmash.patterns.rules import default_specs
+
+AS_OF = dt.date(2025, 12, 31).toordinal()
+_ids = itertools.count(1)
+
+
+def ev(days_before: int, indicator: str, agency: str, *, explained: bool = False, entry=None) -> tuple:
+    """An event tuple `days_before` as_of."""
+    n = next(_ids)
+    return (AS_OF - days_before, indicator, agency, f"ref{n}", explained, entry or f"entry{n}")
+
+
+@pytest.fixture(scope="module")
+def rules() -> dict[str, Rule]:
+    return {s.code: Rule(s.code, 1, s.rule_type, s.title, s.description, s.definition) for s in default_specs()}
+
+
+def fired(rule: Rule, events, *, dob=None, household=(), as_of=AS_OF, adult=False) -> bool:
+    return bool(evaluate_child([rule], Child("c", dob, events, household, adult), as_of))
+
+
+# --- combination: 3 from 2 agencies within 183 days -----------------------------------------------------------------
+
+
+def test_combination_fires_on_three_concerns_from_two_agencies(rules):
+    r = rules["cross_agency_combination"]
+    assert fired(r, [ev(100, "domestic_abuse", "police"), ev(50, "school_absence", "school"), ev(10, "neglect", "hv")])
+
+
+def test_combination_window_boundary(rules):
+    r = rules["cross_agency_combination"]
+    inside = [ev(182, "domestic_abuse", "police"), ev(90, "school_absence", "school"), ev(0, "neglect", "school")]
+    outside = [ev(183, "domestic_abuse", "police"), ev(90, "school_absence", "school"), ev(0, "neglect", "school")]
+    assert fired(r, inside)
+    assert not fired(r, outside)
+
+
+def test_combination_one_agency_never_flags(rules):
+    r = rules["cross_agency_combination"]
+    assert not fired(r, [ev(d, "domestic_abuse", "police") for d in (5, 20, 40, 60, 80)])
+
+
+def test_combination_explained_findings_do_not_count(rules):
+    r = rules["cross_agency_combination"]
+    events = [ev(100, "injury", "school", explained=True), ev(50, "school_absence", "school"), ev(10, "neglect", "hv")]
+    assert not fired(r, events)
+
+
+def test_combination_ignores_events_after_as_of(rules):
+    r = rules["cross_agency_combination"]
+    events = [ev(100, "domestic_abuse", "police"), ev(50, "school_absence", "school"), ev(-10, "neglect", "hv")]
+    assert not fired(r, events)
+
+
+def test_combination_indicators_of_one_event_count_once(rules):
+    r = rules["cross_agency_combination"]
+    one = "entry-x"
+    events = [ev(10, "injury", "hv", entry=one), ev(10, "bruising", "hv", entry=one), ev(5, "neglect", "school")]
+    assert not fired(r, events)
+
+
+def test_combination_weak_indicators_weigh_less(rules):
+    r = rules["cross_agency_combination"]
+    events = [ev(30, "ed_attendance", "hospital-a"), ev(20, "ed_attendance", "hospital-b"), ev(5, "neglect", "hv")]
+    assert not fired(r, events)  # 0.5 + 0.5 + 1 < 3
+
+
+# --- age: an injury to a baby not yet mobile -------------------------------------------------------------------------
+
+
+def test_age_fires_for_one_agency_on_a_baby_under_six_months(rules):
+    r = rules["non_mobile_baby_injury"]
+    dob = AS_OF - 200
+    assert fired(r, [ev(100, "bruising", "hv")], dob=dob)  # 100 days old
+
+
+def test_age_boundary_and_no_date_of_birth(rules):
+    r = rules["non_mobile_baby_injury"]
+    dob = AS_OF - 300
+    assert fired(r, [ev(300 - 182, "bruising", "hv")], dob=dob)
+    assert not fired(r, [ev(300 - 183, "bruising", "hv")], dob=dob)
+    assert not fired(r, [ev(100, "bruising", "hv")], dob=None)
+
+
+def test_age_explained_injury_does_not_count(rules):
+    r = rules["non_mobile_baby_injury"]
+    assert not fired(r, [ev(100, "bruising", "hv", explained=True)], dob=AS_OF - 200)
+
+
+# --- repeat contacts ---------------------------------------------------------------------------------------------
+
+
+def test_repeat_contacts_three_in_twelve_months(rules):
+    r = rules["repeat_contacts"]
+    assert fired(r, [ev(300, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
+    assert fired(r, [ev(374, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
+    assert not fired(r, [ev(375, "contact", "police"), ev(200, "contact", "school"), ev(10, "contact", "police")])
+    assert not fired(r, [ev(200, "contact", "school"), ev(10, "contact", "police")])
+
+
+def test_repeat_contacts_explained_do_not_count(rules):
+    r = rules["repeat_contacts"]
+    events = [ev(300, "contact", "police"), ev(200, "contact", "school", explained=True), ev(10, "contact", "police")]
+    assert not fired(r, events)
+
+
+# --- repeat emergency attendances ----------------------------------------------------------------------------------
+
+
+def test_repeat_ed_needs_different_hospitals(rules):
+    r = rules["repeat_emergency_attendances"]
+    assert fired(
+        r, [ev(300, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-b"), ev(5, "ed_attendance", "hosp-a")]
+    )
+    assert not fired(
+        r, [ev(300, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-a"), ev(5, "ed_attendance", "hosp-a")]
+    )
+    assert not fired(
+        r, [ev(371, "ed_attendance", "hosp-a"), ev(100, "ed_attendance", "hosp-b"), ev(5, "ed_attendance", "hosp-a")]
+    )
+
+
+# --- household adult --------------------------------------------------------------------------------------------------
+
+
+def test_household_adult_with_offending_and_a_concern_from_another_agency(rules):
+    r = rules["household_adult_offending"]
+    adult = [(ev(60, "adult_offending", "police"), "adult", True)]
+    assert fired(r, [ev(20, "neglect", "hv")], household=adult)
+    assert not fired(r, [ev(20, "neglect", "police")], household=adult)  # one agency
+    assert not fired(r, [], household=adult)
+    assert not fired(r, [ev(20, "neglect", "hv")], household=[(adult[0][0], "child2", False)])  # not an adult
+
+
+def test_household_adult_window_and_explained(rules):
+    r = rules["household_adult_offending"]
+    adult = [(ev(400, "adult_offending", "police"), "adult", True)]
+    assert not fired(r, [ev(20, "neglect", "hv")], household=adult)  # 380 days apart
+    explained = [(ev(60, "adult_offending", "police", explained=True), "adult", True)]
+    assert not fired(r, [ev(20, "neglect", "hv")], household=explained)
+
+
+# --- missing education and health ------------------------------------------------------------------------------------
+
+
+def test_missing_education_and_health(rules):
+    r = rules["missing_education_and_health"]
+    assert fired(r, [ev(100, "missing_education", "school"), ev(20, "missed_health_appointment", "gp")])
+    assert not fired(r, [ev(300, "missing_education", "school"), ev(20, "missed_health_appointment", "gp")])
+    assert not fired(r, [ev(100, "missing_education", "gp"), ev(20, "missed_health_appointment", "gp")])
+    assert not fired(
+        r, [ev(100, "school_absence", "school", explained=True), ev(20, "missed_health_appointment", "gp")]
+    )
+
+
+# --- unborn -------------------------------------------------------------------------------------------------------------
+
+
+def test_unborn_pregnancy_with_risk_in_the_household(rules):
+    r = rules["unborn_with_risk_factors"]
+    household = [(ev(50, "domestic_abuse", "police"), "partner", True)]
+    assert fired(r, [ev(30, "pregnancy", "midwife")], household=household, adult=True)
+    assert fired(r, [ev(30, "pregnancy", "midwife"), ev(20, "substance_misuse", "police")], adult=True)
+    assert not fired(r, [ev(30, "pregnancy", "midwife"), ev(20, "substance_misuse", "midwife")])  # one agency
+    assert not fired(r, [ev(30, "pregnancy", "midwife")])
+    far = [(ev(500, "domestic_abuse", "police"), "partner", True)]
+    assert not fired(r, [ev(30, "pregnancy", "midwife")], household=far)
+
+
+# --- same concern ------------------------------------------------------------------------------------------------------
+
+
+def test_same_concern_from_two_agencies(rules):
+    r = rules["same_concern_two_agencies"]
+    assert fired(r, [ev(100, "injury", "school"), ev(30, "injury", "gp")])
+    assert not fired(r, [ev(200, "injury", "school"), ev(10, "injury", "gp")])
+    assert not fired(r, [ev(100, "injury", "school"), ev(30, "injury", "school")])
+    assert not fired(r, [ev(100, "injury", "school", explained=True), ev(30, "injury", "gp")])
+    assert not fired(r, [ev(100, "ed_attendance", "h1"), ev(30, "ed_attendance", "h2")])
+
+
+# --- the engine as a whole -----------------------------------------------------------------------------------------
+
+
+def test_a_single_indicator_never_flags_a_child_except_a_baby_injury(rules):
+    everything = list(rules.values())
+    for indicator in ("injury", "domestic_abuse", "missing_episode", "contact", "ed_attendance", "adult_offending"):
+        assert not evaluate_child(everything, Child("c", AS_OF - 3000, [ev(10, indicator, "police")]), AS_OF)
+    assert evaluate_child(everything, Child("c", AS_OF - 100, [ev(10, "injury", "police")]), AS_OF)
+
+
+def test_contributions_are_in_time_order_with_their_rules(rules):
+    events = [ev(10, "neglect", "hv"), ev(100, "domestic_abuse", "police"), ev(50, "domestic_abuse", "school")]
+    hits = evaluate_child(list(rules.values()), Child("c", None, events), AS_OF)
+    assert {h.rule.code for h in hits} == {"cross_agency_combination", "same_concern_two_agencies"}
+    ordered = contributions(hits)
+    assert [e[0] for e, _ in ordered] == sorted(e[0] for e in events)
+    assert "same_concern_two_agencies" in ordered[0][1] and "cross_agency_combination" in ordered[0][1]
+
+
+def test_an_adult_is_read_by_the_unborn_rule_only(rules):
+    events = [ev(100, "domestic_abuse", "police"), ev(50, "domestic_abuse", "school"), ev(10, "neglect", "hv")]
+    assert not evaluate_child(list(rules.values()), Child("a", None, events, (), True), AS_OF)
+
+
+def test_rule_definitions_are_checked():
+    assert rule_check("nope", {}).startswith("unknown rule type")
+    assert rule_check("combination", {"window_days": -1}) == "window_days must be a whole number of 0 or more"
+    assert rule_check("co_occurrence", {}) == "groups: give at least one list of indicators"
+    assert rule_check("combination", {"window_days": 90}) is None
