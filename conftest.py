@@ -164,6 +164,7 @@ def contact_payload(**overrides):
         "family_aware": "no",
         "consent": "not_sought",
         "consent_not_sought_reason": "unsafe",
+        "consent_lawful_basis": "public_task",
         "immediate_risk": False,
     }
     data.update(overrides)

@@ -125,6 +125,7 @@ from openmash.matching.api import router as matching_router  # noqa: E402
 from openmash.messaging.api import router as messaging_router  # noqa: E402
 from openmash.oversight.api import router as oversight_router  # noqa: E402
 from openmash.people.api import router as people_router  # noqa: E402
+from openmash.sharing.agreements_api import router as agreements_router  # noqa: E402
 from openmash.sharing.api import router as sharing_router  # noqa: E402
 
 api.add_router("/", contacts_router)
@@ -134,4 +135,5 @@ api.add_router("/", casework_router)
 api.add_router("/", matching_router)
 api.add_router("/", oversight_router)
 api.add_router("/", sharing_router)
+api.add_router("/", agreements_router)
 api.add_router("/", messaging_router)

@@ -58,6 +58,10 @@ PROTECTED = {
 ALLOWED = {
     ("AddressIn", "status"),  # the address is known / no fixed abode / not known (what the referrer knows)
     ("AddressCorrectionIn", "status"),  # the same, in a hub correction
+    # an information-sharing agreement is recorded as a draft or active by the partnership admin (ended only through
+    # its own end operation): the status is what the admin says, not a server field (ADR 0016)
+    ("AgreementIn", "status"),
+    ("AgreementUpdateIn", "status"),
     ("ActionIn", "owner"),  # a strategy discussion's action: who is to do it, as free text (not a user)
 }
 

@@ -280,6 +280,18 @@ ORACLE |= {
     ("POST", "/api/v1/subject-access"): Rule(PRIVACY, 422, 403),
 }
 
+# Information-sharing agreements (ADR 0016): no personal data. The hub's screeners and managers, the partnership
+# admin and the privacy officer read them; only the partnership admin writes. Everyone else: 403 (the action first).
+AGREEMENT_READERS = HUB | at_any("partnership_admin", "privacy_officer")
+AGREEMENT_WRITERS = at_any("partnership_admin")
+ORACLE |= {
+    ("GET", "/api/v1/sharing-agreements"): Rule(AGREEMENT_READERS, 200, 403),
+    ("GET", "/api/v1/sharing-agreements/{agreement_id}"): Rule(AGREEMENT_READERS, 200, 403),
+    ("POST", "/api/v1/sharing-agreements"): Rule(AGREEMENT_WRITERS, 201, 403),
+    ("POST", "/api/v1/sharing-agreements/{agreement_id}/changes"): Rule(AGREEMENT_WRITERS, 200, 403),
+    ("POST", "/api/v1/sharing-agreements/{agreement_id}/end"): Rule(AGREEMENT_WRITERS, 200, 403),
+}
+
 
 def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
     """The concrete request for each operation, against the shared data."""
@@ -446,7 +458,29 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/people/{person_id}/access-history"): (f"/people/{w['child']}/access-history", None),
         ("GET", "/api/v1/reports/views-without-involvement"): ("/reports/views-without-involvement", None),
         ("POST", "/api/v1/subject-access"): ("/subject-access", {"person": str(w["child"])}),
+        ("GET", "/api/v1/sharing-agreements"): ("/sharing-agreements", None),
+        ("GET", "/api/v1/sharing-agreements/{agreement_id}"): (f"/sharing-agreements/{w['agreement']}", None),
+        ("POST", "/api/v1/sharing-agreements"): ("/sharing-agreements", _AGREEMENT),
+        ("POST", "/api/v1/sharing-agreements/{agreement_id}/changes"): (
+            f"/sharing-agreements/{w['agreement']}/changes",
+            {**_AGREEMENT, "version": 1},
+        ),
+        ("POST", "/api/v1/sharing-agreements/{agreement_id}/end"): (
+            f"/sharing-agreements/{w['agreement']}/end",
+            {"version": 1},
+        ),
     }
+
+
+_AGREEMENT = {
+    "title": "Matrix agreement",
+    "parties": ["mash", "health-gp"],
+    "categories": ["health"],
+    "lawful_bases": ["art6_1e", "sch1_para18"],
+    "starts_on": "2026-01-01",
+    "document_reference": "ISA/MATRIX/1",
+    "status": "active",
+}
 
 
 def _fresh_child() -> dict:
@@ -653,7 +687,10 @@ def _oversight_world(actors, *, child, other) -> dict:
     )
     note = Notification.objects.create(user=actors["manager@mash"].user, message="Access notice AN-TEST-0001")
     OversightDelivery.objects.create(notification=note, notice=notice)
-    return {"break_glass": glass.pk, "alert": alert.pk, "access_notice": notice.pk}
+    from openmash.sharing.agreements import agreement_create
+
+    agreement = agreement_create(actor=actors["partnership_admin@mash"], data=_AGREEMENT)
+    return {"break_glass": glass.pk, "alert": alert.pk, "access_notice": notice.pk, "agreement": agreement.pk}
 
 
 @pytest.fixture(scope="module")
@@ -840,6 +877,7 @@ def test_every_api_operation_has_a_matrix_row():
         "access_notice",
         "item_shared",
         "item_draft",
+        "agreement",
         "attachment",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)

@@ -405,6 +405,24 @@ ROWS: dict[str, Row] = {
     "partnership:agency_deactivate": Row(
         "GET", "/partnership/agencies/police/deactivate/", at_any("partnership_admin"), denied=403, personal=False
     ),
+    # information-sharing agreements (ADR 0016): the hub's screeners and managers, the partnership admin and the
+    # privacy officer read the list (no personal data); only the partnership admin adds, changes and ends
+    "partnership:agreements": Row(
+        "GET",
+        "/partnership/agreements/",
+        HUB | at_any("partnership_admin", "privacy_officer"),
+        denied=403,
+        personal=False,
+    ),
+    "partnership:agreement_new": Row(
+        "GET", "/partnership/agreements/new/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "partnership:agreement_edit": Row(
+        "GET", "/partnership/agreements/{agreement}/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "partnership:agreement_end": Row(
+        "GET", "/partnership/agreements/{agreement}/end/", at_any("partnership_admin"), denied=403, personal=False
+    ),
     # agency data feeds: the partnership admin imports extracts and keeps feed mappings (the pages show row numbers,
     # fields, reasons and counts, never a value from a file); the batch and mapping rows ask for ones that exist
     "feeds:imports": Row("GET", "/partnership/imports/", at_any("partnership_admin"), denied=403, personal=False),
@@ -636,6 +654,17 @@ def _build_world() -> dict:
         feed_code="standard", agency_id=users[RECORDER].memberships.get().agency_id, file_name="x.csv"
     )
     FeedMapping.objects.create(code="matrix-feed", name="Matrix", source_text="code: matrix-feed", definition={})
+    from openmash.sharing.models import SharingAgreement
+
+    agreement = SharingAgreement.objects.create(
+        title="Matrix agreement",
+        categories=["health"],
+        lawful_bases=["art6_1e"],
+        starts_on=dt.date(2026, 1, 1),
+        document_reference="ISA/1",
+        status="active",
+        recorded_by=users[RECORDER],
+    )
     return {
         "users": users,
         "ids": {
@@ -652,6 +681,7 @@ def _build_world() -> dict:
             "link": proposed.pk,
             "merged": merged.pk,
             "batch": batch.pk,
+            "agreement": agreement.pk,
             "user": recorder.user.pk,
             "item_shared": item_shared.pk,
             "item_draft": item_draft.pk,
@@ -825,6 +855,7 @@ def test_every_row_requests_its_own_route():
         "merged",
         "item_shared",
         "item_draft",
+        "agreement",
         "attachment",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}

@@ -69,6 +69,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "early_help.inbox": frozenset({Role.RESEARCHER}),
     "early_help.acknowledge": frozenset({Role.RESEARCHER}),
     "partnership.configure": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Information-sharing agreements (issue 7, ADR 0016): the partnership admin records them; the hub (screeners and
+    # managers of the hub agency: access.sharing.agreements_view_allowed) and the privacy officer read them.
+    "agreement.view": frozenset({Role.SCREENER, Role.MANAGER, Role.PARTNERSHIP_ADMIN, Role.PRIVACY_OFFICER}),
+    "agreement.manage": frozenset({Role.PARTNERSHIP_ADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
     # casework (openmash/casework): case notes and strategy discussions are the hub's; the MASH pack goes to the
     # allocated worker and the assessment team (which packs: mash_packs_visible); allocations end by closing.

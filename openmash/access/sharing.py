@@ -127,6 +127,8 @@ def _decision_out(d) -> dict:
         "decided_by": str(d.decided_by) if d.decided_by_id else "",
         "decided_at": d.decided_at,
         "via": d.via,
+        "agreement_check": d.agreement_check,
+        "agreement_id": d.agreement_id,
     }
 
 
@@ -274,6 +276,162 @@ def is_police_agency(agency) -> bool:
     return agency.agency_type == AgencyType.POLICE
 
 
+# --- information-sharing agreements (ADR 0016) -----------------------------------------------------------------------
+
+#: The category of information an agency of each type holds (what an answer to a request to it is about).
+AGENCY_TYPE_CATEGORY: dict[str, str] = {
+    "police": "police_records",
+    "csc": "childrens_social_care",
+    "health": "health",
+    "education": "education",
+    "probation": "probation",
+    "youth_justice": "youth_justice",
+    "housing": "housing",
+    "asc": "adult_social_care",
+    "domestic_abuse": "domestic_abuse",
+    "early_help": "early_help",
+}
+#: Sensitive item categories with a category of information of their own; other_health is health.
+_ITEM_CATEGORY = {
+    "mental_health": "mental_health",
+    "sexual_health": "sexual_health",
+    "substance_misuse": "substance_misuse",
+    "police_intelligence": "police_intelligence",
+    "other_health": "health",
+}
+
+
+@dataclass(frozen=True)
+class AgreementAnswer:
+    """THE answer to "may this request or release go, under which agreement?". outcome: "covered" (an active
+    agreement covers it: `agreement`), "outside" (none does; allowed and flagged), "refused" (none does and the
+    partnership refuses such shares: `message` says why). `category`: the InfoCategory code checked."""
+
+    outcome: str
+    agreement: object | None
+    category: str
+    message: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+    @property
+    def recorded(self) -> str:
+        """The AgreementCheck code stored on the request or decision ("covered" or "outside")."""
+        return "covered" if self.outcome == "covered" else "outside"
+
+
+def agency_info_category(agency) -> str:
+    """The InfoCategory code of what an agency holds (by its type)."""
+    return AGENCY_TYPE_CATEGORY.get(agency.agency_type, "")
+
+
+def item_info_category(item) -> str:
+    """The InfoCategory code of a contributed item: its sensitive category where that is a category of information
+    (mental health, sexual health, substance misuse, police intelligence; other health is health), else what its
+    agency holds (standard items, sealed items, 'not stated')."""
+    if item.sensitivity == "sensitive" and item.category in _ITEM_CATEGORY:
+        return _ITEM_CATEGORY[item.category]
+    return agency_info_category(item.agency)
+
+
+def outside_agreement_mode() -> str:
+    """The partnership's setting (SharingSettings.outside_agreement): "flag" (default) or "refuse"."""
+    from openmash.sharing.models import SharingSettings
+
+    row = SharingSettings.objects.order_by("created_at").only("outside_agreement").first()
+    return row.outside_agreement if row and row.outside_agreement in ("flag", "refuse") else "flag"
+
+
+def agreements_covering(*, from_agency, to_agencies, category: str, on=None) -> list:
+    """Active agreements in their dates on `on` (default today, Europe/London) whose parties include `from_agency`
+    and at least one of `to_agencies` and whose categories include `category`."""
+    from django.utils import timezone
+
+    from openmash.sharing.models import SharingAgreement
+
+    day = on or timezone.localdate()
+    to_ids = [a.pk for a in to_agencies]
+    qs = (
+        SharingAgreement.objects.filter(status="active", starts_on__lte=day, parties=from_agency)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .filter(pk__in=SharingAgreement.objects.filter(parties__in=to_ids).values("pk"))
+        .order_by("starts_on", "title")
+    )
+    # JSON list membership is checked in Python (SQLite and PostgreSQL alike): agreements are few.
+    return [a for a in qs if category in (a.categories or [])]
+
+
+def agreement_check(*, from_agency, to_agencies, category: str, urgent_child_protection: bool, on=None):
+    """THE one decision on whether a request to an agency or a release out of the secure room may go, as far as
+    information-sharing agreements are concerned (issue 7). In: the agency the information comes from, the agencies
+    it goes to (the hub's), the InfoCategory code, whether this is urgent child protection (a child at risk of
+    significant harm now). Out: AgreementAnswer: "covered" with the first matching active agreement; otherwise
+    "refused" when the partnership refuses shares outside an agreement and this is not urgent child protection;
+    otherwise "outside" (allowed, flagged). Urgent child protection is never refused, only recorded and flagged
+    (golden rule 1, 2024; ICO: share in an emergency as necessary and proportionate)."""
+    matching = agreements_covering(from_agency=from_agency, to_agencies=to_agencies, category=category, on=on)
+    if matching:
+        return AgreementAnswer("covered", matching[0], category)
+    if outside_agreement_mode() == "refuse" and not urgent_child_protection:
+        from openmash.sharing.choices import InfoCategory
+
+        label = InfoCategory(category).label if category in InfoCategory.values else "this information"
+        message = (
+            f"No active information-sharing agreement covers {from_agency.name} sharing {label.lower()} with the "
+            "MASH. Ask the partnership admin to record one, or share under urgent child protection if a child is at "
+            "risk of significant harm now."
+        )
+        return AgreementAnswer("refused", None, category, message)
+    return AgreementAnswer("outside", None, category)
+
+
+def hub_agencies() -> list:
+    """The hub's agencies (Agency.is_hub, active): the other party of a request from the hub or a release out of
+    the secure room (to the local authority's children's social care: the allocated worker, the pack)."""
+    from openmash.accounts.models import Agency
+
+    return list(Agency.objects.filter(is_hub=True, active=True))
+
+
+def agreements_view_allowed(actor) -> bool:
+    """Whether the actor may list and read agreements: the hub's screeners and managers, the partnership admin and
+    the privacy officer (no personal data in an agreement; the hub needs to know what it may ask for)."""
+    if not can(actor, "agreement.view"):
+        return False
+    return actor.is_hub if actor.role in ("screener", "manager") else True
+
+
+def agreements_manage_allowed(actor) -> bool:
+    """Whether the actor may add, change and end agreements and set what happens outside them: the partnership
+    admin."""
+    return can(actor, "agreement.manage")
+
+
+def agreements_visible(actor) -> QuerySet:
+    """Agreements the actor may read: all of them for agreements_view_allowed, none else."""
+    from openmash.sharing.models import SharingAgreement
+
+    if not agreements_view_allowed(actor):
+        return SharingAgreement.objects.none()
+    return SharingAgreement.objects.all()
+
+
+def agreement_flags_visible(actor) -> tuple[QuerySet, QuerySet]:
+    """The requests and release decisions recorded outside any agreement (agreement_check "outside"), for the
+    privacy officer's oversight queue: (agency requests, share decisions); both empty for anyone else."""
+    from openmash.enquiries.models import AgencyRequest
+    from openmash.sharing.models import ShareDecision
+
+    if not can(actor, "privacy.review"):
+        return AgencyRequest.objects.none(), ShareDecision.objects.none()
+    return (
+        AgencyRequest.objects.filter(agreement_check="outside"),
+        ShareDecision.objects.filter(agreement_check="outside"),
+    )
+
+
 __all__ = [
     "SEALED_ROLES_DEFAULT",
     "ItemView",
@@ -294,4 +452,15 @@ __all__ = [
     "release_requests_visible",
     "release_request_recipients",
     "is_police_agency",
+    "AgreementAnswer",
+    "agency_info_category",
+    "item_info_category",
+    "outside_agreement_mode",
+    "agreements_covering",
+    "agreement_check",
+    "hub_agencies",
+    "agreements_view_allowed",
+    "agreements_manage_allowed",
+    "agreements_visible",
+    "agreement_flags_visible",
 ]

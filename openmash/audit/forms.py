@@ -95,6 +95,10 @@ ACTION_LABELS = {
     "release": "Released an item outside the MASH",
     "release_refuse": "Refused to release an item",
     "release_request": "Asked an agency to release an item",
+    # information-sharing agreements and consent at intake (ADR 0016)
+    "agreement_end": "Ended an information-sharing agreement",
+    "agreement_refuse": "Refused: outside every information-sharing agreement",
+    "share_without_consent": "Recorded sharing without consent at intake",
 }
 
 

@@ -36,6 +36,7 @@ RECORD_KWARGS: dict[str, str] = {
     "break_glass_id": "oversight.BreakGlass",  # issue 7: emergency access to one record
     "alert_id": "oversight.PrivacyAlert",  # the privacy officer's review item
     "item_id": "sharing.ContributedItem",  # an agency's contributed item (issue 7, the secure room)
+    "agreement_id": "sharing.SharingAgreement",  # an information-sharing agreement (ADR 0016)
     "attachment_id": "messaging.Attachment",  # a file sent with a secure message (issue 7)
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which

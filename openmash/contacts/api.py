@@ -108,7 +108,14 @@ class DomesticAbuseIn(CleanSchema):
 class ContactCreateIn(CleanSchema):
     """A new contact. Domestic abuse details sit at the top level (police_reference ... notify_schools).
     received_at defaults to now; it may not be in the future or more than a year ago, and one more than the
-    partnership's late-recording window ago (default 30 days) needs late_recorded_reason."""
+    partnership's late-recording window ago (default 30 days) needs late_recorded_reason.
+
+    Consent (a recorded decision, ADR 0016): consent is obtained, refused, not_sought or not_applicable (a statutory
+    duty, e.g. the police). Sharing without consent (all but obtained) needs consent_lawful_basis (public_task,
+    legal_obligation, vital_interests, part3); not_sought needs consent_not_sought_reason (unsafe, prejudice,
+    urgent, not_capable, other); refused needs consent_override_reason (risk_of_harm, public_interest, crime).
+    consent_condition is optional (sch1_para18, art9_2g, art9_2h, art9_2b, sch8_para4, sch8_para1); consent_detail
+    is a free-text note."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset(
         {"narrative", "consent_detail", "immediate_risk_detail", "late_recorded_reason"}
@@ -132,6 +139,9 @@ class ContactCreateIn(CleanSchema):
     family_aware: Literal["yes", "no", "unknown"] = "unknown"
     consent: str = ""
     consent_not_sought_reason: str = ""
+    consent_override_reason: str = Field("", max_length=30)
+    consent_lawful_basis: str = Field("", max_length=30)
+    consent_condition: str = Field("", max_length=30)
     consent_detail: str = Field("", max_length=500)
     immediate_risk: bool | None = None
     immediate_risk_detail: str = Field("", max_length=1000)
@@ -213,6 +223,9 @@ class ContactOut(Schema):
     family_aware: str
     consent: str
     consent_not_sought_reason: str
+    consent_override_reason: str = ""
+    consent_lawful_basis: str = ""
+    consent_condition: str = ""
     immediate_risk: bool
     people: list[ContactPersonOut]
     screening: ScreeningOut | None
@@ -559,6 +572,9 @@ def contact_out(actor, contact) -> dict:
         "family_aware": contact.family_aware,
         "consent": contact.consent,
         "consent_not_sought_reason": contact.consent_not_sought_reason,
+        "consent_override_reason": contact.consent_override_reason,
+        "consent_lawful_basis": contact.consent_lawful_basis,
+        "consent_condition": contact.consent_condition,
         "immediate_risk": contact.immediate_risk,
         "people": _people(contact, view=view),
         "screening": {

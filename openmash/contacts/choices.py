@@ -23,17 +23,60 @@ class FamilyAware(models.TextChoices):
 
 
 class Consent(models.TextChoices):
+    """The consent position at intake (DOMAIN.md 3.2; Information sharing advice for safeguarding practitioners,
+    2024, rules 2 and 3). Everything but "obtained" is sharing without consent: a recorded decision with its reason
+    category and lawful basis (ADR 0016), never free text alone."""
+
     OBTAINED = "obtained", "Consent obtained"
-    REFUSED = "refused", "Consent refused"
+    REFUSED = "refused", "Consent refused, but sharing is justified"
     NOT_SOUGHT = "not_sought", "Consent not sought"
+    NOT_APPLICABLE = "not_applicable", "Not applicable: shared under a statutory duty (for example the police)"
+
+
+#: Consent positions that are sharing without consent (reason and lawful basis required).
+WITHOUT_CONSENT = frozenset({"refused", "not_sought", "not_applicable"})
 
 
 class ConsentNotSoughtReason(models.TextChoices):
-    UNSAFE = "unsafe", "Seeking consent would put the child or others at risk"
+    """Why consent was not sought (golden rules 2 and 3, 2024: not where seeking it would increase the risk)."""
+
+    UNSAFE = "unsafe", "Seeking consent would place the child at risk of significant harm"
     PREJUDICE = "prejudice", "Seeking consent would prejudice an investigation"
     URGENT = "urgent", "Urgent: no time to seek consent"
     NOT_CAPABLE = "not_capable", "No one capable of giving consent could be reached"
-    OTHER = "other", "Other reason"
+    OTHER = "other", "Other reason (say why in the note)"
+
+
+class ConsentOverrideReason(models.TextChoices):
+    """Why the concern is shared although consent was refused (golden rule 4, 2018; rule 3, 2024; ICO)."""
+
+    RISK_OF_HARM = "risk_of_harm", "The child is at risk of significant harm"
+    PUBLIC_INTEREST = "public_interest", "Sharing is justified in the public interest"
+    CRIME = "crime", "To prevent or detect a serious crime"
+
+
+class ConsentLawfulBasis(models.TextChoices):
+    """The lawful basis for sharing without consent (UK GDPR art. 6(1); DPA 2018 Part 3 for the police). Consent is
+    rarely the right basis for safeguarding (ICO 2023; advice 2024 rule 3)."""
+
+    PUBLIC_TASK = "public_task", "Article 6(1)(e) public task (statutory functions)"
+    LEGAL_OBLIGATION = "legal_obligation", "Article 6(1)(c) legal obligation"
+    VITAL_INTERESTS = "vital_interests", "Article 6(1)(d) vital interests (life or death)"
+    PART3 = "part3", "DPA 2018 Part 3: law-enforcement processing (police)"
+    # contacts recorded before the basis was asked (migration contacts 0011): never accepted as input
+    NOT_RECORDED = "not_recorded", "Not recorded (recorded before the lawful basis was asked)"
+
+
+class ConsentCondition(models.TextChoices):
+    """The further condition for health or police information in the contact (optional): UK GDPR art. 9(2) with
+    DPA 2018 Schedule 1, or Schedule 8 for the police."""
+
+    SCH1_PARA18 = "sch1_para18", "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
+    ART9_2G = "art9_2g", "Article 9(2)(g): substantial public interest"
+    ART9_2H = "art9_2h", "Article 9(2)(h): health or social care"
+    ART9_2B = "art9_2b", "Article 9(2)(b): social protection law"
+    SCH8_PARA4 = "sch8_para4", "DPA 2018 Schedule 8 paragraph 4: safeguarding (police)"
+    SCH8_PARA1 = "sch8_para1", "DPA 2018 Schedule 8 paragraph 1: statutory purposes (police)"
 
 
 class ContactPersonRole(models.TextChoices):

@@ -6,7 +6,10 @@ from django.db import models
 from openmash.contacts.choices import (
     ChangeKind,
     Consent,
+    ConsentCondition,
+    ConsentLawfulBasis,
     ConsentNotSoughtReason,
+    ConsentOverrideReason,
     ContactPersonRole,
     ContactStatus,
     DashRisk,
@@ -38,7 +41,12 @@ class Contact(VersionedModel):
     family_aware = models.CharField(max_length=10, choices=FamilyAware.choices, default=FamilyAware.UNKNOWN)
     consent = models.CharField(max_length=20, choices=Consent.choices)
     consent_not_sought_reason = models.CharField(max_length=20, choices=ConsentNotSoughtReason.choices, blank=True)
-    consent_detail = EncryptedTextField(max_length=500, blank=True)
+    consent_detail = EncryptedTextField(max_length=500, blank=True)  # the note about consent (free text)
+    # Sharing without consent as a recorded decision (ADR 0016): why (a category) and the lawful basis; the condition
+    # for health or police information when the recorder gives one. Empty when consent was obtained.
+    consent_override_reason = models.CharField(max_length=30, choices=ConsentOverrideReason.choices, blank=True)
+    consent_lawful_basis = models.CharField(max_length=30, choices=ConsentLawfulBasis.choices, blank=True)
+    consent_condition = models.CharField(max_length=30, choices=ConsentCondition.choices, blank=True)
     immediate_risk = models.BooleanField(default=False)
     immediate_risk_detail = EncryptedTextField(max_length=1000, blank=True)
     late_recorded_reason = EncryptedTextField(

@@ -26,9 +26,13 @@ from openmash.audit.services import audit_batch, audit_record, audit_record_many
 from openmash.contacts.choices import (
     CONCERN_CODES,
     SOURCE_CODES,
+    WITHOUT_CONSENT,
     ChangeKind,
     Consent,
+    ConsentCondition,
+    ConsentLawfulBasis,
     ConsentNotSoughtReason,
+    ConsentOverrideReason,
     ContactPersonRole,
     ContactStatus,
     DashRisk,
@@ -311,20 +315,50 @@ def _validate_referrer(data, cleaned, err) -> None:
 
 
 def _validate_consent(data, cleaned, err) -> None:
+    """The consent position as a recorded decision (ADR 0016; DOMAIN.md 3.2). consent: obtained, refused (sharing
+    justified: consent_override_reason required), not_sought (consent_not_sought_reason required) or not_applicable
+    (a statutory duty, e.g. the police). Sharing without consent (all but obtained) needs consent_lawful_basis (UK
+    GDPR art. 6(1) or DPA 2018 Part 3); consent_condition (art. 9 / Sch 1 / Sch 8) is optional. consent_detail is
+    the free-text note (500 characters, encrypted at rest). Answers in a branch not chosen are dropped."""
     consent = data.get("consent") or ""
     if consent not in Consent.values:
         err("consent", "Select the consent position")
     reason = data.get("consent_not_sought_reason") or ""
     if consent == Consent.NOT_SOUGHT and reason not in ConsentNotSoughtReason.values:
         err("consent_not_sought_reason", "Select why consent was not sought")
+    override = data.get("consent_override_reason") or ""
+    if consent == Consent.REFUSED and override not in ConsentOverrideReason.values:
+        err("consent_override_reason", "Select why the concern is shared although consent was refused")
+    without = consent in WITHOUT_CONSENT
+    basis = data.get("consent_lawful_basis") or ""
+    if without and (basis not in ConsentLawfulBasis.values or basis == ConsentLawfulBasis.NOT_RECORDED):
+        err("consent_lawful_basis", "Select the lawful basis for sharing without consent")
+    condition = data.get("consent_condition") or ""
+    if without and condition and condition not in ConsentCondition.values:
+        err("consent_condition", "Select a condition from the list, or none")
     detail = _text(data, "consent_detail", err, multiline=True)
     if len(detail) > 500:
         err("consent_detail", "Must be 500 characters or fewer")
     cleaned.update(
         consent=consent,
         consent_not_sought_reason=reason if consent == Consent.NOT_SOUGHT else "",
+        consent_override_reason=override if consent == Consent.REFUSED else "",
+        consent_lawful_basis=basis if without else "",
+        consent_condition=condition if without else "",
         consent_detail=detail,
     )
+
+
+def consent_reason_label(contact) -> str:
+    """Why a contact is shared without consent, in words ("" when consent was obtained): the not-sought reason, the
+    reason for sharing despite a refusal, or the statutory duty."""
+    if contact.consent == Consent.NOT_SOUGHT and contact.consent_not_sought_reason in ConsentNotSoughtReason.values:
+        return ConsentNotSoughtReason(contact.consent_not_sought_reason).label
+    if contact.consent == Consent.REFUSED and contact.consent_override_reason in ConsentOverrideReason.values:
+        return ConsentOverrideReason(contact.consent_override_reason).label
+    if contact.consent == Consent.NOT_APPLICABLE:
+        return "Shared under a statutory duty"
+    return ""
 
 
 def _validate_risk(data, cleaned, err) -> None:
@@ -730,13 +764,27 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         relationships_ensure(pairs=pairs, relationship_type=role, source_contact=contact, actor=actor)
     _siblings_record(actor, contact, subject_people, siblings)
     audit_record(actor=actor, action="create", obj=contact, detail={"subjects": len(subject_people)})
+    if contact.consent in WITHOUT_CONSENT:  # a recorded sharing decision (golden rule 7): codes only
+        audit_record(
+            actor=actor,
+            action="share_without_consent",
+            obj=contact,
+            detail={
+                "consent": contact.consent,
+                "reason": contact.consent_not_sought_reason or contact.consent_override_reason,
+                "lawful_basis": contact.consent_lawful_basis,
+                "condition": contact.consent_condition,
+            },
+        )
     _encompass_send(actor, contact)
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
+    without = consent_reason_label(contact)
     chronology_add(
         person_ids=[p.pk for p in subject_people],
         occurred_at=received_at,
         kind="contact",
-        summary=f"Contact {contact.reference} from {actor.agency.name}: {concerns}",
+        summary=f"Contact {contact.reference} from {actor.agency.name}: {concerns}"
+        + (f". Shared without consent: {without}" if without else ""),
         obj=contact,
         agency=actor.agency,
     )

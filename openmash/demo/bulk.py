@@ -211,6 +211,8 @@ class FrontDoorHistory:
             family_aware="no",
             consent="not_sought",
             consent_not_sought_reason="unsafe",
+            consent_lawful_basis="public_task",
+            consent_condition="sch1_para18",
             status=status,
             screening_due_at=self.fwd(received, 8 * 60),
             routed_to_id=routed_to,

@@ -308,6 +308,83 @@ class DemoSeeder:
             demo_totp_device_create(user)
         self.social_workers = [self.actors[f"csc.socialworker{i}"] for i in range(1, 5)]
 
+    def agreements(self) -> None:
+        """The partnership's information-sharing agreements (ADR 0016), recorded by the partnership admin through the
+        service (audited): a core safeguarding agreement between the MASH and its statutory partners, a health
+        agreement without sexual health (so a release of a sexual health item is flagged for the privacy officer),
+        and an ended one. Housing and adult social care are in none: requests to them are flagged."""
+        from openmash.sharing.agreements import agreement_create, agreement_end
+
+        admin = self.actors["admin"]
+        start = (timezone.localdate() - dt.timedelta(days=31 * (self.months + 1))).replace(day=1)
+        agreement_create(
+            actor=admin,
+            data={
+                "title": "Riverside children's safeguarding information-sharing agreement",
+                "parties": [
+                    "mash",
+                    "csc",
+                    "police",
+                    "school-oak",
+                    "school-ash",
+                    "probation",
+                    "yjs",
+                    "early-help",
+                    "da-service",
+                ],
+                "categories": [
+                    "police_records",
+                    "police_intelligence",
+                    "education",
+                    "childrens_social_care",
+                    "probation",
+                    "youth_justice",
+                    "early_help",
+                    "domestic_abuse",
+                ],
+                "lawful_bases": ["art6_1e", "art6_1c", "sch1_para18", "part3_sch8"],
+                "starts_on": start,
+                "document_reference": "RSP/ISA/2025/01 (signed copies held by the partnership business manager)",
+                "status": "active",
+            },
+        )
+        agreement_create(
+            actor=admin,
+            data={
+                "title": "Riverside health safeguarding information-sharing agreement",
+                "parties": [
+                    "mash",
+                    "csc",
+                    "health",
+                    "health-gp",
+                    "health-acute",
+                    "health-hv",
+                    "health-sn",
+                    "health-midwifery",
+                    "health-camhs",
+                ],
+                "categories": ["health", "mental_health", "substance_misuse"],
+                "lawful_bases": ["art6_1e", "art9_2h", "sch1_para18"],
+                "starts_on": start,
+                "document_reference": "RSP/ISA/2025/02 (ICB safeguarding team)",
+                "status": "active",
+            },
+        )
+        old = agreement_create(
+            actor=admin,
+            data={
+                "title": "Housing pilot information-sharing agreement",
+                "parties": ["mash", "housing"],
+                "categories": ["housing"],
+                "lawful_bases": ["art6_1e"],
+                "starts_on": start,
+                "ends_on": start + dt.timedelta(days=180),
+                "document_reference": "RSP/ISA/2024/07 (pilot, not renewed)",
+                "status": "active",
+            },
+        )
+        agreement_end(actor=admin, agreement_id=old.pk, version=old.version, ends_on=start + dt.timedelta(days=180))
+
     def population(self) -> None:
         pools = NamePools(self.fake)
         self.pools = pools
@@ -649,13 +726,34 @@ class DemoSeeder:
         return {"referrer_type": "professional", "referrer_name": self.fake.name(), "referrer_role": ""}
 
     def _consent(self, agency: str) -> dict:
+        """The consent decision at intake (ADR 0016): sharing without consent always names its reason and lawful
+        basis; the police share some contacts under their statutory duty (Part 3, Schedule 8)."""
         rng = self.rng
+        if agency == "police" and rng.random() < 0.3:
+            return {
+                "consent": "not_applicable",
+                "consent_lawful_basis": "part3",
+                "consent_condition": "sch8_para4",
+                "family_aware": "no",
+            }
         if agency in ("police", "da-service") or rng.random() < 0.35:
             reason = rng.choice(["unsafe", "prejudice", "urgent"] if agency == "police" else ["unsafe", "urgent"])
-            return {"consent": "not_sought", "consent_not_sought_reason": reason, "family_aware": "no"}
+            return {
+                "consent": "not_sought",
+                "consent_not_sought_reason": reason,
+                "consent_lawful_basis": "part3" if agency == "police" else "public_task",
+                "consent_condition": "sch8_para4" if agency == "police" else "sch1_para18",
+                "family_aware": "no",
+            }
         if rng.random() < 0.8:
             return {"consent": "obtained", "family_aware": "yes", "consent_detail": "Parent agreed by telephone."}
-        return {"consent": "refused", "family_aware": "yes", "consent_detail": "Mother declined; concern persists."}
+        return {
+            "consent": "refused",
+            "consent_override_reason": "risk_of_harm",
+            "consent_lawful_basis": "public_task",
+            "family_aware": "yes",
+            "consent_detail": "Mother declined; concern persists.",
+        }
 
     # --- back-dating ----------------------------------------------------------------------------------------------
 
@@ -1034,6 +1132,7 @@ def seed_demo(stdout=None, *, people=5000, households=2000, contacts=600, months
         seeder.say("Seeding the synthetic partnership (all names and identifiers are invented)...")
         seeder.agencies()
         seeder.users()
+        seeder.agreements()
         seeder.say(f"  {len(AGENCIES)} agencies and {len(seeder.actors)} users ({time.perf_counter() - started:.1f}s)")
         seeder.population()
         seeder.say(

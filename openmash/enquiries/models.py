@@ -84,6 +84,13 @@ class AgencyRequest(VersionedModel):
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When the decision closed it unanswered.")
+    # The information-sharing agreement check when it was sent (access.sharing.agreement_check, ADR 0016): the
+    # agreement covering it, or none and "outside" (flagged for the privacy officer); "" = sent before agreements.
+    agreement = models.ForeignKey(
+        "sharing.SharingAgreement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_check = models.CharField(max_length=10, blank=True, db_index=True)
+    info_category = models.CharField(max_length=30, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enquiry", "agency"], name="agency_request_one_per_agency")]

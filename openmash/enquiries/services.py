@@ -23,6 +23,7 @@ from openmash.access.policy import (
     person_get_for,
     require,
 )
+from openmash.access.sharing import agency_info_category, agreement_check
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
@@ -432,14 +433,44 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
     return enquiry
 
 
-@transaction.atomic
+class _OutsideAgreementRefused(Exception):
+    """Raised inside the request transaction so it rolls back; agency_requests_create audits and reports it."""
+
+    def __init__(self, enquiry, refused: list) -> None:
+        super().__init__("outside agreement")
+        self.enquiry, self.refused = enquiry, refused
+
+
 def agency_requests_create(
     *, actor, enquiry_id, agency_codes: list[str], question: str = "", questions: dict[str, str] | None = None
 ) -> list[AgencyRequest]:
     """Ask partner agencies what they know. In: agency codes; a question for all of them (`question`) and/or one
     per agency (`questions`, keyed by agency code, overriding `question`); blank means DEFAULT_REQUEST_QUESTION.
-    Each request is due `agency_due_at` (a lead before the enquiry's due time). Out: the new requests.
-    Errors: ValidationFailed (agency_codes, question, questions.<code>); Conflict if decided or asked already."""
+    Each request is due `agency_due_at` (a lead before the enquiry's due time). Each is checked against the
+    information-sharing agreements (access.sharing.agreement_check: the asked agency's category of information, to
+    the hub): covered (the agreement recorded on the request), outside (allowed, flagged for the privacy officer) or
+    refused when the partnership refuses shares outside an agreement, unless the contact has immediate risk or the
+    enquiry is rated red (urgent child protection: never refused). Out: the new requests. Errors: ValidationFailed
+    (agency_codes, question, questions.<code>; agency_codes when refused outside an agreement: nothing is sent and
+    the refusal is audited); Conflict if decided or asked already."""
+    try:
+        return _agency_requests_create(
+            actor=actor, enquiry_id=enquiry_id, agency_codes=agency_codes, question=question, questions=questions
+        )
+    except _OutsideAgreementRefused as exc:
+        from openmash.sharing.agreements import agreement_refusal_record
+
+        for agency, answer in exc.refused:
+            agreement_refusal_record(actor=actor, obj=exc.enquiry, answer=answer, to=agency.code)
+        raise ValidationFailed(
+            "There is a problem with the request", errors={"agency_codes": [a.message for _, a in exc.refused]}
+        ) from None
+
+
+@transaction.atomic
+def _agency_requests_create(
+    *, actor, enquiry_id, agency_codes: list[str], question: str = "", questions: dict[str, str] | None = None
+) -> list[AgencyRequest]:
     require(actor, "enquiry.request")
     enquiry = enquiry_get_for(actor, enquiry_id)
     errors: dict[str, list[str]] = {}
@@ -466,6 +497,20 @@ def agency_requests_create(
         raise Conflict("This enquiry has been decided; no more requests can be sent.")
     if errors:
         raise ValidationFailed("There is a problem with the request", errors=errors)
+    urgent = bool(enquiry.contact.immediate_risk) or enquiry.rag == "red"
+    hub = [actor.membership.agency]
+    answers = {
+        c: agreement_check(
+            from_agency=agencies[c],
+            to_agencies=hub,
+            category=agency_info_category(agencies[c]),
+            urgent_child_protection=urgent,
+        )
+        for c in codes
+    }
+    refused = [(agencies[c], a) for c, a in answers.items() if a.refused]
+    if refused:
+        raise _OutsideAgreementRefused(enquiry, refused)
     now = timezone.now()
     due = agency_due_at(enquiry_due=enquiry.due_at, now=now, immediate_risk=enquiry.contact.immediate_risk)
     try:
@@ -478,13 +523,26 @@ def agency_requests_create(
                     requested_at=now,
                     due_at=due,
                     question=per_agency.get(c) or question or DEFAULT_REQUEST_QUESTION,
+                    agreement=answers[c].agreement,
+                    agreement_check=answers[c].recorded,
+                    info_category=answers[c].category,
                 )
                 for c in codes
             ]
     except IntegrityError:
         raise Conflict("Someone else has just asked one of these agencies. Reload to see their request.") from None
     for r in created:
-        audit_record(actor=actor, action="create", obj=r, detail={"agency": r.agency.code})
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=r,
+            detail={
+                "agency": r.agency.code,
+                "agreement": r.agreement_check,
+                "category": r.info_category,
+                "urgent": urgent,
+            },
+        )
     return created
 
 

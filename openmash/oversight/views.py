@@ -29,6 +29,7 @@ from openmash.core.views import actor_required
 from openmash.oversight import selectors, services
 from openmash.oversight.choices import DECIDABLE, AlertStatus
 from openmash.oversight.forms import AlertDecisionForm, BreakGlassForm, ReportFilterForm, SubjectAccessForm
+from openmash.sharing.agreements import agreement_flags
 from openmash.web.forms import apply_service_errors
 from openmash.web.paging import pagination
 
@@ -173,6 +174,7 @@ def review_queue(request):
             "unreviewed": selectors.unreviewed_count(actor=actor),
             "overdue": selectors.overdue_count(actor=actor),
             "review_days": selectors.review_days(),
+            "outside_agreement": agreement_flags(actor=actor),
             "nav_active": "privacy",
         },
     )

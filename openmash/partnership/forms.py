@@ -281,3 +281,19 @@ class SealedRolesForm(CleanTextFormMixin, forms.Form):
                 "invalid_choice": "Select only roles from the list",
             },
         )
+
+
+class OutsideAgreementForm(CleanTextFormMixin, forms.Form):
+    """What happens to a request or release no active information-sharing agreement covers (ADR 0016)."""
+
+    outside_agreement = forms.ChoiceField(
+        label="When a request or release is outside every active information-sharing agreement",
+        help_text="Urgent child protection (a child at risk of significant harm now) is never refused: it is "
+        "recorded and flagged for the privacy officer",
+        choices=[
+            ("flag", "Allow it, and flag it for the privacy officer"),
+            ("refuse", "Refuse it, with a message saying no agreement covers it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose flag or refuse", "invalid_choice": "Choose flag or refuse"},
+    )

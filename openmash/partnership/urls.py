@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openmash.partnership import people_admin, views
+from openmash.sharing import agreement_views
 
 app_name = "partnership"
 
@@ -14,4 +15,9 @@ urlpatterns = [
     path("agencies/", people_admin.agencies_list, name="agencies"),
     path("agencies/<slug:code>/", people_admin.agency_detail, name="agency_detail"),
     path("agencies/<slug:code>/deactivate/", people_admin.agency_deactivate, name="agency_deactivate"),
+    # information-sharing agreements (issue 7, ADR 0016)
+    path("agreements/", agreement_views.agreements_list, name="agreements"),
+    path("agreements/new/", agreement_views.agreement_new, name="agreement_new"),
+    path("agreements/<uuid:agreement_id>/", agreement_views.agreement_edit, name="agreement_edit"),
+    path("agreements/<uuid:agreement_id>/end/", agreement_views.agreement_end, name="agreement_end"),
 ]

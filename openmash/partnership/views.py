@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from openmash.access.policy import require
-from openmash.access.sharing import sealed_role_choices, sealed_roles
+from openmash.access.sharing import outside_agreement_mode, sealed_role_choices, sealed_roles
 from openmash.core.exceptions import ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services
@@ -19,11 +19,13 @@ from openmash.partnership.forms import (
     IntakeForm,
     MatchingThresholdsForm,
     OutcomeRulesForm,
+    OutsideAgreementForm,
     RagTimescalesForm,
     SealedRolesForm,
     ThresholdsForm,
     WorkingHoursForm,
 )
+from openmash.sharing import agreements
 from openmash.sharing import services as sharing_services
 
 
@@ -65,6 +67,9 @@ def _forms(data=None, which=None):
             data if which == "sealed" else None,
             choices=sealed_role_choices(),
             initial={"sealed_roles": sorted(sealed_roles())},
+        ),
+        "agreement_form": OutsideAgreementForm(
+            data if which == "agreement" else None, initial={"outside_agreement": outside_agreement_mode()}
         ),
         "rules_form": OutcomeRulesForm(
             data if which == "rules" else None,
@@ -116,6 +121,11 @@ _SIMPLE = {
         "sealed_form",
         lambda actor, cd: sharing_services.sealed_roles_update(actor=actor, roles=cd["sealed_roles"]),
         "Sealed item roles saved. They apply at once.",
+    ),
+    "agreement": (
+        "agreement_form",
+        lambda actor, cd: agreements.outside_agreement_update(actor=actor, mode=cd["outside_agreement"]),
+        "Saved what happens outside an information-sharing agreement. It applies at once.",
     ),
     "access": (
         "access_form",

@@ -78,6 +78,10 @@ class DecisionOut(Schema):
     decided_by: str
     decided_at: dt.datetime
     via: str
+    agreement_check: str = Field(
+        "", description="a release: covered (by agreement_id) or outside (no agreement: flagged); else empty"
+    )
+    agreement_id: UUID | None = None
 
 
 class ItemOut(Schema):

@@ -191,3 +191,63 @@ class ReleaseRequestStatus(models.TextChoices):
     OPEN = "open", "Waiting for the agency"
     RELEASED = "released", "Released"
     REFUSED = "refused", "Release refused"
+
+
+# --- information-sharing agreements (issue 7; ADR 0016) ------------------------------------------------------------
+# The ICO's data sharing code recommends a data sharing agreement for routine sharing; DOMAIN.md 3.6 "Agreements and
+# DPIA": encode the agreed datasets per agency as configuration.
+
+
+class InfoCategory(models.TextChoices):
+    """The categories of information an agreement covers. An agency's answer is of its agency type's category
+    (access.sharing.AGENCY_TYPE_CATEGORY); a sensitive item of its own category where it has one
+    (access.sharing.item_info_category)."""
+
+    HEALTH = "health", "Health (physical health, health visiting, GP, acute)"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    SEXUAL_HEALTH = "sexual_health", "Sexual health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    POLICE_RECORDS = "police_records", "Police records (incidents, crimes, domestic abuse reports)"
+    POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence"
+    EDUCATION = "education", "Education (attendance, exclusions, school safeguarding)"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    PROBATION = "probation", "Probation"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    HOUSING = "housing", "Housing"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse services"
+    EARLY_HELP = "early_help", "Early help"
+
+
+class AgreementBasis(models.TextChoices):
+    """The lawful bases an agreement names (UK GDPR art. 6 and 9; DPA 2018 Schedule 1 and Part 3 / Schedule 8)."""
+
+    ART6_1C = "art6_1c", "UK GDPR article 6(1)(c): legal obligation"
+    ART6_1E = "art6_1e", "UK GDPR article 6(1)(e): public task"
+    ART9_2B = "art9_2b", "UK GDPR article 9(2)(b): employment, social security and social protection law"
+    ART9_2G = "art9_2g", "UK GDPR article 9(2)(g): substantial public interest"
+    ART9_2H = "art9_2h", "UK GDPR article 9(2)(h): health or social care"
+    SCH1_PARA18 = "sch1_para18", "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
+    PART3_SCH8 = "part3_sch8", "DPA 2018 Part 3 and Schedule 8 (police: law-enforcement processing)"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class OutsideAgreement(models.TextChoices):
+    """What happens to a request or release no active agreement covers (SharingSettings.outside_agreement). An
+    urgent child-protection share is never refused: it is recorded and flagged (golden rule 1, 2024; ICO)."""
+
+    FLAG = "flag", "Allow it, flag it for the privacy officer"
+    REFUSE = "refuse", "Refuse it (urgent child protection is still allowed and flagged)"
+
+
+class AgreementCheck(models.TextChoices):
+    """What the agreement check found, recorded on the request or the decision ("" = not checked: refusals, plain
+    summaries, rows from before agreements)."""
+
+    COVERED = "covered", "Covered by an agreement"
+    OUTSIDE = "outside", "Outside any agreement (flagged)"

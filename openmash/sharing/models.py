@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 
 from openmash.core.fields import EncryptedTextField
-from openmash.core.models import BaseModel
+from openmash.core.models import BaseModel, VersionedModel
 from openmash.sharing.choices import (
+    AgreementCheck,
+    AgreementStatus,
     ConsentNotSoughtReason,
     ConsentOverrideReason,
     ConsentState,
@@ -18,6 +20,7 @@ from openmash.sharing.choices import (
     ItemSensitivity,
     ItemState,
     LawfulBasis,
+    OutsideAgreement,
     Part3Condition,
     Purpose,
     RefusalReason,
@@ -91,6 +94,13 @@ class ShareDecision(BaseModel):
     decided_at = models.DateTimeField()
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     via = models.CharField(max_length=20, default="form")
+    # The information-sharing agreement check of a release (access.sharing.agreement_check): the agreement that
+    # covers it, or none and "outside" (flagged for the privacy officer); "" = not checked (ADR 0016).
+    agreement = models.ForeignKey(
+        "sharing.SharingAgreement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_check = models.CharField(max_length=10, choices=AgreementCheck.choices, blank=True, db_index=True)
+    info_category = models.CharField(max_length=30, blank=True)  # InfoCategory code the check used
 
     class Meta:
         ordering = ["decided_at"]
@@ -121,6 +131,37 @@ class SharingSettings(BaseModel):
     role, SECURITY-TESTS.md section 2)."""
 
     sealed_roles = models.JSONField(default=list, blank=True)  # empty: the default (access.sharing.sealed_roles)
+    # A request or release outside every active information-sharing agreement: flagged (default) or refused.
+    # Urgent child protection is never refused (access.sharing.agreement_check).
+    outside_agreement = models.CharField(max_length=10, choices=OutsideAgreement.choices, default=OutsideAgreement.FLAG)
 
     class Meta:
         verbose_name_plural = "sharing settings"
+
+
+class SharingAgreement(VersionedModel):
+    """An information-sharing agreement (ISA) the partnership admin records (ADR 0016): which agencies (parties)
+    share which categories of information (InfoCategory codes) under which lawful bases (AgreementBasis codes),
+    from `starts_on` until `ends_on` (inclusive; none = open-ended), with a reference to the signed document (where
+    it is kept: text, not the document). Status draft / active / ended; only an active agreement, in its dates,
+    covers a request or a release (access.sharing.agreement_check). No personal data."""
+
+    title = models.CharField(max_length=200)
+    parties = models.ManyToManyField("accounts.Agency", related_name="+")
+    categories = models.JSONField(default=list)
+    lawful_bases = models.JSONField(default=list)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    document_reference = models.CharField(max_length=500)
+    status = models.CharField(
+        max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["title", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.title

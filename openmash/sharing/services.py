@@ -24,9 +24,12 @@ from django.utils import timezone
 
 from openmash.access.policy import agency_request_get_for, agency_requests_visible, require
 from openmash.access.sharing import (
+    agreement_check,
+    hub_agencies,
     is_police_agency,
     item_decide_allowed,
     item_get_for,
+    item_info_category,
     item_owner,
     item_release_allowed,
     items_visible,
@@ -287,6 +290,7 @@ def _audit_detail(item, decision: ShareDecision) -> dict:
         "urgent": decision.urgent,
         "refusal_reason": decision.refusal_reason,
         "via": decision.via,
+        "agreement": decision.agreement_check,
     }
 
 
@@ -387,13 +391,36 @@ def item_decide(*, actor, item_id, decision: dict, via: str = "form") -> ShareDe
     return _decide(actor=actor, item=item, fields=fields, via=via, now=timezone.now())
 
 
-@transaction.atomic
+class _OutsideAgreementRefused(Exception):
+    def __init__(self, item, answer) -> None:
+        super().__init__("outside agreement")
+        self.item, self.answer = item, answer
+
+
 def item_release(*, actor, item_id, decision: dict, via: str = "form") -> ShareDecision:
     """The owning agency releases an item out of the hub (outcome share) or refuses to (do_not_share), with its
     recorded decision. A release makes exactly this item appear in the MASH pack, to the referrer's view and in
     exports (access.sharing.item_view). Open release requests for the item are answered and their askers told (in
-    app, the contact reference only). Errors: ValidationFailed; Conflict (not shared into the hub, or released
-    already); PermissionDenied (not the owning agency); NotFound."""
+    app, the contact reference only). A release is checked against the information-sharing agreements
+    (access.sharing.agreement_check: the item's category of information, from its agency to the hub's): the
+    agreement, or none and "outside" (flagged), is recorded on the decision; when the partnership refuses releases
+    outside an agreement and the decision is not urgent (a child at risk of significant harm now), it is refused:
+    ValidationFailed under "agreement", nothing recorded but the audited refusal.
+    Errors: ValidationFailed; Conflict (not shared into the hub, or released already); PermissionDenied (not the
+    owning agency); NotFound."""
+    try:
+        return _item_release(actor=actor, item_id=item_id, decision=decision, via=via)
+    except _OutsideAgreementRefused as exc:
+        from openmash.sharing.agreements import agreement_refusal_record
+
+        agreement_refusal_record(actor=actor, obj=exc.item, answer=exc.answer, to="hub")
+        raise ValidationFailed(
+            "There is a problem with the release decision", errors={"agreement": [exc.answer.message]}
+        ) from None
+
+
+@transaction.atomic
+def _item_release(*, actor, item_id, decision: dict, via: str = "form") -> ShareDecision:
     require(actor, "request.respond")
     item = item_get_for(actor, item_id, qs=items_visible(actor).select_related("agency", "request__enquiry__contact"))
     if not item_owner(actor, item):
@@ -407,7 +434,22 @@ def item_release(*, actor, item_id, decision: dict, via: str = "form") -> ShareD
     now = timezone.now()
     release = fields["outcome"] == DecisionOutcome.SHARE
     kind = DecisionKind.RELEASE if release else DecisionKind.REFUSE_RELEASE
-    decision_row = _decision_save(actor=actor, item=item, kind=kind, fields=fields, via=via, now=now)
+    agreement = {}
+    if release:
+        answer = agreement_check(
+            from_agency=item.agency,
+            to_agencies=hub_agencies(),
+            category=item_info_category(item),
+            urgent_child_protection=fields["urgent"],
+        )
+        if answer.refused:
+            raise _OutsideAgreementRefused(item, answer)
+        agreement = {
+            "agreement": answer.agreement,
+            "agreement_check": answer.recorded,
+            "info_category": answer.category,
+        }
+    decision_row = _decision_save(actor=actor, item=item, kind=kind, fields={**fields, **agreement}, via=via, now=now)
     if release:
         won = ContributedItem.objects.filter(pk=item.pk, released_at__isnull=True).update(
             released_at=now, released_by=actor.user, updated_at=now

@@ -268,7 +268,7 @@ def item_release(request, item_id):
     form = ReleaseForm(request.POST if request.method == "POST" else None, special=special, police=police)
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_release(actor=actor, item_id=item.pk, decision=form.decision(), via="form")
+            decision = services.item_release(actor=actor, item_id=item.pk, decision=form.decision(), via="form")
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         except Conflict as exc:
@@ -282,6 +282,12 @@ def item_release(request, item_id):
                 if released
                 else f"Item {item.position} kept in the MASH. Your decision is recorded.",
             )
+            if decision.agreement_check == "outside":
+                messages.warning(
+                    request,
+                    "No active information-sharing agreement covers this release. It is recorded and flagged for "
+                    "the privacy officer.",
+                )
             return redirect(_request_page(item))
     ctx = {
         "item": item,

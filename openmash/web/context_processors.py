@@ -17,6 +17,8 @@ NAV_ITEMS = [
     ("encompass", "School notices", "web:encompass_notices", "encompass.view"),
     ("partnership", "Partnership settings", "partnership:settings", "partnership.configure"),
     ("imports", "Imports", "feeds:imports", "feed.import"),
+    # information-sharing agreements (issue 7, ADR 0016): the partnership admin records them
+    ("agreements", "Sharing agreements", "partnership:agreements", "agreement.manage"),
     ("tokens", "API tokens", "accounts:token_list", "token.manage"),
     # dual control: roles a partnership admin asked for, waiting for another admin or a MASH manager
     ("approvals", "Roles to approve", "partnership:approvals", "role_grant.decide"),

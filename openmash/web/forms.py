@@ -37,7 +37,10 @@ from django.utils import timezone
 from openmash.contacts.choices import (
     CONCERN_CODES,
     Consent,
+    ConsentCondition,
+    ConsentLawfulBasis,
     ConsentNotSoughtReason,
+    ConsentOverrideReason,
     ContactPersonRole,
     DashRisk,
     FamilyAware,
@@ -948,7 +951,24 @@ class ContactForm(DomesticAbuseForm):
         choices=[("", "Choose a reason"), *ConsentNotSoughtReason.choices],
         required=False,
     )
-    consent_detail = _long_text("More about consent", limit=500, rows=3)
+    consent_override_reason = forms.ChoiceField(
+        label="Why is it shared although consent was refused?",
+        choices=[("", "Choose a reason"), *ConsentOverrideReason.choices],
+        required=False,
+    )
+    consent_lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing without consent",
+        help_text="Needed unless consent was obtained. For safeguarding by a public body this is usually public task",
+        choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
+        required=False,
+    )
+    consent_condition = forms.ChoiceField(
+        label="Condition for health or police information",
+        help_text="If the concern includes health information or police information",
+        choices=[("", "None given"), *ConsentCondition.choices],
+        required=False,
+    )
+    consent_detail = _long_text("Note about consent", limit=500, rows=3)
     referrer_type = _radios(
         "Who is raising the concern?",
         [
@@ -1017,10 +1037,13 @@ class ContactForm(DomesticAbuseForm):
             Field.radios("family_aware", legend_size=m),
             ConditionalRadios(
                 "consent",
-                "Consent obtained",
-                "Consent refused",
-                ConditionalQuestion("Consent not sought", Field.select("consent_not_sought_reason")),
+                Consent.OBTAINED.label,
+                ConditionalQuestion(Consent.REFUSED.label, Field.select("consent_override_reason")),
+                ConditionalQuestion(Consent.NOT_SOUGHT.label, Field.select("consent_not_sought_reason")),
+                Consent.NOT_APPLICABLE.label,
             ),
+            Field.select("consent_lawful_basis"),
+            Field.select("consent_condition"),
             Field.textarea("consent_detail", rows=3, max_characters=500),
             HTML('<h2 class="govuk-heading-l" id="referrer">Who is raising the concern</h2>'),
             Field.radios("referrer_type", legend_size=m),
@@ -1103,6 +1126,9 @@ class ContactForm(DomesticAbuseForm):
             "consent": consent,
             # GOV.UK conditional reveals: answers in a hidden (unchosen) branch are ignored.
             "consent_not_sought_reason": (d.get("consent_not_sought_reason") or "") if consent == "not_sought" else "",
+            "consent_override_reason": (d.get("consent_override_reason") or "") if consent == "refused" else "",
+            "consent_lawful_basis": (d.get("consent_lawful_basis") or "") if consent != "obtained" else "",
+            "consent_condition": (d.get("consent_condition") or "") if consent != "obtained" else "",
             "consent_detail": d.get("consent_detail") or "",
             "immediate_risk": immediate,
             "immediate_risk_detail": (d.get("immediate_risk_detail") or "") if immediate else "",

@@ -188,6 +188,8 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
         ).check()
         form.get_by_label("Consent not sought", exact=True).check()
         form.get_by_label("Why was consent not sought?").select_option("unsafe")
+        # sharing without consent is a recorded decision: its lawful basis (ADR 0016)
+        form.get_by_label("Lawful basis for sharing without consent").select_option("public_task")
 
         # Submitted without a child: the GOV.UK error summary says so, and nothing is recorded.
         page.get_by_test_id("submit-contact").click()
@@ -394,6 +396,11 @@ def test_front_door_from_concern_to_decision(browser, page, console_errors, live
     contact = Contact.objects.get()
     assert contact.reference == reference
     assert contact.narrative == NARRATIVE
+    assert (contact.consent, contact.consent_not_sought_reason, contact.consent_lawful_basis) == (
+        "not_sought",
+        "unsafe",
+        "public_task",
+    )
     assert Decision.objects.count() == 1
     assert Decision.objects.get().outcomes == ["assessment_s17"]
     assert Referral.objects.count() == 1

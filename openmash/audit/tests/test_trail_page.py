@@ -36,8 +36,10 @@ def test_auditor_sees_trail_and_the_viewing_is_audited(auditor_client, new_conta
     assert r.status_code == 200
     body = r.content.decode()
     assert f"Contact {contact.reference}" in body and "Created" in body
+    # the contact's events: its creation and the recorded decision to share without consent (ADR 0016)
+    assert "Recorded sharing without consent at intake" in body
     viewed = AuditEvent.objects.get(request_id=r["X-Request-Id"], object_type="audit.auditevent")
-    assert viewed.detail["object_id"] == str(contact.pk) and viewed.detail["rows"] == 1
+    assert viewed.detail["object_id"] == str(contact.pk) and viewed.detail["rows"] == 2
 
 
 def test_case_workers_and_the_partnership_admin_cannot_read_the_trail(client, make_actor, partnership):

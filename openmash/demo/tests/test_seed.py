@@ -28,6 +28,20 @@ def test_seed_demo(db):
     usernames = [u for _, names in demo_logins() for u in names]
     assert len(usernames) >= 40
     assert User.objects.filter(username__in=usernames).count() == len(usernames)
+
+    # Information-sharing agreements and the consent decision at intake (ADR 0016): two agreements in force and an
+    # ended one; every contact shared without consent names its lawful basis (and its reason when refused or not
+    # sought); requests are checked against the agreements (covered or flagged).
+    from openmash.sharing.models import SharingAgreement
+
+    assert sorted(SharingAgreement.objects.values_list("status", flat=True)) == ["active", "active", "ended"]
+    without = Contact.objects.exclude(consent="obtained")
+    assert without.exists() and not without.filter(consent_lawful_basis="").exists()
+    assert not without.filter(consent="not_sought", consent_not_sought_reason="").exists()
+    assert not without.filter(consent="refused", consent_override_reason="").exists()
+    assert not Contact.objects.filter(consent="obtained").exclude(consent_lawful_basis="").exists()
+    checks = set(AgencyRequest.objects.values_list("agreement_check", flat=True))
+    assert checks <= {"covered", "outside"} and "covered" in checks
     assert User.objects.get(username="mash.screener1").check_password(DEMO_PASSWORD)
     # ...and each has an authenticator app made at seed time (ADR 0011): `openmash demo code` prints its code
     from openmash.accounts.models import AppDevice

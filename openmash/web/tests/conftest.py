@@ -55,6 +55,7 @@ def contact_form_data(**overrides) -> dict:
         "family_aware": "no",
         "consent": "not_sought",
         "consent_not_sought_reason": "unsafe",
+        "consent_lawful_basis": "public_task",
         "referrer_type": "professional",
         "referrer_name": "PC Example",
         "referrer_role": "Police officer",

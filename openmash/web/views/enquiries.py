@@ -239,6 +239,13 @@ def enquiry_requests(request, enquiry_id):
         else:
             names = ", ".join(r.agency.name for r in created)
             messages.success(request, f"Information requested from {names}.")
+            outside = [r.agency.name for r in created if r.agreement_check == "outside"]
+            if outside:
+                messages.warning(
+                    request,
+                    f"No active information-sharing agreement covers the request to {', '.join(outside)}. It is "
+                    "recorded and flagged for the privacy officer.",
+                )
             return redirect("web:enquiry_detail", enquiry_id=enquiry_id)
     return _page(request, enquiry_id, request_form=form)
 

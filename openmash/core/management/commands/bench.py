@@ -173,6 +173,7 @@ def _contact_payload(rng: random.Random, ids, pools, today: dt.date) -> dict:
         "family_aware": "no",
         "consent": "not_sought",
         "consent_not_sought_reason": "unsafe",
+        "consent_lawful_basis": "public_task",
         "immediate_risk": False,
     }
 
