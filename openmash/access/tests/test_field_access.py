@@ -197,3 +197,22 @@ def test_the_contact_table_entry_drives_both(world, api, monkeypatch):
     monkeypatch.setitem(field_table.VISIBLE["recorder"], "contact", ("details", "referrer_identity"))
     assert contact_api_fields(api, referrer, contact) == set()
     assert contact_page_fields(referrer, contact) == set()
+
+
+def test_an_agency_request_and_the_persons_other_records_read_the_same_table(world, monkeypatch):
+    from openmash.access.fields import agency_request_urgency
+    from openmash.enquiries.models import AgencyRequest
+
+    request = AgencyRequest.objects.select_related("enquiry__contact").get(agency__code="health-gp")
+    researcher = world["researcher"]
+    assert field_access(researcher, request).audience == "agency"
+    assert set(agency_request_urgency(researcher, request)) == {"rag", "immediate_risk"}
+    monkeypatch.setitem(field_table.VISIBLE["agency"], "agency_request", ("people",))
+    assert agency_request_urgency(researcher, request) == {}
+    # a chronology entry about the child: the hub sees sealed ones, the allocated worker not (SENSITIVITIES)
+    hub_entry = field_access(world["hub"], world["person"], record_type="person")
+    worker_entry = field_access(world["worker"], world["person"], record_type="person")
+    assert "sealed" in hub_entry.sensitivities and "sealed" not in worker_entry.sensitivities
+    assert hub_entry.related_people and hub_entry.items
+    minimum = field_access(researcher, world["person"])
+    assert not minimum.related_people and not minimum.items and not minimum.sensitivities
