@@ -177,6 +177,20 @@ ORACLE: dict[tuple[str, str], Rule] = {
     # the household's merged chronology (issue 6): the same people as the child's own chronology
     ("GET", "/api/v1/people/{person_id}/household/chronology"): Rule(HUB | {ALLOCATED}, 200, 404),
     ("GET", "/api/v1/people/{person_id}/network"): Rule(HUB | {ALLOCATED}, 200, 404),
+    # child protection plans, looked-after status, child in need plans (issue 7): children's social care records
+    # and ends them (a MASH manager, the allocated worker); others who may open the child lack it (403); the rest 404
+    ("POST", "/api/v1/people/{person_id}/statuses"): Rule(
+        frozenset({"manager@mash", ALLOCATED}),
+        201,
+        404,
+        denied_overrides=dict.fromkeys(("screener@mash", "researcher@health-gp", "researcher@police"), 403),
+    ),
+    ("POST", "/api/v1/people/{person_id}/statuses/{status_id}/end"): Rule(
+        frozenset({"manager@mash", ALLOCATED}),
+        200,
+        404,
+        denied_overrides=dict.fromkeys(("screener@mash", "researcher@health-gp", "researcher@police"), 403),
+    ),
     # casework: case notes and strategy discussions are the hub's; the MASH pack goes to the hub and the worker
     # allocated to the child (a social worker not allocated lists nothing and opens nothing)
     ("GET", "/api/v1/contacts/{contact_id}/case-notes"): Rule(HUB, 200, 404),
@@ -358,6 +372,14 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
         ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),
         ("GET", "/api/v1/people/{person_id}/network"): (f"/people/{w['child']}/network", None),
+        ("POST", "/api/v1/people/{person_id}/statuses"): (
+            f"/people/{w['child']}/statuses",
+            {"kind": "looked_after", "start_date": (timezone.localdate() - dt.timedelta(days=7)).isoformat()},
+        ),
+        ("POST", "/api/v1/people/{person_id}/statuses/{status_id}/end"): (
+            f"/people/{w['child']}/statuses/{w['child_status']}/end",
+            {"end_date": timezone.localdate().isoformat()},
+        ),
         ("GET", "/api/v1/people/{person_id}/household/chronology"): (
             f"/people/{w['child']}/household/chronology?significance=significant",
             None,
@@ -571,6 +593,12 @@ def _build_world() -> dict:
     )
     child = subject_person(contact_a)
     allocation_open(child, worker)
+    # a current child protection plan on the child, held by the MASH's children's social care (issue 7)
+    from openmash.people.services import child_status_record
+
+    child_status = child_status_record(
+        actor=worker, person_id=child.pk, kind="cp_plan", start_date=timezone.localdate() - dt.timedelta(days=30)
+    )
     # a later contact about the allocated child: passed straight to the worker (status with_allocated_worker)
     routed = contact_record(recorder, subjects=[{"person_id": str(child.pk)}], narrative=CANARY_NARRATIVE)
     assert routed.status == "with_allocated_worker"
@@ -653,6 +681,7 @@ def _build_world() -> dict:
         "item_shared": item_shared.pk,
         "item_draft": item_draft.pk,
         "attachment": sent.attachments.get().pk,
+        "child_status": child_status.pk,
     }
 
 
@@ -879,6 +908,7 @@ def test_every_api_operation_has_a_matrix_row():
         "item_draft",
         "agreement",
         "attachment",
+        "child_status",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

@@ -332,6 +332,29 @@ ROWS: dict[str, Row] = {
         # the child is in an open enquiry and allocated: a researcher's view tells the hub and the worker (NT-1)
         notifies=dict.fromkeys(RESEARCHERS_ASKED, NOTICE_TABLES),
     ),
+    # the person's details as CSV and PDF (issue 7, field-level access as data): exactly what the page shows
+    "web:person_record_csv": Row(
+        "GET",
+        "/people/{child}/record.csv",
+        HUB | {ALLOCATED} | RESEARCHERS_ASKED,
+        shows={"nhs": HUB | {ALLOCATED} | RESEARCHERS_ASKED} | {k: HUB | {ALLOCATED} for k in ("address", "adult")},
+        notifies=dict.fromkeys(RESEARCHERS_ASKED, NOTICE_TABLES),
+    ),
+    "web:person_record_pdf": Row(
+        "GET",
+        "/people/{child}/record.pdf",
+        HUB | {ALLOCATED} | RESEARCHERS_ASKED,
+        shows={"nhs": HUB | {ALLOCATED} | RESEARCHERS_ASKED} | {k: HUB | {ALLOCATED} for k in ("address", "adult")},
+        notifies=dict.fromkeys(RESEARCHERS_ASKED, NOTICE_TABLES),
+    ),
+    # recording a child protection plan / looked-after status (issue 7): children's social care (a MASH manager, the
+    # allocated worker); others who may open the child lack the action (403), the rest find nothing (404)
+    "web:person_statuses": Row(
+        "GET",
+        "/people/{child}/statuses/",
+        MANAGER | {ALLOCATED},
+        denied_overrides=dict.fromkeys(("screener@mash", *RESEARCHERS_ASKED), 403),
+    ),
     # the merged chronology (issue 6, "The picture"): the hub and the allocated worker; sealed entries stay in the
     # hub (access.policy.chronology_sensitivities). Researchers who may open the child's minimum details get 404.
     "web:person_chronology": Row("GET", "/people/{child}/chronology/", HUB | {ALLOCATED}, shows={"sealed": HUB}),

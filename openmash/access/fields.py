@@ -1,8 +1,12 @@
-"""THE answer to "which of this person's details may this actor see?", used by the API and the pages alike.
+"""THE answer to "which fields of this record, and which related people and items, may this actor see?", used by
+the API, the pages, the CSV export and the PDFs alike (issue 7, "Field-level access as data"; ADR 0002 and its
+addendum).
 
 Before issue 5 the researchers' minimum identifying details and the hub-only parts of a record were decided twice,
-in the API schemas and in the web views. Now both ask `person_fields_visible(actor, person)` and build their output
-from `person_minimum_details` / the field names it returns, so the two paths cannot drift apart.
+in the API schemas and in the web views. Issue 5 brought them into this module; issue 7 made the rule DATA:
+`openmash.access.field_table` says, per audience and record type, which field groups are visible, and
+`field_access(actor, record)` reads it. Everything else here (`person_fields_visible`, `contact_view`,
+`agency_request_urgency`, `pack_person_details`, ...) is a view of that one answer.
 
 Source of the rule: docs/security/access-and-audit.md ("Who sees what"): agency researchers (and anyone else who
 is not the hub or the child's allocated worker) get only the minimum identifying details: name, date of birth,
@@ -13,25 +17,141 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openmash.access import field_table
 from openmash.access.policy import contact_viewed_as, people_visible_ids, person_full_record_allowed
 
-#: The minimum identifying details an agency needs to search its own records.
-MINIMUM_FIELDS: frozenset[str] = frozenset(
-    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "postcode", "nhs_number"}
-)
+
+@dataclass(frozen=True)
+class FieldAccess:
+    """What of one record one actor sees (issue 7, field-level access as data).
+
+    record_type: a key of field_table.FIELD_GROUPS ("person", "contact", "agency_request", "agency_record",
+    "chronology_entry", "contributed_item"); audience: how the actor stands to the record ("hub", "case_worker",
+    "agency", "recorder"; "" for no basis; for a contributed item the access.sharing view: "full", "declined", ...);
+    groups: the visible field groups; fields: the visible field names (the union of the groups' fields);
+    sensitivities: the chronology sensitivities shown (persons and chronology entries; empty otherwise)."""
+
+    record_type: str
+    audience: str
+    groups: frozenset[str]
+    fields: frozenset[str]
+    sensitivities: frozenset[str] = frozenset()
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.fields
+
+    @property
+    def related_people(self) -> bool:
+        """Whether the people around the record (relationships; the people of a contact or request) are shown."""
+        return bool({"relationships", "people"} & self.fields)
+
+    @property
+    def items(self) -> bool:
+        """Whether the items held about the record (its chronology, each agency's records) are shown."""
+        return bool({"chronology", "records"} & self.fields)
+
+
+NO_ACCESS = FieldAccess("", "", frozenset(), frozenset())
+
+_MODEL_RECORD_TYPES = {
+    "person": "person",
+    "contact": "contact",
+    "agencyrequest": "agency_request",
+    "agencyrecord": "agency_record",
+    "chronologyentry": "chronology_entry",
+    "contributeditem": "contributed_item",
+}
+
+
+def record_type_of(record) -> str:
+    """The field table's record type for a model instance ("" for a record the table does not know)."""
+    meta = getattr(record, "_meta", None)
+    return _MODEL_RECORD_TYPES.get(meta.model_name, "") if meta is not None else ""
+
+
+def group_fields(record_type: str, groups) -> frozenset[str]:
+    """The field names in these groups of this record type (field_table.FIELD_GROUPS, read at call time)."""
+    table = field_table.FIELD_GROUPS.get(record_type, {})
+    return frozenset(f for g in groups for f in table.get(g, ()))
+
+
+def audience_for(actor, record, record_type: str | None = None) -> str:
+    """In: an actor who may open `record` (the caller fetched it through the access.policy queryset for it).
+    Out: the audience the field table is read for ("" for none: sees nothing).
+
+    - person, agency_record and chronology_entry (about a person): "hub" for the hub, "case_worker" when
+      access.policy.person_full_record_allowed (the allocated worker while the allocation is open; a live
+      break-glass for that person), else "agency";
+    - contact: access.policy.contact_viewed_as ("hub", "worker" -> "case_worker", "recorder");
+    - agency_request: "hub" for the hub, "agency" for the agency asked (role with request.inbox), else ""."""
+    from openmash.access.policy import can
+
+    if actor is None or record is None:
+        return ""
+    record_type = record_type or record_type_of(record)
+    if record_type == "contact":
+        return {"hub": "hub", "worker": "case_worker", "recorder": "recorder"}[contact_viewed_as(actor, record)]
+    if record_type == "agency_request":
+        if actor.is_hub:
+            return "hub"
+        return "agency" if can(actor, "request.inbox") and record.agency_id == actor.agency_id else ""
+    if record_type in ("agency_record", "chronology_entry"):
+        record = record.person
+    if record_type in ("person", "agency_record", "chronology_entry"):
+        if actor.is_hub:
+            return "hub"
+        return "case_worker" if person_full_record_allowed(actor, record) else "agency"
+    return ""
+
+
+def field_access(actor, record, *, record_type: str | None = None, audience: str | None = None) -> FieldAccess:
+    """THE answer: which fields of `record` (and so which related people and items) `actor` sees.
+
+    In: an actor who may open the record (fetched through its access.policy queryset: this decides what of it is
+    shown, not whether it is), the record (Person, Contact, AgencyRequest, AgencyRecord, ChronologyEntry,
+    ContributedItem), optionally its record type and an audience already decided. Out: a FieldAccess; NO_ACCESS
+    for no actor or an audience the table gives nothing.
+
+    Source: the tables in openmash.access.field_table (VISIBLE: audience -> record type -> groups; FIELD_GROUPS;
+    SENSITIVITIES), read at call time, so changing one entry changes the API, the pages, the CSV and the PDF. A
+    contributed item's fields depend on its sharing state as well as on the reader: they come from
+    access.sharing.item_view (the secure room), whose `shown` is the audience here."""
+    if actor is None or record is None:
+        return NO_ACCESS
+    record_type = record_type or record_type_of(record)
+    if record_type == "contributed_item":
+        from openmash.access.sharing import item_view
+
+        view = item_view(actor, record)
+        return FieldAccess(record_type, view.shown, frozenset({view.shown} - {""}), view.fields)
+    if audience is None:
+        audience = audience_for(actor, record, record_type)
+    groups = frozenset(field_table.VISIBLE.get(audience, {}).get(record_type, ()))
+    sensitivities = frozenset(field_table.SENSITIVITIES.get(audience, {}).get(record_type, ()))
+    return FieldAccess(record_type, audience, groups, group_fields(record_type, groups), sensitivities)
+
+
+def field_labels(record_type: str, fields) -> list[tuple[str, str]]:
+    """(field, label) for the visible fields of a record type, in the order the pages, CSV and PDF list them
+    (field_table.PERSON_FIELD_ORDER for a person, else the table's order)."""
+    labels = field_table.FIELD_LABELS.get(record_type, {})
+    order = [f for g in field_table.FIELD_GROUPS.get(record_type, {}).values() for f in g]
+    return [(f, labels.get(f, f.replace("_", " ").capitalize())) for f in order if f in fields]
+
+
+# The person table's groups as constants, for callers that name them (read from the table at import; the answers
+# below read the table at call time).
+MINIMUM_FIELDS: frozenset[str] = group_fields("person", ("minimum",))
 #: What only the hub (and the allocated worker, for their children) sees on top of the minimum.
-FULL_ONLY_FIELDS: frozenset[str] = frozenset(
-    {"ethnicity", "identifiers", "addresses", "aliases", "relationships", "chronology", "allocation"}
-)
+FULL_ONLY_FIELDS: frozenset[str] = group_fields("person", field_table.VISIBLE["hub"]["person"]) - MINIMUM_FIELDS
 FULL_FIELDS: frozenset[str] = MINIMUM_FIELDS | FULL_ONLY_FIELDS
 
 
 def person_fields_visible(actor, person) -> frozenset[str]:
     """In: an actor who may open `person` (the caller fetched it through `people_visible`). Out: the names of the
-    details they may see: FULL_FIELDS for the hub and the allocated worker, MINIMUM_FIELDS for everyone else."""
-    if actor is None:
-        return frozenset()
-    return FULL_FIELDS if person_full_record_allowed(actor, person) else MINIMUM_FIELDS
+    details they may see: field_access(actor, person).fields (by the field table: every group for the hub and the
+    allocated worker, the minimum details for everyone else)."""
+    return field_access(actor, person, record_type="person").fields
 
 
 def case_status_visible(actor, person) -> bool:
@@ -168,12 +288,15 @@ RECEIVED = "received"
 
 @dataclass(frozen=True)
 class ContactView:
-    """What of a contact the actor may see (one answer for the API and the pages).
+    """What of a contact the actor may see (one answer for the API and the pages), a view of
+    field_access(actor, contact) (field_table "contact") with the contact's own state applied.
 
     viewed_as: "hub", "worker" or "recorder" (access.policy.contact_viewed_as);
     status: the status to show (a recorder sees "received" while the contact waits for screening or went to an
     allocated worker); screening: whether the screening outcome and RAG are shown; rationale / enquiry /
-    due_dates: hub-only parts; referrer_identity: whether a protected public referrer's name may be shown."""
+    due_dates: hub-only parts; referrer_identity: whether a protected public referrer's name may be shown;
+    routing: whether the reader is told the contact went to the child's allocated worker and what became of it;
+    access: the FieldAccess it was built from."""
 
     viewed_as: str
     status: str
@@ -182,39 +305,53 @@ class ContactView:
     enquiry: bool
     due_dates: bool
     referrer_identity: bool
+    routing: bool = False
+    access: FieldAccess = NO_ACCESS
 
 
 def contact_view(actor, contact) -> ContactView:
     """In: an actor who may open `contact` (fetched through contacts_visible), with its screening loaded.
-    Out: the ContactView deciding which parts of it they see."""
+    Out: the ContactView deciding which parts of it they see: the field table's groups for the reader's audience
+    (field_access), narrowed by the contact's state: a recorder is not shown a screening that passed the contact
+    to the allocated worker or added it to an open enquiry (issue 5 fault 6, issue 6), and a protected public
+    referrer's name shows only to the hub and to whoever recorded it."""
     from openmash.contacts.choices import ContactStatus
     from openmash.enquiries.choices import ScreeningOutcome
 
     viewed_as = contact_viewed_as(actor, contact)
-    hub = viewed_as == "hub"
+    access = field_access(
+        actor, contact, record_type="contact", audience={"worker": "case_worker"}.get(viewed_as, viewed_as)
+    )
     status = contact.status
     screening = getattr(contact, "screening", None)
-    show_screening = screening is not None
+    show_screening = screening is not None and "screening" in access
     if viewed_as == "recorder":
         if status in (ContactStatus.AWAITING_SCREENING, ContactStatus.WITH_ALLOCATED_WORKER):
             status = RECEIVED
         # Added to an open enquiry (issue 6): the referrer sees a MASH enquiry, never that another contact exists.
         if status == ContactStatus.ADDED_TO_ENQUIRY:
             status = ContactStatus.IN_ENQUIRY
-        if screening is not None and screening.outcome in (
+    if (
+        "routing" not in access
+        and screening is not None
+        and screening.outcome
+        in (
             ScreeningOutcome.ALLOCATED_WORKER,
             ScreeningOutcome.ADD_TO_ENQUIRY,
-        ):
-            show_screening = False
-    protected = contact.referrer_identity_protected and not hub and contact.recorded_by_id != actor.user.pk
+        )
+    ):
+        show_screening = False
+    protected = contact.referrer_identity_protected and viewed_as != "hub" and contact.recorded_by_id != actor.user.pk
     return ContactView(
         viewed_as=viewed_as,
         status=status,
         screening=show_screening,
-        rationale=hub,
-        enquiry=hub,
-        due_dates=viewed_as != "recorder",
-        referrer_identity=not protected,
+        rationale="rationale" in access,
+        enquiry="enquiry" in access,
+        due_dates="due_dates" in access,
+        referrer_identity="referrer_identity" in access and not protected,
+        routing="routing" in access,
+        access=access,
     )
 
 
@@ -223,8 +360,8 @@ def contact_view(actor, contact) -> ContactView:
 #: What an agency's researchers are told of how urgent a request to their agency is (practitioner review: the inbox
 #: showed no RAG or immediate risk, so a red immediate-risk request sat 16th behind older amber and green ones): the
 #: enquiry's RAG rating (code) and whether the contact has immediate risk (a flag). Never why: not the narrative,
-#: not the immediate-risk detail, not the rationale; those stay in the hub.
-REQUEST_URGENCY_FIELDS: frozenset[str] = frozenset({"rag", "immediate_risk"})
+#: not the immediate-risk detail, not the rationale; those stay in the hub. (field_table "agency_request" "urgency")
+REQUEST_URGENCY_FIELDS: frozenset[str] = group_fields("agency_request", ("urgency",))
 
 
 def agency_request_urgency(actor, request) -> dict:
@@ -232,14 +369,12 @@ def agency_request_urgency(actor, request) -> dict:
     with its enquiry and the enquiry's contact loaded. Out: {"rag": the enquiry's RAG code, "immediate_risk": bool}
     (REQUEST_URGENCY_FIELDS) for the researchers of the agency asked and for the hub; {} for anyone else. One answer
     for the inbox page, the request page and GET /api/v1/agency-requests."""
-    from openmash.access.policy import can
-
-    if actor is None:
-        return {}
-    if not (actor.is_hub or (can(actor, "request.inbox") and request.agency_id == actor.agency_id)):
-        return {}
-    enquiry = request.enquiry
-    return {"rag": enquiry.rag, "immediate_risk": bool(enquiry.contact.immediate_risk)}
+    fields = field_access(actor, request, record_type="agency_request").fields
+    values = {
+        "rag": lambda: request.enquiry.rag,
+        "immediate_risk": lambda: bool(request.enquiry.contact.immediate_risk),
+    }
+    return {k: get() for k, get in values.items() if k in fields}
 
 
 # --- early help hand-overs ----------------------------------------------------------------------------------------

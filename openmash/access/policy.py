@@ -120,6 +120,10 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "flag.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "flag.decide": frozenset({Role.SCREENER, Role.MANAGER}),
     "flag.rules": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # Child protection plans, looked-after status and child in need plans (issue 7, access notifications): children's
+    # social care records and ends them: its social workers and the MASH managers, at an agency of type children's
+    # social care only (child_status_record_allowed), for a child whose full record they may see.
+    "child_status.record": frozenset({Role.SOCIAL_WORKER, Role.MANAGER}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -839,15 +843,18 @@ def chronology_sensitivities(actor, child, *, member=None, member_visible: bool 
       member they may open (people_visible: named in the contacts about their child), the standard entries only:
       the household's history is part of assessing the child (DOMAIN.md 4.2, household context), an adult's own
       special-category history is not the child's worker's to read (Caldicott principle 3, the minimum necessary);
-    - everyone else: nothing (the minimum-details roles never see a chronology: access.fields FULL_ONLY_FIELDS)."""
+    - everyone else: nothing (the minimum-details roles never see a chronology: access.field_table VISIBLE).
+    The sensitivities per audience are access.field_table.SENSITIVITIES."""
+    from openmash.access.field_table import SENSITIVITIES  # the table (issue 7: field-level access as data)
+
     if actor is None or child is None:
         return frozenset()
     if actor.is_hub:
-        return CHRONOLOGY_ALL
+        return frozenset(SENSITIVITIES.get("hub", {}).get("person", ()))
     if not person_full_record_allowed(actor, child):
         return frozenset()
     if member is None:
-        return CHRONOLOGY_SENSITIVE
+        return frozenset(SENSITIVITIES.get("case_worker", {}).get("person", ()))
     if member_visible is None:
         member_visible = bool(people_visible_ids(actor, [member.pk]))
     return CHRONOLOGY_STANDARD if member_visible else frozenset()
@@ -1015,17 +1022,47 @@ def access_notices_visible(actor) -> QuerySet:
     return AccessNotice.objects.filter(deliveries__notification__user=actor.user).distinct()
 
 
+def child_status_record_allowed(actor, person=None) -> bool:
+    """Whether the actor may record or end a child protection plan, looked-after status or child in need plan
+    (people.ChildStatus): a role with `child_status.record` (social workers, MASH managers) at an agency of type
+    children's social care, and, with `person`, only for a child whose full record they may see
+    (person_full_record_allowed: the hub, the allocated worker). Source: issue 7 (CP-IS flags are held by
+    children's social care); Working Together 2023 (the local authority holds CP plans and looked-after status)."""
+    if actor is None or not can(actor, "child_status.record"):
+        return False
+    if actor.agency.agency_type != AgencyType.CHILDRENS_SOCIAL_CARE:
+        return False
+    return person is None or person_full_record_allowed(actor, person)
+
+
+def child_status_current_q(*, today: dt.date | None = None, prefix: str = "") -> Q:
+    """The ChildStatus rows current on `today` (default: today in Europe/London): started and not ended before."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": today}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def child_status_is_current(status, *, today: dt.date | None = None) -> bool:
+    """child_status_current_q for one loaded ChildStatus."""
+    today = today or timezone.localdate()
+    return status.start_date <= today and (status.end_date is None or status.end_date >= today)
+
+
 def access_notice_owners(actor, person) -> list[dict]:
     """Who owns a flagged child (CP-IS access notifications, issue 7; SECURITY-TESTS NT-1, P4), and whether the
     actor is outside each owner. In: the actor who opened the record, the resolved Person. Out: a list of
     {"owner": "hub" | "allocation", "memberships": QuerySet of Membership to tell, "agency_id", "team_id"} for each
     owner the actor is NOT part of; empty when the child is not flagged or the actor is the owning team.
 
-    Flags (what OpenMASH holds; a child protection plan or looked-after status is not held: see ADR 0014):
+    Flags:
     - an open MASH enquiry about the child (a contact naming them as a subject, its enquiry open): owned by the
       hub, told through its managers and the enquiry's holder;
     - an open allocation with a worker (the child is open to children's social care): owned by the allocated
-      worker's team (their membership's team at the allocation's agency, or the worker alone without a team).
+      worker's team (their membership's team at the allocation's agency, or the worker alone without a team);
+    - a current child protection plan, looked-after status or child in need plan (people.ChildStatus,
+      child_status_current_q): owned by the children's social care agency that holds it, told through its members
+      with `child_status.record` (social workers, managers); a viewer who is one of them is an owner.
     Views by the hub never notify (the hub is the front door and sees every record); views by an owning team never
     notify anyone (the allocated worker or their team working their own case, or for an enquiry the hub)."""
     from openmash.access.actor import active_memberships_q
@@ -1070,6 +1107,20 @@ def access_notice_owners(actor, person) -> list[dict]:
         owners.append(
             {"owner": "allocation", "memberships": tell, "agency_id": allocation.agency_id, "team_id": team_id}
         )
+    from openmash.people.models import ChildStatus
+
+    status_agencies = set(
+        ChildStatus.objects.filter(child_status_current_q(), person_id__in=cluster).values_list(
+            "source_agency_id", flat=True
+        )
+    )
+    if actor.agency_id in status_agencies and can(actor, "child_status.record"):
+        return []  # children's social care working its own child
+    for agency_id in sorted(status_agencies, key=str):
+        tell = Membership.objects.filter(
+            active_memberships_q(), agency_id=agency_id, role__in=_ACTIONS["child_status.record"]
+        )
+        owners.append({"owner": "child_status", "memberships": tell, "agency_id": agency_id, "team_id": None})
     return owners
 
 
@@ -1130,6 +1181,9 @@ def access_notice_get_for(actor, notice_id, *, qs: QuerySet | None = None):
 
 
 __all__ = [
+    "child_status_record_allowed",
+    "child_status_current_q",
+    "child_status_is_current",
     "can",
     "flags_visible",
     "watches_visible",

@@ -38,7 +38,9 @@ DECIDABLE = frozenset({AlertStatus.UNREVIEWED, AlertStatus.FLAGGED})
 
 class AccessOwner(models.TextChoices):
     """Who owns a flagged child for access notifications (CP-IS): the hub for an open MASH enquiry, the allocated
-    worker's team for a child open to children's social care."""
+    worker's team for a child open to children's social care, the children's social care agency that holds a current
+    child protection plan, looked-after status or child in need plan (people.ChildStatus)."""
 
     HUB = "hub", "The MASH (open enquiry)"
     ALLOCATION = "allocation", "The allocated worker's team"
+    CHILD_STATUS = "child_status", "Children's social care (child protection plan, looked after or child in need)"

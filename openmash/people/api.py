@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Literal
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from openmash.access.fields import person_fields_visible, person_minimum_details
+from openmash.access.fields import person_minimum_details
 from openmash.core.text import CleanSchema
 from openmash.people import selectors
 from openmash.people.chronology import ChronologyFilters, chronology_item_view, chronology_read
@@ -107,10 +107,41 @@ class CaseStatusOut(Schema):
     agency: str | None = None
 
 
+class ChildStatusOut(Schema):
+    """A child protection plan, looked-after status or child in need plan (people.ChildStatus): `kind` cp_plan,
+    looked_after or child_in_need; `current` whether it is current today; `source_agency` the agency holding it."""
+
+    id: UUID
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+    current: bool
+    source_agency: str
+
+
+class ChildStatusIn(CleanSchema):
+    """Record a plan or status (children's social care only). `end_date` when it has already ended."""
+
+    kind: Literal["cp_plan", "looked_after", "child_in_need"]
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+class ChildStatusEndIn(CleanSchema):
+    end_date: dt.date
+
+
 class PersonOut(PersonSummaryOut):
-    """A person's record. Which parts are filled comes from access.fields.person_fields_visible: the minimum
-    identifying details (with postcode and NHS number) for everyone who may open the record; ethnicity, every
-    identifier, addresses and relationships (each with its source) only for the hub and the allocated worker."""
+    """A person's record. Which parts are filled comes from the one answer access.fields.field_access (the field
+    table access.field_table; the page, the CSV and the PDF render from the same answer): the minimum identifying
+    details (with postcode and NHS number) for everyone who may open the record; ethnicity, every identifier,
+    addresses, relationships (each with its source), agency records, links and the case status only for the hub
+    and the allocated worker. A part not visible is null (a value) or [] (a list); `fields` names the visible
+    fields (field_table names: "chronology" means GET /people/{id}/chronology answers)."""
+
+    fields: list[str] = Field(
+        default_factory=list, description="The fields of this record the caller may see (access.field_table)"
+    )
 
     postcode: str | None = None
     nhs_number: str | None = None
@@ -127,6 +158,11 @@ class PersonOut(PersonSummaryOut):
         None,
         description="Whether the child is open to children's social care, and to whom: the hub and the allocated "
         "worker only (access.fields.case_status_visible); null for everyone else",
+    )
+    child_statuses: list[ChildStatusOut] = Field(
+        default_factory=list,
+        description="Child protection plans, looked-after status and child in need plans: the hub and the allocated "
+        "worker only (access.field_table 'statuses')",
     )
     version: int
 
@@ -320,17 +356,40 @@ class PersonSearchQuery(CleanSchema):
     identifier: str = Field("", max_length=40)
 
 
-def person_out(actor, person) -> dict:
-    fields = person_fields_visible(actor, person)
+#: PersonOut's keys beyond the minimum details -> the field of access.field_table they show. A key whose field is
+#: not visible is left at its default: null for a value, [] for a list (the OpenAPI schema does not change with
+#: the caller; `fields` says what was visible).
+PERSON_API_KEYS: dict[str, str] = {
+    "ethnicity": "ethnicity",
+    "identifiers": "identifiers",
+    "addresses": "addresses",
+    "merged_person_ids": "aliases",
+    "records": "records",
+    "links": "links",
+    "relationships": "relationships",
+    "case_status": "allocation",
+    "child_statuses": "child_status",
+}
+
+
+def person_out(actor, person, access=None) -> dict:
+    """A person in PersonOut's shape, rendered from the one answer access.fields.field_access(actor, person) (or
+    `access`, when the caller already asked): every key whose field is not visible keeps its default (null or
+    []), and `fields` lists the visible field names."""
+    from openmash.access.fields import field_access
+
+    access = access or field_access(actor, person, record_type="person")
+    fields = access.fields
     out = {k: v for k, v in person_minimum_details(person).items() if k in fields}
     out["nhs_number"] = nhs_number_format(out["nhs_number"]) if out.get("nhs_number") else None
     out["postcode"] = out.get("postcode") or None
-    out.update(id=person.id, version=person.version)
+    out.update(id=person.id, version=person.version, fields=sorted(fields))
     picture = getattr(person, "picture", None)
     identifiers = picture.identifiers if picture is not None else person.identifiers.all()
     addresses = picture.addresses if picture is not None else person.addresses.all()
-    if "identifiers" in fields:
+    if "ethnicity" in fields:
         out["ethnicity"] = person.ethnicity
+    if "identifiers" in fields:
         out["identifiers"] = [
             {
                 "type": i.identifier_type,
@@ -338,6 +397,7 @@ def person_out(actor, person) -> dict:
             }
             for i in identifiers
         ]
+    if "addresses" in fields:
         out["addresses"] = [
             {
                 "id": a.pk,
@@ -350,8 +410,9 @@ def person_out(actor, person) -> dict:
             }
             for a in addresses
         ]
-    if picture is not None and "identifiers" in fields:
+    if picture is not None and "aliases" in fields:
         out["merged_person_ids"] = [p.pk for p in picture.merged]
+    if picture is not None and "records" in fields:
         out["records"] = [
             {
                 "id": r.pk,
@@ -372,6 +433,7 @@ def person_out(actor, person) -> dict:
             }
             for r in picture.records
         ]
+    if picture is not None and "links" in fields:
         out["links"] = [
             {
                 "id": link.pk,
@@ -395,6 +457,8 @@ def person_out(actor, person) -> dict:
             }
             for r in selectors.relationships_view(person)
         ]
+    if "child_status" in fields:
+        out["child_statuses"] = [child_status_out(s) for s in selectors.child_statuses(person)]
     if "allocation" in fields:  # the same answer as the person page (access.fields.case_status_visible)
         from openmash.enquiries.selectors import allocation_current
 
@@ -406,6 +470,20 @@ def person_out(actor, person) -> dict:
             "agency": a.agency.name if a else None,
         }
     return out
+
+
+def child_status_out(status) -> dict:
+    """A people.ChildStatus in ChildStatusOut's shape."""
+    from openmash.access.policy import child_status_is_current
+
+    return {
+        "id": status.pk,
+        "kind": status.kind,
+        "start_date": status.start_date,
+        "end_date": status.end_date,
+        "current": child_status_is_current(status),
+        "source_agency": status.source_agency.name,
+    }
 
 
 @router.get(
@@ -537,3 +615,33 @@ def family_network(request, person_id: UUID):
             for n in network.people
         ],
     }
+
+
+@router.post(
+    "/people/{person_id}/statuses",
+    response={201: ChildStatusOut},
+    summary="Record a child protection plan, looked-after status or child in need plan (children's social care)",
+)
+def child_status_create(request, person_id: UUID, payload: ChildStatusIn):
+    from openmash.people.services import child_status_record
+
+    status = child_status_record(
+        actor=request.actor,
+        person_id=person_id,
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return Status(201, child_status_out(status))
+
+
+@router.post(
+    "/people/{person_id}/statuses/{status_id}/end",
+    response=ChildStatusOut,
+    summary="End a child protection plan, looked-after status or child in need plan (children's social care)",
+)
+def child_status_finish(request, person_id: UUID, status_id: UUID, payload: ChildStatusEndIn):
+    from openmash.people.services import child_status_end
+
+    status = child_status_end(actor=request.actor, person_id=person_id, status_id=status_id, end_date=payload.end_date)
+    return child_status_out(status)

@@ -61,3 +61,12 @@ class RelationshipType(models.TextChoices):
     PARTNER = "partner", "Partner"
     HOUSEHOLD_MEMBER = "household_member", "Household member"
     ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+
+
+class ChildStatusKind(models.TextChoices):
+    """What children's social care holds about a child that makes them "flagged" for access notifications (issue 7,
+    CP-IS: child protection plan, looked after; DfE Children in Need census: child in need plan)."""
+
+    CHILD_PROTECTION_PLAN = "cp_plan", "Child protection plan"
+    LOOKED_AFTER = "looked_after", "Looked after"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"

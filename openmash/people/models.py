@@ -8,7 +8,15 @@ from django.db import models
 
 from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
-from openmash.people.choices import AddressStatus, Ethnicity, IdentifierType, PersonKind, RelationshipType, Sex
+from openmash.people.choices import (
+    AddressStatus,
+    ChildStatusKind,
+    Ethnicity,
+    IdentifierType,
+    PersonKind,
+    RelationshipType,
+    Sex,
+)
 
 
 class Person(VersionedModel):
@@ -322,3 +330,32 @@ class SearchKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class ChildStatus(BaseModel):
+    """A child protection plan, looked-after status or child in need plan, as children's social care records it
+    (issue 7: an access notification fires when another agency opens the record of a child who is flagged; CP-IS).
+    Current while ``start_date <= today`` and ``end_date`` is empty or not past (access.policy.child_status_current_q).
+    Recorded and ended by children's social care only (access.policy.child_status_record_allowed), never deleted:
+    ending it sets ``end_date``. ``source_agency`` is the agency that holds the plan or status and owns the child
+    for access notifications."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statuses")
+    kind = models.CharField(max_length=20, choices=ChildStatusKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    source_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "created_at"]
+        indexes = [models.Index(fields=["person", "end_date"], name="child_status_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="child_status_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

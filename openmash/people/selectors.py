@@ -432,3 +432,17 @@ def open_allocation_for(person_ids):
         .order_by("opened_at")
         .first()
     )
+
+
+def child_statuses(person) -> list:
+    """The child protection plans, looked-after status and child in need plans held about a resolved person (over
+    their cluster when ``person.picture`` is attached), newest first, with the holding agency. Not audited: the
+    caller shows them as part of the person it audited (person_get). Who sees them is access.field_table's
+    "statuses" group (the hub, the allocated worker)."""
+    from openmash.people.models import ChildStatus
+
+    picture = getattr(person, "picture", None)
+    ids = [p.pk for p in picture.people] if picture is not None else [person.pk]
+    return list(
+        ChildStatus.objects.filter(person_id__in=ids).select_related("source_agency").order_by("-start_date", "pk")
+    )

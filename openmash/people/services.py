@@ -424,3 +424,78 @@ def relationships_ensure(*, pairs: list[tuple], relationship_type: str, source_c
     ]
     Relationship.objects.bulk_create(new)
     return len(new)
+
+
+# --- child protection plans, looked-after status, child in need plans (issue 7) ------------------------------------
+
+
+def child_status_record(*, actor, person_id, kind: str, start_date, end_date=None):
+    """Children's social care records a child protection plan, looked-after status or child in need plan.
+
+    In: a person id the actor may open with its full record, `kind` (people.choices.ChildStatusKind), `start_date`
+    (not in the future) and optionally `end_date` (not before the start). Out: the ChildStatus, held by the actor's
+    agency (`source_agency`). Audited "create" of the person with the kind (a code; no personal data).
+    Errors: NotFound (no basis to open the person), PermissionDenied (not children's social care:
+    access.policy.child_status_record_allowed), ValidationFailed (per field)."""
+    from openmash.access.policy import child_status_record_allowed, people_visible, person_get_for
+    from openmash.audit.services import audit_record
+    from openmash.core.exceptions import PermissionDenied, ValidationFailed
+    from openmash.people.choices import ChildStatusKind
+    from openmash.people.models import ChildStatus
+
+    person = person_get_for(actor, person_id, qs=people_visible(actor))
+    if person.merged_into_id:
+        person = Person.objects.get(pk=person.merged_into_id)
+    if not child_status_record_allowed(actor, person):
+        raise PermissionDenied("Only children's social care records plans and looked-after status.")
+    errors: dict[str, list[str]] = {}
+    if kind not in ChildStatusKind.values:
+        errors["kind"] = ["Choose child protection plan, looked after or child in need plan"]
+    today = timezone.localdate()
+    if start_date is None:
+        errors["start_date"] = ["Enter the date it started"]
+    elif start_date > today:
+        errors["start_date"] = ["The date it started must be today or in the past"]
+    if end_date is not None and start_date is not None and end_date < start_date:
+        errors["end_date"] = ["The date it ended must be on or after the date it started"]
+    if errors:
+        raise ValidationFailed("There is a problem", errors=errors)
+    status = ChildStatus.objects.create(
+        person=person,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        source_agency=actor.agency,
+        recorded_by=actor.user,
+    )
+    audit_record(actor=actor, action="create", obj=person, detail={"child_status": kind, "id": str(status.pk)})
+    return status
+
+
+def child_status_end(*, actor, person_id, status_id, end_date):
+    """End a plan or status (never deleted). In: the person's id (the status is theirs or of anyone merged with
+    them), the ChildStatus id, the date it ended (on or after its start, not in the future). Out: the ChildStatus.
+    Audited "update" of the person. Errors as child_status_record; a status already ended is a Conflict."""
+    from openmash.access.policy import child_status_record_allowed, people_in_clusters, people_visible, person_get_for
+    from openmash.audit.services import audit_record
+    from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+    from openmash.people.models import ChildStatus
+
+    person = person_get_for(actor, person_id, qs=people_visible(actor))
+    cluster = people_in_clusters([person.pk])
+    status = ChildStatus.objects.filter(pk=status_id, person_id__in=cluster).select_related("person").first()
+    if status is None:
+        raise NotFound()
+    if not child_status_record_allowed(actor, status.person):
+        raise PermissionDenied("Only children's social care records plans and looked-after status.")
+    if status.end_date is not None:
+        raise Conflict("This has already ended.")
+    if end_date is None or end_date < status.start_date or end_date > timezone.localdate():
+        raise ValidationFailed(
+            "There is a problem",
+            errors={"end_date": ["The date it ended must be on or after the date it started, and not in the future"]},
+        )
+    status.end_date = end_date
+    status.save(update_fields=["end_date", "updated_at"])
+    audit_record(actor=actor, action="update", obj=status.person, detail={"child_status": status.kind, "ended": True})
+    return status

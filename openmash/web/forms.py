@@ -1609,6 +1609,42 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
         )
 
 
+class ChildStatusForm(forms.Form):
+    """Record a child protection plan, looked-after status or child in need plan (children's social care; the
+    service people.services.child_status_record checks the rest)."""
+
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[
+            ("cp_plan", "Child protection plan"),
+            ("looked_after", "Looked after"),
+            ("child_in_need", "Child in need plan"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what it is"},
+    )
+    start_date = GovukDateField(
+        label="Date it started",
+        past="today",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it started"},
+    )
+    end_date = GovukDateField(
+        label="Date it ended", required=False, past="today", help_text="Only if it has already ended"
+    )
+
+
+class ChildStatusEndForm(forms.Form):
+    """End a plan or status: the date it ended."""
+
+    end_date = GovukDateField(
+        label="Date it ended",
+        past="today",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it ended"},
+    )
+
+
 def formset_resize(data, prefix: str, *, add: bool = False, drop: int | None = None):
     """The posted answers (a QueryDict) with one more empty form in formset `prefix`, or without form number `drop`
     (the later forms move up one). The GOV.UK "add another" pattern without JavaScript: "Add another" and "Remove"

@@ -121,3 +121,27 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
             for i in cols:
                 row.cell(printable(values[i]))
     return bytes(pdf.output())
+
+
+def person_record_pdf(*, actor, person, rows: list[tuple[str, str, str]]) -> bytes:
+    """A person's details as a PDF (A4 landscape, marked and signed as the chronology's): one line "Label: value"
+    per row of people.record.person_record_rows, i.e. exactly the fields access.fields.field_access allows (the
+    API, the page and the CSV render from the same answer). In: the actor who prints, the person, the rows."""
+    user = actor.user
+    who = str(user)
+    printed = (
+        f"Printed by {who} ({actor.membership.get_role_display()}, {actor.agency.name}) on "
+        f"{when_long(timezone.now())} (UK time)"
+    )
+    pdf = _ChronologyPDF(printed=printed)
+    pdf.alias_nb_pages()
+    pdf.set_title(f"Record - {MARKING}")
+    pdf.set_author(who)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 8, printable(f"Record: {person.full_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for _field, label, value in rows:
+        pdf.set_font("DejaVu", "", 10)
+        pdf.multi_cell(0, 6, printable(f"{label}: {value or 'Not known'}"), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -22,13 +22,22 @@ from openmash.web.views.contacts import (
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
 from openmash.web.views.home import LoginView, home, logout_view, session_keep_alive, session_timeout, switch_role
-from openmash.web.views.people import person_detail, person_search
+from openmash.web.views.people import (
+    person_detail,
+    person_record_csv,
+    person_record_pdf,
+    person_search,
+    person_statuses,
+)
 from openmash.web.views.screening import contact_screen, screening_queue
 
 __all__ = [
     "person_chronology",
     "family_network",
     "person_chronology_pdf",
+    "person_record_csv",
+    "person_record_pdf",
+    "person_statuses",
     "household_chronology",
     "household_chronology_pdf",
     "contact_take",

@@ -678,8 +678,9 @@ def contact_detail(request, contact_id):
         "viewable": viewable,
         "outcome": presenters.contact_outcome(contact, labels, view),
         "screening": getattr(contact, "screening", None) if view.screening else None,
+        "show_rationale": view.rationale,
         "show_due": view.due_dates,
-        "enquiry": enquiry if hub else None,
+        "enquiry": enquiry if view.enquiry else None,
         "decision": getattr(enquiry, "decision", None) if enquiry is not None else None,
         "can_screen": hub and contact.status == ContactStatus.AWAITING_SCREENING,
         # work already in hand for these children, as on the screening page (ADR 0007), while it waits
@@ -691,14 +692,12 @@ def contact_detail(request, contact_id):
         "can_take": can(actor, "work.take"),
         "can_assign": can(actor, "work.assign"),
         # Only those who may know the child has an allocated worker are told it went to them (fault 6).
-        "routed_to_worker": view.viewed_as != "recorder"
+        "routed_to_worker": view.routing
         and contact.routed_to_id is not None
         and contact.status == ContactStatus.WITH_ALLOCATED_WORKER,
         "can_amend": contact_selectors.contact_amendable(actor=actor, contact=contact),
         # the hand-over to the allocated worker: acknowledged? returned to the queue? (casework, ADR 0008)
-        "routing": casework_selectors.routed_contact_state(actor=actor, contact=contact)
-        if view.viewed_as != "recorder"
-        else {},
+        "routing": casework_selectors.routed_contact_state(actor=actor, contact=contact) if view.routing else {},
         "can_correct": can(actor, "person.correct"),
         "changes": changes,
         "encompass": contact_selectors.encompass_status(contact=contact),

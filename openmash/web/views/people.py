@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import person_details_for, person_fields_visible
-from openmash.access.policy import access_history_allowed, break_glass_offered, can, person_get_for, require
+from openmash.access.fields import field_access, person_minimum_details
+from openmash.access.policy import (
+    access_history_allowed,
+    break_glass_offered,
+    can,
+    child_status_record_allowed,
+    person_get_for,
+    require,
+)
 from openmash.core.exceptions import RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -97,15 +105,20 @@ def person_detail(request, person_id):
             messages.success(request, "Worker allocated. New contacts about this child will go to them.")
             return redirect("web:person_detail", person_id=person_id)
     person = people_selectors.person_get(actor=actor, person_id=person_id)
-    fields = person_fields_visible(actor, person)
+    # what of the record is shown is the one answer the API, the CSV and the PDF render from too (issue 7)
+    visible = field_access(actor, person, record_type="person")
+    fields = visible.fields
     full = "chronology" in fields
     entries = people_selectors.person_chronology(actor=actor, person_id=person_id)[1] if full else []
     contact_ids = [e.object_id for e in entries if e.object_type == "contacts.contact"]
     linkable = {str(i) for i in web_selectors.visible_contact_ids(actor=actor, ids=contact_ids)}
     ctx = {
         "person": person,
+        "visible": visible,
+        "child_statuses": people_selectors.child_statuses(person) if "child_status" in fields else [],
+        "can_record_status": "child_status" in fields and child_status_record_allowed(actor, person),
         "fields": fields,
-        "details": person_details_for(actor, person),
+        "details": {k: v for k, v in person_minimum_details(person).items() if k in fields},
         "relationships": people_selectors.relationships_view(person) if "relationships" in fields else [],
         "full": full,
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
@@ -121,3 +134,98 @@ def person_detail(request, person_id):
         "nav_active": "people",
     }
     return render(request, "web/people/detail.html", ctx)
+
+
+def _person_record_export(request, person_id, fmt: str):
+    from openmash.audit.services import audit_record
+    from openmash.people.record import person_record_csv, person_record_rows
+
+    actor = request.actor
+    resolved_id = people_selectors.person_resolved_id_for(actor=actor, person_id=person_id)
+    if str(resolved_id) != str(person_id):
+        return redirect(f"web:person_record_{fmt}", person_id=resolved_id)
+    person = people_selectors.person_get(actor=actor, person_id=person_id)
+    rows = person_record_rows(actor, person, field_access(actor, person, record_type="person"))
+    audit_record(actor=actor, action="export", obj=person, detail={"format": fmt, "fields": len(rows)})
+    if fmt == "csv":
+        response = HttpResponse(person_record_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        from openmash.web.pdf import person_record_pdf
+
+        response = HttpResponse(
+            person_record_pdf(actor=actor, person=person, rows=rows), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="record.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@actor_required
+def person_record_csv(request, person_id):
+    """The person's details as CSV (Field, Label, Value): exactly the fields the page shows, from the one answer
+    access.fields.field_access (issue 7). 404 for anyone who may not open the person. Audited ("export", csv)."""
+    return _person_record_export(request, person_id, "csv")
+
+
+@require_safe
+@actor_required
+def person_record_pdf(request, person_id):
+    """The person's details as a PDF (as person_record_csv), marked OFFICIAL-SENSITIVE. Audited ("export", pdf)."""
+    return _person_record_export(request, person_id, "pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def person_statuses(request, person_id):
+    """Record a child protection plan, looked-after status or child in need plan, or end one (children's social
+    care: access.policy.child_status_record_allowed; 403 for anyone else who may open the record, 404 for anyone who
+    may not). The list shows what the person page shows (field_table "statuses")."""
+    from openmash.access.policy import child_status_is_current, people_visible
+    from openmash.core.exceptions import PermissionDenied
+    from openmash.people import services as people_services
+    from openmash.web.forms import ChildStatusEndForm, ChildStatusForm
+
+    actor = request.actor
+    resolved_id = people_selectors.person_resolved_id_for(actor=actor, person_id=person_id)
+    if str(resolved_id) != str(person_id):
+        return redirect("web:person_statuses", person_id=resolved_id)
+    # decided before the record is read (and audited, and its owners told): 404 without a basis, 403 without the role
+    if not child_status_record_allowed(actor, person_get_for(actor, person_id, qs=people_visible(actor))):
+        raise PermissionDenied("Only children's social care records plans and looked-after status.")
+    person = people_selectors.person_get(actor=actor, person_id=person_id)
+    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "record") if posted else ""
+    form = ChildStatusForm(posted if action == "record" else None)
+    end_form = ChildStatusEndForm(posted if action == "end" else None)
+    if action == "record" and form.is_valid():
+        try:
+            people_services.child_status_record(actor=actor, person_id=person.pk, **form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect("web:person_detail", person_id=person.pk)
+    if action == "end" and end_form.is_valid():
+        try:
+            people_services.child_status_end(
+                actor=actor,
+                person_id=person.pk,
+                status_id=request.POST.get("status"),
+                end_date=end_form.cleaned_data["end_date"],
+            )
+        except ValidationFailed as exc:
+            apply_service_errors(end_form, exc)
+        else:
+            messages.success(request, "Ended.")
+            return redirect("web:person_detail", person_id=person.pk)
+    statuses = people_selectors.child_statuses(person)
+    ctx = {
+        "person": person,
+        "status_form": form,
+        "end_form": end_form,
+        "form": form if form.errors else (end_form if end_form.errors else None),
+        "current": [s for s in statuses if child_status_is_current(s)],
+        "nav_active": "people",
+    }
+    return render(request, "web/people/statuses.html", ctx)
