@@ -38,6 +38,7 @@ def family(make_actor):
     )
     screen(hub, first)
     second = contact_record(school, subjects=[child("Kaden", "Brightwater", "2017-03-03", nhs=nhs)], household=[])
+    screen(hub, second)  # an unscreened contact's identifier only proposes (ADR 0005 addendum 4)
     kid = subject_person(first)
     assert subject_person(second).merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
     mum = first.people.get(role="parent_carer").person

@@ -21,7 +21,7 @@ from openmash.enquiries.models import CaseAllocation, Referral
 from openmash.people import linking
 from openmash.people.models import AgencyRecord, ChronologyEntry, LinkState, Person, RecordLink
 from openmash.people.selectors import person_chronology, person_get
-from tests.support import child, contact_record, decide, enquiry_open, subject_person
+from tests.support import child, contact_record, decide, enquiry_open, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,11 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     second = contact_record(school, subjects=[KADEN], household=[])
     kayden, kaden = subject_person(first), subject_person(second)
     assert kayden.pk != kaden.pk  # each contact keeps the person as it was named
+    assert second.intake_notices and "will check whether this is the same person" in second.intake_notices[0]
+    kaden.refresh_from_db()
+    assert kaden.merged_into_id is None  # unscreened contacts: the identifier only proposes (hard rule 4)
+    screen(hub, first)
+    screen(hub, second)  # both screened: the hub has seen them, the rule joins them
     kaden.refresh_from_db()
     kayden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk and kayden.merged_into_id is None
@@ -66,7 +71,6 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     picture = person_get(actor=hub, person_id=kaden.pk).picture
     assert [p.pk for p in picture.people] == [kayden.pk, kaden.pk]
     assert [i.value for i in picture.identifiers if i.identifier_type == "nhs_number"] == ["9993141593"]
-    assert second.intake_notices and "joined" in second.intake_notices[0]
     assert AuditEvent.objects.filter(action="merge", object_id=str(kaden.pk)).exists()
 
 
