@@ -190,14 +190,14 @@ def _give(
     bootstrap (command line, before the partnership has a partnership admin; `bootstrap` says so for a whole
     partnership file) is audited `role_grant_bootstrap` beside the membership's own event."""
     agency = Agency.objects.get(code=spec.agency)
+    existing = Membership.objects.filter(user=user, agency=agency, role=spec.role).first()
+    if existing is not None and existing.active:  # holding the role already: at most a team change, direct
+        return _ensure_membership(actor, user, spec)
     mode = "bootstrap" if bootstrap and actor is SYSTEM else _grant_mode(actor, spec.role, agency, user)
     if mode == "pending":
-        existing = Membership.objects.filter(user=user, agency=agency, role=spec.role).first()
-        if existing is None or not existing.active:  # holding the role already: a team change is direct
-            grant = _grant_request(
-                actor, user, agency=agency, role=spec.role, team=spec.team, membership=existing, new_user=new_user
-            )
-            return grant
+        return _grant_request(
+            actor, user, agency=agency, role=spec.role, team=spec.team, membership=existing, new_user=new_user
+        )
     outcome = _ensure_membership(actor, user, spec)
     if mode == "bootstrap" and outcome != "unchanged":
         _audit(

@@ -1525,7 +1525,7 @@ def contact_person_correct(
         applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned, bump=False)
         if not applied:
             raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
-        record_refresh(actor=actor, person=person, source_contact=contact)
+        record_refresh(actor=actor, person=person, source_contact=contact, hub_checked=True)
         changes = ContactChange.objects.bulk_create(
             [
                 _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)

@@ -561,12 +561,14 @@ def _records_of(person_ids: set) -> list[uuid.UUID]:
 
 
 @transaction.atomic
-def records_attach(*, actor, people: list[Person], agency=None, source_contact=None) -> list[AgencyRecord]:
+def records_attach(
+    *, actor, people: list[Person], agency=None, source_contact=None, hub_checked: bool = False
+) -> list[AgencyRecord]:
     """The agency's record of each existing person a human chose (a contact naming a person found by search):
     created from the person's own current details when the agency holds none for that person yet (one record per
     agency and person, ``local_id_for``); origin_person = the chosen person; person = its resolved person. Then the
-    deterministic rule runs on the new records. Safe against a concurrent attach of the same record. Returns the
-    records created now."""
+    deterministic rule runs on the new records (``hub_checked``: as ``record_refresh``'s). Safe against a concurrent
+    attach of the same record. Returns the records created now."""
     agency = agency or actor.agency
     want = {local_id_for(p.pk): p for p in people}
     if not want:
@@ -598,30 +600,38 @@ def records_attach(*, actor, people: list[Person], agency=None, source_contact=N
         records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
     _audit_records_created(actor, records)
     search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
-    _link_by_identifiers(actor=actor, records=records)
+    _link_by_identifiers(actor=actor, records=records, trusted={r.pk for r in records} if hub_checked else None)
     return records
 
 
 @transaction.atomic
-def record_attach(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
+def record_attach(
+    *, actor, person: Person, agency=None, source_contact=None, hub_checked: bool = False
+) -> AgencyRecord:
     """One agency's record of an existing person chosen by a human (see ``records_attach``); returns the record,
     created now or already held."""
     agency = agency or actor.agency
-    records_attach(actor=actor, people=[person], agency=agency, source_contact=source_contact)
+    records_attach(actor=actor, people=[person], agency=agency, source_contact=source_contact, hub_checked=hub_checked)
     return AgencyRecord.objects.get(agency=agency, local_id=local_id_for(person.pk))
 
 
 @transaction.atomic
-def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
+def record_refresh(
+    *, actor, person: Person, agency=None, source_contact=None, hub_checked: bool = False
+) -> AgencyRecord:
     """After an agency changed a person's details (an amendment before screening, the hub's correction after): its
     record of that person takes the person's current details (created if it holds none), superseding the previous
     values in place (they stay in the contact's change history). A new valid identifier is linked by the
-    deterministic rule. Call inside a transaction. Returns the record."""
+    deterministic rule; ``hub_checked`` (the hub's own correction, with a reason) lets it join even while the
+    contact is unscreened (hard rule 4 holds an unchecked referrer's word, not the hub's). Call inside a
+    transaction. Returns the record."""
     agency = agency or actor.agency
     details = _people_details([person])[person.pk]
     record = AgencyRecord.objects.select_for_update().filter(agency=agency, local_id=local_id_for(person.pk)).first()
     if record is None:
-        return record_attach(actor=actor, person=person, agency=agency, source_contact=source_contact)
+        return record_attach(
+            actor=actor, person=person, agency=agency, source_contact=source_contact, hub_checked=hub_checked
+        )
     changed = [f for f, v in details.items() if f != "as_received" and getattr(record, f) != v]
     if not changed:
         return record
@@ -633,7 +643,7 @@ def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -
     record.save()
     _audit(actor, "update", obj=record, detail={"fields": sorted(changed)})
     if set(changed) & set(IDENTIFIER_FIELDS):
-        _link_by_identifiers(actor=actor, records=[record])
+        _link_by_identifiers(actor=actor, records=[record], trusted={record.pk} if hub_checked else None)
     return record
 
 
@@ -964,7 +974,12 @@ def _unscreened_records(pool: dict) -> set[uuid.UUID]:
 
 
 def _link_by_identifiers(
-    *, actor, records: list[AgencyRecord], not_same: dict | None = None, unscreened: set | None = None
+    *,
+    actor,
+    records: list[AgencyRecord],
+    not_same: dict | None = None,
+    unscreened: set | None = None,
+    trusted: set | None = None,
 ) -> list[RecordLink]:
     """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
     after normalisation), unless they already resolve to the same person. A pair is confirmed automatically only
@@ -973,11 +988,12 @@ def _link_by_identifiers(
     people is proposed, never confirmed: an automatic rule never bridges two people through one record (ADR 0005
     addendum). A pair with a record from a contact the hub has not screened (``unscreened``: ids of records whose
     contact is not written yet, plus every record whose ``source_contact`` has no screening) is proposed, never
-    confirmed (hard rule 4). A pair with a current decision is left alone. Returns the links written."""
+    confirmed (hard rule 4), unless the record is ``trusted`` (the hub's own correction). A pair with a current
+    decision is left alone. Returns the links written."""
     not_same = not_same or {}
     pool, pairs = _identifier_pairs(records)
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
-    unverified = (set(unscreened or ()) | _unscreened_records(pool)) if pairs else set()
+    unverified = (set(unscreened or ()) | _unscreened_records(pool)) - set(trusted or ()) if pairs else set()
     written = []
     for left, right in sorted(pairs):
         declined = not_same.get(left, set()) | not_same.get(right, set())
@@ -1381,7 +1397,7 @@ def link_propose(
     belong to different people (``_hub_said_different``: the decision holds between the two people, every record
     they hold now or later) -- unless ``new_evidence`` is set (the deterministic rule found a valid identifier the
     two people newly share, ``_identifier_pair``). A current proposal is replaced (closed, and a new row written)
-    only when the evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
+    only when the evidence or the reason changed. Call inside a transaction. Raises NotFound for an unknown record."""
     left, right = _pair(record_a_id, record_b_id)
     if left == right:
         return None
@@ -1402,7 +1418,13 @@ def link_propose(
     if current is not None:
         if current.state != LinkState.PROPOSED or (current.rule == REFERRER_RULE and rule != REFERRER_RULE):
             return None  # a decision, or a referrer's contested "not this person", stands until the hub decides
-        same = (current.match_probability, current.field_weights, current.rule) == (match_probability, weights, rule)
+        # the reason too: a proposal held "from an unscreened contact" says why it still waits once it is screened
+        same = (current.match_probability, current.field_weights, current.rule, current.reason) == (
+            match_probability,
+            weights,
+            rule,
+            reason[:REASON_MAX],
+        )
         if same:
             return current
     now = timezone.now()

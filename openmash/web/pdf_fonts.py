@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,26 +261,62 @@ def _add_font(pdf, family: str, style: str, path: str, index: int = 0) -> None:
         pdf._set_min_pdf_version("1.6")
 
 
+#: Ranges of the scripts whose letters change shape or order with their neighbours (Hebrew, Arabic, Syriac, Thaana,
+#: N'Ko, the Indic scripts, Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, Hangul jamo, Arabic presentation forms):
+#: text holding one of them is shaped by HarfBuzz. Latin, Greek, Cyrillic, Armenian, Georgian, Ethiopic, CJK and
+#: precomposed Hangul draw correctly glyph by glyph.
+COMPLEX_SCRIPTS: tuple[tuple[int, int], ...] = (
+    (0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x18AF),
+    (0xA8E0, 0xA8FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF),
+)  # fmt: skip
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether ``text`` must be shaped to print correctly: a letter of a complex script (COMPLEX_SCRIPTS), a
+    combining mark (Unicode category M*: a decomposed accent) or a zero-width joiner. Shaping costs most of a long
+    table's rendering time in fpdf2 (every width measured while breaking lines is shaped again), so a document
+    shapes only when its text needs it."""
+    for char in text:
+        point = ord(char)
+        if point < 0x0300:
+            continue
+        if point in (0x200C, 0x200D) or unicodedata.category(char).startswith("M"):
+            return True
+        if any(low <= point <= high for low, high in COMPLEX_SCRIPTS):
+            return True
+    return False
+
+
 def register(pdf, text: str = "") -> None:
-    """Register DejaVu (regular and bold) on an fpdf2 document, the fallback fonts ``text`` needs (``need`` adds
-    more as later text asks for them), and turn on HarfBuzz shaping when ``uharfbuzz`` is installed. Fonts are
-    parsed once per process (``_add_font``). Source: practitioners' review, the household chronology PDF took
-    4.6 s registering and subsetting all 18 fallback fonts for every document."""
+    """Register DejaVu (regular and bold) on an fpdf2 document, and what ``text`` needs (``need``: its fallback
+    fonts and HarfBuzz shaping; later text asks for more the same way). Fonts are parsed once per process
+    (``_add_font``). Source: practitioners' review, the household chronology PDF took 4.6 s registering and
+    subsetting all 18 fallback fonts for every document, and shaping every Latin name."""
     _add_font(pdf, BODY, "", str(FONTS / "DejaVuSans.ttf"))
     _add_font(pdf, BODY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     need(pdf, text)
+
+
+def _shaping_on(pdf) -> None:
+    if getattr(pdf, "_openmash_shaping", False):
+        return
     try:
         import uharfbuzz  # noqa: F401
     except ImportError:  # pragma: no cover - uharfbuzz is a declared dependency
         logger.warning("uharfbuzz is not installed: PDF text is not shaped")
     else:
         pdf.set_text_shaping(True)
+    pdf._openmash_shaping = True
 
 
 def need(pdf, text: str) -> None:
-    """Make sure the document can draw ``text``: register the fallback fonts it needs that the document lacks, and
+    """Make sure the document can draw ``text``: turn on HarfBuzz shaping when the text needs it (needs_shaping;
+    from then on the whole document is shaped), register the fallback fonts it needs that the document lacks, and
     set the document's fallbacks (used for bold text too) to every fallback registered so far, in order of
-    preference. Call before the text is drawn. Nothing to do (and no font parsed) for text the body font draws."""
+    preference. Call before the text is drawn (a table's cells: before the table is rendered). Nothing to do (and
+    no font parsed) for text the body font draws glyph by glyph."""
+    if needs_shaping(text):
+        _shaping_on(pdf)
     fonts = fallbacks_for(text)
     if not fonts:
         return
