@@ -153,6 +153,9 @@ METHODS: dict[str, frozenset[str]] = {
     "oversight:report": SAFE,
     "oversight:report_export": SAFE,
     "oversight:subject_access": FORM,
+    # disparity monitoring of flags (issue 8): a report and its CSV
+    "patterns_disparity:disparity": SAFE,
+    "patterns_disparity:disparity_export": SAFE,
     "api:break_glass_open": POST,
     "api:break_glass_end": POST,
     "api:privacy_alert_list": GET,
