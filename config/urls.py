@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("openmash.messaging.urls")),
     path("", include("openmash.matching.urls")),
     path("", include("openmash.oversight.urls")),
+    path("", include("openmash.patterns.urls_disparity")),
     path("", include("openmash.web.urls")),
 ]

@@ -26,6 +26,7 @@ Patterns across agencies (flags never decide: they ask the hub to look)
   openmash flags evaluate [--as-of DATE]             read new events into indicators, evaluate every rule
   openmash flags export --as-of DATE --out F.csv     one row per flagged child: record_ids, agencies, explanation
   openmash flags rules export --out F | rules load F the partnership's pattern rules as a YAML file
+  openmash flags deprivation load F.csv --source T   the postcode -> IMD decile lookup (disparity monitoring)
 
 Operating
   openmash escalate_overdue                          escalate overdue agency requests
@@ -98,6 +99,10 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "export": ("flags_export", "one row per flagged child as at a date (--as-of DATE --out flags.csv)"),
         "rules": ("flags_rules", "export the pattern rules (rules export --out F) or load a file (rules load F)"),
+        "deprivation": (
+            "flags_deprivation",
+            "load the postcode to IMD decile lookup (deprivation load F.csv --source T)",
+        ),
     },
     "oversight": {
         "overdue": ("oversight_overdue", "how many break-glass alerts are overdue for review (a count only)"),

@@ -166,6 +166,9 @@ METHODS: dict[str, frozenset[str]] = {
     "oversight:subject_access": FORM,
     "oversight:uses_report": SAFE,
     "oversight:uses_report_export": SAFE,
+    # disparity monitoring of flags (issue 8): a report and its CSV
+    "patterns_disparity:disparity": SAFE,
+    "patterns_disparity:disparity_export": SAFE,
     "api:break_glass_open": POST,
     "api:break_glass_end": POST,
     "api:privacy_alert_list": GET,

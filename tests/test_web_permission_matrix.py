@@ -512,6 +512,15 @@ ROWS |= {
     "oversight:uses_report_export": Row("GET", "/privacy/break-glass-uses.csv", PRIVACY, denied=403),
 }
 
+# Disparity monitoring of flags (issue 8; patterns.disparity): aggregate figures with small numbers suppressed, for the
+# partnership's oversight roles: the MASH manager, the partnership admin and the auditor. Every view and download is
+# audited as a report reading (personal=True asserts the read event), and no canary can appear (no child is named).
+DISPARITY = MANAGER | at_any("partnership_admin", "auditor")
+ROWS |= {
+    "patterns_disparity:disparity": Row("GET", "/reports/flag-disparity/", DISPARITY, denied=403),
+    "patterns_disparity:disparity_export": Row("GET", "/reports/flag-disparity.csv", DISPARITY, denied=403),
+}
+
 # Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request
 # is open, the police answered within the partnership's window) and the allocated worker; everyone else finds nothing
 THREAD = HUB | RESEARCHERS_ASKED | {ALLOCATED}

@@ -124,6 +124,12 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # social care records and ends them: its social workers and the MASH managers, at an agency of type children's
     # social care only (child_status_record_allowed), for a child whose full record they may see.
     "child_status.record": frozenset({Role.SOCIAL_WORKER, Role.MANAGER}),
+    # Disparity monitoring of flags (issue 8; patterns.disparity): aggregate rates and outcomes by sex, ethnicity, age
+    # band and area deprivation, counts below 5 suppressed, so no personal data; still restricted to the roles that
+    # oversee the partnership's rules and their fairness: the MASH manager (hub only: a manager's role is the hub's),
+    # the partnership admin who keeps the rules, and the auditor who scrutinises. Not a case-data action (it is not in
+    # _CASE_DATA_ACTIONS), so it changes no role-combination rule. Viewing and downloading are audited.
+    "flag.disparity": frozenset({Role.MANAGER, Role.PARTNERSHIP_ADMIN, Role.AUDITOR}),
     # Not actions a user takes but what a membership is for: who is notified or may be allocated work.
     "allocation.receive": frozenset({Role.SOCIAL_WORKER}),
     "contacts.routed": frozenset({Role.SOCIAL_WORKER}),
@@ -145,6 +151,9 @@ _HUB_ONLY = frozenset(
     | {"related.view"}
     | {"flag.view", "flag.decide"}
 )
+# Actions open to hub roles and to roles of any agency: the hub's roles (screener, manager) take them only as members of
+# the hub, the others (partnership admin, auditor) in any agency.
+_HUB_ROLES_IN_HUB = frozenset({"flag.disparity"})
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
 # Actions only members of a police agency may take.
@@ -174,6 +183,8 @@ def can(actor, action: str) -> bool:
     roles = _ACTIONS.get(action)
     if roles is None or actor.role not in roles:
         return False
+    if action in _HUB_ROLES_IN_HUB and actor.role in (Role.SCREENER, Role.MANAGER):
+        return actor.is_hub
     if action in _SCHOOL_ONLY:
         if actor.role in (Role.SCREENER, Role.MANAGER):
             return actor.is_hub

@@ -206,3 +206,31 @@ class Watch(VersionedModel):
 
     def __str__(self) -> str:
         return f"watch {self.pk} until {self.until}"
+
+
+class DeprivationLookup(models.Model):
+    """One postcode's area deprivation, as the partnership loaded it (``openmash flags deprivation load``; issue 8,
+    disparity monitoring: ``patterns.disparity``).
+
+    - ``postcode``: canonical UK form (``people.postcodes.postcode_normalise``), as addresses store it.
+    - ``imd_decile``: 1 (the most deprived tenth of areas in England) to 10 (the least deprived), the decile of the
+      postcode's LSOA in the English Indices of Deprivation (2019 edition at the time of writing). The partnership
+      prepares the file: the IoD publishes deciles by LSOA, and ONS's postcode directory maps postcodes to LSOAs.
+    - ``source``: the edition and how the file was made (for example "IoD 2019 LSOA deciles via ONSPD Feb 2024"),
+      the same for every row of one load; shown with the report. No data ships with OpenMASH.
+    """
+
+    postcode = models.CharField(max_length=10, primary_key=True)
+    imd_decile = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(imd_decile__gte=1, imd_decile__lte=10), name="deprivation_decile_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode}: decile {self.imd_decile}"
