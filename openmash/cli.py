@@ -40,6 +40,7 @@ Operating
   openmash bench import [--rows N]                   import a generated 1,000,000-row extract: rows/s, peak RSS
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
+  openmash bench flags [--only CODES] [--speed]      the safeguarding scenarios through import + flags, scored
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
   openmash db app-role NAME [--password-stdin]       the app's least-privilege PostgreSQL role
@@ -113,6 +114,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "lookup"): "bench_lookup",
     ("bench", "import"): "bench_import",
     ("bench", "audit"): "bench_audit",
+    ("bench", "flags"): "bench_flags",
     ("demo", "extracts"): "demo_extracts",
     ("demo", "code"): "demo_code",
     ("import",): "feed_import",

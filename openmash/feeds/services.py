@@ -44,6 +44,7 @@ from openmash.feeds.models import ImportBatch
 from openmash.feeds.readers import FileProblem, Problem, file_inspect, reader_for
 from openmash.feeds.validate import CleanRow, row_clean
 from openmash.feeds.writer import RecordWriter
+from openmash.people.linking import records_reconcile_identifiers
 from openmash.people.models import ChronologyEntry
 
 logger = logging.getLogger(__name__)
@@ -406,7 +407,21 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
         counts = {k: getattr(batch, k) for k in _COUNTS}
         batch.refresh_from_db()
         return _finish(batch, actor, BatchStatus.DRY_RUN, _dry_run_message(counts), **counts)
+    _reconcile(batch, actor)
     return batch
+
+
+def _reconcile(batch: ImportBatch, actor) -> None:
+    """After the import's transaction has committed: join the records other writers stored with the same
+    identifiers while it ran (``linking.records_reconcile_identifiers``; the import takes no identifier locks). A
+    failure here leaves the import done (its own rows are linked) and is logged by type only; the next import, or
+    the hub's review queue, catches what it missed."""
+    try:
+        records_reconcile_identifiers(
+            actor=actor, since=batch.started_at, agency_id=batch.agency_id, source_feed=batch.feed_code
+        )
+    except Exception as exc:
+        logger.error("import batch %s: reconciling identifiers failed (%s)", batch.pk, type(exc).__name__)  # noqa: TRY400
 
 
 _COUNTS = (

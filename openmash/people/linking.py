@@ -95,6 +95,7 @@ __all__ = [
     "records_for_new_people",
     "records_from_feed",
     "records_link_identifiers",
+    "records_reconcile_identifiers",
     "records_link_outcome",
     "records_note_contact",
 ]
@@ -844,11 +845,26 @@ def record_create(
 # --- the deterministic rule ----------------------------------------------------------------------------------------
 
 
-def _lock_identifiers(keys: set[tuple[str, str]]) -> None:
+# The advisory lock every single-record identifier writer (a contact, an amendment, a hub correction) holds SHARED
+# for its transaction, and the reconciliation after a feed import holds alone: see ``records_reconcile_identifiers``.
+IDENTIFIER_BARRIER_LOCK = int.from_bytes(
+    hashlib.blake2b(b"openmash:identifier-barrier", digest_size=8).digest(), "big", signed=True
+)
+
+
+def _lock_identifiers(keys: set[tuple[str, str]], *, bulk: bool = False) -> None:
     """Serialise transactions that store records with the same identifier, until they commit: two contacts naming
     the same new child at the same moment must see each other's record (PostgreSQL transaction-level advisory
-    locks, taken in a fixed order in one statement; SQLite already serialises writers)."""
-    if connection.vendor != "postgresql" or not keys:
+    locks, taken in a fixed order in one statement, after the shared barrier lock; SQLite already serialises
+    writers).
+
+    bulk: a feed import's chunk. A feed import is one transaction over up to millions of rows, and a transaction
+    that took one advisory lock per identifier would hold hundreds of thousands of them until it commits: PostgreSQL's
+    lock table (``max_locks_per_transaction`` x connections, 6,400 by default) fills and the import fails with "out of
+    shared memory" (measured: a 1,000,000-row extract failed after about 2,000 people). So an import takes none;
+    the record another writer stores with the same identifier while the import runs (invisible to the import, as
+    the import's records are to it) is joined by ``records_reconcile_identifiers`` when the import has committed."""
+    if connection.vendor != "postgresql" or not keys or bulk:
         return
     lock_ids = sorted(
         {
@@ -857,12 +873,17 @@ def _lock_identifiers(keys: set[tuple[str, str]]) -> None:
         }
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [lock_ids])
+        cursor.execute(
+            "WITH barrier AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s)) "
+            "SELECT count(pg_advisory_xact_lock(k)) FROM barrier, unnest(%s::bigint[]) AS k",
+            [IDENTIFIER_BARRIER_LOCK, lock_ids],
+        )
 
 
-def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
+def _identifier_pairs(records: list[AgencyRecord], *, bulk: bool = False) -> tuple[dict, set]:
     """Every other record holding a valid identifier equal to one of `records`' (one query, after locking those
-    identifiers): (records by id, pairs of record ids in their one spelling)."""
+    identifiers unless ``bulk``: see ``_lock_identifiers``): (records by id, pairs of record ids in their one
+    spelling)."""
     q = Q()
     keys = set()
     for f in IDENTIFIER_FIELDS:
@@ -874,7 +895,7 @@ def _identifier_pairs(records: list[AgencyRecord]) -> tuple[dict, set]:
             q |= Q(**{f"{f}__in": values}) & ~Q(**{f: ""})
     if not q:
         return {}, set()
-    _lock_identifiers(keys)
+    _lock_identifiers(keys, bulk=bulk)
     pool = {r.pk: r for r in AgencyRecord.objects.filter(q)}
     pool.update({r.pk: r for r in records})
     holders: dict[tuple[str, str], list[uuid.UUID]] = {}
@@ -1081,7 +1102,7 @@ def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
     one audit event per link, and one recomputation of the clusters for the whole chunk. Every other pair goes
     through ``_identifier_pair`` one by one afterwards, so the hard rules are applied exactly as for one record.
     Returns the number of links written (confirmed or proposed)."""
-    pool, pairs = _identifier_pairs(records)
+    pool, pairs = _identifier_pairs(records, bulk=True)
     if not pairs:
         return 0
     person_of, decided, nhs, rejected = _bulk_facts(pairs)
@@ -1113,6 +1134,62 @@ def records_link_identifiers(*, actor, records: Iterable[AgencyRecord]) -> int:
             chunk = []
     if chunk:
         written += _link_by_identifiers_bulk(actor=actor, records=chunk)
+    return written
+
+
+# How far before an import's start a record stored by another writer is looked at again: a contact's transaction
+# that began before the import and committed after the import's first look-up (seconds, in practice).
+RECONCILE_MARGIN = dt.timedelta(minutes=5)
+
+
+@transaction.atomic
+def records_reconcile_identifiers(*, actor, since: dt.datetime, agency_id, source_feed: str) -> int:
+    """Run the deterministic rule again, after a feed import has committed, over the records OTHER writers stored or
+    changed while it ran (``updated_at`` from ``since`` less ``RECONCILE_MARGIN``; every record but the feed's own,
+    i.e. not ``agency_id`` + ``source_feed``) that hold a valid identifier. The import takes no identifier locks
+    (``_lock_identifiers``), so a contact naming the same NHS number while a long import runs is invisible to the
+    import and the import to it; here each is joined as it would have been had they come one after the other.
+
+    On PostgreSQL it first takes the identifier barrier lock alone (``IDENTIFIER_BARRIER_LOCK``): contacts still
+    open finish first, and new ones wait the second or so this takes, so none slips between the look and the join.
+    In: actor (audited as the linker), since (aware datetime, the import's start), the feed's agency id and feed
+    code. Out: the number of links written (confirmed or proposed). Idempotent: pairs already joined or decided are
+    left as they are (``_link_by_identifiers_bulk``)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IDENTIFIER_BARRIER_LOCK])
+    has_identifier = Q()
+    for f in IDENTIFIER_FIELDS:
+        has_identifier |= ~Q(**{f: ""})
+    others = (
+        AgencyRecord.objects.filter(has_identifier, updated_at__gte=since - RECONCILE_MARGIN)
+        .exclude(agency_id=agency_id, source_feed=source_feed)
+        .order_by("pk")
+    )
+    written = 0
+    chunk: list[AgencyRecord] = []
+
+    def run() -> int:
+        # the import's records that share an identifier with the chunk go through the rule as if they had arrived
+        # after it (the order "the contact, then the import"): the chunk's records are the existing ones they meet,
+        # so an import record pointing at two people is still seen as the bridge it is
+        pool, pairs = _identifier_pairs(chunk, bulk=True)
+        mine = {r.pk for r in chunk}
+        arrivals = {
+            pk: pool[pk]
+            for pair in pairs
+            for pk in pair
+            if pk not in mine and pool[pk].agency_id == agency_id and pool[pk].source_feed == source_feed
+        }
+        return _link_by_identifiers_bulk(actor=actor, records=list(arrivals.values())) if arrivals else 0
+
+    for record in others.iterator(chunk_size=LINK_CHUNK):
+        chunk.append(record)
+        if len(chunk) == LINK_CHUNK:
+            written += run()
+            chunk = []
+    if chunk:
+        written += run()
     return written
 
 

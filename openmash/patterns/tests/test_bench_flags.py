@@ -1,0 +1,155 @@
+"""`openmash bench flags`: the commands it runs, in order, against a fresh database (the child processes
+replaced by a recorder, so this runs without the engine), `--score` on a hand-made export, `--write-extracts`,
+and the speed generator (bounded, deterministic, the counts asked for)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from config.env import BASE_DIR
+from openmash.cli import ALIASES
+from openmash.patterns.scenarios import all_scenarios, bench
+from openmash.patterns.scenarios.model import CONCERNING, TRAP
+
+
+def perfect_export(scenarios) -> list[dict]:
+    """What a perfect engine would export: one row per child to flag, its required records and agencies."""
+    return [
+        {
+            "record_ids": ";".join(sorted(e.required_ids)),
+            "agencies": ";".join(sorted(e.agencies)),
+            "explanation": "hand-made",
+        }  # fmt: skip
+        for e in (s.expectation() for s in scenarios)
+        if e.flagged_person
+    ]
+
+
+def write_export(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=["record_ids", "agencies", "explanation"])
+        out.writeheader()
+        out.writerows(rows)
+    return path
+
+
+def test_bench_flags_is_wired_as_a_two_word_command():
+    assert ALIASES[("bench", "flags")] == "bench_flags"
+
+
+def test_score_of_a_perfect_export_passes_every_scenario(tmp_path):
+    path = write_export(tmp_path / "flags.csv", perfect_export(all_scenarios()))
+    out = io.StringIO()
+    call_command("bench_flags", "--score", str(path), stdout=out)
+    text = out.getvalue()
+    assert "Scenario recall: 32/32 = 100%" in text and "False flags on benign scenarios: 0/32 = 0%" in text
+    assert "FAIL" not in text and "CN03" in text
+
+
+def test_score_of_an_export_that_flags_everyone_fails_the_gate(tmp_path):
+    everyone = [{"record_ids": rid, "agencies": "police", "explanation": "x"}
+                for s in all_scenarios() for rid in s.record_ids()]  # fmt: skip
+    path = write_export(tmp_path / "flags.csv", everyone)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="below target"):
+        call_command("bench_flags", "--score", str(path), stdout=out)
+    assert "FAIL (false flag)" in out.getvalue()
+
+
+def test_write_extracts_writes_one_file_per_agency(tmp_path):
+    out = io.StringIO()
+    call_command("bench_flags", "--write-extracts", str(tmp_path), "--only", "cn02,bn02", stdout=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hv.csv", "police.csv", "school.csv"]
+    with pytest.raises(CommandError, match="no such scenario"):
+        call_command("bench_flags", "--only", "XX99", "--write-extracts", str(tmp_path))
+
+
+def test_the_run_creates_agencies_imports_every_extract_then_evaluates_and_exports(tmp_path, monkeypatch):
+    calls: list[list[str]] = []
+    scenarios = [s for s in all_scenarios() if s.code in ("CN02", "BN02", "CN03", "TR03")]
+
+    def fake_cli(args, env, cwd):
+        calls.append(args)
+        assert env["DATABASE_URL"] == "sqlite:///bench.sqlite3"
+        if args[:2] == ["import", "standard"]:
+            assert Path(args[2]).is_file()
+        if args[:2] == ["flags", "export"]:
+            rows = [r for r in perfect_export(scenarios) if "PLH" not in r["record_ids"]]  # CN03 and TR03 missed
+            write_export(Path(args[args.index("--out") + 1]), rows)
+        return 0.01, ""
+
+    monkeypatch.setattr(bench, "cli", fake_cli)
+    lines: list[str] = []
+    report = bench.scenarios_run(scenarios, env=bench.bench_env("sqlite:///bench.sqlite3"), cwd=tmp_path,
+                                 say=lines.append)  # fmt: skip
+    assert calls[0][0] == "migrate"
+    creates = [c for c in calls if c[:2] == ["agency", "create"]]
+    imports = [c for c in calls if c[:2] == ["import", "standard"]]
+    assert {c[c.index("--code") + 1] for c in creates} == {"mash", "police", "school", "hv", "ed-plh", "camhs", "gp"}
+    assert {c[c.index("--agency") + 1] for c in imports} == {"police", "school", "hv", "ed-plh", "camhs", "gp"}
+    assert calls[-2][:4] == ["flags", "evaluate", "--as-of", "2026-09-30"] and calls[-1][:2] == ["flags", "export"]
+    assert calls.index(imports[-1]) < calls.index(calls[-2])
+    assert [r.code for r in report.results] == ["CN02", "BN02", "CN03", "TR03"]
+    assert [r.passed for r in report.results] == [True, True, False, False]
+    assert report.recall == 0.5 and report.traps_passed == 0
+    assert any(line.startswith("Time: migrate") for line in lines)
+
+
+def test_a_failing_step_stops_the_bench_with_the_command_named(tmp_path):
+    with pytest.raises(bench.StepFailed, match="no-such-command"):
+        bench.cli(["no-such-command"], bench.bench_env(f"sqlite:///{tmp_path / 'x.sqlite3'}"), BASE_DIR)
+
+
+def test_the_speed_extract_has_the_events_and_children_asked_for_and_is_deterministic(tmp_path):
+    from openmash.patterns.scenarios.catalogue import AS_OF
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    paths = bench.speed_extracts_write(tmp_path / "a", children=50, events=1003, as_of=AS_OF)
+    again = bench.speed_extracts_write(tmp_path / "b", children=50, events=1003, as_of=AS_OF)
+    rows = []
+    for agency, path in paths.items():
+        assert path.read_bytes() == again[agency].read_bytes()
+        with path.open(encoding="utf-8", newline="") as f:
+            rows += list(csv.DictReader(f))
+    assert len(rows) == 1003
+    assert len({r["record_id"][4:] for r in rows}) == 50  # children across the agencies' records
+    assert all(r["event_date"] < AS_OF.isoformat() and r["event_date"] > r["date_of_birth"] for r in rows)
+
+
+def test_the_catalogue_has_concerning_scenarios_and_traps_to_score():
+    kinds = {s.kind for s in all_scenarios()}
+    assert {CONCERNING, TRAP} <= kinds
+
+
+def test_the_speed_run_imports_evaluates_imports_more_and_evaluates_again(tmp_path, monkeypatch):
+    from openmash.patterns.scenarios.catalogue import AS_OF
+
+    calls: list[list[str]] = []
+
+    def fake_cli(args, env, cwd):
+        calls.append(args)
+        if args[:2] == ["import", "standard"]:
+            with Path(args[2]).open(encoding="utf-8") as f:
+                calls[-1] = [*args, f"rows={sum(1 for _ in f) - 1}"]
+        return 0.5, ""
+
+    monkeypatch.setattr(bench, "cli", fake_cli)
+    lines: list[str] = []
+    timings = bench.speed_run(children=30, events=600, more_events=40, as_of=AS_OF, env={}, cwd=tmp_path,
+                              say=lines.append)  # fmt: skip
+    words = [" ".join(c[:2]) for c in calls]
+    first_eval = words.index("flags evaluate")
+    assert calls[0][0] == "migrate" and calls[first_eval][2] == "--help"  # the start-up baseline
+    evaluations = [c for c in calls if c[:3] == ["flags", "evaluate", "--as-of"]]
+    assert len(evaluations) == 2
+    rows = [int(c[-1].split("=")[1]) for c in calls if c[:2] == ["import", "standard"]]
+    assert sum(rows[:4]) == 600 and sum(rows[4:]) == 40
+    assert set(timings) >= {"import", "full evaluate", "import more", "incremental evaluate", "start-up"}
+    assert any("incremental evaluation" in line for line in lines)
