@@ -123,6 +123,7 @@ from openmash.contacts.api import router as contacts_router  # noqa: E402
 from openmash.enquiries.api import router as enquiries_router  # noqa: E402
 from openmash.matching.api import router as matching_router  # noqa: E402
 from openmash.oversight.api import router as oversight_router  # noqa: E402
+from openmash.patterns.api import router as patterns_router  # noqa: E402
 from openmash.people.api import router as people_router  # noqa: E402
 from openmash.sharing.api import router as sharing_router  # noqa: E402
 
@@ -133,3 +134,4 @@ api.add_router("/", casework_router)
 api.add_router("/", matching_router)
 api.add_router("/", oversight_router)
 api.add_router("/", sharing_router)
+api.add_router("/", patterns_router)

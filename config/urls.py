@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("openmash.sharing.urls")),
     path("", include("openmash.matching.urls")),
     path("", include("openmash.oversight.urls")),
+    path("", include("openmash.patterns.urls")),
     path("", include("openmash.web.urls")),
 ]

@@ -36,6 +36,7 @@ RECORD_KWARGS: dict[str, str] = {
     "break_glass_id": "oversight.BreakGlass",  # issue 7: emergency access to one record
     "alert_id": "oversight.PrivacyAlert",  # the privacy officer's review item
     "item_id": "sharing.ContributedItem",  # an agency's contributed item (issue 7, the secure room)
+    "flag_id": "patterns.Flag",  # a pattern flag (issue 8): hub only
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied); the "Can I share this?"
