@@ -119,6 +119,7 @@ METHODS: dict[str, frozenset[str]] = {
     "patterns:flag_accept": FORM,
     "patterns:flag_dismiss": POST,
     "patterns:flag_watch": POST,
+    "patterns:flag_early_help": POST,
     "patterns:watch_list": SAFE,
     "api:early_help_inbox": GET,
     "api:early_help_acknowledge": POST,

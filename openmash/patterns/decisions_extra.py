@@ -259,9 +259,109 @@ def _escalate(*, actor, watch: Watch, contact) -> None:
     audit_record(actor=actor, action="watch.escalate", obj=watch, detail={"threshold": threshold})
 
 
+#: Rules whose flag is above the early help threshold: a possible statutory response (NICE CG89's injury to a baby
+#: not yet mobile; an adult with relevant offending joining the household). Other flags may suggest early help.
+STATUTORY_RULES = frozenset({"non_mobile_baby_injury", "household_adult_offending"})
+
+
+def early_help_suggestable(flag: Flag) -> bool:
+    """Whether the flag may suggest early help: open, no statutory-level rule fired, none sent yet."""
+    from openmash.patterns.models import FlagEarlyHelp
+
+    return (
+        flag.status == FlagStatus.OPEN
+        and not any(r.get("code") in STATUTORY_RULES for r in flag.rules or [])
+        and not FlagEarlyHelp.objects.filter(flag=flag).exists()
+    )
+
+
+def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", concern_codes=None):
+    """Early help before crisis: record a contact about the child (as flag_accept), screen it as early help (which
+    sends a request to the early help service's inbox and watches the child), accept the flag with that contact,
+    and start tracking the outcome (FlagEarlyHelp ``sent``). ValidationFailed when the flag is above the early
+    help threshold (STATUTORY_RULES) or the partnership has no early help service; Conflict when stale."""
+    from openmash.accounts.models import Agency
+    from openmash.contacts.services import contact_create
+    from openmash.enquiries.choices import ScreeningOutcome
+    from openmash.enquiries.services import screening_record
+    from openmash.patterns.models import FlagEarlyHelp
+
+    flag = _decidable(actor, flag_id, version)
+    if not early_help_suggestable(flag):
+        raise ValidationFailed(
+            "This flag cannot be sent to early help",
+            errors={"early_help": ["A rule for a statutory response fired, or early help was already suggested"]},
+        )
+    if not Agency.objects.filter(agency_type="early_help", active=True).exists():
+        raise ValidationFailed(
+            "There is no early help service", errors={"early_help": ["The partnership has no early help service"]}
+        )
+    with transaction.atomic():
+        contact, _created = contact_create(
+            actor=actor,
+            data={
+                "subjects": [{"person_id": str(flag.child_id)}],
+                "household": [],
+                "concern_codes": list(concern_codes or suggested_concern_codes(flag)),
+                "narrative": narrative or concern_summary(flag) + " Early help suggested before crisis.",
+                "source_code": "5A",
+                "referrer_name": "OpenMASH pattern flag",
+                "referrer_role": "Patterns across agencies (issue 8)",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "other",
+                "consent_detail": "Raised from agencies' records by a pattern flag; the early help service seeks "
+                "the family's consent.",
+                "immediate_risk": False,
+            },
+        )
+        screening_record(
+            actor=actor,
+            contact_id=contact.pk,
+            outcome=ScreeningOutcome.EARLY_HELP,
+            rationale="Pattern flag below the threshold for a statutory response: early help suggested",
+        )
+        decided = flag_decide(
+            actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.ACCEPTED, contact=contact
+        )
+        tracked = FlagEarlyHelp.objects.create(
+            flag=decided, request=contact.early_help_requests.first(), updated_by=actor.user
+        )
+        audit_record(actor=actor, action="flag.early_help", obj=tracked, detail={"outcome": tracked.outcome})
+    return decided
+
+
+def flag_early_help_outcome(*, actor, flag_id, version, outcome: str):
+    """Record what became of early help suggested from a flag: offered, accepted or declined (ValidationFailed on
+    ``outcome`` otherwise). ``version`` is the tracking record's; Conflict when stale. Audited."""
+    from django.db.models import F
+
+    from openmash.patterns.models import EarlyHelpOutcome, FlagEarlyHelp
+
+    if not can(actor, "flag.decide"):
+        raise PermissionDenied("You cannot decide flags")
+    flag = flags_visible(actor).filter(pk=flag_id).first()
+    tracked = FlagEarlyHelp.objects.filter(flag=flag).first() if flag else None
+    if tracked is None:
+        raise NotFound()
+    if outcome not in (EarlyHelpOutcome.OFFERED, EarlyHelpOutcome.ACCEPTED, EarlyHelpOutcome.DECLINED):
+        raise ValidationFailed("Choose offered, accepted or declined", errors={"outcome": ["Choose what happened"]})
+    with transaction.atomic():
+        won = FlagEarlyHelp.objects.filter(pk=tracked.pk, version=int(version)).update(
+            outcome=outcome, updated_by=actor.user, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not won:
+            raise Conflict("This early help record changed since you opened it: look at it again")
+        tracked.refresh_from_db()
+        audit_record(actor=actor, action="flag.early_help_outcome", obj=tracked, detail={"outcome": outcome})
+    return tracked
+
+
 __all__ = [
     "STALE",
     "concern_summary",
+    "early_help_suggestable",
+    "flag_early_help_outcome",
+    "flag_suggest_early_help",
     "flag_accept",
     "flag_dismiss",
     "flag_watch",

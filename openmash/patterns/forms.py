@@ -62,3 +62,21 @@ class FlagAcceptForm(CleanTextFormMixin, forms.Form):
                 initial="enquiry",
                 error_messages={"required": "Choose where the contact should go"},
             )
+
+
+class FlagEarlyHelpSuggestForm(CleanTextFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
+
+
+class FlagEarlyHelpOutcomeForm(CleanTextFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Early help record version")
+    outcome = forms.ChoiceField(
+        label="What happened to the offer of early help?",
+        choices=[
+            ("offered", "Help offered to the family"),
+            ("accepted", "The family accepted help"),
+            ("declined", "The family declined help"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened"},
+    )

@@ -10,5 +10,6 @@ urlpatterns = [
     path("flags/<uuid:flag_id>/accept/", views.flag_accept, name="flag_accept"),
     path("flags/<uuid:flag_id>/dismiss/", views.flag_dismiss, name="flag_dismiss"),
     path("flags/<uuid:flag_id>/watch/", views.flag_watch, name="flag_watch"),
+    path("flags/<uuid:flag_id>/early-help/", views.flag_early_help, name="flag_early_help"),
     path("watch-list/", views.watch_list, name="watch_list"),
 ]

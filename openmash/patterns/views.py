@@ -16,7 +16,13 @@ from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFaile
 from openmash.core.views import actor_required
 from openmash.patterns import decisions_extra as decisions
 from openmash.patterns import selectors
-from openmash.patterns.forms import FlagAcceptForm, FlagDismissForm, FlagWatchForm
+from openmash.patterns.forms import (
+    FlagAcceptForm,
+    FlagDismissForm,
+    FlagEarlyHelpOutcomeForm,
+    FlagEarlyHelpSuggestForm,
+    FlagWatchForm,
+)
 from openmash.patterns.models import FlagStatus
 from openmash.web.forms import apply_service_errors
 from openmash.web.paging import pagination
@@ -47,20 +53,32 @@ def flag_list(request):
     return render(request, "patterns/flag_list.html", ctx)
 
 
-def _flag_page(request, flag_id, *, dismiss_form=None, watch_form=None, status=200):
+def _flag_page(request, flag_id, *, dismiss_form=None, watch_form=None, early_form=None, status=200):
     actor = request.actor
     flag = selectors.flag_get(actor=actor, flag_id=flag_id)
     explained = selectors.flag_explained(actor=actor, flag=flag)
     decidable = flag.status in (FlagStatus.OPEN, FlagStatus.WATCHING) and can(actor, "flag.decide")
     dismiss_form = dismiss_form or FlagDismissForm(initial={"version": flag.version})
     watch_form = watch_form or FlagWatchForm(initial={"version": flag.version, "days": "90"})
+    from openmash.patterns.models import FlagEarlyHelp
+
+    tracked = FlagEarlyHelp.objects.filter(flag=flag).select_related("request", "request__agency").first()
+    early_form = early_form or (
+        FlagEarlyHelpOutcomeForm(initial={"version": tracked.version})
+        if tracked
+        else FlagEarlyHelpSuggestForm(initial={"version": flag.version})
+    )
     ctx = {
+        "early_help": tracked,
+        "early_suggestable": decidable and decisions.early_help_suggestable(flag),
+        "early_form": early_form,
         "flag": flag,
         "x": explained,
         "decidable": decidable,
+        "can_decide": can(actor, "flag.decide"),
         "dismiss_form": dismiss_form,
         "watch_form": watch_form,
-        "form": first_with_errors(dismiss_form, watch_form),
+        "form": first_with_errors(dismiss_form, watch_form, early_form),
         "enquiry": decisions.open_enquiry_for(flag.child) if decidable else None,
         "nav_active": "flags",
     }
@@ -198,3 +216,32 @@ def watch_list(request):
         "nav_active": "flags",
     }
     return render(request, "patterns/watch_list.html", ctx)
+
+
+@require_POST
+@actor_required
+def flag_early_help(request, flag_id):
+    """Early help before crisis: without ``outcome``, suggest early help (a contact screened as early help, so the
+    early help service's inbox gets it); with ``outcome``, record whether help was offered, accepted or declined."""
+    selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
+    status = 200
+    if "outcome" in request.POST:
+        form = FlagEarlyHelpOutcomeForm(request.POST)
+        action = decisions.flag_early_help_outcome
+        done = "Early help outcome recorded."
+    else:
+        form = FlagEarlyHelpSuggestForm(request.POST)
+        action = decisions.flag_suggest_early_help
+        done = "Early help suggested: the request is in the early help service's inbox and the child is watched."
+    if form.is_valid():
+        try:
+            action(actor=request.actor, flag_id=flag_id, **form.cleaned_data)
+        except Conflict as exc:
+            apply_service_errors(form, exc)
+            status = 409
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("patterns:flag_detail", flag_id=flag_id)
+    return _flag_page(request, flag_id, early_form=form, status=status)

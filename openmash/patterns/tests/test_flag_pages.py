@@ -243,3 +243,51 @@ def test_api_decisions_check_their_input_and_version(api, manager, flag):
     assert accepted.json()["status"] == "accepted" and accepted.json()["contact_id"]
     again = client.post(f"/flags/{flag.pk}/watch", {"version": accepted.json()["version"], "days": 30})
     assert again.status_code == 409
+
+
+# --- early help before crisis --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def early_help_service(partnership):
+    from openmash.accounts.services import agency_create
+
+    return agency_create(
+        code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
+    )
+
+
+def test_suggesting_early_help_sends_it_to_the_inbox_and_tracks_the_outcome(manager, flag, early_help_service):
+    from openmash.enquiries.models import EarlyHelpRequest
+    from openmash.patterns.models import FlagEarlyHelp
+
+    c = _client(manager)
+    assert 'data-testid="flag-early-help"' in _text(c.get(f"/flags/{flag.pk}/"))
+    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version})
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    request = EarlyHelpRequest.objects.get(contact=flag.contact)
+    assert request.agency == early_help_service
+    tracked = FlagEarlyHelp.objects.get(flag=flag)
+    assert tracked.outcome == "sent" and tracked.request == request
+    assert Watch.objects.filter(child=flag.child, source=WatchSource.SCREENED_OUT_EARLY_HELP).exists()
+    empty = c.post(f"/flags/{flag.pk}/early-help/", {"version": tracked.version, "outcome": ""})
+    assert "Choose what happened" in _text(empty)
+    c.post(f"/flags/{flag.pk}/early-help/", {"version": tracked.version, "outcome": "accepted"})
+    tracked.refresh_from_db()
+    assert tracked.outcome == "accepted"
+    assert "The family accepted help" in _text(c.get(f"/flags/{flag.pk}/"))
+    stale = c.post(f"/flags/{flag.pk}/early-help/", {"version": 1, "outcome": "declined"})
+    assert stale.status_code == 409
+    assert AuditEvent.objects.filter(action="flag.early_help_outcome", object_id=str(tracked.pk)).exists()
+
+
+def test_a_statutory_level_flag_does_not_suggest_early_help(manager, partnership, early_help_service):
+    rule = {"code": "non_mobile_baby_injury", "version": 0, "title": "An injury to a baby who is not yet mobile"}
+    flag = flag_make(rules=(rule,))
+    c = _client(manager)
+    assert 'data-testid="flag-early-help"' not in _text(c.get(f"/flags/{flag.pk}/"))
+    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version})
+    assert "cannot be sent to early help" in _text(response) or "statutory" in _text(response)
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.OPEN
