@@ -331,7 +331,14 @@ ROWS: dict[str, Row] = {
     "patterns:flag_watch": Row("POST", "/flags/{flag}/watch/", HUB, 302, 404, data={"version": 1, "days": "30"}),
     # suggesting early help: no early help service in the matrix's partnership, so the hub is told (200, no write)
     "patterns:flag_early_help": Row(
-        "POST", "/flags/{flag}/early-help/", HUB, 200, 404, writes=False, data={"version": 1}
+        "POST",
+        "/flags/{flag}/early-help/",
+        HUB,
+        200,
+        404,
+        writes=False,
+        data={"version": 1},
+        shows={"sealed": MANAGER},  # the flag page again, with the error
     ),
     "patterns:watch_list": Row("GET", "/watch-list/", HUB, denied=403, personal=frozenset()),
     # people
