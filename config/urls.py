@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("openmash.matching.urls")),
     path("", include("openmash.oversight.urls")),
     path("", include("openmash.patterns.urls_disparity")),
+    path("", include("openmash.patterns.urls")),
     path("", include("openmash.web.urls")),
 ]

@@ -184,6 +184,7 @@ def counted_models():
         PrivacyAlert,
         PrivacyAlertDecision,
     )
+    from openmash.patterns.models import Flag, Watch
     from openmash.people.models import Address, ChronologyEntry, Person, PersonIdentifier
     from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision
 
@@ -218,6 +219,8 @@ def counted_models():
         PrivacyAlertDecision,
         AccessNotice,
         OversightDelivery,
+        Flag,
+        Watch,
         AuditEvent,
     ]
 

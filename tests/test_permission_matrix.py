@@ -307,6 +307,17 @@ ORACLE |= {
 }
 
 
+# Pattern flags (issue 8): hub only. The list: 403 for everyone else; a flag and its decisions: 404 (answered like a
+# missing flag). A decision changes the flag (and its audit), accepting records a contact, watching starts a watch.
+ORACLE |= {
+    ("GET", "/api/v1/flags"): Rule(HUB, 200, 403),
+    ("GET", "/api/v1/flags/{flag_id}"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/flags/{flag_id}/accept"): Rule(HUB, 201, 404),
+    ("POST", "/api/v1/flags/{flag_id}/dismiss"): Rule(HUB, 200, 404),
+    ("POST", "/api/v1/flags/{flag_id}/watch"): Rule(HUB, 200, 404),
+}
+
+
 def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
     """The concrete request for each operation, against the shared data."""
     return {
@@ -359,6 +370,14 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/agency-requests/{w['request_police']}/response/amendments",
             {"version": 1, "reason": "Checked again", "summary": "Two missed appointments and one A&E visit"},
         ),
+        ("GET", "/api/v1/flags"): ("/flags", None),
+        ("GET", "/api/v1/flags/{flag_id}"): (f"/flags/{w['flag']}", None),
+        ("POST", "/api/v1/flags/{flag_id}/accept"): (
+            f"/flags/{w['flag']}/accept",
+            {"version": 1, "concern_codes": ["16A"], "narrative": "A pattern across agencies"},
+        ),
+        ("POST", "/api/v1/flags/{flag_id}/dismiss"): (f"/flags/{w['flag']}/dismiss", {"version": 1, "reason": "Known"}),
+        ("POST", "/api/v1/flags/{flag_id}/watch"): (f"/flags/{w['flag']}/watch", {"version": 1, "days": 30}),
         ("GET", "/api/v1/early-help-requests"): ("/early-help-requests", None),
         ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): (
             f"/early-help-requests/{w['early_help']}/acknowledgement",
@@ -659,8 +678,12 @@ def _build_world() -> dict:
 
     confirmed = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
     oversight = _oversight_world(actors, child=child, other=subject_person(contact_b))
+    from openmash.patterns.tests.flagfactory import flag_make
+
+    flag = flag_make(child)  # issue 8: a pattern flag on the canary child
     return {
         **oversight,
+        "flag": flag.pk,
         "link_proposed": proposed.pk,
         "link_confirmed": confirmed.pk,
         "merged_person": second.origin_person_id,
@@ -909,6 +932,7 @@ def test_every_api_operation_has_a_matrix_row():
         "agreement",
         "attachment",
         "child_status",
+        "flag",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

@@ -321,6 +321,28 @@ ROWS: dict[str, Row] = {
     # (only the early help service's members have the inbox; the matrix's agencies have no early help service)
     "web:early_help_inbox": Row("GET", "/early-help/", frozenset(), denied=403, personal=frozenset()),
     "web:early_help_detail": Row("GET", "/early-help/{missing}/", frozenset(), denied=404),
+    # pattern flags (issue 8): hub only. The flag's list and the watch-list: 403 for everyone else; a flag and its
+    # decisions: 404 (answered like a missing flag). A sealed event's words on the flag: the sealed roles only
+    # (default MASH managers). Dismissing changes the flag's status (no new row); watching starts a watch.
+    "patterns:flag_list": Row("GET", "/flags/", HUB, denied=403),
+    "patterns:flag_detail": Row("GET", "/flags/{flag}/", HUB, shows={"sealed": MANAGER}),
+    "patterns:flag_accept": Row("GET", "/flags/{flag}/accept/", HUB),
+    "patterns:flag_dismiss": Row(
+        "POST", "/flags/{flag}/dismiss/", HUB, 302, 404, writes=False, data={"version": 1, "reason": "Known"}
+    ),
+    "patterns:flag_watch": Row("POST", "/flags/{flag}/watch/", HUB, 302, 404, data={"version": 1, "days": "30"}),
+    # suggesting early help: no early help service in the matrix's partnership, so the hub is told (200, no write)
+    "patterns:flag_early_help": Row(
+        "POST",
+        "/flags/{flag}/early-help/",
+        HUB,
+        200,
+        404,
+        writes=False,
+        data={"version": 1},
+        shows={"sealed": MANAGER},  # the flag page again, with the error
+    ),
+    "patterns:watch_list": Row("GET", "/watch-list/", HUB, denied=403, personal=frozenset()),
     # people
     "web:person_search": Row("GET", "/people/search/", PROFESSIONAL, denied=403, personal=False),
     "web:person_detail": Row(
@@ -644,6 +666,11 @@ def _build_world() -> dict:
             event_kind="sexual_health" if sensitivity == "sealed" else "offending",
             sensitivity=sensitivity,
         )
+    # a pattern flag on the child (issue 8): three agencies' events, the GP's sealed, its words the sealed canary
+    from openmash.patterns.tests.flagfactory import EVENTS, flag_make
+
+    sealed_event = ("health-gp", dt.date(2026, 1, 5), "sexual_harm", "Clinic", CANARIES["sealed"][0], "sealed")
+    flag = flag_make(person, [EVENTS[0], EVENTS[1], sealed_event])
     token, _raw = token_create(username=recorder.user.username)
     # a decided contact (no canaries) whose child is allocated to the worker: the MASH pack and its allocation
     manager = actor("manager", "mash", "web-setup-manager")
@@ -718,6 +745,7 @@ def _build_world() -> dict:
             "item_shared": item_shared.pk,
             "item_draft": item_draft.pk,
             "attachment": attachment.pk,
+            "flag": flag.pk,
             "missing": uuid.uuid4(),
         },
     }
@@ -889,6 +917,7 @@ def test_every_row_requests_its_own_route():
         "item_draft",
         "agreement",
         "attachment",
+        "flag",
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():

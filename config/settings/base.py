@@ -238,6 +238,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Limits on what a request may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 OPENMASH_MAX_NARRATIVE_CHARS = env.int("OPENMASH_MAX_NARRATIVE_CHARS", default=20000)
+# Patterns across agencies (issue 8): a child screened out as no further action or early help stays on the hub's
+# watch-list this many days; one whose contacts in twelve months reach the count is escalated.
+OPENMASH_WATCH_DAYS = env.int("OPENMASH_WATCH_DAYS", default=90)
+OPENMASH_WATCH_ESCALATE_CONTACTS = env.int("OPENMASH_WATCH_ESCALATE_CONTACTS", default=3)
 OPENMASH_SEARCH_MAX_RESULTS = 20
 # Searches one user may make in any 60 seconds before search answers 429 and the hub's managers are alerted
 # (SECURITY-TESTS.md PF-2; 0 turns the limit off, for benchmarks only). Counted in the audit trail, so every worker

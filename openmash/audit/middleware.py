@@ -39,6 +39,7 @@ RECORD_KWARGS: dict[str, str] = {
     "agreement_id": "sharing.SharingAgreement",  # an information-sharing agreement (ADR 0016)
     "attachment_id": "messaging.Attachment",  # a file sent with a secure message (issue 7)
     "status_id": "people.ChildStatus",  # a child protection plan / looked-after status (issue 7)
+    "flag_id": "patterns.Flag",  # a pattern flag (issue 8): hub only
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied); the "Can I share this?"

@@ -226,6 +226,11 @@ def screening_record(
         ScreeningOutcome.ADD_TO_ENQUIRY,
     ):
         _tell_referrer(contact)
+    if outcome in (ScreeningOutcome.NFA_ADVICE, ScreeningOutcome.EARLY_HELP):
+        # issue 8: a child screened out is kept on the hub's watch-list for a while (in this transaction)
+        from openmash.patterns.decisions_extra import watch_on_screen_out
+
+        watch_on_screen_out(actor=actor, contact=contact, outcome=outcome, subjects=subjects)
     return screening
 
 

@@ -234,3 +234,24 @@ class DeprivationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode}: decile {self.imd_decile}"
+class EarlyHelpOutcome(models.TextChoices):
+    SENT = "sent", "Sent to the early help service"
+    OFFERED = "offered", "Help offered to the family"
+    ACCEPTED = "accepted", "The family accepted help"
+    DECLINED = "declined", "The family declined help"
+
+
+class FlagEarlyHelp(VersionedModel):
+    """Early help before crisis (issue 8): a flag below the threshold for a statutory response sent to the early help
+    service's inbox (``request``: the hand-over of the contact the flag was recorded as), and what became of it:
+    sent, then offered, accepted or declined (recorded by the hub; ``patterns.decisions_extra``)."""
+
+    flag = models.OneToOneField(Flag, on_delete=models.CASCADE, related_name="early_help")
+    request = models.ForeignKey(
+        "enquiries.EarlyHelpRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=EarlyHelpOutcome.choices, default=EarlyHelpOutcome.SENT)
+    updated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"early help for {self.flag_id} ({self.outcome})"

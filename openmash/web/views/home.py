@@ -117,6 +117,11 @@ def home(request):
     # Which panels the dashboard shows is presentation only: every list below is filtered by the access policy.
     if can(actor, "contact.screen"):
         ctx["hub"] = web_selectors.hub_counts(actor=actor)
+    if can(actor, "flag.view"):  # issue 8: patterns across agencies and the watch-list (hub only)
+        from openmash.patterns.selectors import open_flags_count, watch_count
+
+        ctx["flags_open"] = open_flags_count(actor=actor)
+        ctx["watching"] = watch_count(actor=actor)
     if can(actor, "request.inbox"):
         ctx["inbox"] = web_selectors.inbox_counts(actor=actor)
     if works_for_early_help_service(actor):  # hand-overs from the MASH waiting for the early help service

@@ -1,0 +1,191 @@
+"""The JSON API of pattern flags (issue 8; ADR 0015): the hub's open flags, one flag with its explanation, and the
+decisions (accept into a contact, dismiss with a reason, watch). Hub only (MASH screeners and managers): anyone else
+gets 403 on the list and 404 on a flag. Every decision carries the flag's ``version`` as read: 409 when it is stale,
+428 when it is missing, 422 with field messages on bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema, Status
+
+from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
+from openmash.core.text import CleanSchema
+from openmash.patterns import decisions_extra as decisions
+from openmash.patterns import selectors
+
+router = Router(tags=["flags"])
+
+
+class FlagRuleOut(Schema):
+    code: str
+    version: int | None = None
+    title: str
+    description: str = ""
+
+
+class FlagEventOut(Schema):
+    """One contributing event. ``evidence`` and ``event_type`` are empty when the event is sealed and the caller's
+    role may not read sealed records (``shown`` false)."""
+
+    date: dt.date
+    agency_code: str
+    agency: str
+    event_type: str
+    indicator: str
+    indicator_label: str
+    evidence: str
+    explained: bool
+    sealed: bool
+    shown: bool
+
+
+class FlagChildOut(Schema):
+    person_id: UUID
+    name: str
+    date_of_birth: dt.date | None = None
+    age: str
+
+
+class FlagSummaryOut(Schema):
+    id: UUID
+    version: int
+    status: str
+    as_of: dt.date
+    child: FlagChildOut
+    rules: list[str]
+    agencies: list[str]
+
+
+class FlagOut(Schema):
+    id: UUID
+    version: int
+    status: str
+    as_of: dt.date
+    child: FlagChildOut
+    rules: list[FlagRuleOut]
+    agencies: list[str]
+    events: list[FlagEventOut]
+    contact_id: UUID | None = None
+
+
+class FlagPageOut(PageOut):
+    items: list[FlagSummaryOut]
+
+
+class FlagListQuery(PageQuery):
+    order: Literal["newest", "strongest"] = "newest"
+
+
+class FlagAcceptIn(CleanSchema):
+    """Accept into a contact: the concern categories (CIN codes) and the concern's description; ``add_to_enquiry``
+    adds the contact to the open MASH enquiry about the child (422 when there is none)."""
+
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"narrative"})
+    version: int = Field(ge=1, le=DB_INT_MAX)
+    concern_codes: list[str] = Field(min_length=1, max_length=40)
+    narrative: str = Field(min_length=1, max_length=20000)
+    add_to_enquiry: bool = False
+
+
+class FlagDismissIn(CleanSchema):
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
+    version: int = Field(ge=1, le=DB_INT_MAX)
+    reason: str = Field(max_length=2000)
+
+
+class FlagWatchIn(CleanSchema):
+    version: int = Field(ge=1, le=DB_INT_MAX)
+    days: int = Field(ge=1, le=decisions.WATCH_DAYS_MAX)
+
+
+def _child(person) -> dict:
+    return {
+        "person_id": person.pk,
+        "name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "age": selectors.age_text(person.date_of_birth),
+    }
+
+
+def flag_out(actor, flag) -> dict:
+    x = selectors.flag_explained(actor=actor, flag=flag)
+    return {
+        "id": flag.pk,
+        "version": flag.version,
+        "status": flag.status,
+        "as_of": flag.as_of,
+        "child": _child(flag.child),
+        "rules": x["rules"],
+        "agencies": x["agencies"],
+        "events": [{**e, "date": e["when"]} for e in x["events"]],
+        "contact_id": flag.contact_id,
+    }
+
+
+@router.get("/flags", response=FlagPageOut, summary="Open pattern flags for the hub, paged (hub only)")
+def flag_list(request, q: Query[FlagListQuery]):
+    page = selectors.flags_page(actor=request.actor, order=q.order, page=q.page, page_size=q.page_size, clamp=False)
+    items = [
+        {
+            "id": f.pk,
+            "version": f.version,
+            "status": f.status,
+            "as_of": f.as_of,
+            "child": _child(f.child),
+            "rules": f.rule_titles,
+            "agencies": f.agency_names,
+        }
+        for f in page
+    ]
+    return page_out(page, items)
+
+
+@router.get("/flags/{flag_id}", response=FlagOut, summary="A flag: the child, the rules and each event in time order")
+def flag_detail(request, flag_id: UUID):
+    return flag_out(request.actor, selectors.flag_get(actor=request.actor, flag_id=flag_id))
+
+
+def _after(request, flag_id) -> dict:
+    return flag_out(request.actor, selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False))
+
+
+@router.post("/flags/{flag_id}/accept", response={201: FlagOut}, summary="Accept a flag into a contact")
+def flag_accept(request, flag_id: UUID, payload: FlagAcceptIn):
+    flag = selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
+    enquiry_id = None
+    if payload.add_to_enquiry:
+        enquiry = decisions.open_enquiry_for(flag.child)
+        if enquiry is None:
+            from openmash.core.exceptions import ValidationFailed
+
+            raise ValidationFailed(
+                "The child is in no open MASH enquiry",
+                errors={"add_to_enquiry": ["The child is in no open MASH enquiry"]},
+            )
+        enquiry_id = enquiry.pk
+    decisions.flag_accept(
+        actor=request.actor,
+        flag_id=flag_id,
+        version=payload.version,
+        concern_codes=payload.concern_codes,
+        narrative=payload.narrative,
+        enquiry_id=enquiry_id,
+    )
+    return Status(201, _after(request, flag_id))
+
+
+@router.post("/flags/{flag_id}/dismiss", response=FlagOut, summary="Dismiss a flag (a reason is required)")
+def flag_dismiss(request, flag_id: UUID, payload: FlagDismissIn):
+    selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
+    decisions.flag_dismiss(actor=request.actor, flag_id=flag_id, version=payload.version, reason=payload.reason)
+    return _after(request, flag_id)
+
+
+@router.post("/flags/{flag_id}/watch", response=FlagOut, summary="Watch a flag: the child goes on the watch-list")
+def flag_watch(request, flag_id: UUID, payload: FlagWatchIn):
+    selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
+    decisions.flag_watch(actor=request.actor, flag_id=flag_id, version=payload.version, days=payload.days)
+    return _after(request, flag_id)

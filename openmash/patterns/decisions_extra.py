@@ -1,0 +1,372 @@
+"""The hub's decisions on a flag as the pages and the API make them, and the watch-list's writes (issue 8; ADR 0015).
+Built on ``patterns.services.flag_decide`` (the decision itself: optimistic on ``version``, audited); every function
+here is one transaction, so a refused decision leaves nothing behind (no contact recorded, no watch started).
+
+- ``flag_accept(actor, flag_id, version, concern_codes, narrative, enquiry_id=None)``: record a contact about the
+  child through ``contacts.services.contact_create`` (the concern summary as its narrative, source 5A "LA services:
+  social care", referrer "OpenMASH pattern flag"), and, when ``enquiry_id`` names an open MASH enquiry about the
+  child, screen that contact straight into it (``enquiries.services.screening_record``, outcome add_to_enquiry);
+  then the flag is accepted with that contact.
+- ``flag_dismiss(actor, flag_id, version, reason)``: a reason is required (ValidationFailed on ``reason``).
+- ``flag_watch(actor, flag_id, version, days)``: the flag is watched and the child put on the watch-list for
+  ``days`` (1 to 365; ValidationFailed on ``days``).
+- ``watch_start(actor, child, days, source, ...)``: a watch (the current one of the child is extended, not doubled).
+- ``watch_on_screen_out(actor, contact, outcome)``: screening as no further action or early help watches each child
+  of the contact for OPENMASH_WATCH_DAYS (default 90); a child whose contacts in twelve months reach
+  OPENMASH_WATCH_ESCALATE_CONTACTS (default 3) is escalated: the hub's managers are told in-app.
+
+Errors: PermissionDenied (not ``flag.decide``), NotFound (a flag the actor may not see, or none), ValidationFailed
+(field messages), Conflict (the flag changed since it was shown: "This flag changed since you opened it").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openmash.access.policy import can, flags_visible
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from openmash.patterns.models import Flag, FlagStatus, Watch, WatchSource
+from openmash.patterns.services import flag_decide
+
+STALE = "This flag changed since you opened it: look at it again"
+#: The indicator a contact's concern category is read as (patterns.reading.CONCERN_INDICATORS), reversed: the
+#: concern categories an accepted flag's contact is prefilled with.
+WATCH_DAYS_MAX = 365
+
+
+def _concern_for_indicator() -> dict[str, str]:
+    from openmash.patterns.reading import CONCERN_INDICATORS
+
+    out: dict[str, str] = {}
+    for code, indicator in CONCERN_INDICATORS.items():
+        out.setdefault(indicator, code)
+    return out
+
+
+def suggested_concern_codes(flag: Flag) -> list[str]:
+    """The CIN concern categories that match the flag's contributing indicators (``20`` Other when none do)."""
+    from openmash.patterns.models import FlagContribution
+
+    mapping = _concern_for_indicator()
+    indicators = FlagContribution.objects.filter(flag=flag).values_list("indicator__indicator", flat=True)
+    codes = list(dict.fromkeys(mapping[i] for i in indicators if i in mapping))
+    return codes or ["20"]
+
+
+def concern_summary(flag: Flag) -> str:
+    """The contact's prefilled narrative: the rules that fired and the agencies, without quoting evidence."""
+    titles = "; ".join(r.get("title") or r.get("code", "") for r in flag.rules or [])
+    agencies = ", ".join(flag.agencies or [])
+    return (
+        f"Pattern flag accepted by the MASH (as at {flag.as_of:%d %B %Y}). Rules: {titles}. "
+        f"Agencies whose records contributed: {agencies}."
+    )
+
+
+def _decidable(actor, flag_id, version) -> Flag:
+    if not can(actor, "flag.decide"):
+        raise PermissionDenied("You cannot decide flags")
+    flag = flags_visible(actor).filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound()
+    if version is None:
+        raise ValidationFailed("Send the version of the flag you read", errors={"version": ["Required"]})
+    if flag.status not in (FlagStatus.OPEN, FlagStatus.WATCHING) or flag.version != int(version):
+        raise Conflict(STALE)
+    return flag
+
+
+def open_enquiry_for(child) -> object | None:
+    """The open MASH enquiry about the child (over their cluster), newest first; None when there is none."""
+    from openmash.enquiries.choices import EnquiryStatus
+    from openmash.enquiries.models import Enquiry
+    from openmash.people.linking import person_cluster_ids
+
+    ids = person_cluster_ids(child)
+    return (
+        Enquiry.objects.filter(
+            status=EnquiryStatus.OPEN, contact__people__person_id__in=ids, contact__people__role="subject"
+        )
+        .select_related("contact")
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, enquiry_id=None) -> Flag:
+    """Accept a flag into a contact (see the module docstring). Returns the accepted flag (``contact`` set)."""
+    from openmash.contacts.services import contact_create
+    from openmash.enquiries.choices import ScreeningOutcome
+    from openmash.enquiries.services import screening_record
+
+    flag = _decidable(actor, flag_id, version)
+    with transaction.atomic():
+        contact, _created = contact_create(
+            actor=actor,
+            data={
+                "subjects": [{"person_id": str(flag.child_id)}],
+                "household": [],
+                "concern_codes": list(concern_codes or []),
+                "narrative": narrative,
+                "source_code": "5A",
+                "referrer_type": "professional",
+                "referrer_name": "OpenMASH pattern flag",
+                "referrer_role": "Patterns across agencies (issue 8)",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "other",
+                "consent_detail": "Raised from agencies' records by a pattern flag; consent to be considered at "
+                "screening.",
+                "immediate_risk": False,
+            },
+        )
+        if enquiry_id:
+            screening_record(
+                actor=actor,
+                contact_id=contact.pk,
+                outcome=ScreeningOutcome.ADD_TO_ENQUIRY,
+                rationale="Pattern flag accepted and added to the open MASH enquiry about the child",
+                enquiry_id=enquiry_id,
+            )
+        return flag_decide(
+            actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.ACCEPTED, contact=contact
+        )
+
+
+def flag_dismiss(*, actor, flag_id, version, reason: str) -> Flag:
+    """Dismiss a flag with a reason (required: ValidationFailed on ``reason``)."""
+    if not (reason or "").strip():
+        if not can(actor, "flag.decide"):
+            raise PermissionDenied("You cannot decide flags")
+        raise ValidationFailed("Give a reason to dismiss the flag", errors={"reason": ["Give a reason to dismiss"]})
+    if len(reason) > 2000:
+        raise ValidationFailed("The reason is too long", errors={"reason": ["Must be 2,000 characters or fewer"]})
+    flag = _decidable(actor, flag_id, version)
+    return flag_decide(
+        actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.DISMISSED, reason=reason
+    )
+
+
+def _days_check(days) -> int:
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= WATCH_DAYS_MAX:
+        raise ValidationFailed(
+            "Choose how long to watch", errors={"days": [f"Choose a period from 1 to {WATCH_DAYS_MAX} days"]}
+        )
+    return days
+
+
+def flag_watch(*, actor, flag_id, version, days) -> Flag:
+    """Watch a flag: the child is on the watch-list for ``days``. Returns the flag (status watching)."""
+    days = _days_check(days)
+    flag = _decidable(actor, flag_id, version)
+    with transaction.atomic():
+        decided = flag_decide(actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.WATCHING)
+        watch_start(
+            actor=actor,
+            child=flag.child,
+            days=days,
+            source=WatchSource.CHOSEN,
+            flag=decided,
+            reason="Watched from a pattern flag",
+        )
+    return decided
+
+
+def watch_start(*, actor, child, days: int, source: str, flag=None, contact=None, reason: str = "") -> Watch:
+    """Put the (resolved) child on the watch-list until today + ``days``. A current watch of the child is extended
+    to the later date (never shortened) instead of a second one being started. Audited (``watch.start`` or
+    ``watch.extend``)."""
+    child_id = child.merged_into_id or child.pk
+    until = timezone.localdate() + dt.timedelta(days=int(days))
+    current = (
+        Watch.objects.select_for_update()
+        .filter(child_id=child_id, ended_at__isnull=True, until__gte=timezone.localdate())
+        .order_by("-until")
+        .first()
+    )
+    if current is not None:
+        if until > current.until:
+            Watch.objects.filter(pk=current.pk).update(until=until, version=current.version + 1)
+            current.refresh_from_db()
+        audit_record(actor=actor, action="watch.extend", obj=current, detail={"source": source})
+        return current
+    watch = Watch.objects.create(
+        child_id=child_id,
+        until=until,
+        source=source,
+        reason=reason,
+        started_by=getattr(actor, "user", None),
+        flag=flag,
+        contact=contact,
+    )
+    audit_record(actor=actor, action="watch.start", obj=watch, detail={"source": source})
+    return watch
+
+
+def watch_on_screen_out(*, actor, contact, outcome: str, subjects) -> list[Watch]:
+    """Screening as no further action or early help watches each child of the contact for OPENMASH_WATCH_DAYS, in
+    the screening's transaction; a child whose contacts in twelve months reach OPENMASH_WATCH_ESCALATE_CONTACTS is
+    escalated (the hub's managers are told in-app, without personal data). Other outcomes: nothing."""
+    from openmash.enquiries.choices import ScreeningOutcome
+    from openmash.patterns.selectors import contacts_in_year
+    from openmash.people.models import Person
+
+    sources = {
+        ScreeningOutcome.NFA_ADVICE: WatchSource.SCREENED_OUT_NFA,
+        ScreeningOutcome.EARLY_HELP: WatchSource.SCREENED_OUT_EARLY_HELP,
+    }
+    if outcome not in sources:
+        return []
+    days = int(getattr(settings, "OPENMASH_WATCH_DAYS", 90))
+    threshold = int(getattr(settings, "OPENMASH_WATCH_ESCALATE_CONTACTS", 3))
+    watches = []
+    for child in Person.objects.filter(pk__in=list(subjects)):
+        watch = watch_start(
+            actor=actor,
+            child=child,
+            days=days,
+            source=sources[outcome],
+            contact=contact,
+            reason=f"Screened out: {ScreeningOutcome(outcome).label}",
+        )
+        watches.append(watch)
+        if contacts_in_year(watch.child_id) >= threshold:
+            _escalate(actor=actor, watch=watch, contact=contact)
+    return watches
+
+
+def _escalate(*, actor, watch: Watch, contact) -> None:
+    """Tell the hub's managers in-app that a watched child reached the repeat-contacts count (no personal data in
+    the message: the contact's reference only). Audited ``watch.escalate``."""
+    from openmash.enquiries.services import _hub_managers, notification_send
+
+    threshold = int(getattr(settings, "OPENMASH_WATCH_ESCALATE_CONTACTS", 3))
+    for user in _hub_managers():
+        notification_send(
+            user=user,
+            contact=contact,
+            message=f"Contact {contact.reference}: the child has had {threshold} or more contacts in twelve months "
+            "and is escalated on the watch-list",
+        )
+    audit_record(actor=actor, action="watch.escalate", obj=watch, detail={"threshold": threshold})
+
+
+#: Rules whose flag is above the early help threshold: a possible statutory response (NICE CG89's injury to a baby
+#: not yet mobile; an adult with relevant offending joining the household). Other flags may suggest early help.
+STATUTORY_RULES = frozenset({"non_mobile_baby_injury", "household_adult_offending"})
+
+
+def early_help_suggestable(flag: Flag) -> bool:
+    """Whether the flag may suggest early help: open, no statutory-level rule fired, none sent yet."""
+    from openmash.patterns.models import FlagEarlyHelp
+
+    return (
+        flag.status == FlagStatus.OPEN
+        and not any(r.get("code") in STATUTORY_RULES for r in flag.rules or [])
+        and not FlagEarlyHelp.objects.filter(flag=flag).exists()
+    )
+
+
+def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", concern_codes=None):
+    """Early help before crisis: record a contact about the child (as flag_accept), screen it as early help (which
+    sends a request to the early help service's inbox and watches the child), accept the flag with that contact,
+    and start tracking the outcome (FlagEarlyHelp ``sent``). ValidationFailed when the flag is above the early
+    help threshold (STATUTORY_RULES) or the partnership has no early help service; Conflict when stale."""
+    from openmash.accounts.models import Agency
+    from openmash.contacts.services import contact_create
+    from openmash.enquiries.choices import ScreeningOutcome
+    from openmash.enquiries.services import screening_record
+    from openmash.patterns.models import FlagEarlyHelp
+
+    flag = _decidable(actor, flag_id, version)
+    if not early_help_suggestable(flag):
+        raise ValidationFailed(
+            "This flag cannot be sent to early help",
+            errors={"early_help": ["A rule for a statutory response fired, or early help was already suggested"]},
+        )
+    if not Agency.objects.filter(agency_type="early_help", active=True).exists():
+        raise ValidationFailed(
+            "There is no early help service", errors={"early_help": ["The partnership has no early help service"]}
+        )
+    with transaction.atomic():
+        contact, _created = contact_create(
+            actor=actor,
+            data={
+                "subjects": [{"person_id": str(flag.child_id)}],
+                "household": [],
+                "concern_codes": list(concern_codes or suggested_concern_codes(flag)),
+                "narrative": narrative or concern_summary(flag) + " Early help suggested before crisis.",
+                "source_code": "5A",
+                "referrer_name": "OpenMASH pattern flag",
+                "referrer_role": "Patterns across agencies (issue 8)",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "other",
+                "consent_detail": "Raised from agencies' records by a pattern flag; the early help service seeks "
+                "the family's consent.",
+                "immediate_risk": False,
+            },
+        )
+        screening_record(
+            actor=actor,
+            contact_id=contact.pk,
+            outcome=ScreeningOutcome.EARLY_HELP,
+            rationale="Pattern flag below the threshold for a statutory response: early help suggested",
+        )
+        decided = flag_decide(
+            actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.ACCEPTED, contact=contact
+        )
+        tracked = FlagEarlyHelp.objects.create(
+            flag=decided, request=contact.early_help_requests.first(), updated_by=actor.user
+        )
+        audit_record(actor=actor, action="flag.early_help", obj=tracked, detail={"outcome": tracked.outcome})
+    return decided
+
+
+def flag_early_help_outcome(*, actor, flag_id, version, outcome: str):
+    """Record what became of early help suggested from a flag: offered, accepted or declined (ValidationFailed on
+    ``outcome`` otherwise). ``version`` is the tracking record's; Conflict when stale. Audited."""
+    from django.db.models import F
+
+    from openmash.patterns.models import EarlyHelpOutcome, FlagEarlyHelp
+
+    if not can(actor, "flag.decide"):
+        raise PermissionDenied("You cannot decide flags")
+    flag = flags_visible(actor).filter(pk=flag_id).first()
+    tracked = FlagEarlyHelp.objects.filter(flag=flag).first() if flag else None
+    if tracked is None:
+        raise NotFound()
+    if outcome not in (EarlyHelpOutcome.OFFERED, EarlyHelpOutcome.ACCEPTED, EarlyHelpOutcome.DECLINED):
+        raise ValidationFailed("Choose offered, accepted or declined", errors={"outcome": ["Choose what happened"]})
+    with transaction.atomic():
+        won = FlagEarlyHelp.objects.filter(pk=tracked.pk, version=int(version)).update(
+            outcome=outcome, updated_by=actor.user, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not won:
+            raise Conflict("This early help record changed since you opened it: look at it again")
+        tracked.refresh_from_db()
+        audit_record(actor=actor, action="flag.early_help_outcome", obj=tracked, detail={"outcome": outcome})
+    return tracked
+
+
+__all__ = [
+    "STALE",
+    "concern_summary",
+    "early_help_suggestable",
+    "flag_early_help_outcome",
+    "flag_suggest_early_help",
+    "flag_accept",
+    "flag_dismiss",
+    "flag_watch",
+    "open_enquiry_for",
+    "suggested_concern_codes",
+    "watch_on_screen_out",
+    "watch_start",
+]

@@ -1,0 +1,276 @@
+"""Reads of flags and the watch-list for the hub's pages and the API (issue 8; ADR 0015). Every read of a flag or a
+watch is decided by ``access.policy.flags_visible`` / ``watches_visible`` (hub only: MASH screeners and managers) and
+audited (``list`` per flag on a page, ``view`` on one flag); anyone else finds nothing (NotFound, answered like a
+missing record, so a flag's existence is never revealed).
+
+- ``flags_page(actor, order, page)``: open flags, ``newest`` (as-of date, then raised) or ``strongest`` (rules fired,
+  then contributing events), one page with its true total; PermissionDenied without ``flag.view``.
+- ``flag_get(actor, flag_id)``: one flag, audited; NotFound when not visible or missing.
+- ``flag_explained(actor, flag)``: the child, the rules with their plain-English descriptions and each contributing
+  event in time order (agency, date, event type, evidence), with sealed events' words only for the sealed roles
+  (``access.sharing.sealed_roles``, default MASH managers) and entries the chronology rules hide left out
+  (``access.policy.chronology_sensitivities``).
+- ``watch_list_page(actor, page)``: the current watches (until today or later), each with the events recorded about
+  the child since the watch began.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from openmash.access.policy import can, chronology_sensitivities, flags_visible, watches_visible
+from openmash.access.sharing import sealed_roles
+from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.exceptions import NotFound, PermissionDenied
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from openmash.patterns.indicators import INDICATORS
+from openmash.patterns.models import Flag, FlagContribution, FlagStatus
+
+FLAG_ORDERS = ("newest", "strongest")
+
+
+def _agency_names(codes) -> dict[str, str]:
+    from openmash.accounts.models import Agency
+
+    codes = set(codes)
+    if not codes:
+        return {}
+    return dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def age_text(born: dt.date | None, on: dt.date | None = None) -> str:
+    """'4 years', '7 months' or '' (no date of birth): a child's age for the lists."""
+    if born is None:
+        return ""
+    on = on or timezone.localdate()
+    months = (on.year - born.year) * 12 + on.month - born.month - (1 if on.day < born.day else 0)
+    if months < 0:
+        return "Unborn"
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} years"
+
+
+def open_flags_qs(actor):
+    """The open flags the actor may see (none without ``flag.view``)."""
+    return flags_visible(actor).filter(status=FlagStatus.OPEN)
+
+
+def open_flags_count(*, actor) -> int:
+    """How many open flags wait for the hub (0 for anyone else): the home page's tile."""
+    if not can(actor, "flag.view"):
+        return 0
+    return open_flags_qs(actor).count()
+
+
+def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
+    """One page of the open flags, with the true total; each flag's child loaded, ``agency_names`` set (the names
+    of the agencies its explanation names) and ``rule_titles`` (the plain-English titles of the rules that fired).
+    Audited: one ``list`` event per flag shown. PermissionDenied without ``flag.view``."""
+    if not can(actor, "flag.view"):
+        raise PermissionDenied("You cannot see flags")
+    plain = open_flags_qs(actor)
+    if order == "strongest":
+        qs = (
+            plain.select_related("child")
+            .annotate(n_contributions=Count("contribution_rows"))
+            .order_by("-n_contributions", "-as_of", "-created_at", "pk")
+        )
+        result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+        result.items.sort(key=lambda f: (-len(f.rules), -f.n_contributions))
+    else:
+        qs = plain.select_related("child").order_by("-as_of", "-created_at", "pk")
+        result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    names = _agency_names(c for f in result.items for c in f.agencies or [])
+    for f in result.items:
+        f.agency_names = [names.get(c, c) for c in f.agencies or []]
+        f.rule_titles = [r.get("title") or r.get("code") for r in f.rules or []]
+        f.child_age = age_text(f.child.date_of_birth)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="flags list")
+    return result
+
+
+def flag_get(*, actor, flag_id, audit: bool = True) -> Flag:
+    """One flag the actor may see (hub only), with its child; audited ``view``. NotFound otherwise (a missing flag
+    and one the actor may not see look the same)."""
+    flag = flags_visible(actor).select_related("child", "contact", "decided_by").filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound()
+    if audit:
+        audit_record(actor=actor, action="view", obj=flag, reason="flag")
+    return flag
+
+
+def _rule_descriptions(rules: list[dict]) -> list[dict]:
+    """Each fired rule {"code", "version", "title"} with its plain-English ``description``: the stored version's,
+    else the shipped file's (a rule evaluated from the file while the database held none)."""
+    from openmash.patterns.models import PatternRule
+    from openmash.patterns.rules import default_specs
+
+    wanted = [(r.get("code"), r.get("version")) for r in rules]
+    stored = {
+        (p.code, p.version): p
+        for p in PatternRule.objects.filter(code__in=[c for c, _v in wanted]).only(
+            "code", "version", "title", "description"
+        )
+    }
+    shipped = None
+    out = []
+    for r in rules:
+        row = stored.get((r.get("code"), r.get("version")))
+        if row is not None:
+            out.append({"code": row.code, "version": row.version, "title": row.title, "description": row.description})
+            continue
+        if shipped is None:
+            shipped = {s.code: s for s in default_specs()}
+        spec = shipped.get(r.get("code"))
+        out.append(
+            {
+                "code": r.get("code"),
+                "version": r.get("version"),
+                "title": r.get("title") or (spec.title if spec else r.get("code")),
+                "description": spec.description if spec else "",
+            }
+        )
+    return out
+
+
+def flag_explained(*, actor, flag: Flag) -> dict:
+    """What the flag page and the API show of a flag the actor has been given (flag_get).
+
+    Out: {"child", "age", "rules": [{code, version, title, description}], "events": [{when, agency_code, agency,
+    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes}], "agencies": [names]}.
+    Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
+    rules hide from the actor is left out; a sealed event shows its agency, date and indicator but its words
+    (``evidence``, ``event_type``) only to the sealed roles (``shown`` False otherwise)."""
+    child = flag.child
+    visible = chronology_sensitivities(actor, child)
+    sees_sealed = actor.role in sealed_roles()
+    rows = list(
+        FlagContribution.objects.filter(flag=flag)
+        .select_related("indicator", "indicator__agency", "indicator__entry")
+        .order_by("indicator__occurred_on", "position")
+    )
+    events = []
+    for row in rows:
+        ind = row.indicator
+        entry = ind.entry
+        sensitivity = entry.sensitivity or "standard"
+        if sensitivity not in visible:
+            continue
+        sealed = sensitivity == "sealed"
+        shown = not sealed or sees_sealed
+        label = INDICATORS[ind.indicator].label if ind.indicator in INDICATORS else ind.indicator.replace("_", " ")
+        events.append(
+            {
+                "when": ind.occurred_on,
+                "agency_code": ind.agency.code if ind.agency else "",
+                "agency": ind.agency.name if ind.agency else "The hub",
+                "event_type": (entry.source_type_text or entry.event_kind or entry.kind) if shown else "",
+                "indicator": ind.indicator,
+                "indicator_label": label,
+                "evidence": ind.evidence if shown else "",
+                "explained": ind.explained,
+                "sealed": sealed,
+                "shown": shown,
+                "rule_codes": list(row.rule_codes or []),
+            }
+        )
+    names = _agency_names(flag.agencies or [])
+    return {
+        "child": child,
+        "age": age_text(child.date_of_birth),
+        "rules": _rule_descriptions(flag.rules or []),
+        "events": events,
+        "agencies": [names.get(c, c) for c in flag.agencies or []],
+    }
+
+
+def _news_exists():
+    """An Exists over the chronology entries (events and contacts) about a watch's child (or anyone merged into them)
+    recorded since the watch began."""
+    from django.db.models import Exists, OuterRef
+
+    from openmash.people.models import ChronologyEntry
+
+    return Exists(
+        ChronologyEntry.objects.filter(
+            Q(person_id=OuterRef("child_id")) | Q(person__merged_into_id=OuterRef("child_id")),
+            created_at__gt=OuterRef("created_at"),
+            kind__in=("event", "contact"),
+        )
+    )
+
+
+def contacts_in_year(child_id, *, today: dt.date | None = None) -> int:
+    """How many contacts named the child (over their cluster) as a subject in the last twelve months."""
+    from openmash.contacts.models import ContactPerson
+    from openmash.people.models import Person
+
+    today = today or timezone.localdate()
+    members = [child_id, *Person.objects.filter(merged_into_id=child_id).values_list("pk", flat=True)]
+    since = timezone.now() - dt.timedelta(days=365)
+    return (
+        ContactPerson.objects.filter(person_id__in=members, role="subject", contact__received_at__gte=since)
+        .values("contact_id")
+        .distinct()
+        .count()
+    )
+
+
+def watch_list_page(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
+    """The current watches (not ended, ``until`` today or later), soonest to end first, one page with its true
+    total. Each watch gets ``new_events`` (how many events and contacts about the child, over their cluster, were
+    recorded since the watch began), ``contacts_year`` and ``escalated`` (contacts in twelve months reached
+    OPENMASH_WATCH_ESCALATE_CONTACTS). Audited ``list``. PermissionDenied without ``flag.view``."""
+    from django.conf import settings
+
+    from openmash.people.models import ChronologyEntry, Person
+
+    if not can(actor, "flag.view"):
+        raise PermissionDenied("You cannot see the watch-list")
+    today = timezone.localdate()
+    qs = (
+        watches_visible(actor)
+        .filter(ended_at__isnull=True, until__gte=today)
+        .select_related("child")
+        .order_by("until", "created_at", "pk")
+    )
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    threshold = getattr(settings, "OPENMASH_WATCH_ESCALATE_CONTACTS", 3)
+    for w in result.items:
+        members = [w.child_id, *Person.objects.filter(merged_into_id=w.child_id).values_list("pk", flat=True)]
+        w.new_events = ChronologyEntry.objects.filter(
+            person_id__in=members, created_at__gt=w.created_at, kind__in=("event", "contact")
+        ).count()
+        w.contacts_year = contacts_in_year(w.child_id, today=today)
+        w.escalated = w.contacts_year >= threshold
+        w.child_age = age_text(w.child.date_of_birth)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="watch-list")
+    return result
+
+
+def watch_count(*, actor) -> dict:
+    """{"watched", "with_news"}: the home page's watch-list figures (zeros for anyone without ``flag.view``).
+    ``with_news``: current watches whose child has had an event or contact recorded since the watch began."""
+    if not can(actor, "flag.view"):
+        return {"watched": 0, "with_news": 0}
+    today = timezone.localdate()
+    current = watches_visible(actor).filter(ended_at__isnull=True, until__gte=today)
+    return {"watched": current.count(), "with_news": current.filter(_news_exists()).count()}
+
+
+__all__ = [
+    "FLAG_ORDERS",
+    "age_text",
+    "contacts_in_year",
+    "flag_explained",
+    "flag_get",
+    "flags_page",
+    "open_flags_count",
+    "watch_count",
+    "watch_list_page",
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from openmash.patterns import views
+
+app_name = "patterns"
+
+urlpatterns = [
+    path("flags/", views.flag_list, name="flag_list"),
+    path("flags/<uuid:flag_id>/", views.flag_detail, name="flag_detail"),
+    path("flags/<uuid:flag_id>/accept/", views.flag_accept, name="flag_accept"),
+    path("flags/<uuid:flag_id>/dismiss/", views.flag_dismiss, name="flag_dismiss"),
+    path("flags/<uuid:flag_id>/watch/", views.flag_watch, name="flag_watch"),
+    path("flags/<uuid:flag_id>/early-help/", views.flag_early_help, name="flag_early_help"),
+    path("watch-list/", views.watch_list, name="watch_list"),
+]
