@@ -258,7 +258,7 @@ class Finding:
 
 
 class PhraseRuleError(ValueError):
-    """A phrase file is not valid: the message names the key (e.g. ``indicators.bruising.phrases[3]``) at fault."""
+    """A phrase file is not valid: the message names the key (e.g. ``indicators.bruising.phrases.3``) at fault."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -583,7 +583,7 @@ def _as_list(value: Any, where: str) -> list[str]:
         raise PhraseRuleError(f"{where}: must be a list of phrases")
     for i, item in enumerate(value):
         if not isinstance(item, str):
-            raise PhraseRuleError(f"{where}[{i}]: must be a phrase (text), not {type(item).__name__}")
+            raise PhraseRuleError(f"{where}.{i}: must be a phrase (text), not {type(item).__name__}")
     return value
 
 
@@ -605,7 +605,7 @@ def _codes(value: Any, where: str) -> frozenset[str]:
         raise PhraseRuleError(f"{where}: must name at least one indicator")
     for i, code in enumerate(codes):
         if code not in INDICATORS:
-            raise PhraseRuleError(f"{where}[{i}]: {code!r} is not an indicator code")
+            raise PhraseRuleError(f"{where}.{i}: {code!r} is not an indicator code")
     return frozenset(codes)
 
 
@@ -692,10 +692,10 @@ def _compile_indicators(data: dict, main: _Trie, acro: _Trie) -> int:
             raise PhraseRuleError(f"{where}: {code!r} is not an indicator code (see openmash.patterns.indicators)")
         spec = _as_map(spec, where, {"phrases", "acronyms"})
         for i, phrase in enumerate(_as_list(spec.get("phrases"), f"{where}.phrases")):
-            main.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases[{i}]"), code)
+            main.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases.{i}"), code)
             count += 1
         for i, phrase in enumerate(_as_list(spec.get("acronyms"), f"{where}.acronyms")):
-            acro.add_all(_phrase_atoms(phrase, f"{where}.acronyms[{i}]"), code)
+            acro.add_all(_phrase_atoms(phrase, f"{where}.acronyms.{i}"), code)
             count += 1
     return count
 
@@ -707,15 +707,15 @@ def _compile_negation(data: dict, cues: _Trie) -> None:
         if not isinstance(groups, list):
             raise PhraseRuleError(f"negation.{side}: must be a list of {{window, phrases}}")
         for g, group in enumerate(groups):
-            where = f"negation.{side}[{g}]"
+            where = f"negation.{side}.{g}"
             group = _as_map(group, where, {"window", "phrases"})
             cue = _Cue(side, _window(group.get("window"), f"{where}.window"))
             for i, phrase in enumerate(_as_list(group.get("phrases"), f"{where}.phrases")):
-                cues.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases[{i}]"), cue)
+                cues.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases.{i}"), cue)
     for name in ("pseudo", "breaks"):
         cue = _Cue("pseudo" if name == "pseudo" else "break", None)
         for i, phrase in enumerate(_as_list(negation.get(name), f"negation.{name}")):
-            cues.add_all(_phrase_atoms(phrase.lower(), f"negation.{name}[{i}]"), cue)
+            cues.add_all(_phrase_atoms(phrase.lower(), f"negation.{name}.{i}"), cue)
 
 
 def _compile_explanations(data: dict, cues: _Trie) -> None:
@@ -724,11 +724,11 @@ def _compile_explanations(data: dict, cues: _Trie) -> None:
         if not isinstance(groups, list):
             raise PhraseRuleError(f"{key}: must be a list of {{applies_to, phrases}}")
         for g, group in enumerate(groups):
-            where = f"{key}[{g}]"
+            where = f"{key}.{g}"
             group = _as_map(group, where, {"applies_to", "phrases"})
             cue = _Cue(kind, _codes(group.get("applies_to"), f"{where}.applies_to"))
             for i, phrase in enumerate(_as_list(group.get("phrases"), f"{where}.phrases")):
-                cues.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases[{i}]"), cue)
+                cues.add_all(_phrase_atoms(phrase.lower(), f"{where}.phrases.{i}"), cue)
 
 
 _DEFAULT: list[PhraseRules] = []
