@@ -170,24 +170,32 @@ def oracle_may(user, obj, state: State) -> bool:
     if kind == "request":
         return role == "researcher" and agency == REQUESTS[name]
     if kind == "person":
-        if role == "social_worker":
-            if _open(state, user, name):
-                return True
-            return any(
-                name in facts["people"]
-                and facts["screened"]
-                and facts["recorder"] != user
-                and any(_open(state, user, p) for p in facts["people"])
-                for facts in CONTACTS.values()
-            )
-        if role == "researcher":
-            return name == "A" and any(REQUESTS[r] == agency and _person_in_request_window(state, r) for r in REQUESTS)
-        return False
+        return _person_visible(user, name, state)
     if kind == "pack":
         return _pack_readable(user, name, state)
     if kind == "item":
         return _item_shown_to_outsider_or_hub(user, name, state, hub=False)
     raise AssertionError(obj)
+
+
+def _person_visible(user, name, state: State) -> bool:
+    """Outside the hub: an allocated worker their open children and the people named in the hub-screened contacts
+    about them that they did not record; a researcher the subject child of a request to their agency while it is
+    open or within the access window after it closed; nobody else."""
+    role, agency = ROLE[user]
+    if role == "social_worker":
+        if _open(state, user, name):
+            return True
+        return any(
+            name in facts["people"]
+            and facts["screened"]
+            and facts["recorder"] != user
+            and any(_open(state, user, p) for p in facts["people"])
+            for facts in CONTACTS.values()
+        )
+    if role == "researcher":
+        return name == "A" and any(REQUESTS[r] == agency and _person_in_request_window(state, r) for r in REQUESTS)
+    return False
 
 
 def _pack_readable(user, contact, state: State) -> bool:

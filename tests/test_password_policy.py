@@ -79,7 +79,8 @@ def test_every_password_of_the_top_three_thousand_common_list_is_refused():
     from django.core.exceptions import ValidationError
 
     listed = Path(django.__file__).parent / "contrib" / "auth" / "common-passwords.txt.gz"
-    top = gzip.open(listed, "rt", encoding="utf-8").read().split()[:3000]
+    with gzip.open(listed, "rt", encoding="utf-8") as f:
+        top = f.read().split()[:3000]
     accepted = []
     for password in top:
         try:
