@@ -1,0 +1,224 @@
+"""AZ-5 (SECURITY-TESTS.md 5(b)): field-level canaries through every page, API response, PDF and CSV export.
+
+In: one decided MASH enquiry asked of the GP practice and the police, its child allocated to a social worker. The GP
+practice contributes four items, each carrying a canary:
+
+- SEALED: a sealed item (adoption), shared into the hub and released: only the sealed roles (the MASH managers by
+  default, access.sharing.SEALED_ROLES_DEFAULT) and the GP's own researchers;
+- FLAGGED: a flagged person's address (sealed, category "Sensitive NHS demographics (S-flag)", SECURITY-TESTS P5),
+  shared into the hub, not released: the same readers;
+- SENSITIVE: a sensitive item (mental health) shared into the hub and not released: the hub (screener, manager) and
+  the GP; the allocated worker only once the GP releases it;
+- REFUSED: an item the GP refused to share: the GP only.
+
+Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
+(contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
+pypdf, as the other PDF tests do) are searched for each canary. Out: for every role that must not see a canary, 0
+occurrences anywhere; for the roles that may, at least one (so the test cannot pass by fetching nothing).
+
+Source of the rules: docs/security/access-and-audit.md "The secure room"; openmash/access/sharing.py.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+
+from tests.routes import all_routes
+from tests.support import (
+    REFUSE,
+    allocation_open,
+    child,
+    decide,
+    enquiry_open,
+    item_give,
+    item_release,
+    nhs_number,
+    requests_send,
+    subject_person,
+)
+
+SEALED = "Canary sealed adoption placement Larkspur"
+FLAGGED = "Canary flagged address Refugeside Mews"
+SENSITIVE = "Canary sensitive CAMHS referral Quillmere"
+REFUSED = "Canary refused clinic visit Harrowgate"
+CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED)
+
+# Routes whose GET changes the session (signs out, switches role, starts a sign-in step) or needs a one-off token:
+# fetching them would end the walk, and none of them renders a record.
+SESSION_ROUTES = frozenset(
+    {
+        "web:login",
+        "web:logout",
+        "web:session_timeout",
+        "web:session_keep_alive",
+        "web:switch_role",
+        "setpassword:confirm",
+        "stepup:confirm",
+        "api:openapi-json",  # the schema: no record in it, and about a second to build per actor
+    }
+)
+SESSION_PREFIXES = ("mfa:",)
+
+
+def _text(response) -> str:
+    """The body as text: PDFs through pypdf (whitespace folded), everything else decoded."""
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return " ".join(" ".join(p.extract_text() for p in pages).split())
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def _urls(world: dict) -> list[tuple[str, str]]:
+    """(route name, URL) for every GET-able route, one URL per value of each id the world has (every item, both
+    people, both requests)."""
+    values = {
+        "contact_id": [world["contact"].pk],
+        "enquiry_id": [world["enquiry"].pk],
+        "person_id": [world["child"].pk, world["adult"].pk],
+        "request_id": [world["gp_request"].pk, world["police_request"].pk],
+        "item_id": [i.pk for i in world["items"].values()],
+        "step": ["purpose"],
+    }
+    out = []
+    for route in all_routes():
+        if route.name in SESSION_ROUTES or route.name.startswith(SESSION_PREFIXES):
+            continue
+        combos = [{}]
+        for kw in route.kwargs:
+            combos = [dict(c, **{kw: v}) for c in combos for v in values.get(kw, [None])]
+        for combo in combos:
+            out.append((route.name, route.url(**{k: v for k, v in combo.items() if v is not None})))
+    return out
+
+
+@pytest.fixture
+def world(make_actor, partnership):
+    """The enquiry, its items and one actor for each reader (see the module docstring)."""
+    from openmash.accounts.services import agency_create
+
+    agency_create(code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D")
+    recorder = make_actor("referrer", "police")
+    screener = make_actor("screener", "mash")
+    manager = make_actor("manager", "mash")
+    enquiry = enquiry_open(
+        referrer=recorder, screener=screener, subjects=[child(surname="Canarychild", nhs=nhs_number())]
+    )
+    gp_request, police_request = requests_send(screener, enquiry, "health-gp", "police")
+    decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3)
+    contact = enquiry.contact
+    kid = subject_person(contact)
+    worker = make_actor("social_worker", "mash")
+    allocation_open(kid, worker)
+    gp = make_actor("researcher", "health-gp")
+    items = {
+        SEALED: item_give(gp, gp_request, SEALED, sensitivity="sealed", category="adoption"),
+        FLAGGED: item_give(gp, gp_request, FLAGGED, sensitivity="sealed", category="sensitive_nhs_demographics"),
+        SENSITIVE: item_give(gp, gp_request, SENSITIVE, sensitivity="sensitive", category="mental_health"),
+        REFUSED: item_give(gp, gp_request, REFUSED, sensitivity="sensitive", category="sexual_health", decision=REFUSE),
+    }
+    item_release(gp, items[SEALED])
+    actors = {
+        "gp researcher (owner)": gp,
+        "manager": manager,
+        "screener": screener,
+        "allocated worker": worker,
+        "recorder (police referrer)": recorder,
+        "referrer@mash": make_actor("referrer", "mash"),
+        "referrer@health-gp": make_actor("referrer", "health-gp"),
+        "referrer@health-hv": make_actor("referrer", "health-hv"),
+        "referrer@school-oak": make_actor("referrer", "school-oak"),
+        "referrer@probation": make_actor("referrer", "probation"),
+        "researcher@police (also asked)": make_actor("researcher", "police"),
+        "researcher@school-oak": make_actor("researcher", "school-oak"),
+        "researcher@health-hv": make_actor("researcher", "health-hv"),
+        "early help": make_actor("researcher", "early-help"),
+        "social worker not allocated": make_actor("social_worker", "mash"),
+        "partnership admin": make_actor("partnership_admin", "mash"),
+        "auditor": make_actor("auditor", "mash"),
+    }
+    adult = contact.people.exclude(role="subject").first().person
+    return {
+        "enquiry": enquiry,
+        "contact": contact,
+        "child": kid,
+        "adult": adult,
+        "gp_request": gp_request,
+        "police_request": police_request,
+        "items": items,
+        "actors": actors,
+    }
+
+
+def _seen_by(actor, urls, method_not_allowed: set | None = None) -> dict[str, list[str]]:
+    """Canary -> the URLs whose answer to `actor` (signed-in page session and API bearer token) contains it.
+    `method_not_allowed`: URLs known to answer GET with 405 (POST-only routes), skipped and added to."""
+    from openmash.accounts.services import token_create
+
+    client = Client()
+    client.force_login(actor.user)
+    token = token_create(username=actor.user.username)[1]
+    found: dict[str, list[str]] = {c: [] for c in CANARIES}
+    skip = method_not_allowed if method_not_allowed is not None else set()
+    for _name, url in urls:
+        if url in skip:
+            continue
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
+        response = client.get(url, **headers)
+        if response.status_code == 405:
+            skip.add(url)
+            continue
+        text = _text(response)
+        for canary in CANARIES:
+            if canary in text:
+                found[canary].append(url)
+    return found
+
+
+# Who may see each canary before any release beyond the fixture's (the sealed item is released, yet sealed).
+MAY_SEE = {
+    "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED},
+    "manager": {SEALED, FLAGGED, SENSITIVE},
+    "screener": {SENSITIVE},
+}
+
+
+def test_no_canary_reaches_a_reader_outside_its_rule_on_any_route(world):
+    """Every actor x every GET route: each canary appears somewhere for the readers MAY_SEE names, and nowhere for
+    anyone else (the allocated worker before release, referrers of every agency, other agencies' researchers, the
+    early help service, partnership admin, auditor)."""
+    urls = _urls(world)
+    problems, post_only = [], set()
+    for label, actor in world["actors"].items():
+        found = _seen_by(actor, urls, post_only)
+        allowed = MAY_SEE.get(label, set())
+        for canary, where in found.items():
+            if canary in allowed and not where:
+                problems.append(f"{label} should see {canary!r} somewhere but sees it nowhere")
+            if canary not in allowed and where:
+                problems.append(f"{label} sees {canary!r} at {where}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_allocated_worker_sees_the_sensitive_item_only_once_released_and_never_the_sealed_ones(world):
+    """Before the GP releases the sensitive item the worker sees no canary on their pack (page, API, PDF); after,
+    exactly that item on all three, and still neither sealed item (released or not) nor the refused one."""
+    worker = world["actors"]["allocated worker"]
+    contact = world["contact"].pk
+    pack = [
+        ("pack", f"/packs/{contact}/"),
+        ("pack pdf", f"/packs/{contact}/answers.pdf"),
+        ("pack api", f"/api/v1/mash-packs/{contact}"),
+    ]
+    before = _seen_by(worker, pack)
+    assert not any(before.values()), before
+    item_release(world["actors"]["gp researcher (owner)"], world["items"][SENSITIVE])
+    after = _seen_by(worker, pack)
+    assert after[SENSITIVE] == [u for _n, u in pack]
+    assert not (after[SEALED] or after[FLAGGED] or after[REFUSED]), after
