@@ -55,6 +55,19 @@ def test_entries_are_read_once_and_descriptions_only_then(load):
     assert again.entries == 0 and PatternReadMark.objects.count() == 1
 
 
+def test_the_readers_sources_are_stored_as_the_indicator_source_choices(load):
+    from openmash.patterns.models import IndicatorSource
+    from openmash.patterns.reading import source_of
+
+    assert source_of("event_type") == IndicatorSource.MAPPING
+    assert source_of("description") == IndicatorSource.PHRASE
+    assert source_of("entry") == IndicatorSource.ENTRY
+    load("police", [child("P1", event_date="2025-03-10", event_type="DA incident", description="Child had a bruise")])
+    entries_read()
+    got = dict(EventIndicator.objects.values_list("indicator", "source"))
+    assert got["domestic_abuse"] == IndicatorSource.MAPPING and got["bruising"] == IndicatorSource.PHRASE
+
+
 def test_evaluation_never_decrypts(load, monkeypatch):
     load("police", [child("P1", event_date="2025-03-10", event_type="DA incident")])
     load("school-oak", [child("S1", event_date="2025-04-02", event_type="Persistent absence")])
