@@ -66,6 +66,8 @@ CONCERN_INDICATORS = {
 }  # fmt: skip
 _REFERRAL = re.compile(
     r"^(contact|referral|mash contact|mash referral|re-?referral)$"
+    # a front door's own record types: "Contact - NFA", "Referral: early help", "Contact (screened out)"
+    r"|^(contact|referral|re-?referral)\s*[-:(\u2013]"
     r"|\b(contact|referral)\b.*\b(mash|social care|children'?s services|csc|front door|early help|social services)\b"
     r"|\b(mash|social care|children'?s services|csc|front door|early help|social services)\b.*\b(contact|referral)\b",
     re.IGNORECASE,

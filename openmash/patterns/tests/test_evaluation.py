@@ -89,6 +89,9 @@ def test_contacts_and_referrals_are_read_as_contacts():
     assert "contact" in [f.indicator for f in found]
     assert "contact" not in [f.indicator for f in entry_findings("event", "health_contact", "Health visit", "")]
     assert entry_findings("screening", "", "", "") == []
+    for front_door_type in ("Contact - NFA", "Contact - information and advice", "Referral: early help"):
+        assert "contact" in [f.indicator for f in entry_findings("event", "other", front_door_type, "")]
+    assert "contact" not in [f.indicator for f in entry_findings("event", "other", "Contact lens clinic", "")]
 
 
 def test_after_an_import_the_touched_children_are_evaluated(load, settings):

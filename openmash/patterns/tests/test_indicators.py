@@ -760,3 +760,11 @@ PRACTICE_WORDS = [
 def test_words_practitioners_write_are_read(kind, type_text, description, expected):
     found = {f.indicator: f for f in read_event(kind, type_text, description)}
     assert expected in found and not found[expected].explained, (description, sorted(found))
+
+
+def test_a_cruel_punishment_and_symptoms_seen_only_by_a_parent_are_read():
+    assert "emotional_abuse" in {
+        f.indicator for f in read_event("other", "Contact", "Made to kneel on the floor for hours.")
+    }
+    found = {f.indicator for f in read_event("other", "ED", "Seizures only ever witnessed by mother.")}
+    assert "fabricated_illness" in found
