@@ -100,7 +100,9 @@ HOLD_NONE, HOLD_REVIEW, HOLD_SIBLINGS = 0, 1, 2
 HOLD_ELSEWHERE = 3
 HOLD_REASONS = {
     HOLD_REVIEW: "no shared identifier and the first names or surnames do not agree (a human must decide)",
-    HOLD_ELSEWHERE: "no shared identifier and the records give different addresses (a human must decide)",
+    HOLD_ELSEWHERE: (
+        "no shared identifier, day and month of birth swapped and different addresses (a human must decide)"
+    ),
     HOLD_SIBLINGS: "same surname, date of birth and address but different first names: likely siblings or twins",
 }
 # Name levels that count as "the names agree": the same, swapped, a nickname or short form, sounds alike, or the
@@ -170,9 +172,12 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
     same_family = _level_mask(model, levels, "family_name", _FAMILY_SAME)
     same_dob = _level_mask(model, levels, "date_of_birth", {"exact"})
     household = _level_mask(model, levels, "location", _HOUSEHOLD)
-    if household is not None:
+    transposed = _level_mask(model, levels, "date_of_birth", {"transposed"})
+    if household is not None and transposed is not None:
+        # day and month of birth swapped AND another address: two discrepancies, each explainable alone (a keying
+        # slip; a move), together the pattern of two different children (cousins, namesakes in another town)
         location_known = _level_mask(model, levels, "location", lambda label: True)
-        out[(out == HOLD_NONE) & location_known & ~household] = HOLD_ELSEWHERE
+        out[(out == HOLD_NONE) & transposed & location_known & ~household] = HOLD_ELSEWHERE
     if same_dob is not None and household is not None:
         out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
     out[linked] = HOLD_NONE
@@ -186,7 +191,7 @@ def clear_same_person(model: ModelConfig, levels: np.ndarray, hold: np.ndarray) 
     typo), the surnames agree, the same date of birth (not day and month swapped) and the same address or postcode.
     Twins (different first names) are held as siblings; namesakes elsewhere are held by the address; a swapped
     date of birth goes to a human. Source: the bench of issue 8 (an agency's nickname for a child at the same
-    address, "Ty" and "Tyler", left unjoined hid a pattern); DOMAIN.md section 3 on twins and siblings."""
+    address, "Josh" and "Joshua", is one child); DOMAIN.md section 3 on twins and siblings."""
     n = len(levels)
     given = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
     family = _name_agrees(model, levels, "family_name", _FAMILY_AGREE)
