@@ -24,6 +24,7 @@ from linkage.records import Features, encode, normalise_records, validate_record
 
 __all__ = [
     "FieldExplanation",
+    "HOLD_ELSEWHERE",
     "HOLD_NONE",
     "HOLD_REASONS",
     "HOLD_REVIEW",
@@ -31,6 +32,7 @@ __all__ = [
     "PairExplanation",
     "Scores",
     "automatic_link_holds",
+    "clear_same_person",
     "comparison_levels",
     "decision",
     "explain",
@@ -89,13 +91,18 @@ class Scores:
     match_probability: np.ndarray
     rule: np.ndarray
     hold: np.ndarray | None = None
+    clear: np.ndarray | None = None  # ``clear_same_person``: may be joined from the lower threshold up
 
 
 #: ``automatic_link_holds`` codes.
 HOLD_NONE, HOLD_REVIEW, HOLD_SIBLINGS = 0, 1, 2
 #: Why a pair was not joined automatically, per hold code (plain English, for the review queue and explanations).
+HOLD_ELSEWHERE = 3
 HOLD_REASONS = {
     HOLD_REVIEW: "no shared identifier and the first names or surnames do not agree (a human must decide)",
+    HOLD_ELSEWHERE: (
+        "no shared identifier, day and month of birth swapped and different addresses (a human must decide)"
+    ),
     HOLD_SIBLINGS: "same surname, date of birth and address but different first names: likely siblings or twins",
 }
 # Name levels that count as "the names agree": the same, swapped, a nickname or short form, sounds alike, or the
@@ -165,10 +172,34 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
     same_family = _level_mask(model, levels, "family_name", _FAMILY_SAME)
     same_dob = _level_mask(model, levels, "date_of_birth", {"exact"})
     household = _level_mask(model, levels, "location", _HOUSEHOLD)
+    transposed = _level_mask(model, levels, "date_of_birth", {"transposed"})
+    if household is not None and transposed is not None:
+        # day and month of birth swapped AND another address: two discrepancies, each explainable alone (a keying
+        # slip; a move), together the pattern of two different children (cousins, namesakes in another town)
+        location_known = _level_mask(model, levels, "location", lambda label: True)
+        out[(out == HOLD_NONE) & transposed & location_known & ~household] = HOLD_ELSEWHERE
     if same_dob is not None and household is not None:
         out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
     out[linked] = HOLD_NONE
     return out
+
+
+def clear_same_person(model: ModelConfig, levels: np.ndarray, hold: np.ndarray) -> np.ndarray:
+    """Per pair (bool): the clear case two agencies' records of one child make in practice, which may be joined
+    automatically from the lower threshold up (its probability stays as computed): not held
+    (``automatic_link_holds``), the first names agree (the same, a nickname or short form, sounds alike or a close
+    typo), the surnames agree, the same date of birth (not day and month swapped) and the same address or postcode.
+    Twins (different first names) are held as siblings; namesakes elsewhere are held by the address; a swapped
+    date of birth goes to a human. Source: the bench of issue 8 (an agency's nickname for a child at the same
+    address, "Josh" and "Joshua", is one child); DOMAIN.md section 3 on twins and siblings."""
+    n = len(levels)
+    given = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
+    family = _name_agrees(model, levels, "family_name", _FAMILY_AGREE)
+    same_dob = _level_mask(model, levels, "date_of_birth", {"exact"})
+    household = _level_mask(model, levels, "location", _HOUSEHOLD)
+    if given is None or family is None or same_dob is None or household is None:
+        return np.zeros(n, dtype=bool)
+    return (hold == HOLD_NONE) & given & family & same_dob & household
 
 
 def _tf_adjustment(f: Features, left: np.ndarray, right: np.ndarray, field: str, u_exact: float, floor: float):
@@ -231,7 +262,8 @@ def score_pairs(
     prob[link] = 1.0
     prob[never] = 0.0
     hold = automatic_link_holds(model, levels)
-    return Scores(match_weight=weight, match_probability=prob, rule=rule, hold=hold)
+    clear = clear_same_person(model, levels, hold)
+    return Scores(match_weight=weight, match_probability=prob, rule=rule, hold=hold, clear=clear)
 
 
 def decision(model: ModelConfig, probability: float, hold: int = HOLD_NONE) -> str:
@@ -240,7 +272,7 @@ def decision(model: ModelConfig, probability: float, hold: int = HOLD_NONE) -> s
     if hold == HOLD_SIBLINGS:
         return "no link"
     if probability >= model.upper_threshold:
-        return "review" if hold == HOLD_REVIEW else "link"
+        return "review" if hold in (HOLD_REVIEW, HOLD_ELSEWHERE) else "link"
     if probability >= model.lower_threshold:
         return "review"
     return "no link"

@@ -27,10 +27,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from openmash.patterns.indicators import INDICATORS as _READER_INDICATORS
+from openmash.patterns.indicators import INJURY_INDICATORS as _READER_INJURY
+
 DAY, IND, AG, REF, EXPL, ENTRY = range(6)
 Event = tuple  # (day, indicator, agency, ref, explained, entry)
 
-INJURY_INDICATORS = ("injury", "bruising", "head_injury", "fracture", "burn")
+#: every injury code the text reader emits (a bruise reads as ``bruising`` only, a burn as ``burn``...): the
+#: injury rules' default, and the set a rule naming ``injury`` is widened to (``_injury_widened``)
+INJURY_INDICATORS = tuple(sorted(_READER_INJURY))
+#: the reader's ``adult_offending`` read on a child's own record while the child was under 18 (a child's arrest):
+#: not an adult's offending (the household rules never read it as one); it still counts as a concern
+CHILD_OFFENDING = "child_offending"
+OFFENDING = "adult_offending"
+ADULT_AGE_DAYS = 18 * 365 + 4
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,20 @@ def day_text(day: int) -> str:
     """An ordinal as '3 March 2025'."""
     d = dt.date.fromordinal(day)
     return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def _injury_widened(codes) -> set:
+    """`codes` as a set, with every injury code of the reader when it names any (a rule written for ``injury``
+    also counts a bruise, a burn or a fracture, which the reader reads as those codes only)."""
+    out = set(codes)
+    if out & set(INJURY_INDICATORS):
+        out |= set(INJURY_INDICATORS)
+    return out
+
+
+def _family(indicator: str) -> str:
+    """The concern an indicator belongs to for "the same concern": every injury code is one (``injury``)."""
+    return "injury" if indicator in INJURY_INDICATORS else indicator
 
 
 def _counting(events: Iterable[Event], as_of: int, lookback: int | None = None) -> list[Event]:
@@ -109,6 +133,25 @@ def _child_units(child: Child) -> list[list[Event]]:
     units = child.cache.get("units")
     if units is None:
         units = child.cache["units"] = _units(child.events)
+    return units
+
+
+def _household_units(child: Child, as_of: int, indicators) -> list[list[Event]]:
+    """The child's units with, added, the counting events of ``indicators`` recorded for the adults living with the
+    child (a mother's domestic abuse, a partner's offending): a child living with them lives with that harm
+    (Working Together 2023; DOMAIN 4.2 household context). Only adults' events, never another child's."""
+    wanted = set(indicators)
+    if not wanted or not child.household:
+        return _child_units(child)
+    key = ("household_units", frozenset(wanted))
+    units = child.cache.get(key)
+    if units is None:
+        extra = [e for e, _who, is_adult in child.household if is_adult and e[IND] in wanted]
+        if not extra:
+            units = _child_units(child)
+        else:
+            units = _units(_counting([*child.events, *extra], as_of))
+        child.cache[key] = units
     return units
 
 
@@ -206,7 +249,7 @@ def rule_combination(rule: Rule, child: Child, as_of: int) -> Hit | None:
 
     lookback = p["lookback"]
     found = _window_best(
-        _child_units(child),
+        _household_units(child, as_of, d.get("household_indicators", ())),
         weight,
         int(d.get("window_days", 183)),
         float(d.get("min_score", 3)),
@@ -231,7 +274,7 @@ def rule_age(rule: Rule, child: Child, as_of: int) -> Hit | None:
     if child.dob is None:
         return None
     d = rule.definition
-    wanted = set(d.get("indicators", INJURY_INDICATORS))
+    wanted = _injury_widened(d.get("indicators", INJURY_INDICATORS))
     max_age = int(d.get("max_age_days", 183))
     events = [
         e
@@ -345,7 +388,7 @@ def rule_same_concern(rule: Rule, child: Child, as_of: int) -> Hit | None:
     by_ind: dict[str, list] = {}
     for e in child.events:
         if e[IND] not in exclude:
-            by_ind.setdefault(e[IND], []).append(e)
+            by_ind.setdefault(_family(e[IND]), []).append(e)
     best = None
     for ind, events in by_ind.items():
         if len({e[AG] for e in events}) < min_agencies:
@@ -456,6 +499,7 @@ RULE_TYPES: dict[str, Callable[[Rule, Child, int], Hit | None]] = {
 def household_indicators(rules: Iterable[Rule]) -> set[str]:
     out: set[str] = set()
     for r in rules:
+        out |= set(r.definition.get("household_indicators", ()))
         if r.rule_type == "household_adult":
             out |= set(r.definition.get("adult_indicators", ("adult_offending",)))
         elif r.rule_type == "unborn":
@@ -472,13 +516,15 @@ def _may_fire(rule: Rule, present: set, agencies: int, child: Child) -> bool:
         d = rule.definition
         need = p["need"] = (
             set(d.get("pregnancy_indicators", ("pregnancy",))),
-            set(d.get("indicators", INJURY_INDICATORS if t == "age" else ())),
+            _injury_widened(d.get("indicators", INJURY_INDICATORS if t == "age" else ())),
             [set(g) for g in d.get("groups", ())],
             int(d.get("min_agencies", 1 if t in ("age", "repeat_contacts", "repeat_ed") else 2)),
         )
     pregnancy, wanted, groups, min_agencies = need
     if child.is_adult:
         return t == "unborn" and not present.isdisjoint(pregnancy)
+    if t == "combination" and rule.definition.get("household_indicators") and child.household:
+        return True
     if t in ("combination", "same_concern"):
         return agencies >= min_agencies
     if t == "age":
@@ -500,6 +546,8 @@ def evaluate_child(rules: Sequence[Rule], child: Child, as_of: int) -> list[Hit]
     events = _counting(child.events, as_of)
     if not events:
         return []
+    if not child.is_adult and child.dob is not None:
+        events = [_child_offending(e, child.dob) for e in events]
     present = {e[IND] for e in events}
     agencies = len({e[AG] for e in events})
     child = Child(child.key, child.dob, events, child.household, child.is_adult)
@@ -512,6 +560,13 @@ def evaluate_child(rules: Sequence[Rule], child: Child, as_of: int) -> list[Hit]
         if hit is not None:
             hits.append(hit)
     return hits
+
+
+def _child_offending(e: Event, dob: int) -> Event:
+    """`e`, with ``adult_offending`` read as ``child_offending`` when it was recorded before the person was 18."""
+    if e[IND] == OFFENDING and e[DAY] - dob < ADULT_AGE_DAYS:
+        return (e[DAY], CHILD_OFFENDING, *e[AG:])
+    return e
 
 
 def contributions(hits: Sequence[Hit]) -> list[tuple[Event, list[str]]]:
@@ -538,7 +593,48 @@ def rule_check(rule_type: str, definition: dict) -> str | None:
             return f"{key} must be a number"
     if rule_type in ("missing_education_and_health", "co_occurrence") and not definition.get("groups"):
         return "groups: give at least one list of indicators"
+    unknown = sorted(set(rule_codes(definition)) - KNOWN_INDICATORS)
+    if unknown:
+        return f"unknown indicator code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
     return None
 
 
-__all__ = ["Child", "Hit", "Rule", "RULE_TYPES", "contributions", "day_text", "evaluate_child", "rule_check"]
+#: The indicator codes a rule may name: the text reader's catalogue, ``contact`` (``reading``: a contact or a
+#: referral) and ``child_offending`` (a child's own arrest, ``_child_offending``).
+KNOWN_INDICATORS: frozenset[str] = frozenset(_READER_INDICATORS) | {"contact", CHILD_OFFENDING}
+_CODE_LISTS = (
+    "indicators",
+    "exclude",
+    "adult_indicators",
+    "household_indicators",
+    "pregnancy_indicators",
+    "risk_indicators",
+)
+
+
+def rule_codes(definition: dict) -> list[str]:
+    """Every indicator code a rule definition names (its lists, its weights' keys and its groups)."""
+    out: list[str] = []
+    for key in _CODE_LISTS:
+        value = definition.get(key) or ()
+        out += [str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value])]
+    weights = definition.get("weights") or {}
+    if isinstance(weights, dict):
+        out += [str(k) for k in weights]
+    for group in definition.get("groups") or ():
+        out += [str(v) for v in (group if isinstance(group, (list, tuple, set)) else [group])]
+    return out
+
+
+__all__ = [
+    "Child",
+    "Hit",
+    "KNOWN_INDICATORS",
+    "Rule",
+    "RULE_TYPES",
+    "contributions",
+    "day_text",
+    "evaluate_child",
+    "rule_check",
+    "rule_codes",
+]

@@ -45,6 +45,15 @@ BATCH = 2000
 #: entries stamped before a read that ran while it was writing)
 MARGIN = dt.timedelta(days=1)
 CONTACT = "contact"
+#: The reader's ``Finding.source`` values (``patterns.indicators``) as ``EventIndicator.source`` choices: the
+#: agency's event type (or the event kind's default) is the feed's mapping; the description's words are a phrase.
+READER_SOURCES = {
+    "event_type": IndicatorSource.MAPPING,
+    "description": IndicatorSource.PHRASE,
+    IndicatorSource.MAPPING.value: IndicatorSource.MAPPING,
+    IndicatorSource.PHRASE.value: IndicatorSource.PHRASE,
+    IndicatorSource.ENTRY.value: IndicatorSource.ENTRY,
+}
 #: A contact's concerns (the CIN census assessment factors, ``contacts.choices.CONCERN_CODES``) read as indicators.
 CONCERN_INDICATORS = {
     "1A": "substance_misuse", "1B": "substance_misuse", "1C": "substance_misuse",
@@ -57,6 +66,8 @@ CONCERN_INDICATORS = {
 }  # fmt: skip
 _REFERRAL = re.compile(
     r"^(contact|referral|mash contact|mash referral|re-?referral)$"
+    # a front door's own record types: "Contact - NFA", "Referral: early help", "Contact (screened out)"
+    r"|^(contact|referral|re-?referral)\s*[-:(\u2013]"
     r"|\b(contact|referral)\b.*\b(mash|social care|children'?s services|csc|front door|early help|social services)\b"
     r"|\b(mash|social care|children'?s services|csc|front door|early help|social services)\b.*\b(contact|referral)\b",
     re.IGNORECASE,
@@ -101,6 +112,12 @@ def entry_findings(kind: str, event_kind: str, type_text: str, description: str,
         if old is None or (old.explained and not f.explained):
             best[f.indicator] = f
     return list(best.values())
+
+
+def source_of(reader_source: str) -> str:
+    """The ``EventIndicator.source`` choice for a finding's source (``READER_SOURCES``); an unknown one is read as
+    words in the description (``phrase``)."""
+    return READER_SOURCES.get(reader_source, IndicatorSource.PHRASE).value
 
 
 @dataclass(frozen=True)
@@ -199,7 +216,7 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
                     "occurred_on": on,
                     "agency_id": agency_id,
                     "evidence": (f.evidence or "")[:1000],
-                    "source": f.source if f.source in IndicatorSource.values else IndicatorSource.PHRASE,
+                    "source": source_of(f.source),
                     "explained": bool(f.explained),
                     "explanation": (f.explanation or "")[:1000],
                 }
@@ -213,4 +230,4 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
     summary.indicators += len(indicators)
 
 
-__all__ = ["ReadSummary", "entries_read", "entry_findings"]
+__all__ = ["READER_SOURCES", "ReadSummary", "entries_read", "entry_findings", "source_of"]

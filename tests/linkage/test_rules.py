@@ -205,3 +205,45 @@ def test_clusters_never_join_twins(trained):
     result = dedupe(twins, model=trained.model)
     clusters = result.clusters()
     assert clusters["T1"] != clusters["T2"]
+
+
+def test_a_swapped_birthday_in_another_town_is_at_most_a_review_without_a_shared_identifier(trained):
+    here = record(given_name="Kayleigh", family_name="Morgan", date_of_birth="2011-02-09", sex="F", postcode="EX2 6AB",
+                  address="4 Barrack Road")  # fmt: skip
+    there = {**here, "given_name": "Kayley", "date_of_birth": "2011-09-02", "postcode": "EX32 9BG",
+             "address": "60 Newport Road"}  # fmt: skip
+    e = explain_records(trained.model, here, there)
+    assert e.decision in ("review", "no link") and e.hold == 3 and "different addresses" in e.held_reason
+    # at the same address the swapped birthday alone is a keying slip: not held
+    e = explain_records(trained.model, here, {**there, "postcode": "EX2 6AB", "address": "4 Barrack Road"})
+    assert e.hold == 0
+    # the same valid NHS number: the identifier rule's link wherever they live
+    e = explain_records(trained.model, {**here, "identifier": NHS_A}, {**there, "identifier": NHS_A})
+    assert e.decision == "link" and e.hold == 0
+
+
+def test_a_clear_case_is_marked_and_twins_or_swapped_birthdays_are_not(trained):
+    from linkage.scoring import HOLD_NONE, automatic_link_holds, clear_same_person
+    from linkage.scoring import comparison_levels as levels_of
+
+    tyler = record(given_name="Joshua", family_name="Jago", date_of_birth="2011-07-12", sex="M", postcode="PL2 3BJ",
+                   address="62 Wolseley Road")  # fmt: skip
+    pairs = [
+        (tyler, {**tyler, "given_name": "Josh"}, True),  # a nickname, same birthday and address
+        (tyler, {**tyler, "given_name": "Joshau"}, True),  # a typo
+        (tyler, {**tyler, "given_name": "Kieran"}, False),  # a twin
+        (tyler, {**tyler, "date_of_birth": "2011-12-07"}, False),  # day and month swapped: a human decides
+        (tyler, {**tyler, "postcode": "EX1 1AA", "address": "1 High Street"}, False),  # elsewhere
+    ]
+    from linkage.records import INPUT_COLUMNS, encode, normalise_records, validate_records
+
+    frame = pd.DataFrame([r for a, b, _ in pairs for r in (a, b)])[list(INPUT_COLUMNS)]
+    frame["record_id"] = [f"R{n}" for n in range(len(frame))]
+    f = encode(normalise_records(validate_records(frame, label="test")))
+    left = np.arange(0, len(frame), 2, dtype=np.int32)
+    right = left + 1
+    levels = levels_of(trained.model, f, left, right)
+    hold = automatic_link_holds(trained.model, levels)
+    clear = clear_same_person(trained.model, levels, hold)
+    assert list(clear) == [want for _, _, want in pairs]
+    assert hold[0] == HOLD_NONE

@@ -219,3 +219,62 @@ def test_rule_definitions_are_checked():
     assert rule_check("combination", {"window_days": -1}) == "window_days must be a whole number of 0 or more"
     assert rule_check("co_occurrence", {}) == "groups: give at least one list of indicators"
     assert rule_check("combination", {"window_days": 90}) is None
+
+
+# --- the pieces together: the reader's codes, the household, a child's own arrest ----------------------------------
+
+
+def test_every_code_the_rules_name_is_one_the_reader_or_reading_emits():
+    from openmash.patterns.engine import KNOWN_INDICATORS, rule_codes
+    from openmash.patterns.indicators import INDICATORS
+
+    assert KNOWN_INDICATORS - set(INDICATORS) == {"contact", "child_offending"}
+    for spec in default_specs():
+        unknown = set(rule_codes(spec.definition)) - KNOWN_INDICATORS
+        assert not unknown, f"{spec.code} names codes the reader never emits: {sorted(unknown)}"
+
+
+def test_a_rule_naming_an_unknown_indicator_code_is_refused():
+    assert "unknown indicator code: bruise" in rule_check("age", {"indicators": ["injury", "bruise"]})
+    assert "unknown indicator code" in rule_check("combination", {"weights": {"brusing": 1}})
+    assert "unknown indicator code" in rule_check("co_occurrence", {"groups": [["school_absense"]]})
+
+
+def test_the_injury_rules_read_every_injury_code_of_the_reader(rules):
+    from openmash.patterns.indicators import INJURY_INDICATORS
+
+    baby = AS_OF - 60
+    for code in INJURY_INDICATORS:
+        assert fired(rules["non_mobile_baby_injury"], [ev(10, code, "gp")], dob=baby), code
+    narrow = Rule("r", 1, "age", "t", "d", {"indicators": ["injury"], "max_age_days": 183})
+    assert fired(narrow, [ev(10, "bruising", "gp")], dob=baby)
+
+
+def test_two_agencies_injuries_of_different_kinds_are_the_same_concern(rules):
+    r = rules["same_concern_two_agencies"]
+    assert fired(r, [ev(40, "bruising", "school"), ev(10, "fracture", "ed")])
+
+
+def test_a_childs_own_arrest_is_not_adult_offending(rules):
+    dob = AS_OF - 15 * 365
+    arrest = ev(30, "adult_offending", "police")
+    adult_rule = Rule("r", 1, "same_concern", "t", "d", {"exclude": ["child_offending"], "min_agencies": 2})
+    events = [arrest, ev(20, "adult_offending", "yot")]
+    assert not fired(adult_rule, events, dob=dob)
+    assert fired(adult_rule, events, dob=AS_OF - 30 * 365)
+    # still a concern about the child for the combination
+    r = rules["cross_agency_combination"]
+    assert fired(r, [arrest, ev(20, "missing_episode", "police"), ev(10, "school_absence", "school")], dob=dob)
+
+
+def test_an_adults_harm_at_the_childs_address_counts_for_the_child(rules):
+    r = rules["cross_agency_combination"]
+    mother_da = ev(60, "domestic_abuse", "police")
+    partner = ev(40, "adult_offending", "probation")
+    own = [ev(20, "school_absence", "school")]
+    household = [(mother_da, "mother", True), (partner, "partner", True)]
+    hits = evaluate_child([r], Child("c", AS_OF - 3000, own, household), AS_OF)
+    assert hits and {e[2] for e in hits[0].events} == {"police", "probation", "school"}
+    # another child's events, or an explained one, do not count
+    sibling = [(mother_da, "sister", False), (ev(40, "adult_offending", "probation", explained=True), "p", True)]
+    assert not fired(r, own, household=sibling, dob=AS_OF - 3000)

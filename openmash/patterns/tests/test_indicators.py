@@ -732,3 +732,39 @@ def test_reading_is_fast():
     cpu = time.process_time() - started
     assert result["events"] == 20_000 and result["findings"] > 0
     assert 20_000 / cpu > 20_000
+
+
+# Words practitioners write that the first phrase set missed (issue 8 bench, read for the general phrase, not the
+# scenario's sentence): each is read into its indicator, in different words from the bench's.
+PRACTICE_WORDS = [
+    ("other", "Attendance - unauthorised", "Two sessions missed.", "school_absence"),
+    ("other", "Attendance", "She attended 72% of sessions since September.", "school_absence"),
+    ("other", "Attendance", "Absent 25% of the autumn term.", "school_absence"),
+    ("other", "Lates", "Late 9 times since half term.", "school_absence"),
+    ("other", "Note", "Has not attended college since Easter.", "school_absence"),
+    ("other", "Consultation", "Torn lower frenulum noted on examination.", "injury"),
+    ("other", "Admission", "Brought in with blood around the mouth and nose after an episode at home.", "injury"),
+    ("other", "DSL note", "Told his teacher that daddy hit mummy last night.", "domestic_abuse"),
+    ("other", "DSL note", "Seen being picked up after school by older men in a car.", "exploitation"),
+    ("other", "DSL note", "Older lads waiting outside the gates at home time.", "exploitation"),
+    ("other", "DSL note", "Dad hears voices and has stopped his medication.", "parental_mental_health"),
+    ("other", "Contact", "Child says she is not allowed food after school.", "neglect"),
+    ("other", "Review", "Grade 2 pressure sores found at the respite placement.", "neglect"),
+    ("other", "DSL note", "Talked about a ceremony to become a woman when they go abroad.", "fgm_risk"),
+    ("other", "Registration", "Registered by a woman who is not her parent.", "private_fostering"),
+    ("other", "DSL note", "Drawings are sexualised and show knowledge beyond his age.", "sexual_harm"),
+]
+
+
+@pytest.mark.parametrize(("kind", "type_text", "description", "expected"), PRACTICE_WORDS)
+def test_words_practitioners_write_are_read(kind, type_text, description, expected):
+    found = {f.indicator: f for f in read_event(kind, type_text, description)}
+    assert expected in found and not found[expected].explained, (description, sorted(found))
+
+
+def test_a_cruel_punishment_and_symptoms_seen_only_by_a_parent_are_read():
+    assert "emotional_abuse" in {
+        f.indicator for f in read_event("other", "Contact", "Made to kneel on the floor for hours.")
+    }
+    found = {f.indicator for f in read_event("other", "ED", "Seizures only ever witnessed by mother.")}
+    assert "fabricated_illness" in found
