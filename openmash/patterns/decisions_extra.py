@@ -119,6 +119,10 @@ def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, enqui
                 "referrer_role": "Patterns across agencies (issue 8)",
                 "consent": "not_sought",
                 "consent_not_sought_reason": "other",
+                # the hub's own statutory functions (Children Act 1989 ss. 17, 47; Children Act 2004 s. 11), with
+                # DPA 2018 Schedule 1 paragraph 18 for the agencies' special-category data
+                "consent_lawful_basis": "public_task",
+                "consent_condition": "sch1_para18",
                 "consent_detail": "Raised from agencies' records by a pattern flag; consent to be considered at "
                 "screening.",
                 "immediate_risk": False,
@@ -309,6 +313,10 @@ def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", con
                 "referrer_role": "Patterns across agencies (issue 8)",
                 "consent": "not_sought",
                 "consent_not_sought_reason": "other",
+                # the hub's own statutory functions (Children Act 1989 ss. 17, 47; Children Act 2004 s. 11), with
+                # DPA 2018 Schedule 1 paragraph 18 for the agencies' special-category data
+                "consent_lawful_basis": "public_task",
+                "consent_condition": "sch1_para18",
                 "consent_detail": "Raised from agencies' records by a pattern flag; the early help service seeks "
                 "the family's consent.",
                 "immediate_risk": False,
