@@ -73,7 +73,5 @@ def test_two_agencies_record_the_same_new_child_at_once(make_actor):
     assert [r.status_code for r in responses] == [201, 201]
     people = Person.objects.filter(surname="Smith")
     assert people.count() == 2
-    # each saw the other's record: one link between them, proposed while the contacts are unscreened (ADR 0005
-    # addendum 4); the hub's screening joins them
-    link = RecordLink.objects.get(valid_to__isnull=True)
-    assert link.state == LinkState.PROPOSED and "not screened" in link.reason
+    assert people.filter(merged_into__isnull=True).count() == 1  # one resolved person, one chronology
+    assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.CONFIRMED

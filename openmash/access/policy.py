@@ -290,49 +290,8 @@ def role_grant_needs_approval(role: str) -> bool:
     through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
     every role that reads personal data (PERSONAL_DATA_ROLES: the case roles and the auditor) and for the
     partnership admin role itself, since an admin who made another admin account they controlled could approve
-    their own grants. The server's command line (`openmash user create`, `partnership load`) follows the same
-    rule (command_line_grant): it asks, a partnership admin or MASH manager approves on the pages."""
+    their own grants. The server's command line (`openmash user create`, `partnership load`) grants directly."""
     return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
-
-
-def command_line_bootstrap() -> bool:
-    """Whether the partnership has no active partnership admin (a new deployment being set up): then nobody could
-    approve a role, and the server's command line gives roles at once (command_line_grant). One query."""
-    from openmash.access.actor import active_memberships_q
-    from openmash.accounts.models import Membership
-
-    return not Membership.objects.filter(active_memberships_q(), role=Role.PARTNERSHIP_ADMIN).exists()
-
-
-def command_line_grant(role: str, agency_id, user_id=None) -> str:
-    """How the server's command line (`openmash user create`, `openmash partnership load`) gives `role` in the
-    agency to the user (None for a user not made yet). Dual control holds there too (issue 5, practitioners' and
-    attackers' review: shell access let one person give case access with no second person):
-
-    - "direct": the role needs no second person (role_grant_needs_approval is False);
-    - "pending": a RoleGrant waits, asked for by the command line, until a partnership admin (or, for a case role,
-      a MASH manager of the agency) approves it on the pages: someone could approve it now;
-    - "bootstrap": the partnership has no active partnership admin at all (a new deployment being set up, before
-      go-live): nobody could approve anything, so the role is given at once and audited as such
-      (`role_grant_bootstrap`). The first partnership admin made, everything after waits for approval;
-    - "no_approver": nobody but the user themselves could approve it (they are the only partnership admin): the
-      caller refuses, saying to make another partnership admin first.
-
-    In: a role code, the agency's id, the user's id or None. Out: one of the four words. Two queries at most."""
-    from openmash.access.actor import active_memberships_q
-    from openmash.accounts.models import Membership
-
-    if not role_grant_needs_approval(role):
-        return "direct"
-    if command_line_bootstrap():
-        return "bootstrap"
-    who = Q(role=Role.PARTNERSHIP_ADMIN)
-    if role in CASE_ROLES:
-        who |= Q(role=Role.MANAGER, agency_id=agency_id)
-    approvers = Membership.objects.filter(who, active_memberships_q())
-    if user_id is not None:
-        approvers = approvers.exclude(user_id=user_id)
-    return "pending" if approvers.exists() else "no_approver"
 
 
 def role_grant_manager_may_decide(grant) -> bool:
@@ -382,15 +341,6 @@ def role_grants_decidable(actor) -> QuerySet:
     if actor.role == Role.PARTNERSHIP_ADMIN:
         return qs
     return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
-
-
-def feed_mapping_change_decidable(actor, change) -> bool:
-    """Whether the actor may approve or reject this pending FeedMappingChange (dual control for the partnership's
-    own feed mappings, ADR 0006 addendum): someone who manages feeds (`feed.import`) other than the person who asked
-    for it. In: an Actor and a FeedMappingChange. Out: bool."""
-    if actor is None or not can(actor, "feed.import") or change.status != "pending":
-        return False
-    return actor.user.pk != change.requested_by_id
 
 
 def mfa_reset_decidable(actor, reset) -> bool:
@@ -1268,9 +1218,6 @@ __all__ = [
     "role_combination_error",
     "role_grant_needs_approval",
     "role_grant_decidable",
-    "command_line_bootstrap",
-    "feed_mapping_change_decidable",
-    "command_line_grant",
     "role_grant_has_approver",
     "role_grant_manager_may_decide",
     "role_grants_decidable",

@@ -27,8 +27,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from openmash.access.policy import (
-    command_line_bootstrap,
-    command_line_grant,
     require,
     role_agency_error,
     role_combination_error,
@@ -140,73 +138,11 @@ def _roles_after(user: User, *, role: str | None, active: bool = True, membershi
     return roles
 
 
-NO_APPROVER_MESSAGE = (
-    "Nobody but the user could approve the role {role}: a second person (another partnership admin, or the agency's "
-    "MASH manager for a case role) must approve it. Ask for another partnership admin first: openmash user create "
-    "--role partnership_admin ..."
-)
-CLI_PASSWORD_MESSAGE = (
-    "The role {role} waits for a second person's approval, so the command line sets no password and prints no link: "
-    "the person who approves it is shown the starter's set-password link. Run it again without --password-stdin"
-)
-CLI_LINK_PENDING_MESSAGE = (
-    "A role of this starter is waiting for approval: their first set-password link is shown to the person who "
-    "approves it (the partnership's approvals page)"
-)
-
-
-def _grant_mode(actor, role: str, agency: Agency, user: User | None = None) -> str:
-    """How giving `role` in `agency` to `user` goes for this actor (dual control, ASVS 5.0 2.3.5, 8.4.2): "direct"
-    (no second person needed), "pending" (a RoleGrant waits for a second person: role_grant_decide), or, on the
-    server's command line only, "bootstrap" (the partnership has no active partnership admin yet: a deployment
-    being set up, where nobody could approve anything). A partnership admin on the pages gets "pending" for every
-    role access.policy.role_grant_needs_approval names; the command line (SYSTEM) the same once a partnership admin
-    exists (access.policy.command_line_grant), and a role only the user themselves could approve is refused
-    (ValidationFailed on `role`)."""
-    if actor is not SYSTEM:
-        return "pending" if role_grant_needs_approval(role) else "direct"
-    mode = command_line_grant(role, agency.pk, user.pk if user is not None else None)
-    if mode == "no_approver":
-        message = NO_APPROVER_MESSAGE.format(role=role)
-        raise ValidationFailed(message, errors={"role": [message]})
-    return mode
-
-
-def command_line_role_waits(*, agency_code: str, role: str) -> bool:
-    """Whether `openmash user create --agency CODE --role ROLE` will leave the role waiting for a second person's
-    approval (so the command asks for no password). False for an unknown agency (user_add reports it)."""
-    agency = Agency.objects.filter(code=agency_code).first()
-    if agency is None or role not in Role.values:
-        return False
-    return command_line_grant(role, agency.pk) == "pending"
-
-
-def _give(
-    actor, user: User, spec: MembershipSpec, *, new_user: bool = False, bootstrap: bool = False
-) -> str | RoleGrant:
-    """Give the user the role of `spec` through dual control (_grant_mode): a pending RoleGrant (returned; for a
-    role they hold but not actively, the grant names that membership), or the membership itself ("created" /
-    "updated" / "unchanged", _ensure_membership; a user already holding the role gets only a team change). A
-    bootstrap (command line, before the partnership has a partnership admin; `bootstrap` says so for a whole
-    partnership file) is audited `role_grant_bootstrap` beside the membership's own event."""
-    agency = Agency.objects.get(code=spec.agency)
-    existing = Membership.objects.filter(user=user, agency=agency, role=spec.role).first()
-    if existing is not None and existing.active:  # holding the role already: at most a team change, direct
-        return _ensure_membership(actor, user, spec)
-    mode = "bootstrap" if bootstrap and actor is SYSTEM else _grant_mode(actor, spec.role, agency, user)
-    if mode == "pending":
-        return _grant_request(
-            actor, user, agency=agency, role=spec.role, team=spec.team, membership=existing, new_user=new_user
-        )
-    outcome = _ensure_membership(actor, user, spec)
-    if mode == "bootstrap" and outcome != "unchanged":
-        _audit(
-            actor,
-            "role_grant_bootstrap",
-            user,
-            {"role": spec.role, "agency": agency.code, "why": "no active partnership admin to approve it"},
-        )
-    return outcome
+def _dual_control(actor, role: str) -> bool:
+    """Whether giving `role` by this actor must wait for a second person (access.policy.role_grant_needs_approval):
+    a partnership admin on the pages, yes; the server's command line (SYSTEM), never: shell access to the server is
+    already a higher trust level, and it makes a real deployment's first users."""
+    return actor is not SYSTEM and role_grant_needs_approval(role)
 
 
 def _grant_request(actor, user: User, *, agency: Agency, role: str, team: str = "", membership=None, new_user=False):
@@ -228,7 +164,6 @@ def _grant_request(actor, user: User, *, agency: Agency, role: str, team: str = 
         membership=membership,
         new_user=new_user,
         requested_by=actor.user,
-        requested_by_name=actor.username if actor is SYSTEM else "",
     )
     _audit(
         actor,
@@ -545,11 +480,11 @@ def user_add(
     user.save()
     _audit(actor, "create", user, {"has_password": password is not None})
     for spec in memberships:
-        waiting = isinstance(_give(actor, user, spec, new_user=True), RoleGrant)
-        if waiting and actor is SYSTEM and password is not None:
-            # whoever asked must not hold the account the second person's approval gives access to
-            message = CLI_PASSWORD_MESSAGE.format(role=spec.role)
-            raise ValidationFailed(message, errors={"password": [message]})
+        if _dual_control(actor, spec.role):
+            agency = Agency.objects.get(code=spec.agency)
+            _grant_request(actor, user, agency=agency, role=spec.role, team=spec.team, new_user=True)
+        else:
+            _ensure_membership(actor, user, spec)
     return user
 
 
@@ -637,15 +572,6 @@ def user_set_password_link(*, actor, username: str) -> str:
             rule="link_only_for_approver",
             change="issue_set_password_link",
             message=LINK_FOR_APPROVER_MESSAGE,
-        )
-    if actor is SYSTEM and user.password_set_at is None and pending_grants(user).exists():
-        # dual control on the command line too: a starter's first link goes to whoever approves their role
-        _refuse(
-            actor,
-            user,
-            rule="link_while_role_waits",
-            change="issue_set_password_link",
-            message=CLI_LINK_PENDING_MESSAGE,
         )
     return _set_password_link(actor, user.pk)
 
@@ -741,9 +667,12 @@ def _membership_add(actor, username: str, spec: MembershipSpec) -> Membership:
     errors = _membership_errors(spec)
     if errors:
         raise ValidationFailed("The role could not be added", errors=errors)
-    given = _give(actor, user, spec)
-    if isinstance(given, RoleGrant):
-        return given
+    if _dual_control(actor, spec.role):
+        existing = Membership.objects.filter(user=user, agency__code=spec.agency, role=spec.role).first()
+        if existing is None or not existing.active:
+            agency = Agency.objects.get(code=spec.agency)
+            return _grant_request(actor, user, agency=agency, role=spec.role, team=spec.team, membership=existing)
+    _ensure_membership(actor, user, spec)
     return Membership.objects.get(user=user, agency__code=spec.agency, role=spec.role)
 
 
@@ -797,7 +726,7 @@ def _membership_update(
     if errors:
         raise ValidationFailed("The role could not be changed", errors=errors)
     granting = active and (role != membership.role or not membership.active)
-    if granting and not approved and _grant_mode(actor, role, membership.agency, membership.user) == "pending":
+    if granting and not approved and _dual_control(actor, role):
         return _grant_request(
             actor,
             membership.user,
@@ -880,12 +809,8 @@ class LoadReport:
     agencies: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     teams: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
     users: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
-    memberships: dict[str, int] = field(
-        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "waiting": 0}
-    )
+    memberships: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     new_usernames: list[str] = field(default_factory=list)
-    # users with a role waiting for a second person's approval (dual control): the approver gets their first link
-    waiting_usernames: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         def part(name, counts):
@@ -1001,20 +926,12 @@ def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadRep
     `users` (username, name, job_title, email, memberships: agency, role, team). Users never carry passwords: a new
     user gets an unusable password and needs a set-password link; an email is taken for a new user only. Idempotent (existing agencies are brought up to date,
     existing users and roles are kept and missing roles added; nothing is deleted). All or nothing: any problem
-    raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back.
-
-    Dual control holds for the file as for the pages (access.policy.command_line_grant): a role that needs a second
-    person is left waiting (a pending RoleGrant, counted "waiting") for a partnership admin, or the agency's MASH
-    manager for a case role, to approve. A file loaded while the partnership has no active partnership admin (a new
-    deployment's first load) gives all its roles at once, each audited `role_grant_bootstrap`; every later load
-    waits. A role nobody but its user could approve is a problem of the file (PartnershipFileInvalid)."""
+    raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back."""
     _authorise(actor)
     problems, agencies, users = _check_document(document)
     if problems:
         raise PartnershipFileInvalid(problems)
     report = LoadReport()
-    # a new deployment's first load (no active partnership admin before it): every role of the file is given at once
-    bootstrap = actor is SYSTEM and command_line_bootstrap()
     for a in agencies:
         agency, outcome = agency_upsert(actor=actor, data={k: v for k, v in a.items() if k != "teams"})
         report.agencies[outcome] += 1
@@ -1031,23 +948,7 @@ def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadRep
         else:
             report.users["unchanged"] += 1
         for spec in specs:
-            waiting = RoleGrant.objects.filter(
-                user=user, agency__code=spec.agency, role=spec.role, status=RoleGrant.Status.PENDING
-            )
-            if waiting.exists():  # loading the same file again changes nothing
-                report.memberships["waiting"] += 1
-                continue
-            try:
-                given = _give(actor, user, spec, new_user=user.password_set_at is None, bootstrap=bootstrap)
-            except ValidationFailed as exc:
-                where = f"users.{users.index((u, specs))}.memberships"
-                raise PartnershipFileInvalid([(_line(u), where, str(exc))]) from None
-            if isinstance(given, RoleGrant):
-                report.memberships["waiting"] += 1
-                if username not in report.waiting_usernames:
-                    report.waiting_usernames.append(username)
-            else:
-                report.memberships[given] += 1
+            report.memberships[_ensure_membership(actor, user, spec)] += 1
     if dry_run:
         transaction.set_rollback(True)
     return report

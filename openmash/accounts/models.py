@@ -158,11 +158,7 @@ class RoleGrant(BaseModel):
     ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault 1). Nothing changes until it is approved by another
     partnership admin, or a MASH manager of the agency for a case role (access.policy.role_grant_decidable); then
     the membership is made (or `membership` is changed to this role and team, and made active). Rejected and
-    approved grants stay as the record of who asked and who decided.
-
-    A grant asked for on the server's command line (`openmash user create`, `partnership load`) has no
-    `requested_by` user: `requested_by_name` says who ran it (`cli:<operating-system user>`), and any partnership
-    admin (or the agency's MASH manager for a case role) may decide it."""
+    approved grants stay as the record of who asked and who decided."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
@@ -177,9 +173,7 @@ class RoleGrant(BaseModel):
     membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # a starter made with this grant: the approver is shown their set-password link
     new_user = models.BooleanField(default=False)
-    # None when asked for on the server's command line (then requested_by_name says who ran it)
-    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    requested_by_name = models.CharField(max_length=150, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -189,13 +183,6 @@ class RoleGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.agency.name} ({self.get_status_display()})"
-
-    @property
-    def requester_label(self) -> str:
-        """Who asked for it, as the approvals page shows it: a username, or "the server's command line (cli:NAME)"."""
-        if self.requested_by_id:
-            return self.requested_by.username
-        return f"the server's command line ({self.requested_by_name or 'cli'})"
 
 
 class WebAuthnKey(Device):

@@ -475,7 +475,7 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
 
 
 class MashPackPageOut(PageOut):
-    """One page of the MASH packs handed to the caller, newest first (to_allocate: waiting for a worker, oldest first)."""
+    """One page of the MASH packs handed to the caller, newest first."""
 
     items: list[MashPackSummaryOut]
 
@@ -486,11 +486,7 @@ class PackListQuery(PageQuery):
     to_allocate: bool = False
 
 
-@router.get(
-    "/mash-packs",
-    response=MashPackPageOut,
-    summary="MASH packs handed to you, newest first (waiting for a worker: oldest first), paged",
-)
+@router.get("/mash-packs", response=MashPackPageOut, summary="MASH packs handed to you, newest first, paged")
 def mash_pack_list(request, q: Query[PackListQuery]):
     size = q.page_size
     found = selectors.mash_pack_page(

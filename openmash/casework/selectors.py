@@ -96,8 +96,7 @@ class PackPage:
 def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool = False) -> PackPage:
     """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children:
     the slice [offset, offset + limit) and the true total. to_allocate=True: only the packs whose children wait
-    for a worker (`mash_packs_to_allocate`: the MASH managers' list; PermissionDenied for anyone else), oldest
-    first: a work queue, so the child waiting longest for a worker leads (issue 5 "Queues and lists").
+    for a worker (`mash_packs_to_allocate`: the MASH managers' list; PermissionDenied for anyone else).
     Audited: one list event per pack shown. PermissionDenied for anyone who never receives packs."""
     if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
         raise PermissionDenied("You do not have permission to do that.")
@@ -114,7 +113,7 @@ def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool
                 to_attr="subject_links",
             )
         )
-        .order_by(*(("received_at", "pk") if to_allocate else ("-received_at", "-pk")))[offset : offset + limit]
+        .order_by("-received_at", "-pk")[offset : offset + limit]
     )
     total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
     _mark_allocated_since(actor, packs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Value, When, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from openmash.access.fields import contact_change_visible
@@ -142,23 +142,8 @@ def my_contacts(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
 
 @transaction.atomic
 def routed_contacts(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
-    """One page of the contacts passed to the actor (an allocated worker), with the true total: the ones they have
-    not acknowledged yet first, oldest first (a work queue: the longest-waiting contact leads; issue 5 "Queues and
-    lists", practitioners' review), then the acknowledged ones newest first."""
-    from openmash.casework.models import RoutedContactReceipt
-
-    mine = RoutedContactReceipt.objects.filter(contact_id=OuterRef("pk"), worker=actor.user)
-    qs = (
-        _contact_qs(actor)
-        .filter(routed_to=actor.user)
-        .annotate(done=Case(When(Exists(mine), then=Value(1)), default=Value(0)))
-        .order_by(
-            "done",
-            Case(When(done=0, then=F("received_at"))).asc(nulls_last=True),
-            F("received_at").desc(),
-            "id",
-        )
-    )
+    """One page of the contacts passed to the actor (an allocated worker), newest first, with the true total."""
+    qs = _contact_qs(actor).filter(routed_to=actor.user).order_by("-received_at", "-id")
     result = paginate(qs, page=page, page_size=page_size)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="routed to me")
     return result
@@ -204,21 +189,13 @@ def contact_amendable(*, actor, contact: Contact) -> bool:
 
 @transaction.atomic
 def encompass_notices(*, actor, unread: bool = False, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
-    """One page of the Operation Encompass notices the actor may open (their school's; the hub: all), with the true
-    total: the notices not opened yet first, oldest first (the school's work: the longest-waiting notice leads;
-    issue 5 "Queues and lists"), then the opened ones newest first; `unread` keeps only the unopened ones. Audited
-    as listed."""
+    """One page of the Operation Encompass notices the actor may open (their school's; the hub: all), newest first,
+    with the true total; `unread` keeps the notices the school has not opened yet. Audited as listed."""
     require(actor, "encompass.view")
     qs = encompass_notices_visible(actor).select_related("person", "school")
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    qs = qs.annotate(opened=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1))).order_by(
-        "opened",
-        Case(When(read_at__isnull=True, then=F("created_at"))).asc(nulls_last=True),
-        F("created_at").desc(),
-        "id",
-    )
-    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
+    result = paginate(qs.order_by("-created_at", "-id"), page=page, page_size=page_size, clamp=clamp)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="encompass notices")
     return result
 

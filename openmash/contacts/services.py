@@ -856,7 +856,7 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     new = [refs[n][1] for n in new_at]
     not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
     linked: list = []
-    created = people_create(actor=actor, cleaned_list=new, not_same=not_same, linked=linked, unscreened=True)
+    created = people_create(actor=actor, cleaned_list=new, not_same=not_same, linked=linked)
     people: list = [None] * len(refs)
     for n, person in zip(new_at, created, strict=True):
         people[n] = person
@@ -1456,9 +1456,7 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     new_refs = [r for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "new"]
     new = [p for _, p in new_refs]
     not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
-    created_people = people_create(
-        actor=actor, cleaned_list=new, not_same=not_same, source_contact=contact, unscreened=True
-    )
+    created_people = people_create(actor=actor, cleaned_list=new, not_same=not_same, source_contact=contact)
     created = iter(created_people)
     chosen = [r[1] for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "existing"]
     records_attach(actor=actor, people=chosen, source_contact=contact)
@@ -1573,7 +1571,7 @@ def contact_person_correct(
         applied = person_changes_apply(actor=actor, person=person, cleaned=cleaned, bump=False)
         if not applied:
             raise ValidationFailed("Nothing to change", errors={"version": ["Make at least one change"]})
-        record_refresh(actor=actor, person=person, source_contact=contact, hub_checked=True)
+        record_refresh(actor=actor, person=person, source_contact=contact)
         changes = ContactChange.objects.bulk_create(
             [
                 _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)

@@ -338,9 +338,8 @@ class EarlyHelpPageOut(PageOut):
 
 
 class EarlyHelpQuery(PageQuery):
-    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default whenever waiting
-    hand-overs are listed, "open" and both: the family waiting longest first, and with both the waiting ones before
-    the acknowledged) or "newest" (the default for "acknowledged")."""
+    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default while waiting:
+    the family waiting longest first) or "newest" (the default otherwise)."""
 
     status: Literal["open", "acknowledged", ""] = ""
     order: Literal["oldest", "newest", ""] = ""

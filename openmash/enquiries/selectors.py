@@ -320,19 +320,14 @@ EARLY_HELP_ORDERS = {
 def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = ""):
     """The early help service's hand-overs to the actor's agency, filtered and ordered, unevaluated (the list and
     its tile count from the same query). status: "open" (waiting), "acknowledged" or "" (both). order: "oldest"
-    (sent first: the default whenever the list holds waiting hand-overs, "open" and "", so the family waiting
-    longest comes first; with both statuses the waiting ones come first, then the acknowledged) or "newest" (the
-    default for acknowledged only; asked for, today's hand-overs on page 1). Ties by id, so paging visits each one
-    once. Source: practitioners' review (a work queue is worked oldest first; issue 5, "Queues and lists")."""
+    (sent first, the default while waiting: the family waiting longest comes first) or "newest" (the default for
+    acknowledged and for both: today's hand-overs on page 1). Ties by id, so paging visits each one once."""
     require(actor, "early_help.inbox")
     qs = early_help_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
     if order not in EARLY_HELP_ORDERS:
-        order = "newest" if status == EarlyHelpRequestStatus.ACKNOWLEDGED else "oldest"
-    if order == "oldest" and not status:
-        waiting_first = Case(When(status=EarlyHelpRequestStatus.OPEN, then=Value(0)), default=Value(1))
-        return qs.annotate(waiting_rank=waiting_first).order_by("waiting_rank", *EARLY_HELP_ORDERS[order])
+        order = "oldest" if status == EarlyHelpRequestStatus.OPEN else "newest"
     return qs.order_by(*EARLY_HELP_ORDERS[order])
 
 

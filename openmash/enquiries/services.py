@@ -61,7 +61,6 @@ from openmash.enquiries.models import (
 from openmash.enquiries.timescales import agency_due_at, enquiry_due_at
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
 from openmash.partnership.selectors import partnership_settings_get, rag_level_get
-from openmash.people.linking import records_contact_screened
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -134,10 +133,7 @@ def screening_record(
     children instead of opening a parallel one: `enquiry_id` names it (optional when exactly one is open). Every
     child of the contact must be a child of that enquiry (over their resolved clusters, ADR 0005); otherwise, or if
     no such enquiry is open, ValidationFailed on "enquiry_id" / "outcome". The enquiry's decision is this contact's
-    decision too (decision_record); its holder is told. Conflict if the enquiry was decided meanwhile.
-
-    Screening is the hub's check of what the referrer said: the identifiers the contact gave may now join agency
-    records (people.linking.records_contact_screened; until now they were only proposed, hard rule 4)."""
+    decision too (decision_record); its holder is told. Conflict if the enquiry was decided meanwhile."""
     require(actor, "contact.screen")
     contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     now = timezone.now()
@@ -185,8 +181,6 @@ def screening_record(
     if added_to is not None:
         detail["enquiry"] = str(added_to.pk)
     audit_record(actor=actor, action="screen", obj=contact, detail=detail)
-    # The contact is screened: its identifier claims may now join records (people.linking hard rule 4).
-    records_contact_screened(actor=actor, contact=contact)
     if held_by is not None:
         notification_send(
             user=held_by,

@@ -27,38 +27,6 @@ class FeedMapping(BaseModel):
         return self.code
 
 
-class FeedMappingChange(BaseModel):
-    """A new feed mapping, or a change to one of the partnership's own, waiting for a second person (dual control,
-    ADR 0006 addendum: a mapping decides which column is an NHS number, which events are sealed, and so every later
-    import; one admin's mistake or misuse of it would be silent). Nothing changes until another partnership admin
-    approves it (feeds.services.feed_mapping_change_decide); then the FeedMapping is created or updated from
-    `source_text` and `definition`. `base_updated_at` is the mapping's updated_at the change was written against
-    (None for a new mapping): approving after someone else changed it is refused. Decided changes stay as the record
-    of who asked and who decided."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    code = models.SlugField(max_length=20, db_index=True)
-    name = models.CharField(max_length=200)
-    source_text = models.TextField()
-    definition = models.JSONField(default=dict)
-    new_mapping = models.BooleanField(default=False)
-    base_updated_at = models.DateTimeField(null=True, blank=True)
-    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.code} ({self.get_status_display()})"
-
-
 class ImportBatch(BaseModel):
     """One import of one file: what was sent (name, SHA-256, size, format, encoding), by whom, its state, counts,
     and the validation report. The report holds row numbers, field names and reasons only, never a cell's value,

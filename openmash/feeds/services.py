@@ -489,99 +489,34 @@ __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source
 # --- the partnership's own feed mappings ------------------------------------------------------------------------
 
 
-MAPPING_PENDING_MESSAGE = "A change to this feed is already waiting for approval: approve or reject it first"
-MAPPING_CHANGED_MESSAGE = (
-    "The feed was changed after this change was asked for: reject it, and ask again from the feed as it is now"
-)
-
-
 def feed_mapping_save(*, actor, source_text: str, definition: dict, code: str | None = None, expected_updated_at=None):
-    """Ask for a new mapping (code None) or a change to the partnership's mapping `code`, from its checked YAML
-    text and parsed definition (forms.FeedMappingForm checks both with feeds.mapping). Dual control (ADR 0006
-    addendum): nothing changes now; a pending FeedMappingChange waits for another partnership admin
-    (feed_mapping_change_decide). Refused (ValidationFailed on source_text) when the code is taken or a change to the
-    same feed already waits; a change made by someone else since `expected_updated_at` (ISO text) is refused with
-    Conflict. Audited `feed_mapping_change_request` (the code only). Returns the FeedMappingChange."""
+    """Create (code None) or change the partnership's mapping `code` from its checked YAML text and parsed
+    definition (forms.FeedMappingForm checks both with feeds.mapping). A change made by someone else since
+    `expected_updated_at` (ISO text) is refused with Conflict. Audited (the code only). Returns the FeedMapping."""
     from openmash.access.policy import require
     from openmash.core.exceptions import Conflict
-    from openmash.feeds.models import FeedMapping, FeedMappingChange
+    from openmash.feeds.models import FeedMapping
 
     require(actor, "feed.import")
     with transaction.atomic():
-        target = definition["code"] if code is None else code
-        if FeedMappingChange.objects.filter(code=target, status=FeedMappingChange.Status.PENDING).exists():
-            raise ValidationFailed(MAPPING_PENDING_MESSAGE, errors={"source_text": [MAPPING_PENDING_MESSAGE]})
-        base = None
         if code is None:
             if FeedMapping.objects.filter(code=definition["code"]).exists():
                 raise ValidationFailed("Code taken", errors={"source_text": ["code: a mapping with that code exists"]})
+            mapping = FeedMapping.objects.create(
+                code=definition["code"], name=str(definition.get("name") or definition["code"])[:200],
+                source_text=source_text, definition=definition,
+            )  # fmt: skip
+            action = "create"
         else:
             mapping = FeedMapping.objects.select_for_update().get(code=code)
             if expected_updated_at and mapping.updated_at.isoformat() != expected_updated_at:
                 raise Conflict("Someone else changed this mapping while you were editing it. Check it and try again.")
-            base = mapping.updated_at
-        change = FeedMappingChange.objects.create(
-            code=target,
-            name=str(definition.get("name") or target)[:200],
-            source_text=source_text,
-            definition=definition,
-            new_mapping=code is None,
-            base_updated_at=base,
-            requested_by=actor.user,
-        )
-        audit_record(
-            actor=actor, action="feed_mapping_change_request", obj=change, detail={"code": target, "new": code is None}
-        )
-    return change
-
-
-def feed_mapping_change_decide(*, actor, change_id, approve: bool):
-    """Approve or reject a pending FeedMappingChange (dual control, ADR 0006 addendum). Only
-    access.policy.feed_mapping_change_decidable's second person may (another partnership admin, never the one who
-    asked): for anyone else it answers NotFound. Approving creates or updates the FeedMapping from the change, in
-    one transaction with the audit events (`feed_mapping_change_approve` / `_reject` on the change, `create` /
-    `update` on the mapping); approving a change to a mapping someone changed since it was asked for, or a new
-    mapping whose code was taken meanwhile, is refused (ValidationFailed). Returns (the change, the mapping or
-    None)."""
-    from openmash.access.policy import feed_mapping_change_decidable
-    from openmash.core.exceptions import NotFound
-    from openmash.feeds.models import FeedMapping, FeedMappingChange
-
-    with transaction.atomic():
-        change = FeedMappingChange.objects.select_for_update().filter(pk=change_id).first()
-        if change is None or not feed_mapping_change_decidable(actor, change):
-            raise NotFound()
-        change.decided_by, change.decided_at = actor.user, timezone.now()
-        detail = {"code": change.code, "new": change.new_mapping}
-        if not approve:
-            change.status = FeedMappingChange.Status.REJECTED
-            change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-            audit_record(actor=actor, action="feed_mapping_change_reject", obj=change, detail=detail)
-            return change, None
-        mapping = FeedMapping.objects.select_for_update().filter(code=change.code).first()
-        if change.new_mapping:
-            if mapping is not None:
-                raise ValidationFailed(MAPPING_CHANGED_MESSAGE, errors={"source_text": [MAPPING_CHANGED_MESSAGE]})
-            mapping = FeedMapping.objects.create(
-                code=change.code, name=change.name, source_text=change.source_text, definition=change.definition
-            )
-            action = "create"
-        else:
-            if mapping is None or mapping.updated_at != change.base_updated_at:
-                raise ValidationFailed(MAPPING_CHANGED_MESSAGE, errors={"source_text": [MAPPING_CHANGED_MESSAGE]})
-            mapping.name, mapping.source_text, mapping.definition = change.name, change.source_text, change.definition
+            mapping.name = str(definition.get("name") or code)[:200]
+            mapping.source_text, mapping.definition = source_text, definition
             mapping.save()
             action = "update"
-        change.status = FeedMappingChange.Status.APPROVED
-        change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        audit_record(actor=actor, action="feed_mapping_change_approve", obj=change, detail=detail)
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=mapping,
-            detail={"code": mapping.code, "asked_by": change.requested_by_id, "change": str(change.pk)},
-        )
-    return change, mapping
+        audit_record(actor=actor, action=action, obj=mapping, detail={"code": mapping.code})
+    return mapping
 
 
-__all__ += ["feed_mapping_change_decide", "feed_mapping_save"]
+__all__ += ["feed_mapping_save"]

@@ -16,17 +16,17 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.policy import feed_mapping_change_decidable, require
+from openmash.access.policy import require
 from openmash.audit.export import neutralise
 from openmash.audit.services import audit_record
-from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.feeds.choices import FINISHED
 from openmash.feeds.forms import FeedMappingForm, ImportUploadForm
 from openmash.feeds.mapping import _builtin_docs, builtin_codes
-from openmash.feeds.models import FeedMapping, FeedMappingChange, ImportBatch
+from openmash.feeds.models import FeedMapping, ImportBatch
 from openmash.feeds.runner import import_launch, progress_read, spool_dir, spool_save
-from openmash.feeds.services import batch_start, feed_mapping_change_decide, feed_mapping_save
+from openmash.feeds.services import batch_start, feed_mapping_save
 from openmash.web.forms import apply_service_errors
 
 PAGE_SIZE = 25
@@ -151,47 +151,15 @@ def import_report(request, batch_id):
     return response
 
 
-WAITING_MESSAGE = (
-    "Feed {code}: your {what} is waiting for another partnership admin to approve it. The feed is unchanged until then."
-)
-
-
-def _decide(request):
-    """A POST from the mappings page approving or rejecting a pending change (change_id, decision). Redirects."""
-    approve = request.POST.get("decision") == "approve"
-    try:
-        change, _ = feed_mapping_change_decide(
-            actor=request.actor, change_id=request.POST.get("change_id"), approve=approve
-        )
-    except (NotFound, ValidationFailed) as exc:  # a change not theirs to decide looks missing
-        messages.error(request, str(exc) if isinstance(exc, ValidationFailed) else "That change could not be found.")
-    else:
-        verb = "approved: the feed now uses it" if approve else "rejected: the feed is unchanged"
-        messages.success(request, f"Feed {change.code}: change {verb}.")
-    return redirect("feeds:mappings")
-
-
-def _pending_changes(actor) -> list:
-    changes = list(
-        FeedMappingChange.objects.filter(status=FeedMappingChange.Status.PENDING).select_related("requested_by")
-    )
-    for change in changes:
-        change.decidable = feed_mapping_change_decidable(actor, change)
-    return changes
-
-
 @require_http_methods(["GET", "POST"])
 @actor_required
 def mappings(request):
-    """The built-in mappings (read-only) and the partnership's own, the changes waiting for a second person (dual
-    control, ADR 0006 addendum: approve or reject someone else's), and the form to ask for a new one."""
+    """The built-in mappings (read-only) and the partnership's own, with the form to add one."""
     _admin(request)
-    if request.method == "POST" and "decision" in request.POST:
-        return _decide(request)
     form = FeedMappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = feed_mapping_save(
+            mapping = feed_mapping_save(
                 actor=request.actor,
                 source_text=form.cleaned_data["source_text"],
                 definition=form.cleaned_data["definition"],
@@ -199,8 +167,8 @@ def mappings(request):
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, WAITING_MESSAGE.format(code=change.code, what="new feed"))
-            return redirect("feeds:mappings")
+            messages.success(request, f"Feed {mapping.code} added.")
+            return redirect("feeds:mapping_detail", feed_code=mapping.code)
     audit_record(actor=request.actor, action="list", object_type="feeds.feedmapping")
     builtins = [
         (code, _builtin_docs()[code][0].get("name", code), _builtin_docs()[code][1]) for code in builtin_codes()
@@ -211,7 +179,6 @@ def mappings(request):
         {
             "builtins": builtins,
             "own": FeedMapping.objects.all(),
-            "pending": _pending_changes(request.actor),
             "form": form if form.is_bound else None,
             "new_form": form,
             "nav_active": "partnership",
@@ -241,7 +208,7 @@ def mapping_detail(request, feed_code: str):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, WAITING_MESSAGE.format(code=mapping.code, what="change"))
+            messages.success(request, "Mapping saved.")
             return redirect("feeds:mapping_detail", feed_code=mapping.code)
     audit_record(actor=request.actor, action="view", obj=mapping)
     return render(
@@ -249,9 +216,6 @@ def mapping_detail(request, feed_code: str):
         "feeds/mapping_detail.html",
         {
             "mapping": mapping,
-            "waiting": FeedMappingChange.objects.filter(
-                code=mapping.code, status=FeedMappingChange.Status.PENDING
-            ).first(),
             "form": form if form.is_bound and form.errors else None,
             "edit_form": form,
             "nav_active": "partnership",

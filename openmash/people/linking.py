@@ -23,12 +23,7 @@ Hard rules (enforced here before any confirmation; the scoring engine enforces t
 2. a placeholder identifier never links anything: record identifier columns hold only valid, normalised,
    non-placeholder values (``openmash.people.identifiers``), and only those columns are compared;
 3. an automatic rule never overrides a human decision: a pair a human rejected stays rejected, and a pair that
-   would join two people a human separated goes to the review queue instead of being confirmed;
-4. an identifier claim from a contact the hub has not screened yet (a referrer's word, not checked) never joins
-   anything automatically: every pair with a record from an unscreened contact is proposed for review
-   (``UNSCREENED_REASON``); when the hub screens the contact, ``records_contact_screened`` runs the rule again over
-   its records, so pairs nothing else stops are joined then (issue 6, practitioner and attacker review: a planted
-   look-alike with a real child's NHS number and a false address was merged into the real child at intake).
+   would join two people a human separated goes to the review queue instead of being confirmed.
 
 Every write runs in one transaction with its audit events; concurrent decisions on one link are settled by a
 row lock and a conditional update (the loser gets ``Conflict``), and recomputing a cluster locks its people.
@@ -75,8 +70,6 @@ MATCHING_RULE = "matching"
 #: automatic rule breaks; only a hub reviewer may override it (``link_confirm``, with a reason, audited).
 REFERRER_RULE = "referrer_at_intake"
 REFERRER_REASON = "The referrer said at intake this is not the same person"
-#: Why a pair with a record from a contact awaiting screening is proposed, not joined (hard rule 4).
-UNSCREENED_REASON = "the identifier comes from a contact the MASH has not screened yet"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
@@ -105,8 +98,6 @@ __all__ = [
     "records_reconcile_identifiers",
     "records_link_outcome",
     "records_note_contact",
-    "records_contact_screened",
-    "UNSCREENED_REASON",
 ]
 
 
@@ -457,7 +448,6 @@ def records_for_new_people(
     not_same=None,
     index: bool = True,
     linked: list | None = None,
-    unscreened: bool = False,
 ) -> list[AgencyRecord]:
     """The recording agency's record of each person just created from validated input (a contact naming a new
     person): ``pairs`` is [(Person, person_input_validate output)]; origin_person = person = that person; then the
@@ -467,8 +457,7 @@ def records_for_new_people(
     the referrer said this person is not (their identifier matches go to the review queue instead of being
     confirmed). ``index=False``: the caller writes the search keys of the people and these records itself
     (``people_create`` does, in one INSERT with the people's own keys). ``linked``: a list the links written are
-    appended to. ``unscreened``: the details are a contact's that the hub has not screened yet (the contact may not
-    exist yet): their identifier matches are only proposed (hard rule 4) until ``records_contact_screened``. Call inside a transaction (no savepoint of its own: an error here is the caller's whole write's).
+    appended to. Call inside a transaction (no savepoint of its own: an error here is the caller's whole write's).
     Returns the new records."""
     if not pairs:
         return []
@@ -493,9 +482,7 @@ def records_for_new_people(
         search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
     declined = {pk: _resolved_ids(ids) for pk, ids in declined.items()}
-    written = _link_by_identifiers(
-        actor=actor, records=records, not_same=declined, unscreened={r.pk for r in records} if unscreened else None
-    )
+    written = _link_by_identifiers(actor=actor, records=records, not_same=declined)
     if linked is not None:
         linked.extend(written)
     _referrer_rejections(actor=actor, declined=declined, source_contact=source_contact)
@@ -562,14 +549,12 @@ def _records_of(person_ids: set) -> list[uuid.UUID]:
 
 
 @transaction.atomic
-def records_attach(
-    *, actor, people: list[Person], agency=None, source_contact=None, hub_checked: bool = False
-) -> list[AgencyRecord]:
+def records_attach(*, actor, people: list[Person], agency=None, source_contact=None) -> list[AgencyRecord]:
     """The agency's record of each existing person a human chose (a contact naming a person found by search):
     created from the person's own current details when the agency holds none for that person yet (one record per
     agency and person, ``local_id_for``); origin_person = the chosen person; person = its resolved person. Then the
-    deterministic rule runs on the new records (``hub_checked``: as ``record_refresh``'s). Safe against a concurrent
-    attach of the same record. Returns the records created now."""
+    deterministic rule runs on the new records. Safe against a concurrent attach of the same record. Returns the
+    records created now."""
     agency = agency or actor.agency
     want = {local_id_for(p.pk): p for p in people}
     if not want:
@@ -601,38 +586,30 @@ def records_attach(
         records = list(AgencyRecord.objects.filter(pk__in=[r.pk for r in made]))
     _audit_records_created(actor, records)
     search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
-    _link_by_identifiers(actor=actor, records=records, trusted={r.pk for r in records} if hub_checked else None)
+    _link_by_identifiers(actor=actor, records=records)
     return records
 
 
 @transaction.atomic
-def record_attach(
-    *, actor, person: Person, agency=None, source_contact=None, hub_checked: bool = False
-) -> AgencyRecord:
+def record_attach(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
     """One agency's record of an existing person chosen by a human (see ``records_attach``); returns the record,
     created now or already held."""
     agency = agency or actor.agency
-    records_attach(actor=actor, people=[person], agency=agency, source_contact=source_contact, hub_checked=hub_checked)
+    records_attach(actor=actor, people=[person], agency=agency, source_contact=source_contact)
     return AgencyRecord.objects.get(agency=agency, local_id=local_id_for(person.pk))
 
 
 @transaction.atomic
-def record_refresh(
-    *, actor, person: Person, agency=None, source_contact=None, hub_checked: bool = False
-) -> AgencyRecord:
+def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -> AgencyRecord:
     """After an agency changed a person's details (an amendment before screening, the hub's correction after): its
     record of that person takes the person's current details (created if it holds none), superseding the previous
     values in place (they stay in the contact's change history). A new valid identifier is linked by the
-    deterministic rule; ``hub_checked`` (the hub's own correction, with a reason) lets it join even while the
-    contact is unscreened (hard rule 4 holds an unchecked referrer's word, not the hub's). Call inside a
-    transaction. Returns the record."""
+    deterministic rule. Call inside a transaction. Returns the record."""
     agency = agency or actor.agency
     details = _people_details([person])[person.pk]
     record = AgencyRecord.objects.select_for_update().filter(agency=agency, local_id=local_id_for(person.pk)).first()
     if record is None:
-        return record_attach(
-            actor=actor, person=person, agency=agency, source_contact=source_contact, hub_checked=hub_checked
-        )
+        return record_attach(actor=actor, person=person, agency=agency, source_contact=source_contact)
     changed = [f for f, v in details.items() if f != "as_received" and getattr(record, f) != v]
     if not changed:
         return record
@@ -644,7 +621,7 @@ def record_refresh(
     record.save()
     _audit(actor, "update", obj=record, detail={"fields": sorted(changed)})
     if set(changed) & set(IDENTIFIER_FIELDS):
-        _link_by_identifiers(actor=actor, records=[record], trusted={record.pk} if hub_checked else None)
+        _link_by_identifiers(actor=actor, records=[record])
     return record
 
 
@@ -981,40 +958,16 @@ def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int
     return {pk: spread[find(pk)] for pk in batch if find(pk) in spread}
 
 
-def _unscreened_records(pool: dict) -> set[uuid.UUID]:
-    """The records of ``pool`` ({id: AgencyRecord}) that came from a contact the hub has not screened (hard rule 4:
-    no Screening row; a contact passed straight to the child's allocated worker at intake has none either): one
-    query, none when no record of the pool came from a contact."""
-    from openmash.contacts.models import Contact
-
-    contacts = {r.source_contact_id for r in pool.values() if r.source_contact_id}
-    if not contacts:
-        return set()
-    waiting = set(Contact.objects.filter(pk__in=contacts, screening__isnull=True).values_list("pk", flat=True))
-    return {pk for pk, r in pool.items() if r.source_contact_id in waiting}
-
-
-def _link_by_identifiers(
-    *,
-    actor,
-    records: list[AgencyRecord],
-    not_same: dict | None = None,
-    unscreened: set | None = None,
-    trusted: set | None = None,
-) -> list[RecordLink]:
+def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict | None = None) -> list[RecordLink]:
     """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
     after normalisation), unless they already resolve to the same person. A pair is confirmed automatically only
     when no hard rule stops it and the two records agree on the person (``_demographics_disagree``); otherwise it
     is proposed for review with the reason. Every pair of a record whose identifiers point at two or more different
     people is proposed, never confirmed: an automatic rule never bridges two people through one record (ADR 0005
-    addendum). A pair with a record from a contact the hub has not screened (``unscreened``: ids of records whose
-    contact is not written yet, plus every record whose ``source_contact`` has no screening) is proposed, never
-    confirmed (hard rule 4), unless the record is ``trusted`` (the hub's own correction). A pair with a current
-    decision is left alone. Returns the links written."""
+    addendum). A pair with a current decision is left alone. Returns the links written."""
     not_same = not_same or {}
     pool, pairs = _identifier_pairs(records)
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
-    unverified = (set(unscreened or ()) | _unscreened_records(pool)) - set(trusted or ()) if pairs else set()
     written = []
     for left, right in sorted(pairs):
         declined = not_same.get(left, set()) | not_same.get(right, set())
@@ -1022,8 +975,6 @@ def _link_by_identifiers(
         spread = max(bridging.get(left, 0), bridging.get(right, 0))
         if spread:
             held.append(f"one record's identifiers match records of {spread} different people")
-        if left in unverified or right in unverified:
-            held.append(UNSCREENED_REASON)
         link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined, held=held)
         if link is not None:
             written.append(link)
@@ -1156,23 +1107,12 @@ def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
         return 0
     person_of, decided, nhs, rejected = _bulk_facts(pairs)
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
-    unverified = _unscreened_records(pool)  # a feed record matching a record from an unscreened contact: rule 4
-    held = {
-        p
-        for p in pairs
-        if p[0] in bridging
-        or p[1] in bridging
-        or p[0] in unverified
-        or p[1] in unverified
-        or _demographics_disagree(pool[p[0]], pool[p[1]])
-    }
+    held = {p for p in pairs if p[0] in bridging or p[1] in bridging or _demographics_disagree(pool[p[0]], pool[p[1]])}
     joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held)
     written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
     for left, right in sorted(set(slow)):
         spread = max(bridging.get(left, 0), bridging.get(right, 0))
         why = [f"one record's identifiers match records of {spread} different people"] if spread else []
-        if left in unverified or right in unverified:
-            why.append(UNSCREENED_REASON)
         if _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=set(), held=why) is not None:
             written += 1
     return written
@@ -1251,22 +1191,6 @@ def records_reconcile_identifiers(*, actor, since: dt.datetime, agency_id, sourc
     if chunk:
         written += run()
     return written
-
-
-@transaction.atomic
-def records_contact_screened(*, actor, contact) -> int:
-    """The hub has screened ``contact``: the identifier claims of the records it brought (``source_contact``) are no
-    longer an unchecked referrer's word (hard rule 4), so the deterministic rule runs again over them. A pair held
-    only because the contact was unscreened is joined now; a pair any other rule stops stays proposed with its
-    reason; a human's decision or a referrer's "not this person" stands. Call after the contact's Screening row is
-    written, in the screening's transaction (the screener is the actor of the audit events). Returns
-    the number of links written (confirmed or proposed)."""
-    # only records holding an identifier can be joined by it (one query; nothing more for a contact without any)
-    held = AgencyRecord.objects.filter(source_contact=contact).exclude(nhs_number="", upn="", pnc_id="")
-    records = list(held)
-    if not records:
-        return 0
-    return len(_link_by_identifiers(actor=actor, records=records))
 
 
 def _nhs_numbers_of(person_ids: Iterable) -> set[str]:
@@ -1474,7 +1398,7 @@ def link_propose(
     belong to different people (``_hub_said_different``: the decision holds between the two people, every record
     they hold now or later) -- unless ``new_evidence`` is set (the deterministic rule found a valid identifier the
     two people newly share, ``_identifier_pair``). A current proposal is replaced (closed, and a new row written)
-    only when the evidence or the reason changed. Call inside a transaction. Raises NotFound for an unknown record."""
+    only when the evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
     left, right = _pair(record_a_id, record_b_id)
     if left == right:
         return None
@@ -1495,13 +1419,7 @@ def link_propose(
     if current is not None:
         if current.state != LinkState.PROPOSED or (current.rule == REFERRER_RULE and rule != REFERRER_RULE):
             return None  # a decision, or a referrer's contested "not this person", stands until the hub decides
-        # the reason too: a proposal held "from an unscreened contact" says why it still waits once it is screened
-        same = (current.match_probability, current.field_weights, current.rule, current.reason) == (
-            match_probability,
-            weights,
-            rule,
-            reason[:REASON_MAX],
-        )
+        same = (current.match_probability, current.field_weights, current.rule) == (match_probability, weights, rule)
         if same:
             return current
     now = timezone.now()
@@ -1551,8 +1469,8 @@ def link_scored(
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
       would give one person two NHS numbers, a referrer said at intake they are different people, or the engine
       held it back from an automatic join (``hold_reason``, from ``linkage.scoring.automatic_link_holds``: no shared
-      validated identifier and the first names or surnames disagree), or one of the records came from a contact
-      the hub has not screened yet (hard rule 4) -- in which case it is proposed with the reason;
+      validated identifier and the first names or surnames disagree) -- in which case it is proposed with the
+      reason;
     - at or above ``lower_threshold``: proposed for the review queue (``link_propose``);
     - below: nothing is written.
 
@@ -1564,10 +1482,7 @@ def link_scored(
     left, right = _pair(record_a_id, record_b_id)
     if left == right or match_probability < lower_threshold:
         return None
-    records = {
-        r.pk: r
-        for r in AgencyRecord.objects.filter(pk__in=[left, right]).only("person_id", "nhs_number", "source_contact_id")
-    }
+    records = {r.pk: r for r in AgencyRecord.objects.filter(pk__in=[left, right]).only("person_id", "nhs_number")}
     if len(records) != 2:
         raise NotFound()
     a, b = records[left], records[right]
@@ -1584,8 +1499,16 @@ def link_scored(
         return None  # a reviewer or manager said these two people are different: neither linked nor proposed again
     between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
     reason = f"Match probability {match_probability:.3f}, {between}"
+    blocked = []
     if match_probability >= upper_threshold:
-        blocked = _scored_holds(records, a, b, hold_reason)
+        if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
+            blocked.append("the two records have different NHS numbers")
+        elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
+            blocked.append("joining them would give one person two different NHS numbers")
+        if why := _rejected_between([a.person_id], [b.person_id]):
+            blocked.append(why)
+        if hold_reason:
+            blocked.append(hold_reason)
         if not blocked:
             return _scored_confirm(
                 actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
@@ -1601,23 +1524,6 @@ def link_scored(
         rule=MATCHING_RULE,
         reason=reason,
     )
-
-
-def _scored_holds(records: dict, a: AgencyRecord, b: AgencyRecord, hold_reason: str) -> list[str]:
-    """Why a pair scored above the upper threshold may still not be joined automatically (``link_scored``): the
-    reasons, in words that name no value; empty when nothing stops it."""
-    blocked = []
-    if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
-        blocked.append("the two records have different NHS numbers")
-    elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
-        blocked.append("joining them would give one person two different NHS numbers")
-    if why := _rejected_between([a.person_id], [b.person_id]):
-        blocked.append(why)
-    if hold_reason:
-        blocked.append(hold_reason)
-    if _unscreened_records(records):
-        blocked.append(UNSCREENED_REASON)  # hard rule 4: an unchecked referrer's details join nothing
-    return blocked
 
 
 def _scored_confirm(actor, left, right, current, weight, probability, field_weights, upper) -> RecordLink:

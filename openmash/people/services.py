@@ -307,13 +307,7 @@ def _address_changes_apply(person: Person, cleaned: dict) -> list[tuple[str, Any
 
 
 def people_create(
-    *,
-    actor,
-    cleaned_list: list[dict],
-    not_same: dict | None = None,
-    source_contact=None,
-    linked: list | None = None,
-    unscreened: bool = False,
+    *, actor, cleaned_list: list[dict], not_same: dict | None = None, source_contact=None, linked: list | None = None
 ) -> list[Person]:
     """Create people from cleaned input in a few bulk INSERTs, with one audit event each (call inside a
     transaction). Each new person gets the actor's agency's record of them (``people.linking``, ADR 0005: every
@@ -321,9 +315,7 @@ def people_create(
     `cleaned_list` to ids of people the referrer said this person is not (``linking.records_for_new_people``).
     Their search keys are written from what was inserted (``search_index.search_keys_write_new``). ``linked``: a
     list the record links that rule wrote are appended to (left empty when no other record shares a valid
-    identifier with theirs: then none of the new people was joined to anyone or proposed for review).
-    ``unscreened``: the people come from a contact the hub has not screened yet, so their identifiers are only
-    proposed for joining until it is (``linking.records_for_new_people``, hard rule 4)."""
+    identifier with theirs: then none of the new people was joined to anyone or proposed for review)."""
     if not cleaned_list:
         return []
     people = Person.objects.bulk_create(
@@ -375,7 +367,6 @@ def people_create(
         not_same=not_same,
         index=False,
         linked=linked,
-        unscreened=unscreened,
     )
     # bulk_create sends no signals: index the new people's names, aliases, postcodes and records here, from the
     # objects just written (one INSERT; they have no keys yet)

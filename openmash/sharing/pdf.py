@@ -11,6 +11,7 @@ from fpdf.fonts import FontFace
 
 from openmash.sharing.templatetags.sharing_tags import sharing_label_of
 from openmash.web.pdf import MARKING, _ChronologyPDF
+from openmash.web.pdf_fonts import printable
 from openmash.web.templatetags.openmash_web import when_long
 
 _SHOWN = {
@@ -44,7 +45,7 @@ def pack_answers_pdf(*, actor, pack) -> bytes:
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
     pdf.multi_cell(
-        0, 8, pdf.fit(f"MASH pack {pack.contact.reference}: what each agency said"), new_x="LMARGIN", new_y="NEXT"
+        0, 8, printable(f"MASH pack {pack.contact.reference}: what each agency said"), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font("DejaVu", "", 8)
     pdf.ln(2)
@@ -70,6 +71,6 @@ def pack_answers_pdf(*, actor, pack) -> bytes:
             else:
                 answer = "Closed, not answered" if r.status == "closed" else "Waiting for an answer"
             row = table.row()
-            row.cell(pdf.fit(r.agency.name))
-            row.cell(pdf.fit(answer))
+            row.cell(printable(r.agency.name))
+            row.cell(printable(answer))
     return bytes(pdf.output())

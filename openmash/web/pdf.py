@@ -19,7 +19,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from openmash.people.chronology import PDF_MAX_ENTRIES, chronology_item_view
-from openmash.web.pdf_fonts import need, printable, register
+from openmash.web.pdf_fonts import printable, register
 from openmash.web.templatetags.openmash_web import occurred, when_long
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -29,16 +29,9 @@ class _ChronologyPDF(FPDF):
     def __init__(self, *, printed: str):
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.printed = printable(printed)
-        register(self, self.printed)
+        register(self)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(12, 12, 12)
-
-    def fit(self, text: str) -> str:
-        """``printable(text)``, with the fallback fonts it needs registered on this document (pdf_fonts.need): only
-        the scripts the document's text uses are embedded. Every text drawn passes through here."""
-        text = printable(text)
-        need(self, text)
-        return text
 
     def header(self):
         self.set_font("DejaVu", "B", 10)
@@ -72,7 +65,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
     person, page = result.person, result.page
     pdf.set_font("DejaVu", "B", 16)
     title = f"{'Household chronology' if household else 'Chronology'}: {person.full_name}"
-    pdf.multi_cell(0, 8, pdf.fit(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     born = person.date_of_birth or person.expected_date_of_birth
     if born:
@@ -80,9 +73,9 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
         pdf.multi_cell(0, 5, f"{label} {born.day} {born:%B %Y}", new_x="LMARGIN", new_y="NEXT")
     if household:
         people = "; ".join(f"{m.person.full_name} ({', '.join(m.basis)})" for m in result.members) or "none recorded"
-        pdf.multi_cell(0, 5, pdf.fit(f"Lives with: {people}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, printable(f"Lives with: {people}"), new_x="LMARGIN", new_y="NEXT")
     agencies = dict(result.agencies)
-    pdf.multi_cell(0, 5, pdf.fit(f"Filters: {result.filters.describe(agencies)}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, printable(f"Filters: {result.filters.describe(agencies)}"), new_x="LMARGIN", new_y="NEXT")
     shown = len(page.items)
     count = f"{page.count} entr{'y' if page.count == 1 else 'ies'}, newest first"
     if shown < page.count:
@@ -126,7 +119,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
             )
             row = table.row()
             for i in cols:
-                row.cell(pdf.fit(values[i]))
+                row.cell(printable(values[i]))
     return bytes(pdf.output())
 
 

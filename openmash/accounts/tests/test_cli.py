@@ -56,8 +56,8 @@ def test_user_create_with_password_from_stdin(run):
     code, out, err = _user_create(run)
     assert code == 0, err
     assert "Created user jo.bloggs (screener at mash)" in out
-    # no partnership admin yet (a deployment being set up): given at once, and the command line says why
-    assert "no partnership admin yet" in out and "wait for a second person" in out
+    # the browser makes a case role wait for a second person: the command line says why it did not
+    assert "break-glass path" in out and "second-person approval" in out
     user = User.objects.get(username="jo.bloggs")
     assert user.check_password(STRONG)
     assert STRONG not in user.password  # hashed

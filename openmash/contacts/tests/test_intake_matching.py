@@ -63,28 +63,18 @@ def test_the_same_identifier_twice_agreeing_is_one_person_with_both_roles_merged
     assert "household.1 is the same person as household.0 (same identifier): recorded once" in r.json()["notices"]
 
 
-def test_a_known_nhs_number_joins_the_known_child_once_the_hub_has_screened_and_says_so(make_actor, api):
-    """The unscreened contact's identifier is proposed at intake (ADR 0005 addendum 4) and the referrer is told the
-    MASH will check; screening both contacts joins the two records."""
-    from tests.support import screen
-
+def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")])
-    kayden = subject_person(first)
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
     r = api(school).post(
         "/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
     )
     assert r.status_code == 201
     assert r.json()["notices"] == [
-        "subjects.0: an identifier given belongs to a person already known to the partnership; the MASH will check "
-        "whether this is the same person"
+        "subjects.0: an identifier given belongs to a person already known to the partnership, so their records are "
+        "joined (one chronology)"
     ]
     kaden = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] == "subject"))
-    assert kaden.merged_into_id is None
-    hub = make_actor("screener", "mash")
-    screen(hub, first)
-    screen(hub, kaden.contact_links.get().contact)
-    kaden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk
     # the referrer learns nothing more about the known child from the answer
     assert "Kayden" not in r.content.decode()

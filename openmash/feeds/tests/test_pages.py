@@ -144,74 +144,24 @@ def test_a_stalled_import_says_so_and_stops_polling(admin_client, partnership, t
     assert "stopped without finishing" in panel and "hx-trigger" not in panel
 
 
-def test_an_admin_adds_and_edits_a_feed_mapping_each_taking_effect_when_a_second_admin_approves(
-    admin_client, make_actor
-):
-    """Dual control for feed mappings (ADR 0006 addendum): a new feed and a change to one wait for another
-    partnership admin; the one who asked cannot approve it; a stale edit is refused."""
+def test_an_admin_adds_and_edits_a_feed_mapping(admin_client):
     from openmash.audit.models import AuditEvent
-    from openmash.feeds.models import FeedMapping, FeedMappingChange
-
-    second = Client()
-    second.force_login(make_actor("partnership_admin", "mash").user)
-
-    def approve(client, code):
-        change = FeedMappingChange.objects.get(code=code, status="pending")
-        return client.post("/partnership/feeds/", {"change_id": str(change.pk), "decision": "approve"})
+    from openmash.feeds.models import FeedMapping
 
     text = "code: police-std\nname: Police\nbase: standard\nevent_types:\n  Stop and search: offending\n"
     r = admin_client.post("/partnership/feeds/", {"source_text": text})
-    assert r.status_code == 302 and r["Location"] == "/partnership/feeds/"
-    assert not FeedMapping.objects.exists()  # nothing in use until a second person approves
-    own = admin_client.get("/partnership/feeds/").content.decode()
-    assert 'data-testid="feed-change-police-std"' in own and 'data-testid="approve-feed-change"' not in own
-    approve(admin_client, "police-std")  # the one who asked: refused, nothing changes
-    assert not FeedMapping.objects.exists()
-    page = second.get("/partnership/feeds/").content.decode()
-    assert 'data-testid="approve-feed-change"' in page and "Stop and search: offending" in page
-    assert approve(second, "police-std").status_code == 302
+    assert r.status_code == 302 and r["Location"] == "/partnership/feeds/police-std/"
     mapping = FeedMapping.objects.get()
     assert mapping.definition["event_types"] == {"Stop and search": "offending"}
-    detail = admin_client.get("/partnership/feeds/police-std/").content.decode()
-    assert "Stop and search: offending" in detail
+    page = admin_client.get(r["Location"]).content.decode()
+    assert "Stop and search: offending" in page
     stale = mapping.updated_at.isoformat()
-    edited = text + "sensitivity:\n  offending: sealed\n"
-    admin_client.post("/partnership/feeds/police-std/", {"source_text": edited, "updated_at": stale})
-    mapping.refresh_from_db()
-    assert "sensitivity" not in mapping.definition or mapping.definition["sensitivity"] != {"offending": "sealed"}
-    assert 'data-testid="feed-change-waiting"' in admin_client.get("/partnership/feeds/police-std/").content.decode()
-    again = admin_client.post("/partnership/feeds/police-std/", {"source_text": text, "updated_at": stale})
-    assert "already waiting for approval" in again.content.decode()  # one change per feed at a time
-    approve(second, "police-std")
+    admin_client.post(r["Location"], {"source_text": text + "sensitivity:\n  offending: sealed\n", "updated_at": stale})
     mapping.refresh_from_db()
     assert mapping.definition["sensitivity"] == {"offending": "sealed"}
-    late = admin_client.post("/partnership/feeds/police-std/", {"source_text": text, "updated_at": stale})
-    assert "Someone else changed this mapping" in late.content.decode()  # loaded before that change
+    again = admin_client.post(r["Location"], {"source_text": text, "updated_at": stale})  # loaded before that change
+    assert "Someone else changed this mapping" in again.content.decode()
     assert AuditEvent.objects.filter(action__in=("create", "update"), object_type="feeds.feedmapping").count() == 2
-    assert AuditEvent.objects.filter(action="feed_mapping_change_request").count() == 2
-    assert (
-        AuditEvent.objects.filter(
-            action="feed_mapping_change_approve", actor_user_id=second.session["_auth_user_id"]
-        ).count()
-        == 2
-    )
-
-
-def test_a_change_approved_after_the_feed_changed_is_refused(make_actor):
-    from openmash.core.exceptions import ValidationFailed
-    from openmash.feeds.models import FeedMapping
-    from openmash.feeds.services import feed_mapping_change_decide, feed_mapping_save
-
-    first, second = make_actor("partnership_admin", "mash"), make_actor("partnership_admin", "mash")
-    mapping = FeedMapping.objects.create(code="hv", name="HV", source_text="code: hv", definition={"code": "hv"})
-    change = feed_mapping_save(actor=first, code="hv", source_text="code: hv\nname: New", definition={"code": "hv"})
-    FeedMapping.objects.filter(pk=mapping.pk).update(
-        name="Changed meanwhile", updated_at=mapping.updated_at.replace(year=2030)
-    )
-    with pytest.raises(ValidationFailed, match="changed after this change was asked for"):
-        feed_mapping_change_decide(actor=second, change_id=change.pk, approve=True)
-    rejected, _ = feed_mapping_change_decide(actor=second, change_id=change.pk, approve=False)
-    assert rejected.status == "rejected" and FeedMapping.objects.get().name == "Changed meanwhile"
 
 
 @pytest.mark.parametrize(

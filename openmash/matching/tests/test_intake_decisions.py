@@ -16,7 +16,7 @@ from openmash.core.exceptions import ValidationFailed
 from openmash.matching import scoring
 from openmash.people import linking
 from openmash.people.models import AgencyRecord, LinkState, Person, PersonIdentifier, RecordLink
-from tests.support import child, contact_record, screen, subject_person
+from tests.support import child, contact_record, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,7 @@ def said_not_kayden(make_actor, api):
     """Police record Kayden Smith (NHS number); then a school names Kaden Smith -- same date of birth and address, no
     NHS number -- and says the candidate Kayden is not him."""
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs=NHS_KAYDEN)])
-    screen(make_actor("screener", "mash"), first)  # the hub has checked Kayden's NHS number (ADR 0005 addendum 4)
-    kayden = subject_person(first)
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs=NHS_KAYDEN)]))
     kaden_in = {**child("Kaden", "Smith", "2017-03-03"), "not_person_ids": [str(kayden.pk)]}
     r = api(school).post("/contacts", contact_payload(subjects=[kaden_in]))
     assert r.status_code == 201, r.json()
@@ -111,7 +109,7 @@ def test_a_feed_record_joining_kayden_is_not_joined_to_kaden_and_the_queue_says_
     queue = api(hub).get("/record-links").json()["items"]
     assert [i["reason"] for i in queue if i["id"] == str(proposal.pk)] == [proposal.reason]
     page = login(hub).get("/matching/").content.decode()
-    assert "Not joined automatically: the referrer said at intake these are different people" in page
+    assert "Not joined automatically: the referrer said at intake these are different people." in page
 
     # only a hub reviewer overrides it, with a reason, audited
     with pytest.raises(ValidationFailed) as exc:
@@ -187,10 +185,6 @@ def test_an_intake_record_above_the_upper_threshold_is_joined_by_the_next_run(pa
     record = AgencyRecord.objects.get(origin_person=kaden)
     assert Person.objects.get(pk=kaden.pk).merged_into_id is None  # contact creation itself scores nothing
     assert scoring.records_due().filter(pk=record.pk).exists()  # ... it leaves the record due
-    from openmash.contacts.models import Contact
-
-    # screened by the hub first: an unscreened contact's record is only proposed (ADR 0005 addendum 4)
-    screen(make_actor("screener", "mash"), Contact.objects.get(pk=r.json()["id"]))
 
     out = io.StringIO()
     call_command("link_records", "--quiet", stdout=out)
@@ -228,12 +222,10 @@ def test_an_import_scores_the_intake_records_due(partnership, make_actor, api, s
     settings.OPENMASH_SCORE_AFTER_IMPORT = True
     settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
     school = make_actor("referrer", "school-oak")
-    made = api(school).post("/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2015-03-01")]))
-    kaden = _new_person(made)
-    from openmash.contacts.models import Contact
+    kaden = _new_person(
+        api(school).post("/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2015-03-01")]))
+    )
     from openmash.feeds.tests.conftest import csv_text, row
-
-    screen(make_actor("screener", "mash"), Contact.objects.get(pk=made.json()["id"]))  # ADR 0005 addendum 4
 
     path = tmp_path / "police.csv"
     path.write_text(csv_text([row(nhs_number="", sex="F", address="1 High Street, Exampleton")]), encoding="utf-8")

@@ -12,7 +12,7 @@ from openmash.contacts.models import Contact
 from openmash.people import linking
 from openmash.people.models import LinkState, Person, RecordLink
 from openmash.web.tests.conftest import contact_form_data, contact_submit
-from tests.support import child, contact_record, screen, subject_person
+from tests.support import child, contact_record, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +101,9 @@ def test_rejecting_needs_a_reason_on_the_page(partnership, make_actor, login):
 
 def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_actor, login):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")])
-    kayden = subject_person(first)
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
     second = contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
     kaden = subject_person(second)
-    hub = make_actor("screener", "mash")
-    screen(hub, first)  # an unscreened contact's identifier only proposes (ADR 0005 addendum 4)
-    screen(hub, second)
     manager = login(make_actor("manager", "mash"))
     response = manager.get(f"/people/{kaden.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/people/{kayden.pk}/"
@@ -139,12 +135,8 @@ def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_a
 
 def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")])
-    second = contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="9993141593")])
-    hub = make_actor("screener", "mash")
-    screen(hub, first)  # screened: the identifier joins them (ADR 0005 addendum 4)
-    screen(hub, second)
-    kayden, kaden = subject_person(first), subject_person(second)
+    kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
+    kaden = subject_person(contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="9993141593")]))
     assert login(make_actor("screener", "mash")).get(f"/matching/people/{kaden.pk}/separate/").status_code == 403
     client = login(make_actor("manager", "mash"))
     page = client.get(f"/matching/people/{kaden.pk}/separate/").content.decode()

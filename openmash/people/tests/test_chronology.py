@@ -38,12 +38,6 @@ def family(make_actor):
     )
     screen(hub, first)
     second = contact_record(school, subjects=[child("Kaden", "Brightwater", "2017-03-03", nhs=nhs)], household=[])
-    # an unscreened contact's identifier only proposes (ADR 0005 addendum 4): the hub's reviewer confirms it
-    from openmash.people.linking import link_confirm
-    from openmash.people.models import LinkState, RecordLink
-
-    proposed = RecordLink.objects.get(valid_to__isnull=True, state=LinkState.PROPOSED)
-    link_confirm(actor=hub, link_id=proposed.pk, reason="Same child: the school and the police gave one NHS number")
     kid = subject_person(first)
     assert subject_person(second).merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
     mum = first.people.get(role="parent_carer").person

@@ -20,8 +20,8 @@ from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFaile
 from openmash.enquiries.models import CaseAllocation, Referral
 from openmash.people import linking
 from openmash.people.models import AgencyRecord, ChronologyEntry, LinkState, Person, RecordLink
-from openmash.people.selectors import person_chronology, person_get, person_search
-from tests.support import child, contact_record, decide, enquiry_open, screen, subject_person
+from openmash.people.selectors import person_chronology, person_get
+from tests.support import child, contact_record, decide, enquiry_open, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,6 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     second = contact_record(school, subjects=[KADEN], household=[])
     kayden, kaden = subject_person(first), subject_person(second)
     assert kayden.pk != kaden.pk  # each contact keeps the person as it was named
-    assert second.intake_notices and "will check whether this is the same person" in second.intake_notices[0]
-    kaden.refresh_from_db()
-    assert kaden.merged_into_id is None  # unscreened contacts: the identifier only proposes (hard rule 4)
-    screen(hub, first)
-    screen(hub, second)  # both screened: the hub has seen them, the rule joins them
     kaden.refresh_from_db()
     kayden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk and kayden.merged_into_id is None
@@ -71,6 +66,7 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     picture = person_get(actor=hub, person_id=kaden.pk).picture
     assert [p.pk for p in picture.people] == [kayden.pk, kaden.pk]
     assert [i.value for i in picture.identifiers if i.identifier_type == "nhs_number"] == ["9993141593"]
+    assert second.intake_notices and "joined" in second.intake_notices[0]
     assert AuditEvent.objects.filter(action="merge", object_id=str(kaden.pk)).exists()
 
 
@@ -78,21 +74,10 @@ def test_a_contact_about_a_merged_child_goes_to_the_allocated_worker(make_actor)
     """The child's history is read over the cluster: an allocation of the person merged into is the child's."""
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     worker = make_actor("social_worker", "mash")
-    hub = make_actor("screener", "mash")
-    first = contact_record(police, subjects=[KAYDEN], household=[])
-    kayden = subject_person(first)
+    kayden = subject_person(contact_record(police, subjects=[KAYDEN], household=[]))
     CaseAllocation.objects.create(person=kayden, agency=worker.agency, worker=worker.user, opened_at=timezone.now())
     second = contact_record(school, subjects=[KADEN], household=[])
-    # the school's unscreened identifier only proposes (hard rule 4): the contact goes to the hub, not the worker
-    assert second.status == "awaiting_screening" and second.routed_to_id is None
-    screen(hub, first, outcome="allocated_worker", rationale="The allocated worker is already working with Kayden")
-    screen(hub, second, outcome="nfa_advice", rationale="Same incident as the police contact; advice given")
-    kaden = subject_person(second)
-    kaden.refresh_from_db()
-    assert kaden.merged_into_id == kayden.pk
-    person_search(actor=school, identifier_type="nhs_number", identifier="9993141593")  # found at intake
-    third = contact_record(school, subjects=[{"person_id": str(kaden.pk)}], household=[])
-    assert third.status == "with_allocated_worker" and third.routed_to_id == worker.user.pk
+    assert second.status == "with_allocated_worker" and second.routed_to_id == worker.user.pk
 
 
 # --- the hard rules --------------------------------------------------------------------------------------------
@@ -406,13 +391,8 @@ def test_an_amendment_or_correction_adding_a_known_nhs_number_joins_the_records(
     record = AgencyRecord.objects.get(agency__code="school-oak", origin_person=kaden)
     assert record.nhs_number == "9993141593" and record.source_contact_id == contact.pk
     kaden.refresh_from_db()
-    assert kaden.merged_into_id is None  # the school's amendment, unscreened: proposed only (hard rule 4)
-    screen(hub, kayden.contact_links.get().contact)
-    screen(hub, contact)
-    kaden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk
-    # the hub corrects a second child's details: the hub's record of them takes the correction and, the hub's own
-    # word, joins at once even before the contact is screened
+    # the hub corrects a second child's details after screening: the hub's record of them takes the correction
     other = subject_person(contact_record(school, subjects=[child("Kaiden", "Smith", "2017-03-03")], household=[]))
     contact_person_correct(
         actor=hub,

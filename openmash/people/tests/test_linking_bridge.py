@@ -16,11 +16,10 @@ import pytest
 from conftest import contact_payload
 from openmash.access.policy import people_visible, person_full_record_allowed
 from openmash.audit.models import AuditEvent
-from openmash.contacts.models import Contact
 from openmash.people import linking
 from openmash.people.identifiers import upn_check_letter
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
-from tests.support import allocation_open, child, contact_record, screen, subject_person
+from tests.support import allocation_open, child, contact_record, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +40,13 @@ def two_children(make_actor):
     """Child A (Ava Brown, NHS number known, allocated to a social worker) and child B (Ben Carter, UPN known),
     recorded by two agencies: two unrelated people."""
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Ava", "Brown", "2016-05-20", nhs=NHS_A)])
-    second = contact_record(
-        school, subjects=[child("Ben", "Carter", "2014-11-02", identifiers=[{"type": "upn", "value": UPN_B}])]
+    a = subject_person(contact_record(police, subjects=[child("Ava", "Brown", "2016-05-20", nhs=NHS_A)]))
+    b = subject_person(
+        contact_record(
+            school,
+            subjects=[child("Ben", "Carter", "2014-11-02", identifiers=[{"type": "upn", "value": UPN_B}])],
+        )
     )
-    hub = make_actor("screener", "mash")
-    screen(hub, first)  # both known to the hub (an unscreened contact's identifiers only propose: ADR 0005 add. 4)
-    screen(hub, second)
-    a, b = subject_person(first), subject_person(second)
     worker = make_actor("social_worker", "mash")
     allocation_open(a, worker)
     assert not RecordLink.objects.exists()
@@ -264,18 +262,16 @@ def test_one_slip_in_a_short_first_name_still_joins_on_a_shared_nhs_number(partn
 
 def test_the_honest_case_kayden_and_kaden_one_nhs_number_written_two_ways_still_joins(make_actor, api):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    first = contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="999 314 1593")])
-    kayden = subject_person(first)
+    kayden = subject_person(
+        contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="999 314 1593")])
+    )
     r = api(school).post(
         "/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
     )
     assert r.status_code == 201
-    assert "the MASH will check" in r.json()["notices"][0]  # unscreened: proposed (ADR 0005 addendum 4)
-    hub = make_actor("screener", "mash")
-    screen(hub, first)
-    screen(hub, Contact.objects.get(pk=r.json()["id"]))
     kaden = Person.objects.get(forename="Kaden")
     assert kaden.merged_into_id == kayden.pk
+    assert "joined" in r.json()["notices"][0]
 
 
 def test_a_feed_record_pointing_at_two_people_joins_neither(partnership):

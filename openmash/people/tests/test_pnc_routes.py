@@ -16,7 +16,7 @@ from django.db import connection
 from conftest import contact_payload
 from openmash.contacts.services import contact_amend
 from openmash.people.models import AgencyRecord, Person, PersonIdentifier
-from tests.support import contact_record, screen, subject_person
+from tests.support import contact_record, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,7 @@ def _dean_of(contact) -> Person:
 @pytest.mark.parametrize("typed", VARIANTS)
 def test_api_stores_the_canonical_form_and_joins_the_person_who_holds_it(make_actor, api, typed):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
-    contact = contact_record(police, household=[_dean("2001/0012345H")])
-    first = _dean_of(contact)
+    first = _dean_of(contact_record(police, household=[_dean("2001/0012345H")]))
     assert PersonIdentifier.objects.get(person=first, identifier_type="pnc_id").value == CANONICAL
     assert AgencyRecord.objects.get(origin_person=first).pnc_id == CANONICAL
 
@@ -52,11 +51,6 @@ def test_api_stores_the_canonical_form_and_joins_the_person_who_holds_it(make_ac
     assert r.status_code == 201, r.json()
     again = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] != "subject"))
     assert PersonIdentifier.objects.get(person=again, identifier_type="pnc_id").value == CANONICAL
-    assert again.merged_into_id is None  # unscreened: proposed only (ADR 0005 addendum 4)
-    hub = make_actor("screener", "mash")
-    screen(hub, contact)
-    screen(hub, again.contact_links.get().contact)
-    again.refresh_from_db()
     assert again.merged_into_id == first.pk  # the exact PNC match joined the known person
 
 

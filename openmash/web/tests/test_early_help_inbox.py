@@ -97,29 +97,6 @@ def test_the_inbox_filters_by_status(login, eh_researcher, handovers):
     assert "status=all" in everything  # paging a filtered list keeps the filter
 
 
-def test_every_view_of_the_inbox_holding_waiting_hand_overs_starts_with_the_longest_waiting(
-    login, api, eh_researcher, handovers
-):
-    """Task brief (issue 5 leftovers): the early help inbox lists the family waiting longest first, on the page and
-    in the API, also when both statuses are listed (the waiting ones first, then the acknowledged)."""
-    done = EarlyHelpRequest.objects.get(contact=handovers[0])  # the oldest is dealt with
-    early_help_request_acknowledge(actor=eh_researcher, request_id=done.pk, version=done.version)
-    waiting = [c.reference for c in handovers[1:]]
-    client = login(eh_researcher)
-    everything = _refs(client.get("/early-help/?status=all").content.decode())
-    assert everything == waiting[:25]  # waiting, oldest first; the acknowledged one after them
-    last = _refs(client.get("/early-help/?status=all&page=2").content.decode())
-    assert last == [*waiting[25:], handovers[0].reference]
-    caller = api(eh_researcher)
-    items = caller.get("/early-help-requests", page_size=100).json()["items"]
-    assert [i["reference"] for i in items] == [*waiting, handovers[0].reference]
-    assert [i["status"] for i in items][-1] == "acknowledged"
-    opened = caller.get("/early-help-requests", status="open", page_size=100).json()["items"]
-    assert [i["reference"] for i in opened] == waiting
-    newest = caller.get("/early-help-requests", order="newest", page_size=100).json()["items"]
-    assert newest[0]["reference"] == handovers[-1].reference  # asked for: newest first
-
-
 def test_the_inbox_is_in_the_early_help_service_s_navigation_only(login, eh_researcher, make_actor, eh_agency):
     nav = '<a class="govuk-service-navigation__link" href="/early-help/"'
     assert nav in login(eh_researcher).get("/").content.decode()

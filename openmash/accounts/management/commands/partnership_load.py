@@ -1,9 +1,7 @@
 """`openmash partnership load FILE`: create a partnership's agencies, teams, users and roles from one file.
 
 TOML (.toml), YAML (.yaml/.yml) or JSON (.json). Users carry no passwords: after loading, give each person a
-one-time link with `openmash user set-password-link --username U`. Roles that read personal data (and the
-partnership admin role) wait for a second person's approval on the pages, as they do when asked for there; a new
-deployment's first load (no partnership admin yet) gives them at once, audited as such. Idempotent and all-or-nothing; --dry-run checks
+one-time link with `openmash user set-password-link --username U`. Idempotent and all-or-nothing; --dry-run checks
 and reports without writing. Every problem is printed on its own line as FILE:LINE: where: message.
 """
 
@@ -100,16 +98,8 @@ class Command(AdminCommand):
             raise CommandError(f"{len(exc.problems)} problem(s) in {path}; nothing was loaded.") from None
         prefix = "Dry run, nothing written. Would load " if opts["dry_run"] else "Loaded "
         self.stdout.write(prefix + report.summary() + ".")
-        ready = [u for u in report.new_usernames if u not in report.waiting_usernames]
-        if ready and not opts["dry_run"]:
+        if report.new_usernames and not opts["dry_run"]:
             self.stdout.write(
                 "New users have no password yet: give each a one-time link with "
-                "`openmash user set-password-link --username USERNAME` (" + ", ".join(ready) + ")."
-            )
-        if report.waiting_usernames and not opts["dry_run"]:
-            self.stdout.write(
-                "Roles waiting for a second person's approval (a partnership admin, or the agency's MASH manager for "
-                "a case role, on the approvals page; the approver is shown a new user's set-password link): "
-                + ", ".join(report.waiting_usernames)
-                + "."
+                "`openmash user set-password-link --username USERNAME` (" + ", ".join(report.new_usernames) + ")."
             )

@@ -3,16 +3,8 @@ import sys
 
 from django.core.management.base import CommandError
 
-from openmash.access.policy import command_line_bootstrap, role_grant_needs_approval
-from openmash.accounts.admin_services import (
-    CLI_PASSWORD_MESSAGE,
-    SYSTEM,
-    MembershipSpec,
-    command_line_role_waits,
-    pending_grants,
-    user_add,
-    user_set_password_link,
-)
+from openmash.access.policy import role_grant_needs_approval
+from openmash.accounts.admin_services import SYSTEM, MembershipSpec, user_add, user_set_password_link
 from openmash.accounts.management.base import AdminCommand
 from openmash.core.links import site_base_url, site_url
 
@@ -21,11 +13,7 @@ class Command(AdminCommand):
     help = (
         "Create a user with a membership: openmash user create --username U --agency CODE --role ROLE. "
         "The password is asked for at the terminal, read from standard input (--password-stdin), or not set at all "
-        "(--no-password: a one-time set-password link is printed instead). A role that reads personal data, or the "
-        "partnership admin role, waits for a second person (dual control, as on the pages): a partnership admin, or "
-        "the agency's MASH manager for a case role, approves it on the approvals page and is shown the starter's "
-        "set-password link; the command then sets no password. While the partnership has no partnership admin yet "
-        "(a new deployment being set up) roles are given at once, audited as such."
+        "(--no-password: a one-time set-password link is printed instead)."
     )
 
     def add_arguments(self, parser):
@@ -69,13 +57,9 @@ class Command(AdminCommand):
         return password
 
     def handle(self, *args, **opts):
-        waits = command_line_role_waits(agency_code=opts["agency"], role=opts["role"])
-        if waits and opts["password_stdin"]:
-            raise CommandError(CLI_PASSWORD_MESSAGE.format(role=opts["role"]))
-        if opts["no_password"] and not waits:
+        if opts["no_password"]:
             site_base_url(opts["base_url"])  # before the user is made: a link must be printable
-        bootstrap = command_line_bootstrap() and role_grant_needs_approval(opts["role"])
-        password = None if waits else self._password(opts)
+        password = self._password(opts)
         user = user_add(
             actor=SYSTEM,
             username=opts["username"],
@@ -85,19 +69,13 @@ class Command(AdminCommand):
             password=password,
             email=opts["email"],
         )
-        if pending_grants(user).exists():
-            self.stdout.write(
-                f"Created user {user.username}. The role {opts['role']} at {opts['agency']} is waiting for approval "
-                "by a second person: a partnership admin, or the agency's MASH manager for a case role, on the "
-                "approvals page. Whoever approves it is shown the starter's set-password link."
-            )
-            return
         self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
-        if bootstrap:
+        if role_grant_needs_approval(opts["role"]):
+            # Practitioners' review: the browser makes this role wait for a second person; say why this did not.
             self.stdout.write(
-                "The role was given at once because the partnership has no partnership admin yet (nobody could "
-                "approve it; recorded in the audit trail). Once one exists, roles given here wait for a second "
-                "person's approval."
+                "The role was given at once: the server's command line is the break-glass path (it needs shell "
+                "access to the server) and is not subject to the browser's second-person approval. Recorded in the "
+                "audit trail as given by the system."
             )
         if password is None:
             link = site_url(user_set_password_link(actor=SYSTEM, username=user.username), base_url=opts["base_url"])

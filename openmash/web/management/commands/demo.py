@@ -1,8 +1,7 @@
 import signal
 
-from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from openmash.demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
 
@@ -20,13 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete the demo database and seed again")
 
     def handle(self, *args, **opts):
-        if not settings.DEMO_MODE:
-            # The demo gives its invented users their roles directly (no second person approves them): never on a
-            # real partnership's database. `openmash demo` always runs in demo mode (openmash.cli).
-            raise CommandError(
-                "only in demo mode (OPENMASH_DEMO is not true): the demo seeds invented users and roles without a "
-                "second approver, so it never runs against a real partnership's database"
-            )
         # SIGTERM while migrating or seeding stops like Ctrl+C: one line ("interrupted"), no traceback; while
         # serving, `serve` passes it on to gunicorn and waits for it to stop.
         signal.signal(signal.SIGTERM, _interrupt)
