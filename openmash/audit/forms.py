@@ -14,6 +14,16 @@ from openmash.web.forms import FilterDateField
 
 # What the trail records (openmash.audit.models.AuditEvent.action), in the words an auditor uses.
 ACTION_LABELS = {
+    # patterns across agencies (issue 8)
+    "flag.raise": "Raised a pattern flag",
+    "flag.update": "Updated a pattern flag's events",
+    "flag.withdraw": "Withdrew a pattern flag (its pattern is gone)",
+    "flag.early_help": "Suggested early help from a pattern flag",
+    "flag.early_help_outcome": "Recorded whether early help was offered, accepted or declined",
+    "pattern_rule.save": "Saved a pattern rule (new version)",
+    "watch.start": "Put a child on the watch-list",
+    "watch.extend": "Extended a child's watch",
+    "watch.escalate": "Escalated a watched child (contacts reached the limit)",
     "view": "Viewed a record",
     "list": "Listed records",
     "search": "Searched",

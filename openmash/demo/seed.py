@@ -317,6 +317,8 @@ class DemoSeeder:
 
         admin = self.actors["admin"]
         start = (timezone.localdate() - dt.timedelta(days=31 * (self.months + 1))).replace(day=1)
+        # the pilot ran six months, or until yesterday for a short demo period (an end date is never in the future)
+        pilot_end = max(start, min(start + dt.timedelta(days=180), timezone.localdate() - dt.timedelta(days=1)))
         agreement_create(
             actor=admin,
             data={
@@ -378,12 +380,12 @@ class DemoSeeder:
                 "categories": ["housing"],
                 "lawful_bases": ["art6_1e"],
                 "starts_on": start,
-                "ends_on": start + dt.timedelta(days=180),
+                "ends_on": pilot_end,
                 "document_reference": "RSP/ISA/2024/07 (pilot, not renewed)",
                 "status": "active",
             },
         )
-        agreement_end(actor=admin, agreement_id=old.pk, version=old.version, ends_on=start + dt.timedelta(days=180))
+        agreement_end(actor=admin, agreement_id=old.pk, version=old.version, ends_on=pilot_end)
 
     def population(self) -> None:
         pools = NamePools(self.fake)

@@ -1609,7 +1609,7 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
         )
 
 
-class ChildStatusForm(forms.Form):
+class ChildStatusForm(CleanTextFormMixin, forms.Form):
     """Record a child protection plan, looked-after status or child in need plan (children's social care; the
     service people.services.child_status_record checks the rest)."""
 
@@ -1634,7 +1634,7 @@ class ChildStatusForm(forms.Form):
     )
 
 
-class ChildStatusEndForm(forms.Form):
+class ChildStatusEndForm(CleanTextFormMixin, forms.Form):
     """End a plan or status: the date it ended."""
 
     end_date = GovukDateField(

@@ -199,9 +199,9 @@ def test_openmash_import_evaluates_the_children_it_touched(run, tmp_path, settin
     settings.OPENMASH_FLAGS_AFTER_IMPORT = True
     _agencies(run)
     extracts = [
-        ("police", [_child("P-100", event_date="2025-03-10", event_type="DA incident")]),
-        ("school-oak", [_child("S-1", event_date="2025-04-02", event_type="Persistent absence")]),
-        ("health-gp", [_child("G-9", event_date="2025-05-01", event_type="Was not brought")]),
+        ("police", [_child("P-100", event_date="2025-03-10", event_type="DA incident", description="")]),
+        ("school-oak", [_child("S-1", event_date="2025-04-02", event_type="Persistent absence", description="")]),
+        ("health-gp", [_child("G-9", event_date="2025-05-01", event_type="Was not brought", description="")]),
     ]
     for n, (agency, rows) in enumerate(extracts):
         code, out, err = run("import", "standard", str(_extract(tmp_path, f"e{n}.csv", rows)), "--agency", agency)
