@@ -93,7 +93,7 @@ def test_share_one_refuse_one_release_one(browser, live_server, partnership):
         expect(page.get_by_test_id("decision-outcome")).to_have_text("Share")
         gp.check("check your sharing decision")
         page.get_by_test_id("record-decision").click()
-        expect(page.locator(".govuk-notification-banner")).to_contain_text("shared with the MASH")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("shared with the MASH")
         # the second: not shared (none of it is necessary), with the reason the hub is told
         add_item(gp, REFUSED, sensitive=False)
         answer(gp, "the purpose question", {"purpose": "protect_child"})
@@ -135,7 +135,7 @@ def test_share_one_refuse_one_release_one(browser, live_server, partnership):
         page.check("input[name=consent_not_sought_reason][value=risk_to_child]")
         page.locator("#id_necessity_note").fill("The worker needs it for the assessment")
         page.get_by_test_id("release-submit").click()
-        expect(page.locator(".govuk-notification-banner")).to_contain_text("released")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("released")
 
         worker.page.reload()
         pack = worker.page.get_by_test_id("pack-answers")
