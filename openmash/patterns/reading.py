@@ -29,13 +29,9 @@ from django.utils import timezone
 
 from openmash.core.bulk import rows_insert
 from openmash.core.fields import Sealed
+from openmash.patterns.indicators import read_event
 from openmash.patterns.models import EventIndicator, IndicatorSource, PatternReadMark, PatternReadState
 from openmash.people.models import ChronologyEntry
-
-try:  # the text reader (its own branch); the stand-in reads the event kind only
-    from openmash.patterns.indicators import read_event
-except ImportError:  # pragma: no cover - until the reader is merged
-    from openmash.patterns._indicators_stub import read_event
 
 logger = logging.getLogger(__name__)
 
