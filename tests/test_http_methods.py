@@ -22,6 +22,8 @@ GET_POST = frozenset({"GET", "POST"})  # one API path with a GET and a POST oper
 METHODS: dict[str, frozenset[str]] = {
     "web:home": SAFE,
     "web:login": frozenset({"GET", "HEAD", "POST"}),
+    "sso:start": frozenset({"GET", "HEAD"}),
+    "sso:callback": frozenset({"GET", "HEAD"}),
     "web:logout": POST,
     "web:session_keep_alive": POST,
     "web:session_timeout": POST,

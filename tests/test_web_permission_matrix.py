@@ -135,6 +135,11 @@ NOTICE_TABLES = frozenset(
 ROWS: dict[str, Row] = {
     # signing in and out, the dashboard
     "web:login": Row("GET", "/login/", SIGNED_IN, 302, personal=False, signed_out=200, deactivated_agency=302),
+    # optional single sign-on (ADR 0018): off in the suite, so nobody reaches it (openmash/accounts/tests/test_sso.py)
+    "sso:start": Row("GET", "/sso/start/", frozenset(), personal=False, signed_out=404, deactivated_agency=404),
+    "sso:callback": Row(
+        "GET", "/sso/callback/?code=x&state=y", frozenset(), personal=False, signed_out=404, deactivated_agency=404
+    ),
     "web:logout": Row(
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),

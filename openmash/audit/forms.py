@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "deny": "Refused access",
     "login": "Signed in",
     "login_failed": "Failed sign-in",
+    "sso_refused": "Single sign-on refused",
+    "attachment_refused": "Attachment refused (virus scan)",
     "logout": "Signed out",
     "lockout": "Locked out",
     "export": "Exported the audit trail",
