@@ -408,7 +408,7 @@ def cn37() -> Scenario:
     h = Home("6", "Fairfield Road", "Torquay", "TQ2 7NP")
     kid = b.person("child", "Jacob", "Scoble", born=dt.date(2014, 3, 7), sex="M", home=h)
     b.adult("father", "Neil", "Scoble", age=(44, 10), sex="M", home=h)
-    sch = b.record("school", kid)
+    sch = b.record("school", kid, given="Jake")
     b.event(
         sch,
         120,
@@ -430,7 +430,7 @@ def cn37() -> Scenario:
         "Short breaks stay cancelled by dad for the third time. Healing burn on back of right hand; nothing in the "
         "home-school diary.",
     )
-    gp = b.record("gp", kid, given="Jake", swap_dob=True)
+    gp = b.record("gp", kid)
     b.event(
         gp,
         100,
