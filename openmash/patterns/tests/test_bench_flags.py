@@ -48,7 +48,7 @@ def test_score_of_a_perfect_export_passes_every_scenario(tmp_path):
     out = io.StringIO()
     call_command("bench_flags", "--score", str(path), stdout=out)
     text = out.getvalue()
-    assert "Scenario recall: 32/32 = 100%" in text and "False flags on benign scenarios: 0/32 = 0%" in text
+    assert "Scenario recall: 48/48 = 100%" in text and "False flags on benign scenarios: 0/48 = 0%" in text
     assert "FAIL" not in text and "CN03" in text
 
 
