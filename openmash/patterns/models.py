@@ -256,6 +256,8 @@ class DeprivationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode}: decile {self.imd_decile}"
+
+
 class EarlyHelpOutcome(models.TextChoices):
     SENT = "sent", "Sent to the early help service"
     OFFERED = "offered", "Help offered to the family"

@@ -233,3 +233,31 @@ def test_the_service_navigation_shows_each_role_its_pattern_pages(make_actor, ro
         assert label in nav, label
     for label in hidden:
         assert label not in nav, label
+
+
+def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypatch):
+    """Two saves that both read version 1: the database's unique (code, version) refuses the second one's row,
+    and the editor is told, never silently overwritten."""
+    from openmash.core.exceptions import Conflict
+    from openmash.patterns import rule_editing
+
+    rules_load(default_specs(), actor=admin)
+    real_checked = rule_editing._checked
+
+    def other_editor_saves_meanwhile(item):
+        spec = real_checked(item)
+        current = PatternRule.objects.get(code=CODE, version=1)
+        PatternRule.objects.create(
+            code=CODE,
+            version=2,
+            rule_type=current.rule_type,
+            title=current.title,
+            description=current.description,
+            definition=current.definition | {"min_score": 9},
+        )
+        return spec
+
+    monkeypatch.setattr(rule_editing, "_checked", other_editor_saves_meanwhile)
+    with pytest.raises(Conflict):
+        rule_editing.rule_change(actor=admin, code=CODE, expected_version=1, changes={"min_score": 4})
+    assert not AuditEvent.objects.filter(action="pattern_rule.save", detail__version=3).exists()

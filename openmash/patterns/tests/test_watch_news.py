@@ -165,8 +165,12 @@ def test_imported_referrals_count_towards_the_escalation(run_import, write_csv, 
 
 
 def test_a_failure_after_the_import_is_logged_and_the_import_stands(
-    run_import, write_csv, watched, monkeypatch, caplog
-):  # noqa: F811
+    run_import,  # noqa: F811
+    write_csv,  # noqa: F811
+    watched,
+    monkeypatch,
+    caplog,
+):
     import logging
 
     from openmash.patterns import watching
