@@ -548,6 +548,20 @@ ROWS |= {
     "patterns_disparity:disparity_export": Row("GET", "/reports/flag-disparity.csv", DISPARITY, denied=403),
 }
 
+# The partnership's pattern rules (issue 8; patterns.views_rules): partnership data, no personal data (parameters and
+# plain-English descriptions), so no read event is required. Read and downloaded by the partnership admin (any agency)
+# and the MASH manager (hub only); changed by the partnership admin; 403 for everyone else (the rule exists for them
+# too: a rule is not a record whose existence must be hidden). Opening the change form writes nothing.
+RULE_READERS = MANAGER | at_any("partnership_admin")
+ROWS |= {
+    "patterns:rule_list": Row("GET", "/pattern-rules/", RULE_READERS, denied=403, personal=False),
+    "patterns:rule_detail": Row("GET", "/pattern-rules/repeat_contacts/", RULE_READERS, denied=403, personal=False),
+    "patterns:rule_change": Row(
+        "GET", "/pattern-rules/repeat_contacts/change/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "patterns:rules_download": Row("GET", "/pattern-rules.yaml", RULE_READERS, denied=403, personal=False),
+}
+
 # Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request
 # is open, the police answered within the partnership's window) and the allocated worker; everyone else finds nothing
 THREAD = HUB | RESEARCHERS_ASKED | {ALLOCATED}

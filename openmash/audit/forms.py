@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "flag.early_help": "Suggested early help from a pattern flag",
     "flag.early_help_outcome": "Recorded whether early help was offered, accepted or declined",
     "pattern_rule.save": "Saved a pattern rule (new version)",
+    "pattern_rule.export": "Downloaded the pattern rules file",
+    "watch.notify": "Told the hub of new events about a watched child",
     "watch.start": "Put a child on the watch-list",
     "watch.extend": "Extended a child's watch",
     "watch.escalate": "Escalated a watched child (contacts reached the limit)",
