@@ -18,8 +18,9 @@ process for:
 and, for comparison on the same machine, the Latin household as the PDF was drawn before (every fallback font the
 server has registered on every document and every text shaped: `--before` behaviour, emulated here by patching
 openmash.web.pdf's font set-up). Each line gives the first render (cold for that case in this process), the median
-of the rest (warm) in wall seconds, the median CPU seconds of the process, and the PDF's size. The figures in
-README.md ("Printed chronology") come from this script. Do not run it while another benchmark runs.
+of the rest (warm) in wall seconds, the median CPU seconds of the process, and the PDF's size. BENCH_CASES picks
+cases (default "latin,cjk,bengali,before"). The figures in README.md ("Printed chronology speed") come from this
+script. Do not run it while another benchmark runs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from openmash.people.tests.test_chronology import family  # noqa: F401 - the fix
 
 RUNS = int(os.environ.get("BENCH_RUNS", "6"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "240"))
+CASES = set(os.environ.get("BENCH_CASES", "latin,cjk,bengali,before").split(","))
 
 
 def _events(family) -> None:  # noqa: F811 - the fixture's name
@@ -108,15 +110,19 @@ def test_time_the_household_chronology_pdf(family, monkeypatch):  # noqa: F811
         cold, warm, cpu, size = _time(hub, kid)
         print(f"{label:<34} first {cold:6.2f} s, then {warm:6.2f} s wall, {cpu:6.2f} s CPU ({size // 1024} KiB)")
 
-    line("Latin names")
-    for forename, label in (("王芳", "Chinese forename (Noto CJK)"), ("আমিনা", "Bengali forename (Noto, shaped)")):
-        kid.forename = forename
-        kid.save(update_fields=["forename"])
-        line(label)
+    if "latin" in CASES:
+        line("Latin names")
+    scripts = (("cjk", "王芳", "Chinese forename (Noto CJK)"), ("bengali", "আমিনা", "Bengali forename (Noto, shaped)"))
+    for case, forename, label in scripts:
+        if case in CASES:
+            kid.forename = forename
+            kid.save(update_fields=["forename"])
+            line(label)
     kid.forename = "Kayden"
     kid.save(update_fields=["forename"])
-    from openmash.web import pdf as web_pdf
+    if "before" in CASES:
+        from openmash.web import pdf as web_pdf
 
-    monkeypatch.setattr(web_pdf, "register", _all_fonts_register)
-    monkeypatch.setattr(web_pdf, "need", lambda pdf, text: None)
-    line("Latin names, as before (all fonts)")
+        monkeypatch.setattr(web_pdf, "register", _all_fonts_register)
+        monkeypatch.setattr(web_pdf, "need", lambda pdf, text: None)
+        line("Latin names, as before (all fonts)")
