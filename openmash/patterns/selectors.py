@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField, Q
 from django.utils import timezone
 
 from openmash.access.policy import can, chronology_sensitivities, flags_visible, watches_visible
@@ -66,6 +66,16 @@ def open_flags_count(*, actor) -> int:
     return open_flags_qs(actor).count()
 
 
+class JsonArrayLength(Func):
+    """The length of a JSON array column: SQLite's ``json_array_length``, PostgreSQL's ``jsonb_array_length``."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
 def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
     """One page of the open flags, with the true total; each flag's child loaded, ``agency_names`` set (the names
     of the agencies its explanation names) and ``rule_titles`` (the plain-English titles of the rules that fired).
@@ -73,14 +83,13 @@ def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_S
     if not can(actor, "flag.view"):
         raise PermissionDenied("You cannot see flags")
     plain = open_flags_qs(actor)
-    if order == "strongest":
+    if order == "strongest":  # most rules fired, then most contributing events: in SQL, so it holds across pages
         qs = (
             plain.select_related("child")
-            .annotate(n_contributions=Count("contribution_rows"))
-            .order_by("-n_contributions", "-as_of", "-created_at", "pk")
+            .annotate(n_rules=JsonArrayLength("rules"), n_contributions=Count("contribution_rows"))
+            .order_by("-n_rules", "-n_contributions", "-as_of", "-created_at", "pk")
         )
         result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
-        result.items.sort(key=lambda f: (-len(f.rules), -f.n_contributions))
     else:
         qs = plain.select_related("child").order_by("-as_of", "-created_at", "pk")
         result = paginate(qs, page=page, page_size=page_size, clamp=clamp)

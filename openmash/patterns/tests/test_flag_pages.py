@@ -291,3 +291,22 @@ def test_a_statutory_level_flag_does_not_suggest_early_help(manager, partnership
     assert "cannot be sent to early help" in _text(response) or "statutory" in _text(response)
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN
+
+
+def test_strongest_first_holds_across_pages(screener, partnership):
+    """?order=strongest: most rules fired first, then most contributing events, in SQL, so page 2 never holds a
+    stronger flag than page 1 (it used to be sorted within each page only)."""
+    from openmash.patterns.selectors import flags_page
+    from openmash.patterns.tests.flagfactory import RULE
+
+    second = {**RULE, "code": "second_rule", "title": "Another rule"}
+    third = {**RULE, "code": "third_rule", "title": "A third rule"}
+    weak = [flag_make(person_make("Weak", f"Child{chr(97 + i)}"), events=EVENTS[:1]) for i in range(3)]
+    strong = flag_make(person_make("Strong", "Childz"), events=EVENTS[:1], rules=(RULE, second, third))
+    middle = flag_make(person_make("Middle", "Childy"), events=EVENTS, rules=(RULE, second))
+    pages = [flags_page(actor=screener, order="strongest", page=n, page_size=2).items for n in (1, 2, 3)]
+    order = [f.pk for p in pages for f in p]
+    assert order[:2] == [strong.pk, middle.pk]
+    assert set(order[2:]) == {f.pk for f in weak}
+    html = _text(_client(screener).get("/flags/?order=strongest"))
+    assert html.index("Strong Childz") < html.index("Middle Childy") < html.index("Weak Childa")
