@@ -940,7 +940,7 @@ def test_every_row_requests_its_own_route():
     )
     ids = {k: uuid.uuid4() for k in (*keys, "missing")} | {"user": 1}
     for name, row in ROWS.items():
-        assert resolve(row.url.format(**ids)).view_name == name, name
+        assert resolve(row.url.format(**ids).split("?", 1)[0]).view_name == name, name
 
 
 def test_every_record_keyword_is_known_to_the_denial_audit():
