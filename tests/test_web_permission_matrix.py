@@ -947,6 +947,7 @@ def test_every_row_requests_its_own_route():
         "allocation",
         "link_b",
         "batch",
+        "feed_change",
         "link",
         "merged",
         "item_shared",
