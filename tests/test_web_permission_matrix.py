@@ -489,7 +489,7 @@ ROWS: dict[str, Row] = {
     "feeds:mapping_detail": Row(
         "GET", "/partnership/feeds/matrix-feed/", at_any("partnership_admin"), denied=403, personal=False
     ),
-    # a feed mapping change and its diff, waiting for a second partnership admin (ADR 0018)
+    # a feed mapping change and its diff, waiting for a second partnership admin (ADR 0019)
     "feeds:mapping_change": Row(
         "GET", "/partnership/feeds/changes/{feed_change}/", at_any("partnership_admin"), denied=403, personal=False
     ),

@@ -98,7 +98,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
-    # A feed mapping's change (columns, event types, sensitivities) waits for a second partnership admin (ADR 0018):
+    # A feed mapping's change (columns, event types, sensitivities) waits for a second partnership admin (ADR 0019):
     # never the one who asked (feed_mapping_change_decidable).
     "feed_mapping.decide": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
@@ -297,7 +297,7 @@ def role_grant_needs_approval(role: str) -> bool:
     every role that reads personal data (PERSONAL_DATA_ROLES: the case roles and the auditor) and for the
     partnership admin role itself, since an admin who made another admin account they controlled could approve
     their own grants. The server's command line (`openmash user create`, `partnership load`) asks the same way
-    (ADR 0018), except for the first partnership admin of a fresh deployment (role_grant_bootstrap_allowed)."""
+    (ADR 0019), except for the first partnership admin of a fresh deployment (role_grant_bootstrap_allowed)."""
     return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
 
 
@@ -308,7 +308,7 @@ def partnership_admin_active_exists() -> bool:
 
 
 def role_grant_bootstrap_allowed(role: str) -> bool:
-    """Bootstrap (ADR 0018): the server's command line may give the partnership admin role directly only while no
+    """Bootstrap (ADR 0019): the server's command line may give the partnership admin role directly only while no
     active partnership admin exists (a fresh deployment: nobody could approve it). Any other role, and every
     later admin, waits for a second person. In: a role code. Out: bool."""
     return role == Role.PARTNERSHIP_ADMIN and not partnership_admin_active_exists()
@@ -323,7 +323,7 @@ CLI_APPROVER_SELF_MESSAGE = (
 def role_grant_cli_approver(username: str, grant):
     """The actor that approves a grant at the server's command line (`openmash user approve-grant ID --by U`): the
     named user's active partnership admin membership (user, membership and agency active), never the person who
-    asked nor the person it is for (ADR 0018). In: a username and a RoleGrant. Out: an Actor. Raises PermissionDenied
+    asked nor the person it is for (ADR 0019). In: a username and a RoleGrant. Out: an Actor. Raises PermissionDenied
     with a one-line message naming the rule."""
     from openmash.access.actor import Actor, active_memberships_q
     from openmash.accounts.models import Membership
@@ -390,7 +390,7 @@ def role_grants_decidable(actor) -> QuerySet:
 
 
 def feed_mapping_change_decidable(actor, change) -> bool:
-    """Whether the actor may approve or reject this pending FeedMappingChange (dual control, ADR 0018): another
+    """Whether the actor may approve or reject this pending FeedMappingChange (dual control, ADR 0019): another
     partnership admin, never the one who asked. In: an Actor and a FeedMappingChange. Out: bool."""
     if actor is None or not can(actor, "feed_mapping.decide") or change.status != "pending":
         return False

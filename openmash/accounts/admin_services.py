@@ -143,7 +143,7 @@ def _roles_after(user: User, *, role: str | None, active: bool = True, membershi
 
 def _dual_control(actor, role: str) -> bool:
     """Whether giving `role` by this actor must wait for a second person (access.policy.role_grant_needs_approval):
-    on the pages and at the server's command line (SYSTEM) alike (ADR 0018), except the bootstrap: the command line
+    on the pages and at the server's command line (SYSTEM) alike (ADR 0019), except the bootstrap: the command line
     gives the partnership admin role directly while no active partnership admin exists, since nobody could approve
     it (access.policy.role_grant_bootstrap_allowed; audited `role_grant_bootstrap`)."""
     if not role_grant_needs_approval(role):
@@ -533,7 +533,7 @@ def user_add(
     user follows a set-password link (user_set_password_link). A given password must pass AUTH_PASSWORD_VALIDATORS.
     `email` (optional) is where a later password reset link is sent; it is set here, when the account is made, and
     the partnership admin cannot change it afterwards. A role that needs a second person is a pending RoleGrant,
-    on the pages and at the command line alike (ADR 0018: only the first partnership admin of a fresh deployment
+    on the pages and at the command line alike (ADR 0019: only the first partnership admin of a fresh deployment
     is given directly at the command line); `requested_by` names the admin a command-line grant is asked for by.
     Raises ValidationFailed (username taken, unknown agency or role, the admin role with another, a bad email
     address, weak password)."""
@@ -1049,7 +1049,7 @@ def partnership_load(*, actor, document: dict, dry_run: bool = False, requested_
     user gets an unusable password and needs a set-password link; an email is taken for a new user only. Idempotent (existing agencies are brought up to date,
     existing users and roles are kept and missing roles added; nothing is deleted). All or nothing: any problem
     raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back. Roles
-    follow the command line's dual control (_give, ADR 0018): each waits for a second person as a pending RoleGrant
+    follow the command line's dual control (_give, ADR 0019): each waits for a second person as a pending RoleGrant
     ("pending" in the report; `requested_by` is who asked), except the first partnership admin of a fresh
     deployment."""
     _authorise(actor)

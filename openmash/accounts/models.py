@@ -154,7 +154,7 @@ class ApiToken(BaseModel):
 
 
 class RoleGrant(BaseModel):
-    """A role asked for on the pages or at the server's command line (ADR 0018), waiting for a second person (dual
+    """A role asked for on the pages or at the server's command line (ADR 0019), waiting for a second person (dual
     control: ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault 1). Nothing changes until it is approved by another
     partnership admin, or a MASH manager of the agency for a case role (access.policy.role_grant_decidable); then
     the membership is made (or `membership` is changed to this role and team, and made active). Rejected and

@@ -91,7 +91,7 @@ ACTION_LABELS = {
     "role_grant_approve": "Approved a role",
     "role_grant_reject": "Rejected a role",
     "role_grant_bootstrap": "Gave the first partnership admin role directly (no admin existed to approve it)",
-    # feed mapping changes under dual control (ADR 0018)
+    # feed mapping changes under dual control (ADR 0019)
     "feed_mapping_change_request": "Asked for a feed mapping change (waiting for approval)",
     "feed_mapping_change_approve": "Approved a feed mapping change",
     "feed_mapping_change_reject": "Rejected a feed mapping change",

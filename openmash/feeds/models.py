@@ -28,7 +28,7 @@ class FeedMapping(BaseModel):
 
 
 class FeedMappingChange(BaseModel):
-    """A new feed mapping, or a change to one, waiting for a second partnership admin (dual control, ADR 0018; issue
+    """A new feed mapping, or a change to one, waiting for a second partnership admin (dual control, ADR 0019; issue
     6's declared mappings). Until it is approved the feed's FeedMapping is untouched, so imports keep using the
     approved mapping; approving applies ``source_text``/``definition`` (creating the mapping for a new code).
     ``base_text`` is the approved text it was written against (empty for a new mapping), for the diff the approver

@@ -506,7 +506,7 @@ __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source
 def feed_mapping_save(*, actor, source_text: str, definition: dict, code: str | None = None, expected_updated_at=None):
     """Ask for a new mapping (code None) or a change to the partnership's mapping `code`, from its checked YAML text
     and parsed definition (forms.FeedMappingForm checks both with feeds.mapping). Nothing changes yet: the change
-    waits as a FeedMappingChange for a second partnership admin (dual control, ADR 0018;
+    waits as a FeedMappingChange for a second partnership admin (dual control, ADR 0019;
     feed_mapping_change_decide), and imports keep using the approved mapping. A change asked for while another
     for the same code waits replaces it (the earlier one is `superseded`, audited). A change made by someone else
     since `expected_updated_at` (ISO text) is refused with Conflict. Audited `feed_mapping_change_request` (code
@@ -575,7 +575,7 @@ FEED_CHANGE_STALE_MESSAGE = (
 
 
 def feed_mapping_change_decide(*, actor, change_id, approve: bool):
-    """Approve or reject a pending FeedMappingChange (dual control, ADR 0018): only
+    """Approve or reject a pending FeedMappingChange (dual control, ADR 0019): only
     access.policy.feed_mapping_change_decidable's second person (another partnership admin, never the one who asked;
     anyone else gets NotFound). Approving applies the text and definition to the mapping (creating it for a new
     code), only if the mapping is still the version the change was written against (else Conflict). Audited

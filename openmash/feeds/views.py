@@ -165,7 +165,7 @@ def _pending_changes(code: str | None = None):
 @actor_required
 def mappings(request):
     """The built-in mappings (read-only), the partnership's own (approved), the changes waiting for a second
-    partnership admin (ADR 0018), and the form to ask for a new mapping."""
+    partnership admin (ADR 0019), and the form to ask for a new mapping."""
     _admin(request)
     form = FeedMappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +204,7 @@ def mappings(request):
 @actor_required
 def mapping_detail(request, feed_code: str):
     """One of the partnership's own mappings: its approved YAML (what imports use), edited in place as a change
-    that waits for a second partnership admin (ADR 0018); someone else's change is reported."""
+    that waits for a second partnership admin (ADR 0019); someone else's change is reported."""
     _admin(request)
     mapping = FeedMapping.objects.filter(code=feed_code).first()
     if mapping is None:
@@ -246,7 +246,7 @@ def mapping_detail(request, feed_code: str):
 @actor_required
 def mapping_change(request, change_id):
     """A change to a feed mapping (or a new one) and its diff against the approved mapping. Another partnership
-    admin approves or rejects it here (feed_mapping_change_decide; never the one who asked, ADR 0018). Viewing is
+    admin approves or rejects it here (feed_mapping_change_decide; never the one who asked, ADR 0019). Viewing is
     audited; decisions are audited by the service."""
     _admin(request)
     change = FeedMappingChange.objects.select_related("requested_by", "decided_by", "mapping").filter(pk=change_id)

@@ -37,7 +37,7 @@ def run(monkeypatch, capsys, partnership):
 
 @pytest.fixture(autouse=True)
 def approver(partnership):
-    """A partnership admin to approve the roles the command line asks for (dual control, ADR 0018)."""
+    """A partnership admin to approve the roles the command line asks for (dual control, ADR 0019)."""
     from openmash.accounts.services import user_create
 
     return user_create(
@@ -77,7 +77,7 @@ def _create_only(run, username, agency, role, password):
 def test_user_create_with_password_from_stdin(run):
     code, out, err = _user_create(run)
     assert code == 0, err
-    # the role waits for a second partnership admin, as on the pages (ADR 0018); _user_create approved it
+    # the role waits for a second partnership admin, as on the pages (ADR 0019); _user_create approved it
     assert "Created user jo.bloggs without a role: screener at mash waits" in out
     user = User.objects.get(username="jo.bloggs")
     assert user.check_password(STRONG)

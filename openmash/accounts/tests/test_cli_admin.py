@@ -512,7 +512,7 @@ def test_partnership_file_loads_once_and_again_changes_nothing(run, tmp_path):
     sam = User.objects.get(username="sam.screener")
     assert not sam.has_usable_password()
     # pat.admin, the deployment's first partnership admin, is given at once (the bootstrap); sam's roles wait for
-    # a second partnership admin (ADR 0018): pat approves them
+    # a second partnership admin (ADR 0019): pat approves them
     assert "2 pending" in out and not Membership.objects.filter(user=sam).exists()
     from openmash.accounts.models import RoleGrant
 

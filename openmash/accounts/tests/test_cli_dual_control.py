@@ -1,4 +1,4 @@
-"""Dual control at the server's command line (ADR 0018): `openmash user create --role` and `openmash partnership
+"""Dual control at the server's command line (ADR 0019): `openmash user create --role` and `openmash partnership
 load` ask for a role as the pages do (a pending RoleGrant, no power until a second, different, active partnership
 admin approves it, in the browser or with `openmash user approve-grant ID --by U`); only the first partnership
 admin of a deployment with none is given at once, audited as the bootstrap."""

@@ -60,7 +60,7 @@ def test_a_removed_and_restored_membership_does_not_bring_back_its_tokens(holder
     actor, token, raw = holder
     m = Membership.objects.get(user=actor.user)
     membership_update(actor=SYSTEM, membership_id=m.pk, role=m.role, active=False)
-    # restoring a role waits for a second person (ADR 0018): a partnership admin approves it
+    # restoring a role waits for a second person (ADR 0019): a partnership admin approves it
     grant = membership_update(actor=SYSTEM, membership_id=m.pk, role=m.role, active=True)
     role_grant_decide(actor=make_actor("partnership_admin", "mash"), grant_id=grant.pk, approve=True)
     assert Membership.objects.get(pk=m.pk).active

@@ -1,5 +1,5 @@
 """A feed's declared mapping (columns, event types, sensitivities) changes only when a second partnership admin
-approves (dual control, ADR 0018). Until then the change waits with its diff and imports keep using the approved
+approves (dual control, ADR 0019). Until then the change waits with its diff and imports keep using the approved
 mapping; never the admin who asked approves; every step is audited."""
 
 from __future__ import annotations

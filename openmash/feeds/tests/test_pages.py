@@ -145,7 +145,7 @@ def test_a_stalled_import_says_so_and_stops_polling(admin_client, partnership, t
 
 
 def test_an_admin_adds_and_edits_a_feed_mapping(admin_client, make_actor):
-    """Each change waits for a second partnership admin (ADR 0018; test_mapping_dual_control has the rule's
+    """Each change waits for a second partnership admin (ADR 0019; test_mapping_dual_control has the rule's
     cases); here the pages' round trip: ask, approve, edit, approve, and a stale edit refused."""
     from openmash.audit.models import AuditEvent
     from openmash.feeds.models import FeedMapping, FeedMappingChange

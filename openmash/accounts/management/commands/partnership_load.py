@@ -2,7 +2,7 @@
 
 TOML (.toml), YAML (.yaml/.yml) or JSON (.json). Users carry no passwords: after loading, give each person a
 one-time link with `openmash user set-password-link --username U`. Roles wait for a second partnership admin's
-approval as on the pages (ADR 0018), except the first partnership admin of a deployment with none. Idempotent and
+approval as on the pages (ADR 0019), except the first partnership admin of a deployment with none. Idempotent and
 all-or-nothing; --dry-run checks and reports without writing. Every problem is printed on its own line as FILE:LINE: where: message.
 """
 

@@ -1,5 +1,5 @@
 """`openmash user approve-grant ID --by USERNAME [--reject]`: a pending role grant decided at the server's command
-line by a different active partnership admin (dual control, ADR 0018). Never by the admin who asked for it nor by
+line by a different active partnership admin (dual control, ADR 0019). Never by the admin who asked for it nor by
 the person it is for; a deactivated admin is refused. The decision is audited as the named admin, with the command
 line and the operating-system user beside it."""
 

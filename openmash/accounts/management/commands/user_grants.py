@@ -1,4 +1,4 @@
-"""`openmash user grants`: the roles waiting for a second partnership admin's approval (dual control, ADR 0018)."""
+"""`openmash user grants`: the roles waiting for a second partnership admin's approval (dual control, ADR 0019)."""
 
 from __future__ import annotations
 
