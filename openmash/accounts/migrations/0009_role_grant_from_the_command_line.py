@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0007_app_device_encrypted_key"),
+        ("accounts", "0008_sso_device"),
     ]
 
     operations = [
