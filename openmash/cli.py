@@ -10,6 +10,9 @@ Setting up a partnership (works against the demo database after `make demo` with
   openmash agency deactivate --code C --reason R
   openmash team create --agency C --name N
   openmash user create --username U --name N --agency C --role R [--team T] [--password-stdin | --no-password]
+                                                     the role waits for a second partnership admin (not the first admin)
+  openmash user grants                                roles waiting for approval, with their ids
+  openmash user approve-grant ID --by U [--reject]    a different active partnership admin decides a waiting role
   openmash user set-password-link --username U        print a one-time link for the user to set a password
   openmash user deactivate --username U --reason R    a leaver: no sign-in, no API token
   openmash user unlock --username U                   clear a sign-in lockout
@@ -74,6 +77,11 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "set-password-link": ("user_set_password_link", "print a one-time link for the user to set a password"),
         "deactivate": ("user_deactivate", "deactivate a user (a leaver)"),
         "unlock": ("user_unlock", "clear a sign-in lockout for a username"),
+        "grants": ("user_grants", "list the roles waiting for a second partnership admin's approval"),
+        "approve-grant": (
+            "user_approve_grant",
+            "approve (or --reject) a waiting role as a different partnership admin",
+        ),
     },
     "token": {
         "create": ("token", "create an API bearer token and print it once"),

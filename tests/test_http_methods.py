@@ -99,6 +99,7 @@ METHODS: dict[str, frozenset[str]] = {
     "feeds:import_report": SAFE,
     "feeds:mappings": FORM,
     "feeds:mapping_detail": FORM,
+    "feeds:mapping_change": FORM,
     "accounts:token_list": SAFE,
     "accounts:token_revoke": FORM,
     "audit:trail": FORM,  # the filter form posts (no identifier in a URL); the trail itself is a GET

@@ -489,6 +489,10 @@ ROWS: dict[str, Row] = {
     "feeds:mapping_detail": Row(
         "GET", "/partnership/feeds/matrix-feed/", at_any("partnership_admin"), denied=403, personal=False
     ),
+    # a feed mapping change and its diff, waiting for a second partnership admin (ADR 0019)
+    "feeds:mapping_change": Row(
+        "GET", "/partnership/feeds/changes/{feed_change}/", at_any("partnership_admin"), denied=403, personal=False
+    ),
     # the one-time set-password link: open to anyone (a wrong or used link says "this link has expired")
     "setpassword:confirm": Row(
         "GET",
@@ -731,7 +735,19 @@ def _build_world() -> dict:
     batch = ImportBatch.objects.create(
         feed_code="standard", agency_id=users[RECORDER].memberships.get().agency_id, file_name="x.csv"
     )
-    FeedMapping.objects.create(code="matrix-feed", name="Matrix", source_text="code: matrix-feed", definition={})
+    feed_mapping = FeedMapping.objects.create(
+        code="matrix-feed", name="Matrix", source_text="code: matrix-feed", definition={}
+    )
+    from openmash.feeds.models import FeedMappingChange
+
+    feed_change = FeedMappingChange.objects.create(
+        code="matrix-feed",
+        mapping=feed_mapping,
+        source_text="code: matrix-feed\nname: Changed",
+        base_text=feed_mapping.source_text,
+        base_updated_at=feed_mapping.updated_at,
+        requested_by=users[RECORDER],
+    )
     from openmash.sharing.models import SharingAgreement
 
     agreement = SharingAgreement.objects.create(
@@ -759,6 +775,7 @@ def _build_world() -> dict:
             "link": proposed.pk,
             "merged": merged.pk,
             "batch": batch.pk,
+            "feed_change": feed_change.pk,
             "agreement": agreement.pk,
             "user": recorder.user.pk,
             "item_shared": item_shared.pk,
@@ -930,6 +947,7 @@ def test_every_row_requests_its_own_route():
         "allocation",
         "link_b",
         "batch",
+        "feed_change",
         "link",
         "merged",
         "item_shared",

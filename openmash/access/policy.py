@@ -98,6 +98,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     # agency data feeds (openmash/feeds): upload an extract, watch it import, read its report (row numbers, fields
     # and reasons only: never a value), and keep the partnership's own feed mappings
     "feed.import": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # A feed mapping's change (columns, event types, sensitivities) waits for a second partnership admin (ADR 0019):
+    # never the one who asked (feed_mapping_change_decidable).
+    "feed_mapping.decide": frozenset({Role.PARTNERSHIP_ADMIN}),
     # Matching agency records (issue 6, ADR 0005): the hub's screeners and managers review proposed links (confirm
     # or reject); only managers separate people who were merged ("these are not the same person").
     "link.review": frozenset({Role.SCREENER, Role.MANAGER}),
@@ -293,8 +296,48 @@ def role_grant_needs_approval(role: str) -> bool:
     through the pages makes a PENDING grant that takes effect only when a second person approves it. True for
     every role that reads personal data (PERSONAL_DATA_ROLES: the case roles and the auditor) and for the
     partnership admin role itself, since an admin who made another admin account they controlled could approve
-    their own grants. The server's command line (`openmash user create`, `partnership load`) grants directly."""
+    their own grants. The server's command line (`openmash user create`, `partnership load`) asks the same way
+    (ADR 0019), except for the first partnership admin of a fresh deployment (role_grant_bootstrap_allowed)."""
     return role in PERSONAL_DATA_ROLES or role == Role.PARTNERSHIP_ADMIN
+
+
+def partnership_admin_active_exists() -> bool:
+    """Whether any active partnership admin exists (user, membership and agency active): someone who could approve
+    a grant. In: nothing. Out: bool."""
+    return memberships_allowed("partnership.configure").exists()
+
+
+def role_grant_bootstrap_allowed(role: str) -> bool:
+    """Bootstrap (ADR 0019): the server's command line may give the partnership admin role directly only while no
+    active partnership admin exists (a fresh deployment: nobody could approve it). Any other role, and every
+    later admin, waits for a second person. In: a role code. Out: bool."""
+    return role == Role.PARTNERSHIP_ADMIN and not partnership_admin_active_exists()
+
+
+CLI_APPROVER_MESSAGE = "{username} is not an active partnership admin, so cannot approve a role"
+CLI_APPROVER_SELF_MESSAGE = (
+    "{username} asked for this role (or it is for them): a different partnership admin approves it"
+)
+
+
+def role_grant_cli_approver(username: str, grant):
+    """The actor that approves a grant at the server's command line (`openmash user approve-grant ID --by U`): the
+    named user's active partnership admin membership (user, membership and agency active), never the person who
+    asked nor the person it is for (ADR 0019). In: a username and a RoleGrant. Out: an Actor. Raises PermissionDenied
+    with a one-line message naming the rule."""
+    from openmash.access.actor import Actor, active_memberships_q
+    from openmash.accounts.models import Membership
+
+    membership = (
+        Membership.objects.filter(active_memberships_q(), user__username=username, role=Role.PARTNERSHIP_ADMIN)
+        .select_related("agency", "team", "user")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied(CLI_APPROVER_MESSAGE.format(username=username))
+    if membership.user_id in (grant.requested_by_id, grant.user_id):
+        raise PermissionDenied(CLI_APPROVER_SELF_MESSAGE.format(username=username))
+    return Actor(user=membership.user, membership=membership)
 
 
 def role_grant_manager_may_decide(grant) -> bool:
@@ -344,6 +387,14 @@ def role_grants_decidable(actor) -> QuerySet:
     if actor.role == Role.PARTNERSHIP_ADMIN:
         return qs
     return qs.filter(role__in=CASE_ROLES, agency_id=actor.agency_id)
+
+
+def feed_mapping_change_decidable(actor, change) -> bool:
+    """Whether the actor may approve or reject this pending FeedMappingChange (dual control, ADR 0019): another
+    partnership admin, never the one who asked. In: an Actor and a FeedMappingChange. Out: bool."""
+    if actor is None or not can(actor, "feed_mapping.decide") or change.status != "pending":
+        return False
+    return actor.user.pk != change.requested_by_id
 
 
 def mfa_reset_decidable(actor, reset) -> bool:
@@ -1224,6 +1275,10 @@ __all__ = [
     "role_grant_has_approver",
     "role_grant_manager_may_decide",
     "role_grants_decidable",
+    "partnership_admin_active_exists",
+    "role_grant_bootstrap_allowed",
+    "role_grant_cli_approver",
+    "feed_mapping_change_decidable",
     "mfa_reset_decidable",
     "mfa_resets_decidable",
     "does_case_work",

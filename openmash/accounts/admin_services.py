@@ -27,9 +27,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from openmash.access.policy import (
+    memberships_allowed,
     require,
     role_agency_error,
     role_combination_error,
+    role_grant_bootstrap_allowed,
+    role_grant_cli_approver,
     role_grant_decidable,
     role_grant_needs_approval,
 )
@@ -140,15 +143,47 @@ def _roles_after(user: User, *, role: str | None, active: bool = True, membershi
 
 def _dual_control(actor, role: str) -> bool:
     """Whether giving `role` by this actor must wait for a second person (access.policy.role_grant_needs_approval):
-    a partnership admin on the pages, yes; the server's command line (SYSTEM), never: shell access to the server is
-    already a higher trust level, and it makes a real deployment's first users."""
-    return actor is not SYSTEM and role_grant_needs_approval(role)
+    on the pages and at the server's command line (SYSTEM) alike (ADR 0019), except the bootstrap: the command line
+    gives the partnership admin role directly while no active partnership admin exists, since nobody could approve
+    it (access.policy.role_grant_bootstrap_allowed; audited `role_grant_bootstrap`)."""
+    if not role_grant_needs_approval(role):
+        return False
+    return actor is not SYSTEM or not role_grant_bootstrap_allowed(role)
 
 
-def _grant_request(actor, user: User, *, agency: Agency, role: str, team: str = "", membership=None, new_user=False):
+REQUESTER_MESSAGE = "{username} is not an active partnership admin, so cannot ask for a role"
+
+
+def grant_requester(username: str) -> User | None:
+    """The partnership admin a command-line grant is asked for by (`--requested-by U`): recorded as who asked, so
+    they can never approve it. "" -> None (the operator at the server asks). Raises ValidationFailed unless the user
+    is an active partnership admin (user, membership and agency active)."""
+    username = _text(username)
+    if not username:
+        return None
+    membership = memberships_allowed("partnership.configure").filter(user__username=username).first()
+    if membership is None:
+        message = REQUESTER_MESSAGE.format(username=username)
+        raise ValidationFailed(message, errors={"requested_by": [message]})
+    return membership.user
+
+
+def _grant_request(
+    actor,
+    user: User,
+    *,
+    agency: Agency,
+    role: str,
+    team: str = "",
+    membership=None,
+    new_user=False,
+    requested_by: User | None = None,
+):
     """Record a pending RoleGrant (nothing else changes until a second person approves it: role_grant_decide).
     Refused when the same role is already waiting, or when the roles the user holds and is waiting for, with this
-    one, break access.policy.role_combination_error (ValidationFailed on `role`). Audited `role_grant_request`."""
+    one, break access.policy.role_combination_error (ValidationFailed on `role`). At the command line (SYSTEM) the
+    grant records the operator and `requested_by` (the admin named with --requested-by, or None). Audited
+    `role_grant_request`."""
     pending = RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING)
     if pending.filter(agency=agency, role=role, membership=membership).exists():
         raise ValidationFailed(GRANT_PENDING_MESSAGE, errors={"role": [GRANT_PENDING_MESSAGE]})
@@ -163,15 +198,60 @@ def _grant_request(actor, user: User, *, agency: Agency, role: str, team: str = 
         team=team,
         membership=membership,
         new_user=new_user,
-        requested_by=actor.user,
+        requested_by=requested_by if actor is SYSTEM else actor.user,
+        requested_via=RoleGrant.Via.CLI if actor is SYSTEM else RoleGrant.Via.WEB,
+        operator=actor.username if actor is SYSTEM else "",
     )
-    _audit(
-        actor,
-        "role_grant_request",
-        grant,
-        {"user": user.pk, "role": role, "agency": agency.code, "membership": str(membership.pk) if membership else ""},
-    )
+    detail = {
+        "user": user.pk,
+        "role": role,
+        "agency": agency.code,
+        "membership": str(membership.pk) if membership else "",
+    }
+    if actor is SYSTEM:
+        detail.update(via="cli", requested_by=requested_by.pk if requested_by else "")
+    _audit(actor, "role_grant_request", grant, detail)
     return grant
+
+
+def _give(actor, user: User, spec: MembershipSpec, *, requested_by: User | None = None, new_user=False) -> str:
+    """Give a role from the command line or the partnership file: a pending RoleGrant when it needs a second person
+    (_dual_control), else the membership. A role the user already holds (active) only has its team brought up to
+    date; one already waiting is left waiting (a file loaded again changes nothing). The bootstrap grant (the first
+    partnership admin) is audited `role_grant_bootstrap` beside the membership's own event. Returns "created",
+    "updated", "unchanged" or "pending"."""
+    existing = Membership.objects.filter(user=user, agency__code=spec.agency, role=spec.role).first()
+    if existing is not None and existing.active:
+        return _ensure_membership(actor, user, spec)
+    if _dual_control(actor, spec.role):
+        agency = Agency.objects.get(code=spec.agency)
+        waiting = RoleGrant.objects.filter(
+            user=user, agency=agency, role=spec.role, membership=existing, status=RoleGrant.Status.PENDING
+        )
+        if not waiting.exists():
+            _grant_request(
+                actor,
+                user,
+                agency=agency,
+                role=spec.role,
+                team=spec.team,
+                membership=existing,
+                new_user=new_user,
+                requested_by=requested_by,
+            )
+        return "pending"
+    outcome = _ensure_membership(actor, user, spec)
+    if actor is SYSTEM and role_grant_needs_approval(spec.role):  # only the bootstrap reaches here
+        membership = Membership.objects.get(user=user, agency__code=spec.agency, role=spec.role)
+        _audit(actor, "role_grant_bootstrap", membership, {"user": user.pk, "role": spec.role, "agency": spec.agency})
+    return outcome
+
+
+def role_grants_pending():
+    """Every RoleGrant waiting for approval, oldest first (the command line's `openmash user grants`)."""
+    return list(
+        RoleGrant.objects.filter(status=RoleGrant.Status.PENDING).select_related("agency", "user", "requested_by")
+    )
 
 
 def pending_grants(user: User):
@@ -447,12 +527,16 @@ def user_add(
     job_title: str = "",
     password: str | None = None,
     email: str = "",
+    requested_by: User | None = None,
 ) -> User:
     """Create a starter with their memberships. With password=None the account has no usable password until the
     user follows a set-password link (user_set_password_link). A given password must pass AUTH_PASSWORD_VALIDATORS.
     `email` (optional) is where a later password reset link is sent; it is set here, when the account is made, and
-    the partnership admin cannot change it afterwards. Raises ValidationFailed (username taken, unknown agency or
-    role, the admin role with another, a bad email address, weak password)."""
+    the partnership admin cannot change it afterwards. A role that needs a second person is a pending RoleGrant,
+    on the pages and at the command line alike (ADR 0019: only the first partnership admin of a fresh deployment
+    is given directly at the command line); `requested_by` names the admin a command-line grant is asked for by.
+    Raises ValidationFailed (username taken, unknown agency or role, the admin role with another, a bad email
+    address, weak password)."""
     _authorise(actor)
     data = {
         "username": username,
@@ -480,7 +564,9 @@ def user_add(
     user.save()
     _audit(actor, "create", user, {"has_password": password is not None})
     for spec in memberships:
-        if _dual_control(actor, spec.role):
+        if actor is SYSTEM:
+            _give(actor, user, spec, requested_by=requested_by, new_user=True)
+        elif _dual_control(actor, spec.role):
             agency = Agency.objects.get(code=spec.agency)
             _grant_request(actor, user, agency=agency, role=spec.role, team=spec.team, new_user=True)
         else:
@@ -762,7 +848,7 @@ class GrantDecision:
     link: str | None = None
 
 
-def role_grant_decide(*, actor, grant_id, approve: bool) -> GrantDecision:
+def role_grant_decide(*, actor, grant_id, approve: bool, via: str = "web") -> GrantDecision:
     """Approve or reject a pending RoleGrant (dual control: ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault
     1). Only access.policy.role_grant_decidable's second person may: another partnership admin (never the one who
     asked, never the user it is for), or a MASH manager for a case role in their agency; for anyone else the grant
@@ -770,16 +856,20 @@ def role_grant_decide(*, actor, grant_id, approve: bool) -> GrantDecision:
     the role and team, active), checking access.policy.role_combination_error again (ValidationFailed on `role`),
     and, for a starter who has never set a password, issues their set-password link for the approver to hand over.
     Audited `role_grant_approve` / `role_grant_reject` on the grant, with the membership's own events, in one
-    transaction. Raises NotFound, ValidationFailed."""
+    transaction; via="cli" (role_grant_decide_at_cli) adds the command line and its operator to the event.
+    Raises NotFound, ValidationFailed."""
     with transaction.atomic():
         grant = RoleGrant.objects.select_for_update().select_related("agency", "user").filter(pk=grant_id).first()
         if grant is None or not role_grant_decidable(actor, grant):
             raise NotFound()
         grant.decided_by, grant.decided_at = actor.user, timezone.now()
+        grant.decided_via = RoleGrant.Via.CLI if via == "cli" else RoleGrant.Via.WEB
         detail = {"user": grant.user_id, "role": grant.role, "agency": grant.agency.code}
+        if via == "cli":
+            detail.update(via="cli", operator=SYSTEM.username)
         if not approve:
             grant.status = RoleGrant.Status.REJECTED
-            grant.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+            grant.save(update_fields=["status", "decided_by", "decided_at", "decided_via", "updated_at"])
             _audit(actor, "role_grant_reject", grant, detail)
             return GrantDecision(grant)
         user = User.objects.select_for_update().get(pk=grant.user_id)
@@ -791,12 +881,42 @@ def role_grant_decide(*, actor, grant_id, approve: bool) -> GrantDecision:
         else:
             _ensure_membership(actor, user, MembershipSpec(agency=grant.agency.code, role=grant.role, team=grant.team))
         grant.status = RoleGrant.Status.APPROVED
-        grant.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        grant.save(update_fields=["status", "decided_by", "decided_at", "decided_via", "updated_at"])
         _audit(actor, "role_grant_approve", grant, detail)
         link = None
         if user.is_active and user.password_set_at is None:
             link = _set_password_link(actor, user.pk)
         return GrantDecision(grant, link)
+
+
+NO_PENDING_GRANT_MESSAGE = "No role grant {grant_id} is waiting for approval (see `openmash user grants`)"
+
+
+def _pending_grant(grant_id) -> RoleGrant:
+    try:
+        grant = RoleGrant.objects.select_related("agency", "user").filter(pk=grant_id).first()
+    except (ValueError, ValidationError):
+        grant = None
+    if grant is None or grant.status != RoleGrant.Status.PENDING:
+        raise NotFound(NO_PENDING_GRANT_MESSAGE.format(grant_id=grant_id))
+    return grant
+
+
+def role_grant_decide_at_cli(*, grant_id, by: str, approve: bool) -> GrantDecision:
+    """`openmash user approve-grant ID --by U` (and `--reject`): the named user decides the pending grant as
+    themselves, if they are an active partnership admin who neither asked for it nor is its subject
+    (access.policy.role_grant_cli_approver). A refusal is audited (`deny`, with the rule) before it is raised, so
+    it survives. Raises NotFound (no such pending grant), PermissionDenied (the approver rule), ValidationFailed."""
+    from openmash.core.exceptions import PermissionDenied
+
+    grant = _pending_grant(grant_id)
+    try:
+        approver = role_grant_cli_approver(_text(by), grant)
+    except PermissionDenied:
+        with transaction.atomic():
+            _audit(SYSTEM, "deny", grant, {"rule": "grant_approver", "change": "role_grant_decide", "by": _text(by)})
+        raise
+    return role_grant_decide(actor=approver, grant_id=grant.pk, approve=approve, via="cli")
 
 
 # --- the partnership file -------------------------------------------------------------------------------------------
@@ -809,7 +929,9 @@ class LoadReport:
     agencies: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     teams: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
     users: dict[str, int] = field(default_factory=lambda: {"created": 0, "unchanged": 0})
-    memberships: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    memberships: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "pending": 0}
+    )
     new_usernames: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -921,12 +1043,15 @@ def _check_document(doc) -> tuple[list[tuple[int | None, str, str]], list[dict],
 
 
 @transaction.atomic
-def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadReport:
+def partnership_load(*, actor, document: dict, dry_run: bool = False, requested_by: User | None = None) -> LoadReport:
     """Load a partnership file's content: `agencies` (code, name, type, source_code, health_service, hub, teams) and
     `users` (username, name, job_title, email, memberships: agency, role, team). Users never carry passwords: a new
     user gets an unusable password and needs a set-password link; an email is taken for a new user only. Idempotent (existing agencies are brought up to date,
     existing users and roles are kept and missing roles added; nothing is deleted). All or nothing: any problem
-    raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back."""
+    raises PartnershipFileInvalid and nothing is written; dry_run validates and reports, then rolls back. Roles
+    follow the command line's dual control (_give, ADR 0019): each waits for a second person as a pending RoleGrant
+    ("pending" in the report; `requested_by` is who asked), except the first partnership admin of a fresh
+    deployment."""
     _authorise(actor)
     problems, agencies, users = _check_document(document)
     if problems:
@@ -948,7 +1073,9 @@ def partnership_load(*, actor, document: dict, dry_run: bool = False) -> LoadRep
         else:
             report.users["unchanged"] += 1
         for spec in specs:
-            report.memberships[_ensure_membership(actor, user, spec)] += 1
+            report.memberships[
+                _give(actor, user, spec, requested_by=requested_by, new_user=user.password_set_at is None)
+            ] += 1
     if dry_run:
         transaction.set_rollback(True)
     return report

@@ -154,8 +154,8 @@ class ApiToken(BaseModel):
 
 
 class RoleGrant(BaseModel):
-    """A role a partnership admin asked to give through the pages, waiting for a second person (dual control:
-    ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault 1). Nothing changes until it is approved by another
+    """A role asked for on the pages or at the server's command line (ADR 0019), waiting for a second person (dual
+    control: ASVS 5.0 2.3.5, 8.4.2; issue 6 security review, fault 1). Nothing changes until it is approved by another
     partnership admin, or a MASH manager of the agency for a case role (access.policy.role_grant_decidable); then
     the membership is made (or `membership` is changed to this role and team, and made active). Rejected and
     approved grants stay as the record of who asked and who decided."""
@@ -165,6 +165,10 @@ class RoleGrant(BaseModel):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
+    class Via(models.TextChoices):
+        WEB = "web", "The pages"
+        CLI = "cli", "The server's command line"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=30, choices=Role.choices)
@@ -173,16 +177,30 @@ class RoleGrant(BaseModel):
     membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # a starter made with this grant: the approver is shown their set-password link
     new_user = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # the partnership admin who asked; None when asked at the server's command line without naming one
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # where it was asked: the pages, or the server's command line (`openmash user create`, `partnership load`)
+    requested_via = models.CharField(max_length=10, choices=Via.choices, default=Via.WEB)
+    # the operating-system user at the command line (`cli:<user>`), for a grant asked there
+    operator = models.CharField(max_length=150, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
 
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.agency.name} ({self.get_status_display()})"
+
+    @property
+    def requester_label(self) -> str:
+        """Who asked, as the pages show it: the admin's username, or the server's command line (and who there)."""
+        if self.requested_via == self.Via.CLI:
+            named = f", for {self.requested_by.username}" if self.requested_by_id else ""
+            return f"the server's command line ({self.operator or 'cli'}{named})"
+        return self.requested_by.username if self.requested_by_id else ""
 
 
 class WebAuthnKey(Device):

@@ -90,6 +90,12 @@ ACTION_LABELS = {
     "role_grant_request": "Asked for a role (waiting for approval)",
     "role_grant_approve": "Approved a role",
     "role_grant_reject": "Rejected a role",
+    "role_grant_bootstrap": "Gave the first partnership admin role directly (no admin existed to approve it)",
+    # feed mapping changes under dual control (ADR 0019)
+    "feed_mapping_change_request": "Asked for a feed mapping change (waiting for approval)",
+    "feed_mapping_change_approve": "Approved a feed mapping change",
+    "feed_mapping_change_reject": "Rejected a feed mapping change",
+    "feed_mapping_change_supersede": "Replaced a waiting feed mapping change with a later one",
     # the second factor (ADR 0011)
     "mfa_verified": "Passed the second factor",
     "mfa_failed": "Wrong second factor",

@@ -33,6 +33,7 @@ RECORD_KWARGS: dict[str, str] = {
     "code": "accounts.Agency:code",  # "label:field": the record is looked up by that field, not its pk
     "batch_id": "feeds.ImportBatch",
     "feed_code": "feeds.FeedMapping:code",
+    "change_id": "feeds.FeedMappingChange",  # a feed mapping change waiting for a second admin (ADR 0019)
     "break_glass_id": "oversight.BreakGlass",  # issue 7: emergency access to one record
     "alert_id": "oversight.PrivacyAlert",  # the privacy officer's review item
     "item_id": "sharing.ContributedItem",  # an agency's contributed item (issue 7, the secure room)

@@ -27,6 +27,39 @@ class FeedMapping(BaseModel):
         return self.code
 
 
+class FeedMappingChange(BaseModel):
+    """A new feed mapping, or a change to one, waiting for a second partnership admin (dual control, ADR 0019; issue
+    6's declared mappings). Until it is approved the feed's FeedMapping is untouched, so imports keep using the
+    approved mapping; approving applies ``source_text``/``definition`` (creating the mapping for a new code).
+    ``base_text`` is the approved text it was written against (empty for a new mapping), for the diff the approver
+    reads. Never the person who asked approves; rejected and approved changes stay as the record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later change"
+
+    code = models.SlugField(max_length=20, db_index=True)
+    mapping = models.ForeignKey(FeedMapping, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    source_text = models.TextField()
+    definition = models.JSONField(default=dict)
+    base_text = models.TextField(blank=True)
+    # the approved mapping's updated_at when the change was asked for: approving a change made against an older
+    # version is refused (someone's approval changed it since), so a diff is never approved blind
+    base_updated_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_status_display()})"
+
+
 class ImportBatch(BaseModel):
     """One import of one file: what was sent (name, SHA-256, size, format, encoding), by whom, its state, counts,
     and the validation report. The report holds row numbers, field names and reasons only, never a cell's value,

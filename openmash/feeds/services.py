@@ -31,6 +31,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -503,33 +504,122 @@ __all__ = ["ImportStopped", "batch_start", "feed_import", "occurred_at", "source
 
 
 def feed_mapping_save(*, actor, source_text: str, definition: dict, code: str | None = None, expected_updated_at=None):
-    """Create (code None) or change the partnership's mapping `code` from its checked YAML text and parsed
-    definition (forms.FeedMappingForm checks both with feeds.mapping). A change made by someone else since
-    `expected_updated_at` (ISO text) is refused with Conflict. Audited (the code only). Returns the FeedMapping."""
+    """Ask for a new mapping (code None) or a change to the partnership's mapping `code`, from its checked YAML text
+    and parsed definition (forms.FeedMappingForm checks both with feeds.mapping). Nothing changes yet: the change
+    waits as a FeedMappingChange for a second partnership admin (dual control, ADR 0019;
+    feed_mapping_change_decide), and imports keep using the approved mapping. A change asked for while another
+    for the same code waits replaces it (the earlier one is `superseded`, audited). A change made by someone else
+    since `expected_updated_at` (ISO text) is refused with Conflict. Audited `feed_mapping_change_request` (code
+    and change id only). Returns the FeedMappingChange."""
     from openmash.access.policy import require
     from openmash.core.exceptions import Conflict
-    from openmash.feeds.models import FeedMapping
+    from openmash.feeds.models import FeedMapping, FeedMappingChange
 
     require(actor, "feed.import")
     with transaction.atomic():
+        mapping = None
         if code is None:
             if FeedMapping.objects.filter(code=definition["code"]).exists():
                 raise ValidationFailed("Code taken", errors={"source_text": ["code: a mapping with that code exists"]})
-            mapping = FeedMapping.objects.create(
-                code=definition["code"], name=str(definition.get("name") or definition["code"])[:200],
-                source_text=source_text, definition=definition,
-            )  # fmt: skip
-            action = "create"
         else:
             mapping = FeedMapping.objects.select_for_update().get(code=code)
             if expected_updated_at and mapping.updated_at.isoformat() != expected_updated_at:
                 raise Conflict("Someone else changed this mapping while you were editing it. Check it and try again.")
-            mapping.name = str(definition.get("name") or code)[:200]
-            mapping.source_text, mapping.definition = source_text, definition
+            if source_text == mapping.source_text:
+                raise ValidationFailed(
+                    "Nothing changed", errors={"source_text": ["The mapping is the same as the approved one"]}
+                )
+        feed_code = definition["code"] if code is None else code
+        for earlier in FeedMappingChange.objects.select_for_update().filter(code=feed_code, status="pending"):
+            earlier.status = FeedMappingChange.Status.SUPERSEDED
+            earlier.save(update_fields=["status", "updated_at"])
+            audit_record(actor=actor, action="feed_mapping_change_supersede", obj=earlier, detail={"code": feed_code})
+        change = FeedMappingChange.objects.create(
+            code=feed_code,
+            mapping=mapping,
+            source_text=source_text,
+            definition=definition,
+            base_text=mapping.source_text if mapping else "",
+            base_updated_at=mapping.updated_at if mapping else None,
+            requested_by=actor.user,
+        )
+        audit_record(
+            actor=actor,
+            action="feed_mapping_change_request",
+            obj=change,
+            detail={"code": feed_code, "new": mapping is None},
+        )
+    return change
+
+
+def feed_mapping_change_diff(change) -> list[tuple[str, str]]:
+    """The change as a unified diff of the approved mapping's text (when asked for) against the proposed text:
+    [(kind, line)], kind "add", "remove", "context" or "hunk", for the approver to read. A new mapping is all
+    additions."""
+    import difflib
+
+    lines = difflib.unified_diff(
+        change.base_text.splitlines(), change.source_text.splitlines(), "approved", "proposed", lineterm="", n=3
+    )
+    out = []
+    for line in list(lines)[2:]:  # the two file headers
+        kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")
+        out.append((kind, line))
+    return out
+
+
+FEED_CHANGE_GONE_MESSAGE = "That change is no longer waiting for you"
+FEED_CHANGE_STALE_MESSAGE = (
+    "The mapping was changed since this change was asked for: reject it and ask again against the current mapping"
+)
+
+
+def feed_mapping_change_decide(*, actor, change_id, approve: bool):
+    """Approve or reject a pending FeedMappingChange (dual control, ADR 0019): only
+    access.policy.feed_mapping_change_decidable's second person (another partnership admin, never the one who asked;
+    anyone else gets NotFound). Approving applies the text and definition to the mapping (creating it for a new
+    code), only if the mapping is still the version the change was written against (else Conflict). Audited
+    `feed_mapping_change_approve` / `_reject`, with the mapping's own `create` / `update`, in one transaction.
+    Returns the change."""
+    from openmash.access.policy import feed_mapping_change_decidable
+    from openmash.core.exceptions import Conflict, NotFound
+    from openmash.feeds.models import FeedMapping, FeedMappingChange
+
+    with transaction.atomic():
+        try:
+            change = FeedMappingChange.objects.select_for_update().filter(pk=change_id).first()
+        except (ValueError, DjangoValidationError):
+            change = None
+        if change is None or not feed_mapping_change_decidable(actor, change):
+            raise NotFound(FEED_CHANGE_GONE_MESSAGE)
+        change.decided_by, change.decided_at = actor.user, timezone.now()
+        detail = {"code": change.code}
+        if not approve:
+            change.status = FeedMappingChange.Status.REJECTED
+            change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+            audit_record(actor=actor, action="feed_mapping_change_reject", obj=change, detail=detail)
+            return change
+        definition = change.definition
+        name = str(definition.get("name") or change.code)[:200]
+        if change.mapping_id is None:
+            if FeedMapping.objects.filter(code=change.code).exists():
+                raise Conflict(FEED_CHANGE_STALE_MESSAGE)
+            mapping = FeedMapping.objects.create(
+                code=change.code, name=name, source_text=change.source_text, definition=definition
+            )
+            audit_record(actor=actor, action="create", obj=mapping, detail=detail)
+        else:
+            mapping = FeedMapping.objects.select_for_update().get(pk=change.mapping_id)
+            if mapping.updated_at != change.base_updated_at:
+                raise Conflict(FEED_CHANGE_STALE_MESSAGE)
+            mapping.name, mapping.source_text, mapping.definition = name, change.source_text, definition
             mapping.save()
-            action = "update"
-        audit_record(actor=actor, action=action, obj=mapping, detail={"code": mapping.code})
-    return mapping
+            audit_record(actor=actor, action="update", obj=mapping, detail=detail)
+        change.mapping = mapping
+        change.status = FeedMappingChange.Status.APPROVED
+        change.save(update_fields=["mapping", "status", "decided_by", "decided_at", "updated_at"])
+        audit_record(actor=actor, action="feed_mapping_change_approve", obj=change, detail=detail)
+    return change
 
 
-__all__ += ["feed_mapping_save"]
+__all__ += ["feed_mapping_save", "feed_mapping_change_decide", "feed_mapping_change_diff"]

@@ -16,17 +16,22 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.policy import require
+from openmash.access.policy import feed_mapping_change_decidable, require
 from openmash.audit.export import neutralise
 from openmash.audit.services import audit_record
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.feeds.choices import FINISHED
 from openmash.feeds.forms import FeedMappingForm, ImportUploadForm
 from openmash.feeds.mapping import _builtin_docs, builtin_codes
-from openmash.feeds.models import FeedMapping, ImportBatch
+from openmash.feeds.models import FeedMapping, FeedMappingChange, ImportBatch
 from openmash.feeds.runner import import_launch, progress_read, spool_dir, spool_save
-from openmash.feeds.services import batch_start, feed_mapping_save
+from openmash.feeds.services import (
+    batch_start,
+    feed_mapping_change_decide,
+    feed_mapping_change_diff,
+    feed_mapping_save,
+)
 from openmash.web.forms import apply_service_errors
 
 PAGE_SIZE = 25
@@ -151,15 +156,21 @@ def import_report(request, batch_id):
     return response
 
 
+def _pending_changes(code: str | None = None):
+    qs = FeedMappingChange.objects.filter(status=FeedMappingChange.Status.PENDING).select_related("requested_by")
+    return qs.filter(code=code) if code else qs
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def mappings(request):
-    """The built-in mappings (read-only) and the partnership's own, with the form to add one."""
+    """The built-in mappings (read-only), the partnership's own (approved), the changes waiting for a second
+    partnership admin (ADR 0019), and the form to ask for a new mapping."""
     _admin(request)
     form = FeedMappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            mapping = feed_mapping_save(
+            change = feed_mapping_save(
                 actor=request.actor,
                 source_text=form.cleaned_data["source_text"],
                 definition=form.cleaned_data["definition"],
@@ -167,8 +178,10 @@ def mappings(request):
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Feed {mapping.code} added.")
-            return redirect("feeds:mapping_detail", feed_code=mapping.code)
+            messages.success(
+                request, f"Feed {change.code} waits for another partnership admin to approve it before it can be used."
+            )
+            return redirect("feeds:mapping_change", change_id=change.pk)
     audit_record(actor=request.actor, action="list", object_type="feeds.feedmapping")
     builtins = [
         (code, _builtin_docs()[code][0].get("name", code), _builtin_docs()[code][1]) for code in builtin_codes()
@@ -179,6 +192,7 @@ def mappings(request):
         {
             "builtins": builtins,
             "own": FeedMapping.objects.all(),
+            "pending": list(_pending_changes()),
             "form": form if form.is_bound else None,
             "new_form": form,
             "nav_active": "partnership",
@@ -189,7 +203,8 @@ def mappings(request):
 @require_http_methods(["GET", "POST"])
 @actor_required
 def mapping_detail(request, feed_code: str):
-    """One of the partnership's own mappings: its YAML, edited in place (someone else's change is reported)."""
+    """One of the partnership's own mappings: its approved YAML (what imports use), edited in place as a change
+    that waits for a second partnership admin (ADR 0019); someone else's change is reported."""
     _admin(request)
     mapping = FeedMapping.objects.filter(code=feed_code).first()
     if mapping is None:
@@ -198,7 +213,7 @@ def mapping_detail(request, feed_code: str):
     form = FeedMappingForm(request.POST or None, initial=initial, code=mapping.code)
     if request.method == "POST" and form.is_valid():
         try:
-            feed_mapping_save(
+            change = feed_mapping_save(
                 actor=request.actor,
                 code=mapping.code,
                 source_text=form.cleaned_data["source_text"],
@@ -208,16 +223,60 @@ def mapping_detail(request, feed_code: str):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, "Mapping saved.")
-            return redirect("feeds:mapping_detail", feed_code=mapping.code)
+            messages.success(
+                request, "Change saved: it waits for another partnership admin to approve it. Imports use the "
+                "approved mapping until then."
+            )  # fmt: skip
+            return redirect("feeds:mapping_change", change_id=change.pk)
     audit_record(actor=request.actor, action="view", obj=mapping)
     return render(
         request,
         "feeds/mapping_detail.html",
         {
             "mapping": mapping,
+            "pending": list(_pending_changes(mapping.code)),
             "form": form if form.is_bound and form.errors else None,
             "edit_form": form,
+            "nav_active": "partnership",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def mapping_change(request, change_id):
+    """A change to a feed mapping (or a new one) and its diff against the approved mapping. Another partnership
+    admin approves or rejects it here (feed_mapping_change_decide; never the one who asked, ADR 0019). Viewing is
+    audited; decisions are audited by the service."""
+    _admin(request)
+    change = FeedMappingChange.objects.select_related("requested_by", "decided_by", "mapping").filter(pk=change_id)
+    change = change.first()
+    if change is None:
+        raise Http404
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in ("approve", "reject"):
+            messages.error(request, "Choose approve or reject.")
+            return redirect("feeds:mapping_change", change_id=change.pk)
+        try:
+            feed_mapping_change_decide(actor=request.actor, change_id=change.pk, approve=decision == "approve")
+        except (NotFound, Conflict) as exc:
+            messages.error(request, exc.message)
+            return redirect("feeds:mapping_change", change_id=change.pk)
+        messages.success(
+            request, f"Change to feed {change.code} {'approved' if decision == 'approve' else 'rejected'}."
+        )
+        if decision == "approve":
+            return redirect("feeds:mapping_detail", feed_code=change.code)
+        return redirect("feeds:mappings")
+    audit_record(actor=request.actor, action="view", obj=change)
+    return render(
+        request,
+        "feeds/mapping_change.html",
+        {
+            "change": change,
+            "diff": feed_mapping_change_diff(change),
+            "decidable": feed_mapping_change_decidable(request.actor, change),
             "nav_active": "partnership",
         },
     )

@@ -161,6 +161,12 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
         "agency", "create", "--code", "mash", "--name", "The MASH", "--type", "csc", "--source-code", "5A", "--hub"
     )
     assert made.returncode == 0, made.stderr
+    # the first partnership admin of a deployment is given at once (the bootstrap); every later role waits for them
+    first = go(
+        "user", "create", "--name", "Ada Admin", "--username", "ada", "--agency", "mash", "--role",
+        "partnership_admin", "--password-stdin", stdin=STRONG + "\n",
+    )  # fmt: skip
+    assert first.returncode == 0 and "bootstrap" in first.stdout, first.stderr
     created = go(
         "user",
         "create",
@@ -176,7 +182,11 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
         stdin=STRONG + "\n",
     )
     assert created.returncode == 0, created.stderr
-    assert "Created user pat" in created.stdout
+    assert "Created user pat without a role" in created.stdout
+    assert go("token", "create", "--username", "pat").returncode != 0  # no power until approved
+    grant_id = created.stdout.split("(grant ")[1].split(")")[0]
+    approved = go("user", "approve-grant", grant_id, "--by", "ada")
+    assert approved.returncode == 0, approved.stderr
     token = go("token", "create", "--username", "pat")
     assert token.returncode == 0 and token.stdout.startswith("om_"), token.stderr
     # Without a terminal and without --password-stdin: one line, no EOFError traceback.
@@ -501,6 +511,13 @@ def test_partnership_file_loads_once_and_again_changes_nothing(run, tmp_path):
     assert "agencies: 2 created" in out and "users: 2 created" in out and "pat.admin" in out
     sam = User.objects.get(username="sam.screener")
     assert not sam.has_usable_password()
+    # pat.admin, the deployment's first partnership admin, is given at once (the bootstrap); sam's roles wait for
+    # a second partnership admin (ADR 0019): pat approves them
+    assert "2 pending" in out and not Membership.objects.filter(user=sam).exists()
+    from openmash.accounts.models import RoleGrant
+
+    for grant in RoleGrant.objects.filter(user=sam, status="pending"):
+        assert run("user", "approve-grant", str(grant.pk), "--by", "pat.admin")[0] == 0
     assert set(Membership.objects.filter(user=sam).values_list("agency__code", "role", "team__name")) == {
         ("the-mash", "screener", "Screening"),
         ("county-police", "researcher", "Public protection unit"),

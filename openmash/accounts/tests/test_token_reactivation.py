@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from openmash.accounts.admin_services import SYSTEM, agency_set_active, membership_update, user_set_active
+from openmash.accounts.admin_services import (
+    SYSTEM,
+    agency_set_active,
+    membership_update,
+    role_grant_decide,
+    user_set_active,
+)
 from openmash.accounts.models import ApiToken, Membership
 from openmash.accounts.services import token_create
 from openmash.audit.models import AuditEvent
@@ -50,10 +56,13 @@ def test_a_reactivated_agency_does_not_bring_back_its_members_tokens(holder, mak
     assert AuditEvent.objects.get(action="deactivate", object_type="accounts.agency").detail["tokens_revoked"] == 1
 
 
-def test_a_removed_and_restored_membership_does_not_bring_back_its_tokens(holder):
+def test_a_removed_and_restored_membership_does_not_bring_back_its_tokens(holder, make_actor):
     actor, token, raw = holder
     m = Membership.objects.get(user=actor.user)
     membership_update(actor=SYSTEM, membership_id=m.pk, role=m.role, active=False)
-    membership_update(actor=SYSTEM, membership_id=m.pk, role=m.role, active=True)
+    # restoring a role waits for a second person (ADR 0019): a partnership admin approves it
+    grant = membership_update(actor=SYSTEM, membership_id=m.pk, role=m.role, active=True)
+    role_grant_decide(actor=make_actor("partnership_admin", "mash"), grant_id=grant.pk, approve=True)
+    assert Membership.objects.get(pk=m.pk).active
     assert _answer(raw) == 401
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

@@ -144,22 +144,37 @@ def test_a_stalled_import_says_so_and_stops_polling(admin_client, partnership, t
     assert "stopped without finishing" in panel and "hx-trigger" not in panel
 
 
-def test_an_admin_adds_and_edits_a_feed_mapping(admin_client):
+def test_an_admin_adds_and_edits_a_feed_mapping(admin_client, make_actor):
+    """Each change waits for a second partnership admin (ADR 0019; test_mapping_dual_control has the rule's
+    cases); here the pages' round trip: ask, approve, edit, approve, and a stale edit refused."""
     from openmash.audit.models import AuditEvent
-    from openmash.feeds.models import FeedMapping
+    from openmash.feeds.models import FeedMapping, FeedMappingChange
+
+    second = Client()
+    second.force_login(make_actor("partnership_admin", "mash").user)
+
+    def approve_latest():
+        change = FeedMappingChange.objects.filter(status="pending").get()
+        r = second.post(f"/partnership/feeds/changes/{change.pk}/", {"decision": "approve"})
+        assert r.status_code == 302, r.content
 
     text = "code: police-std\nname: Police\nbase: standard\nevent_types:\n  Stop and search: offending\n"
     r = admin_client.post("/partnership/feeds/", {"source_text": text})
-    assert r.status_code == 302 and r["Location"] == "/partnership/feeds/police-std/"
+    assert r.status_code == 302 and r["Location"].startswith("/partnership/feeds/changes/")
+    approve_latest()
     mapping = FeedMapping.objects.get()
     assert mapping.definition["event_types"] == {"Stop and search": "offending"}
-    page = admin_client.get(r["Location"]).content.decode()
+    page = admin_client.get("/partnership/feeds/police-std/").content.decode()
     assert "Stop and search: offending" in page
     stale = mapping.updated_at.isoformat()
-    admin_client.post(r["Location"], {"source_text": text + "sensitivity:\n  offending: sealed\n", "updated_at": stale})
+    admin_client.post(
+        "/partnership/feeds/police-std/",
+        {"source_text": text + "sensitivity:\n  offending: sealed\n", "updated_at": stale},
+    )
+    approve_latest()
     mapping.refresh_from_db()
     assert mapping.definition["sensitivity"] == {"offending": "sealed"}
-    again = admin_client.post(r["Location"], {"source_text": text, "updated_at": stale})  # loaded before that change
+    again = admin_client.post("/partnership/feeds/police-std/", {"source_text": text, "updated_at": stale})
     assert "Someone else changed this mapping" in again.content.decode()
     assert AuditEvent.objects.filter(action__in=("create", "update"), object_type="feeds.feedmapping").count() == 2
 

@@ -106,7 +106,8 @@ def test_another_admin_cannot_combine_the_admin_role_with_case_or_auditor_roles(
 def test_changing_a_role_into_a_forbidden_combination_is_refused(make_actor):
     # (the auditor may no longer hold a case role either: issue 6 security review, fault 1)
     auditor = make_actor("researcher", "health-gp")
-    membership_add(actor=SYSTEM, username=auditor.user.username, spec=MembershipSpec(agency="police", role="referrer"))
+    police = Membership.objects.get(user=auditor.user).agency.__class__.objects.get(code="police")
+    Membership.objects.create(user=auditor.user, agency=police, role="referrer")  # a second role, given earlier
     second = make_actor("partnership_admin", "mash", username="sam.admin")
     client = Client()
     client.force_login(second.user)

@@ -7,7 +7,8 @@ Rules now: the auditor role, like the partnership admin's, is never combined wit
 (access.policy.role_combination_error; pages, command line and partnership file alike); a role a partnership admin
 gives on the pages waits for a second person (another admin, or a MASH manager for a case role in their agency:
 ASVS 5.0 2.3.5 / 8.4.2 dual control), audited; the starter's set-password link is shown only to that approver.
-The server's command line stays direct. Every test here failed on main before the fix."""
+The server's command line asks the same way since ADR 0019 (test_cli_dual_control). Every test here failed on main
+before the fix."""
 
 from __future__ import annotations
 
@@ -177,14 +178,24 @@ def test_changing_or_reactivating_a_role_on_the_page_waits_too(admin, second_adm
     assert RoleGrant.objects.filter(user=referrer.user, status="pending").count() == 1
 
 
-def test_the_command_line_stays_direct(partnership):
+def test_the_command_line_asks_too_and_only_the_first_admin_is_direct(partnership):
+    """ADR 0019: the command line no longer grants at once; the first partnership admin of a deployment with none
+    is the only exception (the bootstrap). The operator may still make a set-password link."""
     user = user_add(
         actor=SYSTEM,
         username="first.manager",
         display_name="First Manager",
         memberships=[MembershipSpec("mash", "manager")],
     )
-    assert _active_roles(user) == {"manager"} and not RoleGrant.objects.exists()
+    assert _active_roles(user) == set()
+    assert RoleGrant.objects.get(user=user).requested_via == "cli"
+    first = user_add(
+        actor=SYSTEM,
+        username="first.admin",
+        display_name="First Admin",
+        memberships=[MembershipSpec("mash", "partnership_admin")],
+    )
+    assert _active_roles(first) == {"partnership_admin"}
     assert user_set_password_link(actor=SYSTEM, username=user.username).startswith("/account/set-password/")
 
 

@@ -1,8 +1,9 @@
 """`openmash partnership load FILE`: create a partnership's agencies, teams, users and roles from one file.
 
 TOML (.toml), YAML (.yaml/.yml) or JSON (.json). Users carry no passwords: after loading, give each person a
-one-time link with `openmash user set-password-link --username U`. Idempotent and all-or-nothing; --dry-run checks
-and reports without writing. Every problem is printed on its own line as FILE:LINE: where: message.
+one-time link with `openmash user set-password-link --username U`. Roles wait for a second partnership admin's
+approval as on the pages (ADR 0019), except the first partnership admin of a deployment with none. Idempotent and
+all-or-nothing; --dry-run checks and reports without writing. Every problem is printed on its own line as FILE:LINE: where: message.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from openmash.accounts.admin_services import SYSTEM, PartnershipFileInvalid, partnership_load
+from openmash.accounts.admin_services import SYSTEM, PartnershipFileInvalid, grant_requester, partnership_load
 from openmash.accounts.management.base import AdminCommand
 
 
@@ -82,6 +83,12 @@ class Command(AdminCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The partnership file (see docs/operations/partnership-file.md)")
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing")
+        parser.add_argument(
+            "--requested-by",
+            default="",
+            metavar="USERNAME",
+            help="The partnership admin asking for the file's roles (recorded; they can never approve them)",
+        )
 
     def handle(self, *args, **opts):
         path = Path(opts["file"])
@@ -90,14 +97,21 @@ class Command(AdminCommand):
         except CommandError as exc:
             msg = str(exc)
             raise CommandError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+        requester = grant_requester(opts["requested_by"])
         try:
-            report = partnership_load(actor=SYSTEM, document=doc, dry_run=opts["dry_run"])
+            report = partnership_load(actor=SYSTEM, document=doc, dry_run=opts["dry_run"], requested_by=requester)
         except PartnershipFileInvalid as exc:
             for line, where, message in exc.problems:
                 sys.stderr.write(f"{path}:{line or '-'}: {where}: {message}\n")
             raise CommandError(f"{len(exc.problems)} problem(s) in {path}; nothing was loaded.") from None
         prefix = "Dry run, nothing written. Would load " if opts["dry_run"] else "Loaded "
         self.stdout.write(prefix + report.summary() + ".")
+        if report.memberships["pending"]:
+            self.stdout.write(
+                f"{report.memberships['pending']} role(s) wait for a second partnership admin's approval (only the "
+                "first partnership admin of a new deployment is given at once): list them with `openmash user "
+                "grants`, approve on the approvals page or with `openmash user approve-grant ID --by USERNAME`."
+            )
         if report.new_usernames and not opts["dry_run"]:
             self.stdout.write(
                 "New users have no password yet: give each a one-time link with "

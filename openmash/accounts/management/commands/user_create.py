@@ -3,15 +3,23 @@ import sys
 
 from django.core.management.base import CommandError
 
-from openmash.access.policy import role_grant_needs_approval
-from openmash.accounts.admin_services import SYSTEM, MembershipSpec, user_add, user_set_password_link
+from openmash.access.policy import role_grant_bootstrap_allowed, role_grant_has_approver
+from openmash.accounts.admin_services import (
+    SYSTEM,
+    MembershipSpec,
+    grant_requester,
+    pending_grants,
+    user_add,
+    user_set_password_link,
+)
 from openmash.accounts.management.base import AdminCommand
 from openmash.core.links import site_base_url, site_url
 
 
 class Command(AdminCommand):
     help = (
-        "Create a user with a membership: openmash user create --username U --agency CODE --role ROLE. "
+        "Create a user with a membership: openmash user create --username U --agency CODE --role ROLE. The role "
+        "waits for a second partnership admin's approval (only the first partnership admin is given at once). "
         "The password is asked for at the terminal, read from standard input (--password-stdin), or not set at all "
         "(--no-password: a one-time set-password link is printed instead)."
     )
@@ -24,6 +32,12 @@ class Command(AdminCommand):
         parser.add_argument("--job-title", default="")
         parser.add_argument("--team", default="", help="Team name in the agency (created if new)")
         parser.add_argument("--email", default="", help="Where a password reset link is sent (optional)")
+        parser.add_argument(
+            "--requested-by",
+            default="",
+            metavar="USERNAME",
+            help="The partnership admin asking for the role (recorded; they can never approve it)",
+        )
         how = parser.add_mutually_exclusive_group()
         how.add_argument("--password-stdin", action="store_true", help="Read the password from standard input")
         how.add_argument(
@@ -59,6 +73,8 @@ class Command(AdminCommand):
     def handle(self, *args, **opts):
         if opts["no_password"]:
             site_base_url(opts["base_url"])  # before the user is made: a link must be printable
+        requester = grant_requester(opts["requested_by"])  # before the password is asked for
+        bootstrap = role_grant_bootstrap_allowed(opts["role"])
         password = self._password(opts)
         user = user_add(
             actor=SYSTEM,
@@ -68,15 +84,35 @@ class Command(AdminCommand):
             job_title=opts["job_title"],
             password=password,
             email=opts["email"],
+            requested_by=requester,
         )
-        self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
-        if role_grant_needs_approval(opts["role"]):
-            # Practitioners' review: the browser makes this role wait for a second person; say why this did not.
-            self.stdout.write(
-                "The role was given at once: the server's command line is the break-glass path (it needs shell "
-                "access to the server) and is not subject to the browser's second-person approval. Recorded in the "
-                "audit trail as given by the system."
-            )
+        waiting = list(pending_grants(user))
+        if waiting:
+            self._say_waiting(user, waiting[0], opts)
+        else:
+            self.stdout.write(f"Created user {user.username} ({opts['role']} at {opts['agency']}).")
+            if bootstrap:
+                self.stdout.write(
+                    "No active partnership admin existed, so this first partnership admin role was given at once "
+                    "(recorded in the audit trail as the bootstrap). Every later role waits for a second admin."
+                )
         if password is None:
             link = site_url(user_set_password_link(actor=SYSTEM, username=user.username), base_url=opts["base_url"])
             self.stdout.write(f"One-time set-password link (give it to them privately): {link}")
+
+    def _say_waiting(self, user, grant, opts) -> None:
+        self.stdout.write(
+            f"Created user {user.username} without a role: {opts['role']} at {opts['agency']} waits for a second "
+            f"partnership admin's approval (grant {grant.pk})."
+        )
+        if role_grant_has_approver(grant):
+            self.stdout.write(
+                "Approve it on the approvals page (/partnership/approvals/) or with "
+                f"`openmash user approve-grant {grant.pk} --by USERNAME` (a different active partnership admin)."
+            )
+        else:
+            self.stdout.write(
+                "Nobody can approve it yet: no other active partnership admin exists. Make one with "
+                "`openmash user create --role partnership_admin ...` (the first of a deployment is given at once; a "
+                "later one is approved by an existing admin)."
+            )
