@@ -76,6 +76,8 @@ def application_error(request, exc: ApplicationError):
     body = {"detail": exc.message}
     if exc.errors:
         body["errors"] = exc.errors
+    if getattr(exc, "candidates", None):  # CandidatesUnanswered: who may be the new person, minimum details
+        body["candidates"] = exc.candidates
     response = api.create_response(request, body, status=exc.status)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)

@@ -28,6 +28,7 @@ A new API operation without a row in ORACLE fails test_every_api_operation_has_a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -321,7 +322,10 @@ ORACLE |= {
 def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
     """The concrete request for each operation, against the shared data."""
     return {
-        ("POST", "/api/v1/contacts"): ("/contacts", contact_payload(subjects=[_fresh_child()])),
+        ("POST", "/api/v1/contacts"): (
+            "/contacts",
+            contact_payload(subjects=[_fresh_child()], household=[_fresh_adult()]),
+        ),
         ("GET", "/api/v1/contacts/{contact_id}"): (f"/contacts/{w['contact_a']}", None),
         ("POST", "/api/v1/contacts/{contact_id}/screening"): (
             f"/contacts/{w['contact_b']}/screening",
@@ -524,13 +528,28 @@ _AGREEMENT = {
 }
 
 
+_FRESH = itertools.count()
+
+
+def _fresh_born(first_year: int) -> str:
+    """A date of birth nobody else in the world has, with a day after the 12th (so no day/month swap meets another):
+    POST /contacts searches before it creates (ADR 0009 addendum 1), so each cell's new people must be like nobody
+    already recorded, the earlier cells' too."""
+    n = next(_FRESH)
+    return f"{first_year + n // 192}-{1 + (n // 16) % 12:02d}-{13 + n % 16:02d}"
+
+
 def _fresh_child() -> dict:
     return {
         "forename": "Fresh",
         "surname": "Newchild",
-        "date_of_birth": "2019-09-09",
+        "date_of_birth": _fresh_born(2010),
         "identifiers": [{"type": "nhs_number", "value": nhs_number()}],
     }
+
+
+def _fresh_adult() -> dict:
+    return {"forename": "Fresh", "surname": "Adult", "date_of_birth": _fresh_born(1960), "sex": "M"}
 
 
 # --- the shared data, built once per module --------------------------------------------------------------------

@@ -67,6 +67,18 @@ class PersonRefIn(CleanSchema):
         "referrer says this is NOT. A matching identifier then goes to the MASH's review queue instead of joining "
         "the records automatically.",
     )
+    match_decision: Literal["", "new"] = Field(
+        "",
+        description='For a new person: "new" says it is none of the people your lookup of these same details '
+        "offered (send its `candidates_reference`): they are not offered again and a matching identifier goes to "
+        "the MASH's review queue. Leave it out with `person_id` (the person it is, chosen from the candidates).",
+    )
+    candidates_reference: str = Field(
+        "",
+        max_length=2000,
+        description='With match_decision "new": the `reference` of POST /api/v1/intake/candidates (or of a 422 '
+        "refusal's `candidates`) for these same details, given to you in the last day.",
+    )
 
 
 class HouseholdPersonIn(PersonRefIn):
@@ -273,15 +285,38 @@ class ConcernAmendIn(CleanSchema):
     additional_information: str = Field("", max_length=20000)
 
 
+class CandidateBriefOut(Schema):
+    """A person already known who may be the new person: the minimum every recorder is shown (names, date of
+    birth or expected date), whether an identifier matched exactly, and the reasons in words."""
+
+    id: UUID
+    forename: str
+    surname: str
+    date_of_birth: dt.date | None
+    expected_date_of_birth: dt.date | None
+    exact: bool
+    reasons: list[str]
+
+
+class CandidatesForOut(Schema):
+    """Who may be one refused new person, and the `reference` to send back with `match_decision: "new"`."""
+
+    reference: str
+    items: list[CandidateBriefOut]
+
+
 class ProblemOut(Schema):
     """A refused request (422): `detail` in words and, keyed by the input field at fault (dotted path, such as
     `subjects.0.date_of_birth`), the messages. Search before create answers on `subjects.N.match`,
     `household.N.match` (creation) or `add_subjects.N.match`, `add_household.N.match` (amendment): "N people already
-    known may be this person", saying how many and never who; look them up (POST /api/v1/intake/candidates), then
-    send the person again as `person_id` of the one it is, or with `not_person_ids` listing every one it is not."""
+    known may be this person", and `candidates`, keyed by the person's input prefix (`subjects.0`), lists them (the
+    minimum details, as POST /api/v1/intake/candidates shows) with a `reference`. Send the person again as
+    `person_id` of the one it is, or declare it new: `match_decision: "new"` with that `candidates_reference` (or
+    `not_person_ids` listing every one it is not)."""
 
     detail: str
     errors: dict[str, list[str]] = Field(default_factory=dict)
+    candidates: dict[str, CandidatesForOut] = Field(default_factory=dict)
 
 
 class RateLimitedOut(Schema):
@@ -643,15 +678,21 @@ def contact_create(
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    """Record a contact. A client should look up each new child or household member first (POST
-    /api/v1/intake/candidates, an audited search under the search rate limit) and name the one it is (`person_id`)
-    or list those it is not (`not_person_ids`). New people are joined to a known person by a shared valid identifier
-    when their details agree, else proposed for the MASH's review (`notices` say which, never who). Partner systems
-    sending contacts in bulk are not held to the per-user search limit here. 201 created; 200 the same
+    """Record a contact. Search before create, as the intake page: each child or household member is either
+    `person_id` (the person it is, from POST /api/v1/intake/candidates or people search), or a new person. A new
+    person is looked up among the people already known (one audited search under the per-user search rate limit,
+    429 past it) unless it carries `match_decision: "new"` with the `candidates_reference` of the client's own
+    lookup of the same details. Anyone who may be them (an identifier such as the NHS number after normalisation,
+    or a close name / date of birth / postcode match) and is not answered refuses the contact with 422 on
+    `subjects.N.match` / `household.N.match`, listing them in `candidates` (minimum details) with a reference:
+    nothing is created and nobody is joined silently. A new person declared new whose identifier belongs to someone
+    known goes to the MASH's review queue (`notices` say so, never who). 201 created; 200 the same
     Idempotency-Key's earlier contact."""
     data = payload.dict()
     data["subjects"] = [{**s, "identifiers": s.get("identifiers") or []} for s in data["subjects"]]
-    contact, created = services.contact_create(actor=request.actor, data=data, idempotency_key=idempotency_key)
+    contact, created = services.contact_create(
+        actor=request.actor, data=data, idempotency_key=idempotency_key, search_before_create=True
+    )
     if created:
         # The creator's read-back of what they just recorded: covered by the 'create' audit event.
         return Status(201, contact_out(request.actor, selectors.contact_just_created(contact)))
@@ -670,8 +711,10 @@ def contact_detail(request, contact_id: UUID):
 )
 def contact_amend(request, contact_id: UUID, payload: ContactAmendIn):
     """Amend a contact before screening. A person added by details is first looked up among the people already
-    known (one audited search each, 429 past the search rate limit); anyone who may be them must be answered
-    (`person_id` or `not_person_ids`), else 422 on `add_subjects.N.match` / `add_household.N.match`."""
+    known (one audited search each, 429 past the search rate limit; none for one sent with `match_decision: "new"`
+    and its `candidates_reference`); anyone who may be them must be answered (`person_id`, or `match_decision`
+    "new" with the reference, or `not_person_ids`), else 422 on `add_subjects.N.match` / `add_household.N.match`
+    with `candidates` listing them."""
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     services.contact_amend(actor=request.actor, contact_id=contact_id, version=version, data=data)

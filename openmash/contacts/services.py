@@ -52,7 +52,7 @@ from openmash.contacts.validation import (
     late_reason_check,
     received_at_check,
 )
-from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.exceptions import CandidatesUnanswered, Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.linking import record_refresh, records_attach, records_link_outcome, records_note_contact
@@ -84,6 +84,9 @@ def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool)
     within the last day (the audit trail holds those search results): a professional can attach a concern to a
     child they found by exact name + date of birth or identifier, without gaining sight of the record, and
     cannot attach one to an arbitrary id."""
+    if ref.get("person_id") and (ref.get("match_decision") or ref.get("candidates_reference")):
+        errors.setdefault(f"{prefix}.match_decision", []).append(MATCH_DECISION_BOTH)
+        return "missing", None
     if ref.get("person_id"):
         pid = ref["person_id"]
         person = people_linkable(actor).filter(pk=pid).first() if _is_uuid(pid) else None
@@ -100,8 +103,45 @@ def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool)
             errors.setdefault(f"{prefix}.not_person_ids", []).append("Give the ids of people this person is not")
             break
         declined.append(str(raw))
-    cleaned["not_person_ids"] = declined
+    declined += _match_decision_declined(actor, ref, prefix=prefix, errors=errors)
+    cleaned["not_person_ids"] = list(dict.fromkeys(declined))
     return "new", cleaned
+
+
+MATCH_DECISION_BOTH = 'Give either person_id (the person it is) or match_decision "new", not both'
+MATCH_DECISION_NEEDS_REFERENCE = (
+    'match_decision "new" needs the candidates_reference of the lookup you made of these details '
+    "(POST /api/v1/intake/candidates, or the refusal that listed the candidates)"
+)
+REFERENCE_NEEDS_DECISION = 'Send candidates_reference with match_decision "new"'
+
+
+def _match_decision_declined(actor, ref: dict, *, prefix: str, errors: dict) -> list[str]:
+    """A new person declared new (``match_decision: "new"``) with the ``candidates_reference`` of the actor's own
+    lookup of these same details (matching.candidates.candidates_reference): every person that lookup offered is
+    "not this person". Errors on ``<prefix>.match_decision`` / ``<prefix>.candidates_reference`` otherwise."""
+    from openmash.matching.candidates import REFERENCE_INVALID, candidates_reference_read
+
+    decision, reference = ref.get("match_decision") or "", ref.get("candidates_reference") or ""
+    if not decision and not reference:
+        return []
+    if decision != "new":
+        errors.setdefault(f"{prefix}.match_decision", []).append(REFERENCE_NEEDS_DECISION)
+        return []
+    if not reference:
+        errors.setdefault(f"{prefix}.candidates_reference", []).append(MATCH_DECISION_NEEDS_REFERENCE)
+        return []
+    offered = candidates_reference_read(actor=actor, details=ref, reference=str(reference))
+    if offered is None:
+        errors.setdefault(f"{prefix}.candidates_reference", []).append(REFERENCE_INVALID)
+        return []
+    return offered
+
+
+def _decided_new(ref) -> bool:
+    """A new person the client already answered with a reference to its own lookup (``match_decision: "new"``):
+    not looked up again (the reference is checked against these details by ``_match_decision_declined``)."""
+    return isinstance(ref, dict) and ref.get("match_decision") == "new" and bool(ref.get("candidates_reference"))
 
 
 def _found_by_own_search(actor, person_id) -> bool:
@@ -1055,7 +1095,18 @@ def contact_amend(*, actor, contact_id, version: int, data: dict, validate_only:
     looked_up = {} if validate_only else _amend_candidates_looked_up(actor, contact_id, version, data)
     with transaction.atomic():
         contact = _amendable_contact_get(actor, contact_id, version)
-        plan = _amend_validate(actor, contact, data, looked_up)
+        try:
+            plan = _amend_validate(actor, contact, data, looked_up)
+        except ValidationFailed as exc:
+            if validate_only or not any(key.endswith(".match") for key in exc.errors):
+                raise
+            inputs = {
+                f"{key}.{i}": ref
+                for key in ("add_subjects", "add_household")
+                for i, ref in enumerate(data.get(key) or [])
+            }
+            candidates = _candidates_unanswered(actor, exc.errors, inputs, looked_up)
+            raise CandidatesUnanswered(exc.message, errors=exc.errors, candidates=candidates) from None
         if validate_only:
             return contact
         _version_bump(Contact, contact.pk, version, "contact", status__in=AMENDABLE_STATUSES)
@@ -1149,8 +1200,36 @@ def _candidates_looked_up(actor, refs: list[tuple[str, dict]], *, exclude: list)
     back. Returns {prefix: [Candidate]}. Raises PermissionDenied, RateLimited (audited, managers alerted)."""
     from openmash.matching.candidates import intake_candidates_many
 
-    wanted = [(prefix, ref) for prefix, ref in refs if isinstance(ref, dict) and not ref.get("person_id")]
+    wanted = [
+        (prefix, ref)
+        for prefix, ref in refs
+        if isinstance(ref, dict) and not ref.get("person_id") and not _decided_new(ref)
+    ]
     return intake_candidates_many(actor=actor, people=wanted, exclude_person_ids=exclude)
+
+
+def _candidates_unanswered(actor, errors: dict, inputs: dict[str, dict], found: dict[str, list]) -> dict:
+    """For each person refused on ``<prefix>.match``, the candidates their lookup found that are still unanswered
+    (the minimum every recorder is shown: matching.candidates.candidate_summary) and a fresh ``reference`` to send
+    back with ``match_decision: "new"``. The lookup that found them was the actor's own audited search (a
+    ``search_result`` event per candidate), so they may name one by ``person_id``. {prefix: {"reference", "items"}}."""
+    from openmash.matching.candidates import candidate_summary, candidates_reference
+
+    out = {}
+    for key in errors:
+        if not key.endswith(".match"):
+            continue
+        prefix = key[: -len(".match")]
+        ref = inputs.get(prefix)
+        if not isinstance(ref, dict):
+            continue
+        declined = {str(x) for x in ref.get("not_person_ids") or []}
+        pending = [c for c in found.get(prefix, []) if str(c.person.pk) not in declined]
+        out[prefix] = {
+            "reference": candidates_reference(actor=actor, details=ref, found=found.get(prefix, [])),
+            "items": [candidate_summary(c) for c in pending],
+        }
+    return out
 
 
 def _creation_candidates_check(actor, data: dict, subjects: list, others: list) -> None:
@@ -1170,7 +1249,11 @@ def _creation_candidates_check(actor, data: dict, subjects: list, others: list) 
         if kind == "new":
             _search_before_create(cleaned, prefix=prefix, found=found.get(prefix, []), errors=errors)
     if errors:
-        raise ValidationFailed("There is a problem with the contact", errors=errors)
+        raise CandidatesUnanswered(
+            "There is a problem with the contact",
+            errors=errors,
+            candidates=_candidates_unanswered(actor, errors, inputs, found),
+        )
 
 
 def _amend_children(plan: dict, links: dict) -> list[EncompassChild]:
@@ -1233,8 +1316,9 @@ def _amend_validate(actor, contact: Contact, data: dict, looked_up: dict[str, li
 _PERSON_FIELDS = ("forename", "surname", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity")
 
 CANDIDATES_UNANSWERED = (
-    "{n} already known may be this person. Look at them first (POST /api/v1/intake/candidates, or the page), then "
-    "give the person_id of the one it is, or list every one it is not in not_person_ids"
+    "{n} already known may be this person. Look at them first (listed in `candidates`, or POST "
+    "/api/v1/intake/candidates, or the page), then give the person_id of the one it is, or say it is none of them: "
+    'match_decision "new" with the candidates_reference (or list every one it is not in not_person_ids)'
 )
 
 

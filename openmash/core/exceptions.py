@@ -20,6 +20,16 @@ class ValidationFailed(ApplicationError):
     status = 422
 
 
+class CandidatesUnanswered(ValidationFailed):
+    """Search before create refused a new person (422 on ``<prefix>.match``): ``candidates`` lists, per input prefix
+    ("subjects.0"), the people already known who may be them (the minimum details every recorder is shown) and a
+    ``reference`` the client sends back with ``match_decision: "new"`` to say it is none of them."""
+
+    def __init__(self, message: str, *, errors: dict[str, list[str]], candidates: dict[str, dict]) -> None:
+        super().__init__(message, errors=errors)
+        self.candidates = candidates
+
+
 class NotFound(ApplicationError):
     """Missing, or not visible to the actor: the two are indistinguishable on purpose."""
 
@@ -52,4 +62,12 @@ class RateLimited(ApplicationError):
         self.retry_after = retry_after
 
 
-__all__ = ["ApplicationError", "ValidationFailed", "NotFound", "PermissionDenied", "Conflict", "RateLimited"]
+__all__ = [
+    "ApplicationError",
+    "CandidatesUnanswered",
+    "ValidationFailed",
+    "NotFound",
+    "PermissionDenied",
+    "Conflict",
+    "RateLimited",
+]

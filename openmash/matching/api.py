@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from openmash.core.api_paging import PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
 from openmash.matching import selectors
-from openmash.matching.candidates import intake_candidates
+from openmash.matching.candidates import candidate_summary, candidates_reference, intake_candidates
 from openmash.people import linking
 from openmash.people.identifiers import nhs_number_format
 
@@ -106,8 +106,10 @@ class CandidateIdentifierIn(CleanSchema):
 
 
 class CandidateQueryIn(CleanSchema):
-    """A new person's details, as a referrer would give them in a contact. An identifier alone finds exact matches;
-    close matches need a name and a date of birth or postcode."""
+    """A new person's details, as a referrer would give them in a contact. An identifier (NHS number, UPN, PNC ID)
+    alone finds exact matches; otherwise at least two of a name, a date of birth and a postcode are needed (the
+    minimum-identifier rule, SECURITY-TESTS.md SR-1, as people search): too few answer 422 saying what to add
+    (`surname` or `date_of_birth`), and count as no search."""
 
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
@@ -132,7 +134,12 @@ class CandidateOut(Schema):
 
 
 class CandidatesOut(Schema):
+    """The people already known who may be the one described, best first (at most 5), and `reference`: send it
+    with the new person in POST /api/v1/contacts (`match_decision: "new"`, `candidates_reference`) to say it is
+    none of them. The reference holds no personal data, is yours only, lasts a day and fits only these details."""
+
     items: list[CandidateOut]
+    reference: str
 
 
 def _record_out(r) -> dict:
@@ -252,19 +259,12 @@ def person_separate(request, person_id: UUID, payload: ReasonIn):
     summary="Before recording a new person: people already known who may be them, with the reasons",
 )
 def intake_candidate_list(request, payload: CandidateQueryIn):
+    """One audited search under the per-user search rate limit (429 past it). 422 when the details are too few to
+    search by (SR-1). Name a candidate in the contact by `id` (`person_id`), or declare the person new with
+    `match_decision: "new"` and this answer's `reference`."""
     details = payload.dict()
-    found = intake_candidates(actor=request.actor, details=details)
+    found = intake_candidates(actor=request.actor, details=details, require_minimum=True)
     return {
-        "items": [
-            {
-                "id": c.person.pk,
-                "forename": c.person.forename,
-                "surname": c.person.surname,
-                "date_of_birth": c.person.date_of_birth,
-                "expected_date_of_birth": c.person.expected_date_of_birth,
-                "exact": c.exact,
-                "reasons": c.reasons,
-            }
-            for c in found
-        ]
+        "items": [candidate_summary(c) for c in found],
+        "reference": candidates_reference(actor=request.actor, details=details, found=found),
     }

@@ -21,15 +21,20 @@ date of birth and the reasons.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 import jellyfish
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 
-from linkage.names import compact, dob_variants, fold, nickname_forms, phonetic, tokens
+from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import require
 from openmash.audit.services import audit_record, audit_record_many
+from openmash.core.exceptions import ValidationFailed
+from openmash.people import lookup
 from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid
 from openmash.people.models import AgencyRecord, Person
 from openmash.people.search_limits import search_rate_check, search_rate_refuse, search_rate_remaining
@@ -180,12 +185,29 @@ def _exact(details: dict, best: dict) -> None:
             current.reasons = list(dict.fromkeys([*current.reasons, *reasons]))
 
 
+def _typed_name(details: dict) -> str:
+    return " ".join(str(details.get(k) or "") for k in ("forename", "surname")).strip()
+
+
+def candidate_minimum_unmet(details: dict) -> dict[str, list[str]]:
+    """SR-1 for an intake lookup, decided by the one rule (``people.lookup.search_minimum_unmet``): {} when the
+    details hold a valid identifier (exact matches only need that) or at least two of a name, a date of birth and a
+    postcode; otherwise the rule's field messages, keyed by the lookup's own fields (the name's on ``surname``).
+    ``details`` as ``candidates_for`` takes them."""
+    if _identifiers(details):
+        return {}
+    postcode = details.get("postcode") or (details.get("address") or {}).get("postcode") or ""
+    need = lookup.search_minimum_unmet(
+        name=_typed_name(details), date_of_birth=_as_date(details.get("date_of_birth")), postcode=postcode.strip()
+    )
+    return {("surname" if key == "name" else key): messages for key, messages in need.items()}
+
+
 def _close(details: dict, best: dict) -> None:
     dob = _as_date(details.get("date_of_birth"))
     postcode = (details.get("postcode") or "").strip().upper()
-    named = bool(fold(details.get("forename")) or fold(details.get("surname")))
-    if not named or not (dob or postcode):
-        return  # a name alone, or a date alone, is not enough to offer anyone (SR-1)
+    if lookup.search_minimum_unmet(name=_typed_name(details), date_of_birth=dob, postcode=postcode):
+        return  # a name alone, or a date alone, is not enough to offer anyone (SR-1: the one rule)
     block = Q()
     if dob:
         block |= Q(date_of_birth__in=list(dob_variants(dob)))
@@ -227,7 +249,9 @@ def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> l
     return found[:limit]
 
 
-def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_ids=()) -> list[Candidate]:
+def intake_candidates(
+    *, actor, details: dict, limit: int = 5, exclude_person_ids=(), require_minimum: bool = False
+) -> list[Candidate]:
     """The audited intake lookup: ``candidates_for`` for a professional recording a contact ("person.search").
     Audited like a search (one "search" event with the number found, and a "search_result" event per candidate), so
     a referrer may then name a candidate in the contact by id (contacts.services: a person found by the actor's own
@@ -235,8 +259,17 @@ def intake_candidates(*, actor, details: dict, limit: int = 5, exclude_person_id
 
     Each call is one search under the search rate limit (SECURITY-TESTS.md PF-2, people.search_limits): a page that
     looks up several people makes one search per person. Raises PermissionDenied, and RateLimited past
-    OPENMASH_SEARCH_RATE_PER_MINUTE (the refusal audited and hub managers alerted before it is raised)."""
+    OPENMASH_SEARCH_RATE_PER_MINUTE (the refusal audited and hub managers alerted before it is raised).
+
+    ``require_minimum=True`` (POST /api/v1/intake/candidates: a lookup someone asked for) raises ValidationFailed
+    with the SR-1 rule's field messages (``candidate_minimum_unmet``) when the details are too few to search by,
+    before the rate limit counts anything; otherwise (the intake page's and the services' own lookups of a person
+    being recorded, who may be known only by name) too few details simply offer nobody."""
     require(actor, "person.search")
+    if require_minimum:
+        need = candidate_minimum_unmet(details)
+        if need:
+            raise ValidationFailed(lookup.NEED_MORE_DETAIL, errors=need)
     search_rate_check(actor)  # outside the lookup's transaction: the refusal's audit event must stay
     return _intake_candidates(actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids)
 
@@ -271,6 +304,77 @@ def intake_candidates_many(*, actor, people: list[tuple[str, dict]], limit: int 
 @transaction.atomic
 def _intake_candidates(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:
     return _intake_candidates_audited(actor=actor, details=details, limit=limit, exclude_person_ids=exclude_person_ids)
+
+
+# --- the candidates reference: "I looked these details up and it is none of them" --------------------------------
+
+REFERENCE_SALT = "openmash.matching.candidates-reference"
+REFERENCE_MAX_AGE = 24 * 60 * 60  # as long as a person found by one's own search may be named by id (contacts)
+REFERENCE_INVALID = (
+    "This candidates_reference is not one given to you for these details in the last day: look the person up again "
+    "(POST /api/v1/intake/candidates) and send the reference it gives"
+)
+
+
+def details_digest(details: dict) -> str:
+    """What a lookup's answer depends on, as a digest: the names (folded, compacted, look-alike letters read as
+    Latin), date of birth, sex, valid identifiers (normalised) and postcode. Two spellings of the same details
+    ("999 314 1593" and "999-314-1593") have one digest; any change that could change the candidates changes it."""
+    postcode = details.get("postcode") or (details.get("address") or {}).get("postcode") or ""
+    dob = _as_date(details.get("date_of_birth"))
+    parts = {
+        "forename": compact(_lookalikes_latin(str(details.get("forename") or ""))),
+        "surname": compact(_lookalikes_latin(str(details.get("surname") or ""))),
+        "date_of_birth": dob.isoformat() if dob else "",
+        "sex": details.get("sex") or "U",
+        "identifiers": sorted(_identifiers(details).items()),
+        "postcode": postcode.replace(" ", "").upper(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def candidates_reference(*, actor, details: dict, found: list[Candidate]) -> str:
+    """An opaque, signed reference to one audited lookup: whose it was, a digest of the details looked up and the
+    people offered. A client that decides the person is new sends it back with ``match_decision: "new"``; the
+    service then takes every person offered as "not this person" (``candidates_reference_read``) and does not look
+    the same details up again. Holds no personal data (ids and a digest)."""
+    payload = {"u": str(actor.user.pk), "d": details_digest(details), "c": [str(c.person.pk) for c in found]}
+    return signing.dumps(payload, salt=REFERENCE_SALT, compress=True)
+
+
+def candidates_reference_read(*, actor, details: dict, reference: str) -> list[str] | None:
+    """The ids of the people a reference's lookup offered, when ``reference`` was given to this actor in the last
+    day for these same details (``details_digest``); None otherwise (forged, someone else's, expired, or other
+    details)."""
+    try:
+        payload = signing.loads(reference, salt=REFERENCE_SALT, max_age=REFERENCE_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("u") != str(actor.user.pk):
+        return None
+    if payload.get("d") != details_digest(details):
+        return None
+    ids = payload.get("c")
+    return [str(i) for i in ids] if isinstance(ids, list) else None
+
+
+def candidate_summary(candidate: Candidate) -> dict:
+    """What anyone recording a contact is shown of a candidate, whatever their basis (the minimum search shows a
+    person the searcher may not open, access.fields.SEARCH_RESULT_FIELDS less sex): id, names, date of birth (or
+    expected date), whether an identifier matched, and the reasons. One shape for POST /api/v1/intake/candidates and
+    the refusal of a contact whose new person was not answered."""
+    person = candidate.person
+    return {
+        "id": str(person.pk),
+        "forename": person.forename,
+        "surname": person.surname,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "expected_date_of_birth": (
+            person.expected_date_of_birth.isoformat() if person.expected_date_of_birth else None
+        ),
+        "exact": candidate.exact,
+        "reasons": list(candidate.reasons),
+    }
 
 
 def _intake_candidates_audited(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:

@@ -146,21 +146,41 @@ def search_terms_check(
             raise ValidationFailed("Check the identifier", errors={"identifier": [str(exc)]}) from None
         return SearchTerms(identifier_type=kind, identifier=value)
     postcode = _values_check(date_of_birth=date_of_birth, postcode=postcode, age=age, today=today)
+    need = search_minimum_unmet(name=name, date_of_birth=date_of_birth, postcode=postcode, age=age)
+    if need:
+        raise ValidationFailed(NEED_MORE_DETAIL, errors=need)
+    return SearchTerms(name=name, date_of_birth=date_of_birth, postcode=postcode, age=age)
+
+
+NEED_MORE_DETAIL = "Add more detail to search: at least two identifying items are needed"
+
+
+def search_minimum_unmet(
+    *, name: str = "", date_of_birth: dt.date | None = None, postcode: str = "", age: int | None = None
+) -> dict[str, list[str]]:
+    """THE minimum-identifier rule (SECURITY-TESTS.md SR-1) for a search without an identifier, the one place that
+    decides it for every entry point: the people search (API, Find a child and its htmx partial, the intake page's
+    search), intake's "is it them?" lookup (the page, POST /api/v1/intake/candidates, contact creation and
+    amendment: ``matching.candidates``). An identifier (NHS number, UPN, PNC ID) is enough by itself and is not
+    judged here.
+
+    In: what was given (a name as typed: the words of a first and a last name count once; a date of birth; a
+    postcode; an approximate age). Out: {} when at least two of a name, a date of birth and a postcode are given,
+    or a first and last name with an approximate age; otherwise the field messages saying what to add (a surname
+    alone lists nobody). Pure."""
     words = tokens(name)
     has_name, has_dob, has_postcode = bool(words), date_of_birth is not None, bool(postcode)
     if has_name + has_dob + has_postcode >= 2 or (age is not None and len(words) >= 2):
-        return SearchTerms(name=name, date_of_birth=date_of_birth, postcode=postcode, age=age)
+        return {}
     if age is not None:
-        need = {"name": [NEED_FULL_NAME_FOR_AGE]}
-    elif has_name:
-        need = {"date_of_birth": [NEED_MORE_FULL_NAME if len(words) >= 2 else NEED_MORE_NAME]}
-    elif has_dob:
-        need = {"name": [NEED_NAME]}
-    elif has_postcode:
-        need = {"name": [NEED_NAME_POSTCODE]}
-    else:
-        need = {"name": [NEED_NOTHING_GIVEN]}
-    raise ValidationFailed("Add more detail to search: at least two identifying items are needed", errors=need)
+        return {"name": [NEED_FULL_NAME_FOR_AGE]}
+    if has_name:
+        return {"date_of_birth": [NEED_MORE_FULL_NAME if len(words) >= 2 else NEED_MORE_NAME]}
+    if has_dob:
+        return {"name": [NEED_NAME]}
+    if has_postcode:
+        return {"name": [NEED_NAME_POSTCODE]}
+    return {"name": [NEED_NOTHING_GIVEN]}
 
 
 def _values_check(*, date_of_birth, postcode: str, age, today: dt.date) -> str:
@@ -512,6 +532,7 @@ __all__ = [
     "Match",
     "SearchTerms",
     "people_lookup",
+    "search_minimum_unmet",
     "search_terms_check",
     "typed_name_keys",
 ]

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import contact_payload
 from openmash.contacts.models import Contact
+from openmash.contacts.services import contact_create
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
 from tests.support import child, contact_record, subject_person
 
@@ -66,26 +67,28 @@ def test_the_same_identifier_twice_agreeing_is_one_person_with_both_roles_merged
 def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
-    r = api(school).post(
-        "/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
-    )
-    assert r.status_code == 201
-    assert r.json()["notices"] == [
+    kaden = child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")
+    # The API asks "is it them?" first (ADR 0009 addendum 1): refused, listing the known child (minimum details)
+    refused = api(school).post("/contacts", contact_payload(subjects=[kaden], household=[]))
+    assert refused.status_code == 422 and list(refused.json()["errors"]) == ["subjects.0.match"]
+    offered = refused.json()["candidates"]["subjects.0"]["items"]
+    assert [(i["id"], i["exact"]) for i in offered] == [(str(kayden.pk), True)]
+    assert "9993141593" not in refused.content.decode() and "EX1" not in refused.content.decode()
+    # Recorded without that question (trusted code: the service's default), the identifier rule joins the records
+    contact, _ = contact_create(actor=school, data=contact_payload(subjects=[kaden], household=[]))
+    assert contact.intake_notices == [
         "subjects.0: an identifier given belongs to a person already known to the partnership, so their records are "
         "joined (one chronology)"
     ]
-    kaden = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] == "subject"))
-    assert kaden.merged_into_id == kayden.pk
-    # the referrer learns nothing more about the known child from the answer
-    assert "Kayden" not in r.content.decode()
+    assert Person.objects.get(pk=subject_person(contact).pk).merged_into_id == kayden.pk
 
 
 def test_a_referrer_who_says_it_is_someone_else_sends_the_match_to_review(make_actor, api):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
     other = {**child("Kaden", "Smith", "2017-03-03", nhs="9993141593"), "not_person_ids": [str(kayden.pk)]}
-    r = api(school).post("/contacts", contact_payload(subjects=[other]))
-    assert r.status_code == 201
+    r = api(school).post("/contacts", contact_payload(subjects=[other], household=[]))
+    assert r.status_code == 201, r.content
     assert "the MASH will check" in r.json()["notices"][0]
     kaden = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] == "subject"))
     assert kaden.merged_into_id is None
@@ -111,8 +114,8 @@ def test_the_api_intake_lookup_offers_candidates_with_reasons(make_actor, api):
     ]
     assert "nhs" not in r.content.decode().lower() and "EX1" not in r.content.decode()  # minimum details only
     # the referrer may now name the candidate in a contact by id, without gaining sight of the record
-    r = api(school).post("/contacts", contact_payload(subjects=[{"person_id": str(kayden.pk)}]))
-    assert r.status_code == 201
+    r = api(school).post("/contacts", contact_payload(subjects=[{"person_id": str(kayden.pk)}], household=[]))
+    assert r.status_code == 201, r.content
     assert api(school).get(f"/people/{kayden.pk}").status_code == 404
     bad = api(school).post("/intake/candidates", {"identifiers": [{"type": "passport", "value": "1"}]})
     assert bad.status_code == 422 and "identifiers.0.type" in bad.json()["errors"]

@@ -186,7 +186,10 @@ def test_the_openapi_document_gives_the_refusal_shapes(police, api):
         answers = doc["paths"][path]["post"]["responses"]
         assert {"422", "429"} <= set(answers), answers
     problem = doc["components"]["schemas"]["ProblemOut"]
-    assert set(problem["properties"]) == {"detail", "errors"} and "subjects.N.match" in problem["description"]
+    assert (
+        set(problem["properties"]) == {"detail", "errors", "candidates"}
+        and "subjects.N.match" in problem["description"]
+    )
 
 
 @override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=2)

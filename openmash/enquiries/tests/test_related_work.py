@@ -60,7 +60,7 @@ def test_the_referrer_is_never_told_of_the_hubs_work(police, school, screener, a
     """Telling the school that the child is in an enquiry would leak case status (issue 5, fault 6)."""
     nhs = nhs_number()
     screen(screener, contact_record(police, subjects=[child(nhs=nhs)]))
-    response = api(school).post("/contacts", _payload(child(nhs=nhs)))
+    response = _post_answering(api(school), child(nhs=nhs))
     assert response.status_code == 201, response.content
     notices = " ".join(response.json()["notices"])
     assert "enquiry" not in notices.lower() and "contact " not in notices.lower()
@@ -71,7 +71,7 @@ def test_the_hub_recording_a_contact_is_told_at_intake(police, screener, api):
     nhs = nhs_number()
     first = contact_record(police, subjects=[child(nhs=nhs)])
     screen(screener, first)
-    response = api(screener).post("/contacts", _payload(child(nhs=nhs)))
+    response = _post_answering(api(screener), child(nhs=nhs))
     assert response.status_code == 201, response.content
     assert any(
         n.startswith("subjects.0: in an open mash enquiry: contact " + first.reference)
@@ -82,11 +82,11 @@ def test_the_hub_recording_a_contact_is_told_at_intake(police, screener, api):
 def test_a_referrer_is_reminded_of_their_own_recent_contact_about_the_same_child(police, api):
     nhs = nhs_number()
     first = contact_record(police, subjects=[child(nhs=nhs)])
-    response = api(police).post("/contacts", _payload(child(nhs=nhs)))
+    response = _post_answering(api(police), child(nhs=nhs))
     assert response.status_code == 201, response.content
     assert any(f"you recorded contact {first.reference}" in n for n in response.json()["notices"])
     # a colleague's contact is not theirs to be told of
-    other = api(police).post("/contacts", _payload(child(nhs=nhs_number())))
+    other = _post_answering(api(police), child(nhs=nhs_number()))
     assert not [n for n in other.json()["notices"] if "you recorded" in n]
 
 
@@ -155,10 +155,23 @@ def test_the_screening_page_and_queue_show_related_work(police, school, screener
     assert 'data-testid="related-work"' not in client.get(f"/contacts/{second.pk}/").content.decode()
 
 
-def _payload(subject: dict) -> dict:
+def _post_answering(client, subject: dict):
+    """POST /contacts as a partner system does since it searches before it creates (ADR 0009 addendum 1): refused
+    with the candidates, it names the one whose identifier matched (`person_id`), or else declares the child new
+    with the refusal's reference."""
     from conftest import contact_payload
 
-    return contact_payload(subjects=[subject])
+    r = client.post("/contacts", contact_payload(subjects=[subject], household=[]))
+    if r.status_code != 422 or "subjects.0" not in r.json().get("candidates", {}):
+        return r
+    offered = r.json()["candidates"]["subjects.0"]
+    exact = [i for i in offered["items"] if i["exact"]]
+    answer = (
+        {"person_id": exact[0]["id"]}
+        if exact
+        else {**subject, "match_decision": "new", "candidates_reference": offered["reference"]}
+    )
+    return client.post("/contacts", contact_payload(subjects=[answer], household=[]))
 
 
 # --- joining the work up: "add to the open MASH enquiry" at screening ----------------------------------------------

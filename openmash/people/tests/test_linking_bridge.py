@@ -73,7 +73,17 @@ def test_the_attack_nhs_of_a_and_upn_of_b_in_one_new_subject_merges_nobody(two_c
         "2019-01-01",
         identifiers=[{"type": "nhs_number", "value": "943 476 5919"}, {"type": "upn", "value": UPN_B}],
     )
-    r = api(attacker).post("/contacts", contact_payload(subjects=[subject], household=[]))
+    client = api(attacker)
+    refused = client.post("/contacts", contact_payload(subjects=[subject], household=[]))
+    # asked "is it them?" first (ADR 0009 addendum 1): both people the identifiers name, nothing created
+    assert refused.status_code == 422, refused.content
+    offered = refused.json()["candidates"]["subjects.0"]
+    assert sorted(i["id"] for i in offered["items"]) == sorted([str(a.pk), str(b.pk)])
+    assert not Person.objects.filter(forename="Zed").exists()
+    _assert_apart(a, b, worker)
+    # declared new: still nobody merged, both matches wait for the hub (the declined pairs are proposed)
+    decided = {**subject, "match_decision": "new", "candidates_reference": offered["reference"]}
+    r = client.post("/contacts", contact_payload(subjects=[decided], household=[]))
     assert r.status_code == 201, r.json()
     new = Person.objects.get(forename="Zed")
     assert new.merged_into_id is None
@@ -265,13 +275,15 @@ def test_the_honest_case_kayden_and_kaden_one_nhs_number_written_two_ways_still_
     kayden = subject_person(
         contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="999 314 1593")])
     )
-    r = api(school).post(
-        "/contacts", contact_payload(subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
-    )
-    assert r.status_code == 201
+    kaden_in = child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")
+    # through the API the school is asked "is it them?" first and offered Kayden (ADR 0009 addendum 1) ...
+    refused = api(school).post("/contacts", contact_payload(subjects=[kaden_in], household=[]))
+    assert [i["id"] for i in refused.json()["candidates"]["subjects.0"]["items"]] == [str(kayden.pk)]
+    # ... recorded without the question (the service's default), the identifier rule still joins them
+    contact = contact_record(school, subjects=[kaden_in], household=[])
     kaden = Person.objects.get(forename="Kaden")
     assert kaden.merged_into_id == kayden.pk
-    assert "joined" in r.json()["notices"][0]
+    assert "joined" in contact.intake_notices[0]
 
 
 def test_a_feed_record_pointing_at_two_people_joins_neither(partnership):

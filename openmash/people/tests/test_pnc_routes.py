@@ -47,11 +47,22 @@ def test_api_stores_the_canonical_form_and_joins_the_person_who_holds_it(make_ac
     assert PersonIdentifier.objects.get(person=first, identifier_type="pnc_id").value == CANONICAL
     assert AgencyRecord.objects.get(origin_person=first).pnc_id == CANONICAL
 
-    r = api(school).post("/contacts", contact_payload(household=[_dean(typed)]))
-    assert r.status_code == 201, r.json()
-    again = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] != "subject"))
+    fresh = [_fresh_child()]
+    r = api(school).post("/contacts", contact_payload(subjects=fresh, household=[_dean(typed)]))
+    # the API asks "is it them?" first (ADR 0009 addendum 1): the holder, found by the PNC ID however written
+    assert r.status_code == 422, r.json()
+    offered = r.json()["candidates"]["household.0"]["items"]
+    assert [(i["id"], i["exact"], i["reasons"]) for i in offered] == [(str(first.pk), True, ["same PNC ID"])]
+    # recorded without the question (the service's default), the canonical form is stored and joins the holder
+    again = _dean_of(contact_record(school, subjects=fresh, household=[_dean(typed)]))
     assert PersonIdentifier.objects.get(person=again, identifier_type="pnc_id").value == CANONICAL
     assert again.merged_into_id == first.pk  # the exact PNC match joined the known person
+
+
+def _fresh_child() -> dict:
+    from tests.support import child
+
+    return child("Zebedee", "Quinlanova", "2013-06-30", address=None)
 
 
 def test_api_refuses_an_impossible_pnc_id_on_its_field(make_actor, api):

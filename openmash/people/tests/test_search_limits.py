@@ -188,7 +188,7 @@ def test_a_batch_of_amendment_lookups_counts_each_lookup_against_the_limit(api, 
     before it runs: the 30th runs, the rest are refused (429, audited). Failed on main before the fix."""
     referrer = make_actor("referrer", "police")
     client = api(referrer)
-    created = client.post("/contacts", _contact_json())
+    created = client.post("/contacts", _contact_json(subjects=[_nobody_known()], household=[]))
     assert created.status_code == 201, created.content
     contact = created.json()
     already = AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count()
@@ -214,6 +214,13 @@ def test_the_intake_send_naming_many_new_people_is_limited_per_lookup(make_actor
         contact_create(actor=referrer, data=_contact_json(household=_adults(LIMIT + 3)), search_before_create=True)
     assert AuditEvent.objects.filter(action="search", actor_user_id=referrer.user.pk).count() == LIMIT
     assert AuditEvent.objects.filter(action="search_limited", actor_user_id=referrer.user.pk).count() == 1
+
+
+def _nobody_known() -> dict:
+    """A child like nobody already known (POST /contacts searches before it creates: ADR 0009 addendum 1)."""
+    from tests.support import child as child_json
+
+    return child_json("Zebedee", "Quinlanova", "2013-06-30", address=None)
 
 
 def _contact_json(**overrides) -> dict:
