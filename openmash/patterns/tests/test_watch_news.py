@@ -40,7 +40,7 @@ def _notes(watch, **filters):
 def _record(api, actor, subject) -> object:
     from openmash.contacts.models import Contact
 
-    response = api(actor).post("/contacts", payload(subjects=[subject]))
+    response = api(actor).post("/contacts", payload(subjects=[subject], household=[]))  # no adult met twice
     assert response.status_code == 201, response.json()
     return Contact.objects.get(pk=response.json()["id"])
 
