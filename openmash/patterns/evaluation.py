@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_batch, audit_record
-from openmash.patterns import engine
-from openmash.patterns.engine import REF, Child, Hit, Rule
+from openmash.patterns import engine, possibly_same
+from openmash.patterns.engine import AG, REF, Child, Hit, Rule
 from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
 from openmash.patterns.rules import rules_current
 from openmash.people.models import AgencyRecord, Person
@@ -51,6 +52,8 @@ ADULT_DAYS = 18 * 365 + 4
 class ChildResult:
     root: uuid.UUID
     hits: list[Hit]
+    #: people the matching proposes may be this child (``possibly_same``) whose events the hits use: {root: link id}
+    possibly_same: dict = field(default_factory=dict)
 
     @property
     def refs(self) -> list[str]:
@@ -264,7 +267,78 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
             for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
                 run(root_key, events)
+    _possibly_same_apply(result, as_of, rules, root_list, household_inds)
     return result
+
+
+def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
+    """root -> [event tuples] of the resolved people `roots` (their whole clusters)."""
+    out: dict = defaultdict(list)
+    for start in range(0, len(roots), CHUNK_ROOTS):
+        part = _cluster_ids(roots[start : start + CHUNK_ROOTS])
+        if not part:
+            continue
+        where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
+        for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
+            out[_uuid(root_key)].extend(events)
+    return out
+
+
+def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], root_list, household_inds) -> None:
+    """Read together the events of two people the matching proposes may be one child (``possibly_same``: the
+    eligible pending proposals), without joining them: when the rules fire on the two together and did not fire on
+    one of them alone, that one's events are corroborated by the other's own; the flag is held by the one whose
+    events the pattern rests on (already flagged alone, else more contributing events), with the other person's
+    contributing events and its proposal (``ChildResult.possibly_same``). Both already flagged alone: left as they
+    are. A person is read with at most one other per evaluation (the first eligible pair, in id order)."""
+    pairs = possibly_same.pairs_eligible(as_of, root_list)
+    if not pairs:
+        return
+    day = as_of.toordinal()
+    involved = sorted({p for pair in pairs for p in (pair.a, pair.b)}, key=str)
+    events = _events_of(as_of, involved)
+    people = _people(as_of, involved, bool(household_inds))
+    members = {m for ms in people.household.values() for m in ms}
+    around_events = _household_events(as_of, members, household_inds, everyone=False)
+
+    def child_of(root, own):
+        around = [
+            (e, other, other in people.adult)
+            for other in people.household.get(root, ())
+            for e in around_events.get(other, ())
+        ]
+        return Child(root, people.dob.get(root), own, around, root in people.adult)
+
+    used: set = set()
+    for pair in pairs:
+        if pair.a in used or pair.b in used:
+            continue
+        ev_a, ev_b = events.get(pair.a, []), events.get(pair.b, [])
+        if not ev_a or not ev_b:
+            continue
+        alone_a = bool(engine.evaluate_child(rules, child_of(pair.a, ev_a), day))
+        alone_b = bool(engine.evaluate_child(rules, child_of(pair.b, ev_b), day))
+        if alone_a and alone_b:
+            continue
+        refs_a, refs_b = {e[REF] for e in ev_a}, {e[REF] for e in ev_b}
+        trial = {}
+        for holder in (pair.a, pair.b):
+            hits = engine.evaluate_child(rules, child_of(holder, [*ev_a, *ev_b]), day)
+            mine = [e for h in hits for e in h.events if e[REF] in (refs_a if holder == pair.a else refs_b)]
+            # how much of the pattern is the holder's own: agencies, then events
+            trial[holder] = (hits, (len({e[AG] for e in mine}), len({e[REF] for e in mine})))
+        if alone_a or alone_b:
+            holder = pair.a if alone_a else pair.b
+        else:
+            holder = max((pair.a, pair.b), key=lambda r: (*trial[r][1], len(events[r]), str(r)))
+        other = pair.b if holder == pair.a else pair.a
+        hits = trial[holder][0]
+        used_refs = {e[REF] for h in hits for e in h.events}
+        own_refs, other_refs = (refs_a, refs_b) if holder == pair.a else (refs_b, refs_a)
+        if not hits or not used_refs & own_refs or not used_refs & other_refs:
+            continue  # the other person's events add nothing, or the pattern is not the child's own
+        result.results[holder] = ChildResult(holder, hits, {other: pair.link})
+        used |= {pair.a, pair.b}
 
 
 def _key(refs: list[str]) -> str:
@@ -478,7 +552,7 @@ def _explanations(items: list[tuple]) -> dict:
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root)
+        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same)
     return out
 
 
@@ -501,12 +575,20 @@ def _indicator_rows(refs: set) -> dict:
     return out
 
 
-def explanation_text(hits: list[Hit], rows: dict, agencies: dict, root) -> tuple[str, list[str]]:
+def explanation_text(
+    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None
+) -> tuple[str, list[str]]:
+    """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
+    people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
+    marked, and a closing paragraph says the flag relies on records not yet confirmed as this child, names the
+    agencies holding them and asks the hub to confirm or reject the match on its review page."""
+    possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
         lines.append(f"- {h.rule.title} ({h.rule.code} v{h.rule.version}): {h.sentence}.")
     lines.append("Contributing events, in time order:")
     codes: set = set()
+    unconfirmed: dict = defaultdict(set)  # proposal id -> agency names
     for e, _rules in engine.contributions(hits):
         row = rows.get(_uuid(e[REF]))
         if row is None:
@@ -516,9 +598,22 @@ def explanation_text(hits: list[Hit], rows: dict, agencies: dict, root) -> tuple
         name = f"{agency.name} ({agency.code})" if agency else "the hub"
         if agency:
             codes.add(agency.code)
-        who = "" if person == root else " [another person at the child's address]"
+        if person == root:
+            who = ""
+        elif person in possibly:
+            who = " [a record not yet confirmed as this child]"
+            unconfirmed[possibly[person]].add(name)
+        else:
+            who = " [another person at the child's address]"
         quote = f': "{evidence}"' if evidence else ""
         lines.append(f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}")
+    for link_id, names in unconfirmed.items():
+        lines.append(
+            f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "
+            "marked above belong to a person the matching proposes may be this child (waiting for review, not "
+            "joined). Confirm or reject the match before relying on this flag: "
+            f"{reverse('matching:link_detail', args=[link_id])}"
+        )
     return "\n".join(lines), sorted(codes)
 
 
