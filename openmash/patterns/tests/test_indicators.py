@@ -266,7 +266,7 @@ AFFIRMED = [
     ),
     (
         "other",
-        "Paramedic note",
+        "Health visit",
         "Baby stopped breathing at home.",
         {"apparent_life_threatening_event": "stopped breathing"},
     ),
