@@ -285,60 +285,65 @@ def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
 
 
 def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], root_list, household_inds) -> None:
-    """Read together the events of two people the matching proposes may be one child (``possibly_same``: the
-    eligible pending proposals), without joining them: when the rules fire on the two together and did not fire on
-    one of them alone, that one's events are corroborated by the other's own; the flag is held by the one whose
-    events the pattern rests on (already flagged alone, else more contributing events), with the other person's
-    contributing events and its proposal (``ChildResult.possibly_same``). Both already flagged alone: left as they
-    are. A person is read with at most one other per evaluation (the first eligible pair, in id order)."""
-    pairs = possibly_same.pairs_eligible(as_of, root_list)
-    if not pairs:
+    """Read together the events of people the matching proposes may be one child (``possibly_same``: the eligible
+    pending proposals, in groups), without joining them. The flag is held by the one already flagged alone (none
+    changes when two are), else the one whose own events carry most of the pattern (agencies, then events); it is
+    raised or extended only when the rules fire on the group's events together, the holder's own events contribute,
+    another's events contribute, and the others' events without the holder's fire nothing (the possibly-same
+    records never make a flag alone). ``ChildResult.possibly_same``: {other person: proposal id} of the others whose
+    events contribute."""
+    found = possibly_same.groups(possibly_same.pairs_eligible(as_of, root_list))
+    if not found:
         return
     day = as_of.toordinal()
-    involved = sorted({p for pair in pairs for p in (pair.a, pair.b)}, key=str)
+    involved = sorted({p for members, _ in found for p in members}, key=str)
     events = _events_of(as_of, involved)
     people = _people(as_of, involved, bool(household_inds))
-    members = {m for ms in people.household.values() for m in ms}
-    around_events = _household_events(as_of, members, household_inds, everyone=False)
+    members_around = {m for ms in people.household.values() for m in ms}
+    around_events = _household_events(as_of, members_around, household_inds, everyone=False)
 
-    def child_of(root, own):
+    def child_of(root, own, dob=None):
         around = [
             (e, other, other in people.adult)
             for other in people.household.get(root, ())
             for e in around_events.get(other, ())
         ]
-        return Child(root, people.dob.get(root), own, around, root in people.adult)
+        return Child(root, people.dob.get(root) or dob, own, around, root in people.adult)
 
-    used: set = set()
-    for pair in pairs:
-        if pair.a in used or pair.b in used:
+    for members, links in found:
+        own = {m: events.get(m, []) for m in members}
+        present = [m for m in members if own[m]]
+        if len(present) < 2:
             continue
-        ev_a, ev_b = events.get(pair.a, []), events.get(pair.b, [])
-        if not ev_a or not ev_b:
+        dob = next((people.dob.get(m) for m in members if people.dob.get(m)), None)
+        alone = [m for m in present if engine.evaluate_child(rules, child_of(m, own[m], dob), day)]
+        if len(alone) > 1:
             continue
-        alone_a = bool(engine.evaluate_child(rules, child_of(pair.a, ev_a), day))
-        alone_b = bool(engine.evaluate_child(rules, child_of(pair.b, ev_b), day))
-        if alone_a and alone_b:
-            continue
-        refs_a, refs_b = {e[REF] for e in ev_a}, {e[REF] for e in ev_b}
+        everything = [e for m in present for e in own[m]]
+        refs = {m: {e[REF] for e in own[m]} for m in present}
         trial = {}
-        for holder in (pair.a, pair.b):
-            hits = engine.evaluate_child(rules, child_of(holder, [*ev_a, *ev_b]), day)
-            mine = [e for h in hits for e in h.events if e[REF] in (refs_a if holder == pair.a else refs_b)]
-            # how much of the pattern is the holder's own: agencies, then events
+        for holder in alone or present:
+            hits = engine.evaluate_child(rules, child_of(holder, everything, dob), day)
+            mine = [e for h in hits for e in h.events if e[REF] in refs[holder]]
             trial[holder] = (hits, (len({e[AG] for e in mine}), len({e[REF] for e in mine})))
-        if alone_a or alone_b:
-            holder = pair.a if alone_a else pair.b
-        else:
-            holder = max((pair.a, pair.b), key=lambda r: (*trial[r][1], len(events[r]), str(r)))
-        other = pair.b if holder == pair.a else pair.a
+        holder = max(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)))
         hits = trial[holder][0]
         used_refs = {e[REF] for h in hits for e in h.events}
-        own_refs, other_refs = (refs_a, refs_b) if holder == pair.a else (refs_b, refs_a)
-        if not hits or not used_refs & own_refs or not used_refs & other_refs:
-            continue  # the other person's events add nothing, or the pattern is not the child's own
-        result.results[holder] = ChildResult(holder, hits, {other: pair.link})
-        used |= {pair.a, pair.b}
+        others = [m for m in present if m != holder and used_refs & refs[m]]
+        if not hits or not used_refs & refs[holder] or not others:
+            continue  # the others' events add nothing, or the pattern is not the holder's own
+        rest = [e for m in present if m != holder for e in own[m]]
+        if not alone and engine.evaluate_child(rules, child_of(others[0], rest, dob), day):
+            continue  # the possibly-same records would make the flag on their own
+        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others})
+
+
+def _link_for(links: dict, holder, other):
+    """The proposal between `holder` and `other`, else one that joins `other` to the group."""
+    direct = links.get(frozenset((holder, other)))
+    if direct is not None:
+        return direct
+    return next(link for pair, link in sorted(links.items(), key=lambda kv: str(kv[1])) if other in pair)
 
 
 def _key(refs: list[str]) -> str:

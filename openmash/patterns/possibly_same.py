@@ -126,7 +126,7 @@ def pairs_eligible(as_of: dt.date, roots=None) -> list[Pair]:
     }
     records: dict = defaultdict(list)
     for row in AgencyRecord.objects.filter(person_id__in=people).values_list(
-        "pk", "person_id", "nhs_number", "upn", "pnc_id", "postcode"
+        "pk", "person_id", "nhs_number", "upn", "pnc_id", "postcode", "date_of_birth"
     ):
         records[row[1]].append(row)
     said_different = _said_different(records)
@@ -161,14 +161,17 @@ def _said_different(records: dict) -> set:
 
 
 def _eligible(a: tuple, b: tuple, recs_a: list, recs_b: list, adult_before: int) -> bool:
-    """Whether two people (``(pk, forename, surname, dob, kind)``) with these records may be read together."""
+    """Whether two people (``(pk, forename, surname, dob, kind)``) with these records may be read together. A date of
+    birth is the person's or any of their records' (a first record without one leaves the person without it)."""
     _pa, forename_a, surname_a, dob_a, kind_a = a
     _pb, forename_b, surname_b, dob_b, kind_b = b
-    if kind_a == "adult" or kind_b == "adult" or dob_a is None or dob_b is None:
+    if kind_a == "adult" or kind_b == "adult":
         return False
-    if dob_a.toordinal() <= adult_before or dob_b.toordinal() <= adult_before:
+    born_a = {d for d in (dob_a, *(r[6] for r in recs_a)) if d}
+    born_b = {d for d in (dob_b, *(r[6] for r in recs_b)) if d}
+    if not born_a or not born_b or any(d.toordinal() <= adult_before for d in born_a | born_b):
         return False
-    if dob_b not in dob_variants(dob_a):
+    if not any(db in dob_variants(da) for da in born_a for db in born_b):
         return False
     nhs_a = {r[2] for r in recs_a if r[2]}
     nhs_b = {r[2] for r in recs_b if r[2]}
@@ -183,9 +186,45 @@ def _eligible(a: tuple, b: tuple, recs_a: list, recs_b: list, adult_before: int)
     same_home = bool(postcodes_a & postcodes_b)
     if not (shared_id or same_home):
         return False
-    if same_home and not shared_id and dob_a == dob_b and compact(surname_a) == compact(surname_b):
+    if same_home and not shared_id and born_a & born_b and compact(surname_a) == compact(surname_b):
         return _names_agree(forename_a, forename_b)  # the twins pattern: first names that disagree
     return True
 
 
-__all__ = ["Pair", "in_review_band", "pairs_eligible", "thresholds"]
+def groups(pairs: list[Pair], *, most: int = 4) -> list[tuple[list[uuid.UUID], dict]]:
+    """The eligible pairs joined into groups of people who may all be one child (a child's records split three ways
+    leave a proposal between each two): [(members in id order, {frozenset pair: proposal id})]. A group larger than
+    `most` is left out (a common name and birthday, not one child's records); so is one whose members hold more than
+    one valid NHS number between them (two children, ADR 0005)."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        parent[find(p.a)] = find(p.b)
+    members: dict = defaultdict(list)
+    for x in list(parent):
+        members[find(x)].append(x)
+    links: dict = defaultdict(dict)
+    for p in pairs:
+        links[find(p.a)][frozenset((p.a, p.b))] = p.link
+    out = []
+    for root, people in members.items():
+        if len(people) > most:
+            continue
+        numbers = set(
+            AgencyRecord.objects.filter(person_id__in=people)
+            .exclude(nhs_number="")
+            .values_list("nhs_number", flat=True)
+        )
+        if len(numbers) > 1:
+            continue
+        out.append((sorted(people, key=str), links[root]))
+    return sorted(out, key=lambda g: str(g[0][0]))
+
+
+__all__ = ["Pair", "groups", "in_review_band", "pairs_eligible", "thresholds"]
