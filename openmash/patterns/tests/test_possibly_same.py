@@ -183,3 +183,27 @@ def test_first_names_agree_as_a_short_form_or_a_sound_never_as_twins_names(a, b,
     from openmash.patterns.possibly_same import _names_agree
 
     assert _names_agree(a, b) is agree
+
+
+def test_a_childs_records_split_three_ways_are_read_as_one_group(load):
+    """Police, school and GP each hold the child under a different spelling without an NHS number the others share,
+    with a proposal between each two: the flag reads all three, never joining them."""
+    load("police", [rec("P1", nhs_number="", event_date="2025-03-10", event_type="DA incident")])
+    load(
+        "school-oak",
+        [rec("S1", given_name="Ty", nhs_number="", event_date="2025-04-02", event_type="Persistent absence")],
+    )
+    load(
+        "health-gp",
+        [rec("G1", given_name="Tyla", nhs_number="", event_date="2025-05-01", event_type="Was not brought")],
+    )
+    entries_read()
+    people = {_person(x) for x in ("P1", "S1", "G1")}
+    if len(people) < 3:
+        pytest.skip("the matching joined two of them")
+    links = {_proposal("P1", "S1").pk, _proposal("P1", "G1").pk, _proposal("S1", "G1").pk}
+    flags_evaluate(as_of=AS_OF, actor=SYSTEM)
+    flag = Flag.objects.get(current=True)
+    assert set(flag.agencies) == {"police", "school-oak", "health-gp"}
+    assert sum(f"/matching/links/{pk}/" in flag.explanation for pk in links) == 2
+    assert export_rows(children_evaluate(AS_OF))[0][0].split(";") == ["G1", "P1", "S1"]
