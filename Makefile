@@ -6,6 +6,7 @@
 #   make security bandit, pip-audit and a CycloneDX SBOM in var/sbom.cdx.json (SECURITY-TESTS.md SC-1)
 #   make test-extended  the extended security tier: IN-1 at 100 examples per operation and role, FT-1 crash test
 #   make bench    front-door benchmark
+#   make lock     re-pin requirements/lock.txt (hashes) after changing the dependencies in pyproject.toml
 #   make clean    remove build outputs and caches (make distclean also removes .venv and node_modules)
 #
 # Variables you may override: PYTHON (interpreter used to create .venv, >= 3.11), PG_DATABASE_URL.
@@ -26,7 +27,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/openmash
 # apt-get needs root: use sudo when we are not root and sudo exists (CI runs as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help venv assets chromium demo test lint bandit security migrations-check test-sqlite test-postgres test-browser test-demo-seed test-extended bench clean distclean
+.PHONY: help lock venv assets chromium demo test lint bandit security migrations-check test-sqlite test-postgres test-browser test-demo-seed test-extended bench clean distclean
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -35,14 +36,23 @@ help:
 
 venv: $(VENV_STAMP)
 
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml requirements/lock.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' not found; OpenMASH needs Python >= 3.11 (set PYTHON=...)" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
 		echo "error: OpenMASH needs Python >= 3.11 but '$(PYTHON)' is $$($(PYTHON) -c 'import platform; print(platform.python_version())'); set PYTHON=python3.11 (or newer)" >&2; \
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
+	@# every dependency pinned with its hashes (SECURITY-TESTS SC-1): a changed or substituted file is refused
+	$(VENV_BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(VENV_BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-pin after changing pyproject.toml's dependencies (pip-tools in a throwaway virtualenv; needs the network).
+lock:
+	rm -rf var/piptools && $(PYTHON) -m venv var/piptools && var/piptools/bin/python -m pip install --quiet pip-tools
+	var/piptools/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements/lock.txt pyproject.toml
+	rm -rf var/piptools
 
 # --- Front-end assets (GOV.UK Frontend, htmx) ---------------------------------------------------------------------
 

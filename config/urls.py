@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/set-password/", include("openmash.accounts.set_password")),
     path("account/step-up/", include("openmash.accounts.stepup")),
     path("account/", include("openmash.accounts.mfa_urls")),
+    path("sso/", include("openmash.accounts.sso")),
     path("audit/", include("openmash.audit.urls")),
     path("admin/", include("openmash.accounts.urls")),
     path("", include("openmash.casework.urls")),

@@ -135,6 +135,11 @@ NOTICE_TABLES = frozenset(
 ROWS: dict[str, Row] = {
     # signing in and out, the dashboard
     "web:login": Row("GET", "/login/", SIGNED_IN, 302, personal=False, signed_out=200, deactivated_agency=302),
+    # optional single sign-on (ADR 0018): off in the suite, so nobody reaches it (openmash/accounts/tests/test_sso.py)
+    "sso:start": Row("GET", "/sso/start/", frozenset(), personal=False, signed_out=404, deactivated_agency=404),
+    "sso:callback": Row(
+        "GET", "/sso/callback/?code=x&state=y", frozenset(), personal=False, signed_out=404, deactivated_agency=404
+    ),
     "web:logout": Row(
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),
@@ -541,6 +546,20 @@ DISPARITY = MANAGER | at_any("partnership_admin", "auditor")
 ROWS |= {
     "patterns_disparity:disparity": Row("GET", "/reports/flag-disparity/", DISPARITY, denied=403),
     "patterns_disparity:disparity_export": Row("GET", "/reports/flag-disparity.csv", DISPARITY, denied=403),
+}
+
+# The partnership's pattern rules (issue 8; patterns.views_rules): partnership data, no personal data (parameters and
+# plain-English descriptions), so no read event is required. Read and downloaded by the partnership admin (any agency)
+# and the MASH manager (hub only); changed by the partnership admin; 403 for everyone else (the rule exists for them
+# too: a rule is not a record whose existence must be hidden). Opening the change form writes nothing.
+RULE_READERS = MANAGER | at_any("partnership_admin")
+ROWS |= {
+    "patterns:rule_list": Row("GET", "/pattern-rules/", RULE_READERS, denied=403, personal=False),
+    "patterns:rule_detail": Row("GET", "/pattern-rules/repeat_contacts/", RULE_READERS, denied=403, personal=False),
+    "patterns:rule_change": Row(
+        "GET", "/pattern-rules/repeat_contacts/change/", at_any("partnership_admin"), denied=403, personal=False
+    ),
+    "patterns:rules_download": Row("GET", "/pattern-rules.yaml", RULE_READERS, denied=403, personal=False),
 }
 
 # Secure messages on the enquiry (issue 7, ADR 0017): the hub, the researchers of the agencies asked (the GP's request

@@ -116,7 +116,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "openmash.access.backends.ActiveMembershipBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "openmash.access.backends.ActiveMembershipBackend",
+    "openmash.accounts.sso.SsoBackend",  # optional OIDC single sign-on: answers only its own callback (ADR 0018)
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -270,6 +274,47 @@ OPENMASH_STEPUP_SECONDS = env.int("OPENMASH_STEPUP_SECONDS", default=300)
 OPENMASH_BREAK_GLASS_MINUTES = env.int("OPENMASH_BREAK_GLASS_MINUTES", default=60)
 # ...and how many calendar days its privacy alert may wait for review before it is overdue (ADR 0014 addendum)
 OPENMASH_BREAK_GLASS_REVIEW_DAYS = env.int("OPENMASH_BREAK_GLASS_REVIEW_DAYS", default=7)
+# Optional OIDC single sign-on for partner identity providers (ADR 0018; openmash/accounts/sso.py; mozilla-django-oidc).
+# Off unless OPENMASH_OIDC_CLIENT_ID is set. Users are never created by a sign-on: the claim named by
+# OPENMASH_OIDC_USER_CLAIM (default email) must match exactly one existing, active user. The ID token must come from
+# OPENMASH_OIDC_ISSUER for this client and assert multi-factor authentication: `amr` holding one of
+# OPENMASH_OIDC_MFA_AMR (RFC 8176; default mfa) or `acr` one of OPENMASH_OIDC_MFA_ACR; otherwise it is refused.
+OPENMASH_OIDC_ENABLED = bool(env.str("OPENMASH_OIDC_CLIENT_ID", default=""))
+OPENMASH_OIDC_LABEL = env.str("OPENMASH_OIDC_LABEL", default="your organisation's account")
+OPENMASH_OIDC_ISSUER = env.str("OPENMASH_OIDC_ISSUER", default="")
+OPENMASH_OIDC_USER_CLAIM = env.str("OPENMASH_OIDC_USER_CLAIM", default="email")
+OPENMASH_OIDC_MFA_AMR = env.list("OPENMASH_OIDC_MFA_AMR", default=["mfa"])
+OPENMASH_OIDC_MFA_ACR = env.list("OPENMASH_OIDC_MFA_ACR", default=[])
+OIDC_RP_CLIENT_ID = env.str("OPENMASH_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OPENMASH_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OPENMASH_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OPENMASH_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OPENMASH_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OPENMASH_OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("OPENMASH_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OPENMASH_OIDC_SCOPES", default="openid email")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_REDIRECT_FIELD_NAME = "next"
+if OPENMASH_OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in [
+            ("OPENMASH_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OPENMASH_OIDC_ISSUER", OPENMASH_OIDC_ISSUER),
+            ("OPENMASH_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OPENMASH_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OPENMASH_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+        ]
+        if not value
+    ]
+    if OIDC_RP_SIGN_ALGO[:2] in ("RS", "ES", "PS") and not OIDC_OP_JWKS_ENDPOINT:
+        _missing.append("OPENMASH_OIDC_JWKS_ENDPOINT")
+    if _missing:
+        raise ImproperlyConfigured("single sign-on is on (OPENMASH_OIDC_CLIENT_ID) but not set: " + ", ".join(_missing))
 # Agency data feeds (openmash/feeds, ADR 0006). Uploaded files wait in the spool directory (mode 0600) until their
 # import finishes, then are deleted. A browser import runs in a thread of the web process ("thread") or in its own
 # `openmash import --batch ID` process ("subprocess"); "none" leaves it pending for a worker to run.
@@ -293,6 +338,10 @@ OPENMASH_IMPORT_FHIR_MAX_BYTES = env.int("OPENMASH_IMPORT_FHIR_MAX_BYTES", defau
 # Secure messages (openmash/messaging, ADR 0017): the largest attachment accepted, in bytes (checked before it is
 # read into memory; the reverse proxy should also cap request bodies at about 5 x this, the most files a message takes)
 OPENMASH_ATTACHMENT_MAX_BYTES = env.int("OPENMASH_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# ClamAV's clamd for attachments (openmash/messaging/virusscan.py): tcp://HOST:PORT or unix:///PATH; empty = no scan.
+# When set, a file is refused if the scanner finds malware or cannot complete the scan (fail closed).
+OPENMASH_CLAMD_URL = env.str("OPENMASH_CLAMD_URL", default="")
+OPENMASH_CLAMD_TIMEOUT = env.float("OPENMASH_CLAMD_TIMEOUT", default=30.0)
 OPENMASH_IMPORT_MAX_ROWS = env.int("OPENMASH_IMPORT_MAX_ROWS", default=5_000_000)
 OPENMASH_IMPORT_CHUNK_ROWS = env.int("OPENMASH_IMPORT_CHUNK_ROWS", default=2000)
 # Interactive API docs at /api/v1/docs (the OpenAPI document itself is always at /api/v1/openapi.json).

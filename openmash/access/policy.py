@@ -120,6 +120,9 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "flag.view": frozenset({Role.SCREENER, Role.MANAGER}),
     "flag.decide": frozenset({Role.SCREENER, Role.MANAGER}),
     "flag.rules": frozenset({Role.PARTNERSHIP_ADMIN}),
+    # reading the rules (no personal data: parameters and plain-English descriptions), their versions and the rules
+    # file: the partnership admin who keeps them and the hub's managers who answer for the flags they raise (hub only)
+    "flag.rules_view": frozenset({Role.MANAGER, Role.PARTNERSHIP_ADMIN}),
     # Child protection plans, looked-after status and child in need plans (issue 7, access notifications): children's
     # social care records and ends them: its social workers and the MASH managers, at an agency of type children's
     # social care only (child_status_record_allowed), for a child whose full record they may see.
@@ -153,7 +156,7 @@ _HUB_ONLY = frozenset(
 )
 # Actions open to hub roles and to roles of any agency: the hub's roles (screener, manager) take them only as members of
 # the hub, the others (partnership admin, auditor) in any agency.
-_HUB_ROLES_IN_HUB = frozenset({"flag.disparity"})
+_HUB_ROLES_IN_HUB = frozenset({"flag.disparity", "flag.rules_view"})
 # Actions that, outside the hub, only members of a school (an education agency) may take.
 _SCHOOL_ONLY = frozenset({"encompass.view", "encompass.acknowledge"})
 # Actions only members of a police agency may take.

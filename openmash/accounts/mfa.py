@@ -110,7 +110,7 @@ def _verified(request, device, *, action: str, detail: dict | None = None) -> No
 
 
 def _method(device) -> str:
-    return {"accounts.appdevice": "totp", "otp_static.staticdevice": "recovery_code"}.get(
+    return {"accounts.appdevice": "totp", "otp_static.staticdevice": "recovery_code", "accounts.ssodevice": "sso"}.get(
         device.model_label(), "webauthn"
     )
 

@@ -27,6 +27,7 @@ OPEN_PATHS = (
     "/account/verify/",
     "/account/enrol/",
     "/account/set-password/",
+    "/sso/",  # optional single sign-on: the provider vouches for the second factor (openmash.accounts.sso)
     "/static/",
 )
 

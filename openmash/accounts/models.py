@@ -206,6 +206,26 @@ class WebAuthnKey(Device):
         return False  # a key signs a challenge (openmash.accounts.mfa.webauthn_verify); it has no typed code
 
 
+class SsoDevice(Device):
+    """The partner identity provider as the session's second factor (optional OIDC single sign-on, ADR 0018).
+
+    A user signed in through their organisation's identity provider whose ID token asserts multi-factor
+    authentication (`amr` contains an accepted value, or `acr` is an accepted level: openmash.accounts.sso) passes
+    the second factor with this device: `django_otp.login` puts it in the session so that OTPMiddleware answers
+    `request.user.is_verified()` exactly as for the authenticator app or a security key. One per user and issuer,
+    made on their first single sign-on; it never verifies a typed token, so it is useless without the provider."""
+
+    issuer = models.CharField(max_length=500)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "single sign-on identity provider"
+        constraints = [models.UniqueConstraint(fields=["user", "issuer"], name="sso_device_one_per_user_issuer")]
+
+    def verify_token(self, token) -> bool:
+        return False  # the provider's ID token is checked in openmash.accounts.sso; there is no typed code
+
+
 def _random_hex_key() -> str:
     """A new TOTP secret: 20 random bytes as hex (django-otp's default_key)."""
     return secrets.token_hex(20)

@@ -475,7 +475,8 @@ def strategy_discussion_record(request, contact_id: UUID, payload: StrategyDiscu
 
 
 class MashPackPageOut(PageOut):
-    """One page of the MASH packs handed to the caller, newest first."""
+    """One page of the MASH packs handed to the caller, newest first (to_allocate: waiting for a worker, immediate
+    risk first, then oldest first)."""
 
     items: list[MashPackSummaryOut]
 
@@ -486,7 +487,11 @@ class PackListQuery(PageQuery):
     to_allocate: bool = False
 
 
-@router.get("/mash-packs", response=MashPackPageOut, summary="MASH packs handed to you, newest first, paged")
+@router.get(
+    "/mash-packs",
+    response=MashPackPageOut,
+    summary="MASH packs handed to you, newest first (waiting for a worker: oldest first), paged",
+)
 def mash_pack_list(request, q: Query[PackListQuery]):
     size = q.page_size
     found = selectors.mash_pack_page(

@@ -92,12 +92,19 @@ class PackPage:
         return self.limit
 
 
+# The managers' packs waiting for a worker are a work queue (immediate risk, then the longest waiting); the packs
+# handed to a worker are their record of what arrived (newest first). Ties by id so paging visits each pack once.
+PACK_QUEUE_ORDER = ("-immediate_risk", "received_at", "pk")
+PACK_LIST_ORDER = ("-received_at", "-pk")
+
+
 @transaction.atomic
 def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool = False) -> PackPage:
     """The MASH packs the actor may open (see `mash_packs_visible`), newest first, with their subject children:
     the slice [offset, offset + limit) and the true total. to_allocate=True: only the packs whose children wait
-    for a worker (`mash_packs_to_allocate`: the MASH managers' list; PermissionDenied for anyone else).
-    Audited: one list event per pack shown. PermissionDenied for anyone who never receives packs."""
+    for a worker (`mash_packs_to_allocate`: the MASH managers' list; PermissionDenied for anyone else), a work
+    queue: immediate risk first, then oldest first, so the child waiting longest for a worker leads (issue 5
+    "Queues and lists": the list was found newest first). Audited: one list event per pack shown. PermissionDenied for anyone who never receives packs."""
     if not (can(actor, "pack.view") or can(actor, "enquiry.view")):
         raise PermissionDenied("You do not have permission to do that.")
     if to_allocate:
@@ -113,7 +120,7 @@ def mash_pack_page(*, actor, offset: int = 0, limit: int = 25, to_allocate: bool
                 to_attr="subject_links",
             )
         )
-        .order_by("-received_at", "-pk")[offset : offset + limit]
+        .order_by(*PACK_QUEUE_ORDER if to_allocate else PACK_LIST_ORDER)[offset : offset + limit]
     )
     total = len(packs) if offset == 0 and len(packs) < limit else qs.count()
     _mark_allocated_since(actor, packs)

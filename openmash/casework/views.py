@@ -277,7 +277,8 @@ PACKS_PER_PAGE = 25
 @actor_required
 def pack_list(request):
     """Every MASH pack handed to the actor, newest first, 25 a page with GOV.UK pagination and the true total.
-    ?to_allocate=1 (those who allocate: the MASH managers): the packs whose children wait for a social worker."""
+    ?to_allocate=1 (those who allocate: the MASH managers): the packs whose children wait for a social worker,
+    immediate risk first, then oldest first (a work queue)."""
     from openmash.web.paging import pagination
 
     try:

@@ -358,7 +358,7 @@ class EncompassNoticeOut(Schema):
 
 
 class EncompassPageOut(PageOut):
-    """One page of Operation Encompass notices, newest first."""
+    """One page of Operation Encompass notices: not yet read first (oldest first), then the rest newest first."""
 
     items: list[EncompassNoticeOut]
 
@@ -695,7 +695,7 @@ def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: 
 @router.get(
     "/encompass-notices",
     response=EncompassPageOut,
-    summary="Operation Encompass notices to my school (the hub: all), newest first, paged",
+    summary="Operation Encompass notices to my school (the hub: all), unread oldest first, paged",
 )
 def encompass_notices(request, q: Query[EncompassQuery]):
     page = selectors.encompass_notices(

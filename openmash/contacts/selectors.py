@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from openmash.access.fields import contact_change_visible
@@ -142,8 +142,24 @@ def my_contacts(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
 
 @transaction.atomic
 def routed_contacts(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE) -> Page:
-    """One page of the contacts passed to the actor (an allocated worker), newest first, with the true total."""
-    qs = _contact_qs(actor).filter(routed_to=actor.user).order_by("-received_at", "-id")
+    """One page of the contacts passed to the actor (an allocated worker), with the true total: the ones they have
+    not acknowledged yet first, oldest first (their work: the longest-waiting contact leads), then the acknowledged
+    ones newest first. Source: issue 5 "Queues and lists" (the list was found newest first, so the contact waiting
+    longest for the worker sank to the bottom)."""
+    from openmash.casework.models import RoutedContactReceipt
+
+    acknowledged = Exists(RoutedContactReceipt.objects.filter(contact_id=OuterRef("pk"), worker=actor.user))
+    qs = (
+        _contact_qs(actor)
+        .filter(routed_to=actor.user)
+        .annotate(done=Case(When(acknowledged, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by(
+            "done",
+            Case(When(done=0, then=F("received_at"))).asc(nulls_last=True),
+            F("received_at").desc(),
+            "id",
+        )
+    )
     result = paginate(qs, page=page, page_size=page_size)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="routed to me")
     return result
@@ -189,13 +205,25 @@ def contact_amendable(*, actor, contact: Contact) -> bool:
 
 @transaction.atomic
 def encompass_notices(*, actor, unread: bool = False, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:
-    """One page of the Operation Encompass notices the actor may open (their school's; the hub: all), newest first,
-    with the true total; `unread` keeps the notices the school has not opened yet. Audited as listed."""
+    """One page of the Operation Encompass notices the actor may open (their school's; the hub: all), with the true
+    total: the notices not opened yet first, oldest first (the school's work: the longest-waiting notice leads),
+    then the opened ones newest first; `unread` keeps only the unopened ones. Audited as listed. Source: issue 5
+    "Queues and lists" (the list was found newest first: an unread notice from before the weekend sank below
+    Monday's)."""
     require(actor, "encompass.view")
     qs = encompass_notices_visible(actor).select_related("person", "school")
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    result = paginate(qs.order_by("-created_at", "-id"), page=page, page_size=page_size, clamp=clamp)
+    unopened = Q(read_at__isnull=True)
+    qs = qs.annotate(
+        opened=Case(When(unopened, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by(
+        "opened",
+        Case(When(unopened, then=F("created_at"))).asc(nulls_last=True),
+        F("created_at").desc(),
+        "id",
+    )
+    result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
     audit_record_many(actor=actor, action="list", objects=result.items, reason="encompass notices")
     return result
 

@@ -788,6 +788,10 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         obj=contact,
         agency=actor.agency,
     )
+    # issue 8: a watched child's new contact tells the hub, and may escalate the watch (whatever the entry point)
+    from openmash.patterns.watching import watch_after_contact
+
+    watch_after_contact(actor=actor, contact=contact, children=subject_people)
     if allocation:
         from openmash.enquiries.services import notification_send
 

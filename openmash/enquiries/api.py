@@ -326,7 +326,7 @@ class EnquiryPageOut(PageOut):
 
 class InboxPageOut(PageOut):
     """One page of an agency's inbox: open requests immediate risk first, then the most urgent RAG rating, then
-    soonest due; answered ones newest answer first."""
+    soonest due; answered ones newest answer first; closed ones newest closing first."""
 
     items: list[InboxItemOut]
 
@@ -338,8 +338,9 @@ class EarlyHelpPageOut(PageOut):
 
 
 class EarlyHelpQuery(PageQuery):
-    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default while waiting:
-    the family waiting longest first) or "newest" (the default otherwise)."""
+    """`status`: "open" (waiting) or "acknowledged"; empty for both. `order`: "oldest" (the default whenever waiting
+    hand-overs are listed, "open" and both: the family waiting longest first, and with both the waiting ones before
+    the acknowledged) or "newest" (the default for "acknowledged")."""
 
     status: Literal["open", "acknowledged", ""] = ""
     order: Literal["oldest", "newest", ""] = ""

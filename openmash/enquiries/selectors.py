@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openmash.access.fields import early_help_case_details, person_details_for
@@ -249,8 +250,10 @@ def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
 
     Open requests as the hub's own queue orders its enquiries (enquiry_list_qs; practitioner review: a red
     immediate-risk request sat 16th behind older amber and green ones): immediate risk first, then the most urgent
-    RAG rating, then soonest due. Answered requests newest answer first; closed ones soonest due first; all
-    together, open first (in the open order), then the rest soonest due. Ties by id."""
+    RAG rating, then soonest due. Answered requests newest answer first; closed ones (closed: decided) newest
+    closing first; all together, open first (in the open order), then the rest newest first (answered or closed,
+    whichever happened). Ties by id. Source: issue 5 "Queues and lists" (decided and answered lists newest first;
+    the closed list was found soonest due first, its oldest decisions on page 1)."""
     require(actor, "request.inbox")
     qs = agency_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
@@ -260,7 +263,7 @@ def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
     if status == RequestStatus.RESPONDED:
         return qs.order_by("-response__responded_at", "-id")
     if status and status != RequestStatus.OPEN:
-        return qs.order_by("due_at", "id")
+        return qs.order_by(F("closed_at").desc(nulls_last=True), "-due_at", "-id")
     is_open = Q(status=RequestStatus.OPEN)
     qs = qs.annotate(
         open_rank=Case(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField()),
@@ -275,7 +278,18 @@ def agency_inbox_qs(*, actor, status: str = "", overdue_only: bool = False):
             output_field=IntegerField(),
         ),
     )
-    return qs.order_by("open_rank", "immediate_rank", "rag_rank", "due_at", "id")
+    if status == RequestStatus.OPEN:
+        return qs.order_by("open_rank", "immediate_rank", "rag_rank", "due_at", "id")
+    open_due = Case(When(is_open, then=F("due_at")))
+    finished = Case(When(~is_open, then=Coalesce("response__responded_at", "closed_at", "due_at")))
+    return qs.order_by(
+        "open_rank",
+        "immediate_rank",
+        "rag_rank",
+        open_due.asc(nulls_last=True),
+        finished.desc(nulls_last=True),
+        "id",
+    )
 
 
 @transaction.atomic
@@ -320,15 +334,35 @@ EARLY_HELP_ORDERS = {
 def early_help_inbox_qs(*, actor, status: str = EarlyHelpRequestStatus.OPEN, order: str = ""):
     """The early help service's hand-overs to the actor's agency, filtered and ordered, unevaluated (the list and
     its tile count from the same query). status: "open" (waiting), "acknowledged" or "" (both). order: "oldest"
-    (sent first, the default while waiting: the family waiting longest comes first) or "newest" (the default for
-    acknowledged and for both: today's hand-overs on page 1). Ties by id, so paging visits each one once."""
+    (sent first: the default whenever the list holds waiting hand-overs, "open" and "", so the family waiting
+    longest comes first; with both statuses the waiting ones come first, oldest first, then the acknowledged newest
+    first) or "newest" (the default for "acknowledged"; asked for, today's hand-overs on page 1). Ties by id, so
+    paging visits each one once. Source: issue 5 "Queues and lists" (the inbox was found newest first with both
+    statuses listed: the family waiting longest was on the last page)."""
     require(actor, "early_help.inbox")
     qs = early_help_requests_visible(actor).filter(agency_id=actor.agency_id)
     if status:
         qs = qs.filter(status=status)
-    if order not in EARLY_HELP_ORDERS:
-        order = "oldest" if status == EarlyHelpRequestStatus.OPEN else "newest"
+    order = early_help_order(status, order)
+    if order == "oldest" and not status:
+        waiting = Q(status=EarlyHelpRequestStatus.OPEN)
+        return qs.annotate(
+            waiting_rank=Case(When(waiting, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by(
+            "waiting_rank",
+            Case(When(waiting, then=F("requested_at"))).asc(nulls_last=True),
+            F("requested_at").desc(),
+            "id",
+        )
     return qs.order_by(*EARLY_HELP_ORDERS[order])
+
+
+def early_help_order(status: str, order: str = "") -> str:
+    """The order the early help inbox uses: the one asked for, else "newest" for the acknowledged list only and
+    "oldest" for every list that holds waiting hand-overs (one answer for the selector, the page and the API)."""
+    if order in EARLY_HELP_ORDERS:
+        return order
+    return "newest" if status == EarlyHelpRequestStatus.ACKNOWLEDGED else "oldest"
 
 
 @transaction.atomic

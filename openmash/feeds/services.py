@@ -408,6 +408,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
         batch.refresh_from_db()
         return _finish(batch, actor, BatchStatus.DRY_RUN, _dry_run_message(counts), **counts)
     _reconcile(batch, actor)
+    _watched_news(batch, actor)
     return batch
 
 
@@ -422,6 +423,18 @@ def _reconcile(batch: ImportBatch, actor) -> None:
         )
     except Exception as exc:
         logger.error("import batch %s: reconciling identifiers failed (%s)", batch.pk, type(exc).__name__)  # noqa: TRY400
+
+
+def _watched_news(batch: ImportBatch, actor) -> None:
+    """After the import committed: the hub is told once about each watched child the batch brought events about,
+    and a watch whose contacts reached the partnership's count is escalated (``patterns.watching``; issue 8). A
+    failure here leaves the import done and is logged by type only."""
+    try:
+        from openmash.patterns.watching import watch_after_import
+
+        watch_after_import(actor=actor, batch=batch)
+    except Exception as exc:
+        logger.error("import batch %s: telling the hub of watched children failed (%s)", batch.pk, type(exc).__name__)  # noqa: TRY400
 
 
 _COUNTS = (

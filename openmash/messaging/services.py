@@ -17,6 +17,7 @@ from openmash.audit.services import audit_batch, audit_record
 from openmash.core import crypto
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.text import CONTROL_MESSAGE, TextRefused, clean_text
+from openmash.messaging import virusscan
 from openmash.messaging.filecheck import FileRefused, file_check, max_bytes, size_words
 from openmash.messaging.models import Attachment, AttachmentContent, Message
 
@@ -69,8 +70,33 @@ def _body_clean(body, errors: dict) -> str:
     return text
 
 
-def _files_check(files: list, errors: dict) -> list:
-    """[(filecheck.Checked, bytes)] of the accepted files; each refusal's reason under "files"."""
+def _virus_check(found, data: bytes, *, actor, enquiry) -> str:
+    """Scan an attachment that passed the content checks (messaging.virusscan). Out: the scan state for its audit
+    event ("clean" or "not configured"). Raises FileRefused when the scanner finds malware (audited
+    `attachment_refused` with the signature's name) or cannot complete the scan (fail closed)."""
+    try:
+        outcome = virusscan.scan(data)
+    except virusscan.ScannerUnavailable:
+        audit_record(
+            actor=actor,
+            action="attachment_refused",
+            obj=enquiry,
+            detail={"reason": "scanner_unavailable", "content_type": found.content_type, "size": found.size},
+        )
+        raise FileRefused("The selected file could not be checked for viruses. Try again later") from None
+    if outcome.found:
+        audit_record(
+            actor=actor,
+            action="attachment_refused",
+            obj=enquiry,
+            detail={"reason": "malware", "signature": outcome.signature, "content_type": found.content_type},
+        )
+        raise FileRefused("The selected file contains a virus")
+    return outcome.state
+
+
+def _files_check(files: list, errors: dict, *, actor=None, enquiry=None) -> list:
+    """[(filecheck.Checked, bytes, virus scan state)] of the accepted files; each refusal's reason under "files"."""
     if len(files) > MAX_FILES:
         errors["files"] = [f"Attach at most {MAX_FILES} files to one message"]
         return []
@@ -80,7 +106,8 @@ def _files_check(files: list, errors: dict) -> list:
         try:
             if data is None:
                 raise FileRefused(f"The selected file must be smaller than {size_words(max_bytes())}")
-            checked.append((file_check(name, data), data))
+            found = file_check(name, data)
+            checked.append((found, data, _virus_check(found, data, actor=actor, enquiry=enquiry)))
         except FileRefused as exc:
             errors.setdefault("files", []).append(exc.message)
     return checked
@@ -96,7 +123,7 @@ def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, vi
     basis = thread_basis(actor, enquiry)
     errors: dict[str, list[str]] = {}
     text = _body_clean(body, errors)
-    checked = _files_check(list(files or ()), errors)
+    checked = _files_check(list(files or ()), errors, actor=actor, enquiry=enquiry)
     reply_to = None
     if reply_to_id:
         reply_to = Message.objects.filter(pk=reply_to_id, enquiry=enquiry).first()
@@ -120,7 +147,7 @@ def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, vi
             obj=message,
             detail={"basis": basis, "attachments": len(checked), "via": via, "reply": reply_to is not None},
         )
-        for found, data in checked:
+        for found, data, scanned in checked:
             attachment = Attachment.objects.create(
                 message=message,
                 filename=found.filename,
@@ -134,7 +161,7 @@ def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, vi
                 actor=actor,
                 action="create",
                 obj=attachment,
-                detail={"content_type": found.content_type, "size": found.size, "via": via},
+                detail={"content_type": found.content_type, "size": found.size, "via": via, "virus_scan": scanned},
             )
         _notify(enquiry, message, actor)
     return message

@@ -13,7 +13,8 @@ here is one transaction, so a refused decision leaves nothing behind (no contact
 - ``watch_start(actor, child, days, source, ...)``: a watch (the current one of the child is extended, not doubled).
 - ``watch_on_screen_out(actor, contact, outcome)``: screening as no further action or early help watches each child
   of the contact for OPENMASH_WATCH_DAYS (default 90); a child whose contacts in twelve months reach
-  OPENMASH_WATCH_ESCALATE_CONTACTS (default 3) is escalated: the hub's managers are told in-app.
+  OPENMASH_WATCH_ESCALATE_CONTACTS (default 3) is escalated once (``patterns.watching.watch_escalate_if_due``, also
+  run wherever a contact is recorded or imported): the hub's managers are told in-app.
 
 Errors: PermissionDenied (not ``flag.decide``), NotFound (a flag the actor may not see, or none), ValidationFailed
 (field messages), Conflict (the flag changed since it was shown: "This flag changed since you opened it").
@@ -218,9 +219,9 @@ def watch_start(*, actor, child, days: int, source: str, flag=None, contact=None
 def watch_on_screen_out(*, actor, contact, outcome: str, subjects) -> list[Watch]:
     """Screening as no further action or early help watches each child of the contact for OPENMASH_WATCH_DAYS, in
     the screening's transaction; a child whose contacts in twelve months reach OPENMASH_WATCH_ESCALATE_CONTACTS is
-    escalated (the hub's managers are told in-app, without personal data). Other outcomes: nothing."""
+    escalated once per watch (the hub's managers are told in-app, without personal data). Other outcomes: nothing."""
     from openmash.enquiries.choices import ScreeningOutcome
-    from openmash.patterns.selectors import contacts_in_year
+    from openmash.patterns.watching import watch_escalate_if_due
     from openmash.people.models import Person
 
     sources = {
@@ -230,7 +231,6 @@ def watch_on_screen_out(*, actor, contact, outcome: str, subjects) -> list[Watch
     if outcome not in sources:
         return []
     days = int(getattr(settings, "OPENMASH_WATCH_DAYS", 90))
-    threshold = int(getattr(settings, "OPENMASH_WATCH_ESCALATE_CONTACTS", 3))
     watches = []
     for child in Person.objects.filter(pk__in=list(subjects)):
         watch = watch_start(
@@ -242,25 +242,8 @@ def watch_on_screen_out(*, actor, contact, outcome: str, subjects) -> list[Watch
             reason=f"Screened out: {ScreeningOutcome(outcome).label}",
         )
         watches.append(watch)
-        if contacts_in_year(watch.child_id) >= threshold:
-            _escalate(actor=actor, watch=watch, contact=contact)
+        watch_escalate_if_due(actor=actor, watch=watch, contact=contact)  # once per watch (patterns.watching)
     return watches
-
-
-def _escalate(*, actor, watch: Watch, contact) -> None:
-    """Tell the hub's managers in-app that a watched child reached the repeat-contacts count (no personal data in
-    the message: the contact's reference only). Audited ``watch.escalate``."""
-    from openmash.enquiries.services import _hub_managers, notification_send
-
-    threshold = int(getattr(settings, "OPENMASH_WATCH_ESCALATE_CONTACTS", 3))
-    for user in _hub_managers():
-        notification_send(
-            user=user,
-            contact=contact,
-            message=f"Contact {contact.reference}: the child has had {threshold} or more contacts in twelve months "
-            "and is escalated on the watch-list",
-        )
-    audit_record(actor=actor, action="watch.escalate", obj=watch, detail={"threshold": threshold})
 
 
 #: Rules whose flag is above the early help threshold: a possible statutory response (NICE CG89's injury to a baby

@@ -80,3 +80,156 @@ class FlagEarlyHelpOutcomeForm(CleanTextFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what happened"},
     )
+
+
+class PatternRuleForm(CleanTextFormMixin, forms.Form):
+    """A change to one pattern rule (``patterns.rule_editing.rule_change``): its title and plain-English
+    description, whether it is in use, and the parameters its definition has (windows, counts, thresholds, weights,
+    indicator lists), each a field named after its key. The shape is checked here (whole numbers, numbers, one
+    weight a line); the rule itself by the service, with the rules file's checks."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Rule version")
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the rule's title"})
+    description = forms.CharField(
+        label="What it notices, in plain English",
+        help_text="Shown with every flag the rule raises: say what it looks for and why it matters.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe what the rule notices"},
+    )
+    active = forms.ChoiceField(
+        label="Is the rule in use?",
+        choices=[("yes", "Yes: it is evaluated and raises flags"), ("no", "No: it is kept but not evaluated")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the rule is in use"},
+    )
+
+    def __init__(self, *args, rule=None, **kwargs):
+        from openmash.patterns.rule_editing import CODE_LISTS, NUMBERS, WEIGHTS, WHOLE_NUMBERS
+
+        super().__init__(*args, **kwargs)
+        self.parameter_names: list[str] = []
+        definition = dict(rule.definition) if rule is not None else {}
+        keys = list(definition)
+        if rule is not None and rule.rule_type == "combination" and WEIGHTS not in keys:
+            keys.append(WEIGHTS)
+        for key in keys:
+            if key in WHOLE_NUMBERS:
+                label, hint = WHOLE_NUMBERS[key]
+                self.fields[key] = forms.IntegerField(
+                    label=label,
+                    help_text=hint,
+                    min_value=0,
+                    max_value=100000,
+                    error_messages={
+                        "required": f"Enter the {label.lower()}",
+                        "invalid": f"{label} must be a whole number, like 3",
+                        "min_value": f"{label} must be 0 or more",
+                        "max_value": f"{label} must be 100,000 or less",
+                    },
+                )
+            elif key in NUMBERS:
+                label, hint = NUMBERS[key]
+                self.fields[key] = forms.FloatField(
+                    label=label,
+                    help_text=hint,
+                    min_value=0,
+                    max_value=1000,
+                    error_messages={
+                        "required": f"Enter the {label.lower()}",
+                        "invalid": f"{label} must be a number, like 2 or 0.5",
+                        "min_value": f"{label} must be 0 or more",
+                        "max_value": f"{label} must be 1,000 or less",
+                    },
+                )
+            elif key in CODE_LISTS:
+                label, hint = CODE_LISTS[key]
+                self.fields[key] = forms.CharField(
+                    label=label,
+                    help_text=(hint + " " if hint else "") + "Indicator codes, separated by commas.",
+                    max_length=2000,
+                    required=key != "exclude",
+                    error_messages={"required": f"Enter at least one indicator code for “{label.lower()}”"},
+                )
+            elif key == WEIGHTS:
+                self.fields[key] = forms.CharField(
+                    label="Weights",
+                    help_text="One indicator a line, a colon, then its weight, for example “ed_attendance: 0.5”. "
+                    "An indicator not listed weighs the weight of any other indicator.",
+                    max_length=4000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+            else:
+                continue
+            self.parameter_names.append(key)
+        if rule is not None and not self.is_bound:
+            self.initial.update(self.initial_for(rule))
+
+    @classmethod
+    def initial_for(cls, rule) -> dict:
+        from openmash.patterns.rule_editing import CODE_LISTS, WEIGHTS
+
+        out = {
+            "version": rule.version,
+            "title": rule.title,
+            "description": rule.description,
+            "active": "yes" if rule.active else "no",
+        }
+        for key, value in rule.definition.items():
+            if key in CODE_LISTS:
+                out[key] = ", ".join(str(v) for v in value or ())
+            elif key == WEIGHTS:
+                out[key] = "\n".join(f"{k}: {_number_text(v)}" for k, v in (value or {}).items())
+            else:
+                out[key] = value
+        return out
+
+    def parameter_fields(self):
+        return [self[name] for name in self.parameter_names]
+
+    def clean(self):
+        from openmash.patterns.rule_editing import CODE_LISTS, NUMBERS, WEIGHTS
+
+        data = super().clean()
+        for key in self.parameter_names:
+            if key not in data:
+                continue
+            if key in CODE_LISTS:
+                data[key] = [c for c in (part.strip() for part in (data[key] or "").split(",")) if c]
+            elif key in NUMBERS and data[key] is not None and float(data[key]).is_integer():
+                data[key] = int(data[key])
+            elif key == WEIGHTS:
+                data[key] = self._weights(data[key] or "")
+        return data
+
+    def _weights(self, text: str) -> dict:
+        weights: dict = {}
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            code, sep, value = line.partition(":")
+            code = code.strip()
+            try:
+                number = float(value.strip()) if sep and code else None
+            except ValueError:
+                number = None
+            if number is None or number < 0:
+                self.add_error(
+                    "weights",
+                    f"Line {n} of the weights: write an indicator code, a colon and a weight of 0 or more, "
+                    "for example “ed_attendance: 0.5”",
+                )
+                continue
+            weights[code] = int(number) if number.is_integer() else number
+        return weights
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["active"] = data.get("active") == "yes"
+        return data
+
+
+def _number_text(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

@@ -189,7 +189,10 @@ class WatchSource(models.TextChoices):
 
 
 class Watch(VersionedModel):
-    """A child kept in view until ``until``: any new event about them notifies the hub (pages helper)."""
+    """A child kept in view until ``until``: any new event about them notifies the hub in-app
+    (``patterns.watching``: once per child per import batch or recorded contact). ``escalated_at``: when the child's
+    contacts in twelve months reached OPENMASH_WATCH_ESCALATE_CONTACTS and the hub's managers were told (once per
+    watch, wherever the contact that reached it was recorded)."""
 
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="watches")
     reason = EncryptedTextField(blank=True)
@@ -200,12 +203,31 @@ class Watch(VersionedModel):
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["child", "until"], name="watch_child_until_idx")]
 
     def __str__(self) -> str:
         return f"watch {self.pk} until {self.until}"
+
+    @property
+    def reference(self) -> str:
+        """The watch's reference in notifications (no personal data): W- and the first eight digits of its id."""
+        return f"W-{self.pk.hex[:8].upper()}"
+
+
+class WatchDelivery(BaseModel):
+    """Which watch an in-app notification (``enquiries.Notification``, whose text holds only a reference) is about,
+    so the home page links it to the watched child's chronology for those who may open it."""
+
+    notification = models.OneToOneField(
+        "enquiries.Notification", on_delete=models.CASCADE, related_name="watch_delivery"
+    )
+    watch = models.ForeignKey(Watch, on_delete=models.CASCADE, related_name="deliveries")
+
+    def __str__(self) -> str:
+        return f"notification {self.notification_id} about {self.watch_id}"
 
 
 class DeprivationLookup(models.Model):
@@ -234,6 +256,8 @@ class DeprivationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode}: decile {self.imd_decile}"
+
+
 class EarlyHelpOutcome(models.TextChoices):
     SENT = "sent", "Sent to the early help service"
     OFFERED = "offered", "Help offered to the family"

@@ -65,7 +65,7 @@ def rules_from_text(text: str) -> list[RuleSpec]:
             if not str(item.get(key) or "").strip():
                 raise _bad(f"{where}: {key} is required")
         definition = {k: v for k, v in item.items() if k not in _HEAD}
-        problem = rule_check(str(item["type"]), definition)
+        problem = rule_check(str(item["type"]), definition) or _weights_check(definition)
         if problem:
             raise _bad(f"{where}: {problem}")
         specs.append(
@@ -79,6 +79,20 @@ def rules_from_text(text: str) -> list[RuleSpec]:
             )
         )
     return specs
+
+
+def _weights_check(definition: dict) -> str | None:
+    """Why a definition's ``weights`` cannot be used (not a mapping of indicator codes to numbers of 0 or more), or
+    None. The engine reads each weight as a number: a word there would fail every evaluation."""
+    weights = definition.get("weights")
+    if weights is None:
+        return None
+    if not isinstance(weights, dict):
+        return "weights must be a mapping of indicator codes to numbers"
+    for code, value in weights.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return f"weights: the weight of {code} must be a number of 0 or more"
+    return None
 
 
 def default_specs() -> list[RuleSpec]:

@@ -252,19 +252,33 @@ def _news_exists():
 
 
 def contacts_in_year(child_id, *, today: dt.date | None = None) -> int:
-    """How many contacts named the child (over their cluster) as a subject in the last twelve months."""
+    """How many contacts about the child (over their cluster) in the last twelve months: the contacts recorded in
+    OpenMASH naming them as a subject, and the contacts and referrals to children's services an agency's extract
+    brought (an imported event whose type reads as one: ``reading.entry_findings`` gives it the ``contact``
+    indicator). Two queries."""
     from openmash.contacts.models import ContactPerson
-    from openmash.people.models import Person
+    from openmash.patterns.reading import CONTACT, entry_findings
+    from openmash.people.models import ChronologyEntry, Person
 
     today = today or timezone.localdate()
     members = [child_id, *Person.objects.filter(merged_into_id=child_id).values_list("pk", flat=True)]
     since = timezone.now() - dt.timedelta(days=365)
-    return (
+    recorded = (
         ContactPerson.objects.filter(person_id__in=members, role="subject", contact__received_at__gte=since)
         .values("contact_id")
         .distinct()
         .count()
     )
+    imported = ChronologyEntry.objects.filter(person_id__in=members, kind="event", occurred_at__gte=since).exclude(
+        source_type_text=""
+    )
+    seen = set()
+    for external_id, kind, type_text in imported.values_list("external_id", "event_kind", "source_type_text"):
+        if external_id not in seen and any(
+            f.indicator == CONTACT for f in entry_findings("event", kind, type_text, "")
+        ):
+            seen.add(external_id)
+    return recorded + len(seen)
 
 
 def watch_list_page(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool = True) -> Page:

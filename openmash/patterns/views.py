@@ -213,7 +213,7 @@ def watch_list(request):
         "page": page,
         "pagination": pagination(request, page, label="Pages of the watch-list"),
         "escalate_at": settings.OPENMASH_WATCH_ESCALATE_CONTACTS,
-        "nav_active": "flags",
+        "nav_active": "watch_list",
     }
     return render(request, "patterns/watch_list.html", ctx)
 

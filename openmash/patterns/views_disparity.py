@@ -120,6 +120,7 @@ def disparity(request):
             "ratio_high": RATIO_HIGH,
             "ratio_low": RATIO_LOW,
             "marker_min_children": MARKER_MIN_CHILDREN,
+            "nav_active": "disparity",
         },
     )
 

@@ -199,7 +199,7 @@ class ReleaseRequestPageOut(PageOut):
 @router.get(
     "/release-requests",
     response=ReleaseRequestPageOut,
-    summary="Release requests on your agency's items, open first, paged (the agency's researchers)",
+    summary="Release requests on your agency's items, open first (oldest first), then answered (newest first), paged",
 )
 def release_request_list(request, q: Query[PageQuery]):
     page = selectors.release_requests_page(actor=request.actor, page=q.page, page_size=q.page_size)

@@ -4,7 +4,8 @@ access.sharing.item_shown, and audits the read in the same transaction."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from openmash.access.policy import require
 from openmash.access.sharing import (
@@ -18,7 +19,7 @@ from openmash.access.sharing import (
 )
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
-from openmash.core.pagination import Page
+from openmash.core.pagination import Page, paginate
 from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecision
 
 
@@ -77,29 +78,30 @@ def release_request_get(pk) -> ReleaseRequest:
     return ReleaseRequest.objects.select_related("item__agency", "item__request__enquiry__contact").get(pk=pk)
 
 
+# Release requests as a work queue (issue 5 "Queues and lists"; the list was found open first but newest first, so
+# the request waiting longest for the agency's decision sat last): the open ones oldest first, then the answered
+# ones newest answer first. Ties by id so paging visits each request once.
+_WAITING = Q(status="open")
+RELEASE_ORDER = (
+    Case(When(_WAITING, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    Case(When(_WAITING, then=F("requested_at"))).asc(nulls_last=True),
+    Coalesce("answered_at", "requested_at").desc(),
+    "pk",
+)
+
+
 @transaction.atomic
-def release_requests_page(*, actor, page: int = 1, page_size: int = 25) -> Page:
-    """One page of the release requests on the actor's agency's items, open first, newest first, with the true
-    total (core.pagination.Page). PermissionDenied for anyone who does not answer requests. Audited (list)."""
+def release_requests_page(*, actor, page=1, page_size: int = 25, clamp: bool = False) -> Page:
+    """One page of the release requests on the actor's agency's items (RELEASE_ORDER: the open ones oldest first,
+    then the answered newest first), with the true total (core.pagination.Page; clamp=True for the page: a number
+    past the last shows the last). PermissionDenied for anyone who does not answer requests. Audited (list)."""
     require(actor, "request.respond")
-    order = Case(When(status="open", then=Value(0)), default=Value(1), output_field=IntegerField())
-    qs = release_requests_visible(actor)
-    page_size = max(1, min(int(page_size), 100))
-    page = max(1, int(page))
-    start = (page - 1) * page_size
-    found = list(
-        qs.select_related("item__agency", "item__request__enquiry__contact", "requested_by").order_by(
-            order, "-requested_at", "-pk"
-        )[start : start + page_size]
+    qs = release_requests_visible(actor).select_related(
+        "item__agency", "item__request__enquiry__contact", "requested_by"
     )
-    count = len(found) if page == 1 and len(found) < page_size else qs.count()
-    audit_record_many(actor=actor, action="list", objects=found, reason="release requests")
-    return Page(items=found, count=count, number=page, page_size=page_size, num_pages=max(1, -(-count // page_size)))
-
-
-def release_requests_list(*, actor, limit: int = 100) -> list[ReleaseRequest]:
-    """The first `limit` release requests (release_requests_page). Audited."""
-    return release_requests_page(actor=actor, page=1, page_size=limit).items
+    result = paginate(qs.order_by(*RELEASE_ORDER), page=page, page_size=page_size, clamp=clamp)
+    audit_record_many(actor=actor, action="list", objects=result.items, reason="release requests")
+    return result
 
 
 def open_release_requests_count(*, actor) -> int:

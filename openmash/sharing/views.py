@@ -318,9 +318,17 @@ def release_request(request, item_id):
 @require_safe
 @actor_required
 def release_requests(request):
-    """The release requests on the actor's agency's items, open first."""
-    found = selectors.release_requests_list(actor=request.actor)
-    ctx = {"rows": found, "nav_active": "requests"}
+    """The release requests on the actor's agency's items, 25 a page with the true total and GOV.UK pagination:
+    the open ones oldest first, then the answered newest first (selectors.RELEASE_ORDER)."""
+    from openmash.web.paging import pagination
+
+    page = selectors.release_requests_page(actor=request.actor, page=request.GET.get("page"), clamp=True)
+    ctx = {
+        "rows": page.items,
+        "page": page,
+        "pagination": pagination(request, page, label="Pages of release requests"),
+        "nav_active": "requests",
+    }
     return render(request, "sharing/release_requests.html", ctx)
 
 

@@ -11,6 +11,9 @@ NAV_ITEMS = [
     ("requests", "Information requests", "web:request_inbox", "request.inbox"),
     ("early_help", "Early help requests", "web:early_help_inbox", "early_help.inbox"),
     ("people", "Find a child", "web:person_search", "person.search"),
+    # patterns across agencies (issue 8): the hub's flags and watch-list
+    ("flags", "Flags", "patterns:flag_list", "flag.view"),
+    ("watch_list", "Watch list", "patterns:watch_list", "flag.view"),
     # the allocated social worker's packs (the hub reaches packs from each enquiry; practitioners' review)
     ("packs", "MASH packs", "casework:pack_list", "pack.view"),
     ("matching", "Records to review", "matching:queue", "link.review"),
@@ -23,6 +26,9 @@ NAV_ITEMS = [
     # dual control: roles a partnership admin asked for, waiting for another admin or a MASH manager
     ("approvals", "Roles to approve", "partnership:approvals", "role_grant.decide"),
     ("audit", "Audit trail", "audit:trail", "audit.view"),
+    # the pattern rules (partnership admin; the hub's managers read them) and the flags' disparity report
+    ("rules", "Pattern rules", "patterns:rule_list", "flag.rules_view"),
+    ("disparity", "Flags by group", "patterns_disparity:disparity", "flag.disparity"),
     # the privacy officer's review queue of break-glass alerts, report of views without an involvement, SAR (issue 7)
     ("privacy", "Privacy review", "oversight:review_queue", "privacy.review"),
 ]

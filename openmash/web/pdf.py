@@ -1,8 +1,8 @@
 """The printable chronology as a PDF (issue 6, "The picture": printable and exportable as PDF).
 
 Drawn with fpdf2 (pure Python, from PyPI) in DejaVu Sans (shipped in openmash/web/fonts with its licence), with the
-server's fallback fonts for other scripts and HarfBuzz shaping (openmash.web.pdf_fonts), so names in any script print
-as written; text with a character no available font can draw is followed by its transliteration, never dropped. The PDF carries exactly the entries and fields of the chronology page for the same
+server's fallback fonts for other scripts and HarfBuzz shaping (openmash.web.pdf_fonts), each only when the text
+needs it, so names in any script print as written; text with a character no available font can draw is followed by its transliteration, never dropped. The PDF carries exactly the entries and fields of the chronology page for the same
 actor and filters (people.chronology.chronology_item_view: when, kind, whose, agency, summary, description, where it
 came from), never more, and:
 
@@ -19,19 +19,27 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from openmash.people.chronology import PDF_MAX_ENTRIES, chronology_item_view
-from openmash.web.pdf_fonts import printable, register
+from openmash.web.pdf_fonts import need, printable, register
 from openmash.web.templatetags.openmash_web import occurred, when_long
 
 MARKING = "OFFICIAL-SENSITIVE"
 
 
 class _ChronologyPDF(FPDF):
+    """An A4 landscape document marked OFFICIAL-SENSITIVE on every page, in DejaVu Sans with only the fallback fonts
+    (and the HarfBuzz shaping) its text needs: every text fpdf2 lays out (cell, multi_cell, table cells, widths)
+    passes through ``normalize_text``, which asks pdf_fonts.need for it first, so no caller can forget."""
+
     def __init__(self, *, printed: str):
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.printed = printable(printed)
-        register(self)
+        register(self, self.printed)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(12, 12, 12)
+
+    def normalize_text(self, text: str) -> str:
+        need(self, text)
+        return super().normalize_text(text)
 
     def header(self):
         self.set_font("DejaVu", "B", 10)

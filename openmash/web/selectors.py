@@ -102,7 +102,9 @@ def notification_targets(*, actor, notifications) -> dict:
         mash_packs_visible,
     )
 
-    targets = _oversight_targets(actor, [n for n in notifications if not n.contact_id])
+    contactless = [n for n in notifications if not n.contact_id]
+    targets = _oversight_targets(actor, contactless)
+    targets.update(_watch_targets(actor, [n for n in contactless if n.pk not in targets]))
     contact_ids = {n.contact_id for n in notifications if n.contact_id}
     if not contact_ids:
         return targets
@@ -128,6 +130,22 @@ def notification_targets(*, actor, notifications) -> dict:
         offer(notices.order_by("-created_at").values_list("contact_id", "pk"), "web:encompass_notice")
     targets.update({n.pk: by_contact[n.contact_id] for n in notifications if n.contact_id in by_contact})
     return targets
+
+
+def _watch_targets(actor, notifications) -> dict:
+    """Where notifications about a watched child lead (issue 8, ``patterns.watching``): the child's chronology, for
+    those who may see the watch-list and the child. No query for anyone who may not see the watch-list (the hub
+    only), or when there is no such notification; one otherwise."""
+    from openmash.access.policy import can, watches_visible
+
+    if not notifications or not can(actor, "flag.view"):
+        return {}
+    rows = (
+        watches_visible(actor)
+        .filter(deliveries__notification_id__in=[n.pk for n in notifications], child__in=people_visible(actor))
+        .values_list("deliveries__notification_id", "child_id")
+    )
+    return {notification_id: ("web:person_chronology", child_id) for notification_id, child_id in rows}
 
 
 def _oversight_targets(actor, notifications) -> dict:

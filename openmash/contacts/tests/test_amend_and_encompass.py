@@ -360,7 +360,10 @@ def test_the_schools_home_page_tile_counts_notices_not_yet_read_and_links_to_the
     assert 'data-testid="encompass-count">2</span>' in web.get("/").content.decode()
     unread = web.get("/school-notices/?unread=1").content.decode()
     assert "2 notices not yet read" in unread and f"/school-notices/{first.pk}/" not in unread
-    assert "3 notices, newest first" in web.get("/school-notices/").content.decode()
+    assert (
+        "3 notices, not yet read first (oldest first), then the rest newest first"
+        in web.get("/school-notices/").content.decode()
+    )
     page = api(dsl).get("/encompass-notices", unread=True, page_size=1).json()
     assert (page["count"], page["num_pages"], len(page["items"])) == (2, 2, 1)
     # the hub sees every notice but has no school tile; a police referrer has neither

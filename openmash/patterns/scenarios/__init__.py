@@ -11,9 +11,19 @@ from openmash.patterns.scenarios.model import Scenario
 
 
 def all_scenarios() -> list[Scenario]:
-    from openmash.patterns.scenarios import catalogue, catalogue_adolescent, catalogue_family
+    from openmash.patterns.scenarios import (
+        catalogue,
+        catalogue_adolescent,
+        catalogue_family,
+        catalogue_fresh3,
+        catalogue_heldout,
+    )
 
-    return [make() for module in (catalogue, catalogue_family, catalogue_adolescent) for make in module.SCENARIOS]
+    return [
+        make()
+        for module in (catalogue, catalogue_family, catalogue_adolescent, catalogue_heldout, catalogue_fresh3)
+        for make in module.SCENARIOS
+    ]
 
 
 def by_code() -> dict[str, Scenario]:

@@ -2,7 +2,7 @@
 
 Design (documented in README.md): **one fresh bench database holds every scenario** (each scenario's people are
 distinct: names, dates of birth, addresses and identifiers differ between scenarios, and record ids are unique
-across agencies), so there is one import per agency (16 agencies) rather than one per scenario. Scenarios are
+across agencies), so there is one import per agency (21 agencies) rather than one per scenario. Scenarios are
 grouped by their as_of date and `flags evaluate` / `flags export` run once per date (the catalogue uses one).
 
 Every step is the real command line, in a child process against the bench database (DATABASE_URL), as a

@@ -85,6 +85,16 @@ AGENCIES: dict[str, AgencySpec] = {
         AgencySpec("sms", "Drug and Alcohol Service", "asc", "5A", id_prefix="SMS", id_digits=6, holds_nhs=True),
         AgencySpec("amh", "Adult Mental Health Service", "health", "3F", id_prefix="AMH", id_digits=6,
                    holds_nhs=True),
+        # Added with the fresh3 set (CN49-CN58): agencies of a real partnership that parts one to four lacked.
+        AgencySpec("amb", "South Western Ambulance Service", "health", "3F", id_prefix="SWA", id_digits=8,
+                   date_format="%d/%m/%Y", address_style="upper", holds_nhs=True),
+        AgencySpec("ha", "Westcountry Homes (housing association)", "housing", "4", id_prefix="WCH", id_digits=7,
+                   address_style="flat"),
+        AgencySpec("ey", "Early Years Settings (nurseries and pre-schools)", "education", "2B", id_prefix="EYS",
+                   id_digits=5, date_format="%d/%m/%Y", sex_words=("Boy", "Girl")),
+        AgencySpec("youth", "Youth Service", "early_help", "5B", id_prefix="YTH", id_digits=6,
+                   date_format="%d/%m/%Y", address_style="short"),
+        AgencySpec("pharm", "Community Pharmacy", "health", "3D", id_prefix="RX", id_digits=7, holds_nhs=True),
     )
 }  # fmt: skip
 

@@ -628,3 +628,96 @@ def test_the_migration_marks_imported_midnights_date_only(family):
     assert ChronologyEntry.objects.get(pk=entry.pk).time_known is False
     # imported at 10am, and the workflow's own entries, keep their time
     assert not ChronologyEntry.objects.filter(time_known=False).exclude(pk=entry.pk).exists()
+
+
+# --- only the fonts and shaping the text needs, fonts parsed once per process (task brief: 5.67 s a household PDF) --
+
+
+def _household_pdf(family, actor=None) -> bytes:
+    from openmash.people.chronology import chronology_export
+    from openmash.web.pdf import chronology_pdf
+
+    actor = actor or family["hub"]
+    result = chronology_export(actor=actor, person_id=family["kid"].pk, household=True)
+    return chronology_pdf(actor=actor, result=result, household=True)
+
+
+def _rename(person, forename: str) -> None:
+    person.forename = forename
+    person.save(update_fields=["forename"])
+
+
+def test_a_latin_only_pdf_embeds_no_fallback_font_and_is_not_shaped(family, monkeypatch):
+    """A document whose text DejaVu Sans draws glyph by glyph never looks for the server's fallback fonts, embeds
+    none and is not shaped (shaping every Latin name was most of the 5.67 s)."""
+    from pypdf import PdfReader
+
+    from openmash.web import pdf_fonts
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a Latin-only document asked for fallback fonts or shaping")
+
+    monkeypatch.setattr(pdf_fonts, "fallback_fonts", refuse)
+    monkeypatch.setattr(pdf_fonts, "_shaping_on", refuse)
+    _rename(family["kid"], "Łucja-Zoë")  # Latin with diacritics: still DejaVu's alone
+    body = _household_pdf(family)
+    fonts = _fonts_of(body)
+    assert fonts and all("DejaVu" in f for f in fonts), fonts
+    text = " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+    assert "Household chronology: Łucja-Zoë Brightwater" in text
+
+
+def test_a_cjk_name_embeds_its_noto_font_and_no_other(family, monkeypatch):
+    from openmash.web import pdf_fonts
+
+    shaped = []
+    monkeypatch.setattr(pdf_fonts, "_shaping_on", lambda pdf: shaped.append(pdf))
+    _rename(family["kid"], "王芳")
+    fonts = _fonts_of(_household_pdf(family))
+    noto = {f for f in fonts if "Noto" in f}
+    assert len(noto) == 1 and "CJK" in next(iter(noto)), fonts  # the CJK face only, not every script's font
+    assert not shaped  # Chinese draws glyph by glyph: no shaping
+
+
+def test_an_arabic_name_is_shaped_in_dejavu_and_a_bengali_one_in_its_noto_font(family, monkeypatch):
+    from openmash.web import pdf_fonts
+
+    shaped = []
+    real = pdf_fonts._shaping_on
+    monkeypatch.setattr(pdf_fonts, "_shaping_on", lambda pdf: (shaped.append(pdf), real(pdf)))
+    _rename(family["kid"], "محمد")
+    fonts = _fonts_of(_household_pdf(family))
+    assert fonts and all("DejaVu" in f for f in fonts), fonts  # DejaVu Sans has Arabic
+    assert len({id(pdf) for pdf in shaped}) == 1  # joined script: the document is shaped
+    _rename(family["kid"], "আমিনা")
+    fonts = _fonts_of(_household_pdf(family))
+    noto = {f for f in fonts if "Noto" in f}
+    assert len(noto) == 1 and "Bengali" in next(iter(noto)), fonts
+    assert len({id(pdf) for pdf in shaped}) == 2
+    assert pdf_fonts.needs_shaping("e\u0301") and not pdf_fonts.needs_shaping("Zoë Wałęsa 王芳 Ωμέγα")
+
+
+def test_fallback_fonts_are_parsed_once_per_process_and_each_document_embeds_its_own_subset(family, monkeypatch):
+    """The second document reuses the first one's parse (no font file parsed again) and still prints the name:
+    output() subsets a document's fonts in place, so a shared parse must not carry one document's subset into the
+    next."""
+    from fpdf import fonts as fpdf_fonts
+    from pypdf import PdfReader
+
+    _rename(family["kid"], "王芳")
+    first = _household_pdf(family)
+    parsed = []
+    real_init = fpdf_fonts.TTFFont.__init__
+
+    def counting(self, *args, **kwargs):
+        parsed.append(args[1])
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(fpdf_fonts.TTFFont, "__init__", counting)
+    _rename(family["kid"], "李伟")
+    second = _household_pdf(family)
+    assert parsed == []  # DejaVu and the CJK font both came from the process's parse
+    for body, name in ((first, "王芳"), (second, "李伟")):
+        # letters only: pypdf puts a (sometimes non-breaking) space between CJK glyphs drawn from a fallback font
+        text = "".join(c for c in PdfReader(io.BytesIO(body)).pages[0].extract_text() if c.isalnum())
+        assert f"Householdchronology{name}Brightwater" in text, text[:200]

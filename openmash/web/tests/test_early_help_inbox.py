@@ -97,6 +97,38 @@ def test_the_inbox_filters_by_status(login, eh_researcher, handovers):
     assert "status=all" in everything  # paging a filtered list keeps the filter
 
 
+def test_every_view_of_the_inbox_holding_waiting_hand_overs_starts_with_the_longest_waiting(
+    login, api, eh_researcher, handovers
+):
+    """Issue 5 "Queues and lists" (the inbox was found newest first when both statuses were listed, the API's
+    default): the family waiting longest leads on the page and in the API, across page boundaries; with both
+    statuses the waiting ones come first (oldest first), then the acknowledged ones (newest first)."""
+    for contact in (handovers[0], handovers[5]):  # the oldest and the sixth are dealt with
+        done = EarlyHelpRequest.objects.get(contact=contact)
+        early_help_request_acknowledge(actor=eh_researcher, request_id=done.pk, version=done.version)
+    waiting = [c.reference for i, c in enumerate(handovers) if i not in (0, 5)]
+    acknowledged = [handovers[5].reference, handovers[0].reference]  # newest sent first
+    client = login(eh_researcher)
+    page1 = client.get("/early-help/?status=all").content.decode()
+    assert "Order: waiting first, oldest first." in page1
+    assert _refs(page1) == waiting[:25]
+    assert _refs(client.get("/early-help/?status=all&page=2").content.decode()) == waiting[25:] + acknowledged
+    caller = api(eh_researcher)
+    listed = []
+    for number in (1, 2, 3):
+        body = caller.get("/early-help-requests", page_size=10, page=number).json()
+        assert body["count"] == HANDOVERS
+        listed += [i["reference"] for i in body["items"]]
+    assert listed == waiting + acknowledged
+    opened = caller.get("/early-help-requests", status="open", page_size=100).json()["items"]
+    assert [i["reference"] for i in opened] == waiting
+    newest = caller.get("/early-help-requests", order="newest", page_size=100).json()["items"]
+    assert newest[0]["reference"] == handovers[-1].reference  # asked for: newest first
+    assert [i["reference"] for i in caller.get("/early-help-requests", status="acknowledged").json()["items"]] == (
+        acknowledged
+    )
+
+
 def test_the_inbox_is_in_the_early_help_service_s_navigation_only(login, eh_researcher, make_actor, eh_agency):
     nav = '<a class="govuk-service-navigation__link" href="/early-help/"'
     assert nav in login(eh_researcher).get("/").content.decode()

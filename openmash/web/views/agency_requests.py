@@ -27,7 +27,7 @@ from openmash.web.paging import pagination
 def request_inbox(request):
     """Open requests by default (immediate risk first, then the most urgent RAG rating, then soonest due; each with
     its RAG rating and immediate-risk flag: access.fields.agency_request_urgency); ?status=responded lists the
-    answered ones (newest answer first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the
+    answered ones (newest answer first), ?status=closed the ones the decision closed (newest first); ?overdue=1 only the overdue open ones. Paged (GOV.UK pagination) with the
     true total."""
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:

@@ -32,8 +32,9 @@ _STATUSES = {"open": EarlyHelpRequestStatus.OPEN, "acknowledged": EarlyHelpReque
 @actor_required
 def early_help_inbox(request):
     """The early help service's hand-overs, 25 a page with the true total (GOV.UK pagination). ?status=open
-    (waiting: the default), acknowledged or all; ?order=oldest or newest (waiting: oldest first by default, so the
-    family waiting longest leads; otherwise newest first)."""
+    (waiting: the default), acknowledged or all; ?order=oldest or newest (oldest first by default whenever waiting
+    hand-overs are listed, so the family waiting longest leads, and with "all" the waiting ones come first;
+    acknowledged only: newest first; enquiries.selectors.early_help_order)."""
     status = request.GET.get("status", "open")
     if status not in _STATUSES:
         status = "open"
@@ -42,12 +43,12 @@ def early_help_inbox(request):
     page = enquiry_selectors.early_help_inbox_page(
         actor=request.actor, status=_STATUSES[status], order=order, page=request.GET.get("page")
     )
-    effective = order or ("oldest" if status == "open" else "newest")
+    effective = enquiry_selectors.early_help_order(_STATUSES[status], order)
     # Waiting stays oldest first (the family waiting longest is the service's next piece of work), but a long queue
     # must not hide what arrived today (practitioners' review: 165 waiting, today's on page 7): say how many came
     # today, with a link to them, whenever they are not on this page's order.
     sent_today = 0
-    if status == "open" and effective == "oldest":
+    if status in ("open", "all") and effective == "oldest":
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         sent_today = (
             enquiry_selectors.early_help_inbox_qs(actor=request.actor, status=_STATUSES["open"])

@@ -42,6 +42,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from openmash.accounts.sso import login_page_context
+
+        return {**super().get_context_data(**kwargs), **login_page_context(self.request)}
+
     def get_success_url(self):
         from urllib.parse import urlencode
 

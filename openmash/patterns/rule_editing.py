@@ -1,0 +1,320 @@
+"""The partnership's pattern rules in the browser (issue 8; ADR 0015): read them, change one, download the file.
+
+A rule is partnership data, versioned as ``PatternRule`` rows (``code``, ``version``): a change writes a new version
+and keeps every earlier one, with who saved it and when. Nothing here adds a way to store a rule: a change goes
+through the same checks as a rules file (``patterns.rules.rules_from_text``, what ``openmash flags rules load``
+runs), so a value the command line would refuse is refused here too, with the field it concerns.
+
+- ``rules_overview(actor) -> [RuleRow]``: the current version of every rule (the shipped file's, version 0, while
+  the database holds none, as ``rules_current`` evaluates them). ``flag.rules_view`` (the partnership admin; the
+  hub's managers); no personal data, not audited.
+- ``rule_get(actor, code) -> RuleRow``: one rule's current version with its history (newest first, what changed in
+  each). NotFound for a code that is not a current rule.
+- ``rule_change(actor, code, expected_version, changes) -> (PatternRule, changed)``: ``flag.rules`` (the
+  partnership admin). ``changes``: any of ``title``, ``description``, ``active`` and the definition's parameters
+  (windows, counts, thresholds, ``weights``, indicator lists). Optimistic: ``expected_version`` is the version the
+  editor was shown (0 for the shipped file); anything else is a Conflict, never a silent overwrite (two editors
+  saving at once: the second gets the database's unique (code, version) and a Conflict too). While the database
+  holds no rules, the first change stores the whole shipped set as version 1 (so the other rules keep being
+  evaluated) and the change as version 2. Audited ``pattern_rule.save``. An unchanged rule writes nothing.
+- ``rules_file(actor) -> str``: the current rules as a file ``openmash flags rules load`` reads back. Audited
+  ``pattern_rule.export``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from django.db import IntegrityError, transaction
+
+from openmash.access.policy import require
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.patterns.models import PatternRule
+from openmash.patterns.rules import RuleSpec, default_specs, rules_export_text, rules_from_text, rules_load
+
+#: Whole-number parameters: (label, hint).
+WHOLE_NUMBERS: dict[str, tuple[str, str]] = {
+    "window_days": ("Time window, in days", "The events counted must all fall within this many days."),
+    "lookback_days": (
+        "How far back to look, in days",
+        "A pattern whose latest event is older than this, at the date of evaluation, is not flagged.",
+    ),
+    "max_age_days": ("The child's greatest age, in days", "Only events when the child was this age or younger."),
+    "min_count": ("Fewest events", "How many events it takes."),
+    "min_agencies": ("Fewest agencies", "How many different agencies must have recorded the events."),
+}
+#: Parameters that may be fractions: (label, hint).
+NUMBERS: dict[str, tuple[str, str]] = {
+    "min_score": ("Score to reach", "The events' weights in the time window must add up to at least this."),
+    "default_weight": ("Weight of any other indicator", "The weight of an indicator not listed under weights."),
+}
+#: Lists of indicator codes: (label, hint).
+CODE_LISTS: dict[str, tuple[str, str]] = {
+    "indicators": ("Indicators counted", "Only these indicators count."),
+    "exclude": ("Indicators never counted", ""),
+    "adult_indicators": ("The adult's indicators", "What is recorded about an adult at the child's address."),
+    "household_indicators": (
+        "Indicators of an adult at the child's address that count for the child",
+        "",
+    ),
+    "pregnancy_indicators": ("Indicators of a pregnancy", ""),
+    "risk_indicators": ("Risk factors in the household", ""),
+}
+WEIGHTS = "weights"
+PARAMETER_LABELS = {k: v[0] for k, v in (WHOLE_NUMBERS | NUMBERS | CODE_LISTS).items()} | {
+    WEIGHTS: "Weights",
+    "groups": "Groups of indicators",
+    "group_names": "Names of the groups",
+}
+HEAD_LABELS = {"title": "Title", "description": "What it notices, in plain English", "active": "In use"}
+EDITABLE = frozenset({*WHOLE_NUMBERS, *NUMBERS, *CODE_LISTS, WEIGHTS})
+
+STALE = "This rule was changed since you opened it"
+
+
+@dataclass
+class RuleRow:
+    """A rule as the pages show it. ``version`` 0: the shipped file's rule, never saved in the database."""
+
+    code: str
+    version: int
+    rule_type: str
+    title: str
+    description: str
+    active: bool
+    definition: dict
+    saved_at: object = None
+    saved_by: str = ""
+    history: list = field(default_factory=list)
+
+    @property
+    def parameters(self) -> list[tuple[str, str, list[str]]]:
+        """(key, label, lines of text) of the definition, in the file's order."""
+        return [
+            (k, PARAMETER_LABELS.get(k, k.replace("_", " ").capitalize()), _value_lines(v))
+            for k, v in self.definition.items()
+        ]
+
+
+def _value_lines(value) -> list[str]:
+    """A parameter as lines to show: a mapping one "key: value" a line, a list of lists one list a line."""
+    if isinstance(value, dict):
+        return [f"{k}: {v}" for k, v in value.items()] or ["None"]
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (list, tuple)) for v in value):
+            return [", ".join(str(x) for x in v) for v in value]
+        return [", ".join(str(v) for v in value) or "None"]
+    return [str(value)]
+
+
+def _who(user) -> str:
+    if user is None:
+        return "OpenMASH (a rules file loaded at the server)"
+    return user.get_full_name() or user.username
+
+
+def _latest_rows() -> dict[str, PatternRule]:
+    out: dict[str, PatternRule] = {}
+    for r in PatternRule.objects.select_related("created_by").order_by("code", "-version"):
+        out.setdefault(r.code, r)
+    return out
+
+
+def _row(rule: PatternRule) -> RuleRow:
+    return RuleRow(
+        code=rule.code,
+        version=rule.version,
+        rule_type=rule.rule_type,
+        title=rule.title,
+        description=rule.description,
+        active=rule.active,
+        definition=dict(rule.definition),
+        saved_at=rule.created_at,
+        saved_by=_who(rule.created_by),
+    )
+
+
+def _shipped_row(spec: RuleSpec) -> RuleRow:
+    return RuleRow(
+        code=spec.code,
+        version=0,
+        rule_type=spec.rule_type,
+        title=spec.title,
+        description=spec.description,
+        active=spec.active,
+        definition=dict(spec.definition),
+        saved_by="Shipped with OpenMASH (not changed yet)",
+    )
+
+
+def rules_overview(*, actor) -> list[RuleRow]:
+    """The current version of every rule, in code order."""
+    require(actor, "flag.rules_view")
+    latest = _latest_rows()
+    if not latest:
+        return sorted((_shipped_row(s) for s in default_specs()), key=lambda r: r.code)
+    return [_row(r) for r in sorted(latest.values(), key=lambda r: r.code)]
+
+
+def _changed_keys(old: PatternRule | None, new: PatternRule) -> list[str]:
+    if old is None:
+        return []
+    out = [label for key, label in HEAD_LABELS.items() if getattr(old, key) != getattr(new, key)]
+    keys = list(dict.fromkeys([*new.definition, *old.definition]))
+    out += [PARAMETER_LABELS.get(k, k) for k in keys if new.definition.get(k) != old.definition.get(k)]
+    return out
+
+
+def rule_get(*, actor, code: str) -> RuleRow:
+    """One rule's current version, with ``history``: every version newest first, each with who saved it, when and
+    ``changed`` (the labels of what differs from the version before). NotFound for an unknown code."""
+    require(actor, "flag.rules_view")
+    if not PatternRule.objects.exists():
+        for spec in default_specs():
+            if spec.code == code:
+                return _shipped_row(spec)
+        raise NotFound()
+    versions = list(PatternRule.objects.filter(code=code).select_related("created_by").order_by("version"))
+    if not versions:
+        raise NotFound()
+    row = _row(versions[-1])
+    history = []
+    for i, v in enumerate(versions):
+        history.append(
+            {
+                "version": v.version,
+                "saved_at": v.created_at,
+                "saved_by": _who(v.created_by),
+                "active": v.active,
+                "changed": _changed_keys(versions[i - 1] if i else None, v),
+            }
+        )
+    row.history = list(reversed(history))
+    return row
+
+
+_WHERE = re.compile(r"^rule \d+ \([^)]*\): ")
+
+
+def _field_of(message: str, item: dict) -> tuple[str, str]:
+    """The loader's message ("rule 1 (code): window_days must be ...") as (field, message in the page's words)."""
+    text = _WHERE.sub("", message)
+    head = text.split(" ", 1)[0].rstrip(":")
+    if head in PARAMETER_LABELS or head in HEAD_LABELS:
+        label = PARAMETER_LABELS.get(head) or HEAD_LABELS[head]
+        return head, label + text[len(head) :]
+    if text.startswith("unknown indicator code"):
+        unknown = {c.strip() for c in text.split(":", 1)[1].split(",")}
+        for key in [*CODE_LISTS, WEIGHTS]:
+            value = item.get(key) or ()
+            if unknown & {str(v) for v in value}:
+                return key, text[0].upper() + text[1:]
+    return "__all__", text[0].upper() + text[1:] if text else message
+
+
+def _checked(item: dict) -> RuleSpec:
+    """The rule as a rules file of one rule, through the loader's checks. ValidationFailed on the field at fault."""
+    try:
+        (spec,) = rules_from_text(yaml.safe_dump({"rules": [item]}, sort_keys=False, allow_unicode=True))
+    except ValidationFailed as exc:
+        key, message = _field_of(exc.message, item)
+        raise ValidationFailed("Check the rule", errors={key: [message]}) from None
+    return spec
+
+
+def _same(old: PatternRule, spec: RuleSpec) -> bool:
+    return (old.rule_type, old.title, old.description, old.active, old.definition) == (
+        spec.rule_type,
+        spec.title,
+        spec.description,
+        spec.active,
+        spec.definition,
+    )
+
+
+def _item_with(current: PatternRule, changes: dict) -> dict:
+    """The rule as an item of a rules file, with `changes` made (an empty weights or exclude list is left out)."""
+    item = {
+        "code": current.code,
+        "type": current.rule_type,
+        "title": changes.get("title", current.title),
+        "description": changes.get("description", current.description),
+        "active": bool(changes.get("active", current.active)),
+    }
+    definition = dict(current.definition)
+    for key in EDITABLE & set(changes):
+        value = changes[key]
+        if value in (None, "", [], {}) and key not in (WEIGHTS, *CODE_LISTS):
+            raise ValidationFailed("Check the rule", errors={key: [f"Enter the {PARAMETER_LABELS[key].lower()}"]})
+        if value in (None, [], {}) and key in (WEIGHTS, "exclude"):
+            definition.pop(key, None)
+        else:
+            definition[key] = value
+    return item | definition
+
+
+def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tuple[PatternRule, bool]:
+    """Save a change to one rule as a new version: (the current version, whether a new one was written). Raises
+    PermissionDenied (not ``flag.rules``), NotFound (no such rule), ValidationFailed (the loader's checks, on the
+    field at fault: ``title``, ``window_days``, ``weights``, ``indicators`` ...; ``__all__`` otherwise) or Conflict
+    (the rule changed since `expected_version` was shown)."""
+    require(actor, "flag.rules")
+    unknown = set(changes) - EDITABLE - set(HEAD_LABELS)
+    if unknown:
+        raise ValidationFailed(
+            "Check the rule", errors={"__all__": [f"{', '.join(sorted(unknown))} cannot be changed"]}
+        )
+    with transaction.atomic():
+        if not PatternRule.objects.exists():
+            if code not in {s.code for s in default_specs()}:
+                raise NotFound()
+            if expected_version != 0:
+                raise Conflict(f"{STALE}: look at it again")
+            rules_load(default_specs(), actor=actor, user=getattr(actor, "user", None))
+            expected_version = 1
+        current = PatternRule.objects.filter(code=code).order_by("-version").select_for_update().first()
+        if current is None:
+            raise NotFound()
+        if current.version != expected_version:
+            raise Conflict(
+                f"{STALE} (version {current.version} was saved by {_who(current.created_by)}): look at it again",
+                errors={"version": [f"{STALE}: look at version {current.version} and make your change again"]},
+            )
+        spec = _checked(_item_with(current, changes))
+        if _same(current, spec):
+            return current, False
+        try:
+            with transaction.atomic():
+                rule = PatternRule.objects.create(
+                    code=code,
+                    version=current.version + 1,
+                    rule_type=spec.rule_type,
+                    title=spec.title,
+                    description=spec.description,
+                    definition=spec.definition,
+                    active=spec.active,
+                    created_by=getattr(actor, "user", None),
+                )
+        except IntegrityError:
+            raise Conflict(f"{STALE}: look at it again") from None
+        audit_record(
+            actor=actor,
+            action="pattern_rule.save",
+            obj=rule,
+            detail={"code": code, "version": rule.version, "changed": sorted(_changed_keys(current, rule))},
+        )
+    return rule, True
+
+
+def rules_file(*, actor) -> str:
+    """The current version of every rule as a rules file (``openmash flags rules load`` reads it back unchanged)."""
+    require(actor, "flag.rules_view")
+    text = rules_export_text()
+    audit_record(actor=actor, action="pattern_rule.export", object_type="patterns.patternrule")
+    return text
+
+
+__all__ = ["RuleRow", "rule_change", "rule_get", "rules_file", "rules_overview"]
