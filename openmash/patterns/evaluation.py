@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_batch, audit_record
-from openmash.patterns import engine
-from openmash.patterns.engine import REF, Child, Hit, Rule
+from openmash.patterns import engine, possibly_same
+from openmash.patterns.engine import AG, REF, Child, Hit, Rule
 from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
 from openmash.patterns.rules import rules_current
 from openmash.people.models import AgencyRecord, Person
@@ -51,6 +52,8 @@ ADULT_DAYS = 18 * 365 + 4
 class ChildResult:
     root: uuid.UUID
     hits: list[Hit]
+    #: people the matching proposes may be this child (``possibly_same``) whose events the hits use: {root: link id}
+    possibly_same: dict = field(default_factory=dict)
 
     @property
     def refs(self) -> list[str]:
@@ -264,7 +267,83 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
             for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
                 run(root_key, events)
+    _possibly_same_apply(result, as_of, rules, root_list, household_inds)
     return result
+
+
+def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
+    """root -> [event tuples] of the resolved people `roots` (their whole clusters)."""
+    out: dict = defaultdict(list)
+    for start in range(0, len(roots), CHUNK_ROOTS):
+        part = _cluster_ids(roots[start : start + CHUNK_ROOTS])
+        if not part:
+            continue
+        where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
+        for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
+            out[_uuid(root_key)].extend(events)
+    return out
+
+
+def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], root_list, household_inds) -> None:
+    """Read together the events of people the matching proposes may be one child (``possibly_same``: the eligible
+    pending proposals, in groups), without joining them. The flag is held by the one already flagged alone (none
+    changes when two are), else the one whose own events carry most of the pattern (agencies, then events); it is
+    raised or extended only when the rules fire on the group's events together, the holder's own events contribute,
+    another's events contribute, and the others' events without the holder's fire nothing (the possibly-same
+    records never make a flag alone). ``ChildResult.possibly_same``: {other person: proposal id} of the others whose
+    events contribute."""
+    found = possibly_same.groups(possibly_same.pairs_eligible(as_of, root_list))
+    if not found:
+        return
+    day = as_of.toordinal()
+    involved = sorted({p for members, _ in found for p in members}, key=str)
+    events = _events_of(as_of, involved)
+    people = _people(as_of, involved, bool(household_inds))
+    members_around = {m for ms in people.household.values() for m in ms}
+    around_events = _household_events(as_of, members_around, household_inds, everyone=False)
+
+    def child_of(root, own, dob=None):
+        around = [
+            (e, other, other in people.adult)
+            for other in people.household.get(root, ())
+            for e in around_events.get(other, ())
+        ]
+        return Child(root, people.dob.get(root) or dob, own, around, root in people.adult)
+
+    for members, links in found:
+        own = {m: events.get(m, []) for m in members}
+        present = [m for m in members if own[m]]
+        if len(present) < 2:
+            continue
+        dob = next((people.dob.get(m) for m in members if people.dob.get(m)), None)
+        alone = [m for m in present if engine.evaluate_child(rules, child_of(m, own[m], dob), day)]
+        if len(alone) > 1:
+            continue
+        everything = [e for m in present for e in own[m]]
+        refs = {m: {e[REF] for e in own[m]} for m in present}
+        trial = {}
+        for holder in alone or present:
+            hits = engine.evaluate_child(rules, child_of(holder, everything, dob), day)
+            mine = [e for h in hits for e in h.events if e[REF] in refs[holder]]
+            trial[holder] = (hits, (len({e[AG] for e in mine}), len({e[REF] for e in mine})))
+        holder = max(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)))
+        hits = trial[holder][0]
+        used_refs = {e[REF] for h in hits for e in h.events}
+        others = [m for m in present if m != holder and used_refs & refs[m]]
+        if not hits or not used_refs & refs[holder] or not others:
+            continue  # the others' events add nothing, or the pattern is not the holder's own
+        rest = [e for m in present if m != holder for e in own[m]]
+        if not alone and engine.evaluate_child(rules, child_of(others[0], rest, dob), day):
+            continue  # the possibly-same records would make the flag on their own
+        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others})
+
+
+def _link_for(links: dict, holder, other):
+    """The proposal between `holder` and `other`, else one that joins `other` to the group."""
+    direct = links.get(frozenset((holder, other)))
+    if direct is not None:
+        return direct
+    return next(link for pair, link in sorted(links.items(), key=lambda kv: str(kv[1])) if other in pair)
 
 
 def _key(refs: list[str]) -> str:
@@ -478,7 +557,7 @@ def _explanations(items: list[tuple]) -> dict:
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root)
+        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same)
     return out
 
 
@@ -501,12 +580,20 @@ def _indicator_rows(refs: set) -> dict:
     return out
 
 
-def explanation_text(hits: list[Hit], rows: dict, agencies: dict, root) -> tuple[str, list[str]]:
+def explanation_text(
+    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None
+) -> tuple[str, list[str]]:
+    """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
+    people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
+    marked, and a closing paragraph says the flag relies on records not yet confirmed as this child, names the
+    agencies holding them and asks the hub to confirm or reject the match on its review page."""
+    possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
         lines.append(f"- {h.rule.title} ({h.rule.code} v{h.rule.version}): {h.sentence}.")
     lines.append("Contributing events, in time order:")
     codes: set = set()
+    unconfirmed: dict = defaultdict(set)  # proposal id -> agency names
     for e, _rules in engine.contributions(hits):
         row = rows.get(_uuid(e[REF]))
         if row is None:
@@ -516,9 +603,22 @@ def explanation_text(hits: list[Hit], rows: dict, agencies: dict, root) -> tuple
         name = f"{agency.name} ({agency.code})" if agency else "the hub"
         if agency:
             codes.add(agency.code)
-        who = "" if person == root else " [another person at the child's address]"
+        if person == root:
+            who = ""
+        elif person in possibly:
+            who = " [a record not yet confirmed as this child]"
+            unconfirmed[possibly[person]].add(name)
+        else:
+            who = " [another person at the child's address]"
         quote = f': "{evidence}"' if evidence else ""
         lines.append(f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}")
+    for link_id, names in unconfirmed.items():
+        lines.append(
+            f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "
+            "marked above belong to a person the matching proposes may be this child (waiting for review, not "
+            "joined). Confirm or reject the match before relying on this flag: "
+            f"{reverse('matching:link_detail', args=[link_id])}"
+        )
     return "\n".join(lines), sorted(codes)
 
 

@@ -189,6 +189,26 @@ INDICATORS: dict[str, Indicator] = _catalogue(
     ("emotional_abuse", "Emotional abuse", "Belittling, rejection, threats, or a child frightened to go home."),
     ("ed_attendance", "Emergency attendance", "An unscheduled attendance: A&E/ED, urgent care, ambulance, OOH."),
     (
+        "hospital_admission",
+        "Hospital admission",
+        "A child admitted to hospital, not planned. Not a concern by itself; counted with emergency attendances "
+        "for repeated presentations at different hospitals.",
+    ),
+    (
+        "apparent_life_threatening_event",
+        "Apparent life-threatening event (infant)",
+        "An infant reported to have stopped breathing, gone blue, limp or floppy (ALTE, BRUE, apnoea), with no "
+        "medical cause recorded (NICE CG89: repeated episodes seen only by one carer, or with bleeding from the nose "
+        "or mouth).",
+    ),
+    (
+        "anogenital_symptoms",
+        "Recurrent urinary or anogenital symptoms",
+        "Recurrent urinary infections, persistent or recurrent dysuria, genital or anal soreness, bleeding or "
+        "discharge in a child with no medical explanation recorded (NICE CG89: consider sexual abuse). A weak sign "
+        "that counts only with other concerns.",
+    ),
+    (
         "pregnancy",
         "Pregnancy or unborn baby",
         "A pregnancy or unborn baby, concealed pregnancy or late booking for antenatal care.",
@@ -212,7 +232,8 @@ INDICATORS: dict[str, Indicator] = _catalogue(
 INJURY_INDICATORS: frozenset[str] = frozenset({"injury", "head_injury", "bruising", "burn", "fracture"})
 
 # Default indicators of each OpenMASH event kind (openmash/feeds/choices.py EventKind). Kinds mapped to nothing are
-# read from their text only: a health contact, an admission or a sexual-health contact is not a concern by itself.
+# read from their text only: a health contact or a sexual-health contact is not a concern by itself. An admission
+# reads as ``hospital_admission``, which no rule counts but repeated presentations at different hospitals.
 KIND_INDICATORS: dict[str, tuple[str, ...]] = {
     "domestic_abuse": ("domestic_abuse",),
     "missing": ("missing_episode",),
@@ -221,7 +242,7 @@ KIND_INDICATORS: dict[str, tuple[str, ...]] = {
     "crime_victim": (),
     "police_welfare": ("police_welfare",),
     "ed_attendance": ("ed_attendance",),
-    "admission": (),
+    "admission": ("hospital_admission",),
     "health_contact": (),
     "missed_appointment": ("missed_health_appointment",),
     "self_harm": ("self_harm",),

@@ -151,7 +151,10 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     """What the flag page and the API show of a flag the actor has been given (flag_get).
 
     Out: {"child", "age", "rules": [{code, version, title, description}], "events": [{when, agency_code, agency,
-    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes}], "agencies": [names]}.
+    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, unconfirmed}], "agencies":
+    [names], "unconfirmed": [{agencies, link_id}]}. ``unconfirmed``: events of a person the matching proposes may be
+    this child (a current, undecided proposal; ``patterns.possibly_same``), shown only when the actor may see that
+    person's entries too, with the proposal to review (``link_id`` only for those who review links).
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
     rules hide from the actor is left out; a sealed event shows its agency, date and indicator but its words
     (``evidence``, ``event_type``) only to the sealed roles (``shown`` False otherwise)."""
@@ -160,15 +163,27 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     sees_sealed = actor.role in sealed_roles()
     rows = list(
         FlagContribution.objects.filter(flag=flag)
-        .select_related("indicator", "indicator__agency", "indicator__entry")
+        .select_related("indicator", "indicator__agency", "indicator__entry", "indicator__person")
         .order_by("indicator__occurred_on", "position")
     )
+    pending = _pending_links(child.pk, {_root_of(r.indicator.person) for r in rows} - {child.pk})
+    others: dict = {}  # another person's root -> the sensitivities of their entries the actor may see
+    shown_by: dict = {}  # a possibly-same person's root -> the names of the agencies whose events are shown
     events = []
     for row in rows:
         ind = row.indicator
         entry = ind.entry
         sensitivity = entry.sensitivity or "standard"
-        if sensitivity not in visible:
+        root = _root_of(ind.person)
+        if root != child.pk:
+            if root not in others:
+                others[root] = visible  # an adult at the child's address: as the child's chronology
+                if root in pending:  # possibly the same child: the actor must be allowed to see that person too
+                    person = ind.person if ind.person.merged_into_id is None else ind.person.merged_into
+                    others[root] = visible & chronology_sensitivities(actor, person)
+            if sensitivity not in others[root]:
+                continue
+        elif sensitivity not in visible:
             continue
         sealed = sensitivity == "sealed"
         shown = not sealed or sees_sealed
@@ -186,16 +201,47 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 "sealed": sealed,
                 "shown": shown,
                 "rule_codes": list(row.rule_codes or []),
+                "unconfirmed": root in pending,
             }
         )
+        if root in pending:
+            shown_by.setdefault(root, set()).add(events[-1]["agency"])
     names = _agency_names(flag.agencies or [])
+    reviews = can(actor, "link.review")
+    unconfirmed = [
+        {"agencies": sorted(shown_by[root]), "link_id": link_id if reviews else None}
+        for root, link_id in pending.items()
+        if shown_by.get(root)
+    ]
     return {
         "child": child,
         "age": age_text(child.date_of_birth),
         "rules": _rule_descriptions(flag.rules or []),
         "events": events,
         "agencies": [names.get(c, c) for c in flag.agencies or []],
+        "unconfirmed": unconfirmed,
     }
+
+
+def _root_of(person):
+    return person.merged_into_id or person.pk
+
+
+def _pending_links(child_id, roots: set) -> dict:
+    """{other person's root: proposal id} for the people among `roots` a current, undecided proposal links with the
+    child (``patterns.possibly_same``: events of a person possibly the same child, read without joining them)."""
+    if not roots:
+        return {}
+    from openmash.people.models import LinkState, RecordLink
+
+    out: dict = {}
+    links = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).filter(
+        Q(record_l__person_id=child_id, record_r__person_id__in=roots)
+        | Q(record_r__person_id=child_id, record_l__person_id__in=roots)
+    )
+    for pk, left, right in links.values_list("pk", "record_l__person_id", "record_r__person_id").order_by("created_at"):
+        out.setdefault(right if left == child_id else left, pk)
+    return out
 
 
 def _news_exists():

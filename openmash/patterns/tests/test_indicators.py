@@ -257,6 +257,20 @@ AFFIRMED = [
     ("other", "School", "Pupil has new expensive trainers and phone.", {"exploitation": "expensive trainers"}),
     ("other", "Health", "Father of baby unknown.", {"new_partner": "Father of baby unknown"}),
     ("other", "", "Home visit by EWO - no response.", {"school_absence": "EWO", "non_engagement": "no response"}),
+    # hospital presentations; an infant's apparent life-threatening event; NICE CG89 urinary/anogenital symptoms
+    (
+        "other",
+        "Ward",
+        "Admitted to the children's ward overnight.",
+        {"hospital_admission": "Admitted to the children's ward"},
+    ),
+    (
+        "other",
+        "Health visit",
+        "Baby stopped breathing at home.",
+        {"apparent_life_threatening_event": "stopped breathing"},
+    ),
+    ("other", "GP", "Third urine infection this year.", {"anogenital_symptoms": "Third urine infection"}),
 ]
 
 
@@ -588,7 +602,7 @@ def test_benign_families_have_nothing_standing():
         # kinds with no default read nothing by themselves
         ("health_contact", "GP appointment", {}),
         ("other", "Letter", {}),
-        ("admission", "Admission", {}),
+        ("admission", "Admission", {"hospital_admission": "Admission"}),  # only the repeated-presentations rule
     ],
 )
 def test_event_types_and_abbreviations(kind, type_text, expected):

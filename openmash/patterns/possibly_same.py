@@ -1,0 +1,230 @@
+"""Records that may be the same child, waiting for the hub's review: read together for a flag, never merged.
+
+Issue 8: "never merge two children to make a pattern". The matching (issue 6, ADR 0005) leaves a pair of records it
+is not sure of as a **proposal** in the review queue (``RecordLink`` state ``proposed``): a short form not in the
+nickname list, a name order it does not know, a day and month of birth swapped, two records sharing an NHS number
+but disagreeing on a name. Until a hub worker decides, the two records belong to two people and each is evaluated
+alone. A child whose agencies' records are split that way would get no flag, or a flag naming too few agencies.
+
+So a flag may read the events of a person the matching proposes may be the child ("possibly the same child"),
+without joining them, when all of these hold (``pairs_eligible``):
+
+- the proposal is current and undecided, and in the review band: a score between the partnership's lower and upper
+  thresholds, or a rule's proposal (no score: names and date of birth that agree, or a shared identifier held back
+  for review). A referrer's contested "not this person" is never used, nor any pair a human said are different
+  people (a rejection between any records of the two);
+- both are children (not adults) with a date of birth that agrees, exactly or with day and month swapped;
+- the two never hold different valid NHS numbers;
+- they share a valid identifier, or a postcode: one child's records at two agencies name one home; a namesake in
+  another town is another child;
+- they are not the pattern of twins: the same surname, date of birth and address with first names that are not
+  the same or a short form of one another (sounding alike is not enough: "Lily" and "Lola", "Jack" and "Jake"
+  have one phonetic key, and so do "Kai" and "Kye": such a pair waits for the hub).
+
+And the flag stands on the child's own records (``combine``): it is raised only when the rules fire on the two
+people's events together and did not fire on the possibly-same person's events alone; the child's own events
+contribute, and so do the other person's. The flag is held by the one of the two whose events the pattern rests on
+(the one already flagged alone, else the one with more contributing events). Its explanation says plainly which
+records are not yet confirmed as the child and asks the hub to confirm or reject the match (the review page).
+
+Pure helpers plus two queries per evaluation; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from linkage.names import compact, dob_variants, nickname_forms
+from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
+
+#: ``RecordLink.rule`` of a referrer's contested "not this person" (``people.linking.REFERRER_RULE``): never used.
+REFERRER_RULE = "referrer_at_intake"
+DEFAULT_LOWER, DEFAULT_UPPER = 0.5, 0.95
+ADULT_DAYS = 18 * 365 + 4
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two resolved people the matching proposes may be one (``link``: the proposal's id)."""
+
+    a: uuid.UUID
+    b: uuid.UUID
+    link: uuid.UUID
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def thresholds() -> tuple[float, float]:
+    """(lower, upper) match-probability thresholds of the partnership (read, never created here)."""
+    from openmash.partnership.models import PartnershipSettings
+
+    row = (
+        PartnershipSettings.objects.order_by("created_at")
+        .values_list("link_lower_threshold", "link_upper_threshold")
+        .first()
+    )
+    if row is None:
+        return DEFAULT_LOWER, DEFAULT_UPPER
+    lower, upper = float(row[0]), float(row[1])
+    return min(lower, upper), upper
+
+
+def in_review_band(probability: float | None, lower: float, upper: float) -> bool:
+    """A rule's proposal (no score) or a score between the thresholds (below: not a candidate; above: would have
+    been joined, so a proposal there was held back by a hard rule and is still a proposal for the hub)."""
+    return probability is None or lower <= probability
+
+
+def _names_agree(a: str, b: str) -> bool:
+    """First names that agree for the twins test: the same, or one a short form of the other (the nicknames list, or
+    the first letters of the other: "Ty" and "Tyler"). Sounding alike is not enough here: twins' names often share
+    their consonants ("Lily" and "Lola", "Jack" and "Jake" have one phonetic key)."""
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return True  # nothing says they differ
+    short, long_ = sorted((ca, cb), key=len)
+    return ca == cb or bool(nickname_forms(a) & nickname_forms(b)) or (len(short) >= 2 and long_.startswith(short))
+
+
+def _norm_postcode(value: str) -> str:
+    return (value or "").replace(" ", "").upper()
+
+
+def pairs_eligible(as_of: dt.date, roots=None) -> list[Pair]:
+    """The pairs of resolved people that may be read together (module docstring), for everyone (``roots`` None) or
+    the pairs touching ``roots``. Two queries for the proposals and the records, one for the people."""
+    lower, upper = thresholds()
+    links = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exclude(rule=REFERRER_RULE)
+    if roots is not None:
+        ids = list(roots)
+        if not ids:
+            return []
+        links = links.filter(Q(record_l__person_id__in=ids) | Q(record_r__person_id__in=ids))
+    found: dict = {}
+    for pk, pa, pb, probability in links.values_list(
+        "pk", "record_l__person_id", "record_r__person_id", "match_probability"
+    ):
+        if pa == pb or not in_review_band(probability, lower, upper):
+            continue
+        key = (pa, pb) if str(pa) < str(pb) else (pb, pa)
+        found.setdefault(key, pk)
+    if not found:
+        return []
+    people = {p for key in found for p in key}
+    persons = {
+        row[0]: row
+        for row in Person.objects.filter(pk__in=people, merged_into__isnull=True).values_list(
+            "pk", "forename", "surname", "date_of_birth", "kind"
+        )
+    }
+    records: dict = defaultdict(list)
+    for row in AgencyRecord.objects.filter(person_id__in=people).values_list(
+        "pk", "person_id", "nhs_number", "upn", "pnc_id", "postcode", "date_of_birth"
+    ):
+        records[row[1]].append(row)
+    said_different = _said_different(records)
+    adult_before = as_of.toordinal() - ADULT_DAYS
+    out = []
+    for (pa, pb), link in sorted(found.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        a, b = persons.get(pa), persons.get(pb)
+        if a is None or b is None or frozenset((pa, pb)) in said_different:
+            continue
+        if _eligible(a, b, records[pa], records[pb], adult_before):
+            out.append(Pair(_uuid(pa), _uuid(pb), _uuid(link)))
+    return out
+
+
+def _said_different(records: dict) -> set:
+    """Pairs of people with a current rejection a person decided (a reviewer, a referrer) between their records."""
+    person_of = {r[0]: person for person, rows in records.items() for r in rows}
+    ids = list(person_of)
+    out: set = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for left, right in (
+            RecordLink.objects.filter(valid_to__isnull=True)
+            .filter(Q(state=LinkState.REJECTED, decided_by__isnull=False) | Q(rule=REFERRER_RULE))
+            .filter(Q(record_l_id__in=part) | Q(record_r_id__in=part))
+            .values_list("record_l_id", "record_r_id")
+        ):
+            pa, pb = person_of.get(left), person_of.get(right)
+            if pa is not None and pb is not None and pa != pb:
+                out.add(frozenset((pa, pb)))
+    return out
+
+
+def _eligible(a: tuple, b: tuple, recs_a: list, recs_b: list, adult_before: int) -> bool:
+    """Whether two people (``(pk, forename, surname, dob, kind)``) with these records may be read together. A date of
+    birth is the person's or any of their records' (a first record without one leaves the person without it)."""
+    _pa, forename_a, surname_a, dob_a, kind_a = a
+    _pb, forename_b, surname_b, dob_b, kind_b = b
+    if kind_a == "adult" or kind_b == "adult":
+        return False
+    born_a = {d for d in (dob_a, *(r[6] for r in recs_a)) if d}
+    born_b = {d for d in (dob_b, *(r[6] for r in recs_b)) if d}
+    if not born_a or not born_b or any(d.toordinal() <= adult_before for d in born_a | born_b):
+        return False
+    if not any(db in dob_variants(da) for da in born_a for db in born_b):
+        return False
+    nhs_a = {r[2] for r in recs_a if r[2]}
+    nhs_b = {r[2] for r in recs_b if r[2]}
+    if nhs_a and nhs_b and nhs_a != nhs_b:
+        return False  # different valid NHS numbers: two children (ADR 0005)
+    shared_id = any(
+        {r[n] for r in recs_a if r[n]} & {r[n] for r in recs_b if r[n]}
+        for n in (2, 3, 4)  # nhs_number, upn, pnc_id
+    )
+    postcodes_a = {_norm_postcode(r[5]) for r in recs_a if r[5]}
+    postcodes_b = {_norm_postcode(r[5]) for r in recs_b if r[5]}
+    same_home = bool(postcodes_a & postcodes_b)
+    if not (shared_id or same_home):
+        return False
+    if same_home and not shared_id and born_a & born_b and compact(surname_a) == compact(surname_b):
+        return _names_agree(forename_a, forename_b)  # the twins pattern: first names that disagree
+    return True
+
+
+def groups(pairs: list[Pair], *, most: int = 4) -> list[tuple[list[uuid.UUID], dict]]:
+    """The eligible pairs joined into groups of people who may all be one child (a child's records split three ways
+    leave a proposal between each two): [(members in id order, {frozenset pair: proposal id})]. A group larger than
+    `most` is left out (a common name and birthday, not one child's records); so is one whose members hold more than
+    one valid NHS number between them (two children, ADR 0005)."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        parent[find(p.a)] = find(p.b)
+    members: dict = defaultdict(list)
+    for x in list(parent):
+        members[find(x)].append(x)
+    links: dict = defaultdict(dict)
+    for p in pairs:
+        links[find(p.a)][frozenset((p.a, p.b))] = p.link
+    out = []
+    for root, people in members.items():
+        if len(people) > most:
+            continue
+        numbers = set(
+            AgencyRecord.objects.filter(person_id__in=people)
+            .exclude(nhs_number="")
+            .values_list("nhs_number", flat=True)
+        )
+        if len(numbers) > 1:
+            continue
+        out.append((sorted(people, key=str), links[root]))
+    return sorted(out, key=lambda g: str(g[0][0]))
+
+
+__all__ = ["Pair", "groups", "in_review_band", "pairs_eligible", "thresholds"]
