@@ -59,16 +59,16 @@ ENTRY_DESCRIPTION = "Fieldcanary entry description Gisburn"
 ENTRY_EXTERNAL = "FIELDCANARY-EVENT-7731"
 ENTRY_TYPE = "Fieldcanary type text Hebden"
 SEALED_ENTRY = "Fieldcanary sealed entry Ingleby"
-RECORD_LOCAL = "FIELDCANARY-LOCAL-4410"
+RECORD_LOCAL = "FIELDCANARYLOCAL4410"
 RECORD_GIVEN = "Fieldcanaryrecordname"
 RECORD_FEED = "fieldcanary-feed"
 
 #: What each export (CSV, PDF) carries: the pack's answers PDF prints the items; the person's CSV and PDF the
-#: records' names ("What each agency holds"); the chronology PDF each entry's summary, description and origin.
+#: records' local ids and names ("What each agency holds"); the chronology PDF each entry's summary, description and origin.
 EXPORTS = {
     "pack answers pdf": {ITEM_SEALED, ITEM_SENSITIVE, ITEM_RELEASED, ITEM_REFUSED},
-    "person csv": {RECORD_GIVEN},
-    "person pdf": {RECORD_GIVEN},
+    "person csv": {RECORD_GIVEN, RECORD_LOCAL},
+    "person pdf": {RECORD_GIVEN, RECORD_LOCAL},
     "chronology pdf": {ENTRY_SUMMARY, ENTRY_DESCRIPTION, ENTRY_EXTERNAL, SEALED_ENTRY},
 }
 
