@@ -11,6 +11,10 @@ practice contributes four items, each carrying a canary:
   the GP; the allocated worker only once the GP releases it;
 - REFUSED: an item the GP refused to share: the GP only.
 
+The GP's answer itself carries DATES in its relevant dates (the answer's own fields, field_table "agency_answer"
+group "indicators": the hub and the GP, never the pack outside the hub), and the child's chronology a sealed entry
+SEALED_ENTRY (field_table SENSITIVITIES: the hub only; the allocated worker sees standard and sensitive entries).
+
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
 pypdf, as the other PDF tests do) are searched for each canary. Out: for every role that must not see a canary, 0
@@ -37,6 +41,7 @@ from tests.support import (
     item_release,
     nhs_number,
     requests_send,
+    respond,
     subject_person,
 )
 
@@ -44,7 +49,9 @@ SEALED = "Canary sealed adoption placement Larkspur"
 FLAGGED = "Canary flagged address Refugeside Mews"
 SENSITIVE = "Canary sensitive CAMHS referral Quillmere"
 REFUSED = "Canary refused clinic visit Harrowgate"
-CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED)
+DATES = "Canary answer dates Yarrowby"
+SEALED_ENTRY = "Canary sealed chronology entry Zennor"
+CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, SEALED_ENTRY)
 
 # Routes whose GET changes the session (signs out, switches role, starts a sign-in step) or needs a one-off token:
 # fetching them would end the walk, and none of them renders a record.
@@ -98,6 +105,25 @@ def _urls(world: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _sealed_entry(person, summary: str):
+    """A sealed chronology entry from a feed (a refuge address, say) about `person`."""
+    import datetime as dt
+
+    from openmash.people.models import ChronologyEntry
+
+    return ChronologyEntry.objects.create(
+        person=person,
+        occurred_at=dt.datetime(2026, 2, 3, 9, 0, tzinfo=dt.UTC),
+        kind="event",
+        summary=summary,
+        object_type="feeds.importbatch",
+        object_id="0",
+        source="canary",
+        external_id="canary-sealed-1",
+        sensitivity="sealed",
+    )
+
+
 @pytest.fixture
 def world(make_actor, partnership):
     """The enquiry, its items and one actor for each reader (see the module docstring)."""
@@ -124,6 +150,8 @@ def world(make_actor, partnership):
         REFUSED: item_give(gp, gp_request, REFUSED, sensitivity="sensitive", category="sexual_health", decision=REFUSE),
     }
     item_release(gp, items[SEALED])
+    respond(gp, gp_request, summary="", relevant_dates=DATES)  # after the decision: late information
+    _sealed_entry(kid, SEALED_ENTRY)
     actors = {
         "gp researcher (owner)": gp,
         "manager": manager,
@@ -183,9 +211,9 @@ def _seen_by(actor, urls, method_not_allowed: set | None = None) -> dict[str, li
 
 # Who may see each canary before any release beyond the fixture's (the sealed item is released, yet sealed).
 MAY_SEE = {
-    "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED},
-    "manager": {SEALED, FLAGGED, SENSITIVE},
-    "screener": {SENSITIVE},
+    "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED, DATES},
+    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, SEALED_ENTRY},
+    "screener": {SENSITIVE, DATES, SEALED_ENTRY},
 }
 
 
@@ -221,4 +249,4 @@ def test_the_allocated_worker_sees_the_sensitive_item_only_once_released_and_nev
     item_release(world["actors"]["gp researcher (owner)"], world["items"][SENSITIVE])
     after = _seen_by(worker, pack)
     assert after[SENSITIVE] == [u for _n, u in pack]
-    assert not (after[SEALED] or after[FLAGGED] or after[REFUSED]), after
+    assert not (after[SEALED] or after[FLAGGED] or after[REFUSED] or after[DATES]), after

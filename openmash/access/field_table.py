@@ -14,7 +14,14 @@ FIELD_GROUPS; changing who sees a group is one entry in VISIBLE.
     for that one person while it lasts (access.policy.person_full_record_allowed);
   - ``agency``: everyone else who may open the record: an agency's researchers answering a request (the
     "minimum details"), the early help service, a practitioner named on a request;
-  - ``recorder``: a contact's recorder (the referrer) reading their own contact.
+  - ``recorder``: a contact's recorder (the referrer) reading their own contact;
+  - ``owner``: an agency answer read by the answering agency's researchers (their own record, golden rule 7).
+
+  A contributed item (sharing.ContributedItem) is read by the secure room's audiences instead
+  (`openmash.access.sharing.item_view` decides which from the reader, the item's state, its sensitivity and
+  whether it was released): ``owner``, ``hub``, ``hub_declined``, ``hub_held``, ``released``, ``not_released``.
+- SEALED_SHOWN: the roles that see a sealed item whole when the partnership names none (SharingSettings
+  sealed_roles overrides it); the rest of the hub sees only that one is held (``hub_held``).
 - SENSITIVITIES: audience -> record type -> the chronology sensitivities shown (access.policy.chronology_sensitivities
   applies them, with the household rule on top).
 
@@ -70,13 +77,86 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "urgency": ("rag", "immediate_risk"),  # how urgent, never why
     },
     # One agency's record of a person (people.AgencyRecord).
+    # The names are the keys of access.fields.agency_record_shown (the person page's rows, the API's records, the CSV
+    # and PDF's "What each agency holds").
     "agency_record": {
-        "record": ("agency", "local_id", "given_name", "family_name", "date_of_birth", "sex", "identifiers"),
-        "provenance": ("received_at", "source_contact_reference", "source_feed"),
+        "record": (
+            "agency",
+            "local_id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "nhs_number",
+            "upn",
+            "pnc_id",
+            "postcode",
+        ),
+        "provenance": ("received_at", "source_contact_reference", "source_feed", "origin_person_id"),
     },
-    # One chronology entry (people.ChronologyEntry): which of them by sensitivity is SENSITIVITIES.
+    # One chronology entry (people.ChronologyEntry): which of them by sensitivity is SENSITIVITIES. The names are
+    # the keys of people.chronology.chronology_item_view (the page, the API and the PDF render that dict).
     "chronology_entry": {
-        "entry": ("occurred_at", "kind", "agency", "summary", "description", "origin", "significance"),
+        "entry": (
+            "occurred_at",
+            "occurred_on",
+            "time_known",
+            "kind",
+            "kind_label",
+            "significance",
+            "sensitivity",
+            "agency",
+            "agency_code",
+            "summary",
+            "description",
+            "person_id",
+            "person_name",
+            "origin",
+        ),
+        # which agency record or feed event, or which OpenMASH record, it came from
+        "provenance": ("record_id", "record", "source", "external_id", "source_type_text", "object_type", "object_id"),
+    },
+    # A MASH enquiry (enquiries.Enquiry): the enquiry page and GET /api/v1/enquiries/{id} (the hub's), and the parts
+    # of it the MASH pack hands over (casework: page, API, PDF).
+    "enquiry": {
+        # what it is about and how urgent it is
+        "summary": ("reference", "status", "rag", "due_at", "subjects", "narrative", "concern_codes"),
+        # the hub's working of it: re-ratings and their reasons, contacts added to it, the requests' due times and
+        # questions, the assignment
+        "working": ("rag_history", "added_contacts", "requests", "assigned_to"),
+        # each agency's answer (what of each answer and of each item: "agency_answer" and "contributed_item")
+        "answers": ("agency_answers",),
+        # the MASH decision: outcomes, threshold, rationale, next steps, per-child outcomes
+        "decision": ("decision",),
+        # why the decision departed from the usual rules (issue 5 fault 8): the hub's reasoning
+        "decision_exceptions": ("exceptions", "exception_reason"),
+    },
+    # One agency's answer to an information request (enquiries.AgencyResponse), apart from its items.
+    "agency_answer": {
+        # that it was answered, when, and whether the agency holds anything
+        "status": ("responded_at", "no_information", "late", "summary"),
+        # the answer's own risk indicators, relevant dates and old sensitivity: not items, never released, so they
+        # stay in the hub (and with the agency that wrote them)
+        "indicators": ("risk_indicators", "relevant_dates", "sensitivity"),
+        # the amendments: version, when and why, and what it said before
+        "history": ("version", "amended_at", "amendment_reason", "previous_versions"),
+        # the items (each through "contributed_item")
+        "items": ("items",),
+    },
+    # One item an agency contributed to its answer (sharing.ContributedItem): the secure room's fields.
+    "contributed_item": {
+        # that the item exists, whose it is, and how it is shown
+        "base": ("id", "agency", "position", "shown"),
+        # what it says and how sensitive it is (police intelligence with its grading)
+        "content": ("text", "sensitivity", "category", "grading"),
+        # who recorded it, its sharing state and whether it was released out of the hub
+        "provenance": ("recorded_by", "recorded_at", "state", "released_at"),
+        # every sharing and release decision with its lawful basis (purpose, consent, necessity, decision-maker)
+        "decisions": ("decisions",),
+        # why the agency declined to share it (the reason category)
+        "refusal": ("refusal_reason",),
+        # the owning agency's own bookkeeping: withdrawn items and the release requests it answers
+        "owner": ("withdrawn_at", "release_requests"),
     },
 }
 
@@ -88,13 +168,19 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "contact": ("details", "screening", "hub_only", "due_dates", "referrer_identity", "routing"),
         "agency_request": ("people", "urgency"),
         "agency_record": ("record", "provenance"),
-        "chronology_entry": ("entry",),
+        "chronology_entry": ("entry", "provenance"),
+        "enquiry": ("summary", "working", "answers", "decision", "decision_exceptions"),
+        "agency_answer": ("status", "indicators", "history", "items"),
+        "contributed_item": ("base", "content", "provenance", "decisions"),
     },
     "case_worker": {
         "person": _PERSON_ALL,
         "contact": ("details", "screening", "due_dates", "referrer_identity", "routing"),
         "agency_record": ("record", "provenance"),
-        "chronology_entry": ("entry",),
+        "chronology_entry": ("entry", "provenance"),
+        # the MASH pack: the enquiry handed over, each answer's status and only the items the agencies released
+        "enquiry": ("summary", "answers", "decision"),
+        "agency_answer": ("status", "items"),
     },
     "agency": {
         "person": ("minimum",),
@@ -103,7 +189,30 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
     "recorder": {
         "contact": ("details", "screening", "referrer_identity"),
     },
+    # the answering agency's researchers, on their own answer and its items (any state)
+    "owner": {
+        "agency_answer": ("status", "indicators", "history", "items"),
+        "contributed_item": ("base", "content", "provenance", "decisions", "refusal", "owner"),
+    },
+    # the secure room's other audiences of an item (access.sharing.item_view)
+    "hub_declined": {"contributed_item": ("base", "refusal")},  # the agency declined to share it: why, not what
+    "hub_held": {"contributed_item": ("base",)},  # a sealed item, the reader's role not named for sealed items
+    "released": {"contributed_item": ("base", "content", "provenance")},  # released out of the hub
+    "not_released": {"contributed_item": ("base",)},  # outside the hub, not released: only that it is held
 }
+
+#: The secure-room audiences of a contributed item -> how item_shown's `shown` names them (pages, API, PDF).
+ITEM_SHOWN: dict[str, str] = {
+    "owner": "full",
+    "hub": "full",
+    "released": "full",
+    "hub_declined": "declined",
+    "hub_held": "held",
+    "not_released": "not_released",
+}
+
+#: The roles that see a sealed item whole when the partnership names none (SharingSettings.sealed_roles).
+SEALED_SHOWN: tuple[str, ...] = ("manager",)
 
 SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "hub": {
@@ -134,6 +243,37 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "chronology": "Chronology",
         "allocation": "Children's social care",
         "child_status": "Plans and looked-after status",
+    },
+    "enquiry": {
+        "reference": "Reference",
+        "status": "Status",
+        "rag": "RAG rating",
+        "due_at": "Due",
+        "subjects": "Children",
+        "narrative": "What the referrer said",
+        "concern_codes": "Concerns",
+        "rag_history": "RAG changes",
+        "added_contacts": "Contacts added to this enquiry",
+        "requests": "Information requests",
+        "assigned_to": "Assigned to",
+        "agency_answers": "Agency answers",
+        "decision": "Decision",
+        "exceptions": "Exceptions to the decision rules",
+        "exception_reason": "Reason for the exception",
+    },
+    "agency_answer": {
+        "responded_at": "Answered",
+        "no_information": "No information held",
+        "late": "Answered after the decision",
+        "summary": "Summary",
+        "risk_indicators": "Risk indicators",
+        "relevant_dates": "Relevant dates",
+        "sensitivity": "Sensitivity",
+        "version": "Version",
+        "amended_at": "Amended",
+        "amendment_reason": "Reason for the amendment",
+        "previous_versions": "Earlier versions",
+        "items": "Items",
     },
 }
 

@@ -26,8 +26,10 @@ class FieldAccess:
     """What of one record one actor sees (issue 7, field-level access as data).
 
     record_type: a key of field_table.FIELD_GROUPS ("person", "contact", "agency_request", "agency_record",
-    "chronology_entry", "contributed_item"); audience: how the actor stands to the record ("hub", "case_worker",
-    "agency", "recorder"; "" for no basis; for a contributed item the access.sharing view: "full", "declined", ...);
+    "chronology_entry", "enquiry", "agency_answer", "contributed_item"); audience: how the actor stands to the
+    record ("hub", "case_worker", "agency", "recorder", "owner"; "" for no basis; for a contributed item the secure
+    room's audience, access.sharing.item_audience: "owner", "hub", "hub_held", "hub_declined", "released",
+    "not_released");
     groups: the visible field groups; fields: the visible field names (the union of the groups' fields);
     sensitivities: the chronology sensitivities shown (persons and chronology entries; empty otherwise)."""
 
@@ -54,6 +56,8 @@ class FieldAccess:
 NO_ACCESS = FieldAccess("", "", frozenset(), frozenset())
 
 _MODEL_RECORD_TYPES = {
+    "enquiry": "enquiry",
+    "agencyresponse": "agency_answer",
     "person": "person",
     "contact": "contact",
     "agencyrequest": "agency_request",
@@ -75,9 +79,37 @@ def group_fields(record_type: str, groups) -> frozenset[str]:
     return frozenset(f for g in groups for f in table.get(g, ()))
 
 
-def audience_for(actor, record, record_type: str | None = None) -> str:
+def _pack_reader(actor, contact, pack_allowed: bool | None) -> bool:
+    """Whether the actor may open the contact's MASH pack (pack_allowed when the caller already asked)."""
+    if pack_allowed is not None:
+        return pack_allowed
+    from openmash.access.sharing import pack_readable
+
+    return pack_readable(actor, contact)
+
+
+def _pack_audience(actor, record, record_type: str, pack_allowed: bool | None) -> str:
+    """audience_for an enquiry or an agency answer (see there)."""
+    from openmash.access.policy import can
+
+    if record_type == "agency_answer":
+        record = getattr(record, "request", record)  # the answer (AgencyResponse) or the request it answers
+        if can(actor, "request.respond") and record.agency_id == actor.agency_id:
+            return "owner"
+    if actor.is_hub:
+        return "hub"
+    contact = record.contact if record_type == "enquiry" else record.enquiry.contact
+    return "case_worker" if _pack_reader(actor, contact, pack_allowed) else ""
+
+
+def audience_for(actor, record, record_type: str | None = None, *, pack_allowed: bool | None = None) -> str:
     """In: an actor who may open `record` (the caller fetched it through the access.policy queryset for it).
     Out: the audience the field table is read for ("" for none: sees nothing).
+
+    - enquiry: "hub" for the hub; "case_worker" for a reader of its MASH pack (access.policy.mash_packs_visible:
+      the allocated worker while the allocation is open; `pack_allowed` when the caller already asked); else "";
+    - agency_answer (an AgencyResponse, or the AgencyRequest it answers, answered or not): "owner" for the answering agency's researchers (role with request.respond,
+      same agency); "hub" for the hub; "case_worker" for a reader of the MASH pack; else "";
 
     - person, agency_record and chronology_entry (about a person): "hub" for the hub, "case_worker" when
       access.policy.person_full_record_allowed (the allocated worker while the allocation is open; a live
@@ -91,12 +123,14 @@ def audience_for(actor, record, record_type: str | None = None) -> str:
     record_type = record_type or record_type_of(record)
     if record_type == "contact":
         return {"hub": "hub", "worker": "case_worker", "recorder": "recorder"}[contact_viewed_as(actor, record)]
+    if record_type in ("enquiry", "agency_answer"):
+        return _pack_audience(actor, record, record_type, pack_allowed)
     if record_type == "agency_request":
         if actor.is_hub:
             return "hub"
         return "agency" if can(actor, "request.inbox") and record.agency_id == actor.agency_id else ""
-    if record_type in ("agency_record", "chronology_entry"):
-        record = record.person
+    if record_type in ("agency_record", "chronology_entry") and record_type_of(record) != "person":
+        record = record.person  # an entry or record is read as its person's (a person: every entry of theirs)
     if record_type in ("person", "agency_record", "chronology_entry"):
         if actor.is_hub:
             return "hub"
@@ -104,31 +138,122 @@ def audience_for(actor, record, record_type: str | None = None) -> str:
     return ""
 
 
-def field_access(actor, record, *, record_type: str | None = None, audience: str | None = None) -> FieldAccess:
+def field_access(
+    actor,
+    record,
+    *,
+    record_type: str | None = None,
+    audience: str | None = None,
+    pack_allowed: bool | None = None,
+    sealed: frozenset[str] | None = None,
+) -> FieldAccess:
     """THE answer: which fields of `record` (and so which related people and items) `actor` sees.
 
     In: an actor who may open the record (fetched through its access.policy queryset: this decides what of it is
-    shown, not whether it is), the record (Person, Contact, AgencyRequest, AgencyRecord, ChronologyEntry,
-    ContributedItem), optionally its record type and an audience already decided. Out: a FieldAccess; NO_ACCESS
-    for no actor or an audience the table gives nothing.
+    shown, not whether it is), the record (Person, Contact, AgencyRequest, AgencyRecord, ChronologyEntry, Enquiry,
+    AgencyResponse, ContributedItem), optionally its record type, an audience already decided, whether the actor
+    opened the record's MASH pack (`pack_allowed`, asked here when None and needed) and the sealed roles (`sealed`,
+    read from the settings when None and needed). Out: a FieldAccess; NO_ACCESS for no actor, an actor whose user,
+    membership or agency is no longer active (access.actor.membership_is_active), or an audience the table gives
+    nothing.
 
     Source: the tables in openmash.access.field_table (VISIBLE: audience -> record type -> groups; FIELD_GROUPS;
     SENSITIVITIES), read at call time, so changing one entry changes the API, the pages, the CSV and the PDF. A
-    contributed item's fields depend on its sharing state as well as on the reader: they come from
-    access.sharing.item_view (the secure room), whose `shown` is the audience here."""
-    if actor is None or record is None:
+    contributed item's audience depends on its sharing state, sensitivity and release as well as on the reader: it
+    is access.sharing.item_audience (the secure room); its fields are the table's for that audience."""
+    from openmash.access.actor import membership_is_active
+
+    if actor is None or record is None or not membership_is_active(actor.membership):
         return NO_ACCESS
     record_type = record_type or record_type_of(record)
-    if record_type == "contributed_item":
-        from openmash.access.sharing import item_view
+    if record_type == "contributed_item" and audience is None:
+        from openmash.access.sharing import item_audience
 
-        view = item_view(actor, record)
-        return FieldAccess(record_type, view.shown, frozenset({view.shown} - {""}), view.fields)
+        audience = item_audience(actor, record, pack_allowed=bool(pack_allowed), roles=sealed)
     if audience is None:
-        audience = audience_for(actor, record, record_type)
+        audience = audience_for(actor, record, record_type, pack_allowed=pack_allowed)
     groups = frozenset(field_table.VISIBLE.get(audience, {}).get(record_type, ()))
     sensitivities = frozenset(field_table.SENSITIVITIES.get(audience, {}).get(record_type, ()))
     return FieldAccess(record_type, audience, groups, group_fields(record_type, groups), sensitivities)
+
+
+def answer_shown(access: FieldAccess, response) -> dict | None:
+    """THE rendering of one agency's answer (an AgencyResponse, its revisions prefetched or read here) for a reader
+    whose field_access(actor, request, record_type="agency_answer") is `access`: None when there is no answer or
+    the reader sees nothing of it, else a dict with every key of field_table.FIELD_GROUPS["agency_answer"] but
+    ``summary`` and ``items`` (the caller renders the items through access.sharing.item_shown and the summary from
+    them: items_text), each empty ("", None, False, []) when the reader may not see it, plus ``fields`` (the
+    visible names) and ``sensitivity_label``. The enquiry page, the request page, the MASH pack (page, API, PDF),
+    GET /api/v1/enquiries/{id} and the agency inbox API render this and nothing else of an answer, so the answer's
+    own indicators and dates are redacted the same everywhere."""
+    if response is None or not access.fields:
+        return None
+    f = access.fields
+
+    def get(name, empty):
+        return getattr(response, name) if name in f else empty
+
+    previous = []
+    if "previous_versions" in f:
+        previous = [
+            {
+                "version": v.version,
+                "recorded_at": v.recorded_at,
+                "replaced_at": v.replaced_at,
+                "no_information": v.no_information,
+                # an earlier version shows what the current one would: the same fields
+                "summary": v.summary if "summary" in f else "",
+                "risk_indicators": list(v.risk_indicators) if "risk_indicators" in f else [],
+                "relevant_dates": v.relevant_dates if "relevant_dates" in f else "",
+                "sensitivity": v.sensitivity if "sensitivity" in f else "",
+            }
+            for v in response.revisions.all()
+        ]
+    return {
+        "fields": f,
+        "responded_at": get("responded_at", None),
+        "no_information": get("no_information", False),
+        "late": get("late", False),
+        "risk_indicators": list(get("risk_indicators", [])),
+        "relevant_dates": get("relevant_dates", ""),
+        "sensitivity": get("sensitivity", ""),
+        "sensitivity_label": response.get_sensitivity_display() if "sensitivity" in f else "",
+        "version": get("version", 1),
+        "amended_at": get("amended_at", None),
+        "amendment_reason": get("amendment_reason", ""),
+        "previous_versions": previous,
+    }
+
+
+#: What a key of agency_record_shown holds when the reader may not see it.
+_RECORD_EMPTY: dict = {"date_of_birth": None, "received_at": None, "source_contact_reference": None}
+
+
+def agency_record_shown(access: FieldAccess, record) -> dict:
+    """THE rendering of one agency's record of a person (people.AgencyRecord, agency and source contact loaded) for
+    a reader whose field_access(actor, person, record_type="agency_record") is `access`: every key of
+    field_table.FIELD_GROUPS["agency_record"] plus ``id`` and ``fields``, a key the reader may not see empty. The
+    person page, GET /api/v1/people/{id} (records) and the record's CSV and PDF render this."""
+    from openmash.people.identifiers import nhs_number_format
+
+    values = {
+        "agency": lambda: record.agency.name,
+        "local_id": lambda: record.local_id,
+        "given_name": lambda: record.given_name,
+        "family_name": lambda: record.family_name,
+        "date_of_birth": lambda: record.date_of_birth,
+        "sex": lambda: record.sex,
+        "nhs_number": lambda: nhs_number_format(record.nhs_number) if record.nhs_number else "",
+        "upn": lambda: record.upn,
+        "pnc_id": lambda: record.pnc_id,
+        "postcode": lambda: record.postcode,
+        "received_at": lambda: record.received_at,
+        "source_contact_reference": lambda: record.source_contact.reference if record.source_contact_id else None,
+        "source_feed": lambda: record.source_feed,
+        "origin_person_id": lambda: record.origin_person_id,
+    }
+    out = {k: get() if k in access.fields else _RECORD_EMPTY.get(k, "") for k, get in values.items()}
+    return {"id": record.pk, "fields": access.fields, **out}
 
 
 def field_labels(record_type: str, fields) -> list[tuple[str, str]]:

@@ -25,35 +25,52 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from openmash.access import field_table
 from openmash.access.policy import can, mash_packs_visible
 from openmash.accounts.choices import Role
 
-#: The roles that see sealed items when the partnership names none (SharingSettings.sealed_roles empty).
-SEALED_ROLES_DEFAULT: frozenset[str] = frozenset({Role.MANAGER})
+#: The roles that see sealed items when the partnership names none (SharingSettings.sealed_roles empty): the field
+#: table's SEALED_SHOWN.
+SEALED_ROLES_DEFAULT: frozenset[str] = frozenset(field_table.SEALED_SHOWN)
 #: Roles a partnership may name for sealed items: the hub's roles and the allocated social worker.
 SEALED_ROLES_ALLOWED: frozenset[str] = frozenset({Role.SCREENER, Role.MANAGER, Role.SOCIAL_WORKER})
 
-#: What each kind of view shows. "full": the item; "declined": that the agency declined to share one item and its
+
+def _item_fields(audience: str) -> frozenset[str]:
+    """The fields of a contributed item the secure-room audience sees: access.field_table, read at call time."""
+    table = field_table.FIELD_GROUPS["contributed_item"]
+    groups = field_table.VISIBLE.get(audience, {}).get("contributed_item", ())
+    return frozenset(f for g in groups for f in table.get(g, ()))
+
+
+#: What each kind of view shows (the field table's "contributed_item" groups per audience, as of import; item_view
+#: reads the table at call time). "full": the item; "declined": that the agency declined to share one item and its
 #: reason category; "held": a sealed item exists (the hub, without a sealed role); "not_released": the item is in
 #: the hub and not released (a reader of the pack may ask for its release).
-BASE_FIELDS = frozenset({"id", "agency", "position", "shown"})
-FULL_FIELDS = BASE_FIELDS | frozenset(
-    {"text", "sensitivity", "category", "grading", "recorded_by", "recorded_at", "state", "released_at"}
-)
-OWNER_FIELDS = FULL_FIELDS | frozenset({"refusal_reason", "decisions", "withdrawn_at", "release_requests"})
-HUB_FIELDS = FULL_FIELDS | frozenset({"decisions"})
-DECLINED_FIELDS = BASE_FIELDS | frozenset({"refusal_reason"})
+BASE_FIELDS = _item_fields("not_released")
+FULL_FIELDS = _item_fields("released")
+OWNER_FIELDS = _item_fields("owner")
+HUB_FIELDS = _item_fields("hub")
+DECLINED_FIELDS = _item_fields("hub_declined")
 
 
 @dataclass(frozen=True)
 class ItemView:
-    """shown: "full", "declined", "held", "not_released" or "" (nothing); fields: the names item_shown fills."""
+    """shown: "full", "declined", "held", "not_released" or "" (nothing); fields: the names item_shown fills;
+    audience: the field table's secure-room audience it was read for ("owner", "hub", "hub_declined", "hub_held",
+    "released", "not_released"; "" for nothing)."""
 
     shown: str
     fields: frozenset[str]
+    audience: str = ""
 
 
 NOTHING = ItemView("", frozenset())
+
+
+def _as(audience: str) -> ItemView:
+    fields = _item_fields(audience)
+    return ItemView(field_table.ITEM_SHOWN[audience], fields, audience) if fields else NOTHING
 
 
 def sealed_roles() -> frozenset[str]:
@@ -63,7 +80,7 @@ def sealed_roles() -> frozenset[str]:
 
     row = SharingSettings.objects.order_by("created_at").first()
     roles = frozenset(r for r in (row.sealed_roles if row else []) or [] if r in SEALED_ROLES_ALLOWED)
-    return roles or SEALED_ROLES_DEFAULT
+    return roles or frozenset(field_table.SEALED_SHOWN)
 
 
 def sealed_role_choices() -> list[tuple[str, str]]:
@@ -86,27 +103,37 @@ def pack_readable(actor, contact) -> bool:
     return actor is not None and mash_packs_visible(actor).filter(pk=contact.pk).exists()
 
 
-def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> ItemView:
-    """In: an actor, a ContributedItem, whether the actor opened the item's contact's MASH pack (`pack_allowed`,
-    from pack_readable) and optionally the sealed roles (to ask the settings once per page). Out: the ItemView."""
+def item_audience(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> str:
+    """THE secure-room rule: how the actor stands to a contributed item, as a field-table audience ("" for none).
+
+    - the owning agency's researchers: "owner", in any state;
+    - a withdrawn or draft item: nobody else;
+    - the hub: a refused item "hub_declined"; a sealed item whose reader's role is not named for sealed items
+      (`roles`, default sealed_roles()) "hub_held"; else "hub";
+    - outside the hub, only a reader of the item's MASH pack (`pack_allowed`, from pack_readable), for a shared item
+      (sealed ones only for a named role): "released" once its agency released it, else "not_released"."""
     if actor is None:
-        return NOTHING
+        return ""
     if item_owner(actor, item):
-        return ItemView("full", OWNER_FIELDS)
+        return "owner"
     if item.withdrawn_at is not None or item.state == "draft":
-        return NOTHING
+        return ""
     sealed_hidden = item.sensitivity == "sealed" and not _sees_sealed(actor, roles)
     if actor.is_hub:
         if item.state == "refused":
-            return ItemView("declined", DECLINED_FIELDS)
-        if sealed_hidden:
-            return ItemView("held", BASE_FIELDS)
-        return ItemView("full", HUB_FIELDS)
+            return "hub_declined"
+        return "hub_held" if sealed_hidden else "hub"
     if not pack_allowed or item.state != "shared" or sealed_hidden:
-        return NOTHING
-    if item.released_at is None:
-        return ItemView("not_released", BASE_FIELDS)
-    return ItemView("full", FULL_FIELDS)
+        return ""
+    return "not_released" if item.released_at is None else "released"
+
+
+def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> ItemView:
+    """In: an actor, a ContributedItem, whether the actor opened the item's contact's MASH pack (`pack_allowed`,
+    from pack_readable) and optionally the sealed roles (to ask the settings once per page). Out: the ItemView: the
+    audience item_audience decides, and the fields the field table gives it."""
+    audience = item_audience(actor, item, pack_allowed=pack_allowed, roles=roles)
+    return _as(audience) if audience else NOTHING
 
 
 def _decision_out(d) -> dict:
@@ -187,13 +214,6 @@ def items_text(shown: list[dict]) -> str:
     return "\n\n".join(
         o["text"] for o in shown if o["shown"] == "full" and o["state"] == "shared" and not o["withdrawn"] and o["text"]
     )
-
-
-def answer_details_visible(actor) -> bool:
-    """Whether the actor sees an answer's own risk indicators and relevant dates (AgencyResponse fields that are not
-    items and cannot be released): the hub and the answering agency (which reads its own answer through its inbox);
-    never outside the hub (the MASH pack), where only released items go."""
-    return actor is not None and (actor.is_hub or can(actor, "request.respond"))
 
 
 # --- actions on an item -------------------------------------------------------------------------------------------
@@ -439,11 +459,11 @@ __all__ = [
     "sealed_role_choices",
     "item_owner",
     "pack_readable",
+    "item_audience",
     "item_view",
     "item_shown",
     "items_shown",
     "items_text",
-    "answer_details_visible",
     "item_decide_allowed",
     "item_release_allowed",
     "release_request_allowed",

@@ -371,20 +371,20 @@ def pack_out(pack) -> dict:
     c, d, s = pack.contact, pack.decision, pack.screening
     answers = []
     for item in pack.requests:
+        # the answer as access.fields.answer_shown rendered it for this reader (field_table "agency_answer")
         r, resp = item["r"], item["response"]
-        details = resp is not None and item["details"]
         answers.append(
             {
                 "agency_code": r.agency.code,
                 "agency_name": r.agency.name,
                 "status": r.status,
                 "withheld": item["withheld"],
-                "responded_at": resp.responded_at if resp else None,
-                "no_information": resp.no_information if resp else None,
-                "summary": items_text(item["items"]),
+                "responded_at": resp["responded_at"] if resp else None,
+                "no_information": resp["no_information"] if resp else None,
+                "summary": items_text(item["items"]) if "summary" in item["fields"] else "",
                 "items": item["items"],
-                "risk_indicators": resp.risk_indicators if details else [],
-                "relevant_dates": resp.relevant_dates if details else "",
+                "risk_indicators": resp["risk_indicators"] if resp else [],
+                "relevant_dates": resp["relevant_dates"] if resp else "",
                 "late": item["late"],
             }
         )

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Prefetch
 
-from openmash.access.fields import pack_domestic_abuse, pack_person_details
+from openmash.access.fields import (
+    answer_shown,
+    contact_view,
+    field_access,
+    pack_domestic_abuse,
+    pack_person_details,
+)
 from openmash.access.policy import (
     allocations_closable,
     can,
@@ -20,7 +26,7 @@ from openmash.access.policy import (
     people_visible_ids,
     require,
 )
-from openmash.access.sharing import answer_details_visible, items_shown, sealed_roles
+from openmash.access.sharing import items_shown, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -186,6 +192,8 @@ class MashPack:
     # each subject child's own outcome codes and threshold level (enquiries.DecisionChild), in the subjects' order
     decision_children: list = field(default_factory=list)
     domestic_abuse: dict | None = None
+    # the parts of the enquiry handed over to this reader (access.fields.field_access, field_table "enquiry")
+    enquiry_fields: frozenset = frozenset()
 
 
 @transaction.atomic
@@ -209,9 +217,13 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         .order_by("role", "person__surname")
     )
     enquiry = getattr(contact, "enquiry", None)
+    # which parts of the enquiry this reader is handed (access.fields.field_access, field_table "enquiry")
+    enquiry_fields = (
+        field_access(actor, enquiry, record_type="enquiry", pack_allowed=True).fields if enquiry else frozenset()
+    )
     requests = []
     withheld = 0
-    if enquiry is not None:
+    if enquiry is not None and "agency_answers" in enquiry_fields:
         reqs = list(
             AgencyRequest.objects.filter(enquiry=enquiry).select_related("agency", "response").order_by("agency__name")
         )
@@ -219,25 +231,28 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         # outside the hub only the items the agency released; the answer's own indicators and dates stay in the hub.
         by_request = items_for_requests(reqs)
         roles = sealed_roles() if any(by_request.values()) else None  # one settings read for the pack
-        details = answer_details_visible(actor)
         for r in reqs:
             response = getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
-            shown = items_shown(actor, by_request[r.pk], pack_allowed=True, roles=roles)
+            # what of the answer itself this reader sees (access.fields.field_access "agency_answer": the
+            # indicators and dates are the hub's; the reader got here through the pack)
+            answer = field_access(actor, r, record_type="agency_answer", pack_allowed=True)
+            shown = items_shown(actor, by_request[r.pk], pack_allowed=True, roles=roles) if "items" in answer else []
             held = sum(1 for i in shown if i["shown"] in ("not_released", "held"))
             withheld += held
             requests.append(
                 {
                     "r": r,
-                    "response": response,
+                    "response": answer_shown(answer, response),  # the answer as this reader may see it
                     "items": shown,
-                    "details": details,  # risk indicators and relevant dates: the hub's
+                    "fields": answer.fields,
+                    "details": "risk_indicators" in answer,  # risk indicators and relevant dates: the hub's
                     "withheld": held > 0,
                     "withheld_count": held,
                     "late": response is not None and response.late,  # answered after the decision (ADR 0003)
                 }
             )
     subject_ids = [cp.person_id for cp in people if cp.role == "subject"]
-    decision = getattr(enquiry, "decision", None) if enquiry is not None else None
+    decision = getattr(enquiry, "decision", None) if "decision" in enquiry_fields else None
     per_child = {c.person_id: c for c in decision.children.all()} if decision is not None else {}
     decision_children = [
         {
@@ -263,7 +278,8 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         others=[cp for cp in people if cp.role != "subject"],
         screening=getattr(contact, "screening", None),
         enquiry=enquiry,
-        decision=getattr(enquiry, "decision", None) if enquiry is not None else None,
+        decision=decision,
+        enquiry_fields=enquiry_fields,
         requests=requests,
         responses_withheld=withheld,
         notes=list(_notes_qs().filter(contact=contact)),
@@ -272,7 +288,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         closable_ids=set(
             allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
         ),
-        referrer_hidden=contact.referrer_identity_protected and not actor.is_hub,
+        referrer_hidden=not contact_view(actor, contact).referrer_identity,
         answer_counts=answer_counts((item["r"].status for item in requests), late=late),
         person_details=_pack_people_details(actor, people),
         decision_children=decision_children,

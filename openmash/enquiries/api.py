@@ -10,7 +10,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from openmash.access.fields import agency_request_urgency, early_help_case_details
+from openmash.access.fields import agency_request_urgency, answer_shown, early_help_case_details, field_access
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
 from openmash.access.sharing import items_text, sealed_roles
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
@@ -144,6 +144,10 @@ class AddedContactOut(Schema):
 
 
 class EnquiryOut(EnquirySummaryOut):
+    """An enquiry with its requests, answers and decision. `fields`: the parts the reader sees, the one answer
+    access.fields.field_access (field_table "enquiry"); a part not listed is empty."""
+
+    fields: list[str] = []
     version: int
     narrative: str
     concern_codes: list[str]
@@ -365,40 +369,22 @@ def _subjects(enquiry):
     ]
 
 
-def _content(x) -> dict:
-    return {
-        "no_information": x.no_information,
-        "summary": x.summary,
-        "risk_indicators": x.risk_indicators,
-        "relevant_dates": x.relevant_dates,
-        "sensitivity": x.sensitivity,
-    }
-
-
-def _response(r, shown: list) -> dict | None:
-    """An answer, its summary from the items `shown` (the request's items as the reader may see them)."""
-    resp = getattr(r, "response", None) if r.status == "responded" else None
-    if resp is None:
+def _response(answer: dict | None, shown: list) -> dict | None:
+    """An answer as access.fields.answer_shown renders it for the reader, its summary from the items `shown` (the
+    request's items as the reader may see them: access.sharing.items_text)."""
+    if answer is None:
         return None
-    return {
-        "responded_at": resp.responded_at,
-        **_content(resp),
-        "summary": items_text(shown),
-        "late": resp.late,
-        "version": resp.version,
-        "amended_at": resp.amended_at,
-        "amendment_reason": resp.amendment_reason,
-        "previous_versions": [
-            {"version": v.version, "recorded_at": v.recorded_at, "replaced_at": v.replaced_at, **_content(v)}
-            for v in resp.revisions.all()
-        ],
-    }
+    out = {k: v for k, v in answer.items() if k not in ("fields", "sensitivity_label")}
+    return {**out, "summary": items_text(shown) if "summary" in answer["fields"] else ""}
 
 
 def _answer(r, actor, items: list, roles=None) -> dict:
-    """A request's items as `actor` may see them (access.sharing, the one answer) and its response."""
-    shown = answer_items(actor, r, items, roles=roles)
-    return {"response": _response(r, shown), "items": shown}
+    """A request's answer and items as `actor` may see them: the one answer access.fields.field_access (record type
+    "agency_answer") says which parts, access.sharing.item_shown renders each item (the secure room)."""
+    access = field_access(actor, r, record_type="agency_answer")
+    shown = answer_items(actor, r, items, roles=roles) if "items" in access else []
+    resp = getattr(r, "response", None) if r.status == "responded" else None
+    return {"response": _response(answer_shown(access, resp), shown), "items": shown}
 
 
 def _summary(e, now, calendar=None):
@@ -457,15 +443,19 @@ def enquiry_out(e, actor) -> dict:
     items = items_for_requests(reqs)
     roles = sealed_roles() if any(items.values()) else None
     d = getattr(e, "decision", None) if e.status == "decided" else None
-    return {
+    f = field_access(actor, e, record_type="enquiry").fields
+    if "decision" not in f:
+        d = None
+    out = {
         **_summary(e, now),
+        "fields": sorted(f),
         "requests_total": len(reqs),
         "requests_open": sum(r.status == "open" for r in reqs),
         "requests_answered": sum(r.status == "responded" for r in reqs),
         "requests_closed_unanswered": sum(r.status == "closed" for r in reqs),
         "version": e.version,
-        "narrative": e.contact.narrative,
-        "concern_codes": e.contact.concern_codes,
+        "narrative": e.contact.narrative if "narrative" in f else "",
+        "concern_codes": e.contact.concern_codes if "concern_codes" in f else [],
         "added_contacts": [
             {
                 "id": sc.contact.id,
@@ -475,7 +465,9 @@ def enquiry_out(e, actor) -> dict:
                 "concern_codes": sc.contact.concern_codes,
             }
             for sc in e.added_screenings.select_related("contact__recording_agency").order_by("screened_at")
-        ],
+        ]
+        if "added_contacts" in f
+        else [],
         "agency_requests": [
             {
                 "id": r.id,
@@ -486,11 +478,13 @@ def enquiry_out(e, actor) -> dict:
                 "due_at": r.due_at,
                 "overdue": r.status == "open" and r.due_at < now,
                 "escalated": r.escalated_at is not None,
-                "question": r.question,
+                "question": r.question if "requests" in f else "",
                 **_answer(r, actor, items[r.pk], roles),
             }
             for r in reqs
-        ],
+        ]
+        if "agency_answers" in f
+        else [],
         "rag_history": [
             {
                 "from_rag": c.from_rag,
@@ -500,15 +494,17 @@ def enquiry_out(e, actor) -> dict:
                 "due_at": c.due_at,
             }
             for c in e.rag_changes.all()
-        ],
+        ]
+        if "rag_history" in f
+        else [],
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
             "rationale": d.rationale,
             "next_steps": d.next_steps,
             "decided_at": d.decided_at,
-            "exceptions": d.exceptions,
-            "exception_reason": d.exception_reason,
+            "exceptions": d.exceptions if "exceptions" in f else [],
+            "exception_reason": d.exception_reason if "exception_reason" in f else "",
             "children": [
                 {"person_id": c.person_id, "outcomes": c.outcomes, "threshold_level": c.threshold_level}
                 for c in d.children.all()
@@ -517,6 +513,7 @@ def enquiry_out(e, actor) -> dict:
         if d
         else None,
     }
+    return out
 
 
 @router.get("/enquiries/{enquiry_id}", response=EnquiryOut, summary="A MASH enquiry with requests and responses")

@@ -8,8 +8,9 @@ import datetime as dt
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from openmash.core.api_paging import PageQuery
 from openmash.messaging import selectors, services
 from openmash.messaging.download import attachment_response
 
@@ -44,13 +45,18 @@ class MessageOut(Schema):
 
 
 class ThreadOut(Schema):
-    """An enquiry's secure messages, oldest first, and who reads them: the hub, the agencies whose information
-    request is still live (names), whether an allocated worker does."""
+    """One page of an enquiry's secure messages, oldest first, and who reads them: the hub, the agencies whose
+    information request is still live (names), whether an allocated worker does. `count` is the true total over all
+    pages, `num_pages` at least 1; a page past the last is empty (core.api_paging)."""
 
     enquiry_id: UUID
     reference: str
     agencies: list[str]
     allocated_worker: bool
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
     messages: list[MessageOut]
 
 
@@ -84,6 +90,10 @@ def thread_out(thread) -> dict:
         "reference": thread.enquiry.contact.reference,
         "agencies": thread.members["agencies"],
         "allocated_worker": thread.members["allocated_worker"],
+        "count": thread.page.count,
+        "page": thread.page.number,
+        "page_size": thread.page.page_size,
+        "num_pages": thread.page.num_pages,
         "messages": [message_out(m, thread.enquiry.pk) for m in thread.messages],
     }
 
@@ -91,11 +101,15 @@ def thread_out(thread) -> dict:
 @router.get(
     "/enquiries/{enquiry_id}/messages",
     response=ThreadOut,
-    summary="The enquiry's secure messages (the hub, the agencies asked while their request is live, the "
-    "allocated worker); 404 for anyone else",
+    summary="The enquiry's secure messages, oldest first, paged with the true total (the hub, the agencies asked "
+    "while their request is live, the allocated worker); 404 for anyone else",
 )
-def messages_list(request, enquiry_id: UUID):
-    return thread_out(selectors.thread_read(actor=request.actor, enquiry_id=enquiry_id))
+def messages_list(request, enquiry_id: UUID, q: Query[PageQuery]):
+    return thread_out(
+        selectors.thread_read(
+            actor=request.actor, enquiry_id=enquiry_id, page=q.page, page_size=q.page_size, clamp=False
+        )
+    )
 
 
 @router.post(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from openmash.access.messaging import (
     attachment_get_for,
     thread_basis,
@@ -13,38 +15,86 @@ from openmash.access.messaging import (
     thread_member_summary,
 )
 from openmash.audit.services import audit_batch, audit_record, audit_record_many
+from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from openmash.messaging.models import Attachment, Message
 from openmash.messaging.services import attachment_bytes
+
+#: Asking for this page number with clamp=True shows the last page (the newest messages), what the page opens on.
+LAST_PAGE = 1_000_000
 
 
 @dataclass
 class Thread:
-    """An enquiry's thread as the actor may read it: the enquiry (with its contact), the messages oldest first (each
-    with author, agency and attachments loaded), the actor's basis and who reads the thread."""
+    """An enquiry's thread as the actor may read it: the enquiry (with its contact), one page of the messages
+    oldest first (each with author, agency and attachments loaded; `page` is the core.pagination.Page with the true
+    total), the actor's basis, who reads the thread, and `reply_pages`: for a message on this page that answers one
+    on another page, {that message's id: its page number} (so "in reply to" links to the right page)."""
 
     enquiry: object
     messages: list
     basis: str
     members: dict
+    page: Page | None = None
+    reply_pages: dict | None = None
 
 
-def thread_read(*, actor, enquiry_id) -> Thread:
-    """The thread of enquiry `enquiry_id`, audited. Raises NotFound when the actor is not on it."""
+def _thread_qs(enquiry):
+    return Message.objects.filter(enquiry=enquiry).order_by("sent_at", "id")
+
+
+def thread_read(*, actor, enquiry_id, page=LAST_PAGE, page_size: int = DEFAULT_PAGE_SIZE, clamp: bool = True) -> Thread:
+    """One page of the thread of enquiry `enquiry_id`, oldest first, with the true total, audited (a "list" event
+    with the page's row count and the total, and a "view" event per message shown: only the messages on the page
+    were read). `page`: 1-based; the default (LAST_PAGE, clamped) is the last page, the newest messages, which the
+    page opens on; with clamp=False (the API) a page past the last is empty. Raises NotFound when the actor is not
+    on the thread."""
     enquiry = thread_enquiry_get_for(actor, enquiry_id)
     basis = thread_basis(actor, enquiry)
-    messages = list(
-        Message.objects.filter(enquiry=enquiry)
-        .select_related("author", "author_agency")
-        .prefetch_related("attachments")
-        .order_by("sent_at", "id")
+    found = paginate(
+        _thread_qs(enquiry).select_related("author", "author_agency").prefetch_related("attachments"),
+        page=page,
+        page_size=page_size,
+        clamp=clamp,
     )
+    messages = found.items
     with audit_batch():
         audit_record(
-            actor=actor, action="list", obj=enquiry, detail={"kind": "messages", "basis": basis, "rows": len(messages)}
+            actor=actor,
+            action="list",
+            obj=enquiry,
+            detail={"kind": "messages", "basis": basis, "rows": len(messages), "total": found.count},
         )
         if messages:
             audit_record_many(actor=actor, action="view", objects=messages, detail={"basis": basis})
-    return Thread(enquiry=enquiry, messages=messages, basis=basis, members=thread_member_summary(enquiry))
+    on_page = {m.pk for m in messages}
+    elsewhere = {m.reply_to_id for m in messages if m.reply_to_id and m.reply_to_id not in on_page}
+    reply_pages = {}
+    if elsewhere:  # one query of the thread's ids, only when a reply's message is on another page
+        order = list(_thread_qs(enquiry).values_list("id", flat=True))
+        reply_pages = {i: order.index(i) // found.page_size + 1 for i in elsewhere if i in order}
+    return Thread(
+        enquiry=enquiry,
+        messages=messages,
+        basis=basis,
+        members=thread_member_summary(enquiry),
+        page=found,
+        reply_pages=reply_pages,
+    )
+
+
+def thread_message(*, thread: Thread, message_id):
+    """A message of the thread `thread` (already read by the actor: thread_read did the access check) by id, for the
+    "Replying to" line when it is not on the page shown; None when it is not on this thread. Not audited again: the
+    line shows only its author and time, which the reply's own page shows."""
+    if not message_id:
+        return None
+    found = next((m for m in thread.messages if str(m.pk) == str(message_id)), None)
+    if found is not None:
+        return found
+    try:
+        return _thread_qs(thread.enquiry).select_related("author").filter(pk=message_id).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
 
 
 def thread_count(*, actor, enquiry) -> int | None:
@@ -70,4 +120,4 @@ def attachment_download(*, actor, enquiry_id, attachment_id) -> tuple[Attachment
     return attachment, data
 
 
-__all__ = ["Thread", "attachment_download", "thread_count", "thread_read"]
+__all__ = ["LAST_PAGE", "Thread", "attachment_download", "thread_count", "thread_message", "thread_read"]

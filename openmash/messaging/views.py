@@ -1,4 +1,5 @@
-"""The secure messages page of a MASH enquiry (issue 7; ADR 0017): the thread, oldest first, and a form to post a
+"""The secure messages page of a MASH enquiry (issue 7; ADR 0017): the thread, oldest first and paged (GOV.UK
+pagination, the true total; it opens on the last page, the newest messages), and a form to post a
 message with a file (works without JavaScript: a plain multipart form and a redirect), and the attachment
 download. Reads through messaging.selectors (audited), writes through messaging.services; who may is decided by
 openmash.access.messaging (everyone else: 404, as for an enquiry that does not exist)."""
@@ -15,7 +16,9 @@ from openmash.core.views import actor_required
 from openmash.messaging import selectors, services
 from openmash.messaging.download import attachment_response
 from openmash.messaging.forms import MessageForm
+from openmash.messaging.selectors import LAST_PAGE
 from openmash.web.forms import apply_service_errors
+from openmash.web.paging import pagination
 
 
 def _back(actor, thread) -> tuple[str, str]:
@@ -56,12 +59,12 @@ def thread(request, enquiry_id):
                 return redirect(f"{reverse('messaging:thread', args=[enquiry_id])}#latest")
     else:
         form = MessageForm(initial={"reply_to": request.GET.get("reply_to") or None})
-    found = selectors.thread_read(actor=actor, enquiry_id=enquiry_id)
-    reply_id = str(form["reply_to"].value() or "")
-    replying = next((m for m in found.messages if str(m.pk) == reply_id), None)
+    found = selectors.thread_read(actor=actor, enquiry_id=enquiry_id, page=request.GET.get("page") or LAST_PAGE)
+    replying = selectors.thread_message(thread=found, message_id=form["reply_to"].value())
     back_url, back_label = _back(actor, found)
     ctx = {
         "thread": found,
+        "pagination": pagination(request, found.page, label="Message pages"),
         "enquiry": found.enquiry,
         "contact": found.enquiry.contact,
         "form": form,

@@ -64,12 +64,13 @@ class PersonSummaryOut(Schema):
 
 class AgencyRecordOut(Schema):
     """One agency's record of the person, as that agency holds it (ADR 0005). `origin_person_id` is the person the
-    record was first attached to (where an unmerge puts it back); identifiers are the valid ones only."""
+    record was first attached to (where an unmerge puts it back); identifiers are the valid ones only. Rendered by
+    access.fields.agency_record_shown: a field the reader may not see (field_table "agency_record") is empty."""
 
     id: UUID
     agency: str
     local_id: str
-    origin_person_id: UUID
+    origin_person_id: UUID | None
     given_name: str
     family_name: str
     date_of_birth: dt.date | None
@@ -78,7 +79,7 @@ class AgencyRecordOut(Schema):
     upn: str
     pnc_id: str
     postcode: str
-    received_at: dt.datetime
+    received_at: dt.datetime | None
     source_contact_reference: str | None
     source_feed: str
 
@@ -376,7 +377,7 @@ def person_out(actor, person, access=None) -> dict:
     """A person in PersonOut's shape, rendered from the one answer access.fields.field_access(actor, person) (or
     `access`, when the caller already asked): every key whose field is not visible keeps its default (null or
     []), and `fields` lists the visible field names."""
-    from openmash.access.fields import field_access
+    from openmash.access.fields import agency_record_shown, field_access
 
     access = access or field_access(actor, person, record_type="person")
     fields = access.fields
@@ -413,25 +414,10 @@ def person_out(actor, person, access=None) -> dict:
     if picture is not None and "aliases" in fields:
         out["merged_person_ids"] = [p.pk for p in picture.merged]
     if picture is not None and "records" in fields:
+        # each record as the one answer renders it (field_table "agency_record"; the person's audience)
+        records = field_access(actor, person, record_type="agency_record", audience=access.audience)
         out["records"] = [
-            {
-                "id": r.pk,
-                "agency": r.agency.name,
-                "local_id": r.local_id,
-                "origin_person_id": r.origin_person_id,
-                "given_name": r.given_name,
-                "family_name": r.family_name,
-                "date_of_birth": r.date_of_birth,
-                "sex": r.sex,
-                "nhs_number": nhs_number_format(r.nhs_number) if r.nhs_number else "",
-                "upn": r.upn,
-                "pnc_id": r.pnc_id,
-                "postcode": r.postcode,
-                "received_at": r.received_at,
-                "source_contact_reference": r.source_contact.reference if r.source_contact_id else None,
-                "source_feed": r.source_feed,
-            }
-            for r in picture.records
+            {k: v for k, v in agency_record_shown(records, r).items() if k != "fields"} for r in picture.records
         ]
     if picture is not None and "links" in fields:
         out["links"] = [
@@ -551,7 +537,7 @@ def chronology_out(result) -> dict:
             }
             for m in result.members
         ],
-        "entries": [chronology_item_view(e, result.names) for e in page.items],
+        "entries": [chronology_item_view(e, result.names, result.fields) for e in page.items],
     }
 
 

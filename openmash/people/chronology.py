@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 
+from openmash.access.fields import field_access
 from openmash.access.policy import (
     chronology_entries_q,
     chronology_sensitivities,
@@ -306,6 +307,8 @@ class ChronologyResult:
     names: dict
     agencies: list
     filters: ChronologyFilters
+    # the fields of each entry the actor sees: access.fields.field_access(actor, person, "chronology_entry")
+    fields: frozenset = frozenset()
 
 
 def resolved_person_get(actor, person_id) -> Person:
@@ -384,7 +387,13 @@ def _read(
         },
     )
     return ChronologyResult(
-        person=child, members=members, page=result_page, names=names, agencies=agencies, filters=filters
+        person=child,
+        members=members,
+        page=result_page,
+        names=names,
+        agencies=agencies,
+        filters=filters,
+        fields=field_access(actor, child, record_type="chronology_entry").fields,
     )
 
 
@@ -467,8 +476,11 @@ _OBJECT_WORDS = {
 }
 
 
-def chronology_item_view(entry: ChronologyEntry, names: dict) -> dict:
-    """One entry as the pages, the API and the PDF all show it:
+def chronology_item_view(entry: ChronologyEntry, names: dict, fields: frozenset | None = None) -> dict:
+    """One entry as the pages, the API and the PDF all show it, rendered from the one answer: `fields` is
+    access.fields.field_access(actor, person, record_type="chronology_entry").fields (ChronologyResult.fields); a
+    key not in it is empty ("", None or False). ``id`` is always given (it names the entry). None for `fields`:
+    every key (for callers with no actor: the tests, the demo).
 
     ``id``, ``occurred_at`` (aware datetime, UTC; shown in Europe/London), ``occurred_on`` (its date in
     Europe/London), ``time_known`` (False when the source gave a date only: show ``occurred_on``, no time), ``kind`` (kind key: kind_choices),
@@ -487,7 +499,7 @@ def chronology_item_view(entry: ChronologyEntry, names: dict) -> dict:
             origin += f" (feed {entry.source}, event {entry.external_id})" if entry.external_id else ""
     else:
         origin = f"OpenMASH {_OBJECT_WORDS.get(entry.object_type, 'record')}"
-    return {
+    out = {
         "id": entry.pk,
         "occurred_at": entry.occurred_at,
         "occurred_on": entry.occurred_at.astimezone(LONDON).date(),
@@ -511,3 +523,18 @@ def chronology_item_view(entry: ChronologyEntry, names: dict) -> dict:
         "object_id": entry.object_id,
         "origin": origin.strip(),
     }
+    if fields is None:
+        return out
+    return {k: v if k == "id" or k in fields else _EMPTY.get(k, "") for k, v in out.items()}
+
+
+#: What an entry's key holds when the reader may not see it (chronology_item_view).
+_EMPTY: dict = {
+    "occurred_at": None,
+    "occurred_on": None,
+    "time_known": False,
+    "agency": None,
+    "agency_code": None,
+    "person_id": None,
+    "record_id": None,
+}

@@ -68,7 +68,23 @@ def _statuses(person) -> str:
     )
 
 
-def _text(actor, person, field: str, details: dict) -> str:
+def _records(actor, person, picture, audience: str) -> str:
+    """Each agency's record as access.fields.agency_record_shown renders it for the person's audience (field_table
+    "agency_record"): agency, local id, name and date of birth as held (a field not visible is left out)."""
+    from openmash.access.fields import agency_record_shown, field_access
+
+    access = field_access(actor, person, record_type="agency_record", audience=audience)
+    out = []
+    for record in picture.records:
+        r = agency_record_shown(access, record)
+        held = " ".join(x for x in (r["given_name"], r["family_name"]) if x)
+        born = f", born {_date(r['date_of_birth'])}" if r["date_of_birth"] else ""
+        local = f" (record {r['local_id']})" if r["local_id"] else ""
+        out.append(f"{r['agency']}{local}: {held}{born}")
+    return "; ".join(out)
+
+
+def _text(actor, person, field: str, details: dict, audience: str = "") -> str:
     """The text shown for one field of a person's record (person read by people.selectors.person_get, with its
     cluster's picture attached)."""
     picture = person.picture
@@ -86,7 +102,7 @@ def _text(actor, person, field: str, details: dict) -> str:
         "addresses": lambda: _addresses(picture),
         "aliases": lambda: _aliases(person, picture),
         "relationships": lambda: _relationships(person),
-        "records": lambda: "; ".join(f"{r.agency.name}: {r.given_name} {r.family_name}" for r in picture.records),
+        "records": lambda: _records(actor, person, picture, audience),
         "links": lambda: "; ".join(f"{x.record_l.agency.name} and {x.record_r.agency.name}" for x in picture.links),
         "chronology": lambda: "See the chronology (its own PDF)",
         "allocation": lambda: _allocation(actor, person),
@@ -100,7 +116,10 @@ def person_record_rows(actor, person, access: FieldAccess) -> list[tuple[str, st
     """In: the actor, a person read by people.selectors.person_get and field_access(actor, person). Out: one
     (field, label, text) per visible field, in the field table's order; nothing for a field not visible."""
     details = person_minimum_details(person)
-    return [(f, label, _text(actor, person, f, details)) for f, label in field_labels("person", access.fields)]
+    return [
+        (f, label, _text(actor, person, f, details, access.audience))
+        for f, label in field_labels("person", access.fields)
+    ]
 
 
 def person_record_csv(rows: list[tuple[str, str, str]]) -> str:

@@ -62,7 +62,7 @@ def pack_answers_pdf(*, actor, pack) -> bytes:
         row.cell("Answer")
         for entry in pack.requests:
             r, response = entry["r"], entry["response"]
-            if response is not None and response.no_information:
+            if response is not None and response["no_information"]:
                 answer = "No information held"
             elif entry["items"]:
                 answer = "\n\n".join(_item_text(i) for i in entry["items"])

@@ -110,7 +110,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
         for i in cols:
             row.cell(headings[i])
         for entry in page.items:
-            item = chronology_item_view(entry, result.names)
+            item = chronology_item_view(entry, result.names, result.fields)
             what = item["summary"]
             if item["description"]:
                 what += "\n" + item["description"]

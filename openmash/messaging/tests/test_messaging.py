@@ -340,3 +340,73 @@ def test_the_openapi_document_describes_the_three_operations(thread):
     assert set(paths["/api/v1/enquiries/{enquiry_id}/messages"]) == {"get", "post"}
     assert "multipart/form-data" in paths["/api/v1/enquiries/{enquiry_id}/messages"]["post"]["requestBody"]["content"]
     assert "get" in paths["/api/v1/enquiries/{enquiry_id}/attachments/{attachment_id}"]
+
+
+# --- paging: GOV.UK pagination with the true total, across a page boundary ------------------------------------------
+
+
+def _fill(thread, n: int) -> list:
+    """n messages, alternately from the GP and the screener, bodies numbered in the order sent."""
+    return [
+        _post(thread, name=("gp", "screener")[i % 2], body=f"Paging message number {i:03d}", files=()) for i in range(n)
+    ]
+
+
+def test_the_thread_pages_opens_on_the_newest_messages_and_states_the_true_total(thread):
+    """27 messages at 25 a page: the page opens on page 2 (the last two, oldest first), says 27 in all and links
+    to page 1 with the GOV.UK pagination component; page 1 holds the first 25; the audit trail's list events name
+    the rows shown and the total, and a view event is written only for the messages shown."""
+    sent = _fill(thread, 27)
+    client = _client(thread.police)
+    url = f"/enquiries/{thread.enquiry.pk}/messages/"
+    last = client.get(url).content.decode()
+    assert "27 messages, oldest first: showing 26 to 27" in last
+    assert 'class="govuk-pagination"' in last and 'href="?page=1"' in last
+    assert last.count('data-testid="message"') == 2
+    assert "Paging message number 025" in last and "Paging message number 026" in last
+    assert "Paging message number 024" not in last
+    first = client.get(url + "?page=1").content.decode()
+    assert first.count('data-testid="message"') == 25
+    assert "Paging message number 000" in first and "Paging message number 024" in first
+    assert "Paging message number 025" not in first
+    assert first.index("number 000") < first.index("number 024")  # oldest first within the page
+    lists = list(
+        _events(thread.police, action="list", object_type="enquiries.enquiry")
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+    assert [(d["rows"], d["total"]) for d in lists[-2:]] == [(2, 27), (25, 27)]
+    viewed = set(
+        _events(thread.police, action="view", object_type="messaging.message").values_list("object_id", flat=True)
+    )
+    assert viewed == {str(m.pk) for m in sent}  # 2 + 25, each once, across the two pages
+
+
+def test_the_api_pages_the_thread_oldest_first_with_the_true_total(thread):
+    """GET .../messages?page=2&page_size=10 over 23 messages: the 11th to 20th, count 23, 3 pages; a page past the
+    last is empty and still says 23; page 1 is the default."""
+    sent = _fill(thread, 23)
+    client, headers = Client(), _bearer(thread.worker)
+    url = f"/api/v1/enquiries/{thread.enquiry.pk}/messages"
+    body = client.get(url + "?page=2&page_size=10", **headers).json()
+    assert (body["count"], body["page"], body["page_size"], body["num_pages"]) == (23, 2, 10, 3)
+    assert [m["id"] for m in body["messages"]] == [str(m.pk) for m in sent[10:20]]
+    past = client.get(url + "?page=9&page_size=10", **headers).json()
+    assert past["messages"] == [] and past["count"] == 23
+    default = client.get(url, **headers).json()
+    assert default["page"] == 1 and [m["id"] for m in default["messages"]] == [str(m.pk) for m in sent[:25]]
+
+
+def test_a_reply_to_a_message_on_another_page_links_to_that_page_and_the_reply_form_names_it(thread):
+    """A reply on the last page to the first message links to page 1 at that message; asking to reply to a message
+    that is not on the page shown still names its author on the form."""
+    sent = _fill(thread, 26)
+    reply = message_post(
+        actor=thread.manager, enquiry_id=thread.enquiry.pk, body="Answering the first", files=[], reply_to_id=sent[0].pk
+    )
+    client = _client(thread.screener)
+    page = client.get(f"/enquiries/{thread.enquiry.pk}/messages/").content.decode()
+    assert f'href="?page=1#message-{sent[0].pk}"' in page
+    assert f'id="message-{reply.pk}"' in page
+    form = client.get(f"/enquiries/{thread.enquiry.pk}/messages/?reply_to={sent[0].pk}").content.decode()
+    assert 'data-testid="replying"' in form and str(sent[0].sent_at.year) in form

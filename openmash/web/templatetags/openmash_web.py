@@ -32,6 +32,13 @@ def get(mapping, key):
 
 
 @register.filter
+def sorted_join(values) -> str:
+    """{{ fields|sorted_join }}: a set of field names as the space-separated, sorted value of a data-fields
+    attribute (access.fields.FieldAccess.fields; the tests read it back)."""
+    return " ".join(sorted(values or ()))
+
+
+@register.filter
 def concern_label(code: str) -> str:
     return CONCERN_CODES.get(code, code)
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import agency_request_urgency
+from openmash.access.fields import agency_request_urgency, answer_shown, field_access
 from openmash.access.policy import can
 from openmash.access.sharing import items_shown
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -71,6 +71,14 @@ def _amend_initial(response) -> dict:
     }
 
 
+def _answer_shown(actor, agency_request, response) -> dict | None:
+    access = field_access(actor, agency_request, record_type="agency_answer")
+    shown = answer_shown(access, response)
+    if shown is not None:
+        shown["summary"] = response.summary if "summary" in access else ""
+    return shown
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def request_detail(request, request_id):
@@ -122,7 +130,9 @@ def request_detail(request, request_id):
         "r": agency_request,
         "subjects": [p for p in people if p["role"] == "child"],
         "adults": [p for p in people if p["role"] == "adult"],
-        "response": response,
+        # the answer as the one answer (access.fields.field_access "agency_answer") lets this reader see it; its
+        # summary is the agency's own words (the summary item's text), shown with the answer's other fields
+        "response": _answer_shown(actor, agency_request, response),
         "closed": agency_request.status == RequestStatus.CLOSED,
         "overdue": agency_request.status == RequestStatus.OPEN and agency_request.due_at < timezone.now(),
         "urgency": agency_request_urgency(actor, agency_request),

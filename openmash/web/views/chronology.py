@@ -143,7 +143,7 @@ def _render(request, result, form, *, household: bool, failed: bool):
         "household": household,
         "members": result.members,
         "page": None if failed else result.page,
-        "items": [] if failed else [chronology_item_view(e, result.names) for e in result.page.items],
+        "items": [] if failed else [chronology_item_view(e, result.names, result.fields) for e in result.page.items],
         "pagination": None if failed else pagination(request, result.page, label="Chronology pages"),
         "filter_form": form,
         "filtered": (not failed) and result.filters.active,

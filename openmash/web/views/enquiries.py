@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import answer_shown, field_access
 from openmash.access.policy import can, require
 from openmash.access.sharing import items_shown, sealed_roles
 from openmash.core.exceptions import Conflict, ValidationFailed
@@ -103,10 +104,13 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         outcome_codes=outcome_codes, threshold_levels=thresholds, children=_subject_people(enquiry)
     )
     now = timezone.now()
-    decision = getattr(enquiry, "decision", None) if not is_open else None
+    # which parts of the enquiry and of each answer the reader sees: the one answer (access.fields.field_access)
+    fields = field_access(actor, enquiry, record_type="enquiry").fields
+    decision = getattr(enquiry, "decision", None) if not is_open and "decision" in fields else None
     # the secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown)
     items = items_for_requests(requests)
     roles = sealed_roles() if any(items.values()) else None  # one settings read for the page
+    answers = {r.pk: field_access(actor, r, record_type="agency_answer") for r in requests}
     all_outcomes = {o.code: o.label for o in outcome_codes_list(active_only=False)}
     ctx = {
         "enquiry": enquiry,
@@ -115,23 +119,31 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "added_contacts": [
             sc.contact
             for sc in enquiry.added_screenings.select_related("contact__recording_agency").order_by("screened_at")
-        ],
+        ]
+        if "added_contacts" in fields
+        else [],
         "screening": getattr(enquiry.contact, "screening", None),
         "subjects": [cp for cp in enquiry.contact.all_people if cp.role == "subject"],
         "others": [cp for cp in enquiry.contact.all_people if cp.role != "subject"],
         "requests": [
             {
                 "r": r,
-                "response": getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None,
+                "response": answer_shown(
+                    answers[r.pk], getattr(r, "response", None) if r.status == RequestStatus.RESPONDED else None
+                ),
+                "fields": answers[r.pk].fields,
                 "overdue": r.status == RequestStatus.OPEN and r.due_at < now,
                 "closed": r.status == RequestStatus.CLOSED,
-                "items": items_shown(actor, items[r.pk], roles=roles),
+                "items": items_shown(actor, items[r.pk], roles=roles) if "items" in answers[r.pk] else [],
             }
             for r in requests
-        ],
+        ]
+        if "agency_answers" in fields
+        else [],
+        "fields": fields,
         "counts": enquiry_selectors.answer_counts(r.status for r in requests),
         "waiting_agencies": [r.agency.name for r in requests if r.status == RequestStatus.OPEN],
-        "rag_changes": list(enquiry.rag_changes.all()),
+        "rag_changes": list(enquiry.rag_changes.all()) if "rag_history" in fields else [],
         "rag_labels": {lvl.code: lvl.label for lvl in levels},
         "overdue": is_open and enquiry.due_at < now,
         # due when the hub is closed (an immediate-risk enquiry runs by the clock): hand over now

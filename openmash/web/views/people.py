@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import field_access, person_minimum_details
+from openmash.access.fields import agency_record_shown, field_access, person_minimum_details
 from openmash.access.policy import (
     access_history_allowed,
     break_glass_offered,
@@ -124,6 +124,13 @@ def person_detail(request, person_id):
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
         "picture": person.picture,
+        # each agency's record as the one answer renders it (field_table "agency_record", the person's audience)
+        "record_rows": [
+            agency_record_shown(field_access(actor, person, record_type="agency_record", audience=visible.audience), r)
+            for r in person.picture.records
+        ]
+        if "records" in fields
+        else [],
         "can_separate": can(actor, "link.unmerge"),
         "can_review_links": can(actor, "link.review"),
         "pending_review": pending_for_people(actor=actor, person_ids=[person.pk]),
