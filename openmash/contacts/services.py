@@ -699,7 +699,15 @@ def contact_create(
         actor=actor, data=data, recorded_at=recorded_at, partnership=partnership
     )
     if search_before_create:  # outside the insert's transaction: the searches' audit events stay on a refusal
-        _creation_candidates_check(actor, data, subjects, others)
+        try:
+            _creation_candidates_check(actor, data, subjects, others)
+        except CandidatesUnanswered:
+            # a retry of a request that has just been recorded finds that request's own new child: answer the
+            # retry with the first contact, as the Idempotency-Key promises (CC-3), not with "is it them?"
+            existing = _idempotent_existing(actor, idempotency_key, fingerprint) if idempotency_key else None
+            if existing:
+                return existing, False
+            raise
     try:
         # every event of the creation (its people, their agency records, the contact) in one INSERT at the end,
         # inside the transaction
