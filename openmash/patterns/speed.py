@@ -59,33 +59,33 @@ ADULT_AGENCIES = ("police", "gp", "housing", "probation")
 TEMPLATES: dict[str, list[tuple[str, str, int]]] = {
     "police": [
         ("Welfare concern", "Officers attended, all well, no concerns.", 30),
-        ("Welfare concern", "Neighbour called about shouting, officers attended and gave advice.", 8),
+        ("Welfare concern", "Neighbour called about shouting, officers attended and gave advice.", 2),
         ("Victim of crime", "Bike stolen from outside the house, crime number given.", 15),
-        ("Domestic incident", "Verbal argument between adults, children present, DASH standard.", 2),
+        ("Domestic incident", "Verbal argument between adults, children present, DASH standard.", 1),
         ("Missing person", "Returned within two hours, return interview done.", 1),
         ("Arrest", "Arrested for assault occasioning actual bodily harm.", 1),
     ],
     "school": [
-        ("Attendance - authorised", "Illness, parent phoned in.", 40),
-        ("Attendance - unauthorised", "No reason given.", 12),
-        ("Parents evening", "Good progress in reading, no concerns.", 30),
+        ("Attendance - authorised", "Illness, parent phoned in.", 200),
+        ("Attendance - unauthorised", "No reason given.", 4),
+        ("Parents evening", "Good progress in reading, no concerns.", 200),
         ("Persistent absence", "Attendance 84% this term, several unauthorised absences.", 1),
         ("DSL note", "Child tired and hungry at school, spoke to parent.", 1),
         ("Suspension", "One day for fighting in the playground.", 1),
     ],
     "hv": [
-        ("Health visit", "Seen at home, development on track.", 60),
-        ("Was not brought", "Not brought to clinic, letter sent.", 6),
+        ("Health visit", "Seen at home, development on track.", 300),
+        ("Was not brought", "Not brought to clinic, letter sent.", 3),
         ("Health visit", "Mum has low mood, started on antidepressants, no safeguarding concerns.", 1),
     ],
     "gp": [
-        ("GP appointment", "Cough and cold, reassured.", 60),
-        ("Did not attend", "Did not attend for immunisations, recalled.", 6),
+        ("GP appointment", "Cough and cold, reassured.", 300),
+        ("Did not attend", "Did not attend for immunisations, recalled.", 3),
         ("GP appointment", "Low mood and anxiety, referred to talking therapies.", 1),
     ],
     "ed-north": [
         ("ED attendance", "Sprained wrist at football, witnessed by coach.", 20),
-        ("ED attendance", "Fell in the park, consistent history, discharged.", 6),
+        ("ED attendance", "Fell in the park, consistent history, discharged.", 3),
         ("ED attendance", "Bruise to the arm, explanation vague.", 1),
         ("Self harm", "Cuts to forearm, CAMHS liaison referral.", 1),
     ],
@@ -290,8 +290,7 @@ def population_write(*, children: int, events: int, as_of: dt.date, seed: int = 
         else:
             share = [round(f) for f in factors]
         with transaction.atomic():
-            refs = _records_write(members, agencies, received, records_from_feed, counts)
-            counts.links += records_link_identifiers(actor=None, records=refs["records"])
+            refs = _records_write(members, agencies, received, records_from_feed, records_link_identifiers, counts)
             written += _events_write(members, share, refs["ids"], agencies, batches, templates, as_of, rng,
                                      budget, counts)  # fmt: skip
         chunk.clear()
@@ -338,8 +337,10 @@ def _history_stamp(read_through) -> None:
     PatternReadState.objects.update_or_create(pk=1, defaults={"read_through": read_through})
 
 
-def _records_write(members: list[Member], agencies: dict, received, records_from_feed, counts) -> dict:
-    """Each member's record at each of its agencies, through ``records_from_feed`` (one call per agency)."""
+def _records_write(members: list[Member], agencies: dict, received, records_from_feed, link, counts) -> dict:
+    """Each member's record at each of its agencies, through ``records_from_feed`` and ``records_link_identifiers``
+    (`link`), one agency after the other as successive imports link them (each new record then meets one person
+    already joined, the common case, rather than several records of one person at once)."""
     from django.utils import timezone
 
     from openmash.feeds.writer import _kind
@@ -365,6 +366,7 @@ def _records_write(members: list[Member], agencies: dict, received, records_from
     records, ids = [], {}
     for code, details in by_agency.items():
         made = records_from_feed(agency=agencies[code], details=details, received_at=received, source_feed=FEED)
+        counts.links += link(actor=None, records=made)
         records += made
         ids.update({(code, r.local_id): (r.pk, r.origin_person_id) for r in made})
     counts.records += len(records)
