@@ -48,6 +48,8 @@ health, not the child's).
 
 The phrase file (YAML; ``phrases/default.yaml``; loaded with ``yaml.safe_load`` by ``load_phrase_rules``)
 ----------------------------------------------------------------------------------------------------------------
+The shipped rules are ``phrases/default.yaml`` with the files of ``SHIPPED_EXTRA_PHRASES_PATHS`` (``signs.yaml``)
+merged onto it, each written as ``extends: default``; a partnership's ``extends: default`` file extends them all.
 ``version``, ``extends`` (optional: ``default`` adds this file's phrases to the shipped ones), ``indicators`` (code
 -> ``phrases``, ``acronyms``), ``ignore`` (phrases read and set aside, e.g. "DNA sample" is not "did not attend"),
 ``negation`` (``before`` and ``after``: lists of ``{window, phrases}``; ``pseudo``; ``breaks``), ``explanations``
@@ -114,6 +116,11 @@ __all__ = [
 ]
 
 DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases") / "default.yaml"
+# Further shipped phrase files, each ``extends: default``, merged onto default.yaml in this order to make the shipped
+# rules (a partnership file with ``extends: default`` extends all of them). signs.yaml: kinds of sign read from
+# practice guidance (unsafe infant sleep, perplexing presentations, a young child's signs of sexual abuse, self-harm,
+# honour-based abuse, faltering growth, debt bondage, a child's own account, follow-up letters).
+SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (Path(__file__).with_name("phrases") / "signs.yaml",)
 EVIDENCE_MAX = 80
 
 
@@ -645,22 +652,41 @@ def load_phrase_rules(text: str | None = None) -> PhraseRules:
     that is not text, an unbalanced bracket, an invalid ``re:`` expression, a bad window).
     """
     if text is None:
-        text = DEFAULT_PHRASES_PATH.read_text(encoding="utf-8")
+        return _compile(_shipped_data())
+    data = _extended(_parse(text, "the phrase rules"), _shipped_data)
+    return _compile(data)
+
+
+def _parse(text: str, what: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PhraseRuleError(f"the phrase rules are not valid YAML: {exc}") from None
-    data = _as_map(data, "(top level)", _TOP_KEYS)
+        raise PhraseRuleError(f"{what} are not valid YAML: {exc}") from None
+    return _as_map(data, "(top level)", _TOP_KEYS)
+
+
+def _extended(data: dict, base) -> dict:
+    """``data`` merged onto ``base()`` when it says ``extends: default``; as it is otherwise."""
     extends = data.get("extends")
-    if extends is not None:
-        if extends != "default":
-            raise PhraseRuleError(f"extends: {extends!r} is not known (only 'default')")
-        base = yaml.safe_load(DEFAULT_PHRASES_PATH.read_text(encoding="utf-8"))
-        _as_map(data.get("indicators"), "indicators")
-        _as_map(data.get("ignore"), "ignore", {"phrases", "acronyms"})
-        _as_map(data.get("negation"), "negation", {"before", "after", "pseudo", "breaks"})
-        data = _merge(base, data)
-    return _compile(data)
+    if extends is None:
+        return data
+    if extends != "default":
+        raise PhraseRuleError(f"extends: {extends!r} is not known (only 'default')")
+    _as_map(data.get("indicators"), "indicators")
+    _as_map(data.get("ignore"), "ignore", {"phrases", "acronyms"})
+    _as_map(data.get("negation"), "negation", {"before", "after", "pseudo", "breaks"})
+    return _merge(base(), data)
+
+
+def _shipped_data() -> dict:
+    """default.yaml with every file of ``SHIPPED_EXTRA_PHRASES_PATHS`` merged onto it (each must extend default)."""
+    data = _parse(DEFAULT_PHRASES_PATH.read_text(encoding="utf-8"), DEFAULT_PHRASES_PATH.name)
+    for path in SHIPPED_EXTRA_PHRASES_PATHS:
+        extra = _parse(path.read_text(encoding="utf-8"), path.name)
+        if extra.get("extends") != "default":
+            raise PhraseRuleError(f"{path.name}: a shipped extra phrase file must say 'extends: default'")
+        data = _extended(extra, lambda merged=data: merged)
+    return data
 
 
 def _compile(data: dict) -> PhraseRules:
