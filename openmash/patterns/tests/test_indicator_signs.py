@@ -157,10 +157,13 @@ EXPLAINED = [
     ("Discharged from the fracture clinic; cast removed.", "other", "Clinic letter", "fracture"),
     ("Burn to hand has healed; burns team discharged her.", "other", "Letter", "burn"),
     # a witnessed mechanism, brought promptly
-    ("Fractured wrist in a tackle during the rugby match, brought straight from the pitch.", "ed_attendance", "ED",
-     "fracture"),
-    ("Broken arm at gymnastics class, witnessed by the coach, consistent account.", "ed_attendance", "ED",
-     "fracture"),
+    (
+        "Fractured wrist in a tackle during the rugby match, brought straight from the pitch.",
+        "ed_attendance",
+        "ED",
+        "fracture",
+    ),
+    ("Broken arm at gymnastics class, witnessed by the coach, consistent account.", "ed_attendance", "ED", "fracture"),
     # a completed sentence for an unrelated minor offence
     ("Order completed for a drink driving offence in 2023.", "other", "Case note", "substance_misuse"),
     ("Historic drink-driving conviction, no other offending.", "other", "PNC check", "substance_misuse"),
