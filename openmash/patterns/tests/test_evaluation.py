@@ -295,31 +295,3 @@ def test_a_contact_recorded_in_openmash_gives_contact_and_its_concerns(new_conta
     assert found == ["contact", "domestic_abuse", "physical_abuse"]
     evidence = {i.indicator: i.evidence for i in EventIndicator.objects.all()}
     assert evidence["domestic_abuse"] == "Domestic abuse: child"  # the concern's label, never the narrative
-
-
-def test_after_an_import_only_the_household_rules_reach_is_evaluated_again(load):
-    """The hook evaluates the people given new indicators, and the people living with someone given an indicator the
-    household rules read of others (an adult's arrest): not the whole postcode (issue 8 speed target)."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-
-    def ago(days: int) -> str:
-        return (today - dt.timedelta(days=days)).isoformat()
-
-    load("school-oak", [child("S1", event_date=ago(60), event_type="Persistent absence")])
-    neighbour = row(record_id="N1", given_name="Ava", family_name="Jones", date_of_birth="2016-05-05", nhs_number="",
-                    address="3 High Street", event_date=ago(50), event_type="Persistent absence", description="")  # fmt: skip
-    load("school-oak", [neighbour])
-    entries_read()
-    # the child's own concern (not one the household rules read of others): that child alone
-    batch = load("health-gp", [child("G1", event_date=ago(40), event_type="Was not brought")])
-    assert after_import(batch)["children"] == 1
-    # an adult's arrest at the child's address: the adult and the child at number 1, not the neighbour at number 3
-    adult = row(record_id="A1", given_name="Dean", family_name="Walsh", date_of_birth="1990-01-01", nhs_number="",
-                address="1 High Street", event_date=ago(30), event_type="Arrest", description="")  # fmt: skip
-    done = after_import(load("police", [adult]))
-    assert done["children"] == 2
-    flag = Flag.objects.get(child=AgencyRecord.objects.get(local_id="S1").person, current=True)
-    assert "household_adult_offending" in [r["code"] for r in flag.rules]
-    assert not Flag.objects.filter(child=AgencyRecord.objects.get(local_id="N1").person).exists()

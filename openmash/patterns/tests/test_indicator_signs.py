@@ -63,8 +63,8 @@ AFFIRMED = [
     ("Told not to tell mummy about the tickles.", "sexual_harm"),
     ("Sexual knowledge beyond his age in role play.", "sexual_harm"),
     ("Drew a picture of a naked man in class.", "sexual_harm"),
-    ("Blood in her knickers noted by the childminder.", "sexual_harm"),
-    ("Perianal redness and discharge on examination.", "sexual_harm"),
+    ("Blood in her knickers noted by the childminder.", "anogenital_symptoms"),
+    ("Perianal redness and discharge on examination.", "anogenital_symptoms"),
     ("Screams during nappy changes at nursery.", "sexual_harm"),
     ("Secondary enuresis for two months.", "sexual_harm"),
     ("Started wetting the bed again after six months dry.", "child_mental_health"),
@@ -171,8 +171,8 @@ EXPLAINED = [
     ("Elective home education: provision judged suitable at the annual review.", "other", "EHE", "missing_education"),
     ("EHE register: efficient and suitable education evidenced.", "other", "EHE", "missing_education"),
     # a medical cause found
-    ("Vulval soreness, diagnosed with threadworms, treated.", "other", "", "sexual_harm"),
-    ("Perianal redness secondary to constipation.", "other", "", "sexual_harm"),
+    ("Vulval soreness, diagnosed with threadworms, treated.", "other", "", "anogenital_symptoms"),
+    ("Perianal redness secondary to constipation.", "other", "", "anogenital_symptoms"),
     ("Weight dropped two centiles; coeliac disease diagnosed, now gaining.", "other", "", "neglect"),
 ]
 
@@ -190,7 +190,7 @@ def test_explained_signs_are_set_aside_with_the_explaining_words(description, ki
         ("Fracture clinic letter: old healed rib fractures on skeletal survey.", "fracture"),
         ("Withdrawn to home education two days after the school referral; EHE visit refused.", "missing_education"),
         ("Completed a drink driving order but still drinking daily.", "substance_misuse"),
-        ("Genital soreness with no medical cause found.", "sexual_harm"),
+        ("Genital soreness with no medical cause found.", "anogenital_symptoms"),
         ("Home education said to be suitable; withdrawn days after the safeguarding referral.", "missing_education"),
     ],
 )
