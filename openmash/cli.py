@@ -45,6 +45,7 @@ Operating
   openmash bench linkage [--sizes 10000,100000]      our matching engine beside Splink on generated people
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
   openmash bench flags [--only CODES] [--speed]      the safeguarding scenarios through import + flags, scored
+  openmash bench flags-speed [--children N]          time a full flags evaluation and one after a 10,000-event import
   openmash oversight overdue [--fail-if-any]         how many break-glass alerts are overdue for review (count only)
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
@@ -132,6 +133,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "import"): "bench_import",
     ("bench", "audit"): "bench_audit",
     ("bench", "flags"): "bench_flags",
+    ("bench", "flags-speed"): "bench_flags_speed",
     ("demo", "extracts"): "demo_extracts",
     ("demo", "code"): "demo_code",
     ("import",): "feed_import",

@@ -184,21 +184,46 @@ def _households(roots, adult_before: int, adult: set, household: dict) -> None:
             return
         records = records.filter(postcode__in=postcodes)
     by_postcode: dict = defaultdict(list)
+    parts: dict = {}  # (postcode, address) -> _address_parts: the members of a household share them
     for person_id, kind, born, postcode, address in records.values_list(
         "person_id", "kind", "date_of_birth", "postcode", "address"
-    ):
-        pc, number = _address_parts(postcode, address)
+    ).iterator(chunk_size=20_000):
+        found = parts.get((postcode, address))
+        if found is None:
+            found = parts[(postcode, address)] = _address_parts(postcode, address)
+        pc, number = found
         by_postcode[pc].append((person_id, number))
         if kind == "adult" or (born and born.toordinal() <= adult_before):
             adult.add(person_id)
     for members in by_postcode.values():
-        if len({m[0] for m in members}) < 2:
-            continue
-        for i, (a, na) in enumerate(members):
-            for b, nb in members[i + 1 :]:
-                if a != b and (na is None or nb is None or na == nb):
-                    household[a].add(b)
-                    household[b].add(a)
+        _household_pairs(members, household)
+
+
+def _household_pairs(members: list, household: dict) -> None:
+    """Join in `household` the people of one postcode's records `members` ([(person, house number or None)]) who
+    live at the same address: the same house number, or either record without one. The same pairs as comparing
+    every two records, in time linear in the records rather than quadratic (issue 8 speed target; a postcode holds
+    tens of households)."""
+    people = {m[0] for m in members}
+    if len(people) < 2:
+        return
+    numbers: dict = defaultdict(set)  # person -> their records' numbers (None: a record without one)
+    at: dict = defaultdict(set)  # number -> people with a record at it
+    for person, number in members:
+        numbers[person].add(number)
+        if number is not None:
+            at[number].add(person)
+    unnumbered = {p for p, ns in numbers.items() if None in ns}
+    for person, ns in numbers.items():
+        if person in unnumbered:
+            others = people
+        else:
+            others = set(unnumbered)
+            for n in ns:
+                others |= at[n]
+        rest = others - {person}
+        if rest:
+            household[person] |= rest
 
 
 def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone: bool) -> dict:
@@ -224,6 +249,40 @@ def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone
         where = f" AND ei.indicator IN ({marks}) AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
         for root, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *wanted, *_db_ids(part)])):
             out[_uuid(root)].extend(events)
+    return out
+
+
+# --- incremental: whose verdict new indicators can change (issue 8 speed target) --------------------------------
+
+
+def affected_roots(found: dict, *, rules: list[Rule] | None = None) -> set[uuid.UUID]:
+    """The resolved people whose verdict can change after an import: ``found`` is {person id as recorded: the
+    indicator codes read for them} (``reading.ReadSummary.found``). Each such person's resolved identity; and, for a
+    person given an indicator that the household rules read from the people living with them
+    (``engine.household_indicators``: an adult's domestic abuse, offending...), everyone sharing their address as
+    the evaluation's households do (the same postcode and house number, ``_households``). Nobody else's evaluation
+    reads these indicators, so nobody else need be evaluated again."""
+    if not found:
+        return set()
+    rules = rules if rules is not None else rules_current()
+    wanted = engine.household_indicators(rules)
+    roots = _resolved(found)
+    spread = _resolved([p for p, codes in found.items() if not wanted.isdisjoint(codes)])
+    if spread:
+        household: dict = defaultdict(set)
+        _households(sorted(spread), 0, set(), household)
+        for root in spread:
+            roots |= household.get(root, set())
+    return roots
+
+
+def _resolved(person_ids) -> set[uuid.UUID]:
+    """The resolved people (``merged_into``, else the person) of `person_ids`."""
+    ids = list(person_ids)
+    out: set = set()
+    for start in range(0, len(ids), 500):
+        for pk, merged in Person.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "merged_into_id"):
+            out.add(merged or pk)
     return out
 
 
@@ -622,4 +681,11 @@ def explanation_text(
     return "\n".join(lines), sorted(codes)
 
 
-__all__ = ["Evaluation", "children_evaluate", "explanation_text", "explanations_for", "flags_evaluate"]
+__all__ = [
+    "Evaluation",
+    "affected_roots",
+    "children_evaluate",
+    "explanation_text",
+    "explanations_for",
+    "flags_evaluate",
+]

@@ -48,6 +48,8 @@ health, not the child's).
 
 The phrase file (YAML; ``phrases/default.yaml``; loaded with ``yaml.safe_load`` by ``load_phrase_rules``)
 ----------------------------------------------------------------------------------------------------------------
+The shipped rules are ``phrases/default.yaml`` with the files of ``SHIPPED_EXTRA_PHRASES_PATHS`` (``signs.yaml``)
+merged onto it, each written as ``extends: default``; a partnership's ``extends: default`` file extends them all.
 ``version``, ``extends`` (optional: ``default`` adds this file's phrases to the shipped ones), ``indicators`` (code
 -> ``phrases``, ``acronyms``), ``ignore`` (phrases read and set aside, e.g. "DNA sample" is not "did not attend"),
 ``negation`` (``before`` and ``after``: lists of ``{window, phrases}``; ``pseudo``; ``breaks``), ``explanations``
@@ -66,7 +68,9 @@ regular expression shaped as a trie (one branch per first letter, shared prefixe
 scanned three times (indicators, acronyms, cues) in C; which phrase a matched span is comes from a small per-letter
 regex with groups, once per distinct span (cached). The Python work is per match, not per phrase: about 60,000
 events a second on one core for one-to-three-sentence descriptions (``indicators_bench.bench_indicators``).
-Compiling the shipped rules takes about 1.5 s, once per process (``default_rules``).
+Compiling the shipped rules (default.yaml and signs.yaml) took 7 s of CPU on the loaded 2-core machine (2.6 s there
+for default.yaml alone; about 1.5 s idle before signs.yaml), once per process (``default_rules``); signs.yaml adds
+about a tenth to the CPU time per event (31 against 28 microseconds, 2026-12-01).
 
 Sources of the indicator catalogue and the phrases
 --------------------------------------------------
@@ -88,6 +92,20 @@ Sources of the indicator catalogue and the phrases
   holiday, a mother or sister who has undergone FGM) and on forced marriage; Prevent duty guidance (radicalisation).
 - Operation Encompass, DASH/MARAC and the Domestic Abuse Act 2021 for domestic-abuse vocabulary; agencies' own
   abbreviations: DV, DA, A&E, ED, NAI, CSE, CCE, DNA, WNB, EHE, CME, MH, FGM, MARAC, MISPER, s47, CP.
+- ``phrases/signs.yaml`` (kinds of sign, each with negation and explanation): the Panel's *Out of routine* (SUDI,
+  2020) and safer-sleep protocols (sofa and armchair sharing, bed-sharing after alcohol or drugs, no safe sleep
+  space); RCPCH *Perplexing presentations / FII* (2021) alerting signs (symptoms only a parent reports, many
+  hospitals, repeated normal tests, diets restricted without medical advice), each weak and counted only beside
+  others by the rules; NICE CG89 and the CSA Centre's *Signs and indicators* template (secrets and "special games",
+  sexual knowledge beyond age, anogenital soreness or discharge without a medical cause, distress at intimate care,
+  secondary enuresis); self-harm and suicidal ideation; the forced marriage statutory guidance (2023: shame and
+  honour, passports taken, weddings arranged abroad); NICE NG75 faltering growth (below the 2nd or 0.4th centile,
+  centile lines crossed, wasted buttocks) and hunger (hoarding, food-seeking, over-diluted feeds); the Panel's *It
+  was hard to escape* (2020), Childline and Ivison Trust on debt bondage (owing older people, holding things for
+  them, internal concealment, out in the early hours, found in another town); the child's own account (made to spy
+  on a parent, frightened of going to a parent's house); and what is not a new concern (a clinic or discharge letter
+  about an injury already recorded, a witnessed mechanism brought the same day, a completed sentence for an
+  unrelated offence, home education judged suitable, unless the record contradicts it).
 """
 
 from __future__ import annotations
@@ -114,6 +132,11 @@ __all__ = [
 ]
 
 DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases") / "default.yaml"
+# Further shipped phrase files, each ``extends: default``, merged onto default.yaml in this order to make the shipped
+# rules (a partnership file with ``extends: default`` extends all of them). signs.yaml: kinds of sign read from
+# practice guidance (unsafe infant sleep, perplexing presentations, a young child's signs of sexual abuse, self-harm,
+# honour-based abuse, faltering growth, debt bondage, a child's own account, follow-up letters).
+SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (Path(__file__).with_name("phrases") / "signs.yaml",)
 EVIDENCE_MAX = 80
 
 
@@ -666,22 +689,41 @@ def load_phrase_rules(text: str | None = None) -> PhraseRules:
     that is not text, an unbalanced bracket, an invalid ``re:`` expression, a bad window).
     """
     if text is None:
-        text = DEFAULT_PHRASES_PATH.read_text(encoding="utf-8")
+        return _compile(_shipped_data())
+    data = _extended(_parse(text, "the phrase rules"), _shipped_data)
+    return _compile(data)
+
+
+def _parse(text: str, what: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PhraseRuleError(f"the phrase rules are not valid YAML: {exc}") from None
-    data = _as_map(data, "(top level)", _TOP_KEYS)
+        raise PhraseRuleError(f"{what} are not valid YAML: {exc}") from None
+    return _as_map(data, "(top level)", _TOP_KEYS)
+
+
+def _extended(data: dict, base) -> dict:
+    """``data`` merged onto ``base()`` when it says ``extends: default``; as it is otherwise."""
     extends = data.get("extends")
-    if extends is not None:
-        if extends != "default":
-            raise PhraseRuleError(f"extends: {extends!r} is not known (only 'default')")
-        base = yaml.safe_load(DEFAULT_PHRASES_PATH.read_text(encoding="utf-8"))
-        _as_map(data.get("indicators"), "indicators")
-        _as_map(data.get("ignore"), "ignore", {"phrases", "acronyms"})
-        _as_map(data.get("negation"), "negation", {"before", "after", "pseudo", "breaks"})
-        data = _merge(base, data)
-    return _compile(data)
+    if extends is None:
+        return data
+    if extends != "default":
+        raise PhraseRuleError(f"extends: {extends!r} is not known (only 'default')")
+    _as_map(data.get("indicators"), "indicators")
+    _as_map(data.get("ignore"), "ignore", {"phrases", "acronyms"})
+    _as_map(data.get("negation"), "negation", {"before", "after", "pseudo", "breaks"})
+    return _merge(base(), data)
+
+
+def _shipped_data() -> dict:
+    """default.yaml with every file of ``SHIPPED_EXTRA_PHRASES_PATHS`` merged onto it (each must extend default)."""
+    data = _parse(DEFAULT_PHRASES_PATH.read_text(encoding="utf-8"), DEFAULT_PHRASES_PATH.name)
+    for path in SHIPPED_EXTRA_PHRASES_PATHS:
+        extra = _parse(path.read_text(encoding="utf-8"), path.name)
+        if extra.get("extends") != "default":
+            raise PhraseRuleError(f"{path.name}: a shipped extra phrase file must say 'extends: default'")
+        data = _extended(extra, lambda merged=data: merged)
+    return data
 
 
 def _compile(data: dict) -> PhraseRules:

@@ -1,0 +1,103 @@
+"""`openmash bench flags-speed` (issue 8's speed targets) at a tiny scale, so the bench cannot rot: the set-up writes
+what real imports write (the reader, run again over the entries, finds the same indicators; each person's records
+are joined), the command prints every figure, and the household matching's fast path gives the same pairs as
+comparing every two records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from openmash.cli import ALIASES
+from openmash.patterns.evaluation import _household_pairs
+from openmash.patterns.models import EventIndicator, PatternReadMark
+from openmash.patterns.speed import families, more_extract_write, population_write
+from openmash.people.models import AgencyRecord, ChronologyEntry, Person
+
+
+def test_flags_speed_is_wired_as_a_two_word_command():
+    assert ALIASES[("bench", "flags-speed")] == "bench_flags_speed"
+
+
+def test_the_bench_sets_up_evaluates_imports_and_reports(capsys):
+    call_command("bench_flags_speed", children=40, events=1500, more_events=60, database="sqlite")
+    out = capsys.readouterr().out
+    assert "sqlite: set up 40 children" in out and "1,500 events" in out
+    assert "sqlite: full evaluation: " in out and "s wall" in out and "peak RSS" in out and "load average" in out
+    assert "phases: entries read" in out and "engine" in out and "flags written" in out
+    assert "sqlite: import of 60 rows (60 new events" in out
+    assert "sqlite: incremental evaluation after the import: " in out
+
+
+def _quadratic(members: list) -> dict:
+    """The household pairs as the evaluation first found them: every two records of one postcode compared."""
+    household: dict = defaultdict(set)
+    if len({m[0] for m in members}) < 2:
+        return household
+    for i, (a, na) in enumerate(members):
+        for b, nb in members[i + 1 :]:
+            if a != b and (na is None or nb is None or na == nb):
+                household[a].add(b)
+                household[b].add(a)
+    return household
+
+
+def test_household_pairs_are_the_pairs_of_comparing_every_two_records():
+    rng = random.Random(3)
+    for _ in range(300):
+        members = [(rng.randrange(8), rng.choice([None, "1", "2", "3", "flat a"])) for _ in range(rng.randrange(1, 14))]
+        fast: dict = defaultdict(set)
+        _household_pairs(members, fast)
+        assert dict(fast) == {k: v for k, v in _quadratic(members).items() if v}, members
+
+
+def test_families_are_deterministic_and_hold_the_children_asked_for():
+    as_of = dt.date(2026, 6, 30)
+    a = [[(m.number, m.nhs, m.agencies) for m in h] for h in families(50, as_of, 8)]
+    b = [[(m.number, m.nhs, m.agencies) for m in h] for h in families(50, as_of, 8)]
+    assert a == b
+    members = [m for h in families(50, as_of, 8) for m in h]
+    assert sum(m.child for m in members) == 50 and any(not m.child for m in members)
+    assert len({m.nhs for m in members}) == len(members)
+
+
+@pytest.mark.django_db
+def test_the_set_up_writes_what_the_import_and_the_reader_write():
+    as_of = timezone.localdate()
+    counts = population_write(children=25, events=800, as_of=as_of, say=lambda _line: None)
+    assert counts.events == ChronologyEntry.objects.count() == 800
+    assert counts.indicators == EventIndicator.objects.count() > 0
+    assert PatternReadMark.objects.count() == 800
+    # each person's records at several agencies are one resolved person (joined on the shared NHS number)
+    people = {m.nhs: m for h in families(25, as_of, 8) for m in h}
+    for nhs, m in people.items():
+        resolved = set(AgencyRecord.objects.filter(nhs_number=nhs).values_list("person_id", flat=True))
+        assert len(resolved) == 1 and AgencyRecord.objects.filter(nhs_number=nhs).count() == len(m.agencies)
+    assert Person.objects.filter(merged_into__isnull=True).count() == len(people)
+    # the reader, run again over the entries the set-up wrote, finds exactly the indicators it wrote
+    columns = ("entry_id", "person_id", "indicator", "occurred_on", "agency_id", "source", "explained")
+    written = set(EventIndicator.objects.values_list(*columns))
+    evidence = {(e.entry_id, e.indicator): e.evidence for e in EventIndicator.objects.all()}
+    EventIndicator.objects.all().delete()
+    PatternReadMark.objects.all().delete()
+    from openmash.patterns.reading import entries_read
+
+    read = entries_read(list(ChronologyEntry.objects.values_list("pk", flat=True)))
+    assert read.entries == 800
+    assert set(EventIndicator.objects.values_list(*columns)) == written
+    assert {(e.entry_id, e.indicator): e.evidence for e in EventIndicator.objects.all()} == evidence
+
+
+def test_the_more_extract_names_records_the_set_up_wrote(tmp_path):
+    as_of = dt.date(2026, 6, 30)
+    path = tmp_path / "more.csv"
+    people = more_extract_write(path, children=30, events=20, as_of=as_of, agency="police")
+    lines = path.read_text().splitlines()
+    assert len(lines) == 21 and people == 10
+    held = {m.local_id("police") for h in families(30, as_of, 8) for m in h if "police" in m.agencies}
+    assert {line.split(",")[0] for line in lines[1:]} <= held
