@@ -124,12 +124,14 @@ class GroupRow:
     rate_text: str = ""
     interval_text: str = ""
     ratio_text: str = ""
-    marker: str = ""  # "higher", "lower" or ""
+    marker: str = ""  # "higher", "lower", "few" (its count is suppressed: too few to compare) or ""
     acceptance_text: str = ""
 
     @property
     def marker_text(self) -> str:
-        return {"higher": "Higher than overall", "lower": "Lower than overall"}.get(self.marker, "")
+        return {"higher": "Higher than overall", "lower": "Lower than overall", "few": "Too few to compare"}.get(
+            self.marker, ""
+        )
 
 
 @dataclass
@@ -270,11 +272,14 @@ def _fill(rows: list[GroupRow], overall_rate: float | None, *, secondary: bool) 
             row.rate_text = f"{_per_thousand(flagged, children):.1f}"
             row.interval_text = f"{PER * low:.1f} to {PER * high:.1f}"
         if children >= MARKER_MIN_CHILDREN and overall_rate:
-            ratio = _per_thousand(flagged, children) / overall_rate
             if rate_shown:
+                ratio = _per_thousand(flagged, children) / overall_rate
                 row.ratio_text = f"{ratio:.2f}"
-            # the marker only says which side of a threshold: it does not give the suppressed count away
-            row.marker = "higher" if ratio >= RATIO_HIGH else "lower" if ratio <= RATIO_LOW else ""
+                row.marker = "higher" if ratio >= RATIO_HIGH else "lower" if ratio <= RATIO_LOW else ""
+            else:
+                # a suppressed count: "higher" or "lower" would half give it away and says nothing reliable
+                # about a handful of children (practitioner review, 2026-12-01)
+                row.marker = "few"
         if not hidden["accepted"] and not hidden["decided"] and row.n["decided"] > 0:
             row.acceptance_text = f"{100 * row.n['accepted'] / row.n['decided']:.0f}%"
 

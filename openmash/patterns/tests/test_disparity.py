@@ -359,3 +359,19 @@ def test_csv_cells_are_neutralised_against_formula_injection(partnership):
     text = report_csv(disparity_report(period_start=START, period_end=END))
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
+
+
+def test_a_group_whose_flagged_count_is_suppressed_gets_no_higher_or_lower_marker():
+    """Practitioner review: "Asian - Higher than overall - 150 children - fewer than 5 flagged" half gave the
+    suppressed count away and meant nothing for a handful of children: such a group says "Too few to compare"."""
+    from openmash.patterns.disparity import GroupRow, _fill
+
+    rows = [
+        GroupRow(dimension="ethnicity", key="a", label="A", n={"children": 150, "flagged": 3, "accepted": 0, "dismissed": 0, "watched": 0, "decided": 0}),
+        GroupRow(dimension="ethnicity", key="b", label="B", n={"children": 400, "flagged": 40, "accepted": 0, "dismissed": 0, "watched": 0, "decided": 0}),
+        GroupRow(dimension="ethnicity", key="c", label="C", n={"children": 1000, "flagged": 5, "accepted": 0, "dismissed": 0, "watched": 0, "decided": 0}),
+    ]  # fmt: skip
+    _fill(rows, overall_rate=13.0, secondary=False)
+    assert rows[0].text["flagged"] == "fewer than 5"
+    assert rows[0].marker == "few" and rows[0].marker_text == "Too few to compare" and rows[0].ratio_text == ""
+    assert rows[1].marker == "higher" and rows[2].marker == "lower"

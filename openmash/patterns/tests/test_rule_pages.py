@@ -261,3 +261,22 @@ def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypat
     with pytest.raises(Conflict):
         rule_editing.rule_change(actor=admin, code=CODE, expected_version=1, changes={"min_score": 4})
     assert not AuditEvent.objects.filter(action="pattern_rule.save", detail__version=3).exists()
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "definition", "message"),
+    [
+        ("combination", {"min_agencies": 0, "window_days": 183}, "min_agencies must be at least 2"),
+        ("same_concern", {"min_agencies": 1, "window_days": 183}, "min_agencies must be at least 2"),
+        ("combination", {"min_agencies": 2, "window_days": 0}, "window_days must be at least 1"),
+        ("repeat_contacts", {"min_count": 0, "window_days": 365}, "min_count must be at least 1"),
+        ("combination", {"min_agencies": 2, "window_days": 99999}, "window_days must be at most"),
+    ],
+)
+def test_values_that_would_defeat_a_rule_are_refused(rule_type, definition, message):
+    """Practitioner review: a cross-agency rule saved with 'Fewest agencies' 0 became a one-agency rule, and a
+    window of 0 days was accepted. The one check (engine.rule_check) serves the file loader and the page."""
+    from openmash.patterns.engine import rule_check
+
+    assert message in (rule_check(rule_type, definition) or "")
+    assert rule_check("age", {"min_agencies": 1, "max_age_days": 200}) is None  # one agency is fine for an age rule
