@@ -585,6 +585,23 @@ MAX_WINDOW_DAYS = 3653
 MAX_AGENCIES = 50
 
 
+def _limits_check(rule_type: str, definition: dict) -> str | None:
+    """Values that would defeat a rule: a window or count of 0 (it never holds), a window over ten years, a
+    cross-agency rule allowed one agency, more agencies than a partnership has."""
+    for key in ("window_days", "lookback_days", "max_age_days", "min_count"):
+        if definition.get(key) == 0:
+            return f"{key} must be at least 1"
+    for key in ("window_days", "lookback_days"):
+        if isinstance(definition.get(key), int) and definition[key] > MAX_WINDOW_DAYS:
+            return f"{key} must be at most {MAX_WINDOW_DAYS} days (10 years)"
+    agencies = definition.get("min_agencies")
+    if rule_type in CROSS_AGENCY_TYPES and isinstance(agencies, int) and agencies < 2:
+        return "min_agencies must be at least 2: this kind of rule is about concerns from different agencies"
+    if isinstance(agencies, int) and agencies > MAX_AGENCIES:
+        return f"min_agencies must be at most {MAX_AGENCIES}"
+    return None
+
+
 def rule_check(rule_type: str, definition: dict) -> str | None:
     """Why a rule definition cannot be used (unknown type, a window that is not a positive whole number...), or
     None."""
@@ -598,17 +615,9 @@ def rule_check(rule_type: str, definition: dict) -> str | None:
     for key in ("min_score", "default_weight"):
         if key in definition and not isinstance(definition[key], (int, float)):
             return f"{key} must be a number"
-    for key in ("window_days", "lookback_days", "max_age_days", "min_count"):  # 0 would make the rule never hold
-        if definition.get(key) == 0:
-            return f"{key} must be at least 1"
-    for key in ("window_days", "lookback_days"):
-        if isinstance(definition.get(key), int) and definition[key] > MAX_WINDOW_DAYS:
-            return f"{key} must be at most {MAX_WINDOW_DAYS} days (10 years)"
-    if rule_type in CROSS_AGENCY_TYPES and isinstance(definition.get("min_agencies"), int):
-        if definition["min_agencies"] < 2:  # what makes the rule a cross-agency pattern (issue 8)
-            return "min_agencies must be at least 2: this kind of rule is about concerns from different agencies"
-    if isinstance(definition.get("min_agencies"), int) and definition["min_agencies"] > MAX_AGENCIES:
-        return f"min_agencies must be at most {MAX_AGENCIES}"
+    problem = _limits_check(rule_type, definition)
+    if problem:
+        return problem
     if rule_type in ("missing_education_and_health", "co_occurrence") and not definition.get("groups"):
         return "groups: give at least one list of indicators"
     unknown = sorted(set(rule_codes(definition)) - KNOWN_INDICATORS)
