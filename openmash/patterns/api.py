@@ -69,6 +69,9 @@ class FlagOut(Schema):
     agencies: list[str]
     events: list[FlagEventOut]
     contact_id: UUID | None = None
+    decided_by: str = ""  # the person who accepted or dismissed it (their name), "" while open
+    decided_at: dt.datetime | None = None  # when (UTC, ISO 8601)
+    dismissal_reason: str = ""  # why it was dismissed (the reason the hub gave), "" otherwise
 
 
 class FlagPageOut(PageOut):
@@ -122,6 +125,9 @@ def flag_out(actor, flag) -> dict:
         "agencies": x["agencies"],
         "events": [{**e, "date": e["when"]} for e in x["events"]],
         "contact_id": flag.contact_id,
+        "decided_by": str(flag.decided_by) if flag.decided_by_id else "",
+        "decided_at": flag.decided_at,
+        "dismissal_reason": flag.dismissal_reason or "",
     }
 
 

@@ -110,6 +110,14 @@ def test_dismissing_with_a_reason_is_recorded_and_audited(screener, flag):
     flag.refresh_from_db()
     assert flag.status == FlagStatus.DISMISSED and flag.dismissal_reason == "Known: the family moved away"
     assert AuditEvent.objects.filter(action="flag.dismissed", object_id=str(flag.pk)).exists()
+    # the decision is on the record for the next person who opens the flag: who, when and why (page and API)
+    page = _text(_client(screener).get(f"/flags/{flag.pk}/"))
+    assert f"by {screener.user}" in page and "Known: the family moved away" in page
+    from openmash.patterns.api import flag_out
+
+    out = flag_out(screener, flag)
+    assert out["dismissal_reason"] == "Known: the family moved away" and out["decided_by"] == str(screener.user)
+    assert out["decided_at"] == flag.decided_at
 
 
 def test_a_stale_decision_gets_the_conflict_message(screener, manager, flag):
