@@ -23,7 +23,7 @@ from tests.support import NO_CHECKS_REASON, child, contact_record, enquiry_open,
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
-pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True)]
 
 
 def _token(actor) -> str:

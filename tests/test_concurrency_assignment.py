@@ -13,7 +13,7 @@ from openmash.enquiries.models import Enquiry
 from tests.support import contact_record, enquiry_open
 from tests.test_concurrency import _post, _token, race
 
-pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_screeners_take_the_same_contact_at_once(make_actor):

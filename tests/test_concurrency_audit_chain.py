@@ -14,7 +14,7 @@ from openmash.audit.chain import audit_seal, audit_verify
 from openmash.audit.models import AuditEvent, AuditSeal
 from openmash.audit.services import audit_record
 
-pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True)]
 ON_POSTGRES = connection.vendor == "postgresql"
 
 

@@ -17,7 +17,7 @@ from openmash.people.models import LinkState, Person, RecordLink
 from tests.support import child, nhs_number
 from tests.test_concurrency import _post, _token, race
 
-pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True)]
 
 
 def _proposal(partnership, n: int = 0) -> RecordLink:

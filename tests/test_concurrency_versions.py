@@ -30,7 +30,7 @@ N = 50
 
 
 @pytest.mark.threads
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_edits_of_one_record(make_actor):
     from openmash.partnership.models import RagLevel
 
@@ -173,7 +173,7 @@ def _in_thread(fn):
 
 
 @pytest.mark.threads
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_api_retry_after_a_timeout_makes_one_contact(make_actor, monkeypatch):
     from openmash.contacts import services
 
@@ -197,7 +197,7 @@ def test_api_retry_after_a_timeout_makes_one_contact(make_actor, monkeypatch):
 
 
 @pytest.mark.threads
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_page_retry_after_a_timeout_makes_one_contact(make_actor, monkeypatch):
     from openmash.contacts import services
     from openmash.web.tests.conftest import contact_form_data, contact_submit

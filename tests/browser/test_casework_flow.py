@@ -31,7 +31,7 @@ def _check_both_widths(session: Session, what: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_notes_strategy_discussion_and_the_mash_pack(browser, live_server, partnership):
     from openmash.accounts.services import agency_create, user_create
     from openmash.casework.models import CaseNote, StrategyDiscussion

@@ -16,7 +16,7 @@ PASSWORD = secrets.token_urlsafe(24)
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_admin_uploads_an_extract_and_watches_it_import(
     page, console_errors, live_server, partnership, settings, tmp_path
 ):

@@ -54,7 +54,7 @@ def _both_agencies_on_the_chronology(page, police_text: str, health_text: str) -
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_imported_police_and_health_records_give_one_chronology_and_a_reviewer_confirms_a_look_alike(
     browser, live_server, partnership, tmp_path, settings
 ):

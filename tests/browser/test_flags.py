@@ -41,7 +41,7 @@ def _extract(path, rows):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_imported_pattern_is_flagged_explained_and_accepted_into_a_contact(
     browser, live_server, partnership, tmp_path, settings
 ):

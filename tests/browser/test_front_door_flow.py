@@ -112,7 +112,7 @@ def _escaped_narrative(page: Page) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_front_door_from_concern_to_decision(browser, page, console_errors, live_server, partnership):
     from openmash.accounts.services import user_create
     from openmash.contacts.models import Contact

@@ -35,7 +35,7 @@ def _contacts(referrer):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_three_screeners_share_a_queue_of_sixty(browser, live_server, partnership):
     from openmash.access.actor import actor_for_user
     from openmash.accounts.services import user_create

@@ -33,7 +33,7 @@ def _check(page: Page, errors: list[str], what: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console_errors, live_server, partnership):
     from openmash.accounts.models import User
     from openmash.accounts.services import user_create

@@ -17,7 +17,7 @@ from tests.browser.test_front_door_flow import PASSWORD, Session, _context, _nav
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_reviewer_confirms_a_proposed_link(browser, live_server, partnership):
     from openmash.access.actor import actor_for_user
     from openmash.accounts.services import user_create

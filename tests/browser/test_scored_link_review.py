@@ -16,7 +16,7 @@ from tests.browser.test_front_door_flow import PASSWORD, Session, _context, _nav
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_reviewer_reads_the_engines_weights_and_confirms(browser, live_server, partnership):
     from openmash.accounts.services import user_create
     from openmash.matching import scoring

@@ -15,7 +15,7 @@ from tests.browser.test_front_door_flow import PASSWORD, Session, _context, _sig
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_gp_and_the_mash_talk_on_the_enquirys_thread_without_email(browser, live_server, partnership, tmp_path):
     from openmash.access.actor import actor_for_user
     from openmash.accounts.services import user_create

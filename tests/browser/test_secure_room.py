@@ -15,7 +15,7 @@ REFUSED = "Attended the sexual health clinic in May"
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_share_one_refuse_one_release_one(browser, live_server, partnership):
     from openmash.access.actor import actor_for_user
     from openmash.accounts.services import user_create

@@ -19,7 +19,7 @@ from tests.browser.test_front_door_flow import PASSWORD, Session, _context, _sig
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_screener_reads_filters_prints_and_draws_the_childs_picture(browser, live_server, partnership):
     from django.utils import timezone
     from pypdf import PdfReader

@@ -64,7 +64,7 @@ def _check_list(page, url, what, *, table, first_cells=(), later_cell=None):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_work_lists_stack_into_cards_at_375px(browser, live_server, partnership):
     from openmash.accounts.services import agency_create
     from tests.support import contact_record, decide, enquiry_open, requests_send, screen

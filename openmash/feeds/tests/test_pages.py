@@ -196,7 +196,7 @@ def test_a_wrong_mapping_is_shown_with_its_error(admin_client, text, message):
     assert not FeedMapping.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_thread_runner_imports_after_the_upload_commits(make_actor, settings, tmp_path):
     from openmash.feeds.models import ImportBatch
     from openmash.feeds.runner import import_launch, spool_dir
