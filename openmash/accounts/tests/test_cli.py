@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import secrets
 import sys
 
 import pytest
@@ -41,7 +42,11 @@ def approver(partnership):
     from openmash.accounts.services import user_create
 
     return user_create(
-        username="ada.admin", password="not-used", agency_code="mash", role="partnership_admin", check_password=False
+        username="ada.admin",
+        password=secrets.token_urlsafe(24),
+        agency_code="mash",
+        role="partnership_admin",
+        check_password=False,
     )
 
 

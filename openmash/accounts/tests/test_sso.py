@@ -8,6 +8,7 @@ verifies the token and signs the user in with the second factor passed, or refus
 
 from __future__ import annotations
 
+import secrets
 import time
 from unittest import mock
 from urllib.parse import parse_qs, urlparse
@@ -61,7 +62,7 @@ def nurse(partnership):
 
     return user_create(
         username="nia.nurse",
-        password="a-long-password-nobody-types-here",
+        password=secrets.token_urlsafe(24),  # never typed: signs on through the provider
         agency_code="mash",
         role="screener",
         check_password=False,
@@ -225,7 +226,7 @@ def test_no_user_is_created_and_an_unknown_or_ambiguous_claim_signs_no_one_in(nu
     assert _refusals("no_such_user") == 1
 
     user_create(
-        username="nia.twin", password="another-long-password-here", agency_code="mash", role="screener",
+        username="nia.twin", password=secrets.token_urlsafe(24), agency_code="mash", role="screener",
         check_password=False, email="nia.nurse@partner.example",
     )  # fmt: skip
     params = _start(client)
@@ -268,7 +269,7 @@ def test_the_provider_failing_is_a_clear_refusal_not_an_error(nurse):
 @SSO
 def test_a_password_sign_in_never_calls_the_provider(nurse):
     with mock.patch("mozilla_django_oidc.auth.requests.post") as post:
-        r = Client().post("/login/?code=x&state=y", {"username": "nia.nurse", "password": "wrong-password-here"})
+        r = Client().post("/login/?code=x&state=y", {"username": "nia.nurse", "password": secrets.token_urlsafe(24)})
     assert r.status_code == 200 and not post.called
 
 
