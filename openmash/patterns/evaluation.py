@@ -252,40 +252,6 @@ def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone
     return out
 
 
-# --- incremental: whose verdict new indicators can change (issue 8 speed target) --------------------------------
-
-
-def affected_roots(found: dict, *, rules: list[Rule] | None = None) -> set[uuid.UUID]:
-    """The resolved people whose verdict can change after an import: ``found`` is {person id as recorded: the
-    indicator codes read for them} (``reading.ReadSummary.found``). Each such person's resolved identity; and, for a
-    person given an indicator that the household rules read from the people living with them
-    (``engine.household_indicators``: an adult's domestic abuse, offending...), everyone sharing their address as
-    the evaluation's households do (the same postcode and house number, ``_households``). Nobody else's evaluation
-    reads these indicators, so nobody else need be evaluated again."""
-    if not found:
-        return set()
-    rules = rules if rules is not None else rules_current()
-    wanted = engine.household_indicators(rules)
-    roots = _resolved(found)
-    spread = _resolved([p for p, codes in found.items() if not wanted.isdisjoint(codes)])
-    if spread:
-        household: dict = defaultdict(set)
-        _households(sorted(spread), 0, set(), household)
-        for root in spread:
-            roots |= household.get(root, set())
-    return roots
-
-
-def _resolved(person_ids) -> set[uuid.UUID]:
-    """The resolved people (``merged_into``, else the person) of `person_ids`."""
-    ids = list(person_ids)
-    out: set = set()
-    for start in range(0, len(ids), 500):
-        for pk, merged in Person.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "merged_into_id"):
-            out.add(merged or pk)
-    return out
-
-
 # --- evaluating ---------------------------------------------------------------------------------------------------
 
 
@@ -683,7 +649,6 @@ def explanation_text(
 
 __all__ = [
     "Evaluation",
-    "affected_roots",
     "children_evaluate",
     "explanation_text",
     "explanations_for",

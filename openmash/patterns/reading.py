@@ -75,7 +75,6 @@ class ReadSummary:
     entries: int = 0
     indicators: int = 0
     people: set = field(default_factory=set)  # ids of the people (as recorded) whose entries gave indicators
-    found: dict = field(default_factory=dict)  # person id (as recorded) -> the indicator codes read for them
 
 
 def _occurred_on(value) -> dt.date:
@@ -219,7 +218,6 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
                 }
             )
             summary.people.add(person_id)
-            summary.found.setdefault(person_id, set()).add(f.indicator[:40])
         marks.append({"entry_id": pk, "read_at": now})
     with transaction.atomic():
         rows_insert(EventIndicator, indicators, ignore_conflicts=True)

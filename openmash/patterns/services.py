@@ -66,8 +66,7 @@ def after_import(batch, *, actor=None) -> dict | None:
 
     try:
         read = entries_read()
-        # everyone at the touched addresses (evaluation.affected_roots, narrower, is not used yet: with it a later
-        # evaluation missed a child whose records are split across review proposals; ADR 0015)
+        # everyone at the touched addresses (a narrower reach was tried and removed: ADR 0015)
         roots = with_households(roots_of(read.people)) if read.people else set()
         if not roots:
             return {"entries": read.entries, "indicators": read.indicators, "children": 0, "raised": 0}
