@@ -237,6 +237,11 @@ class DemoSeeder:
         self.referred: list[tuple[dt.date, PersonSummary]] = []
         self.last_contact: dict[object, dt.datetime] = {}
         self.counts: dict[str, int] = {}
+        # Police domestic abuse contacts draw their details from generators numbered by their order, not by their
+        # received time (which moves with the day the demo is seeded), so every seed has the same mix.
+        self._seed = seed
+        self._da_seen = 0
+        self._encompass_sent = 0
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
@@ -687,7 +692,8 @@ class DemoSeeder:
     def _domestic_abuse(self, plan: Plan) -> dict:
         """A police domestic abuse contact's details (DOMAIN.md 1.5), from its own generator so the rest of the
         synthetic partnership stays as it was."""
-        rng = random.Random(plan.received.timestamp())
+        self._da_seen += 1
+        rng = random.Random(f"{self._seed}-domestic-abuse-{self._da_seen}")
         dash = rng.choice(["standard", "standard", "medium", "medium", "high"])
         return {
             "police_reference": f"DA/{plan.received.year}/{rng.randrange(10000, 99999)}",
@@ -699,8 +705,9 @@ class DemoSeeder:
     def _encompass(self, plan: Plan, data: dict, children: list) -> None:
         """Half the police domestic abuse contacts name the children's schools and ask for an Operation Encompass
         notice, so the demo schools' safeguarding leads have notices to open."""
-        rng = random.Random(plan.received.timestamp() + 1)
-        if rng.random() < 0.5:
+        rng = random.Random(f"{self._seed}-encompass-{self._da_seen}")
+        # The first contact with a school-age child always asks, so the demo schools always have a notice to open.
+        if rng.random() < 0.5 and self._encompass_sent:
             return
         incident = (data.get("incident_at") or plan.received).date()
         births = {str(c.id): c.date_of_birth for c in children}
@@ -714,6 +721,7 @@ class DemoSeeder:
             subject["present_at_incident"] = rng.choice(["yes", "yes", "no", "unknown"])
             at_school = True
         data["notify_schools"] = at_school
+        self._encompass_sent += at_school
 
     def _referrer(self, agency: str) -> dict:
         rng = self.rng

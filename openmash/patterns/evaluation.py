@@ -351,15 +351,20 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
             hits = engine.evaluate_child(rules, child_of(holder, everything, dob), day)
             mine = [e for h in hits for e in h.events if e[REF] in refs[holder]]
             trial[holder] = (hits, (len({e[AG] for e in mine}), len({e[REF] for e in mine})))
-        holder = max(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)))
-        hits = trial[holder][0]
-        used_refs = {e[REF] for h in hits for e in h.events}
-        others = [m for m in present if m != holder and used_refs & refs[m]]
-        if not hits or not used_refs & refs[holder] or not others:
-            continue  # the others' events add nothing, or the pattern is not the holder's own
-        rest = [e for m in present if m != holder for e in own[m]]
-        if not alone and engine.evaluate_child(rules, child_of(others[0], rest, dob), day):
-            continue  # the possibly-same records would make the flag on their own
+        # The holder is the first, by that order, for whom the group makes the flag lawfully: every member is tried
+        # (not only the top one), so which record is taken as the holder never depends on the order of row ids.
+        for holder in sorted(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)), reverse=True):
+            hits = trial[holder][0]
+            used_refs = {e[REF] for h in hits for e in h.events}
+            others = [m for m in present if m != holder and used_refs & refs[m]]
+            if not hits or not used_refs & refs[holder] or not others:
+                continue  # the others' events add nothing, or the pattern is not the holder's own
+            rest = [e for m in present if m != holder for e in own[m]]
+            if not alone and engine.evaluate_child(rules, child_of(others[0], rest, dob), day):
+                continue  # the possibly-same records would make the flag on their own
+            break
+        else:
+            continue
         result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others})
 
 

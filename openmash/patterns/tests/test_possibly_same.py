@@ -185,12 +185,6 @@ def test_first_names_agree_as_a_short_form_or_a_sound_never_as_twins_names(a, b,
     assert _names_agree(a, b) is agree
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect under investigation: a child's records split three ways raise no flag on PostgreSQL and on "
-    "the on-disk SQLite test database (it passes on the in-memory one): the group evaluation of a three-way split "
-    "appears to depend on row order",
-)
 def test_a_childs_records_split_three_ways_are_read_as_one_group(load):
     """Police, school and GP each hold the child under a different spelling without an NHS number the others share,
     with a proposal between each two: the flag reads all three, never joining them."""
