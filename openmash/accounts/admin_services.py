@@ -593,8 +593,10 @@ def user_set_active(*, actor, username: str, active: bool, reason: str = "", han
     may give one. The hub work a leaver holds (contacts awaiting screening, open enquiries) is not left with them:
     it goes back to the shared queue, or to `hand_work_to` (the user id of a hub screener or manager), each item
     audited (`enquiries.assignment.work_hand_back`); the page warns how much they hold first (`work_held_by`).
-    Returns the user with `work_moved` set to the number of items moved. Raises NotFound, ValidationFailed (errors
-    keyed "reason" or "hand_work_to")."""
+    Returns the user with `work_moved` set to the number of items moved. Reactivating holds back every role that
+    needs a second person (_roles_held_back): the user is active again, but those roles come back only when another
+    admin approves their pending grants; `grants_pending` is how many. Raises NotFound, ValidationFailed (errors
+    keyed "reason", "hand_work_to" or "role")."""
     _authorise(actor)
     _refuse_own_account(actor, _user(username, lock=False), change="deactivate", field="username")
     reason = " ".join((reason or "").split())
@@ -613,7 +615,10 @@ def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_
 
     user = _user(username)
     user.work_moved = 0
+    user.grants_pending = 0
     if user.is_active != active:
+        if active:
+            user.grants_pending = _roles_held_back(actor, user)
         user.is_active = active
         user.save(update_fields=["is_active"])
         # tokens issued before a deactivation stay revoked when the user comes back
@@ -629,6 +634,29 @@ def _user_set_active(actor, username: str, active: bool, reason: str, hand_work_
             to_user_id=hand_work_to,
         )
     return user
+
+
+def _roles_held_back(actor, user: User) -> int:
+    """Reactivating a leaver gives back what their roles read, so each active role that a grant would need a
+    second person for (_dual_control: the case roles, the auditor's, the partnership admin's) is held back: the
+    membership is made inactive (audited `update`) and a pending RoleGrant asks to reactivate it, exactly as
+    membership_update does for one role (ADR 0019). One person alone never brings back access to personal data.
+    A role already waiting for approval is not asked for twice. Returns the number of roles held back."""
+    held = 0
+    memberships = Membership.objects.select_for_update().filter(user=user, active=True).select_related("agency", "team")
+    for membership in memberships:
+        if not _dual_control(actor, membership.role):
+            continue
+        membership.active = False
+        membership.save()
+        _audit(actor, "update", membership, {"active": [True, False], "held_for_approval": True})
+        waiting = RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING, membership=membership)
+        if not waiting.exists():
+            team = membership.team.name if membership.team_id else ""
+            _grant_request(actor, user, agency=membership.agency, role=membership.role, team=team,
+                           membership=membership)  # fmt: skip
+        held += 1
+    return held
 
 
 def user_set_password_link(*, actor, username: str) -> str:

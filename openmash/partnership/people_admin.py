@@ -231,8 +231,10 @@ def user_detail(request, user_id: int):
             )
             messages.success(request, f"{user.username} is now deactivated.")
         elif action == "reactivate":
-            svc.user_set_active(actor=request.actor, username=user.username, active=True)
-            messages.success(request, f"{user.username} is now active.")
+            back = svc.user_set_active(actor=request.actor, username=user.username, active=True)
+            waiting = back.grants_pending
+            held = f" {waiting} of their roles must be approved by another admin first." if waiting else ""
+            messages.success(request, f"{user.username} is now active.{held}")
         elif action == "unlock":
             cleared = svc.user_unlock(actor=request.actor, username=user.username)
             messages.success(

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from openmash.accounts.admin_services import SYSTEM, agency_set_active, user_set_active
+from openmash.accounts.admin_services import SYSTEM, agency_set_active, role_grant_decide, user_set_active
+from openmash.accounts.models import RoleGrant
 from openmash.audit.models import AuditEvent
 
 
@@ -41,6 +42,9 @@ def test_a_reactivated_user_must_sign_in_again(police, make_actor):
     assert _signed_in(bystander)  # someone else's session is untouched
     event = AuditEvent.objects.get(action="deactivate", object_id=str(police.user.pk))
     assert event.detail["sessions_ended"] == 1
+    # the referrer role comes back when a second admin approves it (reactivation under dual control, ADR 0019)
+    grant = RoleGrant.objects.get(user=police.user, status=RoleGrant.Status.PENDING)
+    role_grant_decide(actor=make_actor("partnership_admin", "mash"), grant_id=grant.pk, approve=True)
     assert _signed_in(_browser(police))  # signing in again works
 
 

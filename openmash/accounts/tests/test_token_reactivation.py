@@ -14,7 +14,7 @@ from openmash.accounts.admin_services import (
     role_grant_decide,
     user_set_active,
 )
-from openmash.accounts.models import ApiToken, Membership
+from openmash.accounts.models import ApiToken, Membership, RoleGrant
 from openmash.accounts.services import token_create
 from openmash.audit.models import AuditEvent
 
@@ -42,6 +42,9 @@ def test_a_reactivated_user_does_not_get_old_tokens_back(holder, make_actor):
     assert token.revoked_at is not None and token.revoked_by_id == admin.user.pk
     event = AuditEvent.objects.get(action="deactivate", object_id=str(actor.user.pk))
     assert event.detail == {"tokens_revoked": 1, "sessions_ended": 0}
+    # the role comes back when a second admin approves it (reactivation under dual control, ADR 0019)
+    grant = RoleGrant.objects.get(user=actor.user, status=RoleGrant.Status.PENDING)
+    role_grant_decide(actor=make_actor("partnership_admin", "mash"), grant_id=grant.pk, approve=True)
     assert _answer(token_create(username=actor.user.username)[1]) == 200  # a new token works
 
 

@@ -15,3 +15,8 @@ class Command(AdminCommand):
             actor=SYSTEM, username=opts["username"], active=opts["reactivate"], reason=opts["reason"]
         )
         self.stdout.write(f"{user.username} is now {'active' if user.is_active else 'deactivated'}.")
+        if getattr(user, "grants_pending", 0):
+            self.stdout.write(
+                f"{user.grants_pending} role(s) held back until a second person approves them: "
+                "openmash user grants, then openmash user approve-grant ID --by USER"
+            )
