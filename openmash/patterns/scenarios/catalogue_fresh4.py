@@ -619,7 +619,7 @@ def cn65() -> Scenario:
         "Weight dropped from 50th to 9th centile in 6 months. Aunt says she 'refuses food'. Child silent, aunt "
         "answered for her. Bloods requested; not brought.",
     )
-    pol = b.record("police", child, given="Merveil", family="Simba", dob="")
+    pol = b.record("police", child, given="Merveil", dob="")
     b.event(
         pol,
         30,
