@@ -16,12 +16,20 @@ def all_scenarios() -> list[Scenario]:
         catalogue_adolescent,
         catalogue_family,
         catalogue_fresh3,
+        catalogue_fresh4,
         catalogue_heldout,
     )
 
     return [
         make()
-        for module in (catalogue, catalogue_family, catalogue_adolescent, catalogue_heldout, catalogue_fresh3)
+        for module in (
+            catalogue,
+            catalogue_family,
+            catalogue_adolescent,
+            catalogue_heldout,
+            catalogue_fresh3,
+            catalogue_fresh4,
+        )
         for make in module.SCENARIOS
     ]
 
