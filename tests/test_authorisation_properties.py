@@ -239,6 +239,11 @@ def oracle_can(user, action) -> bool:
 # --- the world -----------------------------------------------------------------------------------------------------
 
 
+def _home(first: str) -> dict:
+    """Each child's own address, so AZ-4 (tests/test_collections_bola.py) can tell whose address a page shows."""
+    return {"line1": f"{len(first)} {first} Lane", "town": "Exampleton", "postcode": "EX1 1AA"}
+
+
 @pytest.fixture
 def world(make_actor):
     actors = {label: make_actor(*ROLE[label]) for label in USERS}
@@ -246,7 +251,7 @@ def world(make_actor):
     e1 = enquiry_open(
         referrer=actors[USERS[0]],
         screener=screener,
-        subjects=[child(forename="Alfa", surname="Propchild", nhs=nhs_number())],
+        subjects=[child(forename="Alfa", surname="Propchild", nhs=nhs_number(), address=_home("Alfa"))],
         household=[
             {
                 "forename": "Delta",
@@ -260,11 +265,11 @@ def world(make_actor):
     c1 = e1.contact
     p_request, g_request = requests_send(screener, e1, "police", "health-gp")
     c2 = contact_record(
-        actors[USERS[1]], subjects=[child(forename="Bravo", surname="Propchild", nhs=nhs_number())], household=[]
+        actors[USERS[1]], subjects=[child(forename="Bravo", surname="Propchild", nhs=nhs_number(), address=_home("Bravo"))], household=[]
     )
     c3 = contact_record(
         actors[USERS[2]],
-        subjects=[child(forename="Xray", surname="Propchild", nhs=nhs_number())],
+        subjects=[child(forename="Xray", surname="Propchild", nhs=nhs_number(), address=_home("Xray"))],
         household=[
             {
                 "forename": "Yankee",
