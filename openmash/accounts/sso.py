@@ -345,7 +345,11 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if claims.get("iss") != signed_on.get("issuer"):
             return "subject_mismatch"
         auth_time, started = claims.get("auth_time"), pending.get("at")
-        if not isinstance(auth_time, int | float) or isinstance(auth_time, bool) or not isinstance(started, float):
+        if (
+            not isinstance(auth_time, int | float)
+            or isinstance(auth_time, bool)
+            or not isinstance(started, int | float)
+        ):
             return "not_fresh"
         now = time.time()
         max_age = settings.OPENMASH_OIDC_STEPUP_MAX_AGE

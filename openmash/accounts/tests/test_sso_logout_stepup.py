@@ -155,11 +155,11 @@ def test_an_sso_session_steps_up_at_the_provider_and_goes_on_to_next(nurse):
 
 
 @SSO
-def test_the_sign_in_asks_for_the_assurance_level_too(nurse, settings):
-    settings.OPENMASH_OIDC_MFA_ACR = ["urn:partner:aal2"]
-    assert _start(Client())["acr_values"] == "urn:partner:aal2"
-    settings.OPENMASH_OIDC_MFA_ACR = []
-    assert "acr_values" not in _start(Client())
+def test_the_sign_in_asks_for_the_assurance_level_too(nurse):
+    with override_settings(OPENMASH_OIDC_MFA_ACR=["urn:partner:aal2"]):
+        assert _start(Client())["acr_values"] == "urn:partner:aal2"
+    with override_settings(OPENMASH_OIDC_MFA_ACR=[]):
+        assert "acr_values" not in _start(Client())
 
 
 @pytest.mark.parametrize(
