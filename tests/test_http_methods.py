@@ -24,6 +24,7 @@ METHODS: dict[str, frozenset[str]] = {
     "web:login": frozenset({"GET", "HEAD", "POST"}),
     "sso:start": frozenset({"GET", "HEAD"}),
     "sso:callback": frozenset({"GET", "HEAD"}),
+    "sso:stepup": frozenset({"GET", "HEAD"}),
     "web:logout": POST,
     "web:session_keep_alive": POST,
     "web:session_timeout": POST,

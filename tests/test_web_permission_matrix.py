@@ -140,6 +140,9 @@ ROWS: dict[str, Row] = {
     "sso:callback": Row(
         "GET", "/sso/callback/?code=x&state=y", frozenset(), personal=False, signed_out=404, deactivated_agency=404
     ),
+    "sso:stepup": Row(
+        "GET", "/sso/step-up/?next=/", frozenset(), personal=False, signed_out=404, deactivated_agency=404
+    ),  # step-up through the provider for a session that came from single sign-on (ADR 0018 addendum)
     "web:logout": Row(
         "POST", "/logout/", SIGNED_IN | {DEACTIVATED_AGENCY}, 302, personal=False, writes=False, deactivated_agency=302
     ),

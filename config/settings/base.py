@@ -291,6 +291,12 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OPENMASH_OIDC_AUTHORIZATION_ENDPOINT",
 OIDC_OP_TOKEN_ENDPOINT = env.str("OPENMASH_OIDC_TOKEN_ENDPOINT", default="")
 OIDC_OP_USER_ENDPOINT = env.str("OPENMASH_OIDC_USERINFO_ENDPOINT", default="")
 OIDC_OP_JWKS_ENDPOINT = env.str("OPENMASH_OIDC_JWKS_ENDPOINT", default="") or None
+# Provider sign-out (RP-Initiated Logout 1.0; ADR 0018 addendum): the provider's end_session_endpoint. Unset: signing
+# out ends the OpenMASH session only. Register our sign-in page (/login/) as a post-logout redirect URI with it.
+OPENMASH_OIDC_LOGOUT_ENDPOINT = env.str("OPENMASH_OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_OP_LOGOUT_URL_METHOD = "openmash.accounts.sso.provider_logout_url"
+# Step-up through the provider: its auth_time must be no older than this (seconds) when the answer comes back.
+OPENMASH_OIDC_STEPUP_MAX_AGE = env.int("OPENMASH_OIDC_STEPUP_MAX_AGE", default=300)
 OIDC_RP_SIGN_ALGO = env.str("OPENMASH_OIDC_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env.str("OPENMASH_OIDC_SCOPES", default="openid email")
 OIDC_USE_PKCE = True

@@ -28,23 +28,46 @@ module adds only what is ours:
 What goes in: the provider's redirect to ``/sso/callback/?code=...&state=...``. What comes out: a signed-in,
 second-factor-verified session and a redirect to where the user was going, or a redirect to
 ``/login/?sso=failed`` (or ``?sso=mfa`` when the provider did not assert a second factor).
+
+Two more uses of the provider (ADR 0018 addendum), both for a session that came from single sign-on (its second
+factor passed with an ``SsoDevice``: ``sso_session``):
+
+- **Provider sign-out** (OpenID Connect RP-Initiated Logout 1.0): when ``OPENMASH_OIDC_OP_LOGOUT_ENDPOINT`` is set,
+  signing out of OpenMASH ends the OpenMASH session (audited ``logout`` as always) and then sends the browser to the
+  provider's end-session endpoint with ``id_token_hint`` (the ID token of the sign-in, kept server-side in the
+  session, never in a URL of ours), ``client_id`` and ``post_logout_redirect_uri`` (our sign-in page, which says
+  "You have signed out"). ``provider_logout_url`` builds it; it is named by mozilla-django-oidc's
+  ``OIDC_OP_LOGOUT_URL_METHOD`` setting (a function of the request returning a URL), which the sign-out view calls.
+- **Step-up through the provider** (ASVS 5.0 7.5.3): such a user may have no OpenMASH password or app, so
+  ``/sso/step-up/?next=...`` sends them to the provider with ``prompt=login`` and ``max_age=0`` (and ``acr_values``
+  when ``OPENMASH_OIDC_MFA_ACR`` is set, as at sign-in). The provider's answer comes back to the same
+  ``/sso/callback/`` (one registered redirect URI), recognised by its ``state``. It passes only when the ID token
+  is valid as at sign-in, asserts MFA, its ``auth_time`` is no older than ``OPENMASH_OIDC_STEPUP_MAX_AGE`` seconds
+  (default 300) and not from before the step-up began, its ``sub`` is the one this session signed in with, and it
+  names the signed-in user. Then the session is marked stepped-up (``openmash.accounts.stepup.stepup_mark``),
+  audited ``stepup`` with factor ``sso``, and the user goes on to ``next`` (a path on this site only). Anything
+  else is audited ``stepup_failed`` with factor ``sso`` and a reason code (never a claim), no one is signed in or
+  out, and the step-up page says it did not work.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_otp import login as otp_login
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.utils import absolutify
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from openmash.audit.services import audit_record
@@ -55,6 +78,17 @@ logger = logging.getLogger(__name__)
 REFUSAL = "openmash_sso_refusal"
 #: session key: the accepted ID token's issuer and method references, for the second factor after auth.login
 ASSERTED = "openmash_sso_asserted"
+#: session key: the signed-in session's provider identity {"issuer", "sub"} and its ID token (for id_token_hint)
+SIGNED_ON = "openmash_sso_signed_on"
+ID_TOKEN = "openmash_sso_id_token"
+#: session key: the step-up through the provider under way {"state", "user", "next", "at" (UTC epoch seconds)}
+STEPUP_PENDING = "openmash_sso_stepup"
+#: request attributes on the callback: the step-up it answers, the verified claims and the raw ID token
+STEPUP = "openmash_sso_stepup"
+CLAIMS = "openmash_sso_claims"
+RAW_ID_TOKEN = "openmash_sso_raw_id_token"
+#: how far the provider's clock may be behind ours when its auth_time is compared with the start of a step-up
+CLOCK_SKEW_SECONDS = 60
 
 
 def sso_enabled() -> bool:
@@ -90,10 +124,54 @@ def audience_ok(claims: dict) -> bool:
     return "exp" in claims
 
 
+def mfa_request_params() -> dict:
+    """Extra authorisation request parameters asking the provider for the second factor: ``acr_values`` (OIDC Core
+    3.1.2.1, space-separated) when ``OPENMASH_OIDC_MFA_ACR`` names assurance levels, else none. Used at sign-in and
+    at step-up."""
+    acr = [v.strip() for v in settings.OPENMASH_OIDC_MFA_ACR if v.strip()]
+    return {"acr_values": " ".join(acr)} if acr else {}
+
+
+def sso_session(request) -> bool:
+    """True when single sign-on is on and the request's signed-in session passed its second factor through the
+    provider (its django-otp device is an ``SsoDevice``): sign-out and step-up then go through the provider."""
+    from openmash.accounts.models import SsoDevice
+
+    user = getattr(request, "user", None)
+    if not sso_enabled() or user is None or not user.is_authenticated:
+        return False
+    return isinstance(getattr(user, "otp_device", None), SsoDevice)
+
+
+def provider_logout_url(request) -> str:
+    """In: the sign-out request, before the session is ended. Out: the provider's end-session URL (OpenID Connect
+    RP-Initiated Logout 1.0, section 2) with ``id_token_hint`` (the session's ID token), ``client_id`` and
+    ``post_logout_redirect_uri`` (the absolute URL of our sign-in page, which must be registered with the
+    provider), or "" when provider sign-out does not apply: single sign-on off, ``OPENMASH_OIDC_OP_LOGOUT_ENDPOINT``
+    not set, a session that did not come from single sign-on, or no ID token kept. Named by the
+    ``OIDC_OP_LOGOUT_URL_METHOD`` setting (mozilla-django-oidc's hook: a function of the request returning a URL);
+    "" is our addition meaning "no provider sign-out, show our own signed-out page"."""
+    endpoint = getattr(settings, "OPENMASH_OIDC_LOGOUT_ENDPOINT", "")
+    id_token = request.session.get(ID_TOKEN) if hasattr(request, "session") else None
+    if not endpoint or not isinstance(id_token, str) or not id_token or not sso_session(request):
+        return ""
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": absolutify(request, reverse("web:login")),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
 def _refuse(request, reason: str, *, user=None) -> None:
-    """Record why a sign-on was refused: on the request (for the message) and in the audit trail (reason only)."""
+    """Record why a sign-on was refused: on the request (for the message) and in the audit trail (reason only).
+    During a step-up only the request is marked: the callback audits ``stepup_failed`` with the reason."""
     if request is not None:
         setattr(request, REFUSAL, reason)
+        if getattr(request, STEPUP, None) is not None:
+            return
     audit_record(
         actor=None,
         user=user,
@@ -125,6 +203,12 @@ class SsoBackend(OIDCAuthenticationBackend):
             logger.warning("single sign-on: the identity provider did not answer (%s)", type(exc).__name__)
             _refuse(request, "provider_unavailable")
         return None
+
+    def store_tokens(self, access_token, id_token):
+        """The library would keep the tokens in the session before the user is checked; we hold the ID token on
+        the request and keep it in the session only once the sign-in or step-up has passed (the callback view).
+        The access token is never kept: OpenMASH calls no provider API after the sign-in."""
+        setattr(self.request, RAW_ID_TOKEN, id_token)
 
     def verify_token(self, token, **kwargs):
         """The library's checks (signature, algorithm, expiry, nonce), then issuer, audience and ``exp``."""
@@ -158,8 +242,12 @@ class SsoBackend(OIDCAuthenticationBackend):
         if not user_may_sign_in(user):
             _refuse(self.request, "inactive", user=user)
             return None
+        setattr(self.request, CLAIMS, payload)
+        if getattr(self.request, STEPUP, None) is not None:
+            return user  # a step-up: the callback compares this user and these claims with the session's
         self.request.session[ASSERTED] = {
             "issuer": payload.get("iss", ""),
+            "sub": payload.get("sub", "") if isinstance(payload.get("sub"), str) else "",
             "amr": [a for a in payload.get("amr", []) if isinstance(a, str)][:10]
             if isinstance(payload.get("amr"), list)
             else [],
@@ -180,7 +268,9 @@ def sso_device(user, issuer: str):
 
 class SsoCallbackView(OIDCAuthenticationCallbackView):
     """The provider's redirect back: the library checks state and exchanges the code; on success the user is signed
-    in and the session passes the second factor with their SsoDevice (new session id, audited ``mfa_verified``)."""
+    in and the session passes the second factor with their SsoDevice (new session id, audited ``mfa_verified``).
+    When the ``state`` is the one of this session's step-up under way (``SsoStepUpView``), the answer is a step-up
+    instead: no one is signed in or out, see ``_stepup_success`` and ``_stepup_refused``."""
 
     def dispatch(self, request, *args, **kwargs):
         if not sso_enabled():
@@ -188,6 +278,18 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
+        pending = request.session.get(STEPUP_PENDING)
+        state = request.GET.get("state", "")
+        if isinstance(pending, dict) and state and pending.get("state") == state:
+            del request.session[STEPUP_PENDING]  # one answer per step-up
+            setattr(request, STEPUP, pending)
+            if request.GET.get("error"):  # the provider did not confirm (cancelled, or could not sign in)
+                states = request.session.get("oidc_states") or {}
+                if state in states:
+                    del states[state]
+                    request.session["oidc_states"] = states
+                _refuse(request, "provider_declined")
+                return self.login_failure()  # the library would sign the user out; a step-up changes only itself
         try:
             return super().get(request)
         except SuspiciousOperation:  # an unknown or replayed state: a forged or stale callback
@@ -199,7 +301,16 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         reason = getattr(self.request, REFUSAL, "")
         return reverse("web:login") + ("?sso=mfa" if reason == "no_second_factor" else "?sso=failed")
 
+    def login_failure(self):
+        pending = getattr(self.request, STEPUP, None)
+        if pending is not None:
+            return self._stepup_refused(pending, getattr(self.request, REFUSAL, "") or "token_invalid")
+        return super().login_failure()
+
     def login_success(self):
+        pending = getattr(self.request, STEPUP, None)
+        if pending is not None:
+            return self._stepup_success(pending)
         response = super().login_success()  # auth.login: a new session id, audited `login`
         asserted = self.request.session.pop(ASSERTED, None) or {}
         device = sso_device(self.user, asserted.get("issuer", settings.OPENMASH_OIDC_ISSUER))
@@ -207,6 +318,10 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         device.save(update_fields=["last_used_at"])
         self.request.session.cycle_key()
         otp_login(self.request, device)
+        self.request.session[SIGNED_ON] = {"issuer": asserted.get("issuer", ""), "sub": asserted.get("sub", "")}
+        id_token = getattr(self.request, RAW_ID_TOKEN, None)
+        if isinstance(id_token, str):
+            self.request.session[ID_TOKEN] = id_token  # server-side only: the id_token_hint of provider sign-out
         audit_record(
             actor=None,
             user=self.user,
@@ -216,20 +331,145 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         )
         return response
 
+    def _stepup_check(self, pending: dict) -> str:
+        """The empty string when the provider's answer is a step-up of this session's user, else why it is not."""
+        request = self.request
+        claims = getattr(request, CLAIMS, None) or {}
+        signed_on = request.session.get(SIGNED_ON) or {}
+        if not sso_session(request) or request.user.pk != pending.get("user"):
+            return "session_changed"
+        if self.user.pk != request.user.pk:
+            return "other_user"
+        if not signed_on.get("sub") or claims.get("sub") != signed_on.get("sub"):
+            return "subject_mismatch"
+        if claims.get("iss") != signed_on.get("issuer"):
+            return "subject_mismatch"
+        auth_time, started = claims.get("auth_time"), pending.get("at")
+        if (
+            not isinstance(auth_time, int | float)
+            or isinstance(auth_time, bool)
+            or not isinstance(started, int | float)
+        ):
+            return "not_fresh"
+        now = time.time()
+        max_age = settings.OPENMASH_OIDC_STEPUP_MAX_AGE
+        if auth_time > now + CLOCK_SKEW_SECONDS or now - auth_time > max_age:
+            return "not_fresh"
+        if auth_time < started - CLOCK_SKEW_SECONDS:  # the provider did not make the user sign in again
+            return "not_fresh"
+        return ""
+
+    def _stepup_actor(self):
+        from openmash.access.actor import actor_for_user
+
+        user = self.request.user
+        if not user.is_authenticated:
+            return None
+        return actor_for_user(user, membership_id=self.request.session.get("membership_id"))
+
+    def _stepup_success(self, pending: dict):
+        from openmash.accounts.stepup import STEPUP_OBJECT, safe_next, stepup_mark
+
+        reason = self._stepup_check(pending)
+        if reason:
+            return self._stepup_refused(pending, reason)
+        request = self.request
+        claims = getattr(request, CLAIMS, None) or {}
+        stepup_mark(request)
+        id_token = getattr(request, RAW_ID_TOKEN, None)
+        if isinstance(id_token, str):
+            request.session[ID_TOKEN] = id_token
+        device = request.user.otp_device
+        device.last_used_at = timezone.now()
+        device.save(update_fields=["last_used_at"])
+        amr = claims.get("amr")
+        audit_record(
+            actor=self._stepup_actor(),
+            user=request.user,
+            action="stepup",
+            object_type=STEPUP_OBJECT,
+            object_id=str(request.user.pk),
+            detail={
+                "factor": "sso",
+                "amr": [a for a in amr if isinstance(a, str)][:10] if isinstance(amr, list) else [],
+                "acr": claims.get("acr", "") if isinstance(claims.get("acr"), str) else "",
+            },
+        )
+        return HttpResponseRedirect(safe_next(request, pending.get("next")))
+
+    def _stepup_refused(self, pending: dict, reason: str):
+        """Audit ``stepup_failed`` (factor sso, the reason code) and go back to the step-up page, which says so.
+        The session stays as it was: signed in, not stepped up."""
+        from openmash.accounts.stepup import STEPUP_OBJECT, safe_next
+
+        request = self.request
+        user = request.user if request.user.is_authenticated else None
+        audit_record(
+            actor=self._stepup_actor(),
+            user=user,
+            username="" if user is not None else "sso",
+            action="stepup_failed",
+            object_type=STEPUP_OBJECT if user is not None else "",
+            object_id=str(user.pk) if user is not None else "",
+            detail={"factor": "sso", "reason": reason, "locked": False},
+        )
+        if user is None:
+            return HttpResponseRedirect(reverse("web:login"))
+        shown = {"no_second_factor": "mfa", "not_fresh": "stale", "other_user": "other", "subject_mismatch": "other"}
+        query = urlencode({"next": safe_next(request, pending.get("next")), "sso": shown.get(reason, "failed")})
+        return HttpResponseRedirect(f"{reverse('stepup:confirm')}?{query}")
+
 
 class SsoStartView(OIDCAuthenticationRequestView):
-    """``/sso/start/?next=...``: to the provider's sign-in page with state, nonce and a PKCE challenge."""
+    """``/sso/start/?next=...``: to the provider's sign-in page with state, nonce and a PKCE challenge (and
+    ``acr_values`` when OPENMASH_OIDC_MFA_ACR is set)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not sso_enabled():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), **mfa_request_params()}
+
+
+class SsoStepUpView(OIDCAuthenticationRequestView):
+    """``/sso/step-up/?next=/path``: a session that came from single sign-on confirms it is them again at the
+    provider: the authorisation request of sign-in plus ``prompt=login`` and ``max_age=0`` (OIDC Core 3.1.2.1: sign
+    in again now, and say when in ``auth_time``). The step-up under way (its state, the user, ``next`` made safe,
+    the time it began in UTC epoch seconds) is kept in the session for the callback. Signed out: to the sign-in
+    page. A session that did not come from single sign-on: to the password step-up page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sso_enabled():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        from django.contrib.auth.views import redirect_to_login
+
+        from openmash.accounts.stepup import safe_next
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        next_url = safe_next(request, request.GET.get("next"))
+        if not sso_session(request):
+            return HttpResponseRedirect(f"{reverse('stepup:confirm')}?{urlencode({'next': next_url})}")
+        response = super().get(request)
+        state = parse_qs(urlparse(response["Location"]).query)["state"][0]
+        request.session.pop("oidc_login_next", None)  # the step-up keeps its own `next`
+        request.session[STEPUP_PENDING] = {"state": state, "user": request.user.pk, "next": next_url, "at": time.time()}
+        return response
+
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), **mfa_request_params(), "prompt": "login", "max_age": "0"}
+
 
 app_name = "sso"
 urlpatterns = [
     path("start/", require_safe(SsoStartView.as_view()), name="start"),
     path("callback/", require_safe(SsoCallbackView.as_view()), name="callback"),
+    path("step-up/", require_safe(SsoStepUpView.as_view()), name="stepup"),
 ]
 
 

@@ -308,10 +308,17 @@ def stepup_for_api(request, actor, *, password: str, code: str) -> None:
     `stepup_verify` (audited, counted toward the lockout). Raises ValidationFailed (422) naming
     `password` or `code`, PermissionDenied (403) when the account is locked."""
     from openmash.accounts.mfa import clean_code
+    from openmash.accounts.sso import sso_session
     from openmash.core.exceptions import PermissionDenied, ValidationFailed
 
     if stepup_fresh(request) and getattr(request.user, "pk", None) == actor.user.pk:
         return
+    if sso_session(request) and getattr(request.user, "pk", None) == actor.user.pk:
+        label = settings.OPENMASH_OIDC_LABEL
+        raise ValidationFailed(
+            "Confirm it is you",
+            errors={"password": [f"You signed in with {label}: confirm it is you on the pages, then try again"]},
+        )
     errors = {}
     if not password:
         errors["password"] = ["Enter your password to confirm it is you"]
@@ -343,6 +350,30 @@ def _locked_response(request):
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, ctx, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
+SSO_MESSAGES = {
+    "mfa": "{label} did not confirm your second factor. Try again, and use your second factor when it asks",
+    "stale": "{label} did not ask you to sign in again. Try again, and sign in when it asks",
+    "other": "You signed in to {label} as someone else. Try again, and sign in as yourself",
+    "failed": "We could not confirm it is you with {label}. Try again",
+}
+
+
+def _sso_stepup_page(request):
+    """Step-up for a session that came from single sign-on (ADR 0018 addendum): the page explains and links to
+    ``/sso/step-up/?next=...`` (the provider asks them to sign in again); after a refused answer (``?sso=`` a
+    reason shown) it says why. A POST is answered with the same page: there is no password to check here."""
+    label = settings.OPENMASH_OIDC_LABEL
+    next_url = safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    error = SSO_MESSAGES.get(request.GET.get("sso", ""), "").format(label=label)
+    ctx = {
+        "label": label,
+        "continue_url": f"{reverse('sso:stepup')}?{urlencode({'next': next_url})}",
+        "error": error,
+        "minutes": max(1, settings.OPENMASH_STEPUP_SECONDS // 60),
+    }
+    return render(request, "accounts/stepup_sso.html", ctx)
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def stepup_view(request):
@@ -350,6 +381,10 @@ def stepup_view(request):
     authenticator app" box; POST checks them. Success: back to `next`. A user with only security keys: the password,
     then a second screen with "Use security key". Failure: the GOV.UK error summary on the field that failed; a
     locked account is signed out and shown the lockout page. A user with no second factor cannot step up."""
+    from openmash.accounts.sso import sso_session
+
+    if sso_session(request):
+        return _sso_stepup_page(request)
     factor = stepup_factor(request.user)
     data = request.POST if request.method == "POST" else None
     form = StepUpForm(data, initial={"next": request.GET.get("next", "")}, with_code=factor != FACTOR_WEBAUTHN)

@@ -266,3 +266,53 @@ def test_the_api_tells_a_key_only_user_to_step_up_on_the_pages(partnership, api)
         },
     )
     assert r.status_code == 422 and "security key" in r.json()["errors"]["code"][0]
+
+
+def _sso_signed_in(user):
+    """A browser signed in as `user` through the identity provider played by openmash/accounts/tests/test_sso.py."""
+    from django.test import Client
+
+    from openmash.accounts.tests.test_sso import _callback, _id_token, _start
+
+    user.email = "rae.researcher@partner.example"
+    user.save(update_fields=["email"])
+    client = Client()
+    params = _start(client, next_url="/")
+    r, _ = _callback(client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": user.email})
+    assert r.status_code == 302 and r["Location"] == "/"
+    return client
+
+
+@pytest.mark.django_db
+def test_a_single_sign_on_user_steps_up_at_the_provider_then_opens_the_record(world):
+    """ADR 0018 addendum: break-glass for a session that came from single sign-on asks the provider, not a
+    password; the API tells that session to confirm on the pages."""
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from openmash.accounts.tests.test_sso import SSO, _callback, _id_token
+
+    actor = world["researcher_school"]
+    with SSO:
+        client = _sso_signed_in(actor.user)
+        r = client.post(
+            "/api/v1/break-glass",
+            {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": REASON},
+            content_type="application/json",
+        )
+        assert r.status_code == 422 and "confirm it is you on the pages" in r.json()["errors"]["password"][0]
+        assert _break_glass_needs_stepup(client, world["child"])
+        page = client.get(f"{STEPUP}?next=/emergency-access/").content.decode()
+        assert 'data-testid="stepup-sso-continue"' in page and 'name="password"' not in page
+        r = client.get("/sso/step-up/", {"next": "/emergency-access/"})
+        params = {k: v[0] for k, v in parse_qs(urlparse(r["Location"]).query).items()}
+        assert params["prompt"] == "login" and params["max_age"] == "0"
+        token = _id_token(params["nonce"], auth_time=int(time.time()))
+        r, _ = _callback(client, params, token, {"sub": "subject-123", "email": actor.user.email})
+        assert r.status_code == 302 and r["Location"] == "/emergency-access/"
+        event = _last_stepup_event(actor.user)
+        assert event.action == "stepup" and event.detail["factor"] == "sso"
+        r = client.post(
+            "/emergency-access/", {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": REASON}
+        )
+        assert r.status_code == 302 and r["Location"] == f"/people/{world['child'].pk}/"

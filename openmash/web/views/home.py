@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openmash.access.actor import actor_for_user
@@ -91,8 +93,15 @@ def session_timeout(request):
 
 @require_POST
 def logout_view(request):
+    """Sign out (POST with the CSRF token only): the session ends (audited `logout`), then the sign-in page says
+    "You have signed out". A session that came from single sign-on, with the provider's end-session endpoint
+    configured, is then sent to the provider to sign out there too, which sends the browser back to the sign-in page
+    (OIDC RP-Initiated Logout 1.0; openmash.accounts.sso.provider_logout_url, named by OIDC_OP_LOGOUT_URL_METHOD)."""
+    end_session = import_string(settings.OIDC_OP_LOGOUT_URL_METHOD)(request)  # before logout: it reads the session
     logout(request)
     messages.success(request, "You have signed out.")
+    if end_session:
+        return HttpResponseRedirect(end_session)
     return redirect("web:login")
 
 
