@@ -6,8 +6,9 @@ more than a shared "Smith"; the same formula as Splink's). The probability is ``
 arithmetic: a "never" level (two different valid NHS numbers) gives probability 0; otherwise a "link" level (the
 same valid NHS number, UPN or PNC ID) gives probability 1. A further decision rule (``automatic_link_holds``) keeps
 the probability as it is but stops a pair without a shared validated identifier from being joined *automatically*
-when the first names or surnames disagree, and marks the sibling pattern (same surname, date of birth and address,
-different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
+when the first names or surnames disagree, or the pair looks like relatives or namesakes (different birth dates
+with a spelling variant or another home; a spelling variant or two UPNs at another home), and marks the sibling
+pattern (same surname, date of birth and address, different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
 linkage", JASA 64(328); the term-frequency formula as in Splink's documentation ("term frequency adjustments").
 """
 
@@ -37,7 +38,7 @@ __all__ = [
     "clear_same_person",
     "comparison_levels",
     "decision",
-    "dwelling_and_identifier_clashes",
+    "pair_clashes",
     "explain",
     "explain_records",
     "score_pairs",
@@ -114,7 +115,7 @@ HOLD_REASONS = {
         "possibly siblings or cousins (a human must decide)"
     ),
     HOLD_NAMESAKES: (
-        "no shared identifier and another home (another town, another house or flat, or a different UPN or PNC ID): "
+        "no shared identifier, another home and the first names spelt differently or different UPNs or PNC IDs: "
         "possibly two children of one name (a human must decide)"
     ),
 }
@@ -148,15 +149,17 @@ def _name_agrees(model: ModelConfig, levels: np.ndarray, name: str, agree: froze
     return None
 
 
-def dwelling_and_identifier_clashes(f: Features, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair, two facts the comparison levels do not hold (both bool arrays of the pairs' length):
+def pair_clashes(f: Features, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair, three facts the comparison levels do not hold (bool arrays of the pairs' length):
 
-    - another dwelling: both addresses carry house or flat numbers and they differ ("4/12 Harbour Court" and
+    - ``other_dwelling``: both addresses carry house or flat numbers and they differ ("4/12 Harbour Court" and
       "9/12 Harbour Court": two flats of one block at one postcode), however each agency writes the street;
-    - different identifiers of one kind: both records hold a UPN (or both a PNC ID) and they differ. A UPN and a
-      PNC ID are each issued once per child (DfE; the Police National Computer), so two different ones of one kind
-      are two children, unless one was mistyped: a reason for a human to decide, not a rule. Blank identifiers are
-      unknown: never a clash, never agreement."""
+    - ``identifier_clash``: both records hold a UPN (or both a PNC ID) and they differ. A UPN and a PNC ID are each
+      issued once per child (DfE; the Police National Computer), so two different ones of one kind are two
+      children, unless one was mistyped: a reason for a human to decide, not a rule. Blank identifiers are
+      unknown: never a clash, never agreement;
+    - ``other_year``: both years of birth are known and differ (siblings and cousins are born in different years;
+      twins share a date of birth)."""
     n = len(left)
     dwelling = np.zeros(n, dtype=bool)
     clash = np.zeros(n, dtype=bool)
@@ -167,7 +170,9 @@ def dwelling_and_identifier_clashes(f: Features, left: np.ndarray, right: np.nda
         ka, kb = f.identifier_kind[left], f.identifier_kind[right]
         ia, ib = f.identifier[left], f.identifier[right]
         clash = (ka >= 0) & (ka == kb) & (ia >= 0) & (ib >= 0) & (ia != ib)
-    return dwelling, clash
+    ya, yb = f.dob_year[left], f.dob_year[right]
+    other_year = (ya >= 0) & (yb >= 0) & (ya != yb)
+    return dwelling, clash, other_year
 
 
 def automatic_link_holds(
@@ -176,6 +181,7 @@ def automatic_link_holds(
     *,
     other_dwelling: np.ndarray | None = None,
     identifier_clash: np.ndarray | None = None,
+    other_year: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per pair (int8): 0 (``HOLD_NONE``) the pair may be joined automatically if its probability reaches the upper
     threshold; 1 (``HOLD_REVIEW``) it may at most be proposed for a human's review; 2 (``HOLD_SIBLINGS``) likely
@@ -201,16 +207,21 @@ def automatic_link_holds(
     validated identifier:
 
     - code 4 (``HOLD_RELATIVES``, review at most): the dates of birth are known and differ, and either the first
-      names are not the same (a spelling variant, a short form, sounds alike) or the homes differ (another
-      postcode, or another house or flat number at one postcode: ``other_dwelling``). Exception: day and month
-      swapped with first names that agree at the same home is one child's keying slip (not held).
+      names are not the same (a spelling variant, a short form, sounds alike) and the years of birth differ
+      (``other_year``), or the home differs (another postcode, or another house or flat number at one postcode:
+      ``other_dwelling``) with first names not the same, a wholly different date of birth, or another house or
+      flat at one postcode. Not held: day and month swapped with first names that agree at the same home, and one
+      digit or a year mistyped with the same first name in another town (one child's keying slip and a move: on
+      3,000 generated people those were true pairs; the rule as a whole there held 35 of the 38 false automatic
+      joins and 27 of about 2,000 true ones).
     - code 5 (``HOLD_NAMESAKES``, review at most): the home differs (not the same address or postcode, or another
-      house or flat number) and either the first names are not the same, or the postcode district differs too
-      (another town: nothing but a name and a birthday in common), or the two records hold different identifiers
-      of one kind (two UPNs, two PNC IDs: ``identifier_clash``).
+      house or flat number) and either the first names are not the same, or the two records hold different
+      identifiers of one kind (two UPNs, two PNC IDs: ``identifier_clash``). The same names and birthday in another
+      town alone are not held: on 3,000 generated people that held 153 true pairs and no false one (children
+      move); two namesakes there are told apart by their NHS numbers, where agencies hold them.
 
     In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons); optionally per pair
-    ``other_dwelling`` and ``identifier_clash`` (``dwelling_and_identifier_clashes``; None: not known, not held for
+    ``other_dwelling``, ``identifier_clash`` and ``other_year`` (``pair_clashes``; None: not known, not held for
     them). Out: int8 array of length n_pairs. A model without the given or family name comparison holds nothing
     (no basis to judge)."""
     n = len(levels)
@@ -237,34 +248,36 @@ def automatic_link_holds(
         location_known = _level_mask(model, levels, "location", lambda label: True)
         out[(out == HOLD_NONE) & transposed & location_known & ~household] = HOLD_ELSEWHERE
     if household is not None and transposed is not None and same_dob is not None:
-        _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, other_dwelling,
-                                      identifier_clash)  # fmt: skip
+        facts = (other_dwelling, identifier_clash, other_year)
+        _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, facts)
     if same_dob is not None and household is not None:
         out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
     out[linked] = HOLD_NONE
     return out
 
 
-def _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, other_dwelling, clash):
+def _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, facts):
     """Codes 4 and 5 of ``automatic_link_holds`` (see there), written into ``out`` where nothing holds yet."""
     n = len(levels)
+
+    def known(fact):
+        return np.zeros(n, dtype=bool) if fact is None else np.asarray(fact, dtype=bool)
+
+    dwelling, clash, other_year = (known(x) for x in facts)
     given_same = _level_mask(model, levels, "given_name", {"exact", "swapped"})
     given_known = _level_mask(model, levels, "given_name", lambda label: True)
     given_agree = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
     dob_known = _level_mask(model, levels, "date_of_birth", lambda label: True)
+    dob_else = _level_mask(model, levels, "date_of_birth", {"else"})
     location_known = _level_mask(model, levels, "location", lambda label: True)
-    same_district = _level_mask(model, levels, "location", lambda label: label != "else")
-    dwelling = np.zeros(n, dtype=bool) if other_dwelling is None else np.asarray(other_dwelling, dtype=bool)
-    clash = np.zeros(n, dtype=bool) if clash is None else np.asarray(clash, dtype=bool)
-    elsewhere = (location_known & ~household) | dwelling
+    other_flat = dwelling & household
+    elsewhere = (location_known & ~household) | other_flat
     variant = given_known & ~given_same
-    free = out == HOLD_NONE
     slip = transposed & given_agree & ~elsewhere
-    relatives = dob_known & ~same_dob & (variant | elsewhere) & ~slip
-    out[free & relatives] = HOLD_RELATIVES
-    free = out == HOLD_NONE
-    namesakes = elsewhere & (variant | (location_known & ~same_district) | clash)
-    out[free & namesakes] = HOLD_NAMESAKES
+    relatives = (variant & other_year) | (elsewhere & (variant | dob_else | other_flat))
+    out[(out == HOLD_NONE) & dob_known & ~same_dob & ~slip & relatives] = HOLD_RELATIVES
+    namesakes = elsewhere & (variant | clash)
+    out[(out == HOLD_NONE) & namesakes] = HOLD_NAMESAKES
 
 
 def clear_same_person(model: ModelConfig, levels: np.ndarray, hold: np.ndarray) -> np.ndarray:
@@ -344,8 +357,8 @@ def score_pairs(
     rule[never] = -1
     prob[link] = 1.0
     prob[never] = 0.0
-    dwelling, clash = dwelling_and_identifier_clashes(f, left, right)
-    hold = automatic_link_holds(model, levels, other_dwelling=dwelling, identifier_clash=clash)
+    dwelling, clash, other_year = pair_clashes(f, left, right)
+    hold = automatic_link_holds(model, levels, other_dwelling=dwelling, identifier_clash=clash, other_year=other_year)
     clear = clear_same_person(model, levels, hold)
     return Scores(match_weight=weight, match_probability=prob, rule=rule, hold=hold, clear=clear)
 
