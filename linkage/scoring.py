@@ -7,7 +7,7 @@ arithmetic: a "never" level (two different valid NHS numbers) gives probability 
 same valid NHS number, UPN or PNC ID) gives probability 1. A further decision rule (``automatic_link_holds``) keeps
 the probability as it is but stops a pair without a shared validated identifier from being joined *automatically*
 when the first names or surnames disagree, or the pair looks like relatives or namesakes (different birth dates
-with a spelling variant or another home; a spelling variant or two UPNs at another home), and marks the sibling
+with a spelling variant or another home; two UPNs or PNC IDs at another home), and marks the sibling
 pattern (same surname, date of birth and address, different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
 linkage", JASA 64(328); the term-frequency formula as in Splink's documentation ("term frequency adjustments").
 """
@@ -115,8 +115,8 @@ HOLD_REASONS = {
         "possibly siblings or cousins (a human must decide)"
     ),
     HOLD_NAMESAKES: (
-        "no shared identifier, another home and the first names spelt differently or different UPNs or PNC IDs: "
-        "possibly two children of one name (a human must decide)"
+        "no shared identifier, another home and two different UPNs or PNC IDs: possibly two children of one name "
+        "(a human must decide)"
     ),
 }
 # Name levels that count as "the names agree": the same, swapped, a nickname or short form, sounds alike, or the
@@ -215,10 +215,11 @@ def automatic_link_holds(
       3,000 generated people those were true pairs; the rule as a whole there held 35 of the 38 false automatic
       joins and 27 of about 2,000 true ones).
     - code 5 (``HOLD_NAMESAKES``, review at most): the home differs (not the same address or postcode, or another
-      house or flat number) and either the first names are not the same, or the two records hold different
-      identifiers of one kind (two UPNs, two PNC IDs: ``identifier_clash``). The same names and birthday in another
-      town alone are not held: on 3,000 generated people that held 153 true pairs and no false one (children
-      move); two namesakes there are told apart by their NHS numbers, where agencies hold them.
+      house or flat number) and the two records hold different identifiers of one kind (two UPNs, two PNC IDs:
+      ``identifier_clash``). The same birthday at another home with the same or a variant first name is not held
+      on its own: on 3,000 generated people that held 153 (same name) and 29 (variant) true pairs and no false
+      one (children move); such namesakes are told apart by NHS numbers, where agencies hold them, and by the
+      platform's refusal to join two people with different NHS numbers.
 
     In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons); optionally per pair
     ``other_dwelling``, ``identifier_clash`` and ``other_year`` (``pair_clashes``; None: not known, not held for
@@ -276,7 +277,7 @@ def _hold_relatives_and_namesakes(model, levels, out, household, transposed, sam
     slip = transposed & given_agree & ~elsewhere
     relatives = (variant & other_year) | (elsewhere & (variant | dob_else | other_flat))
     out[(out == HOLD_NONE) & dob_known & ~same_dob & ~slip & relatives] = HOLD_RELATIVES
-    namesakes = elsewhere & (variant | clash)
+    namesakes = elsewhere & clash
     out[(out == HOLD_NONE) & namesakes] = HOLD_NAMESAKES
 
 

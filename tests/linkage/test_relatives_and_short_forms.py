@@ -1,5 +1,5 @@
 """Over-joins of relatives and namesakes, and splits of one child written with a short form (the pattern bench,
-December 2026: traps TR03, TR06, TR08 and scenarios CN33, CN35, CN46), each as a general pattern with names and
+December 2026: traps TR06 and TR08 and scenarios CN33, CN35, CN46), each as a general pattern with names and
 places other than the scenarios'."""
 
 from __future__ import annotations
@@ -125,16 +125,6 @@ NAMESAKES = [("Mohammed", "Muhammad", "Ali"), ("Oliwia", "Olivia", "Kaminska"), 
 
 
 @pytest.mark.parametrize(("a", "b", "family"), NAMESAKES)
-def test_a_spelling_variant_at_another_home_is_never_joined(trained, a, b, family):
-    # TR03 and TR06: one birthday, a name spelt two ways, two parts of one city or two towns, no identifier
-    here = _child(a, family, "2011-05-13", **_home("7", "Cattedown Road", "PL4 0PN"))
-    for there in (_home("33", "Whiteford Road", "PL3 5LZ"), _home("52", "Bear Street", "EX32 7DB"),
-                  _home("8", "Cattedown Road", "PL4 0PN")):  # fmt: skip
-        e = explain_records(trained.model, here, _child(b, family, "2011-05-13", **there))
-        assert e.hold == HOLD_NAMESAKES and e.decision in ("review", "no link"), (a, b, there)
-
-
-@pytest.mark.parametrize(("a", "b", "family"), NAMESAKES)
 @pytest.mark.parametrize(("id_a", "id_b"), [("G878200012001", "E878200112002"), ("29/123456G", "30/654321Z")])
 def test_one_name_and_birthday_in_another_town_with_two_upns_or_pnc_ids_is_never_joined(trained, a, b, family, id_a,
                                                                                        id_b):  # fmt: skip
@@ -146,6 +136,9 @@ def test_one_name_and_birthday_in_another_town_with_two_upns_or_pnc_ids_is_never
     assert "two children of one name" in e.held_reason
     # without the identifiers the same name and birthday in another town is left to the weights (children move)
     e = explain_records(trained.model, {**here, "identifier": ""}, {**there, "identifier": ""})
+    assert e.hold == HOLD_NONE
+    # so is a spelling variant there (Mohammed/Muhammad, Oliwia/Olivia): not held on its own (docs: linkage.md)
+    e = explain_records(trained.model, {**here, "identifier": ""}, {**there, "identifier": "", "given_name": b})
     assert e.hold == HOLD_NONE
 
 

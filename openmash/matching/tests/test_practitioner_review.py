@@ -32,8 +32,7 @@ POLICE4 = [
 ]
 HEALTH4 = [
     "RVH201,John,Smyth,2015-05-05,M,LS19 6HB,,,,2026-10-02,Health contact,y",
-    # at the police record's postcode: two spellings at two homes are now a proposal (linkage HOLD_NAMESAKES)
-    "RVH202,Kaylah,Marsdon,2014-02-14,F,LS17 8DB,,,,2026-10-02,Health contact,y",
+    "RVH202,Kaylah,Marsdon,2014-02-14,F,LS20 9JD,,,,2026-10-02,Health contact,y",
 ]
 
 
@@ -83,7 +82,5 @@ def test_a_strong_match_whose_names_disagree_is_proposed_not_joined(imported):
         link = _links(a, b).get()
         assert link.state == LinkState.PROPOSED
         assert "not linked automatically" in link.reason and "first names or surnames do not agree" in link.reason
-    # Names that agree as typos (Kayla/Kaylah, Marsden/Marsdon) with the same date of birth at one postcode are still
-    # joined. (At two postcodes in other districts they were joined too, until the pattern bench's traps, December
-    # 2026: a spelling variant at another home is now at most a proposal, linkage.scoring.HOLD_NAMESAKES.)
+    # Names that agree as typos (Kayla/Kaylah, Marsden/Marsdon) with the same date of birth are still joined.
     assert _record("RVP202").person_id == _record("RVH202").person_id
