@@ -38,7 +38,8 @@ class LinkResult:
     def clusters(self, threshold: float | None = None) -> pd.Series:
         """Person number of every record (index: record_id), from links at or above ``threshold`` (default: the
         model's upper threshold), never joining two different valid NHS numbers, nor a pair that
-        ``linkage.scoring.automatic_link_holds`` keeps from an automatic join (names disagree, likely siblings)."""
+        ``linkage.scoring.automatic_link_holds`` keeps from an automatic join (names disagree, likely siblings,
+        possibly relatives or namesakes)."""
         f = self.run.features
         probability = self.run.scores.match_probability
         if self.run.scores.hold is not None:

@@ -11,7 +11,9 @@ a million-row import. What each function does with real names:
   punctuation become spaces, so "Smith-Jones" and "Smith Jones" are two tokens and ``compact`` gives "smithjones".
 - ``phonetic`` is the Metaphone code (``jellyfish``) of the compact form: "Kayden" and "Kaden" share "KTN".
 - ``nickname_forms`` uses the maintained ``nicknames`` list (carltonnorthern/nicknames): "Bill" → {"bill",
-  "william", ...}.
+  "william", ...}; ``comparison_forms`` adds the short forms English makes of any given name (``short_forms``):
+  the name cut short ("Zak" of "Zakariya") and a cut name with a pet ending ("Lenny" of "Lennon", "Frankie" of
+  "Francesca"), so that matching meets short forms of names the list lacks.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from anyascii import anyascii
 __all__ = [
     "NameKeys",
     "compact",
+    "comparison_forms",
     "dob_variants",
     "fold",
     "name_keys",
     "nickname_forms",
     "phonetic",
+    "short_forms",
     "tokens",
 ]
 
@@ -108,6 +112,66 @@ def nickname_forms(given: str | None) -> frozenset[str]:
     forms |= canon
     forms |= nn.nicknames_of(first)
     return frozenset(fold(f).replace(" ", "") for f in forms if f)
+
+
+@lru_cache(maxsize=65536)
+def comparison_forms(given: str | None) -> frozenset[str]:
+    """The forms another record's given name is looked for in when two given names are compared (the "nickname
+    or short form" level): ``nickname_forms`` plus ``short_forms`` of the first word.
+
+    In: a given name as typed. Out: a frozenset of compact forms (empty for a blank name). Only for a membership
+    test of the *other* name (``compact(b) in comparison_forms(a)``): two names' sets overlap for names that are
+    not forms of each other ("Jayden" and "Jaydon" both hold "jay"), so never intersect two of them; search and
+    the platform's candidate rules intersect ``nickname_forms`` and keep it."""
+    words = tokens(given)
+    if not words:
+        return frozenset()
+    return nickname_forms(given) | short_forms(words[0])
+
+
+#: Shortest stem a short form keeps of the full name: "Zak" of "Zakariya"; two letters ("Al", "Jo") would meet
+#: too many names that are not the same ("Alfie", "Joel").
+SHORT_STEM_MIN = 3
+#: Pet endings English adds to a cut name (Lenny, Frankie, Maisie, Jonno, Dannie, Kacey).
+_PET_ENDINGS = ("y", "ie", "i", "ey", "ee", "o")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def short_forms(name: str | None) -> frozenset[str]:
+    """The short forms English makes of a given name: cut short, and cut short with a pet ending.
+
+    In: one given name (folded or as typed; only the letters of its compact form count). Out: a frozenset of
+    compact forms, each cut after ``SHORT_STEM_MIN`` or more letters and at least two letters shorter than the
+    name, without and with each of the pet endings ``-y -ie -i -ey -ee -o``; the whole name (and the name without a
+    final "e") with a pet ending ("Sam" → "Sammy", "Grace" → "Gracie"); a stem ending in "c" also takes the "k"
+    spelling ("Franc" → "Frankie") and a stem ending in one consonant after a vowel may double it ("Fran" →
+    "Frannie"). ``short_forms("Zakariya") ⊇ {"zak", "zaka", "zakky"...}``; ``short_forms("Lennon") ⊇ {"len",
+    "lenn", "lenny"}``. A short form is never a name of the same length with another letter: "Jayden" and
+    "Jaydon" are not short forms of each other.
+
+    Source of the rule: the short forms the scenario authors and practitioners write (Zak, Lenny, Frankie, Fran)
+    and the English hypocoristic pattern (truncation plus -y/-ie) described in Crystal, *The Cambridge
+    Encyclopedia of the English Language* (pet names); it complements the ``nicknames`` list, which holds mostly
+    irregular forms (Bill/William) and lacks most names of recent decades."""
+    c = "".join(ch for ch in compact(name) if ch.isalpha())
+    out: set[str] = set()
+    cuts = [c[:cut] for cut in range(SHORT_STEM_MIN, len(c) - 1)]
+    whole = [c] if len(c) >= SHORT_STEM_MIN else []
+    if len(c) > SHORT_STEM_MIN and c.endswith("e"):
+        whole.append(c[:-1])  # Grace → Gracie, Rose → Rosie
+    for stem in cuts + whole:
+        stems = {stem}
+        if stem.endswith("c"):
+            stems.add(stem[:-1] + "k")
+        if len(stem) >= 2 and stem[-1] not in _VOWELS and stem[-2] in _VOWELS:
+            stems.add(stem + stem[-1])
+        for s in stems:
+            if len(s) < len(c) - 1:
+                out.add(s)  # the name cut short; a whole name or one letter less is only a stem for a pet ending
+            out.update(s + ending for ending in _PET_ENDINGS if not (s[-1] in _VOWELS and ending[0] in _VOWELS))
+    out.discard(c)
+    return frozenset(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,8 +210,8 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
 
     In: a frame with ``INPUT_COLUMNS`` (see ``validate_records``). Out: a DataFrame with ``unique_id`` (the
     record_id), ``given``/``family`` (``names.compact``; None when blank), ``given_phonetic``/``family_phonetic``
-    (``names.phonetic``), ``given_forms`` (sorted list of nickname/formal forms), ``family_parts`` (sorted list of the
-    words of the family name), ``dob`` (``YYYYMMDD`` string), ``dob_year``/``dob_month``/``dob_day`` (ints or None),
+    (``names.phonetic``), ``given_forms`` (sorted list of nickname, formal and short forms:
+    ``names.comparison_forms``), ``family_parts`` (sorted list of the words of the family name), ``dob`` (``YYYYMMDD`` string), ``dob_year``/``dob_month``/``dob_day`` (ints or None),
     ``sex`` (``m``/``f``/``x``), ``postcode`` (unit without space), ``postcode_sector`` (``"LS1 4"``),
     ``postcode_district`` (``"LS1"``), ``address`` (folded, without postcode), ``nhs_number`` (ten digits, only when
     valid), ``identifier`` (``kind:value`` of another valid or unclassified identifier). None everywhere a value is
@@ -230,7 +230,7 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
     out["family"] = none_if_blank(family).to_numpy()
     out["given_phonetic"] = none_if_blank(_map_unique(df["given_name"], names.phonetic)).to_numpy()
     out["family_phonetic"] = none_if_blank(_map_unique(df["family_name"], names.phonetic)).to_numpy()
-    forms = _map_unique(df["given_name"], lambda g: sorted(names.nickname_forms(g)) or None)
+    forms = _map_unique(df["given_name"], lambda g: sorted(names.comparison_forms(g)) or None)
     out["given_forms"] = forms.to_numpy()
     parts = _map_unique(df["family_name"], lambda f: sorted({t for t in names.tokens(f) if len(t) > 1}) or None)
     out["family_parts"] = parts.to_numpy()
@@ -267,6 +267,9 @@ class Features:
     digits) and ``name_length`` bound Jaro-Winkler cheaply.
     ``given_tf`` / ``family_tf`` are each record's name frequency among the records (for term-frequency adjustment).
     ``source`` is 0 for every record when deduplicating, 0/1 for the two files when linking.
+    ``address_numbers``: code of the house and flat numbers of the address in order (-1 when it has none), so two
+    flats of one block or two houses of one street tell apart however each agency writes the street;
+    ``identifier_kind``: code of the kind of ``identifier`` (UPN, PNC ID, other; -1 blank).
     """
 
     n: int
@@ -298,6 +301,8 @@ class Features:
     nhs_number: np.ndarray
     identifier: np.ndarray
     identifier_deterministic: np.ndarray
+    address_numbers: np.ndarray | None = None  # code of the address's numbers ("4 12" of "Flat 4, 12 Harbour Ct")
+    identifier_kind: np.ndarray | None = None  # code of the identifier's kind ("upn", "pnc_id", "other")
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -426,4 +431,20 @@ def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
         nhs_number=nhs,
         identifier=_codes(frame["identifier"].to_numpy()),
         identifier_deterministic=frame["identifier_deterministic"].to_numpy(dtype=bool),
+        address_numbers=_codes(np.array([_numbers(a) for a in frame["address"].to_numpy()], dtype=object)),
+        identifier_kind=_codes(np.array([_kind(v) for v in frame["identifier"].to_numpy()], dtype=object)),
     )
+
+
+def _numbers(address) -> str | None:
+    """The words of a folded address that hold a digit, in order ("flat 4 12 harbour court" → "4 12"); None when
+    blank or without numbers (a named house)."""
+    if not isinstance(address, str):
+        return None
+    words = [w for w in address.split() if any(ch.isdigit() for ch in w)]
+    return " ".join(words) or None
+
+
+def _kind(identifier) -> str | None:
+    """The kind of a normalised ``kind:value`` identifier; None when blank."""
+    return identifier.split(":", 1)[0] if isinstance(identifier, str) and ":" in identifier else None

@@ -6,8 +6,9 @@ more than a shared "Smith"; the same formula as Splink's). The probability is ``
 arithmetic: a "never" level (two different valid NHS numbers) gives probability 0; otherwise a "link" level (the
 same valid NHS number, UPN or PNC ID) gives probability 1. A further decision rule (``automatic_link_holds``) keeps
 the probability as it is but stops a pair without a shared validated identifier from being joined *automatically*
-when the first names or surnames disagree, and marks the sibling pattern (same surname, date of birth and address,
-different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
+when the first names or surnames disagree, or the pair looks like relatives or namesakes (different birth dates
+with a spelling variant or another home; two UPNs or PNC IDs at another home), and marks the sibling
+pattern (same surname, date of birth and address, different first names) as no link at all. Source: Fellegi & Sunter (1969), "A theory for record
 linkage", JASA 64(328); the term-frequency formula as in Splink's documentation ("term frequency adjustments").
 """
 
@@ -25,8 +26,10 @@ from linkage.records import Features, encode, normalise_records, validate_record
 __all__ = [
     "FieldExplanation",
     "HOLD_ELSEWHERE",
+    "HOLD_NAMESAKES",
     "HOLD_NONE",
     "HOLD_REASONS",
+    "HOLD_RELATIVES",
     "HOLD_REVIEW",
     "HOLD_SIBLINGS",
     "PairExplanation",
@@ -35,6 +38,7 @@ __all__ = [
     "clear_same_person",
     "comparison_levels",
     "decision",
+    "pair_clashes",
     "explain",
     "explain_records",
     "score_pairs",
@@ -98,12 +102,22 @@ class Scores:
 HOLD_NONE, HOLD_REVIEW, HOLD_SIBLINGS = 0, 1, 2
 #: Why a pair was not joined automatically, per hold code (plain English, for the review queue and explanations).
 HOLD_ELSEWHERE = 3
+HOLD_RELATIVES = 4
+HOLD_NAMESAKES = 5
 HOLD_REASONS = {
     HOLD_REVIEW: "no shared identifier and the first names or surnames do not agree (a human must decide)",
     HOLD_ELSEWHERE: (
         "no shared identifier, day and month of birth swapped and different addresses (a human must decide)"
     ),
     HOLD_SIBLINGS: "same surname, date of birth and address but different first names: likely siblings or twins",
+    HOLD_RELATIVES: (
+        "no shared identifier, different dates of birth and the first names spelt differently or another home: "
+        "possibly siblings or cousins (a human must decide)"
+    ),
+    HOLD_NAMESAKES: (
+        "no shared identifier, another home and two different UPNs or PNC IDs: possibly two children of one name "
+        "(a human must decide)"
+    ),
 }
 # Name levels that count as "the names agree": the same, swapped, a nickname or short form, sounds alike, or the
 # closest spelling level (a typo). The lower Jaro-Winkler level ("partly similar") and "different" do not.
@@ -135,7 +149,40 @@ def _name_agrees(model: ModelConfig, levels: np.ndarray, name: str, agree: froze
     return None
 
 
-def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
+def pair_clashes(f: Features, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair, three facts the comparison levels do not hold (bool arrays of the pairs' length):
+
+    - ``other_dwelling``: both addresses carry house or flat numbers and they differ ("4/12 Harbour Court" and
+      "9/12 Harbour Court": two flats of one block at one postcode), however each agency writes the street;
+    - ``identifier_clash``: both records hold a UPN (or both a PNC ID) and they differ. A UPN and a PNC ID are each
+      issued once per child (DfE; the Police National Computer), so two different ones of one kind are two
+      children, unless one was mistyped: a reason for a human to decide, not a rule. Blank identifiers are
+      unknown: never a clash, never agreement;
+    - ``other_year``: both years of birth are known and differ (siblings and cousins are born in different years;
+      twins share a date of birth)."""
+    n = len(left)
+    dwelling = np.zeros(n, dtype=bool)
+    clash = np.zeros(n, dtype=bool)
+    if f.address_numbers is not None:
+        a, b = f.address_numbers[left], f.address_numbers[right]
+        dwelling = (a >= 0) & (b >= 0) & (a != b)
+    if f.identifier_kind is not None:
+        ka, kb = f.identifier_kind[left], f.identifier_kind[right]
+        ia, ib = f.identifier[left], f.identifier[right]
+        clash = (ka >= 0) & (ka == kb) & (ia >= 0) & (ib >= 0) & (ia != ib)
+    ya, yb = f.dob_year[left], f.dob_year[right]
+    other_year = (ya >= 0) & (yb >= 0) & (ya != yb)
+    return dwelling, clash, other_year
+
+
+def automatic_link_holds(
+    model: ModelConfig,
+    levels: np.ndarray,
+    *,
+    other_dwelling: np.ndarray | None = None,
+    identifier_clash: np.ndarray | None = None,
+    other_year: np.ndarray | None = None,
+) -> np.ndarray:
     """Per pair (int8): 0 (``HOLD_NONE``) the pair may be joined automatically if its probability reaches the upper
     threshold; 1 (``HOLD_REVIEW``) it may at most be proposed for a human's review; 2 (``HOLD_SIBLINGS``) likely
     siblings: neither joined nor proposed.
@@ -153,8 +200,31 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
     address): code 2; partly similar first names there (twins "Jack" and "Jake", or a bad typo) go to review. A known alias counts because it is held on its own agency record, which is compared as its own pair. The
     probability itself is left as computed (the statistics stay honest; this is a decision rule).
 
-    In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons). Out: int8 array of length
-    n_pairs. A model without the given or family name comparison holds nothing (no basis to judge)."""
+    Cousins, siblings and namesakes (the pattern bench's traps, December 2026: cousins Jayden and Jaydon in two
+    flats of one block born a year apart; two boys Mohammed and Muhammad Ali born the same day in two parts of one
+    city; Oliwia and Olivia Kaminska, same birthday, two towns). Each pair shows two discrepancies, each explainable
+    alone (a spelling, a keying slip, a move) and together the pattern of two children, so without a shared
+    validated identifier:
+
+    - code 4 (``HOLD_RELATIVES``, review at most): the dates of birth are known and differ, and either the first
+      names are not the same (a spelling variant, a short form, sounds alike) and the years of birth differ
+      (``other_year``), or the home differs (another postcode, or another house or flat number at one postcode:
+      ``other_dwelling``) with first names not the same, a wholly different date of birth, or another house or
+      flat at one postcode. Not held: day and month swapped with first names that agree at the same home, and one
+      digit or a year mistyped with the same first name in another town (one child's keying slip and a move: on
+      3,000 generated people those were true pairs; the rule as a whole there held 35 of the 38 false automatic
+      joins and 27 of about 2,000 true ones).
+    - code 5 (``HOLD_NAMESAKES``, review at most): the home differs (not the same address or postcode, or another
+      house or flat number) and the two records hold different identifiers of one kind (two UPNs, two PNC IDs:
+      ``identifier_clash``). The same birthday at another home with the same or a variant first name is not held
+      on its own: on 3,000 generated people that held 153 (same name) and 29 (variant) true pairs and no false
+      one (children move); such namesakes are told apart by NHS numbers, where agencies hold them, and by the
+      platform's refusal to join two people with different NHS numbers.
+
+    In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons); optionally per pair
+    ``other_dwelling``, ``identifier_clash`` and ``other_year`` (``pair_clashes``; None: not known, not held for
+    them). Out: int8 array of length n_pairs. A model without the given or family name comparison holds nothing
+    (no basis to judge)."""
     n = len(levels)
     out = np.zeros(n, dtype=np.int8)
     given = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
@@ -178,10 +248,37 @@ def automatic_link_holds(model: ModelConfig, levels: np.ndarray) -> np.ndarray:
         # slip; a move), together the pattern of two different children (cousins, namesakes in another town)
         location_known = _level_mask(model, levels, "location", lambda label: True)
         out[(out == HOLD_NONE) & transposed & location_known & ~household] = HOLD_ELSEWHERE
+    if household is not None and transposed is not None and same_dob is not None:
+        facts = (other_dwelling, identifier_clash, other_year)
+        _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, facts)
     if same_dob is not None and household is not None:
         out[given_different & same_family & same_dob & household] = HOLD_SIBLINGS
     out[linked] = HOLD_NONE
     return out
+
+
+def _hold_relatives_and_namesakes(model, levels, out, household, transposed, same_dob, facts):
+    """Codes 4 and 5 of ``automatic_link_holds`` (see there), written into ``out`` where nothing holds yet."""
+    n = len(levels)
+
+    def known(fact):
+        return np.zeros(n, dtype=bool) if fact is None else np.asarray(fact, dtype=bool)
+
+    dwelling, clash, other_year = (known(x) for x in facts)
+    given_same = _level_mask(model, levels, "given_name", {"exact", "swapped"})
+    given_known = _level_mask(model, levels, "given_name", lambda label: True)
+    given_agree = _name_agrees(model, levels, "given_name", _GIVEN_AGREE)
+    dob_known = _level_mask(model, levels, "date_of_birth", lambda label: True)
+    dob_else = _level_mask(model, levels, "date_of_birth", {"else"})
+    location_known = _level_mask(model, levels, "location", lambda label: True)
+    other_flat = dwelling & household
+    elsewhere = (location_known & ~household) | other_flat
+    variant = given_known & ~given_same
+    slip = transposed & given_agree & ~elsewhere
+    relatives = (variant & other_year) | (elsewhere & (variant | dob_else | other_flat))
+    out[(out == HOLD_NONE) & dob_known & ~same_dob & ~slip & relatives] = HOLD_RELATIVES
+    namesakes = elsewhere & clash
+    out[(out == HOLD_NONE) & namesakes] = HOLD_NAMESAKES
 
 
 def clear_same_person(model: ModelConfig, levels: np.ndarray, hold: np.ndarray) -> np.ndarray:
@@ -261,7 +358,8 @@ def score_pairs(
     rule[never] = -1
     prob[link] = 1.0
     prob[never] = 0.0
-    hold = automatic_link_holds(model, levels)
+    dwelling, clash, other_year = pair_clashes(f, left, right)
+    hold = automatic_link_holds(model, levels, other_dwelling=dwelling, identifier_clash=clash, other_year=other_year)
     clear = clear_same_person(model, levels, hold)
     return Scores(match_weight=weight, match_probability=prob, rule=rule, hold=hold, clear=clear)
 
@@ -272,7 +370,7 @@ def decision(model: ModelConfig, probability: float, hold: int = HOLD_NONE) -> s
     if hold == HOLD_SIBLINGS:
         return "no link"
     if probability >= model.upper_threshold:
-        return "review" if hold in (HOLD_REVIEW, HOLD_ELSEWHERE) else "link"
+        return "review" if hold in (HOLD_REVIEW, HOLD_ELSEWHERE, HOLD_RELATIVES, HOLD_NAMESAKES) else "link"
     if probability >= model.lower_threshold:
         return "review"
     return "no link"
