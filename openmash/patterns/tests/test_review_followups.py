@@ -1,11 +1,15 @@
-"""The practitioner/attacker review of issue 8, its open findings: the hub is never a second agency, the demo's
-"Concern for safety" is read as the police welfare concern it is, and `openmash import` prints its own lines only."""
+"""The practitioner/attacker review of issue 8, its open findings, each fixed by its whole kind: the consent decision of
+a contact made from a flag is asked, never a default; a reason says something; text over its limit gets a GOV.UK
+message on every patterns form; the rule pages name indicators in words and list the valid codes; the hub is never a
+second agency; the demo's "Concern for safety" is read as the police welfare concern it is; and `openmash import`
+prints its own lines only."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import logging
+import re
 
 import pytest
 from django.utils import timezone
@@ -127,3 +131,248 @@ def test_openmash_import_of_the_demo_extract_prints_its_own_lines_only(run, tmp_
     assert "not in the mapping" not in out
     assert "Patterns: " in out and "indicators read" in out
     assert not [n for n in names if n and n in out]
+
+
+# --- 1: the consent decision of a contact made from a flag is the screener's, never a default ----------------------
+
+CONSENT = {"consent": "not_sought", "consent_not_sought_reason": "unsafe", "consent_lawful_basis": "public_task"}
+
+
+def _client(actor):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(actor.user)
+    return c
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.fixture
+def hub_manager(make_actor):
+    return make_actor("manager", "mash")
+
+
+@pytest.fixture
+def open_flag(partnership):
+    from openmash.patterns.tests.flagfactory import flag_make
+
+    return flag_make()
+
+
+@pytest.fixture
+def early_help_service(partnership):
+    from openmash.accounts.services import agency_create
+
+    return agency_create(
+        code="early-help", name="Early Help Service", agency_type="early_help", source_code="5D", is_hub=False
+    )
+
+
+def _accept_data(flag, **extra) -> dict:
+    return {"version": flag.version, "concern_codes": ["3A"], "narrative": "A pattern across agencies", **extra}
+
+
+@pytest.mark.django_db
+def test_accepting_a_flag_on_the_page_asks_for_the_consent_decision(hub_manager, open_flag):
+    from openmash.contacts.models import Contact
+    from openmash.patterns.models import FlagStatus
+
+    c = _client(hub_manager)
+    page = _text(c.get(f"/flags/{open_flag.pk}/accept/"))
+    assert "Has the family agreed to information being shared?" in page
+    assert re.search(r'name="consent"[^>]*checked', page) is None  # nothing chosen for the screener
+    refused = c.post(f"/flags/{open_flag.pk}/accept/", _accept_data(open_flag))
+    html = _text(refused)
+    assert refused.status_code == 200 and "govuk-error-summary" in html
+    assert "Select the consent position" in html and 'href="#id_consent"' in html
+    no_reason = c.post(f"/flags/{open_flag.pk}/accept/", _accept_data(open_flag, consent="not_sought"))
+    assert "Select why consent was not sought" in _text(no_reason)
+    assert not Contact.objects.exists()
+    open_flag.refresh_from_db()
+    assert open_flag.status == FlagStatus.OPEN
+
+    done = c.post(f"/flags/{open_flag.pk}/accept/", _accept_data(open_flag, **CONSENT))
+    assert done.status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.consent, contact.consent_not_sought_reason, contact.consent_lawful_basis) == (
+        "not_sought",
+        "unsafe",
+        "public_task",
+    )
+    assert contact.consent_condition == "" and contact.consent_detail == ""  # nothing added that was not given
+
+
+@pytest.mark.django_db
+def test_accepting_a_flag_through_the_api_needs_the_consent_decision(api, hub_manager, open_flag):
+    from openmash.contacts.models import Contact
+
+    client = api(hub_manager)
+    missing = client.post(f"/flags/{open_flag.pk}/accept", _accept_data(open_flag))
+    assert missing.status_code == 422, missing.content
+    assert missing.json()["errors"]["consent"] == ["Select the consent position"]
+    no_basis = client.post(
+        f"/flags/{open_flag.pk}/accept", _accept_data(open_flag, consent="refused", consent_override_reason="crime")
+    )
+    assert no_basis.status_code == 422 and "consent_lawful_basis" in no_basis.json()["errors"]
+    assert not Contact.objects.exists()
+    obtained = client.post(f"/flags/{open_flag.pk}/accept", _accept_data(open_flag, consent="obtained"))
+    assert obtained.status_code == 201, obtained.content
+    assert Contact.objects.get().consent == "obtained"
+
+
+@pytest.mark.django_db
+def test_suggesting_early_help_from_a_flag_asks_for_the_consent_decision(hub_manager, open_flag, early_help_service):
+    from openmash.contacts.models import Contact
+
+    c = _client(hub_manager)
+    assert "Has the family agreed to information being shared?" in _text(c.get(f"/flags/{open_flag.pk}/"))
+    refused = c.post(f"/flags/{open_flag.pk}/early-help/", {"version": open_flag.version})
+    assert refused.status_code == 200 and "Select the consent position" in _text(refused)
+    assert not Contact.objects.exists()
+    done = c.post(f"/flags/{open_flag.pk}/early-help/", {"version": open_flag.version, "consent": "obtained"})
+    assert done.status_code == 302
+    assert Contact.objects.get().consent == "obtained"
+
+
+def test_the_service_never_fills_in_a_consent_decision():
+    from openmash.core.exceptions import ValidationFailed
+    from openmash.patterns.decisions_extra import consent_given
+
+    with pytest.raises(ValidationFailed) as caught:
+        consent_given(None)
+    assert caught.value.errors == {"consent": ["Select the consent position"]}
+    assert consent_given({"consent": "obtained"}) == {
+        "consent": "obtained",
+        "consent_not_sought_reason": "",
+        "consent_override_reason": "",
+        "consent_lawful_basis": "",
+        "consent_condition": "",
+        "consent_detail": "",
+    }
+
+
+# --- 2: a reason says something ----------------------------------------------------------------------------------
+
+FEW_WORDS = "Give the reason in a few words"
+
+
+@pytest.mark.parametrize("reason", ["x", "ok", "no no", "........", "Known"])
+def test_a_reason_of_a_character_or_a_word_is_refused(reason):
+    from openmash.patterns.services import reason_problem
+
+    assert FEW_WORDS in reason_problem(reason, "dismissing this flag")
+
+
+@pytest.mark.parametrize("reason", ["Known to the hub", "Explained: bleeding disorder documented"])
+def test_a_reason_of_a_few_words_is_accepted(reason):
+    from openmash.patterns.services import reason_problem
+
+    assert reason_problem(reason, "dismissing this flag") is None
+
+
+@pytest.mark.django_db
+def test_dismissing_with_a_one_character_reason_is_refused_on_the_page_the_api_and_the_service(
+    api, hub_manager, open_flag
+):
+    from openmash.core.exceptions import ValidationFailed
+    from openmash.patterns.models import FlagStatus
+    from openmash.patterns.services import flag_decide
+
+    page = _client(hub_manager).post(f"/flags/{open_flag.pk}/dismiss/", {"version": open_flag.version, "reason": "x"})
+    html = _text(page)
+    assert page.status_code == 200 and "govuk-error-summary" in html and FEW_WORDS in html
+    answer = api(hub_manager).post(f"/flags/{open_flag.pk}/dismiss", {"version": open_flag.version, "reason": "x"})
+    assert answer.status_code == 422 and FEW_WORDS in answer.json()["errors"]["reason"][0]
+    with pytest.raises(ValidationFailed) as caught:
+        flag_decide(
+            actor=hub_manager,
+            flag_id=open_flag.pk,
+            expected_version=open_flag.version,
+            status=FlagStatus.DISMISSED,
+            reason="x",
+        )
+    assert FEW_WORDS in caught.value.errors["reason"][0]
+    open_flag.refresh_from_db()
+    assert open_flag.status == FlagStatus.OPEN
+
+
+# --- 3: text over its limit gets a GOV.UK message, on every patterns form ---------------------------------------
+
+
+def _forms():
+    from openmash.patterns import forms
+    from openmash.patterns.rules import default_specs
+
+    rule = next(s for s in default_specs() if s.code == "cross_agency_combination")
+    return [
+        forms.FlagDismissForm,
+        forms.FlagWatchForm,
+        forms.FlagAcceptForm,
+        forms.FlagEarlyHelpSuggestForm,
+        forms.FlagEarlyHelpOutcomeForm,
+        lambda data=None: forms.PatternRuleForm(data, rule=rule),
+    ]
+
+
+def test_every_text_field_of_the_patterns_forms_says_its_limit_in_words():
+    checked = 0
+    for make in _forms():
+        blank = make()
+        limited = {name: f.max_length for name, f in blank.fields.items() if getattr(f, "max_length", None)}
+        form = make(data={name: "word " * (limit // 5 + 1) for name, limit in limited.items()})
+        form.is_valid()
+        for name, limit in limited.items():
+            messages = form.errors.get(name, [])
+            assert any(m.endswith(f"must be {limit:,} characters or fewer") for m in messages), (name, messages)
+            assert not any("Ensure this value" in m for m in messages)
+            checked += 1
+    assert checked >= 8  # reason, narrative, consent notes, title, description, the code lists and weights
+
+
+@pytest.mark.django_db
+def test_an_over_long_dismissal_reason_gets_the_govuk_message_on_the_page(hub_manager, open_flag):
+    response = _client(hub_manager).post(
+        f"/flags/{open_flag.pk}/dismiss/", {"version": open_flag.version, "reason": "known " * 400}
+    )
+    html = _text(response)
+    assert "Reason must be 2,000 characters or fewer" in html and "Ensure this value" not in html
+
+
+# --- 4: the rule pages name indicators in words and list the codes a rule may use -----------------------------------
+
+
+@pytest.fixture
+def partnership_admin(make_actor):
+    return make_actor("partnership_admin", "mash")
+
+
+@pytest.mark.django_db
+def test_the_rule_pages_show_each_code_with_its_label(partnership_admin):
+    c = _client(partnership_admin)
+    listing = _text(c.get("/pattern-rules/"))
+    assert "The same concern from different agencies" in listing
+    assert ">same_concern<" not in listing
+    page = _text(c.get("/pattern-rules/same_concern_two_agencies/"))
+    assert "Emergency attendance (ed_attendance)" in page and "Contact or referral to children&#x27;s services" in page
+    assert "Missed health appointment (was not brought) (missed_health_appointment)" in page
+
+
+@pytest.mark.django_db
+def test_the_rule_change_page_lists_every_valid_code_and_refuses_an_unknown_one_by_name(partnership_admin):
+    from openmash.patterns.engine import KNOWN_INDICATORS
+    from openmash.patterns.rule_editing import indicator_label
+    from openmash.patterns.tests.test_rule_pages import _form
+
+    c = _client(partnership_admin)
+    page = c.get("/pattern-rules/same_concern_two_agencies/change/").content.decode()
+    assert 'id="indicator-codes"' in page
+    listed = re.findall(r'data-testid="indicator-code"><td class="govuk-table__cell">([^<]*)</td>.*?<code>(\w+)', page)
+    assert {code for _, code in listed} == set(KNOWN_INDICATORS)
+    assert all(label == indicator_label(code).replace("'", "&#x27;") for label, code in listed)
+    data = _form(c, "same_concern_two_agencies") | {"exclude": "contact, bruisng"}
+    html = _text(c.post("/pattern-rules/same_concern_two_agencies/change/", data))
+    assert "“bruisng” is not an indicator code" in html
+    assert "Indicator codes you can use" in html and 'id="id_exclude_error"' in html
