@@ -99,15 +99,6 @@ class ConsentFieldsMixin(forms.Form):
         "The note about consent",
     )
 
-    CONSENT_FIELDS = (
-        "consent",
-        "consent_not_sought_reason",
-        "consent_override_reason",
-        "consent_lawful_basis",
-        "consent_condition",
-        "consent_detail",
-    )
-
     def consent_data(self) -> dict:
         """The consent answers as ``decisions_extra`` takes them (answers in an unchosen branch left out)."""
         d = self.cleaned_data
