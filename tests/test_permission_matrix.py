@@ -387,7 +387,10 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
                 "consent_lawful_basis": "public_task",
             },
         ),
-        ("POST", "/api/v1/flags/{flag_id}/dismiss"): (f"/flags/{w['flag']}/dismiss", {"version": 1, "reason": "Known to the hub"}),
+        ("POST", "/api/v1/flags/{flag_id}/dismiss"): (
+            f"/flags/{w['flag']}/dismiss",
+            {"version": 1, "reason": "Known to the hub"},
+        ),
         ("POST", "/api/v1/flags/{flag_id}/watch"): (f"/flags/{w['flag']}/watch", {"version": 1, "days": 30}),
         ("GET", "/api/v1/early-help-requests"): ("/early-help-requests", None),
         ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): (

@@ -75,8 +75,9 @@ def indicator_choices() -> list[tuple[str, str]]:
 
 
 def _labelled(code) -> str:
-    """"Domestic abuse (domestic_abuse)": the label, then the code a rules file uses."""
+    """The label, then the code a rules file uses: "Domestic abuse (domestic_abuse)"."""
     return f"{indicator_label(str(code))} ({code})"
+
 
 #: Whole-number parameters: (label, hint).
 WHOLE_NUMBERS: dict[str, tuple[str, str]] = {
