@@ -378,9 +378,19 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("GET", "/api/v1/flags/{flag_id}"): (f"/flags/{w['flag']}", None),
         ("POST", "/api/v1/flags/{flag_id}/accept"): (
             f"/flags/{w['flag']}/accept",
-            {"version": 1, "concern_codes": ["16A"], "narrative": "A pattern across agencies"},
+            {
+                "version": 1,
+                "concern_codes": ["16A"],
+                "narrative": "A pattern across agencies",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "unsafe",
+                "consent_lawful_basis": "public_task",
+            },
         ),
-        ("POST", "/api/v1/flags/{flag_id}/dismiss"): (f"/flags/{w['flag']}/dismiss", {"version": 1, "reason": "Known"}),
+        ("POST", "/api/v1/flags/{flag_id}/dismiss"): (
+            f"/flags/{w['flag']}/dismiss",
+            {"version": 1, "reason": "Known to the hub"},
+        ),
         ("POST", "/api/v1/flags/{flag_id}/watch"): (f"/flags/{w['flag']}/watch", {"version": 1, "days": 30}),
         ("GET", "/api/v1/early-help-requests"): ("/early-help-requests", None),
         ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): (

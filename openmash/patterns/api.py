@@ -83,20 +83,37 @@ class FlagListQuery(PageQuery):
 
 
 class FlagAcceptIn(CleanSchema):
-    """Accept into a contact: the concern categories (CIN codes) and the concern's description; ``add_to_enquiry``
-    adds the contact to the open MASH enquiry about the child (422 when there is none)."""
+    """Accept into a contact: the concern categories (CIN codes), the concern's description and the consent decision
+    for the contact, which is the caller's own and is never assumed: ``consent`` (obtained, refused, not_sought,
+    not_applicable; 422 "Select the consent position" when missing), with ``consent_not_sought_reason`` (not_sought),
+    ``consent_override_reason`` (refused), ``consent_lawful_basis`` (all but obtained), ``consent_condition``
+    (optional) and ``consent_detail`` (at most 500 characters): the values of ``POST /api/v1/contacts``, checked the
+    same way (422 on the field at fault). ``add_to_enquiry`` adds the contact to the open MASH enquiry about the
+    child (422 when there is none)."""
 
-    multiline_fields: ClassVar[frozenset[str]] = frozenset({"narrative"})
+    multiline_fields: ClassVar[frozenset[str]] = frozenset({"narrative", "consent_detail"})
     version: int = Field(ge=1, le=DB_INT_MAX)
     concern_codes: list[str] = Field(min_length=1, max_length=40)
     narrative: str = Field(min_length=1, max_length=20000)
+    consent: str = Field("", max_length=40)
+    consent_not_sought_reason: str = Field("", max_length=40)
+    consent_override_reason: str = Field("", max_length=40)
+    consent_lawful_basis: str = Field("", max_length=40)
+    consent_condition: str = Field("", max_length=40)
+    consent_detail: str = Field("", max_length=5000)  # the service's limit (500) answers with its own message
     add_to_enquiry: bool = False
+
+    def consent_data(self) -> dict:
+        return {k: getattr(self, k) for k in decisions.CONSENT_KEYS}
 
 
 class FlagDismissIn(CleanSchema):
+    """Dismiss: ``reason`` in a few words (at least 10 letters or digits and two words; at most 2,000 characters:
+    ``patterns.services.reason_problem``; 422 on ``reason`` with the page's message otherwise)."""
+
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     version: int = Field(ge=1, le=DB_INT_MAX)
-    reason: str = Field(max_length=2000)
+    reason: str = Field(max_length=20000)  # a bound on the request; the service's limit (2,000) has its own message
 
 
 class FlagWatchIn(CleanSchema):
@@ -178,6 +195,7 @@ def flag_accept(request, flag_id: UUID, payload: FlagAcceptIn):
         version=payload.version,
         concern_codes=payload.concern_codes,
         narrative=payload.narrative,
+        consent=payload.consent_data(),
         enquiry_id=enquiry_id,
     )
     return Status(201, _after(request, flag_id))

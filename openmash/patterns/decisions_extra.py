@@ -2,12 +2,20 @@
 Built on ``patterns.services.flag_decide`` (the decision itself: optimistic on ``version``, audited); every function
 here is one transaction, so a refused decision leaves nothing behind (no contact recorded, no watch started).
 
-- ``flag_accept(actor, flag_id, version, concern_codes, narrative, enquiry_id=None)``: record a contact about the
-  child through ``contacts.services.contact_create`` (the concern summary as its narrative, source 5A "LA services:
-  social care", referrer "OpenMASH pattern flag"), and, when ``enquiry_id`` names an open MASH enquiry about the
-  child, screen that contact straight into it (``enquiries.services.screening_record``, outcome add_to_enquiry);
-  then the flag is accepted with that contact.
-- ``flag_dismiss(actor, flag_id, version, reason)``: a reason is required (ValidationFailed on ``reason``).
+- ``flag_accept(actor, flag_id, version, concern_codes, narrative, consent, enquiry_id=None)``: record a contact
+  about the child through ``contacts.services.contact_create`` (the concern summary as its narrative, source 5A "LA
+  services: social care", referrer "OpenMASH pattern flag", the consent decision as given), and, when
+  ``enquiry_id`` names an open MASH enquiry about the child, screen that contact straight into it
+  (``enquiries.services.screening_record``, outcome add_to_enquiry); then the flag is accepted with that contact.
+- The consent decision (``consent``: a mapping of ``consent``, ``consent_not_sought_reason``,
+  ``consent_override_reason``, ``consent_lawful_basis``, ``consent_condition``, ``consent_detail``, as the intake
+  form and ``POST /api/v1/contacts`` take them) is the screener's own, asked on the page and in the API, never
+  assumed: the contact records it in their name, and a screener would expect to be asked as at any intake
+  (practitioner review: a default "consent not sought" was recorded that nobody chose). Checked by
+  ``contact_create`` (ValidationFailed on the field at fault: "Select the consent position", "Select why consent
+  was not sought", "Select the lawful basis for sharing without consent" ...).
+- ``flag_dismiss(actor, flag_id, version, reason)``: a reason of a few words is required (``services.reason_problem``;
+  ValidationFailed on ``reason``).
 - ``flag_watch(actor, flag_id, version, days)``: the flag is watched and the child put on the watch-list for
   ``days`` (1 to 365; ValidationFailed on ``days``).
 - ``watch_start(actor, child, days, source, ...)``: a watch (the current one of the child is extended, not doubled).
@@ -32,7 +40,7 @@ from openmash.access.policy import can, flags_visible
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.patterns.models import Flag, FlagStatus, Watch, WatchSource
-from openmash.patterns.services import flag_decide
+from openmash.patterns.services import flag_decide, reason_problem
 
 STALE = "This flag changed since you opened it: look at it again"
 #: The indicator a contact's concern category is read as (patterns.reading.CONCERN_INDICATORS), reversed: the
@@ -99,13 +107,36 @@ def open_enquiry_for(child) -> object | None:
     )
 
 
-def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, enquiry_id=None) -> Flag:
-    """Accept a flag into a contact (see the module docstring). Returns the accepted flag (``contact`` set)."""
+CONSENT_KEYS = (
+    "consent",
+    "consent_not_sought_reason",
+    "consent_override_reason",
+    "consent_lawful_basis",
+    "consent_condition",
+    "consent_detail",
+)
+
+
+def consent_given(consent) -> dict:
+    """The consent decision as ``contact_create`` takes it, from `consent` (a mapping of CONSENT_KEYS; None or a
+    mapping without ``consent``: ValidationFailed on ``consent``, "Select the consent position"). Nothing is filled
+    in: the values are checked by ``contact_create``."""
+    consent = dict(consent or {})
+    if not consent.get("consent"):
+        raise ValidationFailed("Select the consent position", errors={"consent": ["Select the consent position"]})
+    return {k: consent.get(k) or "" for k in CONSENT_KEYS}
+
+
+def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, consent=None, enquiry_id=None) -> Flag:
+    """Accept a flag into a contact (see the module docstring). ``consent``: the screener's consent decision (a
+    mapping of CONSENT_KEYS; required: ValidationFailed on ``consent`` without it). Returns the accepted flag
+    (``contact`` set)."""
     from openmash.contacts.services import contact_create
     from openmash.enquiries.choices import ScreeningOutcome
     from openmash.enquiries.services import screening_record
 
     flag = _decidable(actor, flag_id, version)
+    consent = consent_given(consent)
     with transaction.atomic():
         contact, _created = contact_create(
             actor=actor,
@@ -118,14 +149,7 @@ def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, enqui
                 "referrer_type": "professional",
                 "referrer_name": "OpenMASH pattern flag",
                 "referrer_role": "Patterns across agencies (issue 8)",
-                "consent": "not_sought",
-                "consent_not_sought_reason": "other",
-                # the hub's own statutory functions (Children Act 1989 ss. 17, 47; Children Act 2004 s. 11), with
-                # DPA 2018 Schedule 1 paragraph 18 for the agencies' special-category data
-                "consent_lawful_basis": "public_task",
-                "consent_condition": "sch1_para18",
-                "consent_detail": "Raised from agencies' records by a pattern flag; consent to be considered at "
-                "screening.",
+                **consent,  # the screener's decision, as given (consent_given)
                 "immediate_risk": False,
             },
         )
@@ -143,13 +167,13 @@ def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, enqui
 
 
 def flag_dismiss(*, actor, flag_id, version, reason: str) -> Flag:
-    """Dismiss a flag with a reason (required: ValidationFailed on ``reason``)."""
-    if not (reason or "").strip():
+    """Dismiss a flag with a reason: a few words at least, at most 2,000 characters (``services.reason_problem``;
+    ValidationFailed on ``reason`` otherwise)."""
+    problem = reason_problem(reason, "dismissing this flag")
+    if problem:
         if not can(actor, "flag.decide"):
             raise PermissionDenied("You cannot decide flags")
-        raise ValidationFailed("Give a reason to dismiss the flag", errors={"reason": ["Give a reason to dismiss"]})
-    if len(reason) > 2000:
-        raise ValidationFailed("The reason is too long", errors={"reason": ["Must be 2,000 characters or fewer"]})
+        raise ValidationFailed("Check the reason", errors={"reason": [problem]})
     flag = _decidable(actor, flag_id, version)
     return flag_decide(
         actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.DISMISSED, reason=reason
@@ -262,8 +286,9 @@ def early_help_suggestable(flag: Flag) -> bool:
     )
 
 
-def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", concern_codes=None):
-    """Early help before crisis: record a contact about the child (as flag_accept), screen it as early help (which
+def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", concern_codes=None, consent=None):
+    """Early help before crisis: record a contact about the child (as flag_accept, with the screener's consent
+    decision ``consent``: required, ValidationFailed on ``consent`` without it), screen it as early help (which
     sends a request to the early help service's inbox and watches the child), accept the flag with that contact,
     and start tracking the outcome (FlagEarlyHelp ``sent``). ValidationFailed when the flag is above the early
     help threshold (STATUTORY_RULES) or the partnership has no early help service; Conflict when stale."""
@@ -283,6 +308,7 @@ def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", con
         raise ValidationFailed(
             "There is no early help service", errors={"early_help": ["The partnership has no early help service"]}
         )
+    consent = consent_given(consent)
     with transaction.atomic():
         contact, _created = contact_create(
             actor=actor,
@@ -294,14 +320,7 @@ def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", con
                 "source_code": "5A",
                 "referrer_name": "OpenMASH pattern flag",
                 "referrer_role": "Patterns across agencies (issue 8)",
-                "consent": "not_sought",
-                "consent_not_sought_reason": "other",
-                # the hub's own statutory functions (Children Act 1989 ss. 17, 47; Children Act 2004 s. 11), with
-                # DPA 2018 Schedule 1 paragraph 18 for the agencies' special-category data
-                "consent_lawful_basis": "public_task",
-                "consent_condition": "sch1_para18",
-                "consent_detail": "Raised from agencies' records by a pattern flag; the early help service seeks "
-                "the family's consent.",
+                **consent,  # the screener's decision, as given (consent_given)
                 "immediate_risk": False,
             },
         )
@@ -348,8 +367,10 @@ def flag_early_help_outcome(*, actor, flag_id, version, outcome: str):
 
 
 __all__ = [
+    "CONSENT_KEYS",
     "STALE",
     "concern_summary",
+    "consent_given",
     "early_help_suggestable",
     "flag_early_help_outcome",
     "flag_suggest_early_help",

@@ -4,7 +4,8 @@ In: per child, compact event tuples ``(day, indicator, agency, ref, explained, e
 
 - ``day``: the event's date as a proleptic ordinal (``date.toordinal()``);
 - ``indicator``: an indicator code (``injury``, ``domestic_abuse`` ...);
-- ``agency``: any hashable naming the agency that recorded it (its id or code);
+- ``agency``: any hashable naming the agency that recorded it (its id or code); ``HUB`` (None) for the hub's own
+  records (a contact recorded by the MASH, an entry without an agency: ``evaluation`` maps ``Agency.is_hub`` to it);
 - ``ref``: an opaque reference the caller gets back in a hit's contributions (the ``EventIndicator`` id);
 - ``explained``: the record explains it: never counted;
 - ``entry``: the chronology entry it was read from (indicators of one entry are one event).
@@ -14,6 +15,10 @@ people sharing a current address with the child, as ``(event tuple, person key, 
 
 Out: ``evaluate_child(rules, child, as_of) -> [Hit]``: the rules that fired, each with the event tuples that made
 it (in time order) and a plain-English sentence. Events after ``as_of`` are ignored; so are explained ones.
+
+The hub is never a second agency (practitioner review): its contacts repeat what an agency or a member of the public
+told it, so "from N agencies" counts the agencies other than the hub, and the hub counts as one only when no other
+agency is there (``agency_count``): a MASH-recorded contact never makes a pattern cross-agency by itself.
 
 Every rule is conservative: one indicator from one agency never fires anything, except an injury to a baby not
 yet mobile (NICE CG89: bruising in a child who is not independently mobile is a reason to suspect maltreatment).
@@ -32,6 +37,16 @@ from openmash.patterns.indicators import INJURY_INDICATORS as _READER_INJURY
 
 DAY, IND, AG, REF, EXPL, ENTRY = range(6)
 Event = tuple  # (day, indicator, agency, ref, explained, entry)
+#: the agency of the hub's own records (see the module docstring): never counted as a second agency
+HUB = None
+
+
+def agency_count(agencies) -> int:
+    """How many agencies `agencies` (a set, or a Counter of agency -> events) stands for: the distinct agencies, the
+    hub (``HUB``) left out when any other agency is there (the hub is never a second agency)."""
+    n = len(agencies)
+    return n - 1 if n > 1 and HUB in agencies else n
+
 
 #: every injury code the text reader emits (a bruise reads as ``bruising`` only, a burn as ``burn``...): the
 #: injury rules' default, and the set a rule naming ``injury`` is widened to (``_injury_widened``)
@@ -205,7 +220,7 @@ def _window_best(units, weight_of, window: int, min_score: float, min_agencies: 
                 if not agencies[ag]:
                     del agencies[ag]
             i += 1
-        if score >= min_score - 1e-9 and len(agencies) >= min_agencies and unit[0][DAY] >= latest_from:
+        if score >= min_score - 1e-9 and agency_count(agencies) >= min_agencies and unit[0][DAY] >= latest_from:
             best = (i, j)
     if best is None:
         return None
@@ -218,7 +233,7 @@ def _flat(units) -> tuple:
 
 
 def _agency_count(events) -> int:
-    return len({e[AG] for e in events})
+    return agency_count({e[AG] for e in events})
 
 
 def _lookback(d: dict) -> int | None:
@@ -281,7 +296,7 @@ def rule_age(rule: Rule, child: Child, as_of: int) -> Hit | None:
         for e in _counting(child.events, as_of, _lookback(d))
         if e[IND] in wanted and 0 <= e[DAY] - child.dob < max_age
     ]
-    if len({e[AG] for e in events}) < int(d.get("min_agencies", 1)) or not events:
+    if _agency_count(events) < int(d.get("min_agencies", 1)) or not events:
         return None
     weeks = (events[0][DAY] - child.dob) // 7
     return Hit(
@@ -364,7 +379,7 @@ def rule_co_occurrence(rule: Rule, child: Child, as_of: int) -> Hit | None:
             i += 1
         if lookback and last[DAY] <= as_of - lookback:
             continue
-        if all(in_group) and len(agencies) >= min_agencies:
+        if all(in_group) and agency_count(agencies) >= min_agencies:
             best = [e for e, _ in tagged[i : j + 1]]
     if not best:
         return None
@@ -391,7 +406,7 @@ def rule_same_concern(rule: Rule, child: Child, as_of: int) -> Hit | None:
             by_ind.setdefault(_family(e[IND]), []).append(e)
     best = None
     for ind, events in by_ind.items():
-        if len({e[AG] for e in events}) < min_agencies:
+        if _agency_count(events) < min_agencies:
             continue
         i = 0
         agencies: Counter = Counter()
@@ -403,7 +418,7 @@ def rule_same_concern(rule: Rule, child: Child, as_of: int) -> Hit | None:
                     del agencies[events[i][AG]]
                 i += 1
             recent = not (lookback and last[DAY] <= as_of - lookback)
-            if len(agencies) >= min_agencies and recent and (best is None or last[DAY] > best[1][-1][DAY]):
+            if agency_count(agencies) >= min_agencies and recent and (best is None or last[DAY] > best[1][-1][DAY]):
                 best = (ind, events[i : j + 1])
     if best is None:
         return None
@@ -441,7 +456,7 @@ def rule_household_adult(rule: Rule, child: Child, as_of: int) -> Hit | None:
     own = [e for e in child.events if e[IND] not in exclude]
     best = None
     for a, _who in adult_events:
-        near = [e for e in own if abs(e[DAY] - a[DAY]) <= window and e[AG] != a[AG]]
+        near = [e for e in own if abs(e[DAY] - a[DAY]) <= window and agency_count({e[AG], a[AG]}) > 1]
         if near and (best is None or a[DAY] > best[0][DAY]):
             best = (a, near)
     if best is None:
@@ -549,7 +564,7 @@ def evaluate_child(rules: Sequence[Rule], child: Child, as_of: int) -> list[Hit]
     if not child.is_adult and child.dob is not None:
         events = [_child_offending(e, child.dob) for e in events]
     present = {e[IND] for e in events}
-    agencies = len({e[AG] for e in events})
+    agencies = _agency_count(events)
     child = Child(child.key, child.dob, events, child.household, child.is_adult)
     hits = []
     for rule in rules:
@@ -656,9 +671,11 @@ def rule_codes(definition: dict) -> list[str]:
 __all__ = [
     "Child",
     "Hit",
+    "HUB",
     "KNOWN_INDICATORS",
     "Rule",
     "RULE_TYPES",
+    "agency_count",
     "contributions",
     "day_text",
     "evaluate_child",

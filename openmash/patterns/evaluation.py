@@ -121,15 +121,26 @@ def _stream(sql: str, params: list):
             yield from rows
 
 
+def _hub_keys() -> frozenset:
+    """The hub's agencies (``Agency.is_hub``) as the events' SQL gives an agency id (text with dashes on PostgreSQL,
+    32 hex digits on SQLite): their events carry ``engine.HUB``, so the hub is never a second agency."""
+    keys: set = set()
+    for pk in Agency.objects.filter(is_hub=True).values_list("pk", flat=True):
+        keys |= {pk, str(pk), pk.hex}
+    return frozenset(keys)
+
+
 def _grouped(rows):
-    """(root, [event tuples]) per resolved person, from rows ordered by root."""
+    """(root, [event tuples]) per resolved person, from rows ordered by root. The hub's own records (an
+    ``Agency.is_hub`` agency, or none) have the agency ``engine.HUB``."""
+    hub = _hub_keys()
     current, events = None, []
     for root, day, indicator, agency, ref, entry in rows:
         if root != current:
             if events:
                 yield current, events
             current, events = root, []
-        events.append((day, indicator, agency, ref, False, entry))
+        events.append((day, indicator, engine.HUB if agency in hub else agency, ref, False, entry))
     if events:
         yield current, events
 
@@ -350,7 +361,7 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
         for holder in alone or present:
             hits = engine.evaluate_child(rules, child_of(holder, everything, dob), day)
             mine = [e for h in hits for e in h.events if e[REF] in refs[holder]]
-            trial[holder] = (hits, (len({e[AG] for e in mine}), len({e[REF] for e in mine})))
+            trial[holder] = (hits, (engine.agency_count({e[AG] for e in mine}), len({e[REF] for e in mine})))
         # The holder is the first, by that order, for whom the group makes the flag lawfully: every member is tried
         # (not only the top one), so which record is taken as the holder never depends on the order of row ids.
         for holder in sorted(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)), reverse=True):

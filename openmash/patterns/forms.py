@@ -1,28 +1,141 @@
 """Page forms for flags (issue 8): they check the shape of what was posted; the services (patterns.decisions_extra)
-do the rest and their field errors are put back on these forms."""
+do the rest and their field errors are put back on these forms.
+
+Messages are GOV.UK-style and specific (practitioner review): every text field with a limit says "<Name> must be N
+characters or fewer" (``LimitMessagesMixin``, on every form here: the name is the field's ``short_name`` or its
+label), and a reason must say something ("Give the reason in a few words...": ``services.reason_problem``, the same
+rule the API and the services apply)."""
 
 from __future__ import annotations
 
 from django import forms
 
-from openmash.contacts.choices import CONCERN_CODES
+from openmash.contacts.choices import (
+    CONCERN_CODES,
+    Consent,
+    ConsentCondition,
+    ConsentLawfulBasis,
+    ConsentNotSoughtReason,
+    ConsentOverrideReason,
+)
 from openmash.core.text import CleanTextFormMixin
+from openmash.patterns.services import REASON_MAX, reason_problem
 
 WATCH_PERIODS = [("30", "30 days"), ("90", "90 days"), ("180", "6 months"), ("365", "12 months")]
 
 
-class FlagDismissForm(CleanTextFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
-    reason = forms.CharField(
-        label="Why are you dismissing this flag?",
-        help_text="For example, the events are explained in the records or are already known to the hub.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you are dismissing this flag"},
+def limit_message(name: str, max_length: int) -> str:
+    """The GOV.UK message for text over its limit: "Reason must be 2,000 characters or fewer"."""
+    return f"{name} must be {max_length:,} characters or fewer"
+
+
+class LimitMessagesMixin:
+    """Every field with a ``max_length`` (fields added in ``__init__`` too) gets ``limit_message`` instead of
+    Django's "Ensure this value has at most N characters". The name: ``field.short_name`` when set (a label that is
+    a question), else the label. Mix in before ``forms.Form``; call ``_limit_messages()`` after adding fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_messages()
+
+    def _limit_messages(self) -> None:
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit:
+                name = getattr(field, "short_name", None) or str(field.label or "This")
+                field.error_messages["max_length"] = limit_message(name, limit)
+
+
+def _named(field: forms.Field, short_name: str) -> forms.Field:
+    field.short_name = short_name
+    return field
+
+
+class ConsentFieldsMixin(forms.Form):
+    """The consent decision of the contact a flag is accepted into (or sent to early help with): asked, never
+    assumed (practitioner review: the contact used to record "consent not sought" in the screener's name). The same
+    questions and answers as the intake form (``contacts.choices``; checked by ``contacts.services.contact_create``,
+    whose field errors land here)."""
+
+    consent = forms.ChoiceField(
+        label="Has the family agreed to information being shared?",
+        help_text="Your decision for the contact this records. Information sharing advice (2024): consent is not "
+        "needed to share for safeguarding, but say why it was not sought or why sharing is justified.",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the consent position"},
+    )
+    consent_not_sought_reason = forms.ChoiceField(
+        label="Why was consent not sought?",
+        help_text="Only if consent was not sought",
+        choices=[("", "Choose a reason"), *ConsentNotSoughtReason.choices],
+        required=False,
+    )
+    consent_override_reason = forms.ChoiceField(
+        label="Why is it shared although consent was refused?",
+        help_text="Only if consent was refused",
+        choices=[("", "Choose a reason"), *ConsentOverrideReason.choices],
+        required=False,
+    )
+    consent_lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing without consent",
+        help_text="Needed unless consent was obtained. For safeguarding by a public body this is usually public task",
+        choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
+        required=False,
+    )
+    consent_condition = forms.ChoiceField(
+        label="Condition for health or police information",
+        help_text="If the concern includes health information or police information",
+        choices=[("", "None given"), *ConsentCondition.choices],
+        required=False,
+    )
+    consent_detail = _named(
+        forms.CharField(
+            label="Note about consent",
+            max_length=500,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+        "The note about consent",
     )
 
+    def consent_data(self) -> dict:
+        """The consent answers as ``decisions_extra`` takes them (answers in an unchosen branch left out)."""
+        d = self.cleaned_data
+        consent = d.get("consent") or ""
+        return {
+            "consent": consent,
+            "consent_not_sought_reason": (d.get("consent_not_sought_reason") or "") if consent == "not_sought" else "",
+            "consent_override_reason": (d.get("consent_override_reason") or "") if consent == "refused" else "",
+            "consent_lawful_basis": (d.get("consent_lawful_basis") or "") if consent != "obtained" else "",
+            "consent_condition": (d.get("consent_condition") or "") if consent != "obtained" else "",
+            "consent_detail": d.get("consent_detail") or "",
+        }
 
-class FlagWatchForm(CleanTextFormMixin, forms.Form):
+
+class FlagDismissForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
+    reason = _named(
+        forms.CharField(
+            label="Why are you dismissing this flag?",
+            help_text="In a few words, for example: the events are explained in the records, or the hub already "
+            "knows and is acting.",
+            max_length=REASON_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Enter why you are dismissing this flag"},
+        ),
+        "Reason",
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        problem = reason_problem(reason, "dismissing this flag")
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason
+
+
+class FlagWatchForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
     days = forms.ChoiceField(
         label="How long should the hub watch this child?",
@@ -32,7 +145,7 @@ class FlagWatchForm(CleanTextFormMixin, forms.Form):
     )
 
 
-class FlagAcceptForm(CleanTextFormMixin, forms.Form):
+class FlagAcceptForm(LimitMessagesMixin, CleanTextFormMixin, ConsentFieldsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
     concern_codes = forms.MultipleChoiceField(
         label="Concern categories",
@@ -41,12 +154,15 @@ class FlagAcceptForm(CleanTextFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one concern category"},
     )
-    narrative = forms.CharField(
-        label="What is the concern?",
-        help_text="A summary of the pattern; add what the hub knows.",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Describe the concern"},
+    narrative = _named(
+        forms.CharField(
+            label="What is the concern?",
+            help_text="A summary of the pattern; add what the hub knows.",
+            max_length=20000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            error_messages={"required": "Describe the concern"},
+        ),
+        "The description of the concern",
     )
 
     def __init__(self, *args, enquiry=None, **kwargs):
@@ -64,11 +180,11 @@ class FlagAcceptForm(CleanTextFormMixin, forms.Form):
             )
 
 
-class FlagEarlyHelpSuggestForm(CleanTextFormMixin, forms.Form):
+class FlagEarlyHelpSuggestForm(LimitMessagesMixin, CleanTextFormMixin, ConsentFieldsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
 
 
-class FlagEarlyHelpOutcomeForm(CleanTextFormMixin, forms.Form):
+class FlagEarlyHelpOutcomeForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Early help record version")
     outcome = forms.ChoiceField(
         label="What happened to the offer of early help?",
@@ -82,7 +198,7 @@ class FlagEarlyHelpOutcomeForm(CleanTextFormMixin, forms.Form):
     )
 
 
-class PatternRuleForm(CleanTextFormMixin, forms.Form):
+class PatternRuleForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
     """A change to one pattern rule (``patterns.rule_editing.rule_change``): its title and plain-English
     description, whether it is in use, and the parameters its definition has (windows, counts, thresholds, weights,
     indicator lists), each a field named after its key. The shape is checked here (whole numbers, numbers, one
@@ -90,12 +206,15 @@ class PatternRuleForm(CleanTextFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, label="Rule version")
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the rule's title"})
-    description = forms.CharField(
-        label="What it notices, in plain English",
-        help_text="Shown with every flag the rule raises: say what it looks for and why it matters.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe what the rule notices"},
+    description = _named(
+        forms.CharField(
+            label="What it notices, in plain English",
+            help_text="Shown with every flag the rule raises: say what it looks for and why it matters.",
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={"required": "Describe what the rule notices"},
+        ),
+        "The description",
     )
     active = forms.ChoiceField(
         label="Is the rule in use?",
@@ -146,7 +265,8 @@ class PatternRuleForm(CleanTextFormMixin, forms.Form):
                 label, hint = CODE_LISTS[key]
                 self.fields[key] = forms.CharField(
                     label=label,
-                    help_text=(hint + " " if hint else "") + "Indicator codes, separated by commas.",
+                    help_text=(hint + " " if hint else "")
+                    + "Indicator codes, separated by commas: the codes you can use are listed below the form.",
                     max_length=2000,
                     required=key != "exclude",
                     error_messages={"required": f"Enter at least one indicator code for “{label.lower()}”"},
@@ -155,7 +275,8 @@ class PatternRuleForm(CleanTextFormMixin, forms.Form):
                 self.fields[key] = forms.CharField(
                     label="Weights",
                     help_text="One indicator a line, a colon, then its weight, for example “ed_attendance: 0.5”. "
-                    "An indicator not listed weighs the weight of any other indicator.",
+                    "An indicator not listed weighs the weight of any other indicator. The codes you can use are "
+                    "listed below the form.",
                     max_length=4000,
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 4}),
@@ -165,6 +286,7 @@ class PatternRuleForm(CleanTextFormMixin, forms.Form):
             self.parameter_names.append(key)
         if rule is not None and not self.is_bound:
             self.initial.update(self.initial_for(rule))
+        self._limit_messages()  # the parameters' fields, added above
 
     @classmethod
     def initial_for(cls, rule) -> dict:

@@ -12,7 +12,7 @@ What an entry gives:
 - a contact recorded in OpenMASH (kind ``contact``): ``contact`` (for the repeat contacts rule);
 - anything else (screening, decisions, case notes): nothing, but it is marked read.
 
-Errors: none of its own; the database's. Logs counts only, never a value.
+Errors: none of its own; the database's. Logs counts only (at DEBUG), never a value.
 """
 
 from __future__ import annotations
@@ -175,7 +175,9 @@ def entries_read(entry_ids=None, *, batch: int = BATCH) -> ReadSummary:
     if entry_ids is None:
         PatternReadState.objects.update_or_create(pk=1, defaults={"read_through": started})
     if summary.entries:
-        logger.info("patterns: read %s entries into %s indicators", summary.entries, summary.indicators)
+        # DEBUG, not INFO: the callers report the counts in their own words (``openmash import``, ``openmash flags
+        # evaluate``); at INFO this was a raw log line in the middle of the import command's output (review)
+        logger.debug("patterns: read %s entries into %s indicators", summary.entries, summary.indicators)
     return summary
 
 

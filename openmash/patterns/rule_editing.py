@@ -19,6 +19,10 @@ runs), so a value the command line would refuse is refused here too, with the fi
   evaluated) and the change as version 2. Audited ``pattern_rule.save``. An unchanged rule writes nothing.
 - ``rules_file(actor) -> str``: the current rules as a file ``openmash flags rules load`` reads back. Audited
   ``pattern_rule.export``.
+- ``indicator_choices() -> [(code, label)]``: every indicator code a rule may name (``engine.KNOWN_INDICATORS``)
+  with its plain-English label, by label: the list the change page shows. ``indicator_label(code)``: one label.
+  The pages show a label next to every code (practitioner review: raw codes only); an unknown code is refused
+  naming it and pointing to that list (``UNKNOWN_CODE_HINT``).
 """
 
 from __future__ import annotations
@@ -32,8 +36,48 @@ from django.db import IntegrityError, transaction
 from openmash.access.policy import require
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.patterns.engine import CHILD_OFFENDING, KNOWN_INDICATORS
+from openmash.patterns.indicators import INDICATORS
 from openmash.patterns.models import PatternRule
 from openmash.patterns.rules import RuleSpec, default_specs, rules_export_text, rules_from_text, rules_load
+
+#: Labels of the codes a rule may name that are not in the text reader's catalogue (``engine.KNOWN_INDICATORS``).
+EXTRA_INDICATOR_LABELS = {
+    "contact": "Contact or referral to children's services",
+    CHILD_OFFENDING: "The child's own offending (recorded before they were 18)",
+}
+#: The rule types (``engine.RULE_TYPES``) in words.
+RULE_TYPE_LABELS = {
+    "combination": "Several concerns from several agencies",
+    "age": "An injury to a baby",
+    "repeat_contacts": "Repeated contacts or referrals",
+    "repeat_ed": "Repeated emergency attendances",
+    "household_adult": "An adult at the child's address",
+    "missing_education_and_health": "Missing education and health together",
+    "co_occurrence": "Concerns of different kinds together",
+    "unborn": "A pregnancy with risk factors",
+    "same_concern": "The same concern from different agencies",
+}
+#: Where the change page lists the codes (its id), and what an unknown code's message says about it.
+CODES_ANCHOR = "indicator-codes"
+UNKNOWN_CODE_HINT = "use the codes in the list “Indicator codes you can use” on this page"
+
+
+def indicator_label(code: str) -> str:
+    """The plain-English label of an indicator code; the code with spaces when it has none."""
+    found = INDICATORS.get(code)
+    return found.label if found else EXTRA_INDICATOR_LABELS.get(code, str(code).replace("_", " "))
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """(code, label) of every indicator code a rule may name, by label."""
+    return sorted(((c, indicator_label(c)) for c in KNOWN_INDICATORS), key=lambda x: (x[1].lower(), x[0]))
+
+
+def _labelled(code) -> str:
+    """The label, then the code a rules file uses: "Domestic abuse (domestic_abuse)"."""
+    return f"{indicator_label(str(code))} ({code})"
+
 
 #: Whole-number parameters: (label, hint).
 WHOLE_NUMBERS: dict[str, tuple[str, str]] = {
@@ -91,22 +135,33 @@ class RuleRow:
     history: list = field(default_factory=list)
 
     @property
+    def type_label(self) -> str:
+        """The rule type in words ("The same concern from different agencies")."""
+        return RULE_TYPE_LABELS.get(self.rule_type, self.rule_type.replace("_", " ").capitalize())
+
+    @property
     def parameters(self) -> list[tuple[str, str, list[str]]]:
-        """(key, label, lines of text) of the definition, in the file's order."""
+        """(key, label, lines of text) of the definition, in the file's order; an indicator code is shown with its
+        label ("Domestic abuse (domestic_abuse)")."""
         return [
-            (k, PARAMETER_LABELS.get(k, k.replace("_", " ").capitalize()), _value_lines(v))
+            (k, PARAMETER_LABELS.get(k, k.replace("_", " ").capitalize()), _value_lines(v, codes=k in _CODE_KEYS))
             for k, v in self.definition.items()
         ]
 
 
-def _value_lines(value) -> list[str]:
-    """A parameter as lines to show: a mapping one "key: value" a line, a list of lists one list a line."""
+_CODE_KEYS = frozenset({*CODE_LISTS, WEIGHTS, "groups"})
+
+
+def _value_lines(value, *, codes: bool = False) -> list[str]:
+    """A parameter as lines to show: a mapping one "key: value" a line, a list of lists one list a line; with
+    `codes`, each indicator code (a list's items, a mapping's keys) with its label."""
+    name = _labelled if codes else str
     if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in value.items()] or ["None"]
+        return [f"{name(k)}: {v}" for k, v in value.items()] or ["None"]
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(v, (list, tuple)) for v in value):
-            return [", ".join(str(x) for x in v) for v in value]
-        return [", ".join(str(v) for v in value) or "None"]
+            return [", ".join(name(x) for x in v) for v in value]
+        return [", ".join(name(v) for v in value) or "None"]
     return [str(value)]
 
 
@@ -207,11 +262,15 @@ def _field_of(message: str, item: dict) -> tuple[str, str]:
         label = PARAMETER_LABELS.get(head) or HEAD_LABELS[head]
         return head, label + text[len(head) :]
     if text.startswith("unknown indicator code"):
-        unknown = {c.strip() for c in text.split(":", 1)[1].split(",")}
+        unknown = [c.strip() for c in text.split(":", 1)[1].split(",")]
         for key in [*CODE_LISTS, WEIGHTS]:
             value = item.get(key) or ()
-            if unknown & {str(v) for v in value}:
-                return key, text[0].upper() + text[1:]
+            named = [c for c in unknown if c in {str(v) for v in value}]
+            if named:
+                label = PARAMETER_LABELS[key]
+                quoted = ", ".join(f"“{c}”" for c in named)
+                verb = "are not indicator codes" if len(named) > 1 else "is not an indicator code"
+                return key, f"{label}: {quoted} {verb}: {UNKNOWN_CODE_HINT}"
     return "__all__", text[0].upper() + text[1:] if text else message
 
 
@@ -317,4 +376,15 @@ def rules_file(*, actor) -> str:
     return text
 
 
-__all__ = ["RuleRow", "rule_change", "rule_get", "rules_file", "rules_overview"]
+__all__ = [
+    "CODES_ANCHOR",
+    "RULE_TYPE_LABELS",
+    "RuleRow",
+    "UNKNOWN_CODE_HINT",
+    "indicator_choices",
+    "indicator_label",
+    "rule_change",
+    "rule_get",
+    "rules_file",
+    "rules_overview",
+]

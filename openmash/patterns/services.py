@@ -7,6 +7,9 @@ a flag (issue 8; ADR 0015). Every write is audited in its own transaction.
   evaluate`` catches up (the entries stay unread until read).
 - ``flag_decide(actor, flag_id, expected_version, status, reason="", contact=None)``: accept, dismiss (a reason is
   required) or watch an open flag. Optimistic: a stale version raises Conflict. Allowed by ``flag.decide``.
+- ``reason_problem(reason, doing) -> str | None``: why a free-text reason cannot be recorded (practitioner review: a
+  one-character reason was accepted): shorter than REASON_MIN_CHARS characters or fewer than REASON_MIN_WORDS words,
+  or longer than REASON_MAX. The pages, the API and the services all apply it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,32 @@ from openmash.patterns.reading import entries_read
 from openmash.people.models import AgencyRecord, Person
 
 logger = logging.getLogger(__name__)
+
+#: A reason recorded for a decision (dismissing a flag): at least a few words, so a later reader (an audit, a
+#: review) can tell why; "x" or "ok" says nothing (practitioner review).
+REASON_MIN_CHARS = 10
+REASON_MIN_WORDS = 2
+REASON_MAX = 2000
+
+
+def reason_problem(reason: str | None, doing: str = "your decision") -> str | None:
+    """Why `reason` (free text, already cleaned) cannot be recorded as the reason for `doing` ("dismissing this
+    flag"), in the words a page shows; None when it can. Empty: "Enter why ..."; under REASON_MIN_CHARS characters
+    (spaces and punctuation not counted) or REASON_MIN_WORDS words: "Give the reason in a few words ..."; over
+    REASON_MAX characters: "Reason must be 2,000 characters or fewer"."""
+    text = (reason or "").strip()
+    if not text:
+        return f"Enter why you are {doing}"
+    if len(text) > REASON_MAX:
+        return f"Reason must be {REASON_MAX:,} characters or fewer"
+    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    letters = sum(1 for ch in text if ch.isalnum())
+    if letters < REASON_MIN_CHARS or len(words) < REASON_MIN_WORDS:
+        return (
+            f"Give the reason in a few words (at least {REASON_MIN_CHARS} letters or digits), for example what "
+            "explains the events or what the hub is already doing"
+        )
+    return None
 
 
 def roots_of(person_ids) -> set[uuid.UUID]:
@@ -98,8 +127,9 @@ def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: s
             "Choose accept, dismiss or watch", errors={"status": ["Choose accept, dismiss or watch"]}
         )
     reason = (reason or "").strip()
-    if status == FlagStatus.DISMISSED and not reason:
-        raise ValidationFailed("Give a reason to dismiss the flag", errors={"reason": ["Give a reason to dismiss"]})
+    problem = reason_problem(reason, "dismissing this flag") if status == FlagStatus.DISMISSED else None
+    if problem:
+        raise ValidationFailed("Check the reason", errors={"reason": [problem]})
     with transaction.atomic():
         flag = Flag.objects.filter(pk=flag_id).first()
         if flag is None:
@@ -129,4 +159,13 @@ def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: s
     return flag
 
 
-__all__ = ["after_import", "flag_decide", "roots_of", "with_households"]
+__all__ = [
+    "REASON_MAX",
+    "REASON_MIN_CHARS",
+    "REASON_MIN_WORDS",
+    "after_import",
+    "flag_decide",
+    "reason_problem",
+    "roots_of",
+    "with_households",
+]

@@ -151,7 +151,8 @@ def flag_watch(request, flag_id):
 def flag_accept(request, flag_id):
     """Accept the flag into a contact, prefilled with the child, the concern categories matching its events and a
     summary of the pattern (source: pattern flag); or, when the child is in an open MASH enquiry, add that contact
-    to it. 403 without flag.decide."""
+    to it. The consent decision is the screener's answer to the intake form's consent questions (nothing is
+    preselected: a missing answer shows the error summary). 403 without flag.decide."""
     actor = request.actor
     flag = selectors.flag_get(actor=actor, flag_id=flag_id, audit=request.method == "GET")
     if not can(actor, "flag.decide"):
@@ -171,6 +172,7 @@ def flag_accept(request, flag_id):
                     version=data["version"],
                     concern_codes=data["concern_codes"],
                     narrative=data["narrative"],
+                    consent=form.consent_data(),
                     enquiry_id=enquiry.pk if enquiry is not None and data.get("destination") == "enquiry" else None,
                 )
             except Conflict as exc:
@@ -222,7 +224,8 @@ def watch_list(request):
 @actor_required
 def flag_early_help(request, flag_id):
     """Early help before crisis: without ``outcome``, suggest early help (a contact screened as early help, so the
-    early help service's inbox gets it); with ``outcome``, record whether help was offered, accepted or declined."""
+    early help service's inbox gets it, recording the screener's consent decision: the intake form's consent
+    questions, none preselected); with ``outcome``, record whether help was offered, accepted or declined."""
     selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
     status = 200
     if "outcome" in request.POST:
@@ -234,8 +237,13 @@ def flag_early_help(request, flag_id):
         action = decisions.flag_suggest_early_help
         done = "Early help suggested: the request is in the early help service's inbox and the child is watched."
     if form.is_valid():
+        data = {"version": form.cleaned_data["version"]}
+        if "outcome" in form.cleaned_data:
+            data["outcome"] = form.cleaned_data["outcome"]
+        else:
+            data["consent"] = form.consent_data()
         try:
-            action(actor=request.actor, flag_id=flag_id, **form.cleaned_data)
+            action(actor=request.actor, flag_id=flag_id, **data)
         except Conflict as exc:
             apply_service_errors(form, exc)
             status = 409

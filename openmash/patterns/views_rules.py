@@ -40,7 +40,8 @@ def rule_detail(request, rule_code):
 @require_http_methods(["GET", "POST"])
 @actor_required
 def rule_change(request, rule_code):
-    """Change a rule's title, description, whether it is in use and its parameters: a new version on save."""
+    """Change a rule's title, description, whether it is in use and its parameters: a new version on save. The page
+    lists every indicator code a rule may name with its label; an unknown code is refused naming it."""
     actor = request.actor
     require(actor, "flag.rules")
     rule = rule_editing.rule_get(actor=actor, code=rule_code)
@@ -70,7 +71,13 @@ def rule_change(request, rule_code):
             status = 200
     else:
         form = PatternRuleForm(rule=rule)
-    ctx = {"rule": rule, "form": form, "nav_active": "rules"}
+    ctx = {
+        "rule": rule,
+        "form": form,
+        "indicator_codes": rule_editing.indicator_choices(),
+        "codes_anchor": rule_editing.CODES_ANCHOR,
+        "nav_active": "rules",
+    }
     return render(request, "patterns/rule_change.html", ctx, status=status)
 
 

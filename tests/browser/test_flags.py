@@ -110,6 +110,12 @@ def test_an_imported_pattern_is_flagged_explained_and_accepted_into_a_contact(
         expect(page.get_by_role("heading", level=1)).to_have_text("Accept the flag: record a contact")
         expect(page.get_by_label("What is the concern?")).to_have_value(re.compile("Pattern flag accepted by the MASH"))
         _check_both_widths(session, "the accept page")
+        # the consent decision is the screener's: nothing is chosen for them
+        page.get_by_test_id("accept-submit").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Select the consent position")
+        page.get_by_label("Consent not sought").check()
+        page.get_by_label("Why was consent not sought?").select_option("unsafe")
+        page.get_by_label("Lawful basis for sharing without consent").select_option("public_task")
         page.get_by_test_id("accept-submit").click()
         expect(page).to_have_url(re.compile(r"/contacts/[0-9a-f-]{36}/$"))
         expect(page.locator(".govuk-notification-banner")).to_contain_text("Flag accepted")

@@ -17,6 +17,10 @@ from openmash.patterns.tests.flagfactory import EVENTS, flag_make, person_make
 pytestmark = pytest.mark.django_db
 
 
+#: the screener's consent decision for a contact recorded from a flag (asked, never assumed)
+CONSENT = {"consent": "not_sought", "consent_not_sought_reason": "unsafe", "consent_lawful_basis": "public_task"}
+
+
 def _client(actor) -> Client:
     c = Client()
     c.force_login(actor.user)
@@ -122,7 +126,9 @@ def test_dismissing_with_a_reason_is_recorded_and_audited(screener, flag):
 
 def test_a_stale_decision_gets_the_conflict_message(screener, manager, flag):
     _client(manager).post(f"/flags/{flag.pk}/watch/", {"version": flag.version, "days": "90"})
-    response = _client(screener).post(f"/flags/{flag.pk}/dismiss/", {"version": flag.version, "reason": "No"})
+    response = _client(screener).post(
+        f"/flags/{flag.pk}/dismiss/", {"version": flag.version, "reason": "Not needed: known"}
+    )
     assert response.status_code == 409
     assert "changed since you opened it" in _text(response)
     flag.refresh_from_db()
@@ -152,7 +158,12 @@ def test_accepting_records_a_contact_about_the_child(manager, flag):
     assert "Pattern flag accepted by the MASH" in page  # the prefilled concern summary
     response = c.post(
         f"/flags/{flag.pk}/accept/",
-        {"version": flag.version, "concern_codes": ["3A", "16A"], "narrative": "A pattern across three agencies"},
+        {
+            "version": flag.version,
+            "concern_codes": ["3A", "16A"],
+            "narrative": "A pattern across three agencies",
+            **CONSENT,
+        },
     )
     assert response.status_code == 302
     flag.refresh_from_db()
@@ -186,7 +197,7 @@ def test_accepting_into_the_open_enquiry_about_the_child(make_actor, manager):
     assert "Add it to the open MASH enquiry" in _text(c.get(f"/flags/{flag.pk}/accept/"))
     response = c.post(
         f"/flags/{flag.pk}/accept/",
-        {"version": flag.version, "concern_codes": ["3A"], "narrative": "Pattern", "destination": "enquiry"},
+        {"version": flag.version, "concern_codes": ["3A"], "narrative": "Pattern", "destination": "enquiry", **CONSENT},
     )
     assert response.status_code == 302
     flag.refresh_from_db()
@@ -242,10 +253,11 @@ def test_api_decisions_check_their_input_and_version(api, manager, flag):
     assert empty.status_code == 422 and "reason" in empty.json()["errors"]
     bad = client.post(f"/flags/{flag.pk}/watch", {"version": flag.version, "days": 0})
     assert bad.status_code == 422 and "days" in bad.json()["errors"]
-    stale = client.post(f"/flags/{flag.pk}/dismiss", {"version": flag.version + 1, "reason": "x"})
+    stale = client.post(f"/flags/{flag.pk}/dismiss", {"version": flag.version + 1, "reason": "Known to the hub"})
     assert stale.status_code == 409
     accepted = client.post(
-        f"/flags/{flag.pk}/accept", {"version": flag.version, "concern_codes": ["16A"], "narrative": "Pattern"}
+        f"/flags/{flag.pk}/accept",
+        {"version": flag.version, "concern_codes": ["16A"], "narrative": "Pattern", **CONSENT},
     )
     assert accepted.status_code == 201, accepted.content
     assert accepted.json()["status"] == "accepted" and accepted.json()["contact_id"]
@@ -271,7 +283,7 @@ def test_suggesting_early_help_sends_it_to_the_inbox_and_tracks_the_outcome(mana
 
     c = _client(manager)
     assert 'data-testid="flag-early-help"' in _text(c.get(f"/flags/{flag.pk}/"))
-    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version})
+    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version, **CONSENT})
     assert response.status_code == 302
     flag.refresh_from_db()
     request = EarlyHelpRequest.objects.get(contact=flag.contact)
@@ -295,7 +307,7 @@ def test_a_statutory_level_flag_does_not_suggest_early_help(manager, partnership
     flag = flag_make(rules=(rule,))
     c = _client(manager)
     assert 'data-testid="flag-early-help"' not in _text(c.get(f"/flags/{flag.pk}/"))
-    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version})
+    response = c.post(f"/flags/{flag.pk}/early-help/", {"version": flag.version, **CONSENT})
     assert "cannot be sent to early help" in _text(response) or "statutory" in _text(response)
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN

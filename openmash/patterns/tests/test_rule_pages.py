@@ -69,7 +69,7 @@ def test_the_admin_lists_the_rules_and_reads_one_with_its_parameters(admin):
     assert "Three or more events with safeguarding concerns" in page
     assert "combination" in page
     assert "Time window, in days" in page and "183" in page
-    assert "ed_attendance: 0.5" in page  # the weights
+    assert "Emergency attendance (ed_attendance): 0.5" in page  # the weights, each code with its label
     assert 'data-testid="rule-change"' in page
     assert client.get("/pattern-rules/no_such_rule/").status_code == 404
 
@@ -150,8 +150,8 @@ def test_switching_a_rule_off_keeps_it_but_leaves_it_out_of_evaluation(admin):
         ("weights", "ed_attendance half", "Line 1 of the weights"),
         ("title", "", "Enter the rule&#x27;s title"),
         # the rules file's own checks (patterns.rules.rules_from_text), put on the field they concern
-        ("weights", "not_an_indicator: 2", "Unknown indicator code: not_an_indicator"),
-        ("household_indicators", "domestic_abuse, made_up_code", "Unknown indicator code: made_up_code"),
+        ("weights", "not_an_indicator: 2", "Weights: “not_an_indicator” is not an indicator code: use the codes"),
+        ("household_indicators", "domestic_abuse, made_up_code", "“made_up_code” is not an indicator code"),
     ],
 )
 def test_a_bad_value_shows_the_error_summary_and_the_field_message(admin, field, value, message):
