@@ -541,31 +541,34 @@ class _Trie:
         return walk(self.root, "", True), payloads
 
 
-#: The directory where the compiled scan expressions are kept between processes (``compiled_cache_set``); None:
+#: The directory where the compiled expressions are kept between processes (``compiled_cache_set``); None:
 #: compiled in every process.
 _CODE_CACHE: list[Path | None] = [None]
-_CODE_HEADER = b"openmash-sre-1\n"
+_CODE_HEADER = b"openmash-sre-2\n"
 
 
 def compiled_cache_set(directory: Path | str | None) -> None:
-    """Keep the compiled scan expressions of phrase rules in `directory` (created when first written), so that a new
-    process (each `openmash import`, each after-import hook run in its own process) loads them in milliseconds
-    instead of compiling them again (the shipped rules' three expressions are about 1.9 million characters: Python's
-    ``re`` parses and compiles them in pure Python, about 6 s of CPU on the shared 2-core machine, 2026-12-01).
-    None turns the cache off. Set from ``OPENMASH_PHRASE_CACHE_DIR`` by the patterns app (``apps.py``)."""
+    """Keep the compiled expressions of phrase rules (the three scans and the per-letter classifiers) in
+    `directory` (created when first written), so that a new process (each `openmash import`, each after-import hook
+    run in its own process) loads them in milliseconds instead of compiling them again: the shipped rules' three
+    scans are about 1.9 million characters and the classifiers of the first letters read in 10,000 police events
+    as many again; Python's ``re`` parses and compiles them in pure Python, about 6 s of CPU each on the shared
+    2-core machine (2026-12-01). None turns the cache off. Set from ``OPENMASH_PHRASE_CACHE_DIR`` by the patterns
+    app (``apps.py``)."""
     _CODE_CACHE[0] = Path(directory) if directory else None
 
 
 def _scan_compile(pattern: str) -> re.Pattern:
     """``re.compile(pattern)``, through the cache of ``compiled_cache_set`` when one is set.
 
-    What is kept is exactly what ``re._compiler.compile`` hands to ``_sre.compile`` (the flags and the engine's code),
-    under a name made from the pattern and the interpreter's version and engine magic number, so a changed rule, a
-    new Python or a new ``re`` engine never meets an old file. A file is checked (its SHA-256) and the engine
-    validates the code again when it is loaded; on any problem (missing, short, unreadable, another layout) the
-    pattern is compiled as usual and the file written again (atomically: a temporary file renamed). A pattern with
-    groups is compiled as usual (only the group-free scan expressions are cached). Errors: ``re.error`` as
-    ``re.compile``; a cache directory that cannot be written is ignored."""
+    What is kept is exactly what ``re._compiler.compile`` hands to ``_sre.compile`` (the flags, the number of groups
+    and the engine's code), under a name made from the pattern and the interpreter's version and engine magic
+    number, so a changed rule, a new Python or a new ``re`` engine never meets an old file. A file is checked (its
+    SHA-256) and the engine validates the code again when it is loaded; on any problem (missing, short,
+    unreadable, another layout) the pattern is compiled as usual and the file written again (atomically: a
+    temporary file renamed). A pattern with named groups is compiled as usual (the phrase expressions have only
+    unnamed ones: the classifiers' empty markers). Errors: ``re.error`` as ``re.compile``; a cache directory that
+    cannot be written is ignored."""
     directory = _CODE_CACHE[0]
     if directory is None:
         return re.compile(pattern)
@@ -574,32 +577,34 @@ def _scan_compile(pattern: str) -> re.Pattern:
         from re import _compiler, _parser
     except ImportError:  # pragma: no cover - not CPython
         return re.compile(pattern)
+    typecode = "I" if _sre.CODESIZE == 4 else "H"
     ident = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{sys.byteorder}\n{pattern}".encode()
-    path = directory / f"scan-{hashlib.sha256(ident).hexdigest()[:40]}.sre"
+    path = directory / f"re-{hashlib.sha256(ident).hexdigest()[:40]}.sre"
+    top = len(_CODE_HEADER)
     try:
         raw = path.read_bytes()
-        head, digest, flags_text, body = raw[: len(_CODE_HEADER)], raw[len(_CODE_HEADER) : len(_CODE_HEADER) + 32], \
-            raw[len(_CODE_HEADER) + 32 : len(_CODE_HEADER) + 40], raw[len(_CODE_HEADER) + 40 :]  # fmt: skip
-        if head == _CODE_HEADER and hashlib.sha256(flags_text + body).digest() == digest:
-            code = array("I" if _sre.CODESIZE == 4 else "H")
+        digest, numbers, body = raw[top : top + 32], raw[top + 32 : top + 44], raw[top + 44 :]
+        if raw[:top] == _CODE_HEADER and hashlib.sha256(numbers + body).digest() == digest:
+            flags, groups = int.from_bytes(numbers[:8], "little"), int.from_bytes(numbers[8:], "little")
+            code = array(typecode)
             code.frombytes(body)
-            return _sre.compile(pattern, int.from_bytes(flags_text, "little"), code.tolist(), 0, {}, (None,))
-    except (OSError, ValueError, RuntimeError, TypeError, OverflowError):
+            return _sre.compile(pattern, flags, code.tolist(), groups - 1, {}, (None,) * groups)
+    except (OSError, ValueError, RuntimeError, TypeError, OverflowError, MemoryError):
         pass
     parsed = _parser.parse(pattern, 0)
-    if parsed.state.groups != 1:  # groups: not what the cache is for
+    if parsed.state.groupdict:
         return re.compile(pattern)
-    flags = parsed.state.flags
+    flags, groups = parsed.state.flags, parsed.state.groups
     code = _compiler._code(parsed, 0)
-    compiled = _sre.compile(pattern, flags, code, 0, {}, (None,))
-    body = array("I" if _sre.CODESIZE == 4 else "H", code).tobytes()
-    flags_text = flags.to_bytes(8, "little")
+    compiled = _sre.compile(pattern, flags, code, groups - 1, {}, (None,) * groups)
+    numbers = flags.to_bytes(8, "little") + groups.to_bytes(4, "little")
+    body = array(typecode, code).tobytes()
     temporary = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".scan-", delete=False) as out:
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".re-", delete=False) as out:
             temporary = out.name
-            out.write(_CODE_HEADER + hashlib.sha256(flags_text + body).digest() + flags_text + body)
+            out.write(_CODE_HEADER + hashlib.sha256(numbers + body).digest() + numbers + body)
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:
@@ -646,7 +651,7 @@ class _Matcher:
             rx, payloads = sub.emit(markers=True)
             if self.strip_empty:
                 payloads = [tuple(p for p in group if p) for group in payloads]
-            found = self.classifiers[first] = (re.compile(rx), payloads)
+            found = self.classifiers[first] = (_scan_compile(rx), payloads)
         return found
 
     def _payload(self, words: str) -> tuple:

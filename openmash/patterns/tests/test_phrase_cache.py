@@ -45,7 +45,7 @@ def test_cached_rules_read_exactly_as_compiled_rules(tmp_path, cache_restored):
     plain = load_phrase_rules()
     compiled_cache_set(tmp_path)
     written = load_phrase_rules()  # compiled, and the cache written
-    assert len(list(tmp_path.glob("scan-*.sre"))) == 3
+    assert len(list(tmp_path.glob("re-*.sre"))) == 3
     loaded = load_phrase_rules()  # from the cache
     for name in ("main", "acronyms", "cues"):
         a, b = getattr(plain, name).scan, getattr(loaded, name).scan
@@ -60,7 +60,7 @@ def test_a_damaged_cache_file_is_compiled_again(tmp_path, cache_restored):
     compiled_cache_set(tmp_path)
     pattern = r"(?<!\w)(?:b(?:ruis(?:e|ing)(?!\w)|urn(?!\w))|scald(?!\w))"
     first = indicators._scan_compile(pattern)
-    (path,) = tmp_path.glob("scan-*.sre")
+    (path,) = tmp_path.glob("re-*.sre")
     raw = bytearray(path.read_bytes())
     raw[-3] ^= 0xFF  # one flipped byte in the engine's code
     path.write_bytes(bytes(raw))
