@@ -44,16 +44,19 @@ def test_cached_rules_read_exactly_as_compiled_rules(tmp_path, cache_restored):
     compiled_cache_set(None)
     plain = load_phrase_rules()
     compiled_cache_set(tmp_path)
-    written = load_phrase_rules()  # compiled, and the cache written
-    assert len(list(tmp_path.glob("re-*.sre"))) == 3
-    loaded = load_phrase_rules()  # from the cache
+    written = indicators._shipped_cached()  # compiled, and both caches written
+    assert len(list(tmp_path.glob("re-*.sre"))) == 3 and len(list(tmp_path.glob("rules-*.marshal"))) == 1
+    loaded = indicators._shipped_cached()  # the tries and the scans from the caches
+    assert isinstance(loaded.main.trie.root, indicators._LazyRoot)
     for name in ("main", "acronyms", "cues"):
         a, b = getattr(plain, name).scan, getattr(loaded, name).scan
         assert (a.pattern, a.flags, a.groups) == (b.pattern, b.flags, b.groups)
+    assert (loaded.kind_indicators, loaded.phrase_count) == (plain.kind_indicators, plain.phrase_count)
     expected = _readings(plain, corpus)
     assert sum(map(len, expected)) > 500  # the corpus finds things
-    assert _readings(written, corpus) == expected
-    assert _readings(loaded, corpus) == expected
+    assert _readings(written, corpus) == expected  # the classifiers compiled and written
+    assert _readings(loaded, corpus) == expected  # the classifiers loaded
+    assert dict(loaded.cues.trie.root.items()) == plain.cues.trie.root  # every branch, decoded
 
 
 def test_a_damaged_cache_file_is_compiled_again(tmp_path, cache_restored):
