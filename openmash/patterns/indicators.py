@@ -650,7 +650,7 @@ class _Matcher:
             if first:
                 sub.root = {first: root[first]} if first in root else {}
             else:
-                sub.root = {k: v for k, v in root.items() if k is not None and len(k) != 1}
+                sub.root = {k: root[k] for k in list(root.keys()) if k is not None and len(k) != 1}  # no decoding
             rx, payloads = sub.emit(markers=True)
             if self.strip_empty:
                 payloads = [tuple(p for p in group if p) for group in payloads]

@@ -1,6 +1,6 @@
 """The phrase reader's compiled-expression cache (``indicators.compiled_cache_set``) changes nothing it reads: rules
-compiled as usual, rules compiled and written to the cache, and rules loaded from it give identical findings over
-a varied corpus (every event of the scenario catalogues and the speed bench's templates, alone and two by two); a
+compiled as usual, the shipped rules compiled and written to the cache, and the same loaded from it
+(``default_rules``) give identical findings over a varied corpus (every event of the scenario catalogues and the speed bench's templates, alone and two by two); a
 damaged cache file is compiled again, never trusted."""
 
 from __future__ import annotations
