@@ -7,8 +7,10 @@ they are cheap enough:
 
 - agency records and their origin people, identifiers, addresses and search keys: ``linking.records_from_feed``
   (what ``RecordWriter`` calls), one call per agency and chunk; the records of one person at different agencies
-  share the person's NHS number and are joined by ``linking.records_link_identifiers`` (the import's rule: links,
-  ``merged_into``, ``AgencyRecord.person``);
+  share the person's NHS number and are joined as ``linking.records_link_identifiers`` joins them (the import's
+  rule: links, ``merged_into``, ``AgencyRecord.person``), by default written directly (``_records_join``, without
+  the linker's audit events: the linker was 60% of the set-up's CPU), or by the linker itself (``real_linker``);
+  the bench test checks both give the same joins;
 - events: ``ChronologyEntry`` rows exactly as ``feeds.services._events_write`` builds them (kind ``event``, the
   mapping's event kind and sensitivity, the sealed description, ``source`` ``<agency>:standard``, ``id:<event id>``),
   one ``ImportBatch`` per agency marked done;
