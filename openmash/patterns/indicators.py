@@ -627,7 +627,7 @@ class _Matcher:
     phrase end) says which phrase a span is, once per distinct matched text (cached): a match object costs time in
     proportion to the pattern's groups, so the groups are paid for only on a text not seen before."""
 
-    __slots__ = ("scan", "trie", "strip_empty", "classifiers", "cache", "empty")
+    __slots__ = ("scan", "trie", "strip_empty", "classifiers", "cache", "empty", "store")
 
     CACHE_MAX = 200_000
 
@@ -641,11 +641,15 @@ class _Matcher:
         self.strip_empty = strip_empty
         self.classifiers: dict[str, tuple[re.Pattern, list[tuple]]] = {}
         self.cache: dict[str, tuple] = {}
+        #: where this matcher's classifiers are kept between processes (a file name prefix; ``_shipped_cached``)
+        self.store: Path | None = None
 
     def _classifier(self, first: str) -> tuple[re.Pattern, list[tuple]]:
         """The classifying regex for phrases starting with the letter ``first`` ("" for those starting with a
         pattern), compiled when first needed: small, so a cache miss costs little."""
         found = self.classifiers.get(first)
+        if found is None and self.store is not None:
+            found = self.classifiers[first] = _classifier_kept(self, first)
         if found is None:
             root = self.trie.root
             sub = _Trie()
@@ -906,20 +910,56 @@ def _shipped_cached() -> PhraseRules:
     for source in (Path(__file__), DEFAULT_PHRASES_PATH, *SHIPPED_EXTRA_PHRASES_PATHS):
         raw = source.read_bytes()
         ident.update(len(raw).to_bytes(8, "little") + raw)
-    path = directory / f"rules-{ident.hexdigest()[:40]}.marshal"
+    name = f"rules-{ident.hexdigest()[:40]}"
+    path = directory / f"{name}.marshal"
+    top = len(_RULES_HEADER)
+    rules = None
+    try:
+        raw = path.read_bytes()
+        if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
+            rules = _rules_from_data(marshal.loads(raw[top + 32 :]))
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        rules = None
+    if rules is None:
+        rules = load_phrase_rules()
+        _file_write(path, marshal.dumps(_rules_data(rules)))
+    for label in ("main", "acronyms", "cues"):
+        getattr(rules, label).store = directory / f"{name}-{label}"
+    return rules
+
+
+def _classifier_kept(matcher: _Matcher, first: str) -> tuple[re.Pattern, list[tuple]]:
+    """``matcher._classifier(first)`` through the files at ``matcher.store`` (the classifying expression's text and
+    its payloads, ``marshal``, checked by SHA-256; the expression compiled through ``_scan_compile``): emitting a
+    letter's branch of the trie costs tens of milliseconds, and a process meets dozens of letters."""
+    path = Path(f"{matcher.store}-{first.encode().hex() or 'pattern'}.marshal")
     top = len(_RULES_HEADER)
     try:
         raw = path.read_bytes()
         if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
-            return _rules_from_data(marshal.loads(raw[top + 32 :]))
-    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+            rx, payloads = marshal.loads(raw[top + 32 :])
+            if not matcher.strip_empty:  # the cues: (kind, value) tuples back into cues
+                payloads = [tuple(_Cue(*t) for t in group) for group in payloads]
+            return _scan_compile(rx), payloads
+    except (OSError, ValueError, EOFError, TypeError):
         pass
-    rules = load_phrase_rules()
-    body = marshal.dumps(_rules_data(rules))
+    matcher.store, store = None, matcher.store
+    try:
+        pattern, payloads = matcher._classifier(first)
+    finally:
+        matcher.store = store
+    kept = payloads if matcher.strip_empty else [tuple(_cue_tuple(c) for c in group) for group in payloads]
+    _file_write(path, marshal.dumps((pattern.pattern, kept)))
+    return pattern, payloads
+
+
+def _file_write(path: Path, body: bytes) -> None:
+    """`body` under ``_RULES_HEADER`` and its SHA-256 into `path`, atomically (a temporary file renamed); a
+    directory that cannot be written is ignored."""
     temporary = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".rules-", delete=False) as out:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".rules-", delete=False) as out:
             temporary = out.name
             out.write(_RULES_HEADER + hashlib.sha256(body).digest() + body)
         os.replace(temporary, path)
@@ -927,7 +967,6 @@ def _shipped_cached() -> PhraseRules:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-    return rules
 
 
 def _cue_leaves(node: dict, convert) -> dict:
