@@ -380,22 +380,9 @@ def _records_write(members: list[Member], agencies: dict, received, records_from
         ids.update({(code, r.local_id): (r.pk, r.origin_person_id) for r in made})
     if link is None:
         counts.links += _records_join(members, list(by_agency), ids)
-        ids = {key: (record, person) for key, (record, person) in _joined(members, list(by_agency), ids).items()}
+    # the events name each record's origin person, as the import's writer does (``feeds.writer``: refs)
     counts.records += len(records)
     return {"records": records, "ids": ids}
-
-
-def _joined(members: list[Member], order: list[str], ids: dict) -> dict:
-    """{(agency, local id): (record id, resolved person id)} after the joins: each member's records resolve to the
-    origin person of its record written first (the agency earliest in `order`: the linker's canonical person is the
-    one created first)."""
-    out = {}
-    for m in members:
-        codes = sorted(m.agencies, key=order.index)
-        canonical = ids[(codes[0], m.local_id(codes[0]))][1]
-        for code in codes:
-            out[(code, m.local_id(code))] = (ids[(code, m.local_id(code))][0], canonical)
-    return out
 
 
 def _records_join(members: list[Member], order: list[str], ids: dict) -> int:
