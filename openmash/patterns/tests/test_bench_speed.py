@@ -100,6 +100,8 @@ def test_the_set_up_writes_what_the_import_and_the_reader_write(real_linker):
     as_of = timezone.localdate()
     counts = population_write(children=25, events=800, as_of=as_of, say=lambda _line: None, real_linker=real_linker)
     _joins_as_the_linker_leaves_them([m for h in families(25, as_of, 8) for m in h])
+    # each event names its record's origin person, as the import's writer does
+    assert all(e.person_id == e.record.origin_person_id for e in ChronologyEntry.objects.select_related("record"))
     assert counts.events == ChronologyEntry.objects.count() == 800
     assert counts.indicators == EventIndicator.objects.count() > 0
     assert PatternReadMark.objects.count() == 800
