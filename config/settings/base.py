@@ -333,6 +333,10 @@ OPENMASH_AUDIT_MAC_KEY = env.str("OPENMASH_AUDIT_MAC_KEY", default="")
 OPENMASH_AUDIT_SIGNING_KEY = env.str("OPENMASH_AUDIT_SIGNING_KEY", default="")
 OPENMASH_IMPORT_SPOOL_DIR = BASE_DIR / env.str("OPENMASH_IMPORT_SPOOL_DIR", default="var/imports")  # or absolute
 OPENMASH_IMPORT_RUNNER = env.str("OPENMASH_IMPORT_RUNNER", default="thread")
+# Where the phrase reader keeps its compiled expressions between processes (patterns.indicators.compiled_cache_set):
+# a new process loads them instead of compiling again (seconds of CPU per import). Empty: compiled in every process.
+_PHRASE_CACHE = env.str("OPENMASH_PHRASE_CACHE_DIR", default="var/phrase-cache")
+OPENMASH_PHRASE_CACHE_DIR = (BASE_DIR / _PHRASE_CACHE) if _PHRASE_CACHE else None  # or absolute
 # After an import finishes (browser or `openmash import`, unless --no-score), score the records due: the import's and
 # every intake record stored since the last run (ADR 0009). `openmash link records` also runs on a schedule (README).
 OPENMASH_SCORE_AFTER_IMPORT = env.bool("OPENMASH_SCORE_AFTER_IMPORT", default=True)

@@ -70,7 +70,9 @@ regex with groups, once per distinct span (cached). The Python work is per match
 events a second on one core for one-to-three-sentence descriptions (``indicators_bench.bench_indicators``).
 Compiling the shipped rules (default.yaml and signs.yaml) took 7 s of CPU on the loaded 2-core machine (2.6 s there
 for default.yaml alone; about 1.5 s idle before signs.yaml), once per process (``default_rules``); signs.yaml adds
-about a tenth to the CPU time per event (31 against 28 microseconds, 2026-12-01).
+about a tenth to the CPU time per event (31 against 28 microseconds, 2026-12-01). With a cache directory
+(``compiled_cache_set``, ``OPENMASH_PHRASE_CACHE_DIR``) a new process loads the shipped rules' tries and every
+compiled expression instead (0.14 s of CPU for ``default_rules``, each classifier when first needed).
 
 Sources of the indicator catalogue and the phrases
 --------------------------------------------------
@@ -110,7 +112,14 @@ Sources of the indicator catalogue and the phrases
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
+import os
 import re
+import sys
+import tempfile
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +135,7 @@ __all__ = [
     "Indicator",
     "PhraseRuleError",
     "PhraseRules",
+    "compiled_cache_set",
     "default_rules",
     "load_phrase_rules",
     "read_event",
@@ -534,6 +544,78 @@ class _Trie:
         return walk(self.root, "", True), payloads
 
 
+#: The directory where the compiled expressions are kept between processes (``compiled_cache_set``); None:
+#: compiled in every process.
+_CODE_CACHE: list[Path | None] = [None]
+_CODE_HEADER = b"openmash-sre-2\n"
+
+
+def compiled_cache_set(directory: Path | str | None) -> None:
+    """Keep the compiled expressions of phrase rules (the three scans and the per-letter classifiers) in
+    `directory` (created when first written), so that a new process (each `openmash import`, each after-import hook
+    run in its own process) loads them in milliseconds instead of compiling them again: the shipped rules' three
+    scans are about 1.9 million characters and the classifiers of the first letters read in 10,000 police events
+    as many again; Python's ``re`` parses and compiles them in pure Python, about 6 s of CPU each on the shared
+    2-core machine (2026-12-01). None turns the cache off. Set from ``OPENMASH_PHRASE_CACHE_DIR`` by the patterns
+    app (``apps.py``)."""
+    _CODE_CACHE[0] = Path(directory) if directory else None
+
+
+def _scan_compile(pattern: str) -> re.Pattern:
+    """``re.compile(pattern)``, through the cache of ``compiled_cache_set`` when one is set.
+
+    What is kept is exactly what ``re._compiler.compile`` hands to ``_sre.compile`` (the flags, the number of groups
+    and the engine's code), under a name made from the pattern and the interpreter's version and engine magic
+    number, so a changed rule, a new Python or a new ``re`` engine never meets an old file. A file is checked (its
+    SHA-256) and the engine validates the code again when it is loaded; on any problem (missing, short,
+    unreadable, another layout) the pattern is compiled as usual and the file written again (atomically: a
+    temporary file renamed). A pattern with named groups is compiled as usual (the phrase expressions have only
+    unnamed ones: the classifiers' empty markers). Errors: ``re.error`` as ``re.compile``; a cache directory that
+    cannot be written is ignored."""
+    directory = _CODE_CACHE[0]
+    if directory is None:
+        return re.compile(pattern)
+    try:
+        import _sre
+        from re import _compiler, _parser
+    except ImportError:  # pragma: no cover - not CPython
+        return re.compile(pattern)
+    typecode = "I" if _sre.CODESIZE == 4 else "H"
+    ident = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{sys.byteorder}\n{pattern}".encode()
+    path = directory / f"re-{hashlib.sha256(ident).hexdigest()[:40]}.sre"
+    top = len(_CODE_HEADER)
+    try:
+        raw = path.read_bytes()
+        digest, numbers, body = raw[top : top + 32], raw[top + 32 : top + 44], raw[top + 44 :]
+        if raw[:top] == _CODE_HEADER and hashlib.sha256(numbers + body).digest() == digest:
+            flags, groups = int.from_bytes(numbers[:8], "little"), int.from_bytes(numbers[8:], "little")
+            code = array(typecode)
+            code.frombytes(body)
+            return _sre.compile(pattern, flags, code.tolist(), groups - 1, {}, (None,) * groups)
+    except (OSError, ValueError, RuntimeError, TypeError, OverflowError, MemoryError):
+        pass
+    parsed = _parser.parse(pattern, 0)
+    if parsed.state.groupdict:
+        return re.compile(pattern)
+    flags, groups = parsed.state.flags, parsed.state.groups
+    code = _compiler._code(parsed, 0)
+    compiled = _sre.compile(pattern, flags, code, groups - 1, {}, (None,) * groups)
+    numbers = flags.to_bytes(8, "little") + groups.to_bytes(4, "little")
+    body = array(typecode, code).tobytes()
+    temporary = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".re-", delete=False) as out:
+            temporary = out.name
+            out.write(_CODE_HEADER + hashlib.sha256(numbers + body).digest() + numbers + body)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return compiled
+
+
 @dataclass(frozen=True)
 class _Cue:
     kind: str  # before | after | pseudo | break | explain | counter
@@ -545,34 +627,40 @@ class _Matcher:
     phrase end) says which phrase a span is, once per distinct matched text (cached): a match object costs time in
     proportion to the pattern's groups, so the groups are paid for only on a text not seen before."""
 
-    __slots__ = ("scan", "trie", "strip_empty", "classifiers", "cache", "empty")
+    __slots__ = ("scan", "trie", "strip_empty", "classifiers", "cache", "empty", "store")
 
     CACHE_MAX = 200_000
 
-    def __init__(self, trie: _Trie, *, strip_empty: bool, word_start: bool = False) -> None:
+    def __init__(self, trie: _Trie, *, strip_empty: bool, word_start: bool = False, scan: str | None = None) -> None:
         self.empty = not trie.root
-        scan_rx, _ = trie.emit(markers=False, word_start=word_start)
-        self.scan = re.compile(scan_rx if word_start else rf"(?<!\w)(?:{scan_rx})")
+        if scan is None:  # `scan`: the expression emitted before (``_shipped_cached``)
+            scan_rx, _ = trie.emit(markers=False, word_start=word_start)
+            scan = scan_rx if word_start else rf"(?<!\w)(?:{scan_rx})"
+        self.scan = _scan_compile(scan)
         self.trie = trie
         self.strip_empty = strip_empty
         self.classifiers: dict[str, tuple[re.Pattern, list[tuple]]] = {}
         self.cache: dict[str, tuple] = {}
+        #: where this matcher's classifiers are kept between processes (a file name prefix; ``_shipped_cached``)
+        self.store: Path | None = None
 
     def _classifier(self, first: str) -> tuple[re.Pattern, list[tuple]]:
         """The classifying regex for phrases starting with the letter ``first`` ("" for those starting with a
         pattern), compiled when first needed: small, so a cache miss costs little."""
         found = self.classifiers.get(first)
+        if found is None and self.store is not None:
+            found = self.classifiers[first] = _classifier_kept(self, first)
         if found is None:
             root = self.trie.root
             sub = _Trie()
             if first:
                 sub.root = {first: root[first]} if first in root else {}
             else:
-                sub.root = {k: v for k, v in root.items() if k is not None and len(k) != 1}
+                sub.root = {k: root[k] for k in list(root.keys()) if k is not None and len(k) != 1}  # no decoding
             rx, payloads = sub.emit(markers=True)
             if self.strip_empty:
                 payloads = [tuple(p for p in group if p) for group in payloads]
-            found = self.classifiers[first] = (re.compile(rx), payloads)
+            found = self.classifiers[first] = (_scan_compile(rx), payloads)
         return found
 
     def _payload(self, words: str) -> tuple:
@@ -800,8 +888,165 @@ _DEFAULT: list[PhraseRules] = []
 def default_rules() -> PhraseRules:
     """The shipped phrase rules, compiled once per process."""
     if not _DEFAULT:
-        _DEFAULT.append(load_phrase_rules())
+        _DEFAULT.append(_shipped_cached())
     return _DEFAULT[0]
+
+
+_RULES_HEADER = b"openmash-phrase-rules-2\n"
+
+
+def _shipped_cached() -> PhraseRules:
+    """``load_phrase_rules()`` (the shipped rules), through the cache of ``compiled_cache_set`` when one is set: the
+    tries, the scan expressions, the kinds and the phrase count of a compilation are kept (``marshal``: plain data,
+    no code; a SHA-256 of the content is checked before it is read) under a name made from the shipped phrase files,
+    this module's source and the interpreter's version, so any change to them compiles afresh; on any problem the
+    rules are compiled as usual and the file written again. Saves the YAML parsing, the phrase expansion and the
+    emitting of the tries (about 1.5 s of CPU per process, 2026-12-01); the expressions themselves come from
+    ``_scan_compile``'s cache."""
+    directory = _CODE_CACHE[0]
+    if directory is None:
+        return load_phrase_rules()
+    ident = hashlib.sha256(sys.version.encode())
+    for source in (Path(__file__), DEFAULT_PHRASES_PATH, *SHIPPED_EXTRA_PHRASES_PATHS):
+        raw = source.read_bytes()
+        ident.update(len(raw).to_bytes(8, "little") + raw)
+    name = f"rules-{ident.hexdigest()[:40]}"
+    path = directory / f"{name}.marshal"
+    top = len(_RULES_HEADER)
+    rules = None
+    try:
+        raw = path.read_bytes()
+        if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
+            rules = _rules_from_data(marshal.loads(raw[top + 32 :]))
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        rules = None
+    if rules is None:
+        rules = load_phrase_rules()
+        _file_write(path, marshal.dumps(_rules_data(rules)))
+    for label in ("main", "acronyms", "cues"):
+        getattr(rules, label).store = directory / f"{name}-{label}"
+    return rules
+
+
+def _classifier_kept(matcher: _Matcher, first: str) -> tuple[re.Pattern, list[tuple]]:
+    """``matcher._classifier(first)`` through the files at ``matcher.store`` (the classifying expression's text and
+    its payloads, ``marshal``, checked by SHA-256; the expression compiled through ``_scan_compile``): emitting a
+    letter's branch of the trie costs tens of milliseconds, and a process meets dozens of letters."""
+    path = Path(f"{matcher.store}-{first.encode().hex() or 'pattern'}.marshal")
+    top = len(_RULES_HEADER)
+    try:
+        raw = path.read_bytes()
+        if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
+            rx, payloads = marshal.loads(raw[top + 32 :])
+            if not matcher.strip_empty:  # the cues: (kind, value) tuples back into cues
+                payloads = [tuple(_Cue(*t) for t in group) for group in payloads]
+            return _scan_compile(rx), payloads
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    matcher.store, store = None, matcher.store
+    try:
+        pattern, payloads = matcher._classifier(first)
+    finally:
+        matcher.store = store
+    kept = payloads if matcher.strip_empty else [tuple(_cue_tuple(c) for c in group) for group in payloads]
+    _file_write(path, marshal.dumps((pattern.pattern, kept)))
+    return pattern, payloads
+
+
+def _file_write(path: Path, body: bytes) -> None:
+    """`body` under ``_RULES_HEADER`` and its SHA-256 into `path`, atomically (a temporary file renamed); a
+    directory that cannot be written is ignored."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".rules-", delete=False) as out:
+            temporary = out.name
+            out.write(_RULES_HEADER + hashlib.sha256(body).digest() + body)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _cue_leaves(node: dict, convert) -> dict:
+    """A copy of a trie with each phrase end's payloads passed through `convert`."""
+    return {k: ([convert(p) for p in v] if k is None else _cue_leaves(v, convert)) for k, v in node.items()}
+
+
+class _LazyRoot(dict):
+    """A cached trie's root whose branches (one per first atom) stay ``marshal`` bytes until first used: a process
+    needs the branches of the first letters it meets (the classifiers), seldom all of them."""
+
+    __slots__ = ("convert",)
+
+    def __init__(self, packed: dict, convert=None) -> None:
+        super().__init__(packed)
+        self.convert = convert
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if isinstance(value, bytes):
+            value = marshal.loads(value)
+            if self.convert is not None:
+                value = _cue_leaves(value, self.convert)
+            super().__setitem__(key, value)
+        return value
+
+    def items(self):
+        return [(key, self[key]) for key in self.keys()]
+
+    def values(self):
+        return [self[key] for key in self.keys()]
+
+
+def _packed(root: dict, convert=None) -> dict:
+    """A trie's root as {first atom: marshal bytes of its branch} (see ``_LazyRoot``); phrase ends at the root as
+    they are."""
+    out = {}
+    for key, value in root.items():
+        if key is None:
+            out[key] = [convert(p) for p in value] if convert else value
+        else:
+            out[key] = marshal.dumps(_cue_leaves(value, convert) if convert else value)
+    return out
+
+
+def _cue_tuple(cue: _Cue) -> tuple:
+    return (cue.kind, cue.value)
+
+
+def _cue_from(value: tuple) -> _Cue:
+    return _Cue(*value)
+
+
+def _rules_data(rules: PhraseRules) -> tuple:
+    """Compiled rules as plain data for ``marshal`` (each trie branch packed apart; cues as (kind, value))."""
+    return (
+        (_packed(rules.main.trie.root), rules.main.scan.pattern),
+        (_packed(rules.acronyms.trie.root), rules.acronyms.scan.pattern),
+        (_packed(rules.cues.trie.root, _cue_tuple), rules.cues.scan.pattern),
+        dict(rules.kind_indicators),
+        rules.phrase_count,
+    )
+
+
+def _rules_from_data(data: tuple) -> PhraseRules:
+    (main, main_rx), (acro, acro_rx), (cues, cues_rx), kinds, count = data
+    if None in cues:
+        cues[None] = [_cue_from(t) for t in cues[None]]
+    tries = []
+    for root, convert in ((main, None), (acro, None), (cues, _cue_from)):
+        trie = _Trie()
+        trie.root = _LazyRoot(root, convert)
+        tries.append(trie)
+    return PhraseRules(
+        main=_Matcher(tries[0], strip_empty=True, scan=main_rx),
+        acronyms=_Matcher(tries[1], strip_empty=True, word_start=True, scan=acro_rx),
+        cues=_Matcher(tries[2], strip_empty=False, scan=cues_rx),
+        kind_indicators=kinds,
+        phrase_count=count,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

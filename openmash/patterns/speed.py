@@ -7,8 +7,10 @@ they are cheap enough:
 
 - agency records and their origin people, identifiers, addresses and search keys: ``linking.records_from_feed``
   (what ``RecordWriter`` calls), one call per agency and chunk; the records of one person at different agencies
-  share the person's NHS number and are joined by ``linking.records_link_identifiers`` (the import's rule: links,
-  ``merged_into``, ``AgencyRecord.person``);
+  share the person's NHS number and are joined as ``linking.records_link_identifiers`` joins them (the import's
+  rule: links, ``merged_into``, ``AgencyRecord.person``), by default written directly (``_records_join``, without
+  the linker's audit events: the linker was 60% of the set-up's CPU), or by the linker itself (``real_linker``);
+  the bench test checks both give the same joins;
 - events: ``ChronologyEntry`` rows exactly as ``feeds.services._events_write`` builds them (kind ``event``, the
   mapping's event kind and sensitivity, the sealed description, ``source`` ``<agency>:standard``, ``id:<event id>``),
   one ``ImportBatch`` per agency marked done;
@@ -247,8 +249,13 @@ def agencies_ensure() -> dict:
 
 
 def population_write(*, children: int, events: int, as_of: dt.date, seed: int = 8, say: Say = print,
-                     households_per_chunk: int = 1000) -> SetupCounts:  # fmt: skip
-    """Write the bench partnership (see the module docstring) into the current database. Returns the counts."""
+                     households_per_chunk: int = 1000, real_linker: bool = False) -> SetupCounts:  # fmt: skip
+    """Write the bench partnership (see the module docstring) into the current database. Returns the counts.
+
+    `real_linker`: join each person's records with ``records_link_identifiers`` itself (about 60% of the set-up's
+    CPU, with its audit events); by default ``_records_join`` writes directly the links, ``merged_into`` and
+    ``AgencyRecord.person`` the linker would write for these people (no audit events: nothing timed reads them;
+    the bench test checks the two give the same joins)."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -290,7 +297,8 @@ def population_write(*, children: int, events: int, as_of: dt.date, seed: int = 
         else:
             share = [round(f) for f in factors]
         with transaction.atomic():
-            refs = _records_write(members, agencies, received, records_from_feed, records_link_identifiers, counts)
+            link = records_link_identifiers if real_linker else None
+            refs = _records_write(members, agencies, received, records_from_feed, link, counts)
             written += _events_write(members, share, refs["ids"], agencies, batches, templates, as_of, rng,
                                      budget, counts)  # fmt: skip
         chunk.clear()
@@ -366,11 +374,62 @@ def _records_write(members: list[Member], agencies: dict, received, records_from
     records, ids = [], {}
     for code, details in by_agency.items():
         made = records_from_feed(agency=agencies[code], details=details, received_at=received, source_feed=FEED)
-        counts.links += link(actor=None, records=made)
+        if link is not None:
+            counts.links += link(actor=None, records=made)
         records += made
         ids.update({(code, r.local_id): (r.pk, r.origin_person_id) for r in made})
+    if link is None:
+        counts.links += _records_join(members, list(by_agency), ids)
+    # the events name each record's origin person, as the import's writer does (``feeds.writer``: refs)
     counts.records += len(records)
     return {"records": records, "ids": ids}
+
+
+def _records_join(members: list[Member], order: list[str], ids: dict) -> int:
+    """What ``records_link_identifiers`` writes for the records of `members` written one agency after the other in
+    `order` (``ids``: {(agency, local id): (record id, origin person id)}), written directly in bulk: for each record
+    after a member's first, one confirmed ``RecordLink`` (rule ``nhs_number``, as ``linking._confirm_bulk`` writes
+    it) to the earlier record giving the smallest (left, right) pair (the linker's spanning forest goes through the
+    sorted pairs); ``merged_into`` of every origin person but the first's set to it, and ``AgencyRecord.person`` of
+    every record to it (``linking._recompute``). Not the linker's audit events. Returns the links written."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from openmash.people.lookup import IDENTIFIER_LABELS
+    from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
+
+    now = timezone.now()
+    weights = {"nhs_number": {"weight": None, "level": "exact", "reason": f"same {IDENTIFIER_LABELS['nhs_number']}"}}
+    links, merged, moved = [], [], []
+    for m in members:
+        codes = sorted(m.agencies, key=order.index)
+        records = [ids[(code, m.local_id(code))] for code in codes]
+        canonical = records[0][1]
+        for n, (record, person) in enumerate(records[1:], start=1):
+            left, right = min(tuple(sorted((record, earlier))) for earlier, _p in records[:n])
+            links.append(RecordLink(record_l_id=left, record_r_id=right, state=LinkState.CONFIRMED,
+                                    match_probability=1.0, field_weights=weights, rule="nhs_number", decided_by=None,
+                                    decided_at=now, reason=f"Same {IDENTIFIER_LABELS['nhs_number']}",
+                                    valid_from=now))  # fmt: skip
+            merged.append((canonical, person))
+            moved.append((canonical, now, record))
+    RecordLink.objects.bulk_create(links, batch_size=2000)
+    person_table = connection.ops.quote_name(Person._meta.db_table)
+    record_table = connection.ops.quote_name(AgencyRecord._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:  # nosec B608 - the table names from _meta
+        cursor.executemany(f"UPDATE {person_table} SET merged_into_id = %s WHERE id = %s",  # noqa: S608
+                           [(_db_uuid(a), _db_uuid(b)) for a, b in merged])  # fmt: skip
+        cursor.executemany(f"UPDATE {record_table} SET person_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+                           [(_db_uuid(a), stamp, _db_uuid(b)) for a, _t, b in moved])  # fmt: skip
+    return len(links)
+
+
+def _db_uuid(value):
+    """A UUID as the database column holds it (SQLite: 32 hex digits; PostgreSQL: the uuid itself)."""
+    from django.db import connection
+
+    return value.hex if connection.vendor == "sqlite" else value
 
 
 def _events_write(members, share, ids, agencies, batches, templates, as_of, rng, budget, counts) -> int:

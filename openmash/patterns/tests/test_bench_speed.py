@@ -6,6 +6,7 @@ comparing every two records."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import defaultdict
 
@@ -66,10 +67,44 @@ def test_families_are_deterministic_and_hold_the_children_asked_for():
     assert len({m.nhs for m in members}) == len(members)
 
 
+def _joins_as_the_linker_leaves_them(members: list) -> None:
+    """Each member's records resolve to the origin person of its record written first (agencies are written in the
+    order they first appear among the members' agencies); the other origin people are merged into it; one confirmed
+    NHS-number link per later record, to the earlier record giving the smallest sorted pair (the linker's spanning
+    forest over the sorted pairs)."""
+    from openmash.people.models import RecordLink
+
+    order: list[str] = []
+    for m in members:
+        order += [code for code in m.agencies if code not in order]
+    rows = {(r.agency.code, r.local_id): r for r in AgencyRecord.objects.select_related("agency", "origin_person")}
+    expected_links = set()
+    for m in members:
+        mine = [rows[(code, m.local_id(code))] for code in sorted(m.agencies, key=order.index)]
+        canonical = mine[0].origin_person_id
+        assert {r.person_id for r in mine} == {canonical}
+        assert mine[0].origin_person.merged_into_id is None
+        assert all(r.origin_person.merged_into_id == canonical for r in mine[1:])
+        for n, r in enumerate(mine[1:], start=1):
+            expected_links.add(min(tuple(sorted((r.pk, e.pk))) for e in mine[:n]))
+    links = RecordLink.objects.filter(valid_to__isnull=True)
+    assert {(x.record_l_id, x.record_r_id) for x in links} == expected_links
+    weights = {"nhs_number": {"weight": None, "level": "exact", "reason": "same NHS number"}}
+    as_text = json.dumps(weights, sort_keys=True)  # PostgreSQL's jsonb keeps the keys in its own order
+    assert {
+        (x.state, x.rule, x.reason, x.match_probability, x.decided_by_id, json.dumps(x.field_weights, sort_keys=True))
+        for x in links
+    } == {("confirmed", "nhs_number", "Same NHS number", 1.0, None, as_text)}
+
+
 @pytest.mark.django_db
-def test_the_set_up_writes_what_the_import_and_the_reader_write():
+@pytest.mark.parametrize("real_linker", [True, False], ids=["the-linker", "joined-directly"])
+def test_the_set_up_writes_what_the_import_and_the_reader_write(real_linker):
     as_of = timezone.localdate()
-    counts = population_write(children=25, events=800, as_of=as_of, say=lambda _line: None)
+    counts = population_write(children=25, events=800, as_of=as_of, say=lambda _line: None, real_linker=real_linker)
+    _joins_as_the_linker_leaves_them([m for h in families(25, as_of, 8) for m in h])
+    # each event names its record's origin person, as the import's writer does
+    assert all(e.person_id == e.record.origin_person_id for e in ChronologyEntry.objects.select_related("record"))
     assert counts.events == ChronologyEntry.objects.count() == 800
     assert counts.indicators == EventIndicator.objects.count() > 0
     assert PatternReadMark.objects.count() == 800
