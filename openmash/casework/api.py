@@ -136,11 +136,13 @@ class PackAddressOut(Schema):
 
 
 class PackPersonDetailOut(PackPersonOut):
-    """A person in the full MASH pack. What shows beyond the minimum is access.fields.pack_person_details' answer:
-    addresses (null when the reader may not see them: the hub and the child's allocated worker may), postcode,
-    and for a subject child the school and GP (agency names) and present_at_incident (yes / no / unknown / "") as
-    the contact says."""
+    """A person in the full MASH pack, as access.fields.pack_person_details renders them (field_access's
+    "contact_person" and "person" answers): `fields` names what the reader is shown, any other key is empty ("",
+    null). Name, role and date of birth as the contact holds them; addresses (null when the reader may not see
+    them: the hub and the child's allocated worker may), postcode, and for a subject child the school and GP
+    (agency names) and present_at_incident (yes / no / unknown / "") as the contact says."""
 
+    fields: list[str] = Field(default_factory=list)
     addresses: list[PackAddressOut] | None = None
     postcode: str = ""
     school: str | None = None
@@ -342,10 +344,14 @@ def _person(cp) -> dict:
 
 
 def _pack_person(cp, details: dict) -> dict:
+    """One person of the pack as access.fields.pack_person_details rendered them for this reader (a key the reader
+    may not see is empty there): nothing here decides which fields show."""
     addresses = details["addresses"]
+    keys = ("role", "forename", "surname", "date_of_birth", "expected_date_of_birth", "postcode", "school", "gp")
     return {
-        **_person(cp),
-        **{k: details[k] for k in ("postcode", "school", "gp", "present_at_incident")},
+        "person_id": cp.person_id,
+        "fields": sorted(details["fields"]),
+        **{k: details[k] for k in (*keys, "present_at_incident")},
         "addresses": None
         if addresses is None
         else [

@@ -187,7 +187,8 @@ class MashPack:
     closable_ids: set = field(default_factory=set)
     referrer_hidden: bool = False
     answer_counts: dict = field(default_factory=dict)
-    # per person (ContactPerson pk): access.fields.pack_person_details (addresses, postcode, school, GP)
+    # per person (ContactPerson pk): access.fields.pack_person_details (name, date of birth, addresses, postcode,
+    # school, GP: field_access's "contact_person" and "person" answers)
     person_details: dict = field(default_factory=dict)
     # each subject child's own outcome codes and threshold level (enquiries.DecisionChild), in the subjects' order
     decision_children: list = field(default_factory=list)
@@ -362,4 +363,4 @@ def _pack_people_details(actor, people) -> dict:
     """{ContactPerson pk: access.fields.pack_person_details} for the people of a pack, with whether the actor may open
     each person's record read in one query (none for the hub)."""
     visible = people_visible_ids(actor, [cp.person_id for cp in people])
-    return {cp.pk: pack_person_details(actor, cp, visible=cp.person_id in visible) for cp in people}
+    return {cp.pk: pack_person_details(actor, cp, visible=cp.person_id in visible, pack_allowed=True) for cp in people}
