@@ -102,6 +102,16 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         # what the contact says about a subject child: school and GP (agency names), present at the incident
         "circumstances": ("school", "gp", "present_at_incident"),
     },
+    # An Operation Encompass notice to a school (contacts.EncompassNotice, DOMAIN.md 1.5): the notices page, the
+    # notice page and GET /api/v1/encompass-notices (access.fields.encompass_notice_shown renders it).
+    "encompass_notice": {
+        # which pupil: the minimum a school needs to know the child (never an address, an identifier or the household)
+        "child": ("child_forename", "child_surname", "child_date_of_birth"),
+        # what happened: the police reference, when, whether the child was present, the school told
+        "incident": ("police_reference", "incident_at", "present", "school"),
+        # when it was sent, read and acknowledged, and by whom at the school
+        "delivery": ("sent_at", "read_at", "acknowledged_at", "acknowledged_by"),
+    },
     # One agency's record of a person (people.AgencyRecord).
     # The names are the keys of access.fields.agency_record_shown (the person page's rows, the API's records, the CSV
     # and PDF's "What each agency holds").
@@ -201,6 +211,7 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "contact_person": ("named", "circumstances"),
         # a hand-over to early help: the people in it (the hub reads the contact itself for the rest)
         "early_help_request": ("people",),
+        "encompass_notice": ("child", "incident", "delivery"),
     },
     "case_worker": {
         "person": _PERSON_ALL,
@@ -217,6 +228,8 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "agency_request": ("people", "urgency"),
         # the early help service, on a hand-over to it (practitioner review, fault 10: enough to offer help)
         "early_help_request": ("people", "concern", "consent", "reasons"),
+        # a school's users, on an Operation Encompass notice to their school
+        "encompass_notice": ("child", "incident", "delivery"),
     },
     "recorder": {
         "contact": ("details", "screening", "referrer_identity"),

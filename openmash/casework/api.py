@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import pack_person_named
 from openmash.access.policy import can
 from openmash.access.sharing import items_text
 from openmash.casework import selectors, services
@@ -118,6 +119,9 @@ class StrategyDiscussionOut(Schema):
 
 
 class PackPersonOut(Schema):
+    """A person of a MASH pack as the contact names them (access.fields.pack_person_named: field_table
+    "contact_person"); a detail the reader may not see is empty ("" or null)."""
+
     person_id: UUID
     role: str
     forename: str
@@ -331,16 +335,10 @@ def discussion_out(d) -> dict:
     }
 
 
-def _person(cp) -> dict:
-    p = cp.person
-    return {
-        "person_id": p.id,
-        "role": cp.role,
-        "forename": p.forename,
-        "surname": p.surname,
-        "date_of_birth": p.date_of_birth,
-        "expected_date_of_birth": p.expected_date_of_birth,
-    }
+def _person(actor, cp) -> dict:
+    """A child of a pack in the pack list, as access.fields.pack_person_named gives them to this reader."""
+    named = pack_person_named(actor, cp, pack_allowed=True)  # the list holds only packs the reader may open
+    return {"person_id": cp.person_id, **{k: named[k] for k in PackPersonOut.model_fields if k != "person_id"}}
 
 
 def _pack_person(cp, details: dict) -> dict:
@@ -509,7 +507,7 @@ def mash_pack_list(request, q: Query[PackListQuery]):
             "reference": c.reference,
             "status": c.status,
             "received_at": c.received_at,
-            "subjects": [_person(cp) for cp in c.subject_links],
+            "subjects": [_person(request.actor, cp) for cp in c.subject_links],
         }
         for c in found.packs
     ]

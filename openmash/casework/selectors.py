@@ -14,6 +14,7 @@ from openmash.access.fields import (
     field_access,
     pack_domestic_abuse,
     pack_person_details,
+    pack_person_named,
 )
 from openmash.access.policy import (
     allocations_closable,
@@ -159,6 +160,16 @@ def packs_to_allocate_count(*, actor) -> int:
     if not can(actor, "allocation.assign"):
         return 0
     return mash_packs_to_allocate(actor).count()
+
+
+def pack_rows(actor, packs) -> list[dict]:
+    """The rows of a MASH packs table (the packs list and the allocated worker's home page) for packs read through
+    mash_pack_page: {"contact": the Contact, "subjects": each subject child as access.fields.pack_person_named
+    gives them to this reader (field_table "contact_person")}. No query."""
+    return [
+        {"contact": c, "subjects": [pack_person_named(actor, cp, pack_allowed=True) for cp in c.subject_links]}
+        for c in packs
+    ]
 
 
 def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
