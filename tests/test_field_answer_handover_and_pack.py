@@ -439,7 +439,11 @@ def notice_world(make_actor, partnership):
     return {"notice": EncompassNotice.objects.get(), "actors": actors}
 
 
-NOTICE_CANARIES = {NOTICE_CHILD: "child_forename", "9 August 2016": "child_date_of_birth", "DA/2026/7788": "police_reference"}
+NOTICE_CANARIES = {
+    NOTICE_CHILD: "child_forename",
+    "9 August 2016": "child_date_of_birth",
+    "DA/2026/7788": "police_reference",
+}
 
 
 def _notice_problems(label, actor, world) -> list[str]:
