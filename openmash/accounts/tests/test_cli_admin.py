@@ -193,7 +193,8 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
         "from openmash.accounts.mfa import totp_device_ensure; from openmash.accounts.models import User; "
         f"totp_device_ensure(User.objects.get(username='ada'), key='{key}')"
     )
-    assert go("shell", "-c", enrol).returncode == 0
+    enrolled = go("shell", "-c", enrol, OPENMASH_DEMO="true", OPENMASH_SECRET_KEY="demo-key-from-var")
+    assert enrolled.returncode == 0, enrolled.stderr
     from django_otp.oath import totp
 
     code_now = str(totp(bytes.fromhex(key))).zfill(6)

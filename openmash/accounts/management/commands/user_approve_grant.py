@@ -8,6 +8,7 @@ the operating-system user beside it; a refusal is one line, exit 1, audited."""
 from __future__ import annotations
 
 import getpass
+import logging
 import sys
 
 from openmash.accounts.admin_services import role_grant_decide_at_cli
@@ -60,9 +61,17 @@ class Command(AdminCommand):
 
     def handle(self, *args, **opts):
         password, code = self._proof(opts)
-        decision = role_grant_decide_at_cli(
-            grant_id=opts["grant_id"], by=opts["by"], approve=not opts["reject"], password=password, code=code
-        )
+        # django-axes logs each failed check as a warning on standard error; the refusal is one line here (the
+        # failure is audited and counted all the same)
+        axes_log = logging.getLogger("axes")
+        level = axes_log.level
+        axes_log.setLevel(logging.ERROR)
+        try:
+            decision = role_grant_decide_at_cli(
+                grant_id=opts["grant_id"], by=opts["by"], approve=not opts["reject"], password=password, code=code
+            )
+        finally:
+            axes_log.setLevel(level)
         grant = decision.grant
         verb = "Rejected" if opts["reject"] else "Approved"
         self.stdout.write(f"{verb}: {grant.role} at {grant.agency.code} for {grant.user.username}, by {opts['by']}.")
