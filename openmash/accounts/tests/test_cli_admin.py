@@ -193,7 +193,8 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
         "from openmash.accounts.mfa import totp_device_ensure; from openmash.accounts.models import User; "
         f"totp_device_ensure(User.objects.get(username='ada'), key='{key}')"
     )
-    enrolled = go("shell", "-c", enrol, OPENMASH_DEMO="true", OPENMASH_SECRET_KEY="demo-key-from-var")
+    demo_env = {"OPENMASH_DEMO": "true", "OPENMASH_SECRET_KEY": "demo-key-from-var"}
+    enrolled = go("shell", "-c", enrol, OPENMASH_KEY_FILE=str(var / "demo-keys.json"), **demo_env)
     assert enrolled.returncode == 0, enrolled.stderr
     from django_otp.oath import totp
 
