@@ -27,11 +27,10 @@ class FieldAccess:
 
     record_type: a key of field_table.FIELD_GROUPS ("person", "contact", "agency_request", "agency_record",
     "chronology_entry", "enquiry", "agency_answer", "contributed_item", "early_help_request", "contact_person",
-    "encompass_notice");
-    audience: how the actor stands to the record ("hub", "case_worker", "agency", "recorder", "owner"; "" for no basis; for a contributed item the secure
-    room's audience, access.sharing.item_audience: "owner", "hub", "hub_held", "hub_declined", "released",
-    "not_released");
-    groups: the visible field groups; fields: the visible field names (the union of the groups' fields);
+    "encompass_notice"); audience: how the actor stands to the record ("hub", "case_worker", "agency", "recorder",
+    "owner"; "" for no basis; for a contributed item the secure room's audience, access.sharing.item_audience:
+    "owner", "hub", "hub_held", "hub_declined", "released", "not_released"); groups: the visible field groups;
+    fields: the visible field names (the union of the groups' fields);
     sensitivities: the chronology sensitivities shown (persons and chronology entries; empty otherwise)."""
 
     record_type: str
@@ -176,11 +175,11 @@ def field_access(
 
     In: an actor who may open the record (fetched through its access.policy queryset: this decides what of it is
     shown, not whether it is), the record (Person, Contact, AgencyRequest, AgencyRecord, ChronologyEntry, Enquiry,
-    AgencyResponse, ContributedItem, EarlyHelpRequest, ContactPerson, EncompassNotice), optionally its record type, an audience already decided, whether the actor
-    opened the record's MASH pack (`pack_allowed`, asked here when None and needed) and the sealed roles (`sealed`,
-    read from the settings when None and needed). Out: a FieldAccess; NO_ACCESS for no actor, an actor whose user,
-    membership or agency is no longer active (access.actor.membership_is_active), or an audience the table gives
-    nothing.
+    AgencyResponse, ContributedItem, EarlyHelpRequest, ContactPerson, EncompassNotice), optionally its record type,
+    an audience already decided, whether the actor opened the record's MASH pack (`pack_allowed`, asked here when
+    None and needed) and the sealed roles (`sealed`, read from the settings when None and needed). Out: a
+    FieldAccess; NO_ACCESS for no actor, an actor whose user, membership or agency is no longer active
+    (access.actor.membership_is_active), or an audience the table gives nothing.
 
     Source: the tables in openmash.access.field_table (VISIBLE: audience -> record type -> groups; FIELD_GROUPS;
     SENSITIVITIES), read at call time, so changing one entry changes the API, the pages, the CSV and the PDF. A
