@@ -12,7 +12,9 @@ Setting up a partnership (works against the demo database after `make demo` with
   openmash user create --username U --name N --agency C --role R [--team T] [--password-stdin | --no-password]
                                                      the role waits for a second partnership admin (not the first admin)
   openmash user grants                                roles waiting for approval, with their ids
-  openmash user approve-grant ID --by U [--reject]    a different active partnership admin decides a waiting role
+  openmash user approve-grant ID --by U --code C [--password-stdin] [--reject]
+                                                     a different active partnership admin, with their password and
+                                                     authenticator app code, decides a waiting role
   openmash user set-password-link --username U        print a one-time link for the user to set a password
   openmash user deactivate --username U --reason R    a leaver: no sign-in, no API token
   openmash user unlock --username U                   clear a sign-in lockout

@@ -7,6 +7,7 @@ no service allocates a worker yet (allocation arrives with case management), so 
 from __future__ import annotations
 
 import random
+import secrets
 
 from django.utils import timezone
 
@@ -265,3 +266,24 @@ def audit_get(client, path: str, params: dict | None = None):
         if "?f=" in location:
             rest["f"] = location.split("?f=", 1)[1]
     return client.get(path, rest)
+
+
+def cli_proof(username: str) -> tuple[list[str], str]:
+    """What `openmash user approve-grant ... --by USERNAME` needs for the approver to prove it is them (ADR 0019):
+    (the extra arguments ["--password-stdin", "--code", CODE], the standard input: the password and a newline).
+    Gives the user a generated password and an authenticator app (if they have none), and lets its current code be
+    used once more in this test (django-otp refuses a code at or before the last step used: a test approves twice
+    in one 30-second step)."""
+    from openmash.accounts.mfa import totp_current_code, totp_device_ensure
+    from openmash.accounts.models import User
+
+    user = User.objects.get(username=username)
+    password = secrets.token_urlsafe(24)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    device = totp_device_ensure(user)
+    type(device).objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    device.refresh_from_db()
+    return ["--password-stdin", "--code", totp_current_code(device)], password + "\n"

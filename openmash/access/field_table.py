@@ -13,9 +13,13 @@ FIELD_GROUPS; changing who sees a group is one entry in VISIBLE.
   - ``case_worker``: the social worker allocated to the child while the allocation is open, and whoever broke glass
     for that one person while it lasts (access.policy.person_full_record_allowed);
   - ``agency``: everyone else who may open the record: an agency's researchers answering a request (the
-    "minimum details"), the early help service, a practitioner named on a request;
+    "minimum details"), the early help service (and, for a hand-over to it, the early help service it was sent
+    to), a practitioner named on a request;
   - ``recorder``: a contact's recorder (the referrer) reading their own contact;
   - ``owner``: an agency answer read by the answering agency's researchers (their own record, golden rule 7).
+
+  A person named in a contact (``contact_person``) is read as ``hub`` by the hub and as ``case_worker`` by a reader
+  of the contact's MASH pack (access.policy.mash_packs_visible); anyone else sees nothing of it.
 
   A contributed item (sharing.ContributedItem) is read by the secure room's audiences instead
   (`openmash.access.sharing.item_view` decides which from the reader, the item's state, its sensitivity and
@@ -75,6 +79,38 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "agency_request": {
         "people": ("people",),  # the subjects' and household's minimum details (FIELD_GROUPS person minimum)
         "urgency": ("rag", "immediate_risk"),  # how urgent, never why
+    },
+    # A hand-over to the early help service (enquiries.EarlyHelpRequest): the early help inbox page, the hand-over
+    # page and GET /api/v1/early-help-requests (access.fields.early_help_case_details renders it).
+    "early_help_request": {
+        # the children handed over and the household adults, each person's fields through "person" (the minimum)
+        "people": ("people",),
+        # what the concern is about and which agency raised it (never a person, never the narrative)
+        "concern": ("concern_codes", "referrer_agency"),
+        # whether the family knows and consented, and why consent was not sought
+        "consent": ("consent", "consent_not_sought_reason", "family_aware"),
+        # why the MASH decided on early help, what it expects next and at which threshold level; `partial` says the
+        # hand-over is for only some of the contact's children (the contact-level words are then withheld)
+        "reasons": ("rationale", "next_steps", "threshold_level", "partial"),
+    },
+    # A person as a contact names them (contacts.ContactPerson): the MASH pack's "Children and household" (page and
+    # GET /api/v1/mash-packs/{id} people: access.fields.pack_person_details). What of the person's RECORD shows
+    # beside it (postcode, addresses) is the "person" answer for that person.
+    "contact_person": {
+        # who they are in the contact: role, name and date of birth as the contact holds them
+        "named": ("role", "forename", "surname", "date_of_birth", "expected_date_of_birth"),
+        # what the contact says about a subject child: school and GP (agency names), present at the incident
+        "circumstances": ("school", "gp", "present_at_incident"),
+    },
+    # An Operation Encompass notice to a school (contacts.EncompassNotice, DOMAIN.md 1.5): the notices page, the
+    # notice page and GET /api/v1/encompass-notices (access.fields.encompass_notice_shown renders it).
+    "encompass_notice": {
+        # which pupil: the minimum a school needs to know the child (never an address, an identifier or the household)
+        "child": ("child_forename", "child_surname", "child_date_of_birth"),
+        # what happened: the police reference, when, whether the child was present, the school told
+        "incident": ("police_reference", "incident_at", "present", "school"),
+        # when it was sent, read and acknowledged, and by whom at the school
+        "delivery": ("sent_at", "read_at", "acknowledged_at", "acknowledged_by"),
     },
     # One agency's record of a person (people.AgencyRecord).
     # The names are the keys of access.fields.agency_record_shown (the person page's rows, the API's records, the CSV
@@ -172,6 +208,10 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "enquiry": ("summary", "working", "answers", "decision", "decision_exceptions"),
         "agency_answer": ("status", "indicators", "history", "items"),
         "contributed_item": ("base", "content", "provenance", "decisions"),
+        "contact_person": ("named", "circumstances"),
+        # a hand-over to early help: the people in it (the hub reads the contact itself for the rest)
+        "early_help_request": ("people",),
+        "encompass_notice": ("child", "incident", "delivery"),
     },
     "case_worker": {
         "person": _PERSON_ALL,
@@ -181,10 +221,15 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         # the MASH pack: the enquiry handed over, each answer's status and only the items the agencies released
         "enquiry": ("summary", "answers", "decision"),
         "agency_answer": ("status", "items"),
+        "contact_person": ("named", "circumstances"),
     },
     "agency": {
         "person": ("minimum",),
         "agency_request": ("people", "urgency"),
+        # the early help service, on a hand-over to it (practitioner review, fault 10: enough to offer help)
+        "early_help_request": ("people", "concern", "consent", "reasons"),
+        # a school's users, on an Operation Encompass notice to their school
+        "encompass_notice": ("child", "incident", "delivery"),
     },
     "recorder": {
         "contact": ("details", "screening", "referrer_identity"),

@@ -26,11 +26,11 @@ class FieldAccess:
     """What of one record one actor sees (issue 7, field-level access as data).
 
     record_type: a key of field_table.FIELD_GROUPS ("person", "contact", "agency_request", "agency_record",
-    "chronology_entry", "enquiry", "agency_answer", "contributed_item"); audience: how the actor stands to the
-    record ("hub", "case_worker", "agency", "recorder", "owner"; "" for no basis; for a contributed item the secure
-    room's audience, access.sharing.item_audience: "owner", "hub", "hub_held", "hub_declined", "released",
-    "not_released");
-    groups: the visible field groups; fields: the visible field names (the union of the groups' fields);
+    "chronology_entry", "enquiry", "agency_answer", "contributed_item", "early_help_request", "contact_person",
+    "encompass_notice"); audience: how the actor stands to the record ("hub", "case_worker", "agency", "recorder",
+    "owner"; "" for no basis; for a contributed item the secure room's audience, access.sharing.item_audience:
+    "owner", "hub", "hub_held", "hub_declined", "released", "not_released"); groups: the visible field groups;
+    fields: the visible field names (the union of the groups' fields);
     sensitivities: the chronology sensitivities shown (persons and chronology entries; empty otherwise)."""
 
     record_type: str
@@ -64,6 +64,9 @@ _MODEL_RECORD_TYPES = {
     "agencyrecord": "agency_record",
     "chronologyentry": "chronology_entry",
     "contributeditem": "contributed_item",
+    "earlyhelprequest": "early_help_request",
+    "contactperson": "contact_person",
+    "encompassnotice": "encompass_notice",
 }
 
 
@@ -102,6 +105,16 @@ def _pack_audience(actor, record, record_type: str, pack_allowed: bool | None) -
     return "case_worker" if _pack_reader(actor, contact, pack_allowed) else ""
 
 
+#: A request sent to an agency's inbox -> the permission its "agency" audience needs (besides being that agency).
+#: A notice sent to an agency (an Operation Encompass notice to a school) is read the same way: the agency is its
+#: school (school_id).
+_INBOX_PERMISSION = {
+    "agency_request": "request.inbox",
+    "early_help_request": "early_help.inbox",
+    "encompass_notice": "encompass.view",
+}
+
+
 def audience_for(actor, record, record_type: str | None = None, *, pack_allowed: bool | None = None) -> str:
     """In: an actor who may open `record` (the caller fetched it through the access.policy queryset for it).
     Out: the audience the field table is read for ("" for none: sees nothing).
@@ -115,7 +128,13 @@ def audience_for(actor, record, record_type: str | None = None, *, pack_allowed:
       access.policy.person_full_record_allowed (the allocated worker while the allocation is open; a live
       break-glass for that person), else "agency";
     - contact: access.policy.contact_viewed_as ("hub", "worker" -> "case_worker", "recorder");
-    - agency_request: "hub" for the hub, "agency" for the agency asked (role with request.inbox), else ""."""
+    - agency_request: "hub" for the hub, "agency" for the agency asked (role with request.inbox), else "";
+    - early_help_request: "hub" for the hub; "agency" for the early help service it was sent to (role with
+      early_help.inbox, same agency); else "";
+    - encompass_notice: "hub" for the hub; "agency" for the school it was sent to (role with encompass.view);
+      else "";
+    - contact_person (a ContactPerson): "hub" for the hub; "case_worker" for a reader of the contact's MASH pack
+      (access.policy.mash_packs_visible; `pack_allowed` when the caller already asked); else ""."""
     from openmash.access.policy import can
 
     if actor is None or record is None:
@@ -125,10 +144,15 @@ def audience_for(actor, record, record_type: str | None = None, *, pack_allowed:
         return {"hub": "hub", "worker": "case_worker", "recorder": "recorder"}[contact_viewed_as(actor, record)]
     if record_type in ("enquiry", "agency_answer"):
         return _pack_audience(actor, record, record_type, pack_allowed)
-    if record_type == "agency_request":
+    if record_type in _INBOX_PERMISSION:
         if actor.is_hub:
             return "hub"
-        return "agency" if can(actor, "request.inbox") and record.agency_id == actor.agency_id else ""
+        agency_id = record.school_id if record_type == "encompass_notice" else record.agency_id
+        return "agency" if can(actor, _INBOX_PERMISSION[record_type]) and agency_id == actor.agency_id else ""
+    if record_type == "contact_person":
+        if actor.is_hub:
+            return "hub"
+        return "case_worker" if _pack_reader(actor, record.contact, pack_allowed) else ""
     if record_type in ("agency_record", "chronology_entry") and record_type_of(record) != "person":
         record = record.person  # an entry or record is read as its person's (a person: every entry of theirs)
     if record_type in ("person", "agency_record", "chronology_entry"):
@@ -151,11 +175,11 @@ def field_access(
 
     In: an actor who may open the record (fetched through its access.policy queryset: this decides what of it is
     shown, not whether it is), the record (Person, Contact, AgencyRequest, AgencyRecord, ChronologyEntry, Enquiry,
-    AgencyResponse, ContributedItem), optionally its record type, an audience already decided, whether the actor
-    opened the record's MASH pack (`pack_allowed`, asked here when None and needed) and the sealed roles (`sealed`,
-    read from the settings when None and needed). Out: a FieldAccess; NO_ACCESS for no actor, an actor whose user,
-    membership or agency is no longer active (access.actor.membership_is_active), or an audience the table gives
-    nothing.
+    AgencyResponse, ContributedItem, EarlyHelpRequest, ContactPerson, EncompassNotice), optionally its record type,
+    an audience already decided, whether the actor opened the record's MASH pack (`pack_allowed`, asked here when
+    None and needed) and the sealed roles (`sealed`, read from the settings when None and needed). Out: a
+    FieldAccess; NO_ACCESS for no actor, an actor whose user, membership or agency is no longer active
+    (access.actor.membership_is_active), or an audience the table gives nothing.
 
     Source: the tables in openmash.access.field_table (VISIBLE: audience -> record type -> groups; FIELD_GROUPS;
     SENSITIVITIES), read at call time, so changing one entry changes the API, the pages, the CSV and the PDF. A
@@ -504,35 +528,35 @@ def agency_request_urgency(actor, request) -> dict:
 
 # --- early help hand-overs ----------------------------------------------------------------------------------------
 
-#: What the early help service is told about a hand-over beyond the family's minimum identifying details
-#: (practitioner review, fault 10: the hand-over showed only names, so the service had to ring the MASH to learn why
-#: the family was sent). Enough to offer help and to approach the family: the concern categories, why the MASH
-#: decided on early help and what it expects next, who raised the concern (the agency, never a person), and whether
-#: the family knows and consented. Never the referrer's narrative, the referrer's name, other agencies' answers or
-#: what the referrer alleged about an adult: those stay in the hub.
-EARLY_HELP_CASE_FIELDS: frozenset[str] = frozenset(
-    {
-        "concern_codes",
-        "referrer_agency",
-        "consent",
-        "family_aware",
-        "rationale",
-        "next_steps",
-        "threshold_level",
-        "partial",
-    }
-)
+#: Every key early_help_case_details gives (field_table "early_help_request", but "people": the people are rendered
+#: by enquiries.selectors.early_help_people), with what it holds when the reader may not see it. Which of them a
+#: reader sees is field_access's answer, never this list.
+_CASE_EMPTY: dict = {
+    "concern_codes": [],
+    "referrer_agency": "",
+    "consent": "",
+    "consent_not_sought_reason": "",
+    "family_aware": "",
+    "rationale": "",
+    "next_steps": "",
+    "threshold_level": None,
+    "partial": False,
+}
 
 
 def early_help_case_details(actor, eh) -> dict:
     """In: an actor who may open the hand-over `eh` (fetched through access.policy.early_help_requests_visible),
-    with its contact, the contact's screening and the enquiry's decision loaded. Out: the case details the early
-    help service needs, keyed by EARLY_HELP_CASE_FIELDS: concern_codes (CIN factor codes), referrer_agency (the
-    recording agency's name), consent / consent_not_sought_reason / family_aware (codes), rationale and next_steps
-    (the MASH's words: the decision's when the hand-over came from a decision, else the screening's rationale),
-    threshold_level (the decision's for the children handed over, or None), and ``partial`` (True when the
-    hand-over is for only some of the contact's subject children). Empty for anyone else (the hub reads the contact
-    itself).
+    with its contact, the contact's screening and the enquiry's decision loaded. Out: {} when
+    field_access(actor, eh) (field_table "early_help_request") gives none of the case's fields (everyone but the
+    early help service it was sent to: the hub reads the contact itself); else a dict with ``fields`` (the visible
+    names, a frozenset) and every key of _CASE_EMPTY, a key the reader may not see empty: concern_codes (CIN factor
+    codes), referrer_agency (the recording agency's name), consent / consent_not_sought_reason / family_aware
+    (codes), rationale and next_steps (the MASH's words: the decision's when the hand-over came from a decision, else
+    the screening's rationale), threshold_level (the decision's for the children handed over, or None), and
+    ``partial`` (True when the hand-over is for only some of the contact's subject children). The hand-over page,
+    GET /api/v1/early-help-requests and the view's audit render this and nothing else of the case (practitioner
+    review, fault 10: enough to offer help and to approach the family; never the referrer's narrative or name,
+    other agencies' answers or what the referrer alleged about an adult).
 
     Only the children handed over (practitioners' review, December 2026: the hand-over for Ella, early help at level
     2, showed her sister Debra's level 3, the contact's "Self-harm" concern and a rationale naming Debra). The
@@ -542,9 +566,9 @@ def early_help_case_details(actor, eh) -> dict:
     the contact; for a per-child hand-over they are withheld (empty; ``partial`` True) and the page tells the
     service to ask the MASH. Withholding is the safer choice: the MASH's words may name or describe other children,
     and nothing in them can be attributed to one child."""
-    from openmash.access.policy import can
-
-    if actor is None or not (can(actor, "early_help.inbox") and eh.agency_id == actor.agency_id):
+    access = field_access(actor, eh, record_type="early_help_request")
+    fields = access.fields & _CASE_EMPTY.keys()
+    if not fields:
         return {}
     contact = eh.contact
     enquiry = getattr(contact, "enquiry", None)  # a missing one-to-one row reads as None
@@ -557,22 +581,29 @@ def early_help_case_details(actor, eh) -> dict:
         links = list(contact.people.all())
     subjects = {cp.person_id for cp in links if cp.role == "subject"}
     partial = bool(handed) and not subjects <= handed
-    threshold = None
-    if from_decision:
+
+    def threshold():
+        if not from_decision:
+            return None
         levels = [c.threshold_level for c in decision.children.all() if c.person_id in handed]
-        threshold = max(levels) if levels else decision.threshold_level
-    rationale = decision.rationale if from_decision else (screening.rationale if screening else "")
-    return {
-        "concern_codes": [] if partial else list(contact.concern_codes),
-        "referrer_agency": contact.recording_agency.name,
-        "consent": contact.consent,
-        "consent_not_sought_reason": contact.consent_not_sought_reason,
-        "family_aware": contact.family_aware,
-        "rationale": "" if partial else rationale,
-        "next_steps": "" if partial or not from_decision else decision.next_steps,
+        return max(levels) if levels else decision.threshold_level
+
+    def rationale():
+        return decision.rationale if from_decision else (screening.rationale if screening else "")
+
+    values = {
+        "concern_codes": lambda: [] if partial else list(contact.concern_codes),
+        "referrer_agency": lambda: contact.recording_agency.name,
+        "consent": lambda: contact.consent,
+        "consent_not_sought_reason": lambda: contact.consent_not_sought_reason,
+        "family_aware": lambda: contact.family_aware,
+        "rationale": lambda: "" if partial else rationale(),
+        "next_steps": lambda: "" if partial or not from_decision else decision.next_steps,
         "threshold_level": threshold,
-        "partial": partial,
+        "partial": lambda: partial,
     }
+    out = {k: get() if k in fields else _CASE_EMPTY[k] for k, get in values.items()}
+    return {"fields": frozenset(fields), **out}
 
 
 # --- the MASH pack ----------------------------------------------------------------------------------------------------
@@ -582,29 +613,83 @@ def early_help_case_details(actor, eh) -> dict:
 PACK_DOMESTIC_ABUSE_FIELDS: tuple[str, ...] = ("police_reference", "incident_at", "dash_risk", "marac_referral")
 
 
-def pack_person_details(actor, link, *, visible: bool | None = None) -> dict:
-    """In: an actor who opened the MASH pack and one ContactPerson of it (person, school and gp loaded; the person's
-    addresses prefetched). Out: what the pack shows of that person beyond name, role and date of birth:
-    `addresses` (the record's addresses, current first) only when person_fields_visible gives "addresses" (the hub;
-    the allocated worker for the children allocated to them), else None; `postcode` (the minimum identifying
-    details' postcode) when "postcode" is visible; and, for a subject child, `school`, `gp` (agency names) and
-    `present_at_incident` (code), which are what the contact itself says. One answer for the pack page and its API.
+#: Every key pack_person_named gives, with what it holds when the reader may not see it (field_table
+#: "contact_person" "named", plus ``name``: Person.full_name, shown with the name).
+_NAMED_EMPTY: dict = {
+    "role": "",
+    "name": "",
+    "forename": "",
+    "surname": "",
+    "date_of_birth": None,
+    "expected_date_of_birth": None,
+}
+#: Every other key pack_person_details gives, with what it holds when the reader may not see it. Which of them a
+#: reader sees is field_access's answer (field_table "contact_person" for what the contact says; "person" for the
+#: record's postcode and addresses), never this list.
+_PACK_PERSON_EMPTY: dict = {
+    "postcode": "",
+    "addresses": None,
+    "school": None,
+    "gp": None,
+    "present_at_incident": "",
+}
+
+
+def pack_person_named(actor, link, *, pack_allowed: bool | None = None) -> dict:
+    """One person of a MASH pack as the contact names them, for a reader of the pack (the pack list and its API,
+    the pack page's people through pack_person_details). In: a ContactPerson with its person loaded; `pack_allowed`
+    whether the actor may open the pack (asked here when None). Out: ``fields`` (the visible names of
+    field_access(actor, link), field_table "contact_person", a frozenset) and every key of _NAMED_EMPTY, a key the
+    reader may not see empty: ``role`` (code), ``name``, ``forename``, ``surname``, ``date_of_birth`` and
+    ``expected_date_of_birth`` (dates). No query beyond the pack check."""
+    fields = field_access(actor, link, record_type="contact_person", pack_allowed=pack_allowed).fields
+    if link.role != "subject":
+        fields = fields - {"school", "gp", "present_at_incident"}  # the contact says these of a subject child only
+    person = link.person
+    values = {
+        "role": lambda: link.role,
+        "name": lambda: person.full_name,
+        "forename": lambda: person.forename,
+        "surname": lambda: person.surname,
+        "date_of_birth": lambda: person.date_of_birth,
+        "expected_date_of_birth": lambda: person.expected_date_of_birth,
+    }
+    shown = fields | ({"name"} if {"forename", "surname"} & fields else set())  # the name is the name's fields
+    return {"fields": fields, **{k: get() if k in shown else _NAMED_EMPTY[k] for k, get in values.items()}}
+
+
+def pack_person_details(actor, link, *, visible: bool | None = None, pack_allowed: bool | None = None) -> dict:
+    """THE rendering of one person of a MASH pack (a ContactPerson with person, school and gp loaded; the person's
+    addresses and identifiers prefetched) for an actor who opened the pack.
+
+    Out: pack_person_named's keys (name, role and date of birth as the contact holds them) and every key of
+    _PACK_PERSON_EMPTY, a key the reader may not see empty: from field_access(actor, link) (field_table
+    "contact_person": hub and pack readers), for a subject child ``school``, ``gp`` (agency names) and
+    ``present_at_incident`` (code), which are what the contact itself says; from field_access(actor, person)
+    (field_table "person"), ``postcode`` (the minimum identifying details' postcode) and ``addresses`` (the record's
+    addresses, current first: the hub; the allocated worker for the children allocated to them), each only when
+    that answer gives it. ``fields``: every visible name (a frozenset). One answer for the pack page and
+    GET /api/v1/mash-packs/{id}.
+
     `visible`: whether the person is in access.policy.people_visible(actor) (read here when not given); a person the
-    actor may not open shows neither address nor postcode (attacker review 2026-11: a pack made from a contact the
-    worker recorded themselves must not show the postcode of an adult they named)."""
+    actor may not open shows nothing of their record (attacker review 2026-11: a pack made from a contact the worker
+    recorded themselves must not show the postcode of an adult they named). `pack_allowed`: whether the actor may
+    open the pack (asked here when None)."""
     if visible is None:
         visible = bool(people_visible_ids(actor, [link.person_id]))
-    fields = person_fields_visible(actor, link.person) if visible else frozenset()
-    out: dict = {"addresses": None, "postcode": "", "school": None, "gp": None, "present_at_incident": ""}
-    if "addresses" in fields:
-        out["addresses"] = list(link.person.addresses.all())
-    if "postcode" in fields:
-        out["postcode"] = person_minimum_details(link.person)["postcode"]
-    if link.role == "subject":
-        out["school"] = link.school.name if link.school_id else None
-        out["gp"] = link.gp.name if link.gp_id else None
-        out["present_at_incident"] = link.present_at_incident
-    return out
+    named = pack_person_named(actor, link, pack_allowed=pack_allowed)
+    record = person_fields_visible(actor, link.person) if visible else frozenset()
+    fields = named["fields"] | (record & {"postcode", "addresses"})
+    person = link.person
+    values = {
+        "postcode": lambda: person_minimum_details(person)["postcode"],
+        "addresses": lambda: list(person.addresses.all()),
+        "school": lambda: link.school.name if link.school_id else None,
+        "gp": lambda: link.gp.name if link.gp_id else None,
+        "present_at_incident": lambda: link.present_at_incident,
+    }
+    out = {k: get() if k in fields else _PACK_PERSON_EMPTY[k] for k, get in values.items()}
+    return {**named, **out, "fields": frozenset(fields)}
 
 
 def pack_domestic_abuse(actor, contact) -> dict | None:
@@ -618,3 +703,57 @@ def pack_domestic_abuse(actor, contact) -> dict | None:
     if not (actor.is_hub or mash_packs_visible(actor).filter(pk=contact.pk).exists()):
         return None
     return {**{f: getattr(contact, f) for f in PACK_DOMESTIC_ABUSE_FIELDS}, "schools_told": contact.notify_schools}
+
+
+# --- Operation Encompass notices ----------------------------------------------------------------------------------
+
+#: Every key encompass_notice_shown gives (field_table "encompass_notice"), with what it holds when the reader may
+#: not see it. Which of them a reader sees is field_access's answer, never this list.
+_NOTICE_EMPTY: dict = {
+    "child_forename": "",
+    "child_surname": "",
+    "child_date_of_birth": None,
+    "police_reference": "",
+    "incident_at": None,
+    "present": "",
+    "school": "",
+    "sent_at": None,
+    "read_at": None,
+    "acknowledged_at": None,
+    "acknowledged_by": "",
+}
+
+
+def encompass_notice_shown(actor, notice) -> dict:
+    """THE rendering of one Operation Encompass notice (contacts.EncompassNotice with person, school and
+    acknowledged_by loaded) for an actor who may open it (access.policy.encompass_notices_visible): ``fields`` (the
+    visible names of field_access(actor, notice), field_table "encompass_notice", a frozenset), ``id``, every key of
+    _NOTICE_EMPTY (a key the reader may not see empty: names and the reference as text, the child's date of birth a
+    date, the times aware UTC, ``present`` a yes / no / unknown code, ``school`` and ``acknowledged_by`` names), and
+    ``child_name`` (Person.full_name, shown with the child's names) and ``present_label`` (the words for
+    ``present``). The notices page, the notice page and GET /api/v1/encompass-notices render this and nothing else
+    of the notice (DOMAIN.md 1.5: the minimum a school needs, no narrative)."""
+    fields = field_access(actor, notice, record_type="encompass_notice").fields
+    person = notice.person
+    values = {
+        "child_forename": lambda: person.forename,
+        "child_surname": lambda: person.surname,
+        "child_date_of_birth": lambda: person.date_of_birth,
+        "police_reference": lambda: notice.police_reference,
+        "incident_at": lambda: notice.incident_at,
+        "present": lambda: notice.present,
+        "school": lambda: notice.school.name,
+        "sent_at": lambda: notice.created_at,
+        "read_at": lambda: notice.read_at,
+        "acknowledged_at": lambda: notice.acknowledged_at,
+        "acknowledged_by": lambda: str(notice.acknowledged_by) if notice.acknowledged_by_id else "",
+    }
+    out = {k: get() if k in fields else _NOTICE_EMPTY[k] for k, get in values.items()}
+    named = {"child_forename", "child_surname"} & fields
+    return {
+        "id": notice.pk,
+        "fields": fields,
+        **out,
+        "child_name": person.full_name if named else "",
+        "present_label": notice.get_present_display() if "present" in fields else "",
+    }

@@ -930,11 +930,67 @@ def _pending_grant(grant_id) -> RoleGrant:
     return grant
 
 
-def role_grant_decide_at_cli(*, grant_id, by: str, approve: bool) -> GrantDecision:
-    """`openmash user approve-grant ID --by U` (and `--reject`): the named user decides the pending grant as
-    themselves, if they are an active partnership admin who neither asked for it nor is its subject
-    (access.policy.role_grant_cli_approver). A refusal is audited (`deny`, with the rule) before it is raised, so
-    it survives. Raises NotFound (no such pending grant), PermissionDenied (the approver rule), ValidationFailed."""
+#: The approver gave no password or no code at the command line (ADR 0019: the approver proves it is them).
+CLI_PROOF_MISSING = (
+    "{username} must prove it is them: give their password (--password-stdin, or typed at the prompt in a terminal) "
+    "and the current code from their authenticator app (--code); nothing was decided"
+)
+#: The password or the code was wrong, the code was used already, or the account is locked (one message for all).
+CLI_PROOF_FAILED = (
+    "The password or authenticator app code for {username} was not accepted (a code works once: wait for the next "
+    "one), or the account is locked; nothing was decided"
+)
+
+
+def _cli_request():
+    """A request standing for the server's command line, for the sign-in checks (django-axes counts failures per
+    username and address: the address is the loopback one; the user is anonymous, so no session is marked)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.method = "POST"
+    request.path = request.path_info = "/cli/user/approve-grant"
+    request.META.update({"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "openmash user approve-grant"})
+    request.user = AnonymousUser()
+    return request
+
+
+def _cli_approver_prove(approver, grant, *, password: str | None, code: str | None) -> None:
+    """The approver proves it is them (ADR 0019): their password and the current code of their authenticator app,
+    checked by accounts.stepup.stepup_verify, the check the pages use before a sensitive action (Django's
+    authenticate with the sign-in's backends and django-axes lockout, then mfa.totp_check: a code works once, never
+    a recovery code). A failure counts toward the account's lockout and is audited `stepup_failed` (by the check)
+    and `deny` (rule grant_approver_authentication, with the factor: password or code, and whether the account is
+    now locked); then PermissionDenied with one line. Nothing typed is stored or logged."""
+    from openmash.accounts.stepup import stepup_verify
+    from openmash.core.exceptions import PermissionDenied
+
+    username = approver.user.get_username()
+    if not password or not code:
+        factor = "password" if not password else "code"
+        with transaction.atomic():
+            _audit(
+                approver, "deny", grant, {"rule": "grant_approver_authentication", "factor": factor, "missing": True}
+            )
+        raise PermissionDenied(CLI_PROOF_MISSING.format(username=username))
+    result = stepup_verify(_cli_request(), password, code, actor=approver)
+    if not result.ok:
+        detail = {"rule": "grant_approver_authentication", "factor": result.field, "locked": result.locked}
+        with transaction.atomic():
+            _audit(approver, "deny", grant, detail)
+        raise PermissionDenied(CLI_PROOF_FAILED.format(username=username))
+
+
+def role_grant_decide_at_cli(
+    *, grant_id, by: str, approve: bool, password: str | None = None, code: str | None = None
+) -> GrantDecision:
+    """`openmash user approve-grant ID --by U --password-stdin --code C` (and `--reject`): the named user decides
+    the pending grant as themselves, if they are an active partnership admin who neither asked for it nor is its
+    subject (access.policy.role_grant_cli_approver) AND they prove it is them with their password and the current
+    code of their authenticator app (_cli_approver_prove: the pages' step-up check). A refusal is audited (`deny`,
+    with the rule) before it is raised, so it survives. Raises NotFound (no such pending grant), PermissionDenied
+    (the approver rule, or the proof missing or not accepted), ValidationFailed."""
     from openmash.core.exceptions import PermissionDenied
 
     grant = _pending_grant(grant_id)
@@ -944,6 +1000,7 @@ def role_grant_decide_at_cli(*, grant_id, by: str, approve: bool) -> GrantDecisi
         with transaction.atomic():
             _audit(SYSTEM, "deny", grant, {"rule": "grant_approver", "change": "role_grant_decide", "by": _text(by)})
         raise
+    _cli_approver_prove(approver, grant, password=password, code=code)
     return role_grant_decide(actor=approver, grant_id=grant.pk, approve=approve, via="cli")
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.access.fields import pack_person_named
 from openmash.access.policy import can
 from openmash.access.sharing import items_text
 from openmash.casework import selectors, services
@@ -118,6 +119,9 @@ class StrategyDiscussionOut(Schema):
 
 
 class PackPersonOut(Schema):
+    """A person of a MASH pack as the contact names them (access.fields.pack_person_named: field_table
+    "contact_person"); a detail the reader may not see is empty ("" or null)."""
+
     person_id: UUID
     role: str
     forename: str
@@ -136,11 +140,13 @@ class PackAddressOut(Schema):
 
 
 class PackPersonDetailOut(PackPersonOut):
-    """A person in the full MASH pack. What shows beyond the minimum is access.fields.pack_person_details' answer:
-    addresses (null when the reader may not see them: the hub and the child's allocated worker may), postcode,
-    and for a subject child the school and GP (agency names) and present_at_incident (yes / no / unknown / "") as
-    the contact says."""
+    """A person in the full MASH pack, as access.fields.pack_person_details renders them (field_access's
+    "contact_person" and "person" answers): `fields` names what the reader is shown, any other key is empty ("",
+    null). Name, role and date of birth as the contact holds them; addresses (null when the reader may not see
+    them: the hub and the child's allocated worker may), postcode, and for a subject child the school and GP
+    (agency names) and present_at_incident (yes / no / unknown / "") as the contact says."""
 
+    fields: list[str] = Field(default_factory=list)
     addresses: list[PackAddressOut] | None = None
     postcode: str = ""
     school: str | None = None
@@ -329,23 +335,21 @@ def discussion_out(d) -> dict:
     }
 
 
-def _person(cp) -> dict:
-    p = cp.person
-    return {
-        "person_id": p.id,
-        "role": cp.role,
-        "forename": p.forename,
-        "surname": p.surname,
-        "date_of_birth": p.date_of_birth,
-        "expected_date_of_birth": p.expected_date_of_birth,
-    }
+def _person(actor, cp) -> dict:
+    """A child of a pack in the pack list, as access.fields.pack_person_named gives them to this reader."""
+    named = pack_person_named(actor, cp, pack_allowed=True)  # the list holds only packs the reader may open
+    return {"person_id": cp.person_id, **{k: named[k] for k in PackPersonOut.model_fields if k != "person_id"}}
 
 
 def _pack_person(cp, details: dict) -> dict:
+    """One person of the pack as access.fields.pack_person_details rendered them for this reader (a key the reader
+    may not see is empty there): nothing here decides which fields show."""
     addresses = details["addresses"]
+    keys = ("role", "forename", "surname", "date_of_birth", "expected_date_of_birth", "postcode", "school", "gp")
     return {
-        **_person(cp),
-        **{k: details[k] for k in ("postcode", "school", "gp", "present_at_incident")},
+        "person_id": cp.person_id,
+        "fields": sorted(details["fields"]),
+        **{k: details[k] for k in (*keys, "present_at_incident")},
         "addresses": None
         if addresses is None
         else [
@@ -503,7 +507,7 @@ def mash_pack_list(request, q: Query[PackListQuery]):
             "reference": c.reference,
             "status": c.status,
             "received_at": c.received_at,
-            "subjects": [_person(cp) for cp in c.subject_links],
+            "subjects": [_person(request.actor, cp) for cp in c.subject_links],
         }
         for c in found.packs
     ]

@@ -14,6 +14,7 @@ from openmash.access.fields import (
     field_access,
     pack_domestic_abuse,
     pack_person_details,
+    pack_person_named,
 )
 from openmash.access.policy import (
     allocations_closable,
@@ -161,6 +162,16 @@ def packs_to_allocate_count(*, actor) -> int:
     return mash_packs_to_allocate(actor).count()
 
 
+def pack_rows(actor, packs) -> list[dict]:
+    """The rows of a MASH packs table (the packs list and the allocated worker's home page) for packs read through
+    mash_pack_page: {"contact": the Contact, "subjects": each subject child as access.fields.pack_person_named
+    gives them to this reader (field_table "contact_person")}. No query."""
+    return [
+        {"contact": c, "subjects": [pack_person_named(actor, cp, pack_allowed=True) for cp in c.subject_links]}
+        for c in packs
+    ]
+
+
 def mash_pack_list(*, actor, limit: int = 100) -> list[Contact]:
     """The first `limit` MASH packs (see mash_pack_page). Audited."""
     return mash_pack_page(actor=actor, limit=limit).packs
@@ -187,7 +198,8 @@ class MashPack:
     closable_ids: set = field(default_factory=set)
     referrer_hidden: bool = False
     answer_counts: dict = field(default_factory=dict)
-    # per person (ContactPerson pk): access.fields.pack_person_details (addresses, postcode, school, GP)
+    # per person (ContactPerson pk): access.fields.pack_person_details (name, date of birth, addresses, postcode,
+    # school, GP: field_access's "contact_person" and "person" answers)
     person_details: dict = field(default_factory=dict)
     # each subject child's own outcome codes and threshold level (enquiries.DecisionChild), in the subjects' order
     decision_children: list = field(default_factory=list)
@@ -362,4 +374,4 @@ def _pack_people_details(actor, people) -> dict:
     """{ContactPerson pk: access.fields.pack_person_details} for the people of a pack, with whether the actor may open
     each person's record read in one query (none for the hub)."""
     visible = people_visible_ids(actor, [cp.person_id for cp in people])
-    return {cp.pk: pack_person_details(actor, cp, visible=cp.person_id in visible) for cp in people}
+    return {cp.pk: pack_person_details(actor, cp, visible=cp.person_id in visible, pack_allowed=True) for cp in people}

@@ -289,7 +289,7 @@ def pack_list(request):
     page = selectors.mash_pack_page(
         actor=request.actor, offset=(number - 1) * PACKS_PER_PAGE, limit=PACKS_PER_PAGE, to_allocate=to_allocate
     )
-    rows = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in page.packs]
+    rows = selectors.pack_rows(request.actor, page.packs)
     ctx = {
         "rows": rows,
         "page": page,

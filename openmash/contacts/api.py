@@ -9,7 +9,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from openmash.access.fields import contact_person_shown, contact_view
+from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
 from openmash.contacts import selectors, services
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -376,18 +376,21 @@ class PersonCorrectionIn(CleanSchema):
 
 
 class EncompassNoticeOut(Schema):
-    """An Operation Encompass notice (DOMAIN.md 1.5): the minimum a school needs, no narrative."""
+    """An Operation Encompass notice (DOMAIN.md 1.5): the minimum a school needs, no narrative, as
+    access.fields.encompass_notice_shown gives it (field_table "encompass_notice"): `fields` names what the reader is
+    shown, any other key is empty ("" or null). Times aware, UTC."""
 
     id: UUID
-    police_reference: str
-    incident_at: dt.datetime
-    child_forename: str
-    child_surname: str
-    child_date_of_birth: dt.date | None
-    present: str
-    school: str
-    sent_at: dt.datetime
-    read_at: dt.datetime | None
+    fields: list[str] = Field(default_factory=list)
+    police_reference: str = ""
+    incident_at: dt.datetime | None = None
+    child_forename: str = ""
+    child_surname: str = ""
+    child_date_of_birth: dt.date | None = None
+    present: str = ""
+    school: str = ""
+    sent_at: dt.datetime | None = None
+    read_at: dt.datetime | None = None
     acknowledged_at: dt.datetime | None = None
     acknowledged_by: str = ""  # the name of the school's user who acknowledged it ("" until then)
 
@@ -650,21 +653,11 @@ def contact_out(actor, contact) -> dict:
     }
 
 
-def _notice_out(n) -> dict:
-    return {
-        "id": n.id,
-        "police_reference": n.police_reference,
-        "incident_at": n.incident_at,
-        "child_forename": n.person.forename,
-        "child_surname": n.person.surname,
-        "child_date_of_birth": n.person.date_of_birth,
-        "present": n.present,
-        "school": n.school.name,
-        "sent_at": n.created_at,
-        "read_at": n.read_at,
-        "acknowledged_at": n.acknowledged_at,
-        "acknowledged_by": str(n.acknowledged_by) if n.acknowledged_by_id else "",
-    }
+def _notice_out(actor, n) -> dict:
+    """A notice as access.fields.encompass_notice_shown renders it for this reader (field_table
+    "encompass_notice"): nothing here decides which fields show."""
+    shown = encompass_notice_shown(actor, n)
+    return {k: shown[k] for k in EncompassNoticeOut.model_fields if k != "fields"} | {"fields": sorted(shown["fields"])}
 
 
 @router.post(
@@ -744,12 +737,12 @@ def encompass_notices(request, q: Query[EncompassQuery]):
     page = selectors.encompass_notices(
         actor=request.actor, unread=q.unread, page=q.page, page_size=q.page_size, clamp=False
     )
-    return page_out(page, [_notice_out(n) for n in page])
+    return page_out(page, [_notice_out(request.actor, n) for n in page])
 
 
 @router.get("/encompass-notices/{notice_id}", response=EncompassNoticeOut, summary="One Operation Encompass notice")
 def encompass_notice(request, notice_id: UUID):
-    return _notice_out(selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id))
+    return _notice_out(request.actor, selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id))
 
 
 @router.post(
@@ -762,7 +755,8 @@ def encompass_notice_acknowledge(request, notice_id: UUID):
     201 with the notice (acknowledged_by, acknowledged_at in UTC); 403 for anyone else (the hub included); 404 for
     a notice to another school; 409 when already acknowledged."""
     services.encompass_notice_acknowledge(actor=request.actor, notice_id=notice_id)
-    return Status(201, _notice_out(selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)))
+    notice = selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)
+    return Status(201, _notice_out(request.actor, notice))
 
 
 @router.post("/contacts/{contact_id}/screening", response={201: ContactOut}, summary="Screen a contact")

@@ -224,15 +224,16 @@ class DecisionIn(CleanSchema):
 
 class InboxSubjectOut(Schema):
     """Minimum identifying details (docs/security/access-and-audit.md): what an agency needs to search its own
-    records. `role` is "child" or "adult" only (never what the referrer alleged about an adult)."""
+    records. `role` is "child" or "adult" only (never what the referrer alleged about an adult). Which details are
+    given is access.fields.person_details_for (field_table "person"): a detail not given is empty ("" or null)."""
 
-    forename: str
-    surname: str
-    date_of_birth: dt.date | None
-    expected_date_of_birth: dt.date | None
-    sex: str
-    postcode: str
-    nhs_number: str
+    forename: str = ""
+    surname: str = ""
+    date_of_birth: dt.date | None = None
+    expected_date_of_birth: dt.date | None = None
+    sex: str = ""
+    postcode: str = ""
+    nhs_number: str = ""
     role: str = "child"
 
 
@@ -263,16 +264,19 @@ class InboxItemOut(Schema):
 class EarlyHelpCaseOut(Schema):
     """Why the family was handed over (practitioner review, fault 10): CIN concern codes, the recording agency,
     the consent position (codes), the MASH's rationale and next steps, and the decision's threshold level (null
-    after a screening). Never the narrative, a referrer's name or other agencies' answers."""
+    after a screening). Never the narrative, a referrer's name or other agencies' answers. `fields`: the names the
+    reader is shown (access.fields.early_help_case_details, field_table "early_help_request"); any other key is
+    empty ("", [], null, false)."""
 
-    concern_codes: list[str]
-    referrer_agency: str
-    consent: str
-    consent_not_sought_reason: str
-    family_aware: str
-    rationale: str
-    next_steps: str
-    threshold_level: int | None
+    fields: list[str] = Field(default_factory=list)
+    concern_codes: list[str] = Field(default_factory=list)
+    referrer_agency: str = ""
+    consent: str = ""
+    consent_not_sought_reason: str = ""
+    family_aware: str = ""
+    rationale: str = ""
+    next_steps: str = ""
+    threshold_level: int | None = None
     partial: bool = Field(
         False,
         description="true when the hand-over is for only some of the contact's children: the contact-level concerns, "
@@ -617,6 +621,11 @@ def agency_response_amend(request, request_id: UUID, payload: ResponseAmendIn):
     return Status(201, inbox_item(request.actor, r, timezone.now()))
 
 
+def _case_out(case: dict) -> dict | None:
+    """early_help_case_details for the API (its `fields` as a sorted list); None when the reader is shown nothing."""
+    return {**case, "fields": sorted(case["fields"])} if case else None
+
+
 def early_help_item(actor, eh) -> dict:
     people = selectors.early_help_people(actor, eh)
     return {
@@ -631,7 +640,7 @@ def early_help_item(actor, eh) -> dict:
         "people_until": early_help_people_until(eh),
         "children": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
-        "case": early_help_case_details(actor, eh) or None,
+        "case": _case_out(early_help_case_details(actor, eh)),
     }
 
 

@@ -7,7 +7,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from openmash.access.fields import early_help_case_details, person_details_for
+from openmash.access.fields import early_help_case_details, field_access, person_details_for
 from openmash.access.policy import (
     agency_access_days,
     agency_request_get_for,
@@ -207,8 +207,12 @@ def _mark_people_access(actor, requests) -> None:
 def early_help_people(actor, eh) -> list[dict]:
     """The people in an early help hand-over as `request_people` gives them (the children handed over, then the
     household adults), or [] once the service's sight of them has ended (access.policy.early_help_people_allowed:
-    the partnership's agency_access_days after acknowledgement). One answer for the API and the pages."""
+    the partnership's agency_access_days after acknowledgement), and [] when field_access(actor, eh) (field_table
+    "early_help_request") does not give "people". Each person's fields are field_access's for that person. One
+    answer for the API and the pages."""
     if not early_help_people_allowed(actor, eh):
+        return []
+    if "people" not in field_access(actor, eh, record_type="early_help_request"):
         return []
     return request_people(actor, eh.contact, children=[p.pk for p in eh.children.all()])
 
@@ -400,7 +404,7 @@ def early_help_request_get(*, actor, request_id) -> EarlyHelpRequest:
     """One hand-over, with what access.fields.early_help_case_details reads loaded (the contact's agency,
     screening and decision). Audited as a view naming the case fields the reader is shown."""
     request = early_help_request_get_for(actor, request_id, qs=_early_help_qs(actor))
-    shown = sorted(early_help_case_details(actor, request))
+    shown = sorted(early_help_case_details(actor, request).get("fields", ()))
     audit_record(actor=actor, action="view", obj=request, detail={"fields": shown} if shown else None)
     return request
 

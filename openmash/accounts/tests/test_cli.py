@@ -11,6 +11,7 @@ from django.test import Client
 
 from openmash.accounts.models import ApiToken, Membership, User
 from openmash.cli import main
+from tests.support import cli_proof
 
 STRONG = "correct-horse-battery-staple-42"
 
@@ -57,7 +58,8 @@ def _user_create(run, username="jo.bloggs", agency="mash", role="screener", pass
         from openmash.accounts.models import RoleGrant
 
         for grant in RoleGrant.objects.filter(user__username=username, status="pending"):
-            approved = run("user", "approve-grant", str(grant.pk), "--by", "ada.admin")
+            argv, stdin = cli_proof("ada.admin")
+            approved = run("user", "approve-grant", str(grant.pk), "--by", "ada.admin", *argv, stdin=stdin)
             assert approved[0] == 0, approved[2]
     return result
 

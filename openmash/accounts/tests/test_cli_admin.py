@@ -20,6 +20,7 @@ from django.test import Client
 from openmash import cli
 from openmash.accounts.models import Agency, Membership, Team, User
 from openmash.audit.models import AuditEvent
+from tests.support import cli_proof
 
 STRONG = "correct-horse-battery-staple-42"
 REPO = Path(cli.__file__).resolve().parent.parent
@@ -185,7 +186,24 @@ def test_demo_database_end_to_end_in_a_fresh_process(tmp_path):
     assert "Created user pat without a role" in created.stdout
     assert go("token", "create", "--username", "pat").returncode != 0  # no power until approved
     grant_id = created.stdout.split("(grant ")[1].split(")")[0]
-    approved = go("user", "approve-grant", grant_id, "--by", "ada")
+    # ada proves it is her (ADR 0019): her password and her authenticator app's current code (an app made here
+    # with a known key, as enrolling on the pages would)
+    key = secrets.token_hex(20)
+    enrol = (
+        "from openmash.accounts.mfa import totp_device_ensure; from openmash.accounts.models import User; "
+        f"totp_device_ensure(User.objects.get(username='ada'), key='{key}')"
+    )
+    demo_env = {"OPENMASH_DEMO": "true", "OPENMASH_SECRET_KEY": "demo-key-from-var"}
+    enrolled = go("shell", "-c", enrol, OPENMASH_KEY_FILE=str(var / "demo-keys.json"), **demo_env)
+    assert enrolled.returncode == 0, enrolled.stderr
+    from django_otp.oath import totp
+
+    code_now = str(totp(bytes.fromhex(key))).zfill(6)
+    refused = go("user", "approve-grant", grant_id, "--by", "ada", "--code", code_now)  # no password: refused
+    assert refused.returncode == 1 and "must prove" in _one_line(refused.stderr)
+    approved = go(
+        "user", "approve-grant", grant_id, "--by", "ada", "--password-stdin", "--code", code_now, stdin=STRONG + "\n"
+    )
     assert approved.returncode == 0, approved.stderr
     token = go("token", "create", "--username", "pat")
     assert token.returncode == 0 and token.stdout.startswith("om_"), token.stderr
@@ -517,7 +535,8 @@ def test_partnership_file_loads_once_and_again_changes_nothing(run, tmp_path):
     from openmash.accounts.models import RoleGrant
 
     for grant in RoleGrant.objects.filter(user=sam, status="pending"):
-        assert run("user", "approve-grant", str(grant.pk), "--by", "pat.admin")[0] == 0
+        argv, stdin = cli_proof("pat.admin")
+        assert run("user", "approve-grant", str(grant.pk), "--by", "pat.admin", *argv, stdin=stdin)[0] == 0
     assert set(Membership.objects.filter(user=sam).values_list("agency__code", "role", "team__name")) == {
         ("the-mash", "screener", "Screening"),
         ("county-police", "researcher", "Public protection unit"),

@@ -6,6 +6,7 @@ admin of a deployment with none is given at once, audited as the bootstrap."""
 from __future__ import annotations
 
 import io
+import secrets
 import sys
 
 import pytest
@@ -19,6 +20,7 @@ from openmash.accounts.admin_services import SYSTEM, MembershipSpec, membership_
 from openmash.accounts.models import Membership, RoleGrant, User
 from openmash.audit.models import AuditEvent
 from openmash.core.exceptions import ValidationFailed
+from tests.support import cli_proof
 
 STRONG = "correct-horse-battery-staple-42"
 
@@ -119,7 +121,8 @@ def test_a_different_active_admin_approves_at_the_command_line(run, admins):
     assert grant.requested_by_id == pat.user.pk
     code, out, err = run("user", "grants")
     assert code == 0 and str(grant.pk) in out and "una.screener" in out
-    code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin")
+    argv, stdin = cli_proof("sam.admin")
+    code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin", *argv, stdin=stdin)
     assert code == 0, err
     assert "Approved" in out
     grant.refresh_from_db()
@@ -159,7 +162,8 @@ def test_the_person_a_grant_is_for_cannot_approve_it(run, admins, tmp_path):
     grant = RoleGrant.objects.get(user__username="sam.admin", status="pending")
     code, _, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin")
     assert code == 1 and "different partnership admin" in _one_line(err)
-    assert run("user", "approve-grant", str(grant.pk), "--by", "pat.admin")[0] == 0
+    argv, stdin = cli_proof("pat.admin")
+    assert run("user", "approve-grant", str(grant.pk), "--by", "pat.admin", *argv, stdin=stdin)[0] == 0
 
 
 def test_a_deactivated_admin_cannot_approve(run, admins, make_actor):
@@ -190,7 +194,8 @@ def test_an_admin_of_a_deactivated_agency_cannot_approve(run, admins, make_actor
 def test_reject_at_the_command_line_changes_nothing(run, admins):
     _create(run, "una.screener")
     grant = RoleGrant.objects.get(user__username="una.screener")
-    code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin", "--reject")
+    argv, stdin = cli_proof("sam.admin")
+    code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin", "--reject", *argv, stdin=stdin)
     assert code == 0 and "Rejected" in out
     assert RoleGrant.objects.get(pk=grant.pk).status == "rejected" and _roles("una.screener") == set()
     # a decided grant is no longer waiting: one line, non-zero
@@ -226,7 +231,8 @@ def test_the_first_partnership_admin_is_given_at_once_as_the_bootstrap(run, part
     assert RoleGrant.objects.filter(status="pending").count() == 2
     assert AuditEvent.objects.filter(action="role_grant_bootstrap").count() == 1
     grant = RoleGrant.objects.get(user__username="second.admin")
-    assert run("user", "approve-grant", str(grant.pk), "--by", "first.admin")[0] == 0
+    argv, stdin = cli_proof("first.admin")
+    assert run("user", "approve-grant", str(grant.pk), "--by", "first.admin", *argv, stdin=stdin)[0] == 0
     assert _roles("second.admin") == {"partnership_admin"}
 
 
@@ -288,7 +294,8 @@ def test_the_partnership_file_follows_the_same_rule(run, partnership, tmp_path):
     assert "roles: 0 created, 0 updated, 1 unchanged, 2 pending" in out
     assert AuditEvent.objects.count() == events and RoleGrant.objects.filter(status="pending").count() == 2
     for grant in RoleGrant.objects.filter(status="pending"):
-        assert run("user", "approve-grant", str(grant.pk), "--by", "pat.first")[0] == 0
+        argv, stdin = cli_proof("pat.first")
+        assert run("user", "approve-grant", str(grant.pk), "--by", "pat.first", *argv, stdin=stdin)[0] == 0
     assert _roles("sam.screener") == {"screener", "researcher"}
 
 
@@ -299,3 +306,89 @@ def test_a_dry_run_asks_for_nothing(run, partnership, tmp_path):
     assert code == 0, err
     assert "2 pending" in out
     assert not RoleGrant.objects.exists() and not Membership.objects.exists()
+
+
+# --- the approver proves it is them (ADR 0019): password and authenticator app code, as the pages' step-up ---------
+
+
+def _deny(grant, factor) -> AuditEvent:
+    """The latest refusal of an approver's proof for this grant with this factor (StopIteration if none)."""
+    events = AuditEvent.objects.filter(action="deny", object_id=str(grant.pk)).order_by("-id")
+    return next(e for e in events if (e.detail or {}).get("rule") == "grant_approver_authentication"
+                and e.detail.get("factor") == factor)  # fmt: skip
+
+
+def test_the_approver_must_prove_it_is_them_or_nothing_is_decided(run, admins):
+    """No password, no code, a wrong password, a wrong code, a recovery code: each one line, exit 1, the grant still
+    waiting, the refusal audited (deny with the factor; the wrong ones also stepup_failed, counted toward the
+    lockout as a failed sign-in)."""
+    _, sam = admins
+    _create(run, "una.screener")
+    grant = RoleGrant.objects.get(user__username="una.screener")
+    argv, stdin = cli_proof("sam.admin")
+    good_code = argv[-1]
+    base = ("user", "approve-grant", str(grant.pk), "--by", "sam.admin")
+    code, _, err = run(*base)  # nothing given, no terminal to ask at
+    assert code == 1 and "must prove it is them" in _one_line(err)
+    assert _deny(grant, "password").detail["missing"] is True
+    code, _, err = run(*base, "--password-stdin", stdin=stdin)  # the password but no code
+    assert code == 1 and "must prove it is them" in _one_line(err)
+    assert _deny(grant, "code").detail["missing"] is True
+    wrong = secrets.token_urlsafe(16)
+    code, _, err = run(*base, "--password-stdin", "--code", good_code, stdin=wrong + "\n")
+    assert code == 1 and "was not accepted" in _one_line(err) and wrong not in err
+    assert _deny(grant, "password").detail == {
+        "rule": "grant_approver_authentication",
+        "factor": "password",
+        "locked": False,
+    }
+    bad_code = "000000" if good_code != "000000" else "111111"
+    code, _, err = run(*base, "--password-stdin", "--code", bad_code, stdin=stdin)
+    assert code == 1 and "was not accepted" in _one_line(err)
+    assert _deny(grant, "code").detail["locked"] is False
+    from openmash.accounts.mfa import _recovery_codes_make
+
+    recovery = _recovery_codes_make(sam.user)[0]
+    code, _, err = run(*base, "--password-stdin", "--code", recovery, stdin=stdin)
+    assert code == 1 and "was not accepted" in _one_line(err)  # never a recovery code (the step-up rule)
+    assert RoleGrant.objects.get(pk=grant.pk).status == "pending" and _roles("una.screener") == set()
+    failed = AuditEvent.objects.filter(action="stepup_failed", actor_user_id=sam.user.pk)
+    assert sorted(e.detail["factor"] for e in failed) == ["password", "totp", "totp"]
+    # and with both right, approved, audited as sam (a `stepup` by sam, then the approval)
+    argv, stdin = cli_proof("sam.admin")
+    code, out, err = run(*base, *argv, stdin=stdin)
+    assert code == 0 and "Approved" in out, err
+    assert AuditEvent.objects.filter(action="stepup", actor_user_id=sam.user.pk).exists()
+
+
+def test_a_code_works_once_at_the_command_line(run, admins):
+    """django-otp's replay rule, as at sign-in: the code that approved one grant does not approve a second."""
+    _create(run, "una.screener")
+    _create(run, "ben.screener")
+    first, second = (RoleGrant.objects.get(user__username=u) for u in ("una.screener", "ben.screener"))
+    argv, stdin = cli_proof("sam.admin")
+    assert run("user", "approve-grant", str(first.pk), "--by", "sam.admin", *argv, stdin=stdin)[0] == 0
+    code, _, err = run("user", "approve-grant", str(second.pk), "--by", "sam.admin", *argv, stdin=stdin)
+    assert code == 1 and "was not accepted" in _one_line(err)
+    assert RoleGrant.objects.get(pk=second.pk).status == "pending"
+
+
+def test_at_a_terminal_the_password_and_code_are_asked(run, admins, monkeypatch):
+    """With a terminal attached and neither --password-stdin nor --code, the command asks for both (the password
+    not echoed: getpass) and checks them as above."""
+    import types
+
+    from openmash.accounts.management.commands import user_approve_grant
+
+    _create(run, "una.screener")
+    grant = RoleGrant.objects.get(user__username="una.screener")
+    argv, stdin = cli_proof("sam.admin")
+    tty = io.StringIO("")
+    tty.isatty = lambda: True
+    monkeypatch.setattr(user_approve_grant, "sys", types.SimpleNamespace(stdin=tty))
+    asked = []
+    monkeypatch.setattr(user_approve_grant.getpass, "getpass", lambda prompt: asked.append(prompt) or stdin.strip())
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or argv[-1])
+    code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin")
+    assert code == 0 and "Approved" in out, err
+    assert asked == ["Password for sam.admin: ", "Code from their authenticator app: "]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.fields import contact_person_shown, contact_view
+from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
 from openmash.access.policy import can, contact_amend_allowed, require
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
@@ -1026,8 +1026,11 @@ def encompass_notices(request):
     school has not opened yet. Paged (GOV.UK pagination) with the true total."""
     unread = request.GET.get("unread") in ("1", "true", "on")
     page = contact_selectors.encompass_notices(actor=request.actor, unread=unread, page=request.GET.get("page"))
+    notices = list(page)
+    for n in notices:  # what of each the reader sees: the same answer the API gives (access.fields)
+        n.shown = encompass_notice_shown(request.actor, n)
     ctx = {
-        "notices": list(page),
+        "notices": notices,
         "page": page,
         "pagination": pagination(request, page, label="Notice pages"),
         "unread": unread,
@@ -1043,6 +1046,7 @@ def encompass_notice(request, notice_id):
     notice = contact_selectors.encompass_notice_open(actor=request.actor, notice_id=notice_id)
     ctx = {
         "notice": notice,
+        "shown": encompass_notice_shown(request.actor, notice),  # what of it the reader sees (access.fields)
         "nav_active": "encompass",
         "can_acknowledge": notice.acknowledged_at is None and can(request.actor, "encompass.acknowledge"),
     }

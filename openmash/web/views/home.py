@@ -160,7 +160,7 @@ def home(request):
     if can(actor, "pack.view") and not can(actor, "contact.screen"):
         # MASH packs of the children allocated to this worker (casework: access.policy.mash_packs_visible)
         packs = casework_selectors.mash_pack_page(actor=actor, limit=10)
-        ctx["mash_packs"] = [{"contact": c, "subjects": [cp.person for cp in c.subject_links]} for c in packs.packs]
+        ctx["mash_packs"] = casework_selectors.pack_rows(actor, packs.packs)
         ctx["mash_packs_total"] = packs.total
     _governance_work(actor, ctx)
     ctx["case_work"] = does_case_work(actor)

@@ -1,9 +1,15 @@
-"""`openmash user approve-grant ID --by USERNAME [--reject]`: a pending role grant decided at the server's command
-line by a different active partnership admin (dual control, ADR 0019). Never by the admin who asked for it nor by
-the person it is for; a deactivated admin is refused. The decision is audited as the named admin, with the command
-line and the operating-system user beside it."""
+"""`openmash user approve-grant ID --by USERNAME [--password-stdin] --code CODE [--reject]`: a pending role grant
+decided at the server's command line by a different active partnership admin (dual control, ADR 0019), who proves
+it is them with their password (standard input, or asked at the terminal) and the current code of their
+authenticator app, checked as the pages' step-up checks them. Never by the admin who asked for it nor by the person
+it is for; a deactivated admin is refused. The decision is audited as the named admin, with the command line and
+the operating-system user beside it; a refusal is one line, exit 1, audited."""
 
 from __future__ import annotations
+
+import getpass
+import logging
+import sys
 
 from openmash.accounts.admin_services import role_grant_decide_at_cli
 from openmash.accounts.management.base import AdminCommand
@@ -12,11 +18,20 @@ from openmash.core.links import site_url
 
 
 class Command(AdminCommand):
-    help = "Approve (or --reject) a role waiting for approval, as a different active partnership admin (--by)."
+    help = (
+        "Approve (or --reject) a role waiting for approval, as a different active partnership admin (--by), who "
+        "proves it is them: their password (--password-stdin, or asked) and authenticator app code (--code)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("grant_id", metavar="ID", help="The grant's id (`openmash user grants` lists them)")
         parser.add_argument("--by", required=True, help="The approving partnership admin's username")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="Read the approver's password from standard input (else it is asked at the terminal)",
+        )
+        parser.add_argument("--code", default="", help="The current 6-digit code from the approver's authenticator app")
         parser.add_argument("--reject", action="store_true", help="Reject the role instead: nothing changes")
         parser.add_argument(
             "--base-url",
@@ -24,8 +39,39 @@ class Command(AdminCommand):
             help="Site address to put before a starter's set-password link (default: OPENMASH_BASE_URL)",
         )
 
+    def _proof(self, opts) -> tuple[str, str]:
+        """The approver's password and code: --password-stdin (one line) or a prompt when a terminal is attached
+        (never echoed); --code or a prompt. What is not given is "" (the service refuses it, audited)."""
+        tty = sys.stdin.isatty()
+        password = ""
+        if opts["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\r\n")
+        elif tty:
+            try:
+                password = getpass.getpass(f"Password for {opts['by']}: ")
+            except EOFError:
+                password = ""
+        code = opts["code"]
+        if not code and tty:
+            try:
+                code = input("Code from their authenticator app: ")
+            except EOFError:
+                code = ""
+        return password, code.strip()
+
     def handle(self, *args, **opts):
-        decision = role_grant_decide_at_cli(grant_id=opts["grant_id"], by=opts["by"], approve=not opts["reject"])
+        password, code = self._proof(opts)
+        # django-axes logs each failed check as a warning on standard error; the refusal is one line here (the
+        # failure is audited and counted all the same)
+        axes_log = logging.getLogger("axes")
+        level = axes_log.level
+        axes_log.setLevel(logging.ERROR)
+        try:
+            decision = role_grant_decide_at_cli(
+                grant_id=opts["grant_id"], by=opts["by"], approve=not opts["reject"], password=password, code=code
+            )
+        finally:
+            axes_log.setLevel(level)
         grant = decision.grant
         verb = "Rejected" if opts["reject"] else "Approved"
         self.stdout.write(f"{verb}: {grant.role} at {grant.agency.code} for {grant.user.username}, by {opts['by']}.")
