@@ -45,6 +45,7 @@ AFFIRMED = [
     ("Says her husband goes through her messages every night.", "domestic_abuse"),
     ("Tracking app on her phone installed by the ex-partner.", "domestic_abuse"),
     ("Boyfriend holds her bank card and gives her twenty pounds a week.", "domestic_abuse"),
+    ("Her husband gives her a small allowance for food and nothing else.", "domestic_abuse"),
     ("Client has no bank account of her own; benefits paid to him.", "domestic_abuse"),
     ("Mum is not allowed to see her family, she told the key worker.", "domestic_abuse"),
     ("He won't let her go out without him.", "domestic_abuse"),
@@ -102,6 +103,7 @@ def test_signs_seen_by_adults_and_home_services_are_read(description, code):
         "Dad answered the questions about his son's sleep while mum was at work.",
         # a child who helps, not one who cares beyond their age
         "Helps with the washing up and walks the dog.",
+        "Given pocket money each week for tidying her room.",
         "Son collected his own asthma inhaler from the pharmacy.",
         "Mum collected her prescription; no concerns.",
         "Baby drinking 5oz a feed, drinks well.",
