@@ -48,8 +48,8 @@ health, not the child's).
 
 The phrase file (YAML; ``phrases/default.yaml``; loaded with ``yaml.safe_load`` by ``load_phrase_rules``)
 ----------------------------------------------------------------------------------------------------------------
-The shipped rules are ``phrases/default.yaml`` with the files of ``SHIPPED_EXTRA_PHRASES_PATHS`` (``signs.yaml``)
-merged onto it, each written as ``extends: default``; a partnership's ``extends: default`` file extends them all.
+The shipped rules are ``phrases/default.yaml`` with the files of ``SHIPPED_EXTRA_PHRASES_PATHS`` (``signs.yaml``,
+``household.yaml``) merged onto it, each written as ``extends: default``; a partnership's ``extends: default`` file extends them all.
 ``version``, ``extends`` (optional: ``default`` adds this file's phrases to the shipped ones), ``indicators`` (code
 -> ``phrases``, ``acronyms``), ``ignore`` (phrases read and set aside, e.g. "DNA sample" is not "did not attend"),
 ``negation`` (``before`` and ``after``: lists of ``{window, phrases}``; ``pseudo``; ``breaks``), ``explanations``
@@ -108,6 +108,18 @@ Sources of the indicator catalogue and the phrases
   on a parent, frightened of going to a parent's house); and what is not a new concern (a clinic or discharge letter
   about an injury already recorded, a witnessed mechanism brought the same day, a completed sentence for an
   unrelated offence, home education judged suitable, unless the record contradicts it).
+- ``phrases/household.yaml`` (signs recorded by agencies that see the home and the adults: housing, pharmacies, GPs
+  and adult services, early years, youth work): young carers (Children and Families Act 2014 s.96; 'No wrong
+  doors': intimate care, a parent's medicines or controlled drugs, a parent saying a child "helps", a carer known to
+  no service; set aside where an assessment, a care package or a young carers service is recorded, unless the
+  record says the support is declined or absent); coercive and controlling behaviour as others see it (Home Office
+  statutory guidance 2023; the Domestic Abuse Housing Alliance: a partner checking her phone, holding the money,
+  keeping her in, answering for her; holes punched in doors and walls, a smashed phone; a young child's play that
+  re-enacts violence); parental alcohol misuse in clinical shorthand (AUDIT 16 and over, bottles or cans a day,
+  detox); domestic servitude and child trafficking (Home Office modern slavery statutory guidance 2023: a child
+  described as a household's help, kept out of school to work, working long hours or unpaid, looking to the
+  accompanying adult before answering); self-harm as others see it (a ligature knotted round the neck, cuts "seen"
+  on the arms).
 """
 
 from __future__ import annotations
@@ -145,8 +157,12 @@ DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases") / "default.yaml"
 # Further shipped phrase files, each ``extends: default``, merged onto default.yaml in this order to make the shipped
 # rules (a partnership file with ``extends: default`` extends all of them). signs.yaml: kinds of sign read from
 # practice guidance (unsafe infant sleep, perplexing presentations, a young child's signs of sexual abuse, self-harm,
-# honour-based abuse, faltering growth, debt bondage, a child's own account, follow-up letters).
-SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (Path(__file__).with_name("phrases") / "signs.yaml",)
+# honour-based abuse, faltering growth, debt bondage, a child's own account, follow-up letters). household.yaml: signs
+# seen by agencies that see the home and the adults (young carers, coercive control, alcohol shorthand, servitude).
+SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (
+    Path(__file__).with_name("phrases") / "signs.yaml",
+    Path(__file__).with_name("phrases") / "household.yaml",
+)
 EVIDENCE_MAX = 80
 
 
@@ -260,6 +276,13 @@ INDICATORS: dict[str, Indicator] = _catalogue(
     ("police_welfare", "Police welfare concern", "A police welfare check, concern for welfare or notification."),
     ("child_protection", "Child protection activity", "A CP plan or conference, s47 enquiry, strategy discussion."),
     ("private_fostering", "Private fostering", "A child living with someone who is not a relative or parent."),
+    (
+        "young_carer",
+        "Young carer",
+        "A child caring for a parent or relative beyond their age (intimate care, lifting, managing medicines, "
+        "collecting a parent's controlled drugs), or a carer not identified or supported (Children and Families Act "
+        "2014 s.96). Set aside where the record shows the caring is assessed and supported.",
+    ),
 )
 
 INJURY_INDICATORS: frozenset[str] = frozenset({"injury", "head_injury", "bruising", "burn", "fracture"})

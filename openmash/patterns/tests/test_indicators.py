@@ -271,6 +271,7 @@ AFFIRMED = [
         {"apparent_life_threatening_event": "stopped breathing"},
     ),
     ("other", "GP", "Third urine infection this year.", {"anogenital_symptoms": "Third urine infection"}),
+    ("other", "School", "Unidentified young carer for her father.", {"young_carer": "Unidentified young carer"}),
 ]
 
 
