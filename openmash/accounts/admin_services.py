@@ -643,7 +643,9 @@ def _roles_held_back(actor, user: User) -> int:
     membership_update does for one role (ADR 0019). One person alone never brings back access to personal data.
     A role already waiting for approval is not asked for twice. Returns the number of roles held back."""
     held = 0
-    memberships = Membership.objects.select_for_update().filter(user=user, active=True).select_related("agency", "team")
+    # locked by themselves only (of=self): PostgreSQL refuses FOR UPDATE on the nullable side of the team's outer join
+    memberships = Membership.objects.select_for_update(of=("self",)).filter(user=user, active=True)
+    memberships = memberships.select_related("agency", "team")
     for membership in memberships:
         if not _dual_control(actor, membership.role):
             continue
