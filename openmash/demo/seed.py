@@ -220,6 +220,11 @@ IMMEDIATE_RISK_CLOSED_REASON = (
     "Police attended and removed the risk: the alleged perpetrator is in custody and the children are safe with "
     "their mother; no MASH enquiry needed."
 )
+# Why a screener rated a demo immediate-risk contact's MASH enquiry green (enquiries.services
+# .immediate_risk_rating_check): the least urgent rating with immediate risk needs a recorded reason.
+IMMEDIATE_RISK_GREEN_REASON = (
+    "The children are safe with a grandparent while the checks run; the enquiry stays on the immediate-risk clock."
+)
 
 
 class DemoSeeder:
@@ -869,7 +874,9 @@ class DemoSeeder:
             outcome=outcome,
             rationale=SCREENING_RATIONALE[outcome],
             rag=rag,
-            exception_reason=IMMEDIATE_RISK_CLOSED_REASON if exception else "",
+            exception_reason=IMMEDIATE_RISK_CLOSED_REASON
+            if exception
+            else (IMMEDIATE_RISK_GREEN_REASON if contact.immediate_risk and rag == "green" else ""),
         )
         Screening.objects.filter(pk=screening.pk).update(screened_at=when, created_at=when, updated_at=when)
         enquiry = None

@@ -52,8 +52,10 @@ from openmash.contacts.validation import MAX_LATE_REASON, late_reason_check, rec
 from openmash.core.exceptions import ApplicationError
 from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
+from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
+from openmash.enquiries.timescales import rag_timescale_hint
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
 from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
 from openmash.people.postcodes import postcode_normalise
@@ -1379,23 +1381,46 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
 
     enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
     exception_reason = _long_text(
-        "Reason for closing a contact with immediate risk without a MASH enquiry, strategy discussion or referral",
+        "Reason for an exception to the immediate-risk rules",
         limit=MAX_TEXT,
         rows=3,
-        help_text="Needed only if you choose no further action / advice or early help. It is recorded with your "
-        "decision and in the audit trail",
+        help_text="",
     )
 
-    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), immediate_risk_exception=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        rag_levels=(),
+        holder=None,
+        open_enquiries=(),
+        immediate_risk=False,
+        immediate_risk_exception=False,
+        **kwargs,
+    ):
         """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
         asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen).
         open_enquiries: [(enquiry id, "contact C-… from <agency>")] open about this contact's children (issue 6,
         duplicate work): "add to the open MASH enquiry" is offered only when there is one, and which one is asked
-        only when there are several. immediate_risk_exception: the contact has immediate risk and the screener may
-        close it as an exception (a MASH manager: enquiries.services.screening_record), so the reason is asked."""
+        only when there are several. immediate_risk: the contact has immediate risk and awaits screening: the RAG
+        hints give the immediate-risk timescale (enquiries.timescales.rag_timescale_hint) and the reason is asked,
+        with a hint saying when it is required (rating the least urgent level; enquiries.services
+        .immediate_risk_rating_check). immediate_risk_exception: the screener may also close it as an exception (a
+        MASH manager: enquiries.services.screening_record), so the hint names that case too."""
         super().__init__(*args, **kwargs)
-        if not immediate_risk_exception:
+        immediate_risk = immediate_risk or immediate_risk_exception
+        least = enquiry_services.least_urgent_rag_level(list(rag_levels)) if immediate_risk else None
+        if not immediate_risk:
             del self.fields["exception_reason"]
+        else:
+            cases = []
+            if least is not None:
+                cases.append(f"you open a MASH enquiry rated {least.label}")
+            if immediate_risk_exception:
+                cases.append("you choose no further action / advice or early help")
+            self.fields["exception_reason"].help_text = (
+                f"Required if {' or if '.join(cases)}: this contact has immediate risk. It is recorded with your "
+                "decision and in the audit trail"
+            )
         self.fields["enquiry_id"].required = False
         outcomes = [(v, label) for v, label in ScreeningOutcome.choices if v != ScreeningOutcome.ADD_TO_ENQUIRY]
         if len(open_enquiries) == 1:
@@ -1410,7 +1435,11 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         else:
             del self.fields["enquiry_id"]
         self.fields["rag"].choices = _rag_choices(rag_levels)
-        self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
+        self.rag_hints = {
+            lvl.code: rag_timescale_hint(rag_level=lvl, immediate_risk=immediate_risk) for lvl in rag_levels
+        }
+        if least is not None:
+            self.rag_hints[least.code] += ". A reason is required for this rating with immediate risk"
         self.holder = holder
         if holder is None:
             del self.fields["holder_confirmed"], self.fields["holder_seen"]
@@ -1425,10 +1454,6 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         if self.holder is None or not self.cleaned_data.get("holder_confirmed"):
             return None
         return self.cleaned_data.get("holder_seen")
-
-
-def _hours_hint(hours: int) -> str:
-    return f"Partner information within {hours} working hour{'s' if hours != 1 else ''}"
 
 
 class RerateForm(CleanTextFormMixin, forms.Form):
