@@ -70,6 +70,18 @@ from openmash.people.validation import (
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def required_when(field: forms.Field, hint: str = "") -> forms.Field:
+    """Mark a field that is required only in some cases (a reason for an unusual decision, a note to flag or
+    escalate) so the pages never label it "(optional)" (web/includes/field.html; practitioner review, "a Monday of
+    60 contacts": the immediate-risk closure reason said "(optional)" but was required). Its hint must say when it
+    is required ("Required if ..."); `hint`, when given, replaces the help text. The field stays required=False:
+    the service decides and answers with a field message. Returns the field."""
+    field.conditional = True
+    if hint:
+        field.help_text = hint
+    return field
+
+
 # --- building blocks -----------------------------------------------------------------------------------------------
 
 
@@ -958,11 +970,17 @@ class ContactForm(DomesticAbuseForm):
         choices=[("", "Choose a reason"), *ConsentOverrideReason.choices],
         required=False,
     )
-    consent_lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing without consent",
-        help_text="Needed unless consent was obtained. For safeguarding by a public body this is usually public task",
-        choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
-        required=False,
+    consent_lawful_basis = required_when(
+        forms.ChoiceField(
+            label="Lawful basis for sharing without consent",
+            help_text="Required unless consent was obtained. For safeguarding by a public body this is usually "
+            "public task",
+            choices=[
+                ("", "Choose a lawful basis"),
+                *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"],
+            ],
+            required=False,
+        )
     )
     consent_condition = forms.ChoiceField(
         label="Condition for health or police information",
@@ -988,7 +1006,7 @@ class ContactForm(DomesticAbuseForm):
         "Screening timescales run from it. For example, 27 3 2026",
     )
     received_time = _text("Time your agency received it", max_length=10, help_text="For example, 09:30, 9.30am or 2pm")
-    late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
+    late_recorded_reason = required_when(_long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
     SERVICE_FIELDS = {
@@ -1015,7 +1033,7 @@ class ContactForm(DomesticAbuseForm):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": "Select how the two children are related"},
             )
-        hint = f"Only if your agency received the concern more than {late_days} days ago"
+        hint = f"Required if your agency received the concern more than {late_days} days ago"
         self.fields["late_recorded_reason"].help_text = hint
         del self.fields["version"]
         self.fields["referrer_phone"].widget.input_type = "tel"
@@ -1380,11 +1398,8 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
     enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
-    exception_reason = _long_text(
-        "Reason for an exception to the immediate-risk rules",
-        limit=MAX_TEXT,
-        rows=3,
-        help_text="",
+    exception_reason = required_when(
+        _long_text("Reason for an exception to the immediate-risk rules", limit=MAX_TEXT, rows=3)
     )
 
     def __init__(
@@ -1505,12 +1520,14 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
     threshold_level = _radios("Threshold level", [])
     rationale = _long_text("Rationale for the decision", limit=MAX_TEXT)
     next_steps = _long_text("Next steps", limit=MAX_TEXT, rows=3)
-    exception_reason = _long_text(
-        "Reason for an unusual decision",
-        limit=MAX_TEXT,
-        rows=3,
-        help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
-        "level chosen (for example a strategy discussion at level 1)",
+    exception_reason = required_when(
+        _long_text(
+            "Reason for an unusual decision",
+            limit=MAX_TEXT,
+            rows=3,
+            help_text="Required if no agency was asked for information, or an outcome is unusual at the threshold "
+            "level chosen (for example a strategy discussion at level 1)",
+        )
     )
     unanswered_confirmed = forms.BooleanField(
         required=False,
