@@ -863,6 +863,28 @@ def decision_exceptions(
     return unusual
 
 
+def _levels_said(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"level {low}" if low == high else f"levels {low} to {high}"
+    return f"level {low} or above" if low is not None else f"level {high} or below"
+
+
+def decision_reason_rules(*, outcome_codes, agencies_asked: int | None = None) -> list[str]:
+    """When a decision needs a reason, said before it is made (practitioner review, "a Monday of 60 contacts": the
+    decision form stated its unusual combinations only after submitting). The same rules as decision_exceptions,
+    from the partnership's outcome data (OutcomeCode.usual_min_level/usual_max_level). In: the active outcome codes,
+    and how many agencies were asked on this enquiry (None: not known). Out: sentences, e.g. "no agency has been
+    asked for information on this enquiry", "Early help outside levels 2 to 3"; empty when nothing is unusual."""
+    rules = []
+    if agencies_asked == 0:
+        rules.append("no agency has been asked for information on this enquiry")
+    for o in outcome_codes:
+        if o.usual_min_level is None and o.usual_max_level is None:
+            continue
+        rules.append(f"{o.label} outside {_levels_said(o.usual_min_level, o.usual_max_level)}")
+    return rules
+
+
 def _decision_children(*, children, subjects: list, outcomes: list[str], threshold_level: int, errors: dict) -> list:
     """Resolve the per-child decisions. Out: [(person_id, outcomes, threshold_level, field_prefix)], one per subject
     child; a child not listed gets the decision's outcomes and level."""

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 
 from openmash.contacts.choices import (
     CONCERN_CODES,
@@ -1535,9 +1536,28 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         help_text="Their requests will close unanswered and the pack will say so",
     )
 
-    def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):
+    def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), agencies_asked=None, **kwargs):
+        """agencies_asked: how many agencies were asked on this enquiry (None: not known). The hints then say up
+        front when the decision needs a reason (enquiries.services.decision_reason_rules, the same rules the
+        service applies on submitting: decision_exceptions)."""
         super().__init__(*args, **kwargs)
         self.fields["outcomes"].choices = [(o.code, o.label) for o in outcome_codes]
+        level_rules = enquiry_services.decision_reason_rules(outcome_codes=outcome_codes)
+        if level_rules:
+            self.fields["outcomes"].help_text = (
+                "Select all that apply. An outcome at an unusual threshold level needs a reason: "
+                + escape("; ".join(level_rules))  # outcome labels are partnership data; field.html marks hints safe
+            )
+        if agencies_asked == 0:
+            self.fields["exception_reason"].help_text = (
+                "Required for this decision: no agency has been asked for information on this enquiry. Also "
+                "required if an outcome is unusual at the threshold level chosen (see Outcome)"
+            )
+        elif level_rules:
+            self.fields["exception_reason"].help_text = (
+                "Required if an outcome is unusual at the threshold level chosen (see Outcome) or no agency was "
+                "asked for information"
+            )
         self.fields["threshold_level"].choices = [(str(t.level), str(t)) for t in threshold_levels]
         self.threshold_hints = {str(t.level): t.description for t in threshold_levels if t.description}
         # With more than one child, each child's decision can differ (blank = the decision above).

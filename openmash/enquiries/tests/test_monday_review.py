@@ -109,3 +109,22 @@ def test_the_page_keeps_the_usual_hints_without_immediate_risk(referrer, screene
     contact = contact_record(referrer)
     page = _login(screener).get(f"/contacts/{contact.pk}/screen/").content.decode()
     assert "Partner information within 72 working hours" in page and 'name="exception_reason"' not in page
+
+
+# --- 6. the decision form says when a reason is needed, before submitting -------------------------------------------
+
+
+def test_the_decision_form_says_up_front_when_a_reason_is_needed(referrer, screener, manager):
+    from tests.support import enquiry_open, requests_send
+
+    enquiry = enquiry_open(referrer=referrer, screener=screener)  # no agency asked yet
+    client = _login(manager)
+    page = client.get(f"/enquiries/{enquiry.pk}/").content.decode()
+    assert "Required for this decision: no agency has been asked for information on this enquiry" in page
+    assert "An outcome at an unusual threshold level needs a reason" in page
+    assert "Early help outside levels 2 to 3" in page and "Strategy discussion / s47 enquiry outside level 4" in page
+    assert "Reason for an unusual decision (optional)" not in page
+    requests_send(screener, enquiry, "health-gp")
+    page = client.get(f"/enquiries/{enquiry.pk}/").content.decode()
+    assert "Required for this decision" not in page
+    assert "Required if an outcome is unusual at the threshold level chosen" in page
