@@ -53,7 +53,9 @@ def contact_record(actor, **overrides):
     return contact
 
 
-def screen(actor, contact, outcome="mash_enquiry", rag="amber", rationale="Needs multi-agency checks"):
+def screen(
+    actor, contact, outcome="mash_enquiry", rag="amber", rationale="Needs multi-agency checks", exception_reason=""
+):
     from openmash.enquiries.services import screening_record
 
     return screening_record(
@@ -62,13 +64,15 @@ def screen(actor, contact, outcome="mash_enquiry", rag="amber", rationale="Needs
         outcome=outcome,
         rationale=rationale,
         rag=rag if outcome == "mash_enquiry" else "",
+        exception_reason=exception_reason,
     )
 
 
-def enquiry_open(*, referrer, screener, rag="amber", **overrides):
-    """Record a contact and screen it into a MASH enquiry. Returns the enquiry."""
+def enquiry_open(*, referrer, screener, rag="amber", exception_reason="", **overrides):
+    """Record a contact and screen it into a MASH enquiry. Returns the enquiry. `exception_reason`: needed for an
+    immediate-risk contact rated green (enquiries.services.immediate_risk_rating_check)."""
     contact = contact_record(referrer, **overrides)
-    screen(screener, contact, rag=rag)
+    screen(screener, contact, rag=rag, exception_reason=exception_reason)
     contact.refresh_from_db()
     return contact.enquiry
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openmash.casework.choices import CaseNoteType
 from openmash.casework.services import MAX_ACTIONS, MAX_ATTENDEES, MAX_TEXT
 from openmash.core.text import CleanTextFormMixin
-from openmash.web.forms import GovukDateField
+from openmash.web.forms import GovukDateField, required_when
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -100,11 +100,14 @@ class StrategyDiscussionForm(CleanTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT}),
         error_messages={"required": "Enter the rationale for the section 47 decision"},
     )
-    missing_agencies_reason = forms.CharField(
-        label="If police or health did not take part, why not",
-        required=False,
-        help_text="Police and health should take part in every strategy discussion (Working Together 2023)",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+    missing_agencies_reason = required_when(
+        forms.CharField(
+            label="If police or health did not take part, why not",
+            required=False,
+            help_text="Required if police or health did not take part: they should take part in every strategy "
+            "discussion (Working Together 2023)",
+            widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+        )
     )
 
     def clean(self):

@@ -180,6 +180,14 @@ def strategy_new(request, contact_id):
     contact = selectors.contact_for_casework(actor=actor, contact_id=contact_id)
     agencies = selectors.agencies_for_strategy()
     due = services.strategy_discussion_due(contact)
+    if request.method == "GET" and not due:
+        # A form that cannot be submitted is not shown (practitioner review, "a Monday of 60 contacts"): the page
+        # says why and what to do next; a POST is still refused by the service.
+        return render(
+            request,
+            "casework/strategy_not_due.html",
+            {"contact": contact, "next_step": _strategy_next_step(contact), "back": _back(contact)},
+        )
     kwargs = {"form_kwargs": {"agencies": agencies}}
     row_action = _ROW_ACTION.match(request.POST.get("row_action", "")) if request.method == "POST" else None
     if row_action:  # "Add another attendee" / "Remove": the page again as typed, one row more or fewer
@@ -232,6 +240,42 @@ def strategy_new(request, contact_id):
         "back": _back(contact),
     }
     return render(request, "casework/strategy_new.html", ctx)
+
+
+def _strategy_next_step(contact) -> dict:
+    """What to do before a strategy discussion can be recorded for a contact that does not call for one yet
+    (services.strategy_discussion_due is False): {"text", "href", "link"} for the page's explanation."""
+    from openmash.contacts.choices import ContactStatus
+    from openmash.enquiries.choices import EnquiryStatus
+
+    enquiry = getattr(contact, "enquiry", None)
+    if contact.status == ContactStatus.AWAITING_SCREENING:
+        return {
+            "text": "This contact has not been screened yet. Screen it: choose a strategy discussion if one is needed "
+            "now, or a MASH enquiry to gather information first.",
+            "href": f"/contacts/{contact.pk}/screen/",
+            "link": "Screen this contact",
+        }
+    if enquiry is not None and enquiry.status == EnquiryStatus.OPEN:
+        return {
+            "text": "This contact's MASH enquiry has not been decided yet. Record the decision first: choose the "
+            "strategy discussion outcome if one is needed.",
+            "href": f"/enquiries/{enquiry.pk}/#decision",
+            "link": "Go to the decision on the MASH enquiry",
+        }
+    if enquiry is not None:
+        return {
+            "text": "The decision on this contact's MASH enquiry did not include a strategy discussion. If one is "
+            "needed now, record a new contact with the new information so that it is screened again.",
+            "href": f"/enquiries/{enquiry.pk}/#decision",
+            "link": "See the decision on the MASH enquiry",
+        }
+    return {
+        "text": "This contact was not screened to a strategy discussion. If one is needed now, record a new contact "
+        "with the new information so that it is screened again.",
+        "href": f"/contacts/{contact.pk}/",
+        "link": "See the contact",
+    }
 
 
 # --- handover -----------------------------------------------------------------------------------------------------

@@ -413,7 +413,9 @@ class ScreeningIn(CleanSchema):
     held by someone else ("I am screening a contact held by X"); without it such a contact answers 422 on that
     field, naming the holder. A contact with immediate risk is closed without a MASH enquiry, strategy discussion
     or referral (`nfa_advice`, `early_help`) only by a MASH manager with `exception_reason`: anyone else gets 422 on
-    `outcome` naming the rule, a manager without a reason 422 on `exception_reason`."""
+    `outcome` naming the rule, a manager without a reason 422 on `exception_reason`. A `mash_enquiry` on a contact
+    with immediate risk rated the partnership's least urgent RAG level (`green` by default) needs `exception_reason`
+    too, from anyone (422 on `exception_reason` without it; enquiries.services.immediate_risk_rating_check)."""
 
     outcome: Literal["nfa_advice", "early_help", "mash_enquiry", "strategy", "allocated_worker", "add_to_enquiry"]
     rationale: str
@@ -427,8 +429,9 @@ class ScreeningIn(CleanSchema):
     exception_reason: str = Field(
         "",
         max_length=10000,
-        description="A MASH manager's reason for closing a contact with immediate risk as nfa_advice or early_help "
-        "(required then; ignored otherwise)",
+        description="The reason for an exception to the immediate-risk rules: a MASH manager closing a contact with "
+        "immediate risk as nfa_advice or early_help, or anyone rating its mash_enquiry the least urgent RAG level "
+        "(green by default); required then, ignored otherwise",
     )
 
 

@@ -55,12 +55,20 @@ JOB_TITLES = {
 }
 
 
+#: Demo users added after the first demo partnership (the fourth and fifth screeners): their display names come from
+#: a Faker of their own (DemoSeeder.users), so every other name in the synthetic partnership stays as it was.
+LATER_DEMO_USERS = frozenset({"mash.screener4", "mash.screener5"})
+
+
 def demo_users() -> list[tuple[str, str, str, str, str]]:
     """(username, agency code, role, team, job title) for every demo user."""
     users = [
         ("mash.screener1", "mash", "screener", "MASH screening", "Senior practitioner"),
         ("mash.screener2", "mash", "screener", "MASH screening", "Social worker"),
         ("mash.screener3", "mash", "screener", "MASH screening", "Social worker"),
+        # five screeners and two managers: the hub of "a Monday of 60 contacts" (practitioner review)
+        ("mash.screener4", "mash", "screener", "MASH screening", "Social worker"),
+        ("mash.screener5", "mash", "screener", "MASH screening", "Senior social worker"),
         ("mash.manager", "mash", "manager", "MASH management", "MASH team manager"),
         ("mash.manager2", "mash", "manager", "MASH management", "Practice manager"),
         ("admin", "mash", "partnership_admin", "", "Partnership business manager"),

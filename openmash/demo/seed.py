@@ -35,6 +35,7 @@ from openmash.demo.content import (
     CONTEXT_BY_AGENCY,
     DECISION_RATIONALE,
     DECISIONS,
+    LATER_DEMO_USERS,
     RESPONSE_SUMMARIES,
     RISK_BY_AGENCY,
     SCREENING_RATIONALE,
@@ -220,6 +221,11 @@ IMMEDIATE_RISK_CLOSED_REASON = (
     "Police attended and removed the risk: the alleged perpetrator is in custody and the children are safe with "
     "their mother; no MASH enquiry needed."
 )
+# Why a screener rated a demo immediate-risk contact's MASH enquiry green (enquiries.services
+# .immediate_risk_rating_check): the least urgent rating with immediate risk needs a recorded reason.
+IMMEDIATE_RISK_GREEN_REASON = (
+    "The children are safe with a grandparent while the checks run; the enquiry stays on the immediate-risk clock."
+)
 
 
 class DemoSeeder:
@@ -227,6 +233,8 @@ class DemoSeeder:
         self.out = stdout
         self.people, self.households_n, self.contacts_n, self.months = people, households, contacts, months
         self.rng = random.Random(seed)
+        self.seed = seed
+        self._screener_turn = 0
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.t0 = timezone.now().replace(microsecond=0)
@@ -297,13 +305,16 @@ class DemoSeeder:
 
     def users(self) -> None:
         self.actors = {}
+        later = Faker("en_GB")
+        later.seed_instance(self.seed + 1)
         for username, agency, role, team, title in demo_users():
             user = user_create(
                 username=username,
                 password=DEMO_PASSWORD,
                 agency_code=agency,
                 role=role,
-                display_name=self.fake.name(),
+                # LATER_DEMO_USERS draw from their own Faker: the rest of the demo's names stay as they were
+                display_name=(later.name() if username in LATER_DEMO_USERS else self.fake.name()),
                 team_name=team,
                 job_title=title,
                 check_password=True,
@@ -855,7 +866,14 @@ class DemoSeeder:
         return contact
 
     def screener(self) -> object:
-        return self.actors[self.rng.choice(["mash.screener1", "mash.screener1", "mash.screener2", "mash.screener3"])]
+        """One of the five hub screeners. The dice are thrown as they were with three screeners (so the rest of the
+        synthetic partnership stays as it was), and the first screener's double share goes round screeners 1, 4
+        and 5 in turn."""
+        pick = self.rng.choice(["mash.screener1", "mash.screener1", "mash.screener2", "mash.screener3"])
+        if pick == "mash.screener1":
+            pick = ("mash.screener1", "mash.screener4", "mash.screener5")[self._screener_turn % 3]
+            self._screener_turn += 1
+        return self.actors[pick]
 
     def manager(self) -> object:
         return self.actors["mash.manager" if self.rng.random() < 0.8 else "mash.manager2"]
@@ -869,7 +887,9 @@ class DemoSeeder:
             outcome=outcome,
             rationale=SCREENING_RATIONALE[outcome],
             rag=rag,
-            exception_reason=IMMEDIATE_RISK_CLOSED_REASON if exception else "",
+            exception_reason=IMMEDIATE_RISK_CLOSED_REASON
+            if exception
+            else (IMMEDIATE_RISK_GREEN_REASON if contact.immediate_risk and rag == "green" else ""),
         )
         Screening.objects.filter(pk=screening.pk).update(screened_at=when, created_at=when, updated_at=when)
         enquiry = None

@@ -95,13 +95,50 @@ def work_held_by(user_id) -> dict:
     return {"contacts": contacts, "enquiries": enquiries, "total": contacts + enquiries}
 
 
+#: Why a hub member cannot be handed a leaver's work (work_recipients): shown on the page and in the service's error.
+WORK_RECIPIENT_CANNOT_SIGN_IN = (
+    "Choose someone who can sign in and work now: this person has not set a password or enrolled a second factor "
+    "(an authenticator app or security key) yet"
+)
+
+
+def work_recipients(*, exclude_user_id=None):
+    """Hub memberships whose users a leaver's work may be handed to: those who can actually sign in and work now
+    (practitioner review, "a Monday of 60 contacts": work was handed to a starter who had never set a password).
+
+    In: the leaver's user id to leave out (or None). Out: a Membership QuerySet (user selected) of active
+    memberships whose hub role may hold work (access.policy.memberships_allowed("work.take"): user, membership and
+    agency active) and whose user can sign in: a usable password set and a confirmed second factor (authenticator
+    app or security key, as accounts.mfa.has_second_factor), or, while single sign-on is on
+    (accounts.sso.sso_enabled), an identity provider device made by signing in through it. A user may hold several
+    memberships: use distinct user ids. No errors."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+    from django.db.models import Exists, OuterRef
+
+    from openmash.accounts.models import AppDevice, SsoDevice, WebAuthnKey
+    from openmash.accounts.sso import sso_enabled
+
+    password_set = ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX) & ~Q(user__password="")
+    factor = Exists(AppDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)) | Exists(
+        WebAuthnKey.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+    )
+    can_sign_in = password_set & factor
+    if sso_enabled():
+        can_sign_in = can_sign_in | Exists(SsoDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
+    qs = memberships_allowed("work.take").filter(can_sign_in).select_related("user")
+    if exclude_user_id is not None:
+        qs = qs.exclude(user_id=exclude_user_id)
+    return qs
+
+
 def work_hand_back(*, actor, user_id, to_user_id=None, username: str = "") -> int:
     """A leaver's work goes back to the shared queue (to_user_id None) or to a named colleague who may hold hub work:
     every contact awaiting screening and open enquiry `user_id` holds. Called by the partnership admin's
     deactivation (openmash.accounts.admin_services.user_set_active) inside its transaction; `actor` is the admin's
     Actor, or None with `username` for the command line. Each item moved writes an audit event "assign" (from, to,
-    reason "leaver"), as a manager's re-assignment does. Returns the number of items moved. ValidationFailed when
-    the colleague cannot hold hub work (or is the leaver)."""
+    reason "leaver"), as a manager's re-assignment does. Returns the number of items moved. ValidationFailed on
+    "hand_work_to" when the colleague cannot hold hub work (or is the leaver), or cannot sign in and work now
+    (work_recipients: no password set, no second factor enrolled, inactive)."""
     from openmash.contacts.models import Contact
     from openmash.enquiries.models import Enquiry
 
@@ -111,6 +148,11 @@ def work_hand_back(*, actor, user_id, to_user_id=None, username: str = "") -> in
             raise ValidationFailed(
                 "Choose someone in the hub who can hold this work",
                 errors={"hand_work_to": ["Choose a screener or manager in the hub who is not leaving"]},
+            )
+        if not work_recipients(exclude_user_id=user_id).filter(user_id=to_user_id).exists():
+            raise ValidationFailed(
+                "Choose someone who can sign in and work",
+                errors={"hand_work_to": [WORK_RECIPIENT_CANNOT_SIGN_IN]},
             )
     else:
         to_user_id = None

@@ -60,7 +60,7 @@ from openmash.enquiries.models import (
 )
 from openmash.enquiries.timescales import agency_due_at, enquiry_due_at
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
-from openmash.partnership.selectors import partnership_settings_get, rag_level_get
+from openmash.partnership.selectors import partnership_settings_get, rag_level_get, rag_levels_list
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -117,7 +117,11 @@ def screening_record(
     (access action "screening.close_immediate_risk") and only with `exception_reason`, as the decision stage's
     unusual combinations are (decision_exceptions). Anyone else gets ValidationFailed on "outcome" naming the rule;
     a manager without a reason gets it on "exception_reason". The reason is kept on the Screening and the audit
-    event says "exception": "immediate_risk_closed". `exception_reason` is ignored for any other screening.
+    event says "exception": "immediate_risk_closed". A MASH enquiry on an immediate-risk contact rated the
+    partnership's least urgent RAG level (Green by default) is the same kind of unusual combination (practitioner
+    review, "a Monday of 60 contacts"): anyone who may screen may record it, but only with `exception_reason`
+    (ValidationFailed on "exception_reason" otherwise: immediate_risk_rating_check); the audit event then says
+    "exception": "immediate_risk_least_urgent". `exception_reason` is ignored for any other screening.
 
     A MASH enquiry opened here is held by the screener who opened it (assignment.enquiry_hold_on_opening), and is
     due by enquiries.timescales (for immediate risk, by the clock).
@@ -177,7 +181,8 @@ def screening_record(
     )
     detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
     if exception_reason:
-        detail["exception"] = "immediate_risk_closed"
+        closing = outcome in SCREENING_CLOSING_OUTCOMES
+        detail["exception"] = "immediate_risk_closed" if closing else "immediate_risk_least_urgent"
     if added_to is not None:
         detail["enquiry"] = str(added_to.pk)
     audit_record(actor=actor, action="screen", obj=contact, detail=detail)
@@ -239,11 +244,12 @@ def _screening_check(
         errors["holder_confirmed"] = [
             f"This contact is held by {holder_name(held_by)}. Confirm that you are screening a contact they hold"
         ]
+    reason_given = exception_reason
     exception_reason = immediate_risk_close_check(
         actor=actor,
         immediate_risk=contact.immediate_risk,
         outcome=outcome,
-        exception_reason=exception_reason,
+        exception_reason=reason_given,
         errors=errors,
     )
     if outcome not in ScreeningOutcome.values:
@@ -252,6 +258,9 @@ def _screening_check(
     due = None
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
         due = _rag_due(rag, now, errors, immediate_risk=contact.immediate_risk)
+        exception_reason = immediate_risk_rating_check(
+            immediate_risk=contact.immediate_risk, rag=rag, exception_reason=reason_given, errors=errors
+        )
     elif rag:
         errors.setdefault("rag", []).append("Only a MASH enquiry takes a RAG rating")
     added_to = None
@@ -295,6 +304,42 @@ def immediate_risk_close_check(
             "Give the reason for closing a contact with immediate risk without a MASH enquiry, strategy discussion "
             "or referral"
         )
+    return reason
+
+
+def least_urgent_rag_level(levels: list | None = None):
+    """The partnership's least urgent RAG level (the one with the most working hours; the last in sort order on a
+    tie): Green by default (partnership.services.DEFAULT_RAG). In: the levels (read when not given). Out: a RagLevel,
+    or None when the partnership has none."""
+    levels = list(levels) if levels is not None else rag_levels_list()
+    if not levels:
+        return None
+    return max(levels, key=lambda lvl: (lvl.working_hours, lvl.sort_order))
+
+
+def immediate_risk_rating_rule(label: str) -> str:
+    """What a screener is told when rating an immediate-risk contact's MASH enquiry at the least urgent level
+    (`label`, e.g. "Green"): shown on the page as hint text and in the 422 on "exception_reason"."""
+    return (
+        f"This contact has immediate risk: rating its MASH enquiry {label} is unusual and needs a recorded reason. "
+        "It will still be due by the immediate-risk timescale, not the usual one for that rating"
+    )
+
+
+def immediate_risk_rating_check(*, immediate_risk: bool, rag: str, exception_reason: str, errors: dict) -> str:
+    """The unusual combination of immediate risk with the least urgent RAG rating (least_urgent_rag_level; source:
+    practitioner review, "a Monday of 60 contacts": an immediate-risk contact was rated Green without comment). In:
+    whether the contact has immediate risk, the RAG code chosen, the reason given. Out: the reason to keep ("" when
+    the combination does not arise); with no reason, a problem on "exception_reason" (immediate_risk_rating_rule),
+    as decision_exceptions' unusual combinations need a reason at the decision."""
+    if not immediate_risk or not rag:
+        return ""
+    level = least_urgent_rag_level()
+    if level is None or level.code != rag:
+        return ""
+    reason = _text(exception_reason, "exception_reason", errors, required=False, label="reason")
+    if not reason and not errors.get("exception_reason"):
+        errors.setdefault("exception_reason", []).append(f"{immediate_risk_rating_rule(level.label)}. Give the reason")
     return reason
 
 
@@ -816,6 +861,28 @@ def decision_exceptions(
     if agencies_asked == 0:
         unusual.append(("no_agency_asked", "No agency was asked for information"))
     return unusual
+
+
+def _levels_said(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"level {low}" if low == high else f"levels {low} to {high}"
+    return f"level {low} or above" if low is not None else f"level {high} or below"
+
+
+def decision_reason_rules(*, outcome_codes, agencies_asked: int | None = None) -> list[str]:
+    """When a decision needs a reason, said before it is made (practitioner review, "a Monday of 60 contacts": the
+    decision form stated its unusual combinations only after submitting). The same rules as decision_exceptions,
+    from the partnership's outcome data (OutcomeCode.usual_min_level/usual_max_level). In: the active outcome codes,
+    and how many agencies were asked on this enquiry (None: not known). Out: sentences, e.g. "no agency has been
+    asked for information on this enquiry", "Early help outside levels 2 to 3"; empty when nothing is unusual."""
+    rules = []
+    if agencies_asked == 0:
+        rules.append("no agency has been asked for information on this enquiry")
+    for o in outcome_codes:
+        if o.usual_min_level is None and o.usual_max_level is None:
+            continue
+        rules.append(f"{o.label} outside {_levels_said(o.usual_min_level, o.usual_max_level)}")
+    return rules
 
 
 def _decision_children(*, children, subjects: list, outcomes: list[str], threshold_level: int, errors: dict) -> list:

@@ -47,6 +47,37 @@ def enquiry_due_at(
     return due
 
 
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def rag_timescale_hint(
+    *, rag_level: RagLevel, immediate_risk: bool, settings_obj: PartnershipSettings | None = None
+) -> str:
+    """The timescale a RAG rating will actually give, in words, for the hint beside each rating on the screening and
+    re-rating pages. In: the level, whether the contact has immediate risk. Out: for ordinary work "Partner
+    information within N working hours" (the level's working_hours); for immediate risk, when the level's own
+    timescale is longer than immediate_risk_enquiry_hours, the clock time that enquiry_due_at will give and the
+    agencies' time from agency_due_at (e.g. "Immediate risk: enquiry due within 4 hours by the clock, partner
+    information within 2 hours"), so the page never promises 72 hours for work due in 4 (practitioner review)."""
+    hours = rag_level.working_hours
+    if not immediate_risk:
+        return f"Partner information within {hours} working hour{'s' if hours != 1 else ''}"
+    settings_obj = settings_obj or partnership_settings_get()
+    limit = settings_obj.immediate_risk_enquiry_hours
+    if hours < limit:
+        return f"Immediate risk: enquiry due within {hours} working hour{'s' if hours != 1 else ''} at most"
+    remaining = limit * 60
+    agency = remaining - min(settings_obj.immediate_risk_agency_lead_minutes, remaining // 2)
+    return (
+        f"Immediate risk: enquiry due within {_duration(remaining)} by the clock (not {hours} working hours), "
+        f"partner information within {_duration(agency)}"
+    )
+
+
 def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime, immediate_risk: bool = False) -> dt.datetime:
     """When an agency's answer is due, for a request sent (or re-timed) at `now` on an enquiry due `enquiry_due`.
 

@@ -39,10 +39,11 @@ class LinkDecisionForm(CleanTextFormMixin, forms.Form):
         "different people", or an earlier rejection); the hint then says a reason is needed for either answer."""
         super().__init__(*args, **kwargs)
         if confirm_needs_reason:
-            hint = "Needed for either answer: say why they are, or are not, the same person."
+            hint = "Required for either answer: say why they are, or are not, the same person."
         else:
-            hint = "Needed if they are different people: say why. Optional if they are the same person."
+            hint = "Required if they are different people: say why. Optional if they are the same person."
         self.fields["reason"].help_text = hint
+        self.fields["reason"].conditional = True  # never labelled "(optional)" (web.forms.required_when)
 
 
 class SeparateForm(CleanTextFormMixin, forms.Form):

@@ -7,7 +7,7 @@ from django import forms
 from openmash.core.text import CleanTextFormMixin
 from openmash.oversight.choices import AlertDecision, BreakGlassCategory
 from openmash.oversight.services import REASON_MAX, REASON_MIN
-from openmash.web.forms import FilterDateField
+from openmash.web.forms import FilterDateField, required_when
 
 
 class BreakGlassForm(CleanTextFormMixin, forms.Form):
@@ -53,12 +53,14 @@ class AlertDecisionForm(CleanTextFormMixin, forms.Form):
             "invalid_choice": "Choose approve, flag or escalate",
         },
     )
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        help_text="Needed to flag or escalate: what you checked and what should happen next.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+    note = required_when(
+        forms.CharField(
+            label="Note",
+            required=False,
+            help_text="Required if you flag or escalate: what you checked and what should happen next.",
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        )
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

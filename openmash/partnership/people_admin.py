@@ -279,15 +279,12 @@ def user_deactivate(request, user_id: int):
     """Deactivate a leaver: a confirmation page naming the user and what happens, with a required reason that is
     kept in the audit event (accounts.admin_services.user_set_active); then back to the user's page."""
     _admin(request)
-    from openmash.access.policy import memberships_allowed
-    from openmash.enquiries.assignment import holder_name, work_held_by
+    from openmash.enquiries.assignment import holder_name, work_held_by, work_recipients
 
     user = get_object_or_404(User, pk=user_id)
     held = work_held_by(user.pk)  # counts only: the warning that they hold hub work (issue 5 review, fault 2)
-    colleagues = {
-        m.user_id: holder_name(m.user)
-        for m in memberships_allowed("work.take").select_related("user").exclude(user_id=user.pk)
-    }
+    # only colleagues who can sign in and work now (password set, second factor enrolled, active hub role)
+    colleagues = {m.user_id: holder_name(m.user) for m in work_recipients(exclude_user_id=user.pk)}
     colleagues = sorted(colleagues.items(), key=lambda kv: kv[1].lower()) if held["total"] else []
     form = UserDeactivateForm(request.POST or None, colleagues=colleagues)
     if request.method == "GET":

@@ -68,12 +68,15 @@ class UserDeactivateForm(CleanTextFormMixin, forms.Form):
     hand_work_to = forms.ChoiceField(
         label="Who should take on the work they hold?",
         required=False,
+        help_text="Only colleagues who can sign in and work now are listed: an active screener or manager in the "
+        "hub who has set a password and enrolled a second factor",
         choices=[],
         error_messages={"invalid_choice": "Choose a screener or manager in the hub who is not leaving"},
     )
 
     def __init__(self, *args, colleagues=(), **kwargs):
-        """colleagues: [(user id, name)] of hub members who may hold work (the leaver excluded)."""
+        """colleagues: [(user id, name)] of hub members who may hold work and can sign in now
+        (enquiries.assignment.work_recipients; the leaver excluded)."""
         super().__init__(*args, **kwargs)
         self.fields["hand_work_to"].choices = [("", "Nobody: put it back on the shared queue")] + [
             (str(uid), name) for uid, name in colleagues

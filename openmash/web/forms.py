@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 
 from openmash.contacts.choices import (
     CONCERN_CODES,
@@ -52,8 +53,10 @@ from openmash.contacts.validation import MAX_LATE_REASON, late_reason_check, rec
 from openmash.core.exceptions import ApplicationError
 from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
+from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
+from openmash.enquiries.timescales import rag_timescale_hint
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
 from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
 from openmash.people.postcodes import postcode_normalise
@@ -66,6 +69,18 @@ from openmash.people.validation import (
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def required_when(field: forms.Field, hint: str = "") -> forms.Field:
+    """Mark a field that is required only in some cases (a reason for an unusual decision, a note to flag or
+    escalate) so the pages never label it "(optional)" (web/includes/field.html; practitioner review, "a Monday of
+    60 contacts": the immediate-risk closure reason said "(optional)" but was required). Its hint must say when it
+    is required ("Required if ..."); `hint`, when given, replaces the help text. The field stays required=False:
+    the service decides and answers with a field message. Returns the field."""
+    field.conditional = True
+    if hint:
+        field.help_text = hint
+    return field
 
 
 # --- building blocks -----------------------------------------------------------------------------------------------
@@ -956,11 +971,17 @@ class ContactForm(DomesticAbuseForm):
         choices=[("", "Choose a reason"), *ConsentOverrideReason.choices],
         required=False,
     )
-    consent_lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing without consent",
-        help_text="Needed unless consent was obtained. For safeguarding by a public body this is usually public task",
-        choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
-        required=False,
+    consent_lawful_basis = required_when(
+        forms.ChoiceField(
+            label="Lawful basis for sharing without consent",
+            help_text="Required unless consent was obtained. For safeguarding by a public body this is usually "
+            "public task",
+            choices=[
+                ("", "Choose a lawful basis"),
+                *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"],
+            ],
+            required=False,
+        )
     )
     consent_condition = forms.ChoiceField(
         label="Condition for health or police information",
@@ -986,7 +1007,7 @@ class ContactForm(DomesticAbuseForm):
         "Screening timescales run from it. For example, 27 3 2026",
     )
     received_time = _text("Time your agency received it", max_length=10, help_text="For example, 09:30, 9.30am or 2pm")
-    late_recorded_reason = _long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3)
+    late_recorded_reason = required_when(_long_text("Why is it being recorded now?", limit=MAX_LATE_REASON, rows=3))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100, label="Form reference")
 
     SERVICE_FIELDS = {
@@ -1013,7 +1034,7 @@ class ContactForm(DomesticAbuseForm):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": "Select how the two children are related"},
             )
-        hint = f"Only if your agency received the concern more than {late_days} days ago"
+        hint = f"Required if your agency received the concern more than {late_days} days ago"
         self.fields["late_recorded_reason"].help_text = hint
         del self.fields["version"]
         self.fields["referrer_phone"].widget.input_type = "tel"
@@ -1378,24 +1399,44 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     holder_seen = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Holder")
 
     enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
-    exception_reason = _long_text(
-        "Reason for closing a contact with immediate risk without a MASH enquiry, strategy discussion or referral",
-        limit=MAX_TEXT,
-        rows=3,
-        help_text="Needed only if you choose no further action / advice or early help. It is recorded with your "
-        "decision and in the audit trail",
+    exception_reason = required_when(
+        _long_text("Reason for an exception to the immediate-risk rules", limit=MAX_TEXT, rows=3)
     )
 
-    def __init__(self, *args, rag_levels=(), holder=None, open_enquiries=(), immediate_risk_exception=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        rag_levels=(),
+        holder=None,
+        open_enquiries=(),
+        immediate_risk=False,
+        immediate_risk_exception=False,
+        **kwargs,
+    ):
         """holder: the hub member who holds the contact when it is someone else (a User), else None. The page then
         asks "I am screening a contact held by X" and says which holder the screener saw (holder_seen).
         open_enquiries: [(enquiry id, "contact C-… from <agency>")] open about this contact's children (issue 6,
         duplicate work): "add to the open MASH enquiry" is offered only when there is one, and which one is asked
-        only when there are several. immediate_risk_exception: the contact has immediate risk and the screener may
-        close it as an exception (a MASH manager: enquiries.services.screening_record), so the reason is asked."""
+        only when there are several. immediate_risk: the contact has immediate risk and awaits screening: the RAG
+        hints give the immediate-risk timescale (enquiries.timescales.rag_timescale_hint) and the reason is asked,
+        with a hint saying when it is required (rating the least urgent level; enquiries.services
+        .immediate_risk_rating_check). immediate_risk_exception: the screener may also close it as an exception (a
+        MASH manager: enquiries.services.screening_record), so the hint names that case too."""
         super().__init__(*args, **kwargs)
-        if not immediate_risk_exception:
+        immediate_risk = immediate_risk or immediate_risk_exception
+        least = enquiry_services.least_urgent_rag_level(list(rag_levels)) if immediate_risk else None
+        if not immediate_risk:
             del self.fields["exception_reason"]
+        else:
+            cases = []
+            if least is not None:
+                cases.append(f"you open a MASH enquiry rated {least.label}")
+            if immediate_risk_exception:
+                cases.append("you choose no further action / advice or early help")
+            self.fields["exception_reason"].help_text = (
+                f"Required if {' or if '.join(cases)}: this contact has immediate risk. It is recorded with your "
+                "decision and in the audit trail"
+            )
         self.fields["enquiry_id"].required = False
         outcomes = [(v, label) for v, label in ScreeningOutcome.choices if v != ScreeningOutcome.ADD_TO_ENQUIRY]
         if len(open_enquiries) == 1:
@@ -1410,7 +1451,11 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         else:
             del self.fields["enquiry_id"]
         self.fields["rag"].choices = _rag_choices(rag_levels)
-        self.rag_hints = {lvl.code: _hours_hint(lvl.working_hours) for lvl in rag_levels}
+        self.rag_hints = {
+            lvl.code: rag_timescale_hint(rag_level=lvl, immediate_risk=immediate_risk) for lvl in rag_levels
+        }
+        if least is not None:
+            self.rag_hints[least.code] += ". A reason is required for this rating with immediate risk"
         self.holder = holder
         if holder is None:
             del self.fields["holder_confirmed"], self.fields["holder_seen"]
@@ -1425,10 +1470,6 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         if self.holder is None or not self.cleaned_data.get("holder_confirmed"):
             return None
         return self.cleaned_data.get("holder_seen")
-
-
-def _hours_hint(hours: int) -> str:
-    return f"Partner information within {hours} working hour{'s' if hours != 1 else ''}"
 
 
 class RerateForm(CleanTextFormMixin, forms.Form):
@@ -1480,12 +1521,14 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
     threshold_level = _radios("Threshold level", [])
     rationale = _long_text("Rationale for the decision", limit=MAX_TEXT)
     next_steps = _long_text("Next steps", limit=MAX_TEXT, rows=3)
-    exception_reason = _long_text(
-        "Reason for an unusual decision",
-        limit=MAX_TEXT,
-        rows=3,
-        help_text="Needed when no agency was asked for information, or an outcome is unusual at the threshold "
-        "level chosen (for example a strategy discussion at level 1)",
+    exception_reason = required_when(
+        _long_text(
+            "Reason for an unusual decision",
+            limit=MAX_TEXT,
+            rows=3,
+            help_text="Required if no agency was asked for information, or an outcome is unusual at the threshold "
+            "level chosen (for example a strategy discussion at level 1)",
+        )
     )
     unanswered_confirmed = forms.BooleanField(
         required=False,
@@ -1493,9 +1536,28 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         help_text="Their requests will close unanswered and the pack will say so",
     )
 
-    def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), **kwargs):
+    def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), agencies_asked=None, **kwargs):
+        """agencies_asked: how many agencies were asked on this enquiry (None: not known). The hints then say up
+        front when the decision needs a reason (enquiries.services.decision_reason_rules, the same rules the
+        service applies on submitting: decision_exceptions)."""
         super().__init__(*args, **kwargs)
         self.fields["outcomes"].choices = [(o.code, o.label) for o in outcome_codes]
+        level_rules = enquiry_services.decision_reason_rules(outcome_codes=outcome_codes)
+        if level_rules:
+            self.fields["outcomes"].help_text = (
+                "Select all that apply. An outcome at an unusual threshold level needs a reason: "
+                + escape("; ".join(level_rules))  # outcome labels are partnership data; field.html marks hints safe
+            )
+        if agencies_asked == 0:
+            self.fields["exception_reason"].help_text = (
+                "Required for this decision: no agency has been asked for information on this enquiry. Also "
+                "required if an outcome is unusual at the threshold level chosen (see Outcome)"
+            )
+        elif level_rules:
+            self.fields["exception_reason"].help_text = (
+                "Required if an outcome is unusual at the threshold level chosen (see Outcome) or no agency was "
+                "asked for information"
+            )
         self.fields["threshold_level"].choices = [(str(t.level), str(t)) for t in threshold_levels]
         self.threshold_hints = {str(t.level): t.description for t in threshold_levels if t.description}
         # With more than one child, each child's decision can differ (blank = the decision above).

@@ -39,6 +39,10 @@ def hub_counts(*, actor) -> dict[str, int]:
         "enquiries_open": enquiry_list_qs(actor=actor).count(),
         "enquiries_overdue": enquiry_list_qs(actor=actor, overdue_only=True).count(),
         "enquiries_mine": enquiry_list_qs(actor=actor, assigned="me").count(),
+        # open enquiries about contacts with immediate risk, and those of them overdue (practitioner review,
+        # "a Monday of 60 contacts": the screening tile had the figure, the enquiries tile did not)
+        "enquiries_immediate": enquiry_list_qs(actor=actor, immediate_only=True).count(),
+        "enquiries_immediate_overdue": enquiry_list_qs(actor=actor, immediate_only=True, overdue_only=True).count(),
     }
 
 

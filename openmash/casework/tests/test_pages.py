@@ -518,3 +518,24 @@ def test_pack_page_links_to_each_allocated_childs_records_and_the_case_notes(
     assert f"/people/{ben.pk}/" not in page
     assert client.get(f"/people/{ben.pk}/chronology/").status_code == 404
     assert 'href="#case-notes"' in page and 'id="case-notes"' in page and "Phoned the school." in page
+
+
+# --- "a Monday of 60 contacts": no form that cannot be submitted ---------------------------------------------------
+
+
+def test_strategy_page_explains_instead_of_a_form_before_the_decision(manager, referrer, screener):
+    from tests.support import contact_record, enquiry_open
+
+    enquiry = enquiry_open(referrer=referrer, screener=screener)  # open, not decided
+    client = _client(manager)
+    url = f"/contacts/{enquiry.contact_id}/strategy-discussion/new/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="strategy-form"' not in page and 'name="held_on-day"' not in page
+    assert "A strategy discussion can only be recorded after a decision or screening outcome of strategy" in page
+    assert f'href="/enquiries/{enquiry.pk}/#decision"' in page and "Record the decision first" in page
+    r = client.post(url, _strategy_post())  # the service still refuses
+    assert r.status_code == 200 and "govuk-error-summary" in r.content.decode()
+    assert not StrategyDiscussion.objects.exists()
+    waiting = contact_record(referrer)
+    page = client.get(f"/contacts/{waiting.pk}/strategy-discussion/new/").content.decode()
+    assert 'data-testid="strategy-form"' not in page and f'href="/contacts/{waiting.pk}/screen/"' in page

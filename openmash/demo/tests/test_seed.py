@@ -43,6 +43,12 @@ def test_seed_demo(db):
     checks = set(AgencyRequest.objects.values_list("agreement_check", flat=True))
     assert checks <= {"covered", "outside"} and "covered" in checks
     assert User.objects.get(username="mash.screener1").check_password(DEMO_PASSWORD)
+    # "five screeners and a manager can run a Monday of 60 contacts" (practitioner review): five hub screeners,
+    # each printed in the logins, each with a demo authenticator like the others (checked below), sharing the work
+    screeners = [f"mash.screener{n}" for n in ("1", "2", "3", "4", "5")]
+    assert dict(demo_logins())["MASH screener"] == screeners
+    assert Membership.objects.filter(user__username__in=screeners, role="screener", active=True).count() == 5
+    assert set(Screening.objects.values_list("screened_by__username", flat=True)) >= set(screeners)
     # ...and each has an authenticator app made at seed time (ADR 0011): `openmash demo code` prints its code
     from openmash.accounts.models import AppDevice
     from openmash.demo.seed import DEMO_DEVICE_NAME

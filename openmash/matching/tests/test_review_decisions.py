@@ -176,7 +176,7 @@ def test_the_link_page_shows_weights_agreeing_addresses_and_plain_wording(record
     assert not re.search(r"\b(\w+) \1\b", re.sub(r"<[^>]+>", " ", body).replace("  ", " "))  # no doubled words
     assert "similar first name" not in body and "different different" not in body
     assert "Reason for your decision (optional)" not in body
-    assert "Needed if they are different people" in body
+    assert "Required if they are different people" in body
 
 
 def test_the_childs_page_says_other_records_may_be_this_child(record, make_actor, login):

@@ -199,3 +199,24 @@ def test_roles_with_case_work_keep_their_notifications(make_actor, login):
     body = login(make_actor("referrer", "police")).get("/").content.decode()
     assert "You have no notifications" in body and "Partnership administration" not in body
     assert 'data-testid="denied-count"' not in body
+
+
+def test_the_enquiries_tile_counts_immediate_risk_and_overdue_ones(make_actor, login, new_contact, screened):
+    """Practitioner review, "a Monday of 60 contacts": the enquiries tile had no immediate-risk figure."""
+    from openmash.enquiries.models import Enquiry
+
+    urgent = [new_contact(immediate_risk=True, immediate_risk_detail="Alone") for _ in range(2)]
+    for contact in urgent:
+        screened(contact)
+    screened(new_contact())
+    Enquiry.objects.filter(contact=urgent[0]).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    client = login(make_actor("manager", "mash"))
+    body = client.get("/").content.decode()
+    assert 'data-testid="enquiries-count">3<' in body
+    assert 'href="/enquiries/?immediate=on" data-testid="tile-enquiries-immediate"' in body
+    assert "2 at immediate risk" in body and "1 of them overdue" in body
+    assert 'href="/enquiries/?immediate=on&amp;overdue=on"' in body
+    listed = client.get("/enquiries/?immediate=on").content.decode()
+    assert "2 open enquiries matching the filters" in listed  # the tile's figure is its list's total
+    listed = client.get("/enquiries/?immediate=on&overdue=on").content.decode()
+    assert "1 open enquiry matching the filters" in listed

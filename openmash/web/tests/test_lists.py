@@ -142,7 +142,12 @@ def test_enquiries_immediate_risk_then_most_urgent_rag_then_due(make_actor, logi
     amber = enquiry_open(referrer=referrer, screener=screener, rag="amber")
     red = enquiry_open(referrer=referrer, screener=screener, rag="red")
     urgent = enquiry_open(
-        referrer=referrer, screener=screener, rag="green", immediate_risk=True, immediate_risk_detail="Unsafe at home"
+        referrer=referrer,
+        screener=screener,
+        rag="green",
+        immediate_risk=True,
+        immediate_risk_detail="Unsafe at home",
+        exception_reason="Safe with a grandparent tonight",
     )
     manager = make_actor("manager", "mash")
     page = login(manager).get("/enquiries/").context["page"]

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from openmash.accounts.mfa import totp_device_ensure
 from openmash.accounts.models import User
 from openmash.enquiries.assignment import contact_assign, contact_take
 from tests.support import contact_record, enquiry_open
@@ -125,6 +126,7 @@ def test_a_leaver_s_work_can_be_handed_to_a_named_colleague(login, hub, shared_o
     from openmash.contacts.models import Contact
 
     ann, ben, manager = hub
+    totp_device_ensure(ben.user)  # Ben can sign in and work: password set, second factor enrolled
     admin = login(make_actor("partnership_admin", "mash"))
     url = f"/partnership/users/{ann.user.pk}/deactivate/"
     page = admin.get(url).content.decode()
@@ -137,3 +139,72 @@ def test_a_leaver_s_work_can_be_handed_to_a_named_colleague(login, hub, shared_o
     assert "The 3 items they held were handed to Ben Brooks" in r.content.decode()
     assert not User.objects.get(pk=ann.user.pk).is_active
     assert Contact.objects.filter(assigned_to=ben.user).count() == 3
+
+
+# --- "a Monday of 60 contacts": a leaver's work goes only to someone who can sign in and work -------------------
+
+
+@pytest.fixture
+def cannot_sign_in(make_actor):
+    """A starter who never set a password (second factor enrolled), and a screener with a password but no second
+    factor: hub screeners who cannot sign in and work yet."""
+    starter, unenrolled = make_actor("screener", "mash"), make_actor("screener", "mash")
+    starter.user.set_unusable_password()
+    starter.user.save(update_fields=["password"])
+    totp_device_ensure(starter.user)
+    return starter, unenrolled
+
+
+def test_a_leaver_s_work_is_offered_only_to_colleagues_who_can_sign_in(
+    login, hub, shared_out, make_actor, cannot_sign_in
+):
+    ann, ben, manager = hub
+    totp_device_ensure(ben.user)
+    starter, unenrolled = cannot_sign_in
+    admin = login(make_actor("partnership_admin", "mash"))
+    url = f"/partnership/users/{ann.user.pk}/deactivate/"
+    page = admin.get(url).content.decode()
+    assert f'<option value="{ben.user.pk}">' in page
+    assert f'<option value="{starter.user.pk}">' not in page and f'<option value="{unenrolled.user.pk}">' not in page
+    assert "Only colleagues who can sign in and work now are listed" in page
+    for colleague in (starter, unenrolled):
+        r = admin.post(url, {"reason": "Left", "hand_work_to": colleague.user.pk})
+        assert r.status_code == 200
+        body = r.content.decode()
+        assert "govuk-error-summary" in body and 'href="#id_hand_work_to"' in body
+    assert User.objects.get(pk=ann.user.pk).is_active
+
+
+def test_the_service_refuses_a_colleague_who_cannot_sign_in(hub, shared_out, make_actor, cannot_sign_in):
+    from openmash.accounts.admin_services import user_set_active
+    from openmash.core.exceptions import ValidationFailed
+
+    ann, ben, manager = hub
+    admin = make_actor("partnership_admin", "mash")
+    starter, unenrolled = cannot_sign_in
+    inactive = make_actor("screener", "mash")
+    totp_device_ensure(inactive.user)
+    User.objects.filter(pk=inactive.user.pk).update(is_active=False)
+    for colleague in (starter, unenrolled, inactive):
+        with pytest.raises(ValidationFailed) as exc:
+            user_set_active(
+                actor=admin, username=ann.user.username, active=False, reason="Left", hand_work_to=colleague.user.pk
+            )
+        assert "hand_work_to" in exc.value.errors
+    assert "second factor" in str(
+        _refusal(admin, ann, starter)
+    )  # the message says why: no password or second factor yet
+    assert User.objects.get(pk=ann.user.pk).is_active
+
+
+def _refusal(admin, leaver, colleague):
+    from openmash.accounts.admin_services import user_set_active
+    from openmash.core.exceptions import ValidationFailed
+
+    try:
+        user_set_active(
+            actor=admin, username=leaver.user.username, active=False, reason="Left", hand_work_to=colleague.user.pk
+        )
+    except ValidationFailed as exc:
+        return exc.errors["hand_work_to"]
+    return None

@@ -101,7 +101,10 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     rerate_form = rerate_form or RerateForm(rag_levels=levels)
     request_form = request_form or AgencyRequestForm(agencies=agencies)
     decision_form = decision_form or DecisionForm(
-        outcome_codes=outcome_codes, threshold_levels=thresholds, children=_subject_people(enquiry)
+        outcome_codes=outcome_codes,
+        threshold_levels=thresholds,
+        children=_subject_people(enquiry),
+        agencies_asked=len(requests),
     )
     now = timezone.now()
     # which parts of the enquiry and of each answer the reader sees: the one answer (access.fields.field_access)
@@ -273,6 +276,7 @@ def enquiry_decide(request, enquiry_id):
         outcome_codes=outcome_codes_list(),
         threshold_levels=threshold_levels_list(),
         children=_subject_people(enquiry),
+        agencies_asked=enquiry.agency_requests.count(),
     )
     if form.is_valid():
         cd = form.cleaned_data

@@ -117,6 +117,7 @@ def contact_screen(request, contact_id):
         rag_levels=levels,
         holder=held_by,
         open_enquiries=open_enquiries,
+        immediate_risk=immediate,
         immediate_risk_exception=immediate and can(request.actor, "screening.close_immediate_risk"),
     )
     if request.method == "POST" and form.is_valid():
