@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone
@@ -113,16 +114,41 @@ def _clock(local: dt.datetime) -> str:
 #: notification text (no personal data in email), so nothing else reads these.
 _SIGNED_IN_WORDING = ((" Sign in to see it.", " Open the contact to see it."),)
 
+#: Older stored wordings rewritten for the in-app list (practitioners' review: "Open it in OpenMASH" shown inside
+#: OpenMASH, and watch codes that mean nothing to a screener). (pattern, replacement), applied in order.
+_OLDER_WORDING = (
+    (
+        re.compile(r"^Contact (\S+) is about a watched child \(watch [^)]*\)\.?"),
+        r"New contact \1 is about a child on the watch-list",
+    ),
+    (
+        re.compile(r"^New events were imported about a watched child \(watch [^)]*\)\.?"),
+        "New records were imported about a child on the watch-list",
+    ),
+    (re.compile(r"\s*Open (it|them) in OpenMASH[^.]*\.?$"), ""),
+)
+
 
 @register.filter
 def notification_text(message) -> str:
     """A stored notification's message as a signed-in reader sees it in the app: older messages' "Sign in to see
-    it." reads "Open the contact to see it." In: the message (str). Out: the message to show (str)."""
+    it." reads "Open the contact to see it."; "Open it in OpenMASH ..." (meaningless inside OpenMASH) is dropped and
+    older watch notices lose their watch code (_OLDER_WORDING). In: the message (str). Out: the message to show."""
     text = str(message or "")
     for old, new in _SIGNED_IN_WORDING:
         if text.endswith(old):
             text = text[: -len(old)] + new
-    return text
+    for pattern, new in _OLDER_WORDING:
+        text = pattern.sub(new, text)
+    return text.strip()
+
+
+@register.filter
+def possessive(name) -> str:
+    """`{{ agency.name|possessive }}`: "Leeds Police's", "Riverside GP Practices'" (core.text.possessive)."""
+    from openmash.core.text import possessive as spoken
+
+    return spoken(name)
 
 
 @register.filter
