@@ -28,7 +28,7 @@ from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee,
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from openmash.core.text import TextRefused, clean_text, possessive
+from openmash.core.text import TextRefused, clean_text, datetime_long, possessive
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation, Screening
 from openmash.people.services import chronology_add
@@ -86,7 +86,7 @@ def _when(value, field: str, errors: dict, *, label: str, not_before: dt.datetim
         _err(errors, field, f"The date and time of the {label} must be in the past")
         return None
     if not_before is not None and value < not_before:
-        local = timezone.localtime(not_before).strftime("%d %B %Y %H:%M")
+        local = datetime_long(not_before)
         _err(errors, field, f"The date and time of the {label} must be on or after the contact was received ({local})")
         return None
     return value
@@ -191,8 +191,7 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
 
 def _when_text(value: dt.datetime) -> str:
     """A note's time as the pages show it (Europe/London), for the chronology's one-line summary."""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y %H:%M}"
+    return datetime_long(value)
 
 
 def _uuid_or_none(value):

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from openmash.contacts.choices import CONCERN_CODES
-from openmash.core.text import clock_time, datetime_long
+from openmash.core.text import datetime_long
 from openmash.enquiries.choices import RISK_INDICATORS
 from openmash.people.identifiers import nhs_number_format
 
@@ -104,11 +104,6 @@ def chronology_kind(kind: str) -> str:
     return _CHRONOLOGY_KINDS.get(kind, (kind or "").replace("_", " ").capitalize())
 
 
-def _clock(local: dt.datetime) -> str:
-    """GOV.UK style times: 9am, 5:30pm, midday, midnight (core.text.clock_time)."""
-    return clock_time(local)
-
-
 #: In-app notification wording written before the reader was known to be signed in ("Sign in to see it." on a
 #: page only a signed-in user sees), kept in stored notifications: shown as the in-app wording. Emails carry no
 #: notification text (no personal data in email), so nothing else reads these.
@@ -153,11 +148,10 @@ def possessive(name) -> str:
 
 @register.filter
 def when(value) -> str:
-    """A date and time for tables: '2 Apr 2026, 5:30pm' (local time)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%b %Y}, {_clock(local)}"
+    """THE way a page writes a date and time (practitioners' review: three formats on one Monday): GOV.UK style,
+    '1 December 2026 at 5:36am', in UK time (Europe/London; core.text.datetime_long, which services' messages use
+    too). "" for None. tests/test_datetime_format.py fails on any other datetime format in a template."""
+    return datetime_long(value)
 
 
 @register.filter
@@ -177,7 +171,7 @@ def now_long() -> str:
 
 @register.filter
 def when_long(value) -> str:
-    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time; core.text.datetime_long)."""
+    """The same as `when` (one format: '2 April 2026 at 5:30pm', UK time), kept for templates that name it."""
     return datetime_long(value)
 
 
@@ -190,15 +184,9 @@ def _entry_time(entry):
 
 @register.filter
 def occurred(entry) -> str:
-    """When a chronology entry happened, for tables: `when` ('2 Apr 2026, 5:30pm'), or the date alone
-    ('15 Apr 2025') when no time was given (ChronologyEntry.time_known false). Takes the entry or its item dict."""
-    at, time_known = _entry_time(entry)
-    if not at:
-        return ""
-    if time_known:
-        return when(at)
-    local = timezone.localtime(at)
-    return f"{local.day} {local:%b %Y}"
+    """When a chronology entry happened: `when` ('2 April 2026 at 5:30pm'), or the date alone ('15 April 2025')
+    when no time was given (ChronologyEntry.time_known false). Takes the entry or its item dict."""
+    return occurred_long(entry)
 
 
 @register.filter

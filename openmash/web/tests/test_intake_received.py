@@ -58,7 +58,7 @@ def test_a_late_contact_with_its_reason_is_checked_then_recorded_with_both(refer
     assert response.status_code == 302, _summary(response.content.decode())
     check = client.get(response["Location"]).content.decode()
     day = timezone.localdate() - dt.timedelta(days=40)
-    assert f"{day.day} {day:%B %Y}, 14:05" in check
+    assert f"{day.day} {day:%B %Y} at 2:05pm" in check
     assert "Found in a colleague&#x27;s tray after leave" in check and 'href="' in check
     assert "#id_received_date_0" in check and "#id_late_recorded_reason" in check
     sent = client.post("/contacts/new/check/", {"idempotency_key": data["idempotency_key"]})
