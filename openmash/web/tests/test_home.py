@@ -165,7 +165,7 @@ def test_the_partnership_admins_home_shows_approvals_locked_accounts_and_starter
         client.post("/login/", {"username": "pc.locked", "password": "nope"})
     login(other).post(
         reverse("partnership:user_new"),
-        {"username": "mallory.mgr", "name": "Mallory", "agency": "mash", "role": "manager"},
+        {"username": "mallory.mgr", "name": "Mallory", "agency": "mash", "role": "manager", "email": "m@example.org"},
     )
     body = login(admin).get("/").content.decode()
     assert 'data-testid="approvals-count">1<' in body and 'href="/partnership/approvals/"' in body
