@@ -168,8 +168,8 @@ def home(request):
     # on the notifications page, where "Mark all as read" is too.
     notifications = enquiry_selectors.notifications_for(actor=actor, page=1, page_size=HOME_NOTIFICATIONS)
     ctx["notifications"] = _notification_rows(actor, notifications)
-    ctx["notifications_total"] = notifications.total
-    ctx["notifications_more"] = notifications.total > len(ctx["notifications"])
+    ctx["notifications_total"] = notifications.count
+    ctx["notifications_more"] = notifications.count > len(ctx["notifications"])
     ctx["unread"] = enquiry_selectors.unread_count(actor=actor)
     memberships = web_selectors.memberships_for(user=request.user)
     if len(memberships) > 1:
