@@ -256,8 +256,8 @@ AUDIT_FILTER_KEYS = {"person", "contact", "user", "agency", "action"} | {
 
 def audit_get(client, path: str, params: dict | None = None):
     """GET an audit trail page or its CSV export with filters, as the browser does since the filters stopped going
-    in URLs (issue 6 security review): POST the filter form to /audit/, follow its redirect to ?f=<id>, then GET
-    `path` with that id and the other params (before, after, object_id). An invalid filter answers the POST's page
+    in URLs (issue 6 security review): POST the filter form to /audit/, follow its redirect to the query string
+    (person and user as ?f=<id>), then GET `path` with it and the other params (before, after, object_id). An invalid filter answers the POST's page
     with the error summary (the trail) or the export's (the id is never made)."""
     params = dict(params or {})
     filters = {k: v for k, v in params.items() if k in AUDIT_FILTER_KEYS}
@@ -266,9 +266,10 @@ def audit_get(client, path: str, params: dict | None = None):
         posted = client.post("/audit/", filters)
         if posted.status_code != 302:
             return posted
-        location = posted["Location"]
-        if "?f=" in location:
-            rest["f"] = location.split("?f=", 1)[1]
+        from urllib.parse import parse_qsl, urlsplit
+
+        # the filters come back in the query string (the person and user ones as f=<id>)
+        rest = {**dict(parse_qsl(urlsplit(posted["Location"]).query)), **rest}
     return client.get(path, rest)
 
 

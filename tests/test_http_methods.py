@@ -29,6 +29,8 @@ METHODS: dict[str, frozenset[str]] = {
     "web:session_keep_alive": POST,
     "web:session_timeout": POST,
     "web:switch_role": POST,
+    "web:notifications": SAFE,
+    "web:notifications_read_all": POST,
     "web:contact_new": FORM,
     "web:contact_check": FORM,
     "web:contact_amend": FORM,

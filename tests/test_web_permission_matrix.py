@@ -164,6 +164,9 @@ ROWS: dict[str, Row] = {
     "web:home": Row(
         "GET", "/", SIGNED_IN, personal=frozenset({RECORDER}), shows={"other_child": frozenset({RECORDER})}
     ),
+    # each user's own notifications (references only) and "Mark all as read" (writes only their own read_at)
+    "web:notifications": Row("GET", "/notifications/", SIGNED_IN, personal=False),
+    "web:notifications_read_all": Row("POST", "/notifications/read-all/", SIGNED_IN, 302, personal=False, writes=False),
     # the second factor (ADR 0011): every actor here has passed it, so its pages send them on (home); the account
     # page (second factors, sessions) is each user's own and shows no case data
     "mfa:verify": Row("GET", "/account/verify/", SIGNED_IN, 302, personal=False, deactivated_agency=302),

@@ -531,12 +531,14 @@ def user_add(
 ) -> User:
     """Create a starter with their memberships. With password=None the account has no usable password until the
     user follows a set-password link (user_set_password_link). A given password must pass AUTH_PASSWORD_VALIDATORS.
-    `email` (optional) is where a later password reset link is sent; it is set here, when the account is made, and
-    the partnership admin cannot change it afterwards. A role that needs a second person is a pending RoleGrant,
+    `email` is where a later password reset link is sent; it is set here, when the account is made, and the
+    partnership admin cannot change it afterwards. Optional here (the command line, the operator's first admin); the
+    partnership page requires it (partnership.people_forms.UserNewForm). When given it must be a valid address not
+    held by another user (compared case-folded), so a reset link cannot reach someone else. A role that needs a second person is a pending RoleGrant,
     on the pages and at the command line alike (ADR 0019: only the first partnership admin of a fresh deployment
     is given directly at the command line); `requested_by` names the admin a command-line grant is asked for by.
-    Raises ValidationFailed (username taken, unknown agency or role, the admin role with another, a bad email
-    address, weak password)."""
+    Raises ValidationFailed (username taken, unknown agency or role, the admin role with another, a bad or
+    taken email address, weak password)."""
     _authorise(actor)
     data = {
         "username": username,
@@ -549,6 +551,8 @@ def user_add(
     username = _text(username)
     if "username" not in errors and User.objects.filter(username__iexact=username).exists():
         _err(errors, "username", "That username is taken")
+    if "email" not in errors and _text(email) and User.objects.filter(email__iexact=_text(email)).exists():
+        _err(errors, "email", "That email address is already another user's: give this user their own")
     user = User(username=username, display_name=_text(display_name), job_title=_text(job_title), email=_text(email))
     if password is not None:
         try:

@@ -67,13 +67,15 @@ def audit_event_search(
     date_to: dt.date | None = None,
     object_type: str = "",
     object_id: str = "",
+    request_id: str = "",
 ) -> QuerySet:
     """The events matching every filter given, newest first (a lazy queryset: page it or stream it).
 
     person_id / nhs_number: events about the person or anything in a contact they are in; contact_reference: events
     about that contact or anything that belongs to it (openmash.audit.contacts: its enquiry, requests, answers,
     case notes, strategy discussions, referrals, allocations, ...); username: the acting user;
-    agency_code and action: exact; date_from / date_to: calendar days in Europe/London, both inclusive.
+    agency_code and action: exact; date_from / date_to: calendar days in Europe/London, both inclusive;
+    object_type, object_id and request_id (the request's id, core.requestid): exact.
     """
     from openmash.contacts.models import Contact
 
@@ -95,6 +97,8 @@ def audit_event_search(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
+    if request_id:
+        qs = qs.filter(request_id=request_id)
     start, end = day_bounds(date_from, date_to, fields=("date_from", "date_to"))  # bounded: never an overflow
     if start:
         qs = qs.filter(at__gte=start)

@@ -28,7 +28,7 @@ from openmash.casework.models import CaseNote, StrategyAction, StrategyAttendee,
 from openmash.contacts.choices import ContactPersonRole
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from openmash.core.text import TextRefused, clean_text
+from openmash.core.text import TextRefused, clean_text, datetime_long, possessive
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation, Screening
 from openmash.people.services import chronology_add
@@ -86,7 +86,7 @@ def _when(value, field: str, errors: dict, *, label: str, not_before: dt.datetim
         _err(errors, field, f"The date and time of the {label} must be in the past")
         return None
     if not_before is not None and value < not_before:
-        local = timezone.localtime(not_before).strftime("%d %B %Y %H:%M")
+        local = datetime_long(not_before)
         _err(errors, field, f"The date and time of the {label} must be on or after the contact was received ({local})")
         return None
     return value
@@ -191,8 +191,7 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
 
 def _when_text(value: dt.datetime) -> str:
     """A note's time as the pages show it (Europe/London), for the chronology's one-line summary."""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y %H:%M}"
+    return datetime_long(value)
 
 
 def _uuid_or_none(value):
@@ -523,7 +522,7 @@ def _tell_of_closure(*, actor, allocation: CaseAllocation, returned: list) -> No
 
     by = actor.user.display_name or actor.user.username
     worker = allocation.worker
-    whose = f"{worker.display_name or worker.username}'s" if worker is not None else "An unassigned"
+    whose = possessive(worker.display_name or worker.username) if worker is not None else "An unassigned"
     back = (
         f"; {len(returned)} contact{'s' if len(returned) != 1 else ''} returned to the screening queue"
         if returned
@@ -573,7 +572,7 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
     from openmash.casework.models import RoutedContactReturn
     from openmash.contacts.choices import ContactStatus
     from openmash.contacts.services import screening_due
-    from openmash.enquiries.services import notification_send
+    from openmash.enquiries.services import notifications_send
     from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 
     worker = allocation.worker
@@ -651,13 +650,12 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
             agency=actor.agency,
         )
         urgent = "Immediate risk: contact" if contact.immediate_risk else "Contact"
-        for m in hub:
-            notification_send(
-                user=m.user,
-                contact=contact,
-                message=f"{urgent} {contact.reference} is back on the screening queue: the allocation closed "
-                "before the allocated worker acknowledged it",
-            )
+        notifications_send(
+            users=[m.user for m in hub],
+            contact=contact,
+            message=f"{urgent} {contact.reference} is back on the screening queue: the allocation closed "
+            "before the allocated worker acknowledged it",
+        )
         returned.append(contact)
     return returned
 

@@ -104,10 +104,12 @@ def note_add(request, contact_id):
 
 
 def _note_initial(corrects) -> dict:
-    """A correction starts from the note it corrects: its type, date and time (practitioner review); the text is
-    the corrector's own."""
+    """A new note starts at now, in UK time (Europe/London), as the intake's received date and time does
+    (practitioners' review: the note form was blank while intake was filled in); a correction starts from the note
+    it corrects: its type, date and time; the text is the corrector's own."""
     if corrects is None:
-        return {"corrects_id": ""}
+        now = timezone.localtime()
+        return {"corrects_id": "", "occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")}
     when = timezone.localtime(corrects.occurred_at)
     return {
         "corrects_id": str(corrects.pk),

@@ -53,7 +53,7 @@ from openmash.contacts.validation import (
     received_at_check,
 )
 from openmash.core.exceptions import CandidatesUnanswered, Conflict, PermissionDenied, ValidationFailed
-from openmash.core.text import TextRefused, clean_text
+from openmash.core.text import TextRefused, clean_text, datetime_long
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
 from openmash.people.linking import record_refresh, records_attach, records_link_outcome, records_note_contact
 from openmash.people.models import Person
@@ -1001,8 +1001,8 @@ def encompass_notice_acknowledge(*, actor, notice_id) -> EncompassNotice:
     if notice.school_id != actor.agency_id:
         raise PermissionDenied("Only the school the notice was sent to can acknowledge it.")
     if notice.acknowledged_at is not None:
-        when = timezone.localtime(notice.acknowledged_at)
-        raise Conflict(f"This notice was already acknowledged by {notice.acknowledged_by} on {when:%d %B %Y at %H:%M}.")
+        when = datetime_long(notice.acknowledged_at)
+        raise Conflict(f"This notice was already acknowledged by {notice.acknowledged_by} on {when}.")
     now = timezone.now()
     notice.acknowledged_by, notice.acknowledged_at = actor.user, now
     notice.read_at = notice.read_at or now
@@ -1509,8 +1509,7 @@ def _amend_concern(actor, contact: Contact, concern: dict | None) -> list[Contac
         updated.append("concern_codes")
     if concern.get("additional_information"):
         who = f"{actor.user} ({actor.agency.name})"
-        now = timezone.localtime(timezone.now())
-        when = f"{now.day} {now:%B %Y} at {now:%H:%M}"
+        when = datetime_long(timezone.now())
         narrative = f"{contact.narrative}\n\nAdded on {when} by {who}:\n{concern['additional_information']}"
         changes.append(_change(actor, contact, kind, "narrative", contact.narrative, narrative))
         contact.narrative = narrative

@@ -108,6 +108,7 @@ def contact_people_dates_check(
     - a contact cannot have been received before a child it is about was born (an unborn child has no such date);
     - a parent or carer is older than each child (people/validation.parent_older_check).
 
+    A born person whose date of birth is in the future (UK calendar) is left out: that date has its own error.
     Returns {error key: [messages]}; empty when the dates agree. A pair in which nothing changed is not judged (a
     correction elsewhere must not be refused for what was already recorded). Received-date errors go on
     `received_key` when the receipt time is what changed, otherwise on the child's date; parent errors on the
@@ -115,11 +116,19 @@ def contact_people_dates_check(
     from openmash.people.validation import parent_older_check
 
     errors: dict[str, list[str]] = {}
+    from django.utils import timezone
+
+    today = timezone.localdate()
 
     def add(key: str, message: str) -> None:
         if message not in errors.setdefault(key, []):
             errors[key].append(message)
 
+    # A born person's date of birth in the future is refused by its own check (people.validation.date_of_birth_check): the
+    # comparisons here would only add a second, confusing error (practitioners' review: "cannot have been received
+    # before the child was born (1 May 2027)"), so such a date is left out of them.
+    children = [c for c in children if c.unborn or c.born is None or c.born <= today]
+    carers = [c for c in carers if c.born is None or c.born <= today]
     for child in children:
         found = _born_before_receipt(child, received, received_changed, received_key, local_date)
         if found:

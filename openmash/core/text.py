@@ -163,7 +163,25 @@ class CleanTextFormMixin:
                 self.add_error(name, message)
 
 
-__all__ = ["clean_text", "has_letter", "normalise_name", "CleanSchema", "CleanTextFormMixin", "TextRefused"]
+def possessive(name) -> str:
+    """The possessive of a name for sentences: "Leeds Police's", "Riverside GP Practices'" (a name ending in s takes
+    the apostrophe alone: practitioners' review, "Riverside GP Practices's response"). In: a name (str; "" for None).
+    Out: the name with its possessive ending, or "" when there is no name."""
+    text = str(name or "").strip()
+    if not text:
+        return ""
+    return f"{text}'" if text[-1] in "sS" else f"{text}'s"
+
+
+__all__ = [
+    "clean_text",
+    "has_letter",
+    "normalise_name",
+    "possessive",
+    "CleanSchema",
+    "CleanTextFormMixin",
+    "TextRefused",
+]
 
 
 # --- times in sentences (GOV.UK style) ---------------------------------------------------------------------------

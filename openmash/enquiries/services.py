@@ -30,6 +30,7 @@ from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact, ContactPerson
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.fields import encrypted_values
+from openmash.core.text import possessive
 from openmash.enquiries.assignment import enquiry_hold_on_opening, holder_name
 from openmash.enquiries.choices import (
     DEFAULT_REQUEST_QUESTION,
@@ -81,7 +82,18 @@ def _subject_ids(contact: Contact) -> list:
 
 
 def notification_send(*, user, contact, message: str) -> Notification:
+    """One in-app notification to `user` (a User), about `contact` (a Contact or None: the home page links it to
+    the contact, or to the enquiry made from it). `message`: what happened, naming records by reference only (no
+    personal data in notifications), cut to 200 characters. Several recipients: `notifications_send`."""
     return Notification.objects.create(user=user, contact=contact, message=message[:200])
+
+
+def notifications_send(*, users, contact, message: str) -> list[Notification]:
+    """One notification per recipient for one event: `users` (Users, in any order, repeats allowed: a user with two
+    memberships that both qualify is told once) each get `message` about `contact` (or None). Ordered by user id.
+    Returns the notifications written (practitioners' review: "the same contact notified twice")."""
+    unique = {u.pk: u for u in users if u is not None}
+    return [notification_send(user=unique[k], contact=contact, message=message) for k in sorted(unique, key=str)]
 
 
 def _rag_due(
@@ -651,8 +663,7 @@ def _tell_hub_after_decision(enquiry: Enquiry, message: str) -> None:
     ).select_related("worker")
     for allocation in workers:
         recipients.setdefault(allocation.worker_id, allocation.worker)
-    for user in recipients.values():
-        notification_send(user=user, contact=enquiry.contact, message=message)
+    notifications_send(users=recipients.values(), contact=enquiry.contact, message=message)
 
 
 @transaction.atomic
@@ -1111,12 +1122,11 @@ def _requests_close_on_decision(*, actor, enquiry: Enquiry, when: dt.datetime) -
         by_agency.setdefault(m.agency_id, []).append(m.user)
     for r in still_open:
         audit_record(actor=actor, action="close", obj=r, detail={"agency": r.agency.code, "reason": "decided"})
-        for user in by_agency.get(r.agency_id, []):
-            notification_send(
-                user=user,
-                contact=enquiry.contact,
-                message=f"Request for {enquiry.contact.reference} closed: the MASH has decided",
-            )
+        notifications_send(
+            users=by_agency.get(r.agency_id, []),
+            contact=enquiry.contact,
+            message=f"Request for {enquiry.contact.reference} closed: the MASH has decided",
+        )
 
 
 # --- early help ------------------------------------------------------------------------------------------------
@@ -1141,8 +1151,11 @@ def _early_help_send(*, actor, contact: Contact, children: list, source: str, wh
         obj=request,
         agency=actor.agency,
     )
-    for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user"):
-        notification_send(user=m.user, contact=contact, message=f"New early help request: {contact.reference}")
+    notifications_send(
+        users=[m.user for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user")],
+        contact=contact,
+        message=f"New early help request: {contact.reference}",
+    )
     return request
 
 
@@ -1248,12 +1261,11 @@ def agency_requests_escalate_overdue(*, now: dt.datetime | None = None) -> int:
         AgencyRequest.objects.filter(pk=req.pk).update(escalated_at=now, version=F("version") + 1)
         recipients = {m.user for m in managers} | researchers_by_agency.get(req.agency_id, set())
         ref = req.enquiry.contact.reference
-        for user in recipients:
-            notification_send(
-                user=user,
-                contact=req.enquiry.contact,
-                message=f"Overdue: {req.agency.name}'s response for {ref} is past its due time",
-            )
+        notifications_send(
+            users=recipients,
+            contact=req.enquiry.contact,
+            message=f"Overdue: {possessive(req.agency.name)} response for {ref} is past its due time",
+        )
         audit_record(actor=None, username="system", action="escalate", obj=req, detail={"agency": req.agency.code})
     return len(overdue)
 
@@ -1263,6 +1275,12 @@ def notifications_mark_read(*, actor, contact_id) -> int:
     return Notification.objects.filter(user=actor.user, contact_id=contact_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor's own as read now ("Mark all as read"). Returns how many were
+    marked. Not audited, as notifications_mark_read is not: notifications carry no personal data."""
+    return Notification.objects.filter(user=actor.user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic

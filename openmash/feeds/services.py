@@ -39,6 +39,7 @@ from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.core.bulk import rows_insert
 from openmash.core.exceptions import ValidationFailed
+from openmash.core.text import datetime_long
 from openmash.feeds.choices import BatchStatus, EventKind
 from openmash.feeds.mapping import FeedSpec, feed_spec_get, type_key
 from openmash.feeds.models import ImportBatch
@@ -368,7 +369,7 @@ def _import(*, actor, path: Path, batch: ImportBatch, encoding: str | None, prog
     )
     if earlier is not None and not batch.dry_run:
         batch.report = {"earlier_batch": str(earlier.pk)}
-        when = timezone.localtime(earlier.finished_at).strftime("%d %B %Y %H:%M")
+        when = datetime_long(earlier.finished_at)
         return _finish(batch, actor, BatchStatus.ALREADY_IMPORTED, f"This file was already imported on {when}")
     try:
         found = _validate(reader_for(source, spec), spec, today, progress)

@@ -33,6 +33,7 @@ from openmash.audit.selectors import person_seen_events, person_view_events
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, PermissionDenied
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
+from openmash.core.text import datetime_long
 from openmash.oversight.choices import AlertStatus
 from openmash.oversight.models import AccessNotice, BreakGlass, PrivacyAlert
 
@@ -676,7 +677,7 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
         archive.writestr(
             "README.txt",
             "OFFICIAL-SENSITIVE. Subject access export from OpenMASH, made "
-            f"{timezone.localtime():%d %B %Y %H:%M} (Europe/London) by {actor.user}. Review and redact third-party "
+            f"{datetime_long(timezone.now())} (Europe/London) by {actor.user}. Review and redact third-party "
             "information before release (UK GDPR art. 15(4); DPA 2018 Sch 2 para 16).\n",
         )
     audit_record(

@@ -135,7 +135,7 @@ def break_glass_open(*, actor, person_id, category: str, reason: str, stepped_up
     officers = privacy_officers().exclude(user=actor.user).values_list("user_id", flat=True)
     told = _notify(
         officers,
-        f"Break-glass alert {reference} is waiting for your review. Open it in OpenMASH to see who, when and why.",
+        f"Break-glass alert {reference} is waiting for your review: who opened a record in an emergency, when and why",
         alert=alert,
     )
     audit_record(

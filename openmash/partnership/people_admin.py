@@ -30,6 +30,7 @@ from openmash.accounts.models import Agency, Membership, RoleGrant, Team, User
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.filter_stash import filter_get, filter_stash
+from openmash.core.text import possessive
 from openmash.core.views import actor_required
 from openmash.partnership.people_forms import (
     AgencyDeactivateForm,
@@ -253,8 +254,8 @@ def user_detail(request, user_id: int):
             mfa_reset_request(actor=request.actor, user_id=user.pk, reason=request.POST.get("reason", ""))
             messages.success(
                 request,
-                f"The reset of {user.username}'s second factor is waiting for another partnership admin to approve "
-                "it. Nothing changes until then.",
+                f"The reset of {possessive(user.username)} second factor is waiting for another partnership admin to "
+                "approve it. Nothing changes until then.",
             )
         elif action == "sessions_end":
             _sessions_end(request, user)
@@ -264,7 +265,7 @@ def user_detail(request, user_id: int):
             fallback = "" if settings.OPENMASH_BASE_URL else request.build_absolute_uri("/")
             svc.user_password_reset(actor=request.actor, username=user.username, base_url=fallback)
             messages.success(
-                request, f"{user.username}'s password was reset. A link to set a new one was emailed to them."
+                request, f"{possessive(user.username)} password was reset. A link to set a new one was emailed to them."
             )
         else:
             messages.error(request, "Choose an action.")
@@ -455,11 +456,11 @@ def _mfa_reset_decide(request):
     if decision == "approve":
         messages.success(
             request,
-            f"{reset.user.username}'s second factor has been reset and they have been signed out. They set up an "
-            "authenticator app again when they next sign in.",
+            f"{possessive(reset.user.username)} second factor has been reset and they have been signed out. They set "
+            "up an authenticator app again when they next sign in.",
         )
     else:
-        messages.success(request, f"The reset of {reset.user.username}'s second factor was rejected.")
+        messages.success(request, f"The reset of {possessive(reset.user.username)} second factor was rejected.")
     return redirect("partnership:approvals")
 
 

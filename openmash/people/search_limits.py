@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from openmash.audit.services import audit_count_recent, audit_record
 from openmash.core.exceptions import RateLimited
+from openmash.core.text import datetime_long
 
 WINDOW_SECONDS = 60
 LIMITED_ACTION = "search_limited"
@@ -76,10 +77,10 @@ def _alert_managers(actor, limit: int) -> None:
     from openmash.access.policy import memberships_allowed
     from openmash.enquiries.services import notification_send
 
-    when = timezone.localtime()
+    when = datetime_long(timezone.now())
     role = actor.membership.get_role_display()
     message = (
-        f"Search limit reached at {when:%H:%M}: a user ({role}, {actor.agency.name}) made over {limit} searches in a "
+        f"Search limit reached on {when}: a user ({role}, {actor.agency.name}) made over {limit} searches in a "
         "minute and was paused. The auditor can see who (search_limited)."
     )
     managers = {m.user_id: m.user for m in memberships_allowed("enquiry.decide").select_related("user")}

@@ -468,7 +468,7 @@ def _item_release(*, actor, item_id, decision: dict, via: str = "form") -> Share
 
 
 def _release_requests_answer(*, item, decision, released: bool, now) -> None:
-    from openmash.enquiries.services import notification_send
+    from openmash.enquiries.services import notifications_send
 
     status = ReleaseRequestStatus.RELEASED if released else ReleaseRequestStatus.REFUSED
     open_requests = list(
@@ -478,16 +478,11 @@ def _release_requests_answer(*, item, decision, released: bool, now) -> None:
         status=status, answered_at=now, decision=decision, updated_at=now
     )
     contact = item.request.enquiry.contact
-    told = set()
-    for r in open_requests:
-        if r.requested_by_id in told:
-            continue
-        told.add(r.requested_by_id)
-        notification_send(
-            user=r.requested_by,
-            contact=contact,
-            message=f"{item.agency.name} answered your release request on {contact.reference}",
-        )
+    notifications_send(
+        users=[r.requested_by for r in open_requests],
+        contact=contact,
+        message=f"{item.agency.name} answered your release request on {contact.reference}",
+    )
 
 
 @transaction.atomic
@@ -506,19 +501,18 @@ def release_request_create(*, actor, item_id) -> ReleaseRequest:
     ).first()
     if existing is not None:
         return existing
-    from openmash.enquiries.services import notification_send
+    from openmash.enquiries.services import notifications_send
 
     now = timezone.now()
     asked = ReleaseRequest.objects.create(
         item=item, requested_by=actor.user, requested_at=now, requested_as="hub" if actor.is_hub else "worker"
     )
     audit_record(actor=actor, action="release_request", obj=asked, detail={"as": asked.requested_as})
-    for membership in release_request_recipients(item).select_related("user"):
-        notification_send(
-            user=membership.user,
-            contact=contact,
-            message=f"Release asked: an item from {item.agency.name} on {contact.reference}",
-        )
+    notifications_send(
+        users=[m.user for m in release_request_recipients(item).select_related("user")],
+        contact=contact,
+        message=f"Release asked: an item from {item.agency.name} on {contact.reference}",
+    )
     return asked
 
 

@@ -4,6 +4,7 @@ worker's home page, allocating siblings together and closing an allocation."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.test import Client
 from django.utils import timezone
@@ -539,3 +540,16 @@ def test_strategy_page_explains_instead_of_a_form_before_the_decision(manager, r
     waiting = contact_record(referrer)
     page = client.get(f"/contacts/{waiting.pk}/strategy-discussion/new/").content.decode()
     assert 'data-testid="strategy-form"' not in page and f'href="/contacts/{waiting.pk}/screen/"' in page
+
+
+def test_a_new_note_starts_at_now_in_uk_time(screener, strategy_contact):
+    """Practitioners' review: the case note form did not pre-fill the date and time (intake does). 23:30 UTC on
+    1 July 2026 is 00:30 on 2 July in London (BST)."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        page = _client(screener).get(f"/contacts/{strategy_contact.pk}/notes/new/").content.decode()
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*name="(occurred_[a-z_]+)"[^>]*>', page)}
+    expected = {"occurred_on_day": "2", "occurred_on_month": "7", "occurred_on_year": "2026", "occurred_time": "00:30"}
+    for name, value in expected.items():
+        assert f'value="{value}"' in inputs.get(name, ""), (name, inputs)

@@ -187,3 +187,22 @@ def test_the_pages_show_the_error_on_the_date_field(screener, contact):
         },
     ).content.decode()
     assert "<title>Error:" in added and PARENT_YOUNGER in added
+
+
+def test_a_future_date_of_birth_for_a_born_child_is_the_only_error(api, make_actor):
+    """Practitioners' review: a future date of birth through the API gave two errors, one confusing ("cannot have
+    been received before the child was born (1 May 2027)"). The date of birth's own error is the only one, for the
+    child and for a household member born "after" the child."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.support import child, nhs_number, payload
+
+    future = (timezone.localdate() + dt.timedelta(days=150)).isoformat()
+    r = api(make_actor("referrer", "police")).post("/contacts", payload(subjects=[child(dob=future, nhs=nhs_number())]))
+    assert r.status_code == 422
+    errors = r.json()["errors"]
+    messages = [m for msgs in errors.values() for m in msgs]
+    assert len(messages) == 1, errors
+    assert messages == ["Date of birth must be today or in the past"] and list(errors) == ["subjects.0.date_of_birth"]

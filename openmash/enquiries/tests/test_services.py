@@ -542,3 +542,14 @@ def test_requests_of_a_decided_enquiry_are_not_escalated(make_enquiry, screener,
     before = Notification.objects.count()
     assert agency_requests_escalate_overdue(now=enquiry.due_at + dt.timedelta(days=1)) == 0
     assert Notification.objects.count() == before
+
+
+def test_an_overdue_response_of_an_agency_whose_name_ends_in_s_reads_well(make_enquiry, screener, health):
+    """Practitioners' review: "Riverside GP Practices's response" -- a name ending in s takes the apostrophe alone."""
+    from openmash.accounts.models import Agency
+
+    Agency.objects.filter(code="health-gp").update(name="Riverside GP Practices")
+    (gp,) = requests_send(screener, make_enquiry(rag="amber"), "health-gp")
+    agency_requests_escalate_overdue(now=gp.due_at + dt.timedelta(hours=1))
+    message = Notification.objects.filter(user=health.user).values_list("message", flat=True).get()
+    assert "Riverside GP Practices' response" in message and "Practices's" not in message

@@ -275,7 +275,7 @@ def test_a_grant_nobody_can_approve_says_so_and_how_to_make_a_second_admin(admin
     client = _client(admin)
     page = client.post(
         reverse("partnership:user_new"),
-        {"username": "school.admin", "name": "Sam", "agency": "school-oak", "role": "partnership_admin", "email": ""},
+        {"username": "school.admin", "name": "Sam", "agency": "school-oak", "role": "partnership_admin", "email": "sam@example.org"},
     ).content.decode()
     assert 'data-testid="pending-grants"' in page
     assert 'data-testid="no-approver"' in page and "openmash user create --role partnership_admin" in page

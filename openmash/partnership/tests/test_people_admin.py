@@ -49,6 +49,7 @@ def _new_user(admin_client, **over):
         "username": "jo.starter",
         "name": "Jo Starter",
         "job_title": "Screener",
+        "email": "jo.starter@example.org",
         "agency": "mash",
         "role": "screener",
         "team": "MASH screening",
@@ -456,3 +457,23 @@ def test_a_new_user_needs_their_full_name_on_the_page_the_cli_and_the_service(ad
     assert "name" in exc.value.errors
     assert not User.objects.filter(username__in=["jo.starter", "noname"]).exists()
     assert _new_user(admin_client).status_code == 200 and User.objects.get(username="jo.starter").display_name
+
+
+def test_the_starter_form_asks_for_the_work_email_the_approver_checks(admin_client, make_actor):
+    """Practitioners' review: the new-user page had no email field, yet the approver is told to check the address
+    "where password resets go" and saw "Not given". It is asked for, required, validated and unique."""
+    page = admin_client.get(reverse("partnership:user_new")).content.decode()
+    assert 'name="email"' in page and 'type="email"' in page
+    missing = _new_user(admin_client, email="").content.decode()
+    assert 'href="#id_email"' in missing and "Enter their work email address" in missing
+    bad = _new_user(admin_client, email="not-an-address").content.decode()
+    assert "Enter an email address in the correct format" in bad
+    assert not User.objects.filter(username="jo.starter").exists()
+    _new_user(admin_client, email="Jo.Starter@example.org")
+    assert User.objects.get(username="jo.starter").email == "Jo.Starter@example.org"
+    second = Client()
+    second.force_login(make_actor("partnership_admin", "mash", username="sam.approver").user)
+    approvals = second.get(reverse("partnership:approvals")).content.decode()
+    assert "Jo.Starter@example.org" in approvals and "Not given" not in approvals
+    taken = _new_user(admin_client, username="jo.other", email="jo.starter@EXAMPLE.org").content.decode()
+    assert "already another user" in taken and not User.objects.filter(username="jo.other").exists()

@@ -54,16 +54,16 @@ def test_a_contact_recorded_through_the_api_about_a_watched_child_tells_the_hub(
     later = _record(api, referrer, {"person_id": str(person.pk)})
     notes = list(_notes(watch))
     assert sorted(n.user_id for n in notes) == sorted([hub["screener"].user.pk, hub["manager"].user.pk])
-    for note in notes:
-        assert later.reference in note.message and watch.reference in note.message
+    for note in notes:  # the contact's reference, no watch code (practitioners' review), no personal data
+        assert later.reference in note.message and watch.reference not in note.message
         assert "Jaxon" not in note.message and "Watchedchild" not in note.message
-        assert note.contact_id is None
+        assert note.contact_id == later.pk
     assert not Notification.objects.filter(user=referrer.user, watch_delivery__isnull=False).exists()
     assert AuditEvent.objects.filter(action="watch.notify", object_id=str(watch.pk)).exists()
-    # the home page opens the child's chronology from it
+    # the home page opens the contact from it
     client.force_login(hub["screener"].user)
     html = client.get("/").content.decode()
-    assert f"/people/{person.pk}/chronology/" in html and watch.reference in html
+    assert f"/contacts/{later.pk}/" in html and later.reference in html
 
 
 def test_a_watch_that_ended_tells_nobody(api, make_actor, hub):
@@ -137,7 +137,7 @@ def test_an_import_tells_the_hub_once_per_watched_child_per_batch(run_import, wr
     assert batch.status == "done" and batch.events_created == 4, batch.report
     notes = _notes(watch)
     assert sorted(n.user_id for n in notes) == sorted([hub["screener"].user.pk, hub["manager"].user.pk])
-    assert all("imported" in n.message and watch.reference in n.message for n in notes)
+    assert all("imported" in n.message and watch.reference not in n.message for n in notes)
     assert AuditEvent.objects.filter(action="watch.notify", object_id=str(watch.pk)).count() == 1
     # the next batch about the child: one more each; a batch about someone else: none
     run_import(write_csv([row(record_id="P1", nhs_number=NHS_CHILD, event_date=_days_ago(3), event_type="Other")]))

@@ -591,14 +591,14 @@ def test_a_date_only_event_shows_its_date_and_no_time_everywhere(family, api):
     client = _login(family["hub"])
     for url in (f"/people/{kid}/chronology/", f"/people/{kid}/household/chronology/"):
         page = _page_rows(client, url)
-        assert "15 Apr 2025</td>" in page and "15 Apr 2025, midnight" not in page
-        assert "1 Mar 2026, 10am" in page  # an entry with a time keeps it
+        assert "15 April 2025</td>" in page and "15 April 2025 at midnight" not in page
+        assert "1 March 2026 at 10am" in page  # an entry with a time keeps it (the one format: |when)
     detail = _page_rows(client, f"/people/{kid}/")
     assert "15 April 2025" in detail and "15 April 2025 at midnight" not in detail
     text = " ".join(_pdf_text(client.get(f"/people/{kid}/chronology.pdf")).split())
-    assert "15 Apr 2025" in text and "15 Apr 2025, midnight" not in text
+    assert "15 April 2025" in text and "15 April 2025 at midnight" not in text
     household_pdf = " ".join(_pdf_text(client.get(f"/people/{kid}/household/chronology.pdf")).split())
-    assert "15 Apr 2025" in household_pdf and "midnight" not in household_pdf
+    assert "15 April 2025" in household_pdf and "midnight" not in household_pdf
     # the date filters still find it on its own day, and not on the UTC day before
     on_day = chronology_read(
         actor=family["hub"],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone
 
 from openmash.contacts.choices import CONCERN_CODES
-from openmash.core.text import clock_time, datetime_long
+from openmash.core.text import datetime_long
 from openmash.enquiries.choices import RISK_INDICATORS
 from openmash.people.identifiers import nhs_number_format
 
@@ -103,35 +104,54 @@ def chronology_kind(kind: str) -> str:
     return _CHRONOLOGY_KINDS.get(kind, (kind or "").replace("_", " ").capitalize())
 
 
-def _clock(local: dt.datetime) -> str:
-    """GOV.UK style times: 9am, 5:30pm, midday, midnight (core.text.clock_time)."""
-    return clock_time(local)
-
-
 #: In-app notification wording written before the reader was known to be signed in ("Sign in to see it." on a
 #: page only a signed-in user sees), kept in stored notifications: shown as the in-app wording. Emails carry no
 #: notification text (no personal data in email), so nothing else reads these.
 _SIGNED_IN_WORDING = ((" Sign in to see it.", " Open the contact to see it."),)
 
+#: Older stored wordings rewritten for the in-app list (practitioners' review: "Open it in OpenMASH" shown inside
+#: OpenMASH, and watch codes that mean nothing to a screener). (pattern, replacement), applied in order.
+_OLDER_WORDING = (
+    (
+        re.compile(r"^Contact (\S+) is about a watched child \(watch [^)]*\)\.?"),
+        r"New contact \1 is about a child on the watch-list",
+    ),
+    (
+        re.compile(r"^New events were imported about a watched child \(watch [^)]*\)\.?"),
+        "New records were imported about a child on the watch-list",
+    ),
+    (re.compile(r"\s*Open (it|them) in OpenMASH[^.]*\.?$"), ""),
+)
+
 
 @register.filter
 def notification_text(message) -> str:
     """A stored notification's message as a signed-in reader sees it in the app: older messages' "Sign in to see
-    it." reads "Open the contact to see it." In: the message (str). Out: the message to show (str)."""
+    it." reads "Open the contact to see it."; "Open it in OpenMASH ..." (meaningless inside OpenMASH) is dropped and
+    older watch notices lose their watch code (_OLDER_WORDING). In: the message (str). Out: the message to show."""
     text = str(message or "")
     for old, new in _SIGNED_IN_WORDING:
         if text.endswith(old):
             text = text[: -len(old)] + new
-    return text
+    for pattern, new in _OLDER_WORDING:
+        text = pattern.sub(new, text)
+    return text.strip()
+
+
+@register.filter
+def possessive(name) -> str:
+    """`{{ agency.name|possessive }}`: "Leeds Police's", "Riverside GP Practices'" (core.text.possessive)."""
+    from openmash.core.text import possessive as spoken
+
+    return spoken(name)
 
 
 @register.filter
 def when(value) -> str:
-    """A date and time for tables: '2 Apr 2026, 5:30pm' (local time)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%b %Y}, {_clock(local)}"
+    """THE way a page writes a date and time (practitioners' review: three formats on one Monday): GOV.UK style,
+    '1 December 2026 at 5:36am', in UK time (Europe/London; core.text.datetime_long, which services' messages use
+    too). "" for None. tests/test_datetime_format.py fails on any other datetime format in a template."""
+    return datetime_long(value)
 
 
 @register.filter
@@ -151,7 +171,7 @@ def now_long() -> str:
 
 @register.filter
 def when_long(value) -> str:
-    """A date and time for sentences and summaries: '2 April 2026 at 5:30pm' (local time; core.text.datetime_long)."""
+    """The same as `when` (one format: '2 April 2026 at 5:30pm', UK time), kept for templates that name it."""
     return datetime_long(value)
 
 
@@ -164,15 +184,9 @@ def _entry_time(entry):
 
 @register.filter
 def occurred(entry) -> str:
-    """When a chronology entry happened, for tables: `when` ('2 Apr 2026, 5:30pm'), or the date alone
-    ('15 Apr 2025') when no time was given (ChronologyEntry.time_known false). Takes the entry or its item dict."""
-    at, time_known = _entry_time(entry)
-    if not at:
-        return ""
-    if time_known:
-        return when(at)
-    local = timezone.localtime(at)
-    return f"{local.day} {local:%b %Y}"
+    """When a chronology entry happened: `when` ('2 April 2026 at 5:30pm'), or the date alone ('15 April 2025')
+    when no time was given (ChronologyEntry.time_known false). Takes the entry or its item dict."""
+    return occurred_long(entry)
 
 
 @register.filter

@@ -134,7 +134,7 @@ def test_domestic_abuse_details_and_the_school_notice_from_the_page(referrer, lo
     listing = dsl.get("/school-notices/").content.decode()
     assert "Amelia Testchild" in listing and 'href="/school-notices/' in listing
     page = dsl.get(f"/school-notices/{notice.pk}/").content.decode()
-    assert "DA/2026/77" in page and "2 April 2018" in page and "21:30" in page
+    assert "DA/2026/77" in page and "2 April 2018" in page and "9:30pm" in page
     assert "hit her" not in page and "Dean" not in page
     assert dsl.get(f"/contacts/{contact.pk}/").status_code == 404
     assert login(referrer).get("/school-notices/").status_code == 403

@@ -21,7 +21,16 @@ from openmash.web.views.contacts import (
 )
 from openmash.web.views.early_help import early_help_detail, early_help_inbox
 from openmash.web.views.enquiries import enquiry_decide, enquiry_detail, enquiry_list, enquiry_requests, enquiry_rerate
-from openmash.web.views.home import LoginView, home, logout_view, session_keep_alive, session_timeout, switch_role
+from openmash.web.views.home import (
+    LoginView,
+    home,
+    logout_view,
+    notifications,
+    notifications_read_all,
+    session_keep_alive,
+    session_timeout,
+    switch_role,
+)
 from openmash.web.views.people import (
     person_detail,
     person_record_csv,
@@ -50,6 +59,8 @@ __all__ = [
     "session_keep_alive",
     "session_timeout",
     "home",
+    "notifications",
+    "notifications_read_all",
     "switch_role",
     "contact_new",
     "contact_check",

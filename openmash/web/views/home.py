@@ -164,13 +164,12 @@ def home(request):
         ctx["mash_packs_total"] = packs.total
     _governance_work(actor, ctx)
     ctx["case_work"] = does_case_work(actor)
-    notifications = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("notifications_page"))
-    targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
-    ctx["notifications"] = [{"n": n, "target": targets.get(n.pk)} for n in notifications]
-    ctx["notifications_page"] = notifications
-    ctx["notifications_pagination"] = pagination(
-        request, notifications, param="notifications_page", label="Notification pages"
-    )
+    # The newest few only (practitioners' review: 35 unread notices pushed the page's work down); the rest, paged,
+    # on the notifications page, where "Mark all as read" is too.
+    notifications = enquiry_selectors.notifications_for(actor=actor, page=1, page_size=HOME_NOTIFICATIONS)
+    ctx["notifications"] = _notification_rows(actor, notifications)
+    ctx["notifications_total"] = notifications.count
+    ctx["notifications_more"] = notifications.count > len(ctx["notifications"])
     ctx["unread"] = enquiry_selectors.unread_count(actor=actor)
     memberships = web_selectors.memberships_for(user=request.user)
     if len(memberships) > 1:
@@ -178,6 +177,48 @@ def home(request):
             initial={"membership_id": str(actor.membership.pk)}, memberships=memberships
         )
     return render(request, "web/home.html", ctx)
+
+
+#: How many notifications the home page lists (newest first); the notifications page has them all, paged.
+HOME_NOTIFICATIONS = 5
+
+
+def _notification_rows(actor, notifications) -> list[dict]:
+    targets = web_selectors.notification_targets(actor=actor, notifications=notifications.items)
+    return [{"n": n, "target": targets.get(n.pk)} for n in notifications]
+
+
+@require_safe
+@actor_required
+def notifications(request):
+    """All the actor's own notifications, newest first, paged (`page`), with "Mark all as read" when any is unread.
+    Notifications carry references only (no personal data), so the page is not audited, as the home page's list
+    is not."""
+    actor = request.actor
+    page = enquiry_selectors.notifications_for(actor=actor, page=request.GET.get("page"))
+    ctx = {
+        "nav_active": "home",
+        "notifications": _notification_rows(actor, page),
+        "notifications_page": page,
+        "notifications_pagination": pagination(request, page, label="Notification pages"),
+        "unread": enquiry_selectors.unread_count(actor=actor),
+    }
+    return render(request, "web/notifications.html", ctx)
+
+
+@require_POST
+@actor_required
+def notifications_read_all(request):
+    """ "Mark all as read" (POST with the CSRF token): every unread notification of the actor's own is marked read
+    now (enquiries.services.notifications_mark_all_read). Not audited: marking read is not audited anywhere (opening
+    a contact marks its notices read unaudited), and it touches no personal data. Redirects to the notifications
+    page, or home when `next` is "home"."""
+    from openmash.enquiries.services import notifications_mark_all_read
+
+    marked = notifications_mark_all_read(actor=request.actor)
+    if marked:
+        messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked as read.")
+    return redirect("web:home" if request.POST.get("next") == "home" else "web:notifications")
 
 
 def _governance_work(actor, ctx: dict) -> None:
