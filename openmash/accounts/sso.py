@@ -167,11 +167,18 @@ def provider_logout_url(request) -> str:
 
 def _refuse(request, reason: str, *, user=None) -> None:
     """Record why a sign-on was refused: on the request (for the message) and in the audit trail (reason only).
-    During a step-up only the request is marked: the callback audits ``stepup_failed`` with the reason."""
+    During a step-up only the request is marked: the callback audits ``stepup_failed`` with the reason. ``user``:
+    the OpenMASH account the provider's verified claims name, if any; the refusal then counts as a failed sign-in
+    for that account (django-axes, both lockout rules). A refusal naming no account counts nothing (never under an
+    empty username: that would lock everyone behind one address out; openmash.accounts.lockout)."""
+    from openmash.accounts.lockout import sso_failure_record
+
     if request is not None:
         setattr(request, REFUSAL, reason)
         if getattr(request, STEPUP, None) is not None:
             return
+        if user is not None and reason != "locked_out":
+            sso_failure_record(request, user.get_username())  # never under '' (lockout.not_counted)
     audit_record(
         actor=None,
         user=user,
@@ -217,28 +224,46 @@ class SsoBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("ID token issuer or audience is not ours")
         return claims
 
+    def _users_named(self, value: str) -> list:
+        """Up to two users whose ``OPENMASH_OIDC_USER_CLAIM`` field (email, else username) equals ``value``,
+        case-insensitively."""
+        field = "email" if settings.OPENMASH_OIDC_USER_CLAIM == "email" else "username"
+        return list(self.UserModel.objects.filter(**{f"{field}__iexact": value.strip()})[:2])
+
+    def _named_user(self, claims: dict):
+        """The one user the verified ID token's claims name (``OPENMASH_OIDC_USER_CLAIM``), or None: whose failed
+        sign-on a refusal counts towards (the lockout)."""
+        value = claims.get(settings.OPENMASH_OIDC_USER_CLAIM)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        users = self._users_named(value)
+        return users[0] if len(users) == 1 else None
+
     def get_or_create_user(self, access_token, id_token, payload):
         """``payload``: the ID token's verified claims. The user the provider vouches for, or None (refused and
         audited). Never creates a user."""
         from openmash.access.actor import user_may_sign_in
+        from openmash.accounts.lockout import sso_locked
 
         if not mfa_asserted(payload):
-            _refuse(self.request, "no_second_factor")
+            _refuse(self.request, "no_second_factor", user=self._named_user(payload))
             return None
         claims = self.get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload.get("sub"):  # OIDC Core 5.3.2: the userinfo must be about the same subject
-            _refuse(self.request, "subject_mismatch")
+            _refuse(self.request, "subject_mismatch", user=self._named_user(payload))
             return None
         value = claims.get(settings.OPENMASH_OIDC_USER_CLAIM)
         if not isinstance(value, str) or not value.strip():
             _refuse(self.request, "no_user_claim")
             return None
-        field = "email" if settings.OPENMASH_OIDC_USER_CLAIM == "email" else "username"
-        users = list(self.UserModel.objects.filter(**{f"{field}__iexact": value.strip()})[:2])
+        users = self._users_named(value)
         if len(users) != 1:
             _refuse(self.request, "no_such_user" if not users else "several_users")
             return None
         user = users[0]
+        if sso_locked(self.request, user.get_username()):
+            _refuse(self.request, "locked_out", user=user)
+            return None
         if not user_may_sign_in(user):
             _refuse(self.request, "inactive", user=user)
             return None
