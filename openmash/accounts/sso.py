@@ -218,8 +218,16 @@ class SsoBackend(OIDCAuthenticationBackend):
         setattr(self.request, RAW_ID_TOKEN, id_token)
 
     def verify_token(self, token, **kwargs):
-        """The library's checks (signature, algorithm, expiry, nonce), then issuer, audience and ``exp``."""
-        claims = super().verify_token(token, **kwargs)
+        """The library's checks (signature, algorithm, expiry, nonce), then issuer, audience and ``exp``. A malformed
+        token (no ``kid`` or ``alg`` where the library looks them up, ``alg: none``, a header or payload that is not
+        JSON) makes the library raise KeyError, ValueError or TypeError: that is a refusal (SuspiciousOperation, so
+        ``token_invalid``), never a server error."""
+        try:
+            claims = super().verify_token(token, **kwargs)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise SuspiciousOperation(f"malformed ID token ({type(exc).__name__})") from exc
+        if not isinstance(claims, dict):
+            raise SuspiciousOperation("malformed ID token (claims are not an object)")
         if kwargs.get("nonce") is not None and not audience_ok(claims):
             raise SuspiciousOperation("ID token issuer or audience is not ours")
         return claims

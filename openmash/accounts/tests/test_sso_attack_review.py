@@ -74,3 +74,45 @@ def test_repeated_refusals_for_a_named_account_lock_that_account_without_storing
     other = Client(REMOTE_ADDR="198.51.100.21")
     params = _start(other)
     assert _callback(other, params, _id_token(params["nonce"]))[0]["Location"] == "/screening/"
+
+
+def _unsigned(header: dict, claims: dict) -> str:
+    import base64
+    import json
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part(header)}.{part(claims)}."
+
+
+@pytest.mark.parametrize("kind", ["alg-none", "hmac-without-kid"])
+@SSO
+def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind, settings):
+    import time
+    from unittest import mock
+
+    import jwt
+
+    from openmash.accounts.tests.test_sso import CLIENT_ID, ISSUER, SECRET, _Response
+
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_OP_JWKS_ENDPOINT = ISSUER + "/jwks"
+    client = Client()
+    params = _start(client)
+    claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "subject-123", "exp": int(time.time()) + 300,
+              "nonce": params["nonce"], "amr": ["mfa"], "email": "nia.nurse@partner.example"}  # fmt: skip
+    if kind == "alg-none":
+        token = _unsigned({"alg": "none", "typ": "JWT"}, claims)
+    else:
+        token = jwt.encode(claims, SECRET, algorithm="HS256")  # no kid in its header
+    jwks = {"keys": [{"kid": "key-one", "kty": "RSA", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]}
+    answer = _Response({"id_token": token, "access_token": "at-1", "token_type": "Bearer"})
+    with (
+        mock.patch("mozilla_django_oidc.auth.requests.post", return_value=answer),
+        mock.patch("mozilla_django_oidc.auth.requests.get", return_value=_Response(jwks)),
+    ):
+        r = client.get("/sso/callback/", {"code": "auth-code", "state": params["state"]})
+    assert r.status_code == 302 and r["Location"] == "/login/?sso=failed"
+    assert _refusals("token_invalid") == 1
+    assert client.get("/screening/")["Location"].startswith("/login/")
