@@ -18,7 +18,8 @@ module adds only what is ours:
   sign-in. mozilla-django-oidc checks the signature, algorithm, expiry (PyJWT) and nonce; the issuer and audience are
   checked here, because it does not.
 - **No one is created by a sign-on.** The claim ``OPENMASH_OIDC_USER_CLAIM`` (default ``email``) must match exactly
-  one existing user (case-insensitively), and that user must be allowed to sign in by the one active check
+  one existing user (case-insensitively; when it is ``email``, only if the provider says ``email_verified: true``,
+  else refused ``email_unverified``), and that user must be allowed to sign in by the one active check
   (``openmash.access.actor.user_may_sign_in``: active account, an active membership in an active agency). Roles are
   granted only in OpenMASH, under dual control; a provider's groups grant nothing.
 - Every refusal is one clear message on the sign-in page ("We could not sign you in with ...") and one audit event
@@ -107,6 +108,15 @@ def mfa_asserted(claims: dict) -> bool:
         return True
     acr = claims.get("acr")
     return isinstance(acr, str) and acr in accepted_acr
+
+
+def email_verified(userinfo: dict, id_claims: dict) -> bool:
+    """True if the provider says the email address it gives was verified: ``email_verified`` (OIDC Core 5.1) is
+    true in the userinfo, or, when the userinfo does not carry it, in the verified ID token. A boolean, or the
+    string "true" (some providers send strings). Absent, false or anything else is False. Used when users are matched
+    by email (``OPENMASH_OIDC_USER_CLAIM=email``; ADR 0018 addendum)."""
+    value = userinfo.get("email_verified", id_claims.get("email_verified"))
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def audience_ok(claims: dict) -> bool:
@@ -263,6 +273,9 @@ class SsoBackend(OIDCAuthenticationBackend):
         value = claims.get(settings.OPENMASH_OIDC_USER_CLAIM)
         if not isinstance(value, str) or not value.strip():
             _refuse(self.request, "no_user_claim")
+            return None
+        if settings.OPENMASH_OIDC_USER_CLAIM == "email" and not email_verified(claims, payload):
+            _refuse(self.request, "email_unverified")  # anyone may put any address on an account at some providers
             return None
         users = self._users_named(value)
         if len(users) != 1:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from openmash.accounts.tests.test_sso import SSO, _callback, _id_token, _refusals, _start
 
@@ -39,7 +39,7 @@ def test_refused_sign_ons_naming_no_account_do_not_lock_the_office_address(nurse
         client = Client(REMOTE_ADDR=OFFICE)
         params = _start(client)
         r, _ = _callback(
-            client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": "nobody@partner.example"}
+            client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": "nobody@partner.example", "email_verified": True}
         )
         assert r["Location"] == "/login/?sso=failed"
     assert _refusals("no_such_user") == 10
@@ -88,7 +88,7 @@ def _unsigned(header: dict, claims: dict) -> str:
 
 @pytest.mark.parametrize("kind", ["alg-none", "hmac-without-kid"])
 @SSO
-def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind, settings):
+def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind):
     import time
     from unittest import mock
 
@@ -96,8 +96,6 @@ def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind, setting
 
     from openmash.accounts.tests.test_sso import CLIENT_ID, ISSUER, SECRET, _Response
 
-    settings.OIDC_RP_SIGN_ALGO = "RS256"
-    settings.OIDC_OP_JWKS_ENDPOINT = ISSUER + "/jwks"
     client = Client()
     params = _start(client)
     claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "subject-123", "exp": int(time.time()) + 300,
@@ -109,6 +107,7 @@ def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind, setting
     jwks = {"keys": [{"kid": "key-one", "kty": "RSA", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]}
     answer = _Response({"id_token": token, "access_token": "at-1", "token_type": "Bearer"})
     with (
+        override_settings(OIDC_RP_SIGN_ALGO="RS256", OIDC_OP_JWKS_ENDPOINT=ISSUER + "/jwks"),
         mock.patch("mozilla_django_oidc.auth.requests.post", return_value=answer),
         mock.patch("mozilla_django_oidc.auth.requests.get", return_value=_Response(jwks)),
     ):
@@ -116,3 +115,28 @@ def test_a_malformed_id_token_is_refused_not_a_server_error(nurse, kind, setting
     assert r.status_code == 302 and r["Location"] == "/login/?sso=failed"
     assert _refusals("token_invalid") == 1
     assert client.get("/screening/")["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("verified", [False, "false", None], ids=["false", "string-false", "absent"])
+@SSO
+def test_an_unverified_email_does_not_sign_anyone_in(nurse, verified):
+    client = Client()
+    params = _start(client)
+    userinfo = {"sub": "subject-123", "email": "nia.nurse@partner.example"}
+    if verified is not None:
+        userinfo["email_verified"] = verified
+    r, _ = _callback(client, params, _id_token(params["nonce"]), userinfo)
+    assert r["Location"] == "/login/?sso=failed"
+    assert _refusals("email_unverified") == 1
+    assert client.get("/screening/")["Location"].startswith("/login/")
+
+
+@SSO
+def test_email_verified_in_the_id_token_is_enough_when_the_userinfo_does_not_say(nurse):
+    client = Client()
+    params = _start(client)
+    r, _ = _callback(
+        client, params, _id_token(params["nonce"], email_verified=True),
+        {"sub": "subject-123", "email": "nia.nurse@partner.example"},
+    )  # fmt: skip
+    assert r["Location"] == "/screening/"
