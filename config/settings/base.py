@@ -142,12 +142,15 @@ AXES_FAILURE_LIMIT = "openmash.accounts.lockout.failure_limit"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the account-wide count
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# a single sign-on callback names no account: not counted under username '' (that would be a rule by address alone);
+# openmash.accounts.sso counts a refusal under the account the provider named instead (ADR 0018 addendum)
+AXES_WHITELIST_CALLABLE = "openmash.accounts.lockout.not_counted"
 # A sign-in succeeds only with its second factor: the password alone resets nothing (openmash.accounts.mfa resets the
 # username + address count once the second factor passes), so failed codes between passwords keep counting.
 AXES_RESET_ON_SUCCESS = False
 # masked in django-axes' log lines and attempt rows: the username and address (no personal data in logs, LG-3), the
 # password, a one-time code, a recovery code
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "otp_token"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "otp_token", "state"]
 AXES_VERBOSE = False  # no start-up banner on every command
 AXES_ENABLED = env.bool("OPENMASH_LOCKOUT_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a GOV.UK page saying what happened and what to do

@@ -193,7 +193,7 @@ def item_shown(actor, item, *, pack_allowed: bool = False, roles: frozenset[str]
         # whether this reader may ask the agency to release it (release_request_allowed, without another query)
         "release_askable": item.state == "shared"
         and item.released_at is None
-        and (actor.is_hub or view.shown == "not_released"),
+        and (view.audience == "hub" or view.shown == "not_released"),
     }
 
 
@@ -231,13 +231,16 @@ def item_release_allowed(actor, item) -> bool:
 
 
 def release_request_allowed(actor, item, *, pack_allowed: bool = False) -> bool:
-    """Whether the actor may ask the item's agency to release it: the hub (who sees it: item_view "full" or "held")
-    and a reader of its MASH pack (the allocated worker: "not_released"), for a shared, unreleased item."""
+    """Whether the actor may ask the item's agency to release it: the hub when it sees the item in full (audience
+    "hub"; not a sealed item held from a role not named for sealed items, "hub_held": asking for what you may not
+    read would be asking for it blind, attacker review 2026-12-01) and a reader of its MASH pack (the allocated
+    worker: "not_released"), for a shared, unreleased item."""
     if actor is None or item.state != "shared" or item.released_at is not None or item.withdrawn_at is not None:
         return False
+    view = item_view(actor, item, pack_allowed=pack_allowed)
     if actor.is_hub:
-        return True
-    return item_view(actor, item, pack_allowed=pack_allowed).shown == "not_released"
+        return view.audience == "hub"
+    return view.shown == "not_released"
 
 
 # --- querysets ----------------------------------------------------------------------------------------------------

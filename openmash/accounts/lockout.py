@@ -12,6 +12,13 @@ Two rules, both counted by django-axes:
   password included, until the hour's count falls below the cap or the partnership admin unlocks the account. The
   count comes from django-axes' AccessFailureLog (one row per failure, AXES_ENABLE_ACCESS_FAILURE_LOG).
 
+Single sign-on (ADR 0018 addendum) is never counted by IP address alone either: Django reports a refused sign-on
+callback as a failed sign-in with no username (its credentials are the sign-in's nonce and PKCE verifier), which
+django-axes would count under username '' + address, locking every single sign-on user behind that address.
+`not_counted` (AXES_WHITELIST_CALLABLE) tells django-axes to neither count nor check those; instead
+openmash.accounts.sso counts a refusal under the OpenMASH account the provider's verified claims name, when there is
+one (`sso_failure_record`), with no request data, and refuses a sign-on for an account locked by either rule.
+
 `failure_limit` is AXES_FAILURE_LIMIT (django-axes calls it with the request and the credentials): the per-pair limit
 normally, 0 while the account cap holds (then any pair, even a new address, is at or over the limit).
 """
@@ -49,6 +56,39 @@ def failure_limit(request, credentials) -> int:
     if account_capped(get_client_username(request, credentials) or ""):
         return 0
     return settings.OPENMASH_LOCKOUT_FAILURES
+
+
+def not_counted(request, credentials) -> bool:
+    """AXES_WHITELIST_CALLABLE: True for the credentials of a single sign-on callback (a ``nonce`` and no username),
+    which django-axes must neither count nor check: they name no account (see the module docstring). In: the request
+    and the credentials dict django-axes passes (may be None). Everything else (password, second factor, step-up,
+    and the per-account count of single sign-on refusals, which passes a username) is counted as usual."""
+    return isinstance(credentials, dict) and "nonce" in credentials and not credentials.get("username")
+
+
+def sso_failure_record(request, username: str) -> None:
+    """Count one refused single sign-on as a failed sign-in for ``username`` from the request's address (both
+    lockout rules). django-axes is given a copy of the request with no query string or form data, so the callback's
+    ``state`` and ``code`` are never stored in its rows. An empty username counts nothing."""
+    import copy
+
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.http import QueryDict
+
+    if not username or request is None:
+        return
+    bare = copy.copy(request)
+    bare.GET, bare.POST = QueryDict(), QueryDict()
+    AxesProxyHandler.user_login_failed(sender=__name__, credentials={"username": username}, request=bare)
+
+
+def sso_locked(request, username: str) -> bool:
+    """True if ``username`` may not sign in from the request's address now, by either lockout rule (django-axes)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if not settings.AXES_ENABLED or not username:
+        return False
+    return not AxesProxyHandler.is_allowed(request, {"username": username})
 
 
 def locked_usernames(usernames) -> set[str]:

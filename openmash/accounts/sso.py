@@ -18,7 +18,8 @@ module adds only what is ours:
   sign-in. mozilla-django-oidc checks the signature, algorithm, expiry (PyJWT) and nonce; the issuer and audience are
   checked here, because it does not.
 - **No one is created by a sign-on.** The claim ``OPENMASH_OIDC_USER_CLAIM`` (default ``email``) must match exactly
-  one existing user (case-insensitively), and that user must be allowed to sign in by the one active check
+  one existing user (case-insensitively; when it is ``email``, only if the provider says ``email_verified: true``,
+  else refused ``email_unverified``), and that user must be allowed to sign in by the one active check
   (``openmash.access.actor.user_may_sign_in``: active account, an active membership in an active agency). Roles are
   granted only in OpenMASH, under dual control; a provider's groups grant nothing.
 - Every refusal is one clear message on the sign-in page ("We could not sign you in with ...") and one audit event
@@ -109,6 +110,15 @@ def mfa_asserted(claims: dict) -> bool:
     return isinstance(acr, str) and acr in accepted_acr
 
 
+def email_verified(userinfo: dict, id_claims: dict) -> bool:
+    """True if the provider says the email address it gives was verified: ``email_verified`` (OIDC Core 5.1) is
+    true in the userinfo, or, when the userinfo does not carry it, in the verified ID token. A boolean, or the
+    string "true" (some providers send strings). Absent, false or anything else is False. Used when users are matched
+    by email (``OPENMASH_OIDC_USER_CLAIM=email``; ADR 0018 addendum)."""
+    value = userinfo.get("email_verified", id_claims.get("email_verified"))
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def audience_ok(claims: dict) -> bool:
     """True if the ID token was issued by our provider for our client: ``iss`` is ``OPENMASH_OIDC_ISSUER``; ``aud``
     is our client id or a list holding it; with several audiences, ``azp`` is our client id (OIDC Core 3.1.3.7)."""
@@ -167,11 +177,18 @@ def provider_logout_url(request) -> str:
 
 def _refuse(request, reason: str, *, user=None) -> None:
     """Record why a sign-on was refused: on the request (for the message) and in the audit trail (reason only).
-    During a step-up only the request is marked: the callback audits ``stepup_failed`` with the reason."""
+    During a step-up only the request is marked: the callback audits ``stepup_failed`` with the reason. ``user``:
+    the OpenMASH account the provider's verified claims name, if any; the refusal then counts as a failed sign-in
+    for that account (django-axes, both lockout rules). A refusal naming no account counts nothing (never under an
+    empty username: that would lock everyone behind one address out; openmash.accounts.lockout)."""
+    from openmash.accounts.lockout import sso_failure_record
+
     if request is not None:
         setattr(request, REFUSAL, reason)
         if getattr(request, STEPUP, None) is not None:
             return
+        if user is not None and reason != "locked_out":
+            sso_failure_record(request, user.get_username())  # never under '' (lockout.not_counted)
     audit_record(
         actor=None,
         user=user,
@@ -211,34 +228,63 @@ class SsoBackend(OIDCAuthenticationBackend):
         setattr(self.request, RAW_ID_TOKEN, id_token)
 
     def verify_token(self, token, **kwargs):
-        """The library's checks (signature, algorithm, expiry, nonce), then issuer, audience and ``exp``."""
-        claims = super().verify_token(token, **kwargs)
+        """The library's checks (signature, algorithm, expiry, nonce), then issuer, audience and ``exp``. A malformed
+        token (no ``kid`` or ``alg`` where the library looks them up, ``alg: none``, a header or payload that is not
+        JSON) makes the library raise KeyError, ValueError or TypeError: that is a refusal (SuspiciousOperation, so
+        ``token_invalid``), never a server error."""
+        try:
+            claims = super().verify_token(token, **kwargs)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise SuspiciousOperation(f"malformed ID token ({type(exc).__name__})") from exc
+        if not isinstance(claims, dict):
+            raise SuspiciousOperation("malformed ID token (claims are not an object)")
         if kwargs.get("nonce") is not None and not audience_ok(claims):
             raise SuspiciousOperation("ID token issuer or audience is not ours")
         return claims
+
+    def _users_named(self, value: str) -> list:
+        """Up to two users whose ``OPENMASH_OIDC_USER_CLAIM`` field (email, else username) equals ``value``,
+        case-insensitively."""
+        field = "email" if settings.OPENMASH_OIDC_USER_CLAIM == "email" else "username"
+        return list(self.UserModel.objects.filter(**{f"{field}__iexact": value.strip()})[:2])
+
+    def _named_user(self, claims: dict):
+        """The one user the verified ID token's claims name (``OPENMASH_OIDC_USER_CLAIM``), or None: whose failed
+        sign-on a refusal counts towards (the lockout)."""
+        value = claims.get(settings.OPENMASH_OIDC_USER_CLAIM)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        users = self._users_named(value)
+        return users[0] if len(users) == 1 else None
 
     def get_or_create_user(self, access_token, id_token, payload):
         """``payload``: the ID token's verified claims. The user the provider vouches for, or None (refused and
         audited). Never creates a user."""
         from openmash.access.actor import user_may_sign_in
+        from openmash.accounts.lockout import sso_locked
 
         if not mfa_asserted(payload):
-            _refuse(self.request, "no_second_factor")
+            _refuse(self.request, "no_second_factor", user=self._named_user(payload))
             return None
         claims = self.get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload.get("sub"):  # OIDC Core 5.3.2: the userinfo must be about the same subject
-            _refuse(self.request, "subject_mismatch")
+            _refuse(self.request, "subject_mismatch", user=self._named_user(payload))
             return None
         value = claims.get(settings.OPENMASH_OIDC_USER_CLAIM)
         if not isinstance(value, str) or not value.strip():
             _refuse(self.request, "no_user_claim")
             return None
-        field = "email" if settings.OPENMASH_OIDC_USER_CLAIM == "email" else "username"
-        users = list(self.UserModel.objects.filter(**{f"{field}__iexact": value.strip()})[:2])
+        if settings.OPENMASH_OIDC_USER_CLAIM == "email" and not email_verified(claims, payload):
+            _refuse(self.request, "email_unverified")  # anyone may put any address on an account at some providers
+            return None
+        users = self._users_named(value)
         if len(users) != 1:
             _refuse(self.request, "no_such_user" if not users else "several_users")
             return None
         user = users[0]
+        if sso_locked(self.request, user.get_username()):
+            _refuse(self.request, "locked_out", user=user)
+            return None
         if not user_may_sign_in(user):
             _refuse(self.request, "inactive", user=user)
             return None

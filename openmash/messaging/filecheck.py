@@ -8,12 +8,15 @@ extension and what the bytes are, never the file's name (it may name a child).
 Accepted, each by its own structure:
 
 - **PDF**: ``%PDF-`` at the start and an ``%%EOF`` marker in its last kilobyte; refused when it declares JavaScript,
-  a launch action or embedded files (in uncompressed dictionaries: a defence in depth, not a PDF sanitiser);
+  a launch action, additional actions (``/AA``) or embedded files (in uncompressed dictionaries, after decoding
+  ``#xx`` escapes in names: a defence in depth, not a PDF sanitiser);
 - **PNG**: the signature followed by its IHDR chunk; **JPEG**: the SOI marker and a JFIF/Exif/frame segment (both
   found by ``filetype``, a maintained content-detection library);
 - **DOCX / XLSX**: a zip archive (checked for zip bombs by ``core.zipcheck``, shared with the feed import, and for
   encrypted members) with ``[Content_Types].xml`` and ``word/document.xml`` or ``xl/workbook.xml``; refused when it
-  holds macros (``vbaProject.bin``, or a macro-enabled content type: .docm / .xlsm renamed);
+  holds macros (``vbaProject.bin``, or a macro-enabled content type: .docm / .xlsm renamed), a part a document
+  does not have (only XML, relationships, pictures, fonts; no programs, OLE objects or a member starting ``MZ``),
+  or a relationship to an external target other than a hyperlink (an attached template fetched from http://...);
 - **plain text**: UTF-8 (an optional byte-order mark), no NUL bytes, and no HTML, SVG or script markup.
 
 Everything else is refused: executables (Windows, ELF, Mach-O, scripts with ``#!``), HTML and SVG, old binary
@@ -58,7 +61,22 @@ ACCEPTED_LIST = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain text (.txt
 #: Office documents expand to at most this many bytes in all (a 10 MB workbook of text is rarely past 200 MB).
 MAX_OFFICE_UNCOMPRESSED = 256 * 1024 * 1024
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml)\b", re.IGNORECASE)
-_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|AA|OpenAction\s*<<[^>]*/S\s*/JavaScript)\b")
+#: a PDF name (ISO 32000-1 7.3.5): '/' and regular characters; '#xx' in it is the byte xx (so /Java#53cript is
+#: /JavaScript); normalised before the active-content check
+_PDF_NAME = re.compile(rb"/[^\x00\t\n\f\r /%()<>\[\]{}]+")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: the parts a Word or Excel file may hold, by extension: XML and relationships, pictures, embedded fonts, Excel's
+#: printer settings and legacy drawing (VML). Anything else (a program, an OLE object, a script) is refused.
+_OFFICE_PART_EXTENSIONS = (
+    ".xml", ".rels", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".odttf", ".vml",
+    ".fntdata",
+)  # fmt: skip
+_OFFICE_PRINTER_SETTINGS = re.compile(r"^xl/printerSettings/printerSettings\d+\.bin$")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>", re.IGNORECASE)
+_EXTERNAL = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
+_HYPERLINK = re.compile(rb"Type\s*=\s*[\"'][^\"']*/relationships/hyperlink[\"']", re.IGNORECASE)
+_MAX_PART_READ = 1024 * 1024
 
 
 class FileRefused(ValueError):
@@ -147,6 +165,41 @@ def _is_executable(head: bytes) -> bool:
     return _what(head).startswith(("a Windows program", "a program", "a script"))
 
 
+def pdf_names_normalised(data: bytes) -> bytes:
+    """``data`` with every '#xx' escape inside a PDF name replaced by its byte (ISO 32000-1 7.3.5), so that
+    ``/Java#53cript`` is checked as ``/JavaScript``. Bytes outside names are unchanged."""
+    return _PDF_NAME.sub(lambda m: _PDF_NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group(0)), data)
+
+
+def _office_parts_check(zf: zipfile.ZipFile, infos: list) -> None:
+    """Refuse an Office file holding a part a document does not have (a program, an OLE object, a script: only the
+    extensions in ``_OFFICE_PART_EXTENSIONS`` and Excel's printer settings), any part that starts like a program
+    (``MZ``, ELF, Mach-O, ``#!``), or a relationship to an external target other than a hyperlink (an
+    ``attachedTemplate`` or ``oleObject`` fetched from http://..., which Word opens without asking). Raises
+    FileRefused."""
+    for info in infos:
+        name = info.filename
+        if name.endswith("/") or name == "[Content_Types].xml":
+            continue
+        lower = name.lower()
+        if not (lower.endswith(_OFFICE_PART_EXTENSIONS) or _OFFICE_PRINTER_SETTINGS.match(name)):
+            raise FileRefused("The file holds a part Word and Excel documents do not have (a program or an object)")
+        with zf.open(info) as member:
+            head = member.read(8192)
+        if head.startswith(b"MZ") or _is_executable(head):
+            raise FileRefused("The file holds a program inside it: OpenMASH does not accept it")
+        if lower.endswith(".rels"):
+            if info.file_size > _MAX_PART_READ:
+                raise FileRefused("The file is not a Word or Excel document OpenMASH can check")
+            rels = zf.read(info)
+            for rel in _RELATIONSHIP.findall(rels):
+                if _EXTERNAL.search(rel) and not _HYPERLINK.search(rel):
+                    raise FileRefused(
+                        "The file fetches a template or an object from outside it (an external link): "
+                        "save a copy without it and send that"
+                    )
+
+
 def _office(data: bytes) -> str:
     """DOCX or XLSX after the zip checks; raises FileRefused."""
     try:
@@ -170,6 +223,7 @@ def _office(data: bytes) -> str:
             if types_info.file_size > 1024 * 1024:
                 raise FileRefused("The file is not a Word or Excel document OpenMASH can check")
             types = zf.read(types_info)
+            _office_parts_check(zf, infos)
     except zipfile.BadZipFile:
         raise FileRefused("The file is a damaged zip archive") from None
     except (RuntimeError, NotImplementedError, OSError, EOFError):  # encrypted or an unknown compression method
@@ -213,7 +267,7 @@ def _detect(data: bytes) -> str:
     if mime == PDF or head.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-1024:]:
             raise FileRefused("The file starts like a PDF but is not a complete PDF document")
-        if _PDF_ACTIVE.search(data):
+        if _PDF_ACTIVE.search(pdf_names_normalised(data)):
             raise FileRefused("The PDF holds JavaScript, a launch action or embedded files: print it to a new PDF")
         return PDF
     if mime == PNG:

@@ -24,7 +24,7 @@ router = Router(tags=["oversight"])
 
 class BreakGlassIn(CleanSchema):
     """Emergency access to one person's record. `category`: risk_to_life, urgent_safeguarding or
-    legal_requirement. `reason`: at least 20 characters (what is happening and why it cannot wait). `password` and
+    legal_requirement. `reason`: at least 20 characters in at least 4 words (what is happening and why it cannot wait). `password` and
     `code`: the caller's password again and the 6-digit code their authenticator app shows now (step-up, ASVS 5.0
     7.5.3; never a recovery code), unless their signed-in session stepped up in the last OPENMASH_STEPUP_SECONDS. A
     wrong password, or a wrong or already used code, counts toward the account's lockout. A user whose only second

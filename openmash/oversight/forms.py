@@ -6,7 +6,7 @@ from django import forms
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.oversight.choices import AlertDecision, BreakGlassCategory
-from openmash.oversight.services import REASON_MAX, REASON_MIN
+from openmash.oversight.services import REASON_MAX, REASON_MIN, REASON_MIN_WORDS, REASON_WORDS_MESSAGE, reason_words_ok
 from openmash.web.forms import FilterDateField, required_when
 
 
@@ -25,7 +25,7 @@ class BreakGlassForm(CleanTextFormMixin, forms.Form):
     )
     reason = forms.CharField(
         label="What is happening, and why can it not wait for the MASH?",
-        help_text=f"At least {REASON_MIN} characters. The privacy officer reads this.",
+        help_text=f"At least {REASON_MIN} characters, in words ({REASON_MIN_WORDS} or more). The privacy officer reads this.",
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": REASON_MAX}),
         error_messages={
@@ -40,6 +40,8 @@ class BreakGlassForm(CleanTextFormMixin, forms.Form):
             raise forms.ValidationError(
                 f"The reason must be at least {REASON_MIN} characters: say what is happening and why it cannot wait"
             )
+        if not reason_words_ok(reason):
+            raise forms.ValidationError(REASON_WORDS_MESSAGE)
         return reason
 
 

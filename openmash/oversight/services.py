@@ -9,6 +9,7 @@ NT-1; NHS SCR: "no patient or user identifiable information ... just an alert re
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,8 @@ from openmash.oversight.models import (
 )
 
 REASON_MIN = 20
+REASON_MIN_WORDS = 4
+_WORD = re.compile(r"[^\W\d_]{2,}")
 REASON_MAX = 2000
 NOTE_MAX = 2000
 #: At most one access notice per viewer per child in this window (no flood: NT-1).
@@ -67,9 +70,23 @@ def _unique_reference(model, prefix: str) -> str:
     raise RuntimeError("could not find a free reference")  # 40 random bits: never in practice
 
 
+def reason_words_ok(reason: str) -> bool:
+    """True if a break-glass reason is written in words (attacker review 2026-12-01: "aaaaaaaaaaaaaaaaaaaaaaaaa"
+    passed the length rule alone): at least REASON_MIN_WORDS words of two or more letters (any alphabet), not all
+    the same word, no word being one repeated letter ("aaaa")."""
+    words = [w.lower() for w in _WORD.findall(reason or "") if len(set(w.lower())) > 1]
+    return len(words) >= REASON_MIN_WORDS and len(set(words)) > 1
+
+
+REASON_WORDS_MESSAGE = (
+    f"The reason must be in words (at least {REASON_MIN_WORDS}): say what is happening and why it cannot wait"
+)
+
+
 def break_glass_validate(*, category: str, reason: str) -> tuple[str, str]:
-    """The category (a BreakGlassCategory code) and the reason (stripped; 20 to 2,000 characters), or
-    ValidationFailed with a message on `category` and/or `reason` (every error at once)."""
+    """The category (a BreakGlassCategory code) and the reason (stripped; 20 to 2,000 characters, and written in
+    words: ``reason_words_ok``), or ValidationFailed with a message on `category` and/or `reason` (every error at
+    once). SECURITY-TESTS BG-1."""
     errors: dict[str, list[str]] = {}
     category = (category or "").strip()
     reason = (reason or "").strip()
@@ -83,6 +100,8 @@ def break_glass_validate(*, category: str, reason: str) -> tuple[str, str]:
         ]
     elif len(reason) > REASON_MAX:
         errors["reason"] = [f"The reason must be {REASON_MAX:,} characters or fewer"]
+    elif not reason_words_ok(reason):
+        errors["reason"] = [REASON_WORDS_MESSAGE]
     if errors:
         raise ValidationFailed("Check the reason for emergency access", errors=errors)
     return category, reason
@@ -283,5 +302,7 @@ __all__ = [
     "privacy_alert_decide",
     "access_viewed",
     "REASON_MIN",
+    "REASON_MIN_WORDS",
+    "reason_words_ok",
     "STEPUP_NEEDED",
 ]

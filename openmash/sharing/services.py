@@ -27,6 +27,7 @@ from openmash.access.sharing import (
     agreement_check,
     hub_agencies,
     is_police_agency,
+    item_audience,
     item_decide_allowed,
     item_get_for,
     item_info_category,
@@ -38,7 +39,7 @@ from openmash.access.sharing import (
     release_request_recipients,
 )
 from openmash.audit.services import audit_record
-from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.fields import encrypted_values
 from openmash.sharing.choices import (
     SPECIAL_CATEGORIES,
@@ -490,10 +491,15 @@ def release_request_create(*, actor, item_id) -> ReleaseRequest:
     """The hub (inside the enquiry) or the allocated worker (from the MASH pack) asks the owning agency to release
     an item. The agency's researchers get an in-app notification naming the contact reference and the agency only
     (no content). Asking again while a request of the same person is open answers with that request.
-    Errors: NotFound (an item the actor may not see); Conflict (refused, draft or already released)."""
+    Errors: NotFound (an item the actor may not see, or may see only as held: a sealed item for a role not named
+    for sealed items; the 404 is audited ``deny`` by the denied-access middleware, like any item the actor may not
+    see); Conflict (refused, draft or already released)."""
     item = item_get_for(actor, item_id, qs=items_visible(actor).select_related("agency", "request__enquiry__contact"))
     contact = item.request.enquiry.contact
     pack_allowed = not actor.is_hub and pack_readable(actor, contact)
+    audience = item_audience(actor, item, pack_allowed=pack_allowed)
+    if not audience or audience == "hub_held":
+        raise NotFound()
     if not release_request_allowed(actor, item, pack_allowed=pack_allowed):
         raise Conflict("This item cannot be asked for: it is released already, or not shared with the MASH.")
     existing = ReleaseRequest.objects.filter(

@@ -93,7 +93,8 @@ def _id_token(nonce: str, **overrides) -> str:
 
 
 def _callback(client: Client, params: dict, id_token: str, userinfo: dict | None = None, token_status: int = 200):
-    userinfo = {"sub": "subject-123", "email": "nia.nurse@PARTNER.example"} if userinfo is None else userinfo
+    if userinfo is None:
+        userinfo = {"sub": "subject-123", "email": "nia.nurse@PARTNER.example", "email_verified": True}
     token = _Response({"id_token": id_token, "access_token": "at-1", "token_type": "Bearer"}, token_status)
     with (
         mock.patch("mozilla_django_oidc.auth.requests.post", return_value=token) as post,
@@ -221,7 +222,7 @@ def test_no_user_is_created_and_an_unknown_or_ambiguous_claim_signs_no_one_in(nu
     before = User.objects.count()
     client = Client()
     params = _start(client)
-    r, _ = _callback(client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": "x@partner.example"})
+    r, _ = _callback(client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": "x@partner.example", "email_verified": True})
     assert r["Location"] == "/login/?sso=failed" and User.objects.count() == before
     assert _refusals("no_such_user") == 1
 

@@ -195,7 +195,7 @@ def test_someone_else_at_the_provider_is_refused_audited_and_not_signed_in(nurse
         client,
         params,
         _id_token(params["nonce"], sub="subject-456", auth_time=now),
-        {"sub": "subject-456", "email": "sam.other@partner.example"},
+        {"sub": "subject-456", "email": "sam.other@partner.example", "email_verified": True},
     )
     assert r["Location"] == STEPUP_PAGE + "?" + urlencode({"next": NEXT, "sso": "other"})
     assert _signed_in_as_nurse(client) and STEPPED_UP not in client.session
@@ -205,7 +205,7 @@ def test_someone_else_at_the_provider_is_refused_audited_and_not_signed_in(nurse
     params = _stepup_start(client)  # the same account, but the provider now says another subject
     r, _ = _callback(
         client, params, _id_token(params["nonce"], sub="subject-789", auth_time=now), {"sub": "subject-789",
-        "email": "nia.nurse@partner.example"}
+        "email": "nia.nurse@partner.example", "email_verified": True}
     )  # fmt: skip
     assert r["Location"].endswith("sso=other") and STEPPED_UP not in client.session
     assert len(_stepup_events("stepup_failed", reason="subject_mismatch")) == 1

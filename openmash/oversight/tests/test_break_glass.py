@@ -39,6 +39,10 @@ def _counts():
         ({"reason": ""}, "reason", "Enter why you need to open this record now"),
         ({"reason": "Need to see it now"}, "reason", "at least 20 characters"),
         ({"reason": "   short reason     "}, "reason", "at least 20 characters"),
+        ({"reason": "a" * 25}, "reason", "The reason must be in words"),
+        ({"reason": "urgent urgent urgent urgent urgent"}, "reason", "The reason must be in words"),
+        ({"reason": "1234567890 1234567890 ok go"}, "reason", "The reason must be in words"),
+        ({"reason": "aaaa bbbb cccc dddd eeee ffff"}, "reason", "The reason must be in words"),
     ],
 )
 def test_a_missing_category_or_a_short_reason_is_refused_with_field_messages(world, signed_in, data, field, message):
@@ -58,6 +62,8 @@ def test_the_api_refuses_bad_input_with_422_field_messages(world, api):
     r = caller.post("/break-glass", {"person_id": str(world["child"].pk), "category": "", "reason": "too short"})
     assert r.status_code == 422
     assert set(r.json()["errors"]) == {"category", "reason"}
+    r = caller.post("/break-glass", {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": "a" * 25})
+    assert r.status_code == 422 and r.json()["errors"]["reason"][0].startswith("The reason must be in words")
     # a good reason but no password nor code (a bearer token has no session to have stepped up in)
     code = totp_code_for(world["researcher_school"].user)  # their app (made as if they had enrolled)
     r = caller.post("/break-glass", {"person_id": str(world["child"].pk), "category": "risk_to_life", "reason": REASON})

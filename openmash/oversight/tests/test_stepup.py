@@ -278,7 +278,7 @@ def _sso_signed_in(user):
     user.save(update_fields=["email"])
     client = Client()
     params = _start(client, next_url="/")
-    r, _ = _callback(client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": user.email})
+    r, _ = _callback(client, params, _id_token(params["nonce"]), {"sub": "subject-123", "email": user.email, "email_verified": True})
     assert r.status_code == 302 and r["Location"] == "/"
     return client
 
@@ -308,7 +308,7 @@ def test_a_single_sign_on_user_steps_up_at_the_provider_then_opens_the_record(wo
         params = {k: v[0] for k, v in parse_qs(urlparse(r["Location"]).query).items()}
         assert params["prompt"] == "login" and params["max_age"] == "0"
         token = _id_token(params["nonce"], auth_time=int(time.time()))
-        r, _ = _callback(client, params, token, {"sub": "subject-123", "email": actor.user.email})
+        r, _ = _callback(client, params, token, {"sub": "subject-123", "email": actor.user.email, "email_verified": True})
         assert r.status_code == 302 and r["Location"] == "/emergency-access/"
         event = _last_stepup_event(actor.user)
         assert event.action == "stepup" and event.detail["factor"] == "sso"
