@@ -940,7 +940,7 @@ def _shipped_cached() -> PhraseRules:
     try:
         raw = path.read_bytes()
         if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
-            rules = _rules_from_data(marshal.loads(raw[top + 32 :]))
+            rules = _rules_from_data(marshal.loads(raw[top + 32 :]))  # nosec B302 - the app's own cache in var/, written by this module
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
         rules = None
     if rules is None:
@@ -960,7 +960,7 @@ def _classifier_kept(matcher: _Matcher, first: str) -> tuple[re.Pattern, list[tu
     try:
         raw = path.read_bytes()
         if raw[:top] == _RULES_HEADER and hashlib.sha256(raw[top + 32 :]).digest() == raw[top : top + 32]:
-            rx, payloads = marshal.loads(raw[top + 32 :])
+            rx, payloads = marshal.loads(raw[top + 32 :])  # nosec B302 - the app's own cache in var/, written by this module
             if not matcher.strip_empty:  # the cues: (kind, value) tuples back into cues
                 payloads = [tuple(_Cue(*t) for t in group) for group in payloads]
             return _scan_compile(rx), payloads
@@ -1010,7 +1010,7 @@ class _LazyRoot(dict):
     def __getitem__(self, key):
         value = super().__getitem__(key)
         if isinstance(value, bytes):
-            value = marshal.loads(value)
+            value = marshal.loads(value)  # nosec B302 - bytes this process made from the cache
             if self.convert is not None:
                 value = _cue_leaves(value, self.convert)
             super().__setitem__(key, value)

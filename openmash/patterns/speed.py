@@ -417,10 +417,10 @@ def _records_join(members: list[Member], order: list[str], ids: dict) -> int:
     person_table = connection.ops.quote_name(Person._meta.db_table)
     record_table = connection.ops.quote_name(AgencyRecord._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:  # nosec B608 - the table names from _meta
-        cursor.executemany(f"UPDATE {person_table} SET merged_into_id = %s WHERE id = %s",  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {person_table} SET merged_into_id = %s WHERE id = %s",  # noqa: S608  # nosec B608 - _meta
                            [(_db_uuid(a), _db_uuid(b)) for a, b in merged])  # fmt: skip
-        cursor.executemany(f"UPDATE {record_table} SET person_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+        cursor.executemany(f"UPDATE {record_table} SET person_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608  # nosec B608
                            [(_db_uuid(a), stamp, _db_uuid(b)) for a, _t, b in moved])  # fmt: skip
     return len(links)
 
