@@ -339,7 +339,7 @@ ROWS: dict[str, Row] = {
     "patterns:flag_detail": Row("GET", "/flags/{flag}/", HUB, shows={"sealed": MANAGER}),
     "patterns:flag_accept": Row("GET", "/flags/{flag}/accept/", HUB),
     "patterns:flag_dismiss": Row(
-        "POST", "/flags/{flag}/dismiss/", HUB, 302, 404, writes=False, data={"version": 1, "reason": "Known"}
+        "POST", "/flags/{flag}/dismiss/", HUB, 302, 404, writes=False, data={"version": 1, "reason": "Known to children's services already"}
     ),
     "patterns:flag_watch": Row("POST", "/flags/{flag}/watch/", HUB, 302, 404, data={"version": 1, "days": "30"}),
     # suggesting early help: no early help service in the matrix's partnership, so the hub is told (200, no write)

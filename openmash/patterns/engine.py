@@ -28,6 +28,7 @@ Windows, counts, weights and indicator lists are the rule's ``definition`` (part
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -598,6 +599,10 @@ def contributions(hits: Sequence[Hit]) -> list[tuple[Event, list[str]]]:
 CROSS_AGENCY_TYPES = frozenset({"combination", "missing_education_and_health", "unborn", "same_concern"})
 MAX_WINDOW_DAYS = 3653
 MAX_AGENCIES = 50
+#: The largest weight, default weight or score a rule may give (attacker review: a weight of 1e308, or nan or inf,
+#: was saved, making one event enough; nan and inf also broke the JSON column and answered a misleading 409).
+MAX_WEIGHT = 10
+MAX_SCORE = 100
 
 
 def _limits_check(rule_type: str, definition: dict) -> str | None:
@@ -617,6 +622,26 @@ def _limits_check(rule_type: str, definition: dict) -> str | None:
     return None
 
 
+def _numbers_check(definition: dict) -> str | None:
+    """Weights and scores a rule can use: finite, not negative, a weight at most MAX_WEIGHT, a score above 0 and at
+    most MAX_SCORE (a weight past any score would make one event enough; nan or inf never compare)."""
+    weights = definition.get("weights")
+    if weights is not None and not isinstance(weights, dict):
+        return "weights must be a mapping of indicator code to weight"
+    named = [(f"weights: “{k}”", v) for k, v in (weights or {}).items()]
+    for name, value in [("default_weight", definition.get("default_weight")), *named]:
+        if value is None and name == "default_weight":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return f"{name} must be a number"
+        if not 0 <= value <= MAX_WEIGHT:
+            return f"{name} must be between 0 and {MAX_WEIGHT}"
+    score = definition.get("min_score")
+    if score is not None and (not math.isfinite(score) or not 0 < score <= MAX_SCORE):
+        return f"min_score must be more than 0 and at most {MAX_SCORE}"
+    return None
+
+
 def rule_check(rule_type: str, definition: dict) -> str | None:
     """Why a rule definition cannot be used (unknown type, a window that is not a positive whole number...), or
     None."""
@@ -628,8 +653,11 @@ def rule_check(rule_type: str, definition: dict) -> str | None:
         if key in definition and (not isinstance(definition[key], int) or definition[key] < 0):
             return f"{key} must be a whole number of 0 or more"
     for key in ("min_score", "default_weight"):
-        if key in definition and not isinstance(definition[key], (int, float)):
+        if key in definition and (isinstance(definition[key], bool) or not isinstance(definition[key], (int, float))):
             return f"{key} must be a number"
+    problem = _numbers_check(definition)
+    if problem:
+        return problem
     problem = _limits_check(rule_type, definition)
     if problem:
         return problem

@@ -51,7 +51,7 @@ def _named(field: forms.Field, short_name: str) -> forms.Field:
     return field
 
 
-class ConsentFieldsMixin(forms.Form):
+class ConsentFieldsMixin(CleanTextFormMixin, forms.Form):
     """The consent decision of the contact a flag is accepted into (or sent to early help with): asked, never
     assumed (practitioner review: the contact used to record "consent not sought" in the screener's name). The same
     questions and answers as the intake form (``contacts.choices``; checked by ``contacts.services.contact_create``,
@@ -79,10 +79,14 @@ class ConsentFieldsMixin(forms.Form):
     )
     consent_lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing without consent",
-        help_text="Needed unless consent was obtained. For safeguarding by a public body this is usually public task",
+        help_text="Required unless consent was obtained. For safeguarding by a public body this is usually public "
+        "task",
         choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
         required=False,
     )
+    # required only in some cases: never labelled "(optional)" (web.forms.required_when, set here without importing
+    # the web app)
+    consent_lawful_basis.conditional = True
     consent_condition = forms.ChoiceField(
         label="Condition for health or police information",
         help_text="If the concern includes health information or police information",
@@ -145,7 +149,7 @@ class FlagWatchForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
     )
 
 
-class FlagAcceptForm(LimitMessagesMixin, CleanTextFormMixin, ConsentFieldsMixin, forms.Form):
+class FlagAcceptForm(LimitMessagesMixin, ConsentFieldsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
     concern_codes = forms.MultipleChoiceField(
         label="Concern categories",
@@ -180,7 +184,7 @@ class FlagAcceptForm(LimitMessagesMixin, CleanTextFormMixin, ConsentFieldsMixin,
             )
 
 
-class FlagEarlyHelpSuggestForm(LimitMessagesMixin, CleanTextFormMixin, ConsentFieldsMixin, forms.Form):
+class FlagEarlyHelpSuggestForm(LimitMessagesMixin, ConsentFieldsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, label="Flag version")
 
 

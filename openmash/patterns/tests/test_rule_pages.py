@@ -176,6 +176,9 @@ def test_the_service_refuses_what_the_rules_file_refuses(admin):
     with pytest.raises(ValidationFailed) as caught:
         rule_change(actor=admin, code=CODE, expected_version=0, changes={"weights": {"injury": "heavy"}})
     assert "weights" in caught.value.errors
+    with pytest.raises(ValidationFailed) as caught:  # attacker review: a weight past any score made one event enough
+        rule_change(actor=admin, code=CODE, expected_version=0, changes={"weights": {"injury": 1e308}})
+    assert caught.value.errors["weights"] == ["Weights: “injury” must be between 0 and 10"]
     assert not PatternRule.objects.exists()  # a refused change stores nothing, not even the shipped set
 
 
@@ -271,6 +274,15 @@ def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypat
         ("combination", {"min_agencies": 2, "window_days": 0}, "window_days must be at least 1"),
         ("repeat_contacts", {"min_count": 0, "window_days": 365}, "min_count must be at least 1"),
         ("combination", {"min_agencies": 2, "window_days": 99999}, "window_days must be at most"),
+        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": 1e308}},
+         "weights: “ed_attendance” must be between 0 and 10"),
+        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": float("nan")}},
+         "weights: “ed_attendance” must be a number"),
+        ("combination", {"min_agencies": 2, "window_days": 90, "default_weight": float("inf")},
+         "default_weight must be a number"),
+        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": -1}},
+         "must be between 0 and 10"),
+        ("combination", {"min_agencies": 2, "window_days": 90, "min_score": 0}, "min_score must be more than 0"),
     ],
 )
 def test_values_that_would_defeat_a_rule_are_refused(rule_type, definition, message):

@@ -253,6 +253,7 @@ class FrontDoorBench:
 
     def __init__(self, *, people: int, contacts: int, iterations: int, seed: int, out) -> None:
         self.people, self.contacts, self.iterations, self.out = people, contacts, iterations, out
+        self.audit_paths: dict[str, str] = {}  # the trail's filtered pages (?f=<id>), made in choose_route
         self.rng = random.Random(seed)
         self.seed = seed
         self.small_people = min(2000, max(people // 10, 60))
@@ -367,8 +368,12 @@ class FrontDoorBench:
         elif endpoint.key.startswith("audit_user"):
             data = {"user": AUDIT_USER}
         if endpoint.key.startswith("audit_"):
-            if endpoint.key.endswith("_last"):
-                data["after"] = "0"  # the oldest page (keyset paging: as deep as the trail goes)
+            last = endpoint.key.endswith("_last")  # the oldest page (keyset paging: as deep as the trail goes)
+            stashed = self.audit_paths.get(endpoint.key.removesuffix("_last")) if use_web else None
+            if stashed:  # the page keeps the person and user filters server-side: its URL carries ?f=<id>
+                return "GET", stashed + ("&after=0" if last else ""), None, ""
+            if last:
+                data["after"] = "0"
             return method, template, data, ""
         if endpoint.key == "create":
             payload = _contact_payload(self.rng, self.payload_ids, self.pools, timezone.localdate())
@@ -387,10 +392,20 @@ class FrontDoorBench:
         with no API equivalent must work: CommandError otherwise (the benchmark must not rot silently)."""
         if endpoint.web is None:
             return False, ""
+        if endpoint.key.startswith("audit_") and not endpoint.key.endswith("_last"):
+            # the trail's person and user filters never go in a URL (core.filter_stash): post the form once, as the
+            # auditor does, and time the page it leads to (?f=<id>)
+            if endpoint.key.startswith("audit_person"):
+                form = {"person": str(self.audit_people[0])}
+            else:
+                form = {"user": AUDIT_USER}
+            posted = client.post(endpoint.web[1], form)
+            if posted.status_code == 302:
+                self.audit_paths[endpoint.key] = posted["Location"]
         method, path, data, expect = self.build(endpoint, True, 0)
         problem = ""
         try:
-            resolve(path)
+            resolve(path.split("?", 1)[0])
         except Resolver404:
             problem = f"web page {path} not found"
         else:
