@@ -530,7 +530,11 @@ def enquiry_rag(request, enquiry_id: UUID, payload: RagIn):
     services.enquiry_rerate(
         actor=request.actor, enquiry_id=enquiry_id, rag=payload.rag, reason=payload.reason, version=payload.version
     )
-    return enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor)
+    out = enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor)
+    # the version this edit made (the service changed it only from payload.version): read back after the commit, a
+    # concurrent edit may already have moved it on, and two callers would be told the same version
+    out["version"] = payload.version + 1
+    return out
 
 
 @router.post(
