@@ -53,6 +53,7 @@ def test_admin_adds_a_starter_who_sets_their_own_password(browser, page, console
     _check(page, console_errors, "the add-user page with errors")
     page.get_by_label("Username").fill("jo.starter")
     page.get_by_label("Full name", exact=True).fill("Jo Starter")
+    page.get_by_label("Work email address").fill("jo.starter@example.org")
     page.get_by_label("Agency").select_option("mash")
     page.get_by_label("Role").select_option("screener")
     page.get_by_test_id("create-user").click()
