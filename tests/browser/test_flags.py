@@ -113,7 +113,7 @@ def test_an_imported_pattern_is_flagged_explained_and_accepted_into_a_contact(
         # the consent decision is the screener's: nothing is chosen for them
         page.get_by_test_id("accept-submit").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text("Select the consent position")
-        page.get_by_label("Consent not sought").check()
+        page.get_by_label("Consent not sought", exact=True).check()
         page.get_by_label("Why was consent not sought?").select_option("unsafe")
         page.get_by_label("Lawful basis for sharing without consent").select_option("public_task")
         page.get_by_test_id("accept-submit").click()
