@@ -17,6 +17,7 @@ def all_scenarios() -> list[Scenario]:
         catalogue_family,
         catalogue_fresh3,
         catalogue_fresh4,
+        catalogue_fresh5,
         catalogue_heldout,
     )
 
@@ -29,6 +30,7 @@ def all_scenarios() -> list[Scenario]:
             catalogue_heldout,
             catalogue_fresh3,
             catalogue_fresh4,
+            catalogue_fresh5,
         )
         for make in module.SCENARIOS
     ]
