@@ -18,7 +18,9 @@ For a set of agency records (new ones from a feed import, an intake, or ``openma
    (``linkage.scoring.automatic_link_holds``, with its source). Hard rules: two records with different valid NHS
    numbers are never linked (the engine gives them probability 0, and ``link_scored`` checks the resolved people
    again); placeholder identifiers are never stored on a record, so never count; a pair with a current decision
-   (confirmed or rejected) is never proposed again. Pairs sharing a valid identifier are the deterministic rule's
+   (confirmed or rejected) is never proposed again; no automatic join puts two records one agency holds under its
+   own different local ids in one person (``linking`` rule 4: proposed instead). A chunk's pairs are decided
+   strongest first (``_strongest_first``), so of two links that cannot both stand the stronger one does. Pairs sharing a valid identifier are the deterministic rule's
    (``linking.records_link_identifiers``, run when a record is stored) and are skipped here.
 
 Each link stores its match weight, probability and per-field weights
