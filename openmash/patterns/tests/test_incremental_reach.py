@@ -18,12 +18,10 @@ from openmash.feeds.tests.conftest import row, run_import, write_csv  # noqa: F4
 from openmash.patterns import services
 from openmash.patterns.evaluation import affected_roots, children_evaluate, flags_evaluate
 from openmash.patterns.models import EventIndicator, Flag
-from openmash.patterns.reading import entries_read
 from openmash.patterns.speed import FEED, families, more_extract_write, population_write
 from openmash.people.models import AgencyRecord, LinkState, RecordLink
 
 pytestmark = pytest.mark.django_db
-
 
 
 def _state() -> dict:
@@ -247,3 +245,20 @@ def test_incremental_and_full_verdicts_agree_on_random_households(load):
             load(agency, rows)
             _full_changes_nothing(timezone.localdate())
     assert children_evaluate(timezone.localdate()).children >= 6
+
+
+def test_flags_raised_in_bulk_are_audited_one_event_each_without_contacts(load):
+    """``audit.services.audit_record_each``: the bulk raise's events, one per flag, as ``audit_record`` wrote them
+    (the operator, the rules, the date), with no contact (a flag just raised belongs to none), sealed in the chain."""
+    from openmash.audit.models import AuditEvent, AuditEventContact
+
+    load(
+        "school-oak", [kid("S1", "Lowen", address="3 Mill Lane", event_date=_day(40), event_type="Persistent absence")]
+    )
+    load("police", [grown("A1", "Kit", "3 Mill Lane", event_date=_day(10), event_type="Arrest")])
+    flag = Flag.objects.get(current=True)
+    events = AuditEvent.objects.filter(action="flag.raise", object_type="patterns.flag", object_id=str(flag.pk))
+    assert events.count() == 1
+    event = events.get()
+    assert event.detail == {"rules": [r["code"] for r in flag.rules], "as_of": timezone.localdate().isoformat()}
+    assert event.mac and not AuditEventContact.objects.filter(event=event).exists()
