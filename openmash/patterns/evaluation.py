@@ -147,9 +147,9 @@ def _grouped(rows):
 
 
 def _cluster_ids(roots: list[uuid.UUID]) -> list[uuid.UUID]:
-    """The ids of the people whose indicators are the resolved people `roots`': the roots and everyone merged into
-    them. Two indexed lookups: ``pk IN (...) OR merged_into IN (...)`` in one query made SQLite read every person
-    (issue 8 speed target)."""
+    """The ids of the people whose indicators are the resolved people `roots`': the roots themselves and, by one
+    indexed lookup, everyone merged into them (``pk IN (...) OR merged_into IN (...)`` in one query made SQLite read
+    every person for each chunk: issue 8 speed target)."""
     return list(roots) + list(Person.objects.filter(merged_into__in=roots).values_list("pk", flat=True))
 
 
