@@ -272,6 +272,19 @@ AFFIRMED = [
     ),
     ("other", "GP", "Third urine infection this year.", {"anogenital_symptoms": "Third urine infection"}),
     ("other", "School", "Unidentified young carer for her father.", {"young_carer": "Unidentified young carer"}),
+    (
+        "other",
+        "Housing",
+        "Tenancy audit: Clutter Image Rating 8 in the lounge.",
+        {"home_conditions": "Clutter Image Rating 8"},
+    ),
+    ("other", "Police", "Intelligence that the flat is being cuckooed.", {"adult_exploited": "cuckooed"}),
+    (
+        "other",
+        "Police",
+        "Firearms holder status not reviewed.",
+        {"weapons_access": "Firearms holder status not reviewed"},
+    ),
 ]
 
 
