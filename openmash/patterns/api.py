@@ -40,6 +40,7 @@ class FlagEventOut(Schema):
     explained: bool
     sealed: bool
     shown: bool
+    also_on_record: bool = False  # no rule counted it: also on record in the same period from another agency
 
 
 class FlagChildOut(Schema):

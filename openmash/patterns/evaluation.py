@@ -55,10 +55,20 @@ class ChildResult:
     hits: list[Hit]
     #: people the matching proposes may be this child (``possibly_same``) whose events the hits use: {root: link id}
     possibly_same: dict = field(default_factory=dict)
+    #: events also on record in the same period from agencies no hit names (``engine.also_on_record``): shown and
+    #: named with the flag, never what made it
+    also: tuple = ()
 
     @property
     def refs(self) -> list[str]:
+        """The ids of the events the hits counted (what a decided flag is compared with)."""
         return sorted({str(_uuid(e[REF])) for h in self.hits for e in h.events})
+
+    @property
+    def key_refs(self) -> list[str]:
+        """The ids the flag's ``contributions_key`` is made of: the hits' events, then those also on record (marked),
+        so an open flag is updated when either changes; the same key as before when nothing is also on record."""
+        return self.refs + sorted(f"also:{_uuid(e[REF])}" for e in self.also)
 
 
 @dataclass
@@ -420,7 +430,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
         result.children += 1
         hits = engine.evaluate_child(rules, child, day)
         if hits:
-            result.results[root] = ChildResult(root, hits)
+            result.results[root] = ChildResult(root, hits, also=engine.also_on_record(hits, child, day))
 
     if root_list is None:
         for root_key, events in _grouped(_stream(_events_sql(""), [False, _day_param(as_of)])):
@@ -507,7 +517,9 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
             break
         else:
             continue
-        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others})
+        # also on record: the holder's own records and its household only (never the possibly-same person's)
+        also = engine.also_on_record(hits, child_of(holder, own[holder], dob), day)
+        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others}, also)
 
 
 def _link_for(links: dict, holder, other):
@@ -570,7 +582,7 @@ def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
                         ],
                         agencies=agencies,
                         explanation=explanation,
-                        contributions_key=_key(res.refs),
+                        contributions_key=_key(res.key_refs),
                     )
                 )
             # rows_insert: what bulk_create writes (the explanation sealed with each flag's id), in a fraction of
@@ -581,7 +593,7 @@ def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
                 [
                     {"flag_id": flag.pk, "indicator_id": _uuid(e[REF]), "position": n, "rule_codes": codes}
                     for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
-                    for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+                    for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
                 ],
             )
             # a flag just raised belongs to no contact: its events without the per-event contact lookup
@@ -621,7 +633,7 @@ def _plan(result: Evaluation, flags: dict, decided_refs: dict) -> tuple[list[tup
     touch: list = []
     for root, res in result.results.items():
         refs = res.refs
-        key = _key(refs)
+        key = _key(res.key_refs)
         old = flags.get(root)
         if old is None or old.status == FlagStatus.WITHDRAWN:
             to_write.append((root, res, old, "raise"))
@@ -657,7 +669,7 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
     explanation, agencies = text
     rules = [{"code": h.rule.code, "version": h.rule.version, "title": h.rule.title} for h in res.hits]
     refs = res.refs
-    key = _key(refs)
+    key = _key(res.key_refs)
     try:
         with transaction.atomic(), audit_batch():
             if how == "update":
@@ -693,7 +705,7 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
                 )
             FlagContribution.objects.bulk_create(
                 FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
-                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
             )
             _audit(
                 actor,
@@ -736,11 +748,12 @@ def _explanations(items: list[tuple]) -> dict:
     and each contributing event with its agency, date, indicator and evidence, in time order. The evidence is
     decrypted here, for these events only."""
     refs = {_uuid(e[REF]) for _, res, _, _ in items for h in res.hits for e in h.events}
+    refs |= {_uuid(e[REF]) for _, res, _, _ in items for e in res.also}
     rows = _indicator_rows(refs)
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same)
+        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same, res.also)
     return out
 
 
@@ -764,12 +777,14 @@ def _indicator_rows(refs: set) -> dict:
 
 
 def explanation_text(
-    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None
+    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None, also: tuple = ()
 ) -> tuple[str, list[str]]:
     """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
     people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
     marked, and a closing paragraph says the flag relies on records not yet confirmed as this child, names the
-    agencies holding them and asks the hub to confirm or reject the match on its review page."""
+    agencies holding them and asks the hub to confirm or reject the match on its review page. ``also``: events also
+    on record in the same period from agencies no rule's events came from (``engine.also_on_record``), listed after
+    the contributing events under their own heading (they did not make the flag) and named among its agencies."""
     possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
@@ -777,10 +792,11 @@ def explanation_text(
     lines.append("Contributing events, in time order:")
     codes: set = set()
     unconfirmed: dict = defaultdict(set)  # proposal id -> agency names
-    for e, _rules in engine.contributions(hits):
+
+    def line(e) -> str | None:
         row = rows.get(_uuid(e[REF]))
         if row is None:
-            continue
+            return None
         person, on, ind, agency_id, evidence = row
         agency = agencies.get(agency_id)
         name = f"{agency.name} ({agency.code})" if agency else "the hub"
@@ -794,7 +810,19 @@ def explanation_text(
         else:
             who = " [another person at the child's address]"
         quote = f': "{evidence}"' if evidence else ""
-        lines.append(f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}")
+        return f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}"
+
+    for e, _rules in engine.contributions(hits):
+        text = line(e)
+        if text:
+            lines.append(text)
+    extra = [text for text in (line(e) for e in also) if text]
+    if extra:
+        lines.append(
+            "Also on record in the same period, from other agencies (these did not make the flag; they are part "
+            "of what those agencies saw):"
+        )
+        lines += extra
     for link_id, names in unconfirmed.items():
         lines.append(
             f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "

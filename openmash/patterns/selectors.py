@@ -151,10 +151,13 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     """What the flag page and the API show of a flag the actor has been given (flag_get).
 
     Out: {"child", "age", "rules": [{code, version, title, description}], "events": [{when, agency_code, agency,
-    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, unconfirmed}], "agencies":
+    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, also_on_record,
+    unconfirmed}], "agencies":
     [names], "unconfirmed": [{agencies, link_id}]}. ``unconfirmed``: events of a person the matching proposes may be
     this child (a current, undecided proposal; ``patterns.possibly_same``), shown only when the actor may see that
     person's entries too, with the proposal to review (``link_id`` only for those who review links).
+    ``also_on_record``: an event no rule counted, also on record in the same period from another agency
+    (``engine.also_on_record``); shown and hidden by the same sensitivity rules as every other event.
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
     rules hide from the actor is left out; a sealed event shows its agency, date and indicator but its words
     (``evidence``, ``event_type``) only to the sealed roles (``shown`` False otherwise)."""
@@ -201,6 +204,8 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 "sealed": sealed,
                 "shown": shown,
                 "rule_codes": list(row.rule_codes or []),
+                # no rule counted it: also on record in the same period (engine.also_on_record), named, not the cause
+                "also_on_record": not row.rule_codes,
                 "unconfirmed": root in pending,
             }
         )
