@@ -1667,7 +1667,10 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
             label="Change the allocated worker" if current_user_id else "Allocate a social worker",
             choices=[("", "Choose a worker"), *[(str(m.pk), f"{m.user} ({m.agency.name})") for m in workers]],
             initial=next((str(m.pk) for m in workers if m.user_id == current_user_id), ""),
-            error_messages={"required": "Choose a social worker", "invalid_choice": "Choose a social worker"},
+            error_messages={
+                "required": "Choose a social worker",
+                "invalid_choice": "Choose a social worker who can sign in and work now",
+            },
         )
 
 
