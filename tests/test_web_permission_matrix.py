@@ -324,6 +324,18 @@ ROWS: dict[str, Row] = {
         denied_overrides={"researcher@health-gp": 409},
         data={"back": "/enquiries/"},
     ),
+    # at allocation, ask one agency to release every item the MASH pack withholds (the decided contact has none
+    # withheld: the hub is sent back to the allocation page with "nothing to ask"; nothing is written)
+    "sharing:pack_release_requests": Row(
+        "POST",
+        "/packs/{decided}/release-requests/",
+        HUB,
+        302,
+        403,
+        personal=False,
+        writes=False,
+        data={"agency": "health-gp"},
+    ),
     "sharing:release_requests": Row(
         "GET", "/release-requests/", at_any("researcher"), denied=403, personal=frozenset({"researcher@health-gp"})
     ),

@@ -78,6 +78,20 @@ def rag_timescale_hint(
     )
 
 
+def rag_timescale_hints(
+    rag_levels, *, immediate_risk: bool, settings_obj: PartnershipSettings | None = None
+) -> dict[str, str]:
+    """The hint beside each RAG rating, {level code: words}, for every form that rates an enquiry: the screening
+    page's first rating and the enquiry page's re-rating say the same thing from the same words
+    (rag_timescale_hint), so a manager re-rating an immediate-risk enquiry is told the clock time it will really get.
+    In: the levels (RagLevel), whether the contact has immediate risk. No errors."""
+    settings_obj = settings_obj or (partnership_settings_get() if immediate_risk else None)
+    return {
+        lvl.code: rag_timescale_hint(rag_level=lvl, immediate_risk=immediate_risk, settings_obj=settings_obj)
+        for lvl in rag_levels
+    }
+
+
 def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime, immediate_risk: bool = False) -> dt.datetime:
     """When an agency's answer is due, for a request sent (or re-timed) at `now` on an enquiry due `enquiry_due`.
 
