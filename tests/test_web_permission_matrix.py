@@ -611,6 +611,7 @@ def page_routes():
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
     from openmash.accounts.models import Agency, User
+    from openmash.accounts.mfa import totp_device_ensure
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.partnership.services import partnership_defaults_ensure
     from tests.support import allocation_open, contact_record, decide, requests_send, respond, screen, subject_person
@@ -621,6 +622,7 @@ def _build_world() -> dict:
 
     def actor(role, agency, name):
         user = user_create(username=name, password="x", agency_code=agency, role=role, check_password=False)
+        totp_device_ensure(user)  # enrolled: a colleague who can sign in and work (access.actor.can_sign_in_q)
         return actor_for_user(user)
 
     users = {}
