@@ -567,8 +567,8 @@ def _fresh_adult() -> dict:
 
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
-    from openmash.accounts.models import Agency
     from openmash.accounts.mfa import totp_device_ensure
+    from openmash.accounts.models import Agency
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.enquiries.assignment import enquiry_assign
     from openmash.partnership.services import partnership_defaults_ensure

@@ -610,8 +610,8 @@ def page_routes():
 
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
-    from openmash.accounts.models import Agency, User
     from openmash.accounts.mfa import totp_device_ensure
+    from openmash.accounts.models import Agency, User
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.partnership.services import partnership_defaults_ensure
     from tests.support import allocation_open, contact_record, decide, requests_send, respond, screen, subject_person
