@@ -308,16 +308,20 @@ def _engine_key(field: str, link: RecordLink) -> str | None:
     return None
 
 
-def compare_fields(link: RecordLink, engine: dict | None = None) -> list[FieldRow]:
+def compare_fields(link: RecordLink, engine: dict | None = None, *, fields=None) -> list[FieldRow]:
     """The side-by-side rows for a link: each field of both records with its weight and reason. The link's own
     ``field_weights`` (from the scoring engine or the rule that proposed it) win; other fields are compared here so
     that contrary evidence is never hidden (DOMAIN.md 4.4). ``engine``: the scoring engine's field weights for the
     two records as they are now (``scoring.pair_field_weights``), giving the weight of each field the link's own
-    evidence leaves without one (a name and date-of-birth rule's proposal)."""
+    evidence leaves without one (a name and date-of-birth rule's proposal). ``fields``: the fields the reader may see
+    (access.fields.field_access(actor, link, record_type="record_link").fields, the one answer): rows for others are
+    left out; None lists every row (callers that show no personal data to anyone, such as the scoring tests)."""
     weights = link.field_weights or {}
     engine = engine or {}
     rows = []
     for field, label in _FIELDS:
+        if fields is not None and field not in fields:
+            continue
         key = _engine_key(field, link) or ""
         given = weights.get(field) or weights.get(key) or {}
         level, reason = _evidence(field, link.record_l, link.record_r)
@@ -397,6 +401,8 @@ class LinkReview:
     history: list[RecordLink]
     score: list[WeightLine] = dataclass_field(default_factory=list)
     said_different: bool = False
+    # both records as the one answer renders them (access.fields.linked_record_shown): the page's other rows
+    records: tuple[dict, dict] = ({}, {})
 
     @property
     def current(self) -> bool:
@@ -449,6 +455,9 @@ def link_review_get(*, actor, link_id) -> LinkReview:
     audit_record(actor=actor, action="view", obj=link, reason="link review")
     people = {link.record_l.person_id: link.record_l.person, link.record_r.person_id: link.record_r.person}
     audit_record_many(actor=actor, action="view", objects=list(people.values()), reason="link review")
+    from openmash.access.fields import field_access, linked_record_shown
+
+    access = field_access(actor, link, record_type="record_link")
     engine = {}
     if "prior" not in (link.field_weights or {}):
         from openmash.matching.scoring import pair_field_weights
@@ -456,7 +465,8 @@ def link_review_get(*, actor, link_id) -> LinkReview:
         engine = pair_field_weights(link.record_l, link.record_r)
     return LinkReview(
         link=link,
-        rows=compare_fields(link, engine),
+        rows=compare_fields(link, engine, fields=access.fields),
+        records=(linked_record_shown(access, link.record_l), linked_record_shown(access, link.record_r)),
         left_person=link.record_l.person,
         right_person=link.record_r.person,
         nhs_conflict=link.valid_to is None and nhs_conflict(link),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import field_access, linked_record_shown
 from openmash.access.policy import can, person_get_for, require
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
@@ -31,10 +32,14 @@ def review_queue(request):
         person = person_get_for(actor, request.GET["person"])
     cluster = person_cluster_ids(person) if person is not None else None
     page = selectors.review_queue(actor=actor, page=request.GET.get("page"), person_ids=cluster)
+    links = list(page)
+    for link in links:  # each pair's records as the one answer renders them (access.fields.linked_record_shown)
+        access = field_access(actor, link, record_type="record_link")
+        link.shown = (linked_record_shown(access, link.record_l), linked_record_shown(access, link.record_r))
     ctx = {
         "person_filter": person,
         "page": page,
-        "links": list(page),
+        "links": links,
         "pagination": pagination(request, page, label="Review queue pages"),
         "nav_active": "matching",
     }

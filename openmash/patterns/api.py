@@ -44,7 +44,7 @@ class FlagEventOut(Schema):
 
 
 class FlagChildOut(Schema):
-    person_id: UUID
+    person_id: UUID | None
     name: str
     date_of_birth: dt.date | None = None
     age: str
@@ -122,13 +122,13 @@ class FlagWatchIn(CleanSchema):
     days: int = Field(ge=1, le=decisions.WATCH_DAYS_MAX)
 
 
-def _child(person) -> dict:
-    return {
-        "person_id": person.pk,
-        "name": person.full_name,
-        "date_of_birth": person.date_of_birth,
-        "age": selectors.age_text(person.date_of_birth),
-    }
+def _child(actor, flag) -> dict:
+    """The flag's child as the one answer renders it (access.fields.flag_child_shown, field table "flag_child")."""
+    from openmash.access.fields import flag_child_shown
+
+    shown = flag_child_shown(actor, flag)
+    shown.pop("fields")
+    return shown
 
 
 def flag_out(actor, flag) -> dict:
@@ -138,7 +138,7 @@ def flag_out(actor, flag) -> dict:
         "version": flag.version,
         "status": flag.status,
         "as_of": flag.as_of,
-        "child": _child(flag.child),
+        "child": _child(actor, flag),
         "rules": x["rules"],
         "agencies": x["agencies"],
         "events": [{**e, "date": e["when"]} for e in x["events"]],
@@ -158,7 +158,7 @@ def flag_list(request, q: Query[FlagListQuery]):
             "version": f.version,
             "status": f.status,
             "as_of": f.as_of,
-            "child": _child(f.child),
+            "child": _child(request.actor, f),
             "rules": f.rule_titles,
             "agencies": f.agency_names,
         }
