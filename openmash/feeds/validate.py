@@ -22,8 +22,10 @@
   (none today). When all are blank the row only
   creates or supersedes the person's record.
 
-Any other cell that starts like a spreadsheet formula (= + - @), a description or an address, is text like any
-other: stored as sent, never evaluated; every CSV export of it is neutralised (`openmash.audit.export.neutralise`).
+Any other text cell that starts like a spreadsheet formula (= + - @) -- the record id, address, event type,
+description or event id -- is imported as sent (a description may fairly begin "- police attended") and never
+evaluated, with a **warning** on the row's report (``FORMULA_WARNING``) so the agency sees what a spreadsheet would
+have run; every CSV export of it is neutralised (`openmash.audit.export.neutralise`). ADR 0006 records the choice.
 
 Problems never quote a cell's value (the report is shown and downloaded without showing personal data).
 """
@@ -55,6 +57,12 @@ from openmash.people.validation import date_of_birth_check, name_clean
 
 EARLIEST_EVENT = dt.date(1900, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet reads as a formula (OWASP CSV injection)
+#: The one rule for a text cell that starts like a spreadsheet formula (names apart: a name is refused, ``name``):
+#: it is imported as sent, never evaluated, every CSV export neutralises it, and the row's report says so (ADR 0006).
+FORMULA_WARNING = (
+    "This begins with = + - or @, which a spreadsheet reads as a formula: imported as text, exactly as sent (never "
+    "run); every export from OpenMASH neutralises it. Check the agency's system exported the text it meant to"
+)
 PERSON_AS_RECEIVED = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
 )  # fmt: skip
@@ -203,6 +211,8 @@ class _Checker:
         if len(value) > limit:
             self.err(field, f"This is longer than {limit} characters")
             return ""
+        if value.startswith(FORMULA_STARTS):
+            self.err(field, FORMULA_WARNING, level="warning")
         return value
 
     def name(self, field: str, label: str) -> str:
@@ -382,4 +392,4 @@ def is_unmapped(clean: CleanRow) -> bool:
     return clean.event is not None and clean.event.kind == EventKind.OTHER
 
 
-__all__ = ["CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]
+__all__ = ["FORMULA_WARNING", "CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]
