@@ -85,7 +85,11 @@ def _agency(code: str | None) -> Agency:
         )
     agency = Agency.objects.filter(code=code, active=True).first()
     if agency is None:
-        raise ValidationFailed("Unknown agency", errors={"agency": ["No active agency has that code"]})
+        codes = list(Agency.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+        listed = ", ".join(codes) if codes else "none: add the agency first"
+        raise ValidationFailed(
+            "Unknown agency", errors={"agency": [f"No active agency has that code. The active agencies: {listed}"]}
+        )
     return agency
 
 

@@ -27,7 +27,9 @@ description or event id -- is imported as sent (a description may fairly begin "
 evaluated, with a **warning** on the row's report (``FORMULA_WARNING``) so the agency sees what a spreadsheet would
 have run; every CSV export of it is neutralised (`openmash.audit.export.neutralise`). ADR 0006 records the choice.
 
-Problems never quote a cell's value (the report is shown and downloaded without showing personal data).
+Problems never quote a cell's free text (the report is shown and downloaded without showing personal data); a
+date that was read as a date, or has a date's shape, is named in its problem (an event date the same as a date of
+birth: review finding 16), so the agency can find the cell.
 """
 
 from __future__ import annotations
@@ -291,10 +293,10 @@ class _Checker:
             if occurred_on is None:
                 self.err("event_date", "Enter the date of the event")
             elif occurred_on > self.today:
-                self.err("event_date", "The event date is in the future")
+                self.err("event_date", f"The event date {occurred_on.isoformat()} is in the future")
                 occurred_on = None
             elif occurred_on < EARLIEST_EVENT:
-                self.err("event_date", "The event date is before 1900")
+                self.err("event_date", f"The event date {occurred_on.isoformat()} is before 1900")
                 occurred_on = None
         type_text = self.text("event_type", limit=200)
         if not type_text and not any(p.field == "event_type" for p in self.problems):
@@ -305,7 +307,10 @@ class _Checker:
             return None
         kind = self.spec.event_kind(type_text)
         if date_of_birth is not None and occurred_on < date_of_birth and kind not in PRE_BIRTH_KINDS:
-            self.err("event_date", "The event date is before the person's date of birth: check both dates")
+            self.err(
+                "event_date",
+                f"The event date {occurred_on.isoformat()} is before the person's date of birth: check both dates",
+            )
             return None
         if event_id:
             external_id = f"id:{event_id}"

@@ -443,7 +443,7 @@ def test_an_event_before_the_persons_birth_is_a_row_error(write_csv, run_import,
     batch = run_import(write_csv(rows))
     _refused_and_untouched(batch, counts, before)
     assert _problems(batch) == [(3, "event_date")]
-    assert "The event date is before the person's date of birth" in _reasons(batch)
+    assert "is before the person's date of birth" in _reasons(batch)
     skipped = run_import(write_csv(rows), skip_bad_rows=True)
     assert skipped.status == BatchStatus.DONE and (skipped.rows_written, skipped.rows_bad) == (1, 1)
     # the same day as the birth is not before it

@@ -30,6 +30,12 @@ from openmash.feeds.services import batch_start, feed_import
 from openmash.matching.scoring import records_due_score
 
 SHOWN_PROBLEMS = 200
+#: What the summary line says of a batch that finished before any row was read.
+_NOTHING_READ = {
+    BatchStatus.REFUSED: "The file was refused before any row was read (the reason follows).",
+    BatchStatus.FAILED: "The import failed before any row was read (the reason follows).",
+    BatchStatus.ALREADY_IMPORTED: "The same file was imported before: no row was read again and nothing changed.",
+}
 
 
 class _Bar:
@@ -164,9 +170,14 @@ class Command(AdminCommand):
             )
         for type_text, count in list(report.get("unmapped_types", {}).items())[:20]:
             self.stdout.write(f"event type not in the mapping, imported as other: {type_text} ({count} rows)")
-        self.stdout.write(
-            f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
-            f"read, {batch.rows_bad} with errors."
-        )
+        if batch.rows_total or batch.status not in _NOTHING_READ:
+            self.stdout.write(
+                f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
+                f"read, {batch.rows_bad} with errors."
+            )
+        else:
+            # refused before any row was read, or the same file already imported: "0 rows read, 0 with errors" said
+            # nothing (review finding 16); say what happened (a refusal's reason is the command's error line)
+            self.stdout.write(f"batch {batch.pk}: {batch.get_status_display()}. {_NOTHING_READ[batch.status]}")
         if batch.status not in (BatchStatus.REFUSED, BatchStatus.FAILED):
             self.stdout.write(report.get("message", ""))
