@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow
 
 from linkage import names
+from linkage.addresses import address_normalise
 from linkage.identifiers import NHS_PLACEHOLDERS, identifier_normalise
 
 __all__ = [
@@ -198,8 +199,8 @@ _TRAILING_POSTCODE = r"\s*\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\s*$"
 
 
 def _addresses(raw: pd.Series) -> np.ndarray:
-    """Lower-case ASCII address words without punctuation or a trailing postcode ("12 Acacia Ave, Leeds LS1 4AB" →
-    "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
+    """Lower-case ASCII address words without punctuation or a trailing postcode, street types in one spelling
+    (``linkage.addresses``: "12 Acacia Avenue, Leeds LS1 4AB" → "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
     from anyascii import anyascii
 
     text = raw.astype(_ARROW)
@@ -209,6 +210,8 @@ def _addresses(raw: pd.Series) -> np.ndarray:
         text[non_ascii] = [anyascii(t) for t in text[non_ascii]]
     text = text.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
     text = text.str.replace(_TRAILING_POSTCODE, "", regex=True).str.strip()
+    # "Road"/"Rd", "Street"/"St" ... in one spelling (linkage.addresses), once per distinct address
+    text = _map_unique(text.astype(object).fillna(""), address_normalise)
     out = text.to_numpy(dtype=object, na_value=None).copy()
     out[out == ""] = None
     return out

@@ -1351,7 +1351,11 @@ def _identifier_pair(
             match_probability=None,
             field_weights=weights,
             rule=rule,
-            reason="Not linked automatically: " + "; ".join(blocked),
+            # the shared identifier first, so the queue's "Why" says what brought the pair (review finding 4)
+            reason=f"Same {' and '.join(IDENTIFIER_LABELS[f] for f in shared)}; not linked automatically: "
+            + "; ".join(blocked)
+            if shared
+            else "Not linked automatically: " + "; ".join(blocked),
         )
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
