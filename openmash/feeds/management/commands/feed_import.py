@@ -26,7 +26,7 @@ from openmash.accounts.management.base import AdminCommand
 from openmash.feeds.choices import BatchStatus
 from openmash.feeds.models import ImportBatch
 from openmash.feeds.runner import spool_path
-from openmash.feeds.services import batch_start, feed_import
+from openmash.feeds.services import batch_matching_record, batch_start, feed_import
 from openmash.matching.scoring import records_due_score
 
 SHOWN_PROBLEMS = 200
@@ -121,7 +121,8 @@ class Command(AdminCommand):
             )
         bar._bytes = path.suffix.lower() in (".csv", ".txt", ".tsv")
         try:
-            batch = feed_import(actor=actor, path=path, batch=batch, encoding=opts["encoding"], progress=bar)
+            encoding = opts["encoding"] or (batch.encoding if opts["batch"] else None) or None
+            batch = feed_import(actor=actor, path=path, batch=batch, encoding=encoding, progress=bar)
         finally:
             bar.close()
             if opts["batch"]:
@@ -132,6 +133,7 @@ class Command(AdminCommand):
         if batch.status == BatchStatus.DONE and settings.OPENMASH_SCORE_AFTER_IMPORT and not opts["no_score"]:
             # the import's records and every intake record stored since the last run (ADR 0009)
             summary = records_due_score(None)
+            batch_matching_record(batch, summary)
             self.stdout.write(
                 f"Scored {summary.records} records: {summary.confirmed} joined automatically, "
                 f"{summary.proposed} sent to the review queue."
