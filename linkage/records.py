@@ -2,7 +2,11 @@
 
 The batch format (issue 6): columns ``record_id, given_name, family_name, date_of_birth`` (ISO ``YYYY-MM-DD``;
 day/month/year is accepted too, as ``openmash import`` accepts it), ``sex, postcode, address, identifier``; any value
-may be blank and any column but ``record_id`` may be left out (read as blank); extra columns are ignored.
+may be blank and any column but ``record_id`` may be left out (read as blank); extra columns are ignored, except the
+optional ``agency`` (``OPTIONAL_COLUMNS``): the code of the agency or source system that holds the record. Two
+records of one agency (the same non-blank ``agency``) are that agency's statement that they are two people (each has
+its own ``record_id``), so they are never joined automatically, directly or through a cluster
+(``linkage.scoring.HOLD_SAME_AGENCY``, ``linkage.clustering.cluster_pairs``).
 
 ``normalise_records(df)`` gives one row per record of plain, comparable values (the same frame feeds our engine and
 Splink, so the model means the same on both); ``encode(frame)`` turns that into integer codes for the vectorised
@@ -27,6 +31,7 @@ from linkage.identifiers import NHS_PLACEHOLDERS, identifier_normalise
 __all__ = [
     "INPUT_COLUMNS",
     "InputError",
+    "OPTIONAL_COLUMNS",
     "Features",
     "encode",
     "normalise_records",
@@ -35,6 +40,8 @@ __all__ = [
 ]
 
 INPUT_COLUMNS = ("record_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "identifier")
+#: Columns read when present and never required: ``agency`` (who holds the record; see the module docstring).
+OPTIONAL_COLUMNS = ("agency",)
 _SEX = {"M": "m", "MALE": "m", "1": "m", "F": "f", "FEMALE": "f", "2": "f", "X": "x", "OTHER": "x", "9": "x"}
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$")
 _MAX_LISTED = 5
@@ -55,10 +62,10 @@ def _rows(positions: np.ndarray | list[int]) -> str:
 def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFrame:
     """Read a batch CSV file (UTF-8, with or without a byte-order mark) as strings and check it.
 
-    In: a path. Out: a DataFrame with exactly ``INPUT_COLUMNS`` as strings ("" for blank), in file order. Raises
-    ``InputError`` (one line, naming the file) when the file is missing, empty, not UTF-8 text, has no
-    ``record_id`` column, or any of the problems ``validate_records`` finds (all of them, in one message). A
-    missing column other than ``record_id`` is read as blank ("any value may be blank", issue 6).
+    In: a path. Out: a DataFrame with ``INPUT_COLUMNS`` (and the ``OPTIONAL_COLUMNS`` the file has) as strings
+    ("" for blank), in file order. Raises ``InputError`` (one line, naming the file) when the file is missing, empty,
+    not UTF-8 text, has no ``record_id`` column, or any of the problems ``validate_records`` finds (all of them, in
+    one message). A missing column other than ``record_id`` is read as blank ("any value may be blank", issue 6).
     """
     path = Path(path)
     label = label or path.name
@@ -81,7 +88,7 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
             keep_default_na=False,
             na_filter=False,
             encoding="utf-8-sig",
-            usecols=lambda c: c.strip().lower() in INPUT_COLUMNS,
+            usecols=lambda c: c.strip().lower() in INPUT_COLUMNS + OPTIONAL_COLUMNS,
         )
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text (save the file as CSV UTF-8)") from None
@@ -131,7 +138,7 @@ def _iso_dates(dob: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
     """Check a frame of batch records and return it with exactly ``INPUT_COLUMNS`` as stripped strings, dates of
-    birth as ISO ``YYYY-MM-DD``.
+    birth as ISO ``YYYY-MM-DD``, plus each of ``OPTIONAL_COLUMNS`` the frame has (other columns are dropped).
 
     A missing column other than ``record_id`` is taken as blank (issue 6: "any may be blank"); a date of birth may be
     ISO (documented) or day/month/year as ``openmash import`` accepts. Raises ``InputError`` naming every problem
@@ -142,10 +149,11 @@ def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
         raise InputError(f"{label}: {_NO_RECORD_ID}")
     if len(df) == 0:
         raise InputError(f"{label}: no records (only a header row)")
+    columns = INPUT_COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in df.columns)
     out = pd.DataFrame(
         {
             c: df[c].fillna("").astype(str).str.strip() if c in df.columns else pd.Series([""] * len(df), dtype=object)
-            for c in INPUT_COLUMNS
+            for c in columns
         }
     ).reset_index(drop=True)
     problems = []
@@ -262,8 +270,8 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
     ``names.comparison_forms``), ``family_parts`` (sorted list of the words of the family name), ``dob`` (``YYYYMMDD`` string), ``dob_year``/``dob_month``/``dob_day`` (ints or None),
     ``sex`` (``m``/``f``/``x``), ``postcode`` (unit without space), ``postcode_sector`` (``"LS1 4"``),
     ``postcode_district`` (``"LS1"``), ``address`` (folded, without postcode), ``nhs_number`` (ten digits, only when
-    valid), ``identifier`` (``kind:value`` of another valid or unclassified identifier). None everywhere a value is
-    blank, a placeholder or invalid.
+    valid), ``identifier`` (``kind:value`` of another valid or unclassified identifier); ``agency`` (as given) only
+    when the input has that column. None everywhere a value is blank, a placeholder or invalid.
     """
     out = pd.DataFrame({"unique_id": df["record_id"].astype(str).to_numpy()})
 
@@ -301,6 +309,8 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
     out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcodes(df["postcode"])
     out["address"] = _addresses(df["address"])
     out["nhs_number"], out["identifier"], out["identifier_deterministic"] = _identifiers(df["identifier"])
+    if "agency" in df.columns:
+        out["agency"] = none_if_blank(df["agency"].astype(str).str.strip()).to_numpy()
     return out
 
 
@@ -317,7 +327,8 @@ class Features:
     ``source`` is 0 for every record when deduplicating, 0/1 for the two files when linking.
     ``address_numbers``: code of the house and flat numbers of the address in order (-1 when it has none), so two
     flats of one block or two houses of one street tell apart however each agency writes the street;
-    ``identifier_kind``: code of the kind of ``identifier`` (UPN, PNC ID, other; -1 blank).
+    ``identifier_kind``: code of the kind of ``identifier`` (UPN, PNC ID, other; -1 blank); ``agency``: code of the
+    agency that holds the record (-1 blank; None when the input had no ``agency`` column).
     """
 
     n: int
@@ -351,6 +362,7 @@ class Features:
     identifier_deterministic: np.ndarray
     address_numbers: np.ndarray | None = None  # code of the address's numbers ("4 12" of "Flat 4, 12 Harbour Ct")
     identifier_kind: np.ndarray | None = None  # code of the identifier's kind ("upn", "pnc_id", "other")
+    agency: np.ndarray | None = None  # code of the agency holding the record (-1 blank); None: not given
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -481,6 +493,7 @@ def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
         identifier_deterministic=frame["identifier_deterministic"].to_numpy(dtype=bool),
         address_numbers=_codes(np.array([_numbers(a) for a in frame["address"].to_numpy()], dtype=object)),
         identifier_kind=_codes(np.array([_kind(v) for v in frame["identifier"].to_numpy()], dtype=object)),
+        agency=_codes(frame["agency"].to_numpy()) if "agency" in frame.columns else None,
     )
 
 

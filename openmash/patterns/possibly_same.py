@@ -130,11 +130,19 @@ def pairs_eligible(as_of: dt.date, roots=None) -> list[Pair]:
     ):
         records[row[1]].append(row)
     said_different = _said_different(records)
+    # an agency holding records of both under its own different ids says they are two people (people.linking rule 4)
+    held_by: dict = defaultdict(set)
+    for person, agency in (
+        AgencyRecord.objects.filter(person_id__in=people)
+        .exclude(local_id__startswith="openmash-person:")
+        .values_list("person_id", "agency_id")
+    ):
+        held_by[person].add(agency)
     adult_before = as_of.toordinal() - ADULT_DAYS
     out = []
     for (pa, pb), link in sorted(found.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         a, b = persons.get(pa), persons.get(pb)
-        if a is None or b is None or frozenset((pa, pb)) in said_different:
+        if a is None or b is None or frozenset((pa, pb)) in said_different or held_by[pa] & held_by[pb]:
             continue
         if _eligible(a, b, records[pa], records[pb], adult_before):
             out.append(Pair(_uuid(pa), _uuid(pb), _uuid(link)))

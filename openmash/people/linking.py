@@ -23,7 +23,12 @@ Hard rules (enforced here before any confirmation; the scoring engine enforces t
 2. a placeholder identifier never links anything: record identifier columns hold only valid, normalised,
    non-placeholder values (``openmash.people.identifiers``), and only those columns are compared;
 3. an automatic rule never overrides a human decision: a pair a human rejected stays rejected, and a pair that
-   would join two people a human separated goes to the review queue instead of being confirmed.
+   would join two people a human separated goes to the review queue instead of being confirmed;
+4. an agency's own distinct records are a cannot-link (issue 8, "never merge two children to make a pattern"): no
+   automatic rule puts two records one agency holds under different local ids in one resolved person, directly or
+   through other records; the link that would do it is proposed for review instead (``_agency_keeps_apart``). A
+   human may still confirm it. Records OpenMASH itself made for an agency (``LOCAL_ID_PREFIX``: a person named in a
+   contact) are not the agency's own ids and constrain nothing.
 
 Every write runs in one transaction with its audit events; concurrent decisions on one link are settled by a
 row lock and a conditional update (the loser gets ``Conflict``), and recomputing a cluster locks its people.
@@ -1005,9 +1010,10 @@ class _Sets:
         return True
 
 
-def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
-    """For the pairs of a chunk, in four queries: each record's resolved person, the pairs with a current link row,
-    the valid NHS numbers each of those people holds, and the pairs of people a human said are different."""
+def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list, dict]:
+    """For the pairs of a chunk, in five queries: each record's resolved person, the pairs with a current link row,
+    the valid NHS numbers each of those people holds, the pairs of people a human said are different, and the
+    agencies holding each of those people's records under their own local ids (rule 4 of the module)."""
     ids = {x for pair in pairs for x in pair}
     person_of = dict(AgencyRecord.objects.filter(pk__in=ids).values_list("pk", "person_id"))
     persons = set(person_of.values())
@@ -1026,15 +1032,26 @@ def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
         .filter(Q(record_l_id__in=held.values("pk")) | Q(record_r_id__in=held.values("pk")))
         .values_list("record_l__person_id", "record_r__person_id")
     )
-    return person_of, decided, nhs, rejected
+    agencies: dict[uuid.UUID, set] = {}
+    for pid, agency_id in _agency_own_records().filter(person_id__in=persons).values_list("person_id", "agency_id"):
+        agencies.setdefault(pid, set()).add(agency_id)
+    return person_of, decided, nhs, rejected, agencies
 
 
 def _plain_joins(
-    pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list, held: set = frozenset()
+    pairs: set,
+    person_of: dict,
+    decided: set,
+    nhs: dict,
+    rejected: list,
+    held: set = frozenset(),
+    agencies: dict | None = None,
 ) -> tuple[list, list]:
     """(joins, slow): the plain pairs to confirm in bulk, one per join needed, and the pairs to decide one by one
     (see ``_link_by_identifiers_bulk``). ``held``: pairs the ADR 0005 addendum stops (the records disagree on date
-    of birth or names, or one of them points at two people), always decided one by one."""
+    of birth or names, or one of them points at two people), always decided one by one. ``agencies``: {person: the
+    agencies holding their records under their own ids}; a join that would put two people's records of one agency
+    together is decided one by one too (rule 4 of the module)."""
     plain, slow = [], []
     for pair in sorted(pairs):
         if person_of[pair[0]] != person_of[pair[1]]:
@@ -1050,6 +1067,7 @@ def _plain_joins(
     for a, b in rejected:
         if a in together.parent and b in together.parent and together.find(a) == together.find(b):
             blocked.add(together.find(a))
+    blocked |= _agency_clashes(together, agencies or {})
     forest = _Sets(set(person_of.values()))
     joins = []
     for left, right in plain:
@@ -1058,6 +1076,21 @@ def _plain_joins(
         elif forest.union(person_of[left], person_of[right]):
             joins.append((left, right))
     return joins, slow
+
+
+def _agency_clashes(together: _Sets, agencies: dict) -> set:
+    """The roots of ``together`` whose people hold records of one agency under two local ids between them (rule 4
+    of the module): {person: agencies holding their own records} in, roots out."""
+    holder: dict = {}  # (root, agency) -> the person whose records that agency holds
+    clashes = set()
+    for p, held_by in agencies.items():
+        if p not in together.parent:
+            continue
+        root = together.find(p)
+        for agency_id in held_by:
+            if holder.setdefault((root, agency_id), p) != p:
+                clashes.add(root)
+    return clashes
 
 
 def _confirm_bulk(*, actor, pool: dict, joins: list, person_of: dict) -> int:
@@ -1106,10 +1139,10 @@ def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
     pool, pairs = _identifier_pairs(records, bulk=True)
     if not pairs:
         return 0
-    person_of, decided, nhs, rejected = _bulk_facts(pairs)
+    person_of, decided, nhs, rejected, agencies = _bulk_facts(pairs)
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
     held = {p for p in pairs if p[0] in bridging or p[1] in bridging or _demographics_disagree(pool[p[0]], pool[p[1]])}
-    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held)
+    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held, agencies)
     written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
     for left, right in sorted(set(slow)):
         spread = max(bridging.get(left, 0), bridging.get(right, 0))
@@ -1215,13 +1248,39 @@ def _cannot_link(persons_a: Iterable, persons_b: Iterable):
     )
 
 
-def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> str:
+def _agency_own_records():
+    """Agency records under the agency's own local ids (not ``LOCAL_ID_PREFIX``: those OpenMASH made for a person
+    named in a contact). A queryset."""
+    return AgencyRecord.objects.exclude(local_id__startswith=LOCAL_ID_PREFIX)
+
+
+def _agency_keeps_apart(persons_a: Iterable, persons_b: Iterable) -> str:
+    """Rule 4 of the module: why joining these two sets of resolved people would put two records one agency holds
+    under different local ids in one person, naming the agency (never a value); "" when no agency holds records in
+    both. Two records of one agency are unique by local id (``agency_record_local_id_unique``), so an agency with a
+    record on each side holds two records. Source: issue 8 ("never merge two children to make a pattern") and the
+    pattern bench's traps TR06, TR08, TR10 (a school holding two children, one spelt as the other). One query."""
+    own = _agency_own_records()
+    agencies = own.filter(person_id__in=list(persons_a)).values("agency_id")
+    name = (
+        own.filter(person_id__in=list(persons_b), agency_id__in=agencies)
+        .order_by("agency__name")
+        .values_list("agency__name", flat=True)
+        .first()
+    )
+    if name is None:
+        return ""
+    return f"{name} holds them as two records under different record ids: to that agency they are two people"
+
+
+def _rejected_between(persons_a: Iterable, persons_b: Iterable, *, agencies: bool = True) -> str:
     """Why no automatic rule may join these two sets of resolved people (a cannot-link constraint), in words that
     name no value; "" when nothing stops it. A referrer's "not this person" (``REFERRER_RULE``) is named as such, so
-    the review queue shows where the constraint came from."""
+    the review queue shows where the constraint came from. ``agencies``: also an agency's own two records (rule 4 of
+    the module, ``_agency_keeps_apart``); False for a human's confirmation, which that rule does not bind."""
     rules = set(_cannot_link(persons_a, persons_b).values_list("rule", flat=True)[:20])
     if not rules:
-        return ""
+        return _agency_keeps_apart(persons_a, persons_b) if agencies else ""
     if REFERRER_RULE in rules:
         return "the referrer said at intake these are different people"
     return "a reviewer has said records of these two people belong to different people"
@@ -1475,7 +1534,8 @@ def link_scored(
 
     - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
-      would give one person two NHS numbers, a referrer said at intake they are different people, or the engine
+      would give one person two NHS numbers, a referrer said at intake they are different people, joining them
+      would put two records one agency holds under different local ids in one person (rule 4), or the engine
       held it back from an automatic join (``hold_reason``, from ``linkage.scoring.automatic_link_holds``: no shared
       validated identifier and the first names or surnames disagree) -- in which case it is proposed with the
       reason;
@@ -1638,7 +1698,7 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     people = dict(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
     )
-    said_different = _rejected_between([people[link.record_l_id]], [people[link.record_r_id]])
+    said_different = _rejected_between([people[link.record_l_id]], [people[link.record_r_id]], agencies=False)
     if override:
         message = "These records have different NHS numbers: give the reason you are sure they are the same person"
     elif said_different:
