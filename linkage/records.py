@@ -1,10 +1,11 @@
 """Input records: reading and checking the batch format, and turning each record into comparable features.
 
-The batch format (issue 6): columns ``record_id, given_name, family_name, date_of_birth`` (ISO ``YYYY-MM-DD``),
-``sex, postcode, address, identifier``; any value may be blank; extra columns are ignored, except the optional
-``agency`` (``OPTIONAL_COLUMNS``): the code of the agency or source system that holds the record. Two records of one
-agency (the same non-blank ``agency``) are that agency's statement that they are two people (each has its own
-``record_id``), so they are never joined automatically, directly or through a cluster
+The batch format (issue 6): columns ``record_id, given_name, family_name, date_of_birth`` (ISO ``YYYY-MM-DD``;
+day/month/year is accepted too, as ``openmash import`` accepts it), ``sex, postcode, address, identifier``; any value
+may be blank and any column but ``record_id`` may be left out (read as blank); extra columns are ignored, except the
+optional ``agency`` (``OPTIONAL_COLUMNS``): the code of the agency or source system that holds the record. Two
+records of one agency (the same non-blank ``agency``) are that agency's statement that they are two people (each has
+its own ``record_id``), so they are never joined automatically, directly or through a cluster
 (``linkage.scoring.HOLD_SAME_AGENCY``, ``linkage.clustering.cluster_pairs``).
 
 ``normalise_records(df)`` gives one row per record of plain, comparable values (the same frame feeds our engine and
@@ -24,6 +25,7 @@ import pandas as pd
 import pyarrow
 
 from linkage import names
+from linkage.addresses import address_normalise
 from linkage.identifiers import NHS_PLACEHOLDERS, identifier_normalise
 
 __all__ = [
@@ -40,7 +42,6 @@ __all__ = [
 INPUT_COLUMNS = ("record_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "identifier")
 #: Columns read when present and never required: ``agency`` (who holds the record; see the module docstring).
 OPTIONAL_COLUMNS = ("agency",)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SEX = {"M": "m", "MALE": "m", "1": "m", "F": "f", "FEMALE": "f", "2": "f", "X": "x", "OTHER": "x", "9": "x"}
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$")
 _MAX_LISTED = 5
@@ -62,9 +63,9 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
     """Read a batch CSV file (UTF-8, with or without a byte-order mark) as strings and check it.
 
     In: a path. Out: a DataFrame with ``INPUT_COLUMNS`` (and the ``OPTIONAL_COLUMNS`` the file has) as strings
-    ("" for blank), in file order. Raises
-    ``InputError`` (one line, naming the file) when the file is missing, empty, not UTF-8 text, lacks a column, has
-    blank or repeated record ids, or has dates of birth that are not ISO dates.
+    ("" for blank), in file order. Raises ``InputError`` (one line, naming the file) when the file is missing, empty,
+    not UTF-8 text, has no ``record_id`` column, or any of the problems ``validate_records`` finds (all of them, in
+    one message). A missing column other than ``record_id`` is read as blank ("any value may be blank", issue 6).
     """
     path = Path(path)
     label = label or path.name
@@ -78,9 +79,8 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
     if not header or not any(h.strip() for h in header):
         raise InputError(f"{label}: the file is empty (it needs a header row: {', '.join(INPUT_COLUMNS)})")
     header = [h.strip().lower() for h in header]
-    missing = [c for c in INPUT_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{label}: missing columns: {', '.join(missing)} (it needs {', '.join(INPUT_COLUMNS)})")
+    if "record_id" not in header:
+        raise InputError(f"{label}: {_NO_RECORD_ID}")
     try:
         df = pd.read_csv(
             path,
@@ -99,34 +99,78 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
     return validate_records(df, label=label)
 
 
-def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
-    """Check a frame of batch records and return it with exactly ``INPUT_COLUMNS`` as stripped strings, plus each
-    of ``OPTIONAL_COLUMNS`` the frame has (other columns are dropped).
+#: The dates of birth a batch may hold: ISO (the documented format) and what ``openmash import``'s standard mapping
+#: also accepts (day/month/year, ``openmash/feeds/mappings/standard.yaml``), so one file works with both commands.
+_DATE_FORMS = (
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})",
+    r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})",
+)
+_NO_RECORD_ID = (
+    f"no record_id column (the columns are {', '.join(INPUT_COLUMNS)}; any but record_id may be left out or blank)"
+)
 
-    Raises ``InputError`` for: a missing column, no records, a blank or repeated ``record_id``, a
-    ``date_of_birth`` that is not a real ISO date (each listed by row, the header being row 1).
+
+def _iso_dates(dob: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(dates of birth as ISO text, "" where blank; positions of those that are not a real date in an accepted
+    form)."""
+    out = pd.Series([""] * len(dob), index=dob.index, dtype=object)
+    given = (dob != "").to_numpy()
+    done = ~given
+    for pattern in _DATE_FORMS:
+        parts = dob.str.extract("^" + pattern + "$")
+        hit = parts["y"].notna().to_numpy() & ~done
+        if not hit.any():
+            continue
+        parsed = pd.to_datetime(
+            {
+                "year": parts["y"][hit].astype(int),
+                "month": parts["m"][hit].astype(int),
+                "day": parts["d"][hit].astype(int),
+            },
+            errors="coerce",
+        )
+        ok = parsed.notna().to_numpy()
+        rows = np.flatnonzero(hit)[ok]
+        out.iloc[rows] = parsed[ok].dt.strftime("%Y-%m-%d").to_numpy()
+        done[rows] = True
+    return out, np.flatnonzero(~done)
+
+
+def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
+    """Check a frame of batch records and return it with exactly ``INPUT_COLUMNS`` as stripped strings, dates of
+    birth as ISO ``YYYY-MM-DD``, plus each of ``OPTIONAL_COLUMNS`` the frame has (other columns are dropped).
+
+    A missing column other than ``record_id`` is taken as blank (issue 6: "any may be blank"); a date of birth may be
+    ISO (documented) or day/month/year as ``openmash import`` accepts. Raises ``InputError`` naming every problem
+    found, in one line: no ``record_id`` column, no records, blank or repeated ``record_id`` values, dates of birth
+    that are not real dates (each listed by row, the header being row 1).
     """
-    missing = [c for c in INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(f"{label}: missing columns: {', '.join(missing)} (it needs {', '.join(INPUT_COLUMNS)})")
+    if "record_id" not in df.columns:
+        raise InputError(f"{label}: {_NO_RECORD_ID}")
     if len(df) == 0:
         raise InputError(f"{label}: no records (only a header row)")
     columns = INPUT_COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in df.columns)
-    out = pd.DataFrame({c: df[c].fillna("").astype(str).str.strip() for c in columns})
+    out = pd.DataFrame(
+        {
+            c: df[c].fillna("").astype(str).str.strip() if c in df.columns else pd.Series([""] * len(df), dtype=object)
+            for c in columns
+        }
+    ).reset_index(drop=True)
+    problems = []
     ids = out["record_id"]
     blank = np.flatnonzero((ids == "").to_numpy())
     if len(blank):
-        raise InputError(f"{label}: blank record_id in rows {_rows(blank)}")
-    repeated = np.flatnonzero(ids.duplicated(keep="first").to_numpy())
+        problems.append(f"blank record_id in rows {_rows(blank)}")
+    repeated = np.flatnonzero((ids.duplicated(keep="first") & (ids != "")).to_numpy())
     if len(repeated):
-        raise InputError(f"{label}: repeated record_id in rows {_rows(repeated)}: each record needs its own id")
-    dob = out["date_of_birth"]
-    given = dob != ""
-    parsed = pd.to_datetime(dob.where(given, None), format="%Y-%m-%d", errors="coerce")
-    bad = np.flatnonzero((given & (parsed.isna() | ~dob.str.fullmatch(_ISO_DATE.pattern))).to_numpy())
+        problems.append(f"repeated record_id in rows {_rows(repeated)}: each record needs its own id")
+    iso, bad = _iso_dates(out["date_of_birth"])
     if len(bad):
-        raise InputError(f"{label}: date_of_birth is not a date like 2014-03-27 in rows {_rows(bad)}")
-    return out.reset_index(drop=True)
+        problems.append(f"date_of_birth is not a date like 2014-03-27 (or 27/03/2014) in rows {_rows(bad)}")
+    if problems:
+        raise InputError(f"{label}: " + "; ".join(problems))
+    out["date_of_birth"] = iso.astype(str).to_numpy()
+    return out
 
 
 def _map_unique(series: pd.Series, fn) -> pd.Series:
@@ -163,8 +207,8 @@ _TRAILING_POSTCODE = r"\s*\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\s*$"
 
 
 def _addresses(raw: pd.Series) -> np.ndarray:
-    """Lower-case ASCII address words without punctuation or a trailing postcode ("12 Acacia Ave, Leeds LS1 4AB" →
-    "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
+    """Lower-case ASCII address words without punctuation or a trailing postcode, street types in one spelling
+    (``linkage.addresses``: "12 Acacia Avenue, Leeds LS1 4AB" → "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
     from anyascii import anyascii
 
     text = raw.astype(_ARROW)
@@ -174,6 +218,8 @@ def _addresses(raw: pd.Series) -> np.ndarray:
         text[non_ascii] = [anyascii(t) for t in text[non_ascii]]
     text = text.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
     text = text.str.replace(_TRAILING_POSTCODE, "", regex=True).str.strip()
+    # "Road"/"Rd", "Street"/"St" ... in one spelling (linkage.addresses), once per distinct address
+    text = _map_unique(text.astype(object).fillna(""), address_normalise)
     out = text.to_numpy(dtype=object, na_value=None).copy()
     out[out == ""] = None
     return out

@@ -322,10 +322,11 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 match_probability=float(scores.match_probability[k]),
                 field_weights=_field_weights(model, f, int(left[k]), int(right[k]), freq.enabled),
                 lower_threshold=lower,
+                upper_threshold=upper,
+                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
                 # a clear case (same date of birth and address, names agree: linkage.scoring.clear_same_person)
                 # is joined from the lower threshold up
-                upper_threshold=lower if scores.clear is not None and scores.clear[k] else upper,
-                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
+                clear_case=bool(scores.clear is not None and scores.clear[k]),
             )
             if link is not None and link.state == LinkState.CONFIRMED:
                 summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)

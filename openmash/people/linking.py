@@ -88,6 +88,7 @@ __all__ = [
     "link_propose",
     "link_reject",
     "link_scored",
+    "scored_reason",
     "local_id_for",
     "people_cluster_ids",
     "person_cluster_ids",
@@ -1409,7 +1410,11 @@ def _identifier_pair(
             match_probability=None,
             field_weights=weights,
             rule=rule,
-            reason="Not linked automatically: " + "; ".join(blocked),
+            # the shared identifier first, so the queue's "Why" says what brought the pair (review finding 4)
+            reason=f"Same {' and '.join(IDENTIFIER_LABELS[f] for f in shared)}; not linked automatically: "
+            + "; ".join(blocked)
+            if shared
+            else "Not linked automatically: " + "; ".join(blocked),
         )
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
@@ -1517,12 +1522,15 @@ def link_scored(
     lower_threshold: float,
     upper_threshold: float,
     hold_reason: str = "",
+    clear_case: bool = False,
 ) -> RecordLink | None:
     """Act on a pair of records scored by the Fellegi-Sunter engine (``openmash.matching.scoring``), ADR 0005.
 
     In: the two record ids (either order); ``match_weight`` (log2 Bayes factor, prior included) and
     ``match_probability`` in [0, 1] after the engine's rules; ``field_weights`` ({comparison: {"weight", "level",
-    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1).
+    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1), always the partnership's own
+    figures (the reason stored quotes them: ``scored_reason``); ``clear_case``: the engine found the clear case
+    (``linkage.scoring.clear_same_person``), which is joined from the lower threshold up.
 
     - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
@@ -1557,10 +1565,9 @@ def link_scored(
         return None
     if _hub_said_different([a.person_id], [b.person_id]).exists():
         return None  # a reviewer or manager said these two people are different: neither linked nor proposed again
-    between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
-    reason = f"Match probability {match_probability:.3f}, {between}"
+    reason = scored_reason(match_probability, lower_threshold, upper_threshold)
     blocked = []
-    if match_probability >= upper_threshold:
+    if match_probability >= (lower_threshold if clear_case else upper_threshold):
         if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
             blocked.append("the two records have different NHS numbers")
         elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
@@ -1570,8 +1577,11 @@ def link_scored(
         if hold_reason:
             blocked.append(hold_reason)
         if not blocked:
+            confirm_reason = scored_reason(
+                match_probability, lower_threshold, upper_threshold, clear_case=clear_case, confirmed=True
+            )
             return _scored_confirm(
-                actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
+                actor, left, right, current, match_weight, match_probability, field_weights, confirm_reason
             )
         reason = f"Match probability {match_probability:.3f}, not linked automatically: " + "; ".join(blocked)
     return link_propose(
@@ -1586,7 +1596,26 @@ def link_scored(
     )
 
 
-def _scored_confirm(actor, left, right, current, weight, probability, field_weights, upper) -> RecordLink:
+def scored_reason(
+    probability: float, lower: float, upper: float, *, clear_case: bool = False, confirmed: bool = False
+) -> str:
+    """The one wording of a scored link's reason, quoting the partnership's own thresholds (finding 3 of the
+    practitioner review of issue 6: a clear case once said "upper threshold 0.50", the lower threshold it was joined
+    from). In: the match probability, the partnership's (lower, upper) thresholds, whether the engine found the clear
+    case (joined from the lower threshold up) and whether the link is being confirmed. Out: the text stored as
+    ``RecordLink.reason``, e.g. "Match probability 0.970, at or above the upper threshold 0.95"."""
+    head = f"Match probability {probability:.3f}, "
+    if confirmed and probability >= upper:
+        return head + f"at or above the upper threshold {upper:.2f}"
+    if confirmed and clear_case:
+        return head + (
+            f"below the upper threshold {upper:.2f} but a clear case (names, date of birth and address agree), "
+            f"joined at or above the lower threshold {lower:.2f}"
+        )
+    return head + f"between the thresholds ({lower:.2f} and {upper:.2f})"
+
+
+def _scored_confirm(actor, left, right, current, weight, probability, field_weights, reason) -> RecordLink:
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
         raise Conflict("Someone else decided this link first.")
@@ -1602,7 +1631,7 @@ def _scored_confirm(actor, left, right, current, weight, probability, field_weig
                 rule=MATCHING_RULE,
                 decided_by=None,
                 decided_at=now,
-                reason=f"Match probability {probability:.3f}, at or above the upper threshold {upper:.2f}",
+                reason=reason,
                 valid_from=now,
             )
     except IntegrityError:

@@ -123,3 +123,25 @@ def test_the_form_asks_the_lawful_basis_and_the_contact_page_shows_it(referrer, 
     page = hub.get(f"/contacts/{contact.pk}/").content.decode()
     assert "sharing is justified in the public interest" in page
     assert "Article 6(1)(e) public task" in page and "Note: Father refused by phone" in page
+
+
+def test_the_openapi_schema_lists_the_consent_answers(api, referrer):
+    """Review finding 17: consent, consent_lawful_basis and consent_condition (and the two reasons) are enums."""
+    doc = api(referrer).get("/openapi.json").json()
+    props = doc["components"]["schemas"]["ContactCreateIn"]["properties"]
+    assert set(props["consent"]["enum"]) == {"", "obtained", "refused", "not_sought", "not_applicable"}
+    assert "public_task" in props["consent_lawful_basis"]["enum"]
+    assert "not_recorded" not in props["consent_lawful_basis"]["enum"]  # a mark of old contacts, never an answer
+    assert "sch1_para18" in props["consent_condition"]["enum"]
+    assert "unsafe" in props["consent_not_sought_reason"]["enum"]
+    assert "risk_of_harm" in props["consent_override_reason"]["enum"]
+
+
+def test_a_missing_consent_position_lists_the_answers_in_the_api(api, referrer):
+    r = api(referrer).post("/contacts", contact_payload(consent=""))
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"]["consent"] == [
+        "Select the consent position (one of: obtained, refused, not_sought or not_applicable)"
+    ]
+    bad = api(referrer).post("/contacts", contact_payload(consent="maybe"))
+    assert bad.status_code == 422 and "not_applicable" in " ".join(bad.json()["errors"]["consent"])
