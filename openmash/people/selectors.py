@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from openmash.access.fields import person_search_details
@@ -322,15 +322,47 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
     found = people_lookup(terms, today=today)
     limit = settings.OPENMASH_SEARCH_MAX_RESULTS
     top = found.matches[:limit]
-    # the people shown with their NHS number and current postcode, in one query (the minimum details need no more)
-    nhs = PersonIdentifier.objects.filter(person=OuterRef("pk"), identifier_type="nhs_number").values("value")[:1]
-    postcode = Address.objects.filter(person=OuterRef("pk")).order_by("-start_date").values("postcode")[:1]
+    # the people shown with their NHS number and current postcode read over their clusters (a number held only by
+    # a person merged into them is theirs: practitioner review of issue 6, finding 1), in one query; then the agency
+    # records joined into them, in one more, so each value is resolved as the person's page resolves it
+    # (people.summary.resolve through access.fields.person_minimum_details)
+    cluster = Q(person=OuterRef("pk")) | Q(person__merged_into=OuterRef("pk"))
+    nhs = (
+        PersonIdentifier.objects.filter(cluster, identifier_type="nhs_number")
+        .order_by(F("person__merged_into").asc(nulls_first=True), "created_at")
+        .values("value")[:1]
+    )
+    postcode = (
+        Address.objects.filter(cluster)
+        .order_by(F("end_date").asc(nulls_first=True), F("start_date").desc(nulls_last=True))
+        .values("postcode")[:1]
+    )
     loaded = {
         p.pk: p
         for p in Person.objects.filter(pk__in=[m.person_id for m in top]).annotate(
             search_nhs=Subquery(nhs), search_postcode=Subquery(postcode)
         )
     }
+    for p in loaded.values():
+        p.summary_records = []
+    for record in (
+        AgencyRecord.objects.filter(person_id__in=list(loaded))
+        .select_related("agency")
+        .only(
+            "person_id",
+            "agency__name",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "upn",
+            "postcode",
+            "address",
+            "received_at",
+        )
+        .order_by("received_at", "pk")
+    ):
+        loaded[record.person_id].summary_records.append(record)
     viewable = people_visible_ids(actor, list(loaded))
     shown = []
     for match in top:
