@@ -57,12 +57,15 @@ def name_preferred(forename: str, surname: str, spellings) -> tuple[str, str]:
 
 
 def display_name(forename: str, surname: str) -> str:
-    """The whole name as it is written: family name first and no space for a name in Chinese or Japanese script
-    ("王小明"), family name first with a space for Korean ("김 민준"), else given name first ("Łucja Wałęsa")."""
+    """The whole name as it is written: family name first and no space for a name wholly in Chinese or Japanese
+    script ("王小明"), family name first with a space for one wholly in Korean ("김 민준"), else given name first
+    ("Łucja Wałęsa", and a name mixing scripts: "王芳 Brightwater")."""
     forename, surname = forename or "", surname or ""
-    if _CJK.search(forename + surname):
+    whole = forename + surname
+    latin = any(ch.isalpha() and ord(ch) < 0x2E80 for ch in whole)  # a mixed name ("王芳 Brightwater") keeps its order
+    if not latin and _CJK.search(whole):
         return f"{surname}{forename}"
-    if _HANGUL.search(forename + surname):
+    if not latin and _HANGUL.search(whole):
         return f"{surname} {forename}".strip()
     return f"{forename} {surname}".strip()
 

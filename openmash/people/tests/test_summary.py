@@ -100,6 +100,7 @@ def test_chinese_and_korean_names_are_shown_family_name_first():
     assert display_name("小明", "王") == "王小明"
     assert display_name("Xiaoming", "Wang") == "Xiaoming Wang"
     assert display_name("민준", "김") == "김 민준"
+    assert display_name("王芳", "Brightwater") == "王芳 Brightwater"  # mixed scripts keep the order given
 
 
 def test_an_address_held_twice_is_listed_once_with_the_agencies_holding_it(partnership):
