@@ -120,3 +120,14 @@ def test_an_address_held_twice_is_listed_once_with_the_agencies_holding_it(partn
     )
     assert [r["address"] for r in rows] == [a, c]
     assert rows[0]["agencies"] == [police.name, health.name]
+
+
+def test_intake_candidates_show_the_name_as_the_person_page_does(partnership):
+    from openmash.matching.candidates import candidate_summary, candidates_for
+
+    police = _record(partnership["police"], "P4", given_name="Amelia", family_name="Smith Jones", upn=UPN)
+    _record(partnership["school-oak"], "S4", given_name="Amelia", family_name="Smith-Jones", upn=UPN)
+    found = candidates_for({"forename": "Amelia", "surname": "Smith Jones", "date_of_birth": DOB})
+    assert [c.person.pk for c in found] == [police.person_id]
+    assert candidate_summary(found[0])["surname"] == "Smith-Jones"
+    assert found[0].person.full_name == "Amelia Smith-Jones"
