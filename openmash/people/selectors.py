@@ -363,6 +363,10 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
         .order_by("received_at", "pk")
     ):
         loaded[record.person_id].summary_records.append(record)
+    for match in top:  # "same date of birth" only when it is the date shown (issue 6 review, finding 1)
+        person = loaded.get(match.person_id)
+        if person is not None:
+            match.reasons = dob_reasons_checked(match.reasons, terms.date_of_birth, person)
     viewable = people_visible_ids(actor, list(loaded))
     shown = []
     for match in top:
@@ -384,6 +388,24 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
         },
     )
     return results
+
+
+def dob_reasons_checked(reasons: list[str], typed: dt.date | None, person) -> list[str]:
+    """A search's reasons with "same date of birth" said truthfully when the joined records disagree on the date
+    (practitioner review of issue 6, finding 1: a search by 4 November 2014 said "Same date of birth" for a child
+    shown as born 11 April 2014). In: the match's reasons, the date typed and the person shown (with
+    ``summary_records``). Out: the reasons, the date reason reworded to name the agency whose record holds the date
+    typed and say the agencies disagree, when the date typed is not the date shown. Pure."""
+    from openmash.people.lookup import DOB_REASON
+    from openmash.people.summary import dob_disagreement
+
+    if typed is None or person.date_of_birth in (None, typed):
+        return list(reasons)
+    held = dict((date, agency) for agency, date in dob_disagreement(person.date_of_birth, person.summary_records))
+    if typed not in held:
+        return list(reasons)
+    said = f"date of birth as {held[typed]} holds it (agencies disagree on the date of birth)"
+    return [said if r in (DOB_REASON["exact"], DOB_REASON["transposed"]) else r for r in reasons]
 
 
 def search_result_view(actor, person) -> dict:

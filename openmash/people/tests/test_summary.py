@@ -131,3 +131,31 @@ def test_intake_candidates_show_the_name_as_the_person_page_does(partnership):
     assert [c.person.pk for c in found] == [police.person_id]
     assert candidate_summary(found[0])["surname"] == "Smith-Jones"
     assert found[0].person.full_name == "Amelia Smith-Jones"
+
+
+def test_search_does_not_say_same_date_of_birth_for_a_date_the_agencies_disagree_on(make_actor, partnership):
+    from openmash.people.models import RecordLink
+
+    hub = make_actor("screener", "mash")
+    police = _record(
+        partnership["police"], "P5", given_name="Ava", family_name="Reed", upn=UPN, date_of_birth=dt.date(2014, 4, 11)
+    )
+    health = _record(
+        partnership["health-gp"],
+        "H5",
+        given_name="Ava",
+        family_name="Reed",
+        upn=UPN,
+        date_of_birth=dt.date(2014, 11, 4),
+    )
+    if police.person_id != health.person_id:
+        link = RecordLink.objects.filter(valid_to__isnull=True).first() or linking.link_propose(
+            actor=hub, record_a_id=police.pk, record_b_id=health.pk, reason="Same UPN"
+        )
+        linking.link_confirm(actor=hub, link_id=link.pk, reason="Same child: same UPN, GP confirms")
+    results = person_search(actor=hub, name="Ava Reed", date_of_birth=dt.date(2014, 11, 4))
+    reasons = search_result_view(hub, results[0])["reasons"]
+    assert "same date of birth" not in reasons, reasons
+    assert any("Riverside GP Practice holds it (agencies disagree" in r for r in reasons), reasons
+    shown = person_search(actor=hub, name="Ava Reed", date_of_birth=dt.date(2014, 4, 11))
+    assert "same date of birth" in search_result_view(hub, shown[0])["reasons"]
