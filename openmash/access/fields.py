@@ -327,25 +327,31 @@ def person_minimum_details(person, *, postcode: str | None = None, nhs_number: s
     """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
     cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
-    nhs_number ("" when not known). A caller that loaded the postcode and NHS number with the person (the search
-    does, in the same query) passes them instead, and nothing is read from the prefetches."""
+    nhs_number ("" when not known). Values are resolved from the person's joined agency records the one way
+    (people.summary.resolve; practitioner review of issue 6, findings 1 and 11): an NHS number any joined record
+    holds is the person's, and a joined record's fuller spelling of the same name is the name shown. The records
+    are ``person.picture.records`` (people.selectors.person_get) or ``person.summary_records`` (the search loads
+    them for the people it shows, in one query). A caller that loaded the postcode and NHS number with the person
+    (the search does, in the same query) passes them instead."""
+    from openmash.people.summary import resolve
+
+    picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+    records = picture.records if picture is not None else getattr(person, "summary_records", [])
     if postcode is None or nhs_number is None:
-        picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
         addresses = picture.addresses if picture is not None else person.addresses.all()
         identifiers = picture.identifiers if picture is not None else person.identifiers.all()
-        address = next(iter(addresses), None)
-        postcode = address.postcode if address else ""
-        nhs_number = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
-    nhs = nhs_number
+    else:
+        addresses, identifiers = [], []
+    resolved = resolve(person, records=records, identifiers=identifiers, addresses=addresses)
     return {
         "kind": person.kind,
-        "forename": person.forename,
-        "surname": person.surname,
+        "forename": resolved.forename,
+        "surname": resolved.surname,
         "date_of_birth": person.date_of_birth,
         "expected_date_of_birth": person.expected_date_of_birth,
         "sex": person.sex,
-        "postcode": postcode or "",
-        "nhs_number": nhs or "",
+        "postcode": (postcode if postcode is not None else resolved.postcode) or resolved.postcode,
+        "nhs_number": (nhs_number if nhs_number is not None else resolved.nhs_number) or resolved.nhs_number,
     }
 
 

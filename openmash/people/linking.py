@@ -1812,7 +1812,7 @@ def link_end(*, actor, link_id, reason: str) -> RecordLink:
     now = timezone.now()
     _close(link, now)
     new = _rejected_row(link, actor, text, now)
-    _audit(actor, "link_end", obj=new, detail={"previous": str(link.pk)})
+    _audit(actor, "link_end", obj=new, reason=text, detail={"previous": str(link.pk)})  # the reason, audited
     origins = set(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(
             "origin_person_id", flat=True

@@ -71,7 +71,35 @@ def test_the_decision_is_stored_returned_audited_and_in_the_chronology(api, refe
     }
     assert "bruising" not in str(event.detail)  # codes only: the note stays in the contact (encrypted)
     entry = ChronologyEntry.objects.get(kind="contact", object_id=str(contact.pk))
-    assert "Shared without consent: The child is at risk of significant harm" in entry.summary
+    # read naturally (practitioner review of issue 6, finding 20)
+    assert "Shared although consent was refused: the child is at risk of significant harm" in entry.summary
+    assert "Shared without consent: Shared" not in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("consent", "extra", "expected"),
+    [
+        ("not_applicable", {}, "Shared under a statutory duty"),
+        (
+            "not_sought",
+            {"consent_not_sought_reason": "prejudice"},
+            "Shared without consent: consent was not sought because seeking consent would prejudice an investigation",
+        ),
+        (
+            "not_sought",
+            {"consent_not_sought_reason": "urgent"},
+            "Shared without consent: consent was not sought because it was urgent, with no time to seek it",
+        ),
+        ("obtained", {}, ""),
+    ],
+)
+def test_the_consent_summary_reads_naturally(consent, extra, expected):
+    from types import SimpleNamespace
+
+    from openmash.contacts.services import consent_summary
+
+    fields = {"consent_not_sought_reason": "", "consent_override_reason": ""} | extra
+    assert consent_summary(SimpleNamespace(consent=consent, **fields)) == expected
 
 
 def test_consent_obtained_records_no_basis_and_no_decision_event(api, referrer):

@@ -408,3 +408,13 @@ def test_the_migration_indexes_the_people_who_existed_before_it(hub, person):
     migration = importlib.import_module("openmash.people.migrations.0010_search_keys")
     migration.index_existing_people(apps, None)
     assert [p.pk for p in person_search(actor=hub, name="Lucja Walesa", date_of_birth=DOB)] == [child.pk]
+
+
+def test_a_chinese_name_typed_natively_finds_the_child(hub, person):
+    """Practitioner review of issue 6, finding 11: "王小明" typed as written (family name first, no space) found
+    nothing, and the child showed as "小明 王"."""
+    child = person("小明", "王")
+    results = person_search(actor=hub, name="王小明", date_of_birth=DOB)
+    assert [p.pk for p in results] == [child.pk]
+    assert results[0].full_name == "王小明"
+    assert [p.pk for p in person_search(actor=hub, name="Wang Xiaoming", date_of_birth=DOB)] == [child.pk]
