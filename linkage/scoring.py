@@ -190,11 +190,18 @@ def same_agency(f: Features, left: np.ndarray, right: np.ndarray) -> np.ndarray 
     """Per pair (bool): both records are held by one agency (the same non-blank ``agency`` code). Records are
     distinct rows, each with its own ``record_id``, so such a pair is two records the agency keeps apart: its own
     statement that they are two people (a cannot-link, as in constrained clustering: Wagstaff et al. (2001),
-    "Constrained K-means clustering with background knowledge", ICML). None when the records carry no agency."""
+    "Constrained K-means clustering with background knowledge", ICML) -- unless the two carry the same NHS number
+    or identifier, which makes them that agency's own duplicate of one person. None when the records carry no
+    agency."""
     if f.agency is None:
         return None
     a, b = f.agency[left], f.agency[right]
-    return (a >= 0) & (a == b)
+    one = (a >= 0) & (a == b)
+    # the agency's two records with one valid NHS number or identifier are its own duplicate of one person
+    for codes in (f.nhs_number, f.identifier):
+        x, y = codes[left], codes[right]
+        one &= ~((x >= 0) & (x == y))
+    return one
 
 
 def automatic_link_holds(
@@ -254,9 +261,9 @@ def automatic_link_holds(
       a school held the at-risk child and the cousin or namesake as two records, one of them spelt as the other
       child): the two records are held by one agency under different record ids (``one_agency``, from
       ``same_agency``). An agency's two records are its statement that they are two people; an agency's own
-      duplicate is for a human to confirm. This holds even when they share an identifier (one agency's two
-      records with one NHS number are a duplicate or a keying slip, which that agency must resolve) and is not
-      overridden by any other code except 2 (likely siblings: no link at all).
+      duplicate is for a human to confirm, except where the two carry the same NHS number or identifier
+      (``same_agency`` leaves those out: the agency's own duplicate of one person, as agencies' systems hold them).
+      It is not overridden by any other code except 2 (likely siblings: no link at all).
 
     In: the model and ``comparison_levels`` for the pairs (n_pairs, n_comparisons); optionally per pair
     ``other_dwelling``, ``identifier_clash`` and ``other_year`` (``pair_clashes``) and ``one_agency``

@@ -26,7 +26,8 @@ Hard rules (enforced here before any confirmation; the scoring engine enforces t
    would join two people a human separated goes to the review queue instead of being confirmed;
 4. an agency's own distinct records are a cannot-link (issue 8, "never merge two children to make a pattern"): no
    automatic rule puts two records one agency holds under different local ids in one resolved person, directly or
-   through other records; the link that would do it is proposed for review instead (``_agency_keeps_apart``). A
+   through other records; the link that would do it is proposed for review instead (``_agency_keeps_apart``),
+   unless the agency's two records carry the same valid identifier (its own duplicate of one person). A
    human may still confirm it. Records OpenMASH itself made for an agency (``LOCAL_ID_PREFIX``: a person named in a
    contact) are not the agency's own ids and constrain nothing.
 
@@ -1258,19 +1259,25 @@ def _agency_keeps_apart(persons_a: Iterable, persons_b: Iterable) -> str:
     """Rule 4 of the module: why joining these two sets of resolved people would put two records one agency holds
     under different local ids in one person, naming the agency (never a value); "" when no agency holds records in
     both. Two records of one agency are unique by local id (``agency_record_local_id_unique``), so an agency with a
-    record on each side holds two records. Source: issue 8 ("never merge two children to make a pattern") and the
-    pattern bench's traps TR06, TR08, TR10 (a school holding two children, one spelt as the other). One query."""
+    record on each side holds two records. Two records of one agency that carry the same valid identifier (NHS
+    number, UPN or PNC ID; placeholders never reach these columns) are that agency's own duplicate of one person, not
+    two people, and do not keep them apart. Source: issue 8 ("never merge two children to make a pattern") and the
+    pattern bench's traps TR06, TR08, TR10 (a school holding two children, one spelt as the other). Two queries."""
     own = _agency_own_records()
-    agencies = own.filter(person_id__in=list(persons_a)).values("agency_id")
-    name = (
-        own.filter(person_id__in=list(persons_b), agency_id__in=agencies)
-        .order_by("agency__name")
-        .values_list("agency__name", flat=True)
-        .first()
-    )
-    if name is None:
+    fields = ("agency_id", "agency__name", *IDENTIFIER_FIELDS)
+    side_a = list(own.filter(person_id__in=list(persons_a)).values_list(*fields))
+    if not side_a:
         return ""
-    return f"{name} holds them as two records under different record ids: to that agency they are two people"
+    agencies = {row[0] for row in side_a}
+    side_b = own.filter(person_id__in=list(persons_b), agency_id__in=agencies).values_list(*fields)
+    names = set()
+    for b in side_b:
+        for a in side_a:
+            if a[0] == b[0] and not any(x and x == y for x, y in zip(a[2:], b[2:], strict=True)):
+                names.add(b[1])
+    if not names:
+        return ""
+    return f"{min(names)} holds them as two records under different record ids: to that agency they are two people"
 
 
 def _rejected_between(persons_a: Iterable, persons_b: Iterable, *, agencies: bool = True) -> str:

@@ -25,13 +25,13 @@ def test_two_records_of_one_agency_are_held_for_review_however_alike(trained):
     e = explain_records(trained.model, {**ROWAN, "agency": "school"}, {**ROWAN, "agency": "school"})
     assert e.hold == HOLD_SAME_AGENCY and e.decision == "review"
     assert "two records under different record ids" in e.held_reason
-    # a shared valid NHS number does not make one agency's two records one person automatically either
+    # one agency's two records with one valid NHS number are its own duplicate of one person: not held
     e = explain_records(
         trained.model,
         {**ROWAN, "agency": "gp", "identifier": NHS_A},
         {**ROWAN, "agency": "gp", "identifier": NHS_A},
     )
-    assert e.hold == HOLD_SAME_AGENCY and e.decision == "review" and e.probability == 1.0
+    assert e.hold == HOLD_NONE and e.decision == "link" and e.probability == 1.0
     assert HOLD_SAME_AGENCY in HOLD_FOR_REVIEW
 
 

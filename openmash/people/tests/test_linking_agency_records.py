@@ -2,7 +2,8 @@
 make a pattern"): no automatic rule -- the identifier rule, one record at a time or a feed's bulk chunk, nor the
 Fellegi-Sunter scoring -- puts two records one agency holds under different local ids in one resolved person,
 directly or through other agencies' records; the link that would do it is proposed for review, and a reviewer can
-still confirm it. Records OpenMASH made for a person named in a contact are not the agency's own ids."""
+still confirm it. Records OpenMASH made for a person named in a contact are not the agency's own ids, and an
+agency's two records carrying the same valid identifier are its own duplicate of one person, not two people."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from openmash.people.models import AgencyRecord, LinkState, RecordLink
 pytestmark = pytest.mark.django_db
 
 NHS = "943 476 5919"  # valid (modulus 11)
+UPN = "B801200005001"  # valid (check letter)
 CHILD = {
     "given_name": "Kenver",
     "family_name": "Trewhella",
@@ -46,37 +48,35 @@ def _person(r: AgencyRecord):
     return AgencyRecord.objects.get(pk=r.pk).person_id
 
 
-def test_two_records_of_one_agency_sharing_an_nhs_number_are_proposed_not_joined(record, partnership):
+def test_two_records_of_one_agency_sharing_an_nhs_number_are_its_own_duplicate_and_joined(record):
     first = record("health-gp", "G1", nhs_number=NHS, **CHILD)
     second = record("health-gp", "G2", nhs_number=NHS, **CHILD)
-    link = _link(first, second)
-    assert link is not None and link.state == LinkState.PROPOSED
-    assert KEEPS_APART in link.reason and partnership["health-gp"].name in link.reason
-    assert _person(first) != _person(second)
+    assert _person(first) == _person(second)
+    assert not RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exists()
 
 
 def test_a_chain_through_another_agency_never_joins_one_agencys_two_records(record):
-    police = record("police", "P1", nhs_number=NHS, **CHILD)
+    # the police record carries both identifiers; the school's two records one each, none in common
+    police = record("police", "P1", nhs_number=NHS, upn=UPN, **CHILD)
     school = record("school-oak", "S1", nhs_number=NHS, **CHILD)
     assert _person(police) == _person(school)  # two agencies, one NHS number: joined
-    other = record("school-oak", "S2", nhs_number=NHS, **{**CHILD, "given_name": "Kenwyn"})
+    other = record("school-oak", "S2", upn=UPN, **{**CHILD, "given_name": "Kenwyn"})
     assert _person(other) != _person(school)
-    for existing in (police, school):
-        link = _link(other, existing)
-        assert link is not None and link.state == LinkState.PROPOSED and KEEPS_APART in link.reason
+    link = _link(other, police)
+    assert link is not None and link.state == LinkState.PROPOSED and KEEPS_APART in link.reason
 
 
 def test_a_feeds_bulk_chunk_keeps_one_agencys_two_records_apart(partnership):
     received = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     police = linking.records_from_feed(
         agency=partnership["police"],
-        details={"P1": {**CHILD, "nhs_number": "9434765919"}},
+        details={"P1": {**CHILD, "nhs_number": "9434765919", "upn": UPN}},
         received_at=received,
         source_feed="standard",
     )
     school = linking.records_from_feed(
         agency=partnership["school-oak"],
-        details={"S1": {**CHILD, "nhs_number": "9434765919"}, "S2": {**CHILD, "nhs_number": "9434765919"}},
+        details={"S1": {**CHILD, "nhs_number": "9434765919"}, "S2": {**CHILD, "upn": UPN}},
         received_at=received,
         source_feed="standard",
     )
@@ -109,8 +109,10 @@ def test_records_openmash_made_for_a_contact_are_not_the_agencys_own_ids(record,
 
 
 def test_a_reviewer_can_still_confirm_one_agencys_two_records(record, make_actor):
-    first = record("health-gp", "G1", nhs_number=NHS, **CHILD)
-    second = record("health-gp", "G2", nhs_number=NHS, **CHILD)
-    proposal = _link(first, second)
+    police = record("police", "P1", nhs_number=NHS, upn=UPN, **CHILD)
+    first = record("school-oak", "S1", nhs_number=NHS, **CHILD)
+    second = record("school-oak", "S2", upn=UPN, **CHILD)
+    proposal = _link(second, police)
+    assert proposal is not None and proposal.state == LinkState.PROPOSED
     confirmed = linking.link_confirm(actor=make_actor("screener", "mash"), link_id=proposal.pk, reason="")
     assert confirmed.state == LinkState.CONFIRMED and _person(first) == _person(second)
