@@ -1,0 +1,54 @@
+"""Attacker review (2026-12), API findings F and G:
+
+- F: a JSON body over the server's limit (DATA_UPLOAD_MAX_MEMORY_SIZE) answered 500 and logged an ERROR traceback
+  (RequestDataTooBig); now 413 for every operation (config.api request_too_large), documented in the OpenAPI
+  document, logged at WARNING only.
+- G: a POST with an unknown bearer token answered 403 "CSRF check Failed" (the session check ran its CSRF check on
+  a request that was not a session request); now 401 like a GET.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.test import Client
+
+
+def test_an_oversized_body_answers_413_without_an_error_log_line(make_actor, settings, caplog):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    client = Client()
+    client.force_login(make_actor("screener", "mash").user)
+    body = json.dumps({"people": [{"forename": "x" * 4096}]})
+    with caplog.at_level(logging.INFO):
+        for url in ("/api/v1/intake/candidates", "/api/v1/contacts"):
+            r = client.post(url, body, content_type="application/json")
+            assert r.status_code == 413, (url, r.status_code, r.content[:200])
+            assert r.json() == {"detail": "The request body is too large"}
+    assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
+
+
+def test_the_openapi_document_declares_413_on_operations_with_a_body(make_actor):
+    client = Client()
+    client.force_login(make_actor("screener", "mash").user)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "413" in schema["paths"]["/api/v1/intake/candidates"]["post"]["responses"]
+    assert "413" not in schema["paths"]["/api/v1/enquiries"]["get"]["responses"]
+
+
+def test_a_post_with_an_unknown_bearer_token_answers_401_not_a_csrf_failure(db):
+    client = Client(enforce_csrf_checks=True)
+    for method, url in (
+        ("post", "/api/v1/contacts"),
+        ("post", "/api/v1/intake/candidates"),
+        ("get", "/api/v1/enquiries"),
+    ):
+        r = getattr(client, method)(url, "{}", content_type="application/json", HTTP_AUTHORIZATION="Bearer not-a-token")
+        assert r.status_code == 401, (method, url, r.status_code, r.content[:200])
+
+
+def test_a_session_post_without_its_csrf_token_is_still_refused(make_actor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_actor("screener", "mash").user)
+    r = client.post("/api/v1/intake/candidates", "{}", content_type="application/json")
+    assert r.status_code == 403
