@@ -103,7 +103,7 @@ def test_switching_a_pattern_rule_off_waits_for_a_second_admin(admins):
     from openmash.patterns.tests.test_rule_pages import _form
 
     first, second = admins
-    rules_load(default_specs())
+    rules_load(default_specs(), actor=first)
     data = _form(_client(first), RULE) | {"active": "no"}
     r = _client(first).post(f"/pattern-rules/{RULE}/change/", data)
     assert r.status_code == 302
@@ -123,7 +123,7 @@ def test_changing_a_rules_parameters_waits_but_a_title_or_switching_on_does_not(
     from openmash.patterns.rule_editing import PENDING, rule_change
 
     first, second = admins
-    rules_load(default_specs())
+    rules_load(default_specs(), actor=first)
     current = PatternRule.objects.get(code=RULE)
     _rule, changed = rule_change(actor=first, code=RULE, expected_version=1, changes={"lookback_days": 1000})
     assert changed == PENDING and PatternRule.objects.filter(code=RULE).count() == 1
