@@ -50,3 +50,28 @@ def test_a_session_post_without_its_csrf_token_is_still_refused(make_actor):
     client.force_login(make_actor("screener", "mash").user)
     r = client.post("/api/v1/intake/candidates", "{}", content_type="application/json")
     assert r.status_code == 403
+
+
+def test_head_on_a_record_page_is_answered_as_get_and_audited_or_refused_by_the_method_rule(make_actor, new_contact):
+    """Finding G (HEAD): /contacts/{id}/ (a read-only page, tests/test_http_methods.py SAFE) answers HEAD as GET and
+    writes the same `view` audit event; /people/{id}/ (a page with a form, FORM) answers HEAD 405 before anything
+    is read. The rule of test_http_methods.py is kept: a page with a form answers GET and POST only."""
+    from openmash.audit.models import AuditEvent
+
+    contact = new_contact()
+    screener = make_actor("screener", "mash")
+    client = Client()
+    client.force_login(screener.user)
+
+    def views():
+        return AuditEvent.objects.filter(action="view", object_id=str(contact.pk)).count()
+
+    before = views()
+    assert client.get(f"/contacts/{contact.pk}/").status_code == 200
+    after_get = views()
+    assert after_get == before + 1
+    head = client.head(f"/contacts/{contact.pk}/")
+    assert head.status_code == 200 and head.content == b""
+    assert views() == after_get + 1  # audited as a GET is
+    person = contact.people.first().person
+    assert client.head(f"/people/{person.pk}/").status_code == 405
