@@ -346,7 +346,10 @@ def test_the_secure_room_and_sensitivities_as_field_access_answers_them(world):
     ]
     assert {audience(gp, c) for c in items} == {"owner"}
     answer = {n: field_access(x, world["gp_request"], record_type="agency_answer") for n, x in a.items()}
-    assert "relevant_dates" in answer["screener"] and "relevant_dates" in answer["gp researcher (owner)"]
+    # the GP's answer holds sealed items, so its free text is sealed too (ADR 0013 addendum, attacker review finding
+    # C): the manager (a sealed role) and the owner see the dates, the screener sees that they are held
+    assert "relevant_dates" in answer["manager"] and "relevant_dates" in answer["gp researcher (owner)"]
+    assert "relevant_dates" not in answer["screener"] and answer["screener"].audience == "hub_text_held"
     assert "relevant_dates" not in answer["allocated worker"] and "items" in answer["allocated worker"]
     assert not answer["recorder (police referrer)"].fields and not answer["researcher@police (also asked)"].fields
     entries = {n: field_access(x, world["child"], record_type="chronology_entry") for n, x in a.items()}
@@ -357,14 +360,14 @@ def test_the_secure_room_and_sensitivities_as_field_access_answers_them(world):
 
 def test_one_table_entry_changes_the_enquiry_page_json_and_pack_together(world, monkeypatch):
     """Taking "decision" from the hub's enquiry groups removes the rationale from the enquiry page and its JSON at
-    once (and nothing else changes); taking "indicators" from the hub's answer groups removes the dates."""
+    once (and nothing else changes); taking "free_text" from the hub's answer groups removes the dates."""
     from openmash.access import field_table
 
     hub = dict(field_table.VISIBLE["hub"])
     hub["enquiry"] = tuple(g for g in hub["enquiry"] if g != "decision")
-    hub["agency_answer"] = tuple(g for g in hub["agency_answer"] if g != "indicators")
+    hub["agency_answer"] = tuple(g for g in hub["agency_answer"] if g != "free_text")
     monkeypatch.setitem(field_table.VISIBLE, "hub", hub)
-    screener = world["actors"]["screener"]
-    seen = _seen(screener, {k: v for k, v in _surfaces(world).items() if k.startswith("enquiry")})
+    manager = world["actors"]["manager"]  # a sealed role: the GP's sealed free text is theirs to see
+    seen = _seen(manager, {k: v for k, v in _surfaces(world).items() if k.startswith("enquiry")})
     assert RATIONALE not in seen["page"] | seen["json"] and DATES not in seen["page"] | seen["json"]
     assert RAG_REASON in seen["page"] and RAG_REASON in seen["json"]

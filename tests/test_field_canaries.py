@@ -11,8 +11,10 @@ practice contributes four items, each carrying a canary:
   the GP; the allocated worker only once the GP releases it;
 - REFUSED: an item the GP refused to share: the GP only.
 
-The GP's answer itself carries DATES in its relevant dates (the answer's own fields, field_table "agency_answer"
-group "indicators": the hub and the GP, never the pack outside the hub), and the child's chronology a sealed entry
+The GP's answer itself carries DATES in its relevant dates (the answer's free text, field_table "agency_answer"
+group "free_text": never the pack outside the hub; and, since the GP's answer holds sealed items, the text is sealed
+too: the sealed roles and the GP only, ADR 0013 addendum, attacker review finding C). The police answer (one standard
+item) carries POLICE_DATES in its relevant dates: the hub and the police's researchers. The child's chronology has a sealed entry
 SEALED_ENTRY (field_table SENSITIVITIES: the hub only; the allocated worker sees standard and sensitive entries).
 
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
@@ -50,8 +52,9 @@ FLAGGED = "Canary flagged address Refugeside Mews"
 SENSITIVE = "Canary sensitive CAMHS referral Quillmere"
 REFUSED = "Canary refused clinic visit Harrowgate"
 DATES = "Canary answer dates Yarrowby"
+POLICE_DATES = "Canary police answer dates Wetherlam"
 SEALED_ENTRY = "Canary sealed chronology entry Zennor"
-CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, SEALED_ENTRY)
+CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, POLICE_DATES, SEALED_ENTRY)
 
 # Routes whose GET changes the session (signs out, switches role, starts a sign-in step) or needs a one-off token:
 # fetching them would end the walk, and none of them renders a record.
@@ -151,6 +154,8 @@ def world(make_actor, partnership):
     }
     item_release(gp, items[SEALED])
     respond(gp, gp_request, summary="", relevant_dates=DATES)  # after the decision: late information
+    police = make_actor("researcher", "police")
+    respond(police, police_request, summary="Known to police: one call-out", relevant_dates=POLICE_DATES)
     _sealed_entry(kid, SEALED_ENTRY)
     actors = {
         "gp researcher (owner)": gp,
@@ -163,7 +168,7 @@ def world(make_actor, partnership):
         "referrer@health-hv": make_actor("referrer", "health-hv"),
         "referrer@school-oak": make_actor("referrer", "school-oak"),
         "referrer@probation": make_actor("referrer", "probation"),
-        "researcher@police (also asked)": make_actor("researcher", "police"),
+        "researcher@police (also asked)": police,
         "researcher@school-oak": make_actor("researcher", "school-oak"),
         "researcher@health-hv": make_actor("researcher", "health-hv"),
         "early help": make_actor("researcher", "early-help"),
@@ -212,8 +217,10 @@ def _seen_by(actor, urls, method_not_allowed: set | None = None) -> dict[str, li
 # Who may see each canary before any release beyond the fixture's (the sealed item is released, yet sealed).
 MAY_SEE = {
     "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED, DATES},
-    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, SEALED_ENTRY},
-    "screener": {SENSITIVE, DATES, SEALED_ENTRY},
+    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, POLICE_DATES, SEALED_ENTRY},
+    # not a sealed role: the GP's DATES are sealed with the GP's sealed items (finding C); the police's are not
+    "screener": {SENSITIVE, POLICE_DATES, SEALED_ENTRY},
+    "researcher@police (also asked)": {POLICE_DATES},
 }
 
 
@@ -249,4 +256,4 @@ def test_the_allocated_worker_sees_the_sensitive_item_only_once_released_and_nev
     item_release(world["actors"]["gp researcher (owner)"], world["items"][SENSITIVE])
     after = _seen_by(worker, pack)
     assert after[SENSITIVE] == [u for _n, u in pack]
-    assert not (after[SEALED] or after[FLAGGED] or after[REFUSED] or after[DATES]), after
+    assert not (after[SEALED] or after[FLAGGED] or after[REFUSED] or after[DATES] or after[POLICE_DATES]), after

@@ -158,3 +158,27 @@ def test_chronology_entries_document_their_day_and_whether_a_time_was_given(sche
     assert props["occurred_on"]["format"] == "date" and "Europe/London" in props["occurred_on"]["description"]
     assert props["time_known"]["type"] == "boolean" and props["time_known"]["description"]
     assert {"occurred_at", "occurred_on", "time_known"} <= set(entry["required"])
+
+
+def test_every_schema_of_the_api_has_a_unique_name(schema):
+    """Attacker review 2026-12, finding G: two request schemas were both named `DecisionIn`, so the OpenAPI document
+    kept one and POST /enquiries/{id}/decision pointed at the sharing decision's. Every pydantic schema the project
+    defines has its own name (the document's component names), and the decision operation documents the MASH
+    decision's fields."""
+    import collections
+
+    from pydantic import BaseModel
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules = collections.defaultdict(set)
+    for cls in subclasses(BaseModel):
+        if cls.__module__.startswith(("openmash.", "config.")):
+            modules[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    assert not {name: found for name, found in modules.items() if len(found) > 1}
+    body = schema["paths"]["/api/v1/enquiries/{enquiry_id}/decision"]["post"]["requestBody"]["content"]
+    ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "threshold_level" in schema["components"]["schemas"][ref]["properties"]

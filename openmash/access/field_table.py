@@ -171,11 +171,16 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "agency_answer": {
         # that it was answered, when, and whether the agency holds anything
         "status": ("responded_at", "no_information", "late", "summary"),
-        # the answer's own risk indicators, relevant dates and old sensitivity: not items, never released, so they
-        # stay in the hub (and with the agency that wrote them)
-        "indicators": ("risk_indicators", "relevant_dates", "sensitivity"),
-        # the amendments: version, when and why, and what it said before
-        "history": ("version", "amended_at", "amendment_reason", "previous_versions"),
+        # the answer's own risk indicators and old sensitivity: not items, never released, so they stay in the hub
+        # (and with the agency that wrote them)
+        "indicators": ("risk_indicators", "sensitivity"),
+        # the amendments: version and when
+        "history": ("version", "amended_at"),
+        # the agency's FREE TEXT on the answer: its relevant dates, why it amended, what it said before. Never
+        # released; and it carries the highest sensitivity of the answer's items (access.sharing
+        # answer_text_sensitivity), so a sealed answer's text is held from a hub role not named for sealed items
+        # (audience "hub_text_held"; ADR 0013 addendum, attacker review 2026-12 finding C)
+        "free_text": ("relevant_dates", "amendment_reason", "previous_versions"),
         # the items (each through "contributed_item")
         "items": ("items",),
     },
@@ -233,7 +238,7 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "agency_record": ("record", "provenance"),
         "chronology_entry": ("entry", "provenance"),
         "enquiry": ("summary", "working", "answers", "decision", "decision_exceptions"),
-        "agency_answer": ("status", "indicators", "history", "items"),
+        "agency_answer": ("status", "indicators", "history", "free_text", "items"),
         "contributed_item": ("base", "content", "provenance", "decisions"),
         "contact_person": ("named", "circumstances"),
         # a hand-over to early help: the people in it (the hub reads the contact itself for the rest)
@@ -272,9 +277,12 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
     "no_basis": {"search_result": ("recognise",)},
     # the answering agency's researchers, on their own answer and its items (any state)
     "owner": {
-        "agency_answer": ("status", "indicators", "history", "items"),
+        "agency_answer": ("status", "indicators", "history", "free_text", "items"),
         "contributed_item": ("base", "content", "provenance", "decisions", "refusal", "owner"),
     },
+    # the hub reading an answer whose free text is sealed, their role not named for sealed items (access.fields
+    # field_access with access.sharing.answer_text_held): everything of the answer but its free text
+    "hub_text_held": {"agency_answer": ("status", "indicators", "history", "items")},
     # the secure room's other audiences of an item (access.sharing.item_view)
     "hub_declined": {"contributed_item": ("base", "refusal")},  # the agency declined to share it: why, not what
     "hub_held": {"contributed_item": ("base",)},  # a sealed item, the reader's role not named for sealed items

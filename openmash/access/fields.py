@@ -207,6 +207,11 @@ def field_access(
         audience = item_audience(actor, record, pack_allowed=bool(pack_allowed), roles=sealed)
     if audience is None:
         audience = audience_for(actor, record, record_type, pack_allowed=pack_allowed)
+        if record_type == "agency_answer" and audience == "hub":
+            from openmash.access.sharing import answer_text_held
+
+            if answer_text_held(actor, record, roles=sealed):
+                audience = "hub_text_held"  # the answer's free text is sealed: held like a sealed item
     groups = frozenset(field_table.VISIBLE.get(audience, {}).get(record_type, ()))
     sensitivities = frozenset(field_table.SENSITIVITIES.get(audience, {}).get(record_type, ()))
     return FieldAccess(record_type, audience, groups, group_fields(record_type, groups), sensitivities)
@@ -257,6 +262,9 @@ def answer_shown(access: FieldAccess, response) -> dict | None:
         "amended_at": get("amended_at", None),
         "amendment_reason": get("amendment_reason", ""),
         "previous_versions": previous,
+        # the answer's free text is held from this reader (sealed: access.sharing.answer_text_held), so the page
+        # says that more is held rather than nothing
+        "free_text_held": access.audience == "hub_text_held",
     }
 
 

@@ -415,6 +415,15 @@ def feed_mapping_change_decidable(actor, change) -> bool:
     return actor.user.pk != change.requested_by_id
 
 
+def setting_change_decidable(actor, change) -> bool:
+    """Whether the actor may approve or reject this pending partnership.SettingChange (dual control, ADR 0019
+    addendum: widening sealed access, loosening the agreement rule, switching off or changing a pattern rule):
+    another partnership admin, never the one who asked. In: an Actor and a SettingChange. Out: bool."""
+    if actor is None or not can(actor, "partnership.configure") or change.status != "pending":
+        return False
+    return actor.user.pk != change.requested_by_id
+
+
 def mfa_reset_decidable(actor, reset) -> bool:
     """Whether the actor may approve or reject this pending MfaReset (dual control, as role grants): another
     partnership admin, never the one who asked nor the user it is for. In: an Actor and an MfaReset. Out: bool."""
@@ -1307,6 +1316,7 @@ __all__ = [
     "role_grant_bootstrap_allowed",
     "role_grant_cli_approver",
     "feed_mapping_change_decidable",
+    "setting_change_decidable",
     "mfa_reset_decidable",
     "mfa_resets_decidable",
     "does_case_work",

@@ -128,6 +128,48 @@ def item_audience(actor, item, *, pack_allowed: bool = False, roles: frozenset[s
     return "not_released" if item.released_at is None else "released"
 
 
+#: The sensitivities of a contributed item, least to most restricted (access.sharing.answer_text_sensitivity).
+SENSITIVITY_ORDER: tuple[str, ...] = ("standard", "sensitive", "sealed")
+#: An answer's own (older) sensitivity -> the item sensitivity it stands for (restricted and sensitive: sensitive).
+_ANSWER_SENSITIVITY = {"standard": "standard", "sensitive": "sensitive", "restricted": "sensitive"}
+
+
+def answer_text_sensitivity(request, items=None) -> str:
+    """The sensitivity of an agency answer's FREE TEXT (its relevant dates, the reason for an amendment, the text
+    of its earlier versions): the highest sensitivity of the answer's contributed items, in any state (draft,
+    shared, refused, withdrawn: what the agency knew when it wrote the text), and of the answer's own sensitivity
+    (restricted counts as sensitive). ADR 0013 addendum (attacker review 2026-12, finding C): a refuge address
+    entered as a sealed item must not travel in the relevant dates beside it.
+
+    In: the AgencyRequest answered (or its AgencyResponse); `items`, the request's ContributedItems when the caller
+    loaded them (queried here when None). Out: "standard", "sensitive" or "sealed"."""
+    request = getattr(request, "request", request)  # an AgencyResponse -> the request it answers
+    if items is None:
+        from openmash.sharing.models import ContributedItem
+
+        found = set(ContributedItem.objects.filter(request_id=request.pk).values_list("sensitivity", flat=True))
+    else:
+        found = {i.sensitivity for i in items}
+    response = getattr(request, "response", None) if getattr(request, "status", "") == "responded" else None
+    if response is not None:
+        found.add(_ANSWER_SENSITIVITY.get(response.sensitivity, "sensitive"))
+    ranks = [SENSITIVITY_ORDER.index(s) if s in SENSITIVITY_ORDER else len(SENSITIVITY_ORDER) - 1 for s in found]
+    return SENSITIVITY_ORDER[max(ranks, default=0)]
+
+
+def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None = None) -> bool:
+    """Whether an agency answer's free text (answer_text_sensitivity) is held back from this actor although they
+    read the answer: it is sealed and the actor's role is not one the partnership names for sealed items (the rule
+    of a sealed item, item_audience). The owning agency's researchers never (their own record). In: the actor, the
+    AgencyRequest (or AgencyResponse), optionally its items and the sealed roles. Out: a bool."""
+    if actor is None:
+        return True
+    req = getattr(request, "request", request)
+    if can(actor, "request.respond") and actor.agency_id == req.agency_id:
+        return False
+    return answer_text_sensitivity(req, items) == "sealed" and not _sees_sealed(actor, roles)
+
+
 def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> ItemView:
     """In: an actor, a ContributedItem, whether the actor opened the item's contact's MASH pack (`pack_allowed`,
     from pack_readable) and optionally the sealed roles (to ask the settings once per page). Out: the ItemView: the
@@ -460,6 +502,8 @@ __all__ = [
     "ItemView",
     "sealed_roles",
     "sealed_role_choices",
+    "answer_text_sensitivity",
+    "answer_text_held",
     "item_owner",
     "pack_readable",
     "item_audience",

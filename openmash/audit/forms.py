@@ -96,6 +96,11 @@ ACTION_LABELS = {
     "feed_mapping_change_approve": "Approved a feed mapping change",
     "feed_mapping_change_reject": "Rejected a feed mapping change",
     "feed_mapping_change_supersede": "Replaced a waiting feed mapping change with a later one",
+    # setting changes under dual control (ADR 0019 addendum): sealed roles, the agreement rule, pattern rules
+    "setting_change_request": "Asked for a setting change (waiting for approval)",
+    "setting_change_approve": "Approved a setting change",
+    "setting_change_reject": "Rejected a setting change",
+    "setting_change_supersede": "Replaced a waiting setting change with a later one",
     # the second factor (ADR 0011)
     "mfa_verified": "Passed the second factor",
     "mfa_failed": "Wrong second factor",

@@ -182,7 +182,7 @@ class MashPackSummaryOut(Schema):
     subjects: list[PackPersonOut]
 
 
-class ScreeningOut(Schema):
+class PackScreeningOut(Schema):
     outcome: str
     rationale: str
     screened_at: dt.datetime
@@ -257,7 +257,7 @@ class MashPackOut(Schema):
     immediate_risk: bool
     people: list[PackPersonDetailOut]
     domestic_abuse: PackDomesticAbuseOut | None = None
-    screening: ScreeningOut | None
+    screening: PackScreeningOut | None
     enquiry_id: UUID | None
     rag: str | None
     agency_answers: list[AgencyAnswerOut]

@@ -46,7 +46,17 @@ class TokenAuth(HttpBearer):
 
 
 class ActorSessionAuth(SessionAuth):
+    def _get_key(self, request):
+        """The session cookie, after the CSRF check: but a request that sent a bearer token, or no session cookie at
+        all, is not a session request (no key; nothing for CSRF to protect), so a refused token answers 401, not
+        403 "CSRF check Failed" (attacker review 2026-12, finding G)."""
+        if request.headers.get("Authorization") or self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
+        if key is None:
+            return None
         user = super().authenticate(request, key)
         if user is None:
             return None

@@ -85,6 +85,11 @@ class ResponseOut(Schema):
     amended_at: dt.datetime | None = None
     amendment_reason: str = ""
     previous_versions: list[ResponseRevisionOut] = []
+    free_text_held: bool = Field(
+        False,
+        description="the answer's free text (relevant_dates, amendment_reason, previous_versions) is held from "
+        "this reader: it carries the highest sensitivity of the answer's items, and that is sealed (ADR 0013)",
+    )
 
 
 class AgencyRequestOut(Schema):

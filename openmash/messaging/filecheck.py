@@ -8,7 +8,9 @@ extension and what the bytes are, never the file's name (it may name a child).
 Accepted, each by its own structure:
 
 - **PDF**: ``%PDF-`` at the start and an ``%%EOF`` marker in its last kilobyte; refused when it declares JavaScript,
-  a launch action, additional actions (``/AA``) or embedded files (in uncompressed dictionaries, after decoding
+  a launch action, additional actions (``/AA``), embedded files or rich media, an XFA form, a remote go-to
+  (``/GoToR``, ``/GoToE``), a form submit or import (``/SubmitForm``, ``/ImportData``) or an open action to a web
+  address (``/OpenAction`` with ``/S /URI``, inline or by reference) (in uncompressed dictionaries, after decoding
   ``#xx`` escapes in names: a defence in depth, not a PDF sanitiser);
 - **PNG**: the signature followed by its IHDR chunk; **JPEG**: the SOI marker and a JFIF/Exif/frame segment (both
   found by ``filetype``, a maintained content-detection library);
@@ -61,7 +63,13 @@ ACCEPTED_LIST = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain text (.txt
 #: Office documents expand to at most this many bytes in all (a 10 MB workbook of text is rarely past 200 MB).
 MAX_OFFICE_UNCOMPRESSED = 256 * 1024 * 1024
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml)\b", re.IGNORECASE)
-_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|AA|OpenAction\s*<<[^>]*/S\s*/JavaScript)\b")
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|AA|XFA|GoToR|GoToE|SubmitForm|ImportData"
+    rb"|OpenAction\s*<<[^>]*/S\s*/(?:JavaScript|URI))\b"
+)
+#: An open action given by reference (``/OpenAction 5 0 R``): the object it names is checked for a /URI action
+_PDF_OPEN_REF = re.compile(rb"/OpenAction\s*(\d{1,10})\s+(\d{1,5})\s+R\b")
+_PDF_URI_ACTION = re.compile(rb"/S\s*/URI\b")
 #: a PDF name (ISO 32000-1 7.3.5): '/' and regular characters; '#xx' in it is the byte xx (so /Java#53cript is
 #: /JavaScript); normalised before the active-content check
 _PDF_NAME = re.compile(rb"/[^\x00\t\n\f\r /%()<>\[\]{}]+")
@@ -257,6 +265,23 @@ def _text(data: bytes) -> str:
     return TEXT
 
 
+def _pdf_active(data: bytes) -> bool:
+    """Whether a PDF (names normalised: pdf_names_normalised) declares active content: JavaScript, a launch action,
+    additional actions (/AA), embedded files or rich media, an XFA form, an action that opens another file (/GoToR,
+    /GoToE), sends or reads form data (/SubmitForm, /ImportData), or an open action that goes to the web (/URI),
+    given inline or by reference to another object (attacker review 2026-12, finding D). A link annotation's /URI
+    (a hyperlink the reader clicks) stays accepted. Defence in depth on uncompressed dictionaries, not a sanitiser."""
+    if _PDF_ACTIVE.search(data):
+        return True
+    for ref in _PDF_OPEN_REF.finditer(data):
+        obj = re.search(
+            rb"(?<!\d)" + ref.group(1) + rb"\s+" + ref.group(2) + rb"\s+obj\b(.{0,4096}?)endobj", data, re.S
+        )
+        if obj is not None and _PDF_URI_ACTION.search(obj.group(1)):
+            return True
+    return False
+
+
 def _detect(data: bytes) -> str:
     """The accepted content type of `data`, or raises FileRefused naming what it is."""
     head = data[:8192]
@@ -267,8 +292,11 @@ def _detect(data: bytes) -> str:
     if mime == PDF or head.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-1024:]:
             raise FileRefused("The file starts like a PDF but is not a complete PDF document")
-        if _PDF_ACTIVE.search(pdf_names_normalised(data)):
-            raise FileRefused("The PDF holds JavaScript, a launch action or embedded files: print it to a new PDF")
+        if _pdf_active(pdf_names_normalised(data)):
+            raise FileRefused(
+                "The PDF holds JavaScript, a launch, web, remote-file or form action, an XFA form or embedded files: "
+                "print it to a new PDF"
+            )
         return PDF
     if mime == PNG:
         if data[12:16] != b"IHDR":

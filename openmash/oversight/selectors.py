@@ -573,6 +573,7 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
     contacts), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
     For the privacy officer only (`subject_access.export`; the caller checks a fresh step-up). Audited `export` of
     the person with the number of records in each file. Out: (file name, zip bytes). NotFound for no such person."""
+    from openmash.access.sharing import answer_text_held
     from openmash.contacts.models import ContactPerson
     from openmash.enquiries.models import AgencyResponse
     from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier
@@ -661,7 +662,10 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
             "responded_at": _iso(r.responded_at),
             "no_information": r.no_information,
             "summary": r.summary,
-            "relevant_dates": r.relevant_dates,
+            # the answer's free text carries the highest sensitivity of its items: a sealed one is held here as a
+            # sealed item is (access.sharing.answer_text_held; ADR 0013 addendum)
+            "relevant_dates": "" if answer_text_held(actor, r.request) else r.relevant_dates,
+            "relevant_dates_held": answer_text_held(actor, r.request),
             "late": r.late,
         }
         for r in AgencyResponse.objects.filter(request__enquiry__contact_id__in=contact_ids).select_related(

@@ -143,3 +143,44 @@ class OutcomeCode(BaseModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SettingChange(BaseModel):
+    """A change to a setting that widens who sees or may share personal data, or that switches off or loosens a
+    safeguarding rule, waiting for a second partnership admin (dual control, ADR 0019 addendum; attacker review
+    2026-12 findings A and E). Until it is approved the setting is untouched (the evaluator, the access rules keep
+    using the approved value); approving applies ``proposed``. ``base`` is the approved value it was written against:
+    approving when the setting has changed since is refused, so a change is never approved blind. Never the person
+    who asked approves (access.policy.setting_change_decidable); rejected and approved changes stay as the record.
+
+    ``kind``: "sealed_roles" (``proposed`` {"roles": [...]}), "outside_agreement" ({"mode": "flag"}), "pattern_rule"
+    (``key`` the rule's code; ``proposed`` the rule's item as the rules file holds it; ``base`` {"version": n})."""
+
+    class Kind(models.TextChoices):
+        SEALED_ROLES = "sealed_roles", "Roles that see sealed items"
+        OUTSIDE_AGREEMENT = "outside_agreement", "Outside an information-sharing agreement"
+        PATTERN_RULE = "pattern_rule", "Pattern rule"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later change"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=60, blank=True, db_index=True)
+    proposed = models.JSONField(default=dict)
+    base = models.JSONField(default=dict)
+    summary = models.CharField(
+        max_length=300, blank=True
+    )  # what changes, in words, for the approver (no personal data)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} ({self.get_status_display()})".replace("  ", " ")

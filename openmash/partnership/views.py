@@ -5,11 +5,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from openmash.access.policy import require
+from openmash.access.policy import require, setting_change_decidable
 from openmash.access.sharing import outside_agreement_mode, sealed_role_choices, sealed_roles
-from openmash.core.exceptions import ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
-from openmash.partnership import selectors, services
+from openmash.partnership import selectors, services, setting_changes
 from openmash.partnership.forms import (
     AgencyAccessForm,
     AgencyLeadForm,
@@ -25,8 +25,14 @@ from openmash.partnership.forms import (
     ThresholdsForm,
     WorkingHoursForm,
 )
+from openmash.partnership.models import SettingChange
 from openmash.sharing import agreements
 from openmash.sharing import services as sharing_services
+
+#: What the page says when a change waits for a second partnership admin (ADR 0019 addendum).
+WAITING_MESSAGE = (
+    "Saved as a change waiting for another partnership admin to approve. Until then the current setting applies."
+)
 
 
 def _forms(data=None, which=None):
@@ -135,6 +141,13 @@ _SIMPLE = {
 }
 
 
+def _decide_change(request) -> str:
+    """A second partnership admin approves or rejects a waiting SettingChange (ADR 0019 addendum)."""
+    approve = request.POST.get("decision") == "approve"
+    setting_changes.setting_change_decide(actor=request.actor, change_id=request.POST.get("change"), approve=approve)
+    return "Change approved: it applies now." if approve else "Change rejected."
+
+
 def _apply(request, which, forms):
     actor = request.actor
     if which == "rag" and forms["rag_form"].is_valid():
@@ -150,8 +163,8 @@ def _apply(request, which, forms):
     if which in _SIMPLE:
         form_name, save, saved = _SIMPLE[which]
         if forms[form_name].is_valid():
-            save(actor, forms[form_name].cleaned_data)
-            return saved
+            result = save(actor, forms[form_name].cleaned_data)
+            return WAITING_MESSAGE if isinstance(result, SettingChange) else saved
         return None
     if which == "matching" and forms["matching_form"].is_valid():
         cd = forms["matching_form"].cleaned_data
@@ -197,7 +210,10 @@ def partnership_settings(request):
     if which:
         form = forms.get(f"{which}_form")
         try:
-            done = _apply(request, which, forms)
+            done = _decide_change(request) if which == "setting_change" else _apply(request, which, forms)
+        except (Conflict, NotFound) as exc:  # a change no longer waiting, or the setting changed since it was asked
+            messages.error(request, exc.message)
+            return redirect("partnership:settings")
         except ValidationFailed as exc:
             done = None
             for field, msgs in exc.errors.items():
@@ -211,6 +227,11 @@ def partnership_settings(request):
         "settings": selectors.partnership_settings_get(),
         "outcomes": selectors.outcome_codes_list(active_only=False),
         "holidays": selectors.bank_holidays_upcoming(),
+        # changes waiting for a second admin (sealed roles, the agreement rule, pattern rules): ADR 0019 addendum
+        "setting_changes": [
+            {"change": c, "decidable": setting_change_decidable(request.actor, c)}
+            for c in setting_changes.setting_changes_pending()
+        ],
         "form": next((f for f in forms.values() if f.is_bound and f.errors), None),
         "nav_active": "partnership",
     }

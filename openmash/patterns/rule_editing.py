@@ -17,6 +17,8 @@ runs), so a value the command line would refuse is refused here too, with the fi
   saving at once: the second gets the database's unique (code, version) and a Conflict too). While the database
   holds no rules, the first change stores the whole shipped set as version 1 (so the other rules keep being
   evaluated) and the change as version 2. Audited ``pattern_rule.save``. An unchanged rule writes nothing.
+  Switching an active rule off or changing its parameters waits for a second partnership admin
+  (``needs_second_admin``; partnership.setting_changes, ADR 0019 addendum): the evaluator keeps the approved version.
 - ``rules_file(actor) -> str``: the current rules as a file ``openmash flags rules load`` reads back. Audited
   ``pattern_rule.export``.
 - ``indicator_choices() -> [(code, label)]``: every indicator code a rule may name (``engine.KNOWN_INDICATORS``)
@@ -315,11 +317,56 @@ def _item_with(current: PatternRule, changes: dict) -> dict:
     return item | definition
 
 
-def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tuple[PatternRule, bool]:
-    """Save a change to one rule as a new version: (the current version, whether a new one was written). Raises
-    PermissionDenied (not ``flag.rules``), NotFound (no such rule), ValidationFailed (the loader's checks, on the
-    field at fault: ``title``, ``window_days``, ``weights``, ``indicators`` ...; ``__all__`` otherwise) or Conflict
-    (the rule changed since `expected_version` was shown)."""
+#: rule_change's second value when the change waits for a second partnership admin (a truthy string, not True).
+PENDING = "pending"
+
+
+def needs_second_admin(current: PatternRule, spec: RuleSpec) -> bool:
+    """Whether a change to a rule waits for a second partnership admin (ADR 0019 addendum; attacker review 2026-12,
+    finding E): switching an active rule off, or changing an active rule's parameters (windows, counts, thresholds,
+    weights, indicator lists: its definition). A title or description, switching a rule on, and any change to a
+    rule not in use apply at once: they cannot hide a pattern the hub would otherwise see."""
+    return current.active and (not spec.active or spec.definition != current.definition)
+
+
+def _write_version(*, actor, current: PatternRule, spec: RuleSpec, author=None, detail=None) -> PatternRule:
+    """Write `spec` as the version after `current` (author: who wrote the change; the actor's user by default).
+    Conflict when another version took the number meanwhile. Audited ``pattern_rule.save``."""
+    try:
+        with transaction.atomic():
+            rule = PatternRule.objects.create(
+                code=current.code,
+                version=current.version + 1,
+                rule_type=spec.rule_type,
+                title=spec.title,
+                description=spec.description,
+                definition=spec.definition,
+                active=spec.active,
+                created_by=author or getattr(actor, "user", None),
+            )
+    except IntegrityError:
+        raise Conflict(f"{STALE}: look at it again") from None
+    audit_record(
+        actor=actor,
+        action="pattern_rule.save",
+        obj=rule,
+        detail={
+            "code": current.code,
+            "version": rule.version,
+            "changed": sorted(_changed_keys(current, rule)),
+            **(detail or {}),
+        },
+    )
+    return rule
+
+
+def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tuple[PatternRule, bool | str]:
+    """Save a change to one rule as a new version: (the current version, whether a new one was written; PENDING
+    when the change waits for a second partnership admin: needs_second_admin, a partnership.SettingChange, and the
+    rule stays as it is, the evaluator keeps using it). Raises PermissionDenied (not ``flag.rules``), NotFound (no
+    such rule), ValidationFailed (the loader's checks, on the field at fault: ``title``, ``window_days``,
+    ``weights``, ``indicators`` ...; ``__all__`` otherwise) or Conflict (the rule changed since `expected_version`
+    was shown)."""
     require(actor, "flag.rules")
     unknown = set(changes) - EDITABLE - set(HEAD_LABELS)
     if unknown:
@@ -342,30 +389,50 @@ def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tu
                 f"{STALE} (version {current.version} was saved by {_who(current.created_by)}): look at it again",
                 errors={"version": [f"{STALE}: look at version {current.version} and make your change again"]},
             )
-        spec = _checked(_item_with(current, changes))
+        item = _item_with(current, changes)
+        spec = _checked(item)
         if _same(current, spec):
             return current, False
-        try:
-            with transaction.atomic():
-                rule = PatternRule.objects.create(
-                    code=code,
-                    version=current.version + 1,
-                    rule_type=spec.rule_type,
-                    title=spec.title,
-                    description=spec.description,
-                    definition=spec.definition,
-                    active=spec.active,
-                    created_by=getattr(actor, "user", None),
-                )
-        except IntegrityError:
-            raise Conflict(f"{STALE}: look at it again") from None
-        audit_record(
-            actor=actor,
-            action="pattern_rule.save",
-            obj=rule,
-            detail={"code": code, "version": rule.version, "changed": sorted(_changed_keys(current, rule))},
-        )
+        if needs_second_admin(current, spec):
+            from openmash.partnership.models import SettingChange
+            from openmash.partnership.setting_changes import setting_change_request
+
+            what = "switch off" if not spec.active else "change " + ", ".join(_changed_definition_keys(current, spec))
+            setting_change_request(
+                actor=actor,
+                kind=SettingChange.Kind.PATTERN_RULE,
+                key=code,
+                proposed=item,
+                summary=f"{code} version {current.version}: {what}",
+                base={"version": current.version},
+            )
+            return current, PENDING
+        rule = _write_version(actor=actor, current=current, spec=spec)
     return rule, True
+
+
+def _changed_definition_keys(current: PatternRule, spec: RuleSpec) -> list[str]:
+    """The definition keys a change sets differently (for the approver's summary: codes only)."""
+    keys = set(current.definition) | set(spec.definition)
+    return sorted(k for k in keys if current.definition.get(k) != spec.definition.get(k)) or ["parameters"]
+
+
+def rule_version_apply(*, actor, code: str, item: dict, author=None) -> PatternRule:
+    """Write an approved change (partnership.setting_changes, a second admin approved it) as the rule's next
+    version: `item` the rule as a rules-file item, checked again by the loader. `author`: who asked for it (the
+    version's created_by). NotFound for no such rule; ValidationFailed / Conflict as rule_change. Audited
+    ``pattern_rule.save`` with ``approved_by``."""
+    current = PatternRule.objects.filter(code=code).order_by("-version").select_for_update().first()
+    if current is None:
+        raise NotFound()
+    spec = _checked(item)
+    return _write_version(
+        actor=actor,
+        current=current,
+        spec=spec,
+        author=author,
+        detail={"approved_by": getattr(getattr(actor, "user", None), "username", "")},
+    )
 
 
 def rules_file(*, actor) -> str:
@@ -383,7 +450,10 @@ __all__ = [
     "UNKNOWN_CODE_HINT",
     "indicator_choices",
     "indicator_label",
+    "PENDING",
+    "needs_second_admin",
     "rule_change",
+    "rule_version_apply",
     "rule_get",
     "rules_file",
     "rules_overview",

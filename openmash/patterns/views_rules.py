@@ -62,7 +62,13 @@ def rule_change(request, rule_code):
             except ValidationFailed as exc:
                 apply_service_errors(form, exc)
             else:
-                if changed:
+                if changed == rule_editing.PENDING:
+                    messages.success(
+                        request,
+                        "Switching a rule off or changing its parameters needs another partnership admin's approval "
+                        "(on the partnership settings page). Until then the rule works as it did.",
+                    )
+                elif changed:
                     messages.success(request, f"Rule saved as version {saved.version}. The earlier version is kept.")
                 else:
                     messages.success(request, "Nothing was changed: no new version was saved.")

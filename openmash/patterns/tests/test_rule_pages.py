@@ -59,6 +59,20 @@ def _form(client, code=CODE) -> dict:
     return {k: htmllib.unescape(v) for k, v in data.items()}
 
 
+def _approve_waiting(approver, code=CODE):
+    """A second partnership admin approves the rule's waiting change on the settings page (dual control, ADR 0019
+    addendum): the change applies only then."""
+    from openmash.partnership.models import SettingChange
+
+    change = SettingChange.objects.get(kind="pattern_rule", key=code, status="pending")
+    r = _client(approver).post(
+        "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": "approve"}
+    )
+    assert r.status_code == 302, _text(r)
+    change.refresh_from_db()
+    assert change.status == "approved"
+
+
 def test_the_admin_lists_the_rules_and_reads_one_with_its_parameters(admin):
     client = _client(admin)
     html = _text(client.get("/pattern-rules/"))
@@ -99,13 +113,17 @@ def test_a_manager_outside_the_hub_may_not_read_the_rules(make_actor):
     assert _client(make_actor("manager", "police")).get("/pattern-rules/").status_code == 403
 
 
-def test_a_change_is_a_new_version_the_earlier_kept_and_audited(admin):
+def test_a_change_is_a_new_version_the_earlier_kept_and_audited(admin, make_actor):
     client = _client(admin)
     data = _form(client)
     assert data["version"] == "0" and data["window_days"] == "183" and data["active"] == "yes"
     data |= {"min_score": "4", "window_days": "365", "weights": "ed_attendance: 0.25\npolice_welfare: 0.5"}
     response = client.post(f"/pattern-rules/{CODE}/change/", data)
     assert response.status_code == 302, _text(response)
+    # the parameters of a rule in use: waiting for a second admin, the evaluator keeps version 1 (finding E)
+    assert not PatternRule.objects.filter(code=CODE, version=2).exists()
+    assert {r.code: r for r in rules_current()}[CODE].version == 1
+    _approve_waiting(make_actor("partnership_admin", "mash"))
     # the shipped set stored as version 1 (so every other rule is still evaluated), the change as version 2
     assert PatternRule.objects.filter(version=1).count() == len(default_specs())
     old, new = PatternRule.objects.filter(code=CODE).order_by("version")
@@ -133,10 +151,12 @@ def test_saving_with_nothing_changed_writes_no_version(admin):
     assert PatternRule.objects.filter(code=CODE).count() == 1
 
 
-def test_switching_a_rule_off_keeps_it_but_leaves_it_out_of_evaluation(admin):
+def test_switching_a_rule_off_keeps_it_but_leaves_it_out_of_evaluation(admin, make_actor):
     client = _client(admin)
     data = _form(client, "repeat_contacts") | {"active": "no"}
     assert client.post("/pattern-rules/repeat_contacts/change/", data).status_code == 302
+    assert "repeat_contacts" in {r.code for r in rules_current()}  # waiting for a second admin (finding E)
+    _approve_waiting(make_actor("partnership_admin", "mash"), "repeat_contacts")
     assert "repeat_contacts" not in {r.code for r in rules_current()}
     assert "Not in use" in _text(client.get("/pattern-rules/"))
 
@@ -185,23 +205,25 @@ def test_the_service_refuses_what_the_rules_file_refuses(admin):
 def test_two_editors_at_once_the_second_gets_a_conflict_not_an_overwrite(admin, make_actor):
     first, second = _client(admin), _client(make_actor("partnership_admin", "police"))
     first_form, second_form = _form(first), _form(second)
-    assert first.post(f"/pattern-rules/{CODE}/change/", first_form | {"min_score": "4"}).status_code == 302
-    response = second.post(f"/pattern-rules/{CODE}/change/", second_form | {"min_score": "5"})
+    # a title applies at once (a parameter would wait for a second admin: see the dual control tests)
+    assert first.post(f"/pattern-rules/{CODE}/change/", first_form | {"title": "First title"}).status_code == 302
+    response = second.post(f"/pattern-rules/{CODE}/change/", second_form | {"title": "Second title"})
     assert response.status_code == 409
     assert "This rule was changed since you opened it" in _text(response)
     latest = PatternRule.objects.filter(code=CODE).order_by("-version").first()
-    assert latest.version == 2 and latest.definition["min_score"] == 4
+    assert latest.version == 2 and latest.title == "First title"
     # opened again, the second editor's change is saved on top of the first
-    again = _form(second) | {"min_score": "5"}
+    again = _form(second) | {"title": "Second title"}
     assert again["version"] == "2"
     assert second.post(f"/pattern-rules/{CODE}/change/", again).status_code == 302
-    assert PatternRule.objects.filter(code=CODE).order_by("-version").first().definition["min_score"] == 5
+    assert PatternRule.objects.filter(code=CODE).order_by("-version").first().title == "Second title"
 
 
-def test_the_downloaded_file_loads_back_with_the_command_unchanged(admin, tmp_path):
+def test_the_downloaded_file_loads_back_with_the_command_unchanged(admin, make_actor, tmp_path):
     client = _client(admin)
     data = _form(client) | {"min_score": "3.5", "exclude": "contact, pregnancy, new_partner"}
     assert client.post(f"/pattern-rules/{CODE}/change/", data).status_code == 302
+    _approve_waiting(make_actor("partnership_admin", "mash"))
     body = client.get("/pattern-rules.yaml").content.decode()
     specs = rules_from_text(body)
     edited = next(s for s in specs if s.code == CODE)
@@ -256,13 +278,13 @@ def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypat
             rule_type=current.rule_type,
             title=current.title,
             description=current.description,
-            definition=current.definition | {"min_score": 9},
+            definition=current.definition | {"min_score": 9},  # the other editor's version 2
         )
         return spec
 
     monkeypatch.setattr(rule_editing, "_checked", other_editor_saves_meanwhile)
     with pytest.raises(Conflict):
-        rule_editing.rule_change(actor=admin, code=CODE, expected_version=1, changes={"min_score": 4})
+        rule_editing.rule_change(actor=admin, code=CODE, expected_version=1, changes={"title": "Raced"})
     assert not AuditEvent.objects.filter(action="pattern_rule.save", detail__version=3).exists()
 
 
@@ -274,14 +296,26 @@ def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypat
         ("combination", {"min_agencies": 2, "window_days": 0}, "window_days must be at least 1"),
         ("repeat_contacts", {"min_count": 0, "window_days": 365}, "min_count must be at least 1"),
         ("combination", {"min_agencies": 2, "window_days": 99999}, "window_days must be at most"),
-        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": 1e308}},
-         "weights: “ed_attendance” must be between 0 and 10"),
-        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": float("nan")}},
-         "weights: “ed_attendance” must be a number"),
-        ("combination", {"min_agencies": 2, "window_days": 90, "default_weight": float("inf")},
-         "default_weight must be a number"),
-        ("combination", {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": -1}},
-         "must be between 0 and 10"),
+        (
+            "combination",
+            {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": 1e308}},
+            "weights: “ed_attendance” must be between 0 and 10",
+        ),
+        (
+            "combination",
+            {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": float("nan")}},
+            "weights: “ed_attendance” must be a number",
+        ),
+        (
+            "combination",
+            {"min_agencies": 2, "window_days": 90, "default_weight": float("inf")},
+            "default_weight must be a number",
+        ),
+        (
+            "combination",
+            {"min_agencies": 2, "window_days": 90, "weights": {"ed_attendance": -1}},
+            "must be between 0 and 10",
+        ),
         ("combination", {"min_agencies": 2, "window_days": 90, "min_score": 0}, "min_score must be more than 0"),
     ],
 )

@@ -119,7 +119,7 @@ def test_an_ended_allocation_ends_the_workers_sight_of_released_items(room, item
     assert not items_visible(room.worker).exists()
 
 
-def test_the_partnership_admin_names_the_sealed_roles_on_the_settings_page(room, items):
+def test_the_partnership_admin_names_the_sealed_roles_on_the_settings_page(room, items, make_actor):
     from django.test import Client
 
     client = Client()
@@ -128,6 +128,13 @@ def test_the_partnership_admin_names_the_sealed_roles_on_the_settings_page(room,
     assert r.status_code == 200 and "Select at least one role" in r.content.decode()
     r = client.post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
     assert r.status_code == 302
+    # widening waits for a second partnership admin (attacker review finding A; ADR 0019 addendum)
+    assert item_view(room.screener, _reload(items["sealed"])).shown == "held"
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_decide
+
+    change = SettingChange.objects.get(status="pending")
+    setting_change_decide(actor=make_actor("partnership_admin", "mash"), change_id=change.pk, approve=True)
     assert item_view(room.screener, _reload(items["sealed"])).shown == "full"
     screener = Client()
     screener.force_login(room.screener.user)

@@ -1,0 +1,154 @@
+"""Dual control of the settings that widen access or loosen a safeguarding rule (ADR 0019 addendum; attacker review
+2026-12, findings A and E): one partnership admin asks, another approves, as for role grants and feed mappings.
+
+- **Sealed item roles** (access.sharing.sealed_roles): naming a role that did not see sealed items waits for a second
+  admin; taking roles away (narrowing) applies at once.
+- **Outside an information-sharing agreement** (access.sharing.outside_agreement_mode): "refuse" -> "flag" (letting
+  a request or release no agreement covers through) waits; "flag" -> "refuse" applies at once.
+- **Pattern rules** (openmash.patterns.rule_editing): switching a rule off, or changing an active rule's
+  parameters, waits; the evaluator keeps reading the approved version (the latest PatternRule row) until then.
+  Creating a new rule as inactive, or switching a rule on, applies at once.
+
+A change waiting is a partnership.SettingChange; a later change of the same setting supersedes it; approving is
+refused when the setting changed since the change was asked for (its `base`). Every step is audited:
+``setting_change_request``, ``setting_change_supersede``, ``setting_change_approve``, ``setting_change_reject``,
+with the setting's own ``update`` when applied. Source: OWASP ASVS 5.0 2.3.5 (multi-user approval for high-value
+changes); issue 7 (sealed envelope), issue 8 (a flag rule switched off hides a pattern from the hub).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from openmash.access.policy import require, setting_change_decidable
+from openmash.audit.services import audit_record
+from openmash.core.exceptions import Conflict, NotFound
+from openmash.partnership.models import SettingChange
+
+CHANGE_GONE_MESSAGE = "That change is no longer waiting for you"
+CHANGE_STALE_MESSAGE = "The setting was changed since this change was asked for: reject it and ask again"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one kind of setting is read (its approved value, as `base`) and applied once approved."""
+
+    current: Callable[[str], dict]
+    apply: Callable[..., None]
+
+
+def _sealed_current(_key: str) -> dict:
+    from openmash.access.sharing import sealed_roles
+
+    return {"roles": sorted(sealed_roles())}
+
+
+def _sealed_apply(*, actor, change) -> None:
+    from openmash.sharing.services import sealed_roles_apply
+
+    sealed_roles_apply(actor=actor, roles=change.proposed["roles"])
+
+
+def _agreement_current(_key: str) -> dict:
+    from openmash.access.sharing import outside_agreement_mode
+
+    return {"mode": outside_agreement_mode()}
+
+
+def _agreement_apply(*, actor, change) -> None:
+    from openmash.sharing.agreements import outside_agreement_apply
+
+    outside_agreement_apply(actor=actor, mode=change.proposed["mode"])
+
+
+def _rule_current(key: str) -> dict:
+    from openmash.patterns.models import PatternRule
+
+    latest = PatternRule.objects.filter(code=key).order_by("-version").first()
+    return {"version": latest.version if latest else 0}
+
+
+def _rule_apply(*, actor, change) -> None:
+    from openmash.patterns.rule_editing import rule_version_apply
+
+    rule_version_apply(actor=actor, code=change.key, item=change.proposed, author=change.requested_by)
+
+
+KINDS: dict[str, _Kind] = {
+    SettingChange.Kind.SEALED_ROLES: _Kind(_sealed_current, _sealed_apply),
+    SettingChange.Kind.OUTSIDE_AGREEMENT: _Kind(_agreement_current, _agreement_apply),
+    SettingChange.Kind.PATTERN_RULE: _Kind(_rule_current, _rule_apply),
+}
+
+
+@transaction.atomic
+def setting_change_request(
+    *, actor, kind: str, proposed: dict, summary: str, key: str = "", base: dict | None = None
+) -> SettingChange:
+    """Ask for a change that needs a second admin. In: the partnership admin asking, the kind (SettingChange.Kind),
+    the proposed value, a summary in words (codes and numbers only, no personal data), the setting's key (a rule's
+    code), and the approved value it was written against (`base`; read now when None). Out: the pending SettingChange (its base: the approved value now). A waiting change of the same setting
+    is superseded. Audited `setting_change_request`. PermissionDenied for anyone but a partnership admin."""
+    require(actor, "partnership.configure")
+    for earlier in SettingChange.objects.select_for_update().filter(kind=kind, key=key, status="pending"):
+        earlier.status = SettingChange.Status.SUPERSEDED
+        earlier.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="setting_change_supersede", obj=earlier, detail={"kind": kind, "key": key})
+    change = SettingChange.objects.create(
+        kind=kind,
+        key=key,
+        proposed=proposed,
+        base=base if base is not None else KINDS[kind].current(key),
+        summary=summary[:300],
+        requested_by=actor.user,
+    )
+    audit_record(
+        actor=actor, action="setting_change_request", obj=change, detail={"kind": kind, "key": key, "summary": summary}
+    )
+    return change
+
+
+def setting_change_decide(*, actor, change_id, approve: bool) -> SettingChange:
+    """Approve or reject a pending SettingChange: only access.policy.setting_change_decidable's second person (another
+    partnership admin, never the one who asked; anyone else gets NotFound). Approving applies the proposed value
+    only if the setting is still the value the change was written against (else Conflict, nothing changes).
+    Audited `setting_change_approve` / `setting_change_reject` (and the setting's own `update`), in one
+    transaction. Out: the change."""
+    with transaction.atomic():
+        try:
+            change = SettingChange.objects.select_for_update().filter(pk=change_id).first()
+        except (ValueError, DjangoValidationError):
+            change = None
+        if change is None or not setting_change_decidable(actor, change):
+            raise NotFound(CHANGE_GONE_MESSAGE)
+        change.decided_by, change.decided_at = actor.user, timezone.now()
+        detail = {"kind": change.kind, "key": change.key}
+        if not approve:
+            change.status = SettingChange.Status.REJECTED
+            change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+            audit_record(actor=actor, action="setting_change_reject", obj=change, detail=detail)
+            return change
+        kind = KINDS[change.kind]
+        if kind.current(change.key) != change.base:
+            raise Conflict(CHANGE_STALE_MESSAGE)
+        kind.apply(actor=actor, change=change)
+        change.status = SettingChange.Status.APPROVED
+        change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit_record(actor=actor, action="setting_change_approve", obj=change, detail=detail)
+    return change
+
+
+def setting_changes_pending(kinds=None) -> list[SettingChange]:
+    """The changes waiting for a second admin (requested_by loaded), oldest first; `kinds` to keep some kinds."""
+    qs = SettingChange.objects.filter(status="pending").select_related("requested_by")
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs.order_by("created_at"))
+
+
+__all__ = ["setting_change_request", "setting_change_decide", "setting_changes_pending", "KINDS"]

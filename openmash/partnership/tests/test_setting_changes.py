@@ -1,0 +1,143 @@
+"""Attacker review (2026-12) findings A and E: one partnership admin widened who sees sealed items, let requests
+outside an information-sharing agreement through, or switched off a safeguarding pattern rule, effective at once.
+Now each waits for a second partnership admin (partnership.setting_changes; ADR 0019 addendum), as role grants and
+feed mappings do: narrowing and tightening apply at once; both ways are audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from openmash.access.sharing import outside_agreement_mode, sealed_roles
+from openmash.audit.models import AuditEvent
+from openmash.partnership.models import SettingChange
+from openmash.patterns.models import PatternRule
+from openmash.patterns.rules import default_specs, rules_current, rules_load
+
+pytestmark = pytest.mark.django_db
+
+RULE = "non_mobile_baby_injury"
+
+
+def _client(actor) -> Client:
+    c = Client()
+    c.force_login(actor.user)
+    return c
+
+
+def _decide(actor, change, decision="approve"):
+    return _client(actor).post(
+        "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": decision}
+    )
+
+
+@pytest.fixture
+def admins(make_actor):
+    return make_actor("partnership_admin", "mash"), make_actor("partnership_admin", "mash")
+
+
+def test_widening_the_sealed_roles_waits_for_a_second_admin(admins):
+    first, second = admins
+    r = _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    assert r.status_code == 302
+    assert sealed_roles() == frozenset({"manager"})  # not yet
+    change = SettingChange.objects.get(kind="sealed_roles", status="pending")
+    assert AuditEvent.objects.filter(action="setting_change_request", object_id=str(change.pk)).exists()
+    page = _client(first).get("/partnership/").content.decode()
+    assert "Waiting for another partnership admin" in page  # the asker cannot approve their own change
+    assert _decide(first, change).status_code == 302
+    change.refresh_from_db()
+    assert change.status == "pending" and sealed_roles() == frozenset({"manager"})
+    assert 'data-testid="approve-change"' in _client(second).get("/partnership/").content.decode()
+    assert _decide(second, change).status_code == 302
+    change.refresh_from_db()
+    assert change.status == "approved" and change.decided_by == second.user
+    assert sealed_roles() == frozenset({"screener", "manager"})
+    assert AuditEvent.objects.filter(action="setting_change_approve", object_id=str(change.pk)).exists()
+
+
+def test_narrowing_the_sealed_roles_applies_at_once_and_is_audited(admins):
+    from openmash.sharing.services import sealed_roles_apply
+
+    first, _second = admins
+    sealed_roles_apply(actor=first, roles=["manager", "screener"])
+    r = _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["manager"]})
+    assert r.status_code == 302
+    assert sealed_roles() == frozenset({"manager"})
+    assert not SettingChange.objects.exists()
+    assert AuditEvent.objects.filter(
+        action="update", detail__sealed_roles=[["manager", "screener"], ["manager"]]
+    ).exists()
+
+
+def test_a_rejected_or_stale_change_changes_nothing(admins):
+    from openmash.sharing.services import sealed_roles_apply
+
+    first, second = admins
+    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["social_worker", "manager"]})
+    change = SettingChange.objects.get(status="pending")
+    assert _decide(second, change, "reject").status_code == 302
+    change.refresh_from_db()
+    assert change.status == "rejected" and sealed_roles() == frozenset({"manager"})
+    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    stale = SettingChange.objects.get(status="pending")
+    sealed_roles_apply(actor=second, roles=["social_worker"])  # the setting changed since it was asked for
+    r = _decide(second, stale)
+    assert r.status_code == 302
+    stale.refresh_from_db()
+    assert stale.status == "pending" and sealed_roles() == frozenset({"social_worker"})
+
+
+def test_loosening_the_agreement_rule_waits_and_tightening_applies_at_once(admins):
+    first, second = admins
+    assert _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"}).status_code == 302
+    assert outside_agreement_mode() == "refuse"
+    assert _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"}).status_code == 302
+    assert outside_agreement_mode() == "refuse"
+    change = SettingChange.objects.get(kind="outside_agreement", status="pending")
+    assert _decide(second, change).status_code == 302
+    assert outside_agreement_mode() == "flag"
+
+
+def test_switching_a_pattern_rule_off_waits_for_a_second_admin(admins):
+    from openmash.patterns.tests.test_rule_pages import _form
+
+    first, second = admins
+    rules_load(default_specs(), actor=first)
+    data = _form(_client(first), RULE) | {"active": "no"}
+    r = _client(first).post(f"/pattern-rules/{RULE}/change/", data)
+    assert r.status_code == 302
+    assert RULE in {r.code for r in rules_current()}  # the evaluator keeps the approved version
+    assert PatternRule.objects.filter(code=RULE).count() == 1
+    change = SettingChange.objects.get(kind="pattern_rule", key=RULE, status="pending")
+    assert _decide(first, change).status_code == 302 and RULE in {r.code for r in rules_current()}
+    assert _decide(second, change).status_code == 302
+    assert RULE not in {r.code for r in rules_current()}
+    latest = PatternRule.objects.filter(code=RULE).order_by("-version").first()
+    assert latest.version == 2 and latest.created_by == first.user and not latest.active
+    saved = AuditEvent.objects.get(action="pattern_rule.save", object_id=str(latest.pk))
+    assert saved.actor_username == second.user.username and saved.detail["approved_by"] == second.user.username
+
+
+def test_changing_a_rules_parameters_waits_but_a_title_or_switching_on_does_not(admins):
+    from openmash.patterns.rule_editing import PENDING, rule_change
+
+    first, second = admins
+    rules_load(default_specs(), actor=first)
+    current = PatternRule.objects.get(code=RULE)
+    _rule, changed = rule_change(actor=first, code=RULE, expected_version=1, changes={"lookback_days": 1000})
+    assert changed == PENDING and PatternRule.objects.filter(code=RULE).count() == 1
+    _rule, changed = rule_change(actor=first, code=RULE, expected_version=1, changes={"title": "Renamed"})
+    assert changed is True and PatternRule.objects.get(code=RULE, version=2).title == "Renamed"
+    # a rule not in use: switching it on, or changing it, applies at once (it cannot hide a pattern)
+    PatternRule.objects.create(
+        code="local_rule",
+        version=1,
+        rule_type=current.rule_type,
+        title="Local",
+        description="A local rule",
+        definition=current.definition,
+        active=False,
+    )
+    _rule, changed = rule_change(actor=first, code="local_rule", expected_version=1, changes={"active": True})
+    assert changed is True and PatternRule.objects.get(code="local_rule", version=2).active
