@@ -162,6 +162,9 @@ DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases") / "default.yaml"
 SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (
     Path(__file__).with_name("phrases") / "signs.yaml",
     Path(__file__).with_name("phrases") / "household.yaml",
+    # concern.yaml: a low-level practitioner concern in any agency's general words ("concerns about", "shared with the
+    # DSL", "inconsistent account"), with the words that say there is none or settle it (its header gives the sources)
+    Path(__file__).with_name("phrases") / "concern.yaml",
 )
 EVIDENCE_MAX = 80
 
@@ -282,6 +285,14 @@ INDICATORS: dict[str, Indicator] = _catalogue(
         "A child caring for a parent or relative beyond their age (intimate care, lifting, managing medicines, "
         "collecting a parent's controlled drugs), or a carer not identified or supported (Children and Families Act "
         "2014 s.96). Set aside where the record shows the caring is assessed and supported.",
+    ),
+    (
+        "practitioner_concern",
+        "Practitioner concern",
+        "A practitioner recorded a worry about the child or the care they get (concerns raised, a safeguarding "
+        "concern logged or shared with the safeguarding lead, a disclosure, an inconsistent account, a worsening "
+        "presentation, a referral on). A low-level concern: it counts only with others (Working Together 2023). "
+        "Set aside where the record says there is no concern or settles it.",
     ),
 )
 
