@@ -93,7 +93,8 @@ def test_negated_or_ordinary_worry_is_not_a_concern(description):
         "Teacher concerned about her tiredness; explained by a chest infection, mum phoned in.",
         "Worried about him after his grandad's death; bereavement support from the school counsellor.",
         "Shared with the DSL; parents engaging well with the plan.",
-        "Concerns raised about missed sessions: absence authorised by the head for a planned operation.",
+        "Concerns raised about missed sessions were resolved with mum at the review.",
+        "Staff concerned about a bruise to his shin; history consistent, fell at football training.",
     ],
 )
 def test_a_concern_the_record_settles_is_explained(description):
@@ -162,7 +163,9 @@ def test_explained_or_old_concerns_do_not_count():
 def test_a_concern_weighs_half_in_the_combination_rule_and_is_not_the_same_concern():
     rules = _rules()
     combination, same = rules["cross_agency_combination"], rules["same_concern_two_agencies"]
-    child = Child("c", AS_OF - 9 * 365, [_ev(60, CODE, "school", 1), _ev(40, CODE, "gp", 2), _ev(30, "neglect", "gp", 3)])
+    child = Child(
+        "c", AS_OF - 9 * 365, [_ev(60, CODE, "school", 1), _ev(40, CODE, "gp", 2), _ev(30, "neglect", "gp", 3)]
+    )
     assert evaluate_child([combination, same], child, AS_OF) == []
     more = [_ev(90, "school_absence", "school", 4), *child.events]
     assert [h.rule.code for h in evaluate_child([combination], Child("c", AS_OF - 9 * 365, more), AS_OF)] == [
