@@ -96,15 +96,20 @@ def partnership(db):
 
 @pytest.fixture
 def make_actor(partnership):
-    """make_actor(role, agency_code) -> Actor, with a fresh user created through the service."""
+    """make_actor(role, agency_code) -> Actor, with a fresh user created through the service who can sign in and
+    work (a password and a confirmed authenticator app, as a colleague who has enrolled: access.actor.can_sign_in_q).
+    enrolled=False leaves the second factor out (a starter who has not enrolled yet)."""
     from openmash.access.actor import actor_for_user
+    from openmash.accounts.mfa import totp_device_ensure
     from openmash.accounts.services import user_create
 
-    def _make(role: str, agency: str = "mash", username: str | None = None):
+    def _make(role: str, agency: str = "mash", username: str | None = None, *, enrolled: bool = True):
         name = username or f"{role}-{agency}-{next(_counter)}"
         user = user_create(
             username=name, password="not-used-in-tests", agency_code=agency, role=role, check_password=False
         )
+        if enrolled:
+            totp_device_ensure(user)
         return actor_for_user(user)
 
     return _make

@@ -46,6 +46,18 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
+#: What a spreadsheet reads as a formula at the start of a cell (OWASP CSV injection; the platform's rule is
+#: ``openmash.audit.export.neutralise``, which this engine cannot import: it runs without Django).
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutralise_cell(value) -> str:
+    """A cell as text no spreadsheet will evaluate: prefixed with ' when it starts like a formula (the record ids
+    written come from the input file). In: any value. Out: its text, neutralised. Source: ADR 0006."""
+    text = "" if value is None else str(value)
+    return "'" + text if text and text[0] in _FORMULA_STARTS else text
+
+
 def main(argv: list[str] | None = None, *, prog: str = "openmash link") -> int:
     """Run the command line; return the exit status (0 ok, 1 bad input, 2 usage)."""
     from linkage.linker import dedupe, link
@@ -63,9 +75,10 @@ def main(argv: list[str] | None = None, *, prog: str = "openmash link") -> int:
             result = link(records[0], records[1], threshold=threshold)
         if args.out.parent and not args.out.parent.exists():
             raise InputError(f"{args.out}: its folder does not exist")
-        result.pairs[["record_id_l", "record_id_r", "match_probability"]].to_csv(
-            args.out, index=False, float_format="%.6g"
-        )
+        out = result.pairs[["record_id_l", "record_id_r", "match_probability"]].copy()
+        for column in ("record_id_l", "record_id_r"):
+            out[column] = out[column].map(neutralise_cell)
+        out.to_csv(args.out, index=False, float_format="%.6g")
         if args.model_out:
             args.model_out.write_text(result.model.to_json())
     except (InputError, ValueError, OSError) as exc:

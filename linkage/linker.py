@@ -37,7 +37,8 @@ class LinkResult:
 
     def clusters(self, threshold: float | None = None) -> pd.Series:
         """Person number of every record (index: record_id), from links at or above ``threshold`` (default: the
-        model's upper threshold), never joining two different valid NHS numbers, nor a pair that
+        model's upper threshold), never joining two different valid NHS numbers or two records of one agency (the
+        optional ``agency`` column; not even through other records), nor a pair that
         ``linkage.scoring.automatic_link_holds`` keeps from an automatic join (names disagree, likely siblings,
         possibly relatives or namesakes)."""
         f = self.run.features
@@ -51,6 +52,7 @@ class LinkResult:
             probability,
             threshold=self.model.upper_threshold if threshold is None else threshold,
             nhs_number=f.nhs_number,
+            agency=f.agency,
         )
         return pd.Series(ids, index=pd.Index(f.record_id, name="record_id"), name="cluster")
 

@@ -11,7 +11,8 @@ a million-row import. What each function does with real names:
   punctuation become spaces, so "Smith-Jones" and "Smith Jones" are two tokens and ``compact`` gives "smithjones".
 - ``phonetic`` is the Metaphone code (``jellyfish``) of the compact form: "Kayden" and "Kaden" share "KTN".
 - ``nickname_forms`` uses the maintained ``nicknames`` list (carltonnorthern/nicknames): "Bill" → {"bill",
-  "william", ...}; ``comparison_forms`` adds the short forms English makes of any given name (``short_forms``):
+  "william", ...}, with a supplement of common UK short forms it lacks (``data/nicknames_extra.yaml``: "Mo" →
+  Mohammed, Muhammad ...; a partnership adds its own with ``nicknames_extend_file``); ``comparison_forms`` adds the short forms English makes of any given name (``short_forms``):
   the name cut short ("Zak" of "Zakariya") and a cut name with a pet ending ("Lenny" of "Lennon", "Frankie" of
   "Francesca"), so that matching meets short forms of names the list lacks.
 """
@@ -23,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import jellyfish
 from anyascii import anyascii
@@ -35,6 +37,8 @@ __all__ = [
     "fold",
     "name_keys",
     "nickname_forms",
+    "nicknames_extend",
+    "nicknames_extend_file",
     "phonetic",
     "short_forms",
     "tokens",
@@ -94,6 +98,50 @@ def _nicknamer():
     return NickNamer()
 
 
+#: The supplement to the maintained list: full name -> short forms, and short form -> full names (folded, compact).
+_EXTRA_SHORT: dict[str, set[str]] = {}
+_EXTRA_FULL: dict[str, set[str]] = {}
+#: The shipped supplement (common UK short forms the maintained list lacks; review finding 5 of issue 6).
+NICKNAMES_EXTRA_FILE = Path(__file__).with_name("data") / "nicknames_extra.yaml"
+
+
+def nicknames_extend(table: dict) -> int:
+    """Add short forms to the supplement that ``nickname_forms`` reads with the maintained list (search and
+    matching both meet them from the next call).
+
+    In: ``{full name: [short form, ...]}`` (names as typed; folded here). Out: the number of (full, short) pairs
+    added. Raises ValueError when the table is not a mapping of a name to a list of names."""
+    if not isinstance(table, dict):
+        raise ValueError("the short forms must be a mapping of a full name to a list of its short forms")
+    added = 0
+    for full, shorts in table.items():
+        if not isinstance(full, str) or not isinstance(shorts, list) or not all(isinstance(x, str) for x in shorts):
+            raise ValueError(f"{full!r}: give a list of short forms, like mohammed: [mo, moe]")
+        key = compact(full)
+        for short in shorts:
+            value = compact(short)
+            if key and value and value != key and value not in _EXTRA_SHORT.setdefault(key, set()):
+                _EXTRA_SHORT[key].add(value)
+                _EXTRA_FULL.setdefault(value, set()).add(key)
+                added += 1
+    nickname_forms.cache_clear()
+    comparison_forms.cache_clear()
+    return added
+
+
+def nicknames_extend_file(path: str | Path) -> int:
+    """Read a YAML file of short forms (the form of ``NICKNAMES_EXTRA_FILE``) into the supplement: the shipped one,
+    or a partnership's own (``OPENMASH_NICKNAMES_EXTRA``). Out: pairs added. Raises OSError when the file cannot be
+    read, ValueError when it is not such a table."""
+    import yaml
+
+    try:
+        table = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{Path(path).name} is not readable YAML: {str(exc).splitlines()[0]}") from None
+    return nicknames_extend(table)
+
+
 @lru_cache(maxsize=65536)
 def nickname_forms(given: str | None) -> frozenset[str]:
     """The folded given name with its formal names and nicknames from the maintained ``nicknames`` list.
@@ -111,6 +159,9 @@ def nickname_forms(given: str | None) -> frozenset[str]:
     canon = nn.canonicals_of(first)
     forms |= canon
     forms |= nn.nicknames_of(first)
+    key = first.replace(" ", "")
+    forms |= _EXTRA_SHORT.get(key, set())  # the supplement: "mohammed" -> {"mo", "moe"} ...
+    forms |= _EXTRA_FULL.get(key, set())  # ... and "mo" -> {"mohammed", "muhammad", ...}
     return frozenset(fold(f).replace(" ", "") for f in forms if f)
 
 
@@ -218,3 +269,6 @@ def dob_variants(date_of_birth: dt.date | None) -> frozenset[dt.date]:
         # Always a real date: the new month is the old day (1-12) and the new day the old month (1-12).
         out.add(date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month))
     return frozenset(out)
+
+
+nicknames_extend_file(NICKNAMES_EXTRA_FILE)

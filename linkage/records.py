@@ -1,7 +1,12 @@
 """Input records: reading and checking the batch format, and turning each record into comparable features.
 
-The batch format (issue 6): columns ``record_id, given_name, family_name, date_of_birth`` (ISO ``YYYY-MM-DD``),
-``sex, postcode, address, identifier``; any value may be blank; extra columns are ignored.
+The batch format (issue 6): columns ``record_id, given_name, family_name, date_of_birth`` (ISO ``YYYY-MM-DD``;
+day/month/year is accepted too, as ``openmash import`` accepts it), ``sex, postcode, address, identifier``; any value
+may be blank and any column but ``record_id`` may be left out (read as blank); extra columns are ignored, except the
+optional ``agency`` (``OPTIONAL_COLUMNS``): the code of the agency or source system that holds the record. Two
+records of one agency (the same non-blank ``agency``) are that agency's statement that they are two people (each has
+its own ``record_id``), so they are never joined automatically, directly or through a cluster
+(``linkage.scoring.HOLD_SAME_AGENCY``, ``linkage.clustering.cluster_pairs``).
 
 ``normalise_records(df)`` gives one row per record of plain, comparable values (the same frame feeds our engine and
 Splink, so the model means the same on both); ``encode(frame)`` turns that into integer codes for the vectorised
@@ -20,11 +25,13 @@ import pandas as pd
 import pyarrow
 
 from linkage import names
+from linkage.addresses import address_normalise
 from linkage.identifiers import NHS_PLACEHOLDERS, identifier_normalise
 
 __all__ = [
     "INPUT_COLUMNS",
     "InputError",
+    "OPTIONAL_COLUMNS",
     "Features",
     "encode",
     "normalise_records",
@@ -33,7 +40,8 @@ __all__ = [
 ]
 
 INPUT_COLUMNS = ("record_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "identifier")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Columns read when present and never required: ``agency`` (who holds the record; see the module docstring).
+OPTIONAL_COLUMNS = ("agency",)
 _SEX = {"M": "m", "MALE": "m", "1": "m", "F": "f", "FEMALE": "f", "2": "f", "X": "x", "OTHER": "x", "9": "x"}
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$")
 _MAX_LISTED = 5
@@ -54,9 +62,10 @@ def _rows(positions: np.ndarray | list[int]) -> str:
 def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFrame:
     """Read a batch CSV file (UTF-8, with or without a byte-order mark) as strings and check it.
 
-    In: a path. Out: a DataFrame with exactly ``INPUT_COLUMNS`` as strings ("" for blank), in file order. Raises
-    ``InputError`` (one line, naming the file) when the file is missing, empty, not UTF-8 text, lacks a column, has
-    blank or repeated record ids, or has dates of birth that are not ISO dates.
+    In: a path. Out: a DataFrame with ``INPUT_COLUMNS`` (and the ``OPTIONAL_COLUMNS`` the file has) as strings
+    ("" for blank), in file order. Raises ``InputError`` (one line, naming the file) when the file is missing, empty,
+    not UTF-8 text, has no ``record_id`` column, or any of the problems ``validate_records`` finds (all of them, in
+    one message). A missing column other than ``record_id`` is read as blank ("any value may be blank", issue 6).
     """
     path = Path(path)
     label = label or path.name
@@ -70,9 +79,8 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
     if not header or not any(h.strip() for h in header):
         raise InputError(f"{label}: the file is empty (it needs a header row: {', '.join(INPUT_COLUMNS)})")
     header = [h.strip().lower() for h in header]
-    missing = [c for c in INPUT_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{label}: missing columns: {', '.join(missing)} (it needs {', '.join(INPUT_COLUMNS)})")
+    if "record_id" not in header:
+        raise InputError(f"{label}: {_NO_RECORD_ID}")
     try:
         df = pd.read_csv(
             path,
@@ -80,7 +88,7 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
             keep_default_na=False,
             na_filter=False,
             encoding="utf-8-sig",
-            usecols=lambda c: c.strip().lower() in INPUT_COLUMNS,
+            usecols=lambda c: c.strip().lower() in INPUT_COLUMNS + OPTIONAL_COLUMNS,
         )
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text (save the file as CSV UTF-8)") from None
@@ -91,32 +99,78 @@ def read_records_csv(path: str | Path, *, label: str | None = None) -> pd.DataFr
     return validate_records(df, label=label)
 
 
-def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
-    """Check a frame of batch records and return it with exactly ``INPUT_COLUMNS`` as stripped strings.
+#: The dates of birth a batch may hold: ISO (the documented format) and what ``openmash import``'s standard mapping
+#: also accepts (day/month/year, ``openmash/feeds/mappings/standard.yaml``), so one file works with both commands.
+_DATE_FORMS = (
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})",
+    r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})",
+)
+_NO_RECORD_ID = (
+    f"no record_id column (the columns are {', '.join(INPUT_COLUMNS)}; any but record_id may be left out or blank)"
+)
 
-    Raises ``InputError`` for: a missing column, no records, a blank or repeated ``record_id``, a
-    ``date_of_birth`` that is not a real ISO date (each listed by row, the header being row 1).
+
+def _iso_dates(dob: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(dates of birth as ISO text, "" where blank; positions of those that are not a real date in an accepted
+    form)."""
+    out = pd.Series([""] * len(dob), index=dob.index, dtype=object)
+    given = (dob != "").to_numpy()
+    done = ~given
+    for pattern in _DATE_FORMS:
+        parts = dob.str.extract("^" + pattern + "$")
+        hit = parts["y"].notna().to_numpy() & ~done
+        if not hit.any():
+            continue
+        parsed = pd.to_datetime(
+            {
+                "year": parts["y"][hit].astype(int),
+                "month": parts["m"][hit].astype(int),
+                "day": parts["d"][hit].astype(int),
+            },
+            errors="coerce",
+        )
+        ok = parsed.notna().to_numpy()
+        rows = np.flatnonzero(hit)[ok]
+        out.iloc[rows] = parsed[ok].dt.strftime("%Y-%m-%d").to_numpy()
+        done[rows] = True
+    return out, np.flatnonzero(~done)
+
+
+def validate_records(df: pd.DataFrame, *, label: str = "input") -> pd.DataFrame:
+    """Check a frame of batch records and return it with exactly ``INPUT_COLUMNS`` as stripped strings, dates of
+    birth as ISO ``YYYY-MM-DD``, plus each of ``OPTIONAL_COLUMNS`` the frame has (other columns are dropped).
+
+    A missing column other than ``record_id`` is taken as blank (issue 6: "any may be blank"); a date of birth may be
+    ISO (documented) or day/month/year as ``openmash import`` accepts. Raises ``InputError`` naming every problem
+    found, in one line: no ``record_id`` column, no records, blank or repeated ``record_id`` values, dates of birth
+    that are not real dates (each listed by row, the header being row 1).
     """
-    missing = [c for c in INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(f"{label}: missing columns: {', '.join(missing)} (it needs {', '.join(INPUT_COLUMNS)})")
+    if "record_id" not in df.columns:
+        raise InputError(f"{label}: {_NO_RECORD_ID}")
     if len(df) == 0:
         raise InputError(f"{label}: no records (only a header row)")
-    out = pd.DataFrame({c: df[c].fillna("").astype(str).str.strip() for c in INPUT_COLUMNS})
+    columns = INPUT_COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in df.columns)
+    out = pd.DataFrame(
+        {
+            c: df[c].fillna("").astype(str).str.strip() if c in df.columns else pd.Series([""] * len(df), dtype=object)
+            for c in columns
+        }
+    ).reset_index(drop=True)
+    problems = []
     ids = out["record_id"]
     blank = np.flatnonzero((ids == "").to_numpy())
     if len(blank):
-        raise InputError(f"{label}: blank record_id in rows {_rows(blank)}")
-    repeated = np.flatnonzero(ids.duplicated(keep="first").to_numpy())
+        problems.append(f"blank record_id in rows {_rows(blank)}")
+    repeated = np.flatnonzero((ids.duplicated(keep="first") & (ids != "")).to_numpy())
     if len(repeated):
-        raise InputError(f"{label}: repeated record_id in rows {_rows(repeated)}: each record needs its own id")
-    dob = out["date_of_birth"]
-    given = dob != ""
-    parsed = pd.to_datetime(dob.where(given, None), format="%Y-%m-%d", errors="coerce")
-    bad = np.flatnonzero((given & (parsed.isna() | ~dob.str.fullmatch(_ISO_DATE.pattern))).to_numpy())
+        problems.append(f"repeated record_id in rows {_rows(repeated)}: each record needs its own id")
+    iso, bad = _iso_dates(out["date_of_birth"])
     if len(bad):
-        raise InputError(f"{label}: date_of_birth is not a date like 2014-03-27 in rows {_rows(bad)}")
-    return out.reset_index(drop=True)
+        problems.append(f"date_of_birth is not a date like 2014-03-27 (or 27/03/2014) in rows {_rows(bad)}")
+    if problems:
+        raise InputError(f"{label}: " + "; ".join(problems))
+    out["date_of_birth"] = iso.astype(str).to_numpy()
+    return out
 
 
 def _map_unique(series: pd.Series, fn) -> pd.Series:
@@ -153,8 +207,8 @@ _TRAILING_POSTCODE = r"\s*\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\s*$"
 
 
 def _addresses(raw: pd.Series) -> np.ndarray:
-    """Lower-case ASCII address words without punctuation or a trailing postcode ("12 Acacia Ave, Leeds LS1 4AB" →
-    "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
+    """Lower-case ASCII address words without punctuation or a trailing postcode, street types in one spelling
+    (``linkage.addresses``: "12 Acacia Avenue, Leeds LS1 4AB" → "12 acacia ave leeds"); None when blank. Non-ASCII letters are transliterated with anyascii."""
     from anyascii import anyascii
 
     text = raw.astype(_ARROW)
@@ -164,6 +218,8 @@ def _addresses(raw: pd.Series) -> np.ndarray:
         text[non_ascii] = [anyascii(t) for t in text[non_ascii]]
     text = text.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
     text = text.str.replace(_TRAILING_POSTCODE, "", regex=True).str.strip()
+    # "Road"/"Rd", "Street"/"St" ... in one spelling (linkage.addresses), once per distinct address
+    text = _map_unique(text.astype(object).fillna(""), address_normalise)
     out = text.to_numpy(dtype=object, na_value=None).copy()
     out[out == ""] = None
     return out
@@ -214,8 +270,8 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
     ``names.comparison_forms``), ``family_parts`` (sorted list of the words of the family name), ``dob`` (``YYYYMMDD`` string), ``dob_year``/``dob_month``/``dob_day`` (ints or None),
     ``sex`` (``m``/``f``/``x``), ``postcode`` (unit without space), ``postcode_sector`` (``"LS1 4"``),
     ``postcode_district`` (``"LS1"``), ``address`` (folded, without postcode), ``nhs_number`` (ten digits, only when
-    valid), ``identifier`` (``kind:value`` of another valid or unclassified identifier). None everywhere a value is
-    blank, a placeholder or invalid.
+    valid), ``identifier`` (``kind:value`` of another valid or unclassified identifier); ``agency`` (as given) only
+    when the input has that column. None everywhere a value is blank, a placeholder or invalid.
     """
     out = pd.DataFrame({"unique_id": df["record_id"].astype(str).to_numpy()})
 
@@ -253,6 +309,8 @@ def normalise_records(df: pd.DataFrame) -> pd.DataFrame:
     out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcodes(df["postcode"])
     out["address"] = _addresses(df["address"])
     out["nhs_number"], out["identifier"], out["identifier_deterministic"] = _identifiers(df["identifier"])
+    if "agency" in df.columns:
+        out["agency"] = none_if_blank(df["agency"].astype(str).str.strip()).to_numpy()
     return out
 
 
@@ -269,7 +327,8 @@ class Features:
     ``source`` is 0 for every record when deduplicating, 0/1 for the two files when linking.
     ``address_numbers``: code of the house and flat numbers of the address in order (-1 when it has none), so two
     flats of one block or two houses of one street tell apart however each agency writes the street;
-    ``identifier_kind``: code of the kind of ``identifier`` (UPN, PNC ID, other; -1 blank).
+    ``identifier_kind``: code of the kind of ``identifier`` (UPN, PNC ID, other; -1 blank); ``agency``: code of the
+    agency that holds the record (-1 blank; None when the input had no ``agency`` column).
     """
 
     n: int
@@ -303,6 +362,7 @@ class Features:
     identifier_deterministic: np.ndarray
     address_numbers: np.ndarray | None = None  # code of the address's numbers ("4 12" of "Flat 4, 12 Harbour Ct")
     identifier_kind: np.ndarray | None = None  # code of the identifier's kind ("upn", "pnc_id", "other")
+    agency: np.ndarray | None = None  # code of the agency holding the record (-1 blank); None: not given
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -433,6 +493,7 @@ def encode(frame: pd.DataFrame, source: np.ndarray | None = None) -> Features:
         identifier_deterministic=frame["identifier_deterministic"].to_numpy(dtype=bool),
         address_numbers=_codes(np.array([_numbers(a) for a in frame["address"].to_numpy()], dtype=object)),
         identifier_kind=_codes(np.array([_kind(v) for v in frame["identifier"].to_numpy()], dtype=object)),
+        agency=_codes(frame["agency"].to_numpy()) if "agency" in frame.columns else None,
     )
 
 

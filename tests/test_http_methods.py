@@ -205,6 +205,7 @@ METHODS: dict[str, frozenset[str]] = {
     "sharing:helper": FORM,
     "sharing:item_release": FORM,
     "sharing:release_request": POST,
+    "sharing:pack_release_requests": POST,
     "sharing:release_requests": SAFE,
     "sharing:pack_answers_pdf": SAFE,
     "api:item_add": POST,

@@ -567,6 +567,7 @@ def _fresh_adult() -> dict:
 
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
+    from openmash.accounts.mfa import totp_device_ensure
     from openmash.accounts.models import Agency
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.enquiries.assignment import enquiry_assign
@@ -579,6 +580,7 @@ def _build_world() -> dict:
 
     def actor(role, agency, name):
         user = user_create(username=name, password="x", agency_code=agency, role=role, check_password=False)
+        totp_device_ensure(user)  # enrolled: a colleague who can sign in and work (access.actor.can_sign_in_q)
         return actor_for_user(user)
 
     agency_create(

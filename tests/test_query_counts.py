@@ -22,9 +22,10 @@ PINNED = {
     # contributed items (issue 7; their sharing decisions + 1 and the sealed roles + 1 only when there are items)
     "/agency-requests": 14,
     # token authentication, the search rate count (audit trail), the search-key index rows (with each person's merge
-    # target and names), the people shown (NHS number and postcode as subqueries), one INSERT of the search and its
-    # results' audit events
-    "/people": 8,
+    # target and names), the people shown (NHS number and postcode as subqueries over their clusters), the agency
+    # records joined into them (each summary value resolved as the person's page resolves it: issue 6 review,
+    # findings 1 and 11), one INSERT of the search and its results' audit events
+    "/people": 9,
 }
 
 

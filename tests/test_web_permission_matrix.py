@@ -324,6 +324,18 @@ ROWS: dict[str, Row] = {
         denied_overrides={"researcher@health-gp": 409},
         data={"back": "/enquiries/"},
     ),
+    # at allocation, ask one agency to release every item the MASH pack withholds (the decided contact has none
+    # withheld: the hub is sent back to the allocation page with "nothing to ask"; nothing is written)
+    "sharing:pack_release_requests": Row(
+        "POST",
+        "/packs/{decided}/release-requests/",
+        HUB,
+        302,
+        403,
+        personal=False,
+        writes=False,
+        data={"agency": "health-gp"},
+    ),
     "sharing:release_requests": Row(
         "GET", "/release-requests/", at_any("researcher"), denied=403, personal=frozenset({"researcher@health-gp"})
     ),
@@ -598,6 +610,7 @@ def page_routes():
 
 def _build_world() -> dict:
     from openmash.access.actor import actor_for_user
+    from openmash.accounts.mfa import totp_device_ensure
     from openmash.accounts.models import Agency, User
     from openmash.accounts.services import agency_create, token_create, user_create
     from openmash.partnership.services import partnership_defaults_ensure
@@ -609,6 +622,7 @@ def _build_world() -> dict:
 
     def actor(role, agency, name):
         user = user_create(username=name, password="x", agency_code=agency, role=role, check_password=False)
+        totp_device_ensure(user)  # enrolled: a colleague who can sign in and work (access.actor.can_sign_in_q)
         return actor_for_user(user)
 
     users = {}

@@ -343,6 +343,10 @@ OPENMASH_PHRASE_CACHE_DIR = (BASE_DIR / _PHRASE_CACHE) if _PHRASE_CACHE else Non
 # After an import finishes (browser or `openmash import`, unless --no-score), score the records due: the import's and
 # every intake record stored since the last run (ADR 0009). `openmash link records` also runs on a schedule (README).
 OPENMASH_SCORE_AFTER_IMPORT = env.bool("OPENMASH_SCORE_AFTER_IMPORT", default=True)
+# A partnership's own short forms of given names (a YAML file like linkage/data/nicknames_extra.yaml: "full name:
+# [short, ...]"), added to the shipped supplement of the maintained nicknames list; search and matching both use them.
+_NICKNAMES_EXTRA = env.str("OPENMASH_NICKNAMES_EXTRA", default="")
+OPENMASH_NICKNAMES_EXTRA = (BASE_DIR / _NICKNAMES_EXTRA) if _NICKNAMES_EXTRA else None  # or absolute
 # After a successful import, read its events into indicators and evaluate the children touched (ADR 0015).
 OPENMASH_FLAGS_AFTER_IMPORT = env.bool("OPENMASH_FLAGS_AFTER_IMPORT", default=True)
 OPENMASH_IMPORT_MAX_UPLOAD_BYTES = env.int("OPENMASH_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)

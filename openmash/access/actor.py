@@ -66,6 +66,45 @@ def active_memberships_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}active": True, f"{prefix}agency__active": True, f"{prefix}user__is_active": True})
 
 
+def can_sign_in_q(through: str = "") -> Q:
+    """THE rule for "can this user sign in and work now", as a query filter: the one check behind every list that
+    offers a user to be chosen (a manager assigning a contact or an enquiry, a child allocated to a social worker, a
+    leaver's work handed on) and behind the services that refuse a user not on it (practitioner review, "a Monday of
+    60 contacts": work was handed to a starter who had never set a password).
+
+    In: `through`, the relation from the queried model to the User ("" on User itself, "user" on Membership). Out: a
+    Q that holds when the user has a usable password set and a confirmed second factor (an authenticator app or a
+    security key, as accounts.mfa.has_second_factor; recovery codes alone are not one), or, while single sign-on is
+    on (accounts.sso.sso_enabled), an identity provider device made by signing in through it. Whether the user,
+    membership and agency are active is the other half (active_memberships_q / memberships_allowed). No errors."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+    from django.db.models import Exists, OuterRef
+
+    from openmash.accounts.models import AppDevice, SsoDevice, WebAuthnKey
+    from openmash.accounts.sso import sso_enabled
+
+    prefix = f"{through}__" if through else ""
+    ref = OuterRef(f"{through}_id" if through else "pk")
+    password_set = ~Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX}) & ~Q(**{f"{prefix}password": ""})
+    factor = Exists(AppDevice.objects.filter(user_id=ref, confirmed=True)) | Exists(
+        WebAuthnKey.objects.filter(user_id=ref, confirmed=True)
+    )
+    ready = password_set & factor
+    if sso_enabled():
+        ready = ready | Exists(SsoDevice.objects.filter(user_id=ref, confirmed=True))
+    return ready
+
+
+def user_can_sign_in(user) -> bool:
+    """In: a User (or None). Out: True when they are active and pass can_sign_in_q (password set and second factor,
+    or single sign-on). One query. No errors."""
+    from openmash.accounts.models import User
+
+    if not user_is_active(user):
+        return False
+    return User.objects.filter(pk=user.pk).filter(can_sign_in_q()).exists()
+
+
 def token_is_active(token, *, now=None) -> bool:
     """In: an ApiToken with membership, agency and user loaded. Out: True only if it is not revoked, not expired
     (tokens without an expiry date predate expiry and are treated as expired), and its membership is active."""

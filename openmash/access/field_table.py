@@ -194,6 +194,33 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         # the owning agency's own bookkeeping: withdrawn items and the release requests it answers
         "owner": ("withdrawn_at", "release_requests"),
     },
+    # The two agency records of a link between records, side by side on the record-link review (matching: the
+    # review page and GET /api/v1/record-links): access.fields.linked_record_shown and the comparison rows
+    # (matching.selectors.compare_fields) render only these, for the hub (link.review). Issue 5 "one field-visibility
+    # answer": the review chose its own fields before.
+    "record_link": {
+        "identity": ("given_name", "family_name", "date_of_birth", "sex"),
+        "identifiers": ("nhs_number", "upn", "pnc_id"),
+        "location": ("postcode", "address"),
+        "provenance": (
+            "agency",
+            "local_id",
+            "person_id",
+            "origin_person_id",
+            "received_at",
+            "source_contact_reference",
+            "source_feed",
+        ),
+    },
+    # The child a pattern flag is about (patterns: the flag pages and GET /api/v1/flags): access.fields.flag_child_shown.
+    "flag_child": {"child": ("person_id", "name", "date_of_birth", "age")},
+    # A person a search found (people.lookup: the search pages, intake's "is it them?" and the API): what
+    # recognises them, and what locates them (the postcode and NHS number; issue 6: never for someone the searcher has
+    # no basis to open). access.fields.person_search_fields reads it.
+    "search_result": {
+        "recognise": ("kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"),
+        "locate": ("postcode", "nhs_number"),
+    },
 }
 
 _PERSON_ALL = ("minimum", "identity", "network", "records", "history", "case_status", "statuses")
@@ -212,6 +239,9 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         # a hand-over to early help: the people in it (the hub reads the contact itself for the rest)
         "early_help_request": ("people",),
         "encompass_notice": ("child", "incident", "delivery"),
+        "record_link": ("identity", "identifiers", "location", "provenance"),
+        "flag_child": ("child",),
+        "search_result": ("recognise", "locate"),
     },
     "case_worker": {
         "person": _PERSON_ALL,
@@ -222,9 +252,11 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
         "enquiry": ("summary", "answers", "decision"),
         "agency_answer": ("status", "items"),
         "contact_person": ("named", "circumstances"),
+        "search_result": ("recognise", "locate"),
     },
     "agency": {
         "person": ("minimum",),
+        "search_result": ("recognise", "locate"),
         "agency_request": ("people", "urgency"),
         # the early help service, on a hand-over to it (practitioner review, fault 10: enough to offer help)
         "early_help_request": ("people", "concern", "consent", "reasons"),
@@ -234,6 +266,10 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
     "recorder": {
         "contact": ("details", "screening", "referrer_identity"),
     },
+    # a person a search found whom the searcher has no basis to open (a referrer's intake search, a researcher
+    # searching before a request arrives): enough to recognise the child they already hold details of, nothing they
+    # do not already know
+    "no_basis": {"search_result": ("recognise",)},
     # the answering agency's researchers, on their own answer and its items (any state)
     "owner": {
         "agency_answer": ("status", "indicators", "history", "items"),

@@ -67,7 +67,12 @@ _MODEL_RECORD_TYPES = {
     "earlyhelprequest": "early_help_request",
     "contactperson": "contact_person",
     "encompassnotice": "encompass_notice",
+    "recordlink": "record_link",
 }
+
+#: Record types only the hub reads (the record-link review, link.review; a pattern flag's child): "hub" for the hub,
+#: nothing for anyone else.
+_HUB_ONLY_TYPES = frozenset({"record_link", "flag_child"})
 
 
 def record_type_of(record) -> str:
@@ -134,7 +139,11 @@ def audience_for(actor, record, record_type: str | None = None, *, pack_allowed:
     - encompass_notice: "hub" for the hub; "agency" for the school it was sent to (role with encompass.view);
       else "";
     - contact_person (a ContactPerson): "hub" for the hub; "case_worker" for a reader of the contact's MASH pack
-      (access.policy.mash_packs_visible; `pack_allowed` when the caller already asked); else ""."""
+      (access.policy.mash_packs_visible; `pack_allowed` when the caller already asked); else "";
+    - record_link (the record-link review) and flag_child (a pattern flag's or watch's child): "hub" for the hub,
+      else "" (hub-only views of people, issue 5 "one field-visibility answer");
+    - search_result (a person a search found whom the actor may open): as for the person; a caller passes the
+      audience "no_basis" for someone the actor may not open (person_search_fields)."""
     from openmash.access.policy import can
 
     if actor is None or record is None:
@@ -153,9 +162,11 @@ def audience_for(actor, record, record_type: str | None = None, *, pack_allowed:
         if actor.is_hub:
             return "hub"
         return "case_worker" if _pack_reader(actor, record.contact, pack_allowed) else ""
+    if record_type in _HUB_ONLY_TYPES:
+        return "hub" if actor.is_hub else ""
     if record_type in ("agency_record", "chronology_entry") and record_type_of(record) != "person":
         record = record.person  # an entry or record is read as its person's (a person: every entry of theirs)
-    if record_type in ("person", "agency_record", "chronology_entry"):
+    if record_type in ("person", "agency_record", "chronology_entry", "search_result"):  # a result: as its person
         if actor.is_hub:
             return "hub"
         return "case_worker" if person_full_record_allowed(actor, record) else "agency"
@@ -316,59 +327,54 @@ def person_minimum_details(person, *, postcode: str | None = None, nhs_number: s
     """The minimum identifying details of a person, from prefetched identifiers and addresses (no queries; over the
     cluster when ``person.picture`` is attached):
     forename, surname, date_of_birth, expected_date_of_birth, sex (code), postcode (current address) and
-    nhs_number ("" when not known). A caller that loaded the postcode and NHS number with the person (the search
-    does, in the same query) passes them instead, and nothing is read from the prefetches."""
+    nhs_number ("" when not known). Values are resolved from the person's joined agency records the one way
+    (people.summary.resolve; practitioner review of issue 6, findings 1 and 11): an NHS number any joined record
+    holds is the person's, and a joined record's fuller spelling of the same name is the name shown. The records
+    are ``person.picture.records`` (people.selectors.person_get) or ``person.summary_records`` (the search loads
+    them for the people it shows, in one query). A caller that loaded the postcode and NHS number with the person
+    (the search does, in the same query) passes them instead."""
+    from openmash.people.summary import resolve
+
+    picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
+    records = picture.records if picture is not None else getattr(person, "summary_records", [])
     if postcode is None or nhs_number is None:
-        picture = getattr(person, "picture", None)  # a resolved person's cluster (people.selectors.person_get)
         addresses = picture.addresses if picture is not None else person.addresses.all()
         identifiers = picture.identifiers if picture is not None else person.identifiers.all()
-        address = next(iter(addresses), None)
-        postcode = address.postcode if address else ""
-        nhs_number = next((i.value for i in identifiers if i.identifier_type == "nhs_number"), "")
-    nhs = nhs_number
+    else:
+        addresses, identifiers = [], []
+    resolved = resolve(person, records=records, identifiers=identifiers, addresses=addresses)
     return {
         "kind": person.kind,
-        "forename": person.forename,
-        "surname": person.surname,
+        "forename": resolved.forename,
+        "surname": resolved.surname,
         "date_of_birth": person.date_of_birth,
         "expected_date_of_birth": person.expected_date_of_birth,
         "sex": person.sex,
-        "postcode": postcode or "",
-        "nhs_number": nhs or "",
+        "postcode": (postcode if postcode is not None else resolved.postcode) or resolved.postcode,
+        "nhs_number": (nhs_number if nhs_number is not None else resolved.nhs_number) or resolved.nhs_number,
     }
 
 
 #: What a search result shows of a person the actor has no basis to open (a referrer's intake search, a researcher
-#: searching before a request arrives): enough to recognise the child they already hold details of, nothing they do
-#: not already know. Not the postcode or NHS number (issue 6: the web search showed the postcode of people the
-#: user had no basis for).
-SEARCH_RESULT_FIELDS: frozenset[str] = frozenset(
-    {"kind", "forename", "surname", "date_of_birth", "expected_date_of_birth", "sex"}
-)
+#: searching before a request arrives): the field table's "no_basis" audience of a search result (names, dates of
+#: birth, sex; never the postcode or NHS number: issue 6). Read from the table at import, for callers that name it;
+#: person_search_fields reads the table at call time.
+SEARCH_RESULT_FIELDS: frozenset[str] = group_fields("search_result", field_table.VISIBLE["no_basis"]["search_result"])
 #: The order the search result columns are shown and the API lists them in.
-SEARCH_RESULT_ORDER: tuple[str, ...] = (
-    "kind",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "expected_date_of_birth",
-    "sex",
-    "postcode",
-    "nhs_number",
-)
+SEARCH_RESULT_ORDER: tuple[str, ...] = tuple(f for g in field_table.FIELD_GROUPS["search_result"].values() for f in g)
 
 
 def person_search_fields(actor, person, *, in_basis: bool) -> frozenset[str]:
     """In: an actor who searched, a person their search found, and whether the actor may open that person's record
-    (``in_basis``: the person is in ``access.policy.people_visible(actor)``). Out: which of the minimum identifying
-    details the result shows: SEARCH_RESULT_FIELDS for someone the actor has no basis for; for someone they may
-    open, the minimum details ``person_fields_visible`` allows (adding postcode and NHS number). One answer for the
-    API and the pages."""
+    (``in_basis``: the person is in ``access.policy.people_visible(actor)``). Out: which details the result shows,
+    from the field table's "search_result" record type: the "no_basis" audience's fields for someone the actor has
+    no basis for; for someone they may open, their audience for that person (field_access: hub, case_worker or
+    agency) -- with the postcode and NHS number. One answer for the API and the pages (issue 5: the search kept a
+    rule of its own before)."""
     if actor is None:
         return frozenset()
-    if not in_basis:
-        return SEARCH_RESULT_FIELDS
-    return (person_fields_visible(actor, person) & MINIMUM_FIELDS) | SEARCH_RESULT_FIELDS
+    audience = None if in_basis else "no_basis"
+    return field_access(actor, person, record_type="search_result", audience=audience).fields
 
 
 def person_search_details(
@@ -757,3 +763,67 @@ def encompass_notice_shown(actor, notice) -> dict:
         "child_name": person.full_name if named else "",
         "present_label": notice.get_present_display() if "present" in fields else "",
     }
+
+
+# --- hub-only views of people: the record-link review and a pattern flag's child (issue 5, one answer) ----------------
+
+#: What a key of linked_record_shown holds when the reader may not see it.
+_LINKED_EMPTY: dict = {
+    "date_of_birth": None,
+    "received_at": None,
+    "source_contact_reference": None,
+    "person_id": None,
+    "origin_person_id": None,
+}
+
+
+def linked_record_shown(access: FieldAccess, record) -> dict:
+    """THE rendering of one agency record on the record-link review (people.AgencyRecord, agency and source contact
+    loaded) for a reader whose field_access(actor, link, record_type="record_link") is `access`: ``id``, ``fields``
+    and every key of field_table.FIELD_GROUPS["record_link"], a key the reader may not see empty. The review's API
+    (GET /api/v1/record-links) renders this; its side-by-side rows (matching.selectors.compare_fields) list only
+    `access.fields`."""
+    from openmash.people.identifiers import nhs_number_format
+
+    values = {
+        "agency": lambda: record.agency.name,
+        "local_id": lambda: record.local_id,
+        "person_id": lambda: record.person_id,
+        "origin_person_id": lambda: record.origin_person_id,
+        "given_name": lambda: record.given_name,
+        "family_name": lambda: record.family_name,
+        "date_of_birth": lambda: record.date_of_birth,
+        "sex": lambda: record.sex,
+        "nhs_number": lambda: nhs_number_format(record.nhs_number) if record.nhs_number else "",
+        "upn": lambda: record.upn,
+        "pnc_id": lambda: record.pnc_id,
+        "postcode": lambda: record.postcode,
+        "address": lambda: record.address,
+        "received_at": lambda: record.received_at,
+        "source_contact_reference": lambda: record.source_contact.reference if record.source_contact_id else None,
+        "source_feed": lambda: record.source_feed,
+    }
+    out = {k: get() if k in access.fields else _LINKED_EMPTY.get(k, "") for k, get in values.items()}
+    return {"id": record.pk, "fields": access.fields, **out}
+
+
+_FLAG_CHILD_EMPTY: dict = {"person_id": None, "name": "", "date_of_birth": None, "age": ""}
+
+
+def flag_child_shown(actor, flag) -> dict:
+    """THE rendering of the child a pattern flag (or a watch on a child) is about, for the flag pages and GET
+    /api/v1/flags: {"person_id", "name", "date_of_birth", "age", "fields"} from field_access(actor, flag,
+    record_type="flag_child") (the hub's: a flag is hub-only), a field the reader may not see empty. In: the actor
+    and a record with ``child`` loaded."""
+    from openmash.patterns.selectors import age_text
+
+    access = field_access(actor, flag, record_type="flag_child")
+    child = flag.child
+    values = {
+        "person_id": lambda: child.pk,
+        "name": lambda: child.full_name,
+        "date_of_birth": lambda: child.date_of_birth,
+        "age": lambda: age_text(child.date_of_birth),
+    }
+    out = {k: get() if k in access.fields else _FLAG_CHILD_EMPTY[k] for k, get in values.items()}
+    return {**out, "fields": access.fields}

@@ -183,6 +183,24 @@ def memberships_allowed(action: str) -> QuerySet:
     return qs
 
 
+#: Why a user cannot be chosen (memberships_choosable): the field message on every page and in the API's 422.
+CANNOT_SIGN_IN_MESSAGE = (
+    "Choose someone who can sign in and work now: this person has not set a password or enrolled a second factor "
+    "(an authenticator app or security key) yet"
+)
+
+
+def memberships_choosable(action: str) -> QuerySet:
+    """Active memberships whose role may do `action` AND whose user can sign in and work now
+    (access.actor.can_sign_in_q): the one answer for every "choose a user" list and for the services that check a
+    chosen user (assigning hub work, allocating a child to a social worker, handing on a leaver's work). A starter who
+    has not set a password or enrolled a second factor is not offered, and a request naming them is refused with
+    CANNOT_SIGN_IN_MESSAGE on the field. Source: issue 5 practitioner review ("a Monday of 60 contacts")."""
+    from openmash.access.actor import can_sign_in_q
+
+    return memberships_allowed(action).filter(can_sign_in_q("user"))
+
+
 def can(actor, action: str) -> bool:
     if actor is None:
         return False
@@ -742,6 +760,16 @@ def work_holders_visible(actor) -> QuerySet:
     return memberships_allowed("work.take")
 
 
+def work_assignees_visible(actor) -> QuerySet:
+    """The hub members a manager may give work to now: work_holders_visible narrowed to those who can sign in and
+    work (memberships_choosable("work.take")). Empty for an actor who may not see the hub's work."""
+    from openmash.accounts.models import Membership
+
+    if not can(actor, "work.take"):
+        return Membership.objects.none()
+    return memberships_choosable("work.take")
+
+
 def mash_packs_visible(actor) -> QuerySet:
     """Contacts whose MASH pack (enquiry, agency answers, decision, case notes, strategy discussion) the actor may
     open: contacts the MASH has decided or sent to a strategy discussion. The hub sees every pack. A social worker
@@ -1294,6 +1322,9 @@ __all__ = [
     "allocation_watchers",
     "contact_viewed_as",
     "memberships_allowed",
+    "memberships_choosable",
+    "CANNOT_SIGN_IN_MESSAGE",
+    "work_assignees_visible",
     "contact_get_for",
     "enquiry_get_for",
     "agency_request_get_for",

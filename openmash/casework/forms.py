@@ -163,7 +163,16 @@ class AllocateTogetherForm(CleanTextFormMixin, forms.Form):
         help_text="Select every child who goes to this worker",
         error_messages={"required": "Select at least one child"},
     )
-    worker = forms.ChoiceField(label="Social worker", choices=[], error_messages={"required": "Choose a social worker"})
+    worker = forms.ChoiceField(
+        label="Social worker",
+        choices=[],
+        help_text="Only social workers who can sign in and work now are listed (a password set and a second factor "
+        "enrolled)",
+        error_messages={
+            "required": "Choose a social worker",
+            "invalid_choice": "Choose a social worker who can sign in and work now",
+        },
+    )
 
     def __init__(self, *args, children=(), workers=(), **kwargs):
         super().__init__(*args, **kwargs)

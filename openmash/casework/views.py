@@ -31,6 +31,7 @@ from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFaile
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
+from openmash.sharing.selectors import pack_withheld_by_agency
 from openmash.web.forms import apply_service_errors, forms_quiet, formset_resize
 
 _ROW_KEY = re.compile(r"^(attendees|actions)\.(\d+)\.(\w+)$")
@@ -310,9 +311,22 @@ def allocate(request, contact_id):
             apply_service_errors(form, exc)
         else:
             n = len(allocations)
-            messages.success(request, f"{n} child{'ren' if n != 1 else ''} allocated. The worker has the MASH pack.")
+            told = f"{n} child{'ren' if n != 1 else ''} allocated. The worker has the MASH pack."
+            withheld = pack_withheld_by_agency(actor=actor, contact=contact)
+            if withheld:  # said plainly at the hand-over, with the one-click ask on the allocation page
+                told += " " + ". ".join(row["message"] for row in withheld) + "."
+                messages.success(request, told)
+                return redirect("casework:allocate", contact_id=contact.pk)
+            messages.success(request, told)
             return redirect(_back(contact))
-    ctx = {"contact": contact, "form": form, "errors": _summary(form) if form.is_bound else [], "back": _back(contact)}
+    ctx = {
+        "contact": contact,
+        "form": form,
+        "errors": _summary(form) if form.is_bound else [],
+        "back": _back(contact),
+        # agency contributions the pack withholds until their agency releases them (ADR 0013), with "ask to release"
+        "withheld": pack_withheld_by_agency(actor=actor, contact=contact),
+    }
     return render(request, "casework/allocate.html", ctx)
 
 

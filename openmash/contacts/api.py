@@ -11,7 +11,16 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
 from openmash.contacts import selectors, services
+from openmash.contacts.choices import (
+    ConsentConditionIn,
+    ConsentIn,
+    ConsentLawfulBasisIn,
+    ConsentNotSoughtIn,
+    ConsentOverrideIn,
+    consent_errors_with_codes,
+)
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
+from openmash.core.exceptions import ValidationFailed
 from openmash.core.text import CleanSchema
 from openmash.enquiries import assignment, related
 from openmash.enquiries import services as enquiry_services
@@ -149,11 +158,11 @@ class ContactCreateIn(CleanSchema):
     referrer_role: str = Field("", max_length=200)
     referrer_phone: str = Field("", max_length=40)
     family_aware: Literal["yes", "no", "unknown"] = "unknown"
-    consent: str = ""
-    consent_not_sought_reason: str = ""
-    consent_override_reason: str = Field("", max_length=30)
-    consent_lawful_basis: str = Field("", max_length=30)
-    consent_condition: str = Field("", max_length=30)
+    consent: ConsentIn = ""
+    consent_not_sought_reason: ConsentNotSoughtIn = ""
+    consent_override_reason: ConsentOverrideIn = ""
+    consent_lawful_basis: ConsentLawfulBasisIn = ""
+    consent_condition: ConsentConditionIn = ""
     consent_detail: str = Field("", max_length=500)
     immediate_risk: bool | None = None
     immediate_risk_detail: str = Field("", max_length=1000)
@@ -686,9 +695,13 @@ def contact_create(
     Idempotency-Key's earlier contact."""
     data = payload.dict()
     data["subjects"] = [{**s, "identifiers": s.get("identifiers") or []} for s in data["subjects"]]
-    contact, created = services.contact_create(
-        actor=request.actor, data=data, idempotency_key=idempotency_key, search_before_create=True
-    )
+    try:
+        contact, created = services.contact_create(
+            actor=request.actor, data=data, idempotency_key=idempotency_key, search_before_create=True
+        )
+    except ValidationFailed as exc:
+        exc.errors = consent_errors_with_codes(exc.errors or {})
+        raise
     if created:
         # The creator's read-back of what they just recorded: covered by the 'create' audit event.
         return Status(201, contact_out(request.actor, selectors.contact_just_created(contact)))

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django.db import models
 
 
@@ -185,3 +187,42 @@ class SiblingRelationship(models.TextChoices):
 class ChangeKind(models.TextChoices):
     AMENDMENT = "amendment", "Amended before screening"
     CORRECTION = "correction", "Corrected by the MASH"
+
+
+# --- the consent answers an API accepts (review finding 17: the OpenAPI schema lists them as enums) ---------------
+
+#: The codes a client may send for each consent field ("" where the field may be left blank: the service then says
+#: which is needed); ``not_recorded`` is the mark of a contact recorded before the lawful basis was asked, never an
+#: answer.
+CONSENT_API_CODES: dict[str, tuple[str, ...]] = {
+    "consent": ("", *Consent.values),
+    "consent_not_sought_reason": ("", *ConsentNotSoughtReason.values),
+    "consent_override_reason": ("", *ConsentOverrideReason.values),
+    "consent_lawful_basis": ("", *(v for v in ConsentLawfulBasis.values if v != ConsentLawfulBasis.NOT_RECORDED)),
+    "consent_condition": ("", *ConsentCondition.values),
+}
+
+# The consent answers as enums for the API schemas (contacts and flags), so OpenAPI lists them.
+ConsentIn = Literal[CONSENT_API_CODES["consent"]]  # type: ignore[valid-type]
+ConsentNotSoughtIn = Literal[CONSENT_API_CODES["consent_not_sought_reason"]]  # type: ignore[valid-type]
+ConsentOverrideIn = Literal[CONSENT_API_CODES["consent_override_reason"]]  # type: ignore[valid-type]
+ConsentLawfulBasisIn = Literal[CONSENT_API_CODES["consent_lawful_basis"]]  # type: ignore[valid-type]
+ConsentConditionIn = Literal[CONSENT_API_CODES["consent_condition"]]  # type: ignore[valid-type]
+
+
+def consent_codes_text(field: str) -> str:
+    """The codes an API client may send for a consent field, in words ("obtained, refused, not_sought or
+    not_applicable"). In: a key of ``CONSENT_API_CODES``. Out: the text. Raises KeyError for another field."""
+    codes = [c for c in CONSENT_API_CODES[field] if c]
+    return ", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]
+
+
+def consent_errors_with_codes(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """An API's field errors with the allowed codes added to each consent field's messages (the web form shows its
+    own labelled choices, so the shared service messages stay in words). In: {field: [messages]}. Out: a new dict."""
+    return {
+        field: [f"{m} (one of: {consent_codes_text(field)})" for m in messages]
+        if field in CONSENT_API_CODES
+        else messages
+        for field, messages in errors.items()
+    }

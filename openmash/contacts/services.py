@@ -401,6 +401,28 @@ def consent_reason_label(contact) -> str:
     return ""
 
 
+def consent_summary(contact) -> str:
+    """The consent position of a contact as a sentence for its chronology entry ("" when consent was obtained), read
+    naturally (practitioner review of issue 6, finding 20: "Shared without consent: Shared under a statutory duty"):
+    "Shared under a statutory duty", "Shared without consent: not sought, because seeking consent would prejudice
+    an investigation", "Shared although consent was refused: the child is at risk of significant harm". The source
+    of the categories: contacts.choices.Consent and its reason choices (ADR 0016)."""
+    reason = consent_reason_label(contact)
+    if not reason:
+        return ""
+    if contact.consent == Consent.NOT_APPLICABLE:
+        return "Shared under a statutory duty"
+    lowered = reason[:1].lower() + reason[1:]
+    if contact.consent == Consent.REFUSED:
+        return f"Shared although consent was refused: {lowered}"
+    why = {
+        "urgent": "it was urgent, with no time to seek it",
+        "not_capable": "no one capable of giving it could be reached",
+        "other": "of another reason (see the contact)",
+    }.get(contact.consent_not_sought_reason, lowered)
+    return f"Shared without consent: consent was not sought because {why}"
+
+
 def _validate_risk(data, cleaned, err) -> None:
     immediate = data.get("immediate_risk")
     if immediate is None:
@@ -826,13 +848,13 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
         )
     _encompass_send(actor, contact)
     concerns = ", ".join(CONCERN_CODES[c] for c in contact.concern_codes[:3])
-    without = consent_reason_label(contact)
+    without = consent_summary(contact)
     chronology_add(
         person_ids=[p.pk for p in subject_people],
         occurred_at=received_at,
         kind="contact",
         summary=f"Contact {contact.reference} from {actor.agency.name}: {concerns}"
-        + (f". Shared without consent: {without}" if without else ""),
+        + (f". {without}" if without else ""),
         obj=contact,
         agency=actor.agency,
     )
@@ -857,36 +879,77 @@ def _related_work_notices(actor, contact: Contact, subject_people: list) -> list
     input position ("subjects.0: ..."). The hub hears of open enquiries, strategy discussions, open cases and other
     recent contacts (enquiries.related); anyone else only of their own recent contacts about the same child, which
     they recorded themselves (telling them more would leak case status: issue 5, fault 6)."""
+    from openmash.enquiries.related import related_work_for
+
+    items = related_work_for([contact])[contact.pk] if can(actor, "related.view") else None
+    return _related_texts(actor, subject_people, items, received_at=contact.received_at, exclude=contact, sent=True)
+
+
+def related_work_notices_preview(actor, cleaned: dict, resolved_subjects: list) -> list[str]:
+    """The related-work notices a contact would get, shown on the check-your-answers page *before* it is sent
+    (practitioner review of issue 6, finding 7). In: the actor, contact_validate's cleaned fields and resolved
+    subjects ((kind, Person or cleaned) pairs; only existing people can have work in hand). Out: notices keyed by
+    input position, worded as after sending; the hub hears of open enquiries, strategy discussions, open cases and
+    recent contacts; anyone else only of their own recent contacts (access.policy "related.view"; issue 5, fault
+    6). Reads only, audits nothing."""
+    from openmash.enquiries.related import related_work_preview
+
+    people = [p if kind == "existing" else None for kind, p in resolved_subjects]
+    existing = [p for p in people if p is not None]
+    if not existing:
+        return []
+    received_at = cleaned.get("received_at") or timezone.now()
+    items = None
+    if can(actor, "related.view"):
+        items = related_work_preview(
+            actor=actor,
+            person_ids=[p.pk for p in existing],
+            concern_codes=cleaned.get("concern_codes") or [],
+            received_at=received_at,
+        )
+    return _related_texts(actor, people, items, received_at=received_at, exclude=None, sent=False)
+
+
+def _related_texts(actor, subject_people: list, items, *, received_at, exclude, sent: bool) -> list[str]:
+    """The notices for related work `items` (None: the actor may not see related work, so only their own recent
+    contacts are named). `subject_people`: the contact's children in input order (None for one not yet known)."""
     from django.utils import dateformat
 
-    from openmash.enquiries.related import own_recent_contacts_by_person, related_work_for
+    from openmash.enquiries.related import own_recent_contacts_by_person
 
     position = {}
     for i, person in enumerate(subject_people):
-        position.setdefault(person.pk, i)
+        if person is not None:
+            position.setdefault(person.pk, i)
 
     def day(when) -> str:
         return dateformat.format(timezone.localtime(when), "j F Y")
 
     notices: list[str] = []
-    if can(actor, "related.view"):
-        for item in related_work_for([contact])[contact.pk]:
+    if items is not None:
+        for item in items:
             where = min((position[c] for c in item.child_ids if c in position), default=0)
             if item.kind == "open_case":
                 text = "is open to children's social care" + (
                     f" (allocated to {item.worker_name})" if item.worker_name else " (awaiting allocation)"
                 )
             else:
-                text = f"{item.label.lower()}: contact {item.reference} from {item.agency_name}, received {day(item.received_at)}"
+                label = item.label[:1].lower() + item.label[1:]  # "in an open MASH enquiry": MASH stays capitals
+                text = f"{label}: contact {item.reference} from {item.agency_name}, received {day(item.received_at)}"
                 if item.concerns:
                     text += f" ({'; '.join(item.concerns)})"
-            notices.append(f"subjects.{where}: {text}. The screener will see it and can join the work up")
+            then = (
+                "The screener will see it and can join the work up"
+                if sent
+                else ("Check whether this contact belongs with that work before you send it")
+            )
+            notices.append(f"subjects.{where}: {text}. {then}")
         return notices
     earlier_by_person = own_recent_contacts_by_person(
-        actor=actor, person_ids=list(position), received_at=contact.received_at, exclude=contact
+        actor=actor, person_ids=list(position), received_at=received_at, exclude=exclude
     )
     for i, person in enumerate(subject_people):
-        if position[person.pk] != i:
+        if person is None or position[person.pk] != i:
             continue
         for earlier in earlier_by_person.get(person.pk, []):
             notices.append(

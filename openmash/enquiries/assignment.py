@@ -18,13 +18,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openmash.access.policy import (
+    CANNOT_SIGN_IN_MESSAGE,
     can,
     contact_get_for,
     contacts_visible,
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
+    memberships_choosable,
     require,
+    work_assignees_visible,
     work_holders_visible,
 )
 from openmash.audit.services import audit_record
@@ -95,37 +98,27 @@ def work_held_by(user_id) -> dict:
     return {"contacts": contacts, "enquiries": enquiries, "total": contacts + enquiries}
 
 
-#: Why a hub member cannot be handed a leaver's work (work_recipients): shown on the page and in the service's error.
-WORK_RECIPIENT_CANNOT_SIGN_IN = (
-    "Choose someone who can sign in and work now: this person has not set a password or enrolled a second factor "
-    "(an authenticator app or security key) yet"
-)
+#: Why a hub member cannot be handed work (access.policy.memberships_choosable): shown on the page and in the error.
+WORK_RECIPIENT_CANNOT_SIGN_IN = CANNOT_SIGN_IN_MESSAGE
+
+
+def work_assignees_list(*, actor) -> list:
+    """Hub members a manager may give a contact or enquiry to now (access.policy.work_assignees_visible: may hold
+    work and can sign in and work), by name: the choices of the assign page. PermissionDenied without work.take."""
+    require(actor, "work.take")
+    return list(
+        work_assignees_visible(actor).select_related("user", "agency").order_by("user__display_name", "user__username")
+    )
 
 
 def work_recipients(*, exclude_user_id=None):
-    """Hub memberships whose users a leaver's work may be handed to: those who can actually sign in and work now
-    (practitioner review, "a Monday of 60 contacts": work was handed to a starter who had never set a password).
+    """Hub memberships whose users a leaver's work may be handed to: access.policy.memberships_choosable("work.take")
+    (user, membership and agency active, a hub role that may hold work, and the user can sign in and work now:
+    access.actor.can_sign_in_q), the one check every "choose a user" list uses.
 
-    In: the leaver's user id to leave out (or None). Out: a Membership QuerySet (user selected) of active
-    memberships whose hub role may hold work (access.policy.memberships_allowed("work.take"): user, membership and
-    agency active) and whose user can sign in: a usable password set and a confirmed second factor (authenticator
-    app or security key, as accounts.mfa.has_second_factor), or, while single sign-on is on
-    (accounts.sso.sso_enabled), an identity provider device made by signing in through it. A user may hold several
-    memberships: use distinct user ids. No errors."""
-    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-    from django.db.models import Exists, OuterRef
-
-    from openmash.accounts.models import AppDevice, SsoDevice, WebAuthnKey
-    from openmash.accounts.sso import sso_enabled
-
-    password_set = ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX) & ~Q(user__password="")
-    factor = Exists(AppDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)) | Exists(
-        WebAuthnKey.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
-    )
-    can_sign_in = password_set & factor
-    if sso_enabled():
-        can_sign_in = can_sign_in | Exists(SsoDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
-    qs = memberships_allowed("work.take").filter(can_sign_in).select_related("user")
+    In: the leaver's user id to leave out (or None). Out: a Membership QuerySet (user selected). A user may hold
+    several memberships: use distinct user ids. No errors."""
+    qs = memberships_choosable("work.take").select_related("user")
     if exclude_user_id is not None:
         qs = qs.exclude(user_id=exclude_user_id)
     return qs
@@ -200,16 +193,18 @@ def enquiry_hold_on_opening(*, actor, enquiry, when) -> bool:
 
 
 def _holder_user_id(actor, user_id):
-    """The user id of the hub member to assign to; ValidationFailed if they may not hold hub work."""
+    """The user id of the hub member to assign to. ValidationFailed on "assign_to" if they may not hold hub work, or
+    may but cannot sign in and work now (access.policy.work_assignees_visible, the one check)."""
     if user_id is None:
         return None
-    member = work_holders_visible(actor).filter(user_id=user_id).first()
-    if member is None:
+    if not work_holders_visible(actor).filter(user_id=user_id).exists():
         raise ValidationFailed(
             "Choose someone in the hub who can hold this work",
             errors={"assign_to": ["Choose a screener or manager in the hub"]},
         )
-    return member.user_id
+    if not work_assignees_visible(actor).filter(user_id=user_id).exists():
+        raise ValidationFailed("Choose someone who can sign in and work", errors={"assign_to": [CANNOT_SIGN_IN_MESSAGE]})
+    return user_id
 
 
 def _change(

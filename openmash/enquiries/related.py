@@ -124,14 +124,16 @@ def _items_between(contact: Contact, other: Contact, child_ids: list) -> list[Re
     return items
 
 
-def related_work_for(contacts: list[Contact]) -> dict[uuid.UUID, list[RelatedItem]]:
+def related_work_for(contacts: list[Contact], *, subjects: dict | None = None) -> dict[uuid.UUID, list[RelatedItem]]:
     """{contact id: [RelatedItem, most pressing first]} for the given contacts (each needs `received_at`,
     `recording_agency_id` and `concern_codes` loaded). A fixed number of queries whatever the number of contacts
-    (the screening queue calls it for a page). No access check: callers check ``related.view`` (see related_work)."""
+    (the screening queue calls it for a page). No access check: callers check ``related.view`` (see related_work).
+    ``subjects`` ({contact id: {person id}}) stands in for the contacts' subject rows when a contact is not saved
+    yet (intake's check-your-answers page: related_work_preview)."""
     if not contacts:
         return {}
     by_id = {c.pk: c for c in contacts}
-    subjects = _subjects(list(by_id))
+    subjects = _subjects(list(by_id)) if subjects is None else subjects
     root_of = _clusters({p for ps in subjects.values() for p in ps})
     roots_of_contact = {cid: {root_of.get(p, p) for p in ps} for cid, ps in subjects.items()}
     all_roots = set().union(*roots_of_contact.values()) if roots_of_contact else set()
@@ -205,6 +207,23 @@ def related_work(*, actor, contact: Contact) -> list[RelatedItem]:
     managers)."""
     require(actor, "related.view")
     return related_work_for([contact])[contact.pk]
+
+
+def related_work_preview(
+    *, actor, person_ids: list, concern_codes: list, received_at: dt.datetime
+) -> list[RelatedItem]:
+    """The related work a contact about these existing people would have, before it is sent (practitioner review of
+    issue 6, finding 7: the hub was told only after "Accept and send"). In: the existing people the contact names
+    (its subject children), its concern codes and when it is received. Out: RelatedItem, most pressing first, as
+    related_work gives for the saved contact. Raises PermissionDenied unless the actor may see related work
+    (``related.view``: the hub; a referrer must not learn case status, issue 5 fault 6)."""
+    require(actor, "related.view")
+    if not person_ids:
+        return []
+    draft = Contact(
+        received_at=received_at, recording_agency_id=actor.agency.pk, concern_codes=list(concern_codes or [])
+    )
+    return related_work_for([draft], subjects={draft.pk: set(person_ids)})[draft.pk]
 
 
 def related_work_counts(*, actor, contacts: list[Contact]) -> dict[uuid.UUID, list[str]]:

@@ -20,7 +20,7 @@ from openmash.access.policy import (
     early_help_requests_visible,
     enquiries_visible,
     enquiry_get_for,
-    memberships_allowed,
+    memberships_choosable,
     require,
 )
 from openmash.audit.services import audit_record, audit_record_many
@@ -441,10 +441,12 @@ def allocation_current(*, actor, person):
 
 
 def social_workers_list(*, actor) -> list:
-    """Memberships of active social workers, to allocate children to."""
+    """Memberships of social workers a child may be allocated to now: active, and able to sign in and work
+    (access.policy.memberships_choosable, the one check every "choose a user" list uses). PermissionDenied without
+    allocation.assign."""
     require(actor, "allocation.assign")
     return list(
-        memberships_allowed("allocation.receive")
+        memberships_choosable("allocation.receive")
         .select_related("user", "agency")
         .order_by("user__display_name", "user__username")
     )

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from openmash.access.policy import (
+    CANNOT_SIGN_IN_MESSAGE,
     agency_request_get_for,
     agency_requests_visible,
     can,
@@ -19,6 +20,7 @@ from openmash.access.policy import (
     enquiries_visible,
     enquiry_get_for,
     memberships_allowed,
+    memberships_choosable,
     people_in_clusters,
     person_get_for,
     require,
@@ -1300,6 +1302,8 @@ def allocation_assign(*, actor, person_id, worker_membership_id, contact=None) -
     )
     if membership is None:
         raise ValidationFailed("Check the worker", errors={"worker": ["Choose a social worker"]})
+    if not memberships_choosable("allocation.receive").filter(pk=membership.pk).exists():
+        raise ValidationFailed("Choose someone who can sign in and work", errors={"worker": [CANNOT_SIGN_IN_MESSAGE]})
     now = timezone.now()
     allocation = (
         CaseAllocation.objects.select_for_update()

@@ -78,13 +78,38 @@ def rag_timescale_hint(
     )
 
 
+def rag_timescale_hints(
+    rag_levels, *, immediate_risk: bool, settings_obj: PartnershipSettings | None = None
+) -> dict[str, str]:
+    """The hint beside each RAG rating, {level code: words}, for every form that rates an enquiry: the screening
+    page's first rating and the enquiry page's re-rating say the same thing from the same words
+    (rag_timescale_hint), so a manager re-rating an immediate-risk enquiry is told the clock time it will really get.
+    In: the levels (RagLevel), whether the contact has immediate risk. No errors."""
+    settings_obj = settings_obj or (partnership_settings_get() if immediate_risk else None)
+    return {
+        lvl.code: rag_timescale_hint(rag_level=lvl, immediate_risk=immediate_risk, settings_obj=settings_obj)
+        for lvl in rag_levels
+    }
+
+
 def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime, immediate_risk: bool = False) -> dt.datetime:
     """When an agency's answer is due, for a request sent (or re-timed) at `now` on an enquiry due `enquiry_due`.
 
     Ordinary enquiries: the partnership's lead (agency_lead_working_hours, default 4 working hours) before the
-    enquiry is due, so the manager has time to decide (issue 5). Immediate risk: immediate_risk_agency_lead_minutes
-    (default 120) before it, by the clock. Either way the lead is never more than half the time left, so a red
-    enquiry still gives the agency some time, and an enquiry already past due gives the agency its due time."""
+    enquiry is due, counted in the hub's working calendar (Europe/London; the partnership's working weekdays and
+    hours; England and Wales bank holidays, partnership.services.bank_holidays_load), so the manager has time to
+    decide (issue 5). The lead is never more than half the working time left, so a red enquiry still gives the
+    agency some time. The answer is never due at night, at a weekend or on a bank holiday: a time outside the working
+    day moves back to the close of the last working day before it (WorkingCalendar.clamp_back), never forward past
+    the enquiry's own due time. An enquiry already past due gives the agency that time, moved back the same way.
+
+    Immediate risk: immediate_risk_agency_lead_minutes (default 120) before the enquiry is due, by the clock, which
+    may be at night: immediate risk does not wait for the hub to open (module docstring; [LUTON]), and moving the
+    time back to the last working day would make it overdue before it was sent. The pages say when such a time is
+    outside the hub's hours (due_outside_hub_hours).
+
+    In: aware datetimes. Out: an aware UTC datetime, never after `enquiry_due` (ordinary: unless that is itself
+    outside the working day). No errors."""
     settings_obj = partnership_settings_get()
     if immediate_risk:
         remaining = int((enquiry_due - now).total_seconds() // 60)
@@ -95,9 +120,9 @@ def agency_due_at(*, enquiry_due: dt.datetime, now: dt.datetime, immediate_risk:
     calendar = working_calendar_get(around=timezone.localtime(now).date(), settings_obj=settings_obj)
     remaining = calendar.working_minutes_between(now, enquiry_due)
     if remaining <= 0:
-        return enquiry_due
+        return calendar.clamp_back(enquiry_due)
     lead = min(settings_obj.agency_lead_working_hours * 60, remaining // 2)
-    return min(enquiry_due, calendar.add_working_minutes(now, remaining - lead))
+    return calendar.clamp_back(min(enquiry_due, calendar.add_working_minutes(now, remaining - lead)))
 
 
 def hub_calendar() -> WorkingCalendar:

@@ -11,6 +11,16 @@ from openmash.core.text import CleanTextFormMixin
 from openmash.feeds.mapping import MappingInvalid, builtin_codes, feed_spec_from_dict, mapping_text_parse
 from openmash.feeds.readers import EXTENSIONS
 
+#: The encodings offered on the page (any Python codec name works with `openmash import --encoding`): the ones
+#: agencies' systems write CSV in. Blank: detected (readers.detect_encoding).
+ENCODING_CHOICES = [
+    ("", "Detect it"),
+    ("utf-8", "UTF-8"),
+    ("cp1252", 'Windows-1252 (Excel\'s "CSV" on Windows)'),
+    ("iso-8859-1", "ISO-8859-1 (Latin-1)"),
+    ("utf-16", "UTF-16"),
+]
+
 
 def _feed_choices():
     from openmash.feeds.models import FeedMapping
@@ -33,6 +43,13 @@ class ImportUploadForm(CleanTextFormMixin, forms.Form):
     )
     agency = forms.ChoiceField(label="Whose extract is it?")
     file = forms.FileField(label="The extract", help_text="A .csv, .xlsx or FHIR .json file")
+    encoding = forms.ChoiceField(
+        label="Text encoding (CSV files only)",
+        help_text="Leave it to be detected unless the report says the file's text cannot be read (like --encoding "
+        "of `openmash import`)",
+        required=False,
+        choices=ENCODING_CHOICES,
+    )
     dry_run = forms.BooleanField(label="Check it only: write nothing", required=False)
     skip_bad_rows = forms.BooleanField(label="Import the rows without errors, and report the rest", required=False)
 

@@ -113,13 +113,16 @@ def run_batch(batch_id, actor=None, *, own_thread: bool = False) -> None:
         if actor is None:
             actor = SimpleNamespace(user=batch.started_by, membership=None, username=batch.started_by_label)
         try:
-            batch = feed_import(actor=actor, path=path, batch=batch)  # it keeps the progress file itself
+            # the encoding the uploader chose ("" detects it); it keeps the progress file itself
+            batch = feed_import(actor=actor, path=path, batch=batch, encoding=batch.encoding or None)
         finally:
             path.unlink(missing_ok=True)
         if settings.OPENMASH_SCORE_AFTER_IMPORT and batch.status == BatchStatus.DONE:
+            from openmash.feeds.services import batch_matching_record
             from openmash.matching.scoring import records_due_score
 
-            records_due_score(None)  # the import's records and every intake record due (ADR 0009)
+            # the import's records and every intake record due (ADR 0009); the outcome shows on the batch's page
+            batch_matching_record(batch, records_due_score(None))
         if settings.OPENMASH_FLAGS_AFTER_IMPORT and batch.status == BatchStatus.DONE:
             from openmash.patterns.services import after_import
 

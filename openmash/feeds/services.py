@@ -85,7 +85,11 @@ def _agency(code: str | None) -> Agency:
         )
     agency = Agency.objects.filter(code=code, active=True).first()
     if agency is None:
-        raise ValidationFailed("Unknown agency", errors={"agency": ["No active agency has that code"]})
+        codes = list(Agency.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+        listed = ", ".join(codes) if codes else "none: add the agency first"
+        raise ValidationFailed(
+            "Unknown agency", errors={"agency": [f"No active agency has that code. The active agencies: {listed}"]}
+        )
     return agency
 
 
@@ -111,9 +115,11 @@ def batch_start(
     dry_run: bool = False,
     skip_bad_rows: bool = False,
     spool_name: str = "",
+    encoding: str = "",
 ) -> ImportBatch:
     """Record a new import batch (status pending) after checking the feed and the agency. Raises ValidationFailed
-    (fields ``feed``, ``agency``). actor: an Actor (browser) or openmash.accounts.admin_services.SYSTEM (CLI)."""
+    (fields ``feed``, ``agency``). actor: an Actor (browser) or openmash.accounts.admin_services.SYSTEM (CLI).
+    ``encoding``: the CSV's text encoding the uploader chose ("" detects it), read by the runner."""
     spec = feed_spec_get(feed_code)
     agency = _agency(agency_code)
     if len(f"{agency.code}:{spec.code}") > 40:
@@ -131,6 +137,7 @@ def batch_start(
         started_by=user,
         started_by_label=(user.username if user else getattr(actor, "username", ""))[:150],
         spool_name=spool_name,
+        encoding=encoding[:40],
     )
 
 
@@ -624,3 +631,14 @@ def feed_mapping_change_decide(*, actor, change_id, approve: bool):
 
 
 __all__ += ["feed_mapping_save", "feed_mapping_change_decide", "feed_mapping_change_diff"]
+
+
+def batch_matching_record(batch: ImportBatch, summary) -> None:
+    """Keep what the scoring run after an import did on the batch's report (``report["matching"]``: records
+    scored, joined automatically, sent to the review queue), so the browser's import page shows what `openmash
+    import` prints (review finding 16). In: the batch and a ``matching.scoring.ScoreSummary``."""
+    batch.report = {
+        **batch.report,
+        "matching": {"records": summary.records, "confirmed": summary.confirmed, "proposed": summary.proposed},
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report)

@@ -22,10 +22,14 @@
   (none today). When all are blank the row only
   creates or supersedes the person's record.
 
-Any other cell that starts like a spreadsheet formula (= + - @), a description or an address, is text like any
-other: stored as sent, never evaluated; every CSV export of it is neutralised (`openmash.audit.export.neutralise`).
+Any other text cell that starts like a spreadsheet formula (= + - @) -- the record id, address, event type,
+description or event id -- is imported as sent (a description may fairly begin "- police attended") and never
+evaluated, with a **warning** on the row's report (``FORMULA_WARNING``) so the agency sees what a spreadsheet would
+have run; every CSV export of it is neutralised (`openmash.audit.export.neutralise`). ADR 0006 records the choice.
 
-Problems never quote a cell's value (the report is shown and downloaded without showing personal data).
+Problems never quote a cell's free text (the report is shown and downloaded without showing personal data); a
+date that was read as a date, or has a date's shape, is named in its problem (an event date the same as a date of
+birth: review finding 16), so the agency can find the cell.
 """
 
 from __future__ import annotations
@@ -55,6 +59,12 @@ from openmash.people.validation import date_of_birth_check, name_clean
 
 EARLIEST_EVENT = dt.date(1900, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet reads as a formula (OWASP CSV injection)
+#: The one rule for a text cell that starts like a spreadsheet formula (names apart: a name is refused, ``name``):
+#: it is imported as sent, never evaluated, every CSV export neutralises it, and the row's report says so (ADR 0006).
+FORMULA_WARNING = (
+    "This begins with = + - or @, which a spreadsheet reads as a formula: imported as text, exactly as sent (never "
+    "run); every export from OpenMASH neutralises it. Check the agency's system exported the text it meant to"
+)
 PERSON_AS_RECEIVED = (
     "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn", "pnc_id",
 )  # fmt: skip
@@ -203,6 +213,8 @@ class _Checker:
         if len(value) > limit:
             self.err(field, f"This is longer than {limit} characters")
             return ""
+        if value.startswith(FORMULA_STARTS):
+            self.err(field, FORMULA_WARNING, level="warning")
         return value
 
     def name(self, field: str, label: str) -> str:
@@ -281,10 +293,10 @@ class _Checker:
             if occurred_on is None:
                 self.err("event_date", "Enter the date of the event")
             elif occurred_on > self.today:
-                self.err("event_date", "The event date is in the future")
+                self.err("event_date", f"The event date {occurred_on.isoformat()} is in the future")
                 occurred_on = None
             elif occurred_on < EARLIEST_EVENT:
-                self.err("event_date", "The event date is before 1900")
+                self.err("event_date", f"The event date {occurred_on.isoformat()} is before 1900")
                 occurred_on = None
         type_text = self.text("event_type", limit=200)
         if not type_text and not any(p.field == "event_type" for p in self.problems):
@@ -295,7 +307,10 @@ class _Checker:
             return None
         kind = self.spec.event_kind(type_text)
         if date_of_birth is not None and occurred_on < date_of_birth and kind not in PRE_BIRTH_KINDS:
-            self.err("event_date", "The event date is before the person's date of birth: check both dates")
+            self.err(
+                "event_date",
+                f"The event date {occurred_on.isoformat()} is before the person's date of birth: check both dates",
+            )
             return None
         if event_id:
             external_id = f"id:{event_id}"
@@ -382,4 +397,4 @@ def is_unmapped(clean: CleanRow) -> bool:
     return clean.event is not None and clean.event.kind == EventKind.OTHER
 
 
-__all__ = ["CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]
+__all__ = ["FORMULA_WARNING", "CleanEvent", "CleanRow", "event_time", "parse_date", "row_clean", "is_unmapped"]

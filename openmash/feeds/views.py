@@ -16,7 +16,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openmash.access.policy import feed_mapping_change_decidable, require
+from openmash.access.policy import can, feed_mapping_change_decidable, require
 from openmash.audit.export import neutralise
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -67,6 +67,7 @@ def imports(request):
                 dry_run=cd["dry_run"],
                 skip_bad_rows=cd["skip_bad_rows"],
                 spool_name=name,
+                encoding=cd.get("encoding") or "",
             )
         except ValidationFailed as exc:
             (spool_dir() / name).unlink(missing_ok=True)
@@ -87,9 +88,14 @@ def _no_save(must_create: bool = False) -> None:
     return None
 
 
-def _detail_context(batch: ImportBatch) -> dict:
+def _detail_context(batch: ImportBatch, actor) -> dict:
+    """The batch page's context. The person-matching counts after the import (joined, sent for review) are shown
+    only to someone who may review links: to an uploader without a case role they would tell whether the file's
+    people are already held (the existence oracle of the attacker review, 2026-11, finding 4); others are told
+    matching ran and where its proposals go (review finding 16)."""
     running = batch.status not in FINISHED
     return {
+        "matching_counts_shown": can(actor, "link.review"),
         "batch": batch,
         "running": running,
         "progress": progress_read(batch) if running else {},
@@ -105,7 +111,9 @@ def import_detail(request, batch_id):
     _admin(request)
     batch = _batch(batch_id)
     audit_record(actor=request.actor, action="view", obj=batch)
-    return render(request, "feeds/import_detail.html", {**_detail_context(batch), "nav_active": "partnership"})
+    return render(
+        request, "feeds/import_detail.html", {**_detail_context(batch, request.actor), "nav_active": "partnership"}
+    )
 
 
 @require_safe
@@ -120,7 +128,7 @@ def import_progress(request, batch_id):
     request.session.save = _no_save
     _admin(request)
     batch = _batch(batch_id)
-    return render(request, "feeds/includes/batch_state.html", _detail_context(batch))
+    return render(request, "feeds/includes/batch_state.html", _detail_context(batch, request.actor))
 
 
 @require_safe

@@ -14,7 +14,6 @@ from openmash.core.text import CleanSchema
 from openmash.matching import selectors
 from openmash.matching.candidates import candidate_summary, candidates_reference, intake_candidates
 from openmash.people import linking
-from openmash.people.identifiers import nhs_number_format
 
 router = Router(tags=["matching"])
 
@@ -26,8 +25,8 @@ class RecordOut(Schema):
     id: UUID
     agency: str
     local_id: str
-    person_id: UUID
-    origin_person_id: UUID
+    person_id: UUID | None
+    origin_person_id: UUID | None
     given_name: str
     family_name: str
     date_of_birth: dt.date | None
@@ -37,7 +36,7 @@ class RecordOut(Schema):
     pnc_id: str
     postcode: str
     address: str
-    received_at: dt.datetime
+    received_at: dt.datetime | None
     source_contact_reference: str | None
     source_feed: str
 
@@ -142,35 +141,27 @@ class CandidatesOut(Schema):
     reference: str
 
 
-def _record_out(r) -> dict:
-    return {
-        "id": r.pk,
-        "agency": r.agency.name,
-        "local_id": r.local_id,
-        "person_id": r.person_id,
-        "origin_person_id": r.origin_person_id,
-        "given_name": r.given_name,
-        "family_name": r.family_name,
-        "date_of_birth": r.date_of_birth,
-        "sex": r.sex,
-        "nhs_number": nhs_number_format(r.nhs_number) if r.nhs_number else "",
-        "upn": r.upn,
-        "pnc_id": r.pnc_id,
-        "postcode": r.postcode,
-        "address": r.address,
-        "received_at": r.received_at,
-        "source_contact_reference": r.source_contact.reference if r.source_contact_id else None,
-        "source_feed": r.source_feed,
-    }
+def _record_out(access, r) -> dict:
+    """One record of the pair, as the one answer gives it (access.fields.linked_record_shown)."""
+    from openmash.access.fields import linked_record_shown
+
+    shown = linked_record_shown(access, r)
+    shown.pop("fields")
+    return shown
 
 
-def _link_out(link, *, rows=None, nhs_conflict: bool = False) -> dict:
+def _link_out(actor, link, *, rows=None, nhs_conflict: bool = False) -> dict:
+    from openmash.access.fields import field_access
+
+    access = field_access(actor, link, record_type="record_link")
+    if rows is None:
+        rows = selectors.compare_fields(link, fields=access.fields)
     return {
         "id": link.pk,
         "state": link.state,
         "current": link.valid_to is None,
-        "record_l": _record_out(link.record_l),
-        "record_r": _record_out(link.record_r),
+        "record_l": _record_out(access, link.record_l),
+        "record_r": _record_out(access, link.record_r),
         "match_weight": link.match_weight,
         "match_probability": link.match_probability,
         "rule": link.rule,
@@ -178,13 +169,13 @@ def _link_out(link, *, rows=None, nhs_conflict: bool = False) -> dict:
         "decided_by": link.decided_by.username if link.decided_by_id else None,
         "decided_at": link.decided_at,
         "nhs_conflict": nhs_conflict,
-        "fields": [row.__dict__ for row in (rows if rows is not None else selectors.compare_fields(link))],
+        "fields": [row.__dict__ for row in rows],
         "explanation": [line.text for line in selectors.score_lines(link.field_weights)],
     }
 
 
-def _review_out(review) -> dict:
-    return _link_out(review.link, rows=review.rows, nhs_conflict=review.nhs_conflict)
+def _review_out(actor, review) -> dict:
+    return _link_out(actor, review.link, rows=review.rows, nhs_conflict=review.nhs_conflict)
 
 
 class LinkListQuery(PageQuery):
@@ -205,12 +196,12 @@ def record_link_list(request, q: Query[LinkListQuery]):
         page = selectors.review_queue(actor=request.actor, page=q.page, page_size=q.page_size)
     else:
         page = selectors.decided_links(actor=request.actor, state=q.state, page=q.page, page_size=q.page_size)
-    return page_out(page, [_link_out(link, nhs_conflict=link.nhs_conflict) for link in page])
+    return page_out(page, [_link_out(request.actor, link, nhs_conflict=link.nhs_conflict) for link in page])
 
 
 @router.get("/record-links/{record_link_id}", response=LinkOut, summary="A link with both records side by side")
 def record_link_detail(request, record_link_id: UUID):
-    return _review_out(selectors.link_review_get(actor=request.actor, link_id=record_link_id))
+    return _review_out(request.actor, selectors.link_review_get(actor=request.actor, link_id=record_link_id))
 
 
 @router.post(
@@ -220,7 +211,7 @@ def record_link_detail(request, record_link_id: UUID):
 )
 def record_link_confirm(request, record_link_id: UUID, payload: ReasonIn):
     link = linking.link_confirm(actor=request.actor, link_id=record_link_id, reason=payload.reason)
-    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+    return _review_out(request.actor, selectors.link_review_get(actor=request.actor, link_id=link.pk))
 
 
 @router.post(
@@ -230,7 +221,7 @@ def record_link_confirm(request, record_link_id: UUID, payload: ReasonIn):
 )
 def record_link_reject(request, record_link_id: UUID, payload: ReasonIn):
     link = linking.link_reject(actor=request.actor, link_id=record_link_id, reason=payload.reason)
-    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+    return _review_out(request.actor, selectors.link_review_get(actor=request.actor, link_id=link.pk))
 
 
 @router.post(
@@ -240,7 +231,7 @@ def record_link_reject(request, record_link_id: UUID, payload: ReasonIn):
 )
 def record_link_end(request, record_link_id: UUID, payload: ReasonIn):
     link = linking.link_end(actor=request.actor, link_id=record_link_id, reason=payload.reason)
-    return _review_out(selectors.link_review_get(actor=request.actor, link_id=link.pk))
+    return _review_out(request.actor, selectors.link_review_get(actor=request.actor, link_id=link.pk))
 
 
 @router.post(

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import jellyfish
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import require
@@ -239,7 +239,15 @@ def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> l
     _close(details, best)
     excluded = {str(i) for i in exclude_person_ids}
     ids = [pid for pid in best if str(pid) not in excluded]
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("identifiers", "addresses")}
+    # with the agency records joined into each, so a candidate's name and numbers are resolved as the person's page
+    # resolves them (people.summary, through Person.full_name and access.fields.person_minimum_details; issue 6
+    # review, findings 1 and 11)
+    joined = Prefetch(
+        "records",
+        queryset=AgencyRecord.objects.select_related("agency").order_by("received_at", "pk"),
+        to_attr="summary_records",
+    )
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("identifiers", "addresses", joined)}
     found = []
     for pid in ids:
         if pid in people:
@@ -363,11 +371,17 @@ def candidate_summary(candidate: Candidate) -> dict:
     person the searcher may not open, access.fields.SEARCH_RESULT_FIELDS less sex): id, names, date of birth (or
     expected date), whether an identifier matched, and the reasons. One shape for POST /api/v1/intake/candidates and
     the refusal of a contact whose new person was not answered."""
+    from openmash.people.summary import name_preferred
+
     person = candidate.person
+    records = getattr(person, "summary_records", [])
+    forename, surname = name_preferred(
+        person.forename, person.surname, ((r.given_name, r.family_name) for r in records)
+    )
     return {
         "id": str(person.pk),
-        "forename": person.forename,
-        "surname": person.surname,
+        "forename": forename,
+        "surname": surname,
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "expected_date_of_birth": (
             person.expected_date_of_birth.isoformat() if person.expected_date_of_birth else None

@@ -50,3 +50,10 @@ class SeparateForm(CleanTextFormMixin, forms.Form):
     """A manager says a person merged into another is not the same person."""
 
     reason = _reason("Why are these not the same person?", "This is kept with the decision and shown to reviewers")
+
+    def __init__(self, *args, **kwargs):
+        """The reason is required (practitioner review of issue 6, finding 13: it was offered as optional, though the
+        service refuses a separation without one): the page says so and asks for it before anything is written."""
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = "Give the reason these are not the same person"

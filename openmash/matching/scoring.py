@@ -18,7 +18,9 @@ For a set of agency records (new ones from a feed import, an intake, or ``openma
    (``linkage.scoring.automatic_link_holds``, with its source). Hard rules: two records with different valid NHS
    numbers are never linked (the engine gives them probability 0, and ``link_scored`` checks the resolved people
    again); placeholder identifiers are never stored on a record, so never count; a pair with a current decision
-   (confirmed or rejected) is never proposed again. Pairs sharing a valid identifier are the deterministic rule's
+   (confirmed or rejected) is never proposed again; no automatic join puts two records one agency holds under its
+   own different local ids in one person (``linking`` rule 4: proposed instead). A chunk's pairs are decided
+   strongest first (``_strongest_first``), so of two links that cannot both stand the stronger one does. Pairs sharing a valid identifier are the deterministic rule's
    (``linking.records_link_identifiers``, run when a record is stored) and are skipped here.
 
 Each link stores its match weight, probability and per-field weights
@@ -306,7 +308,7 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
         scores = score_pairs(model, f, left, right, term_frequencies=freq.enabled)
         summary.pairs = len(ordered)
         person = {r["pk"]: r["person_id"] for r in rows}
-        for k in np.flatnonzero(scores.match_probability >= lower):
+        for k in _strongest_first(scores, lower):
             a, b = ordered[k]
             if scores.rule[k] == 1 or person[a] == person[b]:
                 continue  # the deterministic rule's pair, or already one person
@@ -320,16 +322,30 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 match_probability=float(scores.match_probability[k]),
                 field_weights=_field_weights(model, f, int(left[k]), int(right[k]), freq.enabled),
                 lower_threshold=lower,
+                upper_threshold=upper,
+                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
                 # a clear case (same date of birth and address, names agree: linkage.scoring.clear_same_person)
                 # is joined from the lower threshold up
-                upper_threshold=lower if scores.clear is not None and scores.clear[k] else upper,
-                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
+                clear_case=bool(scores.clear is not None and scores.clear[k]),
             )
             if link is not None and link.state == LinkState.CONFIRMED:
                 summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)
             elif link is not None:
                 summary.proposed += 1
     return summary
+
+
+def _strongest_first(scores, lower: float) -> np.ndarray:
+    """Positions of the pairs at or above ``lower``, in the order they are decided: clear cases first
+    (``linkage.scoring.clear_same_person``: names agree, same date of birth, same home), then by match probability,
+    highest first (ties in pair order). Links are decided one at a time and each can close the door on another (two
+    NHS numbers in one person, two records of one agency: ``people.linking``), so the strongest evidence decides
+    which of two conflicting links stands, as in the engine's own clustering (``linkage.clustering``). Source: the
+    pattern bench's trap TR03 (December 2026): a school's record of one boy joined his namesake across town, decided
+    before the same-home match with his own GP record that would have stopped it."""
+    idx = np.flatnonzero(scores.match_probability >= lower)
+    clear = np.zeros(len(scores.match_probability), dtype=bool) if scores.clear is None else scores.clear
+    return idx[np.lexsort((-scores.match_probability[idx], ~clear[idx]))]
 
 
 def _pairs_by_block(mine: list[dict], rows: list[dict]) -> Iterable[tuple]:

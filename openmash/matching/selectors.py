@@ -7,7 +7,6 @@ audited in the same transaction: a record is one agency's view of a person, so r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
+from linkage.addresses import address_words
 from linkage.names import compact, dob_variants, nickname_forms, phonetic
 from openmash.access.policy import can, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
@@ -188,7 +188,7 @@ class FieldRow:
     def level_text(self) -> str:
         """The evidence level as a short tag that never repeats the reason: "Agrees", "Partly agrees",
         "Disagrees" or "Not compared" (engine levels such as "phonetic" or "jaro_winkler_0.92" are partial)."""
-        if self.level in ("exact", "same_nhs_number", "same_identifier", "swapped"):
+        if self.level in _AGREES or self.level.startswith("exact"):
             return "Agrees"
         if self.level in ("different", "else"):
             return "Disagrees"
@@ -203,8 +203,17 @@ class FieldRow:
 
     @property
     def weight_text(self) -> str:
-        """The weight signed, one decimal ("+4.1", "−3.1" with a true minus sign); "" when there is none."""
+        """The weight signed, one decimal ("+4.1", "−3.1" with a true minus sign); "" when there is none, and for a
+        field a rule decided (a shared identifier: its reason says so; never "+0.0")."""
         return _signed(self.weight) if self.weight is not None else ""
+
+
+#: Engine and rule levels that mean the field agrees ("exact_same_postcode": the same surname at the same postcode;
+#: "postcode": the location comparison's "same postcode" level, shown on the postcode row).
+_AGREES = frozenset({"same_nhs_number", "same_validated_identifier", "same_identifier", "swapped", "postcode"})
+#: Levels at which a rule, not a weight, decides: the shared identifier joins (ADR 0005) and the engine's weight for
+#: it is 0 by construction.
+_RULE_LEVELS = frozenset({"same_nhs_number", "same_validated_identifier"})
 
 
 def _signed(value: float) -> str:
@@ -276,9 +285,10 @@ _LOWER = {"nhs_number": "NHS number", "upn": "UPN", "pnc_id": "PNC ID"}
 
 
 def _address_tokens(text: str) -> list[str]:
-    """An address as comparable words: case and punctuation folded ("132 Marshall Drive, Jamesstad" ->
-    ["132", "marshall", "drive", "jamesstad"])."""
-    return [t for t in re.split(r"[^0-9a-z]+", text.casefold()) if t]
+    """An address as comparable words, as the matching engine compares it (``linkage.addresses.address_words``):
+    case and punctuation folded, street types in one spelling ("132 Marshall Drive, Jamesstad" -> ["132",
+    "marshall", "dr", "jamesstad"]; "3 Birch Rd" and "3 Birch Road" alike: review finding 4)."""
+    return address_words(text)
 
 
 def _address_evidence(a: str, b: str) -> tuple[str, str]:
@@ -308,22 +318,31 @@ def _engine_key(field: str, link: RecordLink) -> str | None:
     return None
 
 
-def compare_fields(link: RecordLink, engine: dict | None = None) -> list[FieldRow]:
+def compare_fields(link: RecordLink, engine: dict | None = None, *, fields=None) -> list[FieldRow]:
     """The side-by-side rows for a link: each field of both records with its weight and reason. The link's own
     ``field_weights`` (from the scoring engine or the rule that proposed it) win; other fields are compared here so
     that contrary evidence is never hidden (DOMAIN.md 4.4). ``engine``: the scoring engine's field weights for the
     two records as they are now (``scoring.pair_field_weights``), giving the weight of each field the link's own
-    evidence leaves without one (a name and date-of-birth rule's proposal)."""
+    evidence leaves without one (a name and date-of-birth rule's proposal). ``fields``: the fields the reader may see
+    (access.fields.field_access(actor, link, record_type="record_link").fields, the one answer): rows for others are
+    left out; None lists every row (callers that show no personal data to anyone, such as the scoring tests)."""
     weights = link.field_weights or {}
     engine = engine or {}
     rows = []
     for field, label in _FIELDS:
+        if fields is not None and field not in fields:
+            continue
         key = _engine_key(field, link) or ""
         given = weights.get(field) or weights.get(key) or {}
         level, reason = _evidence(field, link.record_l, link.record_r)
         weight = given.get("weight")
+        engine_level = (engine.get(field) or engine.get(key) or {}).get("level")
         if not isinstance(weight, (int, float)):
             weight = (engine.get(field) or engine.get(key) or {}).get("weight")
+        if field in _LOWER and level == "exact" and (given.get("weight") is None or engine_level in _RULE_LEVELS):
+            # a shared identifier is decided by the deterministic rule, not weighed: say so instead of "+0.0"
+            how = "joined on the identifier" if link.state == LinkState.CONFIRMED else "a rule on the identifier"
+            weight, given = None, {**given, "reason": f"same {_LOWER[field]}: {how}, not a weight"}
         rows.append(
             FieldRow(
                 field=field,
@@ -397,6 +416,8 @@ class LinkReview:
     history: list[RecordLink]
     score: list[WeightLine] = dataclass_field(default_factory=list)
     said_different: bool = False
+    # both records as the one answer renders them (access.fields.linked_record_shown): the page's other rows
+    records: tuple[dict, dict] = ({}, {})
 
     @property
     def current(self) -> bool:
@@ -449,6 +470,9 @@ def link_review_get(*, actor, link_id) -> LinkReview:
     audit_record(actor=actor, action="view", obj=link, reason="link review")
     people = {link.record_l.person_id: link.record_l.person, link.record_r.person_id: link.record_r.person}
     audit_record_many(actor=actor, action="view", objects=list(people.values()), reason="link review")
+    from openmash.access.fields import field_access, linked_record_shown
+
+    access = field_access(actor, link, record_type="record_link")
     engine = {}
     if "prior" not in (link.field_weights or {}):
         from openmash.matching.scoring import pair_field_weights
@@ -456,7 +480,8 @@ def link_review_get(*, actor, link_id) -> LinkReview:
         engine = pair_field_weights(link.record_l, link.record_r)
     return LinkReview(
         link=link,
-        rows=compare_fields(link, engine),
+        rows=compare_fields(link, engine, fields=access.fields),
+        records=(linked_record_shown(access, link.record_l), linked_record_shown(access, link.record_r)),
         left_person=link.record_l.person,
         right_person=link.record_r.person,
         nhs_conflict=link.valid_to is None and nhs_conflict(link),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from openmash.access.fields import field_access, linked_record_shown
 from openmash.access.policy import can, person_get_for, require
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
@@ -31,10 +32,14 @@ def review_queue(request):
         person = person_get_for(actor, request.GET["person"])
     cluster = person_cluster_ids(person) if person is not None else None
     page = selectors.review_queue(actor=actor, page=request.GET.get("page"), person_ids=cluster)
+    links = list(page)
+    for link in links:  # each pair's records as the one answer renders them (access.fields.linked_record_shown)
+        access = field_access(actor, link, record_type="record_link")
+        link.shown = (linked_record_shown(access, link.record_l), linked_record_shown(access, link.record_r))
     ctx = {
         "person_filter": person,
         "page": page,
-        "links": list(page),
+        "links": links,
         "pagination": pagination(request, page, label="Review queue pages"),
         "nav_active": "matching",
     }
@@ -83,6 +88,24 @@ def link_detail(request, record_link_id):
     return render(request, "matching/link.html", ctx)
 
 
+def side_description(person, records) -> str:
+    """One side of a separation in words that tell two people of the same name apart: "Oliver Brown (born 3 May
+    2015; County Police)". In: a person and the agency records first attached to them. Out: the name, the dates of
+    birth those records (or the person) give and the agencies holding them."""
+    from django.utils.dateformat import format as date_format
+
+    dates = list(dict.fromkeys(r.date_of_birth for r in records if r.date_of_birth)) or (
+        [person.date_of_birth] if person.date_of_birth else []
+    )
+    agencies = list(dict.fromkeys(r.agency.name for r in records))
+    parts = []
+    if dates:
+        parts.append("born " + " or ".join(date_format(d, "j F Y") for d in dates))
+    if agencies:
+        parts.append(", ".join(agencies))
+    return f"{person.full_name} ({'; '.join(parts)})" if parts else person.full_name
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def person_separate(request, person_id):
@@ -106,6 +129,11 @@ def person_separate(request, person_id):
             return redirect("web:person_detail", person_id=view.person.pk)
     ctx = {
         "view": view,
+        # each side named with what tells them apart (two Oliver Browns: finding 13 of the issue 6 review)
+        "this_side": side_description(view.person, view.own_records),
+        "other_side": "; ".join(
+            side_description(p, [r for r in view.other_records if r.origin_person_id == p.pk]) for p in view.others
+        ),
         "separate_form": form,
         "form": form if form.is_bound and form.errors else None,
         "can_review": can(actor, "link.review"),

@@ -56,6 +56,30 @@ class WorkingCalendar:
                 return local
         return self._at(self.next_working_day(day), self.day_start)
 
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        day -= dt.timedelta(days=1)
+        for _ in range(3660):
+            if self.is_working_day(day):
+                return day
+            day -= dt.timedelta(days=1)
+        raise ValueError("No working day within ten years.")
+
+    def clamp_back(self, moment: dt.datetime) -> dt.datetime:
+        """The last working instant at or before `moment` (aware; returned in UTC): itself when it is inside the
+        working day (closing time included), else the close of the last working day before it -- a time at night,
+        at a weekend or on a bank holiday moves back, never forward. Used for due times that must be met while the
+        hub and the agencies are at work (an agency's answer: enquiries.timescales.agency_due_at)."""
+        if moment.tzinfo is None:
+            raise ValueError("moment must be timezone-aware")
+        local = moment.astimezone(self.tz)
+        day, clock = local.date(), local.timetz().replace(tzinfo=None)
+        if self.is_working_day(day):
+            if self.day_start <= clock <= self.day_end:
+                return moment.astimezone(dt.UTC)
+            if clock > self.day_end:
+                return self._at(day, self.day_end).astimezone(dt.UTC)
+        return self._at(self.previous_working_day(day), self.day_end).astimezone(dt.UTC)
+
     def add_working_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")

@@ -11,7 +11,16 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
+from openmash.contacts.choices import (
+    ConsentConditionIn,
+    ConsentIn,
+    ConsentLawfulBasisIn,
+    ConsentNotSoughtIn,
+    ConsentOverrideIn,
+    consent_errors_with_codes,
+)
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
+from openmash.core.exceptions import ValidationFailed
 from openmash.core.text import CleanSchema
 from openmash.patterns import decisions_extra as decisions
 from openmash.patterns import selectors
@@ -40,10 +49,11 @@ class FlagEventOut(Schema):
     explained: bool
     sealed: bool
     shown: bool
+    also_on_record: bool = False  # no rule counted it: also on record in the same period from another agency
 
 
 class FlagChildOut(Schema):
-    person_id: UUID
+    person_id: UUID | None
     name: str
     date_of_birth: dt.date | None = None
     age: str
@@ -95,11 +105,11 @@ class FlagAcceptIn(CleanSchema):
     version: int = Field(ge=1, le=DB_INT_MAX)
     concern_codes: list[str] = Field(min_length=1, max_length=40)
     narrative: str = Field(min_length=1, max_length=20000)
-    consent: str = Field("", max_length=40)
-    consent_not_sought_reason: str = Field("", max_length=40)
-    consent_override_reason: str = Field("", max_length=40)
-    consent_lawful_basis: str = Field("", max_length=40)
-    consent_condition: str = Field("", max_length=40)
+    consent: ConsentIn = ""
+    consent_not_sought_reason: ConsentNotSoughtIn = ""
+    consent_override_reason: ConsentOverrideIn = ""
+    consent_lawful_basis: ConsentLawfulBasisIn = ""
+    consent_condition: ConsentConditionIn = ""
     consent_detail: str = Field("", max_length=5000)  # the service's limit (500) answers with its own message
     add_to_enquiry: bool = False
 
@@ -121,13 +131,13 @@ class FlagWatchIn(CleanSchema):
     days: int = Field(ge=1, le=decisions.WATCH_DAYS_MAX)
 
 
-def _child(person) -> dict:
-    return {
-        "person_id": person.pk,
-        "name": person.full_name,
-        "date_of_birth": person.date_of_birth,
-        "age": selectors.age_text(person.date_of_birth),
-    }
+def _child(actor, flag) -> dict:
+    """The flag's child as the one answer renders it (access.fields.flag_child_shown, field table "flag_child")."""
+    from openmash.access.fields import flag_child_shown
+
+    shown = flag_child_shown(actor, flag)
+    shown.pop("fields")
+    return shown
 
 
 def flag_out(actor, flag) -> dict:
@@ -137,7 +147,7 @@ def flag_out(actor, flag) -> dict:
         "version": flag.version,
         "status": flag.status,
         "as_of": flag.as_of,
-        "child": _child(flag.child),
+        "child": _child(actor, flag),
         "rules": x["rules"],
         "agencies": x["agencies"],
         "events": [{**e, "date": e["when"]} for e in x["events"]],
@@ -157,7 +167,7 @@ def flag_list(request, q: Query[FlagListQuery]):
             "version": f.version,
             "status": f.status,
             "as_of": f.as_of,
-            "child": _child(f.child),
+            "child": _child(request.actor, f),
             "rules": f.rule_titles,
             "agencies": f.agency_names,
         }
@@ -182,22 +192,24 @@ def flag_accept(request, flag_id: UUID, payload: FlagAcceptIn):
     if payload.add_to_enquiry:
         enquiry = decisions.open_enquiry_for(flag.child)
         if enquiry is None:
-            from openmash.core.exceptions import ValidationFailed
-
             raise ValidationFailed(
                 "The child is in no open MASH enquiry",
                 errors={"add_to_enquiry": ["The child is in no open MASH enquiry"]},
             )
         enquiry_id = enquiry.pk
-    decisions.flag_accept(
-        actor=request.actor,
-        flag_id=flag_id,
-        version=payload.version,
-        concern_codes=payload.concern_codes,
-        narrative=payload.narrative,
-        consent=payload.consent_data(),
-        enquiry_id=enquiry_id,
-    )
+    try:
+        decisions.flag_accept(
+            actor=request.actor,
+            flag_id=flag_id,
+            version=payload.version,
+            concern_codes=payload.concern_codes,
+            narrative=payload.narrative,
+            consent=payload.consent_data(),
+            enquiry_id=enquiry_id,
+        )
+    except ValidationFailed as exc:
+        exc.errors = consent_errors_with_codes(exc.errors or {})
+        raise
     return Status(201, _after(request, flag_id))
 
 

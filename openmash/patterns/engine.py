@@ -585,12 +585,55 @@ def _child_offending(e: Event, dob: int) -> Event:
     return e
 
 
-def contributions(hits: Sequence[Hit]) -> list[tuple[Event, list[str]]]:
-    """The events of all hits, each once, in time order, with the codes of the rules it counted for."""
+#: Indicators never named as "also on record" (``also_on_record``): not a concern by themselves (a contact is counted
+#: by its own rule, a pregnancy by the unborn rule, an admission by repeated presentations), as the combination rule
+#: excludes them.
+ALSO_EXCLUDE = frozenset({"contact", "pregnancy", "hospital_admission"})
+#: The period read for "also on record" before the earliest event of the hits when no fired rule gives a window.
+ALSO_WINDOW_DAYS = 183
+
+
+def also_on_record(hits: Sequence[Hit], child: Child, as_of: int) -> tuple:
+    """The events "also on record in the same period" as the hits: the child's own counting events, and the adults'
+    events at the child's address that the household rules read (``child.household``; never another child's), from
+    agencies that no hit names, dated from the earliest event of the hits less the widest ``window_days`` of the
+    fired rules (``ALSO_WINDOW_DAYS`` when none gives one) to `as_of`, and not before `as_of` less the longest
+    ``lookback_days``. Explained events, events after `as_of`, the hub's records (``HUB``) and indicators that are
+    no concern by themselves (``ALSO_EXCLUDE``) are never named.
+
+    In: the hits of ``evaluate_child`` for `child` as at `as_of` (an ordinal). Out: the event tuples, in time order,
+    each once (empty when there are no hits). They never make or keep a flag: only what fired does; they make the
+    explanation name every agency whose record informs the concern (issue 8: "every contributing agency"; Working
+    Together 2023 on sharing what each agency holds; the Panel's reviews finding each agency held a piece)."""
+    if not hits:
+        return ()
+    named = {e[AG] for h in hits for e in h.events}
+    used = {e[REF] for h in hits for e in h.events}
+    windows = [int(h.rule.definition["window_days"]) for h in hits if h.rule.definition.get("window_days")]
+    lookbacks = [_lookback(h.rule.definition) for h in hits]
+    first = min(e[DAY] for h in hits for e in h.events) - max(windows, default=ALSO_WINDOW_DAYS)
+    if lookbacks and all(lookbacks):
+        first = max(first, as_of - max(lookbacks))
+    dob = None if child.is_adult else child.dob
+    own = [_child_offending(e, dob) if dob is not None else e for e in child.events]
+    around = [e for e, _who, is_adult in child.household if is_adult]
+    out: dict = {}
+    for e in _counting([*own, *around], as_of):
+        if e[DAY] < first or e[AG] is HUB or e[AG] in named or e[REF] in used or e[IND] in ALSO_EXCLUDE:
+            continue
+        out.setdefault(e[REF], e)
+    return tuple(sorted(out.values(), key=lambda e: (e[DAY], str(e[AG]), str(e[REF]))))
+
+
+def contributions(hits: Sequence[Hit], also: Iterable[Event] = ()) -> list[tuple[Event, list[str]]]:
+    """The events of all hits, each once, in time order, with the codes of the rules it counted for; with the events
+    `also` on record in the same period (``also_on_record``), each with no rule code."""
     seen: dict = {}
     for hit in hits:
         for e in hit.events:
             seen.setdefault(e[REF], [e, []])[1].append(hit.rule.code)
+    for e in also:
+        seen.setdefault(e[REF], [e, []])
     return sorted(((e, codes) for e, codes in seen.values()), key=lambda x: (x[0][DAY], str(x[0][AG]), str(x[0][REF])))
 
 
@@ -704,6 +747,7 @@ __all__ = [
     "Rule",
     "RULE_TYPES",
     "agency_count",
+    "also_on_record",
     "contributions",
     "day_text",
     "evaluate_child",

@@ -31,12 +31,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from openmash.accounts.models import Agency
-from openmash.audit.services import audit_batch, audit_record
+from openmash.audit.services import audit_batch, audit_record, audit_record_each
+from openmash.core.bulk import rows_insert
 from openmash.patterns import engine, possibly_same
 from openmash.patterns.engine import AG, REF, Child, Hit, Rule
 from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
@@ -54,10 +55,20 @@ class ChildResult:
     hits: list[Hit]
     #: people the matching proposes may be this child (``possibly_same``) whose events the hits use: {root: link id}
     possibly_same: dict = field(default_factory=dict)
+    #: events also on record in the same period from agencies no hit names (``engine.also_on_record``): shown and
+    #: named with the flag, never what made it
+    also: tuple = ()
 
     @property
     def refs(self) -> list[str]:
+        """The ids of the events the hits counted (what a decided flag is compared with)."""
         return sorted({str(_uuid(e[REF])) for h in self.hits for e in h.events})
+
+    @property
+    def key_refs(self) -> list[str]:
+        """The ids the flag's ``contributions_key`` is made of: the hits' events, then those also on record (marked),
+        so an open flag is updated when either changes; the same key as before when nothing is also on record."""
+        return self.refs + sorted(f"also:{_uuid(e[REF])}" for e in self.also)
 
 
 @dataclass
@@ -146,7 +157,10 @@ def _grouped(rows):
 
 
 def _cluster_ids(roots: list[uuid.UUID]) -> list[uuid.UUID]:
-    return list(Person.objects.filter(Q(pk__in=roots) | Q(merged_into__in=roots)).values_list("pk", flat=True))
+    """The ids of the people whose indicators are the resolved people `roots`': the roots themselves and, by one
+    indexed lookup, everyone merged into them (``pk IN (...) OR merged_into IN (...)`` in one query made SQLite read
+    every person for each chunk: issue 8 speed target)."""
+    return list(roots) + list(Person.objects.filter(merged_into__in=roots).values_list("pk", flat=True))
 
 
 _NUMBER = re.compile(r"[a-z0-9]*\d[a-z0-9]*")
@@ -196,15 +210,23 @@ def _households(roots, adult_before: int, adult: set, household: dict) -> None:
         records = records.filter(postcode__in=postcodes)
     by_postcode: dict = defaultdict(list)
     parts: dict = {}  # (postcode, address) -> _address_parts: the members of a household share them
-    for person_id, kind, born, postcode, address in records.values_list(
+    # the rows as the database gives them (no per-value converters): each person id made a UUID once, the date of
+    # birth compared as ISO text (SQLite gives text, PostgreSQL a date; str() of either is ISO) (issue 8 speed)
+    people: dict = {}
+    born_by = dt.date.fromordinal(adult_before).isoformat() if adult_before > 0 else ""
+    sql, params = records.values_list(
         "person_id", "kind", "date_of_birth", "postcode", "address"
-    ).iterator(chunk_size=20_000):
+    ).query.sql_with_params()
+    for raw_id, kind, born, postcode, address in _stream(sql, list(params)):
+        person_id = people.get(raw_id)
+        if person_id is None:
+            person_id = people[raw_id] = _uuid(raw_id)
         found = parts.get((postcode, address))
         if found is None:
             found = parts[(postcode, address)] = _address_parts(postcode, address)
         pc, number = found
         by_postcode[pc].append((person_id, number))
-        if kind == "adult" or (born and born.toordinal() <= adult_before):
+        if kind == "adult" or (born and str(born) <= born_by):
             adult.add(person_id)
     for members in by_postcode.values():
         _household_pairs(members, household)
@@ -263,6 +285,124 @@ def _household_events(as_of: dt.date, members: set, indicators: set, *, everyone
     return out
 
 
+def _household_members(people: People, roots: list | None) -> set:
+    """The people whose household events the evaluation of `roots` reads (None: everyone's households). Only the
+    roots' own households: ``_households`` also fills in everyone else at their postcodes, whose events no root
+    reads (an incremental evaluation's work stays with the touched households, however many share a postcode)."""
+    if roots is None:
+        return {m for ms in people.household.values() for m in ms}
+    return {m for r in roots for m in people.household.get(r, ())}
+
+
+# --- incremental: whose verdict an import can change (issue 8 speed target) --------------------------------------
+
+
+def affected_roots(person_ids, *, as_of: dt.date, since=None, batch=None, rules: list[Rule] | None = None) -> set:
+    """The resolved people whose evaluation an import can change, so that evaluating them alone leaves the flags as
+    a full evaluation would (the incremental reach of ``patterns.services.after_import``; ADR 0015, issue 8's
+    "incremental evaluation <= 10 s").
+
+    In: `person_ids`, the people (as recorded) given new indicators (``reading.ReadSummary.people``); `since`, when
+    the reading of the new entries started (the indicators created since are the new ones; None: every indicator of
+    those people is taken as new, a wider reach); `batch`, the ``ImportBatch`` (its records created or changed:
+    their people, and the people at their new and former addresses); `rules` (default: the current ones).
+    Out: a set of resolved person ids. Errors: the database's.
+
+    Who (a child's evaluation reads its own indicators, those of confirmed-linked records, the household rules'
+    indicators of the people sharing its current address, and the indicators of people the matching proposes may be
+    the same child; nothing else):
+    - the resolved person of each person given indicators (a new event on a record joined to a person re-evaluates
+      that person) and of each record the import created or changed;
+    - for a person given a new indicator the household rules read of others (``engine.household_indicators``: an
+      adult's domestic abuse, offending ...), or whose record was created or changed (a move in), everyone sharing
+      their current address as the evaluation's households do (``_households``: postcode and house number), and for
+      a changed address everyone at the former one: the household, not the whole postcode;
+    - everyone in a "possibly the same child" group with any of these, whole (``possibly_same.pairs_around``), so
+      a flag whose holder moves from one member to another is withdrawn from the first."""
+    rules = rules if rules is not None else rules_current()
+    roots = _resolved(person_ids)
+    moved, former = _batch_records(batch)
+    roots |= moved
+    wanted = engine.household_indicators(rules)
+    spread = set(moved)
+    if wanted and person_ids:
+        spread |= _resolved(_given_indicators(person_ids, wanted, as_of, since))
+    if spread:
+        household: dict = defaultdict(set)
+        _households(sorted(spread, key=str), 0, set(), household)
+        for root in spread:
+            roots |= household.get(root, set())
+        roots |= _people_at(former)
+    for pair in possibly_same.pairs_around(as_of, sorted(roots, key=str)):
+        roots |= {pair.a, pair.b}
+    return roots
+
+
+def _resolved(person_ids) -> set:
+    """The resolved people (``merged_into``, else the person) of `person_ids`."""
+    ids = list(person_ids)
+    out: set = set()
+    for start in range(0, len(ids), 500):
+        for pk, merged in Person.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "merged_into_id"):
+            out.add(merged or pk)
+    return out
+
+
+def _given_indicators(person_ids, wanted: set, as_of: dt.date, since) -> set:
+    """Those of `person_ids` (as recorded) given an unexplained indicator among `wanted` on or before `as_of`,
+    created at or after `since` (None: ever)."""
+    ids = list(person_ids)
+    out: set = set()
+    base = EventIndicator.objects.filter(indicator__in=sorted(wanted), explained=False, occurred_on__lte=as_of)
+    if since is not None:
+        base = base.filter(created_at__gte=since)
+    for start in range(0, len(ids), 500):
+        out |= set(base.filter(person_id__in=ids[start : start + 500]).values_list("person_id", flat=True).distinct())
+    return out
+
+
+def _batch_records(batch) -> tuple[set, set]:
+    """({resolved people of the records `batch` created or changed}, {(postcode, address) each changed record held
+    before}). A record the import wrote new or superseded has ``received_at`` the batch's start
+    (``feeds.writer.RecordWriter``); what it replaced is in ``RecordRevision.previous``."""
+    if batch is None or getattr(batch, "started_at", None) is None:
+        return set(), set()
+    from openmash.feeds.models import RecordRevision
+
+    people = set(
+        AgencyRecord.objects.filter(agency_id=batch.agency_id, received_at=batch.started_at).values_list(
+            "person_id", flat=True
+        )
+    )
+    former: set = set()
+    for postcode, address, previous in RecordRevision.objects.filter(batch=batch).values_list(
+        "record__postcode", "record__address", "previous"
+    ):
+        if "postcode" in previous or "address" in previous:
+            former.add((previous.get("postcode", postcode) or "", previous.get("address", address) or ""))
+    return _resolved(people), former
+
+
+def _people_at(addresses: set) -> set:
+    """The resolved people with a record at one of `addresses` ({(postcode, address)}) as the households match them
+    (``_household_pairs``: the same postcode, and the same house number or either without one)."""
+    out: set = set()
+    by_postcode: dict = defaultdict(set)
+    for postcode, address in addresses:
+        if postcode:
+            by_postcode[postcode].add(_address_parts(postcode, address)[1])
+    codes = list(by_postcode)
+    for start in range(0, len(codes), 500):
+        for person_id, postcode, address in AgencyRecord.objects.filter(
+            postcode__in=codes[start : start + 500]
+        ).values_list("person_id", "postcode", "address"):
+            number = _address_parts(postcode, address)[1]
+            numbers = by_postcode[postcode]
+            if number is None or None in numbers or number in numbers:
+                out.add(person_id)
+    return out
+
+
 # --- evaluating ---------------------------------------------------------------------------------------------------
 
 
@@ -276,7 +416,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
     household_inds = engine.household_indicators(rules)
     root_list = None if roots is None else sorted({_uuid(r) for r in roots})
     people = _people(as_of, root_list, bool(household_inds))
-    members = {m for ms in people.household.values() for m in ms}
+    members = _household_members(people, root_list)
     household_events = _household_events(as_of, members, household_inds, everyone=root_list is None)
 
     def run(root_key, events):
@@ -290,7 +430,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
         result.children += 1
         hits = engine.evaluate_child(rules, child, day)
         if hits:
-            result.results[root] = ChildResult(root, hits)
+            result.results[root] = ChildResult(root, hits, also=engine.also_on_record(hits, child, day))
 
     if root_list is None:
         for root_key, events in _grouped(_stream(_events_sql(""), [False, _day_param(as_of)])):
@@ -328,14 +468,15 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
     another's events contribute, and the others' events without the holder's fire nothing (the possibly-same
     records never make a flag alone). ``ChildResult.possibly_same``: {other person: proposal id} of the others whose
     events contribute."""
-    found = possibly_same.groups(possibly_same.pairs_eligible(as_of, root_list))
+    pairs = possibly_same.pairs_eligible(as_of) if root_list is None else possibly_same.pairs_around(as_of, root_list)
+    found = possibly_same.groups(pairs)
     if not found:
         return
     day = as_of.toordinal()
     involved = sorted({p for members, _ in found for p in members}, key=str)
     events = _events_of(as_of, involved)
     people = _people(as_of, involved, bool(household_inds))
-    members_around = {m for ms in people.household.values() for m in ms}
+    members_around = _household_members(people, involved)
     around_events = _household_events(as_of, members_around, household_inds, everyone=False)
 
     def child_of(root, own, dob=None):
@@ -376,7 +517,9 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
             break
         else:
             continue
-        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others})
+        # also on record: the holder's own records and its household only (never the possibly-same person's)
+        also = engine.also_on_record(hits, child_of(holder, own[holder], dob), day)
+        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others}, also)
 
 
 def _link_for(links: dict, holder, other):
@@ -439,19 +582,30 @@ def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
                         ],
                         agencies=agencies,
                         explanation=explanation,
-                        contributions_key=_key(res.refs),
+                        contributions_key=_key(res.key_refs),
                     )
                 )
-            Flag.objects.bulk_create(flags)
-            FlagContribution.objects.bulk_create(
-                FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
-                for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
-                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+            # rows_insert: what bulk_create writes (the explanation sealed with each flag's id), in a fraction of
+            # its CPU (issue 8 speed target: thousands of flags in a full evaluation)
+            rows_insert(Flag, flags)
+            rows_insert(
+                FlagContribution,
+                [
+                    {"flag_id": flag.pk, "indicator_id": _uuid(e[REF]), "position": n, "rule_codes": codes}
+                    for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
+                    for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
+                ],
             )
-            for flag in flags:
-                _audit(
-                    actor, "flag.raise", flag.pk, {"rules": [r["code"] for r in flag.rules], "as_of": as_of.isoformat()}
-                )
+            # a flag just raised belongs to no contact: its events without the per-event contact lookup
+            audit_record_each(
+                actor=actor,
+                username=getattr(actor, "username", "") if getattr(actor, "user", None) is None else "",
+                items=[
+                    ("flag.raise", "patterns.flag", str(flag.pk),
+                     {"rules": [r["code"] for r in flag.rules], "as_of": as_of.isoformat()})
+                    for flag in flags
+                ],
+            )  # fmt: skip
         return len(flags)
     except IntegrityError:
         return sum(
@@ -479,7 +633,7 @@ def _plan(result: Evaluation, flags: dict, decided_refs: dict) -> tuple[list[tup
     touch: list = []
     for root, res in result.results.items():
         refs = res.refs
-        key = _key(refs)
+        key = _key(res.key_refs)
         old = flags.get(root)
         if old is None or old.status == FlagStatus.WITHDRAWN:
             to_write.append((root, res, old, "raise"))
@@ -515,7 +669,7 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
     explanation, agencies = text
     rules = [{"code": h.rule.code, "version": h.rule.version, "title": h.rule.title} for h in res.hits]
     refs = res.refs
-    key = _key(refs)
+    key = _key(res.key_refs)
     try:
         with transaction.atomic(), audit_batch():
             if how == "update":
@@ -551,7 +705,7 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
                 )
             FlagContribution.objects.bulk_create(
                 FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
-                for n, (e, codes) in enumerate(engine.contributions(res.hits), 1)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
             )
             _audit(
                 actor,
@@ -594,11 +748,12 @@ def _explanations(items: list[tuple]) -> dict:
     and each contributing event with its agency, date, indicator and evidence, in time order. The evidence is
     decrypted here, for these events only."""
     refs = {_uuid(e[REF]) for _, res, _, _ in items for h in res.hits for e in h.events}
+    refs |= {_uuid(e[REF]) for _, res, _, _ in items for e in res.also}
     rows = _indicator_rows(refs)
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same)
+        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same, res.also)
     return out
 
 
@@ -622,12 +777,14 @@ def _indicator_rows(refs: set) -> dict:
 
 
 def explanation_text(
-    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None
+    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None, also: tuple = ()
 ) -> tuple[str, list[str]]:
     """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
     people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
     marked, and a closing paragraph says the flag relies on records not yet confirmed as this child, names the
-    agencies holding them and asks the hub to confirm or reject the match on its review page."""
+    agencies holding them and asks the hub to confirm or reject the match on its review page. ``also``: events also
+    on record in the same period from agencies no rule's events came from (``engine.also_on_record``), listed after
+    the contributing events under their own heading (they did not make the flag) and named among its agencies."""
     possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
@@ -635,10 +792,11 @@ def explanation_text(
     lines.append("Contributing events, in time order:")
     codes: set = set()
     unconfirmed: dict = defaultdict(set)  # proposal id -> agency names
-    for e, _rules in engine.contributions(hits):
+
+    def line(e) -> str | None:
         row = rows.get(_uuid(e[REF]))
         if row is None:
-            continue
+            return None
         person, on, ind, agency_id, evidence = row
         agency = agencies.get(agency_id)
         name = f"{agency.name} ({agency.code})" if agency else "the hub"
@@ -652,7 +810,19 @@ def explanation_text(
         else:
             who = " [another person at the child's address]"
         quote = f': "{evidence}"' if evidence else ""
-        lines.append(f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}")
+        return f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}"
+
+    for e, _rules in engine.contributions(hits):
+        text = line(e)
+        if text:
+            lines.append(text)
+    extra = [text for text in (line(e) for e in also) if text]
+    if extra:
+        lines.append(
+            "Also on record in the same period, from other agencies (these did not make the flag; they are part "
+            "of what those agencies saw):"
+        )
+        lines += extra
     for link_id, names in unconfirmed.items():
         lines.append(
             f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "
@@ -665,6 +835,7 @@ def explanation_text(
 
 __all__ = [
     "Evaluation",
+    "affected_roots",
     "children_evaluate",
     "explanation_text",
     "explanations_for",

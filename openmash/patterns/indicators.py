@@ -120,6 +120,16 @@ Sources of the indicator catalogue and the phrases
   described as a household's help, kept out of school to work, working long hours or unpaid, looking to the
   accompanying adult before answering); self-harm as others see it (a ligature knotted round the neck, cuts "seen"
   on the arms).
+- ``phrases/family.yaml`` (harm hidden in a child's care, home and family): medical neglect (NICE CG89: prescribed
+  treatment not given or collected, repeated DKA, equipment not replaced; the National Review of Asthma Deaths);
+  supervisory neglect (NICE CG89: children left alone or in the care of a young child, found wandering); poor and
+  unsafe home conditions (``home_conditions``: the Graded Care Profile 2, the Clutter Image Rating, damp and mould
+  after Awaab Ishak, dangerous dogs); the exploitation of a vulnerable parent (``adult_exploited``: cuckooing,
+  the Care Act 2014 guidance on financial abuse); firearms or weapons with risk (``weapons_access``: the Home Office
+  firearms licensing guidance 2023); sibling harm and an older child's harmful sexual behaviour (NICE CG89 on
+  implausible explanations; Hackett's continuum); abuse linked to faith or belief (the DfE National Action Plan,
+  2012). Each is set aside by the reasons a record gives (collected the next day, DKA at diagnosis, repairs done,
+  an exemption certificate, an appointee, a certificate revoked).
 """
 
 from __future__ import annotations
@@ -159,9 +169,12 @@ DEFAULT_PHRASES_PATH = Path(__file__).with_name("phrases") / "default.yaml"
 # practice guidance (unsafe infant sleep, perplexing presentations, a young child's signs of sexual abuse, self-harm,
 # honour-based abuse, faltering growth, debt bondage, a child's own account, follow-up letters). household.yaml: signs
 # seen by agencies that see the home and the adults (young carers, coercive control, alcohol shorthand, servitude).
+# family.yaml: harm hidden in a child's care, home and family (medical and supervisory neglect, unsafe home
+# conditions, exploitation of a vulnerable parent, weapons with risk, sibling harm, abuse linked to faith or belief).
 SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (
     Path(__file__).with_name("phrases") / "signs.yaml",
     Path(__file__).with_name("phrases") / "household.yaml",
+    Path(__file__).with_name("phrases") / "family.yaml",
     # concern.yaml: a low-level practitioner concern in any agency's general words ("concerns about", "shared with the
     # DSL", "inconsistent account"), with the words that say there is none or settle it (its header gives the sources)
     Path(__file__).with_name("phrases") / "concern.yaml",
@@ -285,6 +298,29 @@ INDICATORS: dict[str, Indicator] = _catalogue(
         "A child caring for a parent or relative beyond their age (intimate care, lifting, managing medicines, "
         "collecting a parent's controlled drugs), or a carer not identified or supported (Children and Families Act "
         "2014 s.96). Set aside where the record shows the caring is assessed and supported.",
+    ),
+    (
+        "home_conditions",
+        "Poor or unsafe home conditions",
+        "Hoarding (a Clutter Image Rating of 4 or more), squalor or infestation, damp and mould where a child sleeps "
+        "or its treatment refused, no heating, a home unfit to live in, or a dangerous dog (a child bitten by the "
+        "family dog, a dog loose or attacking). Counted for a child from an adult's record at the same address "
+        "(NICE CG89; Graded Care Profile 2; the coroner's report on Awaab Ishak, 2022).",
+    ),
+    (
+        "adult_exploited",
+        "A parent or carer exploited",
+        "A vulnerable adult in the child's home exploited: cuckooing, a 'friend' or lodger not on the tenancy who "
+        "controls her money or benefits, financial or material abuse of a parent with a learning disability (Home "
+        "Office cuckooing guidance 2023; Care Act 2014 statutory guidance).",
+    ),
+    (
+        "weapons_access",
+        "Firearms, weapons or threats to kill the family",
+        "A firearm or weapon to hand with risk, or threats to kill the family: a gun kept by the bed or out of its "
+        "cabinet, a child shown how to load one, \"we'll all go to heaven together\", a holder's status not reviewed "
+        "after domestic abuse (Home Office firearms licensing statutory guidance 2023; domestic homicide reviews). "
+        "A licence alone is not read.",
     ),
     (
         "practitioner_concern",

@@ -125,6 +125,17 @@ class _Finding:
     explanation: str = ""
 
 
+def _since_last_read() -> list | None:
+    """The ids of the unread entries created since the last full read (less MARGIN), found through the
+    ``created_at`` index, in id order; None when no read has finished yet (the caller then pages through every
+    unread entry). Paging with ``ORDER BY id`` made SQLite walk the whole table in id order, checking each entry's
+    ``created_at``: 11 s at 500,000 entries, in every read after an import (issue 8 speed target)."""
+    state = PatternReadState.objects.filter(pk=1).first()
+    if state is None or state.read_through is None:
+        return None
+    return sorted(_unread_qs(None).values_list("pk", flat=True), key=str)
+
+
 def _unread_qs(entry_ids):
     qs = ChronologyEntry.objects.order_by()
     if entry_ids is not None:
@@ -154,7 +165,7 @@ def entries_read(entry_ids=None, *, batch: int = BATCH) -> ReadSummary:
         "object_type",
         "object_id",
     )
-    ids = list(entry_ids) if entry_ids is not None else None
+    ids = list(entry_ids) if entry_ids is not None else _since_last_read()
     last = None
     while True:
         if ids is not None:

@@ -21,6 +21,7 @@ import datetime as dt
 from django.db.models import Count, Func, IntegerField, Q
 from django.utils import timezone
 
+from openmash.access.fields import flag_child_shown
 from openmash.access.policy import can, chronology_sensitivities, flags_visible, watches_visible
 from openmash.access.sharing import sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
@@ -97,7 +98,8 @@ def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_S
     for f in result.items:
         f.agency_names = [names.get(c, c) for c in f.agencies or []]
         f.rule_titles = [r.get("title") or r.get("code") for r in f.rules or []]
-        f.child_age = age_text(f.child.date_of_birth)
+        f.child_shown = flag_child_shown(actor, f)  # the one answer (access.fields, field table "flag_child")
+        f.child_age = f.child_shown["age"]
     audit_record_many(actor=actor, action="list", objects=result.items, reason="flags list")
     return result
 
@@ -151,10 +153,13 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     """What the flag page and the API show of a flag the actor has been given (flag_get).
 
     Out: {"child", "age", "rules": [{code, version, title, description}], "events": [{when, agency_code, agency,
-    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, unconfirmed}], "agencies":
+    event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, also_on_record,
+    unconfirmed}], "agencies":
     [names], "unconfirmed": [{agencies, link_id}]}. ``unconfirmed``: events of a person the matching proposes may be
     this child (a current, undecided proposal; ``patterns.possibly_same``), shown only when the actor may see that
     person's entries too, with the proposal to review (``link_id`` only for those who review links).
+    ``also_on_record``: an event no rule counted, also on record in the same period from another agency
+    (``engine.also_on_record``); shown and hidden by the same sensitivity rules as every other event.
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
     rules hide from the actor is left out; a sealed event shows its agency, date and indicator but its words
     (``evidence``, ``event_type``) only to the sealed roles (``shown`` False otherwise)."""
@@ -201,6 +206,8 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 "sealed": sealed,
                 "shown": shown,
                 "rule_codes": list(row.rule_codes or []),
+                # no rule counted it: also on record in the same period (engine.also_on_record), named, not the cause
+                "also_on_record": not row.rule_codes,
                 "unconfirmed": root in pending,
             }
         )
@@ -213,9 +220,11 @@ def flag_explained(*, actor, flag: Flag) -> dict:
         for root, link_id in pending.items()
         if shown_by.get(root)
     ]
+    shown = flag_child_shown(actor, flag)  # the one answer (access.fields, field table "flag_child")
     return {
         "child": child,
-        "age": age_text(child.date_of_birth),
+        "shown": shown,
+        "age": shown["age"],
         "rules": _rule_descriptions(flag.rules or []),
         "events": events,
         "agencies": [names.get(c, c) for c in flag.agencies or []],
@@ -317,7 +326,8 @@ def watch_list_page(*, actor, page=1, page_size=DEFAULT_PAGE_SIZE, clamp: bool =
         ).count()
         w.contacts_year = contacts_in_year(w.child_id, today=today)
         w.escalated = w.contacts_year >= threshold
-        w.child_age = age_text(w.child.date_of_birth)
+        w.child_shown = flag_child_shown(actor, w)
+        w.child_age = w.child_shown["age"]
     audit_record_many(actor=actor, action="list", objects=result.items, reason="watch-list")
     return result
 

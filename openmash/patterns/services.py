@@ -2,9 +2,9 @@
 a flag (issue 8; ADR 0015). Every write is audited in its own transaction.
 
 - ``after_import(batch)``: reads the new entries into indicators and evaluates the children they touched (and the
-  people sharing an address with them), as at today. Never raises: a failure here must not undo or fail the import
-  (it has committed); it is logged with the batch id and the error's type only, and the next ``openmash flags
-  evaluate`` catches up (the entries stay unread until read).
+  people sharing an address with them, ``evaluation.affected_roots``), as at today. Never raises: a failure here
+  must not undo or fail the import (it has committed); it is logged with the batch id and the error's type only, and
+  the next ``openmash flags evaluate`` catches up (the entries stay unread until read).
 - ``flag_decide(actor, flag_id, expected_version, status, reason="", contact=None)``: accept, dismiss (a reason is
   required) or watch an open flag. Optimistic: a stale version raises Conflict. Allowed by ``flag.decide``.
 - ``reason_problem(reason, doing) -> str | None``: why a free-text reason cannot be recorded (practitioner review: a
@@ -24,7 +24,7 @@ from django.utils import timezone
 from openmash.access.policy import can
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from openmash.patterns.evaluation import flags_evaluate
+from openmash.patterns.evaluation import affected_roots, flags_evaluate
 from openmash.patterns.models import Flag, FlagStatus
 from openmash.patterns.reading import entries_read
 from openmash.people.models import AgencyRecord, Person
@@ -69,8 +69,8 @@ def roots_of(person_ids) -> set[uuid.UUID]:
 
 
 def with_households(roots: set) -> set:
-    """`roots` and every resolved person with an agency record at one of their postcodes (the household rules look
-    at them)."""
+    """`roots` and every resolved person with an agency record at one of their postcodes (the after-import hook's
+    former reach; it now uses ``evaluation.affected_roots``, the households only)."""
     ids = list(roots)
     postcodes: set = set()
     for start in range(0, len(ids), 500):
@@ -94,12 +94,15 @@ def after_import(batch, *, actor=None) -> dict | None:
     from openmash.accounts.admin_services import SYSTEM
 
     try:
+        started = timezone.now()
         read = entries_read()
-        # everyone at the touched addresses (a narrower reach was tried and removed: ADR 0015)
-        roots = with_households(roots_of(read.people)) if read.people else set()
+        as_of = timezone.localdate()
+        # the people the new indicators and records can change, their households and possibly-same groups (not
+        # everyone at the touched postcodes: ADR 0015, issue 8's incremental target)
+        roots = affected_roots(read.people, as_of=as_of, since=started, batch=batch)
         if not roots:
             return {"entries": read.entries, "indicators": read.indicators, "children": 0, "raised": 0}
-        result = flags_evaluate(as_of=timezone.localdate(), roots=roots, actor=actor or SYSTEM)
+        result = flags_evaluate(as_of=as_of, roots=roots, actor=actor or SYSTEM)
         return {
             "entries": read.entries,
             "indicators": read.indicators,

@@ -629,7 +629,7 @@ def import_timed(path: Path, agency: str) -> dict:
     # set-up's records were never scored, so a first scoring run would score the whole partnership, which no
     # import after the first ever does; it is not part of the after-import hook the target is about.
     clock = evaluation_phases()
-    hook = PhaseClock({"entries read": (services, "entries_read"), "roots": (services, "with_households"),
+    hook = PhaseClock({"entries read": (services, "entries_read"), "roots": (services, "affected_roots"),
                        "flags_evaluate": (services, "flags_evaluate")})  # fmt: skip
     start = _clocks()
     with hook.running(), clock.running():

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from openmash.access.fields import flag_child_shown
 from openmash.access.policy import can
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
@@ -193,11 +194,13 @@ def flag_accept(request, flag_id):
             },
             enquiry=enquiry,
         )
+    child = flag_child_shown(request.actor, flag)  # the one answer (access.fields, field table "flag_child")
     ctx = {
         "flag": flag,
         "form": form,
         "enquiry": enquiry,
-        "age": selectors.age_text(flag.child.date_of_birth),
+        "child": child,
+        "age": child["age"],
         "nav_active": "flags",
     }
     return render(request, "patterns/flag_accept.html", ctx, status=status)

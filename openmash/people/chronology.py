@@ -37,6 +37,10 @@ from openmash.people.linking import person_cluster_ids
 from openmash.people.models import Address, ChronologyEntry, HouseholdMember, Person, Relationship
 
 LONDON = ZoneInfo("Europe/London")
+#: The importer's own id for a feed row sent without an event id (openmash.feeds.validate: "h:" and a digest of the
+#: row). It keeps re-imports from duplicating the row; it is not the agency's reference, so the pages and the PDF
+#: do not show it.
+MADE_UP_ID_PREFIX = "h:"
 
 #: The workflow's own entry kinds (ChronologyEntry.kind, written by the services through people.services
 #: .chronology_add), in words.
@@ -496,7 +500,13 @@ def chronology_item_view(entry: ChronologyEntry, names: dict, fields: frozenset 
     if entry.record_id or entry.source:
         origin = _record_text(entry) or (entry.agency.name if entry.agency else "")
         if entry.source:
-            origin += f" (feed {entry.source}, event {entry.external_id})" if entry.external_id else ""
+            # an id the importer made up for a row the feed sent without one ("h:" and a digest: feeds.validate) is
+            # no one's reference: shown as the feed only (issue 6 review, findings 9 and 10)
+            shown_id = "" if entry.external_id.startswith(MADE_UP_ID_PREFIX) else entry.external_id
+            if shown_id:
+                origin += f" (feed {entry.source}, event {shown_id})"
+            elif entry.external_id:
+                origin += f" (feed {entry.source})"
     else:
         origin = f"OpenMASH {_OBJECT_WORDS.get(entry.object_type, 'record')}"
     out = {

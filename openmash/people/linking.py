@@ -23,7 +23,13 @@ Hard rules (enforced here before any confirmation; the scoring engine enforces t
 2. a placeholder identifier never links anything: record identifier columns hold only valid, normalised,
    non-placeholder values (``openmash.people.identifiers``), and only those columns are compared;
 3. an automatic rule never overrides a human decision: a pair a human rejected stays rejected, and a pair that
-   would join two people a human separated goes to the review queue instead of being confirmed.
+   would join two people a human separated goes to the review queue instead of being confirmed;
+4. an agency's own distinct records are a cannot-link (issue 8, "never merge two children to make a pattern"): no
+   automatic rule puts two records one agency holds under different local ids in one resolved person, directly or
+   through other records; the link that would do it is proposed for review instead (``_agency_keeps_apart``),
+   unless the agency's two records carry the same valid identifier (its own duplicate of one person). A
+   human may still confirm it. Records OpenMASH itself made for an agency (``LOCAL_ID_PREFIX``: a person named in a
+   contact) are not the agency's own ids and constrain nothing.
 
 Every write runs in one transaction with its audit events; concurrent decisions on one link are settled by a
 row lock and a conditional update (the loser gets ``Conflict``), and recomputing a cluster locks its people.
@@ -83,6 +89,7 @@ __all__ = [
     "link_propose",
     "link_reject",
     "link_scored",
+    "scored_reason",
     "local_id_for",
     "people_cluster_ids",
     "person_cluster_ids",
@@ -1004,9 +1011,10 @@ class _Sets:
         return True
 
 
-def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
-    """For the pairs of a chunk, in four queries: each record's resolved person, the pairs with a current link row,
-    the valid NHS numbers each of those people holds, and the pairs of people a human said are different."""
+def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list, dict]:
+    """For the pairs of a chunk, in five queries: each record's resolved person, the pairs with a current link row,
+    the valid NHS numbers each of those people holds, the pairs of people a human said are different, and the
+    agencies holding each of those people's records under their own local ids (rule 4 of the module)."""
     ids = {x for pair in pairs for x in pair}
     person_of = dict(AgencyRecord.objects.filter(pk__in=ids).values_list("pk", "person_id"))
     persons = set(person_of.values())
@@ -1025,15 +1033,26 @@ def _bulk_facts(pairs: set) -> tuple[dict, set, dict, list]:
         .filter(Q(record_l_id__in=held.values("pk")) | Q(record_r_id__in=held.values("pk")))
         .values_list("record_l__person_id", "record_r__person_id")
     )
-    return person_of, decided, nhs, rejected
+    agencies: dict[uuid.UUID, set] = {}
+    for pid, agency_id in _agency_own_records().filter(person_id__in=persons).values_list("person_id", "agency_id"):
+        agencies.setdefault(pid, set()).add(agency_id)
+    return person_of, decided, nhs, rejected, agencies
 
 
 def _plain_joins(
-    pairs: set, person_of: dict, decided: set, nhs: dict, rejected: list, held: set = frozenset()
+    pairs: set,
+    person_of: dict,
+    decided: set,
+    nhs: dict,
+    rejected: list,
+    held: set = frozenset(),
+    agencies: dict | None = None,
 ) -> tuple[list, list]:
     """(joins, slow): the plain pairs to confirm in bulk, one per join needed, and the pairs to decide one by one
     (see ``_link_by_identifiers_bulk``). ``held``: pairs the ADR 0005 addendum stops (the records disagree on date
-    of birth or names, or one of them points at two people), always decided one by one."""
+    of birth or names, or one of them points at two people), always decided one by one. ``agencies``: {person: the
+    agencies holding their records under their own ids}; a join that would put two people's records of one agency
+    together is decided one by one too (rule 4 of the module)."""
     plain, slow = [], []
     for pair in sorted(pairs):
         if person_of[pair[0]] != person_of[pair[1]]:
@@ -1049,6 +1068,7 @@ def _plain_joins(
     for a, b in rejected:
         if a in together.parent and b in together.parent and together.find(a) == together.find(b):
             blocked.add(together.find(a))
+    blocked |= _agency_clashes(together, agencies or {})
     forest = _Sets(set(person_of.values()))
     joins = []
     for left, right in plain:
@@ -1057,6 +1077,21 @@ def _plain_joins(
         elif forest.union(person_of[left], person_of[right]):
             joins.append((left, right))
     return joins, slow
+
+
+def _agency_clashes(together: _Sets, agencies: dict) -> set:
+    """The roots of ``together`` whose people hold records of one agency under two local ids between them (rule 4
+    of the module): {person: agencies holding their own records} in, roots out."""
+    holder: dict = {}  # (root, agency) -> the person whose records that agency holds
+    clashes = set()
+    for p, held_by in agencies.items():
+        if p not in together.parent:
+            continue
+        root = together.find(p)
+        for agency_id in held_by:
+            if holder.setdefault((root, agency_id), p) != p:
+                clashes.add(root)
+    return clashes
 
 
 def _confirm_bulk(*, actor, pool: dict, joins: list, person_of: dict) -> int:
@@ -1105,10 +1140,10 @@ def _link_by_identifiers_bulk(*, actor, records: list[AgencyRecord]) -> int:
     pool, pairs = _identifier_pairs(records, bulk=True)
     if not pairs:
         return 0
-    person_of, decided, nhs, rejected = _bulk_facts(pairs)
+    person_of, decided, nhs, rejected, agencies = _bulk_facts(pairs)
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
     held = {p for p in pairs if p[0] in bridging or p[1] in bridging or _demographics_disagree(pool[p[0]], pool[p[1]])}
-    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held)
+    joins, slow = _plain_joins(pairs, person_of, decided, nhs, rejected, held, agencies)
     written = _confirm_bulk(actor=actor, pool=pool, joins=joins, person_of=person_of) if joins else 0
     for left, right in sorted(set(slow)):
         spread = max(bridging.get(left, 0), bridging.get(right, 0))
@@ -1214,13 +1249,45 @@ def _cannot_link(persons_a: Iterable, persons_b: Iterable):
     )
 
 
-def _rejected_between(persons_a: Iterable, persons_b: Iterable) -> str:
+def _agency_own_records():
+    """Agency records under the agency's own local ids (not ``LOCAL_ID_PREFIX``: those OpenMASH made for a person
+    named in a contact). A queryset."""
+    return AgencyRecord.objects.exclude(local_id__startswith=LOCAL_ID_PREFIX)
+
+
+def _agency_keeps_apart(persons_a: Iterable, persons_b: Iterable) -> str:
+    """Rule 4 of the module: why joining these two sets of resolved people would put two records one agency holds
+    under different local ids in one person, naming the agency (never a value); "" when no agency holds records in
+    both. Two records of one agency are unique by local id (``agency_record_local_id_unique``), so an agency with a
+    record on each side holds two records. Two records of one agency that carry the same valid identifier (NHS
+    number, UPN or PNC ID; placeholders never reach these columns) are that agency's own duplicate of one person, not
+    two people, and do not keep them apart. Source: issue 8 ("never merge two children to make a pattern") and the
+    pattern bench's traps TR06, TR08, TR10 (a school holding two children, one spelt as the other). Two queries."""
+    own = _agency_own_records()
+    fields = ("agency_id", "agency__name", *IDENTIFIER_FIELDS)
+    side_a = list(own.filter(person_id__in=list(persons_a)).values_list(*fields))
+    if not side_a:
+        return ""
+    agencies = {row[0] for row in side_a}
+    side_b = own.filter(person_id__in=list(persons_b), agency_id__in=agencies).values_list(*fields)
+    names = set()
+    for b in side_b:
+        for a in side_a:
+            if a[0] == b[0] and not any(x and x == y for x, y in zip(a[2:], b[2:], strict=True)):
+                names.add(b[1])
+    if not names:
+        return ""
+    return f"{min(names)} holds them as two records under different record ids: to that agency they are two people"
+
+
+def _rejected_between(persons_a: Iterable, persons_b: Iterable, *, agencies: bool = True) -> str:
     """Why no automatic rule may join these two sets of resolved people (a cannot-link constraint), in words that
     name no value; "" when nothing stops it. A referrer's "not this person" (``REFERRER_RULE``) is named as such, so
-    the review queue shows where the constraint came from."""
+    the review queue shows where the constraint came from. ``agencies``: also an agency's own two records (rule 4 of
+    the module, ``_agency_keeps_apart``); False for a human's confirmation, which that rule does not bind."""
     rules = set(_cannot_link(persons_a, persons_b).values_list("rule", flat=True)[:20])
     if not rules:
-        return ""
+        return _agency_keeps_apart(persons_a, persons_b) if agencies else ""
     if REFERRER_RULE in rules:
         return "the referrer said at intake these are different people"
     return "a reviewer has said records of these two people belong to different people"
@@ -1350,7 +1417,11 @@ def _identifier_pair(
             match_probability=None,
             field_weights=weights,
             rule=rule,
-            reason="Not linked automatically: " + "; ".join(blocked),
+            # the shared identifier first, so the queue's "Why" says what brought the pair (review finding 4)
+            reason=f"Same {' and '.join(IDENTIFIER_LABELS[f] for f in shared)}; not linked automatically: "
+            + "; ".join(blocked)
+            if shared
+            else "Not linked automatically: " + "; ".join(blocked),
         )
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
@@ -1458,16 +1529,20 @@ def link_scored(
     lower_threshold: float,
     upper_threshold: float,
     hold_reason: str = "",
+    clear_case: bool = False,
 ) -> RecordLink | None:
     """Act on a pair of records scored by the Fellegi-Sunter engine (``openmash.matching.scoring``), ADR 0005.
 
     In: the two record ids (either order); ``match_weight`` (log2 Bayes factor, prior included) and
     ``match_probability`` in [0, 1] after the engine's rules; ``field_weights`` ({comparison: {"weight", "level",
-    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1).
+    "reason"}}); the partnership's thresholds (probabilities, 0 < lower <= upper < 1), always the partnership's own
+    figures (the reason stored quotes them: ``scored_reason``); ``clear_case``: the engine found the clear case
+    (``linkage.scoring.clear_same_person``), which is joined from the lower threshold up.
 
     - at or above ``upper_threshold``: the link is confirmed automatically (``decided_by`` null, ``rule``
       "matching"), unless a hard rule stops it -- the two records hold different valid NHS numbers, joining them
-      would give one person two NHS numbers, a referrer said at intake they are different people, or the engine
+      would give one person two NHS numbers, a referrer said at intake they are different people, joining them
+      would put two records one agency holds under different local ids in one person (rule 4), or the engine
       held it back from an automatic join (``hold_reason``, from ``linkage.scoring.automatic_link_holds``: no shared
       validated identifier and the first names or surnames disagree) -- in which case it is proposed with the
       reason;
@@ -1497,10 +1572,9 @@ def link_scored(
         return None
     if _hub_said_different([a.person_id], [b.person_id]).exists():
         return None  # a reviewer or manager said these two people are different: neither linked nor proposed again
-    between = f"between the thresholds ({lower_threshold:.2f} and {upper_threshold:.2f})"
-    reason = f"Match probability {match_probability:.3f}, {between}"
+    reason = scored_reason(match_probability, lower_threshold, upper_threshold)
     blocked = []
-    if match_probability >= upper_threshold:
+    if match_probability >= (lower_threshold if clear_case else upper_threshold):
         if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
             blocked.append("the two records have different NHS numbers")
         elif len(_nhs_numbers_of([a.person_id, b.person_id])) > 1:
@@ -1510,8 +1584,11 @@ def link_scored(
         if hold_reason:
             blocked.append(hold_reason)
         if not blocked:
+            confirm_reason = scored_reason(
+                match_probability, lower_threshold, upper_threshold, clear_case=clear_case, confirmed=True
+            )
             return _scored_confirm(
-                actor, left, right, current, match_weight, match_probability, field_weights, upper_threshold
+                actor, left, right, current, match_weight, match_probability, field_weights, confirm_reason
             )
         reason = f"Match probability {match_probability:.3f}, not linked automatically: " + "; ".join(blocked)
     return link_propose(
@@ -1526,7 +1603,26 @@ def link_scored(
     )
 
 
-def _scored_confirm(actor, left, right, current, weight, probability, field_weights, upper) -> RecordLink:
+def scored_reason(
+    probability: float, lower: float, upper: float, *, clear_case: bool = False, confirmed: bool = False
+) -> str:
+    """The one wording of a scored link's reason, quoting the partnership's own thresholds (finding 3 of the
+    practitioner review of issue 6: a clear case once said "upper threshold 0.50", the lower threshold it was joined
+    from). In: the match probability, the partnership's (lower, upper) thresholds, whether the engine found the clear
+    case (joined from the lower threshold up) and whether the link is being confirmed. Out: the text stored as
+    ``RecordLink.reason``, e.g. "Match probability 0.970, at or above the upper threshold 0.95"."""
+    head = f"Match probability {probability:.3f}, "
+    if confirmed and probability >= upper:
+        return head + f"at or above the upper threshold {upper:.2f}"
+    if confirmed and clear_case:
+        return head + (
+            f"below the upper threshold {upper:.2f} but a clear case (names, date of birth and address agree), "
+            f"joined at or above the lower threshold {lower:.2f}"
+        )
+    return head + f"between the thresholds ({lower:.2f} and {upper:.2f})"
+
+
+def _scored_confirm(actor, left, right, current, weight, probability, field_weights, reason) -> RecordLink:
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
         raise Conflict("Someone else decided this link first.")
@@ -1542,7 +1638,7 @@ def _scored_confirm(actor, left, right, current, weight, probability, field_weig
                 rule=MATCHING_RULE,
                 decided_by=None,
                 decided_at=now,
-                reason=f"Match probability {probability:.3f}, at or above the upper threshold {upper:.2f}",
+                reason=reason,
                 valid_from=now,
             )
     except IntegrityError:
@@ -1609,7 +1705,7 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     people = dict(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
     )
-    said_different = _rejected_between([people[link.record_l_id]], [people[link.record_r_id]])
+    said_different = _rejected_between([people[link.record_l_id]], [people[link.record_r_id]], agencies=False)
     if override:
         message = "These records have different NHS numbers: give the reason you are sure they are the same person"
     elif said_different:
@@ -1723,7 +1819,7 @@ def link_end(*, actor, link_id, reason: str) -> RecordLink:
     now = timezone.now()
     _close(link, now)
     new = _rejected_row(link, actor, text, now)
-    _audit(actor, "link_end", obj=new, detail={"previous": str(link.pk)})
+    _audit(actor, "link_end", obj=new, reason=text, detail={"previous": str(link.pk)})  # the reason, audited
     origins = set(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(
             "origin_person_id", flat=True

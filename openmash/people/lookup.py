@@ -23,6 +23,7 @@ listed must match at least two of the items typed; when a typed name has words t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -219,11 +220,23 @@ class Hit:
     end: int
 
 
+_HAN_OR_KANA = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+
+
+def _cjk_spaced(name: str) -> str:
+    """A name typed in Chinese or Japanese script has no spaces between family and given name ("王小明"): each
+    character is read as a word of its own, so the runs of words cover the family name ("王" -> "wang") and the
+    given name ("小明" -> "xiaoming") as they are indexed (practitioner review of issue 6, finding 11: a name typed
+    natively found nothing). Other names are returned unchanged."""
+    return _HAN_OR_KANA.sub(r" \1 ", name) if _HAN_OR_KANA.search(name or "") else name
+
+
 def typed_name_keys(name: str) -> tuple[int, dict[tuple[str, str], list[Hit]]]:
-    """The keys to look up for a typed name, each with what a row of that (kind, key) would mean.
+    """The keys to look up for a typed name, each with what a row of that (kind, key) would mean. A name in
+    Chinese or Japanese script is read a character to a word (``_cjk_spaced``).
 
     Out: (number of words looked up, {(kind, key): [Hit, ...]}). Pure; at most MAX_NAME_WORDS words."""
-    words = tokens(name)[:MAX_NAME_WORDS]
+    words = tokens(_cjk_spaced(name))[:MAX_NAME_WORDS]
     keys: dict[tuple[str, str], list[Hit]] = defaultdict(list)
     for i in range(len(words)):
         for j in range(i + 1, len(words) + 1):
@@ -516,7 +529,7 @@ def people_lookup(terms: SearchTerms, *, today: dt.date) -> LookupResult:
         if target is not None:
             by_person[target].add(row)
     matches = []
-    typed = tokens(terms.name)[:MAX_NAME_WORDS]
+    typed = tokens(_cjk_spaced(terms.name))[:MAX_NAME_WORDS]
     for (pk, surname, forename), person_rows in by_person.items():
         match = _evaluate(terms, words, keymap, list(person_rows), today, typed=typed, shown=(surname, forename))
         if match is not None:

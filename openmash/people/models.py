@@ -57,11 +57,20 @@ class Person(VersionedModel):
     @property
     def full_name(self) -> str:
         """The name to show. An unborn child without a first name shows as "Unborn child" (with the family name
-        when known), so no page or list shows an empty name."""
-        name = f"{self.forename} {self.surname}".strip()
-        if self.kind == PersonKind.UNBORN and not self.forename:
-            return f"Unborn child {self.surname}".strip()
-        return name or "Name not known"
+        when known), so no page or list shows an empty name. When the reader attached the person's joined agency
+        records (``picture`` or ``summary_records``), a record's fuller spelling of the same name is shown
+        (people.summary.name_preferred); a name in Chinese, Japanese or Korean script is written family name first
+        (people.summary.display_name)."""
+        from openmash.people.summary import display_name, name_preferred
+
+        forename, surname = self.forename, self.surname
+        picture = getattr(self, "picture", None)  # the joined records, when the reader loaded them (issue 6, 11)
+        records = picture.records if picture is not None else getattr(self, "summary_records", None)
+        if records:
+            forename, surname = name_preferred(forename, surname, ((r.given_name, r.family_name) for r in records))
+        if self.kind == PersonKind.UNBORN and not forename:
+            return f"Unborn child {surname}".strip()
+        return display_name(forename, surname) or "Name not known"
 
     def __str__(self) -> str:
         return self.full_name

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from openmash.access.fields import person_search_details
@@ -322,15 +322,51 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
     found = people_lookup(terms, today=today)
     limit = settings.OPENMASH_SEARCH_MAX_RESULTS
     top = found.matches[:limit]
-    # the people shown with their NHS number and current postcode, in one query (the minimum details need no more)
-    nhs = PersonIdentifier.objects.filter(person=OuterRef("pk"), identifier_type="nhs_number").values("value")[:1]
-    postcode = Address.objects.filter(person=OuterRef("pk")).order_by("-start_date").values("postcode")[:1]
+    # the people shown with their NHS number and current postcode read over their clusters (a number held only by
+    # a person merged into them is theirs: practitioner review of issue 6, finding 1), in one query; then the agency
+    # records joined into them, in one more, so each value is resolved as the person's page resolves it
+    # (people.summary.resolve through access.fields.person_minimum_details)
+    cluster = Q(person=OuterRef("pk")) | Q(person__merged_into=OuterRef("pk"))
+    nhs = (
+        PersonIdentifier.objects.filter(cluster, identifier_type="nhs_number")
+        .order_by(F("person__merged_into").asc(nulls_first=True), "created_at")
+        .values("value")[:1]
+    )
+    postcode = (
+        Address.objects.filter(cluster)
+        .order_by(F("end_date").asc(nulls_first=True), F("start_date").desc(nulls_last=True))
+        .values("postcode")[:1]
+    )
     loaded = {
         p.pk: p
         for p in Person.objects.filter(pk__in=[m.person_id for m in top]).annotate(
             search_nhs=Subquery(nhs), search_postcode=Subquery(postcode)
         )
     }
+    for p in loaded.values():
+        p.summary_records = []
+    for record in (
+        AgencyRecord.objects.filter(person_id__in=list(loaded))
+        .select_related("agency")
+        .only(
+            "person_id",
+            "agency__name",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "upn",
+            "postcode",
+            "address",
+            "received_at",
+        )
+        .order_by("received_at", "pk")
+    ):
+        loaded[record.person_id].summary_records.append(record)
+    for match in top:  # "same date of birth" only when it is the date shown (issue 6 review, finding 1)
+        person = loaded.get(match.person_id)
+        if person is not None:
+            match.reasons = dob_reasons_checked(match.reasons, terms.date_of_birth, person)
     viewable = people_visible_ids(actor, list(loaded))
     shown = []
     for match in top:
@@ -352,6 +388,24 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
         },
     )
     return results
+
+
+def dob_reasons_checked(reasons: list[str], typed: dt.date | None, person) -> list[str]:
+    """A search's reasons with "same date of birth" said truthfully when the joined records disagree on the date
+    (practitioner review of issue 6, finding 1: a search by 4 November 2014 said "Same date of birth" for a child
+    shown as born 11 April 2014). In: the match's reasons, the date typed and the person shown (with
+    ``summary_records``). Out: the reasons, the date reason reworded to name the agency whose record holds the date
+    typed and say the agencies disagree, when the date typed is not the date shown. Pure."""
+    from openmash.people.lookup import DOB_REASON
+    from openmash.people.summary import dob_disagreement
+
+    if typed is None or person.date_of_birth in (None, typed):
+        return list(reasons)
+    held = dict((date, agency) for agency, date in dob_disagreement(person.date_of_birth, person.summary_records))
+    if typed not in held:
+        return list(reasons)
+    said = f"date of birth as {held[typed]} holds it (agencies disagree on the date of birth)"
+    return [said if r in (DOB_REASON["exact"], DOB_REASON["transposed"]) else r for r in reasons]
 
 
 def search_result_view(actor, person) -> dict:

@@ -107,3 +107,50 @@ def release_requests_page(*, actor, page=1, page_size: int = 25, clamp: bool = F
 def open_release_requests_count(*, actor) -> int:
     """How many release requests wait for the actor's agency (a count: not audited)."""
     return release_requests_visible(actor).filter(status="open").count()
+
+
+def pack_withheld_items(*, actor, contact) -> list:
+    """The items on a decided contact's MASH pack that the pack does not carry because their agency has not released
+    them (shared into the hub, not released, not withdrawn: ADR 0013) and whose release the actor may ask
+    (access.sharing.release_request_allowed: the hub, for items it sees in full; a sealed item held from the actor's
+    role is left out: asking for it would be asking blind). In: an actor of the hub and a Contact. Out: [ContributedItem]
+    with agency loaded, by agency name and position. Not audited: callers show counts and agency names only."""
+    from openmash.access.sharing import release_request_allowed
+
+    if actor is None or not actor.is_hub:
+        return []
+    qs = (
+        items_visible(actor)
+        .filter(request__enquiry__contact=contact, state="shared", released_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("agency")
+        .order_by("agency__name", "position")
+    )
+    return [i for i in qs if release_request_allowed(actor, i)]
+
+
+def pack_withheld_by_agency(*, actor, contact) -> list[dict]:
+    """What the hub is told at allocation: per agency, how many of its items are withheld from the MASH pack until it
+    releases them (pack_withheld_items), and how many of those already have an open release request (anyone's).
+    Out: [{"agency": Agency, "count": int, "asked": int, "message": "2 items from Health are not in the pack until
+    Health releases them"}] by agency name; [] when nothing is withheld. Counts and agency names only: not audited."""
+    from openmash.sharing.choices import ReleaseRequestStatus
+
+    items = pack_withheld_items(actor=actor, contact=contact)
+    if not items:
+        return []
+    asked = set(
+        ReleaseRequest.objects.filter(item__in=items, status=ReleaseRequestStatus.OPEN).values_list("item_id", flat=True)
+    )
+    rows: dict = {}
+    for item in items:
+        row = rows.setdefault(item.agency_id, {"agency": item.agency, "count": 0, "asked": 0})
+        row["count"] += 1
+        row["asked"] += item.pk in asked
+    for row in rows.values():
+        n, name = row["count"], row["agency"].name
+        row["message"] = (
+            f"{n} items from {name} are not in the pack until {name} releases them"
+            if n != 1
+            else f"1 item from {name} is not in the pack until {name} releases it"
+        )
+    return list(rows.values())

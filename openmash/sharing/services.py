@@ -486,6 +486,23 @@ def _release_requests_answer(*, item, decision, released: bool, now) -> None:
     )
 
 
+def _release_ask(*, actor, item, now, via: str = "") -> tuple[ReleaseRequest, bool]:
+    """One ReleaseRequest of `actor` for `item` (whose release the caller has checked the actor may ask): the open
+    one the actor already has, or a new one, audited "release_request" (detail: as, and `via` when given). Out:
+    (the request, whether it was made now). Notifying the agency is the caller's (once per action)."""
+    existing = ReleaseRequest.objects.filter(
+        item=item, requested_by=actor.user, status=ReleaseRequestStatus.OPEN
+    ).first()
+    if existing is not None:
+        return existing, False
+    asked = ReleaseRequest.objects.create(
+        item=item, requested_by=actor.user, requested_at=now, requested_as="hub" if actor.is_hub else "worker"
+    )
+    detail = {"as": asked.requested_as, **({"via": via} if via else {})}
+    audit_record(actor=actor, action="release_request", obj=asked, detail=detail)
+    return asked, True
+
+
 @transaction.atomic
 def release_request_create(*, actor, item_id) -> ReleaseRequest:
     """The hub (inside the enquiry) or the allocated worker (from the MASH pack) asks the owning agency to release
@@ -502,24 +519,57 @@ def release_request_create(*, actor, item_id) -> ReleaseRequest:
         raise NotFound()
     if not release_request_allowed(actor, item, pack_allowed=pack_allowed):
         raise Conflict("This item cannot be asked for: it is released already, or not shared with the MASH.")
-    existing = ReleaseRequest.objects.filter(
-        item=item, requested_by=actor.user, status=ReleaseRequestStatus.OPEN
-    ).first()
-    if existing is not None:
-        return existing
+    asked, made = _release_ask(actor=actor, item=item, now=timezone.now())
+    if not made:
+        return asked
     from openmash.enquiries.services import notifications_send
 
-    now = timezone.now()
-    asked = ReleaseRequest.objects.create(
-        item=item, requested_by=actor.user, requested_at=now, requested_as="hub" if actor.is_hub else "worker"
-    )
-    audit_record(actor=actor, action="release_request", obj=asked, detail={"as": asked.requested_as})
     notifications_send(
         users=[m.user for m in release_request_recipients(item).select_related("user")],
         contact=contact,
         message=f"Release asked: an item from {item.agency.name} on {contact.reference}",
     )
     return asked
+
+
+@transaction.atomic
+def pack_release_requests_create(*, actor, contact_id, agency_code: str) -> list[ReleaseRequest]:
+    """At allocation (the hand-over of a decided contact's MASH pack), the hub asks one agency, in one click, to
+    release every item it shared into the hub that is withheld from the pack (shared, not released, not withdrawn;
+    ADR 0013: items leave the hub only when their agency releases them). One ReleaseRequest per item (an open one the
+    actor already has is kept), each audited "release_request" (via "allocation"), and ONE in-app notification to
+    the agency's researchers naming the number of items, the agency and the contact reference only (no personal
+    data). Their release-requests list (and the inbox's "release requests waiting") shows them.
+
+    In: the contact (a decided MASH pack the actor may open) and the agency's code. Out: the requests (new and
+    already open). Errors: PermissionDenied for anyone outside the hub (enquiry.view); NotFound for a contact that
+    is not a pack the actor may open; ValidationFailed on "agency" for an unknown agency; Conflict when nothing of
+    that agency is withheld from the pack. Source: issue 5 review, "prompt release at allocation"."""
+    from openmash.access.policy import mash_packs_visible
+    from openmash.accounts.models import Agency
+    from openmash.enquiries.services import notifications_send
+    from openmash.sharing.selectors import pack_withheld_items
+
+    require(actor, "enquiry.view")
+    contact = mash_packs_visible(actor).filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound()
+    agency = Agency.objects.filter(code=str(agency_code or "")).first()
+    if agency is None:
+        raise ValidationFailed("Choose an agency", errors={"agency": ["Choose the agency to ask"]})
+    items = [i for i in pack_withheld_items(actor=actor, contact=contact) if i.agency_id == agency.pk]
+    if not items:
+        raise Conflict(f"Nothing from {agency.name} is waiting to be released for this pack.")
+    now = timezone.now()
+    asked = [_release_ask(actor=actor, item=i, now=now, via="allocation") for i in items]
+    made = sum(1 for _, new in asked if new)
+    if made:
+        notifications_send(
+            users=[m.user for m in release_request_recipients(items[0]).select_related("user")],
+            contact=contact,
+            message=f"Release asked: {made} item{'s' if made != 1 else ''} from {agency.name} on {contact.reference}",
+        )
+    return [r for r, _ in asked]
 
 
 # --- the plain summary (the old API field and the answer form's summary) -----------------------------------------

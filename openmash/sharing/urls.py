@@ -10,5 +10,6 @@ urlpatterns = [
     path("items/<uuid:item_id>/release/", views.item_release, name="item_release"),
     path("items/<uuid:item_id>/release-request/", views.release_request, name="release_request"),
     path("release-requests/", views.release_requests, name="release_requests"),
+    path("packs/<uuid:contact_id>/release-requests/", views.pack_release_requests, name="pack_release_requests"),
     path("packs/<uuid:contact_id>/answers.pdf", views.pack_answers_pdf, name="pack_answers_pdf"),
 ]

@@ -315,6 +315,29 @@ def release_request(request, item_id):
     return redirect(back)
 
 
+@require_POST
+@actor_required
+def pack_release_requests(request, contact_id):
+    """At allocation: ask one agency (POST `agency`: its code) to release every item of its that the MASH pack
+    withholds (services.pack_release_requests_create; one notification to the agency, the reference only). Back to
+    the allocation page, saying what was asked or why nothing was."""
+    try:
+        asked = services.pack_release_requests_create(
+            actor=request.actor, contact_id=contact_id, agency_code=request.POST.get("agency", "")
+        )
+    except (Conflict, ValidationFailed) as exc:
+        messages.info(request, exc.message)
+    else:
+        name = asked[0].item.agency.name
+        n = len(asked)
+        messages.success(
+            request,
+            f"{name} has been asked to release {n} item{'s' if n != 1 else ''}. They see the request in their inbox; "
+            "the pack shows the items once they are released.",
+        )
+    return redirect("casework:allocate", contact_id=contact_id)
+
+
 @require_safe
 @actor_required
 def release_requests(request):

@@ -94,11 +94,15 @@ class AssignForm(CleanTextFormMixin, forms.Form):
     assign_to = forms.ChoiceField(
         label="Who should hold this?",
         required=False,
-        error_messages={"invalid_choice": "Choose a screener or manager in the hub"},
+        help_text="Only colleagues who can sign in and work now are listed: an active screener or manager in the hub "
+        "who has set a password and enrolled a second factor",
+        error_messages={"invalid_choice": "Choose a screener or manager in the hub who can sign in and work now"},
     )
     expected = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, holders=(), **kwargs):
+        """holders: the hub memberships work may be given to now (enquiries.assignment.work_assignees_list: may hold
+        work and can sign in; access.policy.memberships_choosable)."""
         super().__init__(*args, **kwargs)
         self.fields["assign_to"].choices = [("", "Nobody (put it back on the shared queue)")] + [
             (str(m.user_id), holder_name(m.user)) for m in holders

@@ -56,7 +56,7 @@ from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
 from openmash.enquiries.services import MAX_TEXT
-from openmash.enquiries.timescales import rag_timescale_hint
+from openmash.enquiries.timescales import rag_timescale_hints
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
 from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
 from openmash.people.postcodes import postcode_normalise
@@ -1451,9 +1451,7 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         else:
             del self.fields["enquiry_id"]
         self.fields["rag"].choices = _rag_choices(rag_levels)
-        self.rag_hints = {
-            lvl.code: rag_timescale_hint(rag_level=lvl, immediate_risk=immediate_risk) for lvl in rag_levels
-        }
+        self.rag_hints = rag_timescale_hints(rag_levels, immediate_risk=immediate_risk)
         if least is not None:
             self.rag_hints[least.code] += ". A reason is required for this rating with immediate risk"
         self.holder = holder
@@ -1473,13 +1471,33 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
 
 
 class RerateForm(CleanTextFormMixin, forms.Form):
-    rag = _radios("New RAG rating", [])
-    reason = _long_text("Reason for the new rating", limit=MAX_TEXT, rows=3)
+    """Re-rate an open enquiry: the new rating, with the timescale each rating will really give beside it (the same
+    words as the first rating on the screening page: enquiries.timescales.rag_timescale_hints), and a reason, which
+    is required (it is kept with the rating in the enquiry's history; enquiries.services.enquiry_rerate)."""
+
+    rag = _radios("New RAG rating", [], required=True)
+    reason = _long_text(
+        "Reason for the new rating",
+        limit=MAX_TEXT,
+        rows=3,
+        help_text="What has changed. It is kept with the rating in the enquiry's history and the audit trail",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, label="Enquiry version")
 
-    def __init__(self, *args, rag_levels=(), **kwargs):
+    def __init__(self, *args, rag_levels=(), immediate_risk=False, **kwargs):
+        """rag_levels: the partnership's levels; immediate_risk: the enquiry's contact has immediate risk (the hints
+        then give its clock timescale; the enquiry page sets it with `timescales` once it has the enquiry)."""
         super().__init__(*args, **kwargs)
-        self.fields["rag"].choices = _rag_choices(rag_levels)
+        self.rag_levels = list(rag_levels)
+        self.fields["rag"].choices = _rag_choices(self.rag_levels)
+        self.fields["rag"].error_messages["required"] = "Select the new RAG rating"
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = "Enter the reason for the new rating"
+        self.timescales(immediate_risk=immediate_risk)
+
+    def timescales(self, *, immediate_risk: bool) -> None:
+        """Set the hint beside each rating for an enquiry with (or without) immediate risk."""
+        self.rag_hints = rag_timescale_hints(self.rag_levels, immediate_risk=immediate_risk)
 
 
 class AgencyRequestForm(CleanTextFormMixin, forms.Form):
@@ -1667,7 +1685,10 @@ class AllocateForm(CleanTextFormMixin, forms.Form):
             label="Change the allocated worker" if current_user_id else "Allocate a social worker",
             choices=[("", "Choose a worker"), *[(str(m.pk), f"{m.user} ({m.agency.name})") for m in workers]],
             initial=next((str(m.pk) for m in workers if m.user_id == current_user_id), ""),
-            error_messages={"required": "Choose a social worker", "invalid_choice": "Choose a social worker"},
+            error_messages={
+                "required": "Choose a social worker",
+                "invalid_choice": "Choose a social worker who can sign in and work now",
+            },
         )
 
 

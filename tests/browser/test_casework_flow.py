@@ -52,6 +52,9 @@ def test_notes_strategy_discussion_and_the_mash_pack(browser, live_server, partn
         actors[username] = actor_for_user(
             user_create(username=username, password=PASSWORD, agency_code=agency, role=role, display_name=name)
         )
+    from tests.browser.signin import mfa_device_ready
+
+    mfa_device_ready("sw.jones")  # the worker has enrolled: only someone who can sign in and work can be allocated
     contact = contact_record(
         actors["pc.patel"],
         received_at=timezone.now() - dt.timedelta(days=1),

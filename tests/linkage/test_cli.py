@@ -66,15 +66,12 @@ HEADER = ",".join(INPUT_COLUMNS)
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (
-            "record_id,given_name\n1,Ann\n",
-            "missing columns: family_name, date_of_birth, sex, postcode, address, identifier",
-        ),
+        ("given_name,family_name\nAnn,Lee\n", "no record_id column"),
         ("", "the file is empty"),
         (HEADER + "\n", "no records"),
         (
             HEADER + "\n1,A,B,2014-02-30,,,,\n2,A,B,12/03/2014,,,,\n3,A,B,2014-03-12,,,,\n4,A,B,yesterday,,,,\n",
-            "date_of_birth is not a date like 2014-03-27 in rows 2, 3, 5",
+            "date_of_birth is not a date like 2014-03-27 (or 27/03/2014) in rows 2, 5",
         ),
         (HEADER + "\n1,A,B,,,,,\n1,C,D,,,,,\n", "repeated record_id in rows 3"),
         (HEADER + "\n,A,B,,,,,\n", "blank record_id in rows 2"),
@@ -88,6 +85,35 @@ def test_bad_input_gives_one_clear_line(tmp_path, capsys, content, expected):
     assert err.startswith("openmash link: error: in.csv: ")
     assert expected in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_dedupe_reads_what_import_reads_and_reports_every_problem_at_once(tmp_path, capsys):
+    """Review finding 15: a missing optional column is blank, DD/MM/YYYY dates are read as import reads them, and a
+    repeated id no longer hides the bad dates (every problem in one message)."""
+    path = write(
+        tmp_path, "record_id,given_name,family_name,date_of_birth\n1,Ann,Lee,02/01/2014\n2,Anne,Lee,2014-01-02\n"
+    )
+    code, err = run(capsys, "dedupe", str(path), "--out", str(tmp_path / "o.csv"), "--all")
+    assert code == 0, err
+    pairs = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    assert ("1", "2") in set(zip(pairs.record_id_l, pairs.record_id_r, strict=True))
+    path = write(tmp_path, "record_id,given_name,date_of_birth\n1,Ann,31/02/2014\n1,Bea,2014-01-02\n,Cy,soon\n")
+    code, err = run(capsys, "dedupe", str(path), "--out", str(tmp_path / "o.csv"))
+    assert code == 1 and len(err.splitlines()) == 1
+    assert "blank record_id in rows 4" in err and "repeated record_id in rows 3" in err
+    assert "date_of_birth is not a date like 2014-03-27 (or 27/03/2014) in rows 2, 4" in err
+
+
+def test_written_record_ids_are_neutralised_against_formulas(tmp_path, capsys):
+    """Review finding 8: the pairs file's record ids come from the input; a formula-like one is written inert."""
+    path = write(
+        tmp_path,
+        HEADER + "\n=1+1,Ann,Lee,2014-01-02,F,LS1 4AB,,999 314 1593\n@2,Anne,Lee,2014-01-02,F,LS1 4AB,,9993141593\n",
+    )
+    code, err = run(capsys, "dedupe", str(path), "--out", str(tmp_path / "o.csv"))
+    assert code == 0, err
+    pairs = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    assert {pairs.record_id_l[0], pairs.record_id_r[0]} == {"'=1+1", "'@2"}
 
 
 def test_missing_file_not_utf8_and_usage(tmp_path, capsys):

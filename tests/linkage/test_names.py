@@ -75,3 +75,21 @@ def test_linkage_imports_without_django():
     code = "import sys, linkage; linkage.name_keys('A', 'B'); assert 'django' not in sys.modules, 'django imported'"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": ""})
     assert result.returncode == 0, result.stderr
+
+
+def test_the_short_form_supplement_serves_search_and_matching(tmp_path):
+    """Review finding 5: Mo and Moe are short forms of every spelling of Muhammad (shipped supplement), and a
+    partnership's own file adds more (OPENMASH_NICKNAMES_EXTRA -> nicknames_extend_file)."""
+    from linkage.names import comparison_forms, nickname_forms, nicknames_extend_file
+
+    assert {"mohammed", "muhammad", "mohammad", "mohamed"} <= nickname_forms("Mo")
+    assert "moe" in nickname_forms("Muhammad") and "mo" in comparison_forms("Mohammed")
+    assert "wojtek" in nickname_forms("Wojciech") and "wojciech" in nickname_forms("Wojtek")
+    own = tmp_path / "own.yaml"
+    own.write_text("Zbigniewa: [Zbysia]\n", encoding="utf-8")
+    assert nicknames_extend_file(own) == 1
+    assert "zbigniewa" in nickname_forms("Zbysia")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="mapping"):
+        nicknames_extend_file(bad)

@@ -71,7 +71,35 @@ def test_the_decision_is_stored_returned_audited_and_in_the_chronology(api, refe
     }
     assert "bruising" not in str(event.detail)  # codes only: the note stays in the contact (encrypted)
     entry = ChronologyEntry.objects.get(kind="contact", object_id=str(contact.pk))
-    assert "Shared without consent: The child is at risk of significant harm" in entry.summary
+    # read naturally (practitioner review of issue 6, finding 20)
+    assert "Shared although consent was refused: the child is at risk of significant harm" in entry.summary
+    assert "Shared without consent: Shared" not in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("consent", "extra", "expected"),
+    [
+        ("not_applicable", {}, "Shared under a statutory duty"),
+        (
+            "not_sought",
+            {"consent_not_sought_reason": "prejudice"},
+            "Shared without consent: consent was not sought because seeking consent would prejudice an investigation",
+        ),
+        (
+            "not_sought",
+            {"consent_not_sought_reason": "urgent"},
+            "Shared without consent: consent was not sought because it was urgent, with no time to seek it",
+        ),
+        ("obtained", {}, ""),
+    ],
+)
+def test_the_consent_summary_reads_naturally(consent, extra, expected):
+    from types import SimpleNamespace
+
+    from openmash.contacts.services import consent_summary
+
+    fields = {"consent_not_sought_reason": "", "consent_override_reason": ""} | extra
+    assert consent_summary(SimpleNamespace(consent=consent, **fields)) == expected
 
 
 def test_consent_obtained_records_no_basis_and_no_decision_event(api, referrer):
@@ -123,3 +151,25 @@ def test_the_form_asks_the_lawful_basis_and_the_contact_page_shows_it(referrer, 
     page = hub.get(f"/contacts/{contact.pk}/").content.decode()
     assert "sharing is justified in the public interest" in page
     assert "Article 6(1)(e) public task" in page and "Note: Father refused by phone" in page
+
+
+def test_the_openapi_schema_lists_the_consent_answers(api, referrer):
+    """Review finding 17: consent, consent_lawful_basis and consent_condition (and the two reasons) are enums."""
+    doc = api(referrer).get("/openapi.json").json()
+    props = doc["components"]["schemas"]["ContactCreateIn"]["properties"]
+    assert set(props["consent"]["enum"]) == {"", "obtained", "refused", "not_sought", "not_applicable"}
+    assert "public_task" in props["consent_lawful_basis"]["enum"]
+    assert "not_recorded" not in props["consent_lawful_basis"]["enum"]  # a mark of old contacts, never an answer
+    assert "sch1_para18" in props["consent_condition"]["enum"]
+    assert "unsafe" in props["consent_not_sought_reason"]["enum"]
+    assert "risk_of_harm" in props["consent_override_reason"]["enum"]
+
+
+def test_a_missing_consent_position_lists_the_answers_in_the_api(api, referrer):
+    r = api(referrer).post("/contacts", contact_payload(consent=""))
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"]["consent"] == [
+        "Select the consent position (one of: obtained, refused, not_sought or not_applicable)"
+    ]
+    bad = api(referrer).post("/contacts", contact_payload(consent="maybe"))
+    assert bad.status_code == 422 and "not_applicable" in " ".join(bad.json()["errors"]["consent"])

@@ -74,7 +74,7 @@ def test_the_hub_recording_a_contact_is_told_at_intake(police, screener, api):
     response = _post_answering(api(screener), child(nhs=nhs))
     assert response.status_code == 201, response.content
     assert any(
-        n.startswith("subjects.0: in an open mash enquiry: contact " + first.reference)
+        n.startswith("subjects.0: in an open MASH enquiry: contact " + first.reference)
         for n in response.json()["notices"]
     ), response.json()["notices"]
 

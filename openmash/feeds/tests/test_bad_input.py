@@ -247,6 +247,9 @@ def test_formula_like_cells_are_stored_as_text(write_csv, run_import):
     assert record.address == "+44 Road"
     assert ChronologyEntry.objects.get(record=record).description == formulas["description"]
     assert ChronologyEntry.objects.get(record__local_id="P2").description == "-3 days late"
+    # ... and each is reported as a warning on its row and field (one rule for every text column: ADR 0006)
+    warned = {(p["row"], p["field"]) for p in batch.report["problems"] if p.get("level") == "warning"}
+    assert {(2, "description"), (2, "address"), (3, "description")} <= warned
     # A name holds letters, spaces, hyphens, apostrophes and full stops only (people.validation.name_clean,
     # practitioner review): formula characters in a name refuse the row's name fields.
     named = run_import(write_csv([row(record_id="P3", given_name="=cmd|' /C calc'!A0", family_name="@Smith")]))
@@ -273,6 +276,26 @@ def test_a_formula_like_name_is_refused_per_row(write_csv, run_import, counts, f
     # = + - or @" stands behind it
     assert "must only include letters" in _reasons(batch) or "must not begin with = + - or @" in _reasons(batch)
     assert value not in str(batch.report)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("description", "=cmd|' /C calc'!A0"),
+        ("description", "=1+1 shoplifting"),
+        ("event_type", "@SUM(A1)"),
+        ("address", "=HYPERLINK(1)"),
+        ("record_id", "=P1"),
+    ],
+)
+def test_every_text_column_reports_a_formula_like_cell(write_csv, run_import, field, value):
+    """Review finding 8: a formula-like cell in any text column is imported as sent with a warning on its row and
+    field (only name cells were checked before); the warning never quotes the value."""
+    batch = run_import(write_csv([row(**{field: value})]))
+    assert batch.status == BatchStatus.DONE, batch.report
+    warnings = [p for p in batch.report["problems"] if p.get("level") == "warning"]
+    assert [(p["row"], p["field"]) for p in warnings] == [(2, field)]
+    assert "formula" in warnings[0]["reason"] and value not in str(batch.report["problems"])
 
 
 def test_a_control_character_in_a_cell_is_refused(write_csv, run_import):
@@ -420,7 +443,7 @@ def test_an_event_before_the_persons_birth_is_a_row_error(write_csv, run_import,
     batch = run_import(write_csv(rows))
     _refused_and_untouched(batch, counts, before)
     assert _problems(batch) == [(3, "event_date")]
-    assert "The event date is before the person's date of birth" in _reasons(batch)
+    assert "is before the person's date of birth" in _reasons(batch)
     skipped = run_import(write_csv(rows), skip_bad_rows=True)
     assert skipped.status == BatchStatus.DONE and (skipped.rows_written, skipped.rows_bad) == (1, 1)
     # the same day as the birth is not before it

@@ -47,6 +47,8 @@ def test_openmash_import_imports_and_reports(run, write_csv):
     assert "1 row imported: 1 new record, 0 updated, 0 unchanged; 1 new event, 0 already held" in out
     code, out, err = run("import", "standard", str(good), "--agency", "police")
     assert code == 0 and "Already imported" in out
+    # review finding 16: not "0 rows read, 0 with errors", but what happened
+    assert "0 rows read" not in out and "The same file was imported before" in out
     bad = write_csv([row(), row(record_id="P2", nhs_number="9993141594")])
     code, out, err = run("import", "standard", str(bad), "--agency", "police")
     assert code == 1
@@ -74,6 +76,20 @@ def test_openmash_import_usage_errors_are_one_line(run, tmp_path):
     assert code == 1 and "feed: Unknown feed: choose one of" in err and err.count("\n") == 1
     code, _, err = run("import", "standard", str(tmp_path / "x.csv"))
     assert code == 1 and "--agency CODE" in err
+
+
+def test_the_import_messages_say_what_happened(run, write_csv, tmp_path):
+    """Review finding 16: an unknown agency lists the active codes; a file refused before any row is read says so
+    instead of "0 rows read, 0 with errors"; a bad event date names the date as a bad date of birth does."""
+    good = write_csv([row()])
+    code, _, err = run("import", "standard", str(good), "--agency", "nosuch")
+    assert code == 1 and "No active agency has that code. The active agencies: " in err and "police" in err
+    (tmp_path / "empty.csv").write_text("")
+    code, out, err = run("import", "standard", str(tmp_path / "empty.csv"), "--agency", "police")
+    assert code == 1 and "0 rows read" not in out and "refused before any row was read" in out
+    future = write_csv([row(event_date="2999-01-01")])
+    code, out, _ = run("import", "standard", str(future), "--agency", "police")
+    assert code == 1 and "event_date: The event date 2999-01-01 is in the future" in out
 
 
 def test_help_lists_the_feed_commands(run):

@@ -311,3 +311,48 @@ def test_an_import_never_tells_the_uploader_whether_its_rows_matched_people_held
     held = next(b for b in ImportBatch.objects.filter(file_name="gp.csv") if b.report.get("links_identifier") == 1)
     audit = AuditEvent.objects.get(action="import", object_id=str(held.pk))
     assert audit.detail["links_identifier"] == 1
+
+
+def test_the_upload_form_groups_its_options_and_offers_an_encoding(admin_client):
+    """Review finding 16: the two checkboxes sit in a fieldset with a legend (GOV.UK checkboxes), and the page has
+    the command line's --encoding."""
+    page = admin_client.get("/partnership/imports/").content.decode()
+    fieldset = page.split('<fieldset class="govuk-fieldset">')[1].split("</fieldset>")[0]
+    assert "govuk-fieldset__legend" in fieldset and 'name="dry_run"' in fieldset and 'name="skip_bad_rows"' in fieldset
+    assert "<select" in page and 'name="encoding"' in page and 'value="cp1252"' in page
+
+
+def test_the_encoding_chosen_on_the_page_reads_the_file(admin_client):
+    from openmash.feeds.models import ImportBatch
+    from openmash.people.models import AgencyRecord
+
+    text = csv_text([row(given_name="Zoë")])
+    data = {
+        "feed": "standard",
+        "agency": "police",
+        "encoding": "cp1252",
+        "file": SimpleUploadedFile("police.csv", text.encode("cp1252")),
+    }
+    assert admin_client.post("/partnership/imports/", data).status_code == 302
+    assert ImportBatch.objects.get().encoding == "cp1252"
+    assert AgencyRecord.objects.get().given_name == "Zoë"
+
+
+def test_the_page_shows_the_matching_outcome_to_a_reviewer_only(admin_client, make_actor, settings):
+    """Review finding 16: the browser import page shows what matching did after the import, as the command line
+    prints it -- the counts only to someone who may review links (to the uploader they would be an existence
+    oracle: attacker review 2026-11, finding 4)."""
+    from openmash.feeds.models import ImportBatch
+
+    settings.OPENMASH_SCORE_AFTER_IMPORT = True
+    r = _upload(admin_client, csv_text([row()]))
+    batch = ImportBatch.objects.get()
+    assert batch.report["matching"]["records"] >= 1
+    page = admin_client.get(r["Location"]).content.decode()
+    outcome = page.split('data-testid="matching-outcome">')[1].split("</dd>")[0]
+    assert "matched against the people the partnership holds" in outcome and "joined automatically" not in outcome
+    reviewer = Client()
+    reviewer.force_login(make_actor("screener", "mash").user)
+    seen = reviewer.get(f"/partnership/imports/{batch.pk}/")
+    if seen.status_code == 200:  # only where a screener may open the page at all
+        assert "joined automatically" in seen.content.decode()

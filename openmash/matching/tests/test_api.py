@@ -50,7 +50,12 @@ def test_the_queue_is_paged_with_both_records_and_their_evidence(partnership, ma
     assert item["state"] == "proposed" and item["current"] and item["nhs_conflict"] is True
     assert {item["record_l"]["agency"], item["record_r"]["agency"]} == {"Oakfield Primary School", "County Police"}
     fields = {f["field"]: f for f in item["fields"]}
-    assert fields["upn"]["level"] == "exact" and fields["upn"]["reason"] == "same UPN"
+    # a shared identifier is the rule's evidence, not a weight (review finding 4)
+    assert (
+        fields["upn"]["level"] == "exact"
+        and fields["upn"]["reason"] == "same UPN: a rule on the identifier, not a weight"
+    )
+    assert fields["upn"]["weight"] is None
     assert fields["nhs_number"]["level"] == "different" and fields["nhs_number"]["reason"] == "different NHS numbers"
     assert api(make_actor("screener", "mash")).get("/record-links", page_size=0).status_code == 422
 

@@ -42,9 +42,12 @@ def run(monkeypatch, capsys, partnership):
 
 
 def _generated_records(partnership, n: int) -> int:
-    """n generated people with known truth (duplicates with typos among them) as police records, written in bulk."""
+    """n generated people with known truth (duplicates with typos among them) as agency records, written in bulk:
+    each person's records are held by different agencies (an agency's own two records are two people to it, and
+    are never joined automatically: people.linking rule 4)."""
     people = linkage.generate_people(n, seed=7)
-    agency = partnership["police"]
+    codes = ("police", "health-gp", "health-hv", "school-oak", "probation")
+    rank = people.groupby("entity_id").cumcount().to_numpy()
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     persons = Person.objects.bulk_create(
         [
@@ -55,7 +58,7 @@ def _generated_records(partnership, n: int) -> int:
     AgencyRecord.objects.bulk_create(
         [
             AgencyRecord(
-                agency=agency,
+                agency=partnership[codes[k % len(codes)]],
                 local_id=row.record_id,
                 origin_person=p,
                 person=p,
@@ -68,7 +71,7 @@ def _generated_records(partnership, n: int) -> int:
                 nhs_number=linking.identifier_valid("nhs_number", row.identifier),
                 received_at=now,
             )
-            for p, row in zip(persons, people.itertuples(), strict=True)
+            for p, row, k in zip(persons, people.itertuples(), rank, strict=True)
         ]
     )
     search_keys_refresh([p.pk for p in persons])  # bulk_create sends no signals: index the names for blocking

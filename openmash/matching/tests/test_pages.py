@@ -140,7 +140,11 @@ def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
     assert login(make_actor("screener", "mash")).get(f"/matching/people/{kaden.pk}/separate/").status_code == 403
     client = login(make_actor("manager", "mash"))
     page = client.get(f"/matching/people/{kaden.pk}/separate/").content.decode()
-    assert "Separate Kaden Smith: not the same person" in page and "Oakfield Primary School" in page
+    assert (
+        "Separate Kaden Smith (born 3 March 2017; Oakfield Primary School) from Kayden Smith (born 3 March 2017; County Police): not the same person"
+        in page
+    )
+    assert "(optional)" not in page
     blank = client.post(f"/matching/people/{kaden.pk}/separate/", {"reason": ""})
     assert "Give the reason these are not the same person" in _summary(blank.content.decode())
     done = client.post(f"/matching/people/{kaden.pk}/separate/", {"reason": "Twins: school had the wrong number"})
@@ -287,3 +291,27 @@ def test_an_engine_scored_link_explains_each_fields_weight_in_plain_english(part
     )
     scoring.records_score([left, right])  # scoring again never re-proposes the rejected pair
     assert not RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exists()
+
+
+def test_separating_two_people_of_one_name_names_both_sides_and_needs_an_audited_reason(make_actor, login):
+    """Finding 13 of the issue 6 review: "Separate Oliver Brown" was ambiguous when both sides are Oliver Brown, and
+    the reason was offered as optional."""
+    police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
+    first = subject_person(contact_record(police, subjects=[child("Oliver", "Brown", "2015-05-03", nhs="9993141593")]))
+    second = subject_person(contact_record(school, subjects=[child("Oliver", "Brown", "2015-05-03", nhs="9993141593")]))
+    client = login(make_actor("manager", "mash"))
+    page = client.get(f"/matching/people/{second.pk}/separate/").content.decode()
+    heading = re.search(r'data-testid="separate-heading">(.*?)</h1>', page, re.S).group(1)
+    assert heading == (
+        "Separate Oliver Brown (born 3 May 2015; Oakfield Primary School) from Oliver Brown (born 3 May 2015; "
+        "County Police): not the same person"
+    )
+    assert "Why are these not the same person?</label>" in page or "(optional)" not in page
+    blank = client.post(f"/matching/people/{second.pk}/separate/", {"reason": "  "})
+    assert "Give the reason these are not the same person" in _summary(blank.content.decode())
+    second.refresh_from_db()
+    assert second.merged_into_id == first.pk  # nothing written without a reason
+    client.post(
+        f"/matching/people/{second.pk}/separate/", {"reason": "Different boys: the school's NHS number was wrong"}
+    )
+    assert AuditEvent.objects.filter(reason="Different boys: the school's NHS number was wrong").exists()

@@ -82,5 +82,9 @@ def test_a_strong_match_whose_names_disagree_is_proposed_not_joined(imported):
         link = _links(a, b).get()
         assert link.state == LinkState.PROPOSED
         assert "not linked automatically" in link.reason and "first names or surnames do not agree" in link.reason
-    # Names that agree as typos (Kayla/Kaylah, Marsden/Marsdon) with the same date of birth are still joined.
-    assert _record("RVP202").person_id == _record("RVH202").person_id
+    # Names that agree as typos (Kayla/Kaylah, Marsden/Marsdon) with the same date of birth but at another home
+    # (LS17 and LS20) are two children of one name as often as one child (issue 8 trap TR06, Olivia/Oliwia in two
+    # towns; linkage.scoring code 5): proposed for a human, not joined. At one home they are joined (test_scoring).
+    assert _record("RVP202").person_id != _record("RVH202").person_id
+    link = _links("RVP202", "RVH202").get()
+    assert link.state == LinkState.PROPOSED and "possibly two children of one name" in link.reason

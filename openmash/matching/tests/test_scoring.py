@@ -73,6 +73,24 @@ def test_a_clear_duplicate_with_a_typo_in_the_name_is_joined(record):
     assert RecordScore.objects.filter(record=school).exists()
 
 
+def test_an_automatic_join_quotes_the_partnership_upper_threshold(record):
+    # a clear case (same names, date of birth and address) is joined from the lower threshold up; its reason must
+    # still quote the partnership's own thresholds, never the lower one as "the upper threshold" (review finding 3)
+    police = record("police", "P1", given_name="Kayden", address="1 High Street", **KAYDEN)
+    school = record("health-gp", "G1", given_name="Kayden", address="1 High Street", **KAYDEN)
+    scoring.records_score([school])
+    link = _current(police, school)
+    assert link.state == LinkState.CONFIRMED and link.match_probability >= 0.95
+    assert link.reason.endswith("at or above the upper threshold 0.95")
+    assert "0.50" not in link.reason
+
+
+def test_a_clear_case_below_the_upper_threshold_says_so():
+    text = linking.scored_reason(0.7, 0.5, 0.95, clear_case=True, confirmed=True)
+    assert "below the upper threshold 0.95" in text and "lower threshold 0.50" in text
+    assert linking.scored_reason(0.7, 0.5, 0.95) == "Match probability 0.700, between the thresholds (0.50 and 0.95)"
+
+
 def test_a_borderline_pair_is_proposed_for_review(record):
     left = record("police", "P1", **AMELIA_L)
     right = record("health-gp", "G1", **AMELIA_R)

@@ -278,3 +278,75 @@ def test_an_adults_harm_at_the_childs_address_counts_for_the_child(rules):
     # another child's events, or an explained one, do not count
     sibling = [(mother_da, "sister", False), (ev(40, "adult_offending", "probation", explained=True), "p", True)]
     assert not fired(r, own, household=sibling, dob=AS_OF - 3000)
+
+
+# --- also on record: every agency whose record informs the flag is named ---------------------------------------------
+
+
+def test_also_on_record_names_another_agency_in_the_period_of_the_hits(rules):
+    from openmash.patterns.engine import also_on_record
+
+    r = rules["cross_agency_combination"]
+    fired_events = [ev(100, "domestic_abuse", "police"), ev(60, "school_absence", "school"), ev(30, "neglect", "hv")]
+    # a fourth agency's concern outside the rule's six-month window (250 days to 30) but within six months before
+    # the earliest event of the hit (100 + 183 days)
+    pharmacy = ev(250, "neglect", "pharmacy")
+    too_old = ev(300, "neglect", "housing")
+    child = Child("c", None, [*fired_events, pharmacy, too_old])
+    hits = evaluate_child([r], child, AS_OF)
+    assert {e[2] for h in hits for e in h.events} == {"police", "school", "hv"}
+    assert [e[3] for e in also_on_record(hits, child, AS_OF)] == [pharmacy[3]]
+
+
+def test_also_on_record_leaves_out_explained_old_hub_and_neutral_events(rules):
+    from openmash.patterns.engine import HUB, also_on_record
+
+    r = rules["same_concern_two_agencies"]
+    hits_events = [ev(30, "injury", "ed"), ev(20, "bruising", "school")]
+    left_out = [
+        ev(25, "neglect", "gp", explained=True),  # explained: never counted, never named
+        ev(700, "neglect", "housing"),  # long before the period of the hits
+        ev(10, "neglect", HUB),  # the hub's own record
+        ev(15, "pregnancy", "midwifery"),  # not a concern by itself
+        ev(12, "hospital_admission", "ward"),
+        ev(-5, "neglect", "pharmacy"),  # after as_of
+    ]
+    child = Child("c", None, [*hits_events, *left_out])
+    hits = evaluate_child([r], child, AS_OF)
+    assert hits
+    assert also_on_record(hits, child, AS_OF) == ()
+
+
+def test_also_on_record_reads_household_adults_but_never_another_child(rules):
+    from openmash.patterns.engine import also_on_record
+
+    r = rules["same_concern_two_agencies"]
+    hits_events = [ev(30, "injury", "ed"), ev(20, "injury", "school")]
+    mothers = ev(40, "domestic_abuse", "housing")
+    sisters = ev(40, "self_harm", "camhs")
+    child = Child("c", None, hits_events, [(mothers, "mum", True), (sisters, "sister", False)])
+    hits = evaluate_child([r], child, AS_OF)
+    also = also_on_record(hits, child, AS_OF)
+    assert [e[3] for e in also] == [mothers[3]]
+
+
+def test_also_on_record_never_makes_a_flag(rules):
+    from openmash.patterns.engine import also_on_record
+
+    child = Child("c", None, [ev(30, "neglect", "school"), ev(20, "neglect", "school"), ev(10, "neglect", "gp")])
+    hits = evaluate_child([rules["cross_agency_combination"]], Child("c", None, [ev(30, "neglect", "school")]), AS_OF)
+    assert hits == []
+    assert also_on_record(hits, child, AS_OF) == ()
+
+
+def test_contributions_list_also_on_record_events_with_no_rule(rules):
+    r = rules["same_concern_two_agencies"]
+    hits_events = [ev(30, "injury", "ed"), ev(20, "injury", "school")]
+    extra = ev(25, "neglect", "pharmacy")
+    hits = evaluate_child([r], Child("c", None, hits_events), AS_OF)
+    rows = contributions(hits, [extra])
+    assert [(e[3], codes) for e, codes in rows] == [
+        (hits_events[0][3], ["same_concern_two_agencies"]),
+        (extra[3], []),
+        (hits_events[1][3], ["same_concern_two_agencies"]),
+    ]

@@ -295,3 +295,39 @@ def test_a_contact_recorded_in_openmash_gives_contact_and_its_concerns(new_conta
     assert found == ["contact", "domestic_abuse", "physical_abuse"]
     evidence = {i.indicator: i.evidence for i in EventIndicator.objects.all()}
     assert evidence["domestic_abuse"] == "Domestic abuse: child"  # the concern's label, never the narrative
+
+
+def test_an_agency_also_on_record_in_the_period_is_named_and_exported(load):
+    # three concerns from three agencies make the flag (March to May); the health visitor's poor home conditions in
+    # October are outside the rule's six months but within six months before its first event: named, not counted
+    load(
+        "health-hv", [child("H1", event_date="2024-10-23", event_type="Home visit", description="Poor home conditions")]
+    )
+    load("police", [child("P1", event_date="2025-03-22", event_type="DA incident")])
+    load("school-oak", [child("S1", event_date="2025-05-01", event_type="Persistent absence")])
+    load("health-gp", [child("G1", event_date="2025-05-31", event_type="Was not brought")])
+    entries_read()
+    flags_evaluate(as_of=AS_OF, actor=SYSTEM)
+    flag = Flag.objects.get()
+    assert flag.agencies == ["health-gp", "health-hv", "police", "school-oak"]
+    rows = {c.indicator.agency.code: c.rule_codes for c in flag.contribution_rows.select_related("indicator__agency")}
+    assert rows["health-hv"] == [] and rows["police"] == ["cross_agency_combination"]
+    assert "Also on record in the same period" in flag.explanation
+    assert flag.explanation.index("Also on record") < flag.explanation.index("Poor home conditions")
+    from openmash.patterns.export import export_rows
+
+    ((_ids, agencies, text),) = export_rows(children_evaluate(AS_OF))
+    assert agencies == "health-gp;health-hv;police;school-oak" and "Also on record" in text
+    # re-evaluating changes nothing; the health visitor's record alone never makes a flag
+    again = flags_evaluate(as_of=AS_OF, actor=SYSTEM)
+    assert again.unchanged == 1 and again.raised == 0
+
+
+def test_also_on_record_never_raises_a_flag_by_itself(load):
+    load(
+        "health-hv", [child("H1", event_date="2025-03-01", event_type="Home visit", description="Poor home conditions")]
+    )
+    load("police", [child("P1", event_date="2025-03-22", event_type="DA incident")])
+    entries_read()
+    assert flags_evaluate(as_of=AS_OF, actor=SYSTEM).flagged == 0
+    assert not Flag.objects.exists()

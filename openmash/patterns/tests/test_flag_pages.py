@@ -330,3 +330,17 @@ def test_strongest_first_holds_across_pages(screener, partnership):
     assert set(order[2:]) == {f.pk for f in weak}
     html = _text(_client(screener).get("/flags/?order=strongest"))
     assert html.index("Strong Childz") < html.index("Middle Childy") < html.index("Weak Childa")
+
+
+def test_an_event_also_on_record_is_marked_on_the_page_and_in_the_api(api, manager, screener, partnership):
+    also = ("probation", dt.date(2026, 2, 1), "substance_misuse", "Supervision", "drinking daily", "standard")
+    flag = flag_make(events=[*EVENTS, also])
+    row = flag.contribution_rows.get(indicator__agency__code="probation")
+    row.rule_codes = []  # no rule counted it: also on record in the same period (engine.also_on_record)
+    row.save(update_fields=["rule_codes"])
+    html = _text(_client(manager).get(f"/flags/{flag.pk}/"))
+    assert html.count('data-testid="event-also-on-record"') == 1
+    assert "Also on record in the same period" in html and "drinking daily" in html
+    body = api(screener).get(f"/flags/{flag.pk}").json()
+    marked = {e["agency_code"]: e["also_on_record"] for e in body["events"]}
+    assert marked == {"police": False, "school-oak": False, "health-gp": False, "probation": True}

@@ -221,7 +221,7 @@ AFFIRMED = [
         "other",
         "",
         "Home conditions very poor, dog faeces on floor, no food in the fridge, children unkempt.",
-        {"neglect": "Home conditions very poor"},
+        {"neglect": "Home conditions very poor", "home_conditions": "dog faeces"},
     ),
     ("other", "", "Untreated head lice and dental decay, always hungry at school.", {"neglect": "Untreated head lice"}),
     ("other", "", "Toddler left home alone while mum went to the shop.", {"neglect": "left home alone"}),
@@ -277,6 +277,19 @@ AFFIRMED = [
     ),
     ("other", "GP", "Third urine infection this year.", {"anogenital_symptoms": "Third urine infection"}),
     ("other", "School", "Unidentified young carer for her father.", {"young_carer": "Unidentified young carer"}),
+    (
+        "other",
+        "Housing",
+        "Tenancy audit: Clutter Image Rating 8 in the lounge.",
+        {"home_conditions": "Clutter Image Rating 8"},
+    ),
+    ("other", "Police", "Flat cuckooed by a county line.", {"exploitation": "cuckooed", "adult_exploited": "cuckooed"}),
+    (
+        "other",
+        "Police",
+        "Firearms holder status not reviewed.",
+        {"weapons_access": "Firearms holder status not reviewed"},
+    ),
     ("other", "Nursery", "Low-level concern shared with the DSL.", {"practitioner_concern": "Low-level concern"}),
 ]
 

@@ -96,6 +96,19 @@ def test_without_the_proposal_the_same_records_raise_no_flag(load):
     assert flags_evaluate(as_of=AS_OF, actor=SYSTEM).flagged == 0
 
 
+def test_an_agency_holding_both_under_its_own_ids_says_they_are_two_children(load):
+    """The school holds the police/GP child under its own id S0 and the split record S1 under another: the school
+    says these are two children (people.linking rule 4), so the proposal between them is not read for a flag
+    (trap TR10: cousins on one road, one school record of each)."""
+    _split_child(load)
+    load("school-oak", [rec("S0", nhs_number=NHS_CHILD, event_date="2025-01-10", event_type="Attendance - authorised")])
+    entries_read()
+    assert _person("S0") == _person("P1") != _person("S1")
+    _proposal("P1", "S1")
+    assert pairs_eligible(AS_OF) == []
+    assert flags_evaluate(as_of=AS_OF, actor=SYSTEM).flagged == 0
+
+
 def test_a_rejected_link_is_never_used_and_the_flag_is_withdrawn(load, make_actor):
     _split_child(load)
     link = _proposal("P1", "S1")

@@ -207,7 +207,9 @@ def test_accepting_a_flag_through_the_api_needs_the_consent_decision(api, hub_ma
     client = api(hub_manager)
     missing = client.post(f"/flags/{open_flag.pk}/accept", _accept_data(open_flag))
     assert missing.status_code == 422, missing.content
-    assert missing.json()["errors"]["consent"] == ["Select the consent position"]
+    assert missing.json()["errors"]["consent"] == [
+        "Select the consent position (one of: obtained, refused, not_sought or not_applicable)"
+    ]  # the API lists the codes it accepts (review finding 17)
     no_basis = client.post(
         f"/flags/{open_flag.pk}/accept", _accept_data(open_flag, consent="refused", consent_override_reason="crime")
     )

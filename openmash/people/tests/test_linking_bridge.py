@@ -168,6 +168,7 @@ def test_an_identifier_alone_with_another_childs_details_is_only_proposed(two_ch
     link = RecordLink.objects.get(valid_to__isnull=True)
     assert link.state == LinkState.PROPOSED and link.rule == "nhs_number"
     assert "the dates of birth differ" in link.reason and "the names do not match" in link.reason
+    assert link.reason.startswith("Same NHS number; not linked automatically")  # what brought them (finding 4)
     assert not person_full_record_allowed(worker, new)
 
 

@@ -124,6 +124,17 @@ def test_nicknames_and_formal_names_find_each_other(hub, person, stored, typed):
     assert "first name is another form of the same name (like Bill and William)" in results[0].search_match.reasons
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"), [("Mohammed", "Mo"), ("Muhammad", "Moe"), ("Mo", "Mohamed"), ("Katarzyna", "Kasia")]
+)
+def test_common_uk_short_forms_the_list_lacks_find_each_other(hub, person, stored, typed):
+    """Review finding 5: "Mo Khan" born 20/1/2012 found nobody (the maintained list lacks Mo); the shipped
+    supplement (linkage/data/nicknames_extra.yaml) adds it for search and matching alike."""
+    child = person(stored, "Khan", dob=dt.date(2012, 1, 20))
+    results = person_search(actor=hub, name=f"{typed} Khan", date_of_birth=dt.date(2012, 1, 20))
+    assert [p.pk for p in results] == [child.pk]
+
+
 @pytest.mark.parametrize("typed", ["Khan Amir", "KHAN, Amir"])
 def test_given_and_family_names_typed_the_other_way_round(hub, person, typed):
     child = person("Amir", "Khan")
@@ -397,3 +408,13 @@ def test_the_migration_indexes_the_people_who_existed_before_it(hub, person):
     migration = importlib.import_module("openmash.people.migrations.0010_search_keys")
     migration.index_existing_people(apps, None)
     assert [p.pk for p in person_search(actor=hub, name="Lucja Walesa", date_of_birth=DOB)] == [child.pk]
+
+
+def test_a_chinese_name_typed_natively_finds_the_child(hub, person):
+    """Practitioner review of issue 6, finding 11: "王小明" typed as written (family name first, no space) found
+    nothing, and the child showed as "小明 王"."""
+    child = person("小明", "王")
+    results = person_search(actor=hub, name="王小明", date_of_birth=DOB)
+    assert [p.pk for p in results] == [child.pk]
+    assert results[0].full_name == "王小明"
+    assert [p.pk for p in person_search(actor=hub, name="Wang Xiaoming", date_of_birth=DOB)] == [child.pk]

@@ -51,9 +51,12 @@ def risk_label(code: str) -> str:
 
 @register.filter
 def nhs_number(value: str) -> str:
-    """Show an NHS number as 3-3-4 digits, as people read it."""
-    value = value or ""
-    return nhs_number_format(value) if len(value) == 10 and value.isdigit() else value
+    """Show an NHS number as 3-3-4 digits, as people read it ("999 314 1593"), however it was typed or stored
+    (spaces and hyphens ignored: practitioner review of issue 6, finding 18); anything that is not ten digits is
+    shown as it is."""
+    value = str(value or "")
+    digits = value.replace(" ", "").replace("-", "")
+    return nhs_number_format(digits) if len(digits) == 10 and digits.isdigit() else value
 
 
 @register.filter

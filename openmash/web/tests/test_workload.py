@@ -148,7 +148,7 @@ def test_a_leaver_s_work_can_be_handed_to_a_named_colleague(login, hub, shared_o
 def cannot_sign_in(make_actor):
     """A starter who never set a password (second factor enrolled), and a screener with a password but no second
     factor: hub screeners who cannot sign in and work yet."""
-    starter, unenrolled = make_actor("screener", "mash"), make_actor("screener", "mash")
+    starter, unenrolled = make_actor("screener", "mash"), make_actor("screener", "mash", enrolled=False)
     starter.user.set_unusable_password()
     starter.user.save(update_fields=["password"])
     totp_device_ensure(starter.user)

@@ -80,7 +80,7 @@ def enquiry_take(request, enquiry_id):
 def _assign_page(request, kind: str, item, reference: str):
     spec = _KINDS[kind]
     actor = request.actor
-    holders = assignment.work_holders_list(actor=actor)
+    holders = assignment.work_assignees_list(actor=actor)  # only those who can sign in and work now
     seen = str(item.assigned_to_id or "")
     if request.method == "POST":
         form = AssignForm(request.POST, holders=holders)

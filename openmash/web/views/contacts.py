@@ -157,9 +157,26 @@ class Intake:
             child_numbers=[self.children.forms.index(f) for f in used],
         )
 
+    def same_as(self) -> dict[int, int]:
+        """{form index of a child: form index of the earlier child} for each child the service found to be the same
+        new person as an earlier one (contacts.services._same_person_twice: recorded once), read from the last
+        validation; {} before one."""
+        validated = getattr(self, "validated", None)
+        if validated is None:
+            return {}
+        index = [self.children.forms.index(f) for f in self.used_children()]
+        out = {}
+        for position, (kind, ref) in enumerate(validated[1]):
+            if kind == "same" and position < len(index) and ref < len(index):
+                out[index[position]] = index[ref]
+        return out
+
     def sibling_rows(self) -> list[dict]:
-        """Check your answers: how each pair of the children sent is related ("Not said" when unanswered)."""
-        used = {self.children.forms.index(f) for f in self.used_children()}
+        """Check your answers: how each pair of the children sent is related ("Not said" when unanswered). A child
+        recorded once as the same person as an earlier child is in no pair (practitioner review of issue 6, finding
+        6: "How are child 2 (Tia Roberts) and child 3 (Tia Roberts) related?")."""
+        same = self.same_as()
+        used = {self.children.forms.index(f) for f in self.used_children()} - set(same)
         labels = dict(SiblingRelationship.choices)
         rows = []
         for bound in self.form.sibling_fields():
@@ -520,6 +537,7 @@ def _validated(request, intake, data) -> tuple[Intake, bool]:
         forms_.place_errors(exc, only_free_fields=not shape_ok)
         return forms_, False
     forms_.notices = [intake_notice_text(n) for n in cleaned.get("intake_notices", [])]
+    forms_.validated = (cleaned, _subjects)
     return forms_, shape_ok
 
 
@@ -632,11 +650,16 @@ def contact_check(request):
     forms_, ok = _validated(request, intake, data)
     if not ok:
         return _render(request, intake, forms_=forms_)
+    children = forms_.used_children()
+    same = forms_.same_as()
+    for child in children:  # a child named twice is listed once: the later mention says whose it is (finding 6)
+        index = forms_.children.forms.index(child)
+        child.same_as = children.index(forms_.children.forms[same[index]]) + 1 if index in same else None
     ctx = {
         "nav_active": "contact_new",
         "intake": intake,
         "contact_form": forms_.form,
-        "children": forms_.used_children(),
+        "children": children,
         "sibling_rows": forms_.sibling_rows(),
         "members": forms_.used_members(),
         "concern_labels": [CONCERN_CODES[c] for c in forms_.form.cleaned_data.get("concern_codes") or []],
@@ -644,6 +667,12 @@ def contact_check(request):
         "partners": {a.code: a.name for a in [*forms_.partners["schools"], *forms_.partners["gps"]]},
         "change_url": f"{reverse('web:contact_new')}?intake={intake['token']}&change=1",
         "notices": forms_.notices,
+        # work already in hand for a child picked from the records, said before sending (practitioner review of
+        # issue 6, finding 7): the hub hears of it all; a referrer only of their own recent contacts
+        "related_notices": [
+            intake_notice_text(n)
+            for n in contact_services.related_work_notices_preview(request.actor, *forms_.validated)
+        ],
     }
     return render(request, "web/contacts/check.html", ctx)
 

@@ -99,6 +99,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     thresholds = threshold_levels_list()
     is_open = enquiry.status == EnquiryStatus.OPEN
     rerate_form = rerate_form or RerateForm(rag_levels=levels)
+    rerate_form.timescales(immediate_risk=enquiry.contact.immediate_risk)  # the words the first rating gave
     request_form = request_form or AgencyRequestForm(agencies=agencies)
     decision_form = decision_form or DecisionForm(
         outcome_codes=outcome_codes,

@@ -23,6 +23,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.matching.selectors import pending_for_people
 from openmash.oversight.selectors import live_break_glass_for
 from openmash.people import selectors as people_selectors
+from openmash.people.summary import addresses_deduplicated, dob_disagreement
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
 from openmash.web.presenters import search_miss_hint
@@ -124,6 +125,9 @@ def person_detail(request, person_id):
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
         "picture": person.picture,
+        # each address once, with the agencies holding it; dates of birth the joined records disagree on (issue 6)
+        "addresses": addresses_deduplicated(person.picture.addresses, person.picture.records),
+        "dob_disagreement": dob_disagreement(person.date_of_birth, person.picture.records),
         # each agency's record as the one answer renders it (field_table "agency_record", the person's audience)
         "record_rows": [
             agency_record_shown(field_access(actor, person, record_type="agency_record", audience=visible.audience), r)

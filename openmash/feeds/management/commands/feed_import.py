@@ -26,10 +26,16 @@ from openmash.accounts.management.base import AdminCommand
 from openmash.feeds.choices import BatchStatus
 from openmash.feeds.models import ImportBatch
 from openmash.feeds.runner import spool_path
-from openmash.feeds.services import batch_start, feed_import
+from openmash.feeds.services import batch_matching_record, batch_start, feed_import
 from openmash.matching.scoring import records_due_score
 
 SHOWN_PROBLEMS = 200
+#: What the summary line says of a batch that finished before any row was read.
+_NOTHING_READ = {
+    BatchStatus.REFUSED: "The file was refused before any row was read (the reason follows).",
+    BatchStatus.FAILED: "The import failed before any row was read (the reason follows).",
+    BatchStatus.ALREADY_IMPORTED: "The same file was imported before: no row was read again and nothing changed.",
+}
 
 
 class _Bar:
@@ -115,7 +121,8 @@ class Command(AdminCommand):
             )
         bar._bytes = path.suffix.lower() in (".csv", ".txt", ".tsv")
         try:
-            batch = feed_import(actor=actor, path=path, batch=batch, encoding=opts["encoding"], progress=bar)
+            encoding = opts["encoding"] or (batch.encoding if opts["batch"] else None) or None
+            batch = feed_import(actor=actor, path=path, batch=batch, encoding=encoding, progress=bar)
         finally:
             bar.close()
             if opts["batch"]:
@@ -126,6 +133,7 @@ class Command(AdminCommand):
         if batch.status == BatchStatus.DONE and settings.OPENMASH_SCORE_AFTER_IMPORT and not opts["no_score"]:
             # the import's records and every intake record stored since the last run (ADR 0009)
             summary = records_due_score(None)
+            batch_matching_record(batch, summary)
             self.stdout.write(
                 f"Scored {summary.records} records: {summary.confirmed} joined automatically, "
                 f"{summary.proposed} sent to the review queue."
@@ -164,9 +172,14 @@ class Command(AdminCommand):
             )
         for type_text, count in list(report.get("unmapped_types", {}).items())[:20]:
             self.stdout.write(f"event type not in the mapping, imported as other: {type_text} ({count} rows)")
-        self.stdout.write(
-            f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
-            f"read, {batch.rows_bad} with errors."
-        )
+        if batch.rows_total or batch.status not in _NOTHING_READ:
+            self.stdout.write(
+                f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
+                f"read, {batch.rows_bad} with errors."
+            )
+        else:
+            # refused before any row was read, or the same file already imported: "0 rows read, 0 with errors" said
+            # nothing (review finding 16); say what happened (a refusal's reason is the command's error line)
+            self.stdout.write(f"batch {batch.pk}: {batch.get_status_display()}. {_NOTHING_READ[batch.status]}")
         if batch.status not in (BatchStatus.REFUSED, BatchStatus.FAILED):
             self.stdout.write(report.get("message", ""))
