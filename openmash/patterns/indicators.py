@@ -175,6 +175,9 @@ SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (
     Path(__file__).with_name("phrases") / "signs.yaml",
     Path(__file__).with_name("phrases") / "household.yaml",
     Path(__file__).with_name("phrases") / "family.yaml",
+    # concern.yaml: a low-level practitioner concern in any agency's general words ("concerns about", "shared with the
+    # DSL", "inconsistent account"), with the words that say there is none or settle it (its header gives the sources)
+    Path(__file__).with_name("phrases") / "concern.yaml",
 )
 EVIDENCE_MAX = 80
 
@@ -318,6 +321,14 @@ INDICATORS: dict[str, Indicator] = _catalogue(
         "cabinet, a child shown how to load one, \"we'll all go to heaven together\", a holder's status not reviewed "
         "after domestic abuse (Home Office firearms licensing statutory guidance 2023; domestic homicide reviews). "
         "A licence alone is not read.",
+    ),
+    (
+        "practitioner_concern",
+        "Practitioner concern",
+        "A practitioner recorded a worry about the child or the care they get (concerns raised, a safeguarding "
+        "concern logged or shared with the safeguarding lead, a disclosure, an inconsistent account, a worsening "
+        "presentation, a referral on). A low-level concern: it counts only with others (Working Together 2023). "
+        "Set aside where the record says there is no concern or settles it.",
     ),
 )
 

@@ -23,6 +23,9 @@ from openmash.patterns.engine import Rule, rule_check
 from openmash.patterns.models import PatternRule
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules" / "default.yaml"
+#: Further shipped rule files, read after default.yaml in this order (each a ``rules:`` list; codes must not repeat).
+#: lowlevel.yaml: low-level practitioner concerns from three or more agencies (phrases/concern.yaml).
+SHIPPED_EXTRA_RULES_FILES: tuple[Path, ...] = (Path(__file__).resolve().parent / "rules" / "lowlevel.yaml",)
 _HEAD = ("code", "type", "title", "description", "active")
 
 
@@ -96,7 +99,13 @@ def _weights_check(definition: dict) -> str | None:
 
 
 def default_specs() -> list[RuleSpec]:
-    return rules_from_text(DEFAULT_RULES_FILE.read_text(encoding="utf-8"))
+    """The shipped rules: ``DEFAULT_RULES_FILE`` then each of ``SHIPPED_EXTRA_RULES_FILES``, checked as one rules
+    file (raises ValidationFailed naming the rule at fault; a code given in two files is refused)."""
+    items: list = []
+    for path in (DEFAULT_RULES_FILE, *SHIPPED_EXTRA_RULES_FILES):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items += (data or {}).get("rules") or []
+    return rules_from_text(yaml.safe_dump({"rules": items}, sort_keys=False, allow_unicode=True))
 
 
 def _latest() -> dict[str, PatternRule]:

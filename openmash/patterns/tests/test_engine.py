@@ -203,7 +203,7 @@ def test_a_single_indicator_never_flags_a_child_except_a_baby_injury(rules):
 def test_contributions_are_in_time_order_with_their_rules(rules):
     events = [ev(10, "neglect", "hv"), ev(100, "domestic_abuse", "police"), ev(50, "domestic_abuse", "school")]
     hits = evaluate_child(list(rules.values()), Child("c", None, events), AS_OF)
-    assert {h.rule.code for h in hits} == {"cross_agency_combination", "same_concern_two_agencies"}
+    assert {"cross_agency_combination", "same_concern_two_agencies"} <= {h.rule.code for h in hits}
     ordered = contributions(hits)
     assert [e[0] for e, _ in ordered] == sorted(e[0] for e in events)
     assert "same_concern_two_agencies" in ordered[0][1] and "cross_agency_combination" in ordered[0][1]

@@ -165,7 +165,12 @@ AFFIRMED = [
     ("other", "", "Her boyfriend is a registered sex offender.", {"adult_offending": "registered sex offender"}),
     # sexual harm, exploitation, trafficking, online, peers
     ("other", "", "Disclosed sexual abuse by her uncle.", {"sexual_harm": "Disclosed sexual"}),
-    ("other", "", "Concerns about CSE, older boyfriend picking her up in a car.", {"exploitation": "CSE"}),
+    (
+        "other",
+        "",
+        "Concerns about CSE, older boyfriend picking her up in a car.",
+        {"exploitation": "CSE", "practitioner_concern": "Concerns about"},
+    ),
     ("other", "", "Found in a trap house in another county, suspected county lines.", {"exploitation": "trap house"}),
     (
         "other",
@@ -285,6 +290,7 @@ AFFIRMED = [
         "Firearms holder status not reviewed.",
         {"weapons_access": "Firearms holder status not reviewed"},
     ),
+    ("other", "Nursery", "Low-level concern shared with the DSL.", {"practitioner_concern": "Low-level concern"}),
 ]
 
 
