@@ -311,7 +311,7 @@ def test_an_agency_also_on_record_in_the_period_is_named_and_exported(load):
     flag = Flag.objects.get()
     assert flag.agencies == ["health-gp", "health-hv", "police", "school-oak"]
     rows = {c.indicator.agency.code: c.rule_codes for c in flag.contribution_rows.select_related("indicator__agency")}
-    assert rows["health-hv"] == [] and rows["police"] == ["cross_agency_combination"]
+    assert rows["health-hv"] == [] and "cross_agency_combination" in rows["police"]
     assert "Also on record in the same period" in flag.explanation
     assert flag.explanation.index("Also on record") < flag.explanation.index("Poor home conditions")
     from openmash.patterns.export import export_rows

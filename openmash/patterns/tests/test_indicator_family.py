@@ -185,7 +185,7 @@ def test_xl_bully_dogs_are_not_bullying():
 
 def test_the_new_codes_are_in_the_catalogue_and_the_shipped_files():
     assert {"home_conditions", "adult_exploited", "weapons_access"} <= set(INDICATORS)
-    assert [p.name for p in SHIPPED_EXTRA_PHRASES_PATHS][-1] == "family.yaml"
+    assert "family.yaml" in [p.name for p in SHIPPED_EXTRA_PHRASES_PATHS]
 
 
 def _rule() -> Rule:
