@@ -429,8 +429,28 @@ def search_result_view(actor, person) -> dict:
         "details": details,
         "exact": match.exact,
         "score": round(match.score, 2),
-        "reasons": list(match.reasons),
+        "reasons": list(match.reasons) if in_basis else no_basis_reasons(match.reasons),
     }
+
+
+#: the reason a search gives for a date of birth when the joined records disagree and the searcher may not open the
+#: person: which agency holds the date would tell them an agency knows the child
+NO_BASIS_DOB_REASON = "date of birth as one record holds it"
+
+
+def no_basis_reasons(reasons: list[str]) -> list[str]:
+    """A search's reasons as told to someone who may not open the person (attacker review of issue 7, finding B):
+    never where the person lives ("same postcode": the searcher learns the person lives at the postcode they tried,
+    a field the no-basis result does not show) and never which agency holds a record (the date-of-birth reason that
+    names an agency when the records disagree). In: the match's reasons. Out: the reasons left, in order. Pure."""
+    from openmash.people.lookup import POSTCODE_REASON
+
+    out = []
+    for reason in reasons:
+        if reason == POSTCODE_REASON or "postcode" in reason or "address" in reason:
+            continue
+        out.append(NO_BASIS_DOB_REASON if reason.startswith("date of birth as ") else reason)
+    return out
 
 
 @transaction.atomic

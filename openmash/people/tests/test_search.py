@@ -418,3 +418,25 @@ def test_a_chinese_name_typed_natively_finds_the_child(hub, person):
     assert [p.pk for p in results] == [child.pk]
     assert results[0].full_name == "王小明"
     assert [p.pk for p in person_search(actor=hub, name="Wang Xiaoming", date_of_birth=DOB)] == [child.pk]
+
+
+# --- what a result the searcher may not open tells them (attacker review of issue 7, finding B) -----------------------
+
+
+def test_a_result_the_searcher_may_not_open_never_confirms_the_postcode(person, make_actor, api):
+    person("Geraldine", "Cookeson", postcode="EX1 1AA")
+    referrer = make_actor("referrer", "police")
+    response = api(referrer).get("/people", name="Cookeson", postcode="EX1 1AA")
+    assert response.status_code == 200, response.content
+    (result,) = response.json()["items"] if "items" in response.json() else response.json()["results"]
+    assert result["viewable"] is False
+    assert result["match"]["reasons"] == ["same last name"]
+    assert "EX1 1AA" not in response.content.decode() and "EX11AA" not in response.content.decode()
+
+
+def test_no_basis_reasons_drop_the_place_and_the_agency():
+    from openmash.people.selectors import NO_BASIS_DOB_REASON, no_basis_reasons
+
+    held = "date of birth as Riverside GP Practice holds it (agencies disagree on the date of birth)"
+    assert no_basis_reasons(["same last name", "same postcode", held]) == ["same last name", NO_BASIS_DOB_REASON]
+    assert no_basis_reasons(["same NHS number"]) == ["same NHS number"]
