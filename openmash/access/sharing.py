@@ -144,6 +144,8 @@ def answer_text_sensitivity(request, items=None) -> str:
     In: the AgencyRequest answered (or its AgencyResponse); `items`, the request's ContributedItems when the caller
     loaded them (queried here when None). Out: "standard", "sensitive" or "sealed"."""
     request = getattr(request, "request", request)  # an AgencyResponse -> the request it answers
+    if items is None and "items" in getattr(request, "_prefetched_objects_cache", {}):
+        items = list(request.items.all())  # prefetched by the page's queryset: no query per answer
     if items is None:
         from openmash.sharing.models import ContributedItem
 

@@ -156,7 +156,7 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
                 queryset=AgencyRequest.objects.select_related(
                     "agency", "response", "response__responded_by", "response__amended_by"
                 )
-                .prefetch_related("response__revisions")
+                .prefetch_related("response__revisions", "items")
                 .order_by("agency__name"),
             ),
             "decision__children",
