@@ -272,16 +272,16 @@ def answer_shown(access: FieldAccess, response) -> dict | None:
 _RECORD_EMPTY: dict = {"date_of_birth": None, "received_at": None, "source_contact_reference": None}
 
 
-def agency_record_shown(access: FieldAccess, record) -> dict:
-    """THE rendering of one agency's record of a person (people.AgencyRecord, agency and source contact loaded) for
-    a reader whose field_access(actor, person, record_type="agency_record") is `access`: every key of
-    field_table.FIELD_GROUPS["agency_record"] plus ``id`` and ``fields``, a key the reader may not see empty. The
-    person page, GET /api/v1/people/{id} (records) and the record's CSV and PDF render this."""
+def _record_values(record, keys: tuple[str, ...]) -> dict:
+    """{key: a function giving that value of the agency record `record`} for `keys`, in their order: the values
+    agency_record_shown and linked_record_shown render (read only for the fields the reader may see)."""
     from openmash.people.identifiers import nhs_number_format
 
-    values = {
+    every = {
         "agency": lambda: record.agency.name,
         "local_id": lambda: record.local_id,
+        "person_id": lambda: record.person_id,
+        "origin_person_id": lambda: record.origin_person_id,
         "given_name": lambda: record.given_name,
         "family_name": lambda: record.family_name,
         "date_of_birth": lambda: record.date_of_birth,
@@ -290,11 +290,26 @@ def agency_record_shown(access: FieldAccess, record) -> dict:
         "upn": lambda: record.upn,
         "pnc_id": lambda: record.pnc_id,
         "postcode": lambda: record.postcode,
+        "address": lambda: record.address,
         "received_at": lambda: record.received_at,
         "source_contact_reference": lambda: record.source_contact.reference if record.source_contact_id else None,
         "source_feed": lambda: record.source_feed,
-        "origin_person_id": lambda: record.origin_person_id,
     }
+    return {k: every[k] for k in keys}
+
+
+_AGENCY_RECORD_KEYS = (
+    "agency", "local_id", "given_name", "family_name", "date_of_birth", "sex", "nhs_number", "upn", "pnc_id",
+    "postcode", "received_at", "source_contact_reference", "source_feed", "origin_person_id",
+)  # fmt: skip
+
+
+def agency_record_shown(access: FieldAccess, record) -> dict:
+    """THE rendering of one agency's record of a person (people.AgencyRecord, agency and source contact loaded) for
+    a reader whose field_access(actor, person, record_type="agency_record") is `access`: every key of
+    field_table.FIELD_GROUPS["agency_record"] plus ``id`` and ``fields``, a key the reader may not see empty. The
+    person page, GET /api/v1/people/{id} (records) and the record's CSV and PDF render this."""
+    values = _record_values(record, _AGENCY_RECORD_KEYS)
     out = {k: get() if k in access.fields else _RECORD_EMPTY.get(k, "") for k, get in values.items()}
     return {"id": record.pk, "fields": access.fields, **out}
 
@@ -776,6 +791,10 @@ def encompass_notice_shown(actor, notice) -> dict:
 # --- hub-only views of people: the record-link review and a pattern flag's child (issue 5, one answer) ----------------
 
 #: What a key of linked_record_shown holds when the reader may not see it.
+_LINKED_RECORD_KEYS = (
+    "agency", "local_id", "person_id", "origin_person_id", "given_name", "family_name", "date_of_birth", "sex",
+    "nhs_number", "upn", "pnc_id", "postcode", "address", "received_at", "source_contact_reference", "source_feed",
+)  # fmt: skip
 _LINKED_EMPTY: dict = {
     "date_of_birth": None,
     "received_at": None,
@@ -791,26 +810,7 @@ def linked_record_shown(access: FieldAccess, record) -> dict:
     and every key of field_table.FIELD_GROUPS["record_link"], a key the reader may not see empty. The review's API
     (GET /api/v1/record-links) renders this; its side-by-side rows (matching.selectors.compare_fields) list only
     `access.fields`."""
-    from openmash.people.identifiers import nhs_number_format
-
-    values = {
-        "agency": lambda: record.agency.name,
-        "local_id": lambda: record.local_id,
-        "person_id": lambda: record.person_id,
-        "origin_person_id": lambda: record.origin_person_id,
-        "given_name": lambda: record.given_name,
-        "family_name": lambda: record.family_name,
-        "date_of_birth": lambda: record.date_of_birth,
-        "sex": lambda: record.sex,
-        "nhs_number": lambda: nhs_number_format(record.nhs_number) if record.nhs_number else "",
-        "upn": lambda: record.upn,
-        "pnc_id": lambda: record.pnc_id,
-        "postcode": lambda: record.postcode,
-        "address": lambda: record.address,
-        "received_at": lambda: record.received_at,
-        "source_contact_reference": lambda: record.source_contact.reference if record.source_contact_id else None,
-        "source_feed": lambda: record.source_feed,
-    }
+    values = _record_values(record, _LINKED_RECORD_KEYS)
     out = {k: get() if k in access.fields else _LINKED_EMPTY.get(k, "") for k, get in values.items()}
     return {"id": record.pk, "fields": access.fields, **out}
 

@@ -87,21 +87,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = getattr(actor, "user", None) or user
-    membership = getattr(actor, "membership", None)
-    event = AuditEvent(
-        at=timezone.now(),
-        actor_user_id=getattr(user, "pk", None),
-        actor_username=getattr(user, "username", "") or username[:150],
-        agency_code=getattr(getattr(membership, "agency", None), "code", ""),
-        role=getattr(membership, "role", ""),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        reason=reason[:500],
-        request_id=current_request_id(),
-        client_request_id=current_client_request_id(),
-        detail=detail or {},
-    )
+    event = _event(actor, user, username, timezone.now(), action, object_type, object_id, reason[:500], detail)
     objects = {(object_type, str(object_id)): obj} if obj is not None else {}
     held = _held.get()
     if held is not None:
@@ -111,6 +97,26 @@ def audit_record(
     return event
 
 
+def _event(actor, user, username: str, at, action, object_type, object_id, reason: str, detail) -> AuditEvent:
+    """One unsaved AuditEvent by `actor` (its user, else `user`, else the attempted `username`), with the request's
+    ids: what ``audit_record`` and ``audit_record_each`` write."""
+    membership = getattr(actor, "membership", None)
+    return AuditEvent(
+        at=at,
+        actor_user_id=getattr(user, "pk", None),
+        actor_username=getattr(user, "username", "") or username[:150],
+        agency_code=getattr(getattr(membership, "agency", None), "code", ""),
+        role=getattr(membership, "role", ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
+        detail=detail or {},
+    )
+
+
 def audit_record_each(*, actor, items, username: str = "") -> list[AuditEvent]:
     """Record one event per ``(action, object_type, object_id, detail)`` in `items`, each about a record that belongs
     to no contact (a flag just raised by an evaluation): the events ``audit_record`` would record, in one INSERT
@@ -118,24 +124,9 @@ def audit_record_each(*, actor, items, username: str = "") -> list[AuditEvent]:
     queries an event (issue 8 speed target: thousands of flags raised in one evaluation). `actor` and `username` as
     for ``audit_record``. Returns the events (their ids set once written)."""
     user = getattr(actor, "user", None)
-    membership = getattr(actor, "membership", None)
     now = timezone.now()
-    rid, client_rid = current_request_id(), current_client_request_id()
     events = [
-        AuditEvent(
-            at=now,
-            actor_user_id=getattr(user, "pk", None),
-            actor_username=getattr(user, "username", "") or username[:150],
-            agency_code=getattr(getattr(membership, "agency", None), "code", ""),
-            role=getattr(membership, "role", ""),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            reason="",
-            request_id=rid,
-            client_request_id=client_rid,
-            detail=detail or {},
-        )
+        _event(actor, user, username, now, action, object_type, object_id, "", detail)
         for action, object_type, object_id, detail in items
     ]
     if not events:

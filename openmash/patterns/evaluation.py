@@ -320,13 +320,13 @@ def affected_roots(person_ids, *, as_of: dt.date, since=None, batch=None, rules:
     - everyone in a "possibly the same child" group with any of these, whole (``possibly_same.pairs_around``), so
       a flag whose holder moves from one member to another is withdrawn from the first."""
     rules = rules if rules is not None else rules_current()
-    roots = _resolved(person_ids)
+    roots = roots_of(person_ids)
     moved, former = _batch_records(batch)
     roots |= moved
     wanted = engine.household_indicators(rules)
     spread = set(moved)
     if wanted and person_ids:
-        spread |= _resolved(_given_indicators(person_ids, wanted, as_of, since))
+        spread |= roots_of(_given_indicators(person_ids, wanted, as_of, since))
     if spread:
         household: dict = defaultdict(set)
         _households(sorted(spread, key=str), 0, set(), household)
@@ -338,8 +338,8 @@ def affected_roots(person_ids, *, as_of: dt.date, since=None, batch=None, rules:
     return roots
 
 
-def _resolved(person_ids) -> set:
-    """The resolved people (``merged_into``, else the person) of `person_ids`."""
+def roots_of(person_ids) -> set:
+    """The resolved people of `person_ids` (each person's ``merged_into`` or itself), 500 ids a query."""
     ids = list(person_ids)
     out: set = set()
     for start in range(0, len(ids), 500):
@@ -380,7 +380,7 @@ def _batch_records(batch) -> tuple[set, set]:
     ):
         if "postcode" in previous or "address" in previous:
             former.add((previous.get("postcode", postcode) or "", previous.get("address", address) or ""))
-    return _resolved(people), former
+    return roots_of(people), former
 
 
 def _people_at(addresses: set) -> set:

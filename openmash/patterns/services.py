@@ -15,7 +15,6 @@ a flag (issue 8; ADR 0015). Every write is audited in its own transaction.
 from __future__ import annotations
 
 import logging
-import uuid
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -24,10 +23,10 @@ from django.utils import timezone
 from openmash.access.policy import can
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from openmash.patterns.evaluation import affected_roots, flags_evaluate
+from openmash.patterns.evaluation import affected_roots, flags_evaluate, roots_of
 from openmash.patterns.models import Flag, FlagStatus
 from openmash.patterns.reading import entries_read
-from openmash.people.models import AgencyRecord, Person
+from openmash.people.models import AgencyRecord
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +55,6 @@ def reason_problem(reason: str | None, doing: str = "your decision") -> str | No
             "explains the events or what the hub is already doing"
         )
     return None
-
-
-def roots_of(person_ids) -> set[uuid.UUID]:
-    """The resolved people of `person_ids` (each person's ``merged_into`` or itself)."""
-    ids = list(person_ids)
-    out: set = set()
-    for start in range(0, len(ids), 500):
-        for pk, merged in Person.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "merged_into_id"):
-            out.add(merged or pk)
-    return out
 
 
 def with_households(roots: set) -> set:
