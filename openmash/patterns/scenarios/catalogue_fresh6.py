@@ -330,7 +330,7 @@ def cn81() -> Scenario:
         "Mum mentions blood in mouth after a feed last wk - small tear upper labial frenulum, healing. Mum "
         "thinks the bottle teat. Otherwise NAD, hips/eyes ok.",
     )
-    ed = b.record("ed-rde", baby, given="Teddy", family="Westlake", dob="", nhs=False)
+    ed = b.record("ed-rde", baby, given="Teddy", family="Westlake", nhs=False)
     b.event(
         ed,
         12,
