@@ -18,6 +18,7 @@ def all_scenarios() -> list[Scenario]:
         catalogue_fresh3,
         catalogue_fresh4,
         catalogue_fresh5,
+        catalogue_fresh6,
         catalogue_heldout,
     )
 
@@ -31,6 +32,7 @@ def all_scenarios() -> list[Scenario]:
             catalogue_fresh3,
             catalogue_fresh4,
             catalogue_fresh5,
+            catalogue_fresh6,
         )
         for make in module.SCENARIOS
     ]

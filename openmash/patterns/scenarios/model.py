@@ -95,6 +95,13 @@ AGENCIES: dict[str, AgencySpec] = {
         AgencySpec("youth", "Youth Service", "early_help", "5B", id_prefix="YTH", id_digits=6,
                    date_format="%d/%m/%Y", address_style="short"),
         AgencySpec("pharm", "Community Pharmacy", "health", "3D", id_prefix="RX", id_digits=7, holds_nhs=True),
+        # Added with the fresh6 set (CN79-CN88): a dental service, adult social care and school nursing.
+        AgencySpec("dent", "Community and General Dental Services", "health", "3D", id_prefix="DEN", id_digits=6,
+                   date_format="%d/%m/%Y", holds_nhs=True),
+        AgencySpec("asc", "Adult Social Care", "asc", "5A", id_prefix="ASC", id_digits=7, address_style="upper",
+                   holds_nhs=True),
+        AgencySpec("sn", "School Nursing Service", "health", "3C", "school_nursing", id_prefix="SN", id_digits=7,
+                   address_style="short", holds_nhs=True, sex_words=("Male", "Female")),
     )
 }  # fmt: skip
 
