@@ -548,3 +548,123 @@ _EMPTY: dict = {
     "person_id": None,
     "record_id": None,
 }
+
+
+@dataclass(frozen=True)
+class AgencyKnows:
+    """What one agency's imported records hold about a child, in one line: the agency's name, how many of its
+    events the child's chronology holds, and the newest of them (its date in Europe/London, whether the time is
+    known, and its kind label as the chronology shows it)."""
+
+    agency_name: str
+    events: int
+    occurred_at: dt.datetime  # the newest event's (named as a chronology entry's, for the `occurred` filter)
+    time_known: bool
+    latest_kind: str
+
+
+def known_to(*, actor, person_ids) -> dict:
+    """For the screening page (practitioner review, issue 6 "one picture of the child": a screener saw work in hand
+    but not what partner agencies already hold, unless they opened the child's chronology): per person of
+    `person_ids` (the contact's subject children, any person of a cluster), the agencies whose imported feed events
+    the chronology holds for that person's whole resolved cluster, newest first, as AgencyKnows.
+
+    Only the entries the actor may see (access.policy.chronology_sensitivities, as the chronology itself); people
+    whose chronology the actor may not see are left out. In: the actor, an iterable of Person ids. Out: {person
+    id: [AgencyKnows, ...]} (people with nothing held are absent). Three queries whatever the number of people and
+    agencies (the clusters, the counts, the newest entries), plus one audit INSERT: one "view" per person whose
+    agencies are listed, reason "screening: agencies that hold records", with the number of agencies (never the
+    events' text). Raises nothing."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids or actor is None:
+        return {}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    roots = {pid: (p.merged_into_id or p.pk) for pid, p in people.items()}
+    cluster_of = {}  # member id -> root id
+    for pk, merged_into in Person.objects.filter(
+        Q(pk__in=set(roots.values())) | Q(merged_into__in=set(roots.values()))
+    ).values_list("pk", "merged_into"):
+        cluster_of[pk] = merged_into or pk
+    allowed = {}
+    for pid, person in people.items():
+        sens = chronology_sensitivities(actor, person)
+        if sens:
+            allowed[pid] = sens
+    if not allowed:
+        return {}
+    wanted_roots = {roots[pid] for pid in allowed}
+    members = [m for m, r in cluster_of.items() if r in wanted_roots]
+    # one sensitivity rule per reader: the hub's (everything) or a case worker's; take the narrowest the actor has
+    sens = frozenset.intersection(*allowed.values())
+    base = ChronologyEntry.objects.filter(person_id__in=members, agency__isnull=False).exclude(source="")
+    base = base.filter(chronology_entries_q(sens))
+    per_root = _agency_totals(base, cluster_of)
+    if not per_root:
+        return {}
+    latest_entry = _newest_entries(base, per_root, cluster_of)
+    out: dict = {}
+    for pid in allowed:
+        root = roots[pid]
+        rows = []
+        for (r, agency_id), v in per_root.items():
+            if r != root:
+                continue
+            e = latest_entry.get((r, agency_id))
+            rows.append(
+                AgencyKnows(
+                    agency_name=v["name"],
+                    events=v["n"],
+                    occurred_at=v["latest"],
+                    time_known=bool(e.time_known) if e else False,
+                    latest_kind=_kind_label(e) if e else "",
+                )
+            )
+        if rows:
+            out[pid] = sorted(rows, key=lambda a: (a.occurred_at, a.agency_name), reverse=True)
+    if out:
+        audit_record_many(
+            actor=actor,
+            action="view",
+            objects=[people[pid] for pid in out],
+            reason="screening: agencies that hold records",
+            detail={"agencies": sum(len(v) for v in out.values())},
+        )
+    return out
+
+
+def _agency_totals(base, cluster_of) -> dict:
+    """{(cluster root, agency id): {"name", "n", "latest"}} over the entries of `base` (one query)."""
+    from django.db.models import Count, Max
+
+    per_root: dict = {}
+    counts = base.values("person_id", "agency_id", "agency__name").annotate(n=Count("pk"), latest=Max("occurred_at"))
+    for row in counts:
+        key = (cluster_of[row["person_id"]], row["agency_id"])
+        have = per_root.setdefault(key, {"name": row["agency__name"], "n": 0, "latest": row["latest"]})
+        have["n"] += row["n"]
+        have["latest"] = max(have["latest"], row["latest"])
+    return per_root
+
+
+def _newest_entries(base, per_root, cluster_of) -> dict:
+    """{(cluster root, agency id): the newest entry} for the totals of _agency_totals (one query)."""
+    newest = Q(pk__in=[])
+    for (root, agency_id), v in per_root.items():
+        members = [m for m, r in cluster_of.items() if r == root]
+        newest |= Q(agency_id=agency_id, occurred_at=v["latest"], person_id__in=members)
+    fields = ("person_id", "agency_id", "occurred_at", "time_known", "kind", "event_kind")
+    latest: dict = {}
+    for e in base.filter(newest).order_by("-occurred_at", "pk").only(*fields):
+        latest.setdefault((cluster_of[e.person_id], e.agency_id), e)
+    return latest
+
+
+def _kind_label(entry: ChronologyEntry) -> str:
+    """The label of an imported entry's kind as the chronology filters name it (feeds.choices.EventKind)."""
+    from openmash.feeds.choices import EventKind
+
+    code = entry.event_kind or entry.kind
+    try:
+        return str(EventKind(code).label)
+    except ValueError:
+        return (code or "").replace("_", " ").capitalize()

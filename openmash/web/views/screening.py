@@ -18,6 +18,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import rag_levels_list
+from openmash.people.chronology import known_to
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.filters import NOT_FILTERS, QueueFilterForm
@@ -126,12 +127,16 @@ def contact_screen(request, contact_id):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
     people = list(contact.people.all())
+    subjects = [cp for cp in people if cp.role == "subject"]
+    # what partner agencies' imported records already hold about each child, where the decision is made
+    known = known_to(actor=request.actor, person_ids=[cp.person_id for cp in subjects if cp.person_id])
     already_screened = contact.status != ContactStatus.AWAITING_SCREENING and not form.errors
     ctx = {
         "contact": contact,
         "form": form if form.is_bound and form.errors else None,
         "screening_form": form,
-        "subjects": [cp for cp in people if cp.role == "subject"],
+        "subjects": subjects,
+        "known_to": [(cp, known[cp.person_id]) for cp in subjects if cp.person_id in known],
         "others": [cp for cp in people if cp.role != "subject"],
         "already_screened": already_screened,
         # who screened it and when ("You have already screened this contact, at …"), the same words as the service's
