@@ -30,7 +30,8 @@ Agency data feeds
 Patterns across agencies (flags never decide: they ask the hub to look)
   openmash flags evaluate [--as-of DATE]             read new events into indicators, evaluate every rule
   openmash flags export --as-of DATE --out F.csv     one row per flagged child: record_ids, agencies, explanation
-  openmash flags rules export --out F | rules load F the partnership's pattern rules as a YAML file
+  openmash flags rules export --out F                the pattern rules as a YAML file
+  openmash flags rules load F --by ADMIN             load one as a partnership admin (exit 3: a change waits)
   openmash flags deprivation load F.csv --source T   the postcode -> IMD decile lookup (disparity monitoring)
 
 Operating
@@ -109,7 +110,10 @@ GROUPS: dict[str, dict[str, tuple[str, str]]] = {
             "read new events into indicators and evaluate every pattern rule (--as-of DATE)",
         ),
         "export": ("flags_export", "one row per flagged child as at a date (--as-of DATE --out flags.csv)"),
-        "rules": ("flags_rules", "export the pattern rules (rules export --out F) or load a file (rules load F)"),
+        "rules": (
+            "flags_rules",
+            "export the pattern rules (rules export --out F) or load a file (rules load F --by ADMIN)",
+        ),
         "deprivation": (
             "flags_deprivation",
             "load the postcode to IMD decile lookup (deprivation load F.csv --source T)",

@@ -358,6 +358,37 @@ def role_grant_cli_approver(username: str, grant):
     return Actor(user=membership.user, membership=membership)
 
 
+CLI_ADMIN_MESSAGE = "{username} is not an active partnership admin, so cannot change the partnership's settings"
+
+
+def cli_partnership_admin(username: str):
+    """The actor a settings command at the server's command line acts as (`openmash flags rules load FILE --by U`;
+    ADR 0019 addendum): the named user's active partnership admin membership (user, membership and agency active).
+    In: a username. Out: an Actor. Raises PermissionDenied with a one-line message (CLI_ADMIN_MESSAGE). Proving it
+    is them (password and app code) is accounts.admin_services.cli_admin_acting's."""
+    from openmash.access.actor import Actor, active_memberships_q
+    from openmash.accounts.models import Membership
+
+    membership = (
+        Membership.objects.filter(active_memberships_q(), user__username=username, role=Role.PARTNERSHIP_ADMIN)
+        .select_related("agency", "team", "user")
+        .first()
+    )
+    if membership is None or not username:
+        raise PermissionDenied(CLI_ADMIN_MESSAGE.format(username=username or "(no username)"))
+    return Actor(user=membership.user, membership=membership)
+
+
+def setting_change_deciders(change) -> QuerySet:
+    """The users who could approve or reject this pending partnership.SettingChange now (setting_change_decidable's
+    rule over the active accounts: every active partnership admin but the one who asked), for telling them it waits.
+    In: a SettingChange. Out: a User queryset, by username."""
+    from openmash.accounts.models import User
+
+    admins = memberships_allowed("partnership.configure").exclude(user_id=change.requested_by_id)
+    return User.objects.filter(pk__in=admins.values("user_id")).order_by("username")
+
+
 def role_grant_manager_may_decide(grant) -> bool:
     """Whether a MASH manager of the grant's agency may decide it (a case role: CASE_ROLES)."""
     return grant.role in CASE_ROLES
@@ -422,6 +453,17 @@ def setting_change_decidable(actor, change) -> bool:
     if actor is None or not can(actor, "partnership.configure") or change.status != "pending":
         return False
     return actor.user.pk != change.requested_by_id
+
+
+def setting_changes_decidable(actor) -> QuerySet:
+    """The pending partnership.SettingChanges the actor may approve or reject (setting_change_decidable's rule as a
+    queryset: another partnership admin's), for the home page's "N setting changes await your approval"."""
+    from openmash.partnership.models import SettingChange
+
+    qs = SettingChange.objects.filter(status="pending")
+    if actor is None or not can(actor, "partnership.configure"):
+        return qs.none()
+    return qs.exclude(requested_by=actor.user)
 
 
 def mfa_reset_decidable(actor, reset) -> bool:
@@ -1315,6 +1357,9 @@ __all__ = [
     "partnership_admin_active_exists",
     "role_grant_bootstrap_allowed",
     "role_grant_cli_approver",
+    "cli_partnership_admin",
+    "setting_change_deciders",
+    "setting_changes_decidable",
     "feed_mapping_change_decidable",
     "setting_change_decidable",
     "mfa_reset_decidable",

@@ -948,16 +948,17 @@ CLI_PROOF_FAILED = (
 )
 
 
-def _cli_request():
+def _cli_request(command: str = "user approve-grant"):
     """A request standing for the server's command line, for the sign-in checks (django-axes counts failures per
-    username and address: the address is the loopback one; the user is anonymous, so no session is marked)."""
+    username and address: the address is the loopback one; the user is anonymous, so no session is marked).
+    `command`: the command's words ("user approve-grant"), as the request's path and user agent."""
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
     request = HttpRequest()
     request.method = "POST"
-    request.path = request.path_info = "/cli/user/approve-grant"
-    request.META.update({"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "openmash user approve-grant"})
+    request.path = request.path_info = "/cli/" + command.replace(" ", "/")
+    request.META.update({"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": f"openmash {command}"})
     request.user = AnonymousUser()
     return request
 
@@ -969,23 +970,92 @@ def _cli_approver_prove(approver, grant, *, password: str | None, code: str | No
     a recovery code). A failure counts toward the account's lockout and is audited `stepup_failed` (by the check)
     and `deny` (rule grant_approver_authentication, with the factor: password or code, and whether the account is
     now locked); then PermissionDenied with one line. Nothing typed is stored or logged."""
+    _cli_prove(
+        approver,
+        grant,
+        rule="grant_approver_authentication",
+        password=password,
+        code=code,
+        messages=(CLI_PROOF_MISSING, CLI_PROOF_FAILED),
+    )
+
+
+def _cli_prove(
+    actor, obj, *, rule: str, password, code, messages, command: str = "user approve-grant", object_type: str = ""
+) -> None:
+    """The named admin proves it is them at the command line (_cli_approver_prove's check, for any command):
+    `messages` (missing, failed) with {username}; `obj` (or `object_type`) what the `deny` event is about."""
     from openmash.accounts.stepup import stepup_verify
     from openmash.core.exceptions import PermissionDenied
 
-    username = approver.user.get_username()
+    username = actor.user.get_username()
+    missing, failed = messages
     if not password or not code:
         factor = "password" if not password else "code"
         with transaction.atomic():
-            _audit(
-                approver, "deny", grant, {"rule": "grant_approver_authentication", "factor": factor, "missing": True}
+            audit_record(
+                actor=actor,
+                action="deny",
+                obj=obj,
+                object_type=object_type,
+                detail={"rule": rule, "factor": factor, "missing": True},
             )
-        raise PermissionDenied(CLI_PROOF_MISSING.format(username=username))
-    result = stepup_verify(_cli_request(), password, code, actor=approver)
+        raise PermissionDenied(missing.format(username=username))
+    result = stepup_verify(_cli_request(command), password, code, actor=actor)
     if not result.ok:
-        detail = {"rule": "grant_approver_authentication", "factor": result.field, "locked": result.locked}
+        detail = {"rule": rule, "factor": result.field, "locked": result.locked}
         with transaction.atomic():
-            _audit(approver, "deny", grant, detail)
-        raise PermissionDenied(CLI_PROOF_FAILED.format(username=username))
+            audit_record(actor=actor, action="deny", obj=obj, object_type=object_type, detail=detail)
+        raise PermissionDenied(failed.format(username=username))
+
+
+#: The acting admin of a settings command gave no password or no code (ADR 0019 addendum).
+CLI_ADMIN_PROOF_MISSING = (
+    "{username} must prove it is them: give their password (--password-stdin, or typed at the prompt in a terminal) "
+    "and the current code from their authenticator app (--code); nothing was changed"
+)
+#: Their password or code was not accepted, or the account is locked (one message for all).
+CLI_ADMIN_PROOF_FAILED = (
+    "The password or authenticator app code for {username} was not accepted (a code works once: wait for the next "
+    "one), or the account is locked; nothing was changed"
+)
+
+
+def cli_admin_acting(*, by: str, password: str | None, code: str | None, command: str, object_type: str):
+    """The partnership admin a settings command at the server's command line acts as (ADR 0019 addendum:
+    `openmash flags rules load FILE --by U`): the named user must be an active partnership admin
+    (access.policy.cli_partnership_admin) AND prove it is them with their password and the current code of their
+    authenticator app, checked as `user approve-grant` checks its approver (_cli_prove: the pages' step-up check,
+    counted toward the account's lockout). In: the username, the password and code as typed, the command's words
+    ("flags rules load"), the object type the command changes (for the audit events). Out: an Actor. Refusals are
+    audited `deny` (rule `cli_admin` with the username given, by the operator; or `cli_admin_authentication` with
+    the factor, as the named admin) before PermissionDenied (one line) is raised; nothing typed is stored."""
+    from openmash.access.policy import cli_partnership_admin
+    from openmash.core.exceptions import PermissionDenied
+
+    try:
+        actor = cli_partnership_admin(_text(by))
+    except PermissionDenied:
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                username=SYSTEM.username,
+                action="deny",
+                object_type=object_type,
+                detail={"rule": "cli_admin", "command": command, "by": _text(by)[:150]},
+            )
+        raise
+    _cli_prove(
+        actor,
+        None,
+        rule="cli_admin_authentication",
+        password=password,
+        code=code,
+        messages=(CLI_ADMIN_PROOF_MISSING, CLI_ADMIN_PROOF_FAILED),
+        command=command,
+        object_type=object_type,
+    )
+    return actor
 
 
 def role_grant_decide_at_cli(

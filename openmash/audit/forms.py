@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "setting_change_approve": "Approved a setting change",
     "setting_change_reject": "Rejected a setting change",
     "setting_change_supersede": "Replaced a waiting setting change with a later one",
+    "setting_change_notify": "Told partnership admins of a setting change (waiting, approved or refused)",
     # the second factor (ADR 0011)
     "mfa_verified": "Passed the second factor",
     "mfa_failed": "Wrong second factor",

@@ -182,5 +182,11 @@ class SettingChange(BaseModel):
     class Meta:
         ordering = ["created_at"]
 
+    @property
+    def reference(self) -> str:
+        """The change's reference in words and notices ("SC-1A2B3C4D": the first 8 hex digits of its id; what the
+        command line prints, the notifications name and the settings page shows). No personal data."""
+        return "SC-" + self.pk.hex[:8].upper()
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key} ({self.get_status_display()})".replace("  ", " ")

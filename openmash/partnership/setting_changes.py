@@ -18,6 +18,7 @@ changes); issue 7 (sealed envelope), issue 8 (a flag rule switched off hides a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,19 +87,56 @@ KINDS: dict[str, _Kind] = {
 }
 
 
+#: The notices (in-app notifications, issue 7: a second admin learns a change awaits them; the asker learns the
+#: outcome). References and the kind of setting only: no personal data, no names.
+NOTICE_WAITING = "Setting change {reference} ({kind}) waits for your approval in Partnership settings"
+NOTICE_DECIDED = "Your setting change {reference} ({kind}) was {outcome} by another partnership admin"
+#: What both notices start with (web.selectors links them to the settings page for a partnership admin).
+NOTICE_START = re.compile(r"^(Your setting change|Setting change) SC-[0-9A-F]{8} ")
+
+
+def _notify(*, actor, change: SettingChange, users, message: str, event: str) -> int:
+    """One in-app notification per user (enquiries.services.notifications_send: no contact, the reference only),
+    audited ``setting_change_notify`` with the event and how many were told (no names). Out: how many."""
+    from openmash.enquiries.services import notifications_send
+
+    told = notifications_send(users=users, contact=None, message=message)
+    audit_record(
+        actor=actor,
+        action="setting_change_notify",
+        obj=change,
+        detail={"event": event, "told": len(told), "reference": change.reference},
+    )
+    return len(told)
+
+
 @transaction.atomic
 def setting_change_request(
-    *, actor, kind: str, proposed: dict, summary: str, key: str = "", base: dict | None = None
+    *,
+    actor,
+    kind: str,
+    proposed: dict,
+    summary: str,
+    key: str = "",
+    base: dict | None = None,
+    detail: dict | None = None,
 ) -> SettingChange:
     """Ask for a change that needs a second admin. In: the partnership admin asking, the kind (SettingChange.Kind),
     the proposed value, a summary in words (codes and numbers only, no personal data), the setting's key (a rule's
-    code), and the approved value it was written against (`base`; read now when None). Out: the pending SettingChange (its base: the approved value now). A waiting change of the same setting
-    is superseded. Audited `setting_change_request`. PermissionDenied for anyone but a partnership admin."""
+    code), and the approved value it was written against (`base`; read now when None); `detail` added to the audit
+    events (the command line's ``via`` and ``operator``). Out: the pending SettingChange. A waiting change of the
+    same setting is superseded. Audited `setting_change_request`. PermissionDenied for anyone but a partnership
+    admin."""
     require(actor, "partnership.configure")
     for earlier in SettingChange.objects.select_for_update().filter(kind=kind, key=key, status="pending"):
         earlier.status = SettingChange.Status.SUPERSEDED
         earlier.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, action="setting_change_supersede", obj=earlier, detail={"kind": kind, "key": key})
+        audit_record(
+            actor=actor,
+            action="setting_change_supersede",
+            obj=earlier,
+            detail={"kind": kind, "key": key, **(detail or {})},
+        )
     change = SettingChange.objects.create(
         kind=kind,
         key=key,
@@ -108,7 +146,19 @@ def setting_change_request(
         requested_by=actor.user,
     )
     audit_record(
-        actor=actor, action="setting_change_request", obj=change, detail={"kind": kind, "key": key, "summary": summary}
+        actor=actor,
+        action="setting_change_request",
+        obj=change,
+        detail={"kind": kind, "key": key, "summary": summary, "reference": change.reference, **(detail or {})},
+    )
+    from openmash.access.policy import setting_change_deciders
+
+    _notify(
+        actor=actor,
+        change=change,
+        users=list(setting_change_deciders(change)),
+        message=NOTICE_WAITING.format(reference=change.reference, kind=change.get_kind_display().lower()),
+        event="request",
     )
     return change
 
@@ -132,6 +182,7 @@ def setting_change_decide(*, actor, change_id, approve: bool) -> SettingChange:
             change.status = SettingChange.Status.REJECTED
             change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
             audit_record(actor=actor, action="setting_change_reject", obj=change, detail=detail)
+            _tell_asker(actor=actor, change=change, outcome="refused")
             return change
         kind = KINDS[change.kind]
         if kind.current(change.key) != change.base:
@@ -140,7 +191,21 @@ def setting_change_decide(*, actor, change_id, approve: bool) -> SettingChange:
         change.status = SettingChange.Status.APPROVED
         change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         audit_record(actor=actor, action="setting_change_approve", obj=change, detail=detail)
+        _tell_asker(actor=actor, change=change, outcome="approved")
     return change
+
+
+def _tell_asker(*, actor, change: SettingChange, outcome: str) -> None:
+    """The admin who asked learns the change was approved or refused (in the decision's transaction)."""
+    _notify(
+        actor=actor,
+        change=change,
+        users=[change.requested_by],
+        message=NOTICE_DECIDED.format(
+            reference=change.reference, kind=change.get_kind_display().lower(), outcome=outcome
+        ),
+        event="approve" if outcome == "approved" else "reject",
+    )
 
 
 def setting_changes_pending(kinds=None) -> list[SettingChange]:
@@ -151,4 +216,9 @@ def setting_changes_pending(kinds=None) -> list[SettingChange]:
     return list(qs.order_by("created_at"))
 
 
-__all__ = ["setting_change_request", "setting_change_decide", "setting_changes_pending", "KINDS"]
+__all__ = [
+    "setting_change_request",
+    "setting_change_decide",
+    "setting_changes_pending",
+    "KINDS",
+]

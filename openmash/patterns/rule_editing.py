@@ -21,6 +21,9 @@ runs), so a value the command line would refuse is refused here too, with the fi
   (``needs_second_admin``; partnership.setting_changes, ADR 0019 addendum): the evaluator keeps the approved version.
 - ``rules_file(actor) -> str``: the current rules as a file ``openmash flags rules load`` reads back. Audited
   ``pattern_rule.export``.
+- ``rules_file_load(actor, specs) -> RulesLoadReport``: what ``openmash flags rules load FILE --by U`` does: each
+  rule of the file through rule_change's decision (a change ``needs_second_admin`` waits as a SettingChange; the
+  rest applies at once).
 - ``indicator_choices() -> [(code, label)]``: every indicator code a rule may name (``engine.KNOWN_INDICATORS``)
   with its plain-English label, by label: the list the change page shows. ``indicator_label(code)``: one label.
   The pages show a label next to every code (practitioner review: raw codes only); an unknown code is refused
@@ -435,6 +438,108 @@ def rule_version_apply(*, actor, code: str, item: dict, author=None) -> PatternR
     )
 
 
+@dataclass
+class RulesLoadReport:
+    """What rules_file_load did: ``shipped`` shipped rules stored first (the database held none), the codes
+    ``created`` (new rules, version 1) and ``changed`` (a new version at once), ``pending`` (the SettingChanges
+    waiting for a second partnership admin, in file order), and how many rules were ``unchanged``."""
+
+    shipped: int = 0
+    created: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _spec_item(spec: RuleSpec) -> dict:
+    """A RuleSpec as an item of a rules file (what a SettingChange proposes and rule_version_apply writes)."""
+    return {
+        "code": spec.code,
+        "type": spec.rule_type,
+        "title": spec.title,
+        "description": spec.description,
+        "active": spec.active,
+        **spec.definition,
+    }
+
+
+def rules_file_load(*, actor, specs: list[RuleSpec], detail: dict | None = None) -> RulesLoadReport:
+    """Load a checked rules file (``patterns.rules.rules_from_text``) as `actor`, a partnership admin (``flag.rules``;
+    at the command line the admin named with ``--by``, who proved it is them): each rule goes through the same
+    decision as a change on the rule's page (ADR 0019 addendum; attacker review 2026-12, leftover of finding E).
+
+    - an unchanged rule is left as it is; a new code is stored as version 1 at once (a new rule only adds
+      scrutiny; an active one is evaluated from the next evaluation);
+    - a change to an existing rule applies at once unless ``needs_second_admin`` (switching an active rule off, or
+      changing an active rule's definition): then it becomes a pending partnership.SettingChange, asked by the
+      actor (so never approvable by them), and the evaluator keeps the approved version;
+    - while the database holds no rules the shipped set (what is evaluated then) is stored first as version 1, as
+      rule_change does, so a file naming some rules does not silently stop the others being evaluated and a
+      change to a shipped rule is judged against what is evaluated.
+
+    A code in the database but not in the file is left as it is. All in one transaction. `detail`: added to every
+    audit event (the command line: ``via`` and ``operator``). Audited ``pattern_rule.save`` for each version,
+    ``setting_change_request`` for each change that waits. Raises PermissionDenied (not ``flag.rules``),
+    ValidationFailed (a rule the loader refuses), Conflict (two loads writing the same version at once)."""
+    require(actor, "flag.rules")
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
+    report = RulesLoadReport()
+    user = getattr(actor, "user", None)
+    with transaction.atomic():
+        if not PatternRule.objects.exists():
+            report.shipped = rules_load(default_specs(), actor=actor, user=user)["created"]
+        latest: dict[str, PatternRule] = {}
+        for r in PatternRule.objects.select_for_update().order_by("code", "-version"):
+            latest.setdefault(r.code, r)
+        for spec in specs:
+            current = latest.get(spec.code)
+            if current is None:
+                try:
+                    with transaction.atomic():
+                        rule = PatternRule.objects.create(
+                            code=spec.code,
+                            version=1,
+                            rule_type=spec.rule_type,
+                            title=spec.title,
+                            description=spec.description,
+                            definition=spec.definition,
+                            active=spec.active,
+                            created_by=user,
+                        )
+                except IntegrityError:
+                    raise Conflict(f"{STALE}: load the file again") from None
+                audit_record(
+                    actor=actor,
+                    action="pattern_rule.save",
+                    obj=rule,
+                    detail={"code": spec.code, "version": 1, **(detail or {})},
+                )
+                report.created.append(spec.code)
+            elif _same(current, spec):
+                report.unchanged += 1
+            elif needs_second_admin(current, spec):
+                what = (
+                    "switch off" if not spec.active else "change " + ", ".join(_changed_definition_keys(current, spec))
+                )
+                report.pending.append(
+                    setting_change_request(
+                        actor=actor,
+                        kind=SettingChange.Kind.PATTERN_RULE,
+                        key=spec.code,
+                        proposed=_spec_item(spec),
+                        summary=f"{spec.code} version {current.version}: {what}",
+                        base={"version": current.version},
+                        detail=detail,
+                    )
+                )
+            else:
+                _write_version(actor=actor, current=current, spec=spec, detail=detail)
+                report.changed.append(spec.code)
+    return report
+
+
 def rules_file(*, actor) -> str:
     """The current version of every rule as a rules file (``openmash flags rules load`` reads it back unchanged)."""
     require(actor, "flag.rules_view")
@@ -454,6 +559,8 @@ __all__ = [
     "needs_second_admin",
     "rule_change",
     "rule_version_apply",
+    "rules_file_load",
+    "RulesLoadReport",
     "rule_get",
     "rules_file",
     "rules_overview",

@@ -5,7 +5,8 @@
 - ``rules_current() -> [engine.Rule]``: the active rules to evaluate: the highest version of each code in the
   database, or the shipped file when the database holds none.
 - ``rules_load(specs, actor)``: idempotent: an unchanged rule is left alone, a changed one becomes a new version
-  (older versions are kept), a new code starts at version 1. Audited (``pattern_rule.save``).
+  (older versions are kept), a new code starts at version 1. Audited (``pattern_rule.save``). Not under dual
+  control: the shipped set only; ``openmash flags rules load`` uses ``rule_editing.rules_file_load``.
 - ``rules_export_text() -> str``: the current version of every code as a rules file.
 """
 
@@ -130,7 +131,10 @@ def rules_current() -> list[Rule]:
 
 def rules_load(specs: list[RuleSpec], *, actor, user=None) -> dict[str, int]:
     """Store `specs`: {"created": new codes, "versioned": changed codes (a new version each), "unchanged": n}.
-    A code in the database but not in `specs` is left as it is (deactivate it with ``active: false``)."""
+    A code in the database but not in `specs` is left as it is (deactivate it with ``active: false``). No dual
+    control here: used only to store the shipped rules (what is already evaluated) into an empty database
+    (patterns.rule_editing) and by tests; a partnership's rules file goes through rule_editing.rules_file_load,
+    where switching off or changing an active rule waits for a second partnership admin (ADR 0019 addendum)."""
     counts = {"created": 0, "versioned": 0, "unchanged": 0}
     with transaction.atomic():
         latest = _latest()

@@ -95,7 +95,8 @@ def notification_targets(*, actor, notifications) -> dict:
     the actor may open nothing about its contact. The first place the actor may open wins: the MASH pack (for a
     social worker it was handed to), the enquiry (for the hub, once the contact became one: answers, late
     information and overdue responses are worked there), the contact, the early help request sent to the actor's agency, the agency's
-    information request, the Operation Encompass notice to the actor's school. Each candidate comes from the access
+    information request, the Operation Encompass notice to the actor's school; a setting change's notice leads a
+    partnership admin to the partnership settings page (target id None). Each candidate comes from the access
     policy's querysets, so a link never offers what the page would refuse; a handful of id queries, no personal data
     (a notification names a contact only by its reference), so nothing here is audited."""
     from openmash.access.policy import (
@@ -109,6 +110,7 @@ def notification_targets(*, actor, notifications) -> dict:
     contactless = [n for n in notifications if not n.contact_id]
     targets = _oversight_targets(actor, contactless)
     targets.update(_watch_targets(actor, [n for n in contactless if n.pk not in targets]))
+    targets.update(_setting_change_targets(actor, [n for n in contactless if n.pk not in targets]))
     contact_ids = {n.contact_id for n in notifications if n.contact_id}
     if not contact_ids:
         return targets
@@ -134,6 +136,18 @@ def notification_targets(*, actor, notifications) -> dict:
         offer(notices.order_by("-created_at").values_list("contact_id", "pk"), "web:encompass_notice")
     targets.update({n.pk: by_contact[n.contact_id] for n in notifications if n.contact_id in by_contact})
     return targets
+
+
+def _setting_change_targets(actor, notifications) -> dict:
+    """Where a setting change's notice leads (ADR 0019 addendum: a change waits for a second admin, or was decided):
+    the partnership settings page ("Changes waiting for a second admin"), for a partnership admin; nothing for anyone
+    else. No query (the notice names the change by reference only)."""
+    from openmash.access.policy import can
+    from openmash.partnership.setting_changes import NOTICE_START
+
+    if not notifications or not can(actor, "partnership.configure"):
+        return {}
+    return {n.pk: ("partnership:settings", None) for n in notifications if NOTICE_START.match(n.message or "")}
 
 
 def _watch_targets(actor, notifications) -> dict:

@@ -141,3 +141,50 @@ def test_changing_a_rules_parameters_waits_but_a_title_or_switching_on_does_not(
     )
     _rule, changed = rule_change(actor=first, code="local_rule", expected_version=1, changes={"active": True})
     assert changed is True and PatternRule.objects.get(code="local_rule", version=2).active
+
+
+def _notices(actor) -> list[str]:
+    from openmash.enquiries.models import Notification
+
+    return list(Notification.objects.filter(user=actor.user).values_list("message", flat=True))
+
+
+def test_a_waiting_change_tells_every_other_admin_and_their_home_page_counts_it(admins, make_actor):
+    first, second = admins
+    third = make_actor("partnership_admin", "mash")
+    screener = make_actor("screener", "mash")
+    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    change = SettingChange.objects.get(status="pending")
+    for other in (second, third):
+        (notice,) = _notices(other)
+        assert change.reference in notice and "waits for your approval" in notice
+        assert first.user.username not in notice and (first.user.get_full_name() or "@") not in notice
+    assert _notices(first) == [] and _notices(screener) == []
+    told = AuditEvent.objects.get(action="setting_change_notify", object_id=str(change.pk))
+    assert told.detail == {"event": "request", "told": 2, "reference": change.reference}
+    home = _client(second).get("/").content.decode()
+    assert 'data-testid="setting-changes-waiting"' in home
+    assert "1 setting change awaits your approval" in home and 'href="/partnership/#waiting-changes"' in home
+    assert 'data-testid="setting-changes-waiting"' not in _client(first).get("/").content.decode()  # the asker
+    assert 'data-testid="setting-changes-waiting"' not in _client(screener).get("/").content.decode()
+    assert change.reference in _client(second).get("/partnership/").content.decode()
+    # the notice itself leads to the settings page (notifications list)
+    listed = _client(second).get("/notifications/").content.decode()
+    assert 'data-testid="notification-link"' in listed and 'href="/partnership/"' in listed
+
+
+def test_the_asker_is_told_when_their_change_is_approved_or_refused(admins):
+    first, second = admins
+    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    approved = SettingChange.objects.get(status="pending")
+    assert _decide(second, approved).status_code == 302
+    _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"})
+    _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"})
+    refused = SettingChange.objects.get(status="pending")
+    assert _decide(second, refused, "reject").status_code == 302
+    notices = _notices(first)
+    assert any(approved.reference in n and "was approved" in n for n in notices)
+    assert any(refused.reference in n and "was refused" in n for n in notices)
+    events = {e.detail["event"] for e in AuditEvent.objects.filter(action="setting_change_notify")}
+    assert events == {"request", "approve", "reject"}
+    assert 'data-testid="setting-changes-waiting"' not in _client(second).get("/").content.decode()  # none left

@@ -27,8 +27,8 @@ def run(monkeypatch, capsys, settings, tmp_path):
     monkeypatch.setattr(connections, "close_all", lambda: None)
     settings.OPENMASH_IMPORT_SPOOL_DIR = tmp_path / "spool"
 
-    def _run(*argv):
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    def _run(*argv, stdin=""):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         code = 0
         try:
             main(list(argv))
@@ -174,25 +174,35 @@ def test_export_refuses_to_overwrite_and_bad_dates(imported, tmp_path):
     assert code == 1 and "YYYY-MM-DD" in err
 
 
-def test_rules_export_and_load_round_trip(run, db, tmp_path):
+def test_rules_export_and_load_round_trip(run, db, tmp_path, make_actor):
+    from openmash.partnership.models import SettingChange
+    from openmash.patterns.models import PatternRule
+    from tests.support import cli_proof
+
+    admin = make_actor("partnership_admin", "mash")
+
+    def load(path):  # the admin loading it proves it is them (ADR 0019 addendum)
+        argv, stdin = cli_proof(admin.user.username)
+        return run("flags", "rules", "load", str(path), "--by", admin.user.username, *argv, stdin=stdin)
+
     out = tmp_path / "rules.yaml"
     code, _, err = run("flags", "rules", "export", "--out", str(out))
     assert code == 0, err
-    code, text, err = run("flags", "rules", "load", str(out))
+    code, text, err = load(out)
     assert code == 0, err
-    assert f"{len(default_specs())} new" in text
-    code, text, err = run("flags", "rules", "load", str(out))
+    assert f"stored the {len(default_specs())} shipped rules first" in text
+    assert f"{len(default_specs())} unchanged" in text
+    code, text, err = load(out)
     assert "0 new, 0 changed" in text and f"{len(default_specs())} unchanged" in text
     changed = out.read_text().replace("window_days: 183", "window_days: 120", 1)
     out.write_text(changed)
-    code, text, err = run("flags", "rules", "load", str(out))
-    assert "1 changed" in text
-    from openmash.patterns.models import PatternRule
-
-    assert PatternRule.objects.filter(code="cross_agency_combination").count() == 2
+    code, text, err = load(out)
+    assert code == 3 and "1 waiting for a second admin" in text  # an active rule's parameters: dual control
+    assert PatternRule.objects.filter(code="cross_agency_combination").count() == 1
+    assert SettingChange.objects.filter(key="cross_agency_combination", status="pending").exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  - code: x\n    type: nope\n    title: t\n    description: d\n")
-    code, _, err = run("flags", "rules", "load", str(bad))
+    code, _, err = load(bad)
     assert code == 1 and "unknown rule type" in err
 
 

@@ -5,7 +5,9 @@ navigation of each role."""
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +16,7 @@ from django.test import Client
 from openmash.audit.models import AuditEvent
 from openmash.patterns.models import PatternRule
 from openmash.patterns.rules import default_specs, rules_current, rules_from_text, rules_load
+from tests.support import cli_proof
 
 pytestmark = pytest.mark.django_db
 
@@ -219,11 +222,24 @@ def test_two_editors_at_once_the_second_gets_a_conflict_not_an_overwrite(admin, 
     assert PatternRule.objects.filter(code=CODE).order_by("-version").first().title == "Second title"
 
 
-def test_the_downloaded_file_loads_back_with_the_command_unchanged(admin, make_actor, tmp_path):
+def _command_load(path, actor, monkeypatch) -> int:
+    """`openmash flags rules load FILE --by U` as the admin, who proves it is them (ADR 0019 addendum). Out: the
+    exit status (0 applied, 3 a change waits for a second admin)."""
+    argv, stdin = cli_proof(actor.user.username)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    try:
+        call_command("flags_rules", "load", str(path), "--by", actor.user.username, *argv)
+    except SystemExit as exc:
+        return exc.code
+    return 0
+
+
+def test_the_downloaded_file_loads_back_with_the_command_unchanged(admin, make_actor, tmp_path, monkeypatch):
     client = _client(admin)
+    second = make_actor("partnership_admin", "mash")
     data = _form(client) | {"min_score": "3.5", "exclude": "contact, pregnancy, new_partner"}
     assert client.post(f"/pattern-rules/{CODE}/change/", data).status_code == 302
-    _approve_waiting(make_actor("partnership_admin", "mash"))
+    _approve_waiting(second)
     body = client.get("/pattern-rules.yaml").content.decode()
     specs = rules_from_text(body)
     edited = next(s for s in specs if s.code == CODE)
@@ -231,11 +247,14 @@ def test_the_downloaded_file_loads_back_with_the_command_unchanged(admin, make_a
     path = tmp_path / "rules.yaml"
     path.write_text(body, encoding="utf-8")
     before = PatternRule.objects.count()
-    call_command("flags_rules", "load", str(path))
+    assert _command_load(path, admin, monkeypatch) == 0
     assert PatternRule.objects.count() == before  # every rule unchanged: no new version
-    # and into an empty database, the file gives the same rules to evaluate
+    # into an empty database the shipped rules are what is evaluated: the file's change to an active rule waits for
+    # a second admin like any other, and once approved the file gives the same rules to evaluate
     PatternRule.objects.all().delete()
-    call_command("flags_rules", "load", str(path))
+    assert _command_load(path, admin, monkeypatch) == 3
+    assert {r.code: r.definition for r in rules_current()}[CODE] != edited.definition
+    _approve_waiting(second)
     assert {r.code: r.definition for r in rules_current()}[CODE] == edited.definition
 
 

@@ -21,6 +21,7 @@ from openmash.access.policy import (
     can,
     does_case_work,
     role_grants_decidable,
+    setting_changes_decidable,
     works_for_a_school,
     works_for_early_help_service,
 )
@@ -231,6 +232,7 @@ def _governance_work(actor, ctx: dict) -> None:
         locked = locked_accounts()
         ctx["admin_work"] = {
             "approvals": role_grants_decidable(actor).count(),
+            "setting_changes": setting_changes_decidable(actor).count(),
             "locked": list(User.objects.filter(username__in=locked).order_by("username").values("pk", "username")),
         }
     if can(actor, "audit.view"):  # the auditor's: the trail, and how many requests were refused this week
