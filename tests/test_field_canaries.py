@@ -17,6 +17,12 @@ too: the sealed roles and the GP only, ADR 0013 addendum, attacker review findin
 item) carries POLICE_DATES in its relevant dates: the hub and the police's researchers. The child's chronology has a sealed entry
 SEALED_ENTRY (field_table SENSITIVITIES: the hub only; the allocated worker sees standard and sensitive entries).
 
+The GP also sends two secure messages on the enquiry's thread (ADR 0017 addendum), each with a text attachment:
+MSG_SEALED (sealed; its file's text MSG_SEALED_FILE and its name MSG_SEALED_NAME): the sealed roles and the GP only;
+MSG_SENSITIVE (sensitive; its file's text MSG_SENSITIVE_FILE): the hub, the allocated worker and the GP, never the
+police researcher who is on the same thread (access.messaging.message_audience). Every attachment's download URL
+is fetched by every actor.
+
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
 pypdf, as the other PDF tests do) are searched for each canary. Out: for every role that must not see a canary, 0
@@ -54,7 +60,13 @@ REFUSED = "Canary refused clinic visit Harrowgate"
 DATES = "Canary answer dates Yarrowby"
 POLICE_DATES = "Canary police answer dates Wetherlam"
 SEALED_ENTRY = "Canary sealed chronology entry Zennor"
-CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, POLICE_DATES, SEALED_ENTRY)
+MSG_SEALED = "Canary sealed message refuge Quenby Lodge"
+MSG_SEALED_FILE = "Canary sealed attachment refuge rota Ottery"
+MSG_SEALED_NAME = "Canary-sealed-file-name-Pendower"
+MSG_SENSITIVE = "Canary sensitive message crisis team Trewint"
+MSG_SENSITIVE_FILE = "Canary sensitive attachment CAMHS letter Lanreath"
+MESSAGE_CANARIES = (MSG_SEALED, MSG_SEALED_FILE, MSG_SEALED_NAME, MSG_SENSITIVE, MSG_SENSITIVE_FILE)
+CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, POLICE_DATES, SEALED_ENTRY, *MESSAGE_CANARIES)
 
 # Routes whose GET changes the session (signs out, switches role, starts a sign-in step) or needs a one-off token:
 # fetching them would end the walk, and none of them renders a record.
@@ -94,6 +106,7 @@ def _urls(world: dict) -> list[tuple[str, str]]:
         "person_id": [world["child"].pk, world["adult"].pk],
         "request_id": [world["gp_request"].pk, world["police_request"].pk],
         "item_id": [i.pk for i in world["items"].values()],
+        "attachment_id": [a.pk for m in world["messages"] for a in m.attachments.all()],
         "step": ["purpose"],
     }
     out = []
@@ -157,6 +170,21 @@ def world(make_actor, partnership):
     police = make_actor("researcher", "police")
     respond(police, police_request, summary="Known to police: one call-out", relevant_dates=POLICE_DATES)
     _sealed_entry(kid, SEALED_ENTRY)
+    from openmash.messaging.services import message_post
+
+    messages = [
+        message_post(
+            actor=gp,
+            enquiry_id=enquiry.pk,
+            body=body,
+            files=[(name, text.encode())],
+            sensitivity=level,
+        )
+        for level, body, name, text in (
+            ("sealed", MSG_SEALED, f"{MSG_SEALED_NAME}.txt", MSG_SEALED_FILE),
+            ("sensitive", MSG_SENSITIVE, "letter.txt", MSG_SENSITIVE_FILE),
+        )
+    ]
     actors = {
         "gp researcher (owner)": gp,
         "manager": manager,
@@ -185,6 +213,7 @@ def world(make_actor, partnership):
         "gp_request": gp_request,
         "police_request": police_request,
         "items": items,
+        "messages": messages,
         "actors": actors,
     }
 
@@ -216,10 +245,13 @@ def _seen_by(actor, urls, method_not_allowed: set | None = None) -> dict[str, li
 
 # Who may see each canary before any release beyond the fixture's (the sealed item is released, yet sealed).
 MAY_SEE = {
-    "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED, DATES},
-    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, POLICE_DATES, SEALED_ENTRY},
+    "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, *MESSAGE_CANARIES},
+    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, POLICE_DATES, SEALED_ENTRY, *MESSAGE_CANARIES},
     # not a sealed role: the GP's DATES are sealed with the GP's sealed items (finding C); the police's are not
-    "screener": {SENSITIVE, POLICE_DATES, SEALED_ENTRY},
+    "screener": {SENSITIVE, POLICE_DATES, SEALED_ENTRY, MSG_SENSITIVE, MSG_SENSITIVE_FILE},
+    # on the thread: the sensitive message (the hub and the allocated worker), never the sealed one
+    "allocated worker": {MSG_SENSITIVE, MSG_SENSITIVE_FILE},
+    # on the thread too, but another agency: both messages held
     "researcher@police (also asked)": {POLICE_DATES},
 }
 
@@ -257,3 +289,4 @@ def test_the_allocated_worker_sees_the_sensitive_item_only_once_released_and_nev
     after = _seen_by(worker, pack)
     assert after[SENSITIVE] == [u for _n, u in pack]
     assert not (after[SEALED] or after[FLAGGED] or after[REFUSED] or after[DATES] or after[POLICE_DATES]), after
+    assert not any(after[c] for c in MESSAGE_CANARIES), after  # the pack links to the thread, never shows it

@@ -219,6 +219,14 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # The child a pattern flag is about (patterns: the flag pages and GET /api/v1/flags): access.fields.flag_child_shown.
     "flag_child": {"child": ("person_id", "name", "date_of_birth", "age")},
+    # A secure message on an enquiry's thread (messaging.Message; ADR 0017 addendum): access.messaging.message_shown
+    # renders it for the thread page, GET /api/v1/enquiries/{id}/messages and the subject access export.
+    "message": {
+        # that a message was sent, by which agency, when, at which sensitivity, and what it answers
+        "base": ("id", "author_agency", "sent_at", "sensitivity", "reply_to", "shown"),
+        # who wrote it (name and role), what it says and its attachments (names, sizes, the download)
+        "content": ("author", "author_role", "body", "attachments"),
+    },
     # A person a search found (people.lookup: the search pages, intake's "is it them?" and the API): what
     # recognises them, and what locates them (the postcode and NHS number; issue 6: never for someone the searcher has
     # no basis to open). access.fields.person_search_fields reads it.
@@ -288,6 +296,10 @@ VISIBLE: dict[str, dict[str, tuple[str, ...]]] = {
     "hub_held": {"contributed_item": ("base",)},  # a sealed item, the reader's role not named for sealed items
     "released": {"contributed_item": ("base", "content", "provenance")},  # released out of the hub
     "not_released": {"contributed_item": ("base",)},  # outside the hub, not released: only that it is held
+    # a secure message a member of the thread may read (access.messaging.message_audience), and one held from them
+    # by its sensitivity (MESSAGE_SENSITIVITIES): that it exists, the agency, the time and the level, nothing else
+    "message_full": {"message": ("base", "content")},
+    "message_held": {"message": ("base",)},
 }
 
 #: The secure-room audiences of a contributed item -> how item_shown's `shown` names them (pages, API, PDF).
@@ -309,6 +321,28 @@ SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "chronology_entry": ("", "standard", "sensitive", "sealed"),
     },
     "case_worker": {"person": ("", "standard", "sensitive"), "chronology_entry": ("", "standard", "sensitive")},
+}
+
+#: The sensitivities of a secure message (messaging.Message.sensitivity) each reader reads whole, by why they read
+#: the thread (access.messaging.thread_basis; "subject_access" for the privacy officer's subject access export).
+#: Sealed is never listed: a sealed message is read by the partnership's sealed roles (access.sharing.sealed_roles)
+#: and its author only. The author (and, for a researcher's message, their agency's researchers) reads every level.
+#: The rule is the secure room's for items (ADR 0013): the hub reads sensitive items, an agency never reads another
+#: agency's; and the chronology's (SENSITIVITIES): the allocated worker reads standard and sensitive, never sealed.
+MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
+    "hub": ("standard", "sensitive"),
+    "allocation": ("standard", "sensitive"),
+    "agency_request": ("standard",),
+    "subject_access": ("standard", "sensitive"),
+}
+
+#: The sensitivities of a hub case note (casework.CaseNote.sensitivity) each of its readers reads whole: the hub
+#: (casenote.view) and the reader of the contact's MASH pack (the allocated worker), as for chronology entries
+#: (SENSITIVITIES). Sealed is never listed: a sealed note is read by the partnership's sealed roles and its author
+#: only (access.sharing.case_note_held).
+CASE_NOTE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
+    "hub": ("standard", "sensitive"),
+    "case_worker": ("standard", "sensitive"),
 }
 
 #: The words the pages, the CSV and the PDF use for a field (the API uses the field name itself).

@@ -172,6 +172,43 @@ def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None
     return answer_text_sensitivity(req, items) == "sealed" and not _sees_sealed(actor, roles)
 
 
+def case_note_held(actor, note, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a hub case note's text and author are held back from this actor, who reads the contact's case notes
+    (the hub, or a reader of its MASH pack): never for its author; a sealed note for anyone whose role is not one the
+    partnership names for sealed items (`roles`, default sealed_roles()); a standard or sensitive one for a reader
+    whose audience ("hub" or "case_worker") field_table.CASE_NOTE_SENSITIVITIES does not list it for. An unknown
+    level is sealed. In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
+    if actor is None:
+        return True
+    if note.author_id == actor.user.pk:
+        return False
+    level = note.sensitivity if note.sensitivity in SENSITIVITY_ORDER else "sealed"
+    if level == "sealed":
+        return not _sees_sealed(actor, roles)
+    audience = "hub" if actor.is_hub else "case_worker"
+    return level not in field_table.CASE_NOTE_SENSITIVITIES.get(audience, ())
+
+
+def case_note_sensitivity_hints() -> dict[str, str]:
+    """The plain-English hint under each sensitivity on the case note form: who reads a note at that level
+    (case_note_held, in words), naming the partnership's sealed roles."""
+    roles = sealed_roles()
+    names = [str(r.label) for r in Role if r.value in roles]
+    names = [(n[0].lower() + n[1:] if n[1:2].islower() else n) + "s" for n in names]  # "MASH managers"
+    who = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return {
+        "standard": "The MASH can read it, and so can the allocated social worker in the MASH pack.",
+        "sensitive": (
+            "For example mental or sexual health, or police intelligence with its grading. The same people can read "
+            "it, and it is marked as sensitive wherever it is shown."
+        ),
+        "sealed": (
+            "For example a refuge address, a protected referrer, an adoption or sensitive NHS details. Only "
+            f"{who} can read it. Everyone else sees only that a note is held, not what it says or who wrote it."
+        ),
+    }
+
+
 def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] | None = None) -> ItemView:
     """In: an actor, a ContributedItem, whether the actor opened the item's contact's MASH pack (`pack_allowed`,
     from pack_readable) and optionally the sealed roles (to ask the settings once per page). Out: the ItemView: the
@@ -506,6 +543,8 @@ __all__ = [
     "sealed_role_choices",
     "answer_text_sensitivity",
     "answer_text_held",
+    "case_note_held",
+    "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",
     "item_audience",

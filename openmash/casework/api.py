@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
@@ -27,13 +27,16 @@ router = Router(tags=["casework"])
 class CaseNoteIn(CleanSchema):
     """A case note. note_type: phone_call, system_check, consent_conversation, management_oversight or other.
     occurred_at: when the event happened (ISO 8601; without an offset it is read as UK time); not in the future,
-    not before the contact was received. corrects_id: the note on the same contact this one corrects."""
+    not before the contact was received. corrects_id: the note on the same contact this one corrects. sensitivity:
+    standard (default), sensitive or sealed (only the partnership's sealed roles and the author read a sealed note;
+    access.sharing.case_note_held); anything else 422."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"text"})
     note_type: str = Field(max_length=30)
     occurred_at: dt.datetime
     text: str
     corrects_id: UUID | None = None
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 class NoteLinkOut(Schema):
@@ -46,13 +49,17 @@ class NoteLinkOut(Schema):
 
 
 class CaseNoteOut(Schema):
-    """A case note as recorded (notes are never changed). corrected_by: the notes that correct it."""
+    """A case note as recorded (notes are never changed). corrected_by: the notes that correct it. sensitivity:
+    standard, sensitive or sealed; held: true when its sensitivity keeps it from the reader (then text and author
+    are "": only its type, time, agency and level are given)."""
 
     id: UUID
     contact_id: UUID
     enquiry_id: UUID | None
     note_type: str
     occurred_at: dt.datetime
+    sensitivity: Literal["standard", "sensitive", "sealed"]
+    held: bool
     text: str
     author: str
     agency_code: str
@@ -288,14 +295,18 @@ class AllocationCloseIn(CleanSchema):
 
 
 def note_out(n) -> dict:
+    """CaseNoteOut of a note marked by casework.selectors.notes_marked (unmarked counts as held: deny by default)."""
+    held = getattr(n, "held", True)
     return {
         "id": n.id,
         "contact_id": n.contact_id,
         "enquiry_id": n.enquiry_id,
         "note_type": n.note_type,
         "occurred_at": n.occurred_at,
-        "text": n.text,
-        "author": str(n.author),
+        "sensitivity": n.sensitivity,
+        "held": held,
+        "text": "" if held else n.text,
+        "author": "" if held else str(n.author),
         "agency_code": n.agency.code,
         "recorded_at": n.created_at,
         "corrects_id": n.corrects_id,

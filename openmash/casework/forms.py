@@ -9,9 +9,11 @@ import re
 from django import forms
 from django.utils import timezone
 
+from openmash.access.sharing import case_note_sensitivity_hints
 from openmash.casework.choices import CaseNoteType
-from openmash.casework.services import MAX_ACTIONS, MAX_ATTENDEES, MAX_TEXT
+from openmash.casework.services import MAX_ACTIONS, MAX_ATTENDEES, MAX_TEXT, NOTE_SENSITIVITY_MESSAGE
 from openmash.core.text import CleanTextFormMixin
+from openmash.sharing.choices import ItemSensitivity
 from openmash.web.forms import GovukDateField, required_when
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -63,14 +65,28 @@ class CaseNoteForm(CleanTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_TEXT}),
         error_messages={"required": "Enter the note"},
     )
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is this note?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,  # standard when not sent, as in the API; a value not in the list is an error
+        widget=forms.RadioSelect,
+        help_text="This decides who can read the note. You can always read what you write.",
+        error_messages={"invalid_choice": NOTE_SENSITIVITY_MESSAGE},
+    )
     corrects_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, note_types=None, **kwargs):
         """note_types: the CaseNoteType codes the actor may write (access.policy.case_note_type_allowed); the
         others are not offered (a screener is not offered 'Management oversight')."""
         super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads a note at that level (access.sharing.case_note_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints()
         if note_types is not None:
             self.fields["note_type"].choices = [(v, label) for v, label in CaseNoteType.choices if v in note_types]
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ from django.db import models
 from openmash.casework.choices import CaseNoteType
 from openmash.core.fields import EncryptedJSONField, EncryptedTextField
 from openmash.core.models import BaseModel
+from openmash.sharing.choices import ItemSensitivity
 
 User = settings.AUTH_USER_MODEL
 
@@ -27,6 +28,9 @@ class CaseNote(BaseModel):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    #: The author's choice (standard, sensitive, sealed: the words of a contributed item). A sealed note is read by
+    #: the partnership's sealed roles and its author only (access.sharing.case_note_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
 
     class Meta:
         ordering = ["-occurred_at", "-created_at"]

@@ -27,7 +27,7 @@ from openmash.access.policy import (
     people_visible_ids,
     require,
 )
-from openmash.access.sharing import items_shown, sealed_roles
+from openmash.access.sharing import case_note_held, items_shown, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -50,12 +50,23 @@ def _discussions_qs():
     )
 
 
+def notes_marked(actor, notes) -> list[CaseNote]:
+    """`notes` with ``held`` set on each (access.sharing.case_note_held: its text and author are held from the
+    actor by its sensitivity), for the pages and the API, which show a held note as held and nothing of its text."""
+    notes = list(notes)
+    roles = sealed_roles() if notes else None
+    for n in notes:
+        n.held = case_note_held(actor, n, roles=roles)
+    return notes
+
+
 @transaction.atomic
 def case_notes_for_contact(*, actor, contact_id) -> list[CaseNote]:
-    """The hub's case notes on a contact, newest event first, each with the notes that correct it. Audited."""
+    """The hub's case notes on a contact, newest event first, each with the notes that correct it and ``held``
+    (notes_marked). Audited: a "list" event per note (reason "case notes"), held ones included (listed, as held)."""
     require(actor, "casenote.view")
     contact = contact_get_for(actor, contact_id)
-    notes = list(_notes_qs().filter(contact=contact))
+    notes = notes_marked(actor, _notes_qs().filter(contact=contact))
     audit_record_many(actor=actor, action="list", objects=notes, reason="case notes")
     return notes
 
@@ -294,7 +305,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         enquiry_fields=enquiry_fields,
         requests=requests,
         responses_withheld=withheld,
-        notes=list(_notes_qs().filter(contact=contact)),
+        notes=notes_marked(actor, _notes_qs().filter(contact=contact)),
         discussions=list(_discussions_qs().filter(contact=contact)),
         allocations=allocations,
         closable_ids=set(

@@ -21,6 +21,7 @@ from openmash.access.policy import (
     contacts_visible,
     require,
 )
+from openmash.access.sharing import case_note_held
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.casework.choices import CaseNoteType
@@ -32,6 +33,7 @@ from openmash.core.text import TextRefused, clean_text, datetime_long, possessiv
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation, Screening
 from openmash.people.services import chronology_add
+from openmash.sharing.choices import ItemSensitivity
 
 MAX_TEXT = 10000
 MAX_SHORT = 200
@@ -117,20 +119,29 @@ def allocatable_child_ids(contact: Contact) -> list:
 
 OVERSIGHT_MANAGERS_ONLY = "Only a MASH manager can write a management oversight note. Choose another type of note"
 CORRECT_OWN_NOTES_ONLY = "A case note can be corrected only by the person who wrote it or a MASH manager."
+#: A correction of a note held from the corrector by its sensitivity (they cannot read what they would correct).
+CORRECT_HELD_NOTE = "You cannot correct a case note you do not have access to."
+#: The error for a case note sensitivity that is not standard, sensitive or sealed.
+NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
 
 
 @transaction.atomic
-def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None) -> CaseNote:
+def case_note_add(
+    *, actor, contact_id, note_type: str, occurred_at, text: str, corrects_id=None, sensitivity: str = "standard"
+) -> CaseNote:
     """Record a case note on a contact (linked to its enquiry when it has one).
 
     In: the contact's id, a CaseNoteType code, when the event happened (aware datetime or ISO text; not in the
     future, not before the contact was received), the note's text (required, at most 10,000 characters) and,
-    for a correction, the id of the note on the same contact it corrects.
+    for a correction, the id of the note on the same contact it corrects; sensitivity: "standard" (default),
+    "sensitive" or "sealed" (who reads each: access.sharing.case_note_held; anything else an error under
+    "sensitivity").
     Out: the new CaseNote. Notes are never changed: a correction is a new note (issue 5, "Case notes").
     A management oversight note is written only by a MASH manager (note_type error otherwise); a note is corrected
     only by its author or a MASH manager (access.policy case_note_type_allowed / case_note_correctable;
     practitioner review).
-    Raises PermissionDenied (not the hub; correcting someone else's note), NotFound (contact not visible),
+    Raises PermissionDenied (not the hub; correcting someone else's note, or one held from the actor by its
+    sensitivity), NotFound (contact not visible),
     ValidationFailed (field messages).
     """
     require(actor, "casenote.create")
@@ -143,6 +154,8 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
         _err(errors, "note_type", OVERSIGHT_MANAGERS_ONLY)
     occurred = _when(occurred_at, "occurred_at", errors, label="event", not_before=contact.received_at, now=now)
     text = _clean(text, "text", errors, label="note", required=True)
+    if sensitivity not in ItemSensitivity.values:
+        _err(errors, "sensitivity", NOTE_SENSITIVITY_MESSAGE)
     corrects = None
     if corrects_id not in (None, ""):
         corrects = CaseNote.objects.filter(contact=contact, pk=_uuid_or_none(corrects_id)).first()
@@ -150,6 +163,8 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
             _err(errors, "corrects_id", "The note to correct must be a note on this contact")
         elif not case_note_correctable(actor, corrects):
             raise PermissionDenied(CORRECT_OWN_NOTES_ONLY)
+        elif case_note_held(actor, corrects):
+            raise PermissionDenied(CORRECT_HELD_NOTE)
     if errors:
         raise ValidationFailed("There is a problem with the case note", errors=errors)
     note = CaseNote.objects.create(
@@ -161,12 +176,18 @@ def case_note_add(*, actor, contact_id, note_type: str, occurred_at, text: str, 
         author=actor.user,
         agency=actor.agency,
         corrects=corrects,
+        sensitivity=sensitivity,
     )
     audit_record(
         actor=actor,
         action="create",
         obj=note,
-        detail={"contact": str(contact.pk), "type": note_type, "corrects": str(corrects.pk) if corrects else None},
+        detail={
+            "contact": str(contact.pk),
+            "type": note_type,
+            "corrects": str(corrects.pk) if corrects else None,
+            "sensitivity": sensitivity,
+        },
     )
     label = CaseNoteType(note_type).label
     chronology_add(

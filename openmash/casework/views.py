@@ -73,6 +73,8 @@ def note_add(request, contact_id):
     corrects = next((n for n in notes if str(n.pk) == (corrects_id or "")), None)
     if corrects is not None and not case_note_correctable(actor, corrects):
         raise PermissionDenied(services.CORRECT_OWN_NOTES_ONLY)
+    if corrects is not None and corrects.held:
+        raise PermissionDenied(services.CORRECT_HELD_NOTE)
     note_types = [t for t in CaseNoteType.values if case_note_type_allowed(actor, t)]
     if request.method == "POST":
         form = CaseNoteForm(request.POST, note_types=note_types)
@@ -86,6 +88,7 @@ def note_add(request, contact_id):
                     occurred_at=cd["occurred_at"],
                     text=cd["text"],
                     corrects_id=cd.get("corrects_id") or None,
+                    sensitivity=cd["sensitivity"],
                 )
             except ValidationFailed as exc:
                 apply_service_errors(form, exc, lambda key: {"occurred_at": "occurred_on"}.get(key, key))
@@ -114,6 +117,7 @@ def _note_initial(corrects) -> dict:
     when = timezone.localtime(corrects.occurred_at)
     return {
         "corrects_id": str(corrects.pk),
+        "sensitivity": corrects.sensitivity,  # a correction starts at the level of the note it corrects
         "note_type": corrects.note_type,
         "occurred_on": when.date(),
         "occurred_time": when.strftime("%H:%M"),

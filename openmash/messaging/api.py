@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from openmash.access.messaging import message_shown
 from openmash.core.api_paging import PageQuery
 from openmash.messaging import selectors, services
 from openmash.messaging.download import attachment_response
@@ -29,11 +31,21 @@ class AttachmentOut(Schema):
     download: str
 
 
+#: A message's sensitivity (ADR 0017 addendum): the OpenAPI enum of `sensitivity` in and out.
+Sensitivity = Literal["standard", "sensitive", "sealed"]
+
+
 class MessageOut(Schema):
-    """A message on the thread. author: the author's display name; author_agency_code and author_role: as which
-    agency and role they wrote it; sent_at: aware, UTC; reply_to: the message it answers, or null."""
+    """A message on the thread, as access.messaging.message_shown renders it for the reader. shown: "full", or
+    "held" when its sensitivity keeps it from the reader (then author, author_role and body are "" and attachments
+    empty: only that a message was sent, by which agency, when and at which level). sensitivity: standard,
+    sensitive or sealed (the sender's choice). author: the author's display name; author_agency_code and
+    author_role: as which agency and role they wrote it; sent_at: aware, UTC; reply_to: the message it answers, or
+    null."""
 
     id: UUID
+    shown: Literal["full", "held"]
+    sensitivity: Sensitivity
     author: str
     author_agency_code: str
     author_agency_name: str
@@ -60,26 +72,12 @@ class ThreadOut(Schema):
     messages: list[MessageOut]
 
 
-def message_out(message, enquiry_id) -> dict:
+def message_out(shown: dict, enquiry_id) -> dict:
+    """MessageOut from access.messaging.message_shown's dict (and nothing else of the message)."""
     return {
-        "id": message.pk,
-        "author": str(message.author),
-        "author_agency_code": message.author_agency.code,
-        "author_agency_name": message.author_agency.name,
-        "author_role": message.author_role,
-        "sent_at": message.sent_at,
-        "body": message.body,
-        "reply_to": message.reply_to_id,
+        **{k: v for k, v in shown.items() if k != "attachments"},
         "attachments": [
-            {
-                "id": a.pk,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "download": f"/api/v1/enquiries/{enquiry_id}/attachments/{a.pk}",
-            }
-            for a in message.attachments.all()
+            {**a, "download": f"/api/v1/enquiries/{enquiry_id}/attachments/{a['id']}"} for a in shown["attachments"]
         ],
     }
 
@@ -94,7 +92,7 @@ def thread_out(thread) -> dict:
         "page": thread.page.number,
         "page_size": thread.page.page_size,
         "num_pages": thread.page.num_pages,
-        "messages": [message_out(m, thread.enquiry.pk) for m in thread.messages],
+        "messages": [message_out(m, thread.enquiry.pk) for m in thread.shown],
     }
 
 
@@ -115,14 +113,18 @@ def messages_list(request, enquiry_id: UUID, q: Query[PageQuery]):
 @router.post(
     "/enquiries/{enquiry_id}/messages",
     response={201: MessageOut},
-    summary="Post a secure message (multipart/form-data: body, optional reply_to, up to 5 files of at most "
-    "OPENMASH_ATTACHMENT_MAX_BYTES each: PDF, PNG, JPEG, DOCX, XLSX or UTF-8 text, checked by content)",
+    summary="Post a secure message (multipart/form-data: body, optional reply_to, optional sensitivity: standard "
+    "(default: every member reads it), sensitive (the MASH and the allocated worker; the agencies asked see it is "
+    "held) or sealed (the partnership's sealed roles only); up to 5 files of at most "
+    "OPENMASH_ATTACHMENT_MAX_BYTES each: PDF, PNG, JPEG, DOCX, XLSX or UTF-8 text, checked by content). 422 for a "
+    "sensitivity not in the list",
 )
 def message_create(
     request,
     enquiry_id: UUID,
     body: Form[str],
     reply_to: Form[UUID | None] = None,
+    sensitivity: Form[Sensitivity] = "standard",
     files: File[list[UploadedFile]] = None,
 ):
     message = services.message_post(
@@ -131,15 +133,18 @@ def message_create(
         body=body,
         files=list(files or []),
         reply_to_id=reply_to,
+        sensitivity=sensitivity,
         via="api",
     )
-    return Status(201, message_out(message, enquiry_id))
+    shown = message_shown(request.actor, message, basis="sender")  # the sender reads their own whole (message_owner)
+    return Status(201, message_out(shown, enquiry_id))
 
 
 @router.get(
     "/enquiries/{enquiry_id}/attachments/{attachment_id}",
     response={200: None},
-    summary="Download an attachment (Content-Disposition: attachment; the detected content type; audited)",
+    summary="Download an attachment (Content-Disposition: attachment; the detected content type; audited); 403 "
+    "(audited) when its message is held from the reader by its sensitivity",
     openapi_extra={
         "responses": {
             200: {

@@ -11,13 +11,14 @@ from django.db import models
 
 from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel
+from openmash.sharing.choices import ItemSensitivity
 
 User = settings.AUTH_USER_MODEL
 
 
 class Message(BaseModel):
-    """One message on an enquiry's thread: who wrote it, as which agency and role, when, and what (encrypted).
-    reply_to: the message it answers (on the same thread), or None."""
+    """One message on an enquiry's thread: who wrote it, as which agency and role, when, what (encrypted) and how
+    sensitive it is. reply_to: the message it answers (on the same thread), or None."""
 
     enquiry = models.ForeignKey("enquiries.Enquiry", on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -26,6 +27,9 @@ class Message(BaseModel):
     sent_at = models.DateTimeField()
     body = EncryptedTextField(max_length=10_000)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    #: The sender's choice (ADR 0017 addendum): standard, sensitive or sealed, the words of a contributed item
+    #: (sharing.choices.ItemSensitivity). Who reads each level whole: access.messaging.message_audience.
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
 
     class Meta:
         ordering = ["sent_at", "id"]

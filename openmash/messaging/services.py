@@ -3,16 +3,23 @@ content, the audit events and the in-app notices to the thread's members, all or
 
 Who may post is decided by openmash.access.messaging (a member of the enquiry's thread now); what may be attached by
 messaging.filecheck (by content). Errors: NotFound (not on the thread, or no such enquiry: the same answer),
-ValidationFailed with errors under "body", "files" and "reply_to"."""
+ValidationFailed with errors under "body", "files", "reply_to" and "sensitivity"."""
 
 from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from openmash.access.messaging import thread_basis, thread_enquiry_get_for, thread_members
+from openmash.access.messaging import (
+    MESSAGE_SENSITIVITIES,
+    message_readable,
+    message_recipients,
+    thread_basis,
+    thread_enquiry_get_for,
+)
 from openmash.audit.services import audit_batch, audit_record
 from openmash.core import crypto
 from openmash.core.exceptions import NotFound, ValidationFailed
@@ -113,21 +120,36 @@ def _files_check(files: list, errors: dict, *, actor=None, enquiry=None) -> list
     return checked
 
 
-def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, via: str = "page") -> Message:
+#: The error for a sensitivity that is not one of MESSAGE_SENSITIVITIES.
+SENSITIVITY_MESSAGE = "Select how sensitive the message is: standard, sensitive or sealed"
+
+
+def message_post(
+    *, actor, enquiry_id, body: str, files=(), reply_to_id=None, sensitivity: str = "standard", via: str = "page"
+) -> Message:
     """Post a message on the enquiry's thread. In: the actor; the enquiry id; the body (text, required, at most
     MAX_BODY characters); files: (name, bytes) pairs, at most MAX_FILES, each accepted by filecheck.file_check;
-    reply_to_id: a message on the same thread, or None; via: "page" or "api" (for the audit). Out: the Message.
-    Writes the message, each attachment and its encrypted content, one audit "create" event each, and a
-    notification to every other member of the thread, in one transaction."""
+    reply_to_id: a message on the same thread that the actor reads whole (a held one answers as not on the thread),
+    or None; sensitivity: "standard" (default), "sensitive" or "sealed" (the sender's choice, ADR 0017 addendum;
+    who reads each is access.messaging.message_audience), anything else an error under "sensitivity"; via: "page"
+    or "api" (for the audit). Out: the Message. Writes the message, each attachment and its encrypted content, one
+    audit "create" event each (the level in the message's detail), and a notification to every other member of the
+    thread who reads it whole (access.messaging.message_recipients), in one transaction."""
     enquiry = thread_enquiry_get_for(actor, enquiry_id)
     basis = thread_basis(actor, enquiry)
     errors: dict[str, list[str]] = {}
     text = _body_clean(body, errors)
+    if sensitivity not in MESSAGE_SENSITIVITIES:
+        errors["sensitivity"] = [SENSITIVITY_MESSAGE]
     checked = _files_check(list(files or ()), errors, actor=actor, enquiry=enquiry)
     reply_to = None
     if reply_to_id:
-        reply_to = Message.objects.filter(pk=reply_to_id, enquiry=enquiry).first()
-        if reply_to is None:
+        try:
+            reply_to = Message.objects.filter(pk=reply_to_id, enquiry=enquiry).first()
+        except (ValueError, TypeError, ValidationError):
+            reply_to = None
+        if reply_to is None or not message_readable(actor, reply_to, basis=basis):
+            reply_to = None
             errors["reply_to"] = ["The message you are replying to is not on this thread"]
     if errors:
         raise ValidationFailed("The message was not sent", errors=errors)
@@ -140,12 +162,19 @@ def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, vi
             sent_at=timezone.now(),
             body=text,
             reply_to=reply_to,
+            sensitivity=sensitivity,
         )
         audit_record(
             actor=actor,
             action="create",
             obj=message,
-            detail={"basis": basis, "attachments": len(checked), "via": via, "reply": reply_to is not None},
+            detail={
+                "basis": basis,
+                "attachments": len(checked),
+                "via": via,
+                "reply": reply_to is not None,
+                "sensitivity": sensitivity,
+            },
         )
         for found, data, scanned in checked:
             attachment = Attachment.objects.create(
@@ -161,19 +190,26 @@ def message_post(*, actor, enquiry_id, body: str, files=(), reply_to_id=None, vi
                 actor=actor,
                 action="create",
                 obj=attachment,
-                detail={"content_type": found.content_type, "size": found.size, "via": via, "virus_scan": scanned},
+                detail={
+                    "content_type": found.content_type,
+                    "size": found.size,
+                    "via": via,
+                    "virus_scan": scanned,
+                    "sensitivity": sensitivity,
+                },
             )
         _notify(enquiry, message, actor)
     return message
 
 
 def _notify(enquiry, message, actor) -> int:
-    """An in-app notice to each other member of the thread: the contact's reference and what happened, never the
-    message or a name (no personal data in notices). Returns how many were sent."""
+    """An in-app notice to each other member of the thread who reads the message whole (message_recipients): the
+    contact's reference and what happened, never the message, its sensitivity or a name (no personal data in
+    notices). Returns how many were sent."""
     from openmash.enquiries.services import notification_send
 
     reference = enquiry.contact.reference
-    users = {m.user for m in thread_members(enquiry) if m.user_id != actor.user.pk}
+    users = {m.user for m in message_recipients(enquiry, message) if m.user_id != actor.user.pk}
     for user in sorted(users, key=lambda u: u.pk):
         notification_send(
             user=user,
@@ -183,4 +219,4 @@ def _notify(enquiry, message, actor) -> int:
     return len(users)
 
 
-__all__ = ["MAX_BODY", "MAX_FILES", "attachment_bytes", "message_post", "NotFound"]
+__all__ = ["MAX_BODY", "MAX_FILES", "SENSITIVITY_MESSAGE", "attachment_bytes", "message_post", "NotFound"]

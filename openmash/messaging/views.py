@@ -20,6 +20,15 @@ from openmash.messaging.selectors import LAST_PAGE
 from openmash.web.forms import apply_service_errors
 from openmash.web.paging import pagination
 
+#: The confirmation after sending, by the message's sensitivity (who can read it: access.messaging).
+SENT = {
+    "standard": "Message sent. Everyone on this thread can read it.",
+    "sensitive": "Message sent as sensitive. The MASH and the allocated social worker can read it; the other "
+    "agencies see that a message is held.",
+    "sealed": "Message sent as sealed. Only the roles your partnership names for sealed information can read it; "
+    "everyone else sees that a message is held.",
+}
+
 
 def _back(actor, thread) -> tuple[str, str]:
     """(url, label) of the page the reader came from: the enquiry (hub), their agency's request, the MASH pack."""
@@ -50,17 +59,20 @@ def thread(request, enquiry_id):
                     body=cd["body"],
                     files=[cd["file"]] if cd.get("file") else [],
                     reply_to_id=cd.get("reply_to"),
+                    sensitivity=cd["sensitivity"],
                     via="page",
                 )
             except ValidationFailed as exc:
                 apply_service_errors(form, exc, key_to_field=form.field_for_service_key)
             else:
-                messages.success(request, "Message sent. Everyone on this thread can read it.")
+                messages.success(request, SENT[cd["sensitivity"]])
                 return redirect(f"{reverse('messaging:thread', args=[enquiry_id])}#latest")
     else:
         form = MessageForm(initial={"reply_to": request.GET.get("reply_to") or None})
     found = selectors.thread_read(actor=actor, enquiry_id=enquiry_id, page=request.GET.get("page") or LAST_PAGE)
-    replying = selectors.thread_message(thread=found, message_id=form["reply_to"].value())
+    replying = selectors.thread_message(actor=actor, thread=found, message_id=form["reply_to"].value())
+    if replying and request.method == "GET":  # a reply starts at the level of the message it answers
+        form.initial["sensitivity"] = replying["sensitivity"]
     back_url, back_label = _back(actor, found)
     ctx = {
         "thread": found,

@@ -570,7 +570,8 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
     files: person.json (details over the cluster: names, dates, identifiers, addresses, aliases), contacts.json (each
     contact naming them, its narrative and outcome), chronology.json (every entry, every sensitivity: the privacy
     officer decides what to redact before release), answers.json (agencies' answers to the hub's requests about the
-    contacts), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
+    contacts), messages.json (the secure messages on those contacts' enquiries, a sealed one held: ADR 0017
+    addendum), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
     For the privacy officer only (`subject_access.export`; the caller checks a fresh step-up). Audited `export` of
     the person with the number of records in each file. Out: (file name, zip bytes). NotFound for no such person."""
     from openmash.access.sharing import answer_text_held
@@ -672,6 +673,11 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
             "request__agency", "request__enquiry__contact"
         )
     ]
+    from openmash.messaging.selectors import messages_for_subject_access
+
+    # the secure messages on those contacts' enquiries, each at its sensitivity: a sealed one held here as on the
+    # thread (access.messaging.message_shown; ADR 0017 addendum)
+    files["messages.json"] = messages_for_subject_access(actor=actor, contact_ids=contact_ids)
     seen = person_seen_events_for_export(actor=actor, cluster=cluster)
     files["access_history.json"] = seen
     buffer = io.BytesIO()

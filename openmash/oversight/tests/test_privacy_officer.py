@@ -262,6 +262,7 @@ def test_subject_access_export_after_step_up_holds_every_record_and_is_audited(w
         "contacts.json",
         "chronology.json",
         "answers.json",
+        "messages.json",
         "access_history.json",
         "README.txt",
     }
