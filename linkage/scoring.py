@@ -35,6 +35,7 @@ __all__ = [
     "HOLD_REVIEW",
     "HOLD_SAME_AGENCY",
     "HOLD_SIBLINGS",
+    "NO_DOB_CEILING",
     "PairExplanation",
     "Scores",
     "automatic_link_holds",
@@ -44,6 +45,7 @@ __all__ = [
     "pair_clashes",
     "explain",
     "explain_records",
+    "no_dob_ceiling",
     "same_agency",
     "score_pairs",
 ]
@@ -355,6 +357,44 @@ def clear_same_person(model: ModelConfig, levels: np.ndarray, hold: np.ndarray) 
     return (hold == HOLD_NONE) & given & family & same_dob & household
 
 
+#: The highest probability a pair may show when it has no date of birth to compare (blank on either side) and no
+#: shared validated identifier (practitioner review of issue 6, leftovers: "Caroline" and "Lynn", Barrett and Barry,
+#: one address, no date of birth on one record, scored 0.989 and a reviewer read that as near certain). Without a date
+#: of birth the comparisons left are the names, the sex and the address, and those are exactly what the people of
+#: one household share: a mother and her daughter, two siblings, share an address and a surname (or a spelling of
+#: it), and a nickname list makes many first names "agree". Fellegi-Sunter adds the address's weight (about +9.4
+#: bits) as if it were independent of the names; within a household it is not, so the sum overstates the evidence.
+#: The decision rule: such a pair's weight is lowered to this probability's (its fields keep their own weights, and
+#: the explanation shows the lowering as its own term). 0.8 is below every upper threshold a partnership may set
+#: (never an automatic join) and above the lower ones (still offered for review: one child may well be behind both
+#: records, and only a date of birth or an identifier can say so). The batch bench counts pairs from 0.5, so its
+#: precision, recall and F1 do not move.
+NO_DOB_CEILING = 0.8
+_NO_DOB_REASON = (
+    "no date of birth to compare and no shared identifier: names and an address alone (which a household shares) "
+    "count as 0.8 likely at most"
+)
+
+
+def no_dob_ceiling(model: ModelConfig, levels: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Per pair (float, bits, <= 0): how much ``NO_DOB_CEILING`` lowers the match weight ``weight`` (with the prior):
+    0 unless the pair has no date of birth to compare (the ``date_of_birth`` comparison blank) and no rule level (a
+    shared validated identifier, or two different NHS numbers) and its weight says more than the ceiling. A model
+    without a date of birth comparison is not lowered. Pure."""
+    out = np.zeros(len(levels))
+    dob_known = _level_mask(model, levels, "date_of_birth", lambda label: True)
+    if dob_known is None:
+        return out
+    ruled = np.zeros(len(levels), dtype=bool)
+    for k, c in enumerate(model.comparisons):
+        rules = np.array([False] + [s.rule is not None for s in c.comparison().specs])
+        ruled |= rules[levels[:, k].astype(np.int16) + 1]
+    cap = float(np.log2(NO_DOB_CEILING / (1 - NO_DOB_CEILING)))
+    over = ~dob_known & ~ruled & (weight > cap)
+    out[over] = cap - weight[over]
+    return out
+
+
 def _tf_adjustment(f: Features, left: np.ndarray, right: np.ndarray, field: str, u_exact: float, floor: float):
     tf = getattr(f, f"{field}_tf")
     value = np.maximum(np.maximum(tf[left], tf[right]), floor)
@@ -408,6 +448,7 @@ def score_pairs(
     tables = _tables(model)
     bayes, link, never = _bayes_weights(model, f, left, right, levels, tables, term_frequencies)
     weight = bayes + _prior_weight(model.probability_two_random_records_match)
+    weight = weight + no_dob_ceiling(model, levels, weight)
     prob = _probability(weight)
     rule = np.zeros(len(left), dtype=np.int8)
     rule[link] = 1
@@ -511,6 +552,11 @@ def explain(model: ModelConfig, f: Features, i: int, j: int, *, term_frequencies
         if entry is not None and level == entry[2] and term_frequencies:
             weight += float(_tf_adjustment(f, left, right, entry[0], entry[1], model.tf_min_u)[0])
         fields.append(FieldExplanation(c.name, comp.title, spec.label, spec.reason, weight, spec.rule))
+    lowered = sum(x.weight for x in fields) + _prior_weight(model.probability_two_random_records_match)
+    lowered = float(scores.match_weight[0]) - lowered
+    if lowered < -1e-9:  # NO_DOB_CEILING: its own term, so the terms still add up to the weight
+        fields.append(FieldExplanation("no_date_of_birth", "Without a date of birth", "ceiling", _NO_DOB_REASON,
+                                       lowered, None))  # fmt: skip
     prob = float(scores.match_probability[0])
     hold = int(scores.hold[0]) if prob > 0 else HOLD_NONE
     return PairExplanation(

@@ -90,6 +90,7 @@ class SplinkBackend(LinkageBackend):
         from splink import Linker
 
         settings = to_splink_settings(model, self.engine)
+        settings["retain_intermediate_calculation_columns"] = True  # each comparison's weight: the ceiling below
         api = self._api()
         if len(frames) == 1:
             prepared = [splink_input(frames[0], model)]
@@ -115,4 +116,34 @@ class SplinkBackend(LinkageBackend):
                 "match_weight": result["match_weight"].astype(float),
             }
         )
+        out = _no_dob_ceiling(out, result, model, pd.concat(frames, ignore_index=True))
+        if threshold is not None:
+            out = out[out["match_probability"] >= threshold]
         return out.sort_values("match_probability", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _no_dob_ceiling(out: pd.DataFrame, result: pd.DataFrame, model: ModelConfig, records: pd.DataFrame) -> pd.DataFrame:
+    """``linkage.scoring.NO_DOB_CEILING`` on Splink's scores (Splink has no such rule): a pair with no date of birth
+    on either record (``dob`` null in the normalised ``records``, the date of birth comparison's blank level) and no
+    rule level (a rule is a fixed +-100-bit level: any comparison's ``mw_`` weight past 50 bits) has its weight
+    lowered to the ceiling's, as ``linkage.scoring.score_pairs`` does. A model without a date of birth comparison is
+    left as it is."""
+    import numpy as np
+
+    from linkage.scoring import NO_DOB_CEILING
+
+    if not any(c.name == "date_of_birth" for c in model.comparisons) or "dob" not in records.columns:
+        return out
+    blank = set(records.loc[records["dob"].isna(), "unique_id"].astype(str))
+    no_dob = out["record_id_l"].isin(blank).to_numpy() | out["record_id_r"].isin(blank).to_numpy()
+    ruled = np.zeros(len(out), dtype=bool)
+    for c in model.comparisons:
+        if f"mw_{c.name}" in result.columns:
+            ruled |= np.abs(result[f"mw_{c.name}"].astype(float).fillna(0).to_numpy()) >= 50
+    cap = float(np.log2(NO_DOB_CEILING / (1 - NO_DOB_CEILING)))
+    over = no_dob & ~ruled & (out["match_weight"].to_numpy() > cap)
+    if over.any():
+        out = out.copy()
+        out.loc[over, "match_weight"] = cap
+        out.loc[over, "match_probability"] = NO_DOB_CEILING
+    return out

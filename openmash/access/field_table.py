@@ -53,8 +53,9 @@ FIELD_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "identity": ("ethnicity", "identifiers", "addresses", "aliases"),
         # the people around them, each relationship with its source
         "network": ("relationships",),
-        # each agency's record of them and the links that joined the records (ADR 0005)
-        "records": ("records", "links"),
+        # each agency's record of them and the links that joined the records (ADR 0005); where the joined records
+        # disagree on the date of birth, sex or current address, with the agencies holding each (issue 6)
+        "records": ("records", "links", "disagreements"),
         # the merged chronology
         "history": ("chronology",),
         # whether they are open to children's social care and to whom (issue 5 fault 6)
@@ -363,6 +364,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "relationships": "Relationships",
         "records": "What each agency holds",
         "links": "Joined as one person",
+        "disagreements": "Where agencies disagree",
         "chronology": "Chronology",
         "allocation": "Children's social care",
         "child_status": "Plans and looked-after status",

@@ -84,6 +84,37 @@ class AgencyRecordOut(Schema):
     source_feed: str
 
 
+class DobHeldOut(Schema):
+    date_of_birth: dt.date
+    agency: str
+
+
+class SexHeldOut(Schema):
+    sex: str = Field(description="M or F (a record with the sex not recorded says nothing)")
+    agencies: list[str]
+
+
+class AddressSentOut(Schema):
+    agency: str
+    sent: dt.date | None = Field(None, description="When the agency sent the record holding this address")
+
+
+class AddressHeldOut(Schema):
+    address: str
+    postcode: str
+    held: list[AddressSentOut] = Field(description="The agencies holding it, the most recent first")
+    latest: bool = Field(description="The address most recently sent by any agency")
+
+
+class DisagreementsOut(Schema):
+    """Where the agency records joined into the person disagree (people.summary.disagreements; issue 6): each date
+    of birth, sex and current address held, with the agencies holding it. A list is [] when the records agree."""
+
+    date_of_birth: list[DobHeldOut] = []
+    sex: list[SexHeldOut] = []
+    address: list[AddressHeldOut] = []
+
+
 class RecordLinkOut(Schema):
     """A current confirmed link joining two of the person's records: the rule that made it ("nhs_number", ...) or
     "reviewer" with the user who decided, when, why, and each field's evidence ({field: {weight, level, reason}})."""
@@ -155,6 +186,11 @@ class PersonOut(PersonSummaryOut):
     )
     records: list[AgencyRecordOut] = Field(default_factory=list, description="Hub and allocated worker only")
     links: list[RecordLinkOut] = Field(default_factory=list, description="Hub and allocated worker only")
+    disagreements: DisagreementsOut | None = Field(
+        None,
+        description="Where the joined agency records disagree on the date of birth, sex or current address, with "
+        "the agencies holding each: the hub and the allocated worker only (access.field_table 'disagreements')",
+    )
     case_status: CaseStatusOut | None = Field(
         None,
         description="Whether the child is open to children's social care, and to whom: the hub and the allocated "
@@ -367,6 +403,7 @@ PERSON_API_KEYS: dict[str, str] = {
     "merged_person_ids": "aliases",
     "records": "records",
     "links": "links",
+    "disagreements": "disagreements",
     "relationships": "relationships",
     "case_status": "allocation",
     "child_statuses": "child_status",
@@ -419,6 +456,23 @@ def person_out(actor, person, access=None) -> dict:
         out["records"] = [
             {k: v for k, v in agency_record_shown(records, r).items() if k != "fields"} for r in picture.records
         ]
+    if picture is not None and "disagreements" in fields:
+        from openmash.people.summary import disagreements
+
+        found = disagreements(person, picture.records)
+        out["disagreements"] = {
+            "date_of_birth": [{"date_of_birth": d, "agency": a} for a, d in found["date_of_birth"]],
+            "sex": [{"sex": code, "agencies": names} for code, names in found["sex"]],
+            "address": [
+                {
+                    "address": row["address"],
+                    "postcode": row["postcode"],
+                    "held": [{"agency": a, "sent": sent} for a, sent in row["held"]],
+                    "latest": row["latest"],
+                }
+                for row in found["address"]
+            ],
+        }
     if picture is not None and "links" in fields:
         out["links"] = [
             {

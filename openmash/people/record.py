@@ -84,6 +84,12 @@ def _records(actor, person, picture, audience: str) -> str:
     return "; ".join(out)
 
 
+def _disagreements(person, picture) -> str:
+    from openmash.people.summary import disagreements, disagreements_text
+
+    return disagreements_text(disagreements(person, picture.records))
+
+
 def _text(actor, person, field: str, details: dict, audience: str = "") -> str:
     """The text shown for one field of a person's record (person read by people.selectors.person_get, with its
     cluster's picture attached)."""
@@ -104,6 +110,7 @@ def _text(actor, person, field: str, details: dict, audience: str = "") -> str:
         "relationships": lambda: _relationships(person),
         "records": lambda: _records(actor, person, picture, audience),
         "links": lambda: "; ".join(f"{x.record_l.agency.name} and {x.record_r.agency.name}" for x in picture.links),
+        "disagreements": lambda: _disagreements(person, picture),
         "chronology": lambda: "See the chronology (its own PDF)",
         "allocation": lambda: _allocation(actor, person),
         "child_status": lambda: _statuses(person),

@@ -19,6 +19,11 @@ The rules (from the practitioner review):
   says "agencies disagree" rather than picking one silently.
 - Addresses are listed once per normalised address, with the agencies that hold each (``addresses_deduplicated``,
   finding 12).
+- Sexes and current addresses the joined records disagree on are listed the same way (``sex_disagreement``,
+  ``address_disagreement``; the leftovers of the review): police recording a child as male and the GP as female
+  is shown with both agencies, and agencies holding different current addresses are each listed with the agencies
+  and the dates they sent them, the most recent marked. ``disagreements`` gathers the three for the page, the API
+  and the record's CSV and PDF (access.field_table person "disagreements", shown only with the agency records).
 """
 
 from __future__ import annotations
@@ -98,6 +103,116 @@ def dob_disagreement(date_of_birth: dt.date | None, records) -> list[tuple[str, 
         return []
     order = sorted(held.items(), key=lambda item: item[0] != date_of_birth)
     return [(agency, date) for date, agency in order]
+
+
+def sex_disagreement(sex: str, records) -> list[tuple[str, list[str]]]:
+    """[(sex code, [agency names holding it])] for each distinct known sex ("M", "F"; "U", not recorded, is no
+    disagreement) the joined records hold, when they hold more than one: the person's own sex first, then in the
+    order the records came (oldest first); [] when they agree. Pure."""
+    held: dict[str, list[str]] = {}
+    for r in records:
+        code = getattr(r, "sex", "") or ""
+        if code in ("", "U"):
+            continue
+        names = held.setdefault(code, [])
+        name = _agency_name(r)
+        if name not in names:
+            names.append(name)
+    if len(held) < 2:
+        return []
+    return sorted(held.items(), key=lambda item: item[0] != sex)
+
+
+def _postcode_key(postcode: str) -> str:
+    return (postcode or "").replace(" ", "").upper()
+
+
+def address_disagreement(records) -> list[dict]:
+    """The current addresses the joined records hold, when they hold more than one: each address once (grouped by
+    postcode and first line, as ``addresses_deduplicated`` groups them) as {"address": the address as the first
+    record holding it sent it, "postcode", "held": [(agency name, date the agency sent it)], "latest": whether it
+    is the most recently sent, "sent": that latest date}, the most recent first; [] when every record holding an
+    address holds the same one. A record with neither address nor postcode says nothing. Pure."""
+    groups: dict[tuple[str, str], dict] = {}
+    for r in records:
+        postcode = _postcode_key(getattr(r, "postcode", ""))
+        address = (getattr(r, "address", "") or "").strip()
+        if not postcode and not address:
+            continue
+        line1 = compact(address.split(",")[0]) if address else ""
+        # a record with the postcode but no first line agrees with any record at that postcode; one with a first
+        # line but no postcode, with any record holding that first line
+        match = next(
+            (
+                k
+                for k in groups
+                if (k[0] == postcode and (not line1 or not k[1] or k[1] == line1))
+                or (not postcode and line1 and k[1] == line1)
+            ),
+            None,
+        )
+        group = groups.get(match) if match is not None else None
+        if group is None:
+            group = groups[(postcode, line1)] = {
+                "address": address,
+                "postcode": getattr(r, "postcode", "") or "",
+                "held": [],
+            }
+        elif not group["address"] and address:
+            group["address"] = address
+        sent = getattr(r, "received_at", None)
+        group["held"].append((_agency_name(r), sent.date() if isinstance(sent, dt.datetime) else sent))
+    if len(groups) < 2:
+        return []
+    out = list(groups.values())
+    for g in out:
+        dates = [d for _a, d in g["held"] if d]
+        g["sent"] = max(dates) if dates else None
+        g["held"].sort(key=lambda h: h[1] or dt.date.min, reverse=True)
+    out.sort(key=lambda g: g["sent"] or dt.date.min, reverse=True)
+    for i, g in enumerate(out):
+        g["latest"] = i == 0 and g["sent"] is not None
+    return out
+
+
+def disagreements(person, records) -> dict:
+    """Where the records joined into `person` disagree: {"date_of_birth": dob_disagreement, "sex":
+    sex_disagreement, "address": address_disagreement} (each [] when they agree). In: the person and their joined
+    agency records (agency loaded, oldest first). Pure: no queries."""
+    return {
+        "date_of_birth": dob_disagreement(person.date_of_birth, records),
+        "sex": sex_disagreement(person.sex, records),
+        "address": address_disagreement(records),
+    }
+
+
+def _day(value) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "date not known"
+
+
+def disagreement_lines(found: dict) -> list[tuple[str, str]]:
+    """``disagreements``' answer in words, one (kind, text) per value held, for the page, the CSV and the PDF:
+    ("date_of_birth", "11 April 2014: County Police"), ("sex", "Male: County Police"), ("address", "4 Elm Road,
+    EX1 1AA: County Police (3 March 2026), most recent"). [] when the records agree. Pure."""
+    from openmash.people.choices import Sex
+
+    lines = [("date_of_birth", f"{_day(date)}: {agency}") for agency, date in found.get("date_of_birth", [])]
+    lines += [("sex", f"{Sex(code).label}: {', '.join(names)}") for code, names in found.get("sex", [])]
+    for row in found.get("address", []):
+        place = row["address"]
+        if row["postcode"] and _postcode_key(row["postcode"]) not in _postcode_key(place):
+            place = f"{place}, {row['postcode']}" if place else row["postcode"]
+        held = ", ".join(f"{agency} ({_day(sent)})" for agency, sent in row["held"])
+        lines.append(("address", f"{place}: {held}{', most recent' if row['latest'] else ''}"))
+    return lines
+
+
+def disagreements_text(found: dict) -> str:
+    """The CSV's and the PDF's words for ``disagreements``: "Date of birth 11 April 2014: County Police; ..." or
+    "None: the agencies' records agree". Pure."""
+    kinds = {"date_of_birth": "Date of birth", "sex": "Sex", "address": "Current address"}
+    lines = disagreement_lines(found)
+    return "; ".join(f"{kinds[k]} {text}" for k, text in lines) or "None: the agencies' records agree"
 
 
 def resolve(person, *, records, identifiers, addresses) -> Resolved:

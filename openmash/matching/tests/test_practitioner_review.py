@@ -88,3 +88,24 @@ def test_a_strong_match_whose_names_disagree_is_proposed_not_joined(imported):
     assert _record("RVP202").person_id != _record("RVH202").person_id
     link = _links("RVP202", "RVH202").get()
     assert link.state == LinkState.PROPOSED and "possibly two children of one name" in link.reason
+
+
+POLICE5 = ["RVP501,Caroline,Barrett,2011-02-17,F,EX4 6PX,31 Longbrook Street,,,2026-10-01,Welfare concern,x"]
+HEALTH5 = ["RVH501,Lynn,Barry,,F,EX4 6PX,31 Longbrook Street,,,2026-10-02,Health contact,y"]
+
+
+def test_no_date_of_birth_and_no_identifier_is_never_shown_as_near_certain(imported):
+    """Leftovers of the issue 6 review: Caroline ("Lynn") Barrett and Lynn Barry at one address, the health record
+    without a date of birth, were proposed at 0.989. The proposal stays, at the engine's no-DOB ceiling, and the
+    review page's terms say why (linkage.scoring.NO_DOB_CEILING)."""
+    from linkage.scoring import NO_DOB_CEILING
+    from openmash.matching.selectors import score_lines
+
+    imported("police5.csv", "police", POLICE5)
+    imported("health5.csv", "health-gp", HEALTH5)
+    link = _links("RVP501", "RVH501").get()
+    assert link.state == LinkState.PROPOSED
+    assert link.match_probability <= NO_DOB_CEILING + 1e-9
+    lines = score_lines(link.field_weights)
+    assert any("no date of birth" in line.reason and line.weight < 0 for line in lines)
+    assert abs(sum(line.weight for line in lines) - link.match_weight) < 0.01

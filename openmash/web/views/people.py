@@ -23,7 +23,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.matching.selectors import pending_for_people
 from openmash.oversight.selectors import live_break_glass_for
 from openmash.people import selectors as people_selectors
-from openmash.people.summary import addresses_deduplicated, dob_disagreement
+from openmash.people.summary import addresses_deduplicated, disagreement_lines, disagreements
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
 from openmash.web.presenters import search_miss_hint
@@ -125,9 +125,10 @@ def person_detail(request, person_id):
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
         "picture": person.picture,
-        # each address once, with the agencies holding it; dates of birth the joined records disagree on (issue 6)
+        # each address once, with the agencies holding it; the dates of birth, sexes and current addresses the
+        # joined records disagree on, with the agencies holding each (issue 6; field_table "disagreements")
         "addresses": addresses_deduplicated(person.picture.addresses, person.picture.records),
-        "dob_disagreement": dob_disagreement(person.date_of_birth, person.picture.records),
+        **_disagreements_shown(person, fields),
         # each agency's record as the one answer renders it (field_table "agency_record", the person's audience)
         "record_rows": [
             agency_record_shown(field_access(actor, person, record_type="agency_record", audience=visible.audience), r)
@@ -145,6 +146,20 @@ def person_detail(request, person_id):
         "nav_active": "people",
     }
     return render(request, "web/people/detail.html", ctx)
+
+
+def _disagreements_shown(person, fields) -> dict:
+    """The person page's disagreements ({} unless the field table shows "disagreements" to the reader):
+    dob_disagreement, sex_disagreement, address_disagreement (people.summary) and disagreement_lines."""
+    if "disagreements" not in fields:
+        return {"disagreement_lines": []}
+    found = disagreements(person, person.picture.records)
+    return {
+        "dob_disagreement": found["date_of_birth"],
+        "sex_disagreement": found["sex"],
+        "address_disagreement": found["address"],
+        "disagreement_lines": disagreement_lines(found),
+    }
 
 
 def _person_record_export(request, person_id, fmt: str):
