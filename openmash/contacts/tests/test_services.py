@@ -158,7 +158,7 @@ def test_child_with_allocated_worker_is_routed_to_them(make_actor, referrer):
     allocation_open(subject_person(first), worker)
 
     school = make_actor("referrer", "school-oak")
-    person_search(actor=school, identifier_type="nhs_number", identifier=VALID_NHS)  # found at intake
+    person_search(actor=school, name="Amelia Testchild", date_of_birth=dt.date(2018, 4, 2))  # found at intake
     contact, _ = contact_create(
         actor=school, data=contact_payload(subjects=[{"person_id": str(subject_person(first).pk)}])
     )
