@@ -136,12 +136,20 @@ def test_the_api_candidates_lookup_refuses_one_item_with_a_field_message(known, 
     assert not AuditEvent.objects.filter(actor_user_id=referrer.user.pk, action="search").exists()
 
 
-def test_the_api_candidates_lookup_finds_on_two_items_or_an_identifier(known, referrer, api):
+def test_the_api_candidates_lookup_finds_on_two_items_or_an_identifier(known, referrer, screener, api):
     client = api(referrer)
     both = client.post("/intake/candidates", {"surname": "Testchild", "date_of_birth": "2018-04-02"})
     assert [i["id"] for i in both.json()["items"]] == [str(known.pk)]
-    ident = client.post("/intake/candidates", {"identifiers": [{"type": "nhs_number", "value": VALID_NHS}]})
-    assert [i["id"] for i in ident.json()["items"]] == [str(known.pk)]
+    ident = {"identifiers": [{"type": "nhs_number", "value": VALID_NHS}]}
+    assert [i["id"] for i in api(screener).post("/intake/candidates", ident).json()["items"]] == [str(known.pk)]
+    # someone the referrer may not open is offered only when the name and date of birth given agree too (access.search:
+    # an NHS number alone would tell them the child's name and date of birth)
+    alone = client.post("/intake/candidates", ident)
+    assert alone.status_code == 200 and alone.json()["items"] == []
+    named = client.post(
+        "/intake/candidates", {**ident, "forename": "Amelia", "surname": "Testchild", "date_of_birth": "2018-04-02"}
+    )
+    assert [(i["id"], i["exact"]) for i in named.json()["items"]] == [(str(known.pk), True)]
 
 
 @pytest.mark.parametrize("item", SINGLE_CANDIDATE_ITEMS.values(), ids=SINGLE_CANDIDATE_ITEMS.keys())

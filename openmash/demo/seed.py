@@ -863,18 +863,19 @@ class DemoSeeder:
         data, children, linked = self._contact_data(plan)
         actor = self.actors[plan.recorder]
         if not actor.is_hub:
-            # As at the front door: a professional first finds each known person by NHS number, or by name and
-            # date of birth, which is what lets them link the contact to that record. (A year of searches replayed
-            # in a minute: not subject to the per-user search rate limit.)
+            # As at the front door: a professional first finds each known person by name and date of birth, which
+            # is what lets them link the contact to that record (a person they may not open is listed only when the
+            # name and date of birth typed agree: access.search, so an NHS number alone finds them nobody). (A year
+            # of searches replayed in a minute: not subject to the per-user search rate limit.)
             for person in linked:
-                if person.nhs_number:
+                name = f"{person.forename} {person.surname}"
+                dob = person.date_of_birth or person.expected_date_of_birth
+                if dob is not None:
+                    person_search(actor=actor, name=name, date_of_birth=dob, rate_limited=False)
+                elif person.nhs_number:
                     person_search(
                         actor=actor, identifier_type="nhs_number", identifier=person.nhs_number, rate_limited=False
                     )
-                else:
-                    name = f"{person.forename} {person.surname}"
-                    dob = person.date_of_birth or person.expected_date_of_birth
-                    person_search(actor=actor, name=name, date_of_birth=dob, rate_limited=False)
         # Recorded as it would have been, soon after it was received (the received-date rules are relative).
         contact, _ = contact_create(actor=actor, data=data, recorded_at=plan.received)
         new_people = any("person_id" not in p for p in data["subjects"] + data["household"])

@@ -15,7 +15,9 @@ transposition) or postcode, so one lookup reads a bounded number of rows whateve
 
 Candidates are resolved people (a merged-away person is shown as the person they belong to). ``intake_candidates``
 is the audited entry point; what a referrer is shown of a candidate is the minimum search shows them today: name,
-date of birth and the reasons.
+date of birth and the reasons, and a person they may not open is offered only when the name and the date of birth
+given both agree with them (access.search.search_listing_allowed, the rule the people search applies; ADR 0009
+addendum 3).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.db.models import Prefetch, Q
 
 from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
 from openmash.access.policy import require
+from openmash.access.search import search_people_listed
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import ValidationFailed
 from openmash.people import lookup
@@ -169,14 +172,19 @@ def _score(details: dict, record: AgencyRecord) -> tuple[float, list[str], bool]
     return points, reasons, other_evidence
 
 
-def _exact(details: dict, best: dict) -> None:
+_NAMES = ("given_name", "family_name", "date_of_birth")
+
+
+def _exact(details: dict, best: dict, agreeing: set, agrees) -> None:
     idents = _identifiers(details)
     if not idents:
         return
     q = Q()
     for kind, value in idents.items():
         q |= Q(**{kind: value})
-    for record in AgencyRecord.objects.filter(q).only("person_id", *IDENTIFIER_FIELDS)[:BLOCK_CAP]:
+    for record in AgencyRecord.objects.filter(q).only("person_id", *IDENTIFIER_FIELDS, *_NAMES)[:BLOCK_CAP]:
+        if agrees(record.given_name, record.family_name, record.date_of_birth):
+            agreeing.add(record.person_id)
         reasons = [IDENTIFIER_REASONS[k] for k, v in idents.items() if getattr(record, k) == v]
         current = best.get(record.person_id)
         if current is None:
@@ -203,7 +211,7 @@ def candidate_minimum_unmet(details: dict) -> dict[str, list[str]]:
     return {("surname" if key == "name" else key): messages for key, messages in need.items()}
 
 
-def _close(details: dict, best: dict) -> None:
+def _close(details: dict, best: dict, agreeing: set, agrees) -> None:
     dob = _as_date(details.get("date_of_birth"))
     postcode = (details.get("postcode") or "").strip().upper()
     if lookup.search_minimum_unmet(name=_typed_name(details), date_of_birth=dob, postcode=postcode):
@@ -215,6 +223,8 @@ def _close(details: dict, best: dict) -> None:
         block |= Q(postcode=postcode)
     fields = ("person_id", "given_name", "family_name", "date_of_birth", "sex", "postcode")
     for record in AgencyRecord.objects.filter(block).only(*fields)[:BLOCK_CAP]:
+        if agrees(record.given_name, record.family_name, record.date_of_birth):
+            agreeing.add(record.person_id)
         current = best.get(record.person_id)
         if current is not None and current.exact:
             continue
@@ -223,22 +233,40 @@ def _close(details: dict, best: dict) -> None:
             best[record.person_id] = Candidate(person=None, exact=False, score=points, reasons=reasons)
 
 
-def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> list[Candidate]:
+def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=(), actor=None) -> list[Candidate]:
     """People already known who may be the person described, best first (exact identifier matches, then close
-    matches by score). Not audited and not access-checked: for the audited intake lookup use ``intake_candidates``.
+    matches by score). Not audited: for the audited intake lookup use ``intake_candidates``.
 
     In: ``details`` in the shape of the contact API's person input (forename, surname, date_of_birth (date or ISO
     string), sex, identifiers [{"type", "value"}], address {"postcode"} or postcode); ``limit`` (at most that
-    many); ``exclude_person_ids``: people (resolved ids) not to offer. Out: a list of Candidate. Never raises on
-    odd input (an invalid identifier simply matches nothing)."""
+    many); ``exclude_person_ids``: people (resolved ids) not to offer; ``actor``: whom the list is for, when it is
+    for someone (then only the people access.search.search_listing_allowed lets them be offered: those they may
+    open, and anyone else only when the forename, surname and date of birth given agree with them; attacker review
+    of issue 7), None for trusted code that shows nobody the list (the bench). Out: a list of Candidate. Never
+    raises on odd input (an invalid identifier simply matches nothing)."""
+    return _candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids, actor=actor)[0]
+
+
+def _candidates_for(details: dict, *, limit: int, exclude_person_ids, actor) -> tuple[list[Candidate], int]:
+    """candidates_for, and how many people the listing rule withheld from ``actor`` (0 without an actor)."""
     postcode = details.get("postcode") or (details.get("address") or {}).get("postcode") or ""
     names = {k: _lookalikes_latin(str(details.get(k) or "")) for k in ("forename", "surname")}
     details = {**details, **names, "postcode": postcode}
     best: dict[object, Candidate] = {}
-    _exact(details, best)
-    _close(details, best)
+    # whose records (read by the lookups below, no query of its own) hold the name and date of birth given, by the
+    # search's rules (people.lookup.name_and_dob_matcher): what the listing rule asks of someone the actor may not open
+    agrees = lookup.name_and_dob_matcher(_typed_name(details), _as_date(details.get("date_of_birth")))
+    agreeing: set = set()
+    _exact(details, best, agreeing, agrees)
+    _close(details, best, agreeing, agrees)
     excluded = {str(i) for i in exclude_person_ids}
     ids = [pid for pid in best if str(pid) not in excluded]
+    withheld = 0
+    if actor is not None:
+        # THE listing rule (access.search), before the list is cut to `limit`: someone the actor may not open is
+        # offered only when the name and the date of birth given both agree with them (by the search's rules)
+        listed, _viewable = search_people_listed(actor, {pid: pid in agreeing for pid in ids})
+        withheld, ids = len(ids) - len(listed), listed
     # with the agency records joined into each, so a candidate's name and numbers are resolved as the person's page
     # resolves them (people.summary, through Person.full_name and access.fields.person_minimum_details; issue 6
     # review, findings 1 and 11)
@@ -254,7 +282,7 @@ def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=()) -> l
             best[pid].person = people[pid]
             found.append(best[pid])
     found.sort(key=lambda c: (not c.exact, -c.score, c.person.surname, c.person.forename, str(c.person.pk)))
-    return found[:limit]
+    return found[:limit], withheld
 
 
 def intake_candidates(
@@ -392,16 +420,10 @@ def candidate_summary(candidate: Candidate) -> dict:
 
 
 def _intake_candidates_audited(*, actor, details: dict, limit: int, exclude_person_ids) -> list[Candidate]:
-    found = candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids)
-    audit_record(
-        actor=actor,
-        action="search",
-        object_type="people.person",
-        detail={
-            "by": "intake_candidates",
-            "results": len(found),
-            "exact": sum(1 for c in found if c.exact),
-        },
-    )
+    found, withheld = _candidates_for(details, limit=limit, exclude_person_ids=exclude_person_ids, actor=actor)
+    detail = {"by": "intake_candidates", "results": len(found), "exact": sum(1 for c in found if c.exact)}
+    if withheld:  # for the auditor, never for the referrer (as people.selectors.person_search)
+        detail["withheld"] = withheld
+    audit_record(actor=actor, action="search", object_type="people.person", detail=detail)
     audit_record_many(actor=actor, action="search_result", objects=[c.person for c in found])
     return found

@@ -18,6 +18,10 @@ a search needs an identifier (NHS number, UPN, PNC ID), or at least two of: a na
 or a first and last name with an approximate age. The name counts once however many words it has. Each person
 listed must match at least two of the items typed; when a typed name has words the person does not match (typed
 "Twind Manymatch", person "Twina Manymatch"), three.
+
+Who of the matches may be listed to whom is not decided here: each Match says whether the name and the date of
+birth typed both agree with the person (``name_and_dob_agree``), and access.search.search_listing_allowed lists
+someone the searcher may not open only then (attacker review of issue 7; ADR 0009 addendum 3).
 """
 
 from __future__ import annotations
@@ -263,14 +267,17 @@ def typed_name_keys(name: str) -> tuple[int, dict[tuple[str, str], list[Hit]]]:
 @dataclass
 class Match:
     """One person found: ``person_id`` (the resolved person), ``score`` (higher first), ``exact`` (everything typed
-    agreed exactly), ``reasons`` (plain words, most telling first) and ``parts`` (how many of the items typed it
-    agreed on)."""
+    agreed exactly), ``reasons`` (plain words, most telling first), ``parts`` (how many of the items typed it
+    agreed on) and ``name_and_dob_agree``: the name typed and the date of birth typed both agree with the person
+    (``_name_and_dob_agree``), which is what access.search.search_listing_allowed asks of someone the searcher
+    may not open."""
 
     person_id: object
     score: float
     exact: bool
     reasons: list[str] = field(default_factory=list)
     parts: int = 0
+    name_and_dob_agree: bool = False
 
 
 @dataclass
@@ -443,6 +450,46 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
     return hits, dob_level, postcode_hit
 
 
+def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple]) -> bool:
+    """Whether the name typed and the date of birth typed both agree with one person's index rows: the date exactly
+    or with day and month swapped, and every word of the name matched (the search's own rules: exact, a word, a
+    sound-alike, a nickname, a transliteration) by name rows that carry that date (one source, a record or an alias,
+    says that name with that date of birth). False for a search without a name or without a date of birth."""
+    variants = dob_variants(terms.date_of_birth)
+    if not variants or not words:
+        return False
+    hits: list[Hit] = []
+    for row in rows:
+        if row[1] != KIND_POSTCODE and row[3] in variants:
+            hits += keymap.get((row[1], row[2]), ())
+    family, given = _best_names(hits)
+    if family is None and given is None:
+        return False
+    covered = (family.end - family.start if family else 0) + (given.end - given.start if given else 0)
+    return covered >= words
+
+
+def name_and_dob_matcher(name: str, date_of_birth: dt.date | None):
+    """For lists built by other rules than ``people_lookup`` (intake's candidates, matching.candidates) that must
+    apply access.search.search_listing_allowed: a function ``agrees(given, family, dob) -> bool`` telling whether the
+    name typed and the date of birth typed both agree with one source's name and date of birth (an agency record,
+    an alias), by the search's own rules (``_name_and_dob_agree``: the keys the index would hold for that name,
+    people.search_index.name_index_keys). Always False without a name or a date of birth. Pure: no query."""
+    from openmash.people.search_index import name_index_keys
+
+    words, keymap = typed_name_keys(name)
+    variants = dob_variants(date_of_birth)
+    terms = SearchTerms(name=name, date_of_birth=date_of_birth)
+
+    def agrees(given: str | None, family: str | None, dob: dt.date | None) -> bool:
+        if not words or dob not in variants:
+            return False
+        rows = [(None, kind, key, dob) for kind, key in name_index_keys(given, family)]
+        return _name_and_dob_agree(terms, words, keymap, rows)
+
+    return agrees
+
+
 def _agrees_with_shown(hit: Hit, typed: list[str], shown: str) -> bool:
     """Whether the name shown for the person (``shown``: their forename or surname) is itself what ``hit`` says
     matched: the same, a word of it, sounds like it, or a nickname of it."""
@@ -506,7 +553,12 @@ def _evaluate(
         and (not terms.postcode or postcode_hit)
     )
     return Match(
-        person_id=None, score=sum(w for _, w in parts), exact=exact, reasons=[r for r, _ in parts], parts=items
+        person_id=None,
+        score=sum(w for _, w in parts),
+        exact=exact,
+        reasons=[r for r, _ in parts],
+        parts=items,
+        name_and_dob_agree=_name_and_dob_agree(terms, words, keymap, rows),
     )
 
 
@@ -544,6 +596,7 @@ __all__ = [
     "LookupResult",
     "Match",
     "SearchTerms",
+    "name_and_dob_matcher",
     "people_lookup",
     "search_minimum_unmet",
     "search_terms_check",

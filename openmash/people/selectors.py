@@ -17,11 +17,11 @@ from openmash.access.policy import (
     chronology_entries_visible,
     chronology_sensitivities,
     people_visible,
-    people_visible_ids,
     person_full_record_allowed,
     person_get_for,
     require,
 )
+from openmash.access.search import search_people_listed
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.oversight.services import access_viewed
@@ -285,8 +285,12 @@ def person_search(
     and what a name matches: people.lookup). Best match first; at most OPENMASH_SEARCH_MAX_RESULTS (20) shown, with
     the true number of matches (`total`) and whether the list was cut (`truncated`).
 
-    Hub staff and professionals searching at intake search everyone; what each result shows is decided by
-    access.fields.person_search_fields (someone the searcher has no basis for: name, date of birth, sex only).
+    Who is listed is access.search.search_listing_allowed: everyone the searcher may open (the hub: everyone), and
+    someone they may not open only when the name AND the date of birth typed both agree with that person (attacker
+    review of issue 7: a surname and a postcode, or a date of birth and a postcode, listed who lives at an address
+    or was born on a day). Anyone else matched is not listed, counted or audited as a result (the "search" event's
+    ``withheld`` says how many, for the auditor). What each result shows is access.fields.person_search_fields
+    (someone the searcher has no basis for: name, date of birth, sex only).
 
     Raises PermissionDenied (role may not search), RateLimited (past OPENMASH_SEARCH_RATE_PER_MINUTE: audited, hub
     managers alerted; people.search_limits) and ValidationFailed (a bad value, or too little to search by, keyed by
@@ -320,8 +324,14 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
         today=today,
     )
     found = people_lookup(terms, today=today)
+    # THE listing rule (access.search): someone the searcher may not open is listed only when the name and the date
+    # of birth typed both agree with them; everyone else matched is left out before anything is counted, cut or
+    # shown, so the count, "more than 20" and the pages say nothing of them (attacker review of issue 7)
+    listed_ids, viewable = search_people_listed(actor, {m.person_id: m.name_and_dob_agree for m in found.matches})
+    by_id = {m.person_id: m for m in found.matches}
+    matches = [by_id[pid] for pid in listed_ids]
     limit = settings.OPENMASH_SEARCH_MAX_RESULTS
-    top = found.matches[:limit]
+    top = matches[:limit]
     # the people shown with their NHS number and current postcode read over their clusters (a number held only by
     # a person merged into them is theirs: practitioner review of issue 6, finding 1), in one query; then the agency
     # records joined into them, in one more, so each value is resolved as the person's page resolves it
@@ -367,7 +377,6 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
         person = loaded.get(match.person_id)
         if person is not None:
             match.reasons = dob_reasons_checked(match.reasons, terms.date_of_birth, person)
-    viewable = people_visible_ids(actor, list(loaded))
     shown = []
     for match in top:
         person = loaded.get(match.person_id)
@@ -375,17 +384,17 @@ def _person_search(*, actor, name, date_of_birth, postcode, age, identifier_type
             person.search_match = match
             person.search_in_basis = person.pk in viewable
             shown.append(person)
-    total = len(found.matches)
+    total = len(matches)
     results = SearchResults(shown, total=total, truncated=total > len(shown) or found.capped)
+    detail = {"by": terms.by, "results": len(results), "matches": total, "capped": found.capped}
+    withheld = len(found.matches) - total
+    if withheld:  # for the auditor (a searcher probing addresses or birthdays), never for the searcher
+        detail["withheld"] = withheld
     audit_record_many(
         actor=actor,
         action="search_result",
         objects=results,
-        lead={
-            "action": "search",
-            "object_type": "people.person",
-            "detail": {"by": terms.by, "results": len(results), "matches": total, "capped": found.capped},
-        },
+        lead={"action": "search", "object_type": "people.person", "detail": detail},
     )
     return results
 

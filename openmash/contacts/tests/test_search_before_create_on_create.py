@@ -80,7 +80,9 @@ def _searches(actor) -> int:
         {"forename": "K\u0430yleigh", "surname": "Gr\u0430y", "dob": "2016-11-15"},  # Cyrillic а, looks Latin
         # Cyrillic у and г look like y and r but transliterate as u and g ("Kauleigh Ggay"): read as they look
         {"forename": "Ka\u0443leigh", "surname": "G\u0433ay", "dob": "2016-11-15", "address": ELSEWHERE},
-        {"forename": "Someone", "surname": "Else", "dob": "2015-01-01", "nhs": KNOWN_NHS},  # the NHS number alone
+        # the NHS number, with the name and date of birth (an NHS number alone offers nobody the referrer may not open:
+        # test_an_nhs_number_alone_offers_the_referrer_nobody_they_may_not_open)
+        {"forename": "Kayleigh", "surname": "Gray", "dob": "2016-11-15", "nhs": KNOWN_NHS, "address": ELSEWHERE},
     ],
     ids=["same", "day-month-swapped", "homoglyph", "homoglyph-not-transliterated", "nhs-number"],
 )
@@ -95,6 +97,19 @@ def test_creating_a_known_child_again_is_refused_until_answered(kayleigh, police
     assert "person_id" in message and "not_person_ids" in message
     assert (Person.objects.count(), Contact.objects.count()) == (people, contacts)  # nobody new, no contact
     assert _searches(police) == 1  # the lookup is a search, kept although the request was refused
+
+
+def test_an_nhs_number_alone_offers_the_referrer_nobody_they_may_not_open(kayleigh, police):
+    """Attacker review of issue 7 (access.search): someone the referrer may not open is offered only when the name and
+    date of birth given agree with them, or an NHS number would tell whoever types it the child's name and date of
+    birth. The contact is recorded; the shared number never joins the two on its own (ADR 0005 addendum): the MASH's
+    review queue decides."""
+    r = _create(police, {"forename": "Someone", "surname": "Else", "dob": "2015-01-01", "nhs": KNOWN_NHS})
+    assert r.status_code == 201, r.content
+    assert Person.objects.get(forename="Someone").merged_into_id is None
+    (search,) = AuditEvent.objects.filter(actor_user_id=police.user.pk, action="search", detail__by="intake_candidates")
+    assert (search.detail["results"], search.detail["withheld"]) == (0, 1)  # the auditor sees what was withheld
+    assert not AuditEvent.objects.filter(actor_user_id=police.user.pk, action="search_result").exists()
 
 
 def test_answered_by_naming_the_child_or_declining_the_candidates(kayleigh, police, api):

@@ -280,7 +280,9 @@ def test_searching_and_picking_a_child_keeps_everything_typed(referrer, login, n
         children_1_person_id="",
     )
     typed["action"] = "search"
-    typed.update({"identifier": VALID_NHS})
+    typed.update(
+        {"name": "Amelia Testchild", "date_of_birth_day": "2", "date_of_birth_month": "4", "date_of_birth_year": "2018"}
+    )
     searched = client.post("/contacts/new/", typed).content.decode()
     assert "1 record found" in searched and "Ben told his teacher he is scared of going home." in searched
     assert 'value="Amelia"' in searched  # child 1 as typed
@@ -300,11 +302,17 @@ def test_searching_and_picking_a_child_keeps_everything_typed(referrer, login, n
     assert f'value="{existing.pk}"' not in removed and 'data-testid="chosen-child"' not in removed
 
 
-def test_search_by_nhs_number_and_an_invalid_nhs_number(referrer, login, new_contact):
+def test_search_by_nhs_number_and_an_invalid_nhs_number(referrer, login, new_contact, make_actor):
     new_contact()
+    hub = login(make_actor("screener", "mash"))
+    assert (
+        "1 record found"
+        in hub.post("/contacts/new/", {"action": "search", "identifier": "943 476 5919"}).content.decode()
+    )
+    # a number alone tells a referrer nothing of a child they may not open (access.search: the name and date of birth)
     client = login(referrer)
-    response = client.post("/contacts/new/", {"action": "search", "identifier": "943 476 5919"})
-    assert "1 record found" in response.content.decode()
+    response = client.post("/contacts/new/", {"action": "search", "identifier": "943 476 5919"}).content.decode()
+    assert "No records found" in response and "Testchild" not in response
     bad = client.post("/contacts/new/", {"action": "search", "identifier": "123"})
     assert bad.status_code == 200
     assert 'href="#id_identifier"' in _error_summary(bad.content.decode())
@@ -313,7 +321,17 @@ def test_search_by_nhs_number_and_an_invalid_nhs_number(referrer, login, new_con
 def test_htmx_search_returns_only_the_search_block(referrer, login, new_contact):
     new_contact()
     response = login(referrer).post(
-        "/contacts/new/", {"action": "search", "identifier": VALID_NHS}, HTTP_HX_REQUEST="true"
+        "/contacts/new/",
+        {
+            "action": "search",
+            **{
+                "name": "Amelia Testchild",
+                "date_of_birth_day": "2",
+                "date_of_birth_month": "4",
+                "date_of_birth_year": "2018",
+            },
+        },
+        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert response.status_code == 200

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import VALID_NHS, contact_payload
+from conftest import contact_payload
 from openmash.casework.services import routed_contact_acknowledge
 from openmash.contacts.models import Contact, EncompassNotice
 from openmash.contacts.services import contact_create
@@ -42,7 +42,7 @@ def test_contacts_passed_to_a_worker_list_the_unacknowledged_oldest_first_then_t
     worker = make_actor("social_worker", "mash")
     allocation_open(subject_person(first), worker)
     school = make_actor("referrer", "school-oak")
-    person_search(actor=school, identifier_type="nhs_number", identifier=VALID_NHS)
+    person_search(actor=school, name="Amelia Testchild", date_of_birth=dt.date(2018, 4, 2))  # found at intake
     routed = [
         contact_create(actor=school, data=contact_payload(subjects=[{"person_id": str(subject_person(first).pk)}]))[0]
         for _ in range(4)
