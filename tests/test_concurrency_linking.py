@@ -12,9 +12,10 @@ import pytest
 
 from conftest import contact_payload
 from openmash.audit.models import AuditEvent
+from openmash.contacts.models import Contact
 from openmash.people import linking
 from openmash.people.models import LinkState, Person, RecordLink
-from tests.support import child, nhs_number
+from tests.support import child, nhs_number, screen
 from tests.test_concurrency import _post, _token, race
 
 pytestmark = [pytest.mark.threads, pytest.mark.django_db(transaction=True)]
@@ -79,7 +80,14 @@ def test_two_agencies_record_the_same_new_child_at_once(make_actor):
         assert "subjects.0.match" in refused["errors"] and refused["candidates"]["subjects.0"]["items"]
         assert people.count() == 1
         return
-    assert codes == [201, 201]  # both searched before either committed: the identifier join makes one child
+    assert codes == [201, 201]  # both searched before either committed: the identifier rule makes one child
     assert people.count() == 2
-    assert people.filter(merged_into__isnull=True).count() == 1  # one resolved person, one chronology
+    # the second to commit saw the first's record: its contact is about that child at once, and its own record is
+    # held on a proposed link until the hub screens it (ADR 0009 addendum 2)
+    link = RecordLink.objects.get(valid_to__isnull=True)
+    assert link.state == LinkState.PROPOSED and link.rule == "intake_pending_screening"
+    named = {cp.person_id for r in responses for cp in Contact.objects.get(pk=r.json()["id"]).people.all()}
+    assert len(named) == 1  # one child, one chronology
+    screen(make_actor("screener", "mash"), link.source_contact)
+    assert people.filter(merged_into__isnull=True).count() == 1
     assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.CONFIRMED

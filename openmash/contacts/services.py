@@ -55,7 +55,14 @@ from openmash.contacts.validation import (
 from openmash.core.exceptions import CandidatesUnanswered, Conflict, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text, datetime_long
 from openmash.partnership.selectors import partnership_settings_get, working_calendar_get
-from openmash.people.linking import record_refresh, records_attach, records_link_outcome, records_note_contact
+from openmash.people.linking import (
+    intake_held_people,
+    intake_pending_targets,
+    record_refresh,
+    records_attach,
+    records_link_outcome,
+    records_note_contact,
+)
 from openmash.people.models import Person
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import (
@@ -760,12 +767,15 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     )
     source = source or actor.agency.source_code
     notices = cleaned.pop("intake_notices", [])
-    people, notices = _people_for_contact(actor, subjects, [ref for _, ref in others], notices)
+    people, notices, typed = _people_for_contact(actor, subjects, [ref for _, ref in others], notices)
+    as_typed = {p.pk: t for p, t in zip(people, typed, strict=True) if t is not None}
     subject_people = people[: len(subjects)]
     other_people = [(role, people[len(subjects) + i]) for i, (role, _) in enumerate(others)]
     kinds = [kind for kind, _ in subjects] + [kind for _, (kind, _) in others]
     # a person named twice in this contact ("same") was created by it too
     created_here = {p.pk for kind, p in zip(kinds, people, strict=True) if kind in ("new", "same")}
+    held_for = {p.pk for p, t in zip(people, typed, strict=True) if t is not None and t.pk != p.pk}
+    created_here -= held_for  # a known person the new one is held for was not created by this contact
     calendar = working_calendar_get(around=received_at.date(), settings_obj=partnership)
     due = screening_due(
         received_at, immediate_risk=cleaned["immediate_risk"], partnership=partnership, calendar=calendar
@@ -800,7 +810,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
                     contact=contact,
                     person=p,
                     role=ContactPersonRole.SUBJECT,
-                    as_named=as_named_of(p),
+                    as_named=as_named_of(as_typed.get(p.pk, p)),
                     created_by_contact=p.pk in created_here,
                     **extra,
                 )
@@ -813,7 +823,7 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
                     contact=contact,
                     person=p,
                     role=role,
-                    as_named=as_named_of(p),
+                    as_named=as_named_of(as_typed.get(p.pk, p)),
                     created_by_contact=p.pk in created_here,
                 )
             )
@@ -821,9 +831,10 @@ def _contact_insert(actor, cleaned, subjects, others, idempotency_key, fingerpri
     ContactPerson.objects.bulk_create(rows)
     records_note_contact(
         agency=actor.agency,
-        person_ids=seen,
+        person_ids=seen | {as_typed[pid].pk for pid in held_for},
         contact=contact,
         declined=any(isinstance(ref, dict) and ref.get("not_person_ids") for _, ref in [*subjects, *others]),
+        held=bool(held_for),
     )
     contact.intake_notices = notices + _related_work_notices(actor, contact, subject_people)
     # What the referrer told us about the household becomes relationships to each subject child.
@@ -959,12 +970,14 @@ def _related_texts(actor, subject_people: list, items, *, received_at, exclude, 
     return notices
 
 
-def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str]]:
+def _people_for_contact(actor, subjects: list, others: list, notices: list[str]) -> tuple[list, list[str], list]:
     """The people a new contact names, in input order (subjects, then household): existing people as chosen, new
     people created (each with the recording agency's record, linked by the deterministic rule, ADR 0005), and a
     person named twice the same person. Every person named gets the recording agency's record. Returns (people,
-    notices), the notices extended with what linking did to each new person (joined to someone already known, or
-    sent to the MASH's review queue), keyed by input position only."""
+    notices, typed), the notices extended with what linking did to each new person (joined to someone already
+    known, held for the MASH to check at screening, or sent to the MASH's review queue), keyed by input position
+    only. A new person whose record is held until screening for someone already known (ADR 0009 addendum 2) is that
+    known person in ``people``; ``typed`` has each person as the referrer described them, for ``as_named``."""
     refs = [*subjects, *others]
     prefixes = [f"subjects.{i}" for i in range(len(subjects))] + [f"household.{i}" for i in range(len(others))]
     new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
@@ -986,6 +999,11 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     # A new person can only have been joined to someone, or proposed for review, by a link written just now: when
     # the deterministic rule wrote none (and no chosen person's record was added), there is nothing to ask.
     outcome = records_link_outcome([p.pk for p in created]) if linked or attached else {}
+    # ADR 0009 addendum 2: a new person whose record is held until screening for someone already known is that
+    # person in this contact (routing, related work, the chronology); what was typed stays in as_named
+    typed = list(people)
+    if linked:
+        _people_held_resolve(people, refs, dict(zip(new_at, created, strict=True)))
     for n, person in zip(new_at, created, strict=True):
         if outcome.get(person.pk) == "joined":
             notices.append(
@@ -997,7 +1015,77 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
                 f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership; the MASH "
                 "will check whether this is the same person"
             )
-    return people, notices
+    return people, notices, typed
+
+
+@transaction.atomic
+def contact_person_held_move(*, actor, contact_id, known_person_id, origin_person_id, reason: str) -> int:
+    """ "Not the same child" (ADR 0009 addendum 2): the contact's intake join held until screening was rejected, so
+    what the contact recorded against the known person (``known_person_id``, a resolved id) moves to the person the
+    referrer's record stands for (``origin_person_id``): its ``ContactPerson`` rows naming the known person's
+    cluster, the contact's own chronology entries about them, the relationships the contact asserted and its
+    Encompass notices. Each moved ``ContactPerson`` gets a ``ContactChange`` ("person_moved", kind correction) with
+    the reason; one "update" audit event on the contact names what moved (no personal data). Called by
+    ``people.linking.intake_link_reject`` (the access check is the caller's: "link.review"). Returns the number of
+    ContactPerson rows moved."""
+    from openmash.people.linking import people_cluster_ids
+    from openmash.people.models import ChronologyEntry, Relationship
+
+    contact = Contact.objects.select_for_update().get(pk=contact_id)
+    cluster = people_cluster_ids([known_person_id])
+    moved = list(ContactPerson.objects.filter(contact=contact, person_id__in=cluster))
+    if not moved:
+        return 0
+    target = Person.objects.get(pk=origin_person_id)
+    changes = []
+    for cp in moved:
+        previous = cp.person_id
+        ContactPerson.objects.filter(pk=cp.pk).update(person_id=target.pk, updated_at=timezone.now())
+        changes.append(
+            _change(
+                actor,
+                contact,
+                ChangeKind.CORRECTION,
+                "person_moved",
+                {"person_id": str(previous)},
+                {"person_id": str(target.pk)},
+                person=target,
+                reason=reason,
+            )
+        )
+    ContactChange.objects.bulk_create(changes)
+    from_ids = {cp.person_id for cp in moved}
+    entries = ChronologyEntry.objects.filter(
+        object_type="contacts.contact", object_id=str(contact.pk), person_id__in=from_ids
+    ).update(person_id=target.pk)
+    rels = Relationship.objects.filter(source_contact=contact, person_id__in=from_ids).update(person_id=target.pk)
+    rels += Relationship.objects.filter(source_contact=contact, related_person_id__in=from_ids).update(
+        related_person_id=target.pk
+    )
+    EncompassNotice.objects.filter(contact=contact, person_id__in=from_ids).update(person_id=target.pk)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=contact,
+        reason=reason,
+        detail={"moved": len(moved), "chronology": entries, "relationships": rels, "why": "not the same child"},
+    )
+    return len(moved)
+
+
+def _people_held_resolve(people: list, refs: list, created_at: dict) -> None:
+    """In place: each new person (``created_at``: {input position: Person}) whose record is held until screening
+    for someone already known (ADR 0009 addendum 2) becomes that known person, and so does a "same" reference to it."""
+    held = intake_pending_targets([p.pk for p in created_at.values()])
+    if not held:
+        return
+    known = {p.pk: p for p in Person.objects.filter(pk__in=set(held.values()))}
+    for n, person in created_at.items():
+        if held.get(person.pk) in known:
+            people[n] = known[held[person.pk]]
+    for n, (kind, ref) in enumerate(refs):
+        if kind == "same":
+            people[n] = people[ref]
 
 
 def _siblings_record(actor, contact, subject_people: list, siblings: list[tuple[int, int, str]]) -> None:
@@ -1027,6 +1115,11 @@ def _encompass_send(actor, contact: Contact) -> list[EncompassNotice]:
         for cp in rows
         if encompass_child_eligible(_encompass_child(("existing", cp.person), cp.school_id), incident_on)
     ]
+    # a child held until screening for someone known (ADR 0009 addendum 2): the school's notice names the child as
+    # the police described them, never the known child's record
+    held = intake_held_people(contact.pk) if rows else {}
+    for cp in rows:
+        cp.person_id = held.get(cp.person_id, cp.person_id)
     already = set(EncompassNotice.objects.filter(contact=contact).values_list("person_id", "school_id"))
     notices = EncompassNotice.objects.bulk_create(
         [
@@ -1615,6 +1708,9 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     new = [p for _, p in new_refs]
     not_same = {i: set(c.get("not_person_ids") or []) for i, c in enumerate(new)}
     created_people = people_create(actor=actor, cleaned_list=new, not_same=not_same, source_contact=contact)
+    # ADR 0009 addendum 2: a new person held until screening for someone known is that person in this contact
+    held = intake_pending_targets([p.pk for p in created_people])
+    known = {p.pk: p for p in Person.objects.filter(pk__in=set(held.values()))} if held else {}
     created = iter(created_people)
     chosen = [r[1] for _, r, _ in plan["add_subjects"] + plan["add_household"] if r[0] == "existing"]
     records_attach(actor=actor, people=chosen, source_contact=contact)
@@ -1622,18 +1718,19 @@ def _amend_additions(actor, contact, plan) -> list[ContactChange]:
     added_subjects, added_others = [], []
     for key in ("add_subjects", "add_household"):
         for role, (how, ref), extras in plan[key]:
-            person = ref if how == "existing" else next(created)
+            typed = ref if how == "existing" else next(created)
+            person = known.get(held.get(typed.pk), typed)
             ContactPerson.objects.create(
                 contact=contact,
                 person=person,
                 role=role,
-                as_named=as_named_of(person),
-                created_by_contact=how == "new",
+                as_named=as_named_of(typed),
+                created_by_contact=how == "new" and person is typed,
                 **extras,
             )
             changes.append(
                 _change(
-                    actor, contact, kind, "person_added", None, {"role": role, "name": person.full_name}, person=person
+                    actor, contact, kind, "person_added", None, {"role": role, "name": typed.full_name}, person=person
                 )
             )
             (added_subjects if key == "add_subjects" else added_others).append((role, person))

@@ -30,7 +30,7 @@ from openmash.accounts.models import Agency
 from openmash.audit.services import audit_record
 from openmash.contacts.choices import ContactPersonRole, ContactStatus
 from openmash.contacts.models import Contact, ContactPerson
-from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.fields import encrypted_values
 from openmash.core.text import possessive
 from openmash.enquiries.assignment import enquiry_hold_on_opening, holder_name
@@ -64,6 +64,7 @@ from openmash.enquiries.models import (
 from openmash.enquiries.timescales import agency_due_at, enquiry_due_at
 from openmash.partnership.models import OutcomeCode, ThresholdLevel
 from openmash.partnership.selectors import partnership_settings_get, rag_level_get, rag_levels_list
+from openmash.people.linking import intake_links_confirm
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
 
@@ -193,6 +194,8 @@ def screening_record(
             "exception_reason": exception_reason,
         },
     )
+    # ADR 0009 addendum 2: the intake joins held for this contact are confirmed by its screening (audited each)
+    intake_links_confirm(actor=actor, contact_id=contact.pk)
     detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
     if exception_reason:
         closing = outcome in SCREENING_CLOSING_OUTCOMES
@@ -245,6 +248,27 @@ def screening_record(
 
         watch_on_screen_out(actor=actor, contact=contact, outcome=outcome, subjects=subjects)
     return screening
+
+
+@transaction.atomic
+def intake_match_reject(*, actor, contact_id, link_id, reason: str):
+    """The screening page's "not the same child" (ADR 0009 addendum 2): the contact's child was matched at intake to
+    someone already known by a shared identifier, and the join was held until screening; the screener says it is
+    another child. The held link is rejected (``people.linking.intake_link_reject``: a hub decision, audited
+    "link_reject") and the contact moves to the child as the referrer described them (a ``ContactChange`` with the
+    reason). In: the contact and link ids, the reason (required, at most 500 characters). Who: anyone who screens
+    ("contact.screen") and reviews links ("link.review"), before the contact is screened. Raises PermissionDenied,
+    NotFound (the contact is not visible, or the link is not this contact's), Conflict (already screened, or the
+    link was decided meanwhile) or ValidationFailed ("reason"). Returns the rejected link row."""
+    from openmash.people.linking import intake_link_reject, intake_pending_links
+
+    require(actor, "contact.screen")
+    contact = contact_get_for(actor, contact_id)
+    if contact.status != ContactStatus.AWAITING_SCREENING:
+        raise Conflict("This contact has been screened: ask a MASH manager to separate the two children.")
+    if not intake_pending_links(contact_id=contact.pk).filter(pk=link_id).exists():
+        raise NotFound()
+    return intake_link_reject(actor=actor, link_id=link_id, reason=reason)
 
 
 def _screening_check(
@@ -1154,7 +1178,9 @@ def _early_help_send(*, actor, contact: Contact, children: list, source: str, wh
         agency=actor.agency,
     )
     notifications_send(
-        users=[m.user for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user")],
+        users=[
+            m.user for m in memberships_allowed("early_help.acknowledge").filter(agency=agency).select_related("user")
+        ],
         contact=contact,
         message=f"New early help request: {contact.reference}",
     )

@@ -38,7 +38,7 @@ from openmash.access.search import search_people_listed
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import ValidationFailed
 from openmash.people import lookup
-from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid
+from openmash.people.linking import IDENTIFIER_FIELDS, identifier_valid, intake_pending_targets
 from openmash.people.models import AgencyRecord, Person
 from openmash.people.search_limits import search_rate_check, search_rate_refuse, search_rate_remaining
 
@@ -233,6 +233,27 @@ def _close(details: dict, best: dict, agreeing: set, agrees) -> None:
             best[record.person_id] = Candidate(person=None, exact=False, score=points, reasons=reasons)
 
 
+def _follow_held(best: dict, agreeing: set) -> None:
+    """A person whose record is held until screening for someone already known (ADR 0009 addendum 2) is offered as
+    that person: the two are one candidate (the stronger of the two findings, their reasons together). What the
+    typed name and date of birth agreed with (`agreeing`, for the listing rule) follows to the known person."""
+    held = intake_pending_targets(list(best))
+    for pid, target in held.items():
+        found = best.pop(pid)
+        if pid in agreeing:
+            agreeing.discard(pid)
+            agreeing.add(target)
+        current = best.get(target)
+        if current is None:
+            best[target] = found
+            continue
+        stronger, weaker = (
+            (current, found) if (current.exact, current.score) >= (found.exact, found.score) else (found, current)
+        )
+        stronger.reasons = list(dict.fromkeys([*stronger.reasons, *weaker.reasons]))
+        best[target] = stronger
+
+
 def candidates_for(details: dict, *, limit: int = 5, exclude_person_ids=(), actor=None) -> list[Candidate]:
     """People already known who may be the person described, best first (exact identifier matches, then close
     matches by score). Not audited: for the audited intake lookup use ``intake_candidates``.
@@ -259,6 +280,7 @@ def _candidates_for(details: dict, *, limit: int, exclude_person_ids, actor) -> 
     agreeing: set = set()
     _exact(details, best, agreeing, agrees)
     _close(details, best, agreeing, agrees)
+    _follow_held(best, agreeing)
     excluded = {str(i) for i in exclude_person_ids}
     ids = [pid for pid in best if str(pid) not in excluded]
     withheld = 0

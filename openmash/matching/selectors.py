@@ -22,7 +22,7 @@ from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from openmash.people.identifiers import nhs_number_format
-from openmash.people.linking import _rejected_between, nhs_conflict
+from openmash.people.linking import INTAKE_PENDING_RULE, _rejected_between, nhs_conflict
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
 
 _RELATED = (
@@ -41,10 +41,12 @@ _RELATED = (
 def _pending(actor):
     """Current proposals the actor may review between records of two different resolved people, each annotated
     with its pair of people (``people_lo``, ``people_hi``) and its strength (the match probability; a rule's
-    proposal, made on a shared identifier, counts as 1)."""
+    proposal, made on a shared identifier, counts as 1). An intake join held until its contact is screened
+    (``INTAKE_PENDING_RULE``, ADR 0009 addendum 2) is not listed: screening decides it."""
     return (
         record_links_visible(actor)
         .filter(valid_to__isnull=True, state=LinkState.PROPOSED)
+        .exclude(rule=INTAKE_PENDING_RULE)  # held until screening: the contact's screening decides it
         .exclude(record_l__person_id=F("record_r__person_id"))
         .annotate(
             people_lo=Least("record_l__person_id", "record_r__person_id"),

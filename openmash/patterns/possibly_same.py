@@ -44,6 +44,9 @@ from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
 
 #: ``RecordLink.rule`` of a referrer's contested "not this person" (``people.linking.REFERRER_RULE``): never used.
 REFERRER_RULE = "referrer_at_intake"
+#: ``RecordLink.rule`` of an intake join held until screening (``people.linking.INTAKE_PENDING_RULE``, ADR 0009
+#: addendum 2): not used either; the contact already names the known child, and its screening decides the join.
+INTAKE_PENDING_RULE = "intake_pending_screening"
 DEFAULT_LOWER, DEFAULT_UPPER = 0.5, 0.95
 ADULT_DAYS = 18 * 365 + 4
 
@@ -101,7 +104,9 @@ def pairs_eligible(as_of: dt.date, roots=None) -> list[Pair]:
     """The pairs of resolved people that may be read together (module docstring), for everyone (``roots`` None) or
     the pairs touching ``roots``. Two queries for the proposals and the records, one for the people."""
     lower, upper = thresholds()
-    links = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exclude(rule=REFERRER_RULE)
+    links = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).exclude(
+        rule__in=(REFERRER_RULE, INTAKE_PENDING_RULE)
+    )
     if roots is not None:
         ids = list(roots)
         if not ids:

@@ -76,14 +76,32 @@ MATCHING_RULE = "matching"
 #: automatic rule breaks; only a hub reviewer may override it (``link_confirm``, with a reason, audited).
 REFERRER_RULE = "referrer_at_intake"
 REFERRER_REASON = "The referrer said at intake this is not the same person"
+#: ``RecordLink.rule`` of an intake join held until screening (ADR 0009 addendum 2): a contact's new person whose
+#: record shares a valid identifier with -- and agrees in name and date of birth with -- a record of someone already
+#: known is *resolved* to that person (``ContactPerson.person``), but the referrer's record keeps its own origin
+#: person and waits on a proposed link with this rule. Screening confirms it (``intake_links_confirm``, rule
+#: ``SCREENING_RULE``); the screener's "not the same child", a manager's ``link_end`` or ``person_separate`` reject
+#: it (``intake_link_reject``). The review queue does not list it. The held record of such a link is the one stored
+#: later (``AgencyRecord.created_at``): the other one belonged to the known person before the contact existed.
+INTAKE_PENDING_RULE = "intake_pending_screening"
+INTAKE_PENDING_REASON = "matched at intake; held until the MASH screens the contact"
+#: ``RecordLink.rule`` of a held intake link confirmed by the screening of its contact.
+SCREENING_RULE = "screening"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
+    "INTAKE_PENDING_RULE",
     "REFERRER_RULE",
+    "SCREENING_RULE",
     "LOCAL_ID_PREFIX",
     "details_from_cleaned",
     "details_from_person",
     "identifier_valid",
+    "intake_held_people",
+    "intake_link_reject",
+    "intake_links_confirm",
+    "intake_pending_links",
+    "intake_pending_targets",
     "link_confirm",
     "link_end",
     "link_propose",
@@ -458,7 +476,11 @@ def records_for_new_people(
 ) -> list[AgencyRecord]:
     """The recording agency's record of each person just created from validated input (a contact naming a new
     person): ``pairs`` is [(Person, person_input_validate output)]; origin_person = person = that person; then the
-    deterministic rule links each record to any record holding the same valid identifier.
+    deterministic rule links each record to any record holding the same valid identifier -- except that a join it
+    would confirm with a record of someone already known (not one of these new records) is *held until screening*
+    (ADR 0009 addendum 2): a proposed link with rule ``INTAKE_PENDING_RULE`` (and ``source_contact`` when given),
+    which the contact's screening confirms; ``intake_pending_targets`` says whom each new person is held for. Every
+    entry point that creates people (a contact from the page, the API, the trusted paths, an amendment) comes here.
 
     ``agency`` defaults to the actor's; ``not_same`` maps a person's index in `pairs` to the ids of resolved people
     the referrer said this person is not (their identifier matches go to the review queue instead of being
@@ -489,7 +511,13 @@ def records_for_new_people(
         search_keys_refresh({r.origin_person_id for r in records})  # bulk_create sends no signals (search_index)
     declined = {records[i].pk: {_uuid(x) for x in ids} - {None} for i, ids in (not_same or {}).items() if ids}
     declined = {pk: _resolved_ids(ids) for pk, ids in declined.items()}
-    written = _link_by_identifiers(actor=actor, records=records, not_same=declined)
+    written = _link_by_identifiers(
+        actor=actor,
+        records=records,
+        not_same=declined,
+        hold={r.pk for r in records},
+        source_contact=source_contact,
+    )
     if linked is not None:
         linked.extend(written)
     _referrer_rejections(actor=actor, declined=declined, source_contact=source_contact)
@@ -632,16 +660,21 @@ def record_refresh(*, actor, person: Person, agency=None, source_contact=None) -
     return record
 
 
-def records_note_contact(*, agency, person_ids: Iterable, contact, declined: bool = True) -> int:
+def records_note_contact(*, agency, person_ids: Iterable, contact, declined: bool = True, held: bool = False) -> int:
     """Say which contact the agency's records of these people came from, where no contact is noted yet (a record
     written just before its contact existed), and, when ``declined`` (the referrer said "not this person" to some
-    candidate), the same for those decisions about the records (``REFERRER_RULE`` links). Returns the number of
-    records updated."""
+    candidate), the same for those decisions about the records (``REFERRER_RULE`` links); when ``held`` (a new
+    person's record is held until screening), the same for those held intake joins (``INTAKE_PENDING_RULE``), so the
+    contact's screening finds them. Returns the number of records updated."""
     records = AgencyRecord.objects.filter(
         agency=agency, local_id__in=[local_id_for(pid) for pid in person_ids], source_contact__isnull=True
     )
     # one UPDATE, touching nothing when the referrer declined no candidate (contact creation's query budget)
     mine = records.values("pk")
+    if held:
+        RecordLink.objects.filter(rule=INTAKE_PENDING_RULE, source_contact__isnull=True, valid_to__isnull=True).filter(
+            Q(record_l_id__in=mine) | Q(record_r_id__in=mine)
+        ).update(source_contact=contact)
     if not declined:
         return records.update(source_contact=contact)
     RecordLink.objects.filter(rule=REFERRER_RULE, source_contact__isnull=True, valid_to__isnull=True).filter(
@@ -965,15 +998,28 @@ def _bridging_records(batch: set, pool: dict, pairs: set) -> dict[uuid.UUID, int
     return {pk: spread[find(pk)] for pk in batch if find(pk) in spread}
 
 
-def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict | None = None) -> list[RecordLink]:
+def _link_by_identifiers(
+    *,
+    actor,
+    records: list[AgencyRecord],
+    not_same: dict | None = None,
+    hold: set | None = None,
+    source_contact=None,
+) -> list[RecordLink]:
     """Link each record to every other record holding an equal valid identifier (NHS number, UPN, PNC ID, compared
     after normalisation), unless they already resolve to the same person. A pair is confirmed automatically only
     when no hard rule stops it and the two records agree on the person (``_demographics_disagree``); otherwise it
     is proposed for review with the reason. Every pair of a record whose identifiers point at two or more different
     people is proposed, never confirmed: an automatic rule never bridges two people through one record (ADR 0005
-    addendum). A pair with a current decision is left alone. Returns the links written."""
+    addendum). A pair with a current decision is left alone. ``hold``: ids of records just stored by a contact,
+    whose joins with records of people already known are held until screening (``INTAKE_PENDING_RULE``, with
+    ``source_contact``); a record itself held for someone is not paired with them (it stands for the person it is
+    held for, whose own records are). Returns the links written."""
     not_same = not_same or {}
     pool, pairs = _identifier_pairs(records)
+    if hold and pairs:
+        held = _held_records({x for pair in pairs for x in pair} - set(hold))
+        pairs = {pair for pair in pairs if not (held & set(pair))}
     bridging = _bridging_records({r.pk for r in records}, pool, pairs)
     written = []
     for left, right in sorted(pairs):
@@ -982,7 +1028,15 @@ def _link_by_identifiers(*, actor, records: list[AgencyRecord], not_same: dict |
         spread = max(bridging.get(left, 0), bridging.get(right, 0))
         if spread:
             held.append(f"one record's identifiers match records of {spread} different people")
-        link = _identifier_pair(actor=actor, left=pool[left], right=pool[right], declined=declined, held=held)
+        link = _identifier_pair(
+            actor=actor,
+            left=pool[left],
+            right=pool[right],
+            declined=declined,
+            held=held,
+            hold=(left in hold) != (right in hold) if hold else False,
+            source_contact=source_contact,
+        )
         if link is not None:
             written.append(link)
     return written
@@ -1372,10 +1426,19 @@ def _demographics_disagree(a: AgencyRecord, b: AgencyRecord) -> list[str]:
 
 
 def _identifier_pair(
-    *, actor, left: AgencyRecord, right: AgencyRecord, declined: set, held: list[str] | None = None
+    *,
+    actor,
+    left: AgencyRecord,
+    right: AgencyRecord,
+    declined: set,
+    held: list[str] | None = None,
+    hold: bool = False,
+    source_contact=None,
 ) -> RecordLink | None:
     """Confirm or propose one pair of records sharing a valid identifier (the deterministic rule). ``held``: reasons
-    found over the whole batch (a record bridging several people) that stop an automatic confirmation."""
+    found over the whole batch (a record bridging several people) that stop an automatic confirmation. ``hold``: a
+    contact's new record and a known person's: what would be confirmed is proposed with ``INTAKE_PENDING_RULE``
+    instead, until screening (ADR 0009 addendum 2)."""
     current_person = dict(AgencyRecord.objects.filter(pk__in=[left.pk, right.pk]).values_list("pk", "person_id"))
     pa, pb = current_person[left.pk], current_person[right.pk]
     if pa == pb:
@@ -1423,6 +1486,18 @@ def _identifier_pair(
             if shared
             else "Not linked automatically: " + "; ".join(blocked),
         )
+    if hold:
+        return link_propose(
+            new_evidence=True,
+            actor=actor,
+            record_a_id=left.pk,
+            record_b_id=right.pk,
+            match_probability=None,
+            field_weights=weights,
+            rule=INTAKE_PENDING_RULE,
+            reason=f"Same {' and '.join(IDENTIFIER_LABELS[f] for f in shared)}; {INTAKE_PENDING_REASON}",
+            source_contact=source_contact,
+        )
     now = timezone.now()
     if current is not None and not RecordLink.objects.filter(pk=current.pk, valid_to__isnull=True).update(valid_to=now):
         raise Conflict("Someone else decided this link first.")
@@ -1443,6 +1518,175 @@ def _identifier_pair(
     return link
 
 
+# --- intake joins held until screening (ADR 0009 addendum 2) -----------------------------------------------------
+
+
+def intake_pending_links(*, contact_id=None, person_ids: Iterable | None = None):
+    """The current held intake joins (``INTAKE_PENDING_RULE`` proposals): of one contact (``contact_id``, their
+    ``source_contact``), and/or touching a record whose origin or resolved person is one of ``person_ids``. A
+    queryset, oldest first."""
+    qs = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED, rule=INTAKE_PENDING_RULE)
+    if contact_id is not None:
+        qs = qs.filter(source_contact_id=contact_id)
+    if person_ids is not None:
+        ids = list(person_ids)
+        records = AgencyRecord.objects.filter(Q(origin_person_id__in=ids) | Q(person_id__in=ids)).values("pk")
+        qs = qs.filter(Q(record_l_id__in=records) | Q(record_r_id__in=records))
+    return qs.order_by("valid_from", "pk")
+
+
+def _sides(links) -> list[tuple[RecordLink, dict, dict]]:
+    """(link, held record's facts, known record's facts) for held intake joins: the held record is the one stored
+    later (the known person's record was there before the contact). Facts: {pk, origin, person}. One query."""
+    links = list(links)
+    ids = {x for link in links for x in (link.record_l_id, link.record_r_id)}
+    facts = {
+        pk: {"pk": pk, "created": created, "origin": origin, "person": person}
+        for pk, created, origin, person in AgencyRecord.objects.filter(pk__in=ids).values_list(
+            "pk", "created_at", "origin_person_id", "person_id"
+        )
+    }
+    out = []
+    for link in links:
+        left, right = facts[link.record_l_id], facts[link.record_r_id]
+        held, known = (
+            (left, right) if (left["created"], left["pk"]) > (right["created"], right["pk"]) else (right, left)
+        )
+        out.append((link, held, known))
+    return out
+
+
+def _held_records(record_ids: set) -> set:
+    """Which of these records are the held record of a current held intake join (see ``_sides``)."""
+    if not record_ids:
+        return set()
+    ids = list(record_ids)
+    links = RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED, rule=INTAKE_PENDING_RULE).filter(
+        Q(record_l_id__in=ids) | Q(record_r_id__in=ids)
+    )
+    return {held["pk"] for _, held, _ in _sides(links)} & set(record_ids)
+
+
+def intake_pending_targets(person_ids: Iterable) -> dict[uuid.UUID, uuid.UUID]:
+    """{person id: the resolved person they are held for}: for each of ``person_ids`` whose own record is held on an
+    intake join until screening, the known person it would join (``ContactPerson.person`` meanwhile). A person held
+    for two different people is left out (each such pair is the review queue's, not a resolution). Two queries."""
+    ids = {i for i in (_uuid(p) for p in person_ids) if i is not None}
+    if not ids:
+        return {}
+    targets: dict[uuid.UUID, set] = {}
+    for _, held, known in _sides(intake_pending_links(person_ids=ids)):
+        if held["origin"] in ids:
+            targets.setdefault(held["origin"], set()).add(known["person"])
+    return {pid: next(iter(found)) for pid, found in targets.items() if len(found) == 1}
+
+
+def intake_held_people(contact_id) -> dict[uuid.UUID, uuid.UUID]:
+    """{known person id: held person id} for a contact's intake joins held until screening: the person a
+    ``ContactPerson`` of the contact names meanwhile, and the person the referrer's record stands for (what they
+    typed). One query per call plus one for the records."""
+    return {known["person"]: held["origin"] for _, held, known in _sides(intake_pending_links(contact_id=contact_id))}
+
+
+@transaction.atomic
+def intake_links_confirm(*, actor, contact_id) -> list[RecordLink]:
+    """The screening of a contact confirms the intake joins held for it (ADR 0009 addendum 2): each current
+    ``INTAKE_PENDING_RULE`` link of the contact is closed and a confirmed row written (rule ``SCREENING_RULE``,
+    decided by the screener, audited "link_confirm"); the clusters are recomputed (the held person joins the known
+    one, as the identifier rule would have done at intake). A link a hard rule now stops (the two people came to
+    hold different valid NHS numbers, or someone said they are different people) is not confirmed: it becomes an
+    ordinary proposal on the review queue, with the reason. Call inside the screening's transaction. Who: the
+    screening's own check ("contact.screen"); the caller has done it. Returns the confirmed rows."""
+    now = timezone.now()
+    confirmed = []
+    for link, held, known in _sides(intake_pending_links(contact_id=contact_id).select_for_update()):
+        if not RecordLink.objects.filter(pk=link.pk, valid_to__isnull=True).exists():
+            continue  # an earlier one of these joined the two people, which closed this one (``_proposals_supersede``)
+        held["person"], known["person"] = (
+            AgencyRecord.objects.get(pk=held["pk"]).person_id,
+            AgencyRecord.objects.get(pk=known["pk"]).person_id,
+        )
+        people = ([held["person"]], [known["person"]])
+        why = ""
+        if len(_nhs_numbers_of([held["person"], known["person"]])) > 1:
+            why = "joining them would give one person two different NHS numbers"
+        elif said := _rejected_between(*people):
+            why = said
+        _close(link, now)
+        if why:
+            row = RecordLink.objects.create(
+                record_l_id=link.record_l_id,
+                record_r_id=link.record_r_id,
+                state=LinkState.PROPOSED,
+                field_weights=link.field_weights,
+                rule="+".join(f for f in IDENTIFIER_FIELDS if f in (link.field_weights or {})) or MATCHING_RULE,
+                decided_at=now,
+                reason=f"Held at intake until screening; not linked at screening: {why}"[:REASON_MAX],
+                source_contact=link.source_contact,
+                valid_from=now,
+            )
+            _audit(actor, "link_propose", obj=row, detail={"previous": str(link.pk), "rule": row.rule})
+            continue
+        row = RecordLink.objects.create(
+            record_l_id=link.record_l_id,
+            record_r_id=link.record_r_id,
+            state=LinkState.CONFIRMED,
+            match_probability=link.match_probability,
+            field_weights=link.field_weights,
+            rule=SCREENING_RULE,
+            decided_by=actor.user,
+            decided_at=now,
+            reason="Matched at intake; confirmed by the contact's screening",
+            source_contact=link.source_contact,
+            valid_from=now,
+        )
+        _audit(actor, "link_confirm", obj=row, detail={"previous": str(link.pk), "rule": SCREENING_RULE})
+        _recompute(actor=actor, seed_person_ids={held["origin"], known["person"], known["origin"]}, link=row)
+        confirmed.append(row)
+    return confirmed
+
+
+@transaction.atomic
+def intake_link_reject(*, actor, link_id, reason: str, action: str = "link_reject") -> RecordLink:
+    """ "Not the same child": a held intake join is rejected (a hub decision, ADR 0005 addendum 2: the two people are
+    not proposed again unless a valid identifier is newly shared), and the contact it came with is moved from the
+    known person to the held record's origin person (``contacts.services.contact_person_held_move``: its
+    ``ContactPerson``, chronology entry and household relationships, with a ``ContactChange`` giving the reason).
+    In: the link's id, the reason (required, at most 500 characters); ``action``: the audit action ("link_reject"
+    from screening, "link_end" from a manager's unmerge). Who: "link.review". Raises PermissionDenied, NotFound,
+    Conflict (not a held intake join now) or ValidationFailed ("reason"). Returns the rejected row."""
+    require(actor, "link.review")
+    link = _current_link_for_update(actor, link_id)
+    if link.state != LinkState.PROPOSED or link.rule != INTAKE_PENDING_RULE:
+        raise Conflict("This link has already been decided. Reload to see the decision.")
+    text = _reason(reason, required=True, message="Give the reason this is not the same child")
+    ((_, held, known),) = _sides([link])
+    now = timezone.now()
+    _close(link, now)
+    new = _rejected_row(link, actor, text, now)
+    if link.source_contact_id:
+        RecordLink.objects.filter(pk=new.pk).update(source_contact_id=link.source_contact_id)
+    _audit(actor, action, obj=new, reason=text, detail={"previous": str(link.pk), "rule": INTAKE_PENDING_RULE})
+    # the decision is about the two people: the contact's other held links between them go with it
+    for other, o_held, o_known in _sides(intake_pending_links(person_ids=[held["origin"]]).select_for_update()):
+        if (o_held["origin"], o_known["person"]) == (held["origin"], known["person"]):
+            _close(other, now)
+            row = _rejected_row(other, actor, text, now)
+            _audit(actor, action, obj=row, reason=text, detail={"previous": str(other.pk), "with": str(new.pk)})
+    if link.source_contact_id:
+        from openmash.contacts.services import contact_person_held_move
+
+        if held["origin"] not in intake_pending_targets([held["origin"]]):
+            contact_person_held_move(
+                actor=actor,
+                contact_id=link.source_contact_id,
+                known_person_id=known["person"],
+                origin_person_id=held["origin"],
+                reason=text,
+            )
+    return new
+
+
 # --- decisions about links ------------------------------------------------------------------------------------------
 
 
@@ -1458,6 +1702,7 @@ def link_propose(
     rule: str = "",
     reason: str = "",
     new_evidence: bool = False,
+    source_contact=None,
 ) -> RecordLink | None:
     """Put a pair of records in the review queue (the scoring engine between its thresholds, or the deterministic
     rule when a hard rule stopped it). In: the two record ids (either order), the Fellegi-Sunter ``match_weight``
@@ -1469,7 +1714,9 @@ def link_propose(
     belong to different people (``_hub_said_different``: the decision holds between the two people, every record
     they hold now or later) -- unless ``new_evidence`` is set (the deterministic rule found a valid identifier the
     two people newly share, ``_identifier_pair``). A current proposal is replaced (closed, and a new row written)
-    only when the evidence changed. Call inside a transaction. Raises NotFound for an unknown record."""
+    only when the evidence changed. A held intake join (``INTAKE_PENDING_RULE``) is left alone by every other rule:
+    screening decides it. ``source_contact``: the contact the proposal came from (a held intake join). Call inside a
+    transaction. Raises NotFound for an unknown record."""
     left, right = _pair(record_a_id, record_b_id)
     if left == right:
         return None
@@ -1490,6 +1737,8 @@ def link_propose(
     if current is not None:
         if current.state != LinkState.PROPOSED or (current.rule == REFERRER_RULE and rule != REFERRER_RULE):
             return None  # a decision, or a referrer's contested "not this person", stands until the hub decides
+        if current.rule == INTAKE_PENDING_RULE and rule != INTAKE_PENDING_RULE:
+            return None  # an intake join held until screening: screening decides it
         same = (current.match_probability, current.field_weights, current.rule) == (match_probability, weights, rule)
         if same:
             return current
@@ -1509,6 +1758,7 @@ def link_propose(
                 decided_by=None,
                 decided_at=now,
                 reason=reason[:REASON_MAX],
+                source_contact=source_contact,
                 valid_from=now,
             )
     except IntegrityError:
@@ -1568,7 +1818,10 @@ def link_scored(
         .filter(record_l_id=left, record_r_id=right, valid_to__isnull=True)
         .first()
     )
-    if current is not None and current.state != LinkState.PROPOSED:
+    if (
+        current is not None and (current.state != LinkState.PROPOSED or current.rule == INTAKE_PENDING_RULE)
+    ) or _held_records({left, right}):
+        # a decision stands; a record held until its contact is screened is joined, or not, by that screening
         return None
     if _hub_said_different([a.person_id], [b.person_id]).exists():
         return None  # a reviewer or manager said these two people are different: neither linked nor proposed again
@@ -1809,10 +2062,14 @@ def link_end(*, actor, link_id, reason: str) -> RecordLink:
     """Unmerge: a manager says the two records of a confirmed link are not the same person. The link is closed and
     a rejected row written with the reason (required); the clusters are recomputed, so each person, and every
     contact, chronology entry, referral and allocation recorded against them, is back as it was before the merge
-    (records follow their origin person). Who: hub managers ("link.unmerge"). Raises PermissionDenied, NotFound,
-    Conflict (not confirmed now) or ValidationFailed ("reason")."""
+    (records follow their origin person). An intake join held until screening (``INTAKE_PENDING_RULE``) is ended
+    the same way: rejected, and its contact moved to the held record's person (``intake_link_reject``). Who: hub
+    managers ("link.unmerge"). Raises PermissionDenied, NotFound, Conflict (not confirmed now) or ValidationFailed
+    ("reason")."""
     require(actor, "link.unmerge")
     link = _current_link_for_update(actor, link_id)
+    if link.state == LinkState.PROPOSED and link.rule == INTAKE_PENDING_RULE:
+        return intake_link_reject(actor=actor, link_id=link.pk, reason=reason, action="link_end")
     if link.state != LinkState.CONFIRMED:
         raise Conflict("This link is not confirmed now. Reload to see its state.")
     text = _reason(reason, required=True, message="Give the reason these are not the same person")
@@ -1834,7 +2091,9 @@ def person_separate(*, actor, person_id, reason: str) -> list[RecordLink]:
     """ "These are not the same person": a manager separates one person from the resolved person they were merged
     with. Every current confirmed link between a record whose origin is that person and a record of anyone else is
     ended (``link_end``, one reason for all), so the person stands alone again with their own contacts, chronology,
-    referrals and allocations; the rest of the cluster is recomputed from its remaining links. In: the id of a
+    referrals and allocations; the rest of the cluster is recomputed from its remaining links. Intake joins held
+    until screening between that person's records and anyone else's are ended too (rejected, their contacts moved
+    to the held record's person: ``intake_link_reject``). In: the id of a
     person in a cluster of two or more. Raises PermissionDenied, NotFound, ValidationFailed ("reason", or
     "person_id" when the person is not merged with anyone). Returns the rejected rows written."""
     require(actor, "link.unmerge")
@@ -1842,7 +2101,8 @@ def person_separate(*, actor, person_id, reason: str) -> list[RecordLink]:
     text = _reason(reason, required=True, message="Give the reason these are not the same person")
     own = AgencyRecord.objects.filter(origin_person_id=person.pk).values("pk")
     links = list(
-        RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.CONFIRMED)
+        RecordLink.objects.filter(valid_to__isnull=True)
+        .filter(Q(state=LinkState.CONFIRMED) | Q(state=LinkState.PROPOSED, rule=INTAKE_PENDING_RULE))
         .filter(Q(record_l_id__in=own) | Q(record_r_id__in=own))
         .exclude(record_l__origin_person_id=person.pk, record_r__origin_person_id=person.pk)
         .order_by("pk")
@@ -1851,4 +2111,9 @@ def person_separate(*, actor, person_id, reason: str) -> list[RecordLink]:
         raise ValidationFailed(
             "This person is not merged with anyone", errors={"person_id": ["This person is not merged with anyone"]}
         )
-    return [link_end(actor=actor, link_id=link.pk, reason=text) for link in links]
+    # ending one held intake join ends the others between the same two people (``intake_link_reject``)
+    return [
+        link_end(actor=actor, link_id=link.pk, reason=text)
+        for link in links
+        if RecordLink.objects.filter(pk=link.pk, valid_to__isnull=True).exists()
+    ]

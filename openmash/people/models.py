@@ -225,6 +225,10 @@ class RecordLink(BaseModel):
     - ``rule`` "referrer_at_intake": a referrer said at intake (or on amendment) that the new person is not this one
       (ADR 0009): rejected, decided by the referrer, with ``source_contact``; or proposed, when the two records share
       a valid identifier, for the hub to settle. Both bar every automatic join.
+    - ``rule`` "intake_pending_screening": a contact's new person's record shares a valid identifier (and agrees in
+      name and date of birth) with a record of someone already known; the join is proposed, with ``source_contact``,
+      until that contact is screened (ADR 0009 addendum 2): screening confirms it (rule "screening", decided by the
+      screener); "not the same child" rejects it. Not on the review queue.
     """
 
     record_l = models.ForeignKey(AgencyRecord, on_delete=models.PROTECT, related_name="links_as_left")
@@ -243,7 +247,11 @@ class RecordLink(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="record_links",
-        help_text="The contact in which a referrer said the two are different people (rule referrer_at_intake).",
+        help_text=(
+            "The contact the decision came from: where a referrer said the two are different people (rule "
+            "referrer_at_intake), or whose new person's record is held until that contact is screened (rule "
+            "intake_pending_screening, and the screening's or the hub's decision on it)."
+        ),
     )
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
@@ -259,6 +267,12 @@ class RecordLink(BaseModel):
         ]
         indexes = [
             models.Index(fields=["state"], name="record_link_state_idx", condition=models.Q(valid_to__isnull=True)),
+            # the intake joins held until screening, by contact (screening confirms them: ADR 0009 addendum 2)
+            models.Index(
+                fields=["source_contact"],
+                name="record_link_held_intake_idx",
+                condition=models.Q(valid_to__isnull=True, rule="intake_pending_screening"),
+            ),
         ]
 
 

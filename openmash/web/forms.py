@@ -1470,6 +1470,27 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         return self.cleaned_data.get("holder_seen")
 
 
+class IntakeMatchRejectForm(CleanTextFormMixin, forms.Form):
+    """The screening page's "not the same child" (ADR 0009 addendum 2): the held intake join to reject and why. The
+    service (enquiries.services.intake_match_reject) decides; its errors come back on these fields."""
+
+    intake_match_reject = forms.UUIDField(
+        widget=forms.HiddenInput,
+        label="Match",
+        error_messages={"required": "Choose the match to reject", "invalid": "Choose the match to reject"},
+    )
+    intake_match_reason = forms.CharField(
+        label="Why is this not the same child?",
+        help_text="This is kept with the decision and shown to reviewers",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        max_length=500,
+        error_messages={
+            "required": "Give the reason this is not the same child",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )
+
+
 class RerateForm(CleanTextFormMixin, forms.Form):
     """Re-rate an open enquiry: the new rating, with the timescale each rating will really give beside it (the same
     words as the first rating on the screening page: enquiries.timescales.rag_timescale_hints), and a reason, which

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from openmash.access.actor import active_memberships_q
 from openmash.access.policy import (
+    can,
     contacts_visible,
     enquiries_visible,
     people_visible,
@@ -233,3 +234,40 @@ def agencies_list() -> list:
     from openmash.accounts.models import Agency
 
     return list(Agency.objects.filter(active=True).order_by("name"))
+
+
+def intake_matches(*, actor, contact) -> list[dict]:
+    """The screening page's "matched at intake" panel (ADR 0009 addendum 2): the contact's intake joins held until
+    screening, for someone who may decide them ("link.review"; otherwise none). Each: {"link_id", "by" (e.g.
+    "NHS number"), "known" (the Person the contact names meanwhile), "as_named" (what the referrer typed, from the
+    contact's ContactPerson)}. Two or three queries; nothing audited beyond the page's own reads (the known child is
+    already the contact's subject on the page)."""
+    if not can(actor, "link.review"):
+        return []
+    from openmash.people.linking import IDENTIFIER_LABELS, intake_pending_links
+    from openmash.people.models import AgencyRecord, Person
+
+    links = list(intake_pending_links(contact_id=contact.pk))
+    if not links:
+        return []
+    named = {cp.person_id: cp.as_named for cp in ContactPerson.objects.filter(contact=contact)}
+    record_people = dict(
+        AgencyRecord.objects.filter(
+            pk__in={x for link in links for x in (link.record_l_id, link.record_r_id)}
+        ).values_list("pk", "person_id")
+    )
+    people = Person.objects.in_bulk({pid for pid in record_people.values() if pid in named})
+    out, seen = [], set()
+    for link in links:
+        known = next(
+            (people[record_people[r]] for r in (link.record_l_id, link.record_r_id) if record_people[r] in people),
+            None,
+        )
+        if known is None or known.pk in seen:
+            continue
+        seen.add(known.pk)
+        by = [label for field, label in IDENTIFIER_LABELS.items() if field in (link.field_weights or {})]
+        out.append(
+            {"link_id": link.pk, "by": " and ".join(by) or "identifier", "known": known, "as_named": named[known.pk]}
+        )
+    return out

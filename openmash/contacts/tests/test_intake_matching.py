@@ -12,7 +12,7 @@ from conftest import contact_payload
 from openmash.contacts.models import Contact
 from openmash.contacts.services import contact_create
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
-from tests.support import child, contact_record, subject_person
+from tests.support import child, contact_record, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +78,18 @@ def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
     assert (
         "9993141593" not in refused.content.decode() and "EX1 1AA" not in refused.content.decode()
     )  # (a signed token may hold "EX1")
-    # Recorded without that question (trusted code: the service's default), the identifier rule joins the records
+    # Recorded without that question (trusted code: the service's default), the contact is about the known child at
+    # once, and the school's record joins the child's when the hub screens it (ADR 0009 addendum 2)
     contact, _ = contact_create(actor=school, data=contact_payload(subjects=[kaden], household=[]))
     assert contact.intake_notices == [
-        "subjects.0: an identifier given belongs to a person already known to the partnership, so their records are "
-        "joined (one chronology)"
+        "subjects.0: an identifier given belongs to a person already known to the partnership; the MASH will check "
+        "whether this is the same person"
     ]
-    assert Person.objects.get(pk=subject_person(contact).pk).merged_into_id == kayden.pk
+    assert subject_person(contact).pk == kayden.pk
+    school_record = AgencyRecord.objects.get(agency=school.agency, given_name="Kaden")
+    assert school_record.person_id == school_record.origin_person_id != kayden.pk
+    screen(make_actor("screener", "mash"), contact)
+    assert Person.objects.get(pk=school_record.origin_person_id).merged_into_id == kayden.pk
 
 
 def test_a_referrer_who_says_it_is_someone_else_sends_the_match_to_review(make_actor, api):

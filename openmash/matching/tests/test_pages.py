@@ -10,9 +10,9 @@ import pytest
 from openmash.audit.models import AuditEvent
 from openmash.contacts.models import Contact
 from openmash.people import linking
-from openmash.people.models import LinkState, Person, RecordLink
+from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
 from openmash.web.tests.conftest import contact_form_data, contact_submit
-from tests.support import child, contact_record, subject_person
+from tests.support import child, contact_record, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,10 @@ def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_a
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
     second = contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="999-314-1593")])
-    kaden = subject_person(second)
+    # the school's record joins Kayden's when the hub screens its contact (ADR 0009 addendum 2)
+    hub = make_actor("screener", "mash")
+    screen(hub, second, outcome="nfa_advice")
+    kaden = _school_person(school)
     manager = login(make_actor("manager", "mash"))
     response = manager.get(f"/people/{kaden.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/people/{kayden.pk}/"
@@ -112,7 +115,7 @@ def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_a
     assert "County Police" in page and "Oakfield Primary School" in page and "Kaden Smith" in page
     chronology = page[page.index('data-testid="chronology"') :]
     assert chronology.count("Contact C-") == 2  # both agencies' contacts on one chronology
-    assert 'data-testid="joined-people"' in page and "joined automatically" in page
+    assert 'data-testid="joined-people"' in page and "joined by" in page
     assert f'href="/matching/people/{kaden.pk}/separate/"' in page
     # each join links to its field-by-field weights (practitioners' review: a manager can see why)
     link = RecordLink.objects.get(valid_to__isnull=True, state="confirmed")
@@ -128,15 +131,22 @@ def test_the_person_page_reads_over_the_cluster_and_a_merged_id_redirects(make_a
     body = manager.get(f"/api/v1/people/{kaden.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert body["id"] == str(kayden.pk) and body["merged_person_ids"] == [str(kaden.pk)]
     assert {r["agency"] for r in body["records"]} == {"County Police", "Oakfield Primary School"}
-    assert body["links"][0]["rule"] == "nhs_number"
+    assert body["links"][0]["rule"] == "screening"
     chron = manager.get(f"/api/v1/people/{kaden.pk}/chronology", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert {e["person_id"] for e in chron["entries"]} == {str(kayden.pk), str(kaden.pk)}
+    # both contacts were recorded against Kayden (the school's was resolved to him at intake), read through either id
+    assert {e["person_id"] for e in chron["entries"]} == {str(kayden.pk)}
+    assert len([e for e in chron["entries"] if e["kind"] == "contact"]) == 2
 
 
 def test_a_manager_separates_people_who_are_not_the_same(make_actor, login):
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     kayden = subject_person(contact_record(police, subjects=[child("Kayden", "Smith", "2017-03-03", nhs="9993141593")]))
-    kaden = subject_person(contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="9993141593")]))
+    screen(
+        make_actor("screener", "mash"),
+        contact_record(school, subjects=[child("Kaden", "Smith", "2017-03-03", nhs="9993141593")]),
+        outcome="nfa_advice",
+    )
+    kaden = _school_person(school)
     assert login(make_actor("screener", "mash")).get(f"/matching/people/{kaden.pk}/separate/").status_code == 403
     client = login(make_actor("manager", "mash"))
     page = client.get(f"/matching/people/{kaden.pk}/separate/").content.decode()
@@ -298,7 +308,12 @@ def test_separating_two_people_of_one_name_names_both_sides_and_needs_an_audited
     the reason was offered as optional."""
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
     first = subject_person(contact_record(police, subjects=[child("Oliver", "Brown", "2015-05-03", nhs="9993141593")]))
-    second = subject_person(contact_record(school, subjects=[child("Oliver", "Brown", "2015-05-03", nhs="9993141593")]))
+    screen(
+        make_actor("screener", "mash"),
+        contact_record(school, subjects=[child("Oliver", "Brown", "2015-05-03", nhs="9993141593")]),
+        outcome="nfa_advice",
+    )
+    second = _school_person(school)
     client = login(make_actor("manager", "mash"))
     page = client.get(f"/matching/people/{second.pk}/separate/").content.decode()
     heading = re.search(r'data-testid="separate-heading">(.*?)</h1>', page, re.S).group(1)
@@ -315,3 +330,8 @@ def test_separating_two_people_of_one_name_names_both_sides_and_needs_an_audited
         f"/matching/people/{second.pk}/separate/", {"reason": "Different boys: the school's NHS number was wrong"}
     )
     assert AuditEvent.objects.filter(reason="Different boys: the school's NHS number was wrong").exists()
+
+
+def _school_person(school):
+    """The person the school's record stands for (joined to the known child once its contact was screened)."""
+    return AgencyRecord.objects.get(agency=school.agency, kind="child").origin_person

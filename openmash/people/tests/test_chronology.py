@@ -25,6 +25,7 @@ def _at(day: int, hour: int = 10) -> dt.datetime:
 def family(make_actor):
     """A child known to the police (contact, with an adult named in the household, screened by the hub) and to a
     school (the same NHS number: one person), with imported events of each sensitivity, and an adult's own events."""
+    from openmash.people.linking import intake_links_confirm
     from openmash.people.models import AgencyRecord, ChronologyEntry
 
     police, school = make_actor("referrer", "police"), make_actor("referrer", "school-oak")
@@ -38,11 +39,14 @@ def family(make_actor):
     )
     screen(hub, first)
     second = contact_record(school, subjects=[child("Kaden", "Brightwater", "2017-03-03", nhs=nhs)], household=[])
+    # the school's record joins the child's when the hub screens its contact (ADR 0009 addendum 2)
+    intake_links_confirm(actor=hub, contact_id=second.pk)
     kid = subject_person(first)
-    assert subject_person(second).merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
+    school_record = AgencyRecord.objects.get(agency__code="school-oak")
+    merged = school_record.origin_person
+    assert merged.merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
     mum = first.people.get(role="parent_carer").person
     police_record = AgencyRecord.objects.get(agency__code="police", origin_person=kid)
-    school_record = AgencyRecord.objects.get(agency__code="school-oak")
 
     def event(person, record, day, kind, sensitivity, summary, ext):
         return ChronologyEntry.objects.create(
@@ -64,14 +68,14 @@ def family(make_actor):
 
     event(kid, police_record, 1, "domestic_abuse", "sensitive", "Police DA incident at home", "p1")
     event(kid, police_record, 2, "sexual_health", "sealed", "Sealed clinic visit", "p2")
-    event(subject_person(second), school_record, 3, "school_absence", "standard", "Absent ten days", "s1")
+    event(merged, school_record, 3, "school_absence", "standard", "Absent ten days", "s1")
     event(mum, None, 4, "police_welfare", "standard", "Welfare check on the mother", "m1")
     event(mum, None, 5, "offending", "sensitive", "Mother arrested for theft", "m2")
     worker = make_actor("social_worker", "mash")
     allocation_open(kid, worker)
     return {
         "kid": kid,
-        "merged": subject_person(second),
+        "merged": merged,
         "mum": mum,
         "hub": hub,
         "worker": worker,

@@ -21,7 +21,7 @@ from openmash.enquiries.models import CaseAllocation, Referral
 from openmash.people import linking
 from openmash.people.models import AgencyRecord, ChronologyEntry, LinkState, Person, RecordLink
 from openmash.people.selectors import person_chronology, person_get
-from tests.support import child, contact_record, decide, enquiry_open, subject_person
+from tests.support import child, contact_record, decide, enquiry_open, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,18 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     hub = make_actor("screener", "mash")
     first = contact_record(police, subjects=[KAYDEN], household=[])
     second = contact_record(school, subjects=[KADEN], household=[])
-    kayden, kaden = subject_person(first), subject_person(second)
-    assert kayden.pk != kaden.pk  # each contact keeps the person as it was named
+    kayden = subject_person(first)
+    # the school's contact is about Kayden at once; its record joins his when the hub screens it (ADR 0009 add. 2)
+    assert subject_person(second).pk == kayden.pk
+    kaden = AgencyRecord.objects.get(agency=school.agency).origin_person
+    assert kayden.pk != kaden.pk  # the school's record keeps the person as it was named
+    assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.PROPOSED
+    screen(hub, second)
     kaden.refresh_from_db()
     kayden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk and kayden.merged_into_id is None
     link = RecordLink.objects.get(valid_to__isnull=True)
-    assert link.state == LinkState.CONFIRMED and link.rule == "nhs_number" and link.decided_by is None
+    assert link.state == LinkState.CONFIRMED and link.rule == "screening" and link.decided_by == hub.user
     records = AgencyRecord.objects.filter(nhs_number="9993141593")
     assert {r.agency.code for r in records} == {"police", "school-oak"}
     assert {r.person_id for r in records} == {kayden.pk}
@@ -66,7 +71,7 @@ def test_police_and_school_record_the_same_child_one_person_one_chronology(make_
     picture = person_get(actor=hub, person_id=kaden.pk).picture
     assert [p.pk for p in picture.people] == [kayden.pk, kaden.pk]
     assert [i.value for i in picture.identifiers if i.identifier_type == "nhs_number"] == ["9993141593"]
-    assert second.intake_notices and "joined" in second.intake_notices[0]
+    assert second.intake_notices and "the MASH will check" in second.intake_notices[0]
     assert AuditEvent.objects.filter(action="merge", object_id=str(kaden.pk)).exists()
 
 

@@ -19,7 +19,7 @@ from openmash.audit.models import AuditEvent
 from openmash.people import linking
 from openmash.people.identifiers import upn_check_letter
 from openmash.people.models import AgencyRecord, LinkState, Person, RecordLink
-from tests.support import allocation_open, child, contact_record, subject_person
+from tests.support import allocation_open, child, contact_record, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -280,11 +280,16 @@ def test_the_honest_case_kayden_and_kaden_one_nhs_number_written_two_ways_still_
     # through the API the school is asked "is it them?" first and offered Kayden (ADR 0009 addendum 1) ...
     refused = api(school).post("/contacts", contact_payload(subjects=[kaden_in], household=[]))
     assert [i["id"] for i in refused.json()["candidates"]["subjects.0"]["items"]] == [str(kayden.pk)]
-    # ... recorded without the question (the service's default), the identifier rule still joins them
+    # ... recorded without the question (the service's default), the contact is about Kayden at once and the
+    # identifier rule joins the records when the hub screens it (ADR 0009 addendum 2)
     contact = contact_record(school, subjects=[kaden_in], household=[])
+    assert subject_person(contact).pk == kayden.pk
+    assert "the MASH will check" in contact.intake_notices[0]
     kaden = Person.objects.get(forename="Kaden")
+    assert kaden.merged_into_id is None
+    screen(make_actor("screener", "mash"), contact)
+    kaden.refresh_from_db()
     assert kaden.merged_into_id == kayden.pk
-    assert "joined" in contact.intake_notices[0]
 
 
 def test_a_feed_record_pointing_at_two_people_joins_neither(partnership):

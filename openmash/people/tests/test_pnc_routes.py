@@ -16,7 +16,7 @@ from django.db import connection
 from conftest import contact_payload
 from openmash.contacts.services import contact_amend
 from openmash.people.models import AgencyRecord, Person, PersonIdentifier
-from tests.support import contact_record, subject_person
+from tests.support import contact_record, screen, subject_person
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,16 @@ def test_api_stores_the_canonical_form_and_joins_the_person_who_holds_it(make_ac
     assert r.status_code == 422, r.json()
     offered = r.json()["candidates"]["household.0"]["items"]
     assert [(i["id"], i["exact"], i["reasons"]) for i in offered] == [(str(first.pk), True, ["same PNC ID"])]
-    # recorded without the question (the service's default), the canonical form is stored and joins the holder
-    again = _dean_of(contact_record(school, subjects=fresh, household=[_dean(typed)]))
+    # recorded without the question (the service's default), the canonical form is stored, the contact names the
+    # holder at once, and the school's record joins the holder's when the hub screens it (ADR 0009 addendum 2)
+    contact = contact_record(school, subjects=fresh, household=[_dean(typed)])
+    assert _dean_of(contact).pk == first.pk
+    record = AgencyRecord.objects.get(agency=school.agency, given_name="Dean")
+    assert record.pnc_id == CANONICAL
+    again = record.origin_person
     assert PersonIdentifier.objects.get(person=again, identifier_type="pnc_id").value == CANONICAL
+    screen(make_actor("screener", "mash"), contact)
+    again.refresh_from_db()
     assert again.merged_into_id == first.pk  # the exact PNC match joined the known person
 
 

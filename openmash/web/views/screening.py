@@ -10,7 +10,7 @@ from openmash.access.policy import can, require
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts.choices import ContactStatus
-from openmash.core.exceptions import Conflict, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
 from openmash.enquiries import related as related_work
@@ -22,7 +22,7 @@ from openmash.people.chronology import known_to
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.filters import NOT_FILTERS, QueueFilterForm
-from openmash.web.forms import ScreeningForm, apply_service_errors
+from openmash.web.forms import IntakeMatchRejectForm, ScreeningForm, apply_service_errors
 from openmash.web.paging import pagination
 
 
@@ -121,7 +121,33 @@ def contact_screen(request, contact_id):
         immediate_risk=immediate,
         immediate_risk_exception=immediate and can(request.actor, "screening.close_immediate_risk"),
     )
-    if request.method == "POST" and form.is_valid():
+    reject_form = None
+    if request.method == "POST" and "intake_match_reject" in request.POST:
+        # "not the same child": a held intake join (ADR 0009 addendum 2), not a screening decision
+        form = ScreeningForm(
+            None,
+            rag_levels=levels,
+            holder=held_by,
+            open_enquiries=open_enquiries,
+            immediate_risk=immediate,
+            immediate_risk_exception=immediate and can(request.actor, "screening.close_immediate_risk"),
+        )
+        reject_form = IntakeMatchRejectForm(request.POST)
+        if reject_form.is_valid():
+            try:
+                enquiry_services.intake_match_reject(
+                    actor=request.actor,
+                    contact_id=contact.pk,
+                    link_id=reject_form.cleaned_data["intake_match_reject"],
+                    reason=reject_form.cleaned_data["intake_match_reason"],
+                )
+                messages.success(request, "Not the same child: the contact now stands for the child as described.")
+                return redirect("web:contact_screen", contact_id=contact.pk)
+            except (ValidationFailed, Conflict) as exc:
+                apply_service_errors(reject_form, exc, key_to_field=lambda key: f"intake_match_{key}")
+            except NotFound:
+                reject_form.add_error(None, "That match has already been decided. Reload the page.")
+    elif request.method == "POST" and form.is_valid():
         try:
             return _screen(request, contact, form, levels)
         except (ValidationFailed, Conflict) as exc:
@@ -157,7 +183,13 @@ def contact_screen(request, contact_id):
         "routed": contact.status == ContactStatus.WITH_ALLOCATED_WORKER and contact.routed_to_id is not None,
         "routed_acknowledged": casework_selectors.routed_contact_receipt(contact=contact),
         "related": related,
+        "intake_matches": web_selectors.intake_matches(actor=request.actor, contact=contact)
+        if contact.status == ContactStatus.AWAITING_SCREENING
+        else [],
+        "reject_form": reject_form or IntakeMatchRejectForm(),
         "can_take": can(request.actor, "work.take"),
         "nav_active": "screening",
     }
+    if reject_form is not None and reject_form.errors:
+        ctx["form"] = reject_form
     return render(request, "web/screening/screen.html", ctx)
