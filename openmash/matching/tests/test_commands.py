@@ -168,4 +168,16 @@ def test_joined_records_are_the_same_generated_person(partnership):
     }
     precision = len(found & true) / len(found)
     recall = len(found & true) / len(true)
-    assert precision >= 0.95 and recall >= 0.75, (precision, recall)
+    # Pairs with no date of birth to compare and no identifier never join automatically (linkage.scoring.
+    # NO_DOB_CEILING: names and an address alone are what a household shares); they wait for a reviewer instead.
+    # Joined or waiting, most duplicates reach a human or are one person; joined alone, still the large majority.
+    from openmash.people.models import LinkState, RecordLink
+
+    waiting = {
+        tuple(sorted(p))
+        for p in RecordLink.objects.filter(valid_to__isnull=True, state=LinkState.PROPOSED).values_list(
+            "record_l__local_id", "record_r__local_id"
+        )
+    }
+    reached = len((found | waiting) & true) / len(true)
+    assert precision >= 0.95 and recall >= 0.65 and reached >= 0.75, (precision, recall, reached)
