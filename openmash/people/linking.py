@@ -79,6 +79,7 @@ REFERRER_REASON = "The referrer said at intake this is not the same person"
 
 __all__ = [
     "IDENTIFIER_FIELDS",
+    "NHS_CONFLICT_REASON",
     "REFERRER_RULE",
     "LOCAL_ID_PREFIX",
     "details_from_cleaned",
@@ -86,6 +87,7 @@ __all__ = [
     "identifier_valid",
     "link_confirm",
     "link_end",
+    "link_nhs_conflict_propose",
     "link_propose",
     "link_reject",
     "link_scored",
@@ -1597,6 +1599,57 @@ def link_scored(
         record_b_id=right,
         match_weight=match_weight,
         match_probability=match_probability,
+        field_weights=field_weights,
+        rule=MATCHING_RULE,
+        reason=reason,
+    )
+
+
+#: The reason a pair the never-link rule stopped is put to a reviewer (``link_nhs_conflict_propose``); the review
+#: queue shows what follows "not linked automatically: " (``matching.selectors.held_reason``).
+NHS_CONFLICT_REASON = "not linked automatically: these records have different NHS numbers"
+
+
+@transaction.atomic
+def link_nhs_conflict_propose(
+    *,
+    actor,
+    record_a_id,
+    record_b_id,
+    match_weight: float,
+    other_fields_probability: float,
+    field_weights: dict,
+    upper_threshold: float,
+) -> RecordLink | None:
+    """Put in the review queue a pair of records with different valid NHS numbers whose other fields agree strongly
+    (the engine's probability without the identifiers, ``other_fields_probability``, at or above the partnership's
+    ``upper_threshold``): a duplicate NHS registration or a temporary number. Never joined automatically (issue 6:
+    different valid NHS numbers are never linked automatically); a reviewer may join them only with a reason
+    (``link_confirm``). The reason stored says so: "Match probability 0.998 on the fields other than the NHS numbers,
+    not linked automatically: these records have different NHS numbers".
+
+    In: the two record ids, the weight in bits before the rules, that probability, the engine's field weights and
+    the upper threshold. Out: the proposal (``link_propose``), or None below the threshold, for two records that
+    do not both hold a valid NHS number, and whenever ``link_propose`` writes nothing (already one person, a
+    current decision, a human's "different people"). Source: practitioner review of issue 6, finding 2."""
+    if other_fields_probability < upper_threshold:
+        return None
+    left, right = _pair(record_a_id, record_b_id)
+    numbers = dict(AgencyRecord.objects.filter(pk__in=[left, right]).values_list("pk", "nhs_number"))
+    if len(numbers) != 2:
+        raise NotFound()
+    if not (numbers[left] and numbers[right] and numbers[left] != numbers[right]):
+        return None
+    reason = (
+        f"Match probability {other_fields_probability:.3f} on the fields other than the NHS numbers, "
+        + NHS_CONFLICT_REASON
+    )
+    return link_propose(
+        actor=actor,
+        record_a_id=left,
+        record_b_id=right,
+        match_weight=match_weight,
+        match_probability=other_fields_probability,
         field_weights=field_weights,
         rule=MATCHING_RULE,
         reason=reason,
