@@ -69,6 +69,19 @@ def _pair_evidence(
     return points, reasons
 
 
+def _note_candidate(record: AgencyRecord, other: AgencyRecord, best: dict, conflicts: dict) -> None:
+    """Keep ``other`` as ``record``'s best candidate of its person (``best``: person -> (points, reasons, record)),
+    or, when the two hold different valid NHS numbers but look alike, as a pair for the engine to judge
+    (``conflicts``: person -> record; ``_nhs_conflict_proposals``)."""
+    if _nhs_differ(record, other):
+        if _pair_evidence(record, other, nhs_conflict=True):
+            conflicts.setdefault(other.person_id, other)
+        return
+    found = _pair_evidence(record, other)
+    if found and (other.person_id not in best or found[0] > best[other.person_id][0]):
+        best[other.person_id] = (found[0], found[1], other)
+
+
 def _proposed_between(person_a, person_b) -> bool:
     """Whether a proposal already waits between a record of one resolved person and a record of the other (one
     review decides them both: a second proposal for the same two people would only be noise in the queue)."""
@@ -115,13 +128,7 @@ def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
                     continue
                 if other.agency_id == r.agency_id and other.source_feed and r.source_feed:
                     continue
-                if _nhs_differ(r, other):
-                    if _pair_evidence(r, other, nhs_conflict=True):
-                        conflicts.setdefault(other.person_id, other)
-                    continue
-                found = _pair_evidence(r, other)
-                if found and (other.person_id not in best or found[0] > best[other.person_id][0]):
-                    best[other.person_id] = (found[0], found[1], other)
+                _note_candidate(r, other, best, conflicts)
         for _points, reasons, other in best.values():
             if _proposed_between(person, other.person_id):
                 continue

@@ -359,22 +359,39 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)
             elif link is not None:
                 summary.proposed += 1
-        for k in _nhs_conflicts_to_review(scores, upper):
-            a, b = ordered[k]
-            if person[a] == person[b]:
-                continue
-            link = linking.link_nhs_conflict_propose(
-                actor=actor,
-                record_a_id=a,
-                record_b_id=b,
-                match_weight=float(scores.match_weight[k]),
-                other_fields_probability=float(_other_fields_probability(scores.match_weight[k])),
-                field_weights=_field_weights(model, f, int(left[k]), int(right[k]), freq.enabled),
-                upper_threshold=upper,
-            )
-            if link is not None:
-                summary.proposed += 1
+        summary.proposed += _propose_nhs_conflicts(
+            actor=actor,
+            model=model,
+            f=f,
+            scores=scores,
+            pairs=(ordered, left, right),
+            person=person,
+            upper=upper,
+            tf=freq.enabled,
+        )
     return summary
+
+
+def _propose_nhs_conflicts(*, actor, model, f, scores, pairs, person: dict, upper: float, tf: bool) -> int:
+    """Put the chunk's pairs with different valid NHS numbers whose other fields agree strongly to a reviewer
+    (``_nhs_conflicts_to_review``, ``linking.link_nhs_conflict_propose``). Out: the number of proposals."""
+    ordered, left, right = pairs
+    done = 0
+    for k in _nhs_conflicts_to_review(scores, upper):
+        a, b = ordered[k]
+        if person[a] == person[b]:
+            continue
+        link = linking.link_nhs_conflict_propose(
+            actor=actor,
+            record_a_id=a,
+            record_b_id=b,
+            match_weight=float(scores.match_weight[k]),
+            other_fields_probability=float(_other_fields_probability(scores.match_weight[k])),
+            field_weights=_field_weights(model, f, int(left[k]), int(right[k]), tf),
+            upper_threshold=upper,
+        )
+        done += link is not None
+    return done
 
 
 def _other_fields_probability(weight) -> np.ndarray:

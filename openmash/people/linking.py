@@ -1788,6 +1788,8 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
         obj=new,
         reason="override: different NHS numbers"
         if override
+        else ("reversed an earlier rejection: " + text)[:500]  # undoing "different people": why, audited
+        if link.state == LinkState.REJECTED
         else ("override: " + said_different)[:200]
         if said_different
         else "",
@@ -1822,7 +1824,8 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     now = timezone.now()
     _close(link, now)
     new = _rejected_row(link, actor, text, now)
-    _audit(actor, "link_reject", obj=new, detail={"previous": str(link.pk)})
+    # the reason, audited (as ``link_end``'s): the audit list shows why (practitioner review of issue 6, finding 1)
+    _audit(actor, "link_reject", obj=new, reason=text, detail={"previous": str(link.pk)})
     # The decision is about the two people: every other proposal between their records is decided with it.
     people = dict(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
@@ -1837,7 +1840,7 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     for other in others:
         _close(other, now)
         row = _rejected_row(other, actor, text, now)
-        _audit(actor, "link_reject", obj=row, detail={"previous": str(other.pk), "with": str(new.pk)})
+        _audit(actor, "link_reject", obj=row, reason=text, detail={"previous": str(other.pk), "with": str(new.pk)})
     return new
 
 

@@ -128,7 +128,14 @@ def test_different_nhs_numbers_with_only_the_name_and_date_of_birth_alike_are_no
         run_import,
         police=[row(record_id="P1", nhs_number=NHS_A)],
         health=[
-            row(record_id="RX1", nhs_number=NHS_B, given_name="Kaden", sex="F", postcode="TQ9 9ZZ", address="2 Mill Lane")
+            row(
+                record_id="RX1",
+                nhs_number=NHS_B,
+                given_name="Kaden",
+                sex="F",
+                postcode="TQ9 9ZZ",
+                address="2 Mill Lane",
+            )
         ],
     )
     assert not RecordLink.objects.exists()
