@@ -82,3 +82,11 @@ class BatchStatus(models.TextChoices):
 FINISHED = frozenset(
     {BatchStatus.DONE, BatchStatus.DRY_RUN, BatchStatus.REFUSED, BatchStatus.FAILED, BatchStatus.ALREADY_IMPORTED}
 )
+
+
+def unmapped_types_wording(status: str) -> str:
+    """How an import's report words the event types its mapping does not list, for the batch's ``status``: "imported
+    as" once the batch wrote its rows (done), "would import as" when nothing was written (refused, failed, a dry run
+    or waiting). Used by the batch page and ``openmash import``. Source: practitioner review of issue 6, finding 3 (a
+    refused file's report said its types were "imported as Other")."""
+    return "imported as" if status == BatchStatus.DONE else "would import as"

@@ -80,14 +80,36 @@ DEFAULT_SEX_VALUES = {
 }
 
 
-def type_key(text: str) -> str:
-    """How event types and sex words are matched: case-folded, whitespace collapsed, trimmed."""
-    return " ".join(str(text).split()).casefold()
+#: What ``label_key`` ignores: white space, underscores, hyphens and dashes, dots, slashes, apostrophes, brackets,
+#: colons and a byte-order mark, however many of them in a row.
+_LABEL_IGNORED = re.compile(r"[\s_\-\u2010-\u2015.,/\\'\u2019()\[\]:;\ufeff]+")
+
+
+def label_key(text: str) -> str:
+    """The one way a feed's labels are matched to a mapping: column headings, event types and sex words. In: the
+    text as the file or the mapping has it. Out: the text case-folded, without white space, underscores, hyphens,
+    dots, slashes, apostrophes, brackets, colons or a byte-order mark (``_LABEL_IGNORED``), so "Domestic abuse
+    incident", ``domestic_abuse_incident`` and "DOMESTIC-ABUSE  INCIDENT" are one type, as "Date of birth" and
+    ``date_of_birth`` are one heading. Source: practitioner review of issue 6, finding 4 (a council extract's
+    ``missing_episode`` and ``a_and_e_attendance`` were imported as "Other")."""
+    return _LABEL_IGNORED.sub("", str(text)).casefold()
 
 
 def heading_key(text: str) -> str:
-    """How column headings are matched: case-folded, without spaces, hyphens, underscores or a byte-order mark."""
-    return re.sub(r"[\s_\-\ufeff]+", "", str(text)).casefold()
+    """How column headings are matched (``label_key``)."""
+    return label_key(text)
+
+
+def type_key(text: str) -> str:
+    """How event types and sex words are matched (``label_key``)."""
+    return label_key(text)
+
+
+def event_hash_key(text: str) -> str:
+    """The event type as it enters an imported event's content hash (``validate``: the event's id when the file
+    gives none): case-folded, whitespace collapsed, trimmed. Frozen: changing it would give every event already
+    imported a new id, so a re-import would duplicate them. Not for matching (``label_key``)."""
+    return " ".join(str(text).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -154,12 +176,20 @@ def _check_columns(doc: dict, base: FeedSpec | None, err: dict) -> tuple[dict[st
 
 def _check_event_types(doc: dict, base: FeedSpec | None, err: dict) -> tuple[dict[str, str], dict[str, str]]:
     event_types = dict(base.event_types) if base else {}
+    mine: dict[str, str] = {}  # key -> this mapping's own wording (two wordings of one type must agree)
     for k, v in _str_map(doc.get("event_types"), "event_types", err).items():
         if v not in EventKind.values:
             err.setdefault("event_types", []).append(
                 f"'{k}' maps to {v}, which is not an event kind: choose from {', '.join(EventKind.values)}"
             )
-        event_types[type_key(k)] = v
+        key = type_key(k)
+        if key in mine and event_types[key] != v:
+            err.setdefault("event_types", []).append(
+                f"'{k}' is the same type as '{mine[key]}' (case, spaces and punctuation are ignored) "
+                "but maps to another kind"
+            )
+        mine.setdefault(key, k)
+        event_types[key] = v
     sensitivity = dict(base.sensitivity) if base else {}
     for k, v in _str_map(doc.get("sensitivity"), "sensitivity", err).items():
         if k not in EventKind.values:

@@ -43,7 +43,7 @@ from django.conf import settings
 
 from openmash.core.text import TextRefused, clean_text
 from openmash.feeds.choices import PRE_BIRTH_KINDS, EventKind
-from openmash.feeds.mapping import FeedSpec, type_key
+from openmash.feeds.mapping import FeedSpec, event_hash_key, type_key
 from openmash.feeds.readers import Problem, Row
 from openmash.people.identifiers import (
     identifier_is_placeholder,
@@ -316,7 +316,7 @@ class _Checker:
             external_id = f"id:{event_id}"
         else:
             digest = hashlib.sha256(
-                "\x1f".join([local_id, occurred_on.isoformat(), type_key(type_text), description]).encode()
+                "\x1f".join([local_id, occurred_on.isoformat(), event_hash_key(type_text), description]).encode()
             ).hexdigest()
             external_id = f"h:{digest[:40]}"
         time = event_time(values.get("event_date"), self.spec.date_formats)

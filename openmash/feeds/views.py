@@ -21,7 +21,7 @@ from openmash.audit.export import neutralise
 from openmash.audit.services import audit_record
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
-from openmash.feeds.choices import FINISHED
+from openmash.feeds.choices import FINISHED, unmapped_types_wording
 from openmash.feeds.forms import FeedMappingForm, ImportUploadForm
 from openmash.feeds.mapping import _builtin_docs, builtin_codes
 from openmash.feeds.models import FeedMapping, FeedMappingChange, ImportBatch
@@ -100,6 +100,7 @@ def _detail_context(batch: ImportBatch, actor) -> dict:
         "running": running,
         "progress": progress_read(batch) if running else {},
         "problems": batch.report.get("problems", []),
+        "unmapped_wording": unmapped_types_wording(batch.status),
         "unmapped": sorted(batch.report.get("unmapped_types", {}).items(), key=lambda kv: -kv[1]),
     }
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from linkage.names import dob_variants
 from openmash.matching.candidates import MIN_SCORE, _score
-from openmash.people.linking import link_propose
+from openmash.people.linking import link_nhs_conflict_propose, link_propose
 from openmash.people.models import AgencyRecord, LinkState, RecordLink
 
 #: ``RecordLink.rule`` of the proposals made here.
@@ -36,15 +36,23 @@ _SURNAME = ("same surname", "shares part of the surname", "surname sounds alike"
 _DOB = ("same date of birth", "day and month of birth swapped")
 
 
-def _pair_evidence(record: AgencyRecord, other: AgencyRecord) -> tuple[float, list[str]] | None:
+def _nhs_differ(record: AgencyRecord, other: AgencyRecord) -> bool:
+    return bool(record.nhs_number and other.nhs_number and record.nhs_number != other.nhs_number)
+
+
+def _pair_evidence(
+    record: AgencyRecord, other: AgencyRecord, *, nhs_conflict: bool = False
+) -> tuple[float, list[str]] | None:
     """(points, reasons) when `other` is a clear name and date-of-birth candidate for `record`, else None.
 
     Clear means: the dates of birth agree (or are day/month transposed), both the first name and the surname agree
     in some way (exact, nickname, sounds alike, spelt similarly, part of a multi-word surname) or they are swapped,
     and the points of ``matching.candidates._score`` reach its ``MIN_SCORE``. A twin (same surname, date of birth
     and postcode, another first name) is not a clear candidate. Two records with different valid NHS numbers are
-    never candidates (ADR 0005)."""
-    if record.nhs_number and other.nhs_number and record.nhs_number != other.nhs_number:
+    never candidates here (ADR 0005) unless ``nhs_conflict`` is set: then the names and date of birth are judged
+    as for any pair, and the caller puts the pair to a reviewer only when the engine's other fields clear the upper
+    threshold (``_nhs_conflict_proposals``)."""
+    if _nhs_differ(record, other) and not nhs_conflict:
         return None
     details = {
         "forename": record.given_name,
@@ -59,6 +67,19 @@ def _pair_evidence(record: AgencyRecord, other: AgencyRecord) -> tuple[float, li
     if points < MIN_SCORE or not names or not said & set(_DOB):
         return None
     return points, reasons
+
+
+def _note_candidate(record: AgencyRecord, other: AgencyRecord, best: dict, conflicts: dict) -> None:
+    """Keep ``other`` as ``record``'s best candidate of its person (``best``: person -> (points, reasons, record)),
+    or, when the two hold different valid NHS numbers but look alike, as a pair for the engine to judge
+    (``conflicts``: person -> record; ``_nhs_conflict_proposals``)."""
+    if _nhs_differ(record, other):
+        if _pair_evidence(record, other, nhs_conflict=True):
+            conflicts.setdefault(other.person_id, other)
+        return
+    found = _pair_evidence(record, other)
+    if found and (other.person_id not in best or found[0] > best[other.person_id][0]):
+        best[other.person_id] = (found[0], found[1], other)
 
 
 def _proposed_between(person_a, person_b) -> bool:
@@ -100,15 +121,14 @@ def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
     for r in dated:
         person = current.get(r.pk)
         best: dict = {}
+        conflicts: dict = {}  # other person -> a record with another valid NHS number that looks like this one
         for day in dob_variants(r.date_of_birth):
             for other in by_day.get(day, ()):
                 if other.pk == r.pk or other.person_id == person:
                     continue
                 if other.agency_id == r.agency_id and other.source_feed and r.source_feed:
                     continue
-                found = _pair_evidence(r, other)
-                if found and (other.person_id not in best or found[0] > best[other.person_id][0]):
-                    best[other.person_id] = (found[0], found[1], other)
+                _note_candidate(r, other, best, conflicts)
         for _points, reasons, other in best.values():
             if _proposed_between(person, other.person_id):
                 continue
@@ -121,7 +141,35 @@ def feed_records_linked(records: Sequence[AgencyRecord], *, actor=None) -> int:
                 reason="Looks like the same person, with no shared identifier: " + ", ".join(reasons),
             )
             proposed += link is not None
+        proposed += _nhs_conflict_proposals(r, person, conflicts, actor=actor, skip=set(best))
     return proposed
+
+
+def _nhs_conflict_proposals(record: AgencyRecord, person, conflicts: dict, *, actor, skip: set) -> int:
+    """Put to a reviewer each record of another person that looks like ``record`` but holds another valid NHS
+    number, when the engine's other fields clear the upper threshold (``matching.scoring.nhs_conflict_score``):
+    never joined automatically, with the conflict stated (``people.linking.link_nhs_conflict_propose``). Source:
+    practitioner review of issue 6, finding 2 (a duplicate NHS registration was never shown to anyone)."""
+    from openmash.matching.scoring import nhs_conflict_score
+
+    done = 0
+    for other_person, other in conflicts.items():
+        if other_person in skip or _proposed_between(person, other_person):
+            continue
+        scored = nhs_conflict_score(record, other)
+        if scored is None:
+            continue
+        link = link_nhs_conflict_propose(
+            actor=actor,
+            record_a_id=record.pk,
+            record_b_id=other.pk,
+            match_weight=scored["match_weight"],
+            other_fields_probability=scored["probability"],
+            field_weights=scored["field_weights"],
+            upper_threshold=scored["upper"],
+        )
+        done += link is not None
+    return done
 
 
 __all__ = ["RULE", "feed_records_linked"]

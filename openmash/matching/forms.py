@@ -46,6 +46,22 @@ class LinkDecisionForm(CleanTextFormMixin, forms.Form):
         self.fields["reason"].conditional = True  # never labelled "(optional)" (web.forms.required_when)
 
 
+class SameAfterAllForm(CleanTextFormMixin, forms.Form):
+    """A reviewer undoes an earlier "they are different people": the two records are the same person after all. The
+    reason is required (``people.linking.link_confirm`` refuses to reverse a rejection without one). Source:
+    practitioner review of issue 6, finding 1 (a wrong "different people" could not be undone in the browser)."""
+
+    reason = _reason(
+        "Why are they the same person after all?",
+        "Say what shows they are the same person. This is kept with the decision and in the audit trail.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = "Give the reason they are the same person after all"
+
+
 class SeparateForm(CleanTextFormMixin, forms.Form):
     """A manager says a person merged into another is not the same person."""
 

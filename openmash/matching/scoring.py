@@ -280,6 +280,33 @@ def pair_field_weights(left: AgencyRecord, right: AgencyRecord) -> dict:
     return _field_weights(model, f, 0, 1, False)
 
 
+def nhs_conflict_score(left: AgencyRecord, right: AgencyRecord) -> dict | None:
+    """The engine's view of two records with different valid NHS numbers, leaving the NHS numbers aside: for the
+    import's name-and-date-of-birth step (``matching.feedlinks``), which proposes such a pair only when its other
+    fields clear the partnership's upper threshold (``_nhs_conflicts_to_review``, the rule scoring applies). Writes
+    nothing. In: two records. Out: ``{"match_weight", "probability", "field_weights", "upper"}`` when the pair
+    qualifies, else None (below the threshold, taken for siblings or twins, or not scorable)."""
+    model, _ = model_get()
+    _, upper = thresholds_get()
+    found = {r["pk"]: r for r in AgencyRecord.objects.filter(pk__in=[left.pk, right.pk]).values(*_FIELDS, *_IDENTS)}
+    if len(found) != 2:
+        return None
+    rows = [found[left.pk], found[right.pk]]
+    try:
+        f = encode(normalise_records(validate_records(_frame(rows), label="agency records")))
+    except ValueError:
+        return None
+    scores = score_pairs(model, f, np.array([0], dtype=np.int32), np.array([1], dtype=np.int32), term_frequencies=False)
+    if not len(_nhs_conflicts_to_review(scores, upper)):
+        return None
+    return {
+        "match_weight": float(scores.match_weight[0]),
+        "probability": float(_other_fields_probability(scores.match_weight[0])),
+        "field_weights": _field_weights(model, f, 0, 1, False),
+        "upper": upper,
+    }
+
+
 def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: float, freq: _Frequencies):
     summary = ScoreSummary()
     columns = (*_FIELDS, *_IDENTS)
@@ -332,7 +359,65 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 summary.confirmed += 1  # (link_scored reads who is one person now: merges need no refresh here)
             elif link is not None:
                 summary.proposed += 1
+        summary.proposed += _propose_nhs_conflicts(
+            actor=actor,
+            model=model,
+            f=f,
+            scores=scores,
+            pairs=(ordered, left, right),
+            person=person,
+            upper=upper,
+            tf=freq.enabled,
+        )
     return summary
+
+
+def _propose_nhs_conflicts(*, actor, model, f, scores, pairs, person: dict, upper: float, tf: bool) -> int:
+    """Put the chunk's pairs with different valid NHS numbers whose other fields agree strongly to a reviewer
+    (``_nhs_conflicts_to_review``, ``linking.link_nhs_conflict_propose``). Out: the number of proposals."""
+    ordered, left, right = pairs
+    done = 0
+    for k in _nhs_conflicts_to_review(scores, upper):
+        a, b = ordered[k]
+        if person[a] == person[b]:
+            continue
+        link = linking.link_nhs_conflict_propose(
+            actor=actor,
+            record_a_id=a,
+            record_b_id=b,
+            match_weight=float(scores.match_weight[k]),
+            other_fields_probability=float(_other_fields_probability(scores.match_weight[k])),
+            field_weights=_field_weights(model, f, int(left[k]), int(right[k]), tf),
+            upper_threshold=upper,
+        )
+        done += link is not None
+    return done
+
+
+def _other_fields_probability(weight) -> np.ndarray:
+    """The match probability of the fields other than the identifiers: ``Scores.match_weight`` is the weight before
+    the rules (prior included; a rule level adds no weight), turned into a probability as the engine does."""
+    return 1.0 / (1.0 + np.exp2(-np.clip(np.asarray(weight, dtype=float), -1000, 1000)))
+
+
+def _nhs_conflicts_to_review(scores, upper: float) -> np.ndarray:
+    """Positions of the pairs the never-link rule stopped (two different valid NHS numbers: probability 0) whose
+    other fields agree strongly -- their probability without the identifiers at or above the partnership's upper
+    threshold -- and that the engine did not take for siblings or twins (``HOLD_SIBLINGS``): these go to the review
+    queue, never joined automatically (``linking.link_nhs_conflict_propose``). Strongest first.
+
+    Source: practitioner review of issue 6, finding 2: two records with the same name, date of birth and address
+    but different valid NHS numbers (a duplicate NHS registration, a temporary number) were never shown to anyone --
+    "0 joined automatically, 0 sent to the review queue" -- and search showed two identical children. The rule
+    "different valid NHS numbers are never linked automatically" (issue 6) stands; a human decides, with a reason
+    (``linking.link_confirm``)."""
+    never = np.flatnonzero(scores.rule == -1)
+    if not len(never):
+        return never
+    other = _other_fields_probability(scores.match_weight[never])
+    keep = (other >= upper) & (scores.hold[never] != HOLD_SIBLINGS)
+    chosen, strength = never[keep], other[keep]
+    return chosen[np.argsort(-strength, kind="stable")]
 
 
 def _strongest_first(scores, lower: float) -> np.ndarray:

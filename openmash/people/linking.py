@@ -91,6 +91,7 @@ SCREENING_RULE = "screening"
 __all__ = [
     "IDENTIFIER_FIELDS",
     "INTAKE_PENDING_RULE",
+    "NHS_CONFLICT_REASON",
     "REFERRER_RULE",
     "SCREENING_RULE",
     "LOCAL_ID_PREFIX",
@@ -104,6 +105,7 @@ __all__ = [
     "intake_pending_targets",
     "link_confirm",
     "link_end",
+    "link_nhs_conflict_propose",
     "link_propose",
     "link_reject",
     "link_scored",
@@ -1856,6 +1858,57 @@ def link_scored(
     )
 
 
+#: The reason a pair the never-link rule stopped is put to a reviewer (``link_nhs_conflict_propose``); the review
+#: queue shows what follows "not linked automatically: " (``matching.selectors.held_reason``).
+NHS_CONFLICT_REASON = "not linked automatically: these records have different NHS numbers"
+
+
+@transaction.atomic
+def link_nhs_conflict_propose(
+    *,
+    actor,
+    record_a_id,
+    record_b_id,
+    match_weight: float,
+    other_fields_probability: float,
+    field_weights: dict,
+    upper_threshold: float,
+) -> RecordLink | None:
+    """Put in the review queue a pair of records with different valid NHS numbers whose other fields agree strongly
+    (the engine's probability without the identifiers, ``other_fields_probability``, at or above the partnership's
+    ``upper_threshold``): a duplicate NHS registration or a temporary number. Never joined automatically (issue 6:
+    different valid NHS numbers are never linked automatically); a reviewer may join them only with a reason
+    (``link_confirm``). The reason stored says so: "Match probability 0.998 on the fields other than the NHS numbers,
+    not linked automatically: these records have different NHS numbers".
+
+    In: the two record ids, the weight in bits before the rules, that probability, the engine's field weights and
+    the upper threshold. Out: the proposal (``link_propose``), or None below the threshold, for two records that
+    do not both hold a valid NHS number, and whenever ``link_propose`` writes nothing (already one person, a
+    current decision, a human's "different people"). Source: practitioner review of issue 6, finding 2."""
+    if other_fields_probability < upper_threshold:
+        return None
+    left, right = _pair(record_a_id, record_b_id)
+    numbers = dict(AgencyRecord.objects.filter(pk__in=[left, right]).values_list("pk", "nhs_number"))
+    if len(numbers) != 2:
+        raise NotFound()
+    if not (numbers[left] and numbers[right] and numbers[left] != numbers[right]):
+        return None
+    reason = (
+        f"Match probability {other_fields_probability:.3f} on the fields other than the NHS numbers, "
+        + NHS_CONFLICT_REASON
+    )
+    return link_propose(
+        actor=actor,
+        record_a_id=left,
+        record_b_id=right,
+        match_weight=match_weight,
+        match_probability=other_fields_probability,
+        field_weights=field_weights,
+        rule=MATCHING_RULE,
+        reason=reason,
+    )
+
+
 def scored_reason(
     probability: float, lower: float, upper: float, *, clear_case: bool = False, confirmed: bool = False
 ) -> str:
@@ -1988,6 +2041,8 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
         obj=new,
         reason="override: different NHS numbers"
         if override
+        else ("reversed an earlier rejection: " + text)[:500]  # undoing "different people": why, audited
+        if link.state == LinkState.REJECTED
         else ("override: " + said_different)[:200]
         if said_different
         else "",
@@ -2022,7 +2077,8 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     now = timezone.now()
     _close(link, now)
     new = _rejected_row(link, actor, text, now)
-    _audit(actor, "link_reject", obj=new, detail={"previous": str(link.pk)})
+    # the reason, audited (as ``link_end``'s): the audit list shows why (practitioner review of issue 6, finding 1)
+    _audit(actor, "link_reject", obj=new, reason=text, detail={"previous": str(link.pk)})
     # The decision is about the two people: every other proposal between their records is decided with it.
     people = dict(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
@@ -2037,7 +2093,7 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     for other in others:
         _close(other, now)
         row = _rejected_row(other, actor, text, now)
-        _audit(actor, "link_reject", obj=row, detail={"previous": str(other.pk), "with": str(new.pk)})
+        _audit(actor, "link_reject", obj=row, reason=text, detail={"previous": str(other.pk), "with": str(new.pk)})
     return new
 
 

@@ -100,7 +100,8 @@ def test_a_placeholder_nhs_number_never_links(write_csv, run_import, placeholder
 
 
 def test_two_different_valid_nhs_numbers_never_link_even_with_the_same_name_and_date_of_birth(write_csv, run_import):
-    from openmash.people.models import RecordLink
+    from openmash.people.linking import NHS_CONFLICT_REASON
+    from openmash.people.models import LinkState, RecordLink
 
     _police_and_health(
         write_csv,
@@ -108,8 +109,36 @@ def test_two_different_valid_nhs_numbers_never_link_even_with_the_same_name_and_
         police=[row(record_id="P1", nhs_number=NHS_A)],
         health=[row(record_id="RX1", nhs_number=NHS_B)],
     )
-    assert _record("police", "P1").person_id != _record(HEALTH, "RX1").person_id
-    assert not RecordLink.objects.exists()  # not merged, and not even offered for review
+    assert _record("police", "P1").person_id != _record(HEALTH, "RX1").person_id  # never joined automatically
+    # Practitioner review of issue 6, finding 2: identical but for the NHS numbers (a duplicate registration, a
+    # temporary number), the pair was never shown to anyone. Now a reviewer sees it, the conflict stated.
+    link = RecordLink.objects.get(valid_to__isnull=True)
+    assert link.state == LinkState.PROPOSED and link.decided_by is None
+    assert link.reason.endswith(NHS_CONFLICT_REASON)
+    assert {link.record_l_id, link.record_r_id} == {_record("police", "P1").pk, _record(HEALTH, "RX1").pk}
+
+
+def test_different_nhs_numbers_with_only_the_name_and_date_of_birth_alike_are_not_offered(write_csv, run_import):
+    """The rest must agree strongly (the engine's other fields at or above the upper threshold): another first
+    name spelt similarly at another address is not put to a reviewer when the NHS numbers differ."""
+    from openmash.people.models import RecordLink
+
+    _police_and_health(
+        write_csv,
+        run_import,
+        police=[row(record_id="P1", nhs_number=NHS_A)],
+        health=[
+            row(
+                record_id="RX1",
+                nhs_number=NHS_B,
+                given_name="Kaden",
+                sex="F",
+                postcode="TQ9 9ZZ",
+                address="2 Mill Lane",
+            )
+        ],
+    )
+    assert not RecordLink.objects.exists()
 
 
 def test_the_same_name_and_date_of_birth_without_an_identifier_is_proposed_never_merged(

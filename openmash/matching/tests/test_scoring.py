@@ -141,9 +141,42 @@ def test_cousins_with_the_same_surname_and_different_dates_of_birth_are_left_alo
 def test_different_valid_nhs_numbers_are_never_linked(record):
     a = record("police", "P1", given_name="Kayden", nhs_number="943 476 5919", **KAYDEN)
     b = record("health-gp", "G1", given_name="Kayden", nhs_number="999 314 1593", **KAYDEN)
+    summary = scoring.records_score([a, b])
+    link = _current(a, b)
+    # never joined automatically; the pair agrees on everything else, so a reviewer sees it (finding 2 below)
+    assert link is None or link.state == LinkState.PROPOSED
+    assert summary.confirmed == 0
+    assert _resolved(a) != _resolved(b)
+
+
+def test_identical_records_with_different_nhs_numbers_go_to_the_review_queue(record):
+    """Practitioner review of issue 6, finding 2: the same name, date of birth and address but two valid NHS
+    numbers (a duplicate registration, a temporary number) gave "0 joined, 0 sent to the review queue". Now a
+    proposal, never a join, with the conflict stated; a reviewer must give a reason to join them."""
+    details = {**KAYDEN, "given_name": "Kayden", "address": "1 High Street"}
+    a = record("police", "P1", nhs_number="943 476 5919", **details)
+    b = record("health-gp", "G1", nhs_number="999 314 1593", **details)
+    summary = scoring.records_score([a, b])
+    link = _current(a, b)
+    assert link is not None and link.state == LinkState.PROPOSED and link.decided_by is None
+    assert (summary.confirmed, summary.proposed) == (0, 1)
+    assert link.reason.endswith(linking.NHS_CONFLICT_REASON)
+    assert "on the fields other than the NHS numbers" in link.reason
+    assert link.match_probability >= PartnershipSettings.objects.get().link_upper_threshold
+    assert _resolved(a) != _resolved(b)
+    assert linking.nhs_conflict(link)
+    # scoring again changes nothing (the same evidence: the same proposal)
+    scoring.records_score([a, b])
+    assert _current(a, b).pk == link.pk
+
+
+def test_different_nhs_numbers_with_weaker_agreement_are_not_proposed(record):
+    """Only pairs whose other fields clear the upper threshold are put to a reviewer: the borderline pair of
+    Amelias, with different NHS numbers, is left alone as before."""
+    a = record("police", "P1", nhs_number="943 476 5919", **AMELIA_L)
+    b = record("health-gp", "G1", nhs_number="999 314 1593", **AMELIA_R)
     scoring.records_score([a, b])
     assert _current(a, b) is None
-    assert _resolved(a) != _resolved(b)
 
 
 def test_joining_two_nhs_numbers_in_one_person_is_proposed_not_confirmed(record):

@@ -443,3 +443,15 @@ def test_no_basis_reasons_drop_the_place_and_the_agency():
     held = "date of birth as Riverside GP Practice holds it (agencies disagree on the date of birth)"
     assert no_basis_reasons(["same last name", "same postcode", held]) == ["same last name", NO_BASIS_DOB_REASON]
     assert no_basis_reasons(["same NHS number"]) == ["same NHS number"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("Łucja", "Lucy"), ("Lucy", "Łucja"), ("Małgorzata", "Margaret"), ("Andrei", "Andrew"), ("Jokūbas", "Jacob")],
+)
+def test_anglicised_forms_of_community_names_find_each_other(hub, person, stored, typed):
+    """Practitioner review of issue 6, finding 5 (second round): "Lucy Walesa" did not find Łucja Wałęsa. The
+    supplement gives the English form of the same name for Polish, Lithuanian and Romanian names (with its source)."""
+    child = person(stored, "Wałęsa")
+    results = person_search(actor=hub, name=f"{typed} Walesa", date_of_birth=DOB)
+    assert [p.pk for p in results] == [child.pk]

@@ -23,7 +23,7 @@ from django.template.defaultfilters import pluralize
 
 from openmash.accounts.admin_services import SYSTEM
 from openmash.accounts.management.base import AdminCommand
-from openmash.feeds.choices import BatchStatus
+from openmash.feeds.choices import BatchStatus, unmapped_types_wording
 from openmash.feeds.models import ImportBatch
 from openmash.feeds.runner import spool_path
 from openmash.feeds.services import batch_matching_record, batch_start, feed_import
@@ -171,7 +171,8 @@ class Command(AdminCommand):
                 f"... and {more} more problem{pluralize(more)} (all of them: the batch's report in the browser)"
             )
         for type_text, count in list(report.get("unmapped_types", {}).items())[:20]:
-            self.stdout.write(f"event type not in the mapping, imported as other: {type_text} ({count} rows)")
+            wording = unmapped_types_wording(batch.status)
+            self.stdout.write(f"event type not in the mapping, {wording} other: {type_text} ({count} rows)")
         if batch.rows_total or batch.status not in _NOTHING_READ:
             self.stdout.write(
                 f"batch {batch.pk}: {batch.get_status_display()}. {batch.rows_total} row{pluralize(batch.rows_total)} "
