@@ -18,6 +18,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import rag_levels_list
+from openmash.people.names import names_resolve
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.filters import NOT_FILTERS, QueueFilterForm
@@ -56,6 +57,7 @@ def screening_queue(request):
         }
         for c in contacts
     ]
+    names_resolve(p for row in rows for p in row["subjects"])  # the resolved names, one query (finding 2)
     ctx = {
         "rows": rows,
         "page": page,
@@ -126,6 +128,7 @@ def contact_screen(request, contact_id):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
     people = list(contact.people.all())
+    names_resolve(cp.person for cp in people)  # the resolved names the person page shows (finding 2)
     already_screened = contact.status != ContactStatus.AWAITING_SCREENING and not form.errors
     ctx = {
         "contact": contact,
