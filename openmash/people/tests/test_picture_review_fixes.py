@@ -207,7 +207,7 @@ def test_also_known_as_lists_the_other_agencies_spellings(spelled):
 # --- 4. children's services actions for children only ------------------------------------------------------------
 
 
-def test_child_only_actions_are_offered_for_children_only(make_actor):
+def test_child_only_actions_are_offered_for_children_only(make_actor, api):
     from openmash.people.models import Person
 
     manager = make_actor("manager", "mash")
@@ -244,6 +244,13 @@ def test_child_only_actions_are_offered_for_children_only(make_actor):
             },
         )
         assert recorded.status_code == 403
+        statuses = client.get(f"/people/{person.pk}/statuses/").content.decode()
+        assert 'data-testid="status-record"' not in statuses and 'data-testid="status-adult"' in statuses
+    assert 'data-testid="status-record"' in client.get(f"/people/{kid.pk}/statuses/").content.decode()
+    # the API refuses the same (people.services.child_status_record)
+    body = {"kind": "looked_after", "start_date": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}
+    assert api(manager).post(f"/people/{adult.pk}/statuses", json=body).status_code == 403
+    assert api(manager).post(f"/people/{kid.pk}/statuses", json=body).status_code == 201
 
 
 # --- 5. polish ---------------------------------------------------------------------------------------------------

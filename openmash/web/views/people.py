@@ -251,6 +251,7 @@ def person_statuses(request, person_id):
         "end_form": end_form,
         "form": form if form.errors else (end_form if end_form.errors else None),
         "current": [s for s in statuses if child_status_is_current(s)],
+        "can_record": person.is_child_now,  # a child-only action (Person.is_child_now)
         "nav_active": "people",
     }
     return render(request, "web/people/statuses.html", ctx)
