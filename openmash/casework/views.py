@@ -370,8 +370,8 @@ def pack(request, contact_id, close_form=None, status=200):
     actor = request.actor
     found = selectors.mash_pack_get(actor=actor, contact_id=contact_id)
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
-    # the children's and allocations' resolved names, as the person page shows them, in one query (finding 2)
-    names_resolve([*(cp.person for cp in found.subjects), *(a.person for a in found.allocations)])
+    # the allocated children's resolved names, as the person page shows them, in one query (finding 2)
+    names_resolve(a.person for a in found.allocations)  # the people are resolved by mash_pack_get
     ctx = {
         "pack": found,
         "contact": found.contact,

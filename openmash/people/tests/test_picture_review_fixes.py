@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.support import child, contact_record, nhs_number, screen, subject_person
+from tests.support import child, contact_record, decide, nhs_number, screen, subject_person
 
 
 def _login(actor) -> Client:
@@ -174,6 +174,13 @@ def test_the_contact_screening_and_enquiry_pages_say_the_resolved_name(spelled):
     contact.refresh_from_db()
     page = client.get(f"/enquiries/{contact.enquiry.pk}/").content.decode()
     assert case["native"] in page and case["ascii"] not in page
+    listed = client.get("/enquiries/").content.decode()
+    assert case["native"] in listed and case["ascii"] not in listed
+    decide(spelled["hub"], contact.enquiry)  # the MASH pack, handed over
+    pack = client.get(f"/packs/{contact.pk}/")
+    assert pack.status_code == 200
+    body = pack.content.decode()
+    assert case["native"] in body and case["ascii"] not in body
 
 
 def test_the_recorder_still_sees_the_child_as_they_named_them(spelled):
