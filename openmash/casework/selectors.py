@@ -35,6 +35,7 @@ from openmash.core.exceptions import PermissionDenied
 from openmash.enquiries.choices import RequestStatus
 from openmash.enquiries.models import AgencyRequest, CaseAllocation
 from openmash.enquiries.selectors import answer_counts
+from openmash.people.names import names_resolve
 from openmash.sharing.selectors import items_for_requests
 
 
@@ -239,6 +240,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         .prefetch_related("person__addresses", "person__identifiers")
         .order_by("role", "person__surname")
     )
+    names_resolve(cp.person for cp in people)  # the person page's resolved names, one query (issue 6, finding 2)
     enquiry = getattr(contact, "enquiry", None)
     # which parts of the enquiry this reader is handed (access.fields.field_access, field_table "enquiry")
     enquiry_fields = (

@@ -31,6 +31,7 @@ from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFaile
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
+from openmash.people.names import names_resolve
 from openmash.sharing.selectors import pack_withheld_by_agency
 from openmash.web.forms import apply_service_errors, forms_quiet, formset_resize
 
@@ -373,6 +374,8 @@ def pack(request, contact_id, close_form=None, status=200):
     actor = request.actor
     found = selectors.mash_pack_get(actor=actor, contact_id=contact_id)
     labels = {o.code: o.label for o in outcome_codes_list(active_only=False)}
+    # the allocated children's resolved names, as the person page shows them, in one query (finding 2)
+    names_resolve(a.person for a in found.allocations)  # the people are resolved by mash_pack_get
     ctx = {
         "pack": found,
         "contact": found.contact,

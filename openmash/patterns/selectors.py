@@ -29,6 +29,7 @@ from openmash.core.exceptions import NotFound, PermissionDenied
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from openmash.patterns.indicators import INDICATORS
 from openmash.patterns.models import Flag, FlagContribution, FlagStatus
+from openmash.people.names import names_resolve
 
 FLAG_ORDERS = ("newest", "strongest")
 
@@ -95,6 +96,7 @@ def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_S
         qs = plain.select_related("child").order_by("-as_of", "-created_at", "pk")
         result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
     names = _agency_names(c for f in result.items for c in f.agencies or [])
+    names_resolve(f.child for f in result.items)  # the children's resolved names, one query (issue 6, finding 2)
     for f in result.items:
         f.agency_names = [names.get(c, c) for c in f.agencies or []]
         f.rule_titles = [r.get("title") or r.get("code") for r in f.rules or []]
@@ -110,6 +112,7 @@ def flag_get(*, actor, flag_id, audit: bool = True) -> Flag:
     flag = flags_visible(actor).select_related("child", "contact", "decided_by").filter(pk=flag_id).first()
     if flag is None:
         raise NotFound()
+    names_resolve([flag.child])  # the child's resolved name (issue 6, finding 2)
     if audit:
         audit_record(actor=actor, action="view", obj=flag, reason="flag")
     return flag

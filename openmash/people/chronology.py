@@ -33,8 +33,10 @@ from openmash.access.policy import (
 from openmash.audit.services import audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
+from openmash.people.choices import RelationshipType
 from openmash.people.linking import person_cluster_ids
 from openmash.people.models import Address, ChronologyEntry, HouseholdMember, Person, Relationship
+from openmash.people.names import names_resolve
 
 LONDON = ZoneInfo("Europe/London")
 #: The importer's own id for a feed row sent without an event id (openmash.feeds.validate: "h:" and a digest of the
@@ -205,6 +207,12 @@ class ChronologyFilters:
 
 # --- who lives with the child -----------------------------------------------------------------------------------
 
+#: The relationship types that themselves state that two people live together. Being a parent or carer, a sibling,
+#: a partner or an alleged perpetrator does not (a parent may live elsewhere; the intake form's household section
+#: also lists people said to have harmed the child): those people live with the child only on other evidence (a
+#: shared current household or address).
+LIVES_WITH_RELATIONSHIPS = frozenset({RelationshipType.HOUSEHOLD_MEMBER})
+
 
 @dataclass
 class HouseholdMemberView:
@@ -230,9 +238,14 @@ def household_members(child: Person, cluster: list) -> list[HouseholdMemberView]
     - members of the same current household (HouseholdMember without an end date: the partnership's records);
     - people with the same current address (Address without an end date, status known, same first line and
       postcode, ignoring case, spacing and commas);
-    - people in a current relationship with the child that is established (from the partnership's records or a
-      screened contact: an unscreened contact's claim is an allegation, people.selectors.relationship_established),
-      e.g. the parents, carers and other adults a contact named in the child's household, and siblings.
+    - people in a current relationship with the child whose type itself states living together
+      (``LIVES_WITH_RELATIONSHIPS``: "Household member") and that is established (from the partnership's records or
+      a screened contact: an unscreened contact's claim is an allegation, people.selectors.relationship_established).
+
+    Nothing else is evidence of living together (issue 6 practitioner review, finding 1): an alleged perpetrator, or
+    a parent or other adult a contact named without an address, is someone *around* the child, never a member of
+    the household, however the contact's household section listed them. This is the one rule for "lives with": the
+    family network (page, diagram, table, API) and the household chronology all read it from here.
 
     Not audited (it reads who, not what); the callers audit the people whose entries they show."""
     found = _household_found(cluster)
@@ -253,6 +266,7 @@ def household_members(child: Person, cluster: list) -> list[HouseholdMemberView]
     for root, view in resolved.items():
         view.person = roots[root]
         out.append(view)
+    names_resolve(roots.values())
     out.sort(key=lambda v: (v.person.kind != "adult", v.person.date_of_birth or dt.date.max, v.person.full_name))
     return out
 
@@ -285,7 +299,9 @@ def _household_found(cluster: list) -> dict:
             if _address_key(a) in keys:
                 add(a.person_id, "Same current address")
     rels = Relationship.objects.filter(
-        Q(person_id__in=cluster) | Q(related_person_id__in=cluster), end_date__isnull=True
+        Q(person_id__in=cluster) | Q(related_person_id__in=cluster),
+        end_date__isnull=True,
+        relationship_type__in=LIVES_WITH_RELATIONSHIPS,
     ).select_related("source_contact__screening", "source_agency")
     for rel in rels:
         other = rel.related_person_id if rel.person_id in cluster else rel.person_id
@@ -319,7 +335,9 @@ def resolved_person_get(actor, person_id) -> Person:
     """The resolved person `person_id` belongs to (itself unless merged away: ADR 0005). NotFound when the actor may
     not open them (access.policy.person_get_for). Not audited: the callers audit what they show."""
     requested = person_get_for(actor, person_id)
-    return requested if requested.merged_into_id is None else Person.objects.get(pk=requested.merged_into_id)
+    person = requested if requested.merged_into_id is None else Person.objects.get(pk=requested.merged_into_id)
+    names_resolve([person])  # the name the person page shows (people.names, finding 2)
+    return person
 
 
 def _scope(actor, child: Person, *, household: bool):

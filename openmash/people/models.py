@@ -58,7 +58,8 @@ class Person(VersionedModel):
     def full_name(self) -> str:
         """The name to show. An unborn child without a first name shows as "Unborn child" (with the family name
         when known), so no page or list shows an empty name. When the reader attached the person's joined agency
-        records (``picture`` or ``summary_records``), a record's fuller spelling of the same name is shown
+        records (``picture`` or ``summary_records``) or their spellings (``name_spellings``: people.names.names_resolve,
+        which every page showing people loaded otherwise calls), a record's fuller spelling of the same name is shown
         (people.summary.name_preferred); a name in Chinese, Japanese or Korean script is written family name first
         (people.summary.display_name)."""
         from openmash.people.summary import display_name, name_preferred
@@ -68,9 +69,30 @@ class Person(VersionedModel):
         records = picture.records if picture is not None else getattr(self, "summary_records", None)
         if records:
             forename, surname = name_preferred(forename, surname, ((r.given_name, r.family_name) for r in records))
+        elif spellings := getattr(self, "name_spellings", None):  # people.names.names_resolve, one query per page
+            forename, surname = name_preferred(forename, surname, spellings)
         if self.kind == PersonKind.UNBORN and not forename:
             return f"Unborn child {surname}".strip()
         return display_name(forename, surname) or "Name not known"
+
+    @property
+    def is_child_now(self) -> bool:
+        """Whether children's services actions apply to the person today (allocating a social worker, recording a
+        plan or looked-after status): an unborn child, or a child under 18 (Children Act 1989 s.105: a child is a
+        person under 18). An adult's record, or a record whose date of birth makes them 18 or over, is not a child's,
+        whatever kind it was first recorded as (a record separated from a child's: issue 6 practitioner review).
+        A child with no date of birth recorded counts as a child."""
+        if self.kind == PersonKind.UNBORN:
+            return True
+        if self.kind == PersonKind.ADULT:
+            return False
+        if self.date_of_birth is None:
+            return True
+        from django.utils import timezone
+
+        from openmash.people.validation import age_on
+
+        return age_on(self.date_of_birth, timezone.localdate()) < 18
 
     def __str__(self) -> str:
         return self.full_name

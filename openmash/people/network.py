@@ -34,6 +34,7 @@ from openmash.people.chronology import (
 )
 from openmash.people.linking import person_cluster_ids
 from openmash.people.models import ChronologyEntry, Person, Relationship
+from openmash.people.names import names_resolve
 
 #: Contact statuses that mean the MASH or an allocated worker is handling the contact now.
 _OPEN_CONTACT_STATUSES = ("awaiting_screening", "in_enquiry", "strategy", "with_allocated_worker")
@@ -159,6 +160,7 @@ def family_network(*, actor, person_id) -> FamilyNetwork:
     rels = _relationships(cluster)
     others = list(dict.fromkeys([*lives, *rels]))
     loaded = {p.pk: p for p in Person.objects.filter(pk__in=others)}
+    names_resolve(loaded.values())  # everyone's resolved name, in one query (people.names, finding 2)
     visible = people_visible_ids(actor, list(loaded))
     people = [NetworkPerson(person=child, is_child=True)]
     for pid in others:

@@ -35,9 +35,9 @@ def _addresses(picture) -> str:
 
 
 def _aliases(person, picture) -> str:
-    names = [f"{a.forename} {a.surname}".strip() for a in picture.aliases]
-    names += [p.full_name for p in picture.merged if p.full_name != person.full_name]
-    return "; ".join(names)
+    from openmash.people.names import other_names
+
+    return "; ".join(other_names(person, picture))  # the page's "Also known as" (finding 3)
 
 
 def _relationships(person) -> str:

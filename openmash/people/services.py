@@ -436,7 +436,8 @@ def child_status_record(*, actor, person_id, kind: str, start_date, end_date=Non
     (not in the future) and optionally `end_date` (not before the start). Out: the ChildStatus, held by the actor's
     agency (`source_agency`). Audited "create" of the person with the kind (a code; no personal data).
     Errors: NotFound (no basis to open the person), PermissionDenied (not children's social care:
-    access.policy.child_status_record_allowed), ValidationFailed (per field)."""
+    access.policy.child_status_record_allowed; or the person is not a child: Person.is_child_now), ValidationFailed
+    (per field)."""
     from openmash.access.policy import child_status_record_allowed, people_visible, person_get_for
     from openmash.audit.services import audit_record
     from openmash.core.exceptions import PermissionDenied, ValidationFailed
@@ -448,6 +449,8 @@ def child_status_record(*, actor, person_id, kind: str, start_date, end_date=Non
         person = Person.objects.get(pk=person.merged_into_id)
     if not child_status_record_allowed(actor, person):
         raise PermissionDenied("Only children's social care records plans and looked-after status.")
+    if not person.is_child_now:  # a child-only action (Person.is_child_now: under 18, or unborn)
+        raise PermissionDenied("Plans and looked-after status are recorded for children only.")
     errors: dict[str, list[str]] = {}
     if kind not in ChildStatusKind.values:
         errors["kind"] = ["Choose child protection plan, looked after or child in need plan"]

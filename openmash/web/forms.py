@@ -493,7 +493,7 @@ MAX_CHILDREN = 20
 RECEIVED_TIME_MISSING = "Enter the time the contact was received, for example 09:30"
 MAX_MEMBERS = 30
 _MEMBER_ROLES = [
-    (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member"),
+    (ContactPersonRole.HOUSEHOLD_MEMBER, "Household member (lives with the child)"),
     (ContactPersonRole.PARENT_CARER, "Parent or carer"),
     (ContactPersonRole.ALLEGED_PERPETRATOR, "Alleged perpetrator"),
 ]

@@ -12,6 +12,8 @@ The diagram repeats the table beside it (the page's accessible content), so the 
 
 from __future__ import annotations
 
+import re
+
 NODE_W, NODE_H, GAP, PAD = 230, 100, 24, 16
 MIN_COLUMNS = 3  # so the diagram of a child alone is not drawn huge, and the household's label fits
 _BAND_LABEL = 22
@@ -19,6 +21,33 @@ _BAND_LABEL = 22
 
 def _truncate(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _wrap(text: str, n: int, max_lines: int = 3) -> list[str]:
+    """`text` broken at spaces into lines of at most `n` characters (a word longer than `n` is cut), at most
+    `max_lines` of them (a word longer than a line breaks after a hyphen), the last ending "…" when text is left over: SVG text does not wrap by itself, so a long
+    line would otherwise run out of its box (practitioner review: "Named in 1 contact being handled…")."""
+    lines: list[str] = []
+    current = ""
+    words = [part for word in text.split() for part in (_HYPHEN.split(word) if len(word) > n else [word])]
+    for word in words:
+        candidate = f"{current}{word}" if current.endswith("-") else f"{current} {word}".strip()
+        if len(candidate) <= n:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word if len(word) <= n else _truncate(word, n)
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _truncate(lines[-1] + " …", n) if len(lines[-1]) + 2 <= n else _truncate(lines[-1], n - 1) + "…"
+    return lines
+
+
+_HYPHEN = re.compile(r"(?<=-)")  # a long hyphenated name breaks after its hyphen
+_LINE = 17  # the distance between two lines of a node's text (the template's dy)
 
 
 def _who(np) -> str:
@@ -35,22 +64,28 @@ def _node(np, x: int, y: int) -> dict:
         relation = np.basis[0] if np.basis else ""
     history = f"{np.entries} entr{'y' if np.entries == 1 else 'ies'}, {np.significant} significant"
     established = np.is_child or np.lives_with_child or any(ok for _, ok in np.relationships)
+    lines = [
+        *_wrap(np.person.full_name, 24, 3),
+        _who(np),
+        *_wrap(relation, 32, 2),
+        history,
+        *(line for item in np.involvement for line in _wrap(item, 32, 2)),
+    ]
     return {
         "x": x,
         "y": y,
         "w": NODE_W,
-        "h": NODE_H,
+        "h": node_height(lines),
         "cx": x + NODE_W // 2,
         "is_child": np.is_child,
         "dashed": not established,
-        "lines": [
-            _truncate(np.person.full_name, 24),
-            _who(np),
-            _truncate(relation, 34),
-            history,
-            _truncate("; ".join(np.involvement), 34) if np.involvement else "",
-        ],
+        "lines": lines,
     }
+
+
+def node_height(lines: list) -> int:
+    """The height of a node holding `lines` of text: at least NODE_H, taller when its text wraps."""
+    return max(NODE_H, 20 + _LINE * (len(lines) - 1) + 16)
 
 
 def network_layout(network) -> dict:
@@ -64,9 +99,15 @@ def network_layout(network) -> dict:
     inner = cols * NODE_W + (cols - 1) * GAP
     width = inner + 4 * PAD
 
+    # every box as tall as the tallest one's text (wrapped, never clipped), so the bands stay aligned
+    node_h = max(_node(p, 0, 0)["h"] for p in network.people)
+
     def row(people, y):
         start = 2 * PAD + (inner - (len(people) * NODE_W + (len(people) - 1) * GAP)) // 2
-        return [_node(p, start + i * (NODE_W + GAP), y) for i, p in enumerate(people)]
+        nodes = [_node(p, start + i * (NODE_W + GAP), y) for i, p in enumerate(people)]
+        for node in nodes:
+            node["h"] = node_h
+        return nodes
 
     y = PAD
     around_label = None
@@ -74,11 +115,11 @@ def network_layout(network) -> dict:
     if around:
         around_label = y + 14
         around_nodes = row(around, y + _BAND_LABEL)
-        y += _BAND_LABEL + NODE_H + 40
+        y += _BAND_LABEL + node_h + 40
     box_top = y
     child_node = row([child], box_top + _BAND_LABEL + 8)[0]
-    member_nodes = row(members, child_node["y"] + NODE_H + 48) if members else []
-    box_bottom = (member_nodes[0]["y"] if member_nodes else child_node["y"]) + NODE_H + PAD
+    member_nodes = row(members, child_node["y"] + node_h + 48) if members else []
+    box_bottom = (member_nodes[0]["y"] if member_nodes else child_node["y"]) + node_h + PAD
     edges = []
     for node in around_nodes:
         edges.append(
@@ -86,7 +127,7 @@ def network_layout(network) -> dict:
                 "x1": child_node["cx"],
                 "y1": child_node["y"],
                 "x2": node["cx"],
-                "y2": node["y"] + NODE_H,
+                "y2": node["y"] + node_h,
                 "dashed": node["dashed"],
             }
         )
@@ -94,7 +135,7 @@ def network_layout(network) -> dict:
         edges.append(
             {
                 "x1": child_node["cx"],
-                "y1": child_node["y"] + NODE_H,
+                "y1": child_node["y"] + node_h,
                 "x2": node["cx"],
                 "y2": node["y"],
                 "dashed": node["dashed"],

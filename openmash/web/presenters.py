@@ -121,3 +121,19 @@ def search_miss_hint(arguments: dict, *, intake: bool = False) -> str:
     if not what:
         return f"Check the details searched, or {other}."
     return f"Check {what}, or {other}."
+
+
+def agency_record_label(row: dict) -> str:
+    """How the person page names one agency record (a row of access.fields.agency_record_shown): the agency's own
+    id for it ("record PN-1234"), or, for a record OpenMASH made when a contact named the person (local id
+    "openmash-person:<internal id>", people.linking.local_id_for), "Recorded in OpenMASH" and the contact when the
+    reader may see it: never the internal id (issue 6 practitioner review). "" when the id is not shown."""
+    from openmash.people.linking import LOCAL_ID_PREFIX
+
+    local_id = row.get("local_id") or ""
+    if not local_id:
+        return ""
+    if not local_id.startswith(LOCAL_ID_PREFIX):
+        return f"record {local_id}"
+    reference = row.get("source_contact_reference")
+    return f"Recorded in OpenMASH at contact {reference}" if reference else "Recorded in OpenMASH"

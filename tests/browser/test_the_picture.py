@@ -45,12 +45,12 @@ def test_a_screener_reads_filters_prints_and_draws_the_childs_picture(browser, l
     police = contact_record(
         actors["pc.patel"],
         subjects=[child("Kayden", "Smith", "2017-03-03", nhs=nhs)],
-        household=[{**adult, "role": "parent_carer"}],
+        household=[{**adult, "role": "household_member"}],
     )
     screen(actors["sam.screener"], police)
     school = contact_record(actors["oak.dsl"], subjects=[child("Kaden", "Smith", "2017-03-03", nhs=nhs)], household=[])
     kayden = subject_person(police)
-    mum = police.people.get(role="parent_carer").person
+    mum = police.people.get(role="household_member").person
     record = AgencyRecord.objects.get(agency__code="school-oak")
     ChronologyEntry.objects.create(
         person=subject_person(school),
@@ -126,7 +126,7 @@ def test_a_screener_reads_filters_prints_and_draws_the_childs_picture(browser, l
         expect(page.get_by_role("heading", level=1)).to_have_text("Family network: Kayden Smith")
         rows = page.get_by_test_id("network-person")
         expect(rows).to_have_count(2)
-        expect(rows.nth(1)).to_contain_text("Parent or carer")
+        expect(rows.nth(1)).to_contain_text("Household member")
         expect(page.get_by_test_id("network-diagram").locator("svg")).to_have_attribute("aria-hidden", "true")
         if _shot("network"):
             page.screenshot(path=str(_shot("network")), full_page=True)

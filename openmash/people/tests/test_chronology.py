@@ -35,7 +35,7 @@ def family(make_actor):
     first = contact_record(
         police,
         subjects=[child("Kayden", "Brightwater", "2017-03-03", nhs=nhs)],
-        household=[{**adult, "role": "parent_carer"}],
+        household=[{**adult, "role": "household_member"}],
     )
     screen(hub, first)
     second = contact_record(school, subjects=[child("Kaden", "Brightwater", "2017-03-03", nhs=nhs)], household=[])
@@ -45,7 +45,7 @@ def family(make_actor):
     school_record = AgencyRecord.objects.get(agency__code="school-oak")
     merged = school_record.origin_person
     assert merged.merged_into_id == kid.pk  # one person: both agencies' contacts on one chronology
-    mum = first.people.get(role="parent_carer").person
+    mum = first.people.get(role="household_member").person
     police_record = AgencyRecord.objects.get(agency__code="police", origin_person=kid)
 
     def event(person, record, day, kind, sensitivity, summary, ext):
@@ -201,7 +201,7 @@ def test_household_chronology_says_whose_each_entry_is_and_keeps_each_persons_se
 
     hub = chronology_read(actor=family["hub"], person_id=family["kid"].pk, household=True, page_size=100)
     assert [m.person.pk for m in hub.members] == [family["mum"].pk]
-    assert any("Parent or carer" in b for b in hub.members[0].basis)
+    assert any("Household member" in b for b in hub.members[0].basis)
     items = {i["summary"]: i for i in (chronology_item_view(e, hub.names) for e in hub.page.items)}
     assert items["Welfare check on the mother"]["person_name"] == family["mum"].full_name
     assert items["Absent ten days"]["person_name"] == family["kid"].full_name
@@ -367,7 +367,7 @@ def test_family_network_people_history_and_involvement_as_each_actor_may_see_the
     hub = family_network(actor=family["hub"], person_id=family["merged"].pk)
     assert [n.person.pk for n in hub.people] == [family["kid"].pk, family["mum"].pk]
     kid, mum = hub.people
-    assert kid.is_child and mum.lives_with_child and mum.relationships == [("Parent or carer", True)]
+    assert kid.is_child and mum.lives_with_child and mum.relationships == [("Household member", True)]
     assert dict(mum.history) == {"Police welfare concern or attendance": 1, "Offending or arrest": 1}
     assert (mum.entries, mum.significant) == (2, 2)
     assert dict(kid.history)["Sexual health contact"] == 1  # the hub counts sealed entries
@@ -427,7 +427,7 @@ def test_family_network_api_has_the_pages_people_and_counts(family, api):
     assert mum["name"] == family["mum"].full_name and mum["lives_with_child"]
     assert mum["history"] == [{"kind_label": "Police welfare concern or attendance", "count": 1}]
     assert mum["involvement"] is None  # not shown to the child's worker
-    assert mum["relationships"] == [{"label": "Parent or carer", "established": True}]
+    assert mum["relationships"] == [{"label": "Household member", "established": True}]
     assert api(family["researcher"]).get(f"/people/{family['kid'].pk}/network").status_code == 404
 
 

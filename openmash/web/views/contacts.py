@@ -26,6 +26,7 @@ from openmash.enquiries import related as related_work
 from openmash.enquiries.services import notifications_mark_read
 from openmash.partnership.selectors import outcome_codes_list, partnership_settings_get
 from openmash.people import selectors as people_selectors
+from openmash.people.names import names_resolve
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import (
@@ -689,6 +690,8 @@ def contact_detail(request, contact_id):
     people = list(contact.people.all())
     for cp in people:  # the recorder sees the people as they named them, the hub and the worker the record
         cp.shown = contact_person_shown(view, cp)
+    if view.viewed_as != "recorder":  # the record's resolved name, as the person page shows it (finding 2)
+        names_resolve(cp.shown for cp in people)
     names = {cp.person_id: cp.shown.full_name for cp in people}
     changes = contact_selectors.contact_changes(actor=actor, contact=contact)
     for change in changes:

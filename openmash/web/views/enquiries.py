@@ -19,6 +19,7 @@ from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import EnquiryStatus, RequestStatus
 from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import outcome_codes_list, rag_levels_list, threshold_levels_list
+from openmash.people.names import names_resolve
 from openmash.sharing.selectors import items_for_requests
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
@@ -67,6 +68,7 @@ def enquiry_list(request):
         }
         for e in (page or [])
     ]
+    names_resolve(p for row in rows for p in row["subjects"])  # the resolved names, one query (finding 2)
     ctx = {
         "rows": rows,
         "page": page,
@@ -91,6 +93,7 @@ def _subject_people(enquiry) -> list:
 def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_form=None, status=200, enquiry=None):
     actor = request.actor
     enquiry = enquiry or enquiry_selectors.enquiry_get(actor=actor, enquiry_id=enquiry_id)
+    names_resolve(cp.person for cp in enquiry.contact.all_people)  # the person page's names (finding 2)
     levels = rag_levels_list()
     requests = list(enquiry.agency_requests.all())
     asked = {r.agency_id for r in requests}

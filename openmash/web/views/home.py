@@ -30,6 +30,7 @@ from openmash.contacts import selectors as contact_selectors
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.partnership.selectors import outcome_codes_list
+from openmash.people.names import names_resolve
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import LoginForm, RoleSwitchForm
@@ -154,6 +155,7 @@ def home(request):
         ctx["routed"] = [
             {"contact": c, "subjects": presenters.subjects(c), "acknowledged": c.pk in acknowledged} for c in routed
         ]
+        names_resolve(p for row in ctx["routed"] for p in row["subjects"])  # the resolved names (finding 2)
         ctx["routed_page"] = routed
         ctx["routed_pagination"] = pagination(request, routed, param="routed_page", label="Contacts passed to you")
     if can(actor, "allocation.assign"):

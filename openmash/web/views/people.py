@@ -16,17 +16,18 @@ from openmash.access.policy import (
     person_get_for,
     require,
 )
-from openmash.core.exceptions import RateLimited, ValidationFailed
+from openmash.core.exceptions import PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
 from openmash.enquiries import services as enquiry_services
 from openmash.matching.selectors import pending_for_people
 from openmash.oversight.selectors import live_break_glass_for
 from openmash.people import selectors as people_selectors
+from openmash.people.names import other_names
 from openmash.people.summary import addresses_deduplicated, disagreement_lines, disagreements
 from openmash.web import selectors as web_selectors
 from openmash.web.forms import AllocateForm, PersonSearchForm, apply_service_errors
-from openmash.web.presenters import search_miss_hint
+from openmash.web.presenters import agency_record_label, search_miss_hint
 from openmash.web.views._common import render_form_response, render_rate_limited, search_table
 
 
@@ -83,9 +84,11 @@ def person_detail(request, person_id):
     resolved_id = people_selectors.person_resolved_id_for(actor=actor, person_id=person_id)
     if str(resolved_id) != str(person_id):
         return redirect("web:person_detail", person_id=resolved_id)
-    can_allocate = can(actor, "allocation.assign")
+    opened = person_get_for(actor, person_id)
+    # children's services actions are offered for children only (under 18, or unborn: Person.is_child_now)
+    can_allocate = can(actor, "allocation.assign") and opened.is_child_now
     # whether the actor is told the child's case status is decided once (access.fields.case_status_visible)
-    allocation = enquiry_selectors.allocation_current(actor=actor, person=person_get_for(actor, person_id))
+    allocation = enquiry_selectors.allocation_current(actor=actor, person=opened)
     allocate_form = None
     if can_allocate:
         allocate_form = AllocateForm(
@@ -95,6 +98,7 @@ def person_detail(request, person_id):
         )
     elif request.method == "POST":
         require(actor, "allocation.assign")
+        raise PermissionDenied("Only a child (under 18, or unborn) is allocated a social worker.")
     if request.method == "POST" and allocate_form.is_valid():
         try:
             enquiry_services.allocation_assign(
@@ -117,7 +121,9 @@ def person_detail(request, person_id):
         "person": person,
         "visible": visible,
         "child_statuses": people_selectors.child_statuses(person) if "child_status" in fields else [],
-        "can_record_status": "child_status" in fields and child_status_record_allowed(actor, person),
+        "can_record_status": "child_status" in fields
+        and person.is_child_now
+        and child_status_record_allowed(actor, person),
         "fields": fields,
         "details": {k: v for k, v in person_minimum_details(person).items() if k in fields},
         "relationships": people_selectors.relationships_view(person) if "relationships" in fields else [],
@@ -125,14 +131,21 @@ def person_detail(request, person_id):
         "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
         "allocation": allocation,
         "picture": person.picture,
+        # other names and agencies' spellings, never the name shown (people.names.other_names, finding 3)
+        "also_known_as": other_names(person, person.picture) if "aliases" in fields else [],
         # each address once, with the agencies holding it; the dates of birth, sexes and current addresses the
         # joined records disagree on, with the agencies holding each (issue 6; field_table "disagreements")
         "addresses": addresses_deduplicated(person.picture.addresses, person.picture.records),
         **_disagreements_shown(person, fields),
         # each agency's record as the one answer renders it (field_table "agency_record", the person's audience)
         "record_rows": [
-            agency_record_shown(field_access(actor, person, record_type="agency_record", audience=visible.audience), r)
-            for r in person.picture.records
+            {**row, "label": agency_record_label(row)}
+            for row in (
+                agency_record_shown(
+                    field_access(actor, person, record_type="agency_record", audience=visible.audience), r
+                )
+                for r in person.picture.records
+            )
         ]
         if "records" in fields
         else [],
@@ -208,7 +221,6 @@ def person_statuses(request, person_id):
     care: access.policy.child_status_record_allowed; 403 for anyone else who may open the record, 404 for anyone who
     may not). The list shows what the person page shows (field_table "statuses")."""
     from openmash.access.policy import child_status_is_current, people_visible
-    from openmash.core.exceptions import PermissionDenied
     from openmash.people import services as people_services
     from openmash.web.forms import ChildStatusEndForm, ChildStatusForm
 
@@ -224,6 +236,8 @@ def person_statuses(request, person_id):
     action = request.POST.get("action", "record") if posted else ""
     form = ChildStatusForm(posted if action == "record" else None)
     end_form = ChildStatusEndForm(posted if action == "end" else None)
+    if action == "record" and not person.is_child_now:  # an adult's record (a child-only action: is_child_now)
+        raise PermissionDenied("Plans and looked-after status are recorded for children only.")
     if action == "record" and form.is_valid():
         try:
             people_services.child_status_record(actor=actor, person_id=person.pk, **form.cleaned_data)
@@ -252,6 +266,7 @@ def person_statuses(request, person_id):
         "end_form": end_form,
         "form": form if form.errors else (end_form if end_form.errors else None),
         "current": [s for s in statuses if child_status_is_current(s)],
+        "can_record": person.is_child_now,  # a child-only action (Person.is_child_now)
         "nav_active": "people",
     }
     return render(request, "web/people/statuses.html", ctx)

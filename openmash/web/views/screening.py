@@ -19,6 +19,7 @@ from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.timescales import OUTSIDE_HUB_HOURS_MESSAGE, due_outside_hub_hours, hub_calendar
 from openmash.partnership.selectors import rag_levels_list
 from openmash.people.chronology import known_to
+from openmash.people.names import names_resolve
 from openmash.web import presenters
 from openmash.web import selectors as web_selectors
 from openmash.web.filters import NOT_FILTERS, QueueFilterForm
@@ -57,6 +58,7 @@ def screening_queue(request):
         }
         for c in contacts
     ]
+    names_resolve(p for row in rows for p in row["subjects"])  # the resolved names, one query (finding 2)
     ctx = {
         "rows": rows,
         "page": page,
@@ -153,6 +155,7 @@ def contact_screen(request, contact_id):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
     people = list(contact.people.all())
+    names_resolve(cp.person for cp in people)  # the resolved names the person page shows (finding 2)
     subjects = [cp for cp in people if cp.role == "subject"]
     # what partner agencies' imported records already hold about each child, where the decision is made
     known = known_to(actor=request.actor, person_ids=[cp.person_id for cp in subjects if cp.person_id])
