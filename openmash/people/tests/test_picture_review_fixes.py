@@ -19,6 +19,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from openmash.people.linking import intake_links_confirm
+from openmash.people.models import AgencyRecord
 from tests.support import child, contact_record, decide, nhs_number, screen, subject_person
 
 
@@ -133,8 +135,11 @@ def spelled(make_actor):
         nhs = nhs_number()
         first = contact_record(police, subjects=[child(*ascii_name, "2016-06-06", nhs=nhs)], household=[])
         second = contact_record(gp, subjects=[child(*native, "2016-06-06", nhs=nhs)], household=[])
+        # the GP's record joins the child's when the hub screens the GP's contact (ADR 0009 addendum 2)
+        intake_links_confirm(actor=hub, contact_id=second.pk)
         person = subject_person(first)
-        assert subject_person(second).merged_into_id == person.pk and person.forename == ascii_name[0]
+        assert subject_person(second).pk == person.pk and person.forename == ascii_name[0]
+        assert AgencyRecord.objects.get(agency__code="health-gp", origin_person__merged_into=person)
         out[key] = {
             "person": person,
             "contact": first,
