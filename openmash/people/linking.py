@@ -1538,22 +1538,34 @@ def intake_pending_links(*, contact_id=None, person_ids: Iterable | None = None)
 
 
 def _sides(links) -> list[tuple[RecordLink, dict, dict]]:
-    """(link, held record's facts, known record's facts) for held intake joins: the held record is the one stored
-    later (the known person's record was there before the contact). Facts: {pk, origin, person}. One query."""
+    """(link, held record's facts, known record's facts) for held intake joins: the held record is the one the
+    link's contact made (``AgencyRecord.source_contact`` = ``RecordLink.source_contact``); before the contact is
+    noted on the link (``records_note_contact``, just after the records are written), the one with no contact noted
+    yet when the other has one; where neither tells, the one stored later (the known person's record was there
+    before the contact). Not by time alone: two agencies recording one new child at once each stamp their record
+    before either commits, so the later stamp can be the known child's (tests/test_concurrency_linking.py on
+    PostgreSQL). Facts: {pk, origin, person}. One query."""
     links = list(links)
     ids = {x for link in links for x in (link.record_l_id, link.record_r_id)}
     facts = {
-        pk: {"pk": pk, "created": created, "origin": origin, "person": person}
-        for pk, created, origin, person in AgencyRecord.objects.filter(pk__in=ids).values_list(
-            "pk", "created_at", "origin_person_id", "person_id"
+        pk: {"pk": pk, "created": created, "origin": origin, "person": person, "contact": contact}
+        for pk, created, origin, person, contact in AgencyRecord.objects.filter(pk__in=ids).values_list(
+            "pk", "created_at", "origin_person_id", "person_id", "source_contact_id"
         )
     }
     out = []
     for link in links:
         left, right = facts[link.record_l_id], facts[link.record_r_id]
-        held, known = (
-            (left, right) if (left["created"], left["pk"]) > (right["created"], right["pk"]) else (right, left)
-        )
+        made = link.source_contact_id
+        if made is not None and (left["contact"] == made) != (right["contact"] == made):
+            held, known = (left, right) if left["contact"] == made else (right, left)
+        elif made is None and (left["contact"] is None) != (right["contact"] is None):
+            # the contact is not noted on the link yet: its record is the one written before its contact existed
+            held, known = (left, right) if left["contact"] is None else (right, left)
+        else:
+            held, known = (
+                (left, right) if (left["created"], left["pk"]) > (right["created"], right["pk"]) else (right, left)
+            )
         out.append((link, held, known))
     return out
 
