@@ -11,7 +11,6 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from conftest import VALID_NHS
 from tests.browser.axe import assert_accessible
 from tests.browser.signin import sign_in_with_code
 
@@ -40,10 +39,14 @@ def test_picking_a_sibling_keeps_everything_typed(page, console_errors, live_ser
     form.get_by_label("Describe the concern", exact=True).fill(NARRATIVE)
     form.locator("[name=members-0-forename]").fill("Dean")
 
-    # Enter in the NHS number box searches (not "Continue")
+    # Enter in a search box searches (not "Continue"); a referrer finds a child they may not open by the name and
+    # date of birth (a number alone lists nobody they may not open: ADR 0009 addendum 3)
     search = page.get_by_test_id("child-search-form")
-    search.get_by_label("NHS number").fill(VALID_NHS)
-    search.get_by_label("NHS number").press("Enter")
+    search.get_by_label("Full name").fill("Amelia Testchild")
+    search.get_by_label("Day").fill("2")
+    search.get_by_label("Month").fill("4")
+    search.get_by_label("Year").fill("2018")
+    search.get_by_label("Year").press("Enter")
     expect(page.locator("#search-results").get_by_role("heading")).to_have_text("1 record found")
     expect(page).not_to_have_title(re.compile(r"^Error"))
     page.get_by_test_id("select-child").click()
@@ -77,7 +80,11 @@ def test_without_javascript_picking_a_child_keeps_everything_typed(browser, live
         page.goto(live_server.url + "/contacts/new/")
         form = page.get_by_test_id("contact-form")
         form.get_by_label("Describe the concern", exact=True).fill(NARRATIVE)
-        page.get_by_test_id("child-search-form").get_by_label("NHS number").fill(VALID_NHS)
+        search = page.get_by_test_id("child-search-form")
+        search.get_by_label("Full name").fill("Amelia Testchild")
+        search.get_by_label("Day").fill("2")
+        search.get_by_label("Month").fill("4")
+        search.get_by_label("Year").fill("2018")
         page.get_by_test_id("child-search").click()
         expect(form.get_by_label("Describe the concern", exact=True)).to_have_value(NARRATIVE)
         page.get_by_test_id("select-child").click()

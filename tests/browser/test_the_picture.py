@@ -26,6 +26,7 @@ def test_a_screener_reads_filters_prints_and_draws_the_childs_picture(browser, l
 
     from openmash.access.actor import actor_for_user
     from openmash.accounts.services import user_create
+    from openmash.people.linking import intake_links_confirm
     from openmash.people.models import AgencyRecord, ChronologyEntry
     from tests.support import child, contact_record, nhs_number, screen, subject_person
 
@@ -49,6 +50,8 @@ def test_a_screener_reads_filters_prints_and_draws_the_childs_picture(browser, l
     )
     screen(actors["sam.screener"], police)
     school = contact_record(actors["oak.dsl"], subjects=[child("Kaden", "Smith", "2017-03-03", nhs=nhs)], household=[])
+    # the school's record joins the child's when the hub screens the school's contact (ADR 0009 addendum 2)
+    intake_links_confirm(actor=actors["sam.screener"], contact_id=school.pk)
     kayden = subject_person(police)
     mum = police.people.get(role="household_member").person
     record = AgencyRecord.objects.get(agency__code="school-oak")
