@@ -901,12 +901,30 @@ def allocation_watchers() -> QuerySet:
 def people_linkable(actor) -> QuerySet:
     """People an actor may name in a new contact by id: those they may see, and those named in contacts they
     recorded themselves (linking grants no sight of the record: see people_visible). Intake search results are
-    also linkable for a day (checked by the contacts service against the audit trail)."""
-    from openmash.people.models import Person
+    also linkable for a day (checked by the contacts service against the audit trail).
+
+    Not a person one of the actor's contacts names only because the referrer's record is held on an intake join
+    until screening (ADR 0009 addendum 2): the contact names the known person meanwhile, but the referrer never
+    chose them, and naming them by id would attach the next contact to the known child before the hub has looked
+    (attacker review 2026-12: a near-miss name with the child's real NHS number, then the id in a second contact).
+    Once screening confirms the join, or for any other contact of theirs naming the person, they are linkable."""
+    from django.db.models import Exists, OuterRef
+
+    from openmash.contacts.models import ContactPerson
+    from openmash.people.linking import INTAKE_PENDING_RULE
+    from openmash.people.models import LinkState, Person, RecordLink
 
     if actor is None:
         return Person.objects.none()
-    own = Person.objects.filter(contact_links__contact__recorded_by=actor.user).values("pk")
+    contact, person = OuterRef("contact_id"), OuterRef("person_id")
+    # the link's known side: the record on it that the contact did not make, standing for the person it names
+    held = RecordLink.objects.filter(
+        valid_to__isnull=True, state=LinkState.PROPOSED, rule=INTAKE_PENDING_RULE, source_contact_id=contact
+    ).filter(
+        (Q(record_l__person_id=person) & ~Q(record_l__source_contact_id=contact))
+        | (Q(record_r__person_id=person) & ~Q(record_r__source_contact_id=contact))
+    )
+    own = ContactPerson.objects.filter(contact__recorded_by=actor.user).exclude(Exists(held)).values("person_id")
     return Person.objects.filter(Q(pk__in=people_visible(actor).values("pk")) | Q(pk__in=own))
 
 

@@ -25,6 +25,7 @@ from openmash.core.text import CleanSchema
 from openmash.enquiries import assignment, related
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.timescales import due_outside_hub_hours, hub_calendar
+from openmash.people.linking import intake_held_people
 
 router = Router(tags=["contacts"])
 
@@ -570,17 +571,28 @@ def assignment_change(request, *, kind: str, pk, payload: AssignmentIn) -> dict:
     }
 
 
-def _people(contact, subjects_only=False, view=None):
+def _held_ids(contact, view) -> dict:
+    """{known person id: the person the referrer described} for a contact's intake joins held until screening (ADR
+    0009 addendum 2), for every reader but the hub; {} for the hub (it sees the resolved person). Until screening
+    confirms the join, nothing a referrer is sent carries the known child's id (attacker review 2026-12: the id in
+    the create response let a school name the known child by id in its next contact)."""
+    if view is None or view.viewed_as == "hub":
+        return {}
+    return intake_held_people(contact.pk)
+
+
+def _people(contact, subjects_only=False, view=None, as_held=None):
     """The people of a contact for ContactPersonOut. `view` (access.fields.ContactView) decides whose version of
     them: the recorder's as named, or the live record (the hub's queue passes no view: the hub sees the record)."""
     rows = []
+    as_held = _held_ids(contact, view) if as_held is None else as_held
     for cp in contact.people.all():
         if subjects_only and cp.role != "subject":
             continue
         shown = contact_person_shown(view, cp) if view is not None else cp.person
         rows.append(
             {
-                "person_id": cp.person_id,
+                "person_id": as_held.get(cp.person_id, cp.person_id),
                 "role": cp.role,
                 "forename": shown.forename,
                 "surname": shown.surname,
@@ -599,6 +611,7 @@ def _people(contact, subjects_only=False, view=None):
 def contact_out(actor, contact) -> dict:
     # Which parts the actor sees is decided once, in access.fields.contact_view (the pages use the same answer).
     view = contact_view(actor, contact)
+    as_held = _held_ids(contact, view)
     screening = getattr(contact, "screening", None) if view.screening else None
     screened = getattr(contact, "screening", None)
     # A contact added to an open enquiry at screening (issue 6) is decided by that enquiry.
@@ -626,7 +639,7 @@ def contact_out(actor, contact) -> dict:
         "consent_lawful_basis": contact.consent_lawful_basis,
         "consent_condition": contact.consent_condition,
         "immediate_risk": contact.immediate_risk,
-        "people": _people(contact, view=view),
+        "people": _people(contact, view=view, as_held=as_held),
         "screening": {
             "outcome": screening.outcome,
             "rag": screening.rag,
@@ -649,7 +662,7 @@ def contact_out(actor, contact) -> dict:
             {
                 "kind": c.kind,
                 "field": c.field,
-                "person_id": c.person_id,
+                "person_id": as_held.get(c.person_id, c.person_id),
                 "previous": c.previous,
                 "new": c.new,
                 "reason": c.reason,

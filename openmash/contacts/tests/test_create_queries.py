@@ -31,8 +31,10 @@ from tests.support import child, contact_record, nhs_number
 # search events' ids and INSERT. + 1 since the watch-list's news (issue 8, patterns.watching.watch_after_contact):
 # the current watches of the contact's children (one query; none watched, so nothing more). + 1 since the listing
 # rule (access.search, attacker review of issue 7): whom the referrer may open, to know whom the lookup may offer
-# (their live break-glass, read once per request; the name and date of birth agreement needs no query).
-CREATE_QUERIES = 37
+# (their live break-glass, read once per request; the name and date of birth agreement needs no query). + 1 since
+# the held intake joins (attacker review 2026-12): the response to a referrer reads the contact's joins held until
+# screening (one query; none held, so no records read), to give the person as the referrer described them.
+CREATE_QUERIES = 38
 PER_NEW_PERSON = 2  # the candidate lookup's reads (matching.candidates.candidates_for)
 # PostgreSQL also takes the transaction's advisory lock on the NHS number before matching it (people.linking.
 # _lock_identifiers: two contacts naming the same new child at once see each other's record); SQLite serialises
