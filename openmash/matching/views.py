@@ -67,7 +67,7 @@ def link_detail(request, record_link_id):
     """Both records side by side with each field's weight and reason; for a proposal, the decision (confirm, or
     reject with a reason; a reason is also needed to join records with different NHS numbers). For a rejected link
     (the current decision), "They are the same person after all" with a reason (``link_confirm``, the permission
-    to confirm); for a confirmed one, the way to the separation ("These are not the same person", hub managers).
+    to confirm; a manager's separation: hub managers only, others are told to ask one); for a confirmed one, the way to the separation ("These are not the same person", hub managers).
 
     Concurrent edits: every decision closes the row the page shows and writes a new one, so the row in the URL is
     the version the form was made from. A form posted for a row that is no longer current, or for another action
@@ -77,6 +77,10 @@ def link_detail(request, record_link_id):
     review = selectors.link_review_get(actor=actor, link_id=record_link_id)
     decidable = review.current and review.link.state == "proposed"
     reversible = review.current and review.link.state == "rejected"
+    # a manager's separation is undone only by a manager (link_confirm refuses others: 403, audited)
+    manager_only = bool(
+        reversible and not can(actor, "link.unmerge") and linking.link_rejection_is_separation(review.link)
+    )
     posted = request.POST if request.method == "POST" else None
     action = (posted or {}).get("action", "decide")
     form = LinkDecisionForm(
@@ -116,7 +120,9 @@ def link_detail(request, record_link_id):
     ctx = {
         "review": review,
         "decidable": decidable,
-        "reversible": reversible,
+        "reversible": reversible and not manager_only,
+        "manager_only": manager_only,
+        "manager_only_message": linking.SEPARATION_UNDO_MESSAGE,
         "decision_form": form,
         "again_form": again_form,
         "current_row": current if current is not None and current.pk != review.link.pk else None,

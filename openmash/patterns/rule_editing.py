@@ -326,10 +326,32 @@ PENDING = "pending"
 
 def needs_second_admin(current: PatternRule, spec: RuleSpec) -> bool:
     """Whether a change to a rule waits for a second partnership admin (ADR 0019 addendum; attacker review 2026-12,
-    finding E): switching an active rule off, or changing an active rule's parameters (windows, counts, thresholds,
-    weights, indicator lists: its definition). A title or description, switching a rule on, and any change to a
-    rule not in use apply at once: they cannot hide a pattern the hub would otherwise see."""
-    return current.active and (not spec.active or spec.definition != current.definition)
+    finding E, and the later finding that a changed ``type`` slipped through): on an active rule, anything that
+    changes what it flags (switching it off, its type, its parameters: windows, counts, thresholds, weights,
+    indicator lists, all of its definition). Only a title or description, switching a rule on, and any change to a
+    rule not in use apply at once: they cannot hide a pattern the hub would otherwise see. The one decision for the
+    rule's page (``rule_change``) and a rules file (``rules_file_load``)."""
+    if not current.active:
+        return False
+    return (current.rule_type, True, current.definition) != (spec.rule_type, spec.active, spec.definition)
+
+
+def change_summary(current: PatternRule, spec: RuleSpec) -> str:
+    """What a change does, for the approver (codes and words only, no personal data): "switch off" / "switch on",
+    then "change " and each changed part: ``type`` (old -> new), ``title``, ``description`` and each definition
+    key. Used for a SettingChange's summary by the page and a rules file alike."""
+    parts = []
+    if current.active != spec.active:
+        parts.append("switch off" if not spec.active else "switch on")
+    keys = []
+    if current.rule_type != spec.rule_type:
+        keys.append(f"type ({current.rule_type} -> {spec.rule_type})")
+    keys += [k for k in ("title", "description") if getattr(current, k) != getattr(spec, k)]
+    definition = set(current.definition) | set(spec.definition)
+    keys += sorted(k for k in definition if current.definition.get(k) != spec.definition.get(k))
+    if keys:
+        parts.append("change " + ", ".join(keys))
+    return "; ".join(parts) or "change parameters"
 
 
 def _write_version(*, actor, current: PatternRule, spec: RuleSpec, author=None, detail=None) -> PatternRule:
@@ -400,7 +422,7 @@ def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tu
             from openmash.partnership.models import SettingChange
             from openmash.partnership.setting_changes import setting_change_request
 
-            what = "switch off" if not spec.active else "change " + ", ".join(_changed_definition_keys(current, spec))
+            what = change_summary(current, spec)
             setting_change_request(
                 actor=actor,
                 kind=SettingChange.Kind.PATTERN_RULE,
@@ -412,12 +434,6 @@ def rule_change(*, actor, code: str, expected_version: int, changes: dict) -> tu
             return current, PENDING
         rule = _write_version(actor=actor, current=current, spec=spec)
     return rule, True
-
-
-def _changed_definition_keys(current: PatternRule, spec: RuleSpec) -> list[str]:
-    """The definition keys a change sets differently (for the approver's summary: codes only)."""
-    keys = set(current.definition) | set(spec.definition)
-    return sorted(k for k in keys if current.definition.get(k) != spec.definition.get(k)) or ["parameters"]
 
 
 def rule_version_apply(*, actor, code: str, item: dict, author=None) -> PatternRule:
@@ -471,7 +487,7 @@ def rules_file_load(*, actor, specs: list[RuleSpec], detail: dict | None = None)
     - an unchanged rule is left as it is; a new code is stored as version 1 at once (a new rule only adds
       scrutiny; an active one is evaluated from the next evaluation);
     - a change to an existing rule applies at once unless ``needs_second_admin`` (switching an active rule off, or
-      changing an active rule's definition): then it becomes a pending partnership.SettingChange, asked by the
+      changing an active rule's type or definition): then it becomes a pending partnership.SettingChange, asked by the
       actor (so never approvable by them), and the evaluator keeps the approved version;
     - while the database holds no rules the shipped set (what is evaluated then) is stored first as version 1, as
       rule_change does, so a file naming some rules does not silently stop the others being evaluated and a
@@ -520,9 +536,7 @@ def rules_file_load(*, actor, specs: list[RuleSpec], detail: dict | None = None)
             elif _same(current, spec):
                 report.unchanged += 1
             elif needs_second_admin(current, spec):
-                what = (
-                    "switch off" if not spec.active else "change " + ", ".join(_changed_definition_keys(current, spec))
-                )
+                what = change_summary(current, spec)
                 report.pending.append(
                     setting_change_request(
                         actor=actor,
@@ -556,6 +570,7 @@ __all__ = [
     "indicator_choices",
     "indicator_label",
     "PENDING",
+    "change_summary",
     "needs_second_admin",
     "rule_change",
     "rule_version_apply",

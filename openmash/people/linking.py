@@ -49,10 +49,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkage.names import compact, dob_variants, nickname_forms, phonetic, tokens
-from openmash.access.policy import person_get_for, record_links_visible, require
+from openmash.access.policy import can, person_get_for, record_links_visible, require
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.bulk import rows_insert
-from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
+from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from openmash.core.text import TextRefused, clean_text, normalise_name
 from openmash.people.choices import AddressStatus, PersonKind, Sex
 from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
@@ -94,6 +94,7 @@ __all__ = [
     "NHS_CONFLICT_REASON",
     "REFERRER_RULE",
     "SCREENING_RULE",
+    "SEPARATION_UNDO_MESSAGE",
     "LOCAL_ID_PREFIX",
     "details_from_cleaned",
     "details_from_person",
@@ -108,6 +109,7 @@ __all__ = [
     "link_nhs_conflict_propose",
     "link_propose",
     "link_reject",
+    "link_rejection_is_separation",
     "link_scored",
     "scored_reason",
     "local_id_for",
@@ -2003,6 +2005,29 @@ def nhs_conflict(link: RecordLink) -> bool:
     return len(_nhs_numbers_of({left.person_id, right.person_id})) > 1
 
 
+#: link_confirm's refusal when a screener tries to undo a manager's separation (shown on the page and in the API).
+SEPARATION_UNDO_MESSAGE = (
+    "A hub manager separated these records. Only a hub manager can join them again: ask a hub manager."
+)
+
+
+def link_rejection_is_separation(link: RecordLink) -> bool:
+    """Whether `link`, a rejected row, was written by a manager's unmerge or separation (``link_end``,
+    ``person_separate``; "link.unmerge") rather than a reviewer's "different people" on a proposal: the row it
+    replaced was a confirmed link, or its decision was audited ``link_end`` (an intake join held until screening,
+    ended by a manager). Undoing it needs "link.unmerge" (``link_confirm``). In: a RecordLink; out: a bool."""
+    if link.state != LinkState.REJECTED:
+        return False
+    replaced = RecordLink.objects.filter(
+        record_l_id=link.record_l_id, record_r_id=link.record_r_id, valid_to=link.valid_from
+    ).exclude(pk=link.pk)
+    if replaced.filter(state=LinkState.CONFIRMED).exists():
+        return True
+    from openmash.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(action="link_end", object_id=str(link.pk)).exists()
+
+
 @transaction.atomic
 def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     """A reviewer confirms that the two records of a proposed (or earlier rejected) link are the same person: the
@@ -2013,12 +2038,16 @@ def link_confirm(*, actor, link_id, reason: str = "") -> RecordLink:
     numbers (overriding the hard rule), when reversing an earlier rejection, and when a reviewer or a referrer has
     said records of the two people are different people (overriding that cannot-link, ADR 0009; the audit event
     says so). Who: the hub's screeners and
-    managers ("link.review"). Raises PermissionDenied, NotFound, Conflict (already confirmed, or someone else
-    decided first) or ValidationFailed (errors keyed "reason")."""
+    managers ("link.review"); undoing a manager's separation or unmerge (``link_rejection_is_separation``) only
+    hub managers ("link.unmerge"; attacker review 2026-12: a screener could rejoin what a manager separated).
+    Raises PermissionDenied (SEPARATION_UNDO_MESSAGE for that), NotFound, Conflict (already confirmed, or someone
+    else decided first) or ValidationFailed (errors keyed "reason")."""
     require(actor, "link.review")
     link = _current_link_for_update(actor, link_id)
     if link.state == LinkState.CONFIRMED:
         raise Conflict("This link has already been confirmed.")
+    if link.state == LinkState.REJECTED and not can(actor, "link.unmerge") and link_rejection_is_separation(link):
+        raise PermissionDenied(SEPARATION_UNDO_MESSAGE)
     override = nhs_conflict(link)
     people = dict(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list("pk", "person_id")
