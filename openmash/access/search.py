@@ -11,8 +11,8 @@ A search or an intake lookup may list:
   name exactly (transliterated, in either order, hyphen and space variants; never a sound-alike), the given name by
   any of the search's rules (exact, a word of it, a sound-alike, a nickname or formal form), the date of birth
   exactly or with day and month swapped, held with those names. One word of a name with a date of birth is not
-  enough: it would tell the searcher the rest of the name (attacker review of issue 7; ADR 0009 addendum 3). They are then shown with the
-  minimum details (the field table's ``no_basis`` audience: names, date of birth, sex).
+  enough: it would tell the searcher the rest of the name (attacker review of issue 7; ADR 0009 addendum 3). They
+  are then shown with the minimum details (the field table's ``no_basis`` audience: names, date of birth, sex).
 
 Everyone else a query matched is left out as if they were not held: not listed, not counted, not paged, not
 audited as a result. Why: a list that shows names and dates of birth of people the searcher may not open must not

@@ -977,8 +977,9 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     person named twice the same person. Every person named gets the recording agency's record. Returns (people,
     notices, typed), the notices extended, for the hub only (access.search.intake_link_outcome_shown), with what
     linking did to each new person (joined to someone already known, held for the MASH to check at screening, or
-    sent to the MASH's review queue), keyed by input position only; anyone else gets no such notice. A new person whose record is held until screening for someone already known (ADR 0009 addendum 2) is that
-    known person in ``people``; ``typed`` has each person as the referrer described them, for ``as_named``."""
+    sent to the MASH's review queue), keyed by input position only; anyone else gets no such notice. A new person
+    whose record is held until screening for someone already known (ADR 0009 addendum 2) is that known person in
+    ``people``; ``typed`` has each person as the referrer described them, for ``as_named``."""
     refs = [*subjects, *others]
     prefixes = [f"subjects.{i}" for i in range(len(subjects))] + [f"household.{i}" for i in range(len(others))]
     new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
