@@ -269,8 +269,8 @@ class Match:
     """One person found: ``person_id`` (the resolved person), ``score`` (higher first), ``exact`` (everything typed
     agreed exactly), ``reasons`` (plain words, most telling first), ``parts`` (how many of the items typed it
     agreed on) and ``name_and_dob_agree``: a given name and a family name typed and the date of birth typed all
-    agree with the person (``_name_and_dob_agree``), which is what access.search.search_listing_allowed asks of someone the searcher
-    may not open."""
+    agree with the person (``_name_and_dob_agree``), which is what access.search.search_listing_allowed asks of
+    someone the searcher may not open."""
 
     person_id: object
     score: float
