@@ -134,7 +134,7 @@ def test_a_postcode_query_lists_nobody_the_searcher_may_not_open(make_actor, api
 @pytest.mark.parametrize(("role", "agency"), SEARCHERS)
 def test_the_name_and_date_of_birth_list_the_child_with_the_minimum_details(make_actor, api, world, role, agency):
     actor = _actor(make_actor, world, role, agency)
-    for name in ("Oliver Testchild", "Testchild", "Ollie Testchild", "Testchild Oliver", "Oliver Testchilde"):
+    for name in ("Oliver Testchild", "Ollie Testchild", "Testchild Oliver", "OLIVER test-child"):
         ids, body = _api_ids(api, actor, name=name, date_of_birth=DOB, postcode=HIDDEN_POSTCODE)
         assert str(world["oliver"].pk) in ids, (name, role)
     # day and month swapped is the same date of birth
@@ -256,10 +256,20 @@ def test_no_query_lists_a_person_the_searcher_may_not_open_without_their_name_an
     from openmash.core.exceptions import ValidationFailed
     from openmash.people.selectors import person_search
 
-    names = ["", "Testchild", "Oliver Testchild", "Ollie Testchild", "Amelia Testchild", "Nobody Testchild", "Jones"]
+    names = [
+        "",
+        "Testchild",
+        "Oliver",
+        "Oliver Testchild",
+        "Ollie Testchild",
+        "Oliver Testchilde",
+        "Amelia Testchild",
+        "Nobody Testchild",
+        "Jones",
+    ]
     agreeing = {
-        world["oliver"].pk: {"Testchild", "Oliver Testchild", "Ollie Testchild"},
-        world["amelia"].pk: {"Testchild", "Amelia Testchild"},
+        world["oliver"].pk: {"Oliver Testchild", "Ollie Testchild"},
+        world["amelia"].pk: {"Amelia Testchild"},
     }
     dates = [None, dt.date(2018, 4, 2), dt.date(2018, 2, 4), dt.date(2017, 4, 2)]
     postcodes = ["", HIDDEN_POSTCODE, AMELIA_POSTCODE, "SW1A 1AA"]
@@ -293,7 +303,8 @@ def test_the_name_and_date_agree_by_the_search_rules_and_only_both_together():
     born = dt.date(2018, 4, 2)
     agrees = name_and_dob_matcher("Ollie Testchild", born)
     assert agrees("Oliver", "Testchild", born)  # nickname
-    assert agrees("Oliver", "Testchilde", dt.date(2018, 2, 4))  # sound-alike, day and month swapped
+    assert agrees("Oliver", "Testchild", dt.date(2018, 2, 4))  # day and month swapped
+    assert name_and_dob_matcher("Kaden Testchild", born)("Kayden", "Testchild", born)  # given name sounds alike
     assert not agrees("Oliver", "Testchild", dt.date(2018, 4, 3))  # another day
     assert not agrees("Amelia", "Testchild", born)  # "Ollie" does not agree with Amelia
     assert not agrees("Oliver", "Testchild", None)
@@ -301,3 +312,171 @@ def test_the_name_and_date_agree_by_the_search_rules_and_only_both_together():
     assert name_and_dob_matcher("Łucja Wałęsa", born)("Lucja", "Walesa", born)  # transliterated
     assert not name_and_dob_matcher("", born)("Oliver", "Testchild", born)  # a date alone never agrees
     assert not name_and_dob_matcher("Oliver Testchild", None)("Oliver", "Testchild", born)
+
+
+def test_one_word_of_a_name_with_the_date_never_agrees():
+    """Issue 7's second enumeration finding: one word of a name (a given name, a nickname or a family name) with a
+    date of birth agreed, so the search listed the rest of the name. Now a given name AND a family name must be
+    typed, the family name exactly (hyphen, space and transliteration variants) and not a sound-alike (ADR 0009
+    addendum 3)."""
+    from openmash.people.lookup import name_and_dob_matcher
+
+    born = dt.date(2016, 4, 16)
+    for typed in ("Dan", "Danny", "Alexander", "Danny Danny", "Alexander Alexander", "Danny Alexandre"):
+        assert not name_and_dob_matcher(typed, born)("Danny", "Alexander", born), typed
+    for typed in ("Danny Alexander", "Dan Alexander", "Daniel Alexander", "Alexander Danny", "danny ALEXANDER"):
+        assert name_and_dob_matcher(typed, born)("Danny", "Alexander", born), typed
+    # hyphen and space variants of a double-barrelled family name; a word of it
+    for typed in ("Mia Smith-Jones", "Mia Smith Jones", "Mia SmithJones", "Mia Jones"):
+        assert name_and_dob_matcher(typed, born)("Mia", "Smith-Jones", born), typed
+    assert not name_and_dob_matcher("Smith Jones", born)("Mia", "Smith-Jones", born)  # no given name typed
+    assert name_and_dob_matcher("Lucja Walesa", born)("Łucja", "Wałęsa", born)  # transliterated, both ways
+
+
+@pytest.fixture
+def danny(make_actor):
+    """Danny Alexander, born 16 April 2016, recorded by probation: in nobody's basis but the hub's."""
+    from openmash.contacts.services import contact_create
+    from tests.support import payload
+
+    contact, _ = contact_create(
+        actor=make_actor("referrer", "probation"),
+        data=payload(subjects=[child("Danny", "Alexander", dob="2016-04-16")]),
+    )
+    return subject_person(contact)
+
+
+DANNY_DOB = "2016-04-16"
+#: one word of his name (or a nickname of it, or his family name sounding alike) with his date of birth
+DANNY_PARTIAL = ["Dan", "Danny", "Alexander", "Dan Alexandre"]
+
+
+@pytest.mark.parametrize(("role", "agency"), SEARCHERS)
+def test_one_word_of_a_name_and_the_date_list_nobody_the_searcher_may_not_open(make_actor, api, danny, role, agency):
+    actor = make_actor(role, agency)
+    for name in DANNY_PARTIAL:
+        ids, body = _api_ids(api, actor, name=name, date_of_birth=DANNY_DOB)
+        assert (str(danny.pk) in ids) == (role in HUB), (name, role)
+        if role not in HUB:
+            assert body["count"] == 0 and "Alexander" not in str(body["items"]), (name, role)
+        for where, html in _pages(actor, {"name": name, "date_of_birth": DANNY_DOB}).items():
+            assert (str(danny.pk) in _page_ids(html)) == (role in HUB), (where, name, role)
+    # the given name and the family name together (a nickname for the given name) list him, minimum details
+    for name in ("Danny Alexander", "Dan Alexander"):
+        ids, body = _api_ids(api, actor, name=name, date_of_birth=DANNY_DOB)
+        assert str(danny.pk) in ids, (name, role)
+
+
+def test_intake_candidates_need_both_names_with_the_date(make_actor, api, danny):
+    referrer = api(make_actor("referrer", "police"))
+    for details in (
+        {"surname": "Alexander", "date_of_birth": DANNY_DOB},
+        {"forename": "Danny", "date_of_birth": DANNY_DOB},
+        {"forename": "Dan", "surname": "Alexandre", "date_of_birth": DANNY_DOB},
+    ):
+        r = referrer.post("/intake/candidates", details)
+        assert r.status_code == 200 and r.json()["items"] == [], details
+    r = referrer.post("/intake/candidates", {"forename": "Dan", "surname": "Alexander", "date_of_birth": DANNY_DOB})
+    assert [i["id"] for i in r.json()["items"]] == [str(danny.pk)]
+    # the hub's lookup is unchanged
+    hub = api(make_actor("screener", "mash"))
+    r = hub.post("/intake/candidates", {"surname": "Alexander", "date_of_birth": DANNY_DOB})
+    assert [i["id"] for i in r.json()["items"]] == [str(danny.pk)]
+
+
+def test_people_the_searcher_may_open_are_found_by_one_name_and_the_date(make_actor, api, world):
+    """The stricter agreement is only for people outside the searcher's basis: the worker allocated Amelia finds
+    her by her first name or her family name with her date of birth, as before."""
+    for name in ("Amelia", "Testchild"):
+        ids, body = _api_ids(api, world["worker"], name=name, date_of_birth=DOB)
+        assert _names(world, ids) == {"amelia"}, name
+        assert all(i["viewable"] for i in body["items"])
+
+
+# --- a contact carrying an identifier (issue 7's first enumeration finding) -------------------------------------------
+
+KNOWN_NHS = "9993141593"  # Kayden's
+UNKNOWN_NHS = "9434765919"  # valid, held by nobody
+
+
+@pytest.fixture
+def kayden(make_actor):
+    """Kayden Smith, recorded by the police with an NHS number."""
+    from tests.support import contact_record
+
+    return subject_person(
+        contact_record(
+            make_actor("referrer", "police"), subjects=[child("Kayden", "Smith", "2017-03-03", nhs=KNOWN_NHS)]
+        )
+    )
+
+
+#: a made-up child for each number (two different ones, so the second is not offered the first)
+MADE_UP = {KNOWN_NHS: ("Zed", "Madeup", "2019-09-09"), UNKNOWN_NHS: ("Quin", "Otherly", "2019-08-08")}
+
+
+def _made_up(nhs: str) -> dict:
+    return child(*MADE_UP[nhs], nhs=nhs)
+
+
+@pytest.mark.parametrize(("role", "agency"), [s for s in SEARCHERS if s[0] not in HUB])
+def test_a_contact_answers_the_same_whether_or_not_an_identifier_is_known(make_actor, api, kayden, role, agency):
+    """A made-up name and date of birth with a real NHS number got "an identifier given belongs to a person already
+    known to the partnership; the MASH will check..."; an unknown valid number got nothing: an oracle for which
+    numbers the partnership holds. Now anyone but the hub gets the same answer either way (ADR 0009 addendum 3)."""
+    from conftest import contact_payload
+
+    client = api(make_actor(role, agency))
+    answers = {}
+    for nhs in (KNOWN_NHS, UNKNOWN_NHS):
+        r = client.post("/contacts", contact_payload(subjects=[_made_up(nhs)], household=[]))
+        assert r.status_code == 201, r.json()
+        answers[nhs] = r.json()["notices"]
+        assert "Kayden" not in r.content.decode()
+    assert answers[KNOWN_NHS] == answers[UNKNOWN_NHS] == []
+
+
+def test_the_contact_page_answers_the_same_whether_or_not_an_identifier_is_known(make_actor, kayden):
+    from openmash.web.tests.conftest import contact_form_data, contact_submit
+
+    client = Client()
+    client.force_login(make_actor("referrer", "school-oak").user)
+    pages = {}
+    for nhs in (KNOWN_NHS, UNKNOWN_NHS):
+        forename, surname, born = MADE_UP[nhs]
+        day = dt.date.fromisoformat(born)
+        data = contact_form_data(
+            children_0_forename=forename,
+            children_0_surname=surname,
+            children_0_dob_day=str(day.day),
+            children_0_dob_month=str(day.month),
+            children_0_dob_year=str(day.year),
+            children_0_nhs_number=nhs,
+            **{
+                f"members_0_{f}": None
+                for f in ("forename", "surname", "dob_day", "dob_month", "dob_year", "sex", "role")
+            },
+        )
+        sent = contact_submit(client, data)
+        assert sent.status_code == 302, re.findall(r"govuk-error-summary__list.*?</ul>", sent.content.decode(), re.S)
+        pages[nhs] = client.get(sent["Location"]).content.decode()
+    for nhs, page in pages.items():
+        assert "already known to the partnership" not in page and "the MASH will check" not in page, nhs
+        assert "Kayden" not in page, nhs
+
+
+def test_the_hub_is_still_told_an_identifier_belongs_to_someone_known(make_actor, kayden):
+    from conftest import contact_payload
+    from openmash.contacts.services import contact_create
+
+    contact, _ = contact_create(
+        actor=make_actor("screener", "mash"), data=contact_payload(subjects=[_made_up(KNOWN_NHS)], household=[])
+    )
+    assert contact.intake_notices == [
+        "subjects.0: an identifier given belongs to a person already known to the partnership; the MASH will check "
+        "whether this is the same person"
+    ]
+    other, _ = contact_create(
+        actor=make_actor("screener", "mash"), data=contact_payload(subjects=[_made_up(UNKNOWN_NHS)], household=[])
+    )
+    assert other.intake_notices == []

@@ -138,8 +138,14 @@ def test_the_api_candidates_lookup_refuses_one_item_with_a_field_message(known, 
 
 def test_the_api_candidates_lookup_finds_on_two_items_or_an_identifier(known, referrer, screener, api):
     client = api(referrer)
-    both = client.post("/intake/candidates", {"surname": "Testchild", "date_of_birth": "2018-04-02"})
+    two = {"surname": "Testchild", "date_of_birth": "2018-04-02"}
+    both = api(screener).post("/intake/candidates", two)  # two items: the hub (who may open everyone) is offered her
     assert [i["id"] for i in both.json()["items"]] == [str(known.pk)]
+    # the referrer, who may not open her, is not: a family name alone with the date would tell them her given name
+    # (ADR 0009 addendum 3); with her given name too she is offered
+    assert client.post("/intake/candidates", two).json()["items"] == []
+    full = client.post("/intake/candidates", {**two, "forename": "Amelia"})
+    assert [i["id"] for i in full.json()["items"]] == [str(known.pk)]
     ident = {"identifiers": [{"type": "nhs_number", "value": VALID_NHS}]}
     assert [i["id"] for i in api(screener).post("/intake/candidates", ident).json()["items"]] == [str(known.pk)]
     # someone the referrer may not open is offered only when the name and date of birth given agree too (access.search:

@@ -6,11 +6,13 @@ A search or an intake lookup may list:
 - anyone the searcher may open (``access.policy.people_visible``: the hub everyone; an allocated worker their
   children and the people named in the contacts that reached them; a researcher the subject children of the
   requests addressed to their agency; a live break-glass), shown as the field table says;
-- anyone else **only when the name AND the date of birth typed both agree with that person**: the name by the
-  search's own rules (every word typed matches a name the person is known by: exact, a word of it, a sound-alike, a
-  nickname or formal form, a transliteration), the date of birth exactly or with day and month swapped, held
-  together by one source (the same record or alias says that name with that date). They are then shown with the
-  minimum details (the field table's ``no_basis`` audience: names, date of birth, sex).
+- anyone else **only when a given name AND a family name AND the date of birth typed all agree with that
+  person** (people.lookup._name_and_dob_agree): every word typed matches a name the person is known by, the family
+  name exactly (transliterated, in either order, hyphen and space variants; never a sound-alike), the given name by
+  any of the search's rules (exact, a word of it, a sound-alike, a nickname or formal form), the date of birth
+  exactly or with day and month swapped, held with those names. One word of a name with a date of birth is not
+  enough: it would tell the searcher the rest of the name (attacker review of issue 7; ADR 0009 addendum 3). They
+  are then shown with the minimum details (the field table's ``no_basis`` audience: names, date of birth, sex).
 
 Everyone else a query matched is left out as if they were not held: not listed, not counted, not paged, not
 audited as a result. Why: a list that shows names and dates of birth of people the searcher may not open must not
@@ -28,7 +30,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from openmash.access.policy import people_visible_ids
+from openmash.access.policy import can, people_visible_ids
 
 _CHUNK = 500  # ids per IN (...) list
 #: an id no person has: asked about when nobody matched, so each answer makes the same queries whether or not
@@ -41,6 +43,16 @@ def search_listing_allowed(*, in_basis: bool, name_and_dob_agree: bool) -> bool:
     (``in_basis``) and whether the name and the date of birth typed both agree with them (``name_and_dob_agree``,
     decided by people.lookup). Out: True when the person may be listed. Pure."""
     return in_basis or name_and_dob_agree
+
+
+def intake_link_outcome_shown(actor) -> bool:
+    """Whether ``actor`` may be told, when a contact they record is saved, that a new person's identifier belongs to
+    someone already known (the record joined, or held for the MASH to check). Only the hub's screeners and managers
+    ("link.review"), who see the match anyway on the screening page and the review queue. Anyone else gets the same
+    answer whether or not an identifier given is known: a referrer who typed a made-up name and date of birth with a
+    real NHS number or UPN would otherwise learn that the number is held (attacker review of issue 7, enumeration
+    by identifier; ADR 0009 addendum 3). In: the actor. Out: bool. No query."""
+    return can(actor, "link.review")
 
 
 def search_people_listed(actor, agreement: Mapping) -> tuple[list, set]:

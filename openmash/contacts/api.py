@@ -260,8 +260,10 @@ class ContactOut(Schema):
     notices: list[str] = Field(
         default_factory=list,
         description="Only in the answer that records a contact: what intake noticed about its people, e.g. the same "
-        "new person named twice (recorded once), or a new person whose identifier belongs to someone already known "
-        "(their records are joined, or sent to the MASH to check). No personal data beyond the input positions.",
+        "new person named twice (recorded once); for the hub's screeners and managers only, a new person whose "
+        "identifier belongs to someone already known (their records are joined, or sent to the MASH to check): "
+        "anyone else gets the same answer whether or not an identifier is known (ADR 0009 addendum 3). No personal "
+        "data beyond the input positions.",
     )
     version: int
 

@@ -20,6 +20,7 @@ from openmash.access.policy import (
     people_linkable,
     require,
 )
+from openmash.access.search import intake_link_outcome_shown
 from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
 from openmash.audit.services import audit_batch, audit_record, audit_record_many
@@ -974,10 +975,11 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     """The people a new contact names, in input order (subjects, then household): existing people as chosen, new
     people created (each with the recording agency's record, linked by the deterministic rule, ADR 0005), and a
     person named twice the same person. Every person named gets the recording agency's record. Returns (people,
-    notices, typed), the notices extended with what linking did to each new person (joined to someone already
-    known, held for the MASH to check at screening, or sent to the MASH's review queue), keyed by input position
-    only. A new person whose record is held until screening for someone already known (ADR 0009 addendum 2) is that
-    known person in ``people``; ``typed`` has each person as the referrer described them, for ``as_named``."""
+    notices, typed), the notices extended, for the hub only (access.search.intake_link_outcome_shown), with what
+    linking did to each new person (joined to someone already known, held for the MASH to check at screening, or
+    sent to the MASH's review queue), keyed by input position only; anyone else gets no such notice. A new person
+    whose record is held until screening for someone already known (ADR 0009 addendum 2) is that known person in
+    ``people``; ``typed`` has each person as the referrer described them, for ``as_named``."""
     refs = [*subjects, *others]
     prefixes = [f"subjects.{i}" for i in range(len(subjects))] + [f"household.{i}" for i in range(len(others))]
     new_at = [n for n, (kind, _) in enumerate(refs) if kind == "new"]
@@ -1004,7 +1006,12 @@ def _people_for_contact(actor, subjects: list, others: list, notices: list[str])
     typed = list(people)
     if linked:
         _people_held_resolve(people, refs, dict(zip(new_at, created, strict=True)))
+    # the outcome is said only to the hub (access.search.intake_link_outcome_shown): to anyone else, whether an
+    # identifier given is known must not show (attacker review of issue 7; ADR 0009 addendum 3)
+    told = intake_link_outcome_shown(actor) if outcome else False
     for n, person in zip(new_at, created, strict=True):
+        if not told:
+            break
         if outcome.get(person.pk) == "joined":
             notices.append(
                 f"{prefixes[n]}: an identifier given belongs to a person already known to the partnership, so their "

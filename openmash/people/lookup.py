@@ -268,9 +268,9 @@ def typed_name_keys(name: str) -> tuple[int, dict[tuple[str, str], list[Hit]]]:
 class Match:
     """One person found: ``person_id`` (the resolved person), ``score`` (higher first), ``exact`` (everything typed
     agreed exactly), ``reasons`` (plain words, most telling first), ``parts`` (how many of the items typed it
-    agreed on) and ``name_and_dob_agree``: the name typed and the date of birth typed both agree with the person
-    (``_name_and_dob_agree``), which is what access.search.search_listing_allowed asks of someone the searcher
-    may not open."""
+    agreed on) and ``name_and_dob_agree``: a given name and a family name typed and the date of birth typed all
+    agree with the person (``_name_and_dob_agree``), which is what access.search.search_listing_allowed asks of
+    someone the searcher may not open."""
 
     person_id: object
     score: float
@@ -450,23 +450,38 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
     return hits, dob_level, postcode_hit
 
 
+#: How the family name typed may agree with someone the searcher may not open (ADR 0009 addendum 3, issue 7's
+#: enumeration finding): the whole name or one word of a hyphenated or spaced surname, after the search's own
+#: folding (case, accents, transliteration), never a sound-alike. The given name may then agree at any level (exact,
+#: a word, a nickname, a sound-alike): a nickname or sound-alike given name is accepted only beside such a surname.
+FAMILY_LEVELS_FOR_LISTING = frozenset({"exact", "token"})
+
+
 def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple]) -> bool:
-    """Whether the name typed and the date of birth typed both agree with one person's index rows: the date exactly
-    or with day and month swapped, and every word of the name matched (the search's own rules: exact, a word, a
-    sound-alike, a nickname, a transliteration) by name rows that carry that date (one source, a record or an alias,
-    says that name with that date of birth). False for a search without a name or without a date of birth."""
+    """Whether the name typed and the date of birth typed both agree with one person's index rows, strictly enough
+    to list someone the searcher may not open (ADR 0009 addendum 3): the date exactly or with day and month
+    swapped, and the name typed has BOTH a family name and a given name, on different words, together covering
+    every word typed, each matched by name rows that carry that date: the family name exactly or as one word of it
+    (FAMILY_LEVELS_FOR_LISTING: case, accents, transliteration, hyphen and space variants; not a sound-alike), the
+    given name by any of the search's rules (exact, a word, a sound-alike, a nickname), in either order. One word
+    of a name with a date of birth (e.g. "Dan" or "Alexander" alone) is never enough: it would reveal the rest of
+    the name. False for a search without a name or without a date of birth."""
     variants = dob_variants(terms.date_of_birth)
-    if not variants or not words:
+    if not variants or words < 2:
         return False
     hits: list[Hit] = []
     for row in rows:
         if row[1] != KIND_POSTCODE and row[3] in variants:
             hits += keymap.get((row[1], row[2]), ())
-    family, given = _best_names(hits)
-    if family is None and given is None:
-        return False
-    covered = (family.end - family.start if family else 0) + (given.end - given.start if given else 0)
-    return covered >= words
+    families = [h for h in hits if h.role == "family" and h.level in FAMILY_LEVELS_FOR_LISTING]
+    givens = [h for h in hits if h.role == "given"]
+    for f in families:
+        for g in givens:
+            if not (f.end <= g.start or g.end <= f.start):
+                continue
+            if (f.end - f.start) + (g.end - g.start) >= words:
+                return True
+    return False
 
 
 def name_and_dob_matcher(name: str, date_of_birth: dt.date | None):

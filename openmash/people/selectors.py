@@ -286,9 +286,10 @@ def person_search(
     the true number of matches (`total`) and whether the list was cut (`truncated`).
 
     Who is listed is access.search.search_listing_allowed: everyone the searcher may open (the hub: everyone), and
-    someone they may not open only when the name AND the date of birth typed both agree with that person (attacker
-    review of issue 7: a surname and a postcode, or a date of birth and a postcode, listed who lives at an address
-    or was born on a day). Anyone else matched is not listed, counted or audited as a result (the "search" event's
+    someone they may not open only when a given name, a family name AND the date of birth typed all agree with that
+    person (attacker review of issue 7: a surname and a postcode, or a date of birth and a postcode, listed who lives
+    at an address or was born on a day; one word of a name with a date of birth completed the name; ADR 0009
+    addendum 3). Anyone else matched is not listed, counted or audited as a result (the "search" event's
     ``withheld`` says how many, for the auditor). What each result shows is access.fields.person_search_fields
     (someone the searcher has no basis for: name, date of birth, sex only).
 

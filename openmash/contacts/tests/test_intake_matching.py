@@ -81,10 +81,8 @@ def test_a_known_nhs_number_joins_the_known_child_and_says_so(make_actor, api):
     # Recorded without that question (trusted code: the service's default), the contact is about the known child at
     # once, and the school's record joins the child's when the hub screens it (ADR 0009 addendum 2)
     contact, _ = contact_create(actor=school, data=contact_payload(subjects=[kaden], household=[]))
-    assert contact.intake_notices == [
-        "subjects.0: an identifier given belongs to a person already known to the partnership; the MASH will check "
-        "whether this is the same person"
-    ]
+    # the school is not told the number is known (attacker review of issue 7: the same answer either way)
+    assert contact.intake_notices == []
     assert subject_person(contact).pk == kayden.pk
     school_record = AgencyRecord.objects.get(agency=school.agency, given_name="Kaden")
     assert school_record.person_id == school_record.origin_person_id != kayden.pk
@@ -98,7 +96,7 @@ def test_a_referrer_who_says_it_is_someone_else_sends_the_match_to_review(make_a
     other = {**child("Kaden", "Smith", "2017-03-03", nhs="9993141593"), "not_person_ids": [str(kayden.pk)]}
     r = api(school).post("/contacts", contact_payload(subjects=[other], household=[]))
     assert r.status_code == 201, r.content
-    assert "the MASH will check" in r.json()["notices"][0]
+    assert r.json()["notices"] == []  # the hub is told, on the screening page; the referrer never is
     kaden = Person.objects.get(pk=next(p["person_id"] for p in r.json()["people"] if p["role"] == "subject"))
     assert kaden.merged_into_id is None
     link = RecordLink.objects.get(valid_to__isnull=True)

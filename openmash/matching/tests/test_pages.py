@@ -233,7 +233,8 @@ def test_intake_records_a_different_child_and_sends_the_match_to_review(kayden, 
     assert kaden.merged_into_id is None
     assert RecordLink.objects.get(valid_to__isnull=True).state == LinkState.PROPOSED
     confirmation = client.get(response["Location"]).content.decode()
-    assert "the MASH will check whether this is the same person" in confirmation
+    # the school is not told the number is known (attacker review of issue 7), though it was asked "is it them?"
+    assert "already known to the partnership" not in confirmation and "the MASH will check" not in confirmation
 
 
 def test_intake_says_when_the_same_child_is_named_twice(make_actor, login):

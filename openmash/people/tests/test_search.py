@@ -428,12 +428,16 @@ def test_a_result_the_searcher_may_not_open_never_confirms_the_postcode(person, 
     referrer = make_actor("referrer", "police")
     # a surname and a postcode list nobody the referrer may not open (access.search; tests/test_search_enumeration.py)
     assert api(referrer).get("/people", name="Cookeson", postcode="EX1 1AA").json()["items"] == []
-    # the name and date of birth list her; the postcode typed as well is never confirmed
-    response = api(referrer).get("/people", name="Cookeson", date_of_birth=DOB.isoformat(), postcode="EX1 1AA")
+    # nor does her family name with her date of birth (it would tell them her given name: ADR 0009 addendum 3)
+    assert api(referrer).get("/people", name="Cookeson", date_of_birth=DOB.isoformat()).json()["items"] == []
+    # her given and family names and date of birth list her; the postcode typed as well is never confirmed
+    response = api(referrer).get(
+        "/people", name="Geraldine Cookeson", date_of_birth=DOB.isoformat(), postcode="EX1 1AA"
+    )
     assert response.status_code == 200, response.content
     (result,) = response.json()["items"]
     assert result["viewable"] is False
-    assert result["match"]["reasons"] == ["same last name", "same date of birth"]
+    assert result["match"]["reasons"] == ["same last name", "same first name", "same date of birth"]
     assert "EX1 1AA" not in response.content.decode() and "EX11AA" not in response.content.decode()
 
 
