@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
@@ -69,6 +70,29 @@ class AdminCommand(BaseCommand):
             sys.exit(exc.returncode)
         finally:
             connections.close_all()
+
+    def _proof(self, opts) -> tuple[str, str]:
+        """The acting admin's password and code (``--by``, ``--password-stdin``, ``--code``; ADR 0019): the
+        password from one line of standard input with --password-stdin, else a prompt when a terminal is attached
+        (never echoed); the code from --code, else a prompt. What is not given is "" (the service refuses it,
+        audited). One reading for every command that acts as a proven admin (`user approve-grant`, `flags rules
+        load`)."""
+        tty = sys.stdin.isatty()
+        password = ""
+        if opts["password_stdin"]:
+            password = sys.stdin.readline().rstrip("\r\n")
+        elif tty:
+            try:
+                password = getpass.getpass(f"Password for {opts['by']}: ")
+            except EOFError:
+                password = ""
+        code = opts["code"]
+        if not code and tty:
+            try:
+                code = input("Code from their authenticator app: ")
+            except EOFError:
+                code = ""
+        return password, code.strip()
 
     def execute(self, *args, **options):
         try:

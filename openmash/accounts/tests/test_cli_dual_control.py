@@ -378,16 +378,16 @@ def test_at_a_terminal_the_password_and_code_are_asked(run, admins, monkeypatch)
     not echoed: getpass) and checks them as above."""
     import types
 
-    from openmash.accounts.management.commands import user_approve_grant
+    from openmash.accounts.management import base as admin_command  # where the password and code are read
 
     _create(run, "una.screener")
     grant = RoleGrant.objects.get(user__username="una.screener")
     argv, stdin = cli_proof("sam.admin")
     tty = io.StringIO("")
     tty.isatty = lambda: True
-    monkeypatch.setattr(user_approve_grant, "sys", types.SimpleNamespace(stdin=tty))
+    monkeypatch.setattr(admin_command, "sys", types.SimpleNamespace(stdin=tty, stderr=sys.stderr, exit=sys.exit))
     asked = []
-    monkeypatch.setattr(user_approve_grant.getpass, "getpass", lambda prompt: asked.append(prompt) or stdin.strip())
+    monkeypatch.setattr(admin_command.getpass, "getpass", lambda prompt: asked.append(prompt) or stdin.strip())
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or argv[-1])
     code, out, err = run("user", "approve-grant", str(grant.pk), "--by", "sam.admin")
     assert code == 0 and "Approved" in out, err

@@ -7,9 +7,7 @@ the operating-system user beside it; a refusal is one line, exit 1, audited."""
 
 from __future__ import annotations
 
-import getpass
 import logging
-import sys
 
 from openmash.accounts.admin_services import role_grant_decide_at_cli
 from openmash.accounts.management.base import AdminCommand
@@ -39,25 +37,6 @@ class Command(AdminCommand):
             help="Site address to put before a starter's set-password link (default: OPENMASH_BASE_URL)",
         )
 
-    def _proof(self, opts) -> tuple[str, str]:
-        """The approver's password and code: --password-stdin (one line) or a prompt when a terminal is attached
-        (never echoed); --code or a prompt. What is not given is "" (the service refuses it, audited)."""
-        tty = sys.stdin.isatty()
-        password = ""
-        if opts["password_stdin"]:
-            password = sys.stdin.readline().rstrip("\r\n")
-        elif tty:
-            try:
-                password = getpass.getpass(f"Password for {opts['by']}: ")
-            except EOFError:
-                password = ""
-        code = opts["code"]
-        if not code and tty:
-            try:
-                code = input("Code from their authenticator app: ")
-            except EOFError:
-                code = ""
-        return password, code.strip()
 
     def handle(self, *args, **opts):
         password, code = self._proof(opts)

@@ -10,7 +10,6 @@ The shipped rules: openmash/patterns/rules/default.yaml."""
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import sys
@@ -59,25 +58,6 @@ class Command(AdminCommand):
             handle.write(rules_export_text())
         self.stdout.write(f"Wrote the pattern rules to {out.name}.")
 
-    def _proof(self, opts) -> tuple[str, str]:
-        """The admin's password and code, as `user approve-grant` reads its approver's: --password-stdin (one line)
-        or a prompt when a terminal is attached (never echoed); --code or a prompt. What is missing is ""."""
-        tty = sys.stdin.isatty()
-        password = ""
-        if opts["password_stdin"]:
-            password = sys.stdin.readline().rstrip("\r\n")
-        elif tty:
-            try:
-                password = getpass.getpass(f"Password for {opts['by']}: ")
-            except EOFError:
-                password = ""
-        code = opts["code"]
-        if not code and tty:
-            try:
-                code = input("Code from their authenticator app: ")
-            except EOFError:
-                code = ""
-        return password, code.strip()
 
     def handle(self, *args, **opts):
         if opts["action"] == "export":
