@@ -620,6 +620,7 @@ def known_to(*, actor, person_ids) -> dict:
     if not per_root:
         return {}
     latest_entry = _newest_entries(base, per_root, cluster_of)
+    labels = dict(kind_choices())  # the chronology's own kind labels
     out: dict = {}
     for pid in allowed:
         root = roots[pid]
@@ -634,7 +635,7 @@ def known_to(*, actor, person_ids) -> dict:
                     events=v["n"],
                     occurred_at=v["latest"],
                     time_known=bool(e.time_known) if e else False,
-                    latest_kind=_kind_label(e) if e else "",
+                    latest_kind=labels.get(entry_kind(e), entry_kind(e).replace("_", " ").capitalize()) if e else "",
                 )
             )
         if rows:
@@ -675,14 +676,3 @@ def _newest_entries(base, per_root, cluster_of) -> dict:
     for e in base.filter(newest).order_by("-occurred_at", "pk").only(*fields):
         latest.setdefault((cluster_of[e.person_id], e.agency_id), e)
     return latest
-
-
-def _kind_label(entry: ChronologyEntry) -> str:
-    """The label of an imported entry's kind as the chronology filters name it (feeds.choices.EventKind)."""
-    from openmash.feeds.choices import EventKind
-
-    code = entry.event_kind or entry.kind
-    try:
-        return str(EventKind(code).label)
-    except ValueError:
-        return (code or "").replace("_", " ").capitalize()

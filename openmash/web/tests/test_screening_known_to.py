@@ -90,7 +90,11 @@ def test_the_rule_follows_the_chronology_access(screened, make_actor):
     assert not AuditEvent.objects.filter(reason=REASON).exists()
     rows = known_to(actor=make_actor("manager", "mash"), person_ids=[person.pk])[person.pk]
     assert [(r.agency_name, r.events) for r in rows] == [("County Police", 2), ("Riverside GP Practice", 1)]
-    assert rows[0].latest_kind and not rows[0].time_known
+    from openmash.feeds.choices import EventKind
+
+    # the newest police event is the missing episode, named as the chronology names its kind
+    assert rows[0].latest_kind == EventKind.MISSING.label and not rows[0].time_known
+    assert rows[1].latest_kind == EventKind.ED_ATTENDANCE.label
 
 
 def test_the_hub_counts_a_sealed_event_as_its_chronology_shows_it(screened, make_actor, partnership):
