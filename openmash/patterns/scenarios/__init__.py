@@ -19,6 +19,7 @@ def all_scenarios() -> list[Scenario]:
         catalogue_fresh4,
         catalogue_fresh5,
         catalogue_fresh6,
+        catalogue_fresh7,
         catalogue_heldout,
     )
 
@@ -33,6 +34,7 @@ def all_scenarios() -> list[Scenario]:
             catalogue_fresh4,
             catalogue_fresh5,
             catalogue_fresh6,
+            catalogue_fresh7,
         )
         for make in module.SCENARIOS
     ]

@@ -102,6 +102,9 @@ AGENCIES: dict[str, AgencySpec] = {
                    holds_nhs=True),
         AgencySpec("sn", "School Nursing Service", "health", "3C", "school_nursing", id_prefix="SN", id_digits=7,
                    address_style="short", holds_nhs=True, sex_words=("Male", "Female")),
+        # Added with the fresh7 set (CN89-CN98): the voluntary and community sector (CIN referral source 8).
+        AgencySpec("vcs", "Voluntary and Community Sector (drop-ins, food banks, family support)", "early_help", "8",
+                   id_prefix="VCS", id_digits=5, date_format="%d/%m/%Y", address_style="short", sex_words=("Male", "Female")),
     )
 }  # fmt: skip
 

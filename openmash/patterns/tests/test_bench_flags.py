@@ -48,7 +48,7 @@ def test_score_of_a_perfect_export_passes_every_scenario(tmp_path):
     out = io.StringIO()
     call_command("bench_flags", "--score", str(path), stdout=out)
     text = out.getvalue()
-    assert "Scenario recall: 88/88 = 100%" in text and "False flags on benign scenarios: 0/88 = 0%" in text
+    assert "Scenario recall: 98/98 = 100%" in text and "False flags on benign scenarios: 0/98 = 0%" in text
     assert "FAIL" not in text and "CN03" in text
 
 
@@ -262,6 +262,48 @@ def test_the_sixth_held_out_set_is_registered_whole_and_scored_alone_with_only(t
     # a flag that merges TR13's two boys fails that trap and the gate
     merged = traps["TR13"].record_ids()
     rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": "ed-rde;gp;school",
+                                     "explanation": "hand-made merge"}]  # fmt: skip
+    path = write_export(tmp_path / "merged.csv", rows)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="traps 1/2"):
+        call_command("bench_flags", "--only", ",".join(codes), "--score", str(path), stdout=out)
+    assert "Do-not-merge traps passed: 1/2" in out.getvalue()
+
+
+def test_the_seventh_held_out_set_is_registered_whole_and_scored_alone_with_only(tmp_path):
+    from openmash.patterns.scenarios import by_code, catalogue_fresh7
+    from openmash.patterns.scenarios.model import AGENCIES, BENIGN, extracts_write
+
+    codes = catalogue_fresh7.FRESH7_CODES
+    assert len(codes) == 22 and len(set(codes)) == 22 and set(codes) <= set(by_code())
+    fresh = [by_code()[c] for c in codes]
+    concerning = {s.code for s in fresh if s.kind == CONCERNING}
+    assert concerning == {f"CN{n}" for n in range(89, 99)}
+    for code in concerning:  # every concerning scenario has its benign twin in the set, on the same theme
+        twin = by_code()[code.replace("CN", "BN")]
+        assert twin.kind == BENIGN and twin.twin == code and twin.code in codes and twin.theme == by_code()[code].theme
+    traps = {s.code: s for s in fresh if s.kind == TRAP}
+    assert set(traps) == {"TR15", "TR16"}
+    assert traps["TR15"].flagged_person == "at_risk" and traps["TR16"].flagged_person is None
+    used = {r.agency for s in fresh for r in s.rows}
+    assert "vcs" in used and used <= set(AGENCIES)  # the voluntary and community sector, new with this set
+    assert len(used - {"police", "hv", "school"}) >= 15  # agencies well beyond police, health visiting and school
+    (tmp_path / "extracts").mkdir()
+    paths = extracts_write(fresh, tmp_path / "extracts")  # the extracts write: one file per agency, every row
+    written = 0
+    for p in paths.values():
+        with p.open(encoding="utf-8", newline="") as f:
+            written += sum(1 for _ in csv.DictReader(f))
+    assert paths and written == sum(len(s.rows) for s in fresh)
+    path = write_export(tmp_path / "flags.csv", perfect_export(fresh))
+    out = io.StringIO()
+    call_command("bench_flags", "--only", ",".join(codes), "--score", str(path), stdout=out)
+    text = out.getvalue()
+    assert "Scenario recall: 10/10 = 100%" in text and "False flags on benign scenarios: 0/10 = 0%" in text
+    assert "Do-not-merge traps passed: 2/2" in text and "CN79" not in text and "TR16" in text
+    # a flag that merges TR15's twins fails that trap and the gate
+    merged = traps["TR15"].record_ids()
+    rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": "camhs;ed-tor;gp;school",
                                      "explanation": "hand-made merge"}]  # fmt: skip
     path = write_export(tmp_path / "merged.csv", rows)
     out = io.StringIO()
