@@ -223,10 +223,17 @@ def test_intake_candidates_offer_a_known_child_by_name_and_date_of_birth_only(ma
     ):
         r = referrer.post("/intake/candidates", details)
         assert r.status_code == 200 and r.json()["items"] == [], details
-    # the hub's own lookup is unchanged: the name and postcode offer Oliver
+    # a given name that only sounds alike (Olaver, Olivier) with the family name and date of birth: nobody, so the
+    # referrer is not told the child's real first name (third attacker review of issue 7)
+    for guess in ("Olaver", "Olivier"):
+        r = referrer.post("/intake/candidates", {"forename": guess, "surname": "Testchild", "date_of_birth": DOB})
+        assert r.status_code == 200 and r.json()["items"] == [], guess
+    # the hub's own lookup is unchanged: the name and postcode offer Oliver, and so does a sound-alike
     hub = api(make_actor("screener", "mash"))
     r = hub.post("/intake/candidates", {"forename": "Oliver", "surname": "Testchild", "postcode": HIDDEN_POSTCODE})
     assert [i["id"] for i in r.json()["items"]] == [str(world["oliver"].pk)]
+    r = hub.post("/intake/candidates", {"forename": "Olaver", "surname": "Testchild", "date_of_birth": DOB})
+    assert str(world["oliver"].pk) in [i["id"] for i in r.json()["items"]]
 
 
 def test_the_intake_page_asks_about_a_known_child_only_when_the_name_and_date_agree(make_actor, world):
@@ -304,7 +311,13 @@ def test_the_name_and_date_agree_by_the_search_rules_and_only_both_together():
     agrees = name_and_dob_matcher("Ollie Testchild", born)
     assert agrees("Oliver", "Testchild", born)  # nickname
     assert agrees("Oliver", "Testchild", dt.date(2018, 2, 4))  # day and month swapped
-    assert name_and_dob_matcher("Kaden Testchild", born)("Kayden", "Testchild", born)  # given name sounds alike
+    # a given name that only sounds alike never agrees (third attacker review: "Lisa", "Lacey", "Lois" or "Louise"
+    # with the family name and date of birth listed "Lucy" to a referrer who may not open her)
+    assert not name_and_dob_matcher("Kaden Testchild", born)("Kayden", "Testchild", born)
+    for guess in ("Lisa", "Lacey", "Lois", "Louise"):
+        assert not name_and_dob_matcher(f"{guess} Rose", born)("Lucy", "Rose", born), guess
+    assert name_and_dob_matcher("Lucy Rose", born)("Lucy", "Rose", born)
+    assert name_and_dob_matcher("LUCY ROSE", born)("Lucy", "Rose", born)
     assert not agrees("Oliver", "Testchild", dt.date(2018, 4, 3))  # another day
     assert not agrees("Amelia", "Testchild", born)  # "Ollie" does not agree with Amelia
     assert not agrees("Oliver", "Testchild", None)
@@ -324,8 +337,11 @@ def test_one_word_of_a_name_with_the_date_never_agrees():
     born = dt.date(2016, 4, 16)
     for typed in ("Dan", "Danny", "Alexander", "Danny Danny", "Alexander Alexander", "Danny Alexandre"):
         assert not name_and_dob_matcher(typed, born)("Danny", "Alexander", born), typed
-    for typed in ("Danny Alexander", "Dan Alexander", "Daniel Alexander", "Alexander Danny", "danny ALEXANDER"):
+    for typed in ("Danny Alexander", "Daniel Alexander", "Alexander Danny", "danny ALEXANDER"):
         assert name_and_dob_matcher(typed, born)("Danny", "Alexander", born), typed
+    # "Dan" and "Danny" only sound alike (both short for Daniel): not enough to list him to someone who may not open
+    # him ("Dan" would tell them "Danny"; third attacker review)
+    assert not name_and_dob_matcher("Dan Alexander", born)("Danny", "Alexander", born)
     # hyphen and space variants of a double-barrelled family name; a word of it
     for typed in ("Mia Smith-Jones", "Mia Smith Jones", "Mia SmithJones", "Mia Jones"):
         assert name_and_dob_matcher(typed, born)("Mia", "Smith-Jones", born), typed
@@ -348,7 +364,7 @@ def danny(make_actor):
 
 DANNY_DOB = "2016-04-16"
 #: one word of his name (or a nickname of it, or his family name sounding alike) with his date of birth
-DANNY_PARTIAL = ["Dan", "Danny", "Alexander", "Dan Alexandre"]
+DANNY_PARTIAL = ["Dan", "Danny", "Alexander", "Dan Alexandre", "Dan Alexander"]
 
 
 @pytest.mark.parametrize(("role", "agency"), SEARCHERS)
@@ -361,8 +377,8 @@ def test_one_word_of_a_name_and_the_date_list_nobody_the_searcher_may_not_open(m
             assert body["count"] == 0 and "Alexander" not in str(body["items"]), (name, role)
         for where, html in _pages(actor, {"name": name, "date_of_birth": DANNY_DOB}).items():
             assert (str(danny.pk) in _page_ids(html)) == (role in HUB), (where, name, role)
-    # the given name and the family name together (a nickname for the given name) list him, minimum details
-    for name in ("Danny Alexander", "Dan Alexander"):
+    # the given name (or its formal form) and the family name together list him, minimum details
+    for name in ("Danny Alexander", "Daniel Alexander"):
         ids, body = _api_ids(api, actor, name=name, date_of_birth=DANNY_DOB)
         assert str(danny.pk) in ids, (name, role)
 
@@ -377,6 +393,8 @@ def test_intake_candidates_need_both_names_with_the_date(make_actor, api, danny)
         r = referrer.post("/intake/candidates", details)
         assert r.status_code == 200 and r.json()["items"] == [], details
     r = referrer.post("/intake/candidates", {"forename": "Dan", "surname": "Alexander", "date_of_birth": DANNY_DOB})
+    assert r.json()["items"] == []  # "Dan" only sounds like "Danny"
+    r = referrer.post("/intake/candidates", {"forename": "Danny", "surname": "Alexander", "date_of_birth": DANNY_DOB})
     assert [i["id"] for i in r.json()["items"]] == [str(danny.pk)]
     # the hub's lookup is unchanged
     hub = api(make_actor("screener", "mash"))

@@ -326,14 +326,22 @@ PENDING = "pending"
 
 def needs_second_admin(current: PatternRule, spec: RuleSpec) -> bool:
     """Whether a change to a rule waits for a second partnership admin (ADR 0019 addendum; attacker review 2026-12,
-    finding E, and the later finding that a changed ``type`` slipped through): on an active rule, anything that
-    changes what it flags (switching it off, its type, its parameters: windows, counts, thresholds, weights,
-    indicator lists, all of its definition). Only a title or description, switching a rule on, and any change to a
-    rule not in use apply at once: they cannot hide a pattern the hub would otherwise see. The one decision for the
-    rule's page (``rule_change``) and a rules file (``rules_file_load``)."""
+    finding E, the later finding that a changed ``type`` slipped through, and the third review's finding that a
+    rule's words could be rewritten alone): on an active rule, anything that changes what it flags (switching it
+    off, its type, its parameters: windows, counts, thresholds, weights, indicator lists, all of its definition) or
+    what it tells the hub (its title and description: screeners read them on every flag as "why this child is
+    flagged", so "usually a false positive, dismiss" would hide a pattern as surely as switching it off). Only
+    switching a rule on and any change to a rule not in use apply at once: they cannot hide a pattern the hub would
+    otherwise see. The one decision for the rule's page (``rule_change``) and a rules file (``rules_file_load``)."""
     if not current.active:
         return False
-    return (current.rule_type, True, current.definition) != (spec.rule_type, spec.active, spec.definition)
+    return (current.rule_type, True, current.title, current.description, current.definition) != (
+        spec.rule_type,
+        spec.active,
+        spec.title,
+        spec.description,
+        spec.definition,
+    )
 
 
 def change_summary(current: PatternRule, spec: RuleSpec) -> str:

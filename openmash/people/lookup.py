@@ -455,6 +455,12 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
 #: folding (case, accents, transliteration), never a sound-alike. The given name may then agree at any level (exact,
 #: a word, a nickname, a sound-alike): a nickname or sound-alike given name is accepted only beside such a surname.
 FAMILY_LEVELS_FOR_LISTING = frozenset({"exact", "token"})
+#: How a given name typed may agree to list someone the searcher may not open: the same name (case, accents,
+#: transliteration), a word of it, or a nickname or formal form of it (Mo / Muhammad, Bill / William: a public
+#: relation, the searcher learns nothing from it); never a sound-alike, which told a referrer who typed "Lisa",
+#: "Lacey", "Lois" or "Louise" with the family name and date of birth that the child is "Lucy" (third attacker
+#: review of issue 7). The hub and anyone with a basis still find sound-alikes.
+GIVEN_LEVELS_FOR_LISTING = frozenset({"exact", "token", "nickname"})
 
 
 def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple]) -> bool:
@@ -463,7 +469,8 @@ def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list
     swapped, and the name typed has BOTH a family name and a given name, on different words, together covering
     every word typed, each matched by name rows that carry that date: the family name exactly or as one word of it
     (FAMILY_LEVELS_FOR_LISTING: case, accents, transliteration, hyphen and space variants; not a sound-alike), the
-    given name by any of the search's rules (exact, a word, a sound-alike, a nickname), in either order. One word
+    given name exactly, as a word of it or as a nickname or formal form (GIVEN_LEVELS_FOR_LISTING; not a
+    sound-alike), in either order. One word
     of a name with a date of birth (e.g. "Dan" or "Alexander" alone) is never enough: it would reveal the rest of
     the name. False for a search without a name or without a date of birth."""
     variants = dob_variants(terms.date_of_birth)
@@ -474,7 +481,7 @@ def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list
         if row[1] != KIND_POSTCODE and row[3] in variants:
             hits += keymap.get((row[1], row[2]), ())
     families = [h for h in hits if h.role == "family" and h.level in FAMILY_LEVELS_FOR_LISTING]
-    givens = [h for h in hits if h.role == "given"]
+    givens = [h for h in hits if h.role == "given" and h.level in GIVEN_LEVELS_FOR_LISTING]
     for f in families:
         for g in givens:
             if not (f.end <= g.start or g.end <= f.start):

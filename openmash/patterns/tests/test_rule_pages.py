@@ -207,17 +207,22 @@ def test_the_service_refuses_what_the_rules_file_refuses(admin):
 
 def test_two_editors_at_once_the_second_gets_a_conflict_not_an_overwrite(admin, make_actor):
     first, second = _client(admin), _client(make_actor("partnership_admin", "police"))
+    # a rule not in use, so a title applies at once (on an active rule any change waits for a second admin: see the
+    # dual control tests)
+    rules_load(default_specs(), actor=admin)
+    shipped = PatternRule.objects.get(code=CODE)
+    shipped.pk, shipped.version, shipped.active = None, 2, False
+    shipped.save()
     first_form, second_form = _form(first), _form(second)
-    # a title applies at once (a parameter would wait for a second admin: see the dual control tests)
     assert first.post(f"/pattern-rules/{CODE}/change/", first_form | {"title": "First title"}).status_code == 302
     response = second.post(f"/pattern-rules/{CODE}/change/", second_form | {"title": "Second title"})
     assert response.status_code == 409
     assert "This rule was changed since you opened it" in _text(response)
     latest = PatternRule.objects.filter(code=CODE).order_by("-version").first()
-    assert latest.version == 2 and latest.title == "First title"
+    assert latest.version == 3 and latest.title == "First title"
     # opened again, the second editor's change is saved on top of the first
     again = _form(second) | {"title": "Second title"}
-    assert again["version"] == "2"
+    assert again["version"] == "3"
     assert second.post(f"/pattern-rules/{CODE}/change/", again).status_code == 302
     assert PatternRule.objects.filter(code=CODE).order_by("-version").first().title == "Second title"
 
@@ -286,6 +291,8 @@ def test_a_save_racing_past_the_version_check_is_a_conflict_too(admin, monkeypat
     from openmash.patterns import rule_editing
 
     rules_load(default_specs(), actor=admin)
+    # a rule not in use, so the title is written at once (on an active rule it would wait for a second admin)
+    PatternRule.objects.filter(code=CODE, version=1).update(active=False)
     real_checked = rule_editing._checked
 
     def other_editor_saves_meanwhile(item):

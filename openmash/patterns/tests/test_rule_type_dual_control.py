@@ -2,8 +2,9 @@
 rules file (``openmash flags rules load``): needs_second_admin compared ``active`` and the definition, not the type,
 so "3 changed, 0 waiting" and the hub stopped seeing the patterns those rules flagged. Now anything that changes
 what an active rule flags waits for a second partnership admin, on the page and from a file alike (one decision,
-patterns.rule_editing.needs_second_admin); a title or description applies at once; the approver's summary names
-type, title and description changes (change_summary). ADR 0019 addendum."""
+patterns.rule_editing.needs_second_admin); so does a title or description (the third review: a single admin retitled a
+live rule "Low priority: usually a false positive, dismiss", read by screeners on every flag as why the child is
+flagged); the approver's summary names type, title and description changes (change_summary). ADR 0019 addendum."""
 
 from __future__ import annotations
 
@@ -48,12 +49,14 @@ def test_a_changed_type_on_an_active_rule_needs_the_second_admin_and_is_summaris
     changed = _spec_of(rule, rule_type=OTHER_TYPE)
     assert needs_second_admin(rule, changed)
     assert f"type ({rule.rule_type} -> {OTHER_TYPE})" in change_summary(rule, changed)
-    # words only: a title or description alone applies at once, but the approver is told of them with the rest
-    assert not needs_second_admin(rule, _spec_of(rule, title="New title", description="New words"))
+    # words alone wait too: screeners read them on every flag as why the child is flagged
+    assert needs_second_admin(rule, _spec_of(rule, title="New title"))
+    assert needs_second_admin(rule, _spec_of(rule, description="Usually a false positive: dismiss"))
+    assert change_summary(rule, _spec_of(rule, description="x")) == "change description"
     both = _spec_of(rule, title="New title", definition=dict(rule.definition) | {"zz_marker": 1})
     assert needs_second_admin(rule, both)
     assert change_summary(rule, both) == "change title, zz_marker"
-    # a rule not in use may change at once, type and all
+    # a rule not in use may change at once, type and words and all
     off = PatternRule(
         code=rule.code,
         version=2,
@@ -63,7 +66,7 @@ def test_a_changed_type_on_an_active_rule_needs_the_second_admin_and_is_summaris
         description=rule.description,
         definition=rule.definition,
     )
-    assert not needs_second_admin(off, _spec_of(off, rule_type=OTHER_TYPE))
+    assert not needs_second_admin(off, _spec_of(off, rule_type=OTHER_TYPE, title="Anything"))
 
 
 def test_a_rules_file_changing_only_types_waits_for_a_second_admin(run, admins, tmp_path):  # noqa: F811
@@ -109,9 +112,17 @@ def test_the_page_waits_on_parameters_and_tells_the_approver_of_the_title_too(ad
     change = SettingChange.objects.get(kind="pattern_rule", key=CODE, status="pending")
     assert "title" in change.summary and "window_days" in change.summary
     assert not PatternRule.objects.filter(code=CODE, version=2).exists()
-    # a title alone, on another rule, applies at once
+    # a title alone, on another active rule, waits too; the rule keeps its words until the second admin approves
+    before = PatternRule.objects.filter(code=RULE).order_by("-version").first()
     data = _form(client, RULE)
-    data |= {"title": "Injury to a baby who cannot move about"}
+    data |= {"title": "Low priority: usually a false positive, dismiss"}
     assert client.post(f"/pattern-rules/{RULE}/change/", data).status_code == 302
-    assert PatternRule.objects.filter(code=RULE).order_by("-version").first().title.startswith("Injury to a baby")
-    assert SettingChange.objects.filter(key=RULE).count() == 0
+    latest = PatternRule.objects.filter(code=RULE).order_by("-version").first()
+    assert (latest.version, latest.title) == (before.version, before.title)
+    waiting = SettingChange.objects.get(kind="pattern_rule", key=RULE, status="pending")
+    assert waiting.summary.endswith(": change title") and waiting.requested_by == first.user
+    other = Client()
+    other.force_login(second.user)
+    r = other.post("/partnership/", {"form": "setting_change", "change": str(waiting.pk), "decision": "approve"})
+    assert r.status_code == 302
+    assert PatternRule.objects.filter(code=RULE).order_by("-version").first().title.startswith("Low priority")

@@ -104,25 +104,24 @@ def test_switching_an_active_rule_off_in_a_file_waits_for_a_second_admin(run, ad
     assert (latest.version, latest.active, latest.created_by) == (2, False, first.user)
 
 
-def test_an_active_rules_parameters_wait_and_its_title_applies_at_once(run, admins, tmp_path):
+def test_an_active_rules_parameters_and_its_title_wait_for_the_second_admin(run, admins, tmp_path):
     first, _second = admins
     rules_load(default_specs(), actor=first)
-    before = {r.code: r.definition for r in rules_current()}[COMBINATION]
+    before = {r.code: (r.definition, r.title) for r in rules_current()}
 
     def edit(items):
         items[COMBINATION]["window_days"] = 30  # narrows the window: fewer flags
-        items[RULE]["title"] = "Injury to a baby who cannot move about"
+        items[RULE]["title"] = "Low priority: usually a false positive, dismiss"  # what screeners read on each flag
 
     code, out, err = _load(run, _file(tmp_path, edit))
     assert code == EXIT_PENDING, err
-    assert "1 changed" in out and "1 waiting" in out
-    assert {r.code: r.definition for r in rules_current()}[COMBINATION] == before
+    assert "0 changed" in out and "2 waiting" in out
+    assert {r.code: (r.definition, r.title) for r in rules_current()} == before
     change = SettingChange.objects.get(key=COMBINATION, status="pending")
     assert change.proposed["window_days"] == 30 and "window_days" in change.summary
-    renamed = PatternRule.objects.filter(code=RULE).order_by("-version").first()
-    assert renamed.version == 2 and renamed.title.startswith("Injury to a baby") and renamed.created_by == first.user
-    saved = AuditEvent.objects.get(action="pattern_rule.save", object_id=str(renamed.pk))
-    assert saved.actor_username == "pat.admin" and saved.detail["via"] == "cli"
+    retitled = SettingChange.objects.get(key=RULE, status="pending")
+    assert retitled.summary.endswith("change title") and retitled.requested_by == first.user
+    assert PatternRule.objects.filter(code=RULE).count() == 1
 
 
 def test_a_file_that_only_adds_scrutiny_applies_at_once_and_exits_zero(run, admins, tmp_path):
