@@ -31,7 +31,7 @@ def _keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-RATE_LIMITED = {"/api/v1/people", "/api/v1/intake/candidates"}
+RATE_LIMITED = {"/api/v1/people/search", "/api/v1/intake/candidates"}
 
 
 @pytest.fixture

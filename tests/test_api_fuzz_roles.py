@@ -40,7 +40,7 @@ ROLES = [
     ("referrer", "school-oak"),
 ]
 
-RATE_LIMITED = {"/api/v1/people", "/api/v1/intake/candidates"}
+RATE_LIMITED = {"/api/v1/people/search", "/api/v1/intake/candidates"}
 DOCUMENTED = {200, 201, 400, 401, 403, 404, 405, 409, 422, 428}
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

@@ -53,7 +53,7 @@ def test_every_api_input_schema_cleans_its_text():
         "SubjectIn",
         "HouseholdPersonIn",
         "AddressIn",
-        "PersonSearchQuery",
+        "PersonSearchIn",
     }
     missing = sorted(s.__name__ for s in schemas if not issubclass(s, CleanSchema))
     assert not missing, f"API input schemas without CleanSchema: {missing}"

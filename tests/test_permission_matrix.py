@@ -167,7 +167,11 @@ ORACLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/early-help-requests/{request_id}/acknowledgement"): Rule(frozenset({EARLY_HELP}), 201, 403),
     # search at intake: professionals who hold the child's details may look them up (minimum details back);
     # partnership admins and auditors do no case work
-    ("GET", "/api/v1/people"): Rule(at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403),
+    ("POST", "/api/v1/people/search"): Rule(
+        at_any("referrer", "researcher", "screener", "manager", "social_worker"), 200, 403
+    ),
+    # the old search by query string: refused (422, use the POST) to whoever may search; personal data never in a URL
+    ("GET", "/api/v1/people"): Rule(at_any("referrer", "researcher", "screener", "manager", "social_worker"), 422, 403),
     ("GET", "/api/v1/people/{person_id}"): Rule(
         HUB | {ALLOCATED, "researcher@health-gp", "researcher@police"},
         200,
@@ -401,6 +405,7 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
             f"/agency-requests/{w['request_gp']}/response",
             {"summary": "Known to the practice"},
         ),
+        ("POST", "/api/v1/people/search"): ("/people/search", {"identifier": CANARY_NHS}),
         ("GET", "/api/v1/people"): (f"/people?identifier={CANARY_NHS}", None),
         ("GET", "/api/v1/people/{person_id}"): (f"/people/{w['child']}", None),
         ("GET", "/api/v1/people/{person_id}/chronology"): (f"/people/{w['child']}/chronology", None),

@@ -171,14 +171,14 @@ def test_a_whole_workflow_logs_no_personal_data(make_actor, captured):
         {"outcomes": ["assessment_s17"], "threshold_level": 3, "rationale": "Assess", "unanswered_confirmed": True},
     )
     assert r.status_code == 201, r.content
-    r = screener.get(
-        "/api/v1/people", {"name": f"{CHILD['forename']} {CHILD['surname']}", "date_of_birth": CHILD["dob"]}
+    r = screener.post(
+        "/api/v1/people/search",
+        {"name": f"{CHILD['forename']} {CHILD['surname']}", "date_of_birth": CHILD["dob"]},
     )
     assert r.status_code == 200 and r.json()["count"] >= 1, r.content
     person_id = r.json()["items"][0]["id"]
-    assert (
-        screener.get("/api/v1/people", {"identifier_type": "nhs_number", "identifier": CANARY_NHS}).status_code == 200
-    )
+    by_number = {"identifier_type": "nhs_number", "identifier": CANARY_NHS}
+    assert screener.post("/api/v1/people/search", by_number).status_code == 200
     assert screener.get(f"/api/v1/people/{person_id}").status_code == 200
     assert screener.get(f"/api/v1/people/{person_id}/chronology").status_code == 200
     # pages: the contact and the child, and the page search

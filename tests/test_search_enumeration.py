@@ -75,7 +75,7 @@ def _may_open(role, agency) -> set[str]:
 
 
 def _api_ids(api, actor, **query) -> tuple[set[str], dict]:
-    body = api(actor).get("/people", **query).json()
+    body = api(actor).post("/people/search", dict(**query)).json()
     return {i["id"] for i in body["items"]}, body
 
 

@@ -85,7 +85,7 @@ def _web_date(item: dict) -> dict:
 
 @pytest.mark.parametrize("item", SINGLE_ITEMS.values(), ids=SINGLE_ITEMS.keys())
 def test_the_api_people_search_lists_nobody_on_one_item(known, screener, api, item):
-    r = api(screener).get("/people", **item)
+    r = api(screener).post("/people/search", dict(**item))
     assert r.status_code == 422, r.content
     errors = r.json()["errors"]
     assert set(errors) <= {"name", "date_of_birth"} and errors, errors
@@ -94,7 +94,7 @@ def test_the_api_people_search_lists_nobody_on_one_item(known, screener, api, it
 
 
 def test_the_api_people_search_lists_on_two_items(known, screener, api):
-    r = api(screener).get("/people", name="Testchild", date_of_birth="2018-04-02")
+    r = api(screener).post("/people/search", dict(name="Testchild", date_of_birth="2018-04-02"))
     assert r.status_code == 200 and [i["id"] for i in r.json()["items"]] == [str(known.pk)]
 
 
@@ -233,7 +233,7 @@ def test_one_function_decides_the_rule_for_every_entry_point(known, referrer, sc
     refused = "Refused by the one rule"
     monkeypatch.setattr(lookup, "search_minimum_unmet", lambda **_: {"name": [refused]})
     both = {"name": "Testchild", "date_of_birth": "2018-04-02"}
-    r = api(screener).get("/people", **both)
+    r = api(screener).post("/people/search", dict(**both))
     assert r.status_code == 422 and r.json()["errors"] == {"name": [refused]}
     r = api(referrer).post("/intake/candidates", {"surname": "Testchild", "date_of_birth": "2018-04-02"})
     assert r.status_code == 422 and r.json()["errors"] == {"surname": [refused]}

@@ -75,7 +75,9 @@ class PersonRefIn(CleanSchema):
         max_length=10,
         description="For a new person: ids of people an intake lookup (POST /intake/candidates) offered that the "
         "referrer says this is NOT. A matching identifier then goes to the MASH's review queue instead of joining "
-        "the records automatically.",
+        "the records automatically. Only people offered to you may be named (a candidate of your own lookup, in "
+        "this request or in the last day, or someone you may name by id): any other id, known or not, is refused "
+        "with 422 on `<group>.N.not_person_ids` and nothing is saved.",
     )
     match_decision: Literal["", "new"] = Field(
         "",
@@ -324,7 +326,8 @@ class ProblemOut(Schema):
     known may be this person", and `candidates`, keyed by the person's input prefix (`subjects.0`), lists them (the
     minimum details, as POST /api/v1/intake/candidates shows) with a `reference`. Send the person again as
     `person_id` of the one it is, or declare it new: `match_decision: "new"` with that `candidates_reference` (or
-    `not_person_ids` listing every one it is not)."""
+    `not_person_ids` listing every one it is not; an id there that was never offered to you is refused on
+    `subjects.N.not_person_ids` etc., the same words whether it exists or not)."""
 
     detail: str
     errors: dict[str, list[str]] = Field(default_factory=dict)

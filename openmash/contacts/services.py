@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -110,7 +111,7 @@ def _resolve_person(actor, ref: dict, *, prefix: str, errors: dict, child: bool)
         if not _is_uuid(raw):
             errors.setdefault(f"{prefix}.not_person_ids", []).append("Give the ids of people this person is not")
             break
-        declined.append(str(raw))
+        declined.append(str(uuid.UUID(str(raw))))  # one spelling, as the audit trail and the candidates hold it
     declined += _match_decision_declined(actor, ref, prefix=prefix, errors=errors)
     cleaned["not_person_ids"] = list(dict.fromkeys(declined))
     return "new", cleaned
@@ -150,6 +151,35 @@ def _decided_new(ref) -> bool:
     """A new person the client already answered with a reference to its own lookup (``match_decision: "new"``):
     not looked up again (the reference is checked against these details by ``_match_decision_declined``)."""
     return isinstance(ref, dict) and ref.get("match_decision") == "new" and bool(ref.get("candidates_reference"))
+
+
+def _not_person_ids_check(actor, cleaned: dict, *, prefix: str, found: list, errors: dict) -> None:
+    """Issue 7: "this person is not them" (``not_person_ids``) writes a cannot-link decision about each person named
+    (ADR 0009), so a client may name only people it was offered: the candidates this request's own audited lookup
+    found for this person (`found`), people the actor's own audited search offered in the last day (a
+    ``search_result`` event: the intake lookup, POST /api/v1/intake/candidates, the refusal that listed them, the
+    search), or people the actor may name by id anyway (access.policy.people_linkable). Any other id -- unknown, or
+    someone the actor was never offered -- adds NOT_PERSON_IDS_NOT_OFFERED on `<prefix>.not_person_ids`, one message
+    for both, so the answer never says whether an id exists. Two queries at most, only for ids not in `found`."""
+    named = [str(x) for x in cleaned.get("not_person_ids") or []]
+    offered = {str(c.person.pk) for c in found}
+    rest = [pid for pid in named if pid not in offered]
+    if not rest:
+        return
+    allowed = {str(pk) for pk in people_linkable(actor).filter(pk__in=rest).values_list("pk", flat=True)}
+    rest = [pid for pid in rest if pid not in allowed]
+    if rest:
+        seen = set(
+            AuditEvent.objects.filter(
+                actor_user_id=actor.user.pk,
+                action="search_result",
+                object_type="people.person",
+                object_id__in=rest,
+                at__gte=timezone.now() - dt.timedelta(days=1),
+            ).values_list("object_id", flat=True)
+        )
+        if any(pid not in seen for pid in rest):
+            errors.setdefault(f"{prefix}.not_person_ids", []).append(NOT_PERSON_IDS_NOT_OFFERED)
 
 
 def _found_by_own_search(actor, person_id) -> bool:
@@ -1418,7 +1448,7 @@ def _creation_candidates_check(actor, data: dict, subjects: list, others: list) 
     errors: dict[str, list[str]] = {}
     for prefix, (kind, cleaned) in resolved:
         if kind == "new":
-            _search_before_create(cleaned, prefix=prefix, found=found.get(prefix, []), errors=errors)
+            _search_before_create(actor, cleaned, prefix=prefix, found=found.get(prefix, []), errors=errors)
     if errors:
         raise CandidatesUnanswered(
             "There is a problem with the contact",
@@ -1464,7 +1494,7 @@ def _amend_validate(actor, contact: Contact, data: dict, looked_up: dict[str, li
                 errors.setdefault(f"{prefix}.person_id", []).append("That person is already named in this contact")
             if resolved[0] == "new" and f"{prefix}.match" not in errors:
                 found = looked_up.get(prefix, [])
-                _search_before_create(resolved[1], prefix=prefix, found=found, errors=errors)
+                _search_before_create(actor, resolved[1], prefix=prefix, found=found, errors=errors)
             extras = _child_extras(ref, prefix=prefix, errors=errors) if child else {}
             plan[key].append((role, resolved, extras))
     if data.get("domestic_abuse") is not None:
@@ -1493,13 +1523,23 @@ CANDIDATES_UNANSWERED = (
 )
 
 
-def _search_before_create(cleaned: dict, *, prefix: str, found: list, errors: dict) -> None:
+NOT_PERSON_IDS_NOT_OFFERED = (
+    "Give only the ids of people offered to you as candidates for this person (the candidates of your own lookup: "
+    "POST /api/v1/intake/candidates, the intake page, or the refusal that listed them) or people you may name by id"
+)
+
+
+def _search_before_create(actor, cleaned: dict, *, prefix: str, found: list, errors: dict) -> None:
     """Search before create (issue 5 review, fault 5; attacker review), on every path that adds a new person to a
     contact (contact_create, and contact_amend which the amendment page and the API's amendments share): the people
     already known who may be this person (`found`: the audited, rate-limited lookup, ``_candidates_looked_up``)
     must each be answered, by naming the one it is (`person_id`) or listing those it is not (`not_person_ids`),
     else a `<prefix>.match` error. The error says only how many; who they are comes from the audited lookup the
-    client makes (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates)."""
+    client makes (matching.candidates.intake_candidates: the intake page's question, POST /api/v1/intake/candidates).
+
+    `not_person_ids` may name only people offered to this actor (``_not_person_ids_check``): else an error on
+    `<prefix>.not_person_ids`, the same words whether the id exists or not (issue 7)."""
+    _not_person_ids_check(actor, cleaned, prefix=prefix, found=found, errors=errors)
     declined = {str(x) for x in cleaned.get("not_person_ids") or []}
     pending = [c for c in found if str(c.person.pk) not in declined]
     if pending:

@@ -1,4 +1,4 @@
-"""People API: search, a person's record, their merged chronology and their household's."""
+"""People API: search (POST, terms in the body), a person's record, their merged chronology and their household's."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import person_minimum_details
+from openmash.access.policy import require
+from openmash.core.exceptions import ValidationFailed
 from openmash.core.text import CleanSchema
+from openmash.core.url_privacy import PERSONAL_DATA_IN_URL, SEARCH_BY_POST, personal_parameters
 from openmash.people import selectors
 from openmash.people.chronology import ChronologyFilters, chronology_item_view, chronology_read
 from openmash.people.identifiers import nhs_number_format
@@ -379,11 +382,21 @@ class PersonSearchOut(Schema):
     items: list[PersonSearchItemOut]
 
 
-class PersonSearchQuery(CleanSchema):
-    """Search by an identifier (`identifier_type` nhs_number, upn or pnc_id; any spacing or hyphens), or by at least
-    two of `name` (as typed: first and last name in any order, any script), `date_of_birth` (ISO date; also found
-    with day and month swapped) and `postcode` (UK, any spacing), or by a first and last name with `age` (approximate
-    age in whole years: people aged age-1 to age+1 today). A name alone is refused (422, saying what to add)."""
+class UrlRefusedOut(Schema):
+    """GET /api/v1/people's refusal (422): `detail` in words, and under `errors` each personal-data query parameter
+    given (as sent, e.g. `name`, `date_of_birth`), each saying to use POST /api/v1/people/search."""
+
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class PersonSearchIn(CleanSchema):
+    """The body of POST /api/v1/people/search (JSON): search by an identifier (`identifier_type` nhs_number, upn or
+    pnc_id; any spacing or hyphens), or by at least two of `name` (as typed: first and last name in any order, any
+    script), `date_of_birth` (ISO date; also found with day and month swapped) and `postcode` (UK, any spacing), or
+    by a first and last name with `age` (approximate age in whole years: people aged age-1 to age+1 today). A name
+    alone is refused (422, saying what to add). Sent in the body, never in the URL: a query string stays in proxy and
+    access logs and browser history (issue 7; GET /api/v1/people refuses these parameters)."""
 
     name: str = Field("", max_length=200)
     date_of_birth: dt.date | None = None
@@ -526,27 +539,52 @@ def child_status_out(status) -> dict:
     }
 
 
-@router.get(
-    "/people",
-    summary="Search people: an identifier, or two of name, date of birth, postcode (at most 20, best first, with "
-    "reasons and the true count)",
+@router.post(
+    "/people/search",
+    summary="Search people: an identifier, or two of name, date of birth, postcode, in the JSON body (at most 20, best "
+    "first, with reasons and the true count)",
     response=PersonSearchOut,
 )
-def people_search(request, q: Query[PersonSearchQuery]):
+def people_search(request, payload: PersonSearchIn):
+    """The person search (people.selectors.person_search: the listing rule of access.search, one audited search
+    under the search rate limit, PF-2), its terms in the body (PersonSearchIn). 200 PersonSearchOut; 422 on too few
+    details (saying what to add) or a bad value; 429 past OPENMASH_SEARCH_RATE_PER_MINUTE; 403 for a role that does
+    not search (partnership admins, auditors)."""
     results = selectors.person_search(
         actor=request.actor,
-        name=q.name,
-        date_of_birth=q.date_of_birth,
-        postcode=q.postcode,
-        age=q.age,
-        identifier_type=q.identifier_type,
-        identifier=q.identifier,
+        name=payload.name,
+        date_of_birth=payload.date_of_birth,
+        postcode=payload.postcode,
+        age=payload.age,
+        identifier_type=payload.identifier_type,
+        identifier=payload.identifier,
     )
     return {
         "count": results.total,
         "truncated": results.truncated,
         "items": [search_item_out(request.actor, p) for p in results],
     }
+
+
+@router.get(
+    "/people",
+    summary="Refused: search people with POST /api/v1/people/search (personal data is never taken in a URL)",
+    response={422: UrlRefusedOut},
+    deprecated=True,
+)
+def people_search_by_url(request):
+    """The old search by query string (name, date_of_birth, postcode, age, identifier...) is refused (issue 7): a
+    URL lands in proxy and access logs and browser history. 422 {"detail", "errors"} with each personal-data
+    parameter given (core.url_privacy.personal_parameters) named under `errors`, each saying to send the search in
+    the body of POST /api/v1/people/search; with none given, the same advice in `detail`. Nothing is searched or
+    counted. The search had no filter that is not personal data, so nothing else is kept. 403 for a role that does
+    not search."""
+    require(request.actor, "person.search")
+    given = personal_parameters(request.GET)
+    raise ValidationFailed(
+        PERSONAL_DATA_IN_URL if given else SEARCH_BY_POST,
+        errors={name: [PERSONAL_DATA_IN_URL] for name in given},
+    )
 
 
 def search_item_out(actor, person) -> dict:

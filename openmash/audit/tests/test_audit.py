@@ -59,7 +59,7 @@ def test_views_are_audited_with_their_request_id(api, make_actor, new_contact):
         request_id=r["X-Request-Id"], action="view", object_type="people.person", object_id=str(person.pk)
     ).exists()
 
-    r = client.get("/people", identifier="943 476 5919")
+    r = client.post("/people/search", dict(identifier="943 476 5919"))
     events = AuditEvent.objects.filter(request_id=r["X-Request-Id"])
     assert set(events.values_list("action", flat=True)) == {"search", "search_result"}
     assert events.get(action="search_result").object_id == str(person.pk)
@@ -254,7 +254,8 @@ def test_the_trigger_is_installed_on_this_database(db):
 
 
 class Recorder:
-    """Wraps the api fixture's clients and keeps every GET response."""
+    """Wraps the api fixture's clients and keeps every read's response: each GET, and the person search (a read that
+    posts its terms, so they never go in the URL: POST /api/v1/people/search)."""
 
     def __init__(self, api):
         self.api = api
@@ -271,7 +272,10 @@ class Recorder:
                 return r
 
             def post(self, path, json=None, headers=None):
-                return inner.post(path, json, headers=headers)
+                r = inner.post(path, json, headers=headers)
+                if path == "/people/search":
+                    recorder.gets.append((path, r))
+                return r
 
         return _Client()
 
@@ -314,8 +318,8 @@ def test_every_person_data_read_in_the_whole_flow_is_audited(api, make_actor):
     person_id = next(
         p["person_id"] for p in rec(referrer).get(f"/contacts/{contact_id}").json()["people"] if p["role"] == "subject"
     )
-    rec(referrer).get("/people", identifier="9434765919")
-    rec(screener).get("/people", name="Amelia Testchild", date_of_birth="2018-04-02")
+    rec(referrer).post("/people/search", dict(identifier="9434765919"))
+    rec(screener).post("/people/search", dict(name="Amelia Testchild", date_of_birth="2018-04-02"))
     rec(screener).get(f"/people/{person_id}")
     rec(health).get(f"/people/{person_id}")
     rec(manager).get(f"/people/{person_id}/chronology")

@@ -236,7 +236,9 @@ def test_aliases_are_recorded_and_found_by_search(api, make_actor):
     child = contact_payload()["subjects"][0] | {"aliases": [{"forename": "Amy", "surname": "Formername"}]}
     r = api(referrer).post("/contacts", contact_payload(subjects=[child]))
     assert r.status_code == 201, r.content
-    found = api(make_actor("screener", "mash")).get("/people", name="Amelia Formername", date_of_birth="2018-04-02")
+    found = api(make_actor("screener", "mash")).post(
+        "/people/search", dict(name="Amelia Formername", date_of_birth="2018-04-02")
+    )
     assert [p["surname"] for p in found.json()["items"]] == ["Testchild"]
     bad = api(referrer).post(
         "/contacts", contact_payload(subjects=[contact_payload()["subjects"][0] | {"aliases": [{"forename": ""}]}])

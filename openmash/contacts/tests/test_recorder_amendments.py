@@ -56,8 +56,8 @@ def findable_child(make_actor):
 
 def contact_about(api_client, person) -> dict:
     """What a referrer does at intake over the API: search by exact name + date of birth, then name the match."""
-    found = api_client.get(
-        "/people", name=f"{person.forename} {person.surname}", date_of_birth=str(person.date_of_birth)
+    found = api_client.post(
+        "/people/search", dict(name=f"{person.forename} {person.surname}", date_of_birth=str(person.date_of_birth))
     )
     assert found.status_code == 200 and str(person.pk) in {p["id"] for p in found.json()["items"]}
     body = payload(subjects=[{"person_id": str(person.pk)}], household=[])

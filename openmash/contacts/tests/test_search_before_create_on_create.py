@@ -163,10 +163,10 @@ def test_past_the_search_limit_creation_and_amendment_answer_429_not_the_oracle(
     own = _about_kayleigh(client, kayleigh)
     assert own.status_code == 201, own.content  # one search (the lookup), then by id: no lookup
     for _ in range(LIMIT - 1):
-        client.get("/people", identifier_type="nhs_number", identifier=nhs_number())
+        client.post("/people/search", dict(identifier_type="nhs_number", identifier=nhs_number()))
     searched = AuditEvent.objects.filter(actor_user_id=police.user.pk, action="search").count()
     assert searched == LIMIT, searched
-    assert client.get("/people", identifier_type="nhs_number", identifier=KNOWN_NHS).status_code == 429
+    assert client.post("/people/search", dict(identifier_type="nhs_number", identifier=KNOWN_NHS)).status_code == 429
     r = _create(police, {"forename": "Someone", "surname": "Else", "dob": "2015-01-01", "nhs": KNOWN_NHS})
     assert r.status_code == 429, r.content  # not the "identifier belongs to a person already known" notice
     contact = Contact.objects.get(pk=own.json()["id"])

@@ -92,7 +92,7 @@ def test_intake_candidates_and_people_search_find_the_holder_by_any_spelling(mak
     r = school.post("/intake/candidates", {**named, "identifiers": [{"type": "pnc_id", "value": typed}]})
     assert r.status_code == 200, r.json()
     assert [(i["id"], i["exact"]) for i in r.json()["items"]] == [(str(dean.pk), True)]
-    found = api(make_actor("screener", "mash")).get("/people", identifier_type="pnc_id", identifier=typed)
+    found = api(make_actor("screener", "mash")).post("/people/search", dict(identifier_type="pnc_id", identifier=typed))
     assert [i["id"] for i in found.json()["items"]] == [str(dean.pk)]
 
 

@@ -35,7 +35,7 @@ def child(new_contact):
 
 
 def _api_search(client):
-    return client.get("/people", identifier_type="nhs_number", identifier=VALID_NHS)
+    return client.post("/people/search", dict(identifier_type="nhs_number", identifier=VALID_NHS))
 
 
 @override_settings(OPENMASH_SEARCH_RATE_PER_MINUTE=LIMIT)

@@ -86,7 +86,10 @@ ENDPOINTS = [
         ("GET", "/enquiries/{enquiry_id}/"),
         ("GET", "/api/v1/enquiries/{enquiry_id}"),
     ),
-    Endpoint("search", "Person search", "page", "screener", ("POST", "/people/search/"), ("GET", "/api/v1/people")),
+    # the search posts its terms, page and API alike: personal data never goes in a URL (issue 7)
+    Endpoint(
+        "search", "Person search", "page", "screener", ("POST", "/people/search/"), ("POST", "/api/v1/people/search")
+    ),
     # issue 5: a filtered queue, and a page deep into the decided list (both paged with their true total)
     Endpoint(
         "queue_filtered",
@@ -129,17 +132,18 @@ ENDPOINTS = [
 AUDIT_USER = "bench.screener2"  # a screener of the hub whose events are all seeded (the measured users add theirs)
 
 
-def _search_data(method: str, person) -> dict:
+def _search_data(use_web: bool, person) -> dict | str:
+    """The search's terms, in the body: the page's form (GOV.UK date input boxes) or the API's JSON."""
     name = f"{person.forename} {person.surname}"
     dob = person.date_of_birth
-    if method == "POST":  # the web form: GOV.UK date input boxes
+    if use_web:
         return {
             "name": name,
             "date_of_birth_day": dob.day,
             "date_of_birth_month": dob.month,
             "date_of_birth_year": dob.year,
         }
-    return {"name": name, "date_of_birth": dob.isoformat()}
+    return json.dumps({"name": name, "date_of_birth": dob.isoformat()})
 
 
 def _contact_payload(rng: random.Random, ids, pools, today: dt.date) -> dict:
@@ -178,17 +182,19 @@ def _contact_payload(rng: random.Random, ids, pools, today: dt.date) -> dict:
     }
 
 
-def _answered(payload: dict) -> dict:
+def _answered(payload: dict, actor) -> dict:
     """The bench's contact as a client sends it after looking first (not timed): every person already known who may
     be one of its new people (the bench's random families share surnames and the adults a date of birth) declined
     in ``not_person_ids``, so the timed POST creates rather than asks "is it them?" (422 on ``<group>.N.match``).
-    Its own lookups (matching.candidates.candidates_for, the rule the service's audited lookup applies) stay out of
-    the trail; the timed request still makes the service's audited lookup, a real cost of creation."""
+    Its own lookups (matching.candidates.candidates_for for `actor`, the referrer who posts: the listing rule the
+    service's audited lookup applies, so it declines exactly the people that lookup offers them, the only ones
+    ``not_person_ids`` may name, issue 7) stay out of the trail; the timed request still makes the service's
+    audited lookup, a real cost of creation."""
     from openmash.matching.candidates import candidates_for
 
     for group in ("subjects", "household"):
         for person in payload.get(group) or []:
-            found = candidates_for(person)
+            found = candidates_for(person, actor=actor)
             if found:
                 person["not_person_ids"] = [str(c.person.pk) for c in found]
     return payload
@@ -284,6 +290,16 @@ class FrontDoorBench:
         self.subject_contacts: Counter = Counter()  # person id -> contacts naming them as subject
         self.audit_people = []  # the children most often referred: the auditor's person filter
         self.audit_events = 0
+        self._referrer = None
+
+    def referrer_actor(self):
+        """The referrer who posts the timed contacts (police.referrer, whose bearer token the client carries)."""
+        if self._referrer is None:
+            from openmash.access.actor import actor_for_user
+            from openmash.accounts.models import User
+
+            self._referrer = actor_for_user(User.objects.get(username="police.referrer"))
+        return self._referrer
 
     def seed_data(self, *, people: int, contacts: int, offset: int) -> float:
         from openmash.core.dbstats import database_statistics_refresh
@@ -356,7 +372,7 @@ class FrontDoorBench:
             return method, template.format(enquiry_id=enquiry_id), None, ""
         if endpoint.key == "search":
             person = self.people_seen[(i * 7919) % len(self.people_seen)]
-            return method, template, _search_data(method, person), person.surname
+            return method, template, _search_data(use_web, person), person.surname
         if endpoint.key == "queue_filtered":
             return method, template, {"overdue": "1" if use_web else "true", "agency": "police"}, ""
         if endpoint.key == "decided_p40":
@@ -377,7 +393,7 @@ class FrontDoorBench:
             return method, template, data, ""
         if endpoint.key == "create":
             payload = _contact_payload(self.rng, self.payload_ids, self.pools, timezone.localdate())
-            return method, template, json.dumps(_answered(payload)), ""
+            return method, template, json.dumps(_answered(payload, self.referrer_actor())), ""
         return method, template, None, ""
 
     def request(self, client: Client, method: str, path: str, data):
