@@ -338,12 +338,14 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 }
 
 #: The sensitivities of a hub case note (casework.CaseNote.sensitivity) each of its readers reads whole: the hub
-#: (casenote.view) and the reader of the contact's MASH pack (the allocated worker), as for chronology entries
-#: (SENSITIVITIES). Sealed is never listed: a sealed note is read by the partnership's sealed roles and its author
-#: only (access.sharing.case_note_held).
+#: (casenote.view), the reader of the contact's MASH pack (the allocated worker), as for chronology entries
+#: (SENSITIVITIES), and the privacy officer's subject access export ("subject_access", as for messages). Sealed is
+#: never listed: a sealed note is read by the partnership's sealed roles and its author only
+#: (access.sharing.case_note_held).
 CASE_NOTE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
     "hub": ("standard", "sensitive"),
     "case_worker": ("standard", "sensitive"),
+    "subject_access": ("standard", "sensitive"),
 }
 
 #: The words the pages, the CSV and the PDF use for a field (the API uses the field name itself).

@@ -929,7 +929,8 @@ def people_linkable(actor) -> QuerySet:
 
 
 #: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity) an allocated social worker may see. Entries
-#: the workflow writes carry none (""), which is standard. Anything else -- "sealed" (held by the hub only) or a
+#: the workflow writes for a source without a sensitivity carry none (""), which is standard; a case note's and an
+#: agency answer's carry their source's (people.services.chronology_add; issue 7). Anything else -- "sealed" (held by the hub only) or a
 #: value this list does not know -- is the hub's alone (deny by default).
 CHRONOLOGY_WORKER_SENSITIVITIES = ("", "standard", "sensitive")
 
@@ -983,8 +984,9 @@ def person_full_record_allowed(actor, person=None) -> bool:
     ).exists()
 
 
-#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity). Entries the workflow writes (contacts,
-#: screening, decisions, agency responses, case notes, ...) carry none ("") and are standard.
+#: Chronology entry sensitivities (openmash.feeds.choices.Sensitivity). Entries the workflow writes for a source
+#: without a sensitivity (contacts, screening, decisions, referrals, ...) carry none ("") and are standard; case notes'
+#: and agency answers' entries carry their source's level (issue 7).
 CHRONOLOGY_STANDARD = frozenset({"", "standard"})
 CHRONOLOGY_SENSITIVE = CHRONOLOGY_STANDARD | {"sensitive"}
 CHRONOLOGY_ALL = CHRONOLOGY_SENSITIVE | {"sealed"}

@@ -172,12 +172,13 @@ def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None
     return answer_text_sensitivity(req, items) == "sealed" and not _sees_sealed(actor, roles)
 
 
-def case_note_held(actor, note, *, roles: frozenset[str] | None = None) -> bool:
+def case_note_held(actor, note, *, roles: frozenset[str] | None = None, basis: str = "") -> bool:
     """Whether a hub case note's text and author are held back from this actor, who reads the contact's case notes
-    (the hub, or a reader of its MASH pack): never for its author; a sealed note for anyone whose role is not one the
-    partnership names for sealed items (`roles`, default sealed_roles()); a standard or sensitive one for a reader
-    whose audience ("hub" or "case_worker") field_table.CASE_NOTE_SENSITIVITIES does not list it for. An unknown
-    level is sealed. In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
+    (the hub, or a reader of its MASH pack; `basis` "subject_access" for the privacy officer's subject access
+    export): never for its author; a sealed note for anyone whose role is not one the partnership names for sealed
+    items (`roles`, default sealed_roles()); a standard or sensitive one for a reader whose audience (`basis`, else
+    "hub" or "case_worker") field_table.CASE_NOTE_SENSITIVITIES does not list it for. An unknown level is sealed.
+    In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
     if actor is None:
         return True
     if note.author_id == actor.user.pk:
@@ -185,7 +186,7 @@ def case_note_held(actor, note, *, roles: frozenset[str] | None = None) -> bool:
     level = note.sensitivity if note.sensitivity in SENSITIVITY_ORDER else "sealed"
     if level == "sealed":
         return not _sees_sealed(actor, roles)
-    audience = "hub" if actor.is_hub else "case_worker"
+    audience = basis or ("hub" if actor.is_hub else "case_worker")
     return level not in field_table.CASE_NOTE_SENSITIVITIES.get(audience, ())
 
 

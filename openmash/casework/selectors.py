@@ -72,6 +72,45 @@ def case_notes_for_contact(*, actor, contact_id) -> list[CaseNote]:
     return notes
 
 
+def case_notes_for_subject_access(*, actor, contact_ids) -> list[dict]:
+    """The hub's case notes on these contacts, for the privacy officer's subject access export
+    (oversight.selectors.subject_access_export, which checks the permission and audits the export): one dict per
+    note, oldest event first, with the contact's reference, the note's type, when the event happened and when the
+    note was written (ISO 8601, Europe/London), the author's agency, the sensitivity, `held` and the text. The
+    redaction is the case notes' own (access.sharing.case_note_held, basis "subject_access": standard and sensitive
+    whole, as the export's messages are; a sealed note held, with empty `text`, unless the officer's role is a sealed
+    role), as on the contact page, the MASH pack and both APIs. The author's name is left out (third-party data, as
+    the export's messages and access history leave staff names out); `corrects` is the id of the note a correction
+    corrects, or None."""
+    from django.utils import timezone
+
+    qs = (
+        CaseNote.objects.filter(contact_id__in=list(contact_ids))
+        .select_related("agency", "contact")
+        .order_by("occurred_at", "created_at", "id")
+    )
+    roles = sealed_roles()
+    out = []
+    for n in qs:
+        held = case_note_held(actor, n, roles=roles, basis="subject_access")
+        out.append(
+            {
+                "id": str(n.pk),
+                "contact": n.contact.reference,
+                "note_type": n.note_type,
+                "occurred_at": timezone.localtime(n.occurred_at).isoformat(timespec="seconds"),
+                "recorded_at": timezone.localtime(n.created_at).isoformat(timespec="seconds"),
+                "agency": n.agency.name,
+                "sensitivity": n.sensitivity,
+                "shown": "held" if held else "full",
+                "held": held,
+                "text": "" if held else n.text,
+                "corrects": str(n.corrects_id) if n.corrects_id else None,
+            }
+        )
+    return out
+
+
 @transaction.atomic
 def strategy_discussions_for_contact(*, actor, contact_id) -> list[StrategyDiscussion]:
     """The strategy discussions recorded on a contact, latest first, with attendees and actions. Audited."""

@@ -32,7 +32,7 @@ from openmash.core.exceptions import NotFound, PermissionDenied, ValidationFaile
 from openmash.core.text import TextRefused, clean_text, datetime_long, possessive
 from openmash.enquiries.choices import ScreeningOutcome
 from openmash.enquiries.models import CaseAllocation, Screening
-from openmash.people.services import chronology_add
+from openmash.people.services import chronology_add, chronology_sensitivity_follow
 from openmash.sharing.choices import ItemSensitivity
 
 MAX_TEXT = 10000
@@ -198,6 +198,7 @@ def case_note_add(
         + (f": corrects note of {_when_text(corrects.occurred_at)}" if corrects else ""),
         obj=note,
         agency=actor.agency,
+        sensitivity=note.sensitivity,  # the entry is held as the note is (issue 7): a sealed note, a sealed entry
     )
     if corrects is not None:
         # The corrected note's chronology line says so too (its text is never changed; only the one-line summary,
@@ -208,6 +209,18 @@ def case_note_add(
             entry.summary = f"{entry.summary}; corrected by note of {_when_text(occurred)}"[:300]
             entry.save(update_fields=["summary", "updated_at"])
     return note
+
+
+def case_note_chronology_follow(sender, instance: CaseNote, created: bool = False, **kwargs) -> None:
+    """post_save of a CaseNote (connected in CaseworkConfig.ready): the note's chronology entries follow its
+    sensitivity whenever a saved note's level differs from theirs (people.services.chronology_sensitivity_follow).
+    A new note's entries are written with its level by case_note_add."""
+    if created or kwargs.get("raw"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "sensitivity" not in update_fields:
+        return
+    chronology_sensitivity_follow(obj=instance, sensitivity=instance.sensitivity)
 
 
 def _when_text(value: dt.datetime) -> str:

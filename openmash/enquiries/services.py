@@ -759,6 +759,7 @@ def agency_response_record(
         obj=response,
         agency=request.agency,
     )
+    sharing.answer_chronology_follow(request)  # the entry is held as the answer's text is (issue 7)
     if late:
         _tell_hub_after_decision(
             request.enquiry,
@@ -857,6 +858,7 @@ def agency_response_amend(
         obj=response,
         agency=request.agency,
     )
+    sharing.answer_chronology_follow(request)  # this entry and the earlier ones follow the amended answer's level
     if request.enquiry.status == EnquiryStatus.DECIDED:
         _tell_hub_after_decision(
             request.enquiry,

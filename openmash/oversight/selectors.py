@@ -574,7 +574,8 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
     contact naming them, its narrative and outcome), chronology.json (every entry, every sensitivity: the privacy
     officer decides what to redact before release), answers.json (agencies' answers to the hub's requests about the
     contacts), messages.json (the secure messages on those contacts' enquiries, a sealed one held: ADR 0017
-    addendum), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
+    addendum), case_notes.json (the hub's case notes on those contacts: text, author's agency, times, sensitivity,
+    a sealed one held as the case notes' own rule holds it), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
     For the privacy officer only (`subject_access.export`; the caller checks a fresh step-up). Audited `export` of
     the person with the number of records in each file. Out: (file name, zip bytes). NotFound for no such person."""
     from openmash.access.sharing import answer_text_held
@@ -681,6 +682,11 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
     # the secure messages on those contacts' enquiries, each at its sensitivity: a sealed one held here as on the
     # thread (access.messaging.message_shown; ADR 0017 addendum)
     files["messages.json"] = messages_for_subject_access(actor=actor, contact_ids=contact_ids)
+    from openmash.casework.selectors import case_notes_for_subject_access
+
+    # the hub's case notes on those contacts, each at its sensitivity: a sealed one held here as on the contact page
+    # and in the MASH pack (access.sharing.case_note_held, basis "subject_access"; issue 7)
+    files["case_notes.json"] = case_notes_for_subject_access(actor=actor, contact_ids=contact_ids)
     seen = person_seen_events_for_export(actor=actor, cluster=cluster)
     files["access_history.json"] = seen
     buffer = io.BytesIO()

@@ -56,7 +56,15 @@ from openmash.core.exceptions import Conflict, NotFound, PermissionDenied, Valid
 from openmash.core.text import TextRefused, clean_text, normalise_name
 from openmash.people.choices import AddressStatus, PersonKind, Sex
 from openmash.people.identifiers import identifier_is_placeholder, identifier_normalise
-from openmash.people.models import Address, AgencyRecord, LinkState, Person, PersonIdentifier, RecordLink
+from openmash.people.models import (
+    Address,
+    AgencyRecord,
+    LinkRejection,
+    LinkState,
+    Person,
+    PersonIdentifier,
+    RecordLink,
+)
 from openmash.people.search_index import search_keys_refresh
 
 #: The identifier columns of a record, compared by the deterministic rule.
@@ -568,6 +576,7 @@ def _referrer_rejections(*, actor, declined: dict, source_contact=None) -> list[
                 decided_at=now,
                 reason=REFERRER_REASON,
                 source_contact=source_contact,
+                rejected_as=LinkRejection.REFERRER,
                 valid_from=now,
             )
             for left, right in sorted(pairs - have)
@@ -1663,14 +1672,18 @@ def intake_links_confirm(*, actor, contact_id) -> list[RecordLink]:
 
 
 @transaction.atomic
-def intake_link_reject(*, actor, link_id, reason: str, action: str = "link_reject") -> RecordLink:
+def intake_link_reject(*, actor, link_id, reason: str, separation: bool = False) -> RecordLink:
     """ "Not the same child": a held intake join is rejected (a hub decision, ADR 0005 addendum 2: the two people are
     not proposed again unless a valid identifier is newly shared), and the contact it came with is moved from the
     known person to the held record's origin person (``contacts.services.contact_person_held_move``: its
     ``ContactPerson``, chronology entry and household relationships, with a ``ContactChange`` giving the reason).
-    In: the link's id, the reason (required, at most 500 characters); ``action``: the audit action ("link_reject"
-    from screening, "link_end" from a manager's unmerge). Who: "link.review". Raises PermissionDenied, NotFound,
-    Conflict (not a held intake join now) or ValidationFailed ("reason"). Returns the rejected row."""
+    In: the link's id, the reason (required, at most 500 characters); ``separation``: False from screening (rows
+    ``rejected_as`` "not_same_child", audited "link_reject"), True from a manager's unmerge or separation
+    (``link_end``: rows "separation", audited "link_end", undone by hub managers only). Who: "link.review". Raises
+    PermissionDenied, NotFound, Conflict (not a held intake join now) or ValidationFailed ("reason"). Returns the
+    rejected row."""
+    action = "link_end" if separation else "link_reject"
+    rejected_as = LinkRejection.SEPARATION if separation else LinkRejection.NOT_SAME_CHILD
     require(actor, "link.review")
     link = _current_link_for_update(actor, link_id)
     if link.state != LinkState.PROPOSED or link.rule != INTAKE_PENDING_RULE:
@@ -1679,7 +1692,7 @@ def intake_link_reject(*, actor, link_id, reason: str, action: str = "link_rejec
     ((_, held, known),) = _sides([link])
     now = timezone.now()
     _close(link, now)
-    new = _rejected_row(link, actor, text, now)
+    new = _rejected_row(link, actor, text, now, rejected_as=rejected_as)
     if link.source_contact_id:
         RecordLink.objects.filter(pk=new.pk).update(source_contact_id=link.source_contact_id)
     _audit(actor, action, obj=new, reason=text, detail={"previous": str(link.pk), "rule": INTAKE_PENDING_RULE})
@@ -1687,7 +1700,7 @@ def intake_link_reject(*, actor, link_id, reason: str, action: str = "link_rejec
     for other, o_held, o_known in _sides(intake_pending_links(person_ids=[held["origin"]]).select_for_update()):
         if (o_held["origin"], o_known["person"]) == (held["origin"], known["person"]):
             _close(other, now)
-            row = _rejected_row(other, actor, text, now)
+            row = _rejected_row(other, actor, text, now, rejected_as=rejected_as)
             _audit(actor, action, obj=row, reason=text, detail={"previous": str(other.pk), "with": str(new.pk)})
     if link.source_contact_id:
         from openmash.contacts.services import contact_person_held_move
@@ -2013,19 +2026,12 @@ SEPARATION_UNDO_MESSAGE = (
 
 def link_rejection_is_separation(link: RecordLink) -> bool:
     """Whether `link`, a rejected row, was written by a manager's unmerge or separation (``link_end``,
-    ``person_separate``; "link.unmerge") rather than a reviewer's "different people" on a proposal: the row it
-    replaced was a confirmed link, or its decision was audited ``link_end`` (an intake join held until screening,
-    ended by a manager). Undoing it needs "link.unmerge" (``link_confirm``). In: a RecordLink; out: a bool."""
-    if link.state != LinkState.REJECTED:
-        return False
-    replaced = RecordLink.objects.filter(
-        record_l_id=link.record_l_id, record_r_id=link.record_r_id, valid_to=link.valid_from
-    ).exclude(pk=link.pk)
-    if replaced.filter(state=LinkState.CONFIRMED).exists():
-        return True
-    from openmash.audit.models import AuditEvent
-
-    return AuditEvent.objects.filter(action="link_end", object_id=str(link.pk)).exists()
+    ``person_separate``, or a held intake join ended by a manager; "link.unmerge") rather than a reviewer's
+    "different people", screening's "not the same child" or a referrer's "not this person": the row's own
+    ``rejected_as`` says so (``LinkRejection.SEPARATION``; rows written before it existed were given it by migration
+    people/0020 from what was known). Never reads the audit trail. Undoing it needs "link.unmerge"
+    (``link_confirm``). In: a RecordLink; out: a bool (no query)."""
+    return link.state == LinkState.REJECTED and link.rejected_as == LinkRejection.SEPARATION
 
 
 @transaction.atomic
@@ -2117,7 +2123,7 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     text = _reason(reason, required=True, message="Give the reason these are different people")
     now = timezone.now()
     _close(link, now)
-    new = _rejected_row(link, actor, text, now)
+    new = _rejected_row(link, actor, text, now, rejected_as=LinkRejection.DIFFERENT_PEOPLE)
     # the reason, audited (as ``link_end``'s): the audit list shows why (practitioner review of issue 6, finding 1)
     _audit(actor, "link_reject", obj=new, reason=text, detail={"previous": str(link.pk)})
     # The decision is about the two people: every other proposal between their records is decided with it.
@@ -2133,12 +2139,12 @@ def link_reject(*, actor, link_id, reason: str) -> RecordLink:
     )
     for other in others:
         _close(other, now)
-        row = _rejected_row(other, actor, text, now)
+        row = _rejected_row(other, actor, text, now, rejected_as=LinkRejection.DIFFERENT_PEOPLE)
         _audit(actor, "link_reject", obj=row, reason=text, detail={"previous": str(other.pk), "with": str(new.pk)})
     return new
 
 
-def _rejected_row(link: RecordLink, actor, text: str, now) -> RecordLink:
+def _rejected_row(link: RecordLink, actor, text: str, now, *, rejected_as: str) -> RecordLink:
     return RecordLink.objects.create(
         record_l_id=link.record_l_id,
         record_r_id=link.record_r_id,
@@ -2150,6 +2156,7 @@ def _rejected_row(link: RecordLink, actor, text: str, now) -> RecordLink:
         decided_by=actor.user,
         decided_at=now,
         reason=text,
+        rejected_as=rejected_as,
         valid_from=now,
     )
 
@@ -2166,13 +2173,13 @@ def link_end(*, actor, link_id, reason: str) -> RecordLink:
     require(actor, "link.unmerge")
     link = _current_link_for_update(actor, link_id)
     if link.state == LinkState.PROPOSED and link.rule == INTAKE_PENDING_RULE:
-        return intake_link_reject(actor=actor, link_id=link.pk, reason=reason, action="link_end")
+        return intake_link_reject(actor=actor, link_id=link.pk, reason=reason, separation=True)
     if link.state != LinkState.CONFIRMED:
         raise Conflict("This link is not confirmed now. Reload to see its state.")
     text = _reason(reason, required=True, message="Give the reason these are not the same person")
     now = timezone.now()
     _close(link, now)
-    new = _rejected_row(link, actor, text, now)
+    new = _rejected_row(link, actor, text, now, rejected_as=LinkRejection.SEPARATION)
     _audit(actor, "link_end", obj=new, reason=text, detail={"previous": str(link.pk)})  # the reason, audited
     origins = set(
         AgencyRecord.objects.filter(pk__in=[link.record_l_id, link.record_r_id]).values_list(

@@ -233,6 +233,16 @@ class LinkState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class LinkRejection(models.TextChoices):
+    """Who or what rejected a link (``RecordLink.rejected_as``; blank on a row that is not rejected). Only a
+    separation is undone by hub managers alone ("link.unmerge": people.linking.link_rejection_is_separation)."""
+
+    DIFFERENT_PEOPLE = "different_people", "A hub reviewer said they are different people"
+    NOT_SAME_CHILD = "not_same_child", "The screener said it is not the same child (held intake join)"
+    REFERRER = "referrer", "The referrer said at intake it is not the same person"
+    SEPARATION = "separation", "A hub manager separated them (unmerge, separation, or a held intake join ended)"
+
+
 class RecordLink(BaseModel):
     """A decision that two agency records are (or are not) the same person, with its evidence (ADR 0005).
 
@@ -251,6 +261,9 @@ class RecordLink(BaseModel):
       name and date of birth) with a record of someone already known; the join is proposed, with ``source_contact``,
       until that contact is screened (ADR 0009 addendum 2): screening confirms it (rule "screening", decided by the
       screener); "not the same child" rejects it. Not on the review queue.
+    - ``rejected_as`` on a rejected row: who or what rejected it (``LinkRejection``): a reviewer's "different
+      people", screening's "not the same child", a referrer at intake, or a manager's separation (``link_end``,
+      ``person_separate``, a held intake join ended by a manager), which only hub managers may undo.
     """
 
     record_l = models.ForeignKey(AgencyRecord, on_delete=models.PROTECT, related_name="links_as_left")
@@ -274,6 +287,14 @@ class RecordLink(BaseModel):
             "referrer_at_intake), or whose new person's record is held until that contact is screened (rule "
             "intake_pending_screening, and the screening's or the hub's decision on it)."
         ),
+    )
+    #: On a rejected row, who or what rejected it (LinkRejection); blank otherwise. The decision "a manager
+    #: separated them, only link.unmerge may join them again" reads this field, never the audit trail.
+    rejected_as = models.CharField(
+        max_length=20,
+        choices=LinkRejection.choices,
+        blank=True,
+        help_text="On a rejected row: who or what rejected it; a separation is undone by hub managers only.",
     )
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)

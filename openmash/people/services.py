@@ -374,7 +374,14 @@ def people_create(
     return people
 
 
-def chronology_add(*, person_ids, occurred_at, kind: str, summary: str, obj, agency=None) -> None:
+def chronology_add(
+    *, person_ids, occurred_at, kind: str, summary: str, obj, agency=None, sensitivity: str = ""
+) -> None:
+    """One chronology entry per person for `obj` (the record the event is about: `object_type` and `object_id`).
+    `sensitivity`: the source's own ("standard", "sensitive", "sealed"; "" for a source without one, which the
+    chronology reads as standard). A source with a sensitivity of its own (a case note, an agency's answer) passes
+    it, so the chronology pages, API, PDF and exports hold the entry as they hold the source
+    (access.policy.chronology_entries_visible; issue 7), and calls chronology_sensitivity_follow when it changes."""
     ChronologyEntry.objects.bulk_create(
         [
             ChronologyEntry(
@@ -385,9 +392,22 @@ def chronology_add(*, person_ids, occurred_at, kind: str, summary: str, obj, age
                 agency=agency,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),
+                sensitivity=sensitivity,
             )
             for pid in person_ids
         ]
+    )
+
+
+def chronology_sensitivity_follow(*, obj, sensitivity: str) -> int:
+    """Every chronology entry written for `obj` (each person's, and every later one, e.g. an amendment's) takes
+    `sensitivity`, the source's level now: a case note's, or an agency answer's (access.sharing.
+    answer_text_sensitivity). In: a saved model instance and "standard", "sensitive" or "sealed". Out: how many
+    entries changed. One UPDATE; not audited (no personal data changes, only who the entry is shown to)."""
+    return (
+        ChronologyEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .exclude(sensitivity=sensitivity)
+        .update(sensitivity=sensitivity, updated_at=timezone.now())
     )
 
 

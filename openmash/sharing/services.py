@@ -352,6 +352,7 @@ def item_add(*, actor, request_id, item: dict, decision: dict | None = None, via
                 "There is a problem with the sharing decision", errors={f"decision.{k}": v for k, v in errors.items()}
             )
         _decide(actor=actor, item=new, fields=checked, via=via, now=now)
+    answer_chronology_follow(request)  # an item added to an answered request may raise the answer's level
     return new
 
 
@@ -660,6 +661,24 @@ def items_add_many(*, actor, request, items: list[dict], via: str) -> None:
             actor=actor, action="create", obj=item, detail={"sensitivity": item.sensitivity, "category": item.category}
         )
         _decide(actor=actor, item=item, fields=fields, via=via, now=now)
+
+
+def answer_chronology_follow(request) -> str:
+    """The chronology entries of an agency's answer (kind "agency_response": the answer and each amendment) carry
+    the sensitivity of the answer (access.sharing.answer_text_sensitivity: the highest of its items, in any state,
+    and of the answer's own level), so the chronology holds them as the answer's text is held (issue 7). Called
+    after the answer is written or amended and after an item is added to an answered request. In: the AgencyRequest.
+    Out: the level ("standard", "sensitive", "sealed"). No answer yet: nothing changes, "standard"."""
+    from openmash.access.sharing import answer_text_sensitivity
+    from openmash.enquiries.models import AgencyResponse
+    from openmash.people.services import chronology_sensitivity_follow
+
+    response = AgencyResponse.objects.filter(request_id=request.pk).select_related("request").first()
+    if response is None:
+        return "standard"
+    level = answer_text_sensitivity(response.request)
+    chronology_sensitivity_follow(obj=response, sensitivity=level)
+    return level
 
 
 def request_has_items(request) -> bool:

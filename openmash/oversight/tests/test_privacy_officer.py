@@ -263,6 +263,7 @@ def test_subject_access_export_after_step_up_holds_every_record_and_is_audited(w
         "chronology.json",
         "answers.json",
         "messages.json",
+        "case_notes.json",
         "access_history.json",
         "README.txt",
     }
