@@ -172,26 +172,48 @@ def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None
     return answer_text_sensitivity(req, items) == "sealed" and not _sees_sealed(actor, roles)
 
 
-def case_note_held(actor, note, *, roles: frozenset[str] | None = None) -> bool:
-    """Whether a hub case note's text and author are held back from this actor, who reads the contact's case notes
-    (the hub, or a reader of its MASH pack): never for its author; a sealed note for anyone whose role is not one the
-    partnership names for sealed items (`roles`, default sealed_roles()); a standard or sensitive one for a reader
-    whose audience ("hub" or "case_worker") field_table.CASE_NOTE_SENSITIVITIES does not list it for. An unknown
-    level is sealed. In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
+def practitioner_text_held(
+    actor, level: str, author_id, *, kind: str = "case_note", roles: frozenset[str] | None = None
+) -> bool:
+    """THE rule for practitioner free text written into a contact for several readers with the writer's chosen
+    sensitivity (a case note, a strategy discussion, ...: ADR 0017 addendum): whether its text (and writer) are held
+    back from this actor, who may read the record it belongs to. Never for its writer (`author_id`); a sealed text
+    for anyone whose role is not one the partnership names for sealed items (`roles`, default sealed_roles()); a
+    standard or sensitive one for a reader whose audience ("hub" or "case_worker") field_table.PRACTITIONER_TEXT_
+    SENSITIVITIES[kind] does not list it for. An unknown level is sealed. Out: a bool (True also for no actor)."""
     if actor is None:
         return True
-    if note.author_id == actor.user.pk:
+    if author_id is not None and author_id == actor.user.pk:
         return False
-    level = note.sensitivity if note.sensitivity in SENSITIVITY_ORDER else "sealed"
+    level = level if level in SENSITIVITY_ORDER else "sealed"
     if level == "sealed":
         return not _sees_sealed(actor, roles)
     audience = "hub" if actor.is_hub else "case_worker"
-    return level not in field_table.CASE_NOTE_SENSITIVITIES.get(audience, ())
+    return level not in field_table.PRACTITIONER_TEXT_SENSITIVITIES.get(kind, {}).get(audience, ())
 
 
-def case_note_sensitivity_hints() -> dict[str, str]:
-    """The plain-English hint under each sensitivity on the case note form: who reads a note at that level
-    (case_note_held, in words), naming the partnership's sealed roles."""
+def case_note_held(actor, note, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a hub case note's text and author are held back from this actor, who reads the contact's case notes
+    (the hub, or a reader of its MASH pack): practitioner_text_held with the note's level and author (kind
+    "case_note"). In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
+    return practitioner_text_held(actor, note.sensitivity, note.author_id, kind="case_note", roles=roles)
+
+
+def strategy_discussion_held(actor, discussion, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a strategy discussion's text (rationale, why police or health were absent, attendees, actions) and
+    who recorded it are held back from this actor, who reads the contact's discussions (the hub, or a reader of its
+    MASH pack): practitioner_text_held with the discussion's level and recorder (kind "strategy_discussion"). When
+    it was held and recorded, and the section 47 decision (also in the chronology), stay shown. In: the actor, a
+    casework.StrategyDiscussion. Out: a bool (True also for no actor)."""
+    return practitioner_text_held(
+        actor, discussion.sensitivity, discussion.recorded_by_id, kind="strategy_discussion", roles=roles
+    )
+
+
+def case_note_sensitivity_hints(noun: str = "note") -> dict[str, str]:
+    """The plain-English hint under each sensitivity on the case note form (and the other practitioner texts'
+    forms, `noun` naming what is written: "note", "discussion", ...): who reads it at that level
+    (practitioner_text_held, in words), naming the partnership's sealed roles."""
     roles = sealed_roles()
     names = [str(r.label) for r in Role if r.value in roles]
     names = [(n[0].lower() + n[1:] if n[1:2].islower() else n) + "s" for n in names]  # "MASH managers"
@@ -204,7 +226,7 @@ def case_note_sensitivity_hints() -> dict[str, str]:
         ),
         "sealed": (
             "For example a refuge address, a protected referrer, an adoption or sensitive NHS details. Only "
-            f"{who} can read it. Everyone else sees only that a note is held, not what it says or who wrote it."
+            f"{who} can read it. Everyone else sees only that a {noun} is held, not what it says or who wrote it."
         ),
     }
 
@@ -543,7 +565,9 @@ __all__ = [
     "sealed_role_choices",
     "answer_text_sensitivity",
     "answer_text_held",
+    "practitioner_text_held",
     "case_note_held",
+    "strategy_discussion_held",
     "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",

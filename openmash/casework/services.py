@@ -123,6 +123,8 @@ CORRECT_OWN_NOTES_ONLY = "A case note can be corrected only by the person who wr
 CORRECT_HELD_NOTE = "You cannot correct a case note you do not have access to."
 #: The error for a case note sensitivity that is not standard, sensitive or sealed.
 NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
+#: The same for a strategy discussion.
+DISCUSSION_SENSITIVITY_MESSAGE = "Select how sensitive the discussion is: standard, sensitive or sealed"
 
 
 @transaction.atomic
@@ -249,13 +251,15 @@ def strategy_discussion_record(
     rationale: str,
     actions: list[dict] | None = None,
     missing_agencies_reason: str = "",
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> StrategyDiscussion:
     """Record a strategy discussion as its own step, after the decision (or screening outcome) that called for it.
 
     In: the contact's id; when it was held (not in the future, not before the contact was received); attendees as
     [{"agency_code", "name", "role"}] (at least one; police and health must take part, Working Together 2023, or
     `missing_agencies_reason` says why not); the decision on a section 47 enquiry (True/False) with its rationale;
-    actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held).
+    actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held);
+    the sensitivity (standard, sensitive or sealed: who reads its text, access.sharing.strategy_discussion_held).
     Out: the StrategyDiscussion. Raises PermissionDenied, NotFound, ValidationFailed (field messages; attendee and
     action fields keyed attendees.<i>.field and actions.<i>.field).
     """
@@ -272,6 +276,7 @@ def strategy_discussion_record(
         rationale=rationale,
         actions=actions,
         missing_agencies_reason=missing_agencies_reason,
+        sensitivity=sensitivity,
         now=now,
     )
     if errors:
@@ -286,6 +291,7 @@ def strategy_discussion_record(
         missing_agencies_reason=reason if missing else "",
         recorded_by=actor.user,
         recorded_at=now,
+        sensitivity=sensitivity,
     )
     StrategyAttendee.objects.bulk_create([StrategyAttendee(discussion=discussion, **a) for a in attendee_rows])
     StrategyAction.objects.bulk_create([StrategyAction(discussion=discussion, **a) for a in action_rows])
@@ -293,9 +299,12 @@ def strategy_discussion_record(
         actor=actor,
         action="create",
         obj=discussion,
-        reason=reason if missing else "",
+        # the absent agencies' reason is the discussion's text: in the audit trail only when standard (the trail's
+        # readers are not the discussion's; access.sharing.strategy_discussion_held)
+        reason=reason if missing and sensitivity == ItemSensitivity.STANDARD else "",
         detail={
             "contact": str(contact.pk),
+            "sensitivity": sensitivity,
             "section47": bool(section47),
             "agencies": sorted({a["agency"].code for a in attendee_rows}),
             "actions": len(action_rows),
@@ -323,12 +332,14 @@ def strategy_discussion_errors(
     rationale: str,
     actions: list[dict] | None = None,
     missing_agencies_reason: str = "",
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> dict[str, list[str]]:
     """Every domain problem with a strategy discussion, without recording it (so a page can show all errors at once).
 
     In: as `strategy_discussion_record`; any value may be missing (None or "") when the page could not read it.
     Out: {field key: [messages]} keyed as `strategy_discussion_record` raises them (held_at, section47, rationale,
-    missing_agencies_reason, attendees, attendees.<i>.field, actions.<i>.field, contact); empty when all is well.
+    missing_agencies_reason, sensitivity, attendees, attendees.<i>.field, actions.<i>.field, contact); empty when all
+    is well.
     Writes nothing. Raises PermissionDenied, NotFound.
     """
     require(actor, "strategy.record")
@@ -343,13 +354,14 @@ def strategy_discussion_errors(
         rationale=rationale,
         actions=actions,
         missing_agencies_reason=missing_agencies_reason,
+        sensitivity=sensitivity or ItemSensitivity.STANDARD,
         now=timezone.now(),
     )
     return errors
 
 
 def _strategy_discussion_check(
-    contact, *, held_at, attendees, section47, rationale, actions, missing_agencies_reason, now
+    contact, *, held_at, attendees, section47, rationale, actions, missing_agencies_reason, now, sensitivity="standard"
 ) -> tuple:
     """The one set of strategy discussion rules: (errors, held, rationale, reason, attendees, missing, actions)."""
     errors: dict[str, list[str]] = {}
@@ -364,6 +376,8 @@ def _strategy_discussion_check(
         _err(errors, "section47", "Select whether a section 47 enquiry will start")
     rationale = _clean(rationale, "rationale", errors, label="rationale for the section 47 decision", required=True)
     reason = _clean(missing_agencies_reason, "missing_agencies_reason", errors, label="reason", required=False)
+    if sensitivity not in ItemSensitivity.values:
+        _err(errors, "sensitivity", DISCUSSION_SENSITIVITY_MESSAGE)
 
     attendee_rows = _attendees(attendees or [], errors)
     types = {a["agency"].agency_type for a in attendee_rows}

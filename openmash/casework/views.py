@@ -140,6 +140,7 @@ def _row_errors(errors: dict[str, list[str]], form, attendees, actions) -> None:
         "section47": "section47",
         "rationale": "rationale",
         "missing_agencies_reason": "missing_agencies_reason",
+        "sensitivity": "sensitivity",
     }
 
     def add(target, name, msg):
@@ -177,6 +178,7 @@ def _strategy_values(form, attendees, actions) -> dict:
         "rationale": cd.get("rationale") or "",
         "actions": [f.cleaned_data for f in actions.forms if not f.is_blank()],
         "missing_agencies_reason": cd.get("missing_agencies_reason") or "",
+        "sensitivity": cd.get("sensitivity") or "standard",
     }
 
 
