@@ -26,7 +26,10 @@ is fetched by every actor.
 A MASH manager records a sealed strategy discussion on the contact (ADR 0017 addendum, practitioner free text):
 its rationale DISCUSSION_SEALED, absent agencies' reason DISCUSSION_ABSENT, attendee DISCUSSION_ATTENDEE and action
 DISCUSSION_ACTION (PRACTITIONER_CANARIES): the sealed roles and the recorder only, never another screener nor the
-allocated worker in the pack (access.sharing.strategy_discussion_held).
+allocated worker in the pack (access.sharing.strategy_discussion_held). The manager also asks the school a sealed
+question QUESTION_SEALED: the sealed roles and the asker only, never the school's researcher it is addressed to nor
+a screener (access.sharing.request_question_held); and re-rates the enquiry with a sealed reason RAG_SEALED: the
+sealed roles and the writer only (access.sharing.rag_change_reason_held).
 
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
@@ -76,7 +79,18 @@ DISCUSSION_SEALED = "Canary sealed strategy rationale refuge Lamorna"
 DISCUSSION_ATTENDEE = "Canary sealed strategy attendee Tresillian"
 DISCUSSION_ACTION = "Canary sealed strategy action Portloe"
 DISCUSSION_ABSENT = "Canary sealed strategy absent reason Veryan"
-PRACTITIONER_CANARIES = (DISCUSSION_SEALED, DISCUSSION_ATTENDEE, DISCUSSION_ACTION, DISCUSSION_ABSENT)
+# ... and a sealed question the manager asks the school (the agency asked does not read it)
+QUESTION_SEALED = "Canary sealed question refuge Coverack"
+# ... and re-rates the enquiry with a sealed reason
+RAG_SEALED = "Canary sealed rating reason refuge Cadgwith"
+PRACTITIONER_CANARIES = (
+    DISCUSSION_SEALED,
+    DISCUSSION_ATTENDEE,
+    DISCUSSION_ACTION,
+    DISCUSSION_ABSENT,
+    QUESTION_SEALED,
+    RAG_SEALED,
+)
 CANARIES = (
     SEALED,
     FLAGGED,
@@ -125,7 +139,7 @@ def _urls(world: dict) -> list[tuple[str, str]]:
         "contact_id": [world["contact"].pk],
         "enquiry_id": [world["enquiry"].pk],
         "person_id": [world["child"].pk, world["adult"].pk],
-        "request_id": [world["gp_request"].pk, world["police_request"].pk],
+        "request_id": [world["gp_request"].pk, world["police_request"].pk, world["school_request"].pk],
         "item_id": [i.pk for i in world["items"].values()],
         "attachment_id": [a.pk for m in world["messages"] for a in m.attachments.all()],
         "step": ["purpose"],
@@ -205,6 +219,21 @@ def world(make_actor, partnership):
         referrer=recorder, screener=screener, subjects=[child(surname="Canarychild", nhs=nhs_number())]
     )
     gp_request, police_request = requests_send(screener, enquiry, "health-gp", "police")
+    from openmash.enquiries.services import agency_requests_create
+
+    [school_request] = agency_requests_create(
+        actor=manager,
+        enquiry_id=enquiry.pk,
+        agency_codes=["school-oak"],
+        question=QUESTION_SEALED,
+        question_sensitivity="sealed",
+    )
+    from openmash.enquiries.services import enquiry_rerate
+
+    enquiry.refresh_from_db()
+    enquiry_rerate(
+        actor=manager, enquiry_id=enquiry.pk, rag="red", reason=RAG_SEALED, version=enquiry.version, sensitivity="sealed"
+    )
     decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3)
     contact = enquiry.contact
     kid = subject_person(contact)
@@ -265,6 +294,7 @@ def world(make_actor, partnership):
         "adult": adult,
         "gp_request": gp_request,
         "police_request": police_request,
+        "school_request": school_request,
         "items": items,
         "messages": messages,
         "actors": actors,

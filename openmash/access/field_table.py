@@ -342,10 +342,14 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 #: allocated worker; audience "case_worker"), as for chronology entries (SENSITIVITIES). Sealed is never listed: a
 #: sealed text is read by the partnership's sealed roles and its writer only (access.sharing.practitioner_text_held).
 #: "case_note": casework.CaseNote.text; "strategy_discussion": casework.StrategyDiscussion (rationale, absent
-#: agencies' reason, attendees, actions).
+#: agencies' reason, attendees, actions); "request_question": enquiries.AgencyRequest.question, read by the hub and
+#: the agency asked (audience "agency"); "rag_change_reason": enquiries.RagChange.reason, read by the hub (the
+#: enquiry's "working" group).
 PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "case_note": {"hub": ("standard", "sensitive"), "case_worker": ("standard", "sensitive")},
     "strategy_discussion": {"hub": ("standard", "sensitive"), "case_worker": ("standard", "sensitive")},
+    "request_question": {"hub": ("standard", "sensitive"), "agency": ("standard", "sensitive")},
+    "rag_change_reason": {"hub": ("standard", "sensitive")},
 }
 
 #: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).

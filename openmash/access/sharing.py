@@ -173,14 +173,21 @@ def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None
 
 
 def practitioner_text_held(
-    actor, level: str, author_id, *, kind: str = "case_note", roles: frozenset[str] | None = None
+    actor,
+    level: str,
+    author_id,
+    *,
+    kind: str = "case_note",
+    audience: str | None = None,
+    roles: frozenset[str] | None = None,
 ) -> bool:
     """THE rule for practitioner free text written into a contact for several readers with the writer's chosen
     sensitivity (a case note, a strategy discussion, ...: ADR 0017 addendum): whether its text (and writer) are held
     back from this actor, who may read the record it belongs to. Never for its writer (`author_id`); a sealed text
     for anyone whose role is not one the partnership names for sealed items (`roles`, default sealed_roles()); a
-    standard or sensitive one for a reader whose audience ("hub" or "case_worker") field_table.PRACTITIONER_TEXT_
-    SENSITIVITIES[kind] does not list it for. An unknown level is sealed. Out: a bool (True also for no actor)."""
+    standard or sensitive one for a reader whose audience (`audience`, default "hub" for the hub and "case_worker"
+    for anyone else: the reader of the MASH pack) field_table.PRACTITIONER_TEXT_SENSITIVITIES[kind] does not list it
+    for. An unknown level is sealed. Out: a bool (True also for no actor)."""
     if actor is None:
         return True
     if author_id is not None and author_id == actor.user.pk:
@@ -188,7 +195,8 @@ def practitioner_text_held(
     level = level if level in SENSITIVITY_ORDER else "sealed"
     if level == "sealed":
         return not _sees_sealed(actor, roles)
-    audience = "hub" if actor.is_hub else "case_worker"
+    if audience is None:
+        audience = "hub" if actor.is_hub else "case_worker"
     return level not in field_table.PRACTITIONER_TEXT_SENSITIVITIES.get(kind, {}).get(audience, ())
 
 
@@ -210,16 +218,42 @@ def strategy_discussion_held(actor, discussion, *, roles: frozenset[str] | None 
     )
 
 
-def case_note_sensitivity_hints(noun: str = "note") -> dict[str, str]:
+def request_question_held(actor, request, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the question of an information request (enquiries.AgencyRequest.question) is held back from this
+    actor, who reads the request (the hub on the enquiry; the agency asked in its inbox and on the request page):
+    practitioner_text_held with the question's level and the hub user who asked (kind "request_question"; audience
+    "hub" for the hub, "agency" for anyone else). A sealed question is read by the sealed roles and the asker only:
+    the agency asked sees that a question is held and answers what it knows. In: the actor, an AgencyRequest.
+    Out: a bool (True also for no actor)."""
+    return practitioner_text_held(
+        actor,
+        request.question_sensitivity,
+        request.requested_by_id,
+        kind="request_question",
+        audience=None if actor is None else ("hub" if actor.is_hub else "agency"),
+        roles=roles,
+    )
+
+
+def rag_change_reason_held(actor, change, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason of a RAG rating or re-rating (enquiries.RagChange.reason) and who gave it are held back
+    from this actor, who reads the enquiry's rating history (the hub): practitioner_text_held with the change's level
+    and writer (kind "rag_change_reason"). The ratings and times stay shown. In: the actor, a RagChange. Out: a
+    bool (True also for no actor)."""
+    return practitioner_text_held(actor, change.sensitivity, change.changed_by_id, kind="rag_change_reason", roles=roles)
+
+
+def case_note_sensitivity_hints(noun: str = "note", standard: str = "") -> dict[str, str]:
     """The plain-English hint under each sensitivity on the case note form (and the other practitioner texts'
-    forms, `noun` naming what is written: "note", "discussion", ...): who reads it at that level
-    (practitioner_text_held, in words), naming the partnership's sealed roles."""
+    forms, `noun` naming what is written: "note", "discussion", "question", ...; `standard` the standard level's
+    hint when its readers are not the hub and the pack's): who reads it at that level (practitioner_text_held, in
+    words), naming the partnership's sealed roles."""
     roles = sealed_roles()
     names = [str(r.label) for r in Role if r.value in roles]
     names = [(n[0].lower() + n[1:] if n[1:2].islower() else n) + "s" for n in names]  # "MASH managers"
     who = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return {
-        "standard": "The MASH can read it, and so can the allocated social worker in the MASH pack.",
+        "standard": standard or "The MASH can read it, and so can the allocated social worker in the MASH pack.",
         "sensitive": (
             "For example mental or sexual health, or police intelligence with its grading. The same people can read "
             "it, and it is marked as sensitive wherever it is shown."
@@ -568,6 +602,8 @@ __all__ = [
     "practitioner_text_held",
     "case_note_held",
     "strategy_discussion_held",
+    "request_question_held",
+    "rag_change_reason_held",
     "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",
