@@ -29,7 +29,8 @@ DISCUSSION_ACTION (PRACTITIONER_CANARIES): the sealed roles and the recorder onl
 allocated worker in the pack (access.sharing.strategy_discussion_held). The manager also asks the school a sealed
 question QUESTION_SEALED: the sealed roles and the asker only, never the school's researcher it is addressed to nor
 a screener (access.sharing.request_question_held); and re-rates the enquiry with a sealed reason RAG_SEALED: the
-sealed roles and the writer only (access.sharing.rag_change_reason_held).
+sealed roles and the writer only (access.sharing.rag_change_reason_held); and the contact holds a return to the
+queue whose sealed reason RETURN_SEALED is read by the same (access.sharing.routed_return_reason_held).
 
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
@@ -83,6 +84,8 @@ DISCUSSION_ABSENT = "Canary sealed strategy absent reason Veryan"
 QUESTION_SEALED = "Canary sealed question refuge Coverack"
 # ... and re-rates the enquiry with a sealed reason
 RAG_SEALED = "Canary sealed rating reason refuge Cadgwith"
+# ... and a sealed reason the contact came back from a worker's closed allocation with (a routed contact's return)
+RETURN_SEALED = "Canary sealed return reason refuge Mousehole"
 PRACTITIONER_CANARIES = (
     DISCUSSION_SEALED,
     DISCUSSION_ATTENDEE,
@@ -90,6 +93,7 @@ PRACTITIONER_CANARIES = (
     DISCUSSION_ABSENT,
     QUESTION_SEALED,
     RAG_SEALED,
+    RETURN_SEALED,
 )
 CANARIES = (
     SEALED,
@@ -238,7 +242,7 @@ def world(make_actor, partnership):
     contact = enquiry.contact
     kid = subject_person(contact)
     worker = make_actor("social_worker", "mash")
-    allocation_open(kid, worker)
+    allocation = allocation_open(kid, worker)
     gp = make_actor("researcher", "health-gp")
     items = {
         SEALED: item_give(gp, gp_request, SEALED, sensitivity="sealed", category="adoption"),
@@ -252,6 +256,20 @@ def world(make_actor, partnership):
     respond(police, police_request, summary="Known to police: one call-out", relevant_dates=POLICE_DATES)
     _sealed_entry(kid, SEALED_ENTRY)
     _sealed_discussion(contact, manager)
+    from django.utils import timezone
+
+    from openmash.casework.models import RoutedContactReturn
+
+    # written directly (the contact was not routed to the worker): this test is about who reads the reason
+    RoutedContactReturn.objects.create(
+        contact=contact,
+        worker=worker.user,
+        allocation=allocation,
+        returned_at=timezone.now(),
+        returned_by=manager.user,
+        reason=RETURN_SEALED,
+        sensitivity="sealed",
+    )
     from openmash.messaging.services import message_post
 
     messages = [

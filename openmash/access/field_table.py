@@ -344,12 +344,14 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 #: "case_note": casework.CaseNote.text; "strategy_discussion": casework.StrategyDiscussion (rationale, absent
 #: agencies' reason, attendees, actions); "request_question": enquiries.AgencyRequest.question, read by the hub and
 #: the agency asked (audience "agency"); "rag_change_reason": enquiries.RagChange.reason, read by the hub (the
-#: enquiry's "working" group).
+#: enquiry's "working" group); "routed_return_reason": casework.RoutedContactReturn.reason (the closing allocation's
+#: reason), read by the hub on the contact page.
 PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "case_note": {"hub": ("standard", "sensitive"), "case_worker": ("standard", "sensitive")},
     "strategy_discussion": {"hub": ("standard", "sensitive"), "case_worker": ("standard", "sensitive")},
     "request_question": {"hub": ("standard", "sensitive"), "agency": ("standard", "sensitive")},
     "rag_change_reason": {"hub": ("standard", "sensitive")},
+    "routed_return_reason": {"hub": ("standard", "sensitive")},
 }
 
 #: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).

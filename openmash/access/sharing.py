@@ -243,6 +243,17 @@ def rag_change_reason_held(actor, change, *, roles: frozenset[str] | None = None
     return practitioner_text_held(actor, change.sensitivity, change.changed_by_id, kind="rag_change_reason", roles=roles)
 
 
+def routed_return_reason_held(actor, returned, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason given for a routed contact's return to the screening queue (casework.RoutedContactReturn:
+    the closing allocation's reason) is held back from this actor, who reads the contact's returns (the hub):
+    practitioner_text_held with the return's level and who closed the allocation (kind "routed_return_reason"). When
+    it came back and from whom stay shown. In: the actor, a RoutedContactReturn. Out: a bool (True also for no
+    actor)."""
+    return practitioner_text_held(
+        actor, returned.sensitivity, returned.returned_by_id, kind="routed_return_reason", roles=roles
+    )
+
+
 def case_note_sensitivity_hints(noun: str = "note", standard: str = "") -> dict[str, str]:
     """The plain-English hint under each sensitivity on the case note form (and the other practitioner texts'
     forms, `noun` naming what is written: "note", "discussion", "question", ...; `standard` the standard level's
@@ -604,6 +615,7 @@ __all__ = [
     "strategy_discussion_held",
     "request_question_held",
     "rag_change_reason_held",
+    "routed_return_reason_held",
     "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",

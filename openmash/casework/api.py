@@ -297,8 +297,13 @@ class AllocateTogetherIn(CleanSchema):
 
 
 class AllocationCloseIn(CleanSchema):
+    """Why the allocation closes. sensitivity: the reason's, standard (default), sensitive or sealed (kept with each
+    contact the closing sends back to the screening queue; a sealed reason is read by the partnership's sealed roles
+    and its writer only: access.sharing.routed_return_reason_held); anything else 422."""
+
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     reason: str = Field(max_length=500)
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 # --- presenters ---------------------------------------------------------------------------------------------------
@@ -572,7 +577,9 @@ def allocations_assign(request, contact_id: UUID, payload: AllocateTogetherIn):
 @router.post("/allocations/{allocation_id}/close", response=AllocationOut, summary="Close an allocation")
 def allocation_close(request, allocation_id: UUID, payload: AllocationCloseIn):
     return allocation_out(
-        services.allocation_close(actor=request.actor, allocation_id=allocation_id, reason=payload.reason)
+        services.allocation_close(
+            actor=request.actor, allocation_id=allocation_id, reason=payload.reason, sensitivity=payload.sensitivity
+        )
     )
 
 

@@ -118,6 +118,9 @@ class RoutedContactReturn(BaseModel):
     returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = EncryptedTextField(max_length=500)
     previous_screening = EncryptedJSONField(null=True, blank=True)
+    #: The level the closer chose for their reason (standard, sensitive, sealed, as a case note's). A sealed reason is
+    #: read by the partnership's sealed roles and its writer only (access.sharing.routed_return_reason_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
 
     class Meta:
         ordering = ["-returned_at"]

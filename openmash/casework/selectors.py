@@ -27,7 +27,13 @@ from openmash.access.policy import (
     people_visible_ids,
     require,
 )
-from openmash.access.sharing import case_note_held, items_shown, sealed_roles, strategy_discussion_held
+from openmash.access.sharing import (
+    case_note_held,
+    items_shown,
+    routed_return_reason_held,
+    sealed_roles,
+    strategy_discussion_held,
+)
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -379,6 +385,9 @@ def routed_contact_state(*, actor, contact) -> dict:
         and routed_contacts_to_acknowledge(actor).filter(pk=contact.pk).exists()
     )
     returns = list(RoutedContactReturn.objects.filter(contact=contact).select_related("worker")) if actor.is_hub else []
+    roles = sealed_roles() if returns else None
+    for r in returns:  # the reason as the reader may read it (access.sharing.routed_return_reason_held)
+        r.held = routed_return_reason_held(actor, r, roles=roles)
     return {"receipt": receipt, "can_acknowledge": can_ack, "returns": returns}
 
 

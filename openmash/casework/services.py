@@ -125,6 +125,8 @@ CORRECT_HELD_NOTE = "You cannot correct a case note you do not have access to."
 NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
 #: The same for a strategy discussion.
 DISCUSSION_SENSITIVITY_MESSAGE = "Select how sensitive the discussion is: standard, sensitive or sealed"
+#: The same for the reason an allocation closes (a returned contact's reason).
+CLOSE_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
 
 
 @transaction.atomic
@@ -500,10 +502,14 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
 
 
 @transaction.atomic
-def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
+def allocation_close(
+    *, actor, allocation_id, reason: str, sensitivity: str = ItemSensitivity.STANDARD
+) -> CaseAllocation:
     """Close an open allocation: the worker's (and team's) access to the child's record and MASH packs ends.
 
-    In: the allocation's id and a reason (required, at most 500 characters). A hub manager may close any open
+    In: the allocation's id and a reason (required, at most 500 characters) with its sensitivity (standard,
+    sensitive or sealed: who reads it as a returned contact's reason, access.sharing.routed_return_reason_held; not
+    written into the audit event's reason unless standard). A hub manager may close any open
     allocation; a social worker their own. Out: the closed allocation, with `returned` set to the contacts sent back
     to the screening queue.
 
@@ -513,10 +519,12 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     managers are told of the closure, the hub of each returned contact, and the worker when a manager closed it
     (notifications carry references and names of staff, never personal data about the family).
     Raises NotFound (not open, or not theirs; a second close of the same allocation finds nothing open),
-    ValidationFailed (no reason)."""
+    ValidationFailed (no reason; a sensitivity not in the list)."""
     require(actor, "allocation.close")
     errors: dict[str, list[str]] = {}
     reason = _clean(reason, "reason", errors, label="reason for closing", required=True, limit=500)
+    if sensitivity not in ItemSensitivity.values:
+        _err(errors, "sensitivity", CLOSE_SENSITIVITY_MESSAGE)
     pk = _uuid_or_none(allocation_id)
     allocation = allocations_closable(actor).select_for_update().filter(pk=pk).first() if pk is not None else None
     if allocation is None:
@@ -528,13 +536,19 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     if not won:
         raise NotFound()
     allocation.refresh_from_db()
-    returned = routed_contacts_return(actor=actor, allocation=allocation, reason=reason, when=now)
+    returned = routed_contacts_return(
+        actor=actor, allocation=allocation, reason=reason, when=now, sensitivity=sensitivity
+    )
     audit_record(
         actor=actor,
         action="close",
         obj=allocation,
-        reason=reason,
-        detail={"person": str(allocation.person_id), "returned": [str(c.pk) for c in returned]},
+        reason=reason if sensitivity == ItemSensitivity.STANDARD else "",
+        detail={
+            "person": str(allocation.person_id),
+            "returned": [str(c.pk) for c in returned],
+            "sensitivity": sensitivity,
+        },
     )
     chronology_add(
         person_ids=[allocation.person_id],
@@ -592,7 +606,9 @@ def _unacknowledged_routed(worker, person_ids) -> list:
     )
 
 
-def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, when: dt.datetime) -> list[Contact]:
+def routed_contacts_return(
+    *, actor, allocation: CaseAllocation, reason: str, when: dt.datetime, sensitivity: str = ItemSensitivity.STANDARD
+) -> list[Contact]:
     """Send back to the hub's screening queue the contacts passed to `allocation.worker` about the allocation's child
     that the worker has not acknowledged (RoutedContactReceipt) and that no other open allocation of the worker still
     covers (a sibling still allocated to them keeps the contact theirs). Call inside the closing transaction, after
@@ -666,14 +682,20 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
             returned_by=actor.user,
             reason=reason,
             previous_screening=previous,
+            sensitivity=sensitivity,
         )
         contact.refresh_from_db()
         audit_record(
             actor=actor,
             action="return",
             obj=contact,
-            reason=reason,
-            detail={"from": "allocated_worker", "worker": worker.pk, "allocation": str(allocation.pk)},
+            reason=reason if sensitivity == ItemSensitivity.STANDARD else "",  # the reason's readers are not the trail's
+            detail={
+                "from": "allocated_worker",
+                "worker": worker.pk,
+                "allocation": str(allocation.pk),
+                "sensitivity": sensitivity,
+            },
         )
         chronology_add(
             person_ids=_subject_ids(contact),
