@@ -23,6 +23,15 @@ MSG_SENSITIVE (sensitive; its file's text MSG_SENSITIVE_FILE): the hub, the allo
 police researcher who is on the same thread (access.messaging.message_audience). Every attachment's download URL
 is fetched by every actor.
 
+A MASH manager records a sealed strategy discussion on the contact (ADR 0017 addendum, practitioner free text):
+its rationale DISCUSSION_SEALED, absent agencies' reason DISCUSSION_ABSENT, attendee DISCUSSION_ATTENDEE and action
+DISCUSSION_ACTION (PRACTITIONER_CANARIES): the sealed roles and the recorder only, never another screener nor the
+allocated worker in the pack (access.sharing.strategy_discussion_held). The manager also asks the school a sealed
+question QUESTION_SEALED: the sealed roles and the asker only, never the school's researcher it is addressed to nor
+a screener (access.sharing.request_question_held); and re-rates the enquiry with a sealed reason RAG_SEALED: the
+sealed roles and the writer only (access.sharing.rag_change_reason_held); and the contact holds a return to the
+queue whose sealed reason RETURN_SEALED is read by the same (access.sharing.routed_return_reason_held).
+
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
 pypdf, as the other PDF tests do) are searched for each canary. Out: for every role that must not see a canary, 0
@@ -66,7 +75,37 @@ MSG_SEALED_NAME = "Canary-sealed-file-name-Pendower"
 MSG_SENSITIVE = "Canary sensitive message crisis team Trewint"
 MSG_SENSITIVE_FILE = "Canary sensitive attachment CAMHS letter Lanreath"
 MESSAGE_CANARIES = (MSG_SEALED, MSG_SEALED_FILE, MSG_SEALED_NAME, MSG_SENSITIVE, MSG_SENSITIVE_FILE)
-CANARIES = (SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, POLICE_DATES, SEALED_ENTRY, *MESSAGE_CANARIES)
+# practitioner free text with its writer's sensitivity (ADR 0017 addendum, issue 7): a sealed strategy discussion
+DISCUSSION_SEALED = "Canary sealed strategy rationale refuge Lamorna"
+DISCUSSION_ATTENDEE = "Canary sealed strategy attendee Tresillian"
+DISCUSSION_ACTION = "Canary sealed strategy action Portloe"
+DISCUSSION_ABSENT = "Canary sealed strategy absent reason Veryan"
+# ... and a sealed question the manager asks the school (the agency asked does not read it)
+QUESTION_SEALED = "Canary sealed question refuge Coverack"
+# ... and re-rates the enquiry with a sealed reason
+RAG_SEALED = "Canary sealed rating reason refuge Cadgwith"
+# ... and a sealed reason the contact came back from a worker's closed allocation with (a routed contact's return)
+RETURN_SEALED = "Canary sealed return reason refuge Mousehole"
+PRACTITIONER_CANARIES = (
+    DISCUSSION_SEALED,
+    DISCUSSION_ATTENDEE,
+    DISCUSSION_ACTION,
+    DISCUSSION_ABSENT,
+    QUESTION_SEALED,
+    RAG_SEALED,
+    RETURN_SEALED,
+)
+CANARIES = (
+    SEALED,
+    FLAGGED,
+    SENSITIVE,
+    REFUSED,
+    DATES,
+    POLICE_DATES,
+    SEALED_ENTRY,
+    *MESSAGE_CANARIES,
+    *PRACTITIONER_CANARIES,
+)
 
 # Routes whose GET changes the session (signs out, switches role, starts a sign-in step) or needs a one-off token:
 # fetching them would end the walk, and none of them renders a record.
@@ -104,7 +143,7 @@ def _urls(world: dict) -> list[tuple[str, str]]:
         "contact_id": [world["contact"].pk],
         "enquiry_id": [world["enquiry"].pk],
         "person_id": [world["child"].pk, world["adult"].pk],
-        "request_id": [world["gp_request"].pk, world["police_request"].pk],
+        "request_id": [world["gp_request"].pk, world["police_request"].pk, world["school_request"].pk],
         "item_id": [i.pk for i in world["items"].values()],
         "attachment_id": [a.pk for m in world["messages"] for a in m.attachments.all()],
         "step": ["purpose"],
@@ -140,6 +179,37 @@ def _sealed_entry(person, summary: str):
     )
 
 
+def _sealed_discussion(contact, manager):
+    """A sealed strategy discussion on the contact recorded by a MASH manager (a sealed role), its rationale,
+    absent agencies' reason, attendee and action each a canary. Written directly: the fixture's decision does not call
+    for a discussion, and this test is about who reads one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openmash.accounts.models import Agency
+    from openmash.casework.models import StrategyAction, StrategyAttendee, StrategyDiscussion
+
+    d = StrategyDiscussion.objects.create(
+        contact=contact,
+        enquiry=contact.enquiry,
+        held_at=timezone.now() - dt.timedelta(minutes=5),
+        section47=True,
+        rationale=DISCUSSION_SEALED,
+        missing_agencies_reason=DISCUSSION_ABSENT,
+        recorded_by=manager.user,
+        recorded_at=timezone.now(),
+        sensitivity="sealed",
+    )
+    StrategyAttendee.objects.create(
+        discussion=d, agency=Agency.objects.get(code="mash"), name=DISCUSSION_ATTENDEE, role="Team manager"
+    )
+    StrategyAction.objects.create(
+        discussion=d, description=DISCUSSION_ACTION, owner="Social worker", due_date=timezone.localdate()
+    )
+    return d
+
+
 @pytest.fixture
 def world(make_actor, partnership):
     """The enquiry, its items and one actor for each reader (see the module docstring)."""
@@ -153,11 +223,26 @@ def world(make_actor, partnership):
         referrer=recorder, screener=screener, subjects=[child(surname="Canarychild", nhs=nhs_number())]
     )
     gp_request, police_request = requests_send(screener, enquiry, "health-gp", "police")
+    from openmash.enquiries.services import agency_requests_create
+
+    [school_request] = agency_requests_create(
+        actor=manager,
+        enquiry_id=enquiry.pk,
+        agency_codes=["school-oak"],
+        question=QUESTION_SEALED,
+        question_sensitivity="sealed",
+    )
+    from openmash.enquiries.services import enquiry_rerate
+
+    enquiry.refresh_from_db()
+    enquiry_rerate(
+        actor=manager, enquiry_id=enquiry.pk, rag="red", reason=RAG_SEALED, version=enquiry.version, sensitivity="sealed"
+    )
     decide(manager, enquiry, outcomes=("assessment_s17",), threshold_level=3)
     contact = enquiry.contact
     kid = subject_person(contact)
     worker = make_actor("social_worker", "mash")
-    allocation_open(kid, worker)
+    allocation = allocation_open(kid, worker)
     gp = make_actor("researcher", "health-gp")
     items = {
         SEALED: item_give(gp, gp_request, SEALED, sensitivity="sealed", category="adoption"),
@@ -170,6 +255,21 @@ def world(make_actor, partnership):
     police = make_actor("researcher", "police")
     respond(police, police_request, summary="Known to police: one call-out", relevant_dates=POLICE_DATES)
     _sealed_entry(kid, SEALED_ENTRY)
+    _sealed_discussion(contact, manager)
+    from django.utils import timezone
+
+    from openmash.casework.models import RoutedContactReturn
+
+    # written directly (the contact was not routed to the worker): this test is about who reads the reason
+    RoutedContactReturn.objects.create(
+        contact=contact,
+        worker=worker.user,
+        allocation=allocation,
+        returned_at=timezone.now(),
+        returned_by=manager.user,
+        reason=RETURN_SEALED,
+        sensitivity="sealed",
+    )
     from openmash.messaging.services import message_post
 
     messages = [
@@ -212,6 +312,7 @@ def world(make_actor, partnership):
         "adult": adult,
         "gp_request": gp_request,
         "police_request": police_request,
+        "school_request": school_request,
         "items": items,
         "messages": messages,
         "actors": actors,
@@ -246,7 +347,16 @@ def _seen_by(actor, urls, method_not_allowed: set | None = None) -> dict[str, li
 # Who may see each canary before any release beyond the fixture's (the sealed item is released, yet sealed).
 MAY_SEE = {
     "gp researcher (owner)": {SEALED, FLAGGED, SENSITIVE, REFUSED, DATES, *MESSAGE_CANARIES},
-    "manager": {SEALED, FLAGGED, SENSITIVE, DATES, POLICE_DATES, SEALED_ENTRY, *MESSAGE_CANARIES},
+    "manager": {
+        SEALED,
+        FLAGGED,
+        SENSITIVE,
+        DATES,
+        POLICE_DATES,
+        SEALED_ENTRY,
+        *MESSAGE_CANARIES,
+        *PRACTITIONER_CANARIES,  # a sealed role, and the writer
+    },
     # not a sealed role: the GP's DATES are sealed with the GP's sealed items (finding C); the police's are not
     "screener": {SENSITIVE, POLICE_DATES, SEALED_ENTRY, MSG_SENSITIVE, MSG_SENSITIVE_FILE},
     # on the thread: the sensitive message (the hub and the allocated worker), never the sealed one
@@ -290,3 +400,4 @@ def test_the_allocated_worker_sees_the_sensitive_item_only_once_released_and_nev
     assert after[SENSITIVE] == [u for _n, u in pack]
     assert not (after[SEALED] or after[FLAGGED] or after[REFUSED] or after[DATES] or after[POLICE_DATES]), after
     assert not any(after[c] for c in MESSAGE_CANARIES), after  # the pack links to the thread, never shows it
+    assert not any(after[c] for c in PRACTITIONER_CANARIES), after  # the sealed discussion: held in the pack

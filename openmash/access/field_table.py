@@ -337,16 +337,29 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
     "subject_access": ("standard", "sensitive"),
 }
 
-#: The sensitivities of a hub case note (casework.CaseNote.sensitivity) each of its readers reads whole: the hub
-#: (casenote.view), the reader of the contact's MASH pack (the allocated worker), as for chronology entries
-#: (SENSITIVITIES), and the privacy officer's subject access export ("subject_access", as for messages). Sealed is
-#: never listed: a sealed note is read by the partnership's sealed roles and its author only
-#: (access.sharing.case_note_held).
-CASE_NOTE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
-    "hub": ("standard", "sensitive"),
-    "case_worker": ("standard", "sensitive"),
-    "subject_access": ("standard", "sensitive"),
+#: The sensitivities of practitioner free text written into a contact with the writer's chosen level (ADR 0017
+#: addendum), per kind, that each of its readers reads whole: the hub and the reader of the contact's MASH pack (the
+#: allocated worker; audience "case_worker"), as for chronology entries (SENSITIVITIES). Sealed is never listed: a
+#: sealed text is read by the partnership's sealed roles and its writer only (access.sharing.practitioner_text_held).
+#: "case_note": casework.CaseNote.text; "strategy_discussion": casework.StrategyDiscussion (rationale, absent
+#: agencies' reason, attendees, actions); "request_question": enquiries.AgencyRequest.question, read by the hub and
+#: the agency asked (audience "agency"); "rag_change_reason": enquiries.RagChange.reason, read by the hub (the
+#: enquiry's "working" group); "routed_return_reason": casework.RoutedContactReturn.reason (the closing allocation's
+#: reason), read by the hub on the contact page.
+PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "case_note": {
+        "hub": ("standard", "sensitive"),
+        "case_worker": ("standard", "sensitive"),
+        "subject_access": ("standard", "sensitive"),  # the privacy officer's subject access export, as for messages
+    },
+    "strategy_discussion": {"hub": ("standard", "sensitive"), "case_worker": ("standard", "sensitive")},
+    "request_question": {"hub": ("standard", "sensitive"), "agency": ("standard", "sensitive")},
+    "rag_change_reason": {"hub": ("standard", "sensitive")},
+    "routed_return_reason": {"hub": ("standard", "sensitive")},
 }
+
+#: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).
+CASE_NOTE_SENSITIVITIES: dict[str, tuple[str, ...]] = PRACTITIONER_TEXT_SENSITIVITIES["case_note"]
 
 #: The words the pages, the CSV and the PDF use for a field (the API uses the field name itself).
 FIELD_LABELS: dict[str, dict[str, str]] = {

@@ -172,40 +172,109 @@ def answer_text_held(actor, request, *, items=None, roles: frozenset[str] | None
     return answer_text_sensitivity(req, items) == "sealed" and not _sees_sealed(actor, roles)
 
 
+def practitioner_text_held(
+    actor,
+    level: str,
+    author_id,
+    *,
+    kind: str = "case_note",
+    audience: str | None = None,
+    roles: frozenset[str] | None = None,
+) -> bool:
+    """THE rule for practitioner free text written into a contact for several readers with the writer's chosen
+    sensitivity (a case note, a strategy discussion, ...: ADR 0017 addendum): whether its text (and writer) are held
+    back from this actor, who may read the record it belongs to. Never for its writer (`author_id`); a sealed text
+    for anyone whose role is not one the partnership names for sealed items (`roles`, default sealed_roles()); a
+    standard or sensitive one for a reader whose audience (`audience`, default "hub" for the hub and "case_worker"
+    for anyone else: the reader of the MASH pack) field_table.PRACTITIONER_TEXT_SENSITIVITIES[kind] does not list it
+    for. An unknown level is sealed. Out: a bool (True also for no actor)."""
+    if actor is None:
+        return True
+    if author_id is not None and author_id == actor.user.pk:
+        return False
+    level = level if level in SENSITIVITY_ORDER else "sealed"
+    if level == "sealed":
+        return not _sees_sealed(actor, roles)
+    if audience is None:
+        audience = "hub" if actor.is_hub else "case_worker"
+    return level not in field_table.PRACTITIONER_TEXT_SENSITIVITIES.get(kind, {}).get(audience, ())
+
+
 def case_note_held(actor, note, *, roles: frozenset[str] | None = None, basis: str = "") -> bool:
     """Whether a hub case note's text and author are held back from this actor, who reads the contact's case notes
     (the hub, or a reader of its MASH pack; `basis` "subject_access" for the privacy officer's subject access
-    export): never for its author; a sealed note for anyone whose role is not one the partnership names for sealed
-    items (`roles`, default sealed_roles()); a standard or sensitive one for a reader whose audience (`basis`, else
-    "hub" or "case_worker") field_table.CASE_NOTE_SENSITIVITIES does not list it for. An unknown level is sealed.
-    In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
-    if actor is None:
-        return True
-    if note.author_id == actor.user.pk:
-        return False
-    level = note.sensitivity if note.sensitivity in SENSITIVITY_ORDER else "sealed"
-    if level == "sealed":
-        return not _sees_sealed(actor, roles)
-    audience = basis or ("hub" if actor.is_hub else "case_worker")
-    return level not in field_table.CASE_NOTE_SENSITIVITIES.get(audience, ())
+    export): practitioner_text_held with the note's level and author (kind "case_note", audience `basis` when
+    given). In: the actor, a casework.CaseNote. Out: a bool (True also for no actor)."""
+    return practitioner_text_held(
+        actor, note.sensitivity, note.author_id, kind="case_note", audience=basis or None, roles=roles
+    )
 
 
-def case_note_sensitivity_hints() -> dict[str, str]:
-    """The plain-English hint under each sensitivity on the case note form: who reads a note at that level
-    (case_note_held, in words), naming the partnership's sealed roles."""
+def strategy_discussion_held(actor, discussion, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a strategy discussion's text (rationale, why police or health were absent, attendees, actions) and
+    who recorded it are held back from this actor, who reads the contact's discussions (the hub, or a reader of its
+    MASH pack): practitioner_text_held with the discussion's level and recorder (kind "strategy_discussion"). When
+    it was held and recorded, and the section 47 decision (also in the chronology), stay shown. In: the actor, a
+    casework.StrategyDiscussion. Out: a bool (True also for no actor)."""
+    return practitioner_text_held(
+        actor, discussion.sensitivity, discussion.recorded_by_id, kind="strategy_discussion", roles=roles
+    )
+
+
+def request_question_held(actor, request, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the question of an information request (enquiries.AgencyRequest.question) is held back from this
+    actor, who reads the request (the hub on the enquiry; the agency asked in its inbox and on the request page):
+    practitioner_text_held with the question's level and the hub user who asked (kind "request_question"; audience
+    "hub" for the hub, "agency" for anyone else). A sealed question is read by the sealed roles and the asker only:
+    the agency asked sees that a question is held and answers what it knows. In: the actor, an AgencyRequest.
+    Out: a bool (True also for no actor)."""
+    return practitioner_text_held(
+        actor,
+        request.question_sensitivity,
+        request.requested_by_id,
+        kind="request_question",
+        audience=None if actor is None else ("hub" if actor.is_hub else "agency"),
+        roles=roles,
+    )
+
+
+def rag_change_reason_held(actor, change, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason of a RAG rating or re-rating (enquiries.RagChange.reason) and who gave it are held back
+    from this actor, who reads the enquiry's rating history (the hub): practitioner_text_held with the change's level
+    and writer (kind "rag_change_reason"). The ratings and times stay shown. In: the actor, a RagChange. Out: a
+    bool (True also for no actor)."""
+    return practitioner_text_held(actor, change.sensitivity, change.changed_by_id, kind="rag_change_reason", roles=roles)
+
+
+def routed_return_reason_held(actor, returned, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason given for a routed contact's return to the screening queue (casework.RoutedContactReturn:
+    the closing allocation's reason) is held back from this actor, who reads the contact's returns (the hub):
+    practitioner_text_held with the return's level and who closed the allocation (kind "routed_return_reason"). When
+    it came back and from whom stay shown. In: the actor, a RoutedContactReturn. Out: a bool (True also for no
+    actor)."""
+    return practitioner_text_held(
+        actor, returned.sensitivity, returned.returned_by_id, kind="routed_return_reason", roles=roles
+    )
+
+
+def case_note_sensitivity_hints(noun: str = "note", standard: str = "") -> dict[str, str]:
+    """The plain-English hint under each sensitivity on the case note form (and the other practitioner texts'
+    forms, `noun` naming what is written: "note", "discussion", "question", ...; `standard` the standard level's
+    hint when its readers are not the hub and the pack's): who reads it at that level (practitioner_text_held, in
+    words), naming the partnership's sealed roles."""
     roles = sealed_roles()
     names = [str(r.label) for r in Role if r.value in roles]
     names = [(n[0].lower() + n[1:] if n[1:2].islower() else n) + "s" for n in names]  # "MASH managers"
     who = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return {
-        "standard": "The MASH can read it, and so can the allocated social worker in the MASH pack.",
+        "standard": standard or "The MASH can read it, and so can the allocated social worker in the MASH pack.",
         "sensitive": (
             "For example mental or sexual health, or police intelligence with its grading. The same people can read "
             "it, and it is marked as sensitive wherever it is shown."
         ),
         "sealed": (
             "For example a refuge address, a protected referrer, an adoption or sensitive NHS details. Only "
-            f"{who} can read it. Everyone else sees only that a note is held, not what it says or who wrote it."
+            f"{who} can read it. Everyone else sees only that a {noun} is held, not what it says or who wrote it."
         ),
     }
 
@@ -544,7 +613,12 @@ __all__ = [
     "sealed_role_choices",
     "answer_text_sensitivity",
     "answer_text_held",
+    "practitioner_text_held",
     "case_note_held",
+    "strategy_discussion_held",
+    "request_question_held",
+    "rag_change_reason_held",
+    "routed_return_reason_held",
     "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",

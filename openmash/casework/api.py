@@ -87,7 +87,10 @@ class ActionIn(CleanSchema):
 class StrategyDiscussionIn(CleanSchema):
     """A strategy discussion. Police and health should take part (Working Together 2023): if no attendee is from
     a police or health agency, missing_agencies_reason must say why. section47: whether a section 47 enquiry
-    starts, with its rationale. Only for a contact whose decision or screening outcome was a strategy discussion."""
+    starts, with its rationale. Only for a contact whose decision or screening outcome was a strategy discussion.
+    sensitivity: standard (default), sensitive or sealed (only the partnership's sealed roles and the recorder read
+    a sealed discussion's rationale, absent agencies' reason, attendees and actions:
+    access.sharing.strategy_discussion_held); anything else 422."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"rationale", "missing_agencies_reason"})
     held_at: dt.datetime
@@ -96,6 +99,7 @@ class StrategyDiscussionIn(CleanSchema):
     rationale: str
     actions: list[ActionIn] = Field(default_factory=list, max_length=30)
     missing_agencies_reason: str = ""
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 class AttendeeOut(Schema):
@@ -113,10 +117,16 @@ class ActionOut(Schema):
 
 
 class StrategyDiscussionOut(Schema):
+    """A strategy discussion as recorded. sensitivity: standard, sensitive or sealed; held: true when its
+    sensitivity keeps its text from the reader (access.sharing.strategy_discussion_held): then rationale and
+    missing_agencies_reason are "" and attendees and actions empty; held_at, section47 and recorded_at are given."""
+
     id: UUID
     contact_id: UUID
     enquiry_id: UUID | None
     held_at: dt.datetime
+    sensitivity: Literal["standard", "sensitive", "sealed"]
+    held: bool
     section47: bool
     rationale: str
     missing_agencies_reason: str
@@ -287,8 +297,13 @@ class AllocateTogetherIn(CleanSchema):
 
 
 class AllocationCloseIn(CleanSchema):
+    """Why the allocation closes. sensitivity: the reason's, standard (default), sensitive or sealed (kept with each
+    contact the closing sends back to the screening queue; a sealed reason is read by the partnership's sealed roles
+    and its writer only: access.sharing.routed_return_reason_held); anything else 422."""
+
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     reason: str = Field(max_length=500)
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 # --- presenters ---------------------------------------------------------------------------------------------------
@@ -321,12 +336,23 @@ def _note_link(n) -> dict:
 
 
 def discussion_out(d) -> dict:
-    return {
+    """StrategyDiscussionOut of a discussion marked by casework.selectors.discussions_marked (unmarked counts as
+    held: deny by default)."""
+    held = getattr(d, "held", True)
+    out = {
         "id": d.id,
         "contact_id": d.contact_id,
         "enquiry_id": d.enquiry_id,
         "held_at": d.held_at,
+        "sensitivity": d.sensitivity,
+        "held": held,
         "section47": d.section47,
+        "recorded_at": d.recorded_at,
+    }
+    if held:
+        return {**out, "rationale": "", "missing_agencies_reason": "", "attendees": [], "actions": []}
+    return {
+        **out,
         "rationale": d.rationale,
         "missing_agencies_reason": d.missing_agencies_reason,
         "attendees": [
@@ -551,7 +577,9 @@ def allocations_assign(request, contact_id: UUID, payload: AllocateTogetherIn):
 @router.post("/allocations/{allocation_id}/close", response=AllocationOut, summary="Close an allocation")
 def allocation_close(request, allocation_id: UUID, payload: AllocationCloseIn):
     return allocation_out(
-        services.allocation_close(actor=request.actor, allocation_id=allocation_id, reason=payload.reason)
+        services.allocation_close(
+            actor=request.actor, allocation_id=allocation_id, reason=payload.reason, sensitivity=payload.sensitivity
+        )
     )
 
 

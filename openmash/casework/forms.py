@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from openmash.access.sharing import case_note_sensitivity_hints
 from openmash.casework.choices import CaseNoteType
-from openmash.casework.services import MAX_ACTIONS, MAX_ATTENDEES, MAX_TEXT, NOTE_SENSITIVITY_MESSAGE
+from openmash.casework.services import (
+    CLOSE_SENSITIVITY_MESSAGE,
+    DISCUSSION_SENSITIVITY_MESSAGE,
+    MAX_ACTIONS,
+    MAX_ATTENDEES,
+    MAX_TEXT,
+    NOTE_SENSITIVITY_MESSAGE,
+)
 from openmash.core.text import CleanTextFormMixin
 from openmash.sharing.choices import ItemSensitivity
 from openmash.web.forms import GovukDateField, required_when
@@ -125,6 +132,25 @@ class StrategyDiscussionForm(CleanTextFormMixin, forms.Form):
             widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
         )
     )
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is this discussion?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,  # standard when not sent, as in the API; a value not in the list is an error
+        widget=forms.RadioSelect,
+        help_text="This decides who can read the rationale, attendees and actions. You can always read what you "
+        "record.",
+        error_messages={"invalid_choice": DISCUSSION_SENSITIVITY_MESSAGE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads a discussion at that level (access.sharing.strategy_discussion_held,
+        #: in words, as the case note form's)
+        self.sensitivity_hints = case_note_sensitivity_hints("discussion")
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
 
     def clean(self):
         cleaned = super().clean()
@@ -205,3 +231,21 @@ class AllocationCloseForm(CleanTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         error_messages={"required": "Enter why the allocation is closing"},
     )
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is the reason?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,  # standard when not sent, as in the API; a value not in the list is an error
+        widget=forms.RadioSelect,
+        help_text="This decides who can read the reason if a contact goes back to the MASH. You can always read what "
+        "you write.",
+        error_messages={"invalid_choice": CLOSE_SENSITIVITY_MESSAGE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads the reason (access.sharing.routed_return_reason_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints("reason", standard="The MASH can read it.")
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD

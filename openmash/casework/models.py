@@ -53,6 +53,10 @@ class StrategyDiscussion(BaseModel):
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    #: The recorder's choice (standard, sensitive, sealed: the words of a contributed item, as a case note's). A
+    #: sealed discussion's text (rationale, absent agencies' reason, attendees, actions) is read by the partnership's
+    #: sealed roles and its recorder only (access.sharing.strategy_discussion_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
 
     class Meta:
         ordering = ["-held_at"]
@@ -114,6 +118,9 @@ class RoutedContactReturn(BaseModel):
     returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = EncryptedTextField(max_length=500)
     previous_screening = EncryptedJSONField(null=True, blank=True)
+    #: The level the closer chose for their reason (standard, sensitive, sealed, as a case note's). A sealed reason is
+    #: read by the partnership's sealed roles and its writer only (access.sharing.routed_return_reason_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
 
     class Meta:
         ordering = ["-returned_at"]

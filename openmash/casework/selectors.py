@@ -27,7 +27,13 @@ from openmash.access.policy import (
     people_visible_ids,
     require,
 )
-from openmash.access.sharing import case_note_held, items_shown, sealed_roles
+from openmash.access.sharing import (
+    case_note_held,
+    items_shown,
+    routed_return_reason_held,
+    sealed_roles,
+    strategy_discussion_held,
+)
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.casework.models import CaseNote, StrategyDiscussion
 from openmash.contacts.models import Contact, ContactPerson
@@ -59,6 +65,17 @@ def notes_marked(actor, notes) -> list[CaseNote]:
     for n in notes:
         n.held = case_note_held(actor, n, roles=roles)
     return notes
+
+
+def discussions_marked(actor, discussions) -> list[StrategyDiscussion]:
+    """`discussions` with ``held`` set on each (access.sharing.strategy_discussion_held: its rationale, absent
+    agencies' reason, attendees, actions and recorder are held from the actor by its sensitivity), for the pages and
+    the API, which show a held discussion's times and section 47 decision only."""
+    discussions = list(discussions)
+    roles = sealed_roles() if discussions else None
+    for d in discussions:
+        d.held = strategy_discussion_held(actor, d, roles=roles)
+    return discussions
 
 
 @transaction.atomic
@@ -113,10 +130,11 @@ def case_notes_for_subject_access(*, actor, contact_ids) -> list[dict]:
 
 @transaction.atomic
 def strategy_discussions_for_contact(*, actor, contact_id) -> list[StrategyDiscussion]:
-    """The strategy discussions recorded on a contact, latest first, with attendees and actions. Audited."""
+    """The strategy discussions recorded on a contact, latest first, with attendees and actions and ``held``
+    (discussions_marked). Audited: a "list" event per discussion, held ones included."""
     require(actor, "casenote.view")
     contact = contact_get_for(actor, contact_id)
-    discussions = list(_discussions_qs().filter(contact=contact))
+    discussions = discussions_marked(actor, _discussions_qs().filter(contact=contact))
     audit_record_many(actor=actor, action="list", objects=discussions, reason="strategy discussions")
     return discussions
 
@@ -347,7 +365,7 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         requests=requests,
         responses_withheld=withheld,
         notes=notes_marked(actor, _notes_qs().filter(contact=contact)),
-        discussions=list(_discussions_qs().filter(contact=contact)),
+        discussions=discussions_marked(actor, _discussions_qs().filter(contact=contact)),
         allocations=allocations,
         closable_ids=set(
             allocations_closable(actor).filter(pk__in=[a.pk for a in allocations]).values_list("pk", flat=True)
@@ -406,6 +424,9 @@ def routed_contact_state(*, actor, contact) -> dict:
         and routed_contacts_to_acknowledge(actor).filter(pk=contact.pk).exists()
     )
     returns = list(RoutedContactReturn.objects.filter(contact=contact).select_related("worker")) if actor.is_hub else []
+    roles = sealed_roles() if returns else None
+    for r in returns:  # the reason as the reader may read it (access.sharing.routed_return_reason_held)
+        r.held = routed_return_reason_held(actor, r, roles=roles)
     return {"receipt": receipt, "can_acknowledge": can_ack, "returns": returns}
 
 

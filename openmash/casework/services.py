@@ -123,6 +123,10 @@ CORRECT_OWN_NOTES_ONLY = "A case note can be corrected only by the person who wr
 CORRECT_HELD_NOTE = "You cannot correct a case note you do not have access to."
 #: The error for a case note sensitivity that is not standard, sensitive or sealed.
 NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
+#: The same for a strategy discussion.
+DISCUSSION_SENSITIVITY_MESSAGE = "Select how sensitive the discussion is: standard, sensitive or sealed"
+#: The same for the reason an allocation closes (a returned contact's reason).
+CLOSE_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
 
 
 @transaction.atomic
@@ -262,13 +266,15 @@ def strategy_discussion_record(
     rationale: str,
     actions: list[dict] | None = None,
     missing_agencies_reason: str = "",
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> StrategyDiscussion:
     """Record a strategy discussion as its own step, after the decision (or screening outcome) that called for it.
 
     In: the contact's id; when it was held (not in the future, not before the contact was received); attendees as
     [{"agency_code", "name", "role"}] (at least one; police and health must take part, Working Together 2023, or
     `missing_agencies_reason` says why not); the decision on a section 47 enquiry (True/False) with its rationale;
-    actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held).
+    actions as [{"description", "owner", "owner_agency_code" (optional), "due_date"}] (due on or after the day held);
+    the sensitivity (standard, sensitive or sealed: who reads its text, access.sharing.strategy_discussion_held).
     Out: the StrategyDiscussion. Raises PermissionDenied, NotFound, ValidationFailed (field messages; attendee and
     action fields keyed attendees.<i>.field and actions.<i>.field).
     """
@@ -285,6 +291,7 @@ def strategy_discussion_record(
         rationale=rationale,
         actions=actions,
         missing_agencies_reason=missing_agencies_reason,
+        sensitivity=sensitivity,
         now=now,
     )
     if errors:
@@ -299,6 +306,7 @@ def strategy_discussion_record(
         missing_agencies_reason=reason if missing else "",
         recorded_by=actor.user,
         recorded_at=now,
+        sensitivity=sensitivity,
     )
     StrategyAttendee.objects.bulk_create([StrategyAttendee(discussion=discussion, **a) for a in attendee_rows])
     StrategyAction.objects.bulk_create([StrategyAction(discussion=discussion, **a) for a in action_rows])
@@ -306,9 +314,12 @@ def strategy_discussion_record(
         actor=actor,
         action="create",
         obj=discussion,
-        reason=reason if missing else "",
+        # the absent agencies' reason is the discussion's text: in the audit trail only when standard (the trail's
+        # readers are not the discussion's; access.sharing.strategy_discussion_held)
+        reason=reason if missing and sensitivity == ItemSensitivity.STANDARD else "",
         detail={
             "contact": str(contact.pk),
+            "sensitivity": sensitivity,
             "section47": bool(section47),
             "agencies": sorted({a["agency"].code for a in attendee_rows}),
             "actions": len(action_rows),
@@ -336,12 +347,14 @@ def strategy_discussion_errors(
     rationale: str,
     actions: list[dict] | None = None,
     missing_agencies_reason: str = "",
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> dict[str, list[str]]:
     """Every domain problem with a strategy discussion, without recording it (so a page can show all errors at once).
 
     In: as `strategy_discussion_record`; any value may be missing (None or "") when the page could not read it.
     Out: {field key: [messages]} keyed as `strategy_discussion_record` raises them (held_at, section47, rationale,
-    missing_agencies_reason, attendees, attendees.<i>.field, actions.<i>.field, contact); empty when all is well.
+    missing_agencies_reason, sensitivity, attendees, attendees.<i>.field, actions.<i>.field, contact); empty when all
+    is well.
     Writes nothing. Raises PermissionDenied, NotFound.
     """
     require(actor, "strategy.record")
@@ -356,13 +369,14 @@ def strategy_discussion_errors(
         rationale=rationale,
         actions=actions,
         missing_agencies_reason=missing_agencies_reason,
+        sensitivity=sensitivity or ItemSensitivity.STANDARD,
         now=timezone.now(),
     )
     return errors
 
 
 def _strategy_discussion_check(
-    contact, *, held_at, attendees, section47, rationale, actions, missing_agencies_reason, now
+    contact, *, held_at, attendees, section47, rationale, actions, missing_agencies_reason, now, sensitivity="standard"
 ) -> tuple:
     """The one set of strategy discussion rules: (errors, held, rationale, reason, attendees, missing, actions)."""
     errors: dict[str, list[str]] = {}
@@ -377,6 +391,8 @@ def _strategy_discussion_check(
         _err(errors, "section47", "Select whether a section 47 enquiry will start")
     rationale = _clean(rationale, "rationale", errors, label="rationale for the section 47 decision", required=True)
     reason = _clean(missing_agencies_reason, "missing_agencies_reason", errors, label="reason", required=False)
+    if sensitivity not in ItemSensitivity.values:
+        _err(errors, "sensitivity", DISCUSSION_SENSITIVITY_MESSAGE)
 
     attendee_rows = _attendees(attendees or [], errors)
     types = {a["agency"].agency_type for a in attendee_rows}
@@ -499,10 +515,14 @@ def allocations_assign_together(*, actor, contact_id, person_ids: list, worker_m
 
 
 @transaction.atomic
-def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
+def allocation_close(
+    *, actor, allocation_id, reason: str, sensitivity: str = ItemSensitivity.STANDARD
+) -> CaseAllocation:
     """Close an open allocation: the worker's (and team's) access to the child's record and MASH packs ends.
 
-    In: the allocation's id and a reason (required, at most 500 characters). A hub manager may close any open
+    In: the allocation's id and a reason (required, at most 500 characters) with its sensitivity (standard,
+    sensitive or sealed: who reads it as a returned contact's reason, access.sharing.routed_return_reason_held; not
+    written into the audit event's reason unless standard). A hub manager may close any open
     allocation; a social worker their own. Out: the closed allocation, with `returned` set to the contacts sent back
     to the screening queue.
 
@@ -512,10 +532,12 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     managers are told of the closure, the hub of each returned contact, and the worker when a manager closed it
     (notifications carry references and names of staff, never personal data about the family).
     Raises NotFound (not open, or not theirs; a second close of the same allocation finds nothing open),
-    ValidationFailed (no reason)."""
+    ValidationFailed (no reason; a sensitivity not in the list)."""
     require(actor, "allocation.close")
     errors: dict[str, list[str]] = {}
     reason = _clean(reason, "reason", errors, label="reason for closing", required=True, limit=500)
+    if sensitivity not in ItemSensitivity.values:
+        _err(errors, "sensitivity", CLOSE_SENSITIVITY_MESSAGE)
     pk = _uuid_or_none(allocation_id)
     allocation = allocations_closable(actor).select_for_update().filter(pk=pk).first() if pk is not None else None
     if allocation is None:
@@ -527,13 +549,19 @@ def allocation_close(*, actor, allocation_id, reason: str) -> CaseAllocation:
     if not won:
         raise NotFound()
     allocation.refresh_from_db()
-    returned = routed_contacts_return(actor=actor, allocation=allocation, reason=reason, when=now)
+    returned = routed_contacts_return(
+        actor=actor, allocation=allocation, reason=reason, when=now, sensitivity=sensitivity
+    )
     audit_record(
         actor=actor,
         action="close",
         obj=allocation,
-        reason=reason,
-        detail={"person": str(allocation.person_id), "returned": [str(c.pk) for c in returned]},
+        reason=reason if sensitivity == ItemSensitivity.STANDARD else "",
+        detail={
+            "person": str(allocation.person_id),
+            "returned": [str(c.pk) for c in returned],
+            "sensitivity": sensitivity,
+        },
     )
     chronology_add(
         person_ids=[allocation.person_id],
@@ -591,7 +619,9 @@ def _unacknowledged_routed(worker, person_ids) -> list:
     )
 
 
-def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, when: dt.datetime) -> list[Contact]:
+def routed_contacts_return(
+    *, actor, allocation: CaseAllocation, reason: str, when: dt.datetime, sensitivity: str = ItemSensitivity.STANDARD
+) -> list[Contact]:
     """Send back to the hub's screening queue the contacts passed to `allocation.worker` about the allocation's child
     that the worker has not acknowledged (RoutedContactReceipt) and that no other open allocation of the worker still
     covers (a sibling still allocated to them keeps the contact theirs). Call inside the closing transaction, after
@@ -665,14 +695,20 @@ def routed_contacts_return(*, actor, allocation: CaseAllocation, reason: str, wh
             returned_by=actor.user,
             reason=reason,
             previous_screening=previous,
+            sensitivity=sensitivity,
         )
         contact.refresh_from_db()
         audit_record(
             actor=actor,
             action="return",
             obj=contact,
-            reason=reason,
-            detail={"from": "allocated_worker", "worker": worker.pk, "allocation": str(allocation.pk)},
+            reason=reason if sensitivity == ItemSensitivity.STANDARD else "",  # the reason's readers are not the trail's
+            detail={
+                "from": "allocated_worker",
+                "worker": worker.pk,
+                "allocation": str(allocation.pk),
+                "sensitivity": sensitivity,
+            },
         )
         chronology_add(
             person_ids=_subject_ids(contact),

@@ -140,6 +140,7 @@ def _row_errors(errors: dict[str, list[str]], form, attendees, actions) -> None:
         "section47": "section47",
         "rationale": "rationale",
         "missing_agencies_reason": "missing_agencies_reason",
+        "sensitivity": "sensitivity",
     }
 
     def add(target, name, msg):
@@ -177,6 +178,7 @@ def _strategy_values(form, attendees, actions) -> dict:
         "rationale": cd.get("rationale") or "",
         "actions": [f.cleaned_data for f in actions.forms if not f.is_blank()],
         "missing_agencies_reason": cd.get("missing_agencies_reason") or "",
+        "sensitivity": cd.get("sensitivity") or "standard",
     }
 
 
@@ -385,6 +387,15 @@ def pack(request, contact_id, close_form=None, status=200):
         ],
         "close_form": close_form or AllocationCloseForm(),
         "close_target": request.POST.get("allocation_id", "") if close_form is not None else "",
+        # each allocation's own close form (ids unique on the page), the one posted with its errors
+        "close_forms": {
+            a.pk: (
+                close_form
+                if close_form is not None and request.POST.get("allocation_id", "") == str(a.pk)
+                else AllocationCloseForm(auto_id=f"id_{a.pk}_%s")
+            )
+            for a in found.allocations
+        },
         "form": close_form,
         "errors": _summary(close_form) if close_form is not None else [],
         "can_allocate": can(actor, "allocation.assign"),
@@ -402,7 +413,10 @@ def allocation_close(request, contact_id, allocation_id):
     if form.is_valid():
         try:
             closed = services.allocation_close(
-                actor=request.actor, allocation_id=allocation_id, reason=form.cleaned_data["reason"]
+                actor=request.actor,
+                allocation_id=allocation_id,
+                reason=form.cleaned_data["reason"],
+                sensitivity=form.cleaned_data.get("sensitivity") or "standard",
             )
         except ValidationFailed as exc:
             apply_service_errors(form, exc)

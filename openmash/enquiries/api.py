@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import agency_request_urgency, answer_shown, early_help_case_details, field_access
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
-from openmash.access.sharing import items_text, sealed_roles
+from openmash.access.sharing import items_text, rag_change_reason_held, request_question_held, sealed_roles
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -101,7 +101,13 @@ class AgencyRequestOut(Schema):
     due_at: dt.datetime
     overdue: bool
     escalated: bool
-    question: str
+    question: str = Field(description='"" when question_held')
+    question_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    question_held: bool = Field(
+        False,
+        description="the question's sensitivity keeps it from this reader (access.sharing.request_question_held): "
+        "only that a question was asked, when and of whom is given",
+    )
     response: ResponseOut | None
     items: list[ItemOut] = Field(
         default_factory=list,
@@ -110,9 +116,14 @@ class AgencyRequestOut(Schema):
 
 
 class RagChangeOut(Schema):
+    """A rating or re-rating. reason_held: its reason's sensitivity keeps it from this reader
+    (access.sharing.rag_change_reason_held): then reason is ""."""
+
     from_rag: str
     to_rag: str
     reason: str
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    reason_held: bool = False
     changed_at: dt.datetime
     due_at: dt.datetime
 
@@ -163,20 +174,28 @@ class EnquiryOut(EnquirySummaryOut):
 
 
 class RagIn(CleanSchema):
+    """A re-rating with its reason. sensitivity: the reason's, standard (default), sensitive or sealed (a sealed
+    reason is read by the partnership's sealed roles and its writer only: access.sharing.rag_change_reason_held);
+    anything else 422."""
+
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     rag: str = Field(max_length=20)
     reason: str
     version: int = Field(ge=1, le=DB_INT_MAX)
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 class AgencyRequestsIn(CleanSchema):
     """Agencies to ask. `question` goes to all of them; `questions` (agency code -> text) gives one agency its own
-    question. Blank: the default question (enquiries.choices.DEFAULT_REQUEST_QUESTION)."""
+    question. Blank: the default question (enquiries.choices.DEFAULT_REQUEST_QUESTION). `question_sensitivity`:
+    standard (default), sensitive or sealed, for every question sent (a sealed question is read by the partnership's
+    sealed roles and the asker only, not the agency asked: access.sharing.request_question_held); anything else 422."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"question", "questions"})
     agency_codes: list[str] = Field(max_length=20)
     question: str = ""
     questions: dict[str, str] = Field(default_factory=dict)
+    question_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 class ResponseIn(CleanSchema):
@@ -256,7 +275,13 @@ class InboxItemOut(Schema):
     requested_at: dt.datetime
     due_at: dt.datetime
     overdue: bool
-    question: str
+    question: str = Field(description='"" when question_held')
+    question_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    question_held: bool = Field(
+        False,
+        description="the question's sensitivity keeps it from this reader (access.sharing.request_question_held): "
+        "the agency asked answers what it knows",
+    )
     subjects: list[InboxSubjectOut]
     household: list[InboxSubjectOut] = []
     people_until: dt.datetime | None = None
@@ -487,7 +512,7 @@ def enquiry_out(e, actor) -> dict:
                 "due_at": r.due_at,
                 "overdue": r.status == "open" and r.due_at < now,
                 "escalated": r.escalated_at is not None,
-                "question": r.question if "requests" in f else "",
+                **_question(actor, r, shown="requests" in f),
                 **_answer(r, actor, items[r.pk], roles),
             }
             for r in reqs
@@ -498,7 +523,9 @@ def enquiry_out(e, actor) -> dict:
             {
                 "from_rag": c.from_rag,
                 "to_rag": c.to_rag,
-                "reason": c.reason,
+                "reason": "" if rag_change_reason_held(actor, c) else c.reason,
+                "sensitivity": c.sensitivity,
+                "reason_held": rag_change_reason_held(actor, c),
                 "changed_at": c.changed_at,
                 "due_at": c.due_at,
             }
@@ -533,7 +560,12 @@ def enquiry_detail(request, enquiry_id: UUID):
 @router.post("/enquiries/{enquiry_id}/rag", response=EnquiryOut, summary="Re-rate an enquiry (reason required)")
 def enquiry_rag(request, enquiry_id: UUID, payload: RagIn):
     services.enquiry_rerate(
-        actor=request.actor, enquiry_id=enquiry_id, rag=payload.rag, reason=payload.reason, version=payload.version
+        actor=request.actor,
+        enquiry_id=enquiry_id,
+        rag=payload.rag,
+        reason=payload.reason,
+        version=payload.version,
+        sensitivity=payload.sensitivity,
     )
     out = enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor)
     # the version this edit made (the service changed it only from payload.version): read back after the commit, a
@@ -552,6 +584,7 @@ def enquiry_requests(request, enquiry_id: UUID, payload: AgencyRequestsIn):
         agency_codes=payload.agency_codes,
         question=payload.question,
         questions=payload.questions,
+        question_sensitivity=payload.question_sensitivity,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor))
 
@@ -576,6 +609,17 @@ def _people_out(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "person_id"} for row in rows]
 
 
+def _question(actor, r, *, shown: bool = True) -> dict:
+    """An information request's question as this reader may read it: its level, whether it is held from them
+    (access.sharing.request_question_held) and its text ("" when held or not `shown`)."""
+    held = request_question_held(actor, r)
+    return {
+        "question": r.question if shown and not held else "",
+        "question_sensitivity": r.question_sensitivity,
+        "question_held": held,
+    }
+
+
 def inbox_item(actor, r, now, items: list | None = None, roles=None) -> dict:
     # The minimum identifying details, decided by access.fields (the same answer as the web inbox).
     people = request_people(actor, r.enquiry.contact, request=r)
@@ -589,7 +633,7 @@ def inbox_item(actor, r, now, items: list | None = None, roles=None) -> dict:
         "requested_at": r.requested_at,
         "due_at": r.due_at,
         "overdue": r.status == "open" and r.due_at < now,
-        "question": r.question,
+        **_question(actor, r),
         "subjects": _people_out([p for p in people if p["role"] == "child"]),
         "household": _people_out([p for p in people if p["role"] == "adult"]),
         "people_until": getattr(r, "people_until", None),

@@ -13,6 +13,7 @@ from openmash.enquiries.choices import (
     ScreeningOutcome,
     Sensitivity,
 )
+from openmash.sharing.choices import ItemSensitivity
 
 User = settings.AUTH_USER_MODEL
 
@@ -65,6 +66,10 @@ class RagChange(BaseModel):
     to_rag = models.CharField(max_length=20)
     reason = EncryptedTextField(blank=True)
     changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    #: The rater's choice for the reason (standard, sensitive, sealed, as a case note's; the first rating's reason is
+    #: the screening rationale and takes its level). A sealed reason is read by the partnership's sealed roles and its
+    #: writer only (access.sharing.rag_change_reason_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
     changed_at = models.DateTimeField()
     due_at = models.DateTimeField()
 
@@ -81,6 +86,10 @@ class AgencyRequest(VersionedModel):
     requested_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)
     question = EncryptedTextField(blank=True)
+    #: The asker's choice for the question (standard, sensitive, sealed: the words of a contributed item, as a case
+    #: note's). A sealed question is read by the partnership's sealed roles and the asker only
+    #: (access.sharing.request_question_held).
+    question_sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When the decision closed it unanswered.")

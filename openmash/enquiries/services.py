@@ -67,6 +67,7 @@ from openmash.partnership.selectors import partnership_settings_get, rag_level_g
 from openmash.people.linking import intake_links_confirm
 from openmash.people.selectors import open_allocation_for
 from openmash.people.services import chronology_add
+from openmash.sharing.choices import ItemSensitivity
 
 MAX_TEXT = 10000
 
@@ -475,12 +476,18 @@ def _tell_referrer(contact: Contact) -> None:
 
 
 @transaction.atomic
-def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) -> Enquiry:
-    """Change the RAG rating. Needs a reason; recomputes the enquiry's and open requests' deadlines."""
+def enquiry_rerate(
+    *, actor, enquiry_id, rag: str, reason: str, version: int, sensitivity: str = "standard"
+) -> Enquiry:
+    """Change the RAG rating. Needs a reason; recomputes the enquiry's and open requests' deadlines. `sensitivity`:
+    the reason's, standard (default), sensitive or sealed (who reads it: access.sharing.rag_change_reason_held).
+    Errors: ValidationFailed (rag, reason, sensitivity), Conflict (changed meanwhile or decided)."""
     require(actor, "enquiry.rate")
     enquiry = enquiry_get_for(actor, enquiry_id)
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, required=True, label="reason for the new rating")
+    if sensitivity not in ItemSensitivity.values:
+        errors.setdefault("sensitivity", []).append(REASON_SENSITIVITY_MESSAGE)
     now = timezone.now()
     due = _rag_due(rag, now, errors, immediate_risk=enquiry.contact.immediate_risk)
     if enquiry.version != version or enquiry.status != EnquiryStatus.OPEN:
@@ -502,13 +509,16 @@ def enquiry_rerate(*, actor, enquiry_id, rag: str, reason: str, version: int) ->
         changed_by=actor.user,
         changed_at=now,
         due_at=due,
+        sensitivity=sensitivity,
     )
     AgencyRequest.objects.filter(enquiry=enquiry, status=RequestStatus.OPEN).update(
         due_at=agency_due_at(enquiry_due=due, now=now, immediate_risk=enquiry.contact.immediate_risk),
         escalated_at=None,
         version=F("version") + 1,
     )
-    audit_record(actor=actor, action="update", obj=enquiry, detail={"rag": [enquiry.rag, rag]})
+    audit_record(
+        actor=actor, action="update", obj=enquiry, detail={"rag": [enquiry.rag, rag], "sensitivity": sensitivity}
+    )
     chronology_add(
         person_ids=_subject_ids(enquiry.contact),
         occurred_at=now,
@@ -529,8 +539,20 @@ class _OutsideAgreementRefused(Exception):
         self.enquiry, self.refused = enquiry, refused
 
 
+#: The error for a RAG change reason's sensitivity that is not standard, sensitive or sealed.
+REASON_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
+#: The error for a question sensitivity that is not standard, sensitive or sealed.
+QUESTION_SENSITIVITY_MESSAGE = "Select how sensitive the question is: standard, sensitive or sealed"
+
+
 def agency_requests_create(
-    *, actor, enquiry_id, agency_codes: list[str], question: str = "", questions: dict[str, str] | None = None
+    *,
+    actor,
+    enquiry_id,
+    agency_codes: list[str],
+    question: str = "",
+    questions: dict[str, str] | None = None,
+    question_sensitivity: str = "standard",
 ) -> list[AgencyRequest]:
     """Ask partner agencies what they know. In: agency codes; a question for all of them (`question`) and/or one
     per agency (`questions`, keyed by agency code, overriding `question`); blank means DEFAULT_REQUEST_QUESTION.
@@ -538,12 +560,19 @@ def agency_requests_create(
     information-sharing agreements (access.sharing.agreement_check: the asked agency's category of information, to
     the hub): covered (the agreement recorded on the request), outside (allowed, flagged for the privacy officer) or
     refused when the partnership refuses shares outside an agreement, unless the contact has immediate risk or the
-    enquiry is rated red (urgent child protection: never refused). Out: the new requests. Errors: ValidationFailed
-    (agency_codes, question, questions.<code>; agency_codes when refused outside an agreement: nothing is sent and
+    enquiry is rated red (urgent child protection: never refused). `question_sensitivity`: standard (default),
+    sensitive or sealed, for every question sent (who reads it: access.sharing.request_question_held; a sealed
+    question only the sealed roles and the asker). Out: the new requests. Errors: ValidationFailed
+    (agency_codes, question, questions.<code>, question_sensitivity; agency_codes when refused outside an agreement: nothing is sent and
     the refusal is audited); Conflict if decided or asked already."""
     try:
         return _agency_requests_create(
-            actor=actor, enquiry_id=enquiry_id, agency_codes=agency_codes, question=question, questions=questions
+            actor=actor,
+            enquiry_id=enquiry_id,
+            agency_codes=agency_codes,
+            question=question,
+            questions=questions,
+            question_sensitivity=question_sensitivity,
         )
     except _OutsideAgreementRefused as exc:
         from openmash.sharing.agreements import agreement_refusal_record
@@ -557,12 +586,20 @@ def agency_requests_create(
 
 @transaction.atomic
 def _agency_requests_create(
-    *, actor, enquiry_id, agency_codes: list[str], question: str = "", questions: dict[str, str] | None = None
+    *,
+    actor,
+    enquiry_id,
+    agency_codes: list[str],
+    question: str = "",
+    questions: dict[str, str] | None = None,
+    question_sensitivity: str = "standard",
 ) -> list[AgencyRequest]:
     require(actor, "enquiry.request")
     enquiry = enquiry_get_for(actor, enquiry_id)
     errors: dict[str, list[str]] = {}
     question = _text(question, "question", errors, required=False, label="question")
+    if question_sensitivity not in ItemSensitivity.values:
+        errors.setdefault("question_sensitivity", []).append(QUESTION_SENSITIVITY_MESSAGE)
     codes = list(dict.fromkeys(agency_codes or []))
     if not codes:
         errors.setdefault("agency_codes", []).append("Choose at least one agency to ask")
@@ -611,6 +648,7 @@ def _agency_requests_create(
                     requested_at=now,
                     due_at=due,
                     question=per_agency.get(c) or question or DEFAULT_REQUEST_QUESTION,
+                    question_sensitivity=question_sensitivity,
                     agreement=answers[c].agreement,
                     agreement_check=answers[c].recorded,
                     info_category=answers[c].category,
@@ -629,6 +667,7 @@ def _agency_requests_create(
                 "agreement": r.agreement_check,
                 "category": r.info_category,
                 "urgent": urgent,
+                "question_sensitivity": question_sensitivity,
             },
         )
     return created

@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 
+from openmash.access.sharing import case_note_sensitivity_hints
 from openmash.contacts.choices import (
     CONCERN_CODES,
     Consent,
@@ -55,7 +56,7 @@ from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
-from openmash.enquiries.services import MAX_TEXT
+from openmash.enquiries.services import MAX_TEXT, QUESTION_SENSITIVITY_MESSAGE, REASON_SENSITIVITY_MESSAGE
 from openmash.enquiries.timescales import rag_timescale_hints
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
 from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
@@ -67,6 +68,7 @@ from openmash.people.validation import (
     names_check,
     search_date_check,
 )
+from openmash.sharing.choices import ItemSensitivity
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -1503,18 +1505,32 @@ class RerateForm(CleanTextFormMixin, forms.Form):
         rows=3,
         help_text="What has changed. It is kept with the rating in the enquiry's history and the audit trail",
     )
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is the reason?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,  # standard when not sent, as in the API; a value not in the list is an error
+        widget=forms.RadioSelect,
+        help_text="This decides who can read the reason. You can always read what you write.",
+        error_messages={"invalid_choice": REASON_SENSITIVITY_MESSAGE},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, label="Enquiry version")
 
     def __init__(self, *args, rag_levels=(), immediate_risk=False, **kwargs):
         """rag_levels: the partnership's levels; immediate_risk: the enquiry's contact has immediate risk (the hints
         then give its clock timescale; the enquiry page sets it with `timescales` once it has the enquiry)."""
         super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads the reason (access.sharing.rag_change_reason_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints("reason", standard="The MASH can read it.")
         self.rag_levels = list(rag_levels)
         self.fields["rag"].choices = _rag_choices(self.rag_levels)
         self.fields["rag"].error_messages["required"] = "Select the new RAG rating"
         self.fields["reason"].required = True
         self.fields["reason"].error_messages["required"] = "Enter the reason for the new rating"
         self.timescales(immediate_risk=immediate_risk)
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
 
     def timescales(self, *, immediate_risk: bool) -> None:
         """Set the hint beside each rating for an enquiry with (or without) immediate risk."""
@@ -1531,14 +1547,31 @@ class AgencyRequestForm(CleanTextFormMixin, forms.Form):
         "adults in their household",
     )
 
+    question_sensitivity = forms.ChoiceField(
+        label="How sensitive are the questions?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,  # standard when not sent, as in the API; a value not in the list is an error
+        widget=forms.RadioSelect,
+        help_text="This decides who can read the questions. You can always read what you write.",
+        error_messages={"invalid_choice": QUESTION_SENSITIVITY_MESSAGE},
+    )
+
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads a question at that level (access.sharing.request_question_held)
+        self.sensitivity_hints = case_note_sensitivity_hints(
+            "question", standard="The MASH can read it, and so can the agency asked."
+        )
         self.fields["agency_codes"].choices = [(a.code, a.name) for a in agencies]
         for a in agencies:  # one agency's own question (services: agency_requests_create `questions`)
             self.fields[f"question_{a.code}"] = _long_text(f"Question for {a.name}", limit=MAX_TEXT, rows=2)
 
     def agency_question_fields(self):
         return [self[name] for name in self.fields if name.startswith("question_")]
+
+    def clean_question_sensitivity(self) -> str:
+        return self.cleaned_data.get("question_sensitivity") or ItemSensitivity.STANDARD
 
     def questions(self) -> dict[str, str]:
         """Per-agency questions for the agencies being asked (blank ones left out)."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import agency_request_urgency, answer_shown, field_access
 from openmash.access.policy import can
-from openmash.access.sharing import items_shown
+from openmash.access.sharing import items_shown, request_question_held
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -126,6 +126,8 @@ def request_detail(request, request_id):
     # the secure room (issue 7): the items of this answer as the reader may see them (access.sharing.item_shown)
     items = items_shown(actor, items_for_requests([agency_request])[agency_request.pk])
     owner = can(actor, "request.respond") and agency_request.agency_id == actor.agency_id
+    # the question as the reader may read it (access.sharing.request_question_held: a sealed one is held)
+    agency_request.question_held = request_question_held(actor, agency_request)
     ctx = {
         "r": agency_request,
         "subjects": [p for p in people if p["role"] == "child"],

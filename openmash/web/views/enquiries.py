@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import answer_shown, field_access
 from openmash.access.policy import can, require
-from openmash.access.sharing import items_shown, sealed_roles
+from openmash.access.sharing import items_shown, rag_change_reason_held, request_question_held, sealed_roles
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
@@ -96,6 +96,8 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     names_resolve(cp.person for cp in enquiry.contact.all_people)  # the person page's names (finding 2)
     levels = rag_levels_list()
     requests = list(enquiry.agency_requests.all())
+    for r in requests:  # each question as the reader may read it (access.sharing.request_question_held)
+        r.question_held = request_question_held(actor, r)
     asked = {r.agency_id for r in requests}
     agencies = [a for a in web_selectors.agencies_for_requests() if a.pk not in asked]
     outcome_codes = outcome_codes_list()
@@ -150,7 +152,7 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
         "fields": fields,
         "counts": enquiry_selectors.answer_counts(r.status for r in requests),
         "waiting_agencies": [r.agency.name for r in requests if r.status == RequestStatus.OPEN],
-        "rag_changes": list(enquiry.rag_changes.all()) if "rag_history" in fields else [],
+        "rag_changes": _rag_changes_marked(actor, enquiry) if "rag_history" in fields else [],
         "rag_labels": {lvl.code: lvl.label for lvl in levels},
         "overdue": is_open and enquiry.due_at < now,
         # due when the hub is closed (an immediate-risk enquiry runs by the clock): hand over now
@@ -212,6 +214,16 @@ def _back_to_enquiry(request, enquiry_id, section: str):
     return redirect(f"{reverse('web:enquiry_detail', args=[enquiry_id])}#{section}")
 
 
+def _rag_changes_marked(actor, enquiry) -> list:
+    """The enquiry's ratings, each with ``held`` (access.sharing.rag_change_reason_held: its reason and who gave it
+    are held from the reader by its sensitivity)."""
+    changes = list(enquiry.rag_changes.all())
+    roles = sealed_roles() if changes else None
+    for c in changes:
+        c.held = rag_change_reason_held(actor, c, roles=roles)
+    return changes
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required
 def enquiry_rerate(request, enquiry_id):
@@ -227,6 +239,7 @@ def enquiry_rerate(request, enquiry_id):
                 rag=cd.get("rag") or "",
                 reason=cd.get("reason") or "",
                 version=cd["version"],
+                sensitivity=cd.get("sensitivity") or "standard",
             )
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
@@ -252,6 +265,7 @@ def enquiry_requests(request, enquiry_id):
                 agency_codes=list(cd.get("agency_codes") or []),
                 question=cd.get("question") or "",
                 questions=form.questions(),
+                question_sensitivity=cd.get("question_sensitivity") or "standard",
             )
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc, form.field_for_service_key)
