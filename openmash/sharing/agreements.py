@@ -21,6 +21,7 @@ Agreement fields (a dict, the same for the pages and the API; `agreement_check_i
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -192,8 +193,6 @@ def agreement_create(*, actor, data: dict):
     partnership admin (dual control, ADR 0019 addendum; issue 7, attacker finding 5) and the pending
     partnership.SettingChange is returned (its key the new agreement's id, used when it is approved). Errors:
     ValidationFailed; PermissionDenied."""
-    import uuid
-
     from openmash.partnership.models import SettingChange
     from openmash.partnership.setting_changes import setting_change_request
 
