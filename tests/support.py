@@ -292,3 +292,46 @@ def cli_proof(username: str) -> tuple[list[str], str]:
     )
     device.refresh_from_db()
     return ["--password-stdin", "--code", totp_current_code(device)], password + "\n"
+
+
+def second_admin(actor):
+    """Another partnership admin than `actor` (an existing one, else a new one made through the service), to approve
+    what `actor` asked for under dual control (partnership.setting_changes; ADR 0019 addendum)."""
+    from openmash.access.actor import actor_for_user
+    from openmash.access.policy import memberships_allowed
+    from openmash.accounts.mfa import totp_device_ensure
+    from openmash.accounts.services import user_create
+
+    other = memberships_allowed("partnership.configure").exclude(user_id=actor.user.pk).select_related("user").first()
+    if other is not None:
+        return actor_for_user(other.user, membership_id=other.pk)
+    user = user_create(
+        username=f"second-admin-{secrets.token_hex(4)}",
+        password="not-used-in-tests",
+        agency_code="mash",
+        role="partnership_admin",
+        check_password=False,
+    )
+    totp_device_ensure(user)
+    return actor_for_user(user)
+
+
+def approved(actor, result, approver=None):
+    """`result` of a service that may wait for a second partnership admin: a pending partnership.SettingChange is
+    approved by `approver` (default: second_admin(actor)) and the decided change returned; anything else as it is."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_decide
+
+    if not isinstance(result, SettingChange):
+        return result
+    return setting_change_decide(actor=approver or second_admin(actor), change_id=result.pk, approve=True)
+
+
+def agreement_recorded(actor, data: dict, approver=None):
+    """An agreement recorded through sharing.agreements.agreement_create by `actor` and, when it waits (an active
+    one), approved by a second partnership admin: the SharingAgreement."""
+    from openmash.sharing.agreements import agreement_create
+    from openmash.sharing.models import SharingAgreement
+
+    result = approved(actor, agreement_create(actor=actor, data=data), approver)
+    return SharingAgreement.objects.get(pk=result.key) if not isinstance(result, SharingAgreement) else result

@@ -301,12 +301,13 @@ ORACLE |= {
 
 # Information-sharing agreements (ADR 0016): no personal data. The hub's screeners and managers, the partnership
 # admin and the privacy officer read them; only the partnership admin writes. Everyone else: 403 (the action first).
+# Recording an active agreement waits for a second partnership admin (ADR 0019 addendum): 202 with the change.
 AGREEMENT_READERS = HUB | at_any("partnership_admin", "privacy_officer")
 AGREEMENT_WRITERS = at_any("partnership_admin")
 ORACLE |= {
     ("GET", "/api/v1/sharing-agreements"): Rule(AGREEMENT_READERS, 200, 403),
     ("GET", "/api/v1/sharing-agreements/{agreement_id}"): Rule(AGREEMENT_READERS, 200, 403),
-    ("POST", "/api/v1/sharing-agreements"): Rule(AGREEMENT_WRITERS, 201, 403),
+    ("POST", "/api/v1/sharing-agreements"): Rule(AGREEMENT_WRITERS, 202, 403),
     ("POST", "/api/v1/sharing-agreements/{agreement_id}/changes"): Rule(AGREEMENT_WRITERS, 200, 403),
     ("POST", "/api/v1/sharing-agreements/{agreement_id}/end"): Rule(AGREEMENT_WRITERS, 200, 403),
 }
@@ -775,9 +776,9 @@ def _oversight_world(actors, *, child, other) -> dict:
     )
     note = Notification.objects.create(user=actors["manager@mash"].user, message="Access notice AN-TEST-0001")
     OversightDelivery.objects.create(notification=note, notice=notice)
-    from openmash.sharing.agreements import agreement_create
+    from tests.support import agreement_recorded
 
-    agreement = agreement_create(actor=actors["partnership_admin@mash"], data=_AGREEMENT)
+    agreement = agreement_recorded(actors["partnership_admin@mash"], _AGREEMENT)
     return {"break_glass": glass.pk, "alert": alert.pk, "access_notice": notice.pk, "agreement": agreement.pk}
 
 

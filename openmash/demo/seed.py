@@ -347,16 +347,24 @@ class DemoSeeder:
         """The partnership's information-sharing agreements (ADR 0016), recorded by the partnership admin through the
         service (audited): a core safeguarding agreement between the MASH and its statutory partners, a health
         agreement without sexual health (so a release of a sexual health item is flagged for the privacy officer),
-        and an ended one. Housing and adult social care are in none: requests to them are flagged."""
+        and an ended one. Housing and adult social care are in none: requests to them are flagged. An active agreement
+        waits for a second partnership admin (ADR 0019 addendum): admin asks, admin2 approves, as in the pages."""
+        from openmash.partnership.setting_changes import setting_change_decide
         from openmash.sharing.agreements import agreement_create, agreement_end
+        from openmash.sharing.models import SharingAgreement
 
-        admin = self.actors["admin"]
+        admin, second = self.actors["admin"], self.actors["admin2"]
+
+        def recorded(data: dict) -> SharingAgreement:
+            change = agreement_create(actor=admin, data=data)
+            approved = setting_change_decide(actor=second, change_id=change.pk, approve=True)
+            return SharingAgreement.objects.get(pk=approved.key)
+
         start = (timezone.localdate() - dt.timedelta(days=31 * (self.months + 1))).replace(day=1)
         # the pilot ran six months, or until yesterday for a short demo period (an end date is never in the future)
         pilot_end = max(start, min(start + dt.timedelta(days=180), timezone.localdate() - dt.timedelta(days=1)))
-        agreement_create(
-            actor=admin,
-            data={
+        recorded(
+            {
                 "title": "Riverside children's safeguarding information-sharing agreement",
                 "parties": [
                     "mash",
@@ -385,9 +393,8 @@ class DemoSeeder:
                 "status": "active",
             },
         )
-        agreement_create(
-            actor=admin,
-            data={
+        recorded(
+            {
                 "title": "Riverside health safeguarding information-sharing agreement",
                 "parties": [
                     "mash",
@@ -407,9 +414,8 @@ class DemoSeeder:
                 "status": "active",
             },
         )
-        old = agreement_create(
-            actor=admin,
-            data={
+        old = recorded(
+            {
                 "title": "Housing pilot information-sharing agreement",
                 "parties": ["mash", "housing"],
                 "categories": ["housing"],

@@ -154,12 +154,19 @@ class SettingChange(BaseModel):
     who asked approves (access.policy.setting_change_decidable); rejected and approved changes stay as the record.
 
     ``kind``: "sealed_roles" (``proposed`` {"roles": [...]}), "outside_agreement" ({"mode": "flag"}), "pattern_rule"
-    (``key`` the rule's code; ``proposed`` the rule's item as the rules file holds it; ``base`` {"version": n})."""
+    (``key`` the rule's code; ``proposed`` the rule's item as the rules file holds it; ``base`` {"version": n}),
+    "agency_access_days" ({"days": n}; ``base`` {"days": n}), "link_thresholds" ({"lower": p, "upper": p}, match
+    probabilities; ``base`` the same), "sharing_agreement" (``key`` the agreement's id, chosen when a new one is asked
+    for; ``proposed`` the agreement's fields as sharing.agreements takes them, dates ISO 8601, with "create": true
+    for a new one; ``base`` {"version": n}, 0 for a new one) (issue 7, attacker finding 5)."""
 
     class Kind(models.TextChoices):
         SEALED_ROLES = "sealed_roles", "Roles that see sealed items"
         OUTSIDE_AGREEMENT = "outside_agreement", "Outside an information-sharing agreement"
         PATTERN_RULE = "pattern_rule", "Pattern rule"
+        AGENCY_ACCESS_DAYS = "agency_access_days", "Agency access window"
+        LINK_THRESHOLDS = "link_thresholds", "Person matching thresholds"
+        SHARING_AGREEMENT = "sharing_agreement", "Information-sharing agreement"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"

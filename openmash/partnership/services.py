@@ -196,15 +196,39 @@ def immediate_risk_enquiry_update(*, actor, enquiry_hours: int, agency_lead_minu
 
 
 @transaction.atomic
-def agency_access_days_update(*, actor, days: int) -> PartnershipSettings:
+def agency_access_days_update(*, actor, days: int):
     """Set for how many days (1 to 365) after a request is answered or closed its agency still sees the people in
-    it (access.policy.agency_request_people_until). Applies at once, to every request."""
+    it (access.policy.agency_request_people_until). Shortening the window (or setting the same) applies at once, to
+    every request, and returns the PartnershipSettings row; lengthening it (agencies see people for longer) waits
+    for a second partnership admin (dual control, ADR 0019 addendum; issue 7, attacker finding 5) and returns the
+    pending partnership.SettingChange. Audited (`update` with the days before and after; `setting_change_request`
+    when it waits). Raises PermissionDenied, ValidationFailed (keyed ``agency_access_days``)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
         raise ValidationFailed(
             "There is a problem with the window",
             errors={"agency_access_days": ["Enter a number of days from 1 to 365"]},
         )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    if days > obj.agency_access_days:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.AGENCY_ACCESS_DAYS,
+            proposed={"days": days},
+            base={"days": obj.agency_access_days},
+            summary=f"Agency access window: {obj.agency_access_days} -> {days} days after a request is answered "
+            "or closed",
+        )
+    return agency_access_days_apply(actor=actor, days=days)
+
+
+def agency_access_days_apply(*, actor, days: int) -> PartnershipSettings:
+    """Set the agency access window now (a shortening, or a lengthening a second admin approved:
+    partnership.setting_changes). Audited `update` with the days before and after. Callers check the days and the
+    actor."""
     obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
     before = obj.agency_access_days
     obj.agency_access_days = days
@@ -314,20 +338,45 @@ def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
 
 
 @transaction.atomic
-def link_thresholds_update(*, actor, lower: float, upper: float) -> PartnershipSettings:
+def link_thresholds_update(*, actor, lower: float, upper: float):
     """Set the person-matching thresholds (issue 6; ``openmash.matching.scoring``): match probabilities in
     [0.01, 0.99] with ``lower <= upper``. At or above ``upper`` two agency records are joined automatically; at or
     above ``lower`` (and below ``upper``) they go to the review queue. Applies to records scored from now on.
-    Raises PermissionDenied, ValidationFailed (keyed ``link_upper_threshold`` / ``link_lower_threshold``)."""
+    Lowering either figure (more records joined, or more pairs of records put side by side before the hub) waits
+    for a second partnership admin (dual control, ADR 0019 addendum; issue 7, attacker finding 5) and returns the
+    pending partnership.SettingChange; raising them (or setting the same) applies at once and returns the
+    PartnershipSettings row. Audited (`update` with the figures before and after; `setting_change_request` when it
+    waits). Raises PermissionDenied, ValidationFailed (keyed ``link_upper_threshold`` / ``link_lower_threshold``)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     errors: dict[str, list[str]] = {}
     for key, value in (("link_upper_threshold", upper), ("link_lower_threshold", lower)):
-        if not isinstance(value, (int, float)) or not 0.01 <= value <= 0.99:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.01 <= value <= 0.99:
             _err(errors, key, "Enter a percentage from 1 to 99")
     if not errors and lower > upper:
         _err(errors, "link_lower_threshold", "The review figure must not be more than the automatic figure")
     if errors:
         raise ValidationFailed("There is a problem with the matching thresholds", errors=errors)
+    lower, upper = float(lower), float(upper)
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    base = {"lower": obj.link_lower_threshold, "upper": obj.link_upper_threshold}
+    if lower < base["lower"] or upper < base["upper"]:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.LINK_THRESHOLDS,
+            proposed={"lower": lower, "upper": upper},
+            base=base,
+            summary=f"Person matching: joined automatically at {base['upper']:.0%} -> {upper:.0%}, "
+            f"to review at {base['lower']:.0%} -> {lower:.0%}",
+        )
+    return link_thresholds_apply(actor=actor, lower=lower, upper=upper)
+
+
+def link_thresholds_apply(*, actor, lower: float, upper: float) -> PartnershipSettings:
+    """Set the matching thresholds now (a raising, or a lowering a second admin approved: partnership.setting_changes).
+    Audited `update` with [lower, upper] before and after. Callers check the figures and the actor."""
     obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
     before = [obj.link_lower_threshold, obj.link_upper_threshold]
     obj.link_lower_threshold, obj.link_upper_threshold = float(lower), float(upper)

@@ -8,6 +8,13 @@
 - **Pattern rules** (openmash.patterns.rule_editing): switching a rule off, or changing an active rule's
   parameters, waits; the evaluator keeps reading the approved version (the latest PatternRule row) until then.
   Creating a new rule as inactive, or switching a rule on, applies at once.
+- **The agency access window** (partnership.services.agency_access_days_update): lengthening it waits; shortening
+  applies at once (issue 7, attacker finding 5, as the three below).
+- **The person-matching thresholds** (partnership.services.link_thresholds_update): lowering either figure (more
+  records joined automatically, or more pairs of records put side by side for review) waits; raising applies at once.
+- **Information-sharing agreements** (openmash.sharing.agreements): recording an active agreement, or widening one
+  (made active, another party, category or lawful basis, longer dates: agreement_widens) waits; a draft, a
+  narrowing and ending apply at once. An API caller is answered 202 with the change's reference.
 
 A change waiting is a partnership.SettingChange; a later change of the same setting supersedes it; approving is
 refused when the setting changed since the change was asked for (its `base`). Every step is audited:
@@ -80,10 +87,50 @@ def _rule_apply(*, actor, change) -> None:
     rule_version_apply(actor=actor, code=change.key, item=change.proposed, author=change.requested_by)
 
 
+def _access_days_current(_key: str) -> dict:
+    from openmash.partnership.selectors import partnership_settings_get
+
+    return {"days": partnership_settings_get().agency_access_days}
+
+
+def _access_days_apply(*, actor, change) -> None:
+    from openmash.partnership.services import agency_access_days_apply
+
+    agency_access_days_apply(actor=actor, days=change.proposed["days"])
+
+
+def _thresholds_current(_key: str) -> dict:
+    from openmash.partnership.selectors import partnership_settings_get
+
+    s = partnership_settings_get()
+    return {"lower": s.link_lower_threshold, "upper": s.link_upper_threshold}
+
+
+def _thresholds_apply(*, actor, change) -> None:
+    from openmash.partnership.services import link_thresholds_apply
+
+    link_thresholds_apply(actor=actor, lower=change.proposed["lower"], upper=change.proposed["upper"])
+
+
+def _sharing_agreement_current(key: str) -> dict:
+    from openmash.sharing.agreements import agreement_version
+
+    return agreement_version(key)
+
+
+def _sharing_agreement_apply(*, actor, change) -> None:
+    from openmash.sharing.agreements import agreement_change_apply
+
+    agreement_change_apply(actor=actor, change=change)
+
+
 KINDS: dict[str, _Kind] = {
     SettingChange.Kind.SEALED_ROLES: _Kind(_sealed_current, _sealed_apply),
     SettingChange.Kind.OUTSIDE_AGREEMENT: _Kind(_agreement_current, _agreement_apply),
     SettingChange.Kind.PATTERN_RULE: _Kind(_rule_current, _rule_apply),
+    SettingChange.Kind.AGENCY_ACCESS_DAYS: _Kind(_access_days_current, _access_days_apply),
+    SettingChange.Kind.LINK_THRESHOLDS: _Kind(_thresholds_current, _thresholds_apply),
+    SettingChange.Kind.SHARING_AGREEMENT: _Kind(_sharing_agreement_current, _sharing_agreement_apply),
 }
 
 

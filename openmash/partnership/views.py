@@ -96,6 +96,8 @@ def _forms(data=None, which=None):
 
 
 # The settings saved from one form's cleaned data by one service: form posted -> (form, save, message when saved).
+# A service that returns a SettingChange (a widening: sealed roles, the agreement rule, the access window, the
+# matching thresholds) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
 _SIMPLE = {
     "intake": (
         "intake_form",
@@ -138,6 +140,13 @@ _SIMPLE = {
         lambda actor, cd: services.agency_access_days_update(actor=actor, days=cd["agency_access_days"]),
         "Agency access window saved. It applies to every request from now on.",
     ),
+    "matching": (
+        "matching_form",
+        lambda actor, cd: services.link_thresholds_update(
+            actor=actor, lower=cd["link_lower_threshold"] / 100, upper=cd["link_upper_threshold"] / 100
+        ),
+        "Matching thresholds saved. Records scored from now on use them.",
+    ),
 }
 
 
@@ -166,12 +175,6 @@ def _apply(request, which, forms):
             result = save(actor, forms[form_name].cleaned_data)
             return WAITING_MESSAGE if isinstance(result, SettingChange) else saved
         return None
-    if which == "matching" and forms["matching_form"].is_valid():
-        cd = forms["matching_form"].cleaned_data
-        services.link_thresholds_update(
-            actor=actor, lower=cd["link_lower_threshold"] / 100, upper=cd["link_upper_threshold"] / 100
-        )
-        return "Matching thresholds saved. Records scored from now on use them."
     if which == "rules" and forms["rules_form"].is_valid():
         services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
         return "Outcome rules saved. Decisions from now on follow them."
@@ -227,7 +230,8 @@ def partnership_settings(request):
         "settings": selectors.partnership_settings_get(),
         "outcomes": selectors.outcome_codes_list(active_only=False),
         "holidays": selectors.bank_holidays_upcoming(),
-        # changes waiting for a second admin (sealed roles, the agreement rule, pattern rules): ADR 0019 addendum
+        # changes waiting for a second admin (sealed roles, the agreement rule, pattern rules, the access window,
+        # the matching thresholds, information-sharing agreements): ADR 0019 addendum
         "setting_changes": [
             {"change": c, "decidable": setting_change_decidable(request.actor, c)}
             for c in setting_changes.setting_changes_pending()

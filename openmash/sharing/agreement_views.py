@@ -17,6 +17,29 @@ from openmash.sharing.choices import AgreementStatus
 from openmash.web.forms import apply_service_errors
 
 
+def _saved(result, done: str) -> str:
+    """The message after a save: `done`, or, when the change widens what agreements cover and waits for a second
+    partnership admin (a partnership.SettingChange; ADR 0019 addendum), that it waits and where it is decided."""
+    from openmash.partnership.models import SettingChange
+
+    if isinstance(result, SettingChange):
+        return (
+            f"Saved as change {result.reference}, waiting for another partnership admin to approve it in "
+            "Partnership settings. Until then the agreements as they are apply."
+        )
+    return done
+
+
+def _waiting_changes(actor) -> list:
+    """The agreement changes waiting for a second partnership admin, for the partnership admin; [] for anyone else."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_changes_pending
+
+    if not agreements_manage_allowed(actor):
+        return []
+    return setting_changes_pending([SettingChange.Kind.SHARING_AGREEMENT])
+
+
 def _manage(actor) -> None:
     if not agreements_manage_allowed(actor):
         raise PermissionDenied("You do not have permission to do that.")
@@ -30,7 +53,13 @@ def agreements_list(request):
     return render(
         request,
         "sharing/agreements/list.html",
-        {"agreements": rows, "can_manage": agreements_manage_allowed(actor), "nav_active": "agreements"},
+        {
+            "agreements": rows,
+            "can_manage": agreements_manage_allowed(actor),
+            # agreements recorded or widened, waiting for a second partnership admin (ADR 0019 addendum)
+            "waiting": _waiting_changes(actor),
+            "nav_active": "agreements",
+        },
     )
 
 
@@ -46,7 +75,7 @@ def agreement_new(request):
         except ValidationFailed as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Agreement '{a.title}' recorded.")
+            messages.success(request, _saved(a, f"Agreement '{form.cleaned_data['title']}' recorded."))
             return redirect("partnership:agreements")
     return render(
         request, "sharing/agreements/form.html", {"form": form, "agreement": None, "nav_active": "agreements"}
@@ -84,7 +113,7 @@ def agreement_edit(request, agreement_id):
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Agreement '{a.title}' saved.")
+            messages.success(request, _saved(a, f"Agreement '{form.cleaned_data['title']}' saved."))
             return redirect("partnership:agreements")
     return render(request, "sharing/agreements/form.html", {"form": form, "agreement": a, "nav_active": "agreements"})
 

@@ -21,6 +21,7 @@ Agreement fields (a dict, the same for the pages and the API; `agreement_check_i
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +39,8 @@ MAX_DOCUMENT = 500
 #: Agreement dates the service accepts (the project's filter bounds: core.pagination FILTER_DATE_MIN/MAX).
 DATE_MIN = dt.date(1990, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
+#: Approving a waiting agreement change that no longer checks (a party deactivated since it was asked for).
+CHANGE_INVALID_MESSAGE = "The agreement cannot be recorded as it was asked for any more: reject it and ask again"
 
 
 def _err(errors: dict, key: str, message: str) -> None:
@@ -141,28 +144,128 @@ def _detail(a: SharingAgreement, parties) -> dict:
     }
 
 
+def _proposal(fields: dict, parties) -> dict:
+    """Checked fields as a SettingChange holds them (JSON: agency codes, ISO 8601 dates)."""
+    return {
+        **{k: v for k, v in fields.items() if k not in ("starts_on", "ends_on")},
+        "parties": sorted(p.code for p in parties),
+        "starts_on": fields["starts_on"].isoformat(),
+        "ends_on": fields["ends_on"].isoformat() if fields["ends_on"] else None,
+    }
+
+
+def agreement_widens(before: dict | None, after: dict) -> bool:
+    """Whether an agreement as `after` covers anything that as `before` it did not (issue 7, attacker finding 5):
+    both in _detail's shape (codes, ISO dates); `before` None for a new agreement. A draft covers nothing
+    (access.sharing.agreement_check reads active agreements only), so a draft never widens; an active one widens
+    when it is new or was a draft, or names another party, category or lawful basis, starts earlier or ends later
+    (no end date is the latest). Pure."""
+    if after["status"] != AgreementStatus.ACTIVE:
+        return False
+    if before is None or before["status"] != AgreementStatus.ACTIVE:
+        return True
+    if any(set(after[k]) - set(before[k]) for k in ("parties", "categories", "lawful_bases")):
+        return True
+    if after["starts_on"] < before["starts_on"]:
+        return True
+    return before["ends_on"] is not None and (after["ends_on"] is None or after["ends_on"] > before["ends_on"])
+
+
+def _summary(title: str, before: dict | None, after: dict) -> str:
+    """What a waiting agreement change does, in codes (no personal data: an agreement holds none)."""
+    if before is None or before["status"] != AgreementStatus.ACTIVE:
+        return f"Make '{title}' active: {', '.join(after['parties'])}; {', '.join(after['categories'])}"
+    parts = [
+        f"adds {k.replace('_', ' ')} {', '.join(sorted(set(after[k]) - set(before[k])))}"
+        for k in ("parties", "categories", "lawful_bases")
+        if set(after[k]) - set(before[k])
+    ]
+    if after["starts_on"] != before["starts_on"] or after["ends_on"] != before["ends_on"]:
+        was, now = (f"{d['starts_on']} to {d['ends_on'] or 'open'}" for d in (before, after))
+        parts.append(f"dates {was} -> {now}")
+    return f"Widen '{title}': {'; '.join(parts)}"
+
+
 @transaction.atomic
-def agreement_create(*, actor, data: dict) -> SharingAgreement:
-    """The partnership admin records an agreement (draft or active). Errors: ValidationFailed; PermissionDenied."""
+def agreement_create(*, actor, data: dict):
+    """The partnership admin records an agreement. A draft (it covers nothing) is recorded at once and returned (a
+    SharingAgreement); an active one lets requests and releases through that it covers, so it waits for a second
+    partnership admin (dual control, ADR 0019 addendum; issue 7, attacker finding 5) and the pending
+    partnership.SettingChange is returned (its key the new agreement's id, used when it is approved). Errors:
+    ValidationFailed; PermissionDenied."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     _require_manage(actor)
     fields = agreement_check_input(data)
     parties = fields.pop("parties")
-    a = SharingAgreement.objects.create(recorded_by=actor.user, **fields)
+    after = _detail(SharingAgreement(**fields), parties)
+    if agreement_widens(None, after):
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.SHARING_AGREEMENT,
+            key=str(uuid.uuid4()),
+            proposed={**_proposal(fields, parties), "create": True},
+            base={"version": 0},
+            summary=_summary(fields["title"], None, after),
+        )
+    return agreement_create_apply(actor=actor, data=data)
+
+
+def agreement_create_apply(*, actor, data: dict, agreement_id=None, recorded_by=None, detail: dict | None = None):
+    """Record an agreement now (a draft, or an active one a second admin approved: partnership.setting_changes,
+    with the id chosen when it was asked for and the admin who asked as `recorded_by`). Audited `create` (codes;
+    `detail` added). Callers check the actor. Errors: ValidationFailed."""
+    fields = agreement_check_input(data)
+    parties = fields.pop("parties")
+    extra = {"pk": agreement_id} if agreement_id else {}
+    a = SharingAgreement.objects.create(recorded_by=recorded_by or actor.user, **extra, **fields)
     a.parties.set(parties)
-    audit_record(actor=actor, action="create", obj=a, detail=_detail(a, parties))
+    audit_record(actor=actor, action="create", obj=a, detail={**_detail(a, parties), **(detail or {})})
     return a
 
 
 @transaction.atomic
-def agreement_update(*, actor, agreement_id, version: int, data: dict) -> SharingAgreement:
+def agreement_update(*, actor, agreement_id, version: int, data: dict):
     """The partnership admin changes a draft or active agreement, given the version they read (optimistic
     concurrency: someone else's change in between is a Conflict, never overwritten). An ended agreement cannot be
-    changed (Conflict). Errors: ValidationFailed; Conflict; PermissionDenied; NotFound."""
+    changed (Conflict). A change that covers no more than before (a draft, fewer parties, categories or bases,
+    shorter dates, a new title or document reference) applies at once and returns the SharingAgreement; one that
+    widens it (agreement_widens: making it active, another party, category or lawful basis, longer dates) waits for
+    a second partnership admin (ADR 0019 addendum; issue 7, attacker finding 5), the agreement untouched until then,
+    and the pending partnership.SettingChange is returned. Errors: ValidationFailed; Conflict; PermissionDenied;
+    NotFound."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     _require_manage(actor)
     a = _get(SharingAgreement.objects.select_for_update(), agreement_id)
     if a.status == AgreementStatus.ENDED:
         raise Conflict("This agreement has ended and cannot be changed. Record a new one.")
     if int(version or 0) != a.version:
+        raise Conflict("Someone else has changed this agreement since you opened it. Reload to see their changes.")
+    fields = agreement_check_input(data)
+    parties = fields.pop("parties")
+    before = _detail(a, a.parties.all())
+    after = _detail(SharingAgreement(**fields), parties)
+    if agreement_widens(before, after):
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.SHARING_AGREEMENT,
+            key=str(a.pk),
+            proposed=_proposal(fields, parties),
+            base={"version": a.version},
+            summary=_summary(fields["title"], before, after),
+        )
+    return agreement_update_apply(actor=actor, agreement_id=a.pk, version=a.version, data=data)
+
+
+def agreement_update_apply(*, actor, agreement_id, version: int, data: dict, detail: dict | None = None):
+    """Change an agreement now (a narrowing, or a widening a second admin approved: partnership.setting_changes),
+    given the version read (Conflict when it changed since). Audited `update` with each changed code before and
+    after (`detail` added). Callers check the actor. Errors: ValidationFailed; Conflict."""
+    a = _get(SharingAgreement.objects.select_for_update(), agreement_id)
+    if a.status == AgreementStatus.ENDED or int(version or 0) != a.version:
         raise Conflict("Someone else has changed this agreement since you opened it. Reload to see their changes.")
     fields = agreement_check_input(data)
     parties = fields.pop("parties")
@@ -176,9 +279,38 @@ def agreement_update(*, actor, agreement_id, version: int, data: dict) -> Sharin
     a.parties.set(parties)
     after = _detail(a, parties)
     audit_record(
-        actor=actor, action="update", obj=a, detail={k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        actor=actor,
+        action="update",
+        obj=a,
+        detail={**{k: [before[k], after[k]] for k in after if before[k] != after[k]}, **(detail or {})},
     )
     return a
+
+
+def agreement_change_apply(*, actor, change) -> SharingAgreement:
+    """Apply an approved partnership.SettingChange of kind "sharing_agreement" (setting_changes.KINDS): record the
+    new agreement with the id it was asked for under, or change the agreement at the version it was asked against.
+    The audit event names the change's reference and the admin who asked. Errors: ValidationFailed (a party no
+    longer active, for instance: nothing changes); Conflict."""
+    data = {k: v for k, v in change.proposed.items() if k != "create"}
+    detail = {"setting_change": change.reference, "asked_by": change.requested_by.username}
+    try:
+        if change.proposed.get("create"):
+            return agreement_create_apply(
+                actor=actor, data=data, agreement_id=change.key, recorded_by=change.requested_by, detail=detail
+            )
+        return agreement_update_apply(
+            actor=actor, agreement_id=change.key, version=change.base["version"], data=data, detail=detail
+        )
+    except ValidationFailed as exc:  # e.g. a party deactivated since: the change cannot be applied as asked
+        raise Conflict(CHANGE_INVALID_MESSAGE) from exc
+
+
+def agreement_version(agreement_id: str) -> dict:
+    """The approved state a waiting agreement change is written against (setting_changes.KINDS "current"):
+    {"version": n}, 0 while the agreement does not exist."""
+    version = SharingAgreement.objects.filter(pk=agreement_id).values_list("version", flat=True).first()
+    return {"version": version or 0}
 
 
 @transaction.atomic

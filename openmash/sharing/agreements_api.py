@@ -1,7 +1,12 @@
 """Information-sharing agreements in the API (issue 7, ADR 0016): list and read for the hub, the partnership admin
 and the privacy officer; record, change (with the version read) and end for the partnership admin only. Bad input
 is a 422 with a message per field (title, parties, categories, lawful_bases, starts_on, ends_on,
-document_reference, status, version). An agreement holds no personal data."""
+document_reference, status, version). An agreement holds no personal data.
+
+Recording an active agreement, or widening one (made active, another party, category or lawful basis, longer
+dates), waits for a second partnership admin (dual control, ADR 0019 addendum; issue 7, attacker finding 5): the
+answer is 202 with the waiting change (SettingChangeOut: its reference, SC-...), approved or rejected by another
+partnership admin in Partnership settings; a draft, a narrowing and ending apply at once (201 / 200)."""
 
 from __future__ import annotations
 
@@ -69,6 +74,42 @@ class AgreementOut(Schema):
     version: int
 
 
+class SettingChangeOut(Schema):
+    """A change waiting for a second partnership admin (partnership.SettingChange): nothing has changed yet. id: the
+    change's id; reference: "SC-" and 8 hex digits (what the settings page and the notices show); kind:
+    "sharing_agreement"; key: the agreement's id (a new agreement gets this id when the change is approved);
+    status: "pending"; summary: what changes, in codes; created_at: when it was asked for (UTC)."""
+
+    id: UUID
+    reference: str
+    kind: str
+    key: str
+    status: str
+    summary: str
+    created_at: dt.datetime
+
+
+def _waiting(change) -> Status:
+    return Status(
+        202,
+        {
+            "id": change.pk,
+            "reference": change.reference,
+            "kind": change.kind,
+            "key": change.key,
+            "status": change.status,
+            "summary": change.summary,
+            "created_at": change.created_at,
+        },
+    )
+
+
+def _waits(result) -> bool:
+    from openmash.partnership.models import SettingChange
+
+    return isinstance(result, SettingChange)
+
+
 class AgreementPageOut(PageOut):
     """One page of agreements: active first, then draft, then ended, by title."""
 
@@ -93,24 +134,24 @@ def agreement_detail(request, agreement_id: UUID):
 
 @router.post(
     "/sharing-agreements",
-    response={201: AgreementOut},
-    summary="Record an information-sharing agreement (the partnership admin)",
+    response={201: AgreementOut, 202: SettingChangeOut},
+    summary="Record an information-sharing agreement (the partnership admin; an active one waits: 202)",
 )
 def agreement_create(request, payload: AgreementIn):
     a = agreements.agreement_create(actor=request.actor, data=payload.dict())
-    return Status(201, agreements.agreement_out(a))
+    return _waiting(a) if _waits(a) else Status(201, agreements.agreement_out(a))
 
 
 @router.post(
     "/sharing-agreements/{agreement_id}/changes",
-    response=AgreementOut,
-    summary="Change an information-sharing agreement (the partnership admin; the version you read)",
+    response={200: AgreementOut, 202: SettingChangeOut},
+    summary="Change an information-sharing agreement (the partnership admin; the version you read; widening: 202)",
 )
 def agreement_update(request, agreement_id: UUID, payload: AgreementUpdateIn):
     data = payload.dict()
     version = data.pop("version")
     a = agreements.agreement_update(actor=request.actor, agreement_id=agreement_id, version=version, data=data)
-    return agreements.agreement_out(a)
+    return _waiting(a) if _waits(a) else Status(200, agreements.agreement_out(a))
 
 
 @router.post(

@@ -16,9 +16,10 @@ from openmash.accounts.models import Agency
 from openmash.audit.models import AuditEvent
 from openmash.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from openmash.enquiries.services import agency_requests_create
+from openmash.partnership.models import SettingChange
 from openmash.sharing import agreements
 from openmash.sharing.models import ShareDecision, SharingAgreement
-from tests.support import SHARE, enquiry_open, item_give, item_release
+from tests.support import SHARE, agreement_recorded, approved, enquiry_open, item_give, item_release
 
 
 def _agreement(admin, *, parties=("mash", "health-gp"), categories=("health",), status="active", **extra):
@@ -32,7 +33,8 @@ def _agreement(admin, *, parties=("mash", "health-gp"), categories=("health",), 
         "status": status,
         **extra,
     }
-    return agreements.agreement_create(actor=admin, data=data)
+    # an active agreement waits for a second partnership admin (ADR 0019 addendum): approved here, as set-up
+    return agreement_recorded(admin, data)
 
 
 def _refuse_outside(admin):
@@ -241,7 +243,11 @@ def test_a_change_on_a_stale_version_is_a_conflict_and_an_ended_agreement_is_fix
         "document_reference": "ISA/2026/01 v2",
         "status": "active",
     }
-    changed = agreements.agreement_update(actor=admin, agreement_id=a.pk, version=1, data=data)
+    # another party and category widen it: it waits for a second partnership admin, who approves it
+    waiting = agreements.agreement_update(actor=admin, agreement_id=a.pk, version=1, data=data)
+    assert isinstance(waiting, SettingChange) and SharingAgreement.objects.get(pk=a.pk).version == 1
+    approved(admin, waiting)
+    changed = SharingAgreement.objects.get(pk=a.pk)
     assert changed.version == 2 and changed.title == "Renamed"
     assert sorted(p.code for p in changed.parties.all()) == ["health-gp", "health-hv", "mash"]
     with pytest.raises(Conflict):
@@ -270,8 +276,9 @@ def test_the_api_lists_for_the_hub_and_writes_for_the_partnership_admin_only(api
         "status": "active",
     }
     r = api(admin).post("/sharing-agreements", json=body)
-    assert r.status_code == 201, r.content
-    made = r.json()
+    assert r.status_code == 202, r.content  # an active agreement waits for a second partnership admin
+    approved(admin, SettingChange.objects.get(pk=r.json()["id"]))
+    made = api(admin).get(f"/sharing-agreements/{r.json()['key']}").json()
     assert {p["code"] for p in made["parties"]} == {"mash", "police"}
     for role, agency, status in (("screener", "mash", 200), ("manager", "mash", 200), ("researcher", "police", 403)):
         actor = make_actor(role, agency)
@@ -322,6 +329,8 @@ def test_the_admin_adds_changes_and_ends_an_agreement_on_the_pages(make_actor):
     assert "Enter the agreement&#x27;s title" in body and "Choose the lawful basis the agreement relies on" in body
     assert "Choose at least two agencies" in body
     assert web.post("/partnership/agreements/new/", _form()).status_code == 302
+    assert not SharingAgreement.objects.exists()  # an active agreement waits for a second partnership admin
+    approved(admin, SettingChange.objects.get(kind="sharing_agreement", status="pending"))
     a = SharingAgreement.objects.get()
     listing = web.get("/partnership/agreements/").content.decode()
     assert "Schools agreement" in listing and "In force" in listing
