@@ -390,7 +390,7 @@ def _read(
     visible, names, members, audited = _scope(actor, child, household=household)
     base = ChronologyEntry.objects.filter(visible)
     sealed_held = chronology_entry_held(actor, "sealed")
-    if sealed_held and (filters.kinds or filters.significance):
+    if sealed_held and filters.kinds:
         # a held entry's kind is part of its words: a kind filter must not tell a reader what a sealed entry is
         base_filtered = base.filter(sensitivity__in=_SHOWN_LEVELS)
     else:
