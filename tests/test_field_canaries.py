@@ -15,7 +15,8 @@ The GP's answer itself carries DATES in its relevant dates (the answer's free te
 group "free_text": never the pack outside the hub; and, since the GP's answer holds sealed items, the text is sealed
 too: the sealed roles and the GP only, ADR 0013 addendum, attacker review finding C). The police answer (one standard
 item) carries POLICE_DATES in its relevant dates: the hub and the police's researchers. The child's chronology has a sealed entry
-SEALED_ENTRY (field_table SENSITIVITIES: the hub only; the allocated worker sees standard and sensitive entries).
+SEALED_ENTRY (field_table SENSITIVITIES: listed in the hub only, its words only for the sealed roles:
+access.sharing.chronology_entry_held; the allocated worker sees standard and sensitive entries).
 
 The GP also sends two secure messages on the enquiry's thread (ADR 0017 addendum), each with a text attachment:
 MSG_SEALED (sealed; its file's text MSG_SEALED_FILE and its name MSG_SEALED_NAME): the sealed roles and the GP only;
@@ -358,7 +359,8 @@ MAY_SEE = {
         *PRACTITIONER_CANARIES,  # a sealed role, and the writer
     },
     # not a sealed role: the GP's DATES are sealed with the GP's sealed items (finding C); the police's are not
-    "screener": {SENSITIVE, POLICE_DATES, SEALED_ENTRY, MSG_SENSITIVE, MSG_SENSITIVE_FILE},
+    # nor the sealed chronology entry's words: listed, held as the flag holds them (attacker review 2026-12, A)
+    "screener": {SENSITIVE, POLICE_DATES, MSG_SENSITIVE, MSG_SENSITIVE_FILE},
     # on the thread: the sensitive message (the hub and the allocated worker), never the sealed one
     "allocated worker": {MSG_SENSITIVE, MSG_SENSITIVE_FILE},
     # on the thread too, but another agency: both messages held

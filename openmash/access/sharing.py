@@ -97,6 +97,48 @@ def _sees_sealed(actor, roles: frozenset[str] | None) -> bool:
     return actor.role in (roles if roles is not None else sealed_roles())
 
 
+#: The text shown in place of a sealed chronology entry's words to a reader the partnership does not name for sealed
+#: records (chronology_entry_held): the page, the API, the PDF, the flag's explanation and the exports all say it.
+SEALED_ENTRY_HELD_TEXT = "Sealed record: only the roles the partnership names may read it"
+
+
+def chronology_entry_held(actor, sensitivity: str | None, roles: frozenset[str] | None = None) -> bool:
+    """THE rule for the words of a chronology entry (an imported agency event, or any other) by its sensitivity,
+    for every output that shows them: the chronology page, API, PDF and CSV, the flag page, API and explanation
+    (``openmash flags export``), the accept-a-flag form's prefill, the screening page's "what partner agencies
+    already hold" and the subject access export.
+
+    In: the actor (None: a command-line export, which has no role), the entry's ``sensitivity`` (``""`` is
+    standard) and optionally the sealed roles (sealed_roles(), read once by the caller). Out: True when the entry's
+    words (summary, description, the agency's type text, its event kind and any indicator read from them) must be
+    held: it is sealed (or of a sensitivity this rule does not know: deny by default) and the actor's role is not
+    one the partnership names for sealed items (`SharingSettings.sealed_roles`, default MASH managers), exactly as a
+    sealed contributed item is (item_audience "hub_held"). Whether the entry is listed at all is
+    access.policy.chronology_sensitivities / chronology_entries_visible. Security review 2026-12 (attacker review,
+    finding A): the flag page held a sealed event's words from a screener while the chronology showed them."""
+    level = sensitivity or "standard"
+    if level in ("standard", "sensitive"):
+        return False
+    return actor is None or not _sees_sealed(actor, roles)
+
+
+def imported_event_sensitivity(event_kind: str, mapped: str | None) -> str:
+    """THE sensitivity an imported agency event's chronology entry is stored with (feeds import, FHIR, demo, the
+    benchmarks): the feed mapping's choice for its event kind (``mapped``; blank: feeds.choices
+    .default_sensitivity), never lower than the kind's own floor: an event kind feeds.choices holds sealed (a young
+    person's sexual-health contacts, Fraser/Gillick) is sealed whatever a mapping says, and a sensitive kind
+    (domestic abuse, offending, mental health ...) at least sensitive, so a mapping can raise a kind, never lower
+    it below feeds.choices.DEFAULT_SENSITIVITY. In: the OpenMASH event kind, the mapped sensitivity. Out: "standard",
+    "sensitive" or "sealed" (an unknown value is sealed: deny by default)."""
+    from openmash.feeds.choices import DEFAULT_SENSITIVITY, default_sensitivity
+
+    level = mapped or default_sensitivity(event_kind)
+    if level not in SENSITIVITY_ORDER:
+        return "sealed"
+    floor = DEFAULT_SENSITIVITY.get(event_kind, "standard")
+    return max(level, floor, key=SENSITIVITY_ORDER.index)
+
+
 def pack_readable(actor, contact) -> bool:
     """Whether the actor may open the MASH pack of `contact` (access.policy.mash_packs_visible): the caller asks once
     per pack and passes the answer to item_view."""
@@ -611,6 +653,9 @@ __all__ = [
     "ItemView",
     "sealed_roles",
     "sealed_role_choices",
+    "SEALED_ENTRY_HELD_TEXT",
+    "chronology_entry_held",
+    "imported_event_sensitivity",
     "answer_text_sensitivity",
     "answer_text_held",
     "practitioner_text_held",

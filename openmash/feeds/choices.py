@@ -7,9 +7,11 @@ type the mapping does not know imports as ``other`` with its original text kept 
 
 Sensitivity (stored on each imported ``ChronologyEntry``): ``standard`` (shown to whoever may see the child's
 chronology), ``sensitive`` (special-category or criminal-offence data, UK GDPR arts. 9-10: shown with care, never
-to the minimum-details roles) and ``sealed`` (held by the hub only, e.g. sexual-health contacts where a young
-person's confidentiality is protected by Fraser/Gillick competence). The defaults below are what a feed mapping
-starts from; a mapping may set its own per kind.
+to the minimum-details roles) and ``sealed`` (listed in the hub only, its words read only by the roles the
+partnership names for sealed records, e.g. sexual-health contacts where a young person's confidentiality is
+protected by Fraser/Gillick competence: access.sharing.chronology_entry_held). The defaults below are what a feed
+mapping starts from and its floor: a mapping may raise a kind, never lower it
+(access.sharing.imported_event_sensitivity).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ PRE_BIRTH_KINDS: frozenset[str] = frozenset()
 class Sensitivity(models.TextChoices):
     STANDARD = "standard", "Standard"
     SENSITIVE = "sensitive", "Sensitive"
-    SEALED = "sealed", "Sealed (hub only)"
+    SEALED = "sealed", "Sealed (the partnership's sealed roles only)"
 
 
 DEFAULT_SENSITIVITY: dict[str, str] = {

@@ -136,8 +136,11 @@ class FeedSpec:
         return self.event_types.get(type_key(type_text), EventKind.OTHER)
 
     def sensitivity_of(self, kind: str) -> str:
-        """The sensitivity imported events of this kind carry."""
-        return self.sensitivity.get(kind) or default_sensitivity(kind)
+        """The sensitivity imported events of this kind carry: the mapping's, never below the kind's own
+        (access.sharing.imported_event_sensitivity, the one rule)."""
+        from openmash.access.sharing import imported_event_sensitivity
+
+        return imported_event_sensitivity(kind, self.sensitivity.get(kind) or default_sensitivity(kind))
 
     def required_fields(self) -> list[str]:
         """Fields whose column must be in the file."""

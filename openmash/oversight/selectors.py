@@ -572,13 +572,19 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
     """Every record OpenMASH holds about one person, for a subject access request (UK GDPR art. 15), as a zip of JSON
     files: person.json (details over the cluster: names, dates, identifiers, addresses, aliases), contacts.json (each
     contact naming them, its narrative and outcome), chronology.json (every entry, every sensitivity: the privacy
-    officer decides what to redact before release), answers.json (agencies' answers to the hub's requests about the
+    officer decides what to redact before release; a sealed entry's words held, as on the chronology:
+    access.sharing.chronology_entry_held), answers.json (agencies' answers to the hub's requests about the
     contacts), messages.json (the secure messages on those contacts' enquiries, a sealed one held: ADR 0017
     addendum), case_notes.json (the hub's case notes on those contacts: text, author's agency, times, sensitivity,
     a sealed one held as the case notes' own rule holds it), access_history.json (who has seen the record: the audit trail). Times in Europe/London.
     For the privacy officer only (`subject_access.export`; the caller checks a fresh step-up). Audited `export` of
     the person with the number of records in each file. Out: (file name, zip bytes). NotFound for no such person."""
-    from openmash.access.sharing import answer_text_held
+    from openmash.access.sharing import (
+        SEALED_ENTRY_HELD_TEXT,
+        answer_text_held,
+        chronology_entry_held,
+        sealed_roles,
+    )
     from openmash.contacts.models import ContactPerson
     from openmash.enquiries.models import AgencyResponse
     from openmash.people.models import Address, ChronologyEntry, Person, PersonAlias, PersonIdentifier
@@ -648,18 +654,25 @@ def subject_access_export(*, actor, person_id) -> tuple[str, bytes]:
         for cp in links.order_by("contact__received_at")
     ]
     contact_ids = [cp.contact_id for cp in links]
-    files["chronology.json"] = [
-        {
-            "occurred_at": _iso(e.occurred_at),
-            "kind": e.kind,
-            "event_kind": e.event_kind,
-            "agency": e.agency.name if e.agency_id else None,
-            "summary": e.summary,
-            "description": e.description,
-            "sensitivity": e.sensitivity or "standard",
-        }
-        for e in ChronologyEntry.objects.filter(person_id__in=cluster).select_related("agency").order_by("occurred_at")
-    ]
+    # every entry, at its sensitivity: a sealed one's words held here as on the chronology (access.sharing
+    # .chronology_entry_held, the one rule; attacker review 2026-12 finding A), its date and agency kept
+    roles = sealed_roles()
+    chronology = []
+    for e in ChronologyEntry.objects.filter(person_id__in=cluster).select_related("agency").order_by("occurred_at"):
+        held = chronology_entry_held(actor, e.sensitivity, roles)
+        chronology.append(
+            {
+                "occurred_at": _iso(e.occurred_at),
+                "kind": e.kind,
+                "event_kind": "" if held else e.event_kind,
+                "agency": e.agency.name if e.agency_id else None,
+                "summary": SEALED_ENTRY_HELD_TEXT if held else e.summary,
+                "description": "" if held else e.description,
+                "sensitivity": e.sensitivity or "standard",
+                "held": held,
+            }
+        )
+    files["chronology.json"] = chronology
     files["answers.json"] = [
         {
             "agency": r.request.agency.name,

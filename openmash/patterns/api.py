@@ -36,8 +36,9 @@ class FlagRuleOut(Schema):
 
 
 class FlagEventOut(Schema):
-    """One contributing event. ``evidence`` and ``event_type`` are empty when the event is sealed and the caller's
-    role may not read sealed records (``shown`` false)."""
+    """One contributing event. ``evidence``, ``event_type`` and ``indicator`` are empty (``indicator_label`` "Sealed
+    record") when the event is sealed and the caller's role is not one the partnership names for sealed records
+    (``shown`` false; access.sharing.chronology_entry_held, the chronology's rule too)."""
 
     date: dt.date
     agency_code: str

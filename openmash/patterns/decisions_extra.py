@@ -43,38 +43,46 @@ from openmash.patterns.models import Flag, FlagStatus, Watch, WatchSource
 from openmash.patterns.services import flag_decide, reason_problem
 
 STALE = "This flag changed since you opened it: look at it again"
-#: The indicator a contact's concern category is read as (patterns.reading.CONCERN_INDICATORS), reversed: the
-#: concern categories an accepted flag's contact is prefilled with.
 WATCH_DAYS_MAX = 365
 
 
-def _concern_for_indicator() -> dict[str, str]:
-    from openmash.patterns.reading import CONCERN_INDICATORS
+def _events_shown(actor, flag: Flag) -> tuple[list[dict], bool]:
+    """(the flag's contributing events whose words the actor may read, whether any event's words are held): the
+    flag page's own answer (selectors.flag_explained: access.policy.chronology_sensitivities and
+    access.sharing.chronology_entry_held), so a prefill never rests on what the screener may not read."""
+    from openmash.patterns.selectors import flag_explained
 
-    out: dict[str, str] = {}
-    for code, indicator in CONCERN_INDICATORS.items():
-        out.setdefault(indicator, code)
-    return out
+    events = flag_explained(actor=actor, flag=flag)["events"]
+    return [e for e in events if e["shown"]], any(not e["shown"] for e in events)
 
 
-def suggested_concern_codes(flag: Flag) -> list[str]:
-    """The CIN concern categories that match the flag's contributing indicators (``20`` Other when none do)."""
-    from openmash.patterns.models import FlagContribution
+def suggested_concern_codes(flag: Flag, *, actor) -> list[str]:
+    """The CIN concern categories (patterns.reading.INDICATOR_CONCERNS) that match the indicators of the flag's
+    contributing events the actor may read (``20`` Other when none do). An event sealed from the actor, or one the
+    chronology rules hide from them, suggests nothing: the contact is recorded in their name and read by the
+    allocated worker (attacker review 2026-12, finding B: 19B prefilled from sealed sexual-health events)."""
+    from openmash.patterns.reading import INDICATOR_CONCERNS
 
-    mapping = _concern_for_indicator()
-    indicators = FlagContribution.objects.filter(flag=flag).values_list("indicator__indicator", flat=True)
-    codes = list(dict.fromkeys(mapping[i] for i in indicators if i in mapping))
+    shown, _held = _events_shown(actor, flag)
+    codes = list(
+        dict.fromkeys(INDICATOR_CONCERNS[e["indicator"]] for e in shown if e["indicator"] in INDICATOR_CONCERNS)
+    )
     return codes or ["20"]
 
 
-def concern_summary(flag: Flag) -> str:
-    """The contact's prefilled narrative: the rules that fired and the agencies, without quoting evidence."""
+def concern_summary(flag: Flag, *, actor) -> str:
+    """The contact's prefilled narrative: the rules that fired and the names of the agencies whose events the actor
+    may read (as every page names them), without quoting evidence; sealed records are said to be held, never by
+    which agency (the agency can say what they are)."""
     titles = "; ".join(r.get("title") or r.get("code", "") for r in flag.rules or [])
-    agencies = ", ".join(flag.agencies or [])
-    return (
-        f"Pattern flag accepted by the MASH (as at {flag.as_of:%d %B %Y}). Rules: {titles}. "
-        f"Agencies whose records contributed: {agencies}."
-    )
+    shown, held = _events_shown(actor, flag)
+    names = sorted({e["agency"] for e in shown})
+    text = f"Pattern flag accepted by the MASH (as at {flag.as_of:%d %B %Y}). Rules: {titles}."
+    if names:
+        text += f" Agencies whose records contributed: {', '.join(names)}."
+    if held:
+        text += " Sealed records also contributed: only the roles the partnership names may read them."
+    return text
 
 
 def _decidable(actor, flag_id, version) -> Flag:
@@ -315,8 +323,8 @@ def flag_suggest_early_help(*, actor, flag_id, version, narrative: str = "", con
             data={
                 "subjects": [{"person_id": str(flag.child_id)}],
                 "household": [],
-                "concern_codes": list(concern_codes or suggested_concern_codes(flag)),
-                "narrative": narrative or concern_summary(flag) + " Early help suggested before crisis.",
+                "concern_codes": list(concern_codes or suggested_concern_codes(flag, actor=actor)),
+                "narrative": narrative or concern_summary(flag, actor=actor) + " Early help suggested before crisis.",
                 "source_code": "5A",
                 "referrer_name": "OpenMASH pattern flag",
                 "referrer_role": "Patterns across agencies (issue 8)",

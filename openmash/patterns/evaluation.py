@@ -35,6 +35,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_held
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_batch, audit_record, audit_record_each
 from openmash.core.bulk import rows_insert
@@ -763,16 +764,29 @@ def explanations_for(result: Evaluation) -> dict:
 
 
 def _indicator_rows(refs: set) -> dict:
-    """{EventIndicator id: (person root, occurred_on, indicator, agency id, evidence)}: the evidence decrypted."""
+    """{EventIndicator id: (person root, occurred_on, indicator, agency id, evidence, its chronology entry's
+    sensitivity)}: the evidence decrypted."""
     out = {}
     ids = list(refs)
     evidence = EventIndicator._meta.get_field("evidence")
     for start in range(0, len(ids), 500):
-        for pk, person_id, merged, on, ind, agency_id, sealed in EventIndicator.objects.filter(
+        for pk, person_id, merged, on, ind, agency_id, sealed, level in EventIndicator.objects.filter(
             pk__in=ids[start : start + 500]
-        ).values_list("pk", "person_id", "person__merged_into_id", "occurred_on", "indicator", "agency_id", "evidence"):
+        ).values_list(
+            "pk",
+            "person_id",
+            "person__merged_into_id",
+            "occurred_on",
+            "indicator",
+            "agency_id",
+            "evidence",
+            "entry__sensitivity",
+        ):
+            if chronology_entry_held(None, level):  # never opened: the explanation holds a sealed event's words
+                out[pk] = (merged or person_id, on, ind, agency_id, "", level)
+                continue
             text = evidence.open(pk, sealed.envelope) if hasattr(sealed, "envelope") else (sealed or "")
-            out[pk] = (merged or person_id, on, ind, agency_id, text)
+            out[pk] = (merged or person_id, on, ind, agency_id, text, level)
     return out
 
 
@@ -797,7 +811,7 @@ def explanation_text(
         row = rows.get(_uuid(e[REF]))
         if row is None:
             return None
-        person, on, ind, agency_id, evidence = row
+        person, on, ind, agency_id, evidence, level = row
         agency = agencies.get(agency_id)
         name = f"{agency.name} ({agency.code})" if agency else "the hub"
         if agency:
@@ -809,6 +823,11 @@ def explanation_text(
             unconfirmed[possibly[person]].add(name)
         else:
             who = " [another person at the child's address]"
+        if chronology_entry_held(None, level):
+            # the explanation has no reader to ask (the command line, the stored text): a sealed event's words, and
+            # the indicator read from them, are held as the chronology holds them (access.sharing
+            # .chronology_entry_held); that the agency holds a record on that date is said
+            return f"- {on.day} {on.strftime('%B %Y')}, {name}: {SEALED_ENTRY_HELD_TEXT}{who}"
         quote = f': "{evidence}"' if evidence else ""
         return f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}"
 

@@ -51,14 +51,31 @@ READER_SOURCES = {
     IndicatorSource.ENTRY.value: IndicatorSource.ENTRY,
 }
 #: A contact's concerns (the CIN census assessment factors, ``contacts.choices.CONCERN_CODES``) read as indicators.
+#: Codes and meanings: DfE CIN census "factors identified at the end of assessment" (../shared/sector-data/cin_xsd,
+#: CIN_schema_2026.xsd; DOMAIN.md): 12A is trafficking (its own indicator), 23A abuse linked to faith or belief.
 CONCERN_INDICATORS = {
     "1A": "substance_misuse", "1B": "substance_misuse", "1C": "substance_misuse",
     "2A": "substance_misuse", "2B": "substance_misuse", "2C": "substance_misuse",
     "3A": "domestic_abuse", "3B": "domestic_abuse", "3C": "domestic_abuse",
     "4A": "child_mental_health", "4B": "parental_mental_health", "4C": "parental_mental_health",
-    "10A": "missing_episode", "11A": "exploitation", "12A": "exploitation", "13A": "exploitation",
+    "10A": "missing_episode", "11A": "exploitation", "12A": "trafficking", "13A": "exploitation",
     "15A": "self_harm", "16A": "neglect", "17A": "emotional_abuse", "18B": "physical_abuse", "18C": "physical_abuse",
-    "19B": "sexual_harm", "19C": "sexual_harm", "22A": "fgm_risk", "24A": "exploitation",
+    "19B": "sexual_harm", "19C": "sexual_harm", "22A": "fgm_risk", "23A": "faith_based_abuse", "24A": "exploitation",
+}  # fmt: skip
+#: The CIN census factor an accepted flag's contact is prefilled with for each indicator its events were read as
+#: (patterns.decisions_extra.suggested_concern_codes; the screener changes them on the form). Source: the DfE CIN
+#: census factors (CIN_schema_2026.xsd): 3B domestic abuse with the child's parent or carer its subject (the hub's
+#: DASH/MARAC and police incidents are about the adults); 4A/4B mental health of the child / of a parent or carer;
+#: 10A missing; 12A trafficking; 15A self-harm; 16A neglect; 17A emotional abuse; 18C physical abuse and 19C sexual
+#: abuse *adult on child* (18B and 19B are child on child: an indicator read from an agency's record does not say
+#: the harm came from another child); 22A FGM; 23A faith or belief; 8F privately fostered (other). An indicator that
+#: stands for more than one factor is not prefilled: substance misuse (alcohol 1x or drugs 2x, by the child, a
+#: parent or another person), exploitation (sexual 11A, gangs 13A or criminal 24A), child-on-child abuse (18B or
+#: 19B): the screener chooses.
+INDICATOR_CONCERNS = {
+    "domestic_abuse": "3B", "child_mental_health": "4A", "parental_mental_health": "4B", "private_fostering": "8F",
+    "missing_episode": "10A", "trafficking": "12A", "self_harm": "15A", "neglect": "16A", "emotional_abuse": "17A",
+    "physical_abuse": "18C", "sexual_harm": "19C", "fgm_risk": "22A", "faith_based_abuse": "23A",
 }  # fmt: skip
 _REFERRAL = re.compile(
     r"^(contact|referral|mash contact|mash referral|re-?referral)$"
@@ -239,4 +256,12 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
     summary.indicators += len(indicators)
 
 
-__all__ = ["READER_SOURCES", "ReadSummary", "entries_read", "entry_findings", "source_of"]
+__all__ = [
+    "CONCERN_INDICATORS",
+    "INDICATOR_CONCERNS",
+    "READER_SOURCES",
+    "ReadSummary",
+    "entries_read",
+    "entry_findings",
+    "source_of",
+]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from openmash.access.fields import flag_child_shown
 from openmash.access.policy import can, chronology_sensitivities, flags_visible, watches_visible
-from openmash.access.sharing import sealed_roles
+from openmash.access.sharing import chronology_entry_held, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, PermissionDenied
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
@@ -164,11 +164,12 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     ``also_on_record``: an event no rule counted, also on record in the same period from another agency
     (``engine.also_on_record``); shown and hidden by the same sensitivity rules as every other event.
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
-    rules hide from the actor is left out; a sealed event shows its agency, date and indicator but its words
-    (``evidence``, ``event_type``) only to the sealed roles (``shown`` False otherwise)."""
+    rules hide from the actor is left out; a sealed event shows its agency and date, and its words (``evidence``,
+    ``event_type``, ``indicator``: read from those words; ``indicator_label`` "Sealed record") only when
+    ``access.sharing.chronology_entry_held`` allows, as the chronology does (``shown`` False otherwise)."""
     child = flag.child
     visible = chronology_sensitivities(actor, child)
-    sees_sealed = actor.role in sealed_roles()
+    roles = sealed_roles()  # one settings read for the page
     rows = list(
         FlagContribution.objects.filter(flag=flag)
         .select_related("indicator", "indicator__agency", "indicator__entry", "indicator__person")
@@ -193,19 +194,22 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 continue
         elif sensitivity not in visible:
             continue
-        sealed = sensitivity == "sealed"
-        shown = not sealed or sees_sealed
+        # the one rule for a chronology entry's words (access.sharing.chronology_entry_held), as the chronology's
+        sealed = sensitivity not in ("standard", "sensitive")
+        shown = not chronology_entry_held(actor, sensitivity, roles)
         label = INDICATORS[ind.indicator].label if ind.indicator in INDICATORS else ind.indicator.replace("_", " ")
+        if not shown:  # the indicator was read from the sealed words: held with them
+            label = "Sealed record"
         events.append(
             {
                 "when": ind.occurred_on,
                 "agency_code": ind.agency.code if ind.agency else "",
                 "agency": ind.agency.name if ind.agency else "The hub",
                 "event_type": (entry.source_type_text or entry.event_kind or entry.kind) if shown else "",
-                "indicator": ind.indicator,
+                "indicator": ind.indicator if shown else "",
                 "indicator_label": label,
                 "evidence": ind.evidence if shown else "",
-                "explained": ind.explained,
+                "explained": ind.explained if shown else False,
                 "sealed": sealed,
                 "shown": shown,
                 "rule_codes": list(row.rule_codes or []),

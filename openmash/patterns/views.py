@@ -189,8 +189,9 @@ def flag_accept(request, flag_id):
         form = FlagAcceptForm(
             initial={
                 "version": flag.version,
-                "concern_codes": decisions.suggested_concern_codes(flag),
-                "narrative": decisions.concern_summary(flag),
+                # only from the events the screener may read (attacker review 2026-12, finding B)
+                "concern_codes": decisions.suggested_concern_codes(flag, actor=actor),
+                "narrative": decisions.concern_summary(flag, actor=actor),
             },
             enquiry=enquiry,
         )

@@ -14,7 +14,7 @@ from openmash.core.exceptions import ValidationFailed
 from openmash.core.text import CleanSchema
 from openmash.core.url_privacy import PERSONAL_DATA_IN_URL, SEARCH_BY_POST, personal_parameters
 from openmash.people import selectors
-from openmash.people.chronology import ChronologyFilters, chronology_item_view, chronology_read
+from openmash.people.chronology import ChronologyFilters, chronology_read
 from openmash.people.identifiers import nhs_number_format
 
 router = Router(tags=["people"])
@@ -215,7 +215,10 @@ class ChronologyEntryOut(Schema):
     time anything happened, and should be shown as the date alone.
     `kind` is the kind key (a workflow kind such as "contact", "decision", "agency_response", "case_note", or an
     imported event kind such as "domestic_abuse": the options are listed with the query); `significance` is "significant" or "routine"; `sensitivity` "standard",
-    "sensitive" or "sealed" (sealed entries reach the hub only: access.policy.chronology_sensitivities).
+    "sensitive" or "sealed" (sealed entries are listed in the hub only: access.policy.chronology_sensitivities).
+    `held`: a sealed entry whose words are held from the caller, whose role is not one the partnership names for
+    sealed records (access.sharing.chronology_entry_held, as the flag's): `summary` says so, `kind` is "sealed",
+    `kind_label` "Sealed record", `description` and `source_type_text` are empty.
     `person_id`/`person_name`: whose entry it is (the person it was recorded against, named as their resolved
     person; in a household chronology, a household member's). `record_id`/`record`: the agency record an imported
     event came from; `source`/`external_id`: its feed and its id there; `origin`: where the entry came from, in
@@ -233,6 +236,7 @@ class ChronologyEntryOut(Schema):
     kind_label: str
     significance: Literal["significant", "routine"]
     sensitivity: str
+    held: bool = False
     agency: str | None
     agency_code: str | None
     summary: str
@@ -629,7 +633,7 @@ def chronology_out(result) -> dict:
             }
             for m in result.members
         ],
-        "entries": [chronology_item_view(e, result.names, result.fields) for e in page.items],
+        "entries": [result.item(e) for e in page.items],
     }
 
 

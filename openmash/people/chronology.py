@@ -30,6 +30,7 @@ from openmash.access.policy import (
     people_visible_ids,
     person_get_for,
 )
+from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_held
 from openmash.audit.services import audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
@@ -329,6 +330,14 @@ class ChronologyResult:
     filters: ChronologyFilters
     # the fields of each entry the actor sees: access.fields.field_access(actor, person, "chronology_entry")
     fields: frozenset = frozenset()
+    # whether a sealed entry's words are held from the actor (access.sharing.chronology_entry_held)
+    sealed_held: bool = True
+
+    def item(self, entry: ChronologyEntry) -> dict:
+        """One entry as the page, the API, the PDF and the CSV show it (chronology_item_view for this reader)."""
+        return chronology_item_view(
+            entry, self.names, self.fields, held=self.sealed_held and chronology_entry_held(None, entry.sensitivity)
+        )
 
 
 def resolved_person_get(actor, person_id) -> Person:
@@ -380,6 +389,12 @@ def _read(
     child = resolved_person_get(actor, person_id)
     visible, names, members, audited = _scope(actor, child, household=household)
     base = ChronologyEntry.objects.filter(visible)
+    sealed_held = chronology_entry_held(actor, "sealed")
+    if sealed_held and filters.kinds:
+        # a held entry's kind is part of its words: a kind filter must not tell a reader what a sealed entry is
+        base_filtered = base.filter(sensitivity__in=_SHOWN_LEVELS)
+    else:
+        base_filtered = base
     agencies = list(
         base.filter(agency__isnull=False)
         .order_by("agency__name")
@@ -387,7 +402,7 @@ def _read(
         .distinct()
     )
     qs = (
-        base.filter(filters.q())
+        base_filtered.filter(filters.q())
         .select_related("agency", "record", "record__agency")
         .order_by("-occurred_at", "-created_at", "pk")
     )
@@ -416,6 +431,7 @@ def _read(
         agencies=agencies,
         filters=filters,
         fields=field_access(actor, child, record_type="chronology_entry").fields,
+        sealed_held=sealed_held,
     )
 
 
@@ -498,7 +514,13 @@ _OBJECT_WORDS = {
 }
 
 
-def chronology_item_view(entry: ChronologyEntry, names: dict, fields: frozenset | None = None) -> dict:
+#: The sensitivities whose words every reader of an entry reads (chronology_entry_held holds the others).
+_SHOWN_LEVELS = ("", "standard", "sensitive")
+
+
+def chronology_item_view(
+    entry: ChronologyEntry, names: dict, fields: frozenset | None = None, *, held: bool = False
+) -> dict:
     """One entry as the pages, the API and the PDF all show it, rendered from the one answer: `fields` is
     access.fields.field_access(actor, person, record_type="chronology_entry").fields (ChronologyResult.fields); a
     key not in it is empty ("", None or False). ``id`` is always given (it names the entry). None for `fields`:
@@ -512,7 +534,10 @@ def chronology_item_view(entry: ChronologyEntry, names: dict, fields: frozenset 
     the resolved person), ``record_id`` and ``record`` (the agency record it came from, in words: "County Police
     record P-123"; "" for the workflow's entries), ``source`` (feed code), ``external_id`` (its id in the feed),
     ``source_type_text`` (the type as the feed sent it), ``object_type``/``object_id`` (what the workflow entry is
-    about) and ``origin`` (where it came from, in words)."""
+    about) and ``origin`` (where it came from, in words). ``held``: the entry is sealed and its words are held from
+    the reader (access.sharing.chronology_entry_held, as ChronologyResult.item asks): its ``summary`` says so, and
+    its kind (``kind`` "sealed", ``kind_label`` "Sealed record"), ``description`` and ``source_type_text`` are
+    empty, in every output alike."""
     kind = entry_kind(entry)
     labels = dict(kind_choices())
     if entry.record_id or entry.source:
@@ -551,9 +576,18 @@ def chronology_item_view(entry: ChronologyEntry, names: dict, fields: frozenset 
         "object_id": entry.object_id,
         "origin": origin.strip(),
     }
+    if held:
+        out.update(
+            kind="sealed",
+            kind_label="Sealed record",
+            summary=SEALED_ENTRY_HELD_TEXT,
+            description="",
+            source_type_text="",
+        )
+    out["held"] = held
     if fields is None:
         return out
-    return {k: v if k == "id" or k in fields else _EMPTY.get(k, "") for k, v in out.items()}
+    return {k: v if k in ("id", "held") or k in fields else _EMPTY.get(k, "") for k, v in out.items()}
 
 
 #: What an entry's key holds when the reader may not see it (chronology_item_view).
@@ -621,6 +655,7 @@ def known_to(*, actor, person_ids) -> dict:
         return {}
     latest_entry = _newest_entries(base, per_root, cluster_of)
     labels = dict(kind_choices())  # the chronology's own kind labels
+    sealed_held = chronology_entry_held(actor, "sealed")  # a held sealed entry is named by no kind (its words)
     out: dict = {}
     for pid in allowed:
         root = roots[pid]
@@ -635,7 +670,13 @@ def known_to(*, actor, person_ids) -> dict:
                     events=v["n"],
                     occurred_at=v["latest"],
                     time_known=bool(e.time_known) if e else False,
-                    latest_kind=labels.get(entry_kind(e), entry_kind(e).replace("_", " ").capitalize()) if e else "",
+                    latest_kind=(
+                        "Sealed record"
+                        if e and sealed_held and chronology_entry_held(None, e.sensitivity)
+                        else labels.get(entry_kind(e), entry_kind(e).replace("_", " ").capitalize())
+                        if e
+                        else ""
+                    ),
                 )
             )
         if rows:
@@ -671,7 +712,7 @@ def _newest_entries(base, per_root, cluster_of) -> dict:
     for (root, agency_id), v in per_root.items():
         members = [m for m, r in cluster_of.items() if r == root]
         newest |= Q(agency_id=agency_id, occurred_at=v["latest"], person_id__in=members)
-    fields = ("person_id", "agency_id", "occurred_at", "time_known", "kind", "event_kind")
+    fields = ("person_id", "agency_id", "occurred_at", "time_known", "kind", "event_kind", "sensitivity")
     latest: dict = {}
     for e in base.filter(newest).order_by("-occurred_at", "pk").only(*fields):
         latest.setdefault((cluster_of[e.person_id], e.agency_id), e)

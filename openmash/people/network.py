@@ -24,6 +24,7 @@ from openmash.access.policy import (
     people_in_clusters,
     people_visible_ids,
 )
+from openmash.access.sharing import chronology_entry_held
 from openmash.audit.services import audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.people.chronology import (
@@ -109,16 +110,21 @@ def _relationships(cluster: list) -> dict:
     return out
 
 
-def _history(person_ids: list, sensitivities) -> tuple[list, int, int]:
-    labels = dict(kind_choices())
+def _history(person_ids: list, sensitivities, sealed_held: bool = True) -> tuple[list, int, int]:
+    """(kind label, count) most first, the number of entries and of significant ones; a sealed entry whose words
+    are held from the reader (`sealed_held`: access.sharing.chronology_entry_held) counts as "Sealed record",
+    never by its kind (the kind is part of what is sealed)."""
+    labels = {**dict(kind_choices()), "sealed": "Sealed record"}
     counts: Counter = Counter()
     rows = (
         ChronologyEntry.objects.filter(chronology_entries_q(sensitivities), person_id__in=person_ids)
-        .values("kind", "event_kind")
+        .values("kind", "event_kind", "sensitivity")
         .annotate(n=Count("pk"))
     )
     for row in rows:
         key = row["event_kind"] if row["kind"] == "event" and row["event_kind"] else row["kind"]
+        if sealed_held and chronology_entry_held(None, row["sensitivity"]):
+            key = "sealed"
         counts[key] += row["n"]
     history = [(labels.get(k, k.replace("_", " ").capitalize()), n) for k, n in counts.most_common()]
     significant = sum(n for k, n in counts.items() if k in SIGNIFICANT_KINDS)
@@ -180,11 +186,12 @@ def family_network(*, actor, person_id) -> FamilyNetwork:
             )
         )
     audited = []
+    sealed_held = chronology_entry_held(actor, "sealed")
     for np in people:
         ids = person_cluster_ids(np.person) if not np.is_child else cluster
         member = None if np.is_child else np.person
         sensitivities = chronology_sensitivities(actor, child, member=member, member_visible=True)
-        np.history, np.entries, np.significant = _history(ids, sensitivities)
+        np.history, np.entries, np.significant = _history(ids, sensitivities, sealed_held)
         np.involvement_shown = involvement_visible(actor, child, member=member)
         if np.involvement_shown:
             np.involvement = _involvement(ids)

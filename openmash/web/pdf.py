@@ -18,7 +18,7 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from openmash.people.chronology import PDF_MAX_ENTRIES, chronology_item_view
+from openmash.people.chronology import PDF_MAX_ENTRIES
 from openmash.web.pdf_fonts import need, printable, register
 from openmash.web.templatetags.openmash_web import occurred, when_long
 
@@ -110,7 +110,7 @@ def chronology_pdf(*, actor, result, household: bool) -> bytes:
         for i in cols:
             row.cell(headings[i])
         for entry in page.items:
-            item = chronology_item_view(entry, result.names, result.fields)
+            item = result.item(entry)
             what = item["summary"]
             if item["description"]:
                 what += "\n" + item["description"]

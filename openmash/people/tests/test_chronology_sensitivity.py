@@ -61,9 +61,15 @@ def test_the_allocated_worker_never_sees_a_sealed_entry_page_or_api(allocated, a
 
 
 def test_the_hub_sees_every_entry(allocated, api, make_actor):
+    """Every entry is listed to the hub; a sealed one's words (and one of an unknown sensitivity) only to the
+    partnership's sealed roles, default MASH managers (access.sharing.chronology_entry_held; attacker review
+    2026-12, finding A)."""
     person, _ = allocated
-    r = api(make_actor("screener", "mash")).get(f"/people/{person.pk}/chronology")
+    r = api(make_actor("manager", "mash")).get(f"/people/{person.pk}/chronology")
     assert r.status_code == 200 and _shown(r.content.decode()) == set(SUMMARIES)
+    r = api(make_actor("screener", "mash")).get(f"/people/{person.pk}/chronology")
+    assert r.status_code == 200 and _shown(r.content.decode()) == {"sensitive", "standard", ""}
+    assert [e["held"] for e in r.json()["entries"]].count(True) == 2 and r.json()["count"] >= len(SUMMARIES)
 
 
 def test_the_rule_on_any_queryset_of_entries(allocated, make_actor):

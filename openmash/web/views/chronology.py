@@ -24,7 +24,6 @@ from openmash.people.chronology import (
     SIGNIFICANCE_CHOICES,
     ChronologyFilters,
     chronology_export,
-    chronology_item_view,
     chronology_read,
     kind_choices,
 )
@@ -143,7 +142,7 @@ def _render(request, result, form, *, household: bool, failed: bool):
         "household": household,
         "members": result.members,
         "page": None if failed else result.page,
-        "items": [] if failed else [chronology_item_view(e, result.names, result.fields) for e in result.page.items],
+        "items": [] if failed else [result.item(e) for e in result.page.items],
         "pagination": None if failed else pagination(request, result.page, label="Chronology pages"),
         "filter_form": form,
         "filtered": (not failed) and result.filters.active,

@@ -16,6 +16,7 @@ from openmash.access.policy import (
     person_get_for,
     require,
 )
+from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_held
 from openmash.core.exceptions import PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -117,6 +118,7 @@ def person_detail(request, person_id):
     entries = people_selectors.person_chronology(actor=actor, person_id=person_id)[1] if full else []
     contact_ids = [e.object_id for e in entries if e.object_type == "contacts.contact"]
     linkable = {str(i) for i in web_selectors.visible_contact_ids(actor=actor, ids=contact_ids)}
+    sealed_held = bool(entries) and chronology_entry_held(actor, "sealed")
     ctx = {
         "person": person,
         "visible": visible,
@@ -128,7 +130,17 @@ def person_detail(request, person_id):
         "details": {k: v for k, v in person_minimum_details(person).items() if k in fields},
         "relationships": people_selectors.relationships_view(person) if "relationships" in fields else [],
         "full": full,
-        "entries": [{"e": e, "contact_link": e.object_id if e.object_id in linkable else None} for e in entries],
+        # a sealed entry's words held from a reader the partnership does not name (access.sharing
+        # .chronology_entry_held), as on the chronology page, the API and the PDF
+        "entries": [
+            {
+                "e": e,
+                "contact_link": e.object_id if e.object_id in linkable else None,
+                "held": sealed_held and chronology_entry_held(None, e.sensitivity),
+            }
+            for e in entries
+        ],
+        "sealed_held_text": SEALED_ENTRY_HELD_TEXT,
         "allocation": allocation,
         "picture": person.picture,
         # other names and agencies' spellings, never the name shown (people.names.other_names, finding 3)
