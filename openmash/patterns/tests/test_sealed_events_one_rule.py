@@ -174,7 +174,7 @@ def test_the_migration_raises_stored_entries_to_their_kinds_floor(sealed_flag):
     from openmash.people.models import ChronologyEntry
 
     ChronologyEntry.objects.filter(person=sealed_flag.child, event_kind="sexual_health").update(sensitivity="standard")
-    import_module("openmash.people.migrations.0019_imported_events_sensitivity_floor").raise_to_floor(apps, None)
+    import_module("openmash.people.migrations.0021_imported_events_sensitivity_floor").raise_to_floor(apps, None)
     assert set(
         ChronologyEntry.objects.filter(person=sealed_flag.child, event_kind="sexual_health").values_list(
             "sensitivity", flat=True

@@ -27,6 +27,6 @@ def raise_to_floor(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0018_record_link_held_intake")]
+    dependencies = [("people", "0020_record_link_rejected_as")]
 
     operations = [migrations.RunPython(raise_to_floor, migrations.RunPython.noop)]
