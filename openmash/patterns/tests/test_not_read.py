@@ -213,3 +213,16 @@ def test_a_not_read_record_is_marked_on_the_page_and_in_the_api_and_hidden_as_an
     assert marked["health-hv"] == (True, False, False)
     sealed = next(e for e in body["events"] if e["agency_code"] == "health-hv")
     assert sealed["event_type"] == "" and sealed["evidence"] == ""
+
+
+def test_records_read_as_nothing_never_make_a_flag_stronger_in_the_list(screener):
+    from openmash.patterns.selectors import flags_page
+    from openmash.patterns.tests.flagfactory import person_make
+
+    unread = [
+        ("probation", dt.date(2026, 2, day), NOT_READ, "Supervision", "Supervision", "standard") for day in (1, 2, 3)
+    ]
+    padded = flag_make(person_make("Padded", "Childa"), events=[EVENTS[0], *unread])
+    read = flag_make(person_make("Read", "Childb"), events=EVENTS[:2])
+    order = [f.pk for f in flags_page(actor=screener, order="strongest").items]
+    assert order == [read.pk, padded.pk]
