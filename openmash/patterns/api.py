@@ -51,6 +51,9 @@ class FlagEventOut(Schema):
     sealed: bool
     shown: bool
     also_on_record: bool = False  # no rule counted it: also on record in the same period from another agency
+    #: the child's own record in the flag's period that the reader read as nothing either way: not a concern read,
+    #: named for a person to read (ADR 0021; ``indicator`` is ``not_read``)
+    not_read: bool = False
 
 
 class FlagChildOut(Schema):

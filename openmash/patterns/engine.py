@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from openmash.patterns.indicators import INDICATORS as _READER_INDICATORS
 from openmash.patterns.indicators import INJURY_INDICATORS as _READER_INJURY
+from openmash.patterns.indicators import NOT_READ
 
 DAY, IND, AG, REF, EXPL, ENTRY = range(6)
 Event = tuple  # (day, indicator, agency, ref, explained, entry)
@@ -559,7 +560,7 @@ def _may_fire(rule: Rule, present: set, agencies: int, child: Child) -> bool:
 def evaluate_child(rules: Sequence[Rule], child: Child, as_of: int) -> list[Hit]:
     """Every rule that fires for `child` as at day `as_of` (an ordinal), in the order of `rules`. An adult
     (``child.is_adult``) is read by the unborn rule only."""
-    events = _counting(child.events, as_of)
+    events = [e for e in _counting(child.events, as_of) if e[IND] != NOT_READ]  # never counted (ADR 0021)
     if not events:
         return []
     if not child.is_adult and child.dob is not None:
@@ -588,7 +589,7 @@ def _child_offending(e: Event, dob: int) -> Event:
 #: Indicators never named as "also on record" (``also_on_record``): not a concern by themselves (a contact is counted
 #: by its own rule, a pregnancy by the unborn rule, an admission by repeated presentations), as the combination rule
 #: excludes them.
-ALSO_EXCLUDE = frozenset({"contact", "pregnancy", "hospital_admission"})
+ALSO_EXCLUDE = frozenset({"contact", "pregnancy", "hospital_admission", NOT_READ})
 #: The period read for "also on record" before the earliest event of the hits when no fired rule gives a window.
 ALSO_WINDOW_DAYS = 183
 
@@ -609,17 +610,49 @@ def also_on_record(hits: Sequence[Hit], child: Child, as_of: int) -> tuple:
         return ()
     named = {e[AG] for h in hits for e in h.events}
     used = {e[REF] for h in hits for e in h.events}
-    windows = [int(h.rule.definition["window_days"]) for h in hits if h.rule.definition.get("window_days")]
-    lookbacks = [_lookback(h.rule.definition) for h in hits]
-    first = min(e[DAY] for h in hits for e in h.events) - max(windows, default=ALSO_WINDOW_DAYS)
-    if lookbacks and all(lookbacks):
-        first = max(first, as_of - max(lookbacks))
+    first = _period_start(hits, as_of)
     dob = None if child.is_adult else child.dob
     own = [_child_offending(e, dob) if dob is not None else e for e in child.events]
     around = [e for e, _who, is_adult in child.household if is_adult]
     out: dict = {}
     for e in _counting([*own, *around], as_of):
         if e[DAY] < first or e[AG] is HUB or e[AG] in named or e[REF] in used or e[IND] in ALSO_EXCLUDE:
+            continue
+        out.setdefault(e[REF], e)
+    return tuple(sorted(out.values(), key=lambda e: (e[DAY], str(e[AG]), str(e[REF]))))
+
+
+def _period_start(hits: Sequence[Hit], as_of: int) -> int:
+    """The first day of a flag's period (``also_on_record``): the earliest event of the hits less the widest
+    ``window_days`` of the fired rules (``ALSO_WINDOW_DAYS`` when none gives one), and not before `as_of` less the
+    longest ``lookback_days`` when every fired rule has one."""
+    windows = [int(h.rule.definition["window_days"]) for h in hits if h.rule.definition.get("window_days")]
+    lookbacks = [_lookback(h.rule.definition) for h in hits]
+    first = min(e[DAY] for h in hits for e in h.events) - max(windows, default=ALSO_WINDOW_DAYS)
+    if lookbacks and all(lookbacks):
+        first = max(first, as_of - max(lookbacks))
+    return first
+
+
+def not_read_in_period(hits: Sequence[Hit], events: Iterable[Event], as_of: int, also: Iterable[Event] = ()) -> tuple:
+    """The child's own events the reader read as nothing either way (``NOT_READ``: no indicator, nothing recognised
+    as ordinary) in the flag's period, from agencies that neither the hits nor the events `also` on record name:
+    "also involved in this period, not read as a concern - read the record" (ADR 0021).
+
+    In: the hits of ``evaluate_child`` as at `as_of` (an ordinal); `events`: the child's own event tuples (its
+    records and those joined to it, never another person's: callers pass no household or possibly-same events;
+    those of other indicators are skipped); `also`: ``also_on_record``'s events. The period is also_on_record's
+    (``_period_start`` to `as_of`). The hub's records (``HUB``) are never named. Out: the event tuples in time
+    order, each once; empty when there are no hits. They never make or keep a flag (evaluate_child never counts
+    them); they make the explanation name every agency that held a record of the child in the period, including
+    words no phrase list knows (the reviews: each agency held a piece)."""
+    if not hits:
+        return ()
+    named = {e[AG] for h in hits for e in h.events} | {e[AG] for e in also}
+    first = _period_start(hits, as_of)
+    out: dict = {}
+    for e in _counting(events, as_of):
+        if e[IND] != NOT_READ or e[DAY] < first or e[AG] is HUB or e[AG] in named:
             continue
         out.setdefault(e[REF], e)
     return tuple(sorted(out.values(), key=lambda e: (e[DAY], str(e[AG]), str(e[REF]))))
@@ -749,6 +782,7 @@ __all__ = [
     "agency_count",
     "also_on_record",
     "contributions",
+    "not_read_in_period",
     "day_text",
     "evaluate_child",
     "rule_check",

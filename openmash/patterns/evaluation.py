@@ -41,6 +41,7 @@ from openmash.audit.services import audit_batch, audit_record, audit_record_each
 from openmash.core.bulk import rows_insert
 from openmash.patterns import engine, possibly_same
 from openmash.patterns.engine import AG, REF, Child, Hit, Rule
+from openmash.patterns.indicators import NOT_READ
 from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
 from openmash.patterns.rules import rules_current
 from openmash.people.models import AgencyRecord, Person
@@ -59,6 +60,9 @@ class ChildResult:
     #: events also on record in the same period from agencies no hit names (``engine.also_on_record``): shown and
     #: named with the flag, never what made it
     also: tuple = ()
+    #: the child's own events read as nothing either way in the flag's period, from agencies not otherwise named
+    #: (``engine.not_read_in_period``; ADR 0021): named and listed for a person to read, never what made the flag
+    not_read: tuple = ()
 
     @property
     def refs(self) -> list[str]:
@@ -68,8 +72,17 @@ class ChildResult:
     @property
     def key_refs(self) -> list[str]:
         """The ids the flag's ``contributions_key`` is made of: the hits' events, then those also on record (marked),
-        so an open flag is updated when either changes; the same key as before when nothing is also on record."""
-        return self.refs + sorted(f"also:{_uuid(e[REF])}" for e in self.also)
+        so an open flag is updated when any changes; the same key as before when nothing is also on record or not read."""
+        return (
+            self.refs
+            + sorted(f"also:{_uuid(e[REF])}" for e in self.also)
+            + sorted(f"not-read:{_uuid(e[REF])}" for e in self.not_read)
+        )
+
+    @property
+    def named(self) -> tuple:
+        """The events named with the flag that did not make it: those also on record, then those not read."""
+        return (*self.also, *self.not_read)
 
 
 @dataclass
@@ -104,7 +117,10 @@ def _day_param(day: dt.date):
     return connection.ops.adapt_datefield_value(day)
 
 
-def _events_sql(where: str) -> str:
+def _events_sql(where: str, *, not_read: bool = False) -> str:
+    """The events (indicator rows, not explained, on or before a day) as engine tuples ordered by resolved person:
+    params ``[False, the day, *those of where]``. The ``not_read`` records (ADR 0021) are left out, or (`not_read`)
+    are the only ones read: a flag names them, no rule counts them, so only flagged children's are ever fetched."""
     ei, person = EventIndicator._meta.db_table, Person._meta.db_table
     if connection.vendor == "postgresql":
         cols = (
@@ -118,7 +134,8 @@ def _events_sql(where: str) -> str:
         )
     return (
         f"SELECT {cols} FROM {ei} ei JOIN {person} p ON p.id = ei.person_id "  # nosec B608 - names from _meta
-        f"WHERE ei.explained = %s AND ei.occurred_on <= %s{where} ORDER BY root, day"
+        f"WHERE ei.explained = %s AND ei.occurred_on <= %s AND ei.indicator {'=' if not_read else '<>'} "
+        f"'{NOT_READ}'{where} ORDER BY root, day"
     )
 
 
@@ -445,7 +462,26 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
                 run(root_key, events)
     _possibly_same_apply(result, as_of, rules, root_list, household_inds)
+    _not_read_apply(result, as_of)
     return result
+
+
+def _not_read_apply(result: Evaluation, as_of: dt.date) -> None:
+    """Give each flagged child's result its own events read as nothing in the flag's period
+    (``engine.not_read_in_period``; ADR 0021): fetched for the flagged children only, their whole clusters (the
+    records confirmed as the child), never another person's."""
+    roots = sorted(result.results, key=str)
+    day = as_of.toordinal()
+    for start in range(0, len(roots), CHUNK_ROOTS):
+        part = _cluster_ids(roots[start : start + CHUNK_ROOTS])
+        if not part:
+            continue
+        where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
+        sql = _events_sql(where, not_read=True)
+        for root_key, events in _grouped(_stream(sql, [False, _day_param(as_of), *_db_ids(part)])):
+            res = result.results.get(_uuid(root_key))
+            if res is not None:
+                res.not_read = engine.not_read_in_period(res.hits, events, day, res.also)
 
 
 def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
@@ -594,7 +630,7 @@ def _flags_raise_bulk(items: list[tuple], as_of: dt.date, actor) -> int:
                 [
                     {"flag_id": flag.pk, "indicator_id": _uuid(e[REF]), "position": n, "rule_codes": codes}
                     for flag, (_root, res, _old, _how) in zip(flags, items, strict=True)
-                    for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
+                    for n, (e, codes) in enumerate(engine.contributions(res.hits, res.named), 1)
                 ],
             )
             # a flag just raised belongs to no contact: its events without the per-event contact lookup
@@ -706,7 +742,7 @@ def _flag_write(root, res: ChildResult, old: Flag | None, how: str, as_of: dt.da
                 )
             FlagContribution.objects.bulk_create(
                 FlagContribution(flag=flag, indicator_id=_uuid(e[REF]), position=n, rule_codes=codes)
-                for n, (e, codes) in enumerate(engine.contributions(res.hits, res.also), 1)
+                for n, (e, codes) in enumerate(engine.contributions(res.hits, res.named), 1)
             )
             _audit(
                 actor,
@@ -749,12 +785,12 @@ def _explanations(items: list[tuple]) -> dict:
     and each contributing event with its agency, date, indicator and evidence, in time order. The evidence is
     decrypted here, for these events only."""
     refs = {_uuid(e[REF]) for _, res, _, _ in items for h in res.hits for e in h.events}
-    refs |= {_uuid(e[REF]) for _, res, _, _ in items for e in res.also}
+    refs |= {_uuid(e[REF]) for _, res, _, _ in items for e in res.named}
     rows = _indicator_rows(refs)
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same, res.also)
+        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same, res.also, res.not_read)
     return out
 
 
@@ -791,14 +827,22 @@ def _indicator_rows(refs: set) -> dict:
 
 
 def explanation_text(
-    hits: list[Hit], rows: dict, agencies: dict, root, possibly: dict | None = None, also: tuple = ()
+    hits: list[Hit],
+    rows: dict,
+    agencies: dict,
+    root,
+    possibly: dict | None = None,
+    also: tuple = (),
+    not_read: tuple = (),
 ) -> tuple[str, list[str]]:
     """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
     people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
     marked, and a closing paragraph says the flag relies on records not yet confirmed as this child, names the
     agencies holding them and asks the hub to confirm or reject the match on its review page. ``also``: events also
     on record in the same period from agencies no rule's events came from (``engine.also_on_record``), listed after
-    the contributing events under their own heading (they did not make the flag) and named among its agencies."""
+    the contributing events under their own heading (they did not make the flag) and named among its agencies.
+    ``not_read``: the child's own events read as nothing either way in the period (``engine.not_read_in_period``;
+    ADR 0021), listed last under a heading that asks the reader to read the record, and named among its agencies."""
     possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
@@ -829,7 +873,8 @@ def explanation_text(
             # .chronology_entry_held); that the agency holds a record on that date is said
             return f"- {on.day} {on.strftime('%B %Y')}, {name}: {SEALED_ENTRY_HELD_TEXT}{who}"
         quote = f': "{evidence}"' if evidence else ""
-        return f"- {on.day} {on.strftime('%B %Y')}, {name}: {ind.replace('_', ' ')}{quote}{who}"
+        what = "a record not read as a concern" if ind == NOT_READ else ind.replace("_", " ")
+        return f"- {on.day} {on.strftime('%B %Y')}, {name}: {what}{quote}{who}"
 
     for e, _rules in engine.contributions(hits):
         text = line(e)
@@ -842,6 +887,13 @@ def explanation_text(
             "of what those agencies saw):"
         )
         lines += extra
+    unread = [text for text in (line(e) for e in not_read) if text]
+    if unread:
+        lines.append(
+            "Also involved in this period, not read as a concern - read the record (the reader recognised nothing "
+            "in these records either way; they did not make the flag):"
+        )
+        lines += unread
     for link_id, names in unconfirmed.items():
         lines.append(
             f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "

@@ -153,6 +153,7 @@ __all__ = [
     "INJURY_INDICATORS",
     "KIND_INDICATORS",
     "KIND_REFINED_BY",
+    "NOT_READ",
     "Finding",
     "Indicator",
     "PhraseRuleError",
@@ -160,6 +161,7 @@ __all__ = [
     "compiled_cache_set",
     "default_rules",
     "load_phrase_rules",
+    "read_as_ordinary",
     "read_event",
 ]
 
@@ -1266,6 +1268,36 @@ def read_event(kind: str, type_text: str, description: str, *, rules: PhraseRule
                 findings[code] = _finding(code, _evidence(text[:split]) if split > 0 else kind, "event_type", explained)
     _add_hits(findings, [hit for hit in hits if hit[0] > split] if split > 0 else hits, text, "description", explained)
     return list(findings.values())
+
+
+#: What ``reading`` records for an event the reader read as nothing at all (``read_as_ordinary`` False): not an
+#: indicator (not in ``INDICATORS``: no phrase file or rule can name it, no rule counts it); the flag names such
+#: events of the child's own in its period as "not read as a concern - read the record" (ADR 0021).
+NOT_READ = "not_read"
+
+
+def read_as_ordinary(type_text: str, description: str, *, rules: PhraseRules | None = None) -> bool:
+    """Whether the reader positively recognised an event that gave no finding (``read_event`` returned nothing) as
+    ordinary: its words hold an ``ignore`` phrase ("no concerns", "DNA sample"), an indicator's words it read and
+    negated ("no injuries seen", "NAI ruled out"), or an explanation ("cancelled by the clinic and rebooked",
+    "authorised absence for a funeral"). False: nothing in the text was recognised either way, the case of an
+    unseen author's own words (ADR 0021), which a flag names so that a person reads the record. Pure; the same
+    text handling as ``read_event``. Call it only for an event ``read_event`` gave nothing: for one it gave
+    findings the answer means nothing."""
+    r = rules if rules is not None else (_DEFAULT[0] if _DEFAULT else default_rules())
+    type_text = type_text or ""
+    description = description or ""
+    text = type_text + " ;\n" + description if type_text else description
+    if not text.strip():
+        return False
+    if not text.isascii():
+        text = text.translate(_NORMALISE)
+    low = _lower(text)
+    if r.main.find(low):
+        return True  # an ignore phrase, or an indicator's words read and negated
+    if not r.acronyms.empty and r.acronyms.find(text):
+        return True
+    return any(cue.kind == "explain" for _s, _e, payload in r.cues.find(low) for cue in payload)
 
 
 _NONE: frozenset[str] = frozenset()

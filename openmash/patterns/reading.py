@@ -8,7 +8,10 @@ What an entry gives:
 
 - an imported event (kind ``event``): the text reader ``read_event(event kind, the agency's type text,
   description)`` (``patterns.indicators``: the feed's event-type mapping plus phrase rules that understand negation
-  and explanation); and ``contact`` when its type says it is a contact or referral to children's services;
+  and explanation); and ``contact`` when its type says it is a contact or referral to children's services; and,
+  when neither gives anything and the reader recognised nothing ordinary in it either (``read_as_ordinary``: no
+  ignore phrase, negated indicator or explanation), one ``not_read`` record (``indicators.NOT_READ``, the type text
+  as evidence): no rule counts it, but a flag names it among the events in its period (ADR 0021);
 - a contact recorded in OpenMASH (kind ``contact``): ``contact`` (for the repeat contacts rule);
 - anything else (screening, decisions, case notes): nothing, but it is marked read.
 
@@ -29,7 +32,7 @@ from django.utils import timezone
 
 from openmash.core.bulk import rows_insert
 from openmash.core.fields import Sealed
-from openmash.patterns.indicators import read_event
+from openmash.patterns.indicators import EVIDENCE_MAX, NOT_READ, read_as_ordinary, read_event
 from openmash.patterns.models import EventIndicator, IndicatorSource, PatternReadMark, PatternReadState
 from openmash.people.models import ChronologyEntry
 
@@ -117,6 +120,9 @@ def entry_findings(kind: str, event_kind: str, type_text: str, description: str,
         findings += list(read_event(event_kind or "other", type_text or "", description or ""))
         if type_text and _REFERRAL.search(type_text.strip()):
             findings.append(_Finding(CONTACT, type_text[:200], IndicatorSource.MAPPING))
+        if not findings and not read_as_ordinary(type_text or "", description or ""):
+            # read as nothing either way (ADR 0021): kept, so that a flag in its period names it for a person to read
+            findings.append(_Finding(NOT_READ, _type_evidence(type_text or ""), IndicatorSource.MAPPING))
     elif kind == CONTACT:
         findings.append(_Finding(CONTACT, "Contact to the MASH", IndicatorSource.ENTRY))
     best: dict[str, object] = {}
@@ -125,6 +131,11 @@ def entry_findings(kind: str, event_kind: str, type_text: str, description: str,
         if old is None or (old.explained and not f.explained):
             best[f.indicator] = f
     return list(best.values())
+
+
+def _type_evidence(type_text: str) -> str:
+    """The agency's own words for an event's type, as a ``not_read`` record's evidence (at most ``EVIDENCE_MAX``)."""
+    return " ".join(type_text.split())[:EVIDENCE_MAX]
 
 
 def source_of(reader_source: str) -> str:

@@ -27,11 +27,15 @@ from openmash.access.sharing import chronology_entry_held, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, PermissionDenied
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
-from openmash.patterns.indicators import INDICATORS
+from openmash.patterns.indicators import INDICATORS, NOT_READ
 from openmash.patterns.models import Flag, FlagContribution, FlagStatus
 from openmash.people.names import names_resolve
 
 FLAG_ORDERS = ("newest", "strongest")
+
+
+#: The label of a record the reader read as nothing either way (``indicators.NOT_READ``; ADR 0021).
+NOT_READ_LABEL = "Not read as a concern either way"
 
 
 def _agency_names(codes) -> dict[str, str]:
@@ -86,9 +90,11 @@ def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_S
         raise PermissionDenied("You cannot see flags")
     plain = open_flags_qs(actor)
     if order == "strongest":  # most rules fired, then most contributing events: in SQL, so it holds across pages
+        # records read as nothing (ADR 0021) never make a flag stronger
+        read = ~Q(contribution_rows__indicator__indicator=NOT_READ)
         qs = (
             plain.select_related("child")
-            .annotate(n_rules=JsonArrayLength("rules"), n_contributions=Count("contribution_rows"))
+            .annotate(n_rules=JsonArrayLength("rules"), n_contributions=Count("contribution_rows", filter=read))
             .order_by("-n_rules", "-n_contributions", "-as_of", "-created_at", "pk")
         )
         result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
@@ -157,12 +163,15 @@ def flag_explained(*, actor, flag: Flag) -> dict:
 
     Out: {"child", "age", "rules": [{code, version, title, description}], "events": [{when, agency_code, agency,
     event_type, indicator, indicator_label, evidence, explained, sealed, shown, rule_codes, also_on_record,
-    unconfirmed}], "agencies":
+    not_read, unconfirmed}], "agencies":
     [names], "unconfirmed": [{agencies, link_id}]}. ``unconfirmed``: events of a person the matching proposes may be
     this child (a current, undecided proposal; ``patterns.possibly_same``), shown only when the actor may see that
     person's entries too, with the proposal to review (``link_id`` only for those who review links).
     ``also_on_record``: an event no rule counted, also on record in the same period from another agency
-    (``engine.also_on_record``); shown and hidden by the same sensitivity rules as every other event.
+    (``engine.also_on_record``); shown and hidden by the same sensitivity rules as every other event. ``not_read``:
+    a record of the child's own in the flag's period that the reader read as nothing either way
+    (``engine.not_read_in_period``, ADR 0021: "also involved in this period, not read as a concern - read the
+    record"); the same sensitivity rules; its ``indicator`` is ``not_read``.
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
     rules hide from the actor is left out; a sealed event shows its agency and date, and its words (``evidence``,
     ``event_type``, ``indicator``: read from those words; ``indicator_label`` "Sealed record") only when
@@ -197,7 +206,11 @@ def flag_explained(*, actor, flag: Flag) -> dict:
         # the one rule for a chronology entry's words (access.sharing.chronology_entry_held), as the chronology's
         sealed = sensitivity not in ("standard", "sensitive")
         shown = not chronology_entry_held(actor, sensitivity, roles)
-        label = INDICATORS[ind.indicator].label if ind.indicator in INDICATORS else ind.indicator.replace("_", " ")
+        not_read = ind.indicator == NOT_READ
+        if not_read:
+            label = NOT_READ_LABEL
+        else:
+            label = INDICATORS[ind.indicator].label if ind.indicator in INDICATORS else ind.indicator.replace("_", " ")
         if not shown:  # the indicator was read from the sealed words: held with them
             label = "Sealed record"
         events.append(
@@ -214,7 +227,9 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 "shown": shown,
                 "rule_codes": list(row.rule_codes or []),
                 # no rule counted it: also on record in the same period (engine.also_on_record), named, not the cause
-                "also_on_record": not row.rule_codes,
+                "also_on_record": not row.rule_codes and not not_read,
+                # read as nothing either way: also involved in the period, for a person to read (ADR 0021)
+                "not_read": not_read,
                 "unconfirmed": root in pending,
             }
         )
