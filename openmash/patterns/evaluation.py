@@ -826,6 +826,22 @@ def _indicator_rows(refs: set) -> dict:
     return out
 
 
+_ALSO_HEADING = (
+    "Also on record in the same period, from other agencies (these did not make the flag; they are part of what "
+    "those agencies saw):"
+)
+_NOT_READ_HEADING = (
+    "Also involved in this period, not read as a concern - read the record (the reader recognised nothing in these "
+    "records either way; they did not make the flag):"
+)
+
+
+def _section(heading: str, texts: list) -> list[str]:
+    """`heading` then the lines of `texts` that are not None; nothing at all when none is left."""
+    kept = [text for text in texts if text]
+    return [heading, *kept] if kept else []
+
+
 def explanation_text(
     hits: list[Hit],
     rows: dict,
@@ -880,20 +896,8 @@ def explanation_text(
         text = line(e)
         if text:
             lines.append(text)
-    extra = [text for text in (line(e) for e in also) if text]
-    if extra:
-        lines.append(
-            "Also on record in the same period, from other agencies (these did not make the flag; they are part "
-            "of what those agencies saw):"
-        )
-        lines += extra
-    unread = [text for text in (line(e) for e in not_read) if text]
-    if unread:
-        lines.append(
-            "Also involved in this period, not read as a concern - read the record (the reader recognised nothing "
-            "in these records either way; they did not make the flag):"
-        )
-        lines += unread
+    lines += _section(_ALSO_HEADING, [line(e) for e in also])
+    lines += _section(_NOT_READ_HEADING, [line(e) for e in not_read])
     for link_id, names in unconfirmed.items():
         lines.append(
             f"This flag relies on records not yet confirmed as the same child: the records of {', '.join(sorted(names))} "
