@@ -9,7 +9,8 @@ A search or an intake lookup may list:
 - anyone else **only when a given name AND a family name AND the date of birth typed all agree with that
   person** (people.lookup._name_and_dob_agree): every word typed matches a name the person is known by, the family
   name exactly (transliterated, in either order, hyphen and space variants; never a sound-alike), the given name
-  exactly, as a word of it or as a nickname or formal form (never a sound-alike: "Lisa" must not list "Lucy"), the date of birth
+  exactly, as a word of it, as a nickname or formal form, or sounding alike only when also spelt alike (Kaden for
+  Kayden; "Lisa" must not list "Lucy"), the date of birth
   exactly or with day and month swapped, held with those names. One word of a name with a date of birth is not
   enough: it would tell the searcher the rest of the name (attacker review of issue 7; ADR 0009 addendum 3). They
   are then shown with the minimum details (the field table's ``no_basis`` audience: names, date of birth, sex).

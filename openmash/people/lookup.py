@@ -457,20 +457,39 @@ def _signals(terms: SearchTerms, keymap: dict, rows: list[tuple], today: dt.date
 FAMILY_LEVELS_FOR_LISTING = frozenset({"exact", "token"})
 #: How a given name typed may agree to list someone the searcher may not open: the same name (case, accents,
 #: transliteration), a word of it, or a nickname or formal form of it (Mo / Muhammad, Bill / William: a public
-#: relation, the searcher learns nothing from it); never a sound-alike, which told a referrer who typed "Lisa",
-#: "Lacey", "Lois" or "Louise" with the family name and date of birth that the child is "Lucy" (third attacker
-#: review of issue 7). The hub and anyone with a basis still find sound-alikes.
+#: relation, the searcher learns nothing from it); a sound-alike only when it is also spelt alike
+#: (``SPELT_ALIKE_FOR_LISTING``: Kaden / Kayden, Dan / Danny, Stephen / Steven, the ordinary variation at intake).
+#: A sound-alike alone told a referrer who typed "Lisa", "Lacey", "Lois" or "Louise" with the family name and date
+#: of birth that the child is "Lucy" (third attacker review of issue 7). The hub and anyone with a basis still find
+#: every sound-alike.
 GIVEN_LEVELS_FOR_LISTING = frozenset({"exact", "token", "nickname"})
+#: Jaro-Winkler similarity at or above which a given name that sounds like the person's is also spelt like it (so
+#: may list them): Kaden/Kayden 0.96, Dan/Danny 0.91, Stephen/Steven 0.89 list; Jack/Jake 0.87, Lacey/Lucy 0.81,
+#: Louise/Lucy 0.61, Lisa/Lucy 0.50 do not.
+SPELT_ALIKE_FOR_LISTING = 0.88
 
 
-def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list[tuple]) -> bool:
+def _spelt_alike(run: str, given_name: str) -> bool:
+    """Whether the typed given name `run` (folded) is spelt like the person's given name or a word of it."""
+    import jellyfish
+
+    words = tokens(given_name)
+    return any(
+        jellyfish.jaro_winkler_similarity(run, w) >= SPELT_ALIKE_FOR_LISTING for w in [*words, "".join(words)] if w
+    )
+
+
+def _name_and_dob_agree(
+    terms: SearchTerms, words: int, keymap: dict, rows: list[tuple], *, typed: list[str] | None = None, given_name=""
+) -> bool:
     """Whether the name typed and the date of birth typed both agree with one person's index rows, strictly enough
     to list someone the searcher may not open (ADR 0009 addendum 3): the date exactly or with day and month
     swapped, and the name typed has BOTH a family name and a given name, on different words, together covering
     every word typed, each matched by name rows that carry that date: the family name exactly or as one word of it
     (FAMILY_LEVELS_FOR_LISTING: case, accents, transliteration, hyphen and space variants; not a sound-alike), the
-    given name exactly, as a word of it or as a nickname or formal form (GIVEN_LEVELS_FOR_LISTING; not a
-    sound-alike), in either order. One word
+    given name exactly, as a word of it or as a nickname or formal form (GIVEN_LEVELS_FOR_LISTING), or sounding
+    alike AND spelt alike (``_spelt_alike`` of the typed words, `typed`, against the person's given name,
+    `given_name`; without them, never a sound-alike), in either order. One word
     of a name with a date of birth (e.g. "Dan" or "Alexander" alone) is never enough: it would reveal the rest of
     the name. False for a search without a name or without a date of birth."""
     variants = dob_variants(terms.date_of_birth)
@@ -481,7 +500,20 @@ def _name_and_dob_agree(terms: SearchTerms, words: int, keymap: dict, rows: list
         if row[1] != KIND_POSTCODE and row[3] in variants:
             hits += keymap.get((row[1], row[2]), ())
     families = [h for h in hits if h.role == "family" and h.level in FAMILY_LEVELS_FOR_LISTING]
-    givens = [h for h in hits if h.role == "given" and h.level in GIVEN_LEVELS_FOR_LISTING]
+    givens = [
+        h
+        for h in hits
+        if h.role == "given"
+        and (
+            h.level in GIVEN_LEVELS_FOR_LISTING
+            or (
+                h.level == "phonetic"
+                and typed
+                and given_name
+                and _spelt_alike("".join(typed[h.start : h.end]), given_name)
+            )
+        )
+    ]
     for f in families:
         for g in givens:
             if not (f.end <= g.start or g.end <= f.start):
@@ -500,6 +532,7 @@ def name_and_dob_matcher(name: str, date_of_birth: dt.date | None):
     from openmash.people.search_index import name_index_keys
 
     words, keymap = typed_name_keys(name)
+    typed = tokens(_cjk_spaced(name))[:MAX_NAME_WORDS]
     variants = dob_variants(date_of_birth)
     terms = SearchTerms(name=name, date_of_birth=date_of_birth)
 
@@ -507,7 +540,7 @@ def name_and_dob_matcher(name: str, date_of_birth: dt.date | None):
         if not words or dob not in variants:
             return False
         rows = [(None, kind, key, dob) for kind, key in name_index_keys(given, family)]
-        return _name_and_dob_agree(terms, words, keymap, rows)
+        return _name_and_dob_agree(terms, words, keymap, rows, typed=typed, given_name=given or "")
 
     return agrees
 
@@ -580,7 +613,7 @@ def _evaluate(
         exact=exact,
         reasons=[r for r, _ in parts],
         parts=items,
-        name_and_dob_agree=_name_and_dob_agree(terms, words, keymap, rows),
+        name_and_dob_agree=_name_and_dob_agree(terms, words, keymap, rows, typed=typed, given_name=shown[1]),
     )
 
 
