@@ -163,9 +163,30 @@ def decrypt(envelope: str, *, table: str, column: str, pk) -> str:
     """The plaintext of `envelope` stored at (table, column, pk). Raises DecryptionFailed when it is not an envelope
     or does not authenticate for this place (moved, tampered, truncated), KeyConfigurationError when its key
     version is not held (crypto-shredded)."""
+    return _decrypt(envelope, table, column, pk, lambda version: AESGCM(_ring().field_key(version)))
+
+
+def decrypter(*, table: str, column: str):
+    """``decrypt`` for many cells of one (table, column): returns ``open(pk, envelope) -> plaintext``, each call
+    exactly what ``decrypt(envelope, table=table, column=column, pk=pk)`` returns or raises, with the key ring read
+    once (when made) and one cipher per key version (the after-import reading of thousands of descriptions: issue
+    8's incremental target). Raises on use, as ``decrypt`` does: DecryptionFailed, KeyConfigurationError."""
+    ring = _ring()
+    ciphers: dict = {}
+
+    def cipher_for(version: int):
+        cipher = ciphers.get(version)
+        if cipher is None:
+            cipher = ciphers[version] = AESGCM(ring.field_key(version))
+        return cipher
+
+    return lambda pk, envelope: _decrypt(envelope, table, column, pk, cipher_for)
+
+
+def _decrypt(envelope: str, table: str, column: str, pk, cipher_for) -> str:
     where = f"{table}.{column}"
     version = envelope_key_version(envelope)
-    key = _ring().field_key(version)
+    cipher = cipher_for(version)
     body = envelope[len(ENVELOPE_PREFIX) :].partition(":")[2]
     try:
         raw = base64.b64decode(body, validate=True)
@@ -174,7 +195,7 @@ def decrypt(envelope: str, *, table: str, column: str, pk) -> str:
     if len(raw) < NONCE_BYTES + TAG_BYTES:
         raise DecryptionFailed(f"{where}: the encrypted value is truncated")
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated_data(table, column, pk, version))
+        plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated_data(table, column, pk, version))
     except InvalidTag:
         raise DecryptionFailed(
             f"{where}: the value does not decrypt for this row (moved from another row or column, or changed)"
@@ -237,6 +258,7 @@ __all__ = [
     "DecryptionFailed",
     "associated_data",
     "decrypt",
+    "decrypter",
     "encrypt",
     "encrypter",
     "envelope_key_version",

@@ -482,12 +482,12 @@ def _rows_write(model, rows: list[dict]) -> int:
     primary key or taking its default), for the set-up's millions of rows: the same columns, the same conversion of each value
     (``Field.get_db_prep_save``, kept per distinct value: the set-up repeats few values in a column), one timestamp
     for ``auto_now``/``auto_now_add``, and each encrypted field sealed for its row's primary key exactly as
-    ``rows_insert`` seals it (``crypto.encrypter``: the same key, associated data and envelope, the cipher made
-    once). Returns the number of rows written."""
+    ``rows_insert`` seals it (the field's ``sealer()``: the same key, associated data and envelope, the cipher
+    made once). Returns the number of rows written."""
     from django.db import connection
     from django.utils import timezone
 
-    from openmash.core import bulk, crypto
+    from openmash.core import bulk
 
     if not rows:
         return 0
@@ -505,12 +505,9 @@ def _rows_write(model, rows: list[dict]) -> int:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             columns.append([f.get_db_prep_save(now, connection)] * len(rows))
         elif getattr(f, "encrypted", False):
-            seal = crypto.encrypter(table=model._meta.db_table, column=f.column)
-            column = []
-            for row in rows:
-                value = row[name] if name in row else f.get_default()
-                column.append(value if value is None or value == "" else seal(row[pk_name], value))
-            columns.append(column)
+            seal = f.sealer()
+            columns.append([f.get_db_prep_save(seal(row[pk_name], row[name] if name in row else f.get_default()),
+                                               connection) for row in rows])  # fmt: skip
         elif f.primary_key:
             columns.append([f.get_db_prep_save(row[name], connection) for row in rows])
         else:
