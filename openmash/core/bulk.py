@@ -60,6 +60,8 @@ def rows_insert(model: type[Model], rows: Sequence[Model | dict], *, ignore_conf
     pk_index = next((i for i, f in enumerate(fields) if f.primary_key), None)
     if any(sealed) and pk_index is None:
         raise TypeError(f"{model.__name__}: encrypted fields need the primary key in the insert")
+    # one sealer per encrypted field for the call (the key ring read and the cipher made once, not per value)
+    sealers = {f.attname: f.sealer() for f, is_sealed in zip(fields, sealed, strict=True) if is_sealed}
     values: list[tuple] = []
     last: list = [object()] * len(fields)  # the previous row's (value, converted) per field
     done: list = [None] * len(fields)
@@ -67,7 +69,7 @@ def rows_insert(model: type[Model], rows: Sequence[Model | dict], *, ignore_conf
         instance = None if isinstance(row, dict) else row
         out = []
         if any(sealed):
-            row = _sealed_row(row, fields, sealed, pk_index)  # a dict from here on
+            row = _sealed_row(row, fields, sealers, pk_index)  # a dict from here on
         is_instance = not isinstance(row, dict)
         for i, (field, default, stamp) in enumerate(getters):
             if stamp:
@@ -94,9 +96,10 @@ def rows_insert(model: type[Model], rows: Sequence[Model | dict], *, ignore_conf
     return len(values)
 
 
-def _sealed_row(row, fields, sealed: list[bool], pk_index: int) -> dict:
+def _sealed_row(row, fields, sealers: dict, pk_index: int) -> dict:
     """`row` as a dict of {attname: value} with its primary key (the default when a dict row has none, set on an
-    instance by its model already) and each encrypted field's plaintext sealed for that key (core.fields)."""
+    instance by its model already) and each encrypted field's plaintext sealed for that key (core.fields; `sealers`:
+    {attname: the field's ``sealer()``})."""
     pk_field = fields[pk_index]
     if isinstance(row, dict):
         out = dict(row)
@@ -104,9 +107,10 @@ def _sealed_row(row, fields, sealed: list[bool], pk_index: int) -> dict:
     else:
         out = {f.attname: getattr(row, f.attname) for f in fields}
     pk = out[pk_field.attname]
-    for field, is_sealed in zip(fields, sealed, strict=True):
-        if is_sealed:
-            out[field.attname] = field.seal(pk, out.get(field.attname, field.get_default()))
+    for field in fields:
+        seal = sealers.get(field.attname)
+        if seal is not None:
+            out[field.attname] = seal(pk, out.get(field.attname, field.get_default()))
     return out
 
 

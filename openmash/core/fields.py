@@ -130,6 +130,29 @@ class EncryptedMixin:
         keys.KeyConfigurationError."""
         return self._from_text(crypto.decrypt(envelope, table=self.model._meta.db_table, column=self.column, pk=pk))
 
+    # --- many cells of this column at once (bulk writers and readers) ---
+    def sealer(self):
+        """``seal`` for many rows: returns ``seal(pk, value)``, each call what ``self.seal(pk, value)`` returns,
+        with the key ring read and the cipher made once (``crypto.encrypter``): for one bulk write."""
+        encrypt = crypto.encrypter(table=self.model._meta.db_table, column=self.column)
+
+        def seal(pk, value):
+            if isinstance(value, Sealed):
+                value = self.open(value.pk if value.pk is not None else pk, value.envelope)
+            if self._is_empty(value):
+                return value
+            if pk is None:
+                raise EncryptedFieldMisuse(f"{self.model.__name__}.{self.name}: the row has no primary key to bind to")
+            return Envelope(encrypt(pk, self._to_text(value)))
+
+        return seal
+
+    def opener(self):
+        """``open`` for many rows: returns ``open(pk, envelope)``, each call what ``self.open(pk, envelope)``
+        returns or raises, with the key ring read once (``crypto.decrypter``): for one bulk read."""
+        decrypt = crypto.decrypter(table=self.model._meta.db_table, column=self.column)
+        return lambda pk, envelope: self._from_text(decrypt(pk, envelope))
+
     # --- Django's hooks ---
     def pre_save(self, model_instance, add):
         return self.seal(model_instance.pk, getattr(model_instance, self.attname))

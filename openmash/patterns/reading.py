@@ -239,9 +239,10 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
     indicators, marks = [], []
     now = timezone.now()
     concerns = _contact_concerns([r[9] for r in rows if r[3] == CONTACT and r[8] == "contacts.contact"])
+    open_description = desc_field.opener()  # the key ring read once per batch, not per description
     for pk, person_id, occurred, kind, agency_id, event_kind, type_text, description, _otype, object_id in rows:
         if isinstance(description, Sealed):
-            description = desc_field.open(pk, description.envelope)  # only here: never during evaluation
+            description = open_description(pk, description.envelope)  # only here: never during evaluation
         on = _occurred_on(occurred)
         found = entry_findings(kind, event_kind, type_text, description or "", concerns.get(object_id, ()))
         for f in found:

@@ -437,7 +437,6 @@ def _events_write(members, share, ids, agencies, batches, templates, as_of, rng,
     read marks (as the reader writes them). At most `budget` events. Returns the number written."""
     from django.utils import timezone
 
-    from openmash.core.bulk import rows_insert
     from openmash.feeds.services import occurred_at
     from openmash.patterns.models import EventIndicator, PatternReadMark
     from openmash.people.models import ChronologyEntry
@@ -470,12 +469,63 @@ def _events_write(members, share, ids, agencies, batches, templates, as_of, rng,
             marks.append({"entry_id": pk, "read_at": now})
         if len(entries) >= budget:
             break
-    rows_insert(ChronologyEntry, entries)
-    rows_insert(EventIndicator, indicators)
-    rows_insert(PatternReadMark, marks)
+    _rows_write(ChronologyEntry, entries)
+    _rows_write(EventIndicator, indicators)
+    _rows_write(PatternReadMark, marks)
     counts.events += len(entries)
     counts.indicators += len(indicators)
     return len(entries)
+
+
+def _rows_write(model, rows: list[dict]) -> int:
+    """What ``core.bulk.rows_insert(model, rows)`` writes for `rows` (dicts of ``{attname: value}``, each with its
+    primary key or taking its default), for the set-up's millions of rows: the same columns, the same conversion of each value
+    (``Field.get_db_prep_save``, kept per distinct value: the set-up repeats few values in a column), one timestamp
+    for ``auto_now``/``auto_now_add``, and each encrypted field sealed for its row's primary key exactly as
+    ``rows_insert`` seals it (the field's ``sealer()``: the same key, associated data and envelope, the cipher
+    made once). Returns the number of rows written."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from openmash.core import bulk
+
+    if not rows:
+        return 0
+    fields = bulk._fields(model)
+    pk_name = model._meta.pk.attname
+    now = timezone.now()
+    pk_field = model._meta.pk
+    if pk_field in fields:  # a row without its primary key takes the default, as rows_insert gives it
+        for row in rows:
+            if pk_name not in row:
+                row[pk_name] = pk_field.get_default()
+    columns = []
+    for f in fields:
+        name = f.attname
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            columns.append([f.get_db_prep_save(now, connection)] * len(rows))
+        elif getattr(f, "encrypted", False):
+            seal = f.sealer()
+            columns.append([f.get_db_prep_save(seal(row[pk_name], row[name] if name in row else f.get_default()),
+                                               connection) for row in rows])  # fmt: skip
+        elif f.primary_key:
+            columns.append([f.get_db_prep_save(row[name], connection) for row in rows])
+        else:
+            done: dict = {}
+            column = []
+            for row in rows:
+                value = row[name] if name in row else f.get_default()
+                try:
+                    key = (type(value), value)
+                    converted = done[key]
+                except KeyError:
+                    converted = done[key] = f.get_db_prep_save(value, connection)
+                except TypeError:  # unhashable (a JSON value): converted each time
+                    converted = f.get_db_prep_save(value, connection)
+                column.append(converted)
+            columns.append(column)
+    bulk._execute(connection, model, fields, list(zip(*columns, strict=True)), False)
+    return len(rows)
 
 
 def more_extract_write(path: Path, *, children: int, events: int, as_of: dt.date, seed: int = 8,

@@ -118,6 +118,54 @@ def test_no_nonce_repeats():
     assert len(seen) == NONCE_SAMPLE
 
 
+def test_the_many_cell_encrypter_and_decrypter_are_encrypt_and_decrypt():
+    """``crypto.encrypter``/``decrypter`` (one key ring read and one cipher for many cells: the bulk writers and
+    the after-import reading, issue 8 speed) give envelopes ``decrypt`` reads, bound to their place like
+    ``encrypt``'s, with fresh nonces; and read ``encrypt``'s, refusing a moved or tampered one as ``decrypt`` does."""
+    import uuid
+
+    seal = crypto.encrypter(table="t", column="c")
+    read = crypto.decrypter(table="t", column="c")
+    pk = uuid.uuid4()
+    env = seal(pk, "Ménage à trois 🙂")
+    assert env.startswith("v1:1:") and crypto.decrypt(env, table="t", column="c", pk=pk.hex) == "Ménage à trois 🙂"
+    assert read(pk, crypto.encrypt("words", table="t", column="c", pk=pk)) == "words"
+    assert read(str(pk).upper(), env) == "Ménage à trois 🙂"
+    assert seal(pk, "same") != seal(pk, "same")  # a fresh nonce each call
+    for place in ({"table": "t", "column": "c", "pk": "2"}, {"table": "t", "column": "d", "pk": str(pk)}):
+        with pytest.raises(crypto.DecryptionFailed, match="does not decrypt"):
+            crypto.decrypt(env, **place)
+    with pytest.raises(crypto.DecryptionFailed, match="does not decrypt"):
+        read("2", env)
+    with pytest.raises(crypto.DecryptionFailed):
+        read(pk, "plain text")
+    with pytest.raises(crypto.DecryptionFailed, match="does not decrypt"):
+        crypto.decrypter(table="t", column="d")(pk, env)
+
+
+def test_bulk_writes_and_reads_read_the_key_ring_once_not_per_value(partnership, monkeypatch):
+    """rows_insert seals, and the after-import reading opens, each encrypted value with the key ring read once per
+    call (it was read, with a stat() of the key file, for every value: a third of the reading's time, issue 8)."""
+    from openmash.core.bulk import rows_insert
+    from openmash.patterns.reading import entries_read
+    from openmash.people.models import ChronologyEntry, Person
+
+    person = Person.objects.create(forename="Ann", surname="Smith", date_of_birth=dt.date(2015, 3, 1))
+    base = {"person_id": person.pk, "occurred_at": timezone.now(), "kind": "event", "summary": "Event",
+            "object_type": "x", "object_id": "1", "source": "s", "sensitivity": "standard", "event_kind": "other"}  # fmt: skip
+    reads = []
+    real_ring = crypto._ring
+    monkeypatch.setattr(crypto, "_ring", lambda: reads.append(1) or real_ring())
+    rows_insert(ChronologyEntry, [{**base, "external_id": f"e{n}", "description": f"Words {n}"} for n in range(40)])
+    assert len(reads) <= 1
+    reads.clear()
+    ids = list(ChronologyEntry.objects.filter(person=person).values_list("pk", flat=True))
+    assert entries_read(ids).entries == 40
+    assert len(reads) <= 2
+    entries = {e.external_id: e.description for e in ChronologyEntry.objects.filter(person=person)}
+    assert entries == {f"e{n}": f"Words {n}" for n in range(40)}
+
+
 # --- the model field ---------------------------------------------------------------------------------------------
 
 
