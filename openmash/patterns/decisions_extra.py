@@ -47,18 +47,22 @@ WATCH_DAYS_MAX = 365
 
 
 def _events_shown(actor, flag: Flag) -> tuple[list[dict], bool]:
-    """(the flag's contributing events whose words the actor may read, whether any event's words are held): the
-    flag page's own answer (selectors.flag_explained: access.policy.chronology_sensitivities and
-    access.sharing.chronology_entry_held), so a prefill never rests on what the screener may not read."""
+    """(the flag's contributing events a contact's prefill may rest on, whether any event was left out): the flag
+    page's own answer (selectors.flag_explained: access.policy.chronology_sensitivities and
+    access.sharing.chronology_entry_held), so a prefill never rests on what the screener may not read; and never
+    on a sealed event, even for a sealed role accepting the flag: the contact is read by screeners and the allocated
+    worker, who may not read it (fourth attacker review: a manager's accept pre-ticked 18C and 19C from sealed
+    sexual-health events, and a screener then read them on the contact)."""
     from openmash.patterns.selectors import flag_explained
 
     events = flag_explained(actor=actor, flag=flag)["events"]
-    return [e for e in events if e["shown"]], any(not e["shown"] for e in events)
+    usable = [e for e in events if e["shown"] and not e["sealed"]]
+    return usable, len(usable) < len(events)
 
 
 def suggested_concern_codes(flag: Flag, *, actor) -> list[str]:
     """The CIN concern categories (patterns.reading.INDICATOR_CONCERNS) that match the indicators of the flag's
-    contributing events the actor may read (``20`` Other when none do). An event sealed from the actor, or one the
+    contributing events the actor may read (``20`` Other when none do). A sealed event (for any actor), or one the
     chronology rules hide from them, suggests nothing: the contact is recorded in their name and read by the
     allocated worker (attacker review 2026-12, finding B: 19B prefilled from sealed sexual-health events)."""
     from openmash.patterns.reading import INDICATOR_CONCERNS

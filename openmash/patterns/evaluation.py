@@ -836,6 +836,21 @@ _NOT_READ_HEADING = (
 )
 
 
+def _rule_line(hit: Hit, rows: dict) -> str:
+    """One fired rule in the explanation: its title, code, version and sentence; when any of its events is a sealed
+    record (access.sharing.chronology_entry_held with no reader: the command line, the stored text), a sentence
+    that does not say what the events were read as, since the rule's own sentence names it ("the same concern
+    (sexual harm) from 2 agencies": fourth attacker review)."""
+    head = f"- {hit.rule.title} ({hit.rule.code} v{hit.rule.version})"
+    for e in hit.events:
+        row = rows.get(_uuid(e[REF]))
+        if row is not None and chronology_entry_held(None, row[5]):
+            return (
+                f"{head}: fired on {len(hit.events)} records, sealed ones among them (what they were read as is held)."
+            )
+    return f"{head}: {hit.sentence}."
+
+
 def _section(heading: str, texts: list) -> list[str]:
     """`heading` then the lines of `texts` that are not None; nothing at all when none is left."""
     kept = [text for text in texts if text]
@@ -862,7 +877,7 @@ def explanation_text(
     possibly = possibly or {}
     lines = ["Rules that fired:"]
     for h in hits:
-        lines.append(f"- {h.rule.title} ({h.rule.code} v{h.rule.version}): {h.sentence}.")
+        lines.append(_rule_line(h, rows))
     lines.append("Contributing events, in time order:")
     codes: set = set()
     unconfirmed: dict = defaultdict(set)  # proposal id -> agency names

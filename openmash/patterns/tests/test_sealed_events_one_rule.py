@@ -91,6 +91,9 @@ def test_the_chronology_holds_a_sealed_event_from_a_screener_as_the_flag_does(sc
     body = api(screener).get(f"/people/{child.pk}/chronology").json()
     sealed = [e for e in body["entries"] if e["sensitivity"] == "sealed"]
     assert len(sealed) == 2 and all(e["held"] and e["kind"] == "sealed" for e in sealed)
+    # no event id: a made-up one is a digest of the entry's words (fourth attacker review: trying each event type
+    # recovered the kind)
+    assert all(e["external_id"] == "" and "event h:" not in e["origin"] for e in sealed)
     assert SEALED_TYPE not in json.dumps(body) and "sexual_health" not in json.dumps(body)
     flag_api = api(screener).get(f"/flags/{sealed_flag.pk}").json()
     assert SEALED_WORDS not in json.dumps(flag_api) and "sexual_harm" not in json.dumps(flag_api)
@@ -205,11 +208,50 @@ def test_accepting_prefills_nothing_from_sealed_events_for_a_screener(screener, 
     assert "health-gp" not in page and "police, school-oak" not in page
 
 
-def test_a_sealed_role_gets_sexual_abuse_adult_on_child(manager, sealed_flag):
+def test_a_sealed_role_accepting_prefills_nothing_from_sealed_events_either(manager, sealed_flag, make_actor, api):
+    """Fourth attacker review: a manager (a sealed role) accepting the flag pre-ticked 18C and 19C from sealed
+    sexual-health events and named the GP practice, and a screener then read those categories on the contact. The
+    contact is read by people who may not read sealed records, so a sealed event pre-fills nothing for anyone."""
     from openmash.patterns.decisions_extra import concern_summary, suggested_concern_codes
 
-    assert "19C" in suggested_concern_codes(sealed_flag, actor=manager)
-    assert "Riverside GP Practice" in concern_summary(sealed_flag, actor=manager)
+    codes = suggested_concern_codes(sealed_flag, actor=manager)
+    assert not {"19B", "19C"} & set(codes) and "3B" in codes
+    summary = concern_summary(sealed_flag, actor=manager)
+    assert "Riverside GP Practice" not in summary and "Sealed records also contributed" in summary
+    page = _text(_client(manager).get(f"/flags/{sealed_flag.pk}/accept/"))
+    assert not {"19B", "19C"} & _ticked(page) and "3B" in _ticked(page)
+    # the manager still reads the sealed events themselves on the flag page
+    assert SEALED_WORDS in _text(_client(manager).get(f"/flags/{sealed_flag.pk}/"))
+
+
+def test_the_stored_explanation_does_not_say_what_sealed_events_were_read_as(sealed_flag):
+    """Fourth attacker review: `openmash flags export` (no reader) held the sealed events' words but the rule line
+    said "the same concern (sexual harm) from 2 agencies". A rule resting on a sealed event says only that it fired
+    on records with sealed ones among them."""
+    from openmash.patterns import evaluation
+    from openmash.patterns.evaluation import _rule_line
+    from openmash.patterns.models import EventIndicator
+
+    rows = evaluation._indicator_rows(
+        set(EventIndicator.objects.filter(person=sealed_flag.child).values_list("pk", flat=True))
+    )
+    sealed_refs = {str(pk) for pk, r in rows.items() if r[-1] == "sealed"}
+    open_refs = {str(pk) for pk, r in rows.items() if r[-1] != "sealed"}
+
+    from types import SimpleNamespace
+
+    from openmash.patterns import engine
+
+    rule = SimpleNamespace(title="The same concern raised by two agencies", code="same_concern", version=1)
+
+    def hit_of(refs):
+        events = [tuple(ref if i == engine.REF else None for i in range(engine.REF + 1)) for ref in refs]
+        return SimpleNamespace(rule=rule, events=events, sentence="the same concern (sexual harm) from 2 agencies")
+
+    held = _rule_line(hit_of(sealed_refs), rows)
+    assert "sexual harm" not in held and "sealed ones among them" in held and "same_concern v1" in held
+    whole = _rule_line(hit_of(open_refs), rows)
+    assert whole.endswith("the same concern (sexual harm) from 2 agencies.")
 
 
 def test_early_help_from_a_flag_records_no_sealed_category(screener, sealed_flag, make_actor, api):
