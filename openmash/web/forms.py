@@ -1568,7 +1568,8 @@ class AgencyRequestForm(CleanTextFormMixin, forms.Form):
             self.fields[f"question_{a.code}"] = _long_text(f"Question for {a.name}", limit=MAX_TEXT, rows=2)
 
     def agency_question_fields(self):
-        return [self[name] for name in self.fields if name.startswith("question_")]
+        """The per-agency question fields (``question_<agency code>``), not the questions' sensitivity."""
+        return [self[name] for name in self.fields if name.startswith("question_") and name != "question_sensitivity"]
 
     def clean_question_sensitivity(self) -> str:
         return self.cleaned_data.get("question_sensitivity") or ItemSensitivity.STANDARD

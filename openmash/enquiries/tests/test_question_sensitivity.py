@@ -24,9 +24,7 @@ HELD = "A question held at sealed (you do not have access)"
 def world(make_actor):
     referrer = make_actor("referrer", "police")
     screener = make_actor("screener", "mash")
-    enquiry = enquiry_open(
-        referrer=referrer, screener=screener, subjects=[child(surname="Askchild", nhs=nhs_number())]
-    )
+    enquiry = enquiry_open(referrer=referrer, screener=screener, subjects=[child(surname="Askchild", nhs=nhs_number())])
     return {
         "enquiry": enquiry,
         "screener": screener,
@@ -127,3 +125,23 @@ def test_the_request_form_offers_the_levels_with_hints_and_records_the_choice(wo
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     assert AgencyRequest.objects.get().question_sensitivity == "sealed"
+
+
+def test_the_enquiry_page_renders_the_question_sensitivity_once_with_unique_ids(make_actor):
+    """Browser test (axe, label-title-only): the sensitivity radios were rendered twice, once among the per-agency
+    questions (every field named question_...), so their ids were duplicated and the labels pointed at the first."""
+    import re
+    from collections import Counter
+
+    from django.test import Client
+
+    from tests.support import enquiry_open
+
+    referrer, screener = make_actor("referrer", "police"), make_actor("screener", "mash")
+    enquiry = enquiry_open(referrer=referrer, screener=screener)
+    client = Client()
+    client.force_login(screener.user)
+    html = client.get(f"/enquiries/{enquiry.pk}/").content.decode()
+    assert html.count('name="question_sensitivity"') == 3  # standard, sensitive, sealed: once each
+    repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', html)).items() if n > 1]
+    assert repeated == []
