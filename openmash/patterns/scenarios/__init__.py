@@ -20,6 +20,7 @@ def all_scenarios() -> list[Scenario]:
         catalogue_fresh5,
         catalogue_fresh6,
         catalogue_fresh7,
+        catalogue_fresh8,
         catalogue_heldout,
     )
 
@@ -35,6 +36,7 @@ def all_scenarios() -> list[Scenario]:
             catalogue_fresh5,
             catalogue_fresh6,
             catalogue_fresh7,
+            catalogue_fresh8,
         )
         for make in module.SCENARIOS
     ]

@@ -48,7 +48,7 @@ def test_score_of_a_perfect_export_passes_every_scenario(tmp_path):
     out = io.StringIO()
     call_command("bench_flags", "--score", str(path), stdout=out)
     text = out.getvalue()
-    assert "Scenario recall: 98/98 = 100%" in text and "False flags on benign scenarios: 0/98 = 0%" in text
+    assert "Scenario recall: 108/108 = 100%" in text and "False flags on benign scenarios: 0/108 = 0%" in text
     assert "FAIL" not in text and "CN03" in text
 
 
@@ -304,6 +304,49 @@ def test_the_seventh_held_out_set_is_registered_whole_and_scored_alone_with_only
     # a flag that merges TR15's twins fails that trap and the gate
     merged = traps["TR15"].record_ids()
     rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": "camhs;ed-tor;gp;school",
+                                     "explanation": "hand-made merge"}]  # fmt: skip
+    path = write_export(tmp_path / "merged.csv", rows)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="traps 1/2"):
+        call_command("bench_flags", "--only", ",".join(codes), "--score", str(path), stdout=out)
+    assert "Do-not-merge traps passed: 1/2" in out.getvalue()
+
+
+def test_the_eighth_held_out_set_is_registered_whole_and_scored_alone_with_only(tmp_path):
+    from openmash.patterns.scenarios import by_code, catalogue_fresh8
+    from openmash.patterns.scenarios.model import AGENCIES, BENIGN, extracts_write
+
+    codes = catalogue_fresh8.FRESH8_CODES
+    assert len(codes) == 22 and len(set(codes)) == 22 and set(codes) <= set(by_code())
+    fresh = [by_code()[c] for c in codes]
+    concerning = {s.code for s in fresh if s.kind == CONCERNING}
+    assert concerning == {f"CN{n}" for n in range(99, 109)}
+    for code in concerning:  # every concerning scenario has its benign twin in the set, on the same theme
+        twin = by_code()[code.replace("CN", "BN")]
+        assert twin.kind == BENIGN and twin.twin == code and twin.code in codes and twin.theme == by_code()[code].theme
+    traps = {s.code: s for s in fresh if s.kind == TRAP}
+    assert set(traps) == {"TR17", "TR18"}
+    assert traps["TR17"].flagged_person == "at_risk" and traps["TR18"].flagged_person is None
+    used = {r.agency for s in fresh for r in s.rows}
+    assert used <= set(AGENCIES) and len(used - {"police", "hv", "school"}) >= 15
+    for s in fresh:  # each concerning scenario spreads over four or five agencies
+        assert s.kind != CONCERNING or 4 <= len(s.agencies) <= 5
+    (tmp_path / "extracts").mkdir()
+    paths = extracts_write(fresh, tmp_path / "extracts")  # the extracts write: one file per agency, every row
+    written = 0
+    for p in paths.values():
+        with p.open(encoding="utf-8", newline="") as f:
+            written += sum(1 for _ in csv.DictReader(f))
+    assert paths and written == sum(len(s.rows) for s in fresh)
+    path = write_export(tmp_path / "flags.csv", perfect_export(fresh))
+    out = io.StringIO()
+    call_command("bench_flags", "--only", ",".join(codes), "--score", str(path), stdout=out)
+    text = out.getvalue()
+    assert "Scenario recall: 10/10 = 100%" in text and "False flags on benign scenarios: 0/10 = 0%" in text
+    assert "Do-not-merge traps passed: 2/2" in text and "CN98" not in text and "TR18" in text
+    # a flag that merges TR17's two Riley Jenkins fails that trap and the gate
+    merged = traps["TR17"].record_ids()
+    rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": "ed-plh;gp;police;school",
                                      "explanation": "hand-made merge"}]  # fmt: skip
     path = write_export(tmp_path / "merged.csv", rows)
     out = io.StringIO()
