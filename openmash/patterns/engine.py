@@ -640,8 +640,9 @@ def not_read_in_period(hits: Sequence[Hit], events: Iterable[Event], as_of: int,
     "also involved in this period, not read as a concern - read the record" (ADR 0021).
 
     In: the hits of ``evaluate_child`` as at `as_of` (an ordinal); `events`: the child's own event tuples (its
-    records and those joined to it, never another person's: callers pass no household or possibly-same events;
-    those of other indicators are skipped); `also`: ``also_on_record``'s events. The period is also_on_record's
+    records and those joined to it, and those of the people the matching proposes may be the child, whom the caller
+    marks as not yet confirmed; never a household member's: callers pass no household events; those of other
+    indicators are skipped); `also`: ``also_on_record``'s events. The period is also_on_record's
     (``_period_start`` to `as_of`). The hub's records (``HUB``) are never named. Out: the event tuples in time
     order, each once; empty when there are no hits. They never make or keep a flag (evaluate_child never counts
     them); they make the explanation name every agency that held a record of the child in the period, including

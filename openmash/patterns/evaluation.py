@@ -63,6 +63,9 @@ class ChildResult:
     #: the child's own events read as nothing either way in the flag's period, from agencies not otherwise named
     #: (``engine.not_read_in_period``; ADR 0021): named and listed for a person to read, never what made the flag
     not_read: tuple = ()
+    #: the other members of the child's "possibly the same child" group (``possibly_same``): {root: link id}, whose
+    #: records read as nothing in the flag's period are listed with the child's own (``_not_read_apply``), marked
+    group: dict = field(default_factory=dict)
 
     @property
     def refs(self) -> list[str]:
@@ -469,19 +472,34 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
 def _not_read_apply(result: Evaluation, as_of: dt.date) -> None:
     """Give each flagged child's result its own events read as nothing in the flag's period
     (``engine.not_read_in_period``; ADR 0021): fetched for the flagged children only, their whole clusters (the
-    records confirmed as the child), never another person's."""
-    roots = sorted(result.results, key=str)
+    records confirmed as the child) and those of the people of their "possibly the same child" group
+    (``ChildResult.group``; such a person's records, when listed, are marked as not yet confirmed as the child and
+    the person added to ``possibly_same``), never another person's."""
+    holder_of = {}
+    for root, res in result.results.items():
+        holder_of[root] = root
+        for member in res.group:
+            holder_of.setdefault(member, root)
+    people = sorted(holder_of, key=str)
     day = as_of.toordinal()
-    for start in range(0, len(roots), CHUNK_ROOTS):
-        part = _cluster_ids(roots[start : start + CHUNK_ROOTS])
+    found: dict = defaultdict(list)
+    for start in range(0, len(people), CHUNK_ROOTS):
+        part = _cluster_ids(people[start : start + CHUNK_ROOTS])
         if not part:
             continue
         where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
         sql = _events_sql(where, not_read=True)
         for root_key, events in _grouped(_stream(sql, [False, _day_param(as_of), *_db_ids(part)])):
-            res = result.results.get(_uuid(root_key))
-            if res is not None:
-                res.not_read = engine.not_read_in_period(res.hits, events, day, res.also)
+            owner = _uuid(root_key)
+            if owner in holder_of:
+                found[holder_of[owner]].append((owner, events))
+    for root, lists in found.items():
+        res = result.results[root]
+        res.not_read = engine.not_read_in_period(res.hits, [e for _o, ev in lists for e in ev], day, res.also)
+        listed = {e[REF] for e in res.not_read}
+        for owner, events in lists:
+            if owner != root and owner not in res.possibly_same and listed & {e[REF] for e in events}:
+                res.possibly_same[owner] = res.group[owner]
 
 
 def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
@@ -525,6 +543,9 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
         return Child(root, people.dob.get(root) or dob, own, around, root in people.adult)
 
     for members, links in found:
+        flagged = [m for m in members if m in result.results]
+        if len(flagged) == 1:  # flagged alone: the group's records read as nothing may be listed with it
+            result.results[flagged[0]].group = {m: _link_for(links, flagged[0], m) for m in members if m != flagged[0]}
         own = {m: events.get(m, []) for m in members}
         present = [m for m in members if own[m]]
         if len(present) < 2:
@@ -540,23 +561,49 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
             hits = engine.evaluate_child(rules, child_of(holder, everything, dob), day)
             mine = [e for h in hits for e in h.events if e[REF] in refs[holder]]
             trial[holder] = (hits, (engine.agency_count({e[AG] for e in mine}), len({e[REF] for e in mine})))
-        # The holder is the first, by that order, for whom the group makes the flag lawfully: every member is tried
-        # (not only the top one), so which record is taken as the holder never depends on the order of row ids.
-        for holder in sorted(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)), reverse=True):
-            hits = trial[holder][0]
-            used_refs = {e[REF] for h in hits for e in h.events}
-            others = [m for m in present if m != holder and used_refs & refs[m]]
-            if not hits or not used_refs & refs[holder] or not others:
-                continue  # the others' events add nothing, or the pattern is not the holder's own
-            rest = [e for m in present if m != holder for e in own[m]]
-            if not alone and engine.evaluate_child(rules, child_of(others[0], rest, dob), day):
-                continue  # the possibly-same records would make the flag on their own
-            break
-        else:
+        chosen = _possibly_same_holder(
+            trial, alone, present, own, refs, lambda m, ev, dob=dob: child_of(m, ev, dob), rules, day
+        )
+        if chosen is None:
             continue
-        # also on record: the holder's own records and its household only (never the possibly-same person's)
-        also = engine.also_on_record(hits, child_of(holder, own[holder], dob), day)
-        result.results[holder] = ChildResult(holder, hits, {m: _link_for(links, holder, m) for m in others}, also)
+        holder, hits, others = chosen
+        # also on record: the holder's own records and household, and the possibly-same people's records in the
+        # flag's period (marked as not yet confirmed as this child): the hub sees every record that may be the child
+        also = engine.also_on_record(hits, child_of(holder, everything, dob), day)
+        also_refs = {e[REF] for e in also}
+        others += [m for m in present if m != holder and m not in others and also_refs & refs[m]]
+        group = {m: _link_for(links, holder, m) for m in members if m != holder}
+        if not others:
+            if holder in result.results:  # the holder's own flag stands as it was, knowing its group
+                result.results[holder].group = group
+            continue
+        result.results[holder] = ChildResult(
+            holder, hits, {m: _link_for(links, holder, m) for m in others}, also, group=group
+        )
+
+
+def _possibly_same_holder(trial: dict, alone: list, present: list, own: dict, refs: dict, child_of, rules, day):
+    """Which member of a possibly-same group holds the flag: ``(holder, hits, others whose events the hits use)`` or
+    None. The holder is the first, by the trial's order (agencies, events, own events, id; all descending), for whom
+    the group makes the flag lawfully: the hits use the holder's own events and another's, and the others' events
+    without the holder's fire nothing; or the holder is flagged alone (``alone``), whose flag stands and may name the
+    others' records also on record. Every member is tried (not only the top one), so which record is taken as the
+    holder never depends on the order of row ids."""
+    for holder in sorted(trial, key=lambda r: (*trial[r][1], len(own[r]), str(r)), reverse=True):
+        hits = trial[holder][0]
+        used_refs = {e[REF] for h in hits for e in h.events}
+        others = [m for m in present if m != holder and used_refs & refs[m]]
+        if not hits or not used_refs & refs[holder]:
+            continue  # the pattern is not the holder's own
+        if not others:
+            if holder in alone:
+                return holder, hits, []
+            continue  # the others' events add nothing
+        rest = [e for m in present if m != holder for e in own[m]]
+        if not alone and engine.evaluate_child(rules, child_of(others[0], rest), day):
+            continue  # the possibly-same records would make the flag on their own
+        return holder, hits, others
+    return None
 
 
 def _link_for(links: dict, holder, other):

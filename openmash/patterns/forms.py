@@ -79,8 +79,7 @@ class ConsentFieldsMixin(CleanTextFormMixin, forms.Form):
     )
     consent_lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing without consent",
-        help_text="Required unless consent was obtained. For safeguarding by a public body this is usually public "
-        "task",
+        help_text="Required unless consent was obtained. For safeguarding by a public body this is usually public task",
         choices=[("", "Choose a lawful basis"), *[c for c in ConsentLawfulBasis.choices if c[0] != "not_recorded"]],
         required=False,
     )

@@ -24,18 +24,22 @@ without joining them, when all of these hold (``pairs_eligible``):
 
 **A record with no date of birth at all** (a police or dental system that left it blank; ``linkage.scoring.
 NO_DOB_CEILING`` holds such a pair for review, never joins it) may be read with a child when nothing else could be
-behind it (``_undated_eligible``): the other person is a child with a date of birth; the family names are the same;
-the first names are the same, a short form or one name spelt two ways (``_spelt_alike``); they share a home
-(postcode) or a valid identifier, and never hold different NHS numbers; any age the undated record's own events state
-("14M", "son (14)", "aged 9", "says 17") is the child's age on that date, give or take a year; and the undated person
-has no other candidate: no other person its current proposals name at that home under an agreeing name (a father
-and a son of one name, twins both called "Lily", a sibling), whoever they are. Otherwise it waits for the hub.
+behind it (``_undated_candidate``): the other person is a child with a date of birth; the family names are the same
+or one name spelt two ways (Rundell / Rundle); the first names are the same, a short form, one name spelt two ways
+(``_spelt_alike``) or sound alike (Casey / Kacey); they share a home (postcode) or a valid identifier, and never
+hold different NHS numbers; any age the undated record's own events state ("14M", "son (14)", "aged 9", "says
+17") is the child's age on that date, give or take a year; and the undated person has no other candidate by the
+same test: no other person its current proposals name at that home under such a name (a father and a son of one
+name, twins Jack and Jake, a sibling), whoever they are, unless all of them are one child's split records.
+Otherwise it waits for the hub.
 
 And the flag stands on the child's own records (``combine``): it is raised only when the rules fire on the two
 people's events together and did not fire on the possibly-same person's events alone; the child's own events
 contribute, and so do the other person's. The flag is held by the one of the two whose events the pattern rests on
-(the one already flagged alone, else the one with more contributing events). Its explanation says plainly which
-records are not yet confirmed as the child and asks the hub to confirm or reject the match (the review page).
+(the one already flagged alone, else the one with more contributing events). The group's other records in the
+flag's period that no rule counted (also on record, or read as nothing) are listed with it, marked, so the hub sees
+every record that may be the child. Its explanation says plainly which records are not yet confirmed as the child
+and asks the hub to confirm or reject the match (the review page).
 
 Pure helpers plus two queries per evaluation; nothing here writes.
 """
@@ -303,12 +307,15 @@ def _home_or_id_shared(recs_a: list, recs_b: list) -> bool:
 
 
 def _named_alike(a: tuple, b: tuple) -> bool:
-    """The same family name (compact) and first names that agree (``_names_agree``), both given."""
-    return (
-        bool(compact(a[1]) and compact(b[1]) and compact(a[2]))
-        and compact(a[2]) == compact(b[2])
-        and _names_agree(a[1], b[1])
-    )
+    """For an undated record: the same family name (compact, or one name spelt two ways: Rundell / Rundle,
+    ``_spelt_alike``) and first names that agree (``_names_agree``) or sound alike (one Metaphone key: Casey /
+    Kacey), both given. Looser than the twins test on purpose: the undated record is read only when it has no other
+    candidate by this same test (``_undated_confirmed``), so twins Jack and Jake at one home keep a record of
+    "Jack" apart (two candidates)."""
+    fa, fb = compact(a[2]), compact(b[2])
+    if not (compact(a[1]) and compact(b[1]) and fa and fb) or not (fa == fb or _spelt_alike(fa, fb)):
+        return False
+    return _names_agree(a[1], b[1]) or phonetic(a[1]) == phonetic(b[1])
 
 
 def _undated_candidate(a: tuple, b: tuple, recs_a: list, recs_b: list, adult_before: int):

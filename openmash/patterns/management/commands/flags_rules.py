@@ -58,7 +58,6 @@ class Command(AdminCommand):
             handle.write(rules_export_text())
         self.stdout.write(f"Wrote the pattern rules to {out.name}.")
 
-
     def handle(self, *args, **opts):
         if opts["action"] == "export":
             self._export(opts)
