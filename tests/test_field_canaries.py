@@ -31,7 +31,11 @@ allocated worker in the pack (access.sharing.strategy_discussion_held). The mana
 question QUESTION_SEALED: the sealed roles and the asker only, never the school's researcher it is addressed to nor
 a screener (access.sharing.request_question_held); and re-rates the enquiry with a sealed reason RAG_SEALED: the
 sealed roles and the writer only (access.sharing.rag_change_reason_held); and the contact holds a return to the
-queue whose sealed reason RETURN_SEALED is read by the same (access.sharing.routed_return_reason_held).
+queue whose sealed reason RETURN_SEALED is read by the same (access.sharing.routed_return_reason_held). The manager's
+screening of the contact is sealed (its rationale SCREENING_SEALED and exception reason SCREENING_EXCEPTION:
+access.sharing.screening_text_held), and so is the decision (rationale DECISION_SEALED, next steps DECISION_NEXT,
+exception reason DECISION_EXCEPTION: access.sharing.decision_text_held): never another screener, the allocated
+worker in the pack nor the early help service.
 
 Every route of the project that answers a GET (pages, API, PDFs, CSV exports), filled in with this world's ids
 (contact, enquiry, child, adult, the requests, each item), is fetched as each actor; the bodies (PDF text decoded with
@@ -87,6 +91,13 @@ QUESTION_SEALED = "Canary sealed question refuge Coverack"
 RAG_SEALED = "Canary sealed rating reason refuge Cadgwith"
 # ... and a sealed reason the contact came back from a worker's closed allocation with (a routed contact's return)
 RETURN_SEALED = "Canary sealed return reason refuge Mousehole"
+# ... and the screening's and the decision's texts, sealed by their writer (a MASH manager)
+SCREENING_SEALED = "Canary sealed screening rationale refuge Porthleven"
+SCREENING_EXCEPTION = "Canary sealed screening exception reason Gunwalloe"
+DECISION_SEALED = "Canary sealed decision rationale refuge Boscastle"
+DECISION_NEXT = "Canary sealed decision next steps Crackington"
+DECISION_EXCEPTION = "Canary sealed decision exception reason Tintagel"
+OUTCOME_CANARIES = (SCREENING_SEALED, SCREENING_EXCEPTION, DECISION_SEALED, DECISION_NEXT, DECISION_EXCEPTION)
 PRACTITIONER_CANARIES = (
     DISCUSSION_SEALED,
     DISCUSSION_ATTENDEE,
@@ -95,6 +106,7 @@ PRACTITIONER_CANARIES = (
     QUESTION_SEALED,
     RAG_SEALED,
     RETURN_SEALED,
+    *OUTCOME_CANARIES,
 )
 CANARIES = (
     SEALED,
@@ -211,6 +223,22 @@ def _sealed_discussion(contact, manager):
     return d
 
 
+def _seal_outcome_texts(contact, manager):
+    """The contact's screening and decision, as if the manager had screened it and decided with sealed texts: written
+    directly (the fixture's screener opened the enquiry; this test is about who reads them)."""
+    from openmash.enquiries.models import Decision, Screening
+
+    screening = Screening.objects.get(contact=contact)
+    screening.screened_by = manager.user
+    screening.rationale, screening.exception_reason = SCREENING_SEALED, SCREENING_EXCEPTION
+    screening.sensitivity = "sealed"
+    screening.save()
+    decision = Decision.objects.get(enquiry__contact=contact)
+    decision.rationale, decision.next_steps = DECISION_SEALED, DECISION_NEXT
+    decision.exception_reason, decision.sensitivity = DECISION_EXCEPTION, "sealed"
+    decision.save()
+
+
 @pytest.fixture
 def world(make_actor, partnership):
     """The enquiry, its items and one actor for each reader (see the module docstring)."""
@@ -271,6 +299,7 @@ def world(make_actor, partnership):
         reason=RETURN_SEALED,
         sensitivity="sealed",
     )
+    _seal_outcome_texts(contact, manager)
     from openmash.messaging.services import message_post
 
     messages = [

@@ -345,7 +345,10 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 #: agencies' reason, attendees, actions); "request_question": enquiries.AgencyRequest.question, read by the hub and
 #: the agency asked (audience "agency"); "rag_change_reason": enquiries.RagChange.reason, read by the hub (the
 #: enquiry's "working" group); "routed_return_reason": casework.RoutedContactReturn.reason (the closing allocation's
-#: reason), read by the hub on the contact page.
+#: reason), read by the hub on the contact page; "screening_text": enquiries.Screening (rationale, exception reason)
+#: and "decision_text": enquiries.Decision (rationale, next steps, exception reason), read by the hub, the reader of
+#: the MASH pack and the early help service a family is handed to (audience "early_help": standard only, as an
+#: agency reads a secure message, MESSAGE_SENSITIVITIES "agency_request").
 PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "case_note": {
         "hub": ("standard", "sensitive"),
@@ -356,6 +359,16 @@ PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "request_question": {"hub": ("standard", "sensitive"), "agency": ("standard", "sensitive")},
     "rag_change_reason": {"hub": ("standard", "sensitive")},
     "routed_return_reason": {"hub": ("standard", "sensitive")},
+    "screening_text": {
+        "hub": ("standard", "sensitive"),
+        "case_worker": ("standard", "sensitive"),
+        "early_help": ("standard",),
+    },
+    "decision_text": {
+        "hub": ("standard", "sensitive"),
+        "case_worker": ("standard", "sensitive"),
+        "early_help": ("standard",),
+    },
 }
 
 #: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).

@@ -581,7 +581,8 @@ def early_help_case_details(actor, eh) -> dict:
     names, a frozenset) and every key of _CASE_EMPTY, a key the reader may not see empty: concern_codes (CIN factor
     codes), referrer_agency (the recording agency's name), consent / consent_not_sought_reason / family_aware
     (codes), rationale and next_steps (the MASH's words: the decision's when the hand-over came from a decision, else
-    the screening's rationale), threshold_level (the decision's for the children handed over, or None), and
+    the screening's rationale; empty, with ``texts_held`` True and their ``sensitivity``, when their writer's level
+    keeps them from the service: access.sharing.decision_text_held / screening_text_held), threshold_level (the decision's for the children handed over, or None), and
     ``partial`` (True when the hand-over is for only some of the contact's subject children). The hand-over page,
     GET /api/v1/early-help-requests and the view's audit render this and nothing else of the case (practitioner
     review, fault 10: enough to offer help and to approach the family; never the referrer's narrative or name,
@@ -617,7 +618,20 @@ def early_help_case_details(actor, eh) -> dict:
         levels = [c.threshold_level for c in decision.children.all() if c.person_id in handed]
         return max(levels) if levels else decision.threshold_level
 
+    # the MASH's words at their writer's level (ADR 0017 addendum): the early help service reads standard ones only
+    # (access.sharing.decision_text_held / screening_text_held, audience "early_help")
+    from openmash.access.sharing import decision_text_held, screening_text_held
+
+    source = decision if from_decision else screening
+    held = source is not None and (
+        decision_text_held(actor, decision, audience="early_help")
+        if from_decision
+        else screening_text_held(actor, screening, audience="early_help")
+    )
+
     def rationale():
+        if held:
+            return ""
         return decision.rationale if from_decision else (screening.rationale if screening else "")
 
     values = {
@@ -627,12 +641,14 @@ def early_help_case_details(actor, eh) -> dict:
         "consent_not_sought_reason": lambda: contact.consent_not_sought_reason,
         "family_aware": lambda: contact.family_aware,
         "rationale": lambda: "" if partial else rationale(),
-        "next_steps": lambda: "" if partial or not from_decision else decision.next_steps,
+        "next_steps": lambda: "" if partial or not from_decision or held else decision.next_steps,
         "threshold_level": threshold,
         "partial": lambda: partial,
     }
     out = {k: get() if k in fields else _CASE_EMPTY[k] for k, get in values.items()}
-    return {"fields": frozenset(fields), **out}
+    texts_held = held and not partial and bool({"rationale", "next_steps"} & fields)
+    level = source.sensitivity if texts_held else ""
+    return {"fields": frozenset(fields), **out, "texts_held": texts_held, "sensitivity": level}
 
 
 # --- the MASH pack ----------------------------------------------------------------------------------------------------

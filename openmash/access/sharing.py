@@ -122,6 +122,26 @@ def chronology_entry_held(actor, sensitivity: str | None, roles: frozenset[str] 
     return actor is None or not _sees_sealed(actor, roles)
 
 
+#: How an agency is named to a reader who may not read any of its records in a list (agencies_named).
+AGENCY_HELD_NAME = "An agency"
+
+
+def agencies_named(actor, rows, roles: frozenset[str] | None = None) -> set:
+    """THE rule for naming the agencies behind a list of chronology entries (a flag's contributing events, the
+    chronology's agencies): In: the actor (None: the system, e.g. ``openmash flags export`` for the bench, which
+    names every agency), `rows` an iterable of (agency key, entry sensitivity) for the entries listed to this
+    reader, optionally the sealed roles. Out: the agency keys the reader may see named: those with at least one
+    entry whose words the reader reads (not chronology_entry_held). An agency every one of whose entries is held
+    (a sexual health clinic's sealed records) is not named: its name says what the sealed records are about
+    (issue 7, lawful sharing: the agencies behind sealed-only contributions). The caller says AGENCY_HELD_NAME
+    instead and leaves the agency out of any list of agencies."""
+    rows = list(rows)
+    if actor is None:
+        return {key for key, _ in rows}
+    roles = roles if roles is not None else (sealed_roles() if rows else frozenset())
+    return {key for key, level in rows if not chronology_entry_held(actor, level, roles)}
+
+
 def imported_event_sensitivity(event_kind: str, mapped: str | None) -> str:
     """THE sensitivity an imported agency event's chronology entry is stored with (feeds import, FHIR, demo, the
     benchmarks): the feed mapping's choice for its event kind (``mapped``; blank: feeds.choices
@@ -297,6 +317,45 @@ def routed_return_reason_held(actor, returned, *, roles: frozenset[str] | None =
     return practitioner_text_held(
         actor, returned.sensitivity, returned.returned_by_id, kind="routed_return_reason", roles=roles
     )
+
+
+def screening_text_held(
+    actor, screening, *, audience: str | None = None, roles: frozenset[str] | None = None
+) -> bool:
+    """Whether a screening's texts (enquiries.Screening: the rationale and the exception reason; also the first RAG
+    rating's reason, which is the rationale) and who wrote them are held back from this actor, who reads the
+    screening (the hub on the contact and enquiry pages, the reader of the MASH pack, the early help service with
+    `audience` "early_help"): practitioner_text_held with the screening's level and screener (kind
+    "screening_text"). The outcome, RAG and time stay shown. In: the actor, a Screening. Out: a bool (True also for
+    no actor)."""
+    return practitioner_text_held(
+        actor, screening.sensitivity, screening.screened_by_id, kind="screening_text", audience=audience, roles=roles
+    )
+
+
+def decision_text_held(
+    actor, decision, *, audience: str | None = None, roles: frozenset[str] | None = None
+) -> bool:
+    """Whether a MASH decision's texts (enquiries.Decision: the rationale, next steps and exception reason) and who
+    wrote them are held back from this actor, who reads the decision (the hub, the reader of the MASH pack, the early
+    help service with `audience` "early_help"): practitioner_text_held with the decision's level and the deciding
+    manager (kind "decision_text"). Outcomes, threshold and time stay shown. In: the actor, a Decision. Out: a bool
+    (True also for no actor)."""
+    return practitioner_text_held(
+        actor, decision.sensitivity, decision.decided_by_id, kind="decision_text", audience=audience, roles=roles
+    )
+
+
+def outcome_texts_mark(actor, *, screening=None, decision=None, audience: str | None = None) -> None:
+    """Mark a screening and a decision (either may be None) with `held` (screening_text_held, decision_text_held for
+    this actor and `audience`) for the pages and the pack API that render them, one settings read for both. Every
+    page that shows these texts calls this and shows them only when `held` is False (the pack API treats an unmarked
+    one as held). In: the actor, the rows. Out: None (the rows are marked)."""
+    roles = sealed_roles() if screening is not None or decision is not None else None
+    if screening is not None:
+        screening.held = screening_text_held(actor, screening, audience=audience, roles=roles)
+    if decision is not None:
+        decision.held = decision_text_held(actor, decision, audience=audience, roles=roles)
 
 
 def case_note_sensitivity_hints(noun: str = "note", standard: str = "") -> dict[str, str]:
@@ -655,6 +714,8 @@ __all__ = [
     "sealed_role_choices",
     "SEALED_ENTRY_HELD_TEXT",
     "chronology_entry_held",
+    "AGENCY_HELD_NAME",
+    "agencies_named",
     "imported_event_sensitivity",
     "answer_text_sensitivity",
     "answer_text_held",
@@ -664,6 +725,9 @@ __all__ = [
     "request_question_held",
     "rag_change_reason_held",
     "routed_return_reason_held",
+    "screening_text_held",
+    "decision_text_held",
+    "outcome_texts_mark",
     "case_note_sensitivity_hints",
     "item_owner",
     "pack_readable",

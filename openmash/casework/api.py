@@ -200,9 +200,14 @@ class MashPackSummaryOut(Schema):
 
 
 class PackScreeningOut(Schema):
+    """The screening. held: true when its sensitivity keeps the rationale from the reader
+    (access.sharing.screening_text_held): rationale is then ""."""
+
     outcome: str
     rationale: str
     screened_at: dt.datetime
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    held: bool = False
 
 
 class AgencyAnswerOut(Schema):
@@ -235,6 +240,12 @@ class PackDecisionOut(Schema):
     rationale: str
     next_steps: str
     decided_at: dt.datetime
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    held: bool = Field(
+        False,
+        description="true when the decision's sensitivity keeps its texts from the reader "
+        "(access.sharing.decision_text_held): rationale and next_steps are then empty",
+    )
 
 
 class AllocationOut(Schema):
@@ -441,7 +452,15 @@ def pack_out(pack) -> dict:
         "immediate_risk": c.immediate_risk,
         "people": [_pack_person(cp, pack.person_details[cp.pk]) for cp in pack.subjects + pack.others],
         "domestic_abuse": pack.domestic_abuse,
-        "screening": {"outcome": s.outcome, "rationale": s.rationale, "screened_at": s.screened_at} if s else None,
+        "screening": {
+            "outcome": s.outcome,
+            "rationale": "" if getattr(s, "held", True) else s.rationale,  # unmarked counts as held
+            "screened_at": s.screened_at,
+            "sensitivity": s.sensitivity,
+            "held": getattr(s, "held", True),
+        }
+        if s
+        else None,
         "enquiry_id": pack.enquiry.id if pack.enquiry else None,
         "rag": pack.enquiry.rag if pack.enquiry else None,
         "agency_answers": answers,
@@ -451,9 +470,11 @@ def pack_out(pack) -> dict:
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
-            "rationale": d.rationale,
-            "next_steps": d.next_steps,
+            "rationale": "" if getattr(d, "held", True) else d.rationale,  # unmarked counts as held
+            "next_steps": "" if getattr(d, "held", True) else d.next_steps,
             "decided_at": d.decided_at,
+            "sensitivity": d.sensitivity,
+            "held": getattr(d, "held", True),
             "children": [
                 {"person_id": c["person_id"], "outcomes": c["outcomes"], "threshold_level": c["threshold_level"]}
                 for c in pack.decision_children

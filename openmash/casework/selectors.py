@@ -30,6 +30,7 @@ from openmash.access.policy import (
 from openmash.access.sharing import (
     case_note_held,
     items_shown,
+    outcome_texts_mark,
     routed_return_reason_held,
     sealed_roles,
     strategy_discussion_held,
@@ -376,6 +377,9 @@ def mash_pack_get(*, actor, contact_id) -> MashPack:
         decision_children=decision_children,
         domestic_abuse=pack_domestic_abuse(actor, contact),
     )
+    # the screening's and decision's texts as this reader may read them (access.sharing.outcome_texts_mark): the
+    # page and the API read `held`
+    outcome_texts_mark(actor, screening=pack.screening, decision=pack.decision)
     for cp in people:  # for the templates: the same answer the API gives
         cp.pack_details = pack.person_details[cp.pk]
     audit_record(actor=actor, action="view", obj=contact, reason="mash pack", detail={"withheld": withheld})

@@ -683,6 +683,7 @@ def routed_contacts_return(
                 "screened_by": screening.screened_by_id,
                 "screened_at": screening.screened_at.isoformat(),
                 "rationale": screening.rationale,
+                "sensitivity": screening.sensitivity,  # whoever reads it reads it as screening_text_held says
             }
             if screening is not None
             else None

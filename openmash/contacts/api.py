@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
+from openmash.access.sharing import screening_text_held
 from openmash.contacts import selectors, services
 from openmash.contacts.choices import (
     ConsentConditionIn,
@@ -223,6 +224,14 @@ class ScreeningOut(Schema):
         None,
         description="Why a MASH manager closed a contact with immediate risk without a MASH enquiry, strategy "
         'discussion or referral ("" otherwise); for the hub only, like the rationale',
+    )
+    sensitivity: Literal["standard", "sensitive", "sealed"] | None = Field(
+        None, description="the level of the rationale and exception reason (null where the rationale is not shown)"
+    )
+    held: bool = Field(
+        False,
+        description="true when that level keeps them from the reader (access.sharing.screening_text_held): both are "
+        "then empty",
     )
 
 
@@ -448,6 +457,11 @@ class ScreeningIn(CleanSchema):
         "immediate risk as nfa_advice or early_help, or anyone rating its mash_enquiry the least urgent RAG level "
         "(green by default); required then, ignored otherwise",
     )
+    sensitivity: Literal["standard", "sensitive", "sealed"] = Field(
+        "standard",
+        description="the level of the rationale and exception reason: a sealed one is read by the partnership's "
+        "sealed roles and its writer only (access.sharing.screening_text_held); anything else 422",
+    )
 
 
 class HolderOut(Schema):
@@ -622,6 +636,8 @@ def contact_out(actor, contact) -> dict:
     # A contact added to an open enquiry at screening (issue 6) is decided by that enquiry.
     enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
     decision = getattr(enquiry, "decision", None) if enquiry else None
+    # the screening's texts as this reader may read them (access.sharing.screening_text_held)
+    held = screening is not None and view.rationale and screening_text_held(actor, screening)
     return {
         "id": contact.id,
         "reference": contact.reference,
@@ -648,9 +664,11 @@ def contact_out(actor, contact) -> dict:
         "screening": {
             "outcome": screening.outcome,
             "rag": screening.rag,
-            "rationale": screening.rationale if view.rationale else None,
+            "rationale": ("" if held else screening.rationale) if view.rationale else None,
             "screened_at": screening.screened_at,
-            "exception_reason": screening.exception_reason if view.rationale else None,
+            "exception_reason": ("" if held else screening.exception_reason) if view.rationale else None,
+            "sensitivity": screening.sensitivity if view.rationale else None,
+            "held": held,
         }
         if screening
         else None,
@@ -804,6 +822,7 @@ def contact_screen(request, contact_id: UUID, payload: ScreeningIn):
         holder_confirmed=payload.holder_confirmed,
         enquiry_id=payload.enquiry_id,
         exception_reason=payload.exception_reason,
+        sensitivity=payload.sensitivity,
     )
     return Status(201, contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id)))
 

@@ -12,7 +12,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from openmash.access.fields import agency_request_urgency, answer_shown, early_help_case_details, field_access
 from openmash.access.policy import early_help_people_allowed, early_help_people_until
-from openmash.access.sharing import items_text, rag_change_reason_held, request_question_held, sealed_roles
+from openmash.access.sharing import (
+    decision_text_held,
+    items_text,
+    rag_change_reason_held,
+    request_question_held,
+    sealed_roles,
+)
 from openmash.contacts.api import AssignmentIn, AssignmentOut, HolderOut, WorkFilterQuery, assignment_change, holder_out
 from openmash.core.api_paging import DB_INT_MAX, PageOut, PageQuery, page_out
 from openmash.core.text import CleanSchema
@@ -146,6 +152,12 @@ class DecisionOut(Schema):
     exceptions: list[str] = []
     exception_reason: str = ""
     children: list[DecisionChildOut] = []
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    held: bool = Field(
+        False,
+        description="true when the decision's sensitivity keeps its texts from the reader "
+        "(access.sharing.decision_text_held): rationale, next_steps and exception_reason are then empty",
+    )
 
 
 class AddedContactOut(Schema):
@@ -244,6 +256,11 @@ class DecisionIn(CleanSchema):
     exception_reason: str = ""
     children: list[DecisionChildIn] = Field(default_factory=list, max_length=20)
     unanswered_confirmed: bool = False
+    sensitivity: Literal["standard", "sensitive", "sealed"] = Field(
+        "standard",
+        description="the level of the rationale, next steps and exception reason: a sealed one is read by the "
+        "partnership's sealed roles and its writer only (access.sharing.decision_text_held); anything else 422",
+    )
 
 
 class InboxSubjectOut(Schema):
@@ -312,6 +329,13 @@ class EarlyHelpCaseOut(Schema):
         description="true when the hand-over is for only some of the contact's children: the contact-level concerns, "
         "rationale and next steps (which may be about the other children) are then empty; ask the MASH",
     )
+    texts_held: bool = Field(
+        False,
+        description="true when the MASH recorded the rationale and next steps at a level the service does not read "
+        "(access.sharing.decision_text_held / screening_text_held: the early help service reads standard ones); "
+        "both are then empty",
+    )
+    sensitivity: str = Field("", description="that level, when texts_held")
 
 
 class EarlyHelpRequestOut(Schema):
@@ -480,6 +504,7 @@ def enquiry_out(e, actor) -> dict:
     f = field_access(actor, e, record_type="enquiry").fields
     if "decision" not in f:
         d = None
+    d_held = d is not None and decision_text_held(actor, d)  # access.sharing: its texts as the reader may read them
     out = {
         **_summary(e, now),
         "fields": sorted(f),
@@ -536,11 +561,13 @@ def enquiry_out(e, actor) -> dict:
         "decision": {
             "outcomes": d.outcomes,
             "threshold_level": d.threshold_level,
-            "rationale": d.rationale,
-            "next_steps": d.next_steps,
+            "rationale": "" if d_held else d.rationale,
+            "next_steps": "" if d_held else d.next_steps,
             "decided_at": d.decided_at,
+            "sensitivity": d.sensitivity,
+            "held": d_held,
             "exceptions": d.exceptions if "exceptions" in f else [],
-            "exception_reason": d.exception_reason if "exception_reason" in f else "",
+            "exception_reason": d.exception_reason if "exception_reason" in f and not d_held else "",
             "children": [
                 {"person_id": c.person_id, "outcomes": c.outcomes, "threshold_level": c.threshold_level}
                 for c in d.children.all()
@@ -601,6 +628,7 @@ def enquiry_decision(request, enquiry_id: UUID, payload: DecisionIn):
         exception_reason=payload.exception_reason,
         children=[c.dict() for c in payload.children] or None,
         unanswered_confirmed=payload.unanswered_confirmed,
+        sensitivity=payload.sensitivity,
     )
     return Status(201, enquiry_out(selectors.enquiry_get(actor=request.actor, enquiry_id=enquiry_id), request.actor))
 

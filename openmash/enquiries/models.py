@@ -35,6 +35,10 @@ class Screening(BaseModel):
     added_to = models.ForeignKey(
         "Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="added_screenings"
     )
+    #: The screener's choice for their texts, the rationale and the exception reason (standard, sensitive, sealed, as
+    #: a case note's). A sealed one is read by the partnership's sealed roles and its writer only
+    #: (access.sharing.screening_text_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
 
 
 class Enquiry(VersionedModel):
@@ -159,6 +163,10 @@ class Decision(BaseModel):
     # Unusual combinations the manager confirmed (codes from services.decision_exceptions) and why.
     exceptions = models.JSONField(default=list)
     exception_reason = EncryptedTextField(blank=True)
+    #: The manager's choice for the decision's texts, the rationale, next steps and exception reason (standard,
+    #: sensitive, sealed, as a case note's). A sealed one is read by the partnership's sealed roles and its writer
+    #: only (access.sharing.decision_text_held); outcomes and threshold stay shown.
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
 
 
 class DecisionChild(BaseModel):

@@ -123,6 +123,7 @@ def screening_record(
     holder_confirmed: int | None = None,
     enquiry_id=None,
     exception_reason: str = "",
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> Screening:
     """Screen a contact. Only one screening can win: a second, concurrent one gets Conflict, which says who screened
     it and when ("You screened this contact at …" when it was the actor: screened_already_message).
@@ -153,12 +154,16 @@ def screening_record(
     children instead of opening a parallel one: `enquiry_id` names it (optional when exactly one is open). Every
     child of the contact must be a child of that enquiry (over their resolved clusters, ADR 0005); otherwise, or if
     no such enquiry is open, ValidationFailed on "enquiry_id" / "outcome". The enquiry's decision is this contact's
-    decision too (decision_record); its holder is told. Conflict if the enquiry was decided meanwhile."""
+    decision too (decision_record); its holder is told. Conflict if the enquiry was decided meanwhile.
+
+    `sensitivity`: the level of the screener's texts (the rationale, the exception reason, and the first RAG
+    rating's reason, which is the rationale): standard (default), sensitive or sealed (who reads them:
+    access.sharing.screening_text_held); ValidationFailed on "sensitivity" otherwise."""
     require(actor, "contact.screen")
     contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor).select_related("assigned_to"))
     now = timezone.now()
     rationale, due, allocation, added_to, held_by, exception_reason = _screening_check(
-        actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason
+        actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason, sensitivity
     )
     new_status = {
         ScreeningOutcome.NFA_ADVICE: ContactStatus.CLOSED,
@@ -193,11 +198,12 @@ def screening_record(
             "rationale": rationale,
             "added_to": added_to,
             "exception_reason": exception_reason,
+            "sensitivity": sensitivity,
         },
     )
     # ADR 0009 addendum 2: the intake joins held for this contact are confirmed by its screening (audited each)
     intake_links_confirm(actor=actor, contact_id=contact.pk)
-    detail = {"outcome": outcome, "rag": rag} | ({"held_by": held_by.pk} if held_by else {})
+    detail = {"outcome": outcome, "rag": rag, "sensitivity": sensitivity} | ({"held_by": held_by.pk} if held_by else {})
     if exception_reason:
         closing = outcome in SCREENING_CLOSING_OUTCOMES
         detail["exception"] = "immediate_risk_closed" if closing else "immediate_risk_least_urgent"
@@ -227,7 +233,13 @@ def screening_record(
             contact=contact, rag=rag, rag_set_at=now, due_at=due, opened_at=now, opened_by=actor.user
         )
         RagChange.objects.create(
-            enquiry=enquiry, to_rag=rag, changed_by=actor.user, changed_at=now, due_at=due, reason=rationale
+            enquiry=enquiry,
+            to_rag=rag,
+            changed_by=actor.user,
+            changed_at=now,
+            due_at=due,
+            reason=rationale,
+            sensitivity=sensitivity,  # the first rating's reason is the rationale: its readers are the rationale's
         )
         audit_record(actor=actor, action="create", obj=enquiry, detail={"rag": rag})
         enquiry_hold_on_opening(actor=actor, enquiry=enquiry, when=now)
@@ -273,7 +285,7 @@ def intake_match_reject(*, actor, contact_id, link_id, reason: str):
 
 
 def _screening_check(
-    actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason=""
+    actor, contact, outcome, rationale, rag, holder_confirmed, enquiry_id, now, exception_reason="", sensitivity="standard"
 ) -> tuple:
     """screening_record's checks: (rationale, enquiry due time, allocation, enquiry joined, holder overridden,
     exception reason kept), or ValidationFailed with every problem at once."""
@@ -293,6 +305,8 @@ def _screening_check(
     )
     if outcome not in ScreeningOutcome.values:
         errors.setdefault("outcome", []).append("Choose a screening outcome")
+    if sensitivity not in ItemSensitivity.values:
+        errors.setdefault("sensitivity", []).append(SCREENING_SENSITIVITY_MESSAGE)
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
     due = None
     if outcome == ScreeningOutcome.MASH_ENQUIRY:
@@ -543,6 +557,9 @@ class _OutsideAgreementRefused(Exception):
 REASON_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
 #: The error for a question sensitivity that is not standard, sensitive or sealed.
 QUESTION_SENSITIVITY_MESSAGE = "Select how sensitive the question is: standard, sensitive or sealed"
+#: The same for a screening's rationale and a decision's rationale and next steps.
+SCREENING_SENSITIVITY_MESSAGE = "Select how sensitive the rationale is: standard, sensitive or sealed"
+DECISION_SENSITIVITY_MESSAGE = "Select how sensitive the rationale and next steps are: standard, sensitive or sealed"
 
 
 def agency_requests_create(
@@ -1064,6 +1081,7 @@ def enquiry_decide(
     exception_reason: str = "",
     children: list[dict] | None = None,
     unanswered_confirmed: bool = False,
+    sensitivity: str = ItemSensitivity.STANDARD,
 ) -> Decision:
     """The manager's decision (MASH manager only).
 
@@ -1076,8 +1094,10 @@ def enquiry_decide(
     referrer is told. Deciding while agencies have not answered needs `unanswered_confirmed` (practitioner review,
     fault 5: a decision taken before 0 of 4 agencies answered gave no warning); the number is kept in the audit
     event, and the closed requests stay "closed, not answered" everywhere. Errors: ValidationFailed with field
-    keys (outcomes, threshold_level, rationale, exception_reason, unanswered_confirmed, children.<i>.outcomes ...);
-    Conflict if already decided."""
+    keys (outcomes, threshold_level, rationale, exception_reason, unanswered_confirmed, sensitivity,
+    children.<i>.outcomes ...); Conflict if already decided. `sensitivity`: the level of the decision's texts
+    (rationale, next steps, exception reason): standard (default), sensitive or sealed (who reads them:
+    access.sharing.decision_text_held)."""
     require(actor, "enquiry.decide")
     enquiry = enquiry_get_for(actor, enquiry_id, qs=enquiries_visible(actor).select_related("contact"))
     if enquiry.status != EnquiryStatus.OPEN:
@@ -1086,6 +1106,8 @@ def enquiry_decide(
     rationale = _text(rationale, "rationale", errors, required=True, label="rationale")
     next_steps = _text(next_steps, "next_steps", errors, required=False, label="next steps")
     exception_reason = _text(exception_reason, "exception_reason", errors, required=False, label="reason")
+    if sensitivity not in ItemSensitivity.values:
+        errors.setdefault("sensitivity", []).append(DECISION_SENSITIVITY_MESSAGE)
     per_child, unusual, known = _decision_check(
         enquiry=enquiry, outcomes=outcomes, threshold_level=threshold_level, children=children, errors=errors
     )
@@ -1115,6 +1137,7 @@ def enquiry_decide(
         next_steps=next_steps,
         exceptions=[code for code, _ in unusual],
         exception_reason=exception_reason,
+        sensitivity=sensitivity,
     )
     DecisionChild.objects.bulk_create(
         [
@@ -1138,6 +1161,7 @@ def enquiry_decide(
             "threshold": threshold_level,
             "exceptions": decision.exceptions,
             "unanswered": len(unanswered["waiting"]),
+            "sensitivity": sensitivity,
         },
     )
     _requests_close_on_decision(actor=actor, enquiry=enquiry, when=now)

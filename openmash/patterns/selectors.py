@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from openmash.access.fields import flag_child_shown
 from openmash.access.policy import can, chronology_sensitivities, flags_visible, watches_visible
-from openmash.access.sharing import chronology_entry_held, sealed_roles
+from openmash.access.sharing import AGENCY_HELD_NAME, agencies_named, chronology_entry_held, sealed_roles
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound, PermissionDenied
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, paginate
@@ -103,13 +103,35 @@ def flags_page(*, actor, order: str = "newest", page=1, page_size=DEFAULT_PAGE_S
         result = paginate(qs, page=page, page_size=page_size, clamp=clamp)
     names = _agency_names(c for f in result.items for c in f.agencies or [])
     names_resolve(f.child for f in result.items)  # the children's resolved names, one query (issue 6, finding 2)
+    named = _flags_agencies_named(actor, result.items)
     for f in result.items:
-        f.agency_names = [names.get(c, c) for c in f.agencies or []]
+        # only the agencies with a contribution whose words the reader reads (access.sharing.agencies_named)
+        f.agency_names = [names.get(c, c) for c in f.agencies or [] if c in named.get(f.pk, ())]
         f.rule_titles = [r.get("title") or r.get("code") for r in f.rules or []]
         f.child_shown = flag_child_shown(actor, f)  # the one answer (access.fields, field table "flag_child")
         f.child_age = f.child_shown["age"]
     audit_record_many(actor=actor, action="list", objects=result.items, reason="flags list")
     return result
+
+
+def _flags_agencies_named(actor, flags) -> dict:
+    """{flag id: the codes of the agencies the actor may see named on it} (access.sharing.agencies_named over the
+    flag's contributing events the actor may list: chronology_sensitivities, as flag_explained lists them). Two
+    queries and one per child for the listing rule."""
+    if not flags:
+        return {}
+    rows: dict = {}
+    for flag_id, code, level in FlagContribution.objects.filter(flag__in=flags).values_list(
+        "flag_id", "indicator__agency__code", "indicator__entry__sensitivity"
+    ):
+        if code:
+            rows.setdefault(flag_id, []).append((code, level or "standard"))
+    roles = sealed_roles()
+    out = {}
+    for f in flags:
+        visible = chronology_sensitivities(actor, f.child)
+        out[f.pk] = agencies_named(actor, [(c, lvl) for c, lvl in rows.get(f.pk, []) if lvl in visible], roles)
+    return out
 
 
 def flag_get(*, actor, flag_id, audit: bool = True) -> Flag:
@@ -175,7 +197,10 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     Events are in time order (date, then their place in the explanation). An event whose sensitivity the chronology
     rules hide from the actor is left out; a sealed event shows its agency and date, and its words (``evidence``,
     ``event_type``, ``indicator``: read from those words; ``indicator_label`` "Sealed record") only when
-    ``access.sharing.chronology_entry_held`` allows, as the chronology does (``shown`` False otherwise)."""
+    ``access.sharing.chronology_entry_held`` allows, as the chronology does (``shown`` False otherwise). An agency
+    none of whose listed events the reader reads (sealed records only) is not named: its events say "An agency"
+    (``agency_code`` "") and ``agencies`` and ``unconfirmed`` leave it out (access.sharing.agencies_named).
+    Computed per reader: the stored explanation (``openmash flags export``, no reader) still names every agency."""
     child = flag.child
     visible = chronology_sensitivities(actor, child)
     roles = sealed_roles()  # one settings read for the page
@@ -187,7 +212,7 @@ def flag_explained(*, actor, flag: Flag) -> dict:
     pending = _pending_links(child.pk, {_root_of(r.indicator.person) for r in rows} - {child.pk})
     others: dict = {}  # another person's root -> the sensitivities of their entries the actor may see
     shown_by: dict = {}  # a possibly-same person's root -> the names of the agencies whose events are shown
-    events = []
+    events, roots = [], []
     for row in rows:
         ind = row.indicator
         entry = ind.entry
@@ -231,10 +256,20 @@ def flag_explained(*, actor, flag: Flag) -> dict:
                 # read as nothing either way: also involved in the period, for a person to read (ADR 0021)
                 "not_read": not_read,
                 "unconfirmed": root in pending,
+                "level": sensitivity,  # for the naming rule below; not given out
             }
         )
+        roots.append(root)
+    # the agencies the reader may see named: one with an event whose words they read (access.sharing
+    # .agencies_named); any other is "An agency" on its events and in no list (issue 7: a sexual health clinic
+    # named beside its sealed records says what they are about)
+    named = agencies_named(actor, [(e["agency_code"], e["level"]) for e in events if e["agency_code"]], roles)
+    for e, root in zip(events, roots, strict=True):
+        e.pop("level")
+        if e["agency_code"] and e["agency_code"] not in named:
+            e["agency_code"], e["agency"] = "", AGENCY_HELD_NAME
         if root in pending:
-            shown_by.setdefault(root, set()).add(events[-1]["agency"])
+            shown_by.setdefault(root, set()).add(e["agency"])
     names = _agency_names(flag.agencies or [])
     reviews = can(actor, "link.review")
     unconfirmed = [
@@ -249,7 +284,7 @@ def flag_explained(*, actor, flag: Flag) -> dict:
         "age": shown["age"],
         "rules": _rule_descriptions(flag.rules or []),
         "events": events,
-        "agencies": [names.get(c, c) for c in flag.agencies or []],
+        "agencies": [names.get(c, c) for c in flag.agencies or [] if c in named],
         "unconfirmed": unconfirmed,
     }
 

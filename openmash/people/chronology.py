@@ -30,7 +30,7 @@ from openmash.access.policy import (
     people_visible_ids,
     person_get_for,
 )
-from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_held
+from openmash.access.sharing import AGENCY_HELD_NAME, SEALED_ENTRY_HELD_TEXT, chronology_entry_held
 from openmash.audit.services import audit_record_many
 from openmash.core.exceptions import NotFound, ValidationFailed
 from openmash.core.pagination import DEFAULT_PAGE_SIZE, Page, day_bounds, paginate
@@ -332,12 +332,21 @@ class ChronologyResult:
     fields: frozenset = frozenset()
     # whether a sealed entry's words are held from the actor (access.sharing.chronology_entry_held)
     sealed_held: bool = True
+    # the codes of the agencies the reader may see named (access.sharing.agencies_named: an agency with an entry
+    # whose words they read); None: every agency
+    named_agencies: frozenset | None = None
 
     def item(self, entry: ChronologyEntry) -> dict:
-        """One entry as the page, the API, the PDF and the CSV show it (chronology_item_view for this reader)."""
-        return chronology_item_view(
-            entry, self.names, self.fields, held=self.sealed_held and chronology_entry_held(None, entry.sensitivity)
+        """One entry as the page, the API, the PDF and the CSV show it (chronology_item_view for this reader; a
+        held entry of an agency the reader may not see named names no agency)."""
+        held = self.sealed_held and chronology_entry_held(None, entry.sensitivity)
+        unnamed = (
+            held
+            and self.named_agencies is not None
+            and entry.agency_id is not None
+            and entry.agency.code not in self.named_agencies
         )
+        return chronology_item_view(entry, self.names, self.fields, held=held, agency_held=unnamed)
 
 
 def resolved_person_get(actor, person_id) -> Person:
@@ -401,6 +410,19 @@ def _read(
         .values_list("agency__code", "agency__name")
         .distinct()
     )
+    named = None
+    if sealed_held:
+        # an agency whose entries here are all held from the reader is not named, nor offered as a filter, nor
+        # does its filter list its held entries (access.sharing.agencies_named: issue 7, a sexual health clinic
+        # named beside its sealed records says what they are about)
+        named = frozenset(
+            base.filter(agency__isnull=False, sensitivity__in=_SHOWN_LEVELS).values_list("agency__code", flat=True)
+        )
+        agencies = [(code, name) for code, name in agencies if code in named]
+        if filters.agencies:
+            base_filtered = base_filtered.exclude(
+                Q(agency__isnull=False) & ~Q(sensitivity__in=_SHOWN_LEVELS) & ~Q(agency__code__in=named)
+            )
     qs = (
         base_filtered.filter(filters.q())
         .select_related("agency", "record", "record__agency")
@@ -432,6 +454,7 @@ def _read(
         filters=filters,
         fields=field_access(actor, child, record_type="chronology_entry").fields,
         sealed_held=sealed_held,
+        named_agencies=named,
     )
 
 
@@ -519,7 +542,7 @@ _SHOWN_LEVELS = ("", "standard", "sensitive")
 
 
 def chronology_item_view(
-    entry: ChronologyEntry, names: dict, fields: frozenset | None = None, *, held: bool = False
+    entry: ChronologyEntry, names: dict, fields: frozenset | None = None, *, held: bool = False, agency_held: bool = False
 ) -> dict:
     """One entry as the pages, the API and the PDF all show it, rendered from the one answer: `fields` is
     access.fields.field_access(actor, person, record_type="chronology_entry").fields (ChronologyResult.fields); a
@@ -537,7 +560,10 @@ def chronology_item_view(
     about) and ``origin`` (where it came from, in words). ``held``: the entry is sealed and its words are held from
     the reader (access.sharing.chronology_entry_held, as ChronologyResult.item asks): its ``summary`` says so, and
     its kind (``kind`` "sealed", ``kind_label`` "Sealed record"), ``description``, ``source_type_text`` and
-    ``external_id`` (a made-up id is a digest of the entry's words) are empty, in every output alike."""
+    ``external_id`` (a made-up id is a digest of the entry's words) are empty, in every output alike.
+    ``agency_held``: a held entry of an agency the reader may see named nowhere (access.sharing.agencies_named):
+    ``agency`` is access.sharing.AGENCY_HELD_NAME and ``agency_code``, ``record_id``, ``record``, ``source`` and
+    ``origin`` empty (they name the agency)."""
     kind = entry_kind(entry)
     labels = dict(kind_choices())
     # a held entry gives no event id: an id the importer made up is a digest of the record, date, type and words, so
@@ -587,6 +613,8 @@ def chronology_item_view(
             description="",
             source_type_text="",
         )
+    if held and agency_held:
+        out.update(agency=AGENCY_HELD_NAME, agency_code=None, record_id=None, record="", source="", origin="")
     out["held"] = held
     if fields is None:
         return out
@@ -626,7 +654,8 @@ def known_to(*, actor, person_ids) -> dict:
 
     Only the entries the actor may see (access.policy.chronology_sensitivities, as the chronology itself); people
     whose chronology the actor may not see are left out. In: the actor, an iterable of Person ids. Out: {person
-    id: [AgencyKnows, ...]} (people with nothing held are absent). Three queries whatever the number of people and
+    id: [AgencyKnows, ...]} (people with nothing held are absent; an agency all of whose entries are held from the reader
+    is "An agency": access.sharing.agencies_named). Four queries whatever the number of people and
     agencies (the clusters, the counts, the newest entries), plus one audit INSERT: one "view" per person whose
     agencies are listed, reason "screening: agencies that hold records", with the number of agencies (never the
     events' text). Raises nothing."""
@@ -659,6 +688,16 @@ def known_to(*, actor, person_ids) -> dict:
     latest_entry = _newest_entries(base, per_root, cluster_of)
     labels = dict(kind_choices())  # the chronology's own kind labels
     sealed_held = chronology_entry_held(actor, "sealed")  # a held sealed entry is named by no kind (its words)
+    # an agency whose entries about the child are all held from the reader is not named (access.sharing
+    # .agencies_named; issue 7): "An agency" holds them
+    named = (
+        {
+            (cluster_of[pid], agency_id)
+            for pid, agency_id in base.filter(sensitivity__in=_SHOWN_LEVELS).values_list("person_id", "agency_id").distinct()
+        }
+        if sealed_held
+        else None
+    )
     out: dict = {}
     for pid in allowed:
         root = roots[pid]
@@ -669,7 +708,7 @@ def known_to(*, actor, person_ids) -> dict:
             e = latest_entry.get((r, agency_id))
             rows.append(
                 AgencyKnows(
-                    agency_name=v["name"],
+                    agency_name=v["name"] if named is None or (r, agency_id) in named else AGENCY_HELD_NAME,
                     events=v["n"],
                     occurred_at=v["latest"],
                     time_known=bool(e.time_known) if e else False,

@@ -56,7 +56,13 @@ from openmash.core.pagination import filter_date_check
 from openmash.core.text import CleanTextFormMixin
 from openmash.enquiries import services as enquiry_services
 from openmash.enquiries.choices import RISK_INDICATORS, ScreeningOutcome, Sensitivity
-from openmash.enquiries.services import MAX_TEXT, QUESTION_SENSITIVITY_MESSAGE, REASON_SENSITIVITY_MESSAGE
+from openmash.enquiries.services import (
+    DECISION_SENSITIVITY_MESSAGE,
+    MAX_TEXT,
+    QUESTION_SENSITIVITY_MESSAGE,
+    REASON_SENSITIVITY_MESSAGE,
+    SCREENING_SENSITIVITY_MESSAGE,
+)
 from openmash.enquiries.timescales import rag_timescale_hints
 from openmash.people.choices import AddressStatus, Ethnicity, Sex
 from openmash.people.identifiers import identifier_kind_guess, identifier_normalise
@@ -1389,6 +1395,20 @@ def _rag_choices(levels) -> list[tuple[str, str]]:
     return [(lvl.code, lvl.label) for lvl in levels]
 
 
+def _text_sensitivity(label: str, help_text: str, message: str) -> forms.ChoiceField:
+    """The radios for the level of a practitioner's free text (standard, sensitive, sealed: a case note's choices;
+    standard when not sent, as in the API; a value not in the list is `message`). The form sets its hints."""
+    return forms.ChoiceField(
+        label=label,
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"invalid_choice": message},
+    )
+
+
 class ScreeningForm(CleanTextFormMixin, forms.Form):
     outcome = _radios("What should happen next?", ScreeningOutcome.choices)
     rag = _radios("How urgent are the multi-agency checks?", [])
@@ -1403,6 +1423,12 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
     enquiry_id = _radios("Which MASH enquiry should this contact join?", [])
     exception_reason = required_when(
         _long_text("Reason for an exception to the immediate-risk rules", limit=MAX_TEXT, rows=3)
+    )
+    sensitivity = _text_sensitivity(
+        "How sensitive is the rationale?",
+        "This decides who can read your rationale and any reason for an exception. You can always read what you "
+        "write.",
+        SCREENING_SENSITIVITY_MESSAGE,
     )
 
     def __init__(
@@ -1425,6 +1451,8 @@ class ScreeningForm(CleanTextFormMixin, forms.Form):
         .immediate_risk_rating_check). immediate_risk_exception: the screener may also close it as an exception (a
         MASH manager: enquiries.services.screening_record), so the hint names that case too."""
         super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads the rationale (access.sharing.screening_text_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints("rationale")
         immediate_risk = immediate_risk or immediate_risk_exception
         least = enquiry_services.least_urgent_rag_level(list(rag_levels)) if immediate_risk else None
         if not immediate_risk:
@@ -1583,6 +1611,9 @@ class AgencyRequestForm(CleanTextFormMixin, forms.Form):
             if (self.cleaned_data.get(f"question_{code}") or "").strip()
         }
 
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
+
     def field_for_service_key(self, key: str) -> str | None:
         if key.startswith("questions."):
             return f"question_{key.removeprefix('questions.')}"
@@ -1608,12 +1639,25 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         label="I am deciding before every agency asked has answered",
         help_text="Their requests will close unanswered and the pack will say so",
     )
+    # named apart from the rating form's `sensitivity` on the same enquiry page (ids unique on the page)
+    decision_sensitivity = _text_sensitivity(
+        "How sensitive are the rationale and next steps?",
+        "This decides who can read the rationale, next steps and any reason for an unusual decision. The outcomes "
+        "and threshold are always shown. You can always read what you write.",
+        DECISION_SENSITIVITY_MESSAGE,
+    )
 
     def __init__(self, *args, outcome_codes=(), threshold_levels=(), children=(), agencies_asked=None, **kwargs):
         """agencies_asked: how many agencies were asked on this enquiry (None: not known). The hints then say up
         front when the decision needs a reason (enquiries.services.decision_reason_rules, the same rules the
         service applies on submitting: decision_exceptions)."""
         super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads the texts (access.sharing.decision_text_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints(
+            "rationale",
+            standard="The MASH can read it, and so can the allocated social worker in the MASH pack and the early "
+            "help service a family is handed to.",
+        )
         self.fields["outcomes"].choices = [(o.code, o.label) for o in outcome_codes]
         level_rules = enquiry_services.decision_reason_rules(outcome_codes=outcome_codes)
         if level_rules:
@@ -1644,6 +1688,9 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
             )
         self._child_index: list[int] = []
 
+    def clean_decision_sensitivity(self) -> str:
+        return self.cleaned_data.get("decision_sensitivity") or ItemSensitivity.STANDARD
+
     def threshold(self) -> int:
         value = self.cleaned_data.get("threshold_level")
         return int(value) if value else 0
@@ -1663,7 +1710,10 @@ class DecisionForm(CleanTextFormMixin, forms.Form):
         return rows or None
 
     def field_for_service_key(self, key: str) -> str | None:
-        """children.<j>.<field> (j indexes children_data()) -> child_<i>_<field>."""
+        """children.<j>.<field> (j indexes children_data()) -> child_<i>_<field>; sensitivity ->
+        decision_sensitivity."""
+        if key == "sensitivity":
+            return "decision_sensitivity"
         if key.startswith("children."):
             _, j, name = (key.split(".") + ["", ""])[:3]
             if j.isdigit() and int(j) < len(self._child_index):

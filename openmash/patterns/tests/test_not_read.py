@@ -209,9 +209,11 @@ def test_a_not_read_record_is_marked_on_the_page_and_in_the_api_and_hidden_as_an
     marked = {e["agency_code"]: (e["not_read"], e["also_on_record"], e["shown"]) for e in body["events"]}
     assert marked["probation"] == (True, False, True)
     assert marked["police"] == (False, False, True)
-    # the sealed one: agency, date and kind, never its words, for a role that may not read sealed records
-    assert marked["health-hv"] == (True, False, False)
-    sealed = next(e for e in body["events"] if e["agency_code"] == "health-hv")
+    # the sealed one: date and kind, never its words, for a role that may not read sealed records; nor its agency,
+    # whose only record here it is (access.sharing.agencies_named)
+    assert "health-hv" not in marked and marked[""] == (True, False, False)
+    sealed = next(e for e in body["events"] if e["agency_code"] == "")
+    assert sealed["agency"] == "An agency"
     assert sealed["event_type"] == "" and sealed["evidence"] == ""
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
 from openmash.access.policy import can, contact_amend_allowed, require
+from openmash.access.sharing import outcome_texts_mark
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -700,6 +701,12 @@ def contact_detail(request, contact_id):
     screened = getattr(contact, "screening", None)
     # a contact added to an open enquiry at screening (issue 6) is decided by that enquiry
     enquiry = getattr(contact, "enquiry", None) or (screened.added_to if screened is not None else None)
+    # the screening's and decision's texts as this reader may read them (access.sharing.outcome_texts_mark)
+    outcome_texts_mark(
+        actor,
+        screening=screened if view.rationale else None,
+        decision=getattr(enquiry, "decision", None) if enquiry is not None and view.rationale else None,
+    )
     ctx = {
         "contact": contact,
         "hub": hub,

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import answer_shown, field_access
 from openmash.access.policy import can, require
-from openmash.access.sharing import items_shown, rag_change_reason_held, request_question_held, sealed_roles
+from openmash.access.sharing import (
+    items_shown,
+    outcome_texts_mark,
+    rag_change_reason_held,
+    request_question_held,
+    sealed_roles,
+)
 from openmash.core.exceptions import Conflict, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import assignment
@@ -116,6 +122,8 @@ def _page(request, enquiry_id, *, rerate_form=None, request_form=None, decision_
     # which parts of the enquiry and of each answer the reader sees: the one answer (access.fields.field_access)
     fields = field_access(actor, enquiry, record_type="enquiry").fields
     decision = getattr(enquiry, "decision", None) if not is_open and "decision" in fields else None
+    # the screening's and decision's texts as this reader may read them (access.sharing.outcome_texts_mark)
+    outcome_texts_mark(actor, screening=getattr(enquiry.contact, "screening", None), decision=decision)
     # the secure room (issue 7): each agency's items as this reader may see them (access.sharing.item_shown)
     items = items_for_requests(requests)
     roles = sealed_roles() if any(items.values()) else None  # one settings read for the page
@@ -309,6 +317,7 @@ def enquiry_decide(request, enquiry_id):
                 exception_reason=cd.get("exception_reason") or "",
                 children=form.children_data(),
                 unanswered_confirmed=bool(cd.get("unanswered_confirmed")),
+                sensitivity=cd.get("decision_sensitivity") or "standard",
             )
         except (ValidationFailed, Conflict) as exc:
             apply_service_errors(form, exc, form.field_for_service_key)

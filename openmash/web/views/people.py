@@ -16,7 +16,7 @@ from openmash.access.policy import (
     person_get_for,
     require,
 )
-from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_held
+from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, agencies_named, chronology_entry_held
 from openmash.core.exceptions import PermissionDenied, RateLimited, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.enquiries import selectors as enquiry_selectors
@@ -119,6 +119,8 @@ def person_detail(request, person_id):
     contact_ids = [e.object_id for e in entries if e.object_type == "contacts.contact"]
     linkable = {str(i) for i in web_selectors.visible_contact_ids(actor=actor, ids=contact_ids)}
     sealed_held = bool(entries) and chronology_entry_held(actor, "sealed")
+    # an agency all of whose listed entries are held from the reader is named nowhere (access.sharing.agencies_named)
+    named = agencies_named(actor, [(e.agency_id, e.sensitivity) for e in entries if e.agency_id]) if sealed_held else None
     ctx = {
         "person": person,
         "visible": visible,
@@ -137,6 +139,7 @@ def person_detail(request, person_id):
                 "e": e,
                 "contact_link": e.object_id if e.object_id in linkable else None,
                 "held": sealed_held and chronology_entry_held(None, e.sensitivity),
+                "agency_named": named is None or e.agency_id in named,
             }
             for e in entries
         ],

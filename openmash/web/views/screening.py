@@ -88,6 +88,7 @@ def _screen(request, contact, form, levels):
         holder_confirmed=form.holder_confirmed_id(),
         enquiry_id=(cd.get("enquiry_id") or None) if outcome == ScreeningOutcome.ADD_TO_ENQUIRY else None,
         exception_reason=cd.get("exception_reason") or "",
+        sensitivity=cd.get("sensitivity") or "standard",
     )
     if outcome == ScreeningOutcome.ADD_TO_ENQUIRY:
         messages.success(request, f"Contact {contact.reference} added to the open MASH enquiry.")
