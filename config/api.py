@@ -160,6 +160,7 @@ from openmash.enquiries.api import router as enquiries_router  # noqa: E402
 from openmash.matching.api import router as matching_router  # noqa: E402
 from openmash.messaging.api import router as messaging_router  # noqa: E402
 from openmash.oversight.api import router as oversight_router  # noqa: E402
+from openmash.partnership.api import router as partnership_router  # noqa: E402
 from openmash.patterns.api import router as patterns_router  # noqa: E402
 from openmash.people.api import router as people_router  # noqa: E402
 from openmash.sharing.agreements_api import router as agreements_router  # noqa: E402
@@ -175,3 +176,4 @@ api.add_router("/", sharing_router)
 api.add_router("/", agreements_router)
 api.add_router("/", messaging_router)
 api.add_router("/", patterns_router)
+api.add_router("/", partnership_router)

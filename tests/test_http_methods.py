@@ -220,6 +220,10 @@ METHODS: dict[str, frozenset[str]] = {
     "api:agreement_detail": GET,
     "api:agreement_update": POST,
     "api:agreement_end": POST,
+    # setting changes waiting for a second partnership admin (ADR 0019 addendum, issue 7)
+    "api:setting_change_list": GET,
+    "api:setting_change_approve": POST,
+    "api:setting_change_refuse": POST,
     # secure messages on an enquiry (issue 7, ADR 0017): the page and its form, the download, the API
     "messaging:thread": FORM,
     "messaging:attachment": SAFE,

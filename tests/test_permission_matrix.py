@@ -313,6 +313,22 @@ ORACLE |= {
 }
 
 
+# Setting changes waiting for a second partnership admin (dual control, ADR 0019 addenda; issue 7): partnership admins
+# only (403 for everyone else, the action first). The shared change was asked by partnership_admin@mash, who can never
+# decide it (404, as a change no longer waiting). Approving needs the step-up: a bearer token without the password and
+# code answers 422 and applies nothing; refusing (with a reason) answers 200.
+SETTING_DECIDERS = at_any("partnership_admin") - {"partnership_admin@mash"}
+ORACLE |= {
+    ("GET", "/api/v1/setting-changes"): Rule(at_any("partnership_admin"), 200, 403),
+    ("POST", "/api/v1/setting-changes/{setting_change_id}/approval"): Rule(
+        SETTING_DECIDERS, 422, 403, denied_overrides={"partnership_admin@mash": 404}
+    ),
+    ("POST", "/api/v1/setting-changes/{setting_change_id}/refusal"): Rule(
+        SETTING_DECIDERS, 200, 403, denied_overrides={"partnership_admin@mash": 404}
+    ),
+}
+
+
 # Pattern flags (issue 8): hub only. The list: 403 for everyone else; a flag and its decisions: 404 (answered like a
 # missing flag). A decision changes the flag (and its audit), accepting records a contact, watching starts a watch.
 ORACLE |= {
@@ -529,6 +545,15 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("POST", "/api/v1/sharing-agreements/{agreement_id}/end"): (
             f"/sharing-agreements/{w['agreement']}/end",
             {"version": 1},
+        ),
+        ("GET", "/api/v1/setting-changes"): ("/setting-changes", None),
+        ("POST", "/api/v1/setting-changes/{setting_change_id}/approval"): (
+            f"/setting-changes/{w['setting_change']}/approval",
+            {},
+        ),
+        ("POST", "/api/v1/setting-changes/{setting_change_id}/refusal"): (
+            f"/setting-changes/{w['setting_change']}/refusal",
+            {"reason": "Thirty days is what the agreement allows"},
         ),
     }
 
@@ -779,7 +804,17 @@ def _oversight_world(actors, *, child, other) -> dict:
     from tests.support import agreement_recorded
 
     agreement = agreement_recorded(actors["partnership_admin@mash"], _AGREEMENT)
-    return {"break_glass": glass.pk, "alert": alert.pk, "access_notice": notice.pk, "agreement": agreement.pk}
+    from openmash.partnership.services import agency_access_days_update
+
+    # a change waiting for a second partnership admin, asked by partnership_admin@mash (ADR 0019 addendum)
+    setting_change = agency_access_days_update(actor=actors["partnership_admin@mash"], days=90)
+    return {
+        "break_glass": glass.pk,
+        "alert": alert.pk,
+        "access_notice": notice.pk,
+        "agreement": agreement.pk,
+        "setting_change": setting_change.pk,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -970,6 +1005,7 @@ def test_every_api_operation_has_a_matrix_row():
         "attachment",
         "child_status",
         "flag",
+        "setting_change",
     )
     assert set(_requests({k: uuid.uuid4() for k in keys})) == set(ORACLE)
 

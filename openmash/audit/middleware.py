@@ -42,6 +42,7 @@ RECORD_KWARGS: dict[str, str] = {
     "status_id": "people.ChildStatus",  # a child protection plan / looked-after status (issue 7)
     "flag_id": "patterns.Flag",  # a pattern flag (issue 8): hub only
     "rule_code": "patterns.PatternRule:code",  # a pattern rule (issue 8): partnership data, any of its versions
+    "setting_change_id": "partnership.SettingChange",  # a setting change waiting for a second admin (ADR 0019)
 }
 # URL keyword arguments that are not a record: the set-password link's encoded user id and one-time token, which
 # name nothing until checked (a wrong one is shown "this link has expired", never denied); the "Can I share this?"

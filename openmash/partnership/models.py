@@ -158,7 +158,10 @@ class SettingChange(BaseModel):
     "agency_access_days" ({"days": n}; ``base`` {"days": n}), "link_thresholds" ({"lower": p, "upper": p}, match
     probabilities; ``base`` the same), "sharing_agreement" (``key`` the agreement's id, chosen when a new one is asked
     for; ``proposed`` the agreement's fields as sharing.agreements takes them, dates ISO 8601, with "create": true
-    for a new one; ``base`` {"version": n}, 0 for a new one) (issue 7, attacker finding 5)."""
+    for a new one; ``base`` {"version": n}, 0 for a new one) (issue 7, attacker finding 5); "threshold_levels"
+    ({"levels": {"<level>": [label, description]}}, every level; ``base`` the same, now), "outcome_rules"
+    ({"rules": {code: [exclusive, usual_min_level, usual_max_level]}}, every outcome; ``base`` the same, now) and
+    "immediate_risk_screening" ({"minutes": n}; ``base`` the same) (issue 7: settings that relax a safeguard)."""
 
     class Kind(models.TextChoices):
         SEALED_ROLES = "sealed_roles", "Roles that see sealed items"
@@ -167,6 +170,9 @@ class SettingChange(BaseModel):
         AGENCY_ACCESS_DAYS = "agency_access_days", "Agency access window"
         LINK_THRESHOLDS = "link_thresholds", "Person matching thresholds"
         SHARING_AGREEMENT = "sharing_agreement", "Information-sharing agreement"
+        THRESHOLD_LEVELS = "threshold_levels", "Threshold level words"
+        OUTCOME_RULES = "outcome_rules", "Outcome rules"
+        IMMEDIATE_RISK_SCREENING = "immediate_risk_screening", "Screening time for immediate risk"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"

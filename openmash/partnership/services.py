@@ -135,12 +135,19 @@ IMMEDIATE_RISK_MAX_MINUTES = 240
 
 
 @transaction.atomic
-def immediate_risk_screening_update(*, actor, minutes: int) -> PartnershipSettings:
+def immediate_risk_screening_update(*, actor, minutes: int):
     """Set how soon a contact with immediate risk is due for screening: `minutes` after it was received, by the
     clock (0 = due on receipt; at most 240, as anything later is no longer "at once"). Applies to contacts recorded
-    from now on. ValidationFailed on "immediate_risk_screening_minutes"."""
+    from now on. Shortening it (or setting the same) applies at once and returns the PartnershipSettings row;
+    lengthening it (a child at immediate risk waits longer before the hub must look) waits for a second partnership
+    admin (dual control, ADR 0019 addendum; issue 7) and returns the pending partnership.SettingChange. Audited
+    (`update` with the minutes before and after; `setting_change_request` when it waits). Raises PermissionDenied,
+    ValidationFailed on "immediate_risk_screening_minutes"."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
-    if not isinstance(minutes, int) or not 0 <= minutes <= IMMEDIATE_RISK_MAX_MINUTES:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= IMMEDIATE_RISK_MAX_MINUTES:
         raise ValidationFailed(
             "Check the screening time",
             errors={
@@ -149,6 +156,23 @@ def immediate_risk_screening_update(*, actor, minutes: int) -> PartnershipSettin
                 ]
             },
         )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    if minutes > obj.immediate_risk_screening_minutes:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.IMMEDIATE_RISK_SCREENING,
+            proposed={"minutes": minutes},
+            base={"minutes": obj.immediate_risk_screening_minutes},
+            summary=f"Screening time for immediate risk: {obj.immediate_risk_screening_minutes} -> {minutes} "
+            "minutes after a contact is received",
+        )
+    return immediate_risk_screening_apply(actor=actor, minutes=minutes)
+
+
+def immediate_risk_screening_apply(*, actor, minutes: int) -> PartnershipSettings:
+    """Set the immediate-risk screening time now (a shortening, or a lengthening a second admin approved:
+    partnership.setting_changes). Audited `update` with the minutes before and after. Callers check the minutes and
+    the actor."""
     obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
     before = obj.immediate_risk_screening_minutes
     obj.immediate_risk_screening_minutes = minutes
@@ -277,21 +301,81 @@ def bank_holiday_remove(*, actor, holiday_id) -> None:
     holiday.delete()
 
 
+def threshold_levels_words() -> dict[str, list[str]]:
+    """The threshold levels' words now: {"<level>": [label, description]} (the `base` of a threshold_levels
+    SettingChange; JSON keys are strings)."""
+    return {str(t.level): [t.label, t.description] for t in ThresholdLevel.objects.order_by("level")}
+
+
 @transaction.atomic
-def threshold_level_update(*, actor, level: int, label: str, description: str) -> ThresholdLevel:
+def threshold_levels_update(*, actor, levels: dict[int, tuple[str, str]]):
+    """Set the labels and descriptions of threshold levels: levels = {level: (label, description)} (labels 1 to 100
+    characters, descriptions up to 2,000; surrounding spaces dropped). These words define the levels of need that
+    screeners and managers read when they decide (DOMAIN 4.1), so rewording them can lower a threshold as surely as
+    changing a number, and no rule can tell words that tighten from words that relax: any change of words waits
+    for a second partnership admin (dual control, ADR 0019 addendum; issue 7), all levels together, and returns the
+    pending partnership.SettingChange; the same words again change nothing and return the levels. Audited
+    `setting_change_request` (and each level's `update` when approved). Raises PermissionDenied, NotFound (an
+    unknown level), ValidationFailed (keyed ``threshold_<level>``)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
-    obj = ThresholdLevel.objects.select_for_update().filter(level=level).first()
-    if obj is None:
-        raise NotFound()
-    label = (label or "").strip()
-    if not label or len(label) > 100:
-        raise ValidationFailed(
-            "Check the level", errors={f"threshold_{level}": ["Enter a label of up to 100 characters"]}
-        )
-    obj.label, obj.description = label, (description or "").strip()[:2000]
-    obj.save(update_fields=["label", "description", "updated_at"])
-    audit_record(actor=actor, action="update", obj=obj)
-    return obj
+    rows = {t.level: t for t in ThresholdLevel.objects.select_for_update().order_by("level")}
+    errors: dict[str, list[str]] = {}
+    clean: dict[int, list[str]] = {}
+    for level, (label, description) in levels.items():
+        if level not in rows:
+            raise NotFound()
+        label, description = (label or "").strip(), (description or "").strip()[:2000]
+        if not label or len(label) > 100:
+            _err(errors, f"threshold_{level}", "Enter a label of up to 100 characters")
+        clean[level] = [label, description]
+    if errors:
+        raise ValidationFailed("Check the level", errors=errors)
+    base = threshold_levels_words()
+    proposed = {**base, **{str(level): words for level, words in clean.items()}}
+    if proposed == base:
+        return list(rows.values())
+    changed = []
+    for key in sorted(proposed, key=int):
+        (old_label, old_desc), (new_label, new_desc) = base[key], proposed[key]
+        if new_label != old_label:
+            changed.append(f'level {key} label "{old_label[:30]}" -> "{new_label[:30]}"')
+        if new_desc != old_desc:
+            changed.append(f"level {key} description reworded")
+    return setting_change_request(
+        actor=actor,
+        kind=SettingChange.Kind.THRESHOLD_LEVELS,
+        proposed={"levels": proposed},
+        base=base,
+        summary="Threshold levels: " + "; ".join(changed),
+    )
+
+
+def threshold_levels_apply(*, actor, levels: dict[str, list[str]]) -> list[ThresholdLevel]:
+    """Set the threshold levels' words now (a second admin approved them: partnership.setting_changes). In: {"<level>":
+    [label, description]}. Each level whose words change is audited `update` with its label before and after.
+    Callers check the words and the actor."""
+    rows = {str(t.level): t for t in ThresholdLevel.objects.select_for_update()}
+    for key, (label, description) in levels.items():
+        obj = rows.get(key)
+        if obj is None or [obj.label, obj.description] == [label, description]:
+            continue
+        before = obj.label
+        obj.label, obj.description = label, description
+        obj.save(update_fields=["label", "description", "updated_at"])
+        audit_record(actor=actor, action="update", obj=obj, detail={"label": [before, label]})
+    return list(rows.values())
+
+
+def threshold_level_update(*, actor, level: int, label: str, description: str):
+    """One level's words (threshold_levels_update with that level only: a change of words waits for a second
+    admin). Out: the ThresholdLevel when nothing changed, else the pending SettingChange."""
+    result = threshold_levels_update(actor=actor, levels={level: (label, description)})
+    if isinstance(result, list):
+        return next(t for t in result if t.level == level)
+    return result
 
 
 @transaction.atomic
@@ -306,11 +390,38 @@ def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
     return obj
 
 
+def outcome_rules_now() -> dict[str, list]:
+    """Every outcome's decision rule now: {code: [exclusive, usual_min_level, usual_max_level]} (the `base` of an
+    outcome_rules SettingChange)."""
+    return {o.code: [o.exclusive, o.usual_min_level, o.usual_max_level] for o in OutcomeCode.objects.order_by("code")}
+
+
+def outcome_rule_relaxes(before, after) -> bool:
+    """Whether a decision rule asks for less: exclusive -> combinable, or a usual level range that takes in more
+    levels (a lower lowest, a higher highest, or none: any level) so fewer decisions need a reason. In: two
+    (exclusive, usual_min_level, usual_max_level). Out: bool (pure). Source: enquiries.services.decision_exceptions
+    (ADR 0003), which reads these rules."""
+    (ex0, low0, high0), (ex1, low1, high1) = before, after
+    if ex0 and not ex1:
+        return True
+    if low0 is not None and (low1 is None or low1 < low0):
+        return True
+    return high0 is not None and (high1 is None or high1 > high0)
+
+
 @transaction.atomic
-def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
+def outcome_rules_update(*, actor, rules: dict[str, dict]):
     """Set the decision rules of outcome codes: rules = {code: {"exclusive": bool, "usual_min_level": int | None,
     "usual_max_level": int | None}}. Used by enquiries.services.decision_exceptions (ADR 0003): an exclusive
-    outcome cannot be combined with another; outside its usual levels a decision needs a reason. All or nothing."""
+    outcome cannot be combined with another; outside its usual levels a decision needs a reason. All or nothing.
+    A change that relaxes any rule (outcome_rule_relaxes: fewer decisions need a reason) waits, whole, for a second
+    partnership admin (dual control, ADR 0019 addendum; issue 7) and returns the pending partnership.SettingChange;
+    a change that only tightens (or changes nothing) applies at once and returns the outcome codes. Audited (`update`
+    per outcome changed; `setting_change_request` when it waits). Raises PermissionDenied, ValidationFailed (keyed
+    ``rule_<code>_min`` / ``rule_<code>_max``)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     codes = {o.code: o for o in OutcomeCode.objects.select_for_update().filter(code__in=list(rules))}
     levels = set(ThresholdLevel.objects.values_list("level", flat=True))
@@ -327,9 +438,44 @@ def outcome_rules_update(*, actor, rules: dict[str, dict]) -> list[OutcomeCode]:
             )
     if errors:
         raise ValidationFailed("There is a problem with the outcome rules", errors=errors)
-    for code, rule in rules.items():
-        obj = codes[code]
-        new = (bool(rule.get("exclusive")), rule.get("usual_min_level"), rule.get("usual_max_level"))
+    base = outcome_rules_now()
+    proposed = {
+        **base,
+        **{
+            code: [bool(rule.get("exclusive")), rule.get("usual_min_level"), rule.get("usual_max_level")]
+            for code, rule in rules.items()
+        },
+    }
+    relaxed = [code for code in sorted(proposed) if outcome_rule_relaxes(base[code], proposed[code])]
+    if relaxed:
+
+        def words(rule):
+            ex, low, high = rule
+            levels_words = f"levels {low or 'any'}-{high or 'any'}"
+            return f"{'exclusive, ' if ex else ''}{levels_words}"
+
+        changed = [f"{code}: {words(base[code])} -> {words(proposed[code])}" for code in relaxed]
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.OUTCOME_RULES,
+            proposed={"rules": proposed},
+            base=base,
+            summary="Outcome rules relaxed: " + "; ".join(changed),
+        )
+    return outcome_rules_apply(actor=actor, rules=proposed, codes=codes)
+
+
+def outcome_rules_apply(*, actor, rules: dict[str, list], codes=None) -> list[OutcomeCode]:
+    """Set outcome rules now (a tightening, or a relaxing a second admin approved: partnership.setting_changes). In:
+    {code: [exclusive, usual_min_level, usual_max_level]}. Each outcome that changes is audited `update` with its
+    new rule. Out: the outcome codes named. Callers check the rules and the actor."""
+    if codes is None:
+        codes = {o.code: o for o in OutcomeCode.objects.select_for_update().filter(code__in=list(rules))}
+    for code, new in rules.items():
+        obj = codes.get(code)
+        if obj is None:
+            continue
+        new = (bool(new[0]), new[1], new[2])
         if (obj.exclusive, obj.usual_min_level, obj.usual_max_level) != new:
             obj.exclusive, obj.usual_min_level, obj.usual_max_level = new
             obj.save(update_fields=["exclusive", "usual_min_level", "usual_max_level", "updated_at"])

@@ -12,6 +12,11 @@
   applies at once (issue 7, attacker finding 5, as the three below).
 - **The person-matching thresholds** (partnership.services.link_thresholds_update): lowering either figure (more
   records joined automatically, or more pairs of records put side by side for review) waits; raising applies at once.
+- **Threshold level words, outcome rules, the immediate-risk screening time** (partnership.services
+  threshold_levels_update, outcome_rules_update, immediate_risk_screening_update; issue 7, settings that relax a
+  safeguard): any change of a level's label or description waits (no rule tells words that tighten from words that
+  relax); an outcome rule made combinable or taking in more levels waits, a tightening applies at once; a longer
+  screening time waits, a shorter one applies at once.
 - **Information-sharing agreements** (openmash.sharing.agreements): recording an active agreement, or widening one
   (made active, another party, category or lawful basis, longer dates: agreement_widens) waits; a draft, a
   narrowing and ending apply at once. An API caller is answered 202 with the change's reference.
@@ -124,6 +129,42 @@ def _sharing_agreement_apply(*, actor, change) -> None:
     agreement_change_apply(actor=actor, change=change)
 
 
+def _threshold_levels_current(_key: str) -> dict:
+    from openmash.partnership.services import threshold_levels_words
+
+    return threshold_levels_words()
+
+
+def _threshold_levels_apply(*, actor, change) -> None:
+    from openmash.partnership.services import threshold_levels_apply
+
+    threshold_levels_apply(actor=actor, levels=change.proposed["levels"])
+
+
+def _outcome_rules_current(_key: str) -> dict:
+    from openmash.partnership.services import outcome_rules_now
+
+    return outcome_rules_now()
+
+
+def _outcome_rules_apply(*, actor, change) -> None:
+    from openmash.partnership.services import outcome_rules_apply
+
+    outcome_rules_apply(actor=actor, rules=change.proposed["rules"])
+
+
+def _screening_current(_key: str) -> dict:
+    from openmash.partnership.selectors import partnership_settings_get
+
+    return {"minutes": partnership_settings_get().immediate_risk_screening_minutes}
+
+
+def _screening_apply(*, actor, change) -> None:
+    from openmash.partnership.services import immediate_risk_screening_apply
+
+    immediate_risk_screening_apply(actor=actor, minutes=change.proposed["minutes"])
+
+
 KINDS: dict[str, _Kind] = {
     SettingChange.Kind.SEALED_ROLES: _Kind(_sealed_current, _sealed_apply),
     SettingChange.Kind.OUTSIDE_AGREEMENT: _Kind(_agreement_current, _agreement_apply),
@@ -131,6 +172,9 @@ KINDS: dict[str, _Kind] = {
     SettingChange.Kind.AGENCY_ACCESS_DAYS: _Kind(_access_days_current, _access_days_apply),
     SettingChange.Kind.LINK_THRESHOLDS: _Kind(_thresholds_current, _thresholds_apply),
     SettingChange.Kind.SHARING_AGREEMENT: _Kind(_sharing_agreement_current, _sharing_agreement_apply),
+    SettingChange.Kind.THRESHOLD_LEVELS: _Kind(_threshold_levels_current, _threshold_levels_apply),
+    SettingChange.Kind.OUTCOME_RULES: _Kind(_outcome_rules_current, _outcome_rules_apply),
+    SettingChange.Kind.IMMEDIATE_RISK_SCREENING: _Kind(_screening_current, _screening_apply),
 }
 
 
@@ -210,12 +254,15 @@ def setting_change_request(
     return change
 
 
-def setting_change_decide(*, actor, change_id, approve: bool) -> SettingChange:
+def setting_change_decide(
+    *, actor, change_id, approve: bool, reason: str = "", detail: dict | None = None
+) -> SettingChange:
     """Approve or reject a pending SettingChange: only access.policy.setting_change_decidable's second person (another
     partnership admin, never the one who asked; anyone else gets NotFound). Approving applies the proposed value
     only if the setting is still the value the change was written against (else Conflict, nothing changes).
     Audited `setting_change_approve` / `setting_change_reject` (and the setting's own `update`), in one
-    transaction. Out: the change."""
+    transaction; `reason` (why it was refused, up to 500 characters) goes in the event's reason, `detail` (the
+    API's ``via``) in its detail. Out: the change."""
     with transaction.atomic():
         try:
             change = SettingChange.objects.select_for_update().filter(pk=change_id).first()
@@ -224,21 +271,29 @@ def setting_change_decide(*, actor, change_id, approve: bool) -> SettingChange:
         if change is None or not setting_change_decidable(actor, change):
             raise NotFound(CHANGE_GONE_MESSAGE)
         change.decided_by, change.decided_at = actor.user, timezone.now()
-        detail = {"kind": change.kind, "key": change.key}
+        detail = {"kind": change.kind, "key": change.key, "reference": change.reference, **(detail or {})}
         if not approve:
             change.status = SettingChange.Status.REJECTED
             change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-            audit_record(actor=actor, action="setting_change_reject", obj=change, detail=detail)
+            audit_record(
+                actor=actor, action="setting_change_reject", obj=change, detail=detail, reason=(reason or "")[:500]
+            )
             _tell_asker(actor=actor, change=change, outcome="refused")
             return change
         kind = KINDS[change.kind]
-        if kind.current(change.key) != change.base:
-            raise Conflict(CHANGE_STALE_MESSAGE)
-        kind.apply(actor=actor, change=change)
-        change.status = SettingChange.Status.APPROVED
-        change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        audit_record(actor=actor, action="setting_change_approve", obj=change, detail=detail)
-        _tell_asker(actor=actor, change=change, outcome="approved")
+        stale = kind.current(change.key) != change.base
+        if not stale:
+            kind.apply(actor=actor, change=change)
+            change.status = SettingChange.Status.APPROVED
+            change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+            audit_record(actor=actor, action="setting_change_approve", obj=change, detail=detail)
+            _tell_asker(actor=actor, change=change, outcome="approved")
+    if stale:
+        # Nothing changed (the change stays pending); the refusal is audited, outside the decision's transaction.
+        audit_record(
+            actor=actor, action="deny", obj=change, detail={**detail, "rule": "setting_change_stale", "status": 409}
+        )
+        raise Conflict(CHANGE_STALE_MESSAGE)
     return change
 
 
@@ -263,7 +318,28 @@ def setting_changes_pending(kinds=None) -> list[SettingChange]:
     return list(qs.order_by("created_at"))
 
 
+def setting_changes_listed(*, actor, page: int = 1, page_size: int = 25):
+    """The pending setting changes for the API (GET /api/v1/setting-changes): partnership admins only
+    (PermissionDenied for anyone else), oldest first, one page (core.pagination.paginate). A page that shows any is
+    audited `list` (object type partnership.settingchange, the references shown). No personal data: settings, codes
+    and the asker's username. Out: the Page."""
+    from openmash.core.pagination import paginate
+
+    require(actor, "partnership.configure")
+    page_obj = paginate(setting_changes_pending(), page=page, page_size=page_size, clamp=False)
+    if page_obj.items:
+        audit_record(
+            actor=actor,
+            action="list",
+            object_type=SettingChange._meta.label_lower,
+            reason="setting changes waiting",
+            detail={"references": [c.reference for c in page_obj.items]},
+        )
+    return page_obj
+
+
 __all__ = [
+    "setting_changes_listed",
     "setting_change_request",
     "setting_change_decide",
     "setting_changes_pending",

@@ -1,7 +1,6 @@
 """The partnership admin's settings page: RAG timescales, hub hours, bank holidays, thresholds, outcomes."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -97,7 +96,7 @@ def _forms(data=None, which=None):
 
 # The settings saved from one form's cleaned data by one service: form posted -> (form, save, message when saved).
 # A service that returns a SettingChange (a widening: sealed roles, the agreement rule, the access window, the
-# matching thresholds) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
+# matching thresholds; a relaxing: the immediate-risk screening time) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
 _SIMPLE = {
     "intake": (
         "intake_form",
@@ -176,7 +175,9 @@ def _apply(request, which, forms):
             return WAITING_MESSAGE if isinstance(result, SettingChange) else saved
         return None
     if which == "rules" and forms["rules_form"].is_valid():
-        services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
+        result = services.outcome_rules_update(actor=actor, rules=forms["rules_form"].rules())
+        if isinstance(result, SettingChange):  # a rule relaxed: waits for a second admin (ADR 0019 addendum)
+            return WAITING_MESSAGE
         return "Outcome rules saved. Decisions from now on follow them."
     if which == "holiday" and forms["holiday_form"].is_valid():
         cd = forms["holiday_form"].cleaned_data
@@ -184,15 +185,14 @@ def _apply(request, which, forms):
         return "Holiday added."
     if which == "thresholds" and forms["thresholds_form"].is_valid():
         cd = forms["thresholds_form"].cleaned_data
-        with transaction.atomic():  # all levels or none
-            for t in selectors.threshold_levels_list():
-                services.threshold_level_update(
-                    actor=actor,
-                    level=t.level,
-                    label=cd[f"threshold_{t.level}"],
-                    description=cd[f"threshold_{t.level}_description"],
-                )
-        return "Threshold levels saved."
+        result = services.threshold_levels_update(  # all levels together; new words wait (ADR 0019 addendum)
+            actor=actor,
+            levels={
+                t.level: (cd[f"threshold_{t.level}"], cd[f"threshold_{t.level}_description"])
+                for t in selectors.threshold_levels_list()
+            },
+        )
+        return WAITING_MESSAGE if isinstance(result, SettingChange) else "Threshold levels saved."
     if which == "holiday_remove":
         services.bank_holiday_remove(actor=actor, holiday_id=request.POST.get("holiday_id"))
         return "Holiday removed."

@@ -83,8 +83,9 @@ def test_anonymous_is_sent_to_sign_in(client, partnership):
     assert r.status_code == 302 and "/login/" in r["Location"]
 
 
-def test_admin_renames_threshold_levels(admin_client):
-    from openmash.partnership.models import ThresholdLevel
+def test_admin_renames_threshold_levels(admin_client, make_actor):
+    from openmash.partnership.models import SettingChange, ThresholdLevel
+    from openmash.partnership.setting_changes import setting_change_decide
 
     data = {"form": "thresholds"}
     for t in ThresholdLevel.objects.all():
@@ -92,6 +93,10 @@ def test_admin_renames_threshold_levels(admin_client):
         data[f"threshold_{t.level}_description"] = t.description
     data["threshold_2"] = "Early help"
     assert admin_client.post("/partnership/", data).status_code == 302
+    # new words wait for a second partnership admin (ADR 0019 addendum, issue 7)
+    assert ThresholdLevel.objects.get(level=2).label == "Additional needs"
+    change = SettingChange.objects.get(kind="threshold_levels", status="pending")
+    setting_change_decide(actor=make_actor("partnership_admin", "mash"), change_id=change.pk, approve=True)
     assert ThresholdLevel.objects.get(level=2).label == "Early help"
     data["threshold_3"] = ""
     r = admin_client.post("/partnership/", data)

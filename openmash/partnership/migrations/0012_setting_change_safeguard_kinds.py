@@ -1,0 +1,30 @@
+# Issue 7: the threshold levels' words, the outcome rules and the immediate-risk screening time wait too.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("partnership", "0011_setting_change_more_kinds"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="settingchange",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sealed_roles", "Roles that see sealed items"),
+                    ("outside_agreement", "Outside an information-sharing agreement"),
+                    ("pattern_rule", "Pattern rule"),
+                    ("agency_access_days", "Agency access window"),
+                    ("link_thresholds", "Person matching thresholds"),
+                    ("sharing_agreement", "Information-sharing agreement"),
+                    ("threshold_levels", "Threshold level words"),
+                    ("outcome_rules", "Outcome rules"),
+                    ("immediate_risk_screening", "Screening time for immediate risk"),
+                ],
+                max_length=30,
+            ),
+        ),
+    ]
