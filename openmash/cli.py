@@ -49,6 +49,7 @@ Operating
   openmash bench audit [--events N]                  write N audit events, then time `audit verify`
   openmash bench flags [--only CODES] [--speed]      the safeguarding scenarios through import + flags, scored
   openmash bench flags-speed [--children N]          time a full flags evaluation and one after a 10,000-event import
+  openmash bench reader [--events N]                 the indicator reader's events a second (one core)
   openmash oversight overdue [--fail-if-any]         how many break-glass alerts are overdue for review (count only)
   openmash audit seal | checkpoint | verify [--checkpoints FILE]
                                                      the tamper-evident audit trail: seal, sign, verify
@@ -140,6 +141,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("bench", "audit"): "bench_audit",
     ("bench", "flags"): "bench_flags",
     ("bench", "flags-speed"): "bench_flags_speed",
+    ("bench", "reader"): "bench_reader",
     ("demo", "extracts"): "demo_extracts",
     ("demo", "code"): "demo_code",
     ("import",): "feed_import",

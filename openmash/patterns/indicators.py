@@ -67,7 +67,8 @@ Speed: the brackets of each phrase are expanded into its spellings and all phras
 regular expression shaped as a trie (one branch per first letter, shared prefixes merged, no groups), so a text is
 scanned three times (indicators, acronyms, cues) in C; which phrase a matched span is comes from a small per-letter
 regex with groups, once per distinct span (cached). The Python work is per match, not per phrase: about 60,000
-events a second on one core for one-to-three-sentence descriptions (``indicators_bench.bench_indicators``).
+events a second on one core for one-to-three-sentence descriptions when the first phrase files were measured; with
+today's phrase files about 21,000 (2026-12-01, `openmash bench reader`, machine loaded; target 50,000: missed).
 Compiling the shipped rules (default.yaml and signs.yaml) took 7 s of CPU on the loaded 2-core machine (2.6 s there
 for default.yaml alone; about 1.5 s idle before signs.yaml), once per process (``default_rules``); signs.yaml adds
 about a tenth to the CPU time per event (31 against 28 microseconds, 2026-12-01). With a cache directory

@@ -6,11 +6,13 @@ exact indicators the reader must return, the evidence words it must keep, and wh
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
-import time
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from openmash.patterns.indicators import (
     INDICATORS,
@@ -756,16 +758,17 @@ def test_the_module_imports_no_django():
     assert result.stdout.strip() == "[]"
 
 
-def test_reading_is_fast():
-    """≥ 50,000 events a second on one core for typical descriptions: asserted here in CPU time (not wall time, so
-    other processes on a busy machine do not fail it) at 20,000, well above the 4,000 a second of a reader that pays
-    per phrase or per group; ``bench_indicators`` gives the real figure."""
-    bench_indicators(2_000)  # warm the caches
-    started = time.process_time()
-    result = bench_indicators(20_000)
-    cpu = time.process_time() - started
-    assert result["events"] == 20_000 and result["findings"] > 0
-    assert 20_000 / cpu > 20_000
+def test_the_reader_bench_reads_and_prints_its_figures():
+    """The reader's speed is a benchmark (`openmash bench reader`, README), never a timed unit test: here only that
+    it reads every event, finds indicators and prints the figure against the target."""
+    result = bench_indicators(500)
+    assert result["events"] == 500 and result["findings"] > 0 and result["events_per_second"] > 0
+    out = io.StringIO()
+    call_command("bench_reader", "--events", "300", stdout=out)
+    text = out.getvalue()
+    assert "Indicator reader: 300 events" in text and "Target >= 50,000 events/s" in text
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("bench_reader", "--events", "0", stdout=io.StringIO())
 
 
 # Words practitioners write that the first phrase set missed (issue 8 bench, read for the general phrase, not the

@@ -67,7 +67,9 @@ def test_a_chronology_filter_by_that_agency_lists_nothing_for_the_screener(make_
     from openmash.people.chronology import ChronologyFilters, chronology_read
 
     screener = make_actor("screener", "mash")
-    result = chronology_read(actor=screener, person_id=flag.child.pk, filters=ChronologyFilters(agencies=("health-gp",)))
+    result = chronology_read(
+        actor=screener, person_id=flag.child.pk, filters=ChronologyFilters(agencies=("health-gp",))
+    )
     assert result.page.count == 0 and "health-gp" not in dict(result.agencies)
 
 
