@@ -161,7 +161,10 @@ class SettingChange(BaseModel):
     for a new one; ``base`` {"version": n}, 0 for a new one) (issue 7, attacker finding 5); "threshold_levels"
     ({"levels": {"<level>": [label, description]}}, every level; ``base`` the same, now), "outcome_rules"
     ({"rules": {code: [exclusive, usual_min_level, usual_max_level]}}, every outcome; ``base`` the same, now) and
-    "immediate_risk_screening" ({"minutes": n}; ``base`` the same) (issue 7: settings that relax a safeguard)."""
+    "immediate_risk_screening" ({"minutes": n}; ``base`` the same) (issue 7: settings that relax a safeguard);
+    "rag_timescales" ({"hours": {code: working_hours}}, every level; ``base`` the same, now),
+    "immediate_risk_enquiry" ({"hours": n, "lead": minutes}; ``base`` the same) and "outcome_active" (``key`` the
+    outcome's code; ``proposed`` {"active": false}; ``base`` {"active": true}) (issue 7, later)."""
 
     class Kind(models.TextChoices):
         SEALED_ROLES = "sealed_roles", "Roles that see sealed items"
@@ -173,6 +176,9 @@ class SettingChange(BaseModel):
         THRESHOLD_LEVELS = "threshold_levels", "Threshold level words"
         OUTCOME_RULES = "outcome_rules", "Outcome rules"
         IMMEDIATE_RISK_SCREENING = "immediate_risk_screening", "Screening time for immediate risk"
+        RAG_TIMESCALES = "rag_timescales", "RAG timescales"
+        IMMEDIATE_RISK_ENQUIRY = "immediate_risk_enquiry", "Immediate-risk enquiry timescales"
+        OUTCOME_ACTIVE = "outcome_active", "Decision outcome switched off"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"

@@ -75,22 +75,56 @@ def _err(errors: dict, field: str, msg: str) -> None:
     errors.setdefault(field, []).append(msg)
 
 
+def rag_timescales_now() -> dict[str, int]:
+    """Every RAG level's timescale now: {code: working_hours} (the `base` of a rag_timescales SettingChange)."""
+    return {lvl.code: lvl.working_hours for lvl in RagLevel.objects.order_by("code")}
+
+
 @transaction.atomic
-def rag_levels_update(*, actor, hours: dict[str, int]) -> list[RagLevel]:
-    """Set the working-hours timescale of each RAG level. Applies to ratings made from now on."""
+def rag_levels_update(*, actor, hours: dict[str, int]):
+    """Set the working-hours timescale of RAG levels (hours = {code: 1 to 720}). Applies to ratings made from now on.
+    Lengthening any level (a child rated at that urgency waits longer for the hub) waits, whole, for a second
+    partnership admin (dual control, ADR 0019 addendum; issue 7) and returns the pending partnership.SettingChange
+    (kind rag_timescales, every level's hours); shortening (or the same hours) applies at once and returns the
+    levels. Audited (`update` per level changed; `setting_change_request` when it waits). Raises PermissionDenied,
+    ValidationFailed (keyed ``rag_<code>``)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     levels = {lvl.code: lvl for lvl in RagLevel.objects.select_for_update()}
     errors: dict[str, list[str]] = {}
     for code, value in hours.items():
         if code not in levels:
             _err(errors, f"rag_{code}", f"Unknown RAG level: {code}")
-        elif not isinstance(value, int) or not 1 <= value <= 720:
+        elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 720:
             _err(errors, f"rag_{code}", "Enter a whole number of working hours from 1 to 720")
     if errors:
         raise ValidationFailed("There is a problem with the timescales", errors=errors)
+    base = rag_timescales_now()
+    proposed = {**base, **hours}
+    longer = [code for code in sorted(proposed) if proposed[code] > base[code]]
+    if longer:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.RAG_TIMESCALES,
+            proposed={"hours": proposed},
+            base=base,
+            summary="RAG timescales lengthened: "
+            + "; ".join(f"{code} {base[code]} -> {proposed[code]} working hours" for code in longer),
+        )
+    return rag_levels_apply(actor=actor, hours=proposed, levels=levels)
+
+
+def rag_levels_apply(*, actor, hours: dict[str, int], levels=None) -> list[RagLevel]:
+    """Set RAG timescales now (a shortening, or a lengthening a second admin approved: partnership.setting_changes).
+    In: {code: working_hours}. Each level that changes is audited `update` with its hours before and after. Out: the
+    levels. Callers check the hours and the actor."""
+    if levels is None:
+        levels = {lvl.code: lvl for lvl in RagLevel.objects.select_for_update()}
     for code, value in hours.items():
-        level = levels[code]
-        if level.working_hours != value:
+        level = levels.get(code)
+        if level is not None and level.working_hours != value:
             before = level.working_hours
             level.working_hours = value
             level.save(update_fields=["working_hours", "updated_at"])
@@ -182,12 +216,19 @@ def immediate_risk_screening_apply(*, actor, minutes: int) -> PartnershipSetting
 
 
 @transaction.atomic
-def immediate_risk_enquiry_update(*, actor, enquiry_hours: int, agency_lead_minutes: int) -> PartnershipSettings:
+def immediate_risk_enquiry_update(*, actor, enquiry_hours: int, agency_lead_minutes: int):
     """Set the immediate-risk timescales of a MASH enquiry (enquiries.timescales, which gives the source of the
     defaults): the enquiry is due at most `enquiry_hours` (1 to 24) after it is opened or re-rated, by the clock, and
     agencies answer `agency_lead_minutes` (0 to 720, and less than the enquiry's time) before that. Applies to
-    enquiries rated and requests sent from now on. ValidationFailed on "immediate_risk_enquiry_hours" /
+    enquiries rated and requests sent from now on. A change that gives more time (immediate_risk_enquiry_relaxes:
+    the enquiry or the agencies' answers due later) waits for a second partnership admin (dual control, ADR 0019
+    addendum; issue 7) and returns the pending partnership.SettingChange; one that gives less (or the same) applies
+    at once and returns the PartnershipSettings row. Audited (`update`; `setting_change_request` when it waits).
+    Raises PermissionDenied, ValidationFailed on "immediate_risk_enquiry_hours" /
     "immediate_risk_agency_lead_minutes"."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     errors: dict[str, list[str]] = {}
     if not isinstance(enquiry_hours, int) or isinstance(enquiry_hours, bool) or not 1 <= enquiry_hours <= 24:
@@ -206,6 +247,34 @@ def immediate_risk_enquiry_update(*, actor, enquiry_hours: int, agency_lead_minu
         )
     if errors:
         raise ValidationFailed("There is a problem with the immediate risk timescales", errors=errors)
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    base = {"hours": obj.immediate_risk_enquiry_hours, "lead": obj.immediate_risk_agency_lead_minutes}
+    if immediate_risk_enquiry_relaxes((base["hours"], base["lead"]), (enquiry_hours, agency_lead_minutes)):
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.IMMEDIATE_RISK_ENQUIRY,
+            proposed={"hours": enquiry_hours, "lead": agency_lead_minutes},
+            base=base,
+            summary=f"Immediate-risk enquiry: due {base['hours']} -> {enquiry_hours} hours after it is opened, "
+            f"agencies answer {base['lead']} -> {agency_lead_minutes} minutes before",
+        )
+    return immediate_risk_enquiry_apply(
+        actor=actor, enquiry_hours=enquiry_hours, agency_lead_minutes=agency_lead_minutes
+    )
+
+
+def immediate_risk_enquiry_relaxes(before, after) -> bool:
+    """Whether immediate-risk enquiry timescales give more time: the enquiry due later (more hours), or the agencies'
+    answers due later (hours * 60 - lead minutes after the enquiry is opened: a shorter lead with the same hours).
+    In: two (enquiry_hours, agency_lead_minutes). Out: bool (pure). Source: enquiries.timescales (the clock rule)."""
+    (h0, lead0), (h1, lead1) = before, after
+    return h1 > h0 or h1 * 60 - lead1 > h0 * 60 - lead0
+
+
+def immediate_risk_enquiry_apply(*, actor, enquiry_hours: int, agency_lead_minutes: int) -> PartnershipSettings:
+    """Set the immediate-risk enquiry timescales now (a tightening, or a relaxing a second admin approved:
+    partnership.setting_changes). Audited `update` with [hours, lead] before and after. Callers check the figures
+    and the actor."""
     obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
     before = [obj.immediate_risk_enquiry_hours, obj.immediate_risk_agency_lead_minutes]
     obj.immediate_risk_enquiry_hours, obj.immediate_risk_agency_lead_minutes = enquiry_hours, agency_lead_minutes
@@ -379,14 +448,43 @@ def threshold_level_update(*, actor, level: int, label: str, description: str):
 
 
 @transaction.atomic
-def outcome_code_set_active(*, actor, code: str, active: bool) -> OutcomeCode:
+def outcome_code_set_active(*, actor, code: str, active: bool):
+    """Switch a decision outcome on or off. Switching one off takes a decision away from the hub (a strategy
+    discussion / s47 enquiry, a police referral: no rule tells which outcome is a safeguard, so every one), and
+    waits for a second partnership admin (dual control, ADR 0019 addendum; issue 7), returning the pending
+    partnership.SettingChange (kind outcome_active, key the code); switching one on (or setting the same) applies at
+    once and returns the OutcomeCode. Audited (`update` with "active"; `setting_change_request` when it waits).
+    Raises PermissionDenied, NotFound (an unknown code)."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
     obj = OutcomeCode.objects.select_for_update().filter(code=code).first()
     if obj is None:
         raise NotFound()
-    obj.active = active
-    obj.save(update_fields=["active", "updated_at"])
-    audit_record(actor=actor, action="update", obj=obj, detail={"active": active})
+    if obj.active and not active:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.OUTCOME_ACTIVE,
+            key=obj.code,
+            proposed={"active": False},
+            base={"active": True},
+            summary=f"Stop using the decision outcome {obj.code}",
+        )
+    return outcome_code_active_apply(actor=actor, code=code, active=active)
+
+
+def outcome_code_active_apply(*, actor, code: str, active: bool) -> OutcomeCode:
+    """Switch an outcome on or off now (switching on, or switching off a second admin approved:
+    partnership.setting_changes). Audited `update` with "active" when it changes. Raises NotFound. Callers check the
+    actor."""
+    obj = OutcomeCode.objects.select_for_update().filter(code=code).first()
+    if obj is None:
+        raise NotFound()
+    if obj.active != active:
+        obj.active = active
+        obj.save(update_fields=["active", "updated_at"])
+        audit_record(actor=actor, action="update", obj=obj, detail={"active": active})
     return obj
 
 

@@ -17,6 +17,10 @@
   safeguard): any change of a level's label or description waits (no rule tells words that tighten from words that
   relax); an outcome rule made combinable or taking in more levels waits, a tightening applies at once; a longer
   screening time waits, a shorter one applies at once.
+- **RAG timescales, the immediate-risk enquiry timescales, switching an outcome off** (partnership.services
+  rag_levels_update, immediate_risk_enquiry_update, outcome_code_set_active): a longer timescale for any RAG level
+  waits (whole); an enquiry or agencies' answers due later waits; switching any outcome off waits (switching on
+  applies at once); shortening applies at once.
 - **Information-sharing agreements** (openmash.sharing.agreements): recording an active agreement, or widening one
   (made active, another party, category or lawful basis, longer dates: agreement_widens) waits; a draft, a
   narrowing and ending apply at once. An API caller is answered 202 with the change's reference.
@@ -165,6 +169,46 @@ def _screening_apply(*, actor, change) -> None:
     immediate_risk_screening_apply(actor=actor, minutes=change.proposed["minutes"])
 
 
+def _rag_current(_key: str) -> dict:
+    from openmash.partnership.services import rag_timescales_now
+
+    return rag_timescales_now()
+
+
+def _rag_apply(*, actor, change) -> None:
+    from openmash.partnership.services import rag_levels_apply
+
+    rag_levels_apply(actor=actor, hours=change.proposed["hours"])
+
+
+def _enquiry_current(_key: str) -> dict:
+    from openmash.partnership.selectors import partnership_settings_get
+
+    s = partnership_settings_get()
+    return {"hours": s.immediate_risk_enquiry_hours, "lead": s.immediate_risk_agency_lead_minutes}
+
+
+def _enquiry_apply(*, actor, change) -> None:
+    from openmash.partnership.services import immediate_risk_enquiry_apply
+
+    immediate_risk_enquiry_apply(
+        actor=actor, enquiry_hours=change.proposed["hours"], agency_lead_minutes=change.proposed["lead"]
+    )
+
+
+def _outcome_active_current(key: str) -> dict:
+    from openmash.partnership.models import OutcomeCode
+
+    active = OutcomeCode.objects.filter(code=key).values_list("active", flat=True).first()
+    return {} if active is None else {"active": active}
+
+
+def _outcome_active_apply(*, actor, change) -> None:
+    from openmash.partnership.services import outcome_code_active_apply
+
+    outcome_code_active_apply(actor=actor, code=change.key, active=change.proposed["active"])
+
+
 KINDS: dict[str, _Kind] = {
     SettingChange.Kind.SEALED_ROLES: _Kind(_sealed_current, _sealed_apply),
     SettingChange.Kind.OUTSIDE_AGREEMENT: _Kind(_agreement_current, _agreement_apply),
@@ -175,6 +219,9 @@ KINDS: dict[str, _Kind] = {
     SettingChange.Kind.THRESHOLD_LEVELS: _Kind(_threshold_levels_current, _threshold_levels_apply),
     SettingChange.Kind.OUTCOME_RULES: _Kind(_outcome_rules_current, _outcome_rules_apply),
     SettingChange.Kind.IMMEDIATE_RISK_SCREENING: _Kind(_screening_current, _screening_apply),
+    SettingChange.Kind.RAG_TIMESCALES: _Kind(_rag_current, _rag_apply),
+    SettingChange.Kind.IMMEDIATE_RISK_ENQUIRY: _Kind(_enquiry_current, _enquiry_apply),
+    SettingChange.Kind.OUTCOME_ACTIVE: _Kind(_outcome_active_current, _outcome_active_apply),
 }
 
 

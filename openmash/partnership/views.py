@@ -96,7 +96,7 @@ def _forms(data=None, which=None):
 
 # The settings saved from one form's cleaned data by one service: form posted -> (form, save, message when saved).
 # A service that returns a SettingChange (a widening: sealed roles, the agreement rule, the access window, the
-# matching thresholds; a relaxing: the immediate-risk screening time) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
+# matching thresholds; a relaxing: the immediate-risk screening and enquiry timescales) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
 _SIMPLE = {
     "intake": (
         "intake_form",
@@ -160,8 +160,12 @@ def _apply(request, which, forms):
     actor = request.actor
     if which == "rag" and forms["rag_form"].is_valid():
         hours = {k.removeprefix("rag_"): v for k, v in forms["rag_form"].cleaned_data.items()}
-        services.rag_levels_update(actor=actor, hours=hours)
-        return "RAG timescales saved. New ratings use them from now on."
+        result = services.rag_levels_update(actor=actor, hours=hours)  # longer waits (ADR 0019 addendum)
+        return (
+            WAITING_MESSAGE
+            if isinstance(result, SettingChange)
+            else "RAG timescales saved. New ratings use them from now on."
+        )
     if which == "hours" and forms["hours_form"].is_valid():
         cd = forms["hours_form"].cleaned_data
         services.working_hours_update(
@@ -197,10 +201,10 @@ def _apply(request, which, forms):
         services.bank_holiday_remove(actor=actor, holiday_id=request.POST.get("holiday_id"))
         return "Holiday removed."
     if which == "outcome":
-        services.outcome_code_set_active(
+        result = services.outcome_code_set_active(  # switching off waits (ADR 0019 addendum)
             actor=actor, code=request.POST.get("code", ""), active=request.POST.get("active") == "1"
         )
-        return "Outcome updated."
+        return WAITING_MESSAGE if isinstance(result, SettingChange) else "Outcome updated."
     return None
 
 

@@ -34,6 +34,7 @@ from openmash.enquiries.services import (
     screening_record,
 )
 from openmash.partnership.services import outcome_code_set_active, rag_levels_update
+from openmash.partnership.setting_changes import setting_change_decide
 from tests.support import (
     allocation_open,
     child,
@@ -158,7 +159,8 @@ def test_rag_due_times_come_from_the_partnerships_rag_levels(make_actor, referre
     assert green.due_at.astimezone(LONDON) == dt.datetime(2026, 1, 22, 16, tzinfo=LONDON)  # 72 working hours
 
     admin = make_actor("partnership_admin", "mash")
-    rag_levels_update(actor=admin, hours={"red": 8})
+    change = rag_levels_update(actor=admin, hours={"red": 8})  # longer: waits for a second admin (ADR 0019)
+    setting_change_decide(actor=make_actor("partnership_admin", "mash"), change_id=change.pk, approve=True)
     with time_machine.travel(FRIDAY_4PM, tick=False):
         red8 = enquiry_open(referrer=referrer, screener=screener, rag="red")
     assert red8.due_at.astimezone(LONDON) == dt.datetime(2026, 1, 12, 16, tzinfo=LONDON)
@@ -400,7 +402,8 @@ def test_bad_decision_changes_nothing(make_enquiry, manager, outcomes, threshold
 
 
 def test_inactive_outcome_is_rejected(make_enquiry, manager, make_actor):
-    outcome_code_set_active(actor=make_actor("partnership_admin", "mash"), code="police_action", active=False)
+    change = outcome_code_set_active(actor=make_actor("partnership_admin", "mash"), code="police_action", active=False)
+    setting_change_decide(actor=make_actor("partnership_admin", "mash"), change_id=change.pk, approve=True)
     with pytest.raises(ValidationFailed):
         decide(manager, make_enquiry(), outcomes=["police_action"])
 

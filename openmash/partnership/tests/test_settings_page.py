@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from openmash.audit.models import AuditEvent
-from openmash.partnership.models import BankHoliday, OutcomeCode, PartnershipSettings, RagLevel
+from openmash.partnership.models import BankHoliday, OutcomeCode, PartnershipSettings, RagLevel, SettingChange
+from openmash.partnership.setting_changes import setting_change_decide
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def _day(year: int, month: int, day: int) -> dict:
     return {"date_day": str(day), "date_month": str(month), "date_year": str(year)}
 
 
-def test_holiday_add_remove_and_outcome_toggle(admin_client):
+def test_holiday_add_remove_and_outcome_toggle(admin_client, make_actor):
     r = admin_client.post("/partnership/", {"form": "holiday", **_day(2031, 7, 1), "name": "Local closure"})
     assert r.status_code == 302
     holiday = BankHoliday.objects.get(date=dt.date(2031, 7, 1))
@@ -62,6 +63,9 @@ def test_holiday_add_remove_and_outcome_toggle(admin_client):
     admin_client.post("/partnership/", {"form": "holiday_remove", "holiday_id": str(holiday.pk)})
     assert not BankHoliday.objects.filter(pk=holiday.pk).exists()
     admin_client.post("/partnership/", {"form": "outcome", "code": "police_action", "active": "0"})
+    assert OutcomeCode.objects.get(code="police_action").active is True  # switching off waits (ADR 0019 addendum)
+    change = SettingChange.objects.get(kind="outcome_active", status="pending")
+    setting_change_decide(actor=make_actor("partnership_admin", "mash"), change_id=change.pk, approve=True)
     assert OutcomeCode.objects.get(code="police_action").active is False
 
 
