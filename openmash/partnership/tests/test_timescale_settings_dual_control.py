@@ -199,3 +199,27 @@ def test_two_outcomes_switched_off_wait_separately(admins):
     assert a.status == b.status == "pending"
     setting_change_decide(actor=second, change_id=a.pk, approve=False, reason="still needed")
     assert _active("police_action") and _active("strategy_s47")
+
+
+# --- the API lists and decides these too ------------------------------------------------------------------------------
+
+
+def test_the_api_lists_approves_and_refuses_these_changes(api, admins):
+    from conftest import totp_code_for
+
+    first, second = admins
+    rag = services.rag_levels_update(actor=first, hours={"green": 120})
+    off = services.outcome_code_set_active(actor=first, code="strategy_s47", active=False)
+    items = api(second).get("/setting-changes").json()["items"]
+    assert {i["kind"] for i in items} == {"rag_timescales", "outcome_active"}
+    assert api(first).post(f"/setting-changes/{rag.pk}/approval", json={}).status_code == 404  # the asker's own
+    r = api(second).post(
+        f"/setting-changes/{rag.pk}/approval",
+        json={"password": "not-used-in-tests", "code": totp_code_for(second.user)},
+    )
+    assert r.status_code == 200, r.content
+    assert _hours()["green"] == 120
+    r = api(second).post(f"/setting-changes/{off.pk}/refusal", json={"reason": "Child protection needs it"})
+    assert r.status_code == 200, r.content
+    assert _active("strategy_s47")
+    assert AuditEvent.objects.filter(action="setting_change_reject", object_id=str(off.pk)).exists()
