@@ -570,27 +570,54 @@ _AGREEMENT = {
 
 
 _FRESH = itertools.count()
+#: Years a fresh person's date of birth is spread over (children from 2010: never a date in the future, which intake
+#: refuses; the matrix grew past 16 years of fresh dates once, and every cell after that failed to set up).
+FRESH_YEARS = 12
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _fresh_born(first_year: int) -> str:
-    """A date of birth nobody else in the world has, with a day after the 12th (so no day/month swap meets another):
-    POST /contacts searches before it creates (ADR 0009 addendum 1), so each cell's new people must be like nobody
-    already recorded, the earlier cells' too."""
+def _fresh(first_year: int) -> tuple[str, str]:
+    """(date of birth, surname suffix) nobody else in the world has, with a day after the 12th (so no day/month
+    swap meets another): POST /contacts searches before it creates (ADR 0009 addendum 1), so each cell's new people
+    must be like nobody already recorded, the earlier cells' too. The dates cycle over ``FRESH_YEARS`` years; each
+    cycle gets its own surname suffix ("", "b", "c", ...)."""
     n = next(_FRESH)
-    return f"{first_year + n // 192}-{1 + (n // 16) % 12:02d}-{13 + n % 16:02d}"
+    cycle = n // (192 * FRESH_YEARS)
+    born = f"{first_year + (n // 192) % FRESH_YEARS}-{1 + (n // 16) % 12:02d}-{13 + n % 16:02d}"
+    suffix = ""
+    while cycle:
+        cycle, k = divmod(cycle, 26)
+        suffix = _LETTERS[k] + suffix
+    return born, suffix
 
 
 def _fresh_child() -> dict:
+    born, suffix = _fresh(2010)
     return {
         "forename": "Fresh",
-        "surname": "Newchild",
-        "date_of_birth": _fresh_born(2010),
+        "surname": f"Newchild{suffix}",
+        "date_of_birth": born,
         "identifiers": [{"type": "nhs_number", "value": nhs_number()}],
     }
 
 
 def _fresh_adult() -> dict:
-    return {"forename": "Fresh", "surname": "Adult", "date_of_birth": _fresh_born(1960), "sex": "M"}
+    born, suffix = _fresh(1960)
+    return {"forename": "Fresh", "surname": f"Adult{suffix}", "date_of_birth": born, "sex": "M"}
+
+
+def test_fresh_people_are_never_born_in_the_future_and_never_alike():
+    """However many cells the matrix grows to, a fresh child's date of birth is in the past (intake refuses a future
+    one) and no two fresh people share a date of birth and a surname."""
+    import datetime as dt
+
+    seen = set()
+    for _ in range(192 * FRESH_YEARS * 2 + 50):
+        person = _fresh_child()
+        assert dt.date.fromisoformat(person["date_of_birth"]) < dt.date.today()
+        key = (person["date_of_birth"], person["surname"])
+        assert key not in seen
+        seen.add(key)
 
 
 # --- the shared data, built once per module --------------------------------------------------------------------
