@@ -164,7 +164,9 @@ def enquiry_get(*, actor, enquiry_id) -> Enquiry:
             Prefetch("rag_changes", queryset=RagChange.objects.select_related("changed_by")),
             Prefetch(
                 "contact__people",
-                queryset=ContactPerson.objects.select_related("person").order_by("role"),
+                # a fixed order within a role: the decision form numbers the children by it (child_0, child_1, ...)
+                # on the page and again on the POST, so the order must never depend on the database's row order
+                queryset=ContactPerson.objects.select_related("person").order_by("role", "created_at", "id"),
                 to_attr="all_people",
             ),
         )

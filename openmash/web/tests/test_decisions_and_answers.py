@@ -64,7 +64,8 @@ def test_the_decision_can_differ_per_child_on_the_page(manager, login, make_acto
     client = login(manager)
     page = client.get(f"/enquiries/{enquiry.pk}/").content.decode()
     assert "The decision differs between the children" in page
-    order = [cp.person for cp in enquiry.contact.people.filter(role="subject").select_related("person")]
+    # the page numbers the children in the enquiry's fixed order (role, when named, id: enquiries.selectors)
+    order = [cp.person for cp in enquiry.contact.people.filter(role="subject").order_by("created_at", "id")]
     bobby_index = next(i for i, p in enumerate(order) if p.forename == "Bobby")
     bad = _decision_page_post(
         client, enquiry, outcomes=["assessment_s17"], **{f"child_{bobby_index}_outcomes": ["nfa", "early_help"]}
