@@ -114,6 +114,9 @@ class ContactPerson(BaseModel):
     created_by_contact = models.BooleanField(default=False)
 
     class Meta:
+        # a fixed order (when named, then id): pages number a contact's children by it (the decision form's
+        # child_0, child_1, ... on the page and again on the POST), so it never depends on the database's row order
+        ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["contact", "person"], name="contact_person_unique"),
         ]
