@@ -17,33 +17,13 @@ from openmash.patterns.export import export_rows
 from openmash.patterns.models import Flag
 from openmash.patterns.possibly_same import _names_agree, pairs_eligible, stated_ages
 from openmash.patterns.reading import entries_read
+from openmash.patterns.tests.test_possibly_same import NHS_CHILD, _person, load, rec  # noqa: F401, F811 - load: a fixture
 from openmash.people.linking import link_propose
 from openmash.people.models import AgencyRecord, LinkState, RecordLink
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2025, 6, 30)
-NHS_CHILD = "999 314 1593"
-
-
-def rec(record_id: str, **values) -> dict:
-    base = {"given_name": "Tyler", "family_name": "Penrose", "date_of_birth": "2012-04-03", "description": ""}
-    base.update(values)
-    return row(record_id=record_id, **base)
-
-
-@pytest.fixture
-def load(run_import, write_csv):  # noqa: F811
-    def _load(agency: str, rows: list[dict]):
-        batch = run_import(write_csv(rows), agency=agency)
-        assert batch.status == "done", batch.report
-        return batch
-
-    return _load
-
-
-def _person(local_id: str):
-    return AgencyRecord.objects.get(local_id=local_id).person_id
 
 
 def _proposal(a: str, b: str) -> RecordLink:
@@ -62,7 +42,7 @@ def _proposal(a: str, b: str) -> RecordLink:
     return link
 
 
-def _undated_police(load, **police):
+def _undated_police(load, **police):  # noqa: F811
     """GP and school hold the child (one NHS number, a date of birth: one person; a missed appointment and two
     absences: two agencies, no flag). The police record has no date of birth and no NHS number (a second person):
     with its domestic abuse incident, three agencies."""
@@ -86,7 +66,7 @@ def _police_not_in_any_flag():
     assert all("P1" not in r[0].split(";") for r in export_rows(children_evaluate(AS_OF)))
 
 
-def test_an_undated_record_of_the_child_is_read_with_it_and_never_joined(load):
+def test_an_undated_record_of_the_child_is_read_with_it_and_never_joined(load):  # noqa: F811
     _undated_police(load, given_name="TY", description="13M present at a domestic incident at home, upset.")
     link = _proposal("P1", "G1")
     assert [p.link for p in pairs_eligible(AS_OF)] == [link.pk]
@@ -99,14 +79,14 @@ def test_an_undated_record_of_the_child_is_read_with_it_and_never_joined(load):
     assert AgencyRecord.objects.get(local_id="P1").person_id != flag.child_id  # never joined
 
 
-def test_a_surname_spelt_two_ways_is_read_too(load):
+def test_a_surname_spelt_two_ways_is_read_too(load):  # noqa: F811
     """Rundell and Rundle (seventh set, CN98): one name spelt two ways, at one home, a first name that agrees."""
     _undated_police(load, family_name="PENROWSE")
     _proposal("P1", "G1")
     assert len(pairs_eligible(AS_OF)) == 1
 
 
-def test_a_first_name_that_sounds_alike_is_read_when_it_is_the_only_candidate(load):
+def test_a_first_name_that_sounds_alike_is_read_when_it_is_the_only_candidate(load):  # noqa: F811
     """Kacey and Casey (sixth set, TR14): an undated record's first name may sound alike; the same test counts the
     other candidates, so twins of sound-alike names keep it apart (``test_a_second_candidate...``)."""
     _undated_police(load, given_name="TAILER")
@@ -114,7 +94,7 @@ def test_a_first_name_that_sounds_alike_is_read_when_it_is_the_only_candidate(lo
     assert len(pairs_eligible(AS_OF)) == 1
 
 
-def test_twins_of_sound_alike_names_keep_an_undated_record_apart(load):
+def test_twins_of_sound_alike_names_keep_an_undated_record_apart(load):  # noqa: F811
     _undated_police(load)
     load("health-gp", [rec("G8", given_name="Tylar", nhs_number="943 476 5919", event_date="2025-01-05",
                            event_type="Consultation", description="Eczema.")])  # fmt: skip
@@ -126,7 +106,7 @@ def test_twins_of_sound_alike_names_keep_an_undated_record_apart(load):
     _police_not_in_any_flag()
 
 
-def test_an_age_the_record_states_that_is_not_the_childs_keeps_it_apart(load):
+def test_an_age_the_record_states_that_is_not_the_childs_keeps_it_apart(load):  # noqa: F811
     """The record says its subject is 34: an adult of the child's name (a father), not the 13-year-old."""
     _undated_police(load, description="34M arrested after a domestic incident at the address.")
     _proposal("P1", "G1")
@@ -134,7 +114,7 @@ def test_an_age_the_record_states_that_is_not_the_childs_keeps_it_apart(load):
     _police_not_in_any_flag()
 
 
-def test_a_second_candidate_at_the_home_keeps_it_apart(load):
+def test_a_second_candidate_at_the_home_keeps_it_apart(load):  # noqa: F811
     """A father of the child's name at the same home: the undated record could be either of them."""
     _undated_police(load)
     load("health-gp", [rec("G9", date_of_birth="1984-02-11", nhs_number="943 476 5919", event_date="2025-01-05",
@@ -147,14 +127,14 @@ def test_a_second_candidate_at_the_home_keeps_it_apart(load):
     _police_not_in_any_flag()
 
 
-def test_another_family_name_or_another_home_keeps_it_apart(load):
+def test_another_family_name_or_another_home_keeps_it_apart(load):  # noqa: F811
     _undated_police(load, family_name="Pascoe")
     _proposal("P1", "G1")
     assert pairs_eligible(AS_OF) == []
     _police_not_in_any_flag()
 
 
-def test_an_undated_record_at_another_home_is_not_read(load):
+def test_an_undated_record_at_another_home_is_not_read(load):  # noqa: F811
     _undated_police(load, postcode="TQ1 4NG", address="47 Priory Road")
     _proposal("P1", "G1")
     assert pairs_eligible(AS_OF) == []
@@ -181,7 +161,7 @@ def test_the_ages_a_record_states(text, ages):
     assert stated_ages(text) == ages
 
 
-def test_a_possibly_same_records_read_as_nothing_are_listed_with_the_childs_flag(load):
+def test_a_possibly_same_records_read_as_nothing_are_listed_with_the_childs_flag(load):  # noqa: F811
     """The child is flagged on its own records; a record the matching proposes may be the child (not joined) holds
     only an event read as nothing: it is listed, marked, and its agency named (every record that may be the child)."""
     load("police", [rec("P1", nhs_number=NHS_CHILD, event_date="2025-03-10", event_type="DA incident")])
