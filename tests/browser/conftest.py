@@ -81,3 +81,17 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Browser tests run on an SQLite *file*, as the product does, not on Django's default shared-cache in-memory
+    test database. In shared-cache memory a second connection (an import running in its thread while the page
+    polls) gets "table is locked" at once instead of waiting out the busy timeout (ADR 0006), and a session save
+    that meets it surfaces as "session was deleted" (400): a failure of the test database, not of the product
+    (CI 2026-12-02). PostgreSQL settings are left alone."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "openmash-test.sqlite3")

@@ -356,3 +356,18 @@ def test_the_page_shows_the_matching_outcome_to_a_reviewer_only(admin_client, ma
     seen = reviewer.get(f"/partnership/imports/{batch.pk}/")
     if seen.status_code == 200:  # only where a screener may open the page at all
         assert "joined automatically" in seen.content.decode()
+
+
+def test_the_panel_polled_when_an_import_ends_brings_its_report(admin_client):
+    """The page was opened while the import ran, so it had no report; the poll that finds the batch finished swaps
+    in the outcome *and* the validation report with its download link (CI 2026-12-02: the browser saw "Not imported"
+    but no link, because the report was drawn only on a full page load)."""
+    from openmash.feeds.models import ImportBatch
+
+    _upload(admin_client, csv_text([row()]).replace("event_type", "=event_type", 1))
+    batch = ImportBatch.objects.get()
+    panel = admin_client.get(f"/partnership/imports/{batch.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="batch-state"' in panel and "Download the report (CSV)" in panel
+    assert f"/partnership/imports/{batch.pk}/report.csv" in panel and "The column event_type is missing" in panel
+    page = admin_client.get(f"/partnership/imports/{batch.pk}/").content.decode()
+    assert page.count("Download the report (CSV)") == 1  # drawn once, inside the panel
