@@ -335,3 +335,20 @@ def agreement_recorded(actor, data: dict, approver=None):
 
     result = approved(actor, agreement_create(actor=actor, data=data), approver)
     return SharingAgreement.objects.get(pk=result.key) if not isinstance(result, SharingAgreement) else result
+
+
+def stepped_up_client(actor):
+    """A django.test.Client signed in as the actor's user whose session stepped up just now (accounts.stepup: what
+    approving a waiting setting change on the partnership settings page needs, as break-glass does; ADR 0019
+    addendum). The step is written to the session as the step-up page writes it after the password and app code
+    are checked; tests of the step-up itself go through /account/step-up/."""
+    from django.test import Client
+
+    from openmash.accounts.stepup import SESSION_KEY
+
+    client = Client()
+    client.force_login(actor.user)
+    session = client.session
+    session[SESSION_KEY] = {"user": actor.user.pk, "at": timezone.now().timestamp()}
+    session.save()
+    return client

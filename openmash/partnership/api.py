@@ -39,7 +39,8 @@ class SettingChangeItemOut(Schema):
     """A setting change (partnership.SettingChange). id: use it to approve or refuse; reference: "SC-" and 8 hex
     digits (what the settings page and the notices show); kind: sealed_roles, outside_agreement, pattern_rule (key:
     the rule's code), agency_access_days, link_thresholds, sharing_agreement (key: the agreement's id),
-    threshold_levels, outcome_rules or immediate_risk_screening; summary: what changes, in words and codes;
+    threshold_levels, outcome_rules, immediate_risk_screening, rag_timescales, immediate_risk_enquiry,
+    outcome_active (key: the outcome's code) or agency_lead_hours; summary: what changes, in words and codes;
     proposed: the value asked for; base: the value it was written against (approving is refused when the setting is
     no longer this); status: pending; requested_by: the asking admin's username; created_at: when it was asked for
     (UTC); decidable: whether you may approve or refuse it (never your own)."""

@@ -164,7 +164,8 @@ class SettingChange(BaseModel):
     "immediate_risk_screening" ({"minutes": n}; ``base`` the same) (issue 7: settings that relax a safeguard);
     "rag_timescales" ({"hours": {code: working_hours}}, every level; ``base`` the same, now),
     "immediate_risk_enquiry" ({"hours": n, "lead": minutes}; ``base`` the same) and "outcome_active" (``key`` the
-    outcome's code; ``proposed`` {"active": false}; ``base`` {"active": true}) (issue 7, later)."""
+    outcome's code; ``proposed`` {"active": false}; ``base`` {"active": true}) (issue 7, later); "agency_lead_hours"
+    ({"hours": n}, the agencies' answer lead in working hours; ``base`` the same) (issue 7, later still)."""
 
     class Kind(models.TextChoices):
         SEALED_ROLES = "sealed_roles", "Roles that see sealed items"
@@ -179,6 +180,7 @@ class SettingChange(BaseModel):
         RAG_TIMESCALES = "rag_timescales", "RAG timescales"
         IMMEDIATE_RISK_ENQUIRY = "immediate_risk_enquiry", "Immediate-risk enquiry timescales"
         OUTCOME_ACTIVE = "outcome_active", "Decision outcome switched off"
+        AGENCY_LEAD = "agency_lead_hours", "Agency answer lead time"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"

@@ -331,14 +331,40 @@ def agency_access_days_apply(*, actor, days: int) -> PartnershipSettings:
 
 
 @transaction.atomic
-def agency_lead_update(*, actor, hours: int) -> PartnershipSettings:
-    """Set how many working hours before the enquiry is due an agency's answer is due (default 4; 0 = at the
-    enquiry's due time). Applies to requests sent (or re-timed by a re-rating) from now on."""
+def agency_lead_update(*, actor, hours: int):
+    """Set how many working hours before an ordinary enquiry is due the agencies' answers are due
+    (``agency_lead_working_hours``, 0 to 72, default 4; 0 = at the enquiry's due time; enquiries.timescales
+    agency_due_at). Applies to requests sent (or re-timed by a re-rating) from now on. A shorter lead lets the
+    answers come later, leaving the manager less time to read them before the enquiry is due: it waits for a second
+    partnership admin (dual control, ADR 0019 addendum; issue 7) and returns the pending partnership.SettingChange
+    (kind agency_lead_hours, {"hours": n}); a longer lead (or the same) applies at once and returns the
+    PartnershipSettings row. Audited (`update`; `setting_change_request` when it waits). Raises PermissionDenied,
+    ValidationFailed on "agency_lead_working_hours"."""
+    from openmash.partnership.models import SettingChange
+    from openmash.partnership.setting_changes import setting_change_request
+
     require(actor, "partnership.configure")
-    if not isinstance(hours, int) or not 0 <= hours <= 72:
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= 72:
         raise ValidationFailed(
             "Check the lead time", errors={"agency_lead_working_hours": ["Enter a whole number of hours from 0 to 72"]}
         )
+    obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
+    before = obj.agency_lead_working_hours
+    if hours < before:
+        return setting_change_request(
+            actor=actor,
+            kind=SettingChange.Kind.AGENCY_LEAD,
+            proposed={"hours": hours},
+            base={"hours": before},
+            summary=f"Agencies answer {before} -> {hours} working hours before the enquiry is due",
+        )
+    return agency_lead_apply(actor=actor, hours=hours)
+
+
+def agency_lead_apply(*, actor, hours: int) -> PartnershipSettings:
+    """Set the agencies' answer lead now (a longer lead, or a shorter one a second admin approved:
+    partnership.setting_changes). Audited `update` with the hours before and after. Out: the PartnershipSettings
+    row. Callers check the hours and the actor."""
     obj = PartnershipSettings.objects.select_for_update().order_by("created_at").first()
     before = obj.agency_lead_working_hours
     obj.agency_lead_working_hours = hours

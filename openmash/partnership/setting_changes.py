@@ -21,6 +21,9 @@
   rag_levels_update, immediate_risk_enquiry_update, outcome_code_set_active): a longer timescale for any RAG level
   waits (whole); an enquiry or agencies' answers due later waits; switching any outcome off waits (switching on
   applies at once); shortening applies at once.
+- **The agency answer lead** (partnership.services.agency_lead_update, ``agency_lead_working_hours``: how many
+  working hours before an ordinary enquiry is due the agencies' answers are due): a shorter lead (answers due later,
+  less time for the manager to read them before deciding) waits; a longer one applies at once (issue 7, later).
 - **Information-sharing agreements** (openmash.sharing.agreements): recording an active agreement, or widening one
   (made active, another party, category or lawful basis, longer dates: agreement_widens) waits; a draft, a
   narrowing and ending apply at once. An API caller is answered 202 with the change's reference.
@@ -209,6 +212,18 @@ def _outcome_active_apply(*, actor, change) -> None:
     outcome_code_active_apply(actor=actor, code=change.key, active=change.proposed["active"])
 
 
+def _agency_lead_current(_key: str) -> dict:
+    from openmash.partnership.selectors import partnership_settings_get
+
+    return {"hours": partnership_settings_get().agency_lead_working_hours}
+
+
+def _agency_lead_apply(*, actor, change) -> None:
+    from openmash.partnership.services import agency_lead_apply
+
+    agency_lead_apply(actor=actor, hours=change.proposed["hours"])
+
+
 KINDS: dict[str, _Kind] = {
     SettingChange.Kind.SEALED_ROLES: _Kind(_sealed_current, _sealed_apply),
     SettingChange.Kind.OUTSIDE_AGREEMENT: _Kind(_agreement_current, _agreement_apply),
@@ -222,6 +237,7 @@ KINDS: dict[str, _Kind] = {
     SettingChange.Kind.RAG_TIMESCALES: _Kind(_rag_current, _rag_apply),
     SettingChange.Kind.IMMEDIATE_RISK_ENQUIRY: _Kind(_enquiry_current, _enquiry_apply),
     SettingChange.Kind.OUTCOME_ACTIVE: _Kind(_outcome_active_current, _outcome_active_apply),
+    SettingChange.Kind.AGENCY_LEAD: _Kind(_agency_lead_current, _agency_lead_apply),
 }
 
 

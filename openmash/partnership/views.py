@@ -1,11 +1,14 @@
 """The partnership admin's settings page: RAG timescales, hub hours, bank holidays, thresholds, outcomes."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from openmash.access.policy import require, setting_change_decidable
 from openmash.access.sharing import outside_agreement_mode, sealed_role_choices, sealed_roles
+from openmash.accounts.stepup import stepup_required
 from openmash.core.exceptions import Conflict, NotFound, ValidationFailed
 from openmash.core.views import actor_required
 from openmash.partnership import selectors, services, setting_changes
@@ -96,7 +99,8 @@ def _forms(data=None, which=None):
 
 # The settings saved from one form's cleaned data by one service: form posted -> (form, save, message when saved).
 # A service that returns a SettingChange (a widening: sealed roles, the agreement rule, the access window, the
-# matching thresholds; a relaxing: the immediate-risk screening and enquiry timescales) saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
+# matching thresholds; a relaxing: the immediate-risk screening and enquiry timescales, a shorter agency answer lead)
+# saved nothing yet: the page says the change waits for a second admin (ADR 0019 addendum).
 _SIMPLE = {
     "intake": (
         "intake_form",
@@ -149,10 +153,35 @@ _SIMPLE = {
 }
 
 
+def _approval_stepup(request):
+    """Approving a waiting SettingChange on the page asks the approver to step up, as the API does (ASVS 5.0 7.5.3;
+    ADR 0019 addendum): the same accounts.stepup check and window (OPENMASH_STEPUP_SECONDS) as
+    ``POST /api/v1/setting-changes/{id}/approval`` (stepup_for_api). In: the POST. Out: None when the decision may
+    go ahead (a refusal, which applies nothing; a fresh step-up; a change not decidable by this admin, which
+    setting_change_decide answers NotFound), else the redirect to the step-up page (password and app code, a
+    security key, or single sign-on; GOV.UK error summary on a wrong one; audited `stepup` / `stepup_failed`),
+    which sends them back to the waiting changes to approve again. Nothing is approved without it."""
+    if request.POST.get("decision") != "approve":
+        return None
+    try:
+        change = SettingChange.objects.filter(pk=request.POST.get("change")).first()
+    except (ValueError, DjangoValidationError):
+        change = None
+    if change is None or not setting_change_decidable(request.actor, change):
+        return None
+    gate = stepup_required(request, next_url=f"{reverse('partnership:settings')}#waiting-changes")
+    if gate is not None:
+        messages.info(request, f"Confirm it is you to approve change {change.reference}, then approve it again.")
+    return gate
+
+
 def _decide_change(request) -> str:
-    """A second partnership admin approves or rejects a waiting SettingChange (ADR 0019 addendum)."""
+    """A second partnership admin approves (after _approval_stepup) or rejects a waiting SettingChange (ADR 0019
+    addendum)."""
     approve = request.POST.get("decision") == "approve"
-    setting_changes.setting_change_decide(actor=request.actor, change_id=request.POST.get("change"), approve=approve)
+    setting_changes.setting_change_decide(
+        actor=request.actor, change_id=request.POST.get("change"), approve=approve, detail={"via": "web"}
+    )
     return "Change approved: it applies now." if approve else "Change rejected."
 
 
@@ -214,6 +243,10 @@ def partnership_settings(request):
     require(request.actor, "partnership.configure")
     which = request.POST.get("form") if request.method == "POST" else None
     forms = _forms(request.POST if which else None, which)
+    if which == "setting_change":
+        gate = _approval_stepup(request)  # approving needs a fresh step-up, as in the API
+        if gate is not None:
+            return gate
     if which:
         form = forms.get(f"{which}_form")
         try:

@@ -8,36 +8,15 @@ every path uses; tightening applies at once. Failed on main (every change applie
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from openmash.audit.models import AuditEvent
 from openmash.core.exceptions import Conflict, NotFound
 from openmash.partnership import services
 from openmash.partnership.models import OutcomeCode, PartnershipSettings, SettingChange, ThresholdLevel
 from openmash.partnership.setting_changes import setting_change_decide
+from openmash.partnership.tests import setting_change_pages as pages
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admins(make_actor):
-    return make_actor("partnership_admin", "mash"), make_actor("partnership_admin", "mash")
-
-
-def _client(actor) -> Client:
-    c = Client()
-    c.force_login(actor.user)
-    return c
-
-
-def _decide(actor, change, decision="approve"):
-    return _client(actor).post(
-        "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": decision}
-    )
-
-
-def _pending(kind) -> SettingChange:
-    return SettingChange.objects.get(kind=kind, status="pending")
 
 
 def _minutes() -> int:
@@ -49,19 +28,19 @@ def _minutes() -> int:
 
 def test_lengthening_the_immediate_risk_screening_time_waits_for_a_second_admin(admins):
     first, second = admins
-    r = _client(first).post("/partnership/", {"form": "immediate", "immediate_risk_screening_minutes": "240"})
+    r = pages.client(first).post("/partnership/", {"form": "immediate", "immediate_risk_screening_minutes": "240"})
     assert r.status_code == 302
     assert _minutes() == 60  # not yet: contacts keep the approved time
-    change = _pending("immediate_risk_screening")
+    change = pages.pending("immediate_risk_screening")
     assert change.proposed == {"minutes": 240} and change.base == {"minutes": 60}
     assert "60 -> 240 minutes" in change.summary
     assert AuditEvent.objects.filter(action="setting_change_request", object_id=str(change.pk)).exists()
-    assert _decide(first, change).status_code == 302  # the asker cannot approve their own
+    assert pages.decide(first, change).status_code == 302  # the asker cannot approve their own
     change.refresh_from_db()
     assert change.status == "pending" and _minutes() == 60
     with pytest.raises(NotFound):
         setting_change_decide(actor=first, change_id=change.pk, approve=True)
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "approved" and _minutes() == 240
     assert AuditEvent.objects.filter(action="update", detail__immediate_risk_screening_minutes=[60, 240]).exists()
@@ -99,18 +78,18 @@ def _thresholds_post(**overrides) -> dict:
 def test_rewording_a_threshold_level_waits_for_a_second_admin(admins):
     first, second = admins
     weaker = "Child protection only where a child has already been seriously injured."
-    r = _client(first).post("/partnership/", _thresholds_post(threshold_4_description=weaker))
+    r = pages.client(first).post("/partnership/", _thresholds_post(threshold_4_description=weaker))
     assert r.status_code == 302
     level4 = ThresholdLevel.objects.get(level=4)
     assert level4.description == "Child protection (s47) or specialist services."  # screeners still read this
-    change = _pending("threshold_levels")
+    change = pages.pending("threshold_levels")
     assert change.proposed["levels"]["4"] == ["Acute needs", weaker]
     assert change.base["4"] == ["Acute needs", "Child protection (s47) or specialist services."]
     assert "level 4 description" in change.summary
-    assert _decide(first, change).status_code == 302
+    assert pages.decide(first, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "pending"
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     level4.refresh_from_db()
     assert level4.description == weaker
     assert AuditEvent.objects.filter(action="update", object_type="partnership.thresholdlevel").exists()
@@ -124,7 +103,7 @@ def test_a_relabelled_level_waits_through_the_service_too(admins):
 
 def test_saving_the_same_words_changes_nothing_and_asks_nobody(admins):
     first, _second = admins
-    assert _client(first).post("/partnership/", _thresholds_post()).status_code == 302
+    assert pages.client(first).post("/partnership/", _thresholds_post()).status_code == 302
     assert not SettingChange.objects.exists()
 
 
@@ -180,23 +159,23 @@ def _rule(code) -> tuple:
 def test_relaxing_an_outcome_rule_waits_for_a_second_admin(admins, overrides, code, relaxed):
     first, second = admins
     before = _rule(code)
-    r = _client(first).post("/partnership/", _rules_post(**overrides))
+    r = pages.client(first).post("/partnership/", _rules_post(**overrides))
     assert r.status_code == 302
     assert _rule(code) == before  # decisions keep the approved rule
-    change = _pending("outcome_rules")
+    change = pages.pending("outcome_rules")
     assert change.proposed["rules"][code] == relaxed and change.base[code] == list(before)
     assert code in change.summary
-    assert _decide(first, change).status_code == 302
+    assert pages.decide(first, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "pending"
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     assert list(_rule(code)) == relaxed
     assert AuditEvent.objects.filter(action="update", object_type="partnership.outcomecode").exists()
 
 
 def test_tightening_the_outcome_rules_applies_at_once(admins):
     first, _second = admins
-    r = _client(first).post(
+    r = pages.client(first).post(
         "/partnership/", _rules_post(rule_police_action_exclusive="on", rule_assessment_s17_min="4")
     )
     assert r.status_code == 302

@@ -6,11 +6,11 @@ feed mappings do: narrowing and tightening apply at once; both ways are audited.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from openmash.access.sharing import outside_agreement_mode, sealed_roles
 from openmash.audit.models import AuditEvent
 from openmash.partnership.models import SettingChange
+from openmash.partnership.tests import setting_change_pages as pages
 from openmash.patterns.models import PatternRule
 from openmash.patterns.rules import default_specs, rules_current, rules_load
 
@@ -19,37 +19,20 @@ pytestmark = pytest.mark.django_db
 RULE = "non_mobile_baby_injury"
 
 
-def _client(actor) -> Client:
-    c = Client()
-    c.force_login(actor.user)
-    return c
-
-
-def _decide(actor, change, decision="approve"):
-    return _client(actor).post(
-        "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": decision}
-    )
-
-
-@pytest.fixture
-def admins(make_actor):
-    return make_actor("partnership_admin", "mash"), make_actor("partnership_admin", "mash")
-
-
 def test_widening_the_sealed_roles_waits_for_a_second_admin(admins):
     first, second = admins
-    r = _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    r = pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
     assert r.status_code == 302
     assert sealed_roles() == frozenset({"manager"})  # not yet
     change = SettingChange.objects.get(kind="sealed_roles", status="pending")
     assert AuditEvent.objects.filter(action="setting_change_request", object_id=str(change.pk)).exists()
-    page = _client(first).get("/partnership/").content.decode()
+    page = pages.client(first).get("/partnership/").content.decode()
     assert "Waiting for another partnership admin" in page  # the asker cannot approve their own change
-    assert _decide(first, change).status_code == 302
+    assert pages.decide(first, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "pending" and sealed_roles() == frozenset({"manager"})
-    assert 'data-testid="approve-change"' in _client(second).get("/partnership/").content.decode()
-    assert _decide(second, change).status_code == 302
+    assert 'data-testid="approve-change"' in pages.client(second).get("/partnership/").content.decode()
+    assert pages.decide(second, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "approved" and change.decided_by == second.user
     assert sealed_roles() == frozenset({"screener", "manager"})
@@ -61,7 +44,7 @@ def test_narrowing_the_sealed_roles_applies_at_once_and_is_audited(admins):
 
     first, _second = admins
     sealed_roles_apply(actor=first, roles=["manager", "screener"])
-    r = _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["manager"]})
+    r = pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["manager"]})
     assert r.status_code == 302
     assert sealed_roles() == frozenset({"manager"})
     assert not SettingChange.objects.exists()
@@ -74,15 +57,15 @@ def test_a_rejected_or_stale_change_changes_nothing(admins):
     from openmash.sharing.services import sealed_roles_apply
 
     first, second = admins
-    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["social_worker", "manager"]})
+    pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["social_worker", "manager"]})
     change = SettingChange.objects.get(status="pending")
-    assert _decide(second, change, "reject").status_code == 302
+    assert pages.decide(second, change, "reject").status_code == 302
     change.refresh_from_db()
     assert change.status == "rejected" and sealed_roles() == frozenset({"manager"})
-    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
     stale = SettingChange.objects.get(status="pending")
     sealed_roles_apply(actor=second, roles=["social_worker"])  # the setting changed since it was asked for
-    r = _decide(second, stale)
+    r = pages.decide(second, stale)
     assert r.status_code == 302
     stale.refresh_from_db()
     assert stale.status == "pending" and sealed_roles() == frozenset({"social_worker"})
@@ -90,12 +73,12 @@ def test_a_rejected_or_stale_change_changes_nothing(admins):
 
 def test_loosening_the_agreement_rule_waits_and_tightening_applies_at_once(admins):
     first, second = admins
-    assert _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"}).status_code == 302
+    assert pages.client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"}).status_code == 302
     assert outside_agreement_mode() == "refuse"
-    assert _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"}).status_code == 302
+    assert pages.client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"}).status_code == 302
     assert outside_agreement_mode() == "refuse"
     change = SettingChange.objects.get(kind="outside_agreement", status="pending")
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     assert outside_agreement_mode() == "flag"
 
 
@@ -104,14 +87,14 @@ def test_switching_a_pattern_rule_off_waits_for_a_second_admin(admins):
 
     first, second = admins
     rules_load(default_specs(), actor=first)
-    data = _form(_client(first), RULE) | {"active": "no"}
-    r = _client(first).post(f"/pattern-rules/{RULE}/change/", data)
+    data = _form(pages.client(first), RULE) | {"active": "no"}
+    r = pages.client(first).post(f"/pattern-rules/{RULE}/change/", data)
     assert r.status_code == 302
     assert RULE in {r.code for r in rules_current()}  # the evaluator keeps the approved version
     assert PatternRule.objects.filter(code=RULE).count() == 1
     change = SettingChange.objects.get(kind="pattern_rule", key=RULE, status="pending")
-    assert _decide(first, change).status_code == 302 and RULE in {r.code for r in rules_current()}
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(first, change).status_code == 302 and RULE in {r.code for r in rules_current()}
+    assert pages.decide(second, change).status_code == 302
     assert RULE not in {r.code for r in rules_current()}
     latest = PatternRule.objects.filter(code=RULE).order_by("-version").first()
     assert latest.version == 2 and latest.created_by == first.user and not latest.active
@@ -154,7 +137,7 @@ def test_a_waiting_change_tells_every_other_admin_and_their_home_page_counts_it(
     first, second = admins
     third = make_actor("partnership_admin", "mash")
     screener = make_actor("screener", "mash")
-    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
     change = SettingChange.objects.get(status="pending")
     for other in (second, third):
         (notice,) = _notices(other)
@@ -163,29 +146,29 @@ def test_a_waiting_change_tells_every_other_admin_and_their_home_page_counts_it(
     assert _notices(first) == [] and _notices(screener) == []
     told = AuditEvent.objects.get(action="setting_change_notify", object_id=str(change.pk))
     assert told.detail == {"event": "request", "told": 2, "reference": change.reference}
-    home = _client(second).get("/").content.decode()
+    home = pages.client(second).get("/").content.decode()
     assert 'data-testid="setting-changes-waiting"' in home
     assert "1 setting change awaits your approval" in home and 'href="/partnership/#waiting-changes"' in home
-    assert 'data-testid="setting-changes-waiting"' not in _client(first).get("/").content.decode()  # the asker
-    assert 'data-testid="setting-changes-waiting"' not in _client(screener).get("/").content.decode()
-    assert change.reference in _client(second).get("/partnership/").content.decode()
+    assert 'data-testid="setting-changes-waiting"' not in pages.client(first).get("/").content.decode()  # the asker
+    assert 'data-testid="setting-changes-waiting"' not in pages.client(screener).get("/").content.decode()
+    assert change.reference in pages.client(second).get("/partnership/").content.decode()
     # the notice itself leads to the settings page (notifications list)
-    listed = _client(second).get("/notifications/").content.decode()
+    listed = pages.client(second).get("/notifications/").content.decode()
     assert 'data-testid="notification-link"' in listed and 'href="/partnership/"' in listed
 
 
 def test_the_asker_is_told_when_their_change_is_approved_or_refused(admins):
     first, second = admins
-    _client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
+    pages.client(first).post("/partnership/", {"form": "sealed", "sealed_roles": ["screener", "manager"]})
     approved = SettingChange.objects.get(status="pending")
-    assert _decide(second, approved).status_code == 302
-    _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"})
-    _client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"})
+    assert pages.decide(second, approved).status_code == 302
+    pages.client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "refuse"})
+    pages.client(first).post("/partnership/", {"form": "agreement", "outside_agreement": "flag"})
     refused = SettingChange.objects.get(status="pending")
-    assert _decide(second, refused, "reject").status_code == 302
+    assert pages.decide(second, refused, "reject").status_code == 302
     notices = _notices(first)
     assert any(approved.reference in n and "was approved" in n for n in notices)
     assert any(refused.reference in n and "was refused" in n for n in notices)
     events = {e.detail["event"] for e in AuditEvent.objects.filter(action="setting_change_notify")}
     assert events == {"request", "approve", "reject"}
-    assert 'data-testid="setting-changes-waiting"' not in _client(second).get("/").content.decode()  # none left
+    assert 'data-testid="setting-changes-waiting"' not in pages.client(second).get("/").content.decode()  # none left

@@ -9,42 +9,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from openmash.audit.models import AuditEvent
 from openmash.core.exceptions import Conflict, NotFound
 from openmash.partnership.models import PartnershipSettings, SettingChange
 from openmash.partnership.setting_changes import setting_change_decide
+from openmash.partnership.tests import setting_change_pages as pages
 from openmash.sharing import agreements
 from openmash.sharing.models import SharingAgreement
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(actor) -> Client:
-    c = Client()
-    c.force_login(actor.user)
-    return c
-
-
-def _decide(actor, change, decision="approve"):
-    return _client(actor).post(
-        "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": decision}
-    )
-
-
 def _settings() -> PartnershipSettings:
     return PartnershipSettings.objects.get()
-
-
-def _pending(kind) -> SettingChange:
-    return SettingChange.objects.get(kind=kind, status="pending")
-
-
-@pytest.fixture
-def admins(make_actor):
-    return make_actor("partnership_admin", "mash"), make_actor("partnership_admin", "mash")
 
 
 # --- the agency access window ---------------------------------------------------------------------------------------
@@ -53,21 +32,21 @@ def admins(make_actor):
 def test_lengthening_the_access_window_on_the_page_waits_for_a_second_admin(admins):
     first, second = admins
     assert _settings().agency_access_days == 30
-    r = _client(first).post("/partnership/", {"form": "access", "agency_access_days": "90"})
+    r = pages.client(first).post("/partnership/", {"form": "access", "agency_access_days": "90"})
     assert r.status_code == 302
     assert _settings().agency_access_days == 30  # not yet: agencies keep the approved window
-    change = _pending("agency_access_days")
+    change = pages.pending("agency_access_days")
     assert change.proposed == {"days": 90} and change.base == {"days": 30} and change.requested_by == first.user
     assert AuditEvent.objects.filter(action="setting_change_request", object_id=str(change.pk)).exists()
-    page = _client(first).get("/partnership/").content.decode()
+    page = pages.client(first).get("/partnership/").content.decode()
     assert change.reference in page and "Waiting for another partnership admin" in page
     # the asker cannot approve their own change
-    assert _decide(first, change).status_code == 302
+    assert pages.decide(first, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "pending" and _settings().agency_access_days == 30
     with pytest.raises(NotFound):
         setting_change_decide(actor=first, change_id=change.pk, approve=True)
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     change.refresh_from_db()
     assert change.status == "approved" and change.decided_by == second.user
     assert _settings().agency_access_days == 90
@@ -77,18 +56,18 @@ def test_lengthening_the_access_window_on_the_page_waits_for_a_second_admin(admi
 
 def test_shortening_the_access_window_applies_at_once(admins):
     first, _second = admins
-    assert _client(first).post("/partnership/", {"form": "access", "agency_access_days": "7"}).status_code == 302
+    assert pages.client(first).post("/partnership/", {"form": "access", "agency_access_days": "7"}).status_code == 302
     assert _settings().agency_access_days == 7
     assert not SettingChange.objects.exists()
 
 
 def test_an_access_window_approval_after_the_window_changed_is_refused(admins):
     first, second = admins
-    _client(first).post("/partnership/", {"form": "access", "agency_access_days": "90"})
-    change = _pending("agency_access_days")
-    _client(second).post("/partnership/", {"form": "access", "agency_access_days": "10"})  # a shortening: at once
+    pages.client(first).post("/partnership/", {"form": "access", "agency_access_days": "90"})
+    change = pages.pending("agency_access_days")
+    pages.client(second).post("/partnership/", {"form": "access", "agency_access_days": "10"})  # a shortening: at once
     assert _settings().agency_access_days == 10
-    r = _decide(second, change)
+    r = pages.decide(second, change)
     assert r.status_code == 302
     change.refresh_from_db()
     assert change.status == "pending" and _settings().agency_access_days == 10
@@ -106,18 +85,18 @@ def test_an_access_window_approval_after_the_window_changed_is_refused(admins):
 )
 def test_lowering_a_matching_threshold_waits_for_a_second_admin(admins, upper, lower, proposed):
     first, second = admins
-    r = _client(first).post(
+    r = pages.client(first).post(
         "/partnership/", {"form": "matching", "link_upper_threshold": upper, "link_lower_threshold": lower}
     )
     assert r.status_code == 302
     s = _settings()
     assert (s.link_upper_threshold, s.link_lower_threshold) == (0.95, 0.5)  # not yet
-    change = _pending("link_thresholds")
+    change = pages.pending("link_thresholds")
     assert change.proposed == proposed and change.base == {"lower": 0.5, "upper": 0.95}
-    assert _decide(first, change).status_code == 302  # not by the asker
+    assert pages.decide(first, change).status_code == 302  # not by the asker
     change.refresh_from_db()
     assert change.status == "pending"
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     s = _settings()
     assert (s.link_lower_threshold, s.link_upper_threshold) == (proposed["lower"], proposed["upper"])
     assert AuditEvent.objects.filter(action="setting_change_approve", object_id=str(change.pk)).exists()
@@ -125,7 +104,7 @@ def test_lowering_a_matching_threshold_waits_for_a_second_admin(admins, upper, l
 
 def test_raising_the_matching_thresholds_applies_at_once(admins):
     first, _second = admins
-    r = _client(first).post(
+    r = pages.client(first).post(
         "/partnership/", {"form": "matching", "link_upper_threshold": "98", "link_lower_threshold": "70"}
     )
     assert r.status_code == 302
@@ -194,15 +173,15 @@ def _form(**extra):
 
 def test_recording_an_active_agreement_on_the_page_waits_for_a_second_admin(admins):
     first, second = admins
-    r = _client(first).post("/partnership/agreements/new/", _form())
+    r = pages.client(first).post("/partnership/agreements/new/", _form())
     assert r.status_code == 302
     assert not SharingAgreement.objects.exists()  # nothing covered yet
-    change = _pending("sharing_agreement")
-    listing = _client(first).get("/partnership/agreements/").content.decode()
+    change = pages.pending("sharing_agreement")
+    listing = pages.client(first).get("/partnership/agreements/").content.decode()
     assert 'data-testid="agreement-changes-waiting"' in listing and change.reference in listing
-    assert _decide(first, change).status_code == 302  # not by the asker
+    assert pages.decide(first, change).status_code == 302  # not by the asker
     assert not SharingAgreement.objects.exists()
-    assert _decide(second, change).status_code == 302
+    assert pages.decide(second, change).status_code == 302
     a = SharingAgreement.objects.get()
     assert str(a.pk) == change.key and a.status == "active" and a.recorded_by == first.user
     created = AuditEvent.objects.get(action="create", object_id=str(a.pk))
@@ -212,27 +191,27 @@ def test_recording_an_active_agreement_on_the_page_waits_for_a_second_admin(admi
 
 def test_a_draft_and_a_narrowing_apply_at_once_but_widening_waits_on_the_pages(admins):
     first, second = admins
-    web = _client(first)
+    web = pages.client(first)
     assert web.post("/partnership/agreements/new/", _form(status="draft")).status_code == 302
     a = SharingAgreement.objects.get()  # a draft covers nothing: recorded at once
     assert not SettingChange.objects.exists()
     assert web.post(f"/partnership/agreements/{a.pk}/", _form(status="active", version="1")).status_code == 302
     a.refresh_from_db()
     assert a.status == "draft" and a.version == 1  # making it active waits
-    assert _decide(second, _pending("sharing_agreement")).status_code == 302
+    assert pages.decide(second, pages.pending("sharing_agreement")).status_code == 302
     a.refresh_from_db()
     assert a.status == "active" and a.version == 2
     wider = _form(parties=["mash", "school-oak", "police"], version="2")
     assert web.post(f"/partnership/agreements/{a.pk}/", wider).status_code == 302
     a.refresh_from_db()
     assert a.version == 2 and sorted(p.code for p in a.parties.all()) == ["mash", "school-oak"]
-    waiting = _pending("sharing_agreement")
+    waiting = pages.pending("sharing_agreement")
     narrower = _form(title="Schools agreement (renamed)", version="2")
     assert web.post(f"/partnership/agreements/{a.pk}/", narrower).status_code == 302
     a.refresh_from_db()
     assert a.version == 3 and a.title == "Schools agreement (renamed)"  # a rename covers nothing more: at once
     # the waiting widening was written against version 2: approving it now is refused, nothing changes
-    assert _decide(second, waiting).status_code == 302
+    assert pages.decide(second, waiting).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "pending" and a.parties.count() == 2
     with pytest.raises(Conflict):

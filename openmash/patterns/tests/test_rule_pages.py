@@ -66,9 +66,10 @@ def _approve_waiting(approver, code=CODE):
     """A second partnership admin approves the rule's waiting change on the settings page (dual control, ADR 0019
     addendum): the change applies only then."""
     from openmash.partnership.models import SettingChange
+    from tests.support import stepped_up_client
 
     change = SettingChange.objects.get(kind="pattern_rule", key=code, status="pending")
-    r = _client(approver).post(
+    r = stepped_up_client(approver).post(  # approving asks the approver to step up
         "/partnership/", {"form": "setting_change", "change": str(change.pk), "decision": "approve"}
     )
     assert r.status_code == 302, _text(r)

@@ -20,6 +20,7 @@ from openmash.patterns.rule_editing import change_summary, needs_second_admin
 from openmash.patterns.rules import default_specs, rules_current, rules_export_text, rules_load
 from openmash.patterns.tests.test_rule_pages import _form
 from openmash.patterns.tests.test_rules_load_dual_control import EXIT_PENDING, _load, admins, run  # noqa: F401
+from tests.support import stepped_up_client
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +91,7 @@ def test_a_rules_file_changing_only_types_waits_for_a_second_admin(run, admins, 
         assert f"-> {OTHER_TYPE})" in change.summary and change.requested_by == first.user
         assert PatternRule.objects.filter(code=change.key).count() == 1
     # the second admin sees the summary on the settings page and approves; only then the type changes
-    c = Client()
-    c.force_login(second.user)
+    c = stepped_up_client(second)  # approving asks the approver to step up (ADR 0019 addendum)
     page = c.get("/partnership/").content.decode()
     change = waiting.first()
     assert "type (" in page and OTHER_TYPE in page
@@ -121,8 +121,7 @@ def test_the_page_waits_on_parameters_and_tells_the_approver_of_the_title_too(ad
     assert (latest.version, latest.title) == (before.version, before.title)
     waiting = SettingChange.objects.get(kind="pattern_rule", key=RULE, status="pending")
     assert waiting.summary.endswith(": change title") and waiting.requested_by == first.user
-    other = Client()
-    other.force_login(second.user)
+    other = stepped_up_client(second)
     r = other.post("/partnership/", {"form": "setting_change", "change": str(waiting.pk), "decision": "approve"})
     assert r.status_code == 302
     assert PatternRule.objects.filter(code=RULE).order_by("-version").first().title.startswith("Low priority")

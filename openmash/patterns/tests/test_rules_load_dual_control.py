@@ -20,7 +20,7 @@ from openmash.audit.models import AuditEvent
 from openmash.partnership.models import SettingChange
 from openmash.patterns.models import PatternRule
 from openmash.patterns.rules import default_specs, rules_current, rules_export_text, rules_load
-from tests.support import cli_proof
+from tests.support import cli_proof, stepped_up_client
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_switching_an_active_rule_off_in_a_file_waits_for_a_second_admin(run, ad
     c.force_login(first.user)
     c.post("/partnership/", decide)
     assert RULE in _current_codes()
-    c.force_login(second.user)
+    c = stepped_up_client(second)  # approving asks the approver to step up (ADR 0019 addendum)
     assert c.post("/partnership/", decide).status_code == 302
     assert RULE not in _current_codes()
     latest = PatternRule.objects.filter(code=RULE).order_by("-version").first()
