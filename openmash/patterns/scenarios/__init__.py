@@ -21,6 +21,7 @@ def all_scenarios() -> list[Scenario]:
         catalogue_fresh6,
         catalogue_fresh7,
         catalogue_fresh8,
+        catalogue_fresh9,
         catalogue_heldout,
     )
 
@@ -37,6 +38,7 @@ def all_scenarios() -> list[Scenario]:
             catalogue_fresh6,
             catalogue_fresh7,
             catalogue_fresh8,
+            catalogue_fresh9,
         )
         for make in module.SCENARIOS
     ]

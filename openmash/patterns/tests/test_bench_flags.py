@@ -48,7 +48,7 @@ def test_score_of_a_perfect_export_passes_every_scenario(tmp_path):
     out = io.StringIO()
     call_command("bench_flags", "--score", str(path), stdout=out)
     text = out.getvalue()
-    assert "Scenario recall: 108/108 = 100%" in text and "False flags on benign scenarios: 0/108 = 0%" in text
+    assert "Scenario recall: 118/118 = 100%" in text and "False flags on benign scenarios: 0/118 = 0%" in text
     assert "FAIL" not in text and "CN03" in text
 
 
@@ -312,21 +312,36 @@ def test_the_seventh_held_out_set_is_registered_whole_and_scored_alone_with_only
     assert "Do-not-merge traps passed: 1/2" in out.getvalue()
 
 
-def test_the_eighth_held_out_set_is_registered_whole_and_scored_alone_with_only(tmp_path):
-    from openmash.patterns.scenarios import by_code, catalogue_fresh8
+# the eighth and ninth held-out sets: (module, codes, first CN number, traps (flag-expected trap, no-flag trap),
+# a code of the set before, the agencies of a hand-made merge of the first trap)
+LATER_SETS = [
+    ("catalogue_fresh8", "FRESH8_CODES", 99, ("TR17", "TR18"), "CN98", "ed-plh;gp;police;school"),
+    ("catalogue_fresh9", "FRESH9_CODES", 109, ("TR20", "TR19"), "CN108", "camhs;ed-rde;gp;police;school"),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "first", "trap_codes", "before", "merged_agencies"), LATER_SETS,
+                         ids=["eighth", "ninth"])  # fmt: skip
+def test_a_later_held_out_set_is_registered_whole_and_scored_alone_with_only(
+    tmp_path, module, name, first, trap_codes, before, merged_agencies
+):
+    import importlib
+
+    from openmash.patterns.scenarios import by_code
     from openmash.patterns.scenarios.model import AGENCIES, BENIGN, extracts_write
 
-    codes = catalogue_fresh8.FRESH8_CODES
+    codes = getattr(importlib.import_module(f"openmash.patterns.scenarios.{module}"), name)
     assert len(codes) == 22 and len(set(codes)) == 22 and set(codes) <= set(by_code())
     fresh = [by_code()[c] for c in codes]
     concerning = {s.code for s in fresh if s.kind == CONCERNING}
-    assert concerning == {f"CN{n}" for n in range(99, 109)}
+    assert concerning == {f"CN{n}" for n in range(first, first + 10)}
     for code in concerning:  # every concerning scenario has its benign twin in the set, on the same theme
         twin = by_code()[code.replace("CN", "BN")]
         assert twin.kind == BENIGN and twin.twin == code and twin.code in codes and twin.theme == by_code()[code].theme
     traps = {s.code: s for s in fresh if s.kind == TRAP}
-    assert set(traps) == {"TR17", "TR18"}
-    assert traps["TR17"].flagged_person == "at_risk" and traps["TR18"].flagged_person is None
+    flagged, unflagged = trap_codes
+    assert set(traps) == {flagged, unflagged}
+    assert traps[flagged].flagged_person == "at_risk" and traps[unflagged].flagged_person is None
     used = {r.agency for s in fresh for r in s.rows}
     assert used <= set(AGENCIES) and len(used - {"police", "hv", "school"}) >= 15
     for s in fresh:  # each concerning scenario spreads over four or five agencies
@@ -343,10 +358,10 @@ def test_the_eighth_held_out_set_is_registered_whole_and_scored_alone_with_only(
     call_command("bench_flags", "--only", ",".join(codes), "--score", str(path), stdout=out)
     text = out.getvalue()
     assert "Scenario recall: 10/10 = 100%" in text and "False flags on benign scenarios: 0/10 = 0%" in text
-    assert "Do-not-merge traps passed: 2/2" in text and "CN98" not in text and "TR18" in text
-    # a flag that merges TR17's two Riley Jenkins fails that trap and the gate
-    merged = traps["TR17"].record_ids()
-    rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": "ed-plh;gp;police;school",
+    assert "Do-not-merge traps passed: 2/2" in text and before not in text and unflagged in text
+    # a flag that merges the flagged trap's two look-alike children fails that trap and the gate
+    merged = traps[flagged].record_ids()
+    rows = perfect_export(fresh) + [{"record_ids": ";".join(sorted(merged)), "agencies": merged_agencies,
                                      "explanation": "hand-made merge"}]  # fmt: skip
     path = write_export(tmp_path / "merged.csv", rows)
     out = io.StringIO()
