@@ -348,7 +348,11 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 #: reason), read by the hub on the contact page; "screening_text": enquiries.Screening (rationale, exception reason)
 #: and "decision_text": enquiries.Decision (rationale, next steps, exception reason), read by the hub, the reader of
 #: the MASH pack and the early help service a family is handed to (audience "early_help": standard only, as an
-#: agency reads a secure message, MESSAGE_SENSITIVITIES "agency_request").
+#: agency reads a secure message, MESSAGE_SENSITIVITIES "agency_request"); "flag_dismissal_reason":
+#: patterns.Flag.dismissal_reason, read by the hub (flags are hub-only: access.policy "flag.view");
+#: "privacy_alert_note": oversight.PrivacyAlertDecision.note, read by the privacy officers (the review queue);
+#: "contact_change_reason": contacts.ContactChange.reason (a correction's), read by the hub (contacts.selectors
+#: .contact_changes: anyone else reads only the changes they made).
 PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "case_note": {
         "hub": ("standard", "sensitive"),
@@ -369,6 +373,9 @@ PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "case_worker": ("standard", "sensitive"),
         "early_help": ("standard",),
     },
+    "flag_dismissal_reason": {"hub": ("standard", "sensitive")},
+    "privacy_alert_note": {"privacy_officer": ("standard", "sensitive")},
+    "contact_change_reason": {"hub": ("standard", "sensitive")},
 }
 
 #: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).

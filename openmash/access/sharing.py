@@ -346,6 +346,50 @@ def decision_text_held(
     )
 
 
+def flag_dismissal_reason_held(actor, flag, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason a flag was dismissed for (patterns.Flag.dismissal_reason) is held back from this actor,
+    who may read the flag (the hub: access.policy "flag.view"): practitioner_text_held with the reason's level
+    (Flag.dismissal_sensitivity) and the worker who dismissed it (kind "flag_dismissal_reason"). A sealed reason is
+    read by the sealed roles and its writer only; the decision, when and by whom stay shown (the flag page and
+    GET /api/v1/flags/{id} say the reason is held). A flag with no reason holds nothing. In: the actor, a Flag.
+    Out: a bool. Source: issue 7 (lawful sharing: every contributed free text carries a sensitivity)."""
+    if not flag.dismissal_reason:
+        return False
+    return practitioner_text_held(
+        actor, flag.dismissal_sensitivity, flag.decided_by_id, kind="flag_dismissal_reason", audience="hub", roles=roles
+    )
+
+
+def privacy_alert_note_held(actor, row, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a privacy officer's note on a break-glass alert (oversight.PrivacyAlertDecision.note) and who wrote
+    it are held back from this actor, who reads the alert (the privacy officers: access.policy
+    privacy_alerts_visible): practitioner_text_held with the note's level and writer (kind "privacy_alert_note",
+    audience "privacy_officer"). A standard or sensitive note is read by the privacy officers; a sealed one by the
+    sealed roles and its writer only, and as no sealed role reads the review queue, by its writer. The decision
+    and when stay shown. A row with no note holds nothing. In: the actor, a PrivacyAlertDecision. Out: a bool.
+    Source: issue 7 (lawful sharing: every contributed free text carries a sensitivity)."""
+    if not row.note:
+        return False
+    return practitioner_text_held(
+        actor, row.sensitivity, row.decided_by_id, kind="privacy_alert_note", audience="privacy_officer", roles=roles
+    )
+
+
+def contact_change_reason_held(actor, change, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether the reason given for a change to a contact (contacts.ContactChange.reason: a correction's, by the
+    hub) and who gave it are held back from this actor, who reads the contact's change history (the hub; anyone
+    else only the changes they made: contacts.selectors.contact_changes): practitioner_text_held with the change's
+    level and writer (kind "contact_change_reason", audience "hub"). A sealed reason is read by the sealed roles and
+    its writer only; what changed, from what to what and when stay shown (the contact page and the contact API's
+    `changes`). A change with no reason holds nothing. In: the actor, a ContactChange. Out: a bool. Source: issue 7
+    (lawful sharing: every contributed free text carries a sensitivity)."""
+    if not change.reason:
+        return False
+    return practitioner_text_held(
+        actor, change.sensitivity, change.changed_by_id, kind="contact_change_reason", audience="hub", roles=roles
+    )
+
+
 def outcome_texts_mark(actor, *, screening=None, decision=None, audience: str | None = None) -> None:
     """Mark a screening and a decision (either may be None) with `held` (screening_text_held, decision_text_held for
     this actor and `audience`) for the pages and the pack API that render them, one settings read for both. Every
@@ -721,6 +765,9 @@ __all__ = [
     "answer_text_held",
     "practitioner_text_held",
     "case_note_held",
+    "contact_change_reason_held",
+    "flag_dismissal_reason_held",
+    "privacy_alert_note_held",
     "strategy_discussion_held",
     "request_question_held",
     "rag_change_reason_held",

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
-from openmash.access.sharing import screening_text_held
+from openmash.access.sharing import contact_change_reason_held, screening_text_held
 from openmash.contacts import selectors, services
 from openmash.contacts.choices import (
     ConsentConditionIn,
@@ -208,11 +208,14 @@ class ContactChangeOut(Schema):
     person_id: UUID | None
     previous: object | None
     new: object | None
-    reason: str
-    changed_by: str
+    reason: str  # "" when reason_held
+    changed_by: str  # "" when reason_held (who gave the reason is held with it)
     agency: str
     at: dt.datetime
     contact_version: int
+    # the reason's level; reason_held: it keeps the reason from this reader (access.sharing.contact_change_reason_held)
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    reason_held: bool = False
 
 
 class ScreeningOut(Schema):
@@ -382,11 +385,14 @@ class AddressEndIn(CleanSchema):
 
 class PersonCorrectionIn(CleanSchema):
     """Correct a person's details at any stage (the hub only), with a reason. `version` is the person's version
-    (people[].version in ContactOut): a stale one answers 409."""
+    (people[].version in ContactOut): a stale one answers 409. `sensitivity`: the reason's level, standard
+    (default), sensitive or sealed (422 otherwise)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     version: int = Field(ge=1, le=DB_INT_MAX)
     reason: str = Field(max_length=500)
+    # who reads the reason (access.sharing.contact_change_reason_held): standard (default), sensitive or sealed
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
     forename: str | None = Field(None, max_length=100)
     surname: str | None = Field(None, max_length=100)
     date_of_birth: dt.date | None = None
@@ -688,13 +694,17 @@ def contact_out(actor, contact) -> dict:
                 "person_id": as_held.get(c.person_id, c.person_id),
                 "previous": c.previous,
                 "new": c.new,
-                "reason": c.reason,
-                "changed_by": str(c.changed_by),
+                "reason": "" if held else c.reason,
+                "changed_by": "" if held else str(c.changed_by),
                 "agency": c.agency.name,
                 "at": c.created_at,
                 "contact_version": c.contact_version,
+                "sensitivity": c.sensitivity,
+                "reason_held": held,
             }
-            for c in selectors.contact_changes(actor=actor, contact=contact)
+            for c, held in (
+                (c, contact_change_reason_held(actor, c)) for c in selectors.contact_changes(actor=actor, contact=contact)
+            )
         ],
         "notices": list(getattr(contact, "intake_notices", [])),
         "version": contact.version,
@@ -774,8 +784,15 @@ def contact_amend(request, contact_id: UUID, payload: ContactAmendIn):
 def contact_person_correct(request, contact_id: UUID, person_id: UUID, payload: PersonCorrectionIn):
     data = payload.dict(exclude_unset=True)
     version, reason = data.pop("version"), data.pop("reason")
+    sensitivity = data.pop("sensitivity", "standard")
     services.contact_person_correct(
-        actor=request.actor, contact_id=contact_id, person_id=person_id, version=version, reason=reason, data=data
+        actor=request.actor,
+        contact_id=contact_id,
+        person_id=person_id,
+        version=version,
+        reason=reason,
+        data=data,
+        sensitivity=sensitivity,
     )
     return contact_out(request.actor, selectors.contact_get(actor=request.actor, contact_id=contact_id))
 

@@ -19,6 +19,7 @@ from openmash.contacts.choices import (
 )
 from openmash.core.fields import EncryptedJSONField, EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
+from openmash.sharing.choices import ItemSensitivity
 
 
 class Contact(VersionedModel):
@@ -177,6 +178,9 @@ class ContactChange(BaseModel):
     previous = EncryptedJSONField(null=True, blank=True)
     new = EncryptedJSONField(null=True, blank=True)
     reason = EncryptedTextField(max_length=500, blank=True)
+    #: The hub's choice for a correction's reason (standard, sensitive, sealed, as a case note's): a sealed one is
+    #: read by the partnership's sealed roles and its writer only (access.sharing.contact_change_reason_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     contact_version = models.PositiveIntegerField()

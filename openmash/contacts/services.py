@@ -1608,7 +1608,9 @@ def _uuid_or_none(value):
         return None
 
 
-def _change(actor, contact, kind, field, previous, new, *, person=None, reason="") -> ContactChange:
+def _change(
+    actor, contact, kind, field, previous, new, *, person=None, reason="", sensitivity="standard"
+) -> ContactChange:
     return ContactChange(
         contact=contact,
         person=person,
@@ -1617,6 +1619,7 @@ def _change(actor, contact, kind, field, previous, new, *, person=None, reason="
         previous=_json(previous),
         new=_json(new),
         reason=reason,
+        sensitivity=sensitivity,
         changed_by=actor.user,
         agency=actor.agency,
         contact_version=contact.version,
@@ -1822,8 +1825,20 @@ def _amend_domestic_abuse(actor, contact, da) -> list[ContactChange]:
     return changes
 
 
+#: The error for a correction reason's sensitivity that is not standard, sensitive or sealed.
+CHANGE_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
+
+
 def contact_person_correct(
-    *, actor, contact_id, person_id, version: int, reason: str, data: dict, validate_only: bool = False
+    *,
+    actor,
+    contact_id,
+    person_id,
+    version: int,
+    reason: str,
+    data: dict,
+    validate_only: bool = False,
+    sensitivity: str = "standard",
 ) -> ContactChange | list[ContactChange]:
     """Correct a person's details as named in a contact, at any stage, by the hub only, with a reason (issue 5).
     `version` is the person's version (Conflict if stale); `data` holds any of forename, surname, date_of_birth,
@@ -1834,9 +1849,15 @@ def contact_person_correct(
     audit event names the fields.
     Raises PermissionDenied, NotFound, Conflict or ValidationFailed (nothing is saved). validate_only: check
     and raise as above, but save nothing and return [] (the page asks it about the fields its own form accepted,
-    so every field's error is shown at once: practitioner review)."""
+    so every field's error is shown at once: practitioner review). `sensitivity`: the reason's level, standard
+    (default), sensitive or sealed (who reads it: access.sharing.contact_change_reason_held; ValidationFailed on
+    "sensitivity" otherwise); kept on each change and in the audit event, never the words."""
     require(actor, "person.correct")
     reason = (reason or "").strip()
+    if sensitivity not in ("standard", "sensitive", "sealed"):
+        raise ValidationFailed(
+            "There is a problem with the correction", errors={"sensitivity": [CHANGE_SENSITIVITY_MESSAGE]}
+        )
     with transaction.atomic():
         contact = contact_get_for(actor, contact_id, qs=contacts_visible(actor))
         link = contact.people.select_related("person").filter(person_id=_uuid_or_none(person_id)).first()
@@ -1876,7 +1897,17 @@ def contact_person_correct(
         record_refresh(actor=actor, person=person, source_contact=contact)
         changes = ContactChange.objects.bulk_create(
             [
-                _change(actor, contact, ChangeKind.CORRECTION, f, old, new, person=person, reason=reason)
+                _change(
+                    actor,
+                    contact,
+                    ChangeKind.CORRECTION,
+                    f,
+                    old,
+                    new,
+                    person=person,
+                    reason=reason,
+                    sensitivity=sensitivity,
+                )
                 for f, old, new in applied
             ]
         )
@@ -1885,7 +1916,11 @@ def contact_person_correct(
             action="correct",
             obj=person,
             reason="correction",  # the hub's own words stay in the change history, not the audit trail
-            detail={"fields": sorted({c.field for c in changes}), "contact": str(contact.pk)},
+            detail={
+                "fields": sorted({c.field for c in changes}),
+                "contact": str(contact.pk),
+                "sensitivity": sensitivity,
+            },
         )
     return changes
 

@@ -161,13 +161,16 @@ def privacy_alert_detail(request, alert_id: UUID):
 
 class AlertDecisionIn(CleanSchema):
     """`decision`: approve, flag or escalate (to the Caldicott guardian); `note`: required to flag or escalate;
-    `version`: the alert's version you read (409 if someone decided it since)."""
+    `version`: the alert's version you read (409 if someone decided it since); `sensitivity`: the note's level,
+    standard (default), sensitive or sealed (422 otherwise)."""
 
     multiline_fields = frozenset({"note"})
 
     decision: str = Field(..., max_length=20)
     note: str = Field("", max_length=2000)
     version: int | None = Field(None, ge=1, le=2_147_483_647)
+    # who reads the note (access.sharing.privacy_alert_note_held): standard (default), sensitive or sealed
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 @router.post("/privacy-alerts/{alert_id}/decision", response=AlertOut, summary="Approve, flag or escalate an alert")

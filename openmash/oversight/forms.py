@@ -6,7 +6,15 @@ from django import forms
 
 from openmash.core.text import CleanTextFormMixin
 from openmash.oversight.choices import AlertDecision, BreakGlassCategory
-from openmash.oversight.services import REASON_MAX, REASON_MIN, REASON_MIN_WORDS, REASON_WORDS_MESSAGE, reason_words_ok
+from openmash.oversight.services import (
+    NOTE_SENSITIVITY_MESSAGE,
+    REASON_MAX,
+    REASON_MIN,
+    REASON_MIN_WORDS,
+    REASON_WORDS_MESSAGE,
+    reason_words_ok,
+)
+from openmash.sharing.choices import ItemSensitivity
 from openmash.web.forms import FilterDateField, required_when
 
 
@@ -65,6 +73,27 @@ class AlertDecisionForm(CleanTextFormMixin, forms.Form):
         )
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # standard when not sent, as in the API; who reads each level: access.sharing.privacy_alert_note_held
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is the note?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="This decides who can read your note. You can always read what you write.",
+        error_messages={"invalid_choice": NOTE_SENSITIVITY_MESSAGE},
+    )
+
+    #: the hint under each level: who reads the note (access.sharing.privacy_alert_note_held, in words)
+    sensitivity_hints = {
+        "standard": "The privacy officers can read it with the alert.",
+        "sensitive": "The same people can read it, and it is marked as sensitive wherever it is shown.",
+        "sealed": "Only you can read it. Other privacy officers see only that a note is held, not what it says or "
+        "who wrote it.",
+    }
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
 
 
 class ReportFilterForm(CleanTextFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel
 from openmash.oversight.choices import AccessOwner, AlertDecision, AlertStatus, BreakGlassCategory
+from openmash.sharing.choices import ItemSensitivity
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read over the phone
 
@@ -77,6 +78,9 @@ class PrivacyAlertDecision(BaseModel):
     alert = models.ForeignKey(PrivacyAlert, on_delete=models.PROTECT, related_name="decisions")
     decision = models.CharField(max_length=20, choices=AlertDecision.choices)
     note = EncryptedTextField(blank=True)
+    #: The officer's choice for the note (standard, sensitive, sealed, as a case note's): a sealed one is read by its
+    #: writer only, no sealed role reading the review queue (access.sharing.privacy_alert_note_held).
+    sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 

@@ -128,12 +128,18 @@ def unreviewed_count(*, actor) -> int:
 def alert_get(*, actor, alert_id) -> PrivacyAlert:
     """One alert as the privacy officer reviews it: the break-glass (who, in which role and agency, when, until
     when, the category and the reason), the person's record, and every decision. Audited: a `view` of the alert and
-    of the person whose record it names. NotFound for anyone else (privacy_alerts_visible)."""
+    of the person whose record it names. NotFound for anyone else (privacy_alerts_visible). Each of
+    `alert.decision_rows` carries `held` (access.sharing.privacy_alert_note_held): its note and writer are then
+    not shown."""
     qs = privacy_alerts_visible(actor).select_related(
         "break_glass__user", "break_glass__membership__agency", "break_glass__person", "break_glass__ended_by"
     )
     alert = privacy_alert_get_for(actor, alert_id, qs=qs)
     alert.decision_rows = list(alert.decisions.select_related("decided_by").order_by("decided_at", "id"))
+    from openmash.access.sharing import privacy_alert_note_held
+
+    for row in alert.decision_rows:  # each note at its writer's level (issue 7, lawful sharing)
+        row.held = privacy_alert_note_held(actor, row)
     audit_record(actor=actor, action="view", obj=alert)
     audit_record(actor=actor, action="view", obj=alert.break_glass.person, reason="privacy review")
     return alert

@@ -39,6 +39,7 @@ from openmash.oversight.models import (
     PrivacyAlertDecision,
     new_reference,
 )
+from openmash.sharing.choices import ItemSensitivity
 
 REASON_MIN = 20
 REASON_MIN_WORDS = 4
@@ -208,15 +209,23 @@ def break_glass_end(*, actor, break_glass_id) -> BreakGlass:
     return glass
 
 
+#: The error for a note sensitivity that is not standard, sensitive or sealed.
+NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
+
+
 @transaction.atomic
-def privacy_alert_decide(*, actor, alert_id, decision: str, note: str = "", version: int | None = None) -> PrivacyAlert:
+def privacy_alert_decide(
+    *, actor, alert_id, decision: str, note: str = "", version: int | None = None, sensitivity: str = "standard"
+) -> PrivacyAlert:
     """The privacy officer's decision on an alert (NHS SCR Privacy Officer: close, flag or escalate).
 
     decision: "approve" (the access was justified), "flag" (follow it up; a note is required) or "escalate" (to the
     Caldicott guardian: a note is required; the partnership admins and the other privacy officers are told in-app,
     by reference only). A new or flagged alert may be decided; an approved or escalated one is final (Conflict).
     `version`: the alert's version the officer saw (a stale one: Conflict, someone else decided it). Audited
-    `alert_<decision>` (the decision code, never the note)."""
+    `alert_<decision>` (the decision code and the note's level, never the note). `sensitivity`: the note's level,
+    standard (default), sensitive or sealed (who reads it: access.sharing.privacy_alert_note_held);
+    ValidationFailed on "sensitivity" otherwise."""
     require(actor, "privacy.review")
     alert = privacy_alert_get_for(actor, alert_id)
     errors: dict[str, list[str]] = {}
@@ -227,6 +236,8 @@ def privacy_alert_decide(*, actor, alert_id, decision: str, note: str = "", vers
         errors["note"] = ["Enter a note saying why (it is kept with the alert)"]
     if len(note) > NOTE_MAX:
         errors["note"] = [f"The note must be {NOTE_MAX:,} characters or fewer"]
+    if sensitivity not in ItemSensitivity.values:
+        errors["sensitivity"] = [NOTE_SENSITIVITY_MESSAGE]
     if errors:
         raise ValidationFailed("Check the decision", errors=errors)
     if alert.status not in DECIDABLE:
@@ -240,7 +251,7 @@ def privacy_alert_decide(*, actor, alert_id, decision: str, note: str = "", vers
     if not changed:
         raise Conflict(f"Someone else decided alert {alert.reference} while you were reading it: reload to see it.")
     PrivacyAlertDecision.objects.create(
-        alert=alert, decision=decision, note=note, decided_by=actor.user, decided_at=now
+        alert=alert, decision=decision, note=note, sensitivity=sensitivity, decided_by=actor.user, decided_at=now
     )
     alert.refresh_from_db()
     told = 0
@@ -252,7 +263,8 @@ def privacy_alert_decide(*, actor, alert_id, decision: str, note: str = "", vers
             "Ask the privacy officer for the review.",
             alert=alert,
         )
-    audit_record(actor=actor, action=f"alert_{decision}", obj=alert, detail={"status": status, "told": told})
+    detail = {"status": status, "told": told} | ({"sensitivity": sensitivity} if note else {})
+    audit_record(actor=actor, action=f"alert_{decision}", obj=alert, detail=detail)
     return alert
 
 
@@ -300,6 +312,7 @@ __all__ = [
     "break_glass_open",
     "break_glass_end",
     "privacy_alert_decide",
+    "NOTE_SENSITIVITY_MESSAGE",
     "access_viewed",
     "REASON_MIN",
     "REASON_MIN_WORDS",

@@ -196,6 +196,7 @@ def alert_detail(request, alert_id):
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data.get("note") or "",
                 version=form.cleaned_data.get("version"),
+                sensitivity=form.cleaned_data.get("sensitivity") or "standard",
             )
         except ValidationFailed as exc:
             apply_service_errors(form, exc)

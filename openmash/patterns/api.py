@@ -85,7 +85,11 @@ class FlagOut(Schema):
     contact_id: UUID | None = None
     decided_by: str = ""  # the person who accepted or dismissed it (their name), "" while open
     decided_at: dt.datetime | None = None  # when (UTC, ISO 8601)
-    dismissal_reason: str = ""  # why it was dismissed (the reason the hub gave), "" otherwise
+    dismissal_reason: str = ""  # why it was dismissed (the reason the hub gave), "" otherwise or when held
+    # the reason's level; held: it keeps the reason (and who dismissed) from this reader
+    # (access.sharing.flag_dismissal_reason_held): the reason and decided_by are then empty
+    dismissal_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    dismissal_reason_held: bool = False
 
 
 class FlagPageOut(PageOut):
@@ -123,11 +127,14 @@ class FlagAcceptIn(CleanSchema):
 
 class FlagDismissIn(CleanSchema):
     """Dismiss: ``reason`` in a few words (at least 10 letters or digits and two words; at most 2,000 characters:
-    ``patterns.services.reason_problem``; 422 on ``reason`` with the page's message otherwise)."""
+    ``patterns.services.reason_problem``; 422 on ``reason`` with the page's message otherwise); ``sensitivity``
+    standard (default), sensitive or sealed (422 otherwise)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
     version: int = Field(ge=1, le=DB_INT_MAX)
     reason: str = Field(max_length=20000)  # a bound on the request; the service's limit (2,000) has its own message
+    # who reads the reason (access.sharing.flag_dismissal_reason_held): standard (default), sensitive or sealed
+    sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
 
 
 class FlagWatchIn(CleanSchema):
@@ -145,7 +152,10 @@ def _child(actor, flag) -> dict:
 
 
 def flag_out(actor, flag) -> dict:
+    from openmash.access.sharing import flag_dismissal_reason_held
+
     x = selectors.flag_explained(actor=actor, flag=flag)
+    held = flag_dismissal_reason_held(actor, flag)  # issue 7, lawful sharing: the reason at its writer's level
     return {
         "id": flag.pk,
         "version": flag.version,
@@ -156,9 +166,11 @@ def flag_out(actor, flag) -> dict:
         "agencies": x["agencies"],
         "events": [{**e, "date": e["when"]} for e in x["events"]],
         "contact_id": flag.contact_id,
-        "decided_by": str(flag.decided_by) if flag.decided_by_id else "",
+        "decided_by": str(flag.decided_by) if flag.decided_by_id and not held else "",
         "decided_at": flag.decided_at,
-        "dismissal_reason": flag.dismissal_reason or "",
+        "dismissal_reason": "" if held else flag.dismissal_reason or "",
+        "dismissal_sensitivity": flag.dismissal_sensitivity,
+        "dismissal_reason_held": held,
     }
 
 
@@ -220,7 +232,13 @@ def flag_accept(request, flag_id: UUID, payload: FlagAcceptIn):
 @router.post("/flags/{flag_id}/dismiss", response=FlagOut, summary="Dismiss a flag (a reason is required)")
 def flag_dismiss(request, flag_id: UUID, payload: FlagDismissIn):
     selectors.flag_get(actor=request.actor, flag_id=flag_id, audit=False)
-    decisions.flag_dismiss(actor=request.actor, flag_id=flag_id, version=payload.version, reason=payload.reason)
+    decisions.flag_dismiss(
+        actor=request.actor,
+        flag_id=flag_id,
+        version=payload.version,
+        reason=payload.reason,
+        sensitivity=payload.sensitivity,
+    )
     return _after(request, flag_id)
 
 

@@ -178,9 +178,10 @@ def flag_accept(*, actor, flag_id, version, concern_codes, narrative: str, conse
         )
 
 
-def flag_dismiss(*, actor, flag_id, version, reason: str) -> Flag:
+def flag_dismiss(*, actor, flag_id, version, reason: str, sensitivity: str = "standard") -> Flag:
     """Dismiss a flag with a reason: a few words at least, at most 2,000 characters (``services.reason_problem``;
-    ValidationFailed on ``reason`` otherwise)."""
+    ValidationFailed on ``reason`` otherwise), at the writer's `sensitivity` (standard, sensitive or sealed; who
+    reads it: access.sharing.flag_dismissal_reason_held; ValidationFailed on ``sensitivity`` otherwise)."""
     problem = reason_problem(reason, "dismissing this flag")
     if problem:
         if not can(actor, "flag.decide"):
@@ -188,7 +189,12 @@ def flag_dismiss(*, actor, flag_id, version, reason: str) -> Flag:
         raise ValidationFailed("Check the reason", errors={"reason": [problem]})
     flag = _decidable(actor, flag_id, version)
     return flag_decide(
-        actor=actor, flag_id=flag.pk, expected_version=int(version), status=FlagStatus.DISMISSED, reason=reason
+        actor=actor,
+        flag_id=flag.pk,
+        expected_version=int(version),
+        status=FlagStatus.DISMISSED,
+        reason=reason,
+        sensitivity=sensitivity,
     )
 
 

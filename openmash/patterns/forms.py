@@ -19,7 +19,8 @@ from openmash.contacts.choices import (
     ConsentOverrideReason,
 )
 from openmash.core.text import CleanTextFormMixin
-from openmash.patterns.services import REASON_MAX, reason_problem
+from openmash.patterns.services import DISMISSAL_SENSITIVITY_MESSAGE, REASON_MAX, reason_problem
+from openmash.sharing.choices import ItemSensitivity
 
 WATCH_PERIODS = [("30", "30 days"), ("90", "90 days"), ("180", "6 months"), ("365", "12 months")]
 
@@ -129,6 +130,25 @@ class FlagDismissForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
         ),
         "Reason",
     )
+    # standard when not sent, as in the API; who reads each level: access.sharing.flag_dismissal_reason_held
+    sensitivity = forms.ChoiceField(
+        label="How sensitive is the reason?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="This decides who can read your reason. You can always read what you write.",
+        error_messages={"invalid_choice": DISMISSAL_SENSITIVITY_MESSAGE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from openmash.access.sharing import case_note_sensitivity_hints
+
+        super().__init__(*args, **kwargs)
+        #: the hint under each level: who reads the reason (access.sharing.flag_dismissal_reason_held, in words)
+        self.sensitivity_hints = case_note_sensitivity_hints(
+            "reason", standard="The hub's screeners and managers can read it on the flag."
+        )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"]
@@ -136,6 +156,9 @@ class FlagDismissForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return reason
+
+    def clean_sensitivity(self) -> str:
+        return self.cleaned_data.get("sensitivity") or ItemSensitivity.STANDARD
 
 
 class FlagWatchForm(LimitMessagesMixin, CleanTextFormMixin, forms.Form):

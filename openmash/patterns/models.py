@@ -21,6 +21,7 @@ from django.db import models
 
 from openmash.core.fields import EncryptedTextField
 from openmash.core.models import BaseModel, VersionedModel
+from openmash.sharing.choices import ItemSensitivity
 
 
 class IndicatorSource(models.TextChoices):
@@ -148,6 +149,10 @@ class Flag(VersionedModel):
     decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     dismissal_reason = EncryptedTextField(blank=True)
+    #: The dismissing worker's choice for the reason (standard, sensitive, sealed, as a case note's). A sealed one is
+    #: read by the partnership's sealed roles and its writer only (access.sharing.flag_dismissal_reason_held); the
+    #: decision, its date and the flag stay shown.
+    dismissal_sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default="standard")
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -27,6 +27,7 @@ from openmash.patterns.evaluation import affected_roots, flags_evaluate, roots_o
 from openmash.patterns.models import Flag, FlagStatus
 from openmash.patterns.reading import entries_read
 from openmash.people.models import AgencyRecord
+from openmash.sharing.choices import ItemSensitivity
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +106,20 @@ def after_import(batch, *, actor=None) -> dict | None:
         return None
 
 
+#: The error for a dismissal reason's sensitivity that is not standard, sensitive or sealed.
+DISMISSAL_SENSITIVITY_MESSAGE = "Select how sensitive the reason is: standard, sensitive or sealed"
+
 DECISIONS = (FlagStatus.ACCEPTED, FlagStatus.DISMISSED, FlagStatus.WATCHING)
 
 
-def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: str = "", contact=None) -> Flag:
+def flag_decide(
+    *, actor, flag_id, expected_version: int, status: str, reason: str = "", contact=None, sensitivity: str = "standard"
+) -> Flag:
     """The hub's decision on an open flag (or a change of mind on a watched one). Raises PermissionDenied,
-    NotFound, ValidationFailed (an unknown decision; dismissing without a reason) or Conflict (the flag changed
-    since it was shown: re-evaluated or decided by someone else)."""
+    NotFound, ValidationFailed (an unknown decision; dismissing without a reason; a `sensitivity` other than
+    standard, sensitive or sealed, on "sensitivity") or Conflict (the flag changed since it was shown: re-evaluated
+    or decided by someone else). `sensitivity`: the level of the dismissal reason (who reads it:
+    access.sharing.flag_dismissal_reason_held), kept with the reason and in the audit event."""
     if not can(actor, "flag.decide"):
         raise PermissionDenied("You cannot decide flags")
     if status not in DECISIONS:
@@ -122,6 +130,10 @@ def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: s
     problem = reason_problem(reason, "dismissing this flag") if status == FlagStatus.DISMISSED else None
     if problem:
         raise ValidationFailed("Check the reason", errors={"reason": [problem]})
+    if sensitivity not in ItemSensitivity.values:
+        raise ValidationFailed(
+            "Check the reason", errors={"sensitivity": [DISMISSAL_SENSITIVITY_MESSAGE]}
+        )
     with transaction.atomic():
         flag = Flag.objects.filter(pk=flag_id).first()
         if flag is None:
@@ -142,16 +154,18 @@ def flag_decide(*, actor, flag_id, expected_version: int, status: str, reason: s
         if not changed:
             raise Conflict("This flag changed since you opened it: look at it again")
         flag.refresh_from_db()
+        detail = {"status": status}
         if reason:
             flag.dismissal_reason = reason
-            flag.save(update_fields=["dismissal_reason"])
-        audit_record(
-            actor=actor, action=f"flag.{status}", obj=flag, detail={"status": status}
-        )  # reason: encrypted, not here
+            flag.dismissal_sensitivity = sensitivity
+            flag.save(update_fields=["dismissal_reason", "dismissal_sensitivity"])
+            detail["sensitivity"] = sensitivity
+        audit_record(actor=actor, action=f"flag.{status}", obj=flag, detail=detail)  # reason: encrypted, not here
     return flag
 
 
 __all__ = [
+    "DISMISSAL_SENSITIVITY_MESSAGE",
     "REASON_MAX",
     "REASON_MIN_CHARS",
     "REASON_MIN_WORDS",

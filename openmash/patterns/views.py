@@ -69,7 +69,11 @@ def _flag_page(request, flag_id, *, dismiss_form=None, watch_form=None, early_fo
         if tracked
         else FlagEarlyHelpSuggestForm(initial={"version": flag.version})
     )
+    from openmash.access.sharing import flag_dismissal_reason_held
+
     ctx = {
+        # the reason (and who dismissed) at its writer's level (issue 7, lawful sharing)
+        "reason_held": flag_dismissal_reason_held(actor, flag),
         "early_help": tracked,
         "early_suggestable": decidable and decisions.early_help_suggestable(flag),
         "early_form": early_form,
@@ -109,6 +113,7 @@ def flag_dismiss(request, flag_id):
                 flag_id=flag_id,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
+                sensitivity=form.cleaned_data["sensitivity"],
             )
         except Conflict as exc:
             apply_service_errors(form, exc)

@@ -50,6 +50,7 @@ from openmash.contacts.choices import (
     SiblingRelationship,
     YesNoUnknown,
 )
+from openmash.contacts.services import CHANGE_SENSITIVITY_MESSAGE
 from openmash.contacts.validation import MAX_LATE_REASON, late_reason_check, received_at_check
 from openmash.core.exceptions import ApplicationError
 from openmash.core.pagination import filter_date_check
@@ -1186,6 +1187,17 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
     school = forms.ChoiceField(label="School or nursery", required=False, choices=[])
     gp = forms.ChoiceField(label="GP practice", required=False, choices=[])
     reason = _long_text("Reason for the correction", limit=500, rows=3)
+    # who reads the reason (access.sharing.contact_change_reason_held); named apart from any other sensitivity
+    reason_sensitivity = forms.ChoiceField(
+        label="How sensitive is the reason?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Standard and sensitive: the MASH can read it. Sealed: only the roles the partnership names for "
+        "sealed records. You can always read what you write.",
+        error_messages={"invalid_choice": CHANGE_SENSITIVITY_MESSAGE},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, label="Version")
     # correcting or ending the address the person has now (a correction after screening, by the hub)
     current_address_id = forms.CharField(widget=forms.HiddenInput, required=False, label="Current address")
@@ -1211,6 +1223,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
         "school_code": "school",
         "gp_code": "gp",
         "reason": "reason",
+        "sensitivity": "reason_sensitivity",
         "correct_address": "current_address_line1",
         "correct_address.status": "current_address_status",
         "correct_address.line1": "current_address_line1",
@@ -1267,7 +1280,7 @@ class PersonChangeForm(CleanTextFormMixin, forms.Form):
             names += ["current_address_id", *self.CURRENT_ADDRESS, "address_line1", "town", "postcode"]
             self.fields["address_line1"].help_text = "Only if they have moved: the address above then ends today"
         if correction:
-            names.append("reason")
+            names += ["reason", "reason_sensitivity"]
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = "Give the reason for the correction"
         for name in [n for n in self.fields if n not in names and n != "version"]:

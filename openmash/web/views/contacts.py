@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from openmash.access.fields import contact_person_shown, contact_view, encompass_notice_shown
 from openmash.access.policy import can, contact_amend_allowed, require
-from openmash.access.sharing import outcome_texts_mark
+from openmash.access.sharing import contact_change_reason_held, outcome_texts_mark
 from openmash.casework import selectors as casework_selectors
 from openmash.contacts import selectors as contact_selectors
 from openmash.contacts import services as contact_services
@@ -697,6 +697,8 @@ def contact_detail(request, contact_id):
     changes = contact_selectors.contact_changes(actor=actor, contact=contact)
     for change in changes:
         change.person_name = names.get(change.person_id, "") if change.person_id else ""
+        # a correction's reason, and who gave it, at its writer's level (access.sharing.contact_change_reason_held)
+        change.held = contact_change_reason_held(actor, change)
     viewable = web_selectors.visible_person_ids(actor=actor, ids=[cp.person_id for cp in people])
     screened = getattr(contact, "screening", None)
     # a contact added to an open enquiry at screening (issue 6) is decided by that enquiry
@@ -956,6 +958,7 @@ def _person_change_send(actor, contact, link, form, changes, version, *, correct
             reason=form.cleaned_data.get("reason") or "",
             data=changes,
             validate_only=validate_only,
+            sensitivity=form.cleaned_data.get("reason_sensitivity") or "standard",
         )
     else:
         contact_services.contact_amend(
