@@ -4,7 +4,9 @@ import logging
 import traceback
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,6 +28,7 @@ class OpenMashAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         document_precondition_required(schema)
         document_body_too_large(schema)
+        document_body_unreadable(schema)
         return schema
 
 
@@ -51,6 +54,34 @@ def document_body_too_large(schema) -> None:
                         }
                     },
                 }
+
+
+UNREADABLE_MESSAGE = "The request body cannot be read: send JSON with Content-Type: application/json"
+
+
+def document_body_unreadable(schema) -> None:
+    """Add the 400 answer (a body the server cannot parse: body_unreadable) to each POST, PUT and PATCH operation
+    (in place): a session request's CSRF check reads a form or multipart body before the operation runs, so even an
+    operation without a body can meet one."""
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch"):
+                operation.setdefault("responses", {}).setdefault(
+                    400,
+                    {
+                        "description": "Bad Request: the body cannot be read (a broken multipart or form body). "
+                        + UNREADABLE_MESSAGE,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"detail": {"type": "string"}},
+                                    "required": ["detail"],
+                                }
+                            }
+                        },
+                    },
+                )
 
 
 def document_precondition_required(schema) -> None:
@@ -136,6 +167,20 @@ def request_too_large(request, exc):
     ERROR traceback), for every API operation. Logged at WARNING without the body (RFC 9110 15.5.14)."""
     logger.warning("Request body too large on %s %s", request.method, request.path)
     return api.create_response(request, {"detail": TOO_LARGE_MESSAGE}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(UnreadablePostError)
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def body_unreadable(request, exc):
+    """400 for a body the server cannot parse, for every API operation: a multipart body without its boundary, too
+    many fields or files, a body cut off (attacker review 2026-12-02, finding F1: a session request's CSRF check read
+    such a body and the error was a 500 with an ERROR traceback, by anyone, signed in or not). Django's own pages
+    answer these 400 (django.core.handlers.exception). Logged at WARNING with the exception's class only, never the
+    body. A body over the size limit keeps its own 413 (request_too_large: the more specific class)."""
+    logger.warning("Unreadable request body (%s) on %s %s", type(exc).__name__, request.method, request.path)
+    return api.create_response(request, {"detail": UNREADABLE_MESSAGE}, status=400)
 
 
 @api.exception_handler(Exception)

@@ -75,3 +75,48 @@ def test_head_on_a_record_page_is_answered_as_get_and_audited_or_refused_by_the_
     assert views() == after_get + 1  # audited as a GET is
     person = contact.people.first().person
     assert client.head(f"/people/{person.pk}/").status_code == 405
+
+
+def _api_write_paths(client) -> list[tuple[str, str]]:
+    """(method, concrete path) for every POST, PUT and PATCH operation in the OpenAPI document, path parameters
+    filled with a syntactically valid id that names nothing."""
+    import re
+
+    schema = client.get("/api/v1/openapi.json").json()
+    out = []
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if method in ("post", "put", "patch"):
+                out.append((method, re.sub(r"\{[^}]+\}", "00000000-0000-0000-0000-000000000000", path)))
+    return out
+
+
+def test_an_unreadable_body_answers_400_on_every_write_operation_signed_in_or_not(make_actor, caplog):
+    """Attacker review 2026-12-02, finding F1: a multipart body without its boundary, sent with a session cookie,
+    made the session check's CSRF step raise MultiPartParserError: a 500 and an ERROR traceback, for anyone. Every
+    POST, PUT and PATCH operation now answers 400 with one sentence, as Django's pages do, and logs no ERROR."""
+    from config.api import UNREADABLE_MESSAGE
+
+    docs = Client()
+    docs.force_login(make_actor("partnership_admin", "mash").user)
+    operations = _api_write_paths(docs)
+    assert len(operations) > 20
+    anonymous = Client(enforce_csrf_checks=True)
+    anonymous.cookies["sessionid"] = "x"
+    anonymous.cookies["csrftoken"] = "abcdefghijklmnopqrstuvwxyz012345"
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(make_actor("screener", "mash").user)
+    signed_in.cookies["csrftoken"] = "abcdefghijklmnopqrstuvwxyz012345"
+    with caplog.at_level(logging.INFO):
+        for client in (anonymous, signed_in):
+            for method, path in operations:
+                r = client.generic(
+                    method.upper(), path, b"x", content_type="multipart/form-data", HTTP_REFERER="http://testserver/"
+                )
+                assert r.status_code != 500, (method, path, r.content[:200])
+                if method == "post":
+                    assert r.status_code == 400, (method, path, r.status_code, r.content[:200])
+                    assert r.json() == {"detail": UNREADABLE_MESSAGE}
+    assert not [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
+    schema = docs.get("/api/v1/openapi.json").json()
+    assert "400" in schema["paths"]["/api/v1/contacts"]["post"]["responses"]
