@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from linkage.backends.memory import MemoryBackend, Run
-from linkage.clustering import cluster_pairs
+from linkage.clustering import ambiguous_pairs, cluster_pairs
 from linkage.config import ModelConfig, default_model
 from linkage.records import normalise_records, validate_records
 
@@ -40,17 +40,25 @@ class LinkResult:
         model's upper threshold), never joining two different valid NHS numbers or two records of one agency (the
         optional ``agency`` column; not even through other records), nor a pair that
         ``linkage.scoring.automatic_link_holds`` keeps from an automatic join (names disagree, likely siblings,
-        possibly relatives or namesakes)."""
+        possibly relatives or namesakes), nor a record two records of one agency would each join
+        (``linkage.clustering.ambiguous_pairs``: which of the agency's two people it is, a human must decide)."""
         f = self.run.features
         probability = self.run.scores.match_probability
         if self.run.scores.hold is not None:
             probability = np.where(self.run.scores.hold > 0, 0.0, probability)
+        limit = self.model.upper_threshold if threshold is None else threshold
+        if f.agency is not None:
+            # a record two of one agency's records would each join is that agency's puzzle, not a join
+            held = ambiguous_pairs(
+                self.run.blocks.left, self.run.blocks.right, probability >= limit, f.agency, identifier=f.nhs_number
+            )
+            probability = np.where(held >= 0, 0.0, probability)
         ids = cluster_pairs(
             f.n,
             self.run.blocks.left,
             self.run.blocks.right,
             probability,
-            threshold=self.model.upper_threshold if threshold is None else threshold,
+            threshold=limit,
             nhs_number=f.nhs_number,
             agency=f.agency,
         )

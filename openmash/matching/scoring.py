@@ -42,11 +42,13 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from linkage.clustering import ambiguous_pairs
 from linkage.config import ModelConfig
 from linkage.linker import fallback_model, train
 from linkage.names import compact, dob_variants, phonetic
 from linkage.records import INPUT_COLUMNS, encode, normalise_records, validate_records
 from linkage.scoring import HOLD_REASONS, HOLD_SIBLINGS, explain, score_pairs
+from openmash.accounts.models import Agency
 from openmash.matching.models import LinkageModel, RecordScore
 from openmash.partnership.selectors import partnership_settings_get
 from openmash.people import linking
@@ -309,7 +311,7 @@ def nhs_conflict_score(left: AgencyRecord, right: AgencyRecord) -> dict | None:
 
 def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: float, freq: _Frequencies):
     summary = ScoreSummary()
-    columns = (*_FIELDS, *_IDENTS)
+    columns = (*_FIELDS, *_IDENTS, "agency_id", "local_id")
     mine = list(AgencyRecord.objects.filter(pk__in=ids).values(*columns))
     if not mine:
         return summary
@@ -335,6 +337,7 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
         scores = score_pairs(model, f, left, right, term_frequencies=freq.enabled)
         summary.pairs = len(ordered)
         person = {r["pk"]: r["person_id"] for r in rows}
+        ambiguous = _ambiguous_joins(rows, scores, left, right, lower, upper)
         for k in _strongest_first(scores, lower):
             a, b = ordered[k]
             if scores.rule[k] == 1 or person[a] == person[b]:
@@ -350,7 +353,7 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
                 field_weights=_field_weights(model, f, int(left[k]), int(right[k]), freq.enabled),
                 lower_threshold=lower,
                 upper_threshold=upper,
-                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), ""),
+                hold_reason=HOLD_REASONS.get(int(scores.hold[k]), "") or ambiguous.get(k, ""),
                 # a clear case (same date of birth and address, names agree: linkage.scoring.clear_same_person)
                 # is joined from the lower threshold up
                 clear_case=bool(scores.clear is not None and scores.clear[k]),
@@ -370,6 +373,51 @@ def _score_chunk(*, actor, ids: list, model: ModelConfig, lower: float, upper: f
             tf=freq.enabled,
         )
     return summary
+
+
+def _ambiguous_joins(rows: list[dict], scores, left, right, lower: float, upper: float) -> dict[int, str]:
+    """The chunk's pairs that two records of one agency make ambiguous (``linkage.clustering.ambiguous_pairs``): a
+    record that two records one agency holds apart (under its own different record ids, not already one person,
+    not sharing an identifier) would each join automatically could be either of that agency's two people, so none of
+    its joins is automatic; each is proposed with the reason. Only an agency's own records count (not the records
+    OpenMASH made for a person named in a contact: ``linking.LOCAL_ID_PREFIX``), as for rule 4 of
+    ``people.linking``. Out: {pair position: reason naming the agency, never a value}. Source: issue 8 and the
+    pattern bench's trap TR15 (ADR 0005 addendum 7)."""
+    automatic = (
+        (scores.rule == 0)
+        & (scores.hold == 0)
+        & (
+            (scores.match_probability >= upper)
+            | ((scores.match_probability >= lower) & (scores.clear if scores.clear is not None else False))
+        )
+    )
+    if not automatic.any():
+        return {}
+    codes: dict = {}
+    agency = np.array(
+        [
+            -1 if r["local_id"].startswith(linking.LOCAL_ID_PREFIX) else codes.setdefault(r["agency_id"], len(codes))
+            for r in rows
+        ],
+        dtype=np.int64,
+    )
+    people: dict = {}
+    person = np.array([people.setdefault(r["person_id"], len(people)) for r in rows], dtype=np.int64)
+    values: dict = {}
+    identifier = np.array(
+        [values.setdefault(v, len(values)) if (v := r["nhs_number"] or r["upn"] or r["pnc_id"]) else -1 for r in rows],
+        dtype=np.int64,
+    )
+    held = ambiguous_pairs(left, right, automatic, agency, person=person, identifier=identifier)
+    if not (held >= 0).any():
+        return {}
+    names = dict(Agency.objects.filter(pk__in=list(codes)).values_list("pk", "name"))
+    by_code = {code: names.get(pk, "one agency") for pk, code in codes.items()}
+    return {
+        int(k): f"{by_code[int(held[k])]} holds two records apart that could each be this person: which of its two "
+        "people this is, a human must decide"
+        for k in np.flatnonzero(held >= 0)
+    }
 
 
 def _propose_nhs_conflicts(*, actor, model, f, scores, pairs, person: dict, upper: float, tf: bool) -> int:
