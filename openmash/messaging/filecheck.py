@@ -10,8 +10,12 @@ Accepted, each by its own structure:
 - **PDF**: ``%PDF-`` at the start and an ``%%EOF`` marker in its last kilobyte; refused when it declares JavaScript,
   a launch action, additional actions (``/AA``), embedded files or rich media, an XFA form, a remote go-to
   (``/GoToR``, ``/GoToE``), a form submit or import (``/SubmitForm``, ``/ImportData``) or an open action to a web
-  address (``/OpenAction`` with ``/S /URI``, inline or by reference) (in uncompressed dictionaries, after decoding
-  ``#xx`` escapes in names: a defence in depth, not a PDF sanitiser);
+  address (``/OpenAction`` with ``/S /URI``, inline or by reference), after decoding ``#xx`` escapes in names. Looked
+  for in the file's bytes and in what a reader decodes: the objects held in compressed object streams (``/ObjStm``,
+  behind a cross-reference stream, whatever chain of filters encodes them: FlateDecode, LZW, ASCIIHex, ASCII85,
+  RunLength...), decoded by pypdf (``pdf_hidden_dictionaries``); refused too when those streams expand past
+  ``MAX_PDF_DECODED`` (a decompression bomb) or the file cannot be parsed. Page content and images are not decoded
+  (no action lives there). A defence in depth, not a PDF sanitiser;
 - **PNG**: the signature followed by its IHDR chunk; **JPEG**: the SOI marker and a JFIF/Exif/frame segment (both
   found by ``filetype``, a maintained content-detection library);
 - **DOCX / XLSX**: a zip archive (checked for zip bombs by ``core.zipcheck``, shared with the feed import, and for
@@ -38,6 +42,9 @@ from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError
+from pypdf.generic import IndirectObject, StreamObject
 
 from openmash.core.zipcheck import zip_bomb_reason, zip_encrypted
 
@@ -60,6 +67,9 @@ ACCEPTED: dict[str, tuple[str, tuple[str, ...]]] = {
 ACCEPTED_EXTENSIONS = tuple(e for _, exts in ACCEPTED.values() for e in exts)
 ACCEPTED_LIST = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain text (.txt)"
 
+#: A PDF's object streams (and each cross-reference stream) decode to at most this many bytes in all: real documents
+#: hold a few megabytes of dictionaries at most; past it the PDF is refused as a decompression bomb
+MAX_PDF_DECODED = 32 * 1024 * 1024
 #: Office documents expand to at most this many bytes in all (a 10 MB workbook of text is rarely past 200 MB).
 MAX_OFFICE_UNCOMPRESSED = 256 * 1024 * 1024
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml)\b", re.IGNORECASE)
@@ -70,6 +80,8 @@ _PDF_ACTIVE = re.compile(
 #: An open action given by reference (``/OpenAction 5 0 R``): the object it names is checked for a /URI action
 _PDF_OPEN_REF = re.compile(rb"/OpenAction\s*(\d{1,10})\s+(\d{1,5})\s+R\b")
 _PDF_URI_ACTION = re.compile(rb"/S\s*/URI\b")
+#: an open action given inline (``/OpenAction << ... >>``): the whole dictionary, nested ones too, is checked for /URI
+_PDF_OPEN_INLINE = re.compile(rb"/OpenAction\s*<<")
 #: a PDF name (ISO 32000-1 7.3.5): '/' and regular characters; '#xx' in it is the byte xx (so /Java#53cript is
 #: /JavaScript); normalised before the active-content check
 _PDF_NAME = re.compile(rb"/[^\x00\t\n\f\r /%()<>\[\]{}]+")
@@ -265,21 +277,133 @@ def _text(data: bytes) -> str:
     return TEXT
 
 
+def _pdf_dictionary_at(data: bytes, start: int, limit: int = 65536) -> bytes:
+    """The dictionary ``<< ... >>`` that starts at ``start``, nested dictionaries included (a /Next action chained
+    to an open action runs on opening too) and ``>>`` inside a (string) not counted; at most ``limit`` bytes."""
+    depth, i, end = 0, start, min(len(data), start + limit)
+    while i < end:
+        two = data[i : i + 2]
+        if two == b"<<":
+            depth, i = depth + 1, i + 2
+            continue
+        if two == b">>":
+            depth, i = depth - 1, i + 2
+            if depth == 0:
+                return data[start:i]
+            continue
+        if data[i] == 0x28:  # "(" a literal string: balanced parentheses, backslash escapes
+            nest, i = 1, i + 1
+            while i < end and nest:
+                nest += {0x28: 1, 0x29: -1}.get(data[i], 0)
+                i += 2 if data[i] == 0x5C else 1
+            continue
+        i += 1
+    return data[start:end]
+
+
 def _pdf_active(data: bytes) -> bool:
     """Whether a PDF (names normalised: pdf_names_normalised) declares active content: JavaScript, a launch action,
     additional actions (/AA), embedded files or rich media, an XFA form, an action that opens another file (/GoToR,
     /GoToE), sends or reads form data (/SubmitForm, /ImportData), or an open action that goes to the web (/URI),
-    given inline or by reference to another object (attacker review 2026-12, finding D). A link annotation's /URI
-    (a hyperlink the reader clicks) stays accepted. Defence in depth on uncompressed dictionaries, not a sanitiser."""
+    given inline (the whole dictionary, nested ones too) or by reference to another object (attacker review 2026-12,
+    finding D; every definition of the object named is looked at). A link annotation's /URI (a hyperlink the reader
+    clicks) stays accepted. In: the file's bytes, or those followed by ``pdf_hidden_dictionaries``, names normalised.
+    Defence in depth, not a sanitiser."""
     if _PDF_ACTIVE.search(data):
         return True
+    for inline in _PDF_OPEN_INLINE.finditer(data):
+        if _PDF_URI_ACTION.search(_pdf_dictionary_at(data, inline.end() - 2)):
+            return True
     for ref in _PDF_OPEN_REF.finditer(data):
-        obj = re.search(
+        definitions = re.finditer(
             rb"(?<!\d)" + ref.group(1) + rb"\s+" + ref.group(2) + rb"\s+obj\b(.{0,4096}?)endobj", data, re.S
         )
-        if obj is not None and _PDF_URI_ACTION.search(obj.group(1)):
+        if any(_PDF_URI_ACTION.search(obj.group(1)) for obj in definitions):
             return True
     return False
+
+
+def _objstm_objects(stream: bytes, count: object, first: object) -> bytes:
+    """An object stream's decoded bytes (ISO 32000-1 7.5.7: ``count`` pairs "number offset", then the objects from
+    byte ``first``) written as ``num 0 obj ... endobj`` each, so an open action's reference finds its target; the
+    bytes as they are when the header does not describe them."""
+    try:
+        n, start = int(count), int(first)  # type: ignore[call-overload]
+        numbers = [int(x) for x in re.findall(rb"\d+", stream[:start])[: 2 * n]]
+    except (TypeError, ValueError):
+        return stream + b"\n"
+    pairs = sorted(zip(numbers[1::2], numbers[0::2], strict=False))
+    if n <= 0 or len(pairs) != n or not 0 <= start <= len(stream):
+        return stream + b"\n"
+    ends = [offset for offset, _ in pairs[1:]] + [len(stream) - start]
+    return b"".join(
+        b"%d 0 obj\n" % num + stream[start + offset : start + end] + b"\nendobj\n"
+        for (offset, num), end in zip(pairs, ends, strict=True)
+    )
+
+
+def _limit_reached(error: BaseException | None) -> bool:
+    """Whether pypdf stopped at one of its output limits, even when it reports it wrapped in another error (a
+    cross-reference stream's limit comes back as "Trailer cannot be read")."""
+    seen = 0
+    while error is not None and seen < 16:
+        if isinstance(error, LimitReachedError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def pdf_hidden_dictionaries(data: bytes, *, max_decoded: int | None = None) -> bytes:
+    """What a PDF reader sees of a PDF that a search of its bytes does not, as uncompressed PDF syntax for
+    ``_pdf_active``: every object held in a compressed object stream (``/Type /ObjStm``, decoded through whatever
+    chain of filters the stream declares: FlateDecode, LZWDecode, ASCIIHexDecode, ASCII85Decode, RunLengthDecode...),
+    written ``num 0 obj ... endobj``. Objects outside object streams are in the file's own bytes and are searched
+    there. The cross-reference (tables and streams, followed through incremental updates) is read and the streams
+    decoded by pypdf (a maintained PDF library; not strict, so a damaged cross-reference table is rebuilt and its
+    object streams found, as readers do); the objects themselves are not parsed one by one (a file may hold
+    hundreds of thousands), they are searched as text by ``_pdf_active``.
+
+    In: the file's bytes and the most bytes its object streams may decode to in all (``MAX_PDF_DECODED`` when None;
+    while decoding, each stream, the cross-reference streams included, is bounded by it too). Raises FileRefused when
+    the streams expand past it (a decompression bomb) or the file cannot be parsed (never another error). Source: ISO
+    32000-1 7.4 (filters), 7.5.7 (object streams), 7.5.8 (cross-reference streams); security review of issue 7
+    (a JavaScript open action hidden in a Flate object stream)."""
+    limit = MAX_PDF_DECODED if max_decoded is None else max_decoded
+    bounds = {
+        name: limit
+        for name in (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+            "maximum_declared_stream_length",
+        )
+    }
+    bomb = FileRefused("The PDF's compressed parts expand far more than a real document's: it looks like a bomb")
+    parts: list[bytes] = []
+    try:
+        with apply_configuration(**bounds):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            decoded = 0
+            for stm in sorted({stm for stm, _ in reader.xref_objStm.values()}):
+                container = reader.get_object(IndirectObject(stm, 0, reader))
+                if not isinstance(container, StreamObject) or container.get("/Type") != "/ObjStm":
+                    raise ValueError("a compressed object's container is not an object stream")
+                stream = container.get_data()
+                decoded += len(stream)
+                if decoded > limit:
+                    raise bomb
+                parts.append(_objstm_objects(stream, container.get("/N"), container.get("/First")))
+    except FileRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - a hostile file may break the parser anywhere: refused, never a 500
+        if _limit_reached(error):
+            raise bomb from None
+        raise FileRefused(
+            "The PDF could not be read to check it (it is damaged or built in a way OpenMASH cannot check): "
+            "print it to a new PDF and send that"
+        ) from None
+    return b"".join(parts)
 
 
 def _detect(data: bytes) -> str:
@@ -292,7 +416,8 @@ def _detect(data: bytes) -> str:
     if mime == PDF or head.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-1024:]:
             raise FileRefused("The file starts like a PDF but is not a complete PDF document")
-        if _pdf_active(pdf_names_normalised(data)):
+        plain = pdf_names_normalised(data)
+        if _pdf_active(plain) or _pdf_active(plain + b"\n" + pdf_names_normalised(pdf_hidden_dictionaries(data))):
             raise FileRefused(
                 "The PDF holds JavaScript, a launch, web, remote-file or form action, an XFA form or embedded files: "
                 "print it to a new PDF"
@@ -339,4 +464,14 @@ def file_check(name: str, data: bytes) -> Checked:
     )
 
 
-__all__ = ["ACCEPTED", "ACCEPTED_LIST", "Checked", "FileRefused", "file_check", "max_bytes", "safe_filename"]
+__all__ = [
+    "ACCEPTED",
+    "ACCEPTED_LIST",
+    "MAX_PDF_DECODED",
+    "Checked",
+    "FileRefused",
+    "file_check",
+    "max_bytes",
+    "pdf_hidden_dictionaries",
+    "safe_filename",
+]

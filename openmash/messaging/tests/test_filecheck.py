@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openmash.messaging.filecheck import DOCX, JPEG, PDF, PNG, TEXT, XLSX, FileRefused, file_check, safe_filename
+from openmash.messaging.tests import pdfbuild
 from openmash.messaging.tests.conftest import (
     _zip,
     docm_bytes,
@@ -122,8 +123,12 @@ def test_safe_filenames_have_no_path_quotes_or_control_characters_and_keep_their
 def test_a_pdf_with_an_ordinary_hyperlink_is_still_accepted():
     """A link annotation's /URI (clicked by the reader) is not an open action: accepted (finding D refuses /URI only
     as an open action)."""
-    data = (
-        b"%PDF-1.4\n1 0 obj << /Type /Annot /Subtype /Link /A << /S /URI /URI (https://www.gov.uk/) >> >> endobj\n"
-        b"2 0 obj << /OpenAction [3 0 R /Fit] >> endobj\n%%EOF\n"
-    )
+    annot = b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://www.gov.uk/) >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>"
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>"
+    data = pdfbuild.pdf({1: catalog, 2: pdfbuild.PAGES, 3: page, 4: annot})
     assert file_check("links.pdf", data).content_type == PDF
+    # the same objects packed in a compressed object stream: still a hyperlink, still accepted
+    assert (
+        file_check("links.pdf", pdfbuild.pdf({1: catalog, 2: pdfbuild.PAGES}, {3: page, 4: annot})).content_type == PDF
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openmash.messaging.filecheck import DOCX, PDF, FileRefused, file_check
+from openmash.messaging.tests import pdfbuild
 from openmash.messaging.tests.conftest import CONTENT_TYPES_DOCX, DOCUMENT_XML, _zip, pdf_bytes
 
 
@@ -35,7 +36,8 @@ def test_pdf_active_content_is_refused_even_when_its_name_is_escaped(dictionary)
 
 def test_an_ordinary_pdf_is_still_accepted():
     assert file_check("notes.pdf", pdf_bytes()).content_type == PDF
-    assert file_check("notes.pdf", _pdf_with(b"/Pages 2 0 R /Lang (en#2DGB)")).content_type == PDF
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /Lang (en#2DGB) >>"
+    assert file_check("notes.pdf", pdfbuild.pdf({1: catalog, 2: pdfbuild.PAGES, 3: pdfbuild.PAGE})).content_type == PDF
 
 
 RELS_EXTERNAL_TEMPLATE = (
