@@ -181,6 +181,9 @@ SHIPPED_EXTRA_PHRASES_PATHS: tuple[Path, ...] = (
     # concern.yaml: a low-level practitioner concern in any agency's general words ("concerns about", "shared with the
     # DSL", "inconsistent account"), with the words that say there is none or settle it (its header gives the sources)
     Path(__file__).with_name("phrases") / "concern.yaml",
+    # practice.yaml: signs in clinical and case-note shorthand (a centile fall written "9th (was 50th)", dental
+    # neglect, medical advice refused, a child not seen alone, private fostering papers, a delayed presentation)
+    Path(__file__).with_name("phrases") / "practice.yaml",
 )
 EVIDENCE_MAX = 80
 
