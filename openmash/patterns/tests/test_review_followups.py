@@ -314,6 +314,7 @@ def _forms():
     ]
 
 
+@pytest.mark.django_db  # the dismissal form names the roles that read a sealed reason (partnership setting)
 def test_every_text_field_of_the_patterns_forms_says_its_limit_in_words():
     checked = 0
     for make in _forms():
