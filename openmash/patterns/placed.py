@@ -269,8 +269,9 @@ def placements(as_of: dt.date) -> dict:
         for given, family in partners_named(text):  # (b) a record of the home names him
             candidates = {
                 root
-                for root, d, g, f in index.adults
-                if root != speaker and d in areas[speaker] and _family_agrees(family, f) and _given_agrees(given, g)
+                for d in areas[speaker]
+                for root, g, f in index.adults.get((d, compact(family)[:1]), ())
+                if root != speaker and _family_agrees(family, f) and _given_agrees(given, g)
             }
             if len(candidates) == 1:
                 _place(out, index, next(iter(candidates)), index.home_of.get(speaker, set()), "named", m)
@@ -309,7 +310,8 @@ class _Index:
     homes: dict = field(default_factory=lambda: defaultdict(set))  # home -> roots with a record there
     given_at: dict = field(default_factory=lambda: defaultdict(set))  # home -> compact given names
     home_of: dict = field(default_factory=lambda: defaultdict(set))  # root -> homes
-    adults: list = field(default_factory=list)  # (root, district, given name, family name)
+    #: (district, first letter of the family name) -> [(root, given name, family name)] of the adults
+    adults: dict = field(default_factory=lambda: defaultdict(list))
     adult_roots: set = field(default_factory=set)
 
 
@@ -338,8 +340,8 @@ def _index(as_of: dt.date, districts: set, postcodes: set, speakers: set) -> _In
         for key in keys:
             index.by_street[(district(postcode), key)].append((home, numbers))
         if kind == "adult" or person_kind == "adult" or (born and str(born) <= adult_before):
-            index.adults.append((root, district(postcode), given, family))
-    index.adult_roots = {a[0] for a in index.adults} | set(
+            index.adults[(district(postcode), compact(family)[:1])].append((root, given, family))
+    index.adult_roots = {a[0] for rows in index.adults.values() for a in rows} | set(
         Person.objects.filter(pk__in=speakers, kind="adult").values_list("pk", flat=True)
     )
     return index
