@@ -39,7 +39,7 @@ from openmash.access.sharing import SEALED_ENTRY_HELD_TEXT, chronology_entry_hel
 from openmash.accounts.models import Agency
 from openmash.audit.services import audit_batch, audit_record, audit_record_each
 from openmash.core.bulk import rows_insert
-from openmash.patterns import engine, possibly_same
+from openmash.patterns import engine, placed, possibly_same
 from openmash.patterns.engine import AG, REF, Child, Hit, Rule
 from openmash.patterns.indicators import NOT_READ
 from openmash.patterns.models import DECIDED, EventIndicator, Flag, FlagContribution, FlagStatus
@@ -66,6 +66,9 @@ class ChildResult:
     #: the other members of the child's "possibly the same child" group (``possibly_same``): {root: link id}, whose
     #: records read as nothing in the flag's period are listed with the child's own (``_not_read_apply``), marked
     group: dict = field(default_factory=dict)
+    #: adults read with the child's household because the records' words place them in the home
+    #: (``placed.placements``; ADR 0023), whose events the flag uses or names: {adult root: Placement}, marked
+    placed: dict = field(default_factory=dict)
 
     @property
     def refs(self) -> list[str]:
@@ -200,10 +203,17 @@ class People:
     dob: dict  # root -> ordinal or None
     adult: set  # roots that are adults as at as_of
     household: dict  # root -> set of other roots at the same address
+    #: root -> {adult root: placed.Placement}: adults in ``household`` only because the records' words place them in
+    #: the home (ADR 0023), never joined to anyone
+    placed: dict = field(default_factory=dict)
 
 
-def _people(as_of: dt.date, roots: list[uuid.UUID] | None, with_households: bool) -> People:
-    """Dates of birth, who is an adult, and who shares an address, for `roots` (None: everyone)."""
+def _people(
+    as_of: dt.date, roots: list[uuid.UUID] | None, with_households: bool, placements: dict | None = None
+) -> People:
+    """Dates of birth, who is an adult, and who shares an address, for `roots` (None: everyone). `placements`
+    (``placed.placements``: {member: {adult: Placement}}) adds to each member's household the adults the records'
+    words place in the home (ADR 0023), recorded in ``People.placed``; an adult already there by address is not."""
     adult_before = as_of.toordinal() - ADULT_DAYS
     persons = Person.objects.filter(merged_into__isnull=True)
     if roots is not None:
@@ -216,9 +226,26 @@ def _people(as_of: dt.date, roots: list[uuid.UUID] | None, with_households: bool
         if kind == "adult" or (born and born.toordinal() <= adult_before):
             adult.add(pk)
     household: dict = defaultdict(set)
+    marked: dict = {}
     if with_households:
         _households(roots, adult_before, adult, household)
-    return People(dob, adult, household)
+        for member, adults in (placements or {}).items():
+            for other, placement in adults.items():
+                if other != member and other not in household.get(member, ()):
+                    household[member].add(other)
+                    adult.add(other)
+                    marked.setdefault(member, {})[other] = placement
+    return People(dob, adult, household, marked)
+
+
+def _placed_used(people: People, root, hits: list[Hit], also: tuple, around_events: dict) -> dict:
+    """{adult: Placement} of the adults placed in `root`'s home by the records' words (ADR 0023) whose events the
+    hits use or name also on record: the ones the flag's explanation marks."""
+    here = people.placed.get(root)
+    if not here:
+        return {}
+    used = {e[REF] for h in hits for e in h.events} | {e[REF] for e in also}
+    return {a: p for a, p in here.items() if used & {e[REF] for e in around_events.get(a, ())}}
 
 
 def _households(roots, adult_before: int, adult: set, household: dict) -> None:
@@ -354,6 +381,11 @@ def affected_roots(person_ids, *, as_of: dt.date, since=None, batch=None, rules:
         for root in spread:
             roots |= household.get(root, set())
         roots |= _people_at(former)
+    if wanted:  # a mention or an indicator of an adult placed in a home by the records' words (ADR 0023)
+        concerned = roots | spread
+        for member, adults in placed.placements(as_of).items():
+            if any(a in concerned or p.by in concerned for a, p in adults.items()):
+                roots.add(member)
     for pair in possibly_same.pairs_around(as_of, sorted(roots, key=str)):
         roots |= {pair.a, pair.b}
     return roots
@@ -436,7 +468,8 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
     day = as_of.toordinal()
     household_inds = engine.household_indicators(rules)
     root_list = None if roots is None else sorted({_uuid(r) for r in roots})
-    people = _people(as_of, root_list, bool(household_inds))
+    placements = placed.placements(as_of) if household_inds else {}
+    people = _people(as_of, root_list, bool(household_inds), placements)
     members = _household_members(people, root_list)
     household_events = _household_events(as_of, members, household_inds, everyone=root_list is None)
 
@@ -451,7 +484,10 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
         result.children += 1
         hits = engine.evaluate_child(rules, child, day)
         if hits:
-            result.results[root] = ChildResult(root, hits, also=engine.also_on_record(hits, child, day))
+            also = engine.also_on_record(hits, child, day)
+            result.results[root] = ChildResult(
+                root, hits, also=also, placed=_placed_used(people, root, hits, also, household_events)
+            )
 
     if root_list is None:
         for root_key, events in _grouped(_stream(_events_sql(""), [False, _day_param(as_of)])):
@@ -464,7 +500,7 @@ def children_evaluate(as_of: dt.date, *, roots=None, rules: list[Rule] | None = 
             where = f" AND ei.person_id IN ({', '.join(['%s'] * len(part))})"
             for root_key, events in _grouped(_stream(_events_sql(where), [False, _day_param(as_of), *_db_ids(part)])):
                 run(root_key, events)
-    _possibly_same_apply(result, as_of, rules, root_list, household_inds)
+    _possibly_same_apply(result, as_of, rules, root_list, household_inds, placements)
     _not_read_apply(result, as_of)
     return result
 
@@ -515,7 +551,9 @@ def _events_of(as_of: dt.date, roots: list[uuid.UUID]) -> dict:
     return out
 
 
-def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], root_list, household_inds) -> None:
+def _possibly_same_apply(
+    result: Evaluation, as_of: dt.date, rules: list[Rule], root_list, household_inds, placements: dict | None = None
+) -> None:
     """Read together the events of people the matching proposes may be one child (``possibly_same``: the eligible
     pending proposals, in groups), without joining them. The flag is held by the one already flagged alone (none
     changes when two are), else the one whose own events carry most of the pattern (agencies, then events); it is
@@ -530,7 +568,7 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
     day = as_of.toordinal()
     involved = sorted({p for members, _ in found for p in members}, key=str)
     events = _events_of(as_of, involved)
-    people = _people(as_of, involved, bool(household_inds))
+    people = _people(as_of, involved, bool(household_inds), placements)
     members_around = _household_members(people, involved)
     around_events = _household_events(as_of, members_around, household_inds, everyone=False)
 
@@ -578,7 +616,12 @@ def _possibly_same_apply(result: Evaluation, as_of: dt.date, rules: list[Rule], 
                 result.results[holder].group = group
             continue
         result.results[holder] = ChildResult(
-            holder, hits, {m: _link_for(links, holder, m) for m in others}, also, group=group
+            holder,
+            hits,
+            {m: _link_for(links, holder, m) for m in others},
+            also,
+            group=group,
+            placed=_placed_used(people, holder, hits, also, around_events),
         )
 
 
@@ -837,7 +880,9 @@ def _explanations(items: list[tuple]) -> dict:
     agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name")}
     out = {}
     for root, res, _, _ in items:
-        out[root] = explanation_text(res.hits, rows, agencies, root, res.possibly_same, res.also, res.not_read)
+        out[root] = explanation_text(
+            res.hits, rows, agencies, root, res.possibly_same, res.also, res.not_read, placed=res.placed
+        )
     return out
 
 
@@ -873,6 +918,9 @@ def _indicator_rows(refs: set) -> dict:
     return out
 
 
+#: How an adult placed in the home by the records' words (ADR 0023) is marked in a flag's explanation.
+PLACED_MARK = "placed in the home by the records' words, not confirmed"
+
 _ALSO_HEADING = (
     "Also on record in the same period, from other agencies (these did not make the flag; they are part of what "
     "those agencies saw):"
@@ -904,6 +952,23 @@ def _section(heading: str, texts: list) -> list[str]:
     return [heading, *kept] if kept else []
 
 
+def _placed_lines(placed_here: dict, agencies: dict) -> list[str]:
+    """One closing paragraph per adult placed in the home by the records' words (ADR 0023): the record that places
+    him (agency, date, its words; a sealed record's words held)."""
+    lines = []
+    for p in sorted(placed_here.values(), key=lambda p: (p.on, str(p.adult))):
+        agency = agencies.get(p.agency_id)
+        by = f"{agency.name} ({agency.code})" if agency else "the hub"
+        words = SEALED_ENTRY_HELD_TEXT if chronology_entry_held(None, p.sensitivity) else f'"{p.words}"'
+        how = "his own record places him in the home" if p.how == "address" else "a record of the home names him"
+        lines.append(
+            f"A person marked above was {PLACED_MARK} (read with the child's household, never joined to anyone): "
+            f"{how}: {by}, {p.on.day} {p.on.strftime('%B %Y')}: {words}. Check whether he lives there or visits "
+            "before relying on this flag."
+        )
+    return lines
+
+
 def explanation_text(
     hits: list[Hit],
     rows: dict,
@@ -912,6 +977,8 @@ def explanation_text(
     possibly: dict | None = None,
     also: tuple = (),
     not_read: tuple = (),
+    *,
+    placed: dict | None = None,
 ) -> tuple[str, list[str]]:
     """The flag's plain-text explanation and the agency codes it names. ``possibly``: {person root: proposal id} of
     people the matching proposes may be this child whose events contribute (``possibly_same``): their events are
@@ -920,8 +987,12 @@ def explanation_text(
     on record in the same period from agencies no rule's events came from (``engine.also_on_record``), listed after
     the contributing events under their own heading (they did not make the flag) and named among its agencies.
     ``not_read``: the child's own events read as nothing either way in the period (``engine.not_read_in_period``;
-    ADR 0021), listed last under a heading that asks the reader to read the record, and named among its agencies."""
+    ADR 0021), listed last under a heading that asks the reader to read the record, and named among its agencies.
+    ``placed``: {adult root: placed.Placement} of adults read with the household because the records' words place
+    them in the home (ADR 0023): their events are marked "placed in the home by the records' words, not confirmed",
+    and a closing paragraph quotes, for each, the record that places him (agency, date, words)."""
     possibly = possibly or {}
+    placed_here = placed or {}
     lines = ["Rules that fired:"]
     for h in hits:
         lines.append(_rule_line(h, rows))
@@ -943,6 +1014,8 @@ def explanation_text(
         elif person in possibly:
             who = " [a record not yet confirmed as this child]"
             unconfirmed[possibly[person]].add(name)
+        elif person in placed_here:
+            who = f" [{PLACED_MARK}]"
         else:
             who = " [another person at the child's address]"
         if chronology_entry_held(None, level):
@@ -967,6 +1040,7 @@ def explanation_text(
             "joined). Confirm or reject the match before relying on this flag: "
             f"{reverse('matching:link_detail', args=[link_id])}"
         )
+    lines += _placed_lines(placed_here, agencies)
     return "\n".join(lines), sorted(codes)
 
 

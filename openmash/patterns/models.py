@@ -284,3 +284,23 @@ class FlagEarlyHelp(VersionedModel):
 
     def __str__(self) -> str:
         return f"early help for {self.flag_id} ({self.outcome})"
+
+
+class HomeMention(BaseModel):
+    """The sentences of one chronology entry that may place a person in a home or name a partner ("staying at a
+    female's flat on Bodmin Rd", "mum's partner Dean Smith"), kept by the reader when it reads the entry
+    (``patterns.placed.mention_words``; ADR 0023) so that the evaluation never decrypts descriptions. ``person`` is
+    the person the entry was recorded against (its resolved identity is taken at evaluation time); ``words`` are
+    encrypted (ADR 0012). Resolved by ``patterns.placed.placements``: nothing is joined."""
+
+    entry = models.OneToOneField("people.ChronologyEntry", on_delete=models.CASCADE, related_name="home_mention")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    occurred_on = models.DateField()
+    agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    words = EncryptedTextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["occurred_on"], name="home_mention_on_idx")]
+
+    def __str__(self) -> str:
+        return f"mention on {self.occurred_on}"

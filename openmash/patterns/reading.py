@@ -33,7 +33,8 @@ from django.utils import timezone
 from openmash.core.bulk import rows_insert
 from openmash.core.fields import Sealed
 from openmash.patterns.indicators import EVIDENCE_MAX, NOT_READ, read_as_ordinary, read_event
-from openmash.patterns.models import EventIndicator, IndicatorSource, PatternReadMark, PatternReadState
+from openmash.patterns.models import EventIndicator, HomeMention, IndicatorSource, PatternReadMark, PatternReadState
+from openmash.patterns.placed import mention_words
 from openmash.people.models import ChronologyEntry
 
 logger = logging.getLogger(__name__)
@@ -236,7 +237,7 @@ def _contact_concerns(object_ids: list[str]) -> dict:
 
 
 def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
-    indicators, marks = [], []
+    indicators, marks, mentions = [], [], []
     now = timezone.now()
     concerns = _contact_concerns([r[9] for r in rows if r[3] == CONTACT and r[8] == "contacts.contact"])
     open_description = desc_field.opener()  # the key ring read once per batch, not per description
@@ -260,9 +261,16 @@ def _read_rows(rows, desc_field, summary: ReadSummary) -> None:
                 }
             )
             summary.people.add(person_id)
+        if kind == "event" and description:
+            words = mention_words(type_text or "", description)  # ADR 0023: a person placed in a home by words
+            if words:
+                mentions.append(
+                    {"entry_id": pk, "person_id": person_id, "occurred_on": on, "agency_id": agency_id, "words": words}
+                )
         marks.append({"entry_id": pk, "read_at": now})
     with transaction.atomic():
         rows_insert(EventIndicator, indicators, ignore_conflicts=True)
+        rows_insert(HomeMention, mentions, ignore_conflicts=True)
         rows_insert(PatternReadMark, marks, ignore_conflicts=True)
     summary.entries += len(marks)
     summary.indicators += len(indicators)
