@@ -142,6 +142,25 @@ def agencies_named(actor, rows, roles: frozenset[str] | None = None) -> set:
     return {key for key, level in rows if not chronology_entry_held(actor, level, roles)}
 
 
+def agencies_unnamed(actor, holders, listed, roles: frozenset[str] | None = None) -> set:
+    """THE rule for naming the agencies that hold records about one person outside their chronology (the person
+    page's "What each agency holds", the joined records, the "is not the same person" links, the addresses' and the
+    disagreements' "held by", GET /api/v1/people/{id} and the record's CSV and PDF).
+
+    In: the actor; `holders`, the keys of the agencies with at least one chronology entry about the person (their
+    cluster), listed to this reader or not; `listed`, (agency key, entry sensitivity) for the entries listed to this
+    reader (access.policy.chronology_sensitivities / chronology_entries_visible); optionally the sealed roles. Out:
+    the keys of the agencies the reader may NOT see named: every holder none of whose entries they read
+    (agencies_named over `listed`; an entry not listed to them is one they do not read). The caller says
+    AGENCY_HELD_NAME for them. An agency with no chronology entry about the person is named (no sealed record of it
+    to betray). Issue 7, lawful sharing: a sexual health clinic named beside a child's record says what its sealed
+    records are about, as on the flag page, the chronology and the screening page."""
+    holders = set(holders)
+    if not holders:
+        return set()
+    return holders - agencies_named(actor, listed, roles)
+
+
 def imported_event_sensitivity(event_kind: str, mapped: str | None) -> str:
     """THE sensitivity an imported agency event's chronology entry is stored with (feeds import, FHIR, demo, the
     benchmarks): the feed mapping's choice for its event kind (``mapped``; blank: feeds.choices
@@ -760,6 +779,7 @@ __all__ = [
     "chronology_entry_held",
     "AGENCY_HELD_NAME",
     "agencies_named",
+    "agencies_unnamed",
     "imported_event_sensitivity",
     "answer_text_sensitivity",
     "answer_text_held",
