@@ -30,7 +30,9 @@ def _record(agency, local_id, *, days_ago: int, **details):
     details.setdefault("family_name", "Morgan")
     details.setdefault("upn", UPN)
     received = timezone.now() - dt.timedelta(days=days_ago)
-    record, _ = linking.record_create(actor=None, agency=agency, local_id=local_id, details=details, received_at=received)
+    record, _ = linking.record_create(
+        actor=None, agency=agency, local_id=local_id, details=details, received_at=received
+    )
     record.refresh_from_db()
     return record
 
@@ -132,9 +134,7 @@ def test_a_screener_is_not_told_which_agency_holds_only_sealed_records_on_the_pe
     assert "An agency" in rows["links"]
 
 
-def test_the_is_not_the_same_person_links_do_not_name_it_to_a_manager_the_partnership_does_not_name(
-    make_actor, kai
-):
+def test_the_is_not_the_same_person_links_do_not_name_it_to_a_manager_the_partnership_does_not_name(make_actor, kai):
     from openmash.sharing.models import SharingSettings
 
     SharingSettings.objects.create(sealed_roles=["social_worker"])  # managers no longer read sealed records
