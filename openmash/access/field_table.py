@@ -352,7 +352,9 @@ MESSAGE_SENSITIVITIES: dict[str, tuple[str, ...]] = {
 #: patterns.Flag.dismissal_reason, read by the hub (flags are hub-only: access.policy "flag.view");
 #: "privacy_alert_note": oversight.PrivacyAlertDecision.note, read by the privacy officers (the review queue);
 #: "contact_change_reason": contacts.ContactChange.reason (a correction's), read by the hub (contacts.selectors
-#: .contact_changes: anyone else reads only the changes they made).
+#: .contact_changes: anyone else reads only the changes they made); "share_necessity_note": sharing.ShareDecision
+#: .necessity_note (why a share or release is necessary and proportionate), read by the hub (the item's
+#: "decisions" group; the owning agency's researchers read their own agency's notes whole).
 PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "case_note": {
         "hub": ("standard", "sensitive"),
@@ -376,6 +378,7 @@ PRACTITIONER_TEXT_SENSITIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "flag_dismissal_reason": {"hub": ("standard", "sensitive")},
     "privacy_alert_note": {"privacy_officer": ("standard", "sensitive")},
     "contact_change_reason": {"hub": ("standard", "sensitive")},
+    "share_necessity_note": {"hub": ("standard", "sensitive")},
 }
 
 #: The case notes' entry of PRACTITIONER_TEXT_SENSITIVITIES (the name the case note commit introduced).

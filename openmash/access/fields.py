@@ -304,13 +304,20 @@ _AGENCY_RECORD_KEYS = (
 )  # fmt: skip
 
 
-def agency_record_shown(access: FieldAccess, record) -> dict:
+def agency_record_shown(access: FieldAccess, record, *, unnamed=frozenset()) -> dict:
     """THE rendering of one agency's record of a person (people.AgencyRecord, agency and source contact loaded) for
     a reader whose field_access(actor, person, record_type="agency_record") is `access`: every key of
     field_table.FIELD_GROUPS["agency_record"] plus ``id`` and ``fields``, a key the reader may not see empty. The
-    person page, GET /api/v1/people/{id} (records) and the record's CSV and PDF render this."""
+    person page, GET /api/v1/people/{id} (records) and the record's CSV and PDF render this. `unnamed`: the ids of
+    the agencies the reader may not see named (people.selectors.Picture.agencies_held, access.sharing
+    .agencies_unnamed): such a record's ``agency`` is access.sharing.AGENCY_HELD_NAME and its ``source_feed`` (a
+    feed code names the agency's system) empty."""
+    from openmash.access.sharing import AGENCY_HELD_NAME
+
     values = _record_values(record, _AGENCY_RECORD_KEYS)
     out = {k: get() if k in access.fields else _RECORD_EMPTY.get(k, "") for k, get in values.items()}
+    if record.agency_id in unnamed:
+        out.update(agency=AGENCY_HELD_NAME if "agency" in access.fields else "", source_feed="")
     return {"id": record.pk, "fields": access.fields, **out}
 
 

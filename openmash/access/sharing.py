@@ -142,6 +142,25 @@ def agencies_named(actor, rows, roles: frozenset[str] | None = None) -> set:
     return {key for key, level in rows if not chronology_entry_held(actor, level, roles)}
 
 
+def agencies_unnamed(actor, holders, listed, roles: frozenset[str] | None = None) -> set:
+    """THE rule for naming the agencies that hold records about one person outside their chronology (the person
+    page's "What each agency holds", the joined records, the "is not the same person" links, the addresses' and the
+    disagreements' "held by", GET /api/v1/people/{id} and the record's CSV and PDF).
+
+    In: the actor; `holders`, the keys of the agencies with at least one chronology entry about the person (their
+    cluster), listed to this reader or not; `listed`, (agency key, entry sensitivity) for the entries listed to this
+    reader (access.policy.chronology_sensitivities / chronology_entries_visible); optionally the sealed roles. Out:
+    the keys of the agencies the reader may NOT see named: every holder none of whose entries they read
+    (agencies_named over `listed`; an entry not listed to them is one they do not read). The caller says
+    AGENCY_HELD_NAME for them. An agency with no chronology entry about the person is named (no sealed record of it
+    to betray). Issue 7, lawful sharing: a sexual health clinic named beside a child's record says what its sealed
+    records are about, as on the flag page, the chronology and the screening page."""
+    holders = set(holders)
+    if not holders:
+        return set()
+    return holders - agencies_named(actor, listed, roles)
+
+
 def imported_event_sensitivity(event_kind: str, mapped: str | None) -> str:
     """THE sensitivity an imported agency event's chronology entry is stored with (feeds import, FHIR, demo, the
     benchmarks): the feed mapping's choice for its event kind (``mapped``; blank: feeds.choices
@@ -390,6 +409,29 @@ def contact_change_reason_held(actor, change, *, roles: frozenset[str] | None = 
     )
 
 
+def share_note_held(actor, decision, *, roles: frozenset[str] | None = None) -> bool:
+    """Whether a sharing or release decision's necessity-and-proportionality note (sharing.ShareDecision
+    .necessity_note) and who wrote it are held back from this actor, who reads the decision (the item's "decisions"
+    group: the hub and the owning agency's researchers, item_shown). The owning agency's researchers never (their
+    own record, golden rule 7); otherwise practitioner_text_held with the note's level (ShareDecision
+    .note_sensitivity) and writer (kind "share_necessity_note", audience "hub"): a sealed note is read by the sealed
+    roles and its writer only. The decision's codes (outcome, purpose, lawful basis, consent, ...) and when stay
+    shown. A decision with no note holds nothing. In: the actor, a ShareDecision; optionally the sealed roles. Out:
+    a bool. Source: issue 7 (lawful sharing: every contributed free text carries a sensitivity)."""
+    if not decision.necessity_note:
+        return False
+    if actor is not None and can(actor, "request.respond") and actor.agency_id == decision.agency_id:
+        return False
+    return practitioner_text_held(
+        actor,
+        decision.note_sensitivity,
+        decision.decided_by_id,
+        kind="share_necessity_note",
+        audience="hub",
+        roles=roles,
+    )
+
+
 def outcome_texts_mark(actor, *, screening=None, decision=None, audience: str | None = None) -> None:
     """Mark a screening and a decision (either may be None) with `held` (screening_text_held, decision_text_held for
     this actor and `audience`) for the pages and the pack API that render them, one settings read for both. Every
@@ -432,7 +474,9 @@ def item_view(actor, item, *, pack_allowed: bool = False, roles: frozenset[str] 
     return _as(audience) if audience else NOTHING
 
 
-def _decision_out(d) -> dict:
+def _decision_out(d, held: bool = False) -> dict:
+    """One decision as item_shown gives it; `held` (share_note_held for the reader): the note and who wrote it
+    empty, ``note_held`` True."""
     return {
         "id": d.id,
         "kind": d.kind,
@@ -444,10 +488,12 @@ def _decision_out(d) -> dict:
         "consent": d.consent,
         "consent_not_sought_reason": d.consent_not_sought_reason,
         "consent_override_reason": d.consent_override_reason,
-        "necessity_note": d.necessity_note,
+        "necessity_note": "" if held else d.necessity_note,
+        "note_sensitivity": d.note_sensitivity,
+        "note_held": held,
         "urgent": d.urgent,
         "refusal_reason": d.refusal_reason,
-        "decided_by": str(d.decided_by) if d.decided_by_id else "",
+        "decided_by": str(d.decided_by) if d.decided_by_id and not held else "",
         "decided_at": d.decided_at,
         "via": d.via,
         "agreement_check": d.agreement_check,
@@ -485,7 +531,10 @@ def item_shown(actor, item, *, pack_allowed: bool = False, roles: frozenset[str]
         "released_at": item.released_at if "released_at" in f else None,
         "refusal_reason": item.refusal_reason if "refusal_reason" in f else "",
         "withdrawn": item.withdrawn_at is not None if "withdrawn_at" in f else False,
-        "decisions": [_decision_out(d) for d in item.decisions.all()] if "decisions" in f else [],
+        # each note at its writer's level (share_note_held: issue 7, lawful sharing)
+        "decisions": [_decision_out(d, share_note_held(actor, d, roles=roles)) for d in item.decisions.all()]
+        if "decisions" in f
+        else [],
         # whether this reader may ask the agency to release it (release_request_allowed, without another query)
         "release_askable": item.state == "shared"
         and item.released_at is None
@@ -760,6 +809,7 @@ __all__ = [
     "chronology_entry_held",
     "AGENCY_HELD_NAME",
     "agencies_named",
+    "agencies_unnamed",
     "imported_event_sensitivity",
     "answer_text_sensitivity",
     "answer_text_held",
@@ -768,6 +818,7 @@ __all__ = [
     "contact_change_reason_held",
     "flag_dismissal_reason_held",
     "privacy_alert_note_held",
+    "share_note_held",
     "strategy_discussion_held",
     "request_question_held",
     "rag_change_reason_held",

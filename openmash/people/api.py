@@ -471,12 +471,13 @@ def person_out(actor, person, access=None) -> dict:
         # each record as the one answer renders it (field_table "agency_record"; the person's audience)
         records = field_access(actor, person, record_type="agency_record", audience=access.audience)
         out["records"] = [
-            {k: v for k, v in agency_record_shown(records, r).items() if k != "fields"} for r in picture.records
+            {k: v for k, v in agency_record_shown(records, r, unnamed=picture.agencies_held).items() if k != "fields"}
+            for r in picture.records
         ]
     if picture is not None and "disagreements" in fields:
         from openmash.people.summary import disagreements
 
-        found = disagreements(person, picture.records)
+        found = disagreements(person, picture.records, unnamed=picture.agencies_held)
         out["disagreements"] = {
             "date_of_birth": [{"date_of_birth": d, "agency": a} for a, d in found["date_of_birth"]],
             "sex": [{"sex": code, "agencies": names} for code, names in found["sex"]],

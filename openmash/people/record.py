@@ -76,7 +76,7 @@ def _records(actor, person, picture, audience: str) -> str:
     access = field_access(actor, person, record_type="agency_record", audience=audience)
     out = []
     for record in picture.records:
-        r = agency_record_shown(access, record)
+        r = agency_record_shown(access, record, unnamed=picture.agencies_held)
         held = " ".join(x for x in (r["given_name"], r["family_name"]) if x)
         born = f", born {_date(r['date_of_birth'])}" if r["date_of_birth"] else ""
         local = f" (record {r['local_id']})" if r["local_id"] else ""
@@ -87,7 +87,7 @@ def _records(actor, person, picture, audience: str) -> str:
 def _disagreements(person, picture) -> str:
     from openmash.people.summary import disagreements, disagreements_text
 
-    return disagreements_text(disagreements(person, picture.records))
+    return disagreements_text(disagreements(person, picture.records, unnamed=picture.agencies_held))
 
 
 def _text(actor, person, field: str, details: dict, audience: str = "") -> str:
@@ -109,7 +109,7 @@ def _text(actor, person, field: str, details: dict, audience: str = "") -> str:
         "aliases": lambda: _aliases(person, picture),
         "relationships": lambda: _relationships(person),
         "records": lambda: _records(actor, person, picture, audience),
-        "links": lambda: "; ".join(f"{x.record_l.agency.name} and {x.record_r.agency.name}" for x in picture.links),
+        "links": lambda: "; ".join(f"{left} and {right}" for _x, left, right in picture.joined),
         "disagreements": lambda: _disagreements(person, picture),
         "chronology": lambda: "See the chronology (its own PDF)",
         "allocation": lambda: _allocation(actor, person),

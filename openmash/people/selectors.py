@@ -22,6 +22,7 @@ from openmash.access.policy import (
     require,
 )
 from openmash.access.search import search_people_listed
+from openmash.access.sharing import AGENCY_HELD_NAME, agencies_unnamed
 from openmash.audit.services import audit_record, audit_record_many
 from openmash.core.exceptions import NotFound
 from openmash.oversight.services import access_viewed
@@ -176,19 +177,53 @@ class Picture:
     aliases: list
     records: list
     links: list
+    # the ids of the agencies the reader may not see named (access.sharing.agencies_unnamed: every chronology entry
+    # of theirs about the person is held from the reader); set by person_get for its actor, empty otherwise
+    agencies_held: frozenset = frozenset()
 
     @property
     def merged(self) -> list:
         return self.people[1:]
 
+    def agency_name(self, record) -> str:
+        """The name of a record's agency as this reader sees it: access.sharing.AGENCY_HELD_NAME for an agency in
+        ``agencies_held``, else its name."""
+        return AGENCY_HELD_NAME if record.agency_id in self.agencies_held else record.agency.name
+
+    @property
+    def joined(self) -> list[tuple]:
+        """[(link, agency name of record_l, agency name of record_r)] for ``links``, named as agency_name says."""
+        return [(x, self.agency_name(x.record_l), self.agency_name(x.record_r)) for x in self.links]
+
     @property
     def people_with_agencies(self) -> list[tuple]:
         """[(person, "County Police, Oakfield Primary School")]: each person of the cluster with the agencies whose
-        records were first attached to them."""
+        records were first attached to them (named as agency_name says)."""
         names: dict = {}
         for r in self.records:
-            names.setdefault(r.origin_person_id, []).append(r.agency.name)
+            names.setdefault(r.origin_person_id, []).append(self.agency_name(r))
         return [(p, ", ".join(dict.fromkeys(names.get(p.pk, [])))) for p in self.people]
+
+
+def _agencies_held(actor, person, cluster) -> frozenset:
+    """The ids of the agencies holding chronology entries about `person` (their `cluster`) none of which the actor
+    reads: access.sharing.agencies_unnamed over every entry's agency and the entries listed to the actor
+    (access.policy.chronology_sensitivities and chronology_entries_visible, as person_chronology lists them). Two
+    queries; none when no agency holds an entry."""
+    every = ChronologyEntry.objects.filter(person_id__in=cluster, agency__isnull=False)
+    holders = set(every.order_by().values_list("agency_id", flat=True).distinct())
+    if not holders:
+        return frozenset()
+    shown = chronology_sensitivities(actor, person)
+    listed = (
+        chronology_entries_visible(actor, every.filter(chronology_entries_q(shown)))
+        .order_by()
+        .values_list("agency_id", "sensitivity")
+        .distinct()
+        if shown
+        else []
+    )
+    return frozenset(agencies_unnamed(actor, holders, [(a, level or "standard") for a, level in listed]))
 
 
 def _picture(people: list[Person]) -> Picture:
@@ -249,6 +284,8 @@ def person_get(*, actor, person_id) -> Person:
     ordered = [people[pk] for pk in cluster if pk in people]
     person = ordered[0]
     person.picture = _picture(ordered)
+    # the agencies named nowhere on the record for this reader (issue 7: access.sharing.agencies_unnamed)
+    person.picture.agencies_held = _agencies_held(actor, person, cluster)
     basis = view_basis(actor, person)  # which rule let them open it (issue 7: who has seen this record)
     audit_record(actor=actor, action="view", obj=person, detail={"basis": basis} if basis else None)
     access_viewed(actor=actor, person=person)  # CP-IS style notice to the team that owns a flagged child (issue 7)

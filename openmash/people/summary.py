@@ -87,35 +87,45 @@ class Resolved:
     dob_disagreement: list = field(default_factory=list)
 
 
-def _agency_name(record) -> str:
+#: What an agency the reader may not see named is called (access.sharing.AGENCY_HELD_NAME; kept here so this module
+#: stays free of imports).
+AGENCY_HELD_NAME = "An agency"
+
+
+def _agency_name(record, held=frozenset()) -> str:
+    """The record's agency name, or AGENCY_HELD_NAME when its agency id is in `held` (the picture's
+    agencies_held: access.sharing.agencies_unnamed)."""
+    if getattr(record, "agency_id", None) in held:
+        return AGENCY_HELD_NAME
     agency = getattr(record, "agency", None)
     return getattr(agency, "name", "") or str(getattr(record, "agency_id", ""))
 
 
-def dob_disagreement(date_of_birth: dt.date | None, records) -> list[tuple[str, dt.date]]:
+def dob_disagreement(date_of_birth: dt.date | None, records, *, unnamed=frozenset()) -> list[tuple[str, dt.date]]:
     """[(agency name, date of birth)] for each distinct date of birth the joined records hold, when they hold more
-    than one (the person's own first, then each other date with the first agency holding it); [] when they agree."""
+    than one (the person's own first, then each other date with the first agency holding it); [] when they agree.
+    `unnamed`: the ids of agencies named "An agency" (Picture.agencies_held)."""
     held: dict[dt.date, str] = {}
     for r in records:
         if r.date_of_birth and r.date_of_birth not in held:
-            held[r.date_of_birth] = _agency_name(r)
+            held[r.date_of_birth] = _agency_name(r, unnamed)
     if len(held) < 2:
         return []
     order = sorted(held.items(), key=lambda item: item[0] != date_of_birth)
     return [(agency, date) for date, agency in order]
 
 
-def sex_disagreement(sex: str, records) -> list[tuple[str, list[str]]]:
+def sex_disagreement(sex: str, records, *, unnamed=frozenset()) -> list[tuple[str, list[str]]]:
     """[(sex code, [agency names holding it])] for each distinct known sex ("M", "F"; "U", not recorded, is no
     disagreement) the joined records hold, when they hold more than one: the person's own sex first, then in the
-    order the records came (oldest first); [] when they agree. Pure."""
+    order the records came (oldest first); [] when they agree; `unnamed` as dob_disagreement. Pure."""
     held: dict[str, list[str]] = {}
     for r in records:
         code = getattr(r, "sex", "") or ""
         if code in ("", "U"):
             continue
         names = held.setdefault(code, [])
-        name = _agency_name(r)
+        name = _agency_name(r, unnamed)
         if name not in names:
             names.append(name)
     if len(held) < 2:
@@ -127,12 +137,13 @@ def _postcode_key(postcode: str) -> str:
     return (postcode or "").replace(" ", "").upper()
 
 
-def address_disagreement(records) -> list[dict]:
+def address_disagreement(records, *, unnamed=frozenset()) -> list[dict]:
     """The current addresses the joined records hold, when they hold more than one: each address once (grouped by
     postcode and first line, as ``addresses_deduplicated`` groups them) as {"address": the address as the first
     record holding it sent it, "postcode", "held": [(agency name, date the agency sent it)], "latest": whether it
     is the most recently sent, "sent": that latest date}, the most recent first; [] when every record holding an
-    address holds the same one. A record with neither address nor postcode says nothing. Pure."""
+    address holds the same one. A record with neither address nor postcode says nothing; `unnamed` as
+    dob_disagreement. Pure."""
     groups: dict[tuple[str, str], dict] = {}
     for r in records:
         postcode = _postcode_key(getattr(r, "postcode", ""))
@@ -161,7 +172,7 @@ def address_disagreement(records) -> list[dict]:
         elif not group["address"] and address:
             group["address"] = address
         sent = getattr(r, "received_at", None)
-        group["held"].append((_agency_name(r), sent.date() if isinstance(sent, dt.datetime) else sent))
+        group["held"].append((_agency_name(r, unnamed), sent.date() if isinstance(sent, dt.datetime) else sent))
     if len(groups) < 2:
         return []
     out = list(groups.values())
@@ -175,14 +186,15 @@ def address_disagreement(records) -> list[dict]:
     return out
 
 
-def disagreements(person, records) -> dict:
+def disagreements(person, records, *, unnamed=frozenset()) -> dict:
     """Where the records joined into `person` disagree: {"date_of_birth": dob_disagreement, "sex":
     sex_disagreement, "address": address_disagreement} (each [] when they agree). In: the person and their joined
-    agency records (agency loaded, oldest first). Pure: no queries."""
+    agency records (agency loaded, oldest first); `unnamed`, the ids of the agencies the reader may not see named
+    (Picture.agencies_held: "An agency"). Pure: no queries."""
     return {
-        "date_of_birth": dob_disagreement(person.date_of_birth, records),
-        "sex": sex_disagreement(person.sex, records),
-        "address": address_disagreement(records),
+        "date_of_birth": dob_disagreement(person.date_of_birth, records, unnamed=unnamed),
+        "sex": sex_disagreement(person.sex, records, unnamed=unnamed),
+        "address": address_disagreement(records, unnamed=unnamed),
     }
 
 
@@ -242,11 +254,11 @@ def _address_key(line1: str, town: str, postcode: str) -> tuple[str, str]:
     return (compact(line1), (postcode or "").replace(" ", "").upper() or compact(town))
 
 
-def addresses_deduplicated(addresses, records) -> list[dict]:
+def addresses_deduplicated(addresses, records, *, unnamed=frozenset()) -> list[dict]:
     """Each address once (finding 12: "19 Cedar Grove, Leeds, LS12 3RT" was listed twice): the person's addresses
     (current first) grouped by normalised first line and postcode, each as {"address": the first Address row,
-    "agencies": names of the agencies whose joined records hold that address}. Addresses whose status is not
-    "known" (no fixed abode, ...) are each kept."""
+    "agencies": names of the agencies whose joined records hold that address ("An agency" for one whose id is in
+    `unnamed`: Picture.agencies_held)}. Addresses whose status is not "known" (no fixed abode, ...) are each kept."""
     out: list[dict] = []
     index: dict[tuple[str, str], dict] = {}
     for a in addresses:
@@ -266,7 +278,7 @@ def addresses_deduplicated(addresses, records) -> list[dict]:
                 and key[1] == r.postcode.replace(" ", "").upper()
                 and (not line1 or compact(line1) == key[0] or compact(r.address).startswith(key[0]))
             ):
-                name = _agency_name(r)
+                name = _agency_name(r, unnamed)
                 if name not in row["agencies"]:
                     row["agencies"].append(name)
                 break

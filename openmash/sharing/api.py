@@ -5,7 +5,7 @@ requests. Every item out is access.sharing.item_shown's dict: the same redaction
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
@@ -24,8 +24,10 @@ class SharingDecisionIn(CleanSchema):
     special_condition for special category data outside the police (sch1_para18, art9_2h, art9_2c), part3_condition
     for a police agency (sch8_para4, sch8_para1), consent (given, refused, not_sought) with
     consent_not_sought_reason (risk_to_child, prejudice, urgent, cannot_be_given, not_practicable) or
-    consent_override_reason (risk_of_harm, crime), and necessity_note unless urgent. urgent: a child at risk of
-    significant harm now (never blocked: consent defaults to not sought, reason urgent)."""
+    consent_override_reason (risk_of_harm, crime), and necessity_note unless urgent, with note_sensitivity
+    (standard, the default; sensitive; sealed: read by the sealed roles, your agency and you only; 422 otherwise).
+    urgent: a child at risk of significant harm now (never blocked: consent defaults to not sought, reason
+    urgent)."""
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"necessity_note", "part_text"})
     outcome: str = Field(max_length=20)
@@ -38,6 +40,8 @@ class SharingDecisionIn(CleanSchema):
     consent_not_sought_reason: str = Field("", max_length=30)
     consent_override_reason: str = Field("", max_length=30)
     necessity_note: str = ""
+    # who reads the note (access.sharing.share_note_held): standard (default), sensitive or sealed
+    note_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
     urgent: bool = False
     refusal_reason: str = Field("", max_length=40)
 
@@ -72,7 +76,11 @@ class SharingDecisionOut(Schema):
     consent: str
     consent_not_sought_reason: str
     consent_override_reason: str
-    necessity_note: str
+    necessity_note: str = Field(description="Empty when note_held")
+    note_sensitivity: Literal["standard", "sensitive", "sealed"] = "standard"
+    note_held: bool = Field(
+        False, description="The note (and decided_by) are held from you at their level (access.sharing.share_note_held)"
+    )
     urgent: bool
     refusal_reason: str
     decided_by: str

@@ -22,7 +22,27 @@ from openmash.sharing.choices import (
     SensitiveCategory,
     SpecialCondition,
 )
-from openmash.sharing.services import MAX_ITEM_TEXT, MAX_NOTE
+from openmash.sharing.services import MAX_ITEM_TEXT, MAX_NOTE, NOTE_SENSITIVITY_MESSAGE
+
+
+def _note_sensitivity():
+    """The necessity note's sensitivity (standard when not sent, as in the API): who reads the note
+    (access.sharing.share_note_held)."""
+    return forms.ChoiceField(
+        label="How sensitive is the note?",
+        choices=ItemSensitivity.choices,
+        initial=ItemSensitivity.STANDARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="This decides who can read your note. Standard or sensitive: the MASH and your agency. Sealed: only "
+        "the roles the partnership names for sealed records, your agency and you; others see that a note is held.",
+        error_messages={"invalid_choice": NOTE_SENSITIVITY_MESSAGE},
+    )
+
+
+class _NoteSensitivityMixin:
+    def clean_note_sensitivity(self) -> str:
+        return self.cleaned_data.get("note_sensitivity") or ItemSensitivity.STANDARD
 
 
 def _radios(label: str, choices, *, required: bool = True, message: str = "", help_text: str = ""):
@@ -115,7 +135,7 @@ class UrgentForm(CleanTextFormMixin, forms.Form):
     )
 
 
-class NecessaryForm(CleanTextFormMixin, forms.Form):
+class NecessaryForm(_NoteSensitivityMixin, CleanTextFormMixin, forms.Form):
     necessary = _radios(
         "How much of it is necessary and proportionate to share?",
         [("all", "All of it"), ("part", "Only part of it"), ("none", "None of it")],
@@ -128,6 +148,7 @@ class NecessaryForm(CleanTextFormMixin, forms.Form):
         limit=MAX_NOTE,
         help_text="For example: the missed appointments show the pattern the MASH asked about",
     )
+    note_sensitivity = _note_sensitivity()
 
     def __init__(self, *args, urgent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,7 +242,7 @@ class RefuseForm(CleanTextFormMixin, forms.Form):
     )
 
 
-class ReleaseForm(CleanTextFormMixin, forms.Form):
+class ReleaseForm(_NoteSensitivityMixin, CleanTextFormMixin, forms.Form):
     """Releasing an item out of the hub (to the allocated worker's MASH pack, the referrer, exports), or refusing."""
 
     outcome = _radios(
@@ -241,6 +262,7 @@ class ReleaseForm(CleanTextFormMixin, forms.Form):
         "Why release although consent was refused?", ConsentOverrideReason.choices, required=False
     )
     necessity_note = _area("Why is releasing it necessary and proportionate?", limit=MAX_NOTE)
+    note_sensitivity = _note_sensitivity()
     urgent = forms.BooleanField(label="A child is at risk of significant harm now", required=False)
     refusal_reason = _radios("Why are you not releasing it?", RefusalReason.choices, required=False)
 

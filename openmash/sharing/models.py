@@ -88,6 +88,10 @@ class ShareDecision(BaseModel):
     consent_not_sought_reason = models.CharField(max_length=30, choices=ConsentNotSoughtReason.choices, blank=True)
     consent_override_reason = models.CharField(max_length=30, choices=ConsentOverrideReason.choices, blank=True)
     necessity_note = EncryptedTextField(blank=True)
+    #: The deciding researcher's choice for the necessity note (standard, sensitive, sealed, as a case note's). A
+    #: sealed note, and who wrote it, are read by the owning agency's researchers, the partnership's sealed roles and
+    #: the writer only (access.sharing.share_note_held); the decision's codes stay shown.
+    note_sensitivity = models.CharField(max_length=20, choices=ItemSensitivity.choices, default=ItemSensitivity.STANDARD)
     urgent = models.BooleanField(default=False)
     refusal_reason = models.CharField(max_length=40, choices=RefusalReason.choices, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

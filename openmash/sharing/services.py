@@ -12,6 +12,7 @@ Decision fields (a dict, the same for the pages, the helper and the API; `decisi
   part3_condition    Part3Condition code: required for a police agency's item (DPA 2018 Part 3, s35, Sch 8)
   consent        ConsentState code; consent_not_sought_reason (not sought) or consent_override_reason (refused)
   necessity_note why this much is necessary and proportionate (required unless urgent; 2,000 characters)
+  note_sensitivity  standard (default) / sensitive / sealed: who reads the note (access.sharing.share_note_held)
   urgent         bool: a child at risk of significant harm now (sharing is never blocked: consent defaults to
                  not sought, reason urgent, and the note may be left for later; recorded)
   refusal_reason RefusalReason code (not sharing, refusing a release)
@@ -66,6 +67,8 @@ from openmash.sharing.models import ContributedItem, ReleaseRequest, ShareDecisi
 
 MAX_ITEM_TEXT = 10000
 MAX_NOTE = 2000
+#: The error for a necessity note's sensitivity that is not standard, sensitive or sealed.
+NOTE_SENSITIVITY_MESSAGE = "Select how sensitive the note is: standard, sensitive or sealed"
 #: Decision fields a caller may give (anything else is ignored).
 DECISION_FIELDS = (
     "outcome",
@@ -78,6 +81,7 @@ DECISION_FIELDS = (
     "consent_not_sought_reason",
     "consent_override_reason",
     "necessity_note",
+    "note_sensitivity",
     "urgent",
     "refusal_reason",
 )
@@ -175,12 +179,22 @@ def decision_check(data: dict, *, item, agency, release: bool, errors: dict, pre
         "consent_not_sought_reason": "",
         "consent_override_reason": "",
         "necessity_note": "",
+        "note_sensitivity": ItemSensitivity.STANDARD,
         "refusal_reason": "",
     }
     note = (data.get("necessity_note") or "").strip()
     if len(note) > MAX_NOTE:
         _err(errors, f"{p}necessity_note", f"The note must be {MAX_NOTE:,} characters or fewer")
     out["necessity_note"] = note[:MAX_NOTE]
+    # who reads the note (access.sharing.share_note_held); standard when not given, as the pages and the API default
+    out["note_sensitivity"] = _choice(
+        data.get("note_sensitivity") or ItemSensitivity.STANDARD,
+        ItemSensitivity,
+        f"{p}note_sensitivity",
+        errors,
+        NOTE_SENSITIVITY_MESSAGE,
+        required=True,
+    )
     if outcome == DecisionOutcome.DO_NOT_SHARE:
         out["refusal_reason"] = _choice(
             data.get("refusal_reason"),
@@ -290,6 +304,7 @@ def _audit_detail(item, decision: ShareDecision) -> dict:
         "consent": decision.consent,
         "urgent": decision.urgent,
         "refusal_reason": decision.refusal_reason,
+        "note_sensitivity": decision.note_sensitivity,  # the level, never the note
         "via": decision.via,
         "agreement": decision.agreement_check,
     }

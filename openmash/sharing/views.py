@@ -124,6 +124,7 @@ def _decision(answers: dict) -> dict:
         "consent_not_sought_reason",
         "consent_override_reason",
         "necessity_note",
+        "note_sensitivity",
         "part_text",
     )
     out = {k: answers.get(k, "") for k in keys}
@@ -201,7 +202,7 @@ def _later_keys(step: str) -> set[str]:
     fields = {
         "purpose": {"purpose"},
         "urgent": {"urgent"},
-        "necessary": {"necessary", "necessity_note"},
+        "necessary": {"necessary", "necessity_note", "note_sensitivity"},
         "part": {"part_text"},
         "consent": {"consent", "consent_not_sought_reason", "consent_override_reason"},
         "basis": {"lawful_basis", "special_condition", "part3_condition"},

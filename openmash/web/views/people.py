@@ -150,14 +150,18 @@ def person_detail(request, person_id):
         "also_known_as": other_names(person, person.picture) if "aliases" in fields else [],
         # each address once, with the agencies holding it; the dates of birth, sexes and current addresses the
         # joined records disagree on, with the agencies holding each (issue 6; field_table "disagreements")
-        "addresses": addresses_deduplicated(person.picture.addresses, person.picture.records),
+        "addresses": addresses_deduplicated(
+            person.picture.addresses, person.picture.records, unnamed=person.picture.agencies_held
+        ),
         **_disagreements_shown(person, fields),
         # each agency's record as the one answer renders it (field_table "agency_record", the person's audience)
         "record_rows": [
             {**row, "label": agency_record_label(row)}
             for row in (
                 agency_record_shown(
-                    field_access(actor, person, record_type="agency_record", audience=visible.audience), r
+                    field_access(actor, person, record_type="agency_record", audience=visible.audience),
+                    r,
+                    unnamed=person.picture.agencies_held,  # "An agency" (access.sharing.agencies_unnamed)
                 )
                 for r in person.picture.records
             )
@@ -181,7 +185,7 @@ def _disagreements_shown(person, fields) -> dict:
     dob_disagreement, sex_disagreement, address_disagreement (people.summary) and disagreement_lines."""
     if "disagreements" not in fields:
         return {"disagreement_lines": []}
-    found = disagreements(person, person.picture.records)
+    found = disagreements(person, person.picture.records, unnamed=person.picture.agencies_held)
     return {
         "dob_disagreement": found["date_of_birth"],
         "sex_disagreement": found["sex"],
