@@ -70,6 +70,12 @@ ACCEPTED_LIST = "PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain text (.txt
 #: A PDF's object streams (and each cross-reference stream) decode to at most this many bytes in all: real documents
 #: hold a few megabytes of dictionaries at most; past it the PDF is refused as a decompression bomb
 MAX_PDF_DECODED = 32 * 1024 * 1024
+#: The most objects a PDF's cross-reference may declare (``/Size``, or the counts of a cross-reference stream's
+#: ``/Index``): a 1,000-page report holds tens of thousands; pypdf reads an entry in about 8 microseconds, so a
+#: declared count is bounded before parsing (a few million entries would be tens of seconds of CPU per upload).
+MAX_PDF_OBJECTS = 250_000
+_PDF_SIZE = re.compile(rb"/Size\s+(\d{1,12})\b")
+_PDF_INDEX = re.compile(rb"/Index\s*\[([\d\s]{0,4096})\]")
 #: Office documents expand to at most this many bytes in all (a 10 MB workbook of text is rarely past 200 MB).
 MAX_OFFICE_UNCOMPRESSED = 256 * 1024 * 1024
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml)\b", re.IGNORECASE)
@@ -365,10 +371,18 @@ def pdf_hidden_dictionaries(data: bytes, *, max_decoded: int | None = None) -> b
 
     In: the file's bytes and the most bytes its object streams may decode to in all (``MAX_PDF_DECODED`` when None;
     while decoding, each stream, the cross-reference streams included, is bounded by it too). Raises FileRefused when
-    the streams expand past it (a decompression bomb) or the file cannot be parsed (never another error). Source: ISO
+    the streams expand past it (a decompression bomb), its cross-reference declares more than ``MAX_PDF_OBJECTS``
+    objects (checked before parsing), or the file cannot be parsed (never another error). Source: ISO
     32000-1 7.4 (filters), 7.5.7 (object streams), 7.5.8 (cross-reference streams); security review of issue 7
     (a JavaScript open action hidden in a Flate object stream)."""
     limit = MAX_PDF_DECODED if max_decoded is None else max_decoded
+    declared = [int(m.group(1)) for m in _PDF_SIZE.finditer(data)]
+    for index in _PDF_INDEX.finditer(data):
+        declared.append(sum(int(n) for n in index.group(1).split()[1::2]))
+    if any(n > MAX_PDF_OBJECTS for n in declared):
+        raise FileRefused(
+            "The PDF declares far more parts than a real document has: print it to a new PDF and send that"
+        )
     bounds = {
         name: limit
         for name in (
