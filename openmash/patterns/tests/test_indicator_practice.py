@@ -23,17 +23,8 @@ from __future__ import annotations
 import pytest
 
 from openmash.patterns.engine import Child, Rule, evaluate_child
-from openmash.patterns.indicators import read_event
 from openmash.patterns.rules import default_specs
-
-
-def _standing(description: str) -> dict[str, str]:
-    return {f.indicator: f.evidence for f in read_event("other", "", description) if not f.explained}
-
-
-def _explained(description: str) -> set[str]:
-    return {f.indicator for f in read_event("other", "", description) if f.explained}
-
+from openmash.patterns.tests.test_indicator_recall9 import _explained, _standing
 
 AFFIRMED = [
     # faltering growth in weight-note shorthand
